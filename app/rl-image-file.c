@@ -1,0 +1,3 @@
+#define G_LOG_DOMAIN "reslab-cli"
+/* placeholder */
+#include <glib.h>

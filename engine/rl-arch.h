@@ -1,0 +1,83 @@
+/* rl-arch.h: architecture descriptions.
+ *
+ * A model is built from a list of layer specs, written as text so it can be typed on the
+ * command line and stored in a model file's metadata. Tokens are separated by spaces:
+ *
+ *   [name=]kind[(arg,key=value,...)]
+ *
+ *   conv(C,k=K,s=S,p=P)      2-D convolution to C channels, K x K kernel, stride S, padding P
+ *   relu                     ReLU
+ *   maxpool(K)               K x K max pooling, stride K
+ *   res(C,s=S,shortcut=X)    residual block: y = relu(F(x) + shortcut(x)), F = conv3x3(s) ->
+ *                            relu -> conv3x3, both with padding 1. X is identity (the default),
+ *                            none (a plain block, y = relu(F(x))), A (strided identity with
+ *                            zero-padded channels) or B (1x1 projection convolution, stride S).
+ *   gap                      global average pooling
+ *   linear(C)                fully connected layer to C outputs; flattens its input in (C, H, W)
+ *                            order, as PyTorch's x.view(N, -1)
+ *
+ * Names give the PyTorch state_dict keys: a conv or linear named "conv1" owns conv1.weight and
+ * conv1.bias; a res block named "rblock1" owns rblock1.conv1.*, rblock1.conv2.* and, with
+ * shortcut=B, rblock1.shortcut.weight and rblock1.shortcut.bias.
+ *
+ * The seed net (../shared/seed) is:
+ *   conv1=conv(16,k=5) relu maxpool(2) rblock1=res(16) conv2=conv(32,k=5) relu maxpool(2)
+ *   rblock2=res(32) fc=linear(10)
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef enum {
+  RL_LAYER_CONV,
+  RL_LAYER_RELU,
+  RL_LAYER_MAXPOOL,
+  RL_LAYER_RESIDUAL,
+  RL_LAYER_GAP,
+  RL_LAYER_LINEAR,
+} RlLayerKind;
+
+typedef enum {
+  RL_SHORTCUT_NONE,        /* plain block: no shortcut at all */
+  RL_SHORTCUT_IDENTITY,    /* y = relu(F(x) + x); shapes must match */
+  RL_SHORTCUT_A,           /* identity, subsampled by the stride, extra channels zero */
+  RL_SHORTCUT_B,           /* 1x1 convolution with the block's stride (with bias) */
+} RlShortcut;
+
+#define RL_NAME_MAX 64
+
+typedef struct {
+  RlLayerKind kind;
+  char        name[RL_NAME_MAX];  /* state_dict prefix; "" for layers without parameters */
+  int         channels;           /* conv, res: output channels; linear: output features */
+  int         kernel;             /* conv: K; maxpool: K */
+  int         stride;             /* conv, res */
+  int         pad;                /* conv */
+  RlShortcut  shortcut;           /* res */
+} RlLayerSpec;
+
+typedef struct {
+  RlLayerSpec *layers;
+  int          n_layers;
+} RlArch;
+
+/* Parses a description, or a known name: "seed". Errors: RL_ERROR_BAD_ARCH.
+ * Returns: (transfer full) */
+RlArch     *rl_arch_parse     (const char *text, GError **error);
+/* The canonical text of @arch; parsing it gives the same arch. Returns: (transfer full) */
+char       *rl_arch_to_string (const RlArch *arch);
+RlArch     *rl_arch_copy      (const RlArch *arch);
+void        rl_arch_free      (RlArch *arch);
+
+const char *rl_layer_kind_name (RlLayerKind kind);
+const char *rl_shortcut_name   (RlShortcut shortcut);
+
+#define RL_ARCH_SEED \
+  "conv1=conv(16,k=5) relu maxpool(2) rblock1=res(16) " \
+  "conv2=conv(32,k=5) relu maxpool(2) rblock2=res(32) fc=linear(10)"
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (RlArch, rl_arch_free)
+
+G_END_DECLS

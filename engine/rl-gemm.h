@@ -1,0 +1,57 @@
+/* rl-gemm.h: single-precision matrix multiply, the engine's one hot kernel.
+ *
+ *   C (M x N) = alpha * op(A) (M x K) * op(B) (K x N) + beta * C
+ *
+ * Row-major, like cblas_sgemm with CblasRowMajor: op(A) is A (M x K, leading dimension lda)
+ * or, with trans_a, A^T where A is stored K x M. Likewise B. beta == 0 means C is written
+ * without being read (so it may hold NaN garbage).
+ *
+ * Single-threaded by design: the engine parallelises over the batch, one GEMM per thread,
+ * so that a given seed and thread count gives the same bits every run.
+ *
+ * Several implementations live behind this one entry point: a portable C kernel that is
+ * always built, and AVX2/FMA and AVX-512 kernels chosen at run time from what the CPU
+ * supports. Every kernel must give results within float rounding of the portable one.
+ */
+#pragma once
+
+#include <glib.h>
+#include <stdbool.h>
+
+G_BEGIN_DECLS
+
+typedef enum {
+  RL_GEMM_KERNEL_AUTO,      /* best the CPU supports (or $RESLAB_KERNEL) */
+  RL_GEMM_KERNEL_PORTABLE,
+  RL_GEMM_KERNEL_AVX2,
+  RL_GEMM_KERNEL_AVX512,
+} RlGemmKernel;
+
+void rl_sgemm (bool trans_a, bool trans_b,
+               int M, int N, int K,
+               float alpha,
+               const float *A, int lda,
+               const float *B, int ldb,
+               float beta,
+               float *C, int ldc);
+
+/* The reference: plain loops, no SIMD. Always available. */
+void rl_sgemm_portable (bool trans_a, bool trans_b,
+                        int M, int N, int K,
+                        float alpha,
+                        const float *A, int lda,
+                        const float *B, int ldb,
+                        float beta,
+                        float *C, int ldc);
+
+/* Whether this CPU (and this build) can run @kernel. */
+bool         rl_gemm_kernel_supported (RlGemmKernel kernel);
+/* Select the kernel rl_sgemm uses from now on, process-wide. Returns FALSE (and changes
+ * nothing) if the kernel is not supported. AUTO picks the best supported, or the one named by
+ * the environment variable RESLAB_KERNEL (portable, avx2, avx512) when set. Not thread-safe:
+ * call it before any training starts. */
+bool         rl_gemm_set_kernel       (RlGemmKernel kernel);
+RlGemmKernel rl_gemm_get_kernel       (void);
+const char  *rl_gemm_kernel_name      (RlGemmKernel kernel);
+
+G_END_DECLS

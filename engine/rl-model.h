@@ -1,0 +1,137 @@
+/* rl-model.h: a network built from an RlArch, its parameters, training and inference.
+ *
+ * Legend for shapes: N images in a batch, C channels, H x W spatial size, K kernel size,
+ * P the number of classes.
+ *
+ * Parameters live in one contiguous float block, gradients in another of the same layout, and a
+ * table of named views (PyTorch state_dict names and shapes) describes both. Save/load, SGD and
+ * the gradient checks all walk that table.
+ *
+ * Threads: rl_model_forward_backward() and rl_model_predict() split the batch over the model's
+ * threads (OpenMP); each thread works on its own slice and its own gradient buffer, and the
+ * buffers are summed in thread order, so a given seed and thread count gives the same bits on
+ * every run. A model is not thread-safe: one thread uses it at a time. For the app, a copy of
+ * the weights (rl_model_copy) is what the main thread predicts with while a worker trains.
+ */
+#pragma once
+
+#include <glib.h>
+#include <stdint.h>
+
+#include "rl-arch.h"
+#include "rl-safetensors.h"
+
+G_BEGIN_DECLS
+
+typedef struct _RlModel RlModel;
+
+typedef struct {
+  char    name[2 * RL_NAME_MAX];  /* e.g. "rblock1.conv2.weight" */
+  int     ndim;
+  int64_t shape[4];
+  size_t  offset;                 /* into the parameter and gradient blocks, in floats */
+  size_t  numel;
+  int     fan_in;                 /* for PyTorch's default initialisation */
+} RlParamInfo;
+
+/* Builds the model for inputs of (in_c, in_h, in_w); checks that the arch fits that input
+ * (shapes stay positive, identity shortcuts see matching shapes, the net ends in a linear layer
+ * to n_classes outputs). Parameters start at zero: call rl_model_init_params().
+ * Errors: RL_ERROR_BAD_ARCH. Returns: (transfer full) */
+RlModel  *rl_model_new         (const RlArch *arch, int in_c, int in_h, int in_w, int n_classes,
+                                GError **error);
+/* Same parameters, no shared state. Returns: (transfer full) */
+RlModel  *rl_model_copy        (const RlModel *model);
+void      rl_model_free        (RlModel *model);
+/* Copies parameter values from @src, which must have the same arch. */
+void      rl_model_copy_params (RlModel *dst, const RlModel *src);
+
+/* PyTorch's defaults for Conv2d and Linear: weight ~ kaiming_uniform(a = sqrt(5)) and bias ~
+ * U(-1/sqrt(fan_in), 1/sqrt(fan_in)); both bounds come out as 1/sqrt(fan_in). Deterministic in
+ * @seed; tensors drawn in table order. */
+void      rl_model_init_params (RlModel *model, uint64_t seed);
+
+const RlArch      *rl_model_get_arch         (const RlModel *model);
+void               rl_model_get_input_shape  (const RlModel *model, int *c, int *h, int *w);
+int                rl_model_get_n_classes    (const RlModel *model);
+guint              rl_model_get_n_tensors    (const RlModel *model);
+const RlParamInfo *rl_model_get_tensor_info  (const RlModel *model, guint i);
+/* Returns: (transfer none) (nullable) */
+const RlParamInfo *rl_model_lookup_tensor    (const RlModel *model, const char *name);
+size_t             rl_model_get_n_params     (const RlModel *model);
+float             *rl_model_get_params       (RlModel *model);
+const float       *rl_model_get_params_const (const RlModel *model);
+/* d(mean loss)/d(params) of the last rl_model_forward_backward(). */
+float             *rl_model_get_grads        (RlModel *model);
+/* Forward FLOPs for one image (multiply-add counted as 2). */
+double             rl_model_get_flops        (const RlModel *model);
+
+/* Threads used by forward_backward and predict; default 1. @n_threads <= 0: number of cores. */
+void      rl_model_set_threads (RlModel *model, int n_threads);
+int       rl_model_get_threads (const RlModel *model);
+
+/* One training step's gradients: forward, softmax cross-entropy (mean over the batch, as
+ * PyTorch's CrossEntropyLoss), backward. Overwrites the gradient block.
+ * x: (N, C, H, W) normalised; labels: (N). Returns the mean loss; *n_correct (nullable) gets the
+ * number of argmax hits. Workspace grows on the first call with a larger N, never in steady state. */
+float     rl_model_forward_backward (RlModel *model, const float *x, const uint8_t *labels, int n,
+                                     int *n_correct);
+
+/* Logits for a batch. x: (N, C, H, W); logits: (N, P) */
+void      rl_model_predict     (RlModel *model, const float *x, int n, float *logits);
+
+/* Safetensors I/O, with PyTorch state_dict names. Metadata written: "arch" (rl_arch_to_string),
+ * "input" ("1,28,28"), "classes", and whatever @metadata (string -> string, nullable) adds
+ * ("dataset", "epochs", "test_accuracy", "created" are the conventional keys). Atomic. */
+gboolean  rl_model_save        (const RlModel *model, const char *path, GHashTable *metadata,
+                                GError **error);
+/* Builds a model from a file: the arch from its "arch" metadata (the seed net when there is
+ * none, as for a file saved from PyTorch), then checks every tensor's name and shape.
+ * Errors: those of rl_safetensors_load, RL_ERROR_BAD_ARCH, RL_ERROR_UNKNOWN_TENSOR,
+ * RL_ERROR_MISSING_TENSOR, RL_ERROR_BAD_SHAPE. @out_st (nullable) receives the parsed file for
+ * its metadata. Returns: (transfer full) */
+RlModel  *rl_model_load        (const char *path, RlSafetensors **out_st, GError **error);
+RlModel  *rl_model_load_bytes  (GBytes *bytes, const char *what, RlSafetensors **out_st,
+                                GError **error);
+/* Copies the tensors of @st into @model, checking names and shapes as rl_model_load does. */
+gboolean  rl_model_set_from_safetensors (RlModel *model, const RlSafetensors *st,
+                                         const char *what, GError **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (RlModel, rl_model_free)
+
+/* ---- Inference with every activation, for the viewers ----------------------------------- */
+
+typedef enum {
+  RL_MAP_LAYER_OUTPUT,     /* output of a conv, relu, maxpool, gap or linear layer */
+  RL_MAP_BLOCK_INPUT,      /* residual block: x */
+  RL_MAP_BLOCK_HIDDEN,     /* residual block: relu(conv1(x)) */
+  RL_MAP_BLOCK_RESIDUAL,   /* residual block: F(x) = conv2(relu(conv1(x))), before the sum */
+  RL_MAP_BLOCK_SHORTCUT,   /* residual block: shortcut(x), when it is not the identity */
+  RL_MAP_BLOCK_OUTPUT,     /* residual block: relu(F(x) + shortcut(x)) */
+} RlMapRole;
+
+typedef struct {
+  const char  *layer_name;  /* the spec's name, or "relu", "maxpool", ... with its index */
+  int          layer_index; /* index in the arch */
+  RlLayerKind  kind;
+  RlMapRole    role;
+  int          c, h, w;     /* a linear layer's output is (P, 1, 1) */
+  const float *data;        /* (C, H, W), valid until the next run or free */
+} RlActivation;
+
+typedef struct _RlInference RlInference;
+
+/* Workspace to run one image through models of @model's arch. Returns: (transfer full) */
+RlInference        *rl_inference_new     (const RlModel *model);
+void                rl_inference_free    (RlInference *inf);
+/* image: (C, H, W) normalised; probs: (P) softmax output, nullable. Single-threaded. */
+void                rl_inference_run     (RlInference *inf, const RlModel *model,
+                                          const float *image, float *probs);
+guint               rl_inference_get_n_maps (const RlInference *inf);
+/* In network order; for a residual block: input, hidden, residual, [shortcut], output.
+ * Returns: (transfer none) */
+const RlActivation *rl_inference_get_map (const RlInference *inf, guint i);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (RlInference, rl_inference_free)
+
+G_END_DECLS

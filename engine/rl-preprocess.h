@@ -1,0 +1,22 @@
+/* rl-preprocess.h: turn a drawing or a photo of a digit into what MNIST's images look like.
+ *
+ * MNIST's recipe (LeCun et al.): the digit's bounding box is scaled, keeping its aspect ratio,
+ * to fit a 20 x 20 box (with area averaging, so thin strokes keep their grey levels), and then
+ * placed in a 28 x 28 field so that its centre of mass is at the field's centre.
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+#define RL_MNIST_SIDE 28
+#define RL_MNIST_BOX  20
+
+/* in: (height, width) ink intensity in [0, 1] with row stride @stride floats (0 = background);
+ * out: (28, 28) in [0, 1]. Pixels below @threshold count as background for the bounding box.
+ * Returns FALSE, with @out all zero, when there is no ink. */
+gboolean rl_preprocess_digit (const float *in, int width, int height, int stride,
+                              float threshold, float *out);
+
+G_END_DECLS
