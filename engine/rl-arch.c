@@ -1,4 +1,324 @@
 #define G_LOG_DOMAIN "reslab-engine"
 
-/* placeholder: being written */
 #include "rl-arch.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rl-error.h"
+
+const char *
+rl_layer_kind_name (RlLayerKind kind)
+{
+  switch (kind)
+    {
+    case RL_LAYER_CONV: return "conv";
+    case RL_LAYER_RELU: return "relu";
+    case RL_LAYER_MAXPOOL: return "maxpool";
+    case RL_LAYER_RESIDUAL: return "res";
+    case RL_LAYER_GAP: return "gap";
+    case RL_LAYER_LINEAR: return "linear";
+    default: return "?";
+    }
+}
+
+const char *
+rl_shortcut_name (RlShortcut shortcut)
+{
+  switch (shortcut)
+    {
+    case RL_SHORTCUT_NONE: return "none";
+    case RL_SHORTCUT_IDENTITY: return "identity";
+    case RL_SHORTCUT_A: return "A";
+    case RL_SHORTCUT_B: return "B";
+    default: return "?";
+    }
+}
+
+static gboolean
+kind_from_name (const char *s, RlLayerKind *kind)
+{
+  static const RlLayerKind kinds[] = {
+    RL_LAYER_CONV, RL_LAYER_RELU, RL_LAYER_MAXPOOL, RL_LAYER_RESIDUAL, RL_LAYER_GAP,
+    RL_LAYER_LINEAR,
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
+    if (strcmp (s, rl_layer_kind_name (kinds[i])) == 0)
+      {
+        *kind = kinds[i];
+        return TRUE;
+      }
+  return FALSE;
+}
+
+static gboolean
+parse_int (const char *s, int lo, int hi, int *out)
+{
+  char *end = NULL;
+  long v;
+
+  errno = 0;
+  v = strtol (s, &end, 10);
+  if (errno != 0 || end == s || *end != '\0' || v < lo || v > hi)
+    return FALSE;
+  *out = (int) v;
+  return TRUE;
+}
+
+static gboolean
+valid_name (const char *s)
+{
+  if (*s == '\0' || strlen (s) >= RL_NAME_MAX)
+    return FALSE;
+  for (const char *p = s; *p; p++)
+    if (!g_ascii_isalnum (*p) && *p != '_' && *p != '.')
+      return FALSE;
+  return TRUE;
+}
+
+/* One argument of a layer token: positional (the channel count or pool size) or key=value. */
+static gboolean
+parse_arg (RlLayerSpec *spec, const char *arg, int position, int index, GError **error)
+{
+  const char *eq = strchr (arg, '=');
+  g_autofree char *key = eq ? g_strndup (arg, eq - arg) : NULL;
+  const char *val = eq ? eq + 1 : arg;
+  gboolean ok = FALSE;
+
+  if (key == NULL)
+    {
+      if (position != 0)
+        goto bad;
+      if (spec->kind == RL_LAYER_MAXPOOL)
+        ok = parse_int (val, 1, 16, &spec->kernel);
+      else
+        ok = parse_int (val, 1, 65536, &spec->channels);
+    }
+  else if (strcmp (key, "k") == 0 && spec->kind == RL_LAYER_CONV)
+    ok = parse_int (val, 1, 31, &spec->kernel);
+  else if (strcmp (key, "s") == 0 && (spec->kind == RL_LAYER_CONV || spec->kind == RL_LAYER_RESIDUAL))
+    ok = parse_int (val, 1, 16, &spec->stride);
+  else if (strcmp (key, "p") == 0 && spec->kind == RL_LAYER_CONV)
+    ok = parse_int (val, 0, 15, &spec->pad);
+  else if (strcmp (key, "shortcut") == 0 && spec->kind == RL_LAYER_RESIDUAL)
+    {
+      static const RlShortcut all[] = {
+        RL_SHORTCUT_NONE, RL_SHORTCUT_IDENTITY, RL_SHORTCUT_A, RL_SHORTCUT_B,
+      };
+      for (guint i = 0; i < G_N_ELEMENTS (all); i++)
+        if (g_ascii_strcasecmp (val, rl_shortcut_name (all[i])) == 0)
+          {
+            spec->shortcut = all[i];
+            ok = TRUE;
+          }
+    }
+
+  if (ok)
+    return TRUE;
+bad:
+  g_set_error (error, RL_ERROR, RL_ERROR_BAD_ARCH,
+               "layer %d (%s): bad argument “%s”", index + 1, rl_layer_kind_name (spec->kind),
+               arg);
+  return FALSE;
+}
+
+static gboolean
+parse_token (const char *tok, int index, RlLayerSpec *spec, GError **error)
+{
+  const char *paren = strchr (tok, '(');
+  g_autofree char *head = paren ? g_strndup (tok, paren - tok) : g_strdup (tok);
+  char *eq = strchr (head, '=');
+  const char *kind_str = head;
+
+  memset (spec, 0, sizeof *spec);
+  spec->stride = 1;
+  spec->shortcut = RL_SHORTCUT_IDENTITY;
+
+  if (eq != NULL)
+    {
+      *eq = '\0';
+      if (!valid_name (head))
+        {
+          g_set_error (error, RL_ERROR, RL_ERROR_BAD_ARCH,
+                       "layer %d: “%s” is not a valid name (letters, digits, _ and . only)",
+                       index + 1, head);
+          return FALSE;
+        }
+      g_strlcpy (spec->name, head, sizeof spec->name);
+      kind_str = eq + 1;
+    }
+
+  if (!kind_from_name (kind_str, &spec->kind))
+    {
+      g_set_error (error, RL_ERROR, RL_ERROR_BAD_ARCH,
+                   "layer %d: unknown layer kind “%s” (conv, relu, maxpool, res, gap, linear)",
+                   index + 1, kind_str);
+      return FALSE;
+    }
+
+  switch (spec->kind)
+    {
+    case RL_LAYER_CONV: spec->kernel = 3; break;
+    case RL_LAYER_MAXPOOL: spec->kernel = 2; break;
+    default: break;
+    }
+
+  if (paren != NULL)
+    {
+      size_t len = strlen (paren);
+      g_autofree char *inner = NULL;
+      g_auto (GStrv) args = NULL;
+
+      if (len < 2 || paren[len - 1] != ')')
+        {
+          g_set_error (error, RL_ERROR, RL_ERROR_BAD_ARCH,
+                       "layer %d: “%s” has an unclosed parenthesis", index + 1, tok);
+          return FALSE;
+        }
+      inner = g_strndup (paren + 1, len - 2);
+      args = g_strsplit (inner, ",", -1);
+      for (int i = 0; args[i] != NULL; i++)
+        {
+          g_strstrip (args[i]);
+          if (!parse_arg (spec, args[i], i, index, error))
+            return FALSE;
+        }
+    }
+
+  if ((spec->kind == RL_LAYER_CONV || spec->kind == RL_LAYER_RESIDUAL ||
+       spec->kind == RL_LAYER_LINEAR))
+    {
+      if (spec->channels <= 0)
+        {
+          g_set_error (error, RL_ERROR, RL_ERROR_BAD_ARCH,
+                       "layer %d (%s): the number of output channels is missing",
+                       index + 1, rl_layer_kind_name (spec->kind));
+          return FALSE;
+        }
+      if (spec->name[0] == '\0')
+        {
+          g_set_error (error, RL_ERROR, RL_ERROR_BAD_ARCH,
+                       "layer %d (%s) has parameters and needs a name (name=%s(...))",
+                       index + 1, rl_layer_kind_name (spec->kind),
+                       rl_layer_kind_name (spec->kind));
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+RlArch *
+rl_arch_parse (const char *text, GError **error)
+{
+  g_autoptr (RlArch) arch = NULL;
+  g_auto (GStrv) toks = NULL;
+  GPtrArray *words;
+
+  g_return_val_if_fail (text != NULL, NULL);
+
+  if (strcmp (text, "seed") == 0)
+    text = RL_ARCH_SEED;
+
+  toks = g_strsplit_set (text, " \t\n", -1);
+  words = g_ptr_array_new ();
+  for (int i = 0; toks[i] != NULL; i++)
+    if (toks[i][0] != '\0')
+      g_ptr_array_add (words, toks[i]);
+
+  if (words->len == 0)
+    {
+      g_ptr_array_free (words, TRUE);
+      g_set_error (error, RL_ERROR, RL_ERROR_BAD_ARCH, "empty architecture description");
+      return NULL;
+    }
+
+  arch = g_new0 (RlArch, 1);
+  arch->layers = g_new0 (RlLayerSpec, words->len);
+  arch->n_layers = (int) words->len;
+
+  for (guint i = 0; i < words->len; i++)
+    {
+      if (!parse_token (words->pdata[i], (int) i, &arch->layers[i], error))
+        {
+          g_ptr_array_free (words, TRUE);
+          return NULL;
+        }
+      for (guint j = 0; j < i; j++)
+        if (arch->layers[i].name[0] != '\0' &&
+            strcmp (arch->layers[i].name, arch->layers[j].name) == 0)
+          {
+            g_set_error (error, RL_ERROR, RL_ERROR_BAD_ARCH,
+                         "layer %u: the name “%s” is used twice", i + 1, arch->layers[i].name);
+            g_ptr_array_free (words, TRUE);
+            return NULL;
+          }
+    }
+  g_ptr_array_free (words, TRUE);
+  return g_steal_pointer (&arch);
+}
+
+char *
+rl_arch_to_string (const RlArch *arch)
+{
+  GString *s = g_string_new (NULL);
+
+  for (int i = 0; i < arch->n_layers; i++)
+    {
+      const RlLayerSpec *l = &arch->layers[i];
+
+      if (i > 0)
+        g_string_append_c (s, ' ');
+      if (l->name[0] != '\0')
+        g_string_append_printf (s, "%s=", l->name);
+      g_string_append (s, rl_layer_kind_name (l->kind));
+      switch (l->kind)
+        {
+        case RL_LAYER_CONV:
+          g_string_append_printf (s, "(%d,k=%d", l->channels, l->kernel);
+          if (l->stride != 1)
+            g_string_append_printf (s, ",s=%d", l->stride);
+          if (l->pad != 0)
+            g_string_append_printf (s, ",p=%d", l->pad);
+          g_string_append_c (s, ')');
+          break;
+        case RL_LAYER_MAXPOOL:
+          g_string_append_printf (s, "(%d)", l->kernel);
+          break;
+        case RL_LAYER_RESIDUAL:
+          g_string_append_printf (s, "(%d", l->channels);
+          if (l->stride != 1)
+            g_string_append_printf (s, ",s=%d", l->stride);
+          if (l->shortcut != RL_SHORTCUT_IDENTITY)
+            g_string_append_printf (s, ",shortcut=%s", rl_shortcut_name (l->shortcut));
+          g_string_append_c (s, ')');
+          break;
+        case RL_LAYER_LINEAR:
+          g_string_append_printf (s, "(%d)", l->channels);
+          break;
+        case RL_LAYER_RELU:
+        case RL_LAYER_GAP:
+        default:
+          break;
+        }
+    }
+  return g_string_free (s, FALSE);
+}
+
+RlArch *
+rl_arch_copy (const RlArch *arch)
+{
+  RlArch *copy = g_new0 (RlArch, 1);
+  copy->n_layers = arch->n_layers;
+  copy->layers = g_memdup2 (arch->layers, sizeof (RlLayerSpec) * arch->n_layers);
+  return copy;
+}
+
+void
+rl_arch_free (RlArch *arch)
+{
+  if (arch == NULL)
+    return;
+  g_free (arch->layers);
+  g_free (arch);
+}

@@ -1,4 +1,949 @@
 #define G_LOG_DOMAIN "reslab-engine"
 
-/* placeholder: being written */
-#include "rl-model.h"
+#include "rl-model-private.h"
+
+#include <math.h>
+#include <omp.h>
+#include <string.h>
+
+#include "rl-error.h"
+#include "rl-rng.h"
+
+/* ---- Building: shapes and the parameter table ------------------------------------------ */
+
+static int
+add_tensor (RlModel *m, const char *prefix, const char *suffix, int ndim, const int64_t *shape,
+            int fan_in)
+{
+  RlParamInfo info = { 0 };
+
+  g_snprintf (info.name, sizeof info.name, "%s%s", prefix, suffix);
+  info.ndim = ndim;
+  info.numel = 1;
+  for (int i = 0; i < ndim; i++)
+    {
+      info.shape[i] = shape[i];
+      info.numel *= (size_t) shape[i];
+    }
+  info.offset = m->n_params;
+  info.fan_in = fan_in;
+  m->n_params += info.numel;
+  g_array_append_val (m->tensors, info);
+  return (int) m->tensors->len - 1;
+}
+
+static void
+add_conv_part (RlModel *m, RlConvPart *part, const char *prefix, gboolean bias)
+{
+  const RlConvGeom *g = &part->g;
+  int64_t wshape[4] = { g->co, g->ci, g->k, g->k };
+  int64_t bshape[1] = { g->co };
+  int fan_in = g->ci * g->k * g->k;
+
+  part->w = add_tensor (m, prefix, ".weight", 4, wshape, fan_in);
+  part->b = bias ? add_tensor (m, prefix, ".bias", 1, bshape, fan_in) : -1;
+  m->flops += 2.0 * g->co * g->ho * g->wo * (double) fan_in;
+}
+
+static gboolean
+build_node (RlModel *m, RlNode *node, int index, int ci, int hi, int wi, GError **error)
+{
+  const RlLayerSpec *s = &node->spec;
+  g_autofree char *where = g_strdup_printf ("layer %d (%s%s%s)", index + 1,
+                                            s->name, s->name[0] ? " " : "",
+                                            rl_layer_kind_name (s->kind));
+
+  node->ci = ci; node->hi = hi; node->wi = wi;
+  node->co = ci; node->ho = hi; node->wo = wi;
+
+  switch (s->kind)
+    {
+    case RL_LAYER_CONV:
+      if (!rl_conv_geom_init (&node->u.conv.g, ci, hi, wi, s->channels, s->kernel, s->stride,
+                              s->pad))
+        goto too_small;
+      add_conv_part (m, &node->u.conv, s->name, TRUE);
+      node->co = s->channels;
+      node->ho = node->u.conv.g.ho;
+      node->wo = node->u.conv.g.wo;
+      break;
+
+    case RL_LAYER_RELU:
+      break;
+
+    case RL_LAYER_MAXPOOL:
+      if (hi / s->kernel < 1 || wi / s->kernel < 1)
+        goto too_small;
+      node->ho = hi / s->kernel;
+      node->wo = wi / s->kernel;
+      break;
+
+    case RL_LAYER_GAP:
+      node->ho = node->wo = 1;
+      break;
+
+    case RL_LAYER_LINEAR:
+      {
+        int64_t wshape[2] = { s->channels, (int64_t) ci * hi * wi };
+        int64_t bshape[1] = { s->channels };
+        int d = ci * hi * wi;
+
+        node->u.linear.d = d;
+        node->u.linear.w = add_tensor (m, s->name, ".weight", 2, wshape, d);
+        node->u.linear.b = add_tensor (m, s->name, ".bias", 1, bshape, d);
+        node->co = s->channels;
+        node->ho = node->wo = 1;
+        m->flops += 2.0 * d * s->channels;
+      }
+      break;
+
+    case RL_LAYER_RESIDUAL:
+      {
+        g_autofree char *p1 = g_strconcat (s->name, ".conv1", NULL);
+        g_autofree char *p2 = g_strconcat (s->name, ".conv2", NULL);
+        g_autofree char *ps = g_strconcat (s->name, ".shortcut", NULL);
+
+        if (!rl_conv_geom_init (&node->u.res.c1.g, ci, hi, wi, s->channels, 3, s->stride, 1))
+          goto too_small;
+        rl_conv_geom_init (&node->u.res.c2.g, s->channels, node->u.res.c1.g.ho,
+                           node->u.res.c1.g.wo, s->channels, 3, 1, 1);
+        node->co = s->channels;
+        node->ho = node->u.res.c1.g.ho;
+        node->wo = node->u.res.c1.g.wo;
+
+        if (s->shortcut == RL_SHORTCUT_IDENTITY && (ci != node->co || s->stride != 1))
+          {
+            g_set_error (error, RL_ERROR, RL_ERROR_BAD_ARCH,
+                         "%s: an identity shortcut needs matching shapes, but the block maps "
+                         "%d×%d×%d to %d×%d×%d; use shortcut=A or shortcut=B",
+                         where, ci, hi, wi, node->co, node->ho, node->wo);
+            return FALSE;
+          }
+        if (s->shortcut == RL_SHORTCUT_A && node->co < ci)
+          {
+            g_set_error (error, RL_ERROR, RL_ERROR_BAD_ARCH,
+                         "%s: shortcut A cannot reduce channels (%d to %d); use shortcut=B",
+                         where, ci, node->co);
+            return FALSE;
+          }
+        /* Option A pads the new channels evenly on both sides, as the CIFAR ResNets commonly
+         * implemented in PyTorch do (F.pad over the channel dimension). */
+        node->u.res.pad_lo = (node->co - ci) / 2;
+
+        add_conv_part (m, &node->u.res.c1, p1, TRUE);
+        add_conv_part (m, &node->u.res.c2, p2, TRUE);
+        if (s->shortcut == RL_SHORTCUT_B)
+          {
+            rl_conv_geom_init (&node->u.res.proj.g, ci, hi, wi, s->channels, 1, s->stride, 0);
+            add_conv_part (m, &node->u.res.proj, ps, TRUE);
+          }
+      }
+      break;
+
+    default:
+      g_assert_not_reached ();
+    }
+  return TRUE;
+
+too_small:
+  g_set_error (error, RL_ERROR, RL_ERROR_BAD_ARCH,
+               "%s: its input of %d×%d×%d is too small for it", where, ci, hi, wi);
+  return FALSE;
+}
+
+RlModel *
+rl_model_new (const RlArch *arch, int in_c, int in_h, int in_w, int n_classes, GError **error)
+{
+  g_autoptr (RlModel) m = NULL;
+  int c = in_c, h = in_h, w = in_w;
+
+  g_return_val_if_fail (arch != NULL, NULL);
+
+  if (in_c <= 0 || in_h <= 0 || in_w <= 0 || in_c > 4096 || in_h > 4096 || in_w > 4096 ||
+      n_classes <= 0 || n_classes > 65536)
+    {
+      g_set_error (error, RL_ERROR, RL_ERROR_BAD_ARCH,
+                   "bad input shape %d×%d×%d or class count %d", in_c, in_h, in_w, n_classes);
+      return NULL;
+    }
+
+  m = g_new0 (RlModel, 1);
+  m->arch = rl_arch_copy (arch);
+  m->in_c = in_c; m->in_h = in_h; m->in_w = in_w;
+  m->n_classes = n_classes;
+  m->n_nodes = arch->n_layers;
+  m->nodes = g_new0 (RlNode, m->n_nodes);
+  m->tensors = g_array_new (FALSE, TRUE, sizeof (RlParamInfo));
+  m->n_threads = 1;
+
+  for (int i = 0; i < m->n_nodes; i++)
+    {
+      m->nodes[i].spec = arch->layers[i];
+      if (!build_node (m, &m->nodes[i], i, c, h, w, error))
+        return NULL;
+      c = m->nodes[i].co; h = m->nodes[i].ho; w = m->nodes[i].wo;
+    }
+
+  if (arch->layers[m->n_nodes - 1].kind != RL_LAYER_LINEAR || c != n_classes)
+    {
+      g_set_error (error, RL_ERROR, RL_ERROR_BAD_ARCH,
+                   "the network must end in a linear layer with %d outputs", n_classes);
+      return NULL;
+    }
+
+  m->params = g_aligned_alloc0 (MAX (m->n_params, 1), sizeof (float), 64);
+  m->grads = g_aligned_alloc0 (MAX (m->n_params, 1), sizeof (float), 64);
+  return g_steal_pointer (&m);
+}
+
+static void
+free_workspaces (RlModel *m)
+{
+  for (int t = 0; t < m->n_work; t++)
+    rl_work_free (m->work[t]);
+  g_clear_pointer (&m->work, g_free);
+  m->n_work = 0;
+}
+
+void
+rl_model_free (RlModel *model)
+{
+  if (model == NULL)
+    return;
+  free_workspaces (model);
+  rl_arch_free (model->arch);
+  g_free (model->nodes);
+  g_array_unref (model->tensors);
+  g_aligned_free (model->params);
+  g_aligned_free (model->grads);
+  g_free (model);
+}
+
+RlModel *
+rl_model_copy (const RlModel *model)
+{
+  RlModel *copy;
+
+  g_return_val_if_fail (model != NULL, NULL);
+
+  copy = rl_model_new (model->arch, model->in_c, model->in_h, model->in_w, model->n_classes,
+                       NULL);
+  g_assert (copy != NULL);
+  rl_model_copy_params (copy, model);
+  copy->n_threads = model->n_threads;
+  return copy;
+}
+
+void
+rl_model_copy_params (RlModel *dst, const RlModel *src)
+{
+  g_return_if_fail (dst->n_params == src->n_params);
+  memcpy (dst->params, src->params, sizeof (float) * src->n_params);
+}
+
+void
+rl_model_init_params (RlModel *model, uint64_t seed)
+{
+  RlRng rng;
+
+  rl_rng_init (&rng, seed);
+  for (guint i = 0; i < model->tensors->len; i++)
+    {
+      const RlParamInfo *t = &g_array_index (model->tensors, RlParamInfo, i);
+      /* kaiming_uniform(a = sqrt(5)): gain = sqrt(2 / (1 + 5)), bound = gain * sqrt(3 / fan_in)
+       * = 1 / sqrt(fan_in); the bias bound is 1 / sqrt(fan_in) too.
+       * https://pytorch.org/docs/stable/generated/torch.nn.Conv2d.html */
+      float bound = 1.0f / sqrtf ((float) t->fan_in);
+      float *p = model->params + t->offset;
+      for (size_t j = 0; j < t->numel; j++)
+        p[j] = rl_rng_uniform_range (&rng, -bound, bound);
+    }
+}
+
+const RlArch *
+rl_model_get_arch (const RlModel *model)
+{
+  return model->arch;
+}
+
+void
+rl_model_get_input_shape (const RlModel *model, int *c, int *h, int *w)
+{
+  if (c) *c = model->in_c;
+  if (h) *h = model->in_h;
+  if (w) *w = model->in_w;
+}
+
+int
+rl_model_get_n_classes (const RlModel *model)
+{
+  return model->n_classes;
+}
+
+guint
+rl_model_get_n_tensors (const RlModel *model)
+{
+  return model->tensors->len;
+}
+
+const RlParamInfo *
+rl_model_get_tensor_info (const RlModel *model, guint i)
+{
+  g_return_val_if_fail (i < model->tensors->len, NULL);
+  return &g_array_index (model->tensors, RlParamInfo, i);
+}
+
+const RlParamInfo *
+rl_model_lookup_tensor (const RlModel *model, const char *name)
+{
+  for (guint i = 0; i < model->tensors->len; i++)
+    if (strcmp (g_array_index (model->tensors, RlParamInfo, i).name, name) == 0)
+      return &g_array_index (model->tensors, RlParamInfo, i);
+  return NULL;
+}
+
+size_t
+rl_model_get_n_params (const RlModel *model)
+{
+  return model->n_params;
+}
+
+float *
+rl_model_get_params (RlModel *model)
+{
+  return model->params;
+}
+
+const float *
+rl_model_get_params_const (const RlModel *model)
+{
+  return model->params;
+}
+
+float *
+rl_model_get_grads (RlModel *model)
+{
+  return model->grads;
+}
+
+double
+rl_model_get_flops (const RlModel *model)
+{
+  return model->flops;
+}
+
+void
+rl_model_set_threads (RlModel *model, int n_threads)
+{
+  if (n_threads <= 0)
+    n_threads = (int) g_get_num_processors ();
+  n_threads = CLAMP (n_threads, 1, 256);
+  if (n_threads != model->n_threads)
+    {
+      free_workspaces (model);
+      model->n_threads = n_threads;
+    }
+}
+
+int
+rl_model_get_threads (const RlModel *model)
+{
+  return model->n_threads;
+}
+
+/* ---- Workspaces ------------------------------------------------------------------------- */
+
+static float *
+falloc (size_t n)
+{
+  return g_aligned_alloc0 (MAX (n, 1), sizeof (float), 64);
+}
+
+RlWork *
+rl_work_new (const RlModel *m, int n_cap, gboolean with_grads)
+{
+  RlWork *w = g_new0 (RlWork, 1);
+  size_t cols = 0, max_m = 1;
+  const int nn = m->n_nodes;
+
+  w->n_cap = n_cap;
+  w->n_nodes = nn;
+  w->in = falloc ((size_t) m->in_c * n_cap * m->in_h * m->in_w);
+  w->out = g_new0 (float *, nn);
+  w->dout = g_new0 (float *, nn);
+  w->argmax = g_new0 (uint8_t *, nn);
+  w->hid = g_new0 (float *, nn);
+  w->res = g_new0 (float *, nn);
+  w->sc = g_new0 (float *, nn);
+  w->dhid = g_new0 (float *, nn);
+  w->rows = g_new0 (float *, nn);
+  w->drows = g_new0 (float *, nn);
+
+  for (int i = 0; i < nn; i++)
+    {
+      const RlNode *node = &m->nodes[i];
+      size_t len = (size_t) node->co * n_cap * node->ho * node->wo;
+
+      w->out[i] = falloc (len);
+      w->dout[i] = falloc (len);
+      switch (node->spec.kind)
+        {
+        case RL_LAYER_CONV:
+          cols = MAX (cols, rl_conv_cols_size (&node->u.conv.g, n_cap));
+          break;
+        case RL_LAYER_MAXPOOL:
+          w->argmax[i] = g_malloc0 (len);
+          break;
+        case RL_LAYER_RESIDUAL:
+          w->hid[i] = falloc (len);
+          w->res[i] = falloc (len);
+          w->dhid[i] = falloc (len);
+          if (node->spec.shortcut == RL_SHORTCUT_A || node->spec.shortcut == RL_SHORTCUT_B)
+            w->sc[i] = falloc (len);
+          cols = MAX (cols, rl_conv_cols_size (&node->u.res.c1.g, n_cap));
+          cols = MAX (cols, rl_conv_cols_size (&node->u.res.c2.g, n_cap));
+          if (node->spec.shortcut == RL_SHORTCUT_B)
+            cols = MAX (cols, rl_conv_cols_size (&node->u.res.proj.g, n_cap));
+          break;
+        case RL_LAYER_LINEAR:
+          w->rows[i] = falloc ((size_t) n_cap * node->u.linear.d);
+          w->drows[i] = falloc ((size_t) n_cap * node->u.linear.d);
+          max_m = MAX (max_m, (size_t) node->co);
+          break;
+        case RL_LAYER_RELU:
+        case RL_LAYER_GAP:
+        default:
+          break;
+        }
+    }
+  w->yrows = falloc (n_cap * max_m);
+  w->cols = falloc (cols);
+  w->dcols = falloc (cols);
+  w->logits = falloc ((size_t) n_cap * m->n_classes);
+  w->dlogits = falloc ((size_t) n_cap * m->n_classes);
+  if (with_grads)
+    w->grads = falloc (m->n_params);
+  return w;
+}
+
+void
+rl_work_free (RlWork *w)
+{
+  if (w == NULL)
+    return;
+  for (int i = 0; i < w->n_nodes; i++)
+    {
+      g_aligned_free (w->out[i]);
+      g_aligned_free (w->dout[i]);
+      g_free (w->argmax[i]);
+      g_aligned_free (w->hid[i]);
+      g_aligned_free (w->res[i]);
+      g_aligned_free (w->sc[i]);
+      g_aligned_free (w->dhid[i]);
+      g_aligned_free (w->rows[i]);
+      g_aligned_free (w->drows[i]);
+    }
+  g_free (w->out); g_free (w->dout); g_free (w->argmax); g_free (w->hid); g_free (w->res);
+  g_free (w->sc); g_free (w->dhid); g_free (w->rows); g_free (w->drows);
+  g_aligned_free (w->in);
+  g_aligned_free (w->yrows);
+  g_aligned_free (w->cols);
+  g_aligned_free (w->dcols);
+  g_aligned_free (w->logits);
+  g_aligned_free (w->dlogits);
+  g_aligned_free (w->grads);
+  g_free (w);
+}
+
+/* Makes sure there are n_threads workspaces for slices of up to n_cap images. Only grows, so
+ * the training loop allocates on its first step and never again. */
+static void
+ensure_workspaces (RlModel *m, int n_threads, int n_cap)
+{
+  if (m->n_work >= n_threads && m->work[0]->n_cap >= n_cap)
+    return;
+  n_cap = MAX (n_cap, m->n_work > 0 ? m->work[0]->n_cap : 0);
+  n_threads = MAX (n_threads, m->n_work);
+  free_workspaces (m);
+  m->work = g_new0 (RlWork *, n_threads);
+  for (int t = 0; t < n_threads; t++)
+    m->work[t] = rl_work_new (m, n_cap, t > 0);
+  m->n_work = n_threads;
+}
+
+/* ---- Forward and backward ----------------------------------------------------------------- */
+
+#define P(m, idx) ((m)->params + g_array_index ((m)->tensors, RlParamInfo, (idx)).offset)
+#define PB(m, idx) ((idx) >= 0 ? P (m, idx) : NULL)
+
+static void
+conv_part_forward (const RlModel *m, const RlConvPart *c, int n, const float *x, float *y,
+                   float *cols)
+{
+  rl_conv2d_forward (&c->g, n, x, P (m, c->w), PB (m, c->b), y, cols);
+}
+
+static void
+conv_part_backward (const RlModel *m, const RlConvPart *c, int n, const float *x,
+                    const float *dy, float *dx, float *grads, RlWork *w)
+{
+  const RlParamInfo *tw = &g_array_index (m->tensors, RlParamInfo, c->w);
+  float *db = c->b >= 0 ? grads + g_array_index (m->tensors, RlParamInfo, c->b).offset : NULL;
+
+  rl_conv2d_backward (&c->g, n, x, P (m, c->w), dy, dx, grads + tw->offset, db, w->cols,
+                      w->dcols);
+}
+
+/* Shortcut A: x (Ci, N, Hi, Wi) subsampled by the stride, into channels pad_lo .. pad_lo+Ci-1
+ * of y (Co, N, Ho, Wo); other channels zero. With @adjoint, dx += the reverse. */
+static void
+shortcut_a (const RlNode *node, int n, const float *x, float *y, gboolean adjoint, float *dx,
+            const float *dy)
+{
+  const int s = node->spec.stride;
+  const size_t plane_in = (size_t) node->hi * node->wi, plane_out = (size_t) node->ho * node->wo;
+
+  if (!adjoint)
+    memset (y, 0, sizeof (float) * node->co * n * plane_out);
+  for (int c = 0; c < node->ci; c++)
+    for (int img = 0; img < n; img++)
+      {
+        size_t xi = ((size_t) c * n + img) * plane_in;
+        size_t yi = ((size_t) (c + node->u.res.pad_lo) * n + img) * plane_out;
+        for (int oy = 0; oy < node->ho; oy++)
+          for (int ox = 0; ox < node->wo; ox++)
+            {
+              size_t xo = xi + (size_t) oy * s * node->wi + ox * s;
+              size_t yo = yi + (size_t) oy * node->wo + ox;
+              if (adjoint)
+                dx[xo] += dy[yo];
+              else
+                y[yo] = x[xo];
+            }
+      }
+}
+
+static void
+node_forward (const RlModel *m, const RlNode *node, int i, RlWork *w, int n, const float *x)
+{
+  float *y = w->out[i];
+  const size_t len = (size_t) node->co * n * node->ho * node->wo;
+
+  switch (node->spec.kind)
+    {
+    case RL_LAYER_CONV:
+      conv_part_forward (m, &node->u.conv, n, x, y, w->cols);
+      break;
+
+    case RL_LAYER_RELU:
+      rl_relu_forward (x, y, len);
+      break;
+
+    case RL_LAYER_MAXPOOL:
+      rl_maxpool_forward (node->ci, n, node->hi, node->wi, node->spec.kernel, x, y,
+                          w->argmax[i]);
+      break;
+
+    case RL_LAYER_GAP:
+      rl_gap_forward (node->ci, n, node->hi * node->wi, x, y);
+      break;
+
+    case RL_LAYER_LINEAR:
+      {
+        const int d = node->u.linear.d, mo = node->co;
+        rl_flatten_forward (node->ci, n, node->hi * node->wi, x, w->rows[i]);
+        rl_linear_forward (n, d, mo, w->rows[i], P (m, node->u.linear.w),
+                           P (m, node->u.linear.b), w->yrows);
+        /* rows (N, M) -> channel-major (M, N) */
+        for (int img = 0; img < n; img++)
+          for (int j = 0; j < mo; j++)
+            y[(size_t) j * n + img] = w->yrows[(size_t) img * mo + j];
+      }
+      break;
+
+    case RL_LAYER_RESIDUAL:
+      {
+        float *hid = w->hid[i], *res = w->res[i];
+        const float *sc = x;
+
+        conv_part_forward (m, &node->u.res.c1, n, x, hid, w->cols);
+        rl_relu_forward (hid, hid, len);
+        conv_part_forward (m, &node->u.res.c2, n, hid, res, w->cols);
+        switch (node->spec.shortcut)
+          {
+          case RL_SHORTCUT_A:
+            shortcut_a (node, n, x, w->sc[i], FALSE, NULL, NULL);
+            sc = w->sc[i];
+            break;
+          case RL_SHORTCUT_B:
+            conv_part_forward (m, &node->u.res.proj, n, x, w->sc[i], w->cols);
+            sc = w->sc[i];
+            break;
+          case RL_SHORTCUT_NONE:
+            sc = NULL;
+            break;
+          case RL_SHORTCUT_IDENTITY:
+          default:
+            break;
+          }
+        /* y = relu(F(x) + shortcut(x)) */
+        if (sc != NULL)
+          for (size_t j = 0; j < len; j++)
+            {
+              float v = res[j] + sc[j];
+              y[j] = v > 0.0f ? v : 0.0f;
+            }
+        else
+          rl_relu_forward (res, y, len);
+      }
+      break;
+
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+/* dy = w->dout[i] (consumed: it may be overwritten); dx: gradient of the node's input, to be
+ * accumulated into, or NULL for the first layer. */
+static void
+node_backward (const RlModel *m, const RlNode *node, int i, RlWork *w, int n, const float *x,
+               float *dx, float *grads)
+{
+  float *dy = w->dout[i];
+  const float *y = w->out[i];
+  const size_t len = (size_t) node->co * n * node->ho * node->wo;
+
+  switch (node->spec.kind)
+    {
+    case RL_LAYER_CONV:
+      conv_part_backward (m, &node->u.conv, n, x, dy, dx, grads, w);
+      break;
+
+    case RL_LAYER_RELU:
+      if (dx != NULL)
+        rl_relu_backward (y, dy, dx, len);
+      break;
+
+    case RL_LAYER_MAXPOOL:
+      if (dx != NULL)
+        rl_maxpool_backward (node->ci, n, node->hi, node->wi, node->spec.kernel, dy,
+                             w->argmax[i], dx);
+      break;
+
+    case RL_LAYER_GAP:
+      if (dx != NULL)
+        rl_gap_backward (node->ci, n, node->hi * node->wi, dy, dx);
+      break;
+
+    case RL_LAYER_LINEAR:
+      {
+        const int d = node->u.linear.d, mo = node->co;
+        const RlParamInfo *tw = &g_array_index (m->tensors, RlParamInfo, node->u.linear.w);
+        const RlParamInfo *tb = &g_array_index (m->tensors, RlParamInfo, node->u.linear.b);
+
+        for (int img = 0; img < n; img++)
+          for (int j = 0; j < mo; j++)
+            w->yrows[(size_t) img * mo + j] = dy[(size_t) j * n + img];
+        if (dx != NULL)
+          memset (w->drows[i], 0, sizeof (float) * n * d);
+        rl_linear_backward (n, d, mo, w->rows[i], P (m, node->u.linear.w), w->yrows,
+                            dx ? w->drows[i] : NULL, grads + tw->offset, grads + tb->offset);
+        if (dx != NULL)
+          rl_flatten_backward (node->ci, n, node->hi * node->wi, w->drows[i], dx);
+      }
+      break;
+
+    case RL_LAYER_RESIDUAL:
+      {
+        float *dhid = w->dhid[i];
+
+        /* dz = dy * (y > 0), in place */
+        for (size_t j = 0; j < len; j++)
+          dy[j] = y[j] > 0.0f ? dy[j] : 0.0f;
+
+        if (dx != NULL)
+          switch (node->spec.shortcut)
+            {
+            case RL_SHORTCUT_IDENTITY:
+              for (size_t j = 0; j < len; j++)
+                dx[j] += dy[j];
+              break;
+            case RL_SHORTCUT_A:
+              shortcut_a (node, n, NULL, NULL, TRUE, dx, dy);
+              break;
+            case RL_SHORTCUT_NONE:
+            case RL_SHORTCUT_B:
+            default:
+              break;
+            }
+        if (node->spec.shortcut == RL_SHORTCUT_B)
+          conv_part_backward (m, &node->u.res.proj, n, x, dy, dx, grads, w);
+
+        memset (dhid, 0, sizeof (float) * len);
+        conv_part_backward (m, &node->u.res.c2, n, w->hid[i], dy, dhid, grads, w);
+        /* through relu: hid > 0 exactly where conv1's output was > 0 */
+        for (size_t j = 0; j < len; j++)
+          dhid[j] = w->hid[i][j] > 0.0f ? dhid[j] : 0.0f;
+        conv_part_backward (m, &node->u.res.c1, n, x, dhid, dx, grads, w);
+      }
+      break;
+
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static inline const float *
+node_input (const RlWork *w, int i)
+{
+  return i == 0 ? w->in : w->out[i - 1];
+}
+
+void
+rl_model_forward_work (const RlModel *model, RlWork *w, int n)
+{
+  for (int i = 0; i < model->n_nodes; i++)
+    node_forward (model, &model->nodes[i], i, w, n, node_input (w, i));
+}
+
+/* x: (N, C, H, W) -> w->in: (C, N, H, W) */
+static void
+load_input (const RlModel *m, RlWork *w, const float *x, int n)
+{
+  const size_t hw = (size_t) m->in_h * m->in_w;
+
+  if (m->in_c == 1)
+    {
+      memcpy (w->in, x, sizeof (float) * n * hw);
+      return;
+    }
+  for (int img = 0; img < n; img++)
+    for (int c = 0; c < m->in_c; c++)
+      memcpy (w->in + ((size_t) c * n + img) * hw, x + ((size_t) img * m->in_c + c) * hw,
+              sizeof (float) * hw);
+}
+
+/* The last node's output (P, N) -> logits (N, P) */
+static void
+gather_logits (const RlModel *m, const RlWork *w, int n, float *logits)
+{
+  const float *y = w->out[m->n_nodes - 1];
+  for (int img = 0; img < n; img++)
+    for (int j = 0; j < m->n_classes; j++)
+      logits[(size_t) img * m->n_classes + j] = y[(size_t) j * n + img];
+}
+
+float
+rl_model_forward_backward (RlModel *model, const float *x, const uint8_t *labels, int n,
+                           int *n_correct)
+{
+  const size_t chw = (size_t) model->in_c * model->in_h * model->in_w;
+  const int P = model->n_classes;
+  int n_threads = MIN (model->n_threads, n);
+  double loss_t[256] = { 0 };
+  int correct_t[256] = { 0 };
+  int used = 1;
+  double loss = 0.0;
+  int correct = 0;
+
+  g_return_val_if_fail (n > 0, NAN);
+
+  ensure_workspaces (model, n_threads, (n + n_threads - 1) / n_threads);
+
+#pragma omp parallel num_threads (n_threads)
+  {
+    /* The slice depends only on the thread count actually granted, so a given count always
+     * splits the batch, and sums the gradients, the same way. */
+    const int t = omp_get_thread_num ();
+    const int nt = omp_get_num_threads ();
+    const int lo = (int) ((int64_t) n * t / nt), hi = (int) ((int64_t) n * (t + 1) / nt);
+    const int cnt = hi - lo;
+    RlWork *w = model->work[t];
+    float *grads = t == 0 ? model->grads : w->grads;
+
+    if (t == 0)
+      used = nt;
+    memset (grads, 0, sizeof (float) * model->n_params);
+    if (cnt > 0)
+      {
+        float *dlast = w->dout[model->n_nodes - 1];
+
+        load_input (model, w, x + (size_t) lo * chw, cnt);
+        rl_model_forward_work (model, w, cnt);
+        gather_logits (model, w, cnt, w->logits);
+        loss_t[t] = rl_softmax_xent (cnt, P, w->logits, labels + lo, n, w->dlogits, NULL,
+                                     &correct_t[t]);
+        for (int img = 0; img < cnt; img++)
+          for (int j = 0; j < P; j++)
+            dlast[(size_t) j * cnt + img] = w->dlogits[(size_t) img * P + j];
+
+        for (int i = model->n_nodes - 1; i >= 0; i--)
+          {
+            const RlNode *node = &model->nodes[i];
+            float *dx = NULL;
+            if (i > 0)
+              {
+                const RlNode *prev = &model->nodes[i - 1];
+                dx = w->dout[i - 1];
+                memset (dx, 0, sizeof (float) * prev->co * cnt * prev->ho * prev->wo);
+              }
+            node_backward (model, node, i, w, cnt, node_input (w, i), dx, grads);
+          }
+      }
+
+    /* Sum the threads' gradients into thread 0's, always in thread order. */
+#pragma omp barrier
+    if (nt > 1)
+      {
+#pragma omp for schedule (static)
+        for (size_t j = 0; j < model->n_params; j++)
+          {
+            float s = model->grads[j];
+            for (int u = 1; u < nt; u++)
+              s += model->work[u]->grads[j];
+            model->grads[j] = s;
+          }
+      }
+  }
+
+  for (int t = 0; t < used; t++)
+    {
+      loss += loss_t[t];
+      correct += correct_t[t];
+    }
+  if (n_correct != NULL)
+    *n_correct = correct;
+  return (float) (loss / n);
+}
+
+void
+rl_model_predict (RlModel *model, const float *x, int n, float *logits)
+{
+  const size_t chw = (size_t) model->in_c * model->in_h * model->in_w;
+  int n_threads = MIN (model->n_threads, MAX (n, 1));
+
+  g_return_if_fail (n >= 0);
+  if (n == 0)
+    return;
+
+  /* At most 64 images a pass per thread, so evaluation needs no big buffers. */
+  ensure_workspaces (model, n_threads, MIN (64, (n + n_threads - 1) / n_threads));
+
+#pragma omp parallel num_threads (n_threads)
+  {
+    const int t = omp_get_thread_num ();
+    const int nt = omp_get_num_threads ();
+    const int lo = (int) ((int64_t) n * t / nt), hi = (int) ((int64_t) n * (t + 1) / nt);
+    RlWork *w = model->work[t];
+
+    for (int start = lo; start < hi; start += w->n_cap)
+      {
+        int cnt = MIN (w->n_cap, hi - start);
+        load_input (model, w, x + (size_t) start * chw, cnt);
+        rl_model_forward_work (model, w, cnt);
+        gather_logits (model, w, cnt, logits + (size_t) start * model->n_classes);
+      }
+  }
+}
+
+/* ---- Inference with every activation ----------------------------------------------------- */
+
+struct _RlInference {
+  RlWork *work;
+  GArray *maps;             /* of RlActivation */
+  char  **names;            /* owned layer names, one per node */
+  int     n_nodes;
+};
+
+static void
+add_map (RlInference *inf, const RlNode *node, int i, RlMapRole role, const float *data)
+{
+  RlActivation a = {
+    .layer_name = inf->names[i],
+    .layer_index = i,
+    .kind = node->spec.kind,
+    .role = role,
+    .c = role == RL_MAP_BLOCK_INPUT ? node->ci : node->co,
+    .h = role == RL_MAP_BLOCK_INPUT ? node->hi : node->ho,
+    .w = role == RL_MAP_BLOCK_INPUT ? node->wi : node->wo,
+    .data = data,
+  };
+  g_array_append_val (inf->maps, a);
+}
+
+RlInference *
+rl_inference_new (const RlModel *model)
+{
+  RlInference *inf = g_new0 (RlInference, 1);
+  RlWork *w;
+
+  inf->work = w = rl_work_new (model, 1, FALSE);
+  inf->maps = g_array_new (FALSE, TRUE, sizeof (RlActivation));
+  inf->n_nodes = model->n_nodes;
+  inf->names = g_new0 (char *, model->n_nodes + 1);
+
+  for (int i = 0; i < model->n_nodes; i++)
+    {
+      const RlNode *node = &model->nodes[i];
+      inf->names[i] = node->spec.name[0] != '\0'
+                      ? g_strdup (node->spec.name)
+                      : g_strdup_printf ("%s%d", rl_layer_kind_name (node->spec.kind), i + 1);
+    }
+
+  for (int i = 0; i < model->n_nodes; i++)
+    {
+      const RlNode *node = &model->nodes[i];
+      if (node->spec.kind == RL_LAYER_RESIDUAL)
+        {
+          add_map (inf, node, i, RL_MAP_BLOCK_INPUT, node_input (w, i));
+          add_map (inf, node, i, RL_MAP_BLOCK_HIDDEN, w->hid[i]);
+          add_map (inf, node, i, RL_MAP_BLOCK_RESIDUAL, w->res[i]);
+          if (w->sc[i] != NULL)
+            add_map (inf, node, i, RL_MAP_BLOCK_SHORTCUT, w->sc[i]);
+          add_map (inf, node, i, RL_MAP_BLOCK_OUTPUT, w->out[i]);
+        }
+      else
+        add_map (inf, node, i, RL_MAP_LAYER_OUTPUT, w->out[i]);
+    }
+  return inf;
+}
+
+void
+rl_inference_free (RlInference *inf)
+{
+  if (inf == NULL)
+    return;
+  rl_work_free (inf->work);
+  g_strfreev (inf->names);
+  g_array_unref (inf->maps);
+  g_free (inf);
+}
+
+void
+rl_inference_run (RlInference *inf, const RlModel *model, const float *image, float *probs)
+{
+  RlWork *w = inf->work;
+
+  g_return_if_fail (inf->n_nodes == model->n_nodes);
+
+  memcpy (w->in, image, sizeof (float) * model->in_c * model->in_h * model->in_w);
+  rl_model_forward_work (model, w, 1);
+  if (probs != NULL)
+    {
+      gather_logits (model, w, 1, w->logits);
+      rl_softmax (model->n_classes, w->logits, probs);
+    }
+}
+
+guint
+rl_inference_get_n_maps (const RlInference *inf)
+{
+  return inf->maps->len;
+}
+
+const RlActivation *
+rl_inference_get_map (const RlInference *inf, guint i)
+{
+  g_return_val_if_fail (i < inf->maps->len, NULL);
+  return &g_array_index (inf->maps, RlActivation, i);
+}

@@ -1,4 +1,93 @@
 #define G_LOG_DOMAIN "reslab-engine"
 
-/* placeholder: being written */
 #include "rl-sgd.h"
+
+#include <string.h>
+
+struct _RlSgd {
+  float   lr;
+  float   momentum;
+  float   weight_decay;
+  size_t  n;
+  float  *velocity;         /* (n_params), the momentum buffer */
+  gboolean started;         /* PyTorch starts the buffer at the first gradient */
+};
+
+RlSgd *
+rl_sgd_new (const RlModel *model, float lr, float momentum, float weight_decay)
+{
+  RlSgd *sgd = g_new0 (RlSgd, 1);
+
+  sgd->lr = lr;
+  sgd->momentum = momentum;
+  sgd->weight_decay = weight_decay;
+  sgd->n = rl_model_get_n_params (model);
+  sgd->velocity = g_new0 (float, MAX (sgd->n, 1));
+  return sgd;
+}
+
+void
+rl_sgd_free (RlSgd *sgd)
+{
+  if (sgd == NULL)
+    return;
+  g_free (sgd->velocity);
+  g_free (sgd);
+}
+
+void
+rl_sgd_step (RlSgd *sgd, RlModel *model)
+{
+  float *p = rl_model_get_params (model);
+  const float *g = rl_model_get_grads (model);
+  const float lr = sgd->lr, mu = sgd->momentum, wd = sgd->weight_decay;
+  float *v = sgd->velocity;
+
+  g_return_if_fail (rl_model_get_n_params (model) == sgd->n);
+
+  for (size_t i = 0; i < sgd->n; i++)
+    {
+      float d = g[i];
+      if (wd != 0.0f)
+        d += wd * p[i];
+      if (mu != 0.0f)
+        {
+          /* torch.optim.SGD: buf = g on the first step, then buf = mu * buf + g */
+          v[i] = sgd->started ? mu * v[i] + d : d;
+          d = v[i];
+        }
+      p[i] -= lr * d;
+    }
+  sgd->started = TRUE;
+}
+
+void
+rl_sgd_set_lr (RlSgd *sgd, float lr)
+{
+  sgd->lr = lr;
+}
+
+void
+rl_sgd_set_momentum (RlSgd *sgd, float momentum)
+{
+  sgd->momentum = momentum;
+}
+
+float
+rl_sgd_get_lr (const RlSgd *sgd)
+{
+  return sgd->lr;
+}
+
+float
+rl_sgd_get_momentum (const RlSgd *sgd)
+{
+  return sgd->momentum;
+}
+
+void
+rl_sgd_reset (RlSgd *sgd)
+{
+  memset (sgd->velocity, 0, sizeof (float) * MAX (sgd->n, 1));
+  sgd->started = FALSE;
+}

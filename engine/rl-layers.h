@@ -1,0 +1,98 @@
+/* rl-layers.h: the layers, one pair of plain functions per layer and direction.
+ *
+ * Legend: N images, C channels (Ci in, Co out), H x W spatial size (Ho x Wo out), K kernel
+ * size, S stride, P padding, D features, M classes.
+ *
+ * Activations are stored channel-major, (C, N, H, W): every channel's N planes are contiguous.
+ * With that layout a batch-folded im2col turns each convolution into one GEMM,
+ * (Co x Ci*K*K) * (Ci*K*K x N*Ho*Wo) -> (Co, N*Ho*Wo), whose result is already the next
+ * activation; and for N = 1 it is the plain (C, H, W) the viewers show.
+ *
+ * Backward functions accumulate (+=) into parameter and input gradients; the caller zeroes
+ * them once per step. Where a backward takes a nullable input gradient, NULL skips that work
+ * (the first layer needs no input gradient).
+ */
+#pragma once
+
+#include <glib.h>
+#include <stdint.h>
+
+G_BEGIN_DECLS
+
+typedef struct {
+  int ci, hi, wi;      /* input channels and size */
+  int co, ho, wo;      /* output channels and size */
+  int k, stride, pad;
+} RlConvGeom;
+
+/* Fills ho, wo from the rest: ho = (hi + 2P - K) / S + 1. Returns FALSE if the output would be
+ * empty. */
+gboolean rl_conv_geom_init (RlConvGeom *g, int ci, int hi, int wi, int co, int k, int stride,
+                            int pad);
+
+/* Rows of the im2col matrix (Ci*K*K) times its columns (N*Ho*Wo). */
+size_t   rl_conv_cols_size (const RlConvGeom *g, int n);
+
+/* x: (Ci, N, Hi, Wi) -> cols: (Ci*K*K, N*Ho*Wo); zero where the window leaves the image. */
+void rl_im2col (const RlConvGeom *g, int n, const float *x, float *cols);
+/* The adjoint: dx (Ci, N, Hi, Wi) += col2im (dcols (Ci*K*K, N*Ho*Wo)). */
+void rl_col2im (const RlConvGeom *g, int n, const float *dcols, float *dx);
+
+/* y = conv(x, w) + b.
+ * x: (Ci, N, Hi, Wi); w: (Co, Ci, K, K); b: (Co); y: (Co, N, Ho, Wo);
+ * cols: workspace of rl_conv_cols_size() floats (unused for a 1x1, stride 1, pad 0 conv). */
+void rl_conv2d_forward  (const RlConvGeom *g, int n, const float *x, const float *w,
+                         const float *b, float *y, float *cols);
+/* dw += dL/dw, db += dL/db, dx += dL/dx (dx nullable).
+ * x: (Ci, N, Hi, Wi); dy: (Co, N, Ho, Wo); cols, dcols: workspaces as above. */
+void rl_conv2d_backward (const RlConvGeom *g, int n, const float *x, const float *w,
+                         const float *dy, float *dx, float *dw, float *db,
+                         float *cols, float *dcols);
+
+/* y = max(x, 0), elementwise over len floats; y may equal x. */
+void rl_relu_forward  (const float *x, float *y, size_t len);
+/* dx += dy * (y > 0). Uses the output as the mask (y > 0 exactly where x > 0). */
+void rl_relu_backward (const float *y, const float *dy, float *dx, size_t len);
+
+/* K x K max pooling with stride K (PyTorch's MaxPool2d(K)); partial windows are dropped.
+ * x: (C, N, H, W); y: (C, N, H/K, W/K); argmax: (C, N, H/K, W/K), the winner's offset inside
+ * its window (the first maximum in row-major order, as PyTorch's CPU kernel). */
+void rl_maxpool_forward  (int c, int n, int h, int w, int k, const float *x, float *y,
+                          uint8_t *argmax);
+/* dx += scatter of dy to the winners. */
+void rl_maxpool_backward (int c, int n, int h, int w, int k, const float *dy,
+                          const uint8_t *argmax, float *dx);
+
+/* Global average pooling. x: (C, N, H, W) -> y: (C, N). */
+void rl_gap_forward  (int c, int n, int hw, const float *x, float *y);
+/* dx += dy / (H*W) broadcast. */
+void rl_gap_backward (int c, int n, int hw, const float *dy, float *dx);
+
+/* Fully connected: y = x W^T + b.
+ * x: (N, D) row-major per image; w: (M, D); b: (M); y: (N, M). */
+void rl_linear_forward  (int n, int d, int m, const float *x, const float *w, const float *b,
+                         float *y);
+/* dw += dy^T x, db += sum over N of dy, dx += dy W (dx nullable).
+ * dy: (N, M). */
+void rl_linear_backward (int n, int d, int m, const float *x, const float *w, const float *dy,
+                         float *dx, float *dw, float *db);
+
+/* Between the channel-major activations and the per-image rows the linear layer takes:
+ * x: (C, N, HW) <-> rows: (N, C*HW), flattening each image in (C, H, W) order as PyTorch's
+ * x.view(N, -1). */
+void rl_flatten_forward  (int c, int n, int hw, const float *x, float *rows);
+/* dx += unflatten (drows) */
+void rl_flatten_backward (int c, int n, int hw, const float *drows, float *dx);
+
+/* Softmax cross-entropy, PyTorch's CrossEntropyLoss with reduction 'mean' over @denom images
+ * (the whole batch, when this call sees one thread's slice of it).
+ * logits: (N, M); labels: (N); dlogits: (N, M) written (not accumulated), nullable;
+ * probs: (N, M) nullable. Returns the *sum* of the N per-image losses (divide by denom for the
+ * mean); *n_correct counts argmax hits (first maximum wins). */
+double rl_softmax_xent (int n, int m, const float *logits, const uint8_t *labels, int denom,
+                        float *dlogits, float *probs, int *n_correct);
+
+/* Softmax of one row. logits, probs: (M) */
+void rl_softmax (int m, const float *logits, float *probs);
+
+G_END_DECLS
