@@ -92,6 +92,168 @@ shape_to_string (const int64_t *shape, int ndim)
   return g_string_free (s, FALSE);
 }
 
+/* Strict JSON syntax (RFC 8259), checked before json-glib sees the text: json-glib 1.6 accepts
+ * comments and single-quoted strings, silently ignores a second object after the first, and
+ * recurses once per nesting level. A header needs three levels; more than JSON_MAX_DEPTH is
+ * refused, so a header of a million '[' cannot exhaust the stack. */
+#define JSON_MAX_DEPTH 32
+
+typedef struct {
+  const char *p, *end;
+} Cursor;
+
+static void
+skip_ws (Cursor *c)
+{
+  while (c->p < c->end && (*c->p == ' ' || *c->p == '\t' || *c->p == '\n' || *c->p == '\r'))
+    c->p++;
+}
+
+static gboolean
+eat (Cursor *c, char ch)
+{
+  if (c->p < c->end && *c->p == ch)
+    {
+      c->p++;
+      return TRUE;
+    }
+  return FALSE;
+}
+
+static gboolean
+eat_digits (Cursor *c)
+{
+  const char *start = c->p;
+
+  while (c->p < c->end && g_ascii_isdigit (*c->p))
+    c->p++;
+  return c->p > start;
+}
+
+static gboolean
+check_string (Cursor *c)
+{
+  if (!eat (c, '"'))
+    return FALSE;
+  while (c->p < c->end)
+    {
+      guchar ch = (guchar) *c->p++;
+
+      if (ch == '"')
+        return TRUE;
+      if (ch < 0x20)
+        return FALSE;
+      if (ch == '\\')
+        {
+          if (c->p >= c->end)
+            return FALSE;
+          ch = (guchar) *c->p++;
+          if (ch == 'u')
+            {
+              for (int i = 0; i < 4; i++, c->p++)
+                if (c->p >= c->end || !g_ascii_isxdigit (*c->p))
+                  return FALSE;
+            }
+          else if (strchr ("\"\\/bfnrt", ch) == NULL || ch == '\0')
+            return FALSE;
+        }
+    }
+  return FALSE;
+}
+
+static gboolean
+check_number (Cursor *c)
+{
+  eat (c, '-');
+  if (!eat (c, '0') && !eat_digits (c))
+    return FALSE;
+  if (eat (c, '.') && !eat_digits (c))
+    return FALSE;
+  if (eat (c, 'e') || eat (c, 'E'))
+    {
+      if (!eat (c, '+'))
+        eat (c, '-');
+      if (!eat_digits (c))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+check_literal (Cursor *c, const char *word)
+{
+  size_t n = strlen (word);
+
+  if ((size_t) (c->end - c->p) < n || memcmp (c->p, word, n) != 0)
+    return FALSE;
+  c->p += n;
+  return TRUE;
+}
+
+static gboolean
+check_value (Cursor *c, int depth)
+{
+  skip_ws (c);
+  if (c->p >= c->end)
+    return FALSE;
+
+  switch (*c->p)
+    {
+    case '{':
+    case '[':
+      {
+        char close = *c->p == '{' ? '}' : ']';
+        gboolean is_object = close == '}';
+
+        if (depth >= JSON_MAX_DEPTH)
+          return FALSE;
+        c->p++;
+        skip_ws (c);
+        if (eat (c, close))
+          return TRUE;
+        do
+          {
+            if (is_object)
+              {
+                skip_ws (c);
+                if (!check_string (c))
+                  return FALSE;
+                skip_ws (c);
+                if (!eat (c, ':'))
+                  return FALSE;
+              }
+            if (!check_value (c, depth + 1))
+              return FALSE;
+            skip_ws (c);
+          }
+        while (eat (c, ','));
+        return eat (c, close);
+      }
+    case '"':
+      return check_string (c);
+    case 't':
+      return check_literal (c, "true");
+    case 'f':
+      return check_literal (c, "false");
+    case 'n':
+      return check_literal (c, "null");
+    default:
+      return check_number (c);
+    }
+}
+
+/* Returns the offset of the first byte that breaks the syntax, or -1 if there is none. */
+static gssize
+check_json_syntax (const char *text, size_t len)
+{
+  Cursor c = { text, text + len };
+
+  if (!check_value (&c, 0))
+    return c.p - text;
+  skip_ws (&c);
+  return c.p < c.end ? c.p - text : -1;
+}
+
 /* json-glib keeps the last of two members with the same name without a word; its
  * "object-member" signal fires once per parsed member, so an object that has seen more
  * members than it holds had a duplicate. */
@@ -304,7 +466,14 @@ parse_entry (const char  *what,
     }
   entry->begin = (uint64_t) values[0];
   entry->end = (uint64_t) values[1];
-  if (entry->begin > entry->end || entry->end > buf_len)
+  if (entry->begin > entry->end)
+    {
+      g_set_error (error, RL_ERROR, RL_ERROR_BAD_OFFSETS,
+                   "%s: tensor “%s”: data offsets [%" G_GUINT64_FORMAT ", %" G_GUINT64_FORMAT
+                   "] end before they begin", what, name, entry->begin, entry->end);
+      return FALSE;
+    }
+  if (entry->end > buf_len)
     {
       g_set_error (error, RL_ERROR, RL_ERROR_BAD_OFFSETS,
                    "%s: tensor “%s”: data offsets [%" G_GUINT64_FORMAT ", %" G_GUINT64_FORMAT
@@ -397,13 +566,22 @@ parse_header (const char  *what,
   JsonNode *root;
   JsonObject *object;
   gulong handler;
+  gssize bad_at;
   gboolean ok;
 
   /* g_utf8_validate() also refuses NUL bytes within the given length. */
   if (!g_utf8_validate (header, (gssize) header_len, NULL))
     {
       g_set_error (error, RL_ERROR, RL_ERROR_BAD_HEADER,
-                   "%s: the header is not valid UTF-8", what);
+                   "%s: the header is not valid UTF-8 (or holds a NUL byte)", what);
+      return FALSE;
+    }
+  bad_at = check_json_syntax (header, header_len);
+  if (bad_at >= 0)
+    {
+      g_set_error (error, RL_ERROR, RL_ERROR_BAD_HEADER,
+                   "%s: the header is not valid JSON (at byte %" G_GSSIZE_FORMAT " of %"
+                   G_GUINT64_FORMAT ")", what, bad_at, header_len);
       return FALSE;
     }
 
