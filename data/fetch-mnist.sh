@@ -30,6 +30,8 @@ die () { printf 'fetch-mnist: error: %s\n' "$*" >&2; exit 1; }
 if [ $# -gt 1 ]; then
   die "usage: $0 [DIR]"
 fi
+# like g_get_user_data_dir(): $HOME, else the passwd entry
+HOME=${HOME:-$(getent passwd "$(id -u)" | cut -d: -f6)}
 DIR=${1:-${RESLAB_DATA_DIR:-${XDG_DATA_HOME:-$HOME/.local/share}/reslab/mnist}}
 
 md5_of () { md5sum "$1" | cut -d' ' -f1; }

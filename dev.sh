@@ -1,0 +1,205 @@
+#!/usr/bin/env bash
+# dev.sh: set up, build, test and run ResLab on Debian 12, starting from a bare system.
+#
+#   ./dev.sh run     set everything up, build, and launch the GTK app (build/app/reslab)
+#   ./dev.sh test    set everything up, build, and run the whole test suite
+#   ./dev.sh setup   Debian packages, MNIST data, build (every step is skipped when done)
+#   ./dev.sh data    only fetch MNIST (data/fetch-mnist.sh)
+#
+# Environment: RESLAB_DATA_DIR (where MNIST goes, see data/fetch-mnist.sh),
+# RESLAB_SKIP_APT=1 (never call apt-get; fail if something is missing).
+set -euo pipefail
+
+cd "$(dirname "$(readlink -f "$0")")"
+
+# Everything the build, the tests and the app need on a minimal Debian 12, installed without
+# Recommends, so each runtime piece a fresh system would otherwise lack is named here:
+# ca-certificates (npm over HTTPS), librsvg2-common (GTK loads the SVG icons through it),
+# shared-mime-info and gsettings-desktop-schemas (GTK's file chooser and settings),
+# dbus, dbus-x11 and at-spi2-core (GTK's accessibility bus, which it looks for at start-up
+# and warns about when absent), xvfb and xauth (the UI tests run under xvfb-run).
+PACKAGES=(
+  gcc libc6-dev pkg-config meson ninja-build
+  libglib2.0-dev libjson-glib-dev libgtk-4-dev libcairo2-dev
+  ca-certificates
+  xvfb xauth dbus dbus-x11 at-spi2-core
+  librsvg2-common shared-mime-info gsettings-desktop-schemas
+  fonts-cantarell adwaita-icon-theme
+  dataset-fashion-mnist
+)
+
+BUILD=build
+BUILD_ASAN=build-asan
+
+say () { printf 'dev.sh: %s\n' "$*"; }
+die () { printf 'dev.sh: error: %s\n' "$*" >&2; exit 1; }
+
+usage () {
+  sed -n '2,11s/^# \{0,1\}//p' "$0"
+}
+
+installed () {
+  [ "$(dpkg-query -W -f='${db:Status-Abbrev}' "$1" 2> /dev/null)" = "ii " ]
+}
+
+# ensure_packages PACKAGE...: installs those not installed, and npm when there is no npm
+ensure_packages () {
+  local missing=() p
+  local -a as_root=()
+
+  command -v dpkg-query > /dev/null 2>&1 || die "this script needs Debian (dpkg-query not found)"
+  for p in "$@"; do
+    installed "$p" || missing+=("$p")
+  done
+  # npm: only when there is no npm command (a nodejs from elsewhere may ship its own)
+  command -v npm > /dev/null 2>&1 || missing+=(npm)
+
+  if [ ${#missing[@]} -eq 0 ]; then
+    say "Debian packages: all present"
+    return 0
+  fi
+  [ "${RESLAB_SKIP_APT:-0}" = 1 ] && die "missing packages (RESLAB_SKIP_APT=1): ${missing[*]}"
+
+  if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo > /dev/null 2>&1 ||
+      die "missing packages: ${missing[*]}; run as root or install sudo"
+    as_root=(sudo)
+  fi
+  say "installing Debian packages: ${missing[*]}"
+  "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive \
+    apt-get -q -o DPkg::Lock::Timeout=300 update
+  "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive \
+    apt-get -q -y -o DPkg::Lock::Timeout=300 install --no-install-recommends "${missing[@]}"
+  for p in "${missing[@]}"; do
+    if [ "$p" = npm ]; then
+      command -v npm > /dev/null 2>&1 || die "npm still missing after apt-get install"
+    else
+      installed "$p" || die "package $p still missing after apt-get install"
+    fi
+  done
+}
+
+fetch_data () {
+  ./data/fetch-mnist.sh
+}
+
+# configure DIR [meson options...], unless DIR is already a meson build directory
+configure () {
+  local dir=$1
+  shift
+  if [ -f "$dir/meson-private/coredata.dat" ] && [ -f "$dir/build.ninja" ]; then
+    return 0
+  fi
+  say "configuring $dir"
+  meson setup "$dir" "$@"
+}
+
+build () {
+  configure "$BUILD"
+  say "building $BUILD"
+  meson compile -C "$BUILD"
+}
+
+setup () {
+  ensure_packages "${PACKAGES[@]}"
+  fetch_data
+  build
+}
+
+# count_results BUILDDIR: adds the test programs' results from meson's log to the totals
+n_pass=0
+n_fail=0
+n_skip=0
+count_results () {
+  local log=$1/meson-logs/testlog.json ok bad skip
+  if [ ! -f "$log" ]; then
+    return 0
+  fi
+  ok=$(grep -cE '"result": "(OK|EXPECTEDFAIL)"' "$log" || true)
+  skip=$(grep -cE '"result": "SKIP"' "$log" || true)
+  bad=$(grep -cE '"result": "(FAIL|UNEXPECTEDPASS|TIMEOUT|ERROR|INTERRUPT)"' "$log" || true)
+  n_pass=$((n_pass + ok))
+  n_skip=$((n_skip + skip))
+  n_fail=$((n_fail + bad))
+}
+
+run_tests () {
+  local rc=0 failed=() lsan_supp
+
+  # 1. every suite (engine, slow, ui) in the normal build; UI tests need a display, so all of
+  #    it runs under a private Xvfb (never the developer's desktop).
+  rm -f "$BUILD/meson-logs/testlog.json"
+  say "running all tests in $BUILD under xvfb-run"
+  xvfb-run -a -s "-screen 0 1280x800x24" \
+    meson test -C "$BUILD" --print-errorlogs || { rc=1; failed+=("$BUILD tests"); }
+  count_results "$BUILD"
+
+  # 2. the engine suite again with AddressSanitizer (leaks included) and UBSan
+  lsan_supp=
+  if [ -f tests/lsan.supp ]; then
+    lsan_supp=$PWD/tests/lsan.supp
+  fi
+  configure "$BUILD_ASAN" -Db_sanitize=address,undefined -Db_lundef=false -Dgui=disabled
+  say "building $BUILD_ASAN"
+  if meson compile -C "$BUILD_ASAN"; then
+    rm -f "$BUILD_ASAN/meson-logs/testlog.json"
+    say "running the engine suite in $BUILD_ASAN (ASan + UBSan)"
+    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:halt_on_error=1${ASAN_OPTIONS:+:$ASAN_OPTIONS} \
+    UBSAN_OPTIONS=halt_on_error=1:abort_on_error=1:print_stacktrace=1 \
+    LSAN_OPTIONS=${lsan_supp:+suppressions=$lsan_supp:print_suppressions=0} \
+      meson test -C "$BUILD_ASAN" --suite engine --print-errorlogs ||
+      { rc=1; failed+=("$BUILD_ASAN engine tests"); }
+    count_results "$BUILD_ASAN"
+  else
+    rc=1
+    failed+=("$BUILD_ASAN build")
+  fi
+
+  if [ $((n_pass + n_fail)) -eq 0 ]; then
+    rc=1
+    failed+=("no test ran")
+  fi
+  echo
+  if [ $rc -eq 0 ]; then
+    say "all tests passed ($BUILD: engine, slow, ui; $BUILD_ASAN: engine)"
+  else
+    say "FAILED: ${failed[*]}"
+  fi
+  # the plain closing line CI reads; counts are test programs, both builds together
+  echo "summary: $n_pass passed, $n_fail failed, $n_skip skipped"
+  return $rc
+}
+
+cmd=${1:-}
+if [ $# -gt 0 ]; then
+  shift
+fi
+case "$cmd" in
+  run)
+    setup
+    if [ -z "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
+      die "no display (DISPLAY and WAYLAND_DISPLAY are unset); run this from a desktop session"
+    fi
+    say "launching $BUILD/app/reslab"
+    exec "$BUILD/app/reslab" "$@"
+    ;;
+  test)
+    setup
+    run_tests
+    ;;
+  setup)
+    setup
+    say "set up; ./dev.sh run launches the app, ./dev.sh test runs the tests"
+    ;;
+  data)
+    ensure_packages ca-certificates
+    fetch_data
+    ;;
+  -h|--help|help)
+    usage
+    ;;
+  *)
+    usage >&2
+    exit 2
+    ;;
+esac
