@@ -1,6 +1,7 @@
 #define G_LOG_DOMAIN "reslab-engine"
 
 #include "rl-gemm.h"
+#include "rl-gemm-private.h"
 
 #include <string.h>
 
@@ -44,12 +45,113 @@ rl_sgemm_portable (bool trans_a, bool trans_b,
     }
 }
 
-static RlGemmKernel current_kernel = RL_GEMM_KERNEL_PORTABLE;
+/* Per-thread packing scratch (see rl-gemm-private.h). GPrivate frees it when the thread
+ * exits, so OpenMP and GThread workers do not leak it. */
+typedef struct {
+  size_t n_floats;
+  float *data;
+} Scratch;
+
+static void
+scratch_free (gpointer data)
+{
+  Scratch *s = data;
+
+  g_aligned_free (s->data);
+  g_free (s);
+}
+
+static GPrivate scratch_key = G_PRIVATE_INIT (scratch_free);
+
+float *
+rl_gemm_scratch (size_t n_floats)
+{
+  Scratch *s = g_private_get (&scratch_key);
+
+  if (s == NULL)
+    {
+      s = g_new0 (Scratch, 1);
+      g_private_set (&scratch_key, s);
+    }
+  if (s->n_floats < n_floats)
+    {
+      /* round up so a few slightly different shapes do not each grow it */
+      size_t n = (n_floats + 4095) & ~(size_t) 4095;
+
+      g_aligned_free (s->data);
+      s->data = g_aligned_alloc (n, sizeof (float), 64);
+      s->n_floats = n;
+    }
+  return s->data;
+}
+
+/* The kernel rl_sgemm calls. Chosen once (on first use, or by rl_gemm_set_kernel). */
+static RlGemmKernel current_kernel = RL_GEMM_KERNEL_AUTO;
+static RlSgemmFunc current_func = rl_sgemm_portable;
 
 bool
 rl_gemm_kernel_supported (RlGemmKernel kernel)
 {
-  return kernel == RL_GEMM_KERNEL_PORTABLE || kernel == RL_GEMM_KERNEL_AUTO;
+  switch (kernel)
+    {
+    case RL_GEMM_KERNEL_AUTO:
+    case RL_GEMM_KERNEL_PORTABLE:
+      return true;
+    case RL_GEMM_KERNEL_AVX2:
+#ifdef RL_HAVE_AVX2
+      __builtin_cpu_init ();
+      return __builtin_cpu_supports ("avx2") && __builtin_cpu_supports ("fma");
+#else
+      return false;
+#endif
+    case RL_GEMM_KERNEL_AVX512:
+#ifdef RL_HAVE_AVX512
+      /* libgcc's checks include the OS saving the zmm state (XCR0) */
+      __builtin_cpu_init ();
+      return __builtin_cpu_supports ("avx512f") && __builtin_cpu_supports ("avx512vl")
+             && __builtin_cpu_supports ("avx512dq") && __builtin_cpu_supports ("avx2")
+             && __builtin_cpu_supports ("fma");
+#else
+      return false;
+#endif
+    default:
+      return false;
+    }
+}
+
+static RlGemmKernel
+best_kernel (void)
+{
+  if (rl_gemm_kernel_supported (RL_GEMM_KERNEL_AVX512))
+    return RL_GEMM_KERNEL_AVX512;
+  if (rl_gemm_kernel_supported (RL_GEMM_KERNEL_AVX2))
+    return RL_GEMM_KERNEL_AVX2;
+  return RL_GEMM_KERNEL_PORTABLE;
+}
+
+/* AUTO: $RESLAB_KERNEL if it names a supported kernel, else the best one. */
+static RlGemmKernel
+auto_kernel (void)
+{
+  const char *env = g_getenv ("RESLAB_KERNEL");
+  RlGemmKernel best = best_kernel ();
+
+  if (env == NULL || *env == '\0' || g_ascii_strcasecmp (env, "auto") == 0)
+    return best;
+
+  for (RlGemmKernel k = RL_GEMM_KERNEL_PORTABLE; k <= RL_GEMM_KERNEL_AVX512; k++)
+    if (g_ascii_strcasecmp (env, rl_gemm_kernel_name (k)) == 0)
+      {
+        if (rl_gemm_kernel_supported (k))
+          return k;
+        g_message ("RESLAB_KERNEL=%s is not supported on this CPU or build; using %s",
+                   env, rl_gemm_kernel_name (best));
+        return best;
+      }
+
+  g_message ("RESLAB_KERNEL=%s is not a kernel (portable, avx2, avx512); using %s",
+             env, rl_gemm_kernel_name (best));
+  return best;
 }
 
 bool
@@ -57,13 +159,48 @@ rl_gemm_set_kernel (RlGemmKernel kernel)
 {
   if (!rl_gemm_kernel_supported (kernel))
     return false;
-  current_kernel = kernel == RL_GEMM_KERNEL_AUTO ? RL_GEMM_KERNEL_PORTABLE : kernel;
+  if (kernel == RL_GEMM_KERNEL_AUTO)
+    kernel = auto_kernel ();
+
+  switch (kernel)
+    {
+#ifdef RL_HAVE_AVX2
+    case RL_GEMM_KERNEL_AVX2:
+      current_func = rl_sgemm_avx2;
+      break;
+#endif
+#ifdef RL_HAVE_AVX512
+    case RL_GEMM_KERNEL_AVX512:
+      current_func = rl_sgemm_avx512;
+      break;
+#endif
+    default:
+      kernel = RL_GEMM_KERNEL_PORTABLE;
+      current_func = rl_sgemm_portable;
+      break;
+    }
+  current_kernel = kernel;
   return true;
+}
+
+/* First use without rl_gemm_set_kernel: pick AUTO, once, even if threads race to it. */
+static void
+ensure_kernel (void)
+{
+  static gsize chosen = 0;
+
+  if (g_once_init_enter (&chosen))
+    {
+      if (current_kernel == RL_GEMM_KERNEL_AUTO)
+        rl_gemm_set_kernel (RL_GEMM_KERNEL_AUTO);
+      g_once_init_leave (&chosen, 1);
+    }
 }
 
 RlGemmKernel
 rl_gemm_get_kernel (void)
 {
+  ensure_kernel ();
   return current_kernel;
 }
 
@@ -89,5 +226,6 @@ rl_sgemm (bool trans_a, bool trans_b,
           float beta,
           float *C, int ldc)
 {
-  rl_sgemm_portable (trans_a, trans_b, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+  ensure_kernel ();
+  current_func (trans_a, trans_b, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
 }

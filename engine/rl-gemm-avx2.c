@@ -1,0 +1,46 @@
+#define G_LOG_DOMAIN "reslab-engine"
+
+/* rl-gemm-avx2.c: the AVX2/FMA SGEMM. Built with -mavx2 -mfma (engine/meson.build);
+ * rl-gemm.c calls it only on CPUs that have them.
+ *
+ * 16 ymm registers: the outer-product tile is 4 rows x 24 columns of C (12 accumulators,
+ * 3 loads of B and 4 broadcasts of A per k); the dot-product tile is 4 x 3 (12 accumulators
+ * plus 3 B vectors and 1 A vector). Tails use vmaskmovps, which never touches masked-off
+ * lanes.
+ */
+
+#include <immintrin.h>
+
+#define RL_VEC __m256
+#define RL_VLEN 8
+#define RL_MR 4
+#define RL_NV 3
+#define RL_DOT_MR 4
+#define RL_DOT_NR 3
+#define RL_SGEMM_NAME rl_sgemm_avx2
+
+static inline __m256 v_zero (void) { return _mm256_setzero_ps (); }
+static inline __m256 v_load (const float *p) { return _mm256_loadu_ps (p); }
+static inline __m256 v_bcast (float x) { return _mm256_set1_ps (x); }
+static inline void v_store (float *p, __m256 x) { _mm256_storeu_ps (p, x); }
+static inline __m256 v_fma (__m256 a, __m256 b, __m256 c) { return _mm256_fmadd_ps (a, b, c); }
+static inline __m256 v_mul (__m256 a, __m256 b) { return _mm256_mul_ps (a, b); }
+
+static inline float
+v_reduce (__m256 x)
+{
+  __m128 s = _mm_add_ps (_mm256_castps256_ps128 (x), _mm256_extractf128_ps (x, 1));
+  s = _mm_add_ps (s, _mm_movehl_ps (s, s));
+  s = _mm_add_ss (s, _mm_movehdup_ps (s));
+  return _mm_cvtss_f32 (s);
+}
+
+/* the first n (0 < n < 8) floats at p, the other lanes zero */
+static inline __m256
+v_load_n (const float *p, int n)
+{
+  static const int32_t lanes[16] = { -1, -1, -1, -1, -1, -1, -1, -1, 0, 0, 0, 0, 0, 0, 0, 0 };
+  return _mm256_maskload_ps (p, _mm256_loadu_si256 ((const __m256i *) (lanes + 8 - n)));
+}
+
+#include "rl-gemm-simd.h"

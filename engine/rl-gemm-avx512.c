@@ -1,0 +1,48 @@
+#define G_LOG_DOMAIN "reslab-engine"
+
+/* rl-gemm-avx512.c: the AVX-512 SGEMM. Built with -mavx512f -mavx512vl -mavx512dq -mavx2
+ * -mfma (engine/meson.build); rl-gemm.c calls it only on CPUs that have them.
+ *
+ * 32 zmm registers: the outer-product tile is 8 rows x 32 columns of C (16 accumulators,
+ * 2 loads of B and 8 broadcasts of A per k); the dot-product tile is 4 x 5 (20 accumulators,
+ * 9 loads per 20 FMAs). Tails use masked loads, which never touch the masked-off lanes.
+ */
+
+#include <immintrin.h>
+
+#define RL_VEC __m512
+#define RL_VLEN 16
+#define RL_MR 8
+#define RL_NV 2
+#define RL_DOT_MR 4
+#define RL_DOT_NR 5
+#define RL_SGEMM_NAME rl_sgemm_avx512
+
+static inline __m512 v_zero (void) { return _mm512_setzero_ps (); }
+static inline __m512 v_load (const float *p) { return _mm512_loadu_ps (p); }
+static inline __m512 v_bcast (float x) { return _mm512_set1_ps (x); }
+static inline void v_store (float *p, __m512 x) { _mm512_storeu_ps (p, x); }
+static inline __m512 v_fma (__m512 a, __m512 b, __m512 c) { return _mm512_fmadd_ps (a, b, c); }
+static inline __m512 v_mul (__m512 a, __m512 b) { return _mm512_mul_ps (a, b); }
+
+/* Sum of the lanes. Not _mm512_reduce_add_ps: with GCC 12 its use of _mm256_undefined_pd
+ * trips -Wuninitialized. The maskz forms (all lanes kept) read no undefined value. */
+static inline float
+v_reduce (__m512 x)
+{
+  __m256 h = _mm256_add_ps (_mm512_maskz_extractf32x8_ps (0xff, x, 0),
+                            _mm512_maskz_extractf32x8_ps (0xff, x, 1));
+  __m128 s = _mm_add_ps (_mm256_castps256_ps128 (h), _mm256_extractf128_ps (h, 1));
+  s = _mm_add_ps (s, _mm_movehl_ps (s, s));
+  s = _mm_add_ss (s, _mm_movehdup_ps (s));
+  return _mm_cvtss_f32 (s);
+}
+
+/* the first n (0 < n < 16) floats at p, the other lanes zero */
+static inline __m512
+v_load_n (const float *p, int n)
+{
+  return _mm512_maskz_loadu_ps ((__mmask16) ((1u << n) - 1), p);
+}
+
+#include "rl-gemm-simd.h"

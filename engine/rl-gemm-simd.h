@@ -1,0 +1,388 @@
+/* rl-gemm-simd.h: the SIMD SGEMM, written once and included by each ISA's file
+ * (rl-gemm-avx2.c, rl-gemm-avx512.c), which first defines its vector type and primitives.
+ * Not installed; never include it anywhere else.
+ *
+ * The including file provides:
+ *   RL_VEC                  the vector type (__m256, __m512)
+ *   RL_VLEN                 floats per vector
+ *   RL_MR, RL_NV            outer-product tile: RL_MR rows x (RL_NV * RL_VLEN) columns of C
+ *   RL_DOT_MR, RL_DOT_NR    dot-product tile (trans_b): RL_DOT_MR rows x RL_DOT_NR columns
+ *   RL_SGEMM_NAME           the name of the entry point to define
+ *   v_zero, v_load, v_load_n (first n < RL_VLEN lanes, rest zero, never reads past n),
+ *   v_store, v_bcast, v_fma (a * b + c, one rounding), v_mul, v_reduce (sum of the lanes).
+ *
+ * Two algorithms, both summing every C element's products in increasing k order within a
+ * block, so a call's result never depends on anything but its arguments:
+ *
+ * 1. Outer products (no transpose, trans_a, small-K trans_b). Goto/BLIS blocking:
+ *      for each K block of RL_KC:            pack A block (mc x kc) into RL_MR-row panels
+ *        for each row block of mc rows:
+ *          for each column block of RL_NC:   pack B (kc x nc) into RL_NR-column panels
+ *            for each B panel:               (stays in L1 while every A panel uses it)
+ *              for each A panel:             micro-kernel: RL_MR x RL_NR accumulators,
+ *                                            per k one broadcast of A and RL_NV loads of B
+ *    Packing also does the transposes, so the micro-kernel sees one layout. Panels are
+ *    zero-padded to full RL_MR / RL_NR; tails only cost the store.
+ *
+ * 2. Dot products (trans_b with a long reduction, the weight gradient dW += dY * cols^T):
+ *    rows of A and rows of B are both contiguous along k, so each of RL_DOT_MR x RL_DOT_NR
+ *    accumulators sums lane-wise products along k and is reduced to a scalar at the end of a
+ *    K block. No packing and no transposing.
+ */
+
+#include <stdint.h>
+#include <string.h>
+
+#include "rl-gemm-private.h"
+
+#define RL_NR (RL_NV * RL_VLEN)
+
+/* K block of the outer-product path. A B panel is RL_KC x RL_NR floats (32 KB with AVX-512). */
+#ifndef RL_KC
+#define RL_KC 256
+#endif
+/* Floats of packed A kept per block (in L2): mc = RL_A_BLOCK / kc rows. */
+#define RL_A_BLOCK (64 * 1024)
+/* Columns of B packed per block (a multiple of RL_NR). */
+#ifndef RL_NC
+#define RL_NC (8 * RL_NR)
+#endif
+/* Dot-product path: K block (the reduction length kept hot per tile) and the shortest
+ * reduction worth it (below it, packing a transposed B for the outer-product path wins). */
+#define RL_DOT_KC 2048
+#define RL_DOT_MIN_K 64
+
+#define RL_ALWAYS_INLINE inline __attribute__ ((always_inline))
+
+/* C (m x n) = beta * C, for K == 0. */
+static void
+scale_c (int m, int n, float beta, float *c, size_t ldc)
+{
+  for (int i = 0; i < m; i++)
+    {
+      float *ci = c + i * ldc;
+      if (beta == 0.0f)
+        memset (ci, 0, sizeof (float) * (size_t) n);
+      else if (beta != 1.0f)
+        for (int j = 0; j < n; j++)
+          ci[j] *= beta;
+    }
+}
+
+/* dst: (kc, RL_MR), k-major, rows >= m zero. op(A) rows i0.., columns k0.. */
+static void
+pack_a (bool trans_a, const float *A, size_t lda, int i0, int m, int k0, int kc, float *dst)
+{
+  if (trans_a)
+    {
+      /* A stored (K x M): op(A)[i][k] = A[k][i], RL_MR consecutive floats per k */
+      for (int k = 0; k < kc; k++)
+        {
+          const float *src = A + (size_t) (k0 + k) * lda + i0;
+          float *d = dst + (size_t) k * RL_MR;
+          int i = 0;
+          for (; i < m; i++)
+            d[i] = src[i];
+          for (; i < RL_MR; i++)
+            d[i] = 0.0f;
+        }
+    }
+  else
+    {
+      for (int i = 0; i < RL_MR; i++)
+        {
+          const float *src = A + (size_t) (i0 + i) * lda + k0;
+          if (i < m)
+            for (int k = 0; k < kc; k++)
+              dst[(size_t) k * RL_MR + i] = src[k];
+          else
+            for (int k = 0; k < kc; k++)
+              dst[(size_t) k * RL_MR + i] = 0.0f;
+        }
+    }
+}
+
+/* dst: (kc, RL_NR), k-major, columns >= n zero. op(B) rows k0.., columns j0.. */
+static void
+pack_b (bool trans_b, const float *B, size_t ldb, int k0, int kc, int j0, int n, float *dst)
+{
+  if (!trans_b)
+    {
+      for (int k = 0; k < kc; k++)
+        {
+          const float *src = B + (size_t) (k0 + k) * ldb + j0;
+          float *d = dst + (size_t) k * RL_NR;
+#pragma GCC unroll 4
+          for (int v = 0; v < RL_NV; v++)
+            {
+              int left = n - v * RL_VLEN;
+              RL_VEC x;
+              if (left >= RL_VLEN)
+                x = v_load (src + v * RL_VLEN);
+              else if (left > 0)
+                x = v_load_n (src + v * RL_VLEN, left);
+              else
+                x = v_zero ();
+              v_store (d + v * RL_VLEN, x);
+            }
+        }
+    }
+  else
+    {
+      /* B stored (N x K): op(B)[k][j] = B[j][k]; read along B's rows (contiguous in k) */
+      for (int j = 0; j < RL_NR; j++)
+        {
+          const float *src = B + (size_t) (j0 + j) * ldb + k0;
+          if (j < n)
+            for (int k = 0; k < kc; k++)
+              dst[(size_t) k * RL_NR + j] = src[k];
+          else
+            for (int k = 0; k < kc; k++)
+              dst[(size_t) k * RL_NR + j] = 0.0f;
+        }
+    }
+}
+
+/* c (m x n, m <= RL_MR, n <= RL_NR) = alpha * a * b + beta * c, where
+ * a: (kc, RL_MR) packed, b: (kc, RL_NR) packed. beta == 0 never reads c. */
+static void
+micro_kernel (int kc, const float *restrict a, const float *restrict b,
+              float *c, size_t ldc, int m, int n, float alpha, float beta)
+{
+  RL_VEC acc[RL_MR][RL_NV];
+
+#pragma GCC unroll 16
+  for (int i = 0; i < RL_MR; i++)
+#pragma GCC unroll 4
+    for (int v = 0; v < RL_NV; v++)
+      acc[i][v] = v_zero ();
+
+  for (int k = 0; k < kc; k++)
+    {
+      RL_VEC bv[RL_NV];
+#pragma GCC unroll 4
+      for (int v = 0; v < RL_NV; v++)
+        bv[v] = v_load (b + (size_t) k * RL_NR + v * RL_VLEN);
+#pragma GCC unroll 16
+      for (int i = 0; i < RL_MR; i++)
+        {
+          RL_VEC ai = v_bcast (a[(size_t) k * RL_MR + i]);
+#pragma GCC unroll 4
+          for (int v = 0; v < RL_NV; v++)
+            acc[i][v] = v_fma (ai, bv[v], acc[i][v]);
+        }
+    }
+
+  RL_VEC va = v_bcast (alpha);
+  if (m == RL_MR && n == RL_NR)
+    {
+      if (beta == 0.0f)
+        {
+#pragma GCC unroll 16
+          for (int i = 0; i < RL_MR; i++)
+#pragma GCC unroll 4
+            for (int v = 0; v < RL_NV; v++)
+              v_store (c + i * ldc + v * RL_VLEN, v_mul (acc[i][v], va));
+        }
+      else
+        {
+          RL_VEC vb = v_bcast (beta);
+#pragma GCC unroll 16
+          for (int i = 0; i < RL_MR; i++)
+#pragma GCC unroll 4
+            for (int v = 0; v < RL_NV; v++)
+              {
+                float *ci = c + i * ldc + v * RL_VLEN;
+                v_store (ci, v_fma (vb, v_load (ci), v_mul (acc[i][v], va)));
+              }
+        }
+      return;
+    }
+
+  /* Partial tile: spill through a buffer so acc[][] is only ever indexed by constants (and so
+   * stays in registers in the loop above). */
+  float tmp[RL_MR][RL_NR] __attribute__ ((aligned (64)));
+#pragma GCC unroll 16
+  for (int i = 0; i < RL_MR; i++)
+#pragma GCC unroll 4
+    for (int v = 0; v < RL_NV; v++)
+      v_store (&tmp[i][v * RL_VLEN], v_mul (acc[i][v], va));
+  for (int i = 0; i < m; i++)
+    {
+      float *ci = c + i * ldc;
+      if (beta == 0.0f)
+        for (int j = 0; j < n; j++)
+          ci[j] = tmp[i][j];
+      else
+        for (int j = 0; j < n; j++)
+          ci[j] = __builtin_fmaf (beta, ci[j], tmp[i][j]);
+    }
+}
+
+static void
+sgemm_packed (bool trans_a, bool trans_b, int M, int N, int K, float alpha,
+              const float *A, size_t lda, const float *B, size_t ldb,
+              float beta, float *C, size_t ldc)
+{
+  int kc_max = K < RL_KC ? K : RL_KC;
+  int mc_max = RL_A_BLOCK / kc_max / RL_MR * RL_MR;
+  if (mc_max < RL_MR)
+    mc_max = RL_MR;
+  int m_round = (M + RL_MR - 1) / RL_MR * RL_MR;
+  if (mc_max > m_round)
+    mc_max = m_round;
+
+  float *pa = rl_gemm_scratch ((size_t) mc_max * kc_max + (size_t) RL_NC * kc_max);
+  float *pb = pa + (size_t) mc_max * kc_max;
+
+  for (int k0 = 0; k0 < K; k0 += RL_KC)
+    {
+      int kc = K - k0 < RL_KC ? K - k0 : RL_KC;
+      /* later K blocks add to what the first one wrote */
+      float beta_k = k0 == 0 ? beta : 1.0f;
+
+      for (int i0 = 0; i0 < M; i0 += mc_max)
+        {
+          int mc = M - i0 < mc_max ? M - i0 : mc_max;
+          for (int ir = 0; ir < mc; ir += RL_MR)
+            pack_a (trans_a, A, lda, i0 + ir, mc - ir < RL_MR ? mc - ir : RL_MR,
+                    k0, kc, pa + (size_t) ir * kc);
+
+          for (int j0 = 0; j0 < N; j0 += RL_NC)
+            {
+              int nc = N - j0 < RL_NC ? N - j0 : RL_NC;
+              for (int jr = 0; jr < nc; jr += RL_NR)
+                pack_b (trans_b, B, ldb, k0, kc, j0 + jr, nc - jr < RL_NR ? nc - jr : RL_NR,
+                        pb + (size_t) jr * kc);
+
+              for (int jr = 0; jr < nc; jr += RL_NR)
+                for (int ir = 0; ir < mc; ir += RL_MR)
+                  micro_kernel (kc, pa + (size_t) ir * kc, pb + (size_t) jr * kc,
+                                C + (size_t) (i0 + ir) * ldc + j0 + jr, ldc,
+                                mc - ir < RL_MR ? mc - ir : RL_MR,
+                                nc - jr < RL_NR ? nc - jr : RL_NR,
+                                alpha, beta_k);
+            }
+        }
+    }
+}
+
+/* c (RL_DOT_MR x RL_DOT_NR) = alpha * sum_k a[i][k] * b[j][k] + beta * c, over kc, where
+ * a: RL_DOT_MR row pointers, b: RL_DOT_NR row pointers (tails repeat a valid row; only the
+ * first m rows and n columns are stored). */
+static void
+dot_tile (int kc, const float *const *a, const float *const *b,
+          float *c, size_t ldc, int m, int n, float alpha, float beta)
+{
+  RL_VEC acc[RL_DOT_MR][RL_DOT_NR];
+
+#pragma GCC unroll 8
+  for (int i = 0; i < RL_DOT_MR; i++)
+#pragma GCC unroll 8
+    for (int j = 0; j < RL_DOT_NR; j++)
+      acc[i][j] = v_zero ();
+
+  int k = 0;
+  for (; k + RL_VLEN <= kc; k += RL_VLEN)
+    {
+      RL_VEC bv[RL_DOT_NR];
+#pragma GCC unroll 8
+      for (int j = 0; j < RL_DOT_NR; j++)
+        bv[j] = v_load (b[j] + k);
+#pragma GCC unroll 8
+      for (int i = 0; i < RL_DOT_MR; i++)
+        {
+          RL_VEC ai = v_load (a[i] + k);
+#pragma GCC unroll 8
+          for (int j = 0; j < RL_DOT_NR; j++)
+            acc[i][j] = v_fma (ai, bv[j], acc[i][j]);
+        }
+    }
+  if (k < kc)
+    {
+      int left = kc - k;
+      RL_VEC bv[RL_DOT_NR];
+#pragma GCC unroll 8
+      for (int j = 0; j < RL_DOT_NR; j++)
+        bv[j] = v_load_n (b[j] + k, left);
+#pragma GCC unroll 8
+      for (int i = 0; i < RL_DOT_MR; i++)
+        {
+          RL_VEC ai = v_load_n (a[i] + k, left);
+#pragma GCC unroll 8
+          for (int j = 0; j < RL_DOT_NR; j++)
+            acc[i][j] = v_fma (ai, bv[j], acc[i][j]);
+        }
+    }
+
+  float sums[RL_DOT_MR][RL_DOT_NR];
+#pragma GCC unroll 8
+  for (int i = 0; i < RL_DOT_MR; i++)
+#pragma GCC unroll 8
+    for (int j = 0; j < RL_DOT_NR; j++)
+      sums[i][j] = v_reduce (acc[i][j]);
+
+  for (int i = 0; i < m; i++)
+    {
+      float *ci = c + i * ldc;
+      if (beta == 0.0f)
+        for (int j = 0; j < n; j++)
+          ci[j] = alpha * sums[i][j];
+      else
+        for (int j = 0; j < n; j++)
+          ci[j] = __builtin_fmaf (beta, ci[j], alpha * sums[i][j]);
+    }
+}
+
+/* trans_b, !trans_a: C (M x N) = alpha * A (M x K) * B^T, B stored (N x K). */
+static void
+sgemm_dot (int M, int N, int K, float alpha, const float *A, size_t lda,
+           const float *B, size_t ldb, float beta, float *C, size_t ldc)
+{
+  for (int k0 = 0; k0 < K; k0 += RL_DOT_KC)
+    {
+      int kc = K - k0 < RL_DOT_KC ? K - k0 : RL_DOT_KC;
+      float beta_k = k0 == 0 ? beta : 1.0f;
+
+      for (int j0 = 0; j0 < N; j0 += RL_DOT_NR)
+        {
+          int n = N - j0 < RL_DOT_NR ? N - j0 : RL_DOT_NR;
+          const float *b[RL_DOT_NR];
+          for (int j = 0; j < RL_DOT_NR; j++)
+            b[j] = B + (size_t) (j0 + (j < n ? j : n - 1)) * ldb + k0;
+
+          for (int i0 = 0; i0 < M; i0 += RL_DOT_MR)
+            {
+              int m = M - i0 < RL_DOT_MR ? M - i0 : RL_DOT_MR;
+              const float *a[RL_DOT_MR];
+              for (int i = 0; i < RL_DOT_MR; i++)
+                a[i] = A + (size_t) (i0 + (i < m ? i : m - 1)) * lda + k0;
+
+              dot_tile (kc, a, b, C + (size_t) i0 * ldc + j0, ldc, m, n, alpha, beta_k);
+            }
+        }
+    }
+}
+
+void
+RL_SGEMM_NAME (bool trans_a, bool trans_b,
+               int M, int N, int K,
+               float alpha,
+               const float *A, int lda,
+               const float *B, int ldb,
+               float beta,
+               float *C, int ldc)
+{
+  if (M <= 0 || N <= 0)
+    return;
+  if (K <= 0)
+    {
+      scale_c (M, N, beta, C, (size_t) ldc);
+      return;
+    }
+  if (trans_b && !trans_a && K >= RL_DOT_MIN_K)
+    sgemm_dot (M, N, K, alpha, A, (size_t) lda, B, (size_t) ldb, beta, C, (size_t) ldc);
+  else
+    sgemm_packed (trans_a, trans_b, M, N, K, alpha, A, (size_t) lda, B, (size_t) ldb,
+                  beta, C, (size_t) ldc);
+}
