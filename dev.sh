@@ -32,6 +32,17 @@ BUILD=build
 BUILD_ASAN=build-asan
 
 say () { printf 'dev.sh: %s\n' "$*"; }
+
+# Whatever stops the script early (set -e), the last line says which step failed.
+stage="start"
+finished=0
+on_exit () {
+  local rc=$?
+  if [ "$finished" = 0 ] && [ "$rc" -ne 0 ]; then
+    printf 'dev.sh: FAILED while %s (exit %d); see the messages above\n' "$stage" "$rc" >&2
+  fi
+}
+trap on_exit EXIT
 die () { printf 'dev.sh: error: %s\n' "$*" >&2; exit 1; }
 
 usage () {
@@ -47,6 +58,7 @@ ensure_packages () {
   local missing=() p
   local -a as_root=()
 
+  stage="installing Debian packages"
   command -v dpkg-query > /dev/null 2>&1 || die "this script needs Debian (dpkg-query not found)"
   for p in "$@"; do
     installed "$p" || missing+=("$p")
@@ -80,6 +92,7 @@ ensure_packages () {
 }
 
 fetch_data () {
+  stage="fetching MNIST"
   ./data/fetch-mnist.sh
 }
 
@@ -90,12 +103,14 @@ configure () {
   if [ -f "$dir/meson-private/coredata.dat" ] && [ -f "$dir/build.ninja" ]; then
     return 0
   fi
+  stage="configuring $dir"
   say "configuring $dir"
   meson setup "$dir" "$@"
 }
 
 build () {
   configure "$BUILD"
+  stage="building $BUILD"
   say "building $BUILD"
   meson compile -C "$BUILD"
 }
@@ -128,6 +143,7 @@ run_tests () {
 
   # 1. every suite (engine, slow, ui) in the normal build; UI tests need a display, so all of
   #    it runs under a private Xvfb (never the developer's desktop).
+  stage="running tests"
   rm -f "$BUILD/meson-logs/testlog.json"
   say "running all tests in $BUILD under xvfb-run"
   xvfb-run -a -s "-screen 0 1280x800x24" \
@@ -139,15 +155,15 @@ run_tests () {
   if [ -f tests/lsan.supp ]; then
     lsan_supp=$PWD/tests/lsan.supp
   fi
-  configure "$BUILD_ASAN" -Db_sanitize=address,undefined -Db_lundef=false -Dgui=disabled
   say "building $BUILD_ASAN"
-  if meson compile -C "$BUILD_ASAN"; then
+  if configure "$BUILD_ASAN" -Db_sanitize=address,undefined -Db_lundef=false -Dgui=disabled &&
+     meson compile -C "$BUILD_ASAN"; then
     rm -f "$BUILD_ASAN/meson-logs/testlog.json"
     say "running the engine suite in $BUILD_ASAN (ASan + UBSan)"
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:halt_on_error=1${ASAN_OPTIONS:+:$ASAN_OPTIONS} \
     UBSAN_OPTIONS=halt_on_error=1:abort_on_error=1:print_stacktrace=1 \
     LSAN_OPTIONS=${lsan_supp:+suppressions=$lsan_supp:print_suppressions=0} \
-      meson test -C "$BUILD_ASAN" --suite engine --print-errorlogs ||
+      meson test -C "$BUILD_ASAN" --suite engine --print-errorlogs --timeout-multiplier 4 ||
       { rc=1; failed+=("$BUILD_ASAN engine tests"); }
     count_results "$BUILD_ASAN"
   else
@@ -167,6 +183,7 @@ run_tests () {
   fi
   # the plain closing line CI reads; counts are test programs, both builds together
   echo "summary: $n_pass passed, $n_fail failed, $n_skip skipped"
+  finished=1
   return $rc
 }
 
@@ -181,6 +198,7 @@ case "$cmd" in
       die "no display (DISPLAY and WAYLAND_DISPLAY are unset); run this from a desktop session"
     fi
     say "launching $BUILD/app/reslab"
+    finished=1
     exec "$BUILD/app/reslab" "$@"
     ;;
   test)
