@@ -1,3 +1,478 @@
 #define G_LOG_DOMAIN "reslab-cli"
-/* placeholder */
-#include <glib.h>
+
+/* rl-image-file.c: PNG (cairo) and PGM (P5, P2) images as MNIST-like ink. See the header. */
+
+#include "rl-image-file.h"
+
+#include <cairo.h>
+#include <gio/gio.h>
+#include <string.h>
+
+#include "rl-error.h"
+
+static const guint8 png_magic[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
+
+static gboolean
+check_size (const char *what, guint64 width, guint64 height, GError **error)
+{
+  if (width == 0 || height == 0)
+    {
+      g_set_error (error, RL_ERROR, RL_ERROR_BAD_IMAGE,
+                   "%s: image has zero size (%" G_GUINT64_FORMAT " x %" G_GUINT64_FORMAT ")",
+                   what, width, height);
+      return FALSE;
+    }
+  if (width > RL_IMAGE_MAX_SIDE || height > RL_IMAGE_MAX_SIDE)
+    {
+      g_set_error (error, RL_ERROR, RL_ERROR_TOO_LARGE,
+                   "%s: image of %" G_GUINT64_FORMAT " x %" G_GUINT64_FORMAT
+                   " pixels is larger than %d pixels a side",
+                   what, width, height, RL_IMAGE_MAX_SIDE);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* ---- PNG ---------------------------------------------------------------------------------- */
+
+typedef struct {
+  const guint8 *data;
+  gsize         len, pos;
+  gboolean      short_read;   /* libpng asked for more than the file holds */
+} PngReader;
+
+static cairo_status_t
+png_read_cb (void *closure, unsigned char *buf, unsigned int length)
+{
+  PngReader *r = closure;
+
+  if (length > r->len - r->pos)
+    {
+      r->short_read = TRUE;
+      return CAIRO_STATUS_READ_ERROR;
+    }
+  memcpy (buf, r->data + r->pos, length);
+  r->pos += length;
+  return CAIRO_STATUS_SUCCESS;
+}
+
+/* Rec. 601 luma, as most tools (PIL's "L", netpbm's ppmtopgm) convert colour to grey. */
+static inline float
+luma (float r, float g, float b)
+{
+  return 0.299f * r + 0.587f * g + 0.114f * b;
+}
+
+float *
+rl_image_surface_to_luminance (cairo_surface_t *surface, int *width, int *height)
+{
+  cairo_surface_t *white = NULL;
+  int w, h, stride;
+  const guint8 *pix;
+  float *out;
+
+  g_return_val_if_fail (surface != NULL, NULL);
+  g_return_val_if_fail (cairo_surface_get_type (surface) == CAIRO_SURFACE_TYPE_IMAGE, NULL);
+
+  if (cairo_surface_status (surface) != CAIRO_STATUS_SUCCESS)
+    return NULL;
+  w = cairo_image_surface_get_width (surface);
+  h = cairo_image_surface_get_height (surface);
+  if (w <= 0 || h <= 0)
+    return NULL;
+
+  /* Anything other than the three formats handled below (cairo's PNG reader gives ARGB32 or
+   * RGB24) is painted onto white RGB24 first; that is also what compositing over white means
+   * for it. */
+  switch (cairo_image_surface_get_format (surface))
+    {
+    case CAIRO_FORMAT_ARGB32:
+    case CAIRO_FORMAT_RGB24:
+    case CAIRO_FORMAT_A8:
+      break;
+    default:
+      {
+        cairo_t *cr;
+
+        white = cairo_image_surface_create (CAIRO_FORMAT_RGB24, w, h);
+        cr = cairo_create (white);
+        cairo_set_source_rgb (cr, 1, 1, 1);
+        cairo_paint (cr);
+        cairo_set_source_surface (cr, surface, 0, 0);
+        cairo_paint (cr);
+        cairo_destroy (cr);
+        if (cairo_surface_status (white) != CAIRO_STATUS_SUCCESS)
+          {
+            cairo_surface_destroy (white);
+            return NULL;
+          }
+        surface = white;
+      }
+    }
+
+  cairo_surface_flush (surface);
+  stride = cairo_image_surface_get_stride (surface);
+  pix = cairo_image_surface_get_data (surface);
+  out = g_new (float, (gsize) w * h);
+
+  for (int y = 0; y < h; y++)
+    {
+      const guint8 *row = pix + (gsize) y * stride;
+      float *o = out + (gsize) y * w;
+
+      switch (cairo_image_surface_get_format (surface))
+        {
+        case CAIRO_FORMAT_ARGB32:
+          /* Premultiplied alpha: over white, c' = c + (1 - a). */
+          for (int x = 0; x < w; x++)
+            {
+              guint32 p = ((const guint32 *) row)[x];
+              float a = (p >> 24) / 255.0f;
+              float r = ((p >> 16) & 0xff) / 255.0f + (1.0f - a);
+              float g = ((p >> 8) & 0xff) / 255.0f + (1.0f - a);
+              float b = (p & 0xff) / 255.0f + (1.0f - a);
+
+              o[x] = luma (r, g, b);
+            }
+          break;
+        case CAIRO_FORMAT_RGB24:
+          for (int x = 0; x < w; x++)
+            {
+              guint32 p = ((const guint32 *) row)[x];
+
+              o[x] = luma (((p >> 16) & 0xff) / 255.0f, ((p >> 8) & 0xff) / 255.0f,
+                           (p & 0xff) / 255.0f);
+            }
+          break;
+        case CAIRO_FORMAT_A8:
+          /* Alpha only: black of that coverage, over white. */
+          for (int x = 0; x < w; x++)
+            o[x] = 1.0f - row[x] / 255.0f;
+          break;
+        default:
+          g_assert_not_reached ();
+        }
+      for (int x = 0; x < w; x++)
+        o[x] = CLAMP (o[x], 0.0f, 1.0f);
+    }
+
+  if (white != NULL)
+    cairo_surface_destroy (white);
+  *width = w;
+  *height = h;
+  return out;
+}
+
+static float *
+load_png (const guint8 *d, gsize len, const char *what, int *width, int *height, GError **error)
+{
+  PngReader reader = { d, len, 0, FALSE };
+  cairo_surface_t *surface;
+  cairo_status_t status;
+  guint32 w, h;
+  float *out;
+
+  /* IHDR comes first: signature (8), chunk length (4), "IHDR" (4), width (4), height (4).
+   * Check the size before libpng allocates rows for it. */
+  if (len < 24)
+    {
+      g_set_error (error, RL_ERROR, RL_ERROR_TRUNCATED, "%s: PNG file ends inside its header",
+                   what);
+      return NULL;
+    }
+  if (memcmp (d + 12, "IHDR", 4) != 0)
+    {
+      g_set_error (error, RL_ERROR, RL_ERROR_BAD_IMAGE, "%s: PNG file has no IHDR chunk", what);
+      return NULL;
+    }
+  memcpy (&w, d + 16, 4);
+  memcpy (&h, d + 20, 4);
+  w = GUINT32_FROM_BE (w);
+  h = GUINT32_FROM_BE (h);
+  if (!check_size (what, w, h, error))
+    return NULL;
+
+  surface = cairo_image_surface_create_from_png_stream (png_read_cb, &reader);
+  status = cairo_surface_status (surface);
+  if (status != CAIRO_STATUS_SUCCESS)
+    {
+      if (reader.short_read)
+        g_set_error (error, RL_ERROR, RL_ERROR_TRUNCATED,
+                     "%s: PNG file ends before its image data does", what);
+      else if (status == CAIRO_STATUS_NO_MEMORY || status == CAIRO_STATUS_PNG_ERROR ||
+               status == CAIRO_STATUS_READ_ERROR)
+        /* cairo 1.16 reports libpng's errors (bad CRC, bad zlib data) as NO_MEMORY; the size
+         * was checked above, so a real shortage of memory is unlikely. */
+        g_set_error (error, RL_ERROR, RL_ERROR_BAD_IMAGE,
+                     "%s: invalid or corrupt PNG data", what);
+      else
+        g_set_error (error, RL_ERROR, RL_ERROR_BAD_IMAGE,
+                     "%s: cannot read PNG image: %s", what, cairo_status_to_string (status));
+      cairo_surface_destroy (surface);
+      return NULL;
+    }
+
+  out = rl_image_surface_to_luminance (surface, width, height);
+  cairo_surface_destroy (surface);
+  if (out == NULL)
+    g_set_error (error, RL_ERROR, RL_ERROR_BAD_IMAGE, "%s: cannot convert the PNG image", what);
+  return out;
+}
+
+/* ---- PGM ---------------------------------------------------------------------------------- */
+
+typedef struct {
+  const guint8 *d;
+  gsize         len, pos;
+} Scanner;
+
+static void
+skip_space_and_comments (Scanner *s)
+{
+  while (s->pos < s->len)
+    {
+      if (g_ascii_isspace (s->d[s->pos]))
+        s->pos++;
+      else if (s->d[s->pos] == '#')
+        {
+          while (s->pos < s->len && s->d[s->pos] != '\n' && s->d[s->pos] != '\r')
+            s->pos++;
+        }
+      else
+        break;
+    }
+}
+
+typedef enum { NUM_OK, NUM_END, NUM_BAD } NumResult;
+
+/* A decimal number; absurdly long ones saturate at G_MAXUINT64, which every bound rejects. */
+static NumResult
+read_number (Scanner *s, guint64 *value)
+{
+  guint64 v = 0;
+  gsize start;
+
+  skip_space_and_comments (s);
+  if (s->pos >= s->len)
+    return NUM_END;
+  start = s->pos;
+  while (s->pos < s->len && g_ascii_isdigit (s->d[s->pos]))
+    {
+      if (v > (G_MAXUINT64 - 9) / 10)
+        v = G_MAXUINT64;
+      else
+        v = v * 10 + (s->d[s->pos] - '0');
+      s->pos++;
+    }
+  if (s->pos == start)
+    return NUM_BAD;
+  /* A number ends at whitespace, a comment or the end of the file. */
+  if (s->pos < s->len && !g_ascii_isspace (s->d[s->pos]) && s->d[s->pos] != '#')
+    return NUM_BAD;
+  *value = v;
+  return NUM_OK;
+}
+
+static float *
+load_pgm (const guint8 *d, gsize len, const char *what, int *width, int *height, GError **error)
+{
+  Scanner s = { d, len, 2 };
+  gboolean binary = d[1] == '5';
+  const char *fields[] = { "width", "height", "maxval" };
+  guint64 header[3];
+  guint64 n, maxval;
+  float *out;
+
+  for (int i = 0; i < 3; i++)
+    {
+      NumResult r = read_number (&s, &header[i]);
+
+      if (r != NUM_OK)
+        {
+          g_set_error (error, RL_ERROR, r == NUM_END ? RL_ERROR_TRUNCATED : RL_ERROR_BAD_IMAGE,
+                       "%s: PGM header %s its %s", what,
+                       r == NUM_END ? "ends before" : "has no valid number for", fields[i]);
+          return NULL;
+        }
+    }
+  if (!check_size (what, header[0], header[1], error))
+    return NULL;
+  maxval = header[2];
+  if (maxval < 1 || maxval > 65535)
+    {
+      g_set_error (error, RL_ERROR, RL_ERROR_BAD_IMAGE,
+                   "%s: PGM maxval %" G_GUINT64_FORMAT " is not in 1..65535", what, maxval);
+      return NULL;
+    }
+
+  n = header[0] * header[1];
+  if (binary)
+    {
+      guint64 bytes_per = maxval < 256 ? 1 : 2;
+
+      /* Exactly one whitespace character separates maxval from the raster. */
+      if (s.pos >= len)
+        {
+          g_set_error (error, RL_ERROR, RL_ERROR_TRUNCATED,
+                       "%s: PGM file ends after its header, expected %" G_GUINT64_FORMAT
+                       " bytes of pixels", what, n * bytes_per);
+          return NULL;
+        }
+      s.pos++;
+      if (len - s.pos < n * bytes_per)
+        {
+          g_set_error (error, RL_ERROR, RL_ERROR_TRUNCATED,
+                       "%s: PGM file holds %" G_GSIZE_FORMAT " bytes of pixels, its header"
+                       " (%" G_GUINT64_FORMAT " x %" G_GUINT64_FORMAT ", maxval %" G_GUINT64_FORMAT
+                       ") needs %" G_GUINT64_FORMAT,
+                       what, len - s.pos, header[0], header[1], maxval, n * bytes_per);
+          return NULL;
+        }
+    }
+
+  out = g_new (float, n);
+  for (guint64 i = 0; i < n; i++)
+    {
+      guint64 v;
+
+      if (!binary)
+        {
+          NumResult r = read_number (&s, &v);
+
+          if (r != NUM_OK)
+            {
+              g_set_error (error, RL_ERROR, r == NUM_END ? RL_ERROR_TRUNCATED : RL_ERROR_BAD_IMAGE,
+                           r == NUM_END ? "%s: PGM file ends after %" G_GUINT64_FORMAT
+                                          " of its %" G_GUINT64_FORMAT " pixels"
+                                        : "%s: PGM pixel %" G_GUINT64_FORMAT
+                                          " of %" G_GUINT64_FORMAT " is not a number",
+                           what, i, n);
+              g_free (out);
+              return NULL;
+            }
+        }
+      else if (maxval < 256)
+        v = d[s.pos + i];
+      else
+        v = ((guint) d[s.pos + 2 * i] << 8) | d[s.pos + 2 * i + 1];
+
+      if (v > maxval)
+        {
+          g_set_error (error, RL_ERROR, RL_ERROR_BAD_IMAGE,
+                       "%s: PGM pixel %" G_GUINT64_FORMAT " is %" G_GUINT64_FORMAT
+                       ", above maxval %" G_GUINT64_FORMAT, what, i, v, maxval);
+          g_free (out);
+          return NULL;
+        }
+      out[i] = (float) ((double) v / maxval);
+    }
+
+  *width = header[0];
+  *height = header[1];
+  return out;
+}
+
+/* ---- Public ------------------------------------------------------------------------------- */
+
+float *
+rl_image_load_luminance_bytes (GBytes *bytes, const char *what, int *width, int *height,
+                               GError **error)
+{
+  gsize len;
+  const guint8 *d;
+
+  g_return_val_if_fail (bytes != NULL, NULL);
+  g_return_val_if_fail (width != NULL && height != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  d = g_bytes_get_data (bytes, &len);
+  if (what == NULL)
+    what = "image";
+  if (len > RL_IMAGE_MAX_FILE)
+    {
+      g_set_error (error, RL_ERROR, RL_ERROR_TOO_LARGE, "%s: file of %" G_GSIZE_FORMAT
+                   " bytes is larger than %u bytes", what, len, RL_IMAGE_MAX_FILE);
+      return NULL;
+    }
+  if (len >= 8 && memcmp (d, png_magic, 8) == 0)
+    return load_png (d, len, what, width, height, error);
+  if (len >= 2 && d[0] == 'P' && (d[1] == '5' || d[1] == '2'))
+    return load_pgm (d, len, what, width, height, error);
+
+  g_set_error (error, RL_ERROR, RL_ERROR_BAD_IMAGE,
+               "%s: not a PNG or PGM (P5, P2) image", what);
+  return NULL;
+}
+
+gboolean
+rl_image_luminance_to_ink (float *pix, int width, int height)
+{
+  double sum = 0.0;
+  gsize count = 0;
+  gboolean invert;
+
+  g_return_val_if_fail (pix != NULL && width > 0 && height > 0, FALSE);
+
+  /* Every pixel of the outermost rows and columns, each once. */
+  for (int y = 0; y < height; y++)
+    {
+      gboolean edge_row = y == 0 || y == height - 1;
+      int step = edge_row ? 1 : MAX (width - 1, 1);
+
+      for (int x = 0; x < width; x += step)
+        {
+          sum += pix[(gsize) y * width + x];
+          count++;
+        }
+    }
+  invert = sum / count > 0.5;
+  if (invert)
+    for (gsize i = 0; i < (gsize) width * height; i++)
+      pix[i] = 1.0f - pix[i];
+  return invert;
+}
+
+float *
+rl_image_load_gray_bytes (GBytes *bytes, const char *what, int *width, int *height,
+                          GError **error)
+{
+  float *pix = rl_image_load_luminance_bytes (bytes, what, width, height, error);
+
+  if (pix != NULL)
+    rl_image_luminance_to_ink (pix, *width, *height);
+  return pix;
+}
+
+float *
+rl_image_file_load_gray (const char *path, int *width, int *height, GError **error)
+{
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GFileInfo) info = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autofree char *contents = NULL;
+  gsize len;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  file = g_file_new_for_path (path);
+  info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_SIZE "," G_FILE_ATTRIBUTE_STANDARD_TYPE,
+                            G_FILE_QUERY_INFO_NONE, NULL, error);
+  if (info == NULL)
+    return NULL;   /* GIO's message names the file */
+  if (g_file_info_get_file_type (info) == G_FILE_TYPE_DIRECTORY)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_IS_DIRECTORY, "%s: is a directory", path);
+      return NULL;
+    }
+  if ((guint64) g_file_info_get_size (info) > RL_IMAGE_MAX_FILE)
+    {
+      g_set_error (error, RL_ERROR, RL_ERROR_TOO_LARGE, "%s: file of %" G_GINT64_FORMAT
+                   " bytes is larger than %u bytes", path, g_file_info_get_size (info),
+                   RL_IMAGE_MAX_FILE);
+      return NULL;
+    }
+  if (!g_file_load_contents (file, NULL, &contents, &len, NULL, error))
+    return NULL;   /* GIO's message names the file */
+  bytes = g_bytes_new_take (g_steal_pointer (&contents), len);
+  return rl_image_load_gray_bytes (bytes, path, width, height, error);
+}

@@ -1,0 +1,65 @@
+/* rl-image-file.h: reading a digit from an image file (PNG, PGM) as MNIST-like ink.
+ *
+ * Formats, recognised by content, not by name:
+ *   PNG   through cairo (any colour type; transparency is composited over white);
+ *   PGM   binary "P5" and ASCII "P2", maxval 1..65535 (two bytes, big-endian, above 255).
+ *
+ * Ink and polarity. The luminance L in [0, 1] (0 black, 1 white; Rec. 601 luma for colour)
+ * becomes ink in [0, 1] as MNIST stores it: white ink on a black background. A scan or a
+ * drawing is usually the other way round, dark ink on white paper, so the background decides:
+ * when the mean luminance of the border pixels (the outermost rows and columns) is above 0.5
+ * the background is bright and ink = 1 - L; otherwise the image already is white on black
+ * and ink = L.
+ *
+ * Bounds: at most RL_IMAGE_MAX_SIDE pixels a side and RL_IMAGE_MAX_FILE bytes a file, checked
+ * from the header before anything the size of the image is allocated.
+ */
+#pragma once
+
+#include <cairo.h>
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+#define RL_IMAGE_MAX_SIDE 16384
+#define RL_IMAGE_MAX_FILE (256u * 1024 * 1024)
+
+/* Loads @path as ink: (height, width) floats in [0, 1], row stride = width.
+ * Errors (every message names the file): G_IO_ERROR_* from GIO (G_IO_ERROR_NOT_FOUND for a
+ * missing file), RL_ERROR_BAD_IMAGE (not PNG or PGM, malformed header, zero size, a sample
+ * above maxval, a PNG libpng rejects), RL_ERROR_TRUNCATED (fewer samples than the header
+ * announces), RL_ERROR_TOO_LARGE (a side above RL_IMAGE_MAX_SIDE, a file above
+ * RL_IMAGE_MAX_FILE).
+ * Returns: (transfer full): free with g_free() */
+float    *rl_image_file_load_gray   (const char  *path,
+                                     int         *width,
+                                     int         *height,
+                                     GError     **error);
+
+/* The same from the bytes of a file; @what names it in messages. */
+float    *rl_image_load_gray_bytes  (GBytes      *bytes,
+                                     const char  *what,
+                                     int         *width,
+                                     int         *height,
+                                     GError     **error);
+
+/* Luminance only (0 black, 1 white), without the polarity decision.
+ * Returns: (transfer full) */
+float    *rl_image_load_luminance_bytes (GBytes      *bytes,
+                                         const char  *what,
+                                         int         *width,
+                                         int         *height,
+                                         GError     **error);
+
+/* Luminance of an image surface: ARGB32 (premultiplied) composited over white, RGB24, A8
+ * (black ink of that coverage over white), any other format painted onto white.
+ * Returns: (transfer full) (nullable): NULL when @surface is in an error state or empty */
+float    *rl_image_surface_to_luminance (cairo_surface_t *surface,
+                                         int             *width,
+                                         int             *height);
+
+/* Turns luminance into ink in place, as described above. pix: (height, width).
+ * Returns: TRUE when the image was inverted (bright border). */
+gboolean  rl_image_luminance_to_ink (float *pix, int width, int height);
+
+G_END_DECLS
