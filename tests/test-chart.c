@@ -1,0 +1,414 @@
+/* test-chart.c: RlChart, the line chart of the training curves.
+ *
+ * Needs a display (run under xvfb-run -a). Without one every test reports a skip, so the
+ * binary never passes without having tested anything: even the pure number tests are skipped,
+ * because meson would count a mix of skips and passes as a pass.
+ */
+#include <gtk/gtk.h>
+#include <math.h>
+
+#include "rl-chart.h"
+
+static gboolean have_display;
+
+#define REQUIRE_DISPLAY()                                   \
+  G_STMT_START {                                            \
+    if (!have_display)                                      \
+      {                                                     \
+        g_test_skip ("no display (run under xvfb-run -a)"); \
+        return;                                             \
+      }                                                     \
+  } G_STMT_END
+
+/* ---- nice ticks ------------------------------------------------------------------------- */
+
+static void
+check_ticks (double lo, double hi, int max_ticks, double want_step, double want_first, int want_n)
+{
+  double step = -1, first = -1;
+  int n = rl_chart_nice_ticks (lo, hi, max_ticks, &step, &first);
+
+  g_test_message ("ticks [%g, %g] max %d: step %g first %g n %d", lo, hi, max_ticks, step,
+                  first, n);
+  g_assert_cmpint (n, ==, want_n);
+  g_assert_cmpfloat_with_epsilon (step, want_step, fabs (want_step) * 1e-12 + 1e-300);
+  g_assert_cmpfloat_with_epsilon (first, want_first, fabs (want_step) * 1e-9);
+}
+
+static void
+test_nice_ticks_values (void)
+{
+  double step, first;
+
+  REQUIRE_DISPLAY ();
+
+  check_ticks (0, 1, 6, 0.2, 0, 6);               /* 0 0.2 0.4 0.6 0.8 1 */
+  check_ticks (0, 1, 5, 0.5, 0, 3);               /* 0.25 is not nice: 0 0.5 1 */
+  check_ticks (0, 1, 11, 0.1, 0, 11);
+  check_ticks (0, 60000, 7, 10000, 0, 7);         /* one MNIST epoch */
+  check_ticks (64, 600000, 6, 100000, 100000, 6); /* first tick is a multiple of the step */
+  check_ticks (0.3, 0.95, 8, 0.1, 0.3, 7);        /* 0.3 counts although 0.3/0.1 < 3 */
+  check_ticks (-7, 13, 5, 5, -5, 4);              /* -5 0 5 10 */
+  check_ticks (0.0012, 0.0047, 5, 0.001, 0.002, 3);
+  check_ticks (123, 123, 5, 100, 123, 1);         /* degenerate: one tick */
+  check_ticks (0, 0, 5, 1, 0, 1);
+
+  g_assert_cmpint (rl_chart_nice_ticks (1, 0, 5, &step, &first), ==, 0);
+  g_assert_cmpfloat (step, ==, 0.0);
+  g_assert_cmpint (rl_chart_nice_ticks (NAN, 1, 5, &step, &first), ==, 0);
+  g_assert_cmpint (rl_chart_nice_ticks (0, INFINITY, 5, &step, &first), ==, 0);
+}
+
+/* On random ranges: the step is 1, 2 or 5 x 10^k, all ticks lie in the range, there are at
+ * most max_ticks of them, and the next smaller nice step would give too many. */
+static void
+test_nice_ticks_properties (void)
+{
+  GRand *rand;
+
+  REQUIRE_DISPLAY ();
+
+  rand = g_rand_new_with_seed (42);
+  for (int trial = 0; trial < 20000; trial++)
+    {
+      double scale = pow (10.0, g_rand_double_range (rand, -6, 9));
+      double lo = g_rand_double_range (rand, -1, 1) * scale;
+      double hi = lo + g_rand_double_range (rand, 1e-3, 3) * scale;
+      int max_ticks = g_rand_int_range (rand, 2, 15);
+      double step, first, mant, smaller;
+      int n, n_smaller;
+
+      n = rl_chart_nice_ticks (lo, hi, max_ticks, &step, &first);
+      g_assert_cmpint (n, >=, 1);
+      g_assert_cmpint (n, <=, max_ticks);
+      g_assert_cmpfloat (step, >, 0);
+      mant = step / pow (10.0, floor (log10 (step) + 1e-9));
+      g_assert_true (fabs (mant - 1) < 1e-9 || fabs (mant - 2) < 1e-9 || fabs (mant - 5) < 1e-9);
+      g_assert_cmpfloat (first, >=, lo - step * 1e-6);
+      g_assert_cmpfloat (first - step, <, lo);
+      g_assert_cmpfloat (first + (n - 1) * step, <=, hi + step * 1e-6);
+      g_assert_cmpfloat (first + n * step, >, hi - step * 1e-6);
+      /* first is a multiple of step */
+      g_assert_cmpfloat (fabs (first / step - round (first / step)), <, 1e-6);
+
+      /* minimality: the next smaller nice step fits more than max_ticks ticks */
+      smaller = fabs (mant - 1) < 1e-9 ? step / 2 : fabs (mant - 2) < 1e-9 ? step / 2 : step * 0.4;
+      n_smaller = (int) (floor (hi / smaller + 1e-9) - ceil (lo / smaller - 1e-9)) + 1;
+      g_assert_cmpint (n_smaller, >, max_ticks);
+    }
+  g_rand_free (rand);
+}
+
+static void
+check_format (RlChartFormat format, double value, double step, const char *want)
+{
+  g_autofree char *got = rl_chart_format_value (format, value, step);
+
+  g_assert_cmpstr (got, ==, want);
+}
+
+static void
+test_format (void)
+{
+  REQUIRE_DISPLAY ();
+
+  check_format (RL_CHART_FORMAT_COUNT, 0, 10000, "0");
+  check_format (RL_CHART_FORMAT_COUNT, 60000, 10000, "60k");
+  check_format (RL_CHART_FORMAT_COUNT, 1200000, 200000, "1.2M");
+  check_format (RL_CHART_FORMAT_COUNT, 1000000, 500000, "1M");
+  check_format (RL_CHART_FORMAT_COUNT, 1500, 500, "1.5k");
+  check_format (RL_CHART_FORMAT_COUNT, 640, 20, "640");
+  check_format (RL_CHART_FORMAT_PERCENT, 0.97, 0.01, "97%");
+  check_format (RL_CHART_FORMAT_PERCENT, 0.975, 0.005, "97.5%");
+  check_format (RL_CHART_FORMAT_PERCENT, 1.0, 0.2, "100%");
+  check_format (RL_CHART_FORMAT_PLAIN, 0.1 + 0.2, 0.1, "0.3");
+  check_format (RL_CHART_FORMAT_PLAIN, 0.1 + 0.2 - 0.3, 0.1, "0.0");   /* snapped, not -0.0 */
+  check_format (RL_CHART_FORMAT_PLAIN, -0.5, 0.5, "-0.5");
+  check_format (RL_CHART_FORMAT_PLAIN, 2.0, 0.5, "2.0");
+  check_format (RL_CHART_FORMAT_PLAIN, 0.004, 0.002, "0.004");
+  check_format (RL_CHART_FORMAT_PLAIN, 20, 5, "20");
+}
+
+/* ---- series API ----------------------------------------------------------------------- */
+
+static void
+test_series (void)
+{
+  RlChart *chart;
+  GdkRGBA red = { 1, 0, 0, 1 };
+  double x = -1, y = -1;
+  guint a, b;
+
+  REQUIRE_DISPLAY ();
+
+  chart = RL_CHART (g_object_ref_sink (rl_chart_new ()));
+  g_assert_cmpuint (rl_chart_get_n_series (chart), ==, 0);
+
+  a = rl_chart_add_series (chart, "loss", &red, RL_CHART_LINE_SOLID, 1.5, FALSE);
+  b = rl_chart_add_series (chart, "smoothed", NULL, RL_CHART_LINE_DASHED, 2.0, TRUE);
+  g_assert_cmpuint (a, ==, 0);
+  g_assert_cmpuint (b, ==, 1);
+  g_assert_cmpuint (rl_chart_get_n_series (chart), ==, 2);
+  g_assert_false (rl_chart_get_last (chart, a, &x, &y));
+  g_assert_cmpfloat (x, ==, -1);
+
+  for (int i = 0; i < 100000; i++)
+    rl_chart_append (chart, a, 64.0 * (i + 1), 2.3 * exp (-i / 20000.0));
+  rl_chart_append (chart, b, 60000, 0.95);
+  rl_chart_append (chart, b, 120000, 0.97);
+  /* non-finite values are dropped */
+  rl_chart_append (chart, b, 180000, NAN);
+  rl_chart_append (chart, b, INFINITY, 0.5);
+
+  g_assert_cmpuint (rl_chart_get_n_points (chart, a), ==, 100000);
+  g_assert_cmpuint (rl_chart_get_n_points (chart, b), ==, 2);
+  g_assert_true (rl_chart_get_last (chart, a, &x, &y));
+  g_assert_cmpfloat (x, ==, 6400000.0);
+  g_assert_cmpfloat_with_epsilon (y, 2.3 * exp (-99999 / 20000.0), 1e-12);
+  g_assert_true (rl_chart_get_last (chart, b, &x, NULL));
+  g_assert_cmpfloat (x, ==, 120000);
+
+  rl_chart_set_title (chart, "Training loss");
+  g_assert_cmpstr (rl_chart_get_title (chart), ==, "Training loss");
+  {
+    g_autofree char *title = NULL;
+    g_object_get (chart, "title", &title, NULL);
+    g_assert_cmpstr (title, ==, "Training loss");
+  }
+
+  rl_chart_clear (chart);
+  g_assert_cmpuint (rl_chart_get_n_series (chart), ==, 2);
+  g_assert_cmpuint (rl_chart_get_n_points (chart, a), ==, 0);
+  g_assert_cmpuint (rl_chart_get_n_points (chart, b), ==, 0);
+  g_assert_false (rl_chart_get_last (chart, b, NULL, NULL));
+  rl_chart_append (chart, b, 1, 2);
+  g_assert_cmpuint (rl_chart_get_n_points (chart, b), ==, 1);
+
+  rl_chart_remove_all_series (chart);
+  g_assert_cmpuint (rl_chart_get_n_series (chart), ==, 0);
+  g_assert_cmpuint (rl_chart_add_series (chart, "again", NULL, RL_CHART_LINE_SOLID, 1, FALSE),
+                    ==, 0);
+
+  g_assert_finalize_object (chart);
+}
+
+/* ---- drawing -------------------------------------------------------------------------- */
+
+/* Pixels of @surface close to the opaque colour (r, g, b) in 0..255. */
+static int
+count_colour (cairo_surface_t *surface, int r, int g, int b)
+{
+  int w = cairo_image_surface_get_width (surface);
+  int h = cairo_image_surface_get_height (surface);
+  int stride = cairo_image_surface_get_stride (surface);
+  const guchar *data;
+  int count = 0;
+
+  cairo_surface_flush (surface);
+  data = cairo_image_surface_get_data (surface);
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++)
+      {
+        guint32 px = *(const guint32 *) (data + y * stride + 4 * x);   /* ARGB32, native */
+        int pa = px >> 24, pr = (px >> 16) & 0xff, pg = (px >> 8) & 0xff, pb = px & 0xff;
+
+        if (pa > 240 && abs (pr - r) < 24 && abs (pg - g) < 24 && abs (pb - b) < 24)
+          count++;
+      }
+  return count;
+}
+
+static int
+count_differing (cairo_surface_t *s1, cairo_surface_t *s2)
+{
+  int n = cairo_image_surface_get_stride (s1) * cairo_image_surface_get_height (s1) / 4;
+  const guint32 *a, *b;
+  int count = 0;
+
+  cairo_surface_flush (s1);
+  cairo_surface_flush (s2);
+  a = (const guint32 *) cairo_image_surface_get_data (s1);
+  b = (const guint32 *) cairo_image_surface_get_data (s2);
+  for (int i = 0; i < n; i++)
+    count += a[i] != b[i];
+  return count;
+}
+
+static cairo_surface_t *
+render (RlChart *chart, int w, int h)
+{
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, w, h);
+  cairo_t *cr = cairo_create (surface);
+
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_paint (cr);
+  rl_chart_draw (chart, cr, w, h);
+  g_assert_cmpint (cairo_status (cr), ==, CAIRO_STATUS_SUCCESS);
+  cairo_destroy (cr);
+  return surface;
+}
+
+static void
+test_draw (void)
+{
+  RlChart *chart;
+  GdkRGBA red = { 1, 0, 0, 1 }, blue = { 0, 0, 1, 1 };
+  cairo_surface_t *empty, *plain, *hovered, *big;
+  guint loss, acc;
+  gint64 t0;
+  double ms;
+
+  REQUIRE_DISPLAY ();
+
+  chart = RL_CHART (g_object_ref_sink (rl_chart_new ()));
+  rl_chart_set_title (chart, "Loss");
+  rl_chart_set_x_label (chart, "images seen");
+  rl_chart_set_y_label (chart, "loss");
+
+  /* no series, no data: axes and a placeholder, no crash */
+  empty = render (chart, 480, 300);
+  g_assert_cmpint (count_colour (empty, 255, 0, 0), ==, 0);
+
+  loss = rl_chart_add_series (chart, "loss", &red, RL_CHART_LINE_SOLID, 3.0, FALSE);
+  acc = rl_chart_add_series (chart, "test", &blue, RL_CHART_LINE_DASHED, 3.0, TRUE);
+  for (int i = 0; i < 900; i++)
+    rl_chart_append (chart, loss, 64.0 * (i + 1), 2.3 / (1 + i / 50.0));
+  rl_chart_append (chart, acc, 19200, 0.9);
+  rl_chart_append (chart, acc, 57600, 0.5);
+
+  plain = render (chart, 480, 300);
+  /* both series and the legend's samples are on the image, the empty chart had neither */
+  g_assert_cmpint (count_colour (plain, 255, 0, 0), >, 300);
+  g_assert_cmpint (count_colour (plain, 0, 0, 255), >, 100);
+
+  /* the hover read-out adds a guide and a box; leaving removes them again */
+  rl_chart_set_hover (chart, 240, 150);
+  hovered = render (chart, 480, 300);
+  g_assert_cmpint (count_differing (plain, hovered), >, 500);
+  rl_chart_set_hover (chart, -1, -1);
+  {
+    cairo_surface_t *left = render (chart, 480, 300);
+    g_assert_cmpint (count_differing (plain, left), ==, 0);
+    cairo_surface_destroy (left);
+  }
+
+  /* fixed range and percent format still draw; a range that excludes the data draws no line
+   * (the legend sample stays) */
+  rl_chart_set_y_format (chart, RL_CHART_FORMAT_PERCENT);
+  rl_chart_set_y_range (chart, 10, 20);
+  {
+    cairo_surface_t *off = render (chart, 480, 300);
+    g_assert_cmpint (count_colour (off, 255, 0, 0), <, count_colour (plain, 255, 0, 0) / 4);
+    cairo_surface_destroy (off);
+  }
+  rl_chart_set_y_range_auto (chart);
+
+  /* 100,000 points: decimated to the pixel width, so a frame stays cheap */
+  for (int i = 900; i < 100000; i++)
+    rl_chart_append (chart, loss, 64.0 * (i + 1), 2.3 / (1 + i / 50.0) + 0.1 * (i % 7));
+  t0 = g_get_monotonic_time ();
+  big = render (chart, 480, 300);
+  ms = (g_get_monotonic_time () - t0) / 1000.0;
+  g_test_message ("frame with 100k points: %.1f ms", ms);
+  g_assert_cmpint (count_colour (big, 255, 0, 0), >, 300);
+  /* generous: one pass over the points plus ~2k path segments; an undecimated path of 100k
+   * dashed segments takes far longer */
+  g_assert_cmpfloat (ms, <, 500);
+
+  /* tiny and zero sizes draw nothing and do not crash */
+  cairo_surface_destroy (render (chart, 10, 10));
+  cairo_surface_destroy (render (chart, 1, 300));
+
+  cairo_surface_destroy (empty);
+  cairo_surface_destroy (plain);
+  cairo_surface_destroy (hovered);
+  cairo_surface_destroy (big);
+  g_assert_finalize_object (chart);
+}
+
+/* The widget in a window: measured at least 320 x 200, snapshotted through a
+ * GtkWidgetPaintable and rendered with Cairo; then finalized with the window. */
+static void
+test_widget_snapshot (void)
+{
+  GtkWidget *window, *chart;
+  GdkRGBA green = { 0, 1, 0, 1 };
+  GdkPaintable *paintable;
+  GtkSnapshot *snapshot;
+  GskRenderNode *node;
+  cairo_surface_t *surface;
+  cairo_t *cr;
+  int min_w, min_h, w, h;
+  gint64 deadline;
+  guint s;
+
+  REQUIRE_DISPLAY ();
+
+  chart = rl_chart_new ();
+  g_object_ref_sink (chart);
+  gtk_widget_measure (chart, GTK_ORIENTATION_HORIZONTAL, -1, &min_w, NULL, NULL, NULL);
+  gtk_widget_measure (chart, GTK_ORIENTATION_VERTICAL, -1, &min_h, NULL, NULL, NULL);
+  g_assert_cmpint (min_w, >=, 320);
+  g_assert_cmpint (min_h, >=, 200);
+
+  s = rl_chart_add_series (RL_CHART (chart), "acc", &green, RL_CHART_LINE_SOLID, 3,
+                           FALSE);
+  for (int i = 0; i < 2000; i++)
+    rl_chart_append (RL_CHART (chart), s, i * 64.0, 0.1 + 0.85 * (1 - exp (-i / 300.0)));
+  rl_chart_set_y_format (RL_CHART (chart), RL_CHART_FORMAT_PERCENT);
+
+  window = gtk_window_new ();
+  gtk_window_set_default_size (GTK_WINDOW (window), 500, 320);
+  gtk_window_set_child (GTK_WINDOW (window), chart);
+  gtk_window_present (GTK_WINDOW (window));
+
+  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while ((gtk_widget_get_width (chart) == 0 || !gtk_widget_get_mapped (chart)) &&
+         g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  w = gtk_widget_get_width (chart);
+  h = gtk_widget_get_height (chart);
+  g_assert_cmpint (w, >=, 320);
+  g_assert_cmpint (h, >=, 200);
+
+  paintable = gtk_widget_paintable_new (chart);
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, snapshot, w, h);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+
+  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, w, h);
+  cr = cairo_create (surface);
+  gsk_render_node_draw (node, cr);
+  cairo_destroy (cr);
+  g_assert_cmpint (count_colour (surface, 0, 255, 0), >, 300);
+
+  cairo_surface_destroy (surface);
+  gsk_render_node_unref (node);
+  g_object_unref (paintable);
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_finalize_object (chart);
+}
+
+int
+main (int argc, char *argv[])
+{
+  /* gtk_test_init() exits when it cannot open a display, and gtk_init_check() cannot come
+   * first (gtk_test_init() must set the locale before GTK is initialised): look at the
+   * environment. A display that is named but cannot be opened makes the binary fail, which is
+   * right: it is a broken setup, not a missing one. */
+  have_display = g_getenv ("DISPLAY") != NULL || g_getenv ("WAYLAND_DISPLAY") != NULL;
+  if (have_display)
+    gtk_test_init (&argc, &argv, NULL);
+  else
+    g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/ui/chart/nice-ticks/values", test_nice_ticks_values);
+  g_test_add_func ("/ui/chart/nice-ticks/properties", test_nice_ticks_properties);
+  g_test_add_func ("/ui/chart/format", test_format);
+  g_test_add_func ("/ui/chart/series", test_series);
+  g_test_add_func ("/ui/chart/draw", test_draw);
+  g_test_add_func ("/ui/chart/widget-snapshot", test_widget_snapshot);
+
+  return g_test_run ();
+}

@@ -1,0 +1,1237 @@
+#define G_LOG_DOMAIN "reslab-ui"
+
+/* rl-chart.c: see rl-chart.h.
+ *
+ * Drawing happens in snapshot() through gtk_snapshot_append_cairo() (one Cairo node per frame);
+ * everything the frame needs (ranges, margins, ticks) is derived from the data inside
+ * rl_chart_draw(), which changes no state. Appending a point only updates the series' array
+ * and its cached bounds, then queues a redraw.
+ *
+ * Layout of a frame, in pixels:
+ *
+ *   +-------------------------------------------------+
+ *   | title                        -- series 1  -- s2 |   header row (title left, legend right)
+ *   |     +-------------------------------------------+
+ *   |  y  | plot area: grid, series, hover guide      |
+ *   | lab |                                           |
+ *   |     +-------------------------------------------+
+ *   |      tick labels                                |
+ *   |                  x label                        |
+ *   +-------------------------------------------------+
+ *
+ * The legend shares the header row with the title so it never hides data; it moves to a row of
+ * its own when both do not fit.
+ */
+
+#include "rl-chart.h"
+
+#include <math.h>
+
+#define MIN_WIDTH    320
+#define MIN_HEIGHT   200
+#define NAT_WIDTH    480
+#define NAT_HEIGHT   300
+#define PAD          8.0     /* outer padding */
+#define GAP          4.0     /* between a tick label and its axis, between rows */
+#define TICK_LEN     4.0
+#define X_TICK_SPACE 90.0    /* at most one x tick per this many pixels */
+#define Y_TICK_SPACE 40.0
+
+typedef struct {
+  double x, y;
+} Point;
+
+typedef struct {
+  char             *label;
+  GdkRGBA           color;
+  RlChartLineStyle  style;
+  double            line_width;
+  gboolean          show_points;
+  GArray           *points;     /* of Point */
+  /* Cached over all points, so neither the range nor the auto-scaling walks the data. */
+  double            xmin, xmax, ymin, ymax;
+  gboolean          sorted;     /* x non-decreasing so far: binary search for the read-out */
+} Series;
+
+struct _RlChart {
+  GtkWidget parent_instance;
+
+  /* owned */
+  char         *title;
+  char         *x_label;
+  char         *y_label;
+  GPtrArray    *series;          /* of Series*, owned */
+
+  /* settings */
+  RlChartFormat x_format;
+  RlChartFormat y_format;
+  gboolean      y_auto;
+  double        y_min, y_max;    /* when !y_auto */
+
+  /* pointer, in widget coordinates; hover_x < 0: no read-out */
+  double        hover_x;
+  double        hover_y;
+};
+
+G_DEFINE_FINAL_TYPE (RlChart, rl_chart, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_TITLE,
+  PROP_X_LABEL,
+  PROP_Y_LABEL,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+/* GNOME HIG palette (blue 3, red 3, green 4, orange 3, purple 3, brown 3): tells apart on
+ * light and dark backgrounds alike. */
+static const char *const palette[] = {
+  "#3584e4", "#e01b24", "#2ec27e", "#ff7800", "#9141ac", "#986a44",
+};
+
+/* g_set_str() is GLib 2.76. Returns TRUE when the value changed. */
+static gboolean
+set_str (char **ptr, const char *value)
+{
+  if (g_strcmp0 (*ptr, value) == 0)
+    return FALSE;
+  g_free (*ptr);
+  *ptr = g_strdup (value);
+  return TRUE;
+}
+
+static void
+series_free (gpointer data)
+{
+  Series *s = data;
+
+  g_free (s->label);
+  g_array_unref (s->points);
+  g_free (s);
+}
+
+static Series *
+get_series (RlChart *self, guint i)
+{
+  g_return_val_if_fail (i < self->series->len, NULL);
+  return g_ptr_array_index (self->series, i);
+}
+
+static void
+series_reset_bounds (Series *s)
+{
+  s->xmin = s->ymin = INFINITY;
+  s->xmax = s->ymax = -INFINITY;
+  s->sorted = TRUE;
+}
+
+/* ---- Numbers ---------------------------------------------------------------------------- */
+
+static int
+count_ticks (double lo, double hi, double step, double *first)
+{
+  /* A relative tolerance so that lo = 0.3 with step 0.1 counts 0.3 as a tick, not 0.4. */
+  double i0 = ceil (lo / step - 1e-9);
+  double i1 = floor (hi / step + 1e-9);
+
+  *first = i0 * step + 0.0;   /* + 0.0 turns -0 into 0 */
+  return (int) MAX (i1 - i0 + 1.0, 0.0);
+}
+
+int
+rl_chart_nice_ticks (double lo, double hi, int max_ticks, double *step, double *first)
+{
+  static const double mantissas[] = { 1.0, 2.0, 5.0 };
+  double raw, mag;
+
+  g_return_val_if_fail (step != NULL && first != NULL, 0);
+
+  *step = 0.0;
+  *first = 0.0;
+  if (!isfinite (lo) || !isfinite (hi) || hi < lo)
+    return 0;
+  if (max_ticks < 2)
+    max_ticks = 2;
+
+  if (hi == lo)
+    {
+      /* One tick, and a step of the value's order of magnitude for the label's decimals. */
+      *step = lo != 0.0 ? pow (10.0, floor (log10 (fabs (lo)))) : 1.0;
+      *first = lo;
+      return 1;
+    }
+
+  /* Any step >= (hi - lo) / (max_ticks - 1) fits, wherever the multiples fall; a step down to
+   * (hi - lo) / max_ticks may fit too, depending on where the range starts. Try the nice
+   * steps from a decade below that bound upwards and take the first that fits. */
+  raw = (hi - lo) / (max_ticks - 1);
+  mag = pow (10.0, floor (log10 (raw)) - 1.0);
+  for (int decade = 0; decade < 4; decade++, mag *= 10.0)
+    for (guint k = 0; k < G_N_ELEMENTS (mantissas); k++)
+      {
+        double s = mantissas[k] * mag;
+        int n = count_ticks (lo, hi, s, first);
+
+        if (n <= max_ticks)
+          {
+            *step = s;
+            return n;
+          }
+      }
+
+  g_assert_not_reached ();
+  return 0;
+}
+
+static int
+decimals_for_step (double step)
+{
+  double d;
+
+  if (!(step > 0.0) || !isfinite (step))
+    return 0;
+  d = ceil (-log10 (step) - 1e-9);
+  return (int) CLAMP (d, 0.0, 9.0);
+}
+
+/* "1.50" -> "1.5", "2.0" -> "2"; only for strings with a decimal point. */
+static void
+strip_zeros (char *s)
+{
+  char *dot = strchr (s, '.');
+  char *end;
+
+  if (dot == NULL)
+    return;
+  end = s + strlen (s) - 1;
+  while (end > dot && *end == '0')
+    *end-- = '\0';
+  if (end == dot)
+    *end = '\0';
+}
+
+char *
+rl_chart_format_value (RlChartFormat format, double value, double step)
+{
+  char *s;
+
+  /* 0.1 + 0.2 - 0.3 is not 0: snap what is zero at this step to zero, and never print "-0". */
+  if (step > 0.0 && fabs (value) < step * 1e-6)
+    value = 0.0;
+  if (value == 0.0)
+    value = 0.0;
+
+  switch (format)
+    {
+    case RL_CHART_FORMAT_PERCENT:
+      return g_strdup_printf ("%.*f%%", decimals_for_step (step * 100.0), value * 100.0);
+
+    case RL_CHART_FORMAT_COUNT:
+      {
+        double a = fabs (value), unit = 1.0;
+        const char *suffix = "";
+
+        if (a >= 1e6)
+          unit = 1e6, suffix = "M";
+        else if (a >= 1e3)
+          unit = 1e3, suffix = "k";
+        s = g_strdup_printf ("%.*f", decimals_for_step (step / unit), value / unit);
+        if (unit > 1.0)
+          strip_zeros (s);
+        if (*suffix != '\0')
+          {
+            char *t = g_strconcat (s, suffix, NULL);
+            g_free (s);
+            s = t;
+          }
+        return s;
+      }
+
+    case RL_CHART_FORMAT_PLAIN:
+    default:
+      return g_strdup_printf ("%.*f", decimals_for_step (step), value);
+    }
+}
+
+/* A read-out shows about four significant digits, whatever the tick step. */
+static char *
+format_readout (RlChartFormat format, double value)
+{
+  double a = fabs (value);
+  double step;
+
+  if (format == RL_CHART_FORMAT_PERCENT)
+    return rl_chart_format_value (format, value, 1e-4);
+  if (format == RL_CHART_FORMAT_COUNT && a >= 1.0)
+    return rl_chart_format_value (format, value, MAX (1.0, pow (10.0, floor (log10 (a)) - 2)));
+  step = a > 0.0 ? pow (10.0, floor (log10 (a)) - 3) : 1.0;
+  return rl_chart_format_value (format, value, step);
+}
+
+/* ---- Geometry of one frame ---------------------------------------------------------------- */
+
+typedef struct {
+  double xlo, xhi, ylo, yhi;        /* data range shown */
+  double px, py, pw, ph;            /* plot rectangle in pixels */
+  gboolean have_data;
+} Frame;
+
+static double
+map_x (const Frame *f, double x)
+{
+  return f->px + (x - f->xlo) / (f->xhi - f->xlo) * f->pw;
+}
+
+static double
+map_y (const Frame *f, double y)
+{
+  return f->py + f->ph - (y - f->ylo) / (f->yhi - f->ylo) * f->ph;
+}
+
+static void
+data_bounds (RlChart *self, double *xmin, double *xmax, double *ymin, double *ymax)
+{
+  *xmin = *ymin = INFINITY;
+  *xmax = *ymax = -INFINITY;
+  for (guint i = 0; i < self->series->len; i++)
+    {
+      Series *s = g_ptr_array_index (self->series, i);
+
+      if (s->points->len == 0)
+        continue;
+      *xmin = MIN (*xmin, s->xmin);
+      *xmax = MAX (*xmax, s->xmax);
+      *ymin = MIN (*ymin, s->ymin);
+      *ymax = MAX (*ymax, s->ymax);
+    }
+}
+
+/* Makes [*lo, *hi] a usable axis range: a single value gets some room around it. */
+static void
+widen_degenerate (double *lo, double *hi)
+{
+  if (*hi > *lo)
+    return;
+  {
+    double d = fabs (*lo) > 0.0 ? fabs (*lo) * 0.1 : 1.0;
+    *lo -= d;
+    *hi += d;
+  }
+}
+
+static void
+compute_ranges (RlChart *self, Frame *f, double plot_h)
+{
+  double xmin, xmax, ymin, ymax;
+
+  data_bounds (self, &xmin, &xmax, &ymin, &ymax);
+  f->have_data = xmin <= xmax;
+
+  if (!f->have_data)
+    {
+      xmin = 0.0, xmax = 1.0;
+      ymin = 0.0, ymax = 1.0;
+    }
+  widen_degenerate (&xmin, &xmax);
+  f->xlo = xmin;
+  f->xhi = xmax;
+
+  if (!self->y_auto)
+    {
+      f->ylo = self->y_min;
+      f->yhi = self->y_max;
+    }
+  else
+    {
+      double step, first;
+      int max_ticks = MAX (2, (int) (plot_h / Y_TICK_SPACE));
+
+      widen_degenerate (&ymin, &ymax);
+      /* Widen to the enclosing ticks, so the top and bottom of the plot carry a label. */
+      if (rl_chart_nice_ticks (ymin, ymax, max_ticks, &step, &first) > 0 && step > 0.0)
+        {
+          ymin = floor (ymin / step + 1e-9) * step;
+          ymax = ceil (ymax / step - 1e-9) * step;
+        }
+      widen_degenerate (&ymin, &ymax);
+      f->ylo = ymin;
+      f->yhi = ymax;
+    }
+}
+
+/* ---- Drawing ------------------------------------------------------------------------------- */
+
+typedef struct {
+  RlChart     *self;
+  cairo_t     *cr;
+  PangoLayout *layout;
+  GdkRGBA      fg;
+} Painter;
+
+static void
+set_fg (Painter *p, double alpha)
+{
+  cairo_set_source_rgba (p->cr, p->fg.red, p->fg.green, p->fg.blue, p->fg.alpha * alpha);
+}
+
+static void
+text_size (Painter *p, const char *text, double *w, double *h)
+{
+  int iw, ih;
+
+  pango_layout_set_text (p->layout, text, -1);
+  pango_layout_get_pixel_size (p->layout, &iw, &ih);
+  *w = iw;
+  *h = ih;
+}
+
+/* Draws @text with its top-left corner at (@x, @y). */
+static void
+draw_text (Painter *p, const char *text, double x, double y)
+{
+  pango_layout_set_text (p->layout, text, -1);
+  cairo_move_to (p->cr, round (x), round (y));
+  pango_cairo_show_layout (p->cr, p->layout);
+}
+
+static void
+get_foreground (RlChart *self, GdkRGBA *fg)
+{
+  /* gtk_widget_get_color() is GTK 4.10; the style context is the 4.8 way and not deprecated
+   * there (it is from 4.10 on, which GDK_VERSION_MIN_REQUIRED = 4.8 keeps quiet about). */
+  GtkStyleContext *context = gtk_widget_get_style_context (GTK_WIDGET (self));
+
+  gtk_style_context_get_color (context, fg);
+}
+
+static double
+legend_entry_width (Painter *p, Series *s)
+{
+  double w, h;
+
+  text_size (p, s->label != NULL ? s->label : "", &w, &h);
+  return 22.0 + w;     /* 16 px line sample, 6 px gap */
+}
+
+static double
+legend_width (Painter *p)
+{
+  RlChart *self = p->self;
+  double total = 0.0;
+
+  for (guint i = 0; i < self->series->len; i++)
+    total += (i > 0 ? 14.0 : 0.0) + legend_entry_width (p, g_ptr_array_index (self->series, i));
+  return total;
+}
+
+static void
+set_series_line (cairo_t *cr, const Series *s)
+{
+  static const double dash[] = { 6.0, 4.0 };
+
+  cairo_set_line_width (cr, s->line_width);
+  cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
+  cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
+  if (s->style == RL_CHART_LINE_DASHED)
+    cairo_set_dash (cr, dash, G_N_ELEMENTS (dash), 0.0);
+  else
+    cairo_set_dash (cr, NULL, 0, 0.0);
+  gdk_cairo_set_source_rgba (cr, &s->color);
+}
+
+static void
+draw_legend (Painter *p, double right, double y, double row_h)
+{
+  RlChart *self = p->self;
+  double x = right - legend_width (p);
+
+  for (guint i = 0; i < self->series->len; i++)
+    {
+      Series *s = g_ptr_array_index (self->series, i);
+      double cy = y + row_h / 2.0;
+
+      cairo_save (p->cr);
+      set_series_line (p->cr, s);
+      cairo_move_to (p->cr, x, cy);
+      cairo_line_to (p->cr, x + 16.0, cy);
+      cairo_stroke (p->cr);
+      if (s->show_points)
+        {
+          cairo_arc (p->cr, x + 8.0, cy, s->line_width + 1.5, 0, 2 * G_PI);
+          cairo_fill (p->cr);
+        }
+      cairo_restore (p->cr);
+
+      set_fg (p, 0.9);
+      draw_text (p, s->label != NULL ? s->label : "", x + 22.0, y);
+      x += legend_entry_width (p, s) + 14.0;
+    }
+}
+
+/* One series, decimated: when there are more points than pixel columns, each column becomes
+ * its first, lowest, highest and last value, which keeps every spike visible. */
+static void
+draw_series (Painter *p, const Frame *f, Series *s)
+{
+  cairo_t *cr = p->cr;
+  const Point *pts = (const Point *) s->points->data;
+  guint n = s->points->len;
+  int columns = MAX (1, (int) f->pw);
+
+  if (n == 0)
+    return;
+
+  cairo_save (cr);
+  set_series_line (cr, s);
+
+  if (n <= (guint) (2 * columns))
+    {
+      for (guint i = 0; i < n; i++)
+        cairo_line_to (cr, map_x (f, pts[i].x), map_y (f, pts[i].y));
+    }
+  else
+    {
+      double scale = columns / (f->xhi - f->xlo);
+      int col = G_MININT;
+      double first = 0, last = 0, lo = 0, hi = 0;
+
+      for (guint i = 0; i <= n; i++)
+        {
+          int c = i < n ? (int) floor ((pts[i].x - f->xlo) * scale) : G_MAXINT;
+
+          if (c != col)
+            {
+              if (col != G_MININT)
+                {
+                  double cx = f->px + CLAMP (col, 0, columns - 1) + 0.5;
+
+                  cairo_line_to (cr, cx, map_y (f, first));
+                  cairo_line_to (cr, cx, map_y (f, lo));
+                  cairo_line_to (cr, cx, map_y (f, hi));
+                  cairo_line_to (cr, cx, map_y (f, last));
+                }
+              if (i == n)
+                break;
+              col = c;
+              first = lo = hi = pts[i].y;
+            }
+          last = pts[i].y;
+          lo = MIN (lo, last);
+          hi = MAX (hi, last);
+        }
+    }
+  cairo_stroke (cr);
+
+  /* Dots only while they stay apart; past that they would just thicken the line. */
+  if (s->show_points && n <= (guint) MAX (1, columns / 4))
+    {
+      for (guint i = 0; i < n; i++)
+        {
+          cairo_new_sub_path (cr);
+          cairo_arc (cr, map_x (f, pts[i].x), map_y (f, pts[i].y), s->line_width + 1.5,
+                     0, 2 * G_PI);
+        }
+      cairo_fill (cr);
+    }
+  cairo_restore (cr);
+}
+
+/* Index of the point whose x is nearest to @x. */
+static guint
+nearest_point (const Series *s, double x)
+{
+  const Point *pts = (const Point *) s->points->data;
+  guint n = s->points->len;
+  guint best = 0;
+
+  if (s->sorted)
+    {
+      guint lo = 0, hi = n;   /* first index with pts[i].x >= x */
+
+      while (lo < hi)
+        {
+          guint mid = lo + (hi - lo) / 2;
+
+          if (pts[mid].x < x)
+            lo = mid + 1;
+          else
+            hi = mid;
+        }
+      if (lo == n)
+        return n - 1;
+      if (lo > 0 && x - pts[lo - 1].x <= pts[lo].x - x)
+        return lo - 1;
+      return lo;
+    }
+
+  for (guint i = 1; i < n; i++)
+    if (fabs (pts[i].x - x) < fabs (pts[best].x - x))
+      best = i;
+  return best;
+}
+
+static void
+draw_hover (Painter *p, const Frame *f)
+{
+  RlChart *self = p->self;
+  cairo_t *cr = p->cr;
+  double data_x, box_w = 0.0, box_h, line_h = 0.0, bx, by, w, h;
+  GPtrArray *lines;
+  g_autofree char *xs = NULL;
+  GdkRGBA bg;
+  double lum;
+
+  if (self->hover_x < f->px || self->hover_x > f->px + f->pw ||
+      self->hover_y < f->py || self->hover_y > f->py + f->ph || !f->have_data)
+    return;
+
+  data_x = f->xlo + (self->hover_x - f->px) / f->pw * (f->xhi - f->xlo);
+
+  /* guide */
+  set_fg (p, 0.35);
+  cairo_set_line_width (cr, 1.0);
+  cairo_move_to (cr, floor (self->hover_x) + 0.5, f->py);
+  cairo_line_to (cr, floor (self->hover_x) + 0.5, f->py + f->ph);
+  cairo_stroke (cr);
+
+  /* text lines: the pointer's x, then one per non-empty series */
+  lines = g_ptr_array_new_with_free_func (g_free);
+  xs = format_readout (self->x_format, data_x);
+  g_ptr_array_add (lines, g_strdup_printf ("%s %s", self->x_label != NULL ? self->x_label : "x",
+                                           xs));
+  for (guint i = 0; i < self->series->len; i++)
+    {
+      Series *s = g_ptr_array_index (self->series, i);
+      const Point *pt;
+      g_autofree char *ys = NULL;
+
+      if (s->points->len == 0)
+        {
+          g_ptr_array_add (lines, NULL);
+          continue;
+        }
+      pt = &g_array_index (s->points, Point, nearest_point (s, data_x));
+      ys = format_readout (self->y_format, pt->y);
+      g_ptr_array_add (lines, g_strdup_printf ("%s: %s", s->label != NULL ? s->label : "", ys));
+
+      /* marker on the curve */
+      if (pt->y >= f->ylo && pt->y <= f->yhi)
+        {
+          gdk_cairo_set_source_rgba (cr, &s->color);
+          cairo_arc (cr, map_x (f, pt->x), map_y (f, pt->y), 3.5, 0, 2 * G_PI);
+          cairo_fill (cr);
+        }
+    }
+
+  for (guint i = 0; i < lines->len; i++)
+    {
+      const char *t = g_ptr_array_index (lines, i);
+
+      if (t == NULL)
+        continue;
+      text_size (p, t, &w, &h);
+      box_w = MAX (box_w, w + (i > 0 ? 14.0 : 0.0));
+      line_h = MAX (line_h, h);
+    }
+  box_w += 12.0;
+  box_h = 8.0;
+  for (guint i = 0; i < lines->len; i++)
+    if (g_ptr_array_index (lines, i) != NULL)
+      box_h += line_h;
+
+  bx = self->hover_x + 10.0;
+  if (bx + box_w > f->px + f->pw)
+    bx = self->hover_x - 10.0 - box_w;
+  bx = MAX (bx, f->px);
+  by = f->py + 6.0;
+
+  /* The box needs an opaque background that contrasts with the theme's text colour. */
+  lum = 0.2126 * p->fg.red + 0.7152 * p->fg.green + 0.0722 * p->fg.blue;
+  if (lum > 0.5)
+    bg = (GdkRGBA) { 0.14, 0.14, 0.15, 0.94 };
+  else
+    bg = (GdkRGBA) { 1.0, 1.0, 1.0, 0.94 };
+  cairo_rectangle (cr, round (bx) + 0.5, round (by) + 0.5, round (box_w), round (box_h));
+  gdk_cairo_set_source_rgba (cr, &bg);
+  cairo_fill_preserve (cr);
+  set_fg (p, 0.3);
+  cairo_stroke (cr);
+
+  {
+    double ty = by + 4.0;
+
+    for (guint i = 0; i < lines->len; i++)
+      {
+        const char *t = g_ptr_array_index (lines, i);
+
+        if (t == NULL)
+          continue;
+        if (i > 0)
+          {
+            Series *s = g_ptr_array_index (self->series, i - 1);
+
+            gdk_cairo_set_source_rgba (cr, &s->color);
+            cairo_rectangle (cr, bx + 6.0, ty + line_h / 2.0 - 4.0, 8.0, 8.0);
+            cairo_fill (cr);
+          }
+        set_fg (p, 1.0);
+        draw_text (p, t, bx + 6.0 + (i > 0 ? 14.0 : 0.0), ty);
+        ty += line_h;
+      }
+  }
+  g_ptr_array_unref (lines);
+}
+
+void
+rl_chart_draw (RlChart *self, cairo_t *cr, int width, int height)
+{
+  Painter p = { self, cr, NULL, { 0 } };
+  Frame f = { 0 };
+  double th, tw, w, h, header_h = 0.0, top, bottom, left, right, legend_w = 0.0, title_w = 0.0;
+  double xstep, xfirst, ystep, yfirst;
+  int nx, ny;
+  gboolean legend_own_row = FALSE;
+
+  g_return_if_fail (RL_IS_CHART (self));
+  g_return_if_fail (cr != NULL);
+
+  if (width <= 0 || height <= 0)
+    return;
+
+  get_foreground (self, &p.fg);
+  p.layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), NULL);
+  text_size (&p, "0.9Mk%", &tw, &th);
+
+  /* header: title and legend */
+  if (self->title != NULL && *self->title != '\0')
+    text_size (&p, self->title, &title_w, &h);
+  if (self->series->len > 0)
+    legend_w = legend_width (&p);
+  if (title_w > 0.0 || legend_w > 0.0)
+    {
+      header_h = th + GAP;
+      if (title_w > 0.0 && legend_w > 0.0 && title_w + 24.0 + legend_w > width - 2 * PAD)
+        {
+          legend_own_row = TRUE;
+          header_h += th + GAP;
+        }
+    }
+
+  /* The y tick labels' width depends on the y range, which depends on the plot height, which
+   * does not depend on the width: compute the range first. */
+  top = PAD + header_h + th / 2.0;          /* room for the top y label's upper half */
+  bottom = PAD + TICK_LEN + GAP + th + (self->x_label != NULL ? GAP + th : 0.0);
+  compute_ranges (self, &f, height - top - bottom);
+
+  ny = rl_chart_nice_ticks (f.ylo, f.yhi, MAX (2, (int) ((height - top - bottom) / Y_TICK_SPACE)),
+                            &ystep, &yfirst);
+  left = 0.0;
+  for (int i = 0; i < ny; i++)
+    {
+      g_autofree char *s = rl_chart_format_value (self->y_format, yfirst + i * ystep, ystep);
+
+      text_size (&p, s, &w, &h);
+      left = MAX (left, w);
+    }
+  left += PAD + GAP + TICK_LEN + (self->y_label != NULL ? th + GAP : 0.0);
+  right = PAD + tw;   /* the last x tick label is centred on the plot's right edge */
+
+  f.px = round (left);
+  f.py = round (top);
+  f.pw = round (width - left - right);
+  f.ph = round (height - top - bottom);
+  if (f.pw < 8.0 || f.ph < 8.0)
+    {
+      g_object_unref (p.layout);
+      return;
+    }
+
+  /* header */
+  if (title_w > 0.0)
+    {
+      set_fg (&p, 1.0);
+      draw_text (&p, self->title, PAD, PAD);
+    }
+  if (legend_w > 0.0)
+    draw_legend (&p, width - PAD, PAD + (legend_own_row ? th + GAP : 0.0), th);
+
+  /* y grid and tick labels */
+  cairo_set_line_width (cr, 1.0);
+  for (int i = 0; i < ny; i++)
+    {
+      double v = yfirst + i * ystep;
+      double y = floor (map_y (&f, v)) + 0.5;
+      g_autofree char *s = rl_chart_format_value (self->y_format, v, ystep);
+
+      set_fg (&p, 0.12);
+      cairo_move_to (cr, f.px, y);
+      cairo_line_to (cr, f.px + f.pw, y);
+      cairo_stroke (cr);
+      set_fg (&p, 0.5);
+      cairo_move_to (cr, f.px - TICK_LEN, y);
+      cairo_line_to (cr, f.px, y);
+      cairo_stroke (cr);
+      text_size (&p, s, &w, &h);
+      set_fg (&p, 0.8);
+      draw_text (&p, s, f.px - TICK_LEN - GAP - w, y - h / 2.0);
+    }
+
+  /* x grid and tick labels */
+  nx = rl_chart_nice_ticks (f.xlo, f.xhi, MAX (2, (int) (f.pw / X_TICK_SPACE)), &xstep, &xfirst);
+  for (int i = 0; i < nx; i++)
+    {
+      double v = xfirst + i * xstep;
+      double x = floor (map_x (&f, v)) + 0.5;
+      g_autofree char *s = rl_chart_format_value (self->x_format, v, xstep);
+
+      set_fg (&p, 0.12);
+      cairo_move_to (cr, x, f.py);
+      cairo_line_to (cr, x, f.py + f.ph);
+      cairo_stroke (cr);
+      set_fg (&p, 0.5);
+      cairo_move_to (cr, x, f.py + f.ph);
+      cairo_line_to (cr, x, f.py + f.ph + TICK_LEN);
+      cairo_stroke (cr);
+      text_size (&p, s, &w, &h);
+      set_fg (&p, 0.8);
+      draw_text (&p, s, x - w / 2.0, f.py + f.ph + TICK_LEN + GAP);
+    }
+
+  /* axes */
+  set_fg (&p, 0.5);
+  cairo_move_to (cr, f.px + 0.5, f.py);
+  cairo_line_to (cr, f.px + 0.5, f.py + f.ph + 0.5);
+  cairo_line_to (cr, f.px + f.pw, f.py + f.ph + 0.5);
+  cairo_stroke (cr);
+
+  /* axis labels */
+  set_fg (&p, 0.9);
+  if (self->x_label != NULL)
+    {
+      text_size (&p, self->x_label, &w, &h);
+      draw_text (&p, self->x_label, f.px + (f.pw - w) / 2.0, height - PAD - h);
+    }
+  if (self->y_label != NULL)
+    {
+      text_size (&p, self->y_label, &w, &h);
+      cairo_save (cr);
+      cairo_translate (cr, PAD, f.py + (f.ph + w) / 2.0);
+      cairo_rotate (cr, -G_PI / 2.0);
+      draw_text (&p, self->y_label, 0.0, 0.0);
+      cairo_restore (cr);
+    }
+
+  /* series, clipped to the plot */
+  cairo_save (cr);
+  cairo_rectangle (cr, f.px, f.py - 2.0, f.pw + 2.0, f.ph + 4.0);
+  cairo_clip (cr);
+  for (guint i = 0; i < self->series->len; i++)
+    draw_series (&p, &f, g_ptr_array_index (self->series, i));
+  cairo_restore (cr);
+
+  if (!f.have_data)
+    {
+      const char *msg = "No data yet";
+
+      text_size (&p, msg, &w, &h);
+      set_fg (&p, 0.5);
+      draw_text (&p, msg, f.px + (f.pw - w) / 2.0, f.py + (f.ph - h) / 2.0);
+    }
+
+  draw_hover (&p, &f);
+
+  g_object_unref (p.layout);
+}
+
+/* ---- GtkWidget -------------------------------------------------------------------------- */
+
+static void
+rl_chart_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
+{
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+  cairo_t *cr;
+
+  if (width <= 0 || height <= 0)
+    return;
+  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  rl_chart_draw (RL_CHART (widget), cr, width, height);
+  cairo_destroy (cr);
+}
+
+static void
+rl_chart_measure (GtkWidget      *widget,
+                  GtkOrientation  orientation,
+                  int             for_size,
+                  int            *minimum,
+                  int            *natural,
+                  int            *minimum_baseline,
+                  int            *natural_baseline)
+{
+  if (orientation == GTK_ORIENTATION_HORIZONTAL)
+    {
+      *minimum = MIN_WIDTH;
+      *natural = NAT_WIDTH;
+    }
+  else
+    {
+      *minimum = MIN_HEIGHT;
+      *natural = NAT_HEIGHT;
+    }
+}
+
+static void
+motion_cb (GtkEventControllerMotion *controller, double x, double y, RlChart *self)
+{
+  rl_chart_set_hover (self, x, y);
+}
+
+static void
+leave_cb (GtkEventControllerMotion *controller, RlChart *self)
+{
+  rl_chart_set_hover (self, -1.0, -1.0);
+}
+
+static void
+update_accessible_description (RlChart *self)
+{
+  g_autofree char *desc = g_strdup_printf ("Line chart of %s against %s",
+                                           self->y_label != NULL ? self->y_label : "values",
+                                           self->x_label != NULL ? self->x_label : "x");
+
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, desc,
+                                  -1);
+}
+
+static void
+rl_chart_finalize (GObject *object)
+{
+  RlChart *self = RL_CHART (object);
+
+  g_clear_pointer (&self->title, g_free);
+  g_clear_pointer (&self->x_label, g_free);
+  g_clear_pointer (&self->y_label, g_free);
+  g_clear_pointer (&self->series, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (rl_chart_parent_class)->finalize (object);
+}
+
+static void
+rl_chart_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  RlChart *self = RL_CHART (object);
+
+  switch (prop_id)
+    {
+    case PROP_TITLE:
+      g_value_set_string (value, self->title);
+      break;
+    case PROP_X_LABEL:
+      g_value_set_string (value, self->x_label);
+      break;
+    case PROP_Y_LABEL:
+      g_value_set_string (value, self->y_label);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+rl_chart_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
+{
+  RlChart *self = RL_CHART (object);
+
+  switch (prop_id)
+    {
+    case PROP_TITLE:
+      rl_chart_set_title (self, g_value_get_string (value));
+      break;
+    case PROP_X_LABEL:
+      rl_chart_set_x_label (self, g_value_get_string (value));
+      break;
+    case PROP_Y_LABEL:
+      rl_chart_set_y_label (self, g_value_get_string (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+rl_chart_class_init (RlChartClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->finalize = rl_chart_finalize;
+  object_class->get_property = rl_chart_get_property;
+  object_class->set_property = rl_chart_set_property;
+
+  widget_class->snapshot = rl_chart_snapshot;
+  widget_class->measure = rl_chart_measure;
+
+  properties[PROP_TITLE] =
+    g_param_spec_string ("title", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_X_LABEL] =
+    g_param_spec_string ("x-label", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_Y_LABEL] =
+    g_param_spec_string ("y-label", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_css_name (widget_class, "rlchart");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
+}
+
+static void
+rl_chart_init (RlChart *self)
+{
+  GtkEventController *motion;
+
+  self->series = g_ptr_array_new_with_free_func (series_free);
+  self->x_format = RL_CHART_FORMAT_COUNT;
+  self->y_format = RL_CHART_FORMAT_PLAIN;
+  self->y_auto = TRUE;
+  self->hover_x = -1.0;
+  self->hover_y = -1.0;
+
+  motion = gtk_event_controller_motion_new ();
+  g_signal_connect (motion, "enter", G_CALLBACK (motion_cb), self);
+  g_signal_connect (motion, "motion", G_CALLBACK (motion_cb), self);
+  g_signal_connect (motion, "leave", G_CALLBACK (leave_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), motion);
+
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, "Chart",
+                                  -1);
+  update_accessible_description (self);
+}
+
+/* ---- Public API ---------------------------------------------------------------------------- */
+
+GtkWidget *
+rl_chart_new (void)
+{
+  return g_object_new (RL_TYPE_CHART, NULL);
+}
+
+void
+rl_chart_set_title (RlChart *self, const char *title)
+{
+  g_return_if_fail (RL_IS_CHART (self));
+
+  if (!set_str (&self->title, title))
+    return;
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  title != NULL && *title != '\0' ? title : "Chart",
+                                  -1);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TITLE]);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+const char *
+rl_chart_get_title (RlChart *self)
+{
+  g_return_val_if_fail (RL_IS_CHART (self), NULL);
+  return self->title;
+}
+
+void
+rl_chart_set_x_label (RlChart *self, const char *label)
+{
+  g_return_if_fail (RL_IS_CHART (self));
+
+  if (!set_str (&self->x_label, label))
+    return;
+  update_accessible_description (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_X_LABEL]);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
+rl_chart_set_y_label (RlChart *self, const char *label)
+{
+  g_return_if_fail (RL_IS_CHART (self));
+
+  if (!set_str (&self->y_label, label))
+    return;
+  update_accessible_description (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_Y_LABEL]);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
+rl_chart_set_y_range (RlChart *self, double min, double max)
+{
+  g_return_if_fail (RL_IS_CHART (self));
+  g_return_if_fail (isfinite (min) && isfinite (max) && min < max);
+
+  self->y_auto = FALSE;
+  self->y_min = min;
+  self->y_max = max;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
+rl_chart_set_y_range_auto (RlChart *self)
+{
+  g_return_if_fail (RL_IS_CHART (self));
+
+  self->y_auto = TRUE;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
+rl_chart_set_x_format (RlChart *self, RlChartFormat format)
+{
+  g_return_if_fail (RL_IS_CHART (self));
+
+  self->x_format = format;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
+rl_chart_set_y_format (RlChart *self, RlChartFormat format)
+{
+  g_return_if_fail (RL_IS_CHART (self));
+
+  self->y_format = format;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+guint
+rl_chart_add_series (RlChart          *self,
+                     const char       *label,
+                     const GdkRGBA    *color,
+                     RlChartLineStyle  style,
+                     double            line_width,
+                     gboolean          show_points)
+{
+  Series *s;
+
+  g_return_val_if_fail (RL_IS_CHART (self), 0);
+
+  s = g_new0 (Series, 1);
+  s->label = g_strdup (label);
+  if (color != NULL)
+    s->color = *color;
+  else
+    gdk_rgba_parse (&s->color, palette[self->series->len % G_N_ELEMENTS (palette)]);
+  s->style = style;
+  s->line_width = line_width > 0.0 ? line_width : 1.5;
+  s->show_points = show_points;
+  /* Training appends one point per batch: start with room for one epoch of MNIST at 64. */
+  s->points = g_array_sized_new (FALSE, FALSE, sizeof (Point), 1024);
+  series_reset_bounds (s);
+  g_ptr_array_add (self->series, s);
+
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  return self->series->len - 1;
+}
+
+void
+rl_chart_append (RlChart *self, guint series, double x, double y)
+{
+  Series *s;
+  Point pt = { x, y };
+
+  g_return_if_fail (RL_IS_CHART (self));
+  s = get_series (self, series);
+  g_return_if_fail (s != NULL);
+
+  if (!isfinite (x) || !isfinite (y))
+    return;
+
+  if (s->points->len > 0 && x < s->xmax)
+    s->sorted = FALSE;
+  g_array_append_val (s->points, pt);   /* doubling growth: amortised O(1) */
+  s->xmin = MIN (s->xmin, x);
+  s->xmax = MAX (s->xmax, x);
+  s->ymin = MIN (s->ymin, y);
+  s->ymax = MAX (s->ymax, y);
+
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
+rl_chart_clear (RlChart *self)
+{
+  g_return_if_fail (RL_IS_CHART (self));
+
+  for (guint i = 0; i < self->series->len; i++)
+    {
+      Series *s = g_ptr_array_index (self->series, i);
+
+      g_array_set_size (s->points, 0);
+      series_reset_bounds (s);
+    }
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
+rl_chart_remove_all_series (RlChart *self)
+{
+  g_return_if_fail (RL_IS_CHART (self));
+
+  g_ptr_array_set_size (self->series, 0);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+guint
+rl_chart_get_n_series (RlChart *self)
+{
+  g_return_val_if_fail (RL_IS_CHART (self), 0);
+  return self->series->len;
+}
+
+guint
+rl_chart_get_n_points (RlChart *self, guint series)
+{
+  Series *s;
+
+  g_return_val_if_fail (RL_IS_CHART (self), 0);
+  s = get_series (self, series);
+  g_return_val_if_fail (s != NULL, 0);
+  return s->points->len;
+}
+
+gboolean
+rl_chart_get_last (RlChart *self, guint series, double *x, double *y)
+{
+  Series *s;
+  const Point *pt;
+
+  g_return_val_if_fail (RL_IS_CHART (self), FALSE);
+  s = get_series (self, series);
+  g_return_val_if_fail (s != NULL, FALSE);
+
+  if (s->points->len == 0)
+    return FALSE;
+  pt = &g_array_index (s->points, Point, s->points->len - 1);
+  if (x != NULL)
+    *x = pt->x;
+  if (y != NULL)
+    *y = pt->y;
+  return TRUE;
+}
+
+void
+rl_chart_set_hover (RlChart *self, double x, double y)
+{
+  g_return_if_fail (RL_IS_CHART (self));
+
+  if (x < 0.0)
+    x = y = -1.0;
+  if (x == self->hover_x && y == self->hover_y)
+    return;
+  self->hover_x = x;
+  self->hover_y = y;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
