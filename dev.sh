@@ -218,6 +218,7 @@ case "$cmd" in
     ;;
   *)
     usage >&2
+    finished=1
     exit 2
     ;;
 esac
