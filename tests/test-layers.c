@@ -1,0 +1,431 @@
+/* Every layer's forward against hand-computed values, every backward against central finite
+ * differences. The losses for the differences are summed in double over float forwards;
+ * inputs are kept away from ReLU and max-pool kinks so the differences are smooth. */
+#include <glib.h>
+#include <math.h>
+#include <string.h>
+
+#include "rl-layers.h"
+#include "rl-rng.h"
+
+static void
+fill_uniform (RlRng *rng, float *x, size_t n, float lo, float hi)
+{
+  for (size_t i = 0; i < n; i++)
+    x[i] = rl_rng_uniform_range (rng, lo, hi);
+}
+
+static double
+dot (const float *a, const float *b, size_t n)
+{
+  double s = 0.0;
+  for (size_t i = 0; i < n; i++)
+    s += (double) a[i] * b[i];
+  return s;
+}
+
+/* L(theta) = <forward(theta), r>; checks dL/dtheta[i] against the analytic gradient. */
+typedef double (*LossFn) (gpointer data);
+
+static void
+check_grad (const char *what, LossFn loss, gpointer data, float *theta, const float *analytic,
+            size_t n, float h, double rtol, double atol)
+{
+  size_t step = n > 400 ? n / 400 : 1;   /* up to ~400 coordinates per tensor */
+  size_t checked = 0;
+
+  for (size_t i = 0; i < n; i += step)
+    {
+      float orig = theta[i];
+      float up = orig + h, down = orig - h;
+      double lp, lm, fd;
+
+      theta[i] = up;
+      lp = loss (data);
+      theta[i] = down;
+      lm = loss (data);
+      theta[i] = orig;
+      fd = (lp - lm) / ((double) up - (double) down);
+      if (fabs (fd - analytic[i]) > atol + rtol * fabs (analytic[i]))
+        g_error ("%s[%zu]: finite difference %.6g, backward %.6g", what, i, fd, analytic[i]);
+      checked++;
+    }
+  g_assert_cmpuint (checked, >, 0);
+}
+
+/* ---- conv2d ------------------------------------------------------------------------------ */
+
+static void
+test_conv_forward_hand (void)
+{
+  RlConvGeom g;
+  float x[9] = { 1, 2, 3, 4, 5, 6, 7, 8, 9 };
+  float w[4] = { 1, 0, 0, -1 };
+  float b[1] = { 0.5f };
+  float y[4], cols[16];
+  float ones[9], wones[9], y2[4], cols2[36];
+
+  /* y[i][j] = x[i][j] - x[i+1][j+1] + 0.5 = -4 + 0.5 */
+  g_assert_true (rl_conv_geom_init (&g, 1, 3, 3, 1, 2, 1, 0));
+  g_assert_cmpint (g.ho, ==, 2);
+  rl_conv2d_forward (&g, 1, x, w, b, y, cols);
+  for (int i = 0; i < 4; i++)
+    g_assert_cmpfloat (y[i], ==, -3.5f);
+
+  /* 3x3 ones, 3x3 ones kernel, stride 2, padding 1: every window sees a 2x2 corner */
+  for (int i = 0; i < 9; i++)
+    ones[i] = wones[i] = 1.0f;
+  g_assert_true (rl_conv_geom_init (&g, 1, 3, 3, 1, 3, 2, 1));
+  g_assert_cmpint (g.ho, ==, 2);
+  g_assert_cmpint (g.wo, ==, 2);
+  rl_conv2d_forward (&g, 1, ones, wones, NULL, y2, cols2);
+  for (int i = 0; i < 4; i++)
+    g_assert_cmpfloat (y2[i], ==, 4.0f);
+}
+
+/* Direct convolution in double, in the plain (N, C, H, W) order, as an independent reference
+ * for the im2col + GEMM path with channel-major storage. */
+static void
+test_conv_forward_reference (void)
+{
+  const int n = 2, ci = 3, hi = 7, wi = 6, co = 4, k = 3, s = 2, p = 1;
+  RlConvGeom g;
+  RlRng rng;
+  float *x, *w, *b, *y, *cols;
+
+  g_assert_true (rl_conv_geom_init (&g, ci, hi, wi, co, k, s, p));
+  rl_rng_init (&rng, 7);
+  x = g_new (float, ci * n * hi * wi);
+  w = g_new (float, co * ci * k * k);
+  b = g_new (float, co);
+  y = g_new (float, co * n * g.ho * g.wo);
+  cols = g_new (float, rl_conv_cols_size (&g, n));
+  fill_uniform (&rng, x, ci * n * hi * wi, -1, 1);
+  fill_uniform (&rng, w, co * ci * k * k, -1, 1);
+  fill_uniform (&rng, b, co, -1, 1);
+  rl_conv2d_forward (&g, n, x, w, b, y, cols);
+
+  for (int img = 0; img < n; img++)
+    for (int o = 0; o < co; o++)
+      for (int oy = 0; oy < g.ho; oy++)
+        for (int ox = 0; ox < g.wo; ox++)
+          {
+            double acc = b[o];
+            for (int c = 0; c < ci; c++)
+              for (int ky = 0; ky < k; ky++)
+                for (int kx = 0; kx < k; kx++)
+                  {
+                    int iy = oy * s - p + ky, ix = ox * s - p + kx;
+                    if (iy < 0 || iy >= hi || ix < 0 || ix >= wi)
+                      continue;
+                    acc += (double) w[((o * ci + c) * k + ky) * k + kx] *
+                           x[((c * n + img) * hi + iy) * wi + ix];
+                  }
+            g_assert_cmpfloat_with_epsilon (y[((o * n + img) * g.ho + oy) * g.wo + ox], acc,
+                                            1e-5);
+          }
+  g_free (x); g_free (w); g_free (b); g_free (y); g_free (cols);
+}
+
+typedef struct {
+  RlConvGeom g;
+  int n;
+  float *x, *w, *b, *y, *r, *cols;
+} ConvCase;
+
+static double
+conv_loss (gpointer data)
+{
+  ConvCase *c = data;
+  rl_conv2d_forward (&c->g, c->n, c->x, c->w, c->b, c->y, c->cols);
+  return dot (c->y, c->r, (size_t) c->g.co * c->n * c->g.ho * c->g.wo);
+}
+
+static void
+check_conv_backward (int n, int ci, int hi, int wi, int co, int k, int s, int p)
+{
+  ConvCase c = { .n = n };
+  RlRng rng;
+  size_t nx, nw, ny;
+  float *dx, *dw, *db, *dcols;
+  g_autofree char *what = g_strdup_printf ("conv k%d s%d p%d", k, s, p);
+
+  g_assert_true (rl_conv_geom_init (&c.g, ci, hi, wi, co, k, s, p));
+  nx = (size_t) ci * n * hi * wi;
+  nw = (size_t) co * ci * k * k;
+  ny = (size_t) co * n * c.g.ho * c.g.wo;
+  rl_rng_init (&rng, 11);
+  c.x = g_new (float, nx); c.w = g_new (float, nw); c.b = g_new (float, co);
+  c.y = g_new (float, ny); c.r = g_new (float, ny);
+  c.cols = g_new (float, MAX (rl_conv_cols_size (&c.g, n), 1));
+  dcols = g_new (float, MAX (rl_conv_cols_size (&c.g, n), 1));
+  dx = g_new0 (float, nx); dw = g_new0 (float, nw); db = g_new0 (float, co);
+  fill_uniform (&rng, c.x, nx, -1, 1);
+  fill_uniform (&rng, c.w, nw, -1, 1);
+  fill_uniform (&rng, c.b, co, -1, 1);
+  fill_uniform (&rng, c.r, ny, -1, 1);
+
+  rl_conv2d_backward (&c.g, n, c.x, c.w, c.r, dx, dw, db, c.cols, dcols);
+  /* The loss is linear in each argument, so the differences are exact up to rounding. */
+  check_grad (what, conv_loss, &c, c.x, dx, nx, 1e-2f, 1e-3, 1e-3);
+  check_grad (what, conv_loss, &c, c.w, dw, nw, 1e-2f, 1e-3, 1e-3);
+  check_grad (what, conv_loss, &c, c.b, db, co, 1e-2f, 1e-3, 1e-3);
+
+  /* backward accumulates: a second call doubles the gradients */
+  {
+    float dw0 = dw[0];
+    rl_conv2d_backward (&c.g, n, c.x, c.w, c.r, NULL, dw, db, c.cols, dcols);
+    g_assert_cmpfloat_with_epsilon (dw[0], 2 * dw0, 1e-4 * (1 + fabsf (dw0)));
+  }
+
+  g_free (c.x); g_free (c.w); g_free (c.b); g_free (c.y); g_free (c.r); g_free (c.cols);
+  g_free (dcols); g_free (dx); g_free (dw); g_free (db);
+}
+
+static void
+test_conv_backward (void)
+{
+  check_conv_backward (2, 3, 7, 7, 4, 3, 2, 1);   /* stride and padding */
+  check_conv_backward (3, 1, 12, 12, 4, 5, 1, 0); /* the seed's conv1 shape, smaller */
+  check_conv_backward (2, 4, 6, 6, 4, 3, 1, 1);   /* the residual blocks' convs */
+  check_conv_backward (2, 4, 6, 6, 6, 1, 2, 0);   /* projection shortcut, 1x1 stride 2 */
+  check_conv_backward (2, 4, 5, 5, 3, 1, 1, 0);   /* pointwise: no im2col */
+  check_conv_backward (1, 2, 5, 4, 2, 2, 3, 2);   /* odd sizes, stride 3 */
+}
+
+static void
+test_im2col_adjoint (void)
+{
+  RlConvGeom g;
+  RlRng rng;
+  const int n = 2;
+  float *x, *c, *cols, *back;
+  size_t nx, nc;
+
+  /* <im2col(x), c> == <x, col2im(c)>: col2im is the exact adjoint */
+  g_assert_true (rl_conv_geom_init (&g, 3, 9, 8, 2, 3, 2, 1));
+  nx = (size_t) 3 * n * 9 * 8;
+  nc = rl_conv_cols_size (&g, n);
+  rl_rng_init (&rng, 3);
+  x = g_new (float, nx); c = g_new (float, nc); cols = g_new (float, nc);
+  back = g_new0 (float, nx);
+  fill_uniform (&rng, x, nx, -1, 1);
+  fill_uniform (&rng, c, nc, -1, 1);
+  rl_im2col (&g, n, x, cols);
+  rl_col2im (&g, n, c, back);
+  g_assert_cmpfloat_with_epsilon (dot (cols, c, nc), dot (x, back, nx), 1e-4);
+  g_free (x); g_free (c); g_free (cols); g_free (back);
+}
+
+/* ---- relu, maxpool, gap, linear, flatten ------------------------------------------------- */
+
+static void
+test_relu (void)
+{
+  float x[4] = { -1, 0, 2, -0.5f }, y[4], dy[4] = { 1, 1, 1, 1 }, dx[4] = { 0 };
+
+  rl_relu_forward (x, y, 4);
+  g_assert_cmpfloat (y[0], ==, 0); g_assert_cmpfloat (y[1], ==, 0);
+  g_assert_cmpfloat (y[2], ==, 2); g_assert_cmpfloat (y[3], ==, 0);
+  rl_relu_backward (y, dy, dx, 4);
+  g_assert_cmpfloat (dx[0], ==, 0); g_assert_cmpfloat (dx[2], ==, 1);
+}
+
+typedef struct {
+  int c, n, h, w, k;
+  float *x, *y, *r;
+  uint8_t *arg;
+} PoolCase;
+
+static double
+pool_loss (gpointer data)
+{
+  PoolCase *p = data;
+  rl_maxpool_forward (p->c, p->n, p->h, p->w, p->k, p->x, p->y, p->arg);
+  return dot (p->y, p->r, (size_t) p->c * p->n * (p->h / p->k) * (p->w / p->k));
+}
+
+static void
+test_maxpool (void)
+{
+  float x[16] = { 1, 5, 2, 0,
+                  3, 4, 8, 8,
+                  -1, -2, 0, 0,
+                  -3, -4, 0, 1 };
+  float y[4], dy[4] = { 1, 2, 3, 4 }, dx[16] = { 0 };
+  uint8_t arg[4];
+
+  rl_maxpool_forward (1, 1, 4, 4, 2, x, y, arg);
+  g_assert_cmpfloat (y[0], ==, 5); g_assert_cmpfloat (y[1], ==, 8);
+  g_assert_cmpfloat (y[2], ==, -1); g_assert_cmpfloat (y[3], ==, 1);
+  g_assert_cmpint (arg[1], ==, 2);   /* the tie 8, 8: the first wins, as in PyTorch */
+  g_assert_cmpint (arg[2], ==, 0);
+  rl_maxpool_backward (1, 1, 4, 4, 2, dy, arg, dx);
+  g_assert_cmpfloat (dx[1], ==, 1); g_assert_cmpfloat (dx[6], ==, 2);
+  g_assert_cmpfloat (dx[7], ==, 0); g_assert_cmpfloat (dx[8], ==, 3);
+  g_assert_cmpfloat (dx[15], ==, 4);
+
+  /* finite differences on distinct values (a permutation of a spaced grid) */
+  {
+    PoolCase p = { .c = 3, .n = 2, .h = 6, .w = 6, .k = 2 };
+    size_t nx = 3 * 2 * 36, ny = 3 * 2 * 9;
+    RlRng rng;
+    uint32_t *perm = g_new (uint32_t, nx);
+    float *dxx = g_new0 (float, nx);
+
+    p.x = g_new (float, nx); p.y = g_new (float, ny); p.r = g_new (float, ny);
+    p.arg = g_new (uint8_t, ny);
+    rl_rng_init (&rng, 5);
+    for (size_t i = 0; i < nx; i++)
+      perm[i] = (uint32_t) i;
+    rl_rng_shuffle (&rng, perm, nx);
+    for (size_t i = 0; i < nx; i++)
+      p.x[i] = 0.1f * perm[i] - 10.0f;
+    fill_uniform (&rng, p.r, ny, -1, 1);
+    pool_loss (&p);
+    rl_maxpool_backward (3, 2, 6, 6, 2, p.r, p.arg, dxx);
+    check_grad ("maxpool", pool_loss, &p, p.x, dxx, nx, 1e-2f, 1e-3, 1e-4);
+    g_free (perm); g_free (dxx); g_free (p.x); g_free (p.y); g_free (p.r); g_free (p.arg);
+  }
+}
+
+static void
+test_gap (void)
+{
+  float x[8] = { 1, 2, 3, 4, 10, 20, 30, 40 }, y[2], dy[2] = { 4, 8 }, dx[8] = { 0 };
+
+  rl_gap_forward (2, 1, 4, x, y);
+  g_assert_cmpfloat (y[0], ==, 2.5f);
+  g_assert_cmpfloat (y[1], ==, 25.0f);
+  rl_gap_backward (2, 1, 4, dy, dx);
+  g_assert_cmpfloat (dx[0], ==, 1.0f);
+  g_assert_cmpfloat (dx[7], ==, 2.0f);
+}
+
+typedef struct {
+  int n, d, m;
+  float *x, *w, *b, *y, *r;
+} LinCase;
+
+static double
+lin_loss (gpointer data)
+{
+  LinCase *l = data;
+  rl_linear_forward (l->n, l->d, l->m, l->x, l->w, l->b, l->y);
+  return dot (l->y, l->r, (size_t) l->n * l->m);
+}
+
+static void
+test_linear (void)
+{
+  float x[2] = { 1, 2 };
+  float w[6] = { 1, 1, 2, -1, 0, 3 };
+  float b[3] = { 0, 1, -1 };
+  float y[3];
+
+  rl_linear_forward (1, 2, 3, x, w, b, y);
+  g_assert_cmpfloat (y[0], ==, 3); g_assert_cmpfloat (y[1], ==, 1);
+  g_assert_cmpfloat (y[2], ==, 5);
+
+  {
+    LinCase l = { .n = 5, .d = 12, .m = 7 };
+    RlRng rng;
+    float *dx = g_new0 (float, 5 * 12), *dw = g_new0 (float, 7 * 12), *db = g_new0 (float, 7);
+
+    rl_rng_init (&rng, 9);
+    l.x = g_new (float, 60); l.w = g_new (float, 84); l.b = g_new (float, 7);
+    l.y = g_new (float, 35); l.r = g_new (float, 35);
+    fill_uniform (&rng, l.x, 60, -1, 1); fill_uniform (&rng, l.w, 84, -1, 1);
+    fill_uniform (&rng, l.b, 7, -1, 1); fill_uniform (&rng, l.r, 35, -1, 1);
+    rl_linear_backward (5, 12, 7, l.x, l.w, l.r, dx, dw, db);
+    check_grad ("linear x", lin_loss, &l, l.x, dx, 60, 1e-2f, 1e-3, 1e-4);
+    check_grad ("linear w", lin_loss, &l, l.w, dw, 84, 1e-2f, 1e-3, 1e-4);
+    check_grad ("linear b", lin_loss, &l, l.b, db, 7, 1e-2f, 1e-3, 1e-4);
+    g_free (dx); g_free (dw); g_free (db); g_free (l.x); g_free (l.w); g_free (l.b);
+    g_free (l.y); g_free (l.r);
+  }
+}
+
+static void
+test_flatten (void)
+{
+  /* x: (C=2, N=2, HW=3); image 1 flattened in (C, H, W) order is x[0][1][:], x[1][1][:] */
+  float x[12] = { 0, 1, 2, 10, 11, 12, 100, 101, 102, 110, 111, 112 };
+  float rows[12], back[12] = { 0 };
+
+  rl_flatten_forward (2, 2, 3, x, rows);
+  g_assert_cmpfloat (rows[0], ==, 0); g_assert_cmpfloat (rows[3], ==, 100);
+  g_assert_cmpfloat (rows[6], ==, 10); g_assert_cmpfloat (rows[9], ==, 110);
+  rl_flatten_backward (2, 2, 3, rows, back);
+  for (int i = 0; i < 12; i++)
+    g_assert_cmpfloat (back[i], ==, x[i]);
+}
+
+/* ---- softmax cross-entropy ----------------------------------------------------------------- */
+
+typedef struct {
+  int n, m, denom;
+  float *z;
+  uint8_t *labels;
+} XentCase;
+
+static double
+xent_loss (gpointer data)
+{
+  XentCase *c = data;
+  return rl_softmax_xent (c->n, c->m, c->z, c->labels, c->denom, NULL, NULL, NULL) / c->denom;
+}
+
+static void
+test_softmax_xent (void)
+{
+  float z[3] = { 0, 0, 0 }, dz[3], probs[3];
+  uint8_t label = 1;
+  int correct = -1;
+  double loss = rl_softmax_xent (1, 3, z, &label, 2, dz, probs, &correct);
+
+  g_assert_cmpfloat_with_epsilon (loss, log (3.0), 1e-9);
+  g_assert_cmpfloat_with_epsilon (probs[2], 1.0 / 3, 1e-7);
+  g_assert_cmpfloat_with_epsilon (dz[1], (1.0 / 3 - 1) / 2, 1e-7);  /* mean over denom 2 */
+  g_assert_cmpint (correct, ==, 0);  /* a three-way tie: the first maximum, class 0, wins */
+
+  /* large logits stay finite (log-sum-exp with the maximum subtracted) */
+  {
+    float big[2] = { 1000, -1000 };
+    uint8_t l0 = 1;
+    g_assert_cmpfloat_with_epsilon (rl_softmax_xent (1, 2, big, &l0, 1, NULL, NULL, NULL),
+                                    2000.0, 1e-3);
+  }
+
+  {
+    XentCase c = { .n = 6, .m = 10, .denom = 6 };
+    RlRng rng;
+    float *d = g_new (float, 60);
+    rl_rng_init (&rng, 2);
+    c.z = g_new (float, 60);
+    c.labels = g_new (uint8_t, 6);
+    fill_uniform (&rng, c.z, 60, -3, 3);
+    for (int i = 0; i < 6; i++)
+      c.labels[i] = (uint8_t) rl_rng_below (&rng, 10);
+    rl_softmax_xent (6, 10, c.z, c.labels, 6, d, NULL, NULL);
+    check_grad ("xent", xent_loss, &c, c.z, d, 60, 1e-2f, 2e-3, 1e-5);
+    g_free (d); g_free (c.z); g_free (c.labels);
+  }
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/engine/conv2d/forward-hand", test_conv_forward_hand);
+  g_test_add_func ("/engine/conv2d/forward-reference", test_conv_forward_reference);
+  g_test_add_func ("/engine/conv2d/backward", test_conv_backward);
+  g_test_add_func ("/engine/conv2d/im2col-adjoint", test_im2col_adjoint);
+  g_test_add_func ("/engine/relu", test_relu);
+  g_test_add_func ("/engine/maxpool", test_maxpool);
+  g_test_add_func ("/engine/gap", test_gap);
+  g_test_add_func ("/engine/linear", test_linear);
+  g_test_add_func ("/engine/flatten", test_flatten);
+  g_test_add_func ("/engine/softmax-xent", test_softmax_xent);
+  return g_test_run ();
+}
