@@ -311,6 +311,54 @@ test_no_tensors (void)
   g_assert_null (rl_safetensors_lookup (st, "a"));
 }
 
+/* A file written by another implementation: the parity fixture, written from Python by
+ * tools/gen-fixtures.py, holding real MNIST training images and their labels. */
+static void
+test_python_written_file (void)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "fixtures",
+                                                 "seed-parity.safetensors", NULL);
+  g_autoptr(RlSafetensors) st = NULL;
+  g_autoptr(GError) error = NULL;
+  /* The first eight labels of MNIST's training set. */
+  static const float first_labels[8] = { 5, 0, 4, 1, 9, 2, 1, 3 };
+  const RlTensorView *labels, *input, *w;
+  const RlTensorView *prev = NULL;
+
+  st = rl_safetensors_load (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (rl_safetensors_get_metadata (st, "generator"), ==, "tools/gen-fixtures.py");
+
+  labels = rl_safetensors_lookup (st, "labels");
+  g_assert_nonnull (labels);
+  g_assert_cmpint (labels->ndim, ==, 1);
+  g_assert_cmpint (labels->shape[0], ==, 8);
+  g_assert_cmpmem (labels->data, sizeof first_labels, first_labels, sizeof first_labels);
+
+  /* Normalised images: (0 - 0.1307) / 0.3081 is the background value. */
+  input = rl_safetensors_lookup (st, "input");
+  g_assert_nonnull (input);
+  g_assert_cmpint (input->ndim, ==, 4);
+  g_assert_cmpint (input->shape[1] * input->shape[2] * input->shape[3], ==, 784);
+  g_assert_cmpfloat_with_epsilon (input->data[0], -0.1307f / 0.3081f, 1e-6);
+
+  w = rl_safetensors_lookup (st, "param.fc.weight");
+  g_assert_nonnull (w);
+  g_assert_cmpint (w->ndim, ==, 2);
+  g_assert_cmpint (w->shape[0], ==, 10);
+  g_assert_cmpint (w->shape[1], ==, 512);
+
+  /* File order is offset order: the views follow each other in memory. */
+  for (guint i = 0; i < rl_safetensors_get_n_tensors (st); i++)
+    {
+      const RlTensorView *v = rl_safetensors_get_tensor (st, i);
+
+      if (prev != NULL)
+        g_assert_true (v->data == prev->data + rl_tensor_view_numel (prev));
+      prev = v;
+    }
+}
+
 /* ---- bad files ------------------------------------------------------------------------- */
 
 typedef struct {
@@ -695,6 +743,7 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/safetensors/whitespace-and-metadata-in-middle",
                    test_whitespace_and_metadata_in_middle);
   g_test_add_func ("/engine/safetensors/no-tensors", test_no_tensors);
+  g_test_add_func ("/engine/safetensors/python-written-file", test_python_written_file);
 
   for (gsize i = 0; i < G_N_ELEMENTS (bad_cases); i++)
     {
