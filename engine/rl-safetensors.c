@@ -154,7 +154,7 @@ check_string (Cursor *c)
                 if (c->p >= c->end || !g_ascii_isxdigit (*c->p))
                   return FALSE;
             }
-          else if (strchr ("\"\\/bfnrt", ch) == NULL || ch == '\0')
+          else if (ch == '\0' || strchr ("\"\\/bfnrt", ch) == NULL)
             return FALSE;
         }
     }
