@@ -256,7 +256,7 @@ def main(argv=None):
                    help="time this many training batches and print torch_images_per_s")
     args = p.parse_args(argv)
     if args.epochs < 0 or args.batch < 1 or args.bench < 0:
-        p.error("--epochs, --batch and --bench must be positive")
+        p.error("--batch must be positive, --epochs and --bench non-negative")
     if args.threads > 0:
         torch.set_num_threads(args.threads)
     try:
