@@ -35,12 +35,17 @@ v_reduce (__m256 x)
   return _mm_cvtss_f32 (s);
 }
 
-/* the first n (0 < n < 8) floats at p, the other lanes zero */
-static inline __m256
-v_load_n (const float *p, int n)
+#define RL_MASK __m256i
+
+/* the first n lanes, 1 <= n <= 8 */
+static inline __m256i
+v_mask_n (int n)
 {
   static const int32_t lanes[16] = { -1, -1, -1, -1, -1, -1, -1, -1, 0, 0, 0, 0, 0, 0, 0, 0 };
-  return _mm256_maskload_ps (p, _mm256_loadu_si256 ((const __m256i *) (lanes + 8 - n)));
+  return _mm256_loadu_si256 ((const __m256i *) (lanes + 8 - n));
 }
+
+static inline __m256 v_load_mask (const float *p, __m256i m) { return _mm256_maskload_ps (p, m); }
+static inline void v_store_mask (float *p, __m256i m, __m256 x) { _mm256_maskstore_ps (p, m, x); }
 
 #include "rl-gemm-simd.h"

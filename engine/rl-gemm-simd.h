@@ -8,21 +8,26 @@
  *   RL_MR, RL_NV            outer-product tile: RL_MR rows x (RL_NV * RL_VLEN) columns of C
  *   RL_DOT_MR, RL_DOT_NR    dot-product tile (trans_b): RL_DOT_MR rows x RL_DOT_NR columns
  *   RL_SGEMM_NAME           the name of the entry point to define
- *   v_zero, v_load, v_load_n (first n < RL_VLEN lanes, rest zero, never reads past n),
- *   v_store, v_bcast, v_fma (a * b + c, one rounding), v_mul, v_reduce (sum of the lanes).
+ *   RL_MASK                 a lane mask type
+ *   v_zero, v_load, v_store, v_bcast, v_fma (a * b + c, one rounding), v_mul,
+ *   v_reduce (sum of the lanes), v_mask_n (the first n lanes, 1 <= n <= RL_VLEN),
+ *   v_load_mask (masked-off lanes read as zero and never touch memory), v_store_mask.
  *
  * Two algorithms, both summing every C element's products in increasing k order within a
  * block, so a call's result never depends on anything but its arguments:
  *
  * 1. Outer products (no transpose, trans_a, small-K trans_b). Goto/BLIS blocking:
- *      for each K block of RL_KC:            pack A block (mc x kc) into RL_MR-row panels
- *        for each row block of mc rows:
- *          for each column block of RL_NC:   pack B (kc x nc) into RL_NR-column panels
- *            for each B panel:               (stays in L1 while every A panel uses it)
+ *      for each K block of RL_KC:
+ *        for each row block of mc rows:      pack A (mc x kc) into RL_MR-row panels
+ *          for each column block of RL_NC:   trans_b only: pack B^T into RL_NR-column panels
+ *            for each B panel (RL_NR cols):  (stays in L1 while every A panel uses it)
  *              for each A panel:             micro-kernel: RL_MR x RL_NR accumulators,
  *                                            per k one broadcast of A and RL_NV loads of B
- *    Packing also does the transposes, so the micro-kernel sees one layout. Panels are
- *    zero-padded to full RL_MR / RL_NR; tails only cost the store.
+ *    A is small in every GEMM of the net (16 or 32 rows, or a reduction of 16 or 32), so
+ *    packing it is cheap; packing also does A's transpose. Untransposed B is read in place:
+ *    its rows are already contiguous, and measured, copying it into panels first cost up to a
+ *    quarter of the time. A panels are zero-padded to RL_MR rows; a last B panel narrower
+ *    than RL_NR uses fewer vectors, the last one masked.
  *
  * 2. Dot products (trans_b with a long reduction, the weight gradient dW += dY * cols^T):
  *    rows of A and rows of B are both contiguous along k, so each of RL_DOT_MR x RL_DOT_NR
@@ -102,120 +107,121 @@ pack_a (bool trans_a, const float *A, size_t lda, int i0, int m, int k0, int kc,
     }
 }
 
-/* dst: (kc, RL_NR), k-major, columns >= n zero. op(B) rows k0.., columns j0.. */
+/* dst: (kc, RL_NR), k-major, columns >= n zero: op(B) rows k0.., columns j0.., where
+ * op(B) = B^T and B is stored (N x K), so read along B's rows (contiguous in k). */
 static void
-pack_b (bool trans_b, const float *B, size_t ldb, int k0, int kc, int j0, int n, float *dst)
+pack_b_trans (const float *B, size_t ldb, int k0, int kc, int j0, int n, float *dst)
 {
-  if (!trans_b)
+  for (int j = 0; j < RL_NR; j++)
     {
-      for (int k = 0; k < kc; k++)
-        {
-          const float *src = B + (size_t) (k0 + k) * ldb + j0;
-          float *d = dst + (size_t) k * RL_NR;
-#pragma GCC unroll 4
-          for (int v = 0; v < RL_NV; v++)
-            {
-              int left = n - v * RL_VLEN;
-              RL_VEC x;
-              if (left >= RL_VLEN)
-                x = v_load (src + v * RL_VLEN);
-              else if (left > 0)
-                x = v_load_n (src + v * RL_VLEN, left);
-              else
-                x = v_zero ();
-              v_store (d + v * RL_VLEN, x);
-            }
-        }
-    }
-  else
-    {
-      /* B stored (N x K): op(B)[k][j] = B[j][k]; read along B's rows (contiguous in k) */
-      for (int j = 0; j < RL_NR; j++)
-        {
-          const float *src = B + (size_t) (j0 + j) * ldb + k0;
-          if (j < n)
-            for (int k = 0; k < kc; k++)
-              dst[(size_t) k * RL_NR + j] = src[k];
-          else
-            for (int k = 0; k < kc; k++)
-              dst[(size_t) k * RL_NR + j] = 0.0f;
-        }
+      const float *src = B + (size_t) (j0 + j) * ldb + k0;
+      if (j < n)
+        for (int k = 0; k < kc; k++)
+          dst[(size_t) k * RL_NR + j] = src[k];
+      else
+        for (int k = 0; k < kc; k++)
+          dst[(size_t) k * RL_NR + j] = 0.0f;
     }
 }
 
-/* c (m x n, m <= RL_MR, n <= RL_NR) = alpha * a * b + beta * c, where
- * a: (kc, RL_MR) packed, b: (kc, RL_NR) packed. beta == 0 never reads c. */
-static void
-micro_kernel (int kc, const float *restrict a, const float *restrict b,
-              float *c, size_t ldc, int m, int n, float alpha, float beta)
+/* c (m x n, m <= RL_MR, n <= nv * RL_VLEN) = alpha * a * b + beta * c, where
+ * a: (kc, RL_MR) packed, b: (kc, >= n) with row stride ldbk. Reads nv vectors per row of b,
+ * the last one masked to n's tail when @masked. beta == 0 never reads c.
+ * Always inlined with constant nv and masked, so acc[][] is indexed by constants only and
+ * lives in registers. */
+static RL_ALWAYS_INLINE void
+micro_kernel_nv (const int nv, const bool masked, int kc,
+                 const float *restrict a, const float *restrict b, size_t ldbk,
+                 float *c, size_t ldc, int m, int n, float alpha, float beta)
 {
   RL_VEC acc[RL_MR][RL_NV];
+  const RL_MASK tail = v_mask_n (masked ? n - (nv - 1) * RL_VLEN : RL_VLEN);
 
 #pragma GCC unroll 16
   for (int i = 0; i < RL_MR; i++)
 #pragma GCC unroll 4
-    for (int v = 0; v < RL_NV; v++)
+    for (int v = 0; v < nv; v++)
       acc[i][v] = v_zero ();
 
   for (int k = 0; k < kc; k++)
     {
       RL_VEC bv[RL_NV];
+      const float *bk = b + (size_t) k * ldbk;
 #pragma GCC unroll 4
-      for (int v = 0; v < RL_NV; v++)
-        bv[v] = v_load (b + (size_t) k * RL_NR + v * RL_VLEN);
+      for (int v = 0; v < nv; v++)
+        bv[v] = masked && v == nv - 1 ? v_load_mask (bk + v * RL_VLEN, tail)
+                                      : v_load (bk + v * RL_VLEN);
 #pragma GCC unroll 16
       for (int i = 0; i < RL_MR; i++)
         {
           RL_VEC ai = v_bcast (a[(size_t) k * RL_MR + i]);
 #pragma GCC unroll 4
-          for (int v = 0; v < RL_NV; v++)
+          for (int v = 0; v < nv; v++)
             acc[i][v] = v_fma (ai, bv[v], acc[i][v]);
         }
     }
 
-  RL_VEC va = v_bcast (alpha);
-  if (m == RL_MR && n == RL_NR)
-    {
-      if (beta == 0.0f)
-        {
-#pragma GCC unroll 16
-          for (int i = 0; i < RL_MR; i++)
-#pragma GCC unroll 4
-            for (int v = 0; v < RL_NV; v++)
-              v_store (c + i * ldc + v * RL_VLEN, v_mul (acc[i][v], va));
-        }
-      else
-        {
-          RL_VEC vb = v_bcast (beta);
-#pragma GCC unroll 16
-          for (int i = 0; i < RL_MR; i++)
-#pragma GCC unroll 4
-            for (int v = 0; v < RL_NV; v++)
-              {
-                float *ci = c + i * ldc + v * RL_VLEN;
-                v_store (ci, v_fma (vb, v_load (ci), v_mul (acc[i][v], va)));
-              }
-        }
-      return;
-    }
-
-  /* Partial tile: spill through a buffer so acc[][] is only ever indexed by constants (and so
-   * stays in registers in the loop above). */
-  float tmp[RL_MR][RL_NR] __attribute__ ((aligned (64)));
+  const RL_VEC va = v_bcast (alpha);
+  const RL_VEC vb = v_bcast (beta);
 #pragma GCC unroll 16
   for (int i = 0; i < RL_MR; i++)
-#pragma GCC unroll 4
-    for (int v = 0; v < RL_NV; v++)
-      v_store (&tmp[i][v * RL_VLEN], v_mul (acc[i][v], va));
-  for (int i = 0; i < m; i++)
     {
+      if (i >= m)
+        break;
       float *ci = c + i * ldc;
-      if (beta == 0.0f)
-        for (int j = 0; j < n; j++)
-          ci[j] = tmp[i][j];
-      else
-        for (int j = 0; j < n; j++)
-          ci[j] = __builtin_fmaf (beta, ci[j], tmp[i][j]);
+#pragma GCC unroll 4
+      for (int v = 0; v < nv; v++)
+        {
+          RL_VEC r = v_mul (acc[i][v], va);
+          if (masked && v == nv - 1)
+            {
+              if (beta != 0.0f)
+                r = v_fma (vb, v_load_mask (ci + v * RL_VLEN, tail), r);
+              v_store_mask (ci + v * RL_VLEN, tail, r);
+            }
+          else
+            {
+              if (beta != 0.0f)
+                r = v_fma (vb, v_load (ci + v * RL_VLEN), r);
+              v_store (ci + v * RL_VLEN, r);
+            }
+        }
+    }
+}
+
+/* The micro-kernel for n columns (1 <= n <= RL_NR): as few vectors as cover n. */
+static void
+micro_kernel (int kc, const float *restrict a, const float *restrict b, size_t ldbk,
+              float *c, size_t ldc, int m, int n, float alpha, float beta)
+{
+  int nv = (n + RL_VLEN - 1) / RL_VLEN;
+  bool masked = n % RL_VLEN != 0;
+
+  switch (nv * 2 + masked)
+    {
+#define RL_MICRO_CASE(NV_)                                                                 \
+    case (NV_) * 2:                                                                        \
+      micro_kernel_nv ((NV_), false, kc, a, b, ldbk, c, ldc, m, n, alpha, beta);           \
+      break;                                                                               \
+    case (NV_) * 2 + 1:                                                                    \
+      micro_kernel_nv ((NV_), true, kc, a, b, ldbk, c, ldc, m, n, alpha, beta);            \
+      break;
+    RL_MICRO_CASE (1)
+#if RL_NV >= 2
+    RL_MICRO_CASE (2)
+#endif
+#if RL_NV >= 3
+    RL_MICRO_CASE (3)
+#endif
+#if RL_NV >= 4
+    RL_MICRO_CASE (4)
+#endif
+#if RL_NV >= 5
+#error "RL_NV > 4: add cases"
+#endif
+#undef RL_MICRO_CASE
+    default:
+      __builtin_unreachable ();   /* 1 <= n <= RL_NR */
     }
 }
 
@@ -232,7 +238,7 @@ sgemm_packed (bool trans_a, bool trans_b, int M, int N, int K, float alpha,
   if (mc_max > m_round)
     mc_max = m_round;
 
-  float *pa = rl_gemm_scratch ((size_t) mc_max * kc_max + (size_t) RL_NC * kc_max);
+  float *pa = rl_gemm_scratch ((size_t) mc_max * kc_max + (trans_b ? (size_t) RL_NC * kc_max : 0));
   float *pb = pa + (size_t) mc_max * kc_max;
 
   for (int k0 = 0; k0 < K; k0 += RL_KC)
@@ -251,17 +257,23 @@ sgemm_packed (bool trans_a, bool trans_b, int M, int N, int K, float alpha,
           for (int j0 = 0; j0 < N; j0 += RL_NC)
             {
               int nc = N - j0 < RL_NC ? N - j0 : RL_NC;
-              for (int jr = 0; jr < nc; jr += RL_NR)
-                pack_b (trans_b, B, ldb, k0, kc, j0 + jr, nc - jr < RL_NR ? nc - jr : RL_NR,
-                        pb + (size_t) jr * kc);
+              if (trans_b)
+                for (int jr = 0; jr < nc; jr += RL_NR)
+                  pack_b_trans (B, ldb, k0, kc, j0 + jr, nc - jr < RL_NR ? nc - jr : RL_NR,
+                                pb + (size_t) jr * kc);
 
               for (int jr = 0; jr < nc; jr += RL_NR)
-                for (int ir = 0; ir < mc; ir += RL_MR)
-                  micro_kernel (kc, pa + (size_t) ir * kc, pb + (size_t) jr * kc,
-                                C + (size_t) (i0 + ir) * ldc + j0 + jr, ldc,
-                                mc - ir < RL_MR ? mc - ir : RL_MR,
-                                nc - jr < RL_NR ? nc - jr : RL_NR,
-                                alpha, beta_k);
+                {
+                  const float *b = trans_b ? pb + (size_t) jr * kc
+                                           : B + (size_t) k0 * ldb + j0 + jr;
+                  size_t ldbk = trans_b ? RL_NR : ldb;
+                  for (int ir = 0; ir < mc; ir += RL_MR)
+                    micro_kernel (kc, pa + (size_t) ir * kc, b, ldbk,
+                                  C + (size_t) (i0 + ir) * ldc + j0 + jr, ldc,
+                                  mc - ir < RL_MR ? mc - ir : RL_MR,
+                                  nc - jr < RL_NR ? nc - jr : RL_NR,
+                                  alpha, beta_k);
+                }
             }
         }
     }
@@ -300,15 +312,15 @@ dot_tile (int kc, const float *const *a, const float *const *b,
     }
   if (k < kc)
     {
-      int left = kc - k;
+      const RL_MASK tail = v_mask_n (kc - k);
       RL_VEC bv[RL_DOT_NR];
 #pragma GCC unroll 8
       for (int j = 0; j < RL_DOT_NR; j++)
-        bv[j] = v_load_n (b[j] + k, left);
+        bv[j] = v_load_mask (b[j] + k, tail);
 #pragma GCC unroll 8
       for (int i = 0; i < RL_DOT_MR; i++)
         {
-          RL_VEC ai = v_load_n (a[i] + k, left);
+          RL_VEC ai = v_load_mask (a[i] + k, tail);
 #pragma GCC unroll 8
           for (int j = 0; j < RL_DOT_NR; j++)
             acc[i][j] = v_fma (ai, bv[j], acc[i][j]);
