@@ -19,6 +19,7 @@ rl_layer_kind_name (RlLayerKind kind)
     case RL_LAYER_RESIDUAL: return "res";
     case RL_LAYER_GAP: return "gap";
     case RL_LAYER_LINEAR: return "linear";
+    case RL_LAYER_BN: return "bn";
     default: return "?";
     }
 }
@@ -41,7 +42,7 @@ kind_from_name (const char *s, RlLayerKind *kind)
 {
   static const RlLayerKind kinds[] = {
     RL_LAYER_CONV, RL_LAYER_RELU, RL_LAYER_MAXPOOL, RL_LAYER_RESIDUAL, RL_LAYER_GAP,
-    RL_LAYER_LINEAR,
+    RL_LAYER_LINEAR, RL_LAYER_BN,
   };
   for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
     if (strcmp (s, rl_layer_kind_name (kinds[i])) == 0)
@@ -101,6 +102,12 @@ parse_arg (RlLayerSpec *spec, const char *arg, int position, int index, GError *
     ok = parse_int (val, 1, 16, &spec->stride);
   else if (strcmp (key, "p") == 0 && spec->kind == RL_LAYER_CONV)
     ok = parse_int (val, 0, 15, &spec->pad);
+  else if (strcmp (key, "bn") == 0 && spec->kind == RL_LAYER_RESIDUAL)
+    {
+      int v = 0;
+      ok = parse_int (val, 0, 1, &v);
+      spec->bn = v;
+    }
   else if (strcmp (key, "shortcut") == 0 && spec->kind == RL_LAYER_RESIDUAL)
     {
       static const RlShortcut all[] = {
@@ -186,6 +193,12 @@ parse_token (const char *tok, int index, RlLayerSpec *spec, GError **error)
         }
     }
 
+  if (spec->kind == RL_LAYER_BN && spec->name[0] == '\0')
+    {
+      g_set_error (error, RL_ERROR, RL_ERROR_BAD_ARCH,
+                   "layer %d (bn) has parameters and needs a name (name=bn)", index + 1);
+      return FALSE;
+    }
   if ((spec->kind == RL_LAYER_CONV || spec->kind == RL_LAYER_RESIDUAL ||
        spec->kind == RL_LAYER_LINEAR))
     {
@@ -219,6 +232,19 @@ rl_arch_parse (const char *text, GError **error)
 
   if (strcmp (text, "seed") == 0)
     text = RL_ARCH_SEED;
+  else if (g_str_has_prefix (text, "resnet-") || g_str_has_prefix (text, "plain-"))
+    {
+      gboolean residual = g_str_has_prefix (text, "resnet-");
+      int depth = 0;
+
+      if (!parse_int (strchr (text, '-') + 1, 1, 10000, &depth))
+        {
+          g_set_error (error, RL_ERROR, RL_ERROR_BAD_ARCH,
+                       "“%s”: expected a depth after the dash, as in resnet-20", text);
+          return NULL;
+        }
+      return rl_arch_new_cifar (depth, residual, RL_SHORTCUT_A, TRUE, error);
+    }
 
   toks = g_strsplit_set (text, " \t\n", -1);
   words = g_ptr_array_new ();
@@ -291,6 +317,8 @@ rl_arch_to_string (const RlArch *arch)
             g_string_append_printf (s, ",s=%d", l->stride);
           if (l->shortcut != RL_SHORTCUT_IDENTITY)
             g_string_append_printf (s, ",shortcut=%s", rl_shortcut_name (l->shortcut));
+          if (l->bn)
+            g_string_append (s, ",bn=1");
           g_string_append_c (s, ')');
           break;
         case RL_LAYER_LINEAR:
@@ -298,11 +326,46 @@ rl_arch_to_string (const RlArch *arch)
           break;
         case RL_LAYER_RELU:
         case RL_LAYER_GAP:
+        case RL_LAYER_BN:
         default:
           break;
         }
     }
   return g_string_free (s, FALSE);
+}
+
+RlArch *
+rl_arch_new_cifar (int depth, gboolean residual, RlShortcut shortcut, gboolean bn,
+                   GError **error)
+{
+  static const int widths[3] = { 16, 32, 64 };
+  g_autoptr (GString) s = NULL;
+  int n;
+
+  if (depth < 8 || (depth - 2) % 6 != 0 || depth > 1202)
+    {
+      g_set_error (error, RL_ERROR, RL_ERROR_BAD_ARCH,
+                   "depth %d is not of the form 6n+2 (8, 20, 32, 44, 56, ...)", depth);
+      return NULL;
+    }
+  g_return_val_if_fail (shortcut == RL_SHORTCUT_A || shortcut == RL_SHORTCUT_B, NULL);
+
+  n = (depth - 2) / 6;
+  s = g_string_new (bn ? "conv1=conv(16,k=3,p=1) bn1=bn relu" : "conv1=conv(16,k=3,p=1) relu");
+  for (int stage = 0; stage < 3; stage++)
+    for (int b = 0; b < n; b++)
+      {
+        gboolean down = stage > 0 && b == 0;
+        RlShortcut sc = !residual ? RL_SHORTCUT_NONE : down ? shortcut : RL_SHORTCUT_IDENTITY;
+        g_string_append_printf (s, " layer%d.%d=res(%d", stage + 1, b, widths[stage]);
+        if (down)
+          g_string_append (s, ",s=2");
+        if (sc != RL_SHORTCUT_IDENTITY)
+          g_string_append_printf (s, ",shortcut=%s", rl_shortcut_name (sc));
+        g_string_append (s, bn ? ",bn=1)" : ")");
+      }
+  g_string_append (s, " gap fc=linear(10)");
+  return rl_arch_parse (s->str, error);
 }
 
 RlArch *

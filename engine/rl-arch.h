@@ -12,13 +12,27 @@
  *                            relu -> conv3x3, both with padding 1. X is identity (the default),
  *                            none (a plain block, y = relu(F(x))), A (strided identity with
  *                            zero-padded channels) or B (1x1 projection convolution, stride S).
+ *   res(C,...,bn=1)          the same with batch normalisation after each convolution (and
+ *                            after the projection), convolutions then without bias, as in the
+ *                            paper's CIFAR nets
+ *   bn                       batch normalisation (PyTorch's BatchNorm2d: eps 1e-5, momentum 0.1)
  *   gap                      global average pooling
  *   linear(C)                fully connected layer to C outputs; flattens its input in (C, H, W)
  *                            order, as PyTorch's x.view(N, -1)
  *
  * Names give the PyTorch state_dict keys: a conv or linear named "conv1" owns conv1.weight and
  * conv1.bias; a res block named "rblock1" owns rblock1.conv1.*, rblock1.conv2.* and, with
- * shortcut=B, rblock1.shortcut.weight and rblock1.shortcut.bias.
+ * shortcut=B, rblock1.shortcut.weight and rblock1.shortcut.bias. With bn=1 a block owns
+ * rblock1.conv1.weight, rblock1.bn1.*, rblock1.conv2.weight, rblock1.bn2.* and, with B,
+ * rblock1.shortcut.0.weight and rblock1.shortcut.1.* (a Sequential(conv, bn) in PyTorch).
+ * A bn layer named "bn1" owns bn1.weight, bn1.bias, bn1.running_mean, bn1.running_var and
+ * bn1.num_batches_tracked (stored as F32; PyTorch's load_state_dict converts it).
+ *
+ * Known names: "seed" (below), and the paper's CIFAR family adapted to 28x28 inputs,
+ * "resnet-N" and "plain-N" for N = 6n+2 (8, 20, 32, 44, 56, ...): a 3x3 stem conv to 16
+ * channels, three stages of n blocks at 16, 32 and 64 channels (stride 2 at the first block of
+ * stages 2 and 3), global average pooling and a linear layer; batch normalisation on, shortcut
+ * option A. rl_arch_new_cifar() builds them with other options.
  *
  * The seed net (../shared/seed) is:
  *   conv1=conv(16,k=5) relu maxpool(2) rblock1=res(16) conv2=conv(32,k=5) relu maxpool(2)
@@ -37,6 +51,7 @@ typedef enum {
   RL_LAYER_RESIDUAL,
   RL_LAYER_GAP,
   RL_LAYER_LINEAR,
+  RL_LAYER_BN,
 } RlLayerKind;
 
 typedef enum {
@@ -56,6 +71,7 @@ typedef struct {
   int         stride;             /* conv, res */
   int         pad;                /* conv */
   RlShortcut  shortcut;           /* res */
+  gboolean    bn;                 /* res: batch normalisation after each convolution */
 } RlLayerSpec;
 
 typedef struct {
@@ -69,6 +85,11 @@ RlArch     *rl_arch_parse     (const char *text, GError **error);
 /* The canonical text of @arch; parsing it gives the same arch. Returns: (transfer full) */
 char       *rl_arch_to_string (const RlArch *arch);
 RlArch     *rl_arch_copy      (const RlArch *arch);
+/* The CIFAR-style family: depth = 6n+2 (n >= 1), @residual FALSE gives the plain twin (the same
+ * layers, no shortcuts); @shortcut is A or B for the blocks that change shape (identity
+ * elsewhere). Errors: RL_ERROR_BAD_ARCH for a depth that is not 6n+2. */
+RlArch     *rl_arch_new_cifar (int depth, gboolean residual, RlShortcut shortcut, gboolean bn,
+                               GError **error);
 void        rl_arch_free      (RlArch *arch);
 
 const char *rl_layer_kind_name (RlLayerKind kind);

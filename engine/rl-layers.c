@@ -344,6 +344,74 @@ rl_flatten_backward (int c, int n, int hw, const float *drows, float *dx)
 }
 
 void
+rl_bn_partial_stats (int c, int n, int hw, const float *x, double *sums)
+{
+  for (int ch = 0; ch < c; ch++)
+    {
+      const float *xc = x + (size_t) ch * n * hw;
+      double s = 0.0, s2 = 0.0;
+      for (size_t i = 0; i < (size_t) n * hw; i++)
+        {
+          s += xc[i];
+          s2 += (double) xc[i] * xc[i];
+        }
+      sums[ch] = s;
+      sums[c + ch] = s2;
+    }
+}
+
+void
+rl_bn_forward_apply (int c, int n, int hw, const float *x, const float *mean,
+                     const float *invstd, const float *gamma, const float *beta, float *xhat,
+                     float *y)
+{
+  for (int ch = 0; ch < c; ch++)
+    {
+      const size_t len = (size_t) n * hw, off = (size_t) ch * len;
+      const float mu = mean[ch], is = invstd[ch], g = gamma[ch], b = beta[ch];
+      for (size_t i = 0; i < len; i++)
+        {
+          float xh = (x[off + i] - mu) * is;
+          if (xhat != NULL)
+            xhat[off + i] = xh;
+          y[off + i] = g * xh + b;
+        }
+    }
+}
+
+void
+rl_bn_backward_partials (int c, int n, int hw, const float *dy, const float *xhat, double *sums)
+{
+  for (int ch = 0; ch < c; ch++)
+    {
+      const size_t len = (size_t) n * hw, off = (size_t) ch * len;
+      double s = 0.0, s2 = 0.0;
+      for (size_t i = 0; i < len; i++)
+        {
+          s += dy[off + i];
+          s2 += (double) dy[off + i] * xhat[off + i];
+        }
+      sums[ch] = s;
+      sums[c + ch] = s2;
+    }
+}
+
+void
+rl_bn_backward_apply (int c, int n, int hw, const float *dy, const float *xhat,
+                      const float *invstd, const float *gamma, const double *tot,
+                      double m_total, float *dx)
+{
+  for (int ch = 0; ch < c; ch++)
+    {
+      const size_t len = (size_t) n * hw, off = (size_t) ch * len;
+      const float k = gamma[ch] * invstd[ch];
+      const float mdy = (float) (tot[ch] / m_total), mdyx = (float) (tot[c + ch] / m_total);
+      for (size_t i = 0; i < len; i++)
+        dx[off + i] += k * (dy[off + i] - mdy - xhat[off + i] * mdyx);
+    }
+}
+
+void
 rl_softmax (int m, const float *logits, float *probs)
 {
   float mx = logits[0];

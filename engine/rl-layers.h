@@ -84,6 +84,27 @@ void rl_flatten_forward  (int c, int n, int hw, const float *x, float *rows);
 /* dx += unflatten (drows) */
 void rl_flatten_backward (int c, int n, int hw, const float *drows, float *dx);
 
+/* Batch normalisation (PyTorch's BatchNorm2d), split at the points where a multi-threaded caller
+ * must combine statistics over the whole batch.
+ * x, y, xhat, dy, dx: (C, N, HW). */
+#define RL_BN_EPS 1e-5f
+#define RL_BN_MOMENTUM 0.1f
+
+/* sums: (2C), written: per-channel sum of x, then per-channel sum of x^2, over this slice. */
+void rl_bn_partial_stats     (int c, int n, int hw, const float *x, double *sums);
+/* y = gamma * xhat + beta with xhat = (x - mean) * invstd; xhat stored when non-NULL. */
+void rl_bn_forward_apply     (int c, int n, int hw, const float *x, const float *mean,
+                              const float *invstd, const float *gamma, const float *beta,
+                              float *xhat, float *y);
+/* sums: (2C), written: per-channel sum of dy, then of dy * xhat, over this slice. */
+void rl_bn_backward_partials (int c, int n, int hw, const float *dy, const float *xhat,
+                              double *sums);
+/* dx += gamma * invstd * (dy - (sum dy + xhat * sum dy*xhat) / M), with the totals @tot (2C)
+ * over the whole batch of M = N_total * HW values per channel. */
+void rl_bn_backward_apply    (int c, int n, int hw, const float *dy, const float *xhat,
+                              const float *invstd, const float *gamma, const double *tot,
+                              double m_total, float *dx);
+
 /* Softmax cross-entropy, PyTorch's CrossEntropyLoss with reduction 'mean' over @denom images
  * (the whole batch, when this call sees one thread's slice of it).
  * logits: (N, M); labels: (N); dlogits: (N, M) written (not accumulated), nullable;

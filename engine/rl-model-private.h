@@ -13,6 +13,13 @@ typedef struct {
   int        w, b;          /* tensor indices; b = -1 without bias */
 } RlConvPart;
 
+/* One batch normalisation, with its tensors and the index of its workspace buffers. */
+typedef struct {
+  int c, hw;                  /* channels, and the plane size it normalises over */
+  int w, b, mean, var, count; /* tensor indices */
+  int site;                   /* index into RlWork's bn_* arrays */
+} RlBnPart;
+
 /* One layer of the network, with its resolved shapes. Kind-specific parts in a union, so no
  * layer carries the fields of the others. */
 typedef struct {
@@ -21,8 +28,12 @@ typedef struct {
   int co, ho, wo;           /* output: (Co, N, Ho, Wo) */
   union {
     RlConvPart conv;                                   /* RL_LAYER_CONV */
-    struct { RlConvPart c1, c2, proj; int pad_lo; } res; /* RL_LAYER_RESIDUAL; proj with B,
-                                                          pad_lo: first output channel of x with A */
+    struct {
+      RlConvPart c1, c2, proj;  /* proj with shortcut B */
+      RlBnPart   bn1, bn2, bnp; /* with bn: after c1, c2 and proj */
+      int        pad_lo;        /* shortcut A: output channel that receives x's channel 0 */
+    } res;                                             /* RL_LAYER_RESIDUAL */
+    RlBnPart bn;                                       /* RL_LAYER_BN */
     struct { int d, w, b; } linear;                    /* RL_LAYER_LINEAR: d in features */
   } u;
 } RlNode;
@@ -47,6 +58,11 @@ typedef struct {
   float    *logits;         /* (N, P) */
   float    *dlogits;        /* (N, P) */
   float    *grads;          /* this thread's gradient block (NULL for thread 0: the model's) */
+  int       n_total;        /* images in the whole batch this step (all threads) */
+  /* batch norm sites: pre (the normalised input when it is not another node's output), xhat,
+   * the input gradient, and the statistics used; pre and dpre: (C, N, H, W); mean, invstd: (C) */
+  float   **bn_pre, **bn_xhat, **bn_dpre, **bn_mean, **bn_invstd;
+  int       n_bn;
 } RlWork;
 
 struct _RlModel {
@@ -61,14 +77,19 @@ struct _RlModel {
   float    *grads;
   double    flops;
 
+  int       n_bn;           /* batch norm sites */
+  int       max_bn_c;
+
   int       n_threads;
   RlWork  **work;           /* n_threads entries, allocated lazily */
   int       n_work;
+  double   *bn_shared;      /* (n_work, 2 * max_bn_c): per-thread partial sums, batch norm */
 };
 
 RlWork *rl_work_new  (const RlModel *model, int n_cap, gboolean with_grads);
 void    rl_work_free (RlWork *work);
-/* Forward of @n images already in work->in; fills every out. */
-void    rl_model_forward_work (const RlModel *model, RlWork *work, int n);
+/* Forward of @n images already in work->in; fills every out. @train: batch norm uses (and
+ * updates) batch statistics, and must then run inside the model's OpenMP team. */
+void    rl_model_forward_work (const RlModel *model, RlWork *work, int n, gboolean train);
 
 G_END_DECLS

@@ -13,7 +13,7 @@
 
 static int
 add_tensor (RlModel *m, const char *prefix, const char *suffix, int ndim, const int64_t *shape,
-            int fan_in)
+            int fan_in, RlParamRole role)
 {
   RlParamInfo info = { 0 };
 
@@ -27,6 +27,7 @@ add_tensor (RlModel *m, const char *prefix, const char *suffix, int ndim, const 
     }
   info.offset = m->n_params;
   info.fan_in = fan_in;
+  info.role = role;
   m->n_params += info.numel;
   g_array_append_val (m->tensors, info);
   return (int) m->tensors->len - 1;
@@ -40,9 +41,28 @@ add_conv_part (RlModel *m, RlConvPart *part, const char *prefix, gboolean bias)
   int64_t bshape[1] = { g->co };
   int fan_in = g->ci * g->k * g->k;
 
-  part->w = add_tensor (m, prefix, ".weight", 4, wshape, fan_in);
-  part->b = bias ? add_tensor (m, prefix, ".bias", 1, bshape, fan_in) : -1;
+  part->w = add_tensor (m, prefix, ".weight", 4, wshape, fan_in, RL_PARAM_WEIGHT);
+  part->b = bias ? add_tensor (m, prefix, ".bias", 1, bshape, fan_in, RL_PARAM_BIAS) : -1;
   m->flops += 2.0 * g->co * g->ho * g->wo * (double) fan_in;
+}
+
+/* BatchNorm2d's state_dict: weight, bias, running_mean, running_var, num_batches_tracked (a
+ * 0-d tensor) */
+static void
+add_bn_part (RlModel *m, RlBnPart *bn, const char *prefix, int c, int hw)
+{
+  int64_t shape[1] = { c };
+
+  bn->c = c;
+  bn->hw = hw;
+  bn->w = add_tensor (m, prefix, ".weight", 1, shape, 0, RL_PARAM_BN_WEIGHT);
+  bn->b = add_tensor (m, prefix, ".bias", 1, shape, 0, RL_PARAM_BN_BIAS);
+  bn->mean = add_tensor (m, prefix, ".running_mean", 1, shape, 0, RL_PARAM_RUNNING_MEAN);
+  bn->var = add_tensor (m, prefix, ".running_var", 1, shape, 0, RL_PARAM_RUNNING_VAR);
+  bn->count = add_tensor (m, prefix, ".num_batches_tracked", 0, shape, 0,
+                          RL_PARAM_BATCHES_TRACKED);
+  bn->site = m->n_bn++;
+  m->max_bn_c = MAX (m->max_bn_c, c);
 }
 
 static gboolean
@@ -82,6 +102,17 @@ build_node (RlModel *m, RlNode *node, int index, int ci, int hi, int wi, GError 
       node->ho = node->wo = 1;
       break;
 
+    case RL_LAYER_BN:
+      if (index == 0)
+        {
+          g_set_error (error, RL_ERROR, RL_ERROR_BAD_ARCH,
+                       "%s: batch norm cannot be the first layer; normalise the data instead",
+                       where);
+          return FALSE;
+        }
+      add_bn_part (m, &node->u.bn, s->name, ci, hi * wi);
+      break;
+
     case RL_LAYER_LINEAR:
       {
         int64_t wshape[2] = { s->channels, (int64_t) ci * hi * wi };
@@ -89,8 +120,8 @@ build_node (RlModel *m, RlNode *node, int index, int ci, int hi, int wi, GError 
         int d = ci * hi * wi;
 
         node->u.linear.d = d;
-        node->u.linear.w = add_tensor (m, s->name, ".weight", 2, wshape, d);
-        node->u.linear.b = add_tensor (m, s->name, ".bias", 1, bshape, d);
+        node->u.linear.w = add_tensor (m, s->name, ".weight", 2, wshape, d, RL_PARAM_WEIGHT);
+        node->u.linear.b = add_tensor (m, s->name, ".bias", 1, bshape, d, RL_PARAM_BIAS);
         node->co = s->channels;
         node->ho = node->wo = 1;
         m->flops += 2.0 * d * s->channels;
@@ -130,13 +161,29 @@ build_node (RlModel *m, RlNode *node, int index, int ci, int hi, int wi, GError 
          * implemented in PyTorch do (F.pad over the channel dimension). */
         node->u.res.pad_lo = (node->co - ci) / 2;
 
-        add_conv_part (m, &node->u.res.c1, p1, TRUE);
-        add_conv_part (m, &node->u.res.c2, p2, TRUE);
-        if (s->shortcut == RL_SHORTCUT_B)
-          {
-            rl_conv_geom_init (&node->u.res.proj.g, ci, hi, wi, s->channels, 1, s->stride, 0);
-            add_conv_part (m, &node->u.res.proj, ps, TRUE);
-          }
+        /* With batch norm the convolutions have no bias (the norm's beta plays its part), as in
+         * the paper's nets and PyTorch's ResNets. */
+        {
+          const int hw = node->ho * node->wo;
+          g_autofree char *b1 = g_strconcat (s->name, ".bn1", NULL);
+          g_autofree char *b2 = g_strconcat (s->name, ".bn2", NULL);
+          g_autofree char *ps0 = g_strconcat (s->name, ".shortcut.0", NULL);
+          g_autofree char *ps1 = g_strconcat (s->name, ".shortcut.1", NULL);
+
+          add_conv_part (m, &node->u.res.c1, p1, !s->bn);
+          if (s->bn)
+            add_bn_part (m, &node->u.res.bn1, b1, s->channels, hw);
+          add_conv_part (m, &node->u.res.c2, p2, !s->bn);
+          if (s->bn)
+            add_bn_part (m, &node->u.res.bn2, b2, s->channels, hw);
+          if (s->shortcut == RL_SHORTCUT_B)
+            {
+              rl_conv_geom_init (&node->u.res.proj.g, ci, hi, wi, s->channels, 1, s->stride, 0);
+              add_conv_part (m, &node->u.res.proj, s->bn ? ps0 : ps, !s->bn);
+              if (s->bn)
+                add_bn_part (m, &node->u.res.bnp, ps1, s->channels, hw);
+            }
+        }
       }
       break;
 
@@ -202,6 +249,7 @@ free_workspaces (RlModel *m)
   for (int t = 0; t < m->n_work; t++)
     rl_work_free (m->work[t]);
   g_clear_pointer (&m->work, g_free);
+  g_clear_pointer (&m->bn_shared, g_free);
   m->n_work = 0;
 }
 
@@ -253,10 +301,31 @@ rl_model_init_params (RlModel *model, uint64_t seed)
       /* kaiming_uniform(a = sqrt(5)): gain = sqrt(2 / (1 + 5)), bound = gain * sqrt(3 / fan_in)
        * = 1 / sqrt(fan_in); the bias bound is 1 / sqrt(fan_in) too.
        * https://pytorch.org/docs/stable/generated/torch.nn.Conv2d.html */
-      float bound = 1.0f / sqrtf ((float) t->fan_in);
       float *p = model->params + t->offset;
+      float constant = 0.0f;
+
+      switch (t->role)
+        {
+        case RL_PARAM_WEIGHT:
+        case RL_PARAM_BIAS:
+          {
+            float bound = 1.0f / sqrtf ((float) t->fan_in);
+            for (size_t j = 0; j < t->numel; j++)
+              p[j] = rl_rng_uniform_range (&rng, -bound, bound);
+          }
+          continue;
+        case RL_PARAM_BN_WEIGHT:
+        case RL_PARAM_RUNNING_VAR:
+          constant = 1.0f;
+          break;
+        case RL_PARAM_BN_BIAS:
+        case RL_PARAM_RUNNING_MEAN:
+        case RL_PARAM_BATCHES_TRACKED:
+        default:
+          break;
+        }
       for (size_t j = 0; j < t->numel; j++)
-        p[j] = rl_rng_uniform_range (&rng, -bound, bound);
+        p[j] = constant;
     }
 }
 
@@ -423,6 +492,43 @@ rl_work_new (const RlModel *m, int n_cap, gboolean with_grads)
   w->dlogits = falloc ((size_t) n_cap * m->n_classes);
   if (with_grads)
     w->grads = falloc (m->n_params);
+
+  w->n_bn = m->n_bn;
+  w->bn_pre = g_new0 (float *, m->n_bn + 1);
+  w->bn_xhat = g_new0 (float *, m->n_bn + 1);
+  w->bn_dpre = g_new0 (float *, m->n_bn + 1);
+  w->bn_mean = g_new0 (float *, m->n_bn + 1);
+  w->bn_invstd = g_new0 (float *, m->n_bn + 1);
+  for (int i = 0; i < nn; i++)
+    {
+      const RlNode *node = &m->nodes[i];
+      const RlBnPart *parts[3] = { NULL, NULL, NULL };
+
+      if (node->spec.kind == RL_LAYER_BN)
+        parts[0] = &node->u.bn;
+      else if (node->spec.kind == RL_LAYER_RESIDUAL && node->spec.bn)
+        {
+          parts[0] = &node->u.res.bn1;
+          parts[1] = &node->u.res.bn2;
+          if (node->spec.shortcut == RL_SHORTCUT_B)
+            parts[2] = &node->u.res.bnp;
+        }
+      for (int k = 0; k < 3; k++)
+        if (parts[k] != NULL)
+          {
+            const RlBnPart *b = parts[k];
+            size_t len = (size_t) b->c * n_cap * b->hw;
+            /* a bn layer normalises the previous node's output: no buffer of its own */
+            if (node->spec.kind == RL_LAYER_RESIDUAL)
+              {
+                w->bn_pre[b->site] = falloc (len);
+                w->bn_dpre[b->site] = falloc (len);
+              }
+            w->bn_xhat[b->site] = falloc (len);
+            w->bn_mean[b->site] = falloc (b->c);
+            w->bn_invstd[b->site] = falloc (b->c);
+          }
+    }
   return w;
 }
 
@@ -452,6 +558,16 @@ rl_work_free (RlWork *w)
   g_aligned_free (w->logits);
   g_aligned_free (w->dlogits);
   g_aligned_free (w->grads);
+  for (int k = 0; k < w->n_bn; k++)
+    {
+      g_aligned_free (w->bn_pre[k]);
+      g_aligned_free (w->bn_xhat[k]);
+      g_aligned_free (w->bn_dpre[k]);
+      g_aligned_free (w->bn_mean[k]);
+      g_aligned_free (w->bn_invstd[k]);
+    }
+  g_free (w->bn_pre); g_free (w->bn_xhat); g_free (w->bn_dpre); g_free (w->bn_mean);
+  g_free (w->bn_invstd);
   g_free (w);
 }
 
@@ -469,6 +585,7 @@ ensure_workspaces (RlModel *m, int n_threads, int n_cap)
   for (int t = 0; t < n_threads; t++)
     m->work[t] = rl_work_new (m, n_cap, t > 0);
   m->n_work = n_threads;
+  m->bn_shared = g_new0 (double, (size_t) n_threads * 2 * MAX (m->max_bn_c, 1));
 }
 
 /* ---- Forward and backward ----------------------------------------------------------------- */
@@ -523,8 +640,131 @@ shortcut_a (const RlNode *node, int n, const float *x, float *y, gboolean adjoin
       }
 }
 
+/* Batch norm forward of x (C, n, HW) into y. In training the statistics are those of the
+ * whole batch: each thread posts its partial sums, all meet at a barrier, and each adds the
+ * posted sums up in thread order, so every thread gets the same bits. */
 static void
-node_forward (const RlModel *m, const RlNode *node, int i, RlWork *w, int n, const float *x)
+bn_forward (const RlModel *m, const RlBnPart *bn, RlWork *w, int n, gboolean train,
+            const float *x, float *y)
+{
+  float *mean = w->bn_mean[bn->site], *invstd = w->bn_invstd[bn->site];
+  float *running_mean = P (m, bn->mean), *running_var = P (m, bn->var);
+
+  if (!train)
+    {
+      for (int c = 0; c < bn->c; c++)
+        {
+          mean[c] = running_mean[c];
+          invstd[c] = 1.0f / sqrtf (running_var[c] + RL_BN_EPS);
+        }
+      rl_bn_forward_apply (bn->c, n, bn->hw, x, mean, invstd, P (m, bn->w), P (m, bn->b),
+                           NULL, y);
+      return;
+    }
+
+  {
+    const int t = omp_get_thread_num (), nt = omp_get_num_threads ();
+    const size_t stride = 2 * (size_t) m->max_bn_c;
+    const double count = (double) w->n_total * bn->hw;
+
+    rl_bn_partial_stats (bn->c, n, bn->hw, x, m->bn_shared + t * stride);
+#pragma omp barrier
+    for (int c = 0; c < bn->c; c++)
+      {
+        double s = 0.0, s2 = 0.0, mu, var;
+        for (int u = 0; u < nt; u++)
+          {
+            s += m->bn_shared[u * stride + c];
+            s2 += m->bn_shared[u * stride + bn->c + c];
+          }
+        mu = s / count;
+        var = MAX (s2 / count - mu * mu, 0.0);   /* biased, for normalising */
+        mean[c] = (float) mu;
+        invstd[c] = (float) (1.0 / sqrt (var + RL_BN_EPS));
+        if (t == 0)
+          {
+            /* running statistics: the unbiased variance, PyTorch's momentum 0.1 */
+            double unbiased = count > 1 ? var * count / (count - 1) : var;
+            running_mean[c] = (1 - RL_BN_MOMENTUM) * running_mean[c] + RL_BN_MOMENTUM * (float) mu;
+            running_var[c] = (1 - RL_BN_MOMENTUM) * running_var[c] +
+                             RL_BN_MOMENTUM * (float) unbiased;
+          }
+      }
+    if (t == 0)
+      *P (m, bn->count) += 1.0f;
+    /* nobody may post the next sums before everyone has read these */
+#pragma omp barrier
+    rl_bn_forward_apply (bn->c, n, bn->hw, x, mean, invstd, P (m, bn->w), P (m, bn->b),
+                         w->bn_xhat[bn->site], y);
+  }
+}
+
+/* dx += batch norm backward of dy; gamma's and beta's gradients into this thread's block. */
+static void
+bn_backward (const RlModel *m, const RlBnPart *bn, RlWork *w, int n, const float *dy,
+             float *dx, float *grads)
+{
+  const int t = omp_get_thread_num (), nt = omp_get_num_threads ();
+  const size_t stride = 2 * (size_t) m->max_bn_c;
+  double *mine = m->bn_shared + t * stride;
+  double tot[2 * 1024];
+  double *totals = bn->c <= 1024 ? tot : g_new (double, 2 * bn->c);
+  float *dgamma = grads + g_array_index (m->tensors, RlParamInfo, bn->w).offset;
+  float *dbeta = grads + g_array_index (m->tensors, RlParamInfo, bn->b).offset;
+
+  rl_bn_backward_partials (bn->c, n, bn->hw, dy, w->bn_xhat[bn->site], mine);
+  for (int c = 0; c < bn->c; c++)
+    {
+      dbeta[c] += (float) mine[c];
+      dgamma[c] += (float) mine[bn->c + c];
+    }
+#pragma omp barrier
+  for (int c = 0; c < 2 * bn->c; c++)
+    {
+      double s = 0.0;
+      for (int u = 0; u < nt; u++)
+        s += m->bn_shared[u * stride + c];
+      totals[c] = s;
+    }
+#pragma omp barrier
+  rl_bn_backward_apply (bn->c, n, bn->hw, dy, w->bn_xhat[bn->site], w->bn_invstd[bn->site],
+                        P (m, bn->w), totals, (double) w->n_total * bn->hw, dx);
+  if (totals != tot)
+    g_free (totals);
+}
+
+/* A convolution, then batch norm when the block has it: x -> y. */
+static void
+conv_bn_forward (const RlModel *m, const RlConvPart *c, const RlBnPart *bn, RlWork *w, int n,
+                 gboolean train, const float *x, float *y)
+{
+  if (bn == NULL)
+    {
+      conv_part_forward (m, c, n, x, y, w->cols);
+      return;
+    }
+  conv_part_forward (m, c, n, x, w->bn_pre[bn->site], w->cols);
+  bn_forward (m, bn, w, n, train, w->bn_pre[bn->site], y);
+}
+
+/* dx += the input gradient of conv (+ bn) for the output gradient dy. */
+static void
+conv_bn_backward (const RlModel *m, const RlConvPart *c, const RlBnPart *bn, RlWork *w, int n,
+                  const float *x, const float *dy, float *dx, float *grads)
+{
+  if (bn != NULL)
+    {
+      float *dpre = w->bn_dpre[bn->site];
+      memset (dpre, 0, sizeof (float) * bn->c * n * bn->hw);
+      bn_backward (m, bn, w, n, dy, dpre, grads);
+      dy = dpre;
+    }
+  conv_part_backward (m, c, n, x, dy, dx, grads, w);
+}
+
+static void
+node_forward (const RlModel *m, const RlNode *node, int i, RlWork *w, int n, gboolean train,
+              const float *x)
 {
   float *y = w->out[i];
   const size_t len = (size_t) node->co * n * node->ho * node->wo;
@@ -548,6 +788,10 @@ node_forward (const RlModel *m, const RlNode *node, int i, RlWork *w, int n, con
       rl_gap_forward (node->ci, n, node->hi * node->wi, x, y);
       break;
 
+    case RL_LAYER_BN:
+      bn_forward (m, &node->u.bn, w, n, train, x, y);
+      break;
+
     case RL_LAYER_LINEAR:
       {
         const int d = node->u.linear.d, mo = node->co;
@@ -566,9 +810,12 @@ node_forward (const RlModel *m, const RlNode *node, int i, RlWork *w, int n, con
         float *hid = w->hid[i], *res = w->res[i];
         const float *sc = x;
 
-        conv_part_forward (m, &node->u.res.c1, n, x, hid, w->cols);
+        const gboolean bn = node->spec.bn;
+
+        conv_bn_forward (m, &node->u.res.c1, bn ? &node->u.res.bn1 : NULL, w, n, train, x, hid);
         rl_relu_forward (hid, hid, len);
-        conv_part_forward (m, &node->u.res.c2, n, hid, res, w->cols);
+        conv_bn_forward (m, &node->u.res.c2, bn ? &node->u.res.bn2 : NULL, w, n, train, hid,
+                         res);
         switch (node->spec.shortcut)
           {
           case RL_SHORTCUT_A:
@@ -576,7 +823,8 @@ node_forward (const RlModel *m, const RlNode *node, int i, RlWork *w, int n, con
             sc = w->sc[i];
             break;
           case RL_SHORTCUT_B:
-            conv_part_forward (m, &node->u.res.proj, n, x, w->sc[i], w->cols);
+            conv_bn_forward (m, &node->u.res.proj, bn ? &node->u.res.bnp : NULL, w, n, train, x,
+                             w->sc[i]);
             sc = w->sc[i];
             break;
           case RL_SHORTCUT_NONE:
@@ -635,6 +883,11 @@ node_backward (const RlModel *m, const RlNode *node, int i, RlWork *w, int n, co
         rl_gap_backward (node->ci, n, node->hi * node->wi, dy, dx);
       break;
 
+    case RL_LAYER_BN:
+      /* dx is never NULL here: rl_model_new refuses bn as the first layer */
+      bn_backward (m, &node->u.bn, w, n, dy, dx, grads);
+      break;
+
     case RL_LAYER_LINEAR:
       {
         const int d = node->u.linear.d, mo = node->co;
@@ -676,15 +929,20 @@ node_backward (const RlModel *m, const RlNode *node, int i, RlWork *w, int n, co
             default:
               break;
             }
+        const gboolean bn = node->spec.bn;
+
         if (node->spec.shortcut == RL_SHORTCUT_B)
-          conv_part_backward (m, &node->u.res.proj, n, x, dy, dx, grads, w);
+          conv_bn_backward (m, &node->u.res.proj, bn ? &node->u.res.bnp : NULL, w, n, x, dy, dx,
+                            grads);
 
         memset (dhid, 0, sizeof (float) * len);
-        conv_part_backward (m, &node->u.res.c2, n, w->hid[i], dy, dhid, grads, w);
-        /* through relu: hid > 0 exactly where conv1's output was > 0 */
+        conv_bn_backward (m, &node->u.res.c2, bn ? &node->u.res.bn2 : NULL, w, n, w->hid[i], dy,
+                          dhid, grads);
+        /* through relu: hid > 0 exactly where its input was > 0 */
         for (size_t j = 0; j < len; j++)
           dhid[j] = w->hid[i][j] > 0.0f ? dhid[j] : 0.0f;
-        conv_part_backward (m, &node->u.res.c1, n, x, dhid, dx, grads, w);
+        conv_bn_backward (m, &node->u.res.c1, bn ? &node->u.res.bn1 : NULL, w, n, x, dhid, dx,
+                          grads);
       }
       break;
 
@@ -700,10 +958,10 @@ node_input (const RlWork *w, int i)
 }
 
 void
-rl_model_forward_work (const RlModel *model, RlWork *w, int n)
+rl_model_forward_work (const RlModel *model, RlWork *w, int n, gboolean train)
 {
   for (int i = 0; i < model->n_nodes; i++)
-    node_forward (model, &model->nodes[i], i, w, n, node_input (w, i));
+    node_forward (model, &model->nodes[i], i, w, n, train, node_input (w, i));
 }
 
 /* x: (N, C, H, W) -> w->in: (C, N, H, W) */
@@ -768,8 +1026,9 @@ rl_model_forward_backward (RlModel *model, const float *x, const uint8_t *labels
       {
         float *dlast = w->dout[model->n_nodes - 1];
 
+        w->n_total = n;
         load_input (model, w, x + (size_t) lo * chw, cnt);
-        rl_model_forward_work (model, w, cnt);
+        rl_model_forward_work (model, w, cnt, TRUE);
         gather_logits (model, w, cnt, w->logits);
         loss_t[t] = rl_softmax_xent (cnt, P, w->logits, labels + lo, n, w->dlogits, NULL,
                                      &correct_t[t]);
@@ -840,7 +1099,7 @@ rl_model_predict (RlModel *model, const float *x, int n, float *logits)
       {
         int cnt = MIN (w->n_cap, hi - start);
         load_input (model, w, x + (size_t) start * chw, cnt);
-        rl_model_forward_work (model, w, cnt);
+        rl_model_forward_work (model, w, cnt, FALSE);
         gather_logits (model, w, cnt, logits + (size_t) start * model->n_classes);
       }
   }
@@ -927,7 +1186,7 @@ rl_inference_run (RlInference *inf, const RlModel *model, const float *image, fl
   g_return_if_fail (inf->n_nodes == model->n_nodes);
 
   memcpy (w->in, image, sizeof (float) * model->in_c * model->in_h * model->in_w);
-  rl_model_forward_work (model, w, 1);
+  rl_model_forward_work (model, w, 1, FALSE);
   if (probs != NULL)
     {
       gather_logits (model, w, 1, w->logits);

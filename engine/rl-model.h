@@ -25,6 +25,16 @@ G_BEGIN_DECLS
 
 typedef struct _RlModel RlModel;
 
+typedef enum {
+  RL_PARAM_WEIGHT,          /* conv or linear weight */
+  RL_PARAM_BIAS,            /* conv or linear bias */
+  RL_PARAM_BN_WEIGHT,       /* batch norm gamma */
+  RL_PARAM_BN_BIAS,         /* batch norm beta */
+  RL_PARAM_RUNNING_MEAN,    /* batch norm buffers: not trained by SGD */
+  RL_PARAM_RUNNING_VAR,
+  RL_PARAM_BATCHES_TRACKED,
+} RlParamRole;
+
 typedef struct {
   char    name[2 * RL_NAME_MAX];  /* e.g. "rblock1.conv2.weight" */
   int     ndim;
@@ -32,7 +42,15 @@ typedef struct {
   size_t  offset;                 /* into the parameter and gradient blocks, in floats */
   size_t  numel;
   int     fan_in;                 /* for PyTorch's default initialisation */
+  RlParamRole role;
 } RlParamInfo;
+
+/* Whether SGD updates the tensor (FALSE for batch norm's running statistics). */
+static inline gboolean
+rl_param_info_is_trainable (const RlParamInfo *info)
+{
+  return info->role <= RL_PARAM_BN_BIAS;
+}
 
 /* Builds the model for inputs of (in_c, in_h, in_w); checks that the arch fits that input
  * (shapes stay positive, identity shortcuts see matching shapes, the net ends in a linear layer
@@ -47,8 +65,9 @@ void      rl_model_free        (RlModel *model);
 void      rl_model_copy_params (RlModel *dst, const RlModel *src);
 
 /* PyTorch's defaults for Conv2d and Linear: weight ~ kaiming_uniform(a = sqrt(5)) and bias ~
- * U(-1/sqrt(fan_in), 1/sqrt(fan_in)); both bounds come out as 1/sqrt(fan_in). Deterministic in
- * @seed; tensors drawn in table order. */
+ * U(-1/sqrt(fan_in), 1/sqrt(fan_in)); both bounds come out as 1/sqrt(fan_in). Batch norm: weight
+ * 1, bias 0, running mean 0, running variance 1. Deterministic in @seed; tensors drawn in table
+ * order. */
 void      rl_model_init_params (RlModel *model, uint64_t seed);
 
 const RlArch      *rl_model_get_arch         (const RlModel *model);
@@ -70,14 +89,17 @@ double             rl_model_get_flops        (const RlModel *model);
 void      rl_model_set_threads (RlModel *model, int n_threads);
 int       rl_model_get_threads (const RlModel *model);
 
-/* One training step's gradients: forward, softmax cross-entropy (mean over the batch, as
- * PyTorch's CrossEntropyLoss), backward. Overwrites the gradient block.
+/* One training step's gradients: forward in training mode, softmax cross-entropy (mean over the
+ * batch, as PyTorch's CrossEntropyLoss), backward. Overwrites the gradient block (buffers get
+ * zero). Batch norm uses the statistics of the whole batch, across threads, and updates its
+ * running statistics, as PyTorch's BatchNorm2d in train().
  * x: (N, C, H, W) normalised; labels: (N). Returns the mean loss; *n_correct (nullable) gets the
  * number of argmax hits. Workspace grows on the first call with a larger N, never in steady state. */
 float     rl_model_forward_backward (RlModel *model, const float *x, const uint8_t *labels, int n,
                                      int *n_correct);
 
-/* Logits for a batch. x: (N, C, H, W); logits: (N, P) */
+/* Logits for a batch, in evaluation mode (batch norm uses its running statistics).
+ * x: (N, C, H, W); logits: (N, P) */
 void      rl_model_predict     (RlModel *model, const float *x, int n, float *logits);
 
 /* Safetensors I/O, with PyTorch state_dict names. Metadata written: "arch" (rl_arch_to_string),

@@ -45,7 +45,12 @@ rl_sgd_step (RlSgd *sgd, RlModel *model)
 
   g_return_if_fail (rl_model_get_n_params (model) == sgd->n);
 
-  for (size_t i = 0; i < sgd->n; i++)
+  for (guint t = 0; t < rl_model_get_n_tensors (model); t++)
+    {
+      const RlParamInfo *info = rl_model_get_tensor_info (model, t);
+      if (!rl_param_info_is_trainable (info))
+        continue;   /* batch norm's running statistics */
+      for (size_t i = info->offset; i < info->offset + info->numel; i++)
     {
       float d = g[i];
       if (wd != 0.0f)
@@ -57,6 +62,7 @@ rl_sgd_step (RlSgd *sgd, RlModel *model)
           d = v[i];
         }
       p[i] -= lr * d;
+    }
     }
   sgd->started = TRUE;
 }

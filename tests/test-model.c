@@ -143,114 +143,202 @@ drelu (DMap *x)
     x->v[i] = MAX (x->v[i], 0.0);
 }
 
+/* Batch norm over a batch of maps, in place: batch statistics (biased variance) in training,
+ * the running statistics otherwise. */
 static void
-ref_forward_double (const RlModel *m, const double *pd, const float *image, double *logits)
+dbn (DMap *maps, int n, const RlModel *m, const double *pd, const char *prefix, gboolean train)
+{
+  const double *g = dparam (m, pd, prefix, ".weight"), *b = dparam (m, pd, prefix, ".bias");
+  const double *rm = dparam (m, pd, prefix, ".running_mean");
+  const double *rv = dparam (m, pd, prefix, ".running_var");
+  const int c = maps[0].c, hw = maps[0].h * maps[0].w;
+
+  for (int ch = 0; ch < c; ch++)
+    {
+      double mean = 0, var = 0;
+      if (train)
+        {
+          for (int i = 0; i < n; i++)
+            for (int j = 0; j < hw; j++)
+              mean += maps[i].v[ch * hw + j] / ((double) n * hw);
+          for (int i = 0; i < n; i++)
+            for (int j = 0; j < hw; j++)
+              {
+                double d = maps[i].v[ch * hw + j] - mean;
+                var += d * d / ((double) n * hw);
+              }
+        }
+      else
+        {
+          mean = rm[ch];
+          var = rv[ch];
+        }
+      for (int i = 0; i < n; i++)
+        for (int j = 0; j < hw; j++)
+          {
+            double *v = &maps[i].v[ch * hw + j];
+            *v = g[ch] * (*v - mean) / sqrt (var + 1e-5) + b[ch];
+          }
+    }
+}
+
+/* The forward of a batch: logits (N, P). */
+static void
+ref_forward_double (const RlModel *m, const double *pd, const float *images, int n,
+                    gboolean train, double *logits)
 {
   const RlArch *arch = rl_model_get_arch (m);
-  DMap x = { NULL, 0, 0, 0 };
+  DMap *x = g_new0 (DMap, n);
+  int c0, h0, w0;
 
-  rl_model_get_input_shape (m, &x.c, &x.h, &x.w);
-  x.v = g_new (double, x.c * x.h * x.w);
-  for (int i = 0; i < x.c * x.h * x.w; i++)
-    x.v[i] = image[i];
+  rl_model_get_input_shape (m, &c0, &h0, &w0);
+  for (int i = 0; i < n; i++)
+    {
+      x[i] = (DMap) { g_new (double, c0 * h0 * w0), c0, h0, w0 };
+      for (int j = 0; j < c0 * h0 * w0; j++)
+        x[i].v[j] = images[(size_t) i * c0 * h0 * w0 + j];
+    }
 
   for (int l = 0; l < arch->n_layers; l++)
     {
       const RlLayerSpec *sp = &arch->layers[l];
-      DMap y = { NULL, 0, 0, 0 };
+      g_autofree char *p1 = g_strconcat (sp->name, ".conv1", NULL);
+      g_autofree char *p2 = g_strconcat (sp->name, ".conv2", NULL);
+      g_autofree char *b1 = g_strconcat (sp->name, ".bn1", NULL);
+      g_autofree char *b2 = g_strconcat (sp->name, ".bn2", NULL);
+      g_autofree char *ps = g_strconcat (sp->name, sp->bn ? ".shortcut.0" : ".shortcut", NULL);
+      g_autofree char *psb = g_strconcat (sp->name, ".shortcut.1", NULL);
+      DMap *y = g_new0 (DMap, n);
+      DMap *h = g_new0 (DMap, n), *sc = g_new0 (DMap, n);
 
-      switch (sp->kind)
+      if (sp->kind == RL_LAYER_RESIDUAL)
         {
-        case RL_LAYER_CONV:
-          y = dconv (&x, dparam (m, pd, sp->name, ".weight"), dparam (m, pd, sp->name, ".bias"),
-                     sp->channels, sp->kernel, sp->stride, sp->pad);
-          break;
-        case RL_LAYER_RELU:
-          y = x;
-          x.v = g_memdup2 (x.v, sizeof (double) * x.c * x.h * x.w);
-          drelu (&y);
-          break;
-        case RL_LAYER_MAXPOOL:
-          {
-            int k = sp->kernel;
-            y = (DMap) { NULL, x.c, x.h / k, x.w / k };
-            y.v = g_new (double, y.c * y.h * y.w);
-            for (int c = 0; c < y.c; c++)
-              for (int oy = 0; oy < y.h; oy++)
-                for (int ox = 0; ox < y.w; ox++)
-                  {
-                    double best = -INFINITY;
-                    for (int ky = 0; ky < k; ky++)
-                      for (int kx = 0; kx < k; kx++)
-                        best = MAX (best, x.v[(c * x.h + oy * k + ky) * x.w + ox * k + kx]);
-                    y.v[(c * y.h + oy) * y.w + ox] = best;
-                  }
-          }
-          break;
-        case RL_LAYER_GAP:
-          y = (DMap) { g_new0 (double, x.c), x.c, 1, 1 };
-          for (int c = 0; c < x.c; c++)
-            for (int i = 0; i < x.h * x.w; i++)
-              y.v[c] += x.v[c * x.h * x.w + i] / (x.h * x.w);
-          break;
-        case RL_LAYER_LINEAR:
-          {
-            const double *w = dparam (m, pd, sp->name, ".weight");
-            const double *b = dparam (m, pd, sp->name, ".bias");
-            int d = x.c * x.h * x.w;
-            y = (DMap) { g_new0 (double, sp->channels), sp->channels, 1, 1 };
-            for (int o = 0; o < sp->channels; o++)
-              {
-                double acc = b[o];
-                for (int i = 0; i < d; i++)
-                  acc += w[o * d + i] * x.v[i];
-                y.v[o] = acc;
-              }
-          }
-          break;
-        case RL_LAYER_RESIDUAL:
-          {
-            g_autofree char *p1 = g_strconcat (sp->name, ".conv1", NULL);
-            g_autofree char *p2 = g_strconcat (sp->name, ".conv2", NULL);
-            g_autofree char *ps = g_strconcat (sp->name, ".shortcut", NULL);
-            DMap h = dconv (&x, dparam (m, pd, p1, ".weight"), dparam (m, pd, p1, ".bias"),
-                            sp->channels, 3, sp->stride, 1);
-            drelu (&h);
-            y = dconv (&h, dparam (m, pd, p2, ".weight"), dparam (m, pd, p2, ".bias"),
-                       sp->channels, 3, 1, 1);
-            g_free (h.v);
-            if (sp->shortcut == RL_SHORTCUT_IDENTITY)
-              for (int i = 0; i < y.c * y.h * y.w; i++)
-                y.v[i] += x.v[i];
-            else if (sp->shortcut == RL_SHORTCUT_B)
-              {
-                DMap sc = dconv (&x, dparam (m, pd, ps, ".weight"), dparam (m, pd, ps, ".bias"),
-                                 sp->channels, 1, sp->stride, 0);
-                for (int i = 0; i < y.c * y.h * y.w; i++)
-                  y.v[i] += sc.v[i];
-                g_free (sc.v);
-              }
-            else if (sp->shortcut == RL_SHORTCUT_A)
-              {
-                int lo = (y.c - x.c) / 2;   /* zero channels split evenly, as in rl-model.c */
-                for (int c = 0; c < x.c; c++)
-                  for (int oy = 0; oy < y.h; oy++)
-                    for (int ox = 0; ox < y.w; ox++)
-                      y.v[((c + lo) * y.h + oy) * y.w + ox] +=
-                        x.v[(c * x.h + oy * sp->stride) * x.w + ox * sp->stride];
-              }
-            drelu (&y);
-          }
-          break;
-        default:
-          g_assert_not_reached ();
+          for (int i = 0; i < n; i++)
+            h[i] = dconv (&x[i], dparam (m, pd, p1, ".weight"),
+                          sp->bn ? NULL : dparam (m, pd, p1, ".bias"), sp->channels, 3, sp->stride, 1);
+          if (sp->bn)
+            dbn (h, n, m, pd, b1, train);
+          for (int i = 0; i < n; i++)
+            {
+              drelu (&h[i]);
+              y[i] = dconv (&h[i], dparam (m, pd, p2, ".weight"),
+                            sp->bn ? NULL : dparam (m, pd, p2, ".bias"), sp->channels, 3, 1, 1);
+            }
+          if (sp->bn)
+            dbn (y, n, m, pd, b2, train);
+          if (sp->shortcut == RL_SHORTCUT_B)
+            {
+              for (int i = 0; i < n; i++)
+                sc[i] = dconv (&x[i], dparam (m, pd, ps, ".weight"),
+                               sp->bn ? NULL : dparam (m, pd, ps, ".bias"), sp->channels, 1,
+                               sp->stride, 0);
+              if (sp->bn)
+                dbn (sc, n, m, pd, psb, train);
+            }
+          for (int i = 0; i < n; i++)
+            {
+              int len = y[i].c * y[i].h * y[i].w;
+              if (sp->shortcut == RL_SHORTCUT_IDENTITY)
+                for (int j = 0; j < len; j++)
+                  y[i].v[j] += x[i].v[j];
+              else if (sp->shortcut == RL_SHORTCUT_B)
+                for (int j = 0; j < len; j++)
+                  y[i].v[j] += sc[i].v[j];
+              else if (sp->shortcut == RL_SHORTCUT_A)
+                {
+                  int lo = (y[i].c - x[i].c) / 2;   /* zero channels split evenly, as rl-model.c */
+                  for (int c = 0; c < x[i].c; c++)
+                    for (int oy = 0; oy < y[i].h; oy++)
+                      for (int ox = 0; ox < y[i].w; ox++)
+                        y[i].v[((c + lo) * y[i].h + oy) * y[i].w + ox] +=
+                          x[i].v[(c * x[i].h + oy * sp->stride) * x[i].w + ox * sp->stride];
+                }
+              drelu (&y[i]);
+              g_free (h[i].v);
+              g_free (sc[i].v);
+            }
         }
-      g_free (x.v);
+      else if (sp->kind == RL_LAYER_BN)
+        {
+          for (int i = 0; i < n; i++)
+            y[i] = (DMap) { g_memdup2 (x[i].v, sizeof (double) * x[i].c * x[i].h * x[i].w),
+                            x[i].c, x[i].h, x[i].w };
+          dbn (y, n, m, pd, sp->name, train);
+        }
+      else
+        for (int i = 0; i < n; i++)
+          {
+            DMap *xi = &x[i];
+            switch (sp->kind)
+              {
+              case RL_LAYER_CONV:
+                y[i] = dconv (xi, dparam (m, pd, sp->name, ".weight"),
+                              dparam (m, pd, sp->name, ".bias"), sp->channels, sp->kernel,
+                              sp->stride, sp->pad);
+                break;
+              case RL_LAYER_RELU:
+                y[i] = (DMap) { g_memdup2 (xi->v, sizeof (double) * xi->c * xi->h * xi->w),
+                                xi->c, xi->h, xi->w };
+                drelu (&y[i]);
+                break;
+              case RL_LAYER_MAXPOOL:
+                {
+                  int k = sp->kernel;
+                  y[i] = (DMap) { NULL, xi->c, xi->h / k, xi->w / k };
+                  y[i].v = g_new (double, y[i].c * y[i].h * y[i].w);
+                  for (int c = 0; c < y[i].c; c++)
+                    for (int oy = 0; oy < y[i].h; oy++)
+                      for (int ox = 0; ox < y[i].w; ox++)
+                        {
+                          double best = -INFINITY;
+                          for (int ky = 0; ky < k; ky++)
+                            for (int kx = 0; kx < k; kx++)
+                              best = MAX (best, xi->v[(c * xi->h + oy * k + ky) * xi->w + ox * k + kx]);
+                          y[i].v[(c * y[i].h + oy) * y[i].w + ox] = best;
+                        }
+                }
+                break;
+              case RL_LAYER_GAP:
+                y[i] = (DMap) { g_new0 (double, xi->c), xi->c, 1, 1 };
+                for (int c = 0; c < xi->c; c++)
+                  for (int j = 0; j < xi->h * xi->w; j++)
+                    y[i].v[c] += xi->v[c * xi->h * xi->w + j] / (xi->h * xi->w);
+                break;
+              case RL_LAYER_LINEAR:
+                {
+                  const double *w = dparam (m, pd, sp->name, ".weight");
+                  const double *b = dparam (m, pd, sp->name, ".bias");
+                  int d = xi->c * xi->h * xi->w;
+                  y[i] = (DMap) { g_new0 (double, sp->channels), sp->channels, 1, 1 };
+                  for (int o = 0; o < sp->channels; o++)
+                    {
+                      double acc = b[o];
+                      for (int j = 0; j < d; j++)
+                        acc += w[o * d + j] * xi->v[j];
+                      y[i].v[o] = acc;
+                    }
+                }
+                break;
+              case RL_LAYER_RESIDUAL:
+              case RL_LAYER_BN:
+              default:
+                g_assert_not_reached ();
+              }
+          }
+      for (int i = 0; i < n; i++)
+        g_free (x[i].v);
+      g_free (x);
+      g_free (h);
+      g_free (sc);
       x = y;
     }
-  for (int j = 0; j < x.c; j++)
-    logits[j] = x.v[j];
-  g_free (x.v);
+  for (int i = 0; i < n; i++)
+    {
+      for (int j = 0; j < x[i].c; j++)
+        logits[i * x[i].c + j] = x[i].v[j];
+      g_free (x[i].v);
+    }
+  g_free (x);
 }
 
 /* ---- gradients of whole networks ---------------------------------------------------------- */
@@ -263,24 +351,26 @@ typedef struct {
   int n;
 } NetCase;
 
-/* Mean cross-entropy over the batch, all in double. */
+/* Mean cross-entropy over the batch, all in double, in training mode (batch norm with batch
+ * statistics), as rl_model_forward_backward computes it. */
 static double
 net_loss (NetCase *c)
 {
-  int P = rl_model_get_n_classes (c->m), ci, hi, wi;
-  double total = 0.0, z[64];
+  int P = rl_model_get_n_classes (c->m);
+  double total = 0.0;
+  double *z = g_new (double, (size_t) c->n * P);
 
-  rl_model_get_input_shape (c->m, &ci, &hi, &wi);
+  ref_forward_double (c->m, c->pd, c->x, c->n, TRUE, z);
   for (int i = 0; i < c->n; i++)
     {
       double mx = -INFINITY, sum = 0.0;
-      ref_forward_double (c->m, c->pd, c->x + (size_t) i * ci * hi * wi, z);
       for (int j = 0; j < P; j++)
-        mx = MAX (mx, z[j]);
+        mx = MAX (mx, z[i * P + j]);
       for (int j = 0; j < P; j++)
-        sum += exp (z[j] - mx);
-      total += log (sum) + mx - z[c->labels[i]];
+        sum += exp (z[i * P + j] - mx);
+      total += log (sum) + mx - z[i * P + c->labels[i]];
     }
+  g_free (z);
   return total / c->n;
 }
 
@@ -308,18 +398,16 @@ check_net_gradients (const char *desc, int c, int h, int w, int classes, int n,
   for (size_t i = 0; i < rl_model_get_n_params (nc.m); i++)
     nc.pd[i] = params[i];
 
-  /* the engine's float forward agrees with the double reference */
+  /* the engine's float forward (evaluation mode) agrees with the double reference */
   {
     float *logits = g_new (float, n * classes);
-    double z[64];
+    double *z = g_new (double, n * classes);
     rl_model_predict (nc.m, nc.x, n, logits);
-    for (int i = 0; i < n; i++)
-      {
-        ref_forward_double (nc.m, nc.pd, nc.x + (size_t) i * chw, z);
-        for (int j = 0; j < classes; j++)
-          g_assert_cmpfloat (fabs (logits[i * classes + j] - z[j]), <=, 1e-4 * (1 + fabs (z[j])));
-      }
+    ref_forward_double (nc.m, nc.pd, nc.x, n, FALSE, z);
+    for (int i = 0; i < n * classes; i++)
+      g_assert_cmpfloat (fabs (logits[i] - z[i]), <=, 1e-4 * (1 + fabs (z[i])));
     g_free (logits);
+    g_free (z);
   }
 
   rl_model_forward_backward (nc.m, nc.x, nc.labels, n, NULL);
@@ -330,6 +418,8 @@ check_net_gradients (const char *desc, int c, int h, int w, int classes, int n,
       const RlParamInfo *info = rl_model_get_tensor_info (nc.m, t);
       guint tensor_checked = 0;
 
+      if (!rl_param_info_is_trainable (info))
+        continue;
       for (int k = 0; k < per_tensor; k++)
         {
           size_t i = info->offset + rl_rng_below (&rng, (uint32_t) info->numel);
@@ -390,6 +480,142 @@ test_grad_residual_kinds (void)
                        "b3=res(8,s=2,shortcut=A) b4=res(8,shortcut=none) gap fc=linear(5)",
                        2, 10, 10, 5, 3, 6);
   check_net_gradients ("b0=res(3,shortcut=B) fc=linear(4)", 2, 5, 5, 4, 2, 8);
+}
+
+static void
+test_grad_batchnorm (void)
+{
+  /* batch norm in training mode: the loss of each image depends on the whole batch */
+  check_net_gradients ("stem=conv(4,k=3,p=1) bn1=bn relu b1=res(4,bn=1) "
+                       "b2=res(6,s=2,shortcut=B,bn=1) b3=res(8,s=2,shortcut=A,bn=1) "
+                       "b4=res(8,shortcut=none,bn=1) gap fc=linear(5)", 2, 10, 10, 5, 4, 6);
+}
+
+static void
+test_batchnorm_threads_and_running_stats (void)
+{
+  /* Batch statistics span the whole batch, whatever the thread count: 1 and 2 threads give the
+   * same loss and gradients up to summation order, and the same running statistics. */
+  g_autoptr (RlModel) a = new_model ("resnet-8", 1, 28, 28, 10);
+  g_autoptr (RlModel) b = new_model ("resnet-8", 1, 28, 28, 10);
+  g_autoptr (RlModel) c = new_model ("resnet-8", 1, 28, 28, 10);
+  const RlParamInfo *rm, *rv, *nbt;
+  RlRng rng;
+  const int n = 9;
+  float *x = g_new (float, n * 784);
+  uint8_t labels[9];
+  float la, lb, lc;
+  size_t np;
+
+  rl_rng_init (&rng, 12);
+  for (int i = 0; i < n * 784; i++)
+    x[i] = rl_rng_uniform_range (&rng, -0.5f, 2.5f);
+  for (int i = 0; i < n; i++)
+    labels[i] = (uint8_t) rl_rng_below (&rng, 10);
+  rl_model_init_params (a, 3);
+  rl_model_init_params (b, 3);
+  rl_model_init_params (c, 3);
+  rl_model_set_threads (a, 1);
+  rl_model_set_threads (b, 2);
+  rl_model_set_threads (c, 2);
+  np = rl_model_get_n_params (a);
+  la = rl_model_forward_backward (a, x, labels, n, NULL);
+  lb = rl_model_forward_backward (b, x, labels, n, NULL);
+  lc = rl_model_forward_backward (c, x, labels, n, NULL);
+  g_assert_cmpmem (&lb, sizeof lb, &lc, sizeof lc);
+  g_assert_cmpmem (rl_model_get_params (b), np * sizeof (float), rl_model_get_params (c),
+                   np * sizeof (float));
+  g_assert_cmpfloat_with_epsilon (la, lb, 1e-5);
+  for (size_t i = 0; i < np; i++)
+    {
+      g_assert_cmpfloat (fabsf (rl_model_get_grads (a)[i] - rl_model_get_grads (b)[i]), <=,
+                         1e-5f + 1e-3f * fabsf (rl_model_get_grads (a)[i]));
+      g_assert_cmpfloat (fabsf (rl_model_get_params (a)[i] - rl_model_get_params (b)[i]), <=,
+                         1e-6f + 1e-5f * fabsf (rl_model_get_params (a)[i]));
+    }
+
+  /* one step: running_mean = 0.1 * batch mean, running_var = 0.9 + 0.1 * unbiased var,
+   * num_batches_tracked = 1; buffers get no gradient */
+  rm = rl_model_lookup_tensor (a, "bn1.running_mean");
+  rv = rl_model_lookup_tensor (a, "bn1.running_var");
+  nbt = rl_model_lookup_tensor (a, "bn1.num_batches_tracked");
+  g_assert_nonnull (rm);
+  g_assert_cmpint (nbt->ndim, ==, 0);
+  g_assert_cmpfloat (rl_model_get_params (a)[nbt->offset], ==, 1.0f);
+  g_assert_cmpfloat (rl_model_get_grads (a)[rm->offset], ==, 0.0f);
+  {
+    /* the stem's output statistics, from the model's own inference of each image */
+    g_autoptr (RlInference) inf = rl_inference_new (a);
+    double s = 0, s2 = 0, cnt = (double) n * 784;
+    for (int i = 0; i < n; i++)
+      {
+        const RlActivation *conv1;
+        rl_inference_run (inf, a, x + i * 784, NULL);
+        conv1 = rl_inference_get_map (inf, 0);
+        g_assert_cmpstr (conv1->layer_name, ==, "conv1");
+        for (int j = 0; j < 784; j++)
+          {
+            s += conv1->data[j];
+            s2 += (double) conv1->data[j] * conv1->data[j];
+          }
+      }
+    g_assert_cmpfloat_with_epsilon (rl_model_get_params (a)[rm->offset], 0.1 * s / cnt, 1e-5);
+    g_assert_cmpfloat_with_epsilon (rl_model_get_params (a)[rv->offset],
+                                    0.9 + 0.1 * (s2 - s * s / cnt) / (cnt - 1), 1e-4);
+  }
+  g_free (x);
+}
+
+static void
+test_cifar_family (void)
+{
+  static const int depths[] = { 8, 20, 32, 44, 56 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (depths); i++)
+    for (int residual = 0; residual < 2; residual++)
+      {
+        g_autoptr (GError) error = NULL;
+        g_autofree char *name = g_strdup_printf ("%s-%d", residual ? "resnet" : "plain",
+                                                 depths[i]);
+        g_autoptr (RlArch) arch = rl_arch_parse (name, &error);
+        g_autoptr (RlModel) m = NULL;
+        int weight_layers = 0, blocks = 0;
+
+        g_assert_no_error (error);
+        m = rl_model_new (arch, 1, 28, 28, 10, &error);
+        g_assert_no_error (error);
+        for (guint t = 0; t < rl_model_get_n_tensors (m); t++)
+          if (rl_model_get_tensor_info (m, t)->role == RL_PARAM_WEIGHT &&
+              rl_model_get_tensor_info (m, t)->ndim >= 2 &&
+              !strstr (rl_model_get_tensor_info (m, t)->name, "shortcut"))
+            weight_layers++;
+        for (int l = 0; l < arch->n_layers; l++)
+          if (arch->layers[l].kind == RL_LAYER_RESIDUAL)
+            {
+              blocks++;
+              g_assert_true (arch->layers[l].bn);
+              if (!residual)
+                g_assert_cmpint (arch->layers[l].shortcut, ==, RL_SHORTCUT_NONE);
+            }
+        /* 6n+2 weight layers: the stem, 2 per block, the linear layer */
+        g_assert_cmpint (weight_layers, ==, depths[i]);
+        g_assert_cmpint (blocks, ==, (depths[i] - 2) / 2);
+        g_assert_nonnull (rl_model_lookup_tensor (m, "layer3.0.bn2.running_var"));
+        g_assert_nonnull (rl_model_lookup_tensor (m, "bn1.num_batches_tracked"));
+      }
+
+  {
+    g_autoptr (GError) error = NULL;
+    g_autoptr (RlArch) bad = rl_arch_parse ("resnet-21", &error);
+    g_assert_null (bad);
+    g_assert_error (error, RL_ERROR, RL_ERROR_BAD_ARCH);
+  }
+  {
+    g_autoptr (RlArch) b = rl_arch_new_cifar (20, TRUE, RL_SHORTCUT_B, FALSE, NULL);
+    g_autoptr (RlModel) m = rl_model_new (b, 1, 28, 28, 10, NULL);
+    g_assert_nonnull (rl_model_lookup_tensor (m, "layer2.0.shortcut.weight"));
+    g_assert_nonnull (rl_model_lookup_tensor (m, "layer2.0.conv1.bias"));
+  }
 }
 
 static void
@@ -596,6 +822,9 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/model/init", test_init_bounds);
   g_test_add_func ("/engine/model/gradients/seed", test_grad_seed);
   g_test_add_func ("/engine/model/gradients/residual-kinds", test_grad_residual_kinds);
+  g_test_add_func ("/engine/model/gradients/batchnorm", test_grad_batchnorm);
+  g_test_add_func ("/engine/model/batchnorm-threads", test_batchnorm_threads_and_running_stats);
+  g_test_add_func ("/engine/model/cifar-family", test_cifar_family);
   g_test_add_func ("/engine/model/threads-deterministic", test_threads_deterministic);
   g_test_add_func ("/engine/model/inference-maps", test_inference_maps);
   g_test_add_func ("/engine/arch/parse", test_arch_parse);
