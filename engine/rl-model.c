@@ -9,6 +9,9 @@
 #include "rl-error.h"
 #include "rl-rng.h"
 
+#define RL_MODEL_MAX_PARAMS       (64u * 1024 * 1024)
+#define RL_MODEL_MAX_ACTIVATIONS  (16 * 1024 * 1024)
+
 /* ---- Building: shapes and the parameter table ------------------------------------------ */
 
 static int
@@ -229,6 +232,15 @@ rl_model_new (const RlArch *arch, int in_c, int in_h, int in_w, int n_classes, G
       if (!build_node (m, &m->nodes[i], i, c, h, w, error))
         return NULL;
       c = m->nodes[i].co; h = m->nodes[i].ho; w = m->nodes[i].wo;
+      /* A description from a file is untrusted: bound what it may make us allocate (a billion
+       * parameters or activations per image would abort in the allocator, not fail). */
+      if (m->n_params > RL_MODEL_MAX_PARAMS || (int64_t) c * h * w > RL_MODEL_MAX_ACTIVATIONS)
+        {
+          g_set_error (error, RL_ERROR, RL_ERROR_TOO_LARGE,
+                       "layer %d makes the network too large (%zu parameters, %d×%d×%d "
+                       "activations per image)", i + 1, m->n_params, c, h, w);
+          return NULL;
+        }
     }
 
   if (arch->layers[m->n_nodes - 1].kind != RL_LAYER_LINEAR || c != n_classes)

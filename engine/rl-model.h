@@ -55,7 +55,8 @@ rl_param_info_is_trainable (const RlParamInfo *info)
 /* Builds the model for inputs of (in_c, in_h, in_w); checks that the arch fits that input
  * (shapes stay positive, identity shortcuts see matching shapes, the net ends in a linear layer
  * to n_classes outputs). Parameters start at zero: call rl_model_init_params().
- * Errors: RL_ERROR_BAD_ARCH. Returns: (transfer full) */
+ * Errors: RL_ERROR_BAD_ARCH; RL_ERROR_TOO_LARGE past 64 M parameters or 16 M activations per
+ * image and layer. Returns: (transfer full) */
 RlModel  *rl_model_new         (const RlArch *arch, int in_c, int in_h, int in_w, int n_classes,
                                 GError **error);
 /* Same parameters, no shared state. Returns: (transfer full) */
