@@ -1,0 +1,121 @@
+/* rl-trainer.h: trains an RlModel on its own thread and reports to the main thread.
+ *
+ * An RlTrainer owns one worker GThread per run. The worker trains a private copy of the model
+ * (SGD with momentum, shuffled mini-batches), evaluates on a fixed held-out subset of the test
+ * set every eval_every batches and on the whole test set at the end of each epoch, and talks
+ * to the thread that created the trainer only by posting immutable refcounted snapshots
+ * (RlTrainProgress, RlModelSnapshot) to that thread's main context. Every signal is emitted
+ * there. The main thread never waits for the worker for longer than a mutex hand-off.
+ *
+ * GLib/GIO only, no GTK: the trainer can be tested without a display.
+ *
+ * States:   IDLE --start--> RUNNING <--pause/resume--> PAUSED
+ *           RUNNING/PAUSED --stop--> STOPPING
+ *           RUNNING/PAUSED/STOPPING --(worker done, "finished" emitted)--> IDLE
+ * The state changes to IDLE just before "finished" is emitted, so a "finished" handler may
+ * start the next run.
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "rl-dataset.h"
+#include "rl-model.h"
+#include "rl-train-progress.h"
+
+G_BEGIN_DECLS
+
+typedef struct {
+  RlDatasetKind dataset;     /* what the train set is; must match train->kind */
+  int           epochs;      /* 1 .. 1000 */
+  float         lr;          /* > 0 */
+  float         momentum;    /* [0, 1) */
+  int           batch;       /* 1 .. 4096 */
+  guint64       seed;        /* batch order (rl_batch_iter) */
+  int           threads;     /* OpenMP threads of the worker's model; <= 0: number of cores */
+  guint         eval_every;  /* batches between held-out evaluations, default 100; 0: never */
+  guint         eval_subset; /* size of the fixed held-out subset of the test set, default
+                              * 1000 (clamped to the test set); 0: no held-out evaluation */
+} RlTrainConfig;
+
+/* The seed's hyperparameters: MNIST, 10 epochs, lr 0.01, momentum 0.5, batch 64, seed 1,
+ * threads = number of cores, eval_every 100, eval_subset 1000. */
+void rl_train_config_init_defaults (RlTrainConfig *config);
+/* Errors: RL_ERROR_INVALID_ARGUMENT, naming the field. */
+gboolean rl_train_config_validate  (const RlTrainConfig *config, GError **error);
+
+typedef enum {
+  RL_TRAINER_IDLE,
+  RL_TRAINER_RUNNING,
+  RL_TRAINER_PAUSED,
+  RL_TRAINER_STOPPING,
+} RlTrainerState;
+
+#define RL_TYPE_TRAINER_STATE (rl_trainer_state_get_type ())
+GType rl_trainer_state_get_type (void) G_GNUC_CONST;
+
+#define RL_TYPE_TRAINER (rl_trainer_get_type ())
+G_DECLARE_FINAL_TYPE (RlTrainer, rl_trainer, RL, TRAINER, GObject)
+
+/* Signals (all on the main context of the thread that created the trainer):
+ *
+ *   "progress" (RlTrainer *, RlTrainProgress *progress)
+ *       At most ~30 per second, in order; a snapshot where held-out or test accuracy was
+ *       measured, or that ends the run, is always posted. Each carries every batch's loss
+ *       since the previous one (progress->points).
+ *   "weights"  (RlTrainer *, RlModelSnapshot *weights)
+ *       A copy of the weights at most every ~250 ms, at the start (the initial weights) and at
+ *       the end. Ref it to keep it.
+ *   "finished" (RlTrainer *, gboolean completed, const GError *error)
+ *       The run is over and the worker thread is joined. completed is FALSE if stopped or
+ *       failed; error is NULL unless it failed (a diverged loss, RL_ERROR_FAILED).
+ *       rl_trainer_get_latest_weights() has the final weights.
+ */
+
+/* Returns: (transfer full) */
+RlTrainer       *rl_trainer_new      (void);
+
+/* Starts training a copy of @initial on @train, evaluating on @test (nullable: no
+ * evaluation). The trainer keeps references to the datasets until the run ends.
+ * Errors: RL_ERROR_INVALID_ARGUMENT when a run is in progress (the state is not IDLE) or the
+ * config is invalid; RL_ERROR_MISMATCH when the datasets do not fit the model (input shape,
+ * classes) or config->dataset is not the train set's kind. */
+gboolean         rl_trainer_start    (RlTrainer           *self,
+                                      const RlModel       *initial,
+                                      RlDataset           *train,
+                                      RlDataset           *test,
+                                      const RlTrainConfig *config,
+                                      GError             **error);
+/* The worker stops at the next batch boundary (after posting a progress snapshot) until
+ * resumed. No-ops unless RUNNING (pause) or PAUSED (resume). */
+void             rl_trainer_pause    (RlTrainer *self);
+void             rl_trainer_resume   (RlTrainer *self);
+/* Cancels the run: the worker ends after at most the batch in progress (an evaluation in
+ * progress stops at its next chunk), posts its last snapshots and "finished" with
+ * completed = FALSE. Returns at once. No-op when IDLE or STOPPING. */
+void             rl_trainer_stop     (RlTrainer *self);
+
+/* Change the optimiser's hyperparameters from the next batch on; while idle they are kept
+ * for nothing (the next run takes its config). lr > 0, momentum in [0, 1). */
+void             rl_trainer_set_lr        (RlTrainer *self, float lr);
+void             rl_trainer_set_momentum  (RlTrainer *self, float momentum);
+
+RlTrainerState   rl_trainer_get_state     (RlTrainer *self);
+/* The config of the current or last run. Returns: (transfer none) (nullable) */
+const RlTrainConfig *rl_trainer_get_config (RlTrainer *self);
+/* The last weights posted (the final ones after "finished"), NULL before the first run.
+ * Returns: (transfer none) (nullable) */
+RlModelSnapshot *rl_trainer_get_latest_weights  (RlTrainer *self);
+/* The last progress delivered. Returns: (transfer none) (nullable) */
+RlTrainProgress *rl_trainer_get_latest_progress (RlTrainer *self);
+/* Batches the worker has finished so far in this run, read atomically: it can be ahead of the
+ * last delivered progress. For status displays and tests. */
+guint64          rl_trainer_get_batches_done    (RlTrainer *self);
+
+/* A trainer finalized while running cancels its worker and lets it end on its own (joining
+ * would block the main thread for up to a batch). This joins such workers: call it after the
+ * main loop has ended, before the process exits, so no worker still runs during exit.
+ * Blocks for at most about one batch. Returns the number of threads joined. */
+guint            rl_trainer_join_abandoned_workers (void);
+
+G_END_DECLS
