@@ -26,6 +26,9 @@ typedef struct {
   RlLayerSpec spec;
   int ci, hi, wi;           /* input: (Ci, N, Hi, Wi) */
   int co, ho, wo;           /* output: (Co, N, Ho, Wo) */
+  int resp, resp2;          /* response statistics slots (-1: none): the output of a conv, or
+                             * of the bn right after it; a block's two convs (after their bn,
+                             * before ReLU and the addition) */
   union {
     RlConvPart conv;                                   /* RL_LAYER_CONV */
     struct {
@@ -63,6 +66,8 @@ typedef struct {
    * the input gradient, and the statistics used; pre and dpre: (C, N, H, W); mean, invstd: (C) */
   float   **bn_pre, **bn_xhat, **bn_dpre, **bn_mean, **bn_invstd;
   int       n_bn;
+  gboolean  collect;        /* accumulate response statistics into resp */
+  double   *resp;           /* (n_resp, 3): sum, sum of squares, count */
 } RlWork;
 
 struct _RlModel {
@@ -77,6 +82,7 @@ struct _RlModel {
   float    *grads;
   double    flops;
 
+  GPtrArray *resp_names;    /* of char*: the tracked layers' names, in network order */
   int       n_bn;           /* batch norm sites */
   int       max_bn_c;
 

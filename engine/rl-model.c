@@ -68,6 +68,13 @@ add_bn_part (RlModel *m, RlBnPart *bn, const char *prefix, int c, int hw)
   m->max_bn_c = MAX (m->max_bn_c, c);
 }
 
+static int
+add_response (RlModel *m, const char *name, const char *suffix)
+{
+  g_ptr_array_add (m->resp_names, g_strconcat (name, suffix, NULL));
+  return (int) m->resp_names->len - 1;
+}
+
 static gboolean
 build_node (RlModel *m, RlNode *node, int index, int ci, int hi, int wi, GError **error)
 {
@@ -78,6 +85,7 @@ build_node (RlModel *m, RlNode *node, int index, int ci, int hi, int wi, GError 
 
   node->ci = ci; node->hi = hi; node->wi = wi;
   node->co = ci; node->ho = hi; node->wo = wi;
+  node->resp = node->resp2 = -1;
 
   switch (s->kind)
     {
@@ -86,6 +94,7 @@ build_node (RlModel *m, RlNode *node, int index, int ci, int hi, int wi, GError 
                               s->pad))
         goto too_small;
       add_conv_part (m, &node->u.conv, s->name, TRUE);
+      node->resp = add_response (m, s->name, "");
       node->co = s->channels;
       node->ho = node->u.conv.g.ho;
       node->wo = node->u.conv.g.wo;
@@ -114,6 +123,12 @@ build_node (RlModel *m, RlNode *node, int index, int ci, int hi, int wi, GError 
           return FALSE;
         }
       add_bn_part (m, &node->u.bn, s->name, ci, hi * wi);
+      /* a conv's response is taken after the bn that follows it */
+      if (node[-1].spec.kind == RL_LAYER_CONV)
+        {
+          node->resp = node[-1].resp;
+          node[-1].resp = -1;
+        }
       break;
 
     case RL_LAYER_LINEAR:
@@ -173,6 +188,8 @@ build_node (RlModel *m, RlNode *node, int index, int ci, int hi, int wi, GError 
           g_autofree char *ps0 = g_strconcat (s->name, ".shortcut.0", NULL);
           g_autofree char *ps1 = g_strconcat (s->name, ".shortcut.1", NULL);
 
+          node->resp = add_response (m, s->name, ".conv1");
+          node->resp2 = add_response (m, s->name, ".conv2");
           add_conv_part (m, &node->u.res.c1, p1, !s->bn);
           if (s->bn)
             add_bn_part (m, &node->u.res.bn1, b1, s->channels, hw);
@@ -224,6 +241,7 @@ rl_model_new (const RlArch *arch, int in_c, int in_h, int in_w, int n_classes, G
   m->n_nodes = arch->n_layers;
   m->nodes = g_new0 (RlNode, m->n_nodes);
   m->tensors = g_array_new (FALSE, TRUE, sizeof (RlParamInfo));
+  m->resp_names = g_ptr_array_new_with_free_func (g_free);
   m->n_threads = 1;
 
   for (int i = 0; i < m->n_nodes; i++)
@@ -274,6 +292,7 @@ rl_model_free (RlModel *model)
   rl_arch_free (model->arch);
   g_free (model->nodes);
   g_array_unref (model->tensors);
+  g_ptr_array_unref (model->resp_names);
   g_aligned_free (model->params);
   g_aligned_free (model->grads);
   g_free (model);
@@ -505,6 +524,7 @@ rl_work_new (const RlModel *m, int n_cap, gboolean with_grads)
   if (with_grads)
     w->grads = falloc (m->n_params);
 
+  w->resp = g_new0 (double, 3 * (m->resp_names->len + 1));
   w->n_bn = m->n_bn;
   w->bn_pre = g_new0 (float *, m->n_bn + 1);
   w->bn_xhat = g_new0 (float *, m->n_bn + 1);
@@ -580,6 +600,7 @@ rl_work_free (RlWork *w)
     }
   g_free (w->bn_pre); g_free (w->bn_xhat); g_free (w->bn_dpre); g_free (w->bn_mean);
   g_free (w->bn_invstd);
+  g_free (w->resp);
   g_free (w);
 }
 
@@ -745,18 +766,36 @@ bn_backward (const RlModel *m, const RlBnPart *bn, RlWork *w, int n, const float
     g_free (totals);
 }
 
+static void
+collect_response (RlWork *w, int slot, const float *y, size_t len)
+{
+  double s = 0.0, s2 = 0.0;
+
+  if (!w->collect || slot < 0)
+    return;
+  for (size_t i = 0; i < len; i++)
+    {
+      s += y[i];
+      s2 += (double) y[i] * y[i];
+    }
+  w->resp[3 * slot] += s;
+  w->resp[3 * slot + 1] += s2;
+  w->resp[3 * slot + 2] += (double) len;
+}
+
 /* A convolution, then batch norm when the block has it: x -> y. */
 static void
 conv_bn_forward (const RlModel *m, const RlConvPart *c, const RlBnPart *bn, RlWork *w, int n,
-                 gboolean train, const float *x, float *y)
+                 gboolean train, const float *x, float *y, int resp)
 {
   if (bn == NULL)
+    conv_part_forward (m, c, n, x, y, w->cols);
+  else
     {
-      conv_part_forward (m, c, n, x, y, w->cols);
-      return;
+      conv_part_forward (m, c, n, x, w->bn_pre[bn->site], w->cols);
+      bn_forward (m, bn, w, n, train, w->bn_pre[bn->site], y);
     }
-  conv_part_forward (m, c, n, x, w->bn_pre[bn->site], w->cols);
-  bn_forward (m, bn, w, n, train, w->bn_pre[bn->site], y);
+  collect_response (w, resp, y, (size_t) c->g.co * n * c->g.ho * c->g.wo);
 }
 
 /* dx += the input gradient of conv (+ bn) for the output gradient dy. */
@@ -785,6 +824,7 @@ node_forward (const RlModel *m, const RlNode *node, int i, RlWork *w, int n, gbo
     {
     case RL_LAYER_CONV:
       conv_part_forward (m, &node->u.conv, n, x, y, w->cols);
+      collect_response (w, node->resp, y, len);
       break;
 
     case RL_LAYER_RELU:
@@ -802,6 +842,7 @@ node_forward (const RlModel *m, const RlNode *node, int i, RlWork *w, int n, gbo
 
     case RL_LAYER_BN:
       bn_forward (m, &node->u.bn, w, n, train, x, y);
+      collect_response (w, node->resp, y, len);
       break;
 
     case RL_LAYER_LINEAR:
@@ -824,10 +865,11 @@ node_forward (const RlModel *m, const RlNode *node, int i, RlWork *w, int n, gbo
 
         const gboolean bn = node->spec.bn;
 
-        conv_bn_forward (m, &node->u.res.c1, bn ? &node->u.res.bn1 : NULL, w, n, train, x, hid);
+        conv_bn_forward (m, &node->u.res.c1, bn ? &node->u.res.bn1 : NULL, w, n, train, x, hid,
+                         node->resp);
         rl_relu_forward (hid, hid, len);
         conv_bn_forward (m, &node->u.res.c2, bn ? &node->u.res.bn2 : NULL, w, n, train, hid,
-                         res);
+                         res, node->resp2);
         switch (node->spec.shortcut)
           {
           case RL_SHORTCUT_A:
@@ -836,7 +878,7 @@ node_forward (const RlModel *m, const RlNode *node, int i, RlWork *w, int n, gbo
             break;
           case RL_SHORTCUT_B:
             conv_bn_forward (m, &node->u.res.proj, bn ? &node->u.res.bnp : NULL, w, n, train, x,
-                             w->sc[i]);
+                             w->sc[i], -1);
             sc = w->sc[i];
             break;
           case RL_SHORTCUT_NONE:
@@ -1115,6 +1157,49 @@ rl_model_predict (RlModel *model, const float *x, int n, float *logits)
         gather_logits (model, w, cnt, logits + (size_t) start * model->n_classes);
       }
   }
+}
+
+guint
+rl_model_get_n_responses (const RlModel *model)
+{
+  return model->resp_names->len;
+}
+
+const char *
+rl_model_get_response_name (const RlModel *model, guint i)
+{
+  g_return_val_if_fail (i < model->resp_names->len, NULL);
+  return model->resp_names->pdata[i];
+}
+
+void
+rl_model_response_std (RlModel *model, const float *x, int n, double *std)
+{
+  const guint nr = model->resp_names->len;
+  g_autofree float *logits = g_new (float, (size_t) MAX (n, 1) * model->n_classes);
+  g_autofree double *tot = g_new0 (double, 3 * (nr + 1));
+
+  const int nt = MIN (model->n_threads, MAX (n, 1));
+
+  /* the same workspaces rl_model_predict will ask for, so it does not replace them */
+  ensure_workspaces (model, nt, MIN (64, (MAX (n, 1) + nt - 1) / nt));
+  for (int t = 0; t < model->n_work; t++)
+    {
+      model->work[t]->collect = TRUE;
+      memset (model->work[t]->resp, 0, sizeof (double) * 3 * nr);
+    }
+  rl_model_predict (model, x, n, logits);
+  for (int t = 0; t < model->n_work; t++)
+    {
+      model->work[t]->collect = FALSE;
+      for (guint k = 0; k < 3 * nr; k++)
+        tot[k] += model->work[t]->resp[k];
+    }
+  for (guint k = 0; k < nr; k++)
+    {
+      double cnt = MAX (tot[3 * k + 2], 1.0), mean = tot[3 * k] / cnt;
+      std[k] = sqrt (MAX (tot[3 * k + 1] / cnt - mean * mean, 0.0));
+    }
 }
 
 /* ---- Inference with every activation ----------------------------------------------------- */

@@ -103,6 +103,16 @@ float     rl_model_forward_backward (RlModel *model, const float *x, const uint8
  * x: (N, C, H, W); logits: (N, P) */
 void      rl_model_predict     (RlModel *model, const float *x, int n, float *logits);
 
+/* Response statistics (the paper's Fig. 7): the standard deviation of each weight layer's
+ * response, i.e. the output of every convolution (after its batch norm, if any, and before ReLU
+ * and the residual addition), in network order; the block's projections are not counted. */
+guint       rl_model_get_n_responses    (const RlModel *model);
+/* e.g. "conv1", "layer2.0.conv1". Returns: (transfer none) */
+const char *rl_model_get_response_name  (const RlModel *model, guint i);
+/* Evaluation-mode forward of @n images, collecting statistics.
+ * x: (N, C, H, W); std: (n_responses) */
+void        rl_model_response_std       (RlModel *model, const float *x, int n, double *std);
+
 /* Safetensors I/O, with PyTorch state_dict names. Metadata written: "arch" (rl_arch_to_string),
  * "input" ("1,28,28"), "classes", and whatever @metadata (string -> string, nullable) adds
  * ("dataset", "epochs", "test_accuracy", "created" are the conventional keys). Atomic. */

@@ -566,6 +566,73 @@ test_batchnorm_threads_and_running_stats (void)
   g_free (x);
 }
 
+/* rl_model_response_std against the same statistics taken from the viewers' maps */
+static void
+check_response_std (const char *desc, const char *layer, RlMapRole role, int map_skip)
+{
+  g_autoptr (RlModel) m = new_model (desc, 1, 28, 28, 10);
+  g_autoptr (RlInference) inf = rl_inference_new (m);
+  const int n = 5;
+  float *x = g_new (float, n * 784);
+  double *std = g_new (double, rl_model_get_n_responses (m));
+  double s = 0, s2 = 0, cnt = 0, expect;
+  int slot = -1;
+  RlRng rng;
+
+  rl_model_init_params (m, 2);
+  rl_model_set_threads (m, 2);
+  rl_rng_init (&rng, 1);
+  for (int i = 0; i < n * 784; i++)
+    x[i] = rl_rng_uniform_range (&rng, -0.4f, 2.8f);
+  for (guint k = 0; k < rl_model_get_n_responses (m); k++)
+    if (strcmp (rl_model_get_response_name (m, k), layer) == 0)
+      slot = (int) k;
+  g_assert_cmpint (slot, >=, 0);
+  rl_model_response_std (m, x, n, std);
+
+  for (int i = 0; i < n; i++)
+    {
+      int seen = 0;
+      rl_inference_run (inf, m, x + i * 784, NULL);
+      for (guint k = 0; k < rl_inference_get_n_maps (inf); k++)
+        {
+          const RlActivation *a = rl_inference_get_map (inf, k);
+          if (a->role == role && seen++ == map_skip)
+            {
+              for (int j = 0; j < a->c * a->h * a->w; j++)
+                {
+                  s += a->data[j];
+                  s2 += (double) a->data[j] * a->data[j];
+                }
+              cnt += a->c * a->h * a->w;
+              break;
+            }
+        }
+    }
+  expect = sqrt (s2 / cnt - (s / cnt) * (s / cnt));
+  g_assert_cmpfloat (expect, >, 0);
+  g_assert_cmpfloat_with_epsilon (std[slot], expect, 1e-6 * (1 + expect));
+  g_free (x);
+  g_free (std);
+}
+
+static void
+test_response_std (void)
+{
+  /* the seed's conv1 (no bn): its output, the first layer map */
+  check_response_std ("seed", "conv1", RL_MAP_LAYER_OUTPUT, 0);
+  /* a block's second conv: F(x) after bn2, before the addition */
+  check_response_std ("resnet-8", "layer2.0.conv2", RL_MAP_BLOCK_RESIDUAL, 1);
+  check_response_std ("plain-8", "layer3.0.conv2", RL_MAP_BLOCK_RESIDUAL, 2);
+
+  {
+    g_autoptr (RlModel) m = new_model ("resnet-20", 1, 28, 28, 10);
+    g_assert_cmpuint (rl_model_get_n_responses (m), ==, 19);   /* all but the linear layer */
+    g_assert_cmpstr (rl_model_get_response_name (m, 0), ==, "conv1");
+    g_assert_cmpstr (rl_model_get_response_name (m, 18), ==, "layer3.2.conv2");
+  }
+}
+
 static void
 test_cifar_family (void)
 {
@@ -825,6 +892,7 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/model/gradients/batchnorm", test_grad_batchnorm);
   g_test_add_func ("/engine/model/batchnorm-threads", test_batchnorm_threads_and_running_stats);
   g_test_add_func ("/engine/model/cifar-family", test_cifar_family);
+  g_test_add_func ("/engine/model/response-std", test_response_std);
   g_test_add_func ("/engine/model/threads-deterministic", test_threads_deterministic);
   g_test_add_func ("/engine/model/inference-maps", test_inference_maps);
   g_test_add_func ("/engine/arch/parse", test_arch_parse);
