@@ -1,2 +1,808 @@
+#define G_LOG_DOMAIN "reslab-cli"
+
+/* reslab-cli: train, evaluate, predict with and inspect ResLab models from the command line.
+ *
+ *   reslab-cli train   [--data DIR] [--dataset mnist|fashion] [--arch seed|DESCRIPTION] ...
+ *   reslab-cli eval    [--data DIR] [--dataset ...] --model FILE [--threads N]
+ *   reslab-cli predict --model FILE IMAGE...
+ *   reslab-cli info    FILE
+ *
+ * Exit status: 0 on success, 1 when something fails at run time (a missing or broken file,
+ * training that diverges), 2 for a usage error (an unknown command or option, a value out of
+ * range). Every message goes to stderr, prefixed "reslab-cli: ".
+ *
+ * train prints the seed's log lines in its exact format ("[%d, %5d] loss: %.3f" every 300
+ * batches, "Accuracy on the test set %d %%" after each epoch), so a run can be compared line by
+ * line with the PyTorch original (tools/, docs/results/).
+ */
+
+#include <glib.h>
+#include <locale.h>
+#include <math.h>
 #include <stdio.h>
-int main (void) { return 1; } /* placeholder */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "rl-arch.h"
+#include "rl-dataset.h"
+#include "rl-error.h"
+#include "rl-image-file.h"
+#include "rl-model.h"
+#include "rl-preprocess.h"
+#include "rl-safetensors.h"
+#include "rl-sgd.h"
+
+#define EXIT_USAGE 2
+
+/* The seed logs the running loss every 300 batches. */
+#define LOG_EVERY 300
+/* Images per rl_model_predict() call when evaluating. */
+#define EVAL_BATCH 1000
+/* Ink below this counts as background when predict looks for the digit's bounding box. */
+#define PREDICT_THRESHOLD 0.1f
+#define MAX_THREADS 256
+#define MAX_BATCH 60000
+
+static const char *data_hint_mnist = "run ./dev.sh data (or data/fetch-mnist.sh) to fetch MNIST";
+static const char *data_hint_fashion =
+  "install Debian's dataset-fashion-mnist (./dev.sh setup does), or pass --data DIR";
+
+static void error_message (const char *format, ...) G_GNUC_PRINTF (1, 2);
+
+static void
+error_message (const char *format, ...)
+{
+  g_autofree char *msg = NULL;
+  va_list args;
+
+  va_start (args, format);
+  msg = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_printerr ("reslab-cli: %s\n", msg);
+}
+
+/* Prints a usage error and returns the usage exit status. */
+static int usage_error (const char *command, const char *format, ...) G_GNUC_PRINTF (2, 3);
+
+static int
+usage_error (const char *command, const char *format, ...)
+{
+  g_autofree char *msg = NULL;
+  va_list args;
+
+  va_start (args, format);
+  msg = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_printerr ("reslab-cli: %s\n", msg);
+  if (command != NULL)
+    g_printerr ("reslab-cli: see 'reslab-cli %s --help'\n", command);
+  else
+    g_printerr ("reslab-cli: see 'reslab-cli --help'\n");
+  return EXIT_USAGE;
+}
+
+/* Parses @argv (argv[0] is the command's name) with @entries; on failure prints GOption's
+ * message, which names the option, and returns FALSE. */
+static gboolean
+parse_options (const char *command, const char *parameters, const char *summary,
+               const GOptionEntry *entries, int *argc, char ***argv)
+{
+  g_autoptr(GOptionContext) context = g_option_context_new (parameters);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *prgname = g_strdup_printf ("reslab-cli %s", command);
+
+  g_set_prgname (prgname);
+  g_option_context_set_summary (context, summary);
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, argc, argv, &error))
+    {
+      usage_error (command, "%s", error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+parse_dataset (const char *command, const char *name, RlDatasetKind *kind)
+{
+  if (!rl_dataset_kind_from_name (name, kind))
+    {
+      usage_error (command, "--dataset: unknown dataset '%s' (known: mnist, fashion)", name);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+check_threads (const char *command, int threads)
+{
+  /* -1: not given, use every core. */
+  if (threads != -1 && (threads < 1 || threads > MAX_THREADS))
+    {
+      usage_error (command, "--threads must be between 1 and %d (got %d)", MAX_THREADS, threads);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static double
+now_s (void)
+{
+  return g_get_monotonic_time () / 1e6;
+}
+
+/* Loads one split; on failure prints the error and where to get the data. */
+static RlDataset *
+load_split (const char *dir, RlDatasetKind kind, RlSplit split)
+{
+  g_autoptr(GError) error = NULL;
+  RlDataset *ds = rl_dataset_load (dir, kind, split, &error);
+
+  if (ds == NULL)
+    {
+      error_message ("%s", error->message);
+      error_message ("%s", kind == RL_DATASET_FASHION ? data_hint_fashion : data_hint_mnist);
+      return NULL;
+    }
+  return ds;
+}
+
+/* Correct predictions of @model on all of @ds; @confusion (nullable) gets counts
+ * [true * n_classes + predicted]. */
+static guint
+evaluate (RlModel *model, const RlDataset *ds, guint *confusion)
+{
+  int n_classes = rl_model_get_n_classes (model);
+  size_t image_size = (size_t) ds->c * ds->h * ds->w;
+  g_autofree float *x = g_new (float, (size_t) EVAL_BATCH * image_size);
+  g_autofree float *logits = g_new (float, (size_t) EVAL_BATCH * n_classes);
+  g_autofree uint32_t *idx = g_new (uint32_t, EVAL_BATCH);
+  g_autofree uint8_t *labels = g_new (uint8_t, EVAL_BATCH);
+  guint correct = 0;
+
+  for (uint32_t start = 0; start < ds->n; start += EVAL_BATCH)
+    {
+      int n = (int) MIN ((uint32_t) EVAL_BATCH, ds->n - start);
+
+      for (int i = 0; i < n; i++)
+        idx[i] = start + i;
+      rl_dataset_get_batch (ds, idx, n, x, labels);
+      rl_model_predict (model, x, n, logits);
+      for (int i = 0; i < n; i++)
+        {
+          const float *l = logits + (size_t) i * n_classes;
+          int best = 0;
+
+          /* The first maximum, as torch.max does in practice. */
+          for (int k = 1; k < n_classes; k++)
+            if (l[k] > l[best])
+              best = k;
+          correct += best == labels[i];
+          if (confusion != NULL && labels[i] < n_classes)
+            confusion[labels[i] * n_classes + best]++;
+        }
+    }
+  return correct;
+}
+
+static void
+print_test_accuracy (guint correct, guint total)
+{
+  g_print ("test accuracy %.2f%% (%u/%u)\n", 100.0 * correct / total, correct, total);
+}
+
+/* ---- Progress line ------------------------------------------------------------------------ */
+
+/* One line on stderr, redrawn at most 10 times a second, only when both stdout and stderr are
+ * terminals (so a log redirected to a file stays clean). Cleared before any stdout line. */
+typedef struct {
+  gboolean enabled;
+  gboolean shown;
+  double   last;
+  int      width;
+} Progress;
+
+static void
+progress_clear (Progress *p)
+{
+  if (p->shown)
+    {
+      g_printerr ("\r%*s\r", p->width, "");
+      p->shown = FALSE;
+    }
+}
+
+static void
+progress_update (Progress *p, int epoch, int epochs, guint done, guint total, double loss,
+                 double rate)
+{
+  double now = now_s ();
+  char bar[21];
+  int filled = (int) (20.0 * done / MAX (total, 1));
+  g_autofree char *line = NULL;
+
+  if (!p->enabled || (p->shown && now - p->last < 0.1 && done < total))
+    return;
+  for (int i = 0; i < 20; i++)
+    bar[i] = i < filled ? '#' : '.';
+  bar[20] = '\0';
+  line = g_strdup_printf ("epoch %d/%d [%s] %3d%%  %u/%u images  loss %.3f  %.0f images/s",
+                          epoch, epochs, bar, (int) (100.0 * done / MAX (total, 1)), done, total,
+                          loss, rate);
+  p->width = MAX (p->width, (int) strlen (line));
+  g_printerr ("\r%-*s", p->width, line);
+  p->shown = TRUE;
+  p->last = now;
+}
+
+/* ---- train -------------------------------------------------------------------------------- */
+
+/* A file name for the arch: "seed" for the seed net, else "custom-" and a short hash of the
+ * canonical description, so different archs do not overwrite each other's files. */
+static char *
+arch_label (const RlArch *arch)
+{
+  g_autofree char *text = rl_arch_to_string (arch);
+  g_autoptr(RlArch) seed = rl_arch_parse ("seed", NULL);
+  g_autofree char *seed_text = seed != NULL ? rl_arch_to_string (seed) : NULL;
+  g_autofree char *hash = NULL;
+
+  if (seed_text != NULL && strcmp (text, seed_text) == 0)
+    return g_strdup ("seed");
+  hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, text, -1);
+  return g_strdup_printf ("custom-%.8s", hash);
+}
+
+static char *
+format_double (double v)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+  return g_strdup (g_ascii_formatd (buf, sizeof buf, "%g", v));
+}
+
+static int
+cmd_train (int argc, char **argv)
+{
+  g_autofree char *data_dir = NULL;
+  g_autofree char *dataset_name = NULL;
+  g_autofree char *arch_text = NULL;
+  g_autofree char *seed_text = NULL;
+  g_autofree char *out_path = NULL;
+  int epochs = 10, batch = 64, threads = -1, limit = -1;
+  double lr = 0.01, momentum = 0.5, weight_decay = 0.0;
+  const GOptionEntry entries[] = {
+    { "data", 0, 0, G_OPTION_ARG_FILENAME, &data_dir,
+      "Directory with the IDX files (default: $RESLAB_DATA_DIR or ~/.local/share/reslab/mnist;"
+      " Fashion: /usr/share/datasets/fashion-mnist)", "DIR" },
+    { "dataset", 0, 0, G_OPTION_ARG_STRING, &dataset_name, "mnist (default) or fashion", "NAME" },
+    { "arch", 0, 0, G_OPTION_ARG_STRING, &arch_text,
+      "The network: seed (default) or a description, e.g. \"conv(16,k=5) relu maxpool(2)"
+      " res(16) gap linear(10)\"", "ARCH" },
+    { "epochs", 0, 0, G_OPTION_ARG_INT, &epochs, "Passes over the training set (default 10)", "N" },
+    { "lr", 0, 0, G_OPTION_ARG_DOUBLE, &lr, "Learning rate (default 0.01)", "RATE" },
+    { "momentum", 0, 0, G_OPTION_ARG_DOUBLE, &momentum, "SGD momentum in [0, 1) (default 0.5)",
+      "MU" },
+    { "weight-decay", 0, 0, G_OPTION_ARG_DOUBLE, &weight_decay, "L2 weight decay (default 0)",
+      "WD" },
+    { "batch", 0, 0, G_OPTION_ARG_INT, &batch, "Mini-batch size, 1..60000 (default 64)", "N" },
+    { "seed", 0, 0, G_OPTION_ARG_STRING, &seed_text,
+      "Seed for the initial weights and the batch order (default 1)", "N" },
+    { "threads", 0, 0, G_OPTION_ARG_INT, &threads, "Threads, 1..256 (default: every core)", "N" },
+    { "limit", 0, 0, G_OPTION_ARG_INT, &limit,
+      "Train on the first N images only (for quick runs)", "N" },
+    { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out_path,
+      "Where to save the model (default: reslab-ARCH-DATASET.safetensors here)", "FILE" },
+    { NULL }
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RlArch) arch = NULL;
+  g_autoptr(RlModel) model = NULL;
+  g_autoptr(RlSgd) sgd = NULL;
+  g_autoptr(RlDataset) train_full = NULL;
+  g_autoptr(RlDataset) train = NULL;
+  g_autoptr(RlDataset) test = NULL;
+  g_autoptr(GHashTable) metadata = NULL;
+  g_autoptr(GDateTime) now = NULL;
+  g_autofree float *x = NULL;
+  g_autofree uint8_t *labels = NULL;
+  g_autofree char *label = NULL;
+  RlDatasetKind kind = RL_DATASET_MNIST;
+  RlBatchIter it;
+  guint64 seed = 1;
+  Progress progress = { 0 };
+  guint correct = 0;
+
+  if (!parse_options ("train", "", "Train a network and save it as safetensors.", entries,
+                      &argc, &argv))
+    return EXIT_USAGE;
+  if (argc > 1)
+    return usage_error ("train", "unexpected argument '%s'", argv[1]);
+
+  /* Every option is checked before anything slow happens. */
+  if (dataset_name != NULL && !parse_dataset ("train", dataset_name, &kind))
+    return EXIT_USAGE;
+  if (epochs < 1)
+    return usage_error ("train", "--epochs must be at least 1 (got %d)", epochs);
+  if (batch < 1 || batch > MAX_BATCH)
+    return usage_error ("train", "--batch must be between 1 and %d (got %d)", MAX_BATCH, batch);
+  if (!(isfinite (lr) && lr > 0.0))
+    return usage_error ("train", "--lr must be a finite number above 0 (got %g)", lr);
+  if (!(isfinite (momentum) && momentum >= 0.0 && momentum < 1.0))
+    return usage_error ("train", "--momentum must be in [0, 1) (got %g)", momentum);
+  if (!(isfinite (weight_decay) && weight_decay >= 0.0))
+    return usage_error ("train", "--weight-decay must be a finite number, 0 or above (got %g)",
+                        weight_decay);
+  if (!check_threads ("train", threads))
+    return EXIT_USAGE;
+  if (limit != -1 && limit < 1)
+    return usage_error ("train", "--limit must be at least 1 (got %d)", limit);
+  if (seed_text != NULL &&
+      !g_ascii_string_to_unsigned (seed_text, 10, 0, G_MAXUINT64, &seed, &error))
+    return usage_error ("train", "--seed: %s", error->message);
+
+  arch = rl_arch_parse (arch_text != NULL ? arch_text : "seed", &error);
+  if (arch == NULL)
+    return usage_error ("train", "--arch: %s", error->message);
+  /* MNIST and Fashion-MNIST are both 1 x 28 x 28 with 10 classes: the arch must fit that. */
+  model = rl_model_new (arch, 1, RL_MNIST_SIDE, RL_MNIST_SIDE, 10, &error);
+  if (model == NULL)
+    return usage_error ("train", "--arch: %s", error->message);
+  label = arch_label (arch);
+  if (out_path == NULL)
+    out_path = g_strdup_printf ("reslab-%s-%s.safetensors", label, rl_dataset_kind_name (kind));
+
+  train_full = load_split (data_dir, kind, RL_SPLIT_TRAIN);
+  if (train_full == NULL)
+    return EXIT_FAILURE;
+  test = load_split (data_dir, kind, RL_SPLIT_TEST);
+  if (test == NULL)
+    return EXIT_FAILURE;
+  if (train_full->c != 1 || train_full->h != RL_MNIST_SIDE || train_full->w != RL_MNIST_SIDE ||
+      test->c != 1 || test->h != RL_MNIST_SIDE || test->w != RL_MNIST_SIDE)
+    {
+      error_message ("the data in %s is not 1 x 28 x 28 images",
+                     data_dir != NULL ? data_dir : "the default data directory");
+      return EXIT_FAILURE;
+    }
+  if (limit != -1 && (uint32_t) limit < train_full->n)
+    train = rl_dataset_new_subset (train_full, limit);
+  else
+    train = rl_dataset_ref (train_full);
+
+  rl_model_init_params (model, seed);
+  rl_model_set_threads (model, threads);
+  sgd = rl_sgd_new (model, lr, momentum, weight_decay);
+
+  g_print ("# reslab-cli %s, arch %s, %s, threads %d, seed %" G_GUINT64_FORMAT
+           ", lr %g, momentum %g, weight decay %g, batch %d, %u train / %u test images\n",
+           PACKAGE_VERSION, label, rl_dataset_kind_name (kind), rl_model_get_threads (model),
+           seed, lr, momentum, weight_decay, batch, train->n, test->n);
+
+  x = g_new (float, (size_t) batch * RL_MNIST_SIDE * RL_MNIST_SIDE);
+  labels = g_new (uint8_t, batch);
+  rl_batch_iter_init (&it, train, batch, seed);
+  progress.enabled = isatty (STDOUT_FILENO) && isatty (STDERR_FILENO);
+
+  for (int epoch = 0; epoch < epochs; epoch++)
+    {
+      double t0 = now_s (), t_train;
+      double running = 0.0, progress_loss = 0.0;
+      guint seen = 0;
+      int b = 0, n;
+
+      rl_batch_iter_start (&it, epoch);
+      while ((n = rl_batch_iter_next (&it, x, labels)) > 0)
+        {
+          float loss = rl_model_forward_backward (model, x, labels, n, NULL);
+
+          if (!isfinite (loss))
+            {
+              progress_clear (&progress);
+              error_message ("training diverged: the loss is %g at epoch %d, batch %d;"
+                             " try a smaller --lr", loss, epoch + 1, b + 1);
+              rl_batch_iter_clear (&it);
+              return EXIT_FAILURE;
+            }
+          rl_sgd_step (sgd, model);
+          running += loss;
+          b++;
+          seen += n;
+          progress_loss = b == 1 ? loss : 0.98 * progress_loss + 0.02 * loss;
+          if (b % LOG_EVERY == 0)
+            {
+              progress_clear (&progress);
+              g_print ("[%d, %5d] loss: %.3f\n", epoch + 1, b, running / LOG_EVERY);
+              fflush (stdout);
+              running = 0.0;
+            }
+          progress_update (&progress, epoch + 1, epochs, seen, train->n, progress_loss,
+                           seen / MAX (now_s () - t0, 1e-9));
+        }
+      t_train = now_s () - t0;
+      progress_clear (&progress);
+
+      correct = evaluate (model, test, NULL);
+      /* The seed's line: Python's "%d" % (100 * correct / total) truncates. */
+      g_print ("Accuracy on the test set %u %%\n", (guint) (100 * (guint64) correct / test->n));
+      print_test_accuracy (correct, test->n);
+      g_print ("epoch %d: %.2f s training, %.0f images/s\n", epoch + 1, t_train,
+               seen / MAX (t_train, 1e-9));
+      fflush (stdout);
+    }
+  rl_batch_iter_clear (&it);
+
+  metadata = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  now = g_date_time_new_now_utc ();
+  g_hash_table_insert (metadata, g_strdup ("dataset"), g_strdup (rl_dataset_kind_name (kind)));
+  g_hash_table_insert (metadata, g_strdup ("epochs"), g_strdup_printf ("%d", epochs));
+  g_hash_table_insert (metadata, g_strdup ("test_accuracy"),
+                       g_strdup_printf ("%.4f", (double) correct / test->n));
+  g_hash_table_insert (metadata, g_strdup ("created"),
+                       g_date_time_format (now, "%Y-%m-%dT%H:%M:%SZ"));
+  g_hash_table_insert (metadata, g_strdup ("seed"),
+                       g_strdup_printf ("%" G_GUINT64_FORMAT, seed));
+  g_hash_table_insert (metadata, g_strdup ("lr"), format_double (lr));
+  g_hash_table_insert (metadata, g_strdup ("momentum"), format_double (momentum));
+  g_hash_table_insert (metadata, g_strdup ("weight_decay"), format_double (weight_decay));
+  g_hash_table_insert (metadata, g_strdup ("batch"), g_strdup_printf ("%d", batch));
+  g_hash_table_insert (metadata, g_strdup ("train_images"), g_strdup_printf ("%u", train->n));
+
+  if (!rl_model_save (model, out_path, metadata, &error))
+    {
+      error_message ("%s", error->message);
+      return EXIT_FAILURE;
+    }
+  g_print ("saved %s\n", out_path);
+  return EXIT_SUCCESS;
+}
+
+/* ---- eval --------------------------------------------------------------------------------- */
+
+/* The dataset a model was trained on, from its metadata; MNIST when it does not say. */
+static RlDatasetKind
+model_dataset (const RlSafetensors *st)
+{
+  const char *name = rl_safetensors_get_metadata (st, "dataset");
+  RlDatasetKind kind = RL_DATASET_MNIST;
+
+  if (name != NULL)
+    rl_dataset_kind_from_name (name, &kind);
+  return kind;
+}
+
+static gboolean
+check_model_input (const RlModel *model, const char *path)
+{
+  int c, h, w;
+
+  rl_model_get_input_shape (model, &c, &h, &w);
+  if (c != 1 || h != RL_MNIST_SIDE || w != RL_MNIST_SIDE || rl_model_get_n_classes (model) != 10)
+    {
+      error_message ("%s: the model takes %d x %d x %d inputs and %d classes; this needs"
+                     " 1 x 28 x 28 and 10", path, c, h, w, rl_model_get_n_classes (model));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static int
+cmd_eval (int argc, char **argv)
+{
+  g_autofree char *data_dir = NULL;
+  g_autofree char *dataset_name = NULL;
+  g_autofree char *model_path = NULL;
+  int threads = -1;
+  const GOptionEntry entries[] = {
+    { "data", 0, 0, G_OPTION_ARG_FILENAME, &data_dir, "Directory with the IDX files", "DIR" },
+    { "dataset", 0, 0, G_OPTION_ARG_STRING, &dataset_name,
+      "mnist or fashion (default: the one the model was trained on)", "NAME" },
+    { "model", 'm', 0, G_OPTION_ARG_FILENAME, &model_path, "The model (.safetensors)", "FILE" },
+    { "threads", 0, 0, G_OPTION_ARG_INT, &threads, "Threads, 1..256 (default: every core)", "N" },
+    { NULL }
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RlSafetensors) st = NULL;
+  g_autoptr(RlModel) model = NULL;
+  g_autoptr(RlDataset) test = NULL;
+  g_autofree guint *confusion = NULL;
+  RlDatasetKind kind = RL_DATASET_MNIST;
+  guint correct;
+  int label_width = 5;
+
+  if (!parse_options ("eval", "", "Evaluate a model on the test set: accuracy and confusion"
+                      " matrix.", entries, &argc, &argv))
+    return EXIT_USAGE;
+  if (argc > 1)
+    return usage_error ("eval", "unexpected argument '%s'", argv[1]);
+  if (model_path == NULL)
+    return usage_error ("eval", "--model FILE is required");
+  if (dataset_name != NULL && !parse_dataset ("eval", dataset_name, &kind))
+    return EXIT_USAGE;
+  if (!check_threads ("eval", threads))
+    return EXIT_USAGE;
+
+  model = rl_model_load (model_path, &st, &error);
+  if (model == NULL)
+    {
+      error_message ("%s", error->message);
+      return EXIT_FAILURE;
+    }
+  if (!check_model_input (model, model_path))
+    return EXIT_FAILURE;
+  if (dataset_name == NULL)
+    kind = model_dataset (st);
+  rl_model_set_threads (model, threads);
+
+  test = load_split (data_dir, kind, RL_SPLIT_TEST);
+  if (test == NULL)
+    return EXIT_FAILURE;
+  if (test->c != 1 || test->h != RL_MNIST_SIDE || test->w != RL_MNIST_SIDE)
+    {
+      error_message ("the test images are not 1 x 28 x 28");
+      return EXIT_FAILURE;
+    }
+
+  confusion = g_new0 (guint, 10 * 10);
+  correct = evaluate (model, test, confusion);
+  g_print ("# %s on the %s test set (%u images), threads %d\n", model_path,
+           rl_dataset_kind_name (kind), test->n, rl_model_get_threads (model));
+  print_test_accuracy (correct, test->n);
+
+  for (guint i = 0; i < 10; i++)
+    label_width = MAX (label_width, (int) strlen (rl_dataset_class_name (kind, i)));
+  g_print ("\nconfusion matrix: rows are the true class, columns the predicted class\n");
+  g_print ("%*s", label_width, "");
+  for (guint j = 0; j < 10; j++)
+    g_print (" %6u", j);
+  g_print ("  accuracy\n");
+  for (guint i = 0; i < 10; i++)
+    {
+      guint row = 0;
+
+      for (guint j = 0; j < 10; j++)
+        row += confusion[i * 10 + j];
+      if (kind == RL_DATASET_FASHION)
+        g_print ("%-*s", label_width, rl_dataset_class_name (kind, i));
+      else
+        g_print ("%*u", label_width, i);
+      for (guint j = 0; j < 10; j++)
+        g_print (" %6u", confusion[i * 10 + j]);
+      if (row > 0)
+        g_print ("  %7.2f%%\n", 100.0 * confusion[i * 10 + i] / row);
+      else
+        g_print ("        -\n");
+    }
+  if (kind == RL_DATASET_FASHION)
+    {
+      g_print ("\ncolumns:");
+      for (guint j = 0; j < 10; j++)
+        g_print ("%s %u %s", j == 0 ? "" : ",", j, rl_dataset_class_name (kind, j));
+      g_print ("\n");
+    }
+  return EXIT_SUCCESS;
+}
+
+/* ---- predict ------------------------------------------------------------------------------ */
+
+/* Loads, preprocesses and classifies one image; prints the result or the error. */
+static gboolean
+predict_one (RlModel *model, RlInference *inf, RlDatasetKind kind, const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree float *ink = NULL;
+  float digit[RL_MNIST_SIDE * RL_MNIST_SIDE];
+  float input[RL_MNIST_SIDE * RL_MNIST_SIDE];
+  float probs[10];
+  int w, h, best = 0;
+
+  ink = rl_image_file_load_gray (path, &w, &h, &error);
+  if (ink == NULL)
+    {
+      error_message ("%s", error->message);
+      return FALSE;
+    }
+  if (!rl_preprocess_digit (ink, w, h, w, PREDICT_THRESHOLD, digit))
+    {
+      error_message ("%s: no ink found (every pixel is background)", path);
+      return FALSE;
+    }
+  rl_dataset_normalise_floats (NULL, kind, digit, G_N_ELEMENTS (digit), input);
+  rl_inference_run (inf, model, input, probs);
+
+  for (int k = 1; k < 10; k++)
+    if (probs[k] > probs[best])
+      best = k;
+  if (kind == RL_DATASET_FASHION)
+    g_print ("%s: %d (%s)\n", path, best, rl_dataset_class_name (kind, best));
+  else
+    g_print ("%s: %d\n", path, best);
+  for (int k = 0; k < 10; k++)
+    g_print ("  %d: %.4f%s", k, probs[k], k % 5 == 4 ? "\n" : "");
+  return TRUE;
+}
+
+static int
+cmd_predict (int argc, char **argv)
+{
+  g_autofree char *model_path = NULL;
+  const GOptionEntry entries[] = {
+    { "model", 'm', 0, G_OPTION_ARG_FILENAME, &model_path, "The model (.safetensors)", "FILE" },
+    { NULL }
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RlSafetensors) st = NULL;
+  g_autoptr(RlModel) model = NULL;
+  g_autoptr(RlInference) inf = NULL;
+  RlDatasetKind kind;
+  int n_failed = 0;
+
+  if (!parse_options ("predict", "IMAGE...",
+                      "Classify images (PNG or PGM, any size, dark ink on light or light on"
+                      " dark).\nEach is cropped to its ink, scaled to 20 px and centred in"
+                      " 28 x 28 as MNIST's digits are.", entries, &argc, &argv))
+    return EXIT_USAGE;
+  if (model_path == NULL)
+    return usage_error ("predict", "--model FILE is required");
+  if (argc < 2)
+    return usage_error ("predict", "no IMAGE given");
+
+  model = rl_model_load (model_path, &st, &error);
+  if (model == NULL)
+    {
+      error_message ("%s", error->message);
+      return EXIT_FAILURE;
+    }
+  if (!check_model_input (model, model_path))
+    return EXIT_FAILURE;
+  kind = model_dataset (st);
+  inf = rl_inference_new (model);
+
+  for (int i = 1; i < argc; i++)
+    {
+      if (!predict_one (model, inf, kind, argv[i]))
+        n_failed++;
+      fflush (stdout);
+    }
+  if (n_failed > 0)
+    {
+      error_message ("%d of %d images failed", n_failed, argc - 1);
+      return EXIT_FAILURE;
+    }
+  return EXIT_SUCCESS;
+}
+
+/* ---- info --------------------------------------------------------------------------------- */
+
+static int
+compare_strings (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(const char * const *) a, *(const char * const *) b);
+}
+
+static int
+cmd_info (int argc, char **argv)
+{
+  const GOptionEntry entries[] = { { NULL } };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RlSafetensors) st = NULL;
+  g_autofree const char **keys = NULL;
+  GHashTable *metadata;
+  guint n_keys, n_tensors;
+  guint64 total = 0;
+  int key_width = 0, name_width = 4;
+
+  if (!parse_options ("info", "FILE", "Show a model file's metadata and tensors.", entries,
+                      &argc, &argv))
+    return EXIT_USAGE;
+  if (argc < 2)
+    return usage_error ("info", "no FILE given");
+  if (argc > 2)
+    return usage_error ("info", "one FILE only (got %d)", argc - 1);
+
+  st = rl_safetensors_load (argv[1], &error);
+  if (st == NULL)
+    {
+      error_message ("%s", error->message);
+      return EXIT_FAILURE;
+    }
+
+  g_print ("%s\n\nmetadata:\n", argv[1]);
+  metadata = rl_safetensors_get_metadata_table (st);
+  keys = (const char **) g_hash_table_get_keys_as_array (metadata, &n_keys);
+  qsort (keys, n_keys, sizeof (char *), compare_strings);
+  for (guint i = 0; i < n_keys; i++)
+    key_width = MAX (key_width, (int) strlen (keys[i]));
+  if (n_keys == 0)
+    g_print ("  (none)\n");
+  for (guint i = 0; i < n_keys; i++)
+    g_print ("  %-*s  %s\n", key_width, keys[i],
+             (const char *) g_hash_table_lookup (metadata, keys[i]));
+
+  n_tensors = rl_safetensors_get_n_tensors (st);
+  for (guint i = 0; i < n_tensors; i++)
+    name_width = MAX (name_width, (int) strlen (rl_safetensors_get_tensor (st, i)->name));
+  g_print ("\ntensors:\n  %-*s  %-16s  %10s\n", name_width, "name", "shape", "numel");
+  for (guint i = 0; i < n_tensors; i++)
+    {
+      const RlTensorView *t = rl_safetensors_get_tensor (st, i);
+      g_autoptr(GString) shape = g_string_new ("[");
+      size_t numel = rl_tensor_view_numel (t);
+
+      for (int d = 0; d < t->ndim; d++)
+        g_string_append_printf (shape, "%s%" G_GINT64_FORMAT, d > 0 ? ", " : "", t->shape[d]);
+      g_string_append_c (shape, ']');
+      g_print ("  %-*s  %-16s  %10" G_GSIZE_FORMAT "\n", name_width, t->name, shape->str, numel);
+      total += numel;
+    }
+  g_print ("\ntotal: %" G_GUINT64_FORMAT " parameters in %u tensors\n", total, n_tensors);
+  return EXIT_SUCCESS;
+}
+
+/* ---- main --------------------------------------------------------------------------------- */
+
+static const struct {
+  const char *name;
+  int       (*run) (int argc, char **argv);
+  const char *synopsis;
+} commands[] = {
+  { "train",   cmd_train,   "train [--data DIR] [--dataset mnist|fashion] [--arch seed|DESC]"
+                            " [--epochs N] [--lr R]\n"
+                            "          [--momentum M] [--weight-decay W] [--batch N] [--seed N]"
+                            " [--threads N]\n"
+                            "          [--limit N] [--out FILE]\n"
+                            "      train a network, print the seed's log, save it" },
+  { "eval",    cmd_eval,    "eval [--data DIR] [--dataset NAME] --model FILE [--threads N]\n"
+                            "      test accuracy and confusion matrix" },
+  { "predict", cmd_predict, "predict --model FILE IMAGE...\n"
+                            "      classify PNG or PGM images of any size" },
+  { "info",    cmd_info,    "info FILE\n"
+                            "      metadata and tensors of a model file" },
+};
+
+static void
+print_usage (FILE *to)
+{
+  fprintf (to, "Usage: reslab-cli COMMAND [OPTION...]\n\n"
+               "Train, evaluate and use the residual CNNs of ResLab (He et al. 2016, on MNIST).\n\n"
+               "Commands:\n");
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    fprintf (to, "  %s\n", commands[i].synopsis);
+  fprintf (to, "\n'reslab-cli COMMAND --help' lists a command's options.\n"
+               "Exit status: 0 success, 1 failure, 2 usage error.\n");
+}
+
+int
+main (int argc, char **argv)
+{
+  /* Messages in the user's charset, numbers always with a decimal point. */
+  setlocale (LC_ALL, "");
+  setlocale (LC_NUMERIC, "C");
+
+  if (argc < 2)
+    {
+      print_usage (stderr);
+      return EXIT_USAGE;
+    }
+  if (strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0 ||
+      strcmp (argv[1], "help") == 0)
+    {
+      print_usage (stdout);
+      return EXIT_SUCCESS;
+    }
+  if (strcmp (argv[1], "--version") == 0)
+    {
+      g_print ("reslab-cli %s\n", PACKAGE_VERSION);
+      return EXIT_SUCCESS;
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    if (strcmp (argv[1], commands[i].name) == 0)
+      return commands[i].run (argc - 1, argv + 1);
+
+  if (argv[1][0] == '-')
+    return usage_error (NULL, "unknown option '%s' (options come after the command)", argv[1]);
+  return usage_error (NULL, "unknown command '%s' (commands: train, eval, predict, info)",
+                      argv[1]);
+}
