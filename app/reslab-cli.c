@@ -145,6 +145,14 @@ load_split (const char *dir, RlDatasetKind kind, RlSplit split)
       error_message ("%s", kind == RL_DATASET_FASHION ? data_hint_fashion : data_hint_mnist);
       return NULL;
     }
+  if (ds->n == 0)
+    {
+      error_message ("the %s %s set in %s holds no images", rl_dataset_kind_name (kind),
+                     split == RL_SPLIT_TRAIN ? "training" : "test",
+                     dir != NULL ? dir : "the default data directory");
+      rl_dataset_unref (ds);
+      return NULL;
+    }
   return ds;
 }
 
