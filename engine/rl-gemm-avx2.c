@@ -15,6 +15,7 @@
 #define RL_VLEN 8
 #define RL_MR 4
 #define RL_NV 3
+#define RL_COPY_B 1
 #define RL_DOT_MR 4
 #define RL_DOT_NR 3
 #define RL_SGEMM_NAME rl_sgemm_avx2
@@ -26,13 +27,14 @@ static inline void v_store (float *p, __m256 x) { _mm256_storeu_ps (p, x); }
 static inline __m256 v_fma (__m256 a, __m256 b, __m256 c) { return _mm256_fmadd_ps (a, b, c); }
 static inline __m256 v_mul (__m256 a, __m256 b) { return _mm256_mul_ps (a, b); }
 
-static inline float
-v_reduce (__m256 x)
+/* out[i] = the sum of the lanes of the i-th vector */
+static inline void
+v_reduce4 (__m256 a, __m256 b, __m256 c, __m256 d, float out[4])
 {
-  __m128 s = _mm_add_ps (_mm256_castps256_ps128 (x), _mm256_extractf128_ps (x, 1));
-  s = _mm_add_ps (s, _mm_movehl_ps (s, s));
-  s = _mm_add_ss (s, _mm_movehdup_ps (s));
-  return _mm_cvtss_f32 (s);
+  /* [a0+a1, a2+a3, b0+b1, b2+b3 | a4+a5, ...], then the same again: per 128-bit half
+   * [a0..3, b0..3, c0..3, d0..3] and [a4..7, ...]; add the halves */
+  __m256 t = _mm256_hadd_ps (_mm256_hadd_ps (a, b), _mm256_hadd_ps (c, d));
+  _mm_storeu_ps (out, _mm_add_ps (_mm256_castps256_ps128 (t), _mm256_extractf128_ps (t, 1)));
 }
 
 #define RL_MASK __m256i

@@ -15,6 +15,7 @@
 #define RL_VLEN 16
 #define RL_MR 8
 #define RL_NV 3
+#define RL_COPY_B 0
 #define RL_DOT_MR 4
 #define RL_DOT_NR 5
 #define RL_SGEMM_NAME rl_sgemm_avx512
@@ -26,17 +27,22 @@ static inline void v_store (float *p, __m512 x) { _mm512_storeu_ps (p, x); }
 static inline __m512 v_fma (__m512 a, __m512 b, __m512 c) { return _mm512_fmadd_ps (a, b, c); }
 static inline __m512 v_mul (__m512 a, __m512 b) { return _mm512_mul_ps (a, b); }
 
-/* Sum of the lanes. Not _mm512_reduce_add_ps: with GCC 12 its use of _mm256_undefined_pd
- * trips -Wuninitialized. The maskz forms (all lanes kept) read no undefined value. */
-static inline float
-v_reduce (__m512 x)
+/* The sum of the two 256-bit halves. The maskz form (all lanes kept) because with GCC 12 the
+ * plain extract's use of an undefined vector trips -Wuninitialized. */
+static inline __m256
+fold256 (__m512 x)
 {
-  __m256 h = _mm256_add_ps (_mm512_maskz_extractf32x8_ps (0xff, x, 0),
-                            _mm512_maskz_extractf32x8_ps (0xff, x, 1));
-  __m128 s = _mm_add_ps (_mm256_castps256_ps128 (h), _mm256_extractf128_ps (h, 1));
-  s = _mm_add_ps (s, _mm_movehl_ps (s, s));
-  s = _mm_add_ss (s, _mm_movehdup_ps (s));
-  return _mm_cvtss_f32 (s);
+  return _mm256_add_ps (_mm512_maskz_extractf32x8_ps (0xff, x, 0),
+                        _mm512_maskz_extractf32x8_ps (0xff, x, 1));
+}
+
+/* out[i] = the sum of the lanes of the i-th vector: fold to 256 bits, then as with AVX2 */
+static inline void
+v_reduce4 (__m512 a, __m512 b, __m512 c, __m512 d, float out[4])
+{
+  __m256 t = _mm256_hadd_ps (_mm256_hadd_ps (fold256 (a), fold256 (b)),
+                             _mm256_hadd_ps (fold256 (c), fold256 (d)));
+  _mm_storeu_ps (out, _mm_add_ps (_mm256_castps256_ps128 (t), _mm256_extractf128_ps (t, 1)));
 }
 
 #define RL_MASK __mmask16
