@@ -24,6 +24,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "rl-bench.h"
 #include "rl-arch.h"
 #include "rl-dataset.h"
 #include "rl-error.h"
@@ -767,6 +768,9 @@ static const struct {
                             "      classify PNG or PGM images of any size" },
   { "info",    cmd_info,    "info FILE\n"
                             "      metadata and tensors of a model file" },
+  { "bench",   rl_bench_main, "bench [--data DIR] [--runs N] [--batches N] [--threads LIST]"
+                            " [--no-torch]\n"
+                            "      training, evaluation and drawing speed, beside PyTorch" },
 };
 
 static void
@@ -811,6 +815,6 @@ main (int argc, char **argv)
 
   if (argv[1][0] == '-')
     return usage_error (NULL, "unknown option '%s' (options come after the command)", argv[1]);
-  return usage_error (NULL, "unknown command '%s' (commands: train, eval, predict, info)",
+  return usage_error (NULL, "unknown command '%s' (commands: train, eval, predict, info, bench)",
                       argv[1]);
 }

@@ -1,0 +1,335 @@
+#define G_LOG_DOMAIN "reslab-cli"
+
+/* reslab-cli bench: every speed figure ResLab promises, measured several times in one run and
+ * reported as medians, with PyTorch (Debian's python3-torch, data preloaded as tensors, same
+ * batch and thread count) run in between so the ratios come from the same conditions on a
+ * shared, noisy machine. */
+
+#include "rl-bench.h"
+
+#include <gio/gio.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+
+#include "rl-cpu.h"
+#include "rl-dataset.h"
+#include "rl-gemm.h"
+#include "rl-model.h"
+#include "rl-preprocess.h"
+#include "rl-sgd.h"
+
+#ifndef RESLAB_SOURCE_DIR
+#define RESLAB_SOURCE_DIR "."
+#endif
+
+static int
+cmp_double (const void *a, const void *b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+  return (x > y) - (x < y);
+}
+
+static double
+median (double *v, int n)
+{
+  qsort (v, n, sizeof (double), cmp_double);
+  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+/* Images per second of @batches training steps of the seed net, fresh weights each run. */
+static double
+bench_train (const RlDataset *train, int threads, int batches, int batch)
+{
+  g_autoptr (RlArch) arch = rl_arch_parse ("seed", NULL);
+  g_autoptr (RlModel) model = rl_model_new (arch, 1, 28, 28, 10, NULL);
+  g_autoptr (RlSgd) sgd = rl_sgd_new (model, 0.01f, 0.5f, 0.0f);
+  g_autofree float *x = g_new (float, (size_t) batch * 784);
+  g_autofree uint8_t *labels = g_new (uint8_t, batch);
+  RlBatchIter it;
+  gint64 t0;
+  int done = 0, images = 0, n;
+
+  rl_model_init_params (model, 1);
+  rl_model_set_threads (model, threads);
+  rl_batch_iter_init (&it, train, batch, 1);
+  rl_batch_iter_start (&it, 0);
+
+  /* one warm-up step sizes the workspaces, as PyTorch's benchmark does */
+  n = rl_batch_iter_next (&it, x, labels);
+  rl_model_forward_backward (model, x, labels, n, NULL);
+  rl_sgd_step (sgd, model);
+
+  t0 = g_get_monotonic_time ();
+  while (done < batches)
+    {
+      n = rl_batch_iter_next (&it, x, labels);
+      if (n == 0)
+        {
+          rl_batch_iter_start (&it, 1);
+          continue;
+        }
+      rl_model_forward_backward (model, x, labels, n, NULL);
+      rl_sgd_step (sgd, model);
+      images += n;
+      done++;
+    }
+  rl_batch_iter_clear (&it);
+  return images / ((g_get_monotonic_time () - t0) / 1e6);
+}
+
+/* Runs tools/torch_seed.py --bench; returns its images/s, or -1 (with a note on stderr). */
+static double
+bench_torch (const char *script, const char *data_dir, int threads, int batches, int batch)
+{
+  g_autofree char *t = g_strdup_printf ("%d", threads);
+  g_autofree char *b = g_strdup_printf ("%d", batches);
+  g_autofree char *bs = g_strdup_printf ("%d", batch);
+  const char *argv[] = { "/usr/bin/python3", script, "--bench", b, "--threads", t, "--batch",
+                         bs, "--data", data_dir, NULL };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GSubprocess) proc = NULL;
+  g_autofree char *out = NULL, *err = NULL;
+  const char *line;
+
+  proc = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
+                            &error);
+  if (proc == NULL || !g_subprocess_communicate_utf8 (proc, NULL, NULL, &out, &err, &error))
+    {
+      g_printerr ("reslab-cli: bench: PyTorch run failed: %s\n", error->message);
+      return -1;
+    }
+  if (!g_subprocess_get_successful (proc) || (line = strstr (out, "torch_images_per_s ")) == NULL)
+    {
+      g_printerr ("reslab-cli: bench: PyTorch run failed:\n%s", err ? err : "");
+      return -1;
+    }
+  return g_ascii_strtod (line + strlen ("torch_images_per_s "), NULL);
+}
+
+/* A "7" drawn with a round pen on a 280x280 canvas, as the app's canvas renders ink. */
+static void
+draw_seven (float *ink, int side)
+{
+  static const double pts[][2] = { { 70, 60 }, { 200, 60 }, { 190, 90 }, { 150, 160 },
+                                   { 120, 230 } };
+  const double r = 9.0;
+
+  memset (ink, 0, sizeof (float) * side * side);
+  for (guint s = 0; s + 1 < G_N_ELEMENTS (pts); s++)
+    for (int y = 0; y < side; y++)
+      for (int x = 0; x < side; x++)
+        {
+          double ax = pts[s][0], ay = pts[s][1], bx = pts[s + 1][0], by = pts[s + 1][1];
+          double dx = bx - ax, dy = by - ay;
+          double t = CLAMP (((x - ax) * dx + (y - ay) * dy) / (dx * dx + dy * dy), 0, 1);
+          double ex = x - (ax + t * dx), ey = y - (ay + t * dy);
+          double d = sqrt (ex * ex + ey * ey);
+          float v = (float) CLAMP (r + 0.5 - d, 0, 1);
+          ink[y * side + x] = MAX (ink[y * side + x], v);
+        }
+}
+
+int
+rl_bench_main (int argc, char **argv)
+{
+  g_autofree char *data_dir = NULL;
+  g_autofree char *threads_list = NULL;
+  int runs = 3, batches = 0, batch = 64;
+  gboolean no_torch = FALSE;
+  GOptionEntry entries[] = {
+    { "data", 0, 0, G_OPTION_ARG_FILENAME, &data_dir, "MNIST directory", "DIR" },
+    { "runs", 0, 0, G_OPTION_ARG_INT, &runs, "Repetitions of each figure (default 3)", "N" },
+    { "batches", 0, 0, G_OPTION_ARG_INT, &batches,
+      "Training steps per run (default: one epoch, 938)", "N" },
+    { "threads", 0, 0, G_OPTION_ARG_STRING, &threads_list,
+      "Thread counts to measure (default: 1 and the number of cores)", "LIST" },
+    { "no-torch", 0, 0, G_OPTION_ARG_NONE, &no_torch, "Do not run PyTorch", NULL },
+    { NULL }
+  };
+  g_autoptr (GOptionContext) ctx = g_option_context_new ("- measure training and inference speed");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (RlDataset) train = NULL, test = NULL;
+  g_autofree char *script = g_build_filename (RESLAB_SOURCE_DIR, "tools", "torch_seed.py", NULL);
+  int tcounts[8], n_tcounts = 0, cores = (int) g_get_num_processors ();
+  double c_ips[8][16], t_ips[8][16], ratio[8][16];
+  double c_med[8], t_med[8], r_med[8];
+  gboolean have_torch;
+
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  if (!g_option_context_parse (ctx, &argc, &argv, &error))
+    {
+      g_printerr ("reslab-cli: bench: %s\n", error->message);
+      return 2;
+    }
+  if (runs < 1 || runs > 16)
+    {
+      g_printerr ("reslab-cli: bench: --runs must be between 1 and 16\n");
+      return 2;
+    }
+  if (batches < 0)
+    {
+      g_printerr ("reslab-cli: bench: --batches must not be negative\n");
+      return 2;
+    }
+  if (threads_list != NULL)
+    {
+      g_auto (GStrv) parts = g_strsplit (threads_list, ",", -1);
+      for (int i = 0; parts[i] != NULL && n_tcounts < 8; i++)
+        {
+          char *end = NULL;
+          long v = strtol (parts[i], &end, 10);
+          if (end == parts[i] || *end != '\0' || v < 1 || v > 256)
+            {
+              g_printerr ("reslab-cli: bench: --threads: “%s” is not a thread count\n", parts[i]);
+              return 2;
+            }
+          tcounts[n_tcounts++] = (int) v;
+        }
+    }
+  else
+    {
+      tcounts[n_tcounts++] = 1;
+      if (cores > 1)
+        tcounts[n_tcounts++] = cores;
+    }
+
+  if (data_dir == NULL)
+    data_dir = rl_dataset_default_dir (RL_DATASET_MNIST);
+  train = rl_dataset_load (data_dir, RL_DATASET_MNIST, RL_SPLIT_TRAIN, &error);
+  if (train != NULL)
+    test = rl_dataset_load (data_dir, RL_DATASET_MNIST, RL_SPLIT_TEST, &error);
+  if (test == NULL)
+    {
+      g_printerr ("reslab-cli: bench: %s\nreslab-cli: run ./dev.sh data (or data/fetch-mnist.sh) "
+                  "to fetch MNIST\n", error->message);
+      return 1;
+    }
+  if (batches == 0)
+    batches = (int) ((train->n + batch - 1) / batch);
+
+  have_torch = !no_torch && g_file_test ("/usr/bin/python3", G_FILE_TEST_IS_EXECUTABLE) &&
+               g_file_test (script, G_FILE_TEST_EXISTS);
+  if (have_torch)
+    {
+      const char *probe[] = { "/usr/bin/python3", "-c", "import torch", NULL };
+      g_autoptr (GSubprocess) p = g_subprocess_newv (probe, G_SUBPROCESS_FLAGS_STDERR_SILENCE,
+                                                     NULL);
+      have_torch = p != NULL && g_subprocess_wait_check (p, NULL, NULL);
+    }
+
+  g_print ("machine: %s, %d cores\n", rl_cpu_describe (), cores);
+  g_print ("GEMM kernel: %s\n", rl_gemm_kernel_name (rl_gemm_get_kernel ()));
+  g_print ("PyTorch: %s\n", have_torch ? "yes (/usr/bin/python3 tools/torch_seed.py --bench)"
+                                       : "not available (python3-torch missing or --no-torch)");
+
+  /* Interleave ResLab and PyTorch so both see the same machine at about the same time. */
+  for (int r = 0; r < runs; r++)
+    for (int k = 0; k < n_tcounts; k++)
+      {
+        c_ips[k][r] = bench_train (train, tcounts[k], batches, batch);
+        t_ips[k][r] = have_torch ? bench_torch (script, data_dir, tcounts[k], batches, batch) : -1;
+        ratio[k][r] = t_ips[k][r] > 0 ? c_ips[k][r] / t_ips[k][r] : -1;
+        g_print ("  run %d, %d thread%s: ResLab %.0f images/s", r + 1, tcounts[k],
+                 tcounts[k] > 1 ? "s" : "", c_ips[k][r]);
+        if (t_ips[k][r] > 0)
+          g_print (", PyTorch %.0f images/s, ratio %.2f", t_ips[k][r], ratio[k][r]);
+        g_print ("\n");
+      }
+
+  g_print ("\ntraining the seed net, batch %d, %d steps per run, median of %d runs:\n", batch,
+           batches, runs);
+  g_print ("  threads  ResLab images/s  s/epoch  PyTorch images/s  s/epoch  ResLab/PyTorch"
+           "  GFLOPS  of FMA peak\n");
+  {
+    g_autoptr (RlArch) arch = rl_arch_parse ("seed", NULL);
+    g_autoptr (RlModel) m = rl_model_new (arch, 1, 28, 28, 10, NULL);
+    /* forward + backward: the backward costs two forwards (input and weight gradients) */
+    double flop = 3.0 * rl_model_get_flops (m);
+
+    for (int k = 0; k < n_tcounts; k++)
+      {
+        double peak = rl_cpu_measure_peak_gflops (tcounts[k], 0.5);
+        double gflops;
+
+        c_med[k] = median (c_ips[k], runs);
+        t_med[k] = have_torch ? median (t_ips[k], runs) : -1;
+        r_med[k] = have_torch ? median (ratio[k], runs) : -1;
+        gflops = c_med[k] * flop / 1e9;
+        g_print ("  %7d  %15.0f  %7.2f", tcounts[k], c_med[k], train->n / c_med[k]);
+        if (have_torch)
+          g_print ("  %16.0f  %7.2f  %14.2f", t_med[k], train->n / t_med[k], r_med[k]);
+        else
+          g_print ("  %16s  %7s  %14s", "-", "-", "-");
+        g_print ("  %6.1f  %5.1f%% of %.0f\n", gflops, 100 * gflops / peak, peak);
+      }
+    if (n_tcounts >= 2)
+      {
+        g_print ("  scaling %d -> %d threads: ResLab %.2fx", tcounts[0], tcounts[n_tcounts - 1],
+                 c_med[n_tcounts - 1] / c_med[0]);
+        if (have_torch)
+          g_print (", PyTorch %.2fx", t_med[n_tcounts - 1] / t_med[0]);
+        g_print ("\n");
+      }
+  }
+
+  /* Evaluation of the full test set with the most threads measured. */
+  {
+    g_autoptr (RlArch) arch = rl_arch_parse ("seed", NULL);
+    g_autoptr (RlModel) m = rl_model_new (arch, 1, 28, 28, 10, NULL);
+    g_autofree float *x = g_new (float, (size_t) test->n * 784);
+    g_autofree float *logits = g_new (float, (size_t) test->n * 10);
+    g_autofree uint32_t *idx = g_new (uint32_t, test->n);
+    double t[16];
+
+    for (uint32_t i = 0; i < test->n; i++)
+      idx[i] = i;
+    rl_dataset_get_batch (test, idx, (int) test->n, x, NULL);
+    rl_model_init_params (m, 1);
+    rl_model_set_threads (m, tcounts[n_tcounts - 1]);
+    rl_model_predict (m, x, 64, logits);   /* warm-up */
+    for (int r = 0; r < MAX (runs, 5); r++)
+      {
+        gint64 t0 = g_get_monotonic_time ();
+        rl_model_predict (m, x, (int) test->n, logits);
+        t[r] = (g_get_monotonic_time () - t0) / 1e6;
+      }
+    g_print ("\nevaluation of the %u test images, %d threads: %.3f s (median of %d)\n", test->n,
+             tcounts[n_tcounts - 1], median (t, MAX (runs, 5)), MAX (runs, 5));
+  }
+
+  /* One drawn digit: canvas ink -> MNIST preprocessing -> normalisation -> forward with every
+   * activation the viewers show, single-threaded as the app does it on its main thread. */
+  {
+    enum { SIDE = 280, REPS = 1000 };
+    g_autoptr (RlArch) arch = rl_arch_parse ("seed", NULL);
+    g_autoptr (RlModel) m = rl_model_new (arch, 1, 28, 28, 10, NULL);
+    g_autoptr (RlInference) inf = rl_inference_new (m);
+    g_autofree float *ink = g_new (float, SIDE * SIDE);
+    g_autofree double *t = g_new (double, REPS);
+    float in01[784], x[784], probs[10];
+
+    rl_model_init_params (m, 1);
+    draw_seven (ink, SIDE);
+    for (int r = 0; r < REPS; r++)
+      {
+        gint64 t0 = g_get_monotonic_time ();
+        rl_preprocess_digit (ink, SIDE, SIDE, SIDE, 0.1f, in01);
+        rl_dataset_normalise_floats (NULL, RL_DATASET_MNIST, in01, 784, x);
+        rl_inference_run (inf, m, x, probs);
+        t[r] = (g_get_monotonic_time () - t0) / 1e3;
+      }
+    g_print ("one drawn digit (280x280 canvas -> preprocessing -> all activations): %.3f ms "
+             "(median of %d)\n", median (t, REPS), REPS);
+  }
+
+  {
+    struct rusage ru;
+    getrusage (RUSAGE_SELF, &ru);
+    g_print ("peak resident memory of this process (MNIST loaded, training, evaluation): %.0f MB\n",
+             ru.ru_maxrss / 1024.0);
+  }
+  return 0;
+}
