@@ -5,6 +5,18 @@
 
 #include <string.h>
 
+/* The shape checks of cblas_sgemm (RowMajor): sizes non-negative, each leading dimension at
+ * least its stored row length. Violations are programming errors. */
+static bool
+args_valid (bool trans_a, bool trans_b, int M, int N, int K, int lda, int ldb, int ldc)
+{
+  g_return_val_if_fail (M >= 0 && N >= 0 && K >= 0, false);
+  g_return_val_if_fail (lda >= (trans_a ? M : K), false);
+  g_return_val_if_fail (ldb >= (trans_b ? K : N), false);
+  g_return_val_if_fail (ldc >= N, false);
+  return true;
+}
+
 /* Portable reference kernel. Loop order i-k-j so the inner loop runs along rows of B and C
  * (unit stride in the common no-transpose case), which compilers vectorise well enough. */
 void
@@ -16,6 +28,9 @@ rl_sgemm_portable (bool trans_a, bool trans_b,
                    float beta,
                    float *C, int ldc)
 {
+  if (!args_valid (trans_a, trans_b, M, N, K, lda, ldb, ldc))
+    return;
+
   for (int i = 0; i < M; i++)
     {
       float *c = C + (size_t) i * ldc;
@@ -226,6 +241,8 @@ rl_sgemm (bool trans_a, bool trans_b,
           float beta,
           float *C, int ldc)
 {
+  if (!args_valid (trans_a, trans_b, M, N, K, lda, ldb, ldc))
+    return;
   ensure_kernel ();
   current_func (trans_a, trans_b, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
 }

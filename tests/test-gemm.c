@@ -331,6 +331,52 @@ test_empty (void)
     }
 }
 
+/* Sizes and leading dimensions that cannot describe a matrix: a critical, and C untouched. */
+static void
+test_bad_args (void)
+{
+  static const struct {
+    bool ta, tb;
+    int M, N, K, lda, ldb, ldc;
+  } bad[] = {
+    { false, false, -1, 2, 2, 2, 2, 2 },
+    { false, false, 2, -1, 2, 2, 2, 2 },
+    { false, false, 2, 2, -1, 2, 2, 2 },
+    { false, false, 2, 2, 3, 2, 2, 2 },   /* lda < K */
+    { true, false, 3, 2, 2, 2, 2, 2 },    /* A^T stored K x M: lda < M */
+    { false, false, 2, 3, 2, 2, 2, 3 },   /* ldb < N */
+    { false, true, 2, 2, 3, 3, 2, 2 },    /* B^T stored N x K: ldb < K */
+    { false, false, 2, 3, 2, 2, 3, 2 },   /* ldc < N */
+  };
+  const float a[16] = { 1.0f };
+
+  for (size_t k = 0; k < G_N_ELEMENTS (all_kernels); k++)
+    {
+      if (!rl_gemm_set_kernel (all_kernels[k]))
+        continue;
+      for (size_t i = 0; i < G_N_ELEMENTS (bad); i++)
+        {
+          float c[16];
+
+          for (int j = 0; j < 16; j++)
+            c[j] = SENTINEL;
+          g_test_expect_message ("reslab-engine", G_LOG_LEVEL_CRITICAL, "*args_valid*");
+          rl_sgemm (bad[i].ta, bad[i].tb, bad[i].M, bad[i].N, bad[i].K, 1.0f, a, bad[i].lda,
+                    a, bad[i].ldb, 0.0f, c, bad[i].ldc);
+          g_test_assert_expected_messages ();
+          for (int j = 0; j < 16; j++)
+            g_assert_cmpfloat (c[j], ==, SENTINEL);
+
+          /* the reference checks the same */
+          g_test_expect_message ("reslab-engine", G_LOG_LEVEL_CRITICAL, "*args_valid*");
+          rl_sgemm_portable (bad[i].ta, bad[i].tb, bad[i].M, bad[i].N, bad[i].K, 1.0f, a,
+                             bad[i].lda, a, bad[i].ldb, 0.0f, c, bad[i].ldc);
+          g_test_assert_expected_messages ();
+          g_assert_cmpfloat (c[0], ==, SENTINEL);
+        }
+    }
+}
+
 typedef struct {
   const Problem *p;
   float *result[3];
@@ -529,6 +575,7 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/gemm/leading-dimensions", test_leading_dimensions);
   g_test_add_func ("/engine/gemm/random", test_random);
   g_test_add_func ("/engine/gemm/threads", test_threads);
+  g_test_add_func ("/engine/gemm/bad-args", test_bad_args);
 
   return g_test_run ();
 }
