@@ -12,6 +12,8 @@
 
 #include <math.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 static const RlGemmKernel all_kernels[] = {
   RL_GEMM_KERNEL_PORTABLE, RL_GEMM_KERNEL_AVX2, RL_GEMM_KERNEL_AVX512,
@@ -377,6 +379,77 @@ test_bad_args (void)
     }
 }
 
+/* n floats placed against an inaccessible page: right after them (at_end) or right before. */
+typedef struct {
+  void *map;
+  size_t map_size;
+  float *data;
+} Guarded;
+
+static Guarded
+guarded_copy (const float *src, size_t n, bool at_end)
+{
+  size_t page = (size_t) sysconf (_SC_PAGESIZE);
+  size_t bytes = MAX (n, 1) * sizeof (float);
+  size_t data_pages = (bytes + page - 1) / page;
+  Guarded g;
+
+  g.map_size = (data_pages + 2) * page;
+  g.map = mmap (NULL, g.map_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  g_assert_true (g.map != MAP_FAILED);
+  /* layout: guard | data pages | guard */
+  g_assert_cmpint (mprotect (g.map, page, PROT_NONE), ==, 0);
+  g_assert_cmpint (mprotect ((char *) g.map + (data_pages + 1) * page, page, PROT_NONE), ==, 0);
+  g.data = at_end ? (float *) ((char *) g.map + (data_pages + 1) * page - bytes)
+                  : (float *) ((char *) g.map + page);
+  memcpy (g.data, src, bytes);
+  return g;
+}
+
+/* No kernel reads or writes outside A, B and C, even through its masked tail loads: the
+ * buffers sit against pages that fault on any access. */
+static void
+test_bounds (void)
+{
+  g_autoptr (GRand) rand = g_rand_new_with_seed (9);
+  static const int sizes[][3] = {
+    { 1, 1, 1 }, { 3, 17, 5 }, { 17, 33, 15 }, { 9, 7, 100 }, { 16, 49, 25 }, { 33, 70, 67 },
+  };
+
+  for (size_t k = 0; k < G_N_ELEMENTS (all_kernels); k++)
+    {
+      if (!rl_gemm_set_kernel (all_kernels[k]))
+        continue;
+      for (size_t i = 0; i < G_N_ELEMENTS (sizes); i++)
+        for (int t = 0; t < 8; t++)
+          {
+            Case c = { .ta = t & 1, .tb = t & 2, .M = sizes[i][0], .N = sizes[i][1],
+                       .K = sizes[i][2], .alpha = 1.0f, .beta = 0.5f };
+            bool at_end = t & 4;
+            Problem *p = problem_new (rand, &c, false);
+            size_t na = (size_t) (a_rows (&c) - 1) * p->lda + a_cols (&c);
+            size_t nb = (size_t) (b_rows (&c) - 1) * p->ldb + b_cols (&c);
+            size_t nc = (size_t) (c.M - 1) * p->ldc + c.N;
+            Guarded ga = guarded_copy (p->A, na, at_end);
+            Guarded gb = guarded_copy (p->B, nb, at_end);
+            Guarded gc = guarded_copy (p->C0, nc, at_end);
+
+            rl_sgemm (c.ta, c.tb, c.M, c.N, c.K, c.alpha, ga.data, p->lda, gb.data, p->ldb,
+                      c.beta, gc.data, p->ldc);
+            /* back into a full-size buffer (padding = sentinel) to check */
+            float *C = g_memdup2 (p->C0, sizeof (float) * (size_t) c.M * p->ldc);
+            memcpy (C, gc.data, nc * sizeof (float));
+            problem_check (p, C);
+
+            g_free (C);
+            munmap (ga.map, ga.map_size);
+            munmap (gb.map, gb.map_size);
+            munmap (gc.map, gc.map_size);
+            problem_free (p);
+          }
+    }
+}
+
 typedef struct {
   const Problem *p;
   float *result[3];
@@ -576,6 +649,7 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/gemm/random", test_random);
   g_test_add_func ("/engine/gemm/threads", test_threads);
   g_test_add_func ("/engine/gemm/bad-args", test_bad_args);
+  g_test_add_func ("/engine/gemm/bounds", test_bounds);
 
   return g_test_run ();
 }
