@@ -28,12 +28,13 @@
  *    packing it is cheap; packing also does A's transpose. Untransposed B is read in place:
  *    its rows are already contiguous, and measured, copying it into panels first cost up to a
  *    quarter of the time. But when B's row stride is a multiple of 4 KB (N = 2048, 18432 in
- *    the net) the panel's rows all fall in the same L1 sets and every re-read by the next A
- *    panel misses; with RL_COPY_B the first A panel's pass stores the B vectors it loads into
- *    a contiguous copy (stores that overlap the FMAs, unlike a separate packing pass) and the
- *    other A panels read that. Measured: AVX2 (4 rows a pass, so B is re-read often) gains up
- *    to 1.7x; AVX-512 (8 rows a pass) loses up to 20%, so it reads B in place.
- *    A panels are zero-padded to RL_MR rows; a last B panel narrower than RL_NR uses fewer
+ *    the net) a panel's rows compete for the same few cache sets and the re-reads by the
+ *    next A panel miss. With RL_COPY_B the first A panel's pass also stores the B vectors it
+ *    loads into a contiguous copy (stores that overlap the FMAs, unlike a separate packing
+ *    pass) and the other A panels read that. Measured on Zen 5: AVX2 (4 rows a pass, so B is
+ *    re-read more often) gains up to 10%; AVX-512 (8 rows a pass) loses up to 20%, so it
+ *    reads B in place.
+    A panels are zero-padded to RL_MR rows; a last B panel narrower than RL_NR uses fewer
  *    vectors, the last one masked.
  *
  * 2. Dot products (trans_b with a long reduction, the weight gradient dW += dY * cols^T):
@@ -49,7 +50,8 @@
 
 #define RL_NR (RL_NV * RL_VLEN)
 
-/* K block of the outer-product path. A B panel is RL_KC x RL_NR floats (32 KB with AVX-512). */
+/* K block of the outer-product path: a B panel is RL_KC x RL_NR floats (48 KB with AVX-512,
+ * 24 KB with AVX2). 128..400 measured within noise of each other. */
 #ifndef RL_KC
 #define RL_KC 256
 #endif
@@ -59,12 +61,14 @@
 #ifndef RL_NC
 #define RL_NC (8 * RL_NR)
 #endif
-/* Dot-product path: K block (the reduction length kept hot per tile) and the shortest
- * reduction worth it (below it, packing a transposed B for the outer-product path wins). */
+/* Dot-product path: K block (the tile's rows stay in L1 for a block: 9 x 4 KB with
+ * AVX-512; 512 and 2048 measured 5-15% slower) and the shortest reduction worth it (below it,
+ * packing B^T for the outer-product path wins: measured crossover between 64 and 96 for
+ * both ISAs on M = 32, N = 400). */
 #ifndef RL_DOT_KC
 #define RL_DOT_KC 1024
 #endif
-#define RL_DOT_MIN_K 64
+#define RL_DOT_MIN_K 80
 
 #define RL_ALWAYS_INLINE inline __attribute__ ((always_inline))
 

@@ -207,12 +207,13 @@ test_net_shapes (void)
   check_case (rand, &(Case) { true, false, 10, 512, 32, 1.0f, 1.0f }, false);
 }
 
-/* Sizes around every vector width and tile size the kernels use (8, 16, 24, 32, 4, 5, 3). */
+/* Sizes around every vector width and tile size the kernels use (rows 4, 8; columns 8, 16,
+ * 24, 48; dot tiles 4 x 3, 4 x 5). */
 static void
 test_tails (void)
 {
   g_autoptr (GRand) rand = g_rand_new_with_seed (2);
-  static const int sizes[] = { 1, 3, 15, 17, 33 };
+  static const int sizes[] = { 1, 3, 15, 17, 33, 49 };
 
   for (size_t a = 0; a < G_N_ELEMENTS (sizes); a++)
     for (size_t b = 0; b < G_N_ELEMENTS (sizes); b++)
@@ -220,15 +221,15 @@ test_tails (void)
         check_all_transposes (rand, (Case) { .M = sizes[a], .N = sizes[b], .K = sizes[k],
                                              .alpha = 1.0f, .beta = 0.0f }, true);
 
-  /* reductions long enough for the dot-product path, with every K tail */
-  static const int long_k[] = { 64, 65, 79, 95, 100, 127 };
+  /* reductions around and above the dot-product path's threshold (80), with K tails */
+  static const int long_k[] = { 64, 65, 79, 80, 81, 95, 100, 127 };
   for (size_t k = 0; k < G_N_ELEMENTS (long_k); k++)
     check_all_transposes (rand, (Case) { .M = 7, .N = 11, .K = long_k[k],
                                          .alpha = 1.0f, .beta = 1.0f }, false);
 }
 
-/* Shapes that cross the block sizes: K blocks of 256 (outer products) and 2048 (dot
- * products), row blocks of packed A, column blocks of packed B. */
+/* Shapes that cross the block sizes: K blocks of 256 (outer products) and 1024 (dot
+ * products), row blocks of packed A, column blocks of packed B^T. */
 static void
 test_blocking (void)
 {
