@@ -19,6 +19,7 @@
 static RlDataset *train_set;
 static RlDataset *test_set;
 static RlModel   *initial;
+static GThread   *main_thread;
 
 #define REQUIRE_DATA()                                                       \
   G_STMT_START {                                                             \
@@ -69,6 +70,7 @@ struct _Run {
 static void
 progress_cb (RlTrainer *trainer, RlTrainProgress *p, Run *run)
 {
+  g_assert_true (g_thread_self () == main_thread);
   g_assert_true (trainer == run->trainer);
   g_assert_false (run->saw_last);          /* nothing after the last snapshot */
 
@@ -136,6 +138,7 @@ progress_cb (RlTrainer *trainer, RlTrainProgress *p, Run *run)
 static void
 weights_cb (RlTrainer *trainer, RlModelSnapshot *weights, Run *run)
 {
+  g_assert_true (g_thread_self () == main_thread);
   g_assert_nonnull (rl_model_snapshot_get_model (weights));
   g_assert_true (rl_trainer_get_latest_weights (trainer) == weights);
   run->n_weights++;
@@ -144,6 +147,7 @@ weights_cb (RlTrainer *trainer, RlModelSnapshot *weights, Run *run)
 static void
 finished_cb (RlTrainer *trainer, gboolean completed, const GError *error, Run *run)
 {
+  g_assert_true (g_thread_self () == main_thread);
   g_assert_cmpint (rl_trainer_get_state (trainer), ==, RL_TRAINER_IDLE);
   g_assert_true (run->saw_last);        /* the last progress came before "finished" */
   run->n_finished++;
@@ -615,6 +619,38 @@ test_diverge (void)
   run_clear (&run);
 }
 
+/* The main thread does not iterate its context while the worker runs to the end: everything
+ * must still be delivered there, later, and never run on the worker (which owns nothing and
+ * could otherwise acquire the idle default context). */
+static void
+test_main_thread_busy (void)
+{
+  RlTrainConfig c;
+  g_autoptr(GError) error = NULL;
+  gint64 deadline;
+  Run run;
+
+  REQUIRE_DATA ();
+
+  run_init (&run);
+  config_for_tests (&c, 1);
+  g_assert_true (rl_trainer_start (run.trainer, initial, train_set, test_set, &c, &error));
+
+  deadline = g_get_monotonic_time () + 120 * G_USEC_PER_SEC;
+  while (rl_trainer_get_batches_done (run.trainer) < N_BATCHES &&
+         g_get_monotonic_time () < deadline)
+    g_usleep (5000);
+  g_usleep (500 * 1000);                   /* the epoch's evaluation and the last posts */
+  g_assert_cmpuint (run.n_progress, ==, 0);
+  g_assert_cmpuint (run.n_finished, ==, 0);
+
+  run_wait (&run);
+  g_assert_true (run.completed);
+  g_assert_cmpuint (run.losses->len, ==, N_BATCHES);
+  g_assert_cmpuint (run.test_accs->len, ==, 1);
+  run_clear (&run);
+}
+
 static void
 count_cb (gpointer instance, gpointer arg, guint *counter)
 {
@@ -699,6 +735,7 @@ main (int argc, char *argv[])
   int ret;
 
   g_test_init (&argc, &argv, NULL);
+  main_thread = g_thread_self ();
 
   train_full = rl_dataset_load (NULL, RL_DATASET_MNIST, RL_SPLIT_TRAIN, &error);
   if (train_full != NULL)
@@ -727,6 +764,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/ui/trainer/pause", test_pause);
   g_test_add_func ("/ui/trainer/set-lr", test_set_lr);
   g_test_add_func ("/ui/trainer/diverge", test_diverge);
+  g_test_add_func ("/ui/trainer/main-thread-busy", test_main_thread_busy);
   g_test_add_func ("/ui/trainer/dispose-running", test_dispose_running);
   g_test_add_func ("/ui/trainer/dispose-in-handler", test_dispose_in_handler);
 

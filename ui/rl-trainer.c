@@ -688,14 +688,15 @@ out:
   g_free (w.indices);
   g_array_unref (w.points);
 
-  g_main_context_pop_thread_default (own_context);
-  g_main_context_unref (own_context);
-
-  /* Last: once delivered, this message joins the thread. */
+  /* Last: once delivered, this message joins the thread. Posted while own_context is still
+   * the thread default (see above), or the drain could run here and join its own thread. */
   finished = msg_new (MSG_FINISHED);
   finished->completed = completed;
   finished->error = g_steal_pointer (&error);
   post (job, finished);
+
+  g_main_context_pop_thread_default (own_context);
+  g_main_context_unref (own_context);
   job_unref (job);
   return NULL;
 }
