@@ -35,59 +35,65 @@ conv_is_pointwise (const RlConvGeom *g)
 
 /* One im2col row: for input channel plane set x (N, Hi, Wi) and kernel offset (ky, kx), the
  * value each output position (n, oy, ox) sees. The same walk serves im2col (gather) and
- * col2im (scatter-add), so the two stay each other's adjoint by construction. */
+ * col2im (scatter-add), so the two stay each other's adjoint by construction. Rows are short
+ * (4 to 24 values here), so the copies are plain loops the compiler vectorises rather than
+ * memcpy calls. */
 static void
-im2col_row (const RlConvGeom *g, int n, int ky, int kx, const float *x, float *row,
-            gboolean scatter, float *dx)
+im2col_row (const RlConvGeom *g, int n, int ky, int kx, const float *restrict x,
+            float *restrict row, gboolean scatter, float *restrict dx)
 {
   const int hw_in = g->hi * g->wi;
   const int hw_out = g->ho * g->wo;
+  const int wo = g->wo, s = g->stride, off = kx - g->pad;
+  /* ox range whose ix = ox*S + off lies inside [0, Wi) */
+  int ox_lo = 0, ox_hi = wo;
+
+  if (off < 0)
+    ox_lo = (-off + s - 1) / s;
+  if ((wo - 1) * s + off >= g->wi)
+    ox_hi = (g->wi - 1 - off) / s + 1;
+  if (ox_hi < ox_lo)
+    ox_hi = ox_lo;
 
   for (int img = 0; img < n; img++)
     {
-      const float *xp = x ? x + (size_t) img * hw_in : NULL;
-      float *dxp = dx ? dx + (size_t) img * hw_in : NULL;
       float *r = row + (size_t) img * hw_out;
 
       for (int oy = 0; oy < g->ho; oy++)
         {
-          int iy = oy * g->stride - g->pad + ky;
-          float *ro = r + (size_t) oy * g->wo;
+          const int iy = oy * s - g->pad + ky;
+          float *restrict ro = r + (size_t) oy * wo;
 
           if (iy < 0 || iy >= g->hi)
             {
               if (!scatter)
-                memset (ro, 0, sizeof (float) * g->wo);
+                for (int ox = 0; ox < wo; ox++)
+                  ro[ox] = 0.0f;
               continue;
             }
-          /* ox range whose ix = ox*S - P + kx lies inside [0, Wi) */
-          int ox_lo = 0, ox_hi = g->wo;
-          int off = kx - g->pad;
-          if (off < 0)
-            ox_lo = (-off + g->stride - 1) / g->stride;
-          if ((g->wo - 1) * g->stride + off >= g->wi)
-            ox_hi = (g->wi - 1 - off) / g->stride + 1;
-          if (ox_hi < ox_lo)
-            ox_hi = ox_lo;
-
           if (!scatter)
             {
-              const float *xrow = xp + (size_t) iy * g->wi + off;
+              const float *restrict xrow = x + (size_t) img * hw_in + (size_t) iy * g->wi + off;
               for (int ox = 0; ox < ox_lo; ox++)
                 ro[ox] = 0.0f;
-              if (g->stride == 1)
-                memcpy (ro + ox_lo, xrow + ox_lo, sizeof (float) * (ox_hi - ox_lo));
+              if (s == 1)
+                for (int ox = ox_lo; ox < ox_hi; ox++)
+                  ro[ox] = xrow[ox];
               else
                 for (int ox = ox_lo; ox < ox_hi; ox++)
-                  ro[ox] = xrow[ox * g->stride];
-              for (int ox = ox_hi; ox < g->wo; ox++)
+                  ro[ox] = xrow[ox * s];
+              for (int ox = ox_hi; ox < wo; ox++)
                 ro[ox] = 0.0f;
             }
           else
             {
-              float *drow = dxp + (size_t) iy * g->wi + off;
-              for (int ox = ox_lo; ox < ox_hi; ox++)
-                drow[ox * g->stride] += ro[ox];
+              float *restrict drow = dx + (size_t) img * hw_in + (size_t) iy * g->wi + off;
+              if (s == 1)
+                for (int ox = ox_lo; ox < ox_hi; ox++)
+                  drow[ox] += ro[ox];
+              else
+                for (int ox = ox_lo; ox < ox_hi; ox++)
+                  drow[ox * s] += ro[ox];
             }
         }
     }
@@ -151,13 +157,11 @@ rl_conv2d_forward (const RlConvGeom *g, int n, const float *x, const float *w, c
 }
 
 void
-rl_conv2d_backward (const RlConvGeom *g, int n, const float *x, const float *w, const float *dy,
-                    float *dx, float *dw, float *db, float *cols, float *dcols)
+rl_conv2d_backward_cols (const RlConvGeom *g, int n, const float *cols, const float *w,
+                         const float *dy, float *dx, float *dw, float *db, float *dcols)
 {
   const int kk = g->ci * g->k * g->k;
   const int ncols = n * g->ho * g->wo;
-  const gboolean pointwise = conv_is_pointwise (g);
-  const float *B = x;
 
   if (db != NULL)
     for (int c = 0; c < g->co; c++)
@@ -169,19 +173,13 @@ rl_conv2d_backward (const RlConvGeom *g, int n, const float *x, const float *w, 
         db[c] += s;
       }
 
-  if (!pointwise)
-    {
-      rl_im2col (g, n, x, cols);
-      B = cols;
-    }
-
   /* dw (Co x Ci*K*K) += dy (Co x N*Ho*Wo) * cols^T */
-  rl_sgemm (false, true, g->co, kk, ncols, 1.0f, dy, ncols, B, ncols, 1.0f, dw, kk);
+  rl_sgemm (false, true, g->co, kk, ncols, 1.0f, dy, ncols, cols, ncols, 1.0f, dw, kk);
 
   if (dx == NULL)
     return;
 
-  if (pointwise)
+  if (conv_is_pointwise (g))
     {
       /* dx (Ci x N*H*W) += w^T (Ci x Co) * dy (Co x N*H*W) */
       rl_sgemm (true, false, kk, ncols, g->co, 1.0f, w, kk, dy, ncols, 1.0f, dx, ncols);
@@ -192,6 +190,18 @@ rl_conv2d_backward (const RlConvGeom *g, int n, const float *x, const float *w, 
       rl_sgemm (true, false, kk, ncols, g->co, 1.0f, w, kk, dy, ncols, 0.0f, dcols, ncols);
       rl_col2im (g, n, dcols, dx);
     }
+}
+
+void
+rl_conv2d_backward (const RlConvGeom *g, int n, const float *x, const float *w, const float *dy,
+                    float *dx, float *dw, float *db, float *cols, float *dcols)
+{
+  if (!conv_is_pointwise (g))
+    {
+      rl_im2col (g, n, x, cols);
+      x = cols;
+    }
+  rl_conv2d_backward_cols (g, n, x, w, dy, dx, dw, db, dcols);
 }
 
 void
@@ -208,6 +218,32 @@ rl_relu_backward (const float *y, const float *dy, float *dx, size_t len)
     dx[i] += y[i] > 0.0f ? dy[i] : 0.0f;
 }
 
+/* 2x2 windows, the seed's case: two rows at a time, no inner window loop. */
+static void
+maxpool2_plane (int h, int w, const float *restrict xp, float *restrict yp,
+                uint8_t *restrict ap)
+{
+  const int ho = h / 2, wo = w / 2;
+
+  for (int oy = 0; oy < ho; oy++)
+    {
+      const float *restrict r0 = xp + (size_t) (2 * oy) * w;
+      const float *restrict r1 = r0 + w;
+      for (int ox = 0; ox < wo; ox++)
+        {
+          float a = r0[2 * ox], b = r0[2 * ox + 1], c = r1[2 * ox], d = r1[2 * ox + 1];
+          float best = a;
+          int at = 0;
+          /* strictly greater: the first maximum wins, as PyTorch's CPU kernel */
+          if (b > best) { best = b; at = 1; }
+          if (c > best) { best = c; at = 2; }
+          if (d > best) { best = d; at = 3; }
+          yp[oy * wo + ox] = best;
+          ap[oy * wo + ox] = (uint8_t) at;
+        }
+    }
+}
+
 void
 rl_maxpool_forward (int c, int n, int h, int w, int k, const float *x, float *y,
                     uint8_t *argmax)
@@ -221,6 +257,11 @@ rl_maxpool_forward (int c, int n, int h, int w, int k, const float *x, float *y,
       float *yp = y + p * ho * wo;
       uint8_t *ap = argmax + p * ho * wo;
 
+      if (k == 2)
+        {
+          maxpool2_plane (h, w, xp, yp, ap);
+          continue;
+        }
       for (int oy = 0; oy < ho; oy++)
         for (int ox = 0; ox < wo; ox++)
           {
@@ -231,8 +272,8 @@ rl_maxpool_forward (int c, int n, int h, int w, int k, const float *x, float *y,
               for (int kx = 0; kx < k; kx++)
                 {
                   float v = win[ky * w + kx];
-                  /* strictly greater: the first maximum wins; NaN propagates as in PyTorch */
-                  if (v > best || isnan (v))
+                  /* strictly greater: the first maximum wins, as PyTorch's CPU kernel */
+                  if (v > best)
                     {
                       best = v;
                       best_at = ky * k + kx;

@@ -49,6 +49,11 @@ void rl_conv2d_backward (const RlConvGeom *g, int n, const float *x, const float
                          const float *dy, float *dx, float *dw, float *db,
                          float *cols, float *dcols);
 
+/* The same, with cols already holding im2col (x) from the forward (or x itself for a 1x1,
+ * stride 1, pad 0 conv), which saves recomputing it. */
+void rl_conv2d_backward_cols (const RlConvGeom *g, int n, const float *cols, const float *w,
+                              const float *dy, float *dx, float *dw, float *db, float *dcols);
+
 /* y = max(x, 0), elementwise over len floats; y may equal x. */
 void rl_relu_forward  (const float *x, float *y, size_t len);
 /* dx += dy * (y > 0). Uses the output as the mask (y > 0 exactly where x > 0). */

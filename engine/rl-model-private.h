@@ -11,6 +11,7 @@ G_BEGIN_DECLS
 typedef struct {
   RlConvGeom g;
   int        w, b;          /* tensor indices; b = -1 without bias */
+  int        slot;          /* index of its cached im2col buffer in RlWork.cols_cache */
 } RlConvPart;
 
 /* One batch normalisation, with its tensors and the index of its workspace buffers. */
@@ -45,6 +46,7 @@ typedef struct {
 typedef struct {
   int       n_cap;
   int       n_nodes;
+  int       n_convs;
   float    *in;             /* (C, N, H, W) */
   float   **out;            /* per node: (Co, N, Ho, Wo) */
   float   **dout;           /* per node: same as out */
@@ -57,6 +59,8 @@ typedef struct {
   float   **drows;          /* linear nodes: (N, D) */
   float    *yrows;          /* (N, max M) */
   float    *cols;           /* largest im2col of any conv */
+  float   **cols_cache;     /* per conv: im2col of its input from the forward, reused by the
+                             * backward; NULL when it would take too much memory */
   float    *dcols;
   float    *logits;         /* (N, P) */
   float    *dlogits;        /* (N, P) */
@@ -83,6 +87,7 @@ struct _RlModel {
   double    flops;
 
   GPtrArray *resp_names;    /* of char*: the tracked layers' names, in network order */
+  int       n_convs;        /* conv parts: slots of RlWork.cols_cache */
   int       n_bn;           /* batch norm sites */
   int       max_bn_c;
 

@@ -44,6 +44,7 @@ add_conv_part (RlModel *m, RlConvPart *part, const char *prefix, gboolean bias)
   int64_t bshape[1] = { g->co };
   int fan_in = g->ci * g->k * g->k;
 
+  part->slot = m->n_convs++;
   part->w = add_tensor (m, prefix, ".weight", 4, wshape, fan_in, RL_PARAM_WEIGHT);
   part->b = bias ? add_tensor (m, prefix, ".bias", 1, bshape, fan_in, RL_PARAM_BIAS) : -1;
   m->flops += 2.0 * g->co * g->ho * g->wo * (double) fan_in;
@@ -459,6 +460,54 @@ falloc (size_t n)
   return g_aligned_alloc0 (MAX (n, 1), sizeof (float), 64);
 }
 
+/* Keeping every conv's im2col from the forward saves recomputing it in the backward; worth
+ * it while it stays small (the seed net: 12 MB per thread for 32 images). */
+#define RL_COLS_CACHE_BUDGET (48u * 1024 * 1024 / sizeof (float))
+
+static void
+conv_parts_of (const RlNode *node, const RlConvPart **parts)
+{
+  parts[0] = parts[1] = parts[2] = NULL;
+  if (node->spec.kind == RL_LAYER_CONV)
+    parts[0] = &node->u.conv;
+  else if (node->spec.kind == RL_LAYER_RESIDUAL)
+    {
+      parts[0] = &node->u.res.c1;
+      parts[1] = &node->u.res.c2;
+      if (node->spec.shortcut == RL_SHORTCUT_B)
+        parts[2] = &node->u.res.proj;
+    }
+}
+
+static void
+alloc_cols_cache (const RlModel *m, RlWork *w, int n_cap)
+{
+  size_t total = 0;
+
+  for (int pass = 0; pass < 2; pass++)
+    for (int i = 0; i < m->n_nodes; i++)
+      {
+        const RlConvPart *parts[3];
+        conv_parts_of (&m->nodes[i], parts);
+        for (int k = 0; k < 3; k++)
+          {
+            if (parts[k] == NULL || (parts[k]->g.k == 1 && parts[k]->g.stride == 1 &&
+                                     parts[k]->g.pad == 0))
+              continue;   /* a pointwise conv needs no im2col */
+            if (pass == 0)
+              total += rl_conv_cols_size (&parts[k]->g, n_cap);
+            else
+              w->cols_cache[parts[k]->slot] = falloc (rl_conv_cols_size (&parts[k]->g, n_cap));
+          }
+        if (pass == 0 && i == m->n_nodes - 1)
+          {
+            if (total > RL_COLS_CACHE_BUDGET)
+              return;
+            w->cols_cache = g_new0 (float *, m->n_convs + 1);
+          }
+      }
+}
+
 RlWork *
 rl_work_new (const RlModel *m, int n_cap, gboolean with_grads)
 {
@@ -468,6 +517,7 @@ rl_work_new (const RlModel *m, int n_cap, gboolean with_grads)
 
   w->n_cap = n_cap;
   w->n_nodes = nn;
+  w->n_convs = m->n_convs;
   w->in = falloc ((size_t) m->in_c * n_cap * m->in_h * m->in_w);
   w->out = g_new0 (float *, nn);
   w->dout = g_new0 (float *, nn);
@@ -518,6 +568,7 @@ rl_work_new (const RlModel *m, int n_cap, gboolean with_grads)
     }
   w->yrows = falloc (n_cap * max_m);
   w->cols = falloc (cols);
+  alloc_cols_cache (m, w, n_cap);
   w->dcols = falloc (cols);
   w->logits = falloc ((size_t) n_cap * m->n_classes);
   w->dlogits = falloc ((size_t) n_cap * m->n_classes);
@@ -601,6 +652,10 @@ rl_work_free (RlWork *w)
   g_free (w->bn_pre); g_free (w->bn_xhat); g_free (w->bn_dpre); g_free (w->bn_mean);
   g_free (w->bn_invstd);
   g_free (w->resp);
+  if (w->cols_cache != NULL)
+    for (int k = 0; k < w->n_convs; k++)
+      g_aligned_free (w->cols_cache[k]);
+  g_free (w->cols_cache);
   g_free (w);
 }
 
@@ -626,11 +681,18 @@ ensure_workspaces (RlModel *m, int n_threads, int n_cap)
 #define P(m, idx) ((m)->params + g_array_index ((m)->tensors, RlParamInfo, (idx)).offset)
 #define PB(m, idx) ((idx) >= 0 ? P (m, idx) : NULL)
 
+static inline float *
+cached_cols (const RlWork *w, const RlConvPart *c)
+{
+  return w->cols_cache != NULL ? w->cols_cache[c->slot] : NULL;
+}
+
 static void
 conv_part_forward (const RlModel *m, const RlConvPart *c, int n, const float *x, float *y,
-                   float *cols)
+                   RlWork *w)
 {
-  rl_conv2d_forward (&c->g, n, x, P (m, c->w), PB (m, c->b), y, cols);
+  float *cache = cached_cols (w, c);
+  rl_conv2d_forward (&c->g, n, x, P (m, c->w), PB (m, c->b), y, cache ? cache : w->cols);
 }
 
 static void
@@ -640,8 +702,14 @@ conv_part_backward (const RlModel *m, const RlConvPart *c, int n, const float *x
   const RlParamInfo *tw = &g_array_index (m->tensors, RlParamInfo, c->w);
   float *db = c->b >= 0 ? grads + g_array_index (m->tensors, RlParamInfo, c->b).offset : NULL;
 
-  rl_conv2d_backward (&c->g, n, x, P (m, c->w), dy, dx, grads + tw->offset, db, w->cols,
-                      w->dcols);
+  const float *cache = cached_cols (w, c);
+
+  if (cache != NULL)
+    rl_conv2d_backward_cols (&c->g, n, cache, P (m, c->w), dy, dx, grads + tw->offset, db,
+                             w->dcols);
+  else
+    rl_conv2d_backward (&c->g, n, x, P (m, c->w), dy, dx, grads + tw->offset, db, w->cols,
+                        w->dcols);
 }
 
 /* Shortcut A: x (Ci, N, Hi, Wi) subsampled by the stride, into channels pad_lo .. pad_lo+Ci-1
@@ -789,10 +857,10 @@ conv_bn_forward (const RlModel *m, const RlConvPart *c, const RlBnPart *bn, RlWo
                  gboolean train, const float *x, float *y, int resp)
 {
   if (bn == NULL)
-    conv_part_forward (m, c, n, x, y, w->cols);
+    conv_part_forward (m, c, n, x, y, w);
   else
     {
-      conv_part_forward (m, c, n, x, w->bn_pre[bn->site], w->cols);
+      conv_part_forward (m, c, n, x, w->bn_pre[bn->site], w);
       bn_forward (m, bn, w, n, train, w->bn_pre[bn->site], y);
     }
   collect_response (w, resp, y, (size_t) c->g.co * n * c->g.ho * c->g.wo);
@@ -823,7 +891,7 @@ node_forward (const RlModel *m, const RlNode *node, int i, RlWork *w, int n, gbo
   switch (node->spec.kind)
     {
     case RL_LAYER_CONV:
-      conv_part_forward (m, &node->u.conv, n, x, y, w->cols);
+      conv_part_forward (m, &node->u.conv, n, x, y, w);
       collect_response (w, node->resp, y, len);
       break;
 
