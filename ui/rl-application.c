@@ -1,0 +1,340 @@
+#define G_LOG_DOMAIN "reslab-ui"
+
+#include "rl-application.h"
+
+#include "rl-demo-digits.h"
+#include "rl-window.h"
+
+struct _RlApplication
+{
+  GtkApplication parent_instance;
+
+  /* owned */
+  gboolean debug_stalls;   /* --debug-stalls or RESLAB_DEBUG_STALLS=1 */
+};
+
+G_DEFINE_FINAL_TYPE (RlApplication, rl_application, GTK_TYPE_APPLICATION)
+
+static const GOptionEntry option_entries[] = {
+  { "view", 0, 0, G_OPTION_ARG_STRING, NULL,
+    "The view to show: draw, train or inside", "VIEW" },
+  { "draw-digit", 0, 0, G_OPTION_ARG_INT, NULL,
+    "Draw a built-in sketch of digit D on the canvas", "D" },
+  { "test-image", 0, 0, G_OPTION_ARG_INT, NULL,
+    "Put test image N into the input", "N" },
+  { "train", 0, 0, G_OPTION_ARG_NONE, NULL,
+    "Start training at once, with the Train view's settings", NULL },
+  { "epochs", 0, 0, G_OPTION_ARG_INT, NULL,
+    "Set the number of epochs in the Train view", "N" },
+  { "train-images", 0, 0, G_OPTION_ARG_INT, NULL,
+    "Set the number of training images in the Train view", "N" },
+  { "debug-stalls", 0, 0, G_OPTION_ARG_NONE, NULL,
+    "Measure the longest main-loop stall while training runs and print it on exit "
+    "(also RESLAB_DEBUG_STALLS=1)", NULL },
+  { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, NULL, NULL, "[MODEL.safetensors]" },
+  { NULL }
+};
+
+static RlWindow *
+get_window (RlApplication *self)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  RlWindow *rl_window;
+  GdkDisplay *display;
+  GListModel *monitors;
+
+  if (RL_IS_WINDOW (window))
+    return RL_WINDOW (window);
+
+  rl_window = rl_window_new (GTK_APPLICATION (self));
+  rl_window_set_debug_stalls (rl_window, self->debug_stalls);
+
+  /* 1280 x 800 at most, and no larger than the screen (1024 x 700 works). */
+  display = gdk_display_get_default ();
+  monitors = display != NULL ? gdk_display_get_monitors (display) : NULL;
+  if (monitors != NULL && g_list_model_get_n_items (monitors) > 0)
+    {
+      g_autoptr (GdkMonitor) monitor = g_list_model_get_item (monitors, 0);
+      GdkRectangle geometry;
+
+      gdk_monitor_get_geometry (monitor, &geometry);
+      gtk_window_set_default_size (GTK_WINDOW (rl_window), MIN (1280, geometry.width),
+                                   MIN (800, geometry.height));
+    }
+  return rl_window;
+}
+
+static void
+rl_application_activate (GApplication *application)
+{
+  gtk_window_present (GTK_WINDOW (get_window (RL_APPLICATION (application))));
+}
+
+typedef struct {
+  RlWindow *window;
+  guint     index;
+  gulong    handler;
+} PendingImage;
+
+static void
+pending_image_free (gpointer data,
+                    GClosure *closure)
+{
+  PendingImage *pending = data;
+
+  g_object_unref (pending->window);
+  g_free (pending);
+}
+
+static void
+test_set_ready_cb (RlDrawView   *view,
+                   GParamSpec   *pspec,
+                   PendingImage *pending)
+{
+  if (!rl_draw_view_get_test_set_ready (view))
+    return;
+  rl_draw_view_show_test_image (view, pending->index);
+  g_signal_handler_disconnect (view, pending->handler);
+}
+
+static void
+show_test_image (RlWindow *window,
+                 guint     index)
+{
+  RlDrawView *view = rl_window_get_draw_view (window);
+  PendingImage *pending;
+
+  if (rl_draw_view_get_test_set_ready (view))
+    {
+      rl_draw_view_show_test_image (view, index);
+      return;
+    }
+  pending = g_new0 (PendingImage, 1);
+  pending->window = g_object_ref (window);
+  pending->index = index;
+  pending->handler = g_signal_connect_data (view, "notify::test-set-ready",
+                                            G_CALLBACK (test_set_ready_cb), pending,
+                                            pending_image_free, 0);
+}
+
+static void
+draw_demo_digit (RlWindow *window,
+                 guint     digit)
+{
+  RlCanvas *canvas = rl_draw_view_get_canvas (rl_window_get_draw_view (window));
+  g_autoptr (GPtrArray) strokes = rl_demo_digit_transformed (digit, 1.0, 0, 0);
+
+  rl_canvas_clear (canvas);
+  for (guint i = 0; i < strokes->len; i++)
+    {
+      GArray *xy = g_ptr_array_index (strokes, i);
+
+      rl_canvas_add_stroke (canvas, (const double *) (gpointer) xy->data, xy->len / 2);
+    }
+}
+
+static int
+rl_application_command_line (GApplication            *application,
+                             GApplicationCommandLine *command_line)
+{
+  RlApplication *self = RL_APPLICATION (application);
+  GVariantDict *options = g_application_command_line_get_options_dict (command_line);
+  RlWindow *window;
+  const char *view = NULL;
+  g_autofree const char **files = NULL;
+  int value;
+
+  if (g_variant_dict_contains (options, "debug-stalls"))
+    self->debug_stalls = TRUE;
+
+  window = get_window (self);
+  if (self->debug_stalls)
+    rl_window_set_debug_stalls (window, TRUE);
+
+  if (g_variant_dict_lookup (options, "view", "&s", &view))
+    {
+      if (g_strcmp0 (view, "draw") != 0 && g_strcmp0 (view, "train") != 0
+          && g_strcmp0 (view, "inside") != 0)
+        {
+          g_application_command_line_printerr (command_line,
+                                               "reslab: unknown view “%s” (draw, train or "
+                                               "inside)\n", view);
+          return 2;
+        }
+    }
+  if (g_variant_dict_lookup (options, "epochs", "i", &value))
+    rl_train_view_set_epochs (rl_window_get_train_view (window), value);
+  if (g_variant_dict_lookup (options, "train-images", "i", &value))
+    rl_train_view_set_train_images (rl_window_get_train_view (window), (guint) MAX (value, 0));
+  if (g_variant_dict_lookup (options, "draw-digit", "i", &value))
+    {
+      if (value < 0 || value > 9)
+        {
+          g_application_command_line_printerr (command_line,
+                                               "reslab: --draw-digit takes 0 to 9\n");
+          return 2;
+        }
+      draw_demo_digit (window, (guint) value);
+    }
+  if (g_variant_dict_lookup (options, "test-image", "i", &value) && value >= 0)
+    show_test_image (window, (guint) value);
+  if (g_variant_dict_lookup (options, G_OPTION_REMAINING, "^a&ay", &files) && files[0] != NULL)
+    {
+      g_autoptr (GFile) file = g_application_command_line_create_file_for_arg (command_line,
+                                                                                files[0]);
+      g_autofree char *path = g_file_get_path (file);
+
+      if (path != NULL)
+        gtk_widget_activate_action (GTK_WIDGET (window), "win.open-path", "s", path);
+    }
+
+  gtk_window_present (GTK_WINDOW (window));
+  if (view != NULL)
+    rl_window_set_view (window, view);
+  if (g_variant_dict_contains (options, "train"))
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.train", NULL);
+
+  return 0;
+}
+
+static void
+about_action (GSimpleAction *action,
+              GVariant      *parameter,
+              gpointer       user_data)
+{
+  GtkApplication *app = GTK_APPLICATION (user_data);
+  static const char *authors[] = { "The ResLab authors", NULL };
+
+  gtk_show_about_dialog (gtk_application_get_active_window (app),
+                         "program-name", "ResLab",
+                         "logo-icon-name", "org.reslab.ResLab",
+                         "version", PACKAGE_VERSION,
+                         "comments", "Draw a digit, train a residual network on MNIST, and "
+                                     "look inside its residual blocks.\n\nAfter He, Zhang, Ren "
+                                     "and Sun, “Deep Residual Learning for Image Recognition”, "
+                                     "CVPR 2016.",
+                         "license-type", GTK_LICENSE_GPL_3_0,
+                         "authors", authors,
+                         NULL);
+}
+
+static void
+quit_action (GSimpleAction *action,
+             GVariant      *parameter,
+             gpointer       user_data)
+{
+  GtkApplication *app = GTK_APPLICATION (user_data);
+  GList *windows = gtk_application_get_windows (app);
+
+  /* Destroying the windows ends their training runs; the application quits when the last
+   * window is gone. */
+  while (windows != NULL)
+    {
+      GtkWindow *window = windows->data;
+
+      windows = windows->next;
+      gtk_window_destroy (window);
+    }
+}
+
+static const GActionEntry app_actions[] = {
+  { "about", about_action },
+  { "quit", quit_action },
+};
+
+static void
+rl_application_startup (GApplication *application)
+{
+  GtkApplication *app = GTK_APPLICATION (application);
+  g_autoptr (GtkCssProvider) css = gtk_css_provider_new ();
+  static const struct {
+    const char *action;
+    const char *accels[3];
+  } accels[] = {
+    { "app.quit", { "<Control>q", NULL } },
+    { "win.open", { "<Control>o", NULL } },
+    { "win.save-as", { "<Control><Shift>s", NULL } },
+    { "win.train", { "<Control>Return", NULL } },
+    { "win.pause-resume", { "<Control>p", NULL } },
+    { "win.stop", { "<Control>period", NULL } },
+    { "win.random-image", { "<Control>r", NULL } },
+    { "win.view::draw", { "<Alt>1", NULL } },
+    { "win.view::train", { "<Alt>2", NULL } },
+    { "win.view::inside", { "<Alt>3", NULL } },
+  };
+
+  G_APPLICATION_CLASS (rl_application_parent_class)->startup (application);
+
+  g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions, G_N_ELEMENTS (app_actions),
+                                   app);
+  for (guint i = 0; i < G_N_ELEMENTS (accels); i++)
+    gtk_application_set_accels_for_action (app, accels[i].action, accels[i].accels);
+
+  gtk_css_provider_load_from_resource (css, "/org/reslab/ResLab/style.css");
+  gtk_style_context_add_provider_for_display (gdk_display_get_default (),
+                                              GTK_STYLE_PROVIDER (css),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  gtk_window_set_default_icon_name ("org.reslab.ResLab");
+}
+
+static void
+rl_application_shutdown (GApplication *application)
+{
+  RlApplication *self = RL_APPLICATION (application);
+
+  if (self->debug_stalls)
+    for (GList *l = gtk_application_get_windows (GTK_APPLICATION (application)); l; l = l->next)
+      {
+        double timer_late, frame_gap, seconds;
+
+        if (!RL_IS_WINDOW (l->data))
+          continue;
+        if (rl_window_get_stall_report (l->data, &timer_late, &frame_gap, &seconds))
+          g_print ("reslab: main-loop stalls over %.1f s of training: longest delay of a 5 ms "
+                   "timer %.1f ms, longest gap between frame-clock ticks %.1f ms\n",
+                   seconds, timer_late, frame_gap);
+        else
+          g_print ("reslab: main-loop stalls: no training ran, nothing measured\n");
+      }
+
+  G_APPLICATION_CLASS (rl_application_parent_class)->shutdown (application);
+
+  /* A window closed while training leaves its worker to end on its own: wait for it here,
+   * so no worker thread runs while the process exits. */
+  rl_trainer_join_abandoned_workers ();
+}
+
+static void
+rl_application_class_init (RlApplicationClass *klass)
+{
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  app_class->startup = rl_application_startup;
+  app_class->activate = rl_application_activate;
+  app_class->command_line = rl_application_command_line;
+  app_class->shutdown = rl_application_shutdown;
+}
+
+static void
+rl_application_init (RlApplication *self)
+{
+  const char *env = g_getenv ("RESLAB_DEBUG_STALLS");
+
+  self->debug_stalls = env != NULL && g_strcmp0 (env, "0") != 0 && *env != '\0';
+  g_application_add_main_option_entries (G_APPLICATION (self), option_entries);
+  g_application_set_option_context_parameter_string (G_APPLICATION (self),
+                                                     "[MODEL.safetensors]");
+  g_application_set_option_context_summary (G_APPLICATION (self),
+                                            "Draw digits for a residual network, train it on "
+                                            "MNIST, and look inside.");
+}
+
+RlApplication *
+rl_application_new (void)
+{
+  return g_object_new (RL_TYPE_APPLICATION,
+                       "application-id", "org.reslab.ResLab",
+                       "flags", G_APPLICATION_HANDLES_COMMAND_LINE,
+                       "resource-base-path", "/org/reslab/ResLab",
+                       NULL);
+}

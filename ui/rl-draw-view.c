@@ -1,0 +1,467 @@
+#define G_LOG_DOMAIN "reslab-ui"
+
+#include "rl-draw-view.h"
+
+#include "rl-colormap.h"
+#include "rl-tasks.h"
+
+struct _RlDrawView
+{
+  GtkWidget parent_instance;
+
+  /* template widgets */
+  GtkWidget     *root;
+  RlCanvas      *canvas;
+  GtkWidget     *canvas_hint;
+  GtkWidget     *input_area;
+  GtkSpinButton *image_spin;
+  GtkWidget     *data_label;
+  RlProbView    *prob_view;
+  GtkWidget     *model_label;
+
+  /* owned */
+  RlPredictor   *predictor;
+  gulong         updated_id;
+  gulong         model_changed_id;
+  RlDataset     *test_set;         /* of test_kind; NULL until loaded */
+  RlDatasetKind  test_kind;
+  GCancellable  *load_cancellable; /* the test set load in flight, if any */
+  GRand         *rand;
+  guint          tick_id;          /* pending frame-clock callback, or 0 */
+  gboolean       ink_dirty;        /* strokes changed since the last prediction */
+  int            shown_image;      /* test image in the input, or -1 */
+};
+
+G_DEFINE_FINAL_TYPE (RlDrawView, rl_draw_view, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_TEST_SET_READY,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+/* ---- prediction from the canvas ----------------------------------------------------------- */
+
+static void
+predict_from_canvas (RlDrawView *self)
+{
+  g_autofree float *ink = NULL;
+
+  self->ink_dirty = FALSE;
+  if (self->predictor == NULL)
+    return;
+
+  if (rl_canvas_is_empty (self->canvas))
+    {
+      if (self->shown_image < 0)
+        rl_predictor_set_image (self->predictor, NULL, -1);
+      return;
+    }
+
+  ink = rl_canvas_render_ink (self->canvas, RL_DRAW_VIEW_INK_SIDE, RL_DRAW_VIEW_INK_SIDE);
+  rl_predictor_set_ink (self->predictor, ink, RL_DRAW_VIEW_INK_SIDE, RL_DRAW_VIEW_INK_SIDE);
+}
+
+static gboolean
+tick_cb (GtkWidget     *widget,
+         GdkFrameClock *frame_clock,
+         gpointer       user_data)
+{
+  RlDrawView *self = RL_DRAW_VIEW (user_data);
+
+  self->tick_id = 0;
+  if (self->ink_dirty)
+    predict_from_canvas (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+canvas_changed_cb (RlCanvas   *canvas,
+                   RlDrawView *self)
+{
+  if (!rl_canvas_is_empty (canvas) && self->shown_image >= 0)
+    {
+      self->shown_image = -1;
+      gtk_label_set_text (GTK_LABEL (self->canvas_hint), "Any size, anywhere on the square");
+    }
+
+  self->ink_dirty = TRUE;
+  if (self->tick_id == 0)
+    self->tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (canvas), tick_cb, self, NULL);
+}
+
+/* ---- showing the result ------------------------------------------------------------------- */
+
+static void
+input_draw_func (GtkDrawingArea *area,
+                 cairo_t        *cr,
+                 int             width,
+                 int             height,
+                 gpointer        user_data)
+{
+  RlDrawView *self = RL_DRAW_VIEW (user_data);
+  int side = MIN (width, height);
+
+  if (self->predictor == NULL)
+    return;
+
+  rl_colormap_paint (cr, RL_COLORMAP_GREY, rl_predictor_get_image (self->predictor), 28, 28,
+                     0, 1, 0, 0, side, side);
+}
+
+static void
+predictor_updated_cb (RlPredictor *predictor,
+                      RlDrawView  *self)
+{
+  guint n_classes;
+  const float *probs = rl_predictor_get_probs (predictor, &n_classes);
+  RlDatasetKind kind = rl_predictor_get_kind (predictor);
+
+  if (rl_predictor_has_input (predictor) && n_classes > 0)
+    rl_prob_view_set_probs (self->prob_view, probs, n_classes, kind,
+                            rl_predictor_get_true_label (predictor));
+  else
+    rl_prob_view_clear (self->prob_view, n_classes > 0 ? n_classes : 10, kind);
+
+  gtk_widget_queue_draw (self->input_area);
+}
+
+/* ---- the test set ------------------------------------------------------------------------- */
+
+static void
+set_data_text (RlDrawView *self,
+               const char *text)
+{
+  gtk_label_set_text (GTK_LABEL (self->data_label), text);
+}
+
+static void
+test_set_loaded_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr (RlDrawView) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (RlDataset) ds = rl_dataset_load_finish (result, &error);
+  g_autofree char *text = NULL;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  g_clear_object (&self->load_cancellable);
+
+  if (ds == NULL)
+    {
+      g_autofree char *dir = rl_dataset_default_dir (self->test_kind);
+
+      if (self->test_kind == RL_DATASET_FASHION)
+        text = g_strdup_printf ("No Fashion-MNIST test set in %s. Install it with: "
+                                "sudo apt install dataset-fashion-mnist", dir);
+      else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+        text = g_strdup_printf ("No MNIST test set in %s. Fetch it with: ./dev.sh data", dir);
+      else
+        text = g_strdup_printf ("Could not load the test set: %s", error->message);
+      set_data_text (self, text);
+      return;
+    }
+
+  self->test_set = g_steal_pointer (&ds);
+  gtk_adjustment_set_upper (gtk_spin_button_get_adjustment (self->image_spin),
+                            self->test_set->n - 1);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->image_spin), TRUE);
+  text = g_strdup_printf ("%u %s test images, with their true labels.", self->test_set->n,
+                          self->test_kind == RL_DATASET_FASHION ? "Fashion-MNIST" : "MNIST");
+  set_data_text (self, text);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TEST_SET_READY]);
+}
+
+static void
+load_test_set (RlDrawView    *self,
+               RlDatasetKind  kind)
+{
+  gboolean was_ready = self->test_set != NULL;
+
+  if (self->load_cancellable != NULL && self->test_kind == kind)
+    return;
+  if (self->test_set != NULL && self->test_kind == kind)
+    return;
+
+  g_cancellable_cancel (self->load_cancellable);
+  g_clear_object (&self->load_cancellable);
+  g_clear_pointer (&self->test_set, rl_dataset_unref);
+  self->test_kind = kind;
+  gtk_widget_set_sensitive (GTK_WIDGET (self->image_spin), FALSE);
+  set_data_text (self, "Loading the test set…");
+  if (was_ready)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TEST_SET_READY]);
+
+  self->load_cancellable = g_cancellable_new ();
+  rl_dataset_load_async (kind, RL_SPLIT_TEST, self->load_cancellable, test_set_loaded_cb,
+                         g_object_ref (self));
+}
+
+static void
+predictor_model_changed_cb (RlPredictor *predictor,
+                            RlDrawView  *self)
+{
+  load_test_set (self, rl_predictor_get_kind (predictor));
+}
+
+static void
+on_image_spin_value_changed (GtkSpinButton *spin,
+                             RlDrawView    *self)
+{
+  rl_draw_view_show_test_image (self, (guint) gtk_spin_button_get_value_as_int (spin));
+}
+
+/* ---- public API --------------------------------------------------------------------------- */
+
+void
+rl_draw_view_set_predictor (RlDrawView  *self,
+                            RlPredictor *predictor)
+{
+  g_return_if_fail (RL_IS_DRAW_VIEW (self));
+  g_return_if_fail (predictor == NULL || RL_IS_PREDICTOR (predictor));
+
+  if (self->predictor == predictor)
+    return;
+
+  if (self->predictor != NULL)
+    {
+      g_clear_signal_handler (&self->updated_id, self->predictor);
+      g_clear_signal_handler (&self->model_changed_id, self->predictor);
+      g_clear_object (&self->predictor);
+    }
+  if (predictor != NULL)
+    {
+      self->predictor = g_object_ref (predictor);
+      self->updated_id = g_signal_connect (predictor, "updated",
+                                           G_CALLBACK (predictor_updated_cb), self);
+      self->model_changed_id = g_signal_connect (predictor, "model-changed",
+                                                 G_CALLBACK (predictor_model_changed_cb), self);
+      if (rl_predictor_get_model (predictor) != NULL)
+        load_test_set (self, rl_predictor_get_kind (predictor));
+      predictor_updated_cb (predictor, self);
+    }
+}
+
+RlCanvas *
+rl_draw_view_get_canvas (RlDrawView *self)
+{
+  g_return_val_if_fail (RL_IS_DRAW_VIEW (self), NULL);
+
+  return self->canvas;
+}
+
+RlProbView *
+rl_draw_view_get_prob_view (RlDrawView *self)
+{
+  g_return_val_if_fail (RL_IS_DRAW_VIEW (self), NULL);
+
+  return self->prob_view;
+}
+
+void
+rl_draw_view_clear (RlDrawView *self)
+{
+  g_return_if_fail (RL_IS_DRAW_VIEW (self));
+
+  self->shown_image = -1;
+  gtk_label_set_text (GTK_LABEL (self->canvas_hint), "Any size, anywhere on the square");
+  rl_canvas_set_image (self->canvas, NULL, 0, 0);
+  if (rl_canvas_is_empty (self->canvas))
+    canvas_changed_cb (self->canvas, self);   /* the test image goes: predict nothing */
+  else
+    rl_canvas_clear (self->canvas);
+}
+
+gboolean
+rl_draw_view_undo (RlDrawView *self)
+{
+  g_return_val_if_fail (RL_IS_DRAW_VIEW (self), FALSE);
+
+  return rl_canvas_undo (self->canvas);
+}
+
+void
+rl_draw_view_flush (RlDrawView *self)
+{
+  g_return_if_fail (RL_IS_DRAW_VIEW (self));
+
+  if (self->tick_id != 0)
+    {
+      gtk_widget_remove_tick_callback (GTK_WIDGET (self->canvas), self->tick_id);
+      self->tick_id = 0;
+    }
+  if (self->ink_dirty)
+    predict_from_canvas (self);
+}
+
+gboolean
+rl_draw_view_get_test_set_ready (RlDrawView *self)
+{
+  g_return_val_if_fail (RL_IS_DRAW_VIEW (self), FALSE);
+
+  return self->test_set != NULL;
+}
+
+gboolean
+rl_draw_view_show_test_image (RlDrawView *self,
+                              guint       index)
+{
+  float image[28 * 28];
+  const uint8_t *bytes;
+  g_autofree char *hint = NULL;
+
+  g_return_val_if_fail (RL_IS_DRAW_VIEW (self), FALSE);
+
+  if (self->test_set == NULL || self->predictor == NULL || index >= self->test_set->n
+      || self->test_set->h != 28 || self->test_set->w != 28 || self->test_set->c != 1)
+    return FALSE;
+
+  bytes = self->test_set->images + (size_t) index * 28 * 28;
+  for (guint i = 0; i < 28 * 28; i++)
+    image[i] = bytes[i] / 255.0f;
+
+  /* Drop the strokes first, so the canvas' "changed" does not clear the image again. */
+  self->shown_image = -1;
+  rl_canvas_clear (self->canvas);
+  rl_draw_view_flush (self);
+
+  self->shown_image = (int) index;
+  rl_canvas_set_image (self->canvas, image, 28, 28);
+  hint = g_strdup_printf ("Test image %u · draw to replace it", index);
+  gtk_label_set_text (GTK_LABEL (self->canvas_hint), hint);
+
+  if ((guint) gtk_spin_button_get_value_as_int (self->image_spin) != index)
+    {
+      g_signal_handlers_block_by_func (self->image_spin, on_image_spin_value_changed, self);
+      gtk_spin_button_set_value (self->image_spin, index);
+      g_signal_handlers_unblock_by_func (self->image_spin, on_image_spin_value_changed, self);
+    }
+
+  rl_predictor_set_image (self->predictor, image, self->test_set->labels[index]);
+  return TRUE;
+}
+
+gboolean
+rl_draw_view_show_random_image (RlDrawView *self)
+{
+  g_return_val_if_fail (RL_IS_DRAW_VIEW (self), FALSE);
+
+  if (self->test_set == NULL)
+    return FALSE;
+  return rl_draw_view_show_test_image (self, (guint) g_rand_int_range (self->rand, 0,
+                                                                        (gint32) self->test_set->n));
+}
+
+void
+rl_draw_view_set_model_description (RlDrawView *self,
+                                    const char *text)
+{
+  g_return_if_fail (RL_IS_DRAW_VIEW (self));
+
+  gtk_label_set_text (GTK_LABEL (self->model_label), text);
+}
+
+/* ---- GObject ------------------------------------------------------------------------------ */
+
+static void
+rl_draw_view_get_property (GObject    *object,
+                           guint       prop_id,
+                           GValue     *value,
+                           GParamSpec *pspec)
+{
+  RlDrawView *self = RL_DRAW_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_TEST_SET_READY:
+      g_value_set_boolean (value, self->test_set != NULL);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+rl_draw_view_dispose (GObject *object)
+{
+  RlDrawView *self = RL_DRAW_VIEW (object);
+
+  if (self->tick_id != 0 && self->canvas != NULL)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self->canvas), self->tick_id);
+  self->tick_id = 0;
+  g_cancellable_cancel (self->load_cancellable);
+  g_clear_object (&self->load_cancellable);
+  rl_draw_view_set_predictor (self, NULL);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), RL_TYPE_DRAW_VIEW);
+
+  G_OBJECT_CLASS (rl_draw_view_parent_class)->dispose (object);
+}
+
+static void
+rl_draw_view_finalize (GObject *object)
+{
+  RlDrawView *self = RL_DRAW_VIEW (object);
+
+  g_clear_pointer (&self->test_set, rl_dataset_unref);
+  g_clear_pointer (&self->rand, g_rand_free);
+
+  G_OBJECT_CLASS (rl_draw_view_parent_class)->finalize (object);
+}
+
+static void
+rl_draw_view_class_init (RlDrawViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->get_property = rl_draw_view_get_property;
+  object_class->dispose = rl_draw_view_dispose;
+  object_class->finalize = rl_draw_view_finalize;
+
+  properties[PROP_TEST_SET_READY] =
+    g_param_spec_boolean ("test-set-ready", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (RL_TYPE_CANVAS);
+  g_type_ensure (RL_TYPE_PROB_VIEW);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/reslab/ResLab/ui/rl-draw-view.ui");
+  gtk_widget_class_bind_template_child (widget_class, RlDrawView, root);
+  gtk_widget_class_bind_template_child (widget_class, RlDrawView, canvas);
+  gtk_widget_class_bind_template_child (widget_class, RlDrawView, canvas_hint);
+  gtk_widget_class_bind_template_child (widget_class, RlDrawView, input_area);
+  gtk_widget_class_bind_template_child (widget_class, RlDrawView, image_spin);
+  gtk_widget_class_bind_template_child (widget_class, RlDrawView, data_label);
+  gtk_widget_class_bind_template_child (widget_class, RlDrawView, prob_view);
+  gtk_widget_class_bind_template_child (widget_class, RlDrawView, model_label);
+  gtk_widget_class_bind_template_callback (widget_class, on_image_spin_value_changed);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "rldrawview");
+}
+
+static void
+rl_draw_view_init (RlDrawView *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->shown_image = -1;
+  self->rand = g_rand_new ();
+  gtk_widget_set_sensitive (GTK_WIDGET (self->image_spin), FALSE);
+
+  g_signal_connect (self->canvas, "changed", G_CALLBACK (canvas_changed_cb), self);
+  gtk_drawing_area_set_draw_func (GTK_DRAWING_AREA (self->input_area), input_draw_func,
+                                  self, NULL);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->input_area),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  "The 28 by 28 input the network sees", -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->image_spin),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, "Test image number", -1);
+}

@@ -1,0 +1,1133 @@
+#define G_LOG_DOMAIN "reslab-ui"
+
+#include "rl-feature-view.h"
+
+#include <math.h>
+
+#include "rl-colormap.h"
+
+/* Layout, in pixels. */
+#define PAD          12    /* around everything */
+#define LABEL_W      150   /* the row labels' column */
+#define GAP          4     /* between maps */
+#define HEADER_H     30    /* a section's title line */
+#define SECTION_GAP  20
+#define ROW_GAP      6
+#define CHUNK_GAP    16    /* between the lines of a section that wraps */
+#define MIN_CELL     18
+#define MAX_CELL     56
+#define MIN_ROW_H    32    /* two lines of label */
+#define CLASS_LABEL_H 16   /* class names under the logits */
+#define ZOOM_SIDE    224   /* the popover's enlarged map */
+
+#define INPUT_ROW G_MAXUINT
+
+typedef struct {
+  guint       map_index;     /* into the inference, or INPUT_ROW */
+  char       *label;         /* "conv1", "F(x)" */
+  char       *detail;        /* "16×24×24" */
+  RlColormap  cmap;
+  int         c, h, w;
+  gboolean    class_labels;  /* 1 x 1 logits: a class name under each */
+} Row;
+
+typedef struct {
+  char   *title;
+  char   *subtitle;
+  GArray *rows;              /* of Row */
+  int     c;
+  gboolean is_block;         /* rows share one range in per-layer scaling */
+  /* layout */
+  int     cell, per_line, n_lines, row_h, y, height;
+} Section;
+
+typedef struct {
+  guint section, row;
+  int   channel;
+  graphene_rect_t rect;
+} Cell;
+
+struct _RlFeatureView
+{
+  GtkWidget parent_instance;
+
+  /* owned */
+  RlPredictor *predictor;
+  gulong       updated_id;
+  gulong       model_changed_id;
+  GArray      *sections;     /* of Section */
+  GArray      *cells;        /* of Cell, in reading order, for the last allocated width */
+  RlScaling    scaling;
+  int          layout_width;
+  int          layout_height;
+  int          focus_cell;   /* index into cells, or -1 */
+
+  /* children (owned through the widget tree) */
+  GtkWidget *popover;
+  GtkWidget *zoom_area;
+  GtkWidget *zoom_label;
+  Cell       zoom_cell;      /* what the popover shows */
+};
+
+G_DEFINE_FINAL_TYPE (RlFeatureView, rl_feature_view, GTK_TYPE_WIDGET)
+
+/* ---- sections ----------------------------------------------------------------------------- */
+
+static void
+row_clear (gpointer data)
+{
+  Row *row = data;
+
+  g_free (row->label);
+  g_free (row->detail);
+}
+
+static void
+section_clear (gpointer data)
+{
+  Section *section = data;
+
+  g_free (section->title);
+  g_free (section->subtitle);
+  g_clear_pointer (&section->rows, g_array_unref);
+}
+
+static Section *
+add_section (RlFeatureView *self,
+             const char    *title,
+             const char    *subtitle,
+             int            c,
+             gboolean       is_block)
+{
+  Section section = { 0, };
+
+  section.title = g_strdup (title);
+  section.subtitle = g_strdup (subtitle);
+  section.rows = g_array_new (FALSE, TRUE, sizeof (Row));
+  g_array_set_clear_func (section.rows, row_clear);
+  section.c = c;
+  section.is_block = is_block;
+  g_array_append_val (self->sections, section);
+  return &g_array_index (self->sections, Section, self->sections->len - 1);
+}
+
+static void
+add_row (Section    *section,
+         guint       map_index,
+         const char *label,
+         RlColormap  cmap,
+         int         c,
+         int         h,
+         int         w)
+{
+  Row row = { 0, };
+
+  row.map_index = map_index;
+  row.label = g_strdup (label);
+  row.detail = g_strdup_printf ("%d×%d×%d", c, h, w);
+  row.cmap = cmap;
+  row.c = c;
+  row.h = h;
+  row.w = w;
+  g_array_append_val (section->rows, row);
+}
+
+static const char *
+kind_title (RlLayerKind kind)
+{
+  switch (kind)
+    {
+    case RL_LAYER_CONV: return "convolution";
+    case RL_LAYER_RELU: return "ReLU";
+    case RL_LAYER_MAXPOOL: return "max pooling";
+    case RL_LAYER_RESIDUAL: return "residual block";
+    case RL_LAYER_GAP: return "global average pooling";
+    case RL_LAYER_LINEAR: return "linear";
+    default: return "";
+    }
+}
+
+/* How a layer is called in the view: parameter-free layers by what they do ("ReLU",
+ * "max pool 2×2"), layers with weights by their state_dict name ("conv1"). */
+static char *
+layer_display_name (const RlActivation *map,
+                    const RlArch       *arch)
+{
+  const RlLayerSpec *spec = arch != NULL && map->layer_index >= 0 && map->layer_index < arch->n_layers
+                            ? &arch->layers[map->layer_index] : NULL;
+
+  switch (map->kind)
+    {
+    case RL_LAYER_RELU:
+      return g_strdup ("ReLU");
+    case RL_LAYER_MAXPOOL:
+      if (spec != NULL)
+        return g_strdup_printf ("max pool %d×%d", spec->kernel, spec->kernel);
+      return g_strdup ("max pool");
+    case RL_LAYER_GAP:
+      return g_strdup ("average pool");
+    case RL_LAYER_CONV:
+    case RL_LAYER_LINEAR:
+    case RL_LAYER_RESIDUAL:
+    default:
+      return g_strdup (spec != NULL && spec->name[0] != '\0' ? spec->name : map->layer_name);
+    }
+}
+
+/* Groups the inference's maps into sections (see the header). Colour maps follow the sign of
+ * the values each map can hold: a ReLU makes them non-negative, pooling keeps what came in, a
+ * convolution, a linear layer and the residual F(x) are signed. */
+static void
+build_sections (RlFeatureView *self)
+{
+  const RlInference *inf = rl_predictor_get_inference (self->predictor);
+  const RlArch *arch = rl_model_get_arch (rl_predictor_get_model (self->predictor));
+  guint n_classes = 0;
+  guint n_maps = rl_inference_get_n_maps (inf);
+  gboolean nonneg = TRUE;      /* the input is in [0, 1] before normalisation */
+  Section *section;
+  Section *layers = NULL;      /* an open section of plain layers */
+
+  rl_predictor_get_probs (self->predictor, &n_classes);
+  g_array_set_size (self->sections, 0);
+
+  section = add_section (self, "input", "the 28 × 28 image the network sees", 1, FALSE);
+  add_row (section, INPUT_ROW, "image", RL_COLORMAP_GREY, 1, 28, 28);
+
+  for (guint i = 0; i < n_maps; i++)
+    {
+      const RlActivation *map = rl_inference_get_map (inf, i);
+
+      if (map->role == RL_MAP_LAYER_OUTPUT)
+        {
+          g_autofree char *label = NULL;
+          gboolean signed_values;
+
+          switch (map->kind)
+            {
+            case RL_LAYER_RELU:
+              signed_values = FALSE;
+              break;
+            case RL_LAYER_MAXPOOL:
+            case RL_LAYER_GAP:
+              signed_values = !nonneg;
+              break;
+            default:
+              signed_values = TRUE;
+              break;
+            }
+          nonneg = !signed_values;
+
+          label = layer_display_name (map, arch);
+          if (layers == NULL || layers->c != map->c)
+            {
+              g_autofree char *title = map->kind == RL_LAYER_CONV || map->kind == RL_LAYER_LINEAR
+                                       ? g_strdup_printf ("%s · %s", label, kind_title (map->kind))
+                                       : g_strdup (label);
+
+              layers = add_section (self, title, NULL, map->c, FALSE);
+            }
+          else
+            {
+              /* "conv1 · convolution" becomes "conv1 → ReLU → max pool 2×2" */
+              g_autofree char *title = NULL;
+
+              if (layers->rows->len == 1)
+                title = g_strdup_printf ("%s → %s",
+                                         g_array_index (layers->rows, Row, 0).label, label);
+              else
+                title = g_strdup_printf ("%s → %s", layers->title, label);
+              g_free (layers->title);
+              layers->title = g_steal_pointer (&title);
+            }
+
+          add_row (layers, i, label, signed_values ? RL_COLORMAP_DIVERGING : RL_COLORMAP_SEQUENTIAL,
+                   map->c, map->h, map->w);
+          if (map->h == 1 && map->w == 1 && (guint) map->c == n_classes)
+            {
+              Row *row = &g_array_index (layers->rows, Row, layers->rows->len - 1);
+
+              row->class_labels = TRUE;
+              g_free (layers->subtitle);
+              layers->subtitle = g_strdup ("the logits, before the softmax");
+            }
+        }
+      else
+        {
+          const RlLayerSpec *spec = arch != NULL && map->layer_index < arch->n_layers
+                                    ? &arch->layers[map->layer_index] : NULL;
+          gboolean has_shortcut = spec == NULL || spec->shortcut != RL_SHORTCUT_NONE;
+
+          layers = NULL;
+          switch (map->role)
+            {
+            case RL_MAP_BLOCK_INPUT:
+              {
+                g_autofree char *title = g_strdup_printf ("%s · %s", map->layer_name,
+                                                          has_shortcut ? "residual block"
+                                                                       : "plain block");
+
+                section = add_section (self, title,
+                                       has_shortcut
+                                       ? "what the block adds: the residual F(x) is summed "
+                                         "with its input x"
+                                       : "a plain block: no shortcut",
+                                       map->c, TRUE);
+                add_row (section, i, "x", nonneg ? RL_COLORMAP_SEQUENTIAL : RL_COLORMAP_DIVERGING,
+                         map->c, map->h, map->w);
+              }
+              break;
+            case RL_MAP_BLOCK_HIDDEN:
+              break;   /* relu(conv1(x)): inside F, left out to keep the three rows aligned */
+            case RL_MAP_BLOCK_RESIDUAL:
+              if (section != NULL && section->is_block)
+                add_row (section, i, "F(x)", RL_COLORMAP_DIVERGING, map->c, map->h, map->w);
+              break;
+            case RL_MAP_BLOCK_SHORTCUT:
+              if (section != NULL && section->is_block)
+                add_row (section, i, "shortcut(x)", RL_COLORMAP_DIVERGING,
+                         map->c, map->h, map->w);
+              break;
+            case RL_MAP_BLOCK_OUTPUT:
+              if (section != NULL && section->is_block)
+                {
+                  const char *label = !has_shortcut ? "relu(F(x))"
+                                      : spec != NULL && spec->shortcut != RL_SHORTCUT_IDENTITY
+                                      ? "relu(F(x) + sc(x))" : "relu(F(x) + x)";
+
+                  /* a block whose shape changes has its output's channels */
+                  section->c = MAX (section->c, map->c);
+                  add_row (section, i, label, RL_COLORMAP_SEQUENTIAL, map->c, map->h, map->w);
+                }
+              nonneg = TRUE;
+              break;
+            case RL_MAP_LAYER_OUTPUT:
+            default:
+              break;
+            }
+        }
+    }
+}
+
+/* ---- layout ------------------------------------------------------------------------------- */
+
+static int
+preferred_cell (int h)
+{
+  if (h >= 20)
+    return 2 * h;
+  if (h >= 10)
+    return 3 * h;
+  if (h >= 6)
+    return 4 * h;
+  if (h >= 3)
+    return 6 * h;
+  return 24;
+}
+
+static int
+fit (int avail,
+     int cell)
+{
+  return MAX (1, (avail + GAP) / (cell + GAP));
+}
+
+/* Places every section for @width; returns the total height. With @cells, records every
+ * map's rectangle. */
+static int
+compute_layout (RlFeatureView *self,
+                int            width,
+                GArray        *cells)
+{
+  int avail = MAX (MIN_CELL, width - 2 * PAD - LABEL_W);
+  int y = PAD;
+
+  for (guint s = 0; s < self->sections->len; s++)
+    {
+      Section *section = &g_array_index (self->sections, Section, s);
+      int pref = 0;
+      int c = section->c;
+
+      for (guint r = 0; r < section->rows->len; r++)
+        pref = MAX (pref, preferred_cell (g_array_index (section->rows, Row, r).h));
+      pref = MIN (pref, MAX_CELL);
+
+      if (fit (avail, pref) >= c)
+        {
+          section->cell = pref;
+          section->per_line = c;
+        }
+      else if (fit (avail, MIN_CELL) >= c)
+        {
+          section->cell = (avail + GAP) / c - GAP;
+          section->per_line = c;
+        }
+      else
+        {
+          int lines = (c + fit (avail, MIN_CELL) - 1) / fit (avail, MIN_CELL);
+
+          section->per_line = (c + lines - 1) / lines;
+          section->cell = MIN (pref, (avail + GAP) / section->per_line - GAP);
+        }
+      section->n_lines = (c + section->per_line - 1) / section->per_line;
+      section->row_h = MAX (section->cell, MIN_ROW_H);
+      section->y = y;
+
+      y += HEADER_H;
+      for (int line = 0; line < section->n_lines; line++)
+        {
+          if (line > 0)
+            y += CHUNK_GAP;
+          for (guint r = 0; r < section->rows->len; r++)
+            {
+              const Row *row = &g_array_index (section->rows, Row, r);
+              int first = line * section->per_line;
+
+              if (cells != NULL)
+                for (int k = first; k < row->c && k < first + section->per_line; k++)
+                  {
+                    Cell cell = { s, r, k, };
+
+                    cell.rect = GRAPHENE_RECT_INIT (PAD + LABEL_W + (k - first) * (section->cell + GAP),
+                                                    y + (section->row_h - section->cell) / 2,
+                                                    section->cell, section->cell);
+                    g_array_append_val (cells, cell);
+                  }
+              y += section->row_h + (row->class_labels ? CLASS_LABEL_H : 0) + ROW_GAP;
+            }
+        }
+      section->height = y - section->y;
+      y += SECTION_GAP;
+    }
+
+  return y - SECTION_GAP + PAD;
+}
+
+static gboolean
+has_content (RlFeatureView *self)
+{
+  return self->predictor != NULL && rl_predictor_get_inference (self->predictor) != NULL
+         && self->sections->len > 0;
+}
+
+/* ---- values ------------------------------------------------------------------------------- */
+
+static const float *
+row_data (RlFeatureView *self,
+          const Row     *row,
+          int            channel)
+{
+  const RlInference *inf = rl_predictor_get_inference (self->predictor);
+  const RlActivation *map;
+
+  if (row->map_index == INPUT_ROW)
+    return rl_predictor_get_image (self->predictor);
+
+  map = rl_inference_get_map (inf, row->map_index);
+  return map->data + (size_t) channel * map->h * map->w;
+}
+
+static int
+row_channels (RlFeatureView *self,
+              const Row     *row)
+{
+  return row->c;
+}
+
+/* The range a map is drawn with. Per map: its own extremes. Per layer: the row's extremes
+ * over all channels; in a residual block one magnitude for all its rows, so x, F(x) and the
+ * output can be compared. Sequential maps start at 0, diverging ones are symmetric. */
+static void
+map_range (RlFeatureView *self,
+           guint          s,
+           guint          r,
+           int            channel,
+           float         *lo,
+           float         *hi)
+{
+  const Section *section = &g_array_index (self->sections, Section, s);
+  const Row *row = &g_array_index (section->rows, Row, r);
+  float a = 0, b = 0;
+
+  if (row->map_index == INPUT_ROW)
+    {
+      *lo = 0;
+      *hi = 1;
+      return;
+    }
+
+  if (self->scaling == RL_SCALING_PER_MAP)
+    rl_colormap_range (row_data (self, row, channel), (size_t) row->h * row->w, &a, &b);
+  else
+    {
+      guint first = section->is_block ? 0 : r;
+      guint last = section->is_block ? section->rows->len - 1 : r;
+
+      for (guint i = first; i <= last; i++)
+        {
+          const Row *other = &g_array_index (section->rows, Row, i);
+          float lo_i, hi_i;
+
+          rl_colormap_range (row_data (self, other, 0),
+                             (size_t) row_channels (self, other) * other->h * other->w,
+                             &lo_i, &hi_i);
+          a = i == first ? lo_i : MIN (a, lo_i);
+          b = i == first ? hi_i : MAX (b, hi_i);
+        }
+      if (section->is_block)
+        {
+          float m = MAX (fabsf (a), fabsf (b));
+
+          a = -m;
+          b = m;
+        }
+    }
+
+  if (row->cmap == RL_COLORMAP_DIVERGING)
+    {
+      float m = MAX (fabsf (a), fabsf (b));
+
+      *lo = -m;
+      *hi = m;
+    }
+  else
+    {
+      *lo = 0;
+      *hi = MAX (b, 0.0f);
+    }
+}
+
+static char *
+format_range (RlColormap cmap,
+              float      lo,
+              float      hi)
+{
+  if (cmap == RL_COLORMAP_DIVERGING)
+    return g_strdup_printf ("±%.3g", hi);
+  return g_strdup_printf ("0…%.3g", hi);
+}
+
+/* ---- drawing ------------------------------------------------------------------------------ */
+
+static void
+show_text (RlFeatureView *self,
+           cairo_t       *cr,
+           const char    *markup,
+           double         x,
+           double         y,
+           double         width,
+           PangoAlignment align)
+{
+  PangoLayout *layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), NULL);
+
+  pango_layout_set_markup (layout, markup, -1);
+  pango_layout_set_width (layout, (int) (width * PANGO_SCALE));
+  pango_layout_set_alignment (layout, align);
+  pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
+  cairo_move_to (cr, x, y);
+  pango_cairo_show_layout (cr, layout);
+  g_object_unref (layout);
+}
+
+static void
+draw_sections (RlFeatureView *self,
+               cairo_t       *cr,
+               int            width,
+               const GdkRGBA *fg)
+{
+  guint cell_i = 0;
+
+  for (guint s = 0; s < self->sections->len; s++)
+    {
+      const Section *section = &g_array_index (self->sections, Section, s);
+      g_autofree char *header = NULL;
+      int y = section->y;
+
+      header = section->subtitle != NULL
+               ? g_markup_printf_escaped ("<b>%s</b>   <span alpha='60%%'>%s</span>",
+                                          section->title, section->subtitle)
+               : g_markup_printf_escaped ("<b>%s</b>", section->title);
+      gdk_cairo_set_source_rgba (cr, fg);
+      show_text (self, cr, header, PAD, y + 4, width - 2 * PAD, PANGO_ALIGN_LEFT);
+      y += HEADER_H;
+
+      for (int line = 0; line < section->n_lines; line++)
+        {
+          if (line > 0)
+            y += CHUNK_GAP;
+          for (guint r = 0; r < section->rows->len; r++)
+            {
+              const Row *row = &g_array_index (section->rows, Row, r);
+              g_autofree char *label = NULL;
+              g_autofree char *range = NULL;
+              float lo, hi;
+              int first = line * section->per_line;
+              int n = row->c;
+
+              map_range (self, s, r, 0, &lo, &hi);
+              range = self->scaling == RL_SCALING_PER_LAYER
+                      ? format_range (row->cmap, lo, hi) : g_strdup ("own range");
+              label = g_markup_printf_escaped ("%s\n<span size='small' alpha='60%%'>%s · %s</span>",
+                                               row->label, row->detail, range);
+              gdk_cairo_set_source_rgba (cr, fg);
+              show_text (self, cr, label, PAD, y + (section->row_h - 30) / 2.0,
+                         LABEL_W - 10, PANGO_ALIGN_LEFT);
+
+              for (int k = first; k < n && k < first + section->per_line; k++, cell_i++)
+                {
+                  const Cell *cell = &g_array_index (self->cells, Cell, cell_i);
+                  const float *data = row_data (self, row, k);
+
+                  if (self->scaling == RL_SCALING_PER_MAP)
+                    map_range (self, s, r, k, &lo, &hi);
+                  rl_colormap_paint (cr, row->cmap, data, row->w, row->h, lo, hi,
+                                     cell->rect.origin.x, cell->rect.origin.y,
+                                     cell->rect.size.width, cell->rect.size.height);
+
+                  if (row->class_labels)
+                    {
+                      g_autofree char *name = g_markup_escape_text (
+                        rl_dataset_class_name (rl_predictor_get_kind (self->predictor), k), -1);
+                      g_autofree char *small = g_strdup_printf ("<span size='small'>%s</span>", name);
+
+                      gdk_cairo_set_source_rgba (cr, fg);
+                      show_text (self, cr, small, cell->rect.origin.x - GAP / 2,
+                                 cell->rect.origin.y + cell->rect.size.height + 1,
+                                 cell->rect.size.width + GAP, PANGO_ALIGN_CENTER);
+                    }
+                }
+              y += section->row_h + (row->class_labels ? CLASS_LABEL_H : 0) + ROW_GAP;
+            }
+        }
+    }
+
+  /* the keyboard focus */
+  if (self->focus_cell >= 0 && (guint) self->focus_cell < self->cells->len
+      && gtk_widget_has_visible_focus (GTK_WIDGET (self)))
+    {
+      const Cell *cell = &g_array_index (self->cells, Cell, self->focus_cell);
+
+      cairo_rectangle (cr, cell->rect.origin.x - 2.5, cell->rect.origin.y - 2.5,
+                       cell->rect.size.width + 5, cell->rect.size.height + 5);
+      gdk_cairo_set_source_rgba (cr, fg);
+      cairo_set_line_width (cr, 2);
+      cairo_stroke (cr);
+    }
+}
+
+static void
+rl_feature_view_snapshot (GtkWidget   *widget,
+                          GtkSnapshot *snapshot)
+{
+  RlFeatureView *self = RL_FEATURE_VIEW (widget);
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+  GdkRGBA fg;
+  cairo_t *cr;
+
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  gtk_style_context_get_color (gtk_widget_get_style_context (widget), &fg);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+
+  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  if (has_content (self) && self->layout_width == width)
+    draw_sections (self, cr, width, &fg);
+  else
+    {
+      gdk_cairo_set_source_rgba (cr, &fg);
+      cairo_push_group (cr);
+      show_text (self, cr, "Draw a digit or pick a test image to see what every layer computes.",
+                 PAD, PAD + 40, width - 2 * PAD, PANGO_ALIGN_CENTER);
+      cairo_pop_group_to_source (cr);
+      cairo_paint_with_alpha (cr, 0.6);
+    }
+  cairo_destroy (cr);
+}
+
+/* ---- size --------------------------------------------------------------------------------- */
+
+static GtkSizeRequestMode
+rl_feature_view_get_request_mode (GtkWidget *widget)
+{
+  return GTK_SIZE_REQUEST_HEIGHT_FOR_WIDTH;
+}
+
+static void
+rl_feature_view_measure (GtkWidget      *widget,
+                         GtkOrientation  orientation,
+                         int             for_size,
+                         int            *minimum,
+                         int            *natural,
+                         int            *minimum_baseline,
+                         int            *natural_baseline)
+{
+  RlFeatureView *self = RL_FEATURE_VIEW (widget);
+
+  if (orientation == GTK_ORIENTATION_HORIZONTAL)
+    {
+      int nat = 2 * PAD + LABEL_W + 16 * (MIN_CELL + GAP);
+
+      for (guint s = 0; s < self->sections->len; s++)
+        {
+          const Section *section = &g_array_index (self->sections, Section, s);
+          int pref = 0;
+
+          for (guint r = 0; r < section->rows->len; r++)
+            pref = MAX (pref, preferred_cell (g_array_index (section->rows, Row, r).h));
+          nat = MAX (nat, 2 * PAD + LABEL_W + section->c * (MIN (pref, MAX_CELL) + GAP));
+        }
+      *minimum = 2 * PAD + LABEL_W + 8 * (MIN_CELL + GAP);
+      *natural = nat;
+    }
+  else
+    {
+      int h = 120;
+
+      if (has_content (self))
+        h = compute_layout (self, for_size >= 0 ? for_size : 800, NULL);
+      *minimum = *natural = h;
+    }
+}
+
+static void
+rl_feature_view_size_allocate (GtkWidget *widget,
+                               int        width,
+                               int        height,
+                               int        baseline)
+{
+  RlFeatureView *self = RL_FEATURE_VIEW (widget);
+
+  g_array_set_size (self->cells, 0);
+  self->layout_height = compute_layout (self, width, self->cells);
+  self->layout_width = width;
+  if (self->focus_cell >= (int) self->cells->len)
+    self->focus_cell = self->cells->len > 0 ? 0 : -1;
+
+  gtk_popover_present (GTK_POPOVER (self->popover));
+}
+
+/* ---- the enlarged map --------------------------------------------------------------------- */
+
+static gboolean
+zoom_cell_valid (RlFeatureView *self)
+{
+  const Section *section;
+  const Row *row;
+
+  if (!has_content (self) || self->zoom_cell.section >= self->sections->len)
+    return FALSE;
+  section = &g_array_index (self->sections, Section, self->zoom_cell.section);
+  if (self->zoom_cell.row >= section->rows->len)
+    return FALSE;
+  row = &g_array_index (section->rows, Row, self->zoom_cell.row);
+  return self->zoom_cell.channel < row_channels (self, row);
+}
+
+static void
+zoom_draw_func (GtkDrawingArea *area,
+                cairo_t        *cr,
+                int             width,
+                int             height,
+                gpointer        user_data)
+{
+  RlFeatureView *self = user_data;
+  const Section *section;
+  const Row *row;
+  float lo, hi;
+  int side = MIN (width, height);
+
+  if (!zoom_cell_valid (self))
+    return;
+
+  section = &g_array_index (self->sections, Section, self->zoom_cell.section);
+  row = &g_array_index (section->rows, Row, self->zoom_cell.row);
+  map_range (self, self->zoom_cell.section, self->zoom_cell.row, self->zoom_cell.channel,
+             &lo, &hi);
+  rl_colormap_paint (cr, row->cmap, row_data (self, row, self->zoom_cell.channel),
+                     row->w, row->h, lo, hi, (width - side) / 2.0, (height - side) / 2.0,
+                     side, side);
+}
+
+static void
+update_zoom_label (RlFeatureView *self)
+{
+  const Section *section;
+  const Row *row;
+  const float *data;
+  float lo, hi;
+  g_autofree char *markup = NULL;
+
+  if (!zoom_cell_valid (self))
+    return;
+
+  section = &g_array_index (self->sections, Section, self->zoom_cell.section);
+  row = &g_array_index (section->rows, Row, self->zoom_cell.row);
+  data = row_data (self, row, self->zoom_cell.channel);
+  rl_colormap_range (data, (size_t) row->h * row->w, &lo, &hi);
+  markup = g_markup_printf_escaped ("<b>%s · %s</b>\nchannel %d of %d · %d×%d\n"
+                                    "min %.4g · max %.4g",
+                                    section->title, row->label, self->zoom_cell.channel,
+                                    row_channels (self, row), row->h, row->w, lo, hi);
+  gtk_label_set_markup (GTK_LABEL (self->zoom_label), markup);
+}
+
+static void
+show_zoom (RlFeatureView *self,
+           const Cell    *cell)
+{
+  GdkRectangle rect = {
+    (int) cell->rect.origin.x, (int) cell->rect.origin.y,
+    (int) cell->rect.size.width, (int) cell->rect.size.height
+  };
+
+  self->zoom_cell = *cell;
+  update_zoom_label (self);
+  gtk_widget_queue_draw (self->zoom_area);
+  gtk_popover_set_pointing_to (GTK_POPOVER (self->popover), &rect);
+  gtk_popover_popup (GTK_POPOVER (self->popover));
+}
+
+static int
+cell_at (RlFeatureView *self,
+         double         x,
+         double         y)
+{
+  for (guint i = 0; i < self->cells->len; i++)
+    {
+      const Cell *cell = &g_array_index (self->cells, Cell, i);
+
+      if (graphene_rect_contains_point (&cell->rect, &GRAPHENE_POINT_INIT (x, y)))
+        return (int) i;
+    }
+  return -1;
+}
+
+static void
+pressed_cb (GtkGestureClick *gesture,
+            int              n_press,
+            double           x,
+            double           y,
+            RlFeatureView   *self)
+{
+  int i;
+
+  if (!has_content (self))
+    return;
+
+  i = cell_at (self, x, y);
+  if (i < 0)
+    return;
+
+  self->focus_cell = i;
+  gtk_widget_grab_focus (GTK_WIDGET (self));
+  show_zoom (self, &g_array_index (self->cells, Cell, i));
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+/* The nearest cell in the row above or below (@direction -1 or +1). */
+static int
+vertical_neighbour (RlFeatureView *self,
+                    int            from,
+                    int            direction)
+{
+  const Cell *a = &g_array_index (self->cells, Cell, from);
+  double ay = a->rect.origin.y, ax = a->rect.origin.x;
+  int best = -1;
+  double best_dy = G_MAXDOUBLE, best_dx = G_MAXDOUBLE;
+
+  for (guint i = 0; i < self->cells->len; i++)
+    {
+      const Cell *b = &g_array_index (self->cells, Cell, i);
+      double dy = (b->rect.origin.y - ay) * direction;
+      double dx = fabs (b->rect.origin.x - ax);
+
+      if (dy <= 1)
+        continue;
+      if (dy < best_dy - 1 || (fabs (dy - best_dy) <= 1 && dx < best_dx))
+        {
+          best = (int) i;
+          best_dy = dy;
+          best_dx = dx;
+        }
+    }
+  return best;
+}
+
+static gboolean
+key_pressed_cb (GtkEventControllerKey *controller,
+                guint                  keyval,
+                guint                  keycode,
+                GdkModifierType        state,
+                RlFeatureView         *self)
+{
+  int next = self->focus_cell;
+
+  if (!has_content (self) || self->cells->len == 0)
+    return FALSE;
+  if (next < 0)
+    next = 0;
+
+  switch (keyval)
+    {
+    case GDK_KEY_Left:
+    case GDK_KEY_KP_Left:
+      next = MAX (0, next - 1);
+      break;
+    case GDK_KEY_Right:
+    case GDK_KEY_KP_Right:
+      next = MIN ((int) self->cells->len - 1, next + 1);
+      break;
+    case GDK_KEY_Up:
+    case GDK_KEY_KP_Up:
+      next = vertical_neighbour (self, next, -1);
+      break;
+    case GDK_KEY_Down:
+    case GDK_KEY_KP_Down:
+      next = vertical_neighbour (self, next, +1);
+      break;
+    case GDK_KEY_Return:
+    case GDK_KEY_KP_Enter:
+    case GDK_KEY_space:
+      show_zoom (self, &g_array_index (self->cells, Cell, next));
+      return TRUE;
+    default:
+      return FALSE;
+    }
+
+  if (next < 0)
+    return FALSE;   /* let focus move on from the first or last row */
+
+  self->focus_cell = next;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  return TRUE;
+}
+
+/* ---- predictor ---------------------------------------------------------------------------- */
+
+static void
+predictor_model_changed_cb (RlPredictor   *predictor,
+                            RlFeatureView *self)
+{
+  g_array_set_size (self->sections, 0);
+  g_array_set_size (self->cells, 0);
+  self->focus_cell = -1;
+  gtk_popover_popdown (GTK_POPOVER (self->popover));
+  gtk_widget_queue_resize (GTK_WIDGET (self));
+}
+
+static void
+predictor_updated_cb (RlPredictor   *predictor,
+                      RlFeatureView *self)
+{
+  gboolean had_content = has_content (self);
+
+  if (self->sections->len == 0 && rl_predictor_get_inference (predictor) != NULL)
+    build_sections (self);
+
+  if (had_content != has_content (self) || self->layout_width != gtk_widget_get_width (GTK_WIDGET (self)))
+    gtk_widget_queue_resize (GTK_WIDGET (self));
+
+  if (gtk_widget_get_visible (self->popover))
+    {
+      if (has_content (self))
+        {
+          update_zoom_label (self);
+          gtk_widget_queue_draw (self->zoom_area);
+        }
+      else
+        gtk_popover_popdown (GTK_POPOVER (self->popover));
+    }
+
+  /* Nothing is drawn while the view is not on screen, so this costs nothing then. */
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+/* ---- public API --------------------------------------------------------------------------- */
+
+GtkWidget *
+rl_feature_view_new (void)
+{
+  return g_object_new (RL_TYPE_FEATURE_VIEW, NULL);
+}
+
+void
+rl_feature_view_set_predictor (RlFeatureView *self,
+                               RlPredictor   *predictor)
+{
+  g_return_if_fail (RL_IS_FEATURE_VIEW (self));
+  g_return_if_fail (predictor == NULL || RL_IS_PREDICTOR (predictor));
+
+  if (self->predictor == predictor)
+    return;
+
+  if (self->predictor != NULL)
+    {
+      g_clear_signal_handler (&self->updated_id, self->predictor);
+      g_clear_signal_handler (&self->model_changed_id, self->predictor);
+      g_clear_object (&self->predictor);
+    }
+
+  g_array_set_size (self->sections, 0);
+  g_array_set_size (self->cells, 0);
+
+  if (predictor != NULL)
+    {
+      self->predictor = g_object_ref (predictor);
+      self->updated_id = g_signal_connect (predictor, "updated",
+                                           G_CALLBACK (predictor_updated_cb), self);
+      self->model_changed_id = g_signal_connect (predictor, "model-changed",
+                                                 G_CALLBACK (predictor_model_changed_cb), self);
+      predictor_updated_cb (predictor, self);
+    }
+  gtk_widget_queue_resize (GTK_WIDGET (self));
+}
+
+RlPredictor *
+rl_feature_view_get_predictor (RlFeatureView *self)
+{
+  g_return_val_if_fail (RL_IS_FEATURE_VIEW (self), NULL);
+
+  return self->predictor;
+}
+
+void
+rl_feature_view_set_scaling (RlFeatureView *self,
+                             RlScaling      scaling)
+{
+  g_return_if_fail (RL_IS_FEATURE_VIEW (self));
+
+  if (self->scaling == scaling)
+    return;
+  self->scaling = scaling;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  if (self->zoom_area != NULL)
+    gtk_widget_queue_draw (self->zoom_area);
+}
+
+RlScaling
+rl_feature_view_get_scaling (RlFeatureView *self)
+{
+  g_return_val_if_fail (RL_IS_FEATURE_VIEW (self), RL_SCALING_PER_LAYER);
+
+  return self->scaling;
+}
+
+guint
+rl_feature_view_get_n_sections (RlFeatureView *self)
+{
+  g_return_val_if_fail (RL_IS_FEATURE_VIEW (self), 0);
+
+  return has_content (self) ? self->sections->len : 0;
+}
+
+guint
+rl_feature_view_get_n_rows (RlFeatureView *self)
+{
+  guint n = 0;
+
+  g_return_val_if_fail (RL_IS_FEATURE_VIEW (self), 0);
+
+  if (!has_content (self))
+    return 0;
+  for (guint s = 0; s < self->sections->len; s++)
+    n += g_array_index (self->sections, Section, s).rows->len;
+  return n;
+}
+
+const char *
+rl_feature_view_get_section_title (RlFeatureView *self,
+                                   guint          i)
+{
+  g_return_val_if_fail (RL_IS_FEATURE_VIEW (self), NULL);
+  g_return_val_if_fail (i < self->sections->len, NULL);
+
+  return g_array_index (self->sections, Section, i).title;
+}
+
+/* ---- GObject ------------------------------------------------------------------------------ */
+
+static void
+rl_feature_view_dispose (GObject *object)
+{
+  RlFeatureView *self = RL_FEATURE_VIEW (object);
+
+  rl_feature_view_set_predictor (self, NULL);
+  g_clear_pointer (&self->popover, gtk_widget_unparent);
+  self->zoom_area = NULL;
+  self->zoom_label = NULL;
+
+  G_OBJECT_CLASS (rl_feature_view_parent_class)->dispose (object);
+}
+
+static void
+rl_feature_view_finalize (GObject *object)
+{
+  RlFeatureView *self = RL_FEATURE_VIEW (object);
+
+  g_clear_pointer (&self->sections, g_array_unref);
+  g_clear_pointer (&self->cells, g_array_unref);
+
+  G_OBJECT_CLASS (rl_feature_view_parent_class)->finalize (object);
+}
+
+static void
+rl_feature_view_class_init (RlFeatureViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = rl_feature_view_dispose;
+  object_class->finalize = rl_feature_view_finalize;
+
+  widget_class->snapshot = rl_feature_view_snapshot;
+  widget_class->measure = rl_feature_view_measure;
+  widget_class->get_request_mode = rl_feature_view_get_request_mode;
+  widget_class->size_allocate = rl_feature_view_size_allocate;
+
+  gtk_widget_class_set_css_name (widget_class, "rlfeatureview");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
+}
+
+static void
+rl_feature_view_init (RlFeatureView *self)
+{
+  GtkGesture *click;
+  GtkEventController *keys;
+  GtkWidget *box;
+
+  self->sections = g_array_new (FALSE, TRUE, sizeof (Section));
+  g_array_set_clear_func (self->sections, section_clear);
+  self->cells = g_array_new (FALSE, TRUE, sizeof (Cell));
+  self->focus_cell = -1;
+
+  gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
+
+  click = gtk_gesture_click_new ();
+  g_signal_connect (click, "pressed", G_CALLBACK (pressed_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
+
+  keys = gtk_event_controller_key_new ();
+  g_signal_connect (keys, "key-pressed", G_CALLBACK (key_pressed_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), keys);
+
+  self->popover = gtk_popover_new ();
+  gtk_widget_set_parent (self->popover, GTK_WIDGET (self));
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 8);
+  self->zoom_area = gtk_drawing_area_new ();
+  gtk_widget_set_size_request (self->zoom_area, ZOOM_SIDE, ZOOM_SIDE);
+  gtk_drawing_area_set_draw_func (GTK_DRAWING_AREA (self->zoom_area), zoom_draw_func, self, NULL);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->zoom_area),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, "Enlarged activation map", -1);
+  self->zoom_label = gtk_label_new ("");
+  gtk_label_set_justify (GTK_LABEL (self->zoom_label), GTK_JUSTIFY_CENTER);
+  gtk_box_append (GTK_BOX (box), self->zoom_area);
+  gtk_box_append (GTK_BOX (box), self->zoom_label);
+  gtk_popover_set_child (GTK_POPOVER (self->popover), box);
+
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, "Activation maps of every layer",
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                  "Arrow keys move between maps; Enter shows the focused map "
+                                  "enlarged with its value range.",
+                                  -1);
+}

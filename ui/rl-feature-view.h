@@ -1,0 +1,45 @@
+/* rl-feature-view.h: every layer's activation maps for the predictor's current input.
+ *
+ * Maps are grouped into sections that share a channel count: a convolution with the ReLU and
+ * pooling after it, one residual block (rows x, F(x), [shortcut(x)], relu(F(x) + shortcut(x)),
+ * channel columns aligned so one can see what the block adds to each channel), the final
+ * linear layer. Signed values use the diverging colour map, non-negative ones the sequential
+ * map. Clicking a map (or Enter on the focused one; arrows move the focus) shows it enlarged in
+ * a popover with its channel and value range.
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "rl-predictor.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  RL_SCALING_PER_LAYER,   /* one range for all maps of a layer (of a whole residual block) */
+  RL_SCALING_PER_MAP,     /* every map stretched over its own range */
+} RlScaling;
+
+#define RL_TYPE_FEATURE_VIEW (rl_feature_view_get_type ())
+G_DECLARE_FINAL_TYPE (RlFeatureView, rl_feature_view, RL, FEATURE_VIEW, GtkWidget)
+
+/* Returns: (transfer floating) */
+GtkWidget   *rl_feature_view_new            (void);
+
+void         rl_feature_view_set_predictor  (RlFeatureView *self,
+                                             RlPredictor   *predictor);
+/* Returns: (transfer none) (nullable) */
+RlPredictor *rl_feature_view_get_predictor  (RlFeatureView *self);
+
+void         rl_feature_view_set_scaling    (RlFeatureView *self,
+                                             RlScaling      scaling);
+RlScaling    rl_feature_view_get_scaling    (RlFeatureView *self);
+
+/* Layout, for tests: the number of sections and of rows drawn (0 without input). */
+guint        rl_feature_view_get_n_sections (RlFeatureView *self);
+guint        rl_feature_view_get_n_rows     (RlFeatureView *self);
+/* The title of section @i ("rblock1 · residual block", ...). Returns: (transfer none) */
+const char  *rl_feature_view_get_section_title (RlFeatureView *self,
+                                                guint          i);
+
+G_END_DECLS

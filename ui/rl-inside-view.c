@@ -1,0 +1,153 @@
+#define G_LOG_DOMAIN "reslab-ui"
+
+#include "rl-inside-view.h"
+
+#include "rl-colormap.h"
+
+struct _RlInsideView
+{
+  GtkWidget parent_instance;
+
+  /* template widgets */
+  GtkWidget     *root;
+  GtkWidget     *legend_area;
+  GtkWidget     *per_layer_button;
+  GtkWidget     *per_map_button;
+  RlFilterView  *filter_view;
+  RlFeatureView *feature_view;
+};
+
+G_DEFINE_FINAL_TYPE (RlInsideView, rl_inside_view, GTK_TYPE_WIDGET)
+
+static void
+show_label (GtkWidget  *widget,
+            cairo_t    *cr,
+            const char *text,
+            double      x,
+            double      y,
+            double      align)   /* 0 left, 0.5 centre, 1 right of x */
+{
+  PangoLayout *layout = gtk_widget_create_pango_layout (widget, NULL);
+  int w, h;
+
+  pango_layout_set_markup (layout, text, -1);
+  pango_layout_get_pixel_size (layout, &w, &h);
+  cairo_move_to (cr, x - align * w, y);
+  pango_cairo_show_layout (cr, layout);
+  g_object_unref (layout);
+}
+
+/* Two colour bars: signed values (diverging) and non-negative ones (sequential). */
+static void
+legend_draw_func (GtkDrawingArea *area,
+                  cairo_t        *cr,
+                  int             width,
+                  int             height,
+                  gpointer        user_data)
+{
+  GtkWidget *widget = GTK_WIDGET (area);
+  GdkRGBA fg;
+  const double bar_h = 12;
+
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  gtk_style_context_get_color (gtk_widget_get_style_context (widget), &fg);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+
+  gdk_cairo_set_source_rgba (cr, &fg);
+  show_label (widget, cr, "<small>Signed: convolutions, F(x), logits</small>", 0, 0, 0);
+  rl_colormap_paint_bar (cr, RL_COLORMAP_DIVERGING, 0, 18, width, bar_h);
+  gdk_cairo_set_source_rgba (cr, &fg);
+  show_label (widget, cr, "<small>−max</small>", 0, 18 + bar_h + 1, 0);
+  show_label (widget, cr, "<small>0</small>", width / 2.0, 18 + bar_h + 1, 0.5);
+  show_label (widget, cr, "<small>+max</small>", width, 18 + bar_h + 1, 1);
+
+  show_label (widget, cr, "<small>Non-negative: after a ReLU</small>", 0, 54, 0);
+  rl_colormap_paint_bar (cr, RL_COLORMAP_SEQUENTIAL, 0, 72, width, bar_h);
+  gdk_cairo_set_source_rgba (cr, &fg);
+  show_label (widget, cr, "<small>0</small>", 0, 72 + bar_h + 1, 0);
+  show_label (widget, cr, "<small>max</small>", width, 72 + bar_h + 1, 1);
+}
+
+static void
+on_scaling_toggled (GtkToggleButton *button,
+                    RlInsideView    *self)
+{
+  if (!gtk_toggle_button_get_active (button))
+    return;
+  rl_feature_view_set_scaling (self->feature_view,
+                               GTK_WIDGET (button) == self->per_map_button
+                               ? RL_SCALING_PER_MAP : RL_SCALING_PER_LAYER);
+}
+
+void
+rl_inside_view_set_predictor (RlInsideView *self,
+                              RlPredictor  *predictor)
+{
+  g_return_if_fail (RL_IS_INSIDE_VIEW (self));
+
+  rl_feature_view_set_predictor (self->feature_view, predictor);
+  rl_filter_view_set_predictor (self->filter_view, predictor);
+}
+
+RlFeatureView *
+rl_inside_view_get_feature_view (RlInsideView *self)
+{
+  g_return_val_if_fail (RL_IS_INSIDE_VIEW (self), NULL);
+
+  return self->feature_view;
+}
+
+RlFilterView *
+rl_inside_view_get_filter_view (RlInsideView *self)
+{
+  g_return_val_if_fail (RL_IS_INSIDE_VIEW (self), NULL);
+
+  return self->filter_view;
+}
+
+static void
+rl_inside_view_dispose (GObject *object)
+{
+  gtk_widget_dispose_template (GTK_WIDGET (object), RL_TYPE_INSIDE_VIEW);
+
+  G_OBJECT_CLASS (rl_inside_view_parent_class)->dispose (object);
+}
+
+static void
+rl_inside_view_class_init (RlInsideViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = rl_inside_view_dispose;
+
+  g_type_ensure (RL_TYPE_FEATURE_VIEW);
+  g_type_ensure (RL_TYPE_FILTER_VIEW);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/reslab/ResLab/ui/rl-inside-view.ui");
+  gtk_widget_class_bind_template_child (widget_class, RlInsideView, root);
+  gtk_widget_class_bind_template_child (widget_class, RlInsideView, legend_area);
+  gtk_widget_class_bind_template_child (widget_class, RlInsideView, per_layer_button);
+  gtk_widget_class_bind_template_child (widget_class, RlInsideView, per_map_button);
+  gtk_widget_class_bind_template_child (widget_class, RlInsideView, filter_view);
+  gtk_widget_class_bind_template_child (widget_class, RlInsideView, feature_view);
+  gtk_widget_class_bind_template_callback (widget_class, on_scaling_toggled);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "rlinsideview");
+}
+
+static void
+rl_inside_view_init (RlInsideView *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  gtk_drawing_area_set_draw_func (GTK_DRAWING_AREA (self->legend_area), legend_draw_func,
+                                  self, NULL);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->legend_area),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  "Colour legend: blue negative, white zero, red positive for "
+                                  "signed values; dark violet to yellow for non-negative values",
+                                  -1);
+}

@@ -1,0 +1,288 @@
+#define G_LOG_DOMAIN "reslab-ui"
+
+#include "rl-tasks.h"
+
+#include <errno.h>
+#include <math.h>
+
+#include "rl-error.h"
+#include "rl-safetensors.h"
+
+/* ---- model files -------------------------------------------------------------------------- */
+
+void
+rl_model_file_free (RlModelFile *file)
+{
+  if (file == NULL)
+    return;
+  g_clear_pointer (&file->model, rl_model_free);
+  g_free (file);
+}
+
+static RlModelFile *
+model_file_new (RlModel       *model,
+                RlSafetensors *st,
+                const char    *what,
+                GError       **error)
+{
+  RlModelFile *file;
+  const char *value;
+  int c, h, w;
+
+  rl_model_get_input_shape (model, &c, &h, &w);
+  if (c != 1 || h != 28 || w != 28)
+    {
+      g_set_error (error, RL_ERROR, RL_ERROR_BAD_SHAPE,
+                   "%s: the model takes %d × %d × %d inputs; ResLab needs 1 × 28 × 28 images",
+                   what, c, h, w);
+      rl_model_free (model);
+      return NULL;
+    }
+
+  file = g_new0 (RlModelFile, 1);
+  file->model = model;
+  file->kind = RL_DATASET_MNIST;
+  file->test_accuracy = NAN;
+  file->epochs = -1;
+
+  if ((value = rl_safetensors_get_metadata (st, "dataset")) != NULL)
+    rl_dataset_kind_from_name (value, &file->kind);
+  if ((value = rl_safetensors_get_metadata (st, "test_accuracy")) != NULL)
+    {
+      char *end = NULL;
+      double acc = g_ascii_strtod (value, &end);
+
+      if (end != value && *end == '\0' && acc >= 0 && acc <= 1)
+        file->test_accuracy = acc;
+    }
+  if ((value = rl_safetensors_get_metadata (st, "epochs")) != NULL)
+    {
+      guint64 epochs;
+
+      if (g_ascii_string_to_unsigned (value, 10, 0, 1000000, &epochs, NULL))
+        file->epochs = (int) epochs;
+    }
+  return file;
+}
+
+RlModelFile *
+rl_model_file_load (const char  *path,
+                    GError     **error)
+{
+  g_autoptr (RlSafetensors) st = NULL;
+  RlModel *model;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  model = rl_model_load (path, &st, error);
+  if (model == NULL)
+    return NULL;
+  return model_file_new (model, st, path, error);
+}
+
+RlModelFile *
+rl_model_file_load_bytes (GBytes      *bytes,
+                          const char  *what,
+                          GError     **error)
+{
+  g_autoptr (RlSafetensors) st = NULL;
+  RlModel *model;
+
+  g_return_val_if_fail (bytes != NULL, NULL);
+
+  model = rl_model_load_bytes (bytes, what, &st, error);
+  if (model == NULL)
+    return NULL;
+  return model_file_new (model, st, what, error);
+}
+
+static void
+load_model_thread (GTask        *task,
+                   gpointer      source_object,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
+{
+  GError *error = NULL;
+  RlModelFile *file = rl_model_file_load (task_data, &error);
+
+  if (file == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, file, (GDestroyNotify) rl_model_file_free);
+}
+
+void
+rl_model_file_load_async (const char          *path,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  g_autoptr (GTask) task = NULL;
+
+  g_return_if_fail (path != NULL);
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, rl_model_file_load_async);
+  g_task_set_task_data (task, g_strdup (path), g_free);
+  g_task_run_in_thread (task, load_model_thread);
+}
+
+RlModelFile *
+rl_model_file_load_finish (GAsyncResult  *result,
+                           GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* ---- saving ------------------------------------------------------------------------------- */
+
+typedef struct {
+  RlModel    *model;
+  char       *path;
+  GHashTable *metadata;
+} SaveData;
+
+static void
+save_data_free (SaveData *data)
+{
+  g_clear_pointer (&data->model, rl_model_free);
+  g_free (data->path);
+  g_clear_pointer (&data->metadata, g_hash_table_unref);
+  g_free (data);
+}
+
+static void
+save_model_thread (GTask        *task,
+                   gpointer      source_object,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
+{
+  SaveData *data = task_data;
+  g_autofree char *dir = g_path_get_dirname (data->path);
+  GError *error = NULL;
+
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      int saved_errno = errno;
+
+      g_task_return_new_error (task, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                               "Could not create the folder %s: %s", dir,
+                               g_strerror (saved_errno));
+      return;
+    }
+  if (!rl_model_save (data->model, data->path, data->metadata, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+void
+rl_model_save_async (const RlModel       *model,
+                     const char          *path,
+                     GHashTable          *metadata,
+                     GCancellable        *cancellable,
+                     GAsyncReadyCallback  callback,
+                     gpointer             user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  SaveData *data;
+
+  g_return_if_fail (model != NULL);
+  g_return_if_fail (path != NULL);
+
+  data = g_new0 (SaveData, 1);
+  data->model = rl_model_copy (model);
+  data->path = g_strdup (path);
+  data->metadata = metadata != NULL ? g_hash_table_ref (metadata) : NULL;
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, rl_model_save_async);
+  g_task_set_task_data (task, data, (GDestroyNotify) save_data_free);
+  g_task_run_in_thread (task, save_model_thread);
+}
+
+gboolean
+rl_model_save_finish (GAsyncResult  *result,
+                      GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* ---- datasets ----------------------------------------------------------------------------- */
+
+typedef struct {
+  RlDatasetKind kind;
+  RlSplit       split;
+} DatasetRequest;
+
+static void
+load_dataset_thread (GTask        *task,
+                     gpointer      source_object,
+                     gpointer      task_data,
+                     GCancellable *cancellable)
+{
+  const DatasetRequest *request = task_data;
+  GError *error = NULL;
+  RlDataset *ds = rl_dataset_load (NULL, request->kind, request->split, &error);
+
+  if (ds == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, ds, (GDestroyNotify) rl_dataset_unref);
+}
+
+void
+rl_dataset_load_async (RlDatasetKind        kind,
+                       RlSplit              split,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  DatasetRequest *request = g_new0 (DatasetRequest, 1);
+
+  request->kind = kind;
+  request->split = split;
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, rl_dataset_load_async);
+  g_task_set_task_data (task, request, g_free);
+  g_task_run_in_thread (task, load_dataset_thread);
+}
+
+RlDataset *
+rl_dataset_load_finish (GAsyncResult  *result,
+                        GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+char **
+rl_dataset_find_missing_files (RlDatasetKind kind)
+{
+  static const char * const names[] = {
+    "train-images-idx3-ubyte", "train-labels-idx1-ubyte",
+    "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte",
+  };
+  g_autofree char *dir = rl_dataset_default_dir (kind);
+  g_autoptr (GStrvBuilder) missing = g_strv_builder_new ();
+  gboolean any = FALSE;
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *raw = g_build_filename (dir, names[i], NULL);
+      g_autofree char *gz = g_strconcat (raw, ".gz", NULL);
+
+      if (!g_file_test (raw, G_FILE_TEST_IS_REGULAR) && !g_file_test (gz, G_FILE_TEST_IS_REGULAR))
+        {
+          g_strv_builder_add (missing, names[i]);
+          any = TRUE;
+        }
+    }
+  return any ? g_strv_builder_end (missing) : NULL;
+}

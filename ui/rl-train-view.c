@@ -1,0 +1,465 @@
+#define G_LOG_DOMAIN "reslab-ui"
+
+#include "rl-train-view.h"
+
+#include <math.h>
+
+struct _RlTrainView
+{
+  GtkWidget parent_instance;
+
+  /* template widgets */
+  GtkWidget      *root;
+  GtkWidget      *settings_grid;
+  GtkDropDown    *dataset_dropdown;
+  GtkSpinButton  *epochs_spin;
+  GtkSpinButton  *lr_spin;
+  GtkSpinButton  *momentum_spin;
+  GtkSpinButton  *batch_spin;
+  GtkSpinButton  *images_spin;
+  GtkSpinButton  *seed_spin;
+  GtkSwitch      *from_current_switch;
+  GtkWidget      *start_button;
+  RlChart        *loss_chart;
+  RlChart        *accuracy_chart;
+  GtkLabel       *progress_label;
+  GtkProgressBar *progress_bar;
+  GtkLabel       *status_label;
+
+  /* owned */
+  GArray         *kinds;          /* RlDatasetKind of each dropdown entry */
+  RlTrainerState  state;
+  float           last_heldout;   /* NaN until measured in this run */
+  float           last_test;
+  int             last_test_epoch;
+};
+
+G_DEFINE_FINAL_TYPE (RlTrainView, rl_train_view, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_LEARNING_RATE,
+  PROP_MOMENTUM,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+/* ---- settings ----------------------------------------------------------------------------- */
+
+void
+rl_train_view_get_settings (RlTrainView   *self,
+                            RlTrainConfig *config,
+                            guint         *train_images,
+                            gboolean      *from_current)
+{
+  guint selected;
+
+  g_return_if_fail (RL_IS_TRAIN_VIEW (self));
+  g_return_if_fail (config != NULL);
+
+  rl_train_config_init_defaults (config);
+  selected = gtk_drop_down_get_selected (self->dataset_dropdown);
+  config->dataset = selected < self->kinds->len
+                    ? g_array_index (self->kinds, RlDatasetKind, selected) : RL_DATASET_MNIST;
+  config->epochs = gtk_spin_button_get_value_as_int (self->epochs_spin);
+  config->lr = (float) gtk_spin_button_get_value (self->lr_spin);
+  config->momentum = (float) gtk_spin_button_get_value (self->momentum_spin);
+  config->batch = gtk_spin_button_get_value_as_int (self->batch_spin);
+  config->seed = (guint64) gtk_spin_button_get_value (self->seed_spin);
+  if (train_images != NULL)
+    *train_images = (guint) gtk_spin_button_get_value_as_int (self->images_spin);
+  if (from_current != NULL)
+    *from_current = gtk_switch_get_active (self->from_current_switch);
+}
+
+void
+rl_train_view_set_train_images (RlTrainView *self,
+                                guint        n)
+{
+  g_return_if_fail (RL_IS_TRAIN_VIEW (self));
+
+  gtk_spin_button_set_value (self->images_spin, n);
+}
+
+void
+rl_train_view_set_epochs (RlTrainView *self,
+                          int          epochs)
+{
+  g_return_if_fail (RL_IS_TRAIN_VIEW (self));
+
+  gtk_spin_button_set_value (self->epochs_spin, epochs);
+}
+
+void
+rl_train_view_set_from_current (RlTrainView *self,
+                                gboolean     from_current)
+{
+  g_return_if_fail (RL_IS_TRAIN_VIEW (self));
+
+  gtk_switch_set_active (self->from_current_switch, from_current);
+}
+
+double
+rl_train_view_get_learning_rate (RlTrainView *self)
+{
+  g_return_val_if_fail (RL_IS_TRAIN_VIEW (self), 0);
+
+  return gtk_spin_button_get_value (self->lr_spin);
+}
+
+double
+rl_train_view_get_momentum (RlTrainView *self)
+{
+  g_return_val_if_fail (RL_IS_TRAIN_VIEW (self), 0);
+
+  return gtk_spin_button_get_value (self->momentum_spin);
+}
+
+void
+rl_train_view_set_state (RlTrainView    *self,
+                         RlTrainerState  state)
+{
+  gboolean idle = state == RL_TRAINER_IDLE;
+
+  g_return_if_fail (RL_IS_TRAIN_VIEW (self));
+
+  self->state = state;
+  gtk_widget_set_sensitive (GTK_WIDGET (self->dataset_dropdown), idle);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->epochs_spin), idle);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->batch_spin), idle);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->images_spin), idle);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->seed_spin), idle);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->from_current_switch), idle);
+  /* learning rate and momentum stay editable */
+}
+
+/* ---- progress ----------------------------------------------------------------------------- */
+
+static char *
+format_duration (double seconds)
+{
+  long s;
+
+  if (!isfinite (seconds) || seconds < 0)
+    return g_strdup ("time left unknown");
+  s = lround (seconds);
+  if (s >= 3600)
+    return g_strdup_printf ("%ld h %02ld min left", s / 3600, (s % 3600) / 60);
+  if (s >= 60)
+    return g_strdup_printf ("%ld min %02ld s left", s / 60, s % 60);
+  return g_strdup_printf ("%ld s left", s);
+}
+
+void
+rl_train_view_begin_run (RlTrainView         *self,
+                         const RlTrainConfig *config,
+                         guint                train_images)
+{
+  g_autofree char *text = NULL;
+
+  g_return_if_fail (RL_IS_TRAIN_VIEW (self));
+  g_return_if_fail (config != NULL);
+
+  rl_chart_clear (self->loss_chart);
+  rl_chart_clear (self->accuracy_chart);
+  self->last_heldout = NAN;
+  self->last_test = NAN;
+  self->last_test_epoch = 0;
+  gtk_progress_bar_set_fraction (self->progress_bar, 0);
+  text = g_strdup_printf ("Epoch 1 of %d · starting", config->epochs);
+  gtk_label_set_text (self->progress_label, text);
+  g_clear_pointer (&text, g_free);
+  text = g_strdup_printf ("Training on %u %s images, batch %d, learning rate %g, momentum %g.",
+                          train_images,
+                          config->dataset == RL_DATASET_FASHION ? "Fashion-MNIST" : "MNIST",
+                          config->batch, config->lr, config->momentum);
+  rl_train_view_set_status (self, text);
+}
+
+void
+rl_train_view_add_progress (RlTrainView     *self,
+                            RlTrainProgress *p)
+{
+  g_autofree char *left = NULL;
+  g_autofree char *text = NULL;
+  GString *status;
+
+  g_return_if_fail (RL_IS_TRAIN_VIEW (self));
+  g_return_if_fail (p != NULL);
+
+  for (guint i = 0; i < p->n_points; i++)
+    rl_chart_append (self->loss_chart, RL_TRAIN_VIEW_LOSS_BATCH,
+                     p->points[i].images_seen, p->points[i].loss);
+  rl_chart_append (self->loss_chart, RL_TRAIN_VIEW_LOSS_SMOOTHED, p->images_seen,
+                   p->loss_smoothed);
+  rl_chart_append (self->accuracy_chart, RL_TRAIN_VIEW_ACC_TRAIN, p->images_seen,
+                   p->train_acc_running);
+  if (!isnan (p->heldout_acc))
+    {
+      rl_chart_append (self->accuracy_chart, RL_TRAIN_VIEW_ACC_HELDOUT, p->images_seen,
+                       p->heldout_acc);
+      self->last_heldout = p->heldout_acc;
+    }
+  if (!isnan (p->epoch_test_acc))
+    {
+      rl_chart_append (self->accuracy_chart, RL_TRAIN_VIEW_ACC_TEST, p->images_seen,
+                       p->epoch_test_acc);
+      self->last_test = p->epoch_test_acc;
+      self->last_test_epoch = p->epoch;
+    }
+
+  if (p->images_total > 0)
+    gtk_progress_bar_set_fraction (self->progress_bar,
+                                   CLAMP ((double) p->images_seen / p->images_total, 0.0, 1.0));
+  left = format_duration (p->seconds_left);
+  text = g_strdup_printf ("Epoch %d of %d · batch %d of %d · %.0f images/s · %s",
+                          p->epoch, p->n_epochs, p->batch, p->n_batches, p->images_per_s,
+                          p->is_last ? "done" : left);
+  gtk_label_set_text (self->progress_label, text);
+
+  status = g_string_new (NULL);
+  g_string_append_printf (status, "Loss %.4f (smoothed %.4f) · train accuracy %.1f %%",
+                          p->loss, p->loss_smoothed, 100 * p->train_acc_running);
+  if (!isnan (self->last_heldout))
+    g_string_append_printf (status, " · held-out %.1f %%", 100 * self->last_heldout);
+  if (!isnan (self->last_test))
+    g_string_append_printf (status, " · test set %.2f %% after epoch %d", 100 * self->last_test,
+                            self->last_test_epoch);
+  g_string_append_printf (status, " · lr %g, momentum %g", p->lr, p->momentum);
+  gtk_label_set_text (self->status_label, status->str);
+  g_string_free (status, TRUE);
+}
+
+void
+rl_train_view_set_status (RlTrainView *self,
+                          const char  *text)
+{
+  g_return_if_fail (RL_IS_TRAIN_VIEW (self));
+
+  gtk_label_set_text (self->status_label, text);
+}
+
+const char *
+rl_train_view_get_status (RlTrainView *self)
+{
+  g_return_val_if_fail (RL_IS_TRAIN_VIEW (self), NULL);
+
+  return gtk_label_get_text (self->status_label);
+}
+
+RlChart *
+rl_train_view_get_loss_chart (RlTrainView *self)
+{
+  g_return_val_if_fail (RL_IS_TRAIN_VIEW (self), NULL);
+
+  return self->loss_chart;
+}
+
+RlChart *
+rl_train_view_get_accuracy_chart (RlTrainView *self)
+{
+  g_return_val_if_fail (RL_IS_TRAIN_VIEW (self), NULL);
+
+  return self->accuracy_chart;
+}
+
+/* ---- set-up ------------------------------------------------------------------------------- */
+
+static void
+setup_charts (RlTrainView *self)
+{
+  const GdkRGBA batch = { 0.21f, 0.52f, 0.89f, 0.35f };
+  const GdkRGBA smooth = { 0.10f, 0.30f, 0.70f, 1.0f };
+  const GdkRGBA train = { 0.90f, 0.45f, 0.05f, 1.0f };
+  const GdkRGBA heldout = { 0.18f, 0.62f, 0.30f, 1.0f };
+  const GdkRGBA test = { 0.57f, 0.25f, 0.66f, 1.0f };
+
+  rl_chart_set_title (self->loss_chart, "Training loss");
+  rl_chart_set_x_label (self->loss_chart, "images seen");
+  rl_chart_set_y_label (self->loss_chart, "cross-entropy loss");
+  rl_chart_add_series (self->loss_chart, "batch", &batch, RL_CHART_LINE_SOLID, 1.0, FALSE);
+  rl_chart_add_series (self->loss_chart, "smoothed", &smooth, RL_CHART_LINE_SOLID, 2.5, FALSE);
+
+  rl_chart_set_title (self->accuracy_chart, "Accuracy");
+  rl_chart_set_x_label (self->accuracy_chart, "images seen");
+  rl_chart_set_y_label (self->accuracy_chart, "accuracy (%)");
+  rl_chart_set_y_format (self->accuracy_chart, RL_CHART_FORMAT_PERCENT);
+  rl_chart_set_y_range (self->accuracy_chart, 0, 1);
+  rl_chart_add_series (self->accuracy_chart, "train (running)", &train, RL_CHART_LINE_SOLID,
+                       1.5, FALSE);
+  rl_chart_add_series (self->accuracy_chart, "held-out test subset", &heldout,
+                       RL_CHART_LINE_SOLID, 2.0, TRUE);
+  rl_chart_add_series (self->accuracy_chart, "full test set (epoch end)", &test,
+                       RL_CHART_LINE_DASHED, 2.0, TRUE);
+
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->loss_chart),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  "Training loss against images seen", -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->accuracy_chart),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  "Accuracy against images seen", -1);
+}
+
+static void
+setup_datasets (RlTrainView *self)
+{
+  g_autoptr (GtkStringList) names = gtk_string_list_new (NULL);
+  g_autofree char *fashion_dir = rl_dataset_default_dir (RL_DATASET_FASHION);
+  RlDatasetKind kind;
+
+  kind = RL_DATASET_MNIST;
+  g_array_append_val (self->kinds, kind);
+  gtk_string_list_append (names, "MNIST digits");
+
+  /* Fashion-MNIST only when it is installed (Debian: dataset-fashion-mnist). */
+  if (g_file_test (fashion_dir, G_FILE_TEST_IS_DIR))
+    {
+      kind = RL_DATASET_FASHION;
+      g_array_append_val (self->kinds, kind);
+      gtk_string_list_append (names, "Fashion-MNIST");
+    }
+
+  gtk_drop_down_set_model (self->dataset_dropdown, G_LIST_MODEL (names));
+}
+
+static void
+spin_value_changed_cb (GtkSpinButton *spin,
+                       RlTrainView   *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), spin == self->lr_spin
+                                             ? properties[PROP_LEARNING_RATE]
+                                             : properties[PROP_MOMENTUM]);
+}
+
+/* ---- GObject ------------------------------------------------------------------------------ */
+
+static void
+rl_train_view_get_property (GObject    *object,
+                            guint       prop_id,
+                            GValue     *value,
+                            GParamSpec *pspec)
+{
+  RlTrainView *self = RL_TRAIN_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_LEARNING_RATE:
+      g_value_set_double (value, gtk_spin_button_get_value (self->lr_spin));
+      break;
+    case PROP_MOMENTUM:
+      g_value_set_double (value, gtk_spin_button_get_value (self->momentum_spin));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+rl_train_view_set_property (GObject      *object,
+                            guint         prop_id,
+                            const GValue *value,
+                            GParamSpec   *pspec)
+{
+  RlTrainView *self = RL_TRAIN_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_LEARNING_RATE:
+      gtk_spin_button_set_value (self->lr_spin, g_value_get_double (value));
+      break;
+    case PROP_MOMENTUM:
+      gtk_spin_button_set_value (self->momentum_spin, g_value_get_double (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+rl_train_view_dispose (GObject *object)
+{
+  gtk_widget_dispose_template (GTK_WIDGET (object), RL_TYPE_TRAIN_VIEW);
+
+  G_OBJECT_CLASS (rl_train_view_parent_class)->dispose (object);
+}
+
+static void
+rl_train_view_finalize (GObject *object)
+{
+  RlTrainView *self = RL_TRAIN_VIEW (object);
+
+  g_clear_pointer (&self->kinds, g_array_unref);
+
+  G_OBJECT_CLASS (rl_train_view_parent_class)->finalize (object);
+}
+
+static void
+rl_train_view_class_init (RlTrainViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->get_property = rl_train_view_get_property;
+  object_class->set_property = rl_train_view_set_property;
+  object_class->dispose = rl_train_view_dispose;
+  object_class->finalize = rl_train_view_finalize;
+
+  properties[PROP_LEARNING_RATE] =
+    g_param_spec_double ("learning-rate", NULL, NULL, 0.0001, 1.0, 0.01,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_MOMENTUM] =
+    g_param_spec_double ("momentum", NULL, NULL, 0.0, 0.99, 0.5,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (RL_TYPE_CHART);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/reslab/ResLab/ui/rl-train-view.ui");
+  gtk_widget_class_bind_template_child (widget_class, RlTrainView, root);
+  gtk_widget_class_bind_template_child (widget_class, RlTrainView, settings_grid);
+  gtk_widget_class_bind_template_child (widget_class, RlTrainView, dataset_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, RlTrainView, epochs_spin);
+  gtk_widget_class_bind_template_child (widget_class, RlTrainView, lr_spin);
+  gtk_widget_class_bind_template_child (widget_class, RlTrainView, momentum_spin);
+  gtk_widget_class_bind_template_child (widget_class, RlTrainView, batch_spin);
+  gtk_widget_class_bind_template_child (widget_class, RlTrainView, images_spin);
+  gtk_widget_class_bind_template_child (widget_class, RlTrainView, seed_spin);
+  gtk_widget_class_bind_template_child (widget_class, RlTrainView, from_current_switch);
+  gtk_widget_class_bind_template_child (widget_class, RlTrainView, start_button);
+  gtk_widget_class_bind_template_child (widget_class, RlTrainView, loss_chart);
+  gtk_widget_class_bind_template_child (widget_class, RlTrainView, accuracy_chart);
+  gtk_widget_class_bind_template_child (widget_class, RlTrainView, progress_label);
+  gtk_widget_class_bind_template_child (widget_class, RlTrainView, progress_bar);
+  gtk_widget_class_bind_template_child (widget_class, RlTrainView, status_label);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "rltrainview");
+}
+
+static void
+rl_train_view_init (RlTrainView *self)
+{
+  RlTrainConfig defaults;
+
+  self->kinds = g_array_new (FALSE, FALSE, sizeof (RlDatasetKind));
+  self->last_heldout = NAN;
+  self->last_test = NAN;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  rl_train_config_init_defaults (&defaults);
+  gtk_spin_button_set_value (self->epochs_spin, defaults.epochs);
+  gtk_spin_button_set_value (self->lr_spin, defaults.lr);
+  gtk_spin_button_set_value (self->momentum_spin, defaults.momentum);
+  gtk_spin_button_set_value (self->batch_spin, defaults.batch);
+  gtk_spin_button_set_value (self->seed_spin, (double) defaults.seed);
+  gtk_spin_button_set_value (self->images_spin, 60000);
+
+  setup_datasets (self);
+  setup_charts (self);
+
+  g_signal_connect (self->lr_spin, "value-changed", G_CALLBACK (spin_value_changed_cb), self);
+  g_signal_connect (self->momentum_spin, "value-changed", G_CALLBACK (spin_value_changed_cb), self);
+}

@@ -1,0 +1,66 @@
+/* rl-train-view.h: the Train view: the settings of a run, the loss and accuracy charts, and
+ * a progress bar. It does not train: the window owns the RlTrainer, reads the settings from
+ * here, and feeds the trainer's progress snapshots back in.
+ *
+ * Properties "learning-rate" and "momentum" follow their spin buttons, which stay editable
+ * while a run is in progress; the window passes changes on to the trainer.
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "rl-chart.h"
+#include "rl-trainer.h"
+
+G_BEGIN_DECLS
+
+/* Series of the charts, in the order they are added. */
+enum {
+  RL_TRAIN_VIEW_LOSS_BATCH,      /* every batch's loss */
+  RL_TRAIN_VIEW_LOSS_SMOOTHED,   /* its moving average */
+};
+enum {
+  RL_TRAIN_VIEW_ACC_TRAIN,       /* running accuracy on training batches */
+  RL_TRAIN_VIEW_ACC_HELDOUT,     /* the fixed held-out subset of the test set */
+  RL_TRAIN_VIEW_ACC_TEST,        /* the whole test set, at each epoch's end */
+};
+
+#define RL_TYPE_TRAIN_VIEW (rl_train_view_get_type ())
+G_DECLARE_FINAL_TYPE (RlTrainView, rl_train_view, RL, TRAIN_VIEW, GtkWidget)
+
+/* Fills @config from the settings (other fields keep rl_train_config_init_defaults values);
+ * @train_images: how many training images to use; @from_current: go on from the model in use
+ * rather than fresh weights. */
+void      rl_train_view_get_settings      (RlTrainView   *self,
+                                           RlTrainConfig *config,
+                                           guint         *train_images,
+                                           gboolean      *from_current);
+void      rl_train_view_set_train_images  (RlTrainView *self,
+                                           guint        n);
+void      rl_train_view_set_epochs        (RlTrainView *self,
+                                           int          epochs);
+void      rl_train_view_set_from_current  (RlTrainView *self,
+                                           gboolean     from_current);
+double    rl_train_view_get_learning_rate (RlTrainView *self);
+double    rl_train_view_get_momentum      (RlTrainView *self);
+
+/* Settings other than learning rate and momentum are locked while @state is not IDLE. */
+void      rl_train_view_set_state         (RlTrainView    *self,
+                                           RlTrainerState  state);
+/* Clears the charts for a new run. */
+void      rl_train_view_begin_run         (RlTrainView         *self,
+                                           const RlTrainConfig *config,
+                                           guint                train_images);
+void      rl_train_view_add_progress      (RlTrainView     *self,
+                                           RlTrainProgress *progress);
+/* A sentence under the progress bar ("Loading MNIST…", "Saved to …"). */
+void      rl_train_view_set_status        (RlTrainView *self,
+                                           const char  *text);
+const char *rl_train_view_get_status      (RlTrainView *self);
+
+/* Returns: (transfer none) */
+RlChart  *rl_train_view_get_loss_chart     (RlTrainView *self);
+/* Returns: (transfer none) */
+RlChart  *rl_train_view_get_accuracy_chart (RlTrainView *self);
+
+G_END_DECLS

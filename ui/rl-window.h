@@ -1,0 +1,67 @@
+/* rl-window.h: the main window: header bar (Train, Pause/Resume, Stop, the view switcher, the
+ * menu) and the Draw, Train and Inside views.
+ *
+ * The window owns the model in use (through an RlPredictor, which holds its own copy of the
+ * weights) and the RlTrainer. Model at start-up: the file opened or trained last (remembered
+ * in $XDG_CONFIG_HOME/reslab/state.ini), else $XDG_DATA_HOME/reslab/model.safetensors (where a
+ * finished training run saves), else the seed net bundled in the GResource.
+ *
+ * Actions (win.): train, pause-resume, stop, open, save-as, reset-weights, restore-bundled,
+ * clear, undo, random-image, view (string state: "draw", "train", "inside").
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "rl-draw-view.h"
+#include "rl-inside-view.h"
+#include "rl-predictor.h"
+#include "rl-train-view.h"
+#include "rl-trainer.h"
+
+G_BEGIN_DECLS
+
+#define RL_BUNDLED_MODEL_RESOURCE "/org/reslab/ResLab/models/seed.safetensors"
+
+#define RL_TYPE_WINDOW (rl_window_get_type ())
+G_DECLARE_FINAL_TYPE (RlWindow, rl_window, RL, WINDOW, GtkApplicationWindow)
+
+/* Returns: (transfer floating) */
+RlWindow     *rl_window_new                (GtkApplication *application);
+
+/* "draw", "train" or "inside" */
+void          rl_window_set_view           (RlWindow   *self,
+                                            const char *view);
+const char   *rl_window_get_view           (RlWindow *self);
+
+/* Where a finished training run is saved: $XDG_DATA_HOME/reslab/model.safetensors.
+ * Returns: (transfer full) */
+char         *rl_window_get_trained_model_path (void);
+
+/* Returns: (transfer none) */
+RlPredictor  *rl_window_get_predictor      (RlWindow *self);
+/* Returns: (transfer none) */
+RlTrainer    *rl_window_get_trainer        (RlWindow *self);
+/* Returns: (transfer none) */
+RlDrawView   *rl_window_get_draw_view      (RlWindow *self);
+/* Returns: (transfer none) */
+RlTrainView  *rl_window_get_train_view     (RlWindow *self);
+/* Returns: (transfer none) */
+RlInsideView *rl_window_get_inside_view    (RlWindow *self);
+/* One line about the model in use ("seed net bundled with ResLab · MNIST · …").
+ * Returns: (transfer none) */
+const char   *rl_window_get_model_description (RlWindow *self);
+/* TRUE from the train action until the run's result is saved (or the run failed). */
+gboolean      rl_window_is_busy            (RlWindow *self);
+
+/* Measures main-loop stalls while training runs (see rl-application.c: --debug-stalls). */
+void          rl_window_set_debug_stalls   (RlWindow *self,
+                                            gboolean  enabled);
+/* The longest gaps seen while training: between 5 ms timer callbacks beyond the 5 ms, and
+ * between frame-clock ticks; and the seconds of training measured. FALSE when nothing was. */
+gboolean      rl_window_get_stall_report   (RlWindow *self,
+                                            double   *timer_late_ms,
+                                            double   *frame_gap_ms,
+                                            double   *seconds);
+
+G_END_DECLS
