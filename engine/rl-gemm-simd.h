@@ -356,11 +356,13 @@ dot_tile (int kc, const float *const *a, const float *const *b,
     }
 
   /* sums[j][i]: four rows of a column reduced together, which shares the shuffles */
-  float sums[RL_DOT_NR][4];
-  _Static_assert (RL_DOT_MR == 4, "the reduction takes the tile's rows four at a time");
+  float sums[RL_DOT_NR][RL_DOT_MR];
+  _Static_assert (RL_DOT_MR % 4 == 0, "the reduction takes the tile's rows four at a time");
 #pragma GCC unroll 8
   for (int j = 0; j < RL_DOT_NR; j++)
-    v_reduce4 (acc[0][j], acc[1][j], acc[2][j], acc[3][j], sums[j]);
+#pragma GCC unroll 4
+    for (int i = 0; i < RL_DOT_MR; i += 4)
+      v_reduce4 (acc[i][j], acc[i + 1][j], acc[i + 2][j], acc[i + 3][j], &sums[j][i]);
 
   for (int i = 0; i < m; i++)
     {
