@@ -15,6 +15,7 @@
 #define RL_VLEN 8
 #define RL_MR 4
 #define RL_NV 3
+#define RL_NC (4 * RL_NV * RL_VLEN)
 #define RL_COPY_B 1
 #define RL_DOT_MR 4
 #define RL_DOT_NR 3

@@ -8,7 +8,8 @@
  *   RL_MR, RL_NV            outer-product tile: RL_MR rows x (RL_NV * RL_VLEN) columns of C
  *   RL_DOT_MR, RL_DOT_NR    dot-product tile (trans_b): RL_DOT_MR rows x RL_DOT_NR columns
  *   RL_SGEMM_NAME           the name of the entry point to define
- *   RL_COPY_B               1: copy untransposed B panels on the fly (see below), 0: never
+ *   RL_COPY_B               1: copy untransposed B (see below), 0: read it in place
+ *   RL_NC                   columns of B packed per block (a multiple of RL_NR)
  *   RL_MASK                 a lane mask type
  *   v_zero, v_load, v_store, v_bcast, v_fma (a * b + c, one rounding), v_mul,
  *   v_reduce4 (the lane sums of four vectors), v_mask_n (the first n lanes, 1 <= n <= RL_VLEN),
@@ -20,21 +21,23 @@
  * 1. Outer products (no transpose, trans_a, small-K trans_b). Goto/BLIS blocking:
  *      for each K block of RL_KC:
  *        for each row block of mc rows:      pack A (mc x kc) into RL_MR-row panels
- *          for each column block of RL_NC:   trans_b only: pack B^T into RL_NR-column panels
+ *          for each column block of RL_NC:   if packing B (trans_b, or see RL_COPY_B):
+ *                                            pack it into RL_NR-column panels
  *            for each B panel (RL_NR cols):  (stays in L1 while every A panel uses it)
  *              for each A panel:             micro-kernel: RL_MR x RL_NR accumulators,
  *                                            per k one broadcast of A and RL_NV loads of B
  *    A is small in every GEMM of the net (16 or 32 rows, or a reduction of 16 or 32), so
  *    packing it is cheap; packing also does A's transpose. Untransposed B is read in place:
  *    its rows are already contiguous, and measured, copying it into panels first cost up to a
- *    quarter of the time. But when B's row stride is a multiple of 4 KB (N = 2048, 18432 in
- *    the net) a panel's rows compete for the same few cache sets and the re-reads by the
- *    next A panel miss. With RL_COPY_B the first A panel's pass also stores the B vectors it
- *    loads into a contiguous copy (stores that overlap the FMAs, unlike a separate packing
- *    pass) and the other A panels read that. Measured on Zen 5: AVX2 (4 rows a pass, so B is
- *    re-read more often) gains up to 10%; AVX-512 (8 rows a pass) loses up to 20%, so it
- *    reads B in place.
-    A panels are zero-padded to RL_MR rows; a last B panel narrower than RL_NR uses fewer
+ *    quarter of the time (a separate pass, whose cache misses no FMAs overlap).
+ *    RL_COPY_B (AVX2: 4 rows a pass, so each B panel is re-read 4 to 8 times):
+ *    - when B's row stride is a multiple of 4 KB (N = 2048, 18432 in the net), a panel's rows
+ *      all fall in the same few cache sets and every re-read misses: pack B in blocks of
+ *      RL_NC columns, reading whole rows (+20-25% measured on Zen 5);
+ *    - otherwise the first A panel's pass also stores the B vectors it loads into a
+ *      contiguous copy (stores that overlap the FMAs) that the other A panels read (+10%).
+ *    With AVX-512 (8 rows a pass) both measured slower (up to 20%), so it reads B in place.
+ *    A panels are zero-padded to RL_MR rows; a last B panel narrower than RL_NR uses fewer
  *    vectors, the last one masked.
  *
  * 2. Dot products (trans_b with a long reduction, the weight gradient dW += dY * cols^T):
@@ -57,10 +60,6 @@
 #endif
 /* Floats of packed A kept per block (in L2): mc = RL_A_BLOCK / kc rows. */
 #define RL_A_BLOCK (64 * 1024)
-/* Columns of B packed per block (a multiple of RL_NR). */
-#ifndef RL_NC
-#define RL_NC (8 * RL_NR)
-#endif
 /* Dot-product path: K block (the tile's rows stay in L1 for a block: 9 x 4 KB with
  * AVX-512; 512 and 2048 measured 5-15% slower) and the shortest reduction worth it (below it,
  * packing B^T for the outer-product path wins: measured crossover between 64 and 96 for
@@ -134,6 +133,30 @@ pack_b_trans (const float *B, size_t ldb, int k0, int kc, int j0, int n, float *
       else
         for (int k = 0; k < kc; k++)
           dst[(size_t) k * RL_NR + j] = 0.0f;
+    }
+}
+
+/* dst: (kc, RL_NR), k-major, columns >= n zero: op(B) = B rows k0.., columns j0.. */
+static void
+pack_b_rows (const float *B, size_t ldb, int k0, int kc, int j0, int n, float *dst)
+{
+  for (int k = 0; k < kc; k++)
+    {
+      const float *src = B + (size_t) (k0 + k) * ldb + j0;
+      float *d = dst + (size_t) k * RL_NR;
+#pragma GCC unroll 4
+      for (int v = 0; v < RL_NV; v++)
+        {
+          int left = n - v * RL_VLEN;
+          RL_VEC x;
+          if (left >= RL_VLEN)
+            x = v_load (src + v * RL_VLEN);
+          else if (left > 0)
+            x = v_load_mask (src + v * RL_VLEN, v_mask_n (left));
+          else
+            x = v_zero ();
+          v_store (d + v * RL_VLEN, x);
+        }
     }
 }
 
@@ -256,7 +279,11 @@ sgemm_packed (bool trans_a, bool trans_b, int M, int N, int K, float alpha,
   if (mc_max > m_round)
     mc_max = m_round;
 
-  float *pa = rl_gemm_scratch ((size_t) mc_max * kc_max + (trans_b || RL_COPY_B ? (size_t) RL_NC * kc_max : 0));
+  /* see the top of the file: how B is read */
+  bool pack_rows = RL_COPY_B && !trans_b && ldb % 1024 == 0;
+
+  float *pa = rl_gemm_scratch ((size_t) mc_max * kc_max
+                               + (trans_b || RL_COPY_B ? (size_t) RL_NC * kc_max : 0));
   float *pb = pa + (size_t) mc_max * kc_max;
 
   for (int k0 = 0; k0 < K; k0 += RL_KC)
@@ -275,18 +302,23 @@ sgemm_packed (bool trans_a, bool trans_b, int M, int N, int K, float alpha,
           for (int j0 = 0; j0 < N; j0 += RL_NC)
             {
               int nc = N - j0 < RL_NC ? N - j0 : RL_NC;
-              if (trans_b)
+              if (pack_rows)
+                for (int jr = 0; jr < nc; jr += RL_NR)
+                  pack_b_rows (B, ldb, k0, kc, j0 + jr, nc - jr < RL_NR ? nc - jr : RL_NR,
+                               pb + (size_t) jr * kc);
+              else if (trans_b)
                 for (int jr = 0; jr < nc; jr += RL_NR)
                   pack_b_trans (B, ldb, k0, kc, j0 + jr, nc - jr < RL_NR ? nc - jr : RL_NR,
                                 pb + (size_t) jr * kc);
 
               for (int jr = 0; jr < nc; jr += RL_NR)
                 {
-                  const float *b = trans_b ? pb + (size_t) jr * kc
-                                           : B + (size_t) k0 * ldb + j0 + jr;
-                  size_t ldbk = trans_b ? RL_NR : ldb;
+                  bool packed = trans_b || pack_rows;
+                  const float *b = packed ? pb + (size_t) jr * kc
+                                          : B + (size_t) k0 * ldb + j0 + jr;
+                  size_t ldbk = packed ? RL_NR : ldb;
                   int ir = 0;
-                  if (RL_COPY_B && !trans_b && nc - jr == RL_NR && mc > RL_MR)
+                  if (RL_COPY_B && !packed && nc - jr == RL_NR && mc > RL_MR)
                     {
                       micro_kernel_nv (RL_NV, false, pb, kc, pa, b, ldbk,
                                        C + (size_t) i0 * ldc + j0 + jr, ldc,
