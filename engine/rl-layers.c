@@ -27,24 +27,43 @@ rl_conv_cols_size (const RlConvGeom *g, int n)
   return (size_t) g->ci * g->k * g->k * (size_t) n * g->ho * g->wo;
 }
 
+/* Sum of @n floats in 16 interleaved partial sums, added up at the end in a fixed order: the
+ * compiler can vectorise it (a single running sum it may not reorder), and the result is the
+ * same bits every time. */
+static float
+sum_lanes (const float *restrict x, int n)
+{
+  float lane[16] = { 0 };
+  float s = 0.0f;
+  int i = 0;
+
+  for (; i + 16 <= n; i += 16)
+    for (int j = 0; j < 16; j++)
+      lane[j] += x[i + j];
+  for (; i < n; i++)
+    lane[i % 16] += x[i];
+  for (int j = 0; j < 16; j++)
+    s += lane[j];
+  return s;
+}
+
 static inline gboolean
 conv_is_pointwise (const RlConvGeom *g)
 {
   return g->k == 1 && g->stride == 1 && g->pad == 0;
 }
 
-/* One im2col row: for input channel plane set x (N, Hi, Wi) and kernel offset (ky, kx), the
- * value each output position (n, oy, ox) sees. The same walk serves im2col (gather) and
- * col2im (scatter-add), so the two stay each other's adjoint by construction. Rows are short
- * (4 to 24 values here), so the copies are plain loops the compiler vectorises rather than
- * memcpy calls. */
+/* One im2col row: for input channel plane x (Hi, Wi, N) and kernel offset (ky, kx), the value
+ * each output position (oy, ox, n) sees. With the batch innermost, a run of output columns
+ * ox in [lo, hi) reads one contiguous block of (hi - lo) * N floats (stride 1), so the copies
+ * are long. The same walk serves im2col (gather) and col2im (scatter-add), so the two stay each
+ * other's adjoint by construction. */
 static void
 im2col_row (const RlConvGeom *g, int n, int ky, int kx, const float *restrict x,
             float *restrict row, gboolean scatter, float *restrict dx)
 {
-  const int hw_in = g->hi * g->wi;
-  const int hw_out = g->ho * g->wo;
   const int wo = g->wo, s = g->stride, off = kx - g->pad;
+  const size_t in_row = (size_t) g->wi * n;   /* one input row: Wi x N */
   /* ox range whose ix = ox*S + off lies inside [0, Wi) */
   int ox_lo = 0, ox_hi = wo;
 
@@ -55,46 +74,47 @@ im2col_row (const RlConvGeom *g, int n, int ky, int kx, const float *restrict x,
   if (ox_hi < ox_lo)
     ox_hi = ox_lo;
 
-  for (int img = 0; img < n; img++)
+  for (int oy = 0; oy < g->ho; oy++)
     {
-      float *r = row + (size_t) img * hw_out;
+      const int iy = oy * s - g->pad + ky;
+      float *restrict ro = row + (size_t) oy * wo * n;
 
-      for (int oy = 0; oy < g->ho; oy++)
+      if (iy < 0 || iy >= g->hi)
         {
-          const int iy = oy * s - g->pad + ky;
-          float *restrict ro = r + (size_t) oy * wo;
-
-          if (iy < 0 || iy >= g->hi)
-            {
-              if (!scatter)
-                for (int ox = 0; ox < wo; ox++)
-                  ro[ox] = 0.0f;
-              continue;
-            }
           if (!scatter)
+            memset (ro, 0, sizeof (float) * wo * n);
+          continue;
+        }
+      if (!scatter)
+        {
+          const float *restrict xr = x + iy * in_row;
+          memset (ro, 0, sizeof (float) * ox_lo * n);
+          if (s == 1)
+            memcpy (ro + (size_t) ox_lo * n, xr + (size_t) (ox_lo + off) * n,
+                    sizeof (float) * (ox_hi - ox_lo) * n);
+          else
+            for (int ox = ox_lo; ox < ox_hi; ox++)
+              memcpy (ro + (size_t) ox * n, xr + (size_t) (ox * s + off) * n, sizeof (float) * n);
+          memset (ro + (size_t) ox_hi * n, 0, sizeof (float) * (wo - ox_hi) * n);
+        }
+      else
+        {
+          float *restrict dr = dx + iy * in_row;
+          if (s == 1)
             {
-              const float *restrict xrow = x + (size_t) img * hw_in + (size_t) iy * g->wi + off;
-              for (int ox = 0; ox < ox_lo; ox++)
-                ro[ox] = 0.0f;
-              if (s == 1)
-                for (int ox = ox_lo; ox < ox_hi; ox++)
-                  ro[ox] = xrow[ox];
-              else
-                for (int ox = ox_lo; ox < ox_hi; ox++)
-                  ro[ox] = xrow[ox * s];
-              for (int ox = ox_hi; ox < wo; ox++)
-                ro[ox] = 0.0f;
+              float *restrict d = dr + (size_t) (ox_lo + off) * n;
+              const float *restrict r = ro + (size_t) ox_lo * n;
+              for (size_t i = 0; i < (size_t) (ox_hi - ox_lo) * n; i++)
+                d[i] += r[i];
             }
           else
-            {
-              float *restrict drow = dx + (size_t) img * hw_in + (size_t) iy * g->wi + off;
-              if (s == 1)
-                for (int ox = ox_lo; ox < ox_hi; ox++)
-                  drow[ox] += ro[ox];
-              else
-                for (int ox = ox_lo; ox < ox_hi; ox++)
-                  drow[ox * s] += ro[ox];
-            }
+            for (int ox = ox_lo; ox < ox_hi; ox++)
+              {
+                float *restrict d = dr + (size_t) (ox * s + off) * n;
+                const float *restrict r = ro + (size_t) ox * n;
+                for (int i = 0; i < n; i++)
+                  d[i] += r[i];
+              }
         }
     }
 }
@@ -165,15 +185,9 @@ rl_conv2d_backward_cols (const RlConvGeom *g, int n, const float *cols, const fl
 
   if (db != NULL)
     for (int c = 0; c < g->co; c++)
-      {
-        const float *dyc = dy + (size_t) c * ncols;
-        float s = 0.0f;
-        for (int i = 0; i < ncols; i++)
-          s += dyc[i];
-        db[c] += s;
-      }
+      db[c] += sum_lanes (dy + (size_t) c * ncols, ncols);
 
-  /* dw (Co x Ci*K*K) += dy (Co x N*Ho*Wo) * cols^T */
+  /* dw (Co x Ci*K*K) += dy (Co x Ho*Wo*N) * cols^T */
   rl_sgemm (false, true, g->co, kk, ncols, 1.0f, dy, ncols, cols, ncols, 1.0f, dw, kk);
 
   if (dx == NULL)
@@ -207,131 +221,111 @@ rl_conv2d_backward (const RlConvGeom *g, int n, const float *x, const float *w, 
 void
 rl_relu_forward (const float *x, float *y, size_t len)
 {
+  /* y may be x: no restrict here */
   for (size_t i = 0; i < len; i++)
     y[i] = x[i] > 0.0f ? x[i] : 0.0f;
 }
 
 void
-rl_relu_backward (const float *y, const float *dy, float *dx, size_t len)
+rl_relu_backward (const float *restrict y, const float *restrict dy, float *restrict dx,
+                  size_t len)
 {
   for (size_t i = 0; i < len; i++)
     dx[i] += y[i] > 0.0f ? dy[i] : 0.0f;
 }
 
-/* 2x2 windows, the seed's case: two rows at a time, no inner window loop. */
-static void
-maxpool2_plane (int h, int w, const float *restrict xp, float *restrict yp,
-                uint8_t *restrict ap)
+/* Max pooling with the batch innermost: each window position is a whole N-vector, so both
+ * passes run over the batch with vector max and compare-select, no branches. */
+void
+rl_maxpool_forward (int c, int n, int h, int w, int k, const float *x, float *y)
 {
-  const int ho = h / 2, wo = w / 2;
+  const int ho = h / k, wo = w / k;
 
-  for (int oy = 0; oy < ho; oy++)
-    {
-      const float *restrict r0 = xp + (size_t) (2 * oy) * w;
-      const float *restrict r1 = r0 + w;
+  for (int ch = 0; ch < c; ch++)
+    for (int oy = 0; oy < ho; oy++)
       for (int ox = 0; ox < wo; ox++)
         {
-          float a = r0[2 * ox], b = r0[2 * ox + 1], c = r1[2 * ox], d = r1[2 * ox + 1];
-          float best = a;
-          int at = 0;
-          /* strictly greater: the first maximum wins, as PyTorch's CPU kernel */
-          if (b > best) { best = b; at = 1; }
-          if (c > best) { best = c; at = 2; }
-          if (d > best) { best = d; at = 3; }
-          yp[oy * wo + ox] = best;
-          ap[oy * wo + ox] = (uint8_t) at;
+          float *restrict yp = y + (((size_t) ch * ho + oy) * wo + ox) * n;
+          const float *restrict first = x + (((size_t) ch * h + oy * k) * w + ox * k) * n;
+
+          for (int i = 0; i < n; i++)
+            yp[i] = first[i];
+          for (int ky = 0; ky < k; ky++)
+            for (int kx = (ky == 0); kx < k; kx++)
+              {
+                const float *restrict v = x + (((size_t) ch * h + oy * k + ky) * w + ox * k + kx) * n;
+                for (int i = 0; i < n; i++)
+                  yp[i] = v[i] > yp[i] ? v[i] : yp[i];
+              }
         }
-    }
 }
 
 void
-rl_maxpool_forward (int c, int n, int h, int w, int k, const float *x, float *y,
-                    uint8_t *argmax)
+rl_maxpool_backward (int c, int n, int h, int w, int k, const float *x, const float *y,
+                     const float *dy, float *dx)
 {
   const int ho = h / k, wo = w / k;
-  const size_t planes = (size_t) c * n;
+  float taken_stack[256];
+  float *taken = n <= 256 ? taken_stack : g_new (float, n);
 
-  for (size_t p = 0; p < planes; p++)
-    {
-      const float *xp = x + p * h * w;
-      float *yp = y + p * ho * wo;
-      uint8_t *ap = argmax + p * ho * wo;
-
-      if (k == 2)
+  for (int ch = 0; ch < c; ch++)
+    for (int oy = 0; oy < ho; oy++)
+      for (int ox = 0; ox < wo; ox++)
         {
-          maxpool2_plane (h, w, xp, yp, ap);
-          continue;
+          const size_t o = (((size_t) ch * ho + oy) * wo + ox) * n;
+          const float *restrict yp = y + o, *restrict g = dy + o;
+
+          /* taken[i] = 1 once image i's winner has had the gradient: only the first of equal
+           * maxima gets it */
+          for (int i = 0; i < n; i++)
+            taken[i] = 0.0f;
+          for (int ky = 0; ky < k; ky++)
+            for (int kx = 0; kx < k; kx++)
+              {
+                const size_t at = (((size_t) ch * h + oy * k + ky) * w + ox * k + kx) * n;
+                const float *restrict v = x + at;
+                float *restrict d = dx + at;
+                for (int i = 0; i < n; i++)
+                  {
+                    float hit = (v[i] == yp[i] && taken[i] == 0.0f) ? 1.0f : 0.0f;
+                    d[i] += hit * g[i];
+                    taken[i] += hit;
+                  }
+              }
         }
-      for (int oy = 0; oy < ho; oy++)
-        for (int ox = 0; ox < wo; ox++)
-          {
-            const float *win = xp + (size_t) oy * k * w + ox * k;
-            float best = win[0];
-            int best_at = 0;
-            for (int ky = 0; ky < k; ky++)
-              for (int kx = 0; kx < k; kx++)
-                {
-                  float v = win[ky * w + kx];
-                  /* strictly greater: the first maximum wins, as PyTorch's CPU kernel */
-                  if (v > best)
-                    {
-                      best = v;
-                      best_at = ky * k + kx;
-                    }
-                }
-            yp[oy * wo + ox] = best;
-            ap[oy * wo + ox] = (uint8_t) best_at;
-          }
-    }
-}
-
-void
-rl_maxpool_backward (int c, int n, int h, int w, int k, const float *dy, const uint8_t *argmax,
-                     float *dx)
-{
-  const int ho = h / k, wo = w / k;
-  const size_t planes = (size_t) c * n;
-
-  for (size_t p = 0; p < planes; p++)
-    {
-      const float *dyp = dy + p * ho * wo;
-      const uint8_t *ap = argmax + p * ho * wo;
-      float *dxp = dx + p * h * w;
-
-      for (int oy = 0; oy < ho; oy++)
-        for (int ox = 0; ox < wo; ox++)
-          {
-            int a = ap[oy * wo + ox];
-            dxp[(size_t) (oy * k + a / k) * w + ox * k + a % k] += dyp[oy * wo + ox];
-          }
-    }
+  if (taken != taken_stack)
+    g_free (taken);
 }
 
 void
 rl_gap_forward (int c, int n, int hw, const float *x, float *y)
 {
-  const size_t planes = (size_t) c * n;
-  for (size_t p = 0; p < planes; p++)
+  for (int ch = 0; ch < c; ch++)
     {
-      const float *xp = x + p * hw;
-      float s = 0.0f;
-      for (int i = 0; i < hw; i++)
-        s += xp[i];
-      y[p] = s / (float) hw;
+      float *yc = y + (size_t) ch * n;
+      for (int i = 0; i < n; i++)
+        yc[i] = 0.0f;
+      for (int p = 0; p < hw; p++)
+        {
+          const float *xp = x + ((size_t) ch * hw + p) * n;
+          for (int i = 0; i < n; i++)
+            yc[i] += xp[i];
+        }
+      for (int i = 0; i < n; i++)
+        yc[i] /= (float) hw;
     }
 }
 
 void
 rl_gap_backward (int c, int n, int hw, const float *dy, float *dx)
 {
-  const size_t planes = (size_t) c * n;
-  for (size_t p = 0; p < planes; p++)
-    {
-      float g = dy[p] / (float) hw;
-      float *dxp = dx + p * hw;
-      for (int i = 0; i < hw; i++)
-        dxp[i] += g;
-    }
+  for (int ch = 0; ch < c; ch++)
+    for (int p = 0; p < hw; p++)
+      {
+        float *d = dx + ((size_t) ch * hw + p) * n;
+        for (int i = 0; i < n; i++)
+          d[i] += dy[(size_t) ch * n + i] / (float) hw;
+      }
 }
 
 void
@@ -363,25 +357,20 @@ rl_linear_backward (int n, int d, int m, const float *x, const float *w, const f
 void
 rl_flatten_forward (int c, int n, int hw, const float *x, float *rows)
 {
+  /* x viewed as (D, N) with D = C*H*W in (C, H, W) order: rows is its transpose */
   const size_t d = (size_t) c * hw;
-  for (int ch = 0; ch < c; ch++)
+  for (size_t j = 0; j < d; j++)
     for (int img = 0; img < n; img++)
-      memcpy (rows + img * d + (size_t) ch * hw, x + ((size_t) ch * n + img) * hw,
-              sizeof (float) * hw);
+      rows[img * d + j] = x[j * n + img];
 }
 
 void
 rl_flatten_backward (int c, int n, int hw, const float *drows, float *dx)
 {
   const size_t d = (size_t) c * hw;
-  for (int ch = 0; ch < c; ch++)
+  for (size_t j = 0; j < d; j++)
     for (int img = 0; img < n; img++)
-      {
-        const float *src = drows + img * d + (size_t) ch * hw;
-        float *dst = dx + ((size_t) ch * n + img) * hw;
-        for (int i = 0; i < hw; i++)
-          dst[i] += src[i];
-      }
+      dx[j * n + img] += drows[img * d + j];
 }
 
 void

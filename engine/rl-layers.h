@@ -3,10 +3,12 @@
  * Legend: N images, C channels (Ci in, Co out), H x W spatial size (Ho x Wo out), K kernel
  * size, S stride, P padding, D features, M classes.
  *
- * Activations are stored channel-major, (C, N, H, W): every channel's N planes are contiguous.
- * With that layout a batch-folded im2col turns each convolution into one GEMM,
- * (Co x Ci*K*K) * (Ci*K*K x N*Ho*Wo) -> (Co, N*Ho*Wo), whose result is already the next
- * activation; and for N = 1 it is the plain (C, H, W) the viewers show.
+ * Activations are stored channel-major with the batch innermost, (C, H, W, N). With that layout
+ * a batch-folded im2col turns each convolution into one GEMM,
+ * (Co x Ci*K*K) * (Ci*K*K x Ho*Wo*N) -> (Co, Ho*Wo*N), whose result is already the next
+ * activation; im2col copies runs of whole N-vectors, pooling compares N-vectors, and every
+ * channel's values stay contiguous for batch norm. For N = 1 it is the plain (C, H, W) the
+ * viewers show.
  *
  * Backward functions accumulate (+=) into parameter and input gradients; the caller zeroes
  * them once per step. Where a backward takes a nullable input gradient, NULL skips that work
@@ -30,21 +32,21 @@ typedef struct {
 gboolean rl_conv_geom_init (RlConvGeom *g, int ci, int hi, int wi, int co, int k, int stride,
                             int pad);
 
-/* Rows of the im2col matrix (Ci*K*K) times its columns (N*Ho*Wo). */
+/* Rows of the im2col matrix (Ci*K*K) times its columns (Ho*Wo*N). */
 size_t   rl_conv_cols_size (const RlConvGeom *g, int n);
 
-/* x: (Ci, N, Hi, Wi) -> cols: (Ci*K*K, N*Ho*Wo); zero where the window leaves the image. */
+/* x: (Ci, Hi, Wi, N) -> cols: (Ci*K*K, Ho*Wo*N); zero where the window leaves the image. */
 void rl_im2col (const RlConvGeom *g, int n, const float *x, float *cols);
-/* The adjoint: dx (Ci, N, Hi, Wi) += col2im (dcols (Ci*K*K, N*Ho*Wo)). */
+/* The adjoint: dx (Ci, Hi, Wi, N) += col2im (dcols (Ci*K*K, Ho*Wo*N)). */
 void rl_col2im (const RlConvGeom *g, int n, const float *dcols, float *dx);
 
 /* y = conv(x, w) + b.
- * x: (Ci, N, Hi, Wi); w: (Co, Ci, K, K); b: (Co); y: (Co, N, Ho, Wo);
+ * x: (Ci, Hi, Wi, N); w: (Co, Ci, K, K); b: (Co); y: (Co, Ho, Wo, N);
  * cols: workspace of rl_conv_cols_size() floats (unused for a 1x1, stride 1, pad 0 conv). */
 void rl_conv2d_forward  (const RlConvGeom *g, int n, const float *x, const float *w,
                          const float *b, float *y, float *cols);
 /* dw += dL/dw, db += dL/db, dx += dL/dx (dx nullable).
- * x: (Ci, N, Hi, Wi); dy: (Co, N, Ho, Wo); cols, dcols: workspaces as above. */
+ * x: (Ci, Hi, Wi, N); dy: (Co, Ho, Wo, N); cols, dcols: workspaces as above. */
 void rl_conv2d_backward (const RlConvGeom *g, int n, const float *x, const float *w,
                          const float *dy, float *dx, float *dw, float *db,
                          float *cols, float *dcols);
@@ -60,15 +62,15 @@ void rl_relu_forward  (const float *x, float *y, size_t len);
 void rl_relu_backward (const float *y, const float *dy, float *dx, size_t len);
 
 /* K x K max pooling with stride K (PyTorch's MaxPool2d(K)); partial windows are dropped.
- * x: (C, N, H, W); y: (C, N, H/K, W/K); argmax: (C, N, H/K, W/K), the winner's offset inside
- * its window (the first maximum in row-major order, as PyTorch's CPU kernel). */
-void rl_maxpool_forward  (int c, int n, int h, int w, int k, const float *x, float *y,
-                          uint8_t *argmax);
-/* dx += scatter of dy to the winners. */
-void rl_maxpool_backward (int c, int n, int h, int w, int k, const float *dy,
-                          const uint8_t *argmax, float *dx);
+ * x: (C, H, W, N); y: (C, H/K, W/K, N). No argmax is stored: the backward finds the winner
+ * again by comparing the window with y, taking the first maximum in row-major order as
+ * PyTorch's CPU kernel does, which keeps both passes branch-free over the batch. */
+void rl_maxpool_forward  (int c, int n, int h, int w, int k, const float *x, float *y);
+/* dx += dy routed to each window's winner. x, dx: (C, H, W, N); y, dy: (C, H/K, W/K, N) */
+void rl_maxpool_backward (int c, int n, int h, int w, int k, const float *x, const float *y,
+                          const float *dy, float *dx);
 
-/* Global average pooling. x: (C, N, H, W) -> y: (C, N). */
+/* Global average pooling. x: (C, H, W, N) -> y: (C, N). */
 void rl_gap_forward  (int c, int n, int hw, const float *x, float *y);
 /* dx += dy / (H*W) broadcast. */
 void rl_gap_backward (int c, int n, int hw, const float *dy, float *dx);
@@ -83,7 +85,7 @@ void rl_linear_backward (int n, int d, int m, const float *x, const float *w, co
                          float *dx, float *dw, float *db);
 
 /* Between the channel-major activations and the per-image rows the linear layer takes:
- * x: (C, N, HW) <-> rows: (N, C*HW), flattening each image in (C, H, W) order as PyTorch's
+ * x: (C, HW, N) <-> rows: (N, C*HW), flattening each image in (C, H, W) order as PyTorch's
  * x.view(N, -1). */
 void rl_flatten_forward  (int c, int n, int hw, const float *x, float *rows);
 /* dx += unflatten (drows) */
@@ -91,7 +93,7 @@ void rl_flatten_backward (int c, int n, int hw, const float *drows, float *dx);
 
 /* Batch normalisation (PyTorch's BatchNorm2d), split at the points where a multi-threaded caller
  * must combine statistics over the whole batch.
- * x, y, xhat, dy, dx: (C, N, HW). */
+ * x, y, xhat, dy, dx: (C, HW, N): each channel's HW*N values contiguous. */
 #define RL_BN_EPS 1e-5f
 #define RL_BN_MOMENTUM 0.1f
 

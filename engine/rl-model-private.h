@@ -26,7 +26,7 @@ typedef struct {
 typedef struct {
   RlLayerSpec spec;
   int ci, hi, wi;           /* input: (Ci, N, Hi, Wi) */
-  int co, ho, wo;           /* output: (Co, N, Ho, Wo) */
+  int co, ho, wo;           /* output: (Co, Ho, Wo, N) */
   int resp, resp2;          /* response statistics slots (-1: none): the output of a conv, or
                              * of the bn right after it; a block's two convs (after their bn,
                              * before ReLU and the addition) */
@@ -47,11 +47,10 @@ typedef struct {
   int       n_cap;
   int       n_nodes;
   int       n_convs;
-  float    *in;             /* (C, N, H, W) */
-  float   **out;            /* per node: (Co, N, Ho, Wo) */
+  float    *in;             /* (C, H, W, N) */
+  float   **out;            /* per node: (Co, Ho, Wo, N) */
   float   **dout;           /* per node: same as out */
-  uint8_t **argmax;         /* maxpool nodes: like out */
-  float   **hid;            /* res nodes: relu(conv1(x)), (Co, N, Ho, Wo) */
+  float   **hid;            /* res nodes: relu(conv1(x)), (Co, Ho, Wo, N) */
   float   **res;            /* res nodes: F(x) = conv2(hid) */
   float   **sc;             /* res nodes with shortcut A or B: shortcut(x) */
   float   **dhid;           /* res nodes */
@@ -67,7 +66,7 @@ typedef struct {
   float    *grads;          /* this thread's gradient block (NULL for thread 0: the model's) */
   int       n_total;        /* images in the whole batch this step (all threads) */
   /* batch norm sites: pre (the normalised input when it is not another node's output), xhat,
-   * the input gradient, and the statistics used; pre and dpre: (C, N, H, W); mean, invstd: (C) */
+   * the input gradient, and the statistics used; pre and dpre: (C, H, W, N); mean, invstd: (C) */
   float   **bn_pre, **bn_xhat, **bn_dpre, **bn_mean, **bn_invstd;
   int       n_bn;
   gboolean  collect;        /* accumulate response statistics into resp */

@@ -521,7 +521,6 @@ rl_work_new (const RlModel *m, int n_cap, gboolean with_grads)
   w->in = falloc ((size_t) m->in_c * n_cap * m->in_h * m->in_w);
   w->out = g_new0 (float *, nn);
   w->dout = g_new0 (float *, nn);
-  w->argmax = g_new0 (uint8_t *, nn);
   w->hid = g_new0 (float *, nn);
   w->res = g_new0 (float *, nn);
   w->sc = g_new0 (float *, nn);
@@ -540,9 +539,6 @@ rl_work_new (const RlModel *m, int n_cap, gboolean with_grads)
         {
         case RL_LAYER_CONV:
           cols = MAX (cols, rl_conv_cols_size (&node->u.conv.g, n_cap));
-          break;
-        case RL_LAYER_MAXPOOL:
-          w->argmax[i] = g_malloc0 (len);
           break;
         case RL_LAYER_RESIDUAL:
           w->hid[i] = falloc (len);
@@ -624,7 +620,6 @@ rl_work_free (RlWork *w)
     {
       g_aligned_free (w->out[i]);
       g_aligned_free (w->dout[i]);
-      g_free (w->argmax[i]);
       g_aligned_free (w->hid[i]);
       g_aligned_free (w->res[i]);
       g_aligned_free (w->sc[i]);
@@ -632,7 +627,7 @@ rl_work_free (RlWork *w)
       g_aligned_free (w->rows[i]);
       g_aligned_free (w->drows[i]);
     }
-  g_free (w->out); g_free (w->dout); g_free (w->argmax); g_free (w->hid); g_free (w->res);
+  g_free (w->out); g_free (w->dout); g_free (w->hid); g_free (w->res);
   g_free (w->sc); g_free (w->dhid); g_free (w->rows); g_free (w->drows);
   g_aligned_free (w->in);
   g_aligned_free (w->yrows);
@@ -712,36 +707,35 @@ conv_part_backward (const RlModel *m, const RlConvPart *c, int n, const float *x
                         w->dcols);
 }
 
-/* Shortcut A: x (Ci, N, Hi, Wi) subsampled by the stride, into channels pad_lo .. pad_lo+Ci-1
- * of y (Co, N, Ho, Wo); other channels zero. With @adjoint, dx += the reverse. */
+/* Shortcut A: x (Ci, Hi, Wi, N) subsampled by the stride, into channels pad_lo .. pad_lo+Ci-1
+ * of y (Co, Ho, Wo, N); other channels zero. With @adjoint, dx += the reverse. */
 static void
 shortcut_a (const RlNode *node, int n, const float *x, float *y, gboolean adjoint, float *dx,
             const float *dy)
 {
   const int s = node->spec.stride;
-  const size_t plane_in = (size_t) node->hi * node->wi, plane_out = (size_t) node->ho * node->wo;
+  const size_t plane_out = (size_t) node->ho * node->wo;
 
   if (!adjoint)
     memset (y, 0, sizeof (float) * node->co * n * plane_out);
   for (int c = 0; c < node->ci; c++)
-    for (int img = 0; img < n; img++)
-      {
-        size_t xi = ((size_t) c * n + img) * plane_in;
-        size_t yi = ((size_t) (c + node->u.res.pad_lo) * n + img) * plane_out;
-        for (int oy = 0; oy < node->ho; oy++)
-          for (int ox = 0; ox < node->wo; ox++)
+    for (int oy = 0; oy < node->ho; oy++)
+      for (int ox = 0; ox < node->wo; ox++)
+        {
+          /* (C, H, W, N): whole N-vectors move */
+          size_t xo = (((size_t) c * node->hi + oy * s) * node->wi + ox * s) * n;
+          size_t yo = (((size_t) (c + node->u.res.pad_lo) * node->ho + oy) * node->wo + ox) * n;
+          for (int img = 0; img < n; img++)
             {
-              size_t xo = xi + (size_t) oy * s * node->wi + ox * s;
-              size_t yo = yi + (size_t) oy * node->wo + ox;
               if (adjoint)
-                dx[xo] += dy[yo];
+                dx[xo + img] += dy[yo + img];
               else
-                y[yo] = x[xo];
+                y[yo + img] = x[xo + img];
             }
-      }
+        }
 }
 
-/* Batch norm forward of x (C, n, HW) into y. In training the statistics are those of the
+/* Batch norm forward of x (C, HW, n) into y. In training the statistics are those of the
  * whole batch: each thread posts its partial sums, all meet at a barrier, and each adds the
  * posted sums up in thread order, so every thread gets the same bits. */
 static void
@@ -900,8 +894,7 @@ node_forward (const RlModel *m, const RlNode *node, int i, RlWork *w, int n, gbo
       break;
 
     case RL_LAYER_MAXPOOL:
-      rl_maxpool_forward (node->ci, n, node->hi, node->wi, node->spec.kernel, x, y,
-                          w->argmax[i]);
+      rl_maxpool_forward (node->ci, n, node->hi, node->wi, node->spec.kernel, x, y);
       break;
 
     case RL_LAYER_GAP:
@@ -919,7 +912,7 @@ node_forward (const RlModel *m, const RlNode *node, int i, RlWork *w, int n, gbo
         rl_flatten_forward (node->ci, n, node->hi * node->wi, x, w->rows[i]);
         rl_linear_forward (n, d, mo, w->rows[i], P (m, node->u.linear.w),
                            P (m, node->u.linear.b), w->yrows);
-        /* rows (N, M) -> channel-major (M, N) */
+        /* rows (N, M) -> (M, 1, 1, N) */
         for (int img = 0; img < n; img++)
           for (int j = 0; j < mo; j++)
             y[(size_t) j * n + img] = w->yrows[(size_t) img * mo + j];
@@ -996,8 +989,7 @@ node_backward (const RlModel *m, const RlNode *node, int i, RlWork *w, int n, co
 
     case RL_LAYER_MAXPOOL:
       if (dx != NULL)
-        rl_maxpool_backward (node->ci, n, node->hi, node->wi, node->spec.kernel, dy,
-                             w->argmax[i], dx);
+        rl_maxpool_backward (node->ci, n, node->hi, node->wi, node->spec.kernel, x, y, dy, dx);
       break;
 
     case RL_LAYER_GAP:
@@ -1086,21 +1078,21 @@ rl_model_forward_work (const RlModel *model, RlWork *w, int n, gboolean train)
     node_forward (model, &model->nodes[i], i, w, n, train, node_input (w, i));
 }
 
-/* x: (N, C, H, W) -> w->in: (C, N, H, W) */
+/* x: (N, C, H, W) -> w->in: (C, H, W, N) */
 static void
 load_input (const RlModel *m, RlWork *w, const float *x, int n)
 {
-  const size_t hw = (size_t) m->in_h * m->in_w;
+  /* x viewed as (N, D) with D = C*H*W; the engine's (C, H, W, N) is its transpose */
+  const size_t d = (size_t) m->in_c * m->in_h * m->in_w;
 
-  if (m->in_c == 1)
+  if (n == 1)
     {
-      memcpy (w->in, x, sizeof (float) * n * hw);
+      memcpy (w->in, x, sizeof (float) * d);
       return;
     }
-  for (int img = 0; img < n; img++)
-    for (int c = 0; c < m->in_c; c++)
-      memcpy (w->in + ((size_t) c * n + img) * hw, x + ((size_t) img * m->in_c + c) * hw,
-              sizeof (float) * hw);
+  for (size_t j = 0; j < d; j++)
+    for (int img = 0; img < n; img++)
+      w->in[j * n + img] = x[(size_t) img * d + j];
 }
 
 /* The last node's output (P, N) -> logits (N, P) */

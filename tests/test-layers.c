@@ -83,8 +83,8 @@ test_conv_forward_hand (void)
     g_assert_cmpfloat (y2[i], ==, 4.0f);
 }
 
-/* Direct convolution in double, in the plain (N, C, H, W) order, as an independent reference
- * for the im2col + GEMM path with channel-major storage. */
+/* Direct convolution in double, reading the engine's (C, H, W, N) storage by hand, as an
+ * independent reference for the im2col + GEMM path. */
 static void
 test_conv_forward_reference (void)
 {
@@ -119,9 +119,9 @@ test_conv_forward_reference (void)
                     if (iy < 0 || iy >= hi || ix < 0 || ix >= wi)
                       continue;
                     acc += (double) w[((o * ci + c) * k + ky) * k + kx] *
-                           x[((c * n + img) * hi + iy) * wi + ix];
+                           x[((c * hi + iy) * wi + ix) * n + img];
                   }
-            g_assert_cmpfloat_with_epsilon (y[((o * n + img) * g.ho + oy) * g.wo + ox], acc,
+            g_assert_cmpfloat_with_epsilon (y[((o * g.ho + oy) * g.wo + ox) * n + img], acc,
                                             1e-5);
           }
   g_free (x); g_free (w); g_free (b); g_free (y); g_free (cols);
@@ -234,14 +234,13 @@ test_relu (void)
 typedef struct {
   int c, n, h, w, k;
   float *x, *y, *r;
-  uint8_t *arg;
 } PoolCase;
 
 static double
 pool_loss (gpointer data)
 {
   PoolCase *p = data;
-  rl_maxpool_forward (p->c, p->n, p->h, p->w, p->k, p->x, p->y, p->arg);
+  rl_maxpool_forward (p->c, p->n, p->h, p->w, p->k, p->x, p->y);
   return dot (p->y, p->r, (size_t) p->c * p->n * (p->h / p->k) * (p->w / p->k));
 }
 
@@ -253,17 +252,34 @@ test_maxpool (void)
                   -1, -2, 0, 0,
                   -3, -4, 0, 1 };
   float y[4], dy[4] = { 1, 2, 3, 4 }, dx[16] = { 0 };
-  uint8_t arg[4];
 
-  rl_maxpool_forward (1, 1, 4, 4, 2, x, y, arg);
+  rl_maxpool_forward (1, 1, 4, 4, 2, x, y);
   g_assert_cmpfloat (y[0], ==, 5); g_assert_cmpfloat (y[1], ==, 8);
   g_assert_cmpfloat (y[2], ==, -1); g_assert_cmpfloat (y[3], ==, 1);
-  g_assert_cmpint (arg[1], ==, 2);   /* the tie 8, 8: the first wins, as in PyTorch */
-  g_assert_cmpint (arg[2], ==, 0);
-  rl_maxpool_backward (1, 1, 4, 4, 2, dy, arg, dx);
-  g_assert_cmpfloat (dx[1], ==, 1); g_assert_cmpfloat (dx[6], ==, 2);
-  g_assert_cmpfloat (dx[7], ==, 0); g_assert_cmpfloat (dx[8], ==, 3);
+  rl_maxpool_backward (1, 1, 4, 4, 2, x, y, dy, dx);
+  g_assert_cmpfloat (dx[1], ==, 1);
+  g_assert_cmpfloat (dx[6], ==, 2);   /* the tie 8, 8: the first wins, as in PyTorch */
+  g_assert_cmpfloat (dx[7], ==, 0);
+  g_assert_cmpfloat (dx[8], ==, 3);   /* the tie 0, 0 in the last window is not this one's */
   g_assert_cmpfloat (dx[15], ==, 4);
+  g_assert_cmpfloat (dx[14], ==, 0);
+
+  /* the batch innermost: (C=1, H=2, W=2, N=3), three images with ties in different places */
+  {
+    float xb[12] = { 1, 7, 2,    /* (0,0) for images 0, 1, 2 */
+                     3, 7, 2,    /* (0,1) */
+                     3, 0, 9,    /* (1,0) */
+                     0, 7, 2 };  /* (1,1) */
+    float yb[3], dyb[3] = { 1, 1, 1 }, dxb[12] = { 0 };
+    rl_maxpool_forward (1, 3, 2, 2, 2, xb, yb);
+    g_assert_cmpfloat (yb[0], ==, 3); g_assert_cmpfloat (yb[1], ==, 7);
+    g_assert_cmpfloat (yb[2], ==, 9);
+    rl_maxpool_backward (1, 3, 2, 2, 2, xb, yb, dyb, dxb);
+    g_assert_cmpfloat (dxb[3], ==, 1); g_assert_cmpfloat (dxb[6], ==, 0);  /* image 0 */
+    g_assert_cmpfloat (dxb[1], ==, 1); g_assert_cmpfloat (dxb[4], ==, 0);  /* image 1 */
+    g_assert_cmpfloat (dxb[10], ==, 0);
+    g_assert_cmpfloat (dxb[8], ==, 1);                                      /* image 2 */
+  }
 
   /* finite differences on distinct values (a permutation of a spaced grid) */
   {
@@ -274,7 +290,6 @@ test_maxpool (void)
     float *dxx = g_new0 (float, nx);
 
     p.x = g_new (float, nx); p.y = g_new (float, ny); p.r = g_new (float, ny);
-    p.arg = g_new (uint8_t, ny);
     rl_rng_init (&rng, 5);
     for (size_t i = 0; i < nx; i++)
       perm[i] = (uint32_t) i;
@@ -283,23 +298,33 @@ test_maxpool (void)
       p.x[i] = 0.1f * perm[i] - 10.0f;
     fill_uniform (&rng, p.r, ny, -1, 1);
     pool_loss (&p);
-    rl_maxpool_backward (3, 2, 6, 6, 2, p.r, p.arg, dxx);
+    rl_maxpool_backward (3, 2, 6, 6, 2, p.x, p.y, p.r, dxx);
     check_grad ("maxpool", pool_loss, &p, p.x, dxx, nx, 1e-2f, 1e-3, 1e-4);
-    g_free (perm); g_free (dxx); g_free (p.x); g_free (p.y); g_free (p.r); g_free (p.arg);
+    g_free (perm); g_free (dxx); g_free (p.x); g_free (p.y); g_free (p.r);
   }
 }
 
 static void
 test_gap (void)
 {
-  float x[8] = { 1, 2, 3, 4, 10, 20, 30, 40 }, y[2], dy[2] = { 4, 8 }, dx[8] = { 0 };
+  /* x: (C=2, HW=4, N=2): image 0 of channel 0 is 1..4, image 1 is 10..40; channel 1 doubles */
+  float x[16], y[4], dy[4] = { 4, 8, 12, 16 }, dx[16] = { 0 };
 
-  rl_gap_forward (2, 1, 4, x, y);
+  for (int c = 0; c < 2; c++)
+    for (int p = 0; p < 4; p++)
+      {
+        x[(c * 4 + p) * 2 + 0] = (c + 1) * (p + 1);
+        x[(c * 4 + p) * 2 + 1] = (c + 1) * 10 * (p + 1);
+      }
+  rl_gap_forward (2, 2, 4, x, y);   /* y: (C, N) */
   g_assert_cmpfloat (y[0], ==, 2.5f);
   g_assert_cmpfloat (y[1], ==, 25.0f);
-  rl_gap_backward (2, 1, 4, dy, dx);
-  g_assert_cmpfloat (dx[0], ==, 1.0f);
-  g_assert_cmpfloat (dx[7], ==, 2.0f);
+  g_assert_cmpfloat (y[2], ==, 5.0f);
+  g_assert_cmpfloat (y[3], ==, 50.0f);
+  rl_gap_backward (2, 2, 4, dy, dx);
+  g_assert_cmpfloat (dx[0], ==, 1.0f);   /* c 0, p 0, n 0 */
+  g_assert_cmpfloat (dx[1], ==, 2.0f);   /* c 0, p 0, n 1 */
+  g_assert_cmpfloat (dx[15], ==, 4.0f);  /* c 1, p 3, n 1 */
 }
 
 typedef struct {
@@ -349,13 +374,19 @@ test_linear (void)
 static void
 test_flatten (void)
 {
-  /* x: (C=2, N=2, HW=3); image 1 flattened in (C, H, W) order is x[0][1][:], x[1][1][:] */
-  float x[12] = { 0, 1, 2, 10, 11, 12, 100, 101, 102, 110, 111, 112 };
-  float rows[12], back[12] = { 0 };
+  /* x: (C=2, HW=3, N=2), value 100*c + 10*hw + n; image n flattened in (C, H, W) order is
+   * 0+n, 10+n, 20+n, 100+n, 110+n, 120+n */
+  float x[12], rows[12], back[12] = { 0 };
 
+  for (int c = 0; c < 2; c++)
+    for (int p = 0; p < 3; p++)
+      for (int n = 0; n < 2; n++)
+        x[(c * 3 + p) * 2 + n] = 100 * c + 10 * p + n;
   rl_flatten_forward (2, 2, 3, x, rows);
-  g_assert_cmpfloat (rows[0], ==, 0); g_assert_cmpfloat (rows[3], ==, 100);
-  g_assert_cmpfloat (rows[6], ==, 10); g_assert_cmpfloat (rows[9], ==, 110);
+  for (int n = 0; n < 2; n++)
+    for (int c = 0; c < 2; c++)
+      for (int p = 0; p < 3; p++)
+        g_assert_cmpfloat (rows[n * 6 + c * 3 + p], ==, 100 * c + 10 * p + n);
   rl_flatten_backward (2, 2, 3, rows, back);
   for (int i = 0; i < 12; i++)
     g_assert_cmpfloat (back[i], ==, x[i]);

@@ -139,16 +139,16 @@ assert_close_view (const char *what, const float *got, const RlTensorView *want)
   return assert_close (what, got, want->data, rl_tensor_view_numel (want));
 }
 
-/* (N, C, HW) <-> (C, N, HW): PyTorch's layout to the engine's channel-major one and back. */
+/* (A, B) -> (B, A): PyTorch's (N, C*H*W) to the engine's (C*H*W, N), i.e. (C, H, W, N), and
+ * back. */
 static float *
-swap_first_two (const float *x, int a, int b, int inner)
+transpose (const float *x, int a, int b)
 {
-  float *y = g_new (float, (size_t) a * b * inner);
+  float *y = g_new (float, (size_t) a * b);
 
   for (int i = 0; i < a; i++)
     for (int j = 0; j < b; j++)
-      memcpy (y + ((size_t) j * a + i) * inner, x + ((size_t) i * b + j) * inner,
-              sizeof (float) * inner);
+      y[(size_t) j * a + i] = x[(size_t) i * b + j];
   return y;
 }
 
@@ -397,22 +397,22 @@ test_layer_model (gconstpointer data)
 
 /* ---- the same layers through rl-layers.h, with the stored upstream gradient ------------ */
 
-/* Fixture tensor (N, C, H, W) as the engine's (C, N, H, W). */
+/* Fixture tensor (N, C, H, W) as the engine's (C, H, W, N). */
 static float *
 channel_major (const RlTensorView *view)
 {
   g_assert_cmpint (view->ndim, ==, 4);
-  return swap_first_two (view->data, (int) view->shape[0], (int) view->shape[1],
-                         (int) (view->shape[2] * view->shape[3]));
+  return transpose (view->data, (int) view->shape[0],
+                    (int) (rl_tensor_view_numel (view) / view->shape[0]));
 }
 
-/* Engine (C, N, HW) buffer back to (N, C, HW), then compared with @want. */
+/* Engine (C, H, W, N) buffer back to (N, C, H, W), then compared with @want. */
 static double
 assert_close_channel_major (const char *what, const float *got, const RlTensorView *want)
 {
-  int n = (int) want->shape[0], c = (int) want->shape[1];
-  int hw = (int) (rl_tensor_view_numel (want) / ((size_t) n * c));
-  g_autofree float *nchw = swap_first_two (got, c, n, hw);
+  int n = (int) want->shape[0];
+  int d = (int) (rl_tensor_view_numel (want) / n);
+  g_autofree float *nchw = transpose (got, d, n);
 
   return assert_close_view (what, nchw, want);
 }
@@ -472,15 +472,14 @@ test_layer_maxpool (gconstpointer data)
   g_autofree float *x = channel_major (input);
   g_autofree float *dy = channel_major (fixture_tensor (st, "maxpool.", "layer.dout"));
   g_autofree float *y = g_new (float, rl_tensor_view_numel (want_y));
-  g_autofree uint8_t *argmax = g_new (uint8_t, rl_tensor_view_numel (want_y));
   g_autofree float *dx = g_new0 (float, rl_tensor_view_numel (input));
   double worst;
 
   select_kernel (run->kernel);
   g_assert_cmpint (want_y->shape[2], ==, h / 2);
-  rl_maxpool_forward (c, n, h, w, 2, x, y, argmax);
+  rl_maxpool_forward (c, n, h, w, 2, x, y);
   worst = assert_close_channel_major ("maxpool output", y, want_y);
-  rl_maxpool_backward (c, n, h, w, 2, dy, argmax, dx);
+  rl_maxpool_backward (c, n, h, w, 2, x, y, dy, dx);
   worst = fmax (worst, assert_close_channel_major ("maxpool dinput", dx,
                                                   fixture_tensor (st, "maxpool.",
                                                                   "layer.dinput")));
@@ -537,7 +536,7 @@ test_layer_linear (gconstpointer data)
   worst = fmax (worst, assert_close_view ("linear dbias", db,
                                          fixture_tensor (st, "linear.", "grad.fc.bias")));
   rl_flatten_backward (c, n, hw, drows, dx);
-  dx_nchw = swap_first_two (dx, c, n, hw);
+  dx_nchw = transpose (dx, c * hw, n);
   worst = fmax (worst, assert_close_view ("linear dinput", dx_nchw,
                                          fixture_tensor (st, "linear.", "layer.dinput")));
   g_test_message ("worst error %.3f of the tolerance", worst);
