@@ -5,8 +5,9 @@
  *
  * 16 ymm registers: the outer-product tile is 4 rows x 24 columns of C (12 accumulators,
  * 3 loads of B and 4 broadcasts of A per k); the dot-product tile is 4 x 3 (12 accumulators
- * plus 3 B vectors and 1 A vector). Tails use vmaskmovps, which never touches masked-off
- * lanes.
+ * plus 3 B vectors and 1 A vector). With only 4 rows a pass, B is copied into contiguous
+ * panels (RL_COPY_B, see rl-gemm-simd.h). 6 x 16, 8 x 8, 3 x 32 and 2 x 32 tiles measured
+ * slower. Tails use vmaskmovps, which never touches masked-off lanes.
  */
 
 #include <immintrin.h>

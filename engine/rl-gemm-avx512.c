@@ -50,7 +50,17 @@ v_reduce4 (__m512 a, __m512 b, __m512 c, __m512 d, float out[4])
 
 /* the first n lanes, 1 <= n <= 16 */
 static inline __mmask16 v_mask_n (int n) { return (__mmask16) ((1u << n) - 1); }
-static inline __m512 v_load_mask (const float *p, __mmask16 m) { return _mm512_maskz_loadu_ps (m, p); }
-static inline void v_store_mask (float *p, __mmask16 m, __m512 x) { _mm512_mask_storeu_ps (p, m, x); }
+
+static inline __m512
+v_load_mask (const float *p, __mmask16 m)
+{
+  return _mm512_maskz_loadu_ps (m, p);
+}
+
+static inline void
+v_store_mask (float *p, __mmask16 m, __m512 x)
+{
+  _mm512_mask_storeu_ps (p, m, x);
+}
 
 #include "rl-gemm-simd.h"

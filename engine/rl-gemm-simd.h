@@ -240,12 +240,12 @@ micro_kernel (int kc, const float *restrict a, const float *restrict b, size_t l
 
   switch (nv * 2 + masked)
     {
-#define RL_MICRO_CASE(NV_)                                                                 \
-    case (NV_) * 2:                                                                        \
-      micro_kernel_nv ((NV_), false, NULL, kc, a, b, ldbk, c, ldc, m, n, alpha, beta);           \
-      break;                                                                               \
-    case (NV_) * 2 + 1:                                                                    \
-      micro_kernel_nv ((NV_), true, NULL, kc, a, b, ldbk, c, ldc, m, n, alpha, beta);            \
+#define RL_MICRO_CASE(NV_)                                                                     \
+    case (NV_) * 2:                                                                            \
+      micro_kernel_nv ((NV_), false, NULL, kc, a, b, ldbk, c, ldc, m, n, alpha, beta);         \
+      break;                                                                                   \
+    case (NV_) * 2 + 1:                                                                        \
+      micro_kernel_nv ((NV_), true, NULL, kc, a, b, ldbk, c, ldc, m, n, alpha, beta);          \
       break;
     RL_MICRO_CASE (1)
 #if RL_NV >= 2
