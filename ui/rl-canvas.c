@@ -5,10 +5,10 @@
 #include <math.h>
 
 /* What the screen shows: a pen of a fixed width relative to the canvas. */
-#define SCREEN_PEN_WIDTH   0.055
+#define SCREEN_PEN_WIDTH   0.065
 /* Bounds on the network's ink width, in canvas units, for tiny dots and huge scribbles. */
 #define INK_WIDTH_MIN      0.012
-#define INK_WIDTH_MAX      0.10
+#define INK_WIDTH_MAX      0.20
 /* Points closer than this to the previous one (canvas units) add nothing. */
 #define MIN_POINT_DISTANCE 0.002
 /* Pressure of a mouse or finger, and of a pen that does not report it. */

@@ -20,7 +20,7 @@ G_DECLARE_FINAL_TYPE (RlCanvas, rl_canvas, RL, CANVAS, GtkDrawingArea)
 
 /* Stroke width of the network's ink, as a fraction of the longer side of the drawing's
  * bounding box (measured: see tests/test-ui-canvas.c, /ui/canvas/stroke-width). */
-#define RL_CANVAS_INK_WIDTH_RATIO 0.12
+#define RL_CANVAS_INK_WIDTH_RATIO 0.16
 
 /* Returns: (transfer floating) */
 GtkWidget *rl_canvas_new           (void);

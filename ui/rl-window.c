@@ -22,7 +22,6 @@ struct _RlWindow
   GtkApplicationWindow parent_instance;
 
   /* template widgets */
-  GtkWidget    *header_bar;
   GtkWidget    *train_button;
   GtkWidget    *pause_button;
   GtkWidget    *pause_image;
@@ -1006,6 +1005,7 @@ stall_timer_cb (gpointer user_data)
 
   if (self->stall_last_timer > 0)
     self->stall_max_timer_gap = MAX (self->stall_max_timer_gap, now - self->stall_last_timer);
+
   self->stall_last_timer = now;
   return G_SOURCE_CONTINUE;
 }
@@ -1381,8 +1381,9 @@ rl_window_class_init (RlWindowClass *klass)
   g_type_ensure (RL_TYPE_TRAIN_VIEW);
   g_type_ensure (RL_TYPE_INSIDE_VIEW);
 
+  /* The header bar is not bound: GtkWindow's own dispose unparents its titlebar, and
+   * gtk_widget_dispose_template () doing so first leaves it a dangling pointer. */
   gtk_widget_class_set_template_from_resource (widget_class, "/org/reslab/ResLab/ui/rl-window.ui");
-  gtk_widget_class_bind_template_child (widget_class, RlWindow, header_bar);
   gtk_widget_class_bind_template_child (widget_class, RlWindow, train_button);
   gtk_widget_class_bind_template_child (widget_class, RlWindow, pause_button);
   gtk_widget_class_bind_template_child (widget_class, RlWindow, pause_image);

@@ -26,7 +26,7 @@ G_BEGIN_DECLS
 #define RL_TYPE_WINDOW (rl_window_get_type ())
 G_DECLARE_FINAL_TYPE (RlWindow, rl_window, RL, WINDOW, GtkApplicationWindow)
 
-/* Returns: (transfer floating) */
+/* Returns: (transfer none): owned by GTK's list of toplevels until destroyed */
 RlWindow     *rl_window_new                (GtkApplication *application);
 
 /* "draw", "train" or "inside" */

@@ -1,0 +1,571 @@
+/* test-ui-window.c: the main window through its actions and public API: it builds and goes
+ * away without leaks, switches views, predicts strokes live, shows test images, lays out the
+ * look-inside maps, trains through the train action (and stops within a batch), and reports
+ * files that do not load or data that is missing without losing the model in use. */
+
+#include <math.h>
+#include <string.h>
+
+#include "ui-test-utils.h"
+
+#include "rl-demo-digits.h"
+#include "rl-tasks.h"
+#include "rl-window.h"
+
+static RlWindow *
+new_window (void)
+{
+  RlWindow *window = g_object_ref_sink (rl_window_new (NULL));
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1024, 700);
+  gtk_window_present (GTK_WINDOW (window));
+  return window;
+}
+
+static void
+destroy_window (RlWindow *window)
+{
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_finalize_object (window);
+}
+
+static gboolean
+is_null (gpointer data)
+{
+  return *(gpointer *) data == NULL;
+}
+
+static void
+test_build_finalize (void)
+{
+  RlWindow *window = new_window ();
+  gpointer predictor = rl_window_get_predictor (window);
+  gpointer trainer = rl_window_get_trainer (window);
+  gpointer draw_view = rl_window_get_draw_view (window);
+  gpointer inside_view = rl_window_get_inside_view (window);
+
+  g_object_add_weak_pointer (predictor, &predictor);
+  g_object_add_weak_pointer (trainer, &trainer);
+  g_object_add_weak_pointer (draw_view, &draw_view);
+  g_object_add_weak_pointer (inside_view, &inside_view);
+
+  ui_test_spin (200);
+  g_assert_cmpstr (rl_window_get_view (window), ==, "draw");
+  g_assert_nonnull (rl_predictor_get_model (rl_window_get_predictor (window)));
+  g_assert_false (rl_window_is_busy (window));
+
+  destroy_window (window);
+
+  /* the views go too, once a test-set load in flight (holding a reference) has returned */
+  g_assert_true (ui_test_wait_for (is_null, &draw_view, 30));
+  g_assert_null (inside_view);
+  g_assert_null (predictor);
+  g_assert_null (trainer);
+}
+
+static void
+test_views (void)
+{
+  RlWindow *window = new_window ();
+  const char *views[] = { "train", "inside", "draw" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (views); i++)
+    {
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.view", "s", views[i]));
+      g_assert_cmpstr (rl_window_get_view (window), ==, views[i]);
+    }
+
+  rl_window_set_view (window, "inside");
+  g_assert_cmpstr (rl_window_get_view (window), ==, "inside");
+  {
+    g_autofree char *view = NULL;
+
+    g_object_get (window, "view", &view, NULL);
+    g_assert_cmpstr (view, ==, "inside");
+  }
+
+  destroy_window (window);
+}
+
+typedef struct {
+  RlWindow *window;
+  int       digit;
+} Expect;
+
+static gboolean
+predicts (gpointer data)
+{
+  Expect *expect = data;
+  RlProbView *probs = rl_draw_view_get_prob_view (rl_window_get_draw_view (expect->window));
+
+  return rl_prob_view_get_prediction (probs) == expect->digit;
+}
+
+static void
+draw (RlWindow *window,
+      guint     digit,
+      double    scale,
+      double    dx,
+      double    dy)
+{
+  RlCanvas *canvas = rl_draw_view_get_canvas (rl_window_get_draw_view (window));
+  g_autoptr (GPtrArray) strokes = rl_demo_digit_transformed (digit, scale, dx, dy);
+
+  for (guint i = 0; i < strokes->len; i++)
+    {
+      GArray *xy = g_ptr_array_index (strokes, i);
+
+      rl_canvas_add_stroke (canvas, (const double *) (gpointer) xy->data, xy->len / 2);
+    }
+}
+
+static gboolean
+bundled_model_present (void)
+{
+  return g_resources_get_info (RL_BUNDLED_MODEL_RESOURCE, G_RESOURCE_LOOKUP_FLAGS_NONE,
+                               NULL, NULL, NULL);
+}
+
+/* Strokes injected into the window's canvas reach the prediction through the frame clock,
+ * as a pen's do: nothing here calls the predictor directly. */
+static void
+test_draw_predicts (void)
+{
+  static const struct { guint digit; double scale, dx, dy; } cases[] = {
+    { 0, 1.0, 0.0, 0.0 },
+    { 1, 0.5, -0.2, 0.2 },
+    { 7, 1.3, 0.0, 0.0 },
+    { 3, 0.4, 0.25, -0.25 },
+    { 4, 0.7, -0.1, 0.1 },
+    { 2, 0.6, 0.15, 0.15 },
+    { 8, 0.9, -0.03, 0.04 },
+  };
+  RlWindow *window;
+  RlPredictor *predictor;
+  Expect expect;
+
+  if (!bundled_model_present ())
+    {
+      g_test_skip ("no bundled model in this build (resources/models/seed.safetensors)");
+      return;
+    }
+
+  window = new_window ();
+  predictor = rl_window_get_predictor (window);
+  expect.window = window;
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      guint64 serial = rl_predictor_get_serial (predictor);
+
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.clear", NULL)
+                     || rl_canvas_is_empty (rl_draw_view_get_canvas (rl_window_get_draw_view (window))));
+      draw (window, cases[i].digit, cases[i].scale, cases[i].dx, cases[i].dy);
+      expect.digit = (int) cases[i].digit;
+      g_assert_true (ui_test_wait_for (predicts, &expect, 10));
+      g_assert_cmpuint (rl_predictor_get_serial (predictor), >, serial);
+      g_assert_true (rl_predictor_has_input (predictor));
+    }
+
+  /* Clear: no input, no prediction; undo brings a stroke back. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.clear", NULL));
+  expect.digit = -1;
+  g_assert_true (ui_test_wait_for (predicts, &expect, 10));
+  g_assert_false (rl_predictor_has_input (predictor));
+
+  draw (window, 4, 1.0, 0, 0);   /* two strokes */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.undo", NULL));
+  g_assert_cmpuint (rl_canvas_get_n_strokes (rl_draw_view_get_canvas (rl_window_get_draw_view (window))),
+                    ==, 1);
+
+  destroy_window (window);
+}
+
+static gboolean
+test_set_ready (gpointer data)
+{
+  return rl_draw_view_get_test_set_ready (rl_window_get_draw_view (data));
+}
+
+static void
+test_test_image (void)
+{
+  RlWindow *window;
+  RlDrawView *view;
+  RlPredictor *predictor;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (RlDataset) test = rl_dataset_load (NULL, RL_DATASET_MNIST, RL_SPLIT_TEST, &error);
+
+  if (test == NULL)
+    {
+      g_test_skip ("no MNIST test set: ./dev.sh data fetches it");
+      return;
+    }
+
+  window = new_window ();
+  view = rl_window_get_draw_view (window);
+  predictor = rl_window_get_predictor (window);
+  g_assert_true (ui_test_wait_for (test_set_ready, window, 30));
+
+  for (guint index = 0; index < 5; index++)
+    {
+      g_assert_true (rl_draw_view_show_test_image (view, index));
+      g_assert_true (rl_predictor_has_input (predictor));
+      g_assert_cmpint (rl_predictor_get_true_label (predictor), ==, test->labels[index]);
+      for (guint i = 0; i < 28 * 28; i++)
+        g_assert_cmpfloat (fabsf (rl_predictor_get_image (predictor)[i]
+                                  - test->images[index * 28 * 28 + i] / 255.0f), <, 1e-6f);
+      if (bundled_model_present ())
+        g_assert_cmpint (rl_prob_view_get_prediction (rl_draw_view_get_prob_view (view)), ==,
+                         test->labels[index]);
+    }
+  g_assert_false (rl_draw_view_show_test_image (view, test->n));
+
+  /* Random picks one and keeps its label. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.random-image", NULL));
+  g_assert_cmpint (rl_predictor_get_true_label (predictor), >=, 0);
+
+  /* Drawing replaces the test image: the label goes. */
+  draw (window, 1, 1.0, 0, 0);
+  rl_draw_view_flush (view);
+  g_assert_cmpint (rl_predictor_get_true_label (predictor), ==, -1);
+
+  destroy_window (window);
+}
+
+static void
+test_inside (void)
+{
+  RlWindow *window = new_window ();
+  RlInsideView *inside = rl_window_get_inside_view (window);
+  RlFeatureView *features = rl_inside_view_get_feature_view (inside);
+
+  rl_window_set_view (window, "inside");
+  g_assert_cmpuint (rl_feature_view_get_n_sections (features), ==, 0);   /* no input yet */
+
+  draw (window, 5, 1.0, 0, 0);
+  rl_draw_view_flush (rl_window_get_draw_view (window));
+
+  /* The seed net: input; conv1 → ReLU → max pool; rblock1 (x, F(x), output); conv2 → ReLU →
+   * max pool; rblock2; fc. */
+  g_assert_cmpuint (rl_feature_view_get_n_sections (features), ==, 6);
+  g_assert_cmpuint (rl_feature_view_get_n_rows (features), ==, 1 + 3 + 3 + 3 + 3 + 1);
+  g_assert_true (g_str_has_prefix (rl_feature_view_get_section_title (features, 1), "conv1"));
+  g_assert_cmpstr (rl_feature_view_get_section_title (features, 2), ==,
+                   "rblock1 · residual block");
+  g_assert_cmpstr (rl_feature_view_get_section_title (features, 4), ==,
+                   "rblock2 · residual block");
+  g_assert_cmpstr (rl_filter_view_get_tensor_name (rl_inside_view_get_filter_view (inside)), ==,
+                   "conv1.weight");
+
+  rl_feature_view_set_scaling (features, RL_SCALING_PER_MAP);
+  g_assert_cmpint (rl_feature_view_get_scaling (features), ==, RL_SCALING_PER_MAP);
+  ui_test_spin (100);   /* draws, in both scalings */
+
+  destroy_window (window);
+}
+
+/* ---- training ----------------------------------------------------------------------------- */
+
+static gboolean
+not_busy (gpointer data)
+{
+  return !rl_window_is_busy (data);
+}
+
+static gboolean
+has_progress (gpointer data)
+{
+  RlTrainProgress *progress = rl_trainer_get_latest_progress (rl_window_get_trainer (data));
+
+  return progress != NULL && progress->batches_done >= 3;
+}
+
+static gboolean
+mnist_present (void)
+{
+  g_auto (GStrv) missing = rl_dataset_find_missing_files (RL_DATASET_MNIST);
+
+  return missing == NULL;
+}
+
+static void
+test_train (void)
+{
+  RlWindow *window;
+  RlTrainView *view;
+  RlChart *loss, *accuracy;
+  g_autofree float *before = NULL;
+  g_autofree char *saved = rl_window_get_trained_model_path ();
+  RlModel *model;
+  size_t n_params;
+  double differ = 0, timer_late, frame_gap, seconds;
+
+  if (!mnist_present ())
+    {
+      g_test_skip ("no MNIST files: ./dev.sh data fetches them");
+      return;
+    }
+
+  window = new_window ();
+  view = rl_window_get_train_view (window);
+  loss = rl_train_view_get_loss_chart (view);
+  accuracy = rl_train_view_get_accuracy_chart (view);
+  rl_window_set_debug_stalls (window, TRUE);
+
+  model = rl_predictor_get_model (rl_window_get_predictor (window));
+  n_params = rl_model_get_n_params (model);
+  before = g_memdup2 (rl_model_get_params_const (model), n_params * sizeof (float));
+
+  /* 640 images, batch 64: 10 batches, then the whole test set */
+  rl_train_view_set_train_images (view, 640);
+  rl_train_view_set_epochs (view, 1);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.train", NULL));
+  g_assert_true (rl_window_is_busy (window));
+  g_assert_cmpstr (rl_window_get_view (window), ==, "train");
+
+  g_assert_true (ui_test_wait_for (not_busy, window, 120));
+
+  g_assert_cmpuint (rl_chart_get_n_points (loss, RL_TRAIN_VIEW_LOSS_BATCH), ==, 10);
+  g_assert_cmpuint (rl_chart_get_n_points (loss, RL_TRAIN_VIEW_LOSS_SMOOTHED), >=, 1);
+  g_assert_cmpuint (rl_chart_get_n_points (accuracy, RL_TRAIN_VIEW_ACC_TRAIN), >=, 1);
+  g_assert_cmpuint (rl_chart_get_n_points (accuracy, RL_TRAIN_VIEW_ACC_TEST), ==, 1);
+  {
+    double x, y;
+
+    g_assert_true (rl_chart_get_last (loss, RL_TRAIN_VIEW_LOSS_BATCH, &x, &y));
+    g_assert_cmpfloat (x, ==, 640);
+    g_assert_true (isfinite (y) && y > 0);
+  }
+
+  /* the weights in use are the trained ones, saved where the next start finds them */
+  model = rl_predictor_get_model (rl_window_get_predictor (window));
+  for (size_t i = 0; i < n_params; i++)
+    differ += fabsf (rl_model_get_params_const (model)[i] - before[i]);
+  g_assert_cmpfloat (differ, >, 0);
+  g_assert_true (g_file_test (saved, G_FILE_TEST_IS_REGULAR));
+  g_assert_nonnull (strstr (rl_window_get_model_description (window), "trained here"));
+  g_assert_nonnull (strstr (rl_train_view_get_status (view), saved));
+
+  g_assert_true (rl_window_get_stall_report (window, &timer_late, &frame_gap, &seconds));
+  g_test_message ("main-loop stalls over %.1f s of training: timer %.1f ms late at most, "
+                  "frames %.1f ms apart at most", seconds, timer_late, frame_gap);
+  /* The issue's target is 50 ms on an idle machine; this shared test machine gets a margin,
+   * but a main thread waiting on the worker (a batch, an evaluation) would exceed it. */
+  g_assert_cmpfloat (timer_late, <, 500);
+
+  destroy_window (window);
+
+  /* A new window starts with the model just trained. */
+  window = new_window ();
+  model = rl_predictor_get_model (rl_window_get_predictor (window));
+  differ = 0;
+  for (size_t i = 0; i < n_params; i++)
+    differ += fabsf (rl_model_get_params_const (model)[i] - before[i]);
+  g_assert_cmpfloat (differ, >, 0);
+  g_assert_nonnull (strstr (rl_window_get_model_description (window), "trained here"));
+  destroy_window (window);
+
+  /* put the bundled model back for the other tests */
+  window = new_window ();
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.restore-bundled", NULL)
+                 || !bundled_model_present ());
+  destroy_window (window);
+}
+
+static void
+test_stop (void)
+{
+  RlWindow *window;
+  RlTrainer *trainer;
+  RlTrainProgress *last;
+  guint64 at_stop;
+
+  if (!mnist_present ())
+    {
+      g_test_skip ("no MNIST files: ./dev.sh data fetches them");
+      return;
+    }
+
+  window = new_window ();
+  trainer = rl_window_get_trainer (window);
+  rl_train_view_set_train_images (rl_window_get_train_view (window), 60000);
+  rl_train_view_set_epochs (rl_window_get_train_view (window), 2);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.train", NULL));
+  g_assert_true (ui_test_wait_for (has_progress, window, 120));
+
+  /* Pause and resume through the same action. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.pause-resume", NULL));
+  g_assert_cmpint (rl_trainer_get_state (trainer), ==, RL_TRAINER_PAUSED);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.pause-resume", NULL));
+  g_assert_cmpint (rl_trainer_get_state (trainer), ==, RL_TRAINER_RUNNING);
+
+  at_stop = rl_trainer_get_batches_done (trainer);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.stop", NULL));
+  g_assert_true (ui_test_wait_for (not_busy, window, 60));
+
+  /* it ended within the batch in progress, and the run did not complete */
+  last = rl_trainer_get_latest_progress (trainer);
+  g_assert_nonnull (last);
+  g_assert_true (last->is_last);
+  g_assert_cmpuint (last->batches_done, <=, at_stop + 1);
+  g_assert_cmpuint (last->images_seen, <, last->images_total);
+  g_assert_cmpuint (rl_chart_get_n_points (rl_train_view_get_loss_chart (rl_window_get_train_view (window)),
+                                           RL_TRAIN_VIEW_LOSS_BATCH), ==, last->batches_done);
+  g_assert_cmpint (rl_trainer_get_state (trainer), ==, RL_TRAINER_IDLE);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.restore-bundled", NULL)
+                 || !bundled_model_present ());
+  destroy_window (window);
+}
+
+/* ---- dialogs ------------------------------------------------------------------------------ */
+
+/* The message dialog on screen, if any. */
+static GtkMessageDialog *
+find_message_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr (GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (GTK_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        return GTK_MESSAGE_DIALOG (window);
+    }
+  return NULL;
+}
+
+static gboolean
+dialog_shown (gpointer data)
+{
+  return find_message_dialog () != NULL;
+}
+
+static char *
+dialog_text (GtkMessageDialog *dialog)
+{
+  g_autofree char *primary = NULL;
+  g_autofree char *secondary = NULL;
+
+  g_object_get (dialog, "text", &primary, "secondary-text", &secondary, NULL);
+  return g_strconcat (primary, "\n", secondary, NULL);
+}
+
+static void
+test_open_bad_file (void)
+{
+  RlWindow *window = new_window ();
+  RlPredictor *predictor = rl_window_get_predictor (window);
+  g_autofree char *path = g_build_filename (g_get_user_data_dir (), "broken.safetensors", NULL);
+  g_autofree float *before = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *description = g_strdup (rl_window_get_model_description (window));
+  GtkMessageDialog *dialog;
+  RlModel *model = rl_predictor_get_model (predictor);
+  size_t n = rl_model_get_n_params (model);
+
+  before = g_memdup2 (rl_model_get_params_const (model), n * sizeof (float));
+  g_assert_true (g_mkdir_with_parents (g_get_user_data_dir (), 0700) == 0);
+  g_assert_true (g_file_set_contents (path, "\x10\0\0\0\0\0\0\0{\"a\": broken}  ", 24, NULL));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-path", "s", path));
+  g_assert_true (ui_test_wait_for (dialog_shown, NULL, 30));
+  dialog = find_message_dialog ();
+  text = dialog_text (dialog);
+  g_test_message ("%s", text);
+  g_assert_nonnull (strstr (text, "Could not open “broken.safetensors”"));
+  g_assert_nonnull (strstr (text, "has not changed"));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+
+  /* the model in use is untouched */
+  g_assert_true (rl_predictor_get_model (predictor) == model);
+  g_assert_cmpmem (rl_model_get_params_const (model), n * sizeof (float), before,
+                   n * sizeof (float));
+  g_assert_cmpstr (rl_window_get_model_description (window), ==, description);
+
+  destroy_window (window);
+}
+
+static void
+test_missing_data (void)
+{
+  RlWindow *window = new_window ();
+  g_autofree char *saved = g_strdup (g_getenv ("RESLAB_DATA_DIR"));
+  g_autofree char *empty = g_build_filename (g_get_user_cache_dir (), "no-mnist", NULL);
+  g_autofree char *text = NULL;
+  GtkMessageDialog *dialog;
+
+  g_assert_true (g_mkdir_with_parents (empty, 0700) == 0);
+  g_setenv ("RESLAB_DATA_DIR", empty, TRUE);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.train", NULL));
+  g_assert_true (ui_test_wait_for (dialog_shown, NULL, 10));
+  dialog = find_message_dialog ();
+  text = dialog_text (dialog);
+  g_assert_nonnull (strstr (text, "The MNIST files are missing"));
+  g_assert_nonnull (strstr (text, empty));
+  g_assert_nonnull (strstr (text, "train-images-idx3-ubyte"));
+  g_assert_nonnull (strstr (text, "./dev.sh data"));
+  g_assert_false (rl_window_is_busy (window));
+  g_assert_cmpint (rl_trainer_get_state (rl_window_get_trainer (window)), ==, RL_TRAINER_IDLE);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+
+  g_setenv ("RESLAB_DATA_DIR", saved, TRUE);
+  destroy_window (window);
+}
+
+static void
+test_reset_weights (void)
+{
+  RlWindow *window = new_window ();
+  RlPredictor *predictor = rl_window_get_predictor (window);
+  GtkMessageDialog *dialog;
+  g_autofree float *before = NULL;
+  size_t n = rl_model_get_n_params (rl_predictor_get_model (predictor));
+
+  before = g_memdup2 (rl_model_get_params_const (rl_predictor_get_model (predictor)),
+                      n * sizeof (float));
+
+  /* It asks first; Cancel changes nothing. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.reset-weights", NULL));
+  g_assert_true (ui_test_wait_for (dialog_shown, NULL, 10));
+  dialog = find_message_dialog ();
+  gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_CANCEL);
+  ui_test_spin (50);
+  g_assert_cmpmem (rl_model_get_params_const (rl_predictor_get_model (predictor)),
+                   n * sizeof (float), before, n * sizeof (float));
+
+  /* Reset gives fresh weights. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.reset-weights", NULL));
+  g_assert_true (ui_test_wait_for (dialog_shown, NULL, 10));
+  dialog = find_message_dialog ();
+  gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT);
+  ui_test_spin (50);
+  g_assert_false (memcmp (rl_model_get_params_const (rl_predictor_get_model (predictor)), before,
+                          n * sizeof (float)) == 0);
+  g_assert_nonnull (strstr (rl_window_get_model_description (window), "random weights"));
+
+  destroy_window (window);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  ui_test_init (&argc, &argv);
+
+  ui_test_add ("/ui/window/build-finalize", test_build_finalize);
+  ui_test_add ("/ui/window/views", test_views);
+  ui_test_add ("/ui/window/draw-predicts", test_draw_predicts);
+  ui_test_add ("/ui/window/test-image", test_test_image);
+  ui_test_add ("/ui/window/inside", test_inside);
+  ui_test_add ("/ui/window/open-bad-file", test_open_bad_file);
+  ui_test_add ("/ui/window/missing-data", test_missing_data);
+  ui_test_add ("/ui/window/reset-weights", test_reset_weights);
+  ui_test_add ("/ui/window/train", test_train);
+  ui_test_add ("/ui/window/stop", test_stop);
+
+  return ui_test_run ();
+}

@@ -1,0 +1,153 @@
+/* ui-test-utils.h: set-up shared by the tests that need a display (tests/test-ui-*.c).
+ *
+ * Without a display (DISPLAY and WAYLAND_DISPLAY unset) every test reports a skip, never a
+ * pass: run them under xvfb-run (./dev.sh test does). With one, each test program runs with
+ * its own XDG data, config and cache folders (so the user's model and state are neither used
+ * nor touched), while RESLAB_DATA_DIR keeps pointing at the real MNIST files.
+ */
+#pragma once
+
+#include <glib/gstdio.h>
+#include <gtk/gtk.h>
+
+static gboolean ui_test_have_display;
+static char *ui_test_tmp_dir;
+
+static void
+ui_test_skip_no_display (gconstpointer data)
+{
+  g_test_skip ("no display: run the UI tests under xvfb-run (./dev.sh test does)");
+}
+
+/* Adds @func, or a skip when there is no display. */
+static inline void
+ui_test_add (const char *path,
+             GTestFunc   func)
+{
+  if (ui_test_have_display)
+    g_test_add_func (path, func);
+  else
+    g_test_add_data_func (path, NULL, ui_test_skip_no_display);
+}
+
+/* Where MNIST is, worked out without g_get_user_data_dir (), which would cache the real
+ * XDG_DATA_HOME before it is replaced below. */
+static inline char *
+ui_test_real_mnist_dir (void)
+{
+  const char *dir = g_getenv ("RESLAB_DATA_DIR");
+  const char *xdg = g_getenv ("XDG_DATA_HOME");
+
+  if (dir != NULL && *dir != '\0')
+    return g_strdup (dir);
+  if (xdg != NULL && *xdg != '\0')
+    return g_build_filename (xdg, "reslab", "mnist", NULL);
+  return g_build_filename (g_get_home_dir (), ".local", "share", "reslab", "mnist", NULL);
+}
+
+static inline gboolean
+ui_test_init (int    *argc,
+              char ***argv)
+{
+  const char *display = g_getenv ("DISPLAY");
+  const char *wayland = g_getenv ("WAYLAND_DISPLAY");
+  g_autofree char *mnist = NULL;
+  g_autofree char *data = NULL;
+  g_autofree char *config = NULL;
+  g_autofree char *cache = NULL;
+
+  ui_test_have_display = (display != NULL && *display != '\0')
+                         || (wayland != NULL && *wayland != '\0');
+  if (!ui_test_have_display)
+    {
+      g_test_init (argc, argv, NULL);
+      return FALSE;
+    }
+
+  mnist = ui_test_real_mnist_dir ();
+  ui_test_tmp_dir = g_dir_make_tmp ("reslab-ui-test-XXXXXX", NULL);
+  g_assert_nonnull (ui_test_tmp_dir);
+  data = g_build_filename (ui_test_tmp_dir, "data", NULL);
+  config = g_build_filename (ui_test_tmp_dir, "config", NULL);
+  cache = g_build_filename (ui_test_tmp_dir, "cache", NULL);
+  g_setenv ("RESLAB_DATA_DIR", mnist, TRUE);
+  g_setenv ("XDG_DATA_HOME", data, TRUE);
+  g_setenv ("XDG_CONFIG_HOME", config, TRUE);
+  g_setenv ("XDG_CACHE_HOME", cache, TRUE);
+  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+  g_setenv ("GTK_A11Y", "none", TRUE);   /* no accessibility bus under xvfb */
+  /* Under Xvfb, GL is Mesa's llvmpipe, which compiles each new shader with LLVM on the main
+   * thread: stalls of a second that have nothing to do with ResLab would swamp the main-loop
+   * measurements. Cairo renders the same widgets in software without that. */
+  g_setenv ("GSK_RENDERER", "cairo", FALSE);
+
+  gtk_test_init (argc, argv, NULL);
+  return TRUE;
+}
+
+static inline void
+ui_test_rm_rf (const char *path)
+{
+  GDir *dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  if (dir != NULL)
+    {
+      while ((name = g_dir_read_name (dir)) != NULL)
+        {
+          g_autofree char *child = g_build_filename (path, name, NULL);
+
+          ui_test_rm_rf (child);
+        }
+      g_dir_close (dir);
+      g_rmdir (path);
+    }
+  else
+    g_unlink (path);
+}
+
+/* Runs the tests, then removes the private XDG folders. */
+static inline int
+ui_test_run (void)
+{
+  int status = g_test_run ();
+
+  if (ui_test_tmp_dir != NULL)
+    {
+      ui_test_rm_rf (ui_test_tmp_dir);
+      g_clear_pointer (&ui_test_tmp_dir, g_free);
+    }
+  return status;
+}
+
+/* Iterates the main context until @condition (@data) holds or @timeout_s seconds pass;
+ * returns whether it held. */
+static inline gboolean
+ui_test_wait_for (gboolean (*condition) (gpointer data),
+                  gpointer   data,
+                  double     timeout_s)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) (timeout_s * G_USEC_PER_SEC);
+
+  while (!condition (data))
+    {
+      if (g_get_monotonic_time () > end)
+        return FALSE;
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+  return TRUE;
+}
+
+/* Lets pending idle and frame work run for about @ms milliseconds. */
+static inline void
+ui_test_spin (int ms)
+{
+  gint64 end = g_get_monotonic_time () + ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+}
