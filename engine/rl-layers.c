@@ -230,8 +230,10 @@ void
 rl_relu_backward (const float *restrict y, const float *restrict dy, float *restrict dx,
                   size_t len)
 {
+  /* A multiply by the 0/1 mask, not "dx += cond ? dy : 0": adding 0.0f is not an identity for
+   * -0.0f, so the compiler keeps that as a branch and a conditional store, never vector code. */
   for (size_t i = 0; i < len; i++)
-    dx[i] += y[i] > 0.0f ? dy[i] : 0.0f;
+    dx[i] += dy[i] * (float) (y[i] > 0.0f);
 }
 
 /* Max pooling with the batch innermost: each window position is a whole N-vector, so both
