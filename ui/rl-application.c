@@ -2,6 +2,9 @@
 
 #include "rl-application.h"
 
+#include <glib-unix.h>
+#include <signal.h>
+
 #include "rl-demo-digits.h"
 #include "rl-window.h"
 
@@ -11,6 +14,10 @@ struct _RlApplication
 
   /* owned */
   gboolean debug_stalls;   /* --debug-stalls or RESLAB_DEBUG_STALLS=1 */
+  gboolean stalls_measured;
+  double   stall_timer_late_ms;  /* the worst over the windows closed so far */
+  double   stall_frame_gap_ms;
+  double   stall_seconds;
 };
 
 G_DEFINE_FINAL_TYPE (RlApplication, rl_application, GTK_TYPE_APPLICATION)
@@ -237,6 +244,15 @@ quit_action (GSimpleAction *action,
     }
 }
 
+/* Ctrl+C in the terminal (or a TERM) quits as the menu does, so that the stall report of
+ * --debug-stalls is printed and training threads are joined. */
+static gboolean
+unix_signal_cb (gpointer user_data)
+{
+  quit_action (NULL, NULL, user_data);
+  return G_SOURCE_CONTINUE;
+}
+
 static const GActionEntry app_actions[] = {
   { "about", about_action },
   { "quit", quit_action },
@@ -267,6 +283,8 @@ rl_application_startup (GApplication *application)
 
   g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions, G_N_ELEMENTS (app_actions),
                                    app);
+  g_unix_signal_add (SIGINT, unix_signal_cb, app);
+  g_unix_signal_add (SIGTERM, unix_signal_cb, app);
   for (guint i = 0; i < G_N_ELEMENTS (accels); i++)
     gtk_application_set_accels_for_action (app, accels[i].action, accels[i].accels);
 
@@ -277,27 +295,43 @@ rl_application_startup (GApplication *application)
   gtk_window_set_default_icon_name ("org.reslab.ResLab");
 }
 
+/* A window's stall measurements are taken as it goes (the windows are gone by shutdown). */
+static void
+rl_application_window_removed (GtkApplication *application,
+                               GtkWindow      *window)
+{
+  RlApplication *self = RL_APPLICATION (application);
+  double timer_late, frame_gap, seconds;
+
+  if (RL_IS_WINDOW (window)
+      && rl_window_get_stall_report (RL_WINDOW (window), &timer_late, &frame_gap, &seconds))
+    {
+      self->stalls_measured = TRUE;
+      self->stall_timer_late_ms = MAX (self->stall_timer_late_ms, timer_late);
+      self->stall_frame_gap_ms = MAX (self->stall_frame_gap_ms, frame_gap);
+      self->stall_seconds += seconds;
+    }
+
+  GTK_APPLICATION_CLASS (rl_application_parent_class)->window_removed (application, window);
+}
+
 static void
 rl_application_shutdown (GApplication *application)
 {
   RlApplication *self = RL_APPLICATION (application);
 
-  if (self->debug_stalls)
-    for (GList *l = gtk_application_get_windows (GTK_APPLICATION (application)); l; l = l->next)
-      {
-        double timer_late, frame_gap, seconds;
-
-        if (!RL_IS_WINDOW (l->data))
-          continue;
-        if (rl_window_get_stall_report (l->data, &timer_late, &frame_gap, &seconds))
-          g_print ("reslab: main-loop stalls over %.1f s of training: longest delay of a 5 ms "
-                   "timer %.1f ms, longest gap between frame-clock ticks %.1f ms\n",
-                   seconds, timer_late, frame_gap);
-        else
-          g_print ("reslab: main-loop stalls: no training ran, nothing measured\n");
-      }
-
   G_APPLICATION_CLASS (rl_application_parent_class)->shutdown (application);
+
+  if (self->debug_stalls)
+    {
+      if (self->stalls_measured)
+        g_print ("reslab: main-loop stalls over %.1f s of training: a 5 ms timer ran at most "
+                 "%.1f ms late; frame-clock ticks came at most %.1f ms apart (a frame is "
+                 "16.7 ms)\n", self->stall_seconds, self->stall_timer_late_ms,
+                 self->stall_frame_gap_ms);
+      else
+        g_print ("reslab: main-loop stalls: no training ran, nothing was measured\n");
+    }
 
   /* A window closed while training leaves its worker to end on its own: wait for it here,
    * so no worker thread runs while the process exits. */
@@ -308,11 +342,13 @@ static void
 rl_application_class_init (RlApplicationClass *klass)
 {
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+  GtkApplicationClass *gtk_app_class = GTK_APPLICATION_CLASS (klass);
 
   app_class->startup = rl_application_startup;
   app_class->activate = rl_application_activate;
   app_class->command_line = rl_application_command_line;
   app_class->shutdown = rl_application_shutdown;
+  gtk_app_class->window_removed = rl_application_window_removed;
 }
 
 static void

@@ -525,6 +525,31 @@ rl_canvas_render_ink (RlCanvas *self,
   return ink;
 }
 
+/* ---- size --------------------------------------------------------------------------------- */
+
+/* Square by preference: as tall as it is wide (and the reverse), so that in a column the
+ * canvas takes a square and what follows it comes right below. */
+#define MIN_SIDE 240
+
+static GtkSizeRequestMode
+rl_canvas_get_request_mode (GtkWidget *widget)
+{
+  return GTK_SIZE_REQUEST_HEIGHT_FOR_WIDTH;
+}
+
+static void
+rl_canvas_measure (GtkWidget      *widget,
+                   GtkOrientation  orientation,
+                   int             for_size,
+                   int            *minimum,
+                   int            *natural,
+                   int            *minimum_baseline,
+                   int            *natural_baseline)
+{
+  *minimum = MIN_SIDE;
+  *natural = for_size > MIN_SIDE ? for_size : 2 * MIN_SIDE;
+}
+
 /* ---- GObject ------------------------------------------------------------------------------ */
 
 static void
@@ -545,6 +570,9 @@ rl_canvas_class_init (RlCanvasClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->finalize = rl_canvas_finalize;
+
+  widget_class->get_request_mode = rl_canvas_get_request_mode;
+  widget_class->measure = rl_canvas_measure;
 
   /**
    * RlCanvas::changed:

@@ -30,6 +30,7 @@ struct _RlDrawView
   guint          tick_id;          /* pending frame-clock callback, or 0 */
   gboolean       ink_dirty;        /* strokes changed since the last prediction */
   int            shown_image;      /* test image in the input, or -1 */
+  int            pending_image;    /* to show once the test set of another dataset loads */
 };
 
 G_DEFINE_FINAL_TYPE (RlDrawView, rl_draw_view, GTK_TYPE_WIDGET)
@@ -84,7 +85,7 @@ canvas_changed_cb (RlCanvas   *canvas,
   if (!rl_canvas_is_empty (canvas) && self->shown_image >= 0)
     {
       self->shown_image = -1;
-      gtk_label_set_text (GTK_LABEL (self->canvas_hint), "Any size, anywhere on the square");
+      gtk_label_set_text (GTK_LABEL (self->canvas_hint), "Any size, anywhere");
     }
 
   self->ink_dirty = TRUE;
@@ -173,6 +174,9 @@ test_set_loaded_cb (GObject      *source,
   text = g_strdup_printf ("%u %s test images, with their true labels.", self->test_set->n,
                           self->test_kind == RL_DATASET_FASHION ? "Fashion-MNIST" : "MNIST");
   set_data_text (self, text);
+  if (self->pending_image >= 0)
+    rl_draw_view_show_test_image (self, (guint) self->pending_image);
+  self->pending_image = -1;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TEST_SET_READY]);
 }
 
@@ -205,7 +209,18 @@ static void
 predictor_model_changed_cb (RlPredictor *predictor,
                             RlDrawView  *self)
 {
-  load_test_set (self, rl_predictor_get_kind (predictor));
+  RlDatasetKind kind = rl_predictor_get_kind (predictor);
+
+  /* A test image of another dataset means nothing to this model: show the image with the
+   * same number from the model's own test set instead, once it is loaded. */
+  if (self->shown_image >= 0 && kind != self->test_kind)
+    {
+      int index = self->shown_image;
+
+      rl_draw_view_clear (self);
+      self->pending_image = index;
+    }
+  load_test_set (self, kind);
 }
 
 static void
@@ -265,15 +280,18 @@ rl_draw_view_get_prob_view (RlDrawView *self)
 void
 rl_draw_view_clear (RlDrawView *self)
 {
+  gboolean had_image;
+
   g_return_if_fail (RL_IS_DRAW_VIEW (self));
 
+  had_image = self->shown_image >= 0 || rl_canvas_has_image (self->canvas);
   self->shown_image = -1;
-  gtk_label_set_text (GTK_LABEL (self->canvas_hint), "Any size, anywhere on the square");
+  gtk_label_set_text (GTK_LABEL (self->canvas_hint), "Any size, anywhere");
   rl_canvas_set_image (self->canvas, NULL, 0, 0);
-  if (rl_canvas_is_empty (self->canvas))
-    canvas_changed_cb (self->canvas, self);   /* the test image goes: predict nothing */
-  else
-    rl_canvas_clear (self->canvas);
+  if (!rl_canvas_is_empty (self->canvas))
+    rl_canvas_clear (self->canvas);   /* "changed": the next frame predicts nothing */
+  else if (had_image && self->predictor != NULL)
+    rl_predictor_set_image (self->predictor, NULL, -1);
 }
 
 gboolean
@@ -453,6 +471,7 @@ rl_draw_view_init (RlDrawView *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->shown_image = -1;
+  self->pending_image = -1;
   self->rand = g_rand_new ();
   gtk_widget_set_sensitive (GTK_WIDGET (self->image_spin), FALSE);
 

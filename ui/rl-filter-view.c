@@ -7,7 +7,7 @@
 
 #include "rl-colormap.h"
 
-#define CELL      44
+#define CELL      51
 #define GAP       6
 #define COLUMNS   4
 #define TEXT_H    40
@@ -105,8 +105,8 @@ draw_func (GtkDrawingArea *area,
       cairo_stroke (cr);
     }
 
-  text = g_strdup_printf ("%s: %d filters of %d×%d\none scale for all: ±%.3g",
-                          info->name, n, k_h, k_w, m);
+  text = g_strdup_printf ("%d filters of %d×%d, one scale\nfor all: ±%.3g",
+                          n, k_h, k_w, m);
   layout = gtk_widget_create_pango_layout (GTK_WIDGET (area), text);
   pango_layout_set_width (layout, width * PANGO_SCALE);
   pango_layout_set_alignment (layout, PANGO_ALIGN_CENTER);

@@ -226,7 +226,6 @@ rl_train_view_add_progress (RlTrainView     *self,
   if (!isnan (self->last_test))
     g_string_append_printf (status, " · test set %.2f %% after epoch %d", 100 * self->last_test,
                             self->last_test_epoch);
-  g_string_append_printf (status, " · lr %g, momentum %g", p->lr, p->momentum);
   gtk_label_set_text (self->status_label, status->str);
   g_string_free (status, TRUE);
 }

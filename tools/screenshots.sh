@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# screenshots.sh [BUILD_DIR]: screenshots of ResLab's views for the README, in
+# docs/screenshots/, at 1280 x 800 and at 1024 x 700.
+#
+# Each shot runs the app (BUILD_DIR/app/reslab, default build/) alone on its own Xvfb screen,
+# with private XDG folders (so it uses the bundled seed net, not a model you trained), puts
+# a digit on the canvas (--draw-digit) or starts a short training run (--train), waits, and
+# saves the whole screen with ImageMagick's `import -window root`.
+#
+# Needs: xvfb-run, ImageMagick (import), the MNIST files for the training and test-image shots
+# (./dev.sh data), and a build (./dev.sh setup).
+set -euo pipefail
+
+cd "$(dirname "$(readlink -f "$0")")/.."
+
+BUILD=${1:-build}
+APP=$BUILD/app/reslab
+OUT=docs/screenshots
+
+die () { printf 'screenshots: error: %s\n' "$*" >&2; exit 1; }
+[ -x "$APP" ] || die "no $APP: build first (./dev.sh setup, or meson setup $BUILD && ninja -C $BUILD)"
+command -v xvfb-run > /dev/null || die "xvfb-run is missing (apt install xvfb xauth)"
+command -v import > /dev/null || die "ImageMagick's import is missing (apt install imagemagick)"
+
+# The MNIST files stay where they are; everything else the app reads or writes goes to a
+# temporary home that is removed at the end.
+export RESLAB_DATA_DIR=${RESLAB_DATA_DIR:-${XDG_DATA_HOME:-$HOME/.local/share}/reslab/mnist}
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+export XDG_DATA_HOME=$TMP/data XDG_CONFIG_HOME=$TMP/config XDG_CACHE_HOME=$TMP/cache
+export GSETTINGS_BACKEND=memory GTK_A11Y=none
+# Xvfb's GL is software (llvmpipe); Cairo renders the same pixels without compiling shaders.
+export GSK_RENDERER=${GSK_RENDERER:-cairo}
+mkdir -p "$OUT"
+
+# shot NAME WIDTHxHEIGHT SECONDS -- ARGS...: run the app with ARGS, save the screen after
+# SECONDS as $OUT/NAME.png
+shot () {
+  local name=$1 size=$2 wait=$3
+  shift 4
+  printf 'screenshots: %s (%s, %s s)\n' "$name" "$size" "$wait"
+  xvfb-run -a -s "-screen 0 ${size}x24" bash -c '
+    app=$1 out=$2 wait=$3; shift 3
+    "$app" "$@" > "$out.log" 2>&1 &
+    pid=$!
+    sleep "$wait"
+    if ! kill -0 "$pid" 2> /dev/null; then
+      cat "$out.log" >&2; echo "screenshots: the app exited early" >&2; exit 1
+    fi
+    import -window root "$out"
+    kill "$pid"; wait "$pid" 2> /dev/null || true
+  ' shot "$APP" "$OUT/$name.png" "$wait" "$@"
+  rm -f "$OUT/$name.png.log"
+}
+
+for size in 1280x800 1024x700; do
+  suffix=""
+  [ "$size" = 1280x800 ] || suffix="-${size}"
+  shot "draw$suffix" "$size" 4 -- --view=draw --draw-digit=3
+  shot "draw-test-image$suffix" "$size" 5 -- --view=draw --test-image=18
+  shot "inside$suffix" "$size" 4 -- --view=inside --draw-digit=5
+  # 3 epochs of 20,000 images: the picture is taken in the second epoch, with a full
+  # test-set point on the accuracy chart and the progress bar half-way.
+  shot "train$suffix" "$size" 22 -- --view=train --train --epochs=3 --train-images=20000
+done
+
+printf 'screenshots: done, see %s/\n' "$OUT"
