@@ -4,6 +4,7 @@
 
 #include "rl-model.h"
 #include "rl-layers.h"
+#include "rl-pool.h"
 
 G_BEGIN_DECLS
 
@@ -65,6 +66,7 @@ typedef struct {
   float    *dlogits;        /* (N, P) */
   float    *grads;          /* this thread's gradient block (NULL for thread 0: the model's) */
   int       n_total;        /* images in the whole batch this step (all threads) */
+  int       tid, nt;        /* this workspace's thread in the team, and the team's size */
   /* batch norm sites: pre (the normalised input when it is not another node's output), xhat,
    * the input gradient, and the statistics used; pre and dpre: (C, H, W, N); mean, invstd: (C) */
   float   **bn_pre, **bn_xhat, **bn_dpre, **bn_mean, **bn_invstd;
@@ -94,6 +96,7 @@ struct _RlModel {
   RlWork  **work;           /* n_threads entries, allocated lazily */
   int       n_work;
   double   *bn_shared;      /* (n_work, 2 * max_bn_c): per-thread partial sums, batch norm */
+  RlPool   *pool;           /* n_work threads, created with the workspaces */
 };
 
 RlWork *rl_work_new  (const RlModel *model, int n_cap, gboolean with_grads);

@@ -3,7 +3,6 @@
 #include "rl-model-private.h"
 
 #include <math.h>
-#include <omp.h>
 #include <string.h>
 
 #include "rl-error.h"
@@ -281,6 +280,7 @@ free_workspaces (RlModel *m)
     rl_work_free (m->work[t]);
   g_clear_pointer (&m->work, g_free);
   g_clear_pointer (&m->bn_shared, g_free);
+  g_clear_pointer (&m->pool, rl_pool_free);
   m->n_work = 0;
 }
 
@@ -669,6 +669,7 @@ ensure_workspaces (RlModel *m, int n_threads, int n_cap)
     m->work[t] = rl_work_new (m, n_cap, t > 0);
   m->n_work = n_threads;
   m->bn_shared = g_new0 (double, (size_t) n_threads * 2 * MAX (m->max_bn_c, 1));
+  m->pool = rl_pool_new (n_threads);
 }
 
 /* ---- Forward and backward ----------------------------------------------------------------- */
@@ -758,12 +759,12 @@ bn_forward (const RlModel *m, const RlBnPart *bn, RlWork *w, int n, gboolean tra
     }
 
   {
-    const int t = omp_get_thread_num (), nt = omp_get_num_threads ();
+    const int t = w->tid, nt = w->nt;
     const size_t stride = 2 * (size_t) m->max_bn_c;
     const double count = (double) w->n_total * bn->hw;
 
     rl_bn_partial_stats (bn->c, n, bn->hw, x, m->bn_shared + t * stride);
-#pragma omp barrier
+rl_pool_barrier (m->pool);
     for (int c = 0; c < bn->c; c++)
       {
         double s = 0.0, s2 = 0.0, mu, var;
@@ -788,7 +789,7 @@ bn_forward (const RlModel *m, const RlBnPart *bn, RlWork *w, int n, gboolean tra
     if (t == 0)
       *P (m, bn->count) += 1.0f;
     /* nobody may post the next sums before everyone has read these */
-#pragma omp barrier
+rl_pool_barrier (m->pool);
     rl_bn_forward_apply (bn->c, n, bn->hw, x, mean, invstd, P (m, bn->w), P (m, bn->b),
                          w->bn_xhat[bn->site], y);
   }
@@ -799,7 +800,7 @@ static void
 bn_backward (const RlModel *m, const RlBnPart *bn, RlWork *w, int n, const float *dy,
              float *dx, float *grads)
 {
-  const int t = omp_get_thread_num (), nt = omp_get_num_threads ();
+  const int t = w->tid, nt = w->nt;
   const size_t stride = 2 * (size_t) m->max_bn_c;
   double *mine = m->bn_shared + t * stride;
   double tot[2 * 1024];
@@ -813,7 +814,7 @@ bn_backward (const RlModel *m, const RlBnPart *bn, RlWork *w, int n, const float
       dbeta[c] += (float) mine[c];
       dgamma[c] += (float) mine[bn->c + c];
     }
-#pragma omp barrier
+rl_pool_barrier (m->pool);
   for (int c = 0; c < 2 * bn->c; c++)
     {
       double s = 0.0;
@@ -821,7 +822,7 @@ bn_backward (const RlModel *m, const RlBnPart *bn, RlWork *w, int n, const float
         s += m->bn_shared[u * stride + c];
       totals[c] = s;
     }
-#pragma omp barrier
+rl_pool_barrier (m->pool);
   rl_bn_backward_apply (bn->c, n, bn->hw, dy, w->bn_xhat[bn->site], w->bn_invstd[bn->site],
                         P (m, bn->w), totals, (double) w->n_total * bn->hw, dx);
   if (totals != tot)
@@ -1105,95 +1106,131 @@ gather_logits (const RlModel *m, const RlWork *w, int n, float *logits)
       logits[(size_t) img * m->n_classes + j] = y[(size_t) j * n + img];
 }
 
+typedef struct {
+  RlModel       *model;
+  const float   *x;
+  const uint8_t *labels;
+  int            n;
+  float         *logits;           /* predict */
+  double         loss[256];        /* per thread */
+  int            correct[256];
+} StepJob;
+
+/* One thread's share of a training step. The slice depends only on the team's size, so a given
+ * thread count always splits the batch, and sums the gradients, the same way. */
+static void
+train_slice (gpointer data, int t, int nt)
+{
+  StepJob *job = data;
+  RlModel *model = job->model;
+  const size_t chw = (size_t) model->in_c * model->in_h * model->in_w;
+  const int P = model->n_classes, n = job->n;
+  const int lo = (int) ((int64_t) n * t / nt), hi = (int) ((int64_t) n * (t + 1) / nt);
+  const int cnt = hi - lo;   /* >= 1: the team is never larger than the batch */
+  RlWork *w = model->work[t];
+  float *grads = t == 0 ? model->grads : w->grads;
+  float *dlast = w->dout[model->n_nodes - 1];
+
+  w->tid = t;
+  w->nt = nt;
+  w->n_total = n;
+  memset (grads, 0, sizeof (float) * model->n_params);
+
+  load_input (model, w, job->x + (size_t) lo * chw, cnt);
+  rl_model_forward_work (model, w, cnt, TRUE);
+  gather_logits (model, w, cnt, w->logits);
+  job->loss[t] = rl_softmax_xent (cnt, P, w->logits, job->labels + lo, n, w->dlogits, NULL,
+                                  &job->correct[t]);
+  for (int img = 0; img < cnt; img++)
+    for (int j = 0; j < P; j++)
+      dlast[(size_t) j * cnt + img] = w->dlogits[(size_t) img * P + j];
+
+  for (int i = model->n_nodes - 1; i >= 0; i--)
+    {
+      const RlNode *node = &model->nodes[i];
+      float *dx = NULL;
+      if (i > 0)
+        {
+          const RlNode *prev = &model->nodes[i - 1];
+          dx = w->dout[i - 1];
+          memset (dx, 0, sizeof (float) * prev->co * cnt * prev->ho * prev->wo);
+        }
+      node_backward (model, node, i, w, cnt, node_input (w, i), dx, grads);
+    }
+
+  /* Sum the threads' gradients into thread 0's block, always in thread order; each thread
+   * sums its own slice of the parameters. */
+  rl_pool_barrier (model->pool);
+  if (nt > 1)
+    {
+      const size_t np = model->n_params;
+      const size_t a = np * t / nt, b = np * (t + 1) / nt;
+      for (size_t j = a; j < b; j++)
+        {
+          float s = model->grads[j];
+          for (int u = 1; u < nt; u++)
+            s += model->work[u]->grads[j];
+          model->grads[j] = s;
+        }
+    }
+}
+
 float
 rl_model_forward_backward (RlModel *model, const float *x, const uint8_t *labels, int n,
                            int *n_correct)
 {
-  const size_t chw = (size_t) model->in_c * model->in_h * model->in_w;
-  const int P = model->n_classes;
   int n_threads = MIN (model->n_threads, n);
-  double loss_t[256] = { 0 };
-  int correct_t[256] = { 0 };
-  int used = 1;
+  StepJob *job;
   double loss = 0.0;
   int correct = 0;
 
   g_return_val_if_fail (n > 0, NAN);
 
   ensure_workspaces (model, n_threads, (n + n_threads - 1) / n_threads);
+  job = g_new0 (StepJob, 1);   /* 3 KB; on the heap to keep worker stacks small */
+  job->model = model;
+  job->x = x;
+  job->labels = labels;
+  job->n = n;
+  rl_pool_run (model->pool, n_threads, train_slice, job);
 
-#pragma omp parallel num_threads (n_threads)
-  {
-    /* The slice depends only on the thread count actually granted, so a given count always
-     * splits the batch, and sums the gradients, the same way. */
-    const int t = omp_get_thread_num ();
-    const int nt = omp_get_num_threads ();
-    const int lo = (int) ((int64_t) n * t / nt), hi = (int) ((int64_t) n * (t + 1) / nt);
-    const int cnt = hi - lo;
-    RlWork *w = model->work[t];
-    float *grads = t == 0 ? model->grads : w->grads;
-
-    if (t == 0)
-      used = nt;
-    memset (grads, 0, sizeof (float) * model->n_params);
-    if (cnt > 0)
-      {
-        float *dlast = w->dout[model->n_nodes - 1];
-
-        w->n_total = n;
-        load_input (model, w, x + (size_t) lo * chw, cnt);
-        rl_model_forward_work (model, w, cnt, TRUE);
-        gather_logits (model, w, cnt, w->logits);
-        loss_t[t] = rl_softmax_xent (cnt, P, w->logits, labels + lo, n, w->dlogits, NULL,
-                                     &correct_t[t]);
-        for (int img = 0; img < cnt; img++)
-          for (int j = 0; j < P; j++)
-            dlast[(size_t) j * cnt + img] = w->dlogits[(size_t) img * P + j];
-
-        for (int i = model->n_nodes - 1; i >= 0; i--)
-          {
-            const RlNode *node = &model->nodes[i];
-            float *dx = NULL;
-            if (i > 0)
-              {
-                const RlNode *prev = &model->nodes[i - 1];
-                dx = w->dout[i - 1];
-                memset (dx, 0, sizeof (float) * prev->co * cnt * prev->ho * prev->wo);
-              }
-            node_backward (model, node, i, w, cnt, node_input (w, i), dx, grads);
-          }
-      }
-
-    /* Sum the threads' gradients into thread 0's, always in thread order. */
-#pragma omp barrier
-    if (nt > 1)
-      {
-#pragma omp for schedule (static)
-        for (size_t j = 0; j < model->n_params; j++)
-          {
-            float s = model->grads[j];
-            for (int u = 1; u < nt; u++)
-              s += model->work[u]->grads[j];
-            model->grads[j] = s;
-          }
-      }
-  }
-
-  for (int t = 0; t < used; t++)
+  for (int t = 0; t < n_threads; t++)
     {
-      loss += loss_t[t];
-      correct += correct_t[t];
+      loss += job->loss[t];
+      correct += job->correct[t];
     }
+  g_free (job);
   if (n_correct != NULL)
     *n_correct = correct;
   return (float) (loss / n);
 }
 
+static void
+predict_slice (gpointer data, int t, int nt)
+{
+  StepJob *job = data;
+  RlModel *model = job->model;
+  const size_t chw = (size_t) model->in_c * model->in_h * model->in_w;
+  const int n = job->n;
+  const int lo = (int) ((int64_t) n * t / nt), hi = (int) ((int64_t) n * (t + 1) / nt);
+  RlWork *w = model->work[t];
+
+  w->tid = t;
+  w->nt = nt;
+  for (int start = lo; start < hi; start += w->n_cap)
+    {
+      int cnt = MIN (w->n_cap, hi - start);
+      load_input (model, w, job->x + (size_t) start * chw, cnt);
+      rl_model_forward_work (model, w, cnt, FALSE);
+      gather_logits (model, w, cnt, job->logits + (size_t) start * model->n_classes);
+    }
+}
+
 void
 rl_model_predict (RlModel *model, const float *x, int n, float *logits)
 {
-  const size_t chw = (size_t) model->in_c * model->in_h * model->in_w;
   int n_threads = MIN (model->n_threads, MAX (n, 1));
+  StepJob job = { .model = model, .x = x, .n = n, .logits = logits };
 
   g_return_if_fail (n >= 0);
   if (n == 0)
@@ -1201,22 +1238,7 @@ rl_model_predict (RlModel *model, const float *x, int n, float *logits)
 
   /* At most 64 images a pass per thread, so evaluation needs no big buffers. */
   ensure_workspaces (model, n_threads, MIN (64, (n + n_threads - 1) / n_threads));
-
-#pragma omp parallel num_threads (n_threads)
-  {
-    const int t = omp_get_thread_num ();
-    const int nt = omp_get_num_threads ();
-    const int lo = (int) ((int64_t) n * t / nt), hi = (int) ((int64_t) n * (t + 1) / nt);
-    RlWork *w = model->work[t];
-
-    for (int start = lo; start < hi; start += w->n_cap)
-      {
-        int cnt = MIN (w->n_cap, hi - start);
-        load_input (model, w, x + (size_t) start * chw, cnt);
-        rl_model_forward_work (model, w, cnt, FALSE);
-        gather_logits (model, w, cnt, logits + (size_t) start * model->n_classes);
-      }
-  }
+  rl_pool_run (model->pool, n_threads, predict_slice, &job);
 }
 
 guint
