@@ -225,7 +225,16 @@ test_test_image (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.random-image", NULL));
   g_assert_cmpint (rl_predictor_get_true_label (predictor), >=, 0);
 
-  /* Drawing replaces the test image: the label goes. */
+  /* Clear takes it out of the input, whichever way it came in. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.clear", NULL));
+  g_assert_false (rl_predictor_has_input (predictor));
+  g_assert_true (rl_draw_view_show_test_image (view, 2));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.clear", NULL));
+  g_assert_false (rl_predictor_has_input (predictor));
+  g_assert_false (rl_canvas_has_image (rl_draw_view_get_canvas (view)));
+
+  /* Drawing replaces a test image: the label goes. */
+  g_assert_true (rl_draw_view_show_test_image (view, 1));
   draw (window, 1, 1.0, 0, 0);
   rl_draw_view_flush (view);
   g_assert_cmpint (rl_predictor_get_true_label (predictor), ==, -1);

@@ -438,6 +438,9 @@ rl_canvas_set_image (RlCanvas    *self,
   g_return_if_fail (RL_IS_CANVAS (self));
   g_return_if_fail (image == NULL || (width > 0 && height > 0));
 
+  if (image == NULL && self->image == NULL)
+    return;
+
   g_clear_pointer (&self->image, cairo_surface_destroy);
   if (image != NULL)
     {
@@ -451,6 +454,7 @@ rl_canvas_set_image (RlCanvas    *self,
       cairo_surface_mark_dirty (self->image);
     }
   gtk_widget_queue_draw (GTK_WIDGET (self));
+  g_signal_emit (self, signals[CHANGED], 0);
 }
 
 gboolean

@@ -36,7 +36,8 @@ void       rl_canvas_clear         (RlCanvas *self);
 gboolean   rl_canvas_undo          (RlCanvas *self);
 guint      rl_canvas_get_n_strokes (RlCanvas *self);
 /* Shows @image under the strokes, stretched over the square (a test image put into the
- * input); NULL removes it, and so does the next stroke drawn. Emits nothing.
+ * input); NULL removes it, and so does the next stroke drawn. Emits "changed" when an image
+ * comes or goes.
  * image: (height, width) in [0, 1], 1 = ink */
 void       rl_canvas_set_image     (RlCanvas    *self,
                                     const float *image,

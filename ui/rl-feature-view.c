@@ -3,6 +3,7 @@
 #include "rl-feature-view.h"
 
 #include <math.h>
+#include <string.h>
 
 #include "rl-colormap.h"
 
@@ -764,10 +765,22 @@ update_zoom_label (RlFeatureView *self)
   row = &g_array_index (section->rows, Row, self->zoom_cell.row);
   data = row_data (self, row, self->zoom_cell.channel);
   rl_colormap_range (data, (size_t) row->h * row->w, &lo, &hi);
-  markup = g_markup_printf_escaped ("<b>%s · %s</b>\nchannel %d of %d · %d×%d\n"
-                                    "min %.4g · max %.4g",
-                                    section->title, row->label, self->zoom_cell.channel,
-                                    row_channels (self, row), row->h, row->w, lo, hi);
+  /* "rblock1 · F(x)" in a block, "conv1" or "ReLU" elsewhere: the section title of plain
+   * layers lists them all */
+  if (section->is_block)
+    {
+      g_autofree char *block = g_strndup (section->title, strcspn (section->title, " "));
+
+      markup = g_markup_printf_escaped ("<b>%s · %s</b>\nchannel %d of %d · %d×%d\n"
+                                        "min %.4g · max %.4g",
+                                        block, row->label, self->zoom_cell.channel,
+                                        row_channels (self, row), row->h, row->w, lo, hi);
+    }
+  else
+    markup = g_markup_printf_escaped ("<b>%s</b>\nchannel %d of %d · %d×%d\n"
+                                      "min %.4g · max %.4g",
+                                      row->label, self->zoom_cell.channel,
+                                      row_channels (self, row), row->h, row->w, lo, hi);
   gtk_label_set_markup (GTK_LABEL (self->zoom_label), markup);
 }
 
