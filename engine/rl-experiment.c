@@ -1,0 +1,727 @@
+#define G_LOG_DOMAIN "reslab-engine"
+
+/* rl-experiment.c: plain vs residual twins (see rl-experiment.h).
+ *
+ * Legend: N images in a batch, C x H x W an image (1 x 28 x 28 here), L weight layers.
+ */
+
+#include "rl-experiment.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "rl-error.h"
+#include "rl-sgd.h"
+
+#define MAX_BATCH 60000
+/* Images per rl_model_predict() call when measuring the test error. */
+#define EVAL_CHUNK 500
+
+#define FNV_OFFSET G_GUINT64_CONSTANT (0xcbf29ce484222325)
+#define FNV_PRIME  G_GUINT64_CONSTANT (0x100000001b3)
+
+typedef struct {
+  RlModel    *model;
+  RlSgd      *sgd;
+  RlBatchIter it;
+  char       *name;             /* "plain-20" */
+  GArray     *layers;           /* of RlExperimentLayer */
+  GPtrArray  *records;          /* of RlExperimentRecord, owned */
+
+  int         epoch;            /* the iterator's current epoch */
+  uint64_t    iteration;
+  uint64_t    images;
+  uint64_t    diverged_at;      /* 0: still training */
+  uint64_t    digest;
+  double      train_seconds;
+
+  /* The interval in progress. */
+  uint64_t    int_images;
+  uint64_t    int_hits;
+  int         int_batches;
+  double      int_loss;
+  double     *int_norms;        /* (L) sums of per-batch norms */
+
+  float      *x;                /* x: (batch, C, H, W) */
+  uint8_t    *labels;           /* labels: (batch) */
+} Twin;
+
+struct _RlExperiment {
+  RlExperimentConfig cfg;
+  RlDataset *train;             /* the subset actually trained on */
+  RlDataset *test;              /* the full test split, referenced */
+  uint32_t   n_test;            /* test images used for the test error */
+  float     *x_test;            /* x_test: (n_test, C, H, W), normalised once */
+  uint8_t   *y_test;            /* y_test: (n_test) */
+  float     *logits;            /* logits: (EVAL_CHUNK, P) */
+  uint64_t   total;             /* iterations in the run */
+  uint64_t   n_steps;           /* completed rl_experiment_step() calls */
+  Twin       twins[RL_N_TWINS];
+};
+
+void
+rl_experiment_config_init (RlExperimentConfig *cfg)
+{
+  g_return_if_fail (cfg != NULL);
+
+  *cfg = (RlExperimentConfig) {
+    .depth = 20,
+    .shortcut = RL_SHORTCUT_A,
+    .bn = TRUE,
+    .lr = 0.1,
+    .momentum = 0.9,
+    .weight_decay = 1e-4,
+    .batch = 128,
+    .seed = 1,
+    .epochs = 1,
+    .subset = 0,
+    .test_subset = 1000,
+    .interval = 10,
+    .threads = 0,
+    .layer_stats = TRUE,
+    .response_images = 256,
+  };
+}
+
+/* ---- Records -------------------------------------------------------------------------------- */
+
+static RlExperimentRecord *
+record_new (RlTwin twin, guint n_layers)
+{
+  RlExperimentRecord *r = g_new0 (RlExperimentRecord, 1);
+
+  r->ref_count = 1;
+  r->twin = twin;
+  r->n_layers = n_layers;
+  r->grad_norm = g_new0 (double, MAX (n_layers, 1));
+  r->response_std = g_new0 (double, MAX (n_layers, 1));
+  return r;
+}
+
+RlExperimentRecord *
+rl_experiment_record_ref (RlExperimentRecord *record)
+{
+  g_return_val_if_fail (record != NULL, NULL);
+
+  g_atomic_int_inc (&record->ref_count);
+  return record;
+}
+
+void
+rl_experiment_record_unref (RlExperimentRecord *record)
+{
+  g_return_if_fail (record != NULL);
+
+  if (g_atomic_int_dec_and_test (&record->ref_count))
+    {
+      g_free (record->grad_norm);
+      g_free (record->response_std);
+      g_free (record);
+    }
+}
+
+/* ---- Layers --------------------------------------------------------------------------------- */
+
+GArray *
+rl_experiment_list_layers (const RlModel *model)
+{
+  GArray *layers = g_array_new (FALSE, TRUE, sizeof (RlExperimentLayer));
+  guint n_resp = rl_model_get_n_responses (model);
+  int index = 0;
+
+  g_return_val_if_fail (model != NULL, layers);
+
+  for (guint t = 0; t < rl_model_get_n_tensors (model); t++)
+    {
+      const RlParamInfo *info = rl_model_get_tensor_info (model, t);
+      RlExperimentLayer layer = { .tensor = (int) t, .response = -1 };
+      size_t len;
+
+      if (info->role != RL_PARAM_WEIGHT)
+        continue;
+      g_strlcpy (layer.name, info->name, sizeof layer.name);
+      len = strlen (layer.name);
+      if (len > 7 && strcmp (layer.name + len - 7, ".weight") == 0)
+        layer.name[len - 7] = '\0';
+      /* Projection shortcuts are "….shortcut" (no bn) or "….shortcut.0" (with bn). */
+      layer.index = strstr (layer.name, ".shortcut") != NULL ? 0 : ++index;
+      for (guint k = 0; k < n_resp; k++)
+        if (strcmp (rl_model_get_response_name (model, k), layer.name) == 0)
+          layer.response = (int) k;
+      g_array_append_val (layers, layer);
+    }
+  return layers;
+}
+
+void
+rl_experiment_add_grad_norms (RlModel *model, const RlExperimentLayer *layers, guint n_layers,
+                              double *norms)
+{
+  const float *g = rl_model_get_grads (model);
+
+  for (guint i = 0; i < n_layers; i++)
+    {
+      const RlParamInfo *info = rl_model_get_tensor_info (model, (guint) layers[i].tensor);
+      const float *p = g + info->offset;
+      double s = 0.0;
+
+      for (size_t j = 0; j < info->numel; j++)
+        s += (double) p[j] * p[j];
+      norms[i] += sqrt (s);
+    }
+}
+
+/* ---- Building ------------------------------------------------------------------------------- */
+
+static gboolean
+check_config (const RlExperimentConfig *cfg, const RlDataset *train, const RlDataset *test,
+              GError **error)
+{
+#define BAD(...) \
+  G_STMT_START { \
+    g_set_error (error, RL_ERROR, RL_ERROR_INVALID_ARGUMENT, __VA_ARGS__); \
+    return FALSE; \
+  } G_STMT_END
+
+  if (cfg->shortcut != RL_SHORTCUT_A && cfg->shortcut != RL_SHORTCUT_B)
+    BAD ("shortcut must be A or B (got %s)", rl_shortcut_name (cfg->shortcut));
+  if (!(isfinite (cfg->lr) && cfg->lr > 0.0))
+    BAD ("lr must be a finite number above 0 (got %g)", cfg->lr);
+  if (!(isfinite (cfg->momentum) && cfg->momentum >= 0.0 && cfg->momentum < 1.0))
+    BAD ("momentum must be in [0, 1) (got %g)", cfg->momentum);
+  if (!(isfinite (cfg->weight_decay) && cfg->weight_decay >= 0.0))
+    BAD ("weight decay must be a finite number, 0 or above (got %g)", cfg->weight_decay);
+  if (cfg->batch < 1 || cfg->batch > MAX_BATCH)
+    BAD ("batch must be between 1 and %d (got %d)", MAX_BATCH, cfg->batch);
+  if (cfg->epochs < 1)
+    BAD ("epochs must be at least 1 (got %d)", cfg->epochs);
+  if (cfg->interval < 1)
+    BAD ("interval must be at least 1 iteration (got %d)", cfg->interval);
+  if (cfg->subset > train->n)
+    BAD ("subset: %u training images asked for, the set has %u", cfg->subset, train->n);
+  if (cfg->test_subset > test->n)
+    BAD ("test subset: %u test images asked for, the set has %u", cfg->test_subset, test->n);
+  if (train->n == 0 || test->n == 0)
+    BAD ("the training and test sets must not be empty");
+#undef BAD
+
+  if (train->c != test->c || train->h != test->h || train->w != test->w ||
+      train->n_classes != test->n_classes)
+    {
+      g_set_error (error, RL_ERROR, RL_ERROR_MISMATCH,
+                   "training images are %u x %u x %u (%u classes), test images %u x %u x %u"
+                   " (%u classes)", train->c, train->h, train->w, train->n_classes, test->c,
+                   test->h, test->w, test->n_classes);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+twin_init (RlExperiment *exp, RlTwin which, GError **error)
+{
+  const RlExperimentConfig *cfg = &exp->cfg;
+  Twin *tw = &exp->twins[which];
+  const RlDataset *ds = exp->train;
+  g_autoptr(RlArch) arch = NULL;
+
+  arch = rl_arch_new_cifar (cfg->depth, which == RL_TWIN_RESIDUAL, cfg->shortcut, cfg->bn,
+                            error);
+  if (arch == NULL)
+    return FALSE;
+  tw->model = rl_model_new (arch, (int) ds->c, (int) ds->h, (int) ds->w, (int) ds->n_classes,
+                            error);
+  if (tw->model == NULL)
+    return FALSE;
+  rl_model_init_params (tw->model, cfg->seed);
+  rl_model_set_threads (tw->model, cfg->threads);
+  tw->sgd = rl_sgd_new (tw->model, (float) cfg->lr, (float) cfg->momentum,
+                        (float) cfg->weight_decay);
+  tw->name = g_strdup_printf ("%s-%d", which == RL_TWIN_PLAIN ? "plain" : "resnet", cfg->depth);
+  tw->layers = rl_experiment_list_layers (tw->model);
+  tw->records = g_ptr_array_new_with_free_func ((GDestroyNotify) rl_experiment_record_unref);
+  tw->digest = FNV_OFFSET;
+  tw->int_norms = g_new0 (double, MAX (tw->layers->len, 1));
+  tw->x = g_new (float, (size_t) cfg->batch * ds->c * ds->h * ds->w);
+  tw->labels = g_new (uint8_t, cfg->batch);
+  /* Same seed, same dataset: the same batches in the same order for both twins. */
+  rl_batch_iter_init (&tw->it, ds, cfg->batch, cfg->seed);
+  return TRUE;
+}
+
+/* Option B: the residual twin's table has projection tensors the plain twin lacks, so equal
+ * seeds do not give equal weights past the first projection; copy every shared tensor. */
+static void
+share_initial_weights (RlExperiment *exp)
+{
+  RlModel *plain = exp->twins[RL_TWIN_PLAIN].model;
+  RlModel *res = exp->twins[RL_TWIN_RESIDUAL].model;
+  const float *src = rl_model_get_params_const (plain);
+  float *dst = rl_model_get_params (res);
+
+  for (guint t = 0; t < rl_model_get_n_tensors (plain); t++)
+    {
+      const RlParamInfo *a = rl_model_get_tensor_info (plain, t);
+      const RlParamInfo *b = rl_model_lookup_tensor (res, a->name);
+
+      g_assert (b != NULL && b->numel == a->numel);
+      memcpy (dst + b->offset, src + a->offset, sizeof (float) * a->numel);
+    }
+}
+
+RlExperiment *
+rl_experiment_new (const RlExperimentConfig *cfg, RlDataset *train, RlDataset *test,
+                   GError **error)
+{
+  g_autoptr(RlExperiment) exp = NULL;
+  size_t chw;
+  uint64_t per_epoch;
+  g_autofree uint32_t *idx = NULL;
+
+  g_return_val_if_fail (cfg != NULL, NULL);
+  g_return_val_if_fail (train != NULL && test != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!check_config (cfg, train, test, error))
+    return NULL;
+
+  exp = g_new0 (RlExperiment, 1);
+  exp->cfg = *cfg;
+  exp->train = cfg->subset > 0 && cfg->subset < train->n
+                 ? rl_dataset_new_subset (train, cfg->subset) : rl_dataset_ref (train);
+  exp->test = rl_dataset_ref (test);
+  exp->n_test = cfg->test_subset > 0 ? cfg->test_subset : test->n;
+  exp->cfg.subset = exp->train->n;
+  exp->cfg.test_subset = exp->n_test;
+  exp->cfg.response_images = MIN (cfg->response_images, exp->n_test);
+  if (!cfg->layer_stats)
+    exp->cfg.response_images = 0;
+
+  for (int t = 0; t < RL_N_TWINS; t++)
+    if (!twin_init (exp, (RlTwin) t, error))
+      return NULL;
+  if (cfg->shortcut == RL_SHORTCUT_B)
+    share_initial_weights (exp);
+
+  per_epoch = (exp->train->n + (uint64_t) cfg->batch - 1) / cfg->batch;
+  exp->total = per_epoch * (uint64_t) cfg->epochs;
+
+  /* The fixed test images, normalised once: x_test (n_test, C, H, W). */
+  chw = (size_t) test->c * test->h * test->w;
+  exp->x_test = g_new (float, (size_t) exp->n_test * chw);
+  exp->y_test = g_new (uint8_t, exp->n_test);
+  exp->logits = g_new (float, (size_t) EVAL_CHUNK * test->n_classes);
+  idx = g_new (uint32_t, exp->n_test);
+  for (uint32_t i = 0; i < exp->n_test; i++)
+    idx[i] = i;
+  rl_dataset_get_batch (test, idx, (int) exp->n_test, exp->x_test, exp->y_test);
+
+  return g_steal_pointer (&exp);
+}
+
+void
+rl_experiment_free (RlExperiment *exp)
+{
+  if (exp == NULL)
+    return;
+  for (int t = 0; t < RL_N_TWINS; t++)
+    {
+      Twin *tw = &exp->twins[t];
+
+      if (tw->it.order != NULL)
+        rl_batch_iter_clear (&tw->it);
+      g_clear_pointer (&tw->model, rl_model_free);
+      g_clear_pointer (&tw->sgd, rl_sgd_free);
+      g_clear_pointer (&tw->name, g_free);
+      g_clear_pointer (&tw->layers, g_array_unref);
+      g_clear_pointer (&tw->records, g_ptr_array_unref);
+      g_clear_pointer (&tw->int_norms, g_free);
+      g_clear_pointer (&tw->x, g_free);
+      g_clear_pointer (&tw->labels, g_free);
+    }
+  g_clear_pointer (&exp->train, rl_dataset_unref);
+  g_clear_pointer (&exp->test, rl_dataset_unref);
+  g_free (exp->x_test);
+  g_free (exp->y_test);
+  g_free (exp->logits);
+  g_free (exp);
+}
+
+/* ---- Training ------------------------------------------------------------------------------- */
+
+static double
+test_error (RlExperiment *exp, RlModel *model)
+{
+  const size_t chw = (size_t) exp->test->c * exp->test->h * exp->test->w;
+  const int P = (int) exp->test->n_classes;
+  uint32_t wrong = 0;
+
+  for (uint32_t start = 0; start < exp->n_test; start += EVAL_CHUNK)
+    {
+      int n = (int) MIN ((uint32_t) EVAL_CHUNK, exp->n_test - start);
+
+      rl_model_predict (model, exp->x_test + start * chw, n, exp->logits);
+      for (int i = 0; i < n; i++)
+        {
+          const float *l = exp->logits + (size_t) i * P;
+          int best = 0;
+
+          for (int k = 1; k < P; k++)
+            if (l[k] > l[best])
+              best = k;
+          wrong += best != exp->y_test[start + i];
+        }
+    }
+  return (double) wrong / exp->n_test;
+}
+
+/* Closes the interval in progress: one record, the accumulators back to zero. */
+static void
+twin_record (RlExperiment *exp, RlTwin which)
+{
+  Twin *tw = &exp->twins[which];
+  guint n_layers = exp->cfg.layer_stats ? tw->layers->len : 0;
+  RlExperimentRecord *r = record_new (which, n_layers);
+
+  r->iteration = tw->iteration;
+  r->images = tw->images;
+  r->epoch = (double) tw->images / exp->train->n;
+  r->train_error = tw->int_images > 0 && tw->diverged_at == 0
+                     ? 1.0 - (double) tw->int_hits / tw->int_images : NAN;
+  r->train_loss = tw->int_batches > 0 ? tw->int_loss / tw->int_batches : NAN;
+  r->test_error = test_error (exp, tw->model);
+  r->train_seconds = tw->train_seconds;
+
+  if (n_layers > 0)
+    {
+      guint n_resp = rl_model_get_n_responses (tw->model);
+      g_autofree double *std = g_new0 (double, MAX (n_resp, 1));
+
+      rl_model_response_std (tw->model, exp->x_test, (int) exp->cfg.response_images, std);
+      for (guint i = 0; i < n_layers; i++)
+        {
+          const RlExperimentLayer *l = &g_array_index (tw->layers, RlExperimentLayer, i);
+
+          r->grad_norm[i] = tw->int_batches > 0 ? tw->int_norms[i] / tw->int_batches : NAN;
+          r->response_std[i] = l->response >= 0 && exp->cfg.response_images > 0
+                                 ? std[l->response] : NAN;
+        }
+    }
+  g_ptr_array_add (tw->records, r);
+
+  tw->int_images = 0;
+  tw->int_hits = 0;
+  tw->int_batches = 0;
+  tw->int_loss = 0.0;
+  memset (tw->int_norms, 0, sizeof (double) * MAX (tw->layers->len, 1));
+}
+
+static gboolean
+twin_done (const RlExperiment *exp, const Twin *tw)
+{
+  return tw->diverged_at != 0 || tw->iteration >= exp->total;
+}
+
+/* Trains one twin up to iteration @target, then records. */
+static gboolean
+twin_run (RlExperiment *exp, RlTwin which, uint64_t target, GCancellable *cancellable,
+          GError **error)
+{
+  Twin *tw = &exp->twins[which];
+  const gboolean stats = exp->cfg.layer_stats;
+
+  while (tw->iteration < target)
+    {
+      gint64 t0;
+      float loss;
+      int n, hits = 0;
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return FALSE;
+
+      t0 = g_get_monotonic_time ();
+      n = rl_batch_iter_next (&tw->it, tw->x, tw->labels);
+      if (n == 0)
+        {
+          rl_batch_iter_start (&tw->it, ++tw->epoch);
+          n = rl_batch_iter_next (&tw->it, tw->x, tw->labels);
+        }
+      g_assert (n > 0);
+      for (uint32_t i = tw->it.pos - (uint32_t) n; i < tw->it.pos; i++)
+        {
+          uint32_t v = tw->it.order[i];
+          for (int b = 0; b < 4; b++)
+            tw->digest = (tw->digest ^ ((v >> (8 * b)) & 0xff)) * FNV_PRIME;
+        }
+
+      loss = rl_model_forward_backward (tw->model, tw->x, tw->labels, n, &hits);
+      tw->iteration++;
+      tw->images += (uint64_t) n;
+      tw->int_images += (uint64_t) n;
+      tw->int_hits += (uint64_t) hits;
+      tw->int_batches++;
+      tw->int_loss += loss;
+      if (!isfinite (loss))
+        {
+          /* Stop here: SGD on a non-finite gradient would only spread NaN. */
+          tw->diverged_at = tw->iteration;
+          tw->train_seconds += (g_get_monotonic_time () - t0) / 1e6;
+          g_debug ("%s diverged at iteration %" G_GUINT64_FORMAT " (loss %g)", tw->name,
+                   tw->iteration, loss);
+          break;
+        }
+      if (stats)
+        rl_experiment_add_grad_norms (tw->model, (const RlExperimentLayer *) tw->layers->data,
+                                      tw->layers->len, tw->int_norms);
+      rl_sgd_step (tw->sgd, tw->model);
+      tw->train_seconds += (g_get_monotonic_time () - t0) / 1e6;
+    }
+
+  /* Record once per boundary: a resumed step finds this twin's record already made. */
+  if (tw->records->len == 0 ||
+      ((RlExperimentRecord *) g_ptr_array_index (tw->records, tw->records->len - 1))->iteration
+        != tw->iteration)
+    twin_record (exp, which);
+
+  /* A finished twin no longer needs its training workspaces (over a gigabyte for a 56-layer
+   * net at batch 128): a copy keeps the weights without them. */
+  if (twin_done (exp, tw))
+    {
+      RlModel *copy = rl_model_copy (tw->model);
+
+      rl_model_free (tw->model);
+      tw->model = copy;
+    }
+  return TRUE;
+}
+
+gboolean
+rl_experiment_step (RlExperiment *exp, GCancellable *cancellable, GError **error)
+{
+  uint64_t target;
+
+  g_return_val_if_fail (exp != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (rl_experiment_is_done (exp))
+    return TRUE;
+
+  /* Both twins aim at the same boundary, so a cancelled step resumed later keeps them in step. */
+  target = MIN ((exp->n_steps + 1) * (uint64_t) exp->cfg.interval, exp->total);
+  for (int t = 0; t < RL_N_TWINS; t++)
+    if (!twin_done (exp, &exp->twins[t]) &&
+        !twin_run (exp, (RlTwin) t, target, cancellable, error))
+      return FALSE;
+  exp->n_steps++;
+  return TRUE;
+}
+
+gboolean
+rl_experiment_is_done (const RlExperiment *exp)
+{
+  g_return_val_if_fail (exp != NULL, TRUE);
+
+  for (int t = 0; t < RL_N_TWINS; t++)
+    if (!twin_done (exp, &exp->twins[t]))
+      return FALSE;
+  return TRUE;
+}
+
+/* ---- Accessors ------------------------------------------------------------------------------ */
+
+const RlExperimentConfig *
+rl_experiment_get_config (const RlExperiment *exp)
+{
+  g_return_val_if_fail (exp != NULL, NULL);
+  return &exp->cfg;
+}
+
+#define TWIN(exp, which, fail) \
+  G_STMT_START { \
+    g_return_val_if_fail ((exp) != NULL, fail); \
+    g_return_val_if_fail ((which) == RL_TWIN_PLAIN || (which) == RL_TWIN_RESIDUAL, fail); \
+  } G_STMT_END
+
+const char *
+rl_experiment_get_name (const RlExperiment *exp, RlTwin twin)
+{
+  TWIN (exp, twin, NULL);
+  return exp->twins[twin].name;
+}
+
+uint64_t
+rl_experiment_get_total_iterations (const RlExperiment *exp)
+{
+  g_return_val_if_fail (exp != NULL, 0);
+  return exp->total;
+}
+
+uint64_t
+rl_experiment_get_iteration (const RlExperiment *exp, RlTwin twin)
+{
+  TWIN (exp, twin, 0);
+  return exp->twins[twin].iteration;
+}
+
+uint32_t
+rl_experiment_get_n_train (const RlExperiment *exp)
+{
+  g_return_val_if_fail (exp != NULL, 0);
+  return exp->train->n;
+}
+
+uint32_t
+rl_experiment_get_n_test (const RlExperiment *exp)
+{
+  g_return_val_if_fail (exp != NULL, 0);
+  return exp->n_test;
+}
+
+uint64_t
+rl_experiment_get_diverged_at (const RlExperiment *exp, RlTwin twin)
+{
+  TWIN (exp, twin, 0);
+  return exp->twins[twin].diverged_at;
+}
+
+uint64_t
+rl_experiment_get_batch_digest (const RlExperiment *exp, RlTwin twin)
+{
+  TWIN (exp, twin, 0);
+  return exp->twins[twin].digest;
+}
+
+guint
+rl_experiment_get_n_records (const RlExperiment *exp, RlTwin twin)
+{
+  TWIN (exp, twin, 0);
+  return exp->twins[twin].records->len;
+}
+
+RlExperimentRecord *
+rl_experiment_get_record (const RlExperiment *exp, RlTwin twin, guint i)
+{
+  TWIN (exp, twin, NULL);
+  g_return_val_if_fail (i < exp->twins[twin].records->len, NULL);
+  return g_ptr_array_index (exp->twins[twin].records, i);
+}
+
+guint
+rl_experiment_get_n_layers (const RlExperiment *exp, RlTwin twin)
+{
+  TWIN (exp, twin, 0);
+  return exp->twins[twin].layers->len;
+}
+
+const RlExperimentLayer *
+rl_experiment_get_layer (const RlExperiment *exp, RlTwin twin, guint i)
+{
+  TWIN (exp, twin, NULL);
+  g_return_val_if_fail (i < exp->twins[twin].layers->len, NULL);
+  return &g_array_index (exp->twins[twin].layers, RlExperimentLayer, i);
+}
+
+RlModel *
+rl_experiment_get_model (RlExperiment *exp, RlTwin twin)
+{
+  TWIN (exp, twin, NULL);
+  return exp->twins[twin].model;
+}
+
+/* ---- CSV ------------------------------------------------------------------------------------ */
+
+/* A number in C notation whatever the locale; "nan", "inf" for the non-finite. */
+static void
+append_number (GString *s, double v)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+  if (isnan (v))
+    g_string_append (s, "nan");
+  else if (isinf (v))
+    g_string_append (s, v > 0 ? "inf" : "-inf");
+  else
+    g_string_append (s, g_ascii_formatd (buf, sizeof buf, "%.6g", v));
+}
+
+void
+rl_experiment_format_csv (const RlExperiment *exp, GString *csv, gboolean header)
+{
+  g_return_if_fail (exp != NULL && csv != NULL);
+
+  if (header)
+    g_string_append (csv, "depth,net,shortcut,bn,iteration,images,epoch,train_error,"
+                          "train_loss,test_error\n");
+  for (int t = 0; t < RL_N_TWINS; t++)
+    {
+      const Twin *tw = &exp->twins[t];
+
+      for (guint i = 0; i < tw->records->len; i++)
+        {
+          const RlExperimentRecord *r = g_ptr_array_index (tw->records, i);
+
+          g_string_append_printf (csv, "%d,%s,%s,%s,%" G_GUINT64_FORMAT ",%" G_GUINT64_FORMAT ",",
+                                  exp->cfg.depth, t == RL_TWIN_PLAIN ? "plain" : "resnet",
+                                  rl_shortcut_name (exp->cfg.shortcut),
+                                  exp->cfg.bn ? "on" : "off", r->iteration, r->images);
+          append_number (csv, r->epoch);
+          g_string_append_c (csv, ',');
+          append_number (csv, r->train_error);
+          g_string_append_c (csv, ',');
+          append_number (csv, r->train_loss);
+          g_string_append_c (csv, ',');
+          append_number (csv, r->test_error);
+          g_string_append_c (csv, '\n');
+        }
+    }
+}
+
+void
+rl_experiment_format_layers_csv (const RlExperiment *exp, GString *csv, gboolean header)
+{
+  g_return_if_fail (exp != NULL && csv != NULL);
+
+  if (header)
+    g_string_append (csv, "depth,net,iteration,layer,grad_norm,response_std,name\n");
+  for (int t = 0; t < RL_N_TWINS; t++)
+    {
+      const Twin *tw = &exp->twins[t];
+
+      for (guint i = 0; i < tw->records->len; i++)
+        {
+          const RlExperimentRecord *r = g_ptr_array_index (tw->records, i);
+
+          for (guint k = 0; k < r->n_layers; k++)
+            {
+              const RlExperimentLayer *l = &g_array_index (tw->layers, RlExperimentLayer, k);
+
+              g_string_append_printf (csv, "%d,%s,%" G_GUINT64_FORMAT ",%d,", exp->cfg.depth,
+                                      t == RL_TWIN_PLAIN ? "plain" : "resnet", r->iteration,
+                                      l->index);
+              append_number (csv, r->grad_norm[k]);
+              g_string_append_c (csv, ',');
+              if (l->response >= 0)
+                append_number (csv, r->response_std[k]);
+              g_string_append_printf (csv, ",%s\n", l->name);
+            }
+        }
+    }
+}
+
+gboolean
+rl_experiment_write_csv (const RlExperiment *exp, const char *path, const char *layers_path,
+                         GError **error)
+{
+  g_autoptr(GString) csv = g_string_new (NULL);
+
+  g_return_val_if_fail (exp != NULL && path != NULL, FALSE);
+
+  rl_experiment_format_csv (exp, csv, TRUE);
+  if (!g_file_set_contents (path, csv->str, (gssize) csv->len, error))
+    return FALSE;
+  if (layers_path == NULL)
+    return TRUE;
+  g_string_truncate (csv, 0);
+  rl_experiment_format_layers_csv (exp, csv, TRUE);
+  return g_file_set_contents (layers_path, csv->str, (gssize) csv->len, error);
+}
