@@ -1,0 +1,489 @@
+#define G_LOG_DOMAIN "reslab-cli"
+
+/* rl-experiment-cli.c: `reslab-cli experiment degradation`, the paper's Figure 6 on MNIST.
+ *
+ * For each depth, a plain net and its residual twin train from the same initial weights on the
+ * same batches (RlExperiment); a line is printed per interval, and after each depth the CSVs
+ * and figures in --out-dir are rewritten with every depth so far, so an interrupted run still
+ * leaves its results:
+ *
+ *   degradation.csv      training and test error of every twin per interval
+ *   layers.csv           per-layer gradient norms and response std
+ *   degradation.png/.svg Figure 6 style: plain left, residual right, thin training error,
+ *                        bold test error, one colour per depth
+ *   layers.png/.svg      gradient norms and response std per layer of the deepest pair
+ *
+ * Exit status as reslab-cli: 0 success, 1 run-time failure, 2 usage error.
+ */
+
+#include "rl-experiment-cli.h"
+
+#include <errno.h>
+#include <glib/gstdio.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rl-dataset.h"
+#include "rl-error.h"
+#include "rl-experiment.h"
+#include "rl-figure.h"
+
+#define EXIT_USAGE 2
+#define MAX_THREADS 256
+#define MAX_BATCH 60000
+#define MAX_DEPTH 200
+
+/* Defaults: measured to finish in about 10 minutes on a shared 2-core EPYC (README). */
+#define DEFAULT_DEPTHS "8,20,32,56"
+#define DEFAULT_EPOCHS 1
+#define DEFAULT_SUBSET 12800
+#define DEFAULT_TEST_SUBSET 1000
+#define DEFAULT_INTERVAL 10
+
+#define FIGURE_WIDTH 1100
+#define FIGURE_HEIGHT 460
+
+static const char *data_hint_mnist = "run ./dev.sh data (or data/fetch-mnist.sh) to fetch MNIST";
+static const char *data_hint_fashion =
+  "install Debian's dataset-fashion-mnist (./dev.sh setup does), or pass --data DIR";
+
+static void error_message (const char *format, ...) G_GNUC_PRINTF (1, 2);
+
+static void
+error_message (const char *format, ...)
+{
+  g_autofree char *msg = NULL;
+  va_list args;
+
+  va_start (args, format);
+  msg = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_printerr ("reslab-cli: %s\n", msg);
+}
+
+static int usage_error (const char *format, ...) G_GNUC_PRINTF (1, 2);
+
+static int
+usage_error (const char *format, ...)
+{
+  g_autofree char *msg = NULL;
+  va_list args;
+
+  va_start (args, format);
+  msg = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_printerr ("reslab-cli: %s\n", msg);
+  g_printerr ("reslab-cli: see 'reslab-cli experiment degradation --help'\n");
+  return EXIT_USAGE;
+}
+
+static void
+print_usage (FILE *to)
+{
+  fprintf (to, "Usage: reslab-cli experiment NAME [OPTION...]\n\n"
+               "Experiments:\n"
+               "  degradation   plain vs residual twins of several depths (the paper's Fig. 6)\n\n"
+               "'reslab-cli experiment NAME --help' lists its options.\n");
+}
+
+static double
+now_s (void)
+{
+  return g_get_monotonic_time () / 1e6;
+}
+
+static int
+compare_ints (gconstpointer a, gconstpointer b)
+{
+  int x = *(const int *) a, y = *(const int *) b;
+
+  return (x > y) - (x < y);
+}
+
+/* "8,20,32" -> sorted depths, each 6n+2 and at most MAX_DEPTH, no repeats. */
+static GArray *
+parse_depths (const char *text, GError **error)
+{
+  g_auto(GStrv) parts = g_strsplit (text, ",", -1);
+  g_autoptr(GArray) depths = g_array_new (FALSE, FALSE, sizeof (int));
+
+  for (int i = 0; parts[i] != NULL; i++)
+    {
+      g_autoptr(GError) local = NULL;
+      g_autofree char *part = g_strstrip (g_strdup (parts[i]));
+      guint64 v;
+      int d;
+
+      if (!g_ascii_string_to_unsigned (part, 10, 8, MAX_DEPTH, &v, &local))
+        {
+          g_set_error (error, RL_ERROR, RL_ERROR_INVALID_ARGUMENT,
+                       "'%s' is not a depth from 8 to %d", part, MAX_DEPTH);
+          return NULL;
+        }
+      d = (int) v;
+      if ((d - 2) % 6 != 0)
+        {
+          g_set_error (error, RL_ERROR, RL_ERROR_INVALID_ARGUMENT,
+                       "depth %d is not of the form 6n+2 (8, 20, 32, 44, 56, ...)", d);
+          return NULL;
+        }
+      for (guint j = 0; j < depths->len; j++)
+        if (g_array_index (depths, int, j) == d)
+          {
+            g_set_error (error, RL_ERROR, RL_ERROR_INVALID_ARGUMENT, "depth %d given twice", d);
+            return NULL;
+          }
+      g_array_append_val (depths, d);
+    }
+  g_array_sort (depths, compare_ints);
+  return g_steal_pointer (&depths);
+}
+
+static RlDataset *
+load_split (const char *dir, RlDatasetKind kind, RlSplit split)
+{
+  g_autoptr(GError) error = NULL;
+  RlDataset *ds = rl_dataset_load (dir, kind, split, &error);
+
+  if (ds == NULL)
+    {
+      error_message ("%s", error->message);
+      error_message ("%s", kind == RL_DATASET_FASHION ? data_hint_fashion : data_hint_mnist);
+    }
+  return ds;
+}
+
+static void
+print_step (const RlExperiment *exp, double t0)
+{
+  uint64_t total = rl_experiment_get_total_iterations (exp);
+  char num[32];
+  /* digits of the total, so the columns line up */
+  int width = g_snprintf (num, sizeof num, "%" G_GUINT64_FORMAT, total);
+  g_print ("depth %-3d iter %*" G_GUINT64_FORMAT "/%" G_GUINT64_FORMAT,
+           rl_experiment_get_config (exp)->depth, width,
+           rl_experiment_get_iteration (exp, RL_TWIN_RESIDUAL), total);
+  for (int t = 0; t < RL_N_TWINS; t++)
+    {
+      guint nr = rl_experiment_get_n_records (exp, (RlTwin) t);
+      const RlExperimentRecord *r;
+
+      if (nr == 0)
+        continue;
+      r = rl_experiment_get_record (exp, (RlTwin) t, nr - 1);
+      if (t == 0)
+        g_print ("  epoch %.2f", r->epoch);
+      g_print ("  %s train %5.2f%% test %5.2f%% loss %.3f",
+               t == RL_TWIN_PLAIN ? "plain" : "resnet", 100.0 * r->train_error,
+               100.0 * r->test_error, r->train_loss);
+    }
+  g_print ("  %.0f s\n", now_s () - t0);
+  fflush (stdout);
+}
+
+/* Rewrites the CSVs and figures with every experiment so far; prints what went wrong. */
+static gboolean
+write_outputs (const char *out_dir, GPtrArray *exps, const char *title)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) csv = g_string_new (NULL);
+  g_autoptr(GString) layers = g_string_new (NULL);
+  g_autofree char *csv_path = g_build_filename (out_dir, "degradation.csv", NULL);
+  g_autofree char *layers_path = g_build_filename (out_dir, "layers.csv", NULL);
+  RlExperiment *deepest = g_ptr_array_index (exps, exps->len - 1);
+  g_autofree char *layers_title = NULL;
+  static const char *const ext[] = { "png", "svg" };
+
+  for (guint i = 0; i < exps->len; i++)
+    {
+      rl_experiment_format_csv (g_ptr_array_index (exps, i), csv, i == 0);
+      rl_experiment_format_layers_csv (g_ptr_array_index (exps, i), layers, i == 0);
+    }
+  if (!g_file_set_contents (csv_path, csv->str, (gssize) csv->len, &error) ||
+      !g_file_set_contents (layers_path, layers->str, (gssize) layers->len, &error))
+    {
+      error_message ("%s", error->message);
+      return FALSE;
+    }
+
+  layers_title = g_strdup_printf ("%s vs %s: per-layer statistics, first and last interval",
+                                  rl_experiment_get_name (deepest, RL_TWIN_PLAIN),
+                                  rl_experiment_get_name (deepest, RL_TWIN_RESIDUAL));
+  for (guint k = 0; k < G_N_ELEMENTS (ext); k++)
+    {
+      g_autofree char *name = g_strdup_printf ("degradation.%s", ext[k]);
+      g_autofree char *path = g_build_filename (out_dir, name, NULL);
+      g_autofree char *lname = g_strdup_printf ("layers.%s", ext[k]);
+      g_autofree char *lpath = g_build_filename (out_dir, lname, NULL);
+
+      if (!rl_figure_save_degradation (path, FIGURE_WIDTH, FIGURE_HEIGHT,
+                                       (RlExperiment *const *) exps->pdata, exps->len, title,
+                                       &error) ||
+          !rl_figure_save_layers (lpath, FIGURE_WIDTH, FIGURE_HEIGHT, deepest, layers_title,
+                                  &error))
+        {
+          error_message ("%s", error->message);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+static int
+run_degradation (int argc, char **argv)
+{
+  g_autofree char *depths_text = NULL;
+  g_autofree char *dataset_name = NULL;
+  g_autofree char *data_dir = NULL;
+  g_autofree char *shortcut_text = NULL;
+  g_autofree char *bn_text = NULL;
+  g_autofree char *seed_text = NULL;
+  g_autofree char *out_dir = NULL;
+  int epochs = DEFAULT_EPOCHS, subset = DEFAULT_SUBSET, test_subset = DEFAULT_TEST_SUBSET;
+  int batch = 128, interval = DEFAULT_INTERVAL, threads = -1;
+  double lr = 0.1, momentum = 0.9, weight_decay = 1e-4;
+  const GOptionEntry entries[] = {
+    { "depths", 0, 0, G_OPTION_ARG_STRING, &depths_text,
+      "Depths to compare, each 6n+2 (default " DEFAULT_DEPTHS ")", "D,D,..." },
+    { "epochs", 0, 0, G_OPTION_ARG_INT, &epochs,
+      "Passes over the training subset (default " G_STRINGIFY (DEFAULT_EPOCHS) ")", "N" },
+    { "subset", 0, 0, G_OPTION_ARG_INT, &subset,
+      "Train on the first N training images (default " G_STRINGIFY (DEFAULT_SUBSET) ")", "N" },
+    { "test-subset", 0, 0, G_OPTION_ARG_INT, &test_subset,
+      "Test error on the first N test images (default " G_STRINGIFY (DEFAULT_TEST_SUBSET) ")",
+      "N" },
+    { "dataset", 0, 0, G_OPTION_ARG_STRING, &dataset_name, "mnist (default) or fashion", "NAME" },
+    { "data", 0, 0, G_OPTION_ARG_FILENAME, &data_dir,
+      "Directory with the IDX files (default: the dataset's usual place)", "DIR" },
+    { "shortcut", 0, 0, G_OPTION_ARG_STRING, &shortcut_text,
+      "Shortcut where shapes change: A (zero-padded identity, default) or B (projection)",
+      "A|B" },
+    { "bn", 0, 0, G_OPTION_ARG_STRING, &bn_text, "Batch normalisation: on (default) or off",
+      "on|off" },
+    { "lr", 0, 0, G_OPTION_ARG_DOUBLE, &lr, "Learning rate (default 0.1)", "RATE" },
+    { "momentum", 0, 0, G_OPTION_ARG_DOUBLE, &momentum, "SGD momentum in [0, 1) (default 0.9)",
+      "MU" },
+    { "weight-decay", 0, 0, G_OPTION_ARG_DOUBLE, &weight_decay,
+      "L2 weight decay (default 0.0001)", "WD" },
+    { "batch", 0, 0, G_OPTION_ARG_INT, &batch, "Mini-batch size, 1..60000 (default 128)", "N" },
+    { "seed", 0, 0, G_OPTION_ARG_STRING, &seed_text,
+      "Seed for the initial weights and the batch order (default 1)", "N" },
+    { "interval", 0, 0, G_OPTION_ARG_INT, &interval,
+      "Iterations between records (default " G_STRINGIFY (DEFAULT_INTERVAL) ")", "N" },
+    { "threads", 0, 0, G_OPTION_ARG_INT, &threads, "Threads, 1..256 (default: every core)", "N" },
+    { "out-dir", 'o', 0, G_OPTION_ARG_FILENAME, &out_dir,
+      "Where to write the CSVs and figures (default: the current directory)", "DIR" },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new ("");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) depths = NULL;
+  g_autoptr(GPtrArray) exps = NULL;
+  g_autoptr(RlDataset) train = NULL;
+  g_autoptr(RlDataset) test = NULL;
+  g_autofree char *title = NULL;
+  RlDatasetKind kind = RL_DATASET_MNIST;
+  RlShortcut shortcut = RL_SHORTCUT_A;
+  gboolean bn = TRUE;
+  guint64 seed = 1;
+  double t_start;
+
+  g_set_prgname ("reslab-cli experiment degradation");
+  g_option_context_set_summary (context,
+    "Train plain nets and their residual twins (same initial weights, same batches) at several\n"
+    "depths and plot training and test error against iterations, as the paper's Figure 6.\n"
+    "Writes degradation.csv, layers.csv, degradation.png/.svg and layers.png/.svg.");
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return usage_error ("%s", error->message);
+  if (argc > 1)
+    return usage_error ("unexpected argument '%s'", argv[1]);
+
+  /* Every option is checked before anything slow happens. */
+  depths = parse_depths (depths_text != NULL ? depths_text : DEFAULT_DEPTHS, &error);
+  if (depths == NULL)
+    return usage_error ("--depths: %s", error->message);
+  if (dataset_name != NULL && !rl_dataset_kind_from_name (dataset_name, &kind))
+    return usage_error ("--dataset: unknown dataset '%s' (known: mnist, fashion)", dataset_name);
+  if (shortcut_text != NULL)
+    {
+      if (g_ascii_strcasecmp (shortcut_text, "A") == 0)
+        shortcut = RL_SHORTCUT_A;
+      else if (g_ascii_strcasecmp (shortcut_text, "B") == 0)
+        shortcut = RL_SHORTCUT_B;
+      else
+        return usage_error ("--shortcut must be A or B (got '%s')", shortcut_text);
+    }
+  if (bn_text != NULL)
+    {
+      if (g_ascii_strcasecmp (bn_text, "on") == 0)
+        bn = TRUE;
+      else if (g_ascii_strcasecmp (bn_text, "off") == 0)
+        bn = FALSE;
+      else
+        return usage_error ("--bn must be on or off (got '%s')", bn_text);
+    }
+  if (epochs < 1)
+    return usage_error ("--epochs must be at least 1 (got %d)", epochs);
+  if (subset < 1)
+    return usage_error ("--subset must be at least 1 (got %d)", subset);
+  if (test_subset < 1)
+    return usage_error ("--test-subset must be at least 1 (got %d)", test_subset);
+  if (batch < 1 || batch > MAX_BATCH)
+    return usage_error ("--batch must be between 1 and %d (got %d)", MAX_BATCH, batch);
+  if (interval < 1)
+    return usage_error ("--interval must be at least 1 (got %d)", interval);
+  if (!(isfinite (lr) && lr > 0.0))
+    return usage_error ("--lr must be a finite number above 0 (got %g)", lr);
+  if (!(isfinite (momentum) && momentum >= 0.0 && momentum < 1.0))
+    return usage_error ("--momentum must be in [0, 1) (got %g)", momentum);
+  if (!(isfinite (weight_decay) && weight_decay >= 0.0))
+    return usage_error ("--weight-decay must be a finite number, 0 or above (got %g)",
+                        weight_decay);
+  if (threads != -1 && (threads < 1 || threads > MAX_THREADS))
+    return usage_error ("--threads must be between 1 and %d (got %d)", MAX_THREADS, threads);
+  if (seed_text != NULL &&
+      !g_ascii_string_to_unsigned (seed_text, 10, 0, G_MAXUINT64, &seed, &error))
+    return usage_error ("--seed: %s", error->message);
+  if (out_dir == NULL)
+    out_dir = g_strdup (".");
+
+  train = load_split (data_dir, kind, RL_SPLIT_TRAIN);
+  if (train == NULL)
+    return EXIT_FAILURE;
+  test = load_split (data_dir, kind, RL_SPLIT_TEST);
+  if (test == NULL)
+    return EXIT_FAILURE;
+  if ((guint) subset > train->n)
+    return usage_error ("--subset: %d training images asked for, the %s training set has %u",
+                        subset, rl_dataset_kind_name (kind), train->n);
+  if ((guint) test_subset > test->n)
+    return usage_error ("--test-subset: %d test images asked for, the %s test set has %u",
+                        test_subset, rl_dataset_kind_name (kind), test->n);
+  if (g_mkdir_with_parents (out_dir, 0755) != 0)
+    {
+      int saved = errno;
+      error_message ("cannot create %s: %s", out_dir, g_strerror (saved));
+      return EXIT_FAILURE;
+    }
+
+  title = g_strdup_printf ("%s, first %d training images x %d epoch%s, batch %d, lr %g,"
+                           " momentum %g, weight decay %g, shortcut %s, BN %s, seed %"
+                           G_GUINT64_FORMAT, kind == RL_DATASET_FASHION ? "Fashion-MNIST"
+                           : "MNIST", subset, epochs, epochs == 1 ? "" : "s", batch, lr,
+                           momentum, weight_decay, rl_shortcut_name (shortcut), bn ? "on" : "off",
+                           seed);
+  g_print ("# reslab-cli experiment degradation: %s; test error on the first %d test images;"
+           " a record every %d iterations; threads %d\n", title, test_subset, interval,
+           threads == -1 ? (int) g_get_num_processors () : threads);
+  fflush (stdout);
+
+  exps = g_ptr_array_new_with_free_func ((GDestroyNotify) rl_experiment_free);
+  t_start = now_s ();
+  for (guint i = 0; i < depths->len; i++)
+    {
+      RlExperimentConfig cfg;
+      RlExperiment *exp;
+      double t0 = now_s ();
+
+      rl_experiment_config_init (&cfg);
+      cfg.depth = g_array_index (depths, int, i);
+      cfg.shortcut = shortcut;
+      cfg.bn = bn;
+      cfg.lr = lr;
+      cfg.momentum = momentum;
+      cfg.weight_decay = weight_decay;
+      cfg.batch = batch;
+      cfg.seed = seed;
+      cfg.epochs = epochs;
+      cfg.subset = (uint32_t) subset;
+      cfg.test_subset = (uint32_t) test_subset;
+      cfg.interval = interval;
+      cfg.threads = threads == -1 ? 0 : threads;
+
+      exp = rl_experiment_new (&cfg, train, test, &error);
+      if (exp == NULL)
+        {
+          error_message ("depth %d: %s", cfg.depth, error->message);
+          return EXIT_FAILURE;
+        }
+      g_ptr_array_add (exps, exp);
+      while (!rl_experiment_is_done (exp))
+        {
+          if (!rl_experiment_step (exp, NULL, &error))
+            {
+              error_message ("depth %d: %s", cfg.depth, error->message);
+              return EXIT_FAILURE;
+            }
+          print_step (exp, t_start);
+        }
+      for (int t = 0; t < RL_N_TWINS; t++)
+        {
+          guint64 at = rl_experiment_get_diverged_at (exp, (RlTwin) t);
+
+          if (at != 0)
+            g_print ("# %s diverged at iteration %" G_GUINT64_FORMAT
+                     " (the loss is not finite) and stopped there; try a smaller --lr\n",
+                     rl_experiment_get_name (exp, (RlTwin) t), at);
+        }
+      g_print ("# depth %d done in %.0f s (training: plain %.0f s, resnet %.0f s)\n", cfg.depth,
+               now_s () - t0,
+               rl_experiment_get_record (exp, RL_TWIN_PLAIN,
+                 rl_experiment_get_n_records (exp, RL_TWIN_PLAIN) - 1)->train_seconds,
+               rl_experiment_get_record (exp, RL_TWIN_RESIDUAL,
+                 rl_experiment_get_n_records (exp, RL_TWIN_RESIDUAL) - 1)->train_seconds);
+      fflush (stdout);
+      if (!write_outputs (out_dir, exps, title))
+        return EXIT_FAILURE;
+    }
+
+  /* Summary: the mean over the last quarter of the records, less noisy than the last one. */
+  g_print ("\n# mean over the last quarter of the run     training error      test error\n"
+           "# depth                                      plain    resnet    plain    resnet\n");
+  for (guint i = 0; i < exps->len; i++)
+    {
+      RlExperiment *exp = g_ptr_array_index (exps, i);
+      double mean[RL_N_TWINS][2] = { { 0 } };
+
+      for (int t = 0; t < RL_N_TWINS; t++)
+        {
+          guint nr = rl_experiment_get_n_records (exp, (RlTwin) t);
+          guint from = nr - MAX (nr / 4, 1), cnt = nr - from;
+
+          for (guint k = from; k < nr; k++)
+            {
+              const RlExperimentRecord *r = rl_experiment_get_record (exp, (RlTwin) t, k);
+              mean[t][0] += r->train_error / cnt;
+              mean[t][1] += r->test_error / cnt;
+            }
+        }
+      g_print ("# %-42d %6.2f%%  %6.2f%%  %6.2f%%  %6.2f%%\n",
+               rl_experiment_get_config (exp)->depth, 100 * mean[0][0], 100 * mean[1][0],
+               100 * mean[0][1], 100 * mean[1][1]);
+    }
+  g_print ("# wrote degradation.csv, layers.csv, degradation.png/.svg, layers.png/.svg in %s"
+           " (%.0f s in all)\n", out_dir, now_s () - t_start);
+  return EXIT_SUCCESS;
+}
+
+int
+rl_experiment_cli_main (int argc, char **argv)
+{
+  if (argc < 2)
+    {
+      print_usage (stderr);
+      return EXIT_USAGE;
+    }
+  if (strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0)
+    {
+      print_usage (stdout);
+      return EXIT_SUCCESS;
+    }
+  if (strcmp (argv[1], "degradation") == 0)
+    return run_degradation (argc - 1, argv + 1);
+  g_printerr ("reslab-cli: unknown experiment '%s' (known: degradation)\n", argv[1]);
+  g_printerr ("reslab-cli: see 'reslab-cli experiment --help'\n");
+  return EXIT_USAGE;
+}

@@ -1,0 +1,717 @@
+#define G_LOG_DOMAIN "reslab-cli"
+
+/* rl-figure.c: the degradation and layer-statistics figures (see rl-figure.h).
+ *
+ * Everything is drawn in device units of the target (pixels for PNG, points for SVG) with the
+ * toy text API: one sans-serif face, enough for axis labels, and SVG glyphs stay small.
+ */
+
+#include "rl-figure.h"
+
+#include <cairo-svg.h>
+#include <math.h>
+#include <string.h>
+
+#include "rl-error.h"
+
+#define FONT_SIZE 13.0
+#define SMALL_SIZE 11.5
+#define MIN_SIZE 16
+#define MAX_SIZE 16384
+/* See rl_figure_draw_layers. */
+#define RESPONSE_WARMUP 30
+
+/* One colour per depth, in the order given (a colour-blind-safe set after Tableau 10). */
+static const double palette[][3] = {
+  { 0.12, 0.47, 0.71 },   /* blue */
+  { 1.00, 0.50, 0.05 },   /* orange */
+  { 0.17, 0.63, 0.17 },   /* green */
+  { 0.84, 0.15, 0.16 },   /* red */
+  { 0.58, 0.40, 0.74 },   /* purple */
+  { 0.55, 0.34, 0.29 },   /* brown */
+  { 0.89, 0.47, 0.76 },   /* pink */
+  { 0.50, 0.50, 0.50 },   /* grey */
+};
+
+static const double plain_rgb[3] = { 0.84, 0.15, 0.16 };
+static const double residual_rgb[3] = { 0.12, 0.47, 0.71 };
+
+/* A plot area and the data range it shows. */
+typedef struct {
+  double x0, y0, w, h;        /* plot area, device units; y0 is the top */
+  double xmin, xmax;
+  double ymin, ymax;          /* for a log axis, the values (not their logarithms) */
+  gboolean ylog;
+} Axes;
+
+static double
+axes_x (const Axes *a, double v)
+{
+  return a->x0 + (v - a->xmin) / (a->xmax - a->xmin) * a->w;
+}
+
+static double
+axes_y (const Axes *a, double v)
+{
+  double t;
+
+  if (a->ylog)
+    t = (log10 (v) - log10 (a->ymin)) / (log10 (a->ymax) - log10 (a->ymin));
+  else
+    t = (v - a->ymin) / (a->ymax - a->ymin);
+  return a->y0 + a->h * (1.0 - t);
+}
+
+static void
+set_rgb (cairo_t *cr, const double rgb[3], double alpha)
+{
+  cairo_set_source_rgba (cr, rgb[0], rgb[1], rgb[2], alpha);
+}
+
+/* Text anchored at (x, y): @ax, @ay in [0, 1] pick the point of the text's box (0, 0 is the
+ * top left, 0.5, 0.5 the centre). */
+static void
+draw_text (cairo_t *cr, double x, double y, double ax, double ay, const char *text)
+{
+  cairo_text_extents_t ext;
+  cairo_font_extents_t fext;
+
+  cairo_text_extents (cr, text, &ext);
+  cairo_font_extents (cr, &fext);
+  cairo_move_to (cr, x - ax * ext.x_advance,
+                 y - ay * (fext.ascent + fext.descent) + fext.ascent);
+  cairo_show_text (cr, text);
+}
+
+static double
+text_width (cairo_t *cr, const char *text)
+{
+  cairo_text_extents_t ext;
+
+  cairo_text_extents (cr, text, &ext);
+  return ext.x_advance;
+}
+
+/* A step of 1, 2 or 5 times a power of ten giving about @target intervals over @range. */
+static double
+nice_step (double range, int target)
+{
+  double raw = range / MAX (target, 1);
+  double p = pow (10.0, floor (log10 (raw)));
+  double f = raw / p;
+
+  return (f < 1.5 ? 1.0 : f < 3.5 ? 2.0 : f < 7.5 ? 5.0 : 10.0) * p;
+}
+
+/* The smallest 1, 2, 2.5, 5 or 10 times a power of ten at or above @v. */
+static double
+nice_ceil (double v)
+{
+  static const double m[] = { 1.0, 2.0, 2.5, 5.0, 10.0 };
+  double p;
+
+  if (!(v > 0.0))
+    return 1.0;
+  p = pow (10.0, floor (log10 (v)));
+  for (guint i = 0; i < G_N_ELEMENTS (m); i++)
+    if (m[i] * p >= v * (1.0 - 1e-9))
+      return m[i] * p;
+  return 10.0 * p;
+}
+
+static void
+format_tick (char *buf, size_t size, double v, double step)
+{
+  char num[G_ASCII_DTOSTR_BUF_SIZE];
+
+  if (fabs (v) < step * 1e-6)
+    v = 0.0;
+  if (step >= 1000.0 && fmod (v, 1000.0) == 0.0)
+    g_snprintf (buf, size, "%sk", g_ascii_formatd (num, sizeof num, "%g", v / 1000.0));
+  else
+    g_snprintf (buf, size, "%s", g_ascii_formatd (num, sizeof num, "%g", v));
+}
+
+/* Frame, grid, ticks and their labels, axis labels and the panel title. */
+static void
+draw_axes (cairo_t *cr, const Axes *a, const char *xlabel, const char *ylabel,
+           const char *title)
+{
+  char buf[64];
+
+  cairo_save (cr);
+  cairo_set_font_size (cr, SMALL_SIZE);
+  cairo_set_line_width (cr, 1.0);
+
+  /* x ticks and vertical grid */
+  {
+    double step = nice_step (a->xmax - a->xmin, 6);
+    for (double v = ceil (a->xmin / step) * step; v <= a->xmax + step * 1e-6; v += step)
+      {
+        double x = round (axes_x (a, v)) + 0.5;
+
+        cairo_set_source_rgb (cr, 0.9, 0.9, 0.9);
+        cairo_move_to (cr, x, a->y0);
+        cairo_line_to (cr, x, a->y0 + a->h);
+        cairo_stroke (cr);
+        cairo_set_source_rgb (cr, 0.2, 0.2, 0.2);
+        cairo_move_to (cr, x, a->y0 + a->h);
+        cairo_line_to (cr, x, a->y0 + a->h + 4);
+        cairo_stroke (cr);
+        format_tick (buf, sizeof buf, v, step);
+        draw_text (cr, x, a->y0 + a->h + 6, 0.5, 0.0, buf);
+      }
+  }
+
+  /* y ticks and horizontal grid */
+  if (a->ylog)
+    {
+      int lo = (int) floor (log10 (a->ymin) + 1e-9), hi = (int) ceil (log10 (a->ymax) - 1e-9);
+      gboolean minor = hi - lo <= 2;
+
+      for (int e = lo; e <= hi; e++)
+        for (int m = 1; m <= 5; m++)
+          {
+            double v = (m == 3 || m == 4) ? -1.0 : m * pow (10.0, e);
+            double y;
+            char num[G_ASCII_DTOSTR_BUF_SIZE];
+
+            if (v < a->ymin * (1 - 1e-9) || v > a->ymax * (1 + 1e-9) || (m > 1 && !minor))
+              continue;
+            y = round (axes_y (a, v)) + 0.5;
+            cairo_set_source_rgb (cr, 0.9, 0.9, 0.9);
+            cairo_move_to (cr, a->x0, y);
+            cairo_line_to (cr, a->x0 + a->w, y);
+            cairo_stroke (cr);
+            cairo_set_source_rgb (cr, 0.2, 0.2, 0.2);
+            cairo_move_to (cr, a->x0 - 4, y);
+            cairo_line_to (cr, a->x0, y);
+            cairo_stroke (cr);
+            draw_text (cr, a->x0 - 6, y, 1.0, 0.5, g_ascii_formatd (num, sizeof num, "%g", v));
+          }
+    }
+  else
+    {
+      double step = nice_step (a->ymax - a->ymin, 5);
+      for (double v = ceil (a->ymin / step) * step; v <= a->ymax + step * 1e-6; v += step)
+        {
+          double y = round (axes_y (a, v)) + 0.5;
+
+          cairo_set_source_rgb (cr, 0.9, 0.9, 0.9);
+          cairo_move_to (cr, a->x0, y);
+          cairo_line_to (cr, a->x0 + a->w, y);
+          cairo_stroke (cr);
+          cairo_set_source_rgb (cr, 0.2, 0.2, 0.2);
+          cairo_move_to (cr, a->x0 - 4, y);
+          cairo_line_to (cr, a->x0, y);
+          cairo_stroke (cr);
+          format_tick (buf, sizeof buf, v, step);
+          draw_text (cr, a->x0 - 6, y, 1.0, 0.5, buf);
+        }
+    }
+
+  cairo_set_source_rgb (cr, 0.2, 0.2, 0.2);
+  cairo_rectangle (cr, round (a->x0) + 0.5, round (a->y0) + 0.5, round (a->w), round (a->h));
+  cairo_stroke (cr);
+
+  cairo_set_font_size (cr, FONT_SIZE);
+  draw_text (cr, a->x0 + a->w / 2, a->y0 + a->h + 24, 0.5, 0.0, xlabel);
+  cairo_save (cr);
+  cairo_translate (cr, a->x0 - 50, a->y0 + a->h / 2);
+  cairo_rotate (cr, -G_PI / 2);
+  draw_text (cr, 0, 0, 0.5, 0.5, ylabel);
+  cairo_restore (cr);
+  if (title != NULL)
+    {
+      cairo_select_font_face (cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
+      draw_text (cr, a->x0 + a->w / 2, a->y0 - 8, 0.5, 1.0, title);
+    }
+  cairo_restore (cr);
+}
+
+/* A polyline through the finite points; a non-finite value (or one a log axis cannot show)
+ * breaks the line. */
+static void
+draw_series (cairo_t *cr, const Axes *a, const double *xs, const double *ys, guint n,
+             gboolean dots)
+{
+  gboolean pen_down = FALSE;
+
+  cairo_save (cr);
+  cairo_rectangle (cr, a->x0, a->y0, a->w, a->h);
+  cairo_clip (cr);
+  cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
+  cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
+  for (guint i = 0; i < n; i++)
+    {
+      gboolean ok = isfinite (xs[i]) && isfinite (ys[i]) && (!a->ylog || ys[i] > 0.0);
+
+      if (!ok)
+        {
+          pen_down = FALSE;
+          continue;
+        }
+      if (pen_down)
+        cairo_line_to (cr, axes_x (a, xs[i]), axes_y (a, ys[i]));
+      else
+        cairo_move_to (cr, axes_x (a, xs[i]), axes_y (a, ys[i]));
+      pen_down = TRUE;
+    }
+  cairo_stroke (cr);
+  if (dots)
+    for (guint i = 0; i < n; i++)
+      if (isfinite (xs[i]) && isfinite (ys[i]) && (!a->ylog || ys[i] > 0.0))
+        {
+          cairo_new_sub_path (cr);
+          cairo_arc (cr, axes_x (a, xs[i]), axes_y (a, ys[i]),
+                     cairo_get_line_width (cr) + 1.0, 0, 2 * G_PI);
+          cairo_fill (cr);
+        }
+  cairo_restore (cr);
+}
+
+typedef struct {
+  char   text[64];
+  double rgb[3];
+  double width;       /* line width of the sample */
+  gboolean dashed;
+} LegendItem;
+
+/* A legend box in the top right corner of @a. */
+static void
+draw_legend (cairo_t *cr, const Axes *a, const LegendItem *items, guint n)
+{
+  const double line = 18.0, sample = 26.0, pad = 7.0;
+  double wmax = 0.0, bw, bh, bx, by;
+
+  if (n == 0)
+    return;
+  cairo_save (cr);
+  cairo_set_font_size (cr, SMALL_SIZE);
+  for (guint i = 0; i < n; i++)
+    wmax = MAX (wmax, text_width (cr, items[i].text));
+  bw = pad * 3 + sample + wmax;
+  bh = pad * 2 + line * n;
+  bx = a->x0 + a->w - bw - 8;
+  by = a->y0 + 8;
+  cairo_rectangle (cr, bx, by, bw, bh);
+  cairo_set_source_rgba (cr, 1, 1, 1, 0.88);
+  cairo_fill_preserve (cr);
+  cairo_set_source_rgb (cr, 0.75, 0.75, 0.75);
+  cairo_set_line_width (cr, 1.0);
+  cairo_stroke (cr);
+  for (guint i = 0; i < n; i++)
+    {
+      double y = by + pad + line * (i + 0.5);
+      static const double dash[] = { 6.0, 4.0 };
+
+      set_rgb (cr, items[i].rgb, 1.0);
+      cairo_set_line_width (cr, items[i].width);
+      cairo_set_dash (cr, dash, items[i].dashed ? 2 : 0, 0);
+      cairo_move_to (cr, bx + pad, y);
+      cairo_line_to (cr, bx + pad + sample, y);
+      cairo_stroke (cr);
+      cairo_set_dash (cr, NULL, 0, 0);
+      cairo_set_source_rgb (cr, 0.1, 0.1, 0.1);
+      draw_text (cr, bx + 2 * pad + sample, y, 0.0, 0.5, items[i].text);
+    }
+  cairo_restore (cr);
+}
+
+static void
+begin_figure (cairo_t *cr, double width, double height, const char *title, double *top)
+{
+  cairo_save (cr);
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_paint (cr);
+  cairo_restore (cr);
+  cairo_select_font_face (cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+  *top = 12.0;
+  if (title != NULL)
+    {
+      cairo_save (cr);
+      cairo_set_font_size (cr, FONT_SIZE);
+      cairo_set_source_rgb (cr, 0.1, 0.1, 0.1);
+      draw_text (cr, width / 2, 10, 0.5, 0.0, title);
+      cairo_restore (cr);
+      *top += 24.0;
+    }
+}
+
+/* Two panels side by side below @top, with room for labels. */
+static void
+layout_panels (double width, double height, double top, Axes *left, Axes *right)
+{
+  const double ml = 72, mr = 16, mt = 26, mb = 52, gap = 24;
+  double pw = (width - 2 * ml - 2 * mr - gap) / 2;
+
+  left->x0 = ml;
+  right->x0 = ml + pw + mr + gap + ml;
+  left->y0 = right->y0 = top + mt;
+  left->w = right->w = MAX (pw, 1.0);
+  left->h = right->h = MAX (height - top - mt - mb, 1.0);
+}
+
+/* ---- Degradation (Fig. 6) ------------------------------------------------------------------ */
+
+void
+rl_figure_draw_degradation (cairo_t *cr, double width, double height, RlExperiment *const *exps,
+                            guint n, const char *title)
+{
+  Axes panel[RL_N_TWINS] = { { 0 } };
+  double top, xmax = 1.0, emax = 0.0;
+  char panel_title[RL_N_TWINS][96];
+
+  g_return_if_fail (cr != NULL);
+  g_return_if_fail (exps != NULL || n == 0);
+
+  begin_figure (cr, width, height, title, &top);
+  layout_panels (width, height, top, &panel[0], &panel[1]);
+
+  /* The y range leaves out the first fifth of the run, where every net is still near chance,
+   * so the part where the curves differ fills the panel (as the paper's Fig. 6 does); the
+   * start runs off the top. */
+  for (guint e = 0; e < n; e++)
+    {
+      double total = (double) rl_experiment_get_total_iterations (exps[e]);
+
+      xmax = MAX (xmax, total);
+      for (int t = 0; t < RL_N_TWINS; t++)
+        for (guint i = 0; i < rl_experiment_get_n_records (exps[e], (RlTwin) t); i++)
+          {
+            const RlExperimentRecord *r = rl_experiment_get_record (exps[e], (RlTwin) t, i);
+
+            if (r->iteration < 0.2 * total && i + 1 < rl_experiment_get_n_records (exps[e], t))
+              continue;
+            if (isfinite (r->train_error))
+              emax = MAX (emax, r->train_error);
+            if (isfinite (r->test_error))
+              emax = MAX (emax, r->test_error);
+          }
+    }
+
+  for (int t = 0; t < RL_N_TWINS; t++)
+    {
+      Axes *a = &panel[t];
+      g_autofree LegendItem *items = g_new0 (LegendItem, n + 2);
+      guint n_items = 0;
+
+      a->xmin = 0.0;
+      a->xmax = xmax;
+      a->ymin = 0.0;
+      a->ymax = MIN (nice_ceil (MAX (emax * 100.0 * 1.1, 1.0)), 100.0);
+      g_snprintf (panel_title[t], sizeof panel_title[t], "%s",
+                  t == RL_TWIN_PLAIN ? "plain" : "residual (ResNet)");
+      if (t == RL_TWIN_RESIDUAL && n > 0)
+        g_snprintf (panel_title[t], sizeof panel_title[t], "residual (ResNet), shortcut %s",
+                    rl_shortcut_name (rl_experiment_get_config (exps[0])->shortcut));
+      draw_axes (cr, a, "iterations", "error (%)", panel_title[t]);
+
+      for (guint e = 0; e < n; e++)
+        {
+          guint nr = rl_experiment_get_n_records (exps[e], (RlTwin) t);
+          g_autofree double *xs = g_new (double, MAX (nr, 1));
+          g_autofree double *train = g_new (double, MAX (nr, 1));
+          g_autofree double *test = g_new (double, MAX (nr, 1));
+          const double *rgb = palette[e % G_N_ELEMENTS (palette)];
+
+          for (guint i = 0; i < nr; i++)
+            {
+              const RlExperimentRecord *r = rl_experiment_get_record (exps[e], (RlTwin) t, i);
+
+              xs[i] = (double) r->iteration;
+              train[i] = 100.0 * r->train_error;
+              test[i] = 100.0 * r->test_error;
+            }
+          set_rgb (cr, rgb, 0.9);
+          cairo_set_line_width (cr, 1.0);
+          draw_series (cr, a, xs, train, nr, FALSE);
+          set_rgb (cr, rgb, 1.0);
+          cairo_set_line_width (cr, 2.6);
+          draw_series (cr, a, xs, test, nr, FALSE);
+
+          g_strlcpy (items[n_items].text, rl_experiment_get_name (exps[e], (RlTwin) t),
+                     sizeof items[n_items].text);
+          memcpy (items[n_items].rgb, rgb, sizeof items[n_items].rgb);
+          items[n_items++].width = 2.6;
+        }
+      /* the line-weight key */
+      g_strlcpy (items[n_items].text, "thin: training error", sizeof items[n_items].text);
+      items[n_items].rgb[0] = items[n_items].rgb[1] = items[n_items].rgb[2] = 0.3;
+      items[n_items++].width = 1.0;
+      g_strlcpy (items[n_items].text, "bold: test error", sizeof items[n_items].text);
+      items[n_items].rgb[0] = items[n_items].rgb[1] = items[n_items].rgb[2] = 0.3;
+      items[n_items++].width = 2.6;
+      draw_legend (cr, a, items, n_items);
+    }
+}
+
+/* ---- Layers (Fig. 7) ------------------------------------------------------------------------ */
+
+/* Picks one statistic of a record for a layer. */
+typedef double (*LayerValue) (const RlExperimentRecord *r, guint k);
+
+static double
+value_grad (const RlExperimentRecord *r, guint k)
+{
+  return r->grad_norm[k];
+}
+
+static double
+value_std (const RlExperimentRecord *r, guint k)
+{
+  return r->response_std[k];
+}
+
+/* The main-path layers (index > 0) of one twin's record: xs = index, ys = value. */
+static guint
+layer_series (const RlExperiment *exp, RlTwin twin, const RlExperimentRecord *r,
+              LayerValue value, double *xs, double *ys)
+{
+  guint m = 0;
+
+  for (guint k = 0; k < r->n_layers; k++)
+    {
+      const RlExperimentLayer *l = rl_experiment_get_layer (exp, twin, k);
+
+      if (l->index <= 0)
+        continue;
+      xs[m] = l->index;
+      ys[m++] = value (r, k);
+    }
+  return m;
+}
+
+/* The first record at or after iteration @from (the last one if none is). */
+static guint
+early_record (const RlExperiment *exp, RlTwin twin, uint64_t from)
+{
+  guint nr = rl_experiment_get_n_records (exp, twin);
+
+  for (guint i = 0; i < nr; i++)
+    if (rl_experiment_get_record (exp, twin, i)->iteration >= from)
+      return i;
+  return nr > 0 ? nr - 1 : 0;
+}
+
+/* One panel: the value per layer at an early record (thin) and the last (bold), both twins.
+ * @from: the earliest iteration the early record may have. */
+static void
+draw_layer_panel (cairo_t *cr, Axes *a, const RlExperiment *exp, LayerValue value,
+                  uint64_t from, const char *ylabel, const char *title)
+{
+  const int depth = rl_experiment_get_config (exp)->depth;
+  double lo = INFINITY, hi = 0.0;
+  LegendItem items[2 * RL_N_TWINS] = { { { 0 } } };
+  guint n_items = 0;
+
+  /* the range of every value shown */
+  for (int t = 0; t < RL_N_TWINS; t++)
+    {
+      guint nr = rl_experiment_get_n_records (exp, (RlTwin) t);
+      guint which[2] = { early_record (exp, (RlTwin) t, from), nr > 0 ? nr - 1 : 0 };
+
+      for (guint j = 0; j < 2 && nr > 0; j++)
+        {
+          const RlExperimentRecord *r = rl_experiment_get_record (exp, (RlTwin) t, which[j]);
+
+          for (guint k = 0; k < r->n_layers; k++)
+            {
+              double v = value (r, k);
+
+              if (rl_experiment_get_layer (exp, (RlTwin) t, k)->index > 0 && isfinite (v) &&
+                  v > 0.0)
+                {
+                  lo = MIN (lo, v);
+                  hi = MAX (hi, v);
+                }
+            }
+        }
+    }
+  if (!(hi > 0.0) || !isfinite (lo))
+    {
+      lo = 0.1;
+      hi = 1.0;
+    }
+  a->xmin = 0.0;
+  a->xmax = depth + 1.0;
+  a->ylog = TRUE;
+  a->ymin = pow (10.0, floor (log10 (lo)));
+  a->ymax = pow (10.0, ceil (log10 (hi)));
+  if (a->ymax <= a->ymin)
+    a->ymax = a->ymin * 10.0;
+  draw_axes (cr, a, "layer (position in the network)", ylabel, title);
+
+  for (int t = 0; t < RL_N_TWINS; t++)
+    {
+      guint nr = rl_experiment_get_n_records (exp, (RlTwin) t);
+      const double *rgb = t == RL_TWIN_PLAIN ? plain_rgb : residual_rgb;
+
+      if (nr == 0)
+        continue;
+      for (guint j = 0; j < 2; j++)
+        {
+          const RlExperimentRecord *r;
+          g_autofree double *xs = NULL, *ys = NULL;
+          guint m;
+
+          guint early = early_record (exp, (RlTwin) t, from);
+
+          /* the early record thin and light, the last bold; the same record: bold only */
+          if (j == 0 && early == nr - 1)
+            continue;
+          r = rl_experiment_get_record (exp, (RlTwin) t, j == 0 ? early : nr - 1);
+          xs = g_new (double, MAX (r->n_layers, 1));
+          ys = g_new (double, MAX (r->n_layers, 1));
+          m = layer_series (exp, (RlTwin) t, r, value, xs, ys);
+          set_rgb (cr, rgb, j == 0 ? 0.55 : 1.0);
+          cairo_set_line_width (cr, j == 0 ? 1.0 : 2.2);
+          draw_series (cr, a, xs, ys, m, TRUE);
+
+          g_snprintf (items[n_items].text, sizeof items[n_items].text, "%s, iteration %" G_GUINT64_FORMAT,
+                      rl_experiment_get_name (exp, (RlTwin) t), r->iteration);
+          memcpy (items[n_items].rgb, rgb, sizeof items[n_items].rgb);
+          items[n_items++].width = j == 0 ? 1.0 : 2.2;
+        }
+    }
+  draw_legend (cr, a, items, n_items);
+}
+
+void
+rl_figure_draw_layers (cairo_t *cr, double width, double height, const RlExperiment *exp,
+                       const char *title)
+{
+  Axes left = { 0 }, right = { 0 };
+  double top;
+
+  g_return_if_fail (cr != NULL && exp != NULL);
+
+  begin_figure (cr, width, height, title, &top);
+  layout_panels (width, height, top, &left, &right);
+  /* Gradients from the very first interval, where vanishing or exploding shows most.
+   * Responses are measured in evaluation mode, with batch norm's running statistics, which
+   * need a few dozen iterations (momentum 0.1) to forget their initial values: the early
+   * response curve is taken from iteration RESPONSE_WARMUP on. */
+  draw_layer_panel (cr, &left, exp, value_grad, 0, "gradient norm ||dL/dW||",
+                    "gradient norm per weight layer (interval mean)");
+  draw_layer_panel (cr, &right, exp, value_std, RESPONSE_WARMUP, "response std",
+                    "std of each layer's response (after BN, before ReLU)");
+}
+
+/* ---- Files ---------------------------------------------------------------------------------- */
+
+typedef enum {
+  FORMAT_PNG,
+  FORMAT_SVG,
+} Format;
+
+static cairo_status_t
+append_bytes (void *closure, const unsigned char *data, unsigned int length)
+{
+  g_byte_array_append (closure, data, length);
+  return CAIRO_STATUS_SUCCESS;
+}
+
+typedef void (*DrawFunc) (cairo_t *cr, double width, double height, gconstpointer data);
+
+static gboolean
+save_figure (const char *path, int width, int height, DrawFunc draw, gconstpointer data,
+             GError **error)
+{
+  g_autoptr(GByteArray) bytes = g_byte_array_new ();
+  g_autofree char *lower = g_ascii_strdown (path, -1);
+  cairo_surface_t *surface;
+  cairo_status_t status;
+  cairo_t *cr;
+  Format format;
+
+  if (g_str_has_suffix (lower, ".png"))
+    format = FORMAT_PNG;
+  else if (g_str_has_suffix (lower, ".svg"))
+    format = FORMAT_SVG;
+  else
+    {
+      g_set_error (error, RL_ERROR, RL_ERROR_INVALID_ARGUMENT,
+                   "%s: a figure is saved as .png or .svg", path);
+      return FALSE;
+    }
+  if (width < MIN_SIZE || width > MAX_SIZE || height < MIN_SIZE || height > MAX_SIZE)
+    {
+      g_set_error (error, RL_ERROR, RL_ERROR_INVALID_ARGUMENT,
+                   "%s: a figure must be %d to %d units wide and high (asked for %d x %d)",
+                   path, MIN_SIZE, MAX_SIZE, width, height);
+      return FALSE;
+    }
+
+  if (format == FORMAT_PNG)
+    surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, width, height);
+  else
+    {
+      surface = cairo_svg_surface_create_for_stream (append_bytes, bytes, width, height);
+      cairo_svg_surface_restrict_to_version (surface, CAIRO_SVG_VERSION_1_1);
+    }
+  cr = cairo_create (surface);
+  draw (cr, width, height, data);
+  status = cairo_status (cr);
+  cairo_destroy (cr);
+  if (status == CAIRO_STATUS_SUCCESS && format == FORMAT_PNG)
+    status = cairo_surface_write_to_png_stream (surface, append_bytes, bytes);
+  cairo_surface_finish (surface);
+  if (status == CAIRO_STATUS_SUCCESS)
+    status = cairo_surface_status (surface);
+  cairo_surface_destroy (surface);
+  if (status != CAIRO_STATUS_SUCCESS)
+    {
+      g_set_error (error, RL_ERROR, RL_ERROR_FAILED, "%s: cairo: %s", path,
+                   cairo_status_to_string (status));
+      return FALSE;
+    }
+  return g_file_set_contents (path, (const char *) bytes->data, (gssize) bytes->len, error);
+}
+
+typedef struct {
+  RlExperiment *const *exps;
+  guint n;
+  const char *title;
+} DegradationArgs;
+
+static void
+draw_degradation_cb (cairo_t *cr, double width, double height, gconstpointer data)
+{
+  const DegradationArgs *args = data;
+
+  rl_figure_draw_degradation (cr, width, height, args->exps, args->n, args->title);
+}
+
+gboolean
+rl_figure_save_degradation (const char *path, int width, int height, RlExperiment *const *exps,
+                            guint n, const char *title, GError **error)
+{
+  DegradationArgs args = { exps, n, title };
+
+  g_return_val_if_fail (path != NULL, FALSE);
+  return save_figure (path, width, height, draw_degradation_cb, &args, error);
+}
+
+typedef struct {
+  const RlExperiment *exp;
+  const char *title;
+} LayersArgs;
+
+static void
+draw_layers_cb (cairo_t *cr, double width, double height, gconstpointer data)
+{
+  const LayersArgs *args = data;
+
+  rl_figure_draw_layers (cr, width, height, args->exp, args->title);
+}
+
+gboolean
+rl_figure_save_layers (const char *path, int width, int height, const RlExperiment *exp,
+                       const char *title, GError **error)
+{
+  LayersArgs args = { exp, title };
+
+  g_return_val_if_fail (path != NULL && exp != NULL, FALSE);
+  return save_figure (path, width, height, draw_layers_cb, &args, error);
+}

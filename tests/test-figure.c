@@ -1,0 +1,208 @@
+/* test-figure.c: the experiment figures (app/rl-figure.c) as PNG and SVG files.
+ *
+ * A tiny experiment on the committed MNIST fixture gives real records; each figure must come out
+ * as a PNG of the asked size that is not blank and draws the curves in their colours, and as an
+ * SVG document of the asked size. Bad paths and sizes fail with the documented errors.
+ */
+
+#include <cairo.h>
+#include <glib/gstdio.h>
+#include <math.h>
+#include <string.h>
+
+#include "rl-error.h"
+#include "rl-experiment.h"
+#include "rl-figure.h"
+
+static RlExperiment *exps[2];
+static char *tmp_dir;
+
+/* Pixels of @surface (RGB24) close to the colour (r, g, b) in 0..255. */
+static guint
+count_colour (cairo_surface_t *surface, int r, int g, int b)
+{
+  const unsigned char *data = cairo_image_surface_get_data (surface);
+  int stride = cairo_image_surface_get_stride (surface);
+  int w = cairo_image_surface_get_width (surface), h = cairo_image_surface_get_height (surface);
+  guint n = 0;
+
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++)
+      {
+        guint32 px = *(const guint32 *) (data + (size_t) y * stride + 4 * x);
+        int pr = (px >> 16) & 0xff, pg = (px >> 8) & 0xff, pb = px & 0xff;
+
+        n += abs (pr - r) <= 12 && abs (pg - g) <= 12 && abs (pb - b) <= 12;
+      }
+  return n;
+}
+
+static cairo_surface_t *
+load_png (const char *path)
+{
+  cairo_surface_t *s = cairo_image_surface_create_from_png (path);
+
+  g_assert_cmpint (cairo_surface_status (s), ==, CAIRO_STATUS_SUCCESS);
+  return s;
+}
+
+static void
+assert_svg (const char *path, const char *width, const char *height)
+{
+  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *w = g_strdup_printf ("width=\"%s\"", width);
+  g_autofree char *h = g_strdup_printf ("height=\"%s\"", height);
+
+  g_assert_true (g_file_get_contents (path, &text, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (text, "<?xml"));
+  g_assert_nonnull (strstr (text, "<svg"));
+  g_assert_nonnull (strstr (text, w));
+  g_assert_nonnull (strstr (text, h));
+  g_assert_nonnull (strstr (text, "</svg>"));
+}
+
+static void
+test_degradation (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *png = g_build_filename (tmp_dir, "degradation.png", NULL);
+  g_autofree char *svg = g_build_filename (tmp_dir, "degradation.SVG", NULL);
+  cairo_surface_t *s;
+
+  g_assert_true (rl_figure_save_degradation (png, 900, 400, exps, 2, "a title", &error));
+  g_assert_no_error (error);
+  s = load_png (png);
+  g_assert_cmpint (cairo_image_surface_get_width (s), ==, 900);
+  g_assert_cmpint (cairo_image_surface_get_height (s), ==, 400);
+  /* a white page with the first two palette colours (one per depth) drawn on it */
+  g_assert_cmpuint (count_colour (s, 255, 255, 255), >, 900 * 400 / 2);
+  g_assert_cmpuint (count_colour (s, 31, 120, 181), >, 50);    /* blue: the first depth */
+  g_assert_cmpuint (count_colour (s, 255, 128, 13), >, 50);    /* orange: the second */
+  cairo_surface_destroy (s);
+
+  g_assert_true (rl_figure_save_degradation (svg, 900, 400, exps, 2, NULL, &error));
+  g_assert_no_error (error);
+  assert_svg (svg, "900pt", "400pt");
+
+  g_assert_cmpint (g_remove (png), ==, 0);
+  g_assert_cmpint (g_remove (svg), ==, 0);
+}
+
+static void
+test_layers (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *png = g_build_filename (tmp_dir, "layers.png", NULL);
+  g_autofree char *svg = g_build_filename (tmp_dir, "layers.svg", NULL);
+  cairo_surface_t *s;
+
+  g_assert_true (rl_figure_save_layers (png, 640, 300, exps[1], "layers", &error));
+  g_assert_no_error (error);
+  s = load_png (png);
+  g_assert_cmpint (cairo_image_surface_get_width (s), ==, 640);
+  g_assert_cmpint (cairo_image_surface_get_height (s), ==, 300);
+  g_assert_cmpuint (count_colour (s, 214, 38, 41), >, 50);     /* plain: red */
+  g_assert_cmpuint (count_colour (s, 31, 120, 181), >, 50);    /* residual: blue */
+  cairo_surface_destroy (s);
+
+  g_assert_true (rl_figure_save_layers (svg, 640, 300, exps[1], NULL, &error));
+  g_assert_no_error (error);
+  assert_svg (svg, "640pt", "300pt");
+
+  g_assert_cmpint (g_remove (png), ==, 0);
+  g_assert_cmpint (g_remove (svg), ==, 0);
+}
+
+/* Drawing into any cairo_t (as a GTK drawing area would) leaves it without error. */
+static void
+test_draw_any_surface (void)
+{
+  cairo_surface_t *s = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 300, 200);
+  cairo_t *cr = cairo_create (s);
+
+  rl_figure_draw_degradation (cr, 300, 200, exps, 2, NULL);
+  rl_figure_draw_layers (cr, 300, 200, exps[0], NULL);
+  /* no experiment yet: axes only */
+  rl_figure_draw_degradation (cr, 300, 200, NULL, 0, "empty");
+  g_assert_cmpint (cairo_status (cr), ==, CAIRO_STATUS_SUCCESS);
+  cairo_destroy (cr);
+  cairo_surface_destroy (s);
+}
+
+static void
+test_bad_arguments (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *pdf = g_build_filename (tmp_dir, "figure.pdf", NULL);
+  g_autofree char *png = g_build_filename (tmp_dir, "figure.png", NULL);
+  g_autofree char *missing = g_build_filename (tmp_dir, "no-such-dir", "figure.png", NULL);
+
+  g_assert_false (rl_figure_save_degradation (pdf, 900, 400, exps, 2, NULL, &error));
+  g_assert_error (error, RL_ERROR, RL_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+  g_assert_false (rl_figure_save_layers (png, 8, 400, exps[0], NULL, &error));
+  g_assert_error (error, RL_ERROR, RL_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+  g_assert_false (rl_figure_save_degradation (png, 900, 100000, exps, 2, NULL, &error));
+  g_assert_error (error, RL_ERROR, RL_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+  g_assert_false (rl_figure_save_degradation (missing, 900, 400, exps, 2, NULL, &error));
+  g_assert_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT);
+  g_assert_false (g_file_test (png, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (pdf, G_FILE_TEST_EXISTS));
+}
+
+int
+main (int argc, char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = NULL;
+  g_autoptr(RlDataset) train = NULL;
+  g_autoptr(RlDataset) test = NULL;
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+
+  dir = g_test_build_filename (G_TEST_DIST, "data", "mnist-mini", NULL);
+  train = rl_dataset_load (dir, RL_DATASET_MNIST, RL_SPLIT_TRAIN, &error);
+  g_assert_no_error (error);
+  test = rl_dataset_load (dir, RL_DATASET_MNIST, RL_SPLIT_TEST, &error);
+  g_assert_no_error (error);
+
+  /* two depths, a few records each: real numbers for the figures */
+  for (int i = 0; i < 2; i++)
+    {
+      RlExperimentConfig cfg;
+
+      rl_experiment_config_init (&cfg);
+      cfg.depth = i == 0 ? 8 : 14;
+      cfg.batch = 32;
+      cfg.subset = 256;
+      cfg.test_subset = 100;
+      cfg.interval = 2;
+      cfg.threads = 2;
+      exps[i] = rl_experiment_new (&cfg, train, test, &error);
+      g_assert_no_error (error);
+      while (!rl_experiment_is_done (exps[i]))
+        {
+          g_assert_true (rl_experiment_step (exps[i], NULL, &error));
+          g_assert_no_error (error);
+        }
+    }
+  tmp_dir = g_dir_make_tmp ("reslab-figure-XXXXXX", &error);
+  g_assert_no_error (error);
+
+  g_test_add_func ("/engine/figure/degradation", test_degradation);
+  g_test_add_func ("/engine/figure/layers", test_layers);
+  g_test_add_func ("/engine/figure/draw-any-surface", test_draw_any_surface);
+  g_test_add_func ("/engine/figure/bad-arguments", test_bad_arguments);
+  status = g_test_run ();
+
+  g_rmdir (tmp_dir);
+  g_free (tmp_dir);
+  for (int i = 0; i < 2; i++)
+    rl_experiment_free (exps[i]);
+  return status;
+}
