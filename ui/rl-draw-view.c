@@ -31,6 +31,9 @@ struct _RlDrawView
   gboolean       ink_dirty;        /* strokes changed since the last prediction */
   int            shown_image;      /* test image in the input, or -1 */
   int            pending_image;    /* to show once the test set of another dataset loads */
+  GtkWindow     *window;           /* borrowed: the root, while rooted */
+  gboolean       canvas_focused;
+  gulong         focus_visible_id;
 };
 
 G_DEFINE_FINAL_TYPE (RlDrawView, rl_draw_view, GTK_TYPE_WIDGET)
@@ -42,6 +45,78 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
+
+/* ---- the hint under the canvas ------------------------------------------------------------ */
+
+static void
+update_hint (RlDrawView *self)
+{
+  g_autofree char *text = NULL;
+
+  if (self->canvas_focused && self->window != NULL && gtk_window_get_focus_visible (self->window))
+    text = g_strdup ("Drawing needs a pointer: mouse, pen or finger. Escape clears.");
+  else if (self->shown_image >= 0)
+    text = g_strdup_printf ("Test image %d · draw to replace it", self->shown_image);
+  else
+    text = g_strdup ("Any size, anywhere");
+  gtk_label_set_text (GTK_LABEL (self->canvas_hint), text);
+}
+
+/* The note about the keyboard shows while the canvas has the focus and the window shows
+ * focus (GTK turns that on with the first key press and off with the pointer). */
+static void
+canvas_focus_enter_cb (GtkEventControllerFocus *controller,
+                       RlDrawView              *self)
+{
+  /* the widget itself only reports the focus after "enter" */
+  self->canvas_focused = TRUE;
+  update_hint (self);
+}
+
+static void
+canvas_focus_leave_cb (GtkEventControllerFocus *controller,
+                       RlDrawView              *self)
+{
+  self->canvas_focused = FALSE;
+  update_hint (self);
+}
+
+static void
+focus_visible_cb (GtkWindow  *window,
+                  GParamSpec *pspec,
+                  RlDrawView *self)
+{
+  update_hint (self);
+}
+
+static void
+rl_draw_view_root (GtkWidget *widget)
+{
+  RlDrawView *self = RL_DRAW_VIEW (widget);
+  GtkRoot *root;
+
+  GTK_WIDGET_CLASS (rl_draw_view_parent_class)->root (widget);
+
+  root = gtk_widget_get_root (widget);
+  if (GTK_IS_WINDOW (root))
+    {
+      self->window = GTK_WINDOW (root);
+      self->focus_visible_id = g_signal_connect (root, "notify::focus-visible",
+                                                 G_CALLBACK (focus_visible_cb), self);
+    }
+}
+
+static void
+rl_draw_view_unroot (GtkWidget *widget)
+{
+  RlDrawView *self = RL_DRAW_VIEW (widget);
+
+  if (self->window != NULL)
+    g_clear_signal_handler (&self->focus_visible_id, self->window);
+  self->window = NULL;
+
+  GTK_WIDGET_CLASS (rl_draw_view_parent_class)->unroot (widget);
+}
 
 /* ---- prediction from the canvas ----------------------------------------------------------- */
 
@@ -85,7 +160,7 @@ canvas_changed_cb (RlCanvas   *canvas,
   if (!rl_canvas_is_empty (canvas) && self->shown_image >= 0)
     {
       self->shown_image = -1;
-      gtk_label_set_text (GTK_LABEL (self->canvas_hint), "Any size, anywhere");
+      update_hint (self);
     }
 
   self->ink_dirty = TRUE;
@@ -286,7 +361,7 @@ rl_draw_view_clear (RlDrawView *self)
 
   had_image = self->shown_image >= 0 || rl_canvas_has_image (self->canvas);
   self->shown_image = -1;
-  gtk_label_set_text (GTK_LABEL (self->canvas_hint), "Any size, anywhere");
+  update_hint (self);
   rl_canvas_set_image (self->canvas, NULL, 0, 0);
   if (!rl_canvas_is_empty (self->canvas))
     rl_canvas_clear (self->canvas);   /* "changed": the next frame predicts nothing */
@@ -330,7 +405,6 @@ rl_draw_view_show_test_image (RlDrawView *self,
 {
   float image[28 * 28];
   const uint8_t *bytes;
-  g_autofree char *hint = NULL;
 
   g_return_val_if_fail (RL_IS_DRAW_VIEW (self), FALSE);
 
@@ -349,8 +423,7 @@ rl_draw_view_show_test_image (RlDrawView *self,
 
   self->shown_image = (int) index;
   rl_canvas_set_image (self->canvas, image, 28, 28);
-  hint = g_strdup_printf ("Test image %u · draw to replace it", index);
-  gtk_label_set_text (GTK_LABEL (self->canvas_hint), hint);
+  update_hint (self);
 
   if ((guint) gtk_spin_button_get_value_as_int (self->image_spin) != index)
     {
@@ -440,6 +513,8 @@ rl_draw_view_class_init (RlDrawViewClass *klass)
   object_class->get_property = rl_draw_view_get_property;
   object_class->dispose = rl_draw_view_dispose;
   object_class->finalize = rl_draw_view_finalize;
+  widget_class->root = rl_draw_view_root;
+  widget_class->unroot = rl_draw_view_unroot;
 
   properties[PROP_TEST_SET_READY] =
     g_param_spec_boolean ("test-set-ready", NULL, NULL, FALSE,
@@ -476,6 +551,13 @@ rl_draw_view_init (RlDrawView *self)
   gtk_widget_set_sensitive (GTK_WIDGET (self->image_spin), FALSE);
 
   g_signal_connect (self->canvas, "changed", G_CALLBACK (canvas_changed_cb), self);
+  {
+    GtkEventController *focus = gtk_event_controller_focus_new ();
+
+    g_signal_connect (focus, "enter", G_CALLBACK (canvas_focus_enter_cb), self);
+    g_signal_connect (focus, "leave", G_CALLBACK (canvas_focus_leave_cb), self);
+    gtk_widget_add_controller (GTK_WIDGET (self->canvas), focus);
+  }
   gtk_drawing_area_set_draw_func (GTK_DRAWING_AREA (self->input_area), input_draw_func,
                                   self, NULL);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->input_area),

@@ -1463,6 +1463,9 @@ rl_window_init (RlWindow *self)
   update_description (self);
 
   set_switcher_tooltips (self);
+  /* Start on the canvas, without a focus ring until the keyboard is used. */
+  gtk_window_set_focus (GTK_WINDOW (self), GTK_WIDGET (rl_draw_view_get_canvas (self->draw_view)));
+  gtk_window_set_focus_visible (GTK_WINDOW (self), FALSE);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->menu_button),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, "Main menu", -1);
   update_actions (self);
