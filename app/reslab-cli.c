@@ -6,6 +6,7 @@
  *   reslab-cli eval    [--data DIR] [--dataset ...] --model FILE [--threads N]
  *   reslab-cli predict --model FILE IMAGE...
  *   reslab-cli info    FILE
+ *   reslab-cli experiment degradation [--depths 8,20,32,56] ...   (rl-experiment-cli.c)
  *
  * Exit status: 0 on success, 1 when something fails at run time (a missing or broken file,
  * training that diverges), 2 for a usage error (an unknown command or option, a value out of
@@ -28,6 +29,7 @@
 #include "rl-arch.h"
 #include "rl-dataset.h"
 #include "rl-error.h"
+#include "rl-experiment-cli.h"
 #include "rl-image-file.h"
 #include "rl-model.h"
 #include "rl-preprocess.h"
@@ -277,6 +279,8 @@ cmd_train (int argc, char **argv)
   g_autofree char *data_dir = NULL;
   g_autofree char *dataset_name = NULL;
   g_autofree char *arch_text = NULL;
+  g_autofree char *shortcut_text = NULL;
+  g_autofree char *bn_text = NULL;
   g_autofree char *seed_text = NULL;
   g_autofree char *out_path = NULL;
   int epochs = 10, batch = 64, threads = -1, limit = -1;
@@ -289,6 +293,11 @@ cmd_train (int argc, char **argv)
     { "arch", 0, 0, G_OPTION_ARG_STRING, &arch_text,
       "The network: seed (default) or a description, e.g. \"conv(16,k=5) relu maxpool(2)"
       " res(16) gap linear(10)\"", "ARCH" },
+    { "shortcut", 0, 0, G_OPTION_ARG_STRING, &shortcut_text,
+      "With --arch resnet-N or plain-N: A (zero-padded identity, default) or B (projection)"
+      " where shapes change", "A|B" },
+    { "bn", 0, 0, G_OPTION_ARG_STRING, &bn_text,
+      "With --arch resnet-N or plain-N: batch normalisation on (default) or off", "on|off" },
     { "epochs", 0, 0, G_OPTION_ARG_INT, &epochs, "Passes over the training set (default 10)", "N" },
     { "lr", 0, 0, G_OPTION_ARG_DOUBLE, &lr, "Learning rate (default 0.01)", "RATE" },
     { "momentum", 0, 0, G_OPTION_ARG_DOUBLE, &momentum, "SGD momentum in [0, 1) (default 0.5)",
@@ -351,7 +360,33 @@ cmd_train (int argc, char **argv)
       !g_ascii_string_to_unsigned (seed_text, 10, 0, G_MAXUINT64, &seed, &error))
     return usage_error ("train", "--seed: %s", error->message);
 
-  arch = rl_arch_parse (arch_text != NULL ? arch_text : "seed", &error);
+  if (shortcut_text != NULL || bn_text != NULL)
+    {
+      RlShortcut shortcut = RL_SHORTCUT_A;
+      gboolean residual, bn = TRUE;
+      guint64 depth = 0;
+      const char *name = arch_text != NULL ? arch_text : "seed";
+      const char *num = g_str_has_prefix (name, "resnet-") ? name + 7
+                        : g_str_has_prefix (name, "plain-") ? name + 6 : NULL;
+
+      if (num == NULL || !g_ascii_string_to_unsigned (num, 10, 1, 10000, &depth, NULL))
+        return usage_error ("train", "--shortcut and --bn apply to --arch resnet-N or plain-N"
+                            " only (got '%s')", name);
+      residual = g_str_has_prefix (name, "resnet-");
+      if (shortcut_text != NULL && g_ascii_strcasecmp (shortcut_text, "A") == 0)
+        shortcut = RL_SHORTCUT_A;
+      else if (shortcut_text != NULL && g_ascii_strcasecmp (shortcut_text, "B") == 0)
+        shortcut = RL_SHORTCUT_B;
+      else if (shortcut_text != NULL)
+        return usage_error ("train", "--shortcut must be A or B (got '%s')", shortcut_text);
+      if (bn_text != NULL && g_ascii_strcasecmp (bn_text, "off") == 0)
+        bn = FALSE;
+      else if (bn_text != NULL && g_ascii_strcasecmp (bn_text, "on") != 0)
+        return usage_error ("train", "--bn must be on or off (got '%s')", bn_text);
+      arch = rl_arch_new_cifar ((int) depth, residual, shortcut, bn, &error);
+    }
+  else
+    arch = rl_arch_parse (arch_text != NULL ? arch_text : "seed", &error);
   if (arch == NULL)
     return usage_error ("train", "--arch: %s", error->message);
   /* MNIST and Fashion-MNIST are both 1 x 28 x 28 with 10 classes: the arch must fit that. */
@@ -760,7 +795,8 @@ static const struct {
                             " [--epochs N] [--lr R]\n"
                             "          [--momentum M] [--weight-decay W] [--batch N] [--seed N]"
                             " [--threads N]\n"
-                            "          [--limit N] [--out FILE]\n"
+                            "          [--limit N] [--out FILE] [--shortcut A|B] [--bn on|off]"
+                            " (resnet-N, plain-N)\n"
                             "      train a network, print the seed's log, save it" },
   { "eval",    cmd_eval,    "eval [--data DIR] [--dataset NAME] --model FILE [--threads N]\n"
                             "      test accuracy and confusion matrix" },
@@ -771,6 +807,11 @@ static const struct {
   { "bench",   rl_bench_main, "bench [--data DIR] [--runs N] [--batches N] [--threads LIST]"
                             " [--no-torch]\n"
                             "      training, evaluation and drawing speed, beside PyTorch" },
+  { "experiment", rl_experiment_cli_main,
+                            "experiment degradation [--depths 8,20,32,56] [--epochs N]"
+                            " [--subset N] [--dataset NAME] ...\n"
+                            "      plain vs residual twins at several depths (the paper's"
+                            " Fig. 6): CSV, PNG, SVG" },
 };
 
 static void
@@ -815,6 +856,6 @@ main (int argc, char **argv)
 
   if (argv[1][0] == '-')
     return usage_error (NULL, "unknown option '%s' (options come after the command)", argv[1]);
-  return usage_error (NULL, "unknown command '%s' (commands: train, eval, predict, info, bench)",
-                      argv[1]);
+  return usage_error (NULL, "unknown command '%s' (commands: train, eval, predict, info, bench,"
+                      " experiment)", argv[1]);
 }
