@@ -291,6 +291,15 @@ has_progress (gpointer data)
 }
 
 static gboolean
+lr_applied (gpointer data)
+{
+  RlTrainProgress *progress = rl_trainer_get_latest_progress (rl_window_get_trainer (data));
+
+  return progress != NULL && fabsf (progress->lr - 0.02f) < 1e-6f
+         && fabsf (progress->momentum - 0.7f) < 1e-6f;
+}
+
+static gboolean
 mnist_present (void)
 {
   g_auto (GStrv) missing = rl_dataset_find_missing_files (RL_DATASET_MNIST);
@@ -408,6 +417,10 @@ test_stop (void)
   g_assert_cmpint (rl_trainer_get_state (trainer), ==, RL_TRAINER_PAUSED);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.pause-resume", NULL));
   g_assert_cmpint (rl_trainer_get_state (trainer), ==, RL_TRAINER_RUNNING);
+
+  /* Learning rate and momentum stay editable, and the run takes them up. */
+  g_object_set (rl_window_get_train_view (window), "learning-rate", 0.02, "momentum", 0.7, NULL);
+  g_assert_true (ui_test_wait_for (lr_applied, window, 60));
 
   at_stop = rl_trainer_get_batches_done (trainer);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.stop", NULL));
