@@ -29,6 +29,13 @@
 
 #include "rl-trainer.h"
 
+#include <errno.h>
+#ifdef __linux__
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
+
 #include <math.h>
 #include <string.h>
 
@@ -559,6 +566,20 @@ checkpoint (Worker *w)
   return TRUE;
 }
 
+/* Training uses every core; the UI must still get one the moment it needs it. On Linux the nice
+ * value is per thread and inherited by the threads this one creates (the model's pool is
+ * created lazily by the first step, on this thread), so the whole training team yields to the
+ * main loop and the X server instead of competing with them as equals. */
+static void
+lower_thread_priority (void)
+{
+#ifdef __linux__
+  pid_t tid = (pid_t) syscall (SYS_gettid);
+  if (setpriority (PRIO_PROCESS, (id_t) tid, 10) != 0)
+    g_debug ("could not lower the training thread's priority: %s", g_strerror (errno));
+#endif
+}
+
 static gpointer
 worker_main (gpointer data)
 {
@@ -576,6 +597,7 @@ worker_main (gpointer data)
    * target is this thread's default context and nobody owns it at that moment. With a
    * thread-default context of its own the worker always goes through an idle source. */
   g_main_context_push_thread_default (own_context);
+  lower_thread_priority ();
 
   w.job = job;
   w.lr = cfg->lr;
