@@ -151,6 +151,32 @@ format_duration (double seconds)
   return g_strdup_printf ("%ld s left", s);
 }
 
+/* Accuracies end up between 97 and 99.5 %: on a fixed 0-100 % axis those are one line. Once the
+ * held-out accuracy is known the axis starts at the largest of a few round floors below it
+ * (90 % at most, so a run's history stays in view), and the last percents become readable;
+ * the first batches' low running accuracy then falls below the axis, as in any zoomed plot. */
+static void
+update_accuracy_range (RlTrainView *self)
+{
+  static const double floors[] = { 0.9, 0.8, 0.5 };
+  double low = self->last_heldout;
+
+  if (!isnan (self->last_test))
+    low = isnan (low) ? self->last_test : MIN (low, self->last_test);
+  if (isnan (low))
+    {
+      rl_chart_set_y_range (self->accuracy_chart, 0, 1);
+      return;
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (floors); i++)
+    if (low - 0.01 >= floors[i])
+      {
+        rl_chart_set_y_range (self->accuracy_chart, floors[i], 1);
+        return;
+      }
+  rl_chart_set_y_range (self->accuracy_chart, 0, 1);
+}
+
 void
 rl_train_view_begin_run (RlTrainView         *self,
                          const RlTrainConfig *config,
@@ -166,6 +192,7 @@ rl_train_view_begin_run (RlTrainView         *self,
   self->last_heldout = NAN;
   self->last_test = NAN;
   self->last_test_epoch = 0;
+  update_accuracy_range (self);
   gtk_progress_bar_set_fraction (self->progress_bar, 0);
   text = g_strdup_printf ("Epoch 1 of %d · starting", config->epochs);
   gtk_label_set_text (self->progress_label, text);
@@ -208,6 +235,8 @@ rl_train_view_add_progress (RlTrainView     *self,
       self->last_test = p->epoch_test_acc;
       self->last_test_epoch = p->epoch;
     }
+
+  update_accuracy_range (self);
 
   if (p->images_total > 0)
     gtk_progress_bar_set_fraction (self->progress_bar,
