@@ -275,6 +275,51 @@ rl_bench_main (int argc, char **argv)
       }
   }
 
+  /* Where a training step's time goes, layer by layer (thread 0's share, 1 thread). */
+  {
+    g_autoptr (RlArch) arch = rl_arch_parse ("seed", NULL);
+    g_autoptr (RlModel) m = rl_model_new (arch, 1, 28, 28, 10, NULL);
+    g_autofree float *x = g_new (float, (size_t) batch * 784);
+    g_autofree uint8_t *labels = g_new (uint8_t, batch);
+    RlBatchIter it;
+    const int steps = MIN (batches, 200);
+    double total_f = 0, total_b = 0;
+    gint64 t0;
+    double wall;
+
+    rl_model_init_params (m, 1);
+    rl_model_set_threads (m, 1);
+    rl_batch_iter_init (&it, train, batch, 1);
+    rl_batch_iter_start (&it, 0);
+    rl_batch_iter_next (&it, x, labels);
+    rl_model_forward_backward (m, x, labels, batch, NULL);
+    rl_model_set_profiling (m, TRUE);
+    t0 = g_get_monotonic_time ();
+    for (int s = 0; s < steps; s++)
+      {
+        rl_batch_iter_next (&it, x, labels);
+        rl_model_forward_backward (m, x, labels, batch, NULL);
+      }
+    wall = (g_get_monotonic_time () - t0) / 1e6;
+    rl_batch_iter_clear (&it);
+    g_print ("\nper layer, 1 thread, ms per batch of %d (median run of %d steps):\n", batch, steps);
+    g_print ("  %-3s %-10s %9s %9s\n", "", "layer", "forward", "backward");
+    for (guint i = 0; i < (guint) arch->n_layers; i++)
+      {
+        double f, b;
+        rl_model_get_profile (m, i, &f, &b);
+        total_f += f;
+        total_b += b;
+        g_print ("  %-3u %-10s %9.3f %9.3f\n", i + 1,
+                 arch->layers[i].name[0] ? arch->layers[i].name
+                                         : rl_layer_kind_name (arch->layers[i].kind),
+                 1e3 * f / steps, 1e3 * b / steps);
+      }
+    g_print ("  %-14s %9.3f %9.3f   (the rest of the step: %.3f ms: loss, data, SGD excluded)\n",
+             "all layers", 1e3 * total_f / steps, 1e3 * total_b / steps,
+             1e3 * (wall - total_f - total_b) / steps);
+  }
+
   /* Evaluation of the full test set with the most threads measured. */
   {
     g_autoptr (RlArch) arch = rl_arch_parse ("seed", NULL);

@@ -97,6 +97,8 @@ struct _RlModel {
   int       n_work;
   double   *bn_shared;      /* (n_work, 2 * max_bn_c): per-thread partial sums, batch norm */
   RlPool   *pool;           /* n_work threads, created with the workspaces */
+  double   *prof;           /* (n_nodes, 2): seconds in forward, backward on thread 0; NULL
+                             * unless profiling */
 };
 
 RlWork *rl_work_new  (const RlModel *model, int n_cap, gboolean with_grads);

@@ -294,6 +294,7 @@ rl_model_free (RlModel *model)
   g_free (model->nodes);
   g_array_unref (model->tensors);
   g_ptr_array_unref (model->resp_names);
+  g_free (model->prof);
   g_aligned_free (model->params);
   g_aligned_free (model->grads);
   g_free (model);
@@ -1075,8 +1076,31 @@ node_input (const RlWork *w, int i)
 void
 rl_model_forward_work (const RlModel *model, RlWork *w, int n, gboolean train)
 {
+  const gboolean timed = model->prof != NULL && w->tid == 0 && train;
+
   for (int i = 0; i < model->n_nodes; i++)
-    node_forward (model, &model->nodes[i], i, w, n, train, node_input (w, i));
+    {
+      gint64 t0 = timed ? g_get_monotonic_time () : 0;
+      node_forward (model, &model->nodes[i], i, w, n, train, node_input (w, i));
+      if (timed)
+        model->prof[2 * i] += (g_get_monotonic_time () - t0) / 1e6;
+    }
+}
+
+void
+rl_model_set_profiling (RlModel *model, gboolean enabled)
+{
+  g_clear_pointer (&model->prof, g_free);
+  if (enabled)
+    model->prof = g_new0 (double, 2 * model->n_nodes);
+}
+
+void
+rl_model_get_profile (const RlModel *model, guint i, double *forward, double *backward)
+{
+  g_return_if_fail (i < (guint) model->n_nodes);
+  *forward = model->prof ? model->prof[2 * i] : 0.0;
+  *backward = model->prof ? model->prof[2 * i + 1] : 0.0;
 }
 
 /* x: (N, C, H, W) -> w->in: (C, H, W, N) */
@@ -1148,14 +1172,18 @@ train_slice (gpointer data, int t, int nt)
   for (int i = model->n_nodes - 1; i >= 0; i--)
     {
       const RlNode *node = &model->nodes[i];
-      float *dx = NULL;
-      if (i > 0)
-        {
-          const RlNode *prev = &model->nodes[i - 1];
-          dx = w->dout[i - 1];
-          memset (dx, 0, sizeof (float) * prev->co * cnt * prev->ho * prev->wo);
-        }
-      node_backward (model, node, i, w, cnt, node_input (w, i), dx, grads);
+      float *dx = i > 0 ? w->dout[i - 1] : NULL;
+      {
+        gint64 t0 = model->prof != NULL && t == 0 ? g_get_monotonic_time () : 0;
+        if (dx != NULL)
+          {
+            const RlNode *prev = &model->nodes[i - 1];
+            memset (dx, 0, sizeof (float) * prev->co * cnt * prev->ho * prev->wo);
+          }
+        node_backward (model, node, i, w, cnt, node_input (w, i), dx, grads);
+        if (model->prof != NULL && t == 0)
+          model->prof[2 * i + 1] += (g_get_monotonic_time () - t0) / 1e6;
+      }
     }
 
   /* Sum the threads' gradients into thread 0's block, always in thread order; each thread

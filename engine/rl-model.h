@@ -113,6 +113,14 @@ const char *rl_model_get_response_name  (const RlModel *model, guint i);
  * x: (N, C, H, W); std: (n_responses) */
 void        rl_model_response_std       (RlModel *model, const float *x, int n, double *std);
 
+/* Per-layer timing of training steps, for benchmarks: while on, thread 0 adds up the wall time
+ * of each layer's forward and backward (the other threads do the same work on their slices).
+ * Turning it on resets the sums. */
+void        rl_model_set_profiling      (RlModel *model, gboolean enabled);
+/* Seconds spent in layer @i since profiling was turned on. */
+void        rl_model_get_profile        (const RlModel *model, guint i, double *forward,
+                                         double *backward);
+
 /* Safetensors I/O, with PyTorch state_dict names. Metadata written: "arch" (rl_arch_to_string),
  * "input" ("1,28,28"), "classes", and whatever @metadata (string -> string, nullable) adds
  * ("dataset", "epochs", "test_accuracy", "created" are the conventional keys). Atomic. */
