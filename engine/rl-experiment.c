@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "rl-error.h"
+#include "rl-layers.h"
 #include "rl-sgd.h"
 
 #define MAX_BATCH 60000
@@ -44,6 +45,16 @@ typedef struct {
 
   float      *x;                /* x: (batch, C, H, W) */
   uint8_t    *labels;           /* labels: (batch) */
+
+  /* Recent batch norm statistics: every running mean and variance, gathered into one vector
+   * of S floats in table order. */
+  GArray     *bn_tensors;       /* of guint: the running-statistics tensors */
+  size_t      bn_size;          /* S */
+  float      *bn_prev;          /* (S) before the step; then scratch */
+  float      *bn_saved;         /* (S) the model's own, while a record uses the recent ones */
+  float      *bn_hist;          /* (RECENT, S) ring of batch statistics */
+  int         bn_hist_n;        /* filled slots */
+  int         bn_hist_pos;      /* next slot */
 } Twin;
 
 struct _RlExperiment {
@@ -80,6 +91,7 @@ rl_experiment_config_init (RlExperimentConfig *cfg)
     .threads = 0,
     .layer_stats = TRUE,
     .response_images = 256,
+    .recent_bn_stats = TRUE,
   };
 }
 
@@ -246,6 +258,24 @@ twin_init (RlExperiment *exp, RlTwin which, GError **error)
   tw->labels = g_new (uint8_t, cfg->batch);
   /* Same seed, same dataset: the same batches in the same order for both twins. */
   rl_batch_iter_init (&tw->it, ds, cfg->batch, cfg->seed);
+
+  tw->bn_tensors = g_array_new (FALSE, FALSE, sizeof (guint));
+  for (guint t = 0; t < rl_model_get_n_tensors (tw->model); t++)
+    {
+      const RlParamInfo *info = rl_model_get_tensor_info (tw->model, t);
+
+      if (info->role == RL_PARAM_RUNNING_MEAN || info->role == RL_PARAM_RUNNING_VAR)
+        {
+          g_array_append_val (tw->bn_tensors, t);
+          tw->bn_size += info->numel;
+        }
+    }
+  if (cfg->recent_bn_stats && tw->bn_size > 0)
+    {
+      tw->bn_prev = g_new (float, tw->bn_size);
+      tw->bn_saved = g_new (float, tw->bn_size);
+      tw->bn_hist = g_new (float, RL_EXPERIMENT_RECENT_BATCHES * tw->bn_size);
+    }
   return TRUE;
 }
 
@@ -338,6 +368,10 @@ rl_experiment_free (RlExperiment *exp)
       g_clear_pointer (&tw->int_norms, g_free);
       g_clear_pointer (&tw->x, g_free);
       g_clear_pointer (&tw->labels, g_free);
+      g_clear_pointer (&tw->bn_tensors, g_array_unref);
+      g_clear_pointer (&tw->bn_prev, g_free);
+      g_clear_pointer (&tw->bn_saved, g_free);
+      g_clear_pointer (&tw->bn_hist, g_free);
     }
   g_clear_pointer (&exp->train, rl_dataset_unref);
   g_clear_pointer (&exp->test, rl_dataset_unref);
@@ -348,6 +382,59 @@ rl_experiment_free (RlExperiment *exp)
 }
 
 /* ---- Training ------------------------------------------------------------------------------- */
+
+/* Every running mean and variance of @tw's model into @v (S), or from @v with @scatter. */
+static void
+bn_copy (Twin *tw, float *v, gboolean scatter)
+{
+  float *p = rl_model_get_params (tw->model);
+  size_t k = 0;
+
+  for (guint i = 0; i < tw->bn_tensors->len; i++)
+    {
+      const RlParamInfo *info =
+        rl_model_get_tensor_info (tw->model, g_array_index (tw->bn_tensors, guint, i));
+
+      if (scatter)
+        memcpy (p + info->offset, v + k, sizeof (float) * info->numel);
+      else
+        memcpy (v + k, p + info->offset, sizeof (float) * info->numel);
+      k += info->numel;
+    }
+}
+
+/* After a training step: the batch's own statistics from the running averages' update
+ * r' = (1 - m) r + m b, i.e. b = (r' - (1 - m) r) / m, into the ring. */
+static void
+bn_push_batch_stats (Twin *tw)
+{
+  float *b = tw->bn_hist + (size_t) tw->bn_hist_pos * tw->bn_size;
+
+  bn_copy (tw, b, FALSE);
+  for (size_t j = 0; j < tw->bn_size; j++)
+    b[j] = (b[j] - (1.0f - RL_BN_MOMENTUM) * tw->bn_prev[j]) / RL_BN_MOMENTUM;
+  tw->bn_hist_pos = (tw->bn_hist_pos + 1) % RL_EXPERIMENT_RECENT_BATCHES;
+  tw->bn_hist_n = MIN (tw->bn_hist_n + 1, RL_EXPERIMENT_RECENT_BATCHES);
+}
+
+/* Puts the mean of the recent batch statistics in the model, keeping its own aside. */
+static gboolean
+bn_use_recent (Twin *tw)
+{
+  if (tw->bn_hist == NULL || tw->bn_hist_n == 0)
+    return FALSE;
+  bn_copy (tw, tw->bn_saved, FALSE);
+  for (size_t j = 0; j < tw->bn_size; j++)
+    {
+      double s = 0.0;
+
+      for (int h = 0; h < tw->bn_hist_n; h++)
+        s += tw->bn_hist[(size_t) h * tw->bn_size + j];
+      tw->bn_prev[j] = (float) (s / tw->bn_hist_n);
+    }
+  bn_copy (tw, tw->bn_prev, TRUE);
+  return TRUE;
+}
 
 static double
 test_error (RlExperiment *exp, RlModel *model)
@@ -382,6 +469,7 @@ twin_record (RlExperiment *exp, RlTwin which)
   Twin *tw = &exp->twins[which];
   guint n_layers = exp->cfg.layer_stats ? tw->layers->len : 0;
   RlExperimentRecord *r = record_new (which, n_layers);
+  gboolean recent;
 
   r->iteration = tw->iteration;
   r->images = tw->images;
@@ -389,6 +477,7 @@ twin_record (RlExperiment *exp, RlTwin which)
   r->train_error = tw->int_images > 0 && tw->diverged_at == 0
                      ? 1.0 - (double) tw->int_hits / tw->int_images : NAN;
   r->train_loss = tw->int_batches > 0 ? tw->int_loss / tw->int_batches : NAN;
+  recent = bn_use_recent (tw);
   r->test_error = test_error (exp, tw->model);
   r->train_seconds = tw->train_seconds;
 
@@ -407,6 +496,8 @@ twin_record (RlExperiment *exp, RlTwin which)
                                  ? std[l->response] : NAN;
         }
     }
+  if (recent)
+    bn_copy (tw, tw->bn_saved, TRUE);   /* the model's own running averages back */
   g_ptr_array_add (tw->records, r);
 
   tw->int_images = 0;
@@ -454,7 +545,11 @@ twin_run (RlExperiment *exp, RlTwin which, uint64_t target, GCancellable *cancel
             tw->digest = (tw->digest ^ ((v >> (8 * b)) & 0xff)) * FNV_PRIME;
         }
 
+      if (tw->bn_hist != NULL)
+        bn_copy (tw, tw->bn_prev, FALSE);
       loss = rl_model_forward_backward (tw->model, tw->x, tw->labels, n, &hits);
+      if (tw->bn_hist != NULL)
+        bn_push_batch_stats (tw);
       tw->iteration++;
       tw->images += (uint64_t) n;
       tw->int_images += (uint64_t) n;

@@ -14,6 +14,7 @@
 
 #include "rl-error.h"
 #include "rl-experiment.h"
+#include "rl-layers.h"
 #include "rl-sgd.h"
 
 #define THREADS 2
@@ -265,10 +266,49 @@ test_tiny_run (void)
                            sizeof (float) * rl_model_get_n_params (plain)), !=, 0);
 }
 
-/* The plain twin's records equal an independent loop: same arch, seed, batches, SGD. */
-static void
-test_matches_manual_loop (void)
+/* The running statistics of @model: (S) floats, gathered in table order. */
+static GArray *
+running_stats (RlModel *model)
 {
+  GArray *v = g_array_new (FALSE, FALSE, sizeof (float));
+  const float *p = rl_model_get_params_const (model);
+
+  for (guint t = 0; t < rl_model_get_n_tensors (model); t++)
+    {
+      const RlParamInfo *info = rl_model_get_tensor_info (model, t);
+
+      if (info->role == RL_PARAM_RUNNING_MEAN || info->role == RL_PARAM_RUNNING_VAR)
+        g_array_append_vals (v, p + info->offset, info->numel);
+    }
+  return v;
+}
+
+static void
+set_running_stats (RlModel *model, const float *v)
+{
+  float *p = rl_model_get_params (model);
+  size_t k = 0;
+
+  for (guint t = 0; t < rl_model_get_n_tensors (model); t++)
+    {
+      const RlParamInfo *info = rl_model_get_tensor_info (model, t);
+
+      if (info->role == RL_PARAM_RUNNING_MEAN || info->role == RL_PARAM_RUNNING_VAR)
+        {
+          memcpy (p + info->offset, v + k, sizeof (float) * info->numel);
+          k += info->numel;
+        }
+    }
+}
+
+/* The plain twin's records equal an independent loop: same arch, seed, batches, SGD; the test
+ * error with the model's running statistics or (@data set) with the mean statistics of the
+ * interval's last RL_EXPERIMENT_RECENT_BATCHES batches. */
+static void
+test_matches_manual_loop (gconstpointer data)
+{
+  const gboolean recent = GPOINTER_TO_INT (data);
+  GArray *batch_stats[5] = { NULL };
   RlExperimentConfig cfg;
   g_autoptr(RlExperiment) exp = NULL;
   g_autoptr(RlArch) arch = NULL;
@@ -284,6 +324,7 @@ test_matches_manual_loop (void)
   RlBatchIter it;
 
   tiny_config (&cfg);
+  cfg.recent_bn_stats = recent;
   exp = new_or_die (&cfg);
   run_to_end (exp);
 
@@ -308,6 +349,7 @@ test_matches_manual_loop (void)
       for (int b = 0; b < 5; b++)
         {
           int n = rl_batch_iter_next (&it, x, labels), h = 0;
+          g_autoptr(GArray) before = running_stats (model);
 
           g_assert_cmpint (n, ==, 64);
           for (uint32_t i = it.pos - 64; i < it.pos; i++)
@@ -315,6 +357,13 @@ test_matches_manual_loop (void)
               digest = (digest ^ ((it.order[i] >> (8 * k)) & 0xff)) * G_GUINT64_CONSTANT (0x100000001b3);
           loss += rl_model_forward_backward (model, x, labels, n, &h);
           hits += h;
+          /* this batch's statistics: r' = 0.9 r + 0.1 b */
+          g_clear_pointer (&batch_stats[b], g_array_unref);
+          batch_stats[b] = running_stats (model);
+          for (guint j = 0; j < before->len; j++)
+            g_array_index (batch_stats[b], float, j) =
+              (g_array_index (batch_stats[b], float, j) -
+               (1.0f - RL_BN_MOMENTUM) * g_array_index (before, float, j)) / RL_BN_MOMENTUM;
           rl_experiment_add_grad_norms (model, (const RlExperimentLayer *) layers->data,
                                         layers->len, norms);
           rl_sgd_step (sgd, model);
@@ -324,7 +373,26 @@ test_matches_manual_loop (void)
       for (guint k = 0; k < layers->len; k++)
         g_assert_cmpfloat_with_epsilon (r->grad_norm[k], norms[k] / 5, 1e-12 * norms[k]);
 
-      rl_model_predict (model, xt, 100, logits);
+      {
+        g_autoptr(GArray) own = running_stats (model);
+
+        if (recent)
+          {
+            /* the last four of the interval's five batches */
+            g_autofree float *mean = g_new (float, own->len);
+            for (guint j = 0; j < own->len; j++)
+              {
+                double sum = 0.0;
+                for (int b = 1; b < 5; b++)
+                  sum += g_array_index (batch_stats[b], float, j);
+                mean[j] = (float) (sum / 4);
+              }
+            g_assert_cmpint (RL_EXPERIMENT_RECENT_BATCHES, ==, 4);
+            set_running_stats (model, mean);
+          }
+        rl_model_predict (model, xt, 100, logits);
+        set_running_stats (model, (const float *) own->data);
+      }
       for (int i = 0; i < 100; i++)
         {
           int best = 0;
@@ -341,6 +409,8 @@ test_matches_manual_loop (void)
                            sizeof (float) * rl_model_get_n_params (model)), ==, 0);
   rl_batch_iter_clear (&it);
   g_array_unref (layers);
+  for (int b = 0; b < 5; b++)
+    g_clear_pointer (&batch_stats[b], g_array_unref);
 }
 
 /* rl_experiment_add_grad_norms adds the L2 norm of each weight's gradient. */
@@ -703,7 +773,10 @@ main (int argc, char **argv)
 
   g_test_add_func ("/engine/experiment/bad-config", test_bad_config);
   g_test_add_func ("/engine/experiment/tiny-run", test_tiny_run);
-  g_test_add_func ("/engine/experiment/matches-manual-loop", test_matches_manual_loop);
+  g_test_add_data_func ("/engine/experiment/matches-manual-loop/running-bn",
+                        GINT_TO_POINTER (FALSE), test_matches_manual_loop);
+  g_test_add_data_func ("/engine/experiment/matches-manual-loop/recent-bn",
+                        GINT_TO_POINTER (TRUE), test_matches_manual_loop);
   g_test_add_func ("/engine/experiment/grad-norms", test_grad_norms);
   g_test_add_func ("/engine/experiment/option-b", test_option_b);
   g_test_add_func ("/engine/experiment/no-stats", test_no_stats);
