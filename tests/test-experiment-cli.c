@@ -1,0 +1,270 @@
+/* test-experiment-cli.c: `reslab-cli experiment degradation` run as a program (the binary in
+ * $RESLAB_CLI, set by meson) on the committed MNIST fixture (tests/data/mnist-mini).
+ *
+ * Bad options exit 2 with a message naming the option; a missing data directory exits 1; a
+ * tiny two-depth run exits 0 and leaves well-formed CSVs (parsed back), PNGs of the figure
+ * size and SVG documents.
+ */
+
+#include <cairo.h>
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+static const char *cli;
+static char *data_dir;
+
+typedef struct {
+  int   status;
+  char *out, *err;
+} Run;
+
+static void
+run_free (Run *r)
+{
+  g_free (r->out);
+  g_free (r->err);
+  g_free (r);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Run, run_free)
+
+static Run *
+run (const char * const *args)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) cmd = g_string_new ("reslab-cli");
+  Run *r = g_new0 (Run, 1);
+
+  g_ptr_array_add (argv, (char *) cli);
+  for (int i = 0; args[i] != NULL; i++)
+    {
+      g_ptr_array_add (argv, (char *) args[i]);
+      g_string_append_printf (cmd, " %s", args[i]);
+    }
+  g_ptr_array_add (argv, NULL);
+  g_test_message ("$ %s", cmd->str);
+
+  proc = g_subprocess_newv ((const char * const *) argv->pdata,
+                            G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
+                            &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (proc, NULL, NULL, &r->out, &r->err, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (proc));
+  r->status = g_subprocess_get_exit_status (proc);
+  return r;
+}
+
+/* Exit 2 and a message on stderr that contains @needle (the option's name). */
+static void
+expect_usage (const char * const *args, const char *needle)
+{
+  g_autoptr(Run) r = run (args);
+
+  g_test_message ("%s", r->err);
+  g_assert_cmpint (r->status, ==, 2);
+  g_assert_nonnull (strstr (r->err, needle));
+  g_assert_cmpstr (r->out, ==, "");
+}
+
+static void
+test_usage_errors (void)
+{
+  expect_usage ((const char *[]) { "experiment", NULL }, "Usage");
+  expect_usage ((const char *[]) { "experiment", "nope", NULL }, "unknown experiment 'nope'");
+  expect_usage ((const char *[]) { "experiment", "degradation", "--depths", "8,9", NULL },
+                "--depths");
+  expect_usage ((const char *[]) { "experiment", "degradation", "--depths", "8,x", NULL },
+                "--depths");
+  expect_usage ((const char *[]) { "experiment", "degradation", "--depths", "20,20", NULL },
+                "--depths");
+  expect_usage ((const char *[]) { "experiment", "degradation", "--epochs", "0", NULL },
+                "--epochs");
+  expect_usage ((const char *[]) { "experiment", "degradation", "--subset", "0", NULL },
+                "--subset");
+  expect_usage ((const char *[]) { "experiment", "degradation", "--test-subset", "-3", NULL },
+                "--test-subset");
+  expect_usage ((const char *[]) { "experiment", "degradation", "--dataset", "cifar", NULL },
+                "--dataset");
+  expect_usage ((const char *[]) { "experiment", "degradation", "--shortcut", "C", NULL },
+                "--shortcut");
+  expect_usage ((const char *[]) { "experiment", "degradation", "--bn", "yes", NULL }, "--bn");
+  expect_usage ((const char *[]) { "experiment", "degradation", "--bn-stats", "lagging", NULL },
+                "--bn-stats");
+  expect_usage ((const char *[]) { "experiment", "degradation", "--lr", "0", NULL }, "--lr");
+  expect_usage ((const char *[]) { "experiment", "degradation", "--momentum", "1", NULL },
+                "--momentum");
+  expect_usage ((const char *[]) { "experiment", "degradation", "--weight-decay", "-1", NULL },
+                "--weight-decay");
+  expect_usage ((const char *[]) { "experiment", "degradation", "--batch", "0", NULL },
+                "--batch");
+  expect_usage ((const char *[]) { "experiment", "degradation", "--seed", "-1", NULL },
+                "--seed");
+  expect_usage ((const char *[]) { "experiment", "degradation", "--interval", "0", NULL },
+                "--interval");
+  expect_usage ((const char *[]) { "experiment", "degradation", "--threads", "0", NULL },
+                "--threads");
+  expect_usage ((const char *[]) { "experiment", "degradation", "--frobnicate", NULL },
+                "--frobnicate");
+  /* more images than the data holds: known only once the data is loaded, still a usage error */
+  expect_usage ((const char *[]) { "experiment", "degradation", "--data", data_dir,
+                                   "--subset", "641", NULL }, "--subset");
+  expect_usage ((const char *[]) { "experiment", "degradation", "--data", data_dir,
+                                   "--subset", "64", "--test-subset", "101", NULL },
+                "--test-subset");
+
+  /* train's --shortcut and --bn only go with the CIFAR-style family */
+  expect_usage ((const char *[]) { "train", "--arch", "seed", "--bn", "off", NULL }, "--bn");
+  expect_usage ((const char *[]) { "train", "--shortcut", "B", NULL }, "--shortcut");
+  expect_usage ((const char *[]) { "train", "--arch", "resnet-8", "--shortcut", "C", NULL },
+                "--shortcut");
+  expect_usage ((const char *[]) { "train", "--arch", "plain-8", "--bn", "1", NULL }, "--bn");
+  expect_usage ((const char *[]) { "train", "--arch", "resnet-9", "--bn", "on", NULL },
+                "--arch");
+}
+
+static void
+test_missing_data (void)
+{
+  g_autoptr(Run) r = run ((const char *[]) { "experiment", "degradation", "--data",
+                                             "/nonexistent-reslab", NULL });
+
+  g_assert_cmpint (r->status, ==, 1);
+  g_assert_nonnull (strstr (r->err, "/nonexistent-reslab"));
+}
+
+/* Lines of a CSV file, checked for the header and a constant field count. */
+static GStrv
+read_csv (const char *path, const char *header, guint n_fields)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  GStrv lines;
+  guint n;
+
+  g_assert_true (g_file_get_contents (path, &text, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_suffix (text, "\n"));
+  text[strlen (text) - 1] = '\0';
+  lines = g_strsplit (text, "\n", -1);
+  g_assert_cmpstr (lines[0], ==, header);
+  n = g_strv_length (lines);
+  for (guint i = 1; i < n; i++)
+    {
+      g_auto(GStrv) f = g_strsplit (lines[i], ",", -1);
+      g_assert_cmpuint (g_strv_length (f), ==, n_fields);
+    }
+  return lines;
+}
+
+static void
+test_tiny_run (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("reslab-expcli-XXXXXX", &error);
+  g_autofree char *out = NULL, *csv_path = NULL, *layers_path = NULL;
+  g_auto(GStrv) rows = NULL;
+  g_auto(GStrv) lrows = NULL;
+  static const char *const files[] = {
+    "degradation.csv", "layers.csv", "degradation.png", "degradation.svg", "layers.png",
+    "layers.svg",
+  };
+  g_autoptr(Run) r = NULL;
+  guint n_plain = 0, n_resnet = 0;
+
+  g_assert_no_error (error);
+  out = g_build_filename (dir, "out", NULL);    /* created by the command */
+  csv_path = g_build_filename (out, "degradation.csv", NULL);
+  layers_path = g_build_filename (out, "layers.csv", NULL);
+  r = run ((const char *[]) { "experiment", "degradation", "--data", data_dir,
+                              "--depths", "14,8", "--subset", "256", "--test-subset", "100",
+                              "--batch", "32", "--interval", "4", "--threads", "2",
+                              "--out-dir", out, NULL });
+  g_test_message ("%s%s", r->out, r->err);
+  g_assert_cmpint (r->status, ==, 0);
+  g_assert_cmpstr (r->err, ==, "");
+  g_assert_nonnull (strstr (r->out, "depth 8 "));
+  g_assert_nonnull (strstr (r->out, "# depth 14 done"));
+
+  /* 256 / 32 = 8 iterations, a record every 4: two per twin, depths sorted (8 then 14) */
+  rows = read_csv (csv_path,
+                   "depth,net,shortcut,bn,iteration,images,epoch,train_error,train_loss,"
+                   "test_error", 10);
+  g_assert_cmpuint (g_strv_length (rows), ==, 1 + 2 * 2 * 2);
+  g_assert_true (g_str_has_prefix (rows[1], "8,plain,A,on,4,128,0.5,"));
+  g_assert_true (g_str_has_prefix (rows[4], "8,resnet,A,on,8,256,1,"));
+  g_assert_true (g_str_has_prefix (rows[8], "14,resnet,A,on,8,256,1,"));
+  for (guint i = 1; rows[i] != NULL; i++)
+    {
+      g_auto(GStrv) f = g_strsplit (rows[i], ",", -1);
+
+      n_plain += strcmp (f[1], "plain") == 0;
+      n_resnet += strcmp (f[1], "resnet") == 0;
+      for (int k = 7; k < 10; k++)
+        {
+          char *end;
+          double v = g_ascii_strtod (f[k], &end);
+          g_assert_true (*end == '\0' && v >= 0.0);
+          if (k != 8)
+            g_assert_cmpfloat (v, <=, 1.0);
+        }
+    }
+  g_assert_cmpuint (n_plain, ==, 4);
+  g_assert_cmpuint (n_resnet, ==, 4);
+
+  /* per layer: 8 and 14 weight layers, two records, two twins */
+  lrows = read_csv (layers_path,
+                    "depth,net,iteration,layer,grad_norm,response_std,name", 7);
+  g_assert_cmpuint (g_strv_length (lrows), ==, 1 + 2 * 2 * (8 + 14));
+  g_assert_true (g_str_has_prefix (lrows[1], "8,plain,4,1,"));
+  g_assert_true (g_str_has_suffix (lrows[1], ",conv1"));
+  g_assert_true (g_str_has_suffix (lrows[8], ",,fc"));    /* no response for the linear layer */
+
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      g_autofree char *path = g_build_filename (out, files[i], NULL);
+
+      if (g_str_has_suffix (path, ".png"))
+        {
+          cairo_surface_t *s = cairo_image_surface_create_from_png (path);
+
+          g_assert_cmpint (cairo_surface_status (s), ==, CAIRO_STATUS_SUCCESS);
+          g_assert_cmpint (cairo_image_surface_get_width (s), ==, 1100);
+          g_assert_cmpint (cairo_image_surface_get_height (s), ==, 460);
+          cairo_surface_destroy (s);
+        }
+      else if (g_str_has_suffix (path, ".svg"))
+        {
+          g_autofree char *text = NULL;
+
+          g_assert_true (g_file_get_contents (path, &text, NULL, &error));
+          g_assert_true (g_str_has_prefix (text, "<?xml"));
+          g_assert_nonnull (strstr (text, "</svg>"));
+        }
+      g_assert_cmpint (g_remove (path), ==, 0);
+    }
+  g_assert_cmpint (g_rmdir (out), ==, 0);
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+}
+
+int
+main (int argc, char **argv)
+{
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  cli = g_getenv ("RESLAB_CLI");
+  if (cli == NULL)
+    g_error ("RESLAB_CLI must name the reslab-cli binary (meson test sets it)");
+  data_dir = g_test_build_filename (G_TEST_DIST, "data", "mnist-mini", NULL);
+
+  g_test_add_func ("/engine/experiment-cli/usage-errors", test_usage_errors);
+  g_test_add_func ("/engine/experiment-cli/missing-data", test_missing_data);
+  g_test_add_func ("/engine/experiment-cli/tiny-run", test_tiny_run);
+  status = g_test_run ();
+  g_free (data_dir);
+  return status;
+}
