@@ -1264,8 +1264,11 @@ rl_model_predict (RlModel *model, const float *x, int n, float *logits)
   if (n == 0)
     return;
 
-  /* At most 64 images a pass per thread, so evaluation needs no big buffers. */
-  ensure_workspaces (model, n_threads, MIN (64, (n + n_threads - 1) / n_threads));
+  /* Evaluation goes in passes of the workspaces' capacity: it reuses the training step's
+   * (doubling them for a larger evaluation pass would double the memory of a training run),
+   * or makes its own of at most 64 images a pass. */
+  ensure_workspaces (model, n_threads,
+                     model->n_work > 0 ? 1 : MIN (64, (n + n_threads - 1) / n_threads));
   rl_pool_run (model->pool, n_threads, predict_slice, &job);
 }
 
@@ -1292,7 +1295,7 @@ rl_model_response_std (RlModel *model, const float *x, int n, double *std)
   const int nt = MIN (model->n_threads, MAX (n, 1));
 
   /* the same workspaces rl_model_predict will ask for, so it does not replace them */
-  ensure_workspaces (model, nt, MIN (64, (MAX (n, 1) + nt - 1) / nt));
+  ensure_workspaces (model, nt, model->n_work > 0 ? 1 : MIN (64, (MAX (n, 1) + nt - 1) / nt));
   for (int t = 0; t < model->n_work; t++)
     {
       model->work[t]->collect = TRUE;
