@@ -726,6 +726,39 @@ test_threads_deterministic (void)
   g_free (x);
 }
 
+/* Same seed, same thread count: the same loss curve, bit for bit, over SGD steps on real-shaped
+ * data (the batch order, initial weights, every sum and the SGD update all deterministic). */
+static void
+test_loss_curve_bit_exact (void)
+{
+  float curve[2][12];
+
+  for (int run = 0; run < 2; run++)
+    {
+      g_autoptr (RlModel) m = new_model ("seed", 1, 28, 28, 10);
+      g_autoptr (RlSgd) sgd = rl_sgd_new (m, 0.01f, 0.5f, 0.0f);
+      RlRng rng;
+      float *x = g_new (float, 64 * 784);
+      uint8_t labels[64];
+
+      rl_model_init_params (m, 7);
+      rl_model_set_threads (m, 2);
+      rl_rng_init (&rng, 99);
+      for (int step = 0; step < 12; step++)
+        {
+          for (int i = 0; i < 64 * 784; i++)
+            x[i] = rl_rng_uniform_range (&rng, -0.42f, 2.8f);
+          for (int i = 0; i < 64; i++)
+            labels[i] = (uint8_t) rl_rng_below (&rng, 10);
+          curve[run][step] = rl_model_forward_backward (m, x, labels, 64, NULL);
+          rl_sgd_step (sgd, m);
+        }
+      g_free (x);
+    }
+  g_assert_cmpmem (curve[0], sizeof curve[0], curve[1], sizeof curve[1]);
+  g_assert_cmpfloat (curve[0][11], !=, curve[0][0]);   /* the weights did change */
+}
+
 static void
 test_inference_maps (void)
 {
@@ -894,6 +927,7 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/model/cifar-family", test_cifar_family);
   g_test_add_func ("/engine/model/response-std", test_response_std);
   g_test_add_func ("/engine/model/threads-deterministic", test_threads_deterministic);
+  g_test_add_func ("/engine/model/loss-curve-bit-exact", test_loss_curve_bit_exact);
   g_test_add_func ("/engine/model/inference-maps", test_inference_maps);
   g_test_add_func ("/engine/arch/parse", test_arch_parse);
   g_test_add_func ("/engine/sgd/semantics", test_sgd_semantics);
