@@ -357,6 +357,31 @@ rl_linear_backward (int n, int d, int m, const float *x, const float *w, const f
 }
 
 void
+rl_dense_forward (int n, int d, int m, const float *x, const float *w, const float *b, float *y)
+{
+  /* y (M x N) = w (M x D) * x (D x N) */
+  rl_sgemm (false, false, m, n, d, 1.0f, w, d, x, n, 0.0f, y, n);
+  if (b != NULL)
+    for (int j = 0; j < m; j++)
+      for (int i = 0; i < n; i++)
+        y[(size_t) j * n + i] += b[j];
+}
+
+void
+rl_dense_backward (int n, int d, int m, const float *x, const float *w, const float *dy,
+                   float *dx, float *dw, float *db)
+{
+  /* dw (M x D) += dy (M x N) * x^T (N x D) */
+  rl_sgemm (false, true, m, d, n, 1.0f, dy, n, x, n, 1.0f, dw, d);
+  if (db != NULL)
+    for (int j = 0; j < m; j++)
+      db[j] += sum_lanes (dy + (size_t) j * n, n);
+  /* dx (D x N) += w^T (D x M) * dy (M x N) */
+  if (dx != NULL)
+    rl_sgemm (true, false, d, n, m, 1.0f, w, d, dy, n, 1.0f, dx, n);
+}
+
+void
 rl_flatten_forward (int c, int n, int hw, const float *x, float *rows)
 {
   /* x viewed as (D, N) with D = C*H*W in (C, H, W) order: rows is its transpose */

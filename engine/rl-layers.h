@@ -84,6 +84,15 @@ void rl_linear_forward  (int n, int d, int m, const float *x, const float *w, co
 void rl_linear_backward (int n, int d, int m, const float *x, const float *w, const float *dy,
                          float *dx, float *dw, float *db);
 
+/* The same layer on the engine's own layout, where the flattening is free: (C, H, W, N) viewed
+ * as (D, N) already lists each image's features in PyTorch's x.view(N, -1) order.
+ * x: (D, N); w: (M, D); b: (M); y: (M, N), i.e. (M, 1, 1, N). */
+void rl_dense_forward  (int n, int d, int m, const float *x, const float *w, const float *b,
+                        float *y);
+/* dw += dy x^T, db += row sums of dy, dx += w^T dy (dx nullable). dy: (M, N); dx: (D, N) */
+void rl_dense_backward (int n, int d, int m, const float *x, const float *w, const float *dy,
+                        float *dx, float *dw, float *db);
+
 /* Between the channel-major activations and the per-image rows the linear layer takes:
  * x: (C, HW, N) <-> rows: (N, C*HW), flattening each image in (C, H, W) order as PyTorch's
  * x.view(N, -1). */

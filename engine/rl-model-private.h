@@ -55,9 +55,6 @@ typedef struct {
   float   **res;            /* res nodes: F(x) = conv2(hid) */
   float   **sc;             /* res nodes with shortcut A or B: shortcut(x) */
   float   **dhid;           /* res nodes */
-  float   **rows;           /* linear nodes: (N, D) */
-  float   **drows;          /* linear nodes: (N, D) */
-  float    *yrows;          /* (N, max M) */
   float    *cols;           /* largest im2col of any conv */
   float   **cols_cache;     /* per conv: im2col of its input from the forward, reused by the
                              * backward; NULL when it would take too much memory */

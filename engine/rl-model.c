@@ -513,7 +513,7 @@ RlWork *
 rl_work_new (const RlModel *m, int n_cap, gboolean with_grads)
 {
   RlWork *w = g_new0 (RlWork, 1);
-  size_t cols = 0, max_m = 1;
+  size_t cols = 0;
   const int nn = m->n_nodes;
 
   w->n_cap = n_cap;
@@ -526,8 +526,6 @@ rl_work_new (const RlModel *m, int n_cap, gboolean with_grads)
   w->res = g_new0 (float *, nn);
   w->sc = g_new0 (float *, nn);
   w->dhid = g_new0 (float *, nn);
-  w->rows = g_new0 (float *, nn);
-  w->drows = g_new0 (float *, nn);
 
   for (int i = 0; i < nn; i++)
     {
@@ -552,18 +550,12 @@ rl_work_new (const RlModel *m, int n_cap, gboolean with_grads)
           if (node->spec.shortcut == RL_SHORTCUT_B)
             cols = MAX (cols, rl_conv_cols_size (&node->u.res.proj.g, n_cap));
           break;
-        case RL_LAYER_LINEAR:
-          w->rows[i] = falloc ((size_t) n_cap * node->u.linear.d);
-          w->drows[i] = falloc ((size_t) n_cap * node->u.linear.d);
-          max_m = MAX (max_m, (size_t) node->co);
-          break;
         case RL_LAYER_RELU:
         case RL_LAYER_GAP:
         default:
           break;
         }
     }
-  w->yrows = falloc (n_cap * max_m);
   w->cols = falloc (cols);
   alloc_cols_cache (m, w, n_cap);
   w->dcols = falloc (cols);
@@ -625,13 +617,10 @@ rl_work_free (RlWork *w)
       g_aligned_free (w->res[i]);
       g_aligned_free (w->sc[i]);
       g_aligned_free (w->dhid[i]);
-      g_aligned_free (w->rows[i]);
-      g_aligned_free (w->drows[i]);
     }
   g_free (w->out); g_free (w->dout); g_free (w->hid); g_free (w->res);
-  g_free (w->sc); g_free (w->dhid); g_free (w->rows); g_free (w->drows);
+  g_free (w->sc); g_free (w->dhid);
   g_aligned_free (w->in);
-  g_aligned_free (w->yrows);
   g_aligned_free (w->cols);
   g_aligned_free (w->dcols);
   g_aligned_free (w->logits);
@@ -909,16 +898,9 @@ node_forward (const RlModel *m, const RlNode *node, int i, RlWork *w, int n, gbo
       break;
 
     case RL_LAYER_LINEAR:
-      {
-        const int d = node->u.linear.d, mo = node->co;
-        rl_flatten_forward (node->ci, n, node->hi * node->wi, x, w->rows[i]);
-        rl_linear_forward (n, d, mo, w->rows[i], P (m, node->u.linear.w),
-                           P (m, node->u.linear.b), w->yrows);
-        /* rows (N, M) -> (M, 1, 1, N) */
-        for (int img = 0; img < n; img++)
-          for (int j = 0; j < mo; j++)
-            y[(size_t) j * n + img] = w->yrows[(size_t) img * mo + j];
-      }
+      /* (C, H, W, N) is already (D, N) with PyTorch's flattening order */
+      rl_dense_forward (n, node->u.linear.d, node->co, x, P (m, node->u.linear.w),
+                        P (m, node->u.linear.b), y);
       break;
 
     case RL_LAYER_RESIDUAL:
@@ -1006,19 +988,11 @@ node_backward (const RlModel *m, const RlNode *node, int i, RlWork *w, int n, co
 
     case RL_LAYER_LINEAR:
       {
-        const int d = node->u.linear.d, mo = node->co;
         const RlParamInfo *tw = &g_array_index (m->tensors, RlParamInfo, node->u.linear.w);
         const RlParamInfo *tb = &g_array_index (m->tensors, RlParamInfo, node->u.linear.b);
 
-        for (int img = 0; img < n; img++)
-          for (int j = 0; j < mo; j++)
-            w->yrows[(size_t) img * mo + j] = dy[(size_t) j * n + img];
-        if (dx != NULL)
-          memset (w->drows[i], 0, sizeof (float) * n * d);
-        rl_linear_backward (n, d, mo, w->rows[i], P (m, node->u.linear.w), w->yrows,
-                            dx ? w->drows[i] : NULL, grads + tw->offset, grads + tb->offset);
-        if (dx != NULL)
-          rl_flatten_backward (node->ci, n, node->hi * node->wi, w->drows[i], dx);
+        rl_dense_backward (n, node->u.linear.d, node->co, x, P (m, node->u.linear.w), dy, dx,
+                           grads + tw->offset, grads + tb->offset);
       }
       break;
 
