@@ -262,14 +262,51 @@ rl_maxpool_forward (int c, int n, int h, int w, int k, const float *x, float *y)
         }
 }
 
+/* 2x2, the seed's case: the four candidates of a window in registers, the first maximum found
+ * with masks (h0, then h1 if not h0, ...), no bookkeeping array. */
+static void
+maxpool2_backward (int c, int n, int h, int w, const float *restrict x, const float *restrict y,
+                   const float *restrict dy, float *restrict dx)
+{
+  const int ho = h / 2, wo = w / 2;
+
+  for (int ch = 0; ch < c; ch++)
+    for (int oy = 0; oy < ho; oy++)
+      for (int ox = 0; ox < wo; ox++)
+        {
+          const size_t o = (((size_t) ch * ho + oy) * wo + ox) * n;
+          const size_t a0 = (((size_t) ch * h + 2 * oy) * w + 2 * ox) * n;
+          const size_t a1 = a0 + n, a2 = a0 + (size_t) w * n, a3 = a2 + n;
+
+          for (int i = 0; i < n; i++)
+            {
+              const float m = y[o + i], g = dy[o + i];
+              const float h0 = x[a0 + i] == m ? 1.0f : 0.0f;
+              const float h1 = (1.0f - h0) * (x[a1 + i] == m ? 1.0f : 0.0f);
+              const float h2 = (1.0f - h0 - h1) * (x[a2 + i] == m ? 1.0f : 0.0f);
+              const float h3 = 1.0f - h0 - h1 - h2;   /* the max is one of the four */
+              dx[a0 + i] += h0 * g;
+              dx[a1 + i] += h1 * g;
+              dx[a2 + i] += h2 * g;
+              dx[a3 + i] += h3 * g;
+            }
+        }
+}
+
 void
 rl_maxpool_backward (int c, int n, int h, int w, int k, const float *x, const float *y,
                      const float *dy, float *dx)
 {
   const int ho = h / k, wo = w / k;
   float taken_stack[256];
-  float *taken = n <= 256 ? taken_stack : g_new (float, n);
+  float *taken;
 
+  if (k == 2)
+    {
+      maxpool2_backward (c, n, h, w, x, y, dy, dx);
+      return;
+    }
+  taken = n <= 256 ? taken_stack : g_new (float, n);
   for (int ch = 0; ch < c; ch++)
     for (int oy = 0; oy < ho; oy++)
       for (int ox = 0; ox < wo; ox++)
