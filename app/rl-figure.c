@@ -42,6 +42,8 @@ typedef struct {
   double xmin, xmax;
   double ymin, ymax;          /* for a log axis, the values (not their logarithms) */
   gboolean ylog;
+  GArray *marks;              /* (nullable) device points drawn so far, x y pairs of doubles:
+                               * the legend goes where it hides fewest */
 } Axes;
 
 static double
@@ -236,6 +238,7 @@ draw_series (cairo_t *cr, const Axes *a, const double *xs, const double *ys, gui
              gboolean dots)
 {
   gboolean pen_down = FALSE;
+  double px, py, prev_x = 0.0, prev_y = 0.0;
 
   cairo_save (cr);
   cairo_rectangle (cr, a->x0, a->y0, a->w, a->h);
@@ -251,10 +254,24 @@ draw_series (cairo_t *cr, const Axes *a, const double *xs, const double *ys, gui
           pen_down = FALSE;
           continue;
         }
+      px = axes_x (a, xs[i]);
+      py = axes_y (a, ys[i]);
+      /* the point, and points along the segment to it: lines count as well as points */
+      if (a->marks != NULL)
+        for (int k = pen_down ? 1 : 8; k <= 8; k++)
+          {
+            double mx = pen_down ? prev_x + (px - prev_x) * k / 8.0 : px;
+            double my = pen_down ? prev_y + (py - prev_y) * k / 8.0 : py;
+
+            g_array_append_val (a->marks, mx);
+            g_array_append_val (a->marks, my);
+          }
+      prev_x = px;
+      prev_y = py;
       if (pen_down)
-        cairo_line_to (cr, axes_x (a, xs[i]), axes_y (a, ys[i]));
+        cairo_line_to (cr, px, py);
       else
-        cairo_move_to (cr, axes_x (a, xs[i]), axes_y (a, ys[i]));
+        cairo_move_to (cr, px, py);
       pen_down = TRUE;
     }
   cairo_stroke (cr);
@@ -294,6 +311,34 @@ draw_legend (cairo_t *cr, const Axes *a, const LegendItem *items, guint n)
   bh = pad * 2 + line * n;
   bx = a->x0 + a->w - bw - 8;
   by = a->y0 + 8;
+  if (a->marks != NULL)
+    {
+      /* top right unless another corner or side hides fewer of the drawn points */
+      const double cx[] = { a->x0 + a->w - bw - 8, a->x0 + 8 };
+      const double cy[] = { a->y0 + 8, a->y0 + (a->h - bh) / 2, a->y0 + a->h - bh - 8 };
+      guint best = G_MAXUINT;
+
+      for (guint j = 0; j < G_N_ELEMENTS (cy); j++)
+        for (guint i = 0; i < G_N_ELEMENTS (cx); i++)
+          {
+            guint hidden = 0;
+
+            for (guint k = 0; k + 1 < a->marks->len; k += 2)
+              {
+                double mx = g_array_index (a->marks, double, k);
+                double my = g_array_index (a->marks, double, k + 1);
+
+                hidden += mx >= cx[i] - 4 && mx <= cx[i] + bw + 4 && my >= cy[j] - 4 &&
+                          my <= cy[j] + bh + 4;
+              }
+            if (hidden < best)
+              {
+                best = hidden;
+                bx = cx[i];
+                by = cy[j];
+              }
+          }
+    }
   cairo_rectangle (cr, bx, by, bw, bh);
   cairo_set_source_rgba (cr, 1, 1, 1, 0.88);
   cairo_fill_preserve (cr);
@@ -406,6 +451,7 @@ rl_figure_draw_degradation (cairo_t *cr, double width, double height, RlExperime
         g_snprintf (panel_title[t], sizeof panel_title[t], "residual (ResNet), shortcut %s",
                     rl_shortcut_name (rl_experiment_get_config (exps[0])->shortcut));
       draw_axes (cr, a, "iterations", "error (%)", panel_title[t]);
+      a->marks = g_array_new (FALSE, FALSE, sizeof (double));
 
       for (guint e = 0; e < n; e++)
         {
@@ -443,6 +489,7 @@ rl_figure_draw_degradation (cairo_t *cr, double width, double height, RlExperime
       items[n_items].rgb[0] = items[n_items].rgb[1] = items[n_items].rgb[2] = 0.3;
       items[n_items++].width = 2.6;
       draw_legend (cr, a, items, n_items);
+      g_clear_pointer (&a->marks, g_array_unref);
     }
 }
 
@@ -541,6 +588,7 @@ draw_layer_panel (cairo_t *cr, Axes *a, const RlExperiment *exp, LayerValue valu
   if (a->ymax <= a->ymin)
     a->ymax = a->ymin * 10.0;
   draw_axes (cr, a, "layer (position in the network)", ylabel, title);
+  a->marks = g_array_new (FALSE, FALSE, sizeof (double));
 
   for (int t = 0; t < RL_N_TWINS; t++)
     {
@@ -575,6 +623,7 @@ draw_layer_panel (cairo_t *cr, Axes *a, const RlExperiment *exp, LayerValue valu
         }
     }
   draw_legend (cr, a, items, n_items);
+  g_clear_pointer (&a->marks, g_array_unref);
 }
 
 void
