@@ -1,0 +1,85 @@
+/* rl-experiment-runner.h: runs an RlExperiment (a plain net and its residual twin) on its own
+ * thread and reports each record to the main thread.
+ *
+ * An RlExperimentRunner owns one worker GThread per run. The experiment is built on the calling
+ * thread by rl_experiment_runner_start() (so a bad configuration fails there, synchronously),
+ * then handed to the worker, which alone uses it: it calls rl_experiment_step() until the
+ * experiment is done or cancelled, and posts every new record (immutable and refcounted,
+ * RlExperimentRecord) to the main context of the thread that created the runner, where the
+ * signals are emitted. The worker runs at a lower priority (nice 10 on Linux), as do the model
+ * threads it creates, so the UI keeps a core. The worker frees the experiment when it ends.
+ *
+ * GLib/GIO only, no GTK: the runner can be tested without a display.
+ *
+ * Signals (on the main context of the thread that created the runner):
+ *
+ *   "record"   (RlExperimentRunner *, RlExperimentRecord *record)
+ *       One per twin per interval, in the order the experiment made them (per step: the plain
+ *       twin's, then the residual twin's). Ref it to keep it.
+ *   "finished" (RlExperimentRunner *, gboolean completed, const GError *error)
+ *       The run is over and the worker thread is joined. completed is FALSE when stopped or
+ *       failed; error is NULL unless it failed.
+ *
+ * Property "running" (boolean, read-only): TRUE from start until just before "finished" is
+ * emitted, so a "finished" handler may start the next run.
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "rl-dataset.h"
+#include "rl-experiment.h"
+
+G_BEGIN_DECLS
+
+#define RL_TYPE_EXPERIMENT_RECORD (rl_experiment_record_get_type ())
+GType rl_experiment_record_get_type (void) G_GNUC_CONST;
+
+#define RL_TYPE_EXPERIMENT_RUNNER (rl_experiment_runner_get_type ())
+G_DECLARE_FINAL_TYPE (RlExperimentRunner, rl_experiment_runner, RL, EXPERIMENT_RUNNER, GObject)
+
+/* Returns: (transfer full) */
+RlExperimentRunner *rl_experiment_runner_new   (void);
+
+/* Builds the experiment from @config on @train and @test (see rl_experiment_new, whose errors
+ * it returns) and starts training it on a new thread.
+ * Errors: RL_ERROR_INVALID_ARGUMENT when a run is in progress; those of rl_experiment_new. */
+gboolean            rl_experiment_runner_start (RlExperimentRunner       *self,
+                                                const RlExperimentConfig *config,
+                                                RlDataset                *train,
+                                                RlDataset                *test,
+                                                GError                  **error);
+/* Cancels the run: the worker ends within the batch in progress (or the record being made),
+ * then "finished" is emitted with completed = FALSE. Returns at once; no-op when not running
+ * or already stopping. */
+void                rl_experiment_runner_stop  (RlExperimentRunner *self);
+
+gboolean            rl_experiment_runner_is_running  (RlExperimentRunner *self);
+/* TRUE after rl_experiment_runner_stop() until "finished". */
+gboolean            rl_experiment_runner_is_stopping (RlExperimentRunner *self);
+
+/* About the current or last run (all FALSE/0/NULL before the first): its config as the
+ * experiment resolved it (subset and test subset filled in), its iterations in all, and each
+ * twin's name ("plain-20") and weight layers (RlExperimentLayer, in network order). */
+const RlExperimentConfig *rl_experiment_runner_get_config (RlExperimentRunner *self);
+guint64             rl_experiment_runner_get_total_iterations (RlExperimentRunner *self);
+/* Returns: (transfer none) (nullable) */
+const char         *rl_experiment_runner_get_name     (RlExperimentRunner *self,
+                                                       RlTwin              twin);
+guint               rl_experiment_runner_get_n_layers (RlExperimentRunner *self,
+                                                       RlTwin              twin);
+/* Returns: (transfer none) */
+const RlExperimentLayer *rl_experiment_runner_get_layer (RlExperimentRunner *self,
+                                                         RlTwin              twin,
+                                                         guint               i);
+/* Records delivered so far in the current or last run, per twin. */
+guint               rl_experiment_runner_get_n_records (RlExperimentRunner *self,
+                                                        RlTwin              twin);
+
+/* A runner finalized while running cancels its worker and lets it end on its own (joining
+ * would block the main thread for up to a batch or a record's evaluation). This joins such
+ * workers: call it after the main loop has ended, before the process exits. Returns the
+ * number of threads joined. */
+guint               rl_experiment_runner_join_abandoned_workers (void);
+
+G_END_DECLS
