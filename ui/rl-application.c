@@ -24,7 +24,7 @@ G_DEFINE_FINAL_TYPE (RlApplication, rl_application, GTK_TYPE_APPLICATION)
 
 static const GOptionEntry option_entries[] = {
   { "view", 0, 0, G_OPTION_ARG_STRING, NULL,
-    "The view to show: draw, train or inside", "VIEW" },
+    "The view to show: draw, train, inside or experiment", "VIEW" },
   { "draw-digit", 0, 0, G_OPTION_ARG_INT, NULL,
     "Draw a built-in sketch of digit D on the canvas", "D" },
   { "test-image", 0, 0, G_OPTION_ARG_INT, NULL,
@@ -35,6 +35,11 @@ static const GOptionEntry option_entries[] = {
     "Set the number of epochs in the Train view", "N" },
   { "train-images", 0, 0, G_OPTION_ARG_INT, NULL,
     "Set the number of training images in the Train view", "N" },
+  { "experiment", 0, 0, G_OPTION_ARG_NONE, NULL,
+    "Start training the plain and residual twins at once, with the Experiment view's settings",
+    NULL },
+  { "depth", 0, 0, G_OPTION_ARG_INT, NULL,
+    "Set the depth of the twins in the Experiment view: 8, 20, 32, 44 or 56", "N" },
   { "debug-stalls", 0, 0, G_OPTION_ARG_NONE, NULL,
     "Measure the longest main-loop stall while training runs and print it on exit "
     "(also RESLAB_DEBUG_STALLS=1)", NULL },
@@ -161,13 +166,23 @@ rl_application_command_line (GApplication            *application,
   if (g_variant_dict_lookup (options, "view", "&s", &view))
     {
       if (g_strcmp0 (view, "draw") != 0 && g_strcmp0 (view, "train") != 0
-          && g_strcmp0 (view, "inside") != 0)
+          && g_strcmp0 (view, "inside") != 0 && g_strcmp0 (view, "experiment") != 0)
         {
           g_application_command_line_printerr (command_line,
-                                               "reslab: unknown view “%s” (draw, train or "
-                                               "inside)\n", view);
+                                               "reslab: unknown view “%s” (draw, train, "
+                                               "inside or experiment)\n", view);
           return 2;
         }
+    }
+  if (g_variant_dict_lookup (options, "depth", "i", &value))
+    {
+      if (value != 8 && value != 20 && value != 32 && value != 44 && value != 56)
+        {
+          g_application_command_line_printerr (command_line,
+                                               "reslab: --depth takes 8, 20, 32, 44 or 56\n");
+          return 2;
+        }
+      rl_experiment_view_set_depth (rl_window_get_experiment_view (window), value);
     }
   if (g_variant_dict_lookup (options, "epochs", "i", &value))
     rl_train_view_set_epochs (rl_window_get_train_view (window), value);
@@ -200,6 +215,9 @@ rl_application_command_line (GApplication            *application,
     rl_window_set_view (window, view);
   if (g_variant_dict_contains (options, "train"))
     gtk_widget_activate_action (GTK_WIDGET (window), "win.train", NULL);
+  else if (g_variant_dict_contains (options, "experiment"))
+    gtk_widget_activate_action (GTK_WIDGET (rl_window_get_experiment_view (window)),
+                                "experiment.run", NULL);
 
   return 0;
 }
@@ -277,6 +295,7 @@ rl_application_startup (GApplication *application)
     { "win.view::draw", { "<Alt>1", NULL } },
     { "win.view::train", { "<Alt>2", NULL } },
     { "win.view::inside", { "<Alt>3", NULL } },
+    { "win.view::experiment", { "<Alt>4", NULL } },
   };
 
   G_APPLICATION_CLASS (rl_application_parent_class)->startup (application);
@@ -336,6 +355,7 @@ rl_application_shutdown (GApplication *application)
   /* A window closed while training leaves its worker to end on its own: wait for it here,
    * so no worker thread runs while the process exits. */
   rl_trainer_join_abandoned_workers ();
+  rl_experiment_runner_join_abandoned_workers ();
 }
 
 static void

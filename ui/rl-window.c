@@ -33,6 +33,7 @@ struct _RlWindow
   RlDrawView   *draw_view;
   RlTrainView  *train_view;
   RlInsideView *inside_view;
+  RlExperimentView *experiment_view;
 
   /* owned: the model in use */
   RlPredictor  *predictor;
@@ -83,6 +84,7 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 static void update_actions (RlWindow *self);
+static gboolean experiment_view_visible (RlWindow *self);
 
 /* ---- messages ----------------------------------------------------------------------------- */
 
@@ -777,7 +779,14 @@ train_action (GtkWidget  *widget,
   g_autofree char *status = NULL;
   RlDatasetKind kind;
 
-  if (self->busy || rl_trainer_get_state (self->trainer) != RL_TRAINER_IDLE)
+  /* On the Experiment page, Ctrl+Return starts the twins: the page has its own buttons. */
+  if (experiment_view_visible (self))
+    {
+      gtk_widget_activate_action (GTK_WIDGET (self->experiment_view), "experiment.run", NULL);
+      return;
+    }
+  if (self->busy || rl_trainer_get_state (self->trainer) != RL_TRAINER_IDLE
+      || rl_experiment_view_is_busy (self->experiment_view))
     return;
 
   rl_train_view_get_settings (self->train_view, &self->run_config, &self->run_images,
@@ -845,6 +854,11 @@ stop_action (GtkWidget  *widget,
 {
   RlWindow *self = RL_WINDOW (widget);
 
+  if (experiment_view_visible (self))
+    {
+      gtk_widget_activate_action (GTK_WIDGET (self->experiment_view), "experiment.stop", NULL);
+      return;
+    }
   if (self->data_cancellable != NULL)
     g_cancellable_cancel (self->data_cancellable);
   rl_trainer_stop (self->trainer);
@@ -1042,7 +1056,8 @@ rl_window_set_debug_stalls (RlWindow *self,
   g_return_if_fail (RL_IS_WINDOW (self));
 
   self->stalls_enabled = enabled;
-  if (enabled && rl_trainer_get_state (self->trainer) != RL_TRAINER_IDLE)
+  if (enabled && (rl_trainer_get_state (self->trainer) != RL_TRAINER_IDLE
+                  || rl_experiment_view_is_busy (self->experiment_view)))
     stall_start (self);
   else if (!enabled)
     stall_stop (self);
@@ -1076,6 +1091,12 @@ static gboolean
 draw_view_visible (RlWindow *self)
 {
   return g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "draw") == 0;
+}
+
+static gboolean
+experiment_view_visible (RlWindow *self)
+{
+  return g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "experiment") == 0;
 }
 
 static void
@@ -1148,10 +1169,33 @@ update_actions (RlWindow *self)
   RlTrainerState state = rl_trainer_get_state (self->trainer);
   gboolean active = state == RL_TRAINER_RUNNING || state == RL_TRAINER_PAUSED;
   GtkWidget *widget = GTK_WIDGET (self);
+  gboolean experiment = experiment_view_visible (self);
+  gboolean twins_busy = rl_experiment_view_is_busy (self->experiment_view);
 
-  gtk_widget_action_set_enabled (widget, "win.train", !self->busy);
-  gtk_widget_action_set_enabled (widget, "win.pause-resume", active);
-  gtk_widget_action_set_enabled (widget, "win.stop", active || self->data_cancellable != NULL);
+  /* The twins and a Train run would share the cores: one at a time. On the Experiment page
+   * the header's Train, Pause and Stop (which act on the Train view's run) are hidden, and
+   * their shortcuts start and stop the twins instead. */
+  rl_experiment_view_set_blocked (self->experiment_view,
+                                  self->busy ? "A training run of the Train view is in "
+                                               "progress: stop it there first, so that the "
+                                               "twins get the processor."
+                                             : NULL);
+  gtk_widget_set_visible (self->train_button, !experiment);
+  gtk_widget_set_visible (self->pause_button, !experiment);
+  gtk_widget_set_visible (self->stop_button, !experiment);
+  gtk_widget_set_tooltip_text (self->train_button,
+                               twins_busy ? "The twins of the Experiment view are training: "
+                                            "stop them first"
+                                          : "Train the network with the settings of the Train "
+                                            "view (Ctrl+Return)");
+
+  gtk_widget_action_set_enabled (widget, "win.train",
+                                 experiment ? rl_experiment_view_can_run (self->experiment_view)
+                                            : !self->busy && !twins_busy);
+  gtk_widget_action_set_enabled (widget, "win.pause-resume", active && !experiment);
+  gtk_widget_action_set_enabled (widget, "win.stop",
+                                 experiment ? twins_busy
+                                            : active || self->data_cancellable != NULL);
   gtk_widget_action_set_enabled (widget, "win.open", !self->busy);
   gtk_widget_action_set_enabled (widget, "win.open-path", !self->busy);
   gtk_widget_action_set_enabled (widget, "win.reset-weights", !self->busy);
@@ -1206,8 +1250,21 @@ on_visible_child_changed (GtkStack   *stack,
 {
   /* A prediction that waited for a frame of the Draw view is made now. */
   rl_draw_view_flush (self->draw_view);
-  update_draw_actions (self);
+  update_actions (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VIEW]);
+}
+
+static void
+experiment_busy_cb (RlExperimentView *view,
+                    GParamSpec       *pspec,
+                    RlWindow         *self)
+{
+  /* --debug-stalls measures the main loop while the twins train, as while a Train run does. */
+  if (rl_experiment_view_is_busy (view))
+    stall_start (self);
+  else
+    stall_stop (self);
+  update_actions (self);
 }
 
 /* ---- public API --------------------------------------------------------------------------- */
@@ -1256,6 +1313,14 @@ rl_window_get_inside_view (RlWindow *self)
   g_return_val_if_fail (RL_IS_WINDOW (self), NULL);
 
   return self->inside_view;
+}
+
+RlExperimentView *
+rl_window_get_experiment_view (RlWindow *self)
+{
+  g_return_val_if_fail (RL_IS_WINDOW (self), NULL);
+
+  return self->experiment_view;
 }
 
 const char *
@@ -1329,6 +1394,9 @@ rl_window_dispose (GObject *object)
       g_clear_object (&self->trainer);
     }
 
+  if (self->experiment_view != NULL)
+    g_signal_handlers_disconnect_by_data (self->experiment_view, self);
+
   if (self->draw_view != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->draw_view, self);
@@ -1380,6 +1448,7 @@ rl_window_class_init (RlWindowClass *klass)
   g_type_ensure (RL_TYPE_DRAW_VIEW);
   g_type_ensure (RL_TYPE_TRAIN_VIEW);
   g_type_ensure (RL_TYPE_INSIDE_VIEW);
+  g_type_ensure (RL_TYPE_EXPERIMENT_VIEW);
 
   /* The header bar is not bound: GtkWindow's own dispose unparents its titlebar, and
    * gtk_widget_dispose_template () doing so first leaves it a dangling pointer. */
@@ -1395,6 +1464,7 @@ rl_window_class_init (RlWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RlWindow, draw_view);
   gtk_widget_class_bind_template_child (widget_class, RlWindow, train_view);
   gtk_widget_class_bind_template_child (widget_class, RlWindow, inside_view);
+  gtk_widget_class_bind_template_child (widget_class, RlWindow, experiment_view);
   gtk_widget_class_bind_template_callback (widget_class, on_visible_child_changed);
 
   gtk_widget_class_install_action (widget_class, "win.train", NULL, train_action);
@@ -1426,6 +1496,7 @@ set_switcher_tooltips (RlWindow *self)
     "Draw a digit and watch the prediction (Alt+1)",
     "Train the network and watch it learn (Alt+2)",
     "Look inside: every layer's maps and the residual blocks (Alt+3)",
+    "Plain or residual: train twin networks side by side and see why shortcuts help (Alt+4)",
   };
   guint i = 0;
 
@@ -1456,6 +1527,7 @@ rl_window_init (RlWindow *self)
                     G_CALLBACK (canvas_changed_cb), self);
   g_signal_connect (self->draw_view, "notify::test-set-ready", G_CALLBACK (test_set_ready_cb),
                     self);
+  g_signal_connect (self->experiment_view, "notify::busy", G_CALLBACK (experiment_busy_cb), self);
 
   load_startup_model (self);
   rl_draw_view_set_predictor (self->draw_view, self->predictor);

@@ -7,13 +7,16 @@
  * finished training run saves), else the seed net bundled in the GResource.
  *
  * Actions (win.): train, pause-resume, stop, open, save-as, reset-weights, restore-bundled,
- * clear, undo, random-image, view (string state: "draw", "train", "inside").
+ * clear, undo, random-image, view (string state: "draw", "train", "inside", "experiment").
+ * On the Experiment page, train and stop start and stop the twins (RlExperimentView), and the
+ * header bar's Train, Pause and Stop, which belong to the Train view's run, are hidden.
  */
 #pragma once
 
 #include <gtk/gtk.h>
 
 #include "rl-draw-view.h"
+#include "rl-experiment-view.h"
 #include "rl-inside-view.h"
 #include "rl-predictor.h"
 #include "rl-train-view.h"
@@ -29,7 +32,7 @@ G_DECLARE_FINAL_TYPE (RlWindow, rl_window, RL, WINDOW, GtkApplicationWindow)
 /* Returns: (transfer none): owned by GTK's list of toplevels until destroyed */
 RlWindow     *rl_window_new                (GtkApplication *application);
 
-/* "draw", "train" or "inside" */
+/* "draw", "train", "inside" or "experiment" */
 void          rl_window_set_view           (RlWindow   *self,
                                             const char *view);
 const char   *rl_window_get_view           (RlWindow *self);
@@ -48,6 +51,8 @@ RlDrawView   *rl_window_get_draw_view      (RlWindow *self);
 RlTrainView  *rl_window_get_train_view     (RlWindow *self);
 /* Returns: (transfer none) */
 RlInsideView *rl_window_get_inside_view    (RlWindow *self);
+/* Returns: (transfer none) */
+RlExperimentView *rl_window_get_experiment_view (RlWindow *self);
 /* One line about the model in use ("seed net bundled with ResLab · MNIST · …").
  * Returns: (transfer none) */
 const char   *rl_window_get_model_description (RlWindow *self);
