@@ -285,8 +285,12 @@ build_sections (RlFeatureView *self)
                 add_row (section, i, "F(x)", RL_COLORMAP_DIVERGING, map->c, map->h, map->w);
               break;
             case RL_MAP_BLOCK_SHORTCUT:
+              /* Option A only subsamples x and pads zero channels: its values have x's sign
+               * (and x's colours); a projection (option B) is signed. */
               if (section != NULL && section->is_block)
-                add_row (section, i, "shortcut(x)", RL_COLORMAP_DIVERGING,
+                add_row (section, i, "shortcut(x)",
+                         spec != NULL && spec->shortcut == RL_SHORTCUT_A && nonneg
+                         ? RL_COLORMAP_SEQUENTIAL : RL_COLORMAP_DIVERGING,
                          map->c, map->h, map->w);
               break;
             case RL_MAP_BLOCK_OUTPUT:
@@ -568,8 +572,20 @@ draw_sections (RlFeatureView *self,
               map_range (self, s, r, 0, &lo, &hi);
               range = self->scaling == RL_SCALING_PER_LAYER
                       ? format_range (row->cmap, lo, hi) : g_strdup ("own range");
-              label = g_markup_printf_escaped ("%s\n<span size='small' alpha='60%%'>%s · %s</span>",
-                                               row->label, row->detail, range);
+              /* A section that wraps (64 channels at 1024 px) repeats its rows on each line:
+               * past the first, they say which channels they hold, or that a row with fewer
+               * channels (a block's input) is complete above. */
+              if (line == 0)
+                label = g_markup_printf_escaped ("%s\n<span size='small' alpha='60%%'>%s · %s</span>",
+                                                 row->label, row->detail, range);
+              else if (first < n)
+                label = g_markup_printf_escaped ("%s\n<span size='small' alpha='60%%'>channels "
+                                                 "%d–%d</span>", row->label, first + 1,
+                                                 MIN (n, first + section->per_line));
+              else
+                label = g_markup_printf_escaped ("<span alpha='60%%'>%s\n<span size='small'>"
+                                                 "all %d channels above</span></span>",
+                                                 row->label, n);
               gdk_cairo_set_source_rgba (cr, fg);
               show_text (self, cr, label, PAD, y + (section->row_h - 30) / 2.0,
                          LABEL_W - 10, PANGO_ALIGN_LEFT);
@@ -1055,6 +1071,31 @@ rl_feature_view_get_section_title (RlFeatureView *self,
   g_return_val_if_fail (i < self->sections->len, NULL);
 
   return g_array_index (self->sections, Section, i).title;
+}
+
+guint
+rl_feature_view_get_section_n_rows (RlFeatureView *self,
+                                    guint          i)
+{
+  g_return_val_if_fail (RL_IS_FEATURE_VIEW (self), 0);
+  g_return_val_if_fail (i < self->sections->len, 0);
+
+  return g_array_index (self->sections, Section, i).rows->len;
+}
+
+const char *
+rl_feature_view_get_row_label (RlFeatureView *self,
+                               guint          section,
+                               guint          row)
+{
+  const Section *s;
+
+  g_return_val_if_fail (RL_IS_FEATURE_VIEW (self), NULL);
+  g_return_val_if_fail (section < self->sections->len, NULL);
+  s = &g_array_index (self->sections, Section, section);
+  g_return_val_if_fail (row < s->rows->len, NULL);
+
+  return g_array_index (s->rows, Row, row).label;
 }
 
 /* ---- GObject ------------------------------------------------------------------------------ */

@@ -41,5 +41,12 @@ guint        rl_feature_view_get_n_rows     (RlFeatureView *self);
 /* The title of section @i ("rblock1 · residual block", ...). Returns: (transfer none) */
 const char  *rl_feature_view_get_section_title (RlFeatureView *self,
                                                 guint          i);
+/* The rows of section @i and their labels ("x", "F(x)", "shortcut(x)", ...).
+ * Returns: (transfer none) */
+guint        rl_feature_view_get_section_n_rows (RlFeatureView *self,
+                                                 guint          i);
+const char  *rl_feature_view_get_row_label     (RlFeatureView *self,
+                                                guint          section,
+                                                guint          row);
 
 G_END_DECLS
