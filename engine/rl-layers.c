@@ -59,8 +59,8 @@ conv_is_pointwise (const RlConvGeom *g)
  * are long. The same walk serves im2col (gather) and col2im (scatter-add), so the two stay each
  * other's adjoint by construction. */
 static void
-im2col_row (const RlConvGeom *g, int n, int ky, int kx, const float *restrict x,
-            float *restrict row, gboolean scatter, float *restrict dx)
+im2col_row (const RlConvGeom *g, int n, int ky, int kx, int oy0, int oy1,
+            const float *restrict x, float *restrict row, gboolean scatter, float *restrict dx)
 {
   const int wo = g->wo, s = g->stride, off = kx - g->pad;
   const size_t in_row = (size_t) g->wi * n;   /* one input row: Wi x N */
@@ -74,10 +74,10 @@ im2col_row (const RlConvGeom *g, int n, int ky, int kx, const float *restrict x,
   if (ox_hi < ox_lo)
     ox_hi = ox_lo;
 
-  for (int oy = 0; oy < g->ho; oy++)
+  for (int oy = oy0; oy < oy1; oy++)
     {
       const int iy = oy * s - g->pad + ky;
-      float *restrict ro = row + (size_t) oy * wo * n;
+      float *restrict ro = row + (size_t) (oy - oy0) * wo * n;
 
       if (iy < 0 || iy >= g->hi)
         {
@@ -119,10 +119,11 @@ im2col_row (const RlConvGeom *g, int n, int ky, int kx, const float *restrict x,
     }
 }
 
-void
-rl_im2col (const RlConvGeom *g, int n, const float *x, float *cols)
+/* im2col of output rows [oy0, oy1) only: cols (Ci*K*K, (oy1-oy0)*Wo*N). */
+static void
+im2col_rows (const RlConvGeom *g, int n, int oy0, int oy1, const float *x, float *cols)
 {
-  const size_t ncols = (size_t) n * g->ho * g->wo;
+  const size_t ncols = (size_t) n * (oy1 - oy0) * g->wo;
   const size_t plane = (size_t) n * g->hi * g->wi;
 
   for (int c = 0; c < g->ci; c++)
@@ -130,23 +131,63 @@ rl_im2col (const RlConvGeom *g, int n, const float *x, float *cols)
       for (int kx = 0; kx < g->k; kx++)
         {
           size_t r = ((size_t) c * g->k + ky) * g->k + kx;
-          im2col_row (g, n, ky, kx, x + c * plane, cols + r * ncols, FALSE, NULL);
+          im2col_row (g, n, ky, kx, oy0, oy1, x + c * plane, cols + r * ncols, FALSE, NULL);
         }
+}
+
+static void
+col2im_rows (const RlConvGeom *g, int n, int oy0, int oy1, const float *dcols, float *dx)
+{
+  const size_t ncols = (size_t) n * (oy1 - oy0) * g->wo;
+  const size_t plane = (size_t) n * g->hi * g->wi;
+
+  for (int c = 0; c < g->ci; c++)
+    for (int ky = 0; ky < g->k; ky++)
+      for (int kx = 0; kx < g->k; kx++)
+        {
+          size_t r = ((size_t) c * g->k + ky) * g->k + kx;
+          im2col_row (g, n, ky, kx, oy0, oy1, NULL, (float *) dcols + r * ncols, TRUE,
+                      dx + c * plane);
+        }
+}
+
+void
+rl_im2col (const RlConvGeom *g, int n, const float *x, float *cols)
+{
+  im2col_rows (g, n, 0, g->ho, x, cols);
 }
 
 void
 rl_col2im (const RlConvGeom *g, int n, const float *dcols, float *dx)
 {
-  const size_t ncols = (size_t) n * g->ho * g->wo;
-  const size_t plane = (size_t) n * g->hi * g->wi;
+  col2im_rows (g, n, 0, g->ho, dcols, dx);
+}
 
-  for (int c = 0; c < g->ci; c++)
-    for (int ky = 0; ky < g->k; ky++)
-      for (int kx = 0; kx < g->k; kx++)
-        {
-          size_t r = ((size_t) c * g->k + ky) * g->k + kx;
-          im2col_row (g, n, ky, kx, NULL, (float *) dcols + r * ncols, TRUE, dx + c * plane);
-        }
+/* Output rows per block, so that one block's im2col (Ci*K*K x rows*Wo*N floats) stays within
+ * about half of a core's L2 cache between being written and being read by the GEMM: written
+ * whole and read back from memory, the im2col of a 32-image slice (5-13 MB) cost the
+ * convolutions about half their speed inside a training step. */
+#define RL_COLS_BLOCK_FLOATS (96 * 1024)
+
+static int
+rows_per_block (const RlConvGeom *g, int n)
+{
+  size_t per_row = (size_t) g->ci * g->k * g->k * g->wo * n;
+  size_t rows = per_row > 0 ? RL_COLS_BLOCK_FLOATS / per_row : (size_t) g->ho;
+  return (int) CLAMP (rows, 1, (size_t) g->ho);
+}
+
+size_t
+rl_conv_workspace_size (const RlConvGeom *g, int n)
+{
+  /* Enough for any batch of up to @n images, not just @n: a smaller batch may take more rows
+   * per block. A block is either at most RL_COLS_BLOCK_FLOATS or a single row, and a row of a
+   * smaller batch is smaller. */
+  size_t per_row = (size_t) g->ci * g->k * g->k * g->wo * n;
+
+  if (conv_is_pointwise (g))
+    return 0;
+  return MIN (per_row * g->ho, MAX ((size_t) RL_COLS_BLOCK_FLOATS, per_row));
 }
 
 void
@@ -155,16 +196,24 @@ rl_conv2d_forward (const RlConvGeom *g, int n, const float *x, const float *w, c
 {
   const int kk = g->ci * g->k * g->k;
   const int ncols = n * g->ho * g->wo;
-  const float *B = x;
 
-  if (!conv_is_pointwise (g))
+  if (conv_is_pointwise (g))
+    /* y (Co x Ho*Wo*N) = w (Co x Ci) * x (Ci x Ho*Wo*N) */
+    rl_sgemm (false, false, g->co, ncols, kk, 1.0f, w, kk, x, ncols, 0.0f, y, ncols);
+  else
     {
-      rl_im2col (g, n, x, cols);
-      B = cols;
-    }
+      const int step = rows_per_block (g, n);
+      for (int oy0 = 0; oy0 < g->ho; oy0 += step)
+        {
+          const int oy1 = MIN (oy0 + step, g->ho);
+          const int nb = n * (oy1 - oy0) * g->wo;
 
-  /* y (Co x N*Ho*Wo) = w (Co x Ci*K*K) * cols (Ci*K*K x N*Ho*Wo) */
-  rl_sgemm (false, false, g->co, ncols, kk, 1.0f, w, kk, B, ncols, 0.0f, y, ncols);
+          /* y[:, block] (Co x nb) = w (Co x Ci*K*K) * cols (Ci*K*K x nb) */
+          im2col_rows (g, n, oy0, oy1, x, cols);
+          rl_sgemm (false, false, g->co, nb, kk, 1.0f, w, kk, cols, nb, 0.0f,
+                    y + (size_t) oy0 * g->wo * n, ncols);
+        }
+    }
 
   if (b != NULL)
     for (int c = 0; c < g->co; c++)
@@ -177,45 +226,43 @@ rl_conv2d_forward (const RlConvGeom *g, int n, const float *x, const float *w, c
 }
 
 void
-rl_conv2d_backward_cols (const RlConvGeom *g, int n, const float *cols, const float *w,
-                         const float *dy, float *dx, float *dw, float *db, float *dcols)
+rl_conv2d_backward (const RlConvGeom *g, int n, const float *x, const float *w, const float *dy,
+                    float *dx, float *dw, float *db, float *cols, float *dcols)
 {
   const int kk = g->ci * g->k * g->k;
   const int ncols = n * g->ho * g->wo;
+  int step;
 
   if (db != NULL)
     for (int c = 0; c < g->co; c++)
       db[c] += sum_lanes (dy + (size_t) c * ncols, ncols);
 
-  /* dw (Co x Ci*K*K) += dy (Co x Ho*Wo*N) * cols^T */
-  rl_sgemm (false, true, g->co, kk, ncols, 1.0f, dy, ncols, cols, ncols, 1.0f, dw, kk);
-
-  if (dx == NULL)
-    return;
-
   if (conv_is_pointwise (g))
     {
-      /* dx (Ci x N*H*W) += w^T (Ci x Co) * dy (Co x N*H*W) */
-      rl_sgemm (true, false, kk, ncols, g->co, 1.0f, w, kk, dy, ncols, 1.0f, dx, ncols);
+      /* x is its own im2col: dw (Co x Ci) += dy x^T, dx (Ci x H*W*N) += w^T dy */
+      rl_sgemm (false, true, g->co, kk, ncols, 1.0f, dy, ncols, x, ncols, 1.0f, dw, kk);
+      if (dx != NULL)
+        rl_sgemm (true, false, kk, ncols, g->co, 1.0f, w, kk, dy, ncols, 1.0f, dx, ncols);
+      return;
     }
-  else
-    {
-      /* dcols (Ci*K*K x N*Ho*Wo) = w^T * dy, then scattered back */
-      rl_sgemm (true, false, kk, ncols, g->co, 1.0f, w, kk, dy, ncols, 0.0f, dcols, ncols);
-      rl_col2im (g, n, dcols, dx);
-    }
-}
 
-void
-rl_conv2d_backward (const RlConvGeom *g, int n, const float *x, const float *w, const float *dy,
-                    float *dx, float *dw, float *db, float *cols, float *dcols)
-{
-  if (!conv_is_pointwise (g))
+  /* Block by block, as the forward: the block's im2col, then its share of dw += dy cols^T and
+   * of dx += col2im (w^T dy), while the block is still in cache. */
+  step = rows_per_block (g, n);
+  for (int oy0 = 0; oy0 < g->ho; oy0 += step)
     {
-      rl_im2col (g, n, x, cols);
-      x = cols;
+      const int oy1 = MIN (oy0 + step, g->ho);
+      const int nb = n * (oy1 - oy0) * g->wo;
+      const float *dyb = dy + (size_t) oy0 * g->wo * n;
+
+      im2col_rows (g, n, oy0, oy1, x, cols);
+      rl_sgemm (false, true, g->co, kk, nb, 1.0f, dyb, ncols, cols, nb, 1.0f, dw, kk);
+      if (dx != NULL)
+        {
+          rl_sgemm (true, false, kk, nb, g->co, 1.0f, w, kk, dyb, ncols, 0.0f, dcols, nb);
+          col2im_rows (g, n, oy0, oy1, dcols, dx);
+        }
     }
-  rl_conv2d_backward_cols (g, n, x, w, dy, dx, dw, db, dcols);
 }
 
 void

@@ -34,6 +34,10 @@ gboolean rl_conv_geom_init (RlConvGeom *g, int ci, int hi, int wi, int co, int k
 
 /* Rows of the im2col matrix (Ci*K*K) times its columns (Ho*Wo*N). */
 size_t   rl_conv_cols_size (const RlConvGeom *g, int n);
+/* Floats that rl_conv2d_forward() and rl_conv2d_backward() need in each of cols and dcols for
+ * any batch of up to @n images: they work in blocks of output rows whose im2col stays in a
+ * core's L2 cache, so this is at most rl_conv_cols_size() and usually much less. */
+size_t   rl_conv_workspace_size (const RlConvGeom *g, int n);
 
 /* x: (Ci, Hi, Wi, N) -> cols: (Ci*K*K, Ho*Wo*N); zero where the window leaves the image. */
 void rl_im2col (const RlConvGeom *g, int n, const float *x, float *cols);
@@ -42,7 +46,9 @@ void rl_col2im (const RlConvGeom *g, int n, const float *dcols, float *dx);
 
 /* y = conv(x, w) + b.
  * x: (Ci, Hi, Wi, N); w: (Co, Ci, K, K); b: (Co); y: (Co, Ho, Wo, N);
- * cols: workspace of rl_conv_cols_size() floats (unused for a 1x1, stride 1, pad 0 conv). */
+ * cols: workspace of rl_conv_workspace_size() floats (unused for a 1x1, stride 1, pad 0 conv).
+ * The convolution goes in blocks of output rows: im2col of a block, then its GEMM, while the
+ * block is still in cache. */
 void rl_conv2d_forward  (const RlConvGeom *g, int n, const float *x, const float *w,
                          const float *b, float *y, float *cols);
 /* dw += dL/dw, db += dL/db, dx += dL/dx (dx nullable).
@@ -50,11 +56,6 @@ void rl_conv2d_forward  (const RlConvGeom *g, int n, const float *x, const float
 void rl_conv2d_backward (const RlConvGeom *g, int n, const float *x, const float *w,
                          const float *dy, float *dx, float *dw, float *db,
                          float *cols, float *dcols);
-
-/* The same, with cols already holding im2col (x) from the forward (or x itself for a 1x1,
- * stride 1, pad 0 conv), which saves recomputing it. */
-void rl_conv2d_backward_cols (const RlConvGeom *g, int n, const float *cols, const float *w,
-                              const float *dy, float *dx, float *dw, float *db, float *dcols);
 
 /* y = max(x, 0), elementwise over len floats; y may equal x. */
 void rl_relu_forward  (const float *x, float *y, size_t len);

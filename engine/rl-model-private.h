@@ -12,7 +12,6 @@ G_BEGIN_DECLS
 typedef struct {
   RlConvGeom g;
   int        w, b;          /* tensor indices; b = -1 without bias */
-  int        slot;          /* index of its cached im2col buffer in RlWork.cols_cache */
 } RlConvPart;
 
 /* One batch normalisation, with its tensors and the index of its workspace buffers. */
@@ -47,7 +46,6 @@ typedef struct {
 typedef struct {
   int       n_cap;
   int       n_nodes;
-  int       n_convs;
   float    *in;             /* (C, H, W, N) */
   float   **out;            /* per node: (Co, Ho, Wo, N) */
   float   **dout;           /* per node: same as out */
@@ -55,9 +53,7 @@ typedef struct {
   float   **res;            /* res nodes: F(x) = conv2(hid) */
   float   **sc;             /* res nodes with shortcut A or B: shortcut(x) */
   float   **dhid;           /* res nodes */
-  float    *cols;           /* largest im2col of any conv */
-  float   **cols_cache;     /* per conv: im2col of its input from the forward, reused by the
-                             * backward; NULL when it would take too much memory */
+  float    *cols;           /* the largest im2col block of any conv */
   float    *dcols;
   float    *logits;         /* (N, P) */
   float    *dlogits;        /* (N, P) */
@@ -85,7 +81,6 @@ struct _RlModel {
   double    flops;
 
   GPtrArray *resp_names;    /* of char*: the tracked layers' names, in network order */
-  int       n_convs;        /* conv parts: slots of RlWork.cols_cache */
   int       n_bn;           /* batch norm sites */
   int       max_bn_c;
 

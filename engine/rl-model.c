@@ -43,7 +43,6 @@ add_conv_part (RlModel *m, RlConvPart *part, const char *prefix, gboolean bias)
   int64_t bshape[1] = { g->co };
   int fan_in = g->ci * g->k * g->k;
 
-  part->slot = m->n_convs++;
   part->w = add_tensor (m, prefix, ".weight", 4, wshape, fan_in, RL_PARAM_WEIGHT);
   part->b = bias ? add_tensor (m, prefix, ".bias", 1, bshape, fan_in, RL_PARAM_BIAS) : -1;
   m->flops += 2.0 * g->co * g->ho * g->wo * (double) fan_in;
@@ -461,54 +460,6 @@ falloc (size_t n)
   return g_aligned_alloc0 (MAX (n, 1), sizeof (float), 64);
 }
 
-/* Keeping every conv's im2col from the forward saves recomputing it in the backward; worth
- * it while it stays small (the seed net: 12 MB per thread for 32 images). */
-#define RL_COLS_CACHE_BUDGET (48u * 1024 * 1024 / sizeof (float))
-
-static void
-conv_parts_of (const RlNode *node, const RlConvPart **parts)
-{
-  parts[0] = parts[1] = parts[2] = NULL;
-  if (node->spec.kind == RL_LAYER_CONV)
-    parts[0] = &node->u.conv;
-  else if (node->spec.kind == RL_LAYER_RESIDUAL)
-    {
-      parts[0] = &node->u.res.c1;
-      parts[1] = &node->u.res.c2;
-      if (node->spec.shortcut == RL_SHORTCUT_B)
-        parts[2] = &node->u.res.proj;
-    }
-}
-
-static void
-alloc_cols_cache (const RlModel *m, RlWork *w, int n_cap)
-{
-  size_t total = 0;
-
-  for (int pass = 0; pass < 2; pass++)
-    for (int i = 0; i < m->n_nodes; i++)
-      {
-        const RlConvPart *parts[3];
-        conv_parts_of (&m->nodes[i], parts);
-        for (int k = 0; k < 3; k++)
-          {
-            if (parts[k] == NULL || (parts[k]->g.k == 1 && parts[k]->g.stride == 1 &&
-                                     parts[k]->g.pad == 0))
-              continue;   /* a pointwise conv needs no im2col */
-            if (pass == 0)
-              total += rl_conv_cols_size (&parts[k]->g, n_cap);
-            else
-              w->cols_cache[parts[k]->slot] = falloc (rl_conv_cols_size (&parts[k]->g, n_cap));
-          }
-        if (pass == 0 && i == m->n_nodes - 1)
-          {
-            if (total > RL_COLS_CACHE_BUDGET)
-              return;
-            w->cols_cache = g_new0 (float *, m->n_convs + 1);
-          }
-      }
-}
-
 RlWork *
 rl_work_new (const RlModel *m, int n_cap, gboolean with_grads)
 {
@@ -518,7 +469,6 @@ rl_work_new (const RlModel *m, int n_cap, gboolean with_grads)
 
   w->n_cap = n_cap;
   w->n_nodes = nn;
-  w->n_convs = m->n_convs;
   w->in = falloc ((size_t) m->in_c * n_cap * m->in_h * m->in_w);
   w->out = g_new0 (float *, nn);
   w->dout = g_new0 (float *, nn);
@@ -537,7 +487,7 @@ rl_work_new (const RlModel *m, int n_cap, gboolean with_grads)
       switch (node->spec.kind)
         {
         case RL_LAYER_CONV:
-          cols = MAX (cols, rl_conv_cols_size (&node->u.conv.g, n_cap));
+          cols = MAX (cols, rl_conv_workspace_size (&node->u.conv.g, n_cap));
           break;
         case RL_LAYER_RESIDUAL:
           w->hid[i] = falloc (len);
@@ -545,10 +495,10 @@ rl_work_new (const RlModel *m, int n_cap, gboolean with_grads)
           w->dhid[i] = falloc (len);
           if (node->spec.shortcut == RL_SHORTCUT_A || node->spec.shortcut == RL_SHORTCUT_B)
             w->sc[i] = falloc (len);
-          cols = MAX (cols, rl_conv_cols_size (&node->u.res.c1.g, n_cap));
-          cols = MAX (cols, rl_conv_cols_size (&node->u.res.c2.g, n_cap));
+          cols = MAX (cols, rl_conv_workspace_size (&node->u.res.c1.g, n_cap));
+          cols = MAX (cols, rl_conv_workspace_size (&node->u.res.c2.g, n_cap));
           if (node->spec.shortcut == RL_SHORTCUT_B)
-            cols = MAX (cols, rl_conv_cols_size (&node->u.res.proj.g, n_cap));
+            cols = MAX (cols, rl_conv_workspace_size (&node->u.res.proj.g, n_cap));
           break;
         case RL_LAYER_RELU:
         case RL_LAYER_GAP:
@@ -557,7 +507,6 @@ rl_work_new (const RlModel *m, int n_cap, gboolean with_grads)
         }
     }
   w->cols = falloc (cols);
-  alloc_cols_cache (m, w, n_cap);
   w->dcols = falloc (cols);
   w->logits = falloc ((size_t) n_cap * m->n_classes);
   w->dlogits = falloc ((size_t) n_cap * m->n_classes);
@@ -637,10 +586,6 @@ rl_work_free (RlWork *w)
   g_free (w->bn_pre); g_free (w->bn_xhat); g_free (w->bn_dpre); g_free (w->bn_mean);
   g_free (w->bn_invstd);
   g_free (w->resp);
-  if (w->cols_cache != NULL)
-    for (int k = 0; k < w->n_convs; k++)
-      g_aligned_free (w->cols_cache[k]);
-  g_free (w->cols_cache);
   g_free (w);
 }
 
@@ -667,18 +612,11 @@ ensure_workspaces (RlModel *m, int n_threads, int n_cap)
 #define P(m, idx) ((m)->params + g_array_index ((m)->tensors, RlParamInfo, (idx)).offset)
 #define PB(m, idx) ((idx) >= 0 ? P (m, idx) : NULL)
 
-static inline float *
-cached_cols (const RlWork *w, const RlConvPart *c)
-{
-  return w->cols_cache != NULL ? w->cols_cache[c->slot] : NULL;
-}
-
 static void
 conv_part_forward (const RlModel *m, const RlConvPart *c, int n, const float *x, float *y,
                    RlWork *w)
 {
-  float *cache = cached_cols (w, c);
-  rl_conv2d_forward (&c->g, n, x, P (m, c->w), PB (m, c->b), y, cache ? cache : w->cols);
+  rl_conv2d_forward (&c->g, n, x, P (m, c->w), PB (m, c->b), y, w->cols);
 }
 
 static void
@@ -688,14 +626,8 @@ conv_part_backward (const RlModel *m, const RlConvPart *c, int n, const float *x
   const RlParamInfo *tw = &g_array_index (m->tensors, RlParamInfo, c->w);
   float *db = c->b >= 0 ? grads + g_array_index (m->tensors, RlParamInfo, c->b).offset : NULL;
 
-  const float *cache = cached_cols (w, c);
-
-  if (cache != NULL)
-    rl_conv2d_backward_cols (&c->g, n, cache, P (m, c->w), dy, dx, grads + tw->offset, db,
-                             w->dcols);
-  else
-    rl_conv2d_backward (&c->g, n, x, P (m, c->w), dy, dx, grads + tw->offset, db, w->cols,
-                        w->dcols);
+  rl_conv2d_backward (&c->g, n, x, P (m, c->w), dy, dx, grads + tw->offset, db, w->cols,
+                      w->dcols);
 }
 
 /* Shortcut A: x (Ci, Hi, Wi, N) subsampled by the stride, into channels pad_lo .. pad_lo+Ci-1
