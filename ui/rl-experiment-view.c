@@ -76,6 +76,7 @@ struct _RlExperimentView
   GtkLabel           *progress_label;
   GtkProgressBar     *progress_bar;
   GtkLabel           *status_label;
+  GtkLabel           *chart_note;
   RlChart            *chart;
   RlLayerBars        *bars;
 
@@ -298,13 +299,23 @@ update_chart_title (RlExperimentView *self)
   rl_chart_set_title (self->chart, title);
 }
 
+/* The chart's legend is one row: with four or five depths, "plain-20  resnet-20" for each
+ * would not fit a 1024-pixel window, so the labels become "P20  R20" and the note above the
+ * chart says what the letters mean. */
+#define COMPACT_LABELS_FROM 4
+
 static void
 add_run_series (RlExperimentView *self,
                 Run              *run)
 {
+  gboolean compact = self->runs->len >= COMPACT_LABELS_FROM;
+
   for (int t = 0; t < RL_N_TWINS; t++)
     {
-      guint series = rl_chart_add_series (self->chart, run->names[t], &run->color,
+      g_autofree char *label = compact ? g_strdup_printf ("%s%d", t == RL_TWIN_PLAIN ? "P" : "R",
+                                                          run->config.depth)
+                                       : g_strdup (run->names[t]);
+      guint series = rl_chart_add_series (self->chart, label, &run->color,
                                           t == RL_TWIN_PLAIN ? RL_CHART_LINE_DASHED
                                                              : RL_CHART_LINE_SOLID,
                                           t == RL_TWIN_PLAIN ? 2.0 : 2.5, FALSE);
@@ -325,6 +336,10 @@ rebuild_chart (RlExperimentView *self)
   rl_chart_remove_all_series (self->chart);
   for (guint r = 0; r < self->runs->len; r++)
     add_run_series (self, g_ptr_array_index (self->runs, r));
+  gtk_label_set_text (self->chart_note, self->runs->len >= COMPACT_LABELS_FROM
+                                        ? "P: plain, dashed · R: residual, solid · "
+                                          "one colour per depth"
+                                        : "dashed: plain · solid: residual · one colour per depth");
   rl_chart_set_y_label (self->chart, showing_test (self) ? "test error (%)"
                                                          : "training error (%)");
   update_chart_title (self);
@@ -376,12 +391,21 @@ rebuild_bars (RlExperimentView *self)
 {
   Run *run = self->runs->len > 0 ? g_ptr_array_index (self->runs, self->runs->len - 1) : NULL;
 
-  rl_layer_bars_set_title (self->bars, showing_std (self)
+  rl_layer_bars_set_title (self->bars, !showing_std (self)
+                                       ? "Gradient norm of each layer’s weights, ‖∂L/∂W‖"
+                                       : run == NULL || run->config.bn
                                        ? "Response std of each layer (after batch norm, "
                                          "before ReLU)"
-                                       : "Gradient norm of each layer’s weights, ‖∂L/∂W‖");
+                                       : "Response std of each layer (before ReLU)");
   rl_layer_bars_set_quantity (self->bars, showing_std (self) ? "response standard deviation"
                                                              : "gradient norm");
+  rl_layer_bars_set_placeholder (self->bars, showing_std (self)
+                                             ? "Each weight layer’s response std appears here "
+                                               "while the twins train: the plain net above the "
+                                               "line, the residual net below."
+                                             : "Each weight layer’s gradient norm appears here "
+                                               "while the twins train: the plain net above the "
+                                               "line, the residual net below.");
   if (run == NULL)
     {
       rl_layer_bars_set_layers (self->bars, 0, NULL);
@@ -1029,9 +1053,6 @@ setup_plots (RlExperimentView *self)
                                   -1);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->bars), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   "Per-layer statistics of the plain and residual twins", -1);
-  rl_layer_bars_set_placeholder (self->bars, "Each weight layer’s gradient norm appears here "
-                                             "while the twins train: the plain net above the "
-                                             "line, the residual net below.");
   rebuild_chart (self);
   rebuild_bars (self);
 }
@@ -1180,6 +1201,7 @@ rl_experiment_view_class_init (RlExperimentViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RlExperimentView, progress_label);
   gtk_widget_class_bind_template_child (widget_class, RlExperimentView, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, RlExperimentView, status_label);
+  gtk_widget_class_bind_template_child (widget_class, RlExperimentView, chart_note);
   gtk_widget_class_bind_template_child (widget_class, RlExperimentView, chart);
   gtk_widget_class_bind_template_child (widget_class, RlExperimentView, bars);
 
