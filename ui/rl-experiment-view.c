@@ -512,7 +512,13 @@ summary (Run *run)
   g_autofree char *time = format_minutes (run->seconds);
   GString *s = g_string_new (NULL);
 
-  g_string_append_printf (s, "%s in %s. ", run->completed ? "Done" : "Stopped", time);
+  if (run->completed)
+    g_string_append_printf (s, "Done in %s. ", time);
+  else
+    g_string_append_printf (s, "Stopped in %s, at iteration %" G_GUINT64_FORMAT " of %"
+                            G_GUINT64_FORMAT ". ", time,
+                            MIN (twin_iteration (run, RL_TWIN_PLAIN),
+                                 twin_iteration (run, RL_TWIN_RESIDUAL)), run->total);
   if (isnan (plain) || isnan (res))
     {
       if (run->records[0]->len > 0 && isnan (plain))
@@ -521,7 +527,8 @@ summary (Run *run)
         g_string_append_printf (s, "%s diverged; try a lower learning rate. ", run->names[1]);
       return g_string_free (s, FALSE);
     }
-  g_string_append_printf (s, "Training error at the end: %s %.1f %%, %s %.1f %%.", run->names[0],
+  g_string_append_printf (s, "Training error %s: %s %.1f %%, %s %.1f %%.",
+                          run->completed ? "at the end" : "by then", run->names[0],
                           100.0 * plain, run->names[1], 100.0 * res);
   if (plain > res + 0.02)
     g_string_append (s, " The plain net trains worse.");
