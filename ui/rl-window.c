@@ -1250,7 +1250,8 @@ on_visible_child_changed (GtkStack   *stack,
 {
   /* A prediction that waited for a frame of the Draw view is made now. */
   rl_draw_view_flush (self->draw_view);
-  update_actions (self);
+  if (self->trainer != NULL)   /* not while the window is disposed */
+    update_actions (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VIEW]);
 }
 
