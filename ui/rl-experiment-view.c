@@ -1244,7 +1244,10 @@ rl_experiment_view_init (RlExperimentView *self)
   g_signal_connect (self->runner, "finished", G_CALLBACK (finished_cb), self);
 
   /* Defaults measured on a shared 2-core machine: depth 32 on 6,400 images (100 iterations)
-   * takes about a minute and a quarter, and the plain twin ends well above the residual one. */
+   * takes 30 s idle, about a minute under load, and the plain twin ends far above the residual
+   * one (32 % against 9 % training error). Over the last quarter of such runs, plain and
+   * residual: 6.8 / 6.4 % at depth 8, 9.0 / 7.0 % at 20, 32 / 8.9 % at 32, 77 / 8.2 % at 56
+   * (which takes 75 s idle). */
   rl_experiment_view_set_depth (self, 32);
   gtk_spin_button_set_value (self->images_spin, 6400);
   gtk_spin_button_set_value (self->epochs_spin, 1);
