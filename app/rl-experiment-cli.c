@@ -214,7 +214,8 @@ write_outputs (const char *out_dir, GPtrArray *exps, const char *title)
       return FALSE;
     }
 
-  layers_title = g_strdup_printf ("%s vs %s: per-layer statistics, first and last interval",
+  layers_title = g_strdup_printf ("%s vs %s: per-layer statistics early in training (thin)"
+                                  " and at the end (bold)",
                                   rl_experiment_get_name (deepest, RL_TWIN_PLAIN),
                                   rl_experiment_get_name (deepest, RL_TWIN_RESIDUAL));
   for (guint k = 0; k < G_N_ELEMENTS (ext); k++)
@@ -270,9 +271,9 @@ run_degradation (int argc, char **argv)
     { "bn", 0, 0, G_OPTION_ARG_STRING, &bn_text, "Batch normalisation: on (default) or off",
       "on|off" },
     { "bn-stats", 0, 0, G_OPTION_ARG_STRING, &bn_stats_text,
-      "Batch norm statistics for the test error: recent (the last training batches', default)"
-      " or running (the model's running averages, which lag early in training)",
-      "recent|running" },
+      "Batch norm statistics for the test error: fresh (from a fixed training batch at the"
+      " current weights, default) or running (the model's running averages, which lag the"
+      " weights early in training)", "fresh|running" },
     { "lr", 0, 0, G_OPTION_ARG_DOUBLE, &lr, "Learning rate (default " G_STRINGIFY (DEFAULT_LR)
       ")", "RATE" },
     { "momentum", 0, 0, G_OPTION_ARG_DOUBLE, &momentum, "SGD momentum in [0, 1) (default 0.9)",
@@ -299,7 +300,7 @@ run_degradation (int argc, char **argv)
   g_autofree char *title = NULL;
   RlDatasetKind kind = RL_DATASET_MNIST;
   RlShortcut shortcut = RL_SHORTCUT_A;
-  gboolean bn = TRUE, recent_bn = TRUE;
+  gboolean bn = TRUE, fresh_bn = TRUE;
   guint64 seed = 1;
   double t_start;
 
@@ -340,12 +341,12 @@ run_degradation (int argc, char **argv)
     }
   if (bn_stats_text != NULL)
     {
-      if (g_ascii_strcasecmp (bn_stats_text, "recent") == 0)
-        recent_bn = TRUE;
+      if (g_ascii_strcasecmp (bn_stats_text, "fresh") == 0)
+        fresh_bn = TRUE;
       else if (g_ascii_strcasecmp (bn_stats_text, "running") == 0)
-        recent_bn = FALSE;
+        fresh_bn = FALSE;
       else
-        return usage_error ("--bn-stats must be recent or running (got '%s')", bn_stats_text);
+        return usage_error ("--bn-stats must be fresh or running (got '%s')", bn_stats_text);
     }
   if (epochs < 1)
     return usage_error ("--epochs must be at least 1 (got %d)", epochs);
@@ -399,7 +400,7 @@ run_degradation (int argc, char **argv)
                            seed);
   g_print ("# reslab-cli experiment degradation: %s; test error on the first %d test images"
            "%s; a record every %d iterations; threads %d\n", title, test_subset,
-           !bn ? "" : recent_bn ? " (BN statistics of the last training batches)"
+           !bn ? "" : fresh_bn ? " (BN statistics fresh from a training batch)"
                                 : " (BN running averages)", interval,
            threads == -1 ? (int) g_get_num_processors () : threads);
   fflush (stdout);
@@ -426,7 +427,7 @@ run_degradation (int argc, char **argv)
       cfg.test_subset = (uint32_t) test_subset;
       cfg.interval = interval;
       cfg.threads = threads == -1 ? 0 : threads;
-      cfg.recent_bn_stats = recent_bn;
+      cfg.fresh_bn_stats = fresh_bn;
 
       exp = rl_experiment_new (&cfg, train, test, &error);
       if (exp == NULL)

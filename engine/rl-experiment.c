@@ -46,15 +46,9 @@ typedef struct {
   float      *x;                /* x: (batch, C, H, W) */
   uint8_t    *labels;           /* labels: (batch) */
 
-  /* Recent batch norm statistics: every running mean and variance, gathered into one vector
-   * of S floats in table order. */
-  GArray     *bn_tensors;       /* of guint: the running-statistics tensors */
-  size_t      bn_size;          /* S */
-  float      *bn_prev;          /* (S) before the step; then scratch */
-  float      *bn_saved;         /* (S) the model's own, while a record uses the recent ones */
-  float      *bn_hist;          /* (RECENT, S) ring of batch statistics */
-  int         bn_hist_n;        /* filled slots */
-  int         bn_hist_pos;      /* next slot */
+  /* Fresh batch norm statistics at the records. */
+  GArray     *bn_tensors;       /* of guint: the running mean and variance tensors */
+  float      *bn_saved;         /* (n_params) the model's own parameters and buffers */
 } Twin;
 
 struct _RlExperiment {
@@ -65,6 +59,9 @@ struct _RlExperiment {
   float     *x_test;            /* x_test: (n_test, C, H, W), normalised once */
   uint8_t   *y_test;            /* y_test: (n_test) */
   float     *logits;            /* logits: (EVAL_CHUNK, P) */
+  float     *x_cal;             /* x_cal: (n_cal, C, H, W) the first training images, for */
+  uint8_t   *y_cal;             /* y_cal: (n_cal)            fresh batch norm statistics */
+  int        n_cal;
   uint64_t   total;             /* iterations in the run */
   uint64_t   n_steps;           /* completed rl_experiment_step() calls */
   Twin       twins[RL_N_TWINS];
@@ -91,7 +88,7 @@ rl_experiment_config_init (RlExperimentConfig *cfg)
     .threads = 0,
     .layer_stats = TRUE,
     .response_images = 256,
-    .recent_bn_stats = TRUE,
+    .fresh_bn_stats = TRUE,
   };
 }
 
@@ -265,17 +262,10 @@ twin_init (RlExperiment *exp, RlTwin which, GError **error)
       const RlParamInfo *info = rl_model_get_tensor_info (tw->model, t);
 
       if (info->role == RL_PARAM_RUNNING_MEAN || info->role == RL_PARAM_RUNNING_VAR)
-        {
-          g_array_append_val (tw->bn_tensors, t);
-          tw->bn_size += info->numel;
-        }
+        g_array_append_val (tw->bn_tensors, t);
     }
-  if (cfg->recent_bn_stats && tw->bn_size > 0)
-    {
-      tw->bn_prev = g_new (float, tw->bn_size);
-      tw->bn_saved = g_new (float, tw->bn_size);
-      tw->bn_hist = g_new (float, RL_EXPERIMENT_RECENT_BATCHES * tw->bn_size);
-    }
+  if (cfg->fresh_bn_stats && tw->bn_tensors->len > 0)
+    tw->bn_saved = g_new (float, rl_model_get_n_params (tw->model));
   return TRUE;
 }
 
@@ -341,10 +331,16 @@ rl_experiment_new (const RlExperimentConfig *cfg, RlDataset *train, RlDataset *t
   exp->x_test = g_new (float, (size_t) exp->n_test * chw);
   exp->y_test = g_new (uint8_t, exp->n_test);
   exp->logits = g_new (float, (size_t) EVAL_CHUNK * test->n_classes);
-  idx = g_new (uint32_t, exp->n_test);
-  for (uint32_t i = 0; i < exp->n_test; i++)
+  exp->n_cal = (int) MIN ((uint32_t) cfg->batch, exp->train->n);
+  idx = g_new (uint32_t, MAX (exp->n_test, (uint32_t) exp->n_cal));
+  for (uint32_t i = 0; i < MAX (exp->n_test, (uint32_t) exp->n_cal); i++)
     idx[i] = i;
   rl_dataset_get_batch (test, idx, (int) exp->n_test, exp->x_test, exp->y_test);
+
+  /* The calibration batch: the first `batch` training images (or all, if fewer). */
+  exp->x_cal = g_new (float, (size_t) exp->n_cal * chw);
+  exp->y_cal = g_new (uint8_t, exp->n_cal);
+  rl_dataset_get_batch (exp->train, idx, exp->n_cal, exp->x_cal, exp->y_cal);
 
   return g_steal_pointer (&exp);
 }
@@ -369,71 +365,51 @@ rl_experiment_free (RlExperiment *exp)
       g_clear_pointer (&tw->x, g_free);
       g_clear_pointer (&tw->labels, g_free);
       g_clear_pointer (&tw->bn_tensors, g_array_unref);
-      g_clear_pointer (&tw->bn_prev, g_free);
       g_clear_pointer (&tw->bn_saved, g_free);
-      g_clear_pointer (&tw->bn_hist, g_free);
     }
   g_clear_pointer (&exp->train, rl_dataset_unref);
   g_clear_pointer (&exp->test, rl_dataset_unref);
   g_free (exp->x_test);
   g_free (exp->y_test);
   g_free (exp->logits);
+  g_free (exp->x_cal);
+  g_free (exp->y_cal);
   g_free (exp);
 }
 
 /* ---- Training ------------------------------------------------------------------------------- */
 
-/* Every running mean and variance of @tw's model into @v (S), or from @v with @scatter. */
-static void
-bn_copy (Twin *tw, float *v, gboolean scatter)
+/* Replaces the model's running averages by the statistics of the calibration batch at the
+ * current weights, keeping the whole parameter block aside for bn_restore(). A training-mode
+ * pass updates r' = (1 - m) r + m b, so b = (r' - (1 - m) r) / m; its gradients are not used
+ * (the next training step overwrites them). */
+static gboolean
+bn_use_fresh (RlExperiment *exp, Twin *tw)
 {
   float *p = rl_model_get_params (tw->model);
-  size_t k = 0;
 
+  if (tw->bn_saved == NULL)
+    return FALSE;
+  memcpy (tw->bn_saved, p, sizeof (float) * rl_model_get_n_params (tw->model));
+  rl_model_forward_backward (tw->model, exp->x_cal, exp->y_cal, exp->n_cal, NULL);
   for (guint i = 0; i < tw->bn_tensors->len; i++)
     {
       const RlParamInfo *info =
         rl_model_get_tensor_info (tw->model, g_array_index (tw->bn_tensors, guint, i));
+      const float *old = tw->bn_saved + info->offset;
+      float *r = p + info->offset;
 
-      if (scatter)
-        memcpy (p + info->offset, v + k, sizeof (float) * info->numel);
-      else
-        memcpy (v + k, p + info->offset, sizeof (float) * info->numel);
-      k += info->numel;
+      for (size_t j = 0; j < info->numel; j++)
+        r[j] = (r[j] - (1.0f - RL_BN_MOMENTUM) * old[j]) / RL_BN_MOMENTUM;
     }
-}
-
-/* After a training step: the batch's own statistics from the running averages' update
- * r' = (1 - m) r + m b, i.e. b = (r' - (1 - m) r) / m, into the ring. */
-static void
-bn_push_batch_stats (Twin *tw)
-{
-  float *b = tw->bn_hist + (size_t) tw->bn_hist_pos * tw->bn_size;
-
-  bn_copy (tw, b, FALSE);
-  for (size_t j = 0; j < tw->bn_size; j++)
-    b[j] = (b[j] - (1.0f - RL_BN_MOMENTUM) * tw->bn_prev[j]) / RL_BN_MOMENTUM;
-  tw->bn_hist_pos = (tw->bn_hist_pos + 1) % RL_EXPERIMENT_RECENT_BATCHES;
-  tw->bn_hist_n = MIN (tw->bn_hist_n + 1, RL_EXPERIMENT_RECENT_BATCHES);
-}
-
-/* Puts the mean of the recent batch statistics in the model, keeping its own aside. */
-static gboolean
-bn_use_recent (Twin *tw)
-{
-  if (tw->bn_hist == NULL || tw->bn_hist_n == 0)
-    return FALSE;
-  bn_copy (tw, tw->bn_saved, FALSE);
-  for (size_t j = 0; j < tw->bn_size; j++)
-    {
-      double s = 0.0;
-
-      for (int h = 0; h < tw->bn_hist_n; h++)
-        s += tw->bn_hist[(size_t) h * tw->bn_size + j];
-      tw->bn_prev[j] = (float) (s / tw->bn_hist_n);
-    }
-  bn_copy (tw, tw->bn_prev, TRUE);
   return TRUE;
+}
+
+static void
+bn_restore (Twin *tw)
+{
+  memcpy (rl_model_get_params (tw->model), tw->bn_saved,
+          sizeof (float) * rl_model_get_n_params (tw->model));
 }
 
 static double
@@ -469,7 +445,7 @@ twin_record (RlExperiment *exp, RlTwin which)
   Twin *tw = &exp->twins[which];
   guint n_layers = exp->cfg.layer_stats ? tw->layers->len : 0;
   RlExperimentRecord *r = record_new (which, n_layers);
-  gboolean recent;
+  gboolean fresh;
 
   r->iteration = tw->iteration;
   r->images = tw->images;
@@ -477,7 +453,7 @@ twin_record (RlExperiment *exp, RlTwin which)
   r->train_error = tw->int_images > 0 && tw->diverged_at == 0
                      ? 1.0 - (double) tw->int_hits / tw->int_images : NAN;
   r->train_loss = tw->int_batches > 0 ? tw->int_loss / tw->int_batches : NAN;
-  recent = bn_use_recent (tw);
+  fresh = bn_use_fresh (exp, tw);
   r->test_error = test_error (exp, tw->model);
   r->train_seconds = tw->train_seconds;
 
@@ -496,8 +472,8 @@ twin_record (RlExperiment *exp, RlTwin which)
                                  ? std[l->response] : NAN;
         }
     }
-  if (recent)
-    bn_copy (tw, tw->bn_saved, TRUE);   /* the model's own running averages back */
+  if (fresh)
+    bn_restore (tw);   /* the model's own running averages (and batch count) back */
   g_ptr_array_add (tw->records, r);
 
   tw->int_images = 0;
@@ -545,11 +521,7 @@ twin_run (RlExperiment *exp, RlTwin which, uint64_t target, GCancellable *cancel
             tw->digest = (tw->digest ^ ((v >> (8 * b)) & 0xff)) * FNV_PRIME;
         }
 
-      if (tw->bn_hist != NULL)
-        bn_copy (tw, tw->bn_prev, FALSE);
       loss = rl_model_forward_backward (tw->model, tw->x, tw->labels, n, &hits);
-      if (tw->bn_hist != NULL)
-        bn_push_batch_stats (tw);
       tw->iteration++;
       tw->images += (uint64_t) n;
       tw->int_images += (uint64_t) n;

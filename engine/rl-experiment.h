@@ -23,14 +23,16 @@
  * when a record is made.
  *
  * Batch norm at the records: evaluation mode normalises with the running averages (momentum
- * 0.1), which lag the weights by some ten iterations. Early in training, while the weights
- * move fast, that lag alone can put the test error of a net whose training error is 5 % at
- * 30-60 % (measured: the same error on held-out training images, and back near the training
- * error once the statistics are refreshed at the current weights). With recent_bn_stats the
- * test error and the response std are measured with the mean batch statistics of the last
- * RL_EXPERIMENT_RECENT_BATCHES training batches instead (recovered from the running averages'
- * updates, so they cost nothing), then the model's running averages are put back: the model
- * itself, its training and what it saves are unchanged.
+ * 0.1), which lag the weights. Early in training, while the weights move fast, that lag alone
+ * can put the test error of a net whose training error is 6 % at 20-60 % (measured: held-out
+ * training images get the same error, and it falls back to near the training error once the
+ * statistics are taken at the current weights; even the mean statistics of the last four
+ * training batches, one to four steps stale, leave it noisy). With fresh_bn_stats, each record
+ * first runs one training-mode pass over a fixed calibration batch (the first `batch` training
+ * images) and measures the test error and the response std with that batch's statistics at the
+ * current weights ("precise BN" with one batch), then puts the model's own parameters and
+ * running averages back: its training and what it saves are unchanged. It costs one forward
+ * and backward pass of a batch per record and twin.
  */
 #pragma once
 
@@ -50,9 +52,6 @@ typedef enum {
 
 #define RL_N_TWINS 2
 
-/* Training batches whose statistics make the recent batch norm statistics. */
-#define RL_EXPERIMENT_RECENT_BATCHES 4
-
 typedef struct {
   int        depth;            /* 6n+2: 8, 20, 32, 44, 56, ... */
   RlShortcut shortcut;         /* RL_SHORTCUT_A or RL_SHORTCUT_B, where shapes change */
@@ -69,13 +68,13 @@ typedef struct {
   int        threads;          /* per model; <= 0: every core */
   gboolean   layer_stats;      /* gradient norms (every batch) and response std (per record) */
   uint32_t   response_images;  /* test images for the response std (at most test_subset) */
-  gboolean   recent_bn_stats;  /* records use the last batches' BN statistics (see above) */
+  gboolean   fresh_bn_stats;   /* records use fresh batch norm statistics (see above) */
 } RlExperimentConfig;
 
 /* The defaults: depth 20, option A, bn on, the paper's SGD (lr 0.1, momentum 0.9, weight
  * decay 1e-4, batch 128), seed 1, 1 epoch, all images, test error on the first 1000 test
  * images, a record every 10 iterations, every core, layer statistics on 256 test images,
- * recent batch norm statistics. */
+ * fresh batch norm statistics. */
 void rl_experiment_config_init (RlExperimentConfig *cfg);
 
 /* One record of one twin, after @iteration SGD steps. Immutable once published. */
@@ -92,7 +91,7 @@ typedef struct {
                              * accuracy; NAN if the twin diverged in this interval */
   double   train_loss;      /* mean batch loss over the interval (NAN or INF if it diverged) */
   double   test_error;      /* on the fixed test subset, evaluation mode (batch norm: see
-                             * recent_bn_stats) */
+                             * fresh_bn_stats) */
   double   train_seconds;   /* wall time of the twin's training so far (stats included,
                              * evaluation at records excluded) */
   guint    n_layers;        /* rl_experiment_get_n_layers(); 0 without layer_stats */

@@ -1,8 +1,9 @@
 /* test-experiment-mnist.c: resnet-8 and plain-8 learn real MNIST.
  *
- * The twins of depth 8 (option A, batch normalisation, the paper's SGD) train for one epoch on
- * the first 4,000 MNIST training images, batch 64; each must then reach a stated accuracy on
- * the first 2,000 test images. Needs the MNIST files (./dev.sh data); without them the test
+ * The twins of depth 8 (option A, batch normalisation, SGD with the experiment command's
+ * defaults: lr 0.02, momentum 0.9, weight decay 1e-4, batch 64) train for three epochs on the
+ * first 4,000 MNIST training images; each must then reach a stated accuracy on the first 2,000
+ * test images. Needs the MNIST files (./dev.sh data); without them the test
  * fails, saying so.
  */
 #include <glib.h>
@@ -10,8 +11,10 @@
 
 #include "rl-experiment.h"
 
-#define MIN_ACCURACY_PLAIN 0.93
-#define MIN_ACCURACY_RESNET 0.93
+/* Measured (seed 1) with 1, 2 and 3 threads: plain-8 93.80-94.35 %, resnet-8 93.85-94.20 %
+ * (training error 4.6-5.3 % over the last interval); three points below. */
+#define MIN_ACCURACY_PLAIN 0.91
+#define MIN_ACCURACY_RESNET 0.91
 
 static RlDataset *
 load_or_fail (RlSplit split)
@@ -39,12 +42,13 @@ test_depth8_learns (void)
   cfg.batch = 64;
   cfg.subset = 4000;
   cfg.test_subset = 2000;
-  cfg.epochs = 1;
-  cfg.interval = 21;          /* 63 iterations: three records */
+  cfg.lr = 0.02;
+  cfg.epochs = 3;
+  cfg.interval = 63;          /* 3 x 63 iterations: three records */
   cfg.threads = 2;
   exp = rl_experiment_new (&cfg, train, test, &error);
   g_assert_no_error (error);
-  g_assert_cmpuint (rl_experiment_get_total_iterations (exp), ==, 63);
+  g_assert_cmpuint (rl_experiment_get_total_iterations (exp), ==, 189);
 
   while (!rl_experiment_is_done (exp))
     {
@@ -65,7 +69,7 @@ test_depth8_learns (void)
                       100 * first->train_error, 100 * last->train_error, first->train_loss,
                       last->train_loss);
       g_assert_cmpuint (nr, ==, 3);
-      g_assert_cmpuint (last->images, ==, 4000);
+      g_assert_cmpuint (last->images, ==, 12000);
       g_assert_cmpuint (rl_experiment_get_diverged_at (exp, t), ==, 0);
       g_assert_cmpfloat (last->train_loss, <, first->train_loss);
       g_assert_cmpfloat (accuracy, >=,
