@@ -638,13 +638,14 @@ rl_figure_draw_layers (cairo_t *cr, double width, double height, const RlExperim
   begin_figure (cr, width, height, title, &top);
   layout_panels (width, height, top, &left, &right);
   /* Gradients from the very first interval, where vanishing or exploding shows most.
-   * Responses are measured in evaluation mode, with batch norm's running statistics, which
-   * need a few dozen iterations (momentum 0.1) to forget their initial values: the early
-   * response curve is taken from iteration RESPONSE_WARMUP on. */
+   * Responses are measured in evaluation mode; with the model's running averages (not
+   * fresh_bn_stats) batch norm needs a few dozen iterations (momentum 0.1) to forget its
+   * initial statistics, so the early response curve is then taken from RESPONSE_WARMUP on. */
   draw_layer_panel (cr, &left, exp, value_grad, 0, "gradient norm ||dL/dW||",
                     "gradient norm per weight layer (interval mean)");
-  draw_layer_panel (cr, &right, exp, value_std, RESPONSE_WARMUP, "response std",
-                    "std of each layer's response (after BN, before ReLU)");
+  draw_layer_panel (cr, &right, exp, value_std,
+                    rl_experiment_get_config (exp)->fresh_bn_stats ? 0 : RESPONSE_WARMUP,
+                    "response std", "std of each layer's response (after BN, before ReLU)");
 }
 
 /* ---- Files ---------------------------------------------------------------------------------- */

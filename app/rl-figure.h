@@ -5,9 +5,9 @@
  *   one colour per depth, with a legend.
  * - Layers (the paper's Figure 7, plus gradients): for one plain/residual pair, the gradient
  *   norm of each weight layer (left) and the standard deviation of each layer's response
- *   (right) against the layer's position, log scale; an early record thin (the first interval
- *   for gradients; for responses the first record from iteration 30 on, once batch norm's
- *   running statistics have settled), the last record bold.
+ *   (right) against the layer's position, log scale; the first record thin (for responses
+ *   measured with the running averages rather than fresh batch norm statistics, the first from
+ *   iteration 30 on, once those have settled), the last record bold.
  *
  * The draw functions only draw (into any cairo_t: an image, an SVG, a GTK drawing area) and
  * read the experiments, which must not be stepping meanwhile.
