@@ -35,8 +35,8 @@
 #define MAX_BATCH 60000
 #define MAX_DEPTH 200
 
-/* Defaults: measured to finish in about 9 minutes on a shared 2-core EPYC (README), 200
- * iterations per net. The paper's lr 0.1 (batch 128) makes the 56-layer nets, the residual one
+/* Defaults: 200 iterations per net; measured at 5 to 6 minutes on the shared 2-core EPYC
+ * (345 s MNIST, 286 s Fashion-MNIST; up to 11 minutes under heavy load; README). The paper's lr 0.1 (batch 128) makes the 56-layer nets, the residual one
  * too, spend the first fifty iterations recovering from a blow-up (the paper warms its ResNet-110
  * up at 0.01 for the same reason); over a run this short, 0.02 at batch 64 shows the ordering
  * of the depths instead of that transient. */
