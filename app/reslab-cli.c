@@ -25,6 +25,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "rl-cli-util.h"
 #include "rl-bench.h"
 #include "rl-arch.h"
 #include "rl-dataset.h"
@@ -47,23 +48,6 @@
 #define MAX_THREADS 256
 #define MAX_BATCH 60000
 
-static const char *data_hint_mnist = "run ./dev.sh data (or data/fetch-mnist.sh) to fetch MNIST";
-static const char *data_hint_fashion =
-  "install Debian's dataset-fashion-mnist (./dev.sh setup does), or pass --data DIR";
-
-static void error_message (const char *format, ...) G_GNUC_PRINTF (1, 2);
-
-static void
-error_message (const char *format, ...)
-{
-  g_autofree char *msg = NULL;
-  va_list args;
-
-  va_start (args, format);
-  msg = g_strdup_vprintf (format, args);
-  va_end (args);
-  g_printerr ("reslab-cli: %s\n", msg);
-}
 
 /* Prints a usage error and returns the usage exit status. */
 static int usage_error (const char *command, const char *format, ...) G_GNUC_PRINTF (2, 3);
@@ -133,30 +117,6 @@ static double
 now_s (void)
 {
   return g_get_monotonic_time () / 1e6;
-}
-
-/* Loads one split; on failure prints the error and where to get the data. */
-static RlDataset *
-load_split (const char *dir, RlDatasetKind kind, RlSplit split)
-{
-  g_autoptr(GError) error = NULL;
-  RlDataset *ds = rl_dataset_load (dir, kind, split, &error);
-
-  if (ds == NULL)
-    {
-      error_message ("%s", error->message);
-      error_message ("%s", kind == RL_DATASET_FASHION ? data_hint_fashion : data_hint_mnist);
-      return NULL;
-    }
-  if (ds->n == 0)
-    {
-      error_message ("the %s %s set in %s holds no images", rl_dataset_kind_name (kind),
-                     split == RL_SPLIT_TRAIN ? "training" : "test",
-                     dir != NULL ? dir : "the default data directory");
-      rl_dataset_unref (ds);
-      return NULL;
-    }
-  return ds;
 }
 
 /* Correct predictions of @model on all of @ds; @confusion (nullable) gets counts
@@ -397,16 +357,16 @@ cmd_train (int argc, char **argv)
   if (out_path == NULL)
     out_path = g_strdup_printf ("reslab-%s-%s.safetensors", label, rl_dataset_kind_name (kind));
 
-  train_full = load_split (data_dir, kind, RL_SPLIT_TRAIN);
+  train_full = rl_cli_load_split (data_dir, kind, RL_SPLIT_TRAIN);
   if (train_full == NULL)
     return EXIT_FAILURE;
-  test = load_split (data_dir, kind, RL_SPLIT_TEST);
+  test = rl_cli_load_split (data_dir, kind, RL_SPLIT_TEST);
   if (test == NULL)
     return EXIT_FAILURE;
   if (train_full->c != 1 || train_full->h != RL_MNIST_SIDE || train_full->w != RL_MNIST_SIDE ||
       test->c != 1 || test->h != RL_MNIST_SIDE || test->w != RL_MNIST_SIDE)
     {
-      error_message ("the data in %s is not 1 x 28 x 28 images",
+      rl_cli_error ("the data in %s is not 1 x 28 x 28 images",
                      data_dir != NULL ? data_dir : "the default data directory");
       return EXIT_FAILURE;
     }
@@ -444,7 +404,7 @@ cmd_train (int argc, char **argv)
           if (!isfinite (loss))
             {
               progress_clear (&progress);
-              error_message ("training diverged: the loss is %g at epoch %d, batch %d;"
+              rl_cli_error ("training diverged: the loss is %g at epoch %d, batch %d;"
                              " try a smaller --lr", loss, epoch + 1, b + 1);
               rl_batch_iter_clear (&it);
               return EXIT_FAILURE;
@@ -495,7 +455,7 @@ cmd_train (int argc, char **argv)
 
   if (!rl_model_save (model, out_path, metadata, &error))
     {
-      error_message ("%s", error->message);
+      rl_cli_error ("%s", error->message);
       return EXIT_FAILURE;
     }
   g_print ("saved %s\n", out_path);
@@ -524,7 +484,7 @@ check_model_input (const RlModel *model, const char *path)
   rl_model_get_input_shape (model, &c, &h, &w);
   if (c != 1 || h != RL_MNIST_SIDE || w != RL_MNIST_SIDE || rl_model_get_n_classes (model) != 10)
     {
-      error_message ("%s: the model takes %d x %d x %d inputs and %d classes; this needs"
+      rl_cli_error ("%s: the model takes %d x %d x %d inputs and %d classes; this needs"
                      " 1 x 28 x 28 and 10", path, c, h, w, rl_model_get_n_classes (model));
       return FALSE;
     }
@@ -570,7 +530,7 @@ cmd_eval (int argc, char **argv)
   model = rl_model_load (model_path, &st, &error);
   if (model == NULL)
     {
-      error_message ("%s", error->message);
+      rl_cli_error ("%s", error->message);
       return EXIT_FAILURE;
     }
   if (!check_model_input (model, model_path))
@@ -579,12 +539,12 @@ cmd_eval (int argc, char **argv)
     kind = model_dataset (st);
   rl_model_set_threads (model, threads);
 
-  test = load_split (data_dir, kind, RL_SPLIT_TEST);
+  test = rl_cli_load_split (data_dir, kind, RL_SPLIT_TEST);
   if (test == NULL)
     return EXIT_FAILURE;
   if (test->c != 1 || test->h != RL_MNIST_SIDE || test->w != RL_MNIST_SIDE)
     {
-      error_message ("the test images are not 1 x 28 x 28");
+      rl_cli_error ("the test images are not 1 x 28 x 28");
       return EXIT_FAILURE;
     }
 
@@ -644,12 +604,12 @@ predict_one (RlModel *model, RlInference *inf, RlDatasetKind kind, const char *p
   ink = rl_image_file_load_gray (path, &w, &h, &error);
   if (ink == NULL)
     {
-      error_message ("%s", error->message);
+      rl_cli_error ("%s", error->message);
       return FALSE;
     }
   if (!rl_preprocess_digit (ink, w, h, w, PREDICT_THRESHOLD, digit))
     {
-      error_message ("%s: no ink found (every pixel is background)", path);
+      rl_cli_error ("%s: no ink found (every pixel is background)", path);
       return FALSE;
     }
   rl_dataset_normalise_floats (NULL, kind, digit, G_N_ELEMENTS (digit), input);
@@ -695,7 +655,7 @@ cmd_predict (int argc, char **argv)
   model = rl_model_load (model_path, &st, &error);
   if (model == NULL)
     {
-      error_message ("%s", error->message);
+      rl_cli_error ("%s", error->message);
       return EXIT_FAILURE;
     }
   if (!check_model_input (model, model_path))
@@ -711,7 +671,7 @@ cmd_predict (int argc, char **argv)
     }
   if (n_failed > 0)
     {
-      error_message ("%d of %d images failed", n_failed, argc - 1);
+      rl_cli_error ("%d of %d images failed", n_failed, argc - 1);
       return EXIT_FAILURE;
     }
   return EXIT_SUCCESS;
@@ -748,7 +708,7 @@ cmd_info (int argc, char **argv)
   st = rl_safetensors_load (argv[1], &error);
   if (st == NULL)
     {
-      error_message ("%s", error->message);
+      rl_cli_error ("%s", error->message);
       return EXIT_FAILURE;
     }
 

@@ -16,6 +16,7 @@
  * Exit status as reslab-cli: 0 success, 1 run-time failure, 2 usage error.
  */
 
+#include "rl-cli-util.h"
 #include "rl-experiment-cli.h"
 
 #include <errno.h>
@@ -51,23 +52,6 @@
 #define FIGURE_WIDTH 1100
 #define FIGURE_HEIGHT 460
 
-static const char *data_hint_mnist = "run ./dev.sh data (or data/fetch-mnist.sh) to fetch MNIST";
-static const char *data_hint_fashion =
-  "install Debian's dataset-fashion-mnist (./dev.sh setup does), or pass --data DIR";
-
-static void error_message (const char *format, ...) G_GNUC_PRINTF (1, 2);
-
-static void
-error_message (const char *format, ...)
-{
-  g_autofree char *msg = NULL;
-  va_list args;
-
-  va_start (args, format);
-  msg = g_strdup_vprintf (format, args);
-  va_end (args);
-  g_printerr ("reslab-cli: %s\n", msg);
-}
 
 static int usage_error (const char *format, ...) G_GNUC_PRINTF (1, 2);
 
@@ -147,20 +131,6 @@ parse_depths (const char *text, GError **error)
   return g_steal_pointer (&depths);
 }
 
-static RlDataset *
-load_split (const char *dir, RlDatasetKind kind, RlSplit split)
-{
-  g_autoptr(GError) error = NULL;
-  RlDataset *ds = rl_dataset_load (dir, kind, split, &error);
-
-  if (ds == NULL)
-    {
-      error_message ("%s", error->message);
-      error_message ("%s", kind == RL_DATASET_FASHION ? data_hint_fashion : data_hint_mnist);
-    }
-  return ds;
-}
-
 static void
 print_step (const RlExperiment *exp, double t0)
 {
@@ -210,7 +180,7 @@ write_outputs (const char *out_dir, GPtrArray *exps, const char *title)
   if (!g_file_set_contents (csv_path, csv->str, (gssize) csv->len, &error) ||
       !g_file_set_contents (layers_path, layers->str, (gssize) layers->len, &error))
     {
-      error_message ("%s", error->message);
+      rl_cli_error ("%s", error->message);
       return FALSE;
     }
 
@@ -231,7 +201,7 @@ write_outputs (const char *out_dir, GPtrArray *exps, const char *title)
           !rl_figure_save_layers (lpath, FIGURE_WIDTH, FIGURE_HEIGHT, deepest, layers_title,
                                   &error))
         {
-          error_message ("%s", error->message);
+          rl_cli_error ("%s", error->message);
           return FALSE;
         }
     }
@@ -373,10 +343,10 @@ run_degradation (int argc, char **argv)
   if (out_dir == NULL)
     out_dir = g_strdup (".");
 
-  train = load_split (data_dir, kind, RL_SPLIT_TRAIN);
+  train = rl_cli_load_split (data_dir, kind, RL_SPLIT_TRAIN);
   if (train == NULL)
     return EXIT_FAILURE;
-  test = load_split (data_dir, kind, RL_SPLIT_TEST);
+  test = rl_cli_load_split (data_dir, kind, RL_SPLIT_TEST);
   if (test == NULL)
     return EXIT_FAILURE;
   if ((guint) subset > train->n)
@@ -388,7 +358,7 @@ run_degradation (int argc, char **argv)
   if (g_mkdir_with_parents (out_dir, 0755) != 0)
     {
       int saved = errno;
-      error_message ("cannot create %s: %s", out_dir, g_strerror (saved));
+      rl_cli_error ("cannot create %s: %s", out_dir, g_strerror (saved));
       return EXIT_FAILURE;
     }
 
@@ -432,7 +402,7 @@ run_degradation (int argc, char **argv)
       exp = rl_experiment_new (&cfg, train, test, &error);
       if (exp == NULL)
         {
-          error_message ("depth %d: %s", cfg.depth, error->message);
+          rl_cli_error ("depth %d: %s", cfg.depth, error->message);
           return EXIT_FAILURE;
         }
       g_ptr_array_add (exps, exp);
@@ -440,7 +410,7 @@ run_degradation (int argc, char **argv)
         {
           if (!rl_experiment_step (exp, NULL, &error))
             {
-              error_message ("depth %d: %s", cfg.depth, error->message);
+              rl_cli_error ("depth %d: %s", cfg.depth, error->message);
               return EXIT_FAILURE;
             }
           print_step (exp, t_start);

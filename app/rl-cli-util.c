@@ -1,0 +1,43 @@
+#define G_LOG_DOMAIN "reslab-cli"
+
+#include "rl-cli-util.h"
+
+#include <stdarg.h>
+
+void
+rl_cli_error (const char *format, ...)
+{
+  g_autofree char *msg = NULL;
+  va_list args;
+
+  va_start (args, format);
+  msg = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_printerr ("reslab-cli: %s\n", msg);
+}
+
+RlDataset *
+rl_cli_load_split (const char *dir, RlDatasetKind kind, RlSplit split)
+{
+  g_autoptr (GError) error = NULL;
+  RlDataset *ds = rl_dataset_load (dir, kind, split, &error);
+
+  if (ds == NULL)
+    {
+      rl_cli_error ("%s", error->message);
+      rl_cli_error ("%s", kind == RL_DATASET_FASHION
+                          ? "install Debian's dataset-fashion-mnist (./dev.sh setup does), "
+                            "or pass --data DIR"
+                          : "run ./dev.sh data (or data/fetch-mnist.sh) to fetch MNIST");
+      return NULL;
+    }
+  if (ds->n == 0)
+    {
+      rl_cli_error ("the %s %s set in %s holds no images", rl_dataset_kind_name (kind),
+                    split == RL_SPLIT_TRAIN ? "training" : "test",
+                    dir != NULL ? dir : "the default data directory");
+      rl_dataset_unref (ds);
+      return NULL;
+    }
+  return ds;
+}
