@@ -168,8 +168,10 @@ guint               rl_experiment_get_n_records  (const RlExperiment *exp, RlTwi
 /* Returns: (transfer none); rl_experiment_record_ref() it to keep it past the experiment. */
 RlExperimentRecord *rl_experiment_get_record     (const RlExperiment *exp, RlTwin twin,
                                                   guint i);
+/* The layer table is fixed by rl_experiment_new() and never changes, so, like the config and
+ * the names, it may be read from another thread while a step runs (to label the records a
+ * worker posts). Returns: (transfer none) */
 guint               rl_experiment_get_n_layers   (const RlExperiment *exp, RlTwin twin);
-/* Returns: (transfer none) */
 const RlExperimentLayer *rl_experiment_get_layer (const RlExperiment *exp, RlTwin twin,
                                                   guint i);
 /* The twin's model, for saving or looking inside between steps; not while a step runs. When
