@@ -491,48 +491,66 @@ test_grad_batchnorm (void)
                        "b4=res(8,shortcut=none,bn=1) gap fc=linear(5)", 2, 10, 10, 5, 4, 6);
 }
 
-static void
-test_batchnorm_threads_and_running_stats (void)
+/* One training step of @desc on @n random images with 2 threads twice and with 1 thread:
+ * the two 2-thread models agree bit for bit (loss, gradients, parameters including batch-norm
+ * running statistics), the 1-thread one up to summation order. Returns the 1-thread model
+ * (transfer full) and the images (transfer full) for further checks. */
+static RlModel *
+check_thread_counts (const char *desc, int n, guint64 data_seed, float **x_out)
 {
-  /* Batch statistics span the whole batch, whatever the thread count: 1 and 2 threads give the
-   * same loss and gradients up to summation order, and the same running statistics. */
-  g_autoptr (RlModel) a = new_model ("resnet-8", 1, 28, 28, 10);
-  g_autoptr (RlModel) b = new_model ("resnet-8", 1, 28, 28, 10);
-  g_autoptr (RlModel) c = new_model ("resnet-8", 1, 28, 28, 10);
-  const RlParamInfo *rm, *rv, *nbt;
-  RlRng rng;
-  const int n = 9;
-  float *x = g_new (float, n * 784);
-  uint8_t labels[9];
-  float la, lb, lc;
+  RlModel *one = new_model (desc, 1, 28, 28, 10);
+  g_autoptr (RlModel) a = new_model (desc, 1, 28, 28, 10);
+  g_autoptr (RlModel) b = new_model (desc, 1, 28, 28, 10);
+  g_autofree uint8_t *labels = g_new (uint8_t, n);
+  float *x = g_new (float, (size_t) n * 784);
+  float la, lb, l1;
   size_t np;
+  RlRng rng;
 
-  rl_rng_init (&rng, 12);
+  rl_rng_init (&rng, data_seed);
   for (int i = 0; i < n * 784; i++)
     x[i] = rl_rng_uniform_range (&rng, -0.5f, 2.5f);
   for (int i = 0; i < n; i++)
     labels[i] = (uint8_t) rl_rng_below (&rng, 10);
   rl_model_init_params (a, 3);
   rl_model_init_params (b, 3);
-  rl_model_init_params (c, 3);
-  rl_model_set_threads (a, 1);
+  rl_model_init_params (one, 3);
+  rl_model_set_threads (a, 2);
   rl_model_set_threads (b, 2);
-  rl_model_set_threads (c, 2);
+  rl_model_set_threads (one, 1);
   np = rl_model_get_n_params (a);
+
   la = rl_model_forward_backward (a, x, labels, n, NULL);
   lb = rl_model_forward_backward (b, x, labels, n, NULL);
-  lc = rl_model_forward_backward (c, x, labels, n, NULL);
-  g_assert_cmpmem (&lb, sizeof lb, &lc, sizeof lc);
-  g_assert_cmpmem (rl_model_get_params (b), np * sizeof (float), rl_model_get_params (c),
+  l1 = rl_model_forward_backward (one, x, labels, n, NULL);
+  /* same thread count: the same bits */
+  g_assert_cmpmem (&la, sizeof la, &lb, sizeof lb);
+  g_assert_cmpmem (rl_model_get_grads (a), np * sizeof (float), rl_model_get_grads (b),
                    np * sizeof (float));
-  g_assert_cmpfloat_with_epsilon (la, lb, 1e-5);
+  g_assert_cmpmem (rl_model_get_params (a), np * sizeof (float), rl_model_get_params (b),
+                   np * sizeof (float));
+  /* another thread count: the same numbers up to summation order */
+  g_assert_cmpfloat_with_epsilon (la, l1, 1e-5);
   for (size_t i = 0; i < np; i++)
     {
-      g_assert_cmpfloat (fabsf (rl_model_get_grads (a)[i] - rl_model_get_grads (b)[i]), <=,
-                         1e-5f + 1e-3f * fabsf (rl_model_get_grads (a)[i]));
-      g_assert_cmpfloat (fabsf (rl_model_get_params (a)[i] - rl_model_get_params (b)[i]), <=,
-                         1e-6f + 1e-5f * fabsf (rl_model_get_params (a)[i]));
+      g_assert_cmpfloat (fabsf (rl_model_get_grads (a)[i] - rl_model_get_grads (one)[i]), <=,
+                         1e-5f + 1e-3f * fabsf (rl_model_get_grads (one)[i]));
+      g_assert_cmpfloat (fabsf (rl_model_get_params (a)[i] - rl_model_get_params (one)[i]), <=,
+                         1e-6f + 1e-5f * fabsf (rl_model_get_params (one)[i]));
     }
+  *x_out = x;
+  return one;
+}
+
+static void
+test_batchnorm_threads_and_running_stats (void)
+{
+  /* Batch statistics span the whole batch, whatever the thread count: 1 and 2 threads give the
+   * same loss and gradients up to summation order, and the same running statistics. */
+  const int n = 9;
+  float *x = NULL;
+  g_autoptr (RlModel) a = check_thread_counts ("resnet-8", n, 12, &x);
+  const RlParamInfo *rm, *rv, *nbt;
 
   /* one step: running_mean = 0.1 * batch mean, running_var = 0.9 + 0.1 * unbiased var,
    * num_batches_tracked = 1; buffers get no gradient */
@@ -688,41 +706,9 @@ test_cifar_family (void)
 static void
 test_threads_deterministic (void)
 {
-  g_autoptr (RlModel) a = new_model ("seed", 1, 28, 28, 10);
-  g_autoptr (RlModel) b = new_model ("seed", 1, 28, 28, 10);
-  g_autoptr (RlModel) one = new_model ("seed", 1, 28, 28, 10);
-  RlRng rng;
-  const int n = 37;   /* odd: uneven slices */
-  float *x = g_new (float, n * 784);
-  uint8_t labels[37];
-  float la, lb, l1;
-  size_t np;
+  float *x = NULL;
+  g_autoptr (RlModel) one = check_thread_counts ("seed", 37, 1, &x);   /* odd: uneven slices */
 
-  rl_rng_init (&rng, 1);
-  for (int i = 0; i < n * 784; i++)
-    x[i] = rl_rng_uniform_range (&rng, -0.5f, 2.5f);
-  for (int i = 0; i < n; i++)
-    labels[i] = (uint8_t) rl_rng_below (&rng, 10);
-  rl_model_init_params (a, 3);
-  rl_model_init_params (b, 3);
-  rl_model_init_params (one, 3);
-  rl_model_set_threads (a, 2);
-  rl_model_set_threads (b, 2);
-  rl_model_set_threads (one, 1);
-  np = rl_model_get_n_params (a);
-
-  la = rl_model_forward_backward (a, x, labels, n, NULL);
-  lb = rl_model_forward_backward (b, x, labels, n, NULL);
-  l1 = rl_model_forward_backward (one, x, labels, n, NULL);
-  /* same thread count: the same bits */
-  g_assert_cmpmem (&la, sizeof la, &lb, sizeof lb);
-  g_assert_cmpmem (rl_model_get_grads (a), np * sizeof (float), rl_model_get_grads (b),
-                   np * sizeof (float));
-  /* another thread count: the same numbers up to summation order */
-  g_assert_cmpfloat_with_epsilon (la, l1, 1e-5);
-  for (size_t i = 0; i < np; i++)
-    g_assert_cmpfloat (fabsf (rl_model_get_grads (a)[i] - rl_model_get_grads (one)[i]), <=,
-                       1e-5f + 1e-3f * fabsf (rl_model_get_grads (one)[i]));
   g_free (x);
 }
 
