@@ -21,6 +21,8 @@
 #define RL_DOT_MR 4
 #define RL_DOT_NR 3
 #define RL_SGEMM_NAME rl_sgemm_avx2
+#define RL_SGEMM_ROWS_NAME rl_sgemm_rows_avx2
+#define RL_SGEMM_DOT_ROWS_NAME rl_sgemm_dot_rows_avx2
 
 static inline __m256 v_zero (void) { return _mm256_setzero_ps (); }
 static inline __m256 v_load (const float *p) { return _mm256_loadu_ps (p); }

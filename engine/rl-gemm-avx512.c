@@ -20,6 +20,8 @@
 #define RL_DOT_MR 4
 #define RL_DOT_NR 5
 #define RL_SGEMM_NAME rl_sgemm_avx512
+#define RL_SGEMM_ROWS_NAME rl_sgemm_rows_avx512
+#define RL_SGEMM_DOT_ROWS_NAME rl_sgemm_dot_rows_avx512
 
 static inline __m512 v_zero (void) { return _mm512_setzero_ps (); }
 static inline __m512 v_load (const float *p) { return _mm512_loadu_ps (p); }

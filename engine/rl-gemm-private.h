@@ -17,6 +17,25 @@ typedef void (*RlSgemmFunc) (bool trans_a, bool trans_b,
                              float beta,
                              float *C, int ldc);
 
+typedef void (*RlSgemmRowsFunc) (int M, int N, int K, float alpha, const float *A, int lda,
+                                 const float *const *brow, float beta, float *C, int ldc);
+
+typedef void (*RlSgemmDotRowsFunc) (int M, int N, int len, int nseg, float alpha,
+                                    const float *const *arow, size_t astep,
+                                    const float *const *brow, size_t bstep,
+                                    float beta, float *C, int ldc);
+
+#define RL_DECLARE_KERNELS(isa)                                                                \
+  void rl_sgemm_rows_##isa (int M, int N, int K, float alpha, const float *A, int lda,         \
+                            const float *const *brow, float beta, float *C, int ldc);          \
+  void rl_sgemm_dot_rows_##isa (int M, int N, int len, int nseg, float alpha,                  \
+                                const float *const *arow, size_t astep,                        \
+                                const float *const *brow, size_t bstep,                        \
+                                float beta, float *C, int ldc);
+
+RL_DECLARE_KERNELS (avx2)
+RL_DECLARE_KERNELS (avx512)
+
 void rl_sgemm_avx2   (bool trans_a, bool trans_b,
                       int M, int N, int K,
                       float alpha,

@@ -7,7 +7,9 @@
  *   RL_VLEN                 floats per vector
  *   RL_MR, RL_NV            outer-product tile: RL_MR rows x (RL_NV * RL_VLEN) columns of C
  *   RL_DOT_MR, RL_DOT_NR    dot-product tile (trans_b): RL_DOT_MR rows x RL_DOT_NR columns
- *   RL_SGEMM_NAME           the name of the entry point to define
+ *   RL_SGEMM_NAME           the names of the entry points to define: rl_sgemm's,
+ *   RL_SGEMM_ROWS_NAME      rl_sgemm_rows's and rl_sgemm_dot_rows's (rl-gemm.h)
+ *   RL_SGEMM_DOT_ROWS_NAME
  *   RL_COPY_B               1: copy untransposed B (see below), 0: read it in place
  *   RL_NC                   columns of B packed per block (a multiple of RL_NR)
  *   RL_MASK                 a lane mask type
@@ -44,6 +46,11 @@
  *    rows of A and rows of B are both contiguous along k, so each of RL_DOT_MR x RL_DOT_NR
  *    accumulators sums lane-wise products along k and is reduced to a scalar at the end of a
  *    K block. No packing and no transposing.
+ *
+ * The row-pointer forms (rl_sgemm_rows, rl_sgemm_dot_rows) are the same two algorithms with
+ * B's rows (and, for dot products, A's) found through a table of pointers instead of a
+ * stride: a convolution points them into its input at each tap's offset instead of copying
+ * the input out into an im2col matrix.
  */
 
 #include <stdint.h>
@@ -161,14 +168,15 @@ pack_b_rows (const float *B, size_t ldb, int k0, int kc, int j0, int n, float *d
 }
 
 /* c (m x n, m <= RL_MR, n <= nv * RL_VLEN) = alpha * a * b + beta * c, where
- * a: (kc, RL_MR) packed, b: (kc, >= n) with row stride ldbk. Reads nv vectors per row of b,
- * the last one masked to n's tail when @masked. beta == 0 never reads c. If @copy is not
+ * a: (kc, RL_MR) packed, b: (kc, >= n) with row stride ldbk or, with @rows, row k at
+ * brow[k] + bcol (b unused). Reads nv vectors per row of b, the last one masked to n's tail when @masked. beta == 0 never reads c. If @copy is not
  * NULL, also stores the b it reads there as (kc, RL_NR).
- * Always inlined with constant nv and masked, so acc[][] is indexed by constants only and
- * lives in registers. */
+ * Always inlined with constant nv, masked and rows, so acc[][] is indexed by constants only
+ * and lives in registers. */
 static RL_ALWAYS_INLINE void
-micro_kernel_nv (const int nv, const bool masked, float *restrict copy, int kc,
+micro_kernel_nv (const int nv, const bool masked, const bool rows, float *restrict copy, int kc,
                  const float *restrict a, const float *restrict b, size_t ldbk,
+                 const float *const *brow, size_t bcol,
                  float *c, size_t ldc, int m, int n, float alpha, float beta)
 {
   RL_VEC acc[RL_MR][RL_NV];
@@ -183,7 +191,7 @@ micro_kernel_nv (const int nv, const bool masked, float *restrict copy, int kc,
   for (int k = 0; k < kc; k++)
     {
       RL_VEC bv[RL_NV];
-      const float *bk = b + (size_t) k * ldbk;
+      const float *bk = rows ? brow[k] + bcol : b + (size_t) k * ldbk;
 #pragma GCC unroll 4
       for (int v = 0; v < nv; v++)
         bv[v] = masked && v == nv - 1 ? v_load_mask (bk + v * RL_VLEN, tail)
@@ -230,23 +238,28 @@ micro_kernel_nv (const int nv, const bool masked, float *restrict copy, int kc,
     }
 }
 
-/* The micro-kernel for n columns (1 <= n <= RL_NR): as few vectors as cover n. */
+/* The micro-kernel for n columns (1 <= n <= RL_NR): as few vectors as cover n. With brow not
+ * NULL, B's row k is at brow[k] + bcol (b and ldbk unused). */
 static void
 micro_kernel (int kc, const float *restrict a, const float *restrict b, size_t ldbk,
+              const float *const *brow, size_t bcol,
               float *c, size_t ldc, int m, int n, float alpha, float beta)
 {
   int nv = (n + RL_VLEN - 1) / RL_VLEN;
   bool masked = n % RL_VLEN != 0;
 
-  switch (nv * 2 + masked)
+  switch (nv * 4 + masked * 2 + (brow != NULL))
     {
-#define RL_MICRO_CASE(NV_)                                                                     \
-    case (NV_) * 2:                                                                            \
-      micro_kernel_nv ((NV_), false, NULL, kc, a, b, ldbk, c, ldc, m, n, alpha, beta);         \
-      break;                                                                                   \
-    case (NV_) * 2 + 1:                                                                        \
-      micro_kernel_nv ((NV_), true, NULL, kc, a, b, ldbk, c, ldc, m, n, alpha, beta);          \
+#define RL_MICRO_CASE1(NV_, MASKED_, ROWS_)                                                    \
+    case (NV_) * 4 + (MASKED_) * 2 + (ROWS_):                                                  \
+      micro_kernel_nv ((NV_), (MASKED_), (ROWS_), NULL, kc, a, b, ldbk, brow, bcol, c, ldc, m, \
+                       n, alpha, beta);                                                        \
       break;
+#define RL_MICRO_CASE(NV_)                                                                     \
+    RL_MICRO_CASE1 (NV_, 0, 0)                                                                 \
+    RL_MICRO_CASE1 (NV_, 0, 1)                                                                 \
+    RL_MICRO_CASE1 (NV_, 1, 0)                                                                 \
+    RL_MICRO_CASE1 (NV_, 1, 1)
     RL_MICRO_CASE (1)
 #if RL_NV >= 2
     RL_MICRO_CASE (2)
@@ -261,15 +274,17 @@ micro_kernel (int kc, const float *restrict a, const float *restrict b, size_t l
 #error "RL_NV > 4: add cases"
 #endif
 #undef RL_MICRO_CASE
+#undef RL_MICRO_CASE1
     default:
       __builtin_unreachable ();   /* 1 <= n <= RL_NR */
     }
 }
 
+/* brow not NULL: B's row k is the N floats at brow[k] (B, ldb and trans_b unused) */
 static void
 sgemm_packed (bool trans_a, bool trans_b, int M, int N, int K, float alpha,
               const float *A, size_t lda, const float *B, size_t ldb,
-              float beta, float *C, size_t ldc)
+              const float *const *brow, float beta, float *C, size_t ldc)
 {
   int kc_max = K < RL_KC ? K : RL_KC;
   int mc_max = RL_A_BLOCK / kc_max / RL_MR * RL_MR;
@@ -280,7 +295,11 @@ sgemm_packed (bool trans_a, bool trans_b, int M, int N, int K, float alpha,
     mc_max = m_round;
 
   /* see the top of the file: how B is read */
-  bool pack_rows = RL_COPY_B && !trans_b && ldb % 1024 == 0;
+  bool rows = brow != NULL;
+  bool pack_rows = RL_COPY_B && !rows && !trans_b && ldb % 1024 == 0;
+
+  if (rows)
+    trans_b = false;
 
   float *pa = rl_gemm_scratch ((size_t) mc_max * kc_max
                                + (trans_b || RL_COPY_B ? (size_t) RL_NC * kc_max : 0));
@@ -315,20 +334,28 @@ sgemm_packed (bool trans_a, bool trans_b, int M, int N, int K, float alpha,
                 {
                   bool packed = trans_b || pack_rows;
                   const float *b = packed ? pb + (size_t) jr * kc
-                                          : B + (size_t) k0 * ldb + j0 + jr;
+                                   : rows ? NULL
+                                   : B + (size_t) k0 * ldb + j0 + jr;
                   size_t ldbk = packed ? RL_NR : ldb;
+                  const float *const *br = rows ? brow + k0 : NULL;
                   int ir = 0;
                   if (RL_COPY_B && !packed && nc - jr == RL_NR && mc > RL_MR)
                     {
-                      micro_kernel_nv (RL_NV, false, pb, kc, pa, b, ldbk,
-                                       C + (size_t) i0 * ldc + j0 + jr, ldc,
-                                       RL_MR, RL_NR, alpha, beta_k);
+                      if (rows)
+                        micro_kernel_nv (RL_NV, false, true, pb, kc, pa, NULL, 0, br, j0 + jr,
+                                         C + (size_t) i0 * ldc + j0 + jr, ldc,
+                                         RL_MR, RL_NR, alpha, beta_k);
+                      else
+                        micro_kernel_nv (RL_NV, false, false, pb, kc, pa, b, ldbk, NULL, 0,
+                                         C + (size_t) i0 * ldc + j0 + jr, ldc,
+                                         RL_MR, RL_NR, alpha, beta_k);
                       b = pb;
                       ldbk = RL_NR;
+                      br = NULL;
                       ir = RL_MR;
                     }
                   for (; ir < mc; ir += RL_MR)
-                    micro_kernel (kc, pa + (size_t) ir * kc, b, ldbk,
+                    micro_kernel (kc, pa + (size_t) ir * kc, b, ldbk, br, j0 + jr,
                                   C + (size_t) (i0 + ir) * ldc + j0 + jr, ldc,
                                   mc - ir < RL_MR ? mc - ir : RL_MR,
                                   nc - jr < RL_NR ? nc - jr : RL_NR,
@@ -339,11 +366,12 @@ sgemm_packed (bool trans_a, bool trans_b, int M, int N, int K, float alpha,
     }
 }
 
-/* c (RL_DOT_MR x RL_DOT_NR) = alpha * sum_k a[i][k] * b[j][k] + beta * c, over kc, where
- * a: RL_DOT_MR row pointers, b: RL_DOT_NR row pointers (tails repeat a valid row; only the
- * first m rows and n columns are stored). */
+/* c (RL_DOT_MR x RL_DOT_NR) = alpha * sum_s sum_k a[i][s * astep + k] * b[j][s * bstep + k]
+ * + beta * c, over kc and nseg segments, where a: RL_DOT_MR row pointers, b: RL_DOT_NR row
+ * pointers (tails repeat a valid row; only the first m rows and n columns are stored). */
 static void
-dot_tile (int kc, const float *const *a, const float *const *b,
+dot_tile (int kc, int nseg, size_t astep, size_t bstep,
+          const float *const *a, const float *const *b,
           float *c, size_t ldc, int m, int n, float alpha, float beta)
 {
   RL_VEC acc[RL_DOT_MR][RL_DOT_NR];
@@ -354,36 +382,47 @@ dot_tile (int kc, const float *const *a, const float *const *b,
     for (int j = 0; j < RL_DOT_NR; j++)
       acc[i][j] = v_zero ();
 
-  int k = 0;
-  for (; k + RL_VLEN <= kc; k += RL_VLEN)
+  for (int s = 0; s < nseg; s++)
     {
-      RL_VEC bv[RL_DOT_NR];
-#pragma GCC unroll 8
-      for (int j = 0; j < RL_DOT_NR; j++)
-        bv[j] = v_load (b[j] + k);
+      const float *as[RL_DOT_MR], *bs[RL_DOT_NR];
 #pragma GCC unroll 8
       for (int i = 0; i < RL_DOT_MR; i++)
+        as[i] = a[i] + s * astep;
+#pragma GCC unroll 8
+      for (int j = 0; j < RL_DOT_NR; j++)
+        bs[j] = b[j] + s * bstep;
+
+      int k = 0;
+      for (; k + RL_VLEN <= kc; k += RL_VLEN)
         {
-          RL_VEC ai = v_load (a[i] + k);
+          RL_VEC bv[RL_DOT_NR];
 #pragma GCC unroll 8
           for (int j = 0; j < RL_DOT_NR; j++)
-            acc[i][j] = v_fma (ai, bv[j], acc[i][j]);
+            bv[j] = v_load (bs[j] + k);
+#pragma GCC unroll 8
+          for (int i = 0; i < RL_DOT_MR; i++)
+            {
+              RL_VEC ai = v_load (as[i] + k);
+#pragma GCC unroll 8
+              for (int j = 0; j < RL_DOT_NR; j++)
+                acc[i][j] = v_fma (ai, bv[j], acc[i][j]);
+            }
         }
-    }
-  if (k < kc)
-    {
-      const RL_MASK tail = v_mask_n (kc - k);
-      RL_VEC bv[RL_DOT_NR];
-#pragma GCC unroll 8
-      for (int j = 0; j < RL_DOT_NR; j++)
-        bv[j] = v_load_mask (b[j] + k, tail);
-#pragma GCC unroll 8
-      for (int i = 0; i < RL_DOT_MR; i++)
+      if (k < kc)
         {
-          RL_VEC ai = v_load_mask (a[i] + k, tail);
+          const RL_MASK tail = v_mask_n (kc - k);
+          RL_VEC bv[RL_DOT_NR];
 #pragma GCC unroll 8
           for (int j = 0; j < RL_DOT_NR; j++)
-            acc[i][j] = v_fma (ai, bv[j], acc[i][j]);
+            bv[j] = v_load_mask (bs[j] + k, tail);
+#pragma GCC unroll 8
+          for (int i = 0; i < RL_DOT_MR; i++)
+            {
+              RL_VEC ai = v_load_mask (as[i] + k, tail);
+#pragma GCC unroll 8
+              for (int j = 0; j < RL_DOT_NR; j++)
+                acc[i][j] = v_fma (ai, bv[j], acc[i][j]);
+            }
         }
     }
 
@@ -432,8 +471,35 @@ sgemm_dot (int M, int N, int K, float alpha, const float *A, size_t lda,
               for (int i = 0; i < RL_DOT_MR; i++)
                 a[i] = A + (size_t) (i0 + (i < m ? i : m - 1)) * lda + k0;
 
-              dot_tile (kc, a, b, C + (size_t) i0 * ldc + j0, ldc, m, n, alpha, beta_k);
+              dot_tile (kc, 1, 0, 0, a, b, C + (size_t) i0 * ldc + j0, ldc, m, n, alpha, beta_k);
             }
+        }
+    }
+}
+
+/* C (M x N) = alpha * sum_s A_s * B_s^T + beta * C: row i of A_s is the len floats at
+ * arow[i] + s * astep, row j of B_s those at brow[j] + s * bstep. */
+static void
+sgemm_dot_rows (int M, int N, int len, int nseg, float alpha,
+                const float *const *arow, size_t astep, const float *const *brow, size_t bstep,
+                float beta, float *C, size_t ldc)
+{
+  for (int j0 = 0; j0 < N; j0 += RL_DOT_NR)
+    {
+      int n = N - j0 < RL_DOT_NR ? N - j0 : RL_DOT_NR;
+      const float *b[RL_DOT_NR];
+      for (int j = 0; j < RL_DOT_NR; j++)
+        b[j] = brow[j0 + (j < n ? j : n - 1)];
+
+      for (int i0 = 0; i0 < M; i0 += RL_DOT_MR)
+        {
+          int m = M - i0 < RL_DOT_MR ? M - i0 : RL_DOT_MR;
+          const float *a[RL_DOT_MR];
+          for (int i = 0; i < RL_DOT_MR; i++)
+            a[i] = arow[i0 + (i < m ? i : m - 1)];
+
+          dot_tile (len, nseg, astep, bstep, a, b, C + (size_t) i0 * ldc + j0, ldc, m, n, alpha,
+                    beta);
         }
     }
 }
@@ -457,6 +523,37 @@ RL_SGEMM_NAME (bool trans_a, bool trans_b,
   if (trans_b && !trans_a && K >= RL_DOT_MIN_K)
     sgemm_dot (M, N, K, alpha, A, (size_t) lda, B, (size_t) ldb, beta, C, (size_t) ldc);
   else
-    sgemm_packed (trans_a, trans_b, M, N, K, alpha, A, (size_t) lda, B, (size_t) ldb,
+    sgemm_packed (trans_a, trans_b, M, N, K, alpha, A, (size_t) lda, B, (size_t) ldb, NULL,
                   beta, C, (size_t) ldc);
+}
+
+void
+RL_SGEMM_ROWS_NAME (int M, int N, int K, float alpha, const float *A, int lda,
+                    const float *const *brow, float beta, float *C, int ldc)
+{
+  if (M <= 0 || N <= 0)
+    return;
+  if (K <= 0)
+    {
+      scale_c (M, N, beta, C, (size_t) ldc);
+      return;
+    }
+  sgemm_packed (false, false, M, N, K, alpha, A, (size_t) lda, NULL, 0, brow, beta, C,
+                (size_t) ldc);
+}
+
+void
+RL_SGEMM_DOT_ROWS_NAME (int M, int N, int len, int nseg, float alpha,
+                        const float *const *arow, size_t astep,
+                        const float *const *brow, size_t bstep,
+                        float beta, float *C, int ldc)
+{
+  if (M <= 0 || N <= 0)
+    return;
+  if (len <= 0 || nseg <= 0)
+    {
+      scale_c (M, N, beta, C, (size_t) ldc);
+      return;
+    }
+  sgemm_dot_rows (M, N, len, nseg, alpha, arow, astep, brow, bstep, beta, C, (size_t) ldc);
 }

@@ -60,6 +60,55 @@ rl_sgemm_portable (bool trans_a, bool trans_b,
     }
 }
 
+void
+rl_sgemm_rows_portable (int M, int N, int K, float alpha, const float *A, int lda,
+                        const float *const *brow, float beta, float *C, int ldc)
+{
+  g_return_if_fail (M >= 0 && N >= 0 && K >= 0 && lda >= K && ldc >= N);
+
+  for (int i = 0; i < M; i++)
+    {
+      float *c = C + (size_t) i * ldc;
+
+      if (beta == 0.0f)
+        memset (c, 0, sizeof (float) * (size_t) N);
+      else if (beta != 1.0f)
+        for (int j = 0; j < N; j++)
+          c[j] *= beta;
+
+      for (int k = 0; k < K; k++)
+        {
+          const float a = alpha * A[(size_t) i * lda + k];
+          const float *b = brow[k];
+          for (int j = 0; j < N; j++)
+            c[j] += a * b[j];
+        }
+    }
+}
+
+void
+rl_sgemm_dot_rows_portable (int M, int N, int len, int nseg, float alpha,
+                            const float *const *arow, size_t astep,
+                            const float *const *brow, size_t bstep,
+                            float beta, float *C, int ldc)
+{
+  g_return_if_fail (M >= 0 && N >= 0 && len >= 0 && nseg >= 0 && ldc >= N);
+
+  for (int i = 0; i < M; i++)
+    for (int j = 0; j < N; j++)
+      {
+        float s = 0.0f;
+        for (int seg = 0; seg < nseg; seg++)
+          {
+            const float *a = arow[i] + seg * astep, *b = brow[j] + seg * bstep;
+            for (int k = 0; k < len; k++)
+              s += a[k] * b[k];
+          }
+        float *c = C + (size_t) i * ldc + j;
+        *c = beta == 0.0f ? alpha * s : beta * *c + alpha * s;
+      }
+}
+
 /* Per-thread packing scratch (see rl-gemm-private.h). GPrivate frees it when the thread
  * exits, so OpenMP and GThread workers do not leak it. */
 typedef struct {
@@ -103,6 +152,8 @@ rl_gemm_scratch (size_t n_floats)
 /* The kernel rl_sgemm calls. Chosen once (on first use, or by rl_gemm_set_kernel). */
 static RlGemmKernel current_kernel = RL_GEMM_KERNEL_AUTO;
 static RlSgemmFunc current_func = rl_sgemm_portable;
+static RlSgemmRowsFunc current_rows = rl_sgemm_rows_portable;
+static RlSgemmDotRowsFunc current_dot_rows = rl_sgemm_dot_rows_portable;
 
 bool
 rl_gemm_kernel_supported (RlGemmKernel kernel)
@@ -182,16 +233,22 @@ rl_gemm_set_kernel (RlGemmKernel kernel)
 #ifdef RL_HAVE_AVX2
     case RL_GEMM_KERNEL_AVX2:
       current_func = rl_sgemm_avx2;
+      current_rows = rl_sgemm_rows_avx2;
+      current_dot_rows = rl_sgemm_dot_rows_avx2;
       break;
 #endif
 #ifdef RL_HAVE_AVX512
     case RL_GEMM_KERNEL_AVX512:
       current_func = rl_sgemm_avx512;
+      current_rows = rl_sgemm_rows_avx512;
+      current_dot_rows = rl_sgemm_dot_rows_avx512;
       break;
 #endif
     default:
       kernel = RL_GEMM_KERNEL_PORTABLE;
       current_func = rl_sgemm_portable;
+      current_rows = rl_sgemm_rows_portable;
+      current_dot_rows = rl_sgemm_dot_rows_portable;
       break;
     }
   current_kernel = kernel;
@@ -245,4 +302,30 @@ rl_sgemm (bool trans_a, bool trans_b,
     return;
   ensure_kernel ();
   current_func (trans_a, trans_b, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+}
+
+void
+rl_sgemm_rows (int M, int N, int K,
+               float alpha,
+               const float *A, int lda,
+               const float *const *brow,
+               float beta,
+               float *C, int ldc)
+{
+  g_return_if_fail (M >= 0 && N >= 0 && K >= 0 && lda >= K && ldc >= N);
+  ensure_kernel ();
+  current_rows (M, N, K, alpha, A, lda, brow, beta, C, ldc);
+}
+
+void
+rl_sgemm_dot_rows (int M, int N, int len, int nseg,
+                   float alpha,
+                   const float *const *arow, size_t astep,
+                   const float *const *brow, size_t bstep,
+                   float beta,
+                   float *C, int ldc)
+{
+  g_return_if_fail (M >= 0 && N >= 0 && len >= 0 && nseg >= 0 && ldc >= N);
+  ensure_kernel ();
+  current_dot_rows (M, N, len, nseg, alpha, arow, astep, brow, bstep, beta, C, ldc);
 }

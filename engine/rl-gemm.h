@@ -17,6 +17,7 @@
 
 #include <glib.h>
 #include <stdbool.h>
+#include <stddef.h>
 
 G_BEGIN_DECLS
 
@@ -43,6 +44,36 @@ void rl_sgemm_portable (bool trans_a, bool trans_b,
                         const float *B, int ldb,
                         float beta,
                         float *C, int ldc);
+
+/* Row-pointer B: C (M x N) = alpha * A (M x K) * B + beta * C, where row k of B is the N
+ * contiguous floats at brow[k]. A convolution points brow[k] into its input at tap k's offset
+ * (an "implicit GEMM"), so the im2col matrix is never copied out. Same kernels, same summation
+ * order per C element (increasing k within a block) as rl_sgemm. */
+void rl_sgemm_rows (int M, int N, int K,
+                    float alpha,
+                    const float *A, int lda,
+                    const float *const *brow,
+                    float beta,
+                    float *C, int ldc);
+
+/* Segmented dot products: C (M x N) = alpha * sum_{s < nseg} A_s * B_s^T + beta * C, where row
+ * i of A_s is the len floats at arow[i] + s * astep and row j of B_s the len floats at
+ * brow[j] + s * bstep. A convolution's weight gradient: A = dY, B = the input seen by each
+ * tap, one segment per output row. */
+void rl_sgemm_dot_rows (int M, int N, int len, int nseg,
+                        float alpha,
+                        const float *const *arow, size_t astep,
+                        const float *const *brow, size_t bstep,
+                        float beta,
+                        float *C, int ldc);
+
+/* The references of the two above: plain loops. */
+void rl_sgemm_rows_portable (int M, int N, int K, float alpha, const float *A, int lda,
+                             const float *const *brow, float beta, float *C, int ldc);
+void rl_sgemm_dot_rows_portable (int M, int N, int len, int nseg, float alpha,
+                                 const float *const *arow, size_t astep,
+                                 const float *const *brow, size_t bstep,
+                                 float beta, float *C, int ldc);
 
 /* Whether this CPU (and this build) can run @kernel. */
 bool         rl_gemm_kernel_supported (RlGemmKernel kernel);

@@ -177,6 +177,230 @@ rows_per_block (const RlConvGeom *g, int n)
   return (int) CLAMP (rows, 1, (size_t) g->ho);
 }
 
+/* ---- Implicit GEMM (stride 1) ---------------------------------------------------------------
+ *
+ * With stride 1 and the batch innermost, the im2col row of tap (c, ky, kx) over one output row
+ * oy is a contiguous run of the input: Wo*N floats starting at x[c, oy + ky - P, kx - P, 0]. So
+ * one output row is a GEMM whose B rows are pointers into the input (rl_sgemm_rows), and no
+ * im2col matrix is written or read back. Padding is handled in two ways: along x, by a copy of
+ * the input with P zero columns on each side (so every run is in bounds); along y, by leaving
+ * out the taps whose input row is outside the image, which needs the reduction ordered
+ * (ky, c, kx) so that the taps of valid rows form one contiguous range of the weights.
+ *
+ *   forward  y[:, oy]  = W'[:, valid ky] * B_oy      W' = w as (Co, K, Ci, K)
+ *   dW                 = sum over oy of dY[:, oy] B_oy^T, by ky (rl_sgemm_dot_rows)
+ *   dx[:, iy] += W''[:, valid ky] * dY-taps          the transposed convolution: dY padded by
+ *                                                    K-1-P along x, weights flipped
+ *
+ * Used when the output rows are long enough to fill the kernel's tiles (training and
+ * evaluation batches); one image at a time uses im2col blocks. */
+
+#define RL_IMPLICIT_MIN_COLS 64
+
+static inline gboolean
+conv_is_implicit (const RlConvGeom *g, int n)
+{
+  return g->stride == 1 && !conv_is_pointwise (g) && g->pad <= g->k - 1
+         && (size_t) g->wo * n >= RL_IMPLICIT_MIN_COLS;
+}
+
+static inline size_t
+round16 (size_t n)
+{
+  return (n + 15) & ~(size_t) 15;
+}
+
+/* Floats for a table of @n pointers. */
+static inline size_t
+ptr_floats (size_t n)
+{
+  return round16 (n * sizeof (float *) / sizeof (float) + 1);
+}
+
+/* The implicit path's workspace. In cols: the pointer table, the reordered weights (or weight
+ * gradient), and the input padded along x; in dcols: the flipped weights and dY padded along
+ * x. */
+typedef struct {
+  const float **ptr;
+  float        *wr;
+  float        *xp;      /* NULL: no padding, read x itself */
+} ImplicitWs;
+
+static size_t
+implicit_ws (const RlConvGeom *g, int n, float *base, gboolean grad_side, ImplicitWs *ws)
+{
+  const size_t kk = (size_t) g->k * g->k;
+  const size_t nptr = ptr_floats ((size_t) g->ci * kk + (size_t) g->co * kk + g->co);
+  const size_t nw = round16 ((size_t) g->co * g->ci * kk);
+  const int q = g->k - 1 - g->pad;
+  const size_t npad = grad_side
+    ? (q > 0 ? (size_t) g->co * g->ho * (g->wo + 2 * q) * n : 0)
+    : (g->pad > 0 ? (size_t) g->ci * g->hi * (g->wi + 2 * g->pad) * n : 0);
+
+  if (ws != NULL)
+    {
+      ws->ptr = (const float **) base;
+      ws->wr = base + nptr;
+      ws->xp = npad > 0 ? base + nptr + nw : NULL;
+    }
+  return nptr + nw + npad;
+}
+
+/* dst (rows, W + 2P, N) = src (rows, W, N) with P zero columns on each side */
+static void
+pad_columns (size_t rows, int w, int p, int n, const float *restrict src, float *restrict dst)
+{
+  const size_t in = (size_t) w * n, out = (size_t) (w + 2 * p) * n, side = (size_t) p * n;
+
+  for (size_t r = 0; r < rows; r++)
+    {
+      float *d = dst + r * out;
+      memset (d, 0, sizeof (float) * side);
+      memcpy (d + side, src + r * in, sizeof (float) * in);
+      memset (d + side + in, 0, sizeof (float) * side);
+    }
+}
+
+static void
+conv_forward_implicit (const RlConvGeom *g, int n, const float *x, const float *w, float *y,
+                       float *cols)
+{
+  const int k = g->k, pad = g->pad, kw = g->ci * k, K = kw * k;
+  const size_t wp = (size_t) g->wi + 2 * pad;
+  const size_t row = wp * n, plane = (size_t) g->hi * row, ncols = (size_t) g->ho * g->wo * n;
+  ImplicitWs ws;
+  const float *src = x;
+
+  implicit_ws (g, n, cols, FALSE, &ws);
+
+  /* wr (Co, K, Ci, K) from w (Co, Ci, K, K): the taps of one kernel row together */
+  for (int o = 0; o < g->co; o++)
+    for (int c = 0; c < g->ci; c++)
+      for (int ky = 0; ky < k; ky++)
+        for (int kx = 0; kx < k; kx++)
+          ws.wr[(size_t) o * K + ky * kw + c * k + kx] = w[(((size_t) o * g->ci + c) * k + ky) * k + kx];
+
+  if (ws.xp != NULL)
+    {
+      pad_columns ((size_t) g->ci * g->hi, g->wi, pad, n, x, ws.xp);
+      src = ws.xp;
+    }
+
+  for (int oy = 0; oy < g->ho; oy++)
+    {
+      /* the kernel rows whose input row iy = oy + ky - P is inside the image */
+      const int ky_lo = MAX (0, pad - oy), ky_hi = MIN (k, g->hi + pad - oy);
+      const float **p = ws.ptr;
+
+      for (int ky = ky_lo; ky < ky_hi; ky++)
+        for (int c = 0; c < g->ci; c++)
+          for (int kx = 0; kx < k; kx++)
+            *p++ = src + c * plane + (size_t) (oy + ky - pad) * row + (size_t) kx * n;
+      rl_sgemm_rows (g->co, g->wo * n, MAX (ky_hi - ky_lo, 0) * kw, 1.0f, ws.wr + ky_lo * kw, K,
+                     ws.ptr, 0.0f, y + (size_t) oy * g->wo * n, (int) ncols);
+    }
+}
+
+/* Output rows per block of the dot products: enough that a block of a tile's rows stays in
+ * L1 (RL_DOT_SEG_FLOATS floats each). */
+#define RL_DOT_SEG_FLOATS 1024
+
+static void
+conv_backward_implicit (const RlConvGeom *g, int n, const float *x, const float *w,
+                        const float *dy, float *dx, float *dw, float *cols, float *dcols)
+{
+  const int k = g->k, pad = g->pad, kw = g->ci * k, K = kw * k;
+  const size_t wp = (size_t) g->wi + 2 * pad;
+  const size_t row = wp * n, plane = (size_t) g->hi * row;
+  const size_t orow = (size_t) g->wo * n, ncols = (size_t) g->ho * orow;
+  const int seg_block = MAX (1, RL_DOT_SEG_FLOATS / (int) orow);
+  ImplicitWs ws;
+  const float *src = x;
+
+  implicit_ws (g, n, cols, FALSE, &ws);
+  if (ws.xp != NULL)
+    {
+      pad_columns ((size_t) g->ci * g->hi, g->wi, pad, n, x, ws.xp);
+      src = ws.xp;
+    }
+
+  /* dW, one kernel row at a time, into wr (Co, K, Ci, K): sum over the output rows whose
+   * input row is inside the image, in blocks of seg_block rows */
+  {
+    const float **brow = ws.ptr, **arow = ws.ptr + kw;
+
+    for (int ky = 0; ky < k; ky++)
+      {
+        const int oy_lo = MAX (0, pad - ky), oy_hi = MIN (g->ho, g->hi + pad - ky);
+
+        if (oy_hi <= oy_lo)
+          {
+            for (int o = 0; o < g->co; o++)
+              memset (ws.wr + (size_t) o * K + ky * kw, 0, sizeof (float) * kw);
+            continue;
+          }
+        for (int s0 = oy_lo; s0 < oy_hi; s0 += seg_block)
+          {
+            const int ns = MIN (seg_block, oy_hi - s0);
+            for (int c = 0; c < g->ci; c++)
+              for (int kx = 0; kx < k; kx++)
+                brow[c * k + kx] = src + c * plane + (size_t) (s0 + ky - pad) * row
+                                   + (size_t) kx * n;
+            for (int o = 0; o < g->co; o++)
+              arow[o] = dy + o * ncols + s0 * orow;
+            rl_sgemm_dot_rows (g->co, kw, (int) orow, ns, 1.0f, (const float *const *) arow, orow,
+                               (const float *const *) brow, row, s0 == oy_lo ? 0.0f : 1.0f,
+                               ws.wr + ky * kw, K);
+          }
+      }
+    for (int o = 0; o < g->co; o++)
+      for (int c = 0; c < g->ci; c++)
+        for (int ky = 0; ky < k; ky++)
+          for (int kx = 0; kx < k; kx++)
+            dw[(((size_t) o * g->ci + c) * k + ky) * k + kx] += ws.wr[(size_t) o * K + ky * kw + c * k + kx];
+  }
+
+  if (dx == NULL)
+    return;
+
+  /* dx[c, iy, ix] += sum over (ky, o, t) of w[o, c, ky, K-1-t] * dyq[o, iy + P - ky, ix + t],
+   * where dyq is dY with Q = K-1-P zero columns on each side */
+  {
+    const int q = k - 1 - pad, kwo = g->co * k, KO = kwo * k;
+    const size_t rowq = (size_t) (g->wo + 2 * q) * n, planeq = (size_t) g->ho * rowq;
+    const size_t xrow = (size_t) g->wi * n, xplane = (size_t) g->hi * xrow;
+    ImplicitWs wd;
+    const float *dsrc = dy;
+
+    implicit_ws (g, n, dcols, TRUE, &wd);
+    /* wd.wr (Ci, K, Co, K): flipped along x */
+    for (int o = 0; o < g->co; o++)
+      for (int c = 0; c < g->ci; c++)
+        for (int ky = 0; ky < k; ky++)
+          for (int t = 0; t < k; t++)
+            wd.wr[(size_t) c * KO + ky * kwo + o * k + t] = w[(((size_t) o * g->ci + c) * k + ky) * k + (k - 1 - t)];
+    if (wd.xp != NULL)
+      {
+        pad_columns ((size_t) g->co * g->ho, g->wo, q, n, dy, wd.xp);
+        dsrc = wd.xp;
+      }
+
+    for (int iy = 0; iy < g->hi; iy++)
+      {
+        /* kernel rows whose output row oy = iy + P - ky is inside the output */
+        const int ky_lo = MAX (0, iy + pad - g->ho + 1), ky_hi = MIN (k, iy + pad + 1);
+        const float **p = ws.ptr;
+
+        for (int ky = ky_lo; ky < ky_hi; ky++)
+          for (int o = 0; o < g->co; o++)
+            for (int t = 0; t < k; t++)
+              *p++ = dsrc + o * planeq + (size_t) (iy + pad - ky) * rowq + (size_t) t * n;
+        rl_sgemm_rows (g->ci, (int) xrow, MAX (ky_hi - ky_lo, 0) * kwo, 1.0f,
+                       wd.wr + ky_lo * kwo, KO, ws.ptr, 1.0f, dx + iy * xrow, (int) xplane);
+      }
+  }
+}
+
 size_t
 rl_conv_workspace_size (const RlConvGeom *g, int n)
 {
@@ -184,10 +408,15 @@ rl_conv_workspace_size (const RlConvGeom *g, int n)
    * per block. A block is either at most RL_COLS_BLOCK_FLOATS or a single row, and a row of a
    * smaller batch is smaller. */
   size_t per_row = (size_t) g->ci * g->k * g->k * g->wo * n;
+  size_t need;
 
   if (conv_is_pointwise (g))
     return 0;
-  return MIN (per_row * g->ho, MAX ((size_t) RL_COLS_BLOCK_FLOATS, per_row));
+  need = MIN (per_row * g->ho, MAX ((size_t) RL_COLS_BLOCK_FLOATS, per_row));
+  if (g->stride == 1 && g->pad <= g->k - 1)
+    need = MAX (need, MAX (implicit_ws (g, n, NULL, FALSE, NULL),
+                           implicit_ws (g, n, NULL, TRUE, NULL)));
+  return need;
 }
 
 void
@@ -200,6 +429,8 @@ rl_conv2d_forward (const RlConvGeom *g, int n, const float *x, const float *w, c
   if (conv_is_pointwise (g))
     /* y (Co x Ho*Wo*N) = w (Co x Ci) * x (Ci x Ho*Wo*N) */
     rl_sgemm (false, false, g->co, ncols, kk, 1.0f, w, kk, x, ncols, 0.0f, y, ncols);
+  else if (conv_is_implicit (g, n))
+    conv_forward_implicit (g, n, x, w, y, cols);
   else
     {
       const int step = rows_per_block (g, n);
@@ -243,6 +474,12 @@ rl_conv2d_backward (const RlConvGeom *g, int n, const float *x, const float *w, 
       rl_sgemm (false, true, g->co, kk, ncols, 1.0f, dy, ncols, x, ncols, 1.0f, dw, kk);
       if (dx != NULL)
         rl_sgemm (true, false, kk, ncols, g->co, 1.0f, w, kk, dy, ncols, 1.0f, dx, ncols);
+      return;
+    }
+
+  if (conv_is_implicit (g, n))
+    {
+      conv_backward_implicit (g, n, x, w, dy, dx, dw, cols, dcols);
       return;
     }
 

@@ -510,6 +510,184 @@ test_threads (void)
     }
 }
 
+/* ---- Row-pointer forms ---------------------------------------------------------------------
+ * B's rows (and for the dot products A's) sit at scattered, permuted places in one buffer,
+ * separated by NaN, so a kernel that reads a row past its end, or the wrong row, fails. */
+
+static float *
+nan_buffer (size_t n)
+{
+  float *buf = g_new (float, n);
+  for (size_t i = 0; i < n; i++)
+    buf[i] = NAN;
+  return buf;
+}
+
+static void
+check_rows_case (GRand *rand, int M, int N, int K, float alpha, float beta)
+{
+  const int lda = K + 3, ldc = N + 2, gap = 5;
+  float *A = g_new (float, (size_t) MAX (M, 1) * lda);
+  float *buf = nan_buffer ((size_t) MAX (K, 1) * (N + gap) + gap);
+  float *C0 = g_new (float, (size_t) MAX (M, 1) * ldc);
+  const float **brow = g_new (const float *, MAX (K, 1));
+  double *ref = g_new0 (double, (size_t) MAX (M, 1) * N);
+  double *scale = g_new0 (double, (size_t) MAX (M, 1) * N);
+
+  for (int i = 0; i < M * lda; i++)
+    A[i] = (float) g_rand_double_range (rand, -1, 1);
+  for (int k = 0; k < K; k++)
+    {
+      /* row k in slot (k * 7) % K of the buffer: rows out of order */
+      float *row = buf + gap + (size_t) ((k * 7) % K) * (N + gap);
+      if (K % 7 == 0)
+        row = buf + gap + (size_t) k * (N + gap);
+      for (int j = 0; j < N; j++)
+        row[j] = (float) g_rand_double_range (rand, -1, 1);
+      brow[k] = row;
+    }
+  for (int i = 0; i < M; i++)
+    for (int j = 0; j < ldc; j++)
+      C0[(size_t) i * ldc + j] = j < N ? (float) g_rand_double_range (rand, -1, 1) : SENTINEL;
+  for (int i = 0; i < M; i++)
+    for (int j = 0; j < N; j++)
+      {
+        double acc = 0, mag = 0;
+        for (int k = 0; k < K; k++)
+          {
+            acc += (double) A[(size_t) i * lda + k] * brow[k][j];
+            mag += fabs ((double) A[(size_t) i * lda + k] * brow[k][j]);
+          }
+        double c = C0[(size_t) i * ldc + j];
+        ref[(size_t) i * N + j] = alpha * acc + (beta != 0.0f ? beta * c : 0.0);
+        scale[(size_t) i * N + j] = fabs (alpha) * mag + fabs (beta * c);
+      }
+
+  for (size_t kern = 0; kern < G_N_ELEMENTS (all_kernels); kern++)
+    {
+      if (!rl_gemm_kernel_supported (all_kernels[kern]))
+        continue;
+      g_assert_true (rl_gemm_set_kernel (all_kernels[kern]));
+      float *C = g_memdup2 (C0, sizeof (float) * (size_t) MAX (M, 1) * ldc);
+      rl_sgemm_rows (M, N, K, alpha, A, lda, brow, beta, C, ldc);
+      for (int i = 0; i < M; i++)
+        {
+          for (int j = 0; j < N; j++)
+            {
+              double err = fabs (C[(size_t) i * ldc + j] - ref[(size_t) i * N + j]);
+              double bound = 1e-5 * sqrt (MAX (K, 1)) * scale[(size_t) i * N + j] + 1e-30;
+              if (!(err <= bound))
+                g_error ("%s: rows M=%d N=%d K=%d: C[%d][%d] = %.9g, expected %.9g",
+                         rl_gemm_kernel_name (all_kernels[kern]), M, N, K, i, j,
+                         C[(size_t) i * ldc + j], ref[(size_t) i * N + j]);
+            }
+          for (int j = N; j < ldc; j++)
+            g_assert_cmpfloat (C[(size_t) i * ldc + j], ==, SENTINEL);
+        }
+      g_free (C);
+    }
+  g_free (A); g_free (buf); g_free (C0); g_free (brow); g_free (ref); g_free (scale);
+}
+
+static void
+test_rows (void)
+{
+  GRand *rand = g_rand_new_with_seed (21);
+
+  /* the implicit convolutions of the seed net, one output row, 32 images: conv1, a block conv
+   * with a border row, conv2; the transposed convs of the backward */
+  check_rows_case (rand, 16, 24 * 32, 25, 1.0f, 0.0f);
+  check_rows_case (rand, 16, 12 * 32, 96, 1.0f, 0.0f);
+  check_rows_case (rand, 32, 8 * 32, 400, 1.0f, 0.0f);
+  check_rows_case (rand, 16, 12 * 32, 480, 1.0f, 1.0f);
+  /* tails, K blocks (> 256), alpha and beta, degenerate sizes */
+  for (int i = 0; i < 12; i++)
+    check_rows_case (rand, 1 + g_rand_int_range (rand, 0, 20), 1 + g_rand_int_range (rand, 0, 130),
+                     1 + g_rand_int_range (rand, 0, 600), i % 3 == 0 ? -0.5f : 1.0f,
+                     i % 2 == 0 ? 0.0f : 0.75f);
+  check_rows_case (rand, 5, 7, 0, 1.0f, 0.5f);
+  g_rand_free (rand);
+}
+
+static void
+check_dot_rows_case (GRand *rand, int M, int N, int len, int nseg, float beta)
+{
+  /* segment s of a row sits s * step floats after its start; rows interleave in the buffer */
+  const size_t astep = (size_t) len * (M + 1) + 3, bstep = (size_t) len * (N + 1) + 5;
+  const int ldc = N + 1;
+  float *abuf = nan_buffer (astep * MAX (nseg, 1) + 8);
+  float *bbuf = nan_buffer (bstep * MAX (nseg, 1) + 8);
+  const float **arow = g_new (const float *, MAX (M, 1));
+  const float **brow = g_new (const float *, MAX (N, 1));
+  float *C0 = g_new (float, (size_t) MAX (M, 1) * ldc);
+
+  for (int i = 0; i < M; i++)
+    arow[i] = abuf + (size_t) ((i * 5) % M) * (len + 1) + 1;
+  for (int j = 0; j < N; j++)
+    brow[j] = bbuf + (size_t) (N - 1 - j) * (len + 1) + 2;
+  for (int s = 0; s < nseg; s++)
+    {
+      for (int i = 0; i < M; i++)
+        for (int k = 0; k < len; k++)
+          ((float *) arow[i])[s * astep + k] = (float) g_rand_double_range (rand, -1, 1);
+      for (int j = 0; j < N; j++)
+        for (int k = 0; k < len; k++)
+          ((float *) brow[j])[s * bstep + k] = (float) g_rand_double_range (rand, -1, 1);
+    }
+  for (int i = 0; i < M * ldc; i++)
+    C0[i] = i % ldc < N ? (float) g_rand_double_range (rand, -1, 1) : SENTINEL;
+
+  for (size_t kern = 0; kern < G_N_ELEMENTS (all_kernels); kern++)
+    {
+      if (!rl_gemm_kernel_supported (all_kernels[kern]))
+        continue;
+      g_assert_true (rl_gemm_set_kernel (all_kernels[kern]));
+      float *C = g_memdup2 (C0, sizeof (float) * (size_t) MAX (M, 1) * ldc);
+      rl_sgemm_dot_rows (M, N, len, nseg, 1.0f, arow, astep, brow, bstep, beta, C, ldc);
+      for (int i = 0; i < M; i++)
+        {
+          for (int j = 0; j < N; j++)
+            {
+              double acc = 0, mag = 0;
+              for (int s = 0; s < nseg; s++)
+                for (int k = 0; k < len; k++)
+                  {
+                    double p = (double) arow[i][s * astep + k] * brow[j][s * bstep + k];
+                    acc += p;
+                    mag += fabs (p);
+                  }
+              double c0 = C0[(size_t) i * ldc + j];
+              double want = acc + (beta != 0.0f ? beta * c0 : 0.0);
+              double bound = 1e-5 * sqrt (MAX (len * nseg, 1)) * (mag + fabs (beta * c0)) + 1e-30;
+              double got = C[(size_t) i * ldc + j];
+              if (!(fabs (got - want) <= bound))
+                g_error ("%s: dot rows M=%d N=%d len=%d nseg=%d: C[%d][%d] = %.9g, expected %.9g",
+                         rl_gemm_kernel_name (all_kernels[kern]), M, N, len, nseg, i, j, got,
+                         want);
+            }
+          g_assert_cmpfloat (C[(size_t) i * ldc + N], ==, SENTINEL);
+        }
+      g_free (C);
+    }
+  g_free (abuf); g_free (bbuf); g_free (arow); g_free (brow); g_free (C0);
+}
+
+static void
+test_dot_rows (void)
+{
+  GRand *rand = g_rand_new_with_seed (22);
+
+  /* weight gradients of the seed net's convs per kernel row, 32 images: conv1, block, conv2 */
+  check_dot_rows_case (rand, 16, 5, 24 * 32, 2, 0.0f);
+  check_dot_rows_case (rand, 16, 48, 12 * 32, 2, 1.0f);
+  check_dot_rows_case (rand, 32, 80, 8 * 32, 4, 0.0f);
+  for (int i = 0; i < 10; i++)
+    check_dot_rows_case (rand, 1 + g_rand_int_range (rand, 0, 11), 1 + g_rand_int_range (rand, 0, 13),
+                         1 + g_rand_int_range (rand, 0, 70), 1 + g_rand_int_range (rand, 0, 4),
+                         i % 2 ? 0.5f : 0.0f);
+  g_rand_free (rand);
+}
+
 static RlGemmKernel
 best_supported (void)
 {
@@ -650,6 +828,8 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/gemm/random", test_random);
   g_test_add_func ("/engine/gemm/threads", test_threads);
   g_test_add_func ("/engine/gemm/bad-args", test_bad_args);
+  g_test_add_func ("/engine/gemm/rows", test_rows);
+  g_test_add_func ("/engine/gemm/dot-rows", test_dot_rows);
   g_test_add_func ("/engine/gemm/bounds", test_bounds);
 
   return g_test_run ();

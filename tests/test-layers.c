@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "rl-layers.h"
+#include "rl-gemm.h"
 #include "rl-rng.h"
 
 static void
@@ -151,13 +152,32 @@ check_conv_reference (int n, int ci, int hi, int wi, int co, int k, int s, int p
 static void
 test_conv_forward_reference (void)
 {
-  check_conv_reference (2, 3, 7, 6, 4, 3, 2, 1);
-  /* the seed's block convs at 40 and 13 images: 12 blocks of one output row, and fewer,
-   * larger blocks; then conv2's shape with 400-row im2col */
-  check_conv_reference (40, 16, 12, 12, 16, 3, 1, 1);
-  check_conv_reference (13, 16, 12, 12, 16, 3, 1, 1);
-  check_conv_reference (33, 16, 12, 12, 32, 5, 1, 0);
-  check_conv_reference (24, 6, 9, 9, 8, 3, 2, 1);
+  static const RlGemmKernel kernels[] = {
+    RL_GEMM_KERNEL_PORTABLE, RL_GEMM_KERNEL_AVX2, RL_GEMM_KERNEL_AVX512,
+  };
+
+  for (size_t i = 0; i < G_N_ELEMENTS (kernels); i++)
+    {
+      if (!rl_gemm_kernel_supported (kernels[i]))
+        continue;
+      g_assert_true (rl_gemm_set_kernel (kernels[i]));
+      check_conv_reference (2, 3, 7, 6, 4, 3, 2, 1);
+      /* the seed's block convs at 40 and 13 images, and conv2's shape (stride 1: the implicit
+       * GEMM, rl-layers.c); conv1's at 3 images: 24 * 3 = 72 columns a row */
+      check_conv_reference (40, 16, 12, 12, 16, 3, 1, 1);
+      check_conv_reference (13, 16, 12, 12, 16, 3, 1, 1);
+      check_conv_reference (33, 16, 12, 12, 32, 5, 1, 0);
+      check_conv_reference (3, 1, 28, 28, 4, 5, 1, 0);
+      check_conv_reference (24, 6, 9, 9, 8, 3, 2, 1);
+      /* implicit with padding 2 of a 5x5, padding K-1, rows just below and at the implicit
+       * path's threshold (54 and 66 columns), padding beyond K-1 (im2col) */
+      check_conv_reference (16, 2, 6, 7, 3, 5, 1, 2);
+      check_conv_reference (20, 3, 5, 6, 2, 2, 1, 1);
+      check_conv_reference (9, 2, 8, 8, 3, 3, 1, 0);
+      check_conv_reference (11, 2, 8, 8, 3, 3, 1, 0);
+      check_conv_reference (8, 2, 5, 5, 2, 2, 1, 2);
+    }
+  g_assert_true (rl_gemm_set_kernel (RL_GEMM_KERNEL_AUTO));
 }
 
 typedef struct {
@@ -190,8 +210,8 @@ check_conv_backward (int n, int ci, int hi, int wi, int co, int k, int s, int p)
   rl_rng_init (&rng, 11);
   c.x = g_new (float, nx); c.w = g_new (float, nw); c.b = g_new (float, co);
   c.y = g_new (float, ny); c.r = g_new (float, ny);
-  c.cols = g_new (float, MAX (rl_conv_cols_size (&c.g, n), 1));
-  dcols = g_new (float, MAX (rl_conv_cols_size (&c.g, n), 1));
+  c.cols = g_new (float, MAX (rl_conv_workspace_size (&c.g, n), 1));
+  dcols = g_new (float, MAX (rl_conv_workspace_size (&c.g, n), 1));
   dx = g_new0 (float, nx); dw = g_new0 (float, nw); db = g_new0 (float, co);
   fill_uniform (&rng, c.x, nx, -1, 1);
   fill_uniform (&rng, c.w, nw, -1, 1);
@@ -224,6 +244,8 @@ test_conv_backward (void)
   check_conv_backward (2, 4, 6, 6, 6, 1, 2, 0);   /* projection shortcut, 1x1 stride 2 */
   check_conv_backward (2, 4, 5, 5, 3, 1, 1, 0);   /* pointwise: no im2col */
   check_conv_backward (1, 2, 5, 4, 2, 2, 3, 2);   /* odd sizes, stride 3 */
+  check_conv_backward (12, 3, 6, 6, 4, 3, 1, 1);  /* 72 columns a row: the implicit GEMM */
+  check_conv_backward (8, 2, 7, 9, 3, 5, 1, 2);   /* implicit, 5x5 "same" */
 }
 
 static void
