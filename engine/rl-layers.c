@@ -307,7 +307,8 @@ conv_forward_implicit (const RlConvGeom *g, int n, const float *x, const float *
 
 static void
 conv_backward_implicit (const RlConvGeom *g, int n, const float *x, const float *w,
-                        const float *dy, float *dx, float *dw, float *cols, float *dcols)
+                        const float *dy, float *dx, RlGradMode dx_mode, float *dw, float *cols,
+                        float *dcols)
 {
   const int k = g->k, pad = g->pad, kw = g->ci * k, K = kw * k;
   const size_t wp = (size_t) g->wi + 2 * pad;
@@ -396,7 +397,8 @@ conv_backward_implicit (const RlConvGeom *g, int n, const float *x, const float 
             for (int t = 0; t < k; t++)
               *p++ = dsrc + o * planeq + (size_t) (iy + pad - ky) * rowq + (size_t) t * n;
         rl_sgemm_rows (g->ci, (int) xrow, MAX (ky_hi - ky_lo, 0) * kwo, 1.0f,
-                       wd.wr + ky_lo * kwo, KO, ws.ptr, 1.0f, dx + iy * xrow, (int) xplane);
+                       wd.wr + ky_lo * kwo, KO, ws.ptr, dx_mode == RL_GRAD_ADD ? 1.0f : 0.0f,
+                       dx + iy * xrow, (int) xplane);
       }
   }
 }
@@ -458,7 +460,8 @@ rl_conv2d_forward (const RlConvGeom *g, int n, const float *x, const float *w, c
 
 void
 rl_conv2d_backward (const RlConvGeom *g, int n, const float *x, const float *w, const float *dy,
-                    float *dx, float *dw, float *db, float *cols, float *dcols)
+                    float *dx, RlGradMode dx_mode, float *dw, float *db, float *cols,
+                    float *dcols)
 {
   const int kk = g->ci * g->k * g->k;
   const int ncols = n * g->ho * g->wo;
@@ -473,15 +476,19 @@ rl_conv2d_backward (const RlConvGeom *g, int n, const float *x, const float *w, 
       /* x is its own im2col: dw (Co x Ci) += dy x^T, dx (Ci x H*W*N) += w^T dy */
       rl_sgemm (false, true, g->co, kk, ncols, 1.0f, dy, ncols, x, ncols, 1.0f, dw, kk);
       if (dx != NULL)
-        rl_sgemm (true, false, kk, ncols, g->co, 1.0f, w, kk, dy, ncols, 1.0f, dx, ncols);
+        rl_sgemm (true, false, kk, ncols, g->co, 1.0f, w, kk, dy, ncols,
+                  dx_mode == RL_GRAD_ADD ? 1.0f : 0.0f, dx, ncols);
       return;
     }
 
   if (conv_is_implicit (g, n))
     {
-      conv_backward_implicit (g, n, x, w, dy, dx, dw, cols, dcols);
+      conv_backward_implicit (g, n, x, w, dy, dx, dx_mode, dw, cols, dcols);
       return;
     }
+
+  if (dx != NULL && dx_mode == RL_GRAD_SET)
+    memset (dx, 0, sizeof (float) * g->ci * g->hi * g->wi * (size_t) n);
 
   /* Block by block, as the forward: the block's im2col, then its share of dw += dy cols^T and
    * of dx += col2im (w^T dy), while the block is still in cache. */
@@ -547,10 +554,13 @@ rl_maxpool_forward (int c, int n, int h, int w, int k, const float *x, float *y)
 }
 
 /* 2x2, the seed's case: the four candidates of a window in registers, the first maximum found
- * with masks (h0, then h1 if not h0, ...), no bookkeeping array. */
-static void
-maxpool2_backward (int c, int n, int h, int w, const float *restrict x, const float *restrict y,
-                   const float *restrict dy, float *restrict dx)
+ * with masks (h0, then h1 if not h0, ...), no bookkeeping array. @set: write dx (every covered
+ * position gets a value), else add to it. @relu: the window's gradient only where y > 0
+ * (rl_relu_maxpool_backward). */
+static inline __attribute__ ((always_inline)) void
+maxpool2_backward (const gboolean set, const gboolean relu, int c, int n, int h, int w,
+                   const float *restrict x, const float *restrict y, const float *restrict dy,
+                   float *restrict dx)
 {
   const int ho = h / 2, wo = w / 2;
 
@@ -564,32 +574,40 @@ maxpool2_backward (int c, int n, int h, int w, const float *restrict x, const fl
 
           for (int i = 0; i < n; i++)
             {
-              const float m = y[o + i], g = dy[o + i];
+              const float m = y[o + i];
+              const float g = relu ? dy[o + i] * (float) (m > 0.0f) : dy[o + i];
               const float h0 = x[a0 + i] == m ? 1.0f : 0.0f;
               const float h1 = (1.0f - h0) * (x[a1 + i] == m ? 1.0f : 0.0f);
               const float h2 = (1.0f - h0 - h1) * (x[a2 + i] == m ? 1.0f : 0.0f);
               const float h3 = 1.0f - h0 - h1 - h2;   /* the max is one of the four */
-              dx[a0 + i] += h0 * g;
-              dx[a1 + i] += h1 * g;
-              dx[a2 + i] += h2 * g;
-              dx[a3 + i] += h3 * g;
+              if (set)
+                {
+                  dx[a0 + i] = h0 * g;
+                  dx[a1 + i] = h1 * g;
+                  dx[a2 + i] = h2 * g;
+                  dx[a3 + i] = h3 * g;
+                }
+              else
+                {
+                  dx[a0 + i] += h0 * g;
+                  dx[a1 + i] += h1 * g;
+                  dx[a2 + i] += h2 * g;
+                  dx[a3 + i] += h3 * g;
+                }
             }
         }
 }
 
-void
-rl_maxpool_backward (int c, int n, int h, int w, int k, const float *x, const float *y,
-                     const float *dy, float *dx)
+/* Any K: dx += the gradient routed to each window's first maximum (masked by y > 0 with
+ * @relu). */
+static void
+maxpool_backward_any (gboolean relu, int c, int n, int h, int w, int k, const float *x,
+                      const float *y, const float *dy, float *dx)
 {
   const int ho = h / k, wo = w / k;
   float taken_stack[256];
   float *taken;
 
-  if (k == 2)
-    {
-      maxpool2_backward (c, n, h, w, x, y, dy, dx);
-      return;
-    }
   taken = n <= 256 ? taken_stack : g_new (float, n);
   for (int ch = 0; ch < c; ch++)
     for (int oy = 0; oy < ho; oy++)
@@ -611,13 +629,41 @@ rl_maxpool_backward (int c, int n, int h, int w, int k, const float *x, const fl
                 for (int i = 0; i < n; i++)
                   {
                     float hit = (v[i] == yp[i] && taken[i] == 0.0f) ? 1.0f : 0.0f;
-                    d[i] += hit * g[i];
+                    float gi = relu ? g[i] * (float) (yp[i] > 0.0f) : g[i];
+                    d[i] += hit * gi;
                     taken[i] += hit;
                   }
               }
         }
   if (taken != taken_stack)
     g_free (taken);
+}
+
+void
+rl_maxpool_backward (int c, int n, int h, int w, int k, const float *x, const float *y,
+                     const float *dy, float *dx)
+{
+  if (k == 2)
+    maxpool2_backward (FALSE, FALSE, c, n, h, w, x, y, dy, dx);
+  else
+    maxpool_backward_any (FALSE, c, n, h, w, k, x, y, dy, dx);
+}
+
+void
+rl_relu_maxpool_backward (int c, int n, int h, int w, int k, const float *x, const float *y,
+                          const float *dy, float *dz)
+{
+  if (k == 2 && h % 2 == 0 && w % 2 == 0)
+    /* the windows tile the input: every position is written */
+    maxpool2_backward (TRUE, TRUE, c, n, h, w, x, y, dy, dz);
+  else
+    {
+      memset (dz, 0, sizeof (float) * c * h * w * (size_t) n);
+      if (k == 2)
+        maxpool2_backward (FALSE, TRUE, c, n, h, w, x, y, dy, dz);
+      else
+        maxpool_backward_any (TRUE, c, n, h, w, k, x, y, dy, dz);
+    }
 }
 
 void

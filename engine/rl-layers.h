@@ -10,8 +10,8 @@
  * channel's values stay contiguous for batch norm. For N = 1 it is the plain (C, H, W) the
  * viewers show.
  *
- * Backward functions accumulate (+=) into parameter and input gradients; the caller zeroes
- * them once per step. Where a backward takes a nullable input gradient, NULL skips that work
+ * Backward functions accumulate (+=) into parameter and input gradients (the caller zeroes
+ * them once per step), except where they say they write (=) the input gradient. Where a backward takes a nullable input gradient, NULL skips that work
  * (the first layer needs no input gradient).
  */
 #pragma once
@@ -51,10 +51,17 @@ void rl_col2im (const RlConvGeom *g, int n, const float *dcols, float *dx);
  * block is still in cache. */
 void rl_conv2d_forward  (const RlConvGeom *g, int n, const float *x, const float *w,
                          const float *b, float *y, float *cols);
-/* dw += dL/dw, db += dL/db, dx += dL/dx (dx nullable).
+/* How a backward delivers an input gradient: added to what dx holds, or written over it (which
+ * saves the caller zeroing dx first when it is the only contribution). */
+typedef enum {
+  RL_GRAD_ADD,
+  RL_GRAD_SET,
+} RlGradMode;
+
+/* dw += dL/dw, db += dL/db, dx += or = dL/dx as @dx_mode says (dx nullable).
  * x: (Ci, Hi, Wi, N); dy: (Co, Ho, Wo, N); cols, dcols: workspaces as above. */
 void rl_conv2d_backward (const RlConvGeom *g, int n, const float *x, const float *w,
-                         const float *dy, float *dx, float *dw, float *db,
+                         const float *dy, float *dx, RlGradMode dx_mode, float *dw, float *db,
                          float *cols, float *dcols);
 
 /* y = max(x, 0), elementwise over len floats; y may equal x. */
@@ -70,6 +77,12 @@ void rl_maxpool_forward  (int c, int n, int h, int w, int k, const float *x, flo
 /* dx += dy routed to each window's winner. x, dx: (C, H, W, N); y, dy: (C, H/K, W/K, N) */
 void rl_maxpool_backward (int c, int n, int h, int w, int k, const float *x, const float *y,
                           const float *dy, float *dx);
+/* ReLU then max pooling, backward in one pass: dz = dL/dz (written, not accumulated) where
+ * x = relu(z) is the pooling's input. The winner of a window gets dy when the maximum y is
+ * positive (ReLU's gradient there is 1) and nothing otherwise; the ReLU's own output gradient is
+ * never formed. x, dz: (C, H, W, N); y, dy: (C, H/K, W/K, N) */
+void rl_relu_maxpool_backward (int c, int n, int h, int w, int k, const float *x,
+                               const float *y, const float *dy, float *dz);
 
 /* Global average pooling. x: (C, H, W, N) -> y: (C, N). */
 void rl_gap_forward  (int c, int n, int hw, const float *x, float *y);

@@ -621,13 +621,13 @@ conv_part_forward (const RlModel *m, const RlConvPart *c, int n, const float *x,
 
 static void
 conv_part_backward (const RlModel *m, const RlConvPart *c, int n, const float *x,
-                    const float *dy, float *dx, float *grads, RlWork *w)
+                    const float *dy, float *dx, RlGradMode dx_mode, float *grads, RlWork *w)
 {
   const RlParamInfo *tw = &g_array_index (m->tensors, RlParamInfo, c->w);
   float *db = c->b >= 0 ? grads + g_array_index (m->tensors, RlParamInfo, c->b).offset : NULL;
 
-  rl_conv2d_backward (&c->g, n, x, P (m, c->w), dy, dx, grads + tw->offset, db, w->cols,
-                      w->dcols);
+  rl_conv2d_backward (&c->g, n, x, P (m, c->w), dy, dx, dx_mode, grads + tw->offset, db,
+                      w->cols, w->dcols);
 }
 
 /* Shortcut A: x (Ci, Hi, Wi, N) subsampled by the stride, into channels pad_lo .. pad_lo+Ci-1
@@ -783,10 +783,10 @@ conv_bn_forward (const RlModel *m, const RlConvPart *c, const RlBnPart *bn, RlWo
   collect_response (w, resp, y, (size_t) c->g.co * n * c->g.ho * c->g.wo);
 }
 
-/* dx += the input gradient of conv (+ bn) for the output gradient dy. */
+/* dx += or = (@dx_mode) the input gradient of conv (+ bn) for the output gradient dy. */
 static void
 conv_bn_backward (const RlModel *m, const RlConvPart *c, const RlBnPart *bn, RlWork *w, int n,
-                  const float *x, const float *dy, float *dx, float *grads)
+                  const float *x, const float *dy, float *dx, RlGradMode dx_mode, float *grads)
 {
   if (bn != NULL)
     {
@@ -795,7 +795,7 @@ conv_bn_backward (const RlModel *m, const RlConvPart *c, const RlBnPart *bn, RlW
       bn_backward (m, bn, w, n, dy, dpre, grads);
       dy = dpre;
     }
-  conv_part_backward (m, c, n, x, dy, dx, grads, w);
+  conv_part_backward (m, c, n, x, dy, dx, dx_mode, grads, w);
 }
 
 static void
@@ -882,8 +882,16 @@ node_forward (const RlModel *m, const RlNode *node, int i, RlWork *w, int n, gbo
     }
 }
 
-/* dy = w->dout[i] (consumed: it may be overwritten); dx: gradient of the node's input, to be
- * accumulated into, or NULL for the first layer. */
+/* Whether node_backward writes its input gradient (=) rather than adding to it: then the
+ * caller need not zero it first. */
+static gboolean
+node_sets_dx (const RlNode *node)
+{
+  return node->spec.kind == RL_LAYER_CONV || node->spec.kind == RL_LAYER_RESIDUAL;
+}
+
+/* dy = w->dout[i] (consumed: it may be overwritten); dx: gradient of the node's input, written
+ * when node_sets_dx(), else accumulated into; NULL for the first layer. */
 static void
 node_backward (const RlModel *m, const RlNode *node, int i, RlWork *w, int n, const float *x,
                float *dx, float *grads)
@@ -895,7 +903,7 @@ node_backward (const RlModel *m, const RlNode *node, int i, RlWork *w, int n, co
   switch (node->spec.kind)
     {
     case RL_LAYER_CONV:
-      conv_part_backward (m, &node->u.conv, n, x, dy, dx, grads, w);
+      conv_part_backward (m, &node->u.conv, n, x, dy, dx, RL_GRAD_SET, grads, w);
       break;
 
     case RL_LAYER_RELU:
@@ -930,41 +938,46 @@ node_backward (const RlModel *m, const RlNode *node, int i, RlWork *w, int n, co
 
     case RL_LAYER_RESIDUAL:
       {
-        float *dhid = w->dhid[i];
-
-        /* dz = dy * (y > 0), in place */
-        for (size_t j = 0; j < len; j++)
-          dy[j] = y[j] > 0.0f ? dy[j] : 0.0f;
-
-        if (dx != NULL)
-          switch (node->spec.shortcut)
-            {
-            case RL_SHORTCUT_IDENTITY:
-              for (size_t j = 0; j < len; j++)
-                dx[j] += dy[j];
-              break;
-            case RL_SHORTCUT_A:
-              shortcut_a (node, n, NULL, NULL, TRUE, dx, dy);
-              break;
-            case RL_SHORTCUT_NONE:
-            case RL_SHORTCUT_B:
-            default:
-              break;
-            }
+        float *restrict dz = dy, *restrict dhid = w->dhid[i];
+        const float *restrict yr = y, *restrict hid = w->hid[i];
         const gboolean bn = node->spec.bn;
 
-        if (node->spec.shortcut == RL_SHORTCUT_B)
-          conv_bn_backward (m, &node->u.res.proj, bn ? &node->u.res.bnp : NULL, w, n, x, dy, dx,
-                            grads);
+        /* dz = dy * (y > 0): through the ReLU after the addition (a multiply by the 0/1 mask,
+         * which vectorises, not a select) */
+        for (size_t j = 0; j < len; j++)
+          dz[j] *= (float) (yr[j] > 0.0f);
 
-        memset (dhid, 0, sizeof (float) * len);
-        conv_bn_backward (m, &node->u.res.c2, bn ? &node->u.res.bn2 : NULL, w, n, w->hid[i], dy,
-                          dhid, grads);
+        /* F's branch first, because its first convolution writes dx; the shortcut then adds */
+        conv_bn_backward (m, &node->u.res.c2, bn ? &node->u.res.bn2 : NULL, w, n, hid, dz,
+                          dhid, RL_GRAD_SET, grads);
         /* through relu: hid > 0 exactly where its input was > 0 */
         for (size_t j = 0; j < len; j++)
-          dhid[j] = w->hid[i][j] > 0.0f ? dhid[j] : 0.0f;
+          dhid[j] *= (float) (hid[j] > 0.0f);
         conv_bn_backward (m, &node->u.res.c1, bn ? &node->u.res.bn1 : NULL, w, n, x, dhid, dx,
-                          grads);
+                          RL_GRAD_SET, grads);
+
+        switch (node->spec.shortcut)
+          {
+          case RL_SHORTCUT_IDENTITY:
+            if (dx != NULL)
+              {
+                float *restrict d = dx;
+                for (size_t j = 0; j < len; j++)
+                  d[j] += dz[j];
+              }
+            break;
+          case RL_SHORTCUT_A:
+            if (dx != NULL)
+              shortcut_a (node, n, NULL, NULL, TRUE, dx, dz);
+            break;
+          case RL_SHORTCUT_B:
+            conv_bn_backward (m, &node->u.res.proj, bn ? &node->u.res.bnp : NULL, w, n, x, dz,
+                              dx, RL_GRAD_ADD, grads);
+            break;
+          case RL_SHORTCUT_NONE:
+          default:
+            break;
+          }
       }
       break;
 
@@ -1079,17 +1092,28 @@ train_slice (gpointer data, int t, int nt)
     {
       const RlNode *node = &model->nodes[i];
       float *dx = i > 0 ? w->dout[i - 1] : NULL;
-      {
-        gint64 t0 = model->prof != NULL && t == 0 ? g_get_monotonic_time () : 0;
-        if (dx != NULL)
-          {
-            const RlNode *prev = &model->nodes[i - 1];
-            memset (dx, 0, sizeof (float) * prev->co * cnt * prev->ho * prev->wo);
-          }
-        node_backward (model, node, i, w, cnt, node_input (w, i), dx, grads);
-        if (model->prof != NULL && t == 0)
-          model->prof[2 * i + 1] += (g_get_monotonic_time () - t0) / 1e6;
-      }
+      gint64 t0 = model->prof != NULL && t == 0 ? g_get_monotonic_time () : 0;
+
+      if (node->spec.kind == RL_LAYER_MAXPOOL && i >= 2
+          && model->nodes[i - 1].spec.kind == RL_LAYER_RELU)
+        {
+          /* ReLU then pooling (the seed's conv -> relu -> pool): both backwards in one pass,
+           * straight into the ReLU's input gradient; the ReLU's time is counted here */
+          rl_relu_maxpool_backward (node->ci, cnt, node->hi, node->wi, node->spec.kernel,
+                                    w->out[i - 1], w->out[i], w->dout[i], w->dout[i - 2]);
+          if (model->prof != NULL && t == 0)
+            model->prof[2 * i + 1] += (g_get_monotonic_time () - t0) / 1e6;
+          i--;
+          continue;
+        }
+      if (dx != NULL && !node_sets_dx (node))
+        {
+          const RlNode *prev = &model->nodes[i - 1];
+          memset (dx, 0, sizeof (float) * prev->co * cnt * prev->ho * prev->wo);
+        }
+      node_backward (model, node, i, w, cnt, node_input (w, i), dx, grads);
+      if (model->prof != NULL && t == 0)
+        model->prof[2 * i + 1] += (g_get_monotonic_time () - t0) / 1e6;
     }
 
   /* Sum the threads' gradients into thread 0's block, always in thread order; each thread

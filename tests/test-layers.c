@@ -116,7 +116,7 @@ check_conv_reference (int n, int ci, int hi, int wi, int co, int k, int s, int p
   fill_uniform (&rng, b, co, -1, 1);
   fill_uniform (&rng, dy, co * n * g.ho * g.wo, -1, 1);
   rl_conv2d_forward (&g, n, x, w, b, y, cols);
-  rl_conv2d_backward (&g, n, x, w, dy, dx, dw, db, cols, dcols);
+  rl_conv2d_backward (&g, n, x, w, dy, dx, RL_GRAD_ADD, dw, db, cols, dcols);
 
   for (int img = 0; img < n; img++)
     for (int o = 0; o < co; o++)
@@ -218,7 +218,7 @@ check_conv_backward (int n, int ci, int hi, int wi, int co, int k, int s, int p)
   fill_uniform (&rng, c.b, co, -1, 1);
   fill_uniform (&rng, c.r, ny, -1, 1);
 
-  rl_conv2d_backward (&c.g, n, c.x, c.w, c.r, dx, dw, db, c.cols, dcols);
+  rl_conv2d_backward (&c.g, n, c.x, c.w, c.r, dx, RL_GRAD_ADD, dw, db, c.cols, dcols);
   /* The loss is linear in each argument, so the differences are exact up to rounding. */
   check_grad (what, conv_loss, &c, c.x, dx, nx, 1e-2f, 1e-3, 1e-3);
   check_grad (what, conv_loss, &c, c.w, dw, nw, 1e-2f, 1e-3, 1e-3);
@@ -227,7 +227,7 @@ check_conv_backward (int n, int ci, int hi, int wi, int co, int k, int s, int p)
   /* backward accumulates: a second call doubles the gradients */
   {
     float dw0 = dw[0];
-    rl_conv2d_backward (&c.g, n, c.x, c.w, c.r, NULL, dw, db, c.cols, dcols);
+    rl_conv2d_backward (&c.g, n, c.x, c.w, c.r, NULL, RL_GRAD_ADD, dw, db, c.cols, dcols);
     g_assert_cmpfloat_with_epsilon (dw[0], 2 * dw0, 1e-4 * (1 + fabsf (dw0)));
   }
 
@@ -357,6 +357,47 @@ test_maxpool (void)
     check_grad ("maxpool", pool_loss, &p, p.x, dxx, nx, 1e-2f, 1e-3, 1e-4);
     g_free (perm); g_free (dxx); g_free (p.x); g_free (p.y); g_free (p.r);
   }
+}
+
+/* The fused ReLU + max-pool backward against the two backwards one after the other: the same
+ * values, and it overwrites whatever dz held. Inputs drawn from a few values so that ties and
+ * all-negative windows (y = 0 after the ReLU) are common; sizes with and without a partial
+ * window, and K = 3. */
+static void
+check_relu_maxpool (int c, int n, int h, int w, int k)
+{
+  const int ho = h / k, wo = w / k;
+  const size_t nx = (size_t) c * h * w * n, ny = (size_t) c * ho * wo * n;
+  float *z = g_new (float, nx), *x = g_new (float, nx), *y = g_new (float, ny);
+  float *dy = g_new (float, ny), *dx = g_new0 (float, nx), *want = g_new0 (float, nx);
+  float *dz = g_new (float, nx);
+  RlRng rng;
+
+  rl_rng_init (&rng, 19);
+  for (size_t i = 0; i < nx; i++)
+    z[i] = (float) ((int) (rl_rng_uniform (&rng) * 7.0f) - 3);
+  fill_uniform (&rng, dy, ny, -1, 1);
+  for (size_t i = 0; i < nx; i++)
+    dz[i] = NAN;   /* must all be overwritten */
+  rl_relu_forward (z, x, nx);
+  rl_maxpool_forward (c, n, h, w, k, x, y);
+  rl_maxpool_backward (c, n, h, w, k, x, y, dy, dx);
+  rl_relu_backward (x, dx, want, nx);
+  rl_relu_maxpool_backward (c, n, h, w, k, x, y, dy, dz);
+  for (size_t i = 0; i < nx; i++)   /* == : a zero may differ in sign */
+    if (!(dz[i] == want[i]))
+      g_error ("relu-maxpool c=%d n=%d %dx%d k=%d: dz[%zu] = %g, expected %g", c, n, h, w, k,
+               i, dz[i], want[i]);
+  g_free (z); g_free (x); g_free (y); g_free (dy); g_free (dx); g_free (want); g_free (dz);
+}
+
+static void
+test_relu_maxpool (void)
+{
+  check_relu_maxpool (3, 16, 8, 6, 2);
+  check_relu_maxpool (2, 5, 7, 9, 2);
+  check_relu_maxpool (2, 4, 9, 7, 3);
+  check_relu_maxpool (16, 32, 24, 24, 2);   /* the seed's conv1 -> relu -> pool */
 }
 
 static void
@@ -509,6 +550,7 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/conv2d/im2col-adjoint", test_im2col_adjoint);
   g_test_add_func ("/engine/relu", test_relu);
   g_test_add_func ("/engine/maxpool", test_maxpool);
+  g_test_add_func ("/engine/relu-maxpool", test_relu_maxpool);
   g_test_add_func ("/engine/gap", test_gap);
   g_test_add_func ("/engine/linear", test_linear);
   g_test_add_func ("/engine/flatten", test_flatten);

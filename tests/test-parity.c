@@ -450,7 +450,7 @@ test_layer_conv (gconstpointer data)
 
   rl_conv2d_forward (&g, n, x, w->data, b->data, y, cols);
   worst = assert_close_channel_major ("conv output", y, want_y);
-  rl_conv2d_backward (&g, n, x, w->data, dy, dx, dw, db, cols, dcols);
+  rl_conv2d_backward (&g, n, x, w->data, dy, dx, RL_GRAD_ADD, dw, db, cols, dcols);
   worst = fmax (worst, assert_close_channel_major ("conv dinput", dx,
                                                   fixture_tensor (st, "conv.", "layer.dinput")));
   worst = fmax (worst, assert_close_view ("conv dweight", dw,
