@@ -18,7 +18,9 @@ typedef void (*RlSgemmFunc) (bool trans_a, bool trans_b,
                              float *C, int ldc);
 
 typedef void (*RlSgemmRowsFunc) (int M, int N, int K, float alpha, const float *A, int lda,
-                                 const float *const *brow, float beta, float *C, int ldc);
+                                 const float *const *brow, int nrep, size_t bstep,
+                                 size_t cstep, const float *bias, float beta, float *C,
+                                 int ldc);
 
 typedef void (*RlSgemmDotRowsFunc) (int M, int N, int len, int nseg, float alpha,
                                     const float *const *arow, size_t astep,
@@ -27,7 +29,8 @@ typedef void (*RlSgemmDotRowsFunc) (int M, int N, int len, int nseg, float alpha
 
 #define RL_DECLARE_KERNELS(isa)                                                                \
   void rl_sgemm_rows_##isa (int M, int N, int K, float alpha, const float *A, int lda,         \
-                            const float *const *brow, float beta, float *C, int ldc);          \
+                            const float *const *brow, int nrep, size_t bstep, size_t cstep,    \
+                            const float *bias, float beta, float *C, int ldc);                 \
   void rl_sgemm_dot_rows_##isa (int M, int N, int len, int nseg, float alpha,                  \
                                 const float *const *arow, size_t astep,                        \
                                 const float *const *brow, size_t bstep,                        \

@@ -169,14 +169,14 @@ pack_b_rows (const float *B, size_t ldb, int k0, int kc, int j0, int n, float *d
 
 /* c (m x n, m <= RL_MR, n <= nv * RL_VLEN) = alpha * a * b + beta * c, where
  * a: (kc, RL_MR) packed, b: (kc, >= n) with row stride ldbk or, with @rows, row k at
- * brow[k] + bcol (b unused). Reads nv vectors per row of b, the last one masked to n's tail when @masked. beta == 0 never reads c. If @copy is not
+ * brow[k] + bcol (b unused). With @bias, row i also gets bias[i]. Reads nv vectors per row of b, the last one masked to n's tail when @masked. beta == 0 never reads c. If @copy is not
  * NULL, also stores the b it reads there as (kc, RL_NR).
  * Always inlined with constant nv, masked and rows, so acc[][] is indexed by constants only
  * and lives in registers. */
 static RL_ALWAYS_INLINE void
 micro_kernel_nv (const int nv, const bool masked, const bool rows, float *restrict copy, int kc,
                  const float *restrict a, const float *restrict b, size_t ldbk,
-                 const float *const *brow, size_t bcol,
+                 const float *const *brow, size_t bcol, const float *bias,
                  float *c, size_t ldc, int m, int n, float alpha, float beta)
 {
   RL_VEC acc[RL_MR][RL_NV];
@@ -218,10 +218,11 @@ micro_kernel_nv (const int nv, const bool masked, const bool rows, float *restri
       if (i >= m)
         break;
       float *ci = c + i * ldc;
+      const RL_VEC bi = v_bcast (bias != NULL ? bias[i] : 0.0f);
 #pragma GCC unroll 4
       for (int v = 0; v < nv; v++)
         {
-          RL_VEC r = v_mul (acc[i][v], va);
+          RL_VEC r = bias != NULL ? v_fma (acc[i][v], va, bi) : v_mul (acc[i][v], va);
           if (masked && v == nv - 1)
             {
               if (beta != 0.0f)
@@ -242,7 +243,7 @@ micro_kernel_nv (const int nv, const bool masked, const bool rows, float *restri
  * NULL, B's row k is at brow[k] + bcol (b and ldbk unused). */
 static void
 micro_kernel (int kc, const float *restrict a, const float *restrict b, size_t ldbk,
-              const float *const *brow, size_t bcol,
+              const float *const *brow, size_t bcol, const float *bias,
               float *c, size_t ldc, int m, int n, float alpha, float beta)
 {
   int nv = (n + RL_VLEN - 1) / RL_VLEN;
@@ -252,8 +253,8 @@ micro_kernel (int kc, const float *restrict a, const float *restrict b, size_t l
     {
 #define RL_MICRO_CASE1(NV_, MASKED_, ROWS_)                                                    \
     case (NV_) * 4 + (MASKED_) * 2 + (ROWS_):                                                  \
-      micro_kernel_nv ((NV_), (MASKED_), (ROWS_), NULL, kc, a, b, ldbk, brow, bcol, c, ldc, m, \
-                       n, alpha, beta);                                                        \
+      micro_kernel_nv ((NV_), (MASKED_), (ROWS_), NULL, kc, a, b, ldbk, brow, bcol, bias, c,   \
+                       ldc, m, n, alpha, beta);                                                \
       break;
 #define RL_MICRO_CASE(NV_)                                                                     \
     RL_MICRO_CASE1 (NV_, 0, 0)                                                                 \
@@ -280,11 +281,15 @@ micro_kernel (int kc, const float *restrict a, const float *restrict b, size_t l
     }
 }
 
-/* brow not NULL: B's row k is the N floats at brow[k] (B, ldb and trans_b unused) */
+/* brow not NULL: B's row k is the N floats at brow[k] (B, ldb and trans_b unused), and the
+ * product is done @nrep times over one packing of A, the r-th reading B's rows r * bstep
+ * floats further on and writing C + r * cstep (rl_sgemm_rows). @bias (one value per row of C)
+ * is added once, by the first K block. */
 static void
 sgemm_packed (bool trans_a, bool trans_b, int M, int N, int K, float alpha,
               const float *A, size_t lda, const float *B, size_t ldb,
-              const float *const *brow, float beta, float *C, size_t ldc)
+              const float *const *brow, int nrep, size_t bstep, size_t cstep,
+              const float *bias, float beta, float *C, size_t ldc)
 {
   int kc_max = K < RL_KC ? K : RL_KC;
   int mc_max = RL_A_BLOCK / kc_max / RL_MR * RL_MR;
@@ -300,6 +305,8 @@ sgemm_packed (bool trans_a, bool trans_b, int M, int N, int K, float alpha,
 
   if (rows)
     trans_b = false;
+  else
+    nrep = 1;
 
   float *pa = rl_gemm_scratch ((size_t) mc_max * kc_max
                                + (trans_b || RL_COPY_B ? (size_t) RL_NC * kc_max : 0));
@@ -310,6 +317,7 @@ sgemm_packed (bool trans_a, bool trans_b, int M, int N, int K, float alpha,
       int kc = K - k0 < RL_KC ? K - k0 : RL_KC;
       /* later K blocks add to what the first one wrote */
       float beta_k = k0 == 0 ? beta : 1.0f;
+      const float *bias_k = k0 == 0 ? bias : NULL;
 
       for (int i0 = 0; i0 < M; i0 += mc_max)
         {
@@ -318,9 +326,11 @@ sgemm_packed (bool trans_a, bool trans_b, int M, int N, int K, float alpha,
             pack_a (trans_a, A, lda, i0 + ir, mc - ir < RL_MR ? mc - ir : RL_MR,
                     k0, kc, pa + (size_t) ir * kc);
 
+          for (int rep = 0; rep < nrep; rep++)
           for (int j0 = 0; j0 < N; j0 += RL_NC)
             {
               int nc = N - j0 < RL_NC ? N - j0 : RL_NC;
+              float *Cr = C + rep * cstep;
               if (pack_rows)
                 for (int jr = 0; jr < nc; jr += RL_NR)
                   pack_b_rows (B, ldb, k0, kc, j0 + jr, nc - jr < RL_NR ? nc - jr : RL_NR,
@@ -338,16 +348,18 @@ sgemm_packed (bool trans_a, bool trans_b, int M, int N, int K, float alpha,
                                    : B + (size_t) k0 * ldb + j0 + jr;
                   size_t ldbk = packed ? RL_NR : ldb;
                   const float *const *br = rows ? brow + k0 : NULL;
+                  size_t bcol = rep * bstep + j0 + jr;
                   int ir = 0;
                   if (RL_COPY_B && !packed && nc - jr == RL_NR && mc > RL_MR)
                     {
+                      const float *bi = bias_k != NULL ? bias_k + i0 : NULL;
                       if (rows)
-                        micro_kernel_nv (RL_NV, false, true, pb, kc, pa, NULL, 0, br, j0 + jr,
-                                         C + (size_t) i0 * ldc + j0 + jr, ldc,
+                        micro_kernel_nv (RL_NV, false, true, pb, kc, pa, NULL, 0, br, bcol, bi,
+                                         Cr + (size_t) i0 * ldc + j0 + jr, ldc,
                                          RL_MR, RL_NR, alpha, beta_k);
                       else
-                        micro_kernel_nv (RL_NV, false, false, pb, kc, pa, b, ldbk, NULL, 0,
-                                         C + (size_t) i0 * ldc + j0 + jr, ldc,
+                        micro_kernel_nv (RL_NV, false, false, pb, kc, pa, b, ldbk, NULL, 0, bi,
+                                         Cr + (size_t) i0 * ldc + j0 + jr, ldc,
                                          RL_MR, RL_NR, alpha, beta_k);
                       b = pb;
                       ldbk = RL_NR;
@@ -355,8 +367,9 @@ sgemm_packed (bool trans_a, bool trans_b, int M, int N, int K, float alpha,
                       ir = RL_MR;
                     }
                   for (; ir < mc; ir += RL_MR)
-                    micro_kernel (kc, pa + (size_t) ir * kc, b, ldbk, br, j0 + jr,
-                                  C + (size_t) (i0 + ir) * ldc + j0 + jr, ldc,
+                    micro_kernel (kc, pa + (size_t) ir * kc, b, ldbk, br, bcol,
+                                  bias_k != NULL ? bias_k + i0 + ir : NULL,
+                                  Cr + (size_t) (i0 + ir) * ldc + j0 + jr, ldc,
                                   mc - ir < RL_MR ? mc - ir : RL_MR,
                                   nc - jr < RL_NR ? nc - jr : RL_NR,
                                   alpha, beta_k);
@@ -524,22 +537,31 @@ RL_SGEMM_NAME (bool trans_a, bool trans_b,
     sgemm_dot (M, N, K, alpha, A, (size_t) lda, B, (size_t) ldb, beta, C, (size_t) ldc);
   else
     sgemm_packed (trans_a, trans_b, M, N, K, alpha, A, (size_t) lda, B, (size_t) ldb, NULL,
-                  beta, C, (size_t) ldc);
+                  1, 0, 0, NULL, beta, C, (size_t) ldc);
 }
 
 void
 RL_SGEMM_ROWS_NAME (int M, int N, int K, float alpha, const float *A, int lda,
-                    const float *const *brow, float beta, float *C, int ldc)
+                    const float *const *brow, int nrep, size_t bstep, size_t cstep,
+                    const float *bias, float beta, float *C, int ldc)
 {
-  if (M <= 0 || N <= 0)
+  if (M <= 0 || N <= 0 || nrep <= 0)
     return;
   if (K <= 0)
     {
-      scale_c (M, N, beta, C, (size_t) ldc);
+      for (int r = 0; r < nrep; r++)
+        {
+          float *Cr = C + r * cstep;
+          scale_c (M, N, beta, Cr, (size_t) ldc);
+          if (bias != NULL)
+            for (int i = 0; i < M; i++)
+              for (int j = 0; j < N; j++)
+                Cr[(size_t) i * ldc + j] += bias[i];
+        }
       return;
     }
-  sgemm_packed (false, false, M, N, K, alpha, A, (size_t) lda, NULL, 0, brow, beta, C,
-                (size_t) ldc);
+  sgemm_packed (false, false, M, N, K, alpha, A, (size_t) lda, NULL, 0, brow, nrep, bstep,
+                cstep, bias, beta, C, (size_t) ldc);
 }
 
 void

@@ -62,28 +62,33 @@ rl_sgemm_portable (bool trans_a, bool trans_b,
 
 void
 rl_sgemm_rows_portable (int M, int N, int K, float alpha, const float *A, int lda,
-                        const float *const *brow, float beta, float *C, int ldc)
+                        const float *const *brow, int nrep, size_t bstep, size_t cstep,
+                        const float *bias, float beta, float *C, int ldc)
 {
-  g_return_if_fail (M >= 0 && N >= 0 && K >= 0 && lda >= K && ldc >= N);
+  g_return_if_fail (M >= 0 && N >= 0 && K >= 0 && nrep >= 0 && lda >= K && ldc >= N);
 
-  for (int i = 0; i < M; i++)
-    {
-      float *c = C + (size_t) i * ldc;
+  for (int r = 0; r < nrep; r++)
+    for (int i = 0; i < M; i++)
+      {
+        float *c = C + r * cstep + (size_t) i * ldc;
 
-      if (beta == 0.0f)
-        memset (c, 0, sizeof (float) * (size_t) N);
-      else if (beta != 1.0f)
-        for (int j = 0; j < N; j++)
-          c[j] *= beta;
-
-      for (int k = 0; k < K; k++)
-        {
-          const float a = alpha * A[(size_t) i * lda + k];
-          const float *b = brow[k];
+        if (beta == 0.0f)
+          memset (c, 0, sizeof (float) * (size_t) N);
+        else if (beta != 1.0f)
           for (int j = 0; j < N; j++)
-            c[j] += a * b[j];
-        }
-    }
+            c[j] *= beta;
+        if (bias != NULL)
+          for (int j = 0; j < N; j++)
+            c[j] += bias[i];
+
+        for (int k = 0; k < K; k++)
+          {
+            const float a = alpha * A[(size_t) i * lda + k];
+            const float *b = brow[k] + r * bstep;
+            for (int j = 0; j < N; j++)
+              c[j] += a * b[j];
+          }
+      }
 }
 
 void
@@ -308,13 +313,14 @@ void
 rl_sgemm_rows (int M, int N, int K,
                float alpha,
                const float *A, int lda,
-               const float *const *brow,
+               const float *const *brow, int nrep, size_t bstep, size_t cstep,
+               const float *bias,
                float beta,
                float *C, int ldc)
 {
-  g_return_if_fail (M >= 0 && N >= 0 && K >= 0 && lda >= K && ldc >= N);
+  g_return_if_fail (M >= 0 && N >= 0 && K >= 0 && nrep >= 0 && lda >= K && ldc >= N);
   ensure_kernel ();
-  current_rows (M, N, K, alpha, A, lda, brow, beta, C, ldc);
+  current_rows (M, N, K, alpha, A, lda, brow, nrep, bstep, cstep, bias, beta, C, ldc);
 }
 
 void

@@ -261,9 +261,10 @@ pad_columns (size_t rows, int w, int p, int n, const float *restrict src, float 
     }
 }
 
+/* y = conv(x, w) + b (b nullable) */
 static void
-conv_forward_implicit (const RlConvGeom *g, int n, const float *x, const float *w, float *y,
-                       float *cols)
+conv_forward_implicit (const RlConvGeom *g, int n, const float *x, const float *w,
+                       const float *b, float *y, float *cols)
 {
   const int k = g->k, pad = g->pad, kw = g->ci * k, K = kw * k;
   const size_t wp = (size_t) g->wi + 2 * pad;
@@ -286,18 +287,24 @@ conv_forward_implicit (const RlConvGeom *g, int n, const float *x, const float *
       src = ws.xp;
     }
 
-  for (int oy = 0; oy < g->ho; oy++)
+  /* Output rows in runs that see the same kernel rows (all but the first and last P rows see
+   * all K): one GEMM per run, the run's rows B_oy being B_oy0 moved down by whole input rows. */
+  for (int oy = 0, run; oy < g->ho; oy += run)
     {
       /* the kernel rows whose input row iy = oy + ky - P is inside the image */
       const int ky_lo = MAX (0, pad - oy), ky_hi = MIN (k, g->hi + pad - oy);
       const float **p = ws.ptr;
 
+      for (run = 1; oy + run < g->ho; run++)
+        if (MAX (0, pad - oy - run) != ky_lo || MIN (k, g->hi + pad - oy - run) != ky_hi)
+          break;
       for (int ky = ky_lo; ky < ky_hi; ky++)
         for (int c = 0; c < g->ci; c++)
           for (int kx = 0; kx < k; kx++)
             *p++ = src + c * plane + (size_t) (oy + ky - pad) * row + (size_t) kx * n;
       rl_sgemm_rows (g->co, g->wo * n, MAX (ky_hi - ky_lo, 0) * kw, 1.0f, ws.wr + ky_lo * kw, K,
-                     ws.ptr, 0.0f, y + (size_t) oy * g->wo * n, (int) ncols);
+                     ws.ptr, run, row, (size_t) g->wo * n, b, 0.0f,
+                     y + (size_t) oy * g->wo * n, (int) ncols);
     }
 }
 
@@ -386,19 +393,23 @@ conv_backward_implicit (const RlConvGeom *g, int n, const float *x, const float 
         dsrc = wd.xp;
       }
 
-    for (int iy = 0; iy < g->hi; iy++)
+    for (int iy = 0, run; iy < g->hi; iy += run)
       {
-        /* kernel rows whose output row oy = iy + P - ky is inside the output */
+        /* kernel rows whose output row oy = iy + P - ky is inside the output; rows in runs
+         * with the same ones, as in the forward */
         const int ky_lo = MAX (0, iy + pad - g->ho + 1), ky_hi = MIN (k, iy + pad + 1);
         const float **p = ws.ptr;
 
+        for (run = 1; iy + run < g->hi; run++)
+          if (MAX (0, iy + run + pad - g->ho + 1) != ky_lo || MIN (k, iy + run + pad + 1) != ky_hi)
+            break;
         for (int ky = ky_lo; ky < ky_hi; ky++)
           for (int o = 0; o < g->co; o++)
             for (int t = 0; t < k; t++)
               *p++ = dsrc + o * planeq + (size_t) (iy + pad - ky) * rowq + (size_t) t * n;
         rl_sgemm_rows (g->ci, (int) xrow, MAX (ky_hi - ky_lo, 0) * kwo, 1.0f,
-                       wd.wr + ky_lo * kwo, KO, ws.ptr, dx_mode == RL_GRAD_ADD ? 1.0f : 0.0f,
-                       dx + iy * xrow, (int) xplane);
+                       wd.wr + ky_lo * kwo, KO, ws.ptr, run, rowq, xrow, NULL,
+                       dx_mode == RL_GRAD_ADD ? 1.0f : 0.0f, dx + iy * xrow, (int) xplane);
       }
   }
 }
@@ -432,7 +443,10 @@ rl_conv2d_forward (const RlConvGeom *g, int n, const float *x, const float *w, c
     /* y (Co x Ho*Wo*N) = w (Co x Ci) * x (Ci x Ho*Wo*N) */
     rl_sgemm (false, false, g->co, ncols, kk, 1.0f, w, kk, x, ncols, 0.0f, y, ncols);
   else if (conv_is_implicit (g, n))
-    conv_forward_implicit (g, n, x, w, y, cols);
+    {
+      conv_forward_implicit (g, n, x, w, b, y, cols);
+      return;   /* the bias is added by the GEMM */
+    }
   else
     {
       const int step = rows_per_block (g, n);

@@ -77,10 +77,11 @@ void rl_maxpool_forward  (int c, int n, int h, int w, int k, const float *x, flo
 /* dx += dy routed to each window's winner. x, dx: (C, H, W, N); y, dy: (C, H/K, W/K, N) */
 void rl_maxpool_backward (int c, int n, int h, int w, int k, const float *x, const float *y,
                           const float *dy, float *dx);
-/* ReLU then max pooling, backward in one pass: dz = dL/dz (written, not accumulated) where
- * x = relu(z) is the pooling's input. The winner of a window gets dy when the maximum y is
- * positive (ReLU's gradient there is 1) and nothing otherwise; the ReLU's own output gradient is
- * never formed. x, dz: (C, H, W, N); y, dy: (C, H/K, W/K, N) */
+/* ReLU then max pooling, backward in one pass: dz = dL/dz (written, not accumulated) for
+ * y = maxpool(relu(z)). @x may be z or relu(z): where the maximum y is positive its winner is
+ * the same first position in either, and gets dy; where y = 0 (ReLU's gradient 0) nothing
+ * does. The ReLU's own output gradient is never formed.
+ * x, dz: (C, H, W, N); y, dy: (C, H/K, W/K, N) */
 void rl_relu_maxpool_backward (int c, int n, int h, int w, int k, const float *x,
                                const float *y, const float *dy, float *dz);
 

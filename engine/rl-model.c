@@ -992,6 +992,18 @@ node_input (const RlWork *w, int i)
   return i == 0 ? w->in : w->out[i - 1];
 }
 
+/* Whether node @i is a max pooling right after a ReLU that has an input gradient (the seed's
+ * conv -> relu -> pool). In training the two then run as one: forward, the pooling reads the
+ * ReLU's input z and clamps its maxima at 0 (max(0, max z) = max relu(z), the same bits), so
+ * the ReLU's output is never written; backward, rl_relu_maxpool_backward finds each window's
+ * winner in z and writes z's gradient directly. The ReLU's own buffers stay unused. */
+static inline gboolean
+relu_pool_fused (const RlModel *m, int i)
+{
+  return i >= 2 && i < m->n_nodes && m->nodes[i].spec.kind == RL_LAYER_MAXPOOL
+         && m->nodes[i - 1].spec.kind == RL_LAYER_RELU;
+}
+
 void
 rl_model_forward_work (const RlModel *model, RlWork *w, int n, gboolean train)
 {
@@ -999,8 +1011,20 @@ rl_model_forward_work (const RlModel *model, RlWork *w, int n, gboolean train)
 
   for (int i = 0; i < model->n_nodes; i++)
     {
+      const RlNode *node = &model->nodes[i];
       gint64 t0 = timed ? g_get_monotonic_time () : 0;
-      node_forward (model, &model->nodes[i], i, w, n, train, node_input (w, i));
+
+      if (train && relu_pool_fused (model, i + 1))
+        continue;   /* this ReLU runs inside the pooling below */
+      if (train && relu_pool_fused (model, i))
+        {
+          float *y = w->out[i];
+          rl_maxpool_forward (node->ci, n, node->hi, node->wi, node->spec.kernel, w->out[i - 2],
+                              y);
+          rl_relu_forward (y, y, (size_t) node->co * n * node->ho * node->wo);
+        }
+      else
+        node_forward (model, node, i, w, n, train, node_input (w, i));
       if (timed)
         model->prof[2 * i] += (g_get_monotonic_time () - t0) / 1e6;
     }
@@ -1094,13 +1118,11 @@ train_slice (gpointer data, int t, int nt)
       float *dx = i > 0 ? w->dout[i - 1] : NULL;
       gint64 t0 = model->prof != NULL && t == 0 ? g_get_monotonic_time () : 0;
 
-      if (node->spec.kind == RL_LAYER_MAXPOOL && i >= 2
-          && model->nodes[i - 1].spec.kind == RL_LAYER_RELU)
+      if (relu_pool_fused (model, i))
         {
-          /* ReLU then pooling (the seed's conv -> relu -> pool): both backwards in one pass,
-           * straight into the ReLU's input gradient; the ReLU's time is counted here */
+          /* ReLU then pooling, one pass (see relu_pool_fused); the ReLU's time counts here */
           rl_relu_maxpool_backward (node->ci, cnt, node->hi, node->wi, node->spec.kernel,
-                                    w->out[i - 1], w->out[i], w->dout[i], w->dout[i - 2]);
+                                    w->out[i - 2], w->out[i], w->dout[i], w->dout[i - 2]);
           if (model->prof != NULL && t == 0)
             model->prof[2 * i + 1] += (g_get_monotonic_time () - t0) / 1e6;
           i--;
