@@ -7,6 +7,18 @@
 
 #include "rl-gemm.h"
 
+/* The elementwise loops below are what GCC vectorises, and the engine's library is built for
+ * baseline x86-64 (SSE2, 4 floats a vector). On x86-64 with GCC, the hot ones are also built
+ * for AVX2 and AVX-512, and the dynamic loader picks the best the CPU has (target_clones, an
+ * ifunc), as rl-gemm.c does for the GEMM kernels. Measured on the seed net: SSE2 loops were
+ * most of the time outside the GEMMs. They do only exact operations (compares, max,
+ * multiplies by 0/1 masks, additions in a fixed order), so every clone gives the same bits. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && defined(__linux__)
+#define RL_CLONES __attribute__ ((target_clones ("avx512f", "avx2", "default")))
+#else
+#define RL_CLONES
+#endif
+
 gboolean
 rl_conv_geom_init (RlConvGeom *g, int ci, int hi, int wi, int co, int k, int stride, int pad)
 {
@@ -30,7 +42,7 @@ rl_conv_cols_size (const RlConvGeom *g, int n)
 /* Sum of @n floats in 16 interleaved partial sums, added up at the end in a fixed order: the
  * compiler can vectorise it (a single running sum it may not reorder), and the result is the
  * same bits every time. */
-static float
+RL_CLONES static float
 sum_lanes (const float *restrict x, int n)
 {
   float lane[16] = { 0 };
@@ -523,7 +535,7 @@ rl_conv2d_backward (const RlConvGeom *g, int n, const float *x, const float *w, 
     }
 }
 
-void
+RL_CLONES void
 rl_relu_forward (const float *x, float *y, size_t len)
 {
   /* y may be x: no restrict here */
@@ -531,7 +543,7 @@ rl_relu_forward (const float *x, float *y, size_t len)
     y[i] = x[i] > 0.0f ? x[i] : 0.0f;
 }
 
-void
+RL_CLONES void
 rl_relu_backward (const float *restrict y, const float *restrict dy, float *restrict dx,
                   size_t len)
 {
@@ -541,9 +553,34 @@ rl_relu_backward (const float *restrict y, const float *restrict dy, float *rest
     dx[i] += dy[i] * (float) (y[i] > 0.0f);
 }
 
+RL_CLONES void
+rl_mask_positive (float *restrict dy, const float *restrict y, size_t len)
+{
+  /* a multiply by the 0/1 mask, which vectorises, not a select */
+  for (size_t i = 0; i < len; i++)
+    dy[i] *= (float) (y[i] > 0.0f);
+}
+
+RL_CLONES void
+rl_add_relu (const float *restrict a, const float *restrict b, float *restrict y, size_t len)
+{
+  for (size_t i = 0; i < len; i++)
+    {
+      float v = a[i] + b[i];
+      y[i] = v > 0.0f ? v : 0.0f;
+    }
+}
+
+RL_CLONES void
+rl_add_to (float *restrict dst, const float *restrict src, size_t len)
+{
+  for (size_t i = 0; i < len; i++)
+    dst[i] += src[i];
+}
+
 /* Max pooling with the batch innermost: each window position is a whole N-vector, so both
  * passes run over the batch with vector max and compare-select, no branches. */
-void
+RL_CLONES void
 rl_maxpool_forward (int c, int n, int h, int w, int k, const float *x, float *y)
 {
   const int ho = h / k, wo = w / k;
@@ -653,7 +690,7 @@ maxpool_backward_any (gboolean relu, int c, int n, int h, int w, int k, const fl
     g_free (taken);
 }
 
-void
+RL_CLONES void
 rl_maxpool_backward (int c, int n, int h, int w, int k, const float *x, const float *y,
                      const float *dy, float *dx)
 {
@@ -663,7 +700,7 @@ rl_maxpool_backward (int c, int n, int h, int w, int k, const float *x, const fl
     maxpool_backward_any (FALSE, c, n, h, w, k, x, y, dy, dx);
 }
 
-void
+RL_CLONES void
 rl_relu_maxpool_backward (int c, int n, int h, int w, int k, const float *x, const float *y,
                           const float *dy, float *dz)
 {
@@ -680,7 +717,7 @@ rl_relu_maxpool_backward (int c, int n, int h, int w, int k, const float *x, con
     }
 }
 
-void
+RL_CLONES void
 rl_gap_forward (int c, int n, int hw, const float *x, float *y)
 {
   for (int ch = 0; ch < c; ch++)
@@ -699,7 +736,7 @@ rl_gap_forward (int c, int n, int hw, const float *x, float *y)
     }
 }
 
-void
+RL_CLONES void
 rl_gap_backward (int c, int n, int hw, const float *dy, float *dx)
 {
   for (int ch = 0; ch < c; ch++)

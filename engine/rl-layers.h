@@ -69,6 +69,13 @@ void rl_relu_forward  (const float *x, float *y, size_t len);
 /* dx += dy * (y > 0). Uses the output as the mask (y > 0 exactly where x > 0). */
 void rl_relu_backward (const float *y, const float *dy, float *dx, size_t len);
 
+/* dy *= (y > 0), elementwise: a gradient through a ReLU whose output is y, in place. */
+void rl_mask_positive (float *dy, const float *y, size_t len);
+/* y = max(a + b, 0): a residual block's output. */
+void rl_add_relu      (const float *a, const float *b, float *y, size_t len);
+/* dst += src */
+void rl_add_to        (float *dst, const float *src, size_t len);
+
 /* K x K max pooling with stride K (PyTorch's MaxPool2d(K)); partial windows are dropped.
  * x: (C, H, W, N); y: (C, H/K, W/K, N). No argmax is stored: the backward finds the winner
  * again by comparing the window with y, taking the first maximum in row-major order as

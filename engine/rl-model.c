@@ -867,11 +867,7 @@ node_forward (const RlModel *m, const RlNode *node, int i, RlWork *w, int n, gbo
           }
         /* y = relu(F(x) + shortcut(x)) */
         if (sc != NULL)
-          for (size_t j = 0; j < len; j++)
-            {
-              float v = res[j] + sc[j];
-              y[j] = v > 0.0f ? v : 0.0f;
-            }
+          rl_add_relu (res, sc, y, len);
         else
           rl_relu_forward (res, y, len);
       }
@@ -938,21 +934,18 @@ node_backward (const RlModel *m, const RlNode *node, int i, RlWork *w, int n, co
 
     case RL_LAYER_RESIDUAL:
       {
-        float *restrict dz = dy, *restrict dhid = w->dhid[i];
-        const float *restrict yr = y, *restrict hid = w->hid[i];
+        float *dz = dy, *dhid = w->dhid[i];
+        const float *hid = w->hid[i];
         const gboolean bn = node->spec.bn;
 
-        /* dz = dy * (y > 0): through the ReLU after the addition (a multiply by the 0/1 mask,
-         * which vectorises, not a select) */
-        for (size_t j = 0; j < len; j++)
-          dz[j] *= (float) (yr[j] > 0.0f);
+        /* dz = dy * (y > 0): through the ReLU after the addition */
+        rl_mask_positive (dz, y, len);
 
         /* F's branch first, because its first convolution writes dx; the shortcut then adds */
         conv_bn_backward (m, &node->u.res.c2, bn ? &node->u.res.bn2 : NULL, w, n, hid, dz,
                           dhid, RL_GRAD_SET, grads);
         /* through relu: hid > 0 exactly where its input was > 0 */
-        for (size_t j = 0; j < len; j++)
-          dhid[j] *= (float) (hid[j] > 0.0f);
+        rl_mask_positive (dhid, hid, len);
         conv_bn_backward (m, &node->u.res.c1, bn ? &node->u.res.bn1 : NULL, w, n, x, dhid, dx,
                           RL_GRAD_SET, grads);
 
@@ -960,11 +953,7 @@ node_backward (const RlModel *m, const RlNode *node, int i, RlWork *w, int n, co
           {
           case RL_SHORTCUT_IDENTITY:
             if (dx != NULL)
-              {
-                float *restrict d = dx;
-                for (size_t j = 0; j < len; j++)
-                  d[j] += dz[j];
-              }
+              rl_add_to (dx, dz, len);
             break;
           case RL_SHORTCUT_A:
             if (dx != NULL)
