@@ -7,17 +7,11 @@
 
 #include "rl-gemm.h"
 
-/* The elementwise loops below are what GCC vectorises, and the engine's library is built for
- * baseline x86-64 (SSE2, 4 floats a vector). On x86-64 with GCC, the hot ones are also built
- * for AVX2 and AVX-512, and the dynamic loader picks the best the CPU has (target_clones, an
- * ifunc), as rl-gemm.c does for the GEMM kernels. Measured on the seed net: SSE2 loops were
- * most of the time outside the GEMMs. They do only exact operations (compares, max,
- * multiplies by 0/1 masks, additions in a fixed order), so every clone gives the same bits. */
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && defined(__linux__)
-#define RL_CLONES __attribute__ ((target_clones ("avx512f", "avx2", "default")))
-#else
-#define RL_CLONES
-#endif
+#include "rl-clones.h"
+
+/* The elementwise loops below are what GCC vectorises: the hot ones are RL_CLONES (built for
+ * AVX2 and AVX-512 too). Measured on the seed net: as SSE2 code they were most of the time
+ * outside the GEMMs. */
 
 gboolean
 rl_conv_geom_init (RlConvGeom *g, int ci, int hi, int wi, int co, int k, int stride, int pad)

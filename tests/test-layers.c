@@ -143,6 +143,17 @@ check_conv_reference (int n, int ci, int hi, int wi, int co, int k, int s, int p
           }
   for (int i = 0; i < ci * n * hi * wi; i++)
     g_assert_cmpfloat_with_epsilon (dx[i], rdx[i], 1e-4 * (1 + fabs (rdx[i])));
+  /* RL_GRAD_SET writes every element of dx whatever it held, the same values */
+  {
+    float *dx2 = g_new (float, ci * n * hi * wi), *dw2 = g_new0 (float, co * ci * k * k);
+    for (int i = 0; i < ci * n * hi * wi; i++)
+      dx2[i] = NAN;
+    rl_conv2d_backward (&g, n, x, w, dy, dx2, RL_GRAD_SET, dw2, NULL, cols, dcols);
+    for (int i = 0; i < ci * n * hi * wi; i++)
+      g_assert_cmpfloat (dx2[i], ==, dx[i]);
+    g_free (dx2);
+    g_free (dw2);
+  }
   for (int i = 0; i < co * ci * k * k; i++)
     g_assert_cmpfloat_with_epsilon (dw[i], rdw[i], 1e-4 * (1 + fabs (rdw[i])));
   g_free (x); g_free (w); g_free (b); g_free (y); g_free (cols); g_free (dcols); g_free (dy);
@@ -176,6 +187,12 @@ test_conv_forward_reference (void)
       check_conv_reference (9, 2, 8, 8, 3, 3, 1, 0);
       check_conv_reference (11, 2, 8, 8, 3, 3, 1, 0);
       check_conv_reference (8, 2, 5, 5, 2, 2, 1, 2);
+      /* implicit 3x3 "same" convs: odd sizes, a 1x1 map, more output than input channels,
+       * rblock2's shape */
+      check_conv_reference (16, 3, 7, 5, 4, 3, 1, 1);
+      check_conv_reference (17, 2, 1, 1, 3, 3, 1, 1);
+      check_conv_reference (20, 5, 4, 4, 7, 3, 1, 1);
+      check_conv_reference (64, 32, 4, 4, 32, 3, 1, 1);
     }
   g_assert_true (rl_gemm_set_kernel (RL_GEMM_KERNEL_AUTO));
 }
@@ -246,6 +263,7 @@ test_conv_backward (void)
   check_conv_backward (1, 2, 5, 4, 2, 2, 3, 2);   /* odd sizes, stride 3 */
   check_conv_backward (12, 3, 6, 6, 4, 3, 1, 1);  /* 72 columns a row: the implicit GEMM */
   check_conv_backward (8, 2, 7, 9, 3, 5, 1, 2);   /* implicit, 5x5 "same" */
+  check_conv_backward (16, 2, 5, 5, 3, 3, 1, 1);  /* implicit, 3x3 "same" */
 }
 
 static void
