@@ -314,6 +314,60 @@ conv_forward_implicit (const RlConvGeom *g, int n, const float *x, const float *
     }
 }
 
+/* The input gradient of a stride-1 conv with wide zero borders in its transposed form
+ * (Q = K-1-P >= 2: conv2's 5x5 without padding has Q = 4, so of the 5 taps of the 12 columns
+ * of dx only 40 of 60 touch dY, and the padded form would multiply a third of the time by
+ * zeros). Instead, dx's columns go in groups that see the same range of taps t (the 2Q border
+ * columns one by one, the interior together), each group's GEMM with only those taps and the
+ * weights compacted to match; no padded copy of dY is made. */
+static void
+conv_dx_by_columns (const RlConvGeom *g, int n, const float *w, const float *dy, float *dx,
+                    RlGradMode dx_mode, const float **ptr, float *wbuf)
+{
+  const int k = g->k, pad = g->pad, q = k - 1 - pad;
+  const size_t orow = (size_t) g->wo * n, oplane = (size_t) g->ho * orow;
+  const size_t xrow = (size_t) g->wi * n, xplane = (size_t) g->hi * xrow;
+
+  for (int ix0 = 0, gw; ix0 < g->wi; ix0 += gw)
+    {
+      /* taps t whose dY column ox = ix + t - Q is inside the output, for ix = ix0 */
+      const int t_lo = MAX (0, q - ix0), t_hi = MIN (k, q - ix0 + g->wo);
+      const int nt = MAX (t_hi - t_lo, 0), kwo = g->co * nt, KO = k * kwo;
+
+      for (gw = 1; ix0 + gw < g->wi; gw++)
+        if (MAX (0, q - ix0 - gw) != t_lo || MIN (k, q - ix0 - gw + g->wo) != t_hi)
+          break;
+
+      /* wbuf (Ci, K, Co, nt): w flipped along x, taps t_lo .. t_hi - 1 */
+      for (int o = 0; o < g->co; o++)
+        for (int c = 0; c < g->ci; c++)
+          for (int ky = 0; ky < k; ky++)
+            for (int t = t_lo; t < t_hi; t++)
+              wbuf[(size_t) c * KO + ky * kwo + o * nt + (t - t_lo)] =
+                w[(((size_t) o * g->ci + c) * k + ky) * k + (k - 1 - t)];
+
+      for (int iy = 0, run; iy < g->hi; iy += run)
+        {
+          const int ky_lo = MAX (0, iy + pad - g->ho + 1), ky_hi = MIN (k, iy + pad + 1);
+          const float **p = ptr;
+
+          for (run = 1; iy + run < g->hi; run++)
+            if (MAX (0, iy + run + pad - g->ho + 1) != ky_lo
+                || MIN (k, iy + run + pad + 1) != ky_hi)
+              break;
+          for (int ky = ky_lo; ky < ky_hi; ky++)
+            for (int o = 0; o < g->co; o++)
+              for (int t = t_lo; t < t_hi; t++)
+                *p++ = dy + o * oplane + (size_t) (iy + pad - ky) * orow
+                       + (size_t) (ix0 + t - q) * n;
+          rl_sgemm_rows (g->ci, gw * n, MAX (ky_hi - ky_lo, 0) * kwo, 1.0f,
+                         wbuf + ky_lo * kwo, KO, ptr, run, orow, xrow, NULL,
+                         dx_mode == RL_GRAD_ADD ? 1.0f : 0.0f,
+                         dx + iy * xrow + (size_t) ix0 * n, (int) xplane);
+        }
+    }
+}
+
 /* Output rows per block of the dot products: enough that a block of a tile's rows stays in
  * L1 (RL_DOT_SEG_FLOATS floats each). */
 #define RL_DOT_SEG_FLOATS 1024
@@ -376,6 +430,11 @@ conv_backward_implicit (const RlConvGeom *g, int n, const float *x, const float 
 
   if (dx == NULL)
     return;
+  if (k - 1 - pad >= 2)
+    {
+      conv_dx_by_columns (g, n, w, dy, dx, dx_mode, ws.ptr, dcols);
+      return;
+    }
 
   /* dx[c, iy, ix] += sum over (ky, o, t) of w[o, c, ky, K-1-t] * dyq[o, iy + P - ky, ix + t],
    * where dyq is dY with Q = K-1-P zero columns on each side */
