@@ -20,6 +20,7 @@
 #define RL_COPY_B 1
 #define RL_DOT_MR 4
 #define RL_DOT_NR 3
+#define RL_DOT_NR2 3
 #define RL_SGEMM_NAME rl_sgemm_avx2
 #define RL_SGEMM_ROWS_NAME rl_sgemm_rows_avx2
 #define RL_SGEMM_DOT_ROWS_NAME rl_sgemm_dot_rows_avx2

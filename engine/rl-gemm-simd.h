@@ -7,6 +7,8 @@
  *   RL_VLEN                 floats per vector
  *   RL_MR, RL_NV            outer-product tile: RL_MR rows x (RL_NV * RL_VLEN) columns of C
  *   RL_DOT_MR, RL_DOT_NR    dot-product tile (trans_b): RL_DOT_MR rows x RL_DOT_NR columns
+ *   RL_DOT_NR2              a second tile width; each call takes the one that wastes fewer
+ *                           columns of its N
  *   RL_SGEMM_NAME           the names of the entry points to define: rl_sgemm's,
  *   RL_SGEMM_ROWS_NAME      rl_sgemm_rows's and rl_sgemm_dot_rows's (rl-gemm.h)
  *   RL_SGEMM_DOT_ROWS_NAME
@@ -77,6 +79,10 @@
 #define RL_DOT_MIN_K 80
 
 #define RL_ALWAYS_INLINE inline __attribute__ ((always_inline))
+#define RL_DOT_NR_MAX (RL_DOT_NR > RL_DOT_NR2 ? RL_DOT_NR : RL_DOT_NR2)
+#ifndef MAX
+#define MAX(a, b) ((a) > (b) ? (a) : (b))
+#endif
 
 /* C (m x n) = beta * C, for K == 0. */
 static void
@@ -379,71 +385,72 @@ sgemm_packed (bool trans_a, bool trans_b, int M, int N, int K, float alpha,
     }
 }
 
-/* c (RL_DOT_MR x RL_DOT_NR) = alpha * sum_s sum_k a[i][s * astep + k] * b[j][s * bstep + k]
- * + beta * c, over kc and nseg segments, where a: RL_DOT_MR row pointers, b: RL_DOT_NR row
- * pointers (tails repeat a valid row; only the first m rows and n columns are stored). */
-static void
-dot_tile (int kc, int nseg, size_t astep, size_t bstep,
-          const float *const *a, const float *const *b,
-          float *c, size_t ldc, int m, int n, float alpha, float beta)
+/* c (RL_DOT_MR x nr) = alpha * sum_s sum_k a[i][s * astep + k] * b[j][s * bstep + k]
+ * + beta * c, over kc and nseg segments, where a: RL_DOT_MR row pointers, b: nr row pointers
+ * (tails repeat a valid row; only the first m rows and n columns are stored). Inlined with a
+ * constant nr (RL_DOT_NR or RL_DOT_NR2). */
+static RL_ALWAYS_INLINE void
+dot_tile_nr (const int nr, int kc, int nseg, size_t astep, size_t bstep,
+             const float *const *a, const float *const *b,
+             float *c, size_t ldc, int m, int n, float alpha, float beta)
 {
-  RL_VEC acc[RL_DOT_MR][RL_DOT_NR];
+  RL_VEC acc[RL_DOT_MR][RL_DOT_NR_MAX];
 
 #pragma GCC unroll 8
   for (int i = 0; i < RL_DOT_MR; i++)
 #pragma GCC unroll 8
-    for (int j = 0; j < RL_DOT_NR; j++)
+    for (int j = 0; j < nr; j++)
       acc[i][j] = v_zero ();
 
   for (int s = 0; s < nseg; s++)
     {
-      const float *as[RL_DOT_MR], *bs[RL_DOT_NR];
+      const float *as[RL_DOT_MR], *bs[RL_DOT_NR_MAX];
 #pragma GCC unroll 8
       for (int i = 0; i < RL_DOT_MR; i++)
         as[i] = a[i] + s * astep;
 #pragma GCC unroll 8
-      for (int j = 0; j < RL_DOT_NR; j++)
+      for (int j = 0; j < nr; j++)
         bs[j] = b[j] + s * bstep;
 
       int k = 0;
       for (; k + RL_VLEN <= kc; k += RL_VLEN)
         {
-          RL_VEC bv[RL_DOT_NR];
+          RL_VEC bv[RL_DOT_NR_MAX];
 #pragma GCC unroll 8
-          for (int j = 0; j < RL_DOT_NR; j++)
+          for (int j = 0; j < nr; j++)
             bv[j] = v_load (bs[j] + k);
 #pragma GCC unroll 8
           for (int i = 0; i < RL_DOT_MR; i++)
             {
               RL_VEC ai = v_load (as[i] + k);
 #pragma GCC unroll 8
-              for (int j = 0; j < RL_DOT_NR; j++)
+              for (int j = 0; j < nr; j++)
                 acc[i][j] = v_fma (ai, bv[j], acc[i][j]);
             }
         }
       if (k < kc)
         {
           const RL_MASK tail = v_mask_n (kc - k);
-          RL_VEC bv[RL_DOT_NR];
+          RL_VEC bv[RL_DOT_NR_MAX];
 #pragma GCC unroll 8
-          for (int j = 0; j < RL_DOT_NR; j++)
+          for (int j = 0; j < nr; j++)
             bv[j] = v_load_mask (bs[j] + k, tail);
 #pragma GCC unroll 8
           for (int i = 0; i < RL_DOT_MR; i++)
             {
               RL_VEC ai = v_load_mask (as[i] + k, tail);
 #pragma GCC unroll 8
-              for (int j = 0; j < RL_DOT_NR; j++)
+              for (int j = 0; j < nr; j++)
                 acc[i][j] = v_fma (ai, bv[j], acc[i][j]);
             }
         }
     }
 
   /* sums[j][i]: four rows of a column reduced together, which shares the shuffles */
-  float sums[RL_DOT_NR][RL_DOT_MR];
+  float sums[RL_DOT_NR_MAX][RL_DOT_MR];
   _Static_assert (RL_DOT_MR % 4 == 0, "the reduction takes the tile's rows four at a time");
 #pragma GCC unroll 8
-  for (int j = 0; j < RL_DOT_NR; j++)
+  for (int j = 0; j < nr; j++)
 #pragma GCC unroll 4
     for (int i = 0; i < RL_DOT_MR; i += 4)
       v_reduce4 (acc[i][j], acc[i + 1][j], acc[i + 2][j], acc[i + 3][j], &sums[j][i]);
@@ -460,21 +467,46 @@ dot_tile (int kc, int nseg, size_t astep, size_t bstep,
     }
 }
 
+static void
+dot_tile (int nr, int kc, int nseg, size_t astep, size_t bstep,
+          const float *const *a, const float *const *b,
+          float *c, size_t ldc, int m, int n, float alpha, float beta)
+{
+  if (nr == RL_DOT_NR)
+    dot_tile_nr (RL_DOT_NR, kc, nseg, astep, bstep, a, b, c, ldc, m, n, alpha, beta);
+  else
+    dot_tile_nr (RL_DOT_NR2, kc, nseg, astep, bstep, a, b, c, ldc, m, n, alpha, beta);
+}
+
+/* The dot-product tile width that wastes fewest columns on N (the wider on a tie). */
+static int
+dot_nr (int N)
+{
+  int w1 = (N + RL_DOT_NR - 1) / RL_DOT_NR * RL_DOT_NR;
+  int w2 = (N + RL_DOT_NR2 - 1) / RL_DOT_NR2 * RL_DOT_NR2;
+
+  if (w1 != w2)
+    return w1 < w2 ? RL_DOT_NR : RL_DOT_NR2;
+  return MAX (RL_DOT_NR, RL_DOT_NR2);
+}
+
 /* trans_b, !trans_a: C (M x N) = alpha * A (M x K) * B^T, B stored (N x K). */
 static void
 sgemm_dot (int M, int N, int K, float alpha, const float *A, size_t lda,
            const float *B, size_t ldb, float beta, float *C, size_t ldc)
 {
+  const int nr = dot_nr (N);
+
   for (int k0 = 0; k0 < K; k0 += RL_DOT_KC)
     {
       int kc = K - k0 < RL_DOT_KC ? K - k0 : RL_DOT_KC;
       float beta_k = k0 == 0 ? beta : 1.0f;
 
-      for (int j0 = 0; j0 < N; j0 += RL_DOT_NR)
+      for (int j0 = 0; j0 < N; j0 += nr)
         {
-          int n = N - j0 < RL_DOT_NR ? N - j0 : RL_DOT_NR;
-          const float *b[RL_DOT_NR];
-          for (int j = 0; j < RL_DOT_NR; j++)
+          int n = N - j0 < nr ? N - j0 : nr;
+          const float *b[RL_DOT_NR_MAX];
+          for (int j = 0; j < nr; j++)
             b[j] = B + (size_t) (j0 + (j < n ? j : n - 1)) * ldb + k0;
 
           for (int i0 = 0; i0 < M; i0 += RL_DOT_MR)
@@ -484,7 +516,8 @@ sgemm_dot (int M, int N, int K, float alpha, const float *A, size_t lda,
               for (int i = 0; i < RL_DOT_MR; i++)
                 a[i] = A + (size_t) (i0 + (i < m ? i : m - 1)) * lda + k0;
 
-              dot_tile (kc, 1, 0, 0, a, b, C + (size_t) i0 * ldc + j0, ldc, m, n, alpha, beta_k);
+              dot_tile (nr, kc, 1, 0, 0, a, b, C + (size_t) i0 * ldc + j0, ldc, m, n, alpha,
+                        beta_k);
             }
         }
     }
@@ -497,11 +530,13 @@ sgemm_dot_rows (int M, int N, int len, int nseg, float alpha,
                 const float *const *arow, size_t astep, const float *const *brow, size_t bstep,
                 float beta, float *C, size_t ldc)
 {
-  for (int j0 = 0; j0 < N; j0 += RL_DOT_NR)
+  const int nr = dot_nr (N);
+
+  for (int j0 = 0; j0 < N; j0 += nr)
     {
-      int n = N - j0 < RL_DOT_NR ? N - j0 : RL_DOT_NR;
-      const float *b[RL_DOT_NR];
-      for (int j = 0; j < RL_DOT_NR; j++)
+      int n = N - j0 < nr ? N - j0 : nr;
+      const float *b[RL_DOT_NR_MAX];
+      for (int j = 0; j < nr; j++)
         b[j] = brow[j0 + (j < n ? j : n - 1)];
 
       for (int i0 = 0; i0 < M; i0 += RL_DOT_MR)
@@ -511,7 +546,7 @@ sgemm_dot_rows (int M, int N, int len, int nseg, float alpha,
           for (int i = 0; i < RL_DOT_MR; i++)
             a[i] = arow[i0 + (i < m ? i : m - 1)];
 
-          dot_tile (len, nseg, astep, bstep, a, b, C + (size_t) i0 * ldc + j0, ldc, m, n, alpha,
+          dot_tile (nr, len, nseg, astep, bstep, a, b, C + (size_t) i0 * ldc + j0, ldc, m, n, alpha,
                     beta);
         }
     }

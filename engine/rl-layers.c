@@ -373,7 +373,7 @@ conv_dx_by_columns (const RlConvGeom *g, int n, const float *w, const float *dy,
 
 /* Output rows per block of the dot products: enough that a block of a tile's rows stays in
  * L1 (RL_DOT_SEG_FLOATS floats each). */
-#define RL_DOT_SEG_FLOATS 1024
+#define RL_DOT_SEG_FLOATS 8192
 
 static void
 conv_backward_implicit (const RlConvGeom *g, int n, const float *x, const float *w,
