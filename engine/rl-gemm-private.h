@@ -17,7 +17,8 @@ typedef void (*RlSgemmFunc) (bool trans_a, bool trans_b,
                              float beta,
                              float *C, int ldc);
 
-typedef void (*RlSgemmRowsFunc) (int M, int N, int K, float alpha, const float *A, int lda,
+typedef void (*RlSgemmRowsFunc) (bool trans_a, int M, int N, int K, float alpha, const float *A,
+                                 int lda,
                                  const float *const *brow, int nrep, size_t bstep,
                                  size_t cstep, const float *bias, float beta, float *C,
                                  int ldc);
@@ -28,7 +29,8 @@ typedef void (*RlSgemmDotRowsFunc) (int M, int N, int len, int nseg, float alpha
                                     float beta, float *C, int ldc);
 
 #define RL_DECLARE_KERNELS(isa)                                                                \
-  void rl_sgemm_rows_##isa (int M, int N, int K, float alpha, const float *A, int lda,         \
+  void rl_sgemm_rows_##isa (bool trans_a, int M, int N, int K, float alpha, const float *A,    \
+                            int lda,                                                           \
                             const float *const *brow, int nrep, size_t bstep, size_t cstep,    \
                             const float *bias, float beta, float *C, int ldc);                 \
   void rl_sgemm_dot_rows_##isa (int M, int N, int len, int nseg, float alpha,                  \

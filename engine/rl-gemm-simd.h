@@ -576,7 +576,7 @@ RL_SGEMM_NAME (bool trans_a, bool trans_b,
 }
 
 void
-RL_SGEMM_ROWS_NAME (int M, int N, int K, float alpha, const float *A, int lda,
+RL_SGEMM_ROWS_NAME (bool trans_a, int M, int N, int K, float alpha, const float *A, int lda,
                     const float *const *brow, int nrep, size_t bstep, size_t cstep,
                     const float *bias, float beta, float *C, int ldc)
 {
@@ -595,7 +595,7 @@ RL_SGEMM_ROWS_NAME (int M, int N, int K, float alpha, const float *A, int lda,
         }
       return;
     }
-  sgemm_packed (false, false, M, N, K, alpha, A, (size_t) lda, NULL, 0, brow, nrep, bstep,
+  sgemm_packed (trans_a, false, M, N, K, alpha, A, (size_t) lda, NULL, 0, brow, nrep, bstep,
                 cstep, bias, beta, C, (size_t) ldc);
 }
 

@@ -61,11 +61,12 @@ rl_sgemm_portable (bool trans_a, bool trans_b,
 }
 
 void
-rl_sgemm_rows_portable (int M, int N, int K, float alpha, const float *A, int lda,
-                        const float *const *brow, int nrep, size_t bstep, size_t cstep,
+rl_sgemm_rows_portable (bool trans_a, int M, int N, int K, float alpha, const float *A,
+                        int lda, const float *const *brow, int nrep, size_t bstep, size_t cstep,
                         const float *bias, float beta, float *C, int ldc)
 {
-  g_return_if_fail (M >= 0 && N >= 0 && K >= 0 && nrep >= 0 && lda >= K && ldc >= N);
+  g_return_if_fail (M >= 0 && N >= 0 && K >= 0 && nrep >= 0 && lda >= (trans_a ? M : K)
+                    && ldc >= N);
 
   for (int r = 0; r < nrep; r++)
     for (int i = 0; i < M; i++)
@@ -83,7 +84,7 @@ rl_sgemm_rows_portable (int M, int N, int K, float alpha, const float *A, int ld
 
         for (int k = 0; k < K; k++)
           {
-            const float a = alpha * A[(size_t) i * lda + k];
+            const float a = alpha * (trans_a ? A[(size_t) k * lda + i] : A[(size_t) i * lda + k]);
             const float *b = brow[k] + r * bstep;
             for (int j = 0; j < N; j++)
               c[j] += a * b[j];
@@ -310,7 +311,8 @@ rl_sgemm (bool trans_a, bool trans_b,
 }
 
 void
-rl_sgemm_rows (int M, int N, int K,
+rl_sgemm_rows (bool trans_a,
+               int M, int N, int K,
                float alpha,
                const float *A, int lda,
                const float *const *brow, int nrep, size_t bstep, size_t cstep,
@@ -318,9 +320,10 @@ rl_sgemm_rows (int M, int N, int K,
                float beta,
                float *C, int ldc)
 {
-  g_return_if_fail (M >= 0 && N >= 0 && K >= 0 && nrep >= 0 && lda >= K && ldc >= N);
+  g_return_if_fail (M >= 0 && N >= 0 && K >= 0 && nrep >= 0 && lda >= (trans_a ? M : K)
+                    && ldc >= N);
   ensure_kernel ();
-  current_rows (M, N, K, alpha, A, lda, brow, nrep, bstep, cstep, bias, beta, C, ldc);
+  current_rows (trans_a, M, N, K, alpha, A, lda, brow, nrep, bstep, cstep, bias, beta, C, ldc);
 }
 
 void

@@ -45,14 +45,16 @@ void rl_sgemm_portable (bool trans_a, bool trans_b,
                         float beta,
                         float *C, int ldc);
 
-/* Row-pointer B: C (M x N) = alpha * A (M x K) * B + bias + beta * C, where row k of B is the N
+/* Row-pointer B: C (M x N) = alpha * op(A) (M x K) * B + bias + beta * C, where op(A) is A or,
+ * with trans_a, A^T (A stored K x M, leading dimension lda), row k of B is the N
  * contiguous floats at brow[k] and bias (nullable) has one value per row of C. A convolution
  * points brow[k] into its input at tap k's offset (an "implicit GEMM"), so the im2col matrix
  * is never copied out. The product is done @nrep times over one packing of A: the r-th reads
  * B's rows at brow[k] + r * bstep and writes C + r * cstep (one call for several output rows
  * of a convolution). Same kernels, same summation order per C element (increasing k within a
  * block) as rl_sgemm; the bias is added to the first K block's sum. */
-void rl_sgemm_rows (int M, int N, int K,
+void rl_sgemm_rows (bool trans_a,
+                    int M, int N, int K,
                     float alpha,
                     const float *A, int lda,
                     const float *const *brow, int nrep, size_t bstep, size_t cstep,
@@ -72,7 +74,8 @@ void rl_sgemm_dot_rows (int M, int N, int len, int nseg,
                         float *C, int ldc);
 
 /* The references of the two above: plain loops. */
-void rl_sgemm_rows_portable (int M, int N, int K, float alpha, const float *A, int lda,
+void rl_sgemm_rows_portable (bool trans_a, int M, int N, int K, float alpha, const float *A,
+                             int lda,
                              const float *const *brow, int nrep, size_t bstep, size_t cstep,
                              const float *bias, float beta, float *C, int ldc);
 void rl_sgemm_dot_rows_portable (int M, int N, int len, int nseg, float alpha,

@@ -271,7 +271,7 @@ static void
 conv_forward_implicit (const RlConvGeom *g, int n, const float *x, const float *w,
                        const float *b, float *y, float *cols)
 {
-  const int k = g->k, pad = g->pad, kw = g->ci * k, K = kw * k;
+  const int k = g->k, pad = g->pad, kw = g->ci * k;
   const size_t wp = (size_t) g->wi + 2 * pad;
   const size_t row = wp * n, plane = (size_t) g->hi * row, ncols = (size_t) g->ho * g->wo * n;
   ImplicitWs ws;
@@ -279,12 +279,14 @@ conv_forward_implicit (const RlConvGeom *g, int n, const float *x, const float *
 
   implicit_ws (g, n, cols, FALSE, &ws);
 
-  /* wr (Co, K, Ci, K) from w (Co, Ci, K, K): the taps of one kernel row together */
+  /* wr (K, Ci, K, Co) from w (Co, Ci, K, K): the taps of one kernel row together, stored
+   * transposed (the GEMM's A^T), so that packing it copies runs of Co floats */
   for (int o = 0; o < g->co; o++)
     for (int c = 0; c < g->ci; c++)
       for (int ky = 0; ky < k; ky++)
         for (int kx = 0; kx < k; kx++)
-          ws.wr[(size_t) o * K + ky * kw + c * k + kx] = w[(((size_t) o * g->ci + c) * k + ky) * k + kx];
+          ws.wr[((size_t) ky * kw + c * k + kx) * g->co + o] =
+            w[(((size_t) o * g->ci + c) * k + ky) * k + kx];
 
   if (ws.xp != NULL)
     {
@@ -307,7 +309,8 @@ conv_forward_implicit (const RlConvGeom *g, int n, const float *x, const float *
         for (int c = 0; c < g->ci; c++)
           for (int kx = 0; kx < k; kx++)
             *p++ = src + c * plane + (size_t) (oy + ky - pad) * row + (size_t) kx * n;
-      rl_sgemm_rows (g->co, g->wo * n, MAX (ky_hi - ky_lo, 0) * kw, 1.0f, ws.wr + ky_lo * kw, K,
+      rl_sgemm_rows (true, g->co, g->wo * n, MAX (ky_hi - ky_lo, 0) * kw, 1.0f,
+                     ws.wr + (size_t) ky_lo * kw * g->co, g->co,
                      ws.ptr, run, row, (size_t) g->wo * n, b, 0.0f,
                      y + (size_t) oy * g->wo * n, (int) ncols);
     }
@@ -335,18 +338,19 @@ conv_dx_by_columns (const RlConvGeom *g, int n, const float *w, const float *dy,
     {
       /* taps t whose dY column ox = ix + t - Q is inside the output, for ix = ix0 */
       const int t_lo = MAX (0, q - ix0), t_hi = MIN (k, q - ix0 + g->wo);
-      const int nt = MAX (t_hi - t_lo, 0), kwo = g->co * nt, KO = k * kwo;
+      const int nt = MAX (t_hi - t_lo, 0), kwo = g->co * nt;
 
       for (gw = 1; ix0 + gw < g->wi; gw++)
         if (MAX (0, q - ix0 - gw) != t_lo || MIN (k, q - ix0 - gw + g->wo) != t_hi)
           break;
 
-      /* wbuf (Ci, K, Co, nt): w flipped along x, taps t_lo .. t_hi - 1 */
+      /* wbuf (K, Co, nt, Ci): w flipped along x, taps t_lo .. t_hi - 1, stored transposed
+       * (the GEMM's A^T: packing it copies runs of Ci floats) */
       for (int o = 0; o < g->co; o++)
         for (int c = 0; c < g->ci; c++)
           for (int ky = 0; ky < k; ky++)
             for (int t = t_lo; t < t_hi; t++)
-              wbuf[(size_t) c * KO + ky * kwo + o * nt + (t - t_lo)] =
+              wbuf[((size_t) ky * kwo + o * nt + (t - t_lo)) * g->ci + c] =
                 w[(((size_t) o * g->ci + c) * k + ky) * k + (k - 1 - t)];
 
       for (int iy = 0, run; iy < g->hi; iy += run)
@@ -363,8 +367,8 @@ conv_dx_by_columns (const RlConvGeom *g, int n, const float *w, const float *dy,
               for (int t = t_lo; t < t_hi; t++)
                 *p++ = dy + o * oplane + (size_t) (iy + pad - ky) * orow
                        + (size_t) (ix0 + t - q) * n;
-          rl_sgemm_rows (g->ci, gw * n, MAX (ky_hi - ky_lo, 0) * kwo, 1.0f,
-                         wbuf + ky_lo * kwo, KO, ptr, run, orow, xrow, NULL,
+          rl_sgemm_rows (true, g->ci, gw * n, MAX (ky_hi - ky_lo, 0) * kwo, 1.0f,
+                         wbuf + (size_t) ky_lo * kwo * g->ci, g->ci, ptr, run, orow, xrow, NULL,
                          dx_mode == RL_GRAD_ADD ? 1.0f : 0.0f,
                          dx + iy * xrow + (size_t) ix0 * n, (int) xplane);
         }

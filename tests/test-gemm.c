@@ -569,7 +569,7 @@ check_rows_case (GRand *rand, int M, int N, int K, float alpha, float beta)
         continue;
       g_assert_true (rl_gemm_set_kernel (all_kernels[kern]));
       float *C = g_memdup2 (C0, sizeof (float) * (size_t) MAX (M, 1) * ldc);
-      rl_sgemm_rows (M, N, K, alpha, A, lda, brow, 1, 0, 0, NULL, beta, C, ldc);
+      rl_sgemm_rows (false, M, N, K, alpha, A, lda, brow, 1, 0, 0, NULL, beta, C, ldc);
       for (int i = 0; i < M; i++)
         {
           for (int j = 0; j < N; j++)
@@ -592,7 +592,8 @@ check_rows_case (GRand *rand, int M, int N, int K, float alpha, float beta)
 /* nrep products over one packing of A, with a bias: product r reads row k of B at
  * brow[k] + r * bstep and writes C + r * cstep. */
 static void
-check_rows_rep_case (GRand *rand, int M, int N, int K, int nrep, bool with_bias, float beta)
+check_rows_rep_case (GRand *rand, bool trans_a, int M, int N, int K, int nrep, bool with_bias,
+                     float beta)
 {
   const size_t bstep = (size_t) N + 3, region = (nrep - 1) * bstep + N + 4;
   const int ldc = N + 1;
@@ -614,6 +615,11 @@ check_rows_rep_case (GRand *rand, int M, int N, int K, int nrep, bool with_bias,
           row[r * bstep + j] = (float) g_rand_double_range (rand, -1, 1);
       brow[k] = row;
     }
+  /* A stored transposed (K x M) for trans_a */
+  float *At = g_new (float, (size_t) M * K + 1);
+  for (int i = 0; i < M; i++)
+    for (int k = 0; k < K; k++)
+      At[(size_t) k * M + i] = A[(size_t) i * K + k];
   for (size_t i = 0; i < nc; i++)
     C0[i] = SENTINEL;
   for (int r = 0; r < nrep; r++)
@@ -627,7 +633,8 @@ check_rows_rep_case (GRand *rand, int M, int N, int K, int nrep, bool with_bias,
         continue;
       g_assert_true (rl_gemm_set_kernel (all_kernels[kern]));
       C = g_memdup2 (C0, sizeof (float) * nc);
-      rl_sgemm_rows (M, N, K, 1.0f, A, K, brow, nrep, bstep, cstep, with_bias ? bias : NULL,
+      rl_sgemm_rows (trans_a, M, N, K, 1.0f, trans_a ? At : A, trans_a ? M : K, brow, nrep,
+                     bstep, cstep, with_bias ? bias : NULL,
                      beta, C, ldc);
       for (int r = 0; r < nrep; r++)
         for (int i = 0; i < M; i++)
@@ -649,9 +656,9 @@ check_rows_rep_case (GRand *rand, int M, int N, int K, int nrep, bool with_bias,
               acc += beta != 0.0f ? beta * C0[at] : 0.0;
               mag += fabs (beta * C0[at]);
               if (!(fabs (C[at] - acc) <= 1e-5 * sqrt (K + 1.0) * mag + 1e-30))
-                g_error ("%s: rows nrep=%d M=%d N=%d K=%d bias=%d: C_%d[%d][%d] = %.9g, "
-                         "expected %.9g", rl_gemm_kernel_name (all_kernels[kern]), nrep, M, N,
-                         K, with_bias, r, i, j, C[at], acc);
+                g_error ("%s: rows trans_a=%d nrep=%d M=%d N=%d K=%d bias=%d: C_%d[%d][%d] = "
+                         "%.9g, expected %.9g", rl_gemm_kernel_name (all_kernels[kern]), trans_a,
+                         nrep, M, N, K, with_bias, r, i, j, C[at], acc);
             }
       /* between the products' C blocks nothing is touched */
       for (int r = 0; r < nrep; r++)
@@ -659,7 +666,7 @@ check_rows_rep_case (GRand *rand, int M, int N, int K, int nrep, bool with_bias,
           g_assert_cmpfloat (C[at], ==, SENTINEL);
       g_free (C);
     }
-  g_free (A); g_free (bias); g_free (buf); g_free (brow); g_free (C0);
+  g_free (A); g_free (At); g_free (bias); g_free (buf); g_free (brow); g_free (C0);
 }
 
 static void
@@ -681,11 +688,14 @@ test_rows (void)
   check_rows_case (rand, 5, 7, 0, 1.0f, 0.5f);
   /* several output rows at once, with the bias: conv2's 8 rows, a block conv's interior 10,
    * K over a block boundary, no reduction at all */
-  check_rows_rep_case (rand, 32, 8 * 32, 400, 8, true, 0.0f);
-  check_rows_rep_case (rand, 16, 12 * 32, 144, 10, true, 0.0f);
-  check_rows_rep_case (rand, 13, 70, 300, 3, false, 1.0f);
-  check_rows_rep_case (rand, 9, 21, 37, 4, true, 0.5f);
-  check_rows_rep_case (rand, 4, 5, 0, 2, true, 0.0f);
+  for (int t = 0; t < 2; t++)   /* A as stored, and transposed */
+    {
+      check_rows_rep_case (rand, t, 32, 8 * 32, 400, 8, true, 0.0f);
+      check_rows_rep_case (rand, t, 16, 12 * 32, 144, 10, true, 0.0f);
+      check_rows_rep_case (rand, t, 13, 70, 300, 3, false, 1.0f);
+      check_rows_rep_case (rand, t, 9, 21, 37, 4, true, 0.5f);
+      check_rows_rep_case (rand, t, 4, 5, 0, 2, true, 0.0f);
+    }
   g_rand_free (rand);
 }
 
