@@ -323,12 +323,18 @@ rl_bench_main (int argc, char **argv)
     g_print ("  %-3s %-10s %9s %9s\n", "", "layer", "forward", "backward");
     for (guint i = 0; i < (guint) arch->n_layers; i++)
       {
+        const char *name = arch->layers[i].name[0] ? arch->layers[i].name
+                                                   : rl_layer_kind_name (arch->layers[i].kind);
         total_f += best[2 * i];
         total_b += best[2 * i + 1];
-        g_print ("  %-3u %-10s %9.3f %9.3f\n", i + 1,
-                 arch->layers[i].name[0] ? arch->layers[i].name
-                                         : rl_layer_kind_name (arch->layers[i].kind),
-                 1e3 * best[2 * i] / STEPS, 1e3 * best[2 * i + 1] / STEPS);
+        /* the engine runs a ReLU followed by max pooling as one pass in training */
+        if (arch->layers[i].kind == RL_LAYER_RELU && i >= 1 && i + 1 < (guint) arch->n_layers
+            && arch->layers[i + 1].kind == RL_LAYER_MAXPOOL)
+          g_print ("  %-3u %-10s %9s %9s   (inside the max pooling below)\n", i + 1, name, "-",
+                   "-");
+        else
+          g_print ("  %-3u %-10s %9.3f %9.3f\n", i + 1, name, 1e3 * best[2 * i] / STEPS,
+                   1e3 * best[2 * i + 1] / STEPS);
       }
     g_print ("  %-14s %9.3f %9.3f   (rest of the step: %.3f ms; %.0f images/s)\n", "all layers",
              1e3 * total_f / STEPS, 1e3 * total_b / STEPS,

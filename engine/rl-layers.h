@@ -4,15 +4,18 @@
  * size, S stride, P padding, D features, M classes.
  *
  * Activations are stored channel-major with the batch innermost, (C, H, W, N). With that layout
- * a batch-folded im2col turns each convolution into one GEMM,
- * (Co x Ci*K*K) * (Ci*K*K x Ho*Wo*N) -> (Co, Ho*Wo*N), whose result is already the next
- * activation; im2col copies runs of whole N-vectors, pooling compares N-vectors, and every
- * channel's values stay contiguous for batch norm. For N = 1 it is the plain (C, H, W) the
- * viewers show.
+ * a convolution is a GEMM, (Co x Ci*K*K) * (Ci*K*K x Ho*Wo*N) -> (Co, Ho*Wo*N), whose result
+ * is already the next activation; with stride 1 each row of the im2col matrix over an output
+ * row is a contiguous run of the input, so the GEMM reads the input in place through row
+ * pointers (the "implicit GEMM", rl-layers.c) and no im2col copy is made; other strides, and
+ * single images, copy im2col blocks that stay in L2. Pooling compares whole N-vectors, and
+ * every channel's values stay contiguous for batch norm. For N = 1 it is the plain (C, H, W)
+ * the viewers show.
  *
  * Backward functions accumulate (+=) into parameter and input gradients (the caller zeroes
- * them once per step), except where they say they write (=) the input gradient. Where a backward takes a nullable input gradient, NULL skips that work
- * (the first layer needs no input gradient).
+ * them once per step), except where they say they write (=) the input gradient. Where a
+ * backward takes a nullable input gradient, NULL skips that work (the first layer needs no
+ * input gradient).
  */
 #pragma once
 
