@@ -225,8 +225,8 @@ ptr_floats (size_t n)
 }
 
 /* The implicit path's workspace. In cols: the pointer table, the reordered weights (or weight
- * gradient), and the input padded along x; in dcols: the compacted flipped weights of the
- * input gradient (conv_dx_by_columns). */
+ * gradient), and the input padded along x; in dcols (grad_side): the input gradient's flipped
+ * weights, whole and compacted (conv_dx_by_columns). */
 typedef struct {
   const float **ptr;
   float        *wr;
@@ -239,8 +239,9 @@ implicit_ws (const RlConvGeom *g, int n, float *base, gboolean grad_side, Implic
   const size_t kk = (size_t) g->k * g->k;
   const size_t nptr = ptr_floats ((size_t) g->ci * kk + (size_t) g->co * kk + g->co);
   const size_t nw = round16 ((size_t) g->co * g->ci * kk);
-  const size_t npad = !grad_side && g->pad > 0
-                      ? (size_t) g->ci * g->hi * (g->wi + 2 * g->pad) * n : 0;
+  /* the forward's padded input; the input gradient's second weight buffer */
+  const size_t npad = grad_side ? nw
+                      : g->pad > 0 ? (size_t) g->ci * g->hi * (g->wi + 2 * g->pad) * n : 0;
 
   if (ws != NULL)
     {
@@ -328,11 +329,27 @@ conv_forward_implicit (const RlConvGeom *g, int n, const float *x, const float *
  * backward 0.82 -> 0.78 ms, which also saves the padded copy of dY. */
 static void
 conv_dx_by_columns (const RlConvGeom *g, int n, const float *w, const float *dy, float *dx,
-                    RlGradMode dx_mode, const float **ptr, float *wbuf)
+                    RlGradMode dx_mode, const float **ptr, float *dcols)
 {
-  const int k = g->k, pad = g->pad, q = k - 1 - pad;
+  const int k = g->k, pad = g->pad, q = k - 1 - pad, ci = g->ci;
   const size_t orow = (size_t) g->wo * n, oplane = (size_t) g->ho * orow;
   const size_t xrow = (size_t) g->wi * n, xplane = (size_t) g->hi * xrow;
+  ImplicitWs wd;
+  float *wall, *wbuf;
+
+  implicit_ws (g, n, dcols, TRUE, &wd);
+  wall = wd.wr;
+  wbuf = wd.xp;
+  /* wall (K, Co, K, Ci): w flipped along x, all taps, stored transposed (the GEMM's A^T:
+   * packing it copies runs of Ci floats); each group's taps are then runs of it */
+  for (int o = 0; o < g->co; o++)
+    for (int c = 0; c < ci; c++)
+      {
+        const float *src = w + ((size_t) o * ci + c) * k * k;
+        for (int ky = 0; ky < k; ky++)
+          for (int t = 0; t < k; t++)
+            wall[(((size_t) ky * g->co + o) * k + t) * ci + c] = src[ky * k + (k - 1 - t)];
+      }
 
   for (int ix0 = 0, gw; ix0 < g->wi; ix0 += gw)
     {
@@ -344,14 +361,10 @@ conv_dx_by_columns (const RlConvGeom *g, int n, const float *w, const float *dy,
         if (MAX (0, q - ix0 - gw) != t_lo || MIN (k, q - ix0 - gw + g->wo) != t_hi)
           break;
 
-      /* wbuf (K, Co, nt, Ci): w flipped along x, taps t_lo .. t_hi - 1, stored transposed
-       * (the GEMM's A^T: packing it copies runs of Ci floats) */
-      for (int o = 0; o < g->co; o++)
-        for (int c = 0; c < g->ci; c++)
-          for (int ky = 0; ky < k; ky++)
-            for (int t = t_lo; t < t_hi; t++)
-              wbuf[((size_t) ky * kwo + o * nt + (t - t_lo)) * g->ci + c] =
-                w[(((size_t) o * g->ci + c) * k + ky) * k + (k - 1 - t)];
+      /* wbuf (K, Co, nt, Ci): taps t_lo .. t_hi - 1 of wall, nt * Ci floats a run */
+      for (int r = 0; r < k * g->co; r++)
+        memcpy (wbuf + (size_t) r * nt * ci, wall + ((size_t) r * k + t_lo) * ci,
+                sizeof (float) * nt * ci);
 
       for (int iy = 0, run; iy < g->hi; iy += run)
         {
@@ -367,8 +380,8 @@ conv_dx_by_columns (const RlConvGeom *g, int n, const float *w, const float *dy,
               for (int t = t_lo; t < t_hi; t++)
                 *p++ = dy + o * oplane + (size_t) (iy + pad - ky) * orow
                        + (size_t) (ix0 + t - q) * n;
-          rl_sgemm_rows (true, g->ci, gw * n, MAX (ky_hi - ky_lo, 0) * kwo, 1.0f,
-                         wbuf + (size_t) ky_lo * kwo * g->ci, g->ci, ptr, run, orow, xrow, NULL,
+          rl_sgemm_rows (true, ci, gw * n, MAX (ky_hi - ky_lo, 0) * kwo, 1.0f,
+                         wbuf + (size_t) ky_lo * kwo * ci, ci, ptr, run, orow, xrow, NULL,
                          dx_mode == RL_GRAD_ADD ? 1.0f : 0.0f,
                          dx + iy * xrow + (size_t) ix0 * n, (int) xplane);
         }

@@ -38,10 +38,12 @@ rl_sgd_free (RlSgd *sgd)
 void
 rl_sgd_step (RlSgd *sgd, RlModel *model)
 {
-  float *p = rl_model_get_params (model);
-  const float *g = rl_model_get_grads (model);
+  /* restrict: the three arrays never overlap, so the loop vectorises */
+  float *restrict p = rl_model_get_params (model);
+  const float *restrict g = rl_model_get_grads (model);
   const float lr = sgd->lr, mu = sgd->momentum, wd = sgd->weight_decay;
-  float *v = sgd->velocity;
+  float *restrict v = sgd->velocity;
+  const gboolean started = sgd->started;
 
   g_return_if_fail (rl_model_get_n_params (model) == sgd->n);
 
@@ -58,7 +60,7 @@ rl_sgd_step (RlSgd *sgd, RlModel *model)
       if (mu != 0.0f)
         {
           /* torch.optim.SGD: buf = g on the first step, then buf = mu * buf + g */
-          v[i] = sgd->started ? mu * v[i] + d : d;
+          v[i] = started ? mu * v[i] + d : d;
           d = v[i];
         }
       p[i] -= lr * d;
