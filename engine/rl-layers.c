@@ -225,12 +225,13 @@ ptr_floats (size_t n)
 }
 
 /* The implicit path's workspace. In cols: the pointer table, the reordered weights (or weight
- * gradient), and the input padded along x; in dcols (grad_side): the input gradient's flipped
- * weights, whole and compacted (conv_dx_by_columns). */
+ * gradient), and the input padded along x for the weight gradient (the forward's compacted
+ * weights there before); in dcols (grad_side): the input gradient's flipped weights, whole and
+ * compacted (conv_dx_by_columns). */
 typedef struct {
   const float **ptr;
   float        *wr;
-  float        *xp;      /* NULL: no padding, read x itself */
+  float        *xp;      /* the padded input, or a second weight buffer (see implicit_ws) */
 } ImplicitWs;
 
 static size_t
@@ -239,9 +240,11 @@ implicit_ws (const RlConvGeom *g, int n, float *base, gboolean grad_side, Implic
   const size_t kk = (size_t) g->k * g->k;
   const size_t nptr = ptr_floats ((size_t) g->ci * kk + (size_t) g->co * kk + g->co);
   const size_t nw = round16 ((size_t) g->co * g->ci * kk);
-  /* the forward's padded input; the input gradient's second weight buffer */
+  /* the weight gradient's padded input, or the forward's and input gradient's second weight
+   * buffer (they never run at the same time) */
   const size_t npad = grad_side ? nw
-                      : g->pad > 0 ? (size_t) g->ci * g->hi * (g->wi + 2 * g->pad) * n : 0;
+                      : MAX (nw, g->pad > 0 ? (size_t) g->ci * g->hi * (g->wi + 2 * g->pad) * n
+                                            : 0);
 
   if (ws != NULL)
     {
@@ -267,53 +270,73 @@ pad_columns (size_t rows, int w, int p, int n, const float *restrict src, float 
     }
 }
 
-/* y = conv(x, w) + b (b nullable) */
+/* y = conv(x, w) + b (b nullable), stride 1. Output rows in runs that see the same kernel
+ * rows (along y, the taps of rows outside the image are left out), and within a run output
+ * columns in groups that see the same kernel columns (along x likewise): the border columns
+ * one by one, the interior together (for P = 0 one group). Each group's GEMM reads the input
+ * in place with the weights compacted to its taps, so no padded copy is made and no zero is
+ * multiplied (the blocks' 3x3 convs at 4x4 had a sixth of their taps in the padding). */
 static void
 conv_forward_implicit (const RlConvGeom *g, int n, const float *x, const float *w,
                        const float *b, float *y, float *cols)
 {
-  const int k = g->k, pad = g->pad, kw = g->ci * k;
-  const size_t wp = (size_t) g->wi + 2 * pad;
-  const size_t row = wp * n, plane = (size_t) g->hi * row, ncols = (size_t) g->ho * g->wo * n;
+  const int k = g->k, pad = g->pad, ci = g->ci, co = g->co;
+  const size_t xrow = (size_t) g->wi * n, plane = (size_t) g->hi * xrow;
+  const size_t orow = (size_t) g->wo * n, ncols = (size_t) g->ho * orow;
   ImplicitWs ws;
-  const float *src = x;
+  float *wall, *wbuf;
 
   implicit_ws (g, n, cols, FALSE, &ws);
-
-  /* wr (K, Ci, K, Co) from w (Co, Ci, K, K): the taps of one kernel row together, stored
-   * transposed (the GEMM's A^T), so that packing it copies runs of Co floats */
-  for (int o = 0; o < g->co; o++)
-    for (int c = 0; c < g->ci; c++)
-      for (int ky = 0; ky < k; ky++)
-        for (int kx = 0; kx < k; kx++)
-          ws.wr[((size_t) ky * kw + c * k + kx) * g->co + o] =
-            w[(((size_t) o * g->ci + c) * k + ky) * k + kx];
-
-  if (ws.xp != NULL)
-    {
-      pad_columns ((size_t) g->ci * g->hi, g->wi, pad, n, x, ws.xp);
-      src = ws.xp;
-    }
-
-  /* Output rows in runs that see the same kernel rows (all but the first and last P rows see
-   * all K): one GEMM per run, the run's rows B_oy being B_oy0 moved down by whole input rows. */
-  for (int oy = 0, run; oy < g->ho; oy += run)
-    {
-      /* the kernel rows whose input row iy = oy + ky - P is inside the image */
-      const int ky_lo = MAX (0, pad - oy), ky_hi = MIN (k, g->hi + pad - oy);
-      const float **p = ws.ptr;
-
-      for (run = 1; oy + run < g->ho; run++)
-        if (MAX (0, pad - oy - run) != ky_lo || MIN (k, g->hi + pad - oy - run) != ky_hi)
-          break;
-      for (int ky = ky_lo; ky < ky_hi; ky++)
-        for (int c = 0; c < g->ci; c++)
+  wall = ws.wr;
+  wbuf = ws.xp;
+  /* wall (K, Ci, K, Co) from w (Co, Ci, K, K), stored transposed (the GEMM's A^T: packing it
+   * copies runs of Co floats) */
+  for (int o = 0; o < co; o++)
+    for (int c = 0; c < ci; c++)
+      {
+        const float *src = w + ((size_t) o * ci + c) * k * k;
+        for (int ky = 0; ky < k; ky++)
           for (int kx = 0; kx < k; kx++)
-            *p++ = src + c * plane + (size_t) (oy + ky - pad) * row + (size_t) kx * n;
-      rl_sgemm_rows (true, g->co, g->wo * n, MAX (ky_hi - ky_lo, 0) * kw, 1.0f,
-                     ws.wr + (size_t) ky_lo * kw * g->co, g->co,
-                     ws.ptr, run, row, (size_t) g->wo * n, b, 0.0f,
-                     y + (size_t) oy * g->wo * n, (int) ncols);
+            wall[(((size_t) ky * ci + c) * k + kx) * co + o] = src[ky * k + kx];
+      }
+
+  for (int ox0 = 0, gw; ox0 < g->wo; ox0 += gw)
+    {
+      /* kernel columns whose input column ix = ox + kx - P is inside the image, ox = ox0 */
+      const int kx_lo = MAX (0, pad - ox0), kx_hi = MIN (k, g->wi + pad - ox0);
+      const int nt = MAX (kx_hi - kx_lo, 0), kw = ci * nt;
+      const float *wg = wall;
+
+      for (gw = 1; ox0 + gw < g->wo; gw++)
+        if (MAX (0, pad - ox0 - gw) != kx_lo || MIN (k, g->wi + pad - ox0 - gw) != kx_hi)
+          break;
+      if (nt < k)
+        {
+          /* wbuf (K, Ci, nt, Co): this group's kernel columns, runs of nt * Co floats */
+          for (int r = 0; r < k * ci; r++)
+            memcpy (wbuf + (size_t) r * nt * co, wall + ((size_t) r * k + kx_lo) * co,
+                    sizeof (float) * nt * co);
+          wg = wbuf;
+        }
+
+      for (int oy = 0, run; oy < g->ho; oy += run)
+        {
+          /* the kernel rows whose input row iy = oy + ky - P is inside the image */
+          const int ky_lo = MAX (0, pad - oy), ky_hi = MIN (k, g->hi + pad - oy);
+          const float **p = ws.ptr;
+
+          for (run = 1; oy + run < g->ho; run++)
+            if (MAX (0, pad - oy - run) != ky_lo || MIN (k, g->hi + pad - oy - run) != ky_hi)
+              break;
+          for (int ky = ky_lo; ky < ky_hi; ky++)
+            for (int c = 0; c < ci; c++)
+              for (int kx = kx_lo; kx < kx_hi; kx++)
+                *p++ = x + c * plane + (size_t) (oy + ky - pad) * xrow
+                       + (size_t) (ox0 + kx - pad) * n;
+          rl_sgemm_rows (true, co, gw * n, MAX (ky_hi - ky_lo, 0) * kw, 1.0f,
+                         wg + (size_t) ky_lo * kw * co, co, ws.ptr, run, xrow, orow, b, 0.0f,
+                         y + (size_t) oy * orow + (size_t) ox0 * n, (int) ncols);
+        }
     }
 }
 
@@ -406,7 +429,7 @@ conv_backward_implicit (const RlConvGeom *g, int n, const float *x, const float 
   const float *src = x;
 
   implicit_ws (g, n, cols, FALSE, &ws);
-  if (ws.xp != NULL)
+  if (pad > 0)
     {
       pad_columns ((size_t) g->ci * g->hi, g->wi, pad, n, x, ws.xp);
       src = ws.xp;
