@@ -188,16 +188,14 @@ rows_per_block (const RlConvGeom *g, int n)
  * With stride 1 and the batch innermost, the im2col row of tap (c, ky, kx) over one output row
  * oy is a contiguous run of the input: Wo*N floats starting at x[c, oy + ky - P, kx - P, 0]. So
  * one output row is a GEMM whose B rows are pointers into the input (rl_sgemm_rows), and no
- * im2col matrix is written or read back. Padding is handled in two ways: along x, by a copy of
- * the input with P zero columns on each side (so every run is in bounds); along y, by leaving
- * out the taps whose input row is outside the image, which needs the reduction ordered
- * (ky, c, kx) so that the taps of valid rows form one contiguous range of the weights.
+ * im2col matrix is written or read back. Taps that fall in the padding are left out (see
+ * correlate_implicit), except in the weight gradient, which reads a copy of the input with P
+ * zero columns on each side.
  *
- *   forward  y[:, oy]  = W'[:, valid ky] * B_oy      W' = w as (Co, K, Ci, K)
+ *   forward  y[:, oy]  = W'[:, valid taps] * B_oy    (correlate_implicit)
  *   dW                 = sum over oy of dY[:, oy] B_oy^T, by ky (rl_sgemm_dot_rows)
- *   dx[:, iy, cols] = W''[:, valid ky, valid t] * dY-taps
- *                         the transposed convolution, weights flipped, by groups of columns
- *                         of dx that see the same taps (conv_dx_by_columns)
+ *   dx                 = the transposed convolution: the same correlation of dY with the
+ *                        kernel turned by 180 degrees (conv_dx_implicit)
  *
  * Used when the output rows are long enough to fill the kernel's tiles (training and
  * evaluation batches); one image at a time uses im2col blocks. */
@@ -226,8 +224,8 @@ ptr_floats (size_t n)
 
 /* The implicit path's workspace. In cols: the pointer table, the reordered weights (or weight
  * gradient), and the input padded along x for the weight gradient (the forward's compacted
- * weights there before); in dcols (grad_side): the input gradient's flipped weights, whole and
- * compacted (conv_dx_by_columns). */
+ * weights there before); in dcols (grad_side): the input gradient's turned weights, whole and
+ * compacted (conv_dx_implicit). */
 typedef struct {
   const float **ptr;
   float        *wr;
@@ -270,145 +268,115 @@ pad_columns (size_t rows, int w, int p, int n, const float *restrict src, float 
     }
 }
 
-/* y = conv(x, w) + b (b nullable), stride 1. Output rows in runs that see the same kernel
- * rows (along y, the taps of rows outside the image are left out), and within a run output
- * columns in groups that see the same kernel columns (along x likewise): the border columns
- * one by one, the interior together (for P = 0 one group). Each group's GEMM reads the input
- * in place with the weights compacted to its taps, so no padded copy is made and no zero is
- * multiplied (the blocks' 3x3 convs at 4x4 had a sixth of their taps in the padding). */
+/* The stride-1 correlation both directions come down to:
+ *   y[o, oy, ox] (=, or += with beta 1) b[o] + sum over (ky, c, kx) of
+ *                wt[ky, c, kx, o] * x[c, oy + ky - P, ox + kx - P]
+ * over the taps inside x (cin, h, w, n), into y (cout, h + 2P - K + 1, w + 2P - K + 1, n).
+ * Output rows go in runs that see the same kernel rows (along y, taps of rows outside x are
+ * left out: the reduction is ordered (ky, c, kx), so those of valid rows are one contiguous
+ * range of wt), and output columns in groups that see the same kernel columns (the border
+ * columns one by one, the interior together; for P = 0 one group), each group's GEMM with wt
+ * compacted to its kernel columns. So x is read in place, with no padded copy, and no zero is
+ * multiplied: for conv2's input gradient (P = 4) padding would have been a third of the
+ * multiplies, for the blocks' 3x3 convs at 4x4 a sixth.
+ * wt: (K, cin, K, cout), the GEMM's A^T, so that packing it copies runs of cout floats;
+ * wbuf: room for a copy of wt; ptr: room for K * cin * K pointers. */
+static void
+correlate_implicit (int cin, int h, int w, int cout, int k, int pad, int n, const float *x,
+                    const float *wt, float *wbuf, const float **ptr, const float *b,
+                    float beta, float *y)
+{
+  const int ho = h + 2 * pad - k + 1, wo = w + 2 * pad - k + 1;
+  const size_t xrow = (size_t) w * n, plane = (size_t) h * xrow;
+  const size_t orow = (size_t) wo * n, ncols = (size_t) ho * orow;
+
+  for (int ox0 = 0, gw; ox0 < wo; ox0 += gw)
+    {
+      /* kernel columns whose input column ox + kx - P is inside x, for ox = ox0 */
+      const int kx_lo = MAX (0, pad - ox0), kx_hi = MIN (k, w + pad - ox0);
+      const int nt = MAX (kx_hi - kx_lo, 0), kw = cin * nt;
+      const float *wg = wt;
+
+      for (gw = 1; ox0 + gw < wo; gw++)
+        if (MAX (0, pad - ox0 - gw) != kx_lo || MIN (k, w + pad - ox0 - gw) != kx_hi)
+          break;
+      if (nt < k)
+        {
+          /* wbuf (K, cin, nt, cout): this group's kernel columns, runs of nt * cout floats */
+          for (int r = 0; r < k * cin; r++)
+            memcpy (wbuf + (size_t) r * nt * cout, wt + ((size_t) r * k + kx_lo) * cout,
+                    sizeof (float) * nt * cout);
+          wg = wbuf;
+        }
+
+      for (int oy = 0, run; oy < ho; oy += run)
+        {
+          /* kernel rows whose input row oy + ky - P is inside x; then the run of output rows
+           * that see the same ones, one GEMM whose rows are B_oy moved down by whole rows */
+          const int ky_lo = MAX (0, pad - oy), ky_hi = MIN (k, h + pad - oy);
+          const float **p = ptr;
+
+          for (run = 1; oy + run < ho; run++)
+            if (MAX (0, pad - oy - run) != ky_lo || MIN (k, h + pad - oy - run) != ky_hi)
+              break;
+          for (int ky = ky_lo; ky < ky_hi; ky++)
+            for (int c = 0; c < cin; c++)
+              for (int kx = kx_lo; kx < kx_hi; kx++)
+                *p++ = x + c * plane + (size_t) (oy + ky - pad) * xrow
+                       + (size_t) (ox0 + kx - pad) * n;
+          rl_sgemm_rows (true, cout, gw * n, MAX (ky_hi - ky_lo, 0) * kw, 1.0f,
+                         wg + (size_t) ky_lo * kw * cout, cout, ptr, run, xrow, orow, b, beta,
+                         y + (size_t) oy * orow + (size_t) ox0 * n, (int) ncols);
+        }
+    }
+}
+
+/* y = conv(x, w) + b (b nullable), stride 1 */
 static void
 conv_forward_implicit (const RlConvGeom *g, int n, const float *x, const float *w,
                        const float *b, float *y, float *cols)
 {
-  const int k = g->k, pad = g->pad, ci = g->ci, co = g->co;
-  const size_t xrow = (size_t) g->wi * n, plane = (size_t) g->hi * xrow;
-  const size_t orow = (size_t) g->wo * n, ncols = (size_t) g->ho * orow;
+  const int k = g->k, ci = g->ci, co = g->co;
   ImplicitWs ws;
-  float *wall, *wbuf;
 
   implicit_ws (g, n, cols, FALSE, &ws);
-  wall = ws.wr;
-  wbuf = ws.xp;
-  /* wall (K, Ci, K, Co) from w (Co, Ci, K, K), stored transposed (the GEMM's A^T: packing it
-   * copies runs of Co floats) */
+  /* wt[ky, c, kx, o] = w[o, c, ky, kx] */
   for (int o = 0; o < co; o++)
     for (int c = 0; c < ci; c++)
       {
         const float *src = w + ((size_t) o * ci + c) * k * k;
         for (int ky = 0; ky < k; ky++)
           for (int kx = 0; kx < k; kx++)
-            wall[(((size_t) ky * ci + c) * k + kx) * co + o] = src[ky * k + kx];
+            ws.wr[(((size_t) ky * ci + c) * k + kx) * co + o] = src[ky * k + kx];
       }
-
-  for (int ox0 = 0, gw; ox0 < g->wo; ox0 += gw)
-    {
-      /* kernel columns whose input column ix = ox + kx - P is inside the image, ox = ox0 */
-      const int kx_lo = MAX (0, pad - ox0), kx_hi = MIN (k, g->wi + pad - ox0);
-      const int nt = MAX (kx_hi - kx_lo, 0), kw = ci * nt;
-      const float *wg = wall;
-
-      for (gw = 1; ox0 + gw < g->wo; gw++)
-        if (MAX (0, pad - ox0 - gw) != kx_lo || MIN (k, g->wi + pad - ox0 - gw) != kx_hi)
-          break;
-      if (nt < k)
-        {
-          /* wbuf (K, Ci, nt, Co): this group's kernel columns, runs of nt * Co floats */
-          for (int r = 0; r < k * ci; r++)
-            memcpy (wbuf + (size_t) r * nt * co, wall + ((size_t) r * k + kx_lo) * co,
-                    sizeof (float) * nt * co);
-          wg = wbuf;
-        }
-
-      for (int oy = 0, run; oy < g->ho; oy += run)
-        {
-          /* the kernel rows whose input row iy = oy + ky - P is inside the image */
-          const int ky_lo = MAX (0, pad - oy), ky_hi = MIN (k, g->hi + pad - oy);
-          const float **p = ws.ptr;
-
-          for (run = 1; oy + run < g->ho; run++)
-            if (MAX (0, pad - oy - run) != ky_lo || MIN (k, g->hi + pad - oy - run) != ky_hi)
-              break;
-          for (int ky = ky_lo; ky < ky_hi; ky++)
-            for (int c = 0; c < ci; c++)
-              for (int kx = kx_lo; kx < kx_hi; kx++)
-                *p++ = x + c * plane + (size_t) (oy + ky - pad) * xrow
-                       + (size_t) (ox0 + kx - pad) * n;
-          rl_sgemm_rows (true, co, gw * n, MAX (ky_hi - ky_lo, 0) * kw, 1.0f,
-                         wg + (size_t) ky_lo * kw * co, co, ws.ptr, run, xrow, orow, b, 0.0f,
-                         y + (size_t) oy * orow + (size_t) ox0 * n, (int) ncols);
-        }
-    }
+  correlate_implicit (ci, g->hi, g->wi, co, k, g->pad, n, x, ws.wr, ws.xp, ws.ptr, b, 0.0f, y);
 }
 
-/* The input gradient of a stride-1 conv, as the transposed convolution:
- *   dx[c, iy, ix] = sum over (ky, o, t) of w[o, c, ky, K-1-t] * dY[o, iy + P - ky, ix + t - Q]
- * with Q = K-1-P, over the taps that fall inside dY. Along y, as in the forward, the valid
- * kernel rows of a row of dx are a contiguous range of the weights ordered (ky, o, t). Along
- * x, dx's columns go in groups that see the same range of taps t (the border columns one by
- * one, the interior together), each group's GEMM with only those taps and the weights
- * compacted to match. Padding dY by Q columns instead would multiply zeros: a third of the
- * input gradient's multiplies for conv2 (5x5, no padding, Q = 4). Measured on the seed net
- * (1 thread): conv2 backward 1.15 -> 1.06 ms, and for the blocks' 3x3 convs (Q = 1) rblock1
- * backward 0.82 -> 0.78 ms, which also saves the padded copy of dY. */
+/* dx = or += the input gradient of a stride-1 conv, its transposed convolution: the
+ * correlation of dY with Q = K-1-P padding and the kernel turned by 180 degrees,
+ * wt[ky, o, kx, c] = w[o, c, K-1-ky, K-1-kx]:
+ *   dx[c, iy, ix] = sum over (ky, o, kx) of wt[ky, o, kx, c] * dY[o, iy + ky - Q, ix + kx - Q].
+ * Measured on the seed net (1 thread), against padding dY by Q columns: conv2 backward 1.15 ->
+ * 1.06 ms, rblock1 backward 0.82 -> 0.78 ms. */
 static void
-conv_dx_by_columns (const RlConvGeom *g, int n, const float *w, const float *dy, float *dx,
-                    RlGradMode dx_mode, const float **ptr, float *dcols)
+conv_dx_implicit (const RlConvGeom *g, int n, const float *w, const float *dy, float *dx,
+                  RlGradMode dx_mode, const float **ptr, float *dcols)
 {
-  const int k = g->k, pad = g->pad, q = k - 1 - pad, ci = g->ci;
-  const size_t orow = (size_t) g->wo * n, oplane = (size_t) g->ho * orow;
-  const size_t xrow = (size_t) g->wi * n, xplane = (size_t) g->hi * xrow;
+  const int k = g->k, ci = g->ci, co = g->co;
   ImplicitWs wd;
-  float *wall, *wbuf;
 
   implicit_ws (g, n, dcols, TRUE, &wd);
-  wall = wd.wr;
-  wbuf = wd.xp;
-  /* wall (K, Co, K, Ci): w flipped along x, all taps, stored transposed (the GEMM's A^T:
-   * packing it copies runs of Ci floats); each group's taps are then runs of it */
-  for (int o = 0; o < g->co; o++)
+  for (int o = 0; o < co; o++)
     for (int c = 0; c < ci; c++)
       {
         const float *src = w + ((size_t) o * ci + c) * k * k;
         for (int ky = 0; ky < k; ky++)
-          for (int t = 0; t < k; t++)
-            wall[(((size_t) ky * g->co + o) * k + t) * ci + c] = src[ky * k + (k - 1 - t)];
+          for (int kx = 0; kx < k; kx++)
+            wd.wr[(((size_t) ky * co + o) * k + kx) * ci + c] =
+              src[(k - 1 - ky) * k + (k - 1 - kx)];
       }
-
-  for (int ix0 = 0, gw; ix0 < g->wi; ix0 += gw)
-    {
-      /* taps t whose dY column ox = ix + t - Q is inside the output, for ix = ix0 */
-      const int t_lo = MAX (0, q - ix0), t_hi = MIN (k, q - ix0 + g->wo);
-      const int nt = MAX (t_hi - t_lo, 0), kwo = g->co * nt;
-
-      for (gw = 1; ix0 + gw < g->wi; gw++)
-        if (MAX (0, q - ix0 - gw) != t_lo || MIN (k, q - ix0 - gw + g->wo) != t_hi)
-          break;
-
-      /* wbuf (K, Co, nt, Ci): taps t_lo .. t_hi - 1 of wall, nt * Ci floats a run */
-      for (int r = 0; r < k * g->co; r++)
-        memcpy (wbuf + (size_t) r * nt * ci, wall + ((size_t) r * k + t_lo) * ci,
-                sizeof (float) * nt * ci);
-
-      for (int iy = 0, run; iy < g->hi; iy += run)
-        {
-          const int ky_lo = MAX (0, iy + pad - g->ho + 1), ky_hi = MIN (k, iy + pad + 1);
-          const float **p = ptr;
-
-          for (run = 1; iy + run < g->hi; run++)
-            if (MAX (0, iy + run + pad - g->ho + 1) != ky_lo
-                || MIN (k, iy + run + pad + 1) != ky_hi)
-              break;
-          for (int ky = ky_lo; ky < ky_hi; ky++)
-            for (int o = 0; o < g->co; o++)
-              for (int t = t_lo; t < t_hi; t++)
-                *p++ = dy + o * oplane + (size_t) (iy + pad - ky) * orow
-                       + (size_t) (ix0 + t - q) * n;
-          rl_sgemm_rows (true, ci, gw * n, MAX (ky_hi - ky_lo, 0) * kwo, 1.0f,
-                         wbuf + (size_t) ky_lo * kwo * ci, ci, ptr, run, orow, xrow, NULL,
-                         dx_mode == RL_GRAD_ADD ? 1.0f : 0.0f,
-                         dx + iy * xrow + (size_t) ix0 * n, (int) xplane);
-        }
-    }
+  correlate_implicit (co, g->ho, g->wo, ci, k, k - 1 - g->pad, n, dy, wd.wr, wd.xp, ptr, NULL,
+                      dx_mode == RL_GRAD_ADD ? 1.0f : 0.0f, dx);
 }
 
 /* Output rows per block of the dot products: enough that a block of a tile's rows stays in
@@ -473,7 +441,7 @@ conv_backward_implicit (const RlConvGeom *g, int n, const float *x, const float 
   }
 
   if (dx != NULL)
-    conv_dx_by_columns (g, n, w, dy, dx, dx_mode, ws.ptr, dcols);
+    conv_dx_implicit (g, n, w, dy, dx, dx_mode, ws.ptr, dcols);
 }
 
 size_t
