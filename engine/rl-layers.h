@@ -38,8 +38,9 @@ gboolean rl_conv_geom_init (RlConvGeom *g, int ci, int hi, int wi, int co, int k
 /* Rows of the im2col matrix (Ci*K*K) times its columns (Ho*Wo*N). */
 size_t   rl_conv_cols_size (const RlConvGeom *g, int n);
 /* Floats that rl_conv2d_forward() and rl_conv2d_backward() need in each of cols and dcols for
- * any batch of up to @n images: they work in blocks of output rows whose im2col stays in a
- * core's L2 cache, so this is at most rl_conv_cols_size() and usually much less. */
+ * any batch of up to @n images: im2col blocks of output rows that stay in a core's L2 cache,
+ * or for stride 1 the implicit GEMM's pointer tables, reordered weights and an input padded
+ * along x; usually much less than rl_conv_cols_size(). */
 size_t   rl_conv_workspace_size (const RlConvGeom *g, int n);
 
 /* x: (Ci, Hi, Wi, N) -> cols: (Ci*K*K, Ho*Wo*N); zero where the window leaves the image. */
@@ -50,8 +51,9 @@ void rl_col2im (const RlConvGeom *g, int n, const float *dcols, float *dx);
 /* y = conv(x, w) + b.
  * x: (Ci, Hi, Wi, N); w: (Co, Ci, K, K); b: (Co); y: (Co, Ho, Wo, N);
  * cols: workspace of rl_conv_workspace_size() floats (unused for a 1x1, stride 1, pad 0 conv).
- * The convolution goes in blocks of output rows: im2col of a block, then its GEMM, while the
- * block is still in cache. */
+ * Stride 1 with rows of at least 64 columns (Wo * N) is an implicit GEMM reading x in place;
+ * otherwise the convolution goes in blocks of output rows: im2col of a block, then its GEMM,
+ * while the block is still in cache. */
 void rl_conv2d_forward  (const RlConvGeom *g, int n, const float *x, const float *w,
                          const float *b, float *y, float *cols);
 /* How a backward delivers an input gradient: added to what dx holds, or written over it (which
