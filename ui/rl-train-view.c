@@ -247,14 +247,16 @@ rl_train_view_add_progress (RlTrainView     *self,
                           p->is_last ? "done" : left);
   gtk_label_set_text (self->progress_label, text);
 
+  /* a narrow no-break space (U+202F) between each number and its %, so that a narrow window
+   * wraps the line between figures, never inside one */
   status = g_string_new (NULL);
-  g_string_append_printf (status, "Loss %.4f (smoothed %.4f) · train accuracy %.1f %%",
+  g_string_append_printf (status, "Loss %.4f (smoothed %.4f) · train accuracy %.1f\u202f%%",
                           p->loss, p->loss_smoothed, 100 * p->train_acc_running);
   if (!isnan (self->last_heldout))
-    g_string_append_printf (status, " · held-out %.1f %%", 100 * self->last_heldout);
+    g_string_append_printf (status, " · held-out %.1f\u202f%%", 100 * self->last_heldout);
   if (!isnan (self->last_test))
-    g_string_append_printf (status, " · test set %.2f %% after epoch %d", 100 * self->last_test,
-                            self->last_test_epoch);
+    g_string_append_printf (status, " · test set %.2f\u202f%% after epoch %d",
+                            100 * self->last_test, self->last_test_epoch);
   gtk_label_set_text (self->status_label, status->str);
   g_string_free (status, TRUE);
 }

@@ -186,7 +186,7 @@ update_description (RlWindow *self)
   g_autofree char *name = NULL;
 
   if (!isnan (self->model_test_accuracy))
-    accuracy = g_strdup_printf (" · test accuracy %.2f %%", 100 * self->model_test_accuracy);
+    accuracy = g_strdup_printf (" · test accuracy %.2f\u202f%%", 100 * self->model_test_accuracy);
 
   g_free (self->model_description);
   if (self->busy && rl_trainer_get_state (self->trainer) != RL_TRAINER_IDLE)
