@@ -48,11 +48,14 @@ typedef struct {
   int       n_nodes;
   float    *in;             /* (C, H, W, N) */
   float   **out;            /* per node: (Co, Ho, Wo, N) */
-  float   **dout;           /* per node: same as out */
+  float   **dout;           /* per node: same as out; node i's is dbuf[i % 3] */
   float   **hid;            /* res nodes: relu(conv1(x)), (Co, Ho, Wo, N) */
   float   **res;            /* res nodes: F(x) = conv2(hid) */
   float   **sc;             /* res nodes with shortcut A or B: shortcut(x) */
-  float   **dhid;           /* res nodes */
+  float   **dhid;           /* res nodes: all dhid_buf */
+  float    *dbuf[3];        /* the output gradients, taken in turn (rl_work_new) */
+  float    *dhid_buf;
+  float    *bn_dpre_buf;
   float    *cols;           /* the largest im2col block of any conv */
   float    *dcols;
   float    *logits;         /* (N, P) */
