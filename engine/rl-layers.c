@@ -229,7 +229,7 @@ ptr_floats (size_t n)
 typedef struct {
   const float **ptr;
   float        *wr;
-  float        *xp;      /* the padded input, or a second weight buffer (see implicit_ws) */
+  float        *xp;      /* the padded input (dW), or a second weight buffer */
 } ImplicitWs;
 
 static size_t
@@ -248,7 +248,7 @@ implicit_ws (const RlConvGeom *g, int n, float *base, gboolean grad_side, Implic
     {
       ws->ptr = (const float **) base;
       ws->wr = base + nptr;
-      ws->xp = npad > 0 ? base + nptr + nw : NULL;
+      ws->xp = base + nptr + nw;
     }
   return nptr + nw + npad;
 }
