@@ -279,16 +279,18 @@ pad_columns (size_t rows, int w, int p, int n, const float *restrict src, float 
  * compacted to its kernel columns. So x is read in place, with no padded copy, and no zero is
  * multiplied: for conv2's input gradient (P = 4) padding would have been a third of the
  * multiplies, for the blocks' 3x3 convs at 4x4 a sixth.
+ * Only output rows oy_begin .. oy_end - 1 are computed: y points at row oy_begin of the first
+ * output channel, and channels are ldy floats apart.
  * wt: (K, cin, K, cout), the GEMM's A^T, so that packing it copies runs of cout floats;
  * wbuf: room for a copy of wt; ptr: room for K * cin * K pointers. */
 static void
 correlate_implicit (int cin, int h, int w, int cout, int k, int pad, int n, const float *x,
                     const float *wt, float *wbuf, const float **ptr, const float *b,
-                    float beta, float *y)
+                    float beta, int oy_begin, int oy_end, float *y, size_t ldy)
 {
-  const int ho = h + 2 * pad - k + 1, wo = w + 2 * pad - k + 1;
+  const int wo = w + 2 * pad - k + 1;
   const size_t xrow = (size_t) w * n, plane = (size_t) h * xrow;
-  const size_t orow = (size_t) wo * n, ncols = (size_t) ho * orow;
+  const size_t orow = (size_t) wo * n;
 
   for (int ox0 = 0, gw; ox0 < wo; ox0 += gw)
     {
@@ -309,14 +311,14 @@ correlate_implicit (int cin, int h, int w, int cout, int k, int pad, int n, cons
           wg = wbuf;
         }
 
-      for (int oy = 0, run; oy < ho; oy += run)
+      for (int oy = oy_begin, run; oy < oy_end; oy += run)
         {
           /* kernel rows whose input row oy + ky - P is inside x; then the run of output rows
            * that see the same ones, one GEMM whose rows are B_oy moved down by whole rows */
           const int ky_lo = MAX (0, pad - oy), ky_hi = MIN (k, h + pad - oy);
           const float **p = ptr;
 
-          for (run = 1; oy + run < ho; run++)
+          for (run = 1; oy + run < oy_end; run++)
             if (MAX (0, pad - oy - run) != ky_lo || MIN (k, h + pad - oy - run) != ky_hi)
               break;
           for (int ky = ky_lo; ky < ky_hi; ky++)
@@ -326,9 +328,27 @@ correlate_implicit (int cin, int h, int w, int cout, int k, int pad, int n, cons
                        + (size_t) (ox0 + kx - pad) * n;
           rl_sgemm_rows (true, cout, gw * n, MAX (ky_hi - ky_lo, 0) * kw, 1.0f,
                          wg + (size_t) ky_lo * kw * cout, cout, ptr, run, xrow, orow, b, beta,
-                         y + (size_t) oy * orow + (size_t) ox0 * n, (int) ncols);
+                         y + (size_t) (oy - oy_begin) * orow + (size_t) ox0 * n, (int) ldy);
         }
     }
+}
+
+/* The forward's weights for correlate_implicit, in the workspace:
+ * ws->wr[ky, c, kx, o] = w[o, c, ky, kx] */
+static void
+forward_weights (const RlConvGeom *g, int n, const float *w, float *cols, ImplicitWs *ws)
+{
+  const int k = g->k, ci = g->ci, co = g->co;
+
+  implicit_ws (g, n, cols, FALSE, ws);
+  for (int o = 0; o < co; o++)
+    for (int c = 0; c < ci; c++)
+      {
+        const float *src = w + ((size_t) o * ci + c) * k * k;
+        for (int ky = 0; ky < k; ky++)
+          for (int kx = 0; kx < k; kx++)
+            ws->wr[(((size_t) ky * ci + c) * k + kx) * co + o] = src[ky * k + kx];
+      }
 }
 
 /* y = conv(x, w) + b (b nullable), stride 1 */
@@ -336,20 +356,11 @@ static void
 conv_forward_implicit (const RlConvGeom *g, int n, const float *x, const float *w,
                        const float *b, float *y, float *cols)
 {
-  const int k = g->k, ci = g->ci, co = g->co;
   ImplicitWs ws;
 
-  implicit_ws (g, n, cols, FALSE, &ws);
-  /* wt[ky, c, kx, o] = w[o, c, ky, kx] */
-  for (int o = 0; o < co; o++)
-    for (int c = 0; c < ci; c++)
-      {
-        const float *src = w + ((size_t) o * ci + c) * k * k;
-        for (int ky = 0; ky < k; ky++)
-          for (int kx = 0; kx < k; kx++)
-            ws.wr[(((size_t) ky * ci + c) * k + kx) * co + o] = src[ky * k + kx];
-      }
-  correlate_implicit (ci, g->hi, g->wi, co, k, g->pad, n, x, ws.wr, ws.xp, ws.ptr, b, 0.0f, y);
+  forward_weights (g, n, w, cols, &ws);
+  correlate_implicit (g->ci, g->hi, g->wi, g->co, g->k, g->pad, n, x, ws.wr, ws.xp, ws.ptr, b,
+                      0.0f, 0, g->ho, y, (size_t) g->ho * g->wo * n);
 }
 
 /* dx = or += the input gradient of a stride-1 conv, its transposed convolution: the
@@ -376,69 +387,95 @@ conv_dx_implicit (const RlConvGeom *g, int n, const float *w, const float *dy, f
               src[(k - 1 - ky) * k + (k - 1 - kx)];
       }
   correlate_implicit (co, g->ho, g->wo, ci, k, k - 1 - g->pad, n, dy, wd.wr, wd.xp, ptr, NULL,
-                      dx_mode == RL_GRAD_ADD ? 1.0f : 0.0f, dx);
+                      dx_mode == RL_GRAD_ADD ? 1.0f : 0.0f, 0, g->hi, dx,
+                      (size_t) g->hi * g->wi * n);
 }
 
 /* Output rows per block of the dot products: enough that a block of a tile's rows stays in
  * L1 (RL_DOT_SEG_FLOATS floats each). */
 #define RL_DOT_SEG_FLOATS 8192
 
+/* The weight gradient's input: x itself, or for P > 0 x with P zero columns on each side (in
+ * the workspace), so every kernel column's B row is one run. Sets the row stride. */
+static const float *
+dw_source (const RlConvGeom *g, int n, const float *x, const ImplicitWs *ws, size_t *row)
+{
+  *row = ((size_t) g->wi + 2 * g->pad) * n;
+  if (g->pad == 0)
+    return x;
+  pad_columns ((size_t) g->ci * g->hi, g->wi, g->pad, n, x, ws->xp);
+  return ws->xp;
+}
+
+/* The weight gradient's share of output rows oy0 .. oy1 - 1, into ws->wr (Co, K, Ci, K): by
+ * blocks of seg_block output rows and, within a block, one kernel row at a time (each sums over
+ * the block's rows whose input row is inside the image), so the block of dY is read from cache
+ * by all K kernel rows. src: dw_source() with row stride @row; dy points at row oy0 of the
+ * first output channel, channels ldy floats apart. @started: the kernel rows that have a sum in
+ * wr yet (K <= 64), for the next call. */
+static void
+dw_rows (const RlConvGeom *g, int n, const float *src, size_t row, int oy0, int oy1,
+         const float *dy, size_t ldy, const ImplicitWs *ws, guint64 *started)
+{
+  const int k = g->k, pad = g->pad, kw = g->ci * k, K = kw * k;
+  const size_t plane = (size_t) g->hi * row, orow = (size_t) g->wo * n;
+  const int seg_block = MAX (1, RL_DOT_SEG_FLOATS / (int) orow);
+  const float **brow = ws->ptr, **arow = ws->ptr + kw;
+
+  g_assert (k <= 64);
+  for (int s0 = oy0; s0 < oy1; s0 += seg_block)
+    for (int ky = 0; ky < k; ky++)
+      {
+        const int lo = MAX (s0, pad - ky), hi = MIN (MIN (s0 + seg_block, oy1),
+                                                     g->hi + pad - ky);
+        if (hi <= lo)
+          continue;
+        for (int c = 0; c < g->ci; c++)
+          for (int kx = 0; kx < k; kx++)
+            brow[c * k + kx] = src + c * plane + (size_t) (lo + ky - pad) * row
+                               + (size_t) kx * n;
+        for (int o = 0; o < g->co; o++)
+          arow[o] = dy + o * ldy + (size_t) (lo - oy0) * orow;
+        rl_sgemm_dot_rows (g->co, kw, (int) orow, hi - lo, 1.0f, (const float *const *) arow,
+                           orow, (const float *const *) brow, row,
+                           *started & ((guint64) 1 << ky) ? 1.0f : 0.0f, ws->wr + ky * kw, K);
+        *started |= (guint64) 1 << ky;
+      }
+}
+
+/* dw += ws->wr (Co, K, Ci, K) back in w's order (Co, Ci, K, K); kernel rows no output row
+ * reached (not in @started) count as zero. */
+static void
+dw_finish (const RlConvGeom *g, const ImplicitWs *ws, guint64 started, float *dw)
+{
+  const int k = g->k, kw = g->ci * k, K = kw * k;
+
+  for (int ky = 0; ky < k; ky++)
+    if (!(started & ((guint64) 1 << ky)))
+      for (int o = 0; o < g->co; o++)
+        memset (ws->wr + (size_t) o * K + ky * kw, 0, sizeof (float) * kw);
+  for (int o = 0; o < g->co; o++)
+    for (int c = 0; c < g->ci; c++)
+      for (int ky = 0; ky < k; ky++)
+        for (int kx = 0; kx < k; kx++)
+          dw[(((size_t) o * g->ci + c) * k + ky) * k + kx] +=
+            ws->wr[(size_t) o * K + ky * kw + c * k + kx];
+}
+
 static void
 conv_backward_implicit (const RlConvGeom *g, int n, const float *x, const float *w,
                         const float *dy, float *dx, RlGradMode dx_mode, float *dw, float *cols,
                         float *dcols)
 {
-  const int k = g->k, pad = g->pad, kw = g->ci * k, K = kw * k;
-  const size_t wp = (size_t) g->wi + 2 * pad;
-  const size_t row = wp * n, plane = (size_t) g->hi * row;
-  const size_t orow = (size_t) g->wo * n, ncols = (size_t) g->ho * orow;
-  const int seg_block = MAX (1, RL_DOT_SEG_FLOATS / (int) orow);
   ImplicitWs ws;
-  const float *src = x;
+  guint64 started = 0;
+  size_t row;
+  const float *src;
 
   implicit_ws (g, n, cols, FALSE, &ws);
-  if (pad > 0)
-    {
-      pad_columns ((size_t) g->ci * g->hi, g->wi, pad, n, x, ws.xp);
-      src = ws.xp;
-    }
-
-  /* dW into wr (Co, K, Ci, K), by blocks of seg_block output rows and, within a block, one
-   * kernel row at a time (each sums over the block's rows whose input row is inside the
-   * image): the block of dY is read from cache by all K kernel rows. */
-  {
-    const float **brow = ws.ptr, **arow = ws.ptr + kw;
-    guint64 started = 0;   /* kernel rows that have a sum in wr yet (K <= 31, rl-arch.c) */
-
-    g_assert (k <= 64);
-    for (int s0 = 0; s0 < g->ho; s0 += seg_block)
-      for (int ky = 0; ky < k; ky++)
-        {
-          const int lo = MAX (s0, pad - ky), hi = MIN (MIN (s0 + seg_block, g->ho),
-                                                       g->hi + pad - ky);
-          if (hi <= lo)
-            continue;
-          for (int c = 0; c < g->ci; c++)
-            for (int kx = 0; kx < k; kx++)
-              brow[c * k + kx] = src + c * plane + (size_t) (lo + ky - pad) * row
-                                 + (size_t) kx * n;
-          for (int o = 0; o < g->co; o++)
-            arow[o] = dy + o * ncols + lo * orow;
-          rl_sgemm_dot_rows (g->co, kw, (int) orow, hi - lo, 1.0f, (const float *const *) arow,
-                             orow, (const float *const *) brow, row,
-                             started & ((guint64) 1 << ky) ? 1.0f : 0.0f, ws.wr + ky * kw, K);
-          started |= (guint64) 1 << ky;
-        }
-    for (int ky = 0; ky < k; ky++)
-      if (!(started & ((guint64) 1 << ky)))
-        for (int o = 0; o < g->co; o++)
-          memset (ws.wr + (size_t) o * K + ky * kw, 0, sizeof (float) * kw);
-    for (int o = 0; o < g->co; o++)
-      for (int c = 0; c < g->ci; c++)
-        for (int ky = 0; ky < k; ky++)
-          for (int kx = 0; kx < k; kx++)
-            dw[(((size_t) o * g->ci + c) * k + ky) * k + kx] += ws.wr[(size_t) o * K + ky * kw + c * k + kx];
-  }
+  src = dw_source (g, n, x, &ws, &row);
+  dw_rows (g, n, src, row, 0, g->ho, dy, (size_t) g->ho * g->wo * n, &ws, &started);
+  dw_finish (g, &ws, started, dw);
 
   if (dx != NULL)
     conv_dx_implicit (g, n, w, dy, dx, dx_mode, ws.ptr, dcols);
