@@ -327,11 +327,15 @@ rl_bench_main (int argc, char **argv)
                                                    : rl_layer_kind_name (arch->layers[i].kind);
         total_f += best[2 * i];
         total_b += best[2 * i + 1];
-        /* the engine runs a ReLU followed by max pooling as one pass in training */
-        if (arch->layers[i].kind == RL_LAYER_RELU && i >= 1 && i + 1 < (guint) arch->n_layers
-            && arch->layers[i + 1].kind == RL_LAYER_MAXPOOL)
-          g_print ("  %-3u %-10s %9s %9s   (inside the max pooling below)\n", i + 1, name, "-",
-                   "-");
+        /* layers the engine runs inside another in training */
+        const guint owner = rl_model_profile_owner (m, i, batch);
+        if (owner != i)
+          {
+            const RlLayerSpec *o = &arch->layers[owner];
+            g_print ("  %-3u %-10s %9s %9s   (inside %s %s)\n", i + 1, name, "-", "-",
+                     o->name[0] ? o->name : rl_layer_kind_name (o->kind),
+                     owner < i ? "above" : "below");
+          }
         else
           g_print ("  %-3u %-10s %9.3f %9.3f\n", i + 1, name, 1e3 * best[2 * i] / STEPS,
                    1e3 * best[2 * i + 1] / STEPS);

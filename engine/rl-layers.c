@@ -772,6 +772,180 @@ rl_relu_maxpool_backward (int c, int n, int h, int w, int k, const float *x, con
     }
 }
 
+/* ---- Convolution, ReLU and 2x2 max pooling in one pass ----------------------------------- */
+
+/* Output rows of the convolution per block (even): 4 rows of the seed's first layer at 64
+ * images are 16 x 4 x 24 x 64 floats, 384 KB, which stay in L2 between the GEMM writing them
+ * and the pooling reading them (or, backward, between being rebuilt and the weight gradient
+ * reading them). */
+#define RL_FUSED_ROWS 4
+
+gboolean
+rl_conv_relu_maxpool_fusable (const RlConvGeom *g, int n)
+{
+  return conv_is_implicit (g, n) && g->ho % 2 == 0 && g->wo % 2 == 0;
+}
+
+size_t
+rl_conv_relu_maxpool_block_size (const RlConvGeom *g, int n)
+{
+  return (size_t) g->co * MIN (RL_FUSED_ROWS, g->ho) * g->wo * n;
+}
+
+/* y = maxpool2(relu(z)) and each window's winner, over @rows rows of z (C, rows, W, N) whose
+ * channels are zc floats apart, into rows / 2 rows of y and arg, channels yc apart. The same
+ * operations as rl_maxpool_forward then rl_relu_forward, so the same bits. */
+RL_CLONES static void
+relu_maxpool2_rows (int c, int n, int rows, int w, const float *z, size_t zc, float *y,
+                    float *arg, size_t yc)
+{
+  const int wo = w / 2;
+
+  for (int ch = 0; ch < c; ch++)
+    for (int py = 0; py < rows / 2; py++)
+      for (int px = 0; px < wo; px++)
+        {
+          const float *restrict z0 = z + ch * zc + ((size_t) 2 * py * w + 2 * px) * n;
+          const float *restrict z1 = z0 + n, *restrict z2 = z0 + (size_t) w * n;
+          const float *restrict z3 = z2 + n;
+          const size_t o = ch * yc + ((size_t) py * wo + px) * n;
+          float *restrict yp = y + o;
+          float *restrict ap = arg + o;
+
+          for (int i = 0; i < n; i++)
+            {
+              float m = z0[i];
+              m = z1[i] > m ? z1[i] : m;
+              m = z2[i] > m ? z2[i] : m;
+              m = z3[i] > m ? z3[i] : m;
+              yp[i] = m > 0.0f ? m : 0.0f;
+              ap[i] = z0[i] == m ? 0.0f : z1[i] == m ? 1.0f : z2[i] == m ? 2.0f : 3.0f;
+            }
+        }
+}
+
+/* One window's four N-vectors of dz from its y, arg and dy. */
+static inline __attribute__ ((always_inline)) void
+window_backward (int n, const float *restrict yp, const float *restrict ap,
+                 const float *restrict gp, float *restrict d0, float *restrict d1,
+                 float *restrict d2, float *restrict d3)
+{
+  for (int i = 0; i < n; i++)
+    {
+      const float g = gp[i] * (float) (yp[i] > 0.0f);
+      const float a = ap[i];
+      d0[i] = (a == 0.0f ? 1.0f : 0.0f) * g;
+      d1[i] = (a == 1.0f ? 1.0f : 0.0f) * g;
+      d2[i] = (a == 2.0f ? 1.0f : 0.0f) * g;
+      d3[i] = (a == 3.0f ? 1.0f : 0.0f) * g;
+    }
+}
+
+/* dz (C, rows, W, N; channels zc apart) = the gradient of z for y = maxpool2(relu(z)), from
+ * rows / 2 rows of y, arg and dy (channels yc apart): each window's dy goes to its winner when
+ * y > 0. The same products as maxpool2_backward, so the same bits. */
+RL_CLONES static void
+relu_maxpool2_backward_rows (int c, int n, int rows, int w, const float *y, const float *arg,
+                             const float *dy, size_t yc, float *dz, size_t zc)
+{
+  const int wo = w / 2;
+
+  for (int ch = 0; ch < c; ch++)
+    for (int py = 0; py < rows / 2; py++)
+      for (int px = 0; px < wo; px++)
+        {
+          float *d0 = dz + ch * zc + ((size_t) 2 * py * w + 2 * px) * n;
+          const size_t o = ch * yc + ((size_t) py * wo + px) * n;
+
+          window_backward (n, y + o, arg + o, dy + o, d0, d0 + n, d0 + (size_t) w * n,
+                           d0 + (size_t) w * n + n);
+        }
+}
+
+/* Sum of dy where y > 0, in sum_lanes' order. */
+RL_CLONES static float
+sum_lanes_positive (const float *restrict dy, const float *restrict y, int n)
+{
+  float lane[16] = { 0 };
+  float s = 0.0f;
+  int i = 0;
+
+  for (; i + 16 <= n; i += 16)
+    for (int j = 0; j < 16; j++)
+      lane[j] += dy[i + j] * (float) (y[i + j] > 0.0f);
+  for (; i < n; i++)
+    lane[i % 16] += dy[i] * (float) (y[i] > 0.0f);
+  for (int j = 0; j < 16; j++)
+    s += lane[j];
+  return s;
+}
+
+void
+rl_conv2d_relu_maxpool_forward (const RlConvGeom *g, int n, const float *x, const float *w,
+                                const float *b, float *y, float *arg, float *cols,
+                                float *block)
+{
+  const size_t orow = (size_t) g->wo * n, ldb = (size_t) RL_FUSED_ROWS * orow;
+  const size_t prow = (size_t) (g->wo / 2) * n, yc = (size_t) (g->ho / 2) * prow;
+  ImplicitWs ws;
+
+  g_return_if_fail (rl_conv_relu_maxpool_fusable (g, n));
+
+  forward_weights (g, n, w, cols, &ws);
+  for (int oy0 = 0; oy0 < g->ho; oy0 += RL_FUSED_ROWS)
+    {
+      const int oy1 = MIN (oy0 + RL_FUSED_ROWS, g->ho);
+      const size_t at = (size_t) (oy0 / 2) * prow;
+
+      correlate_implicit (g->ci, g->hi, g->wi, g->co, g->k, g->pad, n, x, ws.wr, ws.xp, ws.ptr,
+                          b, 0.0f, oy0, oy1, block, ldb);
+      relu_maxpool2_rows (g->co, n, oy1 - oy0, g->wo, block, ldb, y + at, arg + at, yc);
+    }
+}
+
+void
+rl_conv2d_relu_maxpool_backward (const RlConvGeom *g, int n, const float *x, const float *y,
+                                 const float *arg, const float *dy, float *dw, float *db,
+                                 float *cols, float *block)
+{
+  const size_t orow = (size_t) g->wo * n, ldb = (size_t) RL_FUSED_ROWS * orow;
+  const size_t prow = (size_t) (g->wo / 2) * n, yc = (size_t) (g->ho / 2) * prow;
+  ImplicitWs ws;
+  guint64 started = 0;
+  size_t row;
+  const float *src;
+
+  g_return_if_fail (rl_conv_relu_maxpool_fusable (g, n));
+
+  /* the bias gradient is the sum of dz, which is that of the windows' gradients */
+  if (db != NULL)
+    for (int c = 0; c < g->co; c++)
+      db[c] += sum_lanes_positive (dy + c * yc, y + c * yc, (int) yc);
+
+  implicit_ws (g, n, cols, FALSE, &ws);
+  src = dw_source (g, n, x, &ws, &row);
+  for (int oy0 = 0; oy0 < g->ho; oy0 += RL_FUSED_ROWS)
+    {
+      const int oy1 = MIN (oy0 + RL_FUSED_ROWS, g->ho);
+      const size_t at = (size_t) (oy0 / 2) * prow;
+
+      relu_maxpool2_backward_rows (g->co, n, oy1 - oy0, g->wo, y + at, arg + at, dy + at, yc,
+                                   block, ldb);
+      dw_rows (g, n, src, row, oy0, oy1, block, ldb, &ws, &started);
+    }
+  dw_finish (g, &ws, started, dw);
+}
+
+void
+rl_relu_maxpool2_backward_arg (int c, int n, int h, int w, const float *y, const float *arg,
+                               const float *dy, float *dz)
+{
+  const size_t yc = (size_t) (h / 2) * (w / 2) * n;
+
+  g_return_if_fail (h % 2 == 0 && w % 2 == 0);
+  relu_maxpool2_backward_rows (c, n, h, w, y, arg, dy, yc, dz, (size_t) h * w * n);
+}
+
 RL_CLONES void
 rl_gap_forward (int c, int n, int hw, const float *x, float *y)
 {

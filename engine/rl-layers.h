@@ -97,6 +97,35 @@ void rl_maxpool_backward (int c, int n, int h, int w, int k, const float *x, con
 void rl_relu_maxpool_backward (int c, int n, int h, int w, int k, const float *x,
                                const float *y, const float *dy, float *dz);
 
+/* Convolution, ReLU and 2x2 max pooling as one layer, for training, the seed's conv -> relu ->
+ * maxpool(2): in blocks of output rows, so the convolution's output z is never written whole
+ * (a block stays in L2 while it is pooled), and the backward rebuilds z's gradient a block at a
+ * time while the weight gradient reads it. In between, @arg keeps each window's winner (0..3
+ * in row-major order, the first maximum, as PyTorch's CPU kernel), as a float: one where z
+ * took four (a float, unlike a byte, keeps GCC's vectorised loops on 16-float vectors).
+ * Results are those of rl_conv2d_forward, rl_relu_forward and rl_maxpool_forward in sequence,
+ * bit for bit; the backward's sums go in a different order (blocks), so its last bits differ.
+ * Only for stride 1 with rows long enough for the implicit GEMM (a training batch) and an even
+ * Ho and Wo: rl_conv_relu_maxpool_fusable(). */
+gboolean rl_conv_relu_maxpool_fusable   (const RlConvGeom *g, int n);
+/* Floats of the @block workspace the two functions below need (a few output rows). */
+size_t   rl_conv_relu_maxpool_block_size (const RlConvGeom *g, int n);
+/* y = maxpool2(relu(conv(x, w) + b)) (b nullable); arg: the winners. y, arg: (Co, Ho/2, Wo/2, N).
+ * cols: rl_conv_workspace_size() floats. */
+void rl_conv2d_relu_maxpool_forward  (const RlConvGeom *g, int n, const float *x,
+                                      const float *w, const float *b, float *y, float *arg,
+                                      float *cols, float *block);
+/* dw += dL/dw, db += dL/db (nullable) for dy = dL/dy, with no input gradient (a first layer).
+ * y, arg: what the forward wrote for this x and w. */
+void rl_conv2d_relu_maxpool_backward (const RlConvGeom *g, int n, const float *x,
+                                      const float *y, const float *arg, const float *dy,
+                                      float *dw, float *db, float *cols, float *block);
+/* For a fused layer that needs an input gradient: dz = dL/dz (written) for y = maxpool2(relu(z))
+ * from the forward's winners, then rl_conv2d_backward() with dz. z, dz: (C, H, W, N), H and W
+ * even; y, arg, dy: (C, H/2, W/2, N). */
+void rl_relu_maxpool2_backward_arg   (int c, int n, int h, int w, const float *y,
+                                      const float *arg, const float *dy, float *dz);
+
 /* Global average pooling. x: (C, H, W, N) -> y: (C, N). */
 void rl_gap_forward  (int c, int n, int hw, const float *x, float *y);
 /* dx += dy / (H*W) broadcast. */

@@ -56,6 +56,9 @@ typedef struct {
   float    *dbuf[3];        /* the output gradients, taken in turn (rl_work_new) */
   float    *dhid_buf;
   float    *bn_dpre_buf;
+  float   **arg;            /* fused conv -> relu -> maxpool(2) (conv_pool_fused): at the
+                             * pooling node, each window's winner, (Co, Ho, Wo, N) */
+  float    *fuse_block;     /* their block of output rows (rl_conv_relu_maxpool_block_size) */
   float    *cols;           /* the largest im2col block of any conv */
   float    *dcols;
   float    *logits;         /* (N, P) */

@@ -454,6 +454,16 @@ rl_model_get_threads (const RlModel *model)
 
 /* ---- Workspaces ------------------------------------------------------------------------- */
 
+/* Whether nodes i, i + 1, i + 2 are conv -> relu -> maxpool(2), the seed's stem, which
+ * training runs as one layer when the batch allows (conv_pool_fused). */
+static gboolean
+conv_pool_pattern (const RlModel *m, int i)
+{
+  return i >= 0 && i + 2 < m->n_nodes && m->nodes[i].spec.kind == RL_LAYER_CONV
+         && m->nodes[i + 1].spec.kind == RL_LAYER_RELU
+         && m->nodes[i + 2].spec.kind == RL_LAYER_MAXPOOL && m->nodes[i + 2].spec.kernel == 2;
+}
+
 static float *
 falloc (size_t n)
 {
@@ -526,6 +536,17 @@ rl_work_new (const RlModel *m, int n_cap, gboolean with_grads)
           break;
         }
     }
+  /* conv -> relu -> maxpool(2) triples that may run as one layer (conv_pool_fused) */
+  w->arg = g_new0 (float *, nn);
+  size_t fmax = 0;
+  for (int i = 0; i + 2 < nn; i++)
+    if (conv_pool_pattern (m, i))
+      {
+        const RlNode *pool = &m->nodes[i + 2];
+        w->arg[i + 2] = falloc ((size_t) pool->co * n_cap * pool->ho * pool->wo);
+        fmax = MAX (fmax, rl_conv_relu_maxpool_block_size (&m->nodes[i].u.conv.g, n_cap));
+      }
+  w->fuse_block = fmax > 0 ? falloc (fmax) : NULL;
   w->cols = falloc (cols);
   w->dcols = falloc (cols);
   w->logits = falloc ((size_t) n_cap * m->n_classes);
@@ -591,7 +612,10 @@ rl_work_free (RlWork *w)
       g_aligned_free (w->hid[i]);
       g_aligned_free (w->res[i]);
       g_aligned_free (w->sc[i]);
+      g_aligned_free (w->arg[i]);
     }
+  g_free (w->arg);
+  g_aligned_free (w->fuse_block);
   for (int k = 0; k < 3; k++)
     g_aligned_free (w->dbuf[k]);
   g_aligned_free (w->dhid_buf);
@@ -1021,6 +1045,18 @@ relu_pool_fused (const RlModel *m, int i)
          && m->nodes[i - 1].spec.kind == RL_LAYER_RELU;
 }
 
+/* Whether conv node @i, its ReLU and its 2x2 max pooling run as one layer in this training
+ * step of @n images (rl_conv2d_relu_maxpool_forward): the conv's output is then never written
+ * whole, only the pooling's and a byte per window (w->arg), and the backward rebuilds the
+ * conv's output gradient from those a few rows at a time. Not while collecting response
+ * statistics, which read the conv's output. */
+static inline gboolean
+conv_pool_fused (const RlModel *m, const RlWork *w, int i, int n)
+{
+  return conv_pool_pattern (m, i) && w->arg[i + 2] != NULL && !w->collect
+         && rl_conv_relu_maxpool_fusable (&m->nodes[i].u.conv.g, n);
+}
+
 void
 rl_model_forward_work (const RlModel *model, RlWork *w, int n, gboolean train)
 {
@@ -1031,6 +1067,18 @@ rl_model_forward_work (const RlModel *model, RlWork *w, int n, gboolean train)
       const RlNode *node = &model->nodes[i];
       gint64 t0 = timed ? g_get_monotonic_time () : 0;
 
+      if (train && conv_pool_fused (model, w, i, n))
+        {
+          const RlConvPart *c = &node->u.conv;
+
+          rl_conv2d_relu_maxpool_forward (&c->g, n, node_input (w, i), P (model, c->w),
+                                          PB (model, c->b), w->out[i + 2], w->arg[i + 2],
+                                          w->cols, w->fuse_block);
+          if (timed)
+            model->prof[2 * i] += (g_get_monotonic_time () - t0) / 1e6;
+          i += 2;   /* the ReLU and the pooling ran inside */
+          continue;
+        }
       if (train && relu_pool_fused (model, i + 1))
         continue;   /* this ReLU runs inside the pooling below */
       if (train && relu_pool_fused (model, i))
@@ -1053,6 +1101,21 @@ rl_model_set_profiling (RlModel *model, gboolean enabled)
   g_clear_pointer (&model->prof, g_free);
   if (enabled)
     model->prof = g_new0 (double, 2 * model->n_nodes);
+}
+
+guint
+rl_model_profile_owner (const RlModel *model, guint i, int n)
+{
+  g_return_val_if_fail (i < (guint) model->n_nodes, i);
+
+  /* as conv_pool_fused and relu_pool_fused decide */
+  for (guint back = 1; back <= 2; back++)
+    if (i >= back && conv_pool_pattern (model, (int) (i - back))
+        && rl_conv_relu_maxpool_fusable (&model->nodes[i - back].u.conv.g, n))
+      return i - back;
+  if (relu_pool_fused (model, (int) i + 1))
+    return i + 1;
+  return i;
 }
 
 void
@@ -1135,6 +1198,37 @@ train_slice (gpointer data, int t, int nt)
       float *dx = i > 0 ? w->dout[i - 1] : NULL;
       gint64 t0 = model->prof != NULL && t == 0 ? g_get_monotonic_time () : 0;
 
+      if (conv_pool_fused (model, w, i - 2, cnt))
+        {
+          /* conv, ReLU and pooling as one layer (see conv_pool_fused); their time counts at
+           * the conv */
+          const RlNode *conv = &model->nodes[i - 2];
+          const RlConvPart *c = &conv->u.conv;
+
+          if (i - 2 == 0)
+            {
+              /* no input gradient: the conv's output gradient is rebuilt block by block as the
+               * weight gradient reads it */
+              const RlParamInfo *tw = &g_array_index (model->tensors, RlParamInfo, c->w);
+              float *db = c->b >= 0
+                          ? grads + g_array_index (model->tensors, RlParamInfo, c->b).offset
+                          : NULL;
+              rl_conv2d_relu_maxpool_backward (&c->g, cnt, w->in, w->out[i], w->arg[i],
+                                               w->dout[i], grads + tw->offset, db, w->cols,
+                                               w->fuse_block);
+            }
+          else
+            {
+              rl_relu_maxpool2_backward_arg (conv->co, cnt, conv->ho, conv->wo, w->out[i],
+                                             w->arg[i], w->dout[i], w->dout[i - 2]);
+              node_backward (model, conv, i - 2, w, cnt, node_input (w, i - 2), w->dout[i - 3],
+                             grads);
+            }
+          if (model->prof != NULL && t == 0)
+            model->prof[2 * (i - 2) + 1] += (g_get_monotonic_time () - t0) / 1e6;
+          i -= 2;
+          continue;
+        }
       if (relu_pool_fused (model, i))
         {
           /* ReLU then pooling, one pass (see relu_pool_fused); the ReLU's time counts here */

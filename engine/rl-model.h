@@ -120,6 +120,10 @@ void        rl_model_set_profiling      (RlModel *model, gboolean enabled);
 /* Seconds spent in layer @i since profiling was turned on. */
 void        rl_model_get_profile        (const RlModel *model, guint i, double *forward,
                                          double *backward);
+/* The layer whose profile holds layer @i's time in training steps of @n images per thread: @i
+ * itself, or the layer it runs inside of (a ReLU inside the max pooling after it; a conv's
+ * ReLU and 2x2 pooling inside the conv, rl_conv2d_relu_maxpool_forward). */
+guint       rl_model_profile_owner      (const RlModel *model, guint i, int n);
 
 /* Safetensors I/O, with PyTorch state_dict names. Metadata written: "arch" (rl_arch_to_string),
  * "input" ("1,28,28"), "classes", and whatever @metadata (string -> string, nullable) adds

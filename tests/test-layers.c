@@ -424,6 +424,153 @@ test_relu_maxpool (void)
   check_relu_maxpool (16, 32, 24, 24, 2);   /* the seed's conv1 -> relu -> pool */
 }
 
+/* Convolution, ReLU and 2x2 max pooling as one layer (rl_conv2d_relu_maxpool_forward and its
+ * backwards) against the three layers one after the other. x and w are small integers, so z is
+ * exact and ties and all-negative windows are common; the forward and the input-gradient form
+ * must then give the same bits, and the fused weight gradient the same sums up to rounding. */
+static void
+check_conv_relu_maxpool (int n, int ci, int hi, int wi, int co, int k, int p)
+{
+  RlConvGeom g;
+  size_t nx, nw, nz, ny, ws, nb;
+  float *x, *w, *b, *z, *r, *y_ref, *y, *arg, *dy, *dz_ref, *dz;
+  float *dw_ref, *db_ref, *dw, *db, *cols, *dcols, *block;
+  RlRng rng;
+  double scale = 0.0;
+
+  g_assert_true (rl_conv_geom_init (&g, ci, hi, wi, co, k, 1, p));
+  g_assert_true (rl_conv_relu_maxpool_fusable (&g, n));
+  nx = (size_t) ci * hi * wi * n;
+  nw = (size_t) co * ci * k * k;
+  nz = (size_t) co * g.ho * g.wo * n;
+  ny = nz / 4;
+  ws = MAX (rl_conv_workspace_size (&g, n), 1);
+  nb = rl_conv_relu_maxpool_block_size (&g, n);
+  x = g_new (float, nx); w = g_new (float, nw); b = g_new (float, co);
+  z = g_new (float, nz); r = g_new (float, nz); dz_ref = g_new (float, nz); dz = g_new (float, nz);
+  y_ref = g_new (float, ny); y = g_new (float, ny); arg = g_new (float, ny); dy = g_new (float, ny);
+  dw_ref = g_new0 (float, nw); dw = g_new0 (float, nw);
+  db_ref = g_new0 (float, co); db = g_new0 (float, co);
+  cols = g_new (float, ws); dcols = g_new (float, ws); block = g_new (float, nb);
+
+  rl_rng_init (&rng, 23);
+  for (size_t i = 0; i < nx; i++)
+    x[i] = (float) ((int) (rl_rng_uniform (&rng) * 3.0f) - 1);
+  for (size_t i = 0; i < nw; i++)
+    w[i] = (float) ((int) (rl_rng_uniform (&rng) * 3.0f) - 1);
+  for (int i = 0; i < co; i++)
+    b[i] = (float) ((int) (rl_rng_uniform (&rng) * 3.0f) - 1);
+  fill_uniform (&rng, dy, ny, -1, 1);
+  for (size_t i = 0; i < ny; i++)
+    y[i] = arg[i] = NAN;   /* must all be written */
+
+  /* forward: the same bits as conv, relu, maxpool */
+  rl_conv2d_forward (&g, n, x, w, b, z, cols);
+  rl_relu_forward (z, r, nz);
+  rl_maxpool_forward (co, n, g.ho, g.wo, 2, r, y_ref);
+  rl_conv2d_relu_maxpool_forward (&g, n, x, w, b, y, arg, cols, block);
+  g_assert_cmpmem (y, sizeof (float) * ny, y_ref, sizeof (float) * ny);
+
+  /* each window's winner: the first position (row-major) holding the maximum of z */
+  {
+    const int ph = g.ho / 2, pw = g.wo / 2;
+    int ties = 0, negative = 0;
+
+    for (int c = 0; c < co; c++)
+      for (int py = 0; py < ph; py++)
+        for (int px = 0; px < pw; px++)
+          for (int i = 0; i < n; i++)
+            {
+              const size_t o = (((size_t) c * ph + py) * pw + px) * n + i;
+              float v[4], m;
+              int first = 0, equal = 0;
+
+              for (int q = 0; q < 4; q++)
+                v[q] = z[(((size_t) c * g.ho + 2 * py + q / 2) * g.wo + 2 * px + q % 2) * n + i];
+              m = MAX (MAX (v[0], v[1]), MAX (v[2], v[3]));
+              while (v[first] != m)
+                first++;
+              for (int q = 0; q < 4; q++)
+                equal += v[q] == m;
+              ties += equal > 1;
+              negative += m <= 0.0f;
+              if (arg[o] != (float) first)
+                g_error ("conv-relu-maxpool n=%d %dx%d k%d p%d: winner %g at %zu, expected %d",
+                         n, hi, wi, k, p, arg[o], o, first);
+            }
+    /* the inputs do exercise both */
+    g_assert_cmpint (ties, >, 0);
+    g_assert_cmpint (negative, >, 0);
+  }
+
+  /* the input-gradient form: the same bits as the compare-based fused backward */
+  rl_relu_maxpool_backward (co, n, g.ho, g.wo, 2, z, y, dy, dz_ref);
+  for (size_t i = 0; i < nz; i++)
+    dz[i] = NAN;
+  rl_relu_maxpool2_backward_arg (co, n, g.ho, g.wo, y, arg, dy, dz);
+  for (size_t i = 0; i < nz; i++)   /* == : a zero may differ in sign */
+    if (!(dz[i] == dz_ref[i]))
+      g_error ("relu-maxpool2 from winners n=%d: dz[%zu] = %g, expected %g", n, i, dz[i],
+               dz_ref[i]);
+
+  /* the weight gradient without an input gradient: the same sums in another order */
+  rl_conv2d_backward (&g, n, x, w, dz_ref, NULL, RL_GRAD_ADD, dw_ref, db_ref, cols, dcols);
+  rl_conv2d_relu_maxpool_backward (&g, n, x, y, arg, dy, dw, db, cols, block);
+  for (size_t i = 0; i < nw; i++)
+    scale = MAX (scale, fabsf (dw_ref[i]));
+  for (int i = 0; i < co; i++)
+    scale = MAX (scale, fabsf (db_ref[i]));
+  g_assert_cmpfloat (scale, >, 0.5);
+  for (size_t i = 0; i < nw; i++)
+    if (fabsf (dw[i] - dw_ref[i]) > 1e-5 * scale)
+      g_error ("conv-relu-maxpool n=%d: dw[%zu] = %.7g, expected %.7g", n, i, dw[i], dw_ref[i]);
+  for (int i = 0; i < co; i++)
+    if (fabsf (db[i] - db_ref[i]) > 1e-5 * scale)
+      g_error ("conv-relu-maxpool n=%d: db[%d] = %.7g, expected %.7g", n, i, db[i], db_ref[i]);
+
+  /* it accumulates: a second call doubles both */
+  {
+    const float dw0 = dw[nw / 2], db0 = db[co - 1];
+    rl_conv2d_relu_maxpool_backward (&g, n, x, y, arg, dy, dw, db, cols, block);
+    g_assert_cmpfloat_with_epsilon (dw[nw / 2], 2 * dw0, 1e-5 * scale);
+    g_assert_cmpfloat_with_epsilon (db[co - 1], 2 * db0, 1e-5 * scale);
+  }
+
+  g_free (x); g_free (w); g_free (b); g_free (z); g_free (r); g_free (dz_ref); g_free (dz);
+  g_free (y_ref); g_free (y); g_free (arg); g_free (dy); g_free (dw_ref); g_free (dw);
+  g_free (db_ref); g_free (db); g_free (cols); g_free (dcols); g_free (block);
+}
+
+static void
+test_conv_relu_maxpool (void)
+{
+  static const RlGemmKernel kernels[] = {
+    RL_GEMM_KERNEL_PORTABLE, RL_GEMM_KERNEL_AVX2, RL_GEMM_KERNEL_AVX512,
+  };
+  RlConvGeom g;
+
+  /* not fusable: stride 2, an odd output size, rows too short for the implicit GEMM */
+  g_assert_true (rl_conv_geom_init (&g, 1, 28, 28, 16, 5, 2, 0));
+  g_assert_false (rl_conv_relu_maxpool_fusable (&g, 64));
+  g_assert_true (rl_conv_geom_init (&g, 2, 7, 8, 3, 3, 1, 1));
+  g_assert_false (rl_conv_relu_maxpool_fusable (&g, 64));
+  g_assert_true (rl_conv_geom_init (&g, 1, 28, 28, 16, 5, 1, 0));
+  g_assert_false (rl_conv_relu_maxpool_fusable (&g, 2));
+
+  for (size_t i = 0; i < G_N_ELEMENTS (kernels); i++)
+    {
+      if (!rl_gemm_kernel_supported (kernels[i]))
+        continue;
+      g_assert_true (rl_gemm_set_kernel (kernels[i]));
+      check_conv_relu_maxpool (64, 1, 28, 28, 16, 5, 0);   /* the seed's conv1, a batch */
+      check_conv_relu_maxpool (3, 1, 28, 28, 16, 5, 0);    /* 72 columns a row */
+      check_conv_relu_maxpool (13, 16, 12, 12, 32, 5, 0);  /* the seed's conv2 */
+      check_conv_relu_maxpool (16, 1, 10, 10, 4, 5, 0);    /* 6 rows: a short last block */
+      check_conv_relu_maxpool (8, 2, 8, 10, 3, 3, 1);      /* padding: column groups */
+    }
+  g_assert_true (rl_gemm_set_kernel (RL_GEMM_KERNEL_AUTO));
+}
+
 static void
 test_gap (void)
 {
@@ -575,6 +722,7 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/relu", test_relu);
   g_test_add_func ("/engine/maxpool", test_maxpool);
   g_test_add_func ("/engine/relu-maxpool", test_relu_maxpool);
+  g_test_add_func ("/engine/conv-relu-maxpool", test_conv_relu_maxpool);
   g_test_add_func ("/engine/gap", test_gap);
   g_test_add_func ("/engine/linear", test_linear);
   g_test_add_func ("/engine/flatten", test_flatten);
