@@ -60,8 +60,8 @@ for size in 1280x800 1024x700; do
   shot "draw-test-image$suffix" "$size" 5 -- --view=draw --test-image=18
   shot "inside$suffix" "$size" 4 -- --view=inside --draw-digit=5
   # Full epochs of 60,000 images, taken after 12 s: on a 2-core machine with other jobs (the
-  # app under Xvfb trains at ~21,000 images/s, its charts drawn in software) that is in epoch
-  # 4 or 5, with full test-set points; on a busy one (~5,000) still in epoch 1 or 2.
+  # app under Xvfb trains at ~27,000 images/s, its charts drawn in software) that is in epoch
+  # 5 or 6, with full test-set points; on a busy one (~5,000) still in epoch 1 or 2.
   shot "train$suffix" "$size" 12 -- --view=train --train --epochs=10
   # The Experiment view's default run (plain-32 and resnet-32 on 6,400 images, 100 iterations)
   # takes 30 s on an idle 2-core machine and about a minute on a busy one: taken after 75 s.
