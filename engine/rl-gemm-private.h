@@ -26,7 +26,8 @@ typedef void (*RlSgemmRowsFunc) (bool trans_a, int M, int N, int K, float alpha,
 typedef void (*RlSgemmDotRowsFunc) (int M, int N, int len, int nseg, float alpha,
                                     const float *const *arow, size_t astep,
                                     const float *const *brow, size_t bstep,
-                                    float beta, float *C, int ldc);
+                                    float beta, float *C, int ldc, int cgroup,
+                                    size_t cgstride);
 
 #define RL_DECLARE_KERNELS(isa)                                                                \
   void rl_sgemm_rows_##isa (bool trans_a, int M, int N, int K, float alpha, const float *A,    \
@@ -36,7 +37,8 @@ typedef void (*RlSgemmDotRowsFunc) (int M, int N, int len, int nseg, float alpha
   void rl_sgemm_dot_rows_##isa (int M, int N, int len, int nseg, float alpha,                  \
                                 const float *const *arow, size_t astep,                        \
                                 const float *const *brow, size_t bstep,                        \
-                                float beta, float *C, int ldc);
+                                float beta, float *C, int ldc, int cgroup,                     \
+                                size_t cgstride);
 
 RL_DECLARE_KERNELS (avx2)
 RL_DECLARE_KERNELS (avx512)

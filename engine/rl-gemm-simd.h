@@ -404,7 +404,7 @@ sgemm_packed (bool trans_a, bool trans_b, int M, int N, int K, float alpha,
  * constant nr (RL_DOT_NR or RL_DOT_NR2). */
 static RL_ALWAYS_INLINE void
 dot_tile_nr (const int nr, int kc, int nseg, size_t astep, size_t bstep,
-             const float *const *a, const float *const *b,
+             const float *const *a, const float *const *b, const size_t *coff,
              float *c, size_t ldc, int m, int n, float alpha, float beta)
 {
   RL_VEC acc[RL_DOT_MR][RL_DOT_NR_MAX];
@@ -473,22 +473,22 @@ dot_tile_nr (const int nr, int kc, int nseg, size_t astep, size_t bstep,
       float *ci = c + i * ldc;
       if (beta == 0.0f)
         for (int j = 0; j < n; j++)
-          ci[j] = alpha * sums[j][i];
+          ci[coff[j]] = alpha * sums[j][i];
       else
         for (int j = 0; j < n; j++)
-          ci[j] = __builtin_fmaf (beta, ci[j], alpha * sums[j][i]);
+          ci[coff[j]] = __builtin_fmaf (beta, ci[coff[j]], alpha * sums[j][i]);
     }
 }
 
 static void
 dot_tile (int nr, int kc, int nseg, size_t astep, size_t bstep,
-          const float *const *a, const float *const *b,
+          const float *const *a, const float *const *b, const size_t *coff,
           float *c, size_t ldc, int m, int n, float alpha, float beta)
 {
   if (nr == RL_DOT_NR)
-    dot_tile_nr (RL_DOT_NR, kc, nseg, astep, bstep, a, b, c, ldc, m, n, alpha, beta);
+    dot_tile_nr (RL_DOT_NR, kc, nseg, astep, bstep, a, b, coff, c, ldc, m, n, alpha, beta);
   else
-    dot_tile_nr (RL_DOT_NR2, kc, nseg, astep, bstep, a, b, c, ldc, m, n, alpha, beta);
+    dot_tile_nr (RL_DOT_NR2, kc, nseg, astep, bstep, a, b, coff, c, ldc, m, n, alpha, beta);
 }
 
 /* The dot-product tile width that wastes fewest columns on N (the wider on a tie). */
@@ -502,6 +502,10 @@ dot_nr (int N)
     return w1 < w2 ? RL_DOT_NR : RL_DOT_NR2;
   return MAX (RL_DOT_NR, RL_DOT_NR2);
 }
+
+/* A tile's columns at their own place: column offsets 0, 1, 2, ... */
+static const size_t identity_cols[8] = { 0, 1, 2, 3, 4, 5, 6, 7 };
+_Static_assert (RL_DOT_NR_MAX <= 8, "identity_cols covers the widest dot tile");
 
 /* trans_b, !trans_a: C (M x N) = alpha * A (M x K) * B^T, B stored (N x K). */
 static void
@@ -529,19 +533,20 @@ sgemm_dot (int M, int N, int K, float alpha, const float *A, size_t lda,
               for (int i = 0; i < RL_DOT_MR; i++)
                 a[i] = A + (size_t) (i0 + (i < m ? i : m - 1)) * lda + k0;
 
-              dot_tile (nr, kc, 1, 0, 0, a, b, C + (size_t) i0 * ldc + j0, ldc, m, n, alpha,
-                        beta_k);
+              dot_tile (nr, kc, 1, 0, 0, a, b, identity_cols, C + (size_t) i0 * ldc + j0, ldc,
+                        m, n, alpha, beta_k);
             }
         }
     }
 }
 
 /* C (M x N) = alpha * sum_s A_s * B_s^T + beta * C: row i of A_s is the len floats at
- * arow[i] + s * astep, row j of B_s those at brow[j] + s * bstep. */
+ * arow[i] + s * astep, row j of B_s those at brow[j] + s * bstep. Column j of C is at
+ * (j / cgroup) * cgstride + j % cgroup in its row. */
 static void
 sgemm_dot_rows (int M, int N, int len, int nseg, float alpha,
                 const float *const *arow, size_t astep, const float *const *brow, size_t bstep,
-                float beta, float *C, size_t ldc)
+                float beta, float *C, size_t ldc, int cgroup, size_t cgstride)
 {
   const int nr = dot_nr (N);
 
@@ -549,8 +554,14 @@ sgemm_dot_rows (int M, int N, int len, int nseg, float alpha,
     {
       int n = N - j0 < nr ? N - j0 : nr;
       const float *b[RL_DOT_NR_MAX];
+      size_t coff[RL_DOT_NR_MAX];
+      const size_t c0 = (size_t) (j0 / cgroup) * cgstride + j0 % cgroup;
       for (int j = 0; j < nr; j++)
-        b[j] = brow[j0 + (j < n ? j : n - 1)];
+        {
+          const int col = j0 + (j < n ? j : n - 1);
+          b[j] = brow[col];
+          coff[j] = (size_t) (col / cgroup) * cgstride + col % cgroup - c0;
+        }
 
       for (int i0 = 0; i0 < M; i0 += RL_DOT_MR)
         {
@@ -559,8 +570,8 @@ sgemm_dot_rows (int M, int N, int len, int nseg, float alpha,
           for (int i = 0; i < RL_DOT_MR; i++)
             a[i] = arow[i0 + (i < m ? i : m - 1)];
 
-          dot_tile (nr, len, nseg, astep, bstep, a, b, C + (size_t) i0 * ldc + j0, ldc, m, n, alpha,
-                    beta);
+          dot_tile (nr, len, nseg, astep, bstep, a, b, coff, C + (size_t) i0 * ldc + c0, ldc, m,
+                    n, alpha, beta);
         }
     }
 }
@@ -616,14 +627,21 @@ void
 RL_SGEMM_DOT_ROWS_NAME (int M, int N, int len, int nseg, float alpha,
                         const float *const *arow, size_t astep,
                         const float *const *brow, size_t bstep,
-                        float beta, float *C, int ldc)
+                        float beta, float *C, int ldc, int cgroup, size_t cgstride)
 {
   if (M <= 0 || N <= 0)
     return;
   if (len <= 0 || nseg <= 0)
     {
-      scale_c (M, N, beta, C, (size_t) ldc);
+      /* no products: C = beta * C */
+      for (int i = 0; i < M; i++)
+        for (int j = 0; j < N; j++)
+          {
+            float *c = C + (size_t) i * ldc + (size_t) (j / cgroup) * cgstride + j % cgroup;
+            *c = beta == 0.0f ? 0.0f : beta * *c;
+          }
       return;
     }
-  sgemm_dot_rows (M, N, len, nseg, alpha, arow, astep, brow, bstep, beta, C, (size_t) ldc);
+  sgemm_dot_rows (M, N, len, nseg, alpha, arow, astep, brow, bstep, beta, C, (size_t) ldc,
+                  cgroup, cgstride);
 }

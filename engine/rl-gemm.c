@@ -92,13 +92,28 @@ rl_sgemm_rows_portable (bool trans_a, int M, int N, int K, float alpha, const fl
       }
 }
 
+/* rl_sgemm_dot_rows' sizes: C's rows must hold their N columns, grouped or not */
+static bool
+dot_rows_args_valid (int M, int N, int len, int nseg, int ldc, int cgroup, size_t cgstride)
+{
+  g_return_val_if_fail (M >= 0 && N >= 0 && len >= 0 && nseg >= 0 && cgroup >= 1, false);
+  if (cgroup >= N)
+    g_return_val_if_fail (ldc >= N, false);
+  else
+    g_return_val_if_fail (cgstride >= (size_t) cgroup
+                          && (size_t) ldc >= (size_t) ((N - 1) / cgroup) * cgstride + cgroup,
+                          false);
+  return true;
+}
+
 void
 rl_sgemm_dot_rows_portable (int M, int N, int len, int nseg, float alpha,
                             const float *const *arow, size_t astep,
                             const float *const *brow, size_t bstep,
-                            float beta, float *C, int ldc)
+                            float beta, float *C, int ldc, int cgroup, size_t cgstride)
 {
-  g_return_if_fail (M >= 0 && N >= 0 && len >= 0 && nseg >= 0 && ldc >= N);
+  if (!dot_rows_args_valid (M, N, len, nseg, ldc, cgroup, cgstride))
+    return;
 
   for (int i = 0; i < M; i++)
     for (int j = 0; j < N; j++)
@@ -110,7 +125,7 @@ rl_sgemm_dot_rows_portable (int M, int N, int len, int nseg, float alpha,
             for (int k = 0; k < len; k++)
               s += a[k] * b[k];
           }
-        float *c = C + (size_t) i * ldc + j;
+        float *c = C + (size_t) i * ldc + (size_t) (j / cgroup) * cgstride + j % cgroup;
         *c = beta == 0.0f ? alpha * s : beta * *c + alpha * s;
       }
 }
@@ -332,9 +347,11 @@ rl_sgemm_dot_rows (int M, int N, int len, int nseg,
                    const float *const *arow, size_t astep,
                    const float *const *brow, size_t bstep,
                    float beta,
-                   float *C, int ldc)
+                   float *C, int ldc, int cgroup, size_t cgstride)
 {
-  g_return_if_fail (M >= 0 && N >= 0 && len >= 0 && nseg >= 0 && ldc >= N);
+  if (!dot_rows_args_valid (M, N, len, nseg, ldc, cgroup, cgstride))
+    return;
   ensure_kernel ();
-  current_dot_rows (M, N, len, nseg, alpha, arow, astep, brow, bstep, beta, C, ldc);
+  current_dot_rows (M, N, len, nseg, alpha, arow, astep, brow, bstep, beta, C, ldc, cgroup,
+                    cgstride);
 }

@@ -65,13 +65,16 @@ void rl_sgemm_rows (bool trans_a,
 /* Segmented dot products: C (M x N) = alpha * sum_{s < nseg} A_s * B_s^T + beta * C, where row
  * i of A_s is the len floats at arow[i] + s * astep and row j of B_s the len floats at
  * brow[j] + s * bstep. A convolution's weight gradient: A = dY, B = the input seen by each
- * tap, one segment per output row. */
+ * tap, one segment per output row. Columns of C come in groups of @cgroup, each group's
+ * contiguous and the groups @cgstride floats apart (>= cgroup): column j is at
+ * (j / cgroup) * cgstride + j % cgroup in its row, so a convolution's kernel row (channel,
+ * kx) lands straight in a (Co, Ci, K, K) gradient. cgroup >= N: plain contiguous columns. */
 void rl_sgemm_dot_rows (int M, int N, int len, int nseg,
                         float alpha,
                         const float *const *arow, size_t astep,
                         const float *const *brow, size_t bstep,
                         float beta,
-                        float *C, int ldc);
+                        float *C, int ldc, int cgroup, size_t cgstride);
 
 /* The references of the two above: plain loops. */
 void rl_sgemm_rows_portable (bool trans_a, int M, int N, int K, float alpha, const float *A,
@@ -81,7 +84,7 @@ void rl_sgemm_rows_portable (bool trans_a, int M, int N, int K, float alpha, con
 void rl_sgemm_dot_rows_portable (int M, int N, int len, int nseg, float alpha,
                                  const float *const *arow, size_t astep,
                                  const float *const *brow, size_t bstep,
-                                 float beta, float *C, int ldc);
+                                 float beta, float *C, int ldc, int cgroup, size_t cgstride);
 
 /* Whether this CPU (and this build) can run @kernel. */
 bool         rl_gemm_kernel_supported (RlGemmKernel kernel);

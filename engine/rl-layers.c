@@ -222,10 +222,10 @@ ptr_floats (size_t n)
   return round16 (n * sizeof (float *) / sizeof (float) + 1);
 }
 
-/* The implicit path's workspace. In cols: the pointer table, the reordered weights (or weight
- * gradient), and the input padded along x for the weight gradient (the forward's compacted
- * weights there before); in dcols (grad_side): the input gradient's turned weights, whole and
- * compacted (conv_dx_implicit). */
+/* The implicit path's workspace. In cols: the pointer table, the forward's reordered weights,
+ * and the input padded along x for the weight gradient (the forward's compacted weights there
+ * before); in dcols (grad_side): the input gradient's turned weights, whole and compacted
+ * (conv_dx_implicit). */
 typedef struct {
   const float **ptr;
   float        *wr;
@@ -407,22 +407,21 @@ dw_source (const RlConvGeom *g, int n, const float *x, const ImplicitWs *ws, siz
   return ws->xp;
 }
 
-/* The weight gradient's share of output rows oy0 .. oy1 - 1, into ws->wr (Co, K, Ci, K): by
- * blocks of seg_block output rows and, within a block, one kernel row at a time (each sums over
- * the block's rows whose input row is inside the image), so the block of dY is read from cache
- * by all K kernel rows. src: dw_source() with row stride @row; dy points at row oy0 of the
- * first output channel, channels ldy floats apart. @started: the kernel rows that have a sum in
- * wr yet (K <= 64), for the next call. */
+/* dw (Co, Ci, K, K) += the weight gradient's share of output rows oy0 .. oy1 - 1: by blocks of
+ * seg_block output rows and, within a block, one kernel row at a time (each sums over the
+ * block's rows whose input row is inside the image), so the block of dY is read from cache by
+ * all K kernel rows; each kernel row's sums (channel, kx) go straight to their place in dw.
+ * src: dw_source() with row stride @row; dy points at row oy0 of the first output channel,
+ * channels ldy floats apart; ws: its pointer table. */
 static void
 dw_rows (const RlConvGeom *g, int n, const float *src, size_t row, int oy0, int oy1,
-         const float *dy, size_t ldy, const ImplicitWs *ws, guint64 *started)
+         const float *dy, size_t ldy, const ImplicitWs *ws, float *dw)
 {
-  const int k = g->k, pad = g->pad, kw = g->ci * k, K = kw * k;
+  const int k = g->k, pad = g->pad, kw = g->ci * k;
   const size_t plane = (size_t) g->hi * row, orow = (size_t) g->wo * n;
   const int seg_block = MAX (1, RL_DOT_SEG_FLOATS / (int) orow);
   const float **brow = ws->ptr, **arow = ws->ptr + kw;
 
-  g_assert (k <= 64);
   for (int s0 = oy0; s0 < oy1; s0 += seg_block)
     for (int ky = 0; ky < k; ky++)
       {
@@ -436,30 +435,11 @@ dw_rows (const RlConvGeom *g, int n, const float *src, size_t row, int oy0, int 
                                + (size_t) kx * n;
         for (int o = 0; o < g->co; o++)
           arow[o] = dy + o * ldy + (size_t) (lo - oy0) * orow;
+        /* column (c, kx) of kernel row ky is dw[o, c, ky, kx]: groups of K, K * K apart */
         rl_sgemm_dot_rows (g->co, kw, (int) orow, hi - lo, 1.0f, (const float *const *) arow,
-                           orow, (const float *const *) brow, row,
-                           *started & ((guint64) 1 << ky) ? 1.0f : 0.0f, ws->wr + ky * kw, K);
-        *started |= (guint64) 1 << ky;
+                           orow, (const float *const *) brow, row, 1.0f, dw + ky * k,
+                           g->ci * k * k, k, (size_t) k * k);
       }
-}
-
-/* dw += ws->wr (Co, K, Ci, K) back in w's order (Co, Ci, K, K); kernel rows no output row
- * reached (not in @started) count as zero. */
-static void
-dw_finish (const RlConvGeom *g, const ImplicitWs *ws, guint64 started, float *dw)
-{
-  const int k = g->k, kw = g->ci * k, K = kw * k;
-
-  for (int ky = 0; ky < k; ky++)
-    if (!(started & ((guint64) 1 << ky)))
-      for (int o = 0; o < g->co; o++)
-        memset (ws->wr + (size_t) o * K + ky * kw, 0, sizeof (float) * kw);
-  for (int o = 0; o < g->co; o++)
-    for (int c = 0; c < g->ci; c++)
-      for (int ky = 0; ky < k; ky++)
-        for (int kx = 0; kx < k; kx++)
-          dw[(((size_t) o * g->ci + c) * k + ky) * k + kx] +=
-            ws->wr[(size_t) o * K + ky * kw + c * k + kx];
 }
 
 static void
@@ -468,14 +448,12 @@ conv_backward_implicit (const RlConvGeom *g, int n, const float *x, const float 
                         float *dcols)
 {
   ImplicitWs ws;
-  guint64 started = 0;
   size_t row;
   const float *src;
 
   implicit_ws (g, n, cols, FALSE, &ws);
   src = dw_source (g, n, x, &ws, &row);
-  dw_rows (g, n, src, row, 0, g->ho, dy, (size_t) g->ho * g->wo * n, &ws, &started);
-  dw_finish (g, &ws, started, dw);
+  dw_rows (g, n, src, row, 0, g->ho, dy, (size_t) g->ho * g->wo * n, &ws, dw);
 
   if (dx != NULL)
     conv_dx_implicit (g, n, w, dy, dx, dx_mode, ws.ptr, dcols);
@@ -911,7 +889,6 @@ rl_conv2d_relu_maxpool_backward (const RlConvGeom *g, int n, const float *x, con
   const size_t orow = (size_t) g->wo * n, ldb = (size_t) RL_FUSED_ROWS * orow;
   const size_t prow = (size_t) (g->wo / 2) * n, yc = (size_t) (g->ho / 2) * prow;
   ImplicitWs ws;
-  guint64 started = 0;
   size_t row;
   const float *src;
 
@@ -931,9 +908,8 @@ rl_conv2d_relu_maxpool_backward (const RlConvGeom *g, int n, const float *x, con
 
       relu_maxpool2_backward_rows (g->co, n, oy1 - oy0, g->wo, y + at, arg + at, dy + at, yc,
                                    block, ldb);
-      dw_rows (g, n, src, row, oy0, oy1, block, ldb, &ws, &started);
+      dw_rows (g, n, src, row, oy0, oy1, block, ldb, &ws, dw);
     }
-  dw_finish (g, &ws, started, dw);
 }
 
 void

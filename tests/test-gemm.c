@@ -700,11 +700,15 @@ test_rows (void)
 }
 
 static void
-check_dot_rows_case (GRand *rand, int M, int N, int len, int nseg, float beta)
+check_dot_rows_case (GRand *rand, int M, int N, int len, int nseg, float beta, int cgroup,
+                     size_t cgstride)
 {
   /* segment s of a row sits s * step floats after its start; rows interleave in the buffer */
   const size_t astep = (size_t) len * (M + 1) + 3, bstep = (size_t) len * (N + 1) + 5;
-  const int ldc = N + 1;
+  /* C's columns in groups of cgroup, cgstride apart (a conv's kernel row inside dw), with
+   * untouched floats between the groups and after each row */
+  const int ldc = cgroup >= N ? N + 1 : (int) (((size_t) (N - 1) / cgroup) * cgstride) + cgroup + 1;
+#define COL(j) ((size_t) ((j) / cgroup) * cgstride + (size_t) ((j) % cgroup))
   float *abuf = nan_buffer (astep * MAX (nseg, 1) + 8);
   float *bbuf = nan_buffer (bstep * MAX (nseg, 1) + 8);
   const float **arow = g_new (const float *, MAX (M, 1));
@@ -725,7 +729,10 @@ check_dot_rows_case (GRand *rand, int M, int N, int len, int nseg, float beta)
           ((float *) brow[j])[s * bstep + k] = (float) g_rand_double_range (rand, -1, 1);
     }
   for (int i = 0; i < M * ldc; i++)
-    C0[i] = i % ldc < N ? (float) g_rand_double_range (rand, -1, 1) : SENTINEL;
+    C0[i] = SENTINEL;
+  for (int i = 0; i < M; i++)
+    for (int j = 0; j < N; j++)
+      C0[(size_t) i * ldc + COL (j)] = (float) g_rand_double_range (rand, -1, 1);
 
   for (size_t kern = 0; kern < G_N_ELEMENTS (all_kernels); kern++)
     {
@@ -733,7 +740,8 @@ check_dot_rows_case (GRand *rand, int M, int N, int len, int nseg, float beta)
         continue;
       g_assert_true (rl_gemm_set_kernel (all_kernels[kern]));
       float *C = g_memdup2 (C0, sizeof (float) * (size_t) MAX (M, 1) * ldc);
-      rl_sgemm_dot_rows (M, N, len, nseg, 1.0f, arow, astep, brow, bstep, beta, C, ldc);
+      rl_sgemm_dot_rows (M, N, len, nseg, 1.0f, arow, astep, brow, bstep, beta, C, ldc, cgroup,
+                         cgstride);
       for (int i = 0; i < M; i++)
         {
           for (int j = 0; j < N; j++)
@@ -746,20 +754,24 @@ check_dot_rows_case (GRand *rand, int M, int N, int len, int nseg, float beta)
                     acc += p;
                     mag += fabs (p);
                   }
-              double c0 = C0[(size_t) i * ldc + j];
+              double c0 = C0[(size_t) i * ldc + COL (j)];
               double want = acc + (beta != 0.0f ? beta * c0 : 0.0);
               double bound = 1e-5 * sqrt (MAX (len * nseg, 1)) * (mag + fabs (beta * c0)) + 1e-30;
-              double got = C[(size_t) i * ldc + j];
+              double got = C[(size_t) i * ldc + COL (j)];
               if (!(fabs (got - want) <= bound))
-                g_error ("%s: dot rows M=%d N=%d len=%d nseg=%d: C[%d][%d] = %.9g, expected %.9g",
-                         rl_gemm_kernel_name (all_kernels[kern]), M, N, len, nseg, i, j, got,
-                         want);
+                g_error ("%s: dot rows M=%d N=%d len=%d nseg=%d cgroup=%d: C[%d][%d] = %.9g, "
+                         "expected %.9g", rl_gemm_kernel_name (all_kernels[kern]), M, N, len,
+                         nseg, cgroup, i, j, got, want);
             }
-          g_assert_cmpfloat (C[(size_t) i * ldc + N], ==, SENTINEL);
         }
+      /* and nothing else: between the groups, after each row */
+      for (int i = 0; i < M * ldc; i++)
+        if (C0[i] == SENTINEL)
+          g_assert_cmpfloat (C[i], ==, SENTINEL);
       g_free (C);
     }
   g_free (abuf); g_free (bbuf); g_free (arow); g_free (brow); g_free (C0);
+#undef COL
 }
 
 static void
@@ -767,14 +779,23 @@ test_dot_rows (void)
 {
   GRand *rand = g_rand_new_with_seed (22);
 
-  /* weight gradients of the seed net's convs per kernel row, 32 images: conv1, block, conv2 */
-  check_dot_rows_case (rand, 16, 5, 24 * 32, 2, 0.0f);
-  check_dot_rows_case (rand, 16, 48, 12 * 32, 2, 1.0f);
-  check_dot_rows_case (rand, 32, 80, 8 * 32, 4, 0.0f);
+  /* weight gradients of the seed net's convs per kernel row, 32 images: conv1, block, conv2,
+   * into contiguous columns and, as the convs do, into (Co, Ci, K, K): groups of K columns,
+   * K * K apart */
+  for (int grouped = 0; grouped < 2; grouped++)
+    {
+      check_dot_rows_case (rand, 16, 5, 24 * 32, 2, 0.0f, grouped ? 5 : 5, 25);
+      check_dot_rows_case (rand, 16, 48, 12 * 32, 2, 1.0f, grouped ? 3 : 48, 9);
+      check_dot_rows_case (rand, 32, 80, 8 * 32, 4, 1.0f, grouped ? 5 : 80, 25);
+    }
+  /* tiles that straddle groups, a group of one column, strides well apart */
+  check_dot_rows_case (rand, 7, 13, 40, 3, 1.0f, 2, 7);
+  check_dot_rows_case (rand, 5, 11, 33, 2, 0.0f, 1, 3);
+  check_dot_rows_case (rand, 9, 17, 70, 1, 0.5f, 4, 4);
   for (int i = 0; i < 10; i++)
     check_dot_rows_case (rand, 1 + g_rand_int_range (rand, 0, 11), 1 + g_rand_int_range (rand, 0, 13),
                          1 + g_rand_int_range (rand, 0, 70), 1 + g_rand_int_range (rand, 0, 4),
-                         i % 2 ? 0.5f : 0.0f);
+                         i % 2 ? 0.5f : 0.0f, i % 3 == 0 ? 3 : 100, 5);
   g_rand_free (rand);
 }
 
