@@ -1047,9 +1047,9 @@ relu_pool_fused (const RlModel *m, int i)
 
 /* Whether conv node @i, its ReLU and its 2x2 max pooling run as one layer in this training
  * step of @n images (rl_conv2d_relu_maxpool_forward): the conv's output is then never written
- * whole, only the pooling's and a byte per window (w->arg), and the backward rebuilds the
- * conv's output gradient from those a few rows at a time. Not while collecting response
- * statistics, which read the conv's output. */
+ * whole, only the pooling's and each window's winner (w->arg), and the backward rebuilds the
+ * conv's output gradient from those, for a first layer a few rows at a time. Not while
+ * collecting response statistics, which read the conv's output. */
 static inline gboolean
 conv_pool_fused (const RlModel *m, const RlWork *w, int i, int n)
 {
