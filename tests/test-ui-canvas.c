@@ -11,7 +11,8 @@
 #include "rl-draw-view.h"
 #include "rl-predictor.h"
 #include "rl-preprocess.h"
-#include "rl-tasks.h"
+#include "rl-dataset-loader.h"
+#include "rl-model-file.h"
 #include "rl-window.h"
 
 #define SIDE RL_DRAW_VIEW_INK_SIDE

@@ -12,7 +12,8 @@
 #include "ui-test-utils.h"
 
 #include "rl-experiment-view.h"
-#include "rl-tasks.h"
+#include "rl-dataset-loader.h"
+#include "rl-model-file.h"
 #include "rl-window.h"
 
 static gboolean

@@ -9,7 +9,8 @@
 #include "ui-test-utils.h"
 
 #include "rl-demo-digits.h"
-#include "rl-tasks.h"
+#include "rl-dataset-loader.h"
+#include "rl-model-file.h"
 #include "rl-window.h"
 
 static RlWindow *

@@ -3,7 +3,8 @@
 #include "rl-draw-view.h"
 
 #include "rl-colormap.h"
-#include "rl-tasks.h"
+#include "rl-dataset-loader.h"
+#include "rl-model-file.h"
 
 struct _RlDrawView
 {
@@ -220,7 +221,7 @@ test_set_loaded_cb (GObject      *source,
 {
   g_autoptr (RlDrawView) self = user_data;
   g_autoptr (GError) error = NULL;
-  g_autoptr (RlDataset) ds = rl_dataset_load_finish (result, &error);
+  g_autoptr (RlDataset) ds = rl_dataset_loader_load_finish (result, &error);
   g_autofree char *text = NULL;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -276,7 +277,7 @@ load_test_set (RlDrawView    *self,
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TEST_SET_READY]);
 
   self->load_cancellable = g_cancellable_new ();
-  rl_dataset_load_async (kind, RL_SPLIT_TEST, self->load_cancellable, test_set_loaded_cb,
+  rl_dataset_loader_load_async (kind, RL_SPLIT_TEST, self->load_cancellable, test_set_loaded_cb,
                          g_object_ref (self));
 }
 

@@ -14,7 +14,8 @@
 #include <math.h>
 #include <string.h>
 
-#include "rl-tasks.h"
+#include "rl-dataset-loader.h"
+#include "rl-model-file.h"
 
 /* The view's fixed choices: the paper's SGD, at the batch size the command line's measured
  * defaults use (app/rl-experiment-cli.c): smaller batches learn more per second of CPU. */
@@ -644,7 +645,7 @@ dataset_loaded (RlExperimentView *self,
                 GAsyncResult     *result)
 {
   g_autoptr (GError) error = NULL;
-  RlDataset *ds = rl_dataset_load_finish (result, &error);
+  RlDataset *ds = rl_dataset_loader_load_finish (result, &error);
 
   if (ds != NULL)
     {
@@ -731,9 +732,9 @@ run_action (GtkWidget  *widget,
   self->data_kind = self->pending_kind;
   self->n_loading = 2;
   self->load_cancellable = g_cancellable_new ();
-  rl_dataset_load_async (self->data_kind, RL_SPLIT_TRAIN, self->load_cancellable,
+  rl_dataset_loader_load_async (self->data_kind, RL_SPLIT_TRAIN, self->load_cancellable,
                          train_set_loaded_cb, g_object_ref (self));
-  rl_dataset_load_async (self->data_kind, RL_SPLIT_TEST, self->load_cancellable,
+  rl_dataset_loader_load_async (self->data_kind, RL_SPLIT_TEST, self->load_cancellable,
                          test_set_loaded_cb, g_object_ref (self));
   status = g_strdup_printf ("Loading the %s images…", dataset_name (self->data_kind));
   gtk_label_set_text (self->progress_label, status);

@@ -6,7 +6,8 @@
 #include <math.h>
 
 #include "rl-error.h"
-#include "rl-tasks.h"
+#include "rl-dataset-loader.h"
+#include "rl-model-file.h"
 
 #define STALL_TIMER_MS 5
 
@@ -489,7 +490,7 @@ model_saved_as_cb (GObject      *source,
   RlWindow *self = data->self;
   g_autoptr (GError) error = NULL;
 
-  if (!rl_model_save_finish (result, &error))
+  if (!rl_model_file_save_finish (result, &error))
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
@@ -532,7 +533,7 @@ save_response_cb (GtkNativeDialog *native,
             }
           metadata = model_metadata (self, rl_predictor_get_kind (self->predictor),
                                      self->busy ? NAN : self->model_test_accuracy, -1);
-          rl_model_save_async (rl_predictor_get_model (self->predictor), path, metadata,
+          rl_model_file_save_async (rl_predictor_get_model (self->predictor), path, metadata,
                                self->cancellable, model_saved_as_cb, path_data_new (self, path));
         }
     }
@@ -711,7 +712,7 @@ dataset_loaded (RlWindow     *self,
                 GAsyncResult *result)
 {
   g_autoptr (GError) error = NULL;
-  RlDataset *ds = rl_dataset_load_finish (result, &error);
+  RlDataset *ds = rl_dataset_loader_load_finish (result, &error);
 
   if (ds != NULL)
     {
@@ -813,9 +814,9 @@ train_action (GtkWidget  *widget,
   self->data_kind = kind;
   self->n_loading = 2;
   self->data_cancellable = g_cancellable_new ();
-  rl_dataset_load_async (kind, RL_SPLIT_TRAIN, self->data_cancellable, train_set_loaded_cb,
+  rl_dataset_loader_load_async (kind, RL_SPLIT_TRAIN, self->data_cancellable, train_set_loaded_cb,
                          g_object_ref (self));
-  rl_dataset_load_async (kind, RL_SPLIT_TEST, self->data_cancellable, test_set_loaded_cb,
+  rl_dataset_loader_load_async (kind, RL_SPLIT_TEST, self->data_cancellable, test_set_loaded_cb,
                          g_object_ref (self));
   status = g_strdup_printf ("Loading the %s training and test images…",
                             kind == RL_DATASET_FASHION ? "Fashion-MNIST" : "MNIST");
@@ -902,7 +903,7 @@ trained_model_saved_cb (GObject      *source,
   g_autofree char *path = rl_window_get_trained_model_path ();
   g_autofree char *status = NULL;
 
-  if (!rl_model_save_finish (result, &error))
+  if (!rl_model_file_save_finish (result, &error))
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
@@ -974,7 +975,7 @@ trainer_finished_cb (RlTrainer    *trainer,
                        g_strdup_printf ("%u", self->run_images));
   rl_train_view_set_status (self->train_view, completed ? "Finished. Saving the model…"
                                                         : "Stopped. Saving the model…");
-  rl_model_save_async (rl_predictor_get_model (self->predictor), path, metadata,
+  rl_model_file_save_async (rl_predictor_get_model (self->predictor), path, metadata,
                        self->cancellable, trained_model_saved_cb, g_object_ref (self));
   update_actions (self);
 }

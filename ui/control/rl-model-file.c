@@ -1,6 +1,6 @@
-#define G_LOG_DOMAIN "reslab-ui"
+#define G_LOG_DOMAIN "reslab-control"
 
-#include "rl-tasks.h"
+#include "rl-model-file.h"
 
 #include <errno.h>
 #include <math.h>
@@ -179,7 +179,7 @@ save_model_thread (GTask        *task,
 }
 
 void
-rl_model_save_async (const RlModel       *model,
+rl_model_file_save_async (const RlModel       *model,
                      const char          *path,
                      GHashTable          *metadata,
                      GCancellable        *cancellable,
@@ -198,91 +198,16 @@ rl_model_save_async (const RlModel       *model,
   data->metadata = metadata != NULL ? g_hash_table_ref (metadata) : NULL;
 
   task = g_task_new (NULL, cancellable, callback, user_data);
-  g_task_set_source_tag (task, rl_model_save_async);
+  g_task_set_source_tag (task, rl_model_file_save_async);
   g_task_set_task_data (task, data, (GDestroyNotify) save_data_free);
   g_task_run_in_thread (task, save_model_thread);
 }
 
 gboolean
-rl_model_save_finish (GAsyncResult  *result,
+rl_model_file_save_finish (GAsyncResult  *result,
                       GError       **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
 
   return g_task_propagate_boolean (G_TASK (result), error);
-}
-
-/* ---- datasets ----------------------------------------------------------------------------- */
-
-typedef struct {
-  RlDatasetKind kind;
-  RlSplit       split;
-} DatasetRequest;
-
-static void
-load_dataset_thread (GTask        *task,
-                     gpointer      source_object,
-                     gpointer      task_data,
-                     GCancellable *cancellable)
-{
-  const DatasetRequest *request = task_data;
-  GError *error = NULL;
-  RlDataset *ds = rl_dataset_load (NULL, request->kind, request->split, &error);
-
-  if (ds == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, ds, (GDestroyNotify) rl_dataset_unref);
-}
-
-void
-rl_dataset_load_async (RlDatasetKind        kind,
-                       RlSplit              split,
-                       GCancellable        *cancellable,
-                       GAsyncReadyCallback  callback,
-                       gpointer             user_data)
-{
-  g_autoptr (GTask) task = NULL;
-  DatasetRequest *request = g_new0 (DatasetRequest, 1);
-
-  request->kind = kind;
-  request->split = split;
-  task = g_task_new (NULL, cancellable, callback, user_data);
-  g_task_set_source_tag (task, rl_dataset_load_async);
-  g_task_set_task_data (task, request, g_free);
-  g_task_run_in_thread (task, load_dataset_thread);
-}
-
-RlDataset *
-rl_dataset_load_finish (GAsyncResult  *result,
-                        GError       **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-char **
-rl_dataset_find_missing_files (RlDatasetKind kind)
-{
-  static const char * const names[] = {
-    "train-images-idx3-ubyte", "train-labels-idx1-ubyte",
-    "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte",
-  };
-  g_autofree char *dir = rl_dataset_default_dir (kind);
-  g_autoptr (GStrvBuilder) missing = g_strv_builder_new ();
-  gboolean any = FALSE;
-
-  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
-    {
-      g_autofree char *raw = g_build_filename (dir, names[i], NULL);
-      g_autofree char *gz = g_strconcat (raw, ".gz", NULL);
-
-      if (!g_file_test (raw, G_FILE_TEST_IS_REGULAR) && !g_file_test (gz, G_FILE_TEST_IS_REGULAR))
-        {
-          g_strv_builder_add (missing, names[i]);
-          any = TRUE;
-        }
-    }
-  return any ? g_strv_builder_end (missing) : NULL;
 }

@@ -1,4 +1,4 @@
-#define G_LOG_DOMAIN "reslab-ui"
+#define G_LOG_DOMAIN "reslab-control"
 
 /* rl-trainer.c: see rl-trainer.h.
  *

@@ -1,6 +1,6 @@
-/* rl-tasks.h: the app's short one-shot jobs off the main thread (load a dataset, open or save
- * a model), as _async / _finish pairs over g_task_run_in_thread. Long-running training has
- * its own thread in RlTrainer.
+/* rl-model-file.h: a model file as the app sees it (the network and what its metadata says),
+ * opened and saved off the main thread as _async / _finish pairs over g_task_run_in_thread.
+ * Datasets load through rl-dataset-loader.h; training has its own thread (RlTrainer).
  */
 #pragma once
 
@@ -40,27 +40,13 @@ RlModelFile *rl_model_file_load_finish (GAsyncResult  *result,
 /* Saves a copy of @model (taken now, so the caller may go on using it) with @metadata
  * (string -> string, nullable; a reference is kept) atomically to @path, creating the
  * directory if needed. */
-void         rl_model_save_async      (const RlModel       *model,
+void         rl_model_file_save_async (const RlModel       *model,
                                        const char          *path,
                                        GHashTable          *metadata,
                                        GCancellable        *cancellable,
                                        GAsyncReadyCallback  callback,
                                        gpointer             user_data);
-gboolean     rl_model_save_finish     (GAsyncResult  *result,
+gboolean     rl_model_file_save_finish (GAsyncResult  *result,
                                        GError       **error);
-
-/* Loads a split of @kind from its default directory (rl_dataset_default_dir). */
-void         rl_dataset_load_async    (RlDatasetKind        kind,
-                                       RlSplit              split,
-                                       GCancellable        *cancellable,
-                                       GAsyncReadyCallback  callback,
-                                       gpointer             user_data);
-/* Returns: (transfer full) */
-RlDataset   *rl_dataset_load_finish   (GAsyncResult  *result,
-                                       GError       **error);
-
-/* The files of @kind's default directory that are missing (each may be present with or
- * without ".gz"), NULL-terminated, or NULL when none is. Returns: (transfer full) */
-char       **rl_dataset_find_missing_files (RlDatasetKind kind);
 
 G_END_DECLS
