@@ -35,7 +35,7 @@
 #include "rl-model.h"
 #include "rl-preprocess.h"
 #include "rl-safetensors.h"
-#include "rl-sgd.h"
+#include "rl-train.h"
 
 #define EXIT_USAGE 2
 
@@ -124,37 +124,10 @@ now_s (void)
 static guint
 evaluate (RlModel *model, const RlDataset *ds, guint *confusion)
 {
-  int n_classes = rl_model_get_n_classes (model);
-  size_t image_size = (size_t) ds->c * ds->h * ds->w;
-  g_autofree float *x = g_new (float, (size_t) EVAL_BATCH * image_size);
-  g_autofree float *logits = g_new (float, (size_t) EVAL_BATCH * n_classes);
-  g_autofree uint32_t *idx = g_new (uint32_t, EVAL_BATCH);
-  g_autofree uint8_t *labels = g_new (uint8_t, EVAL_BATCH);
-  guint correct = 0;
+  RlEvalResult r;
 
-  for (uint32_t start = 0; start < ds->n; start += EVAL_BATCH)
-    {
-      int n = (int) MIN ((uint32_t) EVAL_BATCH, ds->n - start);
-
-      for (int i = 0; i < n; i++)
-        idx[i] = start + i;
-      rl_dataset_get_batch (ds, idx, n, x, labels);
-      rl_model_predict (model, x, n, logits);
-      for (int i = 0; i < n; i++)
-        {
-          const float *l = logits + (size_t) i * n_classes;
-          int best = 0;
-
-          /* The first maximum, as torch.max does in practice. */
-          for (int k = 1; k < n_classes; k++)
-            if (l[k] > l[best])
-              best = k;
-          correct += best == labels[i];
-          if (confusion != NULL && labels[i] < n_classes)
-            confusion[labels[i] * n_classes + best]++;
-        }
-    }
-  return correct;
+  rl_evaluate (model, ds, ds->n, 0, EVAL_BATCH, confusion, NULL, &r, NULL);
+  return r.correct;
 }
 
 static void
@@ -233,6 +206,55 @@ format_double (double v)
   return g_strdup (g_ascii_formatd (buf, sizeof buf, "%g", v));
 }
 
+/* What train prints as the loop goes: the seed's lines, a progress line, each epoch's figures. */
+typedef struct {
+  Progress progress;
+  int      epochs;
+  guint    n_train;
+  guint    epoch_seen;     /* images of this epoch so far */
+  double   running;        /* loss summed since the last log line */
+  double   progress_loss;  /* smoothed, for the progress line */
+  guint    test_correct;   /* after the last epoch */
+} TrainLog;
+
+static void
+train_log_batch (RlTrainLoop *loop, const RlTrainStatus *st, gpointer data)
+{
+  TrainLog *log = data;
+
+  if (!isfinite (st->loss))
+    return;
+  log->epoch_seen = (st->batch == 1 ? 0 : log->epoch_seen) + (guint) st->n;
+  log->running += st->loss;
+  log->progress_loss = st->batch == 1 ? st->loss : 0.98 * log->progress_loss + 0.02 * st->loss;
+  if (st->batch % LOG_EVERY == 0)
+    {
+      progress_clear (&log->progress);
+      g_print ("[%d, %5d] loss: %.3f\n", st->epoch, st->batch, log->running / LOG_EVERY);
+      fflush (stdout);
+      log->running = 0.0;
+    }
+  if (!st->epoch_end)
+    {
+      progress_update (&log->progress, st->epoch, log->epochs, log->epoch_seen, log->n_train,
+                       log->progress_loss, log->epoch_seen / MAX (st->epoch_seconds, 1e-9));
+      return;
+    }
+
+  progress_clear (&log->progress);
+  log->running = 0.0;
+  log->test_correct = (guint) st->test_correct;
+  /* The seed's line: Python's "%d" % (100 * correct / total) truncates. */
+  g_print ("Accuracy on the test set %u %%\n",
+           (guint) (100 * (guint64) st->test_correct / st->test_n));
+  print_test_accuracy ((guint) st->test_correct, st->test_n);
+  g_print ("epoch %d: %.2f s training, %.0f images/s\n", st->epoch, st->epoch_seconds,
+           log->n_train / MAX (st->epoch_seconds, 1e-9));
+  fflush (stdout);
+}
+
+static const RlTrainHooks train_log_hooks = { .after_batch = train_log_batch };
+
 static int
 cmd_train (int argc, char **argv)
 {
@@ -277,19 +299,16 @@ cmd_train (int argc, char **argv)
   g_autoptr(GError) error = NULL;
   g_autoptr(RlArch) arch = NULL;
   g_autoptr(RlModel) model = NULL;
-  g_autoptr(RlSgd) sgd = NULL;
+  g_autoptr(RlTrainLoop) loop = NULL;
   g_autoptr(RlDataset) train_full = NULL;
   g_autoptr(RlDataset) train = NULL;
   g_autoptr(RlDataset) test = NULL;
   g_autoptr(GHashTable) metadata = NULL;
   g_autoptr(GDateTime) now = NULL;
-  g_autofree float *x = NULL;
-  g_autofree uint8_t *labels = NULL;
   g_autofree char *label = NULL;
   RlDatasetKind kind = RL_DATASET_MNIST;
-  RlBatchIter it;
   guint64 seed = 1;
-  Progress progress = { 0 };
+  TrainLog log = { 0 };
   guint correct = 0;
 
   if (!parse_options ("train", "", "Train a network and save it as safetensors.", entries,
@@ -377,65 +396,34 @@ cmd_train (int argc, char **argv)
 
   rl_model_init_params (model, seed);
   rl_model_set_threads (model, threads);
-  sgd = rl_sgd_new (model, lr, momentum, weight_decay);
+  loop = rl_train_loop_new (model, train, test, &(RlTrainLoopConfig) {
+                              .epochs = epochs,
+                              .batch = batch,
+                              .lr = (float) lr,
+                              .momentum = (float) momentum,
+                              .weight_decay = (float) weight_decay,
+                              .seed = seed,
+                              .eval_epochs = TRUE,
+                              .eval_chunk = EVAL_BATCH,
+                            }, &error);
+  if (loop == NULL)
+    return usage_error ("train", "%s", error->message);
 
   g_print ("# reslab-cli %s, arch %s, %s, threads %d, seed %" G_GUINT64_FORMAT
            ", lr %g, momentum %g, weight decay %g, batch %d, %u train / %u test images\n",
            PACKAGE_VERSION, label, rl_dataset_kind_name (kind), rl_model_get_threads (model),
            seed, lr, momentum, weight_decay, batch, train->n, test->n);
 
-  x = g_new (float, (size_t) batch * RL_MNIST_SIDE * RL_MNIST_SIDE);
-  labels = g_new (uint8_t, batch);
-  rl_batch_iter_init (&it, train, batch, seed);
-  progress.enabled = isatty (STDOUT_FILENO) && isatty (STDERR_FILENO);
-
-  for (int epoch = 0; epoch < epochs; epoch++)
+  log.progress.enabled = isatty (STDOUT_FILENO) && isatty (STDERR_FILENO);
+  log.epochs = epochs;
+  log.n_train = train->n;
+  if (!rl_train_loop_run (loop, 0, &train_log_hooks, &log, NULL, &error))
     {
-      double t0 = now_s (), t_train;
-      double running = 0.0, progress_loss = 0.0;
-      guint seen = 0;
-      int b = 0, n;
-
-      rl_batch_iter_start (&it, epoch);
-      while ((n = rl_batch_iter_next (&it, x, labels)) > 0)
-        {
-          float loss = rl_model_forward_backward (model, x, labels, n, NULL);
-
-          if (!isfinite (loss))
-            {
-              progress_clear (&progress);
-              rl_cli_error ("training diverged: the loss is %g at epoch %d, batch %d;"
-                             " try a smaller --lr", loss, epoch + 1, b + 1);
-              rl_batch_iter_clear (&it);
-              return EXIT_FAILURE;
-            }
-          rl_sgd_step (sgd, model);
-          running += loss;
-          b++;
-          seen += n;
-          progress_loss = b == 1 ? loss : 0.98 * progress_loss + 0.02 * loss;
-          if (b % LOG_EVERY == 0)
-            {
-              progress_clear (&progress);
-              g_print ("[%d, %5d] loss: %.3f\n", epoch + 1, b, running / LOG_EVERY);
-              fflush (stdout);
-              running = 0.0;
-            }
-          progress_update (&progress, epoch + 1, epochs, seen, train->n, progress_loss,
-                           seen / MAX (now_s () - t0, 1e-9));
-        }
-      t_train = now_s () - t0;
-      progress_clear (&progress);
-
-      correct = evaluate (model, test, NULL);
-      /* The seed's line: Python's "%d" % (100 * correct / total) truncates. */
-      g_print ("Accuracy on the test set %u %%\n", (guint) (100 * (guint64) correct / test->n));
-      print_test_accuracy (correct, test->n);
-      g_print ("epoch %d: %.2f s training, %.0f images/s\n", epoch + 1, t_train,
-               seen / MAX (t_train, 1e-9));
-      fflush (stdout);
+      progress_clear (&log.progress);
+      rl_cli_error ("%s", error->message);
+      return EXIT_FAILURE;
     }
-  rl_batch_iter_clear (&it);
+  correct = log.test_correct;
 
   metadata = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   now = g_date_time_new_now_utc ();

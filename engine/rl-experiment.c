@@ -12,7 +12,7 @@
 
 #include "rl-error.h"
 #include "rl-layers.h"
-#include "rl-sgd.h"
+#include "rl-train.h"
 
 #define MAX_BATCH 60000
 /* Images per rl_model_predict() call when measuring the test error. */
@@ -23,13 +23,11 @@
 
 typedef struct {
   RlModel    *model;
-  RlSgd      *sgd;
-  RlBatchIter it;
+  RlTrainLoop *loop;            /* NULL once the twin is done */
   char       *name;             /* "plain-20" */
   GArray     *layers;           /* of RlExperimentLayer */
   GPtrArray  *records;          /* of RlExperimentRecord, owned */
 
-  int         epoch;            /* the iterator's current epoch */
   uint64_t    iteration;
   uint64_t    images;
   uint64_t    diverged_at;      /* 0: still training */
@@ -43,9 +41,6 @@ typedef struct {
   double      int_loss;
   double     *int_norms;        /* (L) sums of per-batch norms */
 
-  float      *x;                /* x: (batch, C, H, W) */
-  uint8_t    *labels;           /* labels: (batch) */
-
   /* Fresh batch norm statistics at the records. */
   GArray     *bn_tensors;       /* of guint: the running mean and variance tensors */
   float      *bn_saved;         /* (n_params) the model's own parameters and buffers */
@@ -56,9 +51,8 @@ struct _RlExperiment {
   RlDataset *train;             /* the subset actually trained on */
   RlDataset *test;              /* the full test split, referenced */
   uint32_t   n_test;            /* test images used for the test error */
-  float     *x_test;            /* x_test: (n_test, C, H, W), normalised once */
-  uint8_t   *y_test;            /* y_test: (n_test) */
-  float     *logits;            /* logits: (EVAL_CHUNK, P) */
+  float     *x_resp;            /* x_resp: (response_images, C, H, W) the first test images,
+                                 * normalised once, for the response std */
   float     *x_cal;             /* x_cal: (n_cal, C, H, W) the first training images, for */
   uint8_t   *y_cal;             /* y_cal: (n_cal)            fresh batch norm statistics */
   int        n_cal;
@@ -244,17 +238,22 @@ twin_init (RlExperiment *exp, RlTwin which, GError **error)
     return FALSE;
   rl_model_init_params (tw->model, cfg->seed);
   rl_model_set_threads (tw->model, cfg->threads);
-  tw->sgd = rl_sgd_new (tw->model, (float) cfg->lr, (float) cfg->momentum,
-                        (float) cfg->weight_decay);
+  /* Same seed, same dataset: the same batches in the same order for both twins. */
+  tw->loop = rl_train_loop_new (tw->model, exp->train, NULL, &(RlTrainLoopConfig) {
+                                  .epochs = cfg->epochs,
+                                  .batch = cfg->batch,
+                                  .lr = (float) cfg->lr,
+                                  .momentum = (float) cfg->momentum,
+                                  .weight_decay = (float) cfg->weight_decay,
+                                  .seed = cfg->seed,
+                                }, error);
+  if (tw->loop == NULL)
+    return FALSE;
   tw->name = g_strdup_printf ("%s-%d", which == RL_TWIN_PLAIN ? "plain" : "resnet", cfg->depth);
   tw->layers = rl_experiment_list_layers (tw->model);
   tw->records = g_ptr_array_new_with_free_func ((GDestroyNotify) rl_experiment_record_unref);
   tw->digest = FNV_OFFSET;
   tw->int_norms = g_new0 (double, MAX (tw->layers->len, 1));
-  tw->x = g_new (float, (size_t) cfg->batch * ds->c * ds->h * ds->w);
-  tw->labels = g_new (uint8_t, cfg->batch);
-  /* Same seed, same dataset: the same batches in the same order for both twins. */
-  rl_batch_iter_init (&tw->it, ds, cfg->batch, cfg->seed);
 
   tw->bn_tensors = g_array_new (FALSE, FALSE, sizeof (guint));
   for (guint t = 0; t < rl_model_get_n_tensors (tw->model); t++)
@@ -297,6 +296,8 @@ rl_experiment_new (const RlExperimentConfig *cfg, RlDataset *train, RlDataset *t
   size_t chw;
   uint64_t per_epoch;
   g_autofree uint32_t *idx = NULL;
+  g_autofree uint8_t *y_resp = NULL;
+  uint32_t n_resp;
 
   g_return_val_if_fail (cfg != NULL, NULL);
   g_return_val_if_fail (train != NULL && test != NULL, NULL);
@@ -326,16 +327,15 @@ rl_experiment_new (const RlExperimentConfig *cfg, RlDataset *train, RlDataset *t
   per_epoch = (exp->train->n + (uint64_t) cfg->batch - 1) / cfg->batch;
   exp->total = per_epoch * (uint64_t) cfg->epochs;
 
-  /* The fixed test images, normalised once: x_test (n_test, C, H, W). */
   chw = (size_t) test->c * test->h * test->w;
-  exp->x_test = g_new (float, (size_t) exp->n_test * chw);
-  exp->y_test = g_new (uint8_t, exp->n_test);
-  exp->logits = g_new (float, (size_t) EVAL_CHUNK * test->n_classes);
+  n_resp = MAX (exp->cfg.response_images, 1u);
   exp->n_cal = (int) MIN ((uint32_t) cfg->batch, exp->train->n);
-  idx = g_new (uint32_t, MAX (exp->n_test, (uint32_t) exp->n_cal));
-  for (uint32_t i = 0; i < MAX (exp->n_test, (uint32_t) exp->n_cal); i++)
+  idx = g_new (uint32_t, MAX (n_resp, (uint32_t) exp->n_cal));
+  for (uint32_t i = 0; i < MAX (n_resp, (uint32_t) exp->n_cal); i++)
     idx[i] = i;
-  rl_dataset_get_batch (test, idx, (int) exp->n_test, exp->x_test, exp->y_test);
+  exp->x_resp = g_new (float, (size_t) n_resp * chw);
+  y_resp = g_new (uint8_t, n_resp);
+  rl_dataset_get_batch (test, idx, (int) n_resp, exp->x_resp, y_resp);
 
   /* The calibration batch: the first `batch` training images (or all, if fewer). */
   exp->x_cal = g_new (float, (size_t) exp->n_cal * chw);
@@ -354,24 +354,18 @@ rl_experiment_free (RlExperiment *exp)
     {
       Twin *tw = &exp->twins[t];
 
-      if (tw->it.order != NULL)
-        rl_batch_iter_clear (&tw->it);
+      g_clear_pointer (&tw->loop, rl_train_loop_free);
       g_clear_pointer (&tw->model, rl_model_free);
-      g_clear_pointer (&tw->sgd, rl_sgd_free);
       g_clear_pointer (&tw->name, g_free);
       g_clear_pointer (&tw->layers, g_array_unref);
       g_clear_pointer (&tw->records, g_ptr_array_unref);
       g_clear_pointer (&tw->int_norms, g_free);
-      g_clear_pointer (&tw->x, g_free);
-      g_clear_pointer (&tw->labels, g_free);
       g_clear_pointer (&tw->bn_tensors, g_array_unref);
       g_clear_pointer (&tw->bn_saved, g_free);
     }
   g_clear_pointer (&exp->train, rl_dataset_unref);
   g_clear_pointer (&exp->test, rl_dataset_unref);
-  g_free (exp->x_test);
-  g_free (exp->y_test);
-  g_free (exp->logits);
+  g_free (exp->x_resp);
   g_free (exp->x_cal);
   g_free (exp->y_cal);
   g_free (exp);
@@ -415,27 +409,10 @@ bn_restore (Twin *tw)
 static double
 test_error (RlExperiment *exp, RlModel *model)
 {
-  const size_t chw = (size_t) exp->test->c * exp->test->h * exp->test->w;
-  const int P = (int) exp->test->n_classes;
-  uint32_t wrong = 0;
+  RlEvalResult r;
 
-  for (uint32_t start = 0; start < exp->n_test; start += EVAL_CHUNK)
-    {
-      int n = (int) MIN ((uint32_t) EVAL_CHUNK, exp->n_test - start);
-
-      rl_model_predict (model, exp->x_test + start * chw, n, exp->logits);
-      for (int i = 0; i < n; i++)
-        {
-          const float *l = exp->logits + (size_t) i * P;
-          int best = 0;
-
-          for (int k = 1; k < P; k++)
-            if (l[k] > l[best])
-              best = k;
-          wrong += best != exp->y_test[start + i];
-        }
-    }
-  return (double) wrong / exp->n_test;
+  rl_evaluate (model, exp->test, exp->n_test, 0, EVAL_CHUNK, NULL, NULL, &r, NULL);
+  return (double) (r.n - r.correct) / r.n;
 }
 
 /* Closes the interval in progress: one record, the accumulators back to zero. */
@@ -462,7 +439,7 @@ twin_record (RlExperiment *exp, RlTwin which)
       guint n_resp = rl_model_get_n_responses (tw->model);
       g_autofree double *std = g_new0 (double, MAX (n_resp, 1));
 
-      rl_model_response_std (tw->model, exp->x_test, (int) exp->cfg.response_images, std);
+      rl_model_response_std (tw->model, exp->x_resp, (int) exp->cfg.response_images, std);
       for (guint i = 0; i < n_layers; i++)
         {
           const RlExperimentLayer *l = &g_array_index (tw->layers, RlExperimentLayer, i);
@@ -489,59 +466,62 @@ twin_done (const RlExperiment *exp, const Twin *tw)
   return tw->diverged_at != 0 || tw->iteration >= exp->total;
 }
 
-/* Trains one twin up to iteration @target, then records. */
+typedef struct {
+  RlExperiment *exp;
+  Twin         *tw;
+} TwinRun;
+
+static void
+twin_after_backward (RlTrainLoop *loop, gpointer data)
+{
+  const TwinRun *run = data;
+
+  if (run->exp->cfg.layer_stats)
+    rl_experiment_add_grad_norms (run->tw->model,
+                                  (const RlExperimentLayer *) run->tw->layers->data,
+                                  run->tw->layers->len, run->tw->int_norms);
+}
+
+static void
+twin_after_batch (RlTrainLoop *loop, const RlTrainStatus *st, gpointer data)
+{
+  Twin *tw = ((const TwinRun *) data)->tw;
+
+  for (int i = 0; i < st->n; i++)
+    for (int b = 0; b < 4; b++)
+      tw->digest = (tw->digest ^ ((st->indices[i] >> (8 * b)) & 0xff)) * FNV_PRIME;
+  tw->iteration = st->step;
+  tw->images += (uint64_t) st->n;
+  tw->int_images += (uint64_t) st->n;
+  tw->int_hits += (uint64_t) st->hits;
+  tw->int_batches++;
+  tw->int_loss += st->loss;
+  tw->train_seconds += st->step_seconds;
+}
+
+/* Trains one twin up to iteration @target, then records. A twin whose loss stops being
+ * finite stops there (rl-train.h), which is a result, not an error. */
 static gboolean
 twin_run (RlExperiment *exp, RlTwin which, uint64_t target, GCancellable *cancellable,
           GError **error)
 {
+  static const RlTrainHooks hooks = {
+    .after_backward = twin_after_backward,
+    .after_batch = twin_after_batch,
+  };
   Twin *tw = &exp->twins[which];
-  const gboolean stats = exp->cfg.layer_stats;
+  TwinRun run = { exp, tw };
+  g_autoptr(GError) local = NULL;
 
-  while (tw->iteration < target)
+  if (!rl_train_loop_run (tw->loop, target, &hooks, &run, cancellable, &local))
     {
-      gint64 t0;
-      float loss;
-      int n, hits = 0;
-
-      if (g_cancellable_set_error_if_cancelled (cancellable, error))
-        return FALSE;
-
-      t0 = g_get_monotonic_time ();
-      n = rl_batch_iter_next (&tw->it, tw->x, tw->labels);
-      if (n == 0)
+      if (!g_error_matches (local, RL_ERROR, RL_ERROR_DIVERGED))
         {
-          rl_batch_iter_start (&tw->it, ++tw->epoch);
-          n = rl_batch_iter_next (&tw->it, tw->x, tw->labels);
+          g_propagate_error (error, g_steal_pointer (&local));
+          return FALSE;
         }
-      g_assert (n > 0);
-      for (uint32_t i = tw->it.pos - (uint32_t) n; i < tw->it.pos; i++)
-        {
-          uint32_t v = tw->it.order[i];
-          for (int b = 0; b < 4; b++)
-            tw->digest = (tw->digest ^ ((v >> (8 * b)) & 0xff)) * FNV_PRIME;
-        }
-
-      loss = rl_model_forward_backward (tw->model, tw->x, tw->labels, n, &hits);
-      tw->iteration++;
-      tw->images += (uint64_t) n;
-      tw->int_images += (uint64_t) n;
-      tw->int_hits += (uint64_t) hits;
-      tw->int_batches++;
-      tw->int_loss += loss;
-      if (!isfinite (loss))
-        {
-          /* Stop here: SGD on a non-finite gradient would only spread NaN. */
-          tw->diverged_at = tw->iteration;
-          tw->train_seconds += (g_get_monotonic_time () - t0) / 1e6;
-          g_debug ("%s diverged at iteration %" G_GUINT64_FORMAT " (loss %g)", tw->name,
-                   tw->iteration, loss);
-          break;
-        }
-      if (stats)
-        rl_experiment_add_grad_norms (tw->model, (const RlExperimentLayer *) tw->layers->data,
-                                      tw->layers->len, tw->int_norms);
-      rl_sgd_step (tw->sgd, tw->model);
-      tw->train_seconds += (g_get_monotonic_time () - t0) / 1e6;
+      tw->diverged_at = rl_train_loop_get_diverged_at (tw->loop);
+      g_debug ("%s: %s", tw->name, local->message);
     }
 
   /* Record once per boundary: a resumed step finds this twin's record already made. */
@@ -551,11 +531,12 @@ twin_run (RlExperiment *exp, RlTwin which, uint64_t target, GCancellable *cancel
     twin_record (exp, which);
 
   /* A finished twin no longer needs its training workspaces (over a gigabyte for a 56-layer
-   * net at batch 128): a copy keeps the weights without them. */
+   * net at batch 128), nor its optimiser: a copy keeps the weights without them. */
   if (twin_done (exp, tw))
     {
       RlModel *copy = rl_model_copy (tw->model);
 
+      g_clear_pointer (&tw->loop, rl_train_loop_free);
       rl_model_free (tw->model);
       tw->model = copy;
     }
