@@ -8,6 +8,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "rl-worker.h"
 #include "rl-error.h"
 #include "rl-trainer.h"
 
@@ -612,7 +613,7 @@ test_diverge (void)
   run_wait (&run);
 
   g_assert_false (run.completed);
-  g_assert_error (run.error, RL_ERROR, RL_ERROR_FAILED);
+  g_assert_error (run.error, RL_ERROR, RL_ERROR_DIVERGED);
   g_test_message ("%s", run.error->message);
   g_assert_cmpuint (run.last_images_seen, <, 3 * N_TRAIN);
 
@@ -658,7 +659,7 @@ count_cb (gpointer instance, gpointer arg, guint *counter)
 }
 
 /* The last reference dropped while the worker runs: nothing is delivered afterwards, the
- * worker ends within a batch and is joined by rl_trainer_join_abandoned_workers(). */
+ * worker ends within a batch and is joined by rl_worker_join_abandoned(). */
 static void
 test_dispose_running (void)
 {
@@ -684,8 +685,8 @@ test_dispose_running (void)
   g_assert_finalize_object (trainer);      /* the last reference, mid-run */
   spin (300);                              /* messages in flight find no trainer */
   g_assert_cmpuint (n_progress, ==, n_at_unref);
-  g_assert_cmpuint (rl_trainer_join_abandoned_workers (), ==, 1);
-  g_assert_cmpuint (rl_trainer_join_abandoned_workers (), ==, 0);
+  g_assert_cmpuint (rl_worker_join_abandoned (), ==, 1);
+  g_assert_cmpuint (rl_worker_join_abandoned (), ==, 0);
   spin (50);                               /* the worker's last drain: frees the job */
 }
 
@@ -720,7 +721,7 @@ test_dispose_in_handler (void)
   }
   g_assert_null (run.trainer);             /* finalized once the handler returned */
   g_assert_cmpuint (run.n_finished, ==, 0);
-  g_assert_cmpuint (rl_trainer_join_abandoned_workers (), ==, 1);
+  g_assert_cmpuint (rl_worker_join_abandoned (), ==, 1);
   spin (50);
   run_clear (&run);
 }

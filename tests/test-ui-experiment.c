@@ -11,6 +11,7 @@
 
 #include "ui-test-utils.h"
 
+#include "rl-worker.h"
 #include "rl-experiment-view.h"
 #include "rl-dataset-loader.h"
 #include "rl-model-file.h"
@@ -371,7 +372,7 @@ test_dispose_while_running (void)
   g_assert_true (ui_test_wait_for (runner_running,
                                    rl_experiment_view_get_runner (view), 60));
   destroy_view (view, window);
-  g_assert_cmpuint (rl_experiment_runner_join_abandoned_workers (), ==, 1);
+  g_assert_cmpuint (rl_worker_join_abandoned (), ==, 1);
 }
 
 /* ---- in the window ------------------------------------------------------------------------ */

@@ -7,6 +7,7 @@
 
 #include "rl-demo-digits.h"
 #include "rl-window.h"
+#include "rl-worker.h"
 
 struct _RlApplication
 {
@@ -354,8 +355,7 @@ rl_application_shutdown (GApplication *application)
 
   /* A window closed while training leaves its worker to end on its own: wait for it here,
    * so no worker thread runs while the process exits. */
-  rl_trainer_join_abandoned_workers ();
-  rl_experiment_runner_join_abandoned_workers ();
+  rl_worker_join_abandoned ();
 }
 
 static void

@@ -2,100 +2,30 @@
 
 /* rl-experiment-runner.c: see rl-experiment-runner.h.
  *
- * The same shape as RlTrainer (rl-trainer.c): a run is a refcounted Job shared by the runner
- * (main thread), the worker and every message in flight. The worker appends messages to the
- * job's outbox and, when the outbox was empty, schedules one drain on the runner's main
- * context with g_main_context_invoke_full(); the drain delivers the whole outbox in order.
- * The runner is reached from a drain only through a GWeakRef, and a message is delivered only
- * while runner->job is still that job. The worker's last act is to post "finished"; the drain
- * that delivers it joins the thread (a hand-off by then). A runner disposed while running
- * cancels the job and hands its thread to a process-wide list that
- * rl_experiment_runner_join_abandoned_workers() joins at shutdown.
+ * A run is an RlWorker (rl-worker.h: the thread, its outbox, cancellation, joining) whose data
+ * is the experiment; each message is one record.
  */
 
 #include "rl-experiment-runner.h"
 
-#include <errno.h>
-#ifdef __linux__
-#include <sys/resource.h>
-#include <sys/syscall.h>
-#include <unistd.h>
-#endif
-
 #include "rl-error.h"
+#include "rl-worker.h"
 
 G_DEFINE_BOXED_TYPE (RlExperimentRecord, rl_experiment_record, rl_experiment_record_ref,
                      rl_experiment_record_unref)
 
-/* ---- Messages and the job ------------------------------------------------------------------ */
-
-typedef enum {
-  MSG_RECORD,
-  MSG_FINISHED,
-} MsgKind;
-
+/* The worker's data: the experiment, its alone once it runs. Freed by the worker as soon as
+ * the run ends (the models' workspaces are hundreds of MB for deep nets). */
 typedef struct {
-  MsgKind             kind;
-  RlExperimentRecord *record;     /* MSG_RECORD */
-  gboolean            completed;  /* MSG_FINISHED */
-  GError             *error;      /* MSG_FINISHED, nullable */
-} Msg;
-
-static Msg *
-msg_new (MsgKind kind)
-{
-  Msg *msg = g_new0 (Msg, 1);
-
-  msg->kind = kind;
-  return msg;
-}
-
-static void
-msg_free (Msg *msg)
-{
-  g_clear_pointer (&msg->record, rl_experiment_record_unref);
-  g_clear_error (&msg->error);
-  g_free (msg);
-}
-
-typedef struct {
-  gint          ref_count;
-
-  /* Set by the main thread before the worker starts, read-only afterwards. */
-  GWeakRef      runner;        /* the owner, for the drain; NULL once it is gone */
-  GMainContext *context;       /* where messages are delivered */
-  GCancellable *cancellable;
-
-  /* The worker's alone once it runs (it frees it at the end). */
   RlExperiment *experiment;
-
-  /* Shared, under mutex. */
-  GMutex        mutex;
-  GQueue        outbox;        /* of Msg* */
-  gboolean      drain_scheduled;
 } Job;
 
-static Job *
-job_ref (Job *job)
-{
-  g_atomic_int_inc (&job->ref_count);
-  return job;
-}
-
 static void
-job_unref (gpointer data)
+job_free (gpointer data)
 {
   Job *job = data;
 
-  if (!g_atomic_int_dec_and_test (&job->ref_count))
-    return;
-
-  g_weak_ref_clear (&job->runner);
-  g_main_context_unref (job->context);
-  g_object_unref (job->cancellable);
   g_clear_pointer (&job->experiment, rl_experiment_free);
-  g_queue_clear_full (&job->outbox, (GDestroyNotify) msg_free);
-  g_mutex_clear (&job->mutex);
   g_free (job);
 }
 
@@ -106,10 +36,7 @@ struct _RlExperimentRunner {
 
   GMainContext       *context;      /* owned: the thread-default context at construction */
   gboolean            stopping;
-
-  /* the current run (NULL when idle) */
-  Job                *job;          /* owned reference */
-  GThread            *thread;       /* owned, joined when "finished" is delivered */
+  RlWorker           *worker;       /* owned; the current run, NULL when idle */
 
   /* the current or last run, copied at start (the worker owns the experiment) */
   gboolean            have_run;
@@ -138,154 +65,66 @@ enum {
 
 static guint signals[N_SIGNALS];
 
-G_LOCK_DEFINE_STATIC (abandoned);
-static GPtrArray *abandoned_threads;
-
 /* ---- Delivery (main thread) ---------------------------------------------------------------- */
 
 static void
-deliver (RlExperimentRunner *self,
-         Msg                *msg)
+deliver (GObject *owner, gpointer message)
 {
-  switch (msg->kind)
-    {
-    case MSG_RECORD:
-      self->n_records[msg->record->twin]++;
-      g_signal_emit (self, signals[SIGNAL_RECORD], 0, msg->record);
-      break;
+  RlExperimentRunner *self = RL_EXPERIMENT_RUNNER (owner);
+  RlExperimentRecord *record = message;
 
-    case MSG_FINISHED:
-      /* The worker posts this as its last act and then returns: the join is a hand-off. */
-      g_thread_join (g_steal_pointer (&self->thread));
-      g_clear_pointer (&self->job, job_unref);
-      self->stopping = FALSE;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
-      g_signal_emit (self, signals[SIGNAL_FINISHED], 0, msg->completed, msg->error);
-      break;
-
-    default:
-      g_assert_not_reached ();
-    }
+  self->n_records[record->twin]++;
+  g_signal_emit (self, signals[SIGNAL_RECORD], 0, record);
 }
 
-static gboolean
-drain_cb (gpointer data)
+static void
+finished (GObject *owner, gboolean completed, const GError *error)
 {
-  Job *job = data;
-  RlExperimentRunner *self;
-  GQueue batch = G_QUEUE_INIT;
-  Msg *msg;
+  RlExperimentRunner *self = RL_EXPERIMENT_RUNNER (owner);
 
-  g_mutex_lock (&job->mutex);
-  batch = job->outbox;
-  g_queue_init (&job->outbox);
-  job->drain_scheduled = FALSE;
-  g_mutex_unlock (&job->mutex);
-
-  /* A strong reference for the duration: a handler may drop the last one of its own. */
-  self = g_weak_ref_get (&job->runner);
-  while ((msg = g_queue_pop_head (&batch)) != NULL)
-    {
-      if (self != NULL && self->job == job)
-        deliver (self, msg);
-      msg_free (msg);
-    }
-  g_clear_object (&self);
-
-  return G_SOURCE_REMOVE;
+  g_clear_pointer (&self->worker, rl_worker_unref);
+  self->stopping = FALSE;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
+  g_signal_emit (self, signals[SIGNAL_FINISHED], 0, completed, error);
 }
 
 /* ---- The worker ---------------------------------------------------------------------------- */
 
-static void
-post (Job *job,
-      Msg *msg)
-{
-  gboolean schedule;
-
-  g_mutex_lock (&job->mutex);
-  g_queue_push_tail (&job->outbox, msg);
-  schedule = !job->drain_scheduled;
-  job->drain_scheduled = TRUE;
-  g_mutex_unlock (&job->mutex);
-
-  if (schedule)
-    g_main_context_invoke_full (job->context, G_PRIORITY_DEFAULT, drain_cb, job_ref (job),
-                                job_unref);
-}
-
-/* The twins train on every core; the UI must still get one the moment it needs it. On Linux
- * the nice value is per thread and inherited by the threads this one creates (each model's
- * thread team is created by its first step, on this thread), so the whole team yields to the
- * main loop and the X server (as in rl-trainer.c). */
-static void
-lower_thread_priority (void)
-{
-#ifdef __linux__
-  pid_t tid = (pid_t) syscall (SYS_gettid);
-
-  if (setpriority (PRIO_PROCESS, (id_t) tid, 10) != 0)
-    g_debug ("could not lower the experiment thread's priority: %s", g_strerror (errno));
-#endif
-}
-
-static gpointer
-worker_main (gpointer data)
+static gboolean
+run (RlWorker *worker, gpointer data, GError **error)
 {
   Job *job = data;
-  GMainContext *own_context = g_main_context_new ();
-  g_autoptr (GError) error = NULL;
   guint posted[RL_N_TWINS] = { 0, 0 };
-  gboolean completed = TRUE;
-  Msg *finished;
+  gboolean ok = TRUE;
 
-  /* With a thread-default context of its own, g_main_context_invoke_full() never runs the
-   * drain here (it would when the target is this thread's default and nobody owns it). */
-  g_main_context_push_thread_default (own_context);
-  lower_thread_priority ();
-
-  while (!rl_experiment_is_done (job->experiment))
+  while (ok && !rl_experiment_is_done (job->experiment))
     {
-      gboolean ok = rl_experiment_step (job->experiment, job->cancellable, &error);
+      ok = rl_experiment_step (job->experiment, rl_worker_get_cancellable (worker), error);
 
       /* Whatever records the step made, plain first: the order rl_experiment_step() makes
        * them in. */
       for (int t = 0; t < RL_N_TWINS; t++)
         for (guint n = rl_experiment_get_n_records (job->experiment, (RlTwin) t);
              posted[t] < n; posted[t]++)
-          {
-            Msg *msg = msg_new (MSG_RECORD);
-
-            msg->record = rl_experiment_record_ref (rl_experiment_get_record (job->experiment,
+          rl_worker_post (worker,
+                          rl_experiment_record_ref (rl_experiment_get_record (job->experiment,
                                                                               (RlTwin) t,
-                                                                              posted[t]));
-            post (job, msg);
-          }
-
-      if (!ok)
-        {
-          completed = FALSE;
-          if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-            g_clear_error (&error);
-          break;
-        }
+                                                                              posted[t])));
     }
 
-  /* The models' workspaces (hundreds of MB for deep nets) go now, not when the job does. */
+  /* The models' workspaces go now, not when the last reference to the job does. */
   g_clear_pointer (&job->experiment, rl_experiment_free);
-
-  /* Last: once delivered, this message joins the thread. Posted while own_context is still
-   * the thread default (see above). */
-  finished = msg_new (MSG_FINISHED);
-  finished->completed = completed;
-  finished->error = g_steal_pointer (&error);
-  post (job, finished);
-
-  g_main_context_pop_thread_default (own_context);
-  g_main_context_unref (own_context);
-  job_unref (job);
-  return NULL;
+  return ok;
 }
+
+static const RlWorkerFuncs worker_funcs = {
+  .name = "reslab-experiment",
+  .run = run,
+  .deliver = deliver,
+  .finished = finished,
+  .free_message = (GDestroyNotify) rl_experiment_record_unref,
+  .free_data = job_free,
+};
 
 /* ---- Public API ---------------------------------------------------------------------------- */
 
@@ -310,7 +149,7 @@ rl_experiment_runner_start (RlExperimentRunner       *self,
   g_return_val_if_fail (train != NULL && test != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (self->job != NULL)
+  if (self->worker != NULL)
     {
       g_set_error_literal (error, RL_ERROR, RL_ERROR_INVALID_ARGUMENT,
                            "An experiment is already running");
@@ -339,18 +178,9 @@ rl_experiment_runner_start (RlExperimentRunner       *self,
     }
 
   job = g_new0 (Job, 1);
-  job->ref_count = 1;
-  g_weak_ref_init (&job->runner, self);
-  job->context = g_main_context_ref (self->context);
-  job->cancellable = g_cancellable_new ();
   job->experiment = g_steal_pointer (&experiment);
-  g_mutex_init (&job->mutex);
-  g_queue_init (&job->outbox);
-
-  self->job = job;
   self->stopping = FALSE;
-  /* The worker holds its own reference; the runner's goes when "finished" is delivered. */
-  self->thread = g_thread_new ("reslab-experiment", worker_main, job_ref (job));
+  self->worker = rl_worker_start (&worker_funcs, G_OBJECT (self), self->context, job);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
   return TRUE;
 }
@@ -360,10 +190,10 @@ rl_experiment_runner_stop (RlExperimentRunner *self)
 {
   g_return_if_fail (RL_IS_EXPERIMENT_RUNNER (self));
 
-  if (self->job == NULL || self->stopping)
+  if (self->worker == NULL || self->stopping)
     return;
   self->stopping = TRUE;
-  g_cancellable_cancel (self->job->cancellable);
+  rl_worker_cancel (self->worker);
 }
 
 gboolean
@@ -371,7 +201,7 @@ rl_experiment_runner_is_running (RlExperimentRunner *self)
 {
   g_return_val_if_fail (RL_IS_EXPERIMENT_RUNNER (self), FALSE);
 
-  return self->job != NULL;
+  return self->worker != NULL;
 }
 
 gboolean
@@ -379,7 +209,7 @@ rl_experiment_runner_is_stopping (RlExperimentRunner *self)
 {
   g_return_val_if_fail (RL_IS_EXPERIMENT_RUNNER (self), FALSE);
 
-  return self->job != NULL && self->stopping;
+  return self->worker != NULL && self->stopping;
 }
 
 const RlExperimentConfig *
@@ -440,25 +270,6 @@ rl_experiment_runner_get_n_records (RlExperimentRunner *self,
   return self->n_records[twin];
 }
 
-guint
-rl_experiment_runner_join_abandoned_workers (void)
-{
-  GPtrArray *threads;
-  guint n;
-
-  G_LOCK (abandoned);
-  threads = g_steal_pointer (&abandoned_threads);
-  G_UNLOCK (abandoned);
-
-  if (threads == NULL)
-    return 0;
-  for (guint i = 0; i < threads->len; i++)
-    g_thread_join (g_ptr_array_index (threads, i));
-  n = threads->len;
-  g_ptr_array_unref (threads);
-  return n;
-}
-
 /* ---- GObject ------------------------------------------------------------------------------- */
 
 static void
@@ -466,20 +277,13 @@ rl_experiment_runner_dispose (GObject *object)
 {
   RlExperimentRunner *self = RL_EXPERIMENT_RUNNER (object);
 
-  if (self->job != NULL)
+  if (self->worker != NULL)
     {
-      /* Running: cancel, and let the worker end on its own (it holds its own reference to the
-       * job); its messages find no runner and are dropped. */
-      g_cancellable_cancel (self->job->cancellable);
-      if (self->thread != NULL)
-        {
-          G_LOCK (abandoned);
-          if (abandoned_threads == NULL)
-            abandoned_threads = g_ptr_array_new ();
-          g_ptr_array_add (abandoned_threads, g_steal_pointer (&self->thread));
-          G_UNLOCK (abandoned);
-        }
-      g_clear_pointer (&self->job, job_unref);
+      /* Running: cancel, and let the worker end on its own (joining would block the main
+       * thread for up to a batch or a record's evaluation); its messages find no runner and
+       * are dropped. */
+      rl_worker_abandon (self->worker);
+      g_clear_pointer (&self->worker, rl_worker_unref);
     }
 
   G_OBJECT_CLASS (rl_experiment_runner_parent_class)->dispose (object);
@@ -511,7 +315,7 @@ rl_experiment_runner_get_property (GObject    *object,
   switch (prop_id)
     {
     case PROP_RUNNING:
-      g_value_set_boolean (value, self->job != NULL);
+      g_value_set_boolean (value, self->worker != NULL);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);

@@ -77,9 +77,7 @@ guint               rl_experiment_runner_get_n_records (RlExperimentRunner *self
                                                         RlTwin              twin);
 
 /* A runner finalized while running cancels its worker and lets it end on its own (joining
- * would block the main thread for up to a batch or a record's evaluation). This joins such
- * workers: call it after the main loop has ended, before the process exits. Returns the
- * number of threads joined. */
-guint               rl_experiment_runner_join_abandoned_workers (void);
+ * would block the main thread for up to a batch or a record's evaluation);
+ * rl_worker_join_abandoned() (rl-worker.h) joins such workers at shutdown. */
 
 G_END_DECLS

@@ -2,45 +2,23 @@
 
 /* rl-trainer.c: see rl-trainer.h.
  *
- * Ownership and threads
- * ---------------------
- * A run is a Job: a refcounted block shared by the trainer (main thread), the worker thread and
- * every message in flight. It holds what the worker trains with (its own model copy, the
- * optimiser, references to the datasets), the control flags the main thread sets (pause,
- * pending learning rate and momentum, under job->mutex; cancellation through a GCancellable),
- * and an outbox of messages (progress, weights, finished).
- *
- * The worker appends messages to the outbox and, when the outbox was empty, schedules one
- * drain on the trainer's main context with g_main_context_invoke_full(); the drain takes the
- * whole outbox under the mutex and delivers it in order. One queue (rather than one idle source
- * per message) keeps the order explicit and lets messages that pile up while the main loop is
- * busy go out in one dispatch.
- *
- * The trainer is reached from a drain only through a GWeakRef in the job, and a message is
- * delivered only if trainer->job is still that job: nothing reaches a disposed trainer, nor a
- * trainer that has moved on to another run. The worker never touches the trainer.
- *
- * Joining: the worker's last act is to post "finished"; the drain that delivers it joins the
- * thread (which is then returning, so the join is a hand-off) before emitting the signal. A
- * trainer disposed while running cancels the job and hands the GThread to a process-wide list
- * instead of joining it (rl_trainer_join_abandoned_workers() joins those at shutdown); the
- * worker finishes its batch, finds the job cancelled and ends, dropping its job reference.
+ * A run is an RlWorker (rl-worker.h: the thread, its outbox, pause, cancellation, joining)
+ * whose data is a Job: what the worker trains with (its own model copy, references to the
+ * datasets, the config) and the hyperparameters the main thread hands over between batches
+ * (under the worker's lock). The worker drives the engine's training loop (rl-train.h) and,
+ * through the loop's hooks, waits while paused, takes new hyperparameters, and builds the
+ * progress and weight snapshots it posts. Everything here that is not a hook is the trainer's
+ * own bookkeeping: the running loss average, the running accuracy, the timing.
  */
 
 #include "rl-trainer.h"
-
-#include <errno.h>
-#ifdef __linux__
-#include <sys/resource.h>
-#include <sys/syscall.h>
-#include <unistd.h>
-#endif
 
 #include <math.h>
 #include <string.h>
 
 #include "rl-error.h"
-#include "rl-sgd.h"
+#include "rl-train.h"
+#include "rl-worker.h"
 
 /* At most ~15 progress snapshots per second: each redraws the two charts and the progress
  * labels, in software, on the cores training uses. Measured under Xvfb on 2 cores (a 3-epoch
@@ -49,7 +27,6 @@
 #define PROGRESS_INTERVAL_US   (66 * 1000)
 #define WEIGHTS_INTERVAL_US    (250 * 1000)   /* at most ~4 weight copies per second */
 #define LOSS_EMA               0.98
-#define EVAL_CHUNK_MIN         256            /* images per forward pass when evaluating */
 
 /* ---- Config ---------------------------------------------------------------------------------- */
 
@@ -156,87 +133,48 @@ rl_trainer_state_get_type (void)
 typedef enum {
   MSG_PROGRESS,
   MSG_WEIGHTS,
-  MSG_FINISHED,
 } MsgKind;
 
 typedef struct {
   MsgKind          kind;
   RlTrainProgress *progress;    /* MSG_PROGRESS */
   RlModelSnapshot *weights;     /* MSG_WEIGHTS */
-  gboolean         completed;   /* MSG_FINISHED */
-  GError          *error;       /* MSG_FINISHED, nullable */
 } Msg;
 
-static Msg *
-msg_new (MsgKind kind)
-{
-  Msg *msg = g_new0 (Msg, 1);
-
-  msg->kind = kind;
-  return msg;
-}
-
 static void
-msg_free (Msg *msg)
+msg_free (gpointer data)
 {
+  Msg *msg = data;
+
   g_clear_pointer (&msg->progress, rl_train_progress_unref);
   g_clear_pointer (&msg->weights, rl_model_snapshot_unref);
-  g_clear_error (&msg->error);
   g_free (msg);
 }
 
 typedef struct {
-  gint           ref_count;
-
   /* Set by the main thread before the worker starts, read-only afterwards. */
-  GWeakRef       trainer;       /* the owner, for the drain; NULL once it is gone */
-  GMainContext  *context;       /* where messages are delivered */
-  GCancellable  *cancellable;
   RlDataset     *train;         /* owned references */
   RlDataset     *test;          /* nullable */
   RlTrainConfig  config;
+  RlModel       *model;         /* the copy being trained; the worker's alone once it runs */
 
-  /* The worker's alone once it runs. */
-  RlModel       *model;         /* the copy being trained */
-
-  /* Shared, under mutex. */
-  GMutex         mutex;
-  GCond          cond;
-  gboolean       paused;
+  /* Shared, under the worker's lock. */
   gboolean       has_pending_lr;
   gboolean       has_pending_momentum;
   float          pending_lr;
   float          pending_momentum;
-  GQueue         outbox;        /* of Msg* */
-  gboolean       drain_scheduled;
 
   gint           batches_done;  /* atomic; fits: 1000 epochs x 60,000 images < 2^31 */
 } Job;
 
-static Job *
-job_ref (Job *job)
-{
-  g_atomic_int_inc (&job->ref_count);
-  return job;
-}
-
 static void
-job_unref (gpointer data)
+job_free (gpointer data)
 {
   Job *job = data;
 
-  if (!g_atomic_int_dec_and_test (&job->ref_count))
-    return;
-
-  g_weak_ref_clear (&job->trainer);
-  g_main_context_unref (job->context);
-  g_object_unref (job->cancellable);
   rl_dataset_unref (job->train);
   g_clear_pointer (&job->test, rl_dataset_unref);
   g_clear_pointer (&job->model, rl_model_free);
-  g_queue_clear_full (&job->outbox, (GDestroyNotify) msg_free);
-  g_mutex_clear (&job->mutex);
-  g_cond_clear (&job->cond);
   g_free (job);
 }
 
@@ -247,10 +185,7 @@ struct _RlTrainer {
 
   GMainContext    *context;          /* owned: the thread-default context at construction */
   RlTrainerState   state;
-
-  /* the current run (NULL when idle) */
-  Job             *job;              /* owned reference */
-  GThread         *thread;           /* owned, joined when "finished" is delivered */
+  RlWorker        *worker;           /* owned; the current run, NULL when idle */
 
   RlTrainConfig    config;           /* of the current or last run */
   gboolean         have_config;
@@ -277,10 +212,6 @@ enum {
 
 static guint signals[N_SIGNALS];
 
-/* Workers of trainers finalized while running; see rl_trainer_join_abandoned_workers(). */
-G_LOCK_DEFINE_STATIC (abandoned);
-static GPtrArray *abandoned_threads;
-
 static void
 set_state (RlTrainer *self, RlTrainerState state)
 {
@@ -290,11 +221,20 @@ set_state (RlTrainer *self, RlTrainerState state)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
 }
 
+static Job *
+current_job (RlTrainer *self)
+{
+  return self->worker != NULL ? rl_worker_get_data (self->worker) : NULL;
+}
+
 /* ---- Delivery (main thread) ------------------------------------------------------------------ */
 
 static void
-deliver (RlTrainer *self, Job *job, Msg *msg)
+deliver (GObject *owner, gpointer message)
 {
+  RlTrainer *self = RL_TRAINER (owner);
+  Msg *msg = message;
+
   switch (msg->kind)
     {
     case MSG_PROGRESS:
@@ -309,60 +249,29 @@ deliver (RlTrainer *self, Job *job, Msg *msg)
       g_signal_emit (self, signals[SIGNAL_WEIGHTS], 0, msg->weights);
       break;
 
-    case MSG_FINISHED:
-      /* The worker posts this as its last act and then returns: the join is a hand-off. */
-      g_thread_join (g_steal_pointer (&self->thread));
-      g_clear_pointer (&self->job, job_unref);
-      set_state (self, RL_TRAINER_IDLE);
-      g_signal_emit (self, signals[SIGNAL_FINISHED], 0, msg->completed, msg->error);
-      break;
-
     default:
       g_assert_not_reached ();
     }
 }
 
-static gboolean
-drain_cb (gpointer data)
+static void
+finished (GObject *owner, gboolean completed, const GError *error)
 {
-  Job *job = data;
-  RlTrainer *self;
-  GQueue batch = G_QUEUE_INIT;
-  Msg *msg;
+  RlTrainer *self = RL_TRAINER (owner);
 
-  g_mutex_lock (&job->mutex);
-  batch = job->outbox;
-  g_queue_init (&job->outbox);
-  job->drain_scheduled = FALSE;
-  g_mutex_unlock (&job->mutex);
-
-  /* A strong reference for the duration: a handler may drop the last one of its own. */
-  self = g_weak_ref_get (&job->trainer);
-  while ((msg = g_queue_pop_head (&batch)) != NULL)
-    {
-      /* The trainer may be gone, or a handler may have disposed it. */
-      if (self != NULL && self->job == job)
-        deliver (self, job, msg);
-      msg_free (msg);
-    }
-  g_clear_object (&self);
-
-  return G_SOURCE_REMOVE;
+  g_clear_pointer (&self->worker, rl_worker_unref);
+  set_state (self, RL_TRAINER_IDLE);
+  g_signal_emit (self, signals[SIGNAL_FINISHED], 0, completed, error);
 }
 
 /* ---- The worker ------------------------------------------------------------------------------ */
 
+/* The worker thread's own state for one run. */
 typedef struct {
+  RlWorker     *worker;
   Job          *job;
-  RlSgd        *sgd;
-  RlBatchIter   iter;
+  RlTrainLoop  *loop;
 
-  /* buffers, allocated once per run */
-  float        *x;           /* (max (batch, eval_chunk), C, H, W) */
-  uint8_t      *labels;      /* (max (batch, eval_chunk)) */
-  float        *logits;      /* (eval_chunk, P) */
-  uint32_t     *indices;     /* (eval_chunk) */
-  int           eval_chunk;
   GArray       *points;      /* of RlLossPoint: batches since the last progress snapshot */
   int           acc_correct[RL_TRAIN_ACC_WINDOW];
   int           acc_n[RL_TRAIN_ACC_WINDOW];
@@ -389,343 +298,205 @@ typedef struct {
   gint64        paused_us;
   gint64        last_progress;
   gint64        last_weights;
-} Worker;
-
-static void
-post (Job *job, Msg *msg)
-{
-  gboolean schedule;
-
-  g_mutex_lock (&job->mutex);
-  g_queue_push_tail (&job->outbox, msg);
-  schedule = !job->drain_scheduled;
-  job->drain_scheduled = TRUE;
-  g_mutex_unlock (&job->mutex);
-
-  if (schedule)
-    g_main_context_invoke_full (job->context, G_PRIORITY_DEFAULT, drain_cb, job_ref (job),
-                                job_unref);
-}
-
-static gboolean
-cancelled (Worker *w)
-{
-  return g_cancellable_is_cancelled (w->job->cancellable);
-}
+} Run;
 
 /* Builds a progress snapshot from where training is, taking the pending loss points. */
 static void
-post_progress (Worker *w, int heldout_correct, int test_correct, int test_n, gboolean is_last)
+post_progress (Run *r, const RlTrainStatus *st, gboolean is_last)
 {
-  RlTrainProgress *p = rl_train_progress_new (w->points->len);
+  RlTrainProgress *p = rl_train_progress_new (r->points->len);
   Msg *msg;
-  double active_s = (g_get_monotonic_time () - w->t_start - w->paused_us) / 1e6;
+  double active_s = (g_get_monotonic_time () - r->t_start - r->paused_us) / 1e6;
 
-  p->epoch = w->epoch;
-  p->n_epochs = w->job->config.epochs;
-  p->batch = w->batch;
-  p->n_batches = w->n_batches;
-  p->batches_done = w->batches_done;
-  p->images_seen = w->images_seen;
-  p->images_total = w->images_total;
-  if (w->batches_done > 0)
+  p->epoch = r->epoch;
+  p->n_epochs = r->job->config.epochs;
+  p->batch = r->batch;
+  p->n_batches = r->n_batches;
+  p->batches_done = r->batches_done;
+  p->images_seen = r->images_seen;
+  p->images_total = r->images_total;
+  if (r->batches_done > 0)
     {
-      p->loss = w->loss;
-      p->loss_smoothed = (float) (w->ema / (1.0 - w->ema_decay_pow));
-      p->train_acc_running = w->acc_sum_n > 0 ? (float) w->acc_sum_correct / w->acc_sum_n : NAN;
+      p->loss = r->loss;
+      p->loss_smoothed = (float) (r->ema / (1.0 - r->ema_decay_pow));
+      p->train_acc_running = r->acc_sum_n > 0 ? (float) r->acc_sum_correct / r->acc_sum_n : NAN;
       if (active_s > 0.0)
         {
-          p->images_per_s = w->images_seen / active_s;
-          p->seconds_left = (w->images_total - w->images_seen) / p->images_per_s;
+          p->images_per_s = r->images_seen / active_s;
+          p->seconds_left = (r->images_total - r->images_seen) / p->images_per_s;
         }
     }
-  if (heldout_correct >= 0 && w->heldout_n > 0)
+  if (st != NULL && st->heldout_correct >= 0 && st->heldout_n > 0)
     {
-      p->heldout_acc = (float) heldout_correct / w->heldout_n;
-      p->heldout_n = w->heldout_n;
+      p->heldout_acc = (float) st->heldout_correct / st->heldout_n;
+      p->heldout_n = st->heldout_n;
     }
-  if (test_correct >= 0 && test_n > 0)
+  if (st != NULL && st->test_correct >= 0 && st->test_n > 0)
     {
-      p->epoch_test_correct = test_correct;
-      p->epoch_test_n = test_n;
-      p->epoch_test_acc = (float) test_correct / test_n;
+      p->epoch_test_correct = st->test_correct;
+      p->epoch_test_n = st->test_n;
+      p->epoch_test_acc = (float) st->test_correct / st->test_n;
     }
-  p->lr = w->lr;
-  p->momentum = w->momentum;
+  p->lr = r->lr;
+  p->momentum = r->momentum;
   p->is_last = is_last;
-  if (w->points->len > 0)
-    memcpy (rl_train_progress_get_points_writable (p), w->points->data,
-            w->points->len * sizeof (RlLossPoint));
-  g_array_set_size (w->points, 0);
+  if (r->points->len > 0)
+    memcpy (rl_train_progress_get_points_writable (p), r->points->data,
+            r->points->len * sizeof (RlLossPoint));
+  g_array_set_size (r->points, 0);
 
-  w->last_progress = g_get_monotonic_time ();
-  msg = msg_new (MSG_PROGRESS);
+  r->last_progress = g_get_monotonic_time ();
+  msg = g_new0 (Msg, 1);
+  msg->kind = MSG_PROGRESS;
   msg->progress = p;
-  post (w->job, msg);
+  rl_worker_post (r->worker, msg);
 }
 
 static void
-post_weights (Worker *w)
+post_weights (Run *r)
 {
-  RlModel *copy = rl_model_copy (w->job->model);
-  RlModelSnapshot *snapshot;
+  RlModel *copy = rl_model_copy (r->job->model);
   Msg *msg;
 
   /* The main thread predicts one image at a time: no thread team for that. */
   rl_model_set_threads (copy, 1);
-  snapshot = rl_model_snapshot_new (copy, w->images_seen, w->epoch);
-  w->last_weights = g_get_monotonic_time ();
-  msg = msg_new (MSG_WEIGHTS);
-  msg->weights = snapshot;
-  post (w->job, msg);
+  r->last_weights = g_get_monotonic_time ();
+  msg = g_new0 (Msg, 1);
+  msg->kind = MSG_WEIGHTS;
+  msg->weights = rl_model_snapshot_new (copy, r->images_seen, r->epoch);
+  rl_worker_post (r->worker, msg);
 }
 
-/* Counts argmax hits on the first @n images of @ds, and among the first @n_head of them.
- * Returns FALSE when cancelled part-way (checked every chunk). */
+/* Hook: the batch boundary. Waits while paused (after showing everything up to the pause),
+ * then takes new hyperparameters. FALSE when the run is cancelled. */
 static gboolean
-evaluate (Worker *w, const RlDataset *ds, guint n, guint n_head, int *correct, int *correct_head)
+before_batch (RlTrainLoop *loop, gpointer data)
 {
-  int classes = rl_model_get_n_classes (w->job->model);
+  Run *r = data;
+  Job *job = r->job;
+  RlSgd *sgd = rl_train_loop_get_sgd (loop);
+  gboolean cancelled = FALSE;
 
-  *correct = 0;
-  *correct_head = 0;
-  for (guint start = 0; start < n; start += w->eval_chunk)
+  if (rl_worker_pause_requested (r->worker))
     {
-      int k = (int) MIN ((guint) w->eval_chunk, n - start);
-
-      if (cancelled (w))
-        return FALSE;
-      for (int i = 0; i < k; i++)
-        w->indices[i] = start + i;
-      rl_dataset_get_batch (ds, w->indices, k, w->x, w->labels);
-      rl_model_predict (w->job->model, w->x, k, w->logits);
-      for (int i = 0; i < k; i++)
-        {
-          const float *row = w->logits + (size_t) i * classes;
-          int best = 0;
-
-          for (int c = 1; c < classes; c++)
-            if (row[c] > row[best])
-              best = c;
-          if (best == w->labels[i])
-            {
-              (*correct)++;
-              if (start + i < n_head)
-                (*correct_head)++;
-            }
-        }
+      if (r->points->len > 0)
+        post_progress (r, NULL, FALSE);
+      r->paused_us += rl_worker_wait_while_paused (r->worker, &cancelled);
     }
-  return TRUE;
-}
-
-/* The batch boundary: takes new hyperparameters, and waits while paused. Returns FALSE when
- * the run is cancelled. */
-static gboolean
-checkpoint (Worker *w)
-{
-  Job *job = w->job;
-  gboolean paused;
-
-  if (cancelled (w))
+  if (cancelled || rl_worker_is_cancelled (r->worker))
     return FALSE;
 
-  g_mutex_lock (&job->mutex);
-  paused = job->paused;
-  g_mutex_unlock (&job->mutex);
-
-  if (paused)
-    {
-      gint64 t0 = g_get_monotonic_time ();
-
-      /* Show everything up to the pause before going quiet. */
-      if (w->points->len > 0)
-        post_progress (w, -1, -1, 0, FALSE);
-
-      g_mutex_lock (&job->mutex);
-      /* rl_trainer_stop() cancels, then broadcasts under the mutex: no lost wake-up. */
-      while (job->paused && !g_cancellable_is_cancelled (job->cancellable))
-        g_cond_wait (&job->cond, &job->mutex);
-      g_mutex_unlock (&job->mutex);
-      w->paused_us += g_get_monotonic_time () - t0;
-
-      if (cancelled (w))
-        return FALSE;
-    }
-
-  g_mutex_lock (&job->mutex);
+  rl_worker_lock (r->worker);
   if (job->has_pending_lr)
     {
-      w->lr = job->pending_lr;
-      rl_sgd_set_lr (w->sgd, w->lr);
+      r->lr = job->pending_lr;
+      rl_sgd_set_lr (sgd, r->lr);
       job->has_pending_lr = FALSE;
     }
   if (job->has_pending_momentum)
     {
-      w->momentum = job->pending_momentum;
-      rl_sgd_set_momentum (w->sgd, w->momentum);
+      r->momentum = job->pending_momentum;
+      rl_sgd_set_momentum (sgd, r->momentum);
       job->has_pending_momentum = FALSE;
     }
-  g_mutex_unlock (&job->mutex);
-
+  rl_worker_unlock (r->worker);
   return TRUE;
 }
 
-/* Training uses every core; the UI must still get one the moment it needs it. On Linux the nice
- * value is per thread and inherited by the threads this one creates (the model's pool is
- * created lazily by the first step, on this thread), so the whole training team yields to the
- * main loop and the X server instead of competing with them as equals. */
+/* Hook: a batch is done (and the evaluations it was due). */
 static void
-lower_thread_priority (void)
+after_batch (RlTrainLoop *loop, const RlTrainStatus *st, gpointer data)
 {
-#ifdef __linux__
-  pid_t tid = (pid_t) syscall (SYS_gettid);
-  if (setpriority (PRIO_PROCESS, (id_t) tid, 10) != 0)
-    g_debug ("could not lower the training thread's priority: %s", g_strerror (errno));
-#endif
+  Run *r = data;
+  RlLossPoint point;
+  gint64 now;
+
+  /* A diverged batch is not shown: the last snapshot keeps the last finite state, and the
+   * error says where it broke. */
+  if (!isfinite (st->loss))
+    return;
+
+  r->epoch = st->epoch;
+  r->batch = st->batch;
+  r->loss = st->loss;
+  r->batches_done = st->step;
+  r->images_seen = st->images_seen;
+  g_atomic_int_set (&r->job->batches_done, (gint) r->batches_done);
+  r->ema = LOSS_EMA * r->ema + (1.0 - LOSS_EMA) * r->loss;
+  r->ema_decay_pow *= LOSS_EMA;
+  r->acc_sum_correct += st->hits - r->acc_correct[r->acc_pos];
+  r->acc_sum_n += st->n - r->acc_n[r->acc_pos];
+  r->acc_correct[r->acc_pos] = st->hits;
+  r->acc_n[r->acc_pos] = st->n;
+  r->acc_pos = (r->acc_pos + 1) % RL_TRAIN_ACC_WINDOW;
+  point.images_seen = r->images_seen;
+  point.loss = r->loss;
+  g_array_append_val (r->points, point);
+
+  now = g_get_monotonic_time ();
+  if (st->heldout_correct >= 0 || st->test_correct >= 0 ||
+      now - r->last_progress >= PROGRESS_INTERVAL_US)
+    post_progress (r, st, FALSE);
+  if (now - r->last_weights >= WEIGHTS_INTERVAL_US)
+    post_weights (r);
 }
 
-static gpointer
-worker_main (gpointer data)
+static gboolean
+run (RlWorker *worker, gpointer data, GError **error)
 {
+  static const RlTrainHooks hooks = {
+    .before_batch = before_batch,
+    .after_batch = after_batch,
+  };
   Job *job = data;
   const RlTrainConfig *cfg = &job->config;
-  GMainContext *own_context = g_main_context_new ();
-  g_autoptr(GError) error = NULL;
-  Worker w = { 0 };
-  size_t image_size = (size_t) job->train->c * job->train->h * job->train->w;
-  int buffer_n;
-  gboolean completed = FALSE;
-  Msg *finished;
+  Run r = { 0 };
+  gboolean completed;
 
-  /* g_main_context_invoke_full() runs the function right here, on the calling thread, when the
-   * target is this thread's default context and nobody owns it at that moment. With a
-   * thread-default context of its own the worker always goes through an idle source. */
-  g_main_context_push_thread_default (own_context);
-  lower_thread_priority ();
+  r.worker = worker;
+  r.job = job;
+  r.lr = cfg->lr;
+  r.momentum = cfg->momentum;
+  r.loop = rl_train_loop_new (job->model, job->train, job->test, &(RlTrainLoopConfig) {
+                                .epochs = cfg->epochs,
+                                .batch = cfg->batch,
+                                .lr = cfg->lr,
+                                .momentum = cfg->momentum,
+                                .seed = cfg->seed,
+                                .eval_every = cfg->eval_every,
+                                .heldout_n = cfg->eval_subset,
+                                .eval_epochs = TRUE,
+                              }, error);
+  if (r.loop == NULL)
+    return FALSE;
+  r.n_batches = (int) ((job->train->n + (guint) cfg->batch - 1) / (guint) cfg->batch);
+  r.images_total = (guint64) cfg->epochs * job->train->n;
+  r.points = g_array_sized_new (FALSE, FALSE, sizeof (RlLossPoint), 256);
+  r.ema_decay_pow = 1.0;
+  r.epoch = 1;
+  r.t_start = g_get_monotonic_time ();
 
-  w.job = job;
-  w.lr = cfg->lr;
-  w.momentum = cfg->momentum;
-  w.sgd = rl_sgd_new (job->model, cfg->lr, cfg->momentum, 0.0f);
-  rl_batch_iter_init (&w.iter, job->train, cfg->batch, cfg->seed);
-  w.n_batches = (int) ((job->train->n + (guint) cfg->batch - 1) / (guint) cfg->batch);
-  w.images_total = (guint64) cfg->epochs * job->train->n;
-  w.heldout_n = job->test != NULL ? MIN (cfg->eval_subset, job->test->n) : 0;
-  w.eval_chunk = MAX (cfg->batch, EVAL_CHUNK_MIN);
-  buffer_n = MAX (cfg->batch, w.eval_chunk);
-  w.x = g_new (float, (size_t) buffer_n * image_size);
-  w.labels = g_new (uint8_t, buffer_n);
-  w.logits = g_new (float, (size_t) w.eval_chunk * rl_model_get_n_classes (job->model));
-  w.indices = g_new (uint32_t, w.eval_chunk);
-  w.points = g_array_sized_new (FALSE, FALSE, sizeof (RlLossPoint), 256);
-  w.ema_decay_pow = 1.0;
-  w.epoch = 1;
-  w.t_start = g_get_monotonic_time ();
+  post_weights (&r);   /* the initial weights, epoch 0 in spirit */
+  completed = rl_train_loop_run (r.loop, 0, &hooks, &r, rl_worker_get_cancellable (worker),
+                                 error);
 
-  post_weights (&w);   /* the initial weights, epoch 0 in spirit */
-
-  for (int e = 0; e < cfg->epochs; e++)
-    {
-      w.epoch = e + 1;
-      w.batch = 0;
-      rl_batch_iter_start (&w.iter, e);
-
-      for (;;)
-        {
-          int n, n_correct = 0, heldout_correct = -1, test_correct = -1, dummy;
-          gboolean epoch_end, measured = FALSE;
-          RlLossPoint point;
-          float loss;
-          gint64 now;
-
-          if (!checkpoint (&w))
-            goto out;
-          n = rl_batch_iter_next (&w.iter, w.x, w.labels);
-          if (n == 0)
-            break;
-
-          loss = rl_model_forward_backward (job->model, w.x, w.labels, n, &n_correct);
-          if (!isfinite (loss))
-            {
-              /* Not stored: the last snapshot shows the last finite state, the error says
-               * where it broke. */
-              g_set_error (&error, RL_ERROR, RL_ERROR_FAILED,
-                           "Training diverged: the loss became %s at epoch %d, batch %d; "
-                           "try a lower learning rate (it was %g)",
-                           isnan (loss) ? "NaN" : "infinite", w.epoch, w.batch + 1,
-                           (double) w.lr);
-              goto out;
-            }
-          rl_sgd_step (w.sgd, job->model);
-          w.loss = loss;
-
-          w.batch++;
-          w.batches_done++;
-          w.images_seen += (guint64) n;
-          g_atomic_int_set (&job->batches_done, (gint) w.batches_done);
-          w.ema = LOSS_EMA * w.ema + (1.0 - LOSS_EMA) * w.loss;
-          w.ema_decay_pow *= LOSS_EMA;
-          w.acc_sum_correct += n_correct - w.acc_correct[w.acc_pos];
-          w.acc_sum_n += n - w.acc_n[w.acc_pos];
-          w.acc_correct[w.acc_pos] = n_correct;
-          w.acc_n[w.acc_pos] = n;
-          w.acc_pos = (w.acc_pos + 1) % RL_TRAIN_ACC_WINDOW;
-          point.images_seen = w.images_seen;
-          point.loss = w.loss;
-          g_array_append_val (w.points, point);
-
-          epoch_end = w.iter.pos >= job->train->n;
-          if (epoch_end && job->test != NULL)
-            {
-              /* The whole test set, which also gives the held-out subset (its first images). */
-              if (!evaluate (&w, job->test, job->test->n, w.heldout_n, &test_correct,
-                             &heldout_correct))
-                goto out;
-              measured = TRUE;
-            }
-          else if (cfg->eval_every > 0 && w.heldout_n > 0 &&
-                   w.batches_done % cfg->eval_every == 0)
-            {
-              if (!evaluate (&w, job->test, w.heldout_n, w.heldout_n, &heldout_correct, &dummy))
-                goto out;
-              measured = TRUE;
-            }
-
-          now = g_get_monotonic_time ();
-          if (measured || now - w.last_progress >= PROGRESS_INTERVAL_US)
-            post_progress (&w, heldout_correct, test_correct, job->test ? (int) job->test->n : 0,
-                           FALSE);
-          if (now - w.last_weights >= WEIGHTS_INTERVAL_US)
-            post_weights (&w);
-        }
-    }
-  completed = TRUE;
-
-out:
   /* The last snapshot: whatever batches are pending, marked as the end of the run. */
-  post_progress (&w, -1, -1, 0, TRUE);
-  post_weights (&w);
+  post_progress (&r, NULL, TRUE);
+  post_weights (&r);
 
-  rl_batch_iter_clear (&w.iter);
-  rl_sgd_free (w.sgd);
-  g_free (w.x);
-  g_free (w.labels);
-  g_free (w.logits);
-  g_free (w.indices);
-  g_array_unref (w.points);
-
-  /* Last: once delivered, this message joins the thread. Posted while own_context is still
-   * the thread default (see above), or the drain could run here and join its own thread. */
-  finished = msg_new (MSG_FINISHED);
-  finished->completed = completed;
-  finished->error = g_steal_pointer (&error);
-  post (job, finished);
-
-  g_main_context_pop_thread_default (own_context);
-  g_main_context_unref (own_context);
-  job_unref (job);
-  return NULL;
+  rl_train_loop_free (r.loop);
+  g_array_unref (r.points);
+  return completed;
 }
+
+static const RlWorkerFuncs worker_funcs = {
+  .name = "reslab-train",
+  .run = run,
+  .deliver = deliver,
+  .finished = finished,
+  .free_message = msg_free,
+  .free_data = job_free,
+};
 
 /* ---- Public API ------------------------------------------------------------------------------ */
 
@@ -733,29 +504,6 @@ RlTrainer *
 rl_trainer_new (void)
 {
   return g_object_new (RL_TYPE_TRAINER, NULL);
-}
-
-static gboolean
-check_dataset (const RlModel *model, const RlDataset *ds, const char *what, GError **error)
-{
-  int c, h, w;
-
-  rl_model_get_input_shape (model, &c, &h, &w);
-  if (ds->c != (uint32_t) c || ds->h != (uint32_t) h || ds->w != (uint32_t) w)
-    {
-      g_set_error (error, RL_ERROR, RL_ERROR_MISMATCH,
-                   "The %s set holds %u x %u x %u images, the model takes %d x %d x %d",
-                   what, ds->c, ds->h, ds->w, c, h, w);
-      return FALSE;
-    }
-  if (ds->n_classes != (uint32_t) rl_model_get_n_classes (model))
-    {
-      g_set_error (error, RL_ERROR, RL_ERROR_MISMATCH,
-                   "The %s set has %u classes, the model %d", what, ds->n_classes,
-                   rl_model_get_n_classes (model));
-      return FALSE;
-    }
-  return TRUE;
 }
 
 gboolean
@@ -766,6 +514,8 @@ rl_trainer_start (RlTrainer           *self,
                   const RlTrainConfig *config,
                   GError             **error)
 {
+  g_autoptr (RlTrainLoop) check = NULL;
+  g_autoptr (RlModel) model = NULL;
   Job *job;
 
   g_return_val_if_fail (RL_IS_TRAINER (self), FALSE);
@@ -782,12 +532,6 @@ rl_trainer_start (RlTrainer           *self,
     }
   if (!rl_train_config_validate (config, error))
     return FALSE;
-  if (train->n == 0)
-    {
-      g_set_error_literal (error, RL_ERROR, RL_ERROR_INVALID_ARGUMENT,
-                           "The training set is empty");
-      return FALSE;
-    }
   if (config->dataset != train->kind)
     {
       g_set_error (error, RL_ERROR, RL_ERROR_MISMATCH,
@@ -795,31 +539,31 @@ rl_trainer_start (RlTrainer           *self,
                    rl_dataset_kind_name (config->dataset), rl_dataset_kind_name (train->kind));
       return FALSE;
     }
-  if (!check_dataset (initial, train, "training", error))
+  /* The loop checks the datasets against the model (shapes, classes, an empty set); asked
+   * here, so a bad start fails synchronously rather than as a "finished" with an error. */
+  model = rl_model_copy (initial);
+  check = rl_train_loop_new (model, train, test, &(RlTrainLoopConfig) {
+                               .epochs = config->epochs,
+                               .batch = config->batch,
+                               .lr = config->lr,
+                               .momentum = config->momentum,
+                               .seed = config->seed,
+                             }, error);
+  if (check == NULL)
     return FALSE;
-  if (test != NULL && !check_dataset (initial, test, "test", error))
-    return FALSE;
+  g_clear_pointer (&check, rl_train_loop_free);
 
   job = g_new0 (Job, 1);
-  job->ref_count = 1;
-  g_weak_ref_init (&job->trainer, self);
-  job->context = g_main_context_ref (self->context);
-  job->cancellable = g_cancellable_new ();
   job->train = rl_dataset_ref (train);
   job->test = test != NULL ? rl_dataset_ref (test) : NULL;
   job->config = *config;
-  job->model = rl_model_copy (initial);
+  job->model = g_steal_pointer (&model);
   rl_model_set_threads (job->model, config->threads);
-  g_mutex_init (&job->mutex);
-  g_cond_init (&job->cond);
-  g_queue_init (&job->outbox);
 
-  self->job = job;
   self->config = *config;
   self->have_config = TRUE;
   g_clear_pointer (&self->latest_progress, rl_train_progress_unref);
-  /* The worker holds its own reference; the trainer's goes when "finished" is delivered. */
-  self->thread = g_thread_new ("reslab-train", worker_main, job_ref (job));
+  self->worker = rl_worker_start (&worker_funcs, G_OBJECT (self), self->context, job);
   set_state (self, RL_TRAINER_RUNNING);
   return TRUE;
 }
@@ -831,9 +575,7 @@ rl_trainer_pause (RlTrainer *self)
 
   if (self->state != RL_TRAINER_RUNNING)
     return;
-  g_mutex_lock (&self->job->mutex);
-  self->job->paused = TRUE;
-  g_mutex_unlock (&self->job->mutex);
+  rl_worker_set_paused (self->worker, TRUE);
   set_state (self, RL_TRAINER_PAUSED);
 }
 
@@ -844,21 +586,8 @@ rl_trainer_resume (RlTrainer *self)
 
   if (self->state != RL_TRAINER_PAUSED)
     return;
-  g_mutex_lock (&self->job->mutex);
-  self->job->paused = FALSE;
-  g_cond_broadcast (&self->job->cond);
-  g_mutex_unlock (&self->job->mutex);
+  rl_worker_set_paused (self->worker, FALSE);
   set_state (self, RL_TRAINER_RUNNING);
-}
-
-static void
-cancel_job (Job *job)
-{
-  g_cancellable_cancel (job->cancellable);
-  /* Wake a paused worker; under the mutex, so it cannot be between its check and its wait. */
-  g_mutex_lock (&job->mutex);
-  g_cond_broadcast (&job->cond);
-  g_mutex_unlock (&job->mutex);
 }
 
 void
@@ -868,37 +597,41 @@ rl_trainer_stop (RlTrainer *self)
 
   if (self->state != RL_TRAINER_RUNNING && self->state != RL_TRAINER_PAUSED)
     return;
-  cancel_job (self->job);
+  rl_worker_cancel (self->worker);
   set_state (self, RL_TRAINER_STOPPING);
 }
 
 void
 rl_trainer_set_lr (RlTrainer *self, float lr)
 {
+  Job *job;
+
   g_return_if_fail (RL_IS_TRAINER (self));
   g_return_if_fail (lr_valid (lr));
 
-  if (self->job == NULL)
+  if ((job = current_job (self)) == NULL)
     return;
-  g_mutex_lock (&self->job->mutex);
-  self->job->pending_lr = lr;
-  self->job->has_pending_lr = TRUE;
-  g_mutex_unlock (&self->job->mutex);
+  rl_worker_lock (self->worker);
+  job->pending_lr = lr;
+  job->has_pending_lr = TRUE;
+  rl_worker_unlock (self->worker);
   self->config.lr = lr;
 }
 
 void
 rl_trainer_set_momentum (RlTrainer *self, float momentum)
 {
+  Job *job;
+
   g_return_if_fail (RL_IS_TRAINER (self));
   g_return_if_fail (momentum_valid (momentum));
 
-  if (self->job == NULL)
+  if ((job = current_job (self)) == NULL)
     return;
-  g_mutex_lock (&self->job->mutex);
-  self->job->pending_momentum = momentum;
-  self->job->has_pending_momentum = TRUE;
-  g_mutex_unlock (&self->job->mutex);
+  rl_worker_lock (self->worker);
+  job->pending_momentum = momentum;
+  job->has_pending_momentum = TRUE;
+  rl_worker_unlock (self->worker);
   self->config.momentum = momentum;
 }
 
@@ -933,30 +666,13 @@ rl_trainer_get_latest_progress (RlTrainer *self)
 guint64
 rl_trainer_get_batches_done (RlTrainer *self)
 {
+  Job *job;
+
   g_return_val_if_fail (RL_IS_TRAINER (self), 0);
 
-  if (self->job != NULL)
-    return (guint64) g_atomic_int_get (&self->job->batches_done);
+  if ((job = current_job (self)) != NULL)
+    return (guint64) g_atomic_int_get (&job->batches_done);
   return self->latest_progress != NULL ? self->latest_progress->batches_done : 0;
-}
-
-guint
-rl_trainer_join_abandoned_workers (void)
-{
-  GPtrArray *threads;
-  guint n;
-
-  G_LOCK (abandoned);
-  threads = g_steal_pointer (&abandoned_threads);
-  G_UNLOCK (abandoned);
-
-  if (threads == NULL)
-    return 0;
-  for (guint i = 0; i < threads->len; i++)
-    g_thread_join (g_ptr_array_index (threads, i));
-  n = threads->len;
-  g_ptr_array_unref (threads);
-  return n;
 }
 
 /* ---- GObject ----------------------------------------------------------------------------------- */
@@ -966,20 +682,12 @@ rl_trainer_dispose (GObject *object)
 {
   RlTrainer *self = RL_TRAINER (object);
 
-  if (self->job != NULL)
+  if (self->worker != NULL)
     {
-      /* Running: cancel, and let the worker end on its own (it holds its own reference to the
-       * job); its messages find no trainer and are dropped. */
-      cancel_job (self->job);
-      if (self->thread != NULL)
-        {
-          G_LOCK (abandoned);
-          if (abandoned_threads == NULL)
-            abandoned_threads = g_ptr_array_new ();
-          g_ptr_array_add (abandoned_threads, g_steal_pointer (&self->thread));
-          G_UNLOCK (abandoned);
-        }
-      g_clear_pointer (&self->job, job_unref);
+      /* Running: cancel, and let the worker end on its own (joining would block the main
+       * thread for up to a batch); its messages find no trainer and are dropped. */
+      rl_worker_abandon (self->worker);
+      g_clear_pointer (&self->worker, rl_worker_unref);
     }
   g_clear_pointer (&self->latest_weights, rl_model_snapshot_unref);
   g_clear_pointer (&self->latest_progress, rl_train_progress_unref);

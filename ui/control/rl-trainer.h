@@ -32,7 +32,7 @@ typedef struct {
   float         momentum;    /* [0, 1) */
   int           batch;       /* 1 .. 4096 */
   guint64       seed;        /* batch order (rl_batch_iter) */
-  int           threads;     /* OpenMP threads of the worker's model; <= 0: number of cores */
+  int           threads;     /* threads of the worker's model (its thread team); <= 0: every core */
   guint         eval_every;  /* batches between held-out evaluations, default 100; 0: never */
   guint         eval_subset; /* size of the fixed held-out subset of the test set, default
                               * 1000 (clamped to the test set); 0: no held-out evaluation */
@@ -60,7 +60,7 @@ G_DECLARE_FINAL_TYPE (RlTrainer, rl_trainer, RL, TRAINER, GObject)
 /* Signals (all on the main context of the thread that created the trainer):
  *
  *   "progress" (RlTrainer *, RlTrainProgress *progress)
- *       At most ~30 per second, in order; a snapshot where held-out or test accuracy was
+ *       At most ~15 per second, in order; a snapshot where held-out or test accuracy was
  *       measured, or that ends the run, is always posted. Each carries every batch's loss
  *       since the previous one (progress->points).
  *   "weights"  (RlTrainer *, RlModelSnapshot *weights)
@@ -68,7 +68,7 @@ G_DECLARE_FINAL_TYPE (RlTrainer, rl_trainer, RL, TRAINER, GObject)
  *       the end. Ref it to keep it.
  *   "finished" (RlTrainer *, gboolean completed, const GError *error)
  *       The run is over and the worker thread is joined. completed is FALSE if stopped or
- *       failed; error is NULL unless it failed (a diverged loss, RL_ERROR_FAILED).
+ *       failed; error is NULL unless it failed (a diverged loss: RL_ERROR_DIVERGED).
  *       rl_trainer_get_latest_weights() has the final weights.
  */
 
@@ -113,9 +113,7 @@ RlTrainProgress *rl_trainer_get_latest_progress (RlTrainer *self);
 guint64          rl_trainer_get_batches_done    (RlTrainer *self);
 
 /* A trainer finalized while running cancels its worker and lets it end on its own (joining
- * would block the main thread for up to a batch). This joins such workers: call it after the
- * main loop has ended, before the process exits, so no worker still runs during exit.
- * Blocks for at most about one batch. Returns the number of threads joined. */
-guint            rl_trainer_join_abandoned_workers (void);
+ * would block the main thread for up to a batch); rl_worker_join_abandoned() (rl-worker.h)
+ * joins such workers at shutdown. */
 
 G_END_DECLS
