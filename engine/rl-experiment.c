@@ -91,9 +91,8 @@ rl_experiment_config_init (RlExperimentConfig *cfg)
 static RlExperimentRecord *
 record_new (RlTwin twin, guint n_layers)
 {
-  RlExperimentRecord *r = g_new0 (RlExperimentRecord, 1);
+  RlExperimentRecord *r = g_atomic_rc_box_new0 (RlExperimentRecord);
 
-  r->ref_count = 1;
   r->twin = twin;
   r->n_layers = n_layers;
   r->grad_norm = g_new0 (double, MAX (n_layers, 1));
@@ -104,23 +103,22 @@ record_new (RlTwin twin, guint n_layers)
 RlExperimentRecord *
 rl_experiment_record_ref (RlExperimentRecord *record)
 {
-  g_return_val_if_fail (record != NULL, NULL);
+  return g_atomic_rc_box_acquire (record);
+}
 
-  g_atomic_int_inc (&record->ref_count);
-  return record;
+static void
+record_clear (gpointer data)
+{
+  RlExperimentRecord *record = data;
+
+  g_free (record->grad_norm);
+  g_free (record->response_std);
 }
 
 void
 rl_experiment_record_unref (RlExperimentRecord *record)
 {
-  g_return_if_fail (record != NULL);
-
-  if (g_atomic_int_dec_and_test (&record->ref_count))
-    {
-      g_free (record->grad_norm);
-      g_free (record->response_std);
-      g_free (record);
-    }
+  g_atomic_rc_box_release_full (record, record_clear);
 }
 
 /* ---- Layers --------------------------------------------------------------------------------- */

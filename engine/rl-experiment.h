@@ -79,9 +79,7 @@ void rl_experiment_config_init (RlExperimentConfig *cfg);
 
 /* One record of one twin, after @iteration SGD steps. Immutable once published. */
 typedef struct {
-  /*< private >*/
-  gint     ref_count;
-  /*< public, read-only >*/
+  /*< public, read-only; reference counted (an atomic rc box) >*/
   RlTwin   twin;
   uint64_t iteration;       /* SGD steps done so far */
   uint64_t images;          /* training images seen so far */

@@ -21,8 +21,8 @@ rl_train_progress_new (guint n_points)
 {
   RlTrainProgress *p;
 
-  p = g_malloc0 (sizeof (RlTrainProgress) + (gsize) n_points * sizeof (RlLossPoint));
-  p->ref_count = 1;
+  /* Reference counted by GLib's atomic rc box; the points follow the struct. */
+  p = g_atomic_rc_box_alloc0 (sizeof (RlTrainProgress) + (gsize) n_points * sizeof (RlLossPoint));
   p->loss = NAN;
   p->loss_smoothed = NAN;
   p->train_acc_running = NAN;
@@ -47,21 +47,17 @@ rl_train_progress_get_points_writable (RlTrainProgress *progress)
 RlTrainProgress *
 rl_train_progress_ref (RlTrainProgress *progress)
 {
-  g_return_val_if_fail (progress != NULL, NULL);
-  g_atomic_int_inc (&progress->ref_count);
-  return progress;
+  return g_atomic_rc_box_acquire (progress);
 }
 
 void
 rl_train_progress_unref (RlTrainProgress *progress)
 {
-  g_return_if_fail (progress != NULL);
-  if (g_atomic_int_dec_and_test (&progress->ref_count))
-    g_free (progress);
+  g_atomic_rc_box_release (progress);
 }
 
+/* In an atomic rc box. */
 struct _RlModelSnapshot {
-  gint     ref_count;
   RlModel *model;
   guint64  images_seen;
   int      epoch;
@@ -74,8 +70,7 @@ rl_model_snapshot_new (RlModel *model, guint64 images_seen, int epoch)
 
   g_return_val_if_fail (model != NULL, NULL);
 
-  s = g_new0 (RlModelSnapshot, 1);
-  s->ref_count = 1;
+  s = g_atomic_rc_box_new0 (RlModelSnapshot);
   s->model = model;
   s->images_seen = images_seen;
   s->epoch = epoch;
@@ -85,20 +80,19 @@ rl_model_snapshot_new (RlModel *model, guint64 images_seen, int epoch)
 RlModelSnapshot *
 rl_model_snapshot_ref (RlModelSnapshot *snapshot)
 {
-  g_return_val_if_fail (snapshot != NULL, NULL);
-  g_atomic_int_inc (&snapshot->ref_count);
-  return snapshot;
+  return g_atomic_rc_box_acquire (snapshot);
+}
+
+static void
+snapshot_clear (gpointer data)
+{
+  rl_model_free (((RlModelSnapshot *) data)->model);
 }
 
 void
 rl_model_snapshot_unref (RlModelSnapshot *snapshot)
 {
-  g_return_if_fail (snapshot != NULL);
-  if (g_atomic_int_dec_and_test (&snapshot->ref_count))
-    {
-      rl_model_free (snapshot->model);
-      g_free (snapshot);
-    }
+  g_atomic_rc_box_release_full (snapshot, snapshot_clear);
 }
 
 RlModel *

@@ -21,10 +21,8 @@ typedef struct {
 
 typedef struct _RlTrainProgress RlTrainProgress;
 
+/* Reference counted (an atomic rc box): rl_train_progress_ref / _unref. */
 struct _RlTrainProgress {
-  /*< private >*/
-  gint ref_count;
-
   /*< public, read-only >*/
   int      epoch;              /* 1-based */
   int      n_epochs;

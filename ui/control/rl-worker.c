@@ -11,9 +11,8 @@
 #include <unistd.h>
 #endif
 
+/* In an atomic rc box (rl_worker_ref / _unref). */
 struct _RlWorker {
-  gint                 ref_count;
-
   /* Set by rl_worker_start, read-only afterwards. */
   const RlWorkerFuncs *funcs;
   GWeakRef             owner;        /* for the drain; NULL once the owner is gone */
@@ -56,19 +55,14 @@ envelope_free (RlWorker *worker, Envelope *env)
 RlWorker *
 rl_worker_ref (RlWorker *worker)
 {
-  g_return_val_if_fail (worker != NULL, NULL);
-
-  g_atomic_int_inc (&worker->ref_count);
-  return worker;
+  return g_atomic_rc_box_acquire (worker);
 }
 
-void
-rl_worker_unref (RlWorker *worker)
+static void
+worker_clear (gpointer data)
 {
+  RlWorker *worker = data;
   Envelope *env;
-
-  if (worker == NULL || !g_atomic_int_dec_and_test (&worker->ref_count))
-    return;
 
   /* Only an unstarted or finished thread gets here: the thread holds a reference. */
   g_warn_if_fail (worker->thread == NULL);
@@ -81,7 +75,12 @@ rl_worker_unref (RlWorker *worker)
   g_object_unref (worker->cancellable);
   g_mutex_clear (&worker->mutex);
   g_cond_clear (&worker->cond);
-  g_free (worker);
+}
+
+void
+rl_worker_unref (RlWorker *worker)
+{
+  g_atomic_rc_box_release_full (worker, worker_clear);
 }
 
 gpointer
@@ -214,8 +213,7 @@ rl_worker_start (const RlWorkerFuncs *funcs, GObject *owner, GMainContext *conte
   g_return_val_if_fail (funcs->deliver != NULL && funcs->finished != NULL, NULL);
   g_return_val_if_fail (G_IS_OBJECT (owner), NULL);
 
-  worker = g_new0 (RlWorker, 1);
-  worker->ref_count = 1;
+  worker = g_atomic_rc_box_new0 (RlWorker);
   worker->funcs = funcs;
   g_weak_ref_init (&worker->owner, owner);
   worker->context = context != NULL ? g_main_context_ref (context)
