@@ -16,6 +16,7 @@
 
 #include "rl-dataset-loader.h"
 #include "rl-dialogs.h"
+#include "rl-widget-util.h"
 #include "rl-model-file.h"
 
 /* The view's fixed choices: the paper's SGD, at the batch size the command line's measured
@@ -943,27 +944,6 @@ rl_experiment_view_get_bars (RlExperimentView *self)
 /* ---- set-up ------------------------------------------------------------------------------- */
 
 static void
-setup_datasets (RlExperimentView *self)
-{
-  g_autoptr (GtkStringList) names = gtk_string_list_new (NULL);
-  g_autofree char *fashion_dir = rl_dataset_default_dir (RL_DATASET_FASHION);
-  RlDatasetKind kind;
-
-  kind = RL_DATASET_MNIST;
-  g_array_append_val (self->kinds, kind);
-  gtk_string_list_append (names, "MNIST digits");
-
-  /* Fashion-MNIST only when it is installed (Debian: dataset-fashion-mnist). */
-  if (g_file_test (fashion_dir, G_FILE_TEST_IS_DIR))
-    {
-      kind = RL_DATASET_FASHION;
-      g_array_append_val (self->kinds, kind);
-      gtk_string_list_append (names, "Fashion-MNIST");
-    }
-  gtk_drop_down_set_model (self->dataset_dropdown, G_LIST_MODEL (names));
-}
-
-static void
 setup_plots (RlExperimentView *self)
 {
   rl_chart_set_x_label (self->chart, "iterations (batches of 64)");
@@ -1164,7 +1144,7 @@ rl_experiment_view_init (RlExperimentView *self)
   gtk_spin_button_set_value (self->epochs_spin, 1);
   gtk_spin_button_set_value (self->lr_spin, 0.05);
 
-  setup_datasets (self);
+  rl_dataset_dropdown_fill (self->dataset_dropdown, self->kinds);
   setup_plots (self);
   update_actions (self);
 }
