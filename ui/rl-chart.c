@@ -75,7 +75,7 @@ struct _RlChart {
   double        hover_y;
 
   /* Text already laid out (char* -> PangoLayout*), for the widget's Pango context as it was at
-   * layouts_serial. A chart redrawn 30 times a second while training shows the same few dozen
+   * layouts_serial. A chart redrawn 15 times a second while training shows the same few dozen
    * strings; shaping them anew every frame (HarfBuzz, Pango) was a third of its drawing time. */
   GHashTable   *layouts;
   guint         layouts_serial;
