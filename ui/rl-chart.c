@@ -27,6 +27,8 @@
 
 #include <math.h>
 
+#include "rl-widget-util.h"
+
 #define MIN_WIDTH    320
 #define MIN_HEIGHT   200
 #define NAT_WIDTH    480
@@ -73,7 +75,7 @@ struct _RlChart {
   double        hover_y;
 
   /* Text already laid out (char* -> PangoLayout*), for the widget's Pango context as it was at
-   * layouts_serial. A chart redrawn 30 times a second while training shows the same few dozen
+   * layouts_serial. A chart redrawn 15 times a second while training shows the same few dozen
    * strings; shaping them anew every frame (HarfBuzz, Pango) was a third of its drawing time. */
   GHashTable   *layouts;
   guint         layouts_serial;
@@ -874,13 +876,11 @@ rl_chart_draw (RlChart *self, cairo_t *cr, int width, int height)
 static void
 rl_chart_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
 {
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
-  cairo_t *cr;
+  int width, height;
+  cairo_t *cr = rl_snapshot_append_cairo (widget, snapshot, &width, &height);
 
-  if (width <= 0 || height <= 0)
+  if (cr == NULL)
     return;
-  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
   rl_chart_draw (RL_CHART (widget), cr, width, height);
   cairo_destroy (cr);
 }

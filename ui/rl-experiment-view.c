@@ -15,6 +15,8 @@
 #include <string.h>
 
 #include "rl-dataset-loader.h"
+#include "rl-dialogs.h"
+#include "rl-widget-util.h"
 #include "rl-model-file.h"
 
 /* The view's fixed choices: the paper's SGD, at the batch size the command line's measured
@@ -92,13 +94,8 @@ struct _RlExperimentView
   gboolean            busy;           /* from the run action to "finished" */
   gint64              started_us;     /* monotonic time the current run started */
 
-  /* owned: the data */
+  /* owned: the data (cached by rl_dataset_loader) */
   GCancellable       *load_cancellable;   /* while loading, else NULL */
-  guint               n_loading;
-  GError             *load_error;
-  RlDataset          *train_set;      /* cached, of data_kind */
-  RlDataset          *test_set;
-  RlDatasetKind       data_kind;
   RlExperimentConfig  pending;        /* the run being prepared */
   RlDatasetKind       pending_kind;
 };
@@ -543,65 +540,16 @@ summary (Run *run)
 /* ---- running ------------------------------------------------------------------------------ */
 
 static void
-message_response_cb (GtkDialog *dialog,
-                     int        response,
-                     gpointer   user_data)
-{
-  gtk_window_destroy (GTK_WINDOW (dialog));
-}
-
-static void
-show_message (RlExperimentView *self,
-              const char       *primary,
-              const char       *secondary)
-{
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-  GtkWidget *dialog;
-
-  dialog = gtk_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                   GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
-                                   GTK_MESSAGE_INFO, GTK_BUTTONS_CLOSE, "%s", primary);
-  gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog), "%s", secondary);
-  g_signal_connect (dialog, "response", G_CALLBACK (message_response_cb), NULL);
-  gtk_window_present (GTK_WINDOW (dialog));
-}
-
-static void
-show_missing_data (RlExperimentView *self,
-                   RlDatasetKind     kind,
-                   char            **missing)
-{
-  g_autofree char *dir = rl_dataset_default_dir (kind);
-  g_autofree char *list = g_strjoinv ("\n    ", missing);
-  g_autofree char *secondary = NULL;
-
-  if (kind == RL_DATASET_FASHION)
-    secondary = g_strdup_printf ("The twins train on files in %s:\n    %s\n\n"
-                                 "Install Debian's Fashion-MNIST package:\n\n"
-                                 "    sudo apt install dataset-fashion-mnist\n\n"
-                                 "or set RESLAB_FASHION_DIR to a folder that has them.",
-                                 dir, list);
-  else
-    secondary = g_strdup_printf ("The twins train on files in %s:\n    %s\n\n"
-                                 "Fetch them (about 55 MB, checked against their MD5 sums) by "
-                                 "running this in the ResLab source folder:\n\n"
-                                 "    ./dev.sh data\n\n"
-                                 "or set RESLAB_DATA_DIR to a folder that has them.", dir, list);
-  show_message (self, kind == RL_DATASET_FASHION ? "The Fashion-MNIST files are missing"
-                                                 : "The MNIST files are missing", secondary);
-  set_status (self, secondary);
-}
-
-static void
-start_run (RlExperimentView *self)
+start_run (RlExperimentView *self,
+           RlDataset        *train_set,
+           RlDataset        *test_set)
 {
   g_autoptr (GError) error = NULL;
   g_autofree char *status = NULL;
   gboolean cleared = FALSE;
   Run *run;
 
-  if (!rl_experiment_runner_start (self->runner, &self->pending, self->train_set, self->test_set,
-                                   &error))
+  if (!rl_experiment_runner_start (self->runner, &self->pending, train_set, test_set, &error))
     {
       g_autofree char *text = g_strdup_printf ("Could not start: %s", error->message);
 
@@ -640,63 +588,27 @@ start_run (RlExperimentView *self)
 }
 
 static void
-dataset_loaded (RlExperimentView *self,
-                RlSplit           split,
-                GAsyncResult     *result)
+data_loaded_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
 {
+  g_autoptr (RlExperimentView) self = user_data;
   g_autoptr (GError) error = NULL;
-  RlDataset *ds = rl_dataset_loader_load_finish (result, &error);
+  g_autoptr (RlDataset) train_set = NULL;
+  g_autoptr (RlDataset) test_set = NULL;
 
-  if (ds != NULL)
-    {
-      if (split == RL_SPLIT_TRAIN)
-        self->train_set = ds;
-      else
-        self->test_set = ds;
-    }
-  else if (self->load_error == NULL)
-    self->load_error = g_steal_pointer (&error);
-
-  if (--self->n_loading > 0)
+  if (self->runner == NULL)   /* disposed meanwhile */
     return;
-
   g_clear_object (&self->load_cancellable);
-  if (self->load_error != NULL)
+  if (!rl_dataset_loader_load_pair_finish (result, &train_set, &test_set, &error))
     {
-      if (g_error_matches (self->load_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        set_status (self, "Stopped before training began.");
-      else
-        set_status (self, self->load_error->message);
-      g_clear_error (&self->load_error);
-      g_clear_pointer (&self->train_set, rl_dataset_unref);
-      g_clear_pointer (&self->test_set, rl_dataset_unref);
+      set_status (self, g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+                        ? "Stopped before training began." : error->message);
       gtk_label_set_text (self->progress_label, "Not running");
       set_busy (self, FALSE);
       return;
     }
-  start_run (self);
-}
-
-static void
-train_set_loaded_cb (GObject      *source,
-                     GAsyncResult *result,
-                     gpointer      user_data)
-{
-  g_autoptr (RlExperimentView) self = user_data;
-
-  if (self->runner != NULL)   /* not disposed meanwhile */
-    dataset_loaded (self, RL_SPLIT_TRAIN, result);
-}
-
-static void
-test_set_loaded_cb (GObject      *source,
-                    GAsyncResult *result,
-                    gpointer      user_data)
-{
-  g_autoptr (RlExperimentView) self = user_data;
-
-  if (self->runner != NULL)
-    dataset_loaded (self, RL_SPLIT_TEST, result);
+  start_run (self, train_set, test_set);
 }
 
 static void
@@ -706,6 +618,8 @@ run_action (GtkWidget  *widget,
 {
   RlExperimentView *self = RL_EXPERIMENT_VIEW (widget);
   g_auto (GStrv) missing = NULL;
+  g_autoptr (RlDataset) train_set = NULL;
+  g_autoptr (RlDataset) test_set = NULL;
   g_autofree char *status = NULL;
 
   if (!rl_experiment_view_can_run (self))
@@ -715,28 +629,28 @@ run_action (GtkWidget  *widget,
   missing = rl_dataset_find_missing_files (self->pending_kind);
   if (missing != NULL)
     {
-      show_missing_data (self, self->pending_kind, missing);
+      g_autofree char *text = rl_show_missing_data_dialog (GTK_WIDGET (self), self->pending_kind,
+                                                           missing, "The twins train on files in",
+                                                           NULL);
+
+      set_status (self, text);
       return;
     }
 
   set_busy (self, TRUE);
   gtk_progress_bar_set_fraction (self->progress_bar, 0.0);
-  if (self->train_set != NULL && self->test_set != NULL && self->data_kind == self->pending_kind)
+  train_set = rl_dataset_loader_peek (self->pending_kind, RL_SPLIT_TRAIN);
+  test_set = rl_dataset_loader_peek (self->pending_kind, RL_SPLIT_TEST);
+  if (train_set != NULL && test_set != NULL)
     {
-      start_run (self);
+      start_run (self, train_set, test_set);
       return;
     }
 
-  g_clear_pointer (&self->train_set, rl_dataset_unref);
-  g_clear_pointer (&self->test_set, rl_dataset_unref);
-  self->data_kind = self->pending_kind;
-  self->n_loading = 2;
   self->load_cancellable = g_cancellable_new ();
-  rl_dataset_loader_load_async (self->data_kind, RL_SPLIT_TRAIN, self->load_cancellable,
-                         train_set_loaded_cb, g_object_ref (self));
-  rl_dataset_loader_load_async (self->data_kind, RL_SPLIT_TEST, self->load_cancellable,
-                         test_set_loaded_cb, g_object_ref (self));
-  status = g_strdup_printf ("Loading the %s images…", dataset_name (self->data_kind));
+  rl_dataset_loader_load_pair_async (self->pending_kind, self->load_cancellable, data_loaded_cb,
+                                     g_object_ref (self));
+  status = g_strdup_printf ("Loading the %s images…", dataset_name (self->pending_kind));
   gtk_label_set_text (self->progress_label, status);
   update_actions (self);
 }
@@ -1030,27 +944,6 @@ rl_experiment_view_get_bars (RlExperimentView *self)
 /* ---- set-up ------------------------------------------------------------------------------- */
 
 static void
-setup_datasets (RlExperimentView *self)
-{
-  g_autoptr (GtkStringList) names = gtk_string_list_new (NULL);
-  g_autofree char *fashion_dir = rl_dataset_default_dir (RL_DATASET_FASHION);
-  RlDatasetKind kind;
-
-  kind = RL_DATASET_MNIST;
-  g_array_append_val (self->kinds, kind);
-  gtk_string_list_append (names, "MNIST digits");
-
-  /* Fashion-MNIST only when it is installed (Debian: dataset-fashion-mnist). */
-  if (g_file_test (fashion_dir, G_FILE_TEST_IS_DIR))
-    {
-      kind = RL_DATASET_FASHION;
-      g_array_append_val (self->kinds, kind);
-      gtk_string_list_append (names, "Fashion-MNIST");
-    }
-  gtk_drop_down_set_model (self->dataset_dropdown, G_LIST_MODEL (names));
-}
-
-static void
 setup_plots (RlExperimentView *self)
 {
   rl_chart_set_x_label (self->chart, "iterations (batches of 64)");
@@ -1155,9 +1048,6 @@ rl_experiment_view_finalize (GObject *object)
   RlExperimentView *self = RL_EXPERIMENT_VIEW (object);
 
   g_clear_object (&self->load_cancellable);
-  g_clear_error (&self->load_error);
-  g_clear_pointer (&self->train_set, rl_dataset_unref);
-  g_clear_pointer (&self->test_set, rl_dataset_unref);
   g_clear_pointer (&self->runs, g_ptr_array_unref);
   g_clear_pointer (&self->kinds, g_array_unref);
   g_free (self->curve);
@@ -1254,7 +1144,7 @@ rl_experiment_view_init (RlExperimentView *self)
   gtk_spin_button_set_value (self->epochs_spin, 1);
   gtk_spin_button_set_value (self->lr_spin, 0.05);
 
-  setup_datasets (self);
+  rl_dataset_dropdown_fill (self->dataset_dropdown, self->kinds);
   setup_plots (self);
   update_actions (self);
 }

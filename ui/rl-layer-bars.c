@@ -23,6 +23,8 @@
 
 #include <math.h>
 
+#include "rl-widget-util.h"
+
 #define PAD        8.0
 #define GAP        4.0
 #define TICK_LEN   4.0
@@ -547,13 +549,11 @@ static void
 rl_layer_bars_snapshot (GtkWidget   *widget,
                         GtkSnapshot *snapshot)
 {
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
-  cairo_t *cr;
+  int width, height;
+  cairo_t *cr = rl_snapshot_append_cairo (widget, snapshot, &width, &height);
 
-  if (width <= 0 || height <= 0)
+  if (cr == NULL)
     return;
-  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
   rl_layer_bars_draw (RL_LAYER_BARS (widget), cr, width, height);
   cairo_destroy (cr);
 }

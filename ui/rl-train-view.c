@@ -4,6 +4,8 @@
 
 #include <math.h>
 
+#include "rl-widget-util.h"
+
 struct _RlTrainView
 {
   GtkWidget parent_instance;
@@ -332,28 +334,6 @@ setup_charts (RlTrainView *self)
 }
 
 static void
-setup_datasets (RlTrainView *self)
-{
-  g_autoptr (GtkStringList) names = gtk_string_list_new (NULL);
-  g_autofree char *fashion_dir = rl_dataset_default_dir (RL_DATASET_FASHION);
-  RlDatasetKind kind;
-
-  kind = RL_DATASET_MNIST;
-  g_array_append_val (self->kinds, kind);
-  gtk_string_list_append (names, "MNIST digits");
-
-  /* Fashion-MNIST only when it is installed (Debian: dataset-fashion-mnist). */
-  if (g_file_test (fashion_dir, G_FILE_TEST_IS_DIR))
-    {
-      kind = RL_DATASET_FASHION;
-      g_array_append_val (self->kinds, kind);
-      gtk_string_list_append (names, "Fashion-MNIST");
-    }
-
-  gtk_drop_down_set_model (self->dataset_dropdown, G_LIST_MODEL (names));
-}
-
-static void
 spin_value_changed_cb (GtkSpinButton *spin,
                        RlTrainView   *self)
 {
@@ -487,7 +467,7 @@ rl_train_view_init (RlTrainView *self)
   gtk_spin_button_set_value (self->seed_spin, (double) defaults.seed);
   gtk_spin_button_set_value (self->images_spin, 60000);
 
-  setup_datasets (self);
+  rl_dataset_dropdown_fill (self->dataset_dropdown, self->kinds);
   setup_charts (self);
 
   g_signal_connect (self->lr_spin, "value-changed", G_CALLBACK (spin_value_changed_cb), self);

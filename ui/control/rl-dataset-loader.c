@@ -120,6 +120,102 @@ rl_dataset_loader_load_finish (GAsyncResult  *result,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+/* The pair being loaded: the task data of the pair's task. */
+typedef struct {
+  RlDataset *sets[N_SPLITS];
+  guint      n_pending;
+  GError    *error;          /* the first one */
+} Pair;
+
+static void
+pair_free (gpointer data)
+{
+  Pair *pair = data;
+
+  for (int s = 0; s < N_SPLITS; s++)
+    g_clear_pointer (&pair->sets[s], rl_dataset_unref);
+  g_clear_error (&pair->error);
+  g_free (pair);
+}
+
+/* One split's request of a pair. */
+typedef struct {
+  GTask  *task;              /* owned: the pair's */
+  RlSplit split;
+} PairPart;
+
+static void
+pair_part_loaded_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  PairPart *part = user_data;
+  g_autoptr (GTask) task = part->task;
+  Pair *pair = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  pair->sets[part->split] = rl_dataset_loader_load_finish (result, &error);
+  if (error != NULL && pair->error == NULL)
+    pair->error = error;
+  else
+    g_clear_error (&error);
+  g_free (part);
+
+  if (--pair->n_pending > 0)
+    return;
+  if (pair->error != NULL)
+    g_task_return_error (task, g_steal_pointer (&pair->error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+void
+rl_dataset_loader_load_pair_async (RlDatasetKind        kind,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  Pair *pair;
+
+  g_return_if_fail (slot_valid (kind, RL_SPLIT_TRAIN));
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, rl_dataset_loader_load_pair_async);
+  pair = g_new0 (Pair, 1);
+  pair->n_pending = N_SPLITS;
+  g_task_set_task_data (task, pair, pair_free);
+
+  for (int s = 0; s < N_SPLITS; s++)
+    {
+      PairPart *part = g_new0 (PairPart, 1);
+
+      part->task = g_object_ref (task);
+      part->split = (RlSplit) s;
+      rl_dataset_loader_load_async (kind, part->split, cancellable, pair_part_loaded_cb, part);
+    }
+}
+
+gboolean
+rl_dataset_loader_load_pair_finish (GAsyncResult  *result,
+                                    RlDataset    **train,
+                                    RlDataset    **test,
+                                    GError       **error)
+{
+  Pair *pair;
+
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+  g_return_val_if_fail (train != NULL && test != NULL, FALSE);
+
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return FALSE;
+
+  pair = g_task_get_task_data (G_TASK (result));
+  *train = g_steal_pointer (&pair->sets[RL_SPLIT_TRAIN]);
+  *test = g_steal_pointer (&pair->sets[RL_SPLIT_TEST]);
+  return TRUE;
+}
+
 char **
 rl_dataset_find_missing_files (RlDatasetKind kind)
 {

@@ -27,6 +27,19 @@ void       rl_dataset_loader_load_async  (RlDatasetKind        kind,
 RlDataset *rl_dataset_loader_load_finish (GAsyncResult  *result,
                                           GError       **error);
 
+/* Both splits of @kind, for a training run: completes once both have (each through
+ * rl_dataset_loader_load_async), with the first error if either failed. */
+void       rl_dataset_loader_load_pair_async  (RlDatasetKind        kind,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
+/* Errors: those of rl_dataset_loader_load_finish.
+ * @train, @test: (out) (transfer full), set on success */
+gboolean   rl_dataset_loader_load_pair_finish (GAsyncResult  *result,
+                                               RlDataset    **train,
+                                               RlDataset    **test,
+                                               GError       **error);
+
 /* The cached split, or NULL. Returns: (transfer full) (nullable) */
 RlDataset *rl_dataset_loader_peek        (RlDatasetKind kind,
                                           RlSplit       split);

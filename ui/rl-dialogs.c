@@ -1,0 +1,87 @@
+#define G_LOG_DOMAIN "reslab-ui"
+
+/* rl-dialogs.c: see rl-dialogs.h. */
+
+#include "rl-dialogs.h"
+
+static void
+message_response_cb (GtkDialog *dialog,
+                     int        response,
+                     gpointer   user_data)
+{
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
+GtkWidget *
+rl_show_message_dialog (GtkWidget      *widget,
+                        GtkMessageType  type,
+                        const char     *primary,
+                        const char     *secondary)
+{
+  GtkRoot *root;
+  GtkWidget *dialog;
+  GtkWidget *area;
+
+  g_return_val_if_fail (GTK_IS_WIDGET (widget), NULL);
+  g_return_val_if_fail (primary != NULL, NULL);
+
+  root = gtk_widget_get_root (widget);
+  dialog = gtk_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                   GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
+                                   type, GTK_BUTTONS_CLOSE, "%s", primary);
+  if (secondary != NULL)
+    gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog), "%s", secondary);
+
+  /* Selectable: every label of the message area but the first (the primary text). */
+  area = gtk_message_dialog_get_message_area (GTK_MESSAGE_DIALOG (dialog));
+  for (GtkWidget *child = gtk_widget_get_first_child (area); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_LABEL (child) && child != gtk_widget_get_first_child (area))
+      gtk_label_set_selectable (GTK_LABEL (child), TRUE);
+
+  g_signal_connect (dialog, "response", G_CALLBACK (message_response_cb), NULL);
+  gtk_window_present (GTK_WINDOW (dialog));
+  return dialog;
+}
+
+GtkWidget *
+rl_show_error_dialog (GtkWidget  *widget,
+                      const char *primary,
+                      const char *secondary)
+{
+  return rl_show_message_dialog (widget, GTK_MESSAGE_ERROR, primary, secondary);
+}
+
+char *
+rl_show_missing_data_dialog (GtkWidget      *widget,
+                             RlDatasetKind   kind,
+                             char          **missing,
+                             const char     *lead,
+                             const char     *mnist_note)
+{
+  g_autofree char *dir = rl_dataset_default_dir (kind);
+  g_autofree char *list = g_strjoinv ("\n    ", missing);
+  char *secondary;
+
+  g_return_val_if_fail (missing != NULL && lead != NULL, NULL);
+
+  if (kind == RL_DATASET_FASHION)
+    secondary = g_strdup_printf ("%s %s:\n    %s\n\n"
+                                 "Install Debian's Fashion-MNIST package:\n\n"
+                                 "    sudo apt install dataset-fashion-mnist\n\n"
+                                 "or set RESLAB_FASHION_DIR to a folder that has them.",
+                                 lead, dir, list);
+  else
+    secondary = g_strdup_printf ("%s %s:\n    %s\n\n"
+                                 "Fetch them (about 55 MB, checked against their MD5 sums) "
+                                 "by running this in the ResLab source folder:\n\n"
+                                 "    ./dev.sh data\n\n"
+                                 "or set RESLAB_DATA_DIR to a folder that has them.%s%s",
+                                 lead, dir, list, mnist_note != NULL ? " " : "",
+                                 mnist_note != NULL ? mnist_note : "");
+  rl_show_message_dialog (widget, GTK_MESSAGE_INFO,
+                          kind == RL_DATASET_FASHION ? "The Fashion-MNIST files are missing"
+                                                     : "The MNIST files are missing",
+                          secondary);
+  return secondary;
+}

@@ -1,0 +1,35 @@
+/* rl-dialogs.h: the app's one message dialog and one missing-data dialog, shared by the
+ * window and every view. GtkMessageDialog (GTK 4.8: no GtkAlertDialog), modal on the window
+ * of the widget that asks, closed by its Close button.
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "rl-dataset.h"
+
+G_BEGIN_DECLS
+
+/* A modal message on @widget's window (or on none, when @widget is not in one), with a Close
+ * button; the secondary text (nullable) can be selected, to copy a command or a path.
+ * Returns: (transfer none) the dialog, already shown */
+GtkWidget *rl_show_message_dialog      (GtkWidget      *widget,
+                                        GtkMessageType  type,
+                                        const char     *primary,
+                                        const char     *secondary);
+/* rl_show_message_dialog () with GTK_MESSAGE_ERROR. Returns: (transfer none) */
+GtkWidget *rl_show_error_dialog        (GtkWidget      *widget,
+                                        const char     *primary,
+                                        const char     *secondary);
+
+/* Says which of @kind's files are @missing (as rl_dataset_find_missing_files () returns
+ * them), where they are looked for and how to get them. @lead starts the text ("Training
+ * looks for these files in"); @mnist_note (nullable) ends it for MNIST.
+ * Returns: (transfer full) the secondary text, for a status line */
+char      *rl_show_missing_data_dialog (GtkWidget      *widget,
+                                        RlDatasetKind   kind,
+                                        char          **missing,
+                                        const char     *lead,
+                                        const char     *mnist_note);
+
+G_END_DECLS

@@ -1,0 +1,39 @@
+#define G_LOG_DOMAIN "reslab-ui"
+
+/* rl-widget-util.c: see rl-widget-util.h. */
+
+#include "rl-widget-util.h"
+
+void
+rl_dataset_dropdown_fill (GtkDropDown *dropdown,
+                          GArray      *kinds)
+{
+  g_autoptr (GtkStringList) names = gtk_string_list_new (NULL);
+  g_autofree char *fashion_dir = rl_dataset_default_dir (RL_DATASET_FASHION);
+  RlDatasetKind kind;
+
+  kind = RL_DATASET_MNIST;
+  g_array_append_val (kinds, kind);
+  gtk_string_list_append (names, "MNIST digits");
+
+  if (g_file_test (fashion_dir, G_FILE_TEST_IS_DIR))
+    {
+      kind = RL_DATASET_FASHION;
+      g_array_append_val (kinds, kind);
+      gtk_string_list_append (names, "Fashion-MNIST");
+    }
+  gtk_drop_down_set_model (dropdown, G_LIST_MODEL (names));
+}
+
+cairo_t *
+rl_snapshot_append_cairo (GtkWidget   *widget,
+                          GtkSnapshot *snapshot,
+                          int         *width,
+                          int         *height)
+{
+  *width = gtk_widget_get_width (widget);
+  *height = gtk_widget_get_height (widget);
+  if (*width <= 0 || *height <= 0)
+    return NULL;
+  return gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, *width, *height));
+}

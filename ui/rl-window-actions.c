@@ -1,0 +1,228 @@
+#define G_LOG_DOMAIN "reslab-ui"
+
+/* rl-window-actions.c: the window's actions (win.), their keys on the window, and which of
+ * them are enabled; the header bar's Train, Pause/Resume and Stop follow them. The actions
+ * hand the work to the part of the window it concerns: the model (rl-window-model.c), the
+ * training run (rl-window-training.c), the Draw and Experiment views.
+ */
+
+#include "rl-window-private.h"
+
+/* ---- drawing ------------------------------------------------------------------------------ */
+
+static gboolean
+draw_view_visible (RlWindow *self)
+{
+  return g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "draw") == 0;
+}
+
+gboolean
+_rl_window_experiment_visible (RlWindow *self)
+{
+  return g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "experiment") == 0;
+}
+
+void
+_rl_window_draw_actions_update (RlWindow *self)
+{
+  RlCanvas *canvas = rl_draw_view_get_canvas (self->draw_view);
+  gboolean visible = draw_view_visible (self);
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.clear",
+                                 visible && (!rl_canvas_is_empty (canvas)
+                                             || rl_canvas_has_image (canvas)));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.undo",
+                                 visible && !rl_canvas_is_empty (canvas));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.random-image",
+                                 rl_draw_view_get_test_set_ready (self->draw_view));
+}
+
+static void
+clear (RlWindow *self)
+{
+  rl_draw_view_clear (self->draw_view);
+  _rl_window_draw_actions_update (self);
+}
+
+static void
+undo (RlWindow *self)
+{
+  rl_draw_view_undo (self->draw_view);
+}
+
+static void
+random_image (RlWindow *self)
+{
+  rl_draw_view_show_random_image (self->draw_view);
+  _rl_window_draw_actions_update (self);
+}
+
+/* ---- state -------------------------------------------------------------------------------- */
+
+/* Which actions are enabled, and the header bar's buttons, for the state of the run, the
+ * twins and the page shown. */
+void
+_rl_window_actions_update (RlWindow *self)
+{
+  RlTrainerState state = rl_trainer_get_state (self->trainer);
+  gboolean active = state == RL_TRAINER_RUNNING || state == RL_TRAINER_PAUSED;
+  GtkWidget *widget = GTK_WIDGET (self);
+  gboolean experiment = _rl_window_experiment_visible (self);
+  gboolean twins_busy = rl_experiment_view_is_busy (self->experiment_view);
+
+  /* The twins and a Train run would share the cores: one at a time. On the Experiment page
+   * the header's Train, Pause and Stop (which act on the Train view's run) are hidden, and
+   * their shortcuts start and stop the twins instead. */
+  rl_experiment_view_set_blocked (self->experiment_view,
+                                  self->busy ? "A training run of the Train view is in "
+                                               "progress: stop it there first, so that the "
+                                               "twins get the processor."
+                                             : NULL);
+  gtk_widget_set_visible (self->train_button, !experiment);
+  gtk_widget_set_visible (self->pause_button, !experiment);
+  gtk_widget_set_visible (self->stop_button, !experiment);
+  gtk_widget_set_tooltip_text (self->train_button,
+                               twins_busy ? "The twins of the Experiment view are training: "
+                                            "stop them first"
+                                          : "Train the network with the settings of the Train "
+                                            "view (Ctrl+Return)");
+
+  gtk_widget_action_set_enabled (widget, "win.train",
+                                 experiment ? rl_experiment_view_can_run (self->experiment_view)
+                                            : !self->busy && !twins_busy);
+  gtk_widget_action_set_enabled (widget, "win.pause-resume", active && !experiment);
+  gtk_widget_action_set_enabled (widget, "win.stop",
+                                 experiment ? twins_busy
+                                            : active || self->data_cancellable != NULL);
+  gtk_widget_action_set_enabled (widget, "win.open", !self->busy);
+  gtk_widget_action_set_enabled (widget, "win.open-path", !self->busy);
+  gtk_widget_action_set_enabled (widget, "win.reset-weights", !self->busy);
+  gtk_widget_action_set_enabled (widget, "win.restore-bundled", !self->busy);
+
+  if (state == RL_TRAINER_PAUSED)
+    {
+      gtk_image_set_from_icon_name (GTK_IMAGE (self->pause_image), "media-playback-start-symbolic");
+      gtk_label_set_text_with_mnemonic (GTK_LABEL (self->pause_label), "_Resume");
+      gtk_widget_set_tooltip_text (self->pause_button, "Resume training (Ctrl+P)");
+    }
+  else
+    {
+      gtk_image_set_from_icon_name (GTK_IMAGE (self->pause_image), "media-playback-pause-symbolic");
+      gtk_label_set_text_with_mnemonic (GTK_LABEL (self->pause_label), "_Pause");
+      gtk_widget_set_tooltip_text (self->pause_button,
+                                   "Pause training after the current batch (Ctrl+P)");
+    }
+
+  rl_train_view_set_state (self->train_view, self->busy && state == RL_TRAINER_IDLE
+                                             ? RL_TRAINER_RUNNING : state);
+  _rl_window_draw_actions_update (self);
+}
+
+/* ---- the actions ------------------------------------------------------------------------ */
+
+/* On the Experiment page, Ctrl+Return and the stop key act on the twins (@action of the
+ * page): the page has its own buttons. Returns: whether it did */
+static gboolean
+forward_to_experiment (RlWindow   *self,
+                       const char *action)
+{
+  if (!_rl_window_experiment_visible (self))
+    return FALSE;
+  gtk_widget_activate_action (GTK_WIDGET (self->experiment_view), action, NULL);
+  return TRUE;
+}
+
+static void
+train (RlWindow *self)
+{
+  if (!forward_to_experiment (self, "experiment.run"))
+    _rl_window_train (self);
+}
+
+static void
+pause_resume (RlWindow *self)
+{
+  switch (rl_trainer_get_state (self->trainer))
+    {
+    case RL_TRAINER_RUNNING:
+      rl_trainer_pause (self->trainer);
+      rl_train_view_set_status (self->train_view, "Paused. Drawing uses the latest weights.");
+      break;
+    case RL_TRAINER_PAUSED:
+      rl_trainer_resume (self->trainer);
+      break;
+    case RL_TRAINER_IDLE:
+    case RL_TRAINER_STOPPING:
+    default:
+      break;
+    }
+  _rl_window_actions_update (self);
+}
+
+/* Stops the run, or the data load before it. */
+static void
+stop (RlWindow *self)
+{
+  if (forward_to_experiment (self, "experiment.stop"))
+    return;
+  if (self->data_cancellable != NULL)
+    g_cancellable_cancel (self->data_cancellable);
+  rl_trainer_stop (self->trainer);
+  _rl_window_actions_update (self);
+}
+
+/* The actions without a parameter, and what each does. */
+static const struct {
+  const char *name;
+  void      (*activate) (RlWindow *self);
+} actions[] = {
+  { "win.train",           train },
+  { "win.pause-resume",    pause_resume },
+  { "win.stop",            stop },
+  { "win.open",            _rl_window_open_model },
+  { "win.save-as",         _rl_window_save_model_as },
+  { "win.reset-weights",   _rl_window_ask_reset_weights },
+  { "win.restore-bundled", _rl_window_restore_bundled },
+  { "win.clear",           clear },
+  { "win.undo",            undo },
+  { "win.random-image",    random_image },
+};
+
+static void
+action_activated (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
+    if (g_str_equal (action_name, actions[i].name))
+      actions[i].activate (RL_WINDOW (widget));
+}
+
+static void
+open_path_activated (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  RlWindow *self = RL_WINDOW (widget);
+
+  if (!self->busy)
+    _rl_window_open_model_path (self, g_variant_get_string (parameter, NULL));
+}
+
+/* ---- set-up ------------------------------------------------------------------------------- */
+
+void
+_rl_window_class_actions_init (GtkWidgetClass *widget_class)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
+    gtk_widget_class_install_action (widget_class, actions[i].name, NULL, action_activated);
+  gtk_widget_class_install_action (widget_class, "win.open-path", "s", open_path_activated);
+  gtk_widget_class_install_property_action (widget_class, "win.view", "view");
+
+  /* Keys for the canvas, on the window in the bubble phase: a text entry that has the focus
+   * handles Delete and Ctrl+Z itself first (application accelerators would take them). */
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "win.clear", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete, 0, "win.clear", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Delete, 0, "win.clear", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK, "win.undo", NULL);
+}

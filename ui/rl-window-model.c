@@ -1,0 +1,496 @@
+#define G_LOG_DOMAIN "reslab-ui"
+
+/* rl-window-model.c: the model in use: which one at start-up, open, save as, reset to random
+ * weights, back to the bundled seed net, and the state file that remembers the choice. See
+ * rl-window.h for the order in which the start-up model is looked for.
+ */
+
+#include "rl-window-private.h"
+
+#include <errno.h>
+#include <math.h>
+
+#include "rl-dialogs.h"
+#include "rl-model-file.h"
+
+static char *
+display_name (const char *path)
+{
+  g_autofree char *base = g_path_get_basename (path);
+
+  return g_filename_display_name (base);
+}
+
+/* ---- the model in use --------------------------------------------------------------------- */
+
+char *
+rl_window_get_trained_model_path (void)
+{
+  return g_build_filename (g_get_user_data_dir (), "reslab", "model.safetensors", NULL);
+}
+
+static char *
+state_file_path (void)
+{
+  return g_build_filename (g_get_user_config_dir (), "reslab", "state.ini", NULL);
+}
+
+/* Remembers the model in use for the next start: "bundled" or a file. Random weights are
+ * not remembered (they are not saved anywhere). */
+void
+_rl_window_remember_model (RlWindow *self)
+{
+  g_autoptr (GKeyFile) keys = g_key_file_new ();
+  g_autoptr (GError) error = NULL;
+  g_autofree char *path = state_file_path ();
+  g_autofree char *dir = g_path_get_dirname (path);
+
+  if (self->model_source == MODEL_RANDOM)
+    return;
+
+  g_key_file_load_from_file (keys, path, G_KEY_FILE_KEEP_COMMENTS, NULL);
+  if (self->model_source == MODEL_BUNDLED)
+    {
+      g_key_file_set_string (keys, "model", "source", "bundled");
+      g_key_file_remove_key (keys, "model", "path", NULL);
+    }
+  else
+    {
+      g_key_file_set_string (keys, "model", "source", "file");
+      g_key_file_set_string (keys, "model", "path", self->model_path);
+    }
+
+  if (g_mkdir_with_parents (dir, 0700) != 0
+      || !g_key_file_save_to_file (keys, path, &error))
+    g_message ("Could not remember the model in %s: %s", path,
+               error != NULL ? error->message : g_strerror (errno));
+}
+
+void
+_rl_window_update_description (RlWindow *self)
+{
+  RlDatasetKind kind = rl_predictor_get_kind (self->predictor);
+  const char *dataset = kind == RL_DATASET_FASHION ? "Fashion-MNIST" : "MNIST";
+  g_autofree char *accuracy = NULL;
+  g_autofree char *name = NULL;
+
+  if (!isnan (self->model_test_accuracy))
+    accuracy = g_strdup_printf (" · test accuracy %.2f\u202f%%", 100 * self->model_test_accuracy);
+
+  g_free (self->model_description);
+  if (self->busy && rl_trainer_get_state (self->trainer) != RL_TRAINER_IDLE)
+    self->model_description = g_strdup_printf ("Model: the weights being trained on %s, "
+                                               "%" G_GUINT64_FORMAT " images seen so far",
+                                               dataset, self->run_images_seen);
+  else switch (self->model_source)
+    {
+    case MODEL_BUNDLED:
+      self->model_description = g_strdup_printf ("Model: the seed net bundled with ResLab · %s%s",
+                                                 dataset, accuracy ? accuracy : "");
+      break;
+    case MODEL_TRAINED:
+      self->model_description = g_strdup_printf ("Model: trained here on %s%s · saved in %s",
+                                                 dataset, accuracy ? accuracy : "",
+                                                 self->model_path);
+      break;
+    case MODEL_FILE:
+      name = display_name (self->model_path);
+      self->model_description = g_strdup_printf ("Model: %s · %s%s", name, dataset,
+                                                 accuracy ? accuracy : "");
+      break;
+    case MODEL_RANDOM:
+    default:
+      self->model_description = g_strdup ("Model: random weights, not trained: the "
+                                          "prediction is a guess until you train it");
+      break;
+    }
+
+  rl_draw_view_set_model_description (self->draw_view, self->model_description);
+}
+
+static void
+use_model_file (RlWindow    *self,
+                RlModelFile *file,        /* (transfer full) */
+                ModelSource  source,
+                const char  *path)
+{
+  g_autofree char *owned_path = g_strdup (path);
+
+  self->model_source = source;
+  g_free (self->model_path);
+  self->model_path = g_steal_pointer (&owned_path);
+  self->model_test_accuracy = file->test_accuracy;
+  rl_predictor_set_model (self->predictor, g_steal_pointer (&file->model), file->kind);
+  rl_model_file_free (file);
+  _rl_window_update_description (self);
+}
+
+static gboolean
+load_bundled_model (RlWindow  *self,
+                    GError   **error)
+{
+  g_autoptr (GBytes) bytes = NULL;
+  RlModelFile *file;
+
+  bytes = g_resources_lookup_data (RL_BUNDLED_MODEL_RESOURCE, G_RESOURCE_LOOKUP_FLAGS_NONE,
+                                   error);
+  if (bytes == NULL)
+    return FALSE;
+
+  file = rl_model_file_load_bytes (bytes, "the bundled seed net", error);
+  if (file == NULL)
+    return FALSE;
+
+  use_model_file (self, file, MODEL_BUNDLED, NULL);
+  return TRUE;
+}
+
+static gboolean
+load_model_path (RlWindow    *self,
+                 const char  *path,
+                 ModelSource  source)
+{
+  g_autoptr (GError) error = NULL;
+  RlModelFile *file;
+
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    return FALSE;
+
+  file = rl_model_file_load (path, &error);
+  if (file == NULL)
+    {
+      g_message ("Not using %s: %s", path, error->message);
+      return FALSE;
+    }
+  use_model_file (self, file, source, path);
+  return TRUE;
+}
+
+static void
+use_random_model (RlWindow *self,
+                  guint64   seed)
+{
+  g_autoptr (GError) error = NULL;
+  RlModel *current = rl_predictor_get_model (self->predictor);
+  g_autoptr (RlArch) seed_arch = rl_arch_parse (RL_ARCH_SEED, NULL);
+  RlModel *model;
+
+  model = rl_model_new (current != NULL ? rl_model_get_arch (current) : seed_arch, 1, 28, 28,
+                        current != NULL ? rl_model_get_n_classes (current) : 10, &error);
+  g_assert_no_error (error);   /* the arch of a model that exists, or the seed net's */
+  rl_model_init_params (model, seed);
+
+  self->model_source = MODEL_RANDOM;
+  g_clear_pointer (&self->model_path, g_free);
+  self->model_test_accuracy = NAN;
+  rl_predictor_set_model (self->predictor, model, rl_predictor_get_kind (self->predictor));
+  _rl_window_update_description (self);
+}
+
+/* See the header: the remembered model, else the last trained one, else the bundled one. */
+static void
+load_startup_model (RlWindow *self)
+{
+  g_autoptr (GKeyFile) keys = g_key_file_new ();
+  g_autoptr (GError) error = NULL;
+  g_autofree char *state = state_file_path ();
+  g_autofree char *trained = rl_window_get_trained_model_path ();
+  g_autofree char *source = NULL;
+  g_autofree char *path = NULL;
+
+  if (g_key_file_load_from_file (keys, state, G_KEY_FILE_NONE, NULL))
+    {
+      source = g_key_file_get_string (keys, "model", "source", NULL);
+      path = g_key_file_get_string (keys, "model", "path", NULL);
+    }
+
+  if (g_strcmp0 (source, "bundled") != 0)
+    {
+      if (path != NULL
+          && load_model_path (self, path, g_strcmp0 (path, trained) == 0 ? MODEL_TRAINED
+                                                                          : MODEL_FILE))
+        return;
+      if (load_model_path (self, trained, MODEL_TRAINED))
+        return;
+    }
+
+  if (load_bundled_model (self, &error))
+    return;
+
+  g_message ("No bundled model (%s): starting from random weights", error->message);
+  use_random_model (self, 1);
+}
+
+/* ---- open and save ------------------------------------------------------------------------ */
+
+typedef struct {
+  RlWindow *self;
+  char     *path;
+} PathData;
+
+static PathData *
+path_data_new (RlWindow   *self,
+               const char *path)
+{
+  PathData *data = g_new0 (PathData, 1);
+
+  data->self = g_object_ref (self);
+  data->path = g_strdup (path);
+  return data;
+}
+
+static void
+path_data_free (PathData *data)
+{
+  g_object_unref (data->self);
+  g_free (data->path);
+  g_free (data);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PathData, path_data_free)
+
+static void
+model_opened_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr (PathData) data = user_data;
+  RlWindow *self = data->self;
+  const char *path = data->path;
+  g_autoptr (GError) error = NULL;
+  RlModelFile *file = rl_model_file_load_finish (result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  if (file == NULL)
+    {
+      g_autofree char *name = display_name (path);
+      g_autofree char *primary = g_strdup_printf ("Could not open “%s”", name);
+      g_autofree char *secondary = g_strdup_printf ("%s\n\nThe model in use has not changed.",
+                                                    error->message);
+
+      rl_show_error_dialog (GTK_WIDGET (self), primary, secondary);
+      return;
+    }
+
+  use_model_file (self, file, MODEL_FILE, path);
+  _rl_window_remember_model (self);
+}
+
+/* Opens @path (asynchronously); a file that does not load leaves the model in use. */
+void
+_rl_window_open_model_path (RlWindow   *self,
+                            const char *path)
+{
+  rl_model_file_load_async (path, self->cancellable, model_opened_cb, path_data_new (self, path));
+}
+
+static GtkFileFilter *
+safetensors_filter (void)
+{
+  GtkFileFilter *filter = gtk_file_filter_new ();
+
+  gtk_file_filter_set_name (filter, "Models (safetensors)");
+  gtk_file_filter_add_pattern (filter, "*.safetensors");
+  return filter;
+}
+
+/* The file a chooser was answered with, and the chooser gone.
+ * Returns: (transfer full) (nullable): NULL when cancelled or not a local file */
+static char *
+chooser_take_path (GtkNativeDialog *native,
+                   int              response)
+{
+  g_autoptr (GFile) file = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (native));
+  g_object_unref (native);
+  return file != NULL ? g_file_get_path (file) : NULL;
+}
+
+static void
+open_response_cb (GtkNativeDialog *native,
+                  int              response,
+                  RlWindow        *self)
+{
+  g_autofree char *path = chooser_take_path (native, response);
+
+  if (path != NULL)
+    _rl_window_open_model_path (self, path);
+}
+
+void
+_rl_window_open_model (RlWindow *self)
+{
+  GtkFileChooserNative *native;
+  g_autoptr (GtkFileFilter) filter = safetensors_filter ();
+  g_autoptr (GtkFileFilter) all = gtk_file_filter_new ();
+
+  native = gtk_file_chooser_native_new ("Open Model", GTK_WINDOW (self),
+                                        GTK_FILE_CHOOSER_ACTION_OPEN, "_Open", "_Cancel");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (native), filter);
+  gtk_file_filter_set_name (all, "All files");
+  gtk_file_filter_add_pattern (all, "*");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (native), all);
+  gtk_file_chooser_set_filter (GTK_FILE_CHOOSER (native), filter);
+  g_signal_connect (native, "response", G_CALLBACK (open_response_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (native));
+}
+
+GHashTable *
+_rl_window_model_metadata (RlDatasetKind kind,
+                           double        test_accuracy,
+                           int           epochs)
+{
+  GHashTable *metadata = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+
+  g_hash_table_insert (metadata, g_strdup ("dataset"), g_strdup (rl_dataset_kind_name (kind)));
+  g_hash_table_insert (metadata, g_strdup ("created"),
+                       g_date_time_format (now, "%Y-%m-%dT%H:%M:%SZ"));
+  g_hash_table_insert (metadata, g_strdup ("software"), g_strdup ("ResLab " PACKAGE_VERSION));
+  if (!isnan (test_accuracy))
+    {
+      char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+      g_hash_table_insert (metadata, g_strdup ("test_accuracy"),
+                           g_strdup (g_ascii_formatd (buf, sizeof buf, "%.4f", test_accuracy)));
+    }
+  if (epochs >= 0)
+    g_hash_table_insert (metadata, g_strdup ("epochs"), g_strdup_printf ("%d", epochs));
+  return metadata;
+}
+
+static void
+model_saved_as_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr (PathData) data = user_data;
+  RlWindow *self = data->self;
+  g_autoptr (GError) error = NULL;
+
+  if (!rl_model_file_save_finish (result, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_autofree char *name = display_name (data->path);
+          g_autofree char *primary = g_strdup_printf ("Could not save “%s”", name);
+
+          rl_show_error_dialog (GTK_WIDGET (self), primary, error->message);
+        }
+    }
+  else if (!self->busy)
+    {
+      self->model_source = MODEL_FILE;
+      g_free (self->model_path);
+      self->model_path = g_strdup (data->path);
+      _rl_window_update_description (self);
+      _rl_window_remember_model (self);
+    }
+}
+
+static void
+save_response_cb (GtkNativeDialog *native,
+                  int              response,
+                  RlWindow        *self)
+{
+  g_autofree char *path = chooser_take_path (native, response);
+  g_autoptr (GHashTable) metadata = NULL;
+
+  if (path == NULL)
+    return;
+  if (!g_str_has_suffix (path, ".safetensors"))
+    {
+      char *with_suffix = g_strconcat (path, ".safetensors", NULL);
+
+      g_free (path);
+      path = with_suffix;
+    }
+  metadata = _rl_window_model_metadata (rl_predictor_get_kind (self->predictor),
+                                        self->busy ? NAN : self->model_test_accuracy, -1);
+  rl_model_file_save_async (rl_predictor_get_model (self->predictor), path, metadata,
+                            self->cancellable, model_saved_as_cb, path_data_new (self, path));
+}
+
+void
+_rl_window_save_model_as (RlWindow *self)
+{
+  GtkFileChooserNative *native;
+  g_autoptr (GtkFileFilter) filter = safetensors_filter ();
+
+  native = gtk_file_chooser_native_new ("Save Model As", GTK_WINDOW (self),
+                                        GTK_FILE_CHOOSER_ACTION_SAVE, "_Save", "_Cancel");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (native), filter);
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (native), "reslab-model.safetensors");
+  g_signal_connect (native, "response", G_CALLBACK (save_response_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (native));
+}
+
+static void
+reset_response_cb (GtkDialog *dialog,
+                   int        response,
+                   RlWindow  *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT && !self->busy)
+    {
+      RlTrainConfig config;
+
+      rl_train_view_get_settings (self->train_view, &config, NULL, NULL);
+      use_random_model (self, config.seed);
+    }
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
+/* Asks first: the weights in use are not saved anywhere. */
+void
+_rl_window_ask_reset_weights (RlWindow *self)
+{
+  GtkWidget *dialog;
+  GtkWidget *button;
+
+  dialog = gtk_message_dialog_new (GTK_WINDOW (self),
+                                   GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
+                                   GTK_MESSAGE_QUESTION, GTK_BUTTONS_NONE,
+                                   "Reset the weights?");
+  gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog),
+                                            "The network gets fresh random weights (from the "
+                                            "seed in the Train view) and guesses at chance "
+                                            "until it is trained again. Model files on disk "
+                                            "are not changed.");
+  gtk_dialog_add_button (GTK_DIALOG (dialog), "_Cancel", GTK_RESPONSE_CANCEL);
+  button = gtk_dialog_add_button (GTK_DIALOG (dialog), "_Reset Weights", GTK_RESPONSE_ACCEPT);
+  gtk_widget_add_css_class (button, "destructive-action");
+  gtk_dialog_set_default_response (GTK_DIALOG (dialog), GTK_RESPONSE_CANCEL);
+  g_signal_connect (dialog, "response", G_CALLBACK (reset_response_cb), self);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+void
+_rl_window_restore_bundled (RlWindow *self)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (!load_bundled_model (self, &error))
+    rl_show_error_dialog (GTK_WIDGET (self), "Could not load the bundled model", error->message);
+  else
+    _rl_window_remember_model (self);
+}
+
+/* ---- set-up ------------------------------------------------------------------------------- */
+
+/* The predictor, with the model found at start-up, shown by the Draw and Inside views. */
+void
+_rl_window_model_init (RlWindow *self)
+{
+  self->cancellable = g_cancellable_new ();
+  self->model_test_accuracy = NAN;
+  self->predictor = rl_predictor_new ();
+
+  load_startup_model (self);
+  rl_draw_view_set_predictor (self->draw_view, self->predictor);
+  rl_inside_view_set_predictor (self->inside_view, self->predictor);
+  _rl_window_update_description (self);
+}

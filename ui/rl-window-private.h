@@ -1,0 +1,111 @@
+/* rl-window-private.h: the window's instance struct and the functions its parts share.
+ *
+ * RlWindow is written in parts, one per concern (after GNOME Text Editor's editor-window-*.c):
+ *   rl-window.c          the widget: class, template, init, dispose, the view property
+ *   rl-window-actions.c  the win. actions, their key bindings and when they are enabled
+ *   rl-window-model.c    the model in use: start-up choice, open, save, reset, persistence
+ *   rl-window-training.c a training run: data, start, progress, the result saved
+ *   rl-window-stalls.c   main-loop stall measurement while training (--debug-stalls)
+ * Functions named _rl_window_* are private to these files.
+ */
+#pragma once
+
+#include "rl-window.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  MODEL_BUNDLED,   /* the seed net in the GResource */
+  MODEL_FILE,      /* opened from, or saved as, model_path */
+  MODEL_TRAINED,   /* trained here and saved to model_path (the data dir) */
+  MODEL_RANDOM,    /* fresh weights, not saved */
+} ModelSource;
+
+struct _RlWindow
+{
+  GtkApplicationWindow parent_instance;
+
+  /* template widgets */
+  GtkWidget    *train_button;
+  GtkWidget    *pause_button;
+  GtkWidget    *pause_image;
+  GtkWidget    *pause_label;
+  GtkWidget    *stop_button;
+  GtkWidget    *switcher;
+  GtkWidget    *menu_button;
+  GtkStack     *stack;
+  RlDrawView   *draw_view;
+  RlTrainView  *train_view;
+  RlInsideView *inside_view;
+  RlExperimentView *experiment_view;
+
+  /* owned: the model in use (rl-window-model.c) */
+  RlPredictor  *predictor;
+  ModelSource   model_source;
+  char         *model_path;        /* for MODEL_FILE and MODEL_TRAINED */
+  double        model_test_accuracy;
+  char         *model_description;
+  GCancellable *cancellable;       /* open and save jobs; cancelled on dispose */
+
+  /* owned: training (rl-window-training.c) */
+  RlTrainer    *trainer;
+  gboolean      busy;              /* from the train action until the result is saved */
+  GCancellable *data_cancellable;  /* the dataset load for the run being prepared */
+  RlTrainConfig run_config;
+  guint         run_images;
+  gboolean      run_from_current;
+  float         run_test_accuracy; /* last full test-set accuracy of the run, NaN before */
+  int           run_epochs_done;
+  guint64       run_images_seen;
+  RlModel      *backup;            /* the model before the run, restored if it fails */
+  RlDatasetKind backup_kind;
+
+  /* owned: main-loop stall measurement (rl-window-stalls.c) */
+  gboolean      stalls_enabled;
+  guint         stall_tick_id;
+  guint         stall_timer_id;
+  gint64        stall_last_tick;
+  gint64        stall_last_timer;
+  gint64        stall_max_frame_gap;
+  gint64        stall_max_timer_gap;
+  gint64        stall_since;
+  gint64        stall_total;
+};
+
+/* rl-window-actions.c: installs the win. actions and their keys */
+void        _rl_window_class_actions_init   (GtkWidgetClass *widget_class);
+/* Enables the actions, and sets up the header bar's buttons, for the current state */
+void        _rl_window_actions_update       (RlWindow *self);
+/* The part of that which follows the canvas and the Draw view's test set */
+void        _rl_window_draw_actions_update  (RlWindow *self);
+gboolean    _rl_window_experiment_visible   (RlWindow *self);
+
+/* rl-window-model.c: creates the predictor with the start-up model */
+void        _rl_window_model_init           (RlWindow *self);
+/* Says which model is in use, in the Draw view */
+void        _rl_window_update_description   (RlWindow *self);
+/* Writes the model in use to the state file, for the next start */
+void        _rl_window_remember_model       (RlWindow *self);
+/* Returns: (transfer full): dataset, date, software, test accuracy and epochs (when known) */
+GHashTable *_rl_window_model_metadata       (RlDatasetKind  kind,
+                                             double         test_accuracy,
+                                             int            epochs);
+/* The file chooser, then _rl_window_open_model_path () */
+void        _rl_window_open_model           (RlWindow   *self);
+void        _rl_window_open_model_path      (RlWindow   *self,
+                                             const char *path);
+void        _rl_window_save_model_as        (RlWindow   *self);
+void        _rl_window_ask_reset_weights    (RlWindow   *self);
+void        _rl_window_restore_bundled      (RlWindow   *self);
+
+/* rl-window-training.c: creates the trainer and follows it (and the Train view's settings) */
+void        _rl_window_training_init        (RlWindow *self);
+void        _rl_window_training_dispose     (RlWindow *self);
+/* Starts a run with the Train view's settings, once the data is loaded */
+void        _rl_window_train                (RlWindow *self);
+
+/* rl-window-stalls.c: measures while training runs, when --debug-stalls asked for it */
+void        _rl_window_stall_start          (RlWindow *self);
+void        _rl_window_stall_stop           (RlWindow *self);
+
+G_END_DECLS

@@ -1,0 +1,312 @@
+#define G_LOG_DOMAIN "reslab-ui"
+
+/* rl-window-training.c: a training run of the Train view: the data loaded (through the one
+ * cached loader), the run started from the view's settings, its progress and weights passed
+ * on to the view and the predictor, and the result saved where the next start finds it.
+ * The model from before the run comes back if the run fails.
+ */
+
+#include "rl-window-private.h"
+
+#include <math.h>
+
+#include "rl-dataset-loader.h"
+#include "rl-dialogs.h"
+#include "rl-model-file.h"
+
+static void
+end_busy (RlWindow *self)
+{
+  self->busy = FALSE;
+  _rl_window_actions_update (self);
+  _rl_window_update_description (self);
+}
+
+static void
+start_run (RlWindow  *self,
+           RlDataset *train_set,
+           RlDataset *test_set)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (RlModel) initial = NULL;
+  g_autoptr (RlDataset) train = NULL;
+  RlModel *current = rl_predictor_get_model (self->predictor);
+
+  if (self->run_from_current)
+    initial = rl_model_copy (current);
+  else
+    {
+      initial = rl_model_new (rl_model_get_arch (current), 1, 28, 28,
+                              (int) train_set->n_classes, &error);
+      if (initial == NULL)
+        {
+          rl_show_error_dialog (GTK_WIDGET (self), "Could not start training", error->message);
+          end_busy (self);
+          return;
+        }
+      rl_model_init_params (initial, self->run_config.seed);
+    }
+
+  train = self->run_images < train_set->n
+          ? rl_dataset_new_subset (train_set, self->run_images)
+          : rl_dataset_ref (train_set);
+
+  if (!rl_trainer_start (self->trainer, initial, train, test_set, &self->run_config, &error))
+    {
+      rl_show_error_dialog (GTK_WIDGET (self), "Could not start training", error->message);
+      end_busy (self);
+      return;
+    }
+
+  g_clear_pointer (&self->backup, rl_model_free);
+  self->backup = rl_model_copy (current);
+  self->backup_kind = rl_predictor_get_kind (self->predictor);
+  self->run_test_accuracy = NAN;
+  self->run_epochs_done = 0;
+  self->run_images_seen = 0;
+
+  rl_train_view_begin_run (self->train_view, &self->run_config, train->n);
+  /* From now on the predictor shows the weights being trained, from the initial ones on. */
+  rl_predictor_set_model (self->predictor, g_steal_pointer (&initial), self->run_config.dataset);
+  _rl_window_stall_start (self);
+  _rl_window_actions_update (self);
+  _rl_window_update_description (self);
+}
+
+static void
+data_loaded_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr (RlWindow) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (RlDataset) train_set = NULL;
+  g_autoptr (RlDataset) test_set = NULL;
+
+  g_clear_object (&self->data_cancellable);
+  if (!rl_dataset_loader_load_pair_finish (result, &train_set, &test_set, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          rl_show_error_dialog (GTK_WIDGET (self), "Could not load the training data",
+                                error->message);
+          rl_train_view_set_status (self->train_view, error->message);
+        }
+      else if (self->trainer != NULL)
+        rl_train_view_set_status (self->train_view, "Stopped before training began.");
+      if (self->trainer != NULL)
+        end_busy (self);
+      return;
+    }
+
+  if (self->trainer != NULL)   /* not disposed meanwhile */
+    start_run (self, train_set, test_set);
+}
+
+/* Starts a run with the Train view's settings, once the data is loaded (at once when the
+ * loader has it already). */
+void
+_rl_window_train (RlWindow *self)
+{
+  g_auto (GStrv) missing = NULL;
+  g_autoptr (RlDataset) train_set = NULL;
+  g_autoptr (RlDataset) test_set = NULL;
+  g_autofree char *status = NULL;
+  RlDatasetKind kind;
+
+  if (self->busy || rl_trainer_get_state (self->trainer) != RL_TRAINER_IDLE
+      || rl_experiment_view_is_busy (self->experiment_view))
+    return;
+
+  rl_train_view_get_settings (self->train_view, &self->run_config, &self->run_images,
+                              &self->run_from_current);
+  kind = self->run_config.dataset;
+  missing = rl_dataset_find_missing_files (kind);
+  if (missing != NULL)
+    {
+      g_free (rl_show_missing_data_dialog (GTK_WIDGET (self), kind, missing,
+                                           "Training looks for these files in",
+                                           "Drawing and predicting work without them."));
+      return;
+    }
+
+  self->busy = TRUE;
+  rl_window_set_view (self, "train");
+
+  train_set = rl_dataset_loader_peek (kind, RL_SPLIT_TRAIN);
+  test_set = rl_dataset_loader_peek (kind, RL_SPLIT_TEST);
+  if (train_set != NULL && test_set != NULL)
+    {
+      start_run (self, train_set, test_set);
+      return;
+    }
+
+  self->data_cancellable = g_cancellable_new ();
+  rl_dataset_loader_load_pair_async (kind, self->data_cancellable, data_loaded_cb,
+                                     g_object_ref (self));
+  status = g_strdup_printf ("Loading the %s training and test images…",
+                            kind == RL_DATASET_FASHION ? "Fashion-MNIST" : "MNIST");
+  rl_train_view_set_status (self->train_view, status);
+  _rl_window_actions_update (self);
+}
+
+static void
+trainer_progress_cb (RlTrainer       *trainer,
+                     RlTrainProgress *progress,
+                     RlWindow        *self)
+{
+  rl_train_view_add_progress (self->train_view, progress);
+  if (!isnan (progress->epoch_test_acc))
+    {
+      self->run_test_accuracy = progress->epoch_test_acc;
+      self->run_epochs_done = progress->epoch;
+    }
+  self->run_images_seen = progress->images_seen;
+}
+
+static void
+trainer_weights_cb (RlTrainer       *trainer,
+                    RlModelSnapshot *weights,
+                    RlWindow        *self)
+{
+  RlModel *model = rl_model_snapshot_get_model (weights);
+
+  rl_predictor_set_params (self->predictor, rl_model_get_params_const (model),
+                           rl_model_get_n_params (model));
+  self->run_images_seen = MAX (self->run_images_seen, rl_model_snapshot_get_images_seen (weights));
+  _rl_window_update_description (self);
+}
+
+static void
+trained_model_saved_cb (GObject      *source,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  g_autoptr (RlWindow) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *path = rl_window_get_trained_model_path ();
+  g_autofree char *status = NULL;
+
+  if (!rl_model_file_save_finish (result, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      rl_show_error_dialog (GTK_WIDGET (self), "Could not save the trained model",
+                            error->message);
+      self->model_source = MODEL_RANDOM;
+      g_clear_pointer (&self->model_path, g_free);
+      status = g_strdup_printf ("Not saved: %s", error->message);
+    }
+  else
+    {
+      self->model_source = MODEL_TRAINED;
+      g_free (self->model_path);
+      self->model_path = g_strdup (path);
+      _rl_window_remember_model (self);
+      status = g_strdup_printf ("Saved to %s. Drawing now uses this model.", path);
+    }
+  self->model_test_accuracy = self->run_test_accuracy;
+  rl_train_view_set_status (self->train_view, status);
+  end_busy (self);
+}
+
+static void
+trainer_finished_cb (RlTrainer    *trainer,
+                     gboolean      completed,
+                     const GError *error,
+                     RlWindow     *self)
+{
+  RlModelSnapshot *weights = rl_trainer_get_latest_weights (trainer);
+  g_autoptr (GHashTable) metadata = NULL;
+  g_autofree char *path = NULL;
+
+  _rl_window_stall_stop (self);
+  rl_train_view_set_state (self->train_view, RL_TRAINER_IDLE);
+
+  if (error != NULL || weights == NULL || rl_model_snapshot_get_images_seen (weights) == 0)
+    {
+      /* Failed (a diverged loss), or stopped before the first batch: back to the model from
+       * before the run, nothing saved. */
+      if (self->backup != NULL)
+        rl_predictor_set_model (self->predictor, g_steal_pointer (&self->backup),
+                                self->backup_kind);
+      if (error != NULL)
+        {
+          rl_show_error_dialog (GTK_WIDGET (self), "Training failed", error->message);
+          rl_train_view_set_status (self->train_view, error->message);
+        }
+      else
+        rl_train_view_set_status (self->train_view, "Stopped before the first batch; the "
+                                  "model in use has not changed.");
+      end_busy (self);
+      return;
+    }
+
+  g_clear_pointer (&self->backup, rl_model_free);
+  rl_predictor_set_params (self->predictor,
+                           rl_model_get_params_const (rl_model_snapshot_get_model (weights)),
+                           rl_model_get_n_params (rl_model_snapshot_get_model (weights)));
+
+  path = rl_window_get_trained_model_path ();
+  metadata = _rl_window_model_metadata (self->run_config.dataset, self->run_test_accuracy,
+                                        self->run_epochs_done);
+  g_hash_table_insert (metadata, g_strdup ("lr"), g_strdup_printf ("%g", self->run_config.lr));
+  g_hash_table_insert (metadata, g_strdup ("momentum"),
+                       g_strdup_printf ("%g", self->run_config.momentum));
+  g_hash_table_insert (metadata, g_strdup ("batch"), g_strdup_printf ("%d", self->run_config.batch));
+  g_hash_table_insert (metadata, g_strdup ("seed"),
+                       g_strdup_printf ("%" G_GUINT64_FORMAT, self->run_config.seed));
+  g_hash_table_insert (metadata, g_strdup ("train_images"),
+                       g_strdup_printf ("%u", self->run_images));
+  rl_train_view_set_status (self->train_view, completed ? "Finished. Saving the model…"
+                                                        : "Stopped. Saving the model…");
+  rl_model_file_save_async (rl_predictor_get_model (self->predictor), path, metadata,
+                            self->cancellable, trained_model_saved_cb, g_object_ref (self));
+  _rl_window_actions_update (self);
+}
+
+static void
+learning_rate_changed_cb (RlTrainView *view,
+                          GParamSpec  *pspec,
+                          RlWindow    *self)
+{
+  rl_trainer_set_lr (self->trainer, (float) rl_train_view_get_learning_rate (view));
+}
+
+static void
+momentum_changed_cb (RlTrainView *view,
+                     GParamSpec  *pspec,
+                     RlWindow    *self)
+{
+  rl_trainer_set_momentum (self->trainer, (float) rl_train_view_get_momentum (view));
+}
+
+/* ---- set-up ------------------------------------------------------------------------------- */
+
+void
+_rl_window_training_init (RlWindow *self)
+{
+  self->run_test_accuracy = NAN;
+  self->trainer = rl_trainer_new ();
+
+  g_signal_connect (self->trainer, "progress", G_CALLBACK (trainer_progress_cb), self);
+  g_signal_connect (self->trainer, "weights", G_CALLBACK (trainer_weights_cb), self);
+  g_signal_connect (self->trainer, "finished", G_CALLBACK (trainer_finished_cb), self);
+  g_signal_connect (self->train_view, "notify::learning-rate",
+                    G_CALLBACK (learning_rate_changed_cb), self);
+  g_signal_connect (self->train_view, "notify::momentum", G_CALLBACK (momentum_changed_cb), self);
+}
+
+/* Cancels a data load; a run still going is stopped, and rl_trainer_join_abandoned_workers()
+ * reaps it. Leaves self->trainer NULL, which the callbacks still to come check. */
+void
+_rl_window_training_dispose (RlWindow *self)
+{
+  g_cancellable_cancel (self->data_cancellable);
+  if (self->trainer != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->trainer, self);
+      rl_trainer_stop (self->trainer);
+      g_clear_object (&self->trainer);
+    }
+}
