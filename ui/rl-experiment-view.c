@@ -1030,7 +1030,7 @@ rl_experiment_view_dispose (GObject *object)
   g_cancellable_cancel (self->load_cancellable);
   if (self->runner != NULL)
     {
-      /* A run still going is cancelled; rl_experiment_runner_join_abandoned_workers() reaps
+      /* A run still going is cancelled; rl_worker_join_abandoned() reaps
        * it at exit. */
       g_signal_handlers_disconnect_by_data (self->runner, self);
       g_clear_object (&self->runner);

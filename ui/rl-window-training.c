@@ -297,7 +297,7 @@ _rl_window_training_init (RlWindow *self)
   g_signal_connect (self->train_view, "notify::momentum", G_CALLBACK (momentum_changed_cb), self);
 }
 
-/* Cancels a data load; a run still going is stopped, and rl_trainer_join_abandoned_workers()
+/* Cancels a data load; a run still going is stopped, and rl_worker_join_abandoned()
  * reaps it. Leaves self->trainer NULL, which the callbacks still to come check. */
 void
 _rl_window_training_dispose (RlWindow *self)
