@@ -5,6 +5,7 @@
 #include "rl-colormap.h"
 #include "rl-dataset-loader.h"
 #include "rl-model-file.h"
+#include "rl-widget-util.h"
 
 struct _RlDrawView
 {
@@ -22,8 +23,7 @@ struct _RlDrawView
 
   /* owned */
   RlPredictor   *predictor;
-  gulong         updated_id;
-  gulong         model_changed_id;
+  GSignalGroup  *predictor_signals;
   RlDataset     *test_set;         /* of test_kind; NULL until loaded */
   RlDatasetKind  test_kind;
   GCancellable  *load_cancellable; /* the test set load in flight, if any */
@@ -313,24 +313,11 @@ rl_draw_view_set_predictor (RlDrawView  *self,
                             RlPredictor *predictor)
 {
   g_return_if_fail (RL_IS_DRAW_VIEW (self));
-  g_return_if_fail (predictor == NULL || RL_IS_PREDICTOR (predictor));
 
-  if (self->predictor == predictor)
+  if (!rl_predictor_signals_set (self->predictor_signals, &self->predictor, predictor))
     return;
-
-  if (self->predictor != NULL)
-    {
-      g_clear_signal_handler (&self->updated_id, self->predictor);
-      g_clear_signal_handler (&self->model_changed_id, self->predictor);
-      g_clear_object (&self->predictor);
-    }
   if (predictor != NULL)
     {
-      self->predictor = g_object_ref (predictor);
-      self->updated_id = g_signal_connect (predictor, "updated",
-                                           G_CALLBACK (predictor_updated_cb), self);
-      self->model_changed_id = g_signal_connect (predictor, "model-changed",
-                                                 G_CALLBACK (predictor_model_changed_cb), self);
       if (rl_predictor_get_model (predictor) != NULL)
         load_test_set (self, rl_predictor_get_kind (predictor));
       predictor_updated_cb (predictor, self);
@@ -488,6 +475,7 @@ rl_draw_view_dispose (GObject *object)
   g_cancellable_cancel (self->load_cancellable);
   g_clear_object (&self->load_cancellable);
   rl_draw_view_set_predictor (self, NULL);
+  g_clear_object (&self->predictor_signals);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), RL_TYPE_DRAW_VIEW);
 
@@ -549,6 +537,8 @@ rl_draw_view_init (RlDrawView *self)
   self->shown_image = -1;
   self->pending_image = -1;
   self->rand = g_rand_new ();
+  self->predictor_signals = rl_predictor_signals_new (G_CALLBACK (predictor_updated_cb),
+                                                      G_CALLBACK (predictor_model_changed_cb), self);
   gtk_widget_set_sensitive (GTK_WIDGET (self->image_spin), FALSE);
 
   g_signal_connect (self->canvas, "changed", G_CALLBACK (canvas_changed_cb), self);

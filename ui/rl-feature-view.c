@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "rl-colormap.h"
+#include "rl-widget-util.h"
 
 /* Layout, in pixels. */
 #define PAD          12    /* around everything */
@@ -53,9 +54,8 @@ struct _RlFeatureView
   GtkWidget parent_instance;
 
   /* owned */
-  RlPredictor *predictor;
-  gulong       updated_id;
-  gulong       model_changed_id;
+  RlPredictor  *predictor;
+  GSignalGroup *predictor_signals;
   GArray      *sections;     /* of Section */
   GArray      *cells;        /* of Cell, in reading order, for the last allocated width */
   RlScaling    scaling;
@@ -984,30 +984,14 @@ rl_feature_view_set_predictor (RlFeatureView *self,
                                RlPredictor   *predictor)
 {
   g_return_if_fail (RL_IS_FEATURE_VIEW (self));
-  g_return_if_fail (predictor == NULL || RL_IS_PREDICTOR (predictor));
 
-  if (self->predictor == predictor)
+  if (!rl_predictor_signals_set (self->predictor_signals, &self->predictor, predictor))
     return;
-
-  if (self->predictor != NULL)
-    {
-      g_clear_signal_handler (&self->updated_id, self->predictor);
-      g_clear_signal_handler (&self->model_changed_id, self->predictor);
-      g_clear_object (&self->predictor);
-    }
 
   g_array_set_size (self->sections, 0);
   g_array_set_size (self->cells, 0);
-
   if (predictor != NULL)
-    {
-      self->predictor = g_object_ref (predictor);
-      self->updated_id = g_signal_connect (predictor, "updated",
-                                           G_CALLBACK (predictor_updated_cb), self);
-      self->model_changed_id = g_signal_connect (predictor, "model-changed",
-                                                 G_CALLBACK (predictor_model_changed_cb), self);
-      predictor_updated_cb (predictor, self);
-    }
+    predictor_updated_cb (predictor, self);
   gtk_widget_queue_resize (GTK_WIDGET (self));
 }
 
@@ -1106,6 +1090,7 @@ rl_feature_view_dispose (GObject *object)
   RlFeatureView *self = RL_FEATURE_VIEW (object);
 
   rl_feature_view_set_predictor (self, NULL);
+  g_clear_object (&self->predictor_signals);
   g_clear_pointer (&self->popover, gtk_widget_unparent);
   self->zoom_area = NULL;
   self->zoom_label = NULL;
@@ -1153,6 +1138,8 @@ rl_feature_view_init (RlFeatureView *self)
   g_array_set_clear_func (self->sections, section_clear);
   self->cells = g_array_new (FALSE, TRUE, sizeof (Cell));
   self->focus_cell = -1;
+  self->predictor_signals = rl_predictor_signals_new (G_CALLBACK (predictor_updated_cb),
+                                                      G_CALLBACK (predictor_model_changed_cb), self);
 
   gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
 

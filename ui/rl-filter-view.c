@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "rl-colormap.h"
+#include "rl-widget-util.h"
 
 #define CELL      51
 #define GAP       6
@@ -17,10 +18,9 @@ struct _RlFilterView
   GtkDrawingArea parent_instance;
 
   /* owned */
-  RlPredictor *predictor;
-  gulong       updated_id;
-  gulong       model_changed_id;
-  guint        n_updates;
+  RlPredictor  *predictor;
+  GSignalGroup *predictor_signals;
+  guint         n_updates;
 };
 
 G_DEFINE_FINAL_TYPE (RlFilterView, rl_filter_view, GTK_TYPE_DRAWING_AREA)
@@ -144,25 +144,9 @@ rl_filter_view_set_predictor (RlFilterView *self,
                               RlPredictor  *predictor)
 {
   g_return_if_fail (RL_IS_FILTER_VIEW (self));
-  g_return_if_fail (predictor == NULL || RL_IS_PREDICTOR (predictor));
 
-  if (self->predictor == predictor)
+  if (!rl_predictor_signals_set (self->predictor_signals, &self->predictor, predictor))
     return;
-
-  if (self->predictor != NULL)
-    {
-      g_clear_signal_handler (&self->updated_id, self->predictor);
-      g_clear_signal_handler (&self->model_changed_id, self->predictor);
-      g_clear_object (&self->predictor);
-    }
-  if (predictor != NULL)
-    {
-      self->predictor = g_object_ref (predictor);
-      self->updated_id = g_signal_connect (predictor, "updated",
-                                           G_CALLBACK (predictor_updated_cb), self);
-      self->model_changed_id = g_signal_connect (predictor, "model-changed",
-                                                 G_CALLBACK (predictor_model_changed_cb), self);
-    }
   update_size (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
@@ -189,7 +173,10 @@ rl_filter_view_get_n_updates (RlFilterView *self)
 static void
 rl_filter_view_dispose (GObject *object)
 {
-  rl_filter_view_set_predictor (RL_FILTER_VIEW (object), NULL);
+  RlFilterView *self = RL_FILTER_VIEW (object);
+
+  rl_filter_view_set_predictor (self, NULL);
+  g_clear_object (&self->predictor_signals);
 
   G_OBJECT_CLASS (rl_filter_view_parent_class)->dispose (object);
 }
@@ -208,6 +195,8 @@ rl_filter_view_class_init (RlFilterViewClass *klass)
 static void
 rl_filter_view_init (RlFilterView *self)
 {
+  self->predictor_signals = rl_predictor_signals_new (G_CALLBACK (predictor_updated_cb),
+                                                      G_CALLBACK (predictor_model_changed_cb), self);
   gtk_drawing_area_set_draw_func (GTK_DRAWING_AREA (self), draw_func, NULL, NULL);
   update_size (self);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),

@@ -37,3 +37,31 @@ rl_snapshot_append_cairo (GtkWidget   *widget,
     return NULL;
   return gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, *width, *height));
 }
+
+GSignalGroup *
+rl_predictor_signals_new (GCallback updated_cb,
+                          GCallback model_changed_cb,
+                          gpointer  view)
+{
+  GSignalGroup *signals = g_signal_group_new (RL_TYPE_PREDICTOR);
+
+  g_signal_group_connect (signals, "updated", updated_cb, view);
+  g_signal_group_connect (signals, "model-changed", model_changed_cb, view);
+  return signals;
+}
+
+gboolean
+rl_predictor_signals_set (GSignalGroup  *signals,
+                          RlPredictor  **slot,
+                          RlPredictor   *predictor)
+{
+  g_return_val_if_fail (predictor == NULL || RL_IS_PREDICTOR (predictor), FALSE);
+
+  if (*slot == predictor)
+    return FALSE;
+
+  g_return_val_if_fail (G_IS_SIGNAL_GROUP (signals), FALSE);
+  g_signal_group_set_target (signals, predictor);
+  g_set_object (slot, predictor);
+  return TRUE;
+}

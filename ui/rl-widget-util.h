@@ -1,11 +1,13 @@
 /* rl-widget-util.h: small pieces several widgets share, written once: the dataset drop-down
- * of the Train and Experiment views, and the cairo snapshot of the charts.
+ * of the Train and Experiment views, the cairo snapshot of the charts, and the predictor
+ * handlers of the Draw, feature and filter views.
  */
 #pragma once
 
 #include <gtk/gtk.h>
 
 #include "rl-dataset.h"
+#include "rl-predictor.h"
 
 G_BEGIN_DECLS
 
@@ -20,5 +22,17 @@ cairo_t *rl_snapshot_append_cairo (GtkWidget   *widget,
                                    GtkSnapshot *snapshot,
                                    int         *width,
                                    int         *height);
+
+/* A view's "updated" and "model-changed" handlers (called with the predictor and @view), as
+ * a group that follows the predictor the view is given. Returns: (transfer full) */
+GSignalGroup *rl_predictor_signals_new (GCallback  updated_cb,
+                                        GCallback  model_changed_cb,
+                                        gpointer   view);
+
+/* Points a view at @predictor: a reference in *@slot, @signals moved over to it. Returns
+ * FALSE, changing nothing, when *@slot already is @predictor. */
+gboolean      rl_predictor_signals_set (GSignalGroup  *signals,
+                                        RlPredictor  **slot,
+                                        RlPredictor   *predictor);
 
 G_END_DECLS
