@@ -56,7 +56,7 @@ typedef struct {
 } Series;
 
 struct _RlChart {
-  GtkWidget parent_instance;
+  RlPlot parent_instance;
 
   /* owned */
   char         *title;
@@ -85,7 +85,7 @@ struct _RlChart {
  * cache starts again. */
 #define MAX_LAYOUTS 256
 
-G_DEFINE_FINAL_TYPE (RlChart, rl_chart, GTK_TYPE_WIDGET)
+G_DEFINE_FINAL_TYPE (RlChart, rl_chart, RL_TYPE_PLOT)
 
 enum {
   PROP_0,
@@ -874,48 +874,15 @@ rl_chart_draw (RlChart *self, cairo_t *cr, int width, int height)
 /* ---- GtkWidget -------------------------------------------------------------------------- */
 
 static void
-rl_chart_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
+plot_draw (RlPlot *plot, cairo_t *cr, int width, int height)
 {
-  int width, height;
-  cairo_t *cr = rl_snapshot_append_cairo (widget, snapshot, &width, &height);
-
-  if (cr == NULL)
-    return;
-  rl_chart_draw (RL_CHART (widget), cr, width, height);
-  cairo_destroy (cr);
+  rl_chart_draw (RL_CHART (plot), cr, width, height);
 }
 
 static void
-rl_chart_measure (GtkWidget      *widget,
-                  GtkOrientation  orientation,
-                  int             for_size,
-                  int            *minimum,
-                  int            *natural,
-                  int            *minimum_baseline,
-                  int            *natural_baseline)
+plot_set_hover (RlPlot *plot, double x, double y)
 {
-  if (orientation == GTK_ORIENTATION_HORIZONTAL)
-    {
-      *minimum = MIN_WIDTH;
-      *natural = NAT_WIDTH;
-    }
-  else
-    {
-      *minimum = MIN_HEIGHT;
-      *natural = NAT_HEIGHT;
-    }
-}
-
-static void
-motion_cb (GtkEventControllerMotion *controller, double x, double y, RlChart *self)
-{
-  rl_chart_set_hover (self, x, y);
-}
-
-static void
-leave_cb (GtkEventControllerMotion *controller, RlChart *self)
-{
-  rl_chart_set_hover (self, -1.0, -1.0);
+  rl_chart_set_hover (RL_CHART (plot), x, y);
 }
 
 static void
@@ -991,13 +958,18 @@ rl_chart_class_init (RlChartClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  RlPlotClass *plot_class = RL_PLOT_CLASS (klass);
 
   object_class->finalize = rl_chart_finalize;
   object_class->get_property = rl_chart_get_property;
   object_class->set_property = rl_chart_set_property;
 
-  widget_class->snapshot = rl_chart_snapshot;
-  widget_class->measure = rl_chart_measure;
+  plot_class->draw = plot_draw;
+  plot_class->set_hover = plot_set_hover;
+  plot_class->min_width = MIN_WIDTH;
+  plot_class->nat_width = NAT_WIDTH;
+  plot_class->min_height = MIN_HEIGHT;
+  plot_class->nat_height = NAT_HEIGHT;
 
   properties[PROP_TITLE] =
     g_param_spec_string ("title", NULL, NULL, NULL,
@@ -1017,8 +989,6 @@ rl_chart_class_init (RlChartClass *klass)
 static void
 rl_chart_init (RlChart *self)
 {
-  GtkEventController *motion;
-
   self->series = g_ptr_array_new_with_free_func (series_free);
   self->layouts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->x_format = RL_CHART_FORMAT_COUNT;
@@ -1026,12 +996,6 @@ rl_chart_init (RlChart *self)
   self->y_auto = TRUE;
   self->hover_x = -1.0;
   self->hover_y = -1.0;
-
-  motion = gtk_event_controller_motion_new ();
-  g_signal_connect (motion, "enter", G_CALLBACK (motion_cb), self);
-  g_signal_connect (motion, "motion", G_CALLBACK (motion_cb), self);
-  g_signal_connect (motion, "leave", G_CALLBACK (leave_cb), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), motion);
 
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, "Chart",

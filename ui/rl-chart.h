@@ -15,12 +15,12 @@
  */
 #pragma once
 
-#include <gtk/gtk.h>
+#include "rl-plot.h"
 
 G_BEGIN_DECLS
 
 #define RL_TYPE_CHART (rl_chart_get_type ())
-G_DECLARE_FINAL_TYPE (RlChart, rl_chart, RL, CHART, GtkWidget)
+G_DECLARE_FINAL_TYPE (RlChart, rl_chart, RL, CHART, RlPlot)
 
 typedef enum {
   RL_CHART_LINE_SOLID,

@@ -42,7 +42,7 @@ typedef struct {
 
 struct _RlLayerBars
 {
-  GtkWidget parent_instance;
+  RlPlot parent_instance;
 
   /* owned */
   char     *title;
@@ -58,7 +58,7 @@ struct _RlLayerBars
   double    hover_y;
 };
 
-G_DEFINE_FINAL_TYPE (RlLayerBars, rl_layer_bars, GTK_TYPE_WIDGET)
+G_DEFINE_FINAL_TYPE (RlLayerBars, rl_layer_bars, RL_TYPE_PLOT)
 
 typedef struct {
   double px, py, pw, ph;    /* the plot area */
@@ -546,53 +546,20 @@ update_description (RlLayerBars *self)
 /* ---- widget ------------------------------------------------------------------------------- */
 
 static void
-rl_layer_bars_snapshot (GtkWidget   *widget,
-                        GtkSnapshot *snapshot)
+plot_draw (RlPlot  *plot,
+           cairo_t *cr,
+           int      width,
+           int      height)
 {
-  int width, height;
-  cairo_t *cr = rl_snapshot_append_cairo (widget, snapshot, &width, &height);
-
-  if (cr == NULL)
-    return;
-  rl_layer_bars_draw (RL_LAYER_BARS (widget), cr, width, height);
-  cairo_destroy (cr);
+  rl_layer_bars_draw (RL_LAYER_BARS (plot), cr, width, height);
 }
 
 static void
-rl_layer_bars_measure (GtkWidget      *widget,
-                       GtkOrientation  orientation,
-                       int             for_size,
-                       int            *minimum,
-                       int            *natural,
-                       int            *minimum_baseline,
-                       int            *natural_baseline)
+plot_set_hover (RlPlot *plot,
+                double  x,
+                double  y)
 {
-  if (orientation == GTK_ORIENTATION_HORIZONTAL)
-    {
-      *minimum = MIN_WIDTH;
-      *natural = NAT_WIDTH;
-    }
-  else
-    {
-      *minimum = MIN_HEIGHT;
-      *natural = NAT_HEIGHT;
-    }
-}
-
-static void
-motion_cb (GtkEventControllerMotion *controller,
-           double                    x,
-           double                    y,
-           RlLayerBars              *self)
-{
-  rl_layer_bars_set_hover (self, x, y);
-}
-
-static void
-leave_cb (GtkEventControllerMotion *controller,
-          RlLayerBars              *self)
-{
-  rl_layer_bars_set_hover (self, -1.0, -1.0);
+  rl_layer_bars_set_hover (RL_LAYER_BARS (plot), x, y);
 }
 
 static void
@@ -618,10 +585,15 @@ rl_layer_bars_class_init (RlLayerBarsClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  RlPlotClass *plot_class = RL_PLOT_CLASS (klass);
 
   object_class->finalize = rl_layer_bars_finalize;
-  widget_class->snapshot = rl_layer_bars_snapshot;
-  widget_class->measure = rl_layer_bars_measure;
+  plot_class->draw = plot_draw;
+  plot_class->set_hover = plot_set_hover;
+  plot_class->min_width = MIN_WIDTH;
+  plot_class->nat_width = NAT_WIDTH;
+  plot_class->min_height = MIN_HEIGHT;
+  plot_class->nat_height = NAT_HEIGHT;
 
   gtk_widget_class_set_css_name (widget_class, "rllayerbars");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
@@ -630,8 +602,6 @@ rl_layer_bars_class_init (RlLayerBarsClass *klass)
 static void
 rl_layer_bars_init (RlLayerBars *self)
 {
-  GtkEventController *motion;
-
   self->names = g_ptr_array_new_with_free_func (g_free);
   for (int i = 0; i < 2; i++)
     {
@@ -640,12 +610,6 @@ rl_layer_bars_init (RlLayerBars *self)
     }
   self->hover_x = -1.0;
   self->hover_y = -1.0;
-
-  motion = gtk_event_controller_motion_new ();
-  g_signal_connect (motion, "enter", G_CALLBACK (motion_cb), self);
-  g_signal_connect (motion, "motion", G_CALLBACK (motion_cb), self);
-  g_signal_connect (motion, "leave", G_CALLBACK (leave_cb), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), motion);
 
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   "Layer bars", -1);

@@ -10,7 +10,7 @@
  */
 #pragma once
 
-#include <gtk/gtk.h>
+#include "rl-plot.h"
 
 G_BEGIN_DECLS
 
@@ -20,7 +20,7 @@ typedef enum {
 } RlLayerBarsHalf;
 
 #define RL_TYPE_LAYER_BARS (rl_layer_bars_get_type ())
-G_DECLARE_FINAL_TYPE (RlLayerBars, rl_layer_bars, RL, LAYER_BARS, GtkWidget)
+G_DECLARE_FINAL_TYPE (RlLayerBars, rl_layer_bars, RL, LAYER_BARS, RlPlot)
 
 /* Returns: (transfer floating) */
 GtkWidget  *rl_layer_bars_new        (void);
