@@ -637,16 +637,16 @@ rl_feature_view_snapshot (GtkWidget   *widget,
                           GtkSnapshot *snapshot)
 {
   RlFeatureView *self = RL_FEATURE_VIEW (widget);
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
+  int width, height;
   GdkRGBA fg;
-  cairo_t *cr;
+  cairo_t *cr = rl_snapshot_append_cairo (widget, snapshot, &width, &height);
 
+  if (cr == NULL)
+    return;
   G_GNUC_BEGIN_IGNORE_DEPRECATIONS
   gtk_style_context_get_color (gtk_widget_get_style_context (widget), &fg);
   G_GNUC_END_IGNORE_DEPRECATIONS
 
-  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
   if (has_content (self) && self->layout_width == width)
     draw_sections (self, cr, width, &fg);
   else

@@ -1,6 +1,6 @@
 /* rl-widget-util.h: small pieces several widgets share, written once: the dataset drop-down
- * of the Train and Experiment views, the cairo snapshot of the charts, and the predictor
- * handlers of the Draw, feature and filter views.
+ * of the Train and Experiment views, the cairo snapshot of the plots and the feature view,
+ * and the predictor handlers of the Draw, feature and filter views.
  */
 #pragma once
 
