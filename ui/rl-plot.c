@@ -60,6 +60,19 @@ leave_cb (GtkEventControllerMotion *controller,
   RL_PLOT_GET_CLASS (self)->set_hover (self, -1.0, -1.0);
 }
 
+void
+rl_plot_class_set_size (RlPlotClass *klass,
+                        int          min_width,
+                        int          nat_width,
+                        int          min_height,
+                        int          nat_height)
+{
+  klass->min_width = min_width;
+  klass->nat_width = nat_width;
+  klass->min_height = min_height;
+  klass->nat_height = nat_height;
+}
+
 static void
 rl_plot_class_init (RlPlotClass *klass)
 {

@@ -1,8 +1,8 @@
 /* rl-plot.h: the base of the chart and the layer bars, widgets that draw themselves with cairo
  * at a fixed minimum and natural size and follow the pointer for a hover read-out.
  *
- * A subclass sets the sizes and the two functions in its class_init; RlPlot measures, snapshots
- * and tracks the pointer for it.
+ * A subclass sets the two functions and, with rl_plot_class_set_size (), the sizes in its
+ * class_init; RlPlot measures, snapshots and tracks the pointer for it.
  */
 #pragma once
 
@@ -17,7 +17,7 @@ struct _RlPlotClass
 {
   GtkWidgetClass parent_class;
 
-  /* what measure() reports, in pixels */
+  /* what measure() reports, in pixels: see rl_plot_class_set_size () */
   int min_width, nat_width;
   int min_height, nat_height;
 
@@ -31,5 +31,11 @@ struct _RlPlotClass
                      double   x,
                      double   y);
 };
+
+void rl_plot_class_set_size (RlPlotClass *klass,
+                             int          min_width,
+                             int          nat_width,
+                             int          min_height,
+                             int          nat_height);
 
 G_END_DECLS
