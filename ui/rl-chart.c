@@ -966,7 +966,7 @@ rl_chart_class_init (RlChartClass *klass)
 
   plot_class->draw = plot_draw;
   plot_class->set_hover = plot_set_hover;
-  rl_plot_class_set_size (plot_class, MIN_WIDTH, NAT_WIDTH, MIN_HEIGHT, NAT_HEIGHT);
+  plot_class->size = (RlPlotSize) { MIN_WIDTH, NAT_WIDTH, MIN_HEIGHT, NAT_HEIGHT };
 
   properties[PROP_TITLE] =
     g_param_spec_string ("title", NULL, NULL, NULL,

@@ -590,7 +590,7 @@ rl_layer_bars_class_init (RlLayerBarsClass *klass)
   object_class->finalize = rl_layer_bars_finalize;
   plot_class->draw = plot_draw;
   plot_class->set_hover = plot_set_hover;
-  rl_plot_class_set_size (plot_class, MIN_WIDTH, NAT_WIDTH, MIN_HEIGHT, NAT_HEIGHT);
+  plot_class->size = (RlPlotSize) { MIN_WIDTH, NAT_WIDTH, MIN_HEIGHT, NAT_HEIGHT };
 
   gtk_widget_class_set_css_name (widget_class, "rllayerbars");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);

@@ -30,17 +30,17 @@ rl_plot_measure (GtkWidget      *widget,
                  int            *minimum_baseline,
                  int            *natural_baseline)
 {
-  RlPlotClass *klass = RL_PLOT_GET_CLASS (widget);
+  const RlPlotSize *size = &RL_PLOT_GET_CLASS (widget)->size;
 
   if (orientation == GTK_ORIENTATION_HORIZONTAL)
     {
-      *minimum = klass->min_width;
-      *natural = klass->nat_width;
+      *minimum = size->min_width;
+      *natural = size->nat_width;
     }
   else
     {
-      *minimum = klass->min_height;
-      *natural = klass->nat_height;
+      *minimum = size->min_height;
+      *natural = size->nat_height;
     }
 }
 
@@ -58,19 +58,6 @@ leave_cb (GtkEventControllerMotion *controller,
           RlPlot                   *self)
 {
   RL_PLOT_GET_CLASS (self)->set_hover (self, -1.0, -1.0);
-}
-
-void
-rl_plot_class_set_size (RlPlotClass *klass,
-                        int          min_width,
-                        int          nat_width,
-                        int          min_height,
-                        int          nat_height)
-{
-  klass->min_width = min_width;
-  klass->nat_width = nat_width;
-  klass->min_height = min_height;
-  klass->nat_height = nat_height;
 }
 
 static void

@@ -1,8 +1,8 @@
 /* rl-plot.h: the base of the chart and the layer bars, widgets that draw themselves with cairo
  * at a fixed minimum and natural size and follow the pointer for a hover read-out.
  *
- * A subclass sets the two functions and, with rl_plot_class_set_size (), the sizes in its
- * class_init; RlPlot measures, snapshots and tracks the pointer for it.
+ * A subclass sets its sizes and the two functions in its class_init; RlPlot measures, snapshots
+ * and tracks the pointer for it.
  */
 #pragma once
 
@@ -13,13 +13,17 @@ G_BEGIN_DECLS
 #define RL_TYPE_PLOT (rl_plot_get_type ())
 G_DECLARE_DERIVABLE_TYPE (RlPlot, rl_plot, RL, PLOT, GtkWidget)
 
+/* what measure() reports, in pixels */
+typedef struct {
+  int min_width, nat_width;
+  int min_height, nat_height;
+} RlPlotSize;
+
 struct _RlPlotClass
 {
   GtkWidgetClass parent_class;
 
-  /* what measure() reports, in pixels: see rl_plot_class_set_size () */
-  int min_width, nat_width;
-  int min_height, nat_height;
+  RlPlotSize size;
 
   /* draws the whole widget, @width x @height */
   void (*draw)      (RlPlot  *self,
@@ -31,11 +35,5 @@ struct _RlPlotClass
                      double   x,
                      double   y);
 };
-
-void rl_plot_class_set_size (RlPlotClass *klass,
-                             int          min_width,
-                             int          nat_width,
-                             int          min_height,
-                             int          nat_height);
 
 G_END_DECLS
