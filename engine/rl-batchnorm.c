@@ -113,7 +113,7 @@ rl_bn_part_forward (const RlModel *m, const RlBnPart *bn, RlWork *w, int n, gboo
     const double count = (double) w->n_total * bn->hw;
 
     rl_bn_partial_stats (bn->c, n, bn->hw, x, m->bn_shared + t * stride);
-  rl_pool_barrier (m->pool);
+  rl_team_barrier (m->team);
     for (int c = 0; c < bn->c; c++)
       {
         double s = 0.0, s2 = 0.0, mu, var;
@@ -138,7 +138,7 @@ rl_bn_part_forward (const RlModel *m, const RlBnPart *bn, RlWork *w, int n, gboo
     if (t == 0)
       *rl_model_tensor (m, m->params, bn->count) += 1.0f;
     /* nobody may post the next sums before everyone has read these */
-  rl_pool_barrier (m->pool);
+  rl_team_barrier (m->team);
     rl_bn_forward_apply (bn->c, n, bn->hw, x, mean, invstd, gamma, beta, w->bn_xhat[bn->site], y);
   }
 }
@@ -162,7 +162,7 @@ rl_bn_part_backward (const RlModel *m, const RlBnPart *bn, RlWork *w, int n, con
       dbeta[c] += (float) mine[c];
       dgamma[c] += (float) mine[bn->c + c];
     }
-  rl_pool_barrier (m->pool);
+  rl_team_barrier (m->team);
   for (int c = 0; c < 2 * bn->c; c++)
     {
       double s = 0.0;
@@ -170,7 +170,7 @@ rl_bn_part_backward (const RlModel *m, const RlBnPart *bn, RlWork *w, int n, con
         s += m->bn_shared[u * stride + c];
       totals[c] = s;
     }
-  rl_pool_barrier (m->pool);
+  rl_team_barrier (m->team);
   rl_bn_backward_apply (bn->c, n, bn->hw, dy, w->bn_xhat[bn->site], w->bn_invstd[bn->site],
                         rl_model_tensor (m, m->params, bn->w), totals,
                         (double) w->n_total * bn->hw, dx);

@@ -56,7 +56,7 @@ rl_model_predict (RlModel *model, const float *x, int n, float *logits)
    * or makes its own of at most 64 images a pass. */
   rl_model_ensure_workspaces (model, n_threads,
                               model->n_work > 0 ? 1 : MIN (64, (n + n_threads - 1) / n_threads));
-  rl_pool_run (model->pool, n_threads, predict_slice, &job);
+  rl_team_run (model->team, n_threads, predict_slice, &job);
 }
 void
 rl_model_response_std (RlModel *model, const float *x, int n, double *std)

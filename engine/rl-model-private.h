@@ -15,7 +15,7 @@
 
 #include "rl-model.h"
 #include "rl-layers.h"
-#include "rl-pool.h"
+#include "rl-team.h"
 
 G_BEGIN_DECLS
 
@@ -134,7 +134,7 @@ struct _RlModel {
   RlWork  **work;           /* n_threads entries, allocated lazily */
   int       n_work;
   double   *bn_shared;      /* (n_work, 2 * max_bn_c): per-thread partial sums, batch norm */
-  RlPool   *pool;           /* n_work threads, created with the workspaces */
+  RlTeam   *team;           /* n_work threads, created with the workspaces */
   double   *prof;           /* (n_nodes, 2): seconds in forward, backward on thread 0; NULL
                              * unless profiling */
 };

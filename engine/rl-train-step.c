@@ -56,7 +56,7 @@ train_slice (gpointer data, int t, int nt)
 
   /* Sum the threads' gradients into thread 0's block, always in thread order; each thread
    * sums its own slice of the parameters. */
-  rl_pool_barrier (model->pool);
+  rl_team_barrier (model->team);
   if (nt > 1)
     {
       const size_t np = model->n_params;
@@ -88,7 +88,7 @@ rl_model_forward_backward (RlModel *model, const float *x, const uint8_t *labels
   job->x = x;
   job->labels = labels;
   job->n = n;
-  rl_pool_run (model->pool, n_threads, train_slice, job);
+  rl_team_run (model->team, n_threads, train_slice, job);
 
   for (int t = 0; t < n_threads; t++)
     {

@@ -209,7 +209,7 @@ rl_model_free_workspaces (RlModel *m)
     rl_work_free (m->work[t]);
   g_clear_pointer (&m->work, g_free);
   g_clear_pointer (&m->bn_shared, g_free);
-  g_clear_pointer (&m->pool, rl_pool_free);
+  g_clear_pointer (&m->team, rl_team_free);
   m->n_work = 0;
 }
 
@@ -226,7 +226,7 @@ rl_model_ensure_workspaces (RlModel *m, int n_threads, int n_cap)
     m->work[t] = rl_work_new (m, n_cap, t > 0);
   m->n_work = n_threads;
   m->bn_shared = g_new0 (double, (size_t) n_threads * 2 * MAX (m->max_bn_c, 1));
-  m->pool = rl_pool_new (n_threads);
+  m->team = rl_team_new (n_threads);
 }
 
 /* ---- The plan ----------------------------------------------------------------------------- */
