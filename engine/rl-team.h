@@ -5,8 +5,8 @@
  * threads spin for a few microseconds, then sleep on a condition variable: a step costs no
  * more than a spin-only team on an idle machine, and on a busy one (the app's own UI thread,
  * other programs) a waiting thread gives its core to the one that is late instead of burning
- * it, which an OpenMP team only does when OMP_WAIT_POLICY=passive is set before the program
- * starts.
+ * it, which an OpenMP team (what the engine used before) only does when OMP_WAIT_POLICY=passive
+ * is set before the program starts.
  *
  * A team is used by one caller at a time.
  */
