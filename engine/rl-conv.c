@@ -108,9 +108,11 @@ im2col_row (const RlConvGeom *g, int n, int ky, int kx, int oy0, int oy1,
     }
 }
 
-/* im2col of output rows [oy0, oy1) only: cols (Ci*K*K, (oy1-oy0)*Wo*N). */
+/* im2col of output rows [oy0, oy1) only: cols (Ci*K*K, (oy1-oy0)*Wo*N); with @scatter its
+ * adjoint, dx += col2im (cols), reading cols. */
 static void
-im2col_rows (const RlConvGeom *g, int n, int oy0, int oy1, const float *x, float *cols)
+cols_rows (const RlConvGeom *g, int n, int oy0, int oy1, const float *x, float *cols,
+           gboolean scatter, float *dx)
 {
   const size_t ncols = (size_t) n * (oy1 - oy0) * g->wo;
   const size_t plane = (size_t) n * g->hi * g->wi;
@@ -120,24 +122,21 @@ im2col_rows (const RlConvGeom *g, int n, int oy0, int oy1, const float *x, float
       for (int kx = 0; kx < g->k; kx++)
         {
           size_t r = ((size_t) c * g->k + ky) * g->k + kx;
-          im2col_row (g, n, ky, kx, oy0, oy1, x + c * plane, cols + r * ncols, FALSE, NULL);
+          im2col_row (g, n, ky, kx, oy0, oy1, scatter ? NULL : x + c * plane, cols + r * ncols,
+                      scatter, scatter ? dx + c * plane : NULL);
         }
 }
 
-static void
+static inline void
+im2col_rows (const RlConvGeom *g, int n, int oy0, int oy1, const float *x, float *cols)
+{
+  cols_rows (g, n, oy0, oy1, x, cols, FALSE, NULL);
+}
+
+static inline void
 col2im_rows (const RlConvGeom *g, int n, int oy0, int oy1, const float *dcols, float *dx)
 {
-  const size_t ncols = (size_t) n * (oy1 - oy0) * g->wo;
-  const size_t plane = (size_t) n * g->hi * g->wi;
-
-  for (int c = 0; c < g->ci; c++)
-    for (int ky = 0; ky < g->k; ky++)
-      for (int kx = 0; kx < g->k; kx++)
-        {
-          size_t r = ((size_t) c * g->k + ky) * g->k + kx;
-          im2col_row (g, n, ky, kx, oy0, oy1, NULL, (float *) dcols + r * ncols, TRUE,
-                      dx + c * plane);
-        }
+  cols_rows (g, n, oy0, oy1, NULL, (float *) dcols, TRUE, dx);
 }
 
 void

@@ -26,12 +26,9 @@ predict_slice (gpointer data, int t, int nt)
   PredictJob *job = data;
   RlModel *model = job->model;
   const size_t chw = (size_t) model->in_c * model->in_h * model->in_w;
-  const int n = job->n;
-  const int lo = (int) ((int64_t) n * t / nt), hi = (int) ((int64_t) n * (t + 1) / nt);
-  RlWork *w = model->work[t];
+  int lo, hi;
+  RlWork *w = rl_model_slice (model, t, nt, job->n, &lo, &hi);
 
-  w->tid = t;
-  w->nt = nt;
   for (int start = lo; start < hi; start += w->n_cap)
     {
       int cnt = MIN (w->n_cap, hi - start);

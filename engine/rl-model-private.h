@@ -154,6 +154,10 @@ void    rl_work_free (RlWork *work);
  * grows, so the training loop allocates on its first step and never again. */
 void    rl_model_ensure_workspaces (RlModel *model, int n_threads, int n_cap);
 void    rl_model_free_workspaces   (RlModel *model);
+/* Thread @t of a team of @nt: its share [*lo, *hi) of @n images, and its workspace, told its
+ * place in the team. The share depends only on the team's size, so a thread count always splits
+ * a batch the same way. */
+RlWork *rl_model_slice (const RlModel *model, int t, int nt, int n, int *lo, int *hi);
 /* The plan of a step of @n images; @fused: a training step (fusions allowed). plan: (n_nodes) */
 void    rl_plan_fill (const RlModel *model, int n, gboolean fused, RlNodePlan *plan);
 /* Brings work->plan up to date for a step of @n images, training or not: re-made only when the

@@ -147,115 +147,132 @@ node_backward (const RlModel *m, const RlNode *node, int i, RlWork *w, int n, co
 
 /* ---- The walks over the plan -------------------------------------------------------------- */
 
+/* Step i of the plan, forward: node i alone, or the nodes fused into it. */
+static void
+step_forward (const RlModel *model, RlWork *w, int i, int n, gboolean train)
+{
+  const RlNode *node = &model->nodes[i];
+  const RlNodePlan *p = &w->plan[i];
+  const float *x = input_of (w, p->in);
+
+  switch (p->kind)
+    {
+    case RL_STEP_CONV_POOL:
+      {
+        const RlConvPart *c = &node->u.conv;
+
+        rl_conv2d_relu_maxpool_forward (&c->g, n, x, rl_model_tensor (model, model->params, c->w),
+                                        rl_model_tensor (model, model->params, c->b),
+                                        w->out[p->out], w->arg[p->out], w->cols, w->fuse_block);
+      }
+      break;
+
+    case RL_STEP_RELU_POOL:
+      {
+        /* pool the ReLU's input, then clamp the maxima: the same bits as relu, then pool */
+        float *y = w->out[i];
+
+        rl_maxpool_forward (node->ci, n, node->hi, node->wi, node->spec.kernel, x, y);
+        rl_relu_forward (y, y, (size_t) node->co * n * node->ho * node->wo);
+      }
+      break;
+
+    case RL_STEP_ALONE:
+    case RL_STEP_INSIDE:
+    default:
+      node_forward (model, node, i, w, n, train, x);
+      break;
+    }
+}
+
+/* Step i of the plan, backward, from w->dout[p->out]. */
+static void
+step_backward (const RlModel *model, RlWork *w, int i, int n, float *grads)
+{
+  const RlNode *node = &model->nodes[i];
+  const RlNodePlan *p = &w->plan[i];
+  const float *x = input_of (w, p->in);
+
+  switch (p->kind)
+    {
+    case RL_STEP_CONV_POOL:
+      {
+        const RlConvPart *c = &node->u.conv;
+        const int o = p->out;
+
+        if (p->in < 0)
+          /* no input gradient: the conv's output gradient is rebuilt block by block as the
+           * weight gradient reads it */
+          rl_conv2d_relu_maxpool_backward (&c->g, n, x, w->out[o], w->arg[o], w->dout[o],
+                                           rl_model_tensor (model, grads, c->w),
+                                           rl_model_tensor (model, grads, c->b), w->cols,
+                                           w->fuse_block);
+        else
+          {
+            rl_relu_maxpool2_backward_arg (node->co, n, node->ho, node->wo, w->out[o],
+                                           w->arg[o], w->dout[o], w->dout[i]);
+            node_backward (model, node, i, w, n, x, w->dout[p->in], grads);
+          }
+      }
+      break;
+
+    case RL_STEP_RELU_POOL:
+      /* writes the gradient of the ReLU's input; the ReLU's own is never formed */
+      rl_relu_maxpool_backward (node->ci, n, node->hi, node->wi, node->spec.kernel, x,
+                                w->out[i], w->dout[i], w->dout[p->in]);
+      break;
+
+    case RL_STEP_ALONE:
+    case RL_STEP_INSIDE:
+    default:
+      {
+        float *dx = p->in >= 0 ? w->dout[p->in] : NULL;
+
+        if (dx != NULL && !node_sets_dx (node))
+          {
+            const RlNode *prev = &model->nodes[p->in];
+            memset (dx, 0, sizeof (float) * prev->co * n * prev->ho * prev->wo);
+          }
+        node_backward (model, node, i, w, n, x, dx, grads);
+      }
+      break;
+    }
+}
+
+/* The plan's steps in order (forward) or in reverse (backward, into @grads), skipping the nodes
+ * that run inside another; thread 0 of a training step adds each step's time to the profile. */
+static void
+walk (const RlModel *model, RlWork *w, int n, gboolean train, gboolean backward, float *grads)
+{
+  const gboolean timed = model->prof != NULL && w->tid == 0 && train;
+  const int nn = model->n_nodes;
+
+  for (int k = 0; k < nn; k++)
+    {
+      const int i = backward ? nn - 1 - k : k;
+      gint64 t0;
+
+      if (w->plan[i].kind == RL_STEP_INSIDE)
+        continue;
+      t0 = timed ? g_get_monotonic_time () : 0;
+      if (backward)
+        step_backward (model, w, i, n, grads);
+      else
+        step_forward (model, w, i, n, train);
+      if (timed)
+        model->prof[2 * i + (backward ? 1 : 0)] += (g_get_monotonic_time () - t0) / 1e6;
+    }
+}
+
 void
 rl_model_forward_work (const RlModel *model, RlWork *w, int n, gboolean train)
 {
-  const gboolean timed = model->prof != NULL && w->tid == 0 && train;
-
   rl_work_plan (model, w, n, train);
-  for (int i = 0; i < model->n_nodes; i++)
-    {
-      const RlNode *node = &model->nodes[i];
-      const RlNodePlan *p = &w->plan[i];
-      const float *x = input_of (w, p->in);
-      gint64 t0 = timed ? g_get_monotonic_time () : 0;
-
-      switch (p->kind)
-        {
-        case RL_STEP_INSIDE:
-          continue;
-
-        case RL_STEP_CONV_POOL:
-          {
-            const RlConvPart *c = &node->u.conv;
-
-            rl_conv2d_relu_maxpool_forward (&c->g, n, x, rl_model_tensor (model, model->params,
-                                                                         c->w),
-                                            rl_model_tensor (model, model->params, c->b),
-                                            w->out[p->out], w->arg[p->out], w->cols,
-                                            w->fuse_block);
-          }
-          break;
-
-        case RL_STEP_RELU_POOL:
-          {
-            /* pool the ReLU's input, then clamp the maxima: the same bits as relu, then pool */
-            float *y = w->out[i];
-
-            rl_maxpool_forward (node->ci, n, node->hi, node->wi, node->spec.kernel, x, y);
-            rl_relu_forward (y, y, (size_t) node->co * n * node->ho * node->wo);
-          }
-          break;
-
-        case RL_STEP_ALONE:
-        default:
-          node_forward (model, node, i, w, n, train, x);
-          break;
-        }
-      if (timed)
-        model->prof[2 * i] += (g_get_monotonic_time () - t0) / 1e6;
-    }
+  walk (model, w, n, train, FALSE, NULL);
 }
 
 void
 rl_model_backward_work (const RlModel *model, RlWork *w, int n, float *grads)
 {
-  const gboolean timed = model->prof != NULL && w->tid == 0;
-
-  for (int i = model->n_nodes - 1; i >= 0; i--)
-    {
-      const RlNode *node = &model->nodes[i];
-      const RlNodePlan *p = &w->plan[i];
-      const float *x = input_of (w, p->in);
-      gint64 t0 = timed ? g_get_monotonic_time () : 0;
-
-      switch (p->kind)
-        {
-        case RL_STEP_INSIDE:
-          continue;
-
-        case RL_STEP_CONV_POOL:
-          {
-            const RlConvPart *c = &node->u.conv;
-            const int o = p->out;
-
-            if (p->in < 0)
-              /* no input gradient: the conv's output gradient is rebuilt block by block as the
-               * weight gradient reads it */
-              rl_conv2d_relu_maxpool_backward (&c->g, n, x, w->out[o], w->arg[o], w->dout[o],
-                                               rl_model_tensor (model, grads, c->w),
-                                               rl_model_tensor (model, grads, c->b), w->cols,
-                                               w->fuse_block);
-            else
-              {
-                rl_relu_maxpool2_backward_arg (node->co, n, node->ho, node->wo, w->out[o],
-                                               w->arg[o], w->dout[o], w->dout[i]);
-                node_backward (model, node, i, w, n, x, w->dout[p->in], grads);
-              }
-          }
-          break;
-
-        case RL_STEP_RELU_POOL:
-          /* writes the gradient of the ReLU's input; the ReLU's own is never formed */
-          rl_relu_maxpool_backward (node->ci, n, node->hi, node->wi, node->spec.kernel, x,
-                                    w->out[i], w->dout[i], w->dout[p->in]);
-          break;
-
-        case RL_STEP_ALONE:
-        default:
-          {
-            float *dx = p->in >= 0 ? w->dout[p->in] : NULL;
-
-            if (dx != NULL && !node_sets_dx (node))
-              {
-                const RlNode *prev = &model->nodes[p->in];
-                memset (dx, 0, sizeof (float) * prev->co * n * prev->ho * prev->wo);
-              }
-            node_backward (model, node, i, w, n, x, dx, grads);
-          }
-          break;
-        }
-      if (timed)
-        model->prof[2 * i + 1] += (g_get_monotonic_time () - t0) / 1e6;
-    }
+  walk (model, w, n, TRUE, TRUE, grads);
 }

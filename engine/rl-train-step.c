@@ -31,14 +31,12 @@ train_slice (gpointer data, int t, int nt)
   RlModel *model = job->model;
   const size_t chw = (size_t) model->in_c * model->in_h * model->in_w;
   const int P = model->n_classes, n = job->n;
-  const int lo = (int) ((int64_t) n * t / nt), hi = (int) ((int64_t) n * (t + 1) / nt);
+  int lo, hi;
+  RlWork *w = rl_model_slice (model, t, nt, n, &lo, &hi);
   const int cnt = hi - lo;   /* >= 1: the team is never larger than the batch */
-  RlWork *w = model->work[t];
   float *grads = t == 0 ? model->grads : w->grads;
   float *dlast = w->dout[model->n_nodes - 1];
 
-  w->tid = t;
-  w->nt = nt;
   w->n_total = n;
   memset (grads, 0, sizeof (float) * model->n_params);
 

@@ -229,6 +229,18 @@ rl_model_ensure_workspaces (RlModel *m, int n_threads, int n_cap)
   m->team = rl_team_new (n_threads);
 }
 
+RlWork *
+rl_model_slice (const RlModel *m, int t, int nt, int n, int *lo, int *hi)
+{
+  RlWork *w = m->work[t];
+
+  *lo = (int) ((int64_t) n * t / nt);
+  *hi = (int) ((int64_t) n * (t + 1) / nt);
+  w->tid = t;
+  w->nt = nt;
+  return w;
+}
+
 /* ---- The plan ----------------------------------------------------------------------------- */
 
 void
