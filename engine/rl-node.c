@@ -149,12 +149,9 @@ node_backward (const RlModel *m, const RlNode *node, int i, RlWork *w, int n, co
 
 /* Step i of the plan, forward: node i alone, or the nodes fused into it. */
 static void
-step_forward (const RlModel *model, RlWork *w, int i, int n, gboolean train)
+step_forward (const RlModel *model, const RlNode *node, const RlNodePlan *p, int i, RlWork *w,
+              int n, gboolean train, const float *x)
 {
-  const RlNode *node = &model->nodes[i];
-  const RlNodePlan *p = &w->plan[i];
-  const float *x = input_of (w, p->in);
-
   switch (p->kind)
     {
     case RL_STEP_CONV_POOL:
@@ -187,12 +184,9 @@ step_forward (const RlModel *model, RlWork *w, int i, int n, gboolean train)
 
 /* Step i of the plan, backward, from w->dout[p->out]. */
 static void
-step_backward (const RlModel *model, RlWork *w, int i, int n, float *grads)
+step_backward (const RlModel *model, const RlNode *node, const RlNodePlan *p, int i, RlWork *w,
+               int n, const float *x, float *grads)
 {
-  const RlNode *node = &model->nodes[i];
-  const RlNodePlan *p = &w->plan[i];
-  const float *x = input_of (w, p->in);
-
   switch (p->kind)
     {
     case RL_STEP_CONV_POOL:
@@ -250,15 +244,16 @@ walk (const RlModel *model, RlWork *w, int n, gboolean train, gboolean backward,
   for (int k = 0; k < nn; k++)
     {
       const int i = backward ? nn - 1 - k : k;
+      const RlNodePlan *p = &w->plan[i];
       gint64 t0;
 
-      if (w->plan[i].kind == RL_STEP_INSIDE)
+      if (p->kind == RL_STEP_INSIDE)
         continue;
       t0 = timed ? g_get_monotonic_time () : 0;
       if (backward)
-        step_backward (model, w, i, n, grads);
+        step_backward (model, &model->nodes[i], p, i, w, n, input_of (w, p->in), grads);
       else
-        step_forward (model, w, i, n, train);
+        step_forward (model, &model->nodes[i], p, i, w, n, train, input_of (w, p->in));
       if (timed)
         model->prof[2 * i + (backward ? 1 : 0)] += (g_get_monotonic_time () - t0) / 1e6;
     }
