@@ -2,10 +2,10 @@
  *
  * The engine's library is built for baseline x86-64 (SSE2, 4 floats a vector). On x86-64 Linux
  * with GCC, a function marked RL_CLONES is also built for AVX2 and AVX-512, and the dynamic
- * loader picks the best the CPU has (target_clones, an ifunc), as rl-gemm.c does for the GEMM
- * kernels. Mark only code whose clones give the same bits: exact operations (compares, max,
- * multiplies by 0/1 masks, copies) and sums in a fixed order, nothing GCC could contract into
- * a fused multiply-add.
+ * loader picks the best the CPU has (target_clones, an ifunc); rl-simd.h lists the engine's
+ * other SIMD mechanisms. Mark only code whose clones give the same bits: exact operations
+ * (compares, max, multiplies by 0/1 masks, copies) and sums in a fixed order, nothing GCC could
+ * contract into a fused multiply-add.
  */
 #pragma once
 

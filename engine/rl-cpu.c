@@ -12,6 +12,8 @@
 
 #include "rl-cpu.h"
 
+#include "rl-team.h"
+
 #include <math.h>
 #include <string.h>
 
@@ -20,11 +22,8 @@
 #define RL_CPU_X86 1
 #endif
 
-typedef enum {
-  FMA_SCALAR,
-  FMA_AVX2,
-  FMA_AVX512,
-} FmaKind;
+/* One chunk of FMA chains from @seed; returns the FLOPs it did. */
+typedef double (*FmaChunk) (float seed);
 
 /* Iterations per timing check: 16 zmm chains x 8192 = 4 MFLOP, tens of microseconds. */
 #define CHUNK 8192
@@ -34,53 +33,35 @@ static volatile float fma_sink;
 
 #ifdef RL_CPU_X86
 
-__attribute__ ((target ("avx512f")))
-static double
-fma_chunk_avx512 (float seed)
-{
-  const __m512 m = _mm512_set1_ps (0.999999f);
-  const __m512 a = _mm512_set1_ps (1e-6f);
-  __m512 x[16];
+/* One chunk: @chains independent chains x = x * m + a on vectors of type @vec (@lanes floats),
+ * with the intrinsics of prefix PFX (_mm256_, _mm512_), built for @isa by a target attribute. */
+#define FMA_CHUNK(name, isa, vec, PFX, lanes, chains)                      \
+  __attribute__ ((target (isa)))                                           \
+  static double                                                            \
+  name (float seed)                                                        \
+  {                                                                        \
+    const vec m = PFX##set1_ps (0.999999f);                                \
+    const vec a = PFX##set1_ps (1e-6f);                                    \
+    vec x[chains];                                                         \
+    float lane[lanes];                                                     \
+                                                                           \
+    _Pragma ("GCC unroll 16")                                              \
+    for (int c = 0; c < chains; c++)                                       \
+      x[c] = PFX##set1_ps (seed + (float) c);                              \
+    for (int it = 0; it < CHUNK; it++)                                     \
+      _Pragma ("GCC unroll 16")                                            \
+      for (int c = 0; c < chains; c++)                                     \
+        x[c] = PFX##fmadd_ps (x[c], m, a);                                 \
+    _Pragma ("GCC unroll 16")                                              \
+    for (int c = 1; c < chains; c++)                                       \
+      x[0] = PFX##add_ps (x[0], x[c]);                                     \
+    PFX##storeu_ps (lane, x[0]);                                           \
+    fma_sink = lane[0] + lane[lanes - 1];                                  \
+    return 2.0 * chains * lanes * CHUNK;                                   \
+  }
 
-#pragma GCC unroll 16
-  for (int c = 0; c < 16; c++)
-    x[c] = _mm512_set1_ps (seed + (float) c);
-  for (int it = 0; it < CHUNK; it++)
-#pragma GCC unroll 16
-    for (int c = 0; c < 16; c++)
-      x[c] = _mm512_fmadd_ps (x[c], m, a);
-#pragma GCC unroll 16
-  for (int c = 1; c < 16; c++)
-    x[0] = _mm512_add_ps (x[0], x[c]);
-  float lanes[16];
-  _mm512_storeu_ps (lanes, x[0]);
-  fma_sink = lanes[0] + lanes[15];
-  return 2.0 * 16 * 16 * CHUNK;
-}
-
-__attribute__ ((target ("avx2,fma")))
-static double
-fma_chunk_avx2 (float seed)
-{
-  const __m256 m = _mm256_set1_ps (0.999999f);
-  const __m256 a = _mm256_set1_ps (1e-6f);
-  __m256 x[12];
-
-#pragma GCC unroll 12
-  for (int c = 0; c < 12; c++)
-    x[c] = _mm256_set1_ps (seed + (float) c);
-  for (int it = 0; it < CHUNK; it++)
-#pragma GCC unroll 12
-    for (int c = 0; c < 12; c++)
-      x[c] = _mm256_fmadd_ps (x[c], m, a);
-#pragma GCC unroll 12
-  for (int c = 1; c < 12; c++)
-    x[0] = _mm256_add_ps (x[0], x[c]);
-  float lanes[8];
-  _mm256_storeu_ps (lanes, x[0]);
-  fma_sink = lanes[0] + lanes[7];
-  return 2.0 * 12 * 8 * CHUNK;
-}
+FMA_CHUNK (fma_chunk_avx512, "avx512f", __m512, _mm512_, 16, 16)
+FMA_CHUNK (fma_chunk_avx2, "avx2,fma", __m256, _mm256_, 8, 12)
 
 #endif
 
@@ -99,60 +80,68 @@ fma_chunk_scalar (float seed)
   return 2.0 * 8 * CHUNK;
 }
 
-static FmaKind
+static FmaChunk
 best_fma (void)
 {
 #ifdef RL_CPU_X86
   __builtin_cpu_init ();
   if (__builtin_cpu_supports ("avx512f"))
-    return FMA_AVX512;
+    return fma_chunk_avx512;
   if (__builtin_cpu_supports ("avx2") && __builtin_cpu_supports ("fma"))
-    return FMA_AVX2;
+    return fma_chunk_avx2;
 #endif
-  return FMA_SCALAR;
+  return fma_chunk_scalar;
 }
 
-static double
-fma_chunk (FmaKind kind, float seed)
+typedef struct {
+  FmaChunk chunk;
+  gint64   t0;              /* 0: warming up */
+  double   seconds;
+  double  *flops;           /* per thread */
+} PeakJob;
+
+static void
+peak_slice (gpointer data, int t, int nt)
 {
-  switch (kind)
+  PeakJob *job = data;
+  double flops = 0.0;
+
+  if (job->t0 == 0)
     {
-#ifdef RL_CPU_X86
-    case FMA_AVX512:
-      return fma_chunk_avx512 (seed);
-    case FMA_AVX2:
-      return fma_chunk_avx2 (seed);
-#endif
-    default:
-      return fma_chunk_scalar (seed);
+      /* warm up (clocks ramp, threads start), untimed */
+      for (int i = 0; i < 16; i++)
+        job->chunk (1.0f);
+      return;
     }
+  do
+    flops += job->chunk (1.0f);
+  while ((double) (g_get_monotonic_time () - job->t0) < job->seconds * G_USEC_PER_SEC);
+  job->flops[t] = flops;
 }
 
 double
 rl_cpu_measure_peak_gflops (int n_threads, double seconds)
 {
-  FmaKind kind = best_fma ();
-  double flops = 0.0;
-  gint64 t0, t1;
+  g_autofree double *flops = NULL;
+  PeakJob job = { .chunk = best_fma (), .seconds = seconds };
+  RlTeam *team;
+  double total = 0.0;
+  gint64 t1;
 
   if (n_threads < 1 || !(seconds > 0.0))
     return 0.0;
 
-  /* Warm up (clocks ramp, threads start), untimed. */
-#pragma omp parallel num_threads (n_threads)
-  for (int i = 0; i < 16; i++)
-    fma_chunk (kind, 1.0f);
-
-  t0 = g_get_monotonic_time ();
-#pragma omp parallel num_threads (n_threads) reduction (+:flops)
-  {
-    do
-      flops += fma_chunk (kind, 1.0f);
-    while ((double) (g_get_monotonic_time () - t0) < seconds * G_USEC_PER_SEC);
-  }
+  job.flops = flops = g_new0 (double, n_threads);
+  team = rl_team_new (n_threads);
+  rl_team_run (team, n_threads, peak_slice, &job);
+  job.t0 = g_get_monotonic_time ();
+  rl_team_run (team, n_threads, peak_slice, &job);
   t1 = g_get_monotonic_time ();
+  rl_team_free (team);
 
-  return flops / ((double) (t1 - t0) / G_USEC_PER_SEC) * 1e-9;
+  for (int t = 0; t < n_threads; t++)
+    total += flops[t];
+  return total / ((double) (t1 - job.t0) / G_USEC_PER_SEC) * 1e-9;
 }
 
 static char *

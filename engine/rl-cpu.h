@@ -5,7 +5,7 @@
 
 G_BEGIN_DECLS
 
-/* Measured FP32 peak in GFLOPS (one FMA = 2 FLOPs): each of @n_threads OpenMP threads runs
+/* Measured FP32 peak in GFLOPS (one FMA = 2 FLOPs): each of a team of @n_threads threads runs
  * independent-accumulator FMA chains with the widest SIMD the CPU supports (AVX-512, AVX2/FMA,
  * else scalar C) for about @seconds; the result is the total over the threads. Needs
  * n_threads >= 1 and seconds > 0; returns 0 otherwise. */

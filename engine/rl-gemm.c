@@ -131,7 +131,7 @@ rl_sgemm_dot_rows_portable (int M, int N, int len, int nseg, float alpha,
 }
 
 /* Per-thread packing scratch (see rl-gemm-private.h). GPrivate frees it when the thread
- * exits, so OpenMP and GThread workers do not leak it. */
+ * exits, so the thread team's workers do not leak it. */
 typedef struct {
   size_t n_floats;
   float *data;

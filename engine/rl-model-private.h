@@ -1,10 +1,21 @@
-/* rl-model-private.h: the model's internals, shared by rl-model.c and the engine's own tests.
- * Not installed, not for the app. */
+/* rl-model-private.h: the model's internals, shared by the files that make up RlModel and the
+ * engine's own tests. Not installed, not for the app.
+ *
+ *   rl-model.c       building: shapes, the parameter table, init, copy
+ *   rl-workspace.c   RlWork (per-thread buffers) and the per-node plan of a training step
+ *   rl-node.c        one node's forward and backward by kind, and the walks over the plan
+ *   rl-resblock.c    the residual block
+ *   rl-batchnorm.c   batch norm, the threaded statistics included
+ *   rl-train-step.c  rl_model_forward_backward on the thread team, profiling
+ *   rl-inference.c   rl_model_predict, response statistics, RlInference
+ *
+ * Legend: N images, C channels (Ci in, Co out), H x W spatial size (Hi x Wi in, Ho x Wo out),
+ * P classes. Activations are (C, H, W, N), the batch innermost. */
 #pragma once
 
 #include "rl-model.h"
 #include "rl-layers.h"
-#include "rl-pool.h"
+#include "rl-team.h"
 
 G_BEGIN_DECLS
 
@@ -25,7 +36,7 @@ typedef struct {
  * layer carries the fields of the others. */
 typedef struct {
   RlLayerSpec spec;
-  int ci, hi, wi;           /* input: (Ci, N, Hi, Wi) */
+  int ci, hi, wi;           /* input: (Ci, Hi, Wi, N) */
   int co, ho, wo;           /* output: (Co, Ho, Wo, N) */
   int resp, resp2;          /* response statistics slots (-1: none): the output of a conv, or
                              * of the bn right after it; a block's two convs (after their bn,
@@ -42,6 +53,32 @@ typedef struct {
   } u;
 } RlNode;
 
+/* How a training step runs node i, decided in one place (rl_plan_fill) and read by the forward
+ * and backward walks and the profile. Fusions, in training only:
+ *  - conv -> relu -> maxpool(2) as one layer (rl_conv2d_relu_maxpool_forward) when the batch
+ *    slice allows it: the conv's and the ReLU's outputs are never written, the pooling node's
+ *    arg buffer holds each window's winner, and the backward rebuilds the conv's output gradient
+ *    from them (for a first layer a few rows at a time). Not while collecting response
+ *    statistics, which read the conv's output.
+ *  - relu -> maxpool (the ReLU not the first layer): the pooling reads the ReLU's input z and
+ *    clamps its maxima at 0 (max(0, max z) = max relu(z), the same bits); backward,
+ *    rl_relu_maxpool_backward finds each window's winner in z and writes z's gradient. */
+typedef enum {
+  RL_STEP_ALONE,            /* the node's own forward and backward (rl_node_forward, ...) */
+  RL_STEP_INSIDE,           /* runs inside node `owner`: nothing to do here */
+  RL_STEP_RELU_POOL,        /* a max pooling that runs the ReLU before it */
+  RL_STEP_CONV_POOL,        /* a conv that runs the ReLU and the 2x2 pooling after it */
+} RlStepKind;
+
+typedef struct {
+  RlStepKind kind;
+  int        owner;         /* the node that runs this one (itself unless INSIDE); the profile
+                             * counts this one's time there */
+  int        in;            /* the node whose output is the step's input; -1: the input x */
+  int        out;           /* the node whose out, dout (and arg) the step's output is: i, or
+                             * i + 2 for CONV_POOL */
+} RlNodePlan;
+
 /* Per-thread buffers for a batch of at most n_cap images. Sized once; reused every step. */
 typedef struct {
   int       n_cap;
@@ -56,7 +93,7 @@ typedef struct {
   float    *dbuf[3];        /* the output gradients, taken in turn (rl_work_new) */
   float    *dhid_buf;
   float    *bn_dpre_buf;
-  float   **arg;            /* fused conv -> relu -> maxpool(2) (conv_pool_fused): at the
+  float   **arg;            /* fused conv -> relu -> maxpool(2) (RL_STEP_CONV_POOL): at the
                              * pooling node, each window's winner, (Co, Ho, Wo, N) */
   float    *fuse_block;     /* their block of output rows (rl_conv_relu_maxpool_block_size) */
   float    *cols;           /* the largest im2col block of any conv */
@@ -72,6 +109,9 @@ typedef struct {
   int       n_bn;
   gboolean  collect;        /* accumulate response statistics into resp */
   double   *resp;           /* (n_resp, 3): sum, sum of squares, count */
+  RlNodePlan *plan;         /* per node: how this workspace's forward and backward run it */
+  int       plan_n;         /* the slice size and mode the plan was made for (rl_work_plan) */
+  gboolean  plan_fused;
 } RlWork;
 
 struct _RlModel {
@@ -94,15 +134,67 @@ struct _RlModel {
   RlWork  **work;           /* n_threads entries, allocated lazily */
   int       n_work;
   double   *bn_shared;      /* (n_work, 2 * max_bn_c): per-thread partial sums, batch norm */
-  RlPool   *pool;           /* n_work threads, created with the workspaces */
+  RlTeam   *team;           /* n_work threads, created with the workspaces */
   double   *prof;           /* (n_nodes, 2): seconds in forward, backward on thread 0; NULL
                              * unless profiling */
 };
 
+/* A parameter tensor's view into @block (the model's parameters, or a gradient block of the
+ * same layout); NULL for index -1 (no bias). */
+static inline float *
+rl_model_tensor (const RlModel *m, float *block, int idx)
+{
+  return idx >= 0 ? block + g_array_index (m->tensors, RlParamInfo, idx).offset : NULL;
+}
+
+/* rl-workspace.c */
 RlWork *rl_work_new  (const RlModel *model, int n_cap, gboolean with_grads);
 void    rl_work_free (RlWork *work);
-/* Forward of @n images already in work->in; fills every out. @train: batch norm uses (and
- * updates) batch statistics, and must then run inside the model's OpenMP team. */
-void    rl_model_forward_work (const RlModel *model, RlWork *work, int n, gboolean train);
+/* Makes sure there are n_threads workspaces (and a team) for slices of up to n_cap images. Only
+ * grows, so the training loop allocates on its first step and never again. */
+void    rl_model_ensure_workspaces (RlModel *model, int n_threads, int n_cap);
+void    rl_model_free_workspaces   (RlModel *model);
+/* Thread @t of a team of @nt: its share [*lo, *hi) of @n images, and its workspace, told its
+ * place in the team. The share depends only on the team's size, so a thread count always splits
+ * a batch the same way. */
+RlWork *rl_model_slice (const RlModel *model, int t, int nt, int n, int *lo, int *hi);
+/* The plan of a step of @n images; @fused: a training step (fusions allowed). plan: (n_nodes) */
+void    rl_plan_fill (const RlModel *model, int n, gboolean fused, RlNodePlan *plan);
+/* Brings work->plan up to date for a step of @n images, training or not: re-made only when the
+ * slice size, the mode or response collection changed. */
+void    rl_work_plan (const RlModel *model, RlWork *work, int n, gboolean train);
+/* x: (N, C, H, W) -> work->in: (C, H, W, N) */
+void    rl_work_load_input    (const RlModel *model, RlWork *work, const float *x, int n);
+/* The last node's output (P, N) -> logits (N, P) */
+void    rl_work_gather_logits (const RlModel *model, const RlWork *work, int n, float *logits);
+/* Adds y's sum, sum of squares and count to response slot @slot when collecting. */
+void    rl_work_collect_response (RlWork *work, int slot, const float *y, size_t len);
+
+/* rl-node.c */
+/* Forward of @n images already in work->in; fills every out the plan writes. @train: batch norm
+ * uses (and updates) batch statistics, and must then run inside the model's thread team. */
+void    rl_model_forward_work  (const RlModel *model, RlWork *work, int n, gboolean train);
+/* Backward of the training step whose forward ran last, from the last node's output gradient in
+ * work->dout; parameter gradients into @grads. */
+void    rl_model_backward_work (const RlModel *model, RlWork *work, int n, float *grads);
+void    rl_conv_part_forward   (const RlModel *model, const RlConvPart *c, int n, const float *x,
+                                float *y, RlWork *work);
+/* dx += or = (@dx_mode) the input gradient; the weight and bias gradients into @grads. */
+void    rl_conv_part_backward  (const RlModel *model, const RlConvPart *c, int n, const float *x,
+                                const float *dy, float *dx, RlGradMode dx_mode, float *grads,
+                                RlWork *work);
+
+/* rl-resblock.c: node i, a residual block; x: its input. Backward: dx (nullable) written. */
+void    rl_resblock_forward  (const RlModel *model, const RlNode *node, int i, RlWork *work,
+                              int n, gboolean train, const float *x);
+void    rl_resblock_backward (const RlModel *model, const RlNode *node, int i, RlWork *work,
+                              int n, const float *x, float *dx, float *grads);
+
+/* rl-batchnorm.c: one batch norm site. x -> y; in training with the whole batch's statistics
+ * over the team's threads. Backward: dx += the input gradient, gamma's and beta's into @grads. */
+void    rl_bn_part_forward  (const RlModel *model, const RlBnPart *bn, RlWork *work, int n,
+                             gboolean train, const float *x, float *y);
+void    rl_bn_part_backward (const RlModel *model, const RlBnPart *bn, RlWork *work, int n,
+                             const float *dy, float *dx, float *grads);
 
 G_END_DECLS

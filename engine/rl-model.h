@@ -8,10 +8,10 @@
  * the gradient checks all walk that table.
  *
  * Threads: rl_model_forward_backward() and rl_model_predict() split the batch over the model's
- * threads (OpenMP); each thread works on its own slice and its own gradient buffer, and the
- * buffers are summed in thread order, so a given seed and thread count gives the same bits on
- * every run. A model is not thread-safe: one thread uses it at a time. For the app, a copy of
- * the weights (rl_model_copy) is what the main thread predicts with while a worker trains.
+ * thread team (rl-team.h); each thread works on its own slice and its own gradient buffer,
+ * and the buffers are summed in thread order, so a given seed and thread count gives the same
+ * bits on every run. A model is not thread-safe: one thread uses it at a time. For the app, a
+ * copy of the weights (rl_model_copy) is what the main thread predicts with while a worker trains.
  */
 #pragma once
 

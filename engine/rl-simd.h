@@ -1,0 +1,25 @@
+/* rl-simd.h: how the engine gets SIMD code, in one place. Not installed; nothing to include,
+ * this header only lists the three mechanisms and when to use which.
+ *
+ * The library is built for baseline x86-64 (SSE2) so it runs on any x86-64 CPU; faster code is
+ * picked at run time in one of three ways:
+ *
+ * 1. Separate files with their own -m flags, called after a run-time check: rl-gemm-avx2.c and
+ *    rl-gemm-avx512.c, each built as its own static library with -mavx2 -mfma / -mavx512f ...
+ *    (engine/meson.build), both instantiating the kernel template rl-gemm-simd.h with their
+ *    intrinsics; rl-gemm.c checks the CPU (__builtin_cpu_supports, or $RESLAB_KERNEL) and calls
+ *    through function pointers. Use it for hand-written intrinsics kernels that are large,
+ *    tuned per ISA (tile sizes, masks) and need a kernel switch for tests and benchmarks.
+ *    Results differ from the portable kernel within float rounding (FMA), as rl-gemm.h says.
+ *
+ * 2. RL_CLONES (rl-clones.h): GCC's target_clones builds one plain C function for SSE2, AVX2
+ *    and AVX-512 and the dynamic loader picks one (an ifunc). Use it for the hot elementwise
+ *    and pooling loops that GCC vectorises by itself (rl-layers.c, rl-conv.c, rl-pooling.c).
+ *    Only exact operations there (compares, max, 0/1 masks, copies, sums in a fixed order):
+ *    every clone must give the same bits.
+ *
+ * 3. A target attribute on one function (__attribute__ ((target ("avx2,fma")))), called after
+ *    a run-time check: rl-cpu.c's FMA peak loops. Use it for a small piece of intrinsics code
+ *    whose only user is in the same file, where a separate library would be overkill.
+ */
+#pragma once
