@@ -180,7 +180,7 @@ check_all_transposes (GRand *rand, Case c, bool nan_c)
     }
 }
 
-/* The seed net's GEMMs for a 32-image slice per thread (rl-layers.c). */
+/* The seed net's GEMMs for a 32-image slice per thread (rl-conv.c). */
 static void
 test_net_shapes (void)
 {

@@ -174,7 +174,7 @@ test_conv_forward_reference (void)
       g_assert_true (rl_gemm_set_kernel (kernels[i]));
       check_conv_reference (2, 3, 7, 6, 4, 3, 2, 1);
       /* the seed's block convs at 40 and 13 images, and conv2's shape (stride 1: the implicit
-       * GEMM, rl-layers.c); conv1's at 3 images: 24 * 3 = 72 columns a row */
+       * GEMM, rl-conv.c); conv1's at 3 images: 24 * 3 = 72 columns a row */
       check_conv_reference (40, 16, 12, 12, 16, 3, 1, 1);
       check_conv_reference (13, 16, 12, 12, 16, 3, 1, 1);
       check_conv_reference (33, 16, 12, 12, 32, 5, 1, 0);

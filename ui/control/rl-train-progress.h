@@ -59,7 +59,7 @@ struct _RlTrainProgress {
   gboolean is_last;            /* the run's final snapshot (completed, stopped or failed) */
 
   /* Every batch since the previous snapshot, oldest first, the last one being this snapshot's
-   * batch: snapshots are coalesced to ~30 per second, but a chart gets every batch's loss. */
+   * batch: snapshots are coalesced to ~15 per second, but a chart gets every batch's loss. */
   guint              n_points;
   const RlLossPoint *points;
 };
