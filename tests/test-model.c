@@ -246,7 +246,7 @@ ref_forward_double (const RlModel *m, const double *pd, const float *images, int
                   y[i].v[j] += sc[i].v[j];
               else if (sp->shortcut == RL_SHORTCUT_A)
                 {
-                  int lo = (y[i].c - x[i].c) / 2;   /* zero channels split evenly, as rl-resblock.c */
+                  int lo = (y[i].c - x[i].c) / 2;   /* zero channels split evenly, as rl-model.c builds it */
                   for (int c = 0; c < x[i].c; c++)
                     for (int oy = 0; oy < y[i].h; oy++)
                       for (int ox = 0; ox < y[i].w; ox++)
