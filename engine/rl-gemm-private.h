@@ -9,55 +9,16 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-typedef void (*RlSgemmFunc) (bool trans_a, bool trans_b,
-                             int M, int N, int K,
-                             float alpha,
-                             const float *A, int lda,
-                             const float *B, int ldb,
-                             float beta,
-                             float *C, int ldc);
+#include "rl-gemm.h"
 
-typedef void (*RlSgemmRowsFunc) (bool trans_a, int M, int N, int K, float alpha, const float *A,
-                                 int lda,
-                                 const float *const *brow, int nrep, size_t bstep,
-                                 size_t cstep, const float *bias, float beta, float *C,
-                                 int ldc);
-
-typedef void (*RlSgemmDotRowsFunc) (int M, int N, int len, int nseg, float alpha,
-                                    const float *const *arow, size_t astep,
-                                    const float *const *brow, size_t bstep,
-                                    float beta, float *C, int ldc, int cgroup,
-                                    size_t cgstride);
-
-#define RL_DECLARE_KERNELS(isa)                                                                \
-  void rl_sgemm_rows_##isa (bool trans_a, int M, int N, int K, float alpha, const float *A,    \
-                            int lda,                                                           \
-                            const float *const *brow, int nrep, size_t bstep, size_t cstep,    \
-                            const float *bias, float beta, float *C, int ldc);                 \
-  void rl_sgemm_dot_rows_##isa (int M, int N, int len, int nseg, float alpha,                  \
-                                const float *const *arow, size_t astep,                        \
-                                const float *const *brow, size_t bstep,                        \
-                                float beta, float *C, int ldc, int cgroup,                     \
-                                size_t cgstride);
+/* Each ISA's three kernels, with the signatures of rl-gemm.h. */
+#define RL_DECLARE_KERNELS(isa)                 \
+  RlSgemmFunc        rl_sgemm_##isa;            \
+  RlSgemmRowsFunc    rl_sgemm_rows_##isa;       \
+  RlSgemmDotRowsFunc rl_sgemm_dot_rows_##isa;
 
 RL_DECLARE_KERNELS (avx2)
 RL_DECLARE_KERNELS (avx512)
-
-void rl_sgemm_avx2   (bool trans_a, bool trans_b,
-                      int M, int N, int K,
-                      float alpha,
-                      const float *A, int lda,
-                      const float *B, int ldb,
-                      float beta,
-                      float *C, int ldc);
-
-void rl_sgemm_avx512 (bool trans_a, bool trans_b,
-                      int M, int N, int K,
-                      float alpha,
-                      const float *A, int lda,
-                      const float *B, int ldb,
-                      float beta,
-                      float *C, int ldc);
 
 /* Per-thread scratch for packing, 64-byte aligned, at least @n_floats long. The buffer is
  * grown only when too small (so no allocation in steady state) and freed at thread exit.

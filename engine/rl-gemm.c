@@ -172,9 +172,9 @@ rl_gemm_scratch (size_t n_floats)
 
 /* The kernel rl_sgemm calls. Chosen once (on first use, or by rl_gemm_set_kernel). */
 static RlGemmKernel current_kernel = RL_GEMM_KERNEL_AUTO;
-static RlSgemmFunc current_func = rl_sgemm_portable;
-static RlSgemmRowsFunc current_rows = rl_sgemm_rows_portable;
-static RlSgemmDotRowsFunc current_dot_rows = rl_sgemm_dot_rows_portable;
+static RlSgemmFunc *current_func = rl_sgemm_portable;
+static RlSgemmRowsFunc *current_rows = rl_sgemm_rows_portable;
+static RlSgemmDotRowsFunc *current_dot_rows = rl_sgemm_dot_rows_portable;
 
 bool
 rl_gemm_kernel_supported (RlGemmKernel kernel)

@@ -28,22 +28,20 @@ typedef enum {
   RL_GEMM_KERNEL_AVX512,
 } RlGemmKernel;
 
-void rl_sgemm (bool trans_a, bool trans_b,
-               int M, int N, int K,
-               float alpha,
-               const float *A, int lda,
-               const float *B, int ldb,
-               float beta,
-               float *C, int ldc);
+/* Each of the three products below has one signature, written once as a function type:
+ * the dispatching entry point, the portable reference and every ISA's kernel
+ * (rl-gemm-private.h) are declared with it. */
+typedef void RlSgemmFunc (bool trans_a, bool trans_b,
+                          int M, int N, int K,
+                          float alpha,
+                          const float *A, int lda,
+                          const float *B, int ldb,
+                          float beta,
+                          float *C, int ldc);
 
+RlSgemmFunc rl_sgemm;
 /* The reference: plain loops, no SIMD. Always available. */
-void rl_sgemm_portable (bool trans_a, bool trans_b,
-                        int M, int N, int K,
-                        float alpha,
-                        const float *A, int lda,
-                        const float *B, int ldb,
-                        float beta,
-                        float *C, int ldc);
+RlSgemmFunc rl_sgemm_portable;
 
 /* Row-pointer B: C (M x N) = alpha * op(A) (M x K) * B + bias + beta * C, where op(A) is A or,
  * with trans_a, A^T (A stored K x M, leading dimension lda), row k of B is the N
@@ -53,14 +51,16 @@ void rl_sgemm_portable (bool trans_a, bool trans_b,
  * B's rows at brow[k] + r * bstep and writes C + r * cstep (one call for several output rows
  * of a convolution). Same kernels, same summation order per C element (increasing k within a
  * block) as rl_sgemm; the bias is added to the first K block's sum. */
-void rl_sgemm_rows (bool trans_a,
-                    int M, int N, int K,
-                    float alpha,
-                    const float *A, int lda,
-                    const float *const *brow, int nrep, size_t bstep, size_t cstep,
-                    const float *bias,
-                    float beta,
-                    float *C, int ldc);
+typedef void RlSgemmRowsFunc (bool trans_a,
+                              int M, int N, int K,
+                              float alpha,
+                              const float *A, int lda,
+                              const float *const *brow, int nrep, size_t bstep, size_t cstep,
+                              const float *bias,
+                              float beta,
+                              float *C, int ldc);
+
+RlSgemmRowsFunc rl_sgemm_rows;
 
 /* Segmented dot products: C (M x N) = alpha * sum_{s < nseg} A_s * B_s^T + beta * C, where row
  * i of A_s is the len floats at arow[i] + s * astep and row j of B_s the len floats at
@@ -69,22 +69,18 @@ void rl_sgemm_rows (bool trans_a,
  * contiguous and the groups @cgstride floats apart (>= cgroup): column j is at
  * (j / cgroup) * cgstride + j % cgroup in its row, so a convolution's kernel row (channel,
  * kx) lands straight in a (Co, Ci, K, K) gradient. cgroup >= N: plain contiguous columns. */
-void rl_sgemm_dot_rows (int M, int N, int len, int nseg,
-                        float alpha,
-                        const float *const *arow, size_t astep,
-                        const float *const *brow, size_t bstep,
-                        float beta,
-                        float *C, int ldc, int cgroup, size_t cgstride);
-
-/* The references of the two above: plain loops. */
-void rl_sgemm_rows_portable (bool trans_a, int M, int N, int K, float alpha, const float *A,
-                             int lda,
-                             const float *const *brow, int nrep, size_t bstep, size_t cstep,
-                             const float *bias, float beta, float *C, int ldc);
-void rl_sgemm_dot_rows_portable (int M, int N, int len, int nseg, float alpha,
+typedef void RlSgemmDotRowsFunc (int M, int N, int len, int nseg,
+                                 float alpha,
                                  const float *const *arow, size_t astep,
                                  const float *const *brow, size_t bstep,
-                                 float beta, float *C, int ldc, int cgroup, size_t cgstride);
+                                 float beta,
+                                 float *C, int ldc, int cgroup, size_t cgstride);
+
+RlSgemmDotRowsFunc rl_sgemm_dot_rows;
+
+/* The references of the two above: plain loops. */
+RlSgemmRowsFunc    rl_sgemm_rows_portable;
+RlSgemmDotRowsFunc rl_sgemm_dot_rows_portable;
 
 /* Whether this CPU (and this build) can run @kernel. */
 bool         rl_gemm_kernel_supported (RlGemmKernel kernel);
