@@ -1,5 +1,7 @@
 #define G_LOG_DOMAIN "reslab-ui"
 
+#include "config.h"
+
 #include "rl-application.h"
 
 #include <glib-unix.h>
@@ -233,7 +235,7 @@ about_action (GSimpleAction *action,
 
   gtk_show_about_dialog (gtk_application_get_active_window (app),
                          "program-name", "ResLab",
-                         "logo-icon-name", "org.reslab.ResLab",
+                         "logo-icon-name", RL_APPLICATION_ID,
                          "version", PACKAGE_VERSION,
                          "comments", "Draw a digit, train a residual network on MNIST, and "
                                      "look inside its residual blocks.\n\nAfter He, Zhang, Ren "
@@ -312,7 +314,7 @@ rl_application_startup (GApplication *application)
   gtk_style_context_add_provider_for_display (gdk_display_get_default (),
                                               GTK_STYLE_PROVIDER (css),
                                               GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
-  gtk_window_set_default_icon_name ("org.reslab.ResLab");
+  gtk_window_set_default_icon_name (RL_APPLICATION_ID);
 }
 
 /* A window's stall measurements are taken as it goes (the windows are gone by shutdown). */
@@ -389,7 +391,7 @@ RlApplication *
 rl_application_new (void)
 {
   return g_object_new (RL_TYPE_APPLICATION,
-                       "application-id", "org.reslab.ResLab",
+                       "application-id", RL_APPLICATION_ID,
                        "flags", G_APPLICATION_HANDLES_COMMAND_LINE,
                        "resource-base-path", "/org/reslab/ResLab",
                        NULL);
