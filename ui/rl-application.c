@@ -64,17 +64,20 @@ get_window (RlApplication *self)
   rl_window = rl_window_new (GTK_APPLICATION (self));
   rl_window_set_debug_stalls (rl_window, self->debug_stalls);
 
-  /* 1280 x 800 at most, and no larger than the screen (1024 x 700 works). */
+  /* The size remembered (rl-window-settings.c), else the template's 1280 x 800, but no larger
+   * than the screen (1024 x 700 works). */
   display = gdk_display_get_default ();
   monitors = display != NULL ? gdk_display_get_monitors (display) : NULL;
   if (monitors != NULL && g_list_model_get_n_items (monitors) > 0)
     {
       g_autoptr (GdkMonitor) monitor = g_list_model_get_item (monitors, 0);
       GdkRectangle geometry;
+      int width, height;
 
       gdk_monitor_get_geometry (monitor, &geometry);
-      gtk_window_set_default_size (GTK_WINDOW (rl_window), MIN (1280, geometry.width),
-                                   MIN (800, geometry.height));
+      gtk_window_get_default_size (GTK_WINDOW (rl_window), &width, &height);
+      gtk_window_set_default_size (GTK_WINDOW (rl_window), MIN (width, geometry.width),
+                                   MIN (height, geometry.height));
     }
   return rl_window;
 }
