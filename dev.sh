@@ -18,6 +18,10 @@ cd "$(dirname "$(readlink -f "$0")")"
 # shared-mime-info and gsettings-desktop-schemas (GTK's file chooser and settings),
 # dbus, dbus-x11 and at-spi2-core (GTK's accessibility bus, which it looks for at start-up
 # and warns about when absent), xvfb and xauth (the UI tests run under xvfb-run).
+# The install suite (tests/test-validate.sh, test-install.sh): desktop-file-utils
+# (desktop-file-validate), appstream (appstreamcli), gettext (msgfmt, also the build's
+# translations), libglib2.0-bin (glib-compile-schemas, gsettings), x11-utils (xwininfo: the
+# installed app's window appeared).
 PACKAGES=(
   gcc libc6-dev pkg-config meson ninja-build
   libglib2.0-dev libjson-glib-dev libgtk-4-dev libcairo2-dev
@@ -26,6 +30,7 @@ PACKAGES=(
   librsvg2-common shared-mime-info gsettings-desktop-schemas
   fonts-cantarell adwaita-icon-theme
   dataset-fashion-mnist
+  desktop-file-utils appstream gettext libglib2.0-bin x11-utils
 )
 
 BUILD=build
@@ -177,7 +182,7 @@ run_tests () {
   fi
   echo
   if [ $rc -eq 0 ]; then
-    say "all tests passed ($BUILD: engine, slow, ui; $BUILD_ASAN: engine)"
+    say "all tests passed ($BUILD: engine, slow, control, ui, install; $BUILD_ASAN: engine)"
   else
     say "FAILED: ${failed[*]}"
   fi
@@ -199,7 +204,9 @@ case "$cmd" in
     fi
     say "launching $BUILD/app/reslab"
     finished=1
-    exec "$BUILD/app/reslab" "$@"
+    # the schema compiled in the build folder, so the uninstalled app remembers its settings
+    GSETTINGS_SCHEMA_DIR=$PWD/$BUILD/data${GSETTINGS_SCHEMA_DIR:+:$GSETTINGS_SCHEMA_DIR} \
+      exec "$BUILD/app/reslab" "$@"
     ;;
   test)
     setup

@@ -5,7 +5,7 @@
  *   reslab-cli train   [--data DIR] [--dataset mnist|fashion] [--arch seed|DESCRIPTION] ...
  *   reslab-cli eval    [--data DIR] [--dataset ...] --model FILE [--threads N]
  *   reslab-cli predict --model FILE IMAGE...
- *   reslab-cli info    FILE
+ *   reslab-cli info    FILE | --bundled
  *   reslab-cli experiment degradation [--depths 8,20,32,56] ...   (rl-experiment-cli.c)
  *
  * Exit status: 0 on success, 1 when something fails at run time (a missing or broken file,
@@ -17,7 +17,10 @@
  * line with the PyTorch original (tools/, docs/results/).
  */
 
+#include "config.h"
+
 #include <glib.h>
+#include <glib/gi18n.h>
 #include <locale.h>
 #include <math.h>
 #include <stdio.h>
@@ -676,31 +679,54 @@ compare_strings (gconstpointer a, gconstpointer b)
 static int
 cmd_info (int argc, char **argv)
 {
-  const GOptionEntry entries[] = { { NULL } };
+  gboolean bundled = FALSE;
+  const GOptionEntry entries[] = {
+    { "bundled", 0, 0, G_OPTION_ARG_NONE, &bundled,
+      "The seed net bundled with the app (in the program's resources) instead of a FILE", NULL },
+    { NULL }
+  };
   g_autoptr(GError) error = NULL;
   g_autoptr(RlSafetensors) st = NULL;
   g_autofree const char **keys = NULL;
+  const char *what;
   GHashTable *metadata;
   guint n_keys, n_tensors;
   guint64 total = 0;
   int key_width = 0, name_width = 4;
 
-  if (!parse_options ("info", "FILE", "Show a model file's metadata and tensors.", entries,
-                      &argc, &argv))
+  if (!parse_options ("info", "FILE | --bundled", "Show a model file's metadata and tensors.",
+                      entries, &argc, &argv))
     return EXIT_USAGE;
-  if (argc < 2)
+  if (bundled && argc > 1)
+    return usage_error ("info", "--bundled or a FILE, not both");
+  if (!bundled && argc < 2)
     return usage_error ("info", "no FILE given");
   if (argc > 2)
     return usage_error ("info", "one FILE only (got %d)", argc - 1);
 
-  st = rl_safetensors_load (argv[1], &error);
+  if (bundled)
+    {
+      /* The same GResource bundle as the app's (resources/), linked into this program too, so
+       * an installed reslab-cli needs no file beside it. */
+      g_autoptr(GBytes) bytes = g_resources_lookup_data (RL_BUNDLED_MODEL_RESOURCE,
+                                                         G_RESOURCE_LOOKUP_FLAGS_NONE, &error);
+
+      what = "resource://" RL_BUNDLED_MODEL_RESOURCE;
+      if (bytes != NULL)
+        st = rl_safetensors_load_bytes (bytes, "the bundled seed net", &error);
+    }
+  else
+    {
+      what = argv[1];
+      st = rl_safetensors_load (argv[1], &error);
+    }
   if (st == NULL)
     {
       rl_cli_error ("%s", error->message);
       return EXIT_FAILURE;
     }
 
-  g_print ("%s\n\nmetadata:\n", argv[1]);
+  g_print ("%s\n\nmetadata:\n", what);
   metadata = rl_safetensors_get_metadata_table (st);
   keys = (const char **) g_hash_table_get_keys_as_array (metadata, &n_keys);
   qsort (keys, n_keys, sizeof (char *), compare_strings);
@@ -750,7 +776,7 @@ static const struct {
                             "      test accuracy and confusion matrix" },
   { "predict", cmd_predict, "predict --model FILE IMAGE...\n"
                             "      classify PNG or PGM images of any size" },
-  { "info",    cmd_info,    "info FILE\n"
+  { "info",    cmd_info,    "info FILE | --bundled\n"
                             "      metadata and tensors of a model file" },
   { "bench",   rl_bench_main, "bench [--data DIR] [--runs N] [--batches N] [--threads LIST]"
                             " [--no-torch]\n"
@@ -777,9 +803,12 @@ print_usage (FILE *to)
 int
 main (int argc, char **argv)
 {
-  /* Messages in the user's charset, numbers always with a decimal point. */
+  /* Messages in the user's language and charset, numbers always with a decimal point. */
   setlocale (LC_ALL, "");
   setlocale (LC_NUMERIC, "C");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
 
   if (argc < 2)
     {

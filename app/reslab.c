@@ -2,7 +2,11 @@
 
 /* reslab: the GTK 4 application. Everything lives in ui/ (RlApplication and its window). */
 
+#include "config.h"
+
+#include <glib/gi18n.h>
 #include <gtk/gtk.h>
+#include <locale.h>
 
 #include "rl-application.h"
 
@@ -10,7 +14,15 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr (RlApplication) app = rl_application_new ();
+  g_autoptr (RlApplication) app = NULL;
 
+  /* The translations (po/), installed under LOCALEDIR. GTK sets the locale itself in
+   * gtk_init (), but gettext must know the domain before the first string is looked up. */
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  app = rl_application_new ();
   return g_application_run (G_APPLICATION (app), argc, argv);
 }

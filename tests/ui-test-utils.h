@@ -3,12 +3,15 @@
  * Without a display (DISPLAY and WAYLAND_DISPLAY unset) every test reports a skip, never a
  * pass: run them under xvfb-run (./dev.sh test does). With one, each test program runs with
  * its own XDG data, config and cache folders (so the user's model and state are neither used
- * nor touched), while RESLAB_DATA_DIR keeps pointing at the real MNIST files.
+ * nor touched), while RESLAB_DATA_DIR keeps pointing at the real MNIST files. GSettings use
+ * the memory backend, and every test starts from the schema's defaults.
  */
 #pragma once
 
 #include <glib/gstdio.h>
 #include <gtk/gtk.h>
+
+#include "config.h"
 
 static gboolean ui_test_have_display;
 static char *ui_test_tmp_dir;
@@ -19,13 +22,42 @@ ui_test_skip_no_display (gconstpointer data)
   g_test_skip ("no display: run the UI tests under xvfb-run (./dev.sh test does)");
 }
 
+/* The memory backend keeps, for the rest of the program, what one test's window wrote (the
+ * view it showed, a Train setting): each test starts from the defaults instead. */
+static void
+ui_test_reset_settings (void)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr (GSettingsSchema) schema = NULL;
+  g_autoptr (GSettings) settings = NULL;
+  g_auto (GStrv) keys = NULL;
+
+  if (source != NULL)
+    schema = g_settings_schema_source_lookup (source, RL_APPLICATION_ID, TRUE);
+  if (schema == NULL)
+    return;
+  settings = g_settings_new_full (schema, NULL, NULL);
+  keys = g_settings_schema_list_keys (schema);
+  for (guint i = 0; keys[i] != NULL; i++)
+    g_settings_reset (settings, keys[i]);
+}
+
+static void
+ui_test_run_with_defaults (gconstpointer data)
+{
+  GTestFunc func = (GTestFunc) data;
+
+  ui_test_reset_settings ();
+  func ();
+}
+
 /* Adds @func, or a skip when there is no display. */
 static inline void
 ui_test_add (const char *path,
              GTestFunc   func)
 {
   if (ui_test_have_display)
-    g_test_add_func (path, func);
+    g_test_add_data_func (path, (gconstpointer) func, ui_test_run_with_defaults);
   else
     g_test_add_data_func (path, NULL, ui_test_skip_no_display);
 }

@@ -1,5 +1,7 @@
 #define G_LOG_DOMAIN "reslab-ui"
 
+#include "config.h"
+
 #include "rl-application.h"
 
 #include <glib-unix.h>
@@ -62,17 +64,20 @@ get_window (RlApplication *self)
   rl_window = rl_window_new (GTK_APPLICATION (self));
   rl_window_set_debug_stalls (rl_window, self->debug_stalls);
 
-  /* 1280 x 800 at most, and no larger than the screen (1024 x 700 works). */
+  /* The size remembered (rl-window-settings.c), else the template's 1280 x 800, but no larger
+   * than the screen (1024 x 700 works). */
   display = gdk_display_get_default ();
   monitors = display != NULL ? gdk_display_get_monitors (display) : NULL;
   if (monitors != NULL && g_list_model_get_n_items (monitors) > 0)
     {
       g_autoptr (GdkMonitor) monitor = g_list_model_get_item (monitors, 0);
       GdkRectangle geometry;
+      int width, height;
 
       gdk_monitor_get_geometry (monitor, &geometry);
-      gtk_window_set_default_size (GTK_WINDOW (rl_window), MIN (1280, geometry.width),
-                                   MIN (800, geometry.height));
+      gtk_window_get_default_size (GTK_WINDOW (rl_window), &width, &height);
+      gtk_window_set_default_size (GTK_WINDOW (rl_window), MIN (width, geometry.width),
+                                   MIN (height, geometry.height));
     }
   return rl_window;
 }
@@ -233,7 +238,7 @@ about_action (GSimpleAction *action,
 
   gtk_show_about_dialog (gtk_application_get_active_window (app),
                          "program-name", "ResLab",
-                         "logo-icon-name", "org.reslab.ResLab",
+                         "logo-icon-name", RL_APPLICATION_ID,
                          "version", PACKAGE_VERSION,
                          "comments", "Draw a digit, train a residual network on MNIST, and "
                                      "look inside its residual blocks.\n\nAfter He, Zhang, Ren "
@@ -312,7 +317,7 @@ rl_application_startup (GApplication *application)
   gtk_style_context_add_provider_for_display (gdk_display_get_default (),
                                               GTK_STYLE_PROVIDER (css),
                                               GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
-  gtk_window_set_default_icon_name ("org.reslab.ResLab");
+  gtk_window_set_default_icon_name (RL_APPLICATION_ID);
 }
 
 /* A window's stall measurements are taken as it goes (the windows are gone by shutdown). */
@@ -389,7 +394,7 @@ RlApplication *
 rl_application_new (void)
 {
   return g_object_new (RL_TYPE_APPLICATION,
-                       "application-id", "org.reslab.ResLab",
+                       "application-id", RL_APPLICATION_ID,
                        "flags", G_APPLICATION_HANDLES_COMMAND_LINE,
                        "resource-base-path", "/org/reslab/ResLab",
                        NULL);

@@ -1,4 +1,4 @@
-/* rl-application.h: the ResLab application (org.reslab.ResLab): one main window, the about
+/* rl-application.h: the ResLab application (RL_APPLICATION_ID in config.h): one main window, the about
  * dialog, accelerators, the style sheet, and the command line:
  *
  *   reslab [--view=draw|train|inside] [--draw-digit=D] [--test-image=N]

@@ -16,6 +16,7 @@
 
 #include "rl-dataset-loader.h"
 #include "rl-dialogs.h"
+#include "rl-settings.h"
 #include "rl-widget-util.h"
 #include "rl-model-file.h"
 
@@ -850,6 +851,33 @@ rl_experiment_view_set_bn (RlExperimentView *self,
   g_return_if_fail (RL_IS_EXPERIMENT_VIEW (self));
 
   gtk_switch_set_active (self->bn_switch, bn);
+}
+
+/* ---- settings kept between runs (GSettings) ----------------------------------------------- */
+
+void
+rl_experiment_view_bind_settings (RlExperimentView *self,
+                                  GSettings        *settings)
+{
+  /* the shortcut drop-down's items, in order */
+  static const char * const shortcuts[] = { "zero-padding", "projection", NULL };
+
+  g_return_if_fail (RL_IS_EXPERIMENT_VIEW (self));
+  g_return_if_fail (G_IS_SETTINGS (settings));
+
+  rl_settings_bind_int_choice (settings, "experiment-depth", self->depth_dropdown, depths,
+                               G_N_ELEMENTS (depths));
+  rl_settings_bind_nick_choice (settings, "experiment-shortcut", self->shortcut_dropdown,
+                                shortcuts);
+  g_settings_bind (settings, "experiment-batch-norm", self->bn_switch, "active",
+                   G_SETTINGS_BIND_DEFAULT);
+  rl_settings_bind_dataset (settings, "experiment-dataset", self->dataset_dropdown, self->kinds);
+  g_settings_bind (settings, "experiment-images", self->images_spin, "value",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "experiment-epochs", self->epochs_spin, "value",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "experiment-learning-rate", self->lr_spin, "value",
+                   G_SETTINGS_BIND_DEFAULT);
 }
 
 void

@@ -42,6 +42,10 @@ void                rl_experiment_view_set_shortcut     (RlExperimentView *self,
 void                rl_experiment_view_set_bn           (RlExperimentView *self,
                                                          gboolean          bn);
 
+/* Binds the settings of the twins to @settings (rl-window-settings.c) */
+void                rl_experiment_view_bind_settings    (RlExperimentView *self,
+                                                         GSettings        *settings);
+
 /* While @reason is not NULL the twins cannot start; the reason is shown. */
 void                rl_experiment_view_set_blocked      (RlExperimentView *self,
                                                          const char       *reason);

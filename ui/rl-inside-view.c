@@ -3,6 +3,7 @@
 #include "rl-inside-view.h"
 
 #include "rl-colormap.h"
+#include "rl-settings.h"
 
 struct _RlInsideView
 {
@@ -87,6 +88,21 @@ rl_inside_view_set_predictor (RlInsideView *self,
 
   rl_feature_view_set_predictor (self->feature_view, predictor);
   rl_filter_view_set_predictor (self->filter_view, predictor);
+}
+
+/* ---- settings kept between runs (GSettings) ----------------------------------------------- */
+
+void
+rl_inside_view_bind_settings (RlInsideView *self,
+                              GSettings    *settings)
+{
+  g_return_if_fail (RL_IS_INSIDE_VIEW (self));
+  g_return_if_fail (G_IS_SETTINGS (settings));
+
+  rl_settings_bind_toggle_nick (settings, "inside-scaling",
+                                GTK_TOGGLE_BUTTON (self->per_layer_button), "per-layer");
+  rl_settings_bind_toggle_nick (settings, "inside-scaling",
+                                GTK_TOGGLE_BUTTON (self->per_map_button), "per-map");
 }
 
 RlFeatureView *

@@ -16,6 +16,9 @@ G_DECLARE_FINAL_TYPE (RlInsideView, rl_inside_view, RL, INSIDE_VIEW, GtkWidget)
 
 void           rl_inside_view_set_predictor    (RlInsideView *self,
                                                 RlPredictor  *predictor);
+/* Binds the colour scale (per layer or per map) to @settings (rl-window-settings.c) */
+void           rl_inside_view_bind_settings    (RlInsideView *self,
+                                                GSettings    *settings);
 /* Returns: (transfer none) */
 RlFeatureView *rl_inside_view_get_feature_view (RlInsideView *self);
 /* Returns: (transfer none) */

@@ -4,6 +4,7 @@
 
 #include <math.h>
 
+#include "rl-settings.h"
 #include "rl-widget-util.h"
 
 struct _RlTrainView
@@ -134,6 +135,33 @@ rl_train_view_set_state (RlTrainView    *self,
   gtk_widget_set_sensitive (GTK_WIDGET (self->seed_spin), idle);
   gtk_widget_set_sensitive (GTK_WIDGET (self->from_current_switch), idle);
   /* learning rate and momentum stay editable */
+}
+
+/* ---- settings kept between runs (GSettings) ----------------------------------------------- */
+
+void
+rl_train_view_bind_settings (RlTrainView *self,
+                             GSettings   *settings)
+{
+  static const struct {
+    const char *key;
+    gsize       offset;
+  } spins[] = {
+    { "train-epochs", G_STRUCT_OFFSET (RlTrainView, epochs_spin) },
+    { "train-learning-rate", G_STRUCT_OFFSET (RlTrainView, lr_spin) },
+    { "train-momentum", G_STRUCT_OFFSET (RlTrainView, momentum_spin) },
+    { "train-batch-size", G_STRUCT_OFFSET (RlTrainView, batch_spin) },
+    { "train-images", G_STRUCT_OFFSET (RlTrainView, images_spin) },
+    { "train-seed", G_STRUCT_OFFSET (RlTrainView, seed_spin) },
+  };
+
+  g_return_if_fail (RL_IS_TRAIN_VIEW (self));
+  g_return_if_fail (G_IS_SETTINGS (settings));
+
+  rl_settings_bind_dataset (settings, "train-dataset", self->dataset_dropdown, self->kinds);
+  for (guint i = 0; i < G_N_ELEMENTS (spins); i++)
+    g_settings_bind (settings, spins[i].key, G_STRUCT_MEMBER (GObject *, self, spins[i].offset),
+                     "value", G_SETTINGS_BIND_DEFAULT);
 }
 
 /* ---- progress ----------------------------------------------------------------------------- */

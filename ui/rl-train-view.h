@@ -58,6 +58,10 @@ void      rl_train_view_set_status        (RlTrainView *self,
                                            const char  *text);
 const char *rl_train_view_get_status      (RlTrainView *self);
 
+/* Binds the settings of a run to @settings (rl-window-settings.c) */
+void      rl_train_view_bind_settings     (RlTrainView *self,
+                                           GSettings   *settings);
+
 /* Returns: (transfer none) */
 RlChart  *rl_train_view_get_loss_chart     (RlTrainView *self);
 /* Returns: (transfer none) */

@@ -6,6 +6,7 @@
  *   rl-window-model.c    the model in use: start-up choice, open, save, reset, persistence
  *   rl-window-training.c a training run: data, start, progress, the result saved
  *   rl-window-stalls.c   main-loop stall measurement while training (--debug-stalls)
+ *   rl-window-settings.c what is remembered between runs (GSettings)
  * Functions named _rl_window_* are private to these files.
  */
 #pragma once
@@ -60,6 +61,9 @@ struct _RlWindow
   RlModel      *backup;            /* the model before the run, restored if it fails */
   RlDatasetKind backup_kind;
 
+  /* owned: the settings, NULL without the schema (rl-window-settings.c) */
+  GSettings    *settings;
+
   /* owned: main-loop stall measurement (rl-window-stalls.c) */
   gboolean      stalls_enabled;
   guint         stall_tick_id;
@@ -103,6 +107,10 @@ void        _rl_window_training_init        (RlWindow *self);
 void        _rl_window_training_dispose     (RlWindow *self);
 /* Starts a run with the Train view's settings, once the data is loaded */
 void        _rl_window_train                (RlWindow *self);
+
+/* rl-window-settings.c: binds the window's and the views' settings, and unbinds them */
+void        _rl_window_settings_init        (RlWindow *self);
+void        _rl_window_settings_dispose     (RlWindow *self);
 
 /* rl-window-stalls.c: measures while training runs, when --debug-stalls asked for it */
 void        _rl_window_stall_start          (RlWindow *self);

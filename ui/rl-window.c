@@ -199,6 +199,7 @@ rl_window_dispose (GObject *object)
 {
   RlWindow *self = RL_WINDOW (object);
 
+  _rl_window_settings_dispose (self);
   _rl_window_stall_stop (self);
   g_cancellable_cancel (self->cancellable);
   _rl_window_training_dispose (self);
@@ -306,6 +307,8 @@ rl_window_init (RlWindow *self)
   g_signal_connect (self->experiment_view, "notify::busy", G_CALLBACK (experiment_busy_cb), self);
 
   _rl_window_model_init (self);
+
+  _rl_window_settings_init (self);
 
   set_switcher_tooltips (self);
   /* Start on the canvas, without a focus ring until the keyboard is used. */
