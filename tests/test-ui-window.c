@@ -315,7 +315,7 @@ test_train (void)
   RlTrainView *view;
   RlChart *loss, *accuracy;
   g_autofree float *before = NULL;
-  g_autofree char *saved = rl_window_get_trained_model_path ();
+  g_autofree char *saved = NULL;
   RlModel *model;
   size_t n_params;
   double differ = 0, timer_late, frame_gap, seconds;
@@ -357,14 +357,21 @@ test_train (void)
     g_assert_true (isfinite (y) && y > 0);
   }
 
-  /* the weights in use are the trained ones, saved where the next start finds them */
+  /* the weights in use are the trained ones, kept as a new run of the model store (where the
+   * next start finds them) */
   model = rl_predictor_get_model (rl_window_get_predictor (window));
   for (size_t i = 0; i < n_params; i++)
     differ += fabsf (rl_model_get_params_const (model)[i] - before[i]);
   g_assert_cmpfloat (differ, >, 0);
+  saved = g_strdup (rl_window_get_model_path (window));
+  g_assert_nonnull (saved);
   g_assert_true (g_file_test (saved, G_FILE_TEST_IS_REGULAR));
+  g_assert_true (g_str_has_prefix (saved, rl_model_store_get_dir (rl_window_get_model_store (window))));
+  g_assert_nonnull (rl_model_store_find (rl_window_get_model_store (window), saved));
   g_assert_nonnull (strstr (rl_window_get_model_description (window), "trained here"));
-  g_assert_nonnull (strstr (rl_train_view_get_status (view), saved));
+  g_assert_nonnull (strstr (rl_train_view_get_status (view),
+                            rl_model_item_get_name (rl_model_store_find (rl_window_get_model_store (window),
+                                                                         saved))));
 
   g_assert_true (rl_window_get_stall_report (window, &timer_late, &frame_gap, &seconds));
   g_test_message ("main-loop stalls over %.1f s of training: timer %.1f ms late at most, "
