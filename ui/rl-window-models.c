@@ -55,6 +55,16 @@ _rl_window_show_toast (RlWindow   *self,
   self->toast_timeout_id = g_timeout_add_seconds (TOAST_SECONDS, toast_timeout_cb, self);
 }
 
+const char *
+rl_window_get_notification (RlWindow *self)
+{
+  g_return_val_if_fail (RL_IS_WINDOW (self), NULL);
+
+  if (!gtk_revealer_get_reveal_child (self->toast_revealer))
+    return NULL;
+  return gtk_label_get_text (self->toast_label);
+}
+
 /* ---- the model in use in the list --------------------------------------------------------- */
 
 void

@@ -59,6 +59,8 @@ RlTrainView  *rl_window_get_train_view     (RlWindow *self);
 RlInsideView *rl_window_get_inside_view    (RlWindow *self);
 /* Returns: (transfer none) */
 RlExperimentView *rl_window_get_experiment_view (RlWindow *self);
+/* The in-app notification's text while it is shown, else NULL. Returns: (transfer none) */
+const char   *rl_window_get_notification   (RlWindow *self);
 /* One line about the model in use ("seed net bundled with ResLab · MNIST · …").
  * Returns: (transfer none) */
 const char   *rl_window_get_model_description (RlWindow *self);
