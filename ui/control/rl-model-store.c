@@ -171,13 +171,13 @@ rl_model_item_describe (RlModelItem *self)
   accuracy = isnan (self->test_accuracy)
              ? g_strdup ("Test accuracy not measured")
              : g_strdup_printf ("%.2f\u202f%% on the test set", 100 * self->test_accuracy);
-  if (self->epochs >= 0)
+  if (self->epochs > 0)   /* a run stopped in its first epoch has none to its name */
     epochs = g_strdup_printf ("Epochs: %d", self->epochs);
   if (self->created != NULL)
     {
       g_autoptr (GDateTime) local = g_date_time_to_local (self->created);
 
-      date = g_date_time_format (local, "%e %b %Y, %H:%M");
+      date = g_date_time_format (local, "%-d %b %Y %H:%M");
       g_strstrip (date);
     }
 
