@@ -59,6 +59,8 @@ struct _RlExperiment {
   uint64_t   total;             /* iterations in the run */
   uint64_t   n_steps;           /* completed rl_experiment_step() calls */
   Twin       twins[RL_N_TWINS];
+  RlExperimentBatchFunc batch_func;   /* nullable: after every batch (a progress display) */
+  gpointer   batch_data;
 };
 
 void
@@ -483,7 +485,8 @@ twin_after_backward (RlTrainLoop *loop, gpointer data)
 static void
 twin_after_batch (RlTrainLoop *loop, const RlTrainStatus *st, gpointer data)
 {
-  Twin *tw = ((const TwinRun *) data)->tw;
+  const TwinRun *run = data;
+  Twin *tw = run->tw;
 
   for (int i = 0; i < st->n; i++)
     for (int b = 0; b < 4; b++)
@@ -495,6 +498,9 @@ twin_after_batch (RlTrainLoop *loop, const RlTrainStatus *st, gpointer data)
   tw->int_batches++;
   tw->int_loss += st->loss;
   tw->train_seconds += st->step_seconds;
+  if (run->exp->batch_func != NULL)
+    run->exp->batch_func ((RlTwin) (tw - run->exp->twins), tw->iteration, tw->images,
+                          run->exp->batch_data);
 }
 
 /* Trains one twin up to iteration @target, then records. A twin whose loss stops being
@@ -560,6 +566,17 @@ rl_experiment_step (RlExperiment *exp, GCancellable *cancellable, GError **error
       return FALSE;
   exp->n_steps++;
   return TRUE;
+}
+
+void
+rl_experiment_set_batch_func (RlExperiment          *exp,
+                              RlExperimentBatchFunc  func,
+                              gpointer               user_data)
+{
+  g_return_if_fail (exp != NULL);
+
+  exp->batch_func = func;
+  exp->batch_data = user_data;
 }
 
 gboolean

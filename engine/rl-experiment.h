@@ -148,6 +148,17 @@ gboolean            rl_experiment_step           (RlExperiment  *exp,
                                                   GError       **error);
 gboolean            rl_experiment_is_done        (const RlExperiment *exp);
 
+/* Called after every batch of either twin, on the thread running rl_experiment_step(): the
+ * twin, its SGD steps so far and the training images it has seen. For a progress display
+ * between records (a record comes every `interval` iterations); it must be quick. */
+typedef void (*RlExperimentBatchFunc) (RlTwin    twin,
+                                       uint64_t  iteration,
+                                       uint64_t  images,
+                                       gpointer  user_data);
+void                rl_experiment_set_batch_func (RlExperiment          *exp,
+                                                  RlExperimentBatchFunc  func,
+                                                  gpointer               user_data);
+
 const RlExperimentConfig *rl_experiment_get_config (const RlExperiment *exp);
 /* "plain-20", "resnet-20". Returns: (transfer none) */
 const char         *rl_experiment_get_name       (const RlExperiment *exp, RlTwin twin);

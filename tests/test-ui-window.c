@@ -11,6 +11,7 @@
 #include "rl-demo-digits.h"
 #include "rl-dataset-loader.h"
 #include "rl-model-file.h"
+#include "rl-models-popover.h"
 #include "rl-window.h"
 
 static RlWindow *
@@ -315,7 +316,7 @@ test_train (void)
   RlTrainView *view;
   RlChart *loss, *accuracy;
   g_autofree float *before = NULL;
-  g_autofree char *saved = rl_window_get_trained_model_path ();
+  g_autofree char *saved = NULL;
   RlModel *model;
   size_t n_params;
   double differ = 0, timer_late, frame_gap, seconds;
@@ -357,14 +358,21 @@ test_train (void)
     g_assert_true (isfinite (y) && y > 0);
   }
 
-  /* the weights in use are the trained ones, saved where the next start finds them */
+  /* the weights in use are the trained ones, kept as a new run of the model store (where the
+   * next start finds them) */
   model = rl_predictor_get_model (rl_window_get_predictor (window));
   for (size_t i = 0; i < n_params; i++)
     differ += fabsf (rl_model_get_params_const (model)[i] - before[i]);
   g_assert_cmpfloat (differ, >, 0);
+  saved = g_strdup (rl_window_get_model_path (window));
+  g_assert_nonnull (saved);
   g_assert_true (g_file_test (saved, G_FILE_TEST_IS_REGULAR));
+  g_assert_true (g_str_has_prefix (saved, rl_model_store_get_dir (rl_window_get_model_store (window))));
+  g_assert_nonnull (rl_model_store_find (rl_window_get_model_store (window), saved));
   g_assert_nonnull (strstr (rl_window_get_model_description (window), "trained here"));
-  g_assert_nonnull (strstr (rl_train_view_get_status (view), saved));
+  g_assert_nonnull (strstr (rl_train_view_get_status (view),
+                            rl_model_item_get_name (rl_model_store_find (rl_window_get_model_store (window),
+                                                                         saved))));
 
   g_assert_true (rl_window_get_stall_report (window, &timer_late, &frame_gap, &seconds));
   g_test_message ("main-loop stalls over %.1f s of training: timer %.1f ms late at most, "
@@ -440,6 +448,222 @@ test_stop (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.restore-bundled", NULL)
                  || !bundled_model_present ());
   destroy_window (window);
+}
+
+
+/* ---- the Models list ---------------------------------------------------------------------- */
+
+static gboolean
+is_paused_line (gpointer data)
+{
+  return g_str_has_prefix (rl_train_view_get_progress_text (rl_window_get_train_view (data)),
+                           "Paused");
+}
+
+static guint
+n_rows (RlWindow *window)
+{
+  GtkWidget *button = g_object_get_data (G_OBJECT (window), "test-models-button");
+  GtkWidget *popover = GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (button)));
+  GtkListBox *list = rl_models_popover_get_list (RL_MODELS_POPOVER (popover));
+  guint n = 0;
+
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (list)); row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    n++;
+  return n;
+}
+
+/* The header bar's Models button, found by its popover's type. */
+static GtkWidget *
+find_models_button (GtkWidget *widget)
+{
+  if (GTK_IS_MENU_BUTTON (widget)
+      && RL_IS_MODELS_POPOVER (gtk_menu_button_get_popover (GTK_MENU_BUTTON (widget))))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_models_button (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* Train, pause (the status says so and the time left stays), stop: the run is kept as a new
+ * file, listed with the accuracy of the weights saved, which the Draw footer shows too; the
+ * bundled model is still listed and can be chosen; rename, delete and undo. */
+static void
+test_models_list (void)
+{
+  RlWindow *window;
+  RlModelStore *store;
+  RlModelItem *item;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (RlDataset) test = NULL;
+  g_autoptr (RlModelFile) file = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *paused_line = NULL;
+  g_autofree char *accuracy = NULL;
+  RlEvalResult eval;
+  guint n_before;
+
+  if (!mnist_present ())
+    {
+      g_test_skip ("no MNIST files: ./dev.sh data fetches them");
+      return;
+    }
+
+  window = new_window ();
+  g_object_set_data (G_OBJECT (window), "test-models-button",
+                     find_models_button (gtk_window_get_titlebar (GTK_WINDOW (window))));
+  store = rl_window_get_model_store (window);
+  n_before = g_list_model_get_n_items (G_LIST_MODEL (store));
+  g_assert_cmpuint (n_rows (window), ==, n_before);
+  if (bundled_model_present ())
+    g_assert_nonnull (rl_model_store_get_bundled (store));
+
+  rl_train_view_set_train_images (rl_window_get_train_view (window), 60000);
+  rl_train_view_set_epochs (rl_window_get_train_view (window), 1);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.train", NULL));
+  g_assert_true (ui_test_wait_for (has_progress, window, 120));
+
+  /* Pause: the line above the progress bar and the status say so; the time left stays. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.pause-resume", NULL));
+  g_assert_true (ui_test_wait_for (is_paused_line, window, 10));
+  ui_test_spin (700);
+  paused_line = g_strdup (rl_train_view_get_progress_text (rl_window_get_train_view (window)));
+  g_test_message ("%s", paused_line);
+  g_assert_true (g_str_has_prefix (paused_line, "Paused at epoch 1 of 1, batch "));
+  g_assert_nonnull (strstr (paused_line, "left"));
+  g_assert_true (g_str_has_prefix (rl_train_view_get_status (rl_window_get_train_view (window)),
+                                   "Paused"));
+  ui_test_spin (700);
+  g_assert_cmpstr (rl_train_view_get_progress_text (rl_window_get_train_view (window)), ==,
+                   paused_line);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.pause-resume", NULL));
+  g_assert_false (is_paused_line (window));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.stop", NULL));
+  g_assert_true (ui_test_wait_for (not_busy, window, 60));
+  g_test_message ("%s", rl_train_view_get_status (rl_window_get_train_view (window)));
+  g_assert_true (g_str_has_prefix (rl_train_view_get_progress_text (rl_window_get_train_view (window)),
+                                   "Stopped at epoch 1, batch "));
+  g_assert_true (g_str_has_prefix (rl_train_view_get_status (rl_window_get_train_view (window)),
+                                   "Stopped at epoch 1, batch "));
+
+  /* The run: a new file, listed first, with the accuracy of the weights in it. */
+  path = g_strdup (rl_window_get_model_path (window));
+  g_assert_nonnull (path);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, n_before + 1);
+  g_assert_cmpuint (n_rows (window), ==, n_before + 1);
+  item = g_list_model_get_item (G_LIST_MODEL (store), 0);
+  g_object_unref (item);
+  g_assert_cmpstr (rl_model_item_get_path (item), ==, path);
+  g_assert_false (isnan (rl_model_item_get_test_accuracy (item)));
+
+  file = rl_model_file_load (path, &error);
+  g_assert_no_error (error);
+  test = rl_dataset_load (NULL, RL_DATASET_MNIST, RL_SPLIT_TEST, &error);
+  g_assert_no_error (error);
+  g_assert_true (rl_evaluate (file->model, test, test->n, 0, 0, NULL, NULL, &eval, &error));
+  g_test_message ("saved weights: %u of %u test images right; listed as %.4f", eval.correct,
+                  eval.n, rl_model_item_get_test_accuracy (item));
+  g_assert_cmpfloat (fabs (rl_model_item_get_test_accuracy (item) - (double) eval.correct / eval.n),
+                     <, 0.5e-4 + 1e-9);
+  g_assert_cmpfloat (fabs (file->test_accuracy - (double) eval.correct / eval.n), <, 0.5e-4 + 1e-9);
+  accuracy = g_strdup_printf ("%.2f\u202f%%", 100.0 * eval.correct / eval.n);
+  g_assert_nonnull (strstr (rl_window_get_model_description (window), accuracy));
+  g_assert_nonnull (strstr (rl_window_get_model_description (window), "trained here"));
+
+  /* The bundled model is still there, and can be chosen; then the run again. */
+  if (bundled_model_present ())
+    {
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.use-model", "s", ""));
+      g_assert_nonnull (strstr (rl_window_get_model_description (window), "bundled"));
+      g_assert_null (rl_window_get_model_path (window));
+    }
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.use-model", "s", path));
+  {
+    gint64 end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+    while (g_strcmp0 (rl_window_get_model_path (window), path) != 0
+           && g_get_monotonic_time () < end)
+      g_main_context_iteration (NULL, FALSE);
+  }
+  g_assert_cmpstr (rl_window_get_model_path (window), ==, path);
+
+  /* Rename: the list, the file and the Draw footer take the name. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.rename-model", "(ss)",
+                                             path, "My first run"));
+  g_assert_cmpstr (rl_model_item_get_name (rl_model_store_find (store, path)), ==, "My first run");
+  g_assert_nonnull (strstr (rl_window_get_model_description (window), "My first run"));
+  {
+    g_autoptr (RlModelStore) again = rl_model_store_new (rl_model_store_get_dir (store), NULL);
+
+    g_assert_cmpstr (rl_model_item_get_name (rl_model_store_find (again, path)), ==,
+                     "My first run");
+  }
+
+  /* Delete, with Undo in the notification. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.delete-model", "s", path));
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+  g_assert_null (rl_model_store_find (store, path));
+  g_assert_cmpuint (n_rows (window), ==, n_before);
+  g_assert_cmpstr (rl_window_get_notification (window), ==, "Deleted “My first run”.");
+  g_assert_nonnull (strstr (rl_window_get_model_description (window), "not saved"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.undo-delete-model", NULL));
+  g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+  g_assert_nonnull (rl_model_store_find (store, path));
+  g_assert_cmpuint (n_rows (window), ==, n_before + 1);
+  g_assert_null (rl_window_get_notification (window));
+  g_assert_nonnull (strstr (rl_window_get_model_description (window), "My first run"));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.restore-bundled", NULL)
+                 || !bundled_model_present ());
+  destroy_window (window);
+}
+
+/* A run that cannot be saved stays in use, described as not saved, with Save As offered. */
+static void
+test_save_fails (void)
+{
+  RlWindow *window;
+  g_autofree char *runs = g_build_filename (g_get_user_data_dir (), "reslab", "runs", NULL);
+  g_autofree char *moved = g_strconcat (runs, ".away", NULL);
+  g_autofree char *parent = g_path_get_dirname (runs);
+
+  if (!mnist_present ())
+    {
+      g_test_skip ("no MNIST files: ./dev.sh data fetches them");
+      return;
+    }
+
+  /* a file where the runs folder should be: saving a run fails */
+  g_mkdir_with_parents (g_get_user_data_dir (), 0700);
+  if (g_file_test (runs, G_FILE_TEST_IS_DIR))
+    g_assert_cmpint (g_rename (runs, moved), ==, 0);
+  g_assert_true (g_mkdir_with_parents (parent, 0700) == 0);
+  g_assert_true (g_file_set_contents (runs, "in the way", -1, NULL));
+
+  window = new_window ();
+  rl_train_view_set_train_images (rl_window_get_train_view (window), 640);
+  rl_train_view_set_epochs (rl_window_get_train_view (window), 1);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.train", NULL));
+  g_assert_true (ui_test_wait_for (not_busy, window, 120));
+
+  g_test_message ("%s", rl_window_get_model_description (window));
+  g_assert_nonnull (strstr (rl_window_get_model_description (window), "not saved"));
+  g_assert_null (strstr (rl_window_get_model_description (window), "random"));
+  g_assert_null (rl_window_get_model_path (window));
+  g_assert_cmpstr (rl_window_get_notification (window), ==, "The trained model could not be saved.");
+
+  destroy_window (window);
+  g_unlink (runs);
+  if (g_file_test (moved, G_FILE_TEST_IS_DIR))
+    g_assert_cmpint (g_rename (moved, runs), ==, 0);
 }
 
 /* ---- dialogs ------------------------------------------------------------------------------ */
@@ -589,6 +813,8 @@ main (int   argc,
   ui_test_add ("/ui/window/reset-weights", test_reset_weights);
   ui_test_add ("/ui/window/train", test_train);
   ui_test_add ("/ui/window/stop", test_stop);
+  ui_test_add ("/ui/window/models-list", test_models_list);
+  ui_test_add ("/ui/window/save-fails", test_save_fails);
 
   return ui_test_run ();
 }

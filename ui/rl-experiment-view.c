@@ -94,6 +94,7 @@ struct _RlExperimentView
   char               *blocked;        /* why the twins cannot start now, or NULL */
   gboolean            busy;           /* from the run action to "finished" */
   gint64              started_us;     /* monotonic time the current run started */
+  guint               progress_id;    /* refreshes the progress line while a run trains */
 
   /* owned: the data (cached by rl_dataset_loader) */
   GCancellable       *load_cancellable;   /* while loading, else NULL */
@@ -451,19 +452,26 @@ twin_iteration (Run    *run,
                           : 0;
 }
 
+/* The progress bar and the line above it, from the worker's live counters (every batch), so
+ * that they move from the first iteration on, long before the first record. */
 static void
 update_progress (RlExperimentView *self)
 {
   Run *run = self->current;
   g_autofree char *elapsed = NULL;
   g_autofree char *text = NULL;
-  guint64 done;
+  guint64 iterations[RL_N_TWINS], images, done;
   double fraction, seconds;
 
   if (run == NULL)
     return;
 
-  done = twin_iteration (run, RL_TWIN_PLAIN) + twin_iteration (run, RL_TWIN_RESIDUAL);
+  rl_experiment_runner_get_progress (self->runner, iterations, &images);
+  /* records can be ahead of a counter read before the run ended */
+  iterations[RL_TWIN_PLAIN] = MAX (iterations[RL_TWIN_PLAIN], twin_iteration (run, RL_TWIN_PLAIN));
+  iterations[RL_TWIN_RESIDUAL] = MAX (iterations[RL_TWIN_RESIDUAL],
+                                      twin_iteration (run, RL_TWIN_RESIDUAL));
+  done = iterations[RL_TWIN_PLAIN] + iterations[RL_TWIN_RESIDUAL];
   fraction = run->total > 0 ? CLAMP ((double) done / (2.0 * run->total), 0.0, 1.0) : 0.0;
   seconds = (g_get_monotonic_time () - self->started_us) / 1e6;
   elapsed = format_minutes (seconds);
@@ -471,43 +479,58 @@ update_progress (RlExperimentView *self)
 
   if (rl_experiment_runner_is_stopping (self->runner))
     text = g_strdup_printf ("%s and %s · stopping…", run->names[0], run->names[1]);
-  else if (fraction > 0.0)
+  else if (fraction > 0.0 && seconds > 0.0)
     {
       g_autofree char *left = format_minutes (seconds * (1.0 - fraction) / fraction);
 
+      /* each twin trains the same iterations: the line counts the pair's mean */
       text = g_strdup_printf ("%s and %s · iteration %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT
-                              " · %s, about %s left", run->names[0], run->names[1],
-                              MIN (twin_iteration (run, RL_TWIN_PLAIN),
-                                   twin_iteration (run, RL_TWIN_RESIDUAL)),
-                              run->total, elapsed, left);
+                              " · %.0f images/s · %s elapsed, about %s left", run->names[0],
+                              run->names[1], done / 2, run->total, images / seconds, elapsed,
+                              left);
     }
   else
     text = g_strdup_printf ("%s and %s · starting…", run->names[0], run->names[1]);
   gtk_label_set_text (self->progress_label, text);
 }
 
+static gboolean
+progress_tick_cb (gpointer data)
+{
+  update_progress (data);
+  return G_SOURCE_CONTINUE;
+}
+
 /* The mean training error over the last quarter of a twin's records (at least one): single
- * intervals are noisy. NAN without records or when the twin diverged. */
+ * intervals are noisy. @iterations (nullable): how many iterations those records cover, which
+ * the verdict states. NAN without records or when the twin diverged. */
 static double
-final_error (Run    *run,
-             RlTwin  twin)
+final_error (Run     *run,
+             RlTwin   twin,
+             guint64 *iterations)
 {
   GPtrArray *records = run->records[twin];
   guint n = records->len, k = MAX (1, n / 4);
   double sum = 0.0;
+  guint64 last, before;
 
   if (n == 0)
     return NAN;
   for (guint i = n - k; i < n; i++)
     sum += ((RlExperimentRecord *) g_ptr_array_index (records, i))->train_error;
+  last = ((RlExperimentRecord *) g_ptr_array_index (records, n - 1))->iteration;
+  before = n > k ? ((RlExperimentRecord *) g_ptr_array_index (records, n - k - 1))->iteration : 0;
+  if (iterations != NULL)
+    *iterations = last - before;
   return sum / k;
 }
 
 static char *
 summary (Run *run)
 {
-  double plain = final_error (run, RL_TWIN_PLAIN);
-  double res = final_error (run, RL_TWIN_RESIDUAL);
+  guint64 span = 0;
+  double plain = final_error (run, RL_TWIN_PLAIN, &span);
+  double res = final_error (run, RL_TWIN_RESIDUAL, NULL);
   g_autofree char *time = format_minutes (run->seconds);
   GString *s = g_string_new (NULL);
 
@@ -526,9 +549,11 @@ summary (Run *run)
         g_string_append_printf (s, "%s diverged; try a lower learning rate. ", run->names[1]);
       return g_string_free (s, FALSE);
     }
-  g_string_append_printf (s, "Training error %s: %s %.1f %%, %s %.1f %%.",
-                          run->completed ? "at the end" : "by then", run->names[0],
-                          100.0 * plain, run->names[1], 100.0 * res);
+  /* Say exactly what the figures are, so that they can be found on the curves: the mean of
+   * the training error over the last iterations, not the last point. */
+  g_string_append_printf (s, "Training error, mean of the last %" G_GUINT64_FORMAT
+                          " iterations: %s %.1f\u202f%%, %s %.1f\u202f%%.", span,
+                          run->names[0], 100.0 * plain, run->names[1], 100.0 * res);
   if (plain > res + 0.02)
     g_string_append (s, " The plain net trains worse.");
   else if (res > plain + 0.02)
@@ -580,6 +605,8 @@ start_run (RlExperimentView *self,
   rebuild_chart (self);
   rebuild_bars (self);
   update_progress (self);
+  g_clear_handle_id (&self->progress_id, g_source_remove);
+  self->progress_id = g_timeout_add (250, progress_tick_cb, self);
   status = g_strdup_printf ("Training %s and %s on the same %s batches of %d, from the same "
                             "initial weights.%s", run->names[0], run->names[1],
                             dataset_name (run->kind), run->config.batch,
@@ -715,6 +742,7 @@ finished_cb (RlExperimentRunner *runner,
 {
   Run *run = self->current;
 
+  g_clear_handle_id (&self->progress_id, g_source_remove);
   self->current = NULL;
   if (run != NULL)
     {
@@ -1055,6 +1083,7 @@ rl_experiment_view_dispose (GObject *object)
 {
   RlExperimentView *self = RL_EXPERIMENT_VIEW (object);
 
+  g_clear_handle_id (&self->progress_id, g_source_remove);
   g_cancellable_cancel (self->load_cancellable);
   if (self->runner != NULL)
     {

@@ -23,6 +23,7 @@ struct _RlTrainView
   GtkSpinButton  *seed_spin;
   GtkSwitch      *from_current_switch;
   GtkWidget      *start_button;
+  GtkLabel       *blocked_label;
   RlChart        *loss_chart;
   RlChart        *accuracy_chart;
   GtkLabel       *progress_label;
@@ -35,6 +36,7 @@ struct _RlTrainView
   float           last_heldout;   /* NaN until measured in this run */
   float           last_test;
   int             last_test_epoch;
+  RlTrainProgress *last;          /* the last progress of this run, for the paused line */
 };
 
 G_DEFINE_FINAL_TYPE (RlTrainView, rl_train_view, GTK_TYPE_WIDGET)
@@ -43,6 +45,7 @@ enum {
   PROP_0,
   PROP_LEARNING_RATE,
   PROP_MOMENTUM,
+  PROP_FROM_CURRENT,
   N_PROPS
 };
 
@@ -119,15 +122,20 @@ rl_train_view_get_momentum (RlTrainView *self)
   return gtk_spin_button_get_value (self->momentum_spin);
 }
 
+static void update_progress_label (RlTrainView *self);
+
 void
 rl_train_view_set_state (RlTrainView    *self,
                          RlTrainerState  state)
 {
   gboolean idle = state == RL_TRAINER_IDLE;
+  gboolean changed = (state == RL_TRAINER_PAUSED) != (self->state == RL_TRAINER_PAUSED);
 
   g_return_if_fail (RL_IS_TRAIN_VIEW (self));
 
   self->state = state;
+  if (changed)
+    update_progress_label (self);
   gtk_widget_set_sensitive (GTK_WIDGET (self->dataset_dropdown), idle);
   gtk_widget_set_sensitive (GTK_WIDGET (self->epochs_spin), idle);
   gtk_widget_set_sensitive (GTK_WIDGET (self->batch_spin), idle);
@@ -219,6 +227,7 @@ rl_train_view_begin_run (RlTrainView         *self,
 
   rl_chart_clear (self->loss_chart);
   rl_chart_clear (self->accuracy_chart);
+  g_clear_pointer (&self->last, rl_train_progress_unref);
   self->last_heldout = NAN;
   self->last_test = NAN;
   self->last_test_epoch = 0;
@@ -234,12 +243,64 @@ rl_train_view_begin_run (RlTrainView         *self,
   rl_train_view_set_status (self, text);
 }
 
+/* The line above the progress bar, from the last progress: while paused it says so, and the
+ * time left stays what it was when the run paused (the trainer does not count paused time). */
+static void
+update_progress_label (RlTrainView *self)
+{
+  RlTrainProgress *p = self->last;
+  g_autofree char *left = NULL;
+  g_autofree char *text = NULL;
+
+  if (p == NULL)
+    return;
+  left = format_duration (p->seconds_left);
+  if (p->is_last)
+    text = p->images_seen < p->images_total
+           ? g_strdup_printf ("Epoch %d of %d · batch %d of %d · stopped", p->epoch, p->n_epochs,
+                              p->batch, p->n_batches)
+           : g_strdup_printf ("Epoch %d of %d · batch %d of %d · finished", p->epoch,
+                              p->n_epochs, p->batch, p->n_batches);
+  else if (self->state == RL_TRAINER_PAUSED)
+    text = g_strdup_printf ("Paused at epoch %d of %d, batch %d of %d · %s", p->epoch,
+                            p->n_epochs, p->batch, p->n_batches, left);
+  else
+    text = g_strdup_printf ("Epoch %d of %d · batch %d of %d · %.0f images/s · %s", p->epoch,
+                            p->n_epochs, p->batch, p->n_batches, p->images_per_s, left);
+  gtk_label_set_text (self->progress_label, text);
+}
+
+void
+rl_train_view_set_stopped_at (RlTrainView *self,
+                              const char  *text)
+{
+  g_return_if_fail (RL_IS_TRAIN_VIEW (self));
+
+  gtk_label_set_text (self->progress_label, text);
+}
+
+const char *
+rl_train_view_get_progress_text (RlTrainView *self)
+{
+  g_return_val_if_fail (RL_IS_TRAIN_VIEW (self), NULL);
+
+  return gtk_label_get_text (self->progress_label);
+}
+
+void
+rl_train_view_set_blocked (RlTrainView *self,
+                           const char  *reason)
+{
+  g_return_if_fail (RL_IS_TRAIN_VIEW (self));
+
+  gtk_label_set_text (self->blocked_label, reason != NULL ? reason : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->blocked_label), reason != NULL);
+}
+
 void
 rl_train_view_add_progress (RlTrainView     *self,
                             RlTrainProgress *p)
 {
-  g_autofree char *left = NULL;
-  g_autofree char *text = NULL;
   GString *status;
 
   g_return_if_fail (RL_IS_TRAIN_VIEW (self));
@@ -271,11 +332,13 @@ rl_train_view_add_progress (RlTrainView     *self,
   if (p->images_total > 0)
     gtk_progress_bar_set_fraction (self->progress_bar,
                                    CLAMP ((double) p->images_seen / p->images_total, 0.0, 1.0));
-  left = format_duration (p->seconds_left);
-  text = g_strdup_printf ("Epoch %d of %d · batch %d of %d · %.0f images/s · %s",
-                          p->epoch, p->n_epochs, p->batch, p->n_batches, p->images_per_s,
-                          p->is_last ? "done" : left);
-  gtk_label_set_text (self->progress_label, text);
+  g_clear_pointer (&self->last, rl_train_progress_unref);
+  self->last = rl_train_progress_ref (p);
+  update_progress_label (self);
+
+  /* While paused, the status says so (the window set it); the figures wait for the resume. */
+  if (self->state == RL_TRAINER_PAUSED)
+    return;
 
   /* a narrow no-break space (U+202F) between each number and its %, so that a narrow window
    * wraps the line between figures, never inside one */
@@ -362,6 +425,20 @@ setup_charts (RlTrainView *self)
 }
 
 static void
+from_current_changed_cb (GtkSwitch   *widget,
+                         GParamSpec  *pspec,
+                         RlTrainView *self)
+{
+  gtk_widget_set_tooltip_text (self->start_button,
+                               gtk_switch_get_active (widget)
+                               ? "Continue training the model in use with these settings; the "
+                                 "result is kept as a new model (Ctrl+Return)"
+                               : "Train a new model from random weights with these settings; "
+                                 "the model in use is kept (Ctrl+Return)");
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FROM_CURRENT]);
+}
+
+static void
 spin_value_changed_cb (GtkSpinButton *spin,
                        RlTrainView   *self)
 {
@@ -388,6 +465,9 @@ rl_train_view_get_property (GObject    *object,
     case PROP_MOMENTUM:
       g_value_set_double (value, gtk_spin_button_get_value (self->momentum_spin));
       break;
+    case PROP_FROM_CURRENT:
+      g_value_set_boolean (value, gtk_switch_get_active (self->from_current_switch));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -409,6 +489,9 @@ rl_train_view_set_property (GObject      *object,
     case PROP_MOMENTUM:
       gtk_spin_button_set_value (self->momentum_spin, g_value_get_double (value));
       break;
+    case PROP_FROM_CURRENT:
+      gtk_switch_set_active (self->from_current_switch, g_value_get_boolean (value));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -428,6 +511,7 @@ rl_train_view_finalize (GObject *object)
   RlTrainView *self = RL_TRAIN_VIEW (object);
 
   g_clear_pointer (&self->kinds, g_array_unref);
+  g_clear_pointer (&self->last, rl_train_progress_unref);
 
   G_OBJECT_CLASS (rl_train_view_parent_class)->finalize (object);
 }
@@ -449,6 +533,9 @@ rl_train_view_class_init (RlTrainViewClass *klass)
   properties[PROP_MOMENTUM] =
     g_param_spec_double ("momentum", NULL, NULL, 0.0, 0.99, 0.5,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_FROM_CURRENT] =
+    g_param_spec_boolean ("from-current", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (RL_TYPE_CHART);
@@ -466,6 +553,7 @@ rl_train_view_class_init (RlTrainViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RlTrainView, seed_spin);
   gtk_widget_class_bind_template_child (widget_class, RlTrainView, from_current_switch);
   gtk_widget_class_bind_template_child (widget_class, RlTrainView, start_button);
+  gtk_widget_class_bind_template_child (widget_class, RlTrainView, blocked_label);
   gtk_widget_class_bind_template_child (widget_class, RlTrainView, loss_chart);
   gtk_widget_class_bind_template_child (widget_class, RlTrainView, accuracy_chart);
   gtk_widget_class_bind_template_child (widget_class, RlTrainView, progress_label);
@@ -500,4 +588,7 @@ rl_train_view_init (RlTrainView *self)
 
   g_signal_connect (self->lr_spin, "value-changed", G_CALLBACK (spin_value_changed_cb), self);
   g_signal_connect (self->momentum_spin, "value-changed", G_CALLBACK (spin_value_changed_cb), self);
+  g_signal_connect (self->from_current_switch, "notify::active",
+                    G_CALLBACK (from_current_changed_cb), self);
+  from_current_changed_cb (self->from_current_switch, NULL, self);
 }

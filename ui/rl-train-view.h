@@ -3,7 +3,8 @@
  * here, and feeds the trainer's progress snapshots back in.
  *
  * Properties "learning-rate" and "momentum" follow their spin buttons, which stay editable
- * while a run is in progress; the window passes changes on to the trainer.
+ * while a run is in progress; the window passes changes on to the trainer. "from-current"
+ * follows the switch that continues training the model in use (off: random weights).
  */
 #pragma once
 
@@ -53,6 +54,15 @@ void      rl_train_view_begin_run         (RlTrainView         *self,
                                            guint                train_images);
 void      rl_train_view_add_progress      (RlTrainView     *self,
                                            RlTrainProgress *progress);
+/* The line above the progress bar once a run ended ("Stopped at epoch 1, batch 37 of 938."). */
+void      rl_train_view_set_stopped_at    (RlTrainView *self,
+                                           const char  *text);
+/* The line above the progress bar. Returns: (transfer none) */
+const char *rl_train_view_get_progress_text (RlTrainView *self);
+/* While @reason is not NULL, it is shown under Start Training (which the window disables):
+ * why no run can start now. */
+void      rl_train_view_set_blocked       (RlTrainView *self,
+                                           const char  *reason);
 /* A sentence under the progress bar ("Loading MNIST…", "Saved to …"). */
 void      rl_train_view_set_status        (RlTrainView *self,
                                            const char  *text);

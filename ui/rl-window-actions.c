@@ -70,22 +70,45 @@ _rl_window_actions_update (RlWindow *self)
   gboolean experiment = _rl_window_experiment_visible (self);
   gboolean twins_busy = rl_experiment_view_is_busy (self->experiment_view);
 
-  /* The twins and a Train run would share the cores: one at a time. On the Experiment page
-   * the header's Train, Pause and Stop (which act on the Train view's run) are hidden, and
-   * their shortcuts start and stop the twins instead. */
+  /* The twins and a Train run would share the cores: one at a time, and each side says why
+   * it waits. The header's Train, Pause and Stop stay in place on every page (the view
+   * switcher must not move): on the Experiment page Train and Stop act on the twins, which
+   * cannot pause. */
   rl_experiment_view_set_blocked (self->experiment_view,
-                                  self->busy ? "A training run of the Train view is in "
-                                               "progress: stop it there first, so that the "
-                                               "twins get the processor."
+                                  self->busy ? "The Train view is training; stop it to train "
+                                               "the twins here."
                                              : NULL);
-  gtk_widget_set_visible (self->train_button, !experiment);
-  gtk_widget_set_visible (self->pause_button, !experiment);
-  gtk_widget_set_visible (self->stop_button, !experiment);
-  gtk_widget_set_tooltip_text (self->train_button,
-                               twins_busy ? "The twins of the Experiment view are training: "
-                                            "stop them first"
-                                          : "Train the network with the settings of the Train "
-                                            "view (Ctrl+Return)");
+  rl_train_view_set_blocked (self->train_view,
+                             twins_busy ? "The experiment is training; stop it to train here."
+                                        : NULL);
+  if (experiment)
+    {
+      gtk_widget_set_tooltip_text (self->train_button,
+                                   self->busy ? "The Train view is training; stop it to train "
+                                                "the twins here"
+                                              : "Train the twins with the settings of the "
+                                                "Experiment view (Ctrl+Return)");
+      gtk_widget_set_tooltip_text (self->stop_button, "Stop the twins (Ctrl+.)");
+    }
+  else
+    {
+      gboolean from_current = FALSE;
+      RlTrainConfig config;
+
+      rl_train_view_get_settings (self->train_view, &config, NULL, &from_current);
+      gtk_widget_set_tooltip_text (self->train_button,
+                                   twins_busy ? "The experiment is training; stop it to "
+                                                "train here"
+                                   : from_current ? "Continue training the model in use with "
+                                                    "the settings of the Train view; the "
+                                                    "result is kept as a new model "
+                                                    "(Ctrl+Return)"
+                                   : "Train a new model from random weights with the settings "
+                                     "of the Train view; the model in use is kept "
+                                     "(Ctrl+Return)");
+      gtk_widget_set_tooltip_text (self->stop_button, "Stop training within one batch and keep "
+                                   "the weights so far (Ctrl+.)");
+    }
 
   gtk_widget_action_set_enabled (widget, "win.train",
                                  experiment ? rl_experiment_view_can_run (self->experiment_view)
@@ -98,12 +121,20 @@ _rl_window_actions_update (RlWindow *self)
   gtk_widget_action_set_enabled (widget, "win.open-path", !self->busy);
   gtk_widget_action_set_enabled (widget, "win.reset-weights", !self->busy);
   gtk_widget_action_set_enabled (widget, "win.restore-bundled", !self->busy);
+  gtk_widget_action_set_enabled (widget, "win.use-model", !self->busy);
 
   if (state == RL_TRAINER_PAUSED)
     {
       gtk_image_set_from_icon_name (GTK_IMAGE (self->pause_image), "media-playback-start-symbolic");
       gtk_label_set_text_with_mnemonic (GTK_LABEL (self->pause_label), "_Resume");
       gtk_widget_set_tooltip_text (self->pause_button, "Resume training (Ctrl+P)");
+    }
+  else if (experiment)
+    {
+      gtk_image_set_from_icon_name (GTK_IMAGE (self->pause_image), "media-playback-pause-symbolic");
+      gtk_label_set_text_with_mnemonic (GTK_LABEL (self->pause_label), "_Pause");
+      gtk_widget_set_tooltip_text (self->pause_button, "The twins cannot pause; Stop ends them "
+                                   "and keeps their curves");
     }
   else
     {
@@ -146,10 +177,12 @@ pause_resume (RlWindow *self)
     {
     case RL_TRAINER_RUNNING:
       rl_trainer_pause (self->trainer);
-      rl_train_view_set_status (self->train_view, "Paused. Drawing uses the latest weights.");
+      rl_train_view_set_status (self->train_view, "Paused. Drawing uses the latest weights; "
+                                "Resume goes on from here.");
       break;
     case RL_TRAINER_PAUSED:
       rl_trainer_resume (self->trainer);
+      rl_train_view_set_status (self->train_view, "Resumed.");
       break;
     case RL_TRAINER_IDLE:
     case RL_TRAINER_STOPPING:

@@ -2,7 +2,8 @@
 
 /* rl-window-model.c: the model in use: which one at start-up, open, save as, reset to random
  * weights, back to the bundled seed net, and the state file that remembers the choice. See
- * rl-window.h for the order in which the start-up model is looked for.
+ * rl-window.h for the order in which the start-up model is looked for. A file of the model
+ * store (a run trained here) is MODEL_TRAINED, any other file MODEL_FILE.
  */
 
 #include "rl-window-private.h"
@@ -23,10 +24,15 @@ display_name (const char *path)
 
 /* ---- the model in use --------------------------------------------------------------------- */
 
-char *
-rl_window_get_trained_model_path (void)
+/* A run of the model store, or a file from elsewhere. */
+static ModelSource
+source_of_path (RlWindow   *self,
+                const char *path)
 {
-  return g_build_filename (g_get_user_data_dir (), "reslab", "model.safetensors", NULL);
+  g_autofree char *dir = g_path_get_dirname (path);
+
+  return g_strcmp0 (dir, rl_model_store_get_dir (self->model_store)) == 0 ? MODEL_TRAINED
+                                                                          : MODEL_FILE;
 }
 
 static char *
@@ -45,7 +51,7 @@ _rl_window_remember_model (RlWindow *self)
   g_autofree char *path = state_file_path ();
   g_autofree char *dir = g_path_get_dirname (path);
 
-  if (self->model_source == MODEL_RANDOM)
+  if (self->model_source == MODEL_RANDOM || self->model_source == MODEL_UNSAVED)
     return;
 
   g_key_file_load_from_file (keys, path, G_KEY_FILE_KEEP_COMMENTS, NULL);
@@ -89,9 +95,19 @@ _rl_window_update_description (RlWindow *self)
                                                  dataset, accuracy ? accuracy : "");
       break;
     case MODEL_TRAINED:
-      self->model_description = g_strdup_printf ("Model: trained here on %s%s · saved in %s",
-                                                 dataset, accuracy ? accuracy : "",
-                                                 self->model_path);
+      {
+        RlModelItem *item = rl_model_store_find (self->model_store, self->model_path);
+
+        name = item != NULL ? g_strdup (rl_model_item_get_name (item))
+                            : display_name (self->model_path);
+        self->model_description = g_strdup_printf ("Model: “%s”, trained here on %s%s", name,
+                                                   dataset, accuracy ? accuracy : "");
+      }
+      break;
+    case MODEL_UNSAVED:
+      self->model_description = g_strdup_printf ("Model: trained here on %s%s · not saved: "
+                                                 "Save Model As… keeps it", dataset,
+                                                 accuracy ? accuracy : "");
       break;
     case MODEL_FILE:
       name = display_name (self->model_path);
@@ -123,6 +139,7 @@ use_model_file (RlWindow    *self,
   rl_predictor_set_model (self->predictor, g_steal_pointer (&file->model), file->kind);
   rl_model_file_free (file);
   _rl_window_update_description (self);
+  _rl_window_models_update_current (self);
 }
 
 static gboolean
@@ -185,16 +202,16 @@ use_random_model (RlWindow *self,
   self->model_test_accuracy = NAN;
   rl_predictor_set_model (self->predictor, model, rl_predictor_get_kind (self->predictor));
   _rl_window_update_description (self);
+  _rl_window_models_update_current (self);
 }
 
-/* See the header: the remembered model, else the last trained one, else the bundled one. */
+/* See the header: the remembered model, else the bundled one. */
 static void
 load_startup_model (RlWindow *self)
 {
   g_autoptr (GKeyFile) keys = g_key_file_new ();
   g_autoptr (GError) error = NULL;
   g_autofree char *state = state_file_path ();
-  g_autofree char *trained = rl_window_get_trained_model_path ();
   g_autofree char *source = NULL;
   g_autofree char *path = NULL;
 
@@ -204,15 +221,9 @@ load_startup_model (RlWindow *self)
       path = g_key_file_get_string (keys, "model", "path", NULL);
     }
 
-  if (g_strcmp0 (source, "bundled") != 0)
-    {
-      if (path != NULL
-          && load_model_path (self, path, g_strcmp0 (path, trained) == 0 ? MODEL_TRAINED
-                                                                          : MODEL_FILE))
-        return;
-      if (load_model_path (self, trained, MODEL_TRAINED))
-        return;
-    }
+  if (g_strcmp0 (source, "bundled") != 0 && path != NULL
+      && load_model_path (self, path, source_of_path (self, path)))
+    return;
 
   if (load_bundled_model (self, &error))
     return;
@@ -223,14 +234,9 @@ load_startup_model (RlWindow *self)
 
 /* ---- open and save ------------------------------------------------------------------------ */
 
-typedef struct {
-  RlWindow *self;
-  char     *path;
-} PathData;
-
-static PathData *
-path_data_new (RlWindow   *self,
-               const char *path)
+PathData *
+_rl_window_path_data_new (RlWindow   *self,
+                          const char *path)
 {
   PathData *data = g_new0 (PathData, 1);
 
@@ -239,15 +245,14 @@ path_data_new (RlWindow   *self,
   return data;
 }
 
-static void
-path_data_free (PathData *data)
+void
+_rl_window_path_data_free (PathData *data)
 {
   g_object_unref (data->self);
   g_free (data->path);
   g_free (data);
 }
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (PathData, path_data_free)
 
 static void
 model_opened_cb (GObject      *source,
@@ -274,7 +279,7 @@ model_opened_cb (GObject      *source,
       return;
     }
 
-  use_model_file (self, file, MODEL_FILE, path);
+  use_model_file (self, file, source_of_path (self, path), path);
   _rl_window_remember_model (self);
 }
 
@@ -283,7 +288,8 @@ void
 _rl_window_open_model_path (RlWindow   *self,
                             const char *path)
 {
-  rl_model_file_load_async (path, self->cancellable, model_opened_cb, path_data_new (self, path));
+  rl_model_file_load_async (path, self->cancellable, model_opened_cb,
+                            _rl_window_path_data_new (self, path));
 }
 
 static GtkFileFilter *
@@ -384,10 +390,11 @@ model_saved_as_cb (GObject      *source,
     }
   else if (!self->busy)
     {
-      self->model_source = MODEL_FILE;
+      self->model_source = source_of_path (self, data->path);
       g_free (self->model_path);
       self->model_path = g_strdup (data->path);
       _rl_window_update_description (self);
+      _rl_window_models_update_current (self);
       _rl_window_remember_model (self);
     }
 }
@@ -412,7 +419,8 @@ save_response_cb (GtkNativeDialog *native,
   metadata = _rl_window_model_metadata (rl_predictor_get_kind (self->predictor),
                                         self->busy ? NAN : self->model_test_accuracy, -1);
   rl_model_file_save_async (rl_predictor_get_model (self->predictor), path, metadata,
-                            self->cancellable, model_saved_as_cb, path_data_new (self, path));
+                            self->cancellable, model_saved_as_cb,
+                            _rl_window_path_data_new (self, path));
 }
 
 void

@@ -5,6 +5,8 @@
  *   rl-window-actions.c  the win. actions, their key bindings and when they are enabled
  *   rl-window-model.c    the model in use: start-up choice, open, save, reset, persistence
  *   rl-window-training.c a training run: data, start, progress, the result saved
+ *   rl-window-models.c   the Models list: every run kept, chosen, renamed, deleted, exported;
+ *                        the in-app notification (with Undo or Save As)
  *   rl-window-stalls.c   main-loop stall measurement while training (--debug-stalls)
  *   rl-window-settings.c what is remembered between runs (GSettings)
  * Functions named _rl_window_* are private to these files.
@@ -12,14 +14,17 @@
 #pragma once
 
 #include "rl-window.h"
+#include "rl-model-store.h"
+#include "rl-models-popover.h"
 
 G_BEGIN_DECLS
 
 typedef enum {
   MODEL_BUNDLED,   /* the seed net in the GResource */
   MODEL_FILE,      /* opened from, or saved as, model_path */
-  MODEL_TRAINED,   /* trained here and saved to model_path (the data dir) */
+  MODEL_TRAINED,   /* trained here and kept as model_path, a run of the model store */
   MODEL_RANDOM,    /* fresh weights, not saved */
+  MODEL_UNSAVED,   /* trained here, but saving it failed: only in memory */
 } ModelSource;
 
 struct _RlWindow
@@ -34,6 +39,11 @@ struct _RlWindow
   GtkWidget    *stop_button;
   GtkWidget    *switcher;
   GtkWidget    *menu_button;
+  GtkWidget    *models_button;
+  RlModelsPopover *models_popover;
+  GtkRevealer  *toast_revealer;
+  GtkLabel     *toast_label;
+  GtkButton    *toast_button;
   GtkStack     *stack;
   RlDrawView   *draw_view;
   RlTrainView  *train_view;
@@ -48,6 +58,10 @@ struct _RlWindow
   char         *model_description;
   GCancellable *cancellable;       /* open and save jobs; cancelled on dispose */
 
+  /* owned: the Models list and the notification (rl-window-models.c) */
+  RlModelStore *model_store;
+  guint         toast_timeout_id;
+
   /* owned: training (rl-window-training.c) */
   RlTrainer    *trainer;
   gboolean      busy;              /* from the train action until the result is saved */
@@ -58,6 +72,8 @@ struct _RlWindow
   float         run_test_accuracy; /* last full test-set accuracy of the run, NaN before */
   int           run_epochs_done;
   guint64       run_images_seen;
+  RlDataset    *run_test_set;      /* the run's test set, for measuring the weights kept */
+  char         *run_end_text;      /* "Stopped at epoch E, batch B of N." */
   RlModel      *backup;            /* the model before the run, restored if it fails */
   RlDatasetKind backup_kind;
 
@@ -84,6 +100,16 @@ void        _rl_window_actions_update       (RlWindow *self);
 void        _rl_window_draw_actions_update  (RlWindow *self);
 gboolean    _rl_window_experiment_visible   (RlWindow *self);
 
+/* rl-window-model.c: a window and a file, for the callbacks of file jobs */
+typedef struct {
+  RlWindow *self;   /* a reference */
+  char     *path;
+} PathData;
+PathData   *_rl_window_path_data_new        (RlWindow   *self,
+                                             const char *path);
+void        _rl_window_path_data_free       (PathData   *data);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PathData, _rl_window_path_data_free)
+
 /* rl-window-model.c: creates the predictor with the start-up model */
 void        _rl_window_model_init           (RlWindow *self);
 /* Says which model is in use, in the Draw view */
@@ -101,6 +127,19 @@ void        _rl_window_open_model_path      (RlWindow   *self,
 void        _rl_window_save_model_as        (RlWindow   *self);
 void        _rl_window_ask_reset_weights    (RlWindow   *self);
 void        _rl_window_restore_bundled      (RlWindow   *self);
+
+/* rl-window-models.c: the store of runs, the Models popover, the notification */
+void        _rl_window_models_init          (RlWindow *self);
+void        _rl_window_models_dispose       (RlWindow *self);
+void        _rl_window_class_models_init    (GtkWidgetClass *widget_class);
+/* Marks the model in use in the Models list (after it changed). */
+void        _rl_window_models_update_current (RlWindow *self);
+/* Shows @text with a button for @action_name (nullable: no button) labelled @button_label,
+ * for a while. */
+void        _rl_window_show_toast           (RlWindow   *self,
+                                             const char *text,
+                                             const char *button_label,
+                                             const char *action_name);
 
 /* rl-window-training.c: creates the trainer and follows it (and the Train view's settings) */
 void        _rl_window_training_init        (RlWindow *self);

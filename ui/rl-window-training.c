@@ -2,8 +2,10 @@
 
 /* rl-window-training.c: a training run of the Train view: the data loaded (through the one
  * cached loader), the run started from the view's settings, its progress and weights passed
- * on to the view and the predictor, and the result saved where the next start finds it.
- * The model from before the run comes back if the run fails.
+ * on to the view and the predictor, and the result kept: the final weights measured on the
+ * whole test set (so the accuracy shown is that of the weights kept, also after Stop), then
+ * saved as a new run of the model store, never over another file. The model from before the
+ * run comes back if the run fails; a model that could not be saved stays in use, "not saved".
  */
 
 #include "rl-window-private.h"
@@ -60,6 +62,8 @@ start_run (RlWindow  *self,
 
   g_clear_pointer (&self->backup, rl_model_free);
   self->backup = rl_model_copy (current);
+  g_clear_pointer (&self->run_test_set, rl_dataset_unref);
+  self->run_test_set = rl_dataset_ref (test_set);
   self->backup_kind = rl_predictor_get_kind (self->predictor);
   self->run_test_accuracy = NAN;
   self->run_epochs_done = 0;
@@ -177,37 +181,112 @@ trainer_weights_cb (RlTrainer       *trainer,
   _rl_window_update_description (self);
 }
 
+/* The name a run gets in the Models list until it is renamed. */
+static char *
+default_run_name (RlWindow *self)
+{
+  const char *dataset = self->run_config.dataset == RL_DATASET_FASHION ? "Fashion-MNIST"
+                                                                       : "MNIST";
+
+  return self->run_from_current
+         ? g_strdup_printf ("Continued on %s", dataset)
+         : g_strdup_printf ("Trained on %s", dataset);
+}
+
 static void
 trained_model_saved_cb (GObject      *source,
                         GAsyncResult *result,
                         gpointer      user_data)
 {
-  g_autoptr (RlWindow) self = user_data;
+  g_autoptr (PathData) data = user_data;
+  RlWindow *self = data->self;
   g_autoptr (GError) error = NULL;
-  g_autofree char *path = rl_window_get_trained_model_path ();
   g_autofree char *status = NULL;
 
   if (!rl_model_file_save_finish (result, &error))
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
-      rl_show_error_dialog (GTK_WIDGET (self), "Could not save the trained model",
-                            error->message);
-      self->model_source = MODEL_RANDOM;
+      /* The trained weights stay in use; Save As can still keep them. */
+      self->model_source = MODEL_UNSAVED;
       g_clear_pointer (&self->model_path, g_free);
-      status = g_strdup_printf ("Not saved: %s", error->message);
+      status = g_strdup_printf ("%s The model could not be saved (%s). It stays in use until "
+                                "you open or train another: Save Model As… keeps it.",
+                                self->run_end_text, error->message);
+      _rl_window_show_toast (self, "The trained model could not be saved.", "_Save As…",
+                             "win.save-as");
     }
   else
     {
+      g_autofree char *name = default_run_name (self);
+
       self->model_source = MODEL_TRAINED;
       g_free (self->model_path);
-      self->model_path = g_strdup (path);
+      self->model_path = g_strdup (data->path);
+      rl_model_store_reload (self->model_store);
       _rl_window_remember_model (self);
-      status = g_strdup_printf ("Saved to %s. Drawing now uses this model.", path);
+      if (isnan (self->model_test_accuracy))
+        status = g_strdup_printf ("%s Kept as “%s” in Models. Drawing now uses it.",
+                                  self->run_end_text, name);
+      else
+        status = g_strdup_printf ("%s Kept as “%s” in Models, with %.2f\u202f%% on the test "
+                                  "set. Drawing now uses it.", self->run_end_text, name,
+                                  100 * self->model_test_accuracy);
     }
-  self->model_test_accuracy = self->run_test_accuracy;
   rl_train_view_set_status (self->train_view, status);
   end_busy (self);
+  _rl_window_models_update_current (self);
+}
+
+/* The final weights measured: saved as a new run, with that accuracy. */
+static void
+final_weights_evaluated_cb (GObject      *source,
+                            GAsyncResult *result,
+                            gpointer      user_data)
+{
+  g_autoptr (RlWindow) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GHashTable) metadata = NULL;
+  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *arch = NULL;
+  g_autofree char *path = NULL;
+  RlEvalResult eval;
+  RlModel *model;
+
+  if (!rl_model_file_evaluate_finish (result, &eval, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->trainer == NULL)
+        return;
+      g_message ("Could not measure the trained weights: %s", error->message);
+      self->model_test_accuracy = NAN;
+    }
+  else
+    self->model_test_accuracy = eval.n > 0 ? (double) eval.correct / eval.n : NAN;
+
+  model = rl_predictor_get_model (self->predictor);
+  arch = rl_arch_to_string (rl_model_get_arch (model));
+  path = rl_model_store_new_run_path (self->model_store, arch, self->run_config.dataset, now);
+  metadata = _rl_window_model_metadata (self->run_config.dataset, self->model_test_accuracy,
+                                        self->run_epochs_done);
+  g_hash_table_insert (metadata, g_strdup ("name"), default_run_name (self));
+  if (error == NULL)
+    {
+      g_hash_table_insert (metadata, g_strdup ("test_correct"), g_strdup_printf ("%u", eval.correct));
+      g_hash_table_insert (metadata, g_strdup ("test_images"), g_strdup_printf ("%u", eval.n));
+    }
+  g_hash_table_insert (metadata, g_strdup ("stopped"), g_strdup (self->run_end_text));
+  g_hash_table_insert (metadata, g_strdup ("lr"), g_strdup_printf ("%g", self->run_config.lr));
+  g_hash_table_insert (metadata, g_strdup ("momentum"),
+                       g_strdup_printf ("%g", self->run_config.momentum));
+  g_hash_table_insert (metadata, g_strdup ("batch"), g_strdup_printf ("%d", self->run_config.batch));
+  g_hash_table_insert (metadata, g_strdup ("seed"),
+                       g_strdup_printf ("%" G_GUINT64_FORMAT, self->run_config.seed));
+  g_hash_table_insert (metadata, g_strdup ("train_images"),
+                       g_strdup_printf ("%u", self->run_images));
+  g_hash_table_insert (metadata, g_strdup ("from_current"),
+                       g_strdup (self->run_from_current ? "true" : "false"));
+  rl_model_file_save_async (model, path, metadata, self->cancellable, trained_model_saved_cb,
+                            _rl_window_path_data_new (self, path));
 }
 
 static void
@@ -217,8 +296,8 @@ trainer_finished_cb (RlTrainer    *trainer,
                      RlWindow     *self)
 {
   RlModelSnapshot *weights = rl_trainer_get_latest_weights (trainer);
-  g_autoptr (GHashTable) metadata = NULL;
-  g_autofree char *path = NULL;
+  RlTrainProgress *last = rl_trainer_get_latest_progress (trainer);
+  g_autofree char *status = NULL;
 
   _rl_window_stall_stop (self);
   rl_train_view_set_state (self->train_view, RL_TRAINER_IDLE);
@@ -247,21 +326,22 @@ trainer_finished_cb (RlTrainer    *trainer,
                            rl_model_get_params_const (rl_model_snapshot_get_model (weights)),
                            rl_model_get_n_params (rl_model_snapshot_get_model (weights)));
 
-  path = rl_window_get_trained_model_path ();
-  metadata = _rl_window_model_metadata (self->run_config.dataset, self->run_test_accuracy,
-                                        self->run_epochs_done);
-  g_hash_table_insert (metadata, g_strdup ("lr"), g_strdup_printf ("%g", self->run_config.lr));
-  g_hash_table_insert (metadata, g_strdup ("momentum"),
-                       g_strdup_printf ("%g", self->run_config.momentum));
-  g_hash_table_insert (metadata, g_strdup ("batch"), g_strdup_printf ("%d", self->run_config.batch));
-  g_hash_table_insert (metadata, g_strdup ("seed"),
-                       g_strdup_printf ("%" G_GUINT64_FORMAT, self->run_config.seed));
-  g_hash_table_insert (metadata, g_strdup ("train_images"),
-                       g_strdup_printf ("%u", self->run_images));
-  rl_train_view_set_status (self->train_view, completed ? "Finished. Saving the model…"
-                                                        : "Stopped. Saving the model…");
-  rl_model_file_save_async (rl_predictor_get_model (self->predictor), path, metadata,
-                            self->cancellable, trained_model_saved_cb, g_object_ref (self));
+  g_free (self->run_end_text);
+  if (completed || last == NULL)
+    self->run_end_text = g_strdup_printf ("Finished after %d epochs.", self->run_config.epochs);
+  else
+    self->run_end_text = g_strdup_printf ("Stopped at epoch %d, batch %d of %d.", last->epoch,
+                                          last->batch, last->n_batches);
+  /* Epochs done: whole passes, and a stopped one counted as done only if it ended. */
+  if (last != NULL)
+    self->run_epochs_done = completed ? last->n_epochs
+                                      : last->epoch - (last->batch < last->n_batches ? 1 : 0);
+  rl_train_view_set_stopped_at (self->train_view, self->run_end_text);
+  status = g_strdup_printf ("%s Measuring the weights on the test set…", self->run_end_text);
+  rl_train_view_set_status (self->train_view, status);
+  rl_model_file_evaluate_async (rl_predictor_get_model (self->predictor), self->run_test_set,
+                                self->cancellable, final_weights_evaluated_cb,
+                                g_object_ref (self));
   _rl_window_actions_update (self);
 }
 
@@ -281,6 +361,15 @@ momentum_changed_cb (RlTrainView *view,
   rl_trainer_set_momentum (self->trainer, (float) rl_train_view_get_momentum (view));
 }
 
+static void
+from_current_changed_cb (RlTrainView *view,
+                         GParamSpec  *pspec,
+                         RlWindow    *self)
+{
+  if (self->trainer != NULL)   /* not while the window is disposed */
+    _rl_window_actions_update (self);   /* the Train button's tooltip says where a run starts */
+}
+
 /* ---- set-up ------------------------------------------------------------------------------- */
 
 void
@@ -295,6 +384,8 @@ _rl_window_training_init (RlWindow *self)
   g_signal_connect (self->train_view, "notify::learning-rate",
                     G_CALLBACK (learning_rate_changed_cb), self);
   g_signal_connect (self->train_view, "notify::momentum", G_CALLBACK (momentum_changed_cb), self);
+  g_signal_connect (self->train_view, "notify::from-current",
+                    G_CALLBACK (from_current_changed_cb), self);
 }
 
 /* Cancels a data load; a run still going is stopped, and rl_worker_join_abandoned()

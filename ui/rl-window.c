@@ -140,6 +140,22 @@ rl_window_get_experiment_view (RlWindow *self)
   return self->experiment_view;
 }
 
+RlModelStore *
+rl_window_get_model_store (RlWindow *self)
+{
+  g_return_val_if_fail (RL_IS_WINDOW (self), NULL);
+
+  return self->model_store;
+}
+
+const char *
+rl_window_get_model_path (RlWindow *self)
+{
+  g_return_val_if_fail (RL_IS_WINDOW (self), NULL);
+
+  return self->model_path;
+}
+
 const char *
 rl_window_get_model_description (RlWindow *self)
 {
@@ -203,6 +219,7 @@ rl_window_dispose (GObject *object)
   _rl_window_stall_stop (self);
   g_cancellable_cancel (self->cancellable);
   _rl_window_training_dispose (self);
+  _rl_window_models_dispose (self);
 
   if (self->experiment_view != NULL)
     g_signal_handlers_disconnect_by_data (self->experiment_view, self);
@@ -230,6 +247,8 @@ rl_window_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_object (&self->data_cancellable);
   g_clear_pointer (&self->backup, rl_model_free);
+  g_clear_pointer (&self->run_test_set, rl_dataset_unref);
+  g_free (self->run_end_text);
   g_free (self->model_path);
   g_free (self->model_description);
 
@@ -256,6 +275,7 @@ rl_window_class_init (RlWindowClass *klass)
   g_type_ensure (RL_TYPE_TRAIN_VIEW);
   g_type_ensure (RL_TYPE_INSIDE_VIEW);
   g_type_ensure (RL_TYPE_EXPERIMENT_VIEW);
+  g_type_ensure (RL_TYPE_MODELS_POPOVER);
 
   /* The header bar is not bound: GtkWindow's own dispose unparents its titlebar, and
    * gtk_widget_dispose_template () doing so first leaves it a dangling pointer. */
@@ -267,6 +287,11 @@ rl_window_class_init (RlWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RlWindow, stop_button);
   gtk_widget_class_bind_template_child (widget_class, RlWindow, switcher);
   gtk_widget_class_bind_template_child (widget_class, RlWindow, menu_button);
+  gtk_widget_class_bind_template_child (widget_class, RlWindow, models_button);
+  gtk_widget_class_bind_template_child (widget_class, RlWindow, models_popover);
+  gtk_widget_class_bind_template_child (widget_class, RlWindow, toast_revealer);
+  gtk_widget_class_bind_template_child (widget_class, RlWindow, toast_label);
+  gtk_widget_class_bind_template_child (widget_class, RlWindow, toast_button);
   gtk_widget_class_bind_template_child (widget_class, RlWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, RlWindow, draw_view);
   gtk_widget_class_bind_template_child (widget_class, RlWindow, train_view);
@@ -275,6 +300,7 @@ rl_window_class_init (RlWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_visible_child_changed);
 
   _rl_window_class_actions_init (widget_class);
+  _rl_window_class_models_init (widget_class);
 }
 
 static void
@@ -294,6 +320,26 @@ set_switcher_tooltips (RlWindow *self)
     gtk_widget_set_tooltip_text (child, tips[i]);
 }
 
+/* Pause and Resume take turns on one button: it keeps the width of the wider, so that Stop
+ * beside it does not move. */
+static void
+keep_pause_width (RlWindow *self)
+{
+  static const char * const labels[] = { "_Pause", "_Resume" };
+  int widest = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
+    {
+      int natural = 0;
+
+      gtk_label_set_text_with_mnemonic (GTK_LABEL (self->pause_label), labels[i]);
+      gtk_widget_measure (self->pause_label, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &natural,
+                          NULL, NULL);
+      widest = MAX (widest, natural);
+    }
+  gtk_widget_set_size_request (self->pause_label, widest, -1);
+}
+
 static void
 rl_window_init (RlWindow *self)
 {
@@ -306,11 +352,13 @@ rl_window_init (RlWindow *self)
                     self);
   g_signal_connect (self->experiment_view, "notify::busy", G_CALLBACK (experiment_busy_cb), self);
 
+  _rl_window_models_init (self);
   _rl_window_model_init (self);
 
   _rl_window_settings_init (self);
 
   set_switcher_tooltips (self);
+  keep_pause_width (self);
   /* Start on the canvas, without a focus ring until the keyboard is used. */
   gtk_window_set_focus (GTK_WINDOW (self), GTK_WIDGET (rl_draw_view_get_canvas (self->draw_view)));
   gtk_window_set_focus_visible (GTK_WINDOW (self), FALSE);

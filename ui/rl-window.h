@@ -2,14 +2,17 @@
  * menu) and the Draw, Train and Inside views.
  *
  * The window owns the model in use (through an RlPredictor, which holds its own copy of the
- * weights) and the RlTrainer. Model at start-up: the file opened or trained last (remembered
- * in $XDG_CONFIG_HOME/reslab/state.ini), else $XDG_DATA_HOME/reslab/model.safetensors (where a
- * finished training run saves), else the seed net bundled in the GResource.
+ * weights), the RlTrainer and the store of every model trained here (RlModelStore: one file
+ * per run in $XDG_DATA_HOME/reslab/runs, listed in the header bar's Models popover). Model at
+ * start-up: the file opened or trained last (remembered in $XDG_CONFIG_HOME/reslab/state.ini),
+ * else the seed net bundled in the GResource.
  *
  * Actions (win.): train, pause-resume, stop, open, save-as, reset-weights, restore-bundled,
- * clear, undo, random-image, view (string state: "draw", "train", "inside", "experiment").
- * On the Experiment page, train and stop start and stop the twins (RlExperimentView), and the
- * header bar's Train, Pause and Stop, which belong to the Train view's run, are hidden.
+ * clear, undo, random-image, view (string state: "draw", "train", "inside", "experiment");
+ * the Models list's: use-model, delete-model, export-model (s: a run's path, "" for the
+ * bundled model), rename-model ((ss): path, name), undo-delete-model, show-models,
+ * dismiss-toast. On the Experiment page, train and stop start and stop the twins
+ * (RlExperimentView); the header bar keeps its buttons, so the view switcher stays put.
  */
 #pragma once
 
@@ -18,6 +21,7 @@
 #include "rl-draw-view.h"
 #include "rl-experiment-view.h"
 #include "rl-inside-view.h"
+#include "rl-model-store.h"
 #include "rl-predictor.h"
 #include "rl-train-view.h"
 #include "rl-trainer.h"
@@ -37,9 +41,11 @@ void          rl_window_set_view           (RlWindow   *self,
                                             const char *view);
 const char   *rl_window_get_view           (RlWindow *self);
 
-/* Where a finished training run is saved: $XDG_DATA_HOME/reslab/model.safetensors.
- * Returns: (transfer full) */
-char         *rl_window_get_trained_model_path (void);
+/* Every run trained here, and the bundled model. Returns: (transfer none) */
+RlModelStore *rl_window_get_model_store    (RlWindow *self);
+/* The file of the model in use: a run of the store or a file opened; NULL for the bundled
+ * model, random weights or a trained model not saved. Returns: (transfer none) (nullable) */
+const char   *rl_window_get_model_path     (RlWindow *self);
 
 /* Returns: (transfer none) */
 RlPredictor  *rl_window_get_predictor      (RlWindow *self);
@@ -53,6 +59,8 @@ RlTrainView  *rl_window_get_train_view     (RlWindow *self);
 RlInsideView *rl_window_get_inside_view    (RlWindow *self);
 /* Returns: (transfer none) */
 RlExperimentView *rl_window_get_experiment_view (RlWindow *self);
+/* The in-app notification's text while it is shown, else NULL. Returns: (transfer none) */
+const char   *rl_window_get_notification   (RlWindow *self);
 /* One line about the model in use ("seed net bundled with ResLab · MNIST · …").
  * Returns: (transfer none) */
 const char   *rl_window_get_model_description (RlWindow *self);

@@ -18,7 +18,22 @@ G_DEFINE_BOXED_TYPE (RlExperimentRecord, rl_experiment_record, rl_experiment_rec
  * the run ends (the models' workspaces are hundreds of MB for deep nets). */
 typedef struct {
   RlExperiment *experiment;
+  /* written by the worker after every batch, read by the main thread (g_atomic_int) */
+  guint         iterations[RL_N_TWINS];
+  guint         images[RL_N_TWINS];
 } Job;
+
+static void
+batch_done (RlTwin    twin,
+            uint64_t  iteration,
+            uint64_t  images,
+            gpointer  user_data)
+{
+  Job *job = user_data;
+
+  g_atomic_int_set (&job->iterations[twin], (guint) MIN (iteration, G_MAXUINT));
+  g_atomic_int_set (&job->images[twin], (guint) MIN (images, G_MAXUINT));
+}
 
 static void
 job_free (gpointer data)
@@ -179,6 +194,7 @@ rl_experiment_runner_start (RlExperimentRunner       *self,
 
   job = g_new0 (Job, 1);
   job->experiment = g_steal_pointer (&experiment);
+  rl_experiment_set_batch_func (job->experiment, batch_done, job);
   self->stopping = FALSE;
   self->worker = rl_worker_start (&worker_funcs, G_OBJECT (self), self->context, job);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
@@ -194,6 +210,24 @@ rl_experiment_runner_stop (RlExperimentRunner *self)
     return;
   self->stopping = TRUE;
   rl_worker_cancel (self->worker);
+}
+
+void
+rl_experiment_runner_get_progress (RlExperimentRunner *self,
+                                   guint64             iterations[RL_N_TWINS],
+                                   guint64            *images)
+{
+  Job *job;
+
+  g_return_if_fail (RL_IS_EXPERIMENT_RUNNER (self));
+
+  job = self->worker != NULL ? rl_worker_get_data (self->worker) : NULL;
+  *images = 0;
+  for (int t = 0; t < RL_N_TWINS; t++)
+    {
+      iterations[t] = job != NULL ? g_atomic_int_get (&job->iterations[t]) : 0;
+      *images += job != NULL ? g_atomic_int_get (&job->images[t]) : 0;
+    }
 }
 
 gboolean

@@ -72,6 +72,12 @@ guint               rl_experiment_runner_get_n_layers (RlExperimentRunner *self,
 const RlExperimentLayer *rl_experiment_runner_get_layer (RlExperimentRunner *self,
                                                          RlTwin              twin,
                                                          guint               i);
+/* How far the worker is now, read atomically (ahead of the records, which come every
+ * interval): each twin's SGD steps and the training images both have seen. Zeros when no run
+ * is in progress. For a progress display from the first iteration on. */
+void                rl_experiment_runner_get_progress (RlExperimentRunner *self,
+                                                       guint64             iterations[RL_N_TWINS],
+                                                       guint64            *images);
 /* Records delivered so far in the current or last run, per twin. */
 guint               rl_experiment_runner_get_n_records (RlExperimentRunner *self,
                                                         RlTwin              twin);

@@ -211,3 +211,78 @@ rl_model_file_save_finish (GAsyncResult  *result,
 
   return g_task_propagate_boolean (G_TASK (result), error);
 }
+
+/* ---- evaluating --------------------------------------------------------------------------- */
+
+typedef struct {
+  RlModel   *model;
+  RlDataset *test;
+} EvalData;
+
+static void
+eval_data_free (EvalData *data)
+{
+  g_clear_pointer (&data->model, rl_model_free);
+  g_clear_pointer (&data->test, rl_dataset_unref);
+  g_free (data);
+}
+
+static void
+evaluate_thread (GTask        *task,
+                 gpointer      source_object,
+                 gpointer      task_data,
+                 GCancellable *cancellable)
+{
+  EvalData *data = task_data;
+  RlEvalResult *result = g_new0 (RlEvalResult, 1);
+  GError *error = NULL;
+
+  if (!rl_evaluate (data->model, data->test, data->test->n, 0, 0, NULL, cancellable, result,
+                    &error))
+    {
+      g_free (result);
+      g_task_return_error (task, error);
+    }
+  else
+    g_task_return_pointer (task, result, g_free);
+}
+
+void
+rl_model_file_evaluate_async (const RlModel       *model,
+                              RlDataset           *test,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  EvalData *data;
+
+  g_return_if_fail (model != NULL);
+  g_return_if_fail (test != NULL);
+
+  data = g_new0 (EvalData, 1);
+  data->model = rl_model_copy (model);
+  data->test = rl_dataset_ref (test);
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, rl_model_file_evaluate_async);
+  g_task_set_task_data (task, data, (GDestroyNotify) eval_data_free);
+  g_task_run_in_thread (task, evaluate_thread);
+}
+
+gboolean
+rl_model_file_evaluate_finish (GAsyncResult  *result,
+                               RlEvalResult  *out,
+                               GError       **error)
+{
+  g_autofree RlEvalResult *r = NULL;
+
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+
+  r = g_task_propagate_pointer (G_TASK (result), error);
+  if (r == NULL)
+    return FALSE;
+  if (out != NULL)
+    *out = *r;
+  return TRUE;
+}

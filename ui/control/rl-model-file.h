@@ -8,6 +8,7 @@
 
 #include "rl-dataset.h"
 #include "rl-model.h"
+#include "rl-train.h"
 
 G_BEGIN_DECLS
 
@@ -48,5 +49,16 @@ void         rl_model_file_save_async (const RlModel       *model,
                                        gpointer             user_data);
 gboolean     rl_model_file_save_finish (GAsyncResult  *result,
                                        GError       **error);
+
+/* Evaluates a copy of @model (taken now) on the whole of @test (a reference is kept), off the
+ * main thread: what a model saved after a run is described with. */
+void         rl_model_file_evaluate_async  (const RlModel       *model,
+                                            RlDataset           *test,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data);
+gboolean     rl_model_file_evaluate_finish (GAsyncResult  *result,
+                                            RlEvalResult  *out,
+                                            GError       **error);
 
 G_END_DECLS

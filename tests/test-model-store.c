@@ -1,0 +1,310 @@
+/* test-model-store.c: the store of trained models (ui/control/rl-model-store.c) without a
+ * display: runs listed newest first with their metadata and the bundled model last, new run
+ * names that never hit an existing file, rename (the same weights, a new name), delete and
+ * undo, export, and what the bundled model refuses. */
+
+#include <math.h>
+#include <string.h>
+
+#include <glib/gstdio.h>
+
+#include "rl-arch.h"
+#include "rl-model.h"
+#include "rl-model-store.h"
+
+typedef struct {
+  char    *dir;
+  GBytes  *bundled;
+  RlModel *model;
+} Fixture;
+
+static void
+save_run (Fixture    *f,
+          const char *base,
+          const char *name,
+          const char *created,
+          const char *accuracy)
+{
+  g_autoptr (GHashTable) metadata = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autofree char *path = g_build_filename (f->dir, base, NULL);
+  g_autoptr (GError) error = NULL;
+
+  g_hash_table_insert (metadata, "dataset", "mnist");
+  g_hash_table_insert (metadata, "created", (char *) created);
+  g_hash_table_insert (metadata, "epochs", "2");
+  if (name != NULL)
+    g_hash_table_insert (metadata, "name", (char *) name);
+  if (accuracy != NULL)
+    g_hash_table_insert (metadata, "test_accuracy", (char *) accuracy);
+  g_assert_true (rl_model_save (f->model, path, metadata, &error));
+  g_assert_no_error (error);
+}
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autofree char *seed = g_test_build_filename (G_TEST_DIST, "..", "resources", "models",
+                                                 "seed.safetensors", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (RlArch) arch = rl_arch_parse ("seed", NULL);
+  char *contents = NULL;
+  gsize length = 0;
+
+  f->dir = g_dir_make_tmp ("reslab-store-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (seed, &contents, &length, &error));
+  f->bundled = g_bytes_new_take (contents, length);
+  f->model = rl_model_new (arch, 1, 28, 28, 10, &error);
+  g_assert_no_error (error);
+  rl_model_init_params (f->model, 3);
+}
+
+static void
+rm_rf (const char *path)
+{
+  GDir *dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  if (dir == NULL)
+    {
+      g_unlink (path);
+      return;
+    }
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      rm_rf (child);
+    }
+  g_dir_close (dir);
+  g_rmdir (path);
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  rm_rf (f->dir);
+  g_free (f->dir);
+  g_bytes_unref (f->bundled);
+  rl_model_free (f->model);
+}
+
+static RlModelItem *
+item_at (RlModelStore *store,
+         guint         i)
+{
+  RlModelItem *item = g_list_model_get_item (G_LIST_MODEL (store), i);
+
+  g_object_unref (item);   /* the store keeps it */
+  return item;
+}
+
+static void
+test_list (Fixture       *f,
+           gconstpointer  data)
+{
+  g_autoptr (RlModelStore) store = NULL;
+  g_autofree char *text = NULL;
+  RlModelItem *item;
+
+  save_run (f, "20250101-100000-seed-mnist.safetensors", "Older", "2025-01-01T10:00:00Z",
+            "0.9512");
+  save_run (f, "20250301-100000-seed-mnist.safetensors", NULL, "2025-03-01T10:00:00Z", NULL);
+  save_run (f, "20250201-100000-seed-mnist.safetensors", "Middle", "2025-02-01T10:00:00Z",
+            "0.9800");
+  {
+    g_autofree char *junk = g_build_filename (f->dir, "junk.safetensors", NULL);
+
+    g_assert_true (g_file_set_contents (junk, "not a model", -1, NULL));
+  }
+
+  store = rl_model_store_new (f->dir, f->bundled);
+  g_assert_true (g_list_model_get_item_type (G_LIST_MODEL (store)) == RL_TYPE_MODEL_ITEM);
+  /* three runs (the junk file is not listed), newest first, then the bundled model */
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, 4);
+
+  item = item_at (store, 0);
+  g_assert_true (g_str_has_suffix (rl_model_item_get_path (item),
+                                   "20250301-100000-seed-mnist.safetensors"));
+  g_assert_cmpstr (rl_model_item_get_name (item), ==, "20250301-100000-seed-mnist.safetensors");
+  g_assert_true (isnan (rl_model_item_get_test_accuracy (item)));
+
+  item = item_at (store, 1);
+  g_assert_cmpstr (rl_model_item_get_name (item), ==, "Middle");
+  g_assert_cmpfloat_with_epsilon (rl_model_item_get_test_accuracy (item), 0.98, 1e-9);
+  g_assert_cmpint (rl_model_item_get_epochs (item), ==, 2);
+  g_assert_cmpint (rl_model_item_get_kind (item), ==, RL_DATASET_MNIST);
+  g_assert_nonnull (rl_model_item_get_created (item));
+  text = rl_model_item_describe (item);
+  g_assert_nonnull (strstr (text, "98.00\u202f% on the test set"));
+  g_assert_nonnull (strstr (text, "2025"));
+
+  g_assert_cmpstr (rl_model_item_get_name (item_at (store, 2)), ==, "Older");
+
+  item = item_at (store, 3);
+  g_assert_true (rl_model_item_is_bundled (item));
+  g_assert_null (rl_model_item_get_path (item));
+  g_assert_true (rl_model_store_get_bundled (store) == item);
+  g_assert_true (rl_model_store_find (store, NULL) == item);
+}
+
+static void
+test_new_run_path (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr (RlModelStore) store = rl_model_store_new (f->dir, NULL);
+  g_autoptr (GDateTime) when = g_date_time_new_local (2025, 6, 7, 8, 9, 10);
+  g_autoptr (RlArch) arch = rl_arch_parse ("seed", NULL);
+  g_autofree char *arch_text = rl_arch_to_string (arch);
+  g_autofree char *first = rl_model_store_new_run_path (store, arch_text, RL_DATASET_MNIST, when);
+  g_autofree char *base = g_path_get_basename (first);
+  g_autofree char *second = NULL;
+  g_autofree char *third = NULL;
+
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, 0);
+  g_assert_cmpstr (base, ==, "20250607-080910-seed-mnist.safetensors");
+  g_assert_true (g_str_has_prefix (first, f->dir));
+
+  /* a file there already: the next name is another */
+  g_assert_true (g_file_set_contents (first, "x", 1, NULL));
+  second = rl_model_store_new_run_path (store, "resnet-20", RL_DATASET_FASHION, when);
+  g_clear_pointer (&base, g_free);
+  base = g_path_get_basename (second);
+  g_assert_cmpstr (base, ==, "20250607-080910-resnet-20-fashion.safetensors");
+  third = rl_model_store_new_run_path (store, arch_text, RL_DATASET_MNIST, when);
+  g_assert_cmpstr (third, !=, first);
+  g_assert_true (g_str_has_suffix (third, "-seed-mnist-2.safetensors"));
+}
+
+static void
+test_rename (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autoptr (RlModelStore) store = NULL;
+  g_autoptr (RlModelStore) again = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (RlModel) loaded = NULL;
+  RlModelItem *item;
+
+  save_run (f, "20250101-100000-seed-mnist.safetensors", "First name", "2025-01-01T10:00:00Z",
+            "0.9512");
+  store = rl_model_store_new (f->dir, f->bundled);
+  item = item_at (store, 0);
+
+  g_assert_true (rl_model_store_rename (store, item, "  A better name ", &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (rl_model_item_get_name (item), ==, "A better name");
+
+  /* in the file: the name, the other metadata and the same weights */
+  again = rl_model_store_new (f->dir, NULL);
+  g_assert_cmpstr (rl_model_item_get_name (item_at (again, 0)), ==, "A better name");
+  g_assert_cmpfloat_with_epsilon (rl_model_item_get_test_accuracy (item_at (again, 0)), 0.9512,
+                                  1e-9);
+  loaded = rl_model_load (rl_model_item_get_path (item), NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpmem (rl_model_get_params_const (loaded),
+                   rl_model_get_n_params (loaded) * sizeof (float),
+                   rl_model_get_params_const (f->model),
+                   rl_model_get_n_params (f->model) * sizeof (float));
+
+  g_assert_false (rl_model_store_rename (store, item, "   ", &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+  g_assert_false (rl_model_store_rename (store, rl_model_store_get_bundled (store), "Mine",
+                                         &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED);
+}
+
+static void
+test_delete_undo (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr (RlModelStore) store = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *path = NULL;
+  RlModelItem *item;
+
+  save_run (f, "20250101-100000-seed-mnist.safetensors", "Keep", "2025-01-01T10:00:00Z", NULL);
+  save_run (f, "20250201-100000-seed-mnist.safetensors", "Gone", "2025-02-01T10:00:00Z", NULL);
+  store = rl_model_store_new (f->dir, f->bundled);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, 3);
+  item = item_at (store, 0);
+  path = g_strdup (rl_model_item_get_path (item));
+
+  g_assert_true (rl_model_store_delete (store, item, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, 2);
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+  g_assert_cmpstr (rl_model_store_get_deleted_name (store), ==, "Gone");
+  g_assert_null (rl_model_store_find (store, path));
+  /* a new listing does not see it either */
+  rl_model_store_reload (store);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, 2);
+
+  item = rl_model_store_undo_delete (store, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (item);
+  g_assert_cmpstr (rl_model_item_get_name (item), ==, "Gone");
+  g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, 3);
+  g_assert_null (rl_model_store_get_deleted_name (store));
+  g_assert_null (rl_model_store_undo_delete (store, NULL));   /* nothing left to undo */
+
+  /* deleted and purged: gone for good */
+  g_assert_true (rl_model_store_delete (store, rl_model_store_find (store, path), NULL));
+  rl_model_store_purge (store);
+  g_assert_null (rl_model_store_undo_delete (store, NULL));
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+
+  g_assert_false (rl_model_store_delete (store, rl_model_store_get_bundled (store), &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED);
+}
+
+static void
+test_export (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autoptr (RlModelStore) store = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dest = g_build_filename (f->dir, "exported.bin", NULL);
+  g_autofree char *a = NULL;
+  g_autofree char *b = NULL;
+  gsize la, lb;
+
+  save_run (f, "20250101-100000-seed-mnist.safetensors", "Run", "2025-01-01T10:00:00Z", NULL);
+  store = rl_model_store_new (f->dir, f->bundled);
+
+  g_assert_true (rl_model_store_export (store, item_at (store, 0), dest, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (dest, &a, &la, NULL));
+  g_assert_true (g_file_get_contents (rl_model_item_get_path (item_at (store, 0)), &b, &lb, NULL));
+  g_assert_cmpmem (a, la, b, lb);
+
+  g_assert_true (rl_model_store_export (store, rl_model_store_get_bundled (store), dest, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&a, g_free);
+  g_assert_true (g_file_get_contents (dest, &a, &la, NULL));
+  g_assert_cmpmem (a, la, g_bytes_get_data (f->bundled, NULL), g_bytes_get_size (f->bundled));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add ("/control/model-store/list", Fixture, NULL, fixture_set_up, test_list,
+              fixture_tear_down);
+  g_test_add ("/control/model-store/new-run-path", Fixture, NULL, fixture_set_up,
+              test_new_run_path, fixture_tear_down);
+  g_test_add ("/control/model-store/rename", Fixture, NULL, fixture_set_up, test_rename,
+              fixture_tear_down);
+  g_test_add ("/control/model-store/delete-undo", Fixture, NULL, fixture_set_up,
+              test_delete_undo, fixture_tear_down);
+  g_test_add ("/control/model-store/export", Fixture, NULL, fixture_set_up, test_export,
+              fixture_tear_down);
+
+  return g_test_run ();
+}

@@ -1,0 +1,692 @@
+#define G_LOG_DOMAIN "reslab-control"
+
+/* rl-model-store.c: see rl-model-store.h. */
+
+#include "rl-model-store.h"
+
+#include <errno.h>
+#include <math.h>
+#include <string.h>
+
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+
+#include "rl-arch.h"
+#include "rl-safetensors.h"
+
+/* A header is JSON of a few kilobytes for any net ResLab makes: a bound keeps a broken file
+ * from making the listing read megabytes. */
+#define HEADER_MAX (1024 * 1024)
+#define DELETED_DIR ".deleted"
+
+/* ---- items -------------------------------------------------------------------------------- */
+
+struct _RlModelItem
+{
+  GObject        parent_instance;
+
+  char          *path;       /* NULL: the bundled model */
+  char          *name;
+  RlDatasetKind  kind;
+  double         test_accuracy;
+  int            epochs;
+  GDateTime     *created;
+};
+
+G_DEFINE_FINAL_TYPE (RlModelItem, rl_model_item, G_TYPE_OBJECT)
+
+static void
+rl_model_item_finalize (GObject *object)
+{
+  RlModelItem *self = RL_MODEL_ITEM (object);
+
+  g_free (self->path);
+  g_free (self->name);
+  g_clear_pointer (&self->created, g_date_time_unref);
+
+  G_OBJECT_CLASS (rl_model_item_parent_class)->finalize (object);
+}
+
+static void
+rl_model_item_class_init (RlModelItemClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = rl_model_item_finalize;
+}
+
+static void
+rl_model_item_init (RlModelItem *self)
+{
+  self->kind = RL_DATASET_MNIST;
+  self->test_accuracy = NAN;
+  self->epochs = -1;
+}
+
+/* An item from a file's metadata (string -> string); @path NULL for the bundled model. */
+static RlModelItem *
+item_new (const char *path,
+          GHashTable *metadata,
+          GDateTime  *fallback_date)
+{
+  RlModelItem *item = g_object_new (RL_TYPE_MODEL_ITEM, NULL);
+  const char *value;
+
+  item->path = g_strdup (path);
+  if ((value = g_hash_table_lookup (metadata, "dataset")) != NULL)
+    rl_dataset_kind_from_name (value, &item->kind);
+  if ((value = g_hash_table_lookup (metadata, "test_accuracy")) != NULL)
+    {
+      char *end = NULL;
+      double acc = g_ascii_strtod (value, &end);
+
+      if (end != value && *end == '\0' && acc >= 0 && acc <= 1)
+        item->test_accuracy = acc;
+    }
+  if ((value = g_hash_table_lookup (metadata, "epochs")) != NULL)
+    {
+      guint64 epochs;
+
+      if (g_ascii_string_to_unsigned (value, 10, 0, 1000000, &epochs, NULL))
+        item->epochs = (int) epochs;
+    }
+  if ((value = g_hash_table_lookup (metadata, "created")) != NULL)
+    item->created = g_date_time_new_from_iso8601 (value, NULL);
+  if (item->created == NULL && fallback_date != NULL)
+    item->created = g_date_time_ref (fallback_date);
+
+  value = g_hash_table_lookup (metadata, "name");
+  if (value != NULL && *value != '\0' && g_utf8_validate (value, -1, NULL))
+    item->name = g_strdup (value);
+  else if (path == NULL)
+    item->name = g_strdup ("The seed net bundled with ResLab");
+  else
+    {
+      g_autofree char *base = g_path_get_basename (path);
+
+      item->name = g_filename_display_name (base);
+    }
+  return item;
+}
+
+const char *
+rl_model_item_get_path (RlModelItem *self)
+{
+  g_return_val_if_fail (RL_IS_MODEL_ITEM (self), NULL);
+  return self->path;
+}
+
+gboolean
+rl_model_item_is_bundled (RlModelItem *self)
+{
+  g_return_val_if_fail (RL_IS_MODEL_ITEM (self), FALSE);
+  return self->path == NULL;
+}
+
+const char *
+rl_model_item_get_name (RlModelItem *self)
+{
+  g_return_val_if_fail (RL_IS_MODEL_ITEM (self), NULL);
+  return self->name;
+}
+
+RlDatasetKind
+rl_model_item_get_kind (RlModelItem *self)
+{
+  g_return_val_if_fail (RL_IS_MODEL_ITEM (self), RL_DATASET_MNIST);
+  return self->kind;
+}
+
+double
+rl_model_item_get_test_accuracy (RlModelItem *self)
+{
+  g_return_val_if_fail (RL_IS_MODEL_ITEM (self), NAN);
+  return self->test_accuracy;
+}
+
+int
+rl_model_item_get_epochs (RlModelItem *self)
+{
+  g_return_val_if_fail (RL_IS_MODEL_ITEM (self), -1);
+  return self->epochs;
+}
+
+GDateTime *
+rl_model_item_get_created (RlModelItem *self)
+{
+  g_return_val_if_fail (RL_IS_MODEL_ITEM (self), NULL);
+  return self->created;
+}
+
+char *
+rl_model_item_describe (RlModelItem *self)
+{
+  const char *dataset;
+  g_autofree char *accuracy = NULL;
+  g_autofree char *date = NULL;
+  g_autofree char *epochs = NULL;
+
+  g_return_val_if_fail (RL_IS_MODEL_ITEM (self), NULL);
+
+  dataset = self->kind == RL_DATASET_FASHION ? "Fashion-MNIST" : "MNIST";
+  /* a narrow no-break space between a number and its %, as everywhere in ResLab */
+  accuracy = isnan (self->test_accuracy)
+             ? g_strdup ("Test accuracy not measured")
+             : g_strdup_printf ("%.2f\u202f%% on the test set", 100 * self->test_accuracy);
+  if (self->epochs > 0)   /* a run stopped in its first epoch has none to its name */
+    epochs = g_strdup_printf ("Epochs: %d", self->epochs);
+  if (self->created != NULL)
+    {
+      g_autoptr (GDateTime) local = g_date_time_to_local (self->created);
+
+      date = g_date_time_format (local, "%-d %b %Y %H:%M");
+      g_strstrip (date);
+    }
+
+  if (epochs != NULL && date != NULL)
+    return g_strdup_printf ("%s · %s · %s · %s", accuracy, dataset, epochs, date);
+  if (date != NULL)
+    return g_strdup_printf ("%s · %s · %s", accuracy, dataset, date);
+  return g_strdup_printf ("%s · %s", accuracy, dataset);
+}
+
+/* ---- the store ---------------------------------------------------------------------------- */
+
+struct _RlModelStore
+{
+  GObject      parent_instance;
+
+  char        *dir;
+  GBytes      *bundled;        /* nullable */
+  GPtrArray   *items;          /* of RlModelItem: runs newest first, then the bundled one */
+
+  /* the last deletion, which undo brings back */
+  char        *deleted_path;   /* where it was */
+  char        *deleted_trash;  /* where it is */
+  char        *deleted_name;
+};
+
+static void list_model_iface_init (GListModelInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (RlModelStore, rl_model_store, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, list_model_iface_init))
+
+static GType
+get_item_type (GListModel *list)
+{
+  return RL_TYPE_MODEL_ITEM;
+}
+
+static guint
+get_n_items (GListModel *list)
+{
+  return RL_MODEL_STORE (list)->items->len;
+}
+
+static gpointer
+get_item (GListModel *list,
+          guint       position)
+{
+  RlModelStore *self = RL_MODEL_STORE (list);
+
+  if (position >= self->items->len)
+    return NULL;
+  return g_object_ref (g_ptr_array_index (self->items, position));
+}
+
+static void
+list_model_iface_init (GListModelInterface *iface)
+{
+  iface->get_item_type = get_item_type;
+  iface->get_n_items = get_n_items;
+  iface->get_item = get_item;
+}
+
+/* The metadata of a safetensors file from its header alone: 8 bytes of little-endian length,
+ * then JSON whose "__metadata__" object maps strings to strings.
+ * Returns: (transfer full) (nullable): string -> string */
+static GHashTable *
+read_metadata (const char  *path,
+               GError     **error)
+{
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  g_autoptr (GFileInputStream) in = NULL;
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autofree char *header = NULL;
+  GHashTable *metadata;
+  guint8 len_le[8];
+  guint64 len = 0;
+  gsize got = 0;
+  JsonNode *root;
+  JsonObject *meta;
+
+  in = g_file_read (file, NULL, error);
+  if (in == NULL)
+    return NULL;
+  if (!g_input_stream_read_all (G_INPUT_STREAM (in), len_le, sizeof len_le, &got, NULL, error))
+    return NULL;
+  for (int i = 7; i >= 0; i--)
+    len = (len << 8) | len_le[i];
+  if (got != sizeof len_le || len < 2 || len > HEADER_MAX)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   "%s is not a safetensors file", path);
+      return NULL;
+    }
+  header = g_malloc (len + 1);
+  if (!g_input_stream_read_all (G_INPUT_STREAM (in), header, len, &got, NULL, error))
+    return NULL;
+  if (got != len)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "%s is truncated", path);
+      return NULL;
+    }
+  header[len] = '\0';
+  if (!json_parser_load_from_data (parser, header, (gssize) len, error))
+    return NULL;
+  root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   "%s is not a safetensors file", path);
+      return NULL;
+    }
+
+  metadata = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  meta = json_object_get_object_member (json_node_get_object (root), "__metadata__");
+  if (meta != NULL)
+    {
+      g_autoptr (GList) members = json_object_get_members (meta);
+
+      for (GList *l = members; l != NULL; l = l->next)
+        {
+          JsonNode *node = json_object_get_member (meta, l->data);
+
+          if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+            g_hash_table_insert (metadata, g_strdup (l->data),
+                                 g_strdup (json_node_get_string (node)));
+        }
+    }
+  return metadata;
+}
+
+static int
+compare_newest_first (gconstpointer a,
+                      gconstpointer b)
+{
+  RlModelItem *x = *(RlModelItem **) a;
+  RlModelItem *y = *(RlModelItem **) b;
+  int by_date;
+
+  if (x->created != NULL && y->created != NULL
+      && (by_date = g_date_time_compare (y->created, x->created)) != 0)
+    return by_date;
+  return -g_strcmp0 (x->path, y->path);   /* the file names start with the date */
+}
+
+static GPtrArray *
+list_dir (RlModelStore *self)
+{
+  GPtrArray *items = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr (GDir) dir = g_dir_open (self->dir, 0, NULL);
+  const char *base;
+
+  while (dir != NULL && (base = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = NULL;
+      g_autoptr (GHashTable) metadata = NULL;
+      g_autoptr (GError) error = NULL;
+      g_autoptr (GDateTime) mtime = NULL;
+      GStatBuf st;
+
+      if (!g_str_has_suffix (base, ".safetensors") || base[0] == '.')
+        continue;
+      path = g_build_filename (self->dir, base, NULL);
+      metadata = read_metadata (path, &error);
+      if (metadata == NULL)
+        {
+          g_message ("Not listing %s: %s", path, error->message);
+          continue;
+        }
+      if (g_stat (path, &st) == 0)
+        mtime = g_date_time_new_from_unix_utc (st.st_mtime);
+      g_ptr_array_add (items, item_new (path, metadata, mtime));
+    }
+  g_ptr_array_sort (items, compare_newest_first);
+
+  if (self->bundled != NULL)
+    {
+      g_autoptr (GHashTable) metadata = g_hash_table_new (g_str_hash, g_str_equal);
+      g_autoptr (RlSafetensors) st = rl_safetensors_load_bytes (self->bundled, "bundled", NULL);
+      GHashTable *table = st != NULL ? rl_safetensors_get_metadata_table (st) : NULL;
+      RlModelItem *item;
+
+      item = item_new (NULL, table != NULL ? table : metadata, NULL);
+      /* The bundled model keeps its own name, whatever its metadata says. */
+      g_free (item->name);
+      item->name = g_strdup ("The seed net bundled with ResLab");
+      g_ptr_array_add (items, item);
+    }
+  return items;
+}
+
+void
+rl_model_store_reload (RlModelStore *self)
+{
+  guint removed;
+
+  g_return_if_fail (RL_IS_MODEL_STORE (self));
+
+  removed = self->items->len;
+  g_ptr_array_unref (self->items);
+  self->items = list_dir (self);
+  g_list_model_items_changed (G_LIST_MODEL (self), 0, removed, self->items->len);
+}
+
+RlModelStore *
+rl_model_store_new (const char *dir,
+                    GBytes     *bundled)
+{
+  RlModelStore *self;
+
+  g_return_val_if_fail (dir != NULL, NULL);
+
+  self = g_object_new (RL_TYPE_MODEL_STORE, NULL);
+  self->dir = g_strdup (dir);
+  self->bundled = bundled != NULL ? g_bytes_ref (bundled) : NULL;
+  g_ptr_array_unref (self->items);
+  self->items = list_dir (self);
+  return self;
+}
+
+char *
+rl_model_store_default_dir (void)
+{
+  return g_build_filename (g_get_user_data_dir (), "reslab", "runs", NULL);
+}
+
+const char *
+rl_model_store_get_dir (RlModelStore *self)
+{
+  g_return_val_if_fail (RL_IS_MODEL_STORE (self), NULL);
+  return self->dir;
+}
+
+/* "seed" for the seed net, "resnet-20" and the like as they are, else "net". */
+static char *
+arch_file_name (const char *arch)
+{
+  g_autoptr (RlArch) seed = rl_arch_parse ("seed", NULL);
+  g_autofree char *seed_text = seed != NULL ? rl_arch_to_string (seed) : NULL;
+
+  if (arch == NULL || g_strcmp0 (arch, seed_text) == 0 || g_strcmp0 (arch, "seed") == 0)
+    return g_strdup ("seed");
+  if (strlen (arch) <= 24 && strspn (arch, "abcdefghijklmnopqrstuvwxyz0123456789-") == strlen (arch))
+    return g_strdup (arch);
+  return g_strdup ("net");
+}
+
+char *
+rl_model_store_new_run_path (RlModelStore  *self,
+                             const char    *arch,
+                             RlDatasetKind  kind,
+                             GDateTime     *when)
+{
+  g_autoptr (GDateTime) local = NULL;
+  g_autofree char *stamp = NULL;
+  g_autofree char *name = NULL;
+
+  g_return_val_if_fail (RL_IS_MODEL_STORE (self), NULL);
+  g_return_val_if_fail (when != NULL, NULL);
+
+  local = g_date_time_to_local (when);
+  stamp = g_date_time_format (local, "%Y%m%d-%H%M%S");
+  name = arch_file_name (arch);
+  for (int n = 1; ; n++)
+    {
+      g_autofree char *base = n == 1
+        ? g_strdup_printf ("%s-%s-%s.safetensors", stamp, name, rl_dataset_kind_name (kind))
+        : g_strdup_printf ("%s-%s-%s-%d.safetensors", stamp, name, rl_dataset_kind_name (kind), n);
+      char *path = g_build_filename (self->dir, base, NULL);
+
+      if (!g_file_test (path, G_FILE_TEST_EXISTS))
+        return path;
+      g_free (path);
+    }
+}
+
+RlModelItem *
+rl_model_store_find (RlModelStore *self,
+                     const char   *path)
+{
+  g_return_val_if_fail (RL_IS_MODEL_STORE (self), NULL);
+
+  for (guint i = 0; i < self->items->len; i++)
+    {
+      RlModelItem *item = g_ptr_array_index (self->items, i);
+
+      if (g_strcmp0 (item->path, path) == 0)
+        return item;
+    }
+  return NULL;
+}
+
+RlModelItem *
+rl_model_store_get_bundled (RlModelStore *self)
+{
+  return rl_model_store_find (self, NULL);
+}
+
+static gboolean
+find_index (RlModelStore *self,
+            RlModelItem  *item,
+            guint        *index)
+{
+  return g_ptr_array_find (self->items, item, index);
+}
+
+gboolean
+rl_model_store_rename (RlModelStore  *self,
+                       RlModelItem   *item,
+                       const char    *name,
+                       GError       **error)
+{
+  g_autoptr (RlSafetensors) st = NULL;
+  g_autoptr (GHashTable) metadata = NULL;
+  g_autoptr (GArray) views = NULL;
+  g_autofree char *stripped = NULL;
+  GHashTableIter iter;
+  gpointer key, value;
+  guint index;
+
+  g_return_val_if_fail (RL_IS_MODEL_STORE (self), FALSE);
+  g_return_val_if_fail (RL_IS_MODEL_ITEM (item), FALSE);
+  g_return_val_if_fail (name != NULL, FALSE);
+
+  if (item->path == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                           "The bundled model cannot be renamed.");
+      return FALSE;
+    }
+  stripped = g_strstrip (g_strdup (name));
+  if (*stripped == '\0')
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                           "A model needs a name.");
+      return FALSE;
+    }
+  if (g_strcmp0 (stripped, item->name) == 0)
+    return TRUE;
+
+  st = rl_safetensors_load (item->path, error);
+  if (st == NULL)
+    return FALSE;
+  metadata = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_hash_table_iter_init (&iter, rl_safetensors_get_metadata_table (st));
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    g_hash_table_insert (metadata, g_strdup (key), g_strdup (value));
+  g_hash_table_insert (metadata, g_strdup ("name"), g_strdup (stripped));
+
+  views = g_array_new (FALSE, FALSE, sizeof (RlTensorView));
+  for (guint i = 0; i < rl_safetensors_get_n_tensors (st); i++)
+    g_array_append_vals (views, rl_safetensors_get_tensor (st, i), 1);
+  if (!rl_safetensors_save (item->path, (const RlTensorView *) (gpointer) views->data, views->len,
+                            metadata, error))
+    return FALSE;
+
+  g_free (item->name);
+  item->name = g_steal_pointer (&stripped);
+  if (find_index (self, item, &index))
+    g_list_model_items_changed (G_LIST_MODEL (self), index, 1, 1);
+  return TRUE;
+}
+
+void
+rl_model_store_purge (RlModelStore *self)
+{
+  g_return_if_fail (RL_IS_MODEL_STORE (self));
+
+  if (self->deleted_trash != NULL && g_unlink (self->deleted_trash) != 0 && errno != ENOENT)
+    g_message ("Could not remove %s: %s", self->deleted_trash, g_strerror (errno));
+  g_clear_pointer (&self->deleted_trash, g_free);
+  g_clear_pointer (&self->deleted_path, g_free);
+  g_clear_pointer (&self->deleted_name, g_free);
+}
+
+gboolean
+rl_model_store_delete (RlModelStore  *self,
+                       RlModelItem   *item,
+                       GError       **error)
+{
+  g_autofree char *trash_dir = NULL;
+  g_autofree char *base = NULL;
+  g_autofree char *trash = NULL;
+  guint index;
+
+  g_return_val_if_fail (RL_IS_MODEL_STORE (self), FALSE);
+  g_return_val_if_fail (RL_IS_MODEL_ITEM (item), FALSE);
+
+  if (item->path == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                           "The bundled model cannot be deleted.");
+      return FALSE;
+    }
+
+  rl_model_store_purge (self);
+  trash_dir = g_build_filename (self->dir, DELETED_DIR, NULL);
+  base = g_path_get_basename (item->path);
+  trash = g_build_filename (trash_dir, base, NULL);
+  if (g_mkdir_with_parents (trash_dir, 0700) != 0 || g_rename (item->path, trash) != 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                   "Could not delete %s: %s", item->path, g_strerror (saved_errno));
+      return FALSE;
+    }
+
+  self->deleted_path = g_strdup (item->path);
+  self->deleted_trash = g_steal_pointer (&trash);
+  self->deleted_name = g_strdup (item->name);
+  if (find_index (self, item, &index))
+    {
+      g_ptr_array_remove_index (self->items, index);
+      g_list_model_items_changed (G_LIST_MODEL (self), index, 1, 0);
+    }
+  return TRUE;
+}
+
+const char *
+rl_model_store_get_deleted_name (RlModelStore *self)
+{
+  g_return_val_if_fail (RL_IS_MODEL_STORE (self), NULL);
+  return self->deleted_name;
+}
+
+RlModelItem *
+rl_model_store_undo_delete (RlModelStore  *self,
+                            GError       **error)
+{
+  g_autofree char *path = NULL;
+
+  g_return_val_if_fail (RL_IS_MODEL_STORE (self), NULL);
+
+  if (self->deleted_trash == NULL)
+    return NULL;
+  if (g_rename (self->deleted_trash, self->deleted_path) != 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                   "Could not bring back %s: %s", self->deleted_path, g_strerror (saved_errno));
+      return NULL;
+    }
+  path = g_steal_pointer (&self->deleted_path);
+  g_clear_pointer (&self->deleted_trash, g_free);
+  g_clear_pointer (&self->deleted_name, g_free);
+  rl_model_store_reload (self);
+  return rl_model_store_find (self, path);
+}
+
+gboolean
+rl_model_store_export (RlModelStore  *self,
+                       RlModelItem   *item,
+                       const char    *dest,
+                       GError       **error)
+{
+  g_autoptr (GFile) to = NULL;
+
+  g_return_val_if_fail (RL_IS_MODEL_STORE (self), FALSE);
+  g_return_val_if_fail (RL_IS_MODEL_ITEM (item), FALSE);
+  g_return_val_if_fail (dest != NULL, FALSE);
+
+  to = g_file_new_for_path (dest);
+  if (item->path == NULL)
+    {
+      gsize size;
+      gconstpointer data;
+
+      if (self->bundled == NULL)
+        {
+          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                               "There is no bundled model in this build.");
+          return FALSE;
+        }
+      data = g_bytes_get_data (self->bundled, &size);
+      return g_file_replace_contents (to, data, size, NULL, FALSE, G_FILE_CREATE_NONE, NULL,
+                                      NULL, error);
+    }
+  else
+    {
+      g_autoptr (GFile) from = g_file_new_for_path (item->path);
+
+      return g_file_copy (from, to, G_FILE_COPY_OVERWRITE, NULL, NULL, NULL, error);
+    }
+}
+
+/* ---- GObject ------------------------------------------------------------------------------ */
+
+static void
+rl_model_store_finalize (GObject *object)
+{
+  RlModelStore *self = RL_MODEL_STORE (object);
+
+  rl_model_store_purge (self);
+  g_ptr_array_unref (self->items);
+  g_clear_pointer (&self->bundled, g_bytes_unref);
+  g_free (self->dir);
+
+  G_OBJECT_CLASS (rl_model_store_parent_class)->finalize (object);
+}
+
+static void
+rl_model_store_class_init (RlModelStoreClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = rl_model_store_finalize;
+}
+
+static void
+rl_model_store_init (RlModelStore *self)
+{
+  self->items = g_ptr_array_new_with_free_func (g_object_unref);
+}

@@ -1,0 +1,226 @@
+#define G_LOG_DOMAIN "reslab-ui"
+
+/* rl-models-popover.c: see rl-models-popover.h. */
+
+#include "rl-models-popover.h"
+
+struct _RlModelsPopover
+{
+  GtkPopover    parent_instance;
+
+  /* template widgets */
+  GtkListBox   *list;
+
+  /* owned */
+  RlModelStore *store;
+  char         *current;   /* "" for the bundled model, NULL for none */
+};
+
+G_DEFINE_FINAL_TYPE (RlModelsPopover, rl_models_popover, GTK_TYPE_POPOVER)
+
+/* The path an action takes for @item: "" for the bundled model. */
+static const char *
+item_key (RlModelItem *item)
+{
+  const char *path = rl_model_item_get_path (item);
+
+  return path != NULL ? path : "";
+}
+
+static void
+name_editing_cb (GtkEditableLabel *label,
+                 GParamSpec       *pspec,
+                 RlModelItem      *item)
+{
+  const char *text;
+
+  if (gtk_editable_label_get_editing (label))
+    return;
+  text = gtk_editable_get_text (GTK_EDITABLE (label));
+  if (g_strcmp0 (text, rl_model_item_get_name (item)) == 0)
+    return;
+  /* The store rewrites the file, or the window says why not; either way the row shows the
+   * name in the file (a failed rename puts the old one back). */
+  gtk_widget_activate_action (GTK_WIDGET (label), "win.rename-model", "(ss)",
+                              item_key (item), text);
+  gtk_editable_set_text (GTK_EDITABLE (label), rl_model_item_get_name (item));
+}
+
+static GtkWidget *
+icon_button (const char  *icon,
+             const char  *tooltip,
+             const char  *action,
+             RlModelItem *item)
+{
+  GtkWidget *button = gtk_button_new_from_icon_name (icon);
+
+  gtk_widget_set_tooltip_text (button, tooltip);
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (button, "flat");
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action);
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", item_key (item));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  tooltip, -1);
+  return button;
+}
+
+static GtkWidget *
+create_row (gpointer object,
+            gpointer user_data)
+{
+  RlModelsPopover *self = user_data;
+  RlModelItem *item = object;
+  g_autofree char *subtitle = rl_model_item_describe (item);
+  GtkWidget *row = gtk_list_box_row_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
+  GtkWidget *text = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  GtkWidget *check = gtk_image_new_from_icon_name ("object-select-symbolic");
+  GtkWidget *name;
+  GtkWidget *detail = gtk_label_new (subtitle);
+
+  gtk_widget_set_tooltip_text (check, "In use");
+  gtk_widget_set_opacity (check, g_strcmp0 (self->current, item_key (item)) == 0 ? 1.0 : 0.0);
+  gtk_box_append (GTK_BOX (box), check);
+
+  if (rl_model_item_is_bundled (item))
+    {
+      name = gtk_label_new (rl_model_item_get_name (item));
+      gtk_label_set_xalign (GTK_LABEL (name), 0);
+      gtk_label_set_ellipsize (GTK_LABEL (name), PANGO_ELLIPSIZE_END);
+    }
+  else
+    {
+      name = gtk_editable_label_new (rl_model_item_get_name (item));
+      gtk_widget_set_tooltip_text (name, "Double-click to rename");
+      gtk_editable_set_width_chars (GTK_EDITABLE (name), 20);
+      g_signal_connect_object (name, "notify::editing", G_CALLBACK (name_editing_cb), item, 0);
+    }
+  gtk_widget_add_css_class (name, "heading");
+  gtk_widget_set_halign (name, GTK_ALIGN_FILL);
+  gtk_box_append (GTK_BOX (text), name);
+
+  gtk_label_set_xalign (GTK_LABEL (detail), 0);
+  gtk_label_set_wrap (GTK_LABEL (detail), TRUE);
+  gtk_widget_add_css_class (detail, "dim-label");
+  gtk_widget_add_css_class (detail, "caption");
+  gtk_widget_add_css_class (detail, "numeric");
+  gtk_box_append (GTK_BOX (text), detail);
+  gtk_widget_set_hexpand (text, TRUE);
+  gtk_box_append (GTK_BOX (box), text);
+
+  gtk_box_append (GTK_BOX (box), icon_button ("document-save-as-symbolic", "Export a copy…",
+                                              "win.export-model", item));
+  if (!rl_model_item_is_bundled (item))
+    gtk_box_append (GTK_BOX (box), icon_button ("user-trash-symbolic", "Delete",
+                                                "win.delete-model", item));
+
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  rl_model_item_get_name (item),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, subtitle, -1);
+  g_object_set_data_full (G_OBJECT (row), "item", g_object_ref (item), g_object_unref);
+  g_object_set_data (G_OBJECT (row), "check", check);
+  return row;
+}
+
+static void
+on_row_activated (GtkListBox      *list,
+                  GtkListBoxRow   *row,
+                  RlModelsPopover *self)
+{
+  RlModelItem *item = g_object_get_data (G_OBJECT (row), "item");
+
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.use-model", "s", item_key (item));
+  gtk_popover_popdown (GTK_POPOVER (self));
+}
+
+/* ---- public API --------------------------------------------------------------------------- */
+
+GtkWidget *
+rl_models_popover_new (void)
+{
+  return g_object_new (RL_TYPE_MODELS_POPOVER, NULL);
+}
+
+void
+rl_models_popover_set_store (RlModelsPopover *self,
+                             RlModelStore    *store)
+{
+  g_return_if_fail (RL_IS_MODELS_POPOVER (self));
+
+  g_set_object (&self->store, store);
+  gtk_list_box_bind_model (self->list, G_LIST_MODEL (store), create_row, self, NULL);
+}
+
+void
+rl_models_popover_set_current (RlModelsPopover *self,
+                               const char      *path)
+{
+  g_return_if_fail (RL_IS_MODELS_POPOVER (self));
+
+  g_free (self->current);
+  self->current = g_strdup (path);
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->list)); row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    {
+      RlModelItem *item = g_object_get_data (G_OBJECT (row), "item");
+      GtkWidget *check = g_object_get_data (G_OBJECT (row), "check");
+
+      if (item != NULL && check != NULL)
+        gtk_widget_set_opacity (check, g_strcmp0 (path, item_key (item)) == 0 ? 1.0 : 0.0);
+    }
+}
+
+GtkListBox *
+rl_models_popover_get_list (RlModelsPopover *self)
+{
+  g_return_val_if_fail (RL_IS_MODELS_POPOVER (self), NULL);
+
+  return self->list;
+}
+
+/* ---- GObject ------------------------------------------------------------------------------ */
+
+static void
+rl_models_popover_dispose (GObject *object)
+{
+  RlModelsPopover *self = RL_MODELS_POPOVER (object);
+
+  if (self->list != NULL)
+    gtk_list_box_bind_model (self->list, NULL, NULL, NULL, NULL);
+  gtk_widget_dispose_template (GTK_WIDGET (self), RL_TYPE_MODELS_POPOVER);
+  g_clear_object (&self->store);
+
+  G_OBJECT_CLASS (rl_models_popover_parent_class)->dispose (object);
+}
+
+static void
+rl_models_popover_finalize (GObject *object)
+{
+  RlModelsPopover *self = RL_MODELS_POPOVER (object);
+
+  g_free (self->current);
+
+  G_OBJECT_CLASS (rl_models_popover_parent_class)->finalize (object);
+}
+
+static void
+rl_models_popover_class_init (RlModelsPopoverClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = rl_models_popover_dispose;
+  object_class->finalize = rl_models_popover_finalize;
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/reslab/ResLab/ui/rl-models-popover.ui");
+  gtk_widget_class_bind_template_child (widget_class, RlModelsPopover, list);
+  gtk_widget_class_bind_template_callback (widget_class, on_row_activated);
+}
+
+static void
+rl_models_popover_init (RlModelsPopover *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
