@@ -588,7 +588,11 @@ rl_canvas_class_init (RlCanvasClass *klass)
                                    0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
   gtk_widget_class_set_css_name (widget_class, "rlcanvas");
-  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
+  /* Not IMG: an AT presents an image as a picture to look at, not a focusable thing that
+   * takes input. GTK 4.8 has no canvas role; WIDGET maps to AT-SPI's "filler", which screen
+   * readers skip. GROUP (a panel) is announced with its name and description, which say
+   * that it is drawn on and which keys it takes. */
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
 }
 
 static void
