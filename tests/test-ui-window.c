@@ -442,6 +442,29 @@ test_stop (void)
   destroy_window (window);
 }
 
+/* Ctrl+Z after Clear (or Escape, the same action) brings the drawing back. */
+static void
+test_undo_clear (void)
+{
+  RlWindow *window = new_window ();
+  RlCanvas *canvas = rl_draw_view_get_canvas (rl_window_get_draw_view (window));
+  Expect expect = { window, 3 };
+  guint n;
+
+  draw (window, 3, 1.0, 0.0, 0.0);
+  g_assert_true (ui_test_wait_for (predicts, &expect, 10));
+  n = rl_canvas_get_n_strokes (canvas);
+  g_assert_cmpuint (n, >, 0);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.clear", NULL));
+  g_assert_true (rl_canvas_is_empty (canvas));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.undo", NULL));
+  g_assert_cmpuint (rl_canvas_get_n_strokes (canvas), ==, n);
+  g_assert_true (ui_test_wait_for (predicts, &expect, 10));
+
+  destroy_window (window);
+}
+
 /* ---- dialogs ------------------------------------------------------------------------------ */
 
 /* The message dialog on screen, if any. */
@@ -584,6 +607,7 @@ main (int   argc,
   ui_test_add ("/ui/window/draw-predicts", test_draw_predicts);
   ui_test_add ("/ui/window/test-image", test_test_image);
   ui_test_add ("/ui/window/inside", test_inside);
+  ui_test_add ("/ui/window/undo-clear", test_undo_clear);
   ui_test_add ("/ui/window/open-bad-file", test_open_bad_file);
   ui_test_add ("/ui/window/missing-data", test_missing_data);
   ui_test_add ("/ui/window/reset-weights", test_reset_weights);
