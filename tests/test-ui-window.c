@@ -521,9 +521,34 @@ test_open_bad_file (void)
   dialog = find_message_dialog ();
   text = dialog_text (dialog);
   g_test_message ("%s", text);
-  g_assert_nonnull (strstr (text, "Could not open “broken.safetensors”"));
+  /* a sentence a user understands leads; the engine's detail follows */
+  g_assert_true (g_str_has_prefix (text, "The model file “broken.safetensors” is damaged: "
+                                         "its header cannot be read.\n"));
   g_assert_nonnull (strstr (text, "has not changed"));
+  g_assert_nonnull (strstr (text, "broken.safetensors: "));
   gtk_window_destroy (GTK_WINDOW (dialog));
+
+  /* random bytes: not a model file at all, however the header length reads */
+  {
+    g_autofree char *noise_path = g_build_filename (g_get_user_data_dir (), "noise.bin", NULL);
+    g_autofree char *noise_text = NULL;
+    guint8 noise[4096];
+
+    for (guint i = 0; i < sizeof noise; i++)
+      noise[i] = (guint8) g_test_rand_int_range (0, 256);
+    noise[7] = 0xa7;   /* a header length past any limit, as nearly all random bytes give */
+    g_assert_true (g_file_set_contents (noise_path, (const char *) noise, sizeof noise, NULL));
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-path", "s",
+                                               noise_path));
+    g_assert_true (ui_test_wait_for (dialog_shown, NULL, 30));
+    dialog = find_message_dialog ();
+    noise_text = dialog_text (dialog);
+    g_test_message ("%s", noise_text);
+    g_assert_true (g_str_has_prefix (noise_text, "“noise.bin” is not a ResLab or safetensors "
+                                                 "model file.\n"));
+    g_assert_nonnull (strstr (noise_text, "past the limit"));
+    gtk_window_destroy (GTK_WINDOW (dialog));
+  }
 
   /* the model in use is untouched */
   g_assert_true (rl_predictor_get_model (predictor) == model);

@@ -4,6 +4,8 @@
 
 #include "rl-dialogs.h"
 
+#include "rl-error.h"
+
 static void
 message_response_cb (GtkDialog *dialog,
                      int        response,
@@ -50,6 +52,88 @@ rl_show_error_dialog (GtkWidget  *widget,
                       const char *secondary)
 {
   return rl_show_message_dialog (widget, GTK_MESSAGE_ERROR, primary, secondary);
+}
+
+char *
+rl_model_error_text (const char   *name,
+                     const GError *error)
+{
+  g_return_val_if_fail (name != NULL && error != NULL, NULL);
+
+  if (error->domain == RL_ERROR)
+    switch ((RlError) error->code)
+      {
+      case RL_ERROR_BAD_MAGIC:
+      case RL_ERROR_TOO_LARGE:
+        /* random bytes or another format: the first 8 bytes read as a huge header length */
+        return g_strdup_printf ("“%s” is not a ResLab or safetensors model file.", name);
+      case RL_ERROR_TRUNCATED:
+        return g_strdup_printf ("The model file “%s” is damaged: it ends before all of its "
+                                "data.", name);
+      case RL_ERROR_BAD_HEADER:
+        return g_strdup_printf ("The model file “%s” is damaged: its header cannot be read.",
+                                name);
+      case RL_ERROR_BAD_OFFSETS:
+        return g_strdup_printf ("The model file “%s” is damaged: its tensors do not fit in "
+                                "the file.", name);
+      case RL_ERROR_BAD_DTYPE:
+      case RL_ERROR_BAD_SHAPE:
+      case RL_ERROR_UNKNOWN_TENSOR:
+      case RL_ERROR_MISSING_TENSOR:
+      case RL_ERROR_MISMATCH:
+      case RL_ERROR_BAD_ARCH:
+        return g_strdup_printf ("“%s” is a safetensors file, but not a network ResLab can "
+                                "run.", name);
+      case RL_ERROR_FAILED:
+      case RL_ERROR_BAD_IMAGE:
+      case RL_ERROR_INVALID_ARGUMENT:
+      case RL_ERROR_DIVERGED:
+      default:
+        break;
+      }
+  else if (error->domain == G_IO_ERROR)
+    switch (error->code)
+      {
+      case G_IO_ERROR_NOT_FOUND:
+        return g_strdup_printf ("The model file “%s” does not exist.", name);
+      case G_IO_ERROR_PERMISSION_DENIED:
+        return g_strdup_printf ("You are not allowed to read the model file “%s”.", name);
+      case G_IO_ERROR_IS_DIRECTORY:
+        return g_strdup_printf ("“%s” is a folder, not a model file.", name);
+      default:
+        break;
+      }
+  else if (error->domain == G_FILE_ERROR)
+    switch (error->code)
+      {
+      case G_FILE_ERROR_NOENT:
+        return g_strdup_printf ("The model file “%s” does not exist.", name);
+      case G_FILE_ERROR_ACCES:
+      case G_FILE_ERROR_PERM:
+        return g_strdup_printf ("You are not allowed to read the model file “%s”.", name);
+      case G_FILE_ERROR_ISDIR:
+        return g_strdup_printf ("“%s” is a folder, not a model file.", name);
+      default:
+        break;
+      }
+  return g_strdup_printf ("The model file “%s” could not be opened.", name);
+}
+
+GtkWidget *
+rl_show_model_error_dialog (GtkWidget    *widget,
+                            const char   *name,
+                            const GError *error,
+                            const char   *note)
+{
+  g_autofree char *primary = rl_model_error_text (name, error);
+  g_autofree char *secondary = NULL;
+
+  /* the sentence first; the engine's technical message as the detail under it */
+  if (note != NULL)
+    secondary = g_strdup_printf ("%s\n\n%s", note, error->message);
+  else
+    secondary = g_strdup (error->message);
+  return rl_show_error_dialog (widget, primary, secondary);
 }
 
 char *
