@@ -465,6 +465,17 @@ test_undo_clear (void)
   destroy_window (window);
 }
 
+/* The About dialog's logo: GtkApplication adds "<resource-base-path>/icons" to the icon
+ * theme, as this does; the icon must be where the theme looks there. */
+static void
+test_app_icon (void)
+{
+  GtkIconTheme *theme = gtk_icon_theme_get_for_display (gdk_display_get_default ());
+
+  gtk_icon_theme_add_resource_path (theme, "/org/reslab/ResLab/icons");
+  g_assert_true (gtk_icon_theme_has_icon (theme, "org.reslab.ResLab"));
+}
+
 /* ---- dialogs ------------------------------------------------------------------------------ */
 
 /* The message dialog on screen, if any. */
@@ -633,6 +644,7 @@ main (int   argc,
   ui_test_add ("/ui/window/test-image", test_test_image);
   ui_test_add ("/ui/window/inside", test_inside);
   ui_test_add ("/ui/window/undo-clear", test_undo_clear);
+  ui_test_add ("/ui/window/app-icon", test_app_icon);
   ui_test_add ("/ui/window/open-bad-file", test_open_bad_file);
   ui_test_add ("/ui/window/missing-data", test_missing_data);
   ui_test_add ("/ui/window/reset-weights", test_reset_weights);
