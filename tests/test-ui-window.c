@@ -598,6 +598,65 @@ test_missing_data (void)
   destroy_window (window);
 }
 
+/* The missing-data dialog's Download: run offline with a fake `npm` that packs the real
+ * files (so their real MD5 sums are checked); afterwards nothing is missing. */
+static void
+test_download_data (void)
+{
+  RlWindow *window = new_window ();
+  g_autofree char *saved = g_strdup (g_getenv ("RESLAB_DATA_DIR"));
+  g_autofree char *saved_path = g_strdup (g_getenv ("PATH"));
+  g_autofree char *empty = g_build_filename (g_get_user_cache_dir (), "download-mnist", NULL);
+  g_autofree char *bin = g_build_filename (g_get_user_cache_dir (), "fake-bin", NULL);
+  g_autofree char *npm = g_build_filename (bin, "npm", NULL);
+  g_autofree char *script = g_strdup_printf ("#!/bin/sh\n"
+                                             "mkdir -p pkg/package/data\n"
+                                             "for f in '%s'/*; do ln -s \"$f\" pkg/package/data/; done\n"
+                                             "tar -czf m.tgz -C pkg package && echo m.tgz\n",
+                                             saved);
+  g_autofree char *path = g_strdup_printf ("%s:%s", bin, saved_path);
+  g_auto (GStrv) missing = NULL;
+  GtkMessageDialog *dialog;
+
+  g_assert_true (g_mkdir_with_parents (empty, 0700) == 0);
+  g_assert_true (g_mkdir_with_parents (bin, 0700) == 0);
+  g_assert_true (g_file_set_contents (npm, script, -1, NULL));
+  g_assert_cmpint (g_chmod (npm, 0755), ==, 0);
+  g_setenv ("PATH", path, TRUE);
+  g_setenv ("RESLAB_MNIST_MIRRORS", "file:///nonexistent/reslab-mirror", TRUE);
+  g_setenv ("RESLAB_DATA_DIR", empty, TRUE);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.train", NULL));
+  g_assert_true (ui_test_wait_for (dialog_shown, NULL, 10));
+  dialog = find_message_dialog ();
+  gtk_dialog_response (GTK_DIALOG (dialog), 1);   /* Download */
+  {
+    gint64 end = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+    g_autofree char *text = NULL;
+
+    while (g_get_monotonic_time () < end)
+      {
+        g_free (text);
+        text = dialog_text (dialog);
+        if (!g_str_has_prefix (text, "The MNIST files are missing"))
+          break;
+        g_main_context_iteration (NULL, FALSE);
+        g_usleep (1000);
+      }
+    g_test_message ("%s", text);
+    g_assert_true (g_str_has_prefix (text, "MNIST is ready"));
+  }
+  missing = rl_dataset_find_missing_files (RL_DATASET_MNIST);
+  g_assert_null (missing);
+  gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_CLOSE);
+
+  g_setenv ("PATH", saved_path, TRUE);
+  g_setenv ("RESLAB_DATA_DIR", saved, TRUE);
+  g_unsetenv ("RESLAB_MNIST_MIRRORS");
+  ui_test_spin (50);
+  destroy_window (window);
+}
+
 static void
 test_reset_weights (void)
 {
@@ -646,6 +705,7 @@ main (int   argc,
   ui_test_add ("/ui/window/undo-clear", test_undo_clear);
   ui_test_add ("/ui/window/app-icon", test_app_icon);
   ui_test_add ("/ui/window/open-bad-file", test_open_bad_file);
+  ui_test_add ("/ui/window/download-data", test_download_data);
   ui_test_add ("/ui/window/missing-data", test_missing_data);
   ui_test_add ("/ui/window/reset-weights", test_reset_weights);
   ui_test_add ("/ui/window/train", test_train);
