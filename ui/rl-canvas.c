@@ -25,6 +25,7 @@ struct _RlCanvas
 
   /* owned */
   GPtrArray *strokes;        /* of GArray<InkPoint>; the last may be in progress */
+  GPtrArray *cleared;        /* the strokes the last clear removed, for undo; nullable */
   gboolean   drawing;        /* a gesture is adding to the last stroke */
   double     drag_x, drag_y; /* where the drag started, widget coordinates */
   cairo_surface_t *image;    /* A8, shown under the strokes; nullable */
@@ -398,7 +399,10 @@ rl_canvas_clear (RlCanvas *self)
   if (self->strokes->len == 0)
     return;
 
-  g_ptr_array_set_size (self->strokes, 0);
+  /* kept, so that undo brings the drawing back: clearing is one step like a stroke */
+  g_clear_pointer (&self->cleared, g_ptr_array_unref);
+  self->cleared = g_steal_pointer (&self->strokes);
+  self->strokes = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
   gtk_widget_queue_draw (GTK_WIDGET (self));
   g_signal_emit (self, signals[CHANGED], 0);
 }
@@ -408,14 +412,30 @@ rl_canvas_undo (RlCanvas *self)
 {
   g_return_val_if_fail (RL_IS_CANVAS (self), FALSE);
 
-  if (self->strokes->len == 0)
+  if (self->strokes->len == 0 && self->cleared == NULL)
     return FALSE;
 
   self->drawing = FALSE;
-  g_ptr_array_remove_index (self->strokes, self->strokes->len - 1);
+  if (self->strokes->len > 0)
+    g_ptr_array_remove_index (self->strokes, self->strokes->len - 1);
+  else
+    {
+      /* undo the clear: the strokes come back in place of whatever was shown */
+      g_ptr_array_unref (self->strokes);
+      self->strokes = g_steal_pointer (&self->cleared);
+      g_clear_pointer (&self->image, cairo_surface_destroy);
+    }
   gtk_widget_queue_draw (GTK_WIDGET (self));
   g_signal_emit (self, signals[CHANGED], 0);
   return TRUE;
+}
+
+gboolean
+rl_canvas_can_undo (RlCanvas *self)
+{
+  g_return_val_if_fail (RL_IS_CANVAS (self), FALSE);
+
+  return self->strokes->len > 0 || self->cleared != NULL;
 }
 
 guint
@@ -562,6 +582,7 @@ rl_canvas_finalize (GObject *object)
   RlCanvas *self = RL_CANVAS (object);
 
   g_clear_pointer (&self->strokes, g_ptr_array_unref);
+  g_clear_pointer (&self->cleared, g_ptr_array_unref);
   g_clear_pointer (&self->image, cairo_surface_destroy);
 
   G_OBJECT_CLASS (rl_canvas_parent_class)->finalize (object);
@@ -588,7 +609,11 @@ rl_canvas_class_init (RlCanvasClass *klass)
                                    0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
   gtk_widget_class_set_css_name (widget_class, "rlcanvas");
-  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
+  /* Not IMG: an AT presents an image as a picture to look at, not a focusable thing that
+   * takes input. GTK 4.8 has no canvas role; WIDGET maps to AT-SPI's "filler", which screen
+   * readers skip. GROUP (a panel) is announced with its name and description, which say
+   * that it is drawn on and which keys it takes. */
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
 }
 
 static void
@@ -618,6 +643,6 @@ rl_canvas_init (RlCanvas *self)
                                   GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
                                   "Draw one digit with a mouse, a pen or a finger; drawing needs "
                                   "a pointer. Escape or Delete clears it, Ctrl+Z undoes the last "
-                                  "stroke.",
+                                  "stroke or the clear.",
                                   -1);
 }

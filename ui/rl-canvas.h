@@ -30,10 +30,15 @@ GtkWidget *rl_canvas_new           (void);
 void       rl_canvas_add_stroke    (RlCanvas     *self,
                                     const double *xy,
                                     guint         n_points);
-/* Removes every stroke; emits "changed" when there was one. */
+/* Removes every stroke, keeping them for rl_canvas_undo (); emits "changed" when there was
+ * one. */
 void       rl_canvas_clear         (RlCanvas *self);
-/* Removes the last stroke; returns FALSE (and emits nothing) when there is none. */
+/* Removes the last stroke; on an empty canvas, brings back the strokes the last clear
+ * removed. Returns FALSE (and emits nothing) when there is neither. */
 gboolean   rl_canvas_undo          (RlCanvas *self);
+/* Whether rl_canvas_undo () would change anything: a stroke to remove, or, on an empty
+ * canvas, the drawing the last clear removed. */
+gboolean   rl_canvas_can_undo      (RlCanvas *self);
 guint      rl_canvas_get_n_strokes (RlCanvas *self);
 /* Shows @image under the strokes, stretched over the square (a test image put into the
  * input); NULL removes it, and so does the next stroke drawn. Emits "changed" when an image

@@ -22,9 +22,24 @@ GtkWidget *rl_show_error_dialog        (GtkWidget      *widget,
                                         const char     *primary,
                                         const char     *secondary);
 
+/* What went wrong with the model file @name (a display name), as one sentence a user
+ * understands, chosen by @error's domain and code ("“x” is not a ResLab or safetensors model
+ * file."). Returns: (transfer full) */
+char      *rl_model_error_text         (const char     *name,
+                                        const GError   *error);
+/* An error dialog for a model file that did not open: rl_model_error_text () as the primary
+ * text; @note (nullable, "The model in use has not changed.") and @error's message, the
+ * technical detail, as the secondary. Returns: (transfer none) */
+GtkWidget *rl_show_model_error_dialog  (GtkWidget      *widget,
+                                        const char     *name,
+                                        const GError   *error,
+                                        const char     *note);
+
 /* Says which of @kind's files are @missing (as rl_dataset_find_missing_files () returns
  * them), where they are looked for and how to get them. @lead starts the text ("Training
- * looks for these files in"); @mnist_note (nullable) ends it for MNIST.
+ * looks for these files in"); @mnist_note (nullable) ends it for MNIST. For MNIST, a Download
+ * button fetches and verifies the files there (rl_mnist_fetch_async), with a progress bar,
+ * Close becoming Cancel meanwhile; once done, the next load reads them.
  * Returns: (transfer full) the secondary text, for a status line */
 char      *rl_show_missing_data_dialog (GtkWidget      *widget,
                                         RlDatasetKind   kind,

@@ -515,6 +515,7 @@ rl_draw_view_class_init (RlDrawViewClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/reslab/ResLab/ui/rl-draw-view.ui");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
   gtk_widget_class_bind_template_child (widget_class, RlDrawView, root);
   gtk_widget_class_bind_template_child (widget_class, RlDrawView, canvas);
   gtk_widget_class_bind_template_child (widget_class, RlDrawView, canvas_hint);
@@ -533,6 +534,7 @@ static void
 rl_draw_view_init (RlDrawView *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  rl_view_init_accessible (GTK_WIDGET (self), "Draw a digit and see what the network reads");
 
   self->shown_image = -1;
   self->pending_image = -1;
@@ -554,6 +556,4 @@ rl_draw_view_init (RlDrawView *self)
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->input_area),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   "The 28 by 28 input the network sees", -1);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->image_spin),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, "Test image number", -1);
 }

@@ -1141,6 +1141,7 @@ rl_experiment_view_class_init (RlExperimentViewClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/reslab/ResLab/ui/rl-experiment-view.ui");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
   gtk_widget_class_bind_template_child (widget_class, RlExperimentView, root);
   gtk_widget_class_bind_template_child (widget_class, RlExperimentView, settings_grid);
   gtk_widget_class_bind_template_child (widget_class, RlExperimentView, depth_dropdown);
@@ -1186,6 +1187,7 @@ rl_experiment_view_init (RlExperimentView *self)
   self->bars_mode = g_strdup ("grad");
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  rl_view_init_accessible (GTK_WIDGET (self), "Plain and residual twins compared");
 
   self->runner = rl_experiment_runner_new ();
   g_signal_connect (self->runner, "record", G_CALLBACK (record_cb), self);

@@ -1,6 +1,7 @@
 #define G_LOG_DOMAIN "reslab-ui"
 
 #include "rl-inside-view.h"
+#include "rl-widget-util.h"
 
 #include "rl-colormap.h"
 #include "rl-settings.h"
@@ -142,6 +143,7 @@ rl_inside_view_class_init (RlInsideViewClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/reslab/ResLab/ui/rl-inside-view.ui");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
   gtk_widget_class_bind_template_child (widget_class, RlInsideView, root);
   gtk_widget_class_bind_template_child (widget_class, RlInsideView, legend_area);
   gtk_widget_class_bind_template_child (widget_class, RlInsideView, per_layer_button);
@@ -158,6 +160,7 @@ static void
 rl_inside_view_init (RlInsideView *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  rl_view_init_accessible (GTK_WIDGET (self), "Inside the network");
 
   gtk_drawing_area_set_draw_func (GTK_DRAWING_AREA (self->legend_area), legend_draw_func,
                                   self, NULL);

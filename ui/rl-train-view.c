@@ -542,6 +542,7 @@ rl_train_view_class_init (RlTrainViewClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/reslab/ResLab/ui/rl-train-view.ui");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
   gtk_widget_class_bind_template_child (widget_class, RlTrainView, root);
   gtk_widget_class_bind_template_child (widget_class, RlTrainView, settings_grid);
   gtk_widget_class_bind_template_child (widget_class, RlTrainView, dataset_dropdown);
@@ -574,6 +575,7 @@ rl_train_view_init (RlTrainView *self)
   self->last_test = NAN;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  rl_view_init_accessible (GTK_WIDGET (self), "Train the network");
 
   rl_train_config_init_defaults (&defaults);
   gtk_spin_button_set_value (self->epochs_spin, defaults.epochs);

@@ -65,3 +65,26 @@ rl_predictor_signals_set (GSignalGroup  *signals,
   g_set_object (slot, predictor);
   return TRUE;
 }
+
+static void
+drop_doubled_names (GtkWidget *widget)
+{
+  if (GTK_IS_BUTTON (widget) && gtk_button_get_use_underline (GTK_BUTTON (widget))
+      && gtk_button_get_label (GTK_BUTTON (widget)) != NULL)
+    gtk_accessible_reset_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    drop_doubled_names (child);
+}
+
+void
+rl_view_init_accessible (GtkWidget  *view,
+                         const char *name)
+{
+  g_return_if_fail (GTK_IS_WIDGET (view));
+  g_return_if_fail (name != NULL);
+
+  gtk_accessible_update_property (GTK_ACCESSIBLE (view), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+  drop_doubled_names (view);
+}

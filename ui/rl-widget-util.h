@@ -35,4 +35,11 @@ gboolean      rl_predictor_signals_set (GSignalGroup  *signals,
                                         RlPredictor  **slot,
                                         RlPredictor   *predictor);
 
+/* Names @view (a page of the window, role GROUP) @name for assistive technologies, and
+ * removes the doubled names under it: GTK 4.8 gives a button with a mnemonic label both the
+ * raw label as its name ("Per la_yer") and the label widget ("Per layer"), and an AT reads
+ * both. The label widget alone names it. Call after gtk_widget_init_template (). */
+void          rl_view_init_accessible  (GtkWidget   *view,
+                                        const char  *name);
+
 G_END_DECLS

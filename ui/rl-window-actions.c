@@ -32,7 +32,7 @@ _rl_window_draw_actions_update (RlWindow *self)
                                  visible && (!rl_canvas_is_empty (canvas)
                                              || rl_canvas_has_image (canvas)));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.undo",
-                                 visible && !rl_canvas_is_empty (canvas));
+                                 visible && rl_canvas_can_undo (canvas));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.random-image",
                                  rl_draw_view_get_test_set_ready (self->draw_view));
 }
@@ -48,6 +48,7 @@ static void
 undo (RlWindow *self)
 {
   rl_draw_view_undo (self->draw_view);
+  _rl_window_draw_actions_update (self);
 }
 
 static void

@@ -271,11 +271,9 @@ model_opened_cb (GObject      *source,
   if (file == NULL)
     {
       g_autofree char *name = display_name (path);
-      g_autofree char *primary = g_strdup_printf ("Could not open “%s”", name);
-      g_autofree char *secondary = g_strdup_printf ("%s\n\nThe model in use has not changed.",
-                                                    error->message);
 
-      rl_show_error_dialog (GTK_WIDGET (self), primary, secondary);
+      rl_show_model_error_dialog (GTK_WIDGET (self), name, error,
+                                  "The model in use has not changed.");
       return;
     }
 

@@ -47,8 +47,14 @@ _rl_window_show_toast (RlWindow   *self,
   gtk_widget_set_visible (GTK_WIDGET (self->toast_button), action_name != NULL);
   if (action_name != NULL)
     {
+      g_autofree char *name = g_strdup (button_label);
+
       gtk_button_set_label (self->toast_button, button_label);
       gtk_button_set_use_underline (self->toast_button, TRUE);
+      /* Its accessible name is the label without the mnemonic's underscore. */
+      g_strdelimit (name, "_", ' ');
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self->toast_button),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, g_strstrip (name), -1);
       gtk_actionable_set_action_name (GTK_ACTIONABLE (self->toast_button), action_name);
     }
   gtk_revealer_set_reveal_child (self->toast_revealer, TRUE);

@@ -1,0 +1,222 @@
+/* test-ui-a11y.c: every view's widgets, read as an assistive technology reads them. A widget
+ * that an AT lists must have a name of its own: GTK 4.8 names a widget from its accessible
+ * label property and from the widgets it is labelled by, and falls back to the class name
+ * ("GtkToggleButton", "RlDrawView") when it has neither. A name set in both places is read
+ * twice ("Per la_yer Per layer"), so that fails too. The canvas must be an interactive
+ * surface, not an image. */
+
+#include <string.h>
+
+#include "ui-test-utils.h"
+
+#include "rl-canvas.h"
+#include "rl-draw-view.h"
+#include "rl-window.h"
+
+/* Roles an AT does not present as a thing to name: layout (in GTK 4.8 every box, grid and
+ * scrolled window is a "group"), text, decoration. Our own widgets are checked whatever
+ * their role. */
+static gboolean
+role_needs_name (GtkAccessibleRole role)
+{
+  switch (role)
+    {
+    case GTK_ACCESSIBLE_ROLE_GENERIC:
+    case GTK_ACCESSIBLE_ROLE_GROUP:
+    case GTK_ACCESSIBLE_ROLE_PRESENTATION:
+    case GTK_ACCESSIBLE_ROLE_NONE:
+    case GTK_ACCESSIBLE_ROLE_WIDGET:
+    case GTK_ACCESSIBLE_ROLE_LABEL:       /* named by its own text */
+    case GTK_ACCESSIBLE_ROLE_SEPARATOR:
+    case GTK_ACCESSIBLE_ROLE_SCROLLBAR:   /* named by the GTK range's value */
+    case GTK_ACCESSIBLE_ROLE_TOOLTIP:
+      return FALSE;
+    default:
+      return TRUE;
+    }
+}
+
+/* GTK's composite widgets, named as a whole: their parts (a drop-down's button and list, a
+ * spin button's arrows, a scrollbar's slider) are GTK's to name, not ours. */
+static gboolean
+is_composite (GtkWidget *widget)
+{
+  return GTK_IS_DROP_DOWN (widget) || GTK_IS_SPIN_BUTTON (widget) || GTK_IS_SCROLLBAR (widget)
+         || GTK_IS_SWITCH (widget) || GTK_IS_PROGRESS_BAR (widget)
+         || GTK_IS_WINDOW_CONTROLS (widget) || GTK_IS_MENU_BUTTON (widget);
+}
+
+/* The accessible label property of @accessible, or NULL when it has none. The 4.8 test API
+ * has no getter: gtk_test_accessible_check_property () returns the value when it differs
+ * from the one asked for. */
+static char *
+accessible_label (GtkAccessible *accessible)
+{
+  if (!gtk_test_accessible_has_property (accessible, GTK_ACCESSIBLE_PROPERTY_LABEL))
+    return NULL;
+  return gtk_test_accessible_check_property (accessible, GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                             "\x01 never a label");
+}
+
+static const char *
+role_name (GtkAccessibleRole role)
+{
+  g_autoptr (GEnumClass) klass = g_type_class_ref (GTK_TYPE_ACCESSIBLE_ROLE);
+  GEnumValue *value = g_enum_get_value (klass, role);
+
+  return value != NULL ? value->value_nick : "?";
+}
+
+/* Checks @accessible; appends a line to @problems for each fault. @what says where it is. */
+/* The widgets a label with a mnemonic names (GTK adds a labelled-by relation to them). */
+static GHashTable *mnemonic_targets;
+
+static void
+collect_mnemonic_targets (GtkWidget *widget)
+{
+  if (GTK_IS_LABEL (widget) && gtk_label_get_mnemonic_widget (GTK_LABEL (widget)) != NULL)
+    g_hash_table_add (mnemonic_targets, gtk_label_get_mnemonic_widget (GTK_LABEL (widget)));
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_mnemonic_targets (child);
+}
+
+static void
+check_accessible (GtkAccessible *accessible,
+                  const char    *what,
+                  gboolean       custom,
+                  GString       *problems)
+{
+  GtkAccessibleRole role = gtk_accessible_get_accessible_role (accessible);
+  g_autofree char *label = accessible_label (accessible);
+  gboolean has_label = label != NULL && label[0] != '\0';
+  gboolean labelled_by = gtk_test_accessible_has_relation (accessible,
+                                                           GTK_ACCESSIBLE_RELATION_LABELLED_BY);
+
+  if (g_getenv ("RESLAB_A11Y_DUMP") != NULL)
+    g_printerr ("%s role=%s label=%s labelled-by=%d\n", what, role_name (role),
+                label != NULL ? label : "(none)", labelled_by);
+
+  if (!role_needs_name (role) && !custom)
+    return;
+  if (!has_label && !labelled_by)
+    g_string_append_printf (problems, "%s (role %s) has no name: an AT reads its class name\n",
+                            what, role_name (role));
+  else if (has_label && GTK_IS_WIDGET (accessible)
+           && g_hash_table_contains (mnemonic_targets, accessible))
+    g_string_append_printf (problems, "%s (role %s) is named twice: \"%s\" and by its "
+                            "mnemonic label\n", what, role_name (role), label);
+  else if (has_label && strchr (label, '_') != NULL)
+    g_string_append_printf (problems, "%s (role %s) has a mnemonic in its name: \"%s\"\n",
+                            what, role_name (role), label);
+}
+
+static void
+walk (GtkWidget *widget,
+      GString   *path,
+      GString   *problems)
+{
+  gsize len = path->len;
+  const char *type = G_OBJECT_TYPE_NAME (widget);
+
+  if (!gtk_widget_get_visible (widget))
+    return;
+
+  g_string_append_printf (path, "/%s", type);
+  if (gtk_widget_get_name (widget) != NULL && strcmp (gtk_widget_get_name (widget), type) != 0)
+    g_string_append_printf (path, "#%s", gtk_widget_get_name (widget));
+
+  /* our own widgets have no GTK default: each must say what it is */
+  check_accessible (GTK_ACCESSIBLE (widget), path->str, g_str_has_prefix (type, "Rl"), problems);
+
+  if (GTK_IS_STACK (widget))
+    {
+      g_autoptr (GListModel) pages = G_LIST_MODEL (gtk_stack_get_pages (GTK_STACK (widget)));
+
+      for (guint i = 0; i < g_list_model_get_n_items (pages); i++)
+        {
+          g_autoptr (GObject) item = g_list_model_get_item (pages, i);
+          GtkStackPage *page = GTK_STACK_PAGE (item);
+          g_autofree char *what = g_strdup_printf ("%s/GtkStackPage[%u]", path->str, i);
+
+          if (gtk_stack_page_get_visible (page))
+            check_accessible (GTK_ACCESSIBLE (page), what, TRUE, problems);
+        }
+    }
+
+  if (!is_composite (widget))
+    for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+         child = gtk_widget_get_next_sibling (child))
+      walk (child, path, problems);
+
+  g_string_truncate (path, len);
+}
+
+static void
+test_names (void)
+{
+  RlWindow *window = g_object_ref_sink (rl_window_new (NULL));
+  g_autoptr (GString) problems = g_string_new (NULL);
+  g_autoptr (GString) path = g_string_new (NULL);
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1024, 700);
+  gtk_window_present (GTK_WINDOW (window));
+  ui_test_spin (300);
+
+  /* every view is in the tree (a stack keeps its hidden pages' widgets); visit each too, so
+   * that whatever a view builds when shown is there */
+  {
+    const char *views[] = { "draw", "inside", "train", "experiment" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (views); i++)
+      {
+        rl_window_set_view (window, views[i]);
+        ui_test_spin (100);
+      }
+    rl_window_set_view (window, "draw");
+  }
+
+  mnemonic_targets = g_hash_table_new (NULL, NULL);
+  collect_mnemonic_targets (GTK_WIDGET (window));
+  walk (GTK_WIDGET (window), path, problems);
+  g_clear_pointer (&mnemonic_targets, g_hash_table_unref);
+  if (problems->len > 0)
+    g_test_message ("%s", problems->str);
+  g_assert_cmpstr (problems->str, ==, "");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_finalize_object (window);
+}
+
+/* The canvas is drawn on: an AT must not present it as a picture. */
+static void
+test_canvas_role (void)
+{
+  RlWindow *window = g_object_ref_sink (rl_window_new (NULL));
+  RlCanvas *canvas = rl_draw_view_get_canvas (rl_window_get_draw_view (window));
+  GtkAccessibleRole role = gtk_accessible_get_accessible_role (GTK_ACCESSIBLE (canvas));
+
+  g_assert_cmpint (role, !=, GTK_ACCESSIBLE_ROLE_IMG);
+  g_assert_true (gtk_widget_get_focusable (GTK_WIDGET (canvas)));
+  g_assert_true (gtk_test_accessible_has_property (GTK_ACCESSIBLE (canvas),
+                                                   GTK_ACCESSIBLE_PROPERTY_DESCRIPTION));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_finalize_object (window);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  ui_test_init (&argc, &argv);
+  /* ui_test_init () turns accessibility off (no AT-SPI bus under xvfb); the test context
+   * keeps every property and relation where gtk_test_accessible_* can read them. Read by
+   * GTK when it makes the first widget's context, so before any. */
+  g_setenv ("GTK_A11Y", "test", TRUE);
+
+  ui_test_add ("/ui/a11y/names", test_names);
+  ui_test_add ("/ui/a11y/canvas-role", test_canvas_role);
+
+  return ui_test_run ();
+}
