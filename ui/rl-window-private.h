@@ -6,11 +6,13 @@
  *   rl-window-model.c    the model in use: start-up choice, open, save, reset, persistence
  *   rl-window-training.c a training run: data, start, progress, the result saved
  *   rl-window-stalls.c   main-loop stall measurement while training (--debug-stalls)
+ *   rl-window-errors.c   the Errors view: its model, its refreshes, its images opened in Draw
  * Functions named _rl_window_* are private to these files.
  */
 #pragma once
 
 #include "rl-window.h"
+#include "rl-errors-view.h"
 
 G_BEGIN_DECLS
 
@@ -38,6 +40,7 @@ struct _RlWindow
   RlTrainView  *train_view;
   RlInsideView *inside_view;
   RlExperimentView *experiment_view;
+  RlErrorsView *errors_view;
 
   /* owned: the model in use (rl-window-model.c) */
   RlPredictor  *predictor;
@@ -59,6 +62,9 @@ struct _RlWindow
   guint64       run_images_seen;
   RlModel      *backup;            /* the model before the run, restored if it fails */
   RlDatasetKind backup_kind;
+
+  /* the Errors view (rl-window-errors.c): an epoch ended, evaluate the next weights */
+  gboolean      errors_pending;
 
   /* owned: main-loop stall measurement (rl-window-stalls.c) */
   gboolean      stalls_enabled;
@@ -103,6 +109,9 @@ void        _rl_window_training_init        (RlWindow *self);
 void        _rl_window_training_dispose     (RlWindow *self);
 /* Starts a run with the Train view's settings, once the data is loaded */
 void        _rl_window_train                (RlWindow *self);
+
+/* rl-window-errors.c: connects the Errors view to the predictor, the trainer and Draw */
+void        _rl_window_errors_init          (RlWindow *self);
 
 /* rl-window-stalls.c: measures while training runs, when --debug-stalls asked for it */
 void        _rl_window_stall_start          (RlWindow *self);
