@@ -430,7 +430,9 @@ rl_errors_view_open_listed (RlErrorsView *self, guint i)
 
   g_return_if_fail (RL_IS_ERRORS_VIEW (self) && i < self->n_listed);
   child = GTK_WIDGET (gtk_flow_box_get_child_at_index (self->images_box, (int) i));
-  gtk_widget_activate (gtk_flow_box_child_get_child (GTK_FLOW_BOX_CHILD (child)));
+  g_return_if_fail (child != NULL);
+  /* the button, as a click would: "clicked" */
+  g_signal_emit_by_name (gtk_flow_box_child_get_child (GTK_FLOW_BOX_CHILD (child)), "clicked");
 }
 
 /* ---- GObject ------------------------------------------------------------------------------ */

@@ -57,3 +57,11 @@ _rl_window_errors_init (RlWindow *self)
     gtk_widget_set_tooltip_text (child, "Which test digits the model gets wrong, and how sure "
                                         "it was");
 }
+
+RlErrorsView *
+rl_window_get_errors_view (RlWindow *self)
+{
+  g_return_val_if_fail (RL_IS_WINDOW (self), NULL);
+
+  return self->errors_view;
+}
