@@ -34,6 +34,7 @@
 #include "rl-dataset.h"
 #include "rl-error.h"
 #include "rl-experiment-cli.h"
+#include "rl-explain-cli.h"
 #include "rl-image-file.h"
 #include "rl-model.h"
 #include "rl-preprocess.h"
@@ -488,6 +489,7 @@ cmd_eval (int argc, char **argv)
   g_autofree char *data_dir = NULL;
   g_autofree char *dataset_name = NULL;
   g_autofree char *model_path = NULL;
+  g_autofree char *errors_dir = NULL;
   int threads = -1;
   const GOptionEntry entries[] = {
     { "data", 0, 0, G_OPTION_ARG_FILENAME, &data_dir, "Directory with the IDX files", "DIR" },
@@ -495,6 +497,9 @@ cmd_eval (int argc, char **argv)
       "mnist or fashion (default: the one the model was trained on)", "NAME" },
     { "model", 'm', 0, G_OPTION_ARG_FILENAME, &model_path, "The model (.safetensors)", "FILE" },
     { "threads", 0, 0, G_OPTION_ARG_INT, &threads, "Threads, 1..256 (default: every core)", "N" },
+    { "errors", 0, 0, G_OPTION_ARG_FILENAME, &errors_dir,
+      "Also write the confusion matrix (CSV, PNG) and the misclassified images (CSV, PNG) there",
+      "DIR" },
     { NULL }
   };
   g_autoptr(GError) error = NULL;
@@ -576,6 +581,8 @@ cmd_eval (int argc, char **argv)
         g_print ("%s %u %s", j == 0 ? "" : ",", j, rl_dataset_class_name (kind, j));
       g_print ("\n");
     }
+  if (errors_dir != NULL && !rl_explain_cli_write_errors (model, test, errors_dir))
+    return EXIT_FAILURE;
   return EXIT_SUCCESS;
 }
 
@@ -772,8 +779,13 @@ static const struct {
                             "          [--limit N] [--out FILE] [--shortcut A|B] [--bn on|off]"
                             " (resnet-N, plain-N)\n"
                             "      train a network, print the seed's log, save it" },
-  { "eval",    cmd_eval,    "eval [--data DIR] [--dataset NAME] --model FILE [--threads N]\n"
-                            "      test accuracy and confusion matrix" },
+  { "eval",    cmd_eval,    "eval [--data DIR] [--dataset NAME] --model FILE [--threads N]"
+                            " [--errors DIR]\n"
+                            "      test accuracy and confusion matrix (and the mistakes' images)" },
+  { "explain", rl_explain_cli_main,
+                            "explain --model FILE [--method grad|ig|occlusion] [--class K]"
+                            " IMAGE --out PNG\n"
+                            "      which pixels made the model read IMAGE as it did" },
   { "predict", cmd_predict, "predict --model FILE IMAGE...\n"
                             "      classify PNG or PGM images of any size" },
   { "info",    cmd_info,    "info FILE | --bundled\n"
@@ -833,6 +845,6 @@ main (int argc, char **argv)
 
   if (argv[1][0] == '-')
     return usage_error (NULL, "unknown option '%s' (options come after the command)", argv[1]);
-  return usage_error (NULL, "unknown command '%s' (commands: train, eval, predict, info, bench,"
-                      " experiment)", argv[1]);
+  return usage_error (NULL, "unknown command '%s' (commands: train, eval, explain, predict, info,"
+                      " bench, experiment)", argv[1]);
 }

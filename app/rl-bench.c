@@ -16,6 +16,7 @@
 
 #include "rl-cpu.h"
 #include "rl-dataset.h"
+#include "rl-explain.h"
 #include "rl-gemm.h"
 #include "rl-model.h"
 #include "rl-preprocess.h"
@@ -393,6 +394,43 @@ rl_bench_main (int argc, char **argv)
       }
     g_print ("one drawn digit (280x280 canvas -> preprocessing -> all activations): %.3f ms "
              "(median of %d)\n", median (t, REPS), REPS);
+  }
+
+  /* Why? in Draw (rl-explain.h), single-threaded as the app runs it on its main thread:
+   * gradient x input (one forward and backward of one image) follows the pen; integrated
+   * gradients with 32 steps is one batch of 32 images forward and backward. */
+  {
+    enum { SIDE = 280, REPS_GRAD = 500, REPS_IG = 50 };
+    g_autoptr (RlArch) arch = rl_arch_parse ("seed", NULL);
+    g_autoptr (RlModel) m = rl_model_new (arch, 1, 28, 28, 10, NULL);
+    g_autoptr (RlExplainer) ex = rl_explainer_new (m, RL_EXPLAIN_IG_STEPS_DEFAULT);
+    g_autofree float *ink = g_new (float, SIDE * SIDE);
+    g_autofree double *t = g_new (double, REPS_GRAD);
+    float in01[784], x[784], attr[784], blank, zero = 0.0f;
+    double t_grad, t_ig;
+
+    rl_model_init_params (m, 1);
+    draw_seven (ink, SIDE);
+    rl_preprocess_digit (ink, SIDE, SIDE, SIDE, 0.1f, in01);
+    rl_dataset_normalise_floats (NULL, RL_DATASET_MNIST, in01, 784, x);
+    rl_dataset_normalise_floats (NULL, RL_DATASET_MNIST, &zero, 1, &blank);
+    rl_explainer_run (ex, m, RL_EXPLAIN_INTEGRATED, x, blank, 7, 32, attr, NULL, NULL);  /* warm-up */
+    for (int r = 0; r < REPS_GRAD; r++)
+      {
+        gint64 t0 = g_get_monotonic_time ();
+        rl_explainer_run (ex, m, RL_EXPLAIN_GRADIENT, x, blank, 7, 0, attr, NULL, NULL);
+        t[r] = (g_get_monotonic_time () - t0) / 1e3;
+      }
+    t_grad = median (t, REPS_GRAD);
+    for (int r = 0; r < REPS_IG; r++)
+      {
+        gint64 t0 = g_get_monotonic_time ();
+        rl_explainer_run (ex, m, RL_EXPLAIN_INTEGRATED, x, blank, 7, 32, attr, NULL, NULL);
+        t[r] = (g_get_monotonic_time () - t0) / 1e3;
+      }
+    t_ig = median (t, REPS_IG);
+    g_print ("why (1 thread): gradient x input %.3f ms (median of %d), integrated gradients "
+             "with 32 steps %.3f ms (median of %d)\n", t_grad, REPS_GRAD, t_ig, REPS_IG);
   }
 
   {

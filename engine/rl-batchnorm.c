@@ -150,12 +150,31 @@ rl_bn_part_backward (const RlModel *m, const RlBnPart *bn, RlWork *w, int n, con
 {
   const int t = w->tid, nt = w->nt;
   const size_t stride = 2 * (size_t) m->max_bn_c;
-  double *mine = m->bn_shared + t * stride;
+  double *mine;
   double tot[2 * 1024];
-  double *totals = bn->c <= 1024 ? tot : g_new (double, 2 * bn->c);
+  double *totals;
   float *dgamma = rl_model_tensor (m, grads, bn->w);
   float *dbeta = rl_model_tensor (m, grads, bn->b);
 
+  if (w->eval_grad)
+    {
+      /* evaluation mode: y = gamma * (x - running_mean) * invstd + beta, so dx = dy * gamma *
+       * invstd per channel; no batch statistics, no team (rl-explain.c runs one thread) */
+      const float *gamma = rl_model_tensor (m, m->params, bn->w);
+      const float *invstd = w->bn_invstd[bn->site];
+      const size_t len = (size_t) n * bn->hw;
+
+      for (int c = 0; c < bn->c; c++)
+        {
+          const float k = gamma[c] * invstd[c];
+          for (size_t i = 0; i < len; i++)
+            dx[(size_t) c * len + i] += k * dy[(size_t) c * len + i];
+        }
+      return;
+    }
+
+  mine = m->bn_shared + t * stride;
+  totals = bn->c <= 1024 ? tot : g_new (double, 2 * bn->c);
   rl_bn_backward_partials (bn->c, n, bn->hw, dy, w->bn_xhat[bn->site], mine);
   for (int c = 0; c < bn->c; c++)
     {

@@ -112,6 +112,11 @@ typedef struct {
   RlNodePlan *plan;         /* per node: how this workspace's forward and backward run it */
   int       plan_n;         /* the slice size and mode the plan was made for (rl_work_plan) */
   gboolean  plan_fused;
+  /* Input gradients (rl-explain.c): when din is set, the backward writes the gradient of the
+   * model's input there, (C, H, W, N); with eval_grad, the backward is that of an
+   * evaluation-mode forward (batch norm a fixed affine map with its running statistics). */
+  float    *din;
+  gboolean  eval_grad;
 } RlWork;
 
 struct _RlModel {

@@ -36,6 +36,14 @@ input_of (const RlWork *w, int in)
   return in < 0 ? w->in : w->out[in];
 }
 
+/* Where the step reading node @in's output writes its input gradient: that node's dout, or for
+ * the model's input (-1) work->din, NULL unless an input gradient was asked for (rl-explain.c). */
+static inline float *
+input_grad_of (RlWork *w, int in)
+{
+  return in < 0 ? w->din : w->dout[in];
+}
+
 /* ---- One node ----------------------------------------------------------------------------- */
 
 static void
@@ -194,7 +202,7 @@ step_backward (const RlModel *model, const RlNode *node, const RlNodePlan *p, in
         const RlConvPart *c = &node->u.conv;
         const int o = p->out;
 
-        if (p->in < 0)
+        if (p->in < 0 && w->din == NULL)
           /* no input gradient: the conv's output gradient is rebuilt block by block as the
            * weight gradient reads it */
           rl_conv2d_relu_maxpool_backward (&c->g, n, x, w->out[o], w->arg[o], w->dout[o],
@@ -205,7 +213,7 @@ step_backward (const RlModel *model, const RlNode *node, const RlNodePlan *p, in
           {
             rl_relu_maxpool2_backward_arg (node->co, n, node->ho, node->wo, w->out[o],
                                            w->arg[o], w->dout[o], w->dout[i]);
-            node_backward (model, node, i, w, n, x, w->dout[p->in], grads);
+            node_backward (model, node, i, w, n, x, input_grad_of (w, p->in), grads);
           }
       }
       break;
@@ -220,12 +228,14 @@ step_backward (const RlModel *model, const RlNode *node, const RlNodePlan *p, in
     case RL_STEP_INSIDE:
     default:
       {
-        float *dx = p->in >= 0 ? w->dout[p->in] : NULL;
+        float *dx = input_grad_of (w, p->in);
 
         if (dx != NULL && !node_sets_dx (node))
           {
-            const RlNode *prev = &model->nodes[p->in];
-            memset (dx, 0, sizeof (float) * prev->co * n * prev->ho * prev->wo);
+            size_t len = p->in >= 0 ? (size_t) model->nodes[p->in].co * model->nodes[p->in].ho
+                                        * model->nodes[p->in].wo
+                                    : (size_t) model->in_c * model->in_h * model->in_w;
+            memset (dx, 0, sizeof (float) * len * n);
           }
         node_backward (model, node, i, w, n, x, dx, grads);
       }

@@ -52,6 +52,20 @@ rl_argmax (const float *v, int n)
   return best;
 }
 
+/* softmax(z)[k] of one image's logits z: (P), in double */
+static float
+softmax_at (const float *z, int P, int k)
+{
+  float mx = z[0];
+  double s = 0.0;
+
+  for (int j = 1; j < P; j++)
+    mx = MAX (mx, z[j]);
+  for (int j = 0; j < P; j++)
+    s += exp ((double) z[j] - mx);
+  return (float) (exp ((double) z[k] - mx) / s);
+}
+
 gboolean
 rl_evaluate (RlModel         *model,
              const RlDataset *ds,
@@ -62,6 +76,23 @@ rl_evaluate (RlModel         *model,
              GCancellable    *cancellable,
              RlEvalResult    *result,
              GError         **error)
+{
+  return rl_evaluate_images (model, ds, n, n_head, chunk, confusion, NULL, NULL, cancellable,
+                             result, error);
+}
+
+gboolean
+rl_evaluate_images (RlModel         *model,
+                    const RlDataset *ds,
+                    uint32_t         n,
+                    uint32_t         n_head,
+                    int              chunk,
+                    uint32_t        *confusion,
+                    uint8_t         *predicted,
+                    float           *confidence,
+                    GCancellable    *cancellable,
+                    RlEvalResult    *result,
+                    GError         **error)
 {
   const int P = rl_model_get_n_classes (model);
   const size_t chw = (size_t) ds->c * ds->h * ds->w;
@@ -107,6 +138,10 @@ rl_evaluate (RlModel         *model,
             }
           if (confusion != NULL && labels[i] < P)
             confusion[labels[i] * P + best]++;
+          if (predicted != NULL)
+            predicted[start + (uint32_t) i] = (uint8_t) best;
+          if (confidence != NULL)
+            confidence[start + (uint32_t) i] = softmax_at (logits + (size_t) i * P, P, best);
         }
     }
   return TRUE;

@@ -62,6 +62,20 @@ gboolean rl_evaluate (RlModel         *model,
                       RlEvalResult    *result,
                       GError         **error);
 
+/* rl_evaluate, and per image: @predicted: (n) the argmax, @confidence: (n) its softmax
+ * probability; both nullable, indexed as the dataset. */
+gboolean rl_evaluate_images (RlModel         *model,
+                             const RlDataset *ds,
+                             uint32_t         n,
+                             uint32_t         n_head,
+                             int              chunk,
+                             uint32_t        *confusion,
+                             uint8_t         *predicted,
+                             float           *confidence,
+                             GCancellable    *cancellable,
+                             RlEvalResult    *result,
+                             GError         **error);
+
 typedef struct {
   int      epochs;        /* passes over the training set, >= 1 */
   int      batch;         /* images per step, >= 1 */

@@ -6,6 +6,7 @@
 #include "rl-dataset-loader.h"
 #include "rl-model-file.h"
 #include "rl-widget-util.h"
+#include "rl-why-view.h"
 
 struct _RlDrawView
 {
@@ -16,6 +17,7 @@ struct _RlDrawView
   RlCanvas      *canvas;
   GtkWidget     *canvas_hint;
   GtkWidget     *input_area;
+  RlWhyView     *why_view;
   GtkSpinButton *image_spin;
   GtkWidget     *data_label;
   RlProbView    *prob_view;
@@ -186,6 +188,7 @@ input_draw_func (GtkDrawingArea *area,
 
   rl_colormap_paint (cr, RL_COLORMAP_GREY, rl_predictor_get_image (self->predictor), 28, 28,
                      0, 1, 0, 0, side, side);
+  rl_why_view_paint (self->why_view, cr, side);
 }
 
 static void
@@ -316,6 +319,7 @@ rl_draw_view_set_predictor (RlDrawView  *self,
 
   if (!rl_predictor_signals_set (self->predictor_signals, &self->predictor, predictor))
     return;
+  rl_why_view_set_predictor (self->why_view, predictor);
   if (predictor != NULL)
     {
       if (rl_predictor_get_model (predictor) != NULL)
@@ -330,6 +334,14 @@ rl_draw_view_get_canvas (RlDrawView *self)
   g_return_val_if_fail (RL_IS_DRAW_VIEW (self), NULL);
 
   return self->canvas;
+}
+
+RlWhyView *
+rl_draw_view_get_why_view (RlDrawView *self)
+{
+  g_return_val_if_fail (RL_IS_DRAW_VIEW (self), NULL);
+
+  return self->why_view;
 }
 
 RlProbView *
@@ -512,6 +524,7 @@ rl_draw_view_class_init (RlDrawViewClass *klass)
 
   g_type_ensure (RL_TYPE_CANVAS);
   g_type_ensure (RL_TYPE_PROB_VIEW);
+  g_type_ensure (RL_TYPE_WHY_VIEW);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/reslab/ResLab/ui/rl-draw-view.ui");
@@ -520,6 +533,7 @@ rl_draw_view_class_init (RlDrawViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RlDrawView, canvas);
   gtk_widget_class_bind_template_child (widget_class, RlDrawView, canvas_hint);
   gtk_widget_class_bind_template_child (widget_class, RlDrawView, input_area);
+  gtk_widget_class_bind_template_child (widget_class, RlDrawView, why_view);
   gtk_widget_class_bind_template_child (widget_class, RlDrawView, image_spin);
   gtk_widget_class_bind_template_child (widget_class, RlDrawView, data_label);
   gtk_widget_class_bind_template_child (widget_class, RlDrawView, prob_view);
@@ -551,6 +565,8 @@ rl_draw_view_init (RlDrawView *self)
     g_signal_connect (focus, "leave", G_CALLBACK (canvas_focus_leave_cb), self);
     gtk_widget_add_controller (GTK_WIDGET (self->canvas), focus);
   }
+  g_signal_connect_object (self->why_view, "changed", G_CALLBACK (gtk_widget_queue_draw),
+                           self->input_area, G_CONNECT_SWAPPED);
   gtk_drawing_area_set_draw_func (GTK_DRAWING_AREA (self->input_area), input_draw_func,
                                   self, NULL);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->input_area),

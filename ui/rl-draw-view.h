@@ -12,6 +12,7 @@
 #include "rl-canvas.h"
 #include "rl-predictor.h"
 #include "rl-prob-view.h"
+#include "rl-why-view.h"
 
 G_BEGIN_DECLS
 
@@ -27,6 +28,8 @@ void        rl_draw_view_set_predictor  (RlDrawView  *self,
 RlCanvas   *rl_draw_view_get_canvas     (RlDrawView *self);
 /* Returns: (transfer none) */
 RlProbView *rl_draw_view_get_prob_view  (RlDrawView *self);
+/* The "Why?" controls, whose attributions the preview shows. Returns: (transfer none) */
+RlWhyView  *rl_draw_view_get_why_view   (RlDrawView *self);
 
 void        rl_draw_view_clear          (RlDrawView *self);
 gboolean    rl_draw_view_undo           (RlDrawView *self);

@@ -9,6 +9,7 @@
  *                        the in-app notification (with Undo or Save As)
  *   rl-window-stalls.c   main-loop stall measurement while training (--debug-stalls)
  *   rl-window-settings.c what is remembered between runs (GSettings)
+ *   rl-window-errors.c   the Errors view: its model, its refreshes, its images opened in Draw
  * Functions named _rl_window_* are private to these files.
  */
 #pragma once
@@ -16,6 +17,7 @@
 #include "rl-window.h"
 #include "rl-model-store.h"
 #include "rl-models-popover.h"
+#include "rl-errors-view.h"
 
 G_BEGIN_DECLS
 
@@ -49,6 +51,7 @@ struct _RlWindow
   RlTrainView  *train_view;
   RlInsideView *inside_view;
   RlExperimentView *experiment_view;
+  RlErrorsView *errors_view;
 
   /* owned: the model in use (rl-window-model.c) */
   RlPredictor  *predictor;
@@ -79,6 +82,8 @@ struct _RlWindow
 
   /* owned: the settings, NULL without the schema (rl-window-settings.c) */
   GSettings    *settings;
+  /* the Errors view (rl-window-errors.c): an epoch ended, evaluate the next weights */
+  gboolean      errors_pending;
 
   /* owned: main-loop stall measurement (rl-window-stalls.c) */
   gboolean      stalls_enabled;
@@ -150,6 +155,8 @@ void        _rl_window_train                (RlWindow *self);
 /* rl-window-settings.c: binds the window's and the views' settings, and unbinds them */
 void        _rl_window_settings_init        (RlWindow *self);
 void        _rl_window_settings_dispose     (RlWindow *self);
+/* rl-window-errors.c: connects the Errors view to the predictor, the trainer and Draw */
+void        _rl_window_errors_init          (RlWindow *self);
 
 /* rl-window-stalls.c: measures while training runs, when --debug-stalls asked for it */
 void        _rl_window_stall_start          (RlWindow *self);

@@ -276,6 +276,7 @@ rl_window_class_init (RlWindowClass *klass)
   g_type_ensure (RL_TYPE_INSIDE_VIEW);
   g_type_ensure (RL_TYPE_EXPERIMENT_VIEW);
   g_type_ensure (RL_TYPE_MODELS_POPOVER);
+  g_type_ensure (RL_TYPE_ERRORS_VIEW);
 
   /* The header bar is not bound: GtkWindow's own dispose unparents its titlebar, and
    * gtk_widget_dispose_template () doing so first leaves it a dangling pointer. */
@@ -297,6 +298,7 @@ rl_window_class_init (RlWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RlWindow, train_view);
   gtk_widget_class_bind_template_child (widget_class, RlWindow, inside_view);
   gtk_widget_class_bind_template_child (widget_class, RlWindow, experiment_view);
+  gtk_widget_class_bind_template_child (widget_class, RlWindow, errors_view);
   gtk_widget_class_bind_template_callback (widget_class, on_visible_child_changed);
 
   _rl_window_class_actions_init (widget_class);
@@ -354,6 +356,7 @@ rl_window_init (RlWindow *self)
 
   _rl_window_models_init (self);
   _rl_window_model_init (self);
+  _rl_window_errors_init (self);
 
   _rl_window_settings_init (self);
 

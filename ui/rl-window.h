@@ -19,6 +19,7 @@
 #include <gtk/gtk.h>
 
 #include "rl-draw-view.h"
+#include "rl-errors-view.h"
 #include "rl-experiment-view.h"
 #include "rl-inside-view.h"
 #include "rl-model-store.h"
@@ -57,6 +58,8 @@ RlDrawView   *rl_window_get_draw_view      (RlWindow *self);
 RlTrainView  *rl_window_get_train_view     (RlWindow *self);
 /* Returns: (transfer none) */
 RlInsideView *rl_window_get_inside_view    (RlWindow *self);
+/* The Errors view (rl-window-errors.c). Returns: (transfer none) */
+RlErrorsView *rl_window_get_errors_view    (RlWindow *self);
 /* Returns: (transfer none) */
 RlExperimentView *rl_window_get_experiment_view (RlWindow *self);
 /* The in-app notification's text while it is shown, else NULL. Returns: (transfer none) */

@@ -1,0 +1,535 @@
+#define G_LOG_DOMAIN "reslab-cli"
+
+/* rl-explain-cli.c: which digits a model gets wrong, and why it read an image as it did, from
+ * the command line.
+ *
+ *   reslab-cli eval --model FILE --errors DIR
+ *       confusion.csv   the test set's confusion matrix, rows true, columns predicted
+ *       confusion.png   the same coloured by count on a log scale, the diagonal apart
+ *       mistakes.csv    every misclassified image: index, true, predicted, confidence
+ *       mistakes.png    a contact sheet of them, most confident first (true -> predicted, %)
+ *
+ *   reslab-cli explain --model FILE [--method grad|ig|occlusion] [--class K] [--steps N]
+ *                      IMAGE --out PNG
+ *       the image as the model sees it (28 x 28) beside the attribution to class K (default:
+ *       the predicted class): red pixels pushed towards K, blue ones against (rl-explain.h).
+ */
+
+#include "rl-explain-cli.h"
+
+#include <cairo.h>
+#include <errno.h>
+#include <glib/gstdio.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "rl-cli-util.h"
+#include "rl-errors.h"
+#include "rl-explain.h"
+#include "rl-image-file.h"
+#include "rl-preprocess.h"
+#include "rl-train.h"
+
+#define EXIT_USAGE 2
+#define SHEET_MAX 500          /* images on the contact sheet at most */
+#define PREDICT_THRESHOLD 0.2f
+
+static int usage_error (const char *format, ...) G_GNUC_PRINTF (1, 2);
+
+static int
+usage_error (const char *format, ...)
+{
+  g_autofree char *msg = NULL;
+  va_list args;
+
+  va_start (args, format);
+  msg = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_printerr ("reslab-cli: %s\n", msg);
+  g_printerr ("reslab-cli: see 'reslab-cli explain --help'\n");
+  return EXIT_USAGE;
+}
+
+/* ---- Colours -------------------------------------------------------------------------------- */
+
+/* A count on a log scale, white (0) to a saturated hue (max): blue-green off the diagonal,
+ * grey-green on it, so that the diagonal's thousands do not drown the mistakes' handful. */
+static void
+count_colour (uint32_t count, uint32_t max, gboolean diagonal, double rgb[3])
+{
+  const double t = count == 0 ? 0.0 : log1p (count) / log1p (MAX (max, 1u));
+  const double hi[2][3] = { { 0.80, 0.16, 0.10 }, { 0.20, 0.55, 0.30 } };
+
+  for (int c = 0; c < 3; c++)
+    rgb[c] = 1.0 + t * (hi[diagonal][c] - 1.0);
+}
+
+/* The attribution colour: red for v > 0 (towards the class), blue for v < 0, its strength
+ * |v| / m; returned as premultiplied-ready rgb and alpha. */
+static void
+attr_colour (float v, float m, double rgba[4])
+{
+  const double t = m > 0 ? MIN (fabs (v) / m, 1.0) : 0.0;
+
+  if (v >= 0)
+    rgba[0] = 0.79, rgba[1] = 0.0, rgba[2] = 0.13;
+  else
+    rgba[0] = 0.02, rgba[1] = 0.44, rgba[2] = 0.69;
+  rgba[3] = sqrt (t);
+}
+
+static float
+abs_max (const float *v, size_t n)
+{
+  float m = 0.0f;
+
+  for (size_t i = 0; i < n; i++)
+    m = MAX (m, fabsf (v[i]));
+  return m;
+}
+
+/* A 28 x 28 image of bytes (0 background) painted grey at (x, y), @scale px a pixel; white
+ * background, dark ink, as on paper. */
+static void
+paint_digit (cairo_t *cr, const uint8_t *pix, int side, double x, double y, double scale)
+{
+  for (int r = 0; r < side; r++)
+    for (int c = 0; c < side; c++)
+      {
+        double g = 1.0 - pix[r * side + c] / 255.0;
+        cairo_set_source_rgb (cr, g, g, g);
+        cairo_rectangle (cr, x + c * scale, y + r * scale, scale, scale);
+        cairo_fill (cr);
+      }
+}
+
+static gboolean
+save_png (cairo_surface_t *s, const char *path)
+{
+  cairo_status_t st = cairo_surface_write_to_png (s, path);
+
+  if (st != CAIRO_STATUS_SUCCESS)
+    {
+      rl_cli_error ("%s: could not write the PNG (%s)", path, cairo_status_to_string (st));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* ---- eval --errors -------------------------------------------------------------------------- */
+
+static gboolean
+write_confusion_png (const RlErrorReport *r, const char *path)
+{
+  const int P = r->n_classes, cell = 56, left = 90, top = 70;
+  const int width = left + P * cell + 130, height = top + P * cell + 90;
+  cairo_surface_t *s = cairo_image_surface_create (CAIRO_FORMAT_RGB24, width, height);
+  cairo_t *cr = cairo_create (s);
+  uint32_t max_off = 0, max_diag = 0;
+  gboolean ok;
+  char buf[64];
+
+  for (int t = 0; t < P; t++)
+    for (int p = 0; p < P; p++)
+      if (t == p)
+        max_diag = MAX (max_diag, r->confusion[t * P + p]);
+      else
+        max_off = MAX (max_off, r->confusion[t * P + p]);
+
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_paint (cr);
+  cairo_select_font_face (cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+  cairo_set_font_size (cr, 15);
+  cairo_set_source_rgb (cr, 0, 0, 0);
+  g_snprintf (buf, sizeof buf, "Test accuracy %.2f %% (%u of %u images)",
+              100.0 * r->correct / MAX (r->n, 1u), r->correct, r->n);
+  cairo_move_to (cr, left, 24);
+  cairo_show_text (cr, buf);
+  cairo_set_font_size (cr, 13);
+  cairo_move_to (cr, left, top - 30);
+  cairo_show_text (cr, "Predicted class \u2192");
+  cairo_save (cr);
+  cairo_move_to (cr, 40, top + P * cell / 2 + 40);
+  cairo_rotate (cr, -G_PI / 2);
+  cairo_show_text (cr, "True class \u2192");
+  cairo_restore (cr);
+
+  for (int t = 0; t < P; t++)
+    for (int p = 0; p < P; p++)
+      {
+        const uint32_t n = r->confusion[t * P + p];
+        double rgb[3];
+        cairo_text_extents_t ext;
+
+        count_colour (n, t == p ? max_diag : max_off, t == p, rgb);
+        cairo_set_source_rgb (cr, rgb[0], rgb[1], rgb[2]);
+        cairo_rectangle (cr, left + p * cell, top + t * cell, cell, cell);
+        cairo_fill (cr);
+        g_snprintf (buf, sizeof buf, "%u", n);
+        cairo_text_extents (cr, buf, &ext);
+        {
+          const double lum = 0.3 * rgb[0] + 0.59 * rgb[1] + 0.11 * rgb[2];
+          cairo_set_source_rgb (cr, lum < 0.55 ? 1 : 0, lum < 0.55 ? 1 : 0, lum < 0.55 ? 1 : 0);
+        }
+        if (n > 0)
+          {
+            cairo_move_to (cr, left + p * cell + (cell - ext.width) / 2 - ext.x_bearing,
+                           top + t * cell + (cell - ext.height) / 2 - ext.y_bearing);
+            cairo_show_text (cr, buf);
+          }
+      }
+  cairo_set_source_rgb (cr, 0.6, 0.6, 0.6);
+  cairo_set_line_width (cr, 1);
+  for (int i = 0; i <= P; i++)
+    {
+      cairo_move_to (cr, left + i * cell + 0.5, top);
+      cairo_line_to (cr, left + i * cell + 0.5, top + P * cell);
+      cairo_move_to (cr, left, top + i * cell + 0.5);
+      cairo_line_to (cr, left + P * cell, top + i * cell + 0.5);
+    }
+  cairo_stroke (cr);
+  cairo_set_source_rgb (cr, 0, 0, 0);
+  for (int i = 0; i < P; i++)
+    {
+      g_snprintf (buf, sizeof buf, "%d", i);
+      cairo_move_to (cr, left + i * cell + cell / 2 - 4, top - 8);
+      cairo_show_text (cr, buf);
+      cairo_move_to (cr, left - 18, top + i * cell + cell / 2 + 5);
+      cairo_show_text (cr, buf);
+    }
+  /* per-class recall and precision */
+  cairo_move_to (cr, left + P * cell + 12, top - 8);
+  cairo_show_text (cr, "Recall");
+  for (int k = 0; k < P; k++)
+    {
+      double rec = rl_error_report_recall (r, k), prec = rl_error_report_precision (r, k);
+
+      g_snprintf (buf, sizeof buf, isnan (rec) ? "-" : "%.1f %%", 100 * rec);
+      cairo_move_to (cr, left + P * cell + 12, top + k * cell + cell / 2 + 5);
+      cairo_show_text (cr, buf);
+      g_snprintf (buf, sizeof buf, isnan (prec) ? "-" : "%.1f", 100 * prec);
+      cairo_move_to (cr, left + k * cell + cell / 2 - 14, top + P * cell + 22);
+      cairo_show_text (cr, buf);
+    }
+  cairo_move_to (cr, left, top + P * cell + 44);
+  cairo_show_text (cr, "Precision in % under each column. Colours: count on a log scale,");
+  cairo_move_to (cr, left, top + P * cell + 62);
+  cairo_show_text (cr, "green on the diagonal (right answers), red off it (mistakes).");
+
+  cairo_destroy (cr);
+  ok = save_png (s, path);
+  cairo_surface_destroy (s);
+  return ok;
+}
+
+static gboolean
+write_mistakes_png (const RlErrorReport *r, const RlDataset *test, const uint32_t *mis,
+                    guint n_mis, const char *path)
+{
+  const int side = (int) test->w, scale = 3, tile_w = side * scale + 16;
+  const int tile_h = side * scale + 34, cols = 16;
+  const guint shown = MIN (n_mis, SHEET_MAX);
+  const int rows = MAX (1, (int) ((shown + cols - 1) / cols));
+  const int width = cols * tile_w + 16, height = rows * tile_h + 56;
+  cairo_surface_t *s = cairo_image_surface_create (CAIRO_FORMAT_RGB24, width, height);
+  cairo_t *cr = cairo_create (s);
+  gboolean ok;
+  char buf[96];
+
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_paint (cr);
+  cairo_select_font_face (cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+  cairo_set_source_rgb (cr, 0, 0, 0);
+  cairo_set_font_size (cr, 14);
+  if (shown < n_mis)
+    g_snprintf (buf, sizeof buf, "The %u most confident of %u misclassified test images "
+                "(true \u2192 predicted, confidence)", shown, n_mis);
+  else
+    g_snprintf (buf, sizeof buf, "%u misclassified test images, most confident first "
+                "(true \u2192 predicted, confidence)", n_mis);
+  cairo_move_to (cr, 8, 24);
+  cairo_show_text (cr, buf);
+  cairo_set_font_size (cr, 11);
+  for (guint i = 0; i < shown; i++)
+    {
+      const uint32_t idx = mis[i];
+      const double x = 8 + (i % cols) * tile_w, y = 40 + (i / cols) * tile_h;
+      const uint8_t *pix = test->images + (size_t) idx * side * side;
+
+      paint_digit (cr, pix, side, x + 8, y, scale);
+      cairo_set_source_rgb (cr, 0, 0, 0);
+      g_snprintf (buf, sizeof buf, "%u \u2192 %u  %.0f%%", r->labels[idx], r->predicted[idx],
+                  100.0 * r->confidence[idx]);
+      cairo_move_to (cr, x + 6, y + side * scale + 13);
+      cairo_show_text (cr, buf);
+      g_snprintf (buf, sizeof buf, "#%u", idx);
+      cairo_set_source_rgb (cr, 0.45, 0.45, 0.45);
+      cairo_move_to (cr, x + 6, y + side * scale + 26);
+      cairo_show_text (cr, buf);
+    }
+  cairo_destroy (cr);
+  ok = save_png (s, path);
+  cairo_surface_destroy (s);
+  return ok;
+}
+
+static gboolean
+write_text (const char *path, const GString *text)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (!g_file_set_contents (path, text->str, (gssize) text->len, &error))
+    {
+      rl_cli_error ("%s", error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+rl_explain_cli_write_errors (RlModel *model, const RlDataset *test, const char *dir)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (RlErrorReport) r = NULL;
+  g_autofree uint32_t *mis = NULL;
+  g_autoptr (GString) csv = g_string_new ("true\\predicted");
+  g_autoptr (GString) mcsv = g_string_new ("index,true,predicted,confidence\n");
+  g_autofree char *p_csv = g_build_filename (dir, "confusion.csv", NULL);
+  g_autofree char *p_png = g_build_filename (dir, "confusion.png", NULL);
+  g_autofree char *p_mcsv = g_build_filename (dir, "mistakes.csv", NULL);
+  g_autofree char *p_mpng = g_build_filename (dir, "mistakes.png", NULL);
+  guint n_mis = 0;
+  int P;
+
+  if (g_mkdir_with_parents (dir, 0755) != 0)
+    {
+      rl_cli_error ("%s: could not create the folder (%s)", dir, g_strerror (errno));
+      return FALSE;
+    }
+  r = rl_error_report_compute (model, test, 0, NULL, &error);
+  if (r == NULL)
+    {
+      rl_cli_error ("%s", error->message);
+      return FALSE;
+    }
+  P = r->n_classes;
+  for (int p = 0; p < P; p++)
+    g_string_append_printf (csv, ",%d", p);
+  g_string_append (csv, "\n");
+  for (int t = 0; t < P; t++)
+    {
+      g_string_append_printf (csv, "%d", t);
+      for (int p = 0; p < P; p++)
+        g_string_append_printf (csv, ",%u", r->confusion[t * P + p]);
+      g_string_append (csv, "\n");
+    }
+  mis = rl_error_report_mistakes (r, &n_mis);
+  for (guint i = 0; i < n_mis; i++)
+    g_string_append_printf (mcsv, "%u,%u,%u,%.4f\n", mis[i], r->labels[mis[i]],
+                            r->predicted[mis[i]], r->confidence[mis[i]]);
+
+  if (!write_text (p_csv, csv) || !write_text (p_mcsv, mcsv)
+      || !write_confusion_png (r, p_png) || !write_mistakes_png (r, test, mis, n_mis, p_mpng))
+    return FALSE;
+  g_print ("\nwrote %s, %s, %s and %s (%u misclassified images)\n", p_csv, p_png, p_mcsv,
+           p_mpng, n_mis);
+  return TRUE;
+}
+
+/* ---- explain -------------------------------------------------------------------------------- */
+
+static gboolean
+write_explanation_png (const char *path, const float *digit01, const float *attr, int side,
+                       RlExplainMethod method, int k, int predicted, const float *probs)
+{
+  const int scale = 10, pad = 20, panel = side * scale;
+  const int width = 3 * pad + 2 * panel, height = panel + 150;
+  cairo_surface_t *s = cairo_image_surface_create (CAIRO_FORMAT_RGB24, width, height);
+  cairo_t *cr = cairo_create (s);
+  const float m = abs_max (attr, (size_t) side * side);
+  const char *what[] = { "gradient \u00d7 input", "integrated gradients", "occlusion" };
+  gboolean ok;
+  char buf[160];
+
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_paint (cr);
+  for (int panel_i = 0; panel_i < 2; panel_i++)
+    {
+      const double x0 = pad + panel_i * (panel + pad), y0 = 40;
+
+      for (int r = 0; r < side; r++)
+        for (int c = 0; c < side; c++)
+          {
+            double g = 1.0 - digit01[r * side + c], rgba[4];
+
+            if (panel_i == 1)
+              g = 1.0 - 0.35 * (1.0 - g);   /* the digit faint under the colours */
+            cairo_set_source_rgb (cr, g, g, g);
+            cairo_rectangle (cr, x0 + c * scale, y0 + r * scale, scale, scale);
+            cairo_fill (cr);
+            if (panel_i == 1)
+              {
+                attr_colour (attr[r * side + c], m, rgba);
+                cairo_set_source_rgba (cr, rgba[0], rgba[1], rgba[2], rgba[3]);
+                cairo_rectangle (cr, x0 + c * scale, y0 + r * scale, scale, scale);
+                cairo_fill (cr);
+              }
+          }
+      cairo_set_source_rgb (cr, 0.7, 0.7, 0.7);
+      cairo_set_line_width (cr, 1);
+      cairo_rectangle (cr, x0 - 0.5, y0 - 0.5, panel + 1, panel + 1);
+      cairo_stroke (cr);
+    }
+  cairo_select_font_face (cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+  cairo_set_source_rgb (cr, 0, 0, 0);
+  cairo_set_font_size (cr, 15);
+  g_snprintf (buf, sizeof buf, "Read as %d (%.0f %%); why %d, by %s", predicted,
+              100.0 * probs[predicted], k, what[method]);
+  cairo_move_to (cr, pad, 26);
+  cairo_show_text (cr, buf);
+  /* legend: blue .. white .. red */
+  for (int i = 0; i < 200; i++)
+    {
+      double rgba[4];
+      float v = (float) (i - 100) / 100.0f;
+
+      attr_colour (v, 1.0f, rgba);
+      cairo_set_source_rgb (cr, 1 + rgba[3] * (rgba[0] - 1), 1 + rgba[3] * (rgba[1] - 1),
+                            1 + rgba[3] * (rgba[2] - 1));
+      cairo_rectangle (cr, pad + i, 40 + panel + 16, 1, 14);
+      cairo_fill (cr);
+    }
+  cairo_set_source_rgb (cr, 0, 0, 0);
+  cairo_set_font_size (cr, 12);
+  cairo_move_to (cr, pad, 40 + panel + 46);
+  cairo_show_text (cr, "against");
+  cairo_move_to (cr, pad + 160, 40 + panel + 46);
+  cairo_show_text (cr, "towards");
+  cairo_set_font_size (cr, 13);
+  g_snprintf (buf, sizeof buf, "Red pixels pushed the model towards %d, blue pixels pushed it "
+              "away from %d;", k, k);
+  cairo_move_to (cr, pad, 40 + panel + 72);
+  cairo_show_text (cr, buf);
+  cairo_move_to (cr, pad, 40 + panel + 90);
+  cairo_show_text (cr, "the stronger the colour, the stronger the push.");
+  cairo_destroy (cr);
+  ok = save_png (s, path);
+  cairo_surface_destroy (s);
+  return ok;
+}
+
+int
+rl_explain_cli_main (int argc, char **argv)
+{
+  g_autofree char *model_path = NULL;
+  g_autofree char *method_name = NULL;
+  g_autofree char *out_path = NULL;
+  int k = -1, steps = RL_EXPLAIN_IG_STEPS_DEFAULT;
+  const GOptionEntry entries[] = {
+    { "model", 'm', 0, G_OPTION_ARG_FILENAME, &model_path, "The model (.safetensors)", "FILE" },
+    { "method", 0, 0, G_OPTION_ARG_STRING, &method_name,
+      "grad (gradient x input, the default), ig (integrated gradients) or occlusion", "METHOD" },
+    { "class", 0, 0, G_OPTION_ARG_INT, &k, "The class to explain (default: the predicted one)",
+      "K" },
+    { "steps", 0, 0, G_OPTION_ARG_INT, &steps, "Integrated gradients' steps, 1..1024 (default 32)",
+      "N" },
+    { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out_path, "The PNG to write", "PNG" },
+    { NULL }
+  };
+  g_autoptr (GOptionContext) context = g_option_context_new ("IMAGE");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (RlSafetensors) st = NULL;
+  g_autoptr (RlModel) model = NULL;
+  g_autoptr (RlExplainer) ex = NULL;
+  g_autofree float *ink = NULL;
+  RlExplainMethod method = RL_EXPLAIN_GRADIENT;
+  RlDatasetKind kind = RL_DATASET_MNIST;
+  float digit[RL_MNIST_SIDE * RL_MNIST_SIDE], input[RL_MNIST_SIDE * RL_MNIST_SIDE];
+  float attr[RL_MNIST_SIDE * RL_MNIST_SIDE], logits[10], probs[10], blank, zb;
+  double sum = 0.0, mx = 0.0, se = 0.0;
+  int w, h, c, predicted;
+  const char *ds_name;
+
+  g_set_prgname ("reslab-cli explain");
+  g_option_context_set_summary (context, "Show which pixels of IMAGE (PNG or PGM) made the model"
+                                " read it as it did.");
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return usage_error ("%s", error->message);
+  if (model_path == NULL)
+    return usage_error ("--model FILE is required");
+  if (out_path == NULL)
+    return usage_error ("--out PNG is required");
+  if (argc != 2)
+    return usage_error (argc < 2 ? "no IMAGE given" : "one IMAGE at a time");
+  if (method_name != NULL && !rl_explain_method_from_name (method_name, &method))
+    return usage_error ("--method: unknown method '%s' (known: grad, ig, occlusion)",
+                        method_name);
+  if (k != -1 && (k < 0 || k > 9))
+    return usage_error ("--class must be between 0 and 9 (got %d)", k);
+  if (steps < 1 || steps > 1024)
+    return usage_error ("--steps must be between 1 and 1024 (got %d)", steps);
+
+  model = rl_model_load (model_path, &st, &error);
+  if (model == NULL)
+    {
+      rl_cli_error ("%s", error->message);
+      return EXIT_FAILURE;
+    }
+  rl_model_get_input_shape (model, &c, &h, &w);
+  if (c != 1 || h != RL_MNIST_SIDE || w != RL_MNIST_SIDE || rl_model_get_n_classes (model) != 10)
+    {
+      rl_cli_error ("%s: the model takes %d x %d x %d inputs and %d classes; this needs"
+                    " 1 x 28 x 28 and 10", model_path, c, h, w, rl_model_get_n_classes (model));
+      return EXIT_FAILURE;
+    }
+  ds_name = rl_safetensors_get_metadata (st, "dataset");
+  if (ds_name != NULL)
+    rl_dataset_kind_from_name (ds_name, &kind);
+
+  ink = rl_image_file_load_gray (argv[1], &w, &h, &error);
+  if (ink == NULL)
+    {
+      rl_cli_error ("%s", error->message);
+      return EXIT_FAILURE;
+    }
+  if (!rl_preprocess_digit (ink, w, h, w, PREDICT_THRESHOLD, digit))
+    {
+      rl_cli_error ("%s: no ink found (every pixel is background)", argv[1]);
+      return EXIT_FAILURE;
+    }
+  rl_dataset_normalise_floats (NULL, kind, digit, G_N_ELEMENTS (digit), input);
+  /* the blank image: what a pixel of no ink normalises to */
+  {
+    float zero = 0.0f;
+    rl_dataset_normalise_floats (NULL, kind, &zero, 1, &blank);
+  }
+
+  ex = rl_explainer_new (model, 64);
+  rl_model_predict (model, input, 1, logits);
+  predicted = rl_argmax (logits, 10);
+  if (k < 0)
+    k = predicted;
+  rl_explainer_run (ex, model, method, input, blank, k, steps, attr, logits, &zb);
+  for (int j = 0; j < 10; j++)
+    mx = MAX (mx, logits[j]);
+  for (int j = 0; j < 10; j++)
+    se += exp (logits[j] - mx);
+  for (int j = 0; j < 10; j++)
+    probs[j] = (float) (exp (logits[j] - mx) / se);
+  for (size_t j = 0; j < G_N_ELEMENTS (attr); j++)
+    sum += attr[j];
+
+  g_print ("%s: read as %d (%.1f %%); explaining class %d by %s\n", argv[1], predicted,
+           100.0 * probs[predicted], k, rl_explain_method_name (method));
+  if (method == RL_EXPLAIN_OCCLUSION)
+    g_print ("  mean drop in p(%d) per pixel: largest %.4f\n", k, abs_max (attr, G_N_ELEMENTS (attr)));
+  else
+    g_print ("  logit z_%d = %.4f, of the blank image %.4f; attributions sum to %.4f\n", k,
+             logits[k], zb, sum);
+  if (!write_explanation_png (out_path, digit, attr, RL_MNIST_SIDE, method, k, predicted, probs))
+    return EXIT_FAILURE;
+  g_print ("wrote %s\n", out_path);
+  return EXIT_SUCCESS;
+}

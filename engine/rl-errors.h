@@ -1,0 +1,54 @@
+/* rl-errors.h: which images a model gets wrong. One evaluation of a test set (rl_evaluate_images)
+ * kept with every image's prediction: the confusion matrix, per-class precision and recall, and
+ * the images of any cell, most confident first.
+ *
+ * Legend: P classes, N images.
+ */
+#pragma once
+
+#include <gio/gio.h>
+#include <stdint.h>
+
+#include "rl-dataset.h"
+#include "rl-model.h"
+
+G_BEGIN_DECLS
+
+/* Immutable once computed; shared by reference (the app hands it from a worker to the view). */
+typedef struct {
+  uint32_t  n;            /* images evaluated: the first n of the set */
+  int       n_classes;
+  uint32_t  correct;
+  uint32_t *confusion;    /* (P, P) counts, [true * P + predicted] */
+  uint8_t  *labels;       /* (N) */
+  uint8_t  *predicted;    /* (N) argmax, the first maximum */
+  float    *confidence;   /* (N) softmax probability of the predicted class */
+  /*< private >*/
+  gint      ref_count;
+} RlErrorReport;
+
+/* Evaluates @model on the first @n images of @ds (0: all).
+ * Errors: G_IO_ERROR_CANCELLED; RL_ERROR_MISMATCH when the images do not fit the model.
+ * Returns: (transfer full) */
+RlErrorReport *rl_error_report_compute (RlModel         *model,
+                                        const RlDataset *ds,
+                                        uint32_t         n,
+                                        GCancellable    *cancellable,
+                                        GError         **error);
+RlErrorReport *rl_error_report_ref     (RlErrorReport *report);
+void           rl_error_report_unref   (RlErrorReport *report);
+
+/* Of the images predicted @k, the share that are k (NaN when none is predicted k). */
+double         rl_error_report_precision (const RlErrorReport *report, int k);
+/* Of the images that are @k, the share predicted k (NaN when there is none). */
+double         rl_error_report_recall    (const RlErrorReport *report, int k);
+/* The images of cell (@true_k, @pred_k), most confident first (ties: lower index first).
+ * Returns: (transfer full) (array length=n_out) indices into the set; NULL when empty. */
+uint32_t      *rl_error_report_cell      (const RlErrorReport *report, int true_k, int pred_k,
+                                          guint *n_out);
+/* All misclassified images, most confident first. Returns: (transfer full) */
+uint32_t      *rl_error_report_mistakes  (const RlErrorReport *report, guint *n_out);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (RlErrorReport, rl_error_report_unref)
+
+G_END_DECLS

@@ -1,0 +1,205 @@
+/* test-explain-cli.c: `reslab-cli eval --errors DIR` and `reslab-cli explain` run as a program
+ * (the binary in $RESLAB_CLI), on tests/data/mnist-mini and the bundled seed model. */
+
+#include <cairo.h>
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "rl-dataset.h"
+
+static const char *cli;
+static char *tmp_dir;
+static char *data_dir;
+static char *model_path;
+
+typedef struct {
+  int   status;
+  char *out, *err;
+} Run;
+
+static void
+run_free (Run *r)
+{
+  g_free (r->out);
+  g_free (r->err);
+  g_free (r);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Run, run_free)
+
+static Run *
+run (const char * const *args)
+{
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr (GSubprocess) proc = NULL;
+  g_autoptr (GError) error = NULL;
+  Run *r = g_new0 (Run, 1);
+
+  g_ptr_array_add (argv, (char *) cli);
+  for (int i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (char *) args[i]);
+  g_ptr_array_add (argv, NULL);
+  proc = g_subprocess_newv ((const char * const *) argv->pdata,
+                            G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
+                            &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (proc, NULL, NULL, &r->out, &r->err, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (proc));
+  r->status = g_subprocess_get_exit_status (proc);
+  if (r->err[0] != '\0')
+    g_test_message ("stderr: %s", r->err);
+  return r;
+}
+
+#define RUN(...) run ((const char * const[]) { __VA_ARGS__, NULL })
+
+static void
+assert_png (const char *path, int min_w, int min_h)
+{
+  cairo_surface_t *s = cairo_image_surface_create_from_png (path);
+
+  g_assert_cmpint (cairo_surface_status (s), ==, CAIRO_STATUS_SUCCESS);
+  g_assert_cmpint (cairo_image_surface_get_width (s), >=, min_w);
+  g_assert_cmpint (cairo_image_surface_get_height (s), >=, min_h);
+  cairo_surface_destroy (s);
+}
+
+static void
+test_eval_errors (void)
+{
+  g_autofree char *dir = g_build_filename (tmp_dir, "errors", NULL);
+  g_autofree char *csv_path = g_build_filename (dir, "confusion.csv", NULL);
+  g_autofree char *png_path = g_build_filename (dir, "confusion.png", NULL);
+  g_autofree char *mcsv_path = g_build_filename (dir, "mistakes.csv", NULL);
+  g_autofree char *mpng_path = g_build_filename (dir, "mistakes.png", NULL);
+  g_autofree char *csv = NULL, *mcsv = NULL;
+  g_auto (GStrv) lines = NULL, mlines = NULL;
+  g_autoptr (Run) r = RUN ("eval", "--data", data_dir, "--model", model_path, "--errors", dir);
+  guint total = 0, diag = 0, n_mis = 0;
+
+  g_assert_cmpint (r->status, ==, 0);
+  g_assert_true (g_file_get_contents (csv_path, &csv, NULL, NULL));
+  lines = g_strsplit (csv, "\n", -1);
+  g_assert_cmpstr (lines[0], ==, "true\\predicted,0,1,2,3,4,5,6,7,8,9");
+  for (int t = 0; t < 10; t++)
+    {
+      g_auto (GStrv) cells = g_strsplit (lines[t + 1], ",", -1);
+      g_assert_cmpuint (g_strv_length (cells), ==, 11);
+      g_assert_cmpint (atoi (cells[0]), ==, t);
+      for (int p = 0; p < 10; p++)
+        {
+          total += (guint) atoi (cells[p + 1]);
+          if (p == t)
+            diag += (guint) atoi (cells[p + 1]);
+        }
+    }
+  g_assert_cmpuint (total, ==, 100);   /* mnist-mini's test set */
+  g_assert_true (g_file_get_contents (mcsv_path, &mcsv, NULL, NULL));
+  mlines = g_strsplit (mcsv, "\n", -1);
+  for (int i = 1; mlines[i] != NULL; i++)
+    n_mis += mlines[i][0] != '\0';
+  g_assert_cmpuint (n_mis, ==, total - diag);
+  assert_png (png_path, 500, 500);
+  assert_png (mpng_path, 200, 80);
+}
+
+static void
+test_explain_methods (void)
+{
+  const char *methods[] = { "grad", "ig", "occlusion" };
+  g_autofree char *img = g_build_filename (tmp_dir, "digit.pgm", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (RlDataset) test = rl_dataset_load (data_dir, RL_DATASET_MNIST, RL_SPLIT_TEST, &error);
+  g_autoptr (GString) pgm = g_string_new ("P5\n28 28\n255\n");
+
+  g_assert_no_error (error);
+  g_string_append_len (pgm, (const char *) test->images, 28 * 28);
+  g_assert_true (g_file_set_contents (img, pgm->str, (gssize) pgm->len, NULL));
+
+  for (guint i = 0; i < G_N_ELEMENTS (methods); i++)
+    {
+      g_autofree char *out = g_strdup_printf ("%s/explain-%s.png", tmp_dir, methods[i]);
+      g_autoptr (Run) r = RUN ("explain", "--model", model_path, "--method", methods[i], img,
+                               "--out", out);
+      g_autofree char *want = g_strdup_printf ("read as %u", test->labels[0]);
+
+      g_assert_cmpint (r->status, ==, 0);
+      g_assert_nonnull (strstr (r->out, want));
+      assert_png (out, 400, 300);
+    }
+  {
+    g_autofree char *out = g_build_filename (tmp_dir, "explain-k3.png", NULL);
+    g_autoptr (Run) r = RUN ("explain", "--model", model_path, "--class", "3", img, "--out", out);
+    g_assert_cmpint (r->status, ==, 0);
+    g_assert_nonnull (strstr (r->out, "explaining class 3"));
+  }
+}
+
+static void
+test_explain_bad_options (void)
+{
+  g_autoptr (Run) no_out = RUN ("explain", "--model", model_path, "x.png");
+  g_autoptr (Run) bad_method = RUN ("explain", "--model", model_path, "--method", "saliency",
+                                    "x.png", "--out", "y.png");
+  g_autoptr (Run) bad_class = RUN ("explain", "--model", model_path, "--class", "10", "x.png",
+                                   "--out", "y.png");
+  g_autoptr (Run) no_image = RUN ("explain", "--model", model_path, "--out", "y.png");
+  g_autoptr (Run) missing = RUN ("explain", "--model", model_path, "/nonexistent.png", "--out",
+                                 "y.png");
+
+  g_assert_cmpint (no_out->status, ==, 2);
+  g_assert_nonnull (strstr (no_out->err, "--out"));
+  g_assert_cmpint (bad_method->status, ==, 2);
+  g_assert_nonnull (strstr (bad_method->err, "saliency"));
+  g_assert_cmpint (bad_class->status, ==, 2);
+  g_assert_nonnull (strstr (bad_class->err, "--class"));
+  g_assert_cmpint (no_image->status, ==, 2);
+  g_assert_cmpint (missing->status, ==, 1);
+  g_assert_true (g_str_has_prefix (missing->err, "reslab-cli: "));
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+      if (g_file_test (child, G_FILE_TEST_IS_DIR))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_autoptr (GError) error = NULL;
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  cli = g_getenv ("RESLAB_CLI");
+  if (cli == NULL || !g_file_test (cli, G_FILE_TEST_IS_EXECUTABLE))
+    g_error ("RESLAB_CLI must name the reslab-cli binary (meson test sets it)");
+  data_dir = g_test_build_filename (G_TEST_DIST, "data", "mnist-mini", NULL);
+  model_path = g_test_build_filename (G_TEST_DIST, "..", "resources", "models",
+                                      "seed.safetensors", NULL);
+  tmp_dir = g_dir_make_tmp ("reslab-explain-cli-XXXXXX", &error);
+  g_assert_no_error (error);
+
+  g_test_add_func ("/app/cli/eval-errors", test_eval_errors);
+  g_test_add_func ("/app/cli/explain/methods", test_explain_methods);
+  g_test_add_func ("/app/cli/explain/bad-options", test_explain_bad_options);
+  status = g_test_run ();
+  remove_tree (tmp_dir);
+  g_free (tmp_dir);
+  g_free (data_dir);
+  g_free (model_path);
+  return status;
+}

@@ -1,0 +1,178 @@
+/* test-ui-errors.c: asking the model in the window: the Errors view's confusion matrix (the
+ * same as rl_evaluate's), a cell's images, one opened in Draw, and Why? in Draw. Needs the
+ * real MNIST test set and the bundled model; skips without them. */
+
+#include <math.h>
+#include <string.h>
+
+#include "ui-test-utils.h"
+
+#include "rl-demo-digits.h"
+#include "rl-train.h"
+#include "rl-window.h"
+
+static RlWindow *
+new_window (void)
+{
+  RlWindow *window = g_object_ref_sink (rl_window_new (NULL));
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 760);
+  gtk_window_present (GTK_WINDOW (window));
+  return window;
+}
+
+static void
+destroy_window (RlWindow *window)
+{
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_finalize_object (window);
+}
+
+static gboolean
+have_report (gpointer data)
+{
+  return rl_errors_view_get_report (rl_window_get_errors_view (data)) != NULL;
+}
+
+static gboolean
+test_set_ready (gpointer data)
+{
+  return rl_draw_view_get_test_set_ready (rl_window_get_draw_view (data));
+}
+
+static void
+test_errors_view (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (RlDataset) test = rl_dataset_load (NULL, RL_DATASET_MNIST, RL_SPLIT_TEST, &error);
+  RlWindow *window;
+  RlErrorsView *view;
+  RlErrorReport *r;
+  RlPredictor *predictor;
+  uint32_t confusion[100] = { 0 };
+  RlEvalResult res;
+  uint64_t total = 0;
+  int worst_t = -1, worst_p = -1;
+  uint32_t worst = 0;
+  guint first;
+
+  if (test == NULL)
+    {
+      g_test_skip ("no MNIST test set: ./dev.sh data fetches it");
+      return;
+    }
+  window = new_window ();
+  view = rl_window_get_errors_view (window);
+  predictor = rl_window_get_predictor (window);
+  rl_window_set_view (window, "errors");
+  g_assert_true (ui_test_wait_for (have_report, window, 60));
+  r = rl_errors_view_get_report (view);
+
+  /* the whole test set, and rl_evaluate's matrix */
+  g_assert_cmpuint (r->n, ==, 10000);
+  for (int i = 0; i < 100; i++)
+    total += r->confusion[i];
+  g_assert_cmpuint (total, ==, 10000);
+  g_assert_true (rl_evaluate (rl_predictor_get_model (predictor), test, test->n, 0, 0, confusion,
+                              NULL, &res, &error));
+  g_assert_cmpmem (r->confusion, sizeof confusion, confusion, sizeof confusion);
+  g_assert_cmpuint (r->correct, ==, res.correct);
+
+  /* the fullest off-diagonal cell lists its images, most confident first */
+  for (int t = 0; t < 10; t++)
+    for (int p = 0; p < 10; p++)
+      if (t != p && r->confusion[t * 10 + p] > worst)
+        worst = r->confusion[t * 10 + p], worst_t = t, worst_p = p;
+  g_assert_cmpint (worst_t, >=, 0);
+  rl_errors_view_select_cell (view, worst_t, worst_p);
+  g_assert_cmpuint (rl_errors_view_get_n_listed (view), ==, worst);
+  for (guint i = 0; i < worst; i++)
+    {
+      guint idx = rl_errors_view_get_listed (view, i);
+      g_assert_cmpuint (test->labels[idx], ==, (guint) worst_t);
+      g_assert_cmpuint (r->predicted[idx], ==, (guint) worst_p);
+      if (i > 0)
+        g_assert_cmpfloat (r->confidence[rl_errors_view_get_listed (view, i - 1)], >=,
+                           r->confidence[idx]);
+    }
+
+  /* one opened in Draw: its label, and the model's (wrong) answer */
+  g_assert_true (ui_test_wait_for (test_set_ready, window, 30));
+  first = rl_errors_view_get_listed (view, 0);
+  rl_errors_view_open_listed (view, 0);
+  g_assert_cmpstr (rl_window_get_view (window), ==, "draw");
+  g_assert_cmpint (rl_predictor_get_true_label (predictor), ==, test->labels[first]);
+  g_assert_cmpint (rl_predictor_get_prediction (predictor), ==, worst_p);
+  for (guint i = 0; i < 28 * 28; i++)
+    g_assert_cmpfloat (fabsf (rl_predictor_get_image (predictor)[i]
+                              - test->images[first * 28 * 28 + i] / 255.0f), <, 1e-6f);
+
+  destroy_window (window);
+}
+
+static void
+test_why (void)
+{
+  RlWindow *window = new_window ();
+  RlDrawView *draw = rl_window_get_draw_view (window);
+  RlWhyView *why = rl_draw_view_get_why_view (draw);
+  RlCanvas *canvas = rl_draw_view_get_canvas (draw);
+  g_autoptr (GPtrArray) strokes = rl_demo_digit_transformed (4, 1.0, 0, 0);
+  const float *a;
+  int k = -1;
+  double pos = 0.0, neg = 0.0;
+
+  ui_test_spin (100);
+  for (guint i = 0; i < strokes->len; i++)
+    {
+      GArray *xy = g_ptr_array_index (strokes, i);
+      rl_canvas_add_stroke (canvas, (const double *) (gpointer) xy->data, xy->len / 2);
+    }
+  rl_draw_view_flush (draw);
+  g_assert_true (rl_predictor_has_input (rl_window_get_predictor (window)));
+
+  /* off: nothing */
+  g_assert_null (rl_why_view_get_attributions (why, NULL));
+  rl_why_view_set_active (why, TRUE);
+
+  for (int m = RL_EXPLAIN_GRADIENT; m <= RL_EXPLAIN_OCCLUSION; m++)
+    {
+      rl_why_view_set_method (why, m);
+      a = rl_why_view_get_attributions (why, &k);
+      g_assert_nonnull (a);
+      g_assert_cmpint (k, ==, rl_predictor_get_prediction (rl_window_get_predictor (window)));
+      pos = neg = 0.0;
+      for (int i = 0; i < 28 * 28; i++)
+        {
+          pos += MAX (a[i], 0.0f);
+          neg += MIN (a[i], 0.0f);
+        }
+      g_test_message ("method %d: towards %.4f, against %.4f", m, pos, neg);
+      g_assert_cmpfloat (pos, >, 0.0);
+    }
+
+  /* "what would make it a 9?" */
+  rl_why_view_set_method (why, RL_EXPLAIN_GRADIENT);
+  rl_why_view_set_class (why, 9);
+  a = rl_why_view_get_attributions (why, &k);
+  g_assert_nonnull (a);
+  g_assert_cmpint (k, ==, 9);
+
+  /* live: a new stroke recomputes */
+  rl_canvas_add_stroke (canvas, (const double[]) { 0.2, 0.9, 0.8, 0.9 }, 2);
+  rl_draw_view_flush (draw);
+  g_assert_nonnull (rl_why_view_get_attributions (why, NULL));
+
+  rl_why_view_set_active (why, FALSE);
+  g_assert_null (rl_why_view_get_attributions (why, NULL));
+  destroy_window (window);
+}
+
+int
+main (int argc, char *argv[])
+{
+  ui_test_init (&argc, &argv);
+  ui_test_add ("/ui/errors/matrix-cell-open", test_errors_view);
+  ui_test_add ("/ui/errors/why", test_why);
+  return ui_test_run ();
+}

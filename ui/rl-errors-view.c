@@ -1,0 +1,539 @@
+#define G_LOG_DOMAIN "reslab-ui"
+
+#include "rl-widget-util.h"
+#include "rl-errors-view.h"
+
+#include <math.h>
+
+#include "rl-evaluator.h"
+
+/* At most this many images of a cell are listed (a diagonal cell holds about a thousand). */
+#define MAX_LISTED 240
+
+struct _RlErrorsView
+{
+  GtkWidget parent_instance;
+
+  /* template widgets */
+  GtkWidget     *root;
+  GtkWidget     *summary_label;
+  GtkWidget     *matrix_area;
+  GtkWidget     *hint_label;
+  GtkWidget     *cell_label;
+  GtkFlowBox    *images_box;
+
+  /* owned */
+  RlPredictor   *predictor;
+  gulong         model_changed_id;
+  GCancellable  *cancellable;     /* the evaluation in flight */
+  RlErrorReport *report;
+  RlDataset     *test;
+  uint32_t      *listed;          /* test-set indices of the images shown */
+  guint          n_listed;
+  int            sel_true, sel_pred;  /* -1: no cell selected */
+};
+
+G_DEFINE_FINAL_TYPE (RlErrorsView, rl_errors_view, GTK_TYPE_WIDGET)
+
+enum { PROP_0, PROP_REPORT, N_PROPS };
+static GParamSpec *properties[N_PROPS];
+
+enum { OPEN_IMAGE, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
+/* ---- The matrix --------------------------------------------------------------------------- */
+
+typedef struct {
+  double x0, y0, cell;    /* the grid's origin and a cell's side */
+} Geometry;
+
+static Geometry
+matrix_geometry (int width, int height, int P)
+{
+  const double left = 50, top = 46, right = 78, bottom = 34;
+  const double side = MIN (width - left - right, height - top - bottom);
+  Geometry g = { left, top, MAX (side, 10.0) / P };
+
+  return g;
+}
+
+/* A count on a log scale, white (0) to green on the diagonal and red off it. */
+static void
+count_colour (uint32_t count, uint32_t max, gboolean diagonal, double rgb[3])
+{
+  const double t = count == 0 ? 0.0 : log1p (count) / log1p (MAX (max, 1u));
+  const double hi[2][3] = { { 0.80, 0.16, 0.10 }, { 0.20, 0.55, 0.30 } };
+
+  for (int c = 0; c < 3; c++)
+    rgb[c] = 1.0 + t * (hi[diagonal][c] - 1.0);
+}
+
+static void
+draw_text (cairo_t *cr, const char *text, double cx, double cy)
+{
+  cairo_text_extents_t ext;
+
+  cairo_text_extents (cr, text, &ext);
+  cairo_move_to (cr, cx - ext.width / 2 - ext.x_bearing, cy - ext.height / 2 - ext.y_bearing);
+  cairo_show_text (cr, text);
+}
+
+static void
+draw_matrix (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer user_data)
+{
+  RlErrorsView *self = user_data;
+  const RlErrorReport *r = self->report;
+  GdkRGBA fg;
+  uint32_t max_off = 0, max_diag = 0;
+  Geometry g;
+  int P;
+  char buf[32];
+
+  (void) area;
+  if (r == NULL)
+    return;
+  P = r->n_classes;
+  g = matrix_geometry (width, height, P);
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  gtk_style_context_get_color (gtk_widget_get_style_context (self->matrix_area), &fg);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+  for (int t = 0; t < P; t++)
+    for (int p = 0; p < P; p++)
+      {
+        uint32_t *m = t == p ? &max_diag : &max_off;
+        *m = MAX (*m, r->confusion[t * P + p]);
+      }
+
+  cairo_select_font_face (cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+  cairo_set_font_size (cr, MIN (14.0, g.cell * 0.28));
+  for (int t = 0; t < P; t++)
+    for (int p = 0; p < P; p++)
+      {
+        const uint32_t n = r->confusion[t * P + p];
+        const double x = g.x0 + p * g.cell, y = g.y0 + t * g.cell;
+        double rgb[3], lum;
+
+        count_colour (n, t == p ? max_diag : max_off, t == p, rgb);
+        cairo_set_source_rgb (cr, rgb[0], rgb[1], rgb[2]);
+        cairo_rectangle (cr, x, y, g.cell, g.cell);
+        cairo_fill (cr);
+        if (n == 0)
+          continue;
+        lum = 0.3 * rgb[0] + 0.59 * rgb[1] + 0.11 * rgb[2];
+        cairo_set_source_rgb (cr, lum < 0.55, lum < 0.55, lum < 0.55);
+        g_snprintf (buf, sizeof buf, "%u", n);
+        draw_text (cr, buf, x + g.cell / 2, y + g.cell / 2);
+      }
+  /* grid */
+  cairo_set_source_rgba (cr, 0.5, 0.5, 0.5, 0.6);
+  cairo_set_line_width (cr, 1);
+  for (int i = 0; i <= P; i++)
+    {
+      cairo_move_to (cr, round (g.x0 + i * g.cell) + 0.5, g.y0);
+      cairo_line_to (cr, round (g.x0 + i * g.cell) + 0.5, g.y0 + P * g.cell);
+      cairo_move_to (cr, g.x0, round (g.y0 + i * g.cell) + 0.5);
+      cairo_line_to (cr, g.x0 + P * g.cell, round (g.y0 + i * g.cell) + 0.5);
+    }
+  cairo_stroke (cr);
+  /* the selected cell */
+  if (self->sel_true >= 0)
+    {
+      gdk_cairo_set_source_rgba (cr, &fg);
+      cairo_set_line_width (cr, 3);
+      cairo_rectangle (cr, g.x0 + self->sel_pred * g.cell + 1.5, g.y0 + self->sel_true * g.cell + 1.5,
+                       g.cell - 3, g.cell - 3);
+      cairo_stroke (cr);
+    }
+  /* labels: classes, precision under each column, recall right of each row */
+  gdk_cairo_set_source_rgba (cr, &fg);
+  cairo_set_font_size (cr, 13);
+  for (int k = 0; k < P; k++)
+    {
+      double prec = rl_error_report_precision (r, k), rec = rl_error_report_recall (r, k);
+
+      g_snprintf (buf, sizeof buf, "%d", k);
+      draw_text (cr, buf, g.x0 + (k + 0.5) * g.cell, g.y0 - 12);
+      draw_text (cr, buf, g.x0 - 14, g.y0 + (k + 0.5) * g.cell);
+      g_snprintf (buf, sizeof buf, isnan (prec) ? "–" : "%.1f", 100 * prec);
+      draw_text (cr, buf, g.x0 + (k + 0.5) * g.cell, g.y0 + P * g.cell + 14);
+      g_snprintf (buf, sizeof buf, isnan (rec) ? "–" : "%.1f %%", 100 * rec);
+      draw_text (cr, buf, g.x0 + P * g.cell + 38, g.y0 + (k + 0.5) * g.cell);
+    }
+  cairo_set_font_size (cr, 11);
+  draw_text (cr, "recall", g.x0 + P * g.cell + 38, g.y0 - 12);
+  draw_text (cr, "predicted class →", g.x0 + P * g.cell / 2, g.y0 - 32);
+  cairo_save (cr);
+  cairo_translate (cr, g.x0 - 36, g.y0 + P * g.cell / 2);
+  cairo_rotate (cr, -G_PI / 2);
+  draw_text (cr, "← true class", 0, 0);
+  cairo_restore (cr);
+  draw_text (cr, "precision (%)", g.x0 + P * g.cell / 2, g.y0 + P * g.cell + 28);
+}
+
+/* ---- The images of a cell ----------------------------------------------------------------- */
+
+static GdkTexture *
+digit_texture (const RlDataset *test, uint32_t index)
+{
+  const size_t side = test->w, n = side * test->h;
+  const uint8_t *pix = test->images + (size_t) index * n;
+  g_autofree guint8 *rgb = g_new (guint8, 3 * n);
+  g_autoptr (GBytes) bytes = NULL;
+
+  /* dark ink on white, as on paper and on the canvas */
+  for (size_t i = 0; i < n; i++)
+    rgb[3 * i] = rgb[3 * i + 1] = rgb[3 * i + 2] = (guint8) (255 - pix[i]);
+  bytes = g_bytes_new_take (g_steal_pointer (&rgb), 3 * n);
+  return gdk_memory_texture_new ((int) side, (int) test->h, GDK_MEMORY_R8G8B8, bytes, 3 * side);
+}
+
+static void
+image_clicked_cb (GtkButton *button, gpointer user_data)
+{
+  RlErrorsView *self = user_data;
+  guint index = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (button), "rl-index"));
+
+  g_signal_emit (self, signals[OPEN_IMAGE], 0, index);
+}
+
+static GtkWidget *
+image_button (RlErrorsView *self, uint32_t index)
+{
+  const RlErrorReport *r = self->report;
+  g_autoptr (GdkTexture) tex = digit_texture (self->test, index);
+  g_autofree char *text = g_strdup_printf ("%u → %u\n%.0f %%", r->labels[index],
+                                           r->predicted[index], 100.0 * r->confidence[index]);
+  g_autofree char *tip = g_strdup_printf ("Test image %u: it is a %u, the model read it as a %u "
+                                          "with %.1f %% confidence. Click to open it in Draw.",
+                                          index, r->labels[index], r->predicted[index],
+                                          100.0 * r->confidence[index]);
+  GtkWidget *button = gtk_button_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  GtkWidget *picture = gtk_picture_new_for_paintable (GDK_PAINTABLE (tex));
+  GtkWidget *label = gtk_label_new (text);
+
+  gtk_widget_set_size_request (picture, 56, 56);
+  gtk_picture_set_can_shrink (GTK_PICTURE (picture), FALSE);
+  gtk_label_set_justify (GTK_LABEL (label), GTK_JUSTIFY_CENTER);
+  gtk_widget_add_css_class (label, "caption");
+  gtk_box_append (GTK_BOX (box), picture);
+  gtk_box_append (GTK_BOX (box), label);
+  gtk_button_set_child (GTK_BUTTON (button), box);
+  gtk_widget_add_css_class (button, "flat");
+  gtk_widget_set_tooltip_text (button, tip);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, tip, -1);
+  g_object_set_data (G_OBJECT (button), "rl-index", GUINT_TO_POINTER (index));
+  g_signal_connect (button, "clicked", G_CALLBACK (image_clicked_cb), self);
+  return button;
+}
+
+static void
+clear_images (RlErrorsView *self)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->images_box))) != NULL)
+    gtk_flow_box_remove (self->images_box, child);
+  g_clear_pointer (&self->listed, g_free);
+  self->n_listed = 0;
+}
+
+static void
+list_cell (RlErrorsView *self)
+{
+  const RlErrorReport *r = self->report;
+  const int t = self->sel_true, p = self->sel_pred;
+  g_autofree uint32_t *idx = NULL;
+  g_autofree char *text = NULL;
+  guint n = 0;
+
+  clear_images (self);
+  gtk_widget_queue_draw (self->matrix_area);
+  if (r == NULL || self->test == NULL || t < 0)
+    return;
+  idx = rl_error_report_cell (r, t, p, &n);
+  if (t == p && n > 1)
+    {
+      /* right answers: the least confident are the interesting ones */
+      for (guint i = 0; i < n / 2; i++)
+        {
+          uint32_t tmp = idx[i];
+          idx[i] = idx[n - 1 - i];
+          idx[n - 1 - i] = tmp;
+        }
+    }
+  if (n == 0)
+    text = g_strdup_printf ("No test image is a %d read as a %d.", t, p);
+  else if (t == p)
+    text = g_strdup_printf ("%u test images are a %d and were read as a %d. The least confident "
+                            "come first%s.", n, t, p,
+                            n > MAX_LISTED ? "; only the first 240 are shown" : "");
+  else
+    text = g_strdup_printf ("%u test image%s %s a %d but the model read %s as a %d. The most "
+                            "confident mistakes come first.", n, n == 1 ? "" : "s",
+                            n == 1 ? "is" : "are", t, n == 1 ? "it" : "them", p);
+  gtk_label_set_text (GTK_LABEL (self->cell_label), text);
+
+  self->n_listed = MIN (n, MAX_LISTED);
+  self->listed = g_steal_pointer (&idx);
+  for (guint i = 0; i < self->n_listed; i++)
+    gtk_flow_box_append (self->images_box, image_button (self, self->listed[i]));
+}
+
+static void
+matrix_pressed_cb (GtkGestureClick *gesture, int n_press, double x, double y, gpointer user_data)
+{
+  RlErrorsView *self = user_data;
+  Geometry g;
+  int P, row, col;
+
+  (void) gesture;
+  (void) n_press;
+  if (self->report == NULL)
+    return;
+  P = self->report->n_classes;
+  g = matrix_geometry (gtk_widget_get_width (self->matrix_area),
+                       gtk_widget_get_height (self->matrix_area), P);
+  col = (int) floor ((x - g.x0) / g.cell);
+  row = (int) floor ((y - g.y0) / g.cell);
+  if (row < 0 || row >= P || col < 0 || col >= P)
+    return;
+  rl_errors_view_select_cell (self, row, col);
+}
+
+/* ---- Evaluation --------------------------------------------------------------------------- */
+
+static void
+show_summary (RlErrorsView *self)
+{
+  const RlErrorReport *r = self->report;
+  g_autofree char *text = NULL;
+
+  text = g_strdup_printf ("Test accuracy %.2f %%: %u of %u test images right, %u wrong.",
+                          100.0 * r->correct / MAX (r->n, 1u), r->correct, r->n,
+                          r->n - r->correct);
+  gtk_label_set_text (GTK_LABEL (self->summary_label), text);
+}
+
+static void
+evaluated_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (RlDataset) test = NULL;
+  RlErrorReport *r = rl_evaluator_run_finish (result, &test, &error);
+  RlErrorsView *self;
+
+  (void) source;
+  if (r == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;   /* a newer request, or the view is gone */
+  self = RL_ERRORS_VIEW (user_data);
+  if (r == NULL)
+    {
+      g_autofree char *text = g_strdup_printf ("The test set could not be evaluated: %s",
+                                               error->message);
+      gtk_label_set_text (GTK_LABEL (self->summary_label), text);
+      return;
+    }
+  g_clear_pointer (&self->report, rl_error_report_unref);
+  g_clear_pointer (&self->test, rl_dataset_unref);
+  self->report = r;
+  self->test = g_steal_pointer (&test);
+  show_summary (self);
+  list_cell (self);
+  gtk_widget_queue_draw (self->matrix_area);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REPORT]);
+}
+
+void
+rl_errors_view_refresh (RlErrorsView *self)
+{
+  RlModel *model;
+
+  g_return_if_fail (RL_IS_ERRORS_VIEW (self));
+
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  model = self->predictor != NULL ? rl_predictor_get_model (self->predictor) : NULL;
+  if (model == NULL)
+    return;
+  self->cancellable = g_cancellable_new ();
+  if (self->report == NULL)
+    gtk_label_set_text (GTK_LABEL (self->summary_label),
+                        "Evaluating the model on the test set…");
+  /* the callback holds no reference: a cancelled request returns before touching the view,
+   * and dispose cancels the one in flight */
+  rl_evaluator_run_async (model, rl_predictor_get_kind (self->predictor), self->cancellable,
+                          evaluated_cb, self);
+}
+
+static void
+model_changed_cb (RlPredictor *predictor, gpointer user_data)
+{
+  (void) predictor;
+  rl_errors_view_refresh (RL_ERRORS_VIEW (user_data));
+}
+
+void
+rl_errors_view_set_predictor (RlErrorsView *self, RlPredictor *predictor)
+{
+  g_return_if_fail (RL_IS_ERRORS_VIEW (self));
+
+  if (self->predictor != NULL)
+    g_clear_signal_handler (&self->model_changed_id, self->predictor);
+  g_set_object (&self->predictor, predictor);
+  if (predictor != NULL)
+    {
+      self->model_changed_id = g_signal_connect (predictor, "model-changed",
+                                                 G_CALLBACK (model_changed_cb), self);
+      rl_errors_view_refresh (self);
+    }
+}
+
+RlErrorReport *
+rl_errors_view_get_report (RlErrorsView *self)
+{
+  g_return_val_if_fail (RL_IS_ERRORS_VIEW (self), NULL);
+  return self->report;
+}
+
+void
+rl_errors_view_select_cell (RlErrorsView *self, int true_k, int pred_k)
+{
+  g_return_if_fail (RL_IS_ERRORS_VIEW (self));
+  g_return_if_fail (self->report != NULL);
+  g_return_if_fail (true_k >= 0 && true_k < self->report->n_classes);
+  g_return_if_fail (pred_k >= 0 && pred_k < self->report->n_classes);
+
+  self->sel_true = true_k;
+  self->sel_pred = pred_k;
+  list_cell (self);
+}
+
+guint
+rl_errors_view_get_n_listed (RlErrorsView *self)
+{
+  g_return_val_if_fail (RL_IS_ERRORS_VIEW (self), 0);
+  return self->n_listed;
+}
+
+guint
+rl_errors_view_get_listed (RlErrorsView *self, guint i)
+{
+  g_return_val_if_fail (RL_IS_ERRORS_VIEW (self) && i < self->n_listed, 0);
+  return self->listed[i];
+}
+
+void
+rl_errors_view_open_listed (RlErrorsView *self, guint i)
+{
+  GtkWidget *child;
+
+  g_return_if_fail (RL_IS_ERRORS_VIEW (self) && i < self->n_listed);
+  child = GTK_WIDGET (gtk_flow_box_get_child_at_index (self->images_box, (int) i));
+  g_return_if_fail (child != NULL);
+  /* the button, as a click would: "clicked" */
+  g_signal_emit_by_name (gtk_flow_box_child_get_child (GTK_FLOW_BOX_CHILD (child)), "clicked");
+}
+
+/* ---- GObject ------------------------------------------------------------------------------ */
+
+static void
+rl_errors_view_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  RlErrorsView *self = RL_ERRORS_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_REPORT:
+      g_value_set_pointer (value, self->report);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+rl_errors_view_dispose (GObject *object)
+{
+  RlErrorsView *self = RL_ERRORS_VIEW (object);
+
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  rl_errors_view_set_predictor (self, NULL);
+  gtk_widget_dispose_template (GTK_WIDGET (self), RL_TYPE_ERRORS_VIEW);
+
+  G_OBJECT_CLASS (rl_errors_view_parent_class)->dispose (object);
+}
+
+static void
+rl_errors_view_finalize (GObject *object)
+{
+  RlErrorsView *self = RL_ERRORS_VIEW (object);
+
+  g_clear_pointer (&self->report, rl_error_report_unref);
+  g_clear_pointer (&self->test, rl_dataset_unref);
+  g_clear_pointer (&self->listed, g_free);
+
+  G_OBJECT_CLASS (rl_errors_view_parent_class)->finalize (object);
+}
+
+static void
+rl_errors_view_class_init (RlErrorsViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->get_property = rl_errors_view_get_property;
+  object_class->dispose = rl_errors_view_dispose;
+  object_class->finalize = rl_errors_view_finalize;
+
+  properties[PROP_REPORT] =
+    g_param_spec_pointer ("report", NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * RlErrorsView::open-image:
+   * @index: the image's index in the test set
+   *
+   * The user asked to open a test image in Draw.
+   */
+  signals[OPEN_IMAGE] = g_signal_new ("open-image", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                      0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_UINT);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/reslab/ResLab/ui/rl-errors-view.ui");
+  gtk_widget_class_bind_template_child (widget_class, RlErrorsView, root);
+  gtk_widget_class_bind_template_child (widget_class, RlErrorsView, summary_label);
+  gtk_widget_class_bind_template_child (widget_class, RlErrorsView, matrix_area);
+  gtk_widget_class_bind_template_child (widget_class, RlErrorsView, hint_label);
+  gtk_widget_class_bind_template_child (widget_class, RlErrorsView, cell_label);
+  gtk_widget_class_bind_template_child (widget_class, RlErrorsView, images_box);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "rlerrorsview");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
+}
+
+static void
+rl_errors_view_init (RlErrorsView *self)
+{
+  GtkGesture *click;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->sel_true = self->sel_pred = -1;
+  gtk_drawing_area_set_draw_func (GTK_DRAWING_AREA (self->matrix_area), draw_matrix, self, NULL);
+  click = gtk_gesture_click_new ();
+  g_signal_connect (click, "pressed", G_CALLBACK (matrix_pressed_cb), self);
+  gtk_widget_add_controller (self->matrix_area, GTK_EVENT_CONTROLLER (click));
+
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->matrix_area),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  "Confusion matrix: true class by row, predicted class by column",
+                                  -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->images_box),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  "Test images of the chosen cell", -1);
+  rl_view_init_accessible (GTK_WIDGET (self), "Which digits the model gets wrong");
+}

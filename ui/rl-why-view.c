@@ -1,0 +1,353 @@
+#define G_LOG_DOMAIN "reslab-ui"
+
+#include "rl-widget-util.h"
+#include "rl-why-view.h"
+
+#include <math.h>
+
+#include "rl-train.h"
+
+#define SIDE 28
+
+struct _RlWhyView
+{
+  GtkWidget parent_instance;
+
+  /* child widgets */
+  GtkWidget   *box;
+  GtkWidget   *toggle;
+  GtkWidget   *method_drop;
+  GtkWidget   *class_drop;
+  GtkWidget   *details;        /* shown while on: the class, the legend, the sentence */
+  GtkWidget   *legend;
+  GtkWidget   *sentence;
+
+  /* owned */
+  RlPredictor *predictor;
+  gulong       updated_id, model_changed_id;
+  RlExplainer *explainer;      /* for the predictor's model's arch */
+  float        attr[SIDE * SIDE];
+  float        attr_max;
+  gboolean     have_attr;
+  int          explained;      /* the class of attr */
+};
+
+G_DEFINE_FINAL_TYPE (RlWhyView, rl_why_view, GTK_TYPE_WIDGET)
+
+enum { CHANGED, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
+/* Red for towards, blue for against, as the Inside view's diverging map; alpha grows with
+ * |v| / m (square root, so faint pushes still show). */
+static void
+attr_colour (float v, float m, double rgba[4])
+{
+  const double t = m > 0 ? MIN (fabs (v) / m, 1.0) : 0.0;
+
+  if (v >= 0)
+    rgba[0] = 0.84, rgba[1] = 0.10, rgba[2] = 0.16;
+  else
+    rgba[0] = 0.13, rgba[1] = 0.47, rgba[2] = 0.90;
+  rgba[3] = 0.9 * sqrt (t);
+}
+
+static void
+compute (RlWhyView *self)
+{
+  RlModel *model;
+  RlExplainMethod method;
+  float input[SIDE * SIDE], logits[16], blank, zero = 0.0f;
+  int k, c, h, w;
+  guint sel;
+
+  self->have_attr = FALSE;
+  if (!rl_why_view_get_active (self) || self->predictor == NULL
+      || !rl_predictor_has_input (self->predictor)
+      || (model = rl_predictor_get_model (self->predictor)) == NULL)
+    goto done;
+  rl_model_get_input_shape (model, &c, &h, &w);
+  if (c != 1 || h != SIDE || w != SIDE || rl_model_get_n_classes (model) > 16)
+    goto done;
+  if (self->explainer == NULL)
+    self->explainer = rl_explainer_new (model, RL_EXPLAIN_IG_STEPS_DEFAULT);
+
+  rl_dataset_normalise_floats (NULL, rl_predictor_get_kind (self->predictor),
+                               rl_predictor_get_image (self->predictor), SIDE * SIDE, input);
+  rl_dataset_normalise_floats (NULL, rl_predictor_get_kind (self->predictor), &zero, 1, &blank);
+  method = (RlExplainMethod) gtk_drop_down_get_selected (GTK_DROP_DOWN (self->method_drop));
+  sel = gtk_drop_down_get_selected (GTK_DROP_DOWN (self->class_drop));
+  k = sel == 0 || sel == GTK_INVALID_LIST_POSITION ? rl_predictor_get_prediction (self->predictor)
+                                                   : (int) sel - 1;
+  if (k < 0 || k >= rl_model_get_n_classes (model))
+    goto done;
+  rl_explainer_run (self->explainer, model, method, input, blank, k,
+                    RL_EXPLAIN_IG_STEPS_DEFAULT, self->attr, logits, NULL);
+  self->attr_max = 0.0f;
+  for (int i = 0; i < SIDE * SIDE; i++)
+    self->attr_max = MAX (self->attr_max, fabsf (self->attr[i]));
+  self->explained = k;
+  self->have_attr = TRUE;
+
+done:
+  if (self->have_attr)
+    {
+      g_autofree char *text = NULL;
+      if (self->explained == rl_predictor_get_prediction (self->predictor))
+        text = g_strdup_printf ("Red pixels pushed the model towards a %d, its answer; blue "
+                                "pixels pushed it away from a %d. The stronger the colour, the "
+                                "stronger the push.", self->explained, self->explained);
+      else
+        text = g_strdup_printf ("Red pixels already speak for a %d; blue pixels speak against "
+                                "it. More ink on the red, less on the blue, would make it more "
+                                "of a %d.", self->explained, self->explained);
+      gtk_label_set_text (GTK_LABEL (self->sentence), text);
+    }
+  else
+    gtk_label_set_text (GTK_LABEL (self->sentence),
+                        "Draw a digit, or pick a test image, to see why the model reads it "
+                        "as it does.");
+  gtk_widget_queue_draw (self->legend);
+  g_signal_emit (self, signals[CHANGED], 0);
+}
+
+void
+rl_why_view_paint (RlWhyView *self, cairo_t *cr, double side)
+{
+  const double px = side / SIDE;
+
+  g_return_if_fail (RL_IS_WHY_VIEW (self));
+  if (!self->have_attr || !rl_why_view_get_active (self))
+    return;
+  /* the digit dimmed, so that the colours are not washed out by its white ink */
+  cairo_set_source_rgba (cr, 0, 0, 0, 0.55);
+  cairo_rectangle (cr, 0, 0, side, side);
+  cairo_fill (cr);
+  for (int r = 0; r < SIDE; r++)
+    for (int c = 0; c < SIDE; c++)
+      {
+        double rgba[4];
+
+        attr_colour (self->attr[r * SIDE + c], self->attr_max, rgba);
+        if (rgba[3] <= 0.0)
+          continue;
+        cairo_set_source_rgba (cr, rgba[0], rgba[1], rgba[2], rgba[3]);
+        cairo_rectangle (cr, c * px, r * px, px, px);
+        cairo_fill (cr);
+      }
+}
+
+static void
+draw_legend (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer user_data)
+{
+  GdkRGBA fg;
+  const double bar_h = 10;
+
+  (void) area;
+  (void) user_data;
+  for (int i = 0; i < width; i++)
+    {
+      double rgba[4];
+      attr_colour ((float) (2.0 * i / MAX (width - 1, 1) - 1.0), 1.0f, rgba);
+      /* over the dimmed ink of the preview: white at 45 % */
+      cairo_set_source_rgb (cr, 0.45 + rgba[3] * (rgba[0] - 0.45), 0.45 + rgba[3] * (rgba[1] - 0.45),
+                            0.45 + rgba[3] * (rgba[2] - 0.45));
+      cairo_rectangle (cr, i, 0, 1, bar_h);
+      cairo_fill (cr);
+    }
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  gtk_style_context_get_color (gtk_widget_get_style_context (GTK_WIDGET (area)), &fg);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+  gdk_cairo_set_source_rgba (cr, &fg);
+  cairo_select_font_face (cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+  cairo_set_font_size (cr, 11);
+  cairo_move_to (cr, 0, height - 3);
+  cairo_show_text (cr, "against");
+  {
+    cairo_text_extents_t ext;
+    cairo_text_extents (cr, "towards", &ext);
+    cairo_move_to (cr, width - ext.width - ext.x_bearing, height - 3);
+    cairo_show_text (cr, "towards");
+    cairo_text_extents (cr, "none", &ext);
+    cairo_move_to (cr, (width - ext.width) / 2, height - 3);
+    cairo_show_text (cr, "none");
+  }
+}
+
+static void
+predictor_updated_cb (RlPredictor *predictor, RlWhyView *self)
+{
+  (void) predictor;
+  compute (self);
+}
+
+static void
+model_changed_cb (RlPredictor *predictor, RlWhyView *self)
+{
+  (void) predictor;
+  g_clear_pointer (&self->explainer, rl_explainer_free);
+}
+
+static void
+setting_changed_cb (GObject *object, GParamSpec *pspec, RlWhyView *self)
+{
+  (void) object;
+  (void) pspec;
+  gtk_widget_set_visible (self->details, rl_why_view_get_active (self));
+  compute (self);
+}
+
+void
+rl_why_view_set_predictor (RlWhyView *self, RlPredictor *predictor)
+{
+  g_return_if_fail (RL_IS_WHY_VIEW (self));
+
+  if (self->predictor != NULL)
+    {
+      g_clear_signal_handler (&self->updated_id, self->predictor);
+      g_clear_signal_handler (&self->model_changed_id, self->predictor);
+    }
+  g_clear_pointer (&self->explainer, rl_explainer_free);
+  g_set_object (&self->predictor, predictor);
+  if (predictor != NULL)
+    {
+      self->updated_id = g_signal_connect (predictor, "updated",
+                                           G_CALLBACK (predictor_updated_cb), self);
+      self->model_changed_id = g_signal_connect (predictor, "model-changed",
+                                                 G_CALLBACK (model_changed_cb), self);
+    }
+  compute (self);
+}
+
+void
+rl_why_view_set_active (RlWhyView *self, gboolean active)
+{
+  g_return_if_fail (RL_IS_WHY_VIEW (self));
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (self->toggle), active);
+}
+
+gboolean
+rl_why_view_get_active (RlWhyView *self)
+{
+  g_return_val_if_fail (RL_IS_WHY_VIEW (self), FALSE);
+  return gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (self->toggle));
+}
+
+void
+rl_why_view_set_method (RlWhyView *self, RlExplainMethod method)
+{
+  g_return_if_fail (RL_IS_WHY_VIEW (self));
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (self->method_drop), (guint) method);
+}
+
+void
+rl_why_view_set_class (RlWhyView *self, int k)
+{
+  g_return_if_fail (RL_IS_WHY_VIEW (self) && k >= -1 && k <= 9);
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (self->class_drop), (guint) (k + 1));
+}
+
+const float *
+rl_why_view_get_attributions (RlWhyView *self, int *k)
+{
+  g_return_val_if_fail (RL_IS_WHY_VIEW (self), NULL);
+  if (!self->have_attr)
+    return NULL;
+  if (k != NULL)
+    *k = self->explained;
+  return self->attr;
+}
+
+static void
+rl_why_view_dispose (GObject *object)
+{
+  RlWhyView *self = RL_WHY_VIEW (object);
+
+  /* not rl_why_view_set_predictor (NULL): nothing is repainted while being disposed */
+  if (self->predictor != NULL)
+    {
+      g_clear_signal_handler (&self->updated_id, self->predictor);
+      g_clear_signal_handler (&self->model_changed_id, self->predictor);
+    }
+  g_clear_object (&self->predictor);
+  g_clear_pointer (&self->explainer, rl_explainer_free);
+  g_clear_pointer (&self->box, gtk_widget_unparent);
+  G_OBJECT_CLASS (rl_why_view_parent_class)->dispose (object);
+}
+
+static void
+rl_why_view_class_init (RlWhyViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = rl_why_view_dispose;
+
+  /**
+   * RlWhyView::changed:
+   *
+   * The attributions changed (or were turned off): repaint what shows them.
+   */
+  signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                   NULL, NULL, NULL, G_TYPE_NONE, 0);
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "rlwhyview");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
+}
+
+static void
+rl_why_view_init (RlWhyView *self)
+{
+  static const char * const methods[] = { "Gradient × input", "Integrated gradients",
+                                          "Occlusion", NULL };
+  static const char * const classes[] = { "Its answer", "a 0", "a 1", "a 2", "a 3", "a 4",
+                                          "a 5", "a 6", "a 7", "a 8", "a 9", NULL };
+  GtkWidget *row, *label;
+
+  self->box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  gtk_widget_set_parent (self->box, GTK_WIDGET (self));
+
+  row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  self->toggle = gtk_toggle_button_new_with_mnemonic ("_Why?");
+  gtk_widget_set_tooltip_text (self->toggle, "Colour the pixels of the input by how much they "
+                                             "pushed the model towards its answer or away");
+  self->method_drop = gtk_drop_down_new_from_strings (methods);
+  gtk_widget_set_tooltip_text (self->method_drop, "Gradient × input follows the pen; integrated "
+                               "gradients are steadier; occlusion hides 4 × 4 patches and "
+                               "watches the probability drop");
+  gtk_widget_set_hexpand (self->method_drop, TRUE);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->method_drop),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, "Attribution method", -1);
+  gtk_box_append (GTK_BOX (row), self->toggle);
+  gtk_box_append (GTK_BOX (row), self->method_drop);
+  gtk_box_append (GTK_BOX (self->box), row);
+
+  self->details = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  label = gtk_label_new_with_mnemonic ("What makes it _look like");
+  self->class_drop = gtk_drop_down_new_from_strings (classes);
+  gtk_label_set_mnemonic_widget (GTK_LABEL (label), self->class_drop);
+  gtk_widget_set_tooltip_text (self->class_drop, "Pick another class to see what would make "
+                               "the drawing more like it");
+  gtk_box_append (GTK_BOX (row), label);
+  gtk_box_append (GTK_BOX (row), self->class_drop);
+  gtk_box_append (GTK_BOX (self->details), row);
+
+  self->legend = gtk_drawing_area_new ();
+  gtk_drawing_area_set_content_height (GTK_DRAWING_AREA (self->legend), 26);
+  gtk_drawing_area_set_draw_func (GTK_DRAWING_AREA (self->legend), draw_legend, self, NULL);
+  gtk_box_append (GTK_BOX (self->details), self->legend);
+
+  self->sentence = gtk_label_new (NULL);
+  gtk_label_set_wrap (GTK_LABEL (self->sentence), TRUE);
+  gtk_label_set_max_width_chars (GTK_LABEL (self->sentence), 34);
+  gtk_label_set_xalign (GTK_LABEL (self->sentence), 0);
+  gtk_widget_add_css_class (self->sentence, "caption");
+  gtk_box_append (GTK_BOX (self->details), self->sentence);
+  gtk_widget_set_visible (self->details, FALSE);
+  gtk_box_append (GTK_BOX (self->box), self->details);
+
+  g_signal_connect (self->toggle, "notify::active", G_CALLBACK (setting_changed_cb), self);
+  rl_view_init_accessible (GTK_WIDGET (self), "Why the network reads the drawing as it does");
+  g_signal_connect (self->method_drop, "notify::selected", G_CALLBACK (setting_changed_cb), self);
+  g_signal_connect (self->class_drop, "notify::selected", G_CALLBACK (setting_changed_cb), self);
+}

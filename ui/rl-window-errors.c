@@ -1,0 +1,67 @@
+#define G_LOG_DOMAIN "reslab-ui"
+
+/* rl-window-errors.c: the window's Errors view: fed the predictor (the model in use), refreshed
+ * after each training epoch, and a click on one of its images opens that image in Draw. */
+
+#include <math.h>
+
+#include "rl-window-private.h"
+
+#include "rl-trainer.h"
+
+static void
+open_image_cb (RlErrorsView *view, guint index, RlWindow *self)
+{
+  (void) view;
+  if (rl_draw_view_show_test_image (self->draw_view, index))
+    gtk_stack_set_visible_child_name (self->stack, "draw");
+}
+
+/* The end of an epoch: the weights that reach the predictor next are the epoch's. Evaluate
+ * now (in case they came first) and again when they arrive. */
+static void
+errors_progress_cb (RlTrainer *trainer, RlTrainProgress *progress, RlWindow *self)
+{
+  (void) trainer;
+  if (isnan (progress->epoch_test_acc))
+    return;
+  self->errors_pending = TRUE;
+  rl_errors_view_refresh (self->errors_view);
+}
+
+static void
+errors_weights_cb (RlTrainer *trainer, gpointer weights, RlWindow *self)
+{
+  (void) trainer;
+  (void) weights;
+  if (!self->errors_pending)
+    return;
+  self->errors_pending = FALSE;
+  rl_errors_view_refresh (self->errors_view);
+}
+
+void
+_rl_window_errors_init (RlWindow *self)
+{
+  GtkWidget *child;
+
+  rl_errors_view_set_predictor (self->errors_view, self->predictor);
+  g_signal_connect (self->errors_view, "open-image", G_CALLBACK (open_image_cb), self);
+  /* after the window's own handlers, which pass the weights to the predictor */
+  g_signal_connect_after (self->trainer, "progress", G_CALLBACK (errors_progress_cb), self);
+  g_signal_connect_after (self->trainer, "weights", G_CALLBACK (errors_weights_cb), self);
+
+  /* the switcher's last button is this view's */
+  child = gtk_widget_get_last_child (self->switcher);
+  if (child != NULL)
+    gtk_widget_set_tooltip_text (child, "Which test digits the model gets wrong, and how sure "
+                                        "it was");
+}
+
+RlErrorsView *
+rl_window_get_errors_view (RlWindow *self)
+{
+  g_return_val_if_fail (RL_IS_WINDOW (self), NULL);
+
+  return self->errors_view;
+}
