@@ -27,6 +27,7 @@ typedef enum {
   RL_ERROR_BAD_ARCH,        /* an architecture description that does not parse or does not fit */
   RL_ERROR_BAD_IMAGE,       /* an image that cannot be read or used */
   RL_ERROR_INVALID_ARGUMENT,/* an option out of range */
+  RL_ERROR_NOT_FINITE,      /* a weight or gradient is NaN or infinite */
 } RlError;
 
 GQuark rl_error_quark (void);

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "rl-error.h"
+#include "rl-finite.h"
 #include "rl-limits.h"
 
 #define FORMAT_VERSION "reslab-1"
@@ -44,6 +45,16 @@ rl_model_save (const RlModel  *model,
   g_return_val_if_fail (model != NULL, FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  /* A diverged run's weights would load and predict garbage: never write them. */
+  if (rl_model_find_nonfinite (model, FALSE, &n))
+    {
+      g_set_error (error, RL_ERROR, RL_ERROR_NOT_FINITE,
+                   "%s: not saved: tensor “%s” holds a value that is not finite (NaN or "
+                   "infinity); training diverged, try a smaller learning rate", path,
+                   rl_model_get_tensor_info (model, n)->name);
+      return FALSE;
+    }
 
   /* The caller's keys first; ours describe the file's contents, so they win. */
   merged = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
