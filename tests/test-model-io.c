@@ -13,6 +13,7 @@
 
 #include <gio/gio.h>
 #include <glib/gstdio.h>
+#include <utime.h>
 
 #include "rl-error.h"
 #include "rl-model.h"
@@ -480,6 +481,54 @@ test_narrow_conv_model (void)
 }
 
 static void
+write_file (const char *dir, const char *name, gint64 age_s)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  struct utimbuf times;
+
+  g_assert_true (g_file_set_contents (path, "partial", -1, NULL));
+  times.actime = times.modtime = (time_t) (g_get_real_time () / G_USEC_PER_SEC - age_s);
+  g_assert_cmpint (g_utime (path, &times), ==, 0);
+}
+
+static gboolean
+file_exists (const char *dir, const char *name)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  return g_file_test (path, G_FILE_TEST_EXISTS);
+}
+
+/* A kill during the save's fsync left the temporary file behind forever (issue #12): the
+ * next save removes those of its own pattern, once they are a minute old, and nothing else. */
+static void
+test_stale_temp_files (void)
+{
+  g_autofree char *dir = make_tmp_dir ();
+  g_autofree char *path = g_build_filename (dir, "model.safetensors", NULL);
+  g_autoptr(RlModel) model = new_model (RL_ARCH_SEED, 1, 28, 28, 10, 3);
+  g_autoptr(GError) error = NULL;
+
+  /* stale; stale; another save's, right now; then names not of the pattern */
+  write_file (dir, "model.safetensors.reslab-tmp-a1B2c3", 3600);
+  write_file (dir, "model.safetensors.reslab-tmp-ZZZZZZ", 61);
+  write_file (dir, "model.safetensors.reslab-tmp-q9w8e7", 0);
+  write_file (dir, "model.safetensors.backup", 3600);
+  write_file (dir, "model.safetensors.a1B2c3", 3600);
+  write_file (dir, "model.safetensors.reslab-tmp-a1B2c3d", 3600);
+  write_file (dir, "other.safetensors.reslab-tmp-a1B2c3", 3600);
+  g_assert_true (rl_model_save (model, path, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_false (file_exists (dir, "model.safetensors.reslab-tmp-a1B2c3"));
+  g_assert_false (file_exists (dir, "model.safetensors.reslab-tmp-ZZZZZZ"));
+  g_assert_true (file_exists (dir, "model.safetensors.reslab-tmp-q9w8e7"));
+  g_assert_true (file_exists (dir, "model.safetensors.backup"));
+  g_assert_true (file_exists (dir, "model.safetensors.a1B2c3"));
+  g_assert_true (file_exists (dir, "model.safetensors.reslab-tmp-a1B2c3d"));
+  g_assert_true (file_exists (dir, "other.safetensors.reslab-tmp-a1B2c3"));
+  remove_tmp_dir (dir);
+}
+
+static void
 test_wrong_shape (void)
 {
   g_autofree char *dir = make_tmp_dir ();
@@ -642,6 +691,7 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/model-io/bad/wrong-shape", test_wrong_shape);
   g_test_add_func ("/engine/model-io/bad/memory-bombs", test_memory_bombs);
   g_test_add_func ("/engine/model-io/narrow-conv-model", test_narrow_conv_model);
+  g_test_add_func ("/engine/model-io/stale-temp-files", test_stale_temp_files);
   g_test_add_func ("/engine/model-io/bad/metadata", test_bad_metadata);
   g_test_add_func ("/engine/model-io/bad/failed-set-leaves-model",
                    test_failed_set_leaves_model);
