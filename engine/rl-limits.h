@@ -17,9 +17,11 @@ G_BEGIN_DECLS
 /* Parameters (floats) of a whole network: 256 MB, and as much again for the gradients. */
 #define RL_LIMIT_PARAMS       (64u * 1024 * 1024)
 /* Activation floats per image, all layers' buffers together (outputs, gradients, residual
- * blocks' and batch norm's buffers, convolution workspaces): 128 MB. By rl_arch_cost's
- * count the seed needs 0.26 M, resnet-56 6.9 M, resnet-110 about 14 M. */
-#define RL_LIMIT_ACTIVATIONS  ((size_t) 32 * 1024 * 1024)
+ * blocks' and batch norm's buffers, convolution workspaces): 64 MB. By rl_arch_cost's count
+ * (an upper bound) the seed needs 0.26 M, resnet-56 6.9 M, resnet-110 about 14 M. Evaluation
+ * passes of 64 images (rl_model_predict) then stay within 4 GB per thread by that count; a
+ * 48 KB file at twice this limit made eval take 4.1 GB on one thread. */
+#define RL_LIMIT_ACTIVATIONS  ((size_t) 16 * 1024 * 1024)
 /* Activation floats times images for one batch (a training step or one pass of predict):
  * 16 GB. */
 #define RL_LIMIT_BATCH_FLOATS ((size_t) 4 * 1024 * 1024 * 1024)
