@@ -249,6 +249,26 @@ rl_arch_parse (const char *text, GError **error)
       return rl_arch_new_cifar (depth, residual, RL_SHORTCUT_A, TRUE, error);
     }
 
+  /* count the words first: a model file's header may hold 100 MB of them */
+  {
+    guint n_words = 0;
+    gboolean in_word = FALSE;
+
+    for (const char *p = text; *p != '\0'; p++)
+      {
+        gboolean space = *p == ' ' || *p == '\t' || *p == '\n';
+
+        n_words += !space && !in_word;
+        in_word = !space;
+      }
+    if (n_words > RL_ARCH_MAX_LAYERS)
+      {
+        g_set_error (error, RL_ERROR, RL_ERROR_TOO_LARGE,
+                     "%u layers: more than the limit of %d", n_words, RL_ARCH_MAX_LAYERS);
+        return NULL;
+      }
+  }
+
   toks = g_strsplit_set (text, " \t\n", -1);
   words = g_ptr_array_new ();
   for (int i = 0; toks[i] != NULL; i++)
@@ -259,14 +279,6 @@ rl_arch_parse (const char *text, GError **error)
     {
       g_ptr_array_free (words, TRUE);
       g_set_error (error, RL_ERROR, RL_ERROR_BAD_ARCH, "empty architecture description");
-      return NULL;
-    }
-
-  if (words->len > RL_ARCH_MAX_LAYERS)
-    {
-      g_set_error (error, RL_ERROR, RL_ERROR_TOO_LARGE,
-                   "%u layers: more than the limit of %d", words->len, RL_ARCH_MAX_LAYERS);
-      g_ptr_array_free (words, TRUE);
       return NULL;
     }
 
