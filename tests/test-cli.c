@@ -355,6 +355,19 @@ test_train_unwritable_out (void)
   g_assert_cmpstr (dir->out, ==, "");
 }
 
+/* A learning rate that sends the weights to NaN while the loss stays finite: exit 1, and no
+ * model file (#12: --lr 1e30 saved 33,469 NaN weights with exit 0). */
+static void
+test_train_diverged_not_saved (void)
+{
+  g_autofree char *out = tmp_path ("diverged.safetensors");
+  g_autoptr(Run) r = RUN ("train", "--data", data_dir, "--limit", "640", "--epochs", "1",
+                          "--threads", "1", "--lr", "1e30", "--out", out);
+
+  assert_failure (r, "learning rate");
+  g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
+}
+
 /* ---- Training, info, eval ----------------------------------------------------------------- */
 
 /* Trained once, on first use; removed with the temporary directory. */
@@ -736,6 +749,7 @@ main (int argc, char **argv)
   g_test_add_func ("/app/cli/corrupt-model", test_corrupt_model);
   g_test_add_func ("/app/cli/hostile-models", test_hostile_models);
   g_test_add_func ("/app/cli/train-unwritable-out", test_train_unwritable_out);
+  g_test_add_func ("/app/cli/train-diverged-not-saved", test_train_diverged_not_saved);
   g_test_add_func ("/app/cli/train-and-info", test_train_and_info);
   g_test_add_func ("/app/cli/train-default-out", test_train_default_out);
   g_test_add_func ("/app/cli/predict", test_predict);
