@@ -40,6 +40,10 @@ rl_arch_cost (const RlArch *arch, int c, int h, int w, RlArchCost *cost)
       size_t in_len = (size_t) c * h * w, len, ws = 0;
       RlConvGeom g1, g2, gp;
 
+      /* past a limit the counts have said enough; stopping keeps the sums far from
+       * overflowing whatever the shapes */
+      if (cost->n_params > RL_LIMIT_PARAMS || cost->activations > RL_LIMIT_ACTIVATIONS)
+        return TRUE;
       switch (s->kind)
         {
         case RL_LAYER_CONV:

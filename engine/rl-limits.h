@@ -33,7 +33,8 @@ typedef struct {
 } RlArchCost;
 
 /* The cost of @arch on inputs of @c × @h × @w. Returns FALSE when a layer does not fit its
- * input (rl_model_new says which); @cost then holds the layers before it. */
+ * input (rl_model_new says which); @cost then holds the layers before it. The walk stops once
+ * a count passes its limit below: the counts are then only past it. */
 gboolean rl_arch_cost (const RlArch *arch, int c, int h, int w, RlArchCost *cost);
 
 /* Whether the model of @arch on @c × @h × @w inputs stays within the limits above.

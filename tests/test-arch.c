@@ -156,11 +156,16 @@ test_limits (void)
     g_string_append (wide, " relu");
   g_string_append (wide, " gap fc=linear(10)");
   assert_model_fails (wide->str, 1, 28, 28, RL_ERROR_TOO_LARGE, "activations per image");
-  /* 65536 x 784 x 10: 513 M parameters */
-  assert_model_fails ("c=conv(65536,k=1) fc=linear(10)", 1, 28, 28, RL_ERROR_TOO_LARGE,
+  /* 65536 x 16 x 784: 822 M parameters; 20000 x 8 x 784: 125 M */
+  assert_model_fails ("c=conv(16,k=1) fc=linear(65536)", 1, 28, 28, RL_ERROR_TOO_LARGE,
                       "parameters");
+  assert_model_fails ("c=conv(8,k=1) fc=linear(20000)", 1, 28, 28, RL_ERROR_TOO_LARGE,
+                      "parameters");
+  /* wide layers: activations first */
+  assert_model_fails ("c=conv(65536,k=1) fc=linear(10)", 1, 28, 28, RL_ERROR_TOO_LARGE,
+                      "activations per image");
   assert_model_fails ("c=conv(4096,k=3,p=1) d=conv(4096,k=3,p=1) fc=linear(10)", 1, 28, 28,
-                      RL_ERROR_TOO_LARGE, "parameters");
+                      RL_ERROR_TOO_LARGE, "limit");
   /* a big input, from a file's "input" metadata */
   assert_model_fails ("c=conv(64,k=1) relu relu relu fc=linear(10)", 4, 4096, 4096,
                       RL_ERROR_TOO_LARGE, "limit");
