@@ -215,7 +215,7 @@ fuzz () {
   OMP_NUM_THREADS=1 OMP_WAIT_POLICY=passive \
     nice -n 19 "$BUILD_FUZZ/tests/fuzz/fuzz-$name" "$BUILD_FUZZ/corpus/$name" "$seeds" \
       -dict="tests/fuzz/$name.dict" -max_total_time=$((minutes * 60)) -rss_limit_mb=2048 \
-      -timeout=10 -print_final_stats=1 -artifact_prefix="$BUILD_FUZZ/crashes/$name/"
+      -timeout=30 -print_final_stats=1 -artifact_prefix="$BUILD_FUZZ/crashes/$name/"
   finished=1
 }
 
