@@ -3,6 +3,7 @@
  * 256, is where the labels start. They are written under a private temporary directory. */
 #include <glib.h>
 #include <glib/gstdio.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "fuzz.h"
@@ -18,6 +19,17 @@ remove_files (void)
   g_unlink (images_path);
   g_unlink (labels_path);
   g_rmdir (dir);
+}
+
+/* Plain writes: g_file_set_contents syncs to disk, which held this harness to 165 inputs/s. */
+static void
+write_file (const char *path, const uint8_t *data, size_t size)
+{
+  FILE *f = fopen (path, "wb");
+
+  g_assert (f != NULL);
+  g_assert (size == 0 || fwrite (data, 1, size, f) == size);
+  g_assert (fclose (f) == 0);
 }
 
 int
@@ -38,8 +50,8 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   if (size < 1)
     return 0;
   split = 1 + (size - 1) * data[0] / 256;
-  g_assert (g_file_set_contents (images_path, (const char *) data + 1, split - 1, NULL));
-  g_assert (g_file_set_contents (labels_path, (const char *) data + split, size - split, NULL));
+  write_file (images_path, data + 1, split - 1);
+  write_file (labels_path, data + split, size - split);
 
   ds = rl_dataset_load_idx (images_path, labels_path, RL_DATASET_MNIST, NULL);
   if (ds != NULL && ds->n > 0)
