@@ -5,6 +5,7 @@
 #   ./dev.sh test    set everything up, build, and run the whole test suite
 #   ./dev.sh setup   Debian packages, MNIST data, build (every step is skipped when done)
 #   ./dev.sh data    only fetch MNIST (data/fetch-mnist.sh)
+#   ./dev.sh fuzz NAME MINUTES  run one libFuzzer harness of tests/fuzz (needs clang)
 #
 # Environment: RESLAB_DATA_DIR (where MNIST goes, see data/fetch-mnist.sh),
 # RESLAB_SKIP_APT=1 (never call apt-get; fail if something is missing).
@@ -51,7 +52,7 @@ trap on_exit EXIT
 die () { printf 'dev.sh: error: %s\n' "$*" >&2; exit 1; }
 
 usage () {
-  sed -n '2,11s/^# \{0,1\}//p' "$0"
+  sed -n '2,12s/^# \{0,1\}//p' "$0"
 }
 
 installed () {
@@ -192,6 +193,37 @@ run_tests () {
   return $rc
 }
 
+# fuzz NAME MINUTES: builds build-fuzz with clang (libFuzzer, ASan, UBSan) and runs the harness
+# tests/fuzz/fuzz-NAME.c for MINUTES, niced, from its seed corpus (read only: new inputs go to
+# build-fuzz/corpus/NAME) with its dictionary; a crash is written to build-fuzz/crashes/NAME/.
+# See tests/fuzz/README.md.
+BUILD_FUZZ=build-fuzz
+fuzz () {
+  local name=${1:-} minutes=${2:-} seeds
+  [ -n "$name" ] && [ -n "$minutes" ] || die "usage: ./dev.sh fuzz NAME MINUTES (NAME: safetensors, model, arch, image, idx)"
+  [ -f "tests/fuzz/fuzz-$name.c" ] || die "no harness tests/fuzz/fuzz-$name.c"
+  [[ "$minutes" =~ ^[0-9]+$ ]] || die "MINUTES must be a whole number (got '$minutes')"
+  command -v clang > /dev/null 2>&1 || die "fuzzing needs clang (apt-get install clang)"
+  stage="configuring $BUILD_FUZZ"
+  if ! [ -f "$BUILD_FUZZ/build.ninja" ]; then
+    CC=clang meson setup "$BUILD_FUZZ" -Dfuzzing=true -Db_sanitize=address,undefined \
+      -Db_lundef=false -Dgui=disabled
+  fi
+  stage="building $BUILD_FUZZ/tests/fuzz/fuzz-$name"
+  meson compile -C "$BUILD_FUZZ" "tests/fuzz/fuzz-$name"
+  seeds=tests/fuzz/corpus/$name
+  mkdir -p "$BUILD_FUZZ/corpus/$name" "$BUILD_FUZZ/crashes/$name"
+  stage="fuzzing $name"
+  say "fuzzing $name for $minutes minutes (corpus $BUILD_FUZZ/corpus/$name, seeds $seeds)"
+  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1${ASAN_OPTIONS:+:$ASAN_OPTIONS} \
+  UBSAN_OPTIONS=halt_on_error=1:abort_on_error=1:print_stacktrace=1 \
+  OMP_NUM_THREADS=1 OMP_WAIT_POLICY=passive \
+    nice -n 19 "$BUILD_FUZZ/tests/fuzz/fuzz-$name" "$BUILD_FUZZ/corpus/$name" "$seeds" \
+      -dict="tests/fuzz/$name.dict" -max_total_time=$((minutes * 60)) -rss_limit_mb=2048 \
+      -timeout=30 -print_final_stats=1 -artifact_prefix="$BUILD_FUZZ/crashes/$name/"
+  finished=1
+}
+
 cmd=${1:-}
 if [ $# -gt 0 ]; then
   shift
@@ -219,6 +251,9 @@ case "$cmd" in
   data)
     ensure_packages ca-certificates
     fetch_data
+    ;;
+  fuzz)
+    fuzz "$@"
     ;;
   -h|--help|help)
     usage

@@ -19,8 +19,11 @@
 
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <glib.h>
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 #include <locale.h>
 #include <math.h>
 #include <stdio.h>
@@ -36,6 +39,7 @@
 #include "rl-experiment-cli.h"
 #include "rl-explain-cli.h"
 #include "rl-image-file.h"
+#include "rl-limits.h"
 #include "rl-model.h"
 #include "rl-preprocess.h"
 #include "rl-safetensors.h"
@@ -51,6 +55,8 @@
 #define PREDICT_THRESHOLD 0.1f
 #define MAX_THREADS 256
 #define MAX_BATCH 60000
+/* --threads not given (every core): a value no one can type, so -1 is refused like 0 */
+#define THREADS_NOT_GIVEN G_MININT
 
 
 /* Prints a usage error and returns the usage exit status. */
@@ -108,12 +114,58 @@ parse_dataset (const char *command, const char *name, RlDatasetKind *kind)
 static gboolean
 check_threads (const char *command, int threads)
 {
-  /* -1: not given, use every core. */
-  if (threads != -1 && (threads < 1 || threads > MAX_THREADS))
+  if (threads != THREADS_NOT_GIVEN && (threads < 1 || threads > MAX_THREADS))
     {
       usage_error (command, "--threads must be between 1 and %d (got %d)", MAX_THREADS, threads);
       return FALSE;
     }
+  return TRUE;
+}
+
+/* rl_model_set_threads's value for @threads: 0 (every core) when not given. */
+static int
+model_threads (int threads)
+{
+  return threads == THREADS_NOT_GIVEN ? 0 : threads;
+}
+
+/* A learning rate is stored as a float: 1e300 passes a double's check and becomes infinity,
+ * 1e-50 becomes 0. */
+static gboolean
+check_lr (const char *command, double lr)
+{
+  if (!(isfinite (lr) && isfinite ((float) lr) && (float) lr > 0.0f))
+    {
+      usage_error (command, "--lr must be a number above 0 that a float holds, at most %g "
+                   "(got %g)", (double) G_MAXFLOAT, lr);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Whether a file can be written at @path, tried the way the save will: a temporary file
+ * beside it (removed at once), so a full, read-only or missing directory is reported before
+ * hours of training, not after. */
+static gboolean
+check_writable (const char *path)
+{
+  g_autofree char *probe = g_strconcat (path, ".reslab-tmp-XXXXXX", NULL);
+  int fd, saved;
+
+  if (g_file_test (path, G_FILE_TEST_IS_DIR))
+    {
+      rl_cli_error ("%s: is a directory; --out needs a file name", path);
+      return FALSE;
+    }
+  fd = g_mkstemp_full (probe, O_WRONLY | O_CLOEXEC, 0644);
+  if (fd < 0)
+    {
+      saved = errno;
+      rl_cli_error ("cannot write %s: %s", path, g_strerror (saved));
+      return FALSE;
+    }
+  close (fd);
+  g_unlink (probe);
   return TRUE;
 }
 
@@ -269,7 +321,7 @@ cmd_train (int argc, char **argv)
   g_autofree char *bn_text = NULL;
   g_autofree char *seed_text = NULL;
   g_autofree char *out_path = NULL;
-  int epochs = 10, batch = 64, threads = -1, limit = -1;
+  int epochs = 10, batch = 64, threads = THREADS_NOT_GIVEN, limit = -1;
   double lr = 0.01, momentum = 0.5, weight_decay = 0.0;
   const GOptionEntry entries[] = {
     { "data", 0, 0, G_OPTION_ARG_FILENAME, &data_dir,
@@ -328,8 +380,8 @@ cmd_train (int argc, char **argv)
     return usage_error ("train", "--epochs must be at least 1 (got %d)", epochs);
   if (batch < 1 || batch > MAX_BATCH)
     return usage_error ("train", "--batch must be between 1 and %d (got %d)", MAX_BATCH, batch);
-  if (!(isfinite (lr) && lr > 0.0))
-    return usage_error ("train", "--lr must be a finite number above 0 (got %g)", lr);
+  if (!check_lr ("train", lr))
+    return EXIT_USAGE;
   if (!(isfinite (momentum) && momentum >= 0.0 && momentum < 1.0))
     return usage_error ("train", "--momentum must be in [0, 1) (got %g)", momentum);
   if (!(isfinite (weight_decay) && weight_decay >= 0.0))
@@ -376,9 +428,13 @@ cmd_train (int argc, char **argv)
   model = rl_model_new (arch, 1, RL_MNIST_SIDE, RL_MNIST_SIDE, 10, &error);
   if (model == NULL)
     return usage_error ("train", "--arch: %s", error->message);
+  if (!rl_limits_check_batch (arch, 1, RL_MNIST_SIDE, RL_MNIST_SIDE, batch, &error))
+    return usage_error ("train", "--batch: %s", error->message);
   label = arch_label (arch);
   if (out_path == NULL)
     out_path = g_strdup_printf ("reslab-%s-%s.safetensors", label, rl_dataset_kind_name (kind));
+  if (!check_writable (out_path))
+    return EXIT_FAILURE;
 
   train_full = rl_cli_load_split (data_dir, kind, RL_SPLIT_TRAIN);
   if (train_full == NULL)
@@ -399,7 +455,7 @@ cmd_train (int argc, char **argv)
     train = rl_dataset_ref (train_full);
 
   rl_model_init_params (model, seed);
-  rl_model_set_threads (model, threads);
+  rl_model_set_threads (model, model_threads (threads));
   loop = rl_train_loop_new (model, train, test, &(RlTrainLoopConfig) {
                               .epochs = epochs,
                               .batch = batch,
@@ -490,7 +546,7 @@ cmd_eval (int argc, char **argv)
   g_autofree char *dataset_name = NULL;
   g_autofree char *model_path = NULL;
   g_autofree char *errors_dir = NULL;
-  int threads = -1;
+  int threads = THREADS_NOT_GIVEN;
   const GOptionEntry entries[] = {
     { "data", 0, 0, G_OPTION_ARG_FILENAME, &data_dir, "Directory with the IDX files", "DIR" },
     { "dataset", 0, 0, G_OPTION_ARG_STRING, &dataset_name,
@@ -533,7 +589,7 @@ cmd_eval (int argc, char **argv)
     return EXIT_FAILURE;
   if (dataset_name == NULL)
     kind = model_dataset (st);
-  rl_model_set_threads (model, threads);
+  rl_model_set_threads (model, model_threads (threads));
 
   test = rl_cli_load_split (data_dir, kind, RL_SPLIT_TEST);
   if (test == NULL)

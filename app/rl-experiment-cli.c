@@ -220,7 +220,8 @@ run_degradation (int argc, char **argv)
   g_autofree char *seed_text = NULL;
   g_autofree char *out_dir = NULL;
   int epochs = DEFAULT_EPOCHS, subset = DEFAULT_SUBSET, test_subset = DEFAULT_TEST_SUBSET;
-  int batch = DEFAULT_BATCH, interval = DEFAULT_INTERVAL, threads = -1;
+  /* G_MININT: --threads not given, so that -1 is refused like 0 */
+  int batch = DEFAULT_BATCH, interval = DEFAULT_INTERVAL, threads = G_MININT;
   double lr = DEFAULT_LR, momentum = 0.9, weight_decay = 1e-4;
   const GOptionEntry entries[] = {
     { "depths", 0, 0, G_OPTION_ARG_STRING, &depths_text,
@@ -328,14 +329,16 @@ run_degradation (int argc, char **argv)
     return usage_error ("--batch must be between 1 and %d (got %d)", MAX_BATCH, batch);
   if (interval < 1)
     return usage_error ("--interval must be at least 1 (got %d)", interval);
-  if (!(isfinite (lr) && lr > 0.0))
-    return usage_error ("--lr must be a finite number above 0 (got %g)", lr);
+  /* stored as a float: 1e300 would become infinity, 1e-50 zero */
+  if (!(isfinite (lr) && isfinite ((float) lr) && (float) lr > 0.0f))
+    return usage_error ("--lr must be a number above 0 that a float holds, at most %g (got %g)",
+                        (double) G_MAXFLOAT, lr);
   if (!(isfinite (momentum) && momentum >= 0.0 && momentum < 1.0))
     return usage_error ("--momentum must be in [0, 1) (got %g)", momentum);
   if (!(isfinite (weight_decay) && weight_decay >= 0.0))
     return usage_error ("--weight-decay must be a finite number, 0 or above (got %g)",
                         weight_decay);
-  if (threads != -1 && (threads < 1 || threads > MAX_THREADS))
+  if (threads != G_MININT && (threads < 1 || threads > MAX_THREADS))
     return usage_error ("--threads must be between 1 and %d (got %d)", MAX_THREADS, threads);
   if (seed_text != NULL &&
       !g_ascii_string_to_unsigned (seed_text, 10, 0, G_MAXUINT64, &seed, &error))
@@ -372,7 +375,7 @@ run_degradation (int argc, char **argv)
            "%s; a record every %d iterations; threads %d\n", title, test_subset,
            !bn ? "" : fresh_bn ? " (BN statistics fresh from a training batch)"
                                 : " (BN running averages)", interval,
-           threads == -1 ? (int) g_get_num_processors () : threads);
+           threads == G_MININT ? (int) g_get_num_processors () : threads);
   fflush (stdout);
 
   exps = g_ptr_array_new_with_free_func ((GDestroyNotify) rl_experiment_free);
@@ -396,7 +399,7 @@ run_degradation (int argc, char **argv)
       cfg.subset = (uint32_t) subset;
       cfg.test_subset = (uint32_t) test_subset;
       cfg.interval = interval;
-      cfg.threads = threads == -1 ? 0 : threads;
+      cfg.threads = threads == G_MININT ? 0 : threads;
       cfg.fresh_bn_stats = fresh_bn;
 
       exp = rl_experiment_new (&cfg, train, test, &error);

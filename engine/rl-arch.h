@@ -62,6 +62,9 @@ typedef enum {
 } RlShortcut;
 
 #define RL_NAME_MAX 64
+/* More layers than resnet-1202 (605); a description with more is refused (RL_ERROR_TOO_LARGE)
+ * before anything is built, as a file's is untrusted. */
+#define RL_ARCH_MAX_LAYERS 2048
 
 typedef struct {
   RlLayerKind kind;
@@ -79,7 +82,8 @@ typedef struct {
   int          n_layers;
 } RlArch;
 
-/* Parses a description, or a known name: "seed". Errors: RL_ERROR_BAD_ARCH.
+/* Parses a description, or a known name: "seed". Errors: RL_ERROR_BAD_ARCH, RL_ERROR_TOO_LARGE
+ * (more than RL_ARCH_MAX_LAYERS layers).
  * Returns: (transfer full) */
 RlArch     *rl_arch_parse     (const char *text, GError **error);
 /* The canonical text of @arch; parsing it gives the same arch. Returns: (transfer full) */

@@ -36,6 +36,13 @@ rl_conv_cols_size (const RlConvGeom *g, int n)
   return (size_t) g->ci * g->k * g->k * (size_t) n * g->ho * g->wo;
 }
 
+/* floor(a / b) for b > 0; C's "/" rounds toward zero, which is the ceiling for a < 0. */
+static inline int
+div_floor (int a, int b)
+{
+  return a >= 0 ? a / b : -((-a + b - 1) / b);
+}
+
 static inline gboolean
 conv_is_pointwise (const RlConvGeom *g)
 {
@@ -53,15 +60,12 @@ im2col_row (const RlConvGeom *g, int n, int ky, int kx, int oy0, int oy1,
 {
   const int wo = g->wo, s = g->stride, off = kx - g->pad;
   const size_t in_row = (size_t) g->wi * n;   /* one input row: Wi x N */
-  /* ox range whose ix = ox*S + off lies inside [0, Wi) */
-  int ox_lo = 0, ox_hi = wo;
-
-  if (off < 0)
-    ox_lo = (-off + s - 1) / s;
-  if ((wo - 1) * s + off >= g->wi)
-    ox_hi = (g->wi - 1 - off) / s + 1;
-  if (ox_hi < ox_lo)
-    ox_hi = ox_lo;
+  /* ox range whose ix = ox*S + off lies inside [0, Wi): ceil(-off / S) .. floor((Wi - 1 -
+   * off) / S) + 1, clamped to [0, Wo]. The numerator of the upper end is negative when the
+   * tap never reaches the input (Wi - 1 < off), and C's division rounds it toward zero: hence
+   * div_floor, not "/" (issue #12: a read past the input, and a scatter into the wrong column). */
+  const int ox_lo = MIN (off < 0 ? div_floor (-off + s - 1, s) : 0, wo);
+  const int ox_hi = CLAMP (div_floor (g->wi - 1 - off, s) + 1, ox_lo, wo);
 
   for (int oy = oy0; oy < oy1; oy++)
     {

@@ -28,6 +28,7 @@ typedef enum {
   RL_ERROR_BAD_IMAGE,       /* an image that cannot be read or used */
   RL_ERROR_INVALID_ARGUMENT,/* an option out of range */
   RL_ERROR_DIVERGED,        /* training produced a non-finite loss (rl-train.h) */
+  RL_ERROR_NOT_FINITE,      /* a weight or gradient is NaN or infinite */
 } RlError;
 
 GQuark rl_error_quark (void);

@@ -15,6 +15,8 @@
 #include <string.h>
 
 #include "rl-error.h"
+#include "rl-finite.h"
+#include "rl-limits.h"
 
 #define FORMAT_VERSION "reslab-1"
 
@@ -23,6 +25,10 @@
 #define DEFAULT_IN_H      28
 #define DEFAULT_IN_W      28
 #define DEFAULT_N_CLASSES 10
+
+/* A file may lack this many of its architecture's floats and still be built, so the per-tensor
+ * check names what is missing: 16 MB of parameters and as much of gradients, at most. */
+#define LOAD_SLACK_FLOATS ((size_t) 4 * 1024 * 1024)
 
 gboolean
 rl_model_save (const RlModel  *model,
@@ -39,6 +45,16 @@ rl_model_save (const RlModel  *model,
   g_return_val_if_fail (model != NULL, FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  /* A diverged run's weights would load and predict garbage: never write them. */
+  if (rl_model_find_nonfinite (model, FALSE, &n))
+    {
+      g_set_error (error, RL_ERROR, RL_ERROR_NOT_FINITE,
+                   "%s: not saved: tensor “%s” holds a value that is not finite (NaN or "
+                   "infinity); training diverged, try a smaller learning rate", path,
+                   rl_model_get_tensor_info (model, n)->name);
+      return FALSE;
+    }
 
   /* The caller's keys first; ours describe the file's contents, so they win. */
   merged = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
@@ -121,6 +137,7 @@ rl_model_set_from_safetensors (RlModel              *model,
                                const char           *what,
                                GError              **error)
 {
+  g_autoptr(GHashTable) by_name = NULL;
   guint n_file, n_model;
   float *params;
 
@@ -131,12 +148,22 @@ rl_model_set_from_safetensors (RlModel              *model,
   if (what == NULL)
     what = "<memory>";
 
+  /* The model's tensors by name: a file may hold thousands, and a lookup by walking the table
+   * would make this quadratic. */
+  n_model = rl_model_get_n_tensors (model);
+  by_name = g_hash_table_new (g_str_hash, g_str_equal);
+  for (guint i = 0; i < n_model; i++)
+    {
+      const RlParamInfo *info = rl_model_get_tensor_info (model, i);
+      g_hash_table_insert (by_name, (gpointer) info->name, (gpointer) info);
+    }
+
   /* Check everything first, so a file that does not fit leaves the model untouched. */
   n_file = rl_safetensors_get_n_tensors (st);
   for (guint i = 0; i < n_file; i++)
     {
       const RlTensorView *v = rl_safetensors_get_tensor (st, i);
-      const RlParamInfo *info = rl_model_lookup_tensor (model, v->name);
+      const RlParamInfo *info = g_hash_table_lookup (by_name, v->name);
       gboolean same;
 
       if (info == NULL)
@@ -161,7 +188,6 @@ rl_model_set_from_safetensors (RlModel              *model,
         }
     }
 
-  n_model = rl_model_get_n_tensors (model);
   for (guint i = 0; i < n_model; i++)
     {
       const RlParamInfo *info = rl_model_get_tensor_info (model, i);
@@ -187,6 +213,17 @@ rl_model_set_from_safetensors (RlModel              *model,
   return TRUE;
 }
 
+/* Floats in all of @st's tensors. */
+static size_t
+file_floats (const RlSafetensors *st)
+{
+  size_t total = 0;
+
+  for (guint i = 0; i < rl_safetensors_get_n_tensors (st); i++)
+    total += rl_tensor_view_numel (rl_safetensors_get_tensor (st, i));
+  return total;
+}
+
 /* Builds the model that @st's metadata describes and fills it from @st. */
 static RlModel *
 model_from_safetensors (const RlSafetensors  *st,
@@ -200,6 +237,7 @@ model_from_safetensors (const RlSafetensors  *st,
   const char *input = rl_safetensors_get_metadata (st, "input");
   const char *classes = rl_safetensors_get_metadata (st, "classes");
   int c = DEFAULT_IN_C, h = DEFAULT_IN_H, w = DEFAULT_IN_W, n_classes = DEFAULT_N_CLASSES;
+  RlArchCost cost;
 
   if (arch_text == NULL)
     arch_text = RL_ARCH_SEED;
@@ -220,16 +258,38 @@ model_from_safetensors (const RlSafetensors  *st,
   arch = rl_arch_parse (arch_text, &local_error);
   if (arch == NULL)
     {
-      g_set_error (error, RL_ERROR, RL_ERROR_BAD_ARCH,
-                   "%s: metadata “arch”: %s", what, local_error->message);
+      /* RL_ERROR_BAD_ARCH, or RL_ERROR_TOO_LARGE past the layer limit */
+      g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
+                                  "%s: metadata “arch”: ", what);
+      return NULL;
+    }
+
+  /* The file's size bounds what loading it may allocate: the architecture's limits first
+   * (rl-limits.h), then its parameter count against the floats the file holds, before the
+   * parameter and gradient blocks are allocated (a 67-byte file without tensors cost 415 MB
+   * that way). Names and shapes are checked after, tensor by tensor, with a message naming the
+   * tensor (rl_model_set_from_safetensors); up to LOAD_SLACK_FLOATS missing floats are left to
+   * that check. */
+  if (!rl_limits_check_arch (arch, c, h, w, &local_error))
+    {
+      g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
+                                  "%s: metadata “arch”: ", what);
+      return NULL;
+    }
+  if (rl_arch_cost (arch, c, h, w, &cost) && cost.n_params > file_floats (st) + LOAD_SLACK_FLOATS)
+    {
+      g_set_error (error, RL_ERROR, RL_ERROR_MISSING_TENSOR,
+                   "%s: tensors are missing: the architecture has %zu parameters, the file's "
+                   "tensors hold only %zu floats", what, cost.n_params, file_floats (st));
       return NULL;
     }
   model = rl_model_new (arch, c, h, w, n_classes, &local_error);
   if (model == NULL)
     {
-      g_set_error (error, RL_ERROR, RL_ERROR_BAD_ARCH,
-                   "%s: the architecture does not fit input %d,%d,%d and %d classes: %s",
-                   what, c, h, w, n_classes, local_error->message);
+      /* RL_ERROR_BAD_ARCH, or RL_ERROR_TOO_LARGE */
+      g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
+                                  "%s: the architecture does not fit input %d,%d,%d and %d "
+                                  "classes: ", what, c, h, w, n_classes);
       return NULL;
     }
 

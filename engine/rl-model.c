@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "rl-error.h"
+#include "rl-limits.h"
 #include "rl-rng.h"
 
 #define RL_MODEL_MAX_PARAMS       (64u * 1024 * 1024)
@@ -239,6 +240,8 @@ rl_model_new (const RlArch *arch, int in_c, int in_h, int in_w, int n_classes, G
                    "bad input shape %d×%d×%d or class count %d", in_c, in_h, in_w, n_classes);
       return NULL;
     }
+  if (!rl_limits_check_arch (arch, in_c, in_h, in_w, error))
+    return NULL;
 
   m = g_new0 (RlModel, 1);
   m->arch = rl_arch_copy (arch);

@@ -986,6 +986,56 @@ set_errno_error (GError     **error,
   return FALSE;
 }
 
+/* The temporary file of a save to PATH is PATH.reslab-tmp-XXXXXX: a pattern of our own, so
+ * that cleaning up never touches a user's PATH.backup. */
+#define TEMP_INFIX ".reslab-tmp-"
+
+/* Whether @name is @base, TEMP_INFIX and mkstemp's six letters or digits. */
+static gboolean
+is_temp_name (const char *name, const char *base)
+{
+  size_t len = strlen (base), infix = strlen (TEMP_INFIX);
+
+  if (strncmp (name, base, len) != 0 || strncmp (name + len, TEMP_INFIX, infix) != 0 ||
+      strlen (name + len + infix) != 6)
+    return FALSE;
+  for (const char *p = name + len + infix; *p; p++)
+    if (!g_ascii_isalnum (*p))
+      return FALSE;
+  return TRUE;
+}
+
+/* Removes the temporary files of earlier saves to @path that never reached their rename (a
+ * kill during the fsync leaves one behind, forever otherwise). Only our own pattern, only
+ * regular files, and only those untouched for RL_STALE_TEMP_SECONDS, so a save to the same
+ * path running in another process right now keeps its file. */
+#define RL_STALE_TEMP_SECONDS 60
+
+static void
+remove_stale_temps (const char *path)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *base = g_path_get_basename (path);
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+  if (d == NULL)
+    return;
+  while ((name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *full = NULL;
+      GStatBuf st;
+
+      if (!is_temp_name (name, base))
+        continue;
+      full = g_build_filename (dir, name, NULL);
+      if (g_lstat (full, &st) == 0 && S_ISREG (st.st_mode) &&
+          now - (gint64) st.st_mtime >= RL_STALE_TEMP_SECONDS)
+        g_unlink (full);
+    }
+}
+
 gboolean
 rl_safetensors_save (const char          *path,
                      const RlTensorView  *tensors,
@@ -1027,7 +1077,7 @@ rl_safetensors_save (const char          *path,
     len_bytes[i] = (guint8) ((uint64_t) padded_len >> (8 * i));
 
   /* A temporary file beside the target, so the final rename stays within one file system. */
-  tmp_path = g_strconcat (path, ".XXXXXX", NULL);
+  tmp_path = g_strconcat (path, TEMP_INFIX "XXXXXX", NULL);
   fd = g_mkstemp_full (tmp_path, O_WRONLY | O_CLOEXEC, 0644);
   if (fd < 0)
     return set_errno_error (error, errno, "Cannot create a temporary file to write", path);
@@ -1047,6 +1097,8 @@ rl_safetensors_save (const char          *path,
       g_unlink (tmp_path);
       return FALSE;
     }
+
+  remove_stale_temps (path);
 
   /* Make the rename itself durable; a failure here loses nothing already written. */
   dir = g_path_get_dirname (path);

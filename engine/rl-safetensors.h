@@ -25,7 +25,9 @@ typedef struct {
 size_t rl_tensor_view_numel (const RlTensorView *view);
 
 /* Writes @tensors to @path atomically: into a temporary file beside it, fsync, then rename,
- * so a crash mid-save leaves any previous file intact. @metadata (string -> string) may be NULL.
+ * so a crash mid-save leaves any previous file intact. A successful save removes the temporary
+ * files of earlier saves to @path killed before their rename (@path.reslab-tmp-XXXXXX,
+ * untouched for a minute). @metadata (string -> string) may be NULL.
  * Tensor names must be unique. Data is written little-endian. */
 gboolean rl_safetensors_save (const char          *path,
                               const RlTensorView  *tensors,

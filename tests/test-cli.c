@@ -12,7 +12,10 @@
 #include <math.h>
 #include <string.h>
 
+#include "rl-arch.h"
 #include "rl-dataset.h"
+#include "rl-model.h"
+#include "rl-safetensors.h"
 
 static const char *cli;       /* path of reslab-cli */
 static char *tmp_dir;         /* removed at the end */
@@ -152,6 +155,10 @@ test_train_bad_options (void)
     { "--weight-decay", "-1",     "--weight-decay" },
     { "--threads",      "0",      "--threads" },
     { "--threads",      "257",    "--threads" },
+    { "--threads",      "-1",     "--threads" },   /* was the "not given" value (#12) */
+    { "--lr",           "1e300",  "--lr" },        /* infinity as a float (#12) */
+    { "--lr",           "1e-50",  "--lr" },        /* zero as a float */
+    { "--arch",         "c=conv(4) relu(117) fc=linear(10)", "--arch" },
     { "--limit",        "0",      "--limit" },
     { "--seed",         "-3",     "--seed" },
     { "--dataset",      "cifar",  "--dataset" },
@@ -184,6 +191,7 @@ test_other_bad_options (void)
   g_autoptr(Run) eval_no_model = RUN ("eval", "--data", data_dir);
   g_autoptr(Run) eval_threads = RUN ("eval", "--model", "x.safetensors", "--threads", "0");
   g_autoptr(Run) eval_dataset = RUN ("eval", "--model", "x.safetensors", "--dataset", "cifar");
+  g_autoptr(Run) eval_threads_m1 = RUN ("eval", "--model", "x.safetensors", "--threads", "-1");
   g_autoptr(Run) predict_no_model = RUN ("predict", "image.png");
   g_autoptr(Run) predict_no_image = RUN ("predict", "--model", "x.safetensors");
   g_autoptr(Run) info_none = RUN ("info");
@@ -192,6 +200,7 @@ test_other_bad_options (void)
   assert_usage_error (eval_no_model, "--model");
   assert_usage_error (eval_threads, "--threads");
   assert_usage_error (eval_dataset, "--dataset");
+  assert_usage_error (eval_threads_m1, "--threads");
   assert_usage_error (predict_no_model, "--model");
   assert_usage_error (predict_no_image, "IMAGE");
   assert_usage_error (info_none, "FILE");
@@ -246,6 +255,117 @@ test_corrupt_model (void)
     assert_failure (predict, model);
     assert_failure (info, model);
   }
+}
+
+/* A model file: @arch on 1x28x28 inputs and 10 classes, with its tensors when the model can be
+ * built (@with_tensors), else with none. */
+static char *
+write_model (const char *name, const char *arch_text, gboolean with_tensors)
+{
+  g_autoptr(GHashTable) metadata = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RlModel) model = NULL;
+  char *path = tmp_path (name);
+
+  if (with_tensors)
+    {
+      g_autoptr(RlArch) arch = rl_arch_parse (arch_text, &error);
+
+      g_assert_no_error (error);
+      model = rl_model_new (arch, 1, 28, 28, 10, &error);
+      g_assert_no_error (error);
+      rl_model_init_params (model, 1);
+      g_assert_true (rl_model_save (model, path, NULL, &error));
+    }
+  else
+    {
+      g_hash_table_insert (metadata, "arch", (gpointer) arch_text);
+      g_assert_true (rl_safetensors_save (path, NULL, 0, metadata, &error));
+    }
+  g_assert_no_error (error);
+  return path;
+}
+
+/* The hostile files of issue #12 through reslab-cli: a model that read past a heap buffer
+ * runs right, the memory bombs fail with status 1 and a message naming the file and the limit,
+ * within the test's memory (G_DEBUG=fatal-warnings would turn an allocation failure into an
+ * abort, which run_in refuses). */
+static void
+test_hostile_models (void)
+{
+  g_autofree char *image = tmp_path ("hostile-digit.pgm");
+  g_autofree char *narrow = write_model ("narrow.safetensors",
+                                         "gap c=conv(1,k=3,s=2,p=1) fc=linear(10)", TRUE);
+  g_autofree char *empty = write_model ("no-tensors.safetensors",
+                                        "c=conv(4096,k=1) fc=linear(16)", FALSE);
+  g_autoptr(GString) wide_arch = g_string_new ("c=conv(20000,k=1)");
+  g_autoptr(GString) deep_arch = g_string_new ("c=conv(1,k=1)");
+  g_autofree char *wide = NULL;
+  g_autofree char *deep = NULL;
+  g_autofree char *relu_arg = write_model ("relu-arg.safetensors",
+                                           "c=conv(2,k=1) relu(117) fc=linear(10)", FALSE);
+  g_autoptr(GString) pgm = g_string_new ("P2\n3 3\n255\n");
+
+  for (int i = 0; i < 9; i++)
+    g_string_append_printf (pgm, "%d ", i == 4 ? 0 : 255);
+  g_assert_true (g_file_set_contents (image, pgm->str, -1, NULL));
+  for (int i = 0; i < 100; i++)
+    g_string_append (wide_arch, " relu");
+  g_string_append (wide_arch, " gap fc=linear(10)");
+  wide = write_model ("wide.safetensors", wide_arch->str, FALSE);
+  for (int i = 0; i < 26000; i++)
+    g_string_append (deep_arch, " relu");
+  g_string_append (deep_arch, " fc=linear(10)");
+  deep = write_model ("deep.safetensors", deep_arch->str, FALSE);
+
+  {
+    g_autoptr(Run) ok = RUN ("predict", "--model", narrow, image);
+    g_autoptr(Run) e = RUN ("predict", "--model", empty, image);
+    g_autoptr(Run) w = RUN ("predict", "--model", wide, image);
+    g_autoptr(Run) d = RUN ("eval", "--data", data_dir, "--model", deep);
+    g_autoptr(Run) r = RUN ("predict", "--model", relu_arg, image);
+
+    g_assert_cmpint (ok->status, ==, 0);
+    g_assert_nonnull (strstr (ok->out, image));
+    assert_failure (e, empty);
+    g_assert_nonnull (strstr (e->err, "missing"));
+    assert_failure (w, wide);
+    g_assert_nonnull (strstr (w->err, "activations per image"));
+    assert_failure (d, deep);
+    g_assert_nonnull (strstr (d->err, "26002 layers"));
+    assert_failure (r, relu_arg);
+    g_assert_nonnull (strstr (r->err, "relu"));
+  }
+}
+
+/* The output is checked before the first batch, not after the training (#12). */
+static void
+test_train_unwritable_out (void)
+{
+  g_autofree char *missing_dir = tmp_path ("no-such-dir/model.safetensors");
+  g_autoptr(Run) missing = RUN ("train", "--data", data_dir, "--limit", "64", "--epochs", "1",
+                                "--out", missing_dir);
+  g_autoptr(Run) dir = RUN ("train", "--data", data_dir, "--limit", "64", "--epochs", "1",
+                            "--out", tmp_dir);
+
+  assert_failure (missing, missing_dir);
+  g_assert_cmpstr (missing->out, ==, "");
+  assert_failure (dir, tmp_dir);
+  g_assert_nonnull (strstr (dir->err, "directory"));
+  g_assert_cmpstr (dir->out, ==, "");
+}
+
+/* A learning rate that sends the weights to NaN while the loss stays finite: exit 1, and no
+ * model file (#12: --lr 1e30 saved 33,469 NaN weights with exit 0). */
+static void
+test_train_diverged_not_saved (void)
+{
+  g_autofree char *out = tmp_path ("diverged.safetensors");
+  g_autoptr(Run) r = RUN ("train", "--data", data_dir, "--limit", "640", "--epochs", "1",
+                          "--threads", "1", "--lr", "1e30", "--out", out);
+
+  assert_failure (r, "learning rate");
+  g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
 }
 
 /* ---- Training, info, eval ----------------------------------------------------------------- */
@@ -627,6 +747,9 @@ main (int argc, char **argv)
   g_test_add_func ("/app/cli/missing-data", test_missing_data);
   g_test_add_func ("/app/cli/missing-model", test_missing_model);
   g_test_add_func ("/app/cli/corrupt-model", test_corrupt_model);
+  g_test_add_func ("/app/cli/hostile-models", test_hostile_models);
+  g_test_add_func ("/app/cli/train-unwritable-out", test_train_unwritable_out);
+  g_test_add_func ("/app/cli/train-diverged-not-saved", test_train_diverged_not_saved);
   g_test_add_func ("/app/cli/train-and-info", test_train_and_info);
   g_test_add_func ("/app/cli/train-default-out", test_train_default_out);
   g_test_add_func ("/app/cli/predict", test_predict);

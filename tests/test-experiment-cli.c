@@ -95,6 +95,9 @@ test_usage_errors (void)
   expect_usage ((const char *[]) { "experiment", "degradation", "--bn-stats", "lagging", NULL },
                 "--bn-stats");
   expect_usage ((const char *[]) { "experiment", "degradation", "--lr", "0", NULL }, "--lr");
+  /* infinity once stored as a float (#12) */
+  expect_usage ((const char *[]) { "experiment", "degradation", "--lr", "1e300", NULL },
+                "--lr");
   expect_usage ((const char *[]) { "experiment", "degradation", "--momentum", "1", NULL },
                 "--momentum");
   expect_usage ((const char *[]) { "experiment", "degradation", "--weight-decay", "-1", NULL },
@@ -106,6 +109,8 @@ test_usage_errors (void)
   expect_usage ((const char *[]) { "experiment", "degradation", "--interval", "0", NULL },
                 "--interval");
   expect_usage ((const char *[]) { "experiment", "degradation", "--threads", "0", NULL },
+                "--threads");
+  expect_usage ((const char *[]) { "experiment", "degradation", "--threads", "-1", NULL },
                 "--threads");
   expect_usage ((const char *[]) { "experiment", "degradation", "--frobnicate", NULL },
                 "--frobnicate");

@@ -197,6 +197,33 @@ test_conv_forward_reference (void)
   g_assert_true (rl_gemm_set_kernel (RL_GEMM_KERNEL_AUTO));
 }
 
+/* Inputs narrower than the kernel's reach, with stride and padding: taps that never touch the
+ * input. The range of output columns a tap sees came out one too long there (issue #12: a
+ * division that rounds toward zero), reading past the input and scattering into the wrong
+ * column; every small geometry, against the plain loops above. */
+static void
+test_conv_narrow_input (void)
+{
+  int n_cases = 0;
+
+  for (int k = 1; k <= 5; k++)
+    for (int s = 1; s <= 3; s++)
+      for (int p = 0; p <= MIN (3, k); p++)
+        for (int hi = 1; hi <= 5; hi++)
+          for (int wi = 1; wi <= 5; wi++)
+            for (int n = 1; n <= 2; n++)
+              {
+                RlConvGeom g;
+
+                if (!rl_conv_geom_init (&g, 1, hi, wi, 2, k, s, p))
+                  continue;
+                check_conv_reference (n, 1 + (wi & 1), hi, wi, 2, k, s, p);
+                n_cases++;
+              }
+  g_test_message ("%d geometries", n_cases);
+  g_assert_cmpint (n_cases, >, 1000);
+}
+
 typedef struct {
   RlConvGeom g;
   int n;
@@ -718,6 +745,7 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/conv2d/forward-hand", test_conv_forward_hand);
   g_test_add_func ("/engine/conv2d/reference", test_conv_forward_reference);
   g_test_add_func ("/engine/conv2d/backward", test_conv_backward);
+  g_test_add_func ("/engine/conv2d/narrow-input", test_conv_narrow_input);
   g_test_add_func ("/engine/conv2d/im2col-adjoint", test_im2col_adjoint);
   g_test_add_func ("/engine/relu", test_relu);
   g_test_add_func ("/engine/maxpool", test_maxpool);

@@ -13,6 +13,7 @@
 
 #include <gio/gio.h>
 #include <glib/gstdio.h>
+#include <utime.h>
 
 #include "rl-error.h"
 #include "rl-model.h"
@@ -385,6 +386,148 @@ test_missing_tensor (void)
   remove_tmp_dir (dir);
 }
 
+/* A file whose metadata describes @arch_text, with @n of @model's tensors (NULL: none). */
+static GBytes *
+crafted_file (const char *dir, const char *arch_text, RlModel *model, guint n)
+{
+  g_autoptr(GHashTable) metadata = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autofree RlTensorView *views = NULL;
+  guint n_all = 0;
+
+  g_hash_table_insert (metadata, "arch", (gpointer) arch_text);
+  g_hash_table_insert (metadata, "input", "1,28,28");
+  g_hash_table_insert (metadata, "classes", "10");
+  if (model != NULL)
+    views = model_views (model, &n_all);
+  return save_to_bytes (dir, views, MIN (n, n_all), metadata);
+}
+
+/* The memory bombs of issue #12, as files: each refused with its exact error before the
+ * parameter, gradient or activation buffers are allocated. */
+static void
+test_memory_bombs (void)
+{
+  g_autofree char *dir = make_tmp_dir ();
+  g_autoptr(GString) wide = g_string_new ("c=conv(20000,k=1)");
+  g_autoptr(GString) deep = g_string_new ("c=conv(1,k=1)");
+  g_autoptr(GBytes) no_tensors = NULL;
+  g_autoptr(GBytes) wide_file = NULL;
+  g_autoptr(GBytes) deep_file = NULL;
+  gint64 t0 = g_get_monotonic_time ();
+
+  /* 67 bytes of header and no tensor, for a 51 M-parameter net: 415 MB were allocated and
+   * zeroed before the tensors were looked at */
+  no_tensors = crafted_file (dir, "c=conv(4096,k=1) fc=linear(16)", NULL, 0);
+  assert_load_fails (no_tensors, RL_ERROR_MISSING_TENSOR, "51388432 parameters");
+
+  /* conv(20000,k=1) and 100 relu: 6 GB of activations per image */
+  for (int i = 0; i < 100; i++)
+    g_string_append (wide, " relu");
+  g_string_append (wide, " gap fc=linear(10)");
+  wide_file = crafted_file (dir, wide->str, NULL, 0);
+  assert_load_fails (wide_file, RL_ERROR_TOO_LARGE, "activations per image");
+
+  /* 26,000 relu layers: 5.2 GB */
+  for (int i = 0; i < 26000; i++)
+    g_string_append (deep, " relu");
+  g_string_append (deep, " fc=linear(10)");
+  deep_file = crafted_file (dir, deep->str, NULL, 0);
+  assert_load_fails (deep_file, RL_ERROR_TOO_LARGE, "26002 layers");
+
+  g_assert_cmpint (g_get_monotonic_time () - t0, <, 2 * G_USEC_PER_SEC);
+  remove_tmp_dir (dir);
+}
+
+/* The 484-byte model of issue #12: the conv sees a 1x1 input with a 3x3 kernel, stride 2,
+ * padding 1, so only its centre tap touches the input. Its prediction read past a heap
+ * buffer; now it is the plain formula. */
+static void
+test_narrow_conv_model (void)
+{
+  const char *arch = "gap c=conv(1,k=3,s=2,p=1) fc=linear(10)";
+  g_autofree char *dir = make_tmp_dir ();
+  g_autofree char *path = g_build_filename (dir, "narrow.safetensors", NULL);
+  g_autoptr(RlModel) model = new_model (arch, 1, 28, 28, 10, 5);
+  g_autoptr(RlModel) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+  const float *cw, *cb, *fw, *fb;
+  float x[28 * 28], logits[10];
+  double mean = 0.0;
+
+  g_assert_true (rl_model_save (model, path, NULL, &error));
+  g_assert_no_error (error);
+  loaded = rl_model_load (path, NULL, &error);
+  g_assert_no_error (error);
+
+  for (int i = 0; i < 28 * 28; i++)
+    {
+      x[i] = (float) ((i * 37) % 101) / 50.0f - 1.0f;
+      mean += x[i];
+    }
+  mean /= 28 * 28;
+  rl_model_predict (loaded, x, 1, logits);
+
+  cw = rl_model_get_params_const (loaded) + rl_model_lookup_tensor (loaded, "c.weight")->offset;
+  cb = rl_model_get_params_const (loaded) + rl_model_lookup_tensor (loaded, "c.bias")->offset;
+  fw = rl_model_get_params_const (loaded) + rl_model_lookup_tensor (loaded, "fc.weight")->offset;
+  fb = rl_model_get_params_const (loaded) + rl_model_lookup_tensor (loaded, "fc.bias")->offset;
+  for (int k = 0; k < 10; k++)
+    {
+      double conv = (double) cw[4] * mean + cb[0];   /* the centre tap, w[0, 0, 1, 1] */
+      g_assert_cmpfloat_with_epsilon (logits[k], fw[k] * conv + fb[k], 1e-5);
+    }
+  g_assert_cmpint (g_unlink (path), ==, 0);
+  remove_tmp_dir (dir);
+}
+
+static void
+write_file (const char *dir, const char *name, gint64 age_s)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  struct utimbuf times;
+
+  g_assert_true (g_file_set_contents (path, "partial", -1, NULL));
+  times.actime = times.modtime = (time_t) (g_get_real_time () / G_USEC_PER_SEC - age_s);
+  g_assert_cmpint (g_utime (path, &times), ==, 0);
+}
+
+static gboolean
+file_exists (const char *dir, const char *name)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  return g_file_test (path, G_FILE_TEST_EXISTS);
+}
+
+/* A kill during the save's fsync left the temporary file behind forever (issue #12): the
+ * next save removes those of its own pattern, once they are a minute old, and nothing else. */
+static void
+test_stale_temp_files (void)
+{
+  g_autofree char *dir = make_tmp_dir ();
+  g_autofree char *path = g_build_filename (dir, "model.safetensors", NULL);
+  g_autoptr(RlModel) model = new_model (RL_ARCH_SEED, 1, 28, 28, 10, 3);
+  g_autoptr(GError) error = NULL;
+
+  /* stale; stale; another save's, right now; then names not of the pattern */
+  write_file (dir, "model.safetensors.reslab-tmp-a1B2c3", 3600);
+  write_file (dir, "model.safetensors.reslab-tmp-ZZZZZZ", 61);
+  write_file (dir, "model.safetensors.reslab-tmp-q9w8e7", 0);
+  write_file (dir, "model.safetensors.backup", 3600);
+  write_file (dir, "model.safetensors.a1B2c3", 3600);
+  write_file (dir, "model.safetensors.reslab-tmp-a1B2c3d", 3600);
+  write_file (dir, "other.safetensors.reslab-tmp-a1B2c3", 3600);
+  g_assert_true (rl_model_save (model, path, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_false (file_exists (dir, "model.safetensors.reslab-tmp-a1B2c3"));
+  g_assert_false (file_exists (dir, "model.safetensors.reslab-tmp-ZZZZZZ"));
+  g_assert_true (file_exists (dir, "model.safetensors.reslab-tmp-q9w8e7"));
+  g_assert_true (file_exists (dir, "model.safetensors.backup"));
+  g_assert_true (file_exists (dir, "model.safetensors.a1B2c3"));
+  g_assert_true (file_exists (dir, "model.safetensors.reslab-tmp-a1B2c3d"));
+  g_assert_true (file_exists (dir, "other.safetensors.reslab-tmp-a1B2c3"));
+  remove_tmp_dir (dir);
+}
+
 static void
 test_wrong_shape (void)
 {
@@ -546,6 +689,9 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/model-io/bad/unknown-tensor", test_unknown_tensor);
   g_test_add_func ("/engine/model-io/bad/missing-tensor", test_missing_tensor);
   g_test_add_func ("/engine/model-io/bad/wrong-shape", test_wrong_shape);
+  g_test_add_func ("/engine/model-io/bad/memory-bombs", test_memory_bombs);
+  g_test_add_func ("/engine/model-io/narrow-conv-model", test_narrow_conv_model);
+  g_test_add_func ("/engine/model-io/stale-temp-files", test_stale_temp_files);
   g_test_add_func ("/engine/model-io/bad/metadata", test_bad_metadata);
   g_test_add_func ("/engine/model-io/bad/failed-set-leaves-model",
                    test_failed_set_leaves_model);

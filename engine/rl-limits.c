@@ -1,0 +1,167 @@
+#define G_LOG_DOMAIN "reslab-engine"
+
+#include "rl-limits.h"
+
+#include "rl-error.h"
+#include "rl-layers.h"
+
+/* Parameters of a convolution (Co, Ci, K, K), with or without its bias (Co). */
+static size_t
+conv_params (const RlConvGeom *g, gboolean bias)
+{
+  return (size_t) g->co * g->ci * g->k * g->k + (bias ? (size_t) g->co : 0);
+}
+
+/* Batch norm over @c channels: weight, bias, running mean and variance, and the 0-d
+ * num_batches_tracked. */
+static size_t
+bn_params (int c)
+{
+  return 4 * (size_t) c + 1;
+}
+
+/* The walk mirrors build_node in rl-model.c, shape for shape; test-limits checks that the
+ * parameter counts agree on every kind of layer. */
+gboolean
+rl_arch_cost (const RlArch *arch, int c, int h, int w, RlArchCost *cost)
+{
+  size_t dmax = 0;
+
+  g_return_val_if_fail (arch != NULL && cost != NULL, FALSE);
+
+  cost->n_layers = arch->n_layers;
+  cost->n_params = 0;
+  /* the input, and the logits and their gradient (at most the last layer's outputs) */
+  cost->activations = (size_t) c * h * w;
+
+  for (int i = 0; i < arch->n_layers; i++)
+    {
+      const RlLayerSpec *s = &arch->layers[i];
+      size_t in_len = (size_t) c * h * w, len, ws = 0;
+      RlConvGeom g1, g2, gp;
+
+      /* past a limit the counts have said enough; stopping keeps the sums far from
+       * overflowing whatever the shapes */
+      if (cost->n_params > RL_LIMIT_PARAMS || cost->activations > RL_LIMIT_ACTIVATIONS)
+        return TRUE;
+      switch (s->kind)
+        {
+        case RL_LAYER_CONV:
+          if (!rl_conv_geom_init (&g1, c, h, w, s->channels, s->kernel, s->stride, s->pad))
+            return FALSE;
+          cost->n_params += conv_params (&g1, TRUE);
+          ws = rl_conv_workspace_size (&g1, 1);
+          c = g1.co; h = g1.ho; w = g1.wo;
+          break;
+        case RL_LAYER_RELU:
+          break;
+        case RL_LAYER_MAXPOOL:
+          if (s->kernel <= 0 || h / s->kernel < 1 || w / s->kernel < 1)
+            return FALSE;
+          h /= s->kernel;
+          w /= s->kernel;
+          break;
+        case RL_LAYER_GAP:
+          h = w = 1;
+          break;
+        case RL_LAYER_BN:
+          cost->n_params += bn_params (c);
+          /* xhat */
+          cost->activations += in_len;
+          break;
+        case RL_LAYER_LINEAR:
+          cost->n_params += (size_t) s->channels * in_len + (size_t) s->channels;
+          c = s->channels;
+          h = w = 1;
+          break;
+        case RL_LAYER_RESIDUAL:
+          if (!rl_conv_geom_init (&g1, c, h, w, s->channels, 3, s->stride, 1) ||
+              !rl_conv_geom_init (&g2, s->channels, g1.ho, g1.wo, s->channels, 3, 1, 1))
+            return FALSE;
+          cost->n_params += conv_params (&g1, !s->bn) + conv_params (&g2, !s->bn);
+          ws = MAX (rl_conv_workspace_size (&g1, 1), rl_conv_workspace_size (&g2, 1));
+          if (s->bn)
+            cost->n_params += 2 * bn_params (s->channels);
+          if (s->shortcut == RL_SHORTCUT_B)
+            {
+              rl_conv_geom_init (&gp, c, h, w, s->channels, 1, s->stride, 0);
+              cost->n_params += conv_params (&gp, !s->bn);
+              if (s->bn)
+                cost->n_params += bn_params (s->channels);
+              ws = MAX (ws, rl_conv_workspace_size (&gp, 1));
+            }
+          c = g1.co; h = g1.ho; w = g1.wo;
+          len = (size_t) c * h * w;
+          /* hidden, F(x), shortcut and the hidden gradient; with bn two or three sites of
+           * pre-activations and normalised values, and their gradient */
+          cost->activations += 4 * len + (s->bn ? 7 * len : 0);
+          break;
+        default:
+          return FALSE;
+        }
+      len = (size_t) c * h * w;
+      /* the layer's output, the winners of a fused pooling, and two convolution workspaces
+       * (cols and dcols) */
+      cost->activations += 2 * len + 2 * ws;
+      dmax = MAX (dmax, len);
+    }
+  /* the three output gradients in turn, and the logits with their gradient */
+  cost->activations += 3 * dmax + 2 * (size_t) c;
+  return TRUE;
+}
+
+gboolean
+rl_limits_check_arch (const RlArch *arch, int c, int h, int w, GError **error)
+{
+  RlArchCost cost;
+
+  g_return_val_if_fail (arch != NULL, FALSE);
+
+  if (arch->n_layers > RL_ARCH_MAX_LAYERS)
+    {
+      g_set_error (error, RL_ERROR, RL_ERROR_TOO_LARGE,
+                   "the network has %d layers, more than the limit of %d",
+                   arch->n_layers, RL_ARCH_MAX_LAYERS);
+      return FALSE;
+    }
+  /* a layer that does not fit stops the walk; what comes before it is still bounded, and
+   * rl_model_new reports the misfit */
+  rl_arch_cost (arch, c, h, w, &cost);
+  if (cost.n_params > RL_LIMIT_PARAMS)
+    {
+      g_set_error (error, RL_ERROR, RL_ERROR_TOO_LARGE,
+                   "the network has %zu parameters, more than the limit of %u",
+                   cost.n_params, RL_LIMIT_PARAMS);
+      return FALSE;
+    }
+  if (cost.activations > RL_LIMIT_ACTIVATIONS)
+    {
+      g_set_error (error, RL_ERROR, RL_ERROR_TOO_LARGE,
+                   "the network needs %zu activations per image, more than the limit of %zu",
+                   cost.activations, RL_LIMIT_ACTIVATIONS);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+rl_limits_check_batch (const RlArch *arch, int c, int h, int w, int n, GError **error)
+{
+  RlArchCost cost;
+
+  g_return_val_if_fail (arch != NULL, FALSE);
+
+  if (!rl_limits_check_arch (arch, c, h, w, error))
+    return FALSE;
+  rl_arch_cost (arch, c, h, w, &cost);
+  if (n > 0 && cost.activations > RL_LIMIT_BATCH_FLOATS / (size_t) n)
+    {
+      g_set_error (error, RL_ERROR, RL_ERROR_TOO_LARGE,
+                   "a batch of %d images needs %zu activations per image, %zu MB in all, more "
+                   "than the limit of %zu MB", n, cost.activations,
+                   cost.activations * (size_t) n * sizeof (float) >> 20,
+                   RL_LIMIT_BATCH_FLOATS * sizeof (float) >> 20);
+      return FALSE;
+    }
+  return TRUE;
+}

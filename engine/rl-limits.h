@@ -1,0 +1,49 @@
+/* rl-limits.h: how large a network may be, checked before anything is allocated.
+ *
+ * An architecture often comes from a file (a model's metadata), so it is untrusted: a 961 KB
+ * description of conv(20000,k=1) and 100 relu layers asks for 6 GB of activations per image,
+ * and a 67-byte file without tensors for 415 MB of parameter and gradient buffers. The cost of
+ * a description is worked out from its shapes alone, and bounded here; every refusal is an
+ * RL_ERROR_TOO_LARGE that names the limit.
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "rl-arch.h"
+
+G_BEGIN_DECLS
+
+/* Parameters (floats) of a whole network: 256 MB, and as much again for the gradients. */
+#define RL_LIMIT_PARAMS       (64u * 1024 * 1024)
+/* Activation floats per image, all layers' buffers together (outputs, gradients, residual
+ * blocks' and batch norm's buffers, convolution workspaces): 64 MB. By rl_arch_cost's count
+ * (an upper bound) the seed needs 0.26 M, resnet-56 6.9 M, resnet-110 about 14 M. Evaluation
+ * passes of 64 images (rl_model_predict) then stay within 4 GB per thread by that count; a
+ * 48 KB file at twice this limit made eval take 4.1 GB on one thread. */
+#define RL_LIMIT_ACTIVATIONS  ((size_t) 16 * 1024 * 1024)
+/* Activation floats times images for one batch (a training step or one pass of predict):
+ * 16 GB. */
+#define RL_LIMIT_BATCH_FLOATS ((size_t) 4 * 1024 * 1024 * 1024)
+
+typedef struct {
+  int    n_layers;
+  size_t n_params;       /* exactly rl_model_get_n_params() of the model built from it */
+  size_t activations;    /* floats per image, an upper bound of what a workspace holds */
+} RlArchCost;
+
+/* The cost of @arch on inputs of @c × @h × @w. Returns FALSE when a layer does not fit its
+ * input (rl_model_new says which); @cost then holds the layers before it. The walk stops once
+ * a count passes its limit below: the counts are then only past it. */
+gboolean rl_arch_cost (const RlArch *arch, int c, int h, int w, RlArchCost *cost);
+
+/* Whether the model of @arch on @c × @h × @w inputs stays within the limits above.
+ * Errors: RL_ERROR_TOO_LARGE, naming the limit. A layer that does not fit its input is not an
+ * error here (rl_model_new reports it). */
+gboolean rl_limits_check_arch  (const RlArch *arch, int c, int h, int w, GError **error);
+
+/* Whether a batch of @n images of that model stays within RL_LIMIT_BATCH_FLOATS.
+ * Errors: RL_ERROR_TOO_LARGE. */
+gboolean rl_limits_check_batch (const RlArch *arch, int c, int h, int w, int n, GError **error);
+
+G_END_DECLS

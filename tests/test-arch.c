@@ -1,0 +1,193 @@
+/* Architecture descriptions (rl-arch.c) and the size limits on what they build (rl-limits.c):
+ * round trips, refused arguments, the duplicate-name check's cost, and the memory bombs of
+ * issue #12, each refused with its exact error before anything large is allocated. */
+#include <glib.h>
+#include <string.h>
+
+#include "rl-arch.h"
+#include "rl-error.h"
+#include "rl-limits.h"
+#include "rl-model.h"
+
+static void
+assert_round_trip (const char *text)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RlArch) a = rl_arch_parse (text, &error);
+  g_autoptr(RlArch) b = NULL;
+  g_autofree char *s = NULL;
+
+  g_assert_no_error (error);
+  s = rl_arch_to_string (a);
+  b = rl_arch_parse (s, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (a->n_layers, ==, b->n_layers);
+  g_assert_cmpmem (a->layers, sizeof (RlLayerSpec) * a->n_layers,
+                   b->layers, sizeof (RlLayerSpec) * b->n_layers);
+}
+
+static void
+test_round_trip (void)
+{
+  assert_round_trip ("seed");
+  assert_round_trip ("resnet-20");
+  assert_round_trip ("plain-8");
+  assert_round_trip ("gap c=conv(1,k=3,s=2,p=1) fc=linear(10)");
+  assert_round_trip ("c=conv(8,k=1) b=bn r=relu m=maxpool(3) x=res(8,s=2,shortcut=B,bn=1) "
+                     "y=res(8,shortcut=none) gap fc=linear(10)");
+}
+
+static void
+assert_parse_fails (const char *text, int code)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RlArch) arch = rl_arch_parse (text, &error);
+
+  g_assert_null (arch);
+  g_assert_error (error, RL_ERROR, code);
+  g_test_message ("%.60s: %.200s", text, error->message);
+}
+
+/* relu, gap and bn take no argument; rl_arch_to_string would drop one (issue #12) */
+static void
+test_no_argument (void)
+{
+  assert_parse_fails ("c=conv(4) relu(117) fc=linear(10)", RL_ERROR_BAD_ARCH);
+  assert_parse_fails ("c=conv(4) gap(1) fc=linear(10)", RL_ERROR_BAD_ARCH);
+  assert_parse_fails ("c=conv(4) b=bn(4) fc=linear(10)", RL_ERROR_BAD_ARCH);
+  assert_parse_fails ("c=conv(4) relu(k=3) fc=linear(10)", RL_ERROR_BAD_ARCH);
+}
+
+static char *
+relu_chain (int n, gboolean named)
+{
+  GString *s = g_string_new ("c=conv(1,k=1)");
+
+  for (int i = 0; i < n; i++)
+    {
+      if (named)
+        g_string_append_printf (s, " r%d=relu", i);
+      else
+        g_string_append (s, " relu");
+    }
+  g_string_append (s, " fc=linear(10)");
+  return g_string_free (s, FALSE);
+}
+
+/* the duplicate-name check is linear: 40,000 named layers took 4.3 s; now more than
+ * RL_ARCH_MAX_LAYERS are refused, and as many as it allows parse at once */
+static void
+test_many_layers (void)
+{
+  g_autofree char *ok = relu_chain (RL_ARCH_MAX_LAYERS - 2, TRUE);
+  g_autofree char *dup_base = relu_chain (RL_ARCH_MAX_LAYERS - 3, TRUE);
+  g_autofree char *dup = g_strconcat (dup_base, " r5=relu", NULL);
+  g_autofree char *bomb = relu_chain (26000, FALSE);
+  g_autofree char *named_bomb = relu_chain (40000, TRUE);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RlArch) arch = NULL;
+  gint64 t0 = g_get_monotonic_time ();
+
+  arch = rl_arch_parse (ok, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (arch->n_layers, ==, RL_ARCH_MAX_LAYERS);
+  assert_parse_fails (dup, RL_ERROR_BAD_ARCH);
+  assert_parse_fails (bomb, RL_ERROR_TOO_LARGE);
+  assert_parse_fails (named_bomb, RL_ERROR_TOO_LARGE);
+  assert_parse_fails ("c=conv(4) c=relu fc=linear(10)", RL_ERROR_BAD_ARCH);
+  /* generous for the ASan build; the quadratic check took seconds */
+  g_assert_cmpint (g_get_monotonic_time () - t0, <, 2 * G_USEC_PER_SEC);
+}
+
+/* rl_arch_cost's parameter count is the model's, on every kind of layer */
+static void
+test_cost_matches_model (void)
+{
+  static const char *archs[] = {
+    "seed", "resnet-8", "plain-8", "resnet-56",
+    "gap c=conv(1,k=3,s=2,p=1) fc=linear(10)",
+    "c=conv(8,k=3,s=2,p=1) b=bn relu maxpool(2) r=res(16,shortcut=B) "
+    "q=res(16,s=2,shortcut=A) gap fc=linear(10)",
+    "c=conv(8,k=1) r=res(16,s=2,shortcut=B,bn=1) s=res(16,bn=1) fc=linear(10)",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (archs); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(RlArch) arch = rl_arch_parse (archs[i], &error);
+      g_autoptr(RlModel) model = NULL;
+      RlArchCost cost;
+
+      g_assert_no_error (error);
+      model = rl_model_new (arch, 1, 28, 28, 10, &error);
+      g_assert_no_error (error);
+      g_assert_true (rl_arch_cost (arch, 1, 28, 28, &cost));
+      g_assert_cmpuint (cost.n_params, ==, rl_model_get_n_params (model));
+      g_assert_cmpuint (cost.activations, <=, RL_LIMIT_ACTIVATIONS);
+      g_test_message ("%s: %zu parameters, %zu activations per image", archs[i],
+                      cost.n_params, cost.activations);
+    }
+}
+
+static void
+assert_model_fails (const char *text, int c, int h, int w, int code, const char *needle)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RlArch) arch = rl_arch_parse (text, &error);
+  g_autoptr(RlModel) model = NULL;
+
+  g_assert_no_error (error);
+  model = rl_model_new (arch, c, h, w, 10, &error);
+  g_assert_null (model);
+  g_assert_error (error, RL_ERROR, code);
+  g_test_message ("%.40s...: %s", text, error->message);
+  g_assert_nonnull (strstr (error->message, needle));
+}
+
+/* the memory bombs of issue #12, refused before anything is allocated */
+static void
+test_limits (void)
+{
+  g_autoptr(GString) wide = g_string_new ("c=conv(20000,k=1)");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RlArch) seed = rl_arch_parse ("seed", NULL);
+
+  for (int i = 0; i < 100; i++)
+    g_string_append (wide, " relu");
+  g_string_append (wide, " gap fc=linear(10)");
+  assert_model_fails (wide->str, 1, 28, 28, RL_ERROR_TOO_LARGE, "activations per image");
+  /* 65536 x 16 x 784: 822 M parameters; 20000 x 8 x 784: 125 M */
+  assert_model_fails ("c=conv(16,k=1) fc=linear(65536)", 1, 28, 28, RL_ERROR_TOO_LARGE,
+                      "parameters");
+  assert_model_fails ("c=conv(8,k=1) fc=linear(20000)", 1, 28, 28, RL_ERROR_TOO_LARGE,
+                      "parameters");
+  /* wide layers: activations first */
+  assert_model_fails ("c=conv(65536,k=1) fc=linear(10)", 1, 28, 28, RL_ERROR_TOO_LARGE,
+                      "activations per image");
+  assert_model_fails ("c=conv(4096,k=3,p=1) d=conv(4096,k=3,p=1) fc=linear(10)", 1, 28, 28,
+                      RL_ERROR_TOO_LARGE, "limit");
+  /* a big input, from a file's "input" metadata */
+  assert_model_fails ("c=conv(64,k=1) relu relu relu fc=linear(10)", 4, 4096, 4096,
+                      RL_ERROR_TOO_LARGE, "limit");
+  /* shapes that do not fit are the model's to report */
+  assert_model_fails ("c=conv(4,k=31) fc=linear(10)", 1, 28, 28, RL_ERROR_BAD_ARCH,
+                      "too small");
+
+  /* a batch bound for training runs */
+  g_assert_true (rl_limits_check_batch (seed, 1, 28, 28, 64, &error));
+  g_assert_no_error (error);
+  g_assert_false (rl_limits_check_batch (seed, 1, 28, 28, 60000 * 100, &error));
+  g_assert_error (error, RL_ERROR, RL_ERROR_TOO_LARGE);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/engine/arch/round-trip", test_round_trip);
+  g_test_add_func ("/engine/arch/no-argument", test_no_argument);
+  g_test_add_func ("/engine/arch/many-layers", test_many_layers);
+  g_test_add_func ("/engine/arch/cost-matches-model", test_cost_matches_model);
+  g_test_add_func ("/engine/arch/limits", test_limits);
+  return g_test_run ();
+}
