@@ -278,7 +278,7 @@ train_log_batch (RlTrainLoop *loop, const RlTrainStatus *st, gpointer data)
 {
   TrainLog *log = data;
 
-  if (!isfinite (st->loss))
+  if (st->diverged)
     return;
   log->epoch_seen = (st->batch == 1 ? 0 : log->epoch_seen) + (guint) st->n;
   log->running += st->loss;

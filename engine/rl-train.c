@@ -11,6 +11,8 @@
 #include <string.h>
 
 #include "rl-error.h"
+#include "rl-finite.h"
+#include "rl-limits.h"
 
 struct _RlTrainLoop {
   RlTrainLoopConfig cfg;
@@ -34,7 +36,16 @@ struct _RlTrainLoop {
 
   float       *x;              /* x: (batch, C, H, W) */
   uint8_t     *labels;         /* labels: (batch) */
+  float       *before;         /* before: (n_params) the parameters before the last step */
 };
+
+/* What a step found: all finite, or the first thing that was not. */
+typedef enum {
+  STEP_FINITE,
+  STEP_BAD_LOSS,
+  STEP_BAD_GRADIENT,
+  STEP_BAD_WEIGHT,
+} StepHealth;
 
 /* ---- Evaluation --------------------------------------------------------------------------- */
 
@@ -212,7 +223,9 @@ rl_train_loop_new (RlModel                 *model,
 
   if (!check_config (config, train, error) ||
       !check_dataset (model, train, "training", error) ||
-      (test != NULL && !check_dataset (model, test, "test", error)))
+      (test != NULL && !check_dataset (model, test, "test", error)) ||
+      !rl_limits_check_batch (rl_model_get_arch (model), (int) train->c, (int) train->h,
+                              (int) train->w, config->batch, error))
     return NULL;
 
   loop = g_new0 (RlTrainLoop, 1);
@@ -229,6 +242,7 @@ rl_train_loop_new (RlModel                 *model,
   loop->heldout_n = test != NULL ? MIN (config->heldout_n, test->n) : 0;
   loop->x = g_new (float, (size_t) config->batch * train->c * train->h * train->w);
   loop->labels = g_new (uint8_t, config->batch);
+  loop->before = g_new (float, rl_model_get_n_params (model));
   return loop;
 }
 
@@ -243,6 +257,7 @@ rl_train_loop_free (RlTrainLoop *loop)
   g_clear_pointer (&loop->test, rl_dataset_unref);
   g_free (loop->x);
   g_free (loop->labels);
+  g_free (loop->before);
   g_free (loop);
 }
 
@@ -280,6 +295,71 @@ evaluate_due (RlTrainLoop *loop, RlTrainStatus *st, GCancellable *cancellable, G
   return TRUE;
 }
 
+/* Forward, backward and the SGD step of the batch in loop->x, checked so that a divergence is
+ * caught in the batch it happens: a non-finite loss or gradient takes no step, and a step that
+ * makes a weight non-finite is undone (the loss can stay finite while weights go to NaN: ReLU
+ * and max pooling drop NaNs). Undone from a copy of the parameter block taken before the
+ * forward pass, which also moves batch norm's running statistics. The checks are one copy and
+ * two passes over the block, small next to a step. @tensor: the tensor that went non-finite,
+ * for the message. */
+static StepHealth
+checked_step (RlTrainLoop *loop, int n, const RlTrainHooks *hooks, gpointer user_data,
+              float *loss, int *hits, guint *tensor)
+{
+  const size_t n_params = rl_model_get_n_params (loop->model);
+  float *params = rl_model_get_params (loop->model);
+
+  StepHealth health = STEP_FINITE;
+
+  memcpy (loop->before, params, sizeof (float) * n_params);
+  *loss = rl_model_forward_backward (loop->model, loop->x, loop->labels, n, hits);
+  if (!isfinite (*loss))
+    health = STEP_BAD_LOSS;
+  else if (rl_floats_have_nonfinite (rl_model_get_grads (loop->model), n_params))
+    {
+      rl_model_find_nonfinite (loop->model, TRUE, tensor);
+      health = STEP_BAD_GRADIENT;
+    }
+  else
+    {
+      if (hooks->after_backward != NULL)
+        hooks->after_backward (loop, user_data);
+      rl_sgd_step (loop->sgd, loop->model);
+      if (rl_floats_have_nonfinite (params, n_params))
+        {
+          rl_model_find_nonfinite (loop->model, FALSE, tensor);
+          health = STEP_BAD_WEIGHT;
+        }
+    }
+  if (health != STEP_FINITE)
+    memcpy (params, loop->before, sizeof (float) * n_params);
+  return health;
+}
+
+static void
+set_diverged_error (RlTrainLoop *loop, const RlTrainStatus *st, StepHealth health,
+                    float loss, guint tensor, GError **error)
+{
+  const char *name = rl_model_get_tensor_info (loop->model, tensor)->name;
+  const double lr = rl_sgd_get_lr (loop->sgd);
+
+  if (health == STEP_BAD_LOSS)
+    g_set_error (error, RL_ERROR, RL_ERROR_DIVERGED,
+                 "Training diverged: the loss became %s at epoch %d, batch %d; try a lower "
+                 "learning rate (it was %g)", isnan (loss) ? "NaN" : "infinite", st->epoch,
+                 st->batch, lr);
+  else if (health == STEP_BAD_GRADIENT)
+    g_set_error (error, RL_ERROR, RL_ERROR_DIVERGED,
+                 "Training diverged: the gradient of %s became NaN or infinite at epoch %d, "
+                 "batch %d; try a lower learning rate (it was %g)", name, st->epoch, st->batch,
+                 lr);
+  else
+    g_set_error (error, RL_ERROR, RL_ERROR_DIVERGED,
+                 "Training diverged: the SGD step made %s NaN or infinite at epoch %d, batch "
+                 "%d, so it was undone; try a lower learning rate (it was %g)", name, st->epoch,
+                 st->batch, lr);
+}
+
 gboolean
 rl_train_loop_run (RlTrainLoop        *loop,
                    uint64_t            until_step,
@@ -301,8 +381,10 @@ rl_train_loop_run (RlTrainLoop        *loop,
   while (!rl_train_loop_is_done (loop) && loop->step < until_step)
     {
       RlTrainStatus st = { 0 };
+      StepHealth health;
       gint64 t0, t1;
       int n, hits = 0;
+      guint tensor = 0;
       float loss;
 
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
@@ -322,13 +404,7 @@ rl_train_loop_run (RlTrainLoop        *loop,
       n = rl_batch_iter_next (&loop->it, loop->x, loop->labels);
       g_assert (n > 0);
 
-      loss = rl_model_forward_backward (loop->model, loop->x, loop->labels, n, &hits);
-      if (isfinite (loss))
-        {
-          if (hooks->after_backward != NULL)
-            hooks->after_backward (loop, user_data);
-          rl_sgd_step (loop->sgd, loop->model);
-        }
+      health = checked_step (loop, n, hooks, user_data, &loss, &hits, &tensor);
       t1 = g_get_monotonic_time ();
 
       loop->batch++;
@@ -349,19 +425,17 @@ rl_train_loop_run (RlTrainLoop        *loop,
       st.step_seconds = (t1 - t0) / 1e6;
       st.epoch_seconds = loop->epoch_seconds;
       st.epoch_end = loop->it.pos >= loop->train->n;
+      st.diverged = health != STEP_FINITE;
       st.heldout_correct = -1;
       st.test_correct = -1;
 
-      if (!isfinite (loss))
+      if (st.diverged)
         {
-          /* No SGD step on a non-finite gradient: it would only spread NaN. */
+          /* The model keeps the weights it had before this batch. */
           loop->diverged_at = loop->step;
           if (hooks->after_batch != NULL)
             hooks->after_batch (loop, &st, user_data);
-          g_set_error (error, RL_ERROR, RL_ERROR_DIVERGED,
-                       "Training diverged: the loss became %s at epoch %d, batch %d; try a "
-                       "lower learning rate (it was %g)", isnan (loss) ? "NaN" : "infinite",
-                       st.epoch, st.batch, (double) rl_sgd_get_lr (loop->sgd));
+          set_diverged_error (loop, &st, health, loss, tensor, error);
           return FALSE;
         }
 

@@ -9,9 +9,12 @@
  * snapshots, pausing, gradient statistics) hangs on three hooks.
  *
  * One step is: gather a batch -> forward + backward -> hooks->after_backward -> SGD step ->
- * evaluations due -> hooks->after_batch. A batch whose loss is NaN or infinite takes no SGD
- * step: after_batch still sees it (status->loss is not finite), then the loop stops with
- * RL_ERROR_DIVERGED and is done; the model keeps the weights it had before that batch.
+ * evaluations due -> hooks->after_batch. Divergence is caught in the batch it happens: a
+ * non-finite loss or gradient takes no SGD step, and a step that makes a weight non-finite is
+ * undone (the loss alone would miss it: ReLU and max pooling drop NaNs). after_batch still
+ * sees that batch (status->diverged), then the loop stops with RL_ERROR_DIVERGED, naming the
+ * batch and the tensor, and is done; the model keeps the weights it had before that batch,
+ * all finite.
  *
  * A loop can be run in pieces (rl_train_loop_run with @until_step): the experiment trains each
  * twin an interval at a time, and a cancelled run resumes where it stopped, with no batch lost
@@ -99,7 +102,9 @@ typedef struct {
   uint64_t        images_seen;      /* training images in all, this batch included */
   int             n;                /* images in this batch */
   const uint32_t *indices;          /* indices: (n) the batch's training-set indices */
-  float           loss;             /* the batch's mean loss; not finite: diverged, no step */
+  float           loss;             /* the batch's mean loss */
+  gboolean        diverged;         /* the loss, a gradient or a weight went non-finite: no
+                                     * step was kept, the loop stops after this */
   int             hits;             /* argmax hits in training mode */
   double          step_seconds;     /* this step: gather, passes, after_backward, SGD */
   double          epoch_seconds;    /* training time of this epoch so far (no evaluation) */
@@ -126,7 +131,9 @@ typedef struct {
 /* Trains @model (borrowed: it must outlive every rl_train_loop_run) on @train, evaluating on
  * @test (nullable: no evaluation). The datasets are referenced.
  * Errors: RL_ERROR_INVALID_ARGUMENT for a config field out of range (the message names it),
- * RL_ERROR_MISMATCH when a dataset does not fit the model (image shape, classes).
+ * RL_ERROR_MISMATCH when a dataset does not fit the model (image shape, classes),
+ * RL_ERROR_TOO_LARGE when a batch's activations pass the engine's bound (rl-limits.h). Every
+ * trainer (the CLI, the app, the experiment) gets these checks here.
  * Returns: (transfer full) */
 RlTrainLoop *rl_train_loop_new   (RlModel                 *model,
                                   RlDataset               *train,
@@ -138,7 +145,8 @@ void         rl_train_loop_free  (RlTrainLoop *loop);
 /* Runs steps until @until_step batches are done in all (0: every epoch), or the loop is done.
  * @hooks and @cancellable are nullable.
  * Errors: G_IO_ERROR_CANCELLED (cancelled, or before_batch said stop; a later call resumes),
- * RL_ERROR_DIVERGED (the loss became NaN or infinite; the message says where). */
+ * RL_ERROR_DIVERGED (the loss, a gradient or a weight became NaN or infinite; the message
+ * says at which batch and in which tensor). */
 gboolean     rl_train_loop_run   (RlTrainLoop        *loop,
                                   uint64_t            until_step,
                                   const RlTrainHooks *hooks,

@@ -1,12 +1,14 @@
 /* test-train.c: the one training loop and the one evaluation (engine/rl-train.h), on the
  * committed MNIST fixture (tests/data/mnist-mini: 640 training and 100 test images). */
 
+#include <float.h>
 #include <glib.h>
 #include <math.h>
 #include <string.h>
 
 #include "rl-arch.h"
 #include "rl-error.h"
+#include "rl-finite.h"
 #include "rl-train.h"
 
 static RlDataset *train_set;
@@ -131,6 +133,7 @@ typedef struct {
   int      n_before;
   int      n_backward;
   uint64_t stop_at;      /* before_batch says stop before this step (0: never) */
+  RlModel *last_good;    /* nullable: a copy of the weights after every step that was kept */
 } Log;
 
 static gboolean
@@ -155,6 +158,8 @@ log_batch (RlTrainLoop *loop, const RlTrainStatus *st, gpointer data)
 
   copy.indices = NULL;
   g_array_append_val (((Log *) data)->status, copy);
+  if (((Log *) data)->last_good != NULL && !st->diverged)
+    rl_model_copy_params (((Log *) data)->last_good, rl_train_loop_get_model (loop));
 }
 
 static const RlTrainHooks log_hooks = { log_before, log_backward, log_batch };
@@ -270,36 +275,92 @@ test_loop_cancelled (void)
   g_assert_true (same_params (before, m));
 }
 
-/* A learning rate far too high: the loss becomes NaN or infinite within a few batches; the
- * loop stops there with RL_ERROR_DIVERGED naming the batch, after_batch saw the bad batch,
- * and that batch took no SGD step. */
-static void
-test_loop_diverges (void)
+/* Runs the seed net at learning rate @lr until it diverges, and checks what the loop promises:
+ * RL_ERROR_DIVERGED naming the batch (and the tensor when it was not the loss), after_batch
+ * saw the bad batch, and the model holds the weights of the last step kept, all finite.
+ * Returns the last status (the diverged batch). */
+static RlTrainStatus
+diverge (float lr, const RlTrainHooks *hooks, const char *expect)
 {
   g_autoptr (RlModel) m = new_seed_model (5);
   g_autoptr (GError) error = NULL;
   RlTrainLoopConfig cfg = seed_config (1);
   g_autoptr (RlTrainLoop) loop = NULL;
   Log log = { g_array_new (FALSE, FALSE, sizeof (RlTrainStatus)) };
-  const RlTrainStatus *last;
+  RlTrainStatus last;
   g_autofree char *where = NULL;
 
-  cfg.lr = 1e4f;
+  log.last_good = rl_model_copy (m);
+  cfg.lr = lr;
   loop = rl_train_loop_new (m, train_set, NULL, &cfg, &error);
   g_assert_no_error (error);
-  g_assert_false (rl_train_loop_run (loop, 0, &log_hooks, &log, NULL, &error));
+  g_assert_false (rl_train_loop_run (loop, 0, hooks, &log, NULL, &error));
   g_assert_error (error, RL_ERROR, RL_ERROR_DIVERGED);
+  g_test_message ("lr %g: %s", (double) lr, error->message);
   g_assert_true (rl_train_loop_is_done (loop));
   g_assert_cmpuint (log.status->len, >=, 1);
-  last = &g_array_index (log.status, RlTrainStatus, log.status->len - 1);
-  g_assert_false (isfinite (last->loss));
-  g_assert_cmpuint (rl_train_loop_get_diverged_at (loop), ==, last->step);
-  /* after_backward (and so SGD) ran for every batch but the diverged one. */
-  g_assert_cmpint (log.n_backward, ==, (int) log.status->len - 1);
-  where = g_strdup_printf ("epoch 1, batch %d", last->batch);
+  last = g_array_index (log.status, RlTrainStatus, log.status->len - 1);
+  g_assert_true (last.diverged);
+  for (guint i = 0; i + 1 < log.status->len; i++)
+    g_assert_false (g_array_index (log.status, RlTrainStatus, i).diverged);
+  g_assert_cmpuint (rl_train_loop_get_diverged_at (loop), ==, last.step);
+  where = g_strdup_printf ("epoch 1, batch %d", last.batch);
   g_assert_nonnull (strstr (error->message, where));
-  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, expect));
+  g_assert_nonnull (strstr (error->message, "learning rate"));
+  /* Rolled back: the weights of the last step kept, bit for bit, and all finite. */
+  g_assert_false (rl_model_find_nonfinite (m, FALSE, NULL));
+  g_assert_true (same_params (m, log.last_good));
   g_array_unref (log.status);
+  rl_model_free (log.last_good);
+  return last;
+}
+
+/* A learning rate far too high for the loss: it becomes NaN or infinite within a few batches. */
+static void
+test_loop_diverges (void)
+{
+  RlTrainStatus last = diverge (1e4f, &log_hooks, "Training diverged");
+
+  g_assert_cmpuint (last.step, <=, 10);
+}
+
+/* At lr 1000 the seed net's gradients overflow before its loss does (measured: batch 3 with
+ * this seed): the loop names the tensor whose gradient went non-finite. */
+static void
+test_loop_diverges_gradient (void)
+{
+  RlTrainStatus last = diverge (1e3f, &log_hooks, "the gradient of ");
+
+  g_assert_true (isfinite (last.loss));
+}
+
+/* A step whose update overflows a weight to infinity while the loss and the gradients are
+ * finite: made to happen at step 3 by an after_backward hook that puts the first weight at
+ * FLT_MAX with a gradient pushing it further. */
+static void
+overflow_backward (RlTrainLoop *loop, gpointer data)
+{
+  RlModel *m = rl_train_loop_get_model (loop);
+
+  log_backward (loop, data);
+  if (rl_train_loop_get_step (loop) == 2)
+    {
+      rl_model_get_params (m)[0] = FLT_MAX;
+      rl_model_get_grads (m)[0] = -FLT_MAX;
+    }
+}
+
+/* #12: weights can go non-finite while the loss stays finite (ReLU and max pooling drop NaNs):
+ * the loop must catch it in the step that does it, name the tensor, and undo the step. */
+static void
+test_loop_diverges_weights (void)
+{
+  static const RlTrainHooks hooks = { log_before, overflow_backward, log_batch };
+  RlTrainStatus last = diverge (0.01f, &hooks, "the SGD step made conv1.weight NaN or infinite");
+
+  g_assert_cmpuint (last.step, ==, 3);
+  g_assert_true (isfinite (last.loss));
 }
 
 static void
@@ -338,6 +399,24 @@ test_loop_bad_input (void)
   g_assert_no_error (shape_error);
   g_assert_null (rl_train_loop_new (small, train_set, NULL, &ok, &error));
   g_assert_error (error, RL_ERROR, RL_ERROR_MISMATCH);
+  g_clear_error (&error);
+
+  /* #12: a batch whose activations pass the engine's bound is refused before anything is
+   * allocated: 1,000 channels of 28 x 28 (0.8 M floats an image) at 6,000 images. */
+  {
+    g_autoptr (RlArch) wide = rl_arch_parse ("c=conv(1000,k=3,p=1) relu gap fc=linear(10)",
+                                             &error);
+    g_autoptr (RlModel) big = NULL;
+    RlTrainLoopConfig huge = seed_config (1);
+
+    g_assert_no_error (error);
+    big = rl_model_new (wide, 1, 28, 28, 10, &error);
+    g_assert_no_error (error);
+    huge.batch = 6000;
+    g_assert_null (rl_train_loop_new (big, train_set, NULL, &huge, &error));
+    g_assert_error (error, RL_ERROR, RL_ERROR_TOO_LARGE);
+    g_test_message ("batch 6000: %s", error->message);
+  }
 }
 
 int
@@ -362,6 +441,8 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/train/loop-pieces", test_loop_pieces);
   g_test_add_func ("/engine/train/loop-cancelled", test_loop_cancelled);
   g_test_add_func ("/engine/train/loop-diverges", test_loop_diverges);
+  g_test_add_func ("/engine/train/loop-diverges-gradient", test_loop_diverges_gradient);
+  g_test_add_func ("/engine/train/loop-diverges-weights", test_loop_diverges_weights);
   g_test_add_func ("/engine/train/loop-bad-input", test_loop_bad_input);
 
   rc = g_test_run ();

@@ -10,6 +10,7 @@
 
 #include "rl-worker.h"
 #include "rl-error.h"
+#include "rl-finite.h"
 #include "rl-trainer.h"
 
 #define N_TRAIN 2000
@@ -616,6 +617,11 @@ test_diverge (void)
   g_assert_error (run.error, RL_ERROR, RL_ERROR_DIVERGED);
   g_test_message ("%s", run.error->message);
   g_assert_cmpuint (run.last_images_seen, <, 3 * N_TRAIN);
+  /* #12: the last weights are those from before the batch that diverged, all finite, so the
+   * app can keep them as a usable run. */
+  g_assert_nonnull (rl_trainer_get_latest_weights (run.trainer));
+  g_assert_false (rl_model_find_nonfinite (
+    rl_model_snapshot_get_model (rl_trainer_get_latest_weights (run.trainer)), FALSE, NULL));
 
   run_clear (&run);
 }

@@ -14,6 +14,7 @@
 
 #include "rl-dataset-loader.h"
 #include "rl-dialogs.h"
+#include "rl-error.h"
 #include "rl-model-file.h"
 
 static void
@@ -298,11 +299,15 @@ trainer_finished_cb (RlTrainer    *trainer,
   RlModelSnapshot *weights = rl_trainer_get_latest_weights (trainer);
   RlTrainProgress *last = rl_trainer_get_latest_progress (trainer);
   g_autofree char *status = NULL;
+  gboolean trained = weights != NULL && rl_model_snapshot_get_images_seen (weights) > 0;
+  /* A diverged run keeps the weights of its last finite batch (RlTrainLoop undoes the bad
+   * one): they are a usable run, kept like a stopped one. */
+  gboolean diverged = trained && g_error_matches (error, RL_ERROR, RL_ERROR_DIVERGED);
 
   _rl_window_stall_stop (self);
   rl_train_view_set_state (self->train_view, RL_TRAINER_IDLE);
 
-  if (error != NULL || weights == NULL || rl_model_snapshot_get_images_seen (weights) == 0)
+  if (!diverged && (error != NULL || !trained))
     {
       /* Failed (a diverged loss), or stopped before the first batch: back to the model from
        * before the run, nothing saved. */
@@ -327,7 +332,17 @@ trainer_finished_cb (RlTrainer    *trainer,
                            rl_model_get_n_params (rl_model_snapshot_get_model (weights)));
 
   g_free (self->run_end_text);
-  if (completed || last == NULL)
+  if (diverged && last != NULL)
+    {
+      g_autofree char *detail = g_strdup_printf ("%s\n\nThe weights from before that batch are "
+                                                 "kept as this run.", error->message);
+
+      rl_show_error_dialog (GTK_WIDGET (self), "Training diverged", detail);
+      self->run_end_text = g_strdup_printf ("Diverged after epoch %d, batch %d of %d; the "
+                                            "weights up to there are kept.", last->epoch,
+                                            last->batch, last->n_batches);
+    }
+  else if (completed || last == NULL)
     self->run_end_text = g_strdup_printf ("Finished after %d epochs.", self->run_config.epochs);
   else
     self->run_end_text = g_strdup_printf ("Stopped at epoch %d, batch %d of %d.", last->epoch,

@@ -413,7 +413,7 @@ after_batch (RlTrainLoop *loop, const RlTrainStatus *st, gpointer data)
 
   /* A diverged batch is not shown: the last snapshot keeps the last finite state, and the
    * error says where it broke. */
-  if (!isfinite (st->loss))
+  if (st->diverged)
     return;
 
   r->epoch = st->epoch;
