@@ -20,7 +20,7 @@
 #include "rl-gemm.h"
 #include "rl-model.h"
 #include "rl-preprocess.h"
-#include "rl-sgd.h"
+#include "rl-train.h"
 
 #ifndef RESLAB_SOURCE_DIR
 #define RESLAB_SOURCE_DIR "."
@@ -40,45 +40,45 @@ median (double *v, int n)
   return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
 
-/* Images per second of @batches training steps of the seed net, fresh weights each run. */
-static double
-bench_train (const RlDataset *train, int threads, int batches, int batch)
+typedef struct {
+  gint64 t0;        /* when the timed steps began (after the warm-up step) */
+  int    images;    /* images in the timed steps */
+} TrainTiming;
+
+static void
+count_images (RlTrainLoop *loop, const RlTrainStatus *st, gpointer data)
 {
+  ((TrainTiming *) data)->images += st->n;
+}
+
+/* Images per second of @batches training steps of the seed net, fresh weights each run,
+ * through the training loop every trainer uses (rl-train.h), its checks included. */
+static double
+bench_train (RlDataset *train, int threads, int batches, int batch)
+{
+  static const RlTrainHooks hooks = { .after_batch = count_images };
   g_autoptr (RlArch) arch = rl_arch_parse ("seed", NULL);
   g_autoptr (RlModel) model = rl_model_new (arch, 1, 28, 28, 10, NULL);
-  g_autoptr (RlSgd) sgd = rl_sgd_new (model, 0.01f, 0.5f, 0.0f);
-  g_autofree float *x = g_new (float, (size_t) batch * 784);
-  g_autofree uint8_t *labels = g_new (uint8_t, batch);
-  RlBatchIter it;
-  gint64 t0;
-  int done = 0, images = 0, n;
+  const int per_epoch = (int) ((train->n + (uint32_t) batch - 1) / (uint32_t) batch);
+  g_autoptr (RlTrainLoop) loop = NULL;
+  TrainTiming timing = { 0 };
 
   rl_model_init_params (model, 1);
   rl_model_set_threads (model, threads);
-  rl_batch_iter_init (&it, train, batch, 1);
-  rl_batch_iter_start (&it, 0);
+  loop = rl_train_loop_new (model, train, NULL, &(RlTrainLoopConfig) {
+                              .epochs = (batches + 1) / per_epoch + 1,
+                              .batch = batch,
+                              .lr = 0.01f,
+                              .momentum = 0.5f,
+                              .seed = 1,
+                            }, NULL);
+  g_return_val_if_fail (loop != NULL, 0.0);
 
   /* one warm-up step sizes the workspaces, as PyTorch's benchmark does */
-  n = rl_batch_iter_next (&it, x, labels);
-  rl_model_forward_backward (model, x, labels, n, NULL);
-  rl_sgd_step (sgd, model);
-
-  t0 = g_get_monotonic_time ();
-  while (done < batches)
-    {
-      n = rl_batch_iter_next (&it, x, labels);
-      if (n == 0)
-        {
-          rl_batch_iter_start (&it, 1);
-          continue;
-        }
-      rl_model_forward_backward (model, x, labels, n, NULL);
-      rl_sgd_step (sgd, model);
-      images += n;
-      done++;
-    }
-  rl_batch_iter_clear (&it);
-  return images / ((g_get_monotonic_time () - t0) / 1e6);
+  rl_train_loop_run (loop, 1, NULL, NULL, NULL, NULL);
+  timing.t0 = g_get_monotonic_time ();
+  rl_train_loop_run (loop, 1 + (uint64_t) batches, &hooks, &timing, NULL, NULL);
+  return timing.images / ((g_get_monotonic_time () - timing.t0) / 1e6);
 }
 
 /* Runs tools/torch_seed.py --bench; returns its images/s, or -1 (with a note on stderr). */
