@@ -5,6 +5,7 @@
  *   reslab-cli train   [--data DIR] [--dataset mnist|fashion] [--arch seed|DESCRIPTION] ...
  *   reslab-cli eval    [--data DIR] [--dataset ...] --model FILE [--threads N]
  *   reslab-cli predict --model FILE IMAGE...
+ *   reslab-cli read    [--model FILE] IMAGE... | --compose N    (rl-read-cli.c)
  *   reslab-cli info    FILE | --bundled
  *   reslab-cli experiment degradation [--depths 8,20,32,56] ...   (rl-experiment-cli.c)
  *
@@ -38,6 +39,7 @@
 #include "rl-image-file.h"
 #include "rl-model.h"
 #include "rl-preprocess.h"
+#include "rl-read-cli.h"
 #include "rl-safetensors.h"
 #include "rl-train.h"
 
@@ -788,6 +790,10 @@ static const struct {
                             "      which pixels made the model read IMAGE as it did" },
   { "predict", cmd_predict, "predict --model FILE IMAGE...\n"
                             "      classify PNG or PGM images of any size" },
+  { "read",    rl_read_cli_main,
+                            "read [--model FILE] IMAGE... | --compose N [--gap LO,HI]\n"
+                            "      read whole numbers (several digits) from images; or measure"
+                            " that on MNIST" },
   { "info",    cmd_info,    "info FILE | --bundled\n"
                             "      metadata and tensors of a model file" },
   { "bench",   rl_bench_main, "bench [--data DIR] [--runs N] [--batches N] [--threads LIST]"
@@ -845,6 +851,6 @@ main (int argc, char **argv)
 
   if (argv[1][0] == '-')
     return usage_error (NULL, "unknown option '%s' (options come after the command)", argv[1]);
-  return usage_error (NULL, "unknown command '%s' (commands: train, eval, explain, predict, info,"
+  return usage_error (NULL, "unknown command '%s' (commands: train, eval, explain, predict, read, info,"
                       " bench, experiment)", argv[1]);
 }
