@@ -8,6 +8,9 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "rl-dataset.h"
+#include "rl-userset.h"
+
 static const char *cli;
 static char *tmp_dir;
 static char *data_dir;
@@ -154,6 +157,72 @@ test_read_compose_and_files (void)
   }
 }
 
+/* ---- your digits ---------------------------------------------------------------------------- */
+
+/* A set of the fixture's first 5 test digits in @dir. */
+static void
+make_mine (const char *dir)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RlDataset) test = rl_dataset_load (data_dir, RL_DATASET_MNIST, RL_SPLIT_TEST, &error);
+  g_autoptr(RlDataset) five = NULL;
+
+  g_assert_no_error (error);
+  five = rl_dataset_new_subset (test, 5);
+  g_assert_true (rl_userset_save (five, dir, &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_mine_train_eval_teach (void)
+{
+  g_autofree char *mine = g_build_filename (tmp_dir, "mine", NULL);
+  g_autofree char *empty = g_build_filename (tmp_dir, "empty", NULL);
+  g_autofree char *model = g_build_filename (tmp_dir, "extra.safetensors", NULL);
+  g_autofree char *taught = g_build_filename (tmp_dir, "taught.safetensors", NULL);
+
+  make_mine (mine);
+  g_assert_cmpint (g_mkdir_with_parents (empty, 0700), ==, 0);
+  {
+    g_autoptr(Run) r = RUN ("train", "--data", data_dir, "--epochs", "1", "--limit", "100",
+                            "--threads", "1", "--extra", mine, "--extra-weight", "3",
+                            "--out", model);
+
+    g_assert_cmpint (r->status, ==, 0);
+    g_assert_nonnull (strstr (r->out, "with 5 of your digits"));
+    g_assert_nonnull (strstr (r->out, "115 train"));   /* 100 + 5 x 3 */
+  }
+  {
+    g_autoptr(Run) a = RUN ("train", "--data", data_dir, "--extra", empty, "--out", model);
+    g_autoptr(Run) b = RUN ("train", "--data", data_dir, "--extra-weight", "0", "--extra", mine);
+    g_autoptr(Run) c = RUN ("train", "--data", data_dir, "--extra-weight", "4");
+
+    g_assert_cmpint (a->status, ==, 1);
+    g_assert_nonnull (strstr (a->err, "holds none of your digits"));
+    assert_usage (b, "--extra-weight");
+    assert_usage (c, "--extra-weight");
+  }
+  {
+    g_autoptr(Run) r = RUN ("eval", "--model", model, "--data", mine);
+
+    g_assert_cmpint (r->status, ==, 0);
+    g_assert_nonnull (strstr (r->out, "your digits in"));
+    g_assert_nonnull (strstr (r->out, "/5)"));
+  }
+  {
+    g_autoptr(Run) same = RUN ("teach", "--model", model, "--mine", mine, "--out", model);
+    g_autoptr(Run) none = RUN ("teach", "--model", model, "--mine", mine);
+    g_autoptr(Run) r = RUN ("teach", "--model", model, "--mine", mine, "--data", data_dir,
+                            "--steps", "10", "--replay", "100", "--out", taught);
+
+    assert_usage (same, "never overwrites");
+    assert_usage (none, "--out");
+    g_assert_cmpint (r->status, ==, 0);
+    g_assert_nonnull (strstr (r->out, "read correctly: "));
+    g_assert_true (g_file_test (taught, G_FILE_TEST_EXISTS));
+  }
+}
+
 static void
 remove_tree (const char *path)
 {
@@ -190,6 +259,7 @@ main (int argc, char **argv)
 
   g_test_add_func ("/app/read/usage", test_read_usage);
   g_test_add_func ("/app/read/compose-and-files", test_read_compose_and_files);
+  g_test_add_func ("/app/mine/train-eval-teach", test_mine_train_eval_teach);
 
   status = g_test_run ();
   remove_tree (tmp_dir);
