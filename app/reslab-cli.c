@@ -5,6 +5,8 @@
  *   reslab-cli train   [--data DIR] [--dataset mnist|fashion] [--arch seed|DESCRIPTION] ...
  *   reslab-cli eval    [--data DIR] [--dataset ...] --model FILE [--threads N]
  *   reslab-cli predict --model FILE IMAGE...
+ *   reslab-cli read    [--model FILE] IMAGE... | --compose N    (rl-read-cli.c)
+ *   reslab-cli teach   [--model FILE] [--mine DIR] --out FILE   (rl-teach-cli.c)
  *   reslab-cli info    FILE | --bundled
  *   reslab-cli experiment degradation [--depths 8,20,32,56] ...   (rl-experiment-cli.c)
  *
@@ -42,8 +44,11 @@
 #include "rl-limits.h"
 #include "rl-model.h"
 #include "rl-preprocess.h"
+#include "rl-read-cli.h"
+#include "rl-teach-cli.h"
 #include "rl-safetensors.h"
 #include "rl-train.h"
+#include "rl-userset.h"
 
 #define EXIT_USAGE 2
 
@@ -321,7 +326,8 @@ cmd_train (int argc, char **argv)
   g_autofree char *bn_text = NULL;
   g_autofree char *seed_text = NULL;
   g_autofree char *out_path = NULL;
-  int epochs = 10, batch = 64, threads = THREADS_NOT_GIVEN, limit = -1;
+  g_autofree char *extra_dir = NULL;
+  int epochs = 10, batch = 64, threads = THREADS_NOT_GIVEN, limit = -1, extra_weight = 10;
   double lr = 0.01, momentum = 0.5, weight_decay = 0.0;
   const GOptionEntry entries[] = {
     { "data", 0, 0, G_OPTION_ARG_FILENAME, &data_dir,
@@ -350,9 +356,16 @@ cmd_train (int argc, char **argv)
       "Train on the first N images only (for quick runs)", "N" },
     { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out_path,
       "Where to save the model (default: reslab-ARCH-DATASET.safetensors here)", "FILE" },
+    { "extra", 0, 0, G_OPTION_ARG_FILENAME, &extra_dir,
+      "Add your digits to the training set: the IDX set in DIR (images-idx3-ubyte,"
+      " labels-idx1-ubyte, as the app keeps in ~/.local/share/reslab/mine)", "DIR" },
+    { "extra-weight", 0, 0, G_OPTION_ARG_INT, &extra_weight,
+      "With --extra: copies of each of your digits per epoch, 1..1000 (default 10); they are"
+      " appended to the training set and shuffled in with it", "W" },
     { NULL }
   };
   g_autoptr(GError) error = NULL;
+  g_autoptr(RlDataset) extra = NULL;
   g_autoptr(RlArch) arch = NULL;
   g_autoptr(RlModel) model = NULL;
   g_autoptr(RlTrainLoop) loop = NULL;
@@ -394,6 +407,11 @@ cmd_train (int argc, char **argv)
   if (seed_text != NULL &&
       !g_ascii_string_to_unsigned (seed_text, 10, 0, G_MAXUINT64, &seed, &error))
     return usage_error ("train", "--seed: %s", error->message);
+  if (extra_weight < 1 || extra_weight > 1000)
+    return usage_error ("train", "--extra-weight must be between 1 and 1000 (got %d)",
+                        extra_weight);
+  if (extra_weight != 10 && extra_dir == NULL)
+    return usage_error ("train", "--extra-weight goes with --extra DIR");
 
   if (shortcut_text != NULL || bn_text != NULL)
     {
@@ -453,6 +471,23 @@ cmd_train (int argc, char **argv)
     train = rl_dataset_new_subset (train_full, limit);
   else
     train = rl_dataset_ref (train_full);
+  if (extra_dir != NULL)
+    {
+      /* Your digits, W copies of each appended: the loop's shuffle spreads them over the
+       * epoch, and everything else about training stays as it is. */
+      g_autoptr(RlDataset) mixed = NULL;
+
+      extra = rl_userset_load (extra_dir, &error);
+      if (extra != NULL)
+        mixed = rl_dataset_concat (train, 1, extra, (guint) extra_weight, &error);
+      if (mixed == NULL)
+        {
+          rl_cli_error ("--extra: %s", error->message);
+          return EXIT_FAILURE;
+        }
+      g_clear_pointer (&train, rl_dataset_unref);
+      train = g_steal_pointer (&mixed);
+    }
 
   rl_model_init_params (model, seed);
   rl_model_set_threads (model, model_threads (threads));
@@ -473,6 +508,9 @@ cmd_train (int argc, char **argv)
            ", lr %g, momentum %g, weight decay %g, batch %d, %u train / %u test images\n",
            PACKAGE_VERSION, label, rl_dataset_kind_name (kind), rl_model_get_threads (model),
            seed, lr, momentum, weight_decay, batch, train->n, test->n);
+  if (extra != NULL)
+    g_print ("# with %u of your digits from %s, %d copies each (%u of the %u training images)\n",
+             extra->n, extra_dir, extra_weight, extra->n * extra_weight, train->n);
 
   log.progress.enabled = isatty (STDOUT_FILENO) && isatty (STDERR_FILENO);
   log.epochs = epochs;
@@ -500,6 +538,12 @@ cmd_train (int argc, char **argv)
   g_hash_table_insert (metadata, g_strdup ("weight_decay"), format_double (weight_decay));
   g_hash_table_insert (metadata, g_strdup ("batch"), g_strdup_printf ("%d", batch));
   g_hash_table_insert (metadata, g_strdup ("train_images"), g_strdup_printf ("%u", train->n));
+  if (extra != NULL)
+    {
+      g_hash_table_insert (metadata, g_strdup ("extra_images"), g_strdup_printf ("%u", extra->n));
+      g_hash_table_insert (metadata, g_strdup ("extra_weight"),
+                           g_strdup_printf ("%d", extra_weight));
+    }
 
   if (!rl_model_save (model, out_path, metadata, &error))
     {
@@ -539,6 +583,19 @@ check_model_input (const RlModel *model, const char *path)
   return TRUE;
 }
 
+/* A directory holding a set of your digits (rl-userset.h) rather than a dataset's splits. */
+static gboolean
+is_userset_dir (const char *dir)
+{
+  g_autofree char *images = g_build_filename (dir, RL_USERSET_IMAGES, NULL);
+  g_autofree char *labels = g_build_filename (dir, RL_USERSET_LABELS, NULL);
+  g_autofree char *t10k = g_build_filename (dir, "t10k-images-idx3-ubyte", NULL);
+  g_autofree char *t10k_gz = g_build_filename (dir, "t10k-images-idx3-ubyte.gz", NULL);
+
+  return (g_file_test (images, G_FILE_TEST_EXISTS) || g_file_test (labels, G_FILE_TEST_EXISTS))
+         && !g_file_test (t10k, G_FILE_TEST_EXISTS) && !g_file_test (t10k_gz, G_FILE_TEST_EXISTS);
+}
+
 static int
 cmd_eval (int argc, char **argv)
 {
@@ -548,7 +605,10 @@ cmd_eval (int argc, char **argv)
   g_autofree char *errors_dir = NULL;
   int threads = THREADS_NOT_GIVEN;
   const GOptionEntry entries[] = {
-    { "data", 0, 0, G_OPTION_ARG_FILENAME, &data_dir, "Directory with the IDX files", "DIR" },
+    { "data", 0, 0, G_OPTION_ARG_FILENAME, &data_dir,
+      "Directory with the IDX files: a dataset's test split (t10k-images-idx3-ubyte ...), or"
+      " a set of your digits (images-idx3-ubyte, labels-idx1-ubyte, as in"
+      " ~/.local/share/reslab/mine)", "DIR" },
     { "dataset", 0, 0, G_OPTION_ARG_STRING, &dataset_name,
       "mnist or fashion (default: the one the model was trained on)", "NAME" },
     { "model", 'm', 0, G_OPTION_ARG_FILENAME, &model_path, "The model (.safetensors)", "FILE" },
@@ -563,6 +623,7 @@ cmd_eval (int argc, char **argv)
   g_autoptr(RlModel) model = NULL;
   g_autoptr(RlDataset) test = NULL;
   g_autofree guint *confusion = NULL;
+  g_autofree char *set_name = NULL;
   RlDatasetKind kind = RL_DATASET_MNIST;
   guint correct;
   int label_width = 5;
@@ -591,9 +652,24 @@ cmd_eval (int argc, char **argv)
     kind = model_dataset (st);
   rl_model_set_threads (model, model_threads (threads));
 
-  test = rl_cli_load_split (data_dir, kind, RL_SPLIT_TEST);
-  if (test == NULL)
-    return EXIT_FAILURE;
+  if (data_dir != NULL && is_userset_dir (data_dir))
+    {
+      /* a set of your digits: MNIST-kind, whatever its files are called inside */
+      test = rl_userset_load (data_dir, &error);
+      if (test == NULL)
+        {
+          rl_cli_error ("%s", error->message);
+          return EXIT_FAILURE;
+        }
+      set_name = g_strdup_printf ("your digits in %s", data_dir);
+    }
+  else
+    {
+      test = rl_cli_load_split (data_dir, kind, RL_SPLIT_TEST);
+      if (test == NULL)
+        return EXIT_FAILURE;
+      set_name = g_strdup_printf ("the %s test set", rl_dataset_kind_name (kind));
+    }
   if (test->c != 1 || test->h != RL_MNIST_SIDE || test->w != RL_MNIST_SIDE)
     {
       rl_cli_error ("the test images are not 1 x 28 x 28");
@@ -602,8 +678,8 @@ cmd_eval (int argc, char **argv)
 
   confusion = g_new0 (guint, 10 * 10);
   correct = evaluate (model, test, confusion);
-  g_print ("# %s on the %s test set (%u images), threads %d\n", model_path,
-           rl_dataset_kind_name (kind), test->n, rl_model_get_threads (model));
+  g_print ("# %s on %s (%u images), threads %d\n", model_path, set_name, test->n,
+           rl_model_get_threads (model));
   print_test_accuracy (correct, test->n);
 
   for (guint i = 0; i < 10; i++)
@@ -834,16 +910,25 @@ static const struct {
                             " [--threads N]\n"
                             "          [--limit N] [--out FILE] [--shortcut A|B] [--bn on|off]"
                             " (resnet-N, plain-N)\n"
+                            "          [--extra DIR [--extra-weight W]] (your digits added)\n"
                             "      train a network, print the seed's log, save it" },
   { "eval",    cmd_eval,    "eval [--data DIR] [--dataset NAME] --model FILE [--threads N]"
                             " [--errors DIR]\n"
-                            "      test accuracy and confusion matrix (and the mistakes' images)" },
+                            "      test accuracy and confusion matrix (and the mistakes' images);"
+                            " DIR may hold your digits" },
   { "explain", rl_explain_cli_main,
                             "explain --model FILE [--method grad|ig|occlusion] [--class K]"
                             " IMAGE --out PNG\n"
                             "      which pixels made the model read IMAGE as it did" },
   { "predict", cmd_predict, "predict --model FILE IMAGE...\n"
                             "      classify PNG or PGM images of any size" },
+  { "read",    rl_read_cli_main,
+                            "read [--model FILE] IMAGE... | --compose N [--gap LO,HI]\n"
+                            "      read whole numbers (several digits) from images; or measure"
+                            " that on MNIST" },
+  { "teach",   rl_teach_cli_main,
+                            "teach [--model FILE] [--mine DIR] --out FILE [--steps N] [--eval]\n"
+                            "      fine-tune a copy of a model on your digits (MNIST replayed)" },
   { "info",    cmd_info,    "info FILE | --bundled\n"
                             "      metadata and tensors of a model file" },
   { "bench",   rl_bench_main, "bench [--data DIR] [--runs N] [--batches N] [--threads LIST]"
@@ -901,6 +986,6 @@ main (int argc, char **argv)
 
   if (argv[1][0] == '-')
     return usage_error (NULL, "unknown option '%s' (options come after the command)", argv[1]);
-  return usage_error (NULL, "unknown command '%s' (commands: train, eval, explain, predict, info,"
-                      " bench, experiment)", argv[1]);
+  return usage_error (NULL, "unknown command '%s' (commands: train, eval, explain, predict, read,"
+                      " teach, info, bench, experiment)", argv[1]);
 }

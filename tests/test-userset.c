@@ -1,0 +1,298 @@
+/* test-userset.c: your digits as an IDX set (rl-userset.c): append, delete, the files' format,
+ * the exact errors for broken sets, mixing into a training set (rl_dataset_concat,
+ * rl_dataset_sample), and a small fine-tuning (rl-teach.c) on the committed fixture. */
+
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "rl-error.h"
+#include "rl-preprocess.h"
+#include "rl-teach.h"
+#include "rl-userset.h"
+
+#define PX (RL_MNIST_SIDE * RL_MNIST_SIDE)
+
+static char *tmp_root;
+static RlDataset *mini_train, *mini_test;
+
+static char *
+fresh_dir (const char *name)
+{
+  return g_build_filename (tmp_root, name, NULL);
+}
+
+static void
+write_file (const char *dir, const char *name, const void *data, gsize len)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (path, data, (gssize) len, NULL));
+}
+
+static void
+test_append_delete (void)
+{
+  g_autofree char *dir = fresh_dir ("mine");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RlDataset) set = NULL;
+  g_autoptr(RlDataset) idx = NULL;
+  g_autofree char *ip = g_build_filename (dir, RL_USERSET_IMAGES, NULL);
+  g_autofree char *lp = g_build_filename (dir, RL_USERSET_LABELS, NULL);
+  float img[PX];
+  guint n = 0;
+
+  /* none yet: NOT_FOUND */
+  g_assert_null (rl_userset_load (dir, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  for (int k = 0; k < 3; k++)
+    {
+      for (int i = 0; i < PX; i++)
+        img[i] = (float) ((i + k) % 5) / 4.0f;
+      g_assert_true (rl_userset_append (dir, img, (uint8_t) (7 - k), &n, &error));
+      g_assert_no_error (error);
+      g_assert_cmpuint (n, ==, (guint) k + 1);
+    }
+  /* MNIST's own format: the standard loader reads it */
+  idx = rl_dataset_load_idx (ip, lp, RL_DATASET_MNIST, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (idx->n, ==, 3);
+  g_assert_cmpuint (idx->h, ==, 28);
+  g_assert_cmpuint (idx->labels[0], ==, 7);
+  g_assert_cmpuint (idx->labels[2], ==, 5);
+  g_assert_cmpuint (idx->images[PX + 4], ==, 0);      /* (4 + 1) % 5 = 0 */
+  g_assert_cmpuint (idx->images[PX + 3], ==, 255);    /* (3 + 1) % 5 = 4 -> 1.0 */
+  g_assert_cmpuint (idx->images[1], ==, 64);          /* 0.25 -> 63.75 -> 64 */
+
+  g_assert_true (rl_userset_delete (dir, 1, &n, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (n, ==, 2);
+  set = rl_userset_load (dir, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (set->n, ==, 2);
+  g_assert_cmpuint (set->labels[0], ==, 7);
+  g_assert_cmpuint (set->labels[1], ==, 5);
+  g_assert_cmpmem (set->images + PX, PX, idx->images + 2 * PX, PX);
+
+  /* bad arguments */
+  g_assert_false (rl_userset_delete (dir, 2, NULL, &error));
+  g_assert_error (error, RL_ERROR, RL_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+  g_assert_false (rl_userset_append (dir, img, 10, NULL, &error));
+  g_assert_error (error, RL_ERROR, RL_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+
+  /* the last one deleted: no set on disk, NOT_FOUND again */
+  g_assert_true (rl_userset_delete (dir, 0, NULL, &error));
+  g_assert_true (rl_userset_delete (dir, 0, &n, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (n, ==, 0);
+  g_assert_false (g_file_test (ip, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (lp, G_FILE_TEST_EXISTS));
+  g_assert_null (rl_userset_load (dir, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_false (rl_userset_delete (dir, 0, NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+}
+
+static void
+test_broken_sets (void)
+{
+  g_autoptr(GError) error = NULL;
+  const guint8 labels2[] = { 0, 0, 8, 1, 0, 0, 0, 2, 3, 4 };
+  const guint8 labels0[] = { 0, 0, 8, 1, 0, 0, 0, 0 };
+  guint8 images1[16 + PX] = { 0, 0, 8, 3, 0, 0, 0, 1, 0, 0, 0, 28, 0, 0, 0, 28 };
+  guint8 images0[16] = { 0, 0, 8, 3, 0, 0, 0, 0, 0, 0, 0, 28, 0, 0, 0, 28 };
+  guint8 small[16 + 20 * 20] = { 0, 0, 8, 3, 0, 0, 0, 1, 0, 0, 0, 20, 0, 0, 0, 20 };
+  const guint8 labels1[] = { 0, 0, 8, 1, 0, 0, 0, 1, 3 };
+  float img[PX] = { 0 };
+
+  /* not IDX: a PNG's first bytes */
+  {
+    g_autofree char *dir = fresh_dir ("not-idx");
+    write_file (dir, RL_USERSET_IMAGES, "\x89PNG\r\n\x1a\n rest of it", 19);
+    write_file (dir, RL_USERSET_LABELS, labels1, sizeof labels1);
+    g_assert_null (rl_userset_load (dir, &error));
+    g_assert_error (error, RL_ERROR, RL_ERROR_BAD_MAGIC);
+    g_clear_error (&error);
+    /* a broken set is never overwritten by an append */
+    g_assert_false (rl_userset_append (dir, img, 1, NULL, &error));
+    g_assert_error (error, RL_ERROR, RL_ERROR_BAD_MAGIC);
+    g_clear_error (&error);
+  }
+  /* one image, two labels */
+  {
+    g_autofree char *dir = fresh_dir ("mismatch");
+    write_file (dir, RL_USERSET_IMAGES, images1, sizeof images1);
+    write_file (dir, RL_USERSET_LABELS, labels2, sizeof labels2);
+    g_assert_null (rl_userset_load (dir, &error));
+    g_assert_error (error, RL_ERROR, RL_ERROR_MISMATCH);
+    g_clear_error (&error);
+  }
+  /* files that claim 0 digits */
+  {
+    g_autofree char *dir = fresh_dir ("zero");
+    write_file (dir, RL_USERSET_IMAGES, images0, sizeof images0);
+    write_file (dir, RL_USERSET_LABELS, labels0, sizeof labels0);
+    g_assert_null (rl_userset_load (dir, &error));
+    g_assert_error (error, RL_ERROR, RL_ERROR_BAD_HEADER);
+    g_clear_error (&error);
+  }
+  /* labels only: images missing */
+  {
+    g_autofree char *dir = fresh_dir ("half");
+    write_file (dir, RL_USERSET_LABELS, labels1, sizeof labels1);
+    g_assert_null (rl_userset_load (dir, &error));
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+    g_clear_error (&error);
+  }
+  /* 20 x 20 images */
+  {
+    g_autofree char *dir = fresh_dir ("small");
+    write_file (dir, RL_USERSET_IMAGES, small, sizeof small);
+    write_file (dir, RL_USERSET_LABELS, labels1, sizeof labels1);
+    g_assert_null (rl_userset_load (dir, &error));
+    g_assert_error (error, RL_ERROR, RL_ERROR_BAD_SHAPE);
+    g_clear_error (&error);
+  }
+}
+
+static void
+test_concat_and_sample (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RlDataset) few = rl_dataset_new_subset (mini_test, 3);
+  g_autoptr(RlDataset) mix = rl_dataset_concat (mini_train, 1, few, 4, &error);
+  g_autoptr(RlDataset) sample = rl_dataset_sample (mini_train, 50, 9);
+  g_autoptr(RlDataset) sample2 = rl_dataset_sample (mini_train, 50, 9);
+  guint found = 0;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (mix->n, ==, mini_train->n + 12);
+  g_assert_cmpmem (mix->images, (gsize) mini_train->n * PX, mini_train->images,
+                   (gsize) mini_train->n * PX);
+  for (guint r = 0; r < 4; r++)
+    {
+      g_assert_cmpmem (mix->images + (size_t) (mini_train->n + 3 * r) * PX, 3 * PX,
+                       few->images, 3 * PX);
+      g_assert_cmpmem (mix->labels + mini_train->n + 3 * r, 3, few->labels, 3);
+    }
+  g_assert_cmpfloat (mix->mean, ==, mini_train->mean);
+
+  /* the sample: reproducible, each image one of the source's */
+  g_assert_cmpmem (sample->images, 50 * PX, sample2->images, 50 * PX);
+  for (guint i = 0; i < 50; i++)
+    for (guint j = 0; j < mini_train->n; j++)
+      if (memcmp (sample->images + (size_t) i * PX, mini_train->images + (size_t) j * PX, PX) == 0
+          && sample->labels[i] == mini_train->labels[j])
+        {
+          found++;
+          break;
+        }
+  g_assert_cmpuint (found, ==, 50);
+
+  /* a 20 x 20 set does not mix with 28 x 28 */
+  {
+    g_autoptr(RlDataset) odd = rl_dataset_new_subset (mini_test, 2);
+    odd->h = odd->w = 20;
+    g_assert_null (rl_dataset_concat (mini_train, 1, odd, 1, &error));
+    g_assert_error (error, RL_ERROR, RL_ERROR_MISMATCH);
+    g_clear_error (&error);
+  }
+  g_assert_null (rl_dataset_concat (few, 0, NULL, 0, &error));
+  g_assert_error (error, RL_ERROR, RL_ERROR_INVALID_ARGUMENT);
+}
+
+/* rl_teach on the fixture with the bundled model: the original unchanged, a report of each
+ * digit, bad configs refused. */
+static void
+test_teach_small (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "..", "resources", "models",
+                                                 "seed.safetensors", NULL);
+  g_autoptr(RlModel) model = rl_model_load (path, NULL, &error);
+  g_autoptr(RlDataset) mine = rl_dataset_new_subset (mini_test, 5);
+  g_autoptr(RlTeachReport) rep = NULL;
+  g_autoptr(RlModel) taught = NULL;
+  g_autofree float *before = NULL;
+  RlTeachConfig tc;
+  size_t np;
+
+  g_assert_no_error (error);
+  np = rl_model_get_n_params (model);
+  before = g_memdup2 (rl_model_get_params (model), np * sizeof (float));
+  /* relabel one digit: the model must learn what the user says it is */
+  mine->labels[0] = (uint8_t) ((mine->labels[0] + 1) % 10);
+
+  rl_teach_config_init (&tc);
+  tc.steps = 30;
+  tc.replay = 200;
+  taught = rl_teach (model, mine, mini_train, &tc, NULL, &rep, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (taught);
+  g_assert_cmpmem (rl_model_get_params (model), np * sizeof (float), before, np * sizeof (float));
+  g_assert_cmpuint (rep->n, ==, 5);
+  g_assert_cmpuint (rep->correct_before, ==, 4);
+  g_assert_cmpuint (rep->before[0], !=, rep->labels[0]);
+  g_assert_cmpuint (rep->after[0], ==, rep->labels[0]);
+  g_assert_cmpuint (rep->correct_after, ==, 5);
+  for (guint i = 0; i < 5; i++)
+    g_assert_true (rep->conf_after[i] > 0.1f && rep->conf_after[i] <= 1.0f);
+
+  tc.steps = 0;
+  g_assert_null (rl_teach (model, mine, mini_train, &tc, NULL, NULL, &error));
+  g_assert_error (error, RL_ERROR, RL_ERROR_INVALID_ARGUMENT);
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  if (dir != NULL)
+    while ((name = g_dir_read_name (dir)) != NULL)
+      {
+        g_autofree char *child = g_build_filename (path, name, NULL);
+
+        if (g_file_test (child, G_FILE_TEST_IS_DIR))
+          remove_tree (child);
+        else
+          g_unlink (child);
+      }
+  g_rmdir (path);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *data = NULL;
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  tmp_root = g_dir_make_tmp ("reslab-userset-XXXXXX", &error);
+  g_assert_no_error (error);
+  data = g_test_build_filename (G_TEST_DIST, "data", "mnist-mini", NULL);
+  mini_train = rl_dataset_load (data, RL_DATASET_MNIST, RL_SPLIT_TRAIN, &error);
+  g_assert_no_error (error);
+  mini_test = rl_dataset_load (data, RL_DATASET_MNIST, RL_SPLIT_TEST, &error);
+  g_assert_no_error (error);
+
+  g_test_add_func ("/engine/userset/append-delete", test_append_delete);
+  g_test_add_func ("/engine/userset/broken-sets", test_broken_sets);
+  g_test_add_func ("/engine/userset/concat-and-sample", test_concat_and_sample);
+  g_test_add_func ("/engine/userset/teach-small", test_teach_small);
+
+  status = g_test_run ();
+  remove_tree (tmp_root);
+  g_free (tmp_root);
+  rl_dataset_unref (mini_train);
+  rl_dataset_unref (mini_test);
+  return status;
+}
