@@ -119,6 +119,13 @@ gboolean
 rl_preprocess_digit (const float *in, int width, int height, int stride,
                      float threshold, float *out)
 {
+  return rl_preprocess_digit_map (in, width, height, stride, threshold, out, NULL);
+}
+
+gboolean
+rl_preprocess_digit_map (const float *in, int width, int height, int stride,
+                         float threshold, float *out, RlPreprocessMap *map)
+{
   int x0 = width, x1 = -1, y0 = height, y1 = -1;
   int bw, bh, pw, ph, ox, oy;
   float patch[RL_MNIST_BOX * RL_MNIST_BOX];
@@ -188,5 +195,11 @@ rl_preprocess_digit (const float *in, int width, int height, int stride,
   for (int i = 0; i < ph; i++)
     memcpy (out + (size_t) (oy + i) * RL_MNIST_SIDE + ox, patch + i * pw, sizeof (float) * pw);
 
+  if (map != NULL)
+    *map = (RlPreprocessMap) {
+      .x0 = x0, .y0 = y0,
+      .sx = (double) bw / pw, .sy = (double) bh / ph,
+      .ox = ox, .oy = oy,
+    };
   return TRUE;
 }

@@ -19,4 +19,18 @@ G_BEGIN_DECLS
 gboolean rl_preprocess_digit (const float *in, int width, int height, int stride,
                               float threshold, float *out);
 
+/* Where rl_preprocess_digit put the input: field pixel (fx, fy) of the 28 x 28 output covers
+ * input pixels x in [x0 + (fx - ox) * sx, x0 + (fx - ox + 1) * sx), and the same for y. The
+ * map is affine, so it also says where a field pixel outside the patch would have come from
+ * (for drawing per-pixel results, such as attributions, back on the input). */
+typedef struct {
+  int    x0, y0;   /* the ink's bounding box's corner in the input */
+  double sx, sy;   /* input pixels per field pixel */
+  int    ox, oy;   /* the resampled patch's corner in the field */
+} RlPreprocessMap;
+
+/* rl_preprocess_digit, and @map (nullable) filled when it returns TRUE. */
+gboolean rl_preprocess_digit_map (const float *in, int width, int height, int stride,
+                                  float threshold, float *out, RlPreprocessMap *map);
+
 G_END_DECLS

@@ -432,6 +432,50 @@ test_mnist_unchanged (void)
   g_assert_cmpuint (n_identical_thr, >=, 70);
 }
 
+/* The map says where the ink went: every field pixel with ink maps back onto input pixels
+ * inside the ink's bounding box, and the ink's corner pixel lands on the patch's corner. An
+ * L-shaped drawing on a 200 x 120 input, off-centre, so no axis is trivial. */
+static void
+test_map (void)
+{
+  enum { W = 200, H = 120 };
+  g_autofree float *in = g_new0 (float, W * H);
+  float out[28 * 28], plain[28 * 28];
+  RlPreprocessMap map;
+
+  /* a vertical bar x 40..59, y 10..109 and a foot x 40..139, y 90..109 */
+  for (int y = 10; y < 110; y++)
+    for (int x = 40; x < 60; x++)
+      in[y * W + x] = 1.0f;
+  for (int y = 90; y < 110; y++)
+    for (int x = 40; x < 140; x++)
+      in[y * W + x] = 1.0f;
+
+  g_assert_true (rl_preprocess_digit_map (in, W, H, W, 0.1f, out, &map));
+  g_assert_true (rl_preprocess_digit (in, W, H, W, 0.1f, plain));
+  g_assert_cmpmem (out, sizeof out, plain, sizeof plain);   /* the same image either way */
+  g_assert_cmpint (map.x0, ==, 40);
+  g_assert_cmpint (map.y0, ==, 10);
+  /* the box is 100 x 100, so 20 x 20 in the field: 5 input pixels a field pixel */
+  g_assert_cmpfloat_with_epsilon (map.sx, 5.0, 1e-12);
+  g_assert_cmpfloat_with_epsilon (map.sy, 5.0, 1e-12);
+  g_assert_cmpfloat (out[map.oy * 28 + map.ox], >, 0.9f);   /* the bar's top-left corner */
+  for (int fy = 0; fy < 28; fy++)
+    for (int fx = 0; fx < 28; fx++)
+      if (out[fy * 28 + fx] > 0.0f)
+        {
+          /* the centre of the field pixel, back in the input */
+          double x = map.x0 + (fx - map.ox + 0.5) * map.sx;
+          double y = map.y0 + (fy - map.oy + 0.5) * map.sy;
+
+          g_assert_cmpfloat (x, >=, 40.0);
+          g_assert_cmpfloat (x, <, 140.0);
+          g_assert_cmpfloat (y, >=, 10.0);
+          g_assert_cmpfloat (y, <, 110.0);
+          g_assert_cmpfloat (in[(int) y * W + (int) x], ==, 1.0f);
+        }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -446,6 +490,7 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/preprocess/empty", test_empty);
   g_test_add_func ("/engine/preprocess/out-of-range", test_out_of_range);
   g_test_add_func ("/engine/preprocess/mnist-unchanged", test_mnist_unchanged);
+  g_test_add_func ("/engine/preprocess/map", test_map);
 
   return g_test_run ();
 }

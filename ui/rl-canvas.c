@@ -29,6 +29,8 @@ struct _RlCanvas
   gboolean   drawing;        /* a gesture is adding to the last stroke */
   double     drag_x, drag_y; /* where the drag started, widget coordinates */
   cairo_surface_t *image;    /* A8, shown under the strokes; nullable */
+  RlCanvasOverlayFunc overlay_func;  /* drawn over the strokes; nullable */
+  gpointer   overlay_data;
 
   /* borrowed (owned by the widget) */
   GtkGesture *drag;
@@ -252,6 +254,21 @@ draw_func (GtkDrawingArea *area,
   gdk_cairo_set_source_rgba (cr, &ink);
   for (guint i = 0; i < self->strokes->len; i++)
     stroke_path (cr, g_ptr_array_index (self->strokes, i), SCREEN_PEN_WIDTH);
+
+  if (self->overlay_func != NULL)
+    self->overlay_func (self, cr, self->overlay_data);
+}
+
+void
+rl_canvas_set_overlay_func (RlCanvas            *self,
+                            RlCanvasOverlayFunc  func,
+                            gpointer             data)
+{
+  g_return_if_fail (RL_IS_CANVAS (self));
+
+  self->overlay_func = func;
+  self->overlay_data = data;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
 /* ---- gestures ----------------------------------------------------------------------------- */

@@ -58,4 +58,15 @@ float     *rl_canvas_render_ink    (RlCanvas *self,
                                     int       width,
                                     int       height);
 
+/* Draws over the strokes, with @cr scaled so the canvas square is the unit square: (0, 0) to
+ * (1, 1), which rl_canvas_render_ink maps to its whole output. */
+typedef void (*RlCanvasOverlayFunc) (RlCanvas *canvas,
+                                     cairo_t  *cr,
+                                     gpointer  data);
+
+/* @func (nullable) is called at the end of every draw; @data is borrowed. */
+void       rl_canvas_set_overlay_func (RlCanvas            *self,
+                                       RlCanvasOverlayFunc  func,
+                                       gpointer             data);
+
 G_END_DECLS

@@ -124,6 +124,12 @@ rl_draw_view_unroot (GtkWidget *widget)
 /* ---- prediction from the canvas ----------------------------------------------------------- */
 
 static void
+paint_why_on_canvas (RlCanvas *canvas, cairo_t *cr, gpointer data)
+{
+  rl_why_view_paint_on_canvas (RL_WHY_VIEW (data), cr);
+}
+
+static void
 predict_from_canvas (RlDrawView *self)
 {
   g_autofree float *ink = NULL;
@@ -567,6 +573,10 @@ rl_draw_view_init (RlDrawView *self)
   }
   g_signal_connect_object (self->why_view, "changed", G_CALLBACK (gtk_widget_queue_draw),
                            self->input_area, G_CONNECT_SWAPPED);
+  /* Why? colours the drawing itself too, not only the 28 x 28 preview. */
+  rl_canvas_set_overlay_func (self->canvas, paint_why_on_canvas, self->why_view);
+  g_signal_connect_object (self->why_view, "changed", G_CALLBACK (gtk_widget_queue_draw),
+                           self->canvas, G_CONNECT_SWAPPED);
   gtk_drawing_area_set_draw_func (GTK_DRAWING_AREA (self->input_area), input_draw_func,
                                   self, NULL);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->input_area),

@@ -136,6 +136,40 @@ rl_why_view_paint (RlWhyView *self, cairo_t *cr, double side)
       }
 }
 
+void
+rl_why_view_paint_on_canvas (RlWhyView *self, cairo_t *cr)
+{
+  RlPreprocessMap map;
+  int ink_w, ink_h;
+  gboolean mapped;
+
+  g_return_if_fail (RL_IS_WHY_VIEW (self));
+  if (!self->have_attr || !rl_why_view_get_active (self) || self->predictor == NULL)
+    return;
+
+  /* A drawing: each of the network's 28 x 28 pixels goes back over the part of the drawing it
+   * was resampled from (the preprocessing's map, rl-preprocess.h), in the unit square the
+   * canvas hands over. A test image fills the square, one field pixel to 1/28 of it. */
+  mapped = rl_predictor_get_ink_map (self->predictor, &map, &ink_w, &ink_h);
+  for (int r = 0; r < SIDE; r++)
+    for (int c = 0; c < SIDE; c++)
+      {
+        double rgba[4];
+
+        attr_colour (self->attr[r * SIDE + c], self->attr_max, rgba);
+        if (rgba[3] <= 0.0)
+          continue;
+        cairo_set_source_rgba (cr, rgba[0], rgba[1], rgba[2], 0.8 * rgba[3]);
+        if (mapped)
+          cairo_rectangle (cr, (map.x0 + (c - map.ox) * map.sx) / ink_w,
+                           (map.y0 + (r - map.oy) * map.sy) / ink_h, map.sx / ink_w,
+                           map.sy / ink_h);
+        else
+          cairo_rectangle (cr, (double) c / SIDE, (double) r / SIDE, 1.0 / SIDE, 1.0 / SIDE);
+        cairo_fill (cr);
+      }
+}
+
 static void
 draw_legend (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer user_data)
 {

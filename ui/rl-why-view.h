@@ -35,6 +35,10 @@ const float *rl_why_view_get_attributions (RlWhyView *self,
                                            int       *k);
 /* Paints the attributions over a @width x @height square showing the 28 x 28 input (nothing
  * when off). For the Draw view's preview. */
+/* The same over the drawing itself: called from the canvas's overlay (rl-canvas.h), @cr in
+ * the canvas's unit square. */
+void         rl_why_view_paint_on_canvas (RlWhyView *self,
+                                          cairo_t   *cr);
 void         rl_why_view_paint         (RlWhyView *self,
                                         cairo_t   *cr,
                                         double     side);

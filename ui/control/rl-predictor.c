@@ -21,6 +21,10 @@ struct _RlPredictor
   float          probs[MAX_CLASSES];   /* (P) */
   guint          n_classes;
   gboolean       has_input;
+  /* where the last ink went in the image (rl_predictor_set_ink); has_map FALSE otherwise */
+  gboolean       has_map;
+  RlPreprocessMap map;
+  int            ink_width, ink_height;
   int            true_label;
   guint64        serial;
 };
@@ -136,6 +140,7 @@ rl_predictor_set_image (RlPredictor *self,
   else
     memset (self->image, 0, sizeof self->image);
   self->has_input = image != NULL;
+  self->has_map = FALSE;   /* set again by rl_predictor_set_ink, when it is the caller */
   self->true_label = image != NULL ? true_label : -1;
   run (self);
 }
@@ -151,10 +156,32 @@ rl_predictor_set_ink (RlPredictor *self,
   g_return_if_fail (RL_IS_PREDICTOR (self));
   g_return_if_fail (ink != NULL && width > 0 && height > 0);
 
-  if (rl_preprocess_digit (ink, width, height, width, RL_PREDICTOR_INK_THRESHOLD, image))
-    rl_predictor_set_image (self, image, -1);
+  if (rl_preprocess_digit_map (ink, width, height, width, RL_PREDICTOR_INK_THRESHOLD, image,
+                               &self->map))
+    {
+      rl_predictor_set_image (self, image, -1);
+      self->has_map = TRUE;
+      self->ink_width = width;
+      self->ink_height = height;
+    }
   else
     rl_predictor_set_image (self, NULL, -1);
+}
+
+gboolean
+rl_predictor_get_ink_map (RlPredictor     *self,
+                          RlPreprocessMap *map,
+                          int             *ink_width,
+                          int             *ink_height)
+{
+  g_return_val_if_fail (RL_IS_PREDICTOR (self), FALSE);
+
+  if (!self->has_map)
+    return FALSE;
+  *map = self->map;
+  *ink_width = self->ink_width;
+  *ink_height = self->ink_height;
+  return TRUE;
 }
 
 gboolean

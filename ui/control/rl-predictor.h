@@ -13,6 +13,7 @@
 
 #include "rl-dataset.h"
 #include "rl-model.h"
+#include "rl-preprocess.h"
 
 G_BEGIN_DECLS
 
@@ -53,6 +54,13 @@ void                rl_predictor_set_ink        (RlPredictor *self,
                                                  int          height);
 
 gboolean            rl_predictor_has_input      (RlPredictor *self);
+/* When the input came from rl_predictor_set_ink: where the ink went in the 28 x 28 image, and
+ * the ink's size, so per-pixel results can be drawn back on the drawing. FALSE otherwise (a
+ * test image, or no input). */
+gboolean            rl_predictor_get_ink_map    (RlPredictor     *self,
+                                                 RlPreprocessMap *map,
+                                                 int             *ink_width,
+                                                 int             *ink_height);
 /* The 28 x 28 input, in [0, 1] (all zero without input). Returns: (transfer none) */
 const float        *rl_predictor_get_image      (RlPredictor *self);
 int                 rl_predictor_get_true_label (RlPredictor *self);
