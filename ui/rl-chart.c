@@ -241,7 +241,7 @@ rl_chart_format_value (RlChartFormat format, double value, double step)
   switch (format)
     {
     case RL_CHART_FORMAT_PERCENT:
-      return g_strdup_printf ("%.*f%%", decimals_for_step (step * 100.0), value * 100.0);
+      return g_strdup_printf (_("%.*f%%"), decimals_for_step (step * 100.0), value * 100.0);
 
     case RL_CHART_FORMAT_COUNT:
       {

@@ -204,7 +204,7 @@ image_button (RlErrorsView *self, uint32_t index)
 {
   const RlErrorReport *r = self->report;
   g_autoptr (GdkTexture) tex = digit_texture (self->test, index);
-  g_autofree char *text = g_strdup_printf ("%u → %u\n%.0f %%", r->labels[index],
+  g_autofree char *text = g_strdup_printf (_("%u → %u\n%.0f %%"), r->labels[index],
                                            r->predicted[index], 100.0 * r->confidence[index]);
   g_autofree char *tip = g_strdup_printf (_("Test image %u: it is a %u, the model read it as a %u "
                                           "with %.1f %% confidence. Click to open it in Draw."),

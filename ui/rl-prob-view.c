@@ -114,7 +114,7 @@ rl_prob_view_set_probs (RlProbView    *self,
       double p = CLAMP (probs[i], 0.0f, 1.0f);
 
       gtk_progress_bar_set_fraction (GTK_PROGRESS_BAR (row->bar), p);
-      g_snprintf (text, sizeof text, "%.1f %%", 100 * p);
+      g_snprintf (text, sizeof text, _("%.1f %%"), 100 * p);
       gtk_label_set_text (GTK_LABEL (row->value), text);
       if ((int) i == best)
         {
