@@ -205,7 +205,9 @@ case "$cmd" in
     say "launching $BUILD/app/reslab"
     finished=1
     # the schema compiled in the build folder, so the uninstalled app remembers its settings
+    # and the translations built there (po/<lang>/LC_MESSAGES/reslab.mo)
     GSETTINGS_SCHEMA_DIR=$PWD/$BUILD/data${GSETTINGS_SCHEMA_DIR:+:$GSETTINGS_SCHEMA_DIR} \
+      RESLAB_LOCALEDIR=$PWD/$BUILD/po \
       exec "$BUILD/app/reslab" "$@"
     ;;
   test)

@@ -819,7 +819,10 @@ main (int argc, char **argv)
   /* Messages in the user's language and charset, numbers always with a decimal point. */
   setlocale (LC_ALL, "");
   setlocale (LC_NUMERIC, "C");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  /* RESLAB_LOCALEDIR: the build folder's po/ for the uninstalled program (./dev.sh run,
+   * meson devenv and the tests set it), as GSETTINGS_SCHEMA_DIR is for the schema. */
+  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("RESLAB_LOCALEDIR") != NULL
+                                   ? g_getenv ("RESLAB_LOCALEDIR") : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
