@@ -22,7 +22,8 @@ cd "$(dirname "$(readlink -f "$0")")"
 # The install suite (tests/test-validate.sh, test-install.sh): desktop-file-utils
 # (desktop-file-validate), appstream (appstreamcli), gettext (msgfmt, also the build's
 # translations), libglib2.0-bin (glib-compile-schemas, gsettings), x11-utils (xwininfo: the
-# installed app's window appeared).
+# installed app's window appeared). locales: the zh_CN.UTF-8 locale the Chinese UI test
+# (tests/test-ui-zh.c) runs in; ensure_locale generates it.
 PACKAGES=(
   gcc libc6-dev pkg-config meson ninja-build
   libglib2.0-dev libjson-glib-dev libgtk-4-dev libcairo2-dev
@@ -32,6 +33,7 @@ PACKAGES=(
   fonts-cantarell adwaita-icon-theme
   dataset-fashion-mnist
   desktop-file-utils appstream gettext libglib2.0-bin x11-utils
+  locales
 )
 
 BUILD=build
@@ -121,8 +123,22 @@ build () {
   meson compile -C "$BUILD"
 }
 
+# zh_CN.UTF-8, for tests/test-ui-zh.c (which reports a skip without it)
+ensure_locale () {
+  if locale -a 2> /dev/null | grep -qix 'zh_CN.utf8'; then
+    return
+  fi
+  stage="generating the zh_CN.UTF-8 locale"
+  say "generating the zh_CN.UTF-8 locale"
+  local sudo=""
+  [ "$(id -u)" = 0 ] || sudo=sudo
+  $sudo sed -i 's/^# *zh_CN.UTF-8 UTF-8/zh_CN.UTF-8 UTF-8/' /etc/locale.gen
+  $sudo locale-gen
+}
+
 setup () {
   ensure_packages "${PACKAGES[@]}"
+  ensure_locale
   fetch_data
   build
 }
@@ -237,7 +253,9 @@ case "$cmd" in
     say "launching $BUILD/app/reslab"
     finished=1
     # the schema compiled in the build folder, so the uninstalled app remembers its settings
+    # and the translations built there (po/<lang>/LC_MESSAGES/reslab.mo)
     GSETTINGS_SCHEMA_DIR=$PWD/$BUILD/data${GSETTINGS_SCHEMA_DIR:+:$GSETTINGS_SCHEMA_DIR} \
+      RESLAB_LOCALEDIR=$PWD/$BUILD/po \
       exec "$BUILD/app/reslab" "$@"
     ;;
   test)

@@ -24,7 +24,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <glib.h>
-#include <glib/gi18n.h>
+#include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <locale.h>
 #include <math.h>
@@ -78,9 +78,9 @@ usage_error (const char *command, const char *format, ...)
   va_end (args);
   g_printerr ("reslab-cli: %s\n", msg);
   if (command != NULL)
-    g_printerr ("reslab-cli: see 'reslab-cli %s --help'\n", command);
+    g_printerr (_("reslab-cli: see 'reslab-cli %s --help'\n"), command);
   else
-    g_printerr ("reslab-cli: see 'reslab-cli --help'\n");
+    g_printerr (_("reslab-cli: see 'reslab-cli --help'\n"));
   return EXIT_USAGE;
 }
 
@@ -95,6 +95,7 @@ parse_options (const char *command, const char *parameters, const char *summary,
   g_autofree char *prgname = g_strdup_printf ("reslab-cli %s", command);
 
   g_set_prgname (prgname);
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   g_option_context_set_summary (context, summary);
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, argc, argv, &error))
@@ -110,7 +111,7 @@ parse_dataset (const char *command, const char *name, RlDatasetKind *kind)
 {
   if (!rl_dataset_kind_from_name (name, kind))
     {
-      usage_error (command, "--dataset: unknown dataset '%s' (known: mnist, fashion)", name);
+      usage_error (command, _("--dataset: unknown dataset '%s' (known: mnist, fashion)"), name);
       return FALSE;
     }
   return TRUE;
@@ -121,7 +122,7 @@ check_threads (const char *command, int threads)
 {
   if (threads != THREADS_NOT_GIVEN && (threads < 1 || threads > MAX_THREADS))
     {
-      usage_error (command, "--threads must be between 1 and %d (got %d)", MAX_THREADS, threads);
+      usage_error (command, _("--threads must be between 1 and %d (got %d)"), MAX_THREADS, threads);
       return FALSE;
     }
   return TRUE;
@@ -331,37 +332,37 @@ cmd_train (int argc, char **argv)
   double lr = 0.01, momentum = 0.5, weight_decay = 0.0;
   const GOptionEntry entries[] = {
     { "data", 0, 0, G_OPTION_ARG_FILENAME, &data_dir,
-      "Directory with the IDX files (default: $RESLAB_DATA_DIR or ~/.local/share/reslab/mnist;"
-      " Fashion: /usr/share/datasets/fashion-mnist)", "DIR" },
-    { "dataset", 0, 0, G_OPTION_ARG_STRING, &dataset_name, "mnist (default) or fashion", "NAME" },
+      N_("Directory with the IDX files (default: $RESLAB_DATA_DIR or ~/.local/share/reslab/mnist;"
+      " Fashion: /usr/share/datasets/fashion-mnist)"), "DIR" },
+    { "dataset", 0, 0, G_OPTION_ARG_STRING, &dataset_name, N_("mnist (default) or fashion"), "NAME" },
     { "arch", 0, 0, G_OPTION_ARG_STRING, &arch_text,
-      "The network: seed (default) or a description, e.g. \"conv(16,k=5) relu maxpool(2)"
-      " res(16) gap linear(10)\"", "ARCH" },
+      N_("The network: seed (default) or a description, e.g. \"conv(16,k=5) relu maxpool(2)"
+      " res(16) gap linear(10)\""), "ARCH" },
     { "shortcut", 0, 0, G_OPTION_ARG_STRING, &shortcut_text,
-      "With --arch resnet-N or plain-N: A (zero-padded identity, default) or B (projection)"
-      " where shapes change", "A|B" },
+      N_("With --arch resnet-N or plain-N: A (zero-padded identity, default) or B (projection)"
+      " where shapes change"), "A|B" },
     { "bn", 0, 0, G_OPTION_ARG_STRING, &bn_text,
-      "With --arch resnet-N or plain-N: batch normalisation on (default) or off", "on|off" },
-    { "epochs", 0, 0, G_OPTION_ARG_INT, &epochs, "Passes over the training set (default 10)", "N" },
-    { "lr", 0, 0, G_OPTION_ARG_DOUBLE, &lr, "Learning rate (default 0.01)", "RATE" },
-    { "momentum", 0, 0, G_OPTION_ARG_DOUBLE, &momentum, "SGD momentum in [0, 1) (default 0.5)",
+      N_("With --arch resnet-N or plain-N: batch normalisation on (default) or off"), "on|off" },
+    { "epochs", 0, 0, G_OPTION_ARG_INT, &epochs, N_("Passes over the training set (default 10)"), "N" },
+    { "lr", 0, 0, G_OPTION_ARG_DOUBLE, &lr, N_("Learning rate (default 0.01)"), "RATE" },
+    { "momentum", 0, 0, G_OPTION_ARG_DOUBLE, &momentum, N_("SGD momentum in [0, 1) (default 0.5)"),
       "MU" },
-    { "weight-decay", 0, 0, G_OPTION_ARG_DOUBLE, &weight_decay, "L2 weight decay (default 0)",
+    { "weight-decay", 0, 0, G_OPTION_ARG_DOUBLE, &weight_decay, N_("L2 weight decay (default 0)"),
       "WD" },
-    { "batch", 0, 0, G_OPTION_ARG_INT, &batch, "Mini-batch size, 1..60000 (default 64)", "N" },
+    { "batch", 0, 0, G_OPTION_ARG_INT, &batch, N_("Mini-batch size, 1..60000 (default 64)"), "N" },
     { "seed", 0, 0, G_OPTION_ARG_STRING, &seed_text,
-      "Seed for the initial weights and the batch order (default 1)", "N" },
-    { "threads", 0, 0, G_OPTION_ARG_INT, &threads, "Threads, 1..256 (default: every core)", "N" },
+      N_("Seed for the initial weights and the batch order (default 1)"), "N" },
+    { "threads", 0, 0, G_OPTION_ARG_INT, &threads, N_("Threads, 1..256 (default: every core)"), "N" },
     { "limit", 0, 0, G_OPTION_ARG_INT, &limit,
-      "Train on the first N images only (for quick runs)", "N" },
+      N_("Train on the first N images only (for quick runs)"), "N" },
     { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out_path,
-      "Where to save the model (default: reslab-ARCH-DATASET.safetensors here)", "FILE" },
+      N_("Where to save the model (default: reslab-ARCH-DATASET.safetensors here)"), "FILE" },
     { "extra", 0, 0, G_OPTION_ARG_FILENAME, &extra_dir,
-      "Add your digits to the training set: the IDX set in DIR (images-idx3-ubyte,"
-      " labels-idx1-ubyte, as the app keeps in ~/.local/share/reslab/mine)", "DIR" },
+      N_("Add your digits to the training set: the IDX set in DIR (images-idx3-ubyte,"
+         " labels-idx1-ubyte, as the app keeps in ~/.local/share/reslab/mine)"), "DIR" },
     { "extra-weight", 0, 0, G_OPTION_ARG_INT, &extra_weight,
-      "With --extra: copies of each of your digits per epoch, 1..1000 (default 10); they are"
-      " appended to the training set and shuffled in with it", "W" },
+      N_("With --extra: copies of each of your digits per epoch, 1..1000 (default 10); they are"
+         " appended to the training set and shuffled in with it"), "W" },
     { NULL }
   };
   g_autoptr(GError) error = NULL;
@@ -380,38 +381,38 @@ cmd_train (int argc, char **argv)
   TrainLog log = { 0 };
   guint correct = 0;
 
-  if (!parse_options ("train", "", "Train a network and save it as safetensors.", entries,
+  if (!parse_options ("train", "", _("Train a network and save it as safetensors."), entries,
                       &argc, &argv))
     return EXIT_USAGE;
   if (argc > 1)
-    return usage_error ("train", "unexpected argument '%s'", argv[1]);
+    return usage_error ("train", _("unexpected argument '%s'"), argv[1]);
 
   /* Every option is checked before anything slow happens. */
   if (dataset_name != NULL && !parse_dataset ("train", dataset_name, &kind))
     return EXIT_USAGE;
   if (epochs < 1)
-    return usage_error ("train", "--epochs must be at least 1 (got %d)", epochs);
+    return usage_error ("train", _("--epochs must be at least 1 (got %d)"), epochs);
   if (batch < 1 || batch > MAX_BATCH)
-    return usage_error ("train", "--batch must be between 1 and %d (got %d)", MAX_BATCH, batch);
+    return usage_error ("train", _("--batch must be between 1 and %d (got %d)"), MAX_BATCH, batch);
   if (!check_lr ("train", lr))
     return EXIT_USAGE;
   if (!(isfinite (momentum) && momentum >= 0.0 && momentum < 1.0))
-    return usage_error ("train", "--momentum must be in [0, 1) (got %g)", momentum);
+    return usage_error ("train", _("--momentum must be in [0, 1) (got %g)"), momentum);
   if (!(isfinite (weight_decay) && weight_decay >= 0.0))
-    return usage_error ("train", "--weight-decay must be a finite number, 0 or above (got %g)",
+    return usage_error ("train", _("--weight-decay must be a finite number, 0 or above (got %g)"),
                         weight_decay);
   if (!check_threads ("train", threads))
     return EXIT_USAGE;
   if (limit != -1 && limit < 1)
-    return usage_error ("train", "--limit must be at least 1 (got %d)", limit);
+    return usage_error ("train", _("--limit must be at least 1 (got %d)"), limit);
   if (seed_text != NULL &&
       !g_ascii_string_to_unsigned (seed_text, 10, 0, G_MAXUINT64, &seed, &error))
-    return usage_error ("train", "--seed: %s", error->message);
+    return usage_error ("train", _("--seed: %s"), error->message);
   if (extra_weight < 1 || extra_weight > 1000)
-    return usage_error ("train", "--extra-weight must be between 1 and 1000 (got %d)",
+    return usage_error ("train", _("--extra-weight must be between 1 and 1000 (got %d)"),
                         extra_weight);
   if (extra_weight != 10 && extra_dir == NULL)
-    return usage_error ("train", "--extra-weight goes with --extra DIR");
+    return usage_error ("train", _("--extra-weight goes with --extra DIR"));
 
   if (shortcut_text != NULL || bn_text != NULL)
     {
@@ -423,31 +424,31 @@ cmd_train (int argc, char **argv)
                         : g_str_has_prefix (name, "plain-") ? name + 6 : NULL;
 
       if (num == NULL || !g_ascii_string_to_unsigned (num, 10, 1, 10000, &depth, NULL))
-        return usage_error ("train", "--shortcut and --bn apply to --arch resnet-N or plain-N"
-                            " only (got '%s')", name);
+        return usage_error ("train", _("--shortcut and --bn apply to --arch resnet-N or plain-N"
+                            " only (got '%s')"), name);
       residual = g_str_has_prefix (name, "resnet-");
       if (shortcut_text != NULL && g_ascii_strcasecmp (shortcut_text, "A") == 0)
         shortcut = RL_SHORTCUT_A;
       else if (shortcut_text != NULL && g_ascii_strcasecmp (shortcut_text, "B") == 0)
         shortcut = RL_SHORTCUT_B;
       else if (shortcut_text != NULL)
-        return usage_error ("train", "--shortcut must be A or B (got '%s')", shortcut_text);
+        return usage_error ("train", _("--shortcut must be A or B (got '%s')"), shortcut_text);
       if (bn_text != NULL && g_ascii_strcasecmp (bn_text, "off") == 0)
         bn = FALSE;
       else if (bn_text != NULL && g_ascii_strcasecmp (bn_text, "on") != 0)
-        return usage_error ("train", "--bn must be on or off (got '%s')", bn_text);
+        return usage_error ("train", _("--bn must be on or off (got '%s')"), bn_text);
       arch = rl_arch_new_cifar ((int) depth, residual, shortcut, bn, &error);
     }
   else
     arch = rl_arch_parse (arch_text != NULL ? arch_text : "seed", &error);
   if (arch == NULL)
-    return usage_error ("train", "--arch: %s", error->message);
+    return usage_error ("train", _("--arch: %s"), error->message);
   /* MNIST and Fashion-MNIST are both 1 x 28 x 28 with 10 classes: the arch must fit that. */
   model = rl_model_new (arch, 1, RL_MNIST_SIDE, RL_MNIST_SIDE, 10, &error);
   if (model == NULL)
-    return usage_error ("train", "--arch: %s", error->message);
+    return usage_error ("train", _("--arch: %s"), error->message);
   if (!rl_limits_check_batch (arch, 1, RL_MNIST_SIDE, RL_MNIST_SIDE, batch, &error))
-    return usage_error ("train", "--batch: %s", error->message);
+    return usage_error ("train", _("--batch: %s"), error->message);
   label = arch_label (arch);
   if (out_path == NULL)
     out_path = g_strdup_printf ("reslab-%s-%s.safetensors", label, rl_dataset_kind_name (kind));
@@ -463,8 +464,8 @@ cmd_train (int argc, char **argv)
   if (train_full->c != 1 || train_full->h != RL_MNIST_SIDE || train_full->w != RL_MNIST_SIDE ||
       test->c != 1 || test->h != RL_MNIST_SIDE || test->w != RL_MNIST_SIDE)
     {
-      rl_cli_error ("the data in %s is not 1 x 28 x 28 images",
-                     data_dir != NULL ? data_dir : "the default data directory");
+      rl_cli_error (_("the data in %s is not 1 x 28 x 28 images"),
+                     data_dir != NULL ? data_dir : _("the default data directory"));
       return EXIT_FAILURE;
     }
   if (limit != -1 && (uint32_t) limit < train_full->n)
@@ -576,8 +577,8 @@ check_model_input (const RlModel *model, const char *path)
   rl_model_get_input_shape (model, &c, &h, &w);
   if (c != 1 || h != RL_MNIST_SIDE || w != RL_MNIST_SIDE || rl_model_get_n_classes (model) != 10)
     {
-      rl_cli_error ("%s: the model takes %d x %d x %d inputs and %d classes; this needs"
-                     " 1 x 28 x 28 and 10", path, c, h, w, rl_model_get_n_classes (model));
+      rl_cli_error (_("%s: the model takes %d x %d x %d inputs and %d classes; this needs"
+                     " 1 x 28 x 28 and 10"), path, c, h, w, rl_model_get_n_classes (model));
       return FALSE;
     }
   return TRUE;
@@ -606,15 +607,15 @@ cmd_eval (int argc, char **argv)
   int threads = THREADS_NOT_GIVEN;
   const GOptionEntry entries[] = {
     { "data", 0, 0, G_OPTION_ARG_FILENAME, &data_dir,
-      "Directory with the IDX files: a dataset's test split (t10k-images-idx3-ubyte ...), or"
-      " a set of your digits (images-idx3-ubyte, labels-idx1-ubyte, as in"
-      " ~/.local/share/reslab/mine)", "DIR" },
+      N_("Directory with the IDX files: a dataset's test split (t10k-images-idx3-ubyte ...), or"
+         " a set of your digits (images-idx3-ubyte, labels-idx1-ubyte, as in"
+         " ~/.local/share/reslab/mine)"), "DIR" },
     { "dataset", 0, 0, G_OPTION_ARG_STRING, &dataset_name,
-      "mnist or fashion (default: the one the model was trained on)", "NAME" },
-    { "model", 'm', 0, G_OPTION_ARG_FILENAME, &model_path, "The model (.safetensors)", "FILE" },
-    { "threads", 0, 0, G_OPTION_ARG_INT, &threads, "Threads, 1..256 (default: every core)", "N" },
+      N_("mnist or fashion (default: the one the model was trained on)"), "NAME" },
+    { "model", 'm', 0, G_OPTION_ARG_FILENAME, &model_path, N_("The model (.safetensors)"), "FILE" },
+    { "threads", 0, 0, G_OPTION_ARG_INT, &threads, N_("Threads, 1..256 (default: every core)"), "N" },
     { "errors", 0, 0, G_OPTION_ARG_FILENAME, &errors_dir,
-      "Also write the confusion matrix (CSV, PNG) and the misclassified images (CSV, PNG) there",
+      N_("Also write the confusion matrix (CSV, PNG) and the misclassified images (CSV, PNG) there"),
       "DIR" },
     { NULL }
   };
@@ -628,13 +629,13 @@ cmd_eval (int argc, char **argv)
   guint correct;
   int label_width = 5;
 
-  if (!parse_options ("eval", "", "Evaluate a model on the test set: accuracy and confusion"
-                      " matrix.", entries, &argc, &argv))
+  if (!parse_options ("eval", "", _("Evaluate a model on the test set: accuracy and confusion"
+                      " matrix."), entries, &argc, &argv))
     return EXIT_USAGE;
   if (argc > 1)
-    return usage_error ("eval", "unexpected argument '%s'", argv[1]);
+    return usage_error ("eval", _("unexpected argument '%s'"), argv[1]);
   if (model_path == NULL)
-    return usage_error ("eval", "--model FILE is required");
+    return usage_error ("eval", _("--model FILE is required"));
   if (dataset_name != NULL && !parse_dataset ("eval", dataset_name, &kind))
     return EXIT_USAGE;
   if (!check_threads ("eval", threads))
@@ -672,7 +673,7 @@ cmd_eval (int argc, char **argv)
     }
   if (test->c != 1 || test->h != RL_MNIST_SIDE || test->w != RL_MNIST_SIDE)
     {
-      rl_cli_error ("the test images are not 1 x 28 x 28");
+      rl_cli_error (_("the test images are not 1 x 28 x 28"));
       return EXIT_FAILURE;
     }
 
@@ -739,7 +740,7 @@ predict_one (RlModel *model, RlInference *inf, RlDatasetKind kind, const char *p
     }
   if (!rl_preprocess_digit (ink, w, h, w, PREDICT_THRESHOLD, digit))
     {
-      rl_cli_error ("%s: no ink found (every pixel is background)", path);
+      rl_cli_error (_("%s: no ink found (every pixel is background)"), path);
       return FALSE;
     }
   rl_dataset_normalise_floats (NULL, kind, digit, G_N_ELEMENTS (digit), input);
@@ -762,7 +763,7 @@ cmd_predict (int argc, char **argv)
 {
   g_autofree char *model_path = NULL;
   const GOptionEntry entries[] = {
-    { "model", 'm', 0, G_OPTION_ARG_FILENAME, &model_path, "The model (.safetensors)", "FILE" },
+    { "model", 'm', 0, G_OPTION_ARG_FILENAME, &model_path, N_("The model (.safetensors)"), "FILE" },
     { NULL }
   };
   g_autoptr(GError) error = NULL;
@@ -773,14 +774,14 @@ cmd_predict (int argc, char **argv)
   int n_failed = 0;
 
   if (!parse_options ("predict", "IMAGE...",
-                      "Classify images (PNG or PGM, any size, dark ink on light or light on"
+                      _("Classify images (PNG or PGM, any size, dark ink on light or light on"
                       " dark).\nEach is cropped to its ink, scaled to 20 px and centred in"
-                      " 28 x 28 as MNIST's digits are.", entries, &argc, &argv))
+                      " 28 x 28 as MNIST's digits are."), entries, &argc, &argv))
     return EXIT_USAGE;
   if (model_path == NULL)
-    return usage_error ("predict", "--model FILE is required");
+    return usage_error ("predict", _("--model FILE is required"));
   if (argc < 2)
-    return usage_error ("predict", "no IMAGE given");
+    return usage_error ("predict", _("no IMAGE given"));
 
   model = rl_model_load (model_path, &st, &error);
   if (model == NULL)
@@ -801,7 +802,7 @@ cmd_predict (int argc, char **argv)
     }
   if (n_failed > 0)
     {
-      rl_cli_error ("%d of %d images failed", n_failed, argc - 1);
+      rl_cli_error (_("%d of %d images failed"), n_failed, argc - 1);
       return EXIT_FAILURE;
     }
   return EXIT_SUCCESS;
@@ -821,7 +822,7 @@ cmd_info (int argc, char **argv)
   gboolean bundled = FALSE;
   const GOptionEntry entries[] = {
     { "bundled", 0, 0, G_OPTION_ARG_NONE, &bundled,
-      "The seed net bundled with the app (in the program's resources) instead of a FILE", NULL },
+      N_("The seed net bundled with the app (in the program's resources) instead of a FILE"), NULL },
     { NULL }
   };
   g_autoptr(GError) error = NULL;
@@ -833,15 +834,15 @@ cmd_info (int argc, char **argv)
   guint64 total = 0;
   int key_width = 0, name_width = 4;
 
-  if (!parse_options ("info", "FILE | --bundled", "Show a model file's metadata and tensors.",
+  if (!parse_options ("info", "FILE | --bundled", _("Show a model file's metadata and tensors."),
                       entries, &argc, &argv))
     return EXIT_USAGE;
   if (bundled && argc > 1)
-    return usage_error ("info", "--bundled or a FILE, not both");
+    return usage_error ("info", _("--bundled or a FILE, not both"));
   if (!bundled && argc < 2)
-    return usage_error ("info", "no FILE given");
+    return usage_error ("info", _("no FILE given"));
   if (argc > 2)
-    return usage_error ("info", "one FILE only (got %d)", argc - 1);
+    return usage_error ("info", _("one FILE only (got %d)"), argc - 1);
 
   if (bundled)
     {
@@ -904,53 +905,53 @@ static const struct {
   int       (*run) (int argc, char **argv);
   const char *synopsis;
 } commands[] = {
-  { "train",   cmd_train,   "train [--data DIR] [--dataset mnist|fashion] [--arch seed|DESC]"
+  { "train",   cmd_train,   N_("train [--data DIR] [--dataset mnist|fashion] [--arch seed|DESC]"
                             " [--epochs N] [--lr R]\n"
                             "          [--momentum M] [--weight-decay W] [--batch N] [--seed N]"
                             " [--threads N]\n"
                             "          [--limit N] [--out FILE] [--shortcut A|B] [--bn on|off]"
                             " (resnet-N, plain-N)\n"
                             "          [--extra DIR [--extra-weight W]] (your digits added)\n"
-                            "      train a network, print the seed's log, save it" },
-  { "eval",    cmd_eval,    "eval [--data DIR] [--dataset NAME] --model FILE [--threads N]"
+                            "      train a network, print the seed's log, save it") },
+  { "eval",    cmd_eval,    N_("eval [--data DIR] [--dataset NAME] --model FILE [--threads N]"
                             " [--errors DIR]\n"
                             "      test accuracy and confusion matrix (and the mistakes' images);"
-                            " DIR may hold your digits" },
+                            " DIR may hold your digits") },
   { "explain", rl_explain_cli_main,
-                            "explain --model FILE [--method grad|ig|occlusion] [--class K]"
+                            N_("explain --model FILE [--method grad|ig|occlusion] [--class K]"
                             " IMAGE --out PNG\n"
-                            "      which pixels made the model read IMAGE as it did" },
-  { "predict", cmd_predict, "predict --model FILE IMAGE...\n"
-                            "      classify PNG or PGM images of any size" },
+                            "      which pixels made the model read IMAGE as it did") },
+  { "predict", cmd_predict, N_("predict --model FILE IMAGE...\n"
+                            "      classify PNG or PGM images of any size") },
   { "read",    rl_read_cli_main,
-                            "read [--model FILE] IMAGE... | --compose N [--gap LO,HI]\n"
+                            N_("read [--model FILE] IMAGE... | --compose N [--gap LO,HI]\n"
                             "      read whole numbers (several digits) from images; or measure"
-                            " that on MNIST" },
+                            " that on MNIST") },
   { "teach",   rl_teach_cli_main,
-                            "teach [--model FILE] [--mine DIR] --out FILE [--steps N] [--eval]\n"
-                            "      fine-tune a copy of a model on your digits (MNIST replayed)" },
-  { "info",    cmd_info,    "info FILE | --bundled\n"
-                            "      metadata and tensors of a model file" },
-  { "bench",   rl_bench_main, "bench [--data DIR] [--runs N] [--batches N] [--threads LIST]"
+                            N_("teach [--model FILE] [--mine DIR] --out FILE [--steps N] [--eval]\n"
+                            "      fine-tune a copy of a model on your digits (MNIST replayed)") },
+  { "info",    cmd_info,    N_("info FILE | --bundled\n"
+                            "      metadata and tensors of a model file") },
+  { "bench",   rl_bench_main, N_("bench [--data DIR] [--runs N] [--batches N] [--threads LIST]"
                             " [--no-torch]\n"
-                            "      training, evaluation and drawing speed, beside PyTorch" },
+                            "      training, evaluation and drawing speed, beside PyTorch") },
   { "experiment", rl_experiment_cli_main,
-                            "experiment degradation [--depths 8,20,32,56] [--epochs N]"
+                            N_("experiment degradation [--depths 8,20,32,56] [--epochs N]"
                             " [--subset N] [--dataset NAME] ...\n"
                             "      plain vs residual twins at several depths (the paper's"
-                            " Fig. 6): CSV, PNG, SVG" },
+                            " Fig. 6): CSV, PNG, SVG") },
 };
 
 static void
 print_usage (FILE *to)
 {
-  fprintf (to, "Usage: reslab-cli COMMAND [OPTION...]\n\n"
+  fprintf (to, "%s", _("Usage: reslab-cli COMMAND [OPTION...]\n\n"
                "Train, evaluate and use the residual CNNs of ResLab (He et al. 2016, on MNIST).\n\n"
-               "Commands:\n");
+               "Commands:\n"));
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
-    fprintf (to, "  %s\n", commands[i].synopsis);
-  fprintf (to, "\n'reslab-cli COMMAND --help' lists a command's options.\n"
-               "Exit status: 0 success, 1 failure, 2 usage error.\n");
+    fprintf (to, "  %s\n", _(commands[i].synopsis));
+  fprintf (to, "%s", _("\n'reslab-cli COMMAND --help' lists a command's options.\n"
+               "Exit status: 0 success, 1 failure, 2 usage error.\n"));
 }
 
 int
@@ -959,7 +960,10 @@ main (int argc, char **argv)
   /* Messages in the user's language and charset, numbers always with a decimal point. */
   setlocale (LC_ALL, "");
   setlocale (LC_NUMERIC, "C");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  /* RESLAB_LOCALEDIR: the build folder's po/ for the uninstalled program (./dev.sh run,
+   * meson devenv and the tests set it), as GSETTINGS_SCHEMA_DIR is for the schema. */
+  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("RESLAB_LOCALEDIR") != NULL
+                                   ? g_getenv ("RESLAB_LOCALEDIR") : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
@@ -985,7 +989,7 @@ main (int argc, char **argv)
       return commands[i].run (argc - 1, argv + 1);
 
   if (argv[1][0] == '-')
-    return usage_error (NULL, "unknown option '%s' (options come after the command)", argv[1]);
-  return usage_error (NULL, "unknown command '%s' (commands: train, eval, explain, predict, read,"
-                      " teach, info, bench, experiment)", argv[1]);
+    return usage_error (NULL, _("unknown option '%s' (options come after the command)"), argv[1]);
+  return usage_error (NULL, _("unknown command '%s' (commands: train, eval, explain, predict, read,"
+                      " teach, info, bench, experiment)"), argv[1]);
 }

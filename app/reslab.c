@@ -19,7 +19,10 @@ main (int   argc,
   /* The translations (po/), installed under LOCALEDIR. GTK sets the locale itself in
    * gtk_init (), but gettext must know the domain before the first string is looked up. */
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  /* RESLAB_LOCALEDIR: the build folder's po/ for the uninstalled program (./dev.sh run,
+   * meson devenv and the tests set it), as GSETTINGS_SCHEMA_DIR is for the schema. */
+  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("RESLAB_LOCALEDIR") != NULL
+                                   ? g_getenv ("RESLAB_LOCALEDIR") : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 

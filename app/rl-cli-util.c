@@ -1,5 +1,8 @@
 #define G_LOG_DOMAIN "reslab-cli"
 
+#include "config.h"
+#include <glib/gi18n-lib.h>
+
 #include "rl-cli-util.h"
 
 #include <stdarg.h>
@@ -26,16 +29,16 @@ rl_cli_load_split (const char *dir, RlDatasetKind kind, RlSplit split)
     {
       rl_cli_error ("%s", error->message);
       rl_cli_error ("%s", kind == RL_DATASET_FASHION
-                          ? "install Debian's dataset-fashion-mnist (./dev.sh setup does), "
-                            "or pass --data DIR"
-                          : "run ./dev.sh data (or data/fetch-mnist.sh) to fetch MNIST");
+                          ? _("install Debian's dataset-fashion-mnist (./dev.sh setup does), "
+                            "or pass --data DIR")
+                          : _("run ./dev.sh data (or data/fetch-mnist.sh) to fetch MNIST"));
       return NULL;
     }
   if (ds->n == 0)
     {
-      rl_cli_error ("the %s %s set in %s holds no images", rl_dataset_kind_name (kind),
-                    split == RL_SPLIT_TRAIN ? "training" : "test",
-                    dir != NULL ? dir : "the default data directory");
+      rl_cli_error (split == RL_SPLIT_TRAIN ? _("the %s training set in %s holds no images")
+                    : _("the %s test set in %s holds no images"), rl_dataset_kind_name (kind),
+                    dir != NULL ? dir : _("the default data directory"));
       rl_dataset_unref (ds);
       return NULL;
     }

@@ -68,4 +68,9 @@ for size in 1280x800 1024x700; do
   shot "experiment$suffix" "$size" 75 -- --view=experiment --experiment
 done
 
+# The Draw view in Simplified Chinese (#17), with the translations built in $BUILD/po; needs
+# the zh_CN.UTF-8 locale and a CJK font (fonts-noto-cjk).
+LANGUAGE=zh_CN LANG=zh_CN.UTF-8 LC_ALL=zh_CN.UTF-8 RESLAB_LOCALEDIR=$PWD/$BUILD/po \
+  shot "draw-zh_CN" 1280x800 4 -- --view=draw --draw-digit=3
+
 printf 'screenshots: done, see %s/\n' "$OUT"

@@ -1,6 +1,7 @@
 #define G_LOG_DOMAIN "reslab-ui"
 
 #include "config.h"
+#include <glib/gi18n-lib.h>
 
 #include "rl-application.h"
 
@@ -27,25 +28,25 @@ G_DEFINE_FINAL_TYPE (RlApplication, rl_application, GTK_TYPE_APPLICATION)
 
 static const GOptionEntry option_entries[] = {
   { "view", 0, 0, G_OPTION_ARG_STRING, NULL,
-    "The view to show: draw, train, inside or experiment", "VIEW" },
+    N_("The view to show: draw, train, inside or experiment"), "VIEW" },
   { "draw-digit", 0, 0, G_OPTION_ARG_INT, NULL,
-    "Draw a built-in sketch of digit D on the canvas", "D" },
+    N_("Draw a built-in sketch of digit D on the canvas"), "D" },
   { "test-image", 0, 0, G_OPTION_ARG_INT, NULL,
-    "Put test image N into the input", "N" },
+    N_("Put test image N into the input"), "N" },
   { "train", 0, 0, G_OPTION_ARG_NONE, NULL,
-    "Start training at once, with the Train view's settings", NULL },
+    N_("Start training at once, with the Train view's settings"), NULL },
   { "epochs", 0, 0, G_OPTION_ARG_INT, NULL,
-    "Set the number of epochs in the Train view", "N" },
+    N_("Set the number of epochs in the Train view"), "N" },
   { "train-images", 0, 0, G_OPTION_ARG_INT, NULL,
-    "Set the number of training images in the Train view", "N" },
+    N_("Set the number of training images in the Train view"), "N" },
   { "experiment", 0, 0, G_OPTION_ARG_NONE, NULL,
-    "Start training the plain and residual twins at once, with the Experiment view's settings",
+    N_("Start training the plain and residual twins at once, with the Experiment view's settings"),
     NULL },
   { "depth", 0, 0, G_OPTION_ARG_INT, NULL,
-    "Set the depth of the twins in the Experiment view: 8, 20, 32, 44 or 56", "N" },
+    N_("Set the depth of the twins in the Experiment view: 8, 20, 32, 44 or 56"), "N" },
   { "debug-stalls", 0, 0, G_OPTION_ARG_NONE, NULL,
-    "Measure the longest main-loop stall while training runs and print it on exit "
-    "(also RESLAB_DEBUG_STALLS=1)", NULL },
+    N_("Measure the longest main-loop stall while training runs and print it on exit "
+    "(also RESLAB_DEBUG_STALLS=1)"), NULL },
   { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, NULL, NULL, "[MODEL.safetensors]" },
   { NULL }
 };
@@ -175,8 +176,8 @@ rl_application_command_line (GApplication            *application,
           && g_strcmp0 (view, "inside") != 0 && g_strcmp0 (view, "experiment") != 0)
         {
           g_application_command_line_printerr (command_line,
-                                               "reslab: unknown view “%s” (draw, train, "
-                                               "inside or experiment)\n", view);
+                                               _("reslab: unknown view “%s” (draw, train, "
+                                               "inside or experiment)\n"), view);
           return 2;
         }
     }
@@ -185,7 +186,7 @@ rl_application_command_line (GApplication            *application,
       if (value != 8 && value != 20 && value != 32 && value != 44 && value != 56)
         {
           g_application_command_line_printerr (command_line,
-                                               "reslab: --depth takes 8, 20, 32, 44 or 56\n");
+                                               _("reslab: --depth takes 8, 20, 32, 44 or 56\n"));
           return 2;
         }
       rl_experiment_view_set_depth (rl_window_get_experiment_view (window), value);
@@ -199,7 +200,7 @@ rl_application_command_line (GApplication            *application,
       if (value < 0 || value > 9)
         {
           g_application_command_line_printerr (command_line,
-                                               "reslab: --draw-digit takes 0 to 9\n");
+                                               _("reslab: --draw-digit takes 0 to 9\n"));
           return 2;
         }
       draw_demo_digit (window, (guint) value);
@@ -240,11 +241,11 @@ about_action (GSimpleAction *action,
                          "program-name", "ResLab",
                          "logo-icon-name", RL_APPLICATION_ID,
                          "version", PACKAGE_VERSION,
-                         "comments", "Draw a digit, train a residual network on MNIST, and "
+                         "comments", _("Draw a digit, train a residual network on MNIST, and "
                                      "look inside its residual blocks.\n\nAfter He, Zhang, Ren "
                                      "and Sun, “Deep Residual Learning for Image Recognition”, "
-                                     "CVPR 2016.",
-                         "license-type", GTK_LICENSE_GPL_3_0,
+                                     "CVPR 2016."),
+                         "license-type", GTK_LICENSE_GPL_3_0, "translator-credits", _("translator-credits"),
                          "authors", authors,
                          NULL);
 }
@@ -386,8 +387,8 @@ rl_application_init (RlApplication *self)
   g_application_set_option_context_parameter_string (G_APPLICATION (self),
                                                      "[MODEL.safetensors]");
   g_application_set_option_context_summary (G_APPLICATION (self),
-                                            "Draw digits for a residual network, train it on "
-                                            "MNIST, and look inside.");
+                                            _("Draw digits for a residual network, train it on "
+                                            "MNIST, and look inside."));
 }
 
 RlApplication *

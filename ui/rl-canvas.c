@@ -1,5 +1,8 @@
 #define G_LOG_DOMAIN "reslab-ui"
 
+#include "config.h"
+#include <glib/gi18n-lib.h>
+
 #include "rl-canvas.h"
 
 #include <math.h>
@@ -236,7 +239,7 @@ draw_func (GtkDrawingArea *area,
   if (self->strokes->len == 0 && self->image == NULL)
     {
       PangoLayout *layout = gtk_widget_create_pango_layout (GTK_WIDGET (area),
-                                                            "Draw a digit here");
+                                                            _("Draw a digit here"));
       int lw, lh;
 
       pango_layout_get_pixel_size (layout, &lw, &lh);
@@ -656,10 +659,10 @@ rl_canvas_init (RlCanvas *self)
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (self->drag));
 
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, "Drawing canvas",
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Drawing canvas"),
                                   GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
-                                  "Draw one digit with a mouse, a pen or a finger; drawing needs "
+                                  _("Draw one digit with a mouse, a pen or a finger; drawing needs "
                                   "a pointer. Escape or Delete clears it, Ctrl+Z undoes the last "
-                                  "stroke or the clear.",
+                                  "stroke or the clear."),
                                   -1);
 }

@@ -23,6 +23,9 @@
  * its own when both do not fit.
  */
 
+#include "config.h"
+#include <glib/gi18n-lib.h>
+
 #include "rl-chart.h"
 
 #include <math.h>
@@ -238,7 +241,7 @@ rl_chart_format_value (RlChartFormat format, double value, double step)
   switch (format)
     {
     case RL_CHART_FORMAT_PERCENT:
-      return g_strdup_printf ("%.*f%%", decimals_for_step (step * 100.0), value * 100.0);
+      return g_strdup_printf (_("%.*f%%"), decimals_for_step (step * 100.0), value * 100.0);
 
     case RL_CHART_FORMAT_COUNT:
       {
@@ -861,7 +864,7 @@ rl_chart_draw (RlChart *self, cairo_t *cr, int width, int height)
 
   if (!f.have_data)
     {
-      const char *msg = "No data yet";
+      const char *msg = _("No data yet");
 
       text_size (&p, msg, &w, &h);
       set_fg (&p, 0.5);
@@ -888,8 +891,8 @@ plot_set_hover (RlPlot *plot, double x, double y)
 static void
 update_accessible_description (RlChart *self)
 {
-  g_autofree char *desc = g_strdup_printf ("Line chart of %s against %s",
-                                           self->y_label != NULL ? self->y_label : "values",
+  g_autofree char *desc = g_strdup_printf (_("Line chart of %s against %s"),
+                                           self->y_label != NULL ? self->y_label : _("values"),
                                            self->x_label != NULL ? self->x_label : "x");
 
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
@@ -995,7 +998,7 @@ rl_chart_init (RlChart *self)
   self->hover_y = -1.0;
 
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, "Chart",
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Chart"),
                                   -1);
   update_accessible_description (self);
 }
@@ -1017,7 +1020,7 @@ rl_chart_set_title (RlChart *self, const char *title)
     return;
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  title != NULL && *title != '\0' ? title : "Chart",
+                                  title != NULL && *title != '\0' ? title : _("Chart"),
                                   -1);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TITLE]);
   gtk_widget_queue_draw (GTK_WIDGET (self));

@@ -2,6 +2,9 @@
 
 /* rl-dialogs.c: see rl-dialogs.h. */
 
+#include "config.h"
+#include <glib/gi18n-lib.h>
+
 #include "rl-dialogs.h"
 
 #include "rl-error.h"
@@ -69,24 +72,24 @@ rl_model_error_text (const char   *name,
       case RL_ERROR_BAD_MAGIC:
       case RL_ERROR_TOO_LARGE:
         /* random bytes or another format: the first 8 bytes read as a huge header length */
-        return g_strdup_printf ("“%s” is not a ResLab or safetensors model file.", name);
+        return g_strdup_printf (_("“%s” is not a ResLab or safetensors model file."), name);
       case RL_ERROR_TRUNCATED:
-        return g_strdup_printf ("The model file “%s” is damaged: it ends before all of its "
-                                "data.", name);
+        return g_strdup_printf (_("The model file “%s” is damaged: it ends before all of its "
+                                "data."), name);
       case RL_ERROR_BAD_HEADER:
-        return g_strdup_printf ("The model file “%s” is damaged: its header cannot be read.",
+        return g_strdup_printf (_("The model file “%s” is damaged: its header cannot be read."),
                                 name);
       case RL_ERROR_BAD_OFFSETS:
-        return g_strdup_printf ("The model file “%s” is damaged: its tensors do not fit in "
-                                "the file.", name);
+        return g_strdup_printf (_("The model file “%s” is damaged: its tensors do not fit in "
+                                "the file."), name);
       case RL_ERROR_BAD_DTYPE:
       case RL_ERROR_BAD_SHAPE:
       case RL_ERROR_UNKNOWN_TENSOR:
       case RL_ERROR_MISSING_TENSOR:
       case RL_ERROR_MISMATCH:
       case RL_ERROR_BAD_ARCH:
-        return g_strdup_printf ("“%s” is a safetensors file, but not a network ResLab can "
-                                "run.", name);
+        return g_strdup_printf (_("“%s” is a safetensors file, but not a network ResLab can "
+                                "run."), name);
       case RL_ERROR_FAILED:
       case RL_ERROR_BAD_IMAGE:
       case RL_ERROR_INVALID_ARGUMENT:
@@ -98,11 +101,11 @@ rl_model_error_text (const char   *name,
     switch (error->code)
       {
       case G_IO_ERROR_NOT_FOUND:
-        return g_strdup_printf ("The model file “%s” does not exist.", name);
+        return g_strdup_printf (_("The model file “%s” does not exist."), name);
       case G_IO_ERROR_PERMISSION_DENIED:
-        return g_strdup_printf ("You are not allowed to read the model file “%s”.", name);
+        return g_strdup_printf (_("You are not allowed to read the model file “%s”."), name);
       case G_IO_ERROR_IS_DIRECTORY:
-        return g_strdup_printf ("“%s” is a folder, not a model file.", name);
+        return g_strdup_printf (_("“%s” is a folder, not a model file."), name);
       default:
         break;
       }
@@ -110,16 +113,16 @@ rl_model_error_text (const char   *name,
     switch (error->code)
       {
       case G_FILE_ERROR_NOENT:
-        return g_strdup_printf ("The model file “%s” does not exist.", name);
+        return g_strdup_printf (_("The model file “%s” does not exist."), name);
       case G_FILE_ERROR_ACCES:
       case G_FILE_ERROR_PERM:
-        return g_strdup_printf ("You are not allowed to read the model file “%s”.", name);
+        return g_strdup_printf (_("You are not allowed to read the model file “%s”."), name);
       case G_FILE_ERROR_ISDIR:
-        return g_strdup_printf ("“%s” is a folder, not a model file.", name);
+        return g_strdup_printf (_("“%s” is a folder, not a model file."), name);
       default:
         break;
       }
-  return g_strdup_printf ("The model file “%s” could not be opened.", name);
+  return g_strdup_printf (_("The model file “%s” could not be opened."), name);
 }
 
 GtkWidget *
@@ -198,30 +201,30 @@ download_done_cb (GObject      *source,
       download_free (download);
       return;
     }
-  set_close_label (download, "_Close");
+  set_close_label (download, _("_Close"));
 
   if (ok)
     {
-      g_autofree char *text = g_strdup_printf ("The four files are in %s, checked against "
+      g_autofree char *text = g_strdup_printf (_("The four files are in %s, checked against "
                                                "their MD5 sums. ResLab uses them from now "
-                                               "on: start again what asked for them.",
+                                               "on: start again what asked for them."),
                                                download->dir);
 
-      g_object_set (download->dialog, "text", "MNIST is ready", "secondary-text", text, NULL);
+      g_object_set (download->dialog, "text", _("MNIST is ready"), "secondary-text", text, NULL);
       gtk_progress_bar_set_fraction (download->bar, 1.0);
       gtk_widget_set_visible (download->download, FALSE);
     }
   else
     {
-      g_autofree char *text = g_strdup_printf ("%s\n\nTry again, or run ./dev.sh data in "
+      g_autofree char *text = g_strdup_printf (_("%s\n\nTry again, or run ./dev.sh data in "
                                                "the ResLab source folder, or set "
                                                "RESLAB_DATA_DIR to a folder that has the "
-                                               "files.", error->message);
+                                               "files."), error->message);
 
-      g_object_set (download->dialog, "text", "Could not download MNIST",
+      g_object_set (download->dialog, "text", _("Could not download MNIST"),
                     "secondary-text", text, NULL);
       gtk_widget_set_visible (GTK_WIDGET (download->bar), FALSE);
-      gtk_button_set_label (GTK_BUTTON (download->download), "_Try Again");
+      gtk_button_set_label (GTK_BUTTON (download->download), _("_Try Again"));
       gtk_widget_set_sensitive (download->download, TRUE);
     }
 }
@@ -246,9 +249,9 @@ download_response_cb (GtkDialog *dialog,
           return;
         }
       gtk_widget_set_sensitive (download->download, FALSE);
-      set_close_label (download, "_Cancel");
+      set_close_label (download, _("_Cancel"));
       gtk_progress_bar_set_fraction (download->bar, 0.0);
-      gtk_progress_bar_set_text (download->bar, "Starting the download");
+      gtk_progress_bar_set_text (download->bar, _("Starting the download"));
       gtk_widget_set_visible (GTK_WIDGET (download->bar), TRUE);
       download->cancellable = g_cancellable_new ();
       rl_mnist_fetch_async (script, download->dir, download->cancellable,
@@ -282,10 +285,10 @@ add_download (GtkMessageDialog *dialog,
   gtk_progress_bar_set_ellipsize (download->bar, PANGO_ELLIPSIZE_MIDDLE);
   gtk_widget_set_visible (GTK_WIDGET (download->bar), FALSE);
   gtk_accessible_update_property (GTK_ACCESSIBLE (download->bar),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, "Download progress", -1);
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Download progress"), -1);
   gtk_box_append (GTK_BOX (area), GTK_WIDGET (download->bar));
 
-  download->download = gtk_dialog_add_button (GTK_DIALOG (dialog), "_Download",
+  download->download = gtk_dialog_add_button (GTK_DIALOG (dialog), _("_Download"),
                                               RESPONSE_DOWNLOAD);
   gtk_widget_add_css_class (download->download, "suggested-action");
   gtk_dialog_set_default_response (GTK_DIALOG (dialog), RESPONSE_DOWNLOAD);
@@ -309,24 +312,24 @@ rl_show_missing_data_dialog (GtkWidget      *widget,
   g_return_val_if_fail (missing != NULL && lead != NULL, NULL);
 
   if (kind == RL_DATASET_FASHION)
-    secondary = g_strdup_printf ("%s %s:\n    %s\n\n"
+    secondary = g_strdup_printf (_("%s They are looked for in %s:\n    %s\n\n"
                                  "Install Debian's Fashion-MNIST package:\n\n"
                                  "    sudo apt install dataset-fashion-mnist\n\n"
-                                 "or set RESLAB_FASHION_DIR to a folder that has them.",
+                                 "or set RESLAB_FASHION_DIR to a folder that has them."),
                                  lead, dir, list);
   else
-    secondary = g_strdup_printf ("%s %s:\n    %s\n\n"
+    secondary = g_strdup_printf (_("%s They are looked for in %s:\n    %s\n\n"
                                  "Download them (about 55 MB, checked against their MD5 sums), "
                                  "or fetch them by running this in the ResLab source "
                                  "folder:\n\n"
                                  "    ./dev.sh data\n\n"
-                                 "or set RESLAB_DATA_DIR to a folder that has them.%s%s",
+                                 "or set RESLAB_DATA_DIR to a folder that has them.%s%s"),
                                  lead, dir, list, mnist_note != NULL ? " " : "",
                                  mnist_note != NULL ? mnist_note : "");
   dialog = rl_show_message_dialog (widget, GTK_MESSAGE_INFO,
                                    kind == RL_DATASET_FASHION
-                                   ? "The Fashion-MNIST files are missing"
-                                   : "The MNIST files are missing",
+                                   ? _("The Fashion-MNIST files are missing")
+                                   : _("The MNIST files are missing"),
                                    secondary);
   if (kind == RL_DATASET_MNIST)
     add_download (GTK_MESSAGE_DIALOG (dialog), dir);

@@ -36,8 +36,9 @@ GtkWidget *rl_show_model_error_dialog  (GtkWidget      *widget,
                                         const char     *note);
 
 /* Says which of @kind's files are @missing (as rl_dataset_find_missing_files () returns
- * them), where they are looked for and how to get them. @lead starts the text ("Training
- * looks for these files in"); @mnist_note (nullable) ends it for MNIST. For MNIST, a Download
+ * them), where they are looked for and how to get them. @lead starts the text, a whole
+ * translated sentence ("Training needs the files below."), so no sentence is built from
+ * parts; @mnist_note (nullable) ends it for MNIST. For MNIST, a Download
  * button fetches and verifies the files there (rl_mnist_fetch_async), with a progress bar,
  * Close becoming Cancel meanwhile; once done, the next load reads them.
  * Returns: (transfer full) the secondary text, for a status line */

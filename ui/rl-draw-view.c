@@ -1,5 +1,8 @@
 #define G_LOG_DOMAIN "reslab-ui"
 
+#include "config.h"
+#include <glib/gi18n-lib.h>
+
 #include "rl-draw-view.h"
 
 #include "rl-colormap.h"
@@ -57,11 +60,11 @@ update_hint (RlDrawView *self)
   g_autofree char *text = NULL;
 
   if (self->canvas_focused && self->window != NULL && gtk_window_get_focus_visible (self->window))
-    text = g_strdup ("Drawing needs a pointer: mouse, pen or finger. Escape clears.");
+    text = g_strdup (_("Drawing needs a pointer: mouse, pen or finger. Escape clears."));
   else if (self->shown_image >= 0)
-    text = g_strdup_printf ("Test image %d · draw to replace it", self->shown_image);
+    text = g_strdup_printf (_("Test image %d · draw to replace it"), self->shown_image);
   else
-    text = g_strdup ("Any size, anywhere");
+    text = g_strdup (_("Any size, anywhere"));
   gtk_label_set_text (GTK_LABEL (self->canvas_hint), text);
 }
 
@@ -242,12 +245,12 @@ test_set_loaded_cb (GObject      *source,
       g_autofree char *dir = rl_dataset_default_dir (self->test_kind);
 
       if (self->test_kind == RL_DATASET_FASHION)
-        text = g_strdup_printf ("No Fashion-MNIST test set in %s. Install it with: "
-                                "sudo apt install dataset-fashion-mnist", dir);
+        text = g_strdup_printf (_("No Fashion-MNIST test set in %s. Install it with: "
+                                "sudo apt install dataset-fashion-mnist"), dir);
       else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
-        text = g_strdup_printf ("No MNIST test set in %s. Fetch it with: ./dev.sh data", dir);
+        text = g_strdup_printf (_("No MNIST test set in %s. Fetch it with: ./dev.sh data"), dir);
       else
-        text = g_strdup_printf ("Could not load the test set: %s", error->message);
+        text = g_strdup_printf (_("Could not load the test set: %s"), error->message);
       set_data_text (self, text);
       return;
     }
@@ -256,7 +259,7 @@ test_set_loaded_cb (GObject      *source,
   gtk_adjustment_set_upper (gtk_spin_button_get_adjustment (self->image_spin),
                             self->test_set->n - 1);
   gtk_widget_set_sensitive (GTK_WIDGET (self->image_spin), TRUE);
-  text = g_strdup_printf ("%u %s test images, with their true labels.", self->test_set->n,
+  text = g_strdup_printf (ngettext ("%u %s test image, with its true label.", "%u %s test images, with their true labels.", self->test_set->n), self->test_set->n,
                           self->test_kind == RL_DATASET_FASHION ? "Fashion-MNIST" : "MNIST");
   set_data_text (self, text);
   if (self->pending_image >= 0)
@@ -281,7 +284,7 @@ load_test_set (RlDrawView    *self,
   g_clear_pointer (&self->test_set, rl_dataset_unref);
   self->test_kind = kind;
   gtk_widget_set_sensitive (GTK_WIDGET (self->image_spin), FALSE);
-  set_data_text (self, "Loading the test set…");
+  set_data_text (self, _("Loading the test set…"));
   if (was_ready)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TEST_SET_READY]);
 
@@ -554,7 +557,7 @@ static void
 rl_draw_view_init (RlDrawView *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
-  rl_view_init_accessible (GTK_WIDGET (self), "Draw a digit and see what the network reads");
+  rl_view_init_accessible (GTK_WIDGET (self), _("Draw a digit and see what the network reads"));
 
   self->shown_image = -1;
   self->pending_image = -1;
@@ -581,5 +584,5 @@ rl_draw_view_init (RlDrawView *self)
                                   self, NULL);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->input_area),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  "The 28 by 28 input the network sees", -1);
+                                  _("The 28 by 28 input the network sees"), -1);
 }

@@ -1,5 +1,8 @@
 #define G_LOG_DOMAIN "reslab-ui"
 
+#include "config.h"
+#include <glib/gi18n-lib.h>
+
 #include "rl-widget-util.h"
 #include "rl-errors-view.h"
 
@@ -156,18 +159,18 @@ draw_matrix (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer 
       draw_text (cr, buf, g.x0 - 14, g.y0 + (k + 0.5) * g.cell);
       g_snprintf (buf, sizeof buf, isnan (prec) ? "–" : "%.1f", 100 * prec);
       draw_text (cr, buf, g.x0 + (k + 0.5) * g.cell, g.y0 + P * g.cell + 14);
-      g_snprintf (buf, sizeof buf, isnan (rec) ? "–" : "%.1f %%", 100 * rec);
+      g_snprintf (buf, sizeof buf, isnan (rec) ? "–" : _("%.1f %%"), 100 * rec);
       draw_text (cr, buf, g.x0 + P * g.cell + 38, g.y0 + (k + 0.5) * g.cell);
     }
   cairo_set_font_size (cr, 11);
-  draw_text (cr, "recall", g.x0 + P * g.cell + 38, g.y0 - 12);
-  draw_text (cr, "predicted class →", g.x0 + P * g.cell / 2, g.y0 - 32);
+  draw_text (cr, _("recall"), g.x0 + P * g.cell + 38, g.y0 - 12);
+  draw_text (cr, _("predicted class →"), g.x0 + P * g.cell / 2, g.y0 - 32);
   cairo_save (cr);
   cairo_translate (cr, g.x0 - 36, g.y0 + P * g.cell / 2);
   cairo_rotate (cr, -G_PI / 2);
-  draw_text (cr, "← true class", 0, 0);
+  draw_text (cr, _("← true class"), 0, 0);
   cairo_restore (cr);
-  draw_text (cr, "precision (%)", g.x0 + P * g.cell / 2, g.y0 + P * g.cell + 28);
+  draw_text (cr, _("precision (%)"), g.x0 + P * g.cell / 2, g.y0 + P * g.cell + 28);
 }
 
 /* ---- The images of a cell ----------------------------------------------------------------- */
@@ -201,10 +204,10 @@ image_button (RlErrorsView *self, uint32_t index)
 {
   const RlErrorReport *r = self->report;
   g_autoptr (GdkTexture) tex = digit_texture (self->test, index);
-  g_autofree char *text = g_strdup_printf ("%u → %u\n%.0f %%", r->labels[index],
+  g_autofree char *text = g_strdup_printf (_("%u → %u\n%.0f %%"), r->labels[index],
                                            r->predicted[index], 100.0 * r->confidence[index]);
-  g_autofree char *tip = g_strdup_printf ("Test image %u: it is a %u, the model read it as a %u "
-                                          "with %.1f %% confidence. Click to open it in Draw.",
+  g_autofree char *tip = g_strdup_printf (_("Test image %u: it is a %u, the model read it as a %u "
+                                          "with %.1f %% confidence. Click to open it in Draw."),
                                           index, r->labels[index], r->predicted[index],
                                           100.0 * r->confidence[index]);
   GtkWidget *button = gtk_button_new ();
@@ -263,15 +266,15 @@ list_cell (RlErrorsView *self)
         }
     }
   if (n == 0)
-    text = g_strdup_printf ("No test image is a %d read as a %d.", t, p);
+    text = g_strdup_printf (_("No test image is a %d read as a %d."), t, p);
   else if (t == p)
-    text = g_strdup_printf ("%u test images are a %d and were read as a %d. The least confident "
-                            "come first%s.", n, t, p,
-                            n > MAX_LISTED ? "; only the first 240 are shown" : "");
+    text = g_strdup_printf (n > MAX_LISTED
+                            ? _("%u test images are a %d and were read as a %d. The least confident come first; only the first 240 are shown.")
+                            : _("%u test images are a %d and were read as a %d. The least confident come first."), n, t, p);
   else
-    text = g_strdup_printf ("%u test image%s %s a %d but the model read %s as a %d. The most "
-                            "confident mistakes come first.", n, n == 1 ? "" : "s",
-                            n == 1 ? "is" : "are", t, n == 1 ? "it" : "them", p);
+    text = g_strdup_printf (ngettext ("%u test image is a %d but the model read it as a %d. The most confident mistakes come first.",
+                            "%u test images are a %d but the model read them as a %d. The most confident mistakes come first.", n),
+                            n, t, p);
   gtk_label_set_text (GTK_LABEL (self->cell_label), text);
 
   self->n_listed = MIN (n, MAX_LISTED);
@@ -309,7 +312,7 @@ show_summary (RlErrorsView *self)
   const RlErrorReport *r = self->report;
   g_autofree char *text = NULL;
 
-  text = g_strdup_printf ("Test accuracy %.2f %%: %u of %u test images right, %u wrong.",
+  text = g_strdup_printf (_("Test accuracy %.2f %%: %u of %u test images right, %u wrong."),
                           100.0 * r->correct / MAX (r->n, 1u), r->correct, r->n,
                           r->n - r->correct);
   gtk_label_set_text (GTK_LABEL (self->summary_label), text);
@@ -329,7 +332,7 @@ evaluated_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   self = RL_ERRORS_VIEW (user_data);
   if (r == NULL)
     {
-      g_autofree char *text = g_strdup_printf ("The test set could not be evaluated: %s",
+      g_autofree char *text = g_strdup_printf (_("The test set could not be evaluated: %s"),
                                                error->message);
       gtk_label_set_text (GTK_LABEL (self->summary_label), text);
       return;
@@ -360,7 +363,7 @@ rl_errors_view_refresh (RlErrorsView *self)
   self->cancellable = g_cancellable_new ();
   if (self->report == NULL)
     gtk_label_set_text (GTK_LABEL (self->summary_label),
-                        "Evaluating the model on the test set…");
+                        _("Evaluating the model on the test set…"));
   /* the callback holds no reference: a cancelled request returns before touching the view,
    * and dispose cancels the one in flight */
   rl_evaluator_run_async (model, rl_predictor_get_kind (self->predictor), self->cancellable,
@@ -530,10 +533,10 @@ rl_errors_view_init (RlErrorsView *self)
 
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->matrix_area),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  "Confusion matrix: true class by row, predicted class by column",
+                                  _("Confusion matrix: true class by row, predicted class by column"),
                                   -1);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->images_box),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  "Test images of the chosen cell", -1);
-  rl_view_init_accessible (GTK_WIDGET (self), "Which digits the model gets wrong");
+                                  _("Test images of the chosen cell"), -1);
+  rl_view_init_accessible (GTK_WIDGET (self), _("Which digits the model gets wrong"));
 }

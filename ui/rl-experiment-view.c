@@ -9,6 +9,9 @@
  * The bars show the newest record of each twin of the current (or last) run.
  */
 
+#include "config.h"
+#include <glib/gi18n-lib.h>
+
 #include "rl-experiment-view.h"
 
 #include <math.h>
@@ -177,7 +180,7 @@ run_new (RlExperimentRunner *runner,
   /* Every position named, so the array is a proper NULL-terminated strv. */
   for (int i = 0; i < run->config.depth; i++)
     if (run->bar_names[i] == NULL)
-      run->bar_names[i] = g_strdup_printf ("layer %d", i + 1);
+      run->bar_names[i] = g_strdup_printf (_("layer %d"), i + 1);
   return run;
 }
 
@@ -195,24 +198,14 @@ same_setting (const Run                *run,
 static const char *
 dataset_name (RlDatasetKind kind)
 {
-  return kind == RL_DATASET_FASHION ? "Fashion-MNIST" : "MNIST";
+  return kind == RL_DATASET_FASHION ? _("Fashion-MNIST") : _("MNIST");
 }
 
-/* "12,800" */
+/* "12,800", grouped as the locale writes numbers (glibc's ' flag: "12.800" in German) */
 static char *
 format_count (guint64 n)
 {
-  g_autofree char *digits = g_strdup_printf ("%" G_GUINT64_FORMAT, n);
-  GString *s = g_string_new (NULL);
-  size_t len = strlen (digits);
-
-  for (size_t i = 0; i < len; i++)
-    {
-      if (i > 0 && (len - i) % 3 == 0)
-        g_string_append_c (s, ',');
-      g_string_append_c (s, digits[i]);
-    }
-  return g_string_free (s, FALSE);
+  return g_strdup_printf ("%'" G_GUINT64_FORMAT, n);
 }
 
 static char *
@@ -286,15 +279,15 @@ update_chart_title (RlExperimentView *self)
 
   if (self->runs->len == 0)
     {
-      rl_chart_set_title (self->chart, showing_test (self) ? "Test error" : "Training error");
+      rl_chart_set_title (self->chart, showing_test (self) ? _("Test error") : _("Training error"));
       return;
     }
   run = g_ptr_array_index (self->runs, 0);
   images = format_count (run->config.subset);
-  title = g_strdup_printf ("%s · %s, %s images × %d · lr %g · %s · shortcut %s",
-                           showing_test (self) ? "Test error" : "Training error",
+  title = g_strdup_printf (_("%s · %s, %s images × %d · lr %g · %s · shortcut %s"),
+                           showing_test (self) ? _("Test error") : _("Training error"),
                            dataset_name (run->kind), images, run->config.epochs, run->config.lr,
-                           run->config.bn ? "batch norm" : "no batch norm",
+                           run->config.bn ? _("batch norm") : _("no batch norm"),
                            run->config.shortcut == RL_SHORTCUT_B ? "B" : "A");
   rl_chart_set_title (self->chart, title);
 }
@@ -337,11 +330,11 @@ rebuild_chart (RlExperimentView *self)
   for (guint r = 0; r < self->runs->len; r++)
     add_run_series (self, g_ptr_array_index (self->runs, r));
   gtk_label_set_text (self->chart_note, self->runs->len >= COMPACT_LABELS_FROM
-                                        ? "P: plain, dashed · R: residual, solid · "
-                                          "one colour per depth"
-                                        : "dashed: plain · solid: residual · one colour per depth");
-  rl_chart_set_y_label (self->chart, showing_test (self) ? "test error (%)"
-                                                         : "training error (%)");
+                                        ? _("P: plain, dashed · R: residual, solid · "
+                                          "one colour per depth")
+                                        : _("dashed: plain · solid: residual · one colour per depth"));
+  rl_chart_set_y_label (self->chart, showing_test (self) ? _("test error (%)")
+                                                         : _("training error (%)"));
   update_chart_title (self);
   update_y_range (self);
 }
@@ -392,20 +385,20 @@ rebuild_bars (RlExperimentView *self)
   Run *run = self->runs->len > 0 ? g_ptr_array_index (self->runs, self->runs->len - 1) : NULL;
 
   rl_layer_bars_set_title (self->bars, !showing_std (self)
-                                       ? "Gradient norm of each layer’s weights, ‖∂L/∂W‖"
+                                       ? _("Gradient norm of each layer’s weights, ‖∂L/∂W‖")
                                        : run == NULL || run->config.bn
-                                       ? "Response std of each layer (after batch norm, "
-                                         "before ReLU)"
-                                       : "Response std of each layer (before ReLU)");
-  rl_layer_bars_set_quantity (self->bars, showing_std (self) ? "response standard deviation"
-                                                             : "gradient norm");
+                                       ? _("Response std of each layer (after batch norm, "
+                                         "before ReLU)")
+                                       : _("Response std of each layer (before ReLU)"));
+  rl_layer_bars_set_quantity (self->bars, showing_std (self) ? _("response standard deviation")
+                                                             : _("gradient norm"));
   rl_layer_bars_set_placeholder (self->bars, showing_std (self)
-                                             ? "Each weight layer’s response std appears here "
+                                             ? _("Each weight layer’s response std appears here "
                                                "while the twins train: the plain net above the "
-                                               "line, the residual net below."
-                                             : "Each weight layer’s gradient norm appears here "
+                                               "line, the residual net below.")
+                                             : _("Each weight layer’s gradient norm appears here "
                                                "while the twins train: the plain net above the "
-                                               "line, the residual net below.");
+                                               "line, the residual net below."));
   if (run == NULL)
     {
       rl_layer_bars_set_layers (self->bars, 0, NULL);
@@ -478,19 +471,19 @@ update_progress (RlExperimentView *self)
   gtk_progress_bar_set_fraction (self->progress_bar, fraction);
 
   if (rl_experiment_runner_is_stopping (self->runner))
-    text = g_strdup_printf ("%s and %s · stopping…", run->names[0], run->names[1]);
+    text = g_strdup_printf (_("%s and %s · stopping…"), run->names[0], run->names[1]);
   else if (fraction > 0.0 && seconds > 0.0)
     {
       g_autofree char *left = format_minutes (seconds * (1.0 - fraction) / fraction);
 
       /* each twin trains the same iterations: the line counts the pair's mean */
-      text = g_strdup_printf ("%s and %s · iteration %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT
-                              " · %.0f images/s · %s elapsed, about %s left", run->names[0],
-                              run->names[1], done / 2, run->total, images / seconds, elapsed,
+      text = g_strdup_printf (_("%s and %s · iteration %llu of %llu"
+                              " · %.0f images/s · %s elapsed, about %s left"), run->names[0],
+                              run->names[1], (unsigned long long) (done / 2), (unsigned long long) run->total, images / seconds, elapsed,
                               left);
     }
   else
-    text = g_strdup_printf ("%s and %s · starting…", run->names[0], run->names[1]);
+    text = g_strdup_printf (_("%s and %s · starting…"), run->names[0], run->names[1]);
   gtk_label_set_text (self->progress_label, text);
 }
 
@@ -535,31 +528,31 @@ summary (Run *run)
   GString *s = g_string_new (NULL);
 
   if (run->completed)
-    g_string_append_printf (s, "Done in %s. ", time);
+    g_string_append_printf (s, _("Done in %s. "), time);
   else
-    g_string_append_printf (s, "Stopped in %s, at iteration %" G_GUINT64_FORMAT " of %"
-                            G_GUINT64_FORMAT ". ", time,
-                            MIN (twin_iteration (run, RL_TWIN_PLAIN),
-                                 twin_iteration (run, RL_TWIN_RESIDUAL)), run->total);
+    g_string_append_printf (s, _("Stopped in %s, at iteration %llu of %llu. "),
+                            time,
+                            (unsigned long long) MIN (twin_iteration (run, RL_TWIN_PLAIN),
+                                 twin_iteration (run, RL_TWIN_RESIDUAL)), (unsigned long long) run->total);
   if (isnan (plain) || isnan (res))
     {
       if (run->records[0]->len > 0 && isnan (plain))
-        g_string_append_printf (s, "%s diverged; try a lower learning rate. ", run->names[0]);
+        g_string_append_printf (s, _("%s diverged; try a lower learning rate. "), run->names[0]);
       if (run->records[1]->len > 0 && isnan (res))
-        g_string_append_printf (s, "%s diverged; try a lower learning rate. ", run->names[1]);
+        g_string_append_printf (s, _("%s diverged; try a lower learning rate. "), run->names[1]);
       return g_string_free (s, FALSE);
     }
   /* Say exactly what the figures are, so that they can be found on the curves: the mean of
    * the training error over the last iterations, not the last point. */
-  g_string_append_printf (s, "Training error, mean of the last %" G_GUINT64_FORMAT
-                          " iterations: %s %.1f\u202f%%, %s %.1f\u202f%%.", span,
+  g_string_append_printf (s, _("Training error, mean of the last %llu "
+                          "iterations: %s %.1f\u202f%%, %s %.1f\u202f%%."), (unsigned long long) span,
                           run->names[0], 100.0 * plain, run->names[1], 100.0 * res);
   if (plain > res + 0.02)
-    g_string_append (s, " The plain net trains worse.");
+    g_string_append (s, _(" The plain net trains worse."));
   else if (res > plain + 0.02)
-    g_string_append (s, " Here the plain net trains better.");
+    g_string_append (s, _(" Here the plain net trains better."));
   else
-    g_string_append (s, " No clear difference at this depth.");
+    g_string_append (s, _(" No clear difference at this depth."));
   return g_string_free (s, FALSE);
 }
 
@@ -577,7 +570,7 @@ start_run (RlExperimentView *self,
 
   if (!rl_experiment_runner_start (self->runner, &self->pending, train_set, test_set, &error))
     {
-      g_autofree char *text = g_strdup_printf ("Could not start: %s", error->message);
+      g_autofree char *text = g_strdup_printf (_("Could not start: %s"), error->message);
 
       set_status (self, text);
       set_busy (self, FALSE);
@@ -607,10 +600,10 @@ start_run (RlExperimentView *self,
   update_progress (self);
   g_clear_handle_id (&self->progress_id, g_source_remove);
   self->progress_id = g_timeout_add (250, progress_tick_cb, self);
-  status = g_strdup_printf ("Training %s and %s on the same %s batches of %d, from the same "
-                            "initial weights.%s", run->names[0], run->names[1],
+  status = g_strdup_printf (_("Training %s and %s on the same %s batches of %d, from the same "
+                            "initial weights.%s"), run->names[0], run->names[1],
                             dataset_name (run->kind), run->config.batch,
-                            cleared ? " Curves of other settings were cleared." : "");
+                            cleared ? _(" Curves of other settings were cleared.") : "");
   set_status (self, status);
   update_actions (self);
 }
@@ -631,8 +624,8 @@ data_loaded_cb (GObject      *source,
   if (!rl_dataset_loader_load_pair_finish (result, &train_set, &test_set, &error))
     {
       set_status (self, g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
-                        ? "Stopped before training began." : error->message);
-      gtk_label_set_text (self->progress_label, "Not running");
+                        ? _("Stopped before training began.") : error->message);
+      gtk_label_set_text (self->progress_label, _("Not running"));
       set_busy (self, FALSE);
       return;
     }
@@ -658,7 +651,7 @@ run_action (GtkWidget  *widget,
   if (missing != NULL)
     {
       g_autofree char *text = rl_show_missing_data_dialog (GTK_WIDGET (self), self->pending_kind,
-                                                           missing, "The twins train on files in",
+                                                           missing, _("The twins need the files below."),
                                                            NULL);
 
       set_status (self, text);
@@ -678,7 +671,7 @@ run_action (GtkWidget  *widget,
   self->load_cancellable = g_cancellable_new ();
   rl_dataset_loader_load_pair_async (self->pending_kind, self->load_cancellable, data_loaded_cb,
                                      g_object_ref (self));
-  status = g_strdup_printf ("Loading the %s images…", dataset_name (self->pending_kind));
+  status = g_strdup_printf (_("Loading the %s images…"), dataset_name (self->pending_kind));
   gtk_label_set_text (self->progress_label, status);
   update_actions (self);
 }
@@ -710,8 +703,8 @@ clear_action (GtkWidget  *widget,
   rebuild_chart (self);
   rebuild_bars (self);
   gtk_progress_bar_set_fraction (self->progress_bar, 0.0);
-  gtk_label_set_text (self->progress_label, "Not running");
-  set_status (self, "Cleared. Pick a depth and press Train Twins.");
+  gtk_label_set_text (self->progress_label, _("Not running"));
+  set_status (self, _("Cleared. Pick a depth and press Train Twins."));
   update_actions (self);
 }
 
@@ -752,12 +745,12 @@ finished_cb (RlExperimentRunner *runner,
       run->completed = completed;
       run->seconds = (g_get_monotonic_time () - self->started_us) / 1e6;
       if (error != NULL)
-        text = g_strdup_printf ("The twins stopped: %s", error->message);
+        text = g_strdup_printf (_("The twins stopped: %s"), error->message);
       else
         text = summary (run);
       set_status (self, text);
       gtk_label_set_text (self->progress_label,
-                          completed ? "Finished" : "Stopped");
+                          completed ? _("Finished") : _("Stopped"));
       if (completed)
         gtk_progress_bar_set_fraction (self->progress_bar, 1.0);
     }
@@ -920,13 +913,13 @@ rl_experiment_view_set_blocked (RlExperimentView *self,
   self->blocked = g_strdup (reason);
   gtk_widget_set_tooltip_text (self->run_button,
                                reason != NULL ? reason
-                                              : "Train the plain net and its residual twin from "
+                                              : _("Train the plain net and its residual twin from "
                                                 "the same weights on the same batches "
-                                                "(Ctrl+Return)");
+                                                "(Ctrl+Return)"));
   if (!self->busy)
     set_status (self, reason != NULL ? reason
-                                     : "Pick a depth and press Train Twins. Each run adds its "
-                                       "pair of curves; run another depth to compare.");
+                                     : _("Pick a depth and press Train Twins. Each run adds its "
+                                       "pair of curves; run another depth to compare."));
   update_actions (self);
 }
 
@@ -1002,14 +995,14 @@ rl_experiment_view_get_bars (RlExperimentView *self)
 static void
 setup_plots (RlExperimentView *self)
 {
-  rl_chart_set_x_label (self->chart, "iterations (batches of 64)");
+  rl_chart_set_x_label (self->chart, _("iterations (batches of 64)"));
   rl_chart_set_x_format (self->chart, RL_CHART_FORMAT_COUNT);
   rl_chart_set_y_format (self->chart, RL_CHART_FORMAT_PERCENT);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->chart), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  "Error of the plain and residual twins against iterations",
+                                  _("Error of the plain and residual twins against iterations"),
                                   -1);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->bars), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  "Per-layer statistics of the plain and residual twins", -1);
+                                  _("Per-layer statistics of the plain and residual twins"), -1);
   rebuild_chart (self);
   rebuild_bars (self);
 }
@@ -1187,7 +1180,7 @@ rl_experiment_view_init (RlExperimentView *self)
   self->bars_mode = g_strdup ("grad");
 
   gtk_widget_init_template (GTK_WIDGET (self));
-  rl_view_init_accessible (GTK_WIDGET (self), "Plain and residual twins compared");
+  rl_view_init_accessible (GTK_WIDGET (self), _("Plain and residual twins compared"));
 
   self->runner = rl_experiment_runner_new ();
   g_signal_connect (self->runner, "record", G_CALLBACK (record_cb), self);

@@ -1,5 +1,8 @@
 #define G_LOG_DOMAIN "reslab-ui"
 
+#include "config.h"
+#include <glib/gi18n-lib.h>
+
 #include "rl-feature-view.h"
 
 #include <math.h>
@@ -138,12 +141,12 @@ kind_title (RlLayerKind kind)
 {
   switch (kind)
     {
-    case RL_LAYER_CONV: return "convolution";
+    case RL_LAYER_CONV: return _("convolution");
     case RL_LAYER_RELU: return "ReLU";
-    case RL_LAYER_MAXPOOL: return "max pooling";
-    case RL_LAYER_RESIDUAL: return "residual block";
-    case RL_LAYER_GAP: return "global average pooling";
-    case RL_LAYER_LINEAR: return "linear";
+    case RL_LAYER_MAXPOOL: return _("max pooling");
+    case RL_LAYER_RESIDUAL: return _("residual block");
+    case RL_LAYER_GAP: return _("global average pooling");
+    case RL_LAYER_LINEAR: return C_("layer", "linear");
     default: return "";
     }
 }
@@ -163,10 +166,10 @@ layer_display_name (const RlActivation *map,
       return g_strdup ("ReLU");
     case RL_LAYER_MAXPOOL:
       if (spec != NULL)
-        return g_strdup_printf ("max pool %d×%d", spec->kernel, spec->kernel);
-      return g_strdup ("max pool");
+        return g_strdup_printf (_("max pool %d×%d"), spec->kernel, spec->kernel);
+      return g_strdup (_("max pool"));
     case RL_LAYER_GAP:
-      return g_strdup ("average pool");
+      return g_strdup (_("average pool"));
     case RL_LAYER_CONV:
     case RL_LAYER_LINEAR:
     case RL_LAYER_RESIDUAL:
@@ -192,8 +195,8 @@ build_sections (RlFeatureView *self)
   rl_predictor_get_probs (self->predictor, &n_classes);
   g_array_set_size (self->sections, 0);
 
-  section = add_section (self, "input", "the 28 × 28 image the network sees", 1, FALSE);
-  add_row (section, INPUT_ROW, "image", RL_COLORMAP_GREY, 1, 28, 28);
+  section = add_section (self, C_("section", "input"), _("the 28 × 28 image the network sees"), 1, FALSE);
+  add_row (section, INPUT_ROW, C_("row", "image"), RL_COLORMAP_GREY, 1, 28, 28);
 
   for (guint i = 0; i < n_maps; i++)
     {
@@ -250,7 +253,7 @@ build_sections (RlFeatureView *self)
 
               row->class_labels = TRUE;
               g_free (layers->subtitle);
-              layers->subtitle = g_strdup ("the logits, before the softmax");
+              layers->subtitle = g_strdup (_("the logits, before the softmax"));
             }
         }
       else
@@ -265,14 +268,14 @@ build_sections (RlFeatureView *self)
             case RL_MAP_BLOCK_INPUT:
               {
                 g_autofree char *title = g_strdup_printf ("%s · %s", map->layer_name,
-                                                          has_shortcut ? "residual block"
-                                                                       : "plain block");
+                                                          has_shortcut ? _("residual block")
+                                                                       : _("plain block"));
 
                 section = add_section (self, title,
                                        has_shortcut
-                                       ? "what the block adds: the residual F(x) is summed "
-                                         "with its input x"
-                                       : "a plain block: no shortcut",
+                                       ? _("what the block adds: the residual F(x) is summed "
+                                         "with its input x")
+                                       : _("a plain block: no shortcut"),
                                        map->c, TRUE);
                 add_row (section, i, "x", nonneg ? RL_COLORMAP_SEQUENTIAL : RL_COLORMAP_DIVERGING,
                          map->c, map->h, map->w);
@@ -571,7 +574,7 @@ draw_sections (RlFeatureView *self,
 
               map_range (self, s, r, 0, &lo, &hi);
               range = self->scaling == RL_SCALING_PER_LAYER
-                      ? format_range (row->cmap, lo, hi) : g_strdup ("own range");
+                      ? format_range (row->cmap, lo, hi) : g_strdup (_("own range"));
               /* A section that wraps (64 channels at 1024 px) repeats its rows on each line:
                * past the first, they say which channels they hold, or that a row with fewer
                * channels (a block's input) is complete above. */
@@ -579,12 +582,12 @@ draw_sections (RlFeatureView *self,
                 label = g_markup_printf_escaped ("%s\n<span size='small' alpha='60%%'>%s · %s</span>",
                                                  row->label, row->detail, range);
               else if (first < n)
-                label = g_markup_printf_escaped ("%s\n<span size='small' alpha='60%%'>channels "
-                                                 "%d–%d</span>", row->label, first + 1,
+                label = g_markup_printf_escaped (_("%s\n<span size='small' alpha='60%%'>channels "
+                                                 "%d–%d</span>"), row->label, first + 1,
                                                  MIN (n, first + section->per_line));
               else
-                label = g_markup_printf_escaped ("<span alpha='60%%'>%s\n<span size='small'>"
-                                                 "all %d channels above</span></span>",
+                label = g_markup_printf_escaped (_("<span alpha='60%%'>%s\n<span size='small'>"
+                                                 "all %d channels above</span></span>"),
                                                  row->label, n);
               gdk_cairo_set_source_rgba (cr, fg);
               show_text (self, cr, label, PAD, y + (section->row_h - 30) / 2.0,
@@ -653,7 +656,7 @@ rl_feature_view_snapshot (GtkWidget   *widget,
     {
       gdk_cairo_set_source_rgba (cr, &fg);
       cairo_push_group (cr);
-      show_text (self, cr, "Draw a digit or pick a test image to see what every layer computes.",
+      show_text (self, cr, _("Draw a digit or pick a test image to see what every layer computes."),
                  PAD, PAD + 40, width - 2 * PAD, PANGO_ALIGN_CENTER);
       cairo_pop_group_to_source (cr);
       cairo_paint_with_alpha (cr, 0.6);
@@ -787,14 +790,14 @@ update_zoom_label (RlFeatureView *self)
     {
       g_autofree char *block = g_strndup (section->title, strcspn (section->title, " "));
 
-      markup = g_markup_printf_escaped ("<b>%s · %s</b>\nchannel %d of %d · %d×%d\n"
-                                        "min %.4g · max %.4g",
+      markup = g_markup_printf_escaped (_("<b>%s · %s</b>\nchannel %d of %d · %d×%d\n"
+                                        "min %.4g · max %.4g"),
                                         block, row->label, self->zoom_cell.channel,
                                         row_channels (self, row), row->h, row->w, lo, hi);
     }
   else
-    markup = g_markup_printf_escaped ("<b>%s</b>\nchannel %d of %d · %d×%d\n"
-                                      "min %.4g · max %.4g",
+    markup = g_markup_printf_escaped (_("<b>%s</b>\nchannel %d of %d · %d×%d\n"
+                                      "min %.4g · max %.4g"),
                                       row->label, self->zoom_cell.channel,
                                       row_channels (self, row), row->h, row->w, lo, hi);
   gtk_label_set_markup (GTK_LABEL (self->zoom_label), markup);
@@ -1158,7 +1161,7 @@ rl_feature_view_init (RlFeatureView *self)
   gtk_widget_set_size_request (self->zoom_area, ZOOM_SIDE, ZOOM_SIDE);
   gtk_drawing_area_set_draw_func (GTK_DRAWING_AREA (self->zoom_area), zoom_draw_func, self, NULL);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->zoom_area),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, "Enlarged activation map", -1);
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Enlarged activation map"), -1);
   self->zoom_label = gtk_label_new ("");
   gtk_label_set_justify (GTK_LABEL (self->zoom_label), GTK_JUSTIFY_CENTER);
   gtk_box_append (GTK_BOX (box), self->zoom_area);
@@ -1166,9 +1169,9 @@ rl_feature_view_init (RlFeatureView *self)
   gtk_popover_set_child (GTK_POPOVER (self->popover), box);
 
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, "Activation maps of every layer",
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Activation maps of every layer"),
                                   GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
-                                  "Arrow keys move between maps; Enter shows the focused map "
-                                  "enlarged with its value range.",
+                                  _("Arrow keys move between maps; Enter shows the focused map "
+                                  "enlarged with its value range."),
                                   -1);
 }

@@ -1,5 +1,8 @@
 #define G_LOG_DOMAIN "reslab-ui"
 
+#include "config.h"
+#include <glib/gi18n-lib.h>
+
 #include "rl-filter-view.h"
 
 #include <math.h>
@@ -105,7 +108,7 @@ draw_func (GtkDrawingArea *area,
       cairo_stroke (cr);
     }
 
-  text = g_strdup_printf ("%d filters of %d×%d, one scale\nfor all: ±%.3g",
+  text = g_strdup_printf (_("%d filters of %d×%d, one scale\nfor all: ±%.3g"),
                           n, k_h, k_w, m);
   layout = gtk_widget_create_pango_layout (GTK_WIDGET (area), text);
   pango_layout_set_width (layout, width * PANGO_SCALE);
@@ -201,5 +204,5 @@ rl_filter_view_init (RlFilterView *self)
   update_size (self);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  "Filters of the first convolution", -1);
+                                  _("Filters of the first convolution"), -1);
 }

@@ -1,5 +1,8 @@
 #define G_LOG_DOMAIN "reslab-ui"
 
+#include "config.h"
+#include <glib/gi18n-lib.h>
+
 #include "rl-inside-view.h"
 #include "rl-widget-util.h"
 
@@ -56,14 +59,14 @@ legend_draw_func (GtkDrawingArea *area,
   G_GNUC_END_IGNORE_DEPRECATIONS
 
   gdk_cairo_set_source_rgba (cr, &fg);
-  show_label (widget, cr, "<small>Signed: convolutions, F(x), logits</small>", 0, 0, 0);
+  show_label (widget, cr, _("<small>Signed: convolutions, F(x), logits</small>"), 0, 0, 0);
   rl_colormap_paint_bar (cr, RL_COLORMAP_DIVERGING, 0, 18, width, bar_h);
   gdk_cairo_set_source_rgba (cr, &fg);
   show_label (widget, cr, "<small>−max</small>", 0, 18 + bar_h + 1, 0);
   show_label (widget, cr, "<small>0</small>", width / 2.0, 18 + bar_h + 1, 0.5);
   show_label (widget, cr, "<small>+max</small>", width, 18 + bar_h + 1, 1);
 
-  show_label (widget, cr, "<small>Non-negative: after a ReLU</small>", 0, 54, 0);
+  show_label (widget, cr, _("<small>Non-negative: after a ReLU</small>"), 0, 54, 0);
   rl_colormap_paint_bar (cr, RL_COLORMAP_SEQUENTIAL, 0, 72, width, bar_h);
   gdk_cairo_set_source_rgba (cr, &fg);
   show_label (widget, cr, "<small>0</small>", 0, 72 + bar_h + 1, 0);
@@ -160,13 +163,13 @@ static void
 rl_inside_view_init (RlInsideView *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
-  rl_view_init_accessible (GTK_WIDGET (self), "Inside the network");
+  rl_view_init_accessible (GTK_WIDGET (self), _("Inside the network"));
 
   gtk_drawing_area_set_draw_func (GTK_DRAWING_AREA (self->legend_area), legend_draw_func,
                                   self, NULL);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->legend_area),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  "Colour legend: blue negative, white zero, red positive for "
-                                  "signed values; dark violet to yellow for non-negative values",
+                                  _("Colour legend: blue negative, white zero, red positive for "
+                                  "signed values; dark violet to yellow for non-negative values"),
                                   -1);
 }

@@ -19,6 +19,9 @@
  * changes no state. A bar of value v has the length (log10 v - lo) / (hi - lo) of a half.
  */
 
+#include "config.h"
+#include <glib/gi18n-lib.h>
+
 #include "rl-layer-bars.h"
 
 #include <math.h>
@@ -327,7 +330,7 @@ draw_axes (RlLayerBars *self,
       draw_text (p, label, cx - w / 2.0, f->py + f->ph + f->th / 2.0 + GAP);
     }
   {
-    const char *axis = "weight layer, from the input (left) to the output (right)";
+    const char *axis = _("weight layer, from the input (left) to the output (right)");
 
     text_size (p->layout, axis, &w, &h);
     set_fg (p, 0.8);
@@ -389,8 +392,8 @@ draw_hover (RlLayerBars *self,
 
   lines = g_ptr_array_new_with_free_func (g_free);
   name = g_ptr_array_index (self->names, i);
-  g_ptr_array_add (lines, name != NULL ? g_strdup_printf ("layer %d · %s", i + 1, name)
-                                       : g_strdup_printf ("layer %d", i + 1));
+  g_ptr_array_add (lines, name != NULL ? g_strdup_printf (_("layer %d · %s"), i + 1, name)
+                                       : g_strdup_printf (_("layer %d"), i + 1));
   for (int half = 0; half < 2; half++)
     {
       const Half *hf = &self->halves[half];
@@ -515,8 +518,8 @@ update_description (RlLayerBars *self)
 {
   GString *desc = g_string_new (NULL);
 
-  g_string_append_printf (desc, "Bars of the %s of each weight layer on a logarithmic scale",
-                          self->quantity != NULL ? self->quantity : "value");
+  g_string_append_printf (desc, _("Bars of the %s of each weight layer on a logarithmic scale"),
+                          self->quantity != NULL ? self->quantity : _("value"));
   for (int half = 0; half < 2; half++)
     {
       const Half *hf = &self->halves[half];
@@ -534,7 +537,7 @@ update_description (RlLayerBars *self)
           g_autofree char *a = format_value (g_array_index (hf->values, double, first));
           g_autofree char *b = format_value (g_array_index (hf->values, double, last));
 
-          g_string_append_printf (desc, ". %s: %s at layer %d, %s at layer %d", hf->name, a,
+          g_string_append_printf (desc, _(". %s: %s at layer %d, %s at layer %d"), hf->name, a,
                                   first + 1, b, last + 1);
         }
     }
@@ -609,7 +612,7 @@ rl_layer_bars_init (RlLayerBars *self)
   self->hover_y = -1.0;
 
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  "Layer bars", -1);
+                                  _("Layer bars"), -1);
   update_description (self);
 }
 

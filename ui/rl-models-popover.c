@@ -2,6 +2,9 @@
 
 /* rl-models-popover.c: see rl-models-popover.h. */
 
+#include "config.h"
+#include <glib/gi18n-lib.h>
+
 #include "rl-models-popover.h"
 
 struct _RlModelsPopover
@@ -78,7 +81,7 @@ create_row (gpointer object,
   GtkWidget *name;
   GtkWidget *detail = gtk_label_new (subtitle);
 
-  gtk_widget_set_tooltip_text (check, "In use");
+  gtk_widget_set_tooltip_text (check, _("In use"));
   gtk_widget_set_opacity (check, g_strcmp0 (self->current, item_key (item)) == 0 ? 1.0 : 0.0);
   gtk_box_append (GTK_BOX (box), check);
 
@@ -91,7 +94,7 @@ create_row (gpointer object,
   else
     {
       name = gtk_editable_label_new (rl_model_item_get_name (item));
-      gtk_widget_set_tooltip_text (name, "Double-click to rename");
+      gtk_widget_set_tooltip_text (name, _("Double-click to rename"));
       gtk_editable_set_width_chars (GTK_EDITABLE (name), 20);
       g_signal_connect_object (name, "notify::editing", G_CALLBACK (name_editing_cb), item, 0);
     }
@@ -108,10 +111,10 @@ create_row (gpointer object,
   gtk_widget_set_hexpand (text, TRUE);
   gtk_box_append (GTK_BOX (box), text);
 
-  gtk_box_append (GTK_BOX (box), icon_button ("document-save-as-symbolic", "Export a copy…",
+  gtk_box_append (GTK_BOX (box), icon_button ("document-save-as-symbolic", _("Export a copy…"),
                                               "win.export-model", item));
   if (!rl_model_item_is_bundled (item))
-    gtk_box_append (GTK_BOX (box), icon_button ("user-trash-symbolic", "Delete",
+    gtk_box_append (GTK_BOX (box), icon_button ("user-trash-symbolic", _("Delete"),
                                                 "win.delete-model", item));
 
   gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);

@@ -1,5 +1,8 @@
 #define G_LOG_DOMAIN "reslab-ui"
 
+#include "config.h"
+#include <glib/gi18n-lib.h>
+
 #include "rl-prob-view.h"
 
 #define MAX_ROWS 10
@@ -111,7 +114,7 @@ rl_prob_view_set_probs (RlProbView    *self,
       double p = CLAMP (probs[i], 0.0f, 1.0f);
 
       gtk_progress_bar_set_fraction (GTK_PROGRESS_BAR (row->bar), p);
-      g_snprintf (text, sizeof text, "%.1f %%", 100 * p);
+      g_snprintf (text, sizeof text, _("%.1f %%"), 100 * p);
       gtk_label_set_text (GTK_LABEL (row->value), text);
       if ((int) i == best)
         {
@@ -129,7 +132,7 @@ rl_prob_view_set_probs (RlProbView    *self,
 
   self->prediction = best;
   gtk_label_set_text (GTK_LABEL (self->predicted), rl_dataset_class_name (kind, best));
-  g_snprintf (text, sizeof text, "%.1f %% sure", 100 * CLAMP (probs[best], 0.0f, 1.0f));
+  g_snprintf (text, sizeof text, _("%.1f %% sure"), 100 * CLAMP (probs[best], 0.0f, 1.0f));
   gtk_label_set_text (GTK_LABEL (self->confidence), text);
 
   if (true_label >= 0)
@@ -137,9 +140,9 @@ rl_prob_view_set_probs (RlProbView    *self,
       g_autofree char *markup = NULL;
       gboolean right = true_label == best;
 
-      markup = g_markup_printf_escaped ("True label: <b>%s</b> · %s",
+      markup = g_markup_printf_escaped (_("True label: <b>%s</b> · %s"),
                                         rl_dataset_class_name (kind, true_label),
-                                        right ? "correct" : "wrong");
+                                        right ? _("correct") : _("wrong"));
       gtk_label_set_markup (GTK_LABEL (self->truth), markup);
       gtk_widget_remove_css_class (self->truth, right ? "error" : "success");
       gtk_widget_add_css_class (self->truth, right ? "success" : "error");
@@ -148,7 +151,7 @@ rl_prob_view_set_probs (RlProbView    *self,
   else
     gtk_widget_set_visible (self->truth, FALSE);
 
-  g_snprintf (text, sizeof text, "Prediction: %s, %.1f percent",
+  g_snprintf (text, sizeof text, _("Prediction: %s, %.1f percent"),
               rl_dataset_class_name (kind, best), 100 * CLAMP (probs[best], 0.0f, 1.0f));
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->predicted),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, text, -1);
@@ -172,10 +175,10 @@ rl_prob_view_clear (RlProbView    *self,
     }
   self->prediction = -1;
   gtk_label_set_text (GTK_LABEL (self->predicted), "?");
-  gtk_label_set_text (GTK_LABEL (self->confidence), "Nothing to predict yet");
+  gtk_label_set_text (GTK_LABEL (self->confidence), _("Nothing to predict yet"));
   gtk_widget_set_visible (self->truth, FALSE);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->predicted),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, "No prediction", -1);
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("No prediction"), -1);
 }
 
 int
@@ -220,7 +223,7 @@ rl_prob_view_init (RlProbView *self)
   self->box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
   gtk_widget_set_parent (self->box, GTK_WIDGET (self));
 
-  heading = gtk_label_new ("Prediction");
+  heading = gtk_label_new (_("Prediction"));
   gtk_label_set_xalign (GTK_LABEL (heading), 0);
   gtk_widget_add_css_class (heading, "heading");
   gtk_box_append (GTK_BOX (self->box), heading);
@@ -246,7 +249,7 @@ rl_prob_view_init (RlProbView *self)
   gtk_box_append (GTK_BOX (self->box), self->grid);
 
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, "Prediction and class "
-                                  "probabilities", -1);
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Prediction and class "
+                                  "probabilities"), -1);
   rl_prob_view_clear (self, 10, RL_DATASET_MNIST);
 }

@@ -1,5 +1,8 @@
 #define G_LOG_DOMAIN "reslab-ui"
 
+#include "config.h"
+#include <glib/gi18n-lib.h>
+
 #include "rl-train-view.h"
 
 #include <math.h>
@@ -180,13 +183,13 @@ format_duration (double seconds)
   long s;
 
   if (!isfinite (seconds) || seconds < 0)
-    return g_strdup ("time left unknown");
+    return g_strdup (_("time left unknown"));
   s = lround (seconds);
   if (s >= 3600)
-    return g_strdup_printf ("%ld h %02ld min left", s / 3600, (s % 3600) / 60);
+    return g_strdup_printf (_("%ld h %02ld min left"), s / 3600, (s % 3600) / 60);
   if (s >= 60)
-    return g_strdup_printf ("%ld min %02ld s left", s / 60, s % 60);
-  return g_strdup_printf ("%ld s left", s);
+    return g_strdup_printf (_("%ld min %02ld s left"), s / 60, s % 60);
+  return g_strdup_printf (_("%ld s left"), s);
 }
 
 /* Accuracies end up between 97 and 99.5 %: on a fixed 0-100 % axis those are one line. Once the
@@ -233,10 +236,10 @@ rl_train_view_begin_run (RlTrainView         *self,
   self->last_test_epoch = 0;
   update_accuracy_range (self);
   gtk_progress_bar_set_fraction (self->progress_bar, 0);
-  text = g_strdup_printf ("Epoch 1 of %d · starting", config->epochs);
+  text = g_strdup_printf (_("Epoch 1 of %d · starting"), config->epochs);
   gtk_label_set_text (self->progress_label, text);
   g_clear_pointer (&text, g_free);
-  text = g_strdup_printf ("Training on %u %s images, batch %d, learning rate %g, momentum %g.",
+  text = g_strdup_printf (_("Training on %u %s images, batch %d, learning rate %g, momentum %g."),
                           train_images,
                           config->dataset == RL_DATASET_FASHION ? "Fashion-MNIST" : "MNIST",
                           config->batch, config->lr, config->momentum);
@@ -257,15 +260,15 @@ update_progress_label (RlTrainView *self)
   left = format_duration (p->seconds_left);
   if (p->is_last)
     text = p->images_seen < p->images_total
-           ? g_strdup_printf ("Epoch %d of %d · batch %d of %d · stopped", p->epoch, p->n_epochs,
+           ? g_strdup_printf (_("Epoch %d of %d · batch %d of %d · stopped"), p->epoch, p->n_epochs,
                               p->batch, p->n_batches)
-           : g_strdup_printf ("Epoch %d of %d · batch %d of %d · finished", p->epoch,
+           : g_strdup_printf (_("Epoch %d of %d · batch %d of %d · finished"), p->epoch,
                               p->n_epochs, p->batch, p->n_batches);
   else if (self->state == RL_TRAINER_PAUSED)
-    text = g_strdup_printf ("Paused at epoch %d of %d, batch %d of %d · %s", p->epoch,
+    text = g_strdup_printf (_("Paused at epoch %d of %d, batch %d of %d · %s"), p->epoch,
                             p->n_epochs, p->batch, p->n_batches, left);
   else
-    text = g_strdup_printf ("Epoch %d of %d · batch %d of %d · %.0f images/s · %s", p->epoch,
+    text = g_strdup_printf (_("Epoch %d of %d · batch %d of %d · %.0f images/s · %s"), p->epoch,
                             p->n_epochs, p->batch, p->n_batches, p->images_per_s, left);
   gtk_label_set_text (self->progress_label, text);
 }
@@ -343,12 +346,12 @@ rl_train_view_add_progress (RlTrainView     *self,
   /* a narrow no-break space (U+202F) between each number and its %, so that a narrow window
    * wraps the line between figures, never inside one */
   status = g_string_new (NULL);
-  g_string_append_printf (status, "Loss %.4f (smoothed %.4f) · train accuracy %.1f\u202f%%",
+  g_string_append_printf (status, _("Loss %.4f (smoothed %.4f) · train accuracy %.1f\u202f%%"),
                           p->loss, p->loss_smoothed, 100 * p->train_acc_running);
   if (!isnan (self->last_heldout))
-    g_string_append_printf (status, " · held-out %.1f\u202f%%", 100 * self->last_heldout);
+    g_string_append_printf (status, _(" · held-out %.1f\u202f%%"), 100 * self->last_heldout);
   if (!isnan (self->last_test))
-    g_string_append_printf (status, " · test set %.2f\u202f%% after epoch %d",
+    g_string_append_printf (status, _(" · test set %.2f\u202f%% after epoch %d"),
                             100 * self->last_test, self->last_test_epoch);
   gtk_label_set_text (self->status_label, status->str);
   g_string_free (status, TRUE);
@@ -398,30 +401,30 @@ setup_charts (RlTrainView *self)
   const GdkRGBA heldout = { 0.18f, 0.62f, 0.30f, 1.0f };
   const GdkRGBA test = { 0.57f, 0.25f, 0.66f, 1.0f };
 
-  rl_chart_set_title (self->loss_chart, "Training loss");
-  rl_chart_set_x_label (self->loss_chart, "images seen");
-  rl_chart_set_y_label (self->loss_chart, "cross-entropy loss");
-  rl_chart_add_series (self->loss_chart, "batch", &batch, RL_CHART_LINE_SOLID, 1.0, FALSE);
-  rl_chart_add_series (self->loss_chart, "smoothed", &smooth, RL_CHART_LINE_SOLID, 2.5, FALSE);
+  rl_chart_set_title (self->loss_chart, _("Training loss"));
+  rl_chart_set_x_label (self->loss_chart, _("images seen"));
+  rl_chart_set_y_label (self->loss_chart, _("cross-entropy loss"));
+  rl_chart_add_series (self->loss_chart, C_("chart series", "batch"), &batch, RL_CHART_LINE_SOLID, 1.0, FALSE);
+  rl_chart_add_series (self->loss_chart, _("smoothed"), &smooth, RL_CHART_LINE_SOLID, 2.5, FALSE);
 
-  rl_chart_set_title (self->accuracy_chart, "Accuracy");
-  rl_chart_set_x_label (self->accuracy_chart, "images seen");
-  rl_chart_set_y_label (self->accuracy_chart, "accuracy (%)");
+  rl_chart_set_title (self->accuracy_chart, _("Accuracy"));
+  rl_chart_set_x_label (self->accuracy_chart, _("images seen"));
+  rl_chart_set_y_label (self->accuracy_chart, _("accuracy (%)"));
   rl_chart_set_y_format (self->accuracy_chart, RL_CHART_FORMAT_PERCENT);
   rl_chart_set_y_range (self->accuracy_chart, 0, 1);
-  rl_chart_add_series (self->accuracy_chart, "train (running)", &train, RL_CHART_LINE_SOLID,
+  rl_chart_add_series (self->accuracy_chart, _("train (running)"), &train, RL_CHART_LINE_SOLID,
                        1.5, FALSE);
-  rl_chart_add_series (self->accuracy_chart, "held-out test subset", &heldout,
+  rl_chart_add_series (self->accuracy_chart, _("held-out test subset"), &heldout,
                        RL_CHART_LINE_SOLID, 2.0, TRUE);
-  rl_chart_add_series (self->accuracy_chart, "full test set (epoch end)", &test,
+  rl_chart_add_series (self->accuracy_chart, _("full test set (epoch end)"), &test,
                        RL_CHART_LINE_DASHED, 2.0, TRUE);
 
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->loss_chart),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  "Training loss against images seen", -1);
+                                  _("Training loss against images seen"), -1);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->accuracy_chart),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  "Accuracy against images seen", -1);
+                                  _("Accuracy against images seen"), -1);
 }
 
 static void
@@ -431,10 +434,10 @@ from_current_changed_cb (GtkSwitch   *widget,
 {
   gtk_widget_set_tooltip_text (self->start_button,
                                gtk_switch_get_active (widget)
-                               ? "Continue training the model in use with these settings; the "
-                                 "result is kept as a new model (Ctrl+Return)"
-                               : "Train a new model from random weights with these settings; "
-                                 "the model in use is kept (Ctrl+Return)");
+                               ? _("Continue training the model in use with these settings; the "
+                                 "result is kept as a new model (Ctrl+Return)")
+                               : _("Train a new model from random weights with these settings; "
+                                 "the model in use is kept (Ctrl+Return)"));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FROM_CURRENT]);
 }
 
@@ -575,7 +578,7 @@ rl_train_view_init (RlTrainView *self)
   self->last_test = NAN;
 
   gtk_widget_init_template (GTK_WIDGET (self));
-  rl_view_init_accessible (GTK_WIDGET (self), "Train the network");
+  rl_view_init_accessible (GTK_WIDGET (self), _("Train the network"));
 
   rl_train_config_init_defaults (&defaults);
   gtk_spin_button_set_value (self->epochs_spin, defaults.epochs);

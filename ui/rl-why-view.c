@@ -1,5 +1,8 @@
 #define G_LOG_DOMAIN "reslab-ui"
 
+#include "config.h"
+#include <glib/gi18n-lib.h>
+
 #include "rl-widget-util.h"
 #include "rl-why-view.h"
 
@@ -93,19 +96,19 @@ done:
     {
       g_autofree char *text = NULL;
       if (self->explained == rl_predictor_get_prediction (self->predictor))
-        text = g_strdup_printf ("Red pixels pushed the model towards a %d, its answer; blue "
+        text = g_strdup_printf (_("Red pixels pushed the model towards a %d, its answer; blue "
                                 "pixels pushed it away from a %d. The stronger the colour, the "
-                                "stronger the push.", self->explained, self->explained);
+                                "stronger the push."), self->explained, self->explained);
       else
-        text = g_strdup_printf ("Red pixels already speak for a %d; blue pixels speak against "
+        text = g_strdup_printf (_("Red pixels already speak for a %d; blue pixels speak against "
                                 "it. More ink on the red, less on the blue, would make it more "
-                                "of a %d.", self->explained, self->explained);
+                                "of a %d."), self->explained, self->explained);
       gtk_label_set_text (GTK_LABEL (self->sentence), text);
     }
   else
     gtk_label_set_text (GTK_LABEL (self->sentence),
-                        "Draw a digit, or pick a test image, to see why the model reads it "
-                        "as it does.");
+                        _("Draw a digit, or pick a test image, to see why the model reads it "
+                        "as it does."));
   gtk_widget_queue_draw (self->legend);
   g_signal_emit (self, signals[CHANGED], 0);
 }
@@ -195,15 +198,15 @@ draw_legend (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer 
   cairo_select_font_face (cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
   cairo_set_font_size (cr, 11);
   cairo_move_to (cr, 0, height - 3);
-  cairo_show_text (cr, "against");
+  cairo_show_text (cr, C_("attribution", "against"));
   {
     cairo_text_extents_t ext;
-    cairo_text_extents (cr, "towards", &ext);
+    cairo_text_extents (cr, C_("attribution", "towards"), &ext);
     cairo_move_to (cr, width - ext.width - ext.x_bearing, height - 3);
-    cairo_show_text (cr, "towards");
-    cairo_text_extents (cr, "none", &ext);
+    cairo_show_text (cr, C_("attribution", "towards"));
+    cairo_text_extents (cr, C_("attribution", "none"), &ext);
     cairo_move_to (cr, (width - ext.width) / 2, height - 3);
-    cairo_show_text (cr, "none");
+    cairo_show_text (cr, C_("attribution", "none"));
   }
 }
 
@@ -331,37 +334,37 @@ rl_why_view_class_init (RlWhyViewClass *klass)
 static void
 rl_why_view_init (RlWhyView *self)
 {
-  static const char * const methods[] = { "Gradient × input", "Integrated gradients",
-                                          "Occlusion", NULL };
-  static const char * const classes[] = { "Its answer", "a 0", "a 1", "a 2", "a 3", "a 4",
-                                          "a 5", "a 6", "a 7", "a 8", "a 9", NULL };
+  const char * const methods[] = { _("Gradient × input"), _("Integrated gradients"),
+                                          _("Occlusion"), NULL };
+  const char * const classes[] = { _("Its answer"), _("a 0"), _("a 1"), _("a 2"), _("a 3"), _("a 4"),
+                                          _("a 5"), _("a 6"), _("a 7"), _("a 8"), _("a 9"), NULL };
   GtkWidget *row, *label;
 
   self->box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
   gtk_widget_set_parent (self->box, GTK_WIDGET (self));
 
   row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  self->toggle = gtk_toggle_button_new_with_mnemonic ("_Why?");
-  gtk_widget_set_tooltip_text (self->toggle, "Colour the pixels of the input by how much they "
-                                             "pushed the model towards its answer or away");
+  self->toggle = gtk_toggle_button_new_with_mnemonic (_("_Why?"));
+  gtk_widget_set_tooltip_text (self->toggle, _("Colour the pixels of the input by how much they "
+                                             "pushed the model towards its answer or away"));
   self->method_drop = gtk_drop_down_new_from_strings (methods);
-  gtk_widget_set_tooltip_text (self->method_drop, "Gradient × input follows the pen; integrated "
+  gtk_widget_set_tooltip_text (self->method_drop, _("Gradient × input follows the pen; integrated "
                                "gradients are steadier; occlusion hides 4 × 4 patches and "
-                               "watches the probability drop");
+                               "watches the probability drop"));
   gtk_widget_set_hexpand (self->method_drop, TRUE);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->method_drop),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, "Attribution method", -1);
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Attribution method"), -1);
   gtk_box_append (GTK_BOX (row), self->toggle);
   gtk_box_append (GTK_BOX (row), self->method_drop);
   gtk_box_append (GTK_BOX (self->box), row);
 
   self->details = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
   row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  label = gtk_label_new_with_mnemonic ("What makes it _look like");
+  label = gtk_label_new_with_mnemonic (_("What makes it _look like"));
   self->class_drop = gtk_drop_down_new_from_strings (classes);
   gtk_label_set_mnemonic_widget (GTK_LABEL (label), self->class_drop);
-  gtk_widget_set_tooltip_text (self->class_drop, "Pick another class to see what would make "
-                               "the drawing more like it");
+  gtk_widget_set_tooltip_text (self->class_drop, _("Pick another class to see what would make "
+                               "the drawing more like it"));
   gtk_box_append (GTK_BOX (row), label);
   gtk_box_append (GTK_BOX (row), self->class_drop);
   gtk_box_append (GTK_BOX (self->details), row);
@@ -381,7 +384,7 @@ rl_why_view_init (RlWhyView *self)
   gtk_box_append (GTK_BOX (self->box), self->details);
 
   g_signal_connect (self->toggle, "notify::active", G_CALLBACK (setting_changed_cb), self);
-  rl_view_init_accessible (GTK_WIDGET (self), "Why the network reads the drawing as it does");
+  rl_view_init_accessible (GTK_WIDGET (self), _("Why the network reads the drawing as it does"));
   g_signal_connect (self->method_drop, "notify::selected", G_CALLBACK (setting_changed_cb), self);
   g_signal_connect (self->class_drop, "notify::selected", G_CALLBACK (setting_changed_cb), self);
 }

@@ -2,6 +2,9 @@
 
 /* rl-widget-util.c: see rl-widget-util.h. */
 
+#include "config.h"
+#include <glib/gi18n-lib.h>
+
 #include "rl-widget-util.h"
 
 void
@@ -14,7 +17,7 @@ rl_dataset_dropdown_fill (GtkDropDown *dropdown,
 
   kind = RL_DATASET_MNIST;
   g_array_append_val (kinds, kind);
-  gtk_string_list_append (names, "MNIST digits");
+  gtk_string_list_append (names, _("MNIST digits"));
 
   if (g_file_test (fashion_dir, G_FILE_TEST_IS_DIR))
     {

@@ -6,6 +6,9 @@
  * training run (rl-window-training.c), the Draw and Experiment views.
  */
 
+#include "config.h"
+#include <glib/gi18n-lib.h>
+
 #include "rl-window-private.h"
 
 /* ---- drawing ------------------------------------------------------------------------------ */
@@ -76,20 +79,20 @@ _rl_window_actions_update (RlWindow *self)
    * switcher must not move): on the Experiment page Train and Stop act on the twins, which
    * cannot pause. */
   rl_experiment_view_set_blocked (self->experiment_view,
-                                  self->busy ? "The Train view is training; stop it to train "
-                                               "the twins here."
+                                  self->busy ? _("The Train view is training; stop it to train "
+                                               "the twins here.")
                                              : NULL);
   rl_train_view_set_blocked (self->train_view,
-                             twins_busy ? "The experiment is training; stop it to train here."
+                             twins_busy ? _("The experiment is training; stop it to train here.")
                                         : NULL);
   if (experiment)
     {
       gtk_widget_set_tooltip_text (self->train_button,
-                                   self->busy ? "The Train view is training; stop it to train "
-                                                "the twins here"
-                                              : "Train the twins with the settings of the "
-                                                "Experiment view (Ctrl+Return)");
-      gtk_widget_set_tooltip_text (self->stop_button, "Stop the twins (Ctrl+.)");
+                                   self->busy ? _("The Train view is training; stop it to train "
+                                                "the twins here")
+                                              : _("Train the twins with the settings of the "
+                                                "Experiment view (Ctrl+Return)"));
+      gtk_widget_set_tooltip_text (self->stop_button, _("Stop the twins (Ctrl+.)"));
     }
   else
     {
@@ -98,17 +101,17 @@ _rl_window_actions_update (RlWindow *self)
 
       rl_train_view_get_settings (self->train_view, &config, NULL, &from_current);
       gtk_widget_set_tooltip_text (self->train_button,
-                                   twins_busy ? "The experiment is training; stop it to "
-                                                "train here"
-                                   : from_current ? "Continue training the model in use with "
+                                   twins_busy ? _("The experiment is training; stop it to "
+                                                "train here")
+                                   : from_current ? _("Continue training the model in use with "
                                                     "the settings of the Train view; the "
                                                     "result is kept as a new model "
-                                                    "(Ctrl+Return)"
-                                   : "Train a new model from random weights with the settings "
+                                                    "(Ctrl+Return)")
+                                   : _("Train a new model from random weights with the settings "
                                      "of the Train view; the model in use is kept "
-                                     "(Ctrl+Return)");
-      gtk_widget_set_tooltip_text (self->stop_button, "Stop training within one batch and keep "
-                                   "the weights so far (Ctrl+.)");
+                                     "(Ctrl+Return)"));
+      gtk_widget_set_tooltip_text (self->stop_button, _("Stop training within one batch and keep "
+                                   "the weights so far (Ctrl+.)"));
     }
 
   gtk_widget_action_set_enabled (widget, "win.train",
@@ -127,22 +130,22 @@ _rl_window_actions_update (RlWindow *self)
   if (state == RL_TRAINER_PAUSED)
     {
       gtk_image_set_from_icon_name (GTK_IMAGE (self->pause_image), "media-playback-start-symbolic");
-      gtk_label_set_text_with_mnemonic (GTK_LABEL (self->pause_label), "_Resume");
-      gtk_widget_set_tooltip_text (self->pause_button, "Resume training (Ctrl+P)");
+      gtk_label_set_text_with_mnemonic (GTK_LABEL (self->pause_label), _("_Resume"));
+      gtk_widget_set_tooltip_text (self->pause_button, _("Resume training (Ctrl+P)"));
     }
   else if (experiment)
     {
       gtk_image_set_from_icon_name (GTK_IMAGE (self->pause_image), "media-playback-pause-symbolic");
-      gtk_label_set_text_with_mnemonic (GTK_LABEL (self->pause_label), "_Pause");
-      gtk_widget_set_tooltip_text (self->pause_button, "The twins cannot pause; Stop ends them "
-                                   "and keeps their curves");
+      gtk_label_set_text_with_mnemonic (GTK_LABEL (self->pause_label), _("_Pause"));
+      gtk_widget_set_tooltip_text (self->pause_button, _("The twins cannot pause; Stop ends them "
+                                   "and keeps their curves"));
     }
   else
     {
       gtk_image_set_from_icon_name (GTK_IMAGE (self->pause_image), "media-playback-pause-symbolic");
-      gtk_label_set_text_with_mnemonic (GTK_LABEL (self->pause_label), "_Pause");
+      gtk_label_set_text_with_mnemonic (GTK_LABEL (self->pause_label), _("_Pause"));
       gtk_widget_set_tooltip_text (self->pause_button,
-                                   "Pause training after the current batch (Ctrl+P)");
+                                   _("Pause training after the current batch (Ctrl+P)"));
     }
 
   rl_train_view_set_state (self->train_view, self->busy && state == RL_TRAINER_IDLE
@@ -178,12 +181,12 @@ pause_resume (RlWindow *self)
     {
     case RL_TRAINER_RUNNING:
       rl_trainer_pause (self->trainer);
-      rl_train_view_set_status (self->train_view, "Paused. Drawing uses the latest weights; "
-                                "Resume goes on from here.");
+      rl_train_view_set_status (self->train_view, _("Paused. Drawing uses the latest weights; "
+                                "Resume goes on from here."));
       break;
     case RL_TRAINER_PAUSED:
       rl_trainer_resume (self->trainer);
-      rl_train_view_set_status (self->train_view, "Resumed.");
+      rl_train_view_set_status (self->train_view, _("Resumed."));
       break;
     case RL_TRAINER_IDLE:
     case RL_TRAINER_STOPPING:

@@ -3,6 +3,9 @@
 /* rl-window-errors.c: the window's Errors view: fed the predictor (the model in use), refreshed
  * after each training epoch, and a click on one of its images opens that image in Draw. */
 
+#include "config.h"
+#include <glib/gi18n-lib.h>
+
 #include <math.h>
 
 #include "rl-window-private.h"
@@ -54,8 +57,8 @@ _rl_window_errors_init (RlWindow *self)
   /* the switcher's last button is this view's */
   child = gtk_widget_get_last_child (self->switcher);
   if (child != NULL)
-    gtk_widget_set_tooltip_text (child, "Which test digits the model gets wrong, and how sure "
-                                        "it was");
+    gtk_widget_set_tooltip_text (child, _("Which test digits the model gets wrong, and how sure "
+                                        "it was"));
 }
 
 RlErrorsView *

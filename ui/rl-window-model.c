@@ -6,6 +6,9 @@
  * store (a run trained here) is MODEL_TRAINED, any other file MODEL_FILE.
  */
 
+#include "config.h"
+#include <glib/gi18n-lib.h>
+
 #include "rl-window-private.h"
 
 #include <errno.h>
@@ -76,22 +79,22 @@ void
 _rl_window_update_description (RlWindow *self)
 {
   RlDatasetKind kind = rl_predictor_get_kind (self->predictor);
-  const char *dataset = kind == RL_DATASET_FASHION ? "Fashion-MNIST" : "MNIST";
+  const char *dataset = kind == RL_DATASET_FASHION ? _("Fashion-MNIST") : _("MNIST");
   g_autofree char *accuracy = NULL;
   g_autofree char *name = NULL;
 
   if (!isnan (self->model_test_accuracy))
-    accuracy = g_strdup_printf (" · test accuracy %.2f\u202f%%", 100 * self->model_test_accuracy);
+    accuracy = g_strdup_printf (_(" · test accuracy %.2f\u202f%%"), 100 * self->model_test_accuracy);
 
   g_free (self->model_description);
   if (self->busy && rl_trainer_get_state (self->trainer) != RL_TRAINER_IDLE)
-    self->model_description = g_strdup_printf ("Model: the weights being trained on %s, "
-                                               "%" G_GUINT64_FORMAT " images seen so far",
-                                               dataset, self->run_images_seen);
+    self->model_description = g_strdup_printf (_("Model: the weights being trained on %s, "
+                                               "%llu images seen so far"),
+                                               dataset, (unsigned long long) self->run_images_seen);
   else switch (self->model_source)
     {
     case MODEL_BUNDLED:
-      self->model_description = g_strdup_printf ("Model: the seed net bundled with ResLab · %s%s",
+      self->model_description = g_strdup_printf (_("Model: the seed net bundled with ResLab · %s%s"),
                                                  dataset, accuracy ? accuracy : "");
       break;
     case MODEL_TRAINED:
@@ -100,24 +103,24 @@ _rl_window_update_description (RlWindow *self)
 
         name = item != NULL ? g_strdup (rl_model_item_get_name (item))
                             : display_name (self->model_path);
-        self->model_description = g_strdup_printf ("Model: “%s”, trained here on %s%s", name,
+        self->model_description = g_strdup_printf (_("Model: “%s”, trained here on %s%s"), name,
                                                    dataset, accuracy ? accuracy : "");
       }
       break;
     case MODEL_UNSAVED:
-      self->model_description = g_strdup_printf ("Model: trained here on %s%s · not saved: "
-                                                 "Save Model As… keeps it", dataset,
+      self->model_description = g_strdup_printf (_("Model: trained here on %s%s · not saved: "
+                                                 "Save Model As… keeps it"), dataset,
                                                  accuracy ? accuracy : "");
       break;
     case MODEL_FILE:
       name = display_name (self->model_path);
-      self->model_description = g_strdup_printf ("Model: %s · %s%s", name, dataset,
+      self->model_description = g_strdup_printf (_("Model: %s · %s%s"), name, dataset,
                                                  accuracy ? accuracy : "");
       break;
     case MODEL_RANDOM:
     default:
-      self->model_description = g_strdup ("Model: random weights, not trained: the "
-                                          "prediction is a guess until you train it");
+      self->model_description = g_strdup (_("Model: random weights, not trained: the "
+                                          "prediction is a guess until you train it"));
       break;
     }
 
@@ -273,7 +276,7 @@ model_opened_cb (GObject      *source,
       g_autofree char *name = display_name (path);
 
       rl_show_model_error_dialog (GTK_WIDGET (self), name, error,
-                                  "The model in use has not changed.");
+                                  _("The model in use has not changed."));
       return;
     }
 
@@ -295,7 +298,7 @@ safetensors_filter (void)
 {
   GtkFileFilter *filter = gtk_file_filter_new ();
 
-  gtk_file_filter_set_name (filter, "Models (safetensors)");
+  gtk_file_filter_set_name (filter, _("Models (safetensors)"));
   gtk_file_filter_add_pattern (filter, "*.safetensors");
   return filter;
 }
@@ -332,10 +335,10 @@ _rl_window_open_model (RlWindow *self)
   g_autoptr (GtkFileFilter) filter = safetensors_filter ();
   g_autoptr (GtkFileFilter) all = gtk_file_filter_new ();
 
-  native = gtk_file_chooser_native_new ("Open Model", GTK_WINDOW (self),
-                                        GTK_FILE_CHOOSER_ACTION_OPEN, "_Open", "_Cancel");
+  native = gtk_file_chooser_native_new (_("Open Model"), GTK_WINDOW (self),
+                                        GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (native), filter);
-  gtk_file_filter_set_name (all, "All files");
+  gtk_file_filter_set_name (all, _("All files"));
   gtk_file_filter_add_pattern (all, "*");
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (native), all);
   gtk_file_chooser_set_filter (GTK_FILE_CHOOSER (native), filter);
@@ -381,7 +384,7 @@ model_saved_as_cb (GObject      *source,
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
           g_autofree char *name = display_name (data->path);
-          g_autofree char *primary = g_strdup_printf ("Could not save “%s”", name);
+          g_autofree char *primary = g_strdup_printf (_("Could not save “%s”"), name);
 
           rl_show_error_dialog (GTK_WIDGET (self), primary, error->message);
         }
@@ -427,8 +430,8 @@ _rl_window_save_model_as (RlWindow *self)
   GtkFileChooserNative *native;
   g_autoptr (GtkFileFilter) filter = safetensors_filter ();
 
-  native = gtk_file_chooser_native_new ("Save Model As", GTK_WINDOW (self),
-                                        GTK_FILE_CHOOSER_ACTION_SAVE, "_Save", "_Cancel");
+  native = gtk_file_chooser_native_new (_("Save Model As"), GTK_WINDOW (self),
+                                        GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (native), filter);
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (native), "reslab-model.safetensors");
   g_signal_connect (native, "response", G_CALLBACK (save_response_cb), self);
@@ -460,14 +463,14 @@ _rl_window_ask_reset_weights (RlWindow *self)
   dialog = gtk_message_dialog_new (GTK_WINDOW (self),
                                    GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
                                    GTK_MESSAGE_QUESTION, GTK_BUTTONS_NONE,
-                                   "Reset the weights?");
+                                   _("Reset the weights?"));
   gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog),
-                                            "The network gets fresh random weights (from the "
+                                            _("The network gets fresh random weights (from the "
                                             "seed in the Train view) and guesses at chance "
                                             "until it is trained again. Model files on disk "
-                                            "are not changed.");
-  gtk_dialog_add_button (GTK_DIALOG (dialog), "_Cancel", GTK_RESPONSE_CANCEL);
-  button = gtk_dialog_add_button (GTK_DIALOG (dialog), "_Reset Weights", GTK_RESPONSE_ACCEPT);
+                                            "are not changed."));
+  gtk_dialog_add_button (GTK_DIALOG (dialog), _("_Cancel"), GTK_RESPONSE_CANCEL);
+  button = gtk_dialog_add_button (GTK_DIALOG (dialog), _("_Reset Weights"), GTK_RESPONSE_ACCEPT);
   gtk_widget_add_css_class (button, "destructive-action");
   gtk_dialog_set_default_response (GTK_DIALOG (dialog), GTK_RESPONSE_CANCEL);
   g_signal_connect (dialog, "response", G_CALLBACK (reset_response_cb), self);
@@ -480,7 +483,7 @@ _rl_window_restore_bundled (RlWindow *self)
   g_autoptr (GError) error = NULL;
 
   if (!load_bundled_model (self, &error))
-    rl_show_error_dialog (GTK_WIDGET (self), "Could not load the bundled model", error->message);
+    rl_show_error_dialog (GTK_WIDGET (self), _("Could not load the bundled model"), error->message);
   else
     _rl_window_remember_model (self);
 }

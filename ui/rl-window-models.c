@@ -7,6 +7,9 @@
  * (GTK has no toast without libadwaita): one message, one optional button, a close button.
  */
 
+#include "config.h"
+#include <glib/gi18n-lib.h>
+
 #include "rl-window-private.h"
 
 #include <errno.h>
@@ -160,7 +163,7 @@ delete_model_activated (GtkWidget  *widget,
       _rl_window_update_description (self);
       _rl_window_models_update_current (self);
     }
-  text = g_strdup_printf ("Deleted “%s”.", rl_model_store_get_deleted_name (self->model_store));
+  text = g_strdup_printf (_("Deleted “%s”."), rl_model_store_get_deleted_name (self->model_store));
   _rl_window_show_toast (self, text, "_Undo", "win.undo-delete-model");
 }
 
@@ -209,11 +212,11 @@ export_response_cb (GtkNativeDialog *native,
     return;
   if (!rl_model_store_export (self->model_store, item, path, &error))
     {
-      rl_show_error_dialog (GTK_WIDGET (self), "Could not export the model", error->message);
+      rl_show_error_dialog (GTK_WIDGET (self), _("Could not export the model"), error->message);
       return;
     }
   {
-    g_autofree char *text = g_strdup_printf ("Exported a copy of “%s”.",
+    g_autofree char *text = g_strdup_printf (_("Exported a copy of “%s”."),
                                              rl_model_item_get_name (item));
 
     _rl_window_show_toast (self, text, NULL, NULL);
@@ -234,9 +237,9 @@ export_model_activated (GtkWidget  *widget,
 
   if (item == NULL)
     return;
-  native = gtk_file_chooser_native_new ("Export Model", GTK_WINDOW (self),
-                                        GTK_FILE_CHOOSER_ACTION_SAVE, "_Export", "_Cancel");
-  gtk_file_filter_set_name (filter, "Models (safetensors)");
+  native = gtk_file_chooser_native_new (_("Export Model"), GTK_WINDOW (self),
+                                        GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"), _("_Cancel"));
+  gtk_file_filter_set_name (filter, _("Models (safetensors)"));
   gtk_file_filter_add_pattern (filter, "*.safetensors");
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (native), filter);
   name = rl_model_item_is_bundled (item) ? g_strdup ("reslab-seed.safetensors")

@@ -8,6 +8,9 @@
  * run comes back if the run fails; a model that could not be saved stays in use, "not saved".
  */
 
+#include "config.h"
+#include <glib/gi18n-lib.h>
+
 #include "rl-window-private.h"
 
 #include <math.h>
@@ -43,7 +46,7 @@ start_run (RlWindow  *self,
                               (int) train_set->n_classes, &error);
       if (initial == NULL)
         {
-          rl_show_error_dialog (GTK_WIDGET (self), "Could not start training", error->message);
+          rl_show_error_dialog (GTK_WIDGET (self), _("Could not start training"), error->message);
           end_busy (self);
           return;
         }
@@ -56,7 +59,7 @@ start_run (RlWindow  *self,
 
   if (!rl_trainer_start (self->trainer, initial, train, test_set, &self->run_config, &error))
     {
-      rl_show_error_dialog (GTK_WIDGET (self), "Could not start training", error->message);
+      rl_show_error_dialog (GTK_WIDGET (self), _("Could not start training"), error->message);
       end_busy (self);
       return;
     }
@@ -93,12 +96,12 @@ data_loaded_cb (GObject      *source,
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
-          rl_show_error_dialog (GTK_WIDGET (self), "Could not load the training data",
+          rl_show_error_dialog (GTK_WIDGET (self), _("Could not load the training data"),
                                 error->message);
           rl_train_view_set_status (self->train_view, error->message);
         }
       else if (self->trainer != NULL)
-        rl_train_view_set_status (self->train_view, "Stopped before training began.");
+        rl_train_view_set_status (self->train_view, _("Stopped before training began."));
       if (self->trainer != NULL)
         end_busy (self);
       return;
@@ -130,8 +133,8 @@ _rl_window_train (RlWindow *self)
   if (missing != NULL)
     {
       g_free (rl_show_missing_data_dialog (GTK_WIDGET (self), kind, missing,
-                                           "Training looks for these files in",
-                                           "Drawing and predicting work without them."));
+                                           _("Training needs the files below."),
+                                           _("Drawing and predicting work without them.")));
       return;
     }
 
@@ -149,8 +152,8 @@ _rl_window_train (RlWindow *self)
   self->data_cancellable = g_cancellable_new ();
   rl_dataset_loader_load_pair_async (kind, self->data_cancellable, data_loaded_cb,
                                      g_object_ref (self));
-  status = g_strdup_printf ("Loading the %s training and test images…",
-                            kind == RL_DATASET_FASHION ? "Fashion-MNIST" : "MNIST");
+  status = g_strdup_printf (_("Loading the %s training and test images…"),
+                            kind == RL_DATASET_FASHION ? _("Fashion-MNIST") : _("MNIST"));
   rl_train_view_set_status (self->train_view, status);
   _rl_window_actions_update (self);
 }
@@ -186,12 +189,12 @@ trainer_weights_cb (RlTrainer       *trainer,
 static char *
 default_run_name (RlWindow *self)
 {
-  const char *dataset = self->run_config.dataset == RL_DATASET_FASHION ? "Fashion-MNIST"
-                                                                       : "MNIST";
+  const char *dataset = self->run_config.dataset == RL_DATASET_FASHION ? _("Fashion-MNIST")
+                                                                       : _("MNIST");
 
   return self->run_from_current
-         ? g_strdup_printf ("Continued on %s", dataset)
-         : g_strdup_printf ("Trained on %s", dataset);
+         ? g_strdup_printf (_("Continued on %s"), dataset)
+         : g_strdup_printf (_("Trained on %s"), dataset);
 }
 
 static void
@@ -211,10 +214,10 @@ trained_model_saved_cb (GObject      *source,
       /* The trained weights stay in use; Save As can still keep them. */
       self->model_source = MODEL_UNSAVED;
       g_clear_pointer (&self->model_path, g_free);
-      status = g_strdup_printf ("%s The model could not be saved (%s). It stays in use until "
-                                "you open or train another: Save Model As… keeps it.",
+      status = g_strdup_printf (_("%s The model could not be saved (%s). It stays in use until "
+                                "you open or train another: Save Model As… keeps it."),
                                 self->run_end_text, error->message);
-      _rl_window_show_toast (self, "The trained model could not be saved.", "_Save As…",
+      _rl_window_show_toast (self, _("The trained model could not be saved."), _("_Save As…"),
                              "win.save-as");
     }
   else
@@ -227,11 +230,11 @@ trained_model_saved_cb (GObject      *source,
       rl_model_store_reload (self->model_store);
       _rl_window_remember_model (self);
       if (isnan (self->model_test_accuracy))
-        status = g_strdup_printf ("%s Kept as “%s” in Models. Drawing now uses it.",
+        status = g_strdup_printf (_("%s Kept as “%s” in Models. Drawing now uses it."),
                                   self->run_end_text, name);
       else
-        status = g_strdup_printf ("%s Kept as “%s” in Models, with %.2f\u202f%% on the test "
-                                  "set. Drawing now uses it.", self->run_end_text, name,
+        status = g_strdup_printf (_("%s Kept as “%s” in Models, with %.2f\u202f%% on the test "
+                                  "set. Drawing now uses it."), self->run_end_text, name,
                                   100 * self->model_test_accuracy);
     }
   rl_train_view_set_status (self->train_view, status);
@@ -316,12 +319,12 @@ trainer_finished_cb (RlTrainer    *trainer,
                                 self->backup_kind);
       if (error != NULL)
         {
-          rl_show_error_dialog (GTK_WIDGET (self), "Training failed", error->message);
+          rl_show_error_dialog (GTK_WIDGET (self), _("Training failed"), error->message);
           rl_train_view_set_status (self->train_view, error->message);
         }
       else
-        rl_train_view_set_status (self->train_view, "Stopped before the first batch; the "
-                                  "model in use has not changed.");
+        rl_train_view_set_status (self->train_view, _("Stopped before the first batch; the "
+                                  "model in use has not changed."));
       end_busy (self);
       return;
     }
@@ -334,25 +337,25 @@ trainer_finished_cb (RlTrainer    *trainer,
   g_free (self->run_end_text);
   if (diverged && last != NULL)
     {
-      g_autofree char *detail = g_strdup_printf ("%s\n\nThe weights from before that batch are "
-                                                 "kept as this run.", error->message);
+      g_autofree char *detail = g_strdup_printf (_("%s\n\nThe weights from before that batch "
+                                                   "are kept as this run."), error->message);
 
-      rl_show_error_dialog (GTK_WIDGET (self), "Training diverged", detail);
-      self->run_end_text = g_strdup_printf ("Diverged after epoch %d, batch %d of %d; the "
-                                            "weights up to there are kept.", last->epoch,
+      rl_show_error_dialog (GTK_WIDGET (self), _("Training diverged"), detail);
+      self->run_end_text = g_strdup_printf (_("Diverged after epoch %d, batch %d of %d; the "
+                                              "weights up to there are kept."), last->epoch,
                                             last->batch, last->n_batches);
     }
   else if (completed || last == NULL)
-    self->run_end_text = g_strdup_printf ("Finished after %d epochs.", self->run_config.epochs);
+    self->run_end_text = g_strdup_printf (ngettext ("Finished after %d epoch.", "Finished after %d epochs.", self->run_config.epochs), self->run_config.epochs);
   else
-    self->run_end_text = g_strdup_printf ("Stopped at epoch %d, batch %d of %d.", last->epoch,
+    self->run_end_text = g_strdup_printf (_("Stopped at epoch %d, batch %d of %d."), last->epoch,
                                           last->batch, last->n_batches);
   /* Epochs done: whole passes, and a stopped one counted as done only if it ended. */
   if (last != NULL)
     self->run_epochs_done = completed ? last->n_epochs
                                       : last->epoch - (last->batch < last->n_batches ? 1 : 0);
   rl_train_view_set_stopped_at (self->train_view, self->run_end_text);
-  status = g_strdup_printf ("%s Measuring the weights on the test set…", self->run_end_text);
+  status = g_strdup_printf (_("%s Measuring the weights on the test set…"), self->run_end_text);
   rl_train_view_set_status (self->train_view, status);
   rl_model_file_evaluate_async (rl_predictor_get_model (self->predictor), self->run_test_set,
                                 self->cancellable, final_weights_evaluated_cb,

@@ -5,6 +5,9 @@
  * rl-window-private.h): actions, the model in use, the training run, stall measurement.
  */
 
+#include "config.h"
+#include <glib/gi18n-lib.h>
+
 #include "rl-window-private.h"
 
 G_DEFINE_FINAL_TYPE (RlWindow, rl_window, GTK_TYPE_APPLICATION_WINDOW)
@@ -308,11 +311,11 @@ rl_window_class_init (RlWindowClass *klass)
 static void
 set_switcher_tooltips (RlWindow *self)
 {
-  static const char * const tips[] = {
-    "Draw a digit and watch the prediction (Alt+1)",
-    "Train the network and watch it learn (Alt+2)",
-    "Look inside: every layer's maps and the residual blocks (Alt+3)",
-    "Plain or residual: train twin networks side by side and see why shortcuts help (Alt+4)",
+  const char * const tips[] = {
+    _("Draw a digit and watch the prediction (Alt+1)"),
+    _("Train the network and watch it learn (Alt+2)"),
+    _("Look inside: every layer's maps and the residual blocks (Alt+3)"),
+    _("Plain or residual: train twin networks side by side and see why shortcuts help (Alt+4)"),
   };
   guint i = 0;
 
@@ -327,7 +330,7 @@ set_switcher_tooltips (RlWindow *self)
 static void
 keep_pause_width (RlWindow *self)
 {
-  static const char * const labels[] = { "_Pause", "_Resume" };
+  const char * const labels[] = { _("_Pause"), _("_Resume") };
   int widest = 0;
 
   for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
@@ -366,6 +369,6 @@ rl_window_init (RlWindow *self)
   gtk_window_set_focus (GTK_WINDOW (self), GTK_WIDGET (rl_draw_view_get_canvas (self->draw_view)));
   gtk_window_set_focus_visible (GTK_WINDOW (self), FALSE);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->menu_button),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, "Main menu", -1);
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Main menu"), -1);
   _rl_window_actions_update (self);
 }

@@ -6,6 +6,9 @@
  * is the experiment; each message is one record.
  */
 
+#include "config.h"
+#include <glib/gi18n-lib.h>
+
 #include "rl-experiment-runner.h"
 
 #include "rl-error.h"
@@ -167,7 +170,7 @@ rl_experiment_runner_start (RlExperimentRunner       *self,
   if (self->worker != NULL)
     {
       g_set_error_literal (error, RL_ERROR, RL_ERROR_INVALID_ARGUMENT,
-                           "An experiment is already running");
+                           _("An experiment is already running"));
       return FALSE;
     }
 

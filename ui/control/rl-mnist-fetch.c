@@ -2,6 +2,9 @@
 
 /* rl-mnist-fetch.c: see rl-mnist-fetch.h. */
 
+#include "config.h"
+#include <glib/gi18n-lib.h>
+
 #include "rl-mnist-fetch.h"
 
 #include <signal.h>
@@ -71,12 +74,12 @@ waited_cb (GObject      *source,
     g_task_return_error (task, g_steal_pointer (&error));
   else if (g_cancellable_is_cancelled (data->cancellable))
     g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED,
-                             "The download was cancelled.");
+                             _("The download was cancelled."));
   else if (!g_subprocess_get_if_exited (data->process)
            || g_subprocess_get_exit_status (data->process) != 0)
     g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_FAILED, "%s",
                              data->last_error != NULL ? data->last_error
-                                                      : "fetch-mnist.sh failed");
+                                                      : _("fetch-mnist.sh failed"));
   else
     {
       rl_dataset_loader_clear_cache ();

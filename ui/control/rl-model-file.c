@@ -1,5 +1,8 @@
 #define G_LOG_DOMAIN "reslab-control"
 
+#include "config.h"
+#include <glib/gi18n-lib.h>
+
 #include "rl-model-file.h"
 
 #include <errno.h>
@@ -33,7 +36,7 @@ model_file_new (RlModel       *model,
   if (c != 1 || h != 28 || w != 28)
     {
       g_set_error (error, RL_ERROR, RL_ERROR_BAD_SHAPE,
-                   "%s: the model takes %d × %d × %d inputs; ResLab needs 1 × 28 × 28 images",
+                   _("%s: the model takes %d × %d × %d inputs; ResLab needs 1 × 28 × 28 images"),
                    what, c, h, w);
       rl_model_free (model);
       return NULL;
@@ -168,7 +171,7 @@ save_model_thread (GTask        *task,
       int saved_errno = errno;
 
       g_task_return_new_error (task, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                               "Could not create the folder %s: %s", dir,
+                               _("Could not create the folder %s: %s"), dir,
                                g_strerror (saved_errno));
       return;
     }

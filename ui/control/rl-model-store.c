@@ -2,6 +2,9 @@
 
 /* rl-model-store.c: see rl-model-store.h. */
 
+#include "config.h"
+#include <glib/gi18n-lib.h>
+
 #include "rl-model-store.h"
 
 #include <errno.h>
@@ -97,7 +100,7 @@ item_new (const char *path,
   if (value != NULL && *value != '\0' && g_utf8_validate (value, -1, NULL))
     item->name = g_strdup (value);
   else if (path == NULL)
-    item->name = g_strdup ("The seed net bundled with ResLab");
+    item->name = g_strdup (_("The seed net bundled with ResLab"));
   else
     {
       g_autofree char *base = g_path_get_basename (path);
@@ -166,18 +169,18 @@ rl_model_item_describe (RlModelItem *self)
 
   g_return_val_if_fail (RL_IS_MODEL_ITEM (self), NULL);
 
-  dataset = self->kind == RL_DATASET_FASHION ? "Fashion-MNIST" : "MNIST";
+  dataset = self->kind == RL_DATASET_FASHION ? _("Fashion-MNIST") : _("MNIST");
   /* a narrow no-break space between a number and its %, as everywhere in ResLab */
   accuracy = isnan (self->test_accuracy)
-             ? g_strdup ("Test accuracy not measured")
-             : g_strdup_printf ("%.2f\u202f%% on the test set", 100 * self->test_accuracy);
+             ? g_strdup (_("Test accuracy not measured"))
+             : g_strdup_printf (_("%.2f\u202f%% on the test set"), 100 * self->test_accuracy);
   if (self->epochs > 0)   /* a run stopped in its first epoch has none to its name */
-    epochs = g_strdup_printf ("Epochs: %d", self->epochs);
+    epochs = g_strdup_printf (_("Epochs: %d"), self->epochs);
   if (self->created != NULL)
     {
       g_autoptr (GDateTime) local = g_date_time_to_local (self->created);
 
-      date = g_date_time_format (local, "%-d %b %Y %H:%M");
+      date = g_date_time_format (local, /* TRANSLATORS: the date a model was trained, in g_date_time_format ()'s notation */ _("%-d %b %Y %H:%M"));
       g_strstrip (date);
     }
 
@@ -268,7 +271,7 @@ read_metadata (const char  *path,
   if (got != sizeof len_le || len < 2 || len > HEADER_MAX)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                   "%s is not a safetensors file", path);
+                   _("%s is not a safetensors file"), path);
       return NULL;
     }
   header = g_malloc (len + 1);
@@ -276,7 +279,7 @@ read_metadata (const char  *path,
     return NULL;
   if (got != len)
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "%s is truncated", path);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("%s is truncated"), path);
       return NULL;
     }
   header[len] = '\0';
@@ -286,7 +289,7 @@ read_metadata (const char  *path,
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                   "%s is not a safetensors file", path);
+                   _("%s is not a safetensors file"), path);
       return NULL;
     }
 
@@ -362,7 +365,7 @@ list_dir (RlModelStore *self)
       item = item_new (NULL, table != NULL ? table : metadata, NULL);
       /* The bundled model keeps its own name, whatever its metadata says. */
       g_free (item->name);
-      item->name = g_strdup ("The seed net bundled with ResLab");
+      item->name = g_strdup (_("The seed net bundled with ResLab"));
       g_ptr_array_add (items, item);
     }
   return items;
@@ -504,14 +507,14 @@ rl_model_store_rename (RlModelStore  *self,
   if (item->path == NULL)
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                           "The bundled model cannot be renamed.");
+                           _("The bundled model cannot be renamed."));
       return FALSE;
     }
   stripped = g_strstrip (g_strdup (name));
   if (*stripped == '\0')
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                           "A model needs a name.");
+                           _("A model needs a name."));
       return FALSE;
     }
   if (g_strcmp0 (stripped, item->name) == 0)
@@ -568,7 +571,7 @@ rl_model_store_delete (RlModelStore  *self,
   if (item->path == NULL)
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                           "The bundled model cannot be deleted.");
+                           _("The bundled model cannot be deleted."));
       return FALSE;
     }
 
@@ -581,7 +584,7 @@ rl_model_store_delete (RlModelStore  *self,
       int saved_errno = errno;
 
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                   "Could not delete %s: %s", item->path, g_strerror (saved_errno));
+                   _("Could not delete %s: %s"), item->path, g_strerror (saved_errno));
       return FALSE;
     }
 
@@ -618,7 +621,7 @@ rl_model_store_undo_delete (RlModelStore  *self,
       int saved_errno = errno;
 
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                   "Could not bring back %s: %s", self->deleted_path, g_strerror (saved_errno));
+                   _("Could not bring back %s: %s"), self->deleted_path, g_strerror (saved_errno));
       return NULL;
     }
   path = g_steal_pointer (&self->deleted_path);
@@ -649,7 +652,7 @@ rl_model_store_export (RlModelStore  *self,
       if (self->bundled == NULL)
         {
           g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-                               "There is no bundled model in this build.");
+                               _("There is no bundled model in this build."));
           return FALSE;
         }
       data = g_bytes_get_data (self->bundled, &size);

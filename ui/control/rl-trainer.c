@@ -11,6 +11,9 @@
  * own bookkeeping: the running loss average, the running accuracy, the timing.
  */
 
+#include "config.h"
+#include <glib/gi18n-lib.h>
+
 #include "rl-trainer.h"
 
 #include <math.h>
@@ -66,40 +69,40 @@ rl_train_config_validate (const RlTrainConfig *config, GError **error)
 
   if (config->dataset != RL_DATASET_MNIST && config->dataset != RL_DATASET_FASHION)
     {
-      g_set_error (error, RL_ERROR, RL_ERROR_INVALID_ARGUMENT, "Unknown dataset %d",
+      g_set_error (error, RL_ERROR, RL_ERROR_INVALID_ARGUMENT, _("Unknown dataset %d"),
                    (int) config->dataset);
       return FALSE;
     }
   if (config->epochs < 1 || config->epochs > 1000)
     {
       g_set_error (error, RL_ERROR, RL_ERROR_INVALID_ARGUMENT,
-                   "Epochs must be between 1 and 1000, not %d", config->epochs);
+                   _("Epochs must be between 1 and 1000, not %d"), config->epochs);
       return FALSE;
     }
   if (!lr_valid (config->lr))
     {
       g_set_error (error, RL_ERROR, RL_ERROR_INVALID_ARGUMENT,
-                   "The learning rate must be greater than 0 and at most 100, not %g",
+                   _("The learning rate must be greater than 0 and at most 100, not %g"),
                    (double) config->lr);
       return FALSE;
     }
   if (!momentum_valid (config->momentum))
     {
       g_set_error (error, RL_ERROR, RL_ERROR_INVALID_ARGUMENT,
-                   "Momentum must be at least 0 and less than 1, not %g",
+                   _("Momentum must be at least 0 and less than 1, not %g"),
                    (double) config->momentum);
       return FALSE;
     }
   if (config->batch < 1 || config->batch > 4096)
     {
       g_set_error (error, RL_ERROR, RL_ERROR_INVALID_ARGUMENT,
-                   "The batch size must be between 1 and 4096, not %d", config->batch);
+                   _("The batch size must be between 1 and 4096, not %d"), config->batch);
       return FALSE;
     }
   if (config->threads > 1024)
     {
       g_set_error (error, RL_ERROR, RL_ERROR_INVALID_ARGUMENT,
-                   "At most 1024 threads, not %d", config->threads);
+                   _("At most 1024 threads, not %d"), config->threads);
       return FALSE;
     }
   return TRUE;
@@ -527,7 +530,7 @@ rl_trainer_start (RlTrainer           *self,
   if (self->state != RL_TRAINER_IDLE)
     {
       g_set_error_literal (error, RL_ERROR, RL_ERROR_INVALID_ARGUMENT,
-                           "Training is already in progress");
+                           _("Training is already in progress"));
       return FALSE;
     }
   if (!rl_train_config_validate (config, error))
@@ -535,7 +538,7 @@ rl_trainer_start (RlTrainer           *self,
   if (config->dataset != train->kind)
     {
       g_set_error (error, RL_ERROR, RL_ERROR_MISMATCH,
-                   "The configuration says %s, the training set is %s",
+                   _("The configuration says %s, the training set is %s"),
                    rl_dataset_kind_name (config->dataset), rl_dataset_kind_name (train->kind));
       return FALSE;
     }
