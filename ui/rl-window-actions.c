@@ -60,6 +60,17 @@ random_image (RlWindow *self)
 
 /* ---- state -------------------------------------------------------------------------------- */
 
+/* Pause and Resume take turns on one icon button, of one width: Stop beside it stays put. */
+static void
+set_pause_button (RlWindow   *self,
+                  const char *icon_name,
+                  const char *accessible_name)
+{
+  gtk_button_set_icon_name (GTK_BUTTON (self->pause_button), icon_name);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->pause_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, accessible_name, -1);
+}
+
 /* Which actions are enabled, and the header bar's buttons, for the state of the run, the
  * twins and the page shown. */
 void
@@ -126,21 +137,18 @@ _rl_window_actions_update (RlWindow *self)
 
   if (state == RL_TRAINER_PAUSED)
     {
-      gtk_image_set_from_icon_name (GTK_IMAGE (self->pause_image), "media-playback-start-symbolic");
-      gtk_label_set_text_with_mnemonic (GTK_LABEL (self->pause_label), "_Resume");
+      set_pause_button (self, "media-playback-start-symbolic", "Resume training");
       gtk_widget_set_tooltip_text (self->pause_button, "Resume training (Ctrl+P)");
     }
   else if (experiment)
     {
-      gtk_image_set_from_icon_name (GTK_IMAGE (self->pause_image), "media-playback-pause-symbolic");
-      gtk_label_set_text_with_mnemonic (GTK_LABEL (self->pause_label), "_Pause");
+      set_pause_button (self, "media-playback-pause-symbolic", "Pause training");
       gtk_widget_set_tooltip_text (self->pause_button, "The twins cannot pause; Stop ends them "
                                    "and keeps their curves");
     }
   else
     {
-      gtk_image_set_from_icon_name (GTK_IMAGE (self->pause_image), "media-playback-pause-symbolic");
-      gtk_label_set_text_with_mnemonic (GTK_LABEL (self->pause_label), "_Pause");
+      set_pause_button (self, "media-playback-pause-symbolic", "Pause training");
       gtk_widget_set_tooltip_text (self->pause_button,
                                    "Pause training after the current batch (Ctrl+P)");
     }

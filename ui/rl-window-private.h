@@ -36,8 +36,6 @@ struct _RlWindow
   /* template widgets */
   GtkWidget    *train_button;
   GtkWidget    *pause_button;
-  GtkWidget    *pause_image;
-  GtkWidget    *pause_label;
   GtkWidget    *stop_button;
   GtkWidget    *switcher;
   GtkWidget    *menu_button;
