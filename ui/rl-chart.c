@@ -428,6 +428,27 @@ draw_text (Painter *p, const char *text, double x, double y)
   pango_cairo_show_layout (p->cr, get_layout (p->self, text));
 }
 
+/* Draws @text as draw_text () does, ellipsized when it is wider than @max_w: a long title in
+ * a narrow chart ends in "…" instead of being cut off. */
+static void
+draw_text_fitted (Painter *p, const char *text, double x, double y, double max_w)
+{
+  PangoLayout *layout = get_layout (p->self, text);
+  g_autoptr (PangoLayout) fitted = NULL;
+  int w, h;
+
+  pango_layout_get_pixel_size (layout, &w, &h);
+  if (w > max_w && max_w > 0.0)
+    {
+      fitted = pango_layout_copy (layout);
+      pango_layout_set_width (fitted, (int) (max_w * PANGO_SCALE));
+      pango_layout_set_ellipsize (fitted, PANGO_ELLIPSIZE_END);
+      layout = fitted;
+    }
+  cairo_move_to (p->cr, round (x), round (y));
+  pango_cairo_show_layout (p->cr, layout);
+}
+
 static void
 get_foreground (RlChart *self, GdkRGBA *fg)
 {
@@ -805,7 +826,7 @@ rl_chart_draw (RlChart *self, cairo_t *cr, int width, int height)
   if (title_w > 0.0)
     {
       set_fg (&p, 1.0);
-      draw_text (&p, self->title, PAD, PAD);
+      draw_text_fitted (&p, self->title, PAD, PAD, width - 2 * PAD);
     }
   if (legend_w > 0.0)
     layout_legend (&p, width - PAD, legend_rows > 0 ? width - 2 * PAD : G_MAXDOUBLE,
