@@ -144,12 +144,55 @@ test_prob_rows_fixed (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static GtkWidget *
+find_spin_button (GtkWidget *widget)
+{
+  if (GTK_IS_SPIN_BUTTON (widget))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_spin_button (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* Without a test set, the Draw view's test-image field is empty and insensitive, not "0". */
+static void
+test_image_field_empty_without_test_set (void)
+{
+  g_autofree char *saved = g_strdup (g_getenv ("RESLAB_DATA_DIR"));
+  g_autofree char *empty = g_build_filename (ui_test_tmp_dir, "no-mnist", NULL);
+  RlWindow *window;
+  GtkWidget *spin;
+
+  g_mkdir_with_parents (empty, 0700);
+  g_setenv ("RESLAB_DATA_DIR", empty, TRUE);
+  window = g_object_ref_sink (rl_window_new (NULL));
+  gtk_window_present (GTK_WINDOW (window));
+  ui_test_spin (300);
+
+  spin = find_spin_button (GTK_WIDGET (rl_window_get_draw_view (window)));
+  g_assert_nonnull (spin);
+  g_assert_false (gtk_widget_get_sensitive (spin));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (spin)), ==, "");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_finalize_object (window);
+  g_setenv ("RESLAB_DATA_DIR", saved, TRUE);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   ui_test_init (&argc, &argv);
 
+  /* first: the dataset loader keeps a test set once one is loaded */
+  ui_test_add ("/ui/layout/test-image-field-empty", test_image_field_empty_without_test_set);
   ui_test_add ("/ui/layout/window-fits-800x600", test_window_fits_small_screen);
   ui_test_add ("/ui/layout/prob-rows-fixed", test_prob_rows_fixed);
 
