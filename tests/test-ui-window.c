@@ -250,6 +250,7 @@ test_inside (void)
   RlWindow *window = new_window ();
   RlInsideView *inside = rl_window_get_inside_view (window);
   RlFeatureView *features = rl_inside_view_get_feature_view (inside);
+  float lo, hi, lo2, hi2;
 
   rl_window_set_view (window, "inside");
   g_assert_cmpuint (rl_feature_view_get_n_sections (features), ==, 0);   /* no input yet */
@@ -269,9 +270,29 @@ test_inside (void)
   g_assert_cmpstr (rl_filter_view_get_tensor_name (rl_inside_view_get_filter_view (inside)), ==,
                    "conv1.weight");
 
+  /* Per layer, a residual block's x and output share one range, and F(x), what the block
+   * adds, has its own, smaller one: on theirs it would be nearly invisible. */
+  g_assert_cmpstr (rl_feature_view_get_row_label (features, 2, 1), ==, "F(x)");
+  rl_feature_view_get_map_range (features, 2, 0, 0, &lo, &hi);
+  rl_feature_view_get_map_range (features, 2, 2, 0, &lo2, &hi2);
+  g_assert_cmpfloat (hi, ==, hi2);
+  rl_feature_view_get_map_range (features, 2, 1, 0, &lo2, &hi2);
+  g_assert_cmpfloat (hi2, >, 0.0f);
+  g_assert_cmpfloat (hi2, <, hi);
+
   rl_feature_view_set_scaling (features, RL_SCALING_PER_MAP);
   g_assert_cmpint (rl_feature_view_get_scaling (features), ==, RL_SCALING_PER_MAP);
   ui_test_spin (100);   /* draws, in both scalings */
+
+  /* Per map too, the ten logits share one range: each is one value, which a range of its
+   * own would paint full red or full blue. */
+  rl_feature_view_get_map_range (features, 5, 0, 0, &lo, &hi);
+  for (int k = 1; k < 10; k++)
+    {
+      rl_feature_view_get_map_range (features, 5, 0, k, &lo2, &hi2);
+      g_assert_cmpfloat (lo2, ==, lo);
+      g_assert_cmpfloat (hi2, ==, hi);
+    }
 
   destroy_window (window);
 }
