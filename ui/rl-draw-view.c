@@ -4,6 +4,7 @@
 
 #include "rl-colormap.h"
 #include "rl-dataset-loader.h"
+#include "rl-square-area.h"
 #include "rl-model-file.h"
 #include "rl-widget-util.h"
 #include "rl-why-view.h"
@@ -548,6 +549,7 @@ rl_draw_view_class_init (RlDrawViewClass *klass)
   g_type_ensure (RL_TYPE_CANVAS);
   g_type_ensure (RL_TYPE_PROB_VIEW);
   g_type_ensure (RL_TYPE_WHY_VIEW);
+  g_type_ensure (RL_TYPE_SQUARE_AREA);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/reslab/ResLab/ui/rl-draw-view.ui");
