@@ -10,6 +10,7 @@
 
 #include "rl-demo-digits.h"
 #include "rl-dataset-loader.h"
+#include "rl-help-window.h"
 #include "rl-model-file.h"
 #include "rl-models-popover.h"
 #include "rl-window.h"
@@ -710,6 +711,50 @@ test_undo_clear (void)
   destroy_window (window);
 }
 
+/* The help window (F1), open among the toplevels, or NULL. */
+static RlHelpWindow *
+find_help_window (void)
+{
+  g_autoptr (GListModel) toplevels = g_object_ref (gtk_window_get_toplevels ());
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr (GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (RL_IS_HELP_WINDOW (window))
+        return RL_HELP_WINDOW (window);
+    }
+  return NULL;
+}
+
+/* F1's action opens the help at the page of the view in front; again, it raises the same
+ * window at the page of the view now in front; it goes with the main window. */
+static void
+test_help (void)
+{
+  RlWindow *window = new_window ();
+  RlHelpWindow *help;
+
+  g_assert_null (find_help_window ());
+  rl_window_set_view (window, "inside");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.help", NULL));
+  ui_test_spin (50);
+  help = find_help_window ();
+  g_assert_nonnull (help);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (help)));
+  g_assert_cmpstr (rl_help_window_get_page (help), ==, "inside");
+
+  rl_window_set_view (window, "errors");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.help", NULL));
+  ui_test_spin (50);
+  g_assert_true (find_help_window () == help);
+  g_assert_cmpstr (rl_help_window_get_page (help), ==, "errors");
+
+  destroy_window (window);
+  ui_test_spin (50);
+  g_assert_null (find_help_window ());
+}
+
 /* The About dialog's logo: GtkApplication adds "<resource-base-path>/icons" to the icon
  * theme, as this does; the icon must be where the theme looks there. */
 static void
@@ -949,6 +994,7 @@ main (int   argc,
   ui_test_add ("/ui/window/inside", test_inside);
   ui_test_add ("/ui/window/undo-clear", test_undo_clear);
   ui_test_add ("/ui/window/app-icon", test_app_icon);
+  ui_test_add ("/ui/window/help", test_help);
   ui_test_add ("/ui/window/open-bad-file", test_open_bad_file);
   ui_test_add ("/ui/window/download-data", test_download_data);
   ui_test_add ("/ui/window/missing-data", test_missing_data);

@@ -8,6 +8,8 @@
 
 #include "rl-window-private.h"
 
+#include "rl-help-window.h"
+
 /* ---- drawing ------------------------------------------------------------------------------ */
 
 static gboolean
@@ -201,6 +203,21 @@ pause_resume (RlWindow *self)
   _rl_window_actions_update (self);
 }
 
+/* The help, at the page of the view in front: one help window, raised when it is open. */
+static void
+help (RlWindow *self)
+{
+  if (self->help_window == NULL)
+    {
+      self->help_window = GTK_WIDGET (rl_help_window_new (GTK_WINDOW (self)));
+      g_object_add_weak_pointer (G_OBJECT (self->help_window), (gpointer *) &self->help_window);
+      gtk_window_set_destroy_with_parent (GTK_WINDOW (self->help_window), TRUE);
+    }
+  rl_help_window_set_page (RL_HELP_WINDOW (self->help_window),
+                           gtk_stack_get_visible_child_name (self->stack));
+  gtk_window_present (GTK_WINDOW (self->help_window));
+}
+
 /* Stops the run, or the data load before it. */
 static void
 stop (RlWindow *self)
@@ -228,6 +245,7 @@ static const struct {
   { "win.clear",           clear },
   { "win.undo",            undo },
   { "win.random-image",    random_image },
+  { "win.help",            help },
 };
 
 static void
@@ -267,4 +285,9 @@ _rl_window_class_actions_init (GtkWidgetClass *widget_class)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete, 0, "win.clear", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Delete, 0, "win.clear", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK, "win.undo", NULL);
+  /* "?" shows the keyboard shortcuts, as Ctrl+? does; here too, a text entry types it first */
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_question, 0,
+                                       "win.show-help-overlay", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_question, GDK_SHIFT_MASK,
+                                       "win.show-help-overlay", NULL);
 }

@@ -59,6 +59,10 @@ struct _RlWindow
   char         *model_description;
   GCancellable *cancellable;       /* open and save jobs; cancelled on dispose */
 
+  /* borrowed: the help window while it is open (NULLed by a weak pointer); it is destroyed
+   * with the window */
+  GtkWidget    *help_window;
+
   /* owned: the Models list and the notification (rl-window-models.c) */
   RlModelStore *model_store;
   guint         toast_timeout_id;

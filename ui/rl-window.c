@@ -220,6 +220,8 @@ rl_window_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   _rl_window_training_dispose (self);
   _rl_window_models_dispose (self);
+  if (self->help_window != NULL)
+    gtk_window_destroy (GTK_WINDOW (self->help_window));   /* its weak pointer clears it */
 
   if (self->experiment_view != NULL)
     g_signal_handlers_disconnect_by_data (self->experiment_view, self);
