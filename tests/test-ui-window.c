@@ -10,6 +10,7 @@
 
 #include "rl-demo-digits.h"
 #include "rl-dataset-loader.h"
+#include "rl-help-window.h"
 #include "rl-model-file.h"
 #include "rl-models-popover.h"
 #include "rl-window.h"
@@ -250,6 +251,7 @@ test_inside (void)
   RlWindow *window = new_window ();
   RlInsideView *inside = rl_window_get_inside_view (window);
   RlFeatureView *features = rl_inside_view_get_feature_view (inside);
+  float lo, hi, lo2, hi2;
 
   rl_window_set_view (window, "inside");
   g_assert_cmpuint (rl_feature_view_get_n_sections (features), ==, 0);   /* no input yet */
@@ -269,9 +271,29 @@ test_inside (void)
   g_assert_cmpstr (rl_filter_view_get_tensor_name (rl_inside_view_get_filter_view (inside)), ==,
                    "conv1.weight");
 
+  /* Per layer, a residual block's x and output share one range, and F(x), what the block
+   * adds, has its own, smaller one: on theirs it would be nearly invisible. */
+  g_assert_cmpstr (rl_feature_view_get_row_label (features, 2, 1), ==, "F(x)");
+  rl_feature_view_get_map_range (features, 2, 0, 0, &lo, &hi);
+  rl_feature_view_get_map_range (features, 2, 2, 0, &lo2, &hi2);
+  g_assert_cmpfloat (hi, ==, hi2);
+  rl_feature_view_get_map_range (features, 2, 1, 0, &lo2, &hi2);
+  g_assert_cmpfloat (hi2, >, 0.0f);
+  g_assert_cmpfloat (hi2, <, hi);
+
   rl_feature_view_set_scaling (features, RL_SCALING_PER_MAP);
   g_assert_cmpint (rl_feature_view_get_scaling (features), ==, RL_SCALING_PER_MAP);
   ui_test_spin (100);   /* draws, in both scalings */
+
+  /* Per map too, the ten logits share one range: each is one value, which a range of its
+   * own would paint full red or full blue. */
+  rl_feature_view_get_map_range (features, 5, 0, 0, &lo, &hi);
+  for (int k = 1; k < 10; k++)
+    {
+      rl_feature_view_get_map_range (features, 5, 0, k, &lo2, &hi2);
+      g_assert_cmpfloat (lo2, ==, lo);
+      g_assert_cmpfloat (hi2, ==, hi);
+    }
 
   destroy_window (window);
 }
@@ -689,6 +711,50 @@ test_undo_clear (void)
   destroy_window (window);
 }
 
+/* The help window (F1), open among the toplevels, or NULL. */
+static RlHelpWindow *
+find_help_window (void)
+{
+  g_autoptr (GListModel) toplevels = g_object_ref (gtk_window_get_toplevels ());
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr (GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (RL_IS_HELP_WINDOW (window))
+        return RL_HELP_WINDOW (window);
+    }
+  return NULL;
+}
+
+/* F1's action opens the help at the page of the view in front; again, it raises the same
+ * window at the page of the view now in front; it goes with the main window. */
+static void
+test_help (void)
+{
+  RlWindow *window = new_window ();
+  RlHelpWindow *help;
+
+  g_assert_null (find_help_window ());
+  rl_window_set_view (window, "inside");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.help", NULL));
+  ui_test_spin (50);
+  help = find_help_window ();
+  g_assert_nonnull (help);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (help)));
+  g_assert_cmpstr (rl_help_window_get_page (help), ==, "inside");
+
+  rl_window_set_view (window, "errors");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.help", NULL));
+  ui_test_spin (50);
+  g_assert_true (find_help_window () == help);
+  g_assert_cmpstr (rl_help_window_get_page (help), ==, "errors");
+
+  destroy_window (window);
+  ui_test_spin (50);
+  g_assert_null (find_help_window ());
+}
+
 /* The About dialog's logo: GtkApplication adds "<resource-base-path>/icons" to the icon
  * theme, as this does; the icon must be where the theme looks there. */
 static void
@@ -928,6 +994,7 @@ main (int   argc,
   ui_test_add ("/ui/window/inside", test_inside);
   ui_test_add ("/ui/window/undo-clear", test_undo_clear);
   ui_test_add ("/ui/window/app-icon", test_app_icon);
+  ui_test_add ("/ui/window/help", test_help);
   ui_test_add ("/ui/window/open-bad-file", test_open_bad_file);
   ui_test_add ("/ui/window/download-data", test_download_data);
   ui_test_add ("/ui/window/missing-data", test_missing_data);

@@ -98,7 +98,7 @@ test_views (void)
   g_assert_true (has_label (draw, "网络看到的内容"));
   g_assert_true (has_label (draw, "测试图像(_I)"));
   g_assert_true (has_label (draw, "预测"));
-  g_assert_true (has_label (GTK_WIDGET (window), "训练(_T)"));
+  g_assert_true (has_label (GTK_WIDGET (window), "开始训练"));   /* the Train view's button */
 
   find_english (draw, problems);
   if (problems->len > 0)

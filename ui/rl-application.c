@@ -303,6 +303,8 @@ rl_application_startup (GApplication *application)
     { "win.view::train", { "<Alt>2", NULL } },
     { "win.view::inside", { "<Alt>3", NULL } },
     { "win.view::experiment", { "<Alt>4", NULL } },
+    { "win.view::errors", { "<Alt>5", NULL } },
+    { "win.help", { "F1", NULL } },
   };
 
   G_APPLICATION_CLASS (rl_application_parent_class)->startup (application);

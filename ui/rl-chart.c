@@ -19,8 +19,8 @@
  *   |                  x label                        |
  *   +-------------------------------------------------+
  *
- * The legend shares the header row with the title so it never hides data; it moves to a row of
- * its own when both do not fit.
+ * The legend shares the header row with the title so it never hides data; it moves to rows of
+ * its own when both do not fit, as many as its entries need.
  */
 
 #include "config.h"
@@ -431,6 +431,27 @@ draw_text (Painter *p, const char *text, double x, double y)
   pango_cairo_show_layout (p->cr, get_layout (p->self, text));
 }
 
+/* Draws @text as draw_text () does, ellipsized when it is wider than @max_w: a long title in
+ * a narrow chart ends in "…" instead of being cut off. */
+static void
+draw_text_fitted (Painter *p, const char *text, double x, double y, double max_w)
+{
+  PangoLayout *layout = get_layout (p->self, text);
+  g_autoptr (PangoLayout) fitted = NULL;
+  int w, h;
+
+  pango_layout_get_pixel_size (layout, &w, &h);
+  if (w > max_w && max_w > 0.0)
+    {
+      fitted = pango_layout_copy (layout);
+      pango_layout_set_width (fitted, (int) (max_w * PANGO_SCALE));
+      pango_layout_set_ellipsize (fitted, PANGO_ELLIPSIZE_END);
+      layout = fitted;
+    }
+  cairo_move_to (p->cr, round (x), round (y));
+  pango_cairo_show_layout (p->cr, layout);
+}
+
 static void
 get_foreground (RlChart *self, GdkRGBA *fg)
 {
@@ -476,33 +497,58 @@ set_series_line (cairo_t *cr, const Series *s)
   gdk_cairo_set_source_rgba (cr, &s->color);
 }
 
-static void
-draw_legend (Painter *p, double right, double y, double row_h)
+/* The legend's entries in rows no wider than @avail, each row flush right at @right, the first
+ * at @y; draws them when @draw. In a narrow chart the legend wraps rather than running off
+ * its left edge. Returns: the number of rows */
+static int
+layout_legend (Painter *p, double right, double avail, double y, double row_h, gboolean draw)
 {
   RlChart *self = p->self;
-  double x = right - legend_width (p);
+  guint first = 0;
+  int rows = 0;
 
-  for (guint i = 0; i < self->series->len; i++)
+  while (first < self->series->len)
     {
-      Series *s = g_ptr_array_index (self->series, i);
-      double cy = y + row_h / 2.0;
+      double row_w = legend_entry_width (p, g_ptr_array_index (self->series, first));
+      guint end = first + 1;
+      double x;
 
-      cairo_save (p->cr);
-      set_series_line (p->cr, s);
-      cairo_move_to (p->cr, x, cy);
-      cairo_line_to (p->cr, x + 16.0, cy);
-      cairo_stroke (p->cr);
-      if (s->show_points)
+      for (; end < self->series->len; end++)
         {
-          cairo_arc (p->cr, x + 8.0, cy, s->line_width + 1.5, 0, 2 * G_PI);
-          cairo_fill (p->cr);
-        }
-      cairo_restore (p->cr);
+          double w = 14.0 + legend_entry_width (p, g_ptr_array_index (self->series, end));
 
-      set_fg (p, 0.9);
-      draw_text (p, s->label != NULL ? s->label : "", x + 22.0, y);
-      x += legend_entry_width (p, s) + 14.0;
+          if (row_w + w > avail)
+            break;
+          row_w += w;
+        }
+
+      x = right - row_w;
+      for (guint i = first; draw && i < end; i++)
+        {
+          Series *s = g_ptr_array_index (self->series, i);
+          double cy = y + row_h / 2.0;
+
+          cairo_save (p->cr);
+          set_series_line (p->cr, s);
+          cairo_move_to (p->cr, x, cy);
+          cairo_line_to (p->cr, x + 16.0, cy);
+          cairo_stroke (p->cr);
+          if (s->show_points)
+            {
+              cairo_arc (p->cr, x + 8.0, cy, s->line_width + 1.5, 0, 2 * G_PI);
+              cairo_fill (p->cr);
+            }
+          cairo_restore (p->cr);
+
+          set_fg (p, 0.9);
+          draw_text (p, s->label != NULL ? s->label : "", x + 22.0, y);
+          x += legend_entry_width (p, s) + 14.0;
+        }
+      y += row_h + GAP;
+      rows++;
+      first = end;
     }
+  return rows;
 }
 
 /* One series, decimated: when there are more points than pixel columns, each column becomes
@@ -727,7 +773,7 @@ rl_chart_draw (RlChart *self, cairo_t *cr, int width, int height)
   double th, tw, w, h, header_h = 0.0, top, bottom, left, right, legend_w = 0.0, title_w = 0.0;
   double xstep, xfirst, ystep, yfirst;
   int nx, ny;
-  gboolean legend_own_row = FALSE;
+  int legend_rows = 0;     /* rows of their own under the title; 0: beside it */
 
   g_return_if_fail (RL_IS_CHART (self));
   g_return_if_fail (cr != NULL);
@@ -746,10 +792,10 @@ rl_chart_draw (RlChart *self, cairo_t *cr, int width, int height)
   if (title_w > 0.0 || legend_w > 0.0)
     {
       header_h = th + GAP;
-      if (title_w > 0.0 && legend_w > 0.0 && title_w + 24.0 + legend_w > width - 2 * PAD)
+      if (legend_w > 0.0 && (title_w > 0.0 ? title_w + 24.0 : 0.0) + legend_w > width - 2 * PAD)
         {
-          legend_own_row = TRUE;
-          header_h += th + GAP;
+          legend_rows = layout_legend (&p, width - PAD, width - 2 * PAD, 0.0, th, FALSE);
+          header_h = (title_w > 0.0 ? th + GAP : 0.0) + legend_rows * (th + GAP);
         }
     }
 
@@ -783,10 +829,11 @@ rl_chart_draw (RlChart *self, cairo_t *cr, int width, int height)
   if (title_w > 0.0)
     {
       set_fg (&p, 1.0);
-      draw_text (&p, self->title, PAD, PAD);
+      draw_text_fitted (&p, self->title, PAD, PAD, width - 2 * PAD);
     }
   if (legend_w > 0.0)
-    draw_legend (&p, width - PAD, PAD + (legend_own_row ? th + GAP : 0.0), th);
+    layout_legend (&p, width - PAD, legend_rows > 0 ? width - 2 * PAD : G_MAXDOUBLE,
+                   PAD + (legend_rows > 0 && title_w > 0.0 ? th + GAP : 0.0), th, TRUE);
 
   /* y grid and tick labels */
   cairo_set_line_width (cr, 1.0);

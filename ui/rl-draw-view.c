@@ -7,6 +7,7 @@
 
 #include "rl-colormap.h"
 #include "rl-dataset-loader.h"
+#include "rl-square-area.h"
 #include "rl-model-file.h"
 #include "rl-widget-util.h"
 #include "rl-why-view.h"
@@ -219,6 +220,16 @@ predictor_updated_cb (RlPredictor *predictor,
 
 /* ---- the test set ------------------------------------------------------------------------- */
 
+/* The number in the field, once the test set is loaded (the "output" handler left it empty). */
+static void
+show_image_number (RlDrawView *self)
+{
+  g_autofree char *text = g_strdup_printf ("%d",
+                                           gtk_spin_button_get_value_as_int (self->image_spin));
+
+  gtk_editable_set_text (GTK_EDITABLE (self->image_spin), text);
+}
+
 static void
 set_data_text (RlDrawView *self,
                const char *text)
@@ -259,6 +270,7 @@ test_set_loaded_cb (GObject      *source,
   gtk_adjustment_set_upper (gtk_spin_button_get_adjustment (self->image_spin),
                             self->test_set->n - 1);
   gtk_widget_set_sensitive (GTK_WIDGET (self->image_spin), TRUE);
+  show_image_number (self);
   text = g_strdup_printf (ngettext ("%u %s test image, with its true label.", "%u %s test images, with their true labels.", self->test_set->n), self->test_set->n,
                           self->test_kind == RL_DATASET_FASHION ? "Fashion-MNIST" : "MNIST");
   set_data_text (self, text);
@@ -284,6 +296,7 @@ load_test_set (RlDrawView    *self,
   g_clear_pointer (&self->test_set, rl_dataset_unref);
   self->test_kind = kind;
   gtk_widget_set_sensitive (GTK_WIDGET (self->image_spin), FALSE);
+  gtk_editable_set_text (GTK_EDITABLE (self->image_spin), "");
   set_data_text (self, _("Loading the test set…"));
   if (was_ready)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TEST_SET_READY]);
@@ -309,6 +322,17 @@ predictor_model_changed_cb (RlPredictor *predictor,
       self->pending_image = index;
     }
   load_test_set (self, kind);
+}
+
+/* Until a test set is loaded the field is empty, not "0": there is no image 0 to show. */
+static gboolean
+on_image_spin_output (GtkSpinButton *spin,
+                      RlDrawView    *self)
+{
+  if (self->test_set != NULL)
+    return FALSE;
+  gtk_editable_set_text (GTK_EDITABLE (spin), "");
+  return TRUE;
 }
 
 static void
@@ -534,6 +558,7 @@ rl_draw_view_class_init (RlDrawViewClass *klass)
   g_type_ensure (RL_TYPE_CANVAS);
   g_type_ensure (RL_TYPE_PROB_VIEW);
   g_type_ensure (RL_TYPE_WHY_VIEW);
+  g_type_ensure (RL_TYPE_SQUARE_AREA);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/reslab/ResLab/ui/rl-draw-view.ui");
@@ -548,6 +573,7 @@ rl_draw_view_class_init (RlDrawViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RlDrawView, prob_view);
   gtk_widget_class_bind_template_child (widget_class, RlDrawView, model_label);
   gtk_widget_class_bind_template_callback (widget_class, on_image_spin_value_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_image_spin_output);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "rldrawview");

@@ -84,6 +84,7 @@ struct _RlExperimentView
   GtkProgressBar     *progress_bar;
   GtkLabel           *status_label;
   GtkLabel           *chart_note;
+  GtkToggleButton    *zoom_button;
   RlChart            *chart;
   RlLayerBars        *bars;
 
@@ -231,9 +232,10 @@ curve_value (RlExperimentView         *self,
   return showing_test (self) ? record->test_error : record->train_error;
 }
 
-/* Errors fall from 90 % to a few percent: a fixed 0-100 % axis squeezes the part where the
- * twins differ into the bottom tenth. The top follows the highest recent value of all curves
- * on the chart, in a few round steps, so early points leave the top of a zoomed plot. */
+/* The whole range, 0-100 %, unless the zoom button is on: errors fall from 90 % to a few
+ * percent, and a fixed 0-100 % axis squeezes the part where the twins differ into the bottom
+ * tenth. Zoomed, the top follows the highest recent value of all curves on the chart, in a
+ * few round steps, so early points leave the top of the plot. */
 static void
 update_y_range (RlExperimentView *self)
 {
@@ -241,6 +243,11 @@ update_y_range (RlExperimentView *self)
   double high = 0.0;
   gboolean any = FALSE;
 
+  if (!gtk_toggle_button_get_active (self->zoom_button))
+    {
+      rl_chart_set_y_range (self->chart, 0.0, 1.0);
+      return;
+    }
   for (guint r = 0; r < self->runs->len; r++)
     {
       Run *run = g_ptr_array_index (self->runs, r);
@@ -268,6 +275,12 @@ update_y_range (RlExperimentView *self)
         rl_chart_set_y_range (self->chart, 0.0, any ? tops[i] : 1.0);
         return;
       }
+}
+
+static void
+on_zoom_toggled (RlExperimentView *self)
+{
+  update_y_range (self);
 }
 
 static void
@@ -1151,6 +1164,8 @@ rl_experiment_view_class_init (RlExperimentViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RlExperimentView, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, RlExperimentView, status_label);
   gtk_widget_class_bind_template_child (widget_class, RlExperimentView, chart_note);
+  gtk_widget_class_bind_template_child (widget_class, RlExperimentView, zoom_button);
+  gtk_widget_class_bind_template_callback (widget_class, on_zoom_toggled);
   gtk_widget_class_bind_template_child (widget_class, RlExperimentView, chart);
   gtk_widget_class_bind_template_child (widget_class, RlExperimentView, bars);
 

@@ -34,6 +34,7 @@ typedef struct {
   RlColormap  cmap;
   int         c, h, w;
   gboolean    class_labels;  /* 1 x 1 logits: a class name under each */
+  gboolean    own_scale;     /* a block's F(x): not on the block's shared range */
 } Row;
 
 typedef struct {
@@ -273,8 +274,8 @@ build_sections (RlFeatureView *self)
 
                 section = add_section (self, title,
                                        has_shortcut
-                                       ? _("what the block adds: the residual F(x) is summed "
-                                         "with its input x")
+                                       ? _("what the block adds: the residual F(x), shown on a "
+                                           "scale of its own, is summed with its input x")
                                        : _("a plain block: no shortcut"),
                                        map->c, TRUE);
                 add_row (section, i, "x", nonneg ? RL_COLORMAP_SEQUENTIAL : RL_COLORMAP_DIVERGING,
@@ -285,7 +286,10 @@ build_sections (RlFeatureView *self)
               break;   /* relu(conv1(x)): inside F, left out to keep the three rows aligned */
             case RL_MAP_BLOCK_RESIDUAL:
               if (section != NULL && section->is_block)
-                add_row (section, i, "F(x)", RL_COLORMAP_DIVERGING, map->c, map->h, map->w);
+                {
+                  add_row (section, i, "F(x)", RL_COLORMAP_DIVERGING, map->c, map->h, map->w);
+                  g_array_index (section->rows, Row, section->rows->len - 1).own_scale = TRUE;
+                }
               break;
             case RL_MAP_BLOCK_SHORTCUT:
               /* Option A only subsamples x and pads zero channels: its values have x's sign
@@ -443,8 +447,11 @@ row_channels (RlFeatureView *self,
 }
 
 /* The range a map is drawn with. Per map: its own extremes. Per layer: the row's extremes
- * over all channels; in a residual block one magnitude for all its rows, so x, F(x) and the
- * output can be compared. Sequential maps start at 0, diverging ones are symmetric. */
+ * over all channels; in a residual block one magnitude for x, the shortcut and the output, so
+ * they can be compared, while F(x), what the block adds, is often ten times smaller and would
+ * be invisible on it: F(x) has the range of its own row. The logits always share one range,
+ * even per map: each of the ten is a single value, which its own range would paint full red
+ * or full blue whatever it is. Sequential maps start at 0, diverging ones are symmetric. */
 static void
 map_range (RlFeatureView *self,
            guint          s,
@@ -464,23 +471,28 @@ map_range (RlFeatureView *self,
       return;
     }
 
-  if (self->scaling == RL_SCALING_PER_MAP)
+  if (self->scaling == RL_SCALING_PER_MAP && !row->class_labels)
     rl_colormap_range (row_data (self, row, channel), (size_t) row->h * row->w, &a, &b);
   else
     {
-      guint first = section->is_block ? 0 : r;
-      guint last = section->is_block ? section->rows->len - 1 : r;
+      gboolean shared = section->is_block && !row->own_scale;
+      guint first = shared ? 0 : r;
+      guint last = shared ? section->rows->len - 1 : r;
+      gboolean any = FALSE;
 
       for (guint i = first; i <= last; i++)
         {
           const Row *other = &g_array_index (section->rows, Row, i);
           float lo_i, hi_i;
 
+          if (shared && other->own_scale)
+            continue;
           rl_colormap_range (row_data (self, other, 0),
                              (size_t) row_channels (self, other) * other->h * other->w,
                              &lo_i, &hi_i);
-          a = i == first ? lo_i : MIN (a, lo_i);
-          b = i == first ? hi_i : MAX (b, hi_i);
+          a = any ? MIN (a, lo_i) : lo_i;
+          b = any ? MAX (b, hi_i) : hi_i;
+          any = TRUE;
         }
       if (section->is_block)
         {
@@ -573,7 +585,7 @@ draw_sections (RlFeatureView *self,
               int n = row->c;
 
               map_range (self, s, r, 0, &lo, &hi);
-              range = self->scaling == RL_SCALING_PER_LAYER
+              range = self->scaling == RL_SCALING_PER_LAYER || row->class_labels
                       ? format_range (row->cmap, lo, hi) : g_strdup (_("own range"));
               /* A section that wraps (64 channels at 1024 px) repeats its rows on each line:
                * past the first, they say which channels they hold, or that a row with fewer
@@ -1083,6 +1095,25 @@ rl_feature_view_get_row_label (RlFeatureView *self,
   g_return_val_if_fail (row < s->rows->len, NULL);
 
   return g_array_index (s->rows, Row, row).label;
+}
+
+void
+rl_feature_view_get_map_range (RlFeatureView *self,
+                               guint          section,
+                               guint          row,
+                               int            channel,
+                               float         *lo,
+                               float         *hi)
+{
+  const Section *s;
+
+  g_return_if_fail (RL_IS_FEATURE_VIEW (self));
+  g_return_if_fail (section < self->sections->len);
+  s = &g_array_index (self->sections, Section, section);
+  g_return_if_fail (row < s->rows->len);
+  g_return_if_fail (channel >= 0 && channel < g_array_index (s->rows, Row, row).c);
+
+  map_range (self, section, row, channel, lo, hi);
 }
 
 /* ---- GObject ------------------------------------------------------------------------------ */

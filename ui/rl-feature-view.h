@@ -48,5 +48,12 @@ guint        rl_feature_view_get_section_n_rows (RlFeatureView *self,
 const char  *rl_feature_view_get_row_label     (RlFeatureView *self,
                                                 guint          section,
                                                 guint          row);
+/* The range channel @channel of a row is drawn with, in the current scaling. */
+void         rl_feature_view_get_map_range     (RlFeatureView *self,
+                                                guint          section,
+                                                guint          row,
+                                                int            channel,
+                                                float         *lo,
+                                                float         *hi);
 
 G_END_DECLS

@@ -83,6 +83,15 @@ ensure_rows (RlProbView    *self,
     gtk_widget_remove_css_class (self->predicted, "long");
 }
 
+/* Without a true label its line stays, empty: the bars below must not move when one comes. */
+static void
+set_no_truth (RlProbView *self)
+{
+  gtk_label_set_text (GTK_LABEL (self->truth), "");
+  gtk_widget_remove_css_class (self->truth, "success");
+  gtk_widget_remove_css_class (self->truth, "error");
+}
+
 GtkWidget *
 rl_prob_view_new (void)
 {
@@ -146,10 +155,9 @@ rl_prob_view_set_probs (RlProbView    *self,
       gtk_label_set_markup (GTK_LABEL (self->truth), markup);
       gtk_widget_remove_css_class (self->truth, right ? "error" : "success");
       gtk_widget_add_css_class (self->truth, right ? "success" : "error");
-      gtk_widget_set_visible (self->truth, TRUE);
     }
   else
-    gtk_widget_set_visible (self->truth, FALSE);
+    set_no_truth (self);
 
   g_snprintf (text, sizeof text, _("Prediction: %s, %.1f percent"),
               rl_dataset_class_name (kind, best), 100 * CLAMP (probs[best], 0.0f, 1.0f));
@@ -176,7 +184,7 @@ rl_prob_view_clear (RlProbView    *self,
   self->prediction = -1;
   gtk_label_set_text (GTK_LABEL (self->predicted), "?");
   gtk_label_set_text (GTK_LABEL (self->confidence), _("Nothing to predict yet"));
-  gtk_widget_set_visible (self->truth, FALSE);
+  set_no_truth (self);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->predicted),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("No prediction"), -1);
 }
@@ -239,7 +247,6 @@ rl_prob_view_init (RlProbView *self)
 
   self->truth = gtk_label_new ("");
   gtk_widget_add_css_class (self->truth, "truth");
-  gtk_widget_set_visible (self->truth, FALSE);
   gtk_box_append (GTK_BOX (self->box), self->truth);
 
   self->grid = gtk_grid_new ();

@@ -29,6 +29,7 @@ struct _RlTrainView
   GtkLabel       *blocked_label;
   RlChart        *loss_chart;
   RlChart        *accuracy_chart;
+  GtkToggleButton *accuracy_zoom_button;
   GtkLabel       *progress_label;
   GtkProgressBar *progress_bar;
   GtkLabel       *status_label;
@@ -192,16 +193,22 @@ format_duration (double seconds)
   return g_strdup_printf (_("%ld s left"), s);
 }
 
-/* Accuracies end up between 97 and 99.5 %: on a fixed 0-100 % axis those are one line. Once the
- * held-out accuracy is known the axis starts at the largest of a few round floors below it
- * (90 % at most, so a run's history stays in view), and the last percents become readable;
- * the first batches' low running accuracy then falls below the axis, as in any zoomed plot. */
+/* The whole range, 0-100 %, unless the zoom button is on: accuracies end up between 97 and
+ * 99.5 %, which on a fixed 0-100 % axis are one line. Zoomed, once the held-out accuracy is
+ * known the axis starts at the largest of a few round floors below it (90 % at most, so a
+ * run's history stays in view), and the last percents become readable; the first batches'
+ * low running accuracy then falls below the axis, as in any zoomed plot. */
 static void
 update_accuracy_range (RlTrainView *self)
 {
   static const double floors[] = { 0.9, 0.8, 0.5 };
   double low = self->last_heldout;
 
+  if (!gtk_toggle_button_get_active (self->accuracy_zoom_button))
+    {
+      rl_chart_set_y_range (self->accuracy_chart, 0, 1);
+      return;
+    }
   if (!isnan (self->last_test))
     low = isnan (low) ? self->last_test : MIN (low, self->last_test);
   if (isnan (low))
@@ -216,6 +223,12 @@ update_accuracy_range (RlTrainView *self)
         return;
       }
   rl_chart_set_y_range (self->accuracy_chart, 0, 1);
+}
+
+static void
+on_accuracy_zoom_toggled (RlTrainView *self)
+{
+  update_accuracy_range (self);
 }
 
 void
@@ -560,6 +573,8 @@ rl_train_view_class_init (RlTrainViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RlTrainView, blocked_label);
   gtk_widget_class_bind_template_child (widget_class, RlTrainView, loss_chart);
   gtk_widget_class_bind_template_child (widget_class, RlTrainView, accuracy_chart);
+  gtk_widget_class_bind_template_child (widget_class, RlTrainView, accuracy_zoom_button);
+  gtk_widget_class_bind_template_callback (widget_class, on_accuracy_zoom_toggled);
   gtk_widget_class_bind_template_child (widget_class, RlTrainView, progress_label);
   gtk_widget_class_bind_template_child (widget_class, RlTrainView, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, RlTrainView, status_label);

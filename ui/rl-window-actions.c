@@ -11,6 +11,8 @@
 
 #include "rl-window-private.h"
 
+#include "rl-help-window.h"
+
 /* ---- drawing ------------------------------------------------------------------------------ */
 
 static gboolean
@@ -62,6 +64,17 @@ random_image (RlWindow *self)
 }
 
 /* ---- state -------------------------------------------------------------------------------- */
+
+/* Pause and Resume take turns on one icon button, of one width: Stop beside it stays put. */
+static void
+set_pause_button (RlWindow   *self,
+                  const char *icon_name,
+                  const char *accessible_name)
+{
+  gtk_button_set_icon_name (GTK_BUTTON (self->pause_button), icon_name);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->pause_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, accessible_name, -1);
+}
 
 /* Which actions are enabled, and the header bar's buttons, for the state of the run, the
  * twins and the page shown. */
@@ -129,21 +142,18 @@ _rl_window_actions_update (RlWindow *self)
 
   if (state == RL_TRAINER_PAUSED)
     {
-      gtk_image_set_from_icon_name (GTK_IMAGE (self->pause_image), "media-playback-start-symbolic");
-      gtk_label_set_text_with_mnemonic (GTK_LABEL (self->pause_label), _("_Resume"));
+      set_pause_button (self, "media-playback-start-symbolic", _("Resume training"));
       gtk_widget_set_tooltip_text (self->pause_button, _("Resume training (Ctrl+P)"));
     }
   else if (experiment)
     {
-      gtk_image_set_from_icon_name (GTK_IMAGE (self->pause_image), "media-playback-pause-symbolic");
-      gtk_label_set_text_with_mnemonic (GTK_LABEL (self->pause_label), _("_Pause"));
+      set_pause_button (self, "media-playback-pause-symbolic", _("Pause training"));
       gtk_widget_set_tooltip_text (self->pause_button, _("The twins cannot pause; Stop ends them "
                                    "and keeps their curves"));
     }
   else
     {
-      gtk_image_set_from_icon_name (GTK_IMAGE (self->pause_image), "media-playback-pause-symbolic");
-      gtk_label_set_text_with_mnemonic (GTK_LABEL (self->pause_label), _("_Pause"));
+      set_pause_button (self, "media-playback-pause-symbolic", _("Pause training"));
       gtk_widget_set_tooltip_text (self->pause_button,
                                    _("Pause training after the current batch (Ctrl+P)"));
     }
@@ -196,6 +206,21 @@ pause_resume (RlWindow *self)
   _rl_window_actions_update (self);
 }
 
+/* The help, at the page of the view in front: one help window, raised when it is open. */
+static void
+help (RlWindow *self)
+{
+  if (self->help_window == NULL)
+    {
+      self->help_window = GTK_WIDGET (rl_help_window_new (GTK_WINDOW (self)));
+      g_object_add_weak_pointer (G_OBJECT (self->help_window), (gpointer *) &self->help_window);
+      gtk_window_set_destroy_with_parent (GTK_WINDOW (self->help_window), TRUE);
+    }
+  rl_help_window_set_page (RL_HELP_WINDOW (self->help_window),
+                           gtk_stack_get_visible_child_name (self->stack));
+  gtk_window_present (GTK_WINDOW (self->help_window));
+}
+
 /* Stops the run, or the data load before it. */
 static void
 stop (RlWindow *self)
@@ -223,6 +248,7 @@ static const struct {
   { "win.clear",           clear },
   { "win.undo",            undo },
   { "win.random-image",    random_image },
+  { "win.help",            help },
 };
 
 static void
@@ -262,4 +288,9 @@ _rl_window_class_actions_init (GtkWidgetClass *widget_class)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete, 0, "win.clear", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Delete, 0, "win.clear", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK, "win.undo", NULL);
+  /* "?" shows the keyboard shortcuts, as Ctrl+? does; here too, a text entry types it first */
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_question, 0,
+                                       "win.show-help-overlay", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_question, GDK_SHIFT_MASK,
+                                       "win.show-help-overlay", NULL);
 }

@@ -36,8 +36,6 @@ struct _RlWindow
   /* template widgets */
   GtkWidget    *train_button;
   GtkWidget    *pause_button;
-  GtkWidget    *pause_image;
-  GtkWidget    *pause_label;
   GtkWidget    *stop_button;
   GtkWidget    *switcher;
   GtkWidget    *menu_button;
@@ -60,6 +58,10 @@ struct _RlWindow
   double        model_test_accuracy;
   char         *model_description;
   GCancellable *cancellable;       /* open and save jobs; cancelled on dispose */
+
+  /* borrowed: the help window while it is open (NULLed by a weak pointer); it is destroyed
+   * with the window */
+  GtkWidget    *help_window;
 
   /* owned: the Models list and the notification (rl-window-models.c) */
   RlModelStore *model_store;

@@ -223,6 +223,8 @@ rl_window_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   _rl_window_training_dispose (self);
   _rl_window_models_dispose (self);
+  if (self->help_window != NULL)
+    gtk_window_destroy (GTK_WINDOW (self->help_window));   /* its weak pointer clears it */
 
   if (self->experiment_view != NULL)
     g_signal_handlers_disconnect_by_data (self->experiment_view, self);
@@ -286,8 +288,6 @@ rl_window_class_init (RlWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, "/org/reslab/ResLab/ui/rl-window.ui");
   gtk_widget_class_bind_template_child (widget_class, RlWindow, train_button);
   gtk_widget_class_bind_template_child (widget_class, RlWindow, pause_button);
-  gtk_widget_class_bind_template_child (widget_class, RlWindow, pause_image);
-  gtk_widget_class_bind_template_child (widget_class, RlWindow, pause_label);
   gtk_widget_class_bind_template_child (widget_class, RlWindow, stop_button);
   gtk_widget_class_bind_template_child (widget_class, RlWindow, switcher);
   gtk_widget_class_bind_template_child (widget_class, RlWindow, menu_button);
@@ -316,6 +316,7 @@ set_switcher_tooltips (RlWindow *self)
     _("Train the network and watch it learn (Alt+2)"),
     _("Look inside: every layer's maps and the residual blocks (Alt+3)"),
     _("Plain or residual: train twin networks side by side and see why shortcuts help (Alt+4)"),
+    _("The test images the model gets wrong, class by class (Alt+5)"),
   };
   guint i = 0;
 
@@ -323,26 +324,6 @@ set_switcher_tooltips (RlWindow *self)
        child != NULL && i < G_N_ELEMENTS (tips);
        child = gtk_widget_get_next_sibling (child), i++)
     gtk_widget_set_tooltip_text (child, tips[i]);
-}
-
-/* Pause and Resume take turns on one button: it keeps the width of the wider, so that Stop
- * beside it does not move. */
-static void
-keep_pause_width (RlWindow *self)
-{
-  const char * const labels[] = { _("_Pause"), _("_Resume") };
-  int widest = 0;
-
-  for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
-    {
-      int natural = 0;
-
-      gtk_label_set_text_with_mnemonic (GTK_LABEL (self->pause_label), labels[i]);
-      gtk_widget_measure (self->pause_label, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &natural,
-                          NULL, NULL);
-      widest = MAX (widest, natural);
-    }
-  gtk_widget_set_size_request (self->pause_label, widest, -1);
 }
 
 static void
@@ -364,7 +345,6 @@ rl_window_init (RlWindow *self)
   _rl_window_settings_init (self);
 
   set_switcher_tooltips (self);
-  keep_pause_width (self);
   /* Start on the canvas, without a focus ring until the keyboard is used. */
   gtk_window_set_focus (GTK_WINDOW (self), GTK_WIDGET (rl_draw_view_get_canvas (self->draw_view)));
   gtk_window_set_focus_visible (GTK_WINDOW (self), FALSE);

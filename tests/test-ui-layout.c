@@ -1,0 +1,200 @@
+/* test-ui-layout.c: the window's size and the Draw view's stability (#11). The window must
+ * shrink to 800 x 600, GNOME's small-screen size, with every view usable there: its minimum
+ * size, as GTK works it out (the minimum width, then the minimum height for that width), is
+ * measured with the application's style sheet, which sizes the view switcher. And the
+ * prediction's rows must not move when its texts change ("100.0 %" or "96.0 %", a true label
+ * or none). */
+
+#include "ui-test-utils.h"
+
+#include "rl-draw-view.h"
+#include "rl-prob-view.h"
+#include "rl-window.h"
+
+#define SMALL_WIDTH  800
+#define SMALL_HEIGHT 600
+
+/* The style sheet the application loads at start-up (rl-application.c). */
+static void
+load_style_sheet (void)
+{
+  static GtkCssProvider *css;
+
+  if (css != NULL)
+    return;
+  css = gtk_css_provider_new ();
+  gtk_css_provider_load_from_resource (css, "/org/reslab/ResLab/style.css");
+  gtk_style_context_add_provider_for_display (gdk_display_get_default (),
+                                              GTK_STYLE_PROVIDER (css),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+}
+
+static void
+test_window_fits_small_screen (void)
+{
+  RlWindow *window;
+  GtkWidget *stack;
+  GtkRequisition minimum;
+
+  load_style_sheet ();
+  window = g_object_ref_sink (rl_window_new (NULL));
+  gtk_window_set_default_size (GTK_WINDOW (window), SMALL_WIDTH, SMALL_HEIGHT);
+  gtk_window_present (GTK_WINDOW (window));
+  ui_test_spin (100);
+
+  /* each view on its own, for the message when the window's size fails */
+  stack = gtk_widget_get_parent (GTK_WIDGET (rl_window_get_draw_view (window)));
+  for (GtkWidget *view = gtk_widget_get_first_child (stack); view != NULL;
+       view = gtk_widget_get_next_sibling (view))
+    {
+      int width, height;
+
+      gtk_widget_measure (view, GTK_ORIENTATION_HORIZONTAL, -1, &width, NULL, NULL, NULL);
+      gtk_widget_measure (view, GTK_ORIENTATION_VERTICAL, width, &height, NULL, NULL, NULL);
+      g_test_message ("%s: at least %d x %d", G_OBJECT_TYPE_NAME (view), width, height);
+    }
+
+  gtk_widget_get_preferred_size (GTK_WIDGET (window), &minimum, NULL);
+  g_test_message ("the window: at least %d x %d", minimum.width, minimum.height);
+  g_assert_cmpint (minimum.width, <=, SMALL_WIDTH);
+  g_assert_cmpint (minimum.height, <=, SMALL_HEIGHT);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_finalize_object (window);
+}
+
+typedef struct {
+  GtkWidget *bars[10];
+  GtkWidget *values[10];
+} ProbRows;
+
+/* The ten bars of @view and their value labels: the progress bars, and the label after each
+ * in the grid. */
+static void
+find_rows (GtkWidget *widget,
+           ProbRows  *rows,
+           guint     *n)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (GTK_IS_PROGRESS_BAR (child) && *n < G_N_ELEMENTS (rows->bars))
+        {
+          rows->bars[*n] = child;
+          rows->values[*n] = gtk_widget_get_next_sibling (child);
+          (*n)++;
+        }
+      else
+        find_rows (child, rows, n);
+    }
+}
+
+static void
+get_bounds (GtkWidget       *widget,
+            GtkWidget       *ancestor,
+            graphene_rect_t *bounds)
+{
+  g_assert_true (gtk_widget_compute_bounds (widget, ancestor, bounds));
+}
+
+/* Two predictions whose texts differ (a true label and none, "100.0 %" and "96.0 %", another
+ * class on top in bold): every bar keeps its place and its length. */
+static void
+test_prob_rows_fixed (void)
+{
+  GtkWidget *window, *view;
+  graphene_rect_t before[10], after;
+  float sure[10] = { 0 }, unsure[10] = { 0 };
+  ProbRows rows = { 0 };
+  guint n = 0;
+
+  load_style_sheet ();
+  window = gtk_window_new ();
+  view = rl_prob_view_new ();
+  gtk_window_set_child (GTK_WINDOW (window), view);
+  gtk_window_set_default_size (GTK_WINDOW (window), 300, 500);
+  gtk_window_present (GTK_WINDOW (window));
+
+  sure[7] = 1.0f;
+  unsure[2] = 0.96f, unsure[7] = 0.03f, unsure[1] = 0.01f;
+  rl_prob_view_set_probs (RL_PROB_VIEW (view), sure, 10, RL_DATASET_MNIST, -1);
+  ui_test_spin (100);
+  find_rows (view, &rows, &n);
+  g_assert_cmpuint (n, ==, 10);
+  for (guint i = 0; i < n; i++)
+    get_bounds (rows.bars[i], view, &before[i]);
+
+  rl_prob_view_set_probs (RL_PROB_VIEW (view), unsure, 10, RL_DATASET_MNIST, 7);
+  ui_test_spin (100);
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (rows.values[2])), ==, "96.0 %");
+  for (guint i = 0; i < n; i++)
+    {
+      get_bounds (rows.bars[i], view, &after);
+      g_assert_true (graphene_rect_equal (&before[i], &after));
+    }
+
+  rl_prob_view_clear (RL_PROB_VIEW (view), 10, RL_DATASET_MNIST);
+  ui_test_spin (100);
+  for (guint i = 0; i < n; i++)
+    {
+      get_bounds (rows.bars[i], view, &after);
+      g_assert_true (graphene_rect_equal (&before[i], &after));
+    }
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static GtkWidget *
+find_spin_button (GtkWidget *widget)
+{
+  if (GTK_IS_SPIN_BUTTON (widget))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_spin_button (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* Without a test set, the Draw view's test-image field is empty and insensitive, not "0". */
+static void
+test_image_field_empty_without_test_set (void)
+{
+  g_autofree char *saved = g_strdup (g_getenv ("RESLAB_DATA_DIR"));
+  g_autofree char *empty = g_build_filename (ui_test_tmp_dir, "no-mnist", NULL);
+  RlWindow *window;
+  GtkWidget *spin;
+
+  g_mkdir_with_parents (empty, 0700);
+  g_setenv ("RESLAB_DATA_DIR", empty, TRUE);
+  window = g_object_ref_sink (rl_window_new (NULL));
+  gtk_window_present (GTK_WINDOW (window));
+  ui_test_spin (300);
+
+  spin = find_spin_button (GTK_WIDGET (rl_window_get_draw_view (window)));
+  g_assert_nonnull (spin);
+  g_assert_false (gtk_widget_get_sensitive (spin));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (spin)), ==, "");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_finalize_object (window);
+  g_setenv ("RESLAB_DATA_DIR", saved, TRUE);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  ui_test_init (&argc, &argv);
+
+  /* first: the dataset loader keeps a test set once one is loaded */
+  ui_test_add ("/ui/layout/test-image-field-empty", test_image_field_empty_without_test_set);
+  ui_test_add ("/ui/layout/window-fits-800x600", test_window_fits_small_screen);
+  ui_test_add ("/ui/layout/prob-rows-fixed", test_prob_rows_fixed);
+
+  return ui_test_run ();
+}
