@@ -21,6 +21,7 @@ die () { printf 'screenshots: error: %s\n' "$*" >&2; exit 1; }
 [ -x "$APP" ] || die "no $APP: build first (./dev.sh setup, or meson setup $BUILD && ninja -C $BUILD)"
 command -v xvfb-run > /dev/null || die "xvfb-run is missing (apt install xvfb xauth)"
 command -v import > /dev/null || die "ImageMagick's import is missing (apt install imagemagick)"
+command -v xdotool > /dev/null || die "xdotool is missing (apt install xdotool)"
 
 # The MNIST files stay where they are; everything else the app reads or writes goes to a
 # temporary home that is removed at the end.
@@ -34,7 +35,8 @@ export GSK_RENDERER=${GSK_RENDERER:-cairo}
 mkdir -p "$OUT"
 
 # shot NAME WIDTHxHEIGHT SECONDS -- ARGS...: run the app with ARGS, save the screen after
-# SECONDS as $OUT/NAME.png
+# SECONDS as $OUT/NAME.png. With SHOT_KEYS set (xdotool key names, e.g. "ctrl+m"), those keys
+# are pressed a second before the shot (a popover, a dialog).
 shot () {
   local name=$1 size=$2 wait=$3
   shift 4
@@ -46,6 +48,10 @@ shot () {
     sleep "$wait"
     if ! kill -0 "$pid" 2> /dev/null; then
       cat "$out.log" >&2; echo "screenshots: the app exited early" >&2; exit 1
+    fi
+    if [ -n "${SHOT_KEYS:-}" ]; then
+      xdotool search --sync --onlyvisible --class reslab windowactivate --sync 2> /dev/null || true
+      xdotool key $SHOT_KEYS; sleep 1
     fi
     import -window root "$out"
     kill "$pid"; wait "$pid" 2> /dev/null || true
@@ -66,7 +72,14 @@ for size in 1280x800 1024x700; do
   # The Experiment view's default run (plain-32 and resnet-32 on 6,400 images, 100 iterations)
   # takes 30 s on an idle 2-core machine and about a minute on a busy one: taken after 75 s.
   shot "experiment$suffix" "$size" 75 -- --view=experiment --experiment
+  shot "errors$suffix" "$size" 6 -- --view=errors
 done
+
+# Why? on a drawn digit; the Models list (Ctrl+M); the help (F1); the window at its smallest.
+shot "why" 1280x800 5 -- --view=draw --draw-digit=4 --why
+SHOT_KEYS=ctrl+m shot "models" 1280x800 5 -- --view=draw --draw-digit=3
+SHOT_KEYS=F1 shot "help" 1280x800 5 -- --view=inside --draw-digit=5
+shot "draw-800x600" 800x600 4 -- --view=draw --draw-digit=3
 
 # The Draw view in Simplified Chinese (#17), with the translations built in $BUILD/po; needs
 # the zh_CN.UTF-8 locale and a CJK font (fonts-noto-cjk).

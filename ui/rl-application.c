@@ -9,6 +9,7 @@
 #include <signal.h>
 
 #include "rl-demo-digits.h"
+#include "rl-why-view.h"
 #include "rl-window.h"
 #include "rl-worker.h"
 
@@ -28,7 +29,9 @@ G_DEFINE_FINAL_TYPE (RlApplication, rl_application, GTK_TYPE_APPLICATION)
 
 static const GOptionEntry option_entries[] = {
   { "view", 0, 0, G_OPTION_ARG_STRING, NULL,
-    N_("The view to show: draw, train, inside or experiment"), "VIEW" },
+    N_("The view to show: draw, train, inside, experiment or errors"), "VIEW" },
+  { "why", 0, 0, G_OPTION_ARG_NONE, NULL,
+    N_("Turn on Why? in the Draw view: colour the input by what pushed the prediction"), NULL },
   { "draw-digit", 0, 0, G_OPTION_ARG_INT, NULL,
     N_("Draw a built-in sketch of digit D on the canvas"), "D" },
   { "test-image", 0, 0, G_OPTION_ARG_INT, NULL,
@@ -173,11 +176,12 @@ rl_application_command_line (GApplication            *application,
   if (g_variant_dict_lookup (options, "view", "&s", &view))
     {
       if (g_strcmp0 (view, "draw") != 0 && g_strcmp0 (view, "train") != 0
-          && g_strcmp0 (view, "inside") != 0 && g_strcmp0 (view, "experiment") != 0)
+          && g_strcmp0 (view, "inside") != 0 && g_strcmp0 (view, "experiment") != 0
+          && g_strcmp0 (view, "errors") != 0)
         {
           g_application_command_line_printerr (command_line,
                                                _("reslab: unknown view “%s” (draw, train, "
-                                               "inside or experiment)\n"), view);
+                                               "inside, experiment or errors)\n"), view);
           return 2;
         }
     }
@@ -207,6 +211,8 @@ rl_application_command_line (GApplication            *application,
     }
   if (g_variant_dict_lookup (options, "test-image", "i", &value) && value >= 0)
     show_test_image (window, (guint) value);
+  if (g_variant_dict_contains (options, "why"))
+    rl_why_view_set_active (rl_draw_view_get_why_view (rl_window_get_draw_view (window)), TRUE);
   if (g_variant_dict_lookup (options, G_OPTION_REMAINING, "^a&ay", &files) && files[0] != NULL)
     {
       g_autoptr (GFile) file = g_application_command_line_create_file_for_arg (command_line,
