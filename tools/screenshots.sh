@@ -53,6 +53,8 @@ shot () {
       xdotool search --sync --onlyvisible --class reslab windowactivate --sync 2> /dev/null || true
       xdotool key $SHOT_KEYS; sleep 1
     fi
+    xdotool mousemove 0 0 2> /dev/null || true   # no tooltip under the pointer
+    sleep 0.5
     import -window root "$out"
     kill "$pid"; wait "$pid" 2> /dev/null || true
   ' shot "$APP" "$OUT/$name.png" "$wait" "$@"
