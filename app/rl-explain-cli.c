@@ -15,6 +15,9 @@
  *       the predicted class): red pixels pushed towards K, blue ones against (rl-explain.h).
  */
 
+#include "config.h"
+#include <glib/gi18n-lib.h>
+
 #include "rl-explain-cli.h"
 
 #include <cairo.h>
@@ -47,7 +50,7 @@ usage_error (const char *format, ...)
   msg = g_strdup_vprintf (format, args);
   va_end (args);
   g_printerr ("reslab-cli: %s\n", msg);
-  g_printerr ("reslab-cli: see 'reslab-cli explain --help'\n");
+  g_printerr (_("reslab-cli: see 'reslab-cli %s --help'\n"), "explain");
   return EXIT_USAGE;
 }
 
@@ -111,7 +114,7 @@ save_png (cairo_surface_t *s, const char *path)
 
   if (st != CAIRO_STATUS_SUCCESS)
     {
-      rl_cli_error ("%s: could not write the PNG (%s)", path, cairo_status_to_string (st));
+      rl_cli_error (_("%s: could not write the PNG (%s)"), path, cairo_status_to_string (st));
       return FALSE;
     }
   return TRUE;
@@ -128,6 +131,7 @@ write_confusion_png (const RlErrorReport *r, const char *path)
   cairo_t *cr = cairo_create (s);
   uint32_t max_off = 0, max_diag = 0;
   gboolean ok;
+  g_autofree char *title = NULL;
   char buf[64];
 
   for (int t = 0; t < P; t++)
@@ -139,20 +143,20 @@ write_confusion_png (const RlErrorReport *r, const char *path)
 
   cairo_set_source_rgb (cr, 1, 1, 1);
   cairo_paint (cr);
-  cairo_select_font_face (cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+  cairo_select_font_face (cr, rl_cli_font_family (), CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
   cairo_set_font_size (cr, 15);
   cairo_set_source_rgb (cr, 0, 0, 0);
-  g_snprintf (buf, sizeof buf, "Test accuracy %.2f %% (%u of %u images)",
-              100.0 * r->correct / MAX (r->n, 1u), r->correct, r->n);
+  title = g_strdup_printf (_("Test accuracy %.2f %% (%u of %u images)"),
+                           100.0 * r->correct / MAX (r->n, 1u), r->correct, r->n);
   cairo_move_to (cr, left, 24);
-  cairo_show_text (cr, buf);
+  cairo_show_text (cr, title);
   cairo_set_font_size (cr, 13);
   cairo_move_to (cr, left, top - 30);
-  cairo_show_text (cr, "Predicted class \u2192");
+  cairo_show_text (cr, _("Predicted class \u2192"));
   cairo_save (cr);
   cairo_move_to (cr, 40, top + P * cell / 2 + 40);
   cairo_rotate (cr, -G_PI / 2);
-  cairo_show_text (cr, "True class \u2192");
+  cairo_show_text (cr, _("True class \u2192"));
   cairo_restore (cr);
 
   for (int t = 0; t < P; t++)
@@ -200,7 +204,7 @@ write_confusion_png (const RlErrorReport *r, const char *path)
     }
   /* per-class recall and precision */
   cairo_move_to (cr, left + P * cell + 12, top - 8);
-  cairo_show_text (cr, "Recall");
+  cairo_show_text (cr, _("Recall"));
   for (int k = 0; k < P; k++)
     {
       double rec = rl_error_report_recall (r, k), prec = rl_error_report_precision (r, k);
@@ -213,9 +217,10 @@ write_confusion_png (const RlErrorReport *r, const char *path)
       cairo_show_text (cr, buf);
     }
   cairo_move_to (cr, left, top + P * cell + 44);
-  cairo_show_text (cr, "Precision in % under each column. Colours: count on a log scale,");
+  /* xgettext:no-c-format */
+  cairo_show_text (cr, _("Precision in % under each column. Colours: count on a log scale,"));
   cairo_move_to (cr, left, top + P * cell + 62);
-  cairo_show_text (cr, "green on the diagonal (right answers), red off it (mistakes).");
+  cairo_show_text (cr, _("green on the diagonal (right answers), red off it (mistakes)."));
 
   cairo_destroy (cr);
   ok = save_png (s, path);
@@ -235,21 +240,24 @@ write_mistakes_png (const RlErrorReport *r, const RlDataset *test, const uint32_
   cairo_surface_t *s = cairo_image_surface_create (CAIRO_FORMAT_RGB24, width, height);
   cairo_t *cr = cairo_create (s);
   gboolean ok;
+  g_autofree char *title = NULL;
   char buf[96];
 
   cairo_set_source_rgb (cr, 1, 1, 1);
   cairo_paint (cr);
-  cairo_select_font_face (cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+  cairo_select_font_face (cr, rl_cli_font_family (), CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
   cairo_set_source_rgb (cr, 0, 0, 0);
   cairo_set_font_size (cr, 14);
   if (shown < n_mis)
-    g_snprintf (buf, sizeof buf, "The %u most confident of %u misclassified test images "
-                "(true \u2192 predicted, confidence)", shown, n_mis);
+    title = g_strdup_printf (_("The %u most confident of %u misclassified test images "
+                               "(true \u2192 predicted, confidence)"), shown, n_mis);
   else
-    g_snprintf (buf, sizeof buf, "%u misclassified test images, most confident first "
-                "(true \u2192 predicted, confidence)", n_mis);
+    title = g_strdup_printf (ngettext ("%u misclassified test image, most confident first "
+                                       "(true \u2192 predicted, confidence)",
+                                       "%u misclassified test images, most confident first "
+                                       "(true \u2192 predicted, confidence)", n_mis), n_mis);
   cairo_move_to (cr, 8, 24);
-  cairo_show_text (cr, buf);
+  cairo_show_text (cr, title);
   cairo_set_font_size (cr, 11);
   for (guint i = 0; i < shown; i++)
     {
@@ -304,7 +312,7 @@ rl_explain_cli_write_errors (RlModel *model, const RlDataset *test, const char *
 
   if (g_mkdir_with_parents (dir, 0755) != 0)
     {
-      rl_cli_error ("%s: could not create the folder (%s)", dir, g_strerror (errno));
+      rl_cli_error (_("%s: could not create the folder (%s)"), dir, g_strerror (errno));
       return FALSE;
     }
   r = rl_error_report_compute (model, test, 0, NULL, &error);
@@ -332,7 +340,7 @@ rl_explain_cli_write_errors (RlModel *model, const RlDataset *test, const char *
   if (!write_text (p_csv, csv) || !write_text (p_mcsv, mcsv)
       || !write_confusion_png (r, p_png) || !write_mistakes_png (r, test, mis, n_mis, p_mpng))
     return FALSE;
-  g_print ("\nwrote %s, %s, %s and %s (%u misclassified images)\n", p_csv, p_png, p_mcsv,
+  g_print (_("\nwrote %s, %s, %s and %s (%u misclassified images)\n"), p_csv, p_png, p_mcsv,
            p_mpng, n_mis);
   return TRUE;
 }
@@ -348,9 +356,9 @@ write_explanation_png (const char *path, const float *digit01, const float *attr
   cairo_surface_t *s = cairo_image_surface_create (CAIRO_FORMAT_RGB24, width, height);
   cairo_t *cr = cairo_create (s);
   const float m = abs_max (attr, (size_t) side * side);
-  const char *what[] = { "gradient \u00d7 input", "integrated gradients", "occlusion" };
+  g_autofree char *title = NULL;
+  g_autofree char *legend = NULL;
   gboolean ok;
-  char buf[160];
 
   cairo_set_source_rgb (cr, 1, 1, 1);
   cairo_paint (cr);
@@ -381,13 +389,18 @@ write_explanation_png (const char *path, const float *digit01, const float *attr
       cairo_rectangle (cr, x0 - 0.5, y0 - 0.5, panel + 1, panel + 1);
       cairo_stroke (cr);
     }
-  cairo_select_font_face (cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+  cairo_select_font_face (cr, rl_cli_font_family (), CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
   cairo_set_source_rgb (cr, 0, 0, 0);
   cairo_set_font_size (cr, 15);
-  g_snprintf (buf, sizeof buf, "Read as %d (%.0f %%); why %d, by %s", predicted,
-              100.0 * probs[predicted], k, what[method]);
+  /* one whole title per method */
+  title = g_strdup_printf (method == RL_EXPLAIN_GRADIENT
+                           ? _("Read as %d (%.0f %%); why %d, by gradient \u00d7 input")
+                           : method == RL_EXPLAIN_INTEGRATED
+                           ? _("Read as %d (%.0f %%); why %d, by integrated gradients")
+                           : _("Read as %d (%.0f %%); why %d, by occlusion"),
+                           predicted, 100.0 * probs[predicted], k);
   cairo_move_to (cr, pad, 26);
-  cairo_show_text (cr, buf);
+  cairo_show_text (cr, title);
   /* legend: blue .. white .. red */
   for (int i = 0; i < 200; i++)
     {
@@ -403,16 +416,18 @@ write_explanation_png (const char *path, const float *digit01, const float *attr
   cairo_set_source_rgb (cr, 0, 0, 0);
   cairo_set_font_size (cr, 12);
   cairo_move_to (cr, pad, 40 + panel + 46);
-  cairo_show_text (cr, "against");
+  /* TRANSLATORS: the blue end of the legend's colour bar: pixels that pushed away from a class */
+  cairo_show_text (cr, _("against"));
   cairo_move_to (cr, pad + 160, 40 + panel + 46);
-  cairo_show_text (cr, "towards");
+  /* TRANSLATORS: the red end of the legend's colour bar */
+  cairo_show_text (cr, _("towards"));
   cairo_set_font_size (cr, 13);
-  g_snprintf (buf, sizeof buf, "Red pixels pushed the model towards %d, blue pixels pushed it "
-              "away from %d;", k, k);
+  legend = g_strdup_printf (_("Red pixels pushed the model towards %1$d, blue pixels pushed it "
+                              "away from %1$d;"), k);
   cairo_move_to (cr, pad, 40 + panel + 72);
-  cairo_show_text (cr, buf);
+  cairo_show_text (cr, legend);
   cairo_move_to (cr, pad, 40 + panel + 90);
-  cairo_show_text (cr, "the stronger the colour, the stronger the push.");
+  cairo_show_text (cr, _("the stronger the colour, the stronger the push."));
   cairo_destroy (cr);
   ok = save_png (s, path);
   cairo_surface_destroy (s);
@@ -427,17 +442,18 @@ rl_explain_cli_main (int argc, char **argv)
   g_autofree char *out_path = NULL;
   int k = -1, steps = RL_EXPLAIN_IG_STEPS_DEFAULT;
   const GOptionEntry entries[] = {
-    { "model", 'm', 0, G_OPTION_ARG_FILENAME, &model_path, "The model (.safetensors)", "FILE" },
+    { "model", 'm', 0, G_OPTION_ARG_FILENAME, &model_path, N_("The model (.safetensors)"), "FILE" },
     { "method", 0, 0, G_OPTION_ARG_STRING, &method_name,
-      "grad (gradient x input, the default), ig (integrated gradients) or occlusion", "METHOD" },
-    { "class", 0, 0, G_OPTION_ARG_INT, &k, "The class to explain (default: the predicted one)",
+      N_("grad (gradient x input, the default), ig (integrated gradients) or occlusion"),
+      "METHOD" },
+    { "class", 0, 0, G_OPTION_ARG_INT, &k, N_("The class to explain (default: the predicted one)"),
       "K" },
-    { "steps", 0, 0, G_OPTION_ARG_INT, &steps, "Integrated gradients' steps, 1..1024 (default 32)",
+    { "steps", 0, 0, G_OPTION_ARG_INT, &steps, N_("Integrated gradients' steps, 1..1024 (default 32)"),
       "N" },
-    { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out_path, "The PNG to write", "PNG" },
+    { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out_path, N_("The PNG to write"), "PNG" },
     { NULL }
   };
-  g_autoptr (GOptionContext) context = g_option_context_new ("IMAGE");
+  g_autoptr (GOptionContext) context = g_option_context_new (_("IMAGE"));
   g_autoptr (GError) error = NULL;
   g_autoptr (RlSafetensors) st = NULL;
   g_autoptr (RlModel) model = NULL;
@@ -452,24 +468,25 @@ rl_explain_cli_main (int argc, char **argv)
   const char *ds_name;
 
   g_set_prgname ("reslab-cli explain");
-  g_option_context_set_summary (context, "Show which pixels of IMAGE (PNG or PGM) made the model"
-                                " read it as it did.");
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  g_option_context_set_summary (context, _("Show which pixels of IMAGE (PNG or PGM) made the"
+                                           " model read it as it did."));
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return usage_error ("%s", error->message);
   if (model_path == NULL)
-    return usage_error ("--model FILE is required");
+    return usage_error ("%s", _("--model FILE is required"));
   if (out_path == NULL)
-    return usage_error ("--out PNG is required");
+    return usage_error ("%s", _("--out PNG is required"));
   if (argc != 2)
-    return usage_error (argc < 2 ? "no IMAGE given" : "one IMAGE at a time");
+    return usage_error ("%s", argc < 2 ? _("no IMAGE given") : _("one IMAGE at a time"));
   if (method_name != NULL && !rl_explain_method_from_name (method_name, &method))
-    return usage_error ("--method: unknown method '%s' (known: grad, ig, occlusion)",
+    return usage_error (_("--method: unknown method '%s' (known: grad, ig, occlusion)"),
                         method_name);
   if (k != -1 && (k < 0 || k > 9))
-    return usage_error ("--class must be between 0 and 9 (got %d)", k);
+    return usage_error (_("--class must be between 0 and 9 (got %d)"), k);
   if (steps < 1 || steps > 1024)
-    return usage_error ("--steps must be between 1 and 1024 (got %d)", steps);
+    return usage_error (_("--steps must be between 1 and 1024 (got %d)"), steps);
 
   model = rl_model_load (model_path, &st, &error);
   if (model == NULL)
@@ -480,8 +497,8 @@ rl_explain_cli_main (int argc, char **argv)
   rl_model_get_input_shape (model, &c, &h, &w);
   if (c != 1 || h != RL_MNIST_SIDE || w != RL_MNIST_SIDE || rl_model_get_n_classes (model) != 10)
     {
-      rl_cli_error ("%s: the model takes %d x %d x %d inputs and %d classes; this needs"
-                    " 1 x 28 x 28 and 10", model_path, c, h, w, rl_model_get_n_classes (model));
+      rl_cli_error (_("%s: the model takes %d x %d x %d inputs and %d classes; this needs"
+                      " 1 x 28 x 28 and 10"), model_path, c, h, w, rl_model_get_n_classes (model));
       return EXIT_FAILURE;
     }
   ds_name = rl_safetensors_get_metadata (st, "dataset");
@@ -496,7 +513,7 @@ rl_explain_cli_main (int argc, char **argv)
     }
   if (!rl_preprocess_digit (ink, w, h, w, PREDICT_THRESHOLD, digit))
     {
-      rl_cli_error ("%s: no ink found (every pixel is background)", argv[1]);
+      rl_cli_error (_("%s: no ink found (every pixel is background)"), argv[1]);
       return EXIT_FAILURE;
     }
   rl_dataset_normalise_floats (NULL, kind, digit, G_N_ELEMENTS (digit), input);
@@ -521,15 +538,15 @@ rl_explain_cli_main (int argc, char **argv)
   for (size_t j = 0; j < G_N_ELEMENTS (attr); j++)
     sum += attr[j];
 
-  g_print ("%s: read as %d (%.1f %%); explaining class %d by %s\n", argv[1], predicted,
+  g_print (_("%s: read as %d (%.1f %%); explaining class %d by %s\n"), argv[1], predicted,
            100.0 * probs[predicted], k, rl_explain_method_name (method));
   if (method == RL_EXPLAIN_OCCLUSION)
-    g_print ("  mean drop in p(%d) per pixel: largest %.4f\n", k, abs_max (attr, G_N_ELEMENTS (attr)));
+    g_print (_("  mean drop in p(%d) per pixel: largest %.4f\n"), k, abs_max (attr, G_N_ELEMENTS (attr)));
   else
-    g_print ("  logit z_%d = %.4f, of the blank image %.4f; attributions sum to %.4f\n", k,
+    g_print (_("  logit z_%d = %.4f, of the blank image %.4f; attributions sum to %.4f\n"), k,
              logits[k], zb, sum);
   if (!write_explanation_png (out_path, digit, attr, RL_MNIST_SIDE, method, k, predicted, probs))
     return EXIT_FAILURE;
-  g_print ("wrote %s\n", out_path);
+  g_print (_("wrote %s\n"), out_path);
   return EXIT_SUCCESS;
 }

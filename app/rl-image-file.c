@@ -2,6 +2,9 @@
 
 /* rl-image-file.c: PNG (cairo) and PGM (P5, P2) images as MNIST-like ink. See the header. */
 
+#include "config.h"
+#include <glib/gi18n-lib.h>
+
 #include "rl-image-file.h"
 
 #include <cairo.h>
@@ -18,16 +21,16 @@ check_size (const char *what, guint64 width, guint64 height, GError **error)
   if (width == 0 || height == 0)
     {
       g_set_error (error, RL_ERROR, RL_ERROR_BAD_IMAGE,
-                   "%s: image has zero size (%" G_GUINT64_FORMAT " x %" G_GUINT64_FORMAT ")",
-                   what, width, height);
+                   _("%s: image has zero size (%llu x %llu)"),
+                   what, (unsigned long long) width, (unsigned long long) height);
       return FALSE;
     }
   if (width > RL_IMAGE_MAX_SIDE || height > RL_IMAGE_MAX_SIDE)
     {
       g_set_error (error, RL_ERROR, RL_ERROR_TOO_LARGE,
-                   "%s: image of %" G_GUINT64_FORMAT " x %" G_GUINT64_FORMAT
-                   " pixels is larger than %d pixels a side",
-                   what, width, height, RL_IMAGE_MAX_SIDE);
+                   _("%s: image of %llu x %llu pixels is larger than %d pixels a side"),
+                   what, (unsigned long long) width, (unsigned long long) height,
+                   RL_IMAGE_MAX_SIDE);
       return FALSE;
     }
   return TRUE;
@@ -176,13 +179,14 @@ load_png (const guint8 *d, gsize len, const char *what, int *width, int *height,
    * Check the size before libpng allocates rows for it. */
   if (len < 24)
     {
-      g_set_error (error, RL_ERROR, RL_ERROR_TRUNCATED, "%s: PNG file ends inside its header",
+      g_set_error (error, RL_ERROR, RL_ERROR_TRUNCATED, _("%s: PNG file ends inside its header"),
                    what);
       return NULL;
     }
   if (memcmp (d + 12, "IHDR", 4) != 0)
     {
-      g_set_error (error, RL_ERROR, RL_ERROR_BAD_IMAGE, "%s: PNG file has no IHDR chunk", what);
+      g_set_error (error, RL_ERROR, RL_ERROR_BAD_IMAGE, _("%s: PNG file has no IHDR chunk"),
+                   what);
       return NULL;
     }
   memcpy (&w, d + 16, 4);
@@ -198,16 +202,16 @@ load_png (const guint8 *d, gsize len, const char *what, int *width, int *height,
     {
       if (reader.short_read)
         g_set_error (error, RL_ERROR, RL_ERROR_TRUNCATED,
-                     "%s: PNG file ends before its image data does", what);
+                     _("%s: PNG file ends before its image data does"), what);
       else if (status == CAIRO_STATUS_NO_MEMORY || status == CAIRO_STATUS_PNG_ERROR ||
                status == CAIRO_STATUS_READ_ERROR)
         /* cairo 1.16 reports libpng's errors (bad CRC, bad zlib data) as NO_MEMORY; the size
          * was checked above, so a real shortage of memory is unlikely. */
         g_set_error (error, RL_ERROR, RL_ERROR_BAD_IMAGE,
-                     "%s: invalid or corrupt PNG data", what);
+                     _("%s: invalid or corrupt PNG data"), what);
       else
         g_set_error (error, RL_ERROR, RL_ERROR_BAD_IMAGE,
-                     "%s: cannot read PNG image: %s", what, cairo_status_to_string (status));
+                     _("%s: cannot read PNG image: %s"), what, cairo_status_to_string (status));
       cairo_surface_destroy (surface);
       return NULL;
     }
@@ -215,7 +219,8 @@ load_png (const guint8 *d, gsize len, const char *what, int *width, int *height,
   out = rl_image_surface_to_luminance (surface, width, height);
   cairo_surface_destroy (surface);
   if (out == NULL)
-    g_set_error (error, RL_ERROR, RL_ERROR_BAD_IMAGE, "%s: cannot convert the PNG image", what);
+    g_set_error (error, RL_ERROR, RL_ERROR_BAD_IMAGE, _("%s: cannot convert the PNG image"),
+                 what);
   return out;
 }
 
@@ -278,7 +283,6 @@ load_pgm (const guint8 *d, gsize len, const char *what, int *width, int *height,
 {
   Scanner s = { d, len, 2 };
   gboolean binary = d[1] == '5';
-  const char *fields[] = { "width", "height", "maxval" };
   guint64 header[3];
   guint64 n, maxval;
   float *out;
@@ -289,9 +293,20 @@ load_pgm (const guint8 *d, gsize len, const char *what, int *width, int *height,
 
       if (r != NUM_OK)
         {
-          g_set_error (error, RL_ERROR, r == NUM_END ? RL_ERROR_TRUNCATED : RL_ERROR_BAD_IMAGE,
-                       "%s: PGM header %s its %s", what,
-                       r == NUM_END ? "ends before" : "has no valid number for", fields[i]);
+          /* one whole sentence for each field and each way it can fail */
+          GQuark domain = RL_ERROR;
+          int code = r == NUM_END ? RL_ERROR_TRUNCATED : RL_ERROR_BAD_IMAGE;
+
+          if (r == NUM_END)
+            g_set_error (error, domain, code,
+                         i == 0 ? _("%s: PGM header ends before its width")
+                         : i == 1 ? _("%s: PGM header ends before its height")
+                         : _("%s: PGM header ends before its maxval"), what);
+          else
+            g_set_error (error, domain, code,
+                         i == 0 ? _("%s: PGM header has no valid number for its width")
+                         : i == 1 ? _("%s: PGM header has no valid number for its height")
+                         : _("%s: PGM header has no valid number for its maxval"), what);
           return NULL;
         }
     }
@@ -301,7 +316,8 @@ load_pgm (const guint8 *d, gsize len, const char *what, int *width, int *height,
   if (maxval < 1 || maxval > 65535)
     {
       g_set_error (error, RL_ERROR, RL_ERROR_BAD_IMAGE,
-                   "%s: PGM maxval %" G_GUINT64_FORMAT " is not in 1..65535", what, maxval);
+                   _("%s: PGM maxval %llu is not in 1..65535"), what,
+                   (unsigned long long) maxval);
       return NULL;
     }
 
@@ -314,18 +330,19 @@ load_pgm (const guint8 *d, gsize len, const char *what, int *width, int *height,
       if (s.pos >= len)
         {
           g_set_error (error, RL_ERROR, RL_ERROR_TRUNCATED,
-                       "%s: PGM file ends after its header, expected %" G_GUINT64_FORMAT
-                       " bytes of pixels", what, n * bytes_per);
+                       _("%s: PGM file ends after its header, expected %llu bytes of pixels"),
+                       what, (unsigned long long) (n * bytes_per));
           return NULL;
         }
       s.pos++;
       if (len - s.pos < n * bytes_per)
         {
           g_set_error (error, RL_ERROR, RL_ERROR_TRUNCATED,
-                       "%s: PGM file holds %" G_GSIZE_FORMAT " bytes of pixels, its header"
-                       " (%" G_GUINT64_FORMAT " x %" G_GUINT64_FORMAT ", maxval %" G_GUINT64_FORMAT
-                       ") needs %" G_GUINT64_FORMAT,
-                       what, len - s.pos, header[0], header[1], maxval, n * bytes_per);
+                       _("%s: PGM file holds %llu bytes of pixels, its header (%llu x %llu,"
+                         " maxval %llu) needs %llu"),
+                       what, (unsigned long long) (len - s.pos), (unsigned long long) header[0],
+                       (unsigned long long) header[1], (unsigned long long) maxval,
+                       (unsigned long long) (n * bytes_per));
           return NULL;
         }
     }
@@ -342,11 +359,9 @@ load_pgm (const guint8 *d, gsize len, const char *what, int *width, int *height,
           if (r != NUM_OK)
             {
               g_set_error (error, RL_ERROR, r == NUM_END ? RL_ERROR_TRUNCATED : RL_ERROR_BAD_IMAGE,
-                           r == NUM_END ? "%s: PGM file ends after %" G_GUINT64_FORMAT
-                                          " of its %" G_GUINT64_FORMAT " pixels"
-                                        : "%s: PGM pixel %" G_GUINT64_FORMAT
-                                          " of %" G_GUINT64_FORMAT " is not a number",
-                           what, i, n);
+                           r == NUM_END ? _("%s: PGM file ends after %llu of its %llu pixels")
+                                        : _("%s: PGM pixel %llu of %llu is not a number"),
+                           what, (unsigned long long) i, (unsigned long long) n);
               g_free (out);
               return NULL;
             }
@@ -359,8 +374,9 @@ load_pgm (const guint8 *d, gsize len, const char *what, int *width, int *height,
       if (v > maxval)
         {
           g_set_error (error, RL_ERROR, RL_ERROR_BAD_IMAGE,
-                       "%s: PGM pixel %" G_GUINT64_FORMAT " is %" G_GUINT64_FORMAT
-                       ", above maxval %" G_GUINT64_FORMAT, what, i, v, maxval);
+                       _("%s: PGM pixel %llu is %llu, above maxval %llu"), what,
+                       (unsigned long long) i, (unsigned long long) v,
+                       (unsigned long long) maxval);
           g_free (out);
           return NULL;
         }
@@ -387,11 +403,12 @@ rl_image_load_luminance_bytes (GBytes *bytes, const char *what, int *width, int 
 
   d = g_bytes_get_data (bytes, &len);
   if (what == NULL)
-    what = "image";
+    what = _("image");
   if (len > RL_IMAGE_MAX_FILE)
     {
-      g_set_error (error, RL_ERROR, RL_ERROR_TOO_LARGE, "%s: file of %" G_GSIZE_FORMAT
-                   " bytes is larger than %u bytes", what, len, RL_IMAGE_MAX_FILE);
+      g_set_error (error, RL_ERROR, RL_ERROR_TOO_LARGE,
+                   _("%s: file of %llu bytes is larger than %u bytes"), what,
+                   (unsigned long long) len, RL_IMAGE_MAX_FILE);
       return NULL;
     }
   if (len >= 8 && memcmp (d, png_magic, 8) == 0)
@@ -400,7 +417,7 @@ rl_image_load_luminance_bytes (GBytes *bytes, const char *what, int *width, int 
     return load_pgm (d, len, what, width, height, error);
 
   g_set_error (error, RL_ERROR, RL_ERROR_BAD_IMAGE,
-               "%s: not a PNG or PGM (P5, P2) image", what);
+               _("%s: not a PNG or PGM (P5, P2) image"), what);
   return NULL;
 }
 
@@ -461,14 +478,15 @@ rl_image_file_load_gray (const char *path, int *width, int *height, GError **err
     return NULL;   /* GIO's message names the file */
   if (g_file_info_get_file_type (info) == G_FILE_TYPE_DIRECTORY)
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_IS_DIRECTORY, "%s: is a directory", path);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_IS_DIRECTORY, _("%s: is a directory"),
+                   path);
       return NULL;
     }
   if ((guint64) g_file_info_get_size (info) > RL_IMAGE_MAX_FILE)
     {
-      g_set_error (error, RL_ERROR, RL_ERROR_TOO_LARGE, "%s: file of %" G_GINT64_FORMAT
-                   " bytes is larger than %u bytes", path, g_file_info_get_size (info),
-                   RL_IMAGE_MAX_FILE);
+      g_set_error (error, RL_ERROR, RL_ERROR_TOO_LARGE,
+                   _("%s: file of %llu bytes is larger than %u bytes"), path,
+                   (unsigned long long) g_file_info_get_size (info), RL_IMAGE_MAX_FILE);
       return NULL;
     }
   if (!g_file_load_contents (file, NULL, &contents, &len, NULL, error))

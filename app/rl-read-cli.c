@@ -17,6 +17,9 @@
  * The model is the seed net bundled in the program (the app's) unless --model says otherwise.
  */
 
+#include "config.h"
+#include <glib/gi18n-lib.h>
+
 #include "rl-read-cli.h"
 
 #include <errno.h>
@@ -48,7 +51,7 @@ usage_error (const char *format, ...)
   msg = g_strdup_vprintf (format, args);
   va_end (args);
   g_printerr ("reslab-cli: %s\n", msg);
-  g_printerr ("reslab-cli: see 'reslab-cli read --help'\n");
+  g_printerr (_("reslab-cli: see 'reslab-cli %s --help'\n"), "read");
   return EXIT_USAGE;
 }
 
@@ -106,7 +109,7 @@ read_one (RlModel *model, const RlSegmentParams *params, const char *path, gbool
     }
   if (r->n == 0)
     {
-      rl_cli_error ("%s: no digit found (every pixel is background)", path);
+      rl_cli_error (_("%s: no digit found (every pixel is background)"), path);
       return FALSE;
     }
   if (print)
@@ -165,7 +168,7 @@ compose_and_read (RlModel *model, const RlSegmentParams *seg, int count, const c
     return EXIT_FAILURE;
   if (ds->c != 1 || ds->h != RL_MNIST_SIDE || ds->w != RL_MNIST_SIDE)
     {
-      rl_cli_error ("the images are not 1 x 28 x 28");
+      rl_cli_error ("%s", _("the images are not 1 x 28 x 28"));
       return EXIT_FAILURE;
     }
   if (keep_dir != NULL)
@@ -188,11 +191,13 @@ compose_and_read (RlModel *model, const RlSegmentParams *seg, int count, const c
   cp.max_gap = gap_hi;
   cp.threshold = seg->threshold;
   rl_rng_init (&rng, seed);
-  g_print ("# %d numbers of %d-%d %s digits (%s set), scale %.1f-%.1f, offset +-%d px,"
-           " ink gap %d..%d px, seed %" G_GUINT64_FORMAT ", join overlap %.2f\n",
-           count, cp.min_digits, cp.max_digits, "MNIST",
-           split == RL_SPLIT_TEST ? "t10k test" : "training", cp.min_scale, cp.max_scale,
-           cp.max_offset, gap_lo, gap_hi, seed, seg->join_overlap);
+  g_print (split == RL_SPLIT_TEST
+           ? _("# %d numbers of %d-%d MNIST digits (t10k test set), scale %.1f-%.1f, offset +-%d"
+               " px, ink gap %d..%d px, seed %llu, join overlap %.2f\n")
+           : _("# %d numbers of %d-%d MNIST digits (training set), scale %.1f-%.1f, offset +-%d"
+               " px, ink gap %d..%d px, seed %llu, join overlap %.2f\n"),
+           count, cp.min_digits, cp.max_digits, cp.min_scale, cp.max_scale,
+           cp.max_offset, gap_lo, gap_hi, (unsigned long long) seed, seg->join_overlap);
 
   for (int i = 0; i < count; i++)
     {
@@ -243,23 +248,24 @@ compose_and_read (RlModel *model, const RlSegmentParams *seg, int count, const c
             digits_right += r->text[k] == truth[k];
         }
       if (shown++ < SHOW_MISSES)
-        g_print ("  miss: %s read as %s (%s)\n", truth, r != NULL ? r->text : "-",
-                 r == NULL || r->n != (guint) n ? "digits found wrongly" : "a digit misread");
+        g_print (r == NULL || r->n != (guint) n ? _("  miss: %s read as %s (digits found wrongly)\n")
+                                                : _("  miss: %s read as %s (a digit misread)\n"),
+                 truth, r != NULL ? r->text : "-");
     }
 
-  g_print ("read exactly: %u of %d numbers (%.2f %%)\n", exact, count, 100.0 * exact / count);
-  g_print ("  misses: %u with the wrong number of digits found (%u too many: a digit split;"
-           " %u too few: digits joined), %u with a digit misread\n",
+  g_print (_("read exactly: %u of %d numbers (%.2f %%)\n"), exact, count, 100.0 * exact / count);
+  g_print (_("  misses: %u with the wrong number of digits found (%u too many: a digit split;"
+             " %u too few: digits joined), %u with a digit misread\n"),
            wrong_count, too_many, too_few, wrong_digit);
-  g_print ("  digits in numbers found rightly: %u of %u\n", digits_right, digits);
+  g_print (_("  digits in numbers found rightly: %u of %u\n"), digits_right, digits);
   for (int n = 1; n <= RL_COMPOSE_MAX_DIGITS; n++)
     if (by_len[n][0] > 0)
-      g_print ("  %d digits: %u of %u exact (%.1f %%)\n", n, by_len[n][1], by_len[n][0],
+      g_print (_("  %d digits: %u of %u exact (%.1f %%)\n"), n, by_len[n][1], by_len[n][0],
                100.0 * by_len[n][1] / by_len[n][0]);
-  g_print ("  %.2f ms a number to read (load, segment, classify); %.1f s in all\n",
+  g_print (_("  %.2f ms a number to read (load, segment, classify); %.1f s in all\n"),
            1000.0 * t_read / count, g_get_monotonic_time () / 1e6 - t0);
   if (keep_dir != NULL)
-    g_print ("images kept in %s\n", keep_dir);
+    g_print (_("images kept in %s\n"), keep_dir);
   else
     remove_dir (dir);
   return EXIT_SUCCESS;
@@ -278,26 +284,27 @@ rl_read_cli_main (int argc, char **argv)
   double join_overlap = -1.0;
   const GOptionEntry entries[] = {
     { "model", 'm', 0, G_OPTION_ARG_FILENAME, &model_path,
-      "The model (.safetensors; default: the seed net bundled with the app)", "FILE" },
+      N_("The model (.safetensors; default: the seed net bundled with the app)"), "FILE" },
     { "join-overlap", 0, 0, G_OPTION_ARG_DOUBLE, &join_overlap,
-      "Join strokes into one digit when their x-ranges overlap by this share of the narrower"
-      " (default 0.5)", "F" },
+      N_("Join strokes into one digit when their x-ranges overlap by this share of the narrower"
+         " (default 0.5)"), "F" },
     { "compose", 0, 0, G_OPTION_ARG_INT, &compose,
-      "Measure instead: compose N numbers of 2-5 MNIST digits, write and read them", "N" },
+      N_("Measure instead: compose N numbers of 2-5 MNIST digits, write and read them"), "N" },
     { "split", 0, 0, G_OPTION_ARG_STRING, &split_name,
-      "With --compose: the digits of the test (default) or training set", "test|train" },
+      N_("With --compose: the digits of the test (default) or training set"), "test|train" },
     { "data", 0, 0, G_OPTION_ARG_FILENAME, &data_dir,
-      "With --compose: the MNIST directory (default: $RESLAB_DATA_DIR or"
-      " ~/.local/share/reslab/mnist)", "DIR" },
-    { "seed", 0, 0, G_OPTION_ARG_STRING, &seed_text, "With --compose: the seed (default 1)", "S" },
+      N_("With --compose: the MNIST directory (default: $RESLAB_DATA_DIR or"
+         " ~/.local/share/reslab/mnist)"), "DIR" },
+    { "seed", 0, 0, G_OPTION_ARG_STRING, &seed_text, N_("With --compose: the seed (default 1)"), "S" },
     { "gap", 0, 0, G_OPTION_ARG_STRING, &gap_text,
-      "With --compose: the ink gap between digits in px, one value or LO,HI (default 2,5; 0"
-      " touches, -2 overlaps by 2 px)", "LO[,HI]" },
+      N_("With --compose: the ink gap between digits in px, one value or LO,HI (default 2,5; 0"
+         " touches, -2 overlaps by 2 px)"), "LO[,HI]" },
     { "keep", 0, 0, G_OPTION_ARG_FILENAME, &keep_dir,
-      "With --compose: keep the images in DIR (default: a temporary directory, removed)", "DIR" },
+      N_("With --compose: keep the images in DIR (default: a temporary directory, removed)"),
+      "DIR" },
     { NULL }
   };
-  g_autoptr(GOptionContext) context = g_option_context_new ("IMAGE...");
+  g_autoptr(GOptionContext) context = g_option_context_new (_("IMAGE..."));
   g_autoptr(GError) error = NULL;
   g_autoptr(RlModel) model = NULL;
   RlSegmentParams params;
@@ -307,11 +314,12 @@ rl_read_cli_main (int argc, char **argv)
   int n_failed = 0;
 
   g_set_prgname ("reslab-cli read");
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   g_option_context_set_summary (context,
-    "Read the number written in each IMAGE (PNG or PGM, dark ink on light or light on dark):\n"
-    "its digits are found (connected strokes, joined when they overlap horizontally), each is\n"
-    "preprocessed as MNIST and classified, left to right. Prints \"PATH: DIGITS\", then each\n"
-    "digit with its confidence and its box (x,y  width x height).");
+    _("Read the number written in each IMAGE (PNG or PGM, dark ink on light or light on dark):\n"
+      "its digits are found (connected strokes, joined when they overlap horizontally), each is\n"
+      "preprocessed as MNIST and classified, left to right. Prints \"PATH: DIGITS\", then each\n"
+      "digit with its confidence and its box (x,y  width x height)."));
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return usage_error ("%s", error->message);
@@ -320,22 +328,22 @@ rl_read_cli_main (int argc, char **argv)
   if (join_overlap != -1.0)
     {
       if (!(join_overlap > 0.0 && join_overlap <= 1.0))
-        return usage_error ("--join-overlap must be in (0, 1] (got %g)", join_overlap);
+        return usage_error (_("--join-overlap must be in (0, 1] (got %g)"), join_overlap);
       params.join_overlap = join_overlap;
     }
   if (compose == 0 && argc < 2)
-    return usage_error ("no IMAGE given");
+    return usage_error ("%s", _("no IMAGE given"));
   if (compose != 0 && argc > 1)
-    return usage_error ("--compose or IMAGEs, not both");
+    return usage_error ("%s", _("--compose or IMAGEs, not both"));
   if (compose < 0 || compose > MAX_COMPOSE)
-    return usage_error ("--compose must be between 1 and %d (got %d)", MAX_COMPOSE, compose);
+    return usage_error (_("--compose must be between 1 and %d (got %d)"), MAX_COMPOSE, compose);
   if (compose == 0 && (split_name != NULL || data_dir != NULL || seed_text != NULL ||
                        gap_text != NULL || keep_dir != NULL))
-    return usage_error ("--split, --data, --seed, --gap and --keep go with --compose");
+    return usage_error ("%s", _("--split, --data, --seed, --gap and --keep go with --compose"));
   if (split_name != NULL && strcmp (split_name, "train") == 0)
     split = RL_SPLIT_TRAIN;
   else if (split_name != NULL && strcmp (split_name, "test") != 0)
-    return usage_error ("--split must be test or train (got '%s')", split_name);
+    return usage_error (_("--split must be test or train (got '%s')"), split_name);
   if (seed_text != NULL &&
       !g_ascii_string_to_unsigned (seed_text, 10, 0, G_MAXUINT64, &seed, &error))
     return usage_error ("--seed: %s", error->message);
@@ -348,8 +356,8 @@ rl_read_cli_main (int argc, char **argv)
           !g_ascii_string_to_signed (parts[0], 10, -10, 20, &gap_lo, NULL) ||
           !g_ascii_string_to_signed (parts[np - 1], 10, -10, 20, &gap_hi, NULL) ||
           gap_lo > gap_hi)
-        return usage_error ("--gap must be one number or LO,HI with -10 <= LO <= HI <= 20"
-                            " (got '%s')", gap_text);
+        return usage_error (_("--gap must be one number or LO,HI with -10 <= LO <= HI <= 20"
+                              " (got '%s')"), gap_text);
     }
 
   model = rl_read_cli_load_model (model_path);
@@ -368,7 +376,8 @@ rl_read_cli_main (int argc, char **argv)
     }
   if (n_failed > 0)
     {
-      rl_cli_error ("%d of %d images failed", n_failed, argc - 1);
+      rl_cli_error (ngettext ("%d of %d image failed", "%d of %d images failed", argc - 1),
+                    n_failed, argc - 1);
       return EXIT_FAILURE;
     }
   return EXIT_SUCCESS;

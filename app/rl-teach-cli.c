@@ -8,6 +8,9 @@
  * overwrites the model it started from. --eval adds MNIST test accuracy before and after.
  */
 
+#include "config.h"
+#include <glib/gi18n-lib.h>
+
 #include "rl-teach-cli.h"
 
 #include <gio/gio.h>
@@ -35,7 +38,7 @@ usage_error (const char *format, ...)
   msg = g_strdup_vprintf (format, args);
   va_end (args);
   g_printerr ("reslab-cli: %s\n", msg);
-  g_printerr ("reslab-cli: see 'reslab-cli teach --help'\n");
+  g_printerr (_("reslab-cli: see 'reslab-cli %s --help'\n"), "teach");
   return EXIT_USAGE;
 }
 
@@ -75,21 +78,21 @@ rl_teach_cli_main (int argc, char **argv)
   int steps, weight, replay;
   const GOptionEntry entries[] = {
     { "model", 'm', 0, G_OPTION_ARG_FILENAME, &model_path,
-      "The model to start from (default: the seed net bundled with the app); never changed",
+      N_("The model to start from (default: the seed net bundled with the app); never changed"),
       "FILE" },
     { "mine", 0, 0, G_OPTION_ARG_FILENAME, &mine_dir,
-      "Your digits: the IDX set in DIR (default: $RESLAB_MINE_DIR or"
-      " ~/.local/share/reslab/mine)", "DIR" },
-    { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out_path, "Where to save the new model", "FILE" },
-    { "steps", 0, 0, G_OPTION_ARG_INT, &steps, "SGD steps of 64 images (default 80)", "N" },
+      N_("Your digits: the IDX set in DIR (default: $RESLAB_MINE_DIR or"
+         " ~/.local/share/reslab/mine)"), "DIR" },
+    { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out_path, N_("Where to save the new model"), "FILE" },
+    { "steps", 0, 0, G_OPTION_ARG_INT, &steps, N_("SGD steps of 64 images (default 80)"), "N" },
     { "weight", 0, 0, G_OPTION_ARG_INT, &weight,
-      "Copies of each of your digits in the mix (default 10)", "W" },
+      N_("Copies of each of your digits in the mix (default 10)"), "W" },
     { "replay", 0, 0, G_OPTION_ARG_INT, &replay,
-      "MNIST training images mixed in, so it does not forget (default 4000; 0: none)", "N" },
+      N_("MNIST training images mixed in, so it does not forget (default 4000; 0: none)"), "N" },
     { "data", 0, 0, G_OPTION_ARG_FILENAME, &data_dir,
-      "The MNIST directory for the replay (default: $RESLAB_DATA_DIR or"
-      " ~/.local/share/reslab/mnist)", "DIR" },
-    { "eval", 0, 0, G_OPTION_ARG_NONE, &eval, "Also print MNIST test accuracy before and after",
+      N_("The MNIST directory for the replay (default: $RESLAB_DATA_DIR or"
+         " ~/.local/share/reslab/mnist)"), "DIR" },
+    { "eval", 0, 0, G_OPTION_ARG_NONE, &eval, N_("Also print MNIST test accuracy before and after"),
       NULL },
     { NULL }
   };
@@ -107,26 +110,27 @@ rl_teach_cli_main (int argc, char **argv)
   weight = (int) tc.weight;
   replay = (int) tc.replay;
   g_set_prgname ("reslab-cli teach");
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   g_option_context_set_summary (context,
-    "Teach a model your handwriting: fine-tune a copy of it on your digits mixed with MNIST\n"
-    "training images, show how each of your digits is read before and after, and save the\n"
-    "new model to --out (never over the model it started from).");
+    _("Teach a model your handwriting: fine-tune a copy of it on your digits mixed with MNIST\n"
+      "training images, show how each of your digits is read before and after, and save the\n"
+      "new model to --out (never over the model it started from)."));
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return usage_error ("%s", error->message);
   if (argc > 1)
-    return usage_error ("unexpected argument '%s'", argv[1]);
+    return usage_error (_("unexpected argument '%s'"), argv[1]);
   if (out_path == NULL)
-    return usage_error ("--out FILE is required");
+    return usage_error ("%s", _("--out FILE is required"));
   if (model_path != NULL && same_file (model_path, out_path))
-    return usage_error ("--out %s is the model it starts from; teaching never overwrites it",
+    return usage_error (_("--out %s is the model it starts from; teaching never overwrites it"),
                         out_path);
   if (steps < 1 || steps > 100000)
-    return usage_error ("--steps must be between 1 and 100000 (got %d)", steps);
+    return usage_error (_("--steps must be between 1 and 100000 (got %d)"), steps);
   if (weight < 1 || weight > 1000)
-    return usage_error ("--weight must be between 1 and 1000 (got %d)", weight);
+    return usage_error (_("--weight must be between 1 and 1000 (got %d)"), weight);
   if (replay < 0 || replay > 60000)
-    return usage_error ("--replay must be between 0 and 60000 (got %d)", replay);
+    return usage_error (_("--replay must be between 0 and 60000 (got %d)"), replay);
   tc.steps = steps;
   tc.weight = (guint) weight;
   tc.replay = (uint32_t) replay;
@@ -156,15 +160,16 @@ rl_teach_cli_main (int argc, char **argv)
       return EXIT_FAILURE;
     }
 
-  g_print ("# %u of your digits from %s, %d copies each, %d MNIST images replayed, %d steps"
-           " (%.2f s)\n", mine->n, mine_dir, weight, replay > 0 ? MIN (replay, (int) train->n) : 0,
+  g_print (_("# %u of your digits from %s, %d copies each, %d MNIST images replayed, %d steps"
+             " (%.2f s)\n"), mine->n, mine_dir, weight, replay > 0 ? MIN (replay, (int) train->n) : 0,
            steps, rep->seconds);
   for (guint i = 0; i < rep->n; i++)
-    g_print ("  %3u: a %u  read %u (%5.1f %%) before, %u (%5.1f %%) after%s\n", i + 1,
-             rep->labels[i], rep->before[i], 100.0 * rep->conf_before[i], rep->after[i],
-             100.0 * rep->conf_after[i],
-             rep->after[i] == rep->labels[i] ? "" : "  still wrong");
-  g_print ("read correctly: %u of %u before, %u after\n", rep->correct_before, rep->n,
+    g_print (rep->after[i] == rep->labels[i]
+             ? _("  %3u: a %u  read %u (%5.1f %%) before, %u (%5.1f %%) after\n")
+             : _("  %3u: a %u  read %u (%5.1f %%) before, %u (%5.1f %%) after  still wrong\n"),
+             i + 1, rep->labels[i], rep->before[i], 100.0 * rep->conf_before[i], rep->after[i],
+             100.0 * rep->conf_after[i]);
+  g_print (_("read correctly: %u of %u before, %u after\n"), rep->correct_before, rep->n,
            rep->correct_after);
   if (eval)
     {
@@ -172,7 +177,7 @@ rl_teach_cli_main (int argc, char **argv)
 
       if (test == NULL)
         return EXIT_FAILURE;
-      g_print ("MNIST test accuracy: %.2f %% before, %.2f %% after\n",
+      g_print (_("MNIST test accuracy: %.2f %% before, %.2f %% after\n"),
                test_accuracy (model, test), test_accuracy (taught, test));
     }
 
@@ -187,6 +192,6 @@ rl_teach_cli_main (int argc, char **argv)
       rl_cli_error ("%s", error->message);
       return EXIT_FAILURE;
     }
-  g_print ("saved %s\n", out_path);
+  g_print (_("saved %s\n"), out_path);
   return EXIT_SUCCESS;
 }

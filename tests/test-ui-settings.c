@@ -1,9 +1,13 @@
 /* test-ui-settings.c: what the window remembers (rl-window-settings.c): a window's size, its
  * view and the views' settings are written to GSettings as they change and restored by the
- * next window. GSETTINGS_BACKEND=memory (ui_test_init) keeps the user's settings out of it;
+ * next window; so is the model in use (rl-window-model.c), falling back to the bundled model
+ * when its file is gone or broken. GSETTINGS_BACKEND=memory (ui_test_init) keeps the user's settings out of it;
  * GSETTINGS_SCHEMA_DIR (tests/meson.build) points at the build folder's compiled schema. */
 
 #include "config.h"
+
+#include <glib/gstdio.h>
+#include <string.h>
 
 #include "ui-test-utils.h"
 
@@ -169,6 +173,92 @@ test_inside_scaling_restored (void)
   g_settings_reset (settings, "inside-scaling");
 }
 
+/* A copy of the bundled model, as a file of its own (not a run of the model store). */
+static char *
+copy_bundled_model (const char *name)
+{
+  g_autoptr (GBytes) bytes = g_resources_lookup_data (RL_BUNDLED_MODEL_RESOURCE,
+                                                      G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
+  g_autofree char *path = NULL;
+  g_autoptr (GError) error = NULL;
+
+  if (bytes == NULL)
+    return NULL;
+  path = g_build_filename (ui_test_tmp_dir, name, NULL);
+  g_file_set_contents (path, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), &error);
+  g_assert_no_error (error);
+  return g_steal_pointer (&path);
+}
+
+static void
+use_model (RlWindow   *window,
+           const char *path)
+{
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.use-model", "s", path));
+  /* a file is opened off the main thread */
+  for (int i = 0; i < 500 && g_strcmp0 (rl_window_get_model_path (window), path) != 0; i++)
+    ui_test_spin (10);
+  g_assert_cmpstr (rl_window_get_model_path (window), ==, path);
+}
+
+static void
+test_model_restored (void)
+{
+  g_autoptr (GSettings) settings = app_settings ();
+  g_autofree char *path = copy_bundled_model ("chosen.safetensors");
+  RlWindow *window;
+
+  if (path == NULL)
+    {
+      g_test_skip ("no bundled model in this build (resources/models/seed.safetensors)");
+      return;
+    }
+  assert_key_is (settings, "model", "bundled");
+
+  /* a file chosen is remembered, and the next window starts with it */
+  window = new_window ();
+  g_assert_null (rl_window_get_model_path (window));
+  use_model (window, path);
+  assert_key_is (settings, "model", path);
+  destroy_window (window);
+  assert_key_is (settings, "model", path);
+
+  window = new_window ();
+  g_assert_cmpstr (rl_window_get_model_path (window), ==, path);
+  g_assert_nonnull (strstr (rl_window_get_model_description (window), "chosen.safetensors"));
+
+  /* back to the bundled model: remembered too */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.use-model", "s", ""));
+  g_assert_null (rl_window_get_model_path (window));
+  assert_key_is (settings, "model", "bundled");
+  destroy_window (window);
+  window = new_window ();
+  g_assert_null (rl_window_get_model_path (window));
+  g_assert_nonnull (strstr (rl_window_get_model_description (window), "bundled"));
+  destroy_window (window);
+
+  /* the file remembered is broken: the bundled model, with a message, and the setting kept */
+  g_settings_set_string (settings, "model", path);
+  g_file_set_contents (path, "not a model", -1, NULL);
+  g_test_expect_message ("reslab-ui", G_LOG_LEVEL_MESSAGE, "Not using the model remembered*");
+  window = new_window ();
+  g_test_assert_expected_messages ();
+  g_assert_null (rl_window_get_model_path (window));
+  g_assert_nonnull (strstr (rl_window_get_model_description (window), "bundled"));
+  destroy_window (window);
+  assert_key_is (settings, "model", path);
+
+  /* the file remembered is gone: the same */
+  g_assert_cmpint (g_unlink (path), ==, 0);
+  g_test_expect_message ("reslab-ui", G_LOG_LEVEL_MESSAGE, "Not using the model remembered*");
+  window = new_window ();
+  g_test_assert_expected_messages ();
+  g_assert_null (rl_window_get_model_path (window));
+  destroy_window (window);
+
+  g_settings_reset (settings, "model");
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -179,6 +269,7 @@ main (int argc, char *argv[])
   ui_test_add ("/ui/settings/train", test_train_settings_restored);
   ui_test_add ("/ui/settings/experiment", test_experiment_settings_restored);
   ui_test_add ("/ui/settings/inside", test_inside_scaling_restored);
+  ui_test_add ("/ui/settings/model", test_model_restored);
 
   return ui_test_run ();
 }

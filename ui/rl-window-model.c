@@ -1,7 +1,8 @@
 #define G_LOG_DOMAIN "reslab-ui"
 
 /* rl-window-model.c: the model in use: which one at start-up, open, save as, reset to random
- * weights, back to the bundled seed net, and the state file that remembers the choice. See
+ * weights, back to the bundled seed net, and the "model" setting that remembers the choice
+ * (GSettings: a file's path or "bundled"; nothing is remembered without the schema). See
  * rl-window.h for the order in which the start-up model is looked for. A file of the model
  * store (a run trained here) is MODEL_TRAINED, any other file MODEL_FILE.
  */
@@ -11,7 +12,6 @@
 
 #include "rl-window-private.h"
 
-#include <errno.h>
 #include <math.h>
 
 #include "rl-dialogs.h"
@@ -38,41 +38,29 @@ source_of_path (RlWindow   *self,
                                                                           : MODEL_FILE;
 }
 
-static char *
-state_file_path (void)
-{
-  return g_build_filename (g_get_user_config_dir (), "reslab", "state.ini", NULL);
-}
-
-/* Remembers the model in use for the next start: "bundled" or a file. Random weights are
- * not remembered (they are not saved anywhere). */
+/* Remembers the model in use for the next start, in the "model" setting: "bundled" or a file.
+ * Random weights and a model that could not be saved are not remembered (they are not saved
+ * anywhere): the setting keeps the model before them. Without the schema, nothing is. */
 void
 _rl_window_remember_model (RlWindow *self)
 {
-  g_autoptr (GKeyFile) keys = g_key_file_new ();
-  g_autoptr (GError) error = NULL;
-  g_autofree char *path = state_file_path ();
-  g_autofree char *dir = g_path_get_dirname (path);
-
-  if (self->model_source == MODEL_RANDOM || self->model_source == MODEL_UNSAVED)
+  if (self->settings == NULL)
     return;
 
-  g_key_file_load_from_file (keys, path, G_KEY_FILE_KEEP_COMMENTS, NULL);
-  if (self->model_source == MODEL_BUNDLED)
+  switch (self->model_source)
     {
-      g_key_file_set_string (keys, "model", "source", "bundled");
-      g_key_file_remove_key (keys, "model", "path", NULL);
+    case MODEL_BUNDLED:
+      g_settings_set_string (self->settings, "model", "bundled");
+      break;
+    case MODEL_FILE:
+    case MODEL_TRAINED:
+      g_settings_set_string (self->settings, "model", self->model_path);
+      break;
+    case MODEL_RANDOM:
+    case MODEL_UNSAVED:
+    default:
+      break;
     }
-  else
-    {
-      g_key_file_set_string (keys, "model", "source", "file");
-      g_key_file_set_string (keys, "model", "path", self->model_path);
-    }
-
-  if (g_mkdir_with_parents (dir, 0700) != 0
-      || !g_key_file_save_to_file (keys, path, &error))
-    g_message ("Could not remember the model in %s: %s", path,
-               error != NULL ? error->message : g_strerror (errno));
 }
 
 void
@@ -165,6 +153,7 @@ load_bundled_model (RlWindow  *self,
   return TRUE;
 }
 
+/* The model remembered at @path, if it still loads. */
 static gboolean
 load_model_path (RlWindow    *self,
                  const char  *path,
@@ -173,13 +162,11 @@ load_model_path (RlWindow    *self,
   g_autoptr (GError) error = NULL;
   RlModelFile *file;
 
-  if (!g_file_test (path, G_FILE_TEST_EXISTS))
-    return FALSE;
-
   file = rl_model_file_load (path, &error);
   if (file == NULL)
     {
-      g_message ("Not using %s: %s", path, error->message);
+      g_message ("Not using the model remembered, %s: %s; using the bundled model", path,
+                 error->message);
       return FALSE;
     }
   use_model_file (self, file, source, path);
@@ -208,24 +195,20 @@ use_random_model (RlWindow *self,
   _rl_window_models_update_current (self);
 }
 
-/* See the header: the remembered model, else the bundled one. */
+/* See the header: the model remembered, else the bundled one. A remembered file that is gone
+ * or does not load is left in the setting (it may be on a disk not mounted yet) and the
+ * bundled model is used for this run. */
 static void
 load_startup_model (RlWindow *self)
 {
-  g_autoptr (GKeyFile) keys = g_key_file_new ();
   g_autoptr (GError) error = NULL;
-  g_autofree char *state = state_file_path ();
-  g_autofree char *source = NULL;
-  g_autofree char *path = NULL;
+  g_autofree char *remembered = NULL;
 
-  if (g_key_file_load_from_file (keys, state, G_KEY_FILE_NONE, NULL))
-    {
-      source = g_key_file_get_string (keys, "model", "source", NULL);
-      path = g_key_file_get_string (keys, "model", "path", NULL);
-    }
+  if (self->settings != NULL)
+    remembered = g_settings_get_string (self->settings, "model");
 
-  if (g_strcmp0 (source, "bundled") != 0 && path != NULL
-      && load_model_path (self, path, source_of_path (self, path)))
+  if (remembered != NULL && *remembered != '\0' && !g_str_equal (remembered, "bundled")
+      && load_model_path (self, remembered, source_of_path (self, remembered)))
     return;
 
   if (load_bundled_model (self, &error))

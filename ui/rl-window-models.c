@@ -271,15 +271,12 @@ show_models_activated (GtkWidget  *widget,
 /* ---- set-up ------------------------------------------------------------------------------- */
 
 /* Before the runs folder, a run saved over $XDG_DATA_HOME/reslab/model.safetensors: that file
- * becomes the first run (and the state file follows it), so it is listed and kept. */
+ * becomes the first run (and the "model" setting follows it), so it is listed and kept. */
 static void
 adopt_old_model (RlWindow *self)
 {
   g_autofree char *old = g_build_filename (g_get_user_data_dir (), "reslab", "model.safetensors",
                                            NULL);
-  g_autofree char *state = g_build_filename (g_get_user_config_dir (), "reslab", "state.ini",
-                                             NULL);
-  g_autoptr (GKeyFile) keys = g_key_file_new ();
   g_autoptr (GDateTime) when = NULL;
   g_autofree char *path = NULL;
   g_autofree char *remembered = NULL;
@@ -296,13 +293,9 @@ adopt_old_model (RlWindow *self)
                  rl_model_store_get_dir (self->model_store), g_strerror (errno));
       return;
     }
-  if (g_key_file_load_from_file (keys, state, G_KEY_FILE_KEEP_COMMENTS, NULL)
-      && (remembered = g_key_file_get_string (keys, "model", "path", NULL)) != NULL
-      && g_strcmp0 (remembered, old) == 0)
-    {
-      g_key_file_set_string (keys, "model", "path", path);
-      g_key_file_save_to_file (keys, state, NULL);
-    }
+  if (self->settings != NULL
+      && g_strcmp0 ((remembered = g_settings_get_string (self->settings, "model")), old) == 0)
+    g_settings_set_string (self->settings, "model", path);
   rl_model_store_reload (self->model_store);
 }
 

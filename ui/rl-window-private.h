@@ -82,7 +82,8 @@ struct _RlWindow
   RlModel      *backup;            /* the model before the run, restored if it fails */
   RlDatasetKind backup_kind;
 
-  /* owned: the settings, NULL without the schema (rl-window-settings.c) */
+  /* owned: the settings, NULL without the schema (made in rl_window_init, bound in
+   * rl-window-settings.c; the "model" key in rl-window-model.c) */
   GSettings    *settings;
   /* the Errors view (rl-window-errors.c): an epoch ended, evaluate the next weights */
   gboolean      errors_pending;
@@ -121,7 +122,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (PathData, _rl_window_path_data_free)
 void        _rl_window_model_init           (RlWindow *self);
 /* Says which model is in use, in the Draw view */
 void        _rl_window_update_description   (RlWindow *self);
-/* Writes the model in use to the state file, for the next start */
+/* Writes the model in use to the "model" setting, for the next start (no-op without schema) */
 void        _rl_window_remember_model       (RlWindow *self);
 /* Returns: (transfer full): dataset, date, software, test accuracy and epochs (when known) */
 GHashTable *_rl_window_model_metadata       (RlDatasetKind  kind,

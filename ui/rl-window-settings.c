@@ -3,7 +3,8 @@
 /* rl-window-settings.c: what the window remembers between runs (after GNOME Text Editor's
  * editor-window-settings.c): its size, whether it is maximized, the view shown, and, through
  * the views, the settings of the Train, Experiment and Inside views. Everything is bound with
- * g_settings_bind, so a change is written as it happens and restored at the next start.
+ * g_settings_bind, so a change is written as it happens and restored at the next start. (The
+ * model in use, the "model" key, is read and written by rl-window-model.c.)
  * Without the schema (an uninstalled build, see rl-settings.h) nothing is remembered.
  */
 
@@ -26,7 +27,7 @@ static const struct {
 void
 _rl_window_settings_init (RlWindow *self)
 {
-  self->settings = rl_settings_new ();
+  /* self->settings was made in rl_window_init, before the model in use was looked for */
   if (self->settings == NULL)
     return;
 

@@ -9,6 +9,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "rl-window-private.h"
+#include "rl-settings.h"
 
 G_DEFINE_FINAL_TYPE (RlWindow, rl_window, GTK_TYPE_APPLICATION_WINDOW)
 
@@ -338,6 +339,8 @@ rl_window_init (RlWindow *self)
                     self);
   g_signal_connect (self->experiment_view, "notify::busy", G_CALLBACK (experiment_busy_cb), self);
 
+  /* The settings first: the model in use at start-up is one of them (rl-window-model.c). */
+  self->settings = rl_settings_new ();
   _rl_window_models_init (self);
   _rl_window_model_init (self);
   _rl_window_errors_init (self);

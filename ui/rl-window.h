@@ -4,8 +4,8 @@
  * The window owns the model in use (through an RlPredictor, which holds its own copy of the
  * weights), the RlTrainer and the store of every model trained here (RlModelStore: one file
  * per run in $XDG_DATA_HOME/reslab/runs, listed in the header bar's Models popover). Model at
- * start-up: the file opened or trained last (remembered in $XDG_CONFIG_HOME/reslab/state.ini),
- * else the seed net bundled in the GResource.
+ * start-up: the file opened or trained last (remembered in the GSettings key "model"; nothing
+ * is remembered without the schema), else the seed net bundled in the GResource.
  *
  * Actions (win.): train, pause-resume, stop, open, save-as, reset-weights, restore-bundled,
  * clear, undo, random-image, view (string state: "draw", "train", "inside", "experiment");
