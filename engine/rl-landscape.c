@@ -285,6 +285,24 @@ set_point (RlLandscape *ls, double alpha, double beta)
     }
 }
 
+/* Batch norm's running mean and variance at w + alpha d1 (the line's direction), whatever
+ * alpha the other parameters are at. */
+static void
+set_statistics (RlLandscape *ls, double alpha, const RlModel *initial)
+{
+  float *p = rl_model_get_params (ls->model);
+  const float a = (float) alpha;
+
+  for (guint k = 0; k < rl_model_get_n_tensors (initial); k++)
+    {
+      const RlParamInfo *info = rl_model_get_tensor_info (initial, k);
+
+      if (info->role == RL_PARAM_RUNNING_MEAN || info->role == RL_PARAM_RUNNING_VAR)
+        for (size_t j = info->offset; j < info->offset + info->numel; j++)
+          p[j] = ls->w[j] + a * ls->dir[0][j];
+    }
+}
+
 /* Mean cross-entropy and accuracy of the logits for the subset, in double:
  * loss_i = log sum_k exp(z_ik) - z_i,label. */
 static void
@@ -411,7 +429,15 @@ rl_landscape_interpolate (RlLandscape *ls, const RlModel *initial, const double 
         memset (ls->dir[0] + info->offset, 0, sizeof (float) * info->numel);
     }
   for (guint k = 0; k < n; k++)
-    rl_landscape_eval (ls, t[k] - 1.0, 0.0, &loss[k], accuracy != NULL ? &accuracy[k] : NULL);
+    {
+      set_point (ls, t[k] - 1.0, 0.0);
+      /* Beyond the ends, running statistics extrapolated mean nothing (a variance goes
+       * negative): they stay at the nearer end's. */
+      if (t[k] < 0.0 || t[k] > 1.0)
+        set_statistics (ls, t[k] < 0.0 ? -1.0 : 0.0, initial);
+      rl_model_predict (ls->model, ls->x, (int) ls->n, ls->logits);
+      score (ls, &loss[k], accuracy != NULL ? &accuracy[k] : NULL);
+    }
   set_point (ls, 0.0, 0.0);
   return TRUE;
 }

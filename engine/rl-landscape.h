@@ -96,8 +96,8 @@ gboolean      rl_landscape_grid        (RlLandscape   *ls,
  * and accuracy (nullable) of (1 - t) w0 + t w1 for each of @t (any values: t < 0 or > 1 goes
  * beyond the ends). Every tensor moves, batch norm's running statistics too, so t = 0 is the
  * initial net and t = 1 the trained one, each with its own statistics; in between, evaluation
- * mode uses the interpolated statistics, not those of the interpolated weights. Sets d1 to
- * w1 - w0 and d2 to 0.
+ * mode uses the interpolated statistics, not those of the interpolated weights; beyond the
+ * ends the statistics stay at the nearer end's. Sets d1 to w1 - w0 and d2 to 0.
  * t, loss, accuracy: (n)
  * Errors: RL_ERROR_MISMATCH when @initial's parameter table is not the model's. */
 gboolean      rl_landscape_interpolate (RlLandscape   *ls,
