@@ -36,6 +36,8 @@
 #define EXIT_USAGE 2
 #define MAX_MODELS 2
 #define MAX_THREADS 256
+/* --threads not given (every core): a value no one can type, so 0 and -1 are refused */
+#define THREADS_NOT_GIVEN G_MININT
 #define DEFAULT_GRID 31
 #define DEFAULT_RANGE 1.0
 #define DEFAULT_IMAGES 2000
@@ -286,7 +288,7 @@ rl_landscape_cli_main (int argc, char **argv)
   g_autofree char *dataset_name = NULL;
   g_autofree char *out_dir = NULL;
   g_autofree char *seed_text = NULL;
-  int grid = DEFAULT_GRID, images = DEFAULT_IMAGES, threads = 0;
+  int grid = DEFAULT_GRID, images = DEFAULT_IMAGES, threads = THREADS_NOT_GIVEN;
   double range = DEFAULT_RANGE;
   const GOptionEntry options[] = {
     { "model", 'm', 0, G_OPTION_ARG_FILENAME_ARRAY, &model_paths,
@@ -341,7 +343,7 @@ rl_landscape_cli_main (int argc, char **argv)
     return usage_error ("--range must be a number above 0 (got %g)", range);
   if (images < 1)
     return usage_error ("--images must be at least 1 (got %d)", images);
-  if (threads != 0 && (threads < 1 || threads > MAX_THREADS))
+  if (threads != THREADS_NOT_GIVEN && (threads < 1 || threads > MAX_THREADS))
     return usage_error ("--threads must be between 1 and %d (got %d)", MAX_THREADS, threads);
   if (seed_text != NULL &&
       !g_ascii_string_to_unsigned (seed_text, 10, 0, G_MAXUINT64, &seed, &error))
@@ -400,7 +402,7 @@ rl_landscape_cli_main (int argc, char **argv)
       double t1 = now_s (), centre;
       size_t cells = (size_t) grid * grid;
 
-      rl_model_set_threads (e->model, threads);
+      rl_model_set_threads (e->model, threads == THREADS_NOT_GIVEN ? 0 : threads);
       ls = rl_landscape_new (e->model, train, (uint32_t) images, &error);
       if (ls == NULL)
         {
