@@ -9,6 +9,7 @@
  *   reslab-cli teach   [--model FILE] [--mine DIR] --out FILE   (rl-teach-cli.c)
  *   reslab-cli info    FILE | --bundled
  *   reslab-cli experiment degradation [--depths 8,20,32,56] ...   (rl-experiment-cli.c)
+ *   reslab-cli landscape --model FILE [--model FILE2] --out-dir DIR (rl-landscape-cli.c)
  *
  * Exit status: 0 on success, 1 when something fails at run time (a missing or broken file,
  * training that diverges), 2 for a usage error (an unknown command or option, a value out of
@@ -41,6 +42,7 @@
 #include "rl-experiment-cli.h"
 #include "rl-explain-cli.h"
 #include "rl-image-file.h"
+#include "rl-landscape-cli.h"
 #include "rl-limits.h"
 #include "rl-model.h"
 #include "rl-preprocess.h"
@@ -328,6 +330,8 @@ cmd_train (int argc, char **argv)
   g_autofree char *seed_text = NULL;
   g_autofree char *out_path = NULL;
   g_autofree char *extra_dir = NULL;
+  g_autofree char *initial_path = NULL;
+  gboolean keep_initial = FALSE;
   int epochs = 10, batch = 64, threads = THREADS_NOT_GIVEN, limit = -1, extra_weight = 10;
   double lr = 0.01, momentum = 0.5, weight_decay = 0.0;
   const GOptionEntry entries[] = {
@@ -363,6 +367,9 @@ cmd_train (int argc, char **argv)
     { "extra-weight", 0, 0, G_OPTION_ARG_INT, &extra_weight,
       N_("With --extra: copies of each of your digits per epoch, 1..1000 (default 10); they are"
          " appended to the training set and shuffled in with it"), "W" },
+    { "keep-initial", 0, 0, G_OPTION_ARG_NONE, &keep_initial,
+      N_("Also save the initial weights beside the model, as FILE.initial.safetensors (for"
+         " reslab-cli landscape's line from the initial to the trained weights)"), NULL },
     { NULL }
   };
   g_autoptr(GError) error = NULL;
@@ -454,6 +461,12 @@ cmd_train (int argc, char **argv)
     out_path = g_strdup_printf ("reslab-%s-%s.safetensors", label, rl_dataset_kind_name (kind));
   if (!check_writable (out_path))
     return EXIT_FAILURE;
+  if (keep_initial)
+    {
+      initial_path = rl_landscape_cli_initial_path (out_path);
+      if (!check_writable (initial_path))
+        return EXIT_FAILURE;
+    }
 
   train_full = rl_cli_load_split (data_dir, kind, RL_SPLIT_TRAIN);
   if (train_full == NULL)
@@ -491,6 +504,20 @@ cmd_train (int argc, char **argv)
     }
 
   rl_model_init_params (model, seed);
+  if (initial_path != NULL)
+    {
+      g_autoptr(GHashTable) initial_meta = g_hash_table_new (g_str_hash, g_str_equal);
+      g_autofree char *seed_str = g_strdup_printf ("%" G_GUINT64_FORMAT, seed);
+
+      g_hash_table_insert (initial_meta, "dataset", (char *) rl_dataset_kind_name (kind));
+      g_hash_table_insert (initial_meta, "epochs", "0");
+      g_hash_table_insert (initial_meta, "seed", seed_str);
+      if (!rl_model_save (model, initial_path, initial_meta, &error))
+        {
+          rl_cli_error ("%s", error->message);
+          return EXIT_FAILURE;
+        }
+    }
   rl_model_set_threads (model, model_threads (threads));
   loop = rl_train_loop_new (model, train, test, &(RlTrainLoopConfig) {
                               .epochs = epochs,
@@ -546,12 +573,21 @@ cmd_train (int argc, char **argv)
                            g_strdup_printf ("%d", extra_weight));
     }
 
+  if (initial_path != NULL)
+    {
+      g_autofree char *base = g_path_get_basename (initial_path);
+
+      g_hash_table_insert (metadata, g_strdup ("initial"), g_steal_pointer (&base));
+    }
+
   if (!rl_model_save (model, out_path, metadata, &error))
     {
       rl_cli_error ("%s", error->message);
       return EXIT_FAILURE;
     }
   g_print ("saved %s\n", out_path);
+  if (initial_path != NULL)
+    g_print ("saved %s (the initial weights)\n", initial_path);
   return EXIT_SUCCESS;
 }
 
@@ -911,7 +947,8 @@ static const struct {
                             " [--threads N]\n"
                             "          [--limit N] [--out FILE] [--shortcut A|B] [--bn on|off]"
                             " (resnet-N, plain-N)\n"
-                            "          [--extra DIR [--extra-weight W]] (your digits added)\n"
+                            "          [--extra DIR [--extra-weight W]] (your digits added)"
+                            " [--keep-initial]\n"
                             "      train a network, print the seed's log, save it") },
   { "eval",    cmd_eval,    N_("eval [--data DIR] [--dataset NAME] --model FILE [--threads N]"
                             " [--errors DIR]\n"
@@ -940,6 +977,11 @@ static const struct {
                             " [--subset N] [--dataset NAME] ...\n"
                             "      plain vs residual twins at several depths (the paper's"
                             " Fig. 6): CSV, PNG, SVG") },
+  { "landscape", rl_landscape_cli_main,
+                            N_("landscape --model FILE [--model FILE2] [--grid N] [--range R]"
+                            " [--images N] --out-dir DIR\n"
+                            "      the loss around trained nets in two random directions, and"
+                            " from their initial weights") },
 };
 
 static void
@@ -991,5 +1033,5 @@ main (int argc, char **argv)
   if (argv[1][0] == '-')
     return usage_error (NULL, _("unknown option '%s' (options come after the command)"), argv[1]);
   return usage_error (NULL, _("unknown command '%s' (commands: train, eval, explain, predict, read,"
-                      " teach, info, bench, experiment)"), argv[1]);
+                      " teach, info, bench, experiment, landscape)"), argv[1]);
 }

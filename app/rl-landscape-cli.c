@@ -1,0 +1,459 @@
+#define G_LOG_DOMAIN "reslab-cli"
+
+/* rl-landscape-cli.c: `reslab-cli landscape`, the loss around one or two trained nets in two
+ * filter-normalised random directions (Li et al. 2018), and along the line from their initial
+ * weights (Goodfellow et al. 2015), written to --out-dir:
+ *
+ *   landscape.csv                model,alpha,beta,loss,accuracy for every grid point
+ *   landscape-contours.png/.svg  the models side by side, one colour scale
+ *   landscape-surface.png/.svg   the same grids as shaded surfaces
+ *   line.csv, landscape-line.png/.svg   only for models whose metadata names their initial
+ *                                weights (`reslab-cli train --keep-initial`)
+ *
+ * The loss is on the first --images training images, batch norm in evaluation mode. Two
+ * models must be the same net up to their shortcuts (rl_landscape_check_pair); then they are
+ * seen in the same directions.
+ *
+ * Exit status as reslab-cli: 0 success, 1 run-time failure, 2 usage error.
+ */
+
+#include "rl-landscape-cli.h"
+
+#include <errno.h>
+#include <glib/gstdio.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rl-cli-util.h"
+#include "rl-dataset.h"
+#include "rl-error.h"
+#include "rl-landscape.h"
+#include "rl-landscape-figure.h"
+#include "rl-model.h"
+
+#define EXIT_USAGE 2
+#define MAX_MODELS 2
+#define MAX_THREADS 256
+/* --threads not given (every core): a value no one can type, so 0 and -1 are refused */
+#define THREADS_NOT_GIVEN G_MININT
+#define DEFAULT_GRID 31
+#define DEFAULT_RANGE 1.0
+#define DEFAULT_IMAGES 2000
+/* The line: t from -0.25 to 1.25 in steps of 0.05. */
+#define LINE_POINTS 31
+#define LINE_FROM (-0.25)
+#define LINE_TO 1.25
+
+#define FIGURE_WIDTH 1100
+#define FIGURE_HEIGHT 520
+#define LINE_WIDTH 760
+#define LINE_HEIGHT 440
+
+static int usage_error (const char *format, ...) G_GNUC_PRINTF (1, 2);
+
+static int
+usage_error (const char *format, ...)
+{
+  g_autofree char *msg = NULL;
+  va_list args;
+
+  va_start (args, format);
+  msg = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_printerr ("reslab-cli: %s\n", msg);
+  g_printerr ("reslab-cli: see 'reslab-cli landscape --help'\n");
+  return EXIT_USAGE;
+}
+
+static double
+now_s (void)
+{
+  return g_get_monotonic_time () / 1e6;
+}
+
+char *
+rl_landscape_cli_initial_path (const char *model_path)
+{
+  g_return_val_if_fail (model_path != NULL, NULL);
+
+  if (g_str_has_suffix (model_path, ".safetensors"))
+    return g_strdup_printf ("%.*s.initial.safetensors",
+                            (int) (strlen (model_path) - strlen (".safetensors")), model_path);
+  return g_strconcat (model_path, ".initial.safetensors", NULL);
+}
+
+/* One model: its file, its name in the figures and the CSV, its results. */
+typedef struct {
+  const char    *path;
+  char          *name;
+  RlModel       *model;
+  RlSafetensors *st;
+  RlModel       *initial;    /* nullable */
+  double        *loss;       /* loss, accuracy: (grid, grid) */
+  double        *accuracy;
+  double         line_t[LINE_POINTS];
+  double         line_loss[LINE_POINTS];
+  double         line_acc[LINE_POINTS];
+  double         seconds;
+} Entry;
+
+static void
+entry_clear (Entry *e)
+{
+  g_free (e->name);
+  g_clear_pointer (&e->model, rl_model_free);
+  g_clear_pointer (&e->st, rl_safetensors_free);
+  g_clear_pointer (&e->initial, rl_model_free);
+  g_free (e->loss);
+  g_free (e->accuracy);
+}
+
+/* "runs/plain-20.safetensors" -> "plain-20" */
+static char *
+model_name (const char *path)
+{
+  g_autofree char *base = g_path_get_basename (path);
+
+  if (g_str_has_suffix (base, ".safetensors"))
+    base[strlen (base) - strlen (".safetensors")] = '\0';
+  return g_steal_pointer (&base);
+}
+
+/* Loads the model and, when its metadata names them, its initial weights (a file named but
+ * missing is a warning: the grid does not need it). */
+static gboolean
+entry_load (Entry *e, const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  const char *initial;
+  int c, h, w;
+
+  e->path = path;
+  e->name = model_name (path);
+  e->model = rl_model_load (path, &e->st, &error);
+  if (e->model == NULL)
+    {
+      rl_cli_error ("%s", error->message);
+      return FALSE;
+    }
+  rl_model_get_input_shape (e->model, &c, &h, &w);
+  if (c != 1 || h != 28 || w != 28 || rl_model_get_n_classes (e->model) != 10)
+    {
+      rl_cli_error ("%s: the model takes %d x %d x %d inputs and %d classes; this needs"
+                    " 1 x 28 x 28 and 10", path, c, h, w, rl_model_get_n_classes (e->model));
+      return FALSE;
+    }
+
+  initial = rl_safetensors_get_metadata (e->st, "initial");
+  if (initial != NULL)
+    {
+      g_autofree char *dir = g_path_get_dirname (path);
+      g_autofree char *base = g_path_get_basename (initial);   /* never leave the folder */
+      g_autofree char *ipath = g_build_filename (dir, base, NULL);
+
+      e->initial = rl_model_load (ipath, NULL, &error);
+      if (e->initial == NULL)
+        {
+          g_printerr ("reslab-cli: warning: %s: no line from the initial weights: %s\n", path,
+                      error->message);
+          return TRUE;
+        }
+    }
+  return TRUE;
+}
+
+static gboolean
+write_csvs (const char *out_dir, const Entry *entries, guint n, int grid, double range)
+{
+  g_autoptr(GString) csv = g_string_new ("model,alpha,beta,loss,accuracy\n");
+  g_autoptr(GString) line = g_string_new ("model,t,loss,accuracy\n");
+  g_autofree char *csv_path = g_build_filename (out_dir, "landscape.csv", NULL);
+  g_autofree char *line_path = g_build_filename (out_dir, "line.csv", NULL);
+  g_autoptr(GError) error = NULL;
+  gboolean any_line = FALSE;
+  char a[G_ASCII_DTOSTR_BUF_SIZE], b[G_ASCII_DTOSTR_BUF_SIZE];
+  char l[G_ASCII_DTOSTR_BUF_SIZE], c[G_ASCII_DTOSTR_BUF_SIZE];
+
+  for (guint m = 0; m < n; m++)
+    for (int j = 0; j < grid; j++)
+      for (int i = 0; i < grid; i++)
+        {
+          size_t k = (size_t) j * grid + i;
+
+          g_string_append_printf (csv, "%s,%s,%s,%s,%s\n", entries[m].name,
+            g_ascii_formatd (a, sizeof a, "%.6g", range * (2.0 * i - (grid - 1)) / (grid - 1)),
+            g_ascii_formatd (b, sizeof b, "%.6g", range * (2.0 * j - (grid - 1)) / (grid - 1)),
+            g_ascii_formatd (l, sizeof l, "%.9g", entries[m].loss[k]),
+            g_ascii_formatd (c, sizeof c, "%.6g", entries[m].accuracy[k]));
+        }
+  if (!g_file_set_contents (csv_path, csv->str, (gssize) csv->len, &error))
+    {
+      rl_cli_error ("%s", error->message);
+      return FALSE;
+    }
+  g_print ("wrote %s\n", csv_path);
+
+  for (guint m = 0; m < n; m++)
+    {
+      if (entries[m].initial == NULL)
+        continue;
+      any_line = TRUE;
+      for (guint k = 0; k < LINE_POINTS; k++)
+        g_string_append_printf (line, "%s,%s,%s,%s\n", entries[m].name,
+                                g_ascii_formatd (a, sizeof a, "%.6g", entries[m].line_t[k]),
+                                g_ascii_formatd (l, sizeof l, "%.9g", entries[m].line_loss[k]),
+                                g_ascii_formatd (c, sizeof c, "%.6g", entries[m].line_acc[k]));
+    }
+  if (any_line)
+    {
+      if (!g_file_set_contents (line_path, line->str, (gssize) line->len, &error))
+        {
+          rl_cli_error ("%s", error->message);
+          return FALSE;
+        }
+      g_print ("wrote %s\n", line_path);
+    }
+  return TRUE;
+}
+
+static gboolean
+write_figures (const char *out_dir, const Entry *entries, guint n, int grid, double range,
+               guint n_images, uint64_t seed)
+{
+  static const struct {
+    const char *stem;
+    RlLandscapeFigure figure;
+  } figures[] = {
+    { "landscape-contours", RL_LANDSCAPE_FIGURE_CONTOURS },
+    { "landscape-surface", RL_LANDSCAPE_FIGURE_SURFACE },
+    { "landscape-line", RL_LANDSCAPE_FIGURE_LINE },
+  };
+  static const char *const exts[] = { ".png", ".svg" };
+  RlLandscapePanel panels[MAX_MODELS];
+  g_autofree char *title = NULL;
+  g_autofree char *line_title = NULL;
+  gboolean any_line = FALSE;
+
+  for (guint m = 0; m < n; m++)
+    {
+      panels[m] = (RlLandscapePanel) {
+        .name = entries[m].name,
+        .grid = grid,
+        .range = range,
+        .loss = entries[m].loss,
+        .n_line = entries[m].initial != NULL ? LINE_POINTS : 0,
+        .line_t = entries[m].line_t,
+        .line_loss = entries[m].line_loss,
+      };
+      any_line |= entries[m].initial != NULL;
+    }
+  title = g_strdup_printf ("Training loss around the trained weights: two filter-normalised"
+                           " random directions (seed %" G_GUINT64_FORMAT "), %d x %d grid,"
+                           " %u training images", seed, grid, grid, n_images);
+  line_title = g_strdup_printf ("Training loss on the line from the initial to the trained"
+                                " weights, %u training images", n_images);
+
+  for (guint f = 0; f < G_N_ELEMENTS (figures); f++)
+    {
+      gboolean line = figures[f].figure == RL_LANDSCAPE_FIGURE_LINE;
+
+      if (line && !any_line)
+        continue;
+      for (guint x = 0; x < G_N_ELEMENTS (exts); x++)
+        {
+          g_autoptr(GError) error = NULL;
+          g_autofree char *file = g_strconcat (figures[f].stem, exts[x], NULL);
+          g_autofree char *path = g_build_filename (out_dir, file, NULL);
+
+          if (!rl_landscape_figure_save (path, line ? LINE_WIDTH : FIGURE_WIDTH,
+                                         line ? LINE_HEIGHT : FIGURE_HEIGHT, figures[f].figure,
+                                         panels, n, line ? line_title : title, &error))
+            {
+              rl_cli_error ("%s", error->message);
+              return FALSE;
+            }
+          g_print ("wrote %s\n", path);
+        }
+    }
+  return TRUE;
+}
+
+int
+rl_landscape_cli_main (int argc, char **argv)
+{
+  g_auto(GStrv) model_paths = NULL;
+  g_autofree char *data_dir = NULL;
+  g_autofree char *dataset_name = NULL;
+  g_autofree char *out_dir = NULL;
+  g_autofree char *seed_text = NULL;
+  int grid = DEFAULT_GRID, images = DEFAULT_IMAGES, threads = THREADS_NOT_GIVEN;
+  double range = DEFAULT_RANGE;
+  const GOptionEntry options[] = {
+    { "model", 'm', 0, G_OPTION_ARG_FILENAME_ARRAY, &model_paths,
+      "A trained model (.safetensors); give it twice for a plain net and its residual twin",
+      "FILE" },
+    { "grid", 0, 0, G_OPTION_ARG_INT, &grid, "Points per axis, 2..1001 (default 31)", "N" },
+    { "range", 0, 0, G_OPTION_ARG_DOUBLE, &range,
+      "alpha and beta go from -R to R (default 1.0)", "R" },
+    { "images", 0, 0, G_OPTION_ARG_INT, &images,
+      "The loss on the first N training images (default 2000)", "N" },
+    { "seed", 0, 0, G_OPTION_ARG_STRING, &seed_text, "Seed of the directions (default 1)", "N" },
+    { "data", 0, 0, G_OPTION_ARG_FILENAME, &data_dir,
+      "Directory with the IDX files (default: the dataset's usual place)", "DIR" },
+    { "dataset", 0, 0, G_OPTION_ARG_STRING, &dataset_name,
+      "mnist or fashion (default: the one the first model was trained on)", "NAME" },
+    { "threads", 0, 0, G_OPTION_ARG_INT, &threads, "Threads, 1..256 (default: every core)", "N" },
+    { "out-dir", 'o', 0, G_OPTION_ARG_FILENAME, &out_dir,
+      "Where the CSVs and figures go (created if missing)", "DIR" },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RlDataset) train = NULL;
+  Entry entries[MAX_MODELS] = { { 0 } };
+  RlDatasetKind kind = RL_DATASET_MNIST;
+  guint n = 0;
+  guint64 seed = 1;
+  double t0 = now_s (), t_total;
+  int status = EXIT_FAILURE;
+
+  g_set_prgname ("reslab-cli landscape");
+  context = g_option_context_new ("");
+  g_option_context_set_summary (context,
+    "The training loss around trained nets in two filter-normalised random directions (Li et"
+    " al. 2018),\nand on the line from their initial weights (Goodfellow et al. 2015):"
+    " a CSV, contours and\nshaded surfaces (PNG, SVG) side by side on one scale.");
+  g_option_context_add_main_entries (context, options, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return usage_error ("%s", error->message);
+  if (argc > 1)
+    return usage_error ("unexpected argument '%s'", argv[1]);
+  n = model_paths != NULL ? g_strv_length (model_paths) : 0;
+  if (n == 0)
+    return usage_error ("--model FILE is required");
+  if (n > MAX_MODELS)
+    return usage_error ("--model: at most %d models (got %u)", MAX_MODELS, n);
+  if (out_dir == NULL)
+    return usage_error ("--out-dir DIR is required");
+  if (grid < 2 || grid > RL_LANDSCAPE_MAX_GRID)
+    return usage_error ("--grid must be between 2 and %d (got %d)", RL_LANDSCAPE_MAX_GRID, grid);
+  if (!(isfinite (range) && range > 0.0))
+    return usage_error ("--range must be a number above 0 (got %g)", range);
+  if (images < 1)
+    return usage_error ("--images must be at least 1 (got %d)", images);
+  if (threads != THREADS_NOT_GIVEN && (threads < 1 || threads > MAX_THREADS))
+    return usage_error ("--threads must be between 1 and %d (got %d)", MAX_THREADS, threads);
+  if (seed_text != NULL &&
+      !g_ascii_string_to_unsigned (seed_text, 10, 0, G_MAXUINT64, &seed, &error))
+    return usage_error ("--seed: %s", error->message);
+  if (dataset_name != NULL && !rl_dataset_kind_from_name (dataset_name, &kind))
+    return usage_error ("--dataset: unknown dataset '%s' (known: mnist, fashion)",
+                        dataset_name);
+
+  for (guint m = 0; m < n; m++)
+    if (!entry_load (&entries[m], model_paths[m]))
+      goto out;
+  if (n == 2)
+    {
+      if (!rl_landscape_check_pair (entries[0].model, entries[1].model, &error))
+        {
+          rl_cli_error ("%s and %s: %s", model_paths[0], model_paths[1], error->message);
+          goto out;
+        }
+      if (strcmp (entries[0].name, entries[1].name) == 0)
+        {
+          g_free (entries[1].name);
+          entries[1].name = g_strdup_printf ("%s (2)", entries[0].name);
+        }
+    }
+  if (dataset_name == NULL)
+    {
+      const char *name = rl_safetensors_get_metadata (entries[0].st, "dataset");
+
+      if (name != NULL)
+        rl_dataset_kind_from_name (name, &kind);
+    }
+  if (g_mkdir_with_parents (out_dir, 0755) != 0)
+    {
+      int saved = errno;
+
+      rl_cli_error ("cannot create %s: %s", out_dir, g_strerror (saved));
+      goto out;
+    }
+  train = rl_cli_load_split (data_dir, kind, RL_SPLIT_TRAIN);
+  if (train == NULL)
+    goto out;
+  if ((guint) images > train->n)
+    {
+      rl_cli_error ("--images: %d asked for, the %s training set has %u", images,
+                    rl_dataset_kind_name (kind), train->n);
+      goto out;
+    }
+
+  g_print ("# reslab-cli landscape: %u model%s, %d x %d grid over [-%g, %g]^2, %d %s training"
+           " images, seed %" G_GUINT64_FORMAT "\n", n, n == 1 ? "" : "s", grid, grid, range,
+           range, images, rl_dataset_kind_name (kind), seed);
+  for (guint m = 0; m < n; m++)
+    {
+      Entry *e = &entries[m];
+      g_autoptr(RlLandscape) ls = NULL;
+      double t1 = now_s (), centre;
+      size_t cells = (size_t) grid * grid;
+
+      rl_model_set_threads (e->model, threads == THREADS_NOT_GIVEN ? 0 : threads);
+      ls = rl_landscape_new (e->model, train, (uint32_t) images, &error);
+      if (ls == NULL)
+        {
+          rl_cli_error ("%s: %s", e->path, error->message);
+          goto out;
+        }
+      rl_landscape_set_random_directions (ls, seed);
+      e->loss = g_new (double, cells);
+      e->accuracy = g_new (double, cells);
+      if (!rl_landscape_grid (ls, grid, range, e->loss, e->accuracy, NULL, &error))
+        {
+          rl_cli_error ("%s: %s", e->path, error->message);
+          goto out;
+        }
+      rl_landscape_eval (ls, 0.0, 0.0, &centre, NULL);
+      e->seconds = now_s () - t1;
+      g_print ("%s: loss at the trained weights %.4f; %zu points in %.1f s (%.0f images/s,"
+               " %.0f GFLOP/s forward), threads %d\n", e->name, centre, cells, e->seconds,
+               (double) cells * images / MAX (e->seconds, 1e-9),
+               (double) cells * images * rl_model_get_flops (e->model) / MAX (e->seconds, 1e-9)
+               / 1e9, rl_model_get_threads (e->model));
+      if (e->initial != NULL)
+        {
+          double t2 = now_s ();
+
+          for (guint k = 0; k < LINE_POINTS; k++)
+            e->line_t[k] = LINE_FROM + (LINE_TO - LINE_FROM) * k / (LINE_POINTS - 1);
+          if (!rl_landscape_interpolate (ls, e->initial, e->line_t, LINE_POINTS, e->line_loss,
+                                         e->line_acc, &error))
+            {
+              rl_cli_error ("%s: %s", e->path, error->message);
+              goto out;
+            }
+          /* t = 0 and t = 1 are points 5 and 25 of -0.25, -0.2, ..., 1.25 */
+          g_print ("%s: line from the initial weights, %d points in %.1f s (loss %.4f at t = 0,"
+                   " %.4f at t = 1)\n", e->name, LINE_POINTS, now_s () - t2,
+                   e->line_loss[5], e->line_loss[25]);
+        }
+      fflush (stdout);
+    }
+
+  if (!write_csvs (out_dir, entries, n, grid, range) ||
+      !write_figures (out_dir, entries, n, grid, range, (guint) images, seed))
+    goto out;
+  t_total = now_s () - t0;
+  g_print ("time: %.1f s in all (%.1f s computing the grid%s)\n", t_total,
+           entries[0].seconds + (n > 1 ? entries[1].seconds : 0.0), n > 1 ? "s" : "");
+  status = EXIT_SUCCESS;
+
+out:
+  for (guint m = 0; m < n; m++)
+    entry_clear (&entries[m]);
+  return status;
+}

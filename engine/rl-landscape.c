@@ -1,0 +1,443 @@
+#define G_LOG_DOMAIN "reslab-engine"
+
+/* rl-landscape.c: random filter-normalised directions, the loss on a grid around the trained
+ * weights, and along the line from the initial weights (see rl-landscape.h).
+ *
+ * Legend: N images of the subset, P classes, CHW one image's floats, w the parameter block.
+ */
+
+#include "rl-landscape.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "rl-error.h"
+#include "rl-rng.h"
+
+struct _RlLandscape {
+  RlModel  *model;      /* a copy: its parameters are overwritten at every point */
+  float    *w;          /* w: (n_params) the parameters at the centre */
+  float    *dir[2];     /* d1, d2: (n_params) */
+  size_t    n_params;
+  uint32_t  n;
+  float    *x;          /* x: (N, C, H, W) normalised */
+  uint8_t  *labels;     /* labels: (N) */
+  float    *logits;     /* logits: (N, P) */
+  int       n_classes;
+  GArray   *var_tensors; /* of guint: running variances, kept >= 0 (see rl_landscape_eval) */
+};
+
+/* ---- Directions ---------------------------------------------------------------------------- */
+
+/* The stream of one tensor of one direction: FNV-1a over (seed, which, name), then rl_rng_init's
+ * splitmix64. Seeding by name, not by position in the table, is what gives two models that
+ * share a tensor the same direction for it. */
+static uint64_t
+tensor_seed (uint64_t seed, guint which, const char *name)
+{
+  uint64_t h = 0xcbf29ce484222325ull;
+
+  for (int i = 0; i < 8; i++)
+    h = (h ^ ((seed >> (8 * i)) & 0xff)) * 0x100000001b3ull;
+  h = (h ^ (which & 0xff)) * 0x100000001b3ull;
+  for (const char *c = name; *c != '\0'; c++)
+    h = (h ^ (uint8_t) *c) * 0x100000001b3ull;
+  return h;
+}
+
+/* N(0, 1) by Box-Muller, one value per pair of uniforms (simple, and the same on every
+ * machine: only rl_rng's integers and libm's log, sqrt and cos go in). */
+static double
+gaussian (RlRng *rng)
+{
+  double u1 = 1.0 - rl_rng_uniform (rng);   /* (0, 1] */
+  double u2 = rl_rng_uniform (rng);
+
+  return sqrt (-2.0 * log (u1)) * cos (2.0 * G_PI * u2);
+}
+
+void
+rl_landscape_direction (const RlModel *model, uint64_t seed, guint which, float *dir)
+{
+  const float *w;
+
+  g_return_if_fail (model != NULL && dir != NULL);
+  g_return_if_fail (which < 2);
+
+  w = rl_model_get_params_const (model);
+  memset (dir, 0, sizeof (float) * rl_model_get_n_params (model));
+  for (guint t = 0; t < rl_model_get_n_tensors (model); t++)
+    {
+      const RlParamInfo *info = rl_model_get_tensor_info (model, t);
+      size_t n_filters, fsize;
+      RlRng rng;
+
+      /* Only conv and linear weights move (Li et al. section 4: biases and batch norm
+       * parameters are set to zero in the direction). */
+      if (info->role != RL_PARAM_WEIGHT || info->ndim < 2 || info->numel == 0)
+        continue;
+      /* a conv weight (Co, Ci, K, K): Co filters of Ci K K; a linear weight (P, In): P rows */
+      n_filters = (size_t) info->shape[0];
+      fsize = info->numel / n_filters;
+      rl_rng_init (&rng, tensor_seed (seed, which, info->name));
+      for (size_t f = 0; f < n_filters; f++)
+        {
+          float *d = dir + info->offset + f * fsize;
+          const float *wf = w + info->offset + f * fsize;
+          double dn = 0.0, wn = 0.0, scale;
+
+          for (size_t j = 0; j < fsize; j++)
+            {
+              double g = gaussian (&rng);
+
+              d[j] = (float) g;
+              dn += (double) d[j] * d[j];
+              wn += (double) wf[j] * wf[j];
+            }
+          /* d_f <- d_f / ||d_f|| * ||w_f|| (a zero filter of w gives a zero filter of d) */
+          scale = dn > 0.0 ? sqrt (wn) / sqrt (dn) : 0.0;
+          for (size_t j = 0; j < fsize; j++)
+            d[j] = (float) (d[j] * scale);
+        }
+    }
+}
+
+/* Tensors only one of the two may have: option B's projections ("layer2.0.shortcut.0.weight"
+ * and its batch norm "layer2.0.shortcut.1.*"). */
+static gboolean
+is_projection (const char *name)
+{
+  return strstr (name, ".shortcut.") != NULL;
+}
+
+static gboolean
+tensors_match (const RlParamInfo *a, const RlParamInfo *b)
+{
+  if (a->ndim != b->ndim)
+    return FALSE;
+  for (int d = 0; d < a->ndim; d++)
+    if (a->shape[d] != b->shape[d])
+      return FALSE;
+  return TRUE;
+}
+
+/* Every tensor of @a is in @b with the same shape, or is a projection. */
+static gboolean
+check_tensors (const RlModel *a, const RlModel *b, const char *a_name, const char *b_name,
+               GError **error)
+{
+  for (guint t = 0; t < rl_model_get_n_tensors (a); t++)
+    {
+      const RlParamInfo *ia = rl_model_get_tensor_info (a, t);
+      const RlParamInfo *ib = rl_model_lookup_tensor (b, ia->name);
+
+      if (ib == NULL && !is_projection (ia->name))
+        {
+          g_set_error (error, RL_ERROR, RL_ERROR_MISMATCH,
+                       "the %s model has a tensor %s that the %s model lacks: the two nets"
+                       " differ in more than their shortcuts", a_name, ia->name, b_name);
+          return FALSE;
+        }
+      if (ib != NULL && !tensors_match (ia, ib))
+        {
+          g_set_error (error, RL_ERROR, RL_ERROR_MISMATCH,
+                       "tensor %s has different shapes in the two models", ia->name);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+gboolean
+rl_landscape_check_pair (const RlModel *a, const RlModel *b, GError **error)
+{
+  int ac, ah, aw, bc, bh, bw;
+
+  g_return_val_if_fail (a != NULL && b != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  rl_model_get_input_shape (a, &ac, &ah, &aw);
+  rl_model_get_input_shape (b, &bc, &bh, &bw);
+  if (ac != bc || ah != bh || aw != bw ||
+      rl_model_get_n_classes (a) != rl_model_get_n_classes (b))
+    {
+      g_set_error (error, RL_ERROR, RL_ERROR_MISMATCH,
+                   "the models take different inputs: %d x %d x %d to %d classes, and"
+                   " %d x %d x %d to %d classes", ac, ah, aw, rl_model_get_n_classes (a),
+                   bc, bh, bw, rl_model_get_n_classes (b));
+      return FALSE;
+    }
+  return check_tensors (a, b, "first", "second", error) &&
+         check_tensors (b, a, "second", "first", error);
+}
+
+/* ---- The evaluator ------------------------------------------------------------------------- */
+
+RlLandscape *
+rl_landscape_new (const RlModel *model, const RlDataset *ds, uint32_t n_images, GError **error)
+{
+  RlLandscape *ls;
+  g_autofree uint32_t *idx = NULL;
+  int c, h, w;
+
+  g_return_val_if_fail (model != NULL && ds != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (n_images == 0 || n_images > ds->n || n_images > G_MAXINT / 2)
+    {
+      g_set_error (error, RL_ERROR, RL_ERROR_INVALID_ARGUMENT,
+                   "images: between 1 and the set's %u images (got %u)", ds->n, n_images);
+      return NULL;
+    }
+  rl_model_get_input_shape (model, &c, &h, &w);
+  if ((uint32_t) c != ds->c || (uint32_t) h != ds->h || (uint32_t) w != ds->w ||
+      (uint32_t) rl_model_get_n_classes (model) < ds->n_classes)
+    {
+      g_set_error (error, RL_ERROR, RL_ERROR_MISMATCH,
+                   "the model takes %d x %d x %d images to %d classes; the set has"
+                   " %u x %u x %u images in %u classes", c, h, w,
+                   rl_model_get_n_classes (model), ds->c, ds->h, ds->w, ds->n_classes);
+      return NULL;
+    }
+
+  ls = g_new0 (RlLandscape, 1);
+  ls->model = rl_model_copy (model);
+  ls->n_params = rl_model_get_n_params (model);
+  ls->w = g_memdup2 (rl_model_get_params_const (model), sizeof (float) * ls->n_params);
+  ls->dir[0] = g_new0 (float, ls->n_params);
+  ls->dir[1] = g_new0 (float, ls->n_params);
+  ls->n = n_images;
+  ls->n_classes = rl_model_get_n_classes (model);
+  ls->x = g_new (float, (size_t) n_images * c * h * w);
+  ls->labels = g_new (uint8_t, n_images);
+  ls->logits = g_new (float, (size_t) n_images * ls->n_classes);
+  idx = g_new (uint32_t, n_images);
+  for (uint32_t i = 0; i < n_images; i++)
+    idx[i] = i;
+  rl_dataset_get_batch (ds, idx, (int) n_images, ls->x, ls->labels);
+
+  ls->var_tensors = g_array_new (FALSE, FALSE, sizeof (guint));
+  for (guint t = 0; t < rl_model_get_n_tensors (model); t++)
+    if (rl_model_get_tensor_info (model, t)->role == RL_PARAM_RUNNING_VAR)
+      g_array_append_val (ls->var_tensors, t);
+  return ls;
+}
+
+void
+rl_landscape_free (RlLandscape *ls)
+{
+  if (ls == NULL)
+    return;
+  rl_model_free (ls->model);
+  g_free (ls->w);
+  g_free (ls->dir[0]);
+  g_free (ls->dir[1]);
+  g_free (ls->x);
+  g_free (ls->labels);
+  g_free (ls->logits);
+  g_array_unref (ls->var_tensors);
+  g_free (ls);
+}
+
+uint32_t
+rl_landscape_get_n_images (const RlLandscape *ls)
+{
+  return ls->n;
+}
+
+const float *
+rl_landscape_get_direction (const RlLandscape *ls, guint which)
+{
+  g_return_val_if_fail (which < 2, NULL);
+  return ls->dir[which];
+}
+
+void
+rl_landscape_set_random_directions (RlLandscape *ls, uint64_t seed)
+{
+  /* the directions are normalised against the centre's weights, which the copy may no longer
+   * hold after an evaluation */
+  float *p = rl_model_get_params (ls->model);
+
+  memcpy (p, ls->w, sizeof (float) * ls->n_params);
+  rl_landscape_direction (ls->model, seed, 0, ls->dir[0]);
+  rl_landscape_direction (ls->model, seed, 1, ls->dir[1]);
+}
+
+/* params = w + alpha d1 + beta d2, in float (at (0, 0) exactly w). */
+static void
+set_point (RlLandscape *ls, double alpha, double beta)
+{
+  float *p = rl_model_get_params (ls->model);
+  const float *w = ls->w, *d1 = ls->dir[0], *d2 = ls->dir[1];
+  const float a = (float) alpha, b = (float) beta;
+
+  for (size_t i = 0; i < ls->n_params; i++)
+    p[i] = w[i] + a * d1[i] + b * d2[i];
+  for (guint k = 0; k < ls->var_tensors->len; k++)
+    {
+      const RlParamInfo *info =
+        rl_model_get_tensor_info (ls->model, g_array_index (ls->var_tensors, guint, k));
+      float *v = p + info->offset;
+
+      for (size_t j = 0; j < info->numel; j++)
+        v[j] = MAX (v[j], 0.0f);
+    }
+}
+
+/* Batch norm's running mean and variance at w + alpha d1 (the line's direction), whatever
+ * alpha the other parameters are at. */
+static void
+set_statistics (RlLandscape *ls, double alpha, const RlModel *initial)
+{
+  float *p = rl_model_get_params (ls->model);
+  const float a = (float) alpha;
+
+  for (guint k = 0; k < rl_model_get_n_tensors (initial); k++)
+    {
+      const RlParamInfo *info = rl_model_get_tensor_info (initial, k);
+
+      if (info->role == RL_PARAM_RUNNING_MEAN || info->role == RL_PARAM_RUNNING_VAR)
+        for (size_t j = info->offset; j < info->offset + info->numel; j++)
+          p[j] = ls->w[j] + a * ls->dir[0][j];
+    }
+}
+
+/* Mean cross-entropy and accuracy of the logits for the subset, in double:
+ * loss_i = log sum_k exp(z_ik) - z_i,label. */
+static void
+score (const RlLandscape *ls, double *loss, double *accuracy)
+{
+  double total = 0.0;
+  uint32_t hits = 0;
+
+  for (uint32_t i = 0; i < ls->n; i++)
+    {
+      const float *z = ls->logits + (size_t) i * ls->n_classes;
+      double m, s = 0.0;
+      int best = 0;
+
+      for (int k = 1; k < ls->n_classes; k++)
+        if (z[k] > z[best])
+          best = k;
+      m = z[best];
+      for (int k = 0; k < ls->n_classes; k++)
+        s += exp ((double) z[k] - m);
+      total += m + log (s) - (double) z[ls->labels[i]];
+      hits += best == ls->labels[i];
+    }
+  if (loss != NULL)
+    *loss = total / ls->n;
+  if (accuracy != NULL)
+    *accuracy = (double) hits / ls->n;
+}
+
+void
+rl_landscape_eval (RlLandscape *ls, double alpha, double beta, double *loss, double *accuracy)
+{
+  g_return_if_fail (ls != NULL);
+
+  set_point (ls, alpha, beta);
+  rl_model_predict (ls->model, ls->x, (int) ls->n, ls->logits);
+  score (ls, loss, accuracy);
+}
+
+gboolean
+rl_landscape_grid (RlLandscape *ls, int grid, double range, double *loss, double *accuracy,
+                   GCancellable *cancellable, GError **error)
+{
+  g_return_val_if_fail (ls != NULL && loss != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (grid < 2 || grid > RL_LANDSCAPE_MAX_GRID)
+    {
+      g_set_error (error, RL_ERROR, RL_ERROR_INVALID_ARGUMENT,
+                   "grid: between 2 and %d points per axis (got %d)", RL_LANDSCAPE_MAX_GRID,
+                   grid);
+      return FALSE;
+    }
+  if (!(isfinite (range) && range > 0.0))
+    {
+      g_set_error (error, RL_ERROR, RL_ERROR_INVALID_ARGUMENT,
+                   "range: a finite number above 0 (got %g)", range);
+      return FALSE;
+    }
+
+  for (int j = 0; j < grid; j++)
+    for (int i = 0; i < grid; i++)
+      {
+        /* symmetric about 0, and the middle point exactly 0 for an odd grid */
+        double alpha = range * (2.0 * i - (grid - 1)) / (grid - 1);
+        double beta = range * (2.0 * j - (grid - 1)) / (grid - 1);
+        size_t k = (size_t) j * grid + i;
+
+        if (g_cancellable_set_error_if_cancelled (cancellable, error))
+          return FALSE;
+        rl_landscape_eval (ls, alpha, beta, &loss[k], accuracy != NULL ? &accuracy[k] : NULL);
+      }
+  /* leave the copy at the centre */
+  set_point (ls, 0.0, 0.0);
+  return TRUE;
+}
+
+gboolean
+rl_landscape_interpolate (RlLandscape *ls, const RlModel *initial, const double *t, guint n,
+                          double *loss, double *accuracy, GError **error)
+{
+  const float *w0;
+
+  g_return_val_if_fail (ls != NULL && initial != NULL, FALSE);
+  g_return_val_if_fail (n == 0 || (t != NULL && loss != NULL), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (rl_model_get_n_params (initial) != ls->n_params ||
+      rl_model_get_n_tensors (initial) != rl_model_get_n_tensors (ls->model))
+    {
+      g_set_error (error, RL_ERROR, RL_ERROR_MISMATCH,
+                   "the initial weights are not of the model's net: %" G_GSIZE_FORMAT
+                   " parameters, the model has %" G_GSIZE_FORMAT,
+                   rl_model_get_n_params (initial), ls->n_params);
+      return FALSE;
+    }
+  for (guint k = 0; k < rl_model_get_n_tensors (initial); k++)
+    {
+      const RlParamInfo *a = rl_model_get_tensor_info (initial, k);
+      const RlParamInfo *b = rl_model_get_tensor_info (ls->model, k);
+
+      if (strcmp (a->name, b->name) != 0 || !tensors_match (a, b) || a->offset != b->offset)
+        {
+          g_set_error (error, RL_ERROR, RL_ERROR_MISMATCH,
+                       "the initial weights are not of the model's net: tensor %u is %s,"
+                       " the model's is %s", k, a->name, b->name);
+          return FALSE;
+        }
+    }
+
+  /* (1 - t) w0 + t w1 = w1 + (t - 1) (w1 - w0) */
+  w0 = rl_model_get_params_const (initial);
+  for (size_t i = 0; i < ls->n_params; i++)
+    {
+      ls->dir[0][i] = ls->w[i] - w0[i];
+      ls->dir[1][i] = 0.0f;
+    }
+  for (guint k = 0; k < rl_model_get_n_tensors (initial); k++)
+    {
+      const RlParamInfo *info = rl_model_get_tensor_info (initial, k);
+
+      /* a count, not a weight: evaluation never reads it */
+      if (info->role == RL_PARAM_BATCHES_TRACKED)
+        memset (ls->dir[0] + info->offset, 0, sizeof (float) * info->numel);
+    }
+  for (guint k = 0; k < n; k++)
+    {
+      set_point (ls, t[k] - 1.0, 0.0);
+      /* Beyond the ends, running statistics extrapolated mean nothing (a variance goes
+       * negative): they stay at the nearer end's. */
+      if (t[k] < 0.0 || t[k] > 1.0)
+        set_statistics (ls, t[k] < 0.0 ? -1.0 : 0.0, initial);
+      rl_model_predict (ls->model, ls->x, (int) ls->n, ls->logits);
+      score (ls, &loss[k], accuracy != NULL ? &accuracy[k] : NULL);
+    }
+  set_point (ls, 0.0, 0.0);
+  return TRUE;
+}

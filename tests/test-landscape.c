@@ -1,0 +1,434 @@
+/* test-landscape.c: the loss landscape (rl-landscape.h) on the committed MNIST fixture
+ * (tests/data/mnist-mini, 640 training images).
+ *
+ * The centre of the grid is the model's own loss on the subset, computed here independently
+ * from rl_model_predict's logits; filter normalisation gives each filter of a direction the
+ * norm of the weight's filter, and every other tensor a zero direction; a seed gives the same
+ * directions every time and for both twins; the straight line from the initial weights ends at
+ * the two nets; bad input is refused with the exact error code.
+ */
+
+#include <math.h>
+#include <string.h>
+
+#include "rl-arch.h"
+#include "rl-dataset.h"
+#include "rl-error.h"
+#include "rl-landscape.h"
+#include "rl-model.h"
+
+#define N_IMAGES 200
+
+static RlDataset *train_set;
+
+static RlModel *
+cifar_model (int depth, gboolean residual, RlShortcut shortcut, gboolean bn, uint64_t seed)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RlArch) arch = rl_arch_new_cifar (depth, residual, shortcut, bn, &error);
+  RlModel *model;
+
+  g_assert_no_error (error);
+  model = rl_model_new (arch, 1, 28, 28, 10, &error);
+  g_assert_no_error (error);
+  rl_model_init_params (model, seed);
+  rl_model_set_threads (model, 2);
+  return model;
+}
+
+/* A few training-mode steps, so the weights and the running statistics are not the
+ * initialisation's (plain SGD written out: this test is not about the optimiser). */
+static void
+train_a_little (RlModel *model)
+{
+  uint32_t idx[64];
+  g_autofree float *x = g_new (float, 64 * 28 * 28);
+  uint8_t y[64];
+
+  for (int step = 0; step < 3; step++)
+    {
+      float *p = rl_model_get_params (model);
+      const float *g = rl_model_get_grads (model);
+
+      for (int i = 0; i < 64; i++)
+        idx[i] = (uint32_t) (step * 64 + i);
+      rl_dataset_get_batch (train_set, idx, 64, x, y);
+      rl_model_forward_backward (model, x, y, 64, NULL);
+      for (guint t = 0; t < rl_model_get_n_tensors (model); t++)
+        {
+          const RlParamInfo *info = rl_model_get_tensor_info (model, t);
+
+          if (rl_param_info_is_trainable (info))
+            for (size_t j = 0; j < info->numel; j++)
+              p[info->offset + j] -= 0.05f * g[info->offset + j];
+        }
+    }
+}
+
+/* The mean cross-entropy of @model on the first @n training images, from logits, in double. */
+static double
+reference_loss (RlModel *model, uint32_t n, double *accuracy)
+{
+  g_autofree uint32_t *idx = g_new (uint32_t, n);
+  g_autofree float *x = g_new (float, (size_t) n * 28 * 28);
+  g_autofree uint8_t *y = g_new (uint8_t, n);
+  g_autofree float *logits = g_new (float, (size_t) n * 10);
+  double total = 0.0;
+  uint32_t hits = 0;
+
+  for (uint32_t i = 0; i < n; i++)
+    idx[i] = i;
+  rl_dataset_get_batch (train_set, idx, (int) n, x, y);
+  rl_model_predict (model, x, (int) n, logits);
+  for (uint32_t i = 0; i < n; i++)
+    {
+      const float *z = logits + (size_t) i * 10;
+      double m = -INFINITY, s = 0.0;
+      int best = 0;
+
+      for (int k = 0; k < 10; k++)
+        m = MAX (m, (double) z[k]);
+      for (int k = 0; k < 10; k++)
+        s += exp ((double) z[k] - m);
+      /* -log softmax(z)_y */
+      total += -((double) z[y[i]] - m - log (s));
+      for (int k = 1; k < 10; k++)
+        if (z[k] > z[best])
+          best = k;
+      hits += best == y[i];
+    }
+  *accuracy = (double) hits / n;
+  return total / n;
+}
+
+static void
+test_centre (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RlModel) model = cifar_model (8, TRUE, RL_SHORTCUT_A, TRUE, 5);
+  g_autoptr(RlLandscape) ls = NULL;
+  double ref, ref_acc, loss, acc, grid_loss[9], grid_acc[9];
+
+  train_a_little (model);
+  ref = reference_loss (model, N_IMAGES, &ref_acc);
+  g_test_message ("reference loss %.9f, accuracy %.3f", ref, ref_acc);
+  g_assert_true (isfinite (ref) && ref > 0.0);
+
+  ls = rl_landscape_new (model, train_set, N_IMAGES, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (rl_landscape_get_n_images (ls), ==, N_IMAGES);
+  rl_landscape_set_random_directions (ls, 1);
+  rl_landscape_eval (ls, 0.0, 0.0, &loss, &acc);
+  g_assert_cmpfloat_with_epsilon (loss, ref, 1e-9 * ref);
+  g_assert_cmpfloat (acc, ==, ref_acc);
+
+  /* the middle of an odd grid is (0, 0); the corners are not the centre */
+  g_assert_true (rl_landscape_grid (ls, 3, 0.5, grid_loss, grid_acc, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpfloat_with_epsilon (grid_loss[4], ref, 1e-9 * ref);
+  g_assert_cmpfloat (grid_acc[4], ==, ref_acc);
+  for (int k = 0; k < 9; k++)
+    {
+      g_assert_true (isfinite (grid_loss[k]));
+      g_assert_true (grid_acc[k] >= 0.0 && grid_acc[k] <= 1.0);
+      if (k != 4)
+        g_assert_cmpfloat (fabs (grid_loss[k] - ref), >, 1e-6);
+    }
+  /* each grid point is the point evaluated on its own: (alpha, beta) = (0.5, -0.5) is k = 2 */
+  rl_landscape_eval (ls, 0.5, -0.5, &loss, NULL);
+  g_assert_cmpfloat (loss, ==, grid_loss[2]);
+  /* and the grid leaves nothing behind: the centre again */
+  rl_landscape_eval (ls, 0.0, 0.0, &loss, NULL);
+  g_assert_cmpfloat_with_epsilon (loss, ref, 1e-9 * ref);
+}
+
+static double
+filter_norm (const float *v, size_t n)
+{
+  double s = 0.0;
+
+  for (size_t j = 0; j < n; j++)
+    s += (double) v[j] * v[j];
+  return sqrt (s);
+}
+
+static void
+check_normalised (RlModel *model, const float *dir)
+{
+  const float *w = rl_model_get_params_const (model);
+  guint n_weights = 0;
+
+  for (guint t = 0; t < rl_model_get_n_tensors (model); t++)
+    {
+      const RlParamInfo *info = rl_model_get_tensor_info (model, t);
+      const float *d = dir + info->offset;
+
+      if (info->role == RL_PARAM_WEIGHT)
+        {
+          /* conv (Co, Ci, K, K): Co filters; linear (P, In): P rows */
+          size_t nf = (size_t) info->shape[0], fs = info->numel / nf;
+
+          g_assert_cmpint (info->ndim, >=, 2);
+          n_weights++;
+          for (size_t f = 0; f < nf; f++)
+            {
+              double dn = filter_norm (d + f * fs, fs);
+              double wn = filter_norm (w + info->offset + f * fs, fs);
+
+              g_assert_cmpfloat (wn, >, 0.0);
+              if (fabs (dn - wn) > 1e-5 * wn)
+                g_error ("%s filter %zu: direction norm %g, weight norm %g", info->name, f,
+                         dn, wn);
+            }
+        }
+      else
+        {
+          /* biases, batch norm's weight, bias and buffers stay where they are */
+          for (size_t j = 0; j < info->numel; j++)
+            if (d[j] != 0.0f)
+              g_error ("%s[%zu]: direction %g, expected 0", info->name, j, d[j]);
+        }
+    }
+  g_assert_cmpuint (n_weights, ==, 8);   /* resnet-8: 7 convs and the linear layer */
+}
+
+static void
+test_filter_normalised (void)
+{
+  g_autoptr(RlModel) model = cifar_model (8, TRUE, RL_SHORTCUT_A, TRUE, 7);
+  g_autofree float *d = g_new (float, rl_model_get_n_params (model));
+  const RlParamInfo *bn;
+
+  train_a_little (model);   /* batch norm's gamma and beta now differ from 1 and 0 */
+  bn = rl_model_lookup_tensor (model, "bn1.weight");
+  g_assert_nonnull (bn);
+  g_assert_cmpint (bn->role, ==, RL_PARAM_BN_WEIGHT);
+  for (guint which = 0; which < 2; which++)
+    {
+      rl_landscape_direction (model, 42, which, d);
+      check_normalised (model, d);
+    }
+
+  /* without batch norm: any bias gets a zero direction too */
+  {
+    g_autoptr(RlModel) plain = cifar_model (8, FALSE, RL_SHORTCUT_A, FALSE, 7);
+    g_autofree float *dp = g_new (float, rl_model_get_n_params (plain));
+
+    rl_landscape_direction (plain, 42, 0, dp);
+    check_normalised (plain, dp);
+  }
+}
+
+static void
+test_seeds (void)
+{
+  g_autoptr(RlModel) model = cifar_model (8, TRUE, RL_SHORTCUT_A, TRUE, 3);
+  size_t n = rl_model_get_n_params (model);
+  g_autofree float *a = g_new (float, n);
+  g_autofree float *b = g_new (float, n);
+  g_autofree float *c = g_new (float, n);
+  g_autofree float *d = g_new (float, n);
+  g_autoptr(RlLandscape) ls = NULL;
+  g_autoptr(GError) error = NULL;
+
+  rl_landscape_direction (model, 11, 0, a);
+  rl_landscape_direction (model, 11, 0, b);
+  g_assert_cmpmem (a, n * sizeof (float), b, n * sizeof (float));
+  rl_landscape_direction (model, 12, 0, c);
+  g_assert_true (memcmp (a, c, n * sizeof (float)) != 0);
+  rl_landscape_direction (model, 11, 1, d);
+  g_assert_true (memcmp (a, d, n * sizeof (float)) != 0);
+
+  /* the evaluator's directions are the same functions of the seed */
+  ls = rl_landscape_new (model, train_set, 10, &error);
+  g_assert_no_error (error);
+  rl_landscape_set_random_directions (ls, 11);
+  g_assert_cmpmem (rl_landscape_get_direction (ls, 0), n * sizeof (float), a, n * sizeof (float));
+  g_assert_cmpmem (rl_landscape_get_direction (ls, 1), n * sizeof (float), d, n * sizeof (float));
+  /* ... also after an evaluation moved the copy's weights */
+  rl_landscape_eval (ls, 0.3, 0.2, NULL, NULL);
+  rl_landscape_set_random_directions (ls, 11);
+  g_assert_cmpmem (rl_landscape_get_direction (ls, 0), n * sizeof (float), a, n * sizeof (float));
+}
+
+/* plain-8 and resnet-8 (option A) from the same seed: the same table, the same weights, so the
+ * same directions; option B's residual twin shares every tensor but its projections. */
+static void
+test_twins_share (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RlModel) plain = cifar_model (8, FALSE, RL_SHORTCUT_A, TRUE, 9);
+  g_autoptr(RlModel) res = cifar_model (8, TRUE, RL_SHORTCUT_A, TRUE, 9);
+  g_autoptr(RlModel) res_b = cifar_model (8, TRUE, RL_SHORTCUT_B, TRUE, 9);
+  g_autoptr(RlModel) plain_b = cifar_model (8, FALSE, RL_SHORTCUT_B, TRUE, 9);
+  size_t n = rl_model_get_n_params (plain);
+  g_autofree float *dp = g_new (float, n);
+  g_autofree float *dr = g_new (float, n);
+  g_autofree float *dpb = NULL;
+  g_autofree float *drb = NULL;
+  guint shared = 0;
+
+  g_assert_cmpuint (rl_model_get_n_params (res), ==, n);
+  g_assert_true (rl_landscape_check_pair (plain, res, &error));
+  g_assert_no_error (error);
+  for (guint which = 0; which < 2; which++)
+    {
+      rl_landscape_direction (plain, 5, which, dp);
+      rl_landscape_direction (res, 5, which, dr);
+      g_assert_cmpmem (dp, n * sizeof (float), dr, n * sizeof (float));
+    }
+
+  /* option B: copy the shared weights as the experiment does (rl-experiment.c), then every
+   * shared tensor has the same direction */
+  g_assert_true (rl_landscape_check_pair (plain_b, res_b, &error));
+  g_assert_no_error (error);
+  for (guint t = 0; t < rl_model_get_n_tensors (plain_b); t++)
+    {
+      const RlParamInfo *a = rl_model_get_tensor_info (plain_b, t);
+      const RlParamInfo *b = rl_model_lookup_tensor (res_b, a->name);
+
+      memcpy (rl_model_get_params (res_b) + b->offset,
+              rl_model_get_params_const (plain_b) + a->offset, sizeof (float) * a->numel);
+    }
+  dpb = g_new (float, rl_model_get_n_params (plain_b));
+  drb = g_new (float, rl_model_get_n_params (res_b));
+  rl_landscape_direction (plain_b, 5, 0, dpb);
+  rl_landscape_direction (res_b, 5, 0, drb);
+  for (guint t = 0; t < rl_model_get_n_tensors (plain_b); t++)
+    {
+      const RlParamInfo *a = rl_model_get_tensor_info (plain_b, t);
+      const RlParamInfo *b = rl_model_lookup_tensor (res_b, a->name);
+
+      g_assert_cmpmem (dpb + a->offset, a->numel * sizeof (float), drb + b->offset,
+                       b->numel * sizeof (float));
+      shared++;
+    }
+  g_assert_cmpuint (shared, <, rl_model_get_n_tensors (res_b));
+}
+
+static void
+test_interpolate (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RlModel) initial = cifar_model (8, TRUE, RL_SHORTCUT_A, TRUE, 4);
+  g_autoptr(RlModel) model = rl_model_copy (initial);
+  g_autoptr(RlLandscape) ls = NULL;
+  const double t[] = { 0.0, 0.5, 1.0, 1.25 };
+  double loss[4], acc[4], ref1, ref0, a;
+
+  train_a_little (model);
+  ref1 = reference_loss (model, N_IMAGES, &a);
+  ref0 = reference_loss (initial, N_IMAGES, &a);
+  ls = rl_landscape_new (model, train_set, N_IMAGES, &error);
+  g_assert_no_error (error);
+  g_assert_true (rl_landscape_interpolate (ls, initial, t, G_N_ELEMENTS (t), loss, acc, &error));
+  g_assert_no_error (error);
+  g_test_message ("line: %.4f %.4f %.4f %.4f (initial %.4f, trained %.4f)", loss[0], loss[1],
+                  loss[2], loss[3], ref0, ref1);
+  g_assert_cmpfloat_with_epsilon (loss[2], ref1, 1e-9 * ref1);
+  /* w1 + (0 - 1)(w1 - w0) is w0 up to float rounding */
+  g_assert_cmpfloat_with_epsilon (loss[0], ref0, 1e-4 * ref0);
+  g_assert_true (isfinite (loss[1]) && isfinite (loss[3]));
+}
+
+static void
+test_bad_input (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RlModel) res8 = cifar_model (8, TRUE, RL_SHORTCUT_A, TRUE, 1);
+  g_autoptr(RlModel) res20 = cifar_model (20, TRUE, RL_SHORTCUT_A, TRUE, 1);
+  g_autoptr(RlModel) nobn = cifar_model (8, TRUE, RL_SHORTCUT_A, FALSE, 1);
+  g_autoptr(RlArch) seed_arch = rl_arch_parse ("seed", &error);
+  g_autoptr(RlModel) seed = NULL;
+  g_autoptr(RlLandscape) ls = NULL;
+  double loss[4], t = 0.5;
+  const double bad_ranges[] = { 0.0, -1.0, NAN, INFINITY };
+
+  g_assert_no_error (error);
+  seed = rl_model_new (seed_arch, 1, 28, 28, 10, &error);
+  g_assert_no_error (error);
+
+  /* mismatched models */
+  g_assert_false (rl_landscape_check_pair (res8, res20, &error));
+  g_assert_error (error, RL_ERROR, RL_ERROR_MISMATCH);
+  g_clear_error (&error);
+  g_assert_false (rl_landscape_check_pair (res20, res8, &error));
+  g_assert_error (error, RL_ERROR, RL_ERROR_MISMATCH);
+  g_clear_error (&error);
+  g_assert_false (rl_landscape_check_pair (seed, res8, &error));
+  g_assert_error (error, RL_ERROR, RL_ERROR_MISMATCH);
+  g_clear_error (&error);
+  g_assert_false (rl_landscape_check_pair (res8, nobn, &error));
+  g_assert_error (error, RL_ERROR, RL_ERROR_MISMATCH);
+  g_clear_error (&error);
+
+  /* the subset */
+  g_assert_null (rl_landscape_new (res8, train_set, 0, &error));
+  g_assert_error (error, RL_ERROR, RL_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+  g_assert_null (rl_landscape_new (res8, train_set, train_set->n + 1, &error));
+  g_assert_error (error, RL_ERROR, RL_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+
+  ls = rl_landscape_new (res8, train_set, 8, &error);
+  g_assert_no_error (error);
+  rl_landscape_set_random_directions (ls, 1);
+  /* grid < 2 or too large */
+  for (int grid = -1; grid < 2; grid++)
+    {
+      g_assert_false (rl_landscape_grid (ls, grid, 1.0, loss, NULL, NULL, &error));
+      g_assert_error (error, RL_ERROR, RL_ERROR_INVALID_ARGUMENT);
+      g_clear_error (&error);
+    }
+  g_assert_false (rl_landscape_grid (ls, RL_LANDSCAPE_MAX_GRID + 1, 1.0, loss, NULL, NULL,
+                                     &error));
+  g_assert_error (error, RL_ERROR, RL_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+  /* range <= 0 or not finite */
+  for (guint k = 0; k < G_N_ELEMENTS (bad_ranges); k++)
+    {
+      g_assert_false (rl_landscape_grid (ls, 2, bad_ranges[k], loss, NULL, NULL, &error));
+      g_assert_error (error, RL_ERROR, RL_ERROR_INVALID_ARGUMENT);
+      g_clear_error (&error);
+    }
+  /* a cancelled grid */
+  {
+    g_autoptr(GCancellable) cancel = g_cancellable_new ();
+
+    g_cancellable_cancel (cancel);
+    g_assert_false (rl_landscape_grid (ls, 2, 1.0, loss, NULL, cancel, &error));
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+    g_clear_error (&error);
+  }
+  /* initial weights of another net */
+  g_assert_false (rl_landscape_interpolate (ls, res20, &t, 1, loss, NULL, &error));
+  g_assert_error (error, RL_ERROR, RL_ERROR_MISMATCH);
+  g_clear_error (&error);
+  g_assert_false (rl_landscape_interpolate (ls, nobn, &t, 1, loss, NULL, &error));
+  g_assert_error (error, RL_ERROR, RL_ERROR_MISMATCH);
+  g_clear_error (&error);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = NULL;
+  int ret;
+
+  g_test_init (&argc, &argv, NULL);
+  dir = g_test_build_filename (G_TEST_DIST, "data", "mnist-mini", NULL);
+  train_set = rl_dataset_load (dir, RL_DATASET_MNIST, RL_SPLIT_TRAIN, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (train_set->n, ==, 640);
+
+  g_test_add_func ("/engine/landscape/centre", test_centre);
+  g_test_add_func ("/engine/landscape/filter-normalised", test_filter_normalised);
+  g_test_add_func ("/engine/landscape/seeds", test_seeds);
+  g_test_add_func ("/engine/landscape/twins-share", test_twins_share);
+  g_test_add_func ("/engine/landscape/interpolate", test_interpolate);
+  g_test_add_func ("/engine/landscape/bad-input", test_bad_input);
+  ret = g_test_run ();
+  rl_dataset_unref (train_set);
+  return ret;
+}
