@@ -27,7 +27,7 @@ G_DEFINE_FINAL_TYPE (RlApplication, rl_application, GTK_TYPE_APPLICATION)
 
 static const GOptionEntry option_entries[] = {
   { "view", 0, 0, G_OPTION_ARG_STRING, NULL,
-    "The view to show: draw, train, inside or experiment", "VIEW" },
+    "The view to show: draw, train, inside, experiment or number", "VIEW" },
   { "draw-digit", 0, 0, G_OPTION_ARG_INT, NULL,
     "Draw a built-in sketch of digit D on the canvas", "D" },
   { "test-image", 0, 0, G_OPTION_ARG_INT, NULL,
@@ -172,11 +172,12 @@ rl_application_command_line (GApplication            *application,
   if (g_variant_dict_lookup (options, "view", "&s", &view))
     {
       if (g_strcmp0 (view, "draw") != 0 && g_strcmp0 (view, "train") != 0
-          && g_strcmp0 (view, "inside") != 0 && g_strcmp0 (view, "experiment") != 0)
+          && g_strcmp0 (view, "inside") != 0 && g_strcmp0 (view, "experiment") != 0
+          && g_strcmp0 (view, "number") != 0)
         {
           g_application_command_line_printerr (command_line,
                                                "reslab: unknown view “%s” (draw, train, "
-                                               "inside or experiment)\n", view);
+                                               "inside, experiment or number)\n", view);
           return 2;
         }
     }
