@@ -14,7 +14,6 @@
 
 #include "rl-number-view.h"
 
-#include "rl-colormap.h"
 #include "rl-widget-util.h"
 
 /* A digit read with less confidence than this is boxed as doubtful. */
@@ -48,42 +47,20 @@ G_DEFINE_FINAL_TYPE (RlNumberView, rl_number_view, GTK_TYPE_WIDGET)
 
 /* ---- showing a reading -------------------------------------------------------------------- */
 
-static void
-digit_draw_func (GtkDrawingArea *area,
-                 cairo_t        *cr,
-                 int             width,
-                 int             height,
-                 gpointer        user_data)
-{
-  const float *image = user_data;
-  int side = MIN (width, height);
-
-  rl_colormap_paint (cr, RL_COLORMAP_GREY, image, 28, 28, 0, 1, 0, 0, side, side);
-}
-
 /* One digit as the network saw it, with what it was read as. */
 static GtkWidget *
 digit_card_new (const RlReadDigit *digit,
                 guint              index)
 {
   GtkWidget *card = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
-  GtkWidget *area = gtk_drawing_area_new ();
   g_autofree char *value = g_strdup_printf ("%d", digit->digit);
   g_autofree char *sure = g_strdup_printf (_("%.0f %%"), 100 * digit->confidence);
   g_autofree char *name = NULL;
   GtkWidget *label;
 
-  gtk_drawing_area_set_content_width (GTK_DRAWING_AREA (area), DIGIT_SIDE);
-  gtk_drawing_area_set_content_height (GTK_DRAWING_AREA (area), DIGIT_SIDE);
-  /* the card holds a copy: a reading is replaced while the old cards are still drawn */
-  gtk_drawing_area_set_draw_func (GTK_DRAWING_AREA (area), digit_draw_func,
-                                  g_memdup2 (digit->image, sizeof digit->image), g_free);
-  gtk_widget_add_css_class (area, "input-view");
-  gtk_widget_set_halign (area, GTK_ALIGN_CENTER);
   name = g_strdup_printf (_("Digit %u as the network sees it: read as %d, %.0f percent sure"),
                           index + 1, digit->digit, 100 * digit->confidence);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (area), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
-  gtk_box_append (GTK_BOX (card), area);
+  gtk_box_append (GTK_BOX (card), rl_digit_image_new (digit->image, DIGIT_SIDE, name));
 
   label = gtk_label_new (value);
   gtk_widget_add_css_class (label, "number-digit");

@@ -19,6 +19,7 @@
 #include "rl-models-popover.h"
 #include "rl-errors-view.h"
 #include "rl-number-view.h"
+#include "rl-teacher.h"
 
 G_BEGIN_DECLS
 
@@ -54,6 +55,11 @@ struct _RlWindow
   RlExperimentView *experiment_view;
   RlErrorsView *errors_view;
   RlNumberView *number_view;
+
+  /* owned: teaching it your digits (rl-window-teach.c) */
+  RlTeacher    *teacher;
+  GCancellable *teach_cancellable; /* the MNIST load for a teaching run */
+  char         *teach_from;        /* what the model taught was: its file or a description */
 
   /* owned: the model in use (rl-window-model.c) */
   RlPredictor  *predictor;
@@ -162,6 +168,9 @@ void        _rl_window_errors_init          (RlWindow *self);
 /* rl-window-number.c: the Number view reads with the model in use */
 void        _rl_window_number_init          (RlWindow *self);
 void        _rl_window_number_dispose       (RlWindow *self);
+/* rl-window-teach.c: Draw's "This is a…", your digits, Learn from My Digits */
+void        _rl_window_teach_init           (RlWindow *self);
+void        _rl_window_teach_dispose        (RlWindow *self);
 /* The view switcher's button for the page called @name. Returns: (transfer none) (nullable) */
 GtkWidget  *_rl_window_switcher_button      (RlWindow   *self,
                                              const char *name);

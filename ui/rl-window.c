@@ -221,6 +221,7 @@ rl_window_dispose (GObject *object)
   _rl_window_training_dispose (self);
   _rl_window_models_dispose (self);
   _rl_window_number_dispose (self);
+  _rl_window_teach_dispose (self);
 
   if (self->experiment_view != NULL)
     g_signal_handlers_disconnect_by_data (self->experiment_view, self);
@@ -361,6 +362,7 @@ rl_window_init (RlWindow *self)
   _rl_window_model_init (self);
   _rl_window_errors_init (self);
   _rl_window_number_init (self);
+  _rl_window_teach_init (self);
 
   _rl_window_settings_init (self);
 
