@@ -47,3 +47,11 @@ _rl_window_number_dispose (RlWindow *self)
   if (self->number_view != NULL)
     rl_number_view_set_predictor (self->number_view, NULL);
 }
+
+RlNumberView *
+rl_window_get_number_view (RlWindow *self)
+{
+  g_return_val_if_fail (RL_IS_WINDOW (self), NULL);
+
+  return self->number_view;
+}
