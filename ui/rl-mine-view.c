@@ -13,7 +13,7 @@
 #include "rl-widget-util.h"
 
 #define THUMB_SIDE  42
-#define RESULT_SIDE 36
+#define RESULT_SIDE 32
 
 struct _RlMineView
 {
@@ -21,6 +21,7 @@ struct _RlMineView
 
   /* children (owned through the widget tree) */
   GtkWidget *box;
+  GtkWidget *stack;        /* "digits", then "result" after learning */
   GtkWidget *count_label;
   GtkWidget *flow;
   GtkWidget *learn_button;
@@ -144,6 +145,13 @@ learn_clicked_cb (GtkButton  *button,
                   RlMineView *self)
 {
   g_signal_emit (self, signals[SIGNAL_LEARN], 0);
+}
+
+static void
+back_clicked_cb (GtkButton  *button,
+                 RlMineView *self)
+{
+  gtk_stack_set_visible_child_name (GTK_STACK (self->stack), "digits");
 }
 
 /* ---- public API --------------------------------------------------------------------------- */
@@ -320,7 +328,7 @@ rl_mine_view_show_result (RlMineView          *self,
     }
   self->n_results = report->n;
   gtk_label_set_text (GTK_LABEL (self->summary_label), summary);
-  gtk_widget_set_visible (self->result_box, TRUE);
+  gtk_stack_set_visible_child_name (GTK_STACK (self->stack), "result");
 }
 
 guint
@@ -338,7 +346,7 @@ rl_mine_view_dispose (GObject *object)
 {
   RlMineView *self = RL_MINE_VIEW (object);
 
-  g_clear_pointer (&self->box, gtk_widget_unparent);
+  g_clear_pointer (&self->stack, gtk_widget_unparent);
 
   G_OBJECT_CLASS (rl_mine_view_parent_class)->dispose (object);
 }
@@ -386,10 +394,14 @@ rl_mine_view_class_init (RlMineViewClass *klass)
 static void
 rl_mine_view_init (RlMineView *self)
 {
-  GtkWidget *heading, *scrolled, *row;
+  GtkWidget *heading, *scrolled, *row, *back;
 
+  self->stack = gtk_stack_new ();
+  gtk_stack_set_vhomogeneous (GTK_STACK (self->stack), FALSE);
+  gtk_stack_set_transition_type (GTK_STACK (self->stack), GTK_STACK_TRANSITION_TYPE_CROSSFADE);
+  gtk_widget_set_parent (self->stack, GTK_WIDGET (self));
   self->box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 8);
-  gtk_widget_set_parent (self->box, GTK_WIDGET (self));
+  gtk_stack_add_named (GTK_STACK (self->stack), self->box, "digits");
 
   heading = gtk_label_new (_("Your digits"));
   gtk_label_set_xalign (GTK_LABEL (heading), 0);
@@ -413,7 +425,7 @@ rl_mine_view_init (RlMineView *self)
   gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER,
                                   GTK_POLICY_AUTOMATIC);
   gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scrolled), TRUE);
-  gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scrolled), 220);
+  gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scrolled), 200);
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), self->flow);
   gtk_box_append (GTK_BOX (self->box), scrolled);
 
@@ -438,28 +450,33 @@ rl_mine_view_init (RlMineView *self)
 
   /* after learning: each digit before and after */
   self->result_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-  gtk_widget_set_visible (self->result_box, FALSE);
-  gtk_box_append (GTK_BOX (self->result_box), gtk_separator_new (GTK_ORIENTATION_HORIZONTAL));
+  row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
   heading = gtk_label_new (_("Before and after learning"));
   gtk_label_set_xalign (GTK_LABEL (heading), 0);
+  gtk_widget_set_hexpand (heading, TRUE);
   gtk_widget_add_css_class (heading, "heading");
-  gtk_box_append (GTK_BOX (self->result_box), heading);
+  gtk_box_append (GTK_BOX (row), heading);
+  back = gtk_button_new_with_mnemonic (_("_Your Digits"));
+  gtk_widget_set_tooltip_text (back, _("Back to the list of your digits"));
+  g_signal_connect (back, "clicked", G_CALLBACK (back_clicked_cb), self);
+  gtk_box_append (GTK_BOX (row), back);
+  gtk_box_append (GTK_BOX (self->result_box), row);
   self->summary_label = gtk_label_new ("");
   gtk_label_set_xalign (GTK_LABEL (self->summary_label), 0);
   gtk_label_set_wrap (GTK_LABEL (self->summary_label), TRUE);
   gtk_label_set_max_width_chars (GTK_LABEL (self->summary_label), 56);
   gtk_box_append (GTK_BOX (self->result_box), self->summary_label);
   self->result_grid = gtk_grid_new ();
-  gtk_grid_set_row_spacing (GTK_GRID (self->result_grid), 4);
+  gtk_grid_set_row_spacing (GTK_GRID (self->result_grid), 3);
   gtk_grid_set_column_spacing (GTK_GRID (self->result_grid), 10);
   scrolled = gtk_scrolled_window_new ();
   gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER,
                                   GTK_POLICY_AUTOMATIC);
   gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scrolled), TRUE);
-  gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scrolled), 440);
+  gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scrolled), 380);
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), self->result_grid);
   gtk_box_append (GTK_BOX (self->result_box), scrolled);
-  gtk_box_append (GTK_BOX (self->box), self->result_box);
+  gtk_stack_add_named (GTK_STACK (self->stack), self->result_box, "result");
 
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _("Your digits"), -1);

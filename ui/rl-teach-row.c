@@ -141,6 +141,10 @@ rl_teach_row_init (RlTeachRow *self)
   self->mine_view = RL_MINE_VIEW (rl_mine_view_new ());
   popover = gtk_popover_new ();
   gtk_popover_set_child (GTK_POPOVER (popover), GTK_WIDGET (self->mine_view));
+  /* the row is at the window's bottom right: open upwards, and leftwards of the button (X11
+   * does not slide a popup back into the screen) */
+  gtk_popover_set_position (GTK_POPOVER (popover), GTK_POS_TOP);
+  gtk_popover_set_offset (GTK_POPOVER (popover), -160, 0);
   gtk_widget_set_size_request (GTK_WIDGET (self->mine_view), 460, -1);
   self->mine_button = gtk_menu_button_new ();
   gtk_menu_button_set_popover (GTK_MENU_BUTTON (self->mine_button), popover);
