@@ -7,9 +7,9 @@
 
 The canvas is found on a screenshot (ImageMagick's import): the largest pure white area, the
 canvas' background. Digits are polylines in a unit box (x right, y down). --style odd writes
-them in a deliberately unusual hand: slanted backwards (x' = x - 0.38 (y - 0.5)), loops left
-open (0, 6, 8, 9 not closed), a 7 with a foot, a 1 with a long flag and a base, a 4 left open
-at the top; --variant moves the points a little (seeded), so two digits of a class differ.
+them in a deliberately unusual hand: slanted far backwards, the top to the left (x' = x + 0.75 (y - 0.5)), loops left
+open (0, 8, 9), angular 3, 5 and 6, a 2 like a Z with a loop, a 7 with a bar, a 1 with a
+flag and a base, a closed 4 in one stroke; --variant moves the points a little (seeded), so two digits of a class differ.
 """
 import math
 import random
@@ -84,18 +84,17 @@ PLAIN = {
 
 # The unusual hand (before the backward slant): open loops, feet and flags.
 ODD = {
-    "0": [ellipse(0.5, 0.5, 0.3, 0.42, 30, 330)],
-    "1": [[(0.25, 0.3), (0.55, 0.06), (0.55, 0.9)], [(0.3, 0.92), (0.8, 0.92)]],
-    "2": [ellipse(0.5, 0.3, 0.28, 0.2, -100, 110) + [(0.22, 0.88), (0.5, 0.78), (0.85, 0.92)]],
-    "3": [[(0.2, 0.1), (0.75, 0.1), (0.45, 0.42)] + ellipse(0.48, 0.68, 0.28, 0.24, 20, 230)],
-    "4": [[(0.35, 0.05), (0.22, 0.62), (0.88, 0.6)], [(0.68, 0.25), (0.66, 0.95)]],
-    "5": [[(0.3, 0.08), (0.26, 0.45)] + ellipse(0.48, 0.66, 0.28, 0.25, -40, 210),
-          [(0.3, 0.08), (0.82, 0.06)]],
-    "6": [[(0.72, 0.05), (0.35, 0.4)] + ellipse(0.5, 0.7, 0.24, 0.22, 250, -60)],
-    "7": [[(0.15, 0.18), (0.2, 0.08), (0.82, 0.1), (0.45, 0.6), (0.4, 0.95)],
-          [(0.35, 0.52), (0.72, 0.52)]],
-    "8": [ellipse(0.5, 0.28, 0.22, 0.2, 150, -150) + ellipse(0.5, 0.7, 0.28, 0.22, 10, 320)],
-    "9": [ellipse(0.5, 0.3, 0.25, 0.22, 100, 400) + [(0.75, 0.35), (0.55, 0.95)]],
+    "0": [ellipse(0.5, 0.5, 0.2, 0.44, 60, 320)],                    # narrow, open at the top right
+    "1": [[(0.15, 0.35), (0.5, 0.05), (0.5, 0.92)], [(0.2, 0.92), (0.85, 0.92)]],
+    "2": [[(0.2, 0.15), (0.8, 0.12), (0.2, 0.9)] + ellipse(0.3, 0.8, 0.1, 0.1, 180, 540)
+          + [(0.85, 0.9)]],                                          # a Z with a loop
+    "3": [[(0.2, 0.08), (0.8, 0.08), (0.45, 0.42), (0.8, 0.6), (0.7, 0.88), (0.2, 0.92)]],
+    "4": [[(0.62, 0.92), (0.62, 0.05), (0.12, 0.62), (0.9, 0.62)]],  # one stroke, closed
+    "5": [[(0.85, 0.08), (0.25, 0.08), (0.2, 0.45), (0.75, 0.5), (0.8, 0.85), (0.2, 0.9)]],
+    "6": [[(0.75, 0.05), (0.3, 0.5), (0.25, 0.85), (0.7, 0.9), (0.75, 0.6), (0.3, 0.55)]],
+    "7": [[(0.15, 0.25), (0.15, 0.08), (0.85, 0.08), (0.35, 0.95)], [(0.25, 0.5), (0.8, 0.5)]],
+    "8": [ellipse(0.5, 0.25, 0.3, 0.17, 120, 460) + ellipse(0.5, 0.72, 0.18, 0.22, 0, 300)],
+    "9": [ellipse(0.45, 0.28, 0.28, 0.2, 60, 380) + [(0.72, 0.3), (0.7, 0.9), (0.3, 0.85)]],
 }
 
 
@@ -103,11 +102,11 @@ def shape(d, style, variant):
     strokes = (ODD if style == "odd" else PLAIN)[d]
     rnd = random.Random(variant * 97 + int(d))
     jitter = 0.03 if variant else 0.0
-    slant = 0.38 if style == "odd" else 0.08
+    slant = 0.75 if style == "odd" else -0.08
     sx = 1.0 + rnd.uniform(-0.08, 0.08) * (1 if variant else 0)
     out = []
     for s in strokes:
-        out.append([(0.5 + (x - 0.5) * sx - slant * (y - 0.5) + rnd.uniform(-jitter, jitter),
+        out.append([(0.5 + (x - 0.5) * sx + slant * (y - 0.5) + rnd.uniform(-jitter, jitter),
                      y + rnd.uniform(-jitter, jitter)) for x, y in s])
     return out
 
