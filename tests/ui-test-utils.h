@@ -114,6 +114,18 @@ ui_test_init (int    *argc,
   g_setenv ("GSK_RENDERER", "cairo", FALSE);
 
   gtk_test_init (argc, argv, NULL);
+
+  /* The style sheet the application loads at start-up (rl-application.c): windows under test
+   * are sized and drawn as the app shows them (the view switcher's buttons, for one). */
+  {
+    GtkCssProvider *css = gtk_css_provider_new ();
+
+    gtk_css_provider_load_from_resource (css, "/org/reslab/ResLab/style.css");
+    gtk_style_context_add_provider_for_display (gdk_display_get_default (),
+                                                GTK_STYLE_PROVIDER (css),
+                                                GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+    g_object_unref (css);
+  }
   return TRUE;
 }
 

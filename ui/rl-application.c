@@ -29,7 +29,7 @@ G_DEFINE_FINAL_TYPE (RlApplication, rl_application, GTK_TYPE_APPLICATION)
 
 static const GOptionEntry option_entries[] = {
   { "view", 0, 0, G_OPTION_ARG_STRING, NULL,
-    N_("The view to show: draw, train, inside, experiment or errors"), "VIEW" },
+    N_("The view to show: draw, train, inside, experiment, errors or number"), "VIEW" },
   { "why", 0, 0, G_OPTION_ARG_NONE, NULL,
     N_("Turn on Why? in the Draw view: colour the input by what pushed the prediction"), NULL },
   { "draw-digit", 0, 0, G_OPTION_ARG_INT, NULL,
@@ -177,11 +177,11 @@ rl_application_command_line (GApplication            *application,
     {
       if (g_strcmp0 (view, "draw") != 0 && g_strcmp0 (view, "train") != 0
           && g_strcmp0 (view, "inside") != 0 && g_strcmp0 (view, "experiment") != 0
-          && g_strcmp0 (view, "errors") != 0)
+          && g_strcmp0 (view, "errors") != 0 && g_strcmp0 (view, "number") != 0)
         {
           g_application_command_line_printerr (command_line,
                                                _("reslab: unknown view “%s” (draw, train, "
-                                               "inside, experiment or errors)\n"), view);
+                                               "inside, experiment, errors or number)\n"), view);
           return 2;
         }
     }

@@ -34,6 +34,8 @@ struct _RlCanvas
   cairo_surface_t *image;    /* A8, shown under the strokes; nullable */
   RlCanvasOverlayFunc overlay_func;  /* drawn over the strokes; nullable */
   gpointer   overlay_data;
+  double     aspect;         /* width / height of the drawing area: 1 for a digit */
+  char      *placeholder;    /* shown on an empty canvas; nullable: the default */
 
   /* borrowed (owned by the widget) */
   GtkGesture *drag;
@@ -44,6 +46,7 @@ G_DEFINE_FINAL_TYPE (RlCanvas, rl_canvas, GTK_TYPE_DRAWING_AREA)
 
 enum {
   CHANGED,
+  STROKE_END,
   N_SIGNALS
 };
 
@@ -51,7 +54,8 @@ static guint signals[N_SIGNALS];
 
 /* ---- geometry ----------------------------------------------------------------------------- */
 
-/* The drawing square inside the widget: the largest centred square. */
+/* The drawing area inside the widget: the largest centred rectangle of the canvas' aspect
+ * (a square for a digit); @side is its height, one canvas unit. */
 static void
 get_square (RlCanvas *self,
             double   *x0,
@@ -61,8 +65,8 @@ get_square (RlCanvas *self,
   double w = gtk_widget_get_width (GTK_WIDGET (self));
   double h = gtk_widget_get_height (GTK_WIDGET (self));
 
-  *side = MAX (1.0, MIN (w, h));
-  *x0 = (w - *side) / 2;
+  *side = MAX (1.0, MIN (w / self->aspect, h));
+  *x0 = (w - *side * self->aspect) / 2;
   *y0 = (h - *side) / 2;
 }
 
@@ -132,7 +136,11 @@ extend_stroke (RlCanvas *self,
 static void
 end_stroke (RlCanvas *self)
 {
+  gboolean was_drawing = self->drawing;
+
   self->drawing = FALSE;
+  if (was_drawing)
+    g_signal_emit (self, signals[STROKE_END], 0);
 }
 
 static gboolean
@@ -240,6 +248,8 @@ draw_func (GtkDrawingArea *area,
     {
       PangoLayout *layout = gtk_widget_create_pango_layout (GTK_WIDGET (area),
                                                             _("Draw a digit here"));
+      if (self->placeholder != NULL)
+        pango_layout_set_text (layout, self->placeholder, -1);
       int lw, lh;
 
       pango_layout_get_pixel_size (layout, &lw, &lh);
@@ -545,12 +555,15 @@ rl_canvas_render_ink (RlCanvas *self,
           y_max = MAX (y_max, p->y);
         }
     }
-  pen = CLAMP (RL_CANVAS_INK_WIDTH_RATIO * MAX (x_max - x_min, y_max - y_min),
+  /* A wide canvas holds several digits side by side: each is as tall as the drawing, and the
+   * reader scales each on its own, so the pen follows the height. */
+  pen = CLAMP (RL_CANVAS_INK_WIDTH_RATIO * (self->aspect > 1 ? y_max - y_min
+                                                              : MAX (x_max - x_min, y_max - y_min)),
                INK_WIDTH_MIN, INK_WIDTH_MAX);
 
   surface = cairo_image_surface_create (CAIRO_FORMAT_A8, width, height);
   cr = cairo_create (surface);
-  cairo_scale (cr, width, height);
+  cairo_scale (cr, width / self->aspect, height);
   cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
   cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
   cairo_set_source_rgba (cr, 0, 0, 0, 1);
@@ -567,6 +580,51 @@ rl_canvas_render_ink (RlCanvas *self,
   cairo_surface_destroy (surface);
 
   return ink;
+}
+
+/* ---- a wide canvas ----------------------------------------------------------------------- */
+
+void
+rl_canvas_set_aspect (RlCanvas *self,
+                      double    aspect)
+{
+  g_return_if_fail (RL_IS_CANVAS (self));
+  g_return_if_fail (aspect >= 1.0);
+
+  self->aspect = aspect;
+  gtk_widget_queue_resize (GTK_WIDGET (self));
+}
+
+double
+rl_canvas_get_aspect (RlCanvas *self)
+{
+  g_return_val_if_fail (RL_IS_CANVAS (self), 1.0);
+
+  return self->aspect;
+}
+
+void
+rl_canvas_get_area (RlCanvas        *self,
+                    graphene_rect_t *area)
+{
+  double x0, y0, side;
+
+  g_return_if_fail (RL_IS_CANVAS (self));
+  g_return_if_fail (area != NULL);
+
+  get_square (self, &x0, &y0, &side);
+  graphene_rect_init (area, (float) x0, (float) y0, (float) (side * self->aspect), (float) side);
+}
+
+void
+rl_canvas_set_placeholder (RlCanvas   *self,
+                           const char *text)
+{
+  g_return_if_fail (RL_IS_CANVAS (self));
+
+  g_free (self->placeholder);
+  self->placeholder = g_strdup (text);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
 /* ---- size --------------------------------------------------------------------------------- */
@@ -590,6 +648,19 @@ rl_canvas_measure (GtkWidget      *widget,
                    int            *minimum_baseline,
                    int            *natural_baseline)
 {
+  RlCanvas *self = RL_CANVAS (widget);
+
+  if (self->aspect > 1)
+    {
+      /* wide: @aspect heights across, and no taller than that */
+      gboolean across = orientation == GTK_ORIENTATION_HORIZONTAL;
+
+      *minimum = across ? (int) (MIN_SIDE / 2 * self->aspect) : MIN_SIDE / 2;
+      *natural = for_size > 0 ? MAX (*minimum, (int) (across ? for_size * self->aspect
+                                                             : for_size / self->aspect))
+                              : 2 * *minimum;
+      return;
+    }
   *minimum = MIN_SIDE;
   *natural = for_size > MIN_SIDE ? for_size : 2 * MIN_SIDE;
 }
@@ -604,6 +675,7 @@ rl_canvas_finalize (GObject *object)
   g_clear_pointer (&self->strokes, g_ptr_array_unref);
   g_clear_pointer (&self->cleared, g_ptr_array_unref);
   g_clear_pointer (&self->image, cairo_surface_destroy);
+  g_clear_pointer (&self->placeholder, g_free);
 
   G_OBJECT_CLASS (rl_canvas_parent_class)->finalize (object);
 }
@@ -628,6 +700,14 @@ rl_canvas_class_init (RlCanvasClass *klass)
   signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                    0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
+  /**
+   * RlCanvas::stroke-end:
+   *
+   * The pen, mouse or finger was lifted: a stroke drawn by hand is finished.
+   */
+  signals[STROKE_END] = g_signal_new ("stroke-end", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                      0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
   gtk_widget_class_set_css_name (widget_class, "rlcanvas");
   /* Not IMG: an AT presents an image as a picture to look at, not a focusable thing that
    * takes input. GTK 4.8 has no canvas role; WIDGET maps to AT-SPI's "filler", which screen
@@ -640,6 +720,7 @@ static void
 rl_canvas_init (RlCanvas *self)
 {
   self->strokes = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
+  self->aspect = 1.0;
 
   gtk_drawing_area_set_draw_func (GTK_DRAWING_AREA (self), draw_func, NULL, NULL);
   gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);

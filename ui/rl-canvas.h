@@ -68,5 +68,18 @@ typedef void (*RlCanvasOverlayFunc) (RlCanvas *canvas,
 void       rl_canvas_set_overlay_func (RlCanvas            *self,
                                        RlCanvasOverlayFunc  func,
                                        gpointer             data);
+/* A wide canvas, for several digits side by side: the drawing area is @aspect (>= 1) times
+ * as wide as it is tall, its canvas units span [0, aspect] x [0, 1], rl_canvas_render_ink ()
+ * maps that to its @width x @height (give it the same aspect), and the network's pen follows
+ * the drawing's height rather than its longer side. 1 (a square) by default. */
+void       rl_canvas_set_aspect    (RlCanvas *self,
+                                    double    aspect);
+double     rl_canvas_get_aspect    (RlCanvas *self);
+/* Where the drawing area is in the widget, in widget coordinates. */
+void       rl_canvas_get_area      (RlCanvas        *self,
+                                    graphene_rect_t *area);
+/* The text an empty canvas shows (NULL: "Draw a digit here"). */
+void       rl_canvas_set_placeholder (RlCanvas   *self,
+                                      const char *text);
 
 G_END_DECLS

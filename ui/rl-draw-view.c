@@ -25,6 +25,7 @@ struct _RlDrawView
   GtkSpinButton *image_spin;
   GtkWidget     *data_label;
   RlProbView    *prob_view;
+  RlTeachRow    *teach_row;
   GtkWidget     *model_label;
 
   /* owned */
@@ -377,6 +378,14 @@ rl_draw_view_get_why_view (RlDrawView *self)
   return self->why_view;
 }
 
+RlTeachRow *
+rl_draw_view_get_teach_row (RlDrawView *self)
+{
+  g_return_val_if_fail (RL_IS_DRAW_VIEW (self), NULL);
+
+  return self->teach_row;
+}
+
 RlProbView *
 rl_draw_view_get_prob_view (RlDrawView *self)
 {
@@ -559,6 +568,7 @@ rl_draw_view_class_init (RlDrawViewClass *klass)
   g_type_ensure (RL_TYPE_PROB_VIEW);
   g_type_ensure (RL_TYPE_WHY_VIEW);
   g_type_ensure (RL_TYPE_SQUARE_AREA);
+  g_type_ensure (RL_TYPE_TEACH_ROW);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/reslab/ResLab/ui/rl-draw-view.ui");
@@ -571,6 +581,7 @@ rl_draw_view_class_init (RlDrawViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RlDrawView, image_spin);
   gtk_widget_class_bind_template_child (widget_class, RlDrawView, data_label);
   gtk_widget_class_bind_template_child (widget_class, RlDrawView, prob_view);
+  gtk_widget_class_bind_template_child (widget_class, RlDrawView, teach_row);
   gtk_widget_class_bind_template_child (widget_class, RlDrawView, model_label);
   gtk_widget_class_bind_template_callback (widget_class, on_image_spin_value_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_image_spin_output);

@@ -12,6 +12,7 @@
 #include "rl-canvas.h"
 #include "rl-predictor.h"
 #include "rl-prob-view.h"
+#include "rl-teach-row.h"
 #include "rl-why-view.h"
 
 G_BEGIN_DECLS
@@ -28,6 +29,8 @@ void        rl_draw_view_set_predictor  (RlDrawView  *self,
 RlCanvas   *rl_draw_view_get_canvas     (RlDrawView *self);
 /* Returns: (transfer none) */
 RlProbView *rl_draw_view_get_prob_view  (RlDrawView *self);
+/* "This is a…": the drawing into your digits (#14). Returns: (transfer none) */
+RlTeachRow *rl_draw_view_get_teach_row  (RlDrawView *self);
 /* The "Why?" controls, whose attributions the preview shows. Returns: (transfer none) */
 RlWhyView  *rl_draw_view_get_why_view   (RlDrawView *self);
 

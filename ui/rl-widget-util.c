@@ -7,6 +7,8 @@
 
 #include "rl-widget-util.h"
 
+#include "rl-colormap.h"
+
 void
 rl_dataset_dropdown_fill (GtkDropDown *dropdown,
                           GArray      *kinds)
@@ -90,4 +92,38 @@ rl_view_init_accessible (GtkWidget  *view,
 
   gtk_accessible_update_property (GTK_ACCESSIBLE (view), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
   drop_doubled_names (view);
+}
+
+/* ---- a digit's 28 x 28 image -------------------------------------------------------------- */
+
+static void
+digit_image_draw (GtkDrawingArea *area,
+                  cairo_t        *cr,
+                  int             width,
+                  int             height,
+                  gpointer        user_data)
+{
+  int side = MIN (width, height);
+
+  rl_colormap_paint (cr, RL_COLORMAP_GREY, user_data, 28, 28, 0, 1, (width - side) / 2.0, 0,
+                     side, side);
+}
+
+GtkWidget *
+rl_digit_image_new (const float *image,
+                    int          side,
+                    const char  *name)
+{
+  GtkWidget *area = gtk_drawing_area_new ();
+
+  g_return_val_if_fail (image != NULL, NULL);
+
+  gtk_drawing_area_set_content_width (GTK_DRAWING_AREA (area), side);
+  gtk_drawing_area_set_content_height (GTK_DRAWING_AREA (area), side);
+  gtk_drawing_area_set_draw_func (GTK_DRAWING_AREA (area), digit_image_draw,
+                                  g_memdup2 (image, 28 * 28 * sizeof (float)), g_free);
+  gtk_widget_add_css_class (area, "input-view");
+  gtk_widget_set_halign (area, GTK_ALIGN_CENTER);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (area), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+  return area;
 }

@@ -42,4 +42,10 @@ gboolean      rl_predictor_signals_set (GSignalGroup  *signals,
 void          rl_view_init_accessible  (GtkWidget   *view,
                                         const char  *name);
 
+/* A 28 x 28 digit (image: (28, 28) in [0, 1], copied), grey, @side pixels square, named @name
+ * for assistive technologies. Returns: (transfer floating) */
+GtkWidget    *rl_digit_image_new       (const float *image,
+                                        int          side,
+                                        const char  *name);
+
 G_END_DECLS

@@ -54,8 +54,7 @@ _rl_window_errors_init (RlWindow *self)
   g_signal_connect_after (self->trainer, "progress", G_CALLBACK (errors_progress_cb), self);
   g_signal_connect_after (self->trainer, "weights", G_CALLBACK (errors_weights_cb), self);
 
-  /* the switcher's last button is this view's */
-  child = gtk_widget_get_last_child (self->switcher);
+  child = _rl_window_switcher_button (self, "errors");
   if (child != NULL)
     gtk_widget_set_tooltip_text (child, _("Which test digits the model gets wrong, and how sure "
                                         "it was"));

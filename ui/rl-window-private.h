@@ -18,6 +18,8 @@
 #include "rl-model-store.h"
 #include "rl-models-popover.h"
 #include "rl-errors-view.h"
+#include "rl-number-view.h"
+#include "rl-teacher.h"
 
 G_BEGIN_DECLS
 
@@ -50,6 +52,12 @@ struct _RlWindow
   RlInsideView *inside_view;
   RlExperimentView *experiment_view;
   RlErrorsView *errors_view;
+  RlNumberView *number_view;
+
+  /* owned: teaching it your digits (rl-window-teach.c) */
+  RlTeacher    *teacher;
+  GCancellable *teach_cancellable; /* the MNIST load for a teaching run */
+  char         *teach_from;        /* what the model taught was: its file or a description */
 
   /* owned: the model in use (rl-window-model.c) */
   RlPredictor  *predictor;
@@ -160,6 +168,15 @@ void        _rl_window_settings_init        (RlWindow *self);
 void        _rl_window_settings_dispose     (RlWindow *self);
 /* rl-window-errors.c: connects the Errors view to the predictor, the trainer and Draw */
 void        _rl_window_errors_init          (RlWindow *self);
+/* rl-window-number.c: the Number view reads with the model in use */
+void        _rl_window_number_init          (RlWindow *self);
+void        _rl_window_number_dispose       (RlWindow *self);
+/* rl-window-teach.c: Draw's "This is a…", your digits, Learn from My Digits */
+void        _rl_window_teach_init           (RlWindow *self);
+void        _rl_window_teach_dispose        (RlWindow *self);
+/* The view switcher's button for the page called @name. Returns: (transfer none) (nullable) */
+GtkWidget  *_rl_window_switcher_button      (RlWindow   *self,
+                                             const char *name);
 
 /* rl-window-stalls.c: measures while training runs, when --debug-stalls asked for it */
 void        _rl_window_stall_start          (RlWindow *self);

@@ -226,6 +226,8 @@ rl_window_dispose (GObject *object)
   _rl_window_models_dispose (self);
   if (self->help_window != NULL)
     gtk_window_destroy (GTK_WINDOW (self->help_window));   /* its weak pointer clears it */
+  _rl_window_number_dispose (self);
+  _rl_window_teach_dispose (self);
 
   if (self->experiment_view != NULL)
     g_signal_handlers_disconnect_by_data (self->experiment_view, self);
@@ -283,6 +285,7 @@ rl_window_class_init (RlWindowClass *klass)
   g_type_ensure (RL_TYPE_EXPERIMENT_VIEW);
   g_type_ensure (RL_TYPE_MODELS_POPOVER);
   g_type_ensure (RL_TYPE_ERRORS_VIEW);
+  g_type_ensure (RL_TYPE_NUMBER_VIEW);
 
   /* The header bar is not bound: GtkWindow's own dispose unparents its titlebar, and
    * gtk_widget_dispose_template () doing so first leaves it a dangling pointer. */
@@ -303,6 +306,7 @@ rl_window_class_init (RlWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RlWindow, inside_view);
   gtk_widget_class_bind_template_child (widget_class, RlWindow, experiment_view);
   gtk_widget_class_bind_template_child (widget_class, RlWindow, errors_view);
+  gtk_widget_class_bind_template_child (widget_class, RlWindow, number_view);
   gtk_widget_class_bind_template_callback (widget_class, on_visible_child_changed);
 
   _rl_window_class_actions_init (widget_class);
@@ -344,6 +348,8 @@ rl_window_init (RlWindow *self)
   _rl_window_models_init (self);
   _rl_window_model_init (self);
   _rl_window_errors_init (self);
+  _rl_window_number_init (self);
+  _rl_window_teach_init (self);
 
   _rl_window_settings_init (self);
 

@@ -23,6 +23,7 @@
 #include "rl-experiment-view.h"
 #include "rl-inside-view.h"
 #include "rl-model-store.h"
+#include "rl-number-view.h"
 #include "rl-predictor.h"
 #include "rl-train-view.h"
 #include "rl-trainer.h"
@@ -62,6 +63,8 @@ RlInsideView *rl_window_get_inside_view    (RlWindow *self);
 RlErrorsView *rl_window_get_errors_view    (RlWindow *self);
 /* Returns: (transfer none) */
 RlExperimentView *rl_window_get_experiment_view (RlWindow *self);
+/* The Number view (rl-window-number.c). Returns: (transfer none) */
+RlNumberView *rl_window_get_number_view    (RlWindow *self);
 /* The in-app notification's text while it is shown, else NULL. Returns: (transfer none) */
 const char   *rl_window_get_notification   (RlWindow *self);
 /* One line about the model in use ("seed net bundled with ResLab · MNIST · …").

@@ -1,0 +1,274 @@
+/* test-ui-numbers.c: #14 in the window: the Number page reads a number written in strokes,
+ * live; Draw's "This is a…" buttons put a drawing into your digits, which the Your Digits
+ * list shows and deletes; Learn from My Digits keeps a new run in the Models list and makes it
+ * the model in use, never writing the file of the model it started from. */
+
+#include <string.h>
+
+#include "ui-test-utils.h"
+
+#include "rl-demo-digits.h"
+#include "rl-userset.h"
+#include "rl-window.h"
+
+static RlWindow *
+new_window (void)
+{
+  RlWindow *window = g_object_ref_sink (rl_window_new (NULL));
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  gtk_window_present (GTK_WINDOW (window));
+  return window;
+}
+
+static void
+destroy_window (RlWindow *window)
+{
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_finalize_object (window);
+}
+
+static void
+add_digit (RlCanvas *canvas,
+           guint     digit,
+           double    scale,
+           double    dx,
+           double    dy)
+{
+  g_autoptr (GPtrArray) strokes = rl_demo_digit_transformed (digit, scale, dx, dy);
+
+  for (guint i = 0; i < strokes->len; i++)
+    {
+      GArray *xy = g_ptr_array_index (strokes, i);
+
+      rl_canvas_add_stroke (canvas, (const double *) (gpointer) xy->data, xy->len / 2);
+    }
+}
+
+/* ---- the Number page ---------------------------------------------------------------------- */
+
+static RlNumberView *
+number_view (RlWindow *window)
+{
+  return rl_window_get_number_view (window);
+}
+
+static gboolean
+reads (gpointer data)
+{
+  RlWindow *window = data;
+
+  return strcmp (rl_number_view_get_text (number_view (window)), "") != 0;
+}
+
+/* Three digits side by side, each a built-in sketch at its own size and height, as strokes
+ * through the canvas: the page reads them without any call to the reader from here. */
+static void
+test_number_reads (void)
+{
+  RlWindow *window = new_window ();
+  RlNumberView *view = number_view (window);
+  RlCanvas *canvas = rl_number_view_get_canvas (view);
+  const RlReading *reading;
+
+  rl_window_set_view (window, "number");
+  g_assert_cmpstr (rl_window_get_view (window), ==, "number");
+  ui_test_spin (200);
+  g_assert_cmpfloat (rl_canvas_get_aspect (canvas), >, 2);
+  g_assert_cmpstr (rl_number_view_get_text (view), ==, "");
+
+  add_digit (canvas, 3, 0.9, 0.1, 0.0);
+  add_digit (canvas, 0, 0.8, 1.1, 0.05);
+  add_digit (canvas, 7, 1.0, 2.1, -0.05);
+  /* read within the throttle, not only when asked */
+  g_assert_true (ui_test_wait_for (reads, window, 5));
+  ui_test_spin (2 * RL_NUMBER_VIEW_THROTTLE_MS);
+  g_assert_cmpstr (rl_number_view_get_text (view), ==, "307");
+  reading = rl_number_view_get_reading (view);
+  g_assert_nonnull (reading);
+  g_assert_cmpuint (reading->n, ==, 3);
+  for (guint i = 0; i < reading->n; i++)
+    {
+      g_assert_cmpfloat (reading->digits[i].confidence, >, 0.5f);
+      g_assert_cmpint (reading->digits[i].box.width, >, 0);
+    }
+  /* boxes left to right, inside the ink image */
+  g_assert_cmpint (reading->digits[0].box.x, <, reading->digits[1].box.x);
+  g_assert_cmpint (reading->digits[1].box.x, <, reading->digits[2].box.x);
+
+  /* Undo takes the 7's last stroke; Clear empties it */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "number.clear", NULL));
+  g_assert_cmpstr (rl_number_view_get_text (view), ==, "");
+  g_assert_true (rl_canvas_is_empty (canvas));
+  /* the Draw canvas is another one, untouched */
+  g_assert_true (rl_canvas_is_empty (rl_draw_view_get_canvas (rl_window_get_draw_view (window))));
+
+  destroy_window (window);
+}
+
+/* ---- your digits and learning from them --------------------------------------------------- */
+
+static char *
+file_checksum (const char *path)
+{
+  g_autofree char *contents = NULL;
+  gsize length;
+
+  g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+  return g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) contents, length);
+}
+
+static gboolean
+model_path_is (gpointer data)
+{
+  gpointer *args = data;
+
+  return g_strcmp0 (rl_window_get_model_path (args[0]), args[1]) == 0;
+}
+
+static gboolean
+model_path_changed (gpointer data)
+{
+  gpointer *args = data;
+  const char *path = rl_window_get_model_path (args[0]);
+
+  return path != NULL && g_strcmp0 (path, args[1]) != 0;
+}
+
+static gboolean
+can_add (gpointer data)
+{
+  RlTeachRow *row = data;
+
+  return gtk_widget_get_sensitive (rl_teach_row_get_digit_button (row, 0));
+}
+
+/* Draws @digit in Draw and says what it is with the button. */
+static void
+teach_digit (RlWindow *window,
+             guint     digit,
+             double    scale)
+{
+  RlDrawView *draw = rl_window_get_draw_view (window);
+  RlTeachRow *row = rl_draw_view_get_teach_row (draw);
+
+  add_digit (rl_draw_view_get_canvas (draw), digit, scale, 0, 0);
+  rl_draw_view_flush (draw);
+  g_assert_true (ui_test_wait_for (can_add, row, 5));
+  /* a click (GtkButton's activate emits "clicked" after its press animation) */
+  g_signal_emit_by_name (rl_teach_row_get_digit_button (row, digit), "clicked");
+  /* the canvas is cleared for the next one */
+  g_assert_true (rl_canvas_is_empty (rl_draw_view_get_canvas (draw)));
+}
+
+static void
+test_teach (void)
+{
+  RlWindow *window = new_window ();
+  RlDrawView *draw = rl_window_get_draw_view (window);
+  RlTeachRow *row = rl_draw_view_get_teach_row (draw);
+  RlMineView *mine = rl_teach_row_get_mine_view (row);
+  RlModelStore *store = rl_window_get_model_store (window);
+  g_autofree char *dir = rl_userset_default_dir ();
+  g_autofree char *images = g_build_filename (dir, RL_USERSET_IMAGES, NULL);
+  g_autofree char *start = NULL;
+  g_autofree char *start_sum = NULL;
+  g_autoptr (GBytes) bundled = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (RlDataset) set = NULL;
+  guint n_models;
+
+  /* your digits live in the test's private data folder */
+  g_assert_true (g_str_has_prefix (dir, ui_test_tmp_dir));
+  g_assert_cmpstr (rl_mine_view_get_dir (mine), ==, dir);
+  g_assert_cmpuint (rl_mine_view_get_n_digits (mine), ==, 0);
+
+  /* Start from a model file of the store (the bundled model's bytes), so that "never
+   * overwritten" is about a file. */
+  bundled = g_resources_lookup_data (RL_BUNDLED_MODEL_RESOURCE, 0, &error);
+  if (bundled == NULL)
+    {
+      g_test_skip ("no bundled model");
+      destroy_window (window);
+      return;
+    }
+  g_assert_true (g_mkdir_with_parents (rl_model_store_get_dir (store), 0755) == 0);
+  start = g_build_filename (rl_model_store_get_dir (store), "20240101-000000-start.safetensors",
+                            NULL);
+  g_assert_true (g_file_set_contents (start, g_bytes_get_data (bundled, NULL),
+                                      (gssize) g_bytes_get_size (bundled), NULL));
+  start_sum = file_checksum (start);
+  rl_model_store_reload (store);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.use-model", "s", start));
+  {
+    gpointer args[2] = { window, start };
+
+    g_assert_true (ui_test_wait_for (model_path_is, args, 10));
+  }
+
+  /* no drawing: nothing to add */
+  ui_test_spin (100);
+  g_assert_false (gtk_widget_get_sensitive (rl_teach_row_get_digit_button (row, 3)));
+
+  /* a drawing, labelled: it joins the set, as the network saw it */
+  teach_digit (window, 3, 1.0);
+  g_assert_cmpuint (rl_mine_view_get_n_digits (mine), ==, 1);
+  set = rl_userset_load (dir, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (set->n, ==, 1);
+  g_assert_cmpuint (set->labels[0], ==, 3);
+  g_clear_pointer (&set, rl_dataset_unref);
+
+  /* deleted: the set is gone, files and all */
+  g_assert_true (rl_mine_view_delete (mine, 0, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (rl_mine_view_get_n_digits (mine), ==, 0);
+  g_assert_false (g_file_test (images, G_FILE_TEST_EXISTS));
+
+  /* a few digits, then Learn */
+  teach_digit (window, 7, 0.9);
+  teach_digit (window, 1, 1.1);
+  teach_digit (window, 4, 0.8);
+  g_assert_cmpuint (rl_mine_view_get_n_digits (mine), ==, 3);
+  n_models = g_list_model_get_n_items (G_LIST_MODEL (store));
+
+  g_signal_emit_by_name (mine, "learn");
+  {
+    gpointer args[2] = { window, start };
+
+    g_assert_true (ui_test_wait_for (model_path_changed, args, 120));
+  }
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, n_models + 1);
+  {
+    const char *taught = rl_window_get_model_path (window);
+    RlModelItem *item = rl_model_store_find (store, taught);
+
+    g_assert_true (g_str_has_prefix (taught, rl_model_store_get_dir (store)));
+    g_assert_nonnull (item);
+    g_assert_cmpstr (rl_model_item_get_name (item), ==, "Taught 3 of your digits");
+    /* measured on MNIST's test set, shown in the list */
+    g_assert_cmpfloat (rl_model_item_get_test_accuracy (item), >, 0.9);
+  }
+  /* the model it started from: the same bytes */
+  {
+    g_autofree char *sum = file_checksum (start);
+
+    g_assert_cmpstr (sum, ==, start_sum);
+  }
+  /* the grid: each digit before and after */
+  g_assert_cmpuint (rl_mine_view_get_n_results (mine), ==, 3);
+
+  destroy_window (window);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  ui_test_init (&argc, &argv);
+
+  ui_test_add ("/ui/numbers/number-reads", test_number_reads);
+  ui_test_add ("/ui/numbers/teach", test_teach);
+
+  return ui_test_run ();
+}

@@ -1,0 +1,453 @@
+#define G_LOG_DOMAIN "reslab-ui"
+
+/* rl-number-view.c: the Number view (rl-number-view.h). The strokes are rendered to ink at
+ * RL_NUMBER_VIEW_INK_HEIGHT pixels high and read by rl_read_number (0.6 ms for a number, plus
+ * the render): cheap enough to follow the pen, throttled so that a long stroke does not read
+ * on every point. The reading's boxes are in ink pixels; an overlay over the canvas draws them
+ * in the canvas' drawing area.
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+
+#include "rl-number-view.h"
+
+#include "rl-widget-util.h"
+
+/* A digit read with less confidence than this is boxed as doubtful. */
+#define DOUBTFUL 0.6f
+/* Side of a digit's 28 x 28 image in the strip under the number. */
+#define DIGIT_SIDE 56
+
+struct _RlNumberView
+{
+  GtkWidget parent_instance;
+
+  /* template widgets */
+  GtkWidget    *root;
+  RlCanvas     *canvas;
+  GtkWidget    *boxes_area;
+  GtkWidget    *number_label;
+  GtkWidget    *summary_label;
+  GtkWidget    *digits_box;
+
+  /* owned */
+  RlPredictor  *predictor;
+  GSignalGroup *predictor_signals;
+  RlReading    *reading;         /* the last reading; nullable */
+  int           ink_width;       /* the ink image the reading's boxes refer to */
+  int           ink_height;
+  gboolean      dirty;           /* the strokes or the model changed since the reading */
+  guint         throttle_id;     /* a reading waiting while a stroke is drawn, or 0 */
+};
+
+G_DEFINE_FINAL_TYPE (RlNumberView, rl_number_view, GTK_TYPE_WIDGET)
+
+/* ---- showing a reading -------------------------------------------------------------------- */
+
+/* One digit as the network saw it, with what it was read as. */
+static GtkWidget *
+digit_card_new (const RlReadDigit *digit,
+                guint              index)
+{
+  GtkWidget *card = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  g_autofree char *value = g_strdup_printf ("%d", digit->digit);
+  g_autofree char *sure = g_strdup_printf (_("%.0f %%"), 100 * digit->confidence);
+  g_autofree char *name = NULL;
+  GtkWidget *label;
+
+  name = g_strdup_printf (_("Digit %u as the network sees it: read as %d, %.0f percent sure"),
+                          index + 1, digit->digit, 100 * digit->confidence);
+  gtk_box_append (GTK_BOX (card), rl_digit_image_new (digit->image, DIGIT_SIDE, name));
+
+  label = gtk_label_new (value);
+  gtk_widget_add_css_class (label, "number-digit");
+  gtk_box_append (GTK_BOX (card), label);
+
+  label = gtk_label_new (sure);
+  gtk_widget_add_css_class (label, "dim-label");
+  gtk_widget_add_css_class (label, "caption");
+  gtk_widget_add_css_class (label, "numeric");
+  if (digit->confidence < DOUBTFUL)
+    gtk_widget_add_css_class (label, "warning");
+  gtk_box_append (GTK_BOX (card), label);
+
+  return card;
+}
+
+static void
+show_reading (RlNumberView *self,
+              const char   *message)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (self->digits_box)) != NULL)
+    gtk_box_remove (GTK_BOX (self->digits_box), child);
+
+  if (message != NULL || self->reading == NULL || self->reading->n == 0)
+    {
+      gtk_label_set_text (GTK_LABEL (self->number_label), "–");
+      gtk_label_set_text (GTK_LABEL (self->summary_label),
+                          message != NULL ? message
+                                          : _("Write a number above: several digits side by "
+                                              "side, not touching. Each is read on its own, "
+                                              "left to right."));
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self->number_label),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, _("No number read"), -1);
+    }
+  else
+    {
+      float lowest = 1;
+      g_autofree char *summary = NULL;
+      g_autofree char *name = NULL;
+
+      for (guint i = 0; i < self->reading->n; i++)
+        {
+          lowest = MIN (lowest, self->reading->digits[i].confidence);
+          gtk_box_append (GTK_BOX (self->digits_box),
+                          digit_card_new (&self->reading->digits[i], i));
+        }
+      gtk_label_set_text (GTK_LABEL (self->number_label), self->reading->text);
+      summary = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                              "%u digit; the network is %.0f %% sure of it.",
+                                              "%u digits; the least sure is read with %.0f %%.",
+                                              self->reading->n),
+                                 self->reading->n, 100 * lowest);
+      gtk_label_set_text (GTK_LABEL (self->summary_label), summary);
+      name = g_strdup_printf (_("Read as %s"), self->reading->text);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self->number_label),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+    }
+  gtk_widget_queue_draw (self->boxes_area);
+}
+
+/* The boxes over the digits, in the canvas' drawing area. */
+static void
+boxes_draw_func (GtkDrawingArea *area,
+                 cairo_t        *cr,
+                 int             width,
+                 int             height,
+                 gpointer        user_data)
+{
+  RlNumberView *self = RL_NUMBER_VIEW (user_data);
+  graphene_rect_t rect;
+  double sx, sy;
+
+  if (self->reading == NULL || self->reading->n == 0 || self->ink_width <= 0)
+    return;
+
+  rl_canvas_get_area (self->canvas, &rect);
+  sx = rect.size.width / self->ink_width;
+  sy = rect.size.height / self->ink_height;
+
+  for (guint i = 0; i < self->reading->n; i++)
+    {
+      const RlReadDigit *digit = &self->reading->digits[i];
+      gboolean doubtful = digit->confidence < DOUBTFUL;
+      double x = rect.origin.x + digit->box.x * sx - 6;
+      double y = rect.origin.y + digit->box.y * sy - 6;
+      double w = digit->box.width * sx + 12;
+      double h = digit->box.height * sy + 12;
+      g_autofree char *text = g_strdup_printf (_("%d · %.0f %%"), digit->digit,
+                                               100 * digit->confidence);
+      PangoLayout *layout = gtk_widget_create_pango_layout (GTK_WIDGET (area), text);
+      int lw, lh;
+
+      /* blue for a sure reading, orange for a doubtful one (GNOME's palette) */
+      if (doubtful)
+        cairo_set_source_rgba (cr, 0.90, 0.38, 0.0, 0.9);
+      else
+        cairo_set_source_rgba (cr, 0.21, 0.52, 0.89, 0.9);
+      cairo_set_line_width (cr, 2);
+      cairo_rectangle (cr, x, y, w, h);
+      cairo_stroke (cr);
+
+      /* the tag: above the box, or inside it at the top when there is no room above */
+      pango_layout_get_pixel_size (layout, &lw, &lh);
+      if (y - lh - 4 >= rect.origin.y)
+        y -= lh + 4;
+      cairo_rectangle (cr, x - 1, y, lw + 8, lh + 4);
+      cairo_fill (cr);
+      cairo_set_source_rgb (cr, 1, 1, 1);
+      cairo_move_to (cr, x + 3, y + 2);
+      pango_cairo_show_layout (cr, layout);
+      g_object_unref (layout);
+    }
+}
+
+/* ---- reading ------------------------------------------------------------------------------ */
+
+static void
+read_now (RlNumberView *self)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree float *ink = NULL;
+  RlModel *model;
+
+  self->dirty = FALSE;
+  g_clear_handle_id (&self->throttle_id, g_source_remove);
+  g_clear_pointer (&self->reading, rl_reading_free);
+
+  model = self->predictor != NULL ? rl_predictor_get_model (self->predictor) : NULL;
+  if (model == NULL)
+    {
+      show_reading (self, _("No model to read with."));
+      return;
+    }
+  if (rl_predictor_get_kind (self->predictor) != RL_DATASET_MNIST)
+    {
+      show_reading (self, _("Reading numbers needs a model trained on MNIST's digits; the "
+                            "model in use was trained on Fashion-MNIST. Choose another in "
+                            "Models."));
+      return;
+    }
+  if (rl_canvas_is_empty (self->canvas))
+    {
+      show_reading (self, NULL);
+      return;
+    }
+
+  self->ink_height = RL_NUMBER_VIEW_INK_HEIGHT;
+  self->ink_width = (int) lround (RL_NUMBER_VIEW_INK_HEIGHT * rl_canvas_get_aspect (self->canvas));
+  ink = rl_canvas_render_ink (self->canvas, self->ink_width, self->ink_height);
+  self->reading = rl_read_number (model, ink, self->ink_width, self->ink_height, self->ink_width,
+                                  NULL, &error);
+  if (self->reading == NULL)
+    {
+      g_autofree char *text = g_strdup_printf (_("This model cannot read digits: %s"),
+                                               error->message);
+
+      show_reading (self, text);
+      return;
+    }
+  show_reading (self, NULL);
+}
+
+static gboolean
+throttle_cb (gpointer user_data)
+{
+  RlNumberView *self = RL_NUMBER_VIEW (user_data);
+
+  self->throttle_id = 0;
+  if (self->dirty)
+    read_now (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+update_actions (RlNumberView *self)
+{
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "number.clear",
+                                 !rl_canvas_is_empty (self->canvas));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "number.undo",
+                                 rl_canvas_can_undo (self->canvas));
+}
+
+/* Every point drawn: read within RL_NUMBER_VIEW_THROTTLE_MS. A stroke added whole (undo, a
+ * test) is read at once, as a stroke's end is. */
+static void
+canvas_changed_cb (RlCanvas     *canvas,
+                   RlNumberView *self)
+{
+  self->dirty = TRUE;
+  update_actions (self);
+  if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
+    return;   /* read when shown */
+  if (self->throttle_id == 0)
+    self->throttle_id = g_timeout_add (RL_NUMBER_VIEW_THROTTLE_MS, throttle_cb, self);
+}
+
+static void
+canvas_stroke_end_cb (RlCanvas     *canvas,
+                      RlNumberView *self)
+{
+  read_now (self);
+}
+
+static void
+predictor_updated_cb (RlPredictor  *predictor,
+                      RlNumberView *self)
+{
+  /* new weights (a training run's), or Draw's input changed: only the first matters here,
+   * and only once shown */
+  self->dirty = TRUE;
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)) && self->throttle_id == 0)
+    self->throttle_id = g_timeout_add (RL_NUMBER_VIEW_THROTTLE_MS, throttle_cb, self);
+}
+
+static void
+predictor_model_changed_cb (RlPredictor  *predictor,
+                            RlNumberView *self)
+{
+  self->dirty = TRUE;
+}
+
+static void
+clear_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  rl_number_view_clear (RL_NUMBER_VIEW (widget));
+}
+
+static void
+undo_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  rl_canvas_undo (RL_NUMBER_VIEW (widget)->canvas);
+}
+
+/* ---- public API --------------------------------------------------------------------------- */
+
+void
+rl_number_view_set_predictor (RlNumberView *self,
+                              RlPredictor  *predictor)
+{
+  g_return_if_fail (RL_IS_NUMBER_VIEW (self));
+
+  if (!rl_predictor_signals_set (self->predictor_signals, &self->predictor, predictor))
+    return;
+  self->dirty = TRUE;
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    read_now (self);
+}
+
+RlCanvas *
+rl_number_view_get_canvas (RlNumberView *self)
+{
+  g_return_val_if_fail (RL_IS_NUMBER_VIEW (self), NULL);
+
+  return self->canvas;
+}
+
+void
+rl_number_view_clear (RlNumberView *self)
+{
+  g_return_if_fail (RL_IS_NUMBER_VIEW (self));
+
+  rl_canvas_clear (self->canvas);
+  rl_number_view_flush (self);
+}
+
+void
+rl_number_view_flush (RlNumberView *self)
+{
+  g_return_if_fail (RL_IS_NUMBER_VIEW (self));
+
+  if (self->dirty || self->throttle_id != 0)
+    read_now (self);
+}
+
+const char *
+rl_number_view_get_text (RlNumberView *self)
+{
+  g_return_val_if_fail (RL_IS_NUMBER_VIEW (self), "");
+
+  return self->reading != NULL ? self->reading->text : "";
+}
+
+const RlReading *
+rl_number_view_get_reading (RlNumberView *self)
+{
+  g_return_val_if_fail (RL_IS_NUMBER_VIEW (self), NULL);
+
+  return self->reading;
+}
+
+/* ---- GObject ------------------------------------------------------------------------------ */
+
+static void
+rl_number_view_map (GtkWidget *widget)
+{
+  RlNumberView *self = RL_NUMBER_VIEW (widget);
+
+  GTK_WIDGET_CLASS (rl_number_view_parent_class)->map (widget);
+  if (self->dirty)
+    read_now (self);
+}
+
+static void
+rl_number_view_dispose (GObject *object)
+{
+  RlNumberView *self = RL_NUMBER_VIEW (object);
+
+  g_clear_handle_id (&self->throttle_id, g_source_remove);
+  rl_number_view_set_predictor (self, NULL);
+  g_clear_object (&self->predictor_signals);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), RL_TYPE_NUMBER_VIEW);
+
+  G_OBJECT_CLASS (rl_number_view_parent_class)->dispose (object);
+}
+
+static void
+rl_number_view_finalize (GObject *object)
+{
+  RlNumberView *self = RL_NUMBER_VIEW (object);
+
+  g_clear_pointer (&self->reading, rl_reading_free);
+
+  G_OBJECT_CLASS (rl_number_view_parent_class)->finalize (object);
+}
+
+static void
+rl_number_view_class_init (RlNumberViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = rl_number_view_dispose;
+  object_class->finalize = rl_number_view_finalize;
+  widget_class->map = rl_number_view_map;
+
+  g_type_ensure (RL_TYPE_CANVAS);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/reslab/ResLab/ui/rl-number-view.ui");
+  gtk_widget_class_bind_template_child (widget_class, RlNumberView, root);
+  gtk_widget_class_bind_template_child (widget_class, RlNumberView, canvas);
+  gtk_widget_class_bind_template_child (widget_class, RlNumberView, boxes_area);
+  gtk_widget_class_bind_template_child (widget_class, RlNumberView, number_label);
+  gtk_widget_class_bind_template_child (widget_class, RlNumberView, summary_label);
+  gtk_widget_class_bind_template_child (widget_class, RlNumberView, digits_box);
+
+  gtk_widget_class_install_action (widget_class, "number.clear", NULL, clear_action);
+  gtk_widget_class_install_action (widget_class, "number.undo", NULL, undo_action);
+  /* before the window's own Escape and Ctrl+Z, which are Draw's */
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "number.clear", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete, 0, "number.clear", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK,
+                                       "number.undo", NULL);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "rlnumberview");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
+}
+
+static void
+rl_number_view_init (RlNumberView *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  rl_view_init_accessible (GTK_WIDGET (self), _("Write a number and see it read digit by digit"));
+
+  self->predictor_signals = rl_predictor_signals_new (G_CALLBACK (predictor_updated_cb),
+                                                      G_CALLBACK (predictor_model_changed_cb),
+                                                      self);
+  rl_canvas_set_aspect (self->canvas, RL_NUMBER_VIEW_ASPECT);
+  rl_canvas_set_placeholder (self->canvas, _("Write a number here, digits side by side"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->canvas),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Number canvas"),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                  _("Write several digits side by side with a mouse, a pen or a "
+                                    "finger; drawing needs a pointer. Escape or Delete clears "
+                                    "it, Ctrl+Z undoes the last stroke."),
+                                  -1);
+  g_signal_connect (self->canvas, "changed", G_CALLBACK (canvas_changed_cb), self);
+  g_signal_connect (self->canvas, "stroke-end", G_CALLBACK (canvas_stroke_end_cb), self);
+  gtk_drawing_area_set_draw_func (GTK_DRAWING_AREA (self->boxes_area), boxes_draw_func, self, NULL);
+  update_actions (self);
+  show_reading (self, NULL);
+}
