@@ -342,8 +342,8 @@ rl_bench_main (int argc, char **argv)
     rl_batch_iter_clear (&it);
     g_print (_("\nper layer, 1 thread, ms per batch of %d (fastest of %d rounds of %d steps):\n"),
              batch, ROUNDS, STEPS);
-    /* TRANSLATORS: the per-layer table's header; "forward" and "backward" end at columns 27
-     * and 37, above the numbers (a Chinese character takes two columns in a terminal) */
+    /* TRANSLATORS: the per-layer table's header; "forward" and "backward" end at columns 26
+     * and 36, above the numbers (a Chinese character takes two columns in a terminal) */
     g_print ("%s", _("      layer        forward  backward\n"));
     for (guint i = 0; i < (guint) arch->n_layers; i++)
       {
@@ -356,7 +356,8 @@ rl_bench_main (int argc, char **argv)
         if (owner != i)
           {
             const RlLayerSpec *o = &arch->layers[owner];
-            /* TRANSLATORS: %4$s is a layer's name, computed inside another layer (%5$s) */
+            /* TRANSLATORS: %2$s is a layer's name; its work is done inside layer %4$s, above or
+             * below it in the table; keep the columns as in the table's header */
             g_print (owner < i ? _("  %1$-3u %2$-10s %3$9s %3$9s   (inside %4$s above)\n")
                                : _("  %1$-3u %2$-10s %3$9s %3$9s   (inside %4$s below)\n"),
                      i + 1, name, "-", o->name[0] ? o->name : rl_layer_kind_name (o->kind));
@@ -366,7 +367,7 @@ rl_bench_main (int argc, char **argv)
                    1e3 * best[2 * i + 1] / STEPS);
       }
     /* TRANSLATORS: the table's total line: keep the two times under "forward" and "backward"
-     * (ending at columns 27 and 37) */
+     * (ending at columns 26 and 36) */
     g_print (_("  all layers     %9.3f %9.3f   (rest of the step: %.3f ms; %.0f images/s)\n"),
              1e3 * total_f / STEPS, 1e3 * total_b / STEPS,
              1e3 * (best_wall - total_f - total_b) / STEPS, STEPS * batch / best_wall);
