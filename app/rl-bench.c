@@ -5,6 +5,9 @@
  * batch and thread count) run in between so the ratios come from the same conditions on a
  * shared, noisy machine. */
 
+#include "config.h"
+#include <glib/gi18n-lib.h>
+
 #include "rl-bench.h"
 
 #include <gio/gio.h>
@@ -99,14 +102,15 @@ bench_torch (const char *script, const char *data_dir, int threads, int batches,
                             &error);
   if (proc == NULL || !g_subprocess_communicate_utf8 (proc, NULL, NULL, &out, &err, &error))
     {
-      g_printerr ("reslab-cli: bench: PyTorch run failed: %s\n", error->message);
+      g_printerr (_("reslab-cli: bench: PyTorch run failed: %s\n"), error->message);
       return -1;
     }
   if (!g_subprocess_get_successful (proc) || (line = strstr (out, "torch_images_per_s ")) == NULL)
     {
-      g_printerr ("reslab-cli: bench: PyTorch run failed:\n%s", err ? err : "");
+      g_printerr (_("reslab-cli: bench: PyTorch run failed:\n%s"), err ? err : "");
       return -1;
     }
+  /* tools/torch_seed.py's machine-readable line, in C numbers whatever the locale */
   return g_ascii_strtod (line + strlen ("torch_images_per_s "), NULL);
 }
 
@@ -141,16 +145,16 @@ rl_bench_main (int argc, char **argv)
   int runs = 3, batches = 0, batch = 64;
   gboolean no_torch = FALSE;
   GOptionEntry entries[] = {
-    { "data", 0, 0, G_OPTION_ARG_FILENAME, &data_dir, "MNIST directory", "DIR" },
-    { "runs", 0, 0, G_OPTION_ARG_INT, &runs, "Repetitions of each figure (default 3)", "N" },
+    { "data", 0, 0, G_OPTION_ARG_FILENAME, &data_dir, N_("MNIST directory"), "DIR" },
+    { "runs", 0, 0, G_OPTION_ARG_INT, &runs, N_("Repetitions of each figure (default 3)"), "N" },
     { "batches", 0, 0, G_OPTION_ARG_INT, &batches,
-      "Training steps per run (default: one epoch, 938)", "N" },
+      N_("Training steps per run (default: one epoch, 938)"), "N" },
     { "threads", 0, 0, G_OPTION_ARG_STRING, &threads_list,
-      "Thread counts to measure (default: 1 and the number of cores)", "LIST" },
-    { "no-torch", 0, 0, G_OPTION_ARG_NONE, &no_torch, "Do not run PyTorch", NULL },
+      N_("Thread counts to measure (default: 1 and the number of cores)"), "LIST" },
+    { "no-torch", 0, 0, G_OPTION_ARG_NONE, &no_torch, N_("Do not run PyTorch"), NULL },
     { NULL }
   };
-  g_autoptr (GOptionContext) ctx = g_option_context_new ("- measure training and inference speed");
+  g_autoptr (GOptionContext) ctx = g_option_context_new (_("- measure training and inference speed"));
   g_autoptr (GError) error = NULL;
   g_autoptr (RlDataset) train = NULL, test = NULL;
   g_autofree char *script = g_build_filename (RESLAB_SOURCE_DIR, "tools", "torch_seed.py", NULL);
@@ -159,6 +163,7 @@ rl_bench_main (int argc, char **argv)
   double c_med[8], t_med[8], r_med[8];
   gboolean have_torch;
 
+  g_option_context_set_translation_domain (ctx, GETTEXT_PACKAGE);
   g_option_context_add_main_entries (ctx, entries, NULL);
   if (!g_option_context_parse (ctx, &argc, &argv, &error))
     {
@@ -167,12 +172,12 @@ rl_bench_main (int argc, char **argv)
     }
   if (runs < 1 || runs > 16)
     {
-      g_printerr ("reslab-cli: bench: --runs must be between 1 and 16\n");
+      g_printerr (_("reslab-cli: bench: --runs must be between 1 and 16\n"));
       return 2;
     }
   if (batches < 0)
     {
-      g_printerr ("reslab-cli: bench: --batches must not be negative\n");
+      g_printerr (_("reslab-cli: bench: --batches must not be negative\n"));
       return 2;
     }
   if (threads_list != NULL)
@@ -184,7 +189,8 @@ rl_bench_main (int argc, char **argv)
           long v = strtol (parts[i], &end, 10);
           if (end == parts[i] || *end != '\0' || v < 1 || v > 256)
             {
-              g_printerr ("reslab-cli: bench: --threads: “%s” is not a thread count\n", parts[i]);
+              g_printerr (_("reslab-cli: bench: --threads: “%s” is not a thread count\n"),
+                          parts[i]);
               return 2;
             }
           tcounts[n_tcounts++] = (int) v;
@@ -204,8 +210,8 @@ rl_bench_main (int argc, char **argv)
     test = rl_dataset_load (data_dir, RL_DATASET_MNIST, RL_SPLIT_TEST, &error);
   if (test == NULL)
     {
-      g_printerr ("reslab-cli: bench: %s\nreslab-cli: run ./dev.sh data (or data/fetch-mnist.sh) "
-                  "to fetch MNIST\n", error->message);
+      g_printerr (_("reslab-cli: bench: %s\nreslab-cli: run ./dev.sh data (or"
+                    " data/fetch-mnist.sh) to fetch MNIST\n"), error->message);
       return 1;
     }
   if (batches == 0)
@@ -221,10 +227,13 @@ rl_bench_main (int argc, char **argv)
       have_torch = p != NULL && g_subprocess_wait_check (p, NULL, NULL);
     }
 
-  g_print ("machine: %s, %d cores\n", rl_cpu_describe (), cores);
-  g_print ("GEMM kernel: %s\n", rl_gemm_kernel_name (rl_gemm_get_kernel ()));
-  g_print ("PyTorch: %s\n", have_torch ? "yes (/usr/bin/python3 tools/torch_seed.py --bench)"
-                                       : "not available (python3-torch missing or --no-torch)");
+  /* Lines for people, translated; the numbers keep the same formats, so that a run in any
+   * language compares with the English ones kept in docs/results/. */
+  g_print (ngettext ("machine: %s, %d core\n", "machine: %s, %d cores\n", cores),
+           rl_cpu_describe (), cores);
+  g_print (_("GEMM kernel: %s\n"), rl_gemm_kernel_name (rl_gemm_get_kernel ()));
+  g_print ("%s", have_torch ? _("PyTorch: yes (/usr/bin/python3 tools/torch_seed.py --bench)\n")
+                            : _("PyTorch: not available (python3-torch missing or --no-torch)\n"));
 
   /* Interleave ResLab and PyTorch so both see the same machine at about the same time. */
   for (int r = 0; r < runs; r++)
@@ -233,17 +242,26 @@ rl_bench_main (int argc, char **argv)
         c_ips[k][r] = bench_train (train, tcounts[k], batches, batch);
         t_ips[k][r] = have_torch ? bench_torch (script, data_dir, tcounts[k], batches, batch) : -1;
         ratio[k][r] = t_ips[k][r] > 0 ? c_ips[k][r] / t_ips[k][r] : -1;
-        g_print ("  run %d, %d thread%s: ResLab %.0f images/s", r + 1, tcounts[k],
-                 tcounts[k] > 1 ? "s" : "", c_ips[k][r]);
         if (t_ips[k][r] > 0)
-          g_print (", PyTorch %.0f images/s, ratio %.2f", t_ips[k][r], ratio[k][r]);
-        g_print ("\n");
+          g_print (ngettext ("  run %d, %d thread: ResLab %.0f images/s, PyTorch %.0f images/s,"
+                             " ratio %.2f\n",
+                             "  run %d, %d threads: ResLab %.0f images/s, PyTorch %.0f images/s,"
+                             " ratio %.2f\n", tcounts[k]),
+                   r + 1, tcounts[k], c_ips[k][r], t_ips[k][r], ratio[k][r]);
+        else
+          g_print (ngettext ("  run %d, %d thread: ResLab %.0f images/s\n",
+                             "  run %d, %d threads: ResLab %.0f images/s\n", tcounts[k]),
+                   r + 1, tcounts[k], c_ips[k][r]);
       }
 
-  g_print ("\ntraining the seed net, batch %d, %d steps per run, median of %d runs:\n", batch,
-           batches, runs);
-  g_print ("  threads  ResLab images/s  s/epoch  PyTorch images/s  s/epoch  ResLab/PyTorch"
-           "  GFLOPS  of FMA peak\n");
+  g_print (ngettext ("\ntraining the seed net, batch %d, %d steps per run, median of %d run:\n",
+                     "\ntraining the seed net, batch %d, %d steps per run, median of %d runs:\n",
+                     runs), batch, batches, runs);
+  /* The table's rows are numbers in fixed-width columns, the same in every language. */
+  /* TRANSLATORS: a table's header; keep each column's right edge above the numbers (columns
+   * end at 9, 26, 35, 53, 62, 78, 86; a Chinese character takes two columns in a terminal) */
+  g_print ("%s", _("  threads  ResLab images/s  s/epoch  PyTorch images/s  s/epoch  ResLab/PyTorch"
+                   "  GFLOPS  of FMA peak\n"));
   {
     g_autoptr (RlArch) arch = rl_arch_parse ("seed", NULL);
     g_autoptr (RlModel) m = rl_model_new (arch, 1, 28, 28, 10, NULL);
@@ -264,15 +282,18 @@ rl_bench_main (int argc, char **argv)
           g_print ("  %16.0f  %7.2f  %14.2f", t_med[k], train->n / t_med[k], r_med[k]);
         else
           g_print ("  %16s  %7s  %14s", "-", "-", "-");
-        g_print ("  %6.1f  %5.1f%% of %.0f\n", gflops, 100 * gflops / peak, peak);
+        /* TRANSLATORS: the table's last column: GFLOPS, then their share of the FMA peak */
+        g_print (_("  %6.1f  %5.1f%% of %.0f\n"), gflops, 100 * gflops / peak, peak);
       }
     if (n_tcounts >= 2)
       {
-        g_print ("  scaling %d -> %d threads: ResLab %.2fx", tcounts[0], tcounts[n_tcounts - 1],
-                 c_med[n_tcounts - 1] / c_med[0]);
         if (have_torch)
-          g_print (", PyTorch %.2fx", t_med[n_tcounts - 1] / t_med[0]);
-        g_print ("\n");
+          g_print (_("  scaling %d -> %d threads: ResLab %.2fx, PyTorch %.2fx\n"), tcounts[0],
+                   tcounts[n_tcounts - 1], c_med[n_tcounts - 1] / c_med[0],
+                   t_med[n_tcounts - 1] / t_med[0]);
+        else
+          g_print (_("  scaling %d -> %d threads: ResLab %.2fx\n"), tcounts[0],
+                   tcounts[n_tcounts - 1], c_med[n_tcounts - 1] / c_med[0]);
       }
   }
 
@@ -319,9 +340,11 @@ rl_bench_main (int argc, char **argv)
           }
       }
     rl_batch_iter_clear (&it);
-    g_print ("\nper layer, 1 thread, ms per batch of %d (fastest of %d rounds of %d steps):\n",
+    g_print (_("\nper layer, 1 thread, ms per batch of %d (fastest of %d rounds of %d steps):\n"),
              batch, ROUNDS, STEPS);
-    g_print ("  %-3s %-10s %9s %9s\n", "", "layer", "forward", "backward");
+    /* TRANSLATORS: the per-layer table's header; "forward" and "backward" end at columns 26
+     * and 36, above the numbers (a Chinese character takes two columns in a terminal) */
+    g_print ("%s", _("      layer        forward  backward\n"));
     for (guint i = 0; i < (guint) arch->n_layers; i++)
       {
         const char *name = arch->layers[i].name[0] ? arch->layers[i].name
@@ -333,15 +356,19 @@ rl_bench_main (int argc, char **argv)
         if (owner != i)
           {
             const RlLayerSpec *o = &arch->layers[owner];
-            g_print ("  %-3u %-10s %9s %9s   (inside %s %s)\n", i + 1, name, "-", "-",
-                     o->name[0] ? o->name : rl_layer_kind_name (o->kind),
-                     owner < i ? "above" : "below");
+            /* TRANSLATORS: %2$s is a layer's name; its work is done inside layer %4$s, above or
+             * below it in the table; keep the columns as in the table's header */
+            g_print (owner < i ? _("  %1$-3u %2$-10s %3$9s %3$9s   (inside %4$s above)\n")
+                               : _("  %1$-3u %2$-10s %3$9s %3$9s   (inside %4$s below)\n"),
+                     i + 1, name, "-", o->name[0] ? o->name : rl_layer_kind_name (o->kind));
           }
         else
           g_print ("  %-3u %-10s %9.3f %9.3f\n", i + 1, name, 1e3 * best[2 * i] / STEPS,
                    1e3 * best[2 * i + 1] / STEPS);
       }
-    g_print ("  %-14s %9.3f %9.3f   (rest of the step: %.3f ms; %.0f images/s)\n", "all layers",
+    /* TRANSLATORS: the table's total line: keep the two times under "forward" and "backward"
+     * (ending at columns 26 and 36) */
+    g_print (_("  all layers     %9.3f %9.3f   (rest of the step: %.3f ms; %.0f images/s)\n"),
              1e3 * total_f / STEPS, 1e3 * total_b / STEPS,
              1e3 * (best_wall - total_f - total_b) / STEPS, STEPS * batch / best_wall);
   }
@@ -367,7 +394,9 @@ rl_bench_main (int argc, char **argv)
         rl_model_predict (m, x, (int) test->n, logits);
         t[r] = (g_get_monotonic_time () - t0) / 1e6;
       }
-    g_print ("\nevaluation of the %u test images, %d threads: %.3f s (median of %d)\n", test->n,
+    g_print (ngettext ("\nevaluation of the %u test images, %d thread: %.3f s (median of %d)\n",
+                       "\nevaluation of the %u test images, %d threads: %.3f s (median of %d)\n",
+                       tcounts[n_tcounts - 1]), test->n,
              tcounts[n_tcounts - 1], median (t, MAX (runs, 5)), MAX (runs, 5));
   }
 
@@ -392,8 +421,8 @@ rl_bench_main (int argc, char **argv)
         rl_inference_run (inf, m, x, probs);
         t[r] = (g_get_monotonic_time () - t0) / 1e3;
       }
-    g_print ("one drawn digit (280x280 canvas -> preprocessing -> all activations): %.3f ms "
-             "(median of %d)\n", median (t, REPS), REPS);
+    g_print (_("one drawn digit (280x280 canvas -> preprocessing -> all activations): %.3f ms"
+               " (median of %d)\n"), median (t, REPS), REPS);
   }
 
   /* Why? in Draw (rl-explain.h), single-threaded as the app runs it on its main thread:
@@ -429,14 +458,15 @@ rl_bench_main (int argc, char **argv)
         t[r] = (g_get_monotonic_time () - t0) / 1e3;
       }
     t_ig = median (t, REPS_IG);
-    g_print ("why (1 thread): gradient x input %.3f ms (median of %d), integrated gradients "
-             "with 32 steps %.3f ms (median of %d)\n", t_grad, REPS_GRAD, t_ig, REPS_IG);
+    g_print (_("why (1 thread): gradient x input %.3f ms (median of %d), integrated gradients"
+               " with 32 steps %.3f ms (median of %d)\n"), t_grad, REPS_GRAD, t_ig, REPS_IG);
   }
 
   {
     struct rusage ru;
     getrusage (RUSAGE_SELF, &ru);
-    g_print ("peak resident memory of this process (MNIST loaded, training, evaluation): %.0f MB\n",
+    g_print (_("peak resident memory of this process (MNIST loaded, training, evaluation):"
+               " %.0f MB\n"),
              ru.ru_maxrss / 1024.0);
   }
   return 0;

@@ -16,6 +16,9 @@
  * Exit status as reslab-cli: 0 success, 1 run-time failure, 2 usage error.
  */
 
+#include "config.h"
+#include <glib/gi18n-lib.h>
+
 #include "rl-cli-util.h"
 #include "rl-experiment-cli.h"
 
@@ -48,6 +51,8 @@
 #define DEFAULT_INTERVAL 10
 #define DEFAULT_BATCH 64
 #define DEFAULT_LR 0.02
+/* The options' --help texts repeat these values as literals (xgettext reads no macro):
+ * change both. */
 
 #define FIGURE_WIDTH 1100
 #define FIGURE_HEIGHT 460
@@ -65,17 +70,18 @@ usage_error (const char *format, ...)
   msg = g_strdup_vprintf (format, args);
   va_end (args);
   g_printerr ("reslab-cli: %s\n", msg);
-  g_printerr ("reslab-cli: see 'reslab-cli experiment degradation --help'\n");
+  g_printerr (_("reslab-cli: see 'reslab-cli %s --help'\n"), "experiment degradation");
   return EXIT_USAGE;
 }
 
 static void
 print_usage (FILE *to)
 {
-  fprintf (to, "Usage: reslab-cli experiment NAME [OPTION...]\n\n"
-               "Experiments:\n"
-               "  degradation   plain vs residual twins of several depths (the paper's Fig. 6)\n\n"
-               "'reslab-cli experiment NAME --help' lists its options.\n");
+  /* TRANSLATORS: keep the command, "NAME", "degradation" and "--help" as they are */
+  fputs (_("Usage: reslab-cli experiment NAME [OPTION...]\n\n"
+           "Experiments:\n"
+           "  degradation   plain vs residual twins of several depths (the paper's Fig. 6)\n\n"
+           "'reslab-cli experiment NAME --help' lists its options.\n"), to);
 }
 
 static double
@@ -109,20 +115,20 @@ parse_depths (const char *text, GError **error)
       if (!g_ascii_string_to_unsigned (part, 10, 8, MAX_DEPTH, &v, &local))
         {
           g_set_error (error, RL_ERROR, RL_ERROR_INVALID_ARGUMENT,
-                       "'%s' is not a depth from 8 to %d", part, MAX_DEPTH);
+                       _("'%s' is not a depth from 8 to %d"), part, MAX_DEPTH);
           return NULL;
         }
       d = (int) v;
       if ((d - 2) % 6 != 0)
         {
           g_set_error (error, RL_ERROR, RL_ERROR_INVALID_ARGUMENT,
-                       "depth %d is not of the form 6n+2 (8, 20, 32, 44, 56, ...)", d);
+                       _("depth %d is not of the form 6n+2 (8, 20, 32, 44, 56, ...)"), d);
           return NULL;
         }
       for (guint j = 0; j < depths->len; j++)
         if (g_array_index (depths, int, j) == d)
           {
-            g_set_error (error, RL_ERROR, RL_ERROR_INVALID_ARGUMENT, "depth %d given twice", d);
+            g_set_error (error, RL_ERROR, RL_ERROR_INVALID_ARGUMENT, _("depth %d given twice"), d);
             return NULL;
           }
       g_array_append_val (depths, d);
@@ -137,10 +143,12 @@ print_step (const RlExperiment *exp, double t0)
   uint64_t total = rl_experiment_get_total_iterations (exp);
   char num[32];
   /* digits of the total, so the columns line up */
-  int width = g_snprintf (num, sizeof num, "%" G_GUINT64_FORMAT, total);
-  g_print ("depth %-3d iter %*" G_GUINT64_FORMAT "/%" G_GUINT64_FORMAT,
-           rl_experiment_get_config (exp)->depth, width,
-           rl_experiment_get_iteration (exp, RL_TWIN_RESIDUAL), total);
+  int width = g_snprintf (num, sizeof num, "%llu", (unsigned long long) total);
+
+  /* A progress line for people, in columns: each piece below is one column's phrase. */
+  g_print (_("depth %-3d iter %*llu/%llu"), rl_experiment_get_config (exp)->depth, width,
+           (unsigned long long) rl_experiment_get_iteration (exp, RL_TWIN_RESIDUAL),
+           (unsigned long long) total);
   for (int t = 0; t < RL_N_TWINS; t++)
     {
       guint nr = rl_experiment_get_n_records (exp, (RlTwin) t);
@@ -150,12 +158,13 @@ print_step (const RlExperiment *exp, double t0)
         continue;
       r = rl_experiment_get_record (exp, (RlTwin) t, nr - 1);
       if (t == 0)
-        g_print ("  epoch %.2f", r->epoch);
-      g_print ("  %s train %5.2f%% test %5.2f%% loss %.3f",
-               t == RL_TWIN_PLAIN ? "plain" : "resnet", 100.0 * r->train_error,
-               100.0 * r->test_error, r->train_loss);
+        g_print (_("  epoch %.2f"), r->epoch);
+      g_print (t == RL_TWIN_PLAIN ? _("  plain train %5.2f%% test %5.2f%% loss %.3f")
+                                  : _("  resnet train %5.2f%% test %5.2f%% loss %.3f"),
+               100.0 * r->train_error, 100.0 * r->test_error, r->train_loss);
     }
-  g_print ("  %.0f s\n", now_s () - t0);
+  /* TRANSLATORS: seconds since the run started, at the end of a progress line */
+  g_print (_("  %.0f s\n"), now_s () - t0);
   fflush (stdout);
 }
 
@@ -172,6 +181,7 @@ write_outputs (const char *out_dir, GPtrArray *exps, const char *title)
   g_autofree char *layers_title = NULL;
   static const char *const ext[] = { "png", "svg" };
 
+  /* The CSVs stay English with C numbers whatever the locale: scripts read them. */
   for (guint i = 0; i < exps->len; i++)
     {
       rl_experiment_format_csv (g_ptr_array_index (exps, i), csv, i == 0);
@@ -184,8 +194,10 @@ write_outputs (const char *out_dir, GPtrArray *exps, const char *title)
       return FALSE;
     }
 
-  layers_title = g_strdup_printf ("%s vs %s: per-layer statistics early in training (thin)"
-                                  " and at the end (bold)",
+  /* TRANSLATORS: a figure's title; %1$s is the plain net's name ("plain-56"), %2$s its
+   * residual twin's ("resnet-56") */
+  layers_title = g_strdup_printf (_("%1$s vs %2$s: per-layer statistics early in training"
+                                    " (thin) and at the end (bold)"),
                                   rl_experiment_get_name (deepest, RL_TWIN_PLAIN),
                                   rl_experiment_get_name (deepest, RL_TWIN_RESIDUAL));
   for (guint k = 0; k < G_N_ELEMENTS (ext); k++)
@@ -225,41 +237,40 @@ run_degradation (int argc, char **argv)
   double lr = DEFAULT_LR, momentum = 0.9, weight_decay = 1e-4;
   const GOptionEntry entries[] = {
     { "depths", 0, 0, G_OPTION_ARG_STRING, &depths_text,
-      "Depths to compare, each 6n+2 (default " DEFAULT_DEPTHS ")", "D,D,..." },
+      N_("Depths to compare, each 6n+2 (default 8,20,32,56)"), "D,D,..." },
     { "epochs", 0, 0, G_OPTION_ARG_INT, &epochs,
-      "Passes over the training subset (default " G_STRINGIFY (DEFAULT_EPOCHS) ")", "N" },
+      N_("Passes over the training subset (default 1)"), "N" },
     { "subset", 0, 0, G_OPTION_ARG_INT, &subset,
-      "Train on the first N training images (default " G_STRINGIFY (DEFAULT_SUBSET) ")", "N" },
+      N_("Train on the first N training images (default 12800)"), "N" },
     { "test-subset", 0, 0, G_OPTION_ARG_INT, &test_subset,
-      "Test error on the first N test images (default " G_STRINGIFY (DEFAULT_TEST_SUBSET) ")",
+      N_("Test error on the first N test images (default 500)"),
       "N" },
-    { "dataset", 0, 0, G_OPTION_ARG_STRING, &dataset_name, "mnist (default) or fashion", "NAME" },
+    { "dataset", 0, 0, G_OPTION_ARG_STRING, &dataset_name, N_("mnist (default) or fashion"), "NAME" },
     { "data", 0, 0, G_OPTION_ARG_FILENAME, &data_dir,
-      "Directory with the IDX files (default: the dataset's usual place)", "DIR" },
+      N_("Directory with the IDX files (default: the dataset's usual place)"), "DIR" },
     { "shortcut", 0, 0, G_OPTION_ARG_STRING, &shortcut_text,
-      "Shortcut where shapes change: A (zero-padded identity, default) or B (projection)",
+      N_("Shortcut where shapes change: A (zero-padded identity, default) or B (projection)"),
       "A|B" },
-    { "bn", 0, 0, G_OPTION_ARG_STRING, &bn_text, "Batch normalisation: on (default) or off",
+    { "bn", 0, 0, G_OPTION_ARG_STRING, &bn_text, N_("Batch normalisation: on (default) or off"),
       "on|off" },
     { "bn-stats", 0, 0, G_OPTION_ARG_STRING, &bn_stats_text,
-      "Batch norm statistics for the test error: fresh (from a fixed training batch at the"
-      " current weights, default) or running (the model's running averages, which lag the"
-      " weights early in training)", "fresh|running" },
-    { "lr", 0, 0, G_OPTION_ARG_DOUBLE, &lr, "Learning rate (default " G_STRINGIFY (DEFAULT_LR)
-      ")", "RATE" },
-    { "momentum", 0, 0, G_OPTION_ARG_DOUBLE, &momentum, "SGD momentum in [0, 1) (default 0.9)",
+      N_("Batch norm statistics for the test error: fresh (from a fixed training batch at"
+         " the current weights, default) or running (the model's running averages, which lag"
+         " the weights early in training)"), "fresh|running" },
+    { "lr", 0, 0, G_OPTION_ARG_DOUBLE, &lr, N_("Learning rate (default 0.02)"), "RATE" },
+    { "momentum", 0, 0, G_OPTION_ARG_DOUBLE, &momentum, N_("SGD momentum in [0, 1) (default 0.9)"),
       "MU" },
     { "weight-decay", 0, 0, G_OPTION_ARG_DOUBLE, &weight_decay,
-      "L2 weight decay (default 0.0001)", "WD" },
+      N_("L2 weight decay (default 0.0001)"), "WD" },
     { "batch", 0, 0, G_OPTION_ARG_INT, &batch,
-      "Mini-batch size, 1..60000 (default " G_STRINGIFY (DEFAULT_BATCH) ")", "N" },
+      N_("Mini-batch size, 1..60000 (default 64)"), "N" },
     { "seed", 0, 0, G_OPTION_ARG_STRING, &seed_text,
-      "Seed for the initial weights and the batch order (default 1)", "N" },
+      N_("Seed for the initial weights and the batch order (default 1)"), "N" },
     { "interval", 0, 0, G_OPTION_ARG_INT, &interval,
-      "Iterations between records (default " G_STRINGIFY (DEFAULT_INTERVAL) ")", "N" },
-    { "threads", 0, 0, G_OPTION_ARG_INT, &threads, "Threads, 1..256 (default: every core)", "N" },
+      N_("Iterations between records (default 10)"), "N" },
+    { "threads", 0, 0, G_OPTION_ARG_INT, &threads, N_("Threads, 1..256 (default: every core)"), "N" },
     { "out-dir", 'o', 0, G_OPTION_ARG_FILENAME, &out_dir,
-      "Where to write the CSVs and figures (default: the current directory)", "DIR" },
+      N_("Where to write the CSVs and figures (default: the current directory)"), "DIR" },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("");
@@ -276,22 +287,23 @@ run_degradation (int argc, char **argv)
   double t_start;
 
   g_set_prgname ("reslab-cli experiment degradation");
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   g_option_context_set_summary (context,
-    "Train plain nets and their residual twins (same initial weights, same batches) at several\n"
-    "depths and plot training and test error against iterations, as the paper's Figure 6.\n"
-    "Writes degradation.csv, layers.csv, degradation.png/.svg and layers.png/.svg.");
+    _("Train plain nets and their residual twins (same initial weights, same batches) at several\n"
+      "depths and plot training and test error against iterations, as the paper's Figure 6.\n"
+      "Writes degradation.csv, layers.csv, degradation.png/.svg and layers.png/.svg."));
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return usage_error ("%s", error->message);
   if (argc > 1)
-    return usage_error ("unexpected argument '%s'", argv[1]);
+    return usage_error (_("unexpected argument '%s'"), argv[1]);
 
   /* Every option is checked before anything slow happens. */
   depths = parse_depths (depths_text != NULL ? depths_text : DEFAULT_DEPTHS, &error);
   if (depths == NULL)
     return usage_error ("--depths: %s", error->message);
   if (dataset_name != NULL && !rl_dataset_kind_from_name (dataset_name, &kind))
-    return usage_error ("--dataset: unknown dataset '%s' (known: mnist, fashion)", dataset_name);
+    return usage_error (_("--dataset: unknown dataset '%s' (known: mnist, fashion)"), dataset_name);
   if (shortcut_text != NULL)
     {
       if (g_ascii_strcasecmp (shortcut_text, "A") == 0)
@@ -299,7 +311,7 @@ run_degradation (int argc, char **argv)
       else if (g_ascii_strcasecmp (shortcut_text, "B") == 0)
         shortcut = RL_SHORTCUT_B;
       else
-        return usage_error ("--shortcut must be A or B (got '%s')", shortcut_text);
+        return usage_error (_("--shortcut must be A or B (got '%s')"), shortcut_text);
     }
   if (bn_text != NULL)
     {
@@ -308,7 +320,7 @@ run_degradation (int argc, char **argv)
       else if (g_ascii_strcasecmp (bn_text, "off") == 0)
         bn = FALSE;
       else
-        return usage_error ("--bn must be on or off (got '%s')", bn_text);
+        return usage_error (_("--bn must be on or off (got '%s')"), bn_text);
     }
   if (bn_stats_text != NULL)
     {
@@ -317,29 +329,29 @@ run_degradation (int argc, char **argv)
       else if (g_ascii_strcasecmp (bn_stats_text, "running") == 0)
         fresh_bn = FALSE;
       else
-        return usage_error ("--bn-stats must be fresh or running (got '%s')", bn_stats_text);
+        return usage_error (_("--bn-stats must be fresh or running (got '%s')"), bn_stats_text);
     }
   if (epochs < 1)
-    return usage_error ("--epochs must be at least 1 (got %d)", epochs);
+    return usage_error (_("--epochs must be at least 1 (got %d)"), epochs);
   if (subset < 1)
-    return usage_error ("--subset must be at least 1 (got %d)", subset);
+    return usage_error (_("--subset must be at least 1 (got %d)"), subset);
   if (test_subset < 1)
-    return usage_error ("--test-subset must be at least 1 (got %d)", test_subset);
+    return usage_error (_("--test-subset must be at least 1 (got %d)"), test_subset);
   if (batch < 1 || batch > MAX_BATCH)
-    return usage_error ("--batch must be between 1 and %d (got %d)", MAX_BATCH, batch);
+    return usage_error (_("--batch must be between 1 and %d (got %d)"), MAX_BATCH, batch);
   if (interval < 1)
-    return usage_error ("--interval must be at least 1 (got %d)", interval);
+    return usage_error (_("--interval must be at least 1 (got %d)"), interval);
   /* stored as a float: 1e300 would become infinity, 1e-50 zero */
   if (!(isfinite (lr) && isfinite ((float) lr) && (float) lr > 0.0f))
-    return usage_error ("--lr must be a number above 0 that a float holds, at most %g (got %g)",
+    return usage_error (_("--lr must be a number above 0 that a float holds, at most %g (got %g)"),
                         (double) G_MAXFLOAT, lr);
   if (!(isfinite (momentum) && momentum >= 0.0 && momentum < 1.0))
-    return usage_error ("--momentum must be in [0, 1) (got %g)", momentum);
+    return usage_error (_("--momentum must be in [0, 1) (got %g)"), momentum);
   if (!(isfinite (weight_decay) && weight_decay >= 0.0))
-    return usage_error ("--weight-decay must be a finite number, 0 or above (got %g)",
+    return usage_error (_("--weight-decay must be a finite number, 0 or above (got %g)"),
                         weight_decay);
   if (threads != G_MININT && (threads < 1 || threads > MAX_THREADS))
-    return usage_error ("--threads must be between 1 and %d (got %d)", MAX_THREADS, threads);
+    return usage_error (_("--threads must be between 1 and %d (got %d)"), MAX_THREADS, threads);
   if (seed_text != NULL &&
       !g_ascii_string_to_unsigned (seed_text, 10, 0, G_MAXUINT64, &seed, &error))
     return usage_error ("--seed: %s", error->message);
@@ -353,29 +365,47 @@ run_degradation (int argc, char **argv)
   if (test == NULL)
     return EXIT_FAILURE;
   if ((guint) subset > train->n)
-    return usage_error ("--subset: %d training images asked for, the %s training set has %u",
+    return usage_error (_("--subset: %d training images asked for, the %s training set has %u"),
                         subset, rl_dataset_kind_name (kind), train->n);
   if ((guint) test_subset > test->n)
-    return usage_error ("--test-subset: %d test images asked for, the %s test set has %u",
+    return usage_error (_("--test-subset: %d test images asked for, the %s test set has %u"),
                         test_subset, rl_dataset_kind_name (kind), test->n);
   if (g_mkdir_with_parents (out_dir, 0755) != 0)
     {
       int saved = errno;
-      rl_cli_error ("cannot create %s: %s", out_dir, g_strerror (saved));
+      rl_cli_error (_("cannot create %s: %s"), out_dir, g_strerror (saved));
       return EXIT_FAILURE;
     }
 
-  title = g_strdup_printf ("%s, first %d training images x %d epoch%s, batch %d, lr %g,"
-                           " momentum %g, weight decay %g, shortcut %s, BN %s, seed %"
-                           G_GUINT64_FORMAT, kind == RL_DATASET_FASHION ? "Fashion-MNIST"
-                           : "MNIST", subset, epochs, epochs == 1 ? "" : "s", batch, lr,
-                           momentum, weight_decay, rl_shortcut_name (shortcut), bn ? "on" : "off",
-                           seed);
-  g_print ("# reslab-cli experiment degradation: %s; test error on the first %d test images"
-           "%s; a record every %d iterations; threads %d\n", title, test_subset,
-           !bn ? "" : fresh_bn ? " (BN statistics fresh from a training batch)"
-                                : " (BN running averages)", interval,
-           threads == G_MININT ? (int) g_get_num_processors () : threads);
+  /* The figure's title and the first line of the run's log (a comment line for people). */
+  title = g_strdup_printf (ngettext ("%1$s, first %2$d training images x %3$d epoch, batch %4$d,"
+                                     " lr %5$g, momentum %6$g, weight decay %7$g, shortcut %8$s,"
+                                     " BN %9$s, seed %10$llu",
+                                     "%1$s, first %2$d training images x %3$d epochs, batch %4$d,"
+                                     " lr %5$g, momentum %6$g, weight decay %7$g, shortcut %8$s,"
+                                     " BN %9$s, seed %10$llu", epochs),
+                           kind == RL_DATASET_FASHION ? "Fashion-MNIST" : "MNIST", subset,
+                           epochs, batch, lr, momentum, weight_decay, rl_shortcut_name (shortcut),
+                           /* TRANSLATORS: batch normalisation switched on or off */
+                           bn ? C_("batch norm", "on") : C_("batch norm", "off"),
+                           (unsigned long long) seed);
+  {
+    int n_threads = threads == G_MININT ? (int) g_get_num_processors () : threads;
+
+    /* TRANSLATORS: %1$s is the run's description (the figure's title) */
+    if (!bn)
+      g_print (_("# reslab-cli experiment degradation: %1$s; test error on the first %2$d test"
+                 " images; a record every %3$d iterations; threads %4$d\n"),
+               title, test_subset, interval, n_threads);
+    else if (fresh_bn)
+      g_print (_("# reslab-cli experiment degradation: %1$s; test error on the first %2$d test"
+                 " images (BN statistics fresh from a training batch); a record every %3$d"
+                 " iterations; threads %4$d\n"), title, test_subset, interval, n_threads);
+    else
+      g_print (_("# reslab-cli experiment degradation: %1$s; test error on the first %2$d test"
+                 " images (BN running averages); a record every %3$d iterations;"
+                 " threads %4$d\n"), title, test_subset, interval, n_threads);
+  }
   fflush (stdout);
 
   exps = g_ptr_array_new_with_free_func ((GDestroyNotify) rl_experiment_free);
@@ -405,7 +435,7 @@ run_degradation (int argc, char **argv)
       exp = rl_experiment_new (&cfg, train, test, &error);
       if (exp == NULL)
         {
-          rl_cli_error ("depth %d: %s", cfg.depth, error->message);
+          rl_cli_error (_("depth %d: %s"), cfg.depth, error->message);
           return EXIT_FAILURE;
         }
       g_ptr_array_add (exps, exp);
@@ -413,7 +443,7 @@ run_degradation (int argc, char **argv)
         {
           if (!rl_experiment_step (exp, NULL, &error))
             {
-              rl_cli_error ("depth %d: %s", cfg.depth, error->message);
+              rl_cli_error (_("depth %d: %s"), cfg.depth, error->message);
               return EXIT_FAILURE;
             }
           print_step (exp, t_start);
@@ -423,11 +453,12 @@ run_degradation (int argc, char **argv)
           guint64 at = rl_experiment_get_diverged_at (exp, (RlTwin) t);
 
           if (at != 0)
-            g_print ("# %s diverged at iteration %" G_GUINT64_FORMAT
-                     " (the loss is not finite) and stopped there; try a smaller --lr\n",
-                     rl_experiment_get_name (exp, (RlTwin) t), at);
+            g_print (_("# %s diverged at iteration %llu (the loss is not finite) and stopped"
+                       " there; try a smaller --lr\n"),
+                     rl_experiment_get_name (exp, (RlTwin) t), (unsigned long long) at);
         }
-      g_print ("# depth %d done in %.0f s (training: plain %.0f s, resnet %.0f s)\n", cfg.depth,
+      g_print (_("# depth %d done in %.0f s (training: plain %.0f s, resnet %.0f s)\n"),
+               cfg.depth,
                now_s () - t0,
                rl_experiment_get_record (exp, RL_TWIN_PLAIN,
                  rl_experiment_get_n_records (exp, RL_TWIN_PLAIN) - 1)->train_seconds,
@@ -439,8 +470,11 @@ run_degradation (int argc, char **argv)
     }
 
   /* Summary: the mean over the last quarter of the records, less noisy than the last one. */
-  g_print ("\n# mean over the last quarter of the run     training error      test error\n"
-           "# depth                                      plain    resnet    plain    resnet\n");
+  /* TRANSLATORS: a table's two header lines; keep the columns above the numbers below them
+   * (the depth from column 3, the four errors 9 characters wide from column 45; a Chinese
+   * character takes two columns in a terminal) */
+  g_print ("\n%s", _("# mean over the last quarter of the run     training error      test error\n"
+                     "# depth                                      plain    resnet    plain    resnet\n"));
   for (guint i = 0; i < exps->len; i++)
     {
       RlExperiment *exp = g_ptr_array_index (exps, i);
@@ -462,8 +496,8 @@ run_degradation (int argc, char **argv)
                rl_experiment_get_config (exp)->depth, 100 * mean[0][0], 100 * mean[1][0],
                100 * mean[0][1], 100 * mean[1][1]);
     }
-  g_print ("# wrote degradation.csv, layers.csv, degradation.png/.svg, layers.png/.svg in %s"
-           " (%.0f s in all)\n", out_dir, now_s () - t_start);
+  g_print (_("# wrote degradation.csv, layers.csv, degradation.png/.svg, layers.png/.svg in %s"
+             " (%.0f s in all)\n"), out_dir, now_s () - t_start);
   return EXIT_SUCCESS;
 }
 
@@ -482,7 +516,7 @@ rl_experiment_cli_main (int argc, char **argv)
     }
   if (strcmp (argv[1], "degradation") == 0)
     return run_degradation (argc - 1, argv + 1);
-  g_printerr ("reslab-cli: unknown experiment '%s' (known: degradation)\n", argv[1]);
-  g_printerr ("reslab-cli: see 'reslab-cli experiment --help'\n");
+  rl_cli_error (_("unknown experiment '%s' (known: degradation)"), argv[1]);
+  g_printerr (_("reslab-cli: see 'reslab-cli %s --help'\n"), "experiment");
   return EXIT_USAGE;
 }

@@ -3,8 +3,14 @@
 /* rl-figure.c: the degradation and layer-statistics figures (see rl-figure.h).
  *
  * Everything is drawn in device units of the target (pixels for PNG, points for SVG) with the
- * toy text API: one sans-serif face, enough for axis labels, and SVG glyphs stay small.
+ * toy text API: one face (rl_cli_font_family (): sans-serif, or one with the translation's
+ * glyphs, since the toy API falls back to no other font), enough for axis labels, and SVG
+ * glyphs stay small. Titles, axis labels and legends are translated; the tick numbers are
+ * formatted in C (g_ascii_formatd), as the CSVs beside the figures.
  */
+
+#include "config.h"
+#include <glib/gi18n-lib.h>
 
 #include "rl-figure.h"
 
@@ -12,6 +18,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "rl-cli-util.h"
 #include "rl-error.h"
 
 #define FONT_SIZE 13.0
@@ -225,7 +232,8 @@ draw_axes (cairo_t *cr, const Axes *a, const char *xlabel, const char *ylabel,
   cairo_restore (cr);
   if (title != NULL)
     {
-      cairo_select_font_face (cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
+      cairo_select_font_face (cr, rl_cli_font_family (), CAIRO_FONT_SLANT_NORMAL,
+                              CAIRO_FONT_WEIGHT_BOLD);
       draw_text (cr, a->x0 + a->w / 2, a->y0 - 8, 0.5, 1.0, title);
     }
   cairo_restore (cr);
@@ -288,7 +296,7 @@ draw_series (cairo_t *cr, const Axes *a, const double *xs, const double *ys, gui
 }
 
 typedef struct {
-  char   text[64];
+  char   text[128];   /* UTF-8: a Chinese character is 3 bytes */
   double rgb[3];
   double width;       /* line width of the sample */
   gboolean dashed;
@@ -370,7 +378,8 @@ begin_figure (cairo_t *cr, double width, double height, const char *title, doubl
   cairo_set_source_rgb (cr, 1, 1, 1);
   cairo_paint (cr);
   cairo_restore (cr);
-  cairo_select_font_face (cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+  cairo_select_font_face (cr, rl_cli_font_family (), CAIRO_FONT_SLANT_NORMAL,
+                          CAIRO_FONT_WEIGHT_NORMAL);
   *top = 12.0;
   if (title != NULL)
     {
@@ -405,7 +414,7 @@ rl_figure_draw_degradation (cairo_t *cr, double width, double height, RlExperime
 {
   Axes panel[RL_N_TWINS] = { { 0 } };
   double top, xmax = 1.0, emax = 0.0;
-  char panel_title[RL_N_TWINS][96];
+  char panel_title[RL_N_TWINS][160];
 
   g_return_if_fail (cr != NULL);
   g_return_if_fail (exps != NULL || n == 0);
@@ -446,11 +455,15 @@ rl_figure_draw_degradation (cairo_t *cr, double width, double height, RlExperime
       a->ymin = 0.0;
       a->ymax = MIN (nice_ceil (MAX (emax * 100.0 * 1.1, 1.0)), 100.0);
       g_snprintf (panel_title[t], sizeof panel_title[t], "%s",
-                  t == RL_TWIN_PLAIN ? "plain" : "residual (ResNet)");
+                  /* TRANSLATORS: the titles of the figure's two panels */
+                  t == RL_TWIN_PLAIN ? C_("figure panel", "plain") : _("residual (ResNet)"));
       if (t == RL_TWIN_RESIDUAL && n > 0)
-        g_snprintf (panel_title[t], sizeof panel_title[t], "residual (ResNet), shortcut %s",
+        g_snprintf (panel_title[t], sizeof panel_title[t],
+                    /* TRANSLATORS: a panel's title; %s is the shortcut option, A or B */
+                    _("residual (ResNet), shortcut %s"),
                     rl_shortcut_name (rl_experiment_get_config (exps[0])->shortcut));
-      draw_axes (cr, a, "iterations", "error (%)", panel_title[t]);
+      /* TRANSLATORS: the x and y axis labels of the degradation figure */
+      draw_axes (cr, a, _("iterations"), _("error (%)"), panel_title[t]);
       a->marks = g_array_new (FALSE, FALSE, sizeof (double));
 
       for (guint e = 0; e < n; e++)
@@ -482,10 +495,11 @@ rl_figure_draw_degradation (cairo_t *cr, double width, double height, RlExperime
           items[n_items++].width = 2.6;
         }
       /* the line-weight key */
-      g_strlcpy (items[n_items].text, "thin: training error", sizeof items[n_items].text);
+      /* TRANSLATORS: the legend's key to the line weights */
+      g_strlcpy (items[n_items].text, _("thin: training error"), sizeof items[n_items].text);
       items[n_items].rgb[0] = items[n_items].rgb[1] = items[n_items].rgb[2] = 0.3;
       items[n_items++].width = 1.0;
-      g_strlcpy (items[n_items].text, "bold: test error", sizeof items[n_items].text);
+      g_strlcpy (items[n_items].text, _("bold: test error"), sizeof items[n_items].text);
       items[n_items].rgb[0] = items[n_items].rgb[1] = items[n_items].rgb[2] = 0.3;
       items[n_items++].width = 2.6;
       draw_legend (cr, a, items, n_items);
@@ -587,7 +601,8 @@ draw_layer_panel (cairo_t *cr, Axes *a, const RlExperiment *exp, LayerValue valu
   a->ymax = pow (10.0, ceil (log10 (hi)));
   if (a->ymax <= a->ymin)
     a->ymax = a->ymin * 10.0;
-  draw_axes (cr, a, "layer (position in the network)", ylabel, title);
+  /* TRANSLATORS: the x axis label of the layer statistics figure */
+  draw_axes (cr, a, _("layer (position in the network)"), ylabel, title);
   a->marks = g_array_new (FALSE, FALSE, sizeof (double));
 
   for (int t = 0; t < RL_N_TWINS; t++)
@@ -616,8 +631,11 @@ draw_layer_panel (cairo_t *cr, Axes *a, const RlExperiment *exp, LayerValue valu
           cairo_set_line_width (cr, j == 0 ? 1.0 : 2.2);
           draw_series (cr, a, xs, ys, m, TRUE);
 
-          g_snprintf (items[n_items].text, sizeof items[n_items].text, "%s, iteration %" G_GUINT64_FORMAT,
-                      rl_experiment_get_name (exp, (RlTwin) t), r->iteration);
+          /* TRANSLATORS: a legend entry: a net's name ("plain-56") and the iteration its
+           * statistics were taken at */
+          g_snprintf (items[n_items].text, sizeof items[n_items].text, _("%s, iteration %llu"),
+                      rl_experiment_get_name (exp, (RlTwin) t),
+                      (unsigned long long) r->iteration);
           memcpy (items[n_items].rgb, rgb, sizeof items[n_items].rgb);
           items[n_items++].width = j == 0 ? 1.0 : 2.2;
         }
@@ -641,11 +659,13 @@ rl_figure_draw_layers (cairo_t *cr, double width, double height, const RlExperim
    * Responses are measured in evaluation mode; with the model's running averages (not
    * fresh_bn_stats) batch norm needs a few dozen iterations (momentum 0.1) to forget its
    * initial statistics, so the early response curve is then taken from RESPONSE_WARMUP on. */
-  draw_layer_panel (cr, &left, exp, value_grad, 0, "gradient norm ||dL/dW||",
-                    "gradient norm per weight layer (interval mean)");
+  /* TRANSLATORS: the left panel's y axis label and title */
+  draw_layer_panel (cr, &left, exp, value_grad, 0, _("gradient norm ||dL/dW||"),
+                    _("gradient norm per weight layer (interval mean)"));
   draw_layer_panel (cr, &right, exp, value_std,
                     rl_experiment_get_config (exp)->fresh_bn_stats ? 0 : RESPONSE_WARMUP,
-                    "response std", "std of each layer's response (after BN, before ReLU)");
+                    /* TRANSLATORS: the right panel's y axis label and title */
+                    _("response std"), _("std of each layer's response (after BN, before ReLU)"));
 }
 
 /* ---- Files ---------------------------------------------------------------------------------- */
@@ -682,13 +702,13 @@ save_figure (const char *path, int width, int height, DrawFunc draw, gconstpoint
   else
     {
       g_set_error (error, RL_ERROR, RL_ERROR_INVALID_ARGUMENT,
-                   "%s: a figure is saved as .png or .svg", path);
+                   _("%s: a figure is saved as .png or .svg"), path);
       return FALSE;
     }
   if (width < MIN_SIZE || width > MAX_SIZE || height < MIN_SIZE || height > MAX_SIZE)
     {
       g_set_error (error, RL_ERROR, RL_ERROR_INVALID_ARGUMENT,
-                   "%s: a figure must be %d to %d units wide and high (asked for %d x %d)",
+                   _("%s: a figure must be %d to %d units wide and high (asked for %d x %d)"),
                    path, MIN_SIZE, MAX_SIZE, width, height);
       return FALSE;
     }
