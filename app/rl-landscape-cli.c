@@ -14,8 +14,14 @@
  * models must be the same net up to their shortcuts (rl_landscape_check_pair); then they are
  * seen in the same directions.
  *
+ * Messages, the options' help and the figures' text are translated; the CSVs (headers and rows)
+ * and the numbers in them stay in C/English, since scripts read them.
+ *
  * Exit status as reslab-cli: 0 success, 1 run-time failure, 2 usage error.
  */
+
+#include "config.h"
+#include <glib/gi18n-lib.h>
 
 #include "rl-landscape-cli.h"
 
@@ -63,7 +69,7 @@ usage_error (const char *format, ...)
   msg = g_strdup_vprintf (format, args);
   va_end (args);
   g_printerr ("reslab-cli: %s\n", msg);
-  g_printerr ("reslab-cli: see 'reslab-cli landscape --help'\n");
+  g_printerr (_("reslab-cli: see 'reslab-cli %s --help'\n"), "landscape");
   return EXIT_USAGE;
 }
 
@@ -141,8 +147,8 @@ entry_load (Entry *e, const char *path)
   rl_model_get_input_shape (e->model, &c, &h, &w);
   if (c != 1 || h != 28 || w != 28 || rl_model_get_n_classes (e->model) != 10)
     {
-      rl_cli_error ("%s: the model takes %d x %d x %d inputs and %d classes; this needs"
-                    " 1 x 28 x 28 and 10", path, c, h, w, rl_model_get_n_classes (e->model));
+      rl_cli_error (_("%s: the model takes %d x %d x %d inputs and %d classes; this needs"
+                      " 1 x 28 x 28 and 10"), path, c, h, w, rl_model_get_n_classes (e->model));
       return FALSE;
     }
 
@@ -156,7 +162,7 @@ entry_load (Entry *e, const char *path)
       e->initial = rl_model_load (ipath, NULL, &error);
       if (e->initial == NULL)
         {
-          g_printerr ("reslab-cli: warning: %s: no line from the initial weights: %s\n", path,
+          g_printerr (_("reslab-cli: warning: %s: no line from the initial weights: %s\n"), path,
                       error->message);
           return TRUE;
         }
@@ -164,6 +170,8 @@ entry_load (Entry *e, const char *path)
   return TRUE;
 }
 
+/* The CSVs stay in C/English (column names, '.' decimals, g_ascii_formatd): scripts read
+ * them. Only the "wrote" lines are translated. */
 static gboolean
 write_csvs (const char *out_dir, const Entry *entries, guint n, int grid, double range)
 {
@@ -193,7 +201,7 @@ write_csvs (const char *out_dir, const Entry *entries, guint n, int grid, double
       rl_cli_error ("%s", error->message);
       return FALSE;
     }
-  g_print ("wrote %s\n", csv_path);
+  g_print (_("wrote %s\n"), csv_path);
 
   for (guint m = 0; m < n; m++)
     {
@@ -213,7 +221,7 @@ write_csvs (const char *out_dir, const Entry *entries, guint n, int grid, double
           rl_cli_error ("%s", error->message);
           return FALSE;
         }
-      g_print ("wrote %s\n", line_path);
+      g_print (_("wrote %s\n"), line_path);
     }
   return TRUE;
 }
@@ -249,11 +257,18 @@ write_figures (const char *out_dir, const Entry *entries, guint n, int grid, dou
       };
       any_line |= entries[m].initial != NULL;
     }
-  title = g_strdup_printf ("Training loss around the trained weights: two filter-normalised"
-                           " random directions (seed %" G_GUINT64_FORMAT "), %d x %d grid,"
-                           " %u training images", seed, grid, grid, n_images);
-  line_title = g_strdup_printf ("Training loss on the line from the initial to the trained"
-                                " weights, %u training images", n_images);
+  title = g_strdup_printf (ngettext ("Training loss around the trained weights: two"
+                                     " filter-normalised random directions (seed %1$llu),"
+                                     " %2$d x %2$d grid, %3$u training image",
+                                     "Training loss around the trained weights: two"
+                                     " filter-normalised random directions (seed %1$llu),"
+                                     " %2$d x %2$d grid, %3$u training images", n_images),
+                           (unsigned long long) seed, grid, n_images);
+  line_title = g_strdup_printf (ngettext ("Training loss on the line from the initial to the"
+                                          " trained weights, %u training image",
+                                          "Training loss on the line from the initial to the"
+                                          " trained weights, %u training images", n_images),
+                                n_images);
 
   for (guint f = 0; f < G_N_ELEMENTS (figures); f++)
     {
@@ -274,7 +289,7 @@ write_figures (const char *out_dir, const Entry *entries, guint n, int grid, dou
               rl_cli_error ("%s", error->message);
               return FALSE;
             }
-          g_print ("wrote %s\n", path);
+          g_print (_("wrote %s\n"), path);
         }
     }
   return TRUE;
@@ -292,21 +307,21 @@ rl_landscape_cli_main (int argc, char **argv)
   double range = DEFAULT_RANGE;
   const GOptionEntry options[] = {
     { "model", 'm', 0, G_OPTION_ARG_FILENAME_ARRAY, &model_paths,
-      "A trained model (.safetensors); give it twice for a plain net and its residual twin",
+      N_("A trained model (.safetensors); give it twice for a plain net and its residual twin"),
       "FILE" },
-    { "grid", 0, 0, G_OPTION_ARG_INT, &grid, "Points per axis, 2..1001 (default 31)", "N" },
+    { "grid", 0, 0, G_OPTION_ARG_INT, &grid, N_("Points per axis, 2..1001 (default 31)"), "N" },
     { "range", 0, 0, G_OPTION_ARG_DOUBLE, &range,
-      "alpha and beta go from -R to R (default 1.0)", "R" },
+      N_("alpha and beta go from -R to R (default 1.0)"), "R" },
     { "images", 0, 0, G_OPTION_ARG_INT, &images,
-      "The loss on the first N training images (default 2000)", "N" },
-    { "seed", 0, 0, G_OPTION_ARG_STRING, &seed_text, "Seed of the directions (default 1)", "N" },
+      N_("The loss on the first N training images (default 2000)"), "N" },
+    { "seed", 0, 0, G_OPTION_ARG_STRING, &seed_text, N_("Seed of the directions (default 1)"), "N" },
     { "data", 0, 0, G_OPTION_ARG_FILENAME, &data_dir,
-      "Directory with the IDX files (default: the dataset's usual place)", "DIR" },
+      N_("Directory with the IDX files (default: the dataset's usual place)"), "DIR" },
     { "dataset", 0, 0, G_OPTION_ARG_STRING, &dataset_name,
-      "mnist or fashion (default: the one the first model was trained on)", "NAME" },
-    { "threads", 0, 0, G_OPTION_ARG_INT, &threads, "Threads, 1..256 (default: every core)", "N" },
+      N_("mnist or fashion (default: the one the first model was trained on)"), "NAME" },
+    { "threads", 0, 0, G_OPTION_ARG_INT, &threads, N_("Threads, 1..256 (default: every core)"), "N" },
     { "out-dir", 'o', 0, G_OPTION_ARG_FILENAME, &out_dir,
-      "Where the CSVs and figures go (created if missing)", "DIR" },
+      N_("Where the CSVs and figures go (created if missing)"), "DIR" },
     { NULL }
   };
   g_autoptr(GOptionContext) context = NULL;
@@ -321,35 +336,38 @@ rl_landscape_cli_main (int argc, char **argv)
 
   g_set_prgname ("reslab-cli landscape");
   context = g_option_context_new ("");
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   g_option_context_set_summary (context,
-    "The training loss around trained nets in two filter-normalised random directions (Li et"
-    " al. 2018),\nand on the line from their initial weights (Goodfellow et al. 2015):"
-    " a CSV, contours and\nshaded surfaces (PNG, SVG) side by side on one scale.");
+    _("The training loss around trained nets in two filter-normalised random directions (Li et"
+      " al. 2018),\nand on the line from their initial weights (Goodfellow et al. 2015):"
+      " a CSV, contours and\nshaded surfaces (PNG, SVG) side by side on one scale."));
   g_option_context_add_main_entries (context, options, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return usage_error ("%s", error->message);
   if (argc > 1)
-    return usage_error ("unexpected argument '%s'", argv[1]);
+    return usage_error (_("unexpected argument '%s'"), argv[1]);
   n = model_paths != NULL ? g_strv_length (model_paths) : 0;
   if (n == 0)
-    return usage_error ("--model FILE is required");
+    return usage_error ("%s", _("--model FILE is required"));
   if (n > MAX_MODELS)
-    return usage_error ("--model: at most %d models (got %u)", MAX_MODELS, n);
+    return usage_error (_("--model: at most %1$d models (got %2$u)"), MAX_MODELS, n);
   if (out_dir == NULL)
-    return usage_error ("--out-dir DIR is required");
+    return usage_error ("%s", _("--out-dir DIR is required"));
   if (grid < 2 || grid > RL_LANDSCAPE_MAX_GRID)
-    return usage_error ("--grid must be between 2 and %d (got %d)", RL_LANDSCAPE_MAX_GRID, grid);
+    return usage_error (_("--grid must be between 2 and %d (got %d)"), RL_LANDSCAPE_MAX_GRID,
+                        grid);
   if (!(isfinite (range) && range > 0.0))
-    return usage_error ("--range must be a number above 0 (got %g)", range);
+    return usage_error (_("--range must be a number above 0 (got %g)"), range);
   if (images < 1)
-    return usage_error ("--images must be at least 1 (got %d)", images);
+    return usage_error (_("--images must be at least 1 (got %d)"), images);
   if (threads != THREADS_NOT_GIVEN && (threads < 1 || threads > MAX_THREADS))
-    return usage_error ("--threads must be between 1 and %d (got %d)", MAX_THREADS, threads);
+    return usage_error (_("--threads must be between 1 and %d (got %d)"), MAX_THREADS,
+                        threads);
   if (seed_text != NULL &&
       !g_ascii_string_to_unsigned (seed_text, 10, 0, G_MAXUINT64, &seed, &error))
-    return usage_error ("--seed: %s", error->message);
+    return usage_error (_("--seed: %s"), error->message);
   if (dataset_name != NULL && !rl_dataset_kind_from_name (dataset_name, &kind))
-    return usage_error ("--dataset: unknown dataset '%s' (known: mnist, fashion)",
+    return usage_error (_("--dataset: unknown dataset '%s' (known: mnist, fashion)"),
                         dataset_name);
 
   for (guint m = 0; m < n; m++)
@@ -359,7 +377,7 @@ rl_landscape_cli_main (int argc, char **argv)
     {
       if (!rl_landscape_check_pair (entries[0].model, entries[1].model, &error))
         {
-          rl_cli_error ("%s and %s: %s", model_paths[0], model_paths[1], error->message);
+          rl_cli_error (_("%1$s and %2$s: %3$s"), model_paths[0], model_paths[1], error->message);
           goto out;
         }
       if (strcmp (entries[0].name, entries[1].name) == 0)
@@ -379,7 +397,7 @@ rl_landscape_cli_main (int argc, char **argv)
     {
       int saved = errno;
 
-      rl_cli_error ("cannot create %s: %s", out_dir, g_strerror (saved));
+      rl_cli_error (_("cannot create %s: %s"), out_dir, g_strerror (saved));
       goto out;
     }
   train = rl_cli_load_split (data_dir, kind, RL_SPLIT_TRAIN);
@@ -387,14 +405,19 @@ rl_landscape_cli_main (int argc, char **argv)
     goto out;
   if ((guint) images > train->n)
     {
-      rl_cli_error ("--images: %d asked for, the %s training set has %u", images,
+      /* TRANSLATORS: %2$s is the dataset's name: mnist or fashion */
+      rl_cli_error (_("--images: %1$d asked for, the %2$s training set has %3$u"), images,
                     rl_dataset_kind_name (kind), train->n);
       goto out;
     }
 
-  g_print ("# reslab-cli landscape: %u model%s, %d x %d grid over [-%g, %g]^2, %d %s training"
-           " images, seed %" G_GUINT64_FORMAT "\n", n, n == 1 ? "" : "s", grid, grid, range,
-           range, images, rl_dataset_kind_name (kind), seed);
+  /* TRANSLATORS: %1$u models (1 or 2); %2$d x %2$d the grid; [-%3$g, %3$g]^2 its square of
+   * alpha and beta; %4$d training images of the dataset %5$s (mnist or fashion) */
+  g_print (ngettext ("# reslab-cli landscape: %1$u model, %2$d x %2$d grid over [-%3$g, %3$g]^2,"
+                     " %4$d %5$s training images, seed %6$llu\n",
+                     "# reslab-cli landscape: %1$u models, %2$d x %2$d grid over [-%3$g, %3$g]^2,"
+                     " %4$d %5$s training images, seed %6$llu\n", n),
+           n, grid, range, images, rl_dataset_kind_name (kind), (unsigned long long) seed);
   for (guint m = 0; m < n; m++)
     {
       Entry *e = &entries[m];
@@ -419,8 +442,8 @@ rl_landscape_cli_main (int argc, char **argv)
         }
       rl_landscape_eval (ls, 0.0, 0.0, &centre, NULL);
       e->seconds = now_s () - t1;
-      g_print ("%s: loss at the trained weights %.4f; %zu points in %.1f s (%.0f images/s,"
-               " %.0f GFLOP/s forward), threads %d\n", e->name, centre, cells, e->seconds,
+      g_print (_("%s: loss at the trained weights %.4f; %zu points in %.1f s (%.0f images/s,"
+                 " %.0f GFLOP/s forward), threads %d\n"), e->name, centre, cells, e->seconds,
                (double) cells * images / MAX (e->seconds, 1e-9),
                (double) cells * images * rl_model_get_flops (e->model) / MAX (e->seconds, 1e-9)
                / 1e9, rl_model_get_threads (e->model));
@@ -437,8 +460,8 @@ rl_landscape_cli_main (int argc, char **argv)
               goto out;
             }
           /* t = 0 and t = 1 are points 5 and 25 of -0.25, -0.2, ..., 1.25 */
-          g_print ("%s: line from the initial weights, %d points in %.1f s (loss %.4f at t = 0,"
-                   " %.4f at t = 1)\n", e->name, LINE_POINTS, now_s () - t2,
+          g_print (_("%s: line from the initial weights, %d points in %.1f s (loss %.4f at t = 0,"
+                     " %.4f at t = 1)\n"), e->name, LINE_POINTS, now_s () - t2,
                    e->line_loss[5], e->line_loss[25]);
         }
       fflush (stdout);
@@ -448,8 +471,9 @@ rl_landscape_cli_main (int argc, char **argv)
       !write_figures (out_dir, entries, n, grid, range, (guint) images, seed))
     goto out;
   t_total = now_s () - t0;
-  g_print ("time: %.1f s in all (%.1f s computing the grid%s)\n", t_total,
-           entries[0].seconds + (n > 1 ? entries[1].seconds : 0.0), n > 1 ? "s" : "");
+  g_print (ngettext ("time: %.1f s in all (%.1f s computing the grid)\n",
+                     "time: %.1f s in all (%.1f s computing the grids)\n", n), t_total,
+           entries[0].seconds + (n > 1 ? entries[1].seconds : 0.0));
   status = EXIT_SUCCESS;
 
 out:

@@ -6,8 +6,15 @@
  * Every panel shares one colour scale: c = (log10 loss - zmin) / (zmax - zmin) in [0, 1],
  * zmin and zmax over every finite loss of every panel (zmax at most 4 decades above zmin, so
  * the far blow-up of a chaotic net does not flatten the bowl of the other into one colour).
- * Drawn in device units (pixels for PNG, points for SVG) with Cairo's toy text API.
+ * Drawn in device units (pixels for PNG, points for SVG) with Cairo's toy text API, in one
+ * face: rl_cli_font_family () (sans-serif, or one with the translation's glyphs, since the toy
+ * API falls back to no other font). Titles, axis labels and legends are translated; the tick
+ * numbers are formatted in C (g_ascii_formatd), as in the CSVs beside the figures, and the
+ * panels are named by their model files.
  */
+
+#include "config.h"
+#include <glib/gi18n-lib.h>
 
 #include "rl-landscape-figure.h"
 
@@ -16,6 +23,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "rl-cli-util.h"
 #include "rl-error.h"
 
 #define FONT_SIZE 13.0
@@ -99,7 +107,7 @@ begin_figure (cairo_t *cr, double width, const char *title, double *top)
   cairo_set_source_rgb (cr, 1, 1, 1);
   cairo_paint (cr);
   cairo_restore (cr);
-  cairo_select_font_face (cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+  cairo_select_font_face (cr, rl_cli_font_family (), CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
   *top = 10.0;
   if (title != NULL)
     {
@@ -117,7 +125,7 @@ panel_title (cairo_t *cr, double cx, double y, const RlLandscapePanel *p)
 {
   cairo_save (cr);
   cairo_set_font_size (cr, FONT_SIZE);
-  cairo_select_font_face (cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
+  cairo_select_font_face (cr, rl_cli_font_family (), CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
   cairo_set_source_rgb (cr, model_rgb (p)[0], model_rgb (p)[1], model_rgb (p)[2]);
   draw_text (cr, cx, y, 0.5, 1.0, p->name);
   cairo_restore (cr);
@@ -210,7 +218,7 @@ draw_colour_bar (cairo_t *cr, const Scale *s, double x, double y, double w, doub
   cairo_save (cr);
   cairo_translate (cr, x + w + 52, y + h / 2);
   cairo_rotate (cr, -G_PI / 2);
-  draw_text (cr, 0, 0, 0.5, 0.5, "training loss (log scale)");
+  draw_text (cr, 0, 0, 0.5, 0.5, _("training loss (log scale)"));
   cairo_restore (cr);
 }
 
@@ -350,10 +358,13 @@ draw_square_axes (cairo_t *cr, double range, double x0, double y0, double side)
       draw_text (cr, x0 - 6, y, 1.0, 0.5, buf);
     }
   cairo_set_font_size (cr, FONT_SIZE);
-  draw_text (cr, x0 + side / 2, y0 + side + 22, 0.5, 0.0, "\xce\xb1 (direction 1)");
+  draw_text (cr, x0 + side / 2, y0 + side + 22, 0.5, 0.0,
+             /* TRANSLATORS: the x axis of the contours: alpha, the step along direction 1 */
+             _("\u03b1 (direction 1)"));
   cairo_translate (cr, x0 - 44, y0 + side / 2);
   cairo_rotate (cr, -G_PI / 2);
-  draw_text (cr, 0, 0, 0.5, 0.5, "\xce\xb2 (direction 2)");
+  /* TRANSLATORS: the y axis of the contours: beta, the step along direction 2 */
+  draw_text (cr, 0, 0, 0.5, 0.5, _("\u03b2 (direction 2)"));
   cairo_restore (cr);
 }
 
@@ -543,7 +554,8 @@ draw_surface_panel (cairo_t *cr, const RlLandscapePanel *p, const double *z, dou
     cairo_line_to (cr, cx + u1, cy - v1);
     cairo_stroke (cr);
     draw_text (cr, cx + (u0 + u1) / 2, cy - (v0 + v1) / 2 + 4, 1.0, 0.0,
-               "\xce\xb1 from -R to R");
+               /* TRANSLATORS: an axis of the shaded surface; R is --range */
+               _("\u03b1 from -R to R"));
     project (1.0, 1.0, -0.15, scale, &u0, &v0, &d);
     cairo_move_to (cr, cx + u1, cy - v1);
     cairo_line_to (cr, cx + u0, cy - v0);
@@ -668,7 +680,10 @@ rl_landscape_figure_draw_line (cairo_t *cr, double width, double height,
           cairo_move_to (cr, round (LX (e)) + 0.5, y0);
           cairo_line_to (cr, round (LX (e)) + 0.5, y0 + h);
           cairo_stroke (cr);
-          draw_text (cr, LX (e) + 4, y0 + 4, 0.0, 0.0, e == 0 ? "initial" : "trained");
+          draw_text (cr, LX (e) + 4, y0 + 4, 0.0, 0.0,
+                     /* TRANSLATORS: marks t = 0 and t = 1 on the line: the initial and the
+                      * trained weights */
+                     e == 0 ? _("initial") : _("trained"));
         }
     cairo_set_dash (cr, NULL, 0, 0);
   }
@@ -677,11 +692,12 @@ rl_landscape_figure_draw_line (cairo_t *cr, double width, double height,
   cairo_stroke (cr);
   cairo_set_font_size (cr, FONT_SIZE);
   draw_text (cr, x0 + w / 2, y0 + h + 24, 0.5, 0.0,
-             "t: weights (1 - t) w_initial + t w_trained");
+             /* TRANSLATORS: the x axis of the line figure; keep the formula as it is */
+             _("t: weights (1 - t) w_initial + t w_trained"));
   cairo_save (cr);
   cairo_translate (cr, x0 - 52, y0 + h / 2);
   cairo_rotate (cr, -G_PI / 2);
-  draw_text (cr, 0, 0, 0.5, 0.5, "training loss (log scale)");
+  draw_text (cr, 0, 0, 0.5, 0.5, _("training loss (log scale)"));
   cairo_restore (cr);
 
   /* the curves, and the legend on the right */
@@ -770,13 +786,13 @@ rl_landscape_figure_save (const char *path, int width, int height, RlLandscapeFi
   else
     {
       g_set_error (error, RL_ERROR, RL_ERROR_INVALID_ARGUMENT,
-                   "%s: a figure is saved as .png or .svg", path);
+                   _("%s: a figure is saved as .png or .svg"), path);
       return FALSE;
     }
   if (width < MIN_SIZE || width > MAX_SIZE || height < MIN_SIZE || height > MAX_SIZE)
     {
       g_set_error (error, RL_ERROR, RL_ERROR_INVALID_ARGUMENT,
-                   "%s: a figure must be %d to %d units wide and high (asked for %d x %d)",
+                   _("%s: a figure must be %d to %d units wide and high (asked for %d x %d)"),
                    path, MIN_SIZE, MAX_SIZE, width, height);
       return FALSE;
     }
