@@ -82,9 +82,14 @@ im2col_row (const RlConvGeom *g, int n, int ky, int kx, int oy0, int oy1,
         {
           const float *restrict xr = x + iy * in_row;
           memset (ro, 0, sizeof (float) * ox_lo * n);
+          /* An empty range may have ox_lo + off < 0: no pointer is formed from it then
+           * (UBSan, fuzz-arch: "c=conv(68,s=15) rac=conv(6,k=5,p=2) ..."). */
           if (s == 1)
-            memcpy (ro + (size_t) ox_lo * n, xr + (size_t) (ox_lo + off) * n,
-                    sizeof (float) * (ox_hi - ox_lo) * n);
+            {
+              if (ox_hi > ox_lo)
+                memcpy (ro + (size_t) ox_lo * n, xr + (size_t) (ox_lo + off) * n,
+                        sizeof (float) * (ox_hi - ox_lo) * n);
+            }
           else
             for (int ox = ox_lo; ox < ox_hi; ox++)
               memcpy (ro + (size_t) ox * n, xr + (size_t) (ox * s + off) * n, sizeof (float) * n);
@@ -95,6 +100,8 @@ im2col_row (const RlConvGeom *g, int n, int ky, int kx, int oy0, int oy1,
           float *restrict dr = dx + iy * in_row;
           if (s == 1)
             {
+              if (ox_hi <= ox_lo)
+                continue;   /* as above: no pointer from an empty range */
               float *restrict d = dr + (size_t) (ox_lo + off) * n;
               const float *restrict r = ro + (size_t) ox_lo * n;
               for (size_t i = 0; i < (size_t) (ox_hi - ox_lo) * n; i++)
