@@ -66,26 +66,6 @@
 #define THREADS_NOT_GIVEN G_MININT
 
 
-/* Prints a usage error and returns the usage exit status. */
-static int usage_error (const char *command, const char *format, ...) G_GNUC_PRINTF (2, 3);
-
-static int
-usage_error (const char *command, const char *format, ...)
-{
-  g_autofree char *msg = NULL;
-  va_list args;
-
-  va_start (args, format);
-  msg = g_strdup_vprintf (format, args);
-  va_end (args);
-  g_printerr ("reslab-cli: %s\n", msg);
-  if (command != NULL)
-    g_printerr (_("reslab-cli: see 'reslab-cli %s --help'\n"), command);
-  else
-    g_printerr (_("reslab-cli: see 'reslab-cli --help'\n"));
-  return EXIT_USAGE;
-}
-
 /* Parses @argv (argv[0] is the command's name) with @entries; on failure prints GOption's
  * message, which names the option, and returns FALSE. */
 static gboolean
@@ -102,7 +82,7 @@ parse_options (const char *command, const char *parameters, const char *summary,
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, argc, argv, &error))
     {
-      usage_error (command, "%s", error->message);
+      rl_cli_usage_error (command, "%s", error->message);
       return FALSE;
     }
   return TRUE;
@@ -113,7 +93,8 @@ parse_dataset (const char *command, const char *name, RlDatasetKind *kind)
 {
   if (!rl_dataset_kind_from_name (name, kind))
     {
-      usage_error (command, _("--dataset: unknown dataset '%s' (known: mnist, fashion)"), name);
+      rl_cli_usage_error (command, _("--dataset: unknown dataset '%s' (known: mnist, fashion)"),
+                          name);
       return FALSE;
     }
   return TRUE;
@@ -124,7 +105,8 @@ check_threads (const char *command, int threads)
 {
   if (threads != THREADS_NOT_GIVEN && (threads < 1 || threads > MAX_THREADS))
     {
-      usage_error (command, _("--threads must be between 1 and %d (got %d)"), MAX_THREADS, threads);
+      rl_cli_usage_error (command, _("--threads must be between 1 and %d (got %d)"),
+                          MAX_THREADS, threads);
       return FALSE;
     }
   return TRUE;
@@ -144,8 +126,8 @@ check_lr (const char *command, double lr)
 {
   if (!(isfinite (lr) && isfinite ((float) lr) && (float) lr > 0.0f))
     {
-      usage_error (command, "--lr must be a number above 0 that a float holds, at most %g "
-                   "(got %g)", (double) G_MAXFLOAT, lr);
+      rl_cli_usage_error (command, "--lr must be a number above 0 that a float holds, at most %g "
+                          "(got %g)", (double) G_MAXFLOAT, lr);
       return FALSE;
     }
   return TRUE;
@@ -392,34 +374,35 @@ cmd_train (int argc, char **argv)
                       &argc, &argv))
     return EXIT_USAGE;
   if (argc > 1)
-    return usage_error ("train", _("unexpected argument '%s'"), argv[1]);
+    return rl_cli_usage_error ("train", _("unexpected argument '%s'"), argv[1]);
 
   /* Every option is checked before anything slow happens. */
   if (dataset_name != NULL && !parse_dataset ("train", dataset_name, &kind))
     return EXIT_USAGE;
   if (epochs < 1)
-    return usage_error ("train", _("--epochs must be at least 1 (got %d)"), epochs);
+    return rl_cli_usage_error ("train", _("--epochs must be at least 1 (got %d)"), epochs);
   if (batch < 1 || batch > MAX_BATCH)
-    return usage_error ("train", _("--batch must be between 1 and %d (got %d)"), MAX_BATCH, batch);
+    return rl_cli_usage_error ("train", _("--batch must be between 1 and %d (got %d)"),
+                               MAX_BATCH, batch);
   if (!check_lr ("train", lr))
     return EXIT_USAGE;
   if (!(isfinite (momentum) && momentum >= 0.0 && momentum < 1.0))
-    return usage_error ("train", _("--momentum must be in [0, 1) (got %g)"), momentum);
+    return rl_cli_usage_error ("train", _("--momentum must be in [0, 1) (got %g)"), momentum);
   if (!(isfinite (weight_decay) && weight_decay >= 0.0))
-    return usage_error ("train", _("--weight-decay must be a finite number, 0 or above (got %g)"),
-                        weight_decay);
+    return rl_cli_usage_error ("train", _("--weight-decay must be a finite number, 0 or above (got %g)"),
+                               weight_decay);
   if (!check_threads ("train", threads))
     return EXIT_USAGE;
   if (limit != -1 && limit < 1)
-    return usage_error ("train", _("--limit must be at least 1 (got %d)"), limit);
+    return rl_cli_usage_error ("train", _("--limit must be at least 1 (got %d)"), limit);
   if (seed_text != NULL &&
       !g_ascii_string_to_unsigned (seed_text, 10, 0, G_MAXUINT64, &seed, &error))
-    return usage_error ("train", _("--seed: %s"), error->message);
+    return rl_cli_usage_error ("train", _("--seed: %s"), error->message);
   if (extra_weight < 1 || extra_weight > 1000)
-    return usage_error ("train", _("--extra-weight must be between 1 and 1000 (got %d)"),
-                        extra_weight);
+    return rl_cli_usage_error ("train", _("--extra-weight must be between 1 and 1000 (got %d)"),
+                               extra_weight);
   if (extra_weight != 10 && extra_dir == NULL)
-    return usage_error ("train", _("--extra-weight goes with --extra DIR"));
+    return rl_cli_usage_error ("train", _("--extra-weight goes with --extra DIR"));
 
   if (shortcut_text != NULL || bn_text != NULL)
     {
@@ -431,31 +414,32 @@ cmd_train (int argc, char **argv)
                         : g_str_has_prefix (name, "plain-") ? name + 6 : NULL;
 
       if (num == NULL || !g_ascii_string_to_unsigned (num, 10, 1, 10000, &depth, NULL))
-        return usage_error ("train", _("--shortcut and --bn apply to --arch resnet-N or plain-N"
-                            " only (got '%s')"), name);
+        return rl_cli_usage_error ("train", _("--shortcut and --bn apply to --arch resnet-N or plain-N"
+                                   " only (got '%s')"), name);
       residual = g_str_has_prefix (name, "resnet-");
       if (shortcut_text != NULL && g_ascii_strcasecmp (shortcut_text, "A") == 0)
         shortcut = RL_SHORTCUT_A;
       else if (shortcut_text != NULL && g_ascii_strcasecmp (shortcut_text, "B") == 0)
         shortcut = RL_SHORTCUT_B;
       else if (shortcut_text != NULL)
-        return usage_error ("train", _("--shortcut must be A or B (got '%s')"), shortcut_text);
+        return rl_cli_usage_error ("train", _("--shortcut must be A or B (got '%s')"),
+                                   shortcut_text);
       if (bn_text != NULL && g_ascii_strcasecmp (bn_text, "off") == 0)
         bn = FALSE;
       else if (bn_text != NULL && g_ascii_strcasecmp (bn_text, "on") != 0)
-        return usage_error ("train", _("--bn must be on or off (got '%s')"), bn_text);
+        return rl_cli_usage_error ("train", _("--bn must be on or off (got '%s')"), bn_text);
       arch = rl_arch_new_cifar ((int) depth, residual, shortcut, bn, &error);
     }
   else
     arch = rl_arch_parse (arch_text != NULL ? arch_text : "seed", &error);
   if (arch == NULL)
-    return usage_error ("train", _("--arch: %s"), error->message);
+    return rl_cli_usage_error ("train", _("--arch: %s"), error->message);
   /* MNIST and Fashion-MNIST are both 1 x 28 x 28 with 10 classes: the arch must fit that. */
   model = rl_model_new (arch, 1, RL_MNIST_SIDE, RL_MNIST_SIDE, 10, &error);
   if (model == NULL)
-    return usage_error ("train", _("--arch: %s"), error->message);
+    return rl_cli_usage_error ("train", _("--arch: %s"), error->message);
   if (!rl_limits_check_batch (arch, 1, RL_MNIST_SIDE, RL_MNIST_SIDE, batch, &error))
-    return usage_error ("train", _("--batch: %s"), error->message);
+    return rl_cli_usage_error ("train", _("--batch: %s"), error->message);
   label = arch_label (arch);
   if (out_path == NULL)
     out_path = g_strdup_printf ("reslab-%s-%s.safetensors", label, rl_dataset_kind_name (kind));
@@ -530,7 +514,7 @@ cmd_train (int argc, char **argv)
                               .eval_chunk = EVAL_BATCH,
                             }, &error);
   if (loop == NULL)
-    return usage_error ("train", "%s", error->message);
+    return rl_cli_usage_error ("train", "%s", error->message);
 
   g_print ("# reslab-cli %s, arch %s, %s, threads %d, seed %" G_GUINT64_FORMAT
            ", lr %g, momentum %g, weight decay %g, batch %d, %u train / %u test images\n",
@@ -669,9 +653,9 @@ cmd_eval (int argc, char **argv)
                       " matrix."), entries, &argc, &argv))
     return EXIT_USAGE;
   if (argc > 1)
-    return usage_error ("eval", _("unexpected argument '%s'"), argv[1]);
+    return rl_cli_usage_error ("eval", _("unexpected argument '%s'"), argv[1]);
   if (model_path == NULL)
-    return usage_error ("eval", _("--model FILE is required"));
+    return rl_cli_usage_error ("eval", _("--model FILE is required"));
   if (dataset_name != NULL && !parse_dataset ("eval", dataset_name, &kind))
     return EXIT_USAGE;
   if (!check_threads ("eval", threads))
@@ -815,9 +799,9 @@ cmd_predict (int argc, char **argv)
                       " 28 x 28 as MNIST's digits are."), entries, &argc, &argv))
     return EXIT_USAGE;
   if (model_path == NULL)
-    return usage_error ("predict", _("--model FILE is required"));
+    return rl_cli_usage_error ("predict", _("--model FILE is required"));
   if (argc < 2)
-    return usage_error ("predict", _("no IMAGE given"));
+    return rl_cli_usage_error ("predict", _("no IMAGE given"));
 
   model = rl_model_load (model_path, &st, &error);
   if (model == NULL)
@@ -874,11 +858,11 @@ cmd_info (int argc, char **argv)
                       entries, &argc, &argv))
     return EXIT_USAGE;
   if (bundled && argc > 1)
-    return usage_error ("info", _("--bundled or a FILE, not both"));
+    return rl_cli_usage_error ("info", _("--bundled or a FILE, not both"));
   if (!bundled && argc < 2)
-    return usage_error ("info", _("no FILE given"));
+    return rl_cli_usage_error ("info", _("no FILE given"));
   if (argc > 2)
-    return usage_error ("info", _("one FILE only (got %d)"), argc - 1);
+    return rl_cli_usage_error ("info", _("one FILE only (got %d)"), argc - 1);
 
   if (bundled)
     {
@@ -1031,7 +1015,8 @@ main (int argc, char **argv)
       return commands[i].run (argc - 1, argv + 1);
 
   if (argv[1][0] == '-')
-    return usage_error (NULL, _("unknown option '%s' (options come after the command)"), argv[1]);
-  return usage_error (NULL, _("unknown command '%s' (commands: train, eval, explain, predict, read,"
-                      " teach, info, bench, experiment, landscape)"), argv[1]);
+    return rl_cli_usage_error (NULL, _("unknown option '%s' (options come after the command)"),
+                               argv[1]);
+  return rl_cli_usage_error (NULL, _("unknown command '%s' (commands: train, eval, explain, predict, read,"
+                             " teach, info, bench, experiment, landscape)"), argv[1]);
 }

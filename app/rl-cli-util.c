@@ -19,6 +19,23 @@ rl_cli_error (const char *format, ...)
   g_printerr ("reslab-cli: %s\n", msg);
 }
 
+int
+rl_cli_usage_error (const char *command, const char *format, ...)
+{
+  g_autofree char *msg = NULL;
+  va_list args;
+
+  va_start (args, format);
+  msg = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_printerr ("reslab-cli: %s\n", msg);
+  if (command != NULL)
+    g_printerr (_("reslab-cli: see 'reslab-cli %s --help'\n"), command);
+  else
+    g_printerr (_("reslab-cli: see 'reslab-cli --help'\n"));
+  return RL_CLI_EXIT_USAGE;
+}
+
 RlDataset *
 rl_cli_load_split (const char *dir, RlDatasetKind kind, RlSplit split)
 {

@@ -10,6 +10,16 @@ G_BEGIN_DECLS
 /* "reslab-cli: <message>" on stderr. */
 void       rl_cli_error      (const char *format, ...) G_GNUC_PRINTF (1, 2);
 
+/* The exit status of a usage error (an unknown option, a value out of range). */
+#define RL_CLI_EXIT_USAGE 2
+
+/* A usage error: "reslab-cli: <message>", then where the help of @command is ("reslab-cli
+ * COMMAND --help"; @command NULL: the program's). Returns RL_CLI_EXIT_USAGE, for
+ * `return rl_cli_usage_error (...)`. Every subcommand reports its usage errors through it. */
+int        rl_cli_usage_error (const char *command,
+                               const char *format,
+                               ...) G_GNUC_PRINTF (2, 3);
+
 /* Loads a split; on failure prints the reason and how to get the data, and returns NULL.
  * Returns: (transfer full) (nullable) */
 RlDataset *rl_cli_load_split (const char *dir, RlDatasetKind kind, RlSplit split);

@@ -54,25 +54,12 @@
 /* The options' --help texts repeat these values as literals (xgettext reads no macro):
  * change both. */
 
+/* The command, as its usage errors name it. */
+#define COMMAND "experiment degradation"
+
 #define FIGURE_WIDTH 1100
 #define FIGURE_HEIGHT 460
 
-
-static int usage_error (const char *format, ...) G_GNUC_PRINTF (1, 2);
-
-static int
-usage_error (const char *format, ...)
-{
-  g_autofree char *msg = NULL;
-  va_list args;
-
-  va_start (args, format);
-  msg = g_strdup_vprintf (format, args);
-  va_end (args);
-  g_printerr ("reslab-cli: %s\n", msg);
-  g_printerr (_("reslab-cli: see 'reslab-cli %s --help'\n"), "experiment degradation");
-  return EXIT_USAGE;
-}
 
 static void
 print_usage (FILE *to)
@@ -294,16 +281,17 @@ run_degradation (int argc, char **argv)
       "Writes degradation.csv, layers.csv, degradation.png/.svg and layers.png/.svg."));
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error))
-    return usage_error ("%s", error->message);
+    return rl_cli_usage_error (COMMAND, "%s", error->message);
   if (argc > 1)
-    return usage_error (_("unexpected argument '%s'"), argv[1]);
+    return rl_cli_usage_error (COMMAND, _("unexpected argument '%s'"), argv[1]);
 
   /* Every option is checked before anything slow happens. */
   depths = parse_depths (depths_text != NULL ? depths_text : DEFAULT_DEPTHS, &error);
   if (depths == NULL)
-    return usage_error ("--depths: %s", error->message);
+    return rl_cli_usage_error (COMMAND, "--depths: %s", error->message);
   if (dataset_name != NULL && !rl_dataset_kind_from_name (dataset_name, &kind))
-    return usage_error (_("--dataset: unknown dataset '%s' (known: mnist, fashion)"), dataset_name);
+    return rl_cli_usage_error (COMMAND, _("--dataset: unknown dataset '%s' (known: mnist, fashion)"),
+                               dataset_name);
   if (shortcut_text != NULL)
     {
       if (g_ascii_strcasecmp (shortcut_text, "A") == 0)
@@ -311,7 +299,8 @@ run_degradation (int argc, char **argv)
       else if (g_ascii_strcasecmp (shortcut_text, "B") == 0)
         shortcut = RL_SHORTCUT_B;
       else
-        return usage_error (_("--shortcut must be A or B (got '%s')"), shortcut_text);
+        return rl_cli_usage_error (COMMAND, _("--shortcut must be A or B (got '%s')"),
+                                   shortcut_text);
     }
   if (bn_text != NULL)
     {
@@ -320,7 +309,7 @@ run_degradation (int argc, char **argv)
       else if (g_ascii_strcasecmp (bn_text, "off") == 0)
         bn = FALSE;
       else
-        return usage_error (_("--bn must be on or off (got '%s')"), bn_text);
+        return rl_cli_usage_error (COMMAND, _("--bn must be on or off (got '%s')"), bn_text);
     }
   if (bn_stats_text != NULL)
     {
@@ -329,32 +318,36 @@ run_degradation (int argc, char **argv)
       else if (g_ascii_strcasecmp (bn_stats_text, "running") == 0)
         fresh_bn = FALSE;
       else
-        return usage_error (_("--bn-stats must be fresh or running (got '%s')"), bn_stats_text);
+        return rl_cli_usage_error (COMMAND, _("--bn-stats must be fresh or running (got '%s')"),
+                                   bn_stats_text);
     }
   if (epochs < 1)
-    return usage_error (_("--epochs must be at least 1 (got %d)"), epochs);
+    return rl_cli_usage_error (COMMAND, _("--epochs must be at least 1 (got %d)"), epochs);
   if (subset < 1)
-    return usage_error (_("--subset must be at least 1 (got %d)"), subset);
+    return rl_cli_usage_error (COMMAND, _("--subset must be at least 1 (got %d)"), subset);
   if (test_subset < 1)
-    return usage_error (_("--test-subset must be at least 1 (got %d)"), test_subset);
+    return rl_cli_usage_error (COMMAND, _("--test-subset must be at least 1 (got %d)"),
+                               test_subset);
   if (batch < 1 || batch > MAX_BATCH)
-    return usage_error (_("--batch must be between 1 and %d (got %d)"), MAX_BATCH, batch);
+    return rl_cli_usage_error (COMMAND, _("--batch must be between 1 and %d (got %d)"),
+                               MAX_BATCH, batch);
   if (interval < 1)
-    return usage_error (_("--interval must be at least 1 (got %d)"), interval);
+    return rl_cli_usage_error (COMMAND, _("--interval must be at least 1 (got %d)"), interval);
   /* stored as a float: 1e300 would become infinity, 1e-50 zero */
   if (!(isfinite (lr) && isfinite ((float) lr) && (float) lr > 0.0f))
-    return usage_error (_("--lr must be a number above 0 that a float holds, at most %g (got %g)"),
-                        (double) G_MAXFLOAT, lr);
+    return rl_cli_usage_error (COMMAND, _("--lr must be a number above 0 that a float holds, at most %g (got %g)"),
+                               (double) G_MAXFLOAT, lr);
   if (!(isfinite (momentum) && momentum >= 0.0 && momentum < 1.0))
-    return usage_error (_("--momentum must be in [0, 1) (got %g)"), momentum);
+    return rl_cli_usage_error (COMMAND, _("--momentum must be in [0, 1) (got %g)"), momentum);
   if (!(isfinite (weight_decay) && weight_decay >= 0.0))
-    return usage_error (_("--weight-decay must be a finite number, 0 or above (got %g)"),
-                        weight_decay);
+    return rl_cli_usage_error (COMMAND, _("--weight-decay must be a finite number, 0 or above (got %g)"),
+                               weight_decay);
   if (threads != G_MININT && (threads < 1 || threads > MAX_THREADS))
-    return usage_error (_("--threads must be between 1 and %d (got %d)"), MAX_THREADS, threads);
+    return rl_cli_usage_error (COMMAND, _("--threads must be between 1 and %d (got %d)"),
+                               MAX_THREADS, threads);
   if (seed_text != NULL &&
       !g_ascii_string_to_unsigned (seed_text, 10, 0, G_MAXUINT64, &seed, &error))
-    return usage_error ("--seed: %s", error->message);
+    return rl_cli_usage_error (COMMAND, "--seed: %s", error->message);
   if (out_dir == NULL)
     out_dir = g_strdup (".");
 
@@ -365,11 +358,11 @@ run_degradation (int argc, char **argv)
   if (test == NULL)
     return EXIT_FAILURE;
   if ((guint) subset > train->n)
-    return usage_error (_("--subset: %d training images asked for, the %s training set has %u"),
-                        subset, rl_dataset_kind_name (kind), train->n);
+    return rl_cli_usage_error (COMMAND, _("--subset: %d training images asked for, the %s training set has %u"),
+                               subset, rl_dataset_kind_name (kind), train->n);
   if ((guint) test_subset > test->n)
-    return usage_error (_("--test-subset: %d test images asked for, the %s test set has %u"),
-                        test_subset, rl_dataset_kind_name (kind), test->n);
+    return rl_cli_usage_error (COMMAND, _("--test-subset: %d test images asked for, the %s test set has %u"),
+                               test_subset, rl_dataset_kind_name (kind), test->n);
   if (g_mkdir_with_parents (out_dir, 0755) != 0)
     {
       int saved = errno;

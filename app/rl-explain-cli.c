@@ -38,22 +38,6 @@
 #define SHEET_MAX 500          /* images on the contact sheet at most */
 #define PREDICT_THRESHOLD 0.2f
 
-static int usage_error (const char *format, ...) G_GNUC_PRINTF (1, 2);
-
-static int
-usage_error (const char *format, ...)
-{
-  g_autofree char *msg = NULL;
-  va_list args;
-
-  va_start (args, format);
-  msg = g_strdup_vprintf (format, args);
-  va_end (args);
-  g_printerr ("reslab-cli: %s\n", msg);
-  g_printerr (_("reslab-cli: see 'reslab-cli %s --help'\n"), "explain");
-  return EXIT_USAGE;
-}
-
 /* ---- Colours -------------------------------------------------------------------------------- */
 
 /* A count on a log scale, white (0) to a saturated hue (max): blue-green off the diagonal,
@@ -473,20 +457,20 @@ rl_explain_cli_main (int argc, char **argv)
                                            " model read it as it did."));
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error))
-    return usage_error ("%s", error->message);
+    return rl_cli_usage_error ("explain", "%s", error->message);
   if (model_path == NULL)
-    return usage_error ("%s", _("--model FILE is required"));
+    return rl_cli_usage_error ("explain", "%s", _("--model FILE is required"));
   if (out_path == NULL)
-    return usage_error ("%s", _("--out PNG is required"));
+    return rl_cli_usage_error ("explain", "%s", _("--out PNG is required"));
   if (argc != 2)
-    return usage_error ("%s", argc < 2 ? _("no IMAGE given") : _("one IMAGE at a time"));
+    return rl_cli_usage_error ("explain", "%s", argc < 2 ? _("no IMAGE given") : _("one IMAGE at a time"));
   if (method_name != NULL && !rl_explain_method_from_name (method_name, &method))
-    return usage_error (_("--method: unknown method '%s' (known: grad, ig, occlusion)"),
-                        method_name);
+    return rl_cli_usage_error ("explain", _("--method: unknown method '%s' (known: grad, ig, occlusion)"),
+                               method_name);
   if (k != -1 && (k < 0 || k > 9))
-    return usage_error (_("--class must be between 0 and 9 (got %d)"), k);
+    return rl_cli_usage_error ("explain", _("--class must be between 0 and 9 (got %d)"), k);
   if (steps < 1 || steps > 1024)
-    return usage_error (_("--steps must be between 1 and 1024 (got %d)"), steps);
+    return rl_cli_usage_error ("explain", _("--steps must be between 1 and 1024 (got %d)"), steps);
 
   model = rl_model_load (model_path, &st, &error);
   if (model == NULL)

@@ -57,22 +57,6 @@
 #define LINE_WIDTH 760
 #define LINE_HEIGHT 440
 
-static int usage_error (const char *format, ...) G_GNUC_PRINTF (1, 2);
-
-static int
-usage_error (const char *format, ...)
-{
-  g_autofree char *msg = NULL;
-  va_list args;
-
-  va_start (args, format);
-  msg = g_strdup_vprintf (format, args);
-  va_end (args);
-  g_printerr ("reslab-cli: %s\n", msg);
-  g_printerr (_("reslab-cli: see 'reslab-cli %s --help'\n"), "landscape");
-  return EXIT_USAGE;
-}
-
 static double
 now_s (void)
 {
@@ -343,32 +327,35 @@ rl_landscape_cli_main (int argc, char **argv)
       " a CSV, contours and\nshaded surfaces (PNG, SVG) side by side on one scale."));
   g_option_context_add_main_entries (context, options, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error))
-    return usage_error ("%s", error->message);
+    return rl_cli_usage_error ("landscape", "%s", error->message);
   if (argc > 1)
-    return usage_error (_("unexpected argument '%s'"), argv[1]);
+    return rl_cli_usage_error ("landscape", _("unexpected argument '%s'"), argv[1]);
   n = model_paths != NULL ? g_strv_length (model_paths) : 0;
   if (n == 0)
-    return usage_error ("%s", _("--model FILE is required"));
+    return rl_cli_usage_error ("landscape", "%s", _("--model FILE is required"));
   if (n > MAX_MODELS)
-    return usage_error (_("--model: at most %1$d models (got %2$u)"), MAX_MODELS, n);
+    return rl_cli_usage_error ("landscape", _("--model: at most %1$d models (got %2$u)"),
+                               MAX_MODELS, n);
   if (out_dir == NULL)
-    return usage_error ("%s", _("--out-dir DIR is required"));
+    return rl_cli_usage_error ("landscape", "%s", _("--out-dir DIR is required"));
   if (grid < 2 || grid > RL_LANDSCAPE_MAX_GRID)
-    return usage_error (_("--grid must be between 2 and %d (got %d)"), RL_LANDSCAPE_MAX_GRID,
-                        grid);
+    return rl_cli_usage_error ("landscape", _("--grid must be between 2 and %d (got %d)"),
+                               RL_LANDSCAPE_MAX_GRID,
+                               grid);
   if (!(isfinite (range) && range > 0.0))
-    return usage_error (_("--range must be a number above 0 (got %g)"), range);
+    return rl_cli_usage_error ("landscape", _("--range must be a number above 0 (got %g)"), range);
   if (images < 1)
-    return usage_error (_("--images must be at least 1 (got %d)"), images);
+    return rl_cli_usage_error ("landscape", _("--images must be at least 1 (got %d)"), images);
   if (threads != THREADS_NOT_GIVEN && (threads < 1 || threads > MAX_THREADS))
-    return usage_error (_("--threads must be between 1 and %d (got %d)"), MAX_THREADS,
-                        threads);
+    return rl_cli_usage_error ("landscape", _("--threads must be between 1 and %d (got %d)"),
+                               MAX_THREADS,
+                               threads);
   if (seed_text != NULL &&
       !g_ascii_string_to_unsigned (seed_text, 10, 0, G_MAXUINT64, &seed, &error))
-    return usage_error (_("--seed: %s"), error->message);
+    return rl_cli_usage_error ("landscape", _("--seed: %s"), error->message);
   if (dataset_name != NULL && !rl_dataset_kind_from_name (dataset_name, &kind))
-    return usage_error (_("--dataset: unknown dataset '%s' (known: mnist, fashion)"),
-                        dataset_name);
+    return rl_cli_usage_error ("landscape", _("--dataset: unknown dataset '%s' (known: mnist, fashion)"),
+                               dataset_name);
 
   for (guint m = 0; m < n; m++)
     if (!entry_load (&entries[m], model_paths[m]))

@@ -39,22 +39,6 @@
 #define MAX_COMPOSE 1000000
 #define SHOW_MISSES 15
 
-static int usage_error (const char *format, ...) G_GNUC_PRINTF (1, 2);
-
-static int
-usage_error (const char *format, ...)
-{
-  g_autofree char *msg = NULL;
-  va_list args;
-
-  va_start (args, format);
-  msg = g_strdup_vprintf (format, args);
-  va_end (args);
-  g_printerr ("reslab-cli: %s\n", msg);
-  g_printerr (_("reslab-cli: see 'reslab-cli %s --help'\n"), "read");
-  return EXIT_USAGE;
-}
-
 RlModel *
 rl_read_cli_load_model (const char *path)
 {
@@ -322,31 +306,33 @@ rl_read_cli_main (int argc, char **argv)
       "digit with its confidence and its box (x,y  width x height)."));
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error))
-    return usage_error ("%s", error->message);
+    return rl_cli_usage_error ("read", "%s", error->message);
 
   rl_segment_params_init (&params);
   if (join_overlap != -1.0)
     {
       if (!(join_overlap > 0.0 && join_overlap <= 1.0))
-        return usage_error (_("--join-overlap must be in (0, 1] (got %g)"), join_overlap);
+        return rl_cli_usage_error ("read", _("--join-overlap must be in (0, 1] (got %g)"),
+                                   join_overlap);
       params.join_overlap = join_overlap;
     }
   if (compose == 0 && argc < 2)
-    return usage_error ("%s", _("no IMAGE given"));
+    return rl_cli_usage_error ("read", "%s", _("no IMAGE given"));
   if (compose != 0 && argc > 1)
-    return usage_error ("%s", _("--compose or IMAGEs, not both"));
+    return rl_cli_usage_error ("read", "%s", _("--compose or IMAGEs, not both"));
   if (compose < 0 || compose > MAX_COMPOSE)
-    return usage_error (_("--compose must be between 1 and %d (got %d)"), MAX_COMPOSE, compose);
+    return rl_cli_usage_error ("read", _("--compose must be between 1 and %d (got %d)"),
+                               MAX_COMPOSE, compose);
   if (compose == 0 && (split_name != NULL || data_dir != NULL || seed_text != NULL ||
                        gap_text != NULL || keep_dir != NULL))
-    return usage_error ("%s", _("--split, --data, --seed, --gap and --keep go with --compose"));
+    return rl_cli_usage_error ("read", "%s", _("--split, --data, --seed, --gap and --keep go with --compose"));
   if (split_name != NULL && strcmp (split_name, "train") == 0)
     split = RL_SPLIT_TRAIN;
   else if (split_name != NULL && strcmp (split_name, "test") != 0)
-    return usage_error (_("--split must be test or train (got '%s')"), split_name);
+    return rl_cli_usage_error ("read", _("--split must be test or train (got '%s')"), split_name);
   if (seed_text != NULL &&
       !g_ascii_string_to_unsigned (seed_text, 10, 0, G_MAXUINT64, &seed, &error))
-    return usage_error ("--seed: %s", error->message);
+    return rl_cli_usage_error ("read", "--seed: %s", error->message);
   if (gap_text != NULL)
     {
       g_auto(GStrv) parts = g_strsplit (gap_text, ",", -1);
@@ -356,8 +342,8 @@ rl_read_cli_main (int argc, char **argv)
           !g_ascii_string_to_signed (parts[0], 10, -10, 20, &gap_lo, NULL) ||
           !g_ascii_string_to_signed (parts[np - 1], 10, -10, 20, &gap_hi, NULL) ||
           gap_lo > gap_hi)
-        return usage_error (_("--gap must be one number or LO,HI with -10 <= LO <= HI <= 20"
-                              " (got '%s')"), gap_text);
+        return rl_cli_usage_error ("read", _("--gap must be one number or LO,HI with -10 <= LO <= HI <= 20"
+                                     " (got '%s')"), gap_text);
     }
 
   model = rl_read_cli_load_model (model_path);

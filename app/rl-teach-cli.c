@@ -26,22 +26,6 @@
 
 #define EXIT_USAGE 2
 
-static int usage_error (const char *format, ...) G_GNUC_PRINTF (1, 2);
-
-static int
-usage_error (const char *format, ...)
-{
-  g_autofree char *msg = NULL;
-  va_list args;
-
-  va_start (args, format);
-  msg = g_strdup_vprintf (format, args);
-  va_end (args);
-  g_printerr ("reslab-cli: %s\n", msg);
-  g_printerr (_("reslab-cli: see 'reslab-cli %s --help'\n"), "teach");
-  return EXIT_USAGE;
-}
-
 /* The same file, by device and inode when both exist, else by canonical name. */
 static gboolean
 same_file (const char *a, const char *b)
@@ -117,20 +101,20 @@ rl_teach_cli_main (int argc, char **argv)
       "new model to --out (never over the model it started from)."));
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error))
-    return usage_error ("%s", error->message);
+    return rl_cli_usage_error ("teach", "%s", error->message);
   if (argc > 1)
-    return usage_error (_("unexpected argument '%s'"), argv[1]);
+    return rl_cli_usage_error ("teach", _("unexpected argument '%s'"), argv[1]);
   if (out_path == NULL)
-    return usage_error ("%s", _("--out FILE is required"));
+    return rl_cli_usage_error ("teach", "%s", _("--out FILE is required"));
   if (model_path != NULL && same_file (model_path, out_path))
-    return usage_error (_("--out %s is the model it starts from; teaching never overwrites it"),
-                        out_path);
+    return rl_cli_usage_error ("teach", _("--out %s is the model it starts from; teaching never overwrites it"),
+                               out_path);
   if (steps < 1 || steps > 100000)
-    return usage_error (_("--steps must be between 1 and 100000 (got %d)"), steps);
+    return rl_cli_usage_error ("teach", _("--steps must be between 1 and 100000 (got %d)"), steps);
   if (weight < 1 || weight > 1000)
-    return usage_error (_("--weight must be between 1 and 1000 (got %d)"), weight);
+    return rl_cli_usage_error ("teach", _("--weight must be between 1 and 1000 (got %d)"), weight);
   if (replay < 0 || replay > 60000)
-    return usage_error (_("--replay must be between 0 and 60000 (got %d)"), replay);
+    return rl_cli_usage_error ("teach", _("--replay must be between 0 and 60000 (got %d)"), replay);
   tc.steps = steps;
   tc.weight = (guint) weight;
   tc.replay = (uint32_t) replay;
