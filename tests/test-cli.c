@@ -12,66 +12,16 @@
 #include <math.h>
 #include <string.h>
 
+#include "cli-test-utils.h"
 #include "rl-arch.h"
 #include "rl-dataset.h"
 #include "rl-model.h"
 #include "rl-safetensors.h"
 
-static const char *cli;       /* path of reslab-cli */
 static char *tmp_dir;         /* removed at the end */
 static char *data_dir;        /* tests/data/mnist-mini */
 
-typedef struct {
-  int   status;               /* exit status */
-  char *out, *err;
-} Run;
 
-static void
-run_free (Run *r)
-{
-  g_free (r->out);
-  g_free (r->err);
-  g_free (r);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Run, run_free)
-
-/* Runs reslab-cli with @args (NULL-terminated) in @cwd (nullable). */
-static Run *
-run_in (const char *cwd, const char * const *args)
-{
-  g_autoptr(GSubprocessLauncher) launcher =
-    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GSubprocess) proc = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GString) cmd = g_string_new ("reslab-cli");
-  Run *r = g_new0 (Run, 1);
-
-  g_ptr_array_add (argv, (char *) cli);
-  for (int i = 0; args[i] != NULL; i++)
-    {
-      g_ptr_array_add (argv, (char *) args[i]);
-      g_string_append_printf (cmd, " %s", args[i]);
-    }
-  g_ptr_array_add (argv, NULL);
-  g_test_message ("$ %s", cmd->str);
-
-  if (cwd != NULL)
-    g_subprocess_launcher_set_cwd (launcher, cwd);
-  proc = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (proc, NULL, NULL, &r->out, &r->err, &error);
-  g_assert_no_error (error);
-  /* A crash (or an abort from G_DEBUG=fatal-warnings) is never an acceptable exit. */
-  g_assert_true (g_subprocess_get_if_exited (proc));
-  r->status = g_subprocess_get_exit_status (proc);
-  if (r->err[0] != '\0')
-    g_test_message ("stderr: %s", r->err);
-  return r;
-}
-
-#define RUN(...) run_in (NULL, (const char * const[]) { __VA_ARGS__, NULL })
 
 /* Usage error: status 2, every stderr line prefixed, and the message names @what. */
 static void

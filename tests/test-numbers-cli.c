@@ -8,59 +8,14 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "cli-test-utils.h"
 #include "rl-dataset.h"
 #include "rl-userset.h"
 
-static const char *cli;
 static char *tmp_dir;
 static char *data_dir;
 
-typedef struct {
-  int   status;
-  char *out, *err;
-} Run;
 
-static void
-run_free (Run *r)
-{
-  g_free (r->out);
-  g_free (r->err);
-  g_free (r);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Run, run_free)
-
-static Run *
-run_argv (const char * const *args)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GSubprocess) proc = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GString) cmd = g_string_new ("reslab-cli");
-  Run *r = g_new0 (Run, 1);
-
-  g_ptr_array_add (argv, (char *) cli);
-  for (int i = 0; args[i] != NULL; i++)
-    {
-      g_ptr_array_add (argv, (char *) args[i]);
-      g_string_append_printf (cmd, " %s", args[i]);
-    }
-  g_ptr_array_add (argv, NULL);
-  g_test_message ("$ %s", cmd->str);
-  proc = g_subprocess_newv ((const char * const *) argv->pdata,
-                            G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
-                            &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (proc, NULL, NULL, &r->out, &r->err, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_if_exited (proc));
-  r->status = g_subprocess_get_exit_status (proc);
-  if (r->err[0] != '\0')
-    g_test_message ("stderr: %s", r->err);
-  return r;
-}
-
-#define RUN(...) run_argv ((const char * const[]) { __VA_ARGS__, NULL })
 
 static void
 assert_usage (const Run *r, const char *what)
