@@ -589,21 +589,6 @@ model_dataset (const RlSafetensors *st)
   return kind;
 }
 
-static gboolean
-check_model_input (const RlModel *model, const char *path)
-{
-  int c, h, w;
-
-  rl_model_get_input_shape (model, &c, &h, &w);
-  if (c != 1 || h != RL_MNIST_SIDE || w != RL_MNIST_SIDE || rl_model_get_n_classes (model) != 10)
-    {
-      rl_cli_error (_("%s: the model takes %d x %d x %d inputs and %d classes; this needs"
-                     " 1 x 28 x 28 and 10"), path, c, h, w, rl_model_get_n_classes (model));
-      return FALSE;
-    }
-  return TRUE;
-}
-
 /* A directory holding a set of your digits (rl-userset.h) rather than a dataset's splits. */
 static gboolean
 is_userset_dir (const char *dir)
@@ -661,13 +646,8 @@ cmd_eval (int argc, char **argv)
   if (!check_threads ("eval", threads))
     return EXIT_USAGE;
 
-  model = rl_model_load (model_path, &st, &error);
+  model = rl_cli_load_mnist_model (model_path, &st);
   if (model == NULL)
-    {
-      rl_cli_error ("%s", error->message);
-      return EXIT_FAILURE;
-    }
-  if (!check_model_input (model, model_path))
     return EXIT_FAILURE;
   if (dataset_name == NULL)
     kind = model_dataset (st);
@@ -803,13 +783,8 @@ cmd_predict (int argc, char **argv)
   if (argc < 2)
     return rl_cli_usage_error ("predict", _("no IMAGE given"));
 
-  model = rl_model_load (model_path, &st, &error);
+  model = rl_cli_load_mnist_model (model_path, &st);
   if (model == NULL)
-    {
-      rl_cli_error ("%s", error->message);
-      return EXIT_FAILURE;
-    }
-  if (!check_model_input (model, model_path))
     return EXIT_FAILURE;
   kind = model_dataset (st);
   inf = rl_inference_new (model);
