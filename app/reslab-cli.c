@@ -261,6 +261,8 @@ typedef struct {
   double   running;        /* loss summed since the last log line */
   double   progress_loss;  /* smoothed, for the progress line */
   guint    test_correct;   /* after the last epoch */
+  guint64  epoch_hits;     /* training-mode argmax hits of this epoch so far */
+  GArray  *lr_drops;       /* (int) epochs at whose start the learning rate is divided by 10 */
 } TrainLog;
 
 static void
@@ -271,6 +273,7 @@ train_log_batch (RlTrainLoop *loop, const RlTrainStatus *st, gpointer data)
   if (st->diverged)
     return;
   log->epoch_seen = (st->batch == 1 ? 0 : log->epoch_seen) + (guint) st->n;
+  log->epoch_hits = (st->batch == 1 ? 0 : log->epoch_hits) + (guint) st->hits;
   log->running += st->loss;
   log->progress_loss = st->batch == 1 ? st->loss : 0.98 * log->progress_loss + 0.02 * st->loss;
   if (st->batch % LOG_EVERY == 0)
@@ -294,9 +297,45 @@ train_log_batch (RlTrainLoop *loop, const RlTrainStatus *st, gpointer data)
   g_print ("Accuracy on the test set %u %%\n",
            (guint) (100 * (guint64) st->test_correct / st->test_n));
   print_test_accuracy ((guint) st->test_correct, st->test_n);
-  g_print ("epoch %d: %.2f s training, %.0f images/s\n", st->epoch, st->epoch_seconds,
-           log->n_train / MAX (st->epoch_seconds, 1e-9));
+  g_print ("epoch %d: %.2f s training, %.0f images/s, training error %.2f %% (in training mode,"
+           " as the weights moved)\n", st->epoch, st->epoch_seconds,
+           log->n_train / MAX (st->epoch_seconds, 1e-9),
+           100.0 * (1.0 - (double) log->epoch_hits / MAX (log->epoch_seen, 1u)));
+  for (guint i = 0; log->lr_drops != NULL && i < log->lr_drops->len; i++)
+    if (g_array_index (log->lr_drops, int, i) == st->epoch + 1)
+      {
+        RlSgd *sgd = rl_train_loop_get_sgd (loop);
+
+        rl_sgd_set_lr (sgd, rl_sgd_get_lr (sgd) / 10.0f);
+        g_print ("learning rate %g from epoch %d\n", rl_sgd_get_lr (sgd), st->epoch + 1);
+      }
   fflush (stdout);
+}
+
+/* "E,E,...": epochs in 2..@epochs, increasing. Returns: (transfer full) (nullable) */
+static GArray *
+parse_lr_drops (const char *text, int epochs)
+{
+  g_auto(GStrv) parts = g_strsplit (text, ",", -1);
+  g_autoptr(GArray) drops = g_array_new (FALSE, FALSE, sizeof (int));
+
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      guint64 e;
+      int epoch;
+
+      if (!g_ascii_string_to_unsigned (g_strstrip (parts[i]), 10, 2, G_MAXINT, &e, NULL) ||
+          e > (guint64) epochs ||
+          (drops->len > 0 && (int) e <= g_array_index (drops, int, drops->len - 1)))
+        {
+          rl_cli_usage_error ("train", _("--lr-drop-at takes increasing epochs between 2 and"
+                              " --epochs (%d), e.g. 4,6 (got '%s')"), epochs, text);
+          return NULL;
+        }
+      epoch = (int) e;
+      g_array_append_val (drops, epoch);
+    }
+  return g_steal_pointer (&drops);
 }
 
 static const RlTrainHooks train_log_hooks = { .after_batch = train_log_batch };
@@ -313,6 +352,7 @@ cmd_train (int argc, char **argv)
   g_autofree char *out_path = NULL;
   g_autofree char *extra_dir = NULL;
   g_autofree char *initial_path = NULL;
+  g_autofree char *lr_drop_text = NULL;
   gboolean keep_initial = FALSE;
   int epochs = 10, batch = 64, threads = THREADS_NOT_GIVEN, limit = -1, extra_weight = 10;
   double lr = 0.01, momentum = 0.5, weight_decay = 0.0;
@@ -331,6 +371,9 @@ cmd_train (int argc, char **argv)
       N_("With --arch resnet-N or plain-N: batch normalisation on (default) or off"), "on|off" },
     { "epochs", 0, 0, G_OPTION_ARG_INT, &epochs, N_("Passes over the training set (default 10)"), "N" },
     { "lr", 0, 0, G_OPTION_ARG_DOUBLE, &lr, N_("Learning rate (default 0.01)"), "RATE" },
+    { "lr-drop-at", 0, 0, G_OPTION_ARG_STRING, &lr_drop_text,
+      N_("Divide the learning rate by 10 at the start of each of these epochs (the paper's step"
+         " schedule), e.g. 4,6"), "E,E,..." },
     { "momentum", 0, 0, G_OPTION_ARG_DOUBLE, &momentum, N_("SGD momentum in [0, 1) (default 0.5)"),
       "MU" },
     { "weight-decay", 0, 0, G_OPTION_ARG_DOUBLE, &weight_decay, N_("L2 weight decay (default 0)"),
@@ -364,6 +407,7 @@ cmd_train (int argc, char **argv)
   g_autoptr(RlDataset) test = NULL;
   g_autoptr(GHashTable) metadata = NULL;
   g_autoptr(GDateTime) now = NULL;
+  g_autoptr(GArray) lr_drops = NULL;
   g_autofree char *label = NULL;
   RlDatasetKind kind = RL_DATASET_MNIST;
   guint64 seed = 1;
@@ -385,6 +429,8 @@ cmd_train (int argc, char **argv)
     return rl_cli_usage_error ("train", _("--batch must be between 1 and %d (got %d)"),
                                MAX_BATCH, batch);
   if (!check_lr ("train", lr))
+    return EXIT_USAGE;
+  if (lr_drop_text != NULL && (lr_drops = parse_lr_drops (lr_drop_text, epochs)) == NULL)
     return EXIT_USAGE;
   if (!(isfinite (momentum) && momentum >= 0.0 && momentum < 1.0))
     return rl_cli_usage_error ("train", _("--momentum must be in [0, 1) (got %g)"), momentum);
@@ -527,6 +573,9 @@ cmd_train (int argc, char **argv)
   log.progress.enabled = isatty (STDOUT_FILENO) && isatty (STDERR_FILENO);
   log.epochs = epochs;
   log.n_train = train->n;
+  log.lr_drops = lr_drops;
+  if (lr_drop_text != NULL)
+    g_print ("# learning rate divided by 10 at the start of epochs %s\n", lr_drop_text);
   if (!rl_train_loop_run (loop, 0, &train_log_hooks, &log, NULL, &error))
     {
       progress_clear (&log.progress);
@@ -546,6 +595,8 @@ cmd_train (int argc, char **argv)
   g_hash_table_insert (metadata, g_strdup ("seed"),
                        g_strdup_printf ("%" G_GUINT64_FORMAT, seed));
   g_hash_table_insert (metadata, g_strdup ("lr"), format_double (lr));
+  if (lr_drop_text != NULL)
+    g_hash_table_insert (metadata, g_strdup ("lr_drop_at"), g_strdup (lr_drop_text));
   g_hash_table_insert (metadata, g_strdup ("momentum"), format_double (momentum));
   g_hash_table_insert (metadata, g_strdup ("weight_decay"), format_double (weight_decay));
   g_hash_table_insert (metadata, g_strdup ("batch"), g_strdup_printf ("%d", batch));
@@ -602,6 +653,28 @@ is_userset_dir (const char *dir)
          && !g_file_test (t10k, G_FILE_TEST_EXISTS) && !g_file_test (t10k_gz, G_FILE_TEST_EXISTS);
 }
 
+/* The std of each layer's response over the first @n images of @test, in evaluation mode. */
+static void
+print_response_std (RlModel *model, const RlDataset *test, guint n)
+{
+  const guint nr = rl_model_get_n_responses (model);
+  const size_t chw = (size_t) test->c * test->h * test->w;
+  g_autofree uint32_t *idx = NULL;
+  g_autofree float *x = NULL;
+  g_autofree double *std = g_new0 (double, MAX (nr, 1));
+
+  n = MIN (n, test->n);
+  idx = g_new (uint32_t, n);
+  x = g_new (float, (size_t) n * chw);
+  for (guint i = 0; i < n; i++)
+    idx[i] = i;
+  rl_dataset_get_batch (test, idx, (int) n, x, NULL);
+  rl_model_response_std (model, x, (int) n, std);
+  g_print ("\nresponse std on the first %u test images (evaluation mode)\n", n);
+  for (guint k = 0; k < nr; k++)
+    g_print ("  %-24s %.4f\n", rl_model_get_response_name (model, k), std[k]);
+}
+
 static int
 cmd_eval (int argc, char **argv)
 {
@@ -609,7 +682,7 @@ cmd_eval (int argc, char **argv)
   g_autofree char *dataset_name = NULL;
   g_autofree char *model_path = NULL;
   g_autofree char *errors_dir = NULL;
-  int threads = THREADS_NOT_GIVEN;
+  int threads = THREADS_NOT_GIVEN, responses = 0;
   const GOptionEntry entries[] = {
     { "data", 0, 0, G_OPTION_ARG_FILENAME, &data_dir,
       N_("Directory with the IDX files: a dataset's test split (t10k-images-idx3-ubyte ...), or"
@@ -622,6 +695,9 @@ cmd_eval (int argc, char **argv)
     { "errors", 0, 0, G_OPTION_ARG_FILENAME, &errors_dir,
       N_("Also write the confusion matrix (CSV, PNG) and the misclassified images (CSV, PNG) there"),
       "DIR" },
+    { "responses", 0, 0, G_OPTION_ARG_INT, &responses,
+      N_("Also print the std of each layer's response (after batch norm, before ReLU and the"
+         " addition: the paper's Figure 7) over the first N test images, 1..10000"), "N" },
     { NULL }
   };
   g_autoptr(GError) error = NULL;
@@ -645,6 +721,9 @@ cmd_eval (int argc, char **argv)
     return EXIT_USAGE;
   if (!check_threads ("eval", threads))
     return EXIT_USAGE;
+  if (responses < 0 || responses > 10000)
+    return rl_cli_usage_error ("eval", _("--responses must be between 1 and 10000 (got %d)"),
+                               responses);
 
   model = rl_cli_load_mnist_model (model_path, &st);
   if (model == NULL)
@@ -714,6 +793,8 @@ cmd_eval (int argc, char **argv)
         g_print ("%s %u %s", j == 0 ? "" : ",", j, rl_dataset_class_name (kind, j));
       g_print ("\n");
     }
+  if (responses > 0)
+    print_response_std (model, test, (guint) responses);
   if (errors_dir != NULL && !rl_explain_cli_write_errors (model, test, errors_dir))
     return EXIT_FAILURE;
   return EXIT_SUCCESS;
