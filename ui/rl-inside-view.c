@@ -20,6 +20,10 @@ struct _RlInsideView
   GtkWidget     *per_map_button;
   RlFilterView  *filter_view;
   RlFeatureView *feature_view;
+  GtkWidget     *maps_scroller;
+  GtkWidget     *network_button;
+  GtkWidget     *network_revealer;
+  RlNetworkView *network_view;
 };
 
 G_DEFINE_FINAL_TYPE (RlInsideView, rl_inside_view, GTK_TYPE_WIDGET)
@@ -92,6 +96,51 @@ rl_inside_view_set_predictor (RlInsideView *self,
 
   rl_feature_view_set_predictor (self->feature_view, predictor);
   rl_filter_view_set_predictor (self->filter_view, predictor);
+  rl_network_view_set_predictor (self->network_view, predictor);
+}
+
+void
+rl_inside_view_select_layer (RlInsideView *self,
+                             int           layer)
+{
+  GtkAdjustment *adj;
+  int section, y;
+
+  g_return_if_fail (RL_IS_INSIDE_VIEW (self));
+
+  rl_feature_view_select_layer (self->feature_view, layer);
+  rl_network_view_set_selected_layer (self->network_view, layer);
+  section = rl_feature_view_get_selected_section (self->feature_view);
+  y = section >= 0 ? rl_feature_view_get_section_y (self->feature_view, (guint) section) : -1;
+  if (y < 0)
+    return;   /* no input yet: the outline shows once there are maps */
+  adj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (self->maps_scroller));
+  gtk_adjustment_set_value (adj, MAX (0, y - 8));
+}
+
+void
+rl_inside_view_show_network (RlInsideView *self,
+                             gboolean      show)
+{
+  g_return_if_fail (RL_IS_INSIDE_VIEW (self));
+
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (self->network_button), show);
+}
+
+RlNetworkView *
+rl_inside_view_get_network_view (RlInsideView *self)
+{
+  g_return_val_if_fail (RL_IS_INSIDE_VIEW (self), NULL);
+
+  return self->network_view;
+}
+
+static void
+layer_activated_cb (RlNetworkView *view,
+                    int            layer,
+                    RlInsideView  *self)
+{
+  rl_inside_view_select_layer (self, layer);
 }
 
 /* ---- settings kept between runs (GSettings) ----------------------------------------------- */
@@ -143,6 +192,7 @@ rl_inside_view_class_init (RlInsideViewClass *klass)
 
   g_type_ensure (RL_TYPE_FEATURE_VIEW);
   g_type_ensure (RL_TYPE_FILTER_VIEW);
+  g_type_ensure (RL_TYPE_NETWORK_VIEW);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/reslab/ResLab/ui/rl-inside-view.ui");
@@ -153,6 +203,10 @@ rl_inside_view_class_init (RlInsideViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RlInsideView, per_map_button);
   gtk_widget_class_bind_template_child (widget_class, RlInsideView, filter_view);
   gtk_widget_class_bind_template_child (widget_class, RlInsideView, feature_view);
+  gtk_widget_class_bind_template_child (widget_class, RlInsideView, maps_scroller);
+  gtk_widget_class_bind_template_child (widget_class, RlInsideView, network_button);
+  gtk_widget_class_bind_template_child (widget_class, RlInsideView, network_revealer);
+  gtk_widget_class_bind_template_child (widget_class, RlInsideView, network_view);
   gtk_widget_class_bind_template_callback (widget_class, on_scaling_toggled);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
@@ -167,6 +221,9 @@ rl_inside_view_init (RlInsideView *self)
 
   gtk_drawing_area_set_draw_func (GTK_DRAWING_AREA (self->legend_area), legend_draw_func,
                                   self, NULL);
+  g_object_bind_property (self->network_button, "active", self->network_revealer, "reveal-child",
+                          G_BINDING_SYNC_CREATE);
+  g_signal_connect (self->network_view, "layer-activated", G_CALLBACK (layer_activated_cb), self);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->legend_area),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _("Colour legend: blue negative, white zero, red positive for "

@@ -1,0 +1,193 @@
+/* test-ui-network.c: the Network panel of the Inside view (rl-network-view.c): the diagram of
+ * the model in use, a click on a layer outlining its maps, a click on a stage opening it, and a
+ * new model drawn anew. */
+#include <string.h>
+
+#include "ui-test-utils.h"
+
+#include "rl-canvas.h"
+#include "rl-demo-digits.h"
+#include "rl-draw-view.h"
+#include "rl-inside-view.h"
+#include "rl-window.h"
+
+static RlWindow *
+new_window (void)
+{
+  RlWindow *window = g_object_ref_sink (rl_window_new (NULL));
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1024, 700);
+  gtk_window_present (GTK_WINDOW (window));
+  return window;
+}
+
+static void
+destroy_window (RlWindow *window)
+{
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_finalize_object (window);
+}
+
+static void
+draw_digit (RlWindow *window, guint digit)
+{
+  RlCanvas *canvas = rl_draw_view_get_canvas (rl_window_get_draw_view (window));
+  g_autoptr (GPtrArray) strokes = rl_demo_digit_transformed (digit, 1.0, 0, 0);
+
+  for (guint i = 0; i < strokes->len; i++)
+    {
+      GArray *xy = g_ptr_array_index (strokes, i);
+
+      rl_canvas_add_stroke (canvas, (const double *) (gpointer) xy->data, xy->len / 2);
+    }
+  rl_draw_view_flush (rl_window_get_draw_view (window));
+}
+
+static int
+find_box (const RlDiagram *d, const char *name)
+{
+  for (guint i = 0; i < rl_diagram_get_n_boxes (d); i++)
+    if (strcmp (rl_diagram_get_box (d, i)->name, name) == 0)
+      return (int) i;
+  return -1;
+}
+
+static int activated_layer;
+
+static void
+layer_activated_cb (RlNetworkView *view, int layer, gpointer data)
+{
+  activated_layer = layer;
+}
+
+static void
+test_seed (void)
+{
+  RlWindow *window = new_window ();
+  RlInsideView *inside = rl_window_get_inside_view (window);
+  RlNetworkView *network = rl_inside_view_get_network_view (inside);
+  RlFeatureView *features = rl_inside_view_get_feature_view (inside);
+  RlModel *model = rl_predictor_get_model (rl_window_get_predictor (window));
+  GtkWidget *maps_scroller;
+  const RlDiagram *d;
+  const char *names[] = {
+    "input", "conv1", "relu2", "maxpool3", "rblock1.conv1", "rblock1.conv2", "rblock1.add",
+    "conv2", "relu6", "maxpool7", "rblock2.conv1", "rblock2.conv2", "rblock2.add", "fc",
+  };
+
+  rl_window_set_view (window, "inside");
+  g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (network)));   /* hidden at first */
+  rl_inside_view_show_network (inside, TRUE);
+  ui_test_spin (400);   /* the revealer's slide */
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (network)));
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (network)), >, 200);
+
+  /* the bundled seed net, as the widget describes its drawing */
+  d = rl_network_view_get_diagram (network);
+  g_assert_nonnull (d);
+  g_assert_cmpuint (rl_diagram_get_n_boxes (d), ==, G_N_ELEMENTS (names));
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    g_assert_cmpstr (rl_diagram_get_box (d, i)->name, ==, names[i]);
+  g_assert_cmpuint (rl_diagram_get_n_arcs (d), ==, 2);
+  g_assert_cmpuint (rl_diagram_get_n_params (d), ==, rl_model_get_n_params (model));
+
+  /* a click on rblock1's first convolution outlines the block's maps; on fc, the logits, far
+   * down: the maps scroll there */
+  draw_digit (window, 3);
+  ui_test_spin (100);
+  g_signal_connect (network, "layer-activated", G_CALLBACK (layer_activated_cb), NULL);
+  activated_layer = -1;
+  rl_network_view_activate_box (network, (guint) find_box (d, "rblock1.conv1"));
+  g_assert_cmpint (activated_layer, ==, 3);
+  g_assert_cmpint (rl_network_view_get_selected_layer (network), ==, 3);
+  g_assert_cmpint (rl_feature_view_get_selected_section (features), ==, 2);
+  g_assert_cmpstr (rl_feature_view_get_section_title (features, 2), ==, "rblock1 · residual block");
+
+  maps_scroller = gtk_widget_get_ancestor (GTK_WIDGET (features), GTK_TYPE_SCROLLED_WINDOW);
+  rl_network_view_activate_box (network, (guint) find_box (d, "fc"));
+  g_assert_cmpint (rl_feature_view_get_selected_section (features), ==, 5);
+  g_assert_cmpfloat (gtk_adjustment_get_value (gtk_scrolled_window_get_vadjustment (
+                       GTK_SCROLLED_WINDOW (maps_scroller))), >, 0);
+
+  /* a ReLU's box selects the conv section it is drawn in */
+  rl_network_view_activate_box (network, (guint) find_box (d, "relu6"));
+  g_assert_cmpint (rl_feature_view_get_selected_section (features), ==, 3);
+  ui_test_spin (100);   /* draws, with the outline and the selected box */
+
+  /* the input is no layer: nothing happens */
+  activated_layer = -1;
+  rl_network_view_activate_box (network, 0);
+  g_assert_cmpint (activated_layer, ==, -1);
+
+  destroy_window (window);
+}
+
+static void
+test_resnet56 (void)
+{
+  RlWindow *window = new_window ();
+  RlInsideView *inside = rl_window_get_inside_view (window);
+  RlNetworkView *network = rl_inside_view_get_network_view (inside);
+  RlFeatureView *features = rl_inside_view_get_feature_view (inside);
+  RlPredictor *predictor = rl_window_get_predictor (window);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (RlArch) arch = rl_arch_new_cifar (56, TRUE, RL_SHORTCUT_A, TRUE, &error);
+  RlModel *model;
+  const RlDiagram *d;
+  int height_collapsed, stage2, box;
+  float image[28 * 28] = { 0, };
+
+  g_assert_no_error (error);
+  model = rl_model_new (arch, 1, 28, 28, 10, &error);
+  g_assert_no_error (error);
+  rl_model_init_params (model, 1);
+
+  rl_window_set_view (window, "inside");
+  rl_inside_view_show_network (inside, TRUE);
+  rl_predictor_set_model (predictor, model, RL_DATASET_MNIST);
+  for (int i = 8; i < 20; i++)
+    image[i * 28 + 14] = 1.0f;   /* a "1" */
+  rl_predictor_set_image (predictor, image, -1);
+  ui_test_spin (400);
+
+  /* drawn anew for the new model: three collapsed stages */
+  d = rl_network_view_get_diagram (network);
+  g_assert_cmpuint (rl_diagram_get_n_stages (d), ==, 3);
+  g_assert_cmpuint (rl_diagram_get_n_arcs (d), ==, 0);
+  g_assert_cmpuint (rl_diagram_get_n_params (d), ==, rl_model_get_n_params (model));
+  height_collapsed = gtk_widget_get_height (GTK_WIDGET (network));
+
+  /* a click on stage 2 opens it: its nine blocks and their arcs, and a taller widget */
+  stage2 = find_box (d, "stage 2");
+  g_assert_cmpint (stage2, >=, 0);
+  rl_network_view_activate_box (network, (guint) stage2);
+  ui_test_spin (100);
+  g_assert_cmpuint (rl_diagram_get_n_arcs (d), ==, 9);
+  g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (network)), >, 3 * height_collapsed);
+
+  /* then a block of it selects that block's maps */
+  box = find_box (d, "layer2.4.conv2");
+  g_assert_cmpint (box, >=, 0);
+  rl_network_view_activate_box (network, (guint) box);
+  g_assert_cmpint (rl_feature_view_get_selected_section (features), >, 0);
+  g_assert_true (g_str_has_prefix (rl_feature_view_get_section_title (
+                   features, (guint) rl_feature_view_get_selected_section (features)),
+                   "layer2.4"));
+
+  /* and its header closes it again */
+  rl_network_view_activate_box (network, (guint) find_box (d, "stage 2"));
+  g_assert_cmpuint (rl_diagram_get_n_arcs (d), ==, 0);
+
+  destroy_window (window);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  ui_test_init (&argc, &argv);
+
+  ui_test_add ("/ui/network/seed", test_seed);
+  ui_test_add ("/ui/network/resnet-56", test_resnet56);
+  return ui_test_run ();
+}
