@@ -52,6 +52,12 @@ find_box (const RlDiagram *d, const char *name)
   return -1;
 }
 
+static gboolean
+shown (gpointer data)
+{
+  return gtk_widget_get_mapped (data) && gtk_widget_get_width (data) > 200;
+}
+
 static int activated_layer;
 
 static void
@@ -78,9 +84,7 @@ test_seed (void)
   rl_window_set_view (window, "inside");
   g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (network)));   /* hidden at first */
   rl_inside_view_show_network (inside, TRUE);
-  ui_test_spin (400);   /* the revealer's slide */
-  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (network)));
-  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (network)), >, 200);
+  g_assert_true (ui_test_wait_for (shown, network, 10));   /* the revealer's slide */
 
   /* the bundled seed net, as the widget describes its drawing */
   d = rl_network_view_get_diagram (network);
@@ -148,7 +152,7 @@ test_resnet56 (void)
   for (int i = 8; i < 20; i++)
     image[i * 28 + 14] = 1.0f;   /* a "1" */
   rl_predictor_set_image (predictor, image, -1);
-  ui_test_spin (400);
+  g_assert_true (ui_test_wait_for (shown, network, 10));
 
   /* drawn anew for the new model: three collapsed stages */
   d = rl_network_view_get_diagram (network);
