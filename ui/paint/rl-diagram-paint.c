@@ -165,9 +165,13 @@ static double
 show_text (cairo_t *cr, const RlDiagramStyle *style, const char *text, double x, double y,
            double align, double size, gboolean bold, double max_w)
 {
-  g_autofree char *shown = g_strdup (text);
+  g_autofree char *shown = NULL;
   cairo_text_extents_t ext;
 
+  if (style->text_func != NULL)
+    return style->text_func (cr, text, x, y, align, size, bold, max_w, style->text_data);
+
+  shown = g_strdup (text);
   cairo_select_font_face (cr, font_family (style), CAIRO_FONT_SLANT_NORMAL,
                           bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
   cairo_set_font_size (cr, size);
