@@ -185,6 +185,36 @@ test_resnet56 (void)
   destroy_window (window);
 }
 
+static gboolean
+scrolled (gpointer data)
+{
+  return gtk_adjustment_get_value (data) > 0;
+}
+
+/* A layer picked while Inside has never been shown: the maps scroll to it once laid out. */
+static void
+test_select_before_shown (void)
+{
+  RlWindow *window = new_window ();
+  RlInsideView *inside = rl_window_get_inside_view (window);
+  RlFeatureView *features = rl_inside_view_get_feature_view (inside);
+  GtkWidget *maps_scroller = gtk_widget_get_ancestor (GTK_WIDGET (features),
+                                                      GTK_TYPE_SCROLLED_WINDOW);
+
+  rl_window_set_view (window, "draw");
+  draw_digit (window, 7);
+  ui_test_spin (100);
+  rl_inside_view_select_layer (inside, 8);   /* fc, at the bottom */
+  g_assert_cmpint (rl_feature_view_get_selected_section (features), ==, 5);
+  rl_window_set_view (window, "inside");
+  g_assert_true (ui_test_wait_for (scrolled, gtk_scrolled_window_get_vadjustment (
+                                     GTK_SCROLLED_WINDOW (maps_scroller)), 10));
+  g_assert_cmpint (rl_network_view_get_selected_layer (rl_inside_view_get_network_view (inside)),
+                   ==, 8);
+
+  destroy_window (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -193,5 +223,6 @@ main (int   argc,
 
   ui_test_add ("/ui/network/seed", test_seed);
   ui_test_add ("/ui/network/resnet-56", test_resnet56);
+  ui_test_add ("/ui/network/select-before-shown", test_select_before_shown);
   return ui_test_run ();
 }

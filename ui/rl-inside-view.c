@@ -24,6 +24,8 @@ struct _RlInsideView
   GtkWidget     *network_button;
   GtkWidget     *network_revealer;
   RlNetworkView *network_view;
+  guint          scroll_tick;   /* scroll_tick_cb, while the maps are not laid out */
+  int            scroll_tries;
 };
 
 G_DEFINE_FINAL_TYPE (RlInsideView, rl_inside_view, GTK_TYPE_WIDGET)
@@ -99,23 +101,50 @@ rl_inside_view_set_predictor (RlInsideView *self,
   rl_network_view_set_predictor (self->network_view, predictor);
 }
 
+/* Scrolls the maps to the outlined section; FALSE while the feature view is not laid out yet. */
+static gboolean
+scroll_to_selection (RlInsideView *self)
+{
+  GtkAdjustment *adj;
+  int section = rl_feature_view_get_selected_section (self->feature_view);
+  int y = section >= 0 ? rl_feature_view_get_section_y (self->feature_view, (guint) section) : -1;
+
+  if (y < 0)
+    return FALSE;
+  adj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (self->maps_scroller));
+  gtk_adjustment_set_value (adj, MAX (0, y - 8));
+  return TRUE;
+}
+
+static gboolean
+scroll_tick_cb (GtkWidget     *widget,
+                GdkFrameClock *clock,
+                gpointer       data)
+{
+  RlInsideView *self = RL_INSIDE_VIEW (widget);
+
+  if (scroll_to_selection (self) || ++self->scroll_tries > 30)
+    {
+      self->scroll_tick = 0;
+      return G_SOURCE_REMOVE;
+    }
+  return G_SOURCE_CONTINUE;
+}
+
 void
 rl_inside_view_select_layer (RlInsideView *self,
                              int           layer)
 {
-  GtkAdjustment *adj;
-  int section, y;
-
   g_return_if_fail (RL_IS_INSIDE_VIEW (self));
 
   rl_feature_view_select_layer (self->feature_view, layer);
   rl_network_view_set_selected_layer (self->network_view, layer);
-  section = rl_feature_view_get_selected_section (self->feature_view);
-  y = section >= 0 ? rl_feature_view_get_section_y (self->feature_view, (guint) section) : -1;
-  if (y < 0)
-    return;   /* no input yet: the outline shows once there are maps */
-  adj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (self->maps_scroller));
-  gtk_adjustment_set_value (adj, MAX (0, y - 8));
+  if (scroll_to_selection (self) || rl_feature_view_get_selected_section (self->feature_view) < 0)
+    return;   /* scrolled, or no input yet: the outline shows once there are maps */
+  /* the view was just shown: scroll once the maps are laid out */
+  self->scroll_tries = 0;
+  if (self->scroll_tick == 0)
+    self->scroll_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self), scroll_tick_cb, NULL, NULL);
 }
 
 void
@@ -177,6 +206,13 @@ rl_inside_view_get_filter_view (RlInsideView *self)
 static void
 rl_inside_view_dispose (GObject *object)
 {
+  RlInsideView *self = RL_INSIDE_VIEW (object);
+
+  if (self->scroll_tick != 0)
+    {
+      gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->scroll_tick);
+      self->scroll_tick = 0;
+    }
   gtk_widget_dispose_template (GTK_WIDGET (object), RL_TYPE_INSIDE_VIEW);
 
   G_OBJECT_CLASS (rl_inside_view_parent_class)->dispose (object);

@@ -562,10 +562,15 @@ rl_diagram_save (const RlDiagram *diagram, const char *path, GError **error)
       g_autofree char *text = rl_diagram_describe_box (diagram, i);
       g_autofree char *escaped = g_markup_escape_text (text, -1);
       g_autofree char *name = g_markup_escape_text (box->name, -1);
+      char num[4][G_ASCII_DTOSTR_BUF_SIZE];
 
-      g_string_append_printf (titles, "<rect class=\"box\" data-name=\"%s\" x=\"%g\" y=\"%g\" "
-                              "width=\"%g\" height=\"%g\"><title>%s</title></rect>\n", name,
-                              box->rect.x, box->rect.y, box->rect.width, box->rect.height,
+      /* numbers with a decimal point whatever the locale */
+      g_string_append_printf (titles, "<rect class=\"box\" data-name=\"%s\" x=\"%s\" y=\"%s\" "
+                              "width=\"%s\" height=\"%s\"><title>%s</title></rect>\n", name,
+                              g_ascii_formatd (num[0], sizeof num[0], "%g", box->rect.x),
+                              g_ascii_formatd (num[1], sizeof num[1], "%g", box->rect.y),
+                              g_ascii_formatd (num[2], sizeof num[2], "%g", box->rect.width),
+                              g_ascii_formatd (num[3], sizeof num[3], "%g", box->rect.height),
                               escaped);
     }
   g_string_append (titles, "</g>\n");
