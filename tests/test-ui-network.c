@@ -58,6 +58,12 @@ shown (gpointer data)
   return gtk_widget_get_mapped (data) && gtk_widget_get_width (data) > 200;
 }
 
+static gboolean
+scrolled (gpointer data)
+{
+  return gtk_adjustment_get_value (data) > 0;
+}
+
 static int activated_layer;
 
 static void
@@ -110,13 +116,39 @@ test_seed (void)
   maps_scroller = gtk_widget_get_ancestor (GTK_WIDGET (features), GTK_TYPE_SCROLLED_WINDOW);
   rl_network_view_activate_box (network, (guint) find_box (d, "fc"));
   g_assert_cmpint (rl_feature_view_get_selected_section (features), ==, 5);
-  g_assert_cmpfloat (gtk_adjustment_get_value (gtk_scrolled_window_get_vadjustment (
-                       GTK_SCROLLED_WINDOW (maps_scroller))), >, 0);
+  g_assert_true (ui_test_wait_for (scrolled, gtk_scrolled_window_get_vadjustment (
+                                     GTK_SCROLLED_WINDOW (maps_scroller)), 10));
 
   /* a ReLU's box selects the conv section it is drawn in */
   rl_network_view_activate_box (network, (guint) find_box (d, "relu6"));
   g_assert_cmpint (rl_feature_view_get_selected_section (features), ==, 3);
   ui_test_spin (100);   /* draws, with the outline and the selected box */
+
+  /* from the keyboard: Down from the first box to rblock1's first convolution, Enter */
+  {
+    g_autoptr (GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (network));
+    GtkEventController *keys = NULL;
+    gboolean handled = FALSE;
+
+    for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+      {
+        g_autoptr (GtkEventController) c = g_list_model_get_item (controllers, i);
+
+        if (GTK_IS_EVENT_CONTROLLER_KEY (c))
+          keys = c;
+      }
+    g_assert_nonnull (keys);
+    g_assert_true (gtk_widget_get_focusable (GTK_WIDGET (network)));
+    for (int i = 0; i < 5; i++)   /* the first press lands on the input */
+      {
+        g_signal_emit_by_name (keys, "key-pressed", GDK_KEY_Down, 0, 0, &handled);
+        g_assert_true (handled);
+      }
+    activated_layer = -1;
+    g_signal_emit_by_name (keys, "key-pressed", GDK_KEY_Return, 0, 0, &handled);
+    g_assert_cmpint (activated_layer, ==, 3);
+    g_assert_cmpint (rl_feature_view_get_selected_section (features), ==, 2);
+  }
 
   /* the input is no layer: nothing happens */
   activated_layer = -1;
@@ -183,12 +215,6 @@ test_resnet56 (void)
   g_assert_cmpuint (rl_diagram_get_n_arcs (d), ==, 0);
 
   destroy_window (window);
-}
-
-static gboolean
-scrolled (gpointer data)
-{
-  return gtk_adjustment_get_value (data) > 0;
 }
 
 /* A layer picked while Inside has never been shown: the maps scroll to it once laid out. */

@@ -1105,7 +1105,8 @@ rl_feature_view_get_section_y (RlFeatureView *self,
 {
   g_return_val_if_fail (RL_IS_FEATURE_VIEW (self), -1);
 
-  if (!has_content (self) || i >= self->sections->len || self->layout_width <= 0)
+  /* the cells are laid out with the sections (size_allocate): none yet, no place yet */
+  if (!has_content (self) || i >= self->sections->len || self->cells->len == 0)
     return -1;
   return g_array_index (self->sections, Section, i).y;
 }

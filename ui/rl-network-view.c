@@ -202,6 +202,68 @@ query_tooltip_cb (GtkWidget     *widget,
   return TRUE;
 }
 
+/* Scrolls the scrolled window around the view so box @box shows. */
+static void
+scroll_to_box (RlNetworkView *self,
+               int            box)
+{
+  GtkWidget *scroller = gtk_widget_get_ancestor (GTK_WIDGET (self), GTK_TYPE_SCROLLED_WINDOW);
+  const RlDiagramRect *r = &rl_diagram_get_box (self->diagram, (guint) box)->rect;
+  GtkAdjustment *adj;
+  double value, page;
+
+  if (scroller == NULL)
+    return;
+  adj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
+  value = gtk_adjustment_get_value (adj);
+  page = gtk_adjustment_get_page_size (adj);
+  if (r->y - 8 < value)
+    gtk_adjustment_set_value (adj, r->y - 8);
+  else if (r->y + r->height + 8 > value + page)
+    gtk_adjustment_set_value (adj, r->y + r->height + 8 - page);
+}
+
+/* Up and Down (or Left and Right) move between the boxes, Enter or Space clicks the one
+ * highlighted. */
+static gboolean
+key_pressed_cb (GtkEventControllerKey *controller,
+                guint                  keyval,
+                guint                  keycode,
+                GdkModifierType        state,
+                RlNetworkView         *self)
+{
+  int n, next;
+
+  if (self->diagram == NULL || (n = (int) rl_diagram_get_n_boxes (self->diagram)) == 0)
+    return FALSE;
+  switch (keyval)
+    {
+    case GDK_KEY_Up:
+    case GDK_KEY_KP_Up:
+    case GDK_KEY_Left:
+    case GDK_KEY_KP_Left:
+      next = self->hover < 0 ? 0 : MAX (0, self->hover - 1);
+      break;
+    case GDK_KEY_Down:
+    case GDK_KEY_KP_Down:
+    case GDK_KEY_Right:
+    case GDK_KEY_KP_Right:
+      next = self->hover < 0 ? 0 : MIN (n - 1, self->hover + 1);
+      break;
+    case GDK_KEY_Return:
+    case GDK_KEY_KP_Enter:
+    case GDK_KEY_space:
+      if (self->hover >= 0 && self->hover < n)
+        rl_network_view_activate_box (self, (guint) self->hover);
+      return TRUE;
+    default:
+      return FALSE;
+    }
+  set_hover (self, next);
+  scroll_to_box (self, next);
+  return TRUE;
+}
+
 static void
 released_cb (GtkGestureClick *gesture,
              int              n_press,
@@ -214,6 +276,7 @@ released_cb (GtkGestureClick *gesture,
   if (self->diagram == NULL)
     return;
   box = rl_diagram_box_at (self->diagram, x, y);
+  gtk_widget_grab_focus (GTK_WIDGET (self));
   if (box >= 0)
     rl_network_view_activate_box (self, (guint) box);
 }
@@ -232,7 +295,8 @@ rl_network_view_activate_box (RlNetworkView *self,
     {
       rl_diagram_set_stage_expanded (self->diagram, (guint) b->stage,
                                      b->role == RL_DIAGRAM_STAGE);
-      self->hover = -1;
+      /* the stage's box (or header) keeps its index: the keyboard stays on it */
+      self->hover = MIN (self->hover, (int) rl_diagram_get_n_boxes (self->diagram) - 1);
       gtk_widget_queue_resize (GTK_WIDGET (self));
       return;
     }
@@ -339,6 +403,7 @@ rl_network_view_init (RlNetworkView *self)
 {
   GtkEventController *motion = gtk_event_controller_motion_new ();
   GtkGesture *click = gtk_gesture_click_new ();
+  GtkEventController *keys = gtk_event_controller_key_new ();
 
   self->hover = -1;
   self->selected = -1;
@@ -350,10 +415,16 @@ rl_network_view_init (RlNetworkView *self)
   gtk_widget_add_controller (GTK_WIDGET (self), motion);
   g_signal_connect (click, "released", G_CALLBACK (released_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
+  g_signal_connect (keys, "key-pressed", G_CALLBACK (key_pressed_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), keys);
+  gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
   gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
   g_signal_connect (self, "query-tooltip", G_CALLBACK (query_tooltip_cb), self);
 
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _("Network diagram: each layer with its output shape and "
                                     "parameters, the residual blocks' shortcuts as arcs"), -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                  _("Up and Down move between the layers, Enter shows the "
+                                    "layer's maps or opens a stage"), -1);
 }
