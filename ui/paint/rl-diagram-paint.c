@@ -435,7 +435,10 @@ draw_box (cairo_t *cr, const RlDiagram *d, guint i, const RlDiagramStyle *style)
       return;
     }
 
-  rounded_rect (cr, r->x + 0.5, r->y + 0.5, r->width - 1, r->height - 1, RADIUS);
+  if (box->role == RL_DIAGRAM_ADD)   /* a plain block's ReLU: a small pill on the column */
+    rounded_rect (cr, spine_x (box) - 40, r->y + 0.5, 80, r->height - 1, r->height / 2 - 1);
+  else
+    rounded_rect (cr, r->x + 0.5, r->y + 0.5, r->width - 1, r->height - 1, RADIUS);
   set_rgba (cr, style->bg, 1);
   cairo_fill_preserve (cr);
   cairo_set_source_rgba (cr, rgb[0], rgb[1], rgb[2], hover ? 2 * FILL_ALPHA : FILL_ALPHA);
