@@ -83,6 +83,32 @@ test_svg_seed (void)
       g_assert_cmpuint (count (svg, attr), ==, 1);
     }
   g_assert_nonnull (strstr (svg, "<title>conv1 · conv 5×5\noutput 16×24×24 · 416 params</title>"));
+  g_assert_nonnull (strstr (svg, "<title>rblock1.add · relu(F(x) + x)\nidentity shortcut\n"
+                                 "output 16×12×12</title>"));
+}
+
+/* resnet-20's additions say which shortcut each block has; plain-20's that there is none */
+static void
+test_svg_twins (void)
+{
+  g_autofree char *res = tmp_path ("resnet-20.svg");
+  g_autofree char *plain = tmp_path ("plain-20.svg");
+  g_autoptr(Run) r1 = RUN ("diagram", "--arch", "resnet-20", "--out", res);
+  g_autoptr(Run) r2 = RUN ("diagram", "--arch", "plain-20", "--out", plain);
+  g_autofree char *svg1 = NULL;
+  g_autofree char *svg2 = NULL;
+
+  g_assert_cmpint (r1->status, ==, 0);
+  g_assert_cmpint (r2->status, ==, 0);
+  svg1 = read_svg (res);
+  svg2 = read_svg (plain);
+  g_assert_cmpuint (count (svg1, "relu(F(x) + x)\nidentity shortcut"), ==, 7);
+  g_assert_cmpuint (count (svg1, "relu(F(x) + A(x))\nshortcut A"), ==, 2);
+  g_assert_cmpuint (count (svg2, "relu(F(x))\nplain block: no shortcut"), ==, 9);
+  g_assert_cmpuint (count (svg2, "shortcut A"), ==, 0);
+  g_assert_cmpuint (count (svg2, "identity shortcut"), ==, 0);
+  g_assert_nonnull (strstr (r1->out, "9 shortcuts"));
+  g_assert_nonnull (strstr (r2->out, "0 shortcuts"));
 }
 
 static void
@@ -216,6 +242,7 @@ main (int argc, char **argv)
   g_assert_no_error (error);
 
   g_test_add_func ("/diagram-cli/svg-seed", test_svg_seed);
+  g_test_add_func ("/diagram-cli/svg-twins", test_svg_twins);
   g_test_add_func ("/diagram-cli/svg-stages", test_svg_stages);
   g_test_add_func ("/diagram-cli/png", test_png);
   g_test_add_func ("/diagram-cli/model-file", test_model_file);

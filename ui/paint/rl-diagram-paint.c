@@ -92,6 +92,27 @@ shortcut_words (RlShortcut shortcut)
     }
 }
 
+/* The block of arch layer @layer, among those drawn. */
+static const RlDiagramBlock *
+find_block (const RlDiagram *d, int layer)
+{
+  for (guint b = 0; b < rl_diagram_get_n_blocks (d); b++)
+    if (rl_diagram_get_block (d, b)->layer == layer)
+      return rl_diagram_get_block (d, b);
+  return NULL;
+}
+
+/* What a block's addition node computes. */
+static const char *
+add_formula (const RlDiagramBlock *block)
+{
+  RlShortcut sc = block != NULL ? block->shortcut : RL_SHORTCUT_IDENTITY;
+
+  return sc == RL_SHORTCUT_A ? "relu(F(x) + A(x))"
+         : sc == RL_SHORTCUT_B ? "relu(F(x) + B(x))"
+         : sc == RL_SHORTCUT_NONE ? "relu(F(x))" : "relu(F(x) + x)";
+}
+
 char *
 rl_diagram_describe_box (const RlDiagram *diagram, guint i)
 {
@@ -121,14 +142,12 @@ rl_diagram_describe_box (const RlDiagram *diagram, guint i)
       }
     case RL_DIAGRAM_ADD:
       {
-        const RlDiagramBlock *block = NULL;
+        const RlDiagramBlock *block = find_block (diagram, box->layer);
 
-        for (guint b = 0; b < rl_diagram_get_n_blocks (diagram); b++)
-          if (rl_diagram_get_block (diagram, b)->layer == box->layer)
-            block = rl_diagram_get_block (diagram, b);
         /* TRANSLATORS: the addition node of a residual block: name, what it computes, the
          * kind of shortcut, the output shape */
-        return g_strdup_printf (_("%1$s · %2$s\n%3$s\noutput %4$s"), box->name, box->op,
+        return g_strdup_printf (_("%1$s · %2$s\n%3$s\noutput %4$s"), box->name,
+                                add_formula (block),
                                 shortcut_words (block != NULL ? block->shortcut
                                                               : RL_SHORTCUT_IDENTITY),
                                 shape);
@@ -401,7 +420,6 @@ draw_box (cairo_t *cr, const RlDiagram *d, guint i, const RlDiagramStyle *style)
   if (box->role == RL_DIAGRAM_ADD && box->op[0] == '+')
     {
       double cx = spine_x (box), cy = r->y + r->height / 2;
-      const RlDiagramBlock *block = NULL;
       const char *formula;
 
       if (hover)
@@ -423,12 +441,7 @@ draw_box (cairo_t *cr, const RlDiagram *d, guint i, const RlDiagramStyle *style)
       cairo_line_to (cr, cx, cy + 5);
       cairo_stroke (cr);
 
-      for (guint b = 0; b < rl_diagram_get_n_blocks (d); b++)
-        if (rl_diagram_get_block (d, b)->layer == box->layer)
-          block = rl_diagram_get_block (d, b);
-      formula = block != NULL && block->shortcut == RL_SHORTCUT_A ? "relu(F(x) + A(x))"
-                : block != NULL && block->shortcut == RL_SHORTCUT_B ? "relu(F(x) + B(x))"
-                : "relu(F(x) + x)";
+      formula = add_formula (find_block (d, box->layer));
       set_rgba (cr, style->fg, 0.8);
       show_text (cr, style, formula, cx - ADD_R - 6, cy + 4, 1, SMALL_SIZE, FALSE,
                  cx - ADD_R - 6 - r->x);
