@@ -64,6 +64,14 @@ scrolled (gpointer data)
   return gtk_adjustment_get_value (data) > 0;
 }
 
+static int expected_height;
+
+static gboolean
+taller (gpointer data)
+{
+  return gtk_widget_get_height (data) > expected_height;
+}
+
 static int activated_layer;
 
 static void
@@ -197,9 +205,9 @@ test_resnet56 (void)
   stage2 = find_box (d, "stage 2");
   g_assert_cmpint (stage2, >=, 0);
   rl_network_view_activate_box (network, (guint) stage2);
-  ui_test_spin (100);
   g_assert_cmpuint (rl_diagram_get_n_arcs (d), ==, 9);
-  g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (network)), >, 3 * height_collapsed);
+  expected_height = 3 * height_collapsed;
+  g_assert_true (ui_test_wait_for (taller, network, 10));
 
   /* then a block of it selects that block's maps */
   box = find_box (d, "layer2.4.conv2");
@@ -241,6 +249,42 @@ test_select_before_shown (void)
   destroy_window (window);
 }
 
+/* Any model, without a predictor: a net about to be trained. */
+static void
+test_set_model (void)
+{
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *scroller = gtk_scrolled_window_new ();
+  RlNetworkView *view = RL_NETWORK_VIEW (rl_network_view_new ());
+  g_autoptr (GError) error = NULL;
+  g_autoptr (RlArch) arch = rl_arch_new_cifar (20, FALSE, RL_SHORTCUT_A, TRUE, &error);
+  g_autoptr (RlModel) model = rl_model_new (arch, 1, 28, 28, 10, &error);
+  int width, height;
+
+  g_assert_no_error (error);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), GTK_WIDGET (view));
+  gtk_window_set_child (GTK_WINDOW (window), scroller);
+  gtk_window_set_default_size (GTK_WINDOW (window), 400, 500);
+  g_assert_null (rl_network_view_get_diagram (view));
+  rl_network_view_set_model (view, model);
+  g_clear_pointer (&model, rl_model_free);   /* the drawing keeps no reference */
+  gtk_window_present (GTK_WINDOW (window));
+  ui_test_spin (200);
+
+  g_assert_cmpuint (rl_diagram_get_n_arcs (rl_network_view_get_diagram (view)), ==, 0);
+  g_assert_cmpuint (rl_diagram_get_n_blocks (rl_network_view_get_diagram (view)), ==, 9);
+  /* as big as the drawing, in a scrolled window smaller than it */
+  gtk_widget_measure (GTK_WIDGET (view), GTK_ORIENTATION_VERTICAL, -1, &height, NULL, NULL, NULL);
+  gtk_widget_measure (GTK_WIDGET (view), GTK_ORIENTATION_HORIZONTAL, -1, &width, NULL, NULL, NULL);
+  g_assert_cmpint (height, >, 2000);
+  g_assert_cmpint (width, >, 300);
+  g_assert_cmpint (width, <, 420);
+
+  rl_network_view_set_model (view, NULL);
+  g_assert_null (rl_network_view_get_diagram (view));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -250,5 +294,6 @@ main (int   argc,
   ui_test_add ("/ui/network/seed", test_seed);
   ui_test_add ("/ui/network/resnet-56", test_resnet56);
   ui_test_add ("/ui/network/select-before-shown", test_select_before_shown);
+  ui_test_add ("/ui/network/set-model", test_set_model);
   return ui_test_run ();
 }

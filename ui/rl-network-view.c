@@ -31,10 +31,12 @@ enum {
 
 static guint signals[N_SIGNALS];
 
+/* Draws @model's net (NULL: nothing); a model of the arch already drawn keeps its layout, and
+ * so the stages opened. */
 static void
-update_diagram (RlNetworkView *self)
+show_model (RlNetworkView *self,
+            const RlModel *model)
 {
-  RlModel *model = self->predictor != NULL ? rl_predictor_get_model (self->predictor) : NULL;
   g_autofree char *text = model != NULL ? rl_arch_to_string (rl_model_get_arch (model)) : NULL;
 
   if (g_strcmp0 (text, self->arch_text) == 0 && (self->diagram != NULL) == (model != NULL))
@@ -45,7 +47,14 @@ update_diagram (RlNetworkView *self)
   if (model != NULL)
     self->diagram = rl_diagram_new (model);
   self->hover = -1;
+  self->selected = -1;
   gtk_widget_queue_resize (GTK_WIDGET (self));
+}
+
+static void
+update_diagram (RlNetworkView *self)
+{
+  show_model (self, self->predictor != NULL ? rl_predictor_get_model (self->predictor) : NULL);
 }
 
 static void
@@ -321,6 +330,16 @@ rl_network_view_set_predictor (RlNetworkView *self,
   if (!rl_predictor_signals_set (self->predictor_signals, &self->predictor, predictor))
     return;
   update_diagram (self);
+}
+
+void
+rl_network_view_set_model (RlNetworkView *self,
+                           const RlModel *model)
+{
+  g_return_if_fail (RL_IS_NETWORK_VIEW (self));
+
+  rl_network_view_set_predictor (self, NULL);
+  show_model (self, model);
 }
 
 const RlDiagram *

@@ -23,6 +23,10 @@ GtkWidget       *rl_network_view_new                (void);
 /* Draws the predictor's model, and follows it when it changes. */
 void             rl_network_view_set_predictor      (RlNetworkView *self,
                                                      RlPredictor   *predictor);
+/* Draws @model's net instead (the predictor let go): a net about to be trained, say. The
+ * diagram keeps no reference to @model. */
+void             rl_network_view_set_model          (RlNetworkView *self,
+                                                     const RlModel *model);
 /* The layout drawn, for tests. Returns: (transfer none) (nullable) */
 const RlDiagram *rl_network_view_get_diagram        (RlNetworkView *self);
 /* What a click on box @box does: a stage expands or collapses, a layer's box emits
