@@ -38,6 +38,7 @@
 #include "rl-bench.h"
 #include "rl-arch.h"
 #include "rl-dataset.h"
+#include "rl-diagram-cli.h"
 #include "rl-error.h"
 #include "rl-experiment-cli.h"
 #include "rl-explain-cli.h"
@@ -1009,6 +1010,11 @@ static const struct {
                             "      fine-tune a copy of a model on your digits (MNIST replayed)") },
   { "info",    cmd_info,    N_("info FILE | --bundled\n"
                             "      metadata and tensors of a model file") },
+  { "diagram", rl_diagram_cli_main,
+                            N_("diagram --model FILE | --arch DESC --out FILE.svg|FILE.png"
+                            " [--expand]\n"
+                            "      draw the network: its layers, shapes, parameters and"
+                            " shortcuts") },
   { "bench",   rl_bench_main, N_("bench [--data DIR] [--runs N] [--batches N] [--threads LIST]"
                             " [--no-torch]\n"
                             "      training, evaluation and drawing speed, beside PyTorch") },
@@ -1074,5 +1080,5 @@ main (int argc, char **argv)
     return rl_cli_usage_error (NULL, _("unknown option '%s' (options come after the command)"),
                                argv[1]);
   return rl_cli_usage_error (NULL, _("unknown command '%s' (commands: train, eval, explain, predict, read,"
-                             " teach, info, bench, experiment, landscape)"), argv[1]);
+                             " teach, info, diagram, bench, experiment, landscape)"), argv[1]);
 }
