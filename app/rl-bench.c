@@ -232,6 +232,8 @@ rl_bench_main (int argc, char **argv)
   g_print (ngettext ("machine: %s, %d core\n", "machine: %s, %d cores\n", cores),
            rl_cpu_describe (), cores);
   g_print (_("GEMM kernel: %s\n"), rl_gemm_kernel_name (rl_gemm_get_kernel ()));
+  /* TRANSLATORS: %s is avx512, avx2 or baseline; RESLAB_ISA is an environment variable */
+  g_print (_("SIMD level: %s (RESLAB_ISA lowers it)\n"), rl_cpu_isa_name (rl_cpu_get_isa ()));
   g_print ("%s", have_torch ? _("PyTorch: yes (/usr/bin/python3 tools/torch_seed.py --bench)\n")
                             : _("PyTorch: not available (python3-torch missing or --no-torch)\n"));
 
@@ -267,10 +269,15 @@ rl_bench_main (int argc, char **argv)
     g_autoptr (RlModel) m = rl_model_new (arch, 1, 28, 28, 10, NULL);
     /* forward + backward: the backward costs two forwards (input and weight gradients) */
     double flop = 3.0 * rl_model_get_flops (m);
+    const RlGemmKernel kernel = rl_gemm_get_kernel ();
+    const RlCpuIsa kernel_isa = kernel == RL_GEMM_KERNEL_AVX512 ? RL_CPU_ISA_AVX512
+                                : kernel == RL_GEMM_KERNEL_AVX2 ? RL_CPU_ISA_AVX2
+                                : RL_CPU_ISA_BASELINE;
 
     for (int k = 0; k < n_tcounts; k++)
       {
-        double peak = rl_cpu_measure_peak_gflops (tcounts[k], 0.5);
+        /* the peak of the SIMD the GEMM kernel uses */
+        double peak = rl_cpu_measure_peak_gflops_isa (kernel_isa, tcounts[k], 0.5);
         double gflops;
 
         c_med[k] = median (c_ips[k], runs);

@@ -582,8 +582,9 @@ rl_conv_relu_maxpool_block_size (const RlConvGeom *g, int n)
 }
 
 /* Sum of dy where y > 0, in rl_sum_lanes' order. */
-RL_CLONES static float
-sum_lanes_positive (const float *restrict dy, const float *restrict y, int n)
+RL_CLONES (static, float, sum_lanes_positive,
+           (const float *restrict dy, const float *restrict y, int n),
+           (dy, y, n))
 {
   float lane[16] = { 0 };
   float s = 0.0f;

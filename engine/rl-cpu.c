@@ -1,6 +1,7 @@
 #define G_LOG_DOMAIN "reslab-engine"
 
-/* rl-cpu.c: the machine's name, SIMD extensions and measured FP32 FMA peak.
+/* rl-cpu.c: the machine's name, SIMD extensions, the SIMD level the engine uses (the CPU's, or
+ * lower with $RESLAB_ISA) and the measured FP32 FMA peak.
  *
  * The peak loop runs independent FMA chains, x = x * m + a, enough of them to cover the FMA
  * latency on every pipe (modern x86 cores: 2 FMA pipes x 4 cycles = 8 chains in flight;
@@ -16,6 +17,7 @@
 
 #include <math.h>
 #include <string.h>
+#include <time.h>
 
 #if defined (__x86_64__) || defined (__i386__)
 #include <immintrin.h>
@@ -80,14 +82,75 @@ fma_chunk_scalar (float seed)
   return 2.0 * 8 * CHUNK;
 }
 
-static FmaChunk
-best_fma (void)
+/* The best level the CPU (and the OS, for the registers' state) supports. */
+static RlCpuIsa
+cpu_isa (void)
 {
 #ifdef RL_CPU_X86
   __builtin_cpu_init ();
-  if (__builtin_cpu_supports ("avx512f"))
-    return fma_chunk_avx512;
+  if (__builtin_cpu_supports ("avx512f") && __builtin_cpu_supports ("avx512vl")
+      && __builtin_cpu_supports ("avx512dq") && __builtin_cpu_supports ("avx2")
+      && __builtin_cpu_supports ("fma"))
+    return RL_CPU_ISA_AVX512;
   if (__builtin_cpu_supports ("avx2") && __builtin_cpu_supports ("fma"))
+    return RL_CPU_ISA_AVX2;
+#endif
+  return RL_CPU_ISA_BASELINE;
+}
+
+const char *
+rl_cpu_isa_name (RlCpuIsa isa)
+{
+  switch (isa)
+    {
+    case RL_CPU_ISA_BASELINE: return "baseline";
+    case RL_CPU_ISA_AVX2: return "avx2";
+    case RL_CPU_ISA_AVX512: return "avx512";
+    default: return "unknown";
+    }
+}
+
+RlCpuIsa
+rl_cpu_get_isa (void)
+{
+  static gsize isa = 0;   /* the level + 1, 0 until read */
+
+  if (g_once_init_enter (&isa))
+    {
+      RlCpuIsa best = cpu_isa (), chosen = best;
+      const char *env = g_getenv ("RESLAB_ISA");
+
+      if (env != NULL && *env != '\0')
+        {
+          gboolean known = FALSE;
+
+          for (RlCpuIsa i = RL_CPU_ISA_BASELINE; i <= RL_CPU_ISA_AVX512; i++)
+            if (g_ascii_strcasecmp (env, rl_cpu_isa_name (i)) == 0)
+              {
+                known = TRUE;
+                if (i <= best)
+                  chosen = i;
+                else
+                  g_message ("RESLAB_ISA=%s: this CPU has only %s; using %s", env,
+                             rl_cpu_isa_name (best), rl_cpu_isa_name (best));
+              }
+          if (!known)
+            g_message ("RESLAB_ISA=%s is not a level (baseline, avx2, avx512); using %s", env,
+                       rl_cpu_isa_name (best));
+        }
+      g_once_init_leave (&isa, (gsize) chosen + 1);
+    }
+  return (RlCpuIsa) (isa - 1);
+}
+
+static FmaChunk
+fma_for (RlCpuIsa isa)
+{
+  isa = MIN (isa, rl_cpu_get_isa ());
+#ifdef RL_CPU_X86
+  if (isa == RL_CPU_ISA_AVX512)
+    return fma_chunk_avx512;
+  if (isa == RL_CPU_ISA_AVX2)
     return fma_chunk_avx2;
 #endif
   return fma_chunk_scalar;
@@ -122,8 +185,14 @@ peak_slice (gpointer data, int t, int nt)
 double
 rl_cpu_measure_peak_gflops (int n_threads, double seconds)
 {
+  return rl_cpu_measure_peak_gflops_isa (RL_CPU_ISA_AVX512, n_threads, seconds);
+}
+
+double
+rl_cpu_measure_peak_gflops_isa (RlCpuIsa isa, int n_threads, double seconds)
+{
   g_autofree double *flops = NULL;
-  PeakJob job = { .chunk = best_fma (), .seconds = seconds };
+  PeakJob job = { .chunk = fma_for (isa), .seconds = seconds };
   RlTeam *team;
   double total = 0.0;
   gint64 t1;
@@ -142,6 +211,32 @@ rl_cpu_measure_peak_gflops (int n_threads, double seconds)
   for (int t = 0; t < n_threads; t++)
     total += flops[t];
   return total / ((double) (t1 - job.t0) / G_USEC_PER_SEC) * 1e-9;
+}
+
+static double
+thread_cpu_seconds (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
+  return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+double
+rl_cpu_measure_thread_peak_gflops (RlCpuIsa isa, double seconds)
+{
+  FmaChunk chunk = fma_for (isa);
+  double flops = 0.0, t0, t;
+
+  if (!(seconds > 0.0))
+    return 0.0;
+  for (int i = 0; i < 16; i++)   /* warm up, untimed */
+    chunk (1.0f);
+  t0 = thread_cpu_seconds ();
+  do
+    flops += chunk (1.0f);
+  while ((t = thread_cpu_seconds () - t0) < seconds);
+  return flops / t * 1e-9;
 }
 
 static char *
@@ -210,6 +305,13 @@ rl_cpu_describe (void)
             }
         }
 #endif
+      if (rl_cpu_get_isa () < cpu_isa ())
+        {
+          g_string_append_printf (s, "%sengine limited to %s by RESLAB_ISA",
+                                  *sep == ' ' && sep[1] == '\0' ? "; " : sep,
+                                  rl_cpu_isa_name (rl_cpu_get_isa ()));
+          sep = " ";
+        }
       g_string_append (s, *sep == ' ' && sep[1] == '\0' ? ")" : " (no SIMD extensions)");
       g_once_init_leave (&description, g_string_free (s, FALSE));
     }

@@ -10,8 +10,9 @@
 /* A float is NaN or infinite exactly when its exponent bits are all ones. Tested on the bits,
  * an OR over the block that the compiler vectorises (isfinite() on floats it may not), and
  * right whatever the floating-point flags. */
-RL_CLONES static gboolean
-block_has_nonfinite (const float *restrict x, size_t n)
+RL_CLONES (static, gboolean, block_has_nonfinite,
+           (const float *restrict x, size_t n),
+           (x, n))
 {
   uint32_t bad = 0;
 

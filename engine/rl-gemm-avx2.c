@@ -8,6 +8,15 @@
  * plus 3 B vectors and 1 A vector). With only 4 rows a pass, B is copied into contiguous
  * panels (RL_COPY_B, see rl-gemm-simd.h). 6 x 16, 8 x 8, 3 x 32 and 2 x 32 tiles measured
  * slower. Tails use vmaskmovps, which never touches masked-off lanes.
+ *
+ * Blocking for the smaller caches of AVX2-only cores (Zen 3: 32 KB L1d, 512 KB L2; the tile
+ * shapes above need 16 registers whatever the core), measured with callgrind's cache model of
+ * them (--D1=32768,8,64 --LL=524288,8,64) on tools/bench-conv, since no such core was at hand:
+ * - RL_KC 128 (not 256): a B panel and its copy are 12 KB each, so they and the weights stay
+ *   in L1 while the A panels pass; L1 misses of the convs' forward and input gradient -18 %.
+ * - RL_DOT_CHUNK 1024: the weight gradient's reductions (up to 8192 floats a row in a call)
+ *   in chunks, so an A tile's rows (16 KB) stay in L1 while the B tiles pass; its L1 misses
+ *   -68 %, L2 misses -81 % (the whole call's rows, up to 1.5 MB, do not fit a 512 KB L2).
  */
 
 #include <immintrin.h>
@@ -21,6 +30,8 @@
 #define RL_DOT_MR 4
 #define RL_DOT_NR 3
 #define RL_DOT_NR2 3
+#define RL_DOT_CHUNK 1024
+#define RL_KC 128
 #define RL_SGEMM_NAME rl_sgemm_avx2
 #define RL_SGEMM_ROWS_NAME rl_sgemm_rows_avx2
 #define RL_SGEMM_DOT_ROWS_NAME rl_sgemm_dot_rows_avx2

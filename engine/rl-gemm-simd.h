@@ -51,7 +51,8 @@
  * 2. Dot products (trans_b with a long reduction, the weight gradient dW += dY * cols^T):
  *    rows of A and rows of B are both contiguous along k, so each of RL_DOT_MR x RL_DOT_NR
  *    accumulators sums lane-wise products along k and is reduced to a scalar at the end of a
- *    K block. No packing and no transposing.
+ *    K block. No packing and no transposing. With RL_DOT_CHUNK (AVX2) the row-pointer form
+ *    takes its reduction in chunks that keep an A tile's rows in L1 (sgemm_dot_rows_chunked).
  *
  * The row-pointer forms (rl_sgemm_rows, rl_sgemm_dot_rows) are the same two algorithms with
  * B's rows (and, for dot products, A's) found through a table of pointers instead of a
@@ -66,8 +67,8 @@
 
 #define RL_NR (RL_NV * RL_VLEN)
 
-/* K block of the outer-product path: a B panel is RL_KC x RL_NR floats (48 KB with AVX-512,
- * 24 KB with AVX2). 128..400 measured within noise of each other. */
+/* K block of the outer-product path: a B panel is RL_KC x RL_NR floats (48 KB with AVX-512;
+ * AVX2 sets 128: 12 KB). 128..400 measured within noise of each other on Zen 5's 48 KB L1. */
 #ifndef RL_KC
 #define RL_KC 256
 #endif
@@ -81,11 +82,19 @@
 #define RL_DOT_KC 1024
 #endif
 #define RL_DOT_MIN_K 80
+/* Dot-product path with row pointers: the reduction's chunk (floats a row; 0: no chunks), see
+ * sgemm_dot_rows_chunked. */
+#ifndef RL_DOT_CHUNK
+#define RL_DOT_CHUNK 0
+#endif
 
 #define RL_ALWAYS_INLINE inline __attribute__ ((always_inline))
 #define RL_DOT_NR_MAX (RL_DOT_NR > RL_DOT_NR2 ? RL_DOT_NR : RL_DOT_NR2)
 #ifndef MAX
 #define MAX(a, b) ((a) > (b) ? (a) : (b))
+#endif
+#ifndef MIN
+#define MIN(a, b) ((a) < (b) ? (a) : (b))
 #endif
 
 /* C (m x n) = beta * C, for K == 0. */
@@ -399,12 +408,15 @@ sgemm_packed (bool trans_a, bool trans_b, int M, int N, int K, float alpha,
 }
 
 /* c (RL_DOT_MR x nr) = alpha * sum_s sum_k a[i][s * astep + k] * b[j][s * bstep + k]
- * + beta * c, over kc and nseg segments, where a: RL_DOT_MR row pointers, b: nr row pointers
- * (tails repeat a valid row; only the first m rows and n columns are stored). Inlined with a
- * constant nr (RL_DOT_NR or RL_DOT_NR2). */
+ * + beta * c, over k = kb .. kc - 1 and segments s = s0 .. nseg - 1, where a: RL_DOT_MR row
+ * pointers, b: nr row pointers (tails repeat a valid row; only the first m rows and n columns
+ * are stored). The vector sums start from acc_in (NULL: zero); with acc_out they are left
+ * there instead of reduced and written (a chunk, sgemm_dot_rows_chunked). Inlined with a
+ * constant nr (RL_DOT_NR or RL_DOT_NR2) and, but for the chunks, constant kb, s0 and NULLs. */
 static RL_ALWAYS_INLINE void
-dot_tile_nr (const int nr, int kc, int nseg, size_t astep, size_t bstep,
-             const float *const *a, const float *const *b, const size_t *coff,
+dot_tile_nr (const int nr, int kb, int kc, int s0, int nseg, size_t astep, size_t bstep,
+             const float *const *a, const float *const *b, const RL_VEC *acc_in,
+             RL_VEC *acc_out, const size_t *coff,
              float *c, size_t ldc, int m, int n, float alpha, float beta)
 {
   RL_VEC acc[RL_DOT_MR][RL_DOT_NR_MAX];
@@ -413,9 +425,9 @@ dot_tile_nr (const int nr, int kc, int nseg, size_t astep, size_t bstep,
   for (int i = 0; i < RL_DOT_MR; i++)
 #pragma GCC unroll 8
     for (int j = 0; j < nr; j++)
-      acc[i][j] = v_zero ();
+      acc[i][j] = acc_in != NULL ? acc_in[i * nr + j] : v_zero ();
 
-  for (int s = 0; s < nseg; s++)
+  for (int s = s0; s < nseg; s++)
     {
       const float *as[RL_DOT_MR], *bs[RL_DOT_NR_MAX];
 #pragma GCC unroll 8
@@ -425,7 +437,7 @@ dot_tile_nr (const int nr, int kc, int nseg, size_t astep, size_t bstep,
       for (int j = 0; j < nr; j++)
         bs[j] = b[j] + s * bstep;
 
-      int k = 0;
+      int k = kb;
       for (; k + RL_VLEN <= kc; k += RL_VLEN)
         {
           RL_VEC bv[RL_DOT_NR_MAX];
@@ -459,6 +471,17 @@ dot_tile_nr (const int nr, int kc, int nseg, size_t astep, size_t bstep,
         }
     }
 
+  if (acc_out != NULL)
+    {
+      /* a chunk of the reduction (sgemm_dot_rows_chunked): keep the vector sums */
+#pragma GCC unroll 8
+      for (int i = 0; i < RL_DOT_MR; i++)
+#pragma GCC unroll 8
+        for (int j = 0; j < nr; j++)
+          acc_out[i * nr + j] = acc[i][j];
+      return;
+    }
+
   /* sums[j][i]: four rows of a column reduced together, which shares the shuffles */
   float sums[RL_DOT_NR_MAX][RL_DOT_MR];
   _Static_assert (RL_DOT_MR % 4 == 0, "the reduction takes the tile's rows four at a time");
@@ -480,16 +503,38 @@ dot_tile_nr (const int nr, int kc, int nseg, size_t astep, size_t bstep,
     }
 }
 
+/* A tile over columns 0 .. kc - 1 of segments 0 .. nseg - 1. */
 static void
 dot_tile (int nr, int kc, int nseg, size_t astep, size_t bstep,
           const float *const *a, const float *const *b, const size_t *coff,
           float *c, size_t ldc, int m, int n, float alpha, float beta)
 {
   if (nr == RL_DOT_NR)
-    dot_tile_nr (RL_DOT_NR, kc, nseg, astep, bstep, a, b, coff, c, ldc, m, n, alpha, beta);
+    dot_tile_nr (RL_DOT_NR, 0, kc, 0, nseg, astep, bstep, a, b, NULL, NULL, coff, c, ldc, m, n,
+                 alpha, beta);
   else
-    dot_tile_nr (RL_DOT_NR2, kc, nseg, astep, bstep, a, b, coff, c, ldc, m, n, alpha, beta);
+    dot_tile_nr (RL_DOT_NR2, 0, kc, 0, nseg, astep, bstep, a, b, NULL, NULL, coff, c, ldc, m, n,
+                 alpha, beta);
 }
+
+#if RL_DOT_CHUNK > 0
+/* A chunk of a tile: columns kb .. kc - 1 (kb a multiple of RL_VLEN) of segments
+ * s0 .. s1 - 1, starting from the vector sums acc_in (NULL: zero) and leaving them in acc_out
+ * (NULL: reduce them and write c). */
+static void
+dot_tile_chunk (int nr, int kb, int kc, int s0, int s1, size_t astep, size_t bstep,
+                const float *const *a, const float *const *b, const RL_VEC *acc_in,
+                RL_VEC *acc_out, const size_t *coff, float *c, size_t ldc, int m, int n,
+                float alpha, float beta)
+{
+  if (nr == RL_DOT_NR)
+    dot_tile_nr (RL_DOT_NR, kb, kc, s0, s1, astep, bstep, a, b, acc_in, acc_out, coff, c, ldc,
+                 m, n, alpha, beta);
+  else
+    dot_tile_nr (RL_DOT_NR2, kb, kc, s0, s1, astep, bstep, a, b, acc_in, acc_out, coff, c,
+                 ldc, m, n, alpha, beta);
+}
+#endif
 
 /* The dot-product tile width that wastes fewest columns on N (the wider on a tie). */
 static int
@@ -540,6 +585,74 @@ sgemm_dot (int M, int N, int K, float alpha, const float *A, size_t lda,
     }
 }
 
+/* The tile (j0 .. j0 + nr - 1) of sgemm_dot_rows' columns: B's row pointers (a tail repeats
+ * the last valid column) and each column's offset in C from the first's, which it returns. */
+static size_t
+dot_cols (int j0, int nr, int n, const float *const *brow, int cgroup, size_t cgstride,
+          const float **b, size_t *coff)
+{
+  const size_t c0 = (size_t) (j0 / cgroup) * cgstride + j0 % cgroup;
+
+  for (int j = 0; j < nr; j++)
+    {
+      const int col = j0 + (j < n ? j : n - 1);
+      b[j] = brow[col];
+      coff[j] = (size_t) (col / cgroup) * cgstride + col % cgroup - c0;
+    }
+  return c0;
+}
+
+#if RL_DOT_CHUNK > 0
+/* sgemm_dot_rows with the reduction cut into chunks of about RL_DOT_CHUNK floats a row (whole
+ * segments, or pieces of one long segment), for L1 caches too small to hold a tile's rows
+ * over a whole call: within a chunk the rows of one A tile stay in L1 while every B tile
+ * passes, and each tile's vector sums wait in a scratch buffer between chunks. Every lane
+ * still adds its products in the same order, so the bits are the unchunked loop's. */
+static void
+sgemm_dot_rows_chunked (int M, int N, int len, int nseg, float alpha,
+                        const float *const *arow, size_t astep, const float *const *brow,
+                        size_t bstep, float beta, float *C, size_t ldc, int cgroup,
+                        size_t cgstride)
+{
+  _Static_assert (RL_DOT_CHUNK % RL_VLEN == 0, "chunks cut segments at whole vectors");
+  const int nr = dot_nr (N);
+  const int mt = (M + RL_DOT_MR - 1) / RL_DOT_MR, nt = (N + nr - 1) / nr;
+  const int tile = RL_DOT_MR * nr;
+  /* whole segments a chunk, or one segment in pieces */
+  const int segs = len >= RL_DOT_CHUNK ? 1 : RL_DOT_CHUNK / len;
+  const int piece = len >= RL_DOT_CHUNK ? RL_DOT_CHUNK : len;
+  RL_VEC *sums = (RL_VEC *) rl_gemm_scratch ((size_t) mt * nt * tile * RL_VLEN);
+
+  for (int s0 = 0; s0 < nseg; s0 += segs)
+    for (int kb = 0; kb < len; kb += piece)
+      {
+        const int s1 = MIN (s0 + segs, nseg), ke = MIN (kb + piece, len);
+        const bool first = s0 == 0 && kb == 0, last = s1 == nseg && ke == len;
+
+        for (int i0 = 0, it = 0; i0 < M; i0 += RL_DOT_MR, it++)
+          {
+            const int m = M - i0 < RL_DOT_MR ? M - i0 : RL_DOT_MR;
+            const float *a[RL_DOT_MR];
+            for (int i = 0; i < RL_DOT_MR; i++)
+              a[i] = arow[i0 + (i < m ? i : m - 1)];
+
+            for (int j0 = 0, jt = 0; j0 < N; j0 += nr, jt++)
+              {
+                const int n = N - j0 < nr ? N - j0 : nr;
+                const float *b[RL_DOT_NR_MAX];
+                size_t coff[RL_DOT_NR_MAX];
+                const size_t c0 = dot_cols (j0, nr, n, brow, cgroup, cgstride, b, coff);
+                RL_VEC *t = sums + ((size_t) it * nt + jt) * tile;
+
+                dot_tile_chunk (nr, kb, ke, s0, s1, astep, bstep, a, b, first ? NULL : t,
+                                last ? NULL : t, coff, C + (size_t) i0 * ldc + c0, ldc, m, n,
+                                alpha, beta);
+              }
+          }
+      }
+}
+#endif
+
 /* C (M x N) = alpha * sum_s A_s * B_s^T + beta * C: row i of A_s is the len floats at
  * arow[i] + s * astep, row j of B_s those at brow[j] + s * bstep. Column j of C is at
  * (j / cgroup) * cgstride + j % cgroup in its row. */
@@ -550,18 +663,21 @@ sgemm_dot_rows (int M, int N, int len, int nseg, float alpha,
 {
   const int nr = dot_nr (N);
 
+#if RL_DOT_CHUNK > 0
+  if ((size_t) len * nseg > RL_DOT_CHUNK)
+    {
+      sgemm_dot_rows_chunked (M, N, len, nseg, alpha, arow, astep, brow, bstep, beta, C, ldc,
+                              cgroup, cgstride);
+      return;
+    }
+#endif
+
   for (int j0 = 0; j0 < N; j0 += nr)
     {
       int n = N - j0 < nr ? N - j0 : nr;
       const float *b[RL_DOT_NR_MAX];
       size_t coff[RL_DOT_NR_MAX];
-      const size_t c0 = (size_t) (j0 / cgroup) * cgstride + j0 % cgroup;
-      for (int j = 0; j < nr; j++)
-        {
-          const int col = j0 + (j < n ? j : n - 1);
-          b[j] = brow[col];
-          coff[j] = (size_t) (col / cgroup) * cgstride + col % cgroup - c0;
-        }
+      const size_t c0 = dot_cols (j0, nr, n, brow, cgroup, cgstride, b, coff);
 
       for (int i0 = 0; i0 < M; i0 += RL_DOT_MR)
         {

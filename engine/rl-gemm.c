@@ -2,6 +2,7 @@
 
 #include "rl-gemm.h"
 #include "rl-gemm-private.h"
+#include "rl-cpu.h"
 
 #include <string.h>
 
@@ -186,18 +187,14 @@ rl_gemm_kernel_supported (RlGemmKernel kernel)
       return true;
     case RL_GEMM_KERNEL_AVX2:
 #ifdef RL_HAVE_AVX2
-      __builtin_cpu_init ();
-      return __builtin_cpu_supports ("avx2") && __builtin_cpu_supports ("fma");
+      /* the CPU's level, or lower with $RESLAB_ISA (rl-cpu.h) */
+      return rl_cpu_get_isa () >= RL_CPU_ISA_AVX2;
 #else
       return false;
 #endif
     case RL_GEMM_KERNEL_AVX512:
 #ifdef RL_HAVE_AVX512
-      /* libgcc's checks include the OS saving the zmm state (XCR0) */
-      __builtin_cpu_init ();
-      return __builtin_cpu_supports ("avx512f") && __builtin_cpu_supports ("avx512vl")
-             && __builtin_cpu_supports ("avx512dq") && __builtin_cpu_supports ("avx2")
-             && __builtin_cpu_supports ("fma");
+      return rl_cpu_get_isa () >= RL_CPU_ISA_AVX512;
 #else
       return false;
 #endif

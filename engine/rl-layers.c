@@ -22,8 +22,9 @@
  * outside the GEMMs. */
 
 /* See rl-layers-private.h: 16 interleaved partial sums, then those in a fixed order. */
-RL_CLONES float
-rl_sum_lanes (const float *restrict x, int n)
+RL_CLONES (, float, rl_sum_lanes,
+           (const float *restrict x, int n),
+           (x, n))
 {
   float lane[16] = { 0 };
   float s = 0.0f;
@@ -39,17 +40,18 @@ rl_sum_lanes (const float *restrict x, int n)
   return s;
 }
 
-RL_CLONES void
-rl_relu_forward (const float *x, float *y, size_t len)
+RL_CLONES (, void, rl_relu_forward,
+           (const float *x, float *y, size_t len),
+           (x, y, len))
 {
   /* y may be x: no restrict here */
   for (size_t i = 0; i < len; i++)
     y[i] = x[i] > 0.0f ? x[i] : 0.0f;
 }
 
-RL_CLONES void
-rl_relu_backward (const float *restrict y, const float *restrict dy, float *restrict dx,
-                  size_t len)
+RL_CLONES (, void, rl_relu_backward,
+           (const float *restrict y, const float *restrict dy, float *restrict dx, size_t len),
+           (y, dy, dx, len))
 {
   /* A multiply by the 0/1 mask, not "dx += cond ? dy : 0": adding 0.0f is not an identity for
    * -0.0f, so the compiler keeps that as a branch and a conditional store, never vector code. */
@@ -57,16 +59,18 @@ rl_relu_backward (const float *restrict y, const float *restrict dy, float *rest
     dx[i] += dy[i] * (float) (y[i] > 0.0f);
 }
 
-RL_CLONES void
-rl_mask_positive (float *restrict dy, const float *restrict y, size_t len)
+RL_CLONES (, void, rl_mask_positive,
+           (float *restrict dy, const float *restrict y, size_t len),
+           (dy, y, len))
 {
   /* a multiply by the 0/1 mask, which vectorises, not a select */
   for (size_t i = 0; i < len; i++)
     dy[i] *= (float) (y[i] > 0.0f);
 }
 
-RL_CLONES void
-rl_add_relu (const float *restrict a, const float *restrict b, float *restrict y, size_t len)
+RL_CLONES (, void, rl_add_relu,
+           (const float *restrict a, const float *restrict b, float *restrict y, size_t len),
+           (a, b, y, len))
 {
   for (size_t i = 0; i < len; i++)
     {
@@ -75,8 +79,9 @@ rl_add_relu (const float *restrict a, const float *restrict b, float *restrict y
     }
 }
 
-RL_CLONES void
-rl_add_to (float *restrict dst, const float *restrict src, size_t len)
+RL_CLONES (, void, rl_add_to,
+           (float *restrict dst, const float *restrict src, size_t len),
+           (dst, src, len))
 {
   for (size_t i = 0; i < len; i++)
     dst[i] += src[i];

@@ -17,8 +17,9 @@
 
 /* Max pooling with the batch innermost: each window position is a whole N-vector, so both
  * passes run over the batch with vector max and compare-select, no branches. */
-RL_CLONES void
-rl_maxpool_forward (int c, int n, int h, int w, int k, const float *x, float *y)
+RL_CLONES (, void, rl_maxpool_forward,
+           (int c, int n, int h, int w, int k, const float *x, float *y),
+           (c, n, h, w, k, x, y))
 {
   const int ho = h / k, wo = w / k;
 
@@ -127,9 +128,10 @@ maxpool_backward_any (gboolean relu, int c, int n, int h, int w, int k, const fl
     g_free (taken);
 }
 
-RL_CLONES void
-rl_maxpool_backward (int c, int n, int h, int w, int k, const float *x, const float *y,
-                     const float *dy, float *dx)
+RL_CLONES (, void, rl_maxpool_backward,
+           (int c, int n, int h, int w, int k, const float *x, const float *y, const float *dy,
+            float *dx),
+           (c, n, h, w, k, x, y, dy, dx))
 {
   if (k == 2)
     maxpool2_backward (FALSE, FALSE, c, n, h, w, x, y, dy, dx);
@@ -137,9 +139,10 @@ rl_maxpool_backward (int c, int n, int h, int w, int k, const float *x, const fl
     maxpool_backward_any (FALSE, c, n, h, w, k, x, y, dy, dx);
 }
 
-RL_CLONES void
-rl_relu_maxpool_backward (int c, int n, int h, int w, int k, const float *x, const float *y,
-                          const float *dy, float *dz)
+RL_CLONES (, void, rl_relu_maxpool_backward,
+           (int c, int n, int h, int w, int k, const float *x, const float *y, const float *dy,
+            float *dz),
+           (c, n, h, w, k, x, y, dy, dz))
 {
   if (k == 2 && h % 2 == 0 && w % 2 == 0)
     /* the windows tile the input: every position is written */
@@ -157,9 +160,10 @@ rl_relu_maxpool_backward (int c, int n, int h, int w, int k, const float *x, con
 /* y = maxpool2(relu(z)) and each window's winner, over @rows rows of z (C, rows, W, N) whose
  * channels are zc floats apart, into rows / 2 rows of y and arg, channels yc apart. The same
  * operations as rl_maxpool_forward then rl_relu_forward, so the same bits. */
-RL_CLONES void
-rl_relu_maxpool2_rows (int c, int n, int rows, int w, const float *z, size_t zc, float *y,
-                       float *arg, size_t yc)
+RL_CLONES (, void, rl_relu_maxpool2_rows,
+           (int c, int n, int rows, int w, const float *z, size_t zc, float *y, float *arg,
+            size_t yc),
+           (c, n, rows, w, z, zc, y, arg, yc))
 {
   const int wo = w / 2;
 
@@ -206,10 +210,10 @@ window_backward (int n, const float *restrict yp, const float *restrict ap,
 /* dz (C, rows, W, N; channels zc apart) = the gradient of z for y = maxpool2(relu(z)), from
  * rows / 2 rows of y, arg and dy (channels yc apart): each window's dy goes to its winner when
  * y > 0. The same products as maxpool2_backward, so the same bits. */
-RL_CLONES void
-rl_relu_maxpool2_backward_rows (int c, int n, int rows, int w, const float *y,
-                                const float *arg, const float *dy, size_t yc, float *dz,
-                                size_t zc)
+RL_CLONES (, void, rl_relu_maxpool2_backward_rows,
+           (int c, int n, int rows, int w, const float *y, const float *arg, const float *dy,
+            size_t yc, float *dz, size_t zc),
+           (c, n, rows, w, y, arg, dy, yc, dz, zc))
 {
   const int wo = w / 2;
 
@@ -235,8 +239,9 @@ rl_relu_maxpool2_backward_arg (int c, int n, int h, int w, const float *y, const
   rl_relu_maxpool2_backward_rows (c, n, h, w, y, arg, dy, yc, dz, (size_t) h * w * n);
 }
 
-RL_CLONES void
-rl_gap_forward (int c, int n, int hw, const float *x, float *y)
+RL_CLONES (, void, rl_gap_forward,
+           (int c, int n, int hw, const float *x, float *y),
+           (c, n, hw, x, y))
 {
   for (int ch = 0; ch < c; ch++)
     {
@@ -254,8 +259,9 @@ rl_gap_forward (int c, int n, int hw, const float *x, float *y)
     }
 }
 
-RL_CLONES void
-rl_gap_backward (int c, int n, int hw, const float *dy, float *dx)
+RL_CLONES (, void, rl_gap_backward,
+           (int c, int n, int hw, const float *dy, float *dx),
+           (c, n, hw, dy, dx))
 {
   for (int ch = 0; ch < c; ch++)
     for (int p = 0; p < hw; p++)

@@ -4,16 +4,21 @@
  * The library is built for baseline x86-64 (SSE2) so it runs on any x86-64 CPU; faster code is
  * picked at run time in one of three ways:
  *
+ * Every run-time check goes through rl_cpu_get_isa () (rl-cpu.h): the CPU's best level, or a
+ * lower one named by $RESLAB_ISA (baseline, avx2, avx512), so that on an AVX-512 machine the
+ * whole engine can run its AVX2 code, as an AVX2-only CPU would, for measurements and tests.
+ *
  * 1. Separate files with their own -m flags, called after a run-time check: rl-gemm-avx2.c and
  *    rl-gemm-avx512.c, each built as its own static library with -mavx2 -mfma / -mavx512f ...
  *    (engine/meson.build), both instantiating the kernel template rl-gemm-simd.h with their
- *    intrinsics; rl-gemm.c checks the CPU (__builtin_cpu_supports, or $RESLAB_KERNEL) and calls
+ *    intrinsics; rl-gemm.c checks the level (rl_cpu_get_isa, and $RESLAB_KERNEL) and calls
  *    through function pointers. Use it for hand-written intrinsics kernels that are large,
  *    tuned per ISA (tile sizes, masks) and need a kernel switch for tests and benchmarks.
  *    Results differ from the portable kernel within float rounding (FMA), as rl-gemm.h says.
  *
- * 2. RL_CLONES (rl-clones.h): GCC's target_clones builds one plain C function for SSE2, AVX2
- *    and AVX-512 and the dynamic loader picks one (an ifunc). Use it for the hot elementwise
+ * 2. RL_CLONES (rl-clones.h): one plain C function built for SSE2, AVX2 and AVX-512 (an
+ *    always-inlined body in three wrappers with target attributes), each call running the
+ *    level's. Use it for the hot elementwise
  *    and pooling loops that GCC vectorises by itself (rl-layers.c, rl-conv.c, rl-pooling.c).
  *    Only exact operations there (compares, max, 0/1 masks, copies, sums in a fixed order):
  *    every clone must give the same bits.

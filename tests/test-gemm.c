@@ -788,6 +788,12 @@ test_dot_rows (void)
       check_dot_rows_case (rand, 16, 48, 12 * 32, 2, 1.0f, grouped ? 3 : 48, 9);
       check_dot_rows_case (rand, 32, 80, 8 * 32, 4, 1.0f, grouped ? 5 : 80, 25);
     }
+  /* reductions longer than a chunk of the AVX2 kernel's (rl-gemm-simd.h, RL_DOT_CHUNK):
+   * segments cut in pieces (conv1 at 64 images, and a masked tail in the last piece), several
+   * segments a chunk (conv2 at 64 images) */
+  check_dot_rows_case (rand, 16, 5, 24 * 64, 5, 1.0f, 5, 25);
+  check_dot_rows_case (rand, 6, 7, 1100, 3, 0.0f, 7, 7);
+  check_dot_rows_case (rand, 32, 80, 8 * 64, 8, 1.0f, 5, 25);
   /* tiles that straddle groups, a group of one column, strides well apart */
   check_dot_rows_case (rand, 7, 13, 40, 3, 1.0f, 2, 7);
   check_dot_rows_case (rand, 5, 11, 33, 2, 0.0f, 1, 3);
