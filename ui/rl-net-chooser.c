@@ -44,6 +44,7 @@ struct _RlNetChooser
   int            err_start, err_end;
   int            batch;
   gboolean       updating;      /* the text is being set from the choice, not typed */
+  gboolean       keep_custom;   /* an empty custom text is meant: do not fill it */
 };
 
 G_DEFINE_FINAL_TYPE (RlNetChooser, rl_net_chooser, GTK_TYPE_WIDGET)
@@ -223,7 +224,7 @@ update_from_choice (RlNetChooser *self)
       break;
     case RL_NET_CUSTOM:
     default:
-      if (self->custom_text == NULL || self->custom_text[0] == '\0')
+      if (!self->keep_custom && (self->custom_text == NULL || self->custom_text[0] == '\0'))
         {
           /* the first time: the net shown so far, to edit */
           g_free (self->custom_text);
@@ -299,9 +300,11 @@ rl_net_chooser_set_custom_text (RlNetChooser *self,
   g_return_if_fail (RL_IS_NET_CHOOSER (self));
   g_return_if_fail (text != NULL);
 
+  self->keep_custom = TRUE;
   g_object_set (self, "custom-text", text, NULL);
   if (rl_net_chooser_get_family (self) != RL_NET_CUSTOM)
     rl_net_chooser_set_family (self, RL_NET_CUSTOM);
+  self->keep_custom = FALSE;
 }
 
 void
@@ -536,6 +539,7 @@ rl_net_chooser_class_init (RlNetChooserClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RlNetChooser, error_label);
   gtk_widget_class_bind_template_child (widget_class, RlNetChooser, stats_label);
 
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "rlnetchooser");
 }
@@ -546,6 +550,8 @@ rl_net_chooser_init (RlNetChooser *self)
   self->batch = 64;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Network"), -1);
 
   {
     g_autoptr (GtkStringList) items = gtk_string_list_new (NULL);

@@ -47,6 +47,7 @@ struct _RlTrainView
   RlTrainProgress *last;          /* the last progress of this run, for the paused line */
   RlTrainDefaults defaults;       /* the optimiser's defaults for the net chosen */
   gboolean        can_start;
+  char           *net;            /* the name of the net of this run, for the progress line */
 };
 
 G_DEFINE_FINAL_TYPE (RlTrainView, rl_train_view, GTK_TYPE_WIDGET)
@@ -159,6 +160,24 @@ rl_train_view_get_momentum (RlTrainView *self)
 }
 
 static void update_progress_label (RlTrainView *self);
+
+/* The line above the progress bar, with the name of the net being trained after it. */
+static void
+set_progress_text (RlTrainView *self,
+                   const char  *text)
+{
+  g_autofree char *line = NULL;
+
+  if (self->net == NULL)
+    {
+      gtk_label_set_text (self->progress_label, text);
+      return;
+    }
+  /* Translators: 1: where the run is ("Epoch 1 of 10 · batch 3 of 938 · …"), 2: the net
+   * ("resnet-20", "the seed net") */
+  line = g_strdup_printf (_("%1$s · %2$s"), text, self->net);
+  gtk_label_set_text (self->progress_label, line);
+}
 static void update_can_start (RlTrainView *self);
 
 void
@@ -289,9 +308,11 @@ rl_train_view_begin_run (RlTrainView         *self,
   self->last_test = NAN;
   self->last_test_epoch = 0;
   update_accuracy_range (self);
+  g_free (self->net);
+  self->net = g_strdup (net);
   gtk_progress_bar_set_fraction (self->progress_bar, 0);
   text = g_strdup_printf (_("Epoch 1 of %d · starting"), config->epochs);
-  gtk_label_set_text (self->progress_label, text);
+  set_progress_text (self, text);
   g_clear_pointer (&text, g_free);
   /* Translators: 1: a net ("resnet-20", "the seed net"), 2: a count, 3: MNIST or
    * Fashion-MNIST, then the batch size, learning rate, momentum and weight decay */
@@ -328,7 +349,7 @@ update_progress_label (RlTrainView *self)
   else
     text = g_strdup_printf (_("Epoch %d of %d · batch %d of %d · %.0f images/s · %s"), p->epoch,
                             p->n_epochs, p->batch, p->n_batches, p->images_per_s, left);
-  gtk_label_set_text (self->progress_label, text);
+  set_progress_text (self, text);
 }
 
 void
@@ -337,7 +358,7 @@ rl_train_view_set_stopped_at (RlTrainView *self,
 {
   g_return_if_fail (RL_IS_TRAIN_VIEW (self));
 
-  gtk_label_set_text (self->progress_label, text);
+  set_progress_text (self, text);
 }
 
 const char *
@@ -648,6 +669,7 @@ rl_train_view_finalize (GObject *object)
 
   g_clear_pointer (&self->kinds, g_array_unref);
   g_clear_pointer (&self->last, rl_train_progress_unref);
+  g_clear_pointer (&self->net, g_free);
 
   G_OBJECT_CLASS (rl_train_view_parent_class)->finalize (object);
 }
