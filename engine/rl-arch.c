@@ -488,3 +488,39 @@ rl_arch_free (RlArch *arch)
   g_free (arch->layers);
   g_free (arch);
 }
+
+char *
+rl_arch_short_name (const RlArch *arch)
+{
+  static const int depths[] = { 8, 20, 32, 44, 56 };
+  g_autoptr (RlArch) seed = rl_arch_parse (RL_ARCH_SEED, NULL);
+
+  g_return_val_if_fail (arch != NULL, NULL);
+
+  if (arch->n_layers == seed->n_layers
+      && memcmp (arch->layers, seed->layers, sizeof (RlLayerSpec) * arch->n_layers) == 0)
+    return g_strdup ("seed");
+  for (guint d = 0; d < G_N_ELEMENTS (depths); d++)
+    {
+      int n = (depths[d] - 2) / 6;
+
+      /* stem (2 or 3 layers), 3n blocks, gap, fc */
+      if (arch->n_layers != 3 * n + 4 && arch->n_layers != 3 * n + 5)
+        continue;
+      for (int residual = 1; residual >= 0; residual--)
+        for (int bn = 1; bn >= 0; bn--)
+          for (int sc = RL_SHORTCUT_A; sc <= RL_SHORTCUT_B; sc++)
+            {
+              g_autoptr (RlArch) cifar = rl_arch_new_cifar (depths[d], residual, sc, bn, NULL);
+
+              if (cifar->n_layers != arch->n_layers
+                  || memcmp (cifar->layers, arch->layers,
+                             sizeof (RlLayerSpec) * arch->n_layers) != 0)
+                continue;
+              return g_strdup_printf ("%s-%d%s%s", residual ? "resnet" : "plain", depths[d],
+                                      residual && sc == RL_SHORTCUT_B ? "-B" : "",
+                                      bn ? "" : "-nobn");
+            }
+    }
+  return NULL;
+}

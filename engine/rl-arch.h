@@ -108,6 +108,10 @@ RlArch     *rl_arch_copy      (const RlArch *arch);
 RlArch     *rl_arch_new_cifar (int depth, gboolean residual, RlShortcut shortcut, gboolean bn,
                                GError **error);
 void        rl_arch_free      (RlArch *arch);
+/* "seed", "resnet-20", "resnet-20-B" (shortcut B), "plain-8-nobn" (no batch norm): the
+ * known nets of depth 8, 20, 32, 44 or 56 by name; NULL for any other.
+ * Returns: (transfer full) (nullable) */
+char       *rl_arch_short_name (const RlArch *arch);
 
 const char *rl_layer_kind_name (RlLayerKind kind);
 const char *rl_shortcut_name   (RlShortcut shortcut);

@@ -269,6 +269,39 @@ test_model_error_layer (void)
   }
 }
 
+static void
+test_short_name (void)
+{
+  static const char *texts[] = { "seed", "resnet-8", "plain-56", RL_ARCH_SEED };
+  static const char *names[] = { "seed", "resnet-8", "plain-56", "seed" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    {
+      g_autoptr (RlArch) arch = rl_arch_parse (texts[i], NULL);
+      g_autofree char *name = rl_arch_short_name (arch);
+
+      g_assert_cmpstr (name, ==, names[i]);
+    }
+  {
+    g_autoptr (RlArch) b = rl_arch_new_cifar (32, TRUE, RL_SHORTCUT_B, TRUE, NULL);
+    g_autoptr (RlArch) nobn = rl_arch_new_cifar (20, FALSE, RL_SHORTCUT_B, FALSE, NULL);
+    g_autoptr (RlArch) custom = rl_arch_parse ("c=conv(8) relu gap fc=linear(10)", NULL);
+    /* resnet-20 with one layer renamed is not resnet-20 */
+    g_autoptr (RlArch) renamed = rl_arch_new_cifar (20, TRUE, RL_SHORTCUT_A, TRUE, NULL);
+    g_autofree char *b_name = rl_arch_short_name (b);
+    g_autofree char *nobn_name = rl_arch_short_name (nobn);
+    g_autofree char *custom_name = rl_arch_short_name (custom);
+    g_autofree char *renamed_name = NULL;
+
+    renamed->layers[0].name[0] = 'x';
+    renamed_name = rl_arch_short_name (renamed);
+    g_assert_cmpstr (b_name, ==, "resnet-32-B");
+    g_assert_cmpstr (nobn_name, ==, "plain-20-nobn");
+    g_assert_null (custom_name);
+    g_assert_null (renamed_name);
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -279,6 +312,7 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/arch/cost-matches-model", test_cost_matches_model);
   g_test_add_func ("/engine/arch/limits", test_limits);
   g_test_add_func ("/engine/arch/error-place", test_error_place);
+  g_test_add_func ("/engine/arch/short-name", test_short_name);
   g_test_add_func ("/engine/arch/model-error-layer", test_model_error_layer);
   return g_test_run ();
 }

@@ -395,39 +395,27 @@ rl_net_chooser_bind_settings (RlNetChooser *self,
 char *
 rl_net_describe (const RlArch *arch)
 {
-  g_autofree char *text = NULL;
-  g_autofree char *seed = NULL;
-  g_autoptr (RlArch) seed_arch = rl_arch_parse ("seed", NULL);
+  g_autofree char *name = NULL;
+  const char *dash;
 
   g_return_val_if_fail (arch != NULL, NULL);
 
-  text = rl_arch_to_string (arch);
-  seed = rl_arch_to_string (seed_arch);
-  if (strcmp (text, seed) == 0)
+  name = rl_arch_short_name (arch);
+  if (name == NULL)
+    return g_strdup_printf (ngettext ("a custom net of %d layer", "a custom net of %d layers",
+                                      arch->n_layers), arch->n_layers);
+  if (strcmp (name, "seed") == 0)
     return g_strdup (_("the seed net"));
-  for (guint d = 0; d < G_N_ELEMENTS (depths); d++)
-    for (int residual = 1; residual >= 0; residual--)
-      for (int bn = 1; bn >= 0; bn--)
-        for (int sc = RL_SHORTCUT_A; sc <= RL_SHORTCUT_B; sc++)
-          {
-            g_autoptr (RlArch) cifar = rl_arch_new_cifar (depths[d], residual, sc, bn, NULL);
-            g_autofree char *s = rl_arch_to_string (cifar);
-            g_autofree char *name = g_strdup_printf (residual ? "resnet-%d" : "plain-%d",
-                                                     depths[d]);
-
-            if (strcmp (s, text) != 0)
-              continue;
-            if (bn && (sc == RL_SHORTCUT_A || !residual))
-              return g_steal_pointer (&name);
-            if (!residual)   /* plain, without batch norm */
-              return g_strdup_printf (_("%s (no batch norm)"), name);
-            if (bn)
-              return g_strdup_printf (_("%s (shortcut %s)"), name, rl_shortcut_name (sc));
-            return g_strdup_printf (_("%s (shortcut %s, no batch norm)"), name,
-                                    rl_shortcut_name (sc));
-          }
-  return g_strdup_printf (ngettext ("a custom net of %d layer", "a custom net of %d layers",
-                                    arch->n_layers), arch->n_layers);
+  /* "resnet-20-B-nobn": the options after the depth */
+  dash = strchr (strchr (name, '-') + 1, '-');
+  if (dash == NULL)
+    return g_steal_pointer (&name);
+  name[dash - name] = '\0';
+  if (strcmp (dash, "-B") == 0)
+    return g_strdup_printf (_("%s (shortcut B)"), name);
+  if (strcmp (dash, "-nobn") == 0)
+    return g_strdup_printf (_("%s (no batch norm)"), name);
+  return g_strdup_printf (_("%s (shortcut B, no batch norm)"), name);
 }
 
 /* ---- GObject ------------------------------------------------------------------------------ */
