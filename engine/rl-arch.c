@@ -168,7 +168,7 @@ parse_token (const char *tok, int index, RlLayerSpec *spec, int *bad_start, int 
       *bad_start = (int) (kind_str - head);
       *bad_end = *bad_start + (int) strlen (kind_str);
       g_set_error (error, RL_ERROR, RL_ERROR_BAD_ARCH,
-                   "layer %d: unknown layer kind “%s” (conv, relu, maxpool, res, gap, linear)",
+                   "layer %d: unknown layer kind “%s” (conv, relu, maxpool, res, bn, gap, linear)",
                    index + 1, kind_str);
       return FALSE;
     }
