@@ -78,12 +78,12 @@ for size in 1280x800 1024x700; do
 done
 
 # The Train view's Network choice (#18): each family, and a description with an error in it.
-shot "train-net-seed" 1280x800 4 -- --view=train --net=seed
-shot "train-net-resnet" 1280x800 4 -- --view=train --net=resnet-20
-shot "train-net-plain" 1280x800 4 -- --view=train --net=plain-56
-shot "train-net-custom" 1280x800 4 -- --view=train \
+shot "train-net-seed" 1280x800 6 -- --view=train --net=seed
+shot "train-net-resnet" 1280x800 6 -- --view=train --net=resnet-20
+shot "train-net-plain" 1280x800 6 -- --view=train --net=plain-56
+shot "train-net-custom" 1280x800 6 -- --view=train \
   --net="c=conv(8,k=3) relu maxpool(2) r=res(8) gap fc=linear(10)"
-shot "train-net-error" 1280x800 4 -- --view=train \
+shot "train-net-error" 1280x800 6 -- --view=train \
   --net="c=conv(8,k=3) relu maxpol(2) r=res(8) gap fc=linear(10)"
 
 # Why? on a drawn digit; the Models list (Ctrl+M); the help (F1); the window at its smallest.
