@@ -12,6 +12,10 @@
 #include "cli-test-utils.h"
 
 #include "rl-dataset-loader.h"
+#include "rl-demo-digits.h"
+#include "rl-draw-view.h"
+#include "rl-feature-view.h"
+#include "rl-filter-view.h"
 #include "rl-inside-view.h"
 #include "rl-net-chooser.h"
 #include "rl-window.h"
@@ -366,6 +370,59 @@ test_train_custom (void)
   }
 }
 
+/* Inside with a net of every layer kind: batch norm, a block with projection (B) and batch
+ * norm, one with the identity, one with option A, a plain one, GAP; the first conv 5×5 with 4
+ * filters. Every map has its row, named for what it is. */
+static void
+test_inside_every_kind (void)
+{
+  static const char *text =
+    "c=conv(4,k=5,p=2) b=bn relu maxpool(2) r=res(8,s=2,shortcut=B,bn=1) q=res(8) "
+    "a=res(16,s=2,shortcut=A) n=res(16,shortcut=none) gap fc=linear(10)";
+  RlWindow *window = new_window ();
+  RlInsideView *inside = rl_window_get_inside_view (window);
+  RlFeatureView *features = rl_inside_view_get_feature_view (inside);
+  g_autoptr (RlArch) arch = rl_arch_parse (text, NULL);
+  RlModel *model = rl_model_new (arch, 1, 28, 28, 10, NULL);
+  RlCanvas *canvas = rl_draw_view_get_canvas (rl_window_get_draw_view (window));
+  g_autoptr (GPtrArray) strokes = rl_demo_digit_transformed (3, 1.0, 0, 0);
+  g_autoptr (GString) labels = g_string_new (NULL);
+  guint n_sections;
+
+  rl_model_init_params (model, 3);
+  rl_predictor_set_model (rl_window_get_predictor (window), model, RL_DATASET_MNIST);
+  rl_window_set_view (window, "inside");
+  for (guint i = 0; i < strokes->len; i++)
+    {
+      GArray *xy = g_ptr_array_index (strokes, i);
+
+      rl_canvas_add_stroke (canvas, (const double *) (gpointer) xy->data, xy->len / 2);
+    }
+  rl_draw_view_flush (rl_window_get_draw_view (window));
+  ui_test_spin (200);
+
+  n_sections = rl_feature_view_get_n_sections (features);
+  for (guint s = 0; s < n_sections; s++)
+    {
+      g_string_append_printf (labels, "[%s:", rl_feature_view_get_section_title (features, s));
+      for (guint r = 0; r < rl_feature_view_get_section_n_rows (features, s); r++)
+        g_string_append_printf (labels, " %s", rl_feature_view_get_row_label (features, s, r));
+      g_string_append (labels, "] ");
+    }
+  g_test_message ("%s", labels->str);
+  /* input; c → bn → ReLU → max pool; the four blocks; GAP; fc */
+  g_assert_cmpuint (n_sections, ==, 1 + 1 + 4 + 1 + 1);
+  g_assert_nonnull (strstr (labels->str, "[c → b → ReLU → max pool 2×2: c b ReLU max pool 2×2]"));
+  g_assert_nonnull (strstr (labels->str, "[r · residual block: x F(x) shortcut(x) relu(F(x) + sc(x))]"));
+  g_assert_nonnull (strstr (labels->str, "[a · residual block: x F(x) shortcut(x) relu(F(x) + sc(x))]"));
+  g_assert_nonnull (strstr (labels->str, "[n · plain block: x F(x) relu(F(x))]"));
+  g_assert_nonnull (strstr (labels->str, "[q · residual block: x F(x) relu(F(x) + x)]"));
+  g_assert_nonnull (strstr (labels->str, "[average pool: average pool]"));
+  g_assert_cmpstr (rl_filter_view_get_tensor_name (rl_inside_view_get_filter_view (inside)), ==,
+                   "c.weight");
+  destroy_window (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -378,5 +435,6 @@ main (int   argc,
   ui_test_add ("/ui/net/typing-makes-custom", test_typing_makes_custom);
   ui_test_add ("/ui/net/defaults", test_defaults);
   ui_test_add ("/ui/net/train-custom", test_train_custom);
+  ui_test_add ("/ui/net/inside-every-kind", test_inside_every_kind);
   return ui_test_run ();
 }
