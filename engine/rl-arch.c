@@ -132,14 +132,18 @@ bad:
   return FALSE;
 }
 
+/* On failure *bad_start, *bad_end get the byte range in @tok of what is wrong. */
 static gboolean
-parse_token (const char *tok, int index, RlLayerSpec *spec, GError **error)
+parse_token (const char *tok, int index, RlLayerSpec *spec, int *bad_start, int *bad_end,
+             GError **error)
 {
   const char *paren = strchr (tok, '(');
   g_autofree char *head = paren ? g_strndup (tok, paren - tok) : g_strdup (tok);
   char *eq = strchr (head, '=');
   const char *kind_str = head;
 
+  *bad_start = 0;
+  *bad_end = (int) strlen (tok);
   memset (spec, 0, sizeof *spec);
   spec->stride = 1;
   spec->shortcut = RL_SHORTCUT_IDENTITY;
@@ -149,6 +153,7 @@ parse_token (const char *tok, int index, RlLayerSpec *spec, GError **error)
       *eq = '\0';
       if (!valid_name (head))
         {
+          *bad_end = (int) (eq - head);
           g_set_error (error, RL_ERROR, RL_ERROR_BAD_ARCH,
                        "layer %d: “%s” is not a valid name (letters, digits, _ and . only)",
                        index + 1, head);
@@ -160,8 +165,10 @@ parse_token (const char *tok, int index, RlLayerSpec *spec, GError **error)
 
   if (!kind_from_name (kind_str, &spec->kind))
     {
+      *bad_start = (int) (kind_str - head);
+      *bad_end = *bad_start + (int) strlen (kind_str);
       g_set_error (error, RL_ERROR, RL_ERROR_BAD_ARCH,
-                   "layer %d: unknown layer kind “%s” (conv, relu, maxpool, res, gap, linear)",
+                   "layer %d: unknown layer kind “%s” (conv, relu, maxpool, res, bn, gap, linear)",
                    index + 1, kind_str);
       return FALSE;
     }
@@ -178,9 +185,11 @@ parse_token (const char *tok, int index, RlLayerSpec *spec, GError **error)
       size_t len = strlen (paren);
       g_autofree char *inner = NULL;
       g_auto (GStrv) args = NULL;
+      int arg_start = (int) (paren - tok) + 1;
 
       if (len < 2 || paren[len - 1] != ')')
         {
+          *bad_start = (int) (paren - tok);
           g_set_error (error, RL_ERROR, RL_ERROR_BAD_ARCH,
                        "layer %d: “%s” has an unclosed parenthesis", index + 1, tok);
           return FALSE;
@@ -189,9 +198,16 @@ parse_token (const char *tok, int index, RlLayerSpec *spec, GError **error)
       args = g_strsplit (inner, ",", -1);
       for (int i = 0; args[i] != NULL; i++)
         {
+          int arg_len = (int) strlen (args[i]);
+
           g_strstrip (args[i]);
           if (!parse_arg (spec, args[i], i, index, error))
-            return FALSE;
+            {
+              *bad_start = arg_start;
+              *bad_end = arg_start + arg_len;
+              return FALSE;
+            }
+          arg_start += arg_len + 1;
         }
     }
 
@@ -223,16 +239,63 @@ parse_token (const char *tok, int index, RlLayerSpec *spec, GError **error)
   return TRUE;
 }
 
+static void
+set_place (RlArchPlace *place, int start, int end, int layer)
+{
+  if (place == NULL)
+    return;
+  place->start = start;
+  place->end = end;
+  place->layer = layer;
+}
+
+static gboolean
+is_space (char c)
+{
+  return c == ' ' || c == '\t' || c == '\n';
+}
+
+gboolean
+rl_arch_layer_place (const char *text, int layer, RlArchPlace *place)
+{
+  int i = 0, n = 0;
+
+  g_return_val_if_fail (text != NULL, FALSE);
+  g_return_val_if_fail (place != NULL, FALSE);
+
+  while (text[i] != '\0')
+    {
+      int start;
+
+      while (is_space (text[i]))
+        i++;
+      if (text[i] == '\0')
+        break;
+      start = i;
+      while (text[i] != '\0' && !is_space (text[i]))
+        i++;
+      if (n++ == layer)
+        {
+          set_place (place, start, i, layer);
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
 RlArch *
-rl_arch_parse (const char *text, GError **error)
+rl_arch_parse_at (const char *text, RlArchPlace *place, GError **error)
 {
   g_autoptr (RlArch) arch = NULL;
-  g_auto (GStrv) toks = NULL;
+  g_autoptr (GArray) starts = NULL;
   g_autoptr (GHashTable) names = NULL;
-  GPtrArray *words;
+  const char *whole = text;
+  int len;
 
   g_return_val_if_fail (text != NULL, NULL);
 
+  len = (int) strnlen (text, G_MAXINT - 1);
+  set_place (place, 0, len, -1);
   if (strcmp (text, "seed") == 0)
     text = RL_ARCH_SEED;
   else if (g_str_has_prefix (text, "resnet-") || g_str_has_prefix (text, "plain-"))
@@ -249,64 +312,79 @@ rl_arch_parse (const char *text, GError **error)
       return rl_arch_new_cifar (depth, residual, RL_SHORTCUT_A, TRUE, error);
     }
 
-  /* count the words first: a model file's header may hold 100 MB of them */
-  {
-    guint n_words = 0;
-    gboolean in_word = FALSE;
-
-    for (const char *p = text; *p != '\0'; p++)
-      {
-        gboolean space = *p == ' ' || *p == '\t' || *p == '\n';
-
-        n_words += !space && !in_word;
-        in_word = !space;
-      }
-    if (n_words > RL_ARCH_MAX_LAYERS)
-      {
-        g_set_error (error, RL_ERROR, RL_ERROR_TOO_LARGE,
-                     "%u layers: more than the limit of %d", n_words, RL_ARCH_MAX_LAYERS);
-        return NULL;
-      }
-  }
-
-  toks = g_strsplit_set (text, " \t\n", -1);
-  words = g_ptr_array_new ();
-  for (int i = 0; toks[i] != NULL; i++)
-    if (toks[i][0] != '\0')
-      g_ptr_array_add (words, toks[i]);
-
-  if (words->len == 0)
+  /* the words' start offsets; counted first, as a model file's header may hold 100 MB of them */
+  starts = g_array_new (FALSE, FALSE, sizeof (int));
+  for (int i = 0; text[i] != '\0';)
     {
-      g_ptr_array_free (words, TRUE);
+      while (is_space (text[i]))
+        i++;
+      if (text[i] == '\0')
+        break;
+      if (starts->len == RL_ARCH_MAX_LAYERS)
+        {
+          guint n_words = starts->len;
+
+          for (; text[i] != '\0'; i++)
+            n_words += !is_space (text[i]) && (i == 0 || is_space (text[i - 1]));
+          g_set_error (error, RL_ERROR, RL_ERROR_TOO_LARGE,
+                       "%u layers: more than the limit of %d", n_words, RL_ARCH_MAX_LAYERS);
+          return NULL;
+        }
+      g_array_append_val (starts, i);
+      while (text[i] != '\0' && !is_space (text[i]))
+        i++;
+    }
+
+  if (starts->len == 0)
+    {
       g_set_error (error, RL_ERROR, RL_ERROR_BAD_ARCH, "empty architecture description");
       return NULL;
     }
 
   arch = g_new0 (RlArch, 1);
-  arch->layers = g_new0 (RlLayerSpec, words->len);
-  arch->n_layers = (int) words->len;
+  arch->layers = g_new0 (RlLayerSpec, starts->len);
+  arch->n_layers = (int) starts->len;
   /* names seen so far, so the duplicate check stays linear (40,000 layers took 4.3 s) */
   names = g_hash_table_new (g_str_hash, g_str_equal);
 
-  for (guint i = 0; i < words->len; i++)
+  for (guint i = 0; i < starts->len; i++)
     {
       const char *name = arch->layers[i].name;
+      int off = g_array_index (starts, int, i);
+      int tok_len = 0;
+      g_autofree char *tok = NULL;
+      int bad_start, bad_end;
 
-      if (!parse_token (words->pdata[i], (int) i, &arch->layers[i], error))
+      while (text[off + tok_len] != '\0' && !is_space (text[off + tok_len]))
+        tok_len++;
+      tok = g_strndup (text + off, tok_len);
+      if (!parse_token (tok, (int) i, &arch->layers[i], &bad_start, &bad_end, error))
         {
-          g_ptr_array_free (words, TRUE);
+          /* an empty argument, as in conv(): its neighbours, so the place shows */
+          if (bad_end == bad_start)
+            {
+              bad_start = MAX (bad_start - 1, 0);
+              bad_end = MIN (bad_end + 1, tok_len);
+            }
+          set_place (place, text == whole ? off + bad_start : 0,
+                     text == whole ? off + bad_end : len, (int) i);
           return NULL;
         }
       if (name[0] != '\0' && !g_hash_table_add (names, (gpointer) name))
         {
           g_set_error (error, RL_ERROR, RL_ERROR_BAD_ARCH,
                        "layer %u: the name “%s” is used twice", i + 1, name);
-          g_ptr_array_free (words, TRUE);
+          set_place (place, off, off + (int) strlen (name), (int) i);
           return NULL;
         }
     }
-  g_ptr_array_free (words, TRUE);
   return g_steal_pointer (&arch);
+}
+
+RlArch *
+rl_arch_parse (const char *text, GError **error)
+{
+  return rl_arch_parse_at (text, NULL, error);
 }
 
 char *
@@ -409,4 +487,40 @@ rl_arch_free (RlArch *arch)
     return;
   g_free (arch->layers);
   g_free (arch);
+}
+
+char *
+rl_arch_short_name (const RlArch *arch)
+{
+  static const int depths[] = { 8, 20, 32, 44, 56 };
+  g_autoptr (RlArch) seed = rl_arch_parse (RL_ARCH_SEED, NULL);
+
+  g_return_val_if_fail (arch != NULL, NULL);
+
+  if (arch->n_layers == seed->n_layers
+      && memcmp (arch->layers, seed->layers, sizeof (RlLayerSpec) * arch->n_layers) == 0)
+    return g_strdup ("seed");
+  for (guint d = 0; d < G_N_ELEMENTS (depths); d++)
+    {
+      int n = (depths[d] - 2) / 6;
+
+      /* stem (2 or 3 layers), 3n blocks, gap, fc */
+      if (arch->n_layers != 3 * n + 4 && arch->n_layers != 3 * n + 5)
+        continue;
+      for (int residual = 1; residual >= 0; residual--)
+        for (int bn = 1; bn >= 0; bn--)
+          for (int sc = RL_SHORTCUT_A; sc <= RL_SHORTCUT_B; sc++)
+            {
+              g_autoptr (RlArch) cifar = rl_arch_new_cifar (depths[d], residual, sc, bn, NULL);
+
+              if (cifar->n_layers != arch->n_layers
+                  || memcmp (cifar->layers, arch->layers,
+                             sizeof (RlLayerSpec) * arch->n_layers) != 0)
+                continue;
+              return g_strdup_printf ("%s-%d%s%s", residual ? "resnet" : "plain", depths[d],
+                                      residual && sc == RL_SHORTCUT_B ? "-B" : "",
+                                      bn ? "" : "-nobn");
+            }
+    }
+  return NULL;
 }

@@ -86,6 +86,19 @@ typedef struct {
  * (more than RL_ARCH_MAX_LAYERS layers).
  * Returns: (transfer full) */
 RlArch     *rl_arch_parse     (const char *text, GError **error);
+/* Where in a description something is wrong: the byte range [start, end) of the text, and the
+ * layer (0-based; -1: the whole text, as for an empty one or a bad "resnet-x"). */
+typedef struct {
+  int start, end;
+  int layer;
+} RlArchPlace;
+
+/* rl_arch_parse that also says where the error is (@place nullable, set on failure): the
+ * offending argument ("k=x" in conv(8,k=x)), name, kind or token. */
+RlArch     *rl_arch_parse_at  (const char *text, RlArchPlace *place, GError **error);
+/* The place of layer @layer's word in @text (an error of rl_model_new_at, say). FALSE when the
+ * text has fewer words. */
+gboolean    rl_arch_layer_place (const char *text, int layer, RlArchPlace *place);
 /* The canonical text of @arch; parsing it gives the same arch. Returns: (transfer full) */
 char       *rl_arch_to_string (const RlArch *arch);
 RlArch     *rl_arch_copy      (const RlArch *arch);
@@ -95,6 +108,10 @@ RlArch     *rl_arch_copy      (const RlArch *arch);
 RlArch     *rl_arch_new_cifar (int depth, gboolean residual, RlShortcut shortcut, gboolean bn,
                                GError **error);
 void        rl_arch_free      (RlArch *arch);
+/* "seed", "resnet-20", "resnet-20-B" (shortcut B), "plain-8-nobn" (no batch norm): the
+ * known nets of depth 8, 20, 32, 44 or 56 by name; NULL for any other.
+ * Returns: (transfer full) (nullable) */
+char       *rl_arch_short_name (const RlArch *arch);
 
 const char *rl_layer_kind_name (RlLayerKind kind);
 const char *rl_shortcut_name   (RlShortcut shortcut);

@@ -117,6 +117,8 @@ typedef struct {
    * evaluation-mode forward (batch norm a fixed affine map with its running statistics). */
   float    *din;
   gboolean  eval_grad;
+  size_t    bytes;          /* of the float buffers above (rl_model_train_memory) */
+  gboolean  count_only;     /* sized, not allocated: the buffers are NULL */
 } RlWork;
 
 struct _RlModel {

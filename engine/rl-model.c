@@ -228,10 +228,22 @@ too_small:
 RlModel *
 rl_model_new (const RlArch *arch, int in_c, int in_h, int in_w, int n_classes, GError **error)
 {
+  return rl_model_new_at (arch, in_c, in_h, in_w, n_classes, NULL, error);
+}
+
+RlModel *
+rl_model_new_at (const RlArch *arch, int in_c, int in_h, int in_w, int n_classes,
+                 int *err_layer, GError **error)
+{
   g_autoptr (RlModel) m = NULL;
   int c = in_c, h = in_h, w = in_w;
+  int dummy;
 
   g_return_val_if_fail (arch != NULL, NULL);
+
+  if (err_layer == NULL)
+    err_layer = &dummy;
+  *err_layer = -1;
 
   if (in_c <= 0 || in_h <= 0 || in_w <= 0 || in_c > 4096 || in_h > 4096 || in_w > 4096 ||
       n_classes <= 0 || n_classes > 65536)
@@ -256,6 +268,7 @@ rl_model_new (const RlArch *arch, int in_c, int in_h, int in_w, int n_classes, G
   for (int i = 0; i < m->n_nodes; i++)
     {
       m->nodes[i].spec = arch->layers[i];
+      *err_layer = i;
       if (!build_node (m, &m->nodes[i], i, c, h, w, error))
         return NULL;
       c = m->nodes[i].co; h = m->nodes[i].ho; w = m->nodes[i].wo;
@@ -269,6 +282,7 @@ rl_model_new (const RlArch *arch, int in_c, int in_h, int in_w, int n_classes, G
           return NULL;
         }
     }
+  *err_layer = m->n_nodes - 1;
 
   if (arch->layers[m->n_nodes - 1].kind != RL_LAYER_LINEAR || c != n_classes)
     {
@@ -277,6 +291,7 @@ rl_model_new (const RlArch *arch, int in_c, int in_h, int in_w, int n_classes, G
       return NULL;
     }
 
+  *err_layer = -1;
   m->params = g_aligned_alloc0 (MAX (m->n_params, 1), sizeof (float), 64);
   m->grads = g_aligned_alloc0 (MAX (m->n_params, 1), sizeof (float), 64);
   return g_steal_pointer (&m);

@@ -59,6 +59,11 @@ rl_param_info_is_trainable (const RlParamInfo *info)
  * image and layer. Returns: (transfer full) */
 RlModel  *rl_model_new         (const RlArch *arch, int in_c, int in_h, int in_w, int n_classes,
                                 GError **error);
+/* rl_model_new that also says which layer an error is about (@err_layer nullable: the 0-based
+ * index, -1 for the whole net, as for the size limits of rl-limits.c; the last layer when the
+ * net does not end in a linear layer of n_classes). rl_arch_layer_place finds it in the text. */
+RlModel  *rl_model_new_at      (const RlArch *arch, int in_c, int in_h, int in_w, int n_classes,
+                                int *err_layer, GError **error);
 /* Same parameters, no shared state. Returns: (transfer full) */
 RlModel  *rl_model_copy        (const RlModel *model);
 void      rl_model_free        (RlModel *model);
@@ -105,6 +110,15 @@ float     rl_model_forward_backward (RlModel *model, const float *x, const uint8
  * loss saw them. logits: (N, P), nullable. */
 float     rl_model_forward_backward_logits (RlModel *model, const float *x, const uint8_t *labels,
                                             int n, int *n_correct, float *logits);
+
+/* The bytes rl_model_forward_backward allocates for its workspaces on a batch of @batch images
+ * split over @n_threads threads: every activation and its gradient buffers, the im2col blocks,
+ * the batch norm statistics and the extra threads' gradient blocks, sized by the same code that
+ * allocates them (rl-workspace.c). Not counted: the parameters and the model's own gradients
+ * (4 bytes each per parameter). */
+size_t    rl_model_train_memory (const RlModel *model, int batch, int n_threads);
+/* The bytes the model's workspaces hold now, counted as they were allocated. */
+size_t    rl_model_get_workspace_bytes (const RlModel *model);
 
 /* Logits for a batch, in evaluation mode (batch norm uses its running statistics).
  * x: (N, C, H, W); logits: (N, P) */

@@ -22,22 +22,26 @@ conv_pool_pattern (const RlModel *m, int i)
          && m->nodes[i + 2].spec.kind == RL_LAYER_MAXPOOL && m->nodes[i + 2].spec.kernel == 2;
 }
 
+/* Every float buffer of a workspace, counted in w->bytes (rl_model_train_memory). */
 static float *
-falloc (size_t n)
+walloc (RlWork *w, size_t n)
 {
-  return g_aligned_alloc0 (MAX (n, 1), sizeof (float), 64);
+  w->bytes += MAX (n, 1) * sizeof (float);
+  return w->count_only ? NULL : g_aligned_alloc0 (MAX (n, 1), sizeof (float), 64);
 }
 
-RlWork *
-rl_work_new (const RlModel *m, int n_cap, gboolean with_grads)
+/* With @count_only, nothing is allocated: w->bytes says what would be. */
+static RlWork *
+work_new (const RlModel *m, int n_cap, gboolean with_grads, gboolean count_only)
 {
   RlWork *w = g_new0 (RlWork, 1);
   size_t cols = 0;
   const int nn = m->n_nodes;
 
+  w->count_only = count_only;
   w->n_cap = n_cap;
   w->n_nodes = nn;
-  w->in = falloc ((size_t) m->in_c * n_cap * m->in_h * m->in_w);
+  w->in = walloc (w, (size_t) m->in_c * n_cap * m->in_h * m->in_w);
   w->out = g_new0 (float *, nn);
   w->dout = g_new0 (float *, nn);
   w->hid = g_new0 (float *, nn);
@@ -62,15 +66,15 @@ rl_work_new (const RlModel *m, int n_cap, gboolean with_grads)
         hmax = MAX (hmax, len);
     }
   for (int k = 0; k < 3; k++)
-    w->dbuf[k] = falloc (dmax);
-  w->dhid_buf = hmax > 0 ? falloc (hmax) : NULL;
+    w->dbuf[k] = walloc (w, dmax);
+  w->dhid_buf = hmax > 0 ? walloc (w, hmax) : NULL;
 
   for (int i = 0; i < nn; i++)
     {
       const RlNode *node = &m->nodes[i];
       size_t len = (size_t) node->co * n_cap * node->ho * node->wo;
 
-      w->out[i] = falloc (len);
+      w->out[i] = walloc (w, len);
       w->dout[i] = w->dbuf[i % 3];
       switch (node->spec.kind)
         {
@@ -78,11 +82,11 @@ rl_work_new (const RlModel *m, int n_cap, gboolean with_grads)
           cols = MAX (cols, rl_conv_workspace_size (&node->u.conv.g, n_cap));
           break;
         case RL_LAYER_RESIDUAL:
-          w->hid[i] = falloc (len);
-          w->res[i] = falloc (len);
+          w->hid[i] = walloc (w, len);
+          w->res[i] = walloc (w, len);
           w->dhid[i] = w->dhid_buf;
           if (node->spec.shortcut == RL_SHORTCUT_A || node->spec.shortcut == RL_SHORTCUT_B)
-            w->sc[i] = falloc (len);
+            w->sc[i] = walloc (w, len);
           cols = MAX (cols, rl_conv_workspace_size (&node->u.res.c1.g, n_cap));
           cols = MAX (cols, rl_conv_workspace_size (&node->u.res.c2.g, n_cap));
           if (node->spec.shortcut == RL_SHORTCUT_B)
@@ -101,16 +105,16 @@ rl_work_new (const RlModel *m, int n_cap, gboolean with_grads)
     if (conv_pool_pattern (m, i))
       {
         const RlNode *pool = &m->nodes[i + 2];
-        w->arg[i + 2] = falloc ((size_t) pool->co * n_cap * pool->ho * pool->wo);
+        w->arg[i + 2] = walloc (w, (size_t) pool->co * n_cap * pool->ho * pool->wo);
         fmax = MAX (fmax, rl_conv_relu_maxpool_block_size (&m->nodes[i].u.conv.g, n_cap));
       }
-  w->fuse_block = fmax > 0 ? falloc (fmax) : NULL;
-  w->cols = falloc (cols);
-  w->dcols = falloc (cols);
-  w->logits = falloc ((size_t) n_cap * m->n_classes);
-  w->dlogits = falloc ((size_t) n_cap * m->n_classes);
+  w->fuse_block = fmax > 0 ? walloc (w, fmax) : NULL;
+  w->cols = walloc (w, cols);
+  w->dcols = walloc (w, cols);
+  w->logits = walloc (w, (size_t) n_cap * m->n_classes);
+  w->dlogits = walloc (w, (size_t) n_cap * m->n_classes);
   if (with_grads)
-    w->grads = falloc (m->n_params);
+    w->grads = walloc (w, m->n_params);
 
   w->plan = g_new0 (RlNodePlan, nn);
   w->plan_n = -1;
@@ -143,22 +147,63 @@ rl_work_new (const RlModel *m, int n_cap, gboolean with_grads)
             /* a bn layer normalises the previous node's output: no buffer of its own */
             if (node->spec.kind == RL_LAYER_RESIDUAL)
               {
-                w->bn_pre[b->site] = falloc (len);
+                w->bn_pre[b->site] = walloc (w, len);
                 bnmax = MAX (bnmax, len);
               }
-            w->bn_xhat[b->site] = falloc (len);
-            w->bn_mean[b->site] = falloc (b->c);
-            w->bn_invstd[b->site] = falloc (b->c);
+            w->bn_xhat[b->site] = walloc (w, len);
+            w->bn_mean[b->site] = walloc (w, b->c);
+            w->bn_invstd[b->site] = walloc (w, b->c);
           }
     }
   if (bnmax > 0)
     {
-      w->bn_dpre_buf = falloc (bnmax);
+      w->bn_dpre_buf = walloc (w, bnmax);
       for (int k = 0; k < m->n_bn; k++)
         if (w->bn_pre[k] != NULL)
           w->bn_dpre[k] = w->bn_dpre_buf;
     }
   return w;
+}
+
+RlWork *
+rl_work_new (const RlModel *m, int n_cap, gboolean with_grads)
+{
+  return work_new (m, n_cap, with_grads, FALSE);
+}
+
+size_t
+rl_model_train_memory (const RlModel *model, int batch, int n_threads)
+{
+  size_t total = 0;
+  int n_cap;
+
+  g_return_val_if_fail (model != NULL, 0);
+  g_return_val_if_fail (batch >= 1, 0);
+
+  /* as rl_model_forward_backward sizes them (rl-train-step.c): each thread's workspace holds
+   * its slice of the batch, rounded up; threads after the first have their own gradients */
+  n_threads = MAX (1, MIN (n_threads, batch));
+  n_cap = (batch + n_threads - 1) / n_threads;
+  for (int t = 0; t < n_threads; t++)
+    {
+      RlWork *w = work_new (model, n_cap, t > 0, TRUE);
+
+      total += w->bytes;
+      rl_work_free (w);
+    }
+  return total;
+}
+
+size_t
+rl_model_get_workspace_bytes (const RlModel *model)
+{
+  g_return_val_if_fail (model != NULL, 0);
+
+  size_t total = 0;
+
+  for (int t = 0; t < model->n_work; t++)
+    total += model->work[t]->bytes;
+  return total;
 }
 
 void

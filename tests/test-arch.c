@@ -180,6 +180,128 @@ test_limits (void)
   g_assert_error (error, RL_ERROR, RL_ERROR_TOO_LARGE);
 }
 
+/* A parse error's place: the bytes of the text that are wrong, and the layer. */
+static void
+assert_place (const char *text, const char *bad, int layer)
+{
+  g_autoptr (GError) error = NULL;
+  RlArchPlace place = { -5, -5, -5 };
+  g_autoptr (RlArch) arch = rl_arch_parse_at (text, &place, &error);
+  g_autofree char *got = NULL;
+
+  g_assert_null (arch);
+  g_assert_error (error, RL_ERROR, RL_ERROR_BAD_ARCH);
+  g_assert_cmpint (place.start, >=, 0);
+  g_assert_cmpint (place.end, <=, (int) strlen (text));
+  got = g_strndup (text + place.start, place.end - place.start);
+  g_assert_cmpstr (got, ==, bad);
+  g_assert_cmpint (place.layer, ==, layer);
+}
+
+static void
+test_error_place (void)
+{
+  assert_place ("c=conv(8,k=x) relu fc=linear(10)", "k=x", 0);
+  assert_place ("c=conv(8,k=3)  relu  maxpol(2) fc=linear(10)", "maxpol", 2);
+  assert_place ("c=conv(8) r=res(8,shortcut=C) fc=linear(10)", "shortcut=C", 1);
+  assert_place ("c=conv(8) relu(3) fc=linear(10)", "3", 1);
+  assert_place ("c=conv(8) conv(4) fc=linear(10)", "conv(4)", 1);
+  assert_place ("c=conv(8) d-x=conv(4) fc=linear(10)", "d-x", 1);
+  assert_place ("c=conv(8) c=conv(4) fc=linear(10)", "c", 1);
+  assert_place ("c=conv(8\tfc=linear(10)", "(8", 0);
+  assert_place ("c=conv() fc=linear(10)", "c=conv()", 0);   /* the channels missing */
+  assert_place ("c=conv(8,,k=3) fc=linear(10)", ",,", 0);
+  assert_place ("c=conv(8) b=bn fc=linear(10) x=linear", "x=linear", 3);
+  assert_place ("resnet-x", "resnet-x", -1);
+  assert_place ("  ", "  ", -1);
+  /* UTF-8 before the error: byte offsets */
+  assert_place ("c=conv(8) \xc3\xa9=relu fc=linear(10)", "\xc3\xa9", 1);
+
+  /* success leaves the text parsed as rl_arch_parse does */
+  {
+    g_autoptr (RlArch) a = rl_arch_parse_at ("seed", NULL, NULL);
+    g_autoptr (RlArch) b = rl_arch_parse (RL_ARCH_SEED, NULL);
+    g_assert_cmpmem (a->layers, sizeof (RlLayerSpec) * a->n_layers,
+                     b->layers, sizeof (RlLayerSpec) * b->n_layers);
+  }
+}
+
+/* A model error's layer, and its word in the text. */
+static void
+test_model_error_layer (void)
+{
+  static const struct { const char *text; int layer; const char *word; } cases[] = {
+    { "c=conv(8,k=3) r=res(16) fc=linear(10)", 1, "r=res(16)" },
+    { "c=conv(8,k=29)   relu fc=linear(10)", 0, "c=conv(8,k=29)" },
+    { "c=conv(8) relu gap", 2, "gap" },
+    { "c=conv(8) relu fc=linear(7)", 2, "fc=linear(7)" },
+    { "c=conv(8) maxpool(2) maxpool(2) maxpool(2) maxpool(2) maxpool(2) fc=linear(10)", 5,
+      "maxpool(2)" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (RlArch) arch = rl_arch_parse (cases[i].text, &error);
+      g_autoptr (RlModel) m = NULL;
+      RlArchPlace place;
+      int layer = -7;
+      g_autofree char *word = NULL;
+
+      g_assert_no_error (error);
+      m = rl_model_new_at (arch, 1, 28, 28, 10, &layer, &error);
+      g_assert_null (m);
+      g_assert_error (error, RL_ERROR, RL_ERROR_BAD_ARCH);
+      g_assert_cmpint (layer, ==, cases[i].layer);
+      g_assert_true (rl_arch_layer_place (cases[i].text, layer, &place));
+      word = g_strndup (cases[i].text + place.start, place.end - place.start);
+      g_assert_cmpstr (word, ==, cases[i].word);
+    }
+  {
+    g_autoptr (RlArch) arch = rl_arch_parse ("seed", NULL);
+    int layer = 3;
+    g_autoptr (RlModel) m = rl_model_new_at (arch, 1, 28, 28, 10, &layer, NULL);
+    RlArchPlace place;
+
+    g_assert_nonnull (m);
+    g_assert_cmpint (layer, ==, -1);
+    g_assert_false (rl_arch_layer_place ("a b", 2, &place));
+  }
+}
+
+static void
+test_short_name (void)
+{
+  static const char *texts[] = { "seed", "resnet-8", "plain-56", RL_ARCH_SEED };
+  static const char *names[] = { "seed", "resnet-8", "plain-56", "seed" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    {
+      g_autoptr (RlArch) arch = rl_arch_parse (texts[i], NULL);
+      g_autofree char *name = rl_arch_short_name (arch);
+
+      g_assert_cmpstr (name, ==, names[i]);
+    }
+  {
+    g_autoptr (RlArch) b = rl_arch_new_cifar (32, TRUE, RL_SHORTCUT_B, TRUE, NULL);
+    g_autoptr (RlArch) nobn = rl_arch_new_cifar (20, FALSE, RL_SHORTCUT_B, FALSE, NULL);
+    g_autoptr (RlArch) custom = rl_arch_parse ("c=conv(8) relu gap fc=linear(10)", NULL);
+    /* resnet-20 with one layer renamed is not resnet-20 */
+    g_autoptr (RlArch) renamed = rl_arch_new_cifar (20, TRUE, RL_SHORTCUT_A, TRUE, NULL);
+    g_autofree char *b_name = rl_arch_short_name (b);
+    g_autofree char *nobn_name = rl_arch_short_name (nobn);
+    g_autofree char *custom_name = rl_arch_short_name (custom);
+    g_autofree char *renamed_name = NULL;
+
+    renamed->layers[0].name[0] = 'x';
+    renamed_name = rl_arch_short_name (renamed);
+    g_assert_cmpstr (b_name, ==, "resnet-32-B");
+    g_assert_cmpstr (nobn_name, ==, "plain-20-nobn");
+    g_assert_null (custom_name);
+    g_assert_null (renamed_name);
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -189,5 +311,8 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/arch/many-layers", test_many_layers);
   g_test_add_func ("/engine/arch/cost-matches-model", test_cost_matches_model);
   g_test_add_func ("/engine/arch/limits", test_limits);
+  g_test_add_func ("/engine/arch/error-place", test_error_place);
+  g_test_add_func ("/engine/arch/short-name", test_short_name);
+  g_test_add_func ("/engine/arch/model-error-layer", test_model_error_layer);
   return g_test_run ();
 }

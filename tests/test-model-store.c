@@ -139,6 +139,8 @@ test_list (Fixture       *f,
   g_assert_nonnull (rl_model_item_get_created (item));
   text = rl_model_item_describe (item);
   g_assert_nonnull (strstr (text, "98.00\u202f% on the test set"));
+  /* the net, from the file's arch (none: the seed net) */
+  g_assert_nonnull (strstr (text, "seed · MNIST"));
   g_assert_nonnull (strstr (text, "2025"));
 
   g_assert_cmpstr (rl_model_item_get_name (item_at (store, 2)), ==, "Older");
@@ -176,6 +178,31 @@ test_new_run_path (Fixture       *f,
   third = rl_model_store_new_run_path (store, arch_text, RL_DATASET_MNIST, when);
   g_assert_cmpstr (third, !=, first);
   g_assert_true (g_str_has_suffix (third, "-seed-mnist-2.safetensors"));
+
+  /* the Train view's nets come as their full description (#18): named as their family */
+  {
+    static const struct { int depth; gboolean residual; RlShortcut sc; gboolean bn;
+                          const char *name; } nets[] = {
+      { 20, TRUE, RL_SHORTCUT_A, TRUE, "resnet-20" },
+      { 56, TRUE, RL_SHORTCUT_B, FALSE, "resnet-56-B-nobn" },
+      { 8, FALSE, RL_SHORTCUT_A, TRUE, "plain-8" },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (nets); i++)
+      {
+        g_autoptr (RlArch) net = rl_arch_new_cifar (nets[i].depth, nets[i].residual, nets[i].sc,
+                                                    nets[i].bn, NULL);
+        g_autofree char *text = rl_arch_to_string (net);
+        g_autofree char *path = rl_model_store_new_run_path (store, text, RL_DATASET_MNIST, when);
+        g_autofree char *expected = g_strdup_printf ("-%s-mnist.safetensors", nets[i].name);
+
+        g_assert_true (g_str_has_suffix (path, expected));
+      }
+    g_clear_pointer (&third, g_free);
+    third = rl_model_store_new_run_path (store, "c=conv(8) relu gap fc=linear(10)",
+                                         RL_DATASET_MNIST, when);
+    g_assert_true (g_str_has_suffix (third, "-net-mnist.safetensors"));
+  }
 }
 
 static void

@@ -900,6 +900,56 @@ test_sgd_semantics (void)
   }
 }
 
+/* rl_model_train_memory, computed without allocating, is what a training step then allocates,
+ * for nets with every layer kind, one and two threads, and batches that split unevenly. It
+ * grows with the batch: the activations are most of it. */
+static void
+test_train_memory (void)
+{
+  static const char *archs[] = {
+    "seed",
+    "resnet-8",
+    "c=conv(8,k=3) relu maxpool(2) r=res(8) gap fc=linear(10)",
+    "c=conv(4,k=3,p=1) b=bn relu r=res(8,s=2,shortcut=B,bn=1) q=res(8,shortcut=A) fc=linear(10)",
+  };
+  static const struct { int batch, threads; } runs[] = { { 1, 1 }, { 5, 1 }, { 7, 2 }, { 16, 2 } };
+
+  for (guint a = 0; a < G_N_ELEMENTS (archs); a++)
+    for (guint r = 0; r < G_N_ELEMENTS (runs); r++)
+      {
+        g_autoptr (GError) error = NULL;
+        g_autoptr (RlArch) arch = rl_arch_parse (archs[a], &error);
+        g_autoptr (RlModel) m = rl_model_new (arch, 1, 28, 28, 10, &error);
+        int n = runs[r].batch;
+        g_autofree float *x = g_new0 (float, (gsize) n * 784);
+        g_autofree uint8_t *labels = g_new0 (uint8_t, n);
+        size_t predicted;
+
+        g_assert_no_error (error);
+        rl_model_init_params (m, 1);
+        rl_model_set_threads (m, runs[r].threads);
+        predicted = rl_model_train_memory (m, n, runs[r].threads);
+        g_assert_cmpuint (rl_model_get_workspace_bytes (m), ==, 0);
+        for (int i = 0; i < n * 784; i++)
+          x[i] = (float) ((i * 7) % 13) / 13.0f;
+        rl_model_forward_backward (m, x, labels, n, NULL);
+        g_assert_cmpuint (rl_model_get_workspace_bytes (m), ==, predicted);
+        /* activations at least: the input and every layer's output, four bytes a value */
+        g_assert_cmpuint (predicted, >=, (size_t) n * 784 * 4 * 2);
+        g_test_message ("%s, batch %d on %d threads: %zu bytes", archs[a], n, runs[r].threads,
+                        predicted);
+      }
+
+  {
+    g_autoptr (RlArch) arch = rl_arch_parse ("resnet-20", NULL);
+    g_autoptr (RlModel) m = rl_model_new (arch, 1, 28, 28, 10, NULL);
+    size_t m64 = rl_model_train_memory (m, 64, 1), m128 = rl_model_train_memory (m, 128, 1);
+
+    g_assert_cmpfloat ((double) m128 / m64, >, 1.9);
+    g_assert_cmpfloat ((double) m128 / m64, <=, 2.0);
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -917,5 +967,6 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/model/inference-maps", test_inference_maps);
   g_test_add_func ("/engine/arch/parse", test_arch_parse);
   g_test_add_func ("/engine/sgd/semantics", test_sgd_semantics);
+  g_test_add_func ("/engine/model/train-memory", test_train_memory);
   return g_test_run ();
 }

@@ -130,6 +130,49 @@ test_train_settings_restored (void)
   destroy_window (window);
 }
 
+/* The Train view's net (#18): the family, its options and the custom text come back, and so do
+ * learning rate, momentum and weight decay edited after the family gave its defaults. */
+static void
+test_train_net_restored (void)
+{
+  g_autoptr (GSettings) settings = app_settings ();
+  RlWindow *window = new_window ();
+  RlNetChooser *chooser = rl_train_view_get_net_chooser (rl_window_get_train_view (window));
+  RlTrainConfig config;
+  g_autofree char *custom = NULL;
+  g_autofree char *shown = NULL;
+  g_autoptr (RlArch) expected = NULL;
+  g_autofree char *expected_text = NULL;
+  g_autofree char *got_text = NULL;
+
+  rl_net_chooser_set_custom_text (chooser, "c=conv(8,k=3) relu gap fc=linear(10)");
+  rl_net_chooser_set_cifar (chooser, 32, RL_SHORTCUT_B, FALSE);
+  rl_net_chooser_set_family (chooser, RL_NET_RESNET);
+  g_object_set (rl_window_get_train_view (window), "learning-rate", 0.02, NULL);
+  assert_key_is (settings, "train-net", "resnet");
+  assert_key_is (settings, "train-net-shortcut", "projection");
+  g_assert_cmpint (g_settings_get_int (settings, "train-net-depth"), ==, 32);
+  g_assert_false (g_settings_get_boolean (settings, "train-net-batch-norm"));
+  custom = g_settings_get_string (settings, "train-net-custom");
+  g_assert_cmpstr (custom, ==, "c=conv(8,k=3) relu gap fc=linear(10)");
+  destroy_window (window);
+
+  window = new_window ();
+  chooser = rl_train_view_get_net_chooser (rl_window_get_train_view (window));
+  g_assert_cmpint (rl_net_chooser_get_family (chooser), ==, RL_NET_RESNET);
+  expected = rl_arch_new_cifar (32, TRUE, RL_SHORTCUT_B, FALSE, NULL);
+  expected_text = rl_arch_to_string (expected);
+  got_text = rl_arch_to_string (rl_net_chooser_get_arch (chooser));
+  g_assert_cmpstr (got_text, ==, expected_text);
+  rl_train_view_get_settings (rl_window_get_train_view (window), &config, NULL, NULL);
+  g_assert_cmpfloat_with_epsilon (config.lr, 0.02, 1e-6);
+  /* the custom text is kept for when Custom is chosen again */
+  rl_net_chooser_set_family (chooser, RL_NET_CUSTOM);
+  shown = rl_net_chooser_get_text (chooser);
+  g_assert_cmpstr (shown, ==, "c=conv(8,k=3) relu gap fc=linear(10)");
+  destroy_window (window);
+}
+
 static void
 test_experiment_settings_restored (void)
 {
@@ -267,6 +310,7 @@ main (int argc, char *argv[])
   ui_test_add ("/ui/settings/memory-backend", test_schema_memory_backend);
   ui_test_add ("/ui/settings/window", test_window_restored);
   ui_test_add ("/ui/settings/train", test_train_settings_restored);
+  ui_test_add ("/ui/settings/train-net", test_train_net_restored);
   ui_test_add ("/ui/settings/experiment", test_experiment_settings_restored);
   ui_test_add ("/ui/settings/inside", test_inside_scaling_restored);
   ui_test_add ("/ui/settings/model", test_model_restored);

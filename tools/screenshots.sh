@@ -77,6 +77,15 @@ for size in 1280x800 1024x700; do
   shot "errors$suffix" "$size" 6 -- --view=errors
 done
 
+# The Train view's Network choice (#18): each family, and a description with an error in it.
+shot "train-net-seed" 1280x800 6 -- --view=train --net=seed
+shot "train-net-resnet" 1280x800 6 -- --view=train --net=resnet-20
+shot "train-net-plain" 1280x800 6 -- --view=train --net=plain-56
+shot "train-net-custom" 1280x800 6 -- --view=train \
+  --net="c=conv(8,k=3) relu maxpool(2) r=res(8) gap fc=linear(10)"
+shot "train-net-error" 1280x800 6 -- --view=train \
+  --net="c=conv(8,k=3) relu maxpol(2) r=res(8) gap fc=linear(10)"
+
 # Why? on a drawn digit; the Models list (Ctrl+M); the help (F1); the window at its smallest.
 shot "why" 1280x800 5 -- --view=draw --draw-digit=4 --why
 SHOT_KEYS=ctrl+m shot "models" 1280x800 5 -- --view=draw --draw-digit=3

@@ -42,6 +42,9 @@ static const GOptionEntry option_entries[] = {
     N_("Set the number of epochs in the Train view"), "N" },
   { "train-images", 0, 0, G_OPTION_ARG_INT, NULL,
     N_("Set the number of training images in the Train view"), "N" },
+  { "net", 0, 0, G_OPTION_ARG_STRING, NULL,
+    N_("Choose the net in the Train view: seed, resnet-N, plain-N (N: 8, 20, 32, 44 or 56) or a "
+    "description such as “c=conv(8,k=3) relu maxpool(2) r=res(8) gap fc=linear(10)”"), "NET" },
   { "experiment", 0, 0, G_OPTION_ARG_NONE, NULL,
     N_("Start training the plain and residual twins at once, with the Experiment view's settings"),
     NULL },
@@ -163,6 +166,7 @@ rl_application_command_line (GApplication            *application,
   GVariantDict *options = g_application_command_line_get_options_dict (command_line);
   RlWindow *window;
   const char *view = NULL;
+  const char *net = NULL;
   g_autofree const char **files = NULL;
   int value;
 
@@ -197,6 +201,9 @@ rl_application_command_line (GApplication            *application,
     }
   if (g_variant_dict_lookup (options, "epochs", "i", &value))
     rl_train_view_set_epochs (rl_window_get_train_view (window), value);
+  if (g_variant_dict_lookup (options, "net", "&s", &net))
+    rl_net_chooser_choose (rl_train_view_get_net_chooser (rl_window_get_train_view (window)),
+                           net);
   if (g_variant_dict_lookup (options, "train-images", "i", &value))
     rl_train_view_set_train_images (rl_window_get_train_view (window), (guint) MAX (value, 0));
   if (g_variant_dict_lookup (options, "draw-digit", "i", &value))

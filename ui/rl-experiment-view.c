@@ -22,12 +22,13 @@
 #include "rl-settings.h"
 #include "rl-widget-util.h"
 #include "rl-model-file.h"
+#include "rl-trainer.h"
 
 /* The view's fixed choices: the paper's SGD, at the batch size the command line's measured
  * defaults use (app/rl-experiment-cli.c): smaller batches learn more per second of CPU. */
 #define BATCH          64
-#define MOMENTUM       0.9
-#define WEIGHT_DECAY   1e-4
+#define MOMENTUM       RL_TRAIN_BN_MOMENTUM   /* the Train view's defaults for BN nets too */
+#define WEIGHT_DECAY   RL_TRAIN_BN_WEIGHT_DECAY
 #define SEED           1
 /* Test error and response std at each record: enough images to tell 5 % from 15 %, few
  * enough that a record costs a fraction of an interval even at depth 56. */
@@ -1209,7 +1210,7 @@ rl_experiment_view_init (RlExperimentView *self)
   rl_experiment_view_set_depth (self, 32);
   gtk_spin_button_set_value (self->images_spin, 6400);
   gtk_spin_button_set_value (self->epochs_spin, 1);
-  gtk_spin_button_set_value (self->lr_spin, 0.05);
+  gtk_spin_button_set_value (self->lr_spin, RL_TRAIN_BN_LR);
 
   rl_dataset_dropdown_fill (self->dataset_dropdown, self->kinds);
   setup_plots (self);

@@ -7,6 +7,7 @@
 
 #include <math.h>
 
+#include "rl-net-chooser.h"
 #include "rl-settings.h"
 #include "rl-widget-util.h"
 
@@ -21,6 +22,9 @@ struct _RlTrainView
   GtkSpinButton  *epochs_spin;
   GtkSpinButton  *lr_spin;
   GtkSpinButton  *momentum_spin;
+  GtkSpinButton  *weight_decay_spin;
+  GtkLabel       *defaults_label;
+  RlNetChooser   *net_chooser;
   GtkSpinButton  *batch_spin;
   GtkSpinButton  *images_spin;
   GtkSpinButton  *seed_spin;
@@ -41,6 +45,9 @@ struct _RlTrainView
   float           last_test;
   int             last_test_epoch;
   RlTrainProgress *last;          /* the last progress of this run, for the paused line */
+  RlTrainDefaults defaults;       /* the optimiser's defaults for the net chosen */
+  gboolean        can_start;
+  char           *net;            /* the name of the net of this run, for the progress line */
 };
 
 G_DEFINE_FINAL_TYPE (RlTrainView, rl_train_view, GTK_TYPE_WIDGET)
@@ -50,6 +57,7 @@ enum {
   PROP_LEARNING_RATE,
   PROP_MOMENTUM,
   PROP_FROM_CURRENT,
+  PROP_CAN_START,
   N_PROPS
 };
 
@@ -75,12 +83,37 @@ rl_train_view_get_settings (RlTrainView   *self,
   config->epochs = gtk_spin_button_get_value_as_int (self->epochs_spin);
   config->lr = (float) gtk_spin_button_get_value (self->lr_spin);
   config->momentum = (float) gtk_spin_button_get_value (self->momentum_spin);
+  config->weight_decay = (float) gtk_spin_button_get_value (self->weight_decay_spin);
   config->batch = gtk_spin_button_get_value_as_int (self->batch_spin);
   config->seed = (guint64) gtk_spin_button_get_value (self->seed_spin);
   if (train_images != NULL)
     *train_images = (guint) gtk_spin_button_get_value_as_int (self->images_spin);
   if (from_current != NULL)
     *from_current = gtk_switch_get_active (self->from_current_switch);
+}
+
+const RlArch *
+rl_train_view_get_arch (RlTrainView *self)
+{
+  g_return_val_if_fail (RL_IS_TRAIN_VIEW (self), NULL);
+
+  return rl_net_chooser_get_arch (self->net_chooser);
+}
+
+RlNetChooser *
+rl_train_view_get_net_chooser (RlTrainView *self)
+{
+  g_return_val_if_fail (RL_IS_TRAIN_VIEW (self), NULL);
+
+  return self->net_chooser;
+}
+
+gboolean
+rl_train_view_can_start (RlTrainView *self)
+{
+  g_return_val_if_fail (RL_IS_TRAIN_VIEW (self), FALSE);
+
+  return self->can_start;
 }
 
 void
@@ -128,6 +161,25 @@ rl_train_view_get_momentum (RlTrainView *self)
 
 static void update_progress_label (RlTrainView *self);
 
+/* The line above the progress bar, with the name of the net being trained after it. */
+static void
+set_progress_text (RlTrainView *self,
+                   const char  *text)
+{
+  g_autofree char *line = NULL;
+
+  if (self->net == NULL)
+    {
+      gtk_label_set_text (self->progress_label, text);
+      return;
+    }
+  /* Translators: 1: where the run is ("Epoch 1 of 10 · batch 3 of 938 · …"), 2: the net
+   * ("resnet-20", "the seed net") */
+  line = g_strdup_printf (_("%1$s · %2$s"), text, self->net);
+  gtk_label_set_text (self->progress_label, line);
+}
+static void update_can_start (RlTrainView *self);
+
 void
 rl_train_view_set_state (RlTrainView    *self,
                          RlTrainerState  state)
@@ -146,6 +198,10 @@ rl_train_view_set_state (RlTrainView    *self,
   gtk_widget_set_sensitive (GTK_WIDGET (self->images_spin), idle);
   gtk_widget_set_sensitive (GTK_WIDGET (self->seed_spin), idle);
   gtk_widget_set_sensitive (GTK_WIDGET (self->from_current_switch), idle);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->weight_decay_spin), idle);
+  /* the net is that of the model in use when the run continues it */
+  gtk_widget_set_sensitive (GTK_WIDGET (self->net_chooser),
+                            idle && !gtk_switch_get_active (self->from_current_switch));
   /* learning rate and momentum stay editable */
 }
 
@@ -162,6 +218,7 @@ rl_train_view_bind_settings (RlTrainView *self,
     { "train-epochs", G_STRUCT_OFFSET (RlTrainView, epochs_spin) },
     { "train-learning-rate", G_STRUCT_OFFSET (RlTrainView, lr_spin) },
     { "train-momentum", G_STRUCT_OFFSET (RlTrainView, momentum_spin) },
+    { "train-weight-decay", G_STRUCT_OFFSET (RlTrainView, weight_decay_spin) },
     { "train-batch-size", G_STRUCT_OFFSET (RlTrainView, batch_spin) },
     { "train-images", G_STRUCT_OFFSET (RlTrainView, images_spin) },
     { "train-seed", G_STRUCT_OFFSET (RlTrainView, seed_spin) },
@@ -174,6 +231,8 @@ rl_train_view_bind_settings (RlTrainView *self,
   for (guint i = 0; i < G_N_ELEMENTS (spins); i++)
     g_settings_bind (settings, spins[i].key, G_STRUCT_MEMBER (GObject *, self, spins[i].offset),
                      "value", G_SETTINGS_BIND_DEFAULT);
+  /* after the spins: a net restored whose defaults differ leaves the values restored alone */
+  rl_net_chooser_bind_settings (self->net_chooser, settings);
 }
 
 /* ---- progress ----------------------------------------------------------------------------- */
@@ -234,7 +293,8 @@ on_accuracy_zoom_toggled (RlTrainView *self)
 void
 rl_train_view_begin_run (RlTrainView         *self,
                          const RlTrainConfig *config,
-                         guint                train_images)
+                         guint                train_images,
+                         const char          *net)
 {
   g_autofree char *text = NULL;
 
@@ -248,14 +308,20 @@ rl_train_view_begin_run (RlTrainView         *self,
   self->last_test = NAN;
   self->last_test_epoch = 0;
   update_accuracy_range (self);
+  g_free (self->net);
+  self->net = g_strdup (net);
   gtk_progress_bar_set_fraction (self->progress_bar, 0);
   text = g_strdup_printf (_("Epoch 1 of %d · starting"), config->epochs);
-  gtk_label_set_text (self->progress_label, text);
+  set_progress_text (self, text);
   g_clear_pointer (&text, g_free);
-  text = g_strdup_printf (_("Training on %u %s images, batch %d, learning rate %g, momentum %g."),
-                          train_images,
+  /* Translators: 1: a net ("resnet-20", "the seed net"), 2: a count, 3: MNIST or
+   * Fashion-MNIST, then the batch size, learning rate, momentum and weight decay */
+  text = g_strdup_printf (_("Training %1$s on %2$u %3$s images, batch %4$d, learning rate %5$g, "
+                            "momentum %6$g, weight decay %7$g."),
+                          net, train_images,
                           config->dataset == RL_DATASET_FASHION ? "Fashion-MNIST" : "MNIST",
-                          config->batch, config->lr, config->momentum);
+                          config->batch, config->lr, config->momentum,
+                          config->weight_decay);
   rl_train_view_set_status (self, text);
 }
 
@@ -283,7 +349,7 @@ update_progress_label (RlTrainView *self)
   else
     text = g_strdup_printf (_("Epoch %d of %d · batch %d of %d · %.0f images/s · %s"), p->epoch,
                             p->n_epochs, p->batch, p->n_batches, p->images_per_s, left);
-  gtk_label_set_text (self->progress_label, text);
+  set_progress_text (self, text);
 }
 
 void
@@ -292,7 +358,7 @@ rl_train_view_set_stopped_at (RlTrainView *self,
 {
   g_return_if_fail (RL_IS_TRAIN_VIEW (self));
 
-  gtk_label_set_text (self->progress_label, text);
+  set_progress_text (self, text);
 }
 
 const char *
@@ -451,6 +517,8 @@ from_current_changed_cb (GtkSwitch   *widget,
                                  "result is kept as a new model (Ctrl+Return)")
                                : _("Train a new model from random weights with these settings; "
                                  "the model in use is kept (Ctrl+Return)"));
+  rl_train_view_set_state (self, self->state);
+  update_can_start (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FROM_CURRENT]);
 }
 
@@ -461,6 +529,76 @@ spin_value_changed_cb (GtkSpinButton *spin,
   g_object_notify_by_pspec (G_OBJECT (self), spin == self->lr_spin
                                              ? properties[PROP_LEARNING_RATE]
                                              : properties[PROP_MOMENTUM]);
+}
+
+/* ---- the net and its defaults ------------------------------------------------------------- */
+
+static gboolean
+close_to (double a, double b)
+{
+  return fabs (a - b) <= 1e-6 * MAX (1.0, fabs (b));
+}
+
+static void
+update_can_start (RlTrainView *self)
+{
+  gboolean can = gtk_switch_get_active (self->from_current_switch)
+                 || rl_net_chooser_get_arch (self->net_chooser) != NULL;
+
+  if (can == self->can_start)
+    return;
+  self->can_start = can;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAN_START]);
+}
+
+static void
+show_defaults (RlTrainView *self)
+{
+  g_autofree char *text = NULL;
+
+  if (self->defaults.batch_norm)
+    text = g_strdup_printf (_("Defaults for nets with batch norm (the experiment’s): learning "
+                              "rate %g, momentum %g, weight decay %g."), self->defaults.lr,
+                            self->defaults.momentum, self->defaults.weight_decay);
+  else
+    text = g_strdup_printf (_("Defaults for nets without batch norm (the seed’s): learning "
+                              "rate %g, momentum %g, no weight decay."), self->defaults.lr,
+                            self->defaults.momentum);
+  gtk_label_set_text (self->defaults_label, text);
+}
+
+/* A net with other defaults than the last one gets them, unless the values were edited since
+ * (they then differ from the last defaults). */
+static void
+net_changed_cb (RlNetChooser *chooser,
+                RlTrainView  *self)
+{
+  const RlArch *arch = rl_net_chooser_get_arch (chooser);
+  RlTrainDefaults next;
+
+  update_can_start (self);
+  if (arch == NULL)
+    return;
+  rl_train_defaults_for_arch (arch, &next);
+  if (next.batch_norm != self->defaults.batch_norm
+      && close_to (gtk_spin_button_get_value (self->lr_spin), self->defaults.lr)
+      && close_to (gtk_spin_button_get_value (self->momentum_spin), self->defaults.momentum)
+      && close_to (gtk_spin_button_get_value (self->weight_decay_spin),
+                   self->defaults.weight_decay))
+    {
+      gtk_spin_button_set_value (self->lr_spin, next.lr);
+      gtk_spin_button_set_value (self->momentum_spin, next.momentum);
+      gtk_spin_button_set_value (self->weight_decay_spin, next.weight_decay);
+    }
+  self->defaults = next;
+  show_defaults (self);
+}
+
+static void
+batch_changed_cb (GtkSpinButton *spin,
+                  RlTrainView   *self)
+{
+  g_object_set (self->net_chooser, "batch-size", gtk_spin_button_get_value_as_int (spin), NULL);
 }
 
 /* ---- GObject ------------------------------------------------------------------------------ */
@@ -483,6 +621,9 @@ rl_train_view_get_property (GObject    *object,
       break;
     case PROP_FROM_CURRENT:
       g_value_set_boolean (value, gtk_switch_get_active (self->from_current_switch));
+      break;
+    case PROP_CAN_START:
+      g_value_set_boolean (value, self->can_start);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -528,6 +669,7 @@ rl_train_view_finalize (GObject *object)
 
   g_clear_pointer (&self->kinds, g_array_unref);
   g_clear_pointer (&self->last, rl_train_progress_unref);
+  g_clear_pointer (&self->net, g_free);
 
   G_OBJECT_CLASS (rl_train_view_parent_class)->finalize (object);
 }
@@ -552,9 +694,13 @@ rl_train_view_class_init (RlTrainViewClass *klass)
   properties[PROP_FROM_CURRENT] =
     g_param_spec_boolean ("from-current", NULL, NULL, FALSE,
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_CAN_START] =
+    g_param_spec_boolean ("can-start", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (RL_TYPE_CHART);
+  g_type_ensure (RL_TYPE_NET_CHOOSER);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/reslab/ResLab/ui/rl-train-view.ui");
@@ -565,6 +711,9 @@ rl_train_view_class_init (RlTrainViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RlTrainView, epochs_spin);
   gtk_widget_class_bind_template_child (widget_class, RlTrainView, lr_spin);
   gtk_widget_class_bind_template_child (widget_class, RlTrainView, momentum_spin);
+  gtk_widget_class_bind_template_child (widget_class, RlTrainView, weight_decay_spin);
+  gtk_widget_class_bind_template_child (widget_class, RlTrainView, defaults_label);
+  gtk_widget_class_bind_template_child (widget_class, RlTrainView, net_chooser);
   gtk_widget_class_bind_template_child (widget_class, RlTrainView, batch_spin);
   gtk_widget_class_bind_template_child (widget_class, RlTrainView, images_spin);
   gtk_widget_class_bind_template_child (widget_class, RlTrainView, seed_spin);
@@ -611,4 +760,14 @@ rl_train_view_init (RlTrainView *self)
   g_signal_connect (self->from_current_switch, "notify::active",
                     G_CALLBACK (from_current_changed_cb), self);
   from_current_changed_cb (self->from_current_switch, NULL, self);
+
+  /* the seed net is chosen at first, with the seed's defaults set above */
+  self->defaults.batch_norm = FALSE;
+  self->defaults.lr = defaults.lr;
+  self->defaults.momentum = defaults.momentum;
+  self->defaults.weight_decay = defaults.weight_decay;
+  g_signal_connect (self->batch_spin, "value-changed", G_CALLBACK (batch_changed_cb), self);
+  g_signal_connect (self->net_chooser, "changed", G_CALLBACK (net_changed_cb), self);
+  batch_changed_cb (self->batch_spin, self);
+  net_changed_cb (self->net_chooser, self);
 }

@@ -11,6 +11,7 @@
 #include <gtk/gtk.h>
 
 #include "rl-chart.h"
+#include "rl-net-chooser.h"
 #include "rl-trainer.h"
 
 G_BEGIN_DECLS
@@ -36,6 +37,14 @@ void      rl_train_view_get_settings      (RlTrainView   *self,
                                            RlTrainConfig *config,
                                            guint         *train_images,
                                            gboolean      *from_current);
+/* The net chosen for a run from random weights; NULL while its description is not valid.
+ * Returns: (transfer none) (nullable) */
+const RlArch *rl_train_view_get_arch      (RlTrainView *self);
+/* Returns: (transfer none) */
+RlNetChooser *rl_train_view_get_net_chooser (RlTrainView *self);
+/* Whether a run can start from the settings: the net is valid, or the run continues the model
+ * in use. Property "can-start". */
+gboolean  rl_train_view_can_start         (RlTrainView *self);
 void      rl_train_view_set_train_images  (RlTrainView *self,
                                            guint        n);
 void      rl_train_view_set_epochs        (RlTrainView *self,
@@ -48,10 +57,11 @@ double    rl_train_view_get_momentum      (RlTrainView *self);
 /* Settings other than learning rate and momentum are locked while @state is not IDLE. */
 void      rl_train_view_set_state         (RlTrainView    *self,
                                            RlTrainerState  state);
-/* Clears the charts for a new run. */
+/* Clears the charts for a new run of @net (its name, rl_net_describe). */
 void      rl_train_view_begin_run         (RlTrainView         *self,
                                            const RlTrainConfig *config,
-                                           guint                train_images);
+                                           guint                train_images,
+                                           const char          *net);
 void      rl_train_view_add_progress      (RlTrainView     *self,
                                            RlTrainProgress *progress);
 /* The line above the progress bar once a run ended ("Stopped at epoch 1, batch 37 of 938."). */

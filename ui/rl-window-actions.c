@@ -97,7 +97,9 @@ _rl_window_actions_update (RlWindow *self)
                                              : NULL);
   rl_train_view_set_blocked (self->train_view,
                              twins_busy ? _("The experiment is training; stop it to train here.")
-                                        : NULL);
+                             : !rl_train_view_can_start (self->train_view)
+                             ? _("The network’s description is not valid: see above.")
+                             : NULL);
   if (experiment)
     {
       gtk_widget_set_tooltip_text (self->train_button,
@@ -129,7 +131,8 @@ _rl_window_actions_update (RlWindow *self)
 
   gtk_widget_action_set_enabled (widget, "win.train",
                                  experiment ? rl_experiment_view_can_run (self->experiment_view)
-                                            : !self->busy && !twins_busy);
+                                            : !self->busy && !twins_busy
+                                              && rl_train_view_can_start (self->train_view));
   gtk_widget_action_set_enabled (widget, "win.pause-resume", active && !experiment);
   gtk_widget_action_set_enabled (widget, "win.stop",
                                  experiment ? twins_busy

@@ -82,6 +82,7 @@ struct _RlWindow
   RlTrainConfig run_config;
   guint         run_images;
   gboolean      run_from_current;
+  RlArch       *run_arch;        /* the net of a run from random weights (the Train view's) */
   float         run_test_accuracy; /* last full test-set accuracy of the run, NaN before */
   int           run_epochs_done;
   guint64       run_images_seen;

@@ -36,14 +36,15 @@ start_run (RlWindow  *self,
   g_autoptr (GError) error = NULL;
   g_autoptr (RlModel) initial = NULL;
   g_autoptr (RlDataset) train = NULL;
+  g_autofree char *net = NULL;
   RlModel *current = rl_predictor_get_model (self->predictor);
 
   if (self->run_from_current)
     initial = rl_model_copy (current);
   else
     {
-      initial = rl_model_new (rl_model_get_arch (current), 1, 28, 28,
-                              (int) train_set->n_classes, &error);
+      /* the net chosen in the Train view, read when the run was asked for */
+      initial = rl_model_new (self->run_arch, 1, 28, 28, (int) train_set->n_classes, &error);
       if (initial == NULL)
         {
           rl_show_error_dialog (GTK_WIDGET (self), _("Could not start training"), error->message);
@@ -73,7 +74,8 @@ start_run (RlWindow  *self,
   self->run_epochs_done = 0;
   self->run_images_seen = 0;
 
-  rl_train_view_begin_run (self->train_view, &self->run_config, train->n);
+  net = rl_net_describe (rl_model_get_arch (initial));
+  rl_train_view_begin_run (self->train_view, &self->run_config, train->n, net);
   /* From now on the predictor shows the weights being trained, from the initial ones on. */
   rl_predictor_set_model (self->predictor, g_steal_pointer (&initial), self->run_config.dataset);
   _rl_window_stall_start (self);
@@ -128,6 +130,11 @@ _rl_window_train (RlWindow *self)
 
   rl_train_view_get_settings (self->train_view, &self->run_config, &self->run_images,
                               &self->run_from_current);
+  if (!self->run_from_current && rl_train_view_get_arch (self->train_view) == NULL)
+    return;   /* the net's description is not valid: the view says why */
+  g_clear_pointer (&self->run_arch, rl_arch_free);
+  if (!self->run_from_current)
+    self->run_arch = rl_arch_copy (rl_train_view_get_arch (self->train_view));
   kind = self->run_config.dataset;
   missing = rl_dataset_find_missing_files (kind);
   if (missing != NULL)
@@ -282,6 +289,8 @@ final_weights_evaluated_cb (GObject      *source,
   g_hash_table_insert (metadata, g_strdup ("lr"), g_strdup_printf ("%g", self->run_config.lr));
   g_hash_table_insert (metadata, g_strdup ("momentum"),
                        g_strdup_printf ("%g", self->run_config.momentum));
+  g_hash_table_insert (metadata, g_strdup ("weight_decay"),
+                       g_strdup_printf ("%g", self->run_config.weight_decay));
   g_hash_table_insert (metadata, g_strdup ("batch"), g_strdup_printf ("%d", self->run_config.batch));
   g_hash_table_insert (metadata, g_strdup ("seed"),
                        g_strdup_printf ("%" G_GUINT64_FORMAT, self->run_config.seed));
@@ -404,6 +413,8 @@ _rl_window_training_init (RlWindow *self)
   g_signal_connect (self->train_view, "notify::momentum", G_CALLBACK (momentum_changed_cb), self);
   g_signal_connect (self->train_view, "notify::from-current",
                     G_CALLBACK (from_current_changed_cb), self);
+  g_signal_connect (self->train_view, "notify::can-start",
+                    G_CALLBACK (from_current_changed_cb), self);
 }
 
 /* Cancels a data load; a run still going is stopped, and rl_worker_join_abandoned()
@@ -412,6 +423,7 @@ void
 _rl_window_training_dispose (RlWindow *self)
 {
   g_cancellable_cancel (self->data_cancellable);
+  g_clear_pointer (&self->run_arch, rl_arch_free);
   if (self->trainer != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->trainer, self);

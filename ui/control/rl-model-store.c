@@ -34,6 +34,7 @@ struct _RlModelItem
   double         test_accuracy;
   int            epochs;
   GDateTime     *created;
+  char          *net;        /* "resnet-20", "custom net" (rl_arch_short_name); NULL: unknown */
 };
 
 G_DEFINE_FINAL_TYPE (RlModelItem, rl_model_item, G_TYPE_OBJECT)
@@ -45,6 +46,7 @@ rl_model_item_finalize (GObject *object)
 
   g_free (self->path);
   g_free (self->name);
+  g_free (self->net);
   g_clear_pointer (&self->created, g_date_time_unref);
 
   G_OBJECT_CLASS (rl_model_item_parent_class)->finalize (object);
@@ -93,6 +95,16 @@ item_new (const char *path,
     }
   if ((value = g_hash_table_lookup (metadata, "created")) != NULL)
     item->created = g_date_time_new_from_iso8601 (value, NULL);
+  {
+    /* a file without "arch" holds the seed net (rl_model_load) */
+    g_autoptr (RlArch) arch = rl_arch_parse ((value = g_hash_table_lookup (metadata, "arch"))
+                                             != NULL ? value : "seed", NULL);
+
+    item->net = arch == NULL ? NULL : rl_arch_short_name (arch);
+    if (arch != NULL && item->net == NULL)
+      item->net = g_strdup_printf (ngettext ("custom net of %d layer", "custom net of %d layers",
+                                             arch->n_layers), arch->n_layers);
+  }
   if (item->created == NULL && fallback_date != NULL)
     item->created = g_date_time_ref (fallback_date);
 
@@ -163,6 +175,7 @@ char *
 rl_model_item_describe (RlModelItem *self)
 {
   const char *dataset;
+  g_autofree char *what = NULL;
   g_autofree char *accuracy = NULL;
   g_autofree char *date = NULL;
   g_autofree char *epochs = NULL;
@@ -184,6 +197,9 @@ rl_model_item_describe (RlModelItem *self)
       g_strstrip (date);
     }
 
+  /* "resnet-20 · MNIST": the net, then what it learnt */
+  if (self->net != NULL)
+    dataset = what = g_strdup_printf ("%s · %s", self->net, dataset);
   if (epochs != NULL && date != NULL)
     return g_strdup_printf ("%s · %s · %s · %s", accuracy, dataset, epochs, date);
   if (date != NULL)
@@ -413,15 +429,18 @@ rl_model_store_get_dir (RlModelStore *self)
   return self->dir;
 }
 
-/* "seed" for the seed net, "resnet-20" and the like as they are, else "net". */
+/* "seed" for the seed net, "resnet-20" and the like by their names (rl_arch_short_name, also
+ * from their full description), else "net". */
 static char *
 arch_file_name (const char *arch)
 {
-  g_autoptr (RlArch) seed = rl_arch_parse ("seed", NULL);
-  g_autofree char *seed_text = seed != NULL ? rl_arch_to_string (seed) : NULL;
+  g_autoptr (RlArch) parsed = arch != NULL ? rl_arch_parse (arch, NULL) : NULL;
+  char *name = parsed != NULL ? rl_arch_short_name (parsed) : NULL;
 
-  if (arch == NULL || g_strcmp0 (arch, seed_text) == 0 || g_strcmp0 (arch, "seed") == 0)
+  if (arch == NULL)
     return g_strdup ("seed");
+  if (name != NULL)
+    return name;
   if (strlen (arch) <= 24 && strspn (arch, "abcdefghijklmnopqrstuvwxyz0123456789-") == strlen (arch))
     return g_strdup (arch);
   return g_strdup ("net");

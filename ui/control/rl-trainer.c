@@ -50,6 +50,22 @@ rl_train_config_init_defaults (RlTrainConfig *config)
   config->eval_subset = 1000;
 }
 
+void
+rl_train_defaults_for_arch (const RlArch *arch, RlTrainDefaults *defaults)
+{
+  gboolean bn = FALSE;
+
+  g_return_if_fail (arch != NULL);
+  g_return_if_fail (defaults != NULL);
+
+  for (int i = 0; i < arch->n_layers && !bn; i++)
+    bn = arch->layers[i].kind == RL_LAYER_BN || arch->layers[i].bn;
+  defaults->batch_norm = bn;
+  defaults->lr = bn ? RL_TRAIN_BN_LR : 0.01;
+  defaults->momentum = bn ? RL_TRAIN_BN_MOMENTUM : 0.5;
+  defaults->weight_decay = bn ? RL_TRAIN_BN_WEIGHT_DECAY : 0.0;
+}
+
 static gboolean
 lr_valid (float lr)
 {
@@ -84,6 +100,14 @@ rl_train_config_validate (const RlTrainConfig *config, GError **error)
       g_set_error (error, RL_ERROR, RL_ERROR_INVALID_ARGUMENT,
                    _("The learning rate must be greater than 0 and at most 100, not %g"),
                    (double) config->lr);
+      return FALSE;
+    }
+  if (!(isfinite (config->weight_decay) && config->weight_decay >= 0.0f
+        && config->weight_decay <= 1.0f))
+    {
+      g_set_error (error, RL_ERROR, RL_ERROR_INVALID_ARGUMENT,
+                   _("The weight decay must be between 0 and 1, not %g"),
+                   (double) config->weight_decay);
       return FALSE;
     }
   if (!momentum_valid (config->momentum))
@@ -465,6 +489,7 @@ run (RlWorker *worker, gpointer data, GError **error)
                                 .batch = cfg->batch,
                                 .lr = cfg->lr,
                                 .momentum = cfg->momentum,
+                                .weight_decay = cfg->weight_decay,
                                 .seed = cfg->seed,
                                 .eval_every = cfg->eval_every,
                                 .heldout_n = cfg->eval_subset,
@@ -550,6 +575,7 @@ rl_trainer_start (RlTrainer           *self,
                                .batch = config->batch,
                                .lr = config->lr,
                                .momentum = config->momentum,
+                               .weight_decay = config->weight_decay,
                                .seed = config->seed,
                              }, error);
   if (check == NULL)

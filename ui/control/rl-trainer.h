@@ -30,6 +30,7 @@ typedef struct {
   int           epochs;      /* 1 .. 1000 */
   float         lr;          /* > 0 */
   float         momentum;    /* [0, 1) */
+  float         weight_decay; /* [0, 1], as torch.optim.SGD's; default 0 */
   int           batch;       /* 1 .. 4096 */
   guint64       seed;        /* batch order (rl_batch_iter) */
   int           threads;     /* threads of the worker's model (its thread team); <= 0: every core */
@@ -41,6 +42,19 @@ typedef struct {
 /* The seed's hyperparameters: MNIST, 10 epochs, lr 0.01, momentum 0.5, batch 64, seed 1,
  * threads = number of cores, eval_every 100, eval_subset 1000. */
 void rl_train_config_init_defaults (RlTrainConfig *config);
+/* The optimiser's defaults for a net: with batch normalisation anywhere in it, those of the
+ * experiment (rl-experiment-view.c: lr 0.05, momentum 0.9, weight decay 1e-4, the paper's
+ * momentum and decay); without, the seed's (lr 0.01, momentum 0.5, no decay), which trains
+ * the seed net and nets like it without diverging. */
+#define RL_TRAIN_BN_LR           0.05
+#define RL_TRAIN_BN_MOMENTUM     0.9
+#define RL_TRAIN_BN_WEIGHT_DECAY 1e-4
+typedef struct {
+  gboolean batch_norm;   /* which of the two the net got */
+  double   lr, momentum, weight_decay;
+} RlTrainDefaults;
+void rl_train_defaults_for_arch (const RlArch *arch, RlTrainDefaults *defaults);
+
 /* Errors: RL_ERROR_INVALID_ARGUMENT, naming the field. */
 gboolean rl_train_config_validate  (const RlTrainConfig *config, GError **error);
 

@@ -1,0 +1,440 @@
+/* test-ui-net.c: the Train view's Network choice (#18): every description it accepts comes
+ * back the same through the editor (text -> arch -> canonical text -> editor -> the same
+ * arch), a parse or shape error is underlined where it is, the optimiser's defaults follow
+ * the family unless edited, and a custom net typed in the editor trains from the app, is kept
+ * in Models with its arch, works in Draw, Inside and the Errors view, and its saved file
+ * loads in reslab-cli eval. */
+
+#include <math.h>
+#include <string.h>
+
+#include "ui-test-utils.h"
+#include "cli-test-utils.h"
+
+#include "rl-dataset-loader.h"
+#include "rl-demo-digits.h"
+#include "rl-draw-view.h"
+#include "rl-feature-view.h"
+#include "rl-filter-view.h"
+#include "rl-inside-view.h"
+#include "rl-net-chooser.h"
+#include "rl-window.h"
+
+#define CUSTOM "c=conv(8,k=3) relu maxpool(2) r=res(8) gap fc=linear(10)"
+
+static RlNetChooser *
+new_chooser (void)
+{
+  return g_object_ref_sink (g_object_new (RL_TYPE_NET_CHOOSER, NULL));
+}
+
+static void
+assert_same_arch (const RlArch *a,
+                  const RlArch *b)
+{
+  g_assert_nonnull (a);
+  g_assert_nonnull (b);
+  g_assert_cmpint (a->n_layers, ==, b->n_layers);
+  g_assert_cmpmem (a->layers, sizeof (RlLayerSpec) * a->n_layers,
+                   b->layers, sizeof (RlLayerSpec) * b->n_layers);
+}
+
+/* The chooser's net now, printed canonically, typed back in as a custom text: the same net. */
+static void
+assert_editor_round_trip (RlNetChooser *chooser,
+                          const RlArch *expected)
+{
+  g_autoptr (RlArch) first = NULL;
+  g_autofree char *canonical = NULL;
+  g_autofree char *shown = NULL;
+
+  g_assert_null (rl_net_chooser_get_error (chooser, NULL, NULL));
+  first = rl_arch_copy (rl_net_chooser_get_arch (chooser));
+  assert_same_arch (first, expected);
+  canonical = rl_arch_to_string (first);
+  rl_net_chooser_set_custom_text (chooser, canonical);
+  g_assert_cmpint (rl_net_chooser_get_family (chooser), ==, RL_NET_CUSTOM);
+  shown = rl_net_chooser_get_text (chooser);
+  g_assert_cmpstr (shown, ==, canonical);
+  g_assert_null (rl_net_chooser_get_error (chooser, NULL, NULL));
+  assert_same_arch (rl_net_chooser_get_arch (chooser), first);
+}
+
+static void
+test_round_trip (void)
+{
+  static const char *custom[] = {
+    "seed",
+    "resnet-20",
+    "plain-8",
+    RL_ARCH_SEED,
+    CUSTOM,
+    "conv(8,k=3) relu maxpool(2) r=res(8) gap linear(10)",   /* refused: no names */
+    "c=conv(4,k=3,p=1) b=bn relu r=res(8,s=2,shortcut=B,bn=1) q=res(8,shortcut=A) "
+    "n=res(8,shortcut=none) gap fc=linear(10)",
+    "c=conv(16,k=5,s=2,p=2) relu maxpool(3) fc=linear(10)",
+    "c1=conv(6,k=5) relu maxpool(2) c2=conv(16,k=5) relu maxpool(2) f1=linear(120) relu "
+    "f2=linear(84) relu f3=linear(10)",
+    "fc=linear(10)",
+    "  c=conv(8)\n\trelu   gap  fc=linear(10)  ",
+  };
+  static const int depths[] = { 8, 20, 32, 44, 56 };
+  RlNetChooser *chooser = new_chooser ();
+
+  /* the seed net, and every resnet-N / plain-N the choice offers */
+  rl_net_chooser_set_family (chooser, RL_NET_SEED);
+  {
+    g_autoptr (RlArch) seed = rl_arch_parse ("seed", NULL);
+    assert_editor_round_trip (chooser, seed);
+  }
+  for (guint d = 0; d < G_N_ELEMENTS (depths); d++)
+    for (int residual = 0; residual < 2; residual++)
+      for (int sc = RL_SHORTCUT_A; sc <= RL_SHORTCUT_B; sc++)
+        for (int bn = 0; bn < 2; bn++)
+          {
+            g_autoptr (RlArch) cifar = rl_arch_new_cifar (depths[d], residual, sc, bn, NULL);
+
+            rl_net_chooser_set_cifar (chooser, depths[d], sc, bn);
+            rl_net_chooser_set_family (chooser, residual ? RL_NET_RESNET : RL_NET_PLAIN);
+            assert_editor_round_trip (chooser, cifar);
+          }
+
+  /* custom texts: what the parser accepts comes back the same; what it refuses, the editor
+   * refuses too */
+  for (guint i = 0; i < G_N_ELEMENTS (custom); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (RlArch) parsed = rl_arch_parse (custom[i], &error);
+      g_autoptr (RlModel) model = parsed != NULL ? rl_model_new (parsed, 1, 28, 28, 10, &error)
+                                                 : NULL;
+
+      rl_net_chooser_set_custom_text (chooser, custom[i]);
+      if (model == NULL)
+        {
+          g_assert_null (rl_net_chooser_get_arch (chooser));
+          g_assert_cmpstr (rl_net_chooser_get_error (chooser, NULL, NULL), ==, error->message);
+          continue;
+        }
+      assert_editor_round_trip (chooser, parsed);
+      g_assert_nonnull (strstr (rl_net_chooser_get_summary (chooser), "parameters"));
+    }
+
+  gtk_widget_unrealize (GTK_WIDGET (chooser));
+  g_object_unref (chooser);
+}
+
+/* The characters underlined are those of the engine's place, in characters, not bytes. */
+static void
+assert_error_at (RlNetChooser *chooser,
+                 const char   *text,
+                 const char   *underlined,
+                 const char   *in_message)
+{
+  const char *message;
+  int start = -1, end = -1;
+  g_autofree char *shown = NULL;
+  g_autofree char *got = NULL;
+
+  rl_net_chooser_set_custom_text (chooser, text);
+  message = rl_net_chooser_get_error (chooser, &start, &end);
+  g_assert_nonnull (message);
+  g_test_message ("%s: %s", text, message);
+  g_assert_nonnull (strstr (message, in_message));
+  g_assert_null (rl_net_chooser_get_arch (chooser));
+  shown = rl_net_chooser_get_text (chooser);
+  got = g_utf8_substring (shown, start, end);
+  g_assert_cmpstr (got, ==, underlined);
+}
+
+static void
+test_errors (void)
+{
+  RlNetChooser *chooser = new_chooser ();
+
+  assert_error_at (chooser, "c=conv(8,k=x) relu fc=linear(10)", "k=x", "bad argument");
+  assert_error_at (chooser, "c=conv(8) relu maxpol(2) fc=linear(10)", "maxpol", "unknown");
+  assert_error_at (chooser, "c=conv(8) c=conv(4) fc=linear(10)", "c", "used twice");
+  /* after characters of two bytes: the offsets are characters */
+  assert_error_at (chooser, "c=conv(8) ÿé=relu fc=linear(10)", "ÿé", "not a valid name");
+  assert_error_at (chooser, "c=conv(8) é=conv(4,k=y) fc=linear(10)", "é", "not a valid name");
+  /* shapes: the layer that does not fit */
+  assert_error_at (chooser, "c=conv(8,k=3) r=res(16) fc=linear(10)", "r=res(16)",
+                   "identity shortcut");
+  assert_error_at (chooser, "c=conv(8) relu fc=linear(7)", "fc=linear(7)", "linear layer");
+  assert_error_at (chooser, "c=conv(8,k=29) fc=linear(10)", "c=conv(8,k=29)", "too small");
+  assert_error_at (chooser, "", "", "empty");
+
+  /* fixed, the error goes */
+  rl_net_chooser_set_custom_text (chooser, CUSTOM);
+  g_assert_null (rl_net_chooser_get_error (chooser, NULL, NULL));
+  g_assert_nonnull (rl_net_chooser_get_arch (chooser));
+
+  gtk_widget_unrealize (GTK_WIDGET (chooser));
+  g_object_unref (chooser);
+}
+
+/* Typing in the text of another family makes it custom, from that text. */
+static void
+test_typing_makes_custom (void)
+{
+  RlNetChooser *chooser = new_chooser ();
+  GtkTextView *view = NULL;
+  GtkTextBuffer *buffer;
+  GtkTextIter end;
+  g_autofree char *text = NULL;
+
+  rl_net_chooser_choose (chooser, "resnet-8");
+  g_assert_cmpint (rl_net_chooser_get_family (chooser), ==, RL_NET_RESNET);
+  for (GtkWidget *w = GTK_WIDGET (chooser); w != NULL && view == NULL;)
+    {
+      GtkWidget *next = gtk_widget_get_first_child (w);
+
+      if (GTK_IS_TEXT_VIEW (w))
+        view = GTK_TEXT_VIEW (w);
+      while (next == NULL && w != GTK_WIDGET (chooser))
+        {
+          next = gtk_widget_get_next_sibling (w);
+          if (next == NULL)
+            w = gtk_widget_get_parent (w);
+        }
+      w = next;
+    }
+  g_assert_nonnull (view);
+  buffer = gtk_text_view_get_buffer (view);
+  gtk_text_buffer_get_end_iter (buffer, &end);
+  /* "... fc=linear(10)" becomes "... fc=linear(10) relu": not a net (it must end in linear) */
+  gtk_text_buffer_insert (buffer, &end, " relu", -1);
+  g_assert_cmpint (rl_net_chooser_get_family (chooser), ==, RL_NET_CUSTOM);
+  g_assert_null (rl_net_chooser_get_arch (chooser));
+  g_object_get (chooser, "custom-text", &text, NULL);
+  g_assert_true (g_str_has_suffix (text, "fc=linear(10) relu"));
+
+  gtk_widget_unrealize (GTK_WIDGET (chooser));
+  g_object_unref (chooser);
+}
+
+static RlWindow *
+new_window (void)
+{
+  RlWindow *window = g_object_ref_sink (rl_window_new (NULL));
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1024, 700);
+  gtk_window_present (GTK_WINDOW (window));
+  return window;
+}
+
+static void
+destroy_window (RlWindow *window)
+{
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_finalize_object (window);
+}
+
+static double
+spin_value (RlTrainView *view,
+            const char  *property)
+{
+  double v;
+
+  g_object_get (view, property, &v, NULL);
+  return v;
+}
+
+/* The seed's lr and momentum for the seed net, the experiment's for a BN net; values edited
+ * stay when the family changes; an invalid net disables Start. */
+static void
+test_defaults (void)
+{
+  RlWindow *window = new_window ();
+  RlTrainView *view = rl_window_get_train_view (window);
+  RlNetChooser *chooser = rl_train_view_get_net_chooser (view);
+  RlTrainConfig config;
+
+  rl_net_chooser_choose (chooser, "seed");
+  g_assert_cmpfloat (spin_value (view, "learning-rate"), ==, 0.01);
+  g_assert_cmpfloat (spin_value (view, "momentum"), ==, 0.5);
+
+  rl_net_chooser_choose (chooser, "resnet-20");
+  rl_train_view_get_settings (view, &config, NULL, NULL);
+  g_assert_cmpfloat_with_epsilon (config.lr, RL_TRAIN_BN_LR, 1e-7);
+  g_assert_cmpfloat_with_epsilon (config.momentum, RL_TRAIN_BN_MOMENTUM, 1e-7);
+  g_assert_cmpfloat_with_epsilon (config.weight_decay, RL_TRAIN_BN_WEIGHT_DECAY, 1e-9);
+
+  /* back to the seed's, then an edit that stays */
+  rl_net_chooser_choose (chooser, CUSTOM);
+  g_assert_cmpfloat (spin_value (view, "learning-rate"), ==, 0.01);
+  g_object_set (view, "learning-rate", 0.03, NULL);
+  rl_net_chooser_choose (chooser, "plain-8");
+  g_assert_cmpfloat (spin_value (view, "learning-rate"), ==, 0.03);
+  g_assert_cmpfloat (spin_value (view, "momentum"), ==, 0.5);
+
+  /* an invalid net: no training from it */
+  g_assert_true (rl_train_view_can_start (view));
+  rl_net_chooser_choose (chooser, "c=conv(8) relu");
+  g_assert_false (rl_train_view_can_start (view));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.train", NULL);
+  g_assert_false (rl_window_is_busy (window));
+  rl_train_view_set_from_current (view, TRUE);   /* the model in use's net */
+  g_assert_true (rl_train_view_can_start (view));
+  rl_train_view_set_from_current (view, FALSE);
+
+  destroy_window (window);
+}
+
+static gboolean
+not_busy (gpointer data)
+{
+  return !rl_window_is_busy (data);
+}
+
+static gboolean
+mnist_present (void)
+{
+  g_auto (GStrv) missing = rl_dataset_find_missing_files (RL_DATASET_MNIST);
+
+  return missing == NULL;
+}
+
+/* A custom net typed in the editor trains from the app; the model in use before is kept in
+ * Models; the new one is used in every view, and its file loads in reslab-cli eval. */
+static void
+test_train_custom (void)
+{
+  RlWindow *window;
+  RlTrainView *view;
+  RlModel *model;
+  g_autofree char *before_path = NULL;
+  g_autofree char *saved = NULL;
+  g_autofree char *arch_text = NULL;
+  g_autoptr (RlArch) expected = rl_arch_parse (CUSTOM, NULL);
+  const float *probs;
+  guint n_classes = 0;
+  double sum = 0;
+
+  if (!mnist_present ())
+    {
+      g_test_skip ("no MNIST files: ./dev.sh data fetches them");
+      return;
+    }
+
+  window = new_window ();
+  view = rl_window_get_train_view (window);
+  before_path = g_strdup (rl_window_get_model_path (window));
+  rl_net_chooser_choose (rl_train_view_get_net_chooser (view), CUSTOM);
+  rl_train_view_set_train_images (view, 640);
+  rl_train_view_set_epochs (view, 1);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.train", NULL));
+  g_assert_true (rl_window_is_busy (window));
+  g_assert_true (ui_test_wait_for (not_busy, window, 120));
+  /* the line above the progress bar names the net */
+  g_assert_true (g_str_has_prefix (rl_train_view_get_progress_text (view), "Finished"));
+  g_assert_true (g_str_has_suffix (rl_train_view_get_progress_text (view),
+                                   " · a custom net of 6 layers"));
+
+  model = rl_predictor_get_model (rl_window_get_predictor (window));
+  assert_same_arch (rl_model_get_arch (model), expected);
+  saved = g_strdup (rl_window_get_model_path (window));
+  g_assert_nonnull (saved);
+  g_assert_true (g_file_test (saved, G_FILE_TEST_IS_REGULAR));
+  g_assert_nonnull (rl_model_store_find (rl_window_get_model_store (window), saved));
+  /* the model in use before is still a file of Models, or the bundled one */
+  if (before_path != NULL)
+    g_assert_true (g_file_test (before_path, G_FILE_TEST_IS_REGULAR));
+
+  /* Draw predicts with it; Inside and Errors show it (a warning would abort the test) */
+  rl_window_set_view (window, "draw");
+  ui_test_spin (200);
+  probs = rl_predictor_get_probs (rl_window_get_predictor (window), &n_classes);
+  g_assert_cmpuint (n_classes, ==, 10);
+  for (guint i = 0; i < n_classes; i++)
+    sum += probs[i];
+  g_assert_cmpfloat (fabs (sum - 1.0), <, 1e-4);
+  rl_window_set_view (window, "inside");
+  ui_test_spin (300);
+  rl_window_set_view (window, "errors");
+  ui_test_spin (300);
+  destroy_window (window);
+
+  /* reslab-cli eval loads the file the app saved, with its arch */
+  {
+    g_autoptr (Run) r = RUN ("eval", "--model", saved, "--threads", "1");
+    g_autoptr (RlModel) loaded = NULL;
+    g_autoptr (GError) error = NULL;
+
+    g_assert_cmpint (r->status, ==, 0);
+    g_assert_nonnull (strstr (r->out, "ccuracy"));
+    loaded = rl_model_load (saved, NULL, &error);
+    g_assert_no_error (error);
+    arch_text = rl_arch_to_string (rl_model_get_arch (loaded));
+    g_assert_cmpstr (arch_text, ==, "c=conv(8,k=3) relu maxpool(2) r=res(8) gap fc=linear(10)");
+  }
+}
+
+/* Inside with a net of every layer kind: batch norm, a block with projection (B) and batch
+ * norm, one with the identity, one with option A, a plain one, GAP; the first conv 5×5 with 4
+ * filters. Every map has its row, named for what it is. */
+static void
+test_inside_every_kind (void)
+{
+  static const char *text =
+    "c=conv(4,k=5,p=2) b=bn relu maxpool(2) r=res(8,s=2,shortcut=B,bn=1) q=res(8) "
+    "a=res(16,s=2,shortcut=A) n=res(16,shortcut=none) gap fc=linear(10)";
+  RlWindow *window = new_window ();
+  RlInsideView *inside = rl_window_get_inside_view (window);
+  RlFeatureView *features = rl_inside_view_get_feature_view (inside);
+  g_autoptr (RlArch) arch = rl_arch_parse (text, NULL);
+  RlModel *model = rl_model_new (arch, 1, 28, 28, 10, NULL);
+  RlCanvas *canvas = rl_draw_view_get_canvas (rl_window_get_draw_view (window));
+  g_autoptr (GPtrArray) strokes = rl_demo_digit_transformed (3, 1.0, 0, 0);
+  g_autoptr (GString) labels = g_string_new (NULL);
+  guint n_sections;
+
+  rl_model_init_params (model, 3);
+  rl_predictor_set_model (rl_window_get_predictor (window), model, RL_DATASET_MNIST);
+  rl_window_set_view (window, "inside");
+  for (guint i = 0; i < strokes->len; i++)
+    {
+      GArray *xy = g_ptr_array_index (strokes, i);
+
+      rl_canvas_add_stroke (canvas, (const double *) (gpointer) xy->data, xy->len / 2);
+    }
+  rl_draw_view_flush (rl_window_get_draw_view (window));
+  ui_test_spin (200);
+
+  n_sections = rl_feature_view_get_n_sections (features);
+  for (guint s = 0; s < n_sections; s++)
+    {
+      g_string_append_printf (labels, "[%s:", rl_feature_view_get_section_title (features, s));
+      for (guint r = 0; r < rl_feature_view_get_section_n_rows (features, s); r++)
+        g_string_append_printf (labels, " %s", rl_feature_view_get_row_label (features, s, r));
+      g_string_append (labels, "] ");
+    }
+  g_test_message ("%s", labels->str);
+  /* input; c → bn → ReLU → max pool; the four blocks; GAP; fc */
+  g_assert_cmpuint (n_sections, ==, 1 + 1 + 4 + 1 + 1);
+  g_assert_nonnull (strstr (labels->str, "[c → b → ReLU → max pool 2×2: c b ReLU max pool 2×2]"));
+  g_assert_nonnull (strstr (labels->str, "[r · residual block: x F(x) shortcut(x) relu(F(x) + sc(x))]"));
+  g_assert_nonnull (strstr (labels->str, "[a · residual block: x F(x) shortcut(x) relu(F(x) + sc(x))]"));
+  g_assert_nonnull (strstr (labels->str, "[n · plain block: x F(x) relu(F(x))]"));
+  g_assert_nonnull (strstr (labels->str, "[q · residual block: x F(x) relu(F(x) + x)]"));
+  g_assert_nonnull (strstr (labels->str, "[average pool: average pool]"));
+  g_assert_cmpstr (rl_filter_view_get_tensor_name (rl_inside_view_get_filter_view (inside)), ==,
+                   "c.weight");
+  destroy_window (window);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  ui_test_init (&argc, &argv);
+  cli_test_init ();
+
+  ui_test_add ("/ui/net/round-trip", test_round_trip);
+  ui_test_add ("/ui/net/errors", test_errors);
+  ui_test_add ("/ui/net/typing-makes-custom", test_typing_makes_custom);
+  ui_test_add ("/ui/net/defaults", test_defaults);
+  ui_test_add ("/ui/net/train-custom", test_train_custom);
+  ui_test_add ("/ui/net/inside-every-kind", test_inside_every_kind);
+  return ui_test_run ();
+}
