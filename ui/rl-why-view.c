@@ -8,6 +8,7 @@
 
 #include <math.h>
 
+#include "rl-paint-colour.h"
 #include "rl-train.h"
 
 #define SIDE 28
@@ -39,20 +40,6 @@ G_DEFINE_FINAL_TYPE (RlWhyView, rl_why_view, GTK_TYPE_WIDGET)
 
 enum { CHANGED, N_SIGNALS };
 static guint signals[N_SIGNALS];
-
-/* Red for towards, blue for against, as the Inside view's diverging map; alpha grows with
- * |v| / m (square root, so faint pushes still show). */
-static void
-attr_colour (float v, float m, double rgba[4])
-{
-  const double t = m > 0 ? MIN (fabs (v) / m, 1.0) : 0.0;
-
-  if (v >= 0)
-    rgba[0] = 0.84, rgba[1] = 0.10, rgba[2] = 0.16;
-  else
-    rgba[0] = 0.13, rgba[1] = 0.47, rgba[2] = 0.90;
-  rgba[3] = 0.9 * sqrt (t);
-}
 
 static void
 compute (RlWhyView *self)
@@ -130,7 +117,7 @@ rl_why_view_paint (RlWhyView *self, cairo_t *cr, double side)
       {
         double rgba[4];
 
-        attr_colour (self->attr[r * SIDE + c], self->attr_max, rgba);
+        rl_paint_attr_colour (self->attr[r * SIDE + c], self->attr_max, rgba);
         if (rgba[3] <= 0.0)
           continue;
         cairo_set_source_rgba (cr, rgba[0], rgba[1], rgba[2], rgba[3]);
@@ -159,7 +146,7 @@ rl_why_view_paint_on_canvas (RlWhyView *self, cairo_t *cr)
       {
         double rgba[4];
 
-        attr_colour (self->attr[r * SIDE + c], self->attr_max, rgba);
+        rl_paint_attr_colour (self->attr[r * SIDE + c], self->attr_max, rgba);
         if (rgba[3] <= 0.0)
           continue;
         cairo_set_source_rgba (cr, rgba[0], rgba[1], rgba[2], 0.8 * rgba[3]);
@@ -184,7 +171,7 @@ draw_legend (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer 
   for (int i = 0; i < width; i++)
     {
       double rgba[4];
-      attr_colour ((float) (2.0 * i / MAX (width - 1, 1) - 1.0), 1.0f, rgba);
+      rl_paint_attr_colour ((float) (2.0 * i / MAX (width - 1, 1) - 1.0), 1.0f, rgba);
       /* over the dimmed ink of the preview: white at 45 % */
       cairo_set_source_rgb (cr, 0.45 + rgba[3] * (rgba[0] - 0.45), 0.45 + rgba[3] * (rgba[1] - 0.45),
                             0.45 + rgba[3] * (rgba[2] - 0.45));
