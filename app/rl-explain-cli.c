@@ -31,40 +31,13 @@
 #include "rl-errors.h"
 #include "rl-explain.h"
 #include "rl-image-file.h"
+#include "rl-paint-colour.h"
 #include "rl-preprocess.h"
 #include "rl-train.h"
 
 #define EXIT_USAGE 2
 #define SHEET_MAX 500          /* images on the contact sheet at most */
 #define PREDICT_THRESHOLD 0.2f
-
-/* ---- Colours -------------------------------------------------------------------------------- */
-
-/* A count on a log scale, white (0) to a saturated hue (max): blue-green off the diagonal,
- * grey-green on it, so that the diagonal's thousands do not drown the mistakes' handful. */
-static void
-count_colour (uint32_t count, uint32_t max, gboolean diagonal, double rgb[3])
-{
-  const double t = count == 0 ? 0.0 : log1p (count) / log1p (MAX (max, 1u));
-  const double hi[2][3] = { { 0.80, 0.16, 0.10 }, { 0.20, 0.55, 0.30 } };
-
-  for (int c = 0; c < 3; c++)
-    rgb[c] = 1.0 + t * (hi[diagonal][c] - 1.0);
-}
-
-/* The attribution colour: red for v > 0 (towards the class), blue for v < 0, its strength
- * |v| / m; returned as premultiplied-ready rgb and alpha. */
-static void
-attr_colour (float v, float m, double rgba[4])
-{
-  const double t = m > 0 ? MIN (fabs (v) / m, 1.0) : 0.0;
-
-  if (v >= 0)
-    rgba[0] = 0.79, rgba[1] = 0.0, rgba[2] = 0.13;
-  else
-    rgba[0] = 0.02, rgba[1] = 0.44, rgba[2] = 0.69;
-  rgba[3] = sqrt (t);
-}
 
 static float
 abs_max (const float *v, size_t n)
@@ -150,7 +123,7 @@ write_confusion_png (const RlErrorReport *r, const char *path)
         double rgb[3];
         cairo_text_extents_t ext;
 
-        count_colour (n, t == p ? max_diag : max_off, t == p, rgb);
+        rl_paint_count_colour (n, t == p ? max_diag : max_off, t == p, rgb);
         cairo_set_source_rgb (cr, rgb[0], rgb[1], rgb[2]);
         cairo_rectangle (cr, left + p * cell, top + t * cell, cell, cell);
         cairo_fill (cr);
@@ -362,7 +335,7 @@ write_explanation_png (const char *path, const float *digit01, const float *attr
             cairo_fill (cr);
             if (panel_i == 1)
               {
-                attr_colour (attr[r * side + c], m, rgba);
+                rl_paint_attr_colour (attr[r * side + c], m, rgba);
                 cairo_set_source_rgba (cr, rgba[0], rgba[1], rgba[2], rgba[3]);
                 cairo_rectangle (cr, x0 + c * scale, y0 + r * scale, scale, scale);
                 cairo_fill (cr);
@@ -391,7 +364,7 @@ write_explanation_png (const char *path, const float *digit01, const float *attr
       double rgba[4];
       float v = (float) (i - 100) / 100.0f;
 
-      attr_colour (v, 1.0f, rgba);
+      rl_paint_attr_colour (v, 1.0f, rgba);
       cairo_set_source_rgb (cr, 1 + rgba[3] * (rgba[0] - 1), 1 + rgba[3] * (rgba[1] - 1),
                             1 + rgba[3] * (rgba[2] - 1));
       cairo_rectangle (cr, pad + i, 40 + panel + 16, 1, 14);

@@ -18,18 +18,16 @@
 
 #include "rl-landscape-figure.h"
 
-#include <cairo-svg.h>
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
 
 #include "rl-cli-util.h"
 #include "rl-error.h"
+#include "rl-paint-file.h"
 
 #define FONT_SIZE 13.0
 #define SMALL_SIZE 11.0
-#define MIN_SIZE 16
-#define MAX_SIZE 16384
 #define MAX_DECADES 4.0
 /* the surface's viewpoint, as matplotlib's default 3-D view */
 #define AZIMUTH_DEG (-60.0)
@@ -758,11 +756,31 @@ rl_landscape_figure_draw_line (cairo_t *cr, double width, double height,
 
 /* ---- Files ---------------------------------------------------------------------------------- */
 
-static cairo_status_t
-append_bytes (void *closure, const unsigned char *data, unsigned int length)
+typedef struct {
+  RlLandscapeFigure       figure;
+  const RlLandscapePanel *panels;
+  guint                   n;
+  const char             *title;
+} FigureArgs;
+
+static void
+draw_figure (cairo_t *cr, double width, double height, gconstpointer data)
 {
-  g_byte_array_append (closure, data, length);
-  return CAIRO_STATUS_SUCCESS;
+  const FigureArgs *a = data;
+
+  switch (a->figure)
+    {
+    case RL_LANDSCAPE_FIGURE_CONTOURS:
+      rl_landscape_figure_draw_contours (cr, width, height, a->panels, a->n, a->title);
+      break;
+    case RL_LANDSCAPE_FIGURE_SURFACE:
+      rl_landscape_figure_draw_surface (cr, width, height, a->panels, a->n, a->title);
+      break;
+    case RL_LANDSCAPE_FIGURE_LINE:
+    default:
+      rl_landscape_figure_draw_line (cr, width, height, a->panels, a->n, a->title);
+      break;
+    }
 }
 
 gboolean
@@ -770,67 +788,9 @@ rl_landscape_figure_save (const char *path, int width, int height, RlLandscapeFi
                           const RlLandscapePanel *panels, guint n, const char *title,
                           GError **error)
 {
-  g_autoptr(GByteArray) bytes = g_byte_array_new ();
-  g_autofree char *lower = NULL;
-  cairo_surface_t *surface;
-  cairo_status_t status;
-  cairo_t *cr;
-  gboolean png;
+  const FigureArgs args = { figure, panels, n, title };
 
   g_return_val_if_fail (path != NULL, FALSE);
-  lower = g_ascii_strdown (path, -1);
-  if (g_str_has_suffix (lower, ".png"))
-    png = TRUE;
-  else if (g_str_has_suffix (lower, ".svg"))
-    png = FALSE;
-  else
-    {
-      g_set_error (error, RL_ERROR, RL_ERROR_INVALID_ARGUMENT,
-                   _("%s: a figure is saved as .png or .svg"), path);
-      return FALSE;
-    }
-  if (width < MIN_SIZE || width > MAX_SIZE || height < MIN_SIZE || height > MAX_SIZE)
-    {
-      g_set_error (error, RL_ERROR, RL_ERROR_INVALID_ARGUMENT,
-                   _("%s: a figure must be %d to %d units wide and high (asked for %d x %d)"),
-                   path, MIN_SIZE, MAX_SIZE, width, height);
-      return FALSE;
-    }
-
-  if (png)
-    surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, width, height);
-  else
-    {
-      surface = cairo_svg_surface_create_for_stream (append_bytes, bytes, width, height);
-      cairo_svg_surface_restrict_to_version (surface, CAIRO_SVG_VERSION_1_1);
-    }
-  cr = cairo_create (surface);
-  switch (figure)
-    {
-    case RL_LANDSCAPE_FIGURE_CONTOURS:
-      rl_landscape_figure_draw_contours (cr, width, height, panels, n, title);
-      break;
-    case RL_LANDSCAPE_FIGURE_SURFACE:
-      rl_landscape_figure_draw_surface (cr, width, height, panels, n, title);
-      break;
-    case RL_LANDSCAPE_FIGURE_LINE:
-    default:
-      rl_landscape_figure_draw_line (cr, width, height, panels, n, title);
-      break;
-    }
-  status = cairo_status (cr);
-  cairo_destroy (cr);
-  if (status == CAIRO_STATUS_SUCCESS && png)
-    status = cairo_surface_write_to_png_stream (surface, append_bytes, bytes);
-  cairo_surface_finish (surface);
-  if (status == CAIRO_STATUS_SUCCESS)
-    status = cairo_surface_status (surface);
-  cairo_surface_destroy (surface);
-  if (status != CAIRO_STATUS_SUCCESS)
-    {
-      g_set_error (error, RL_ERROR, RL_ERROR_FAILED, "%s: cairo: %s", path,
-                   cairo_status_to_string (status));
-      return FALSE;
-    }
-  return g_file_set_contents (path, (const char *) bytes->data, (gssize) bytes->len, error);
+  /* the one PNG/SVG writer, shared with the network diagram (ui/paint/rl-paint-file.c) */
+  return rl_paint_save (path, width, height, 1.0, draw_figure, &args, NULL, error);
 }

@@ -9,6 +9,7 @@
 #include <math.h>
 
 #include "rl-evaluator.h"
+#include "rl-paint-colour.h"
 
 /* At most this many images of a cell are listed (a diagonal cell holds about a thousand). */
 #define MAX_LISTED 240
@@ -60,17 +61,6 @@ matrix_geometry (int width, int height, int P)
   return g;
 }
 
-/* A count on a log scale, white (0) to green on the diagonal and red off it. */
-static void
-count_colour (uint32_t count, uint32_t max, gboolean diagonal, double rgb[3])
-{
-  const double t = count == 0 ? 0.0 : log1p (count) / log1p (MAX (max, 1u));
-  const double hi[2][3] = { { 0.80, 0.16, 0.10 }, { 0.20, 0.55, 0.30 } };
-
-  for (int c = 0; c < 3; c++)
-    rgb[c] = 1.0 + t * (hi[diagonal][c] - 1.0);
-}
-
 static void
 draw_text (cairo_t *cr, const char *text, double cx, double cy)
 {
@@ -116,7 +106,7 @@ draw_matrix (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer 
         const double x = g.x0 + p * g.cell, y = g.y0 + t * g.cell;
         double rgb[3], lum;
 
-        count_colour (n, t == p ? max_diag : max_off, t == p, rgb);
+        rl_paint_count_colour (n, t == p ? max_diag : max_off, t == p, rgb);
         cairo_set_source_rgb (cr, rgb[0], rgb[1], rgb[2]);
         cairo_rectangle (cr, x, y, g.cell, g.cell);
         cairo_fill (cr);

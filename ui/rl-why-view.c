@@ -8,6 +8,7 @@
 
 #include <math.h>
 
+#include "rl-paint-colour.h"
 #include "rl-train.h"
 
 #define SIDE 28
@@ -39,20 +40,6 @@ G_DEFINE_FINAL_TYPE (RlWhyView, rl_why_view, GTK_TYPE_WIDGET)
 
 enum { CHANGED, N_SIGNALS };
 static guint signals[N_SIGNALS];
-
-/* Red for towards, blue for against, as the Inside view's diverging map; alpha grows with
- * |v| / m (square root, so faint pushes still show). */
-static void
-attr_colour (float v, float m, double rgba[4])
-{
-  const double t = m > 0 ? MIN (fabs (v) / m, 1.0) : 0.0;
-
-  if (v >= 0)
-    rgba[0] = 0.84, rgba[1] = 0.10, rgba[2] = 0.16;
-  else
-    rgba[0] = 0.13, rgba[1] = 0.47, rgba[2] = 0.90;
-  rgba[3] = 0.9 * sqrt (t);
-}
 
 static void
 compute (RlWhyView *self)
@@ -113,11 +100,35 @@ done:
   g_signal_emit (self, signals[CHANGED], 0);
 }
 
+/* Each of the network's SIDE x SIDE pixels in its attribution colour (alpha times @alpha), as a
+ * @px square, or, with @map, over the part of the @ink_w x @ink_h drawing it was resampled from
+ * (in the unit square). */
+static void
+paint_cells (RlWhyView *self, cairo_t *cr, double px, double alpha, const RlPreprocessMap *map,
+             int ink_w, int ink_h)
+{
+  for (int r = 0; r < SIDE; r++)
+    for (int c = 0; c < SIDE; c++)
+      {
+        double rgba[4];
+
+        rl_paint_attr_colour (self->attr[r * SIDE + c], self->attr_max, rgba);
+        if (rgba[3] <= 0.0)
+          continue;
+        cairo_set_source_rgba (cr, rgba[0], rgba[1], rgba[2], alpha * rgba[3]);
+        if (map != NULL)
+          cairo_rectangle (cr, (map->x0 + (c - map->ox) * map->sx) / ink_w,
+                           (map->y0 + (r - map->oy) * map->sy) / ink_h, map->sx / ink_w,
+                           map->sy / ink_h);
+        else
+          cairo_rectangle (cr, c * px, r * px, px, px);
+        cairo_fill (cr);
+      }
+}
+
 void
 rl_why_view_paint (RlWhyView *self, cairo_t *cr, double side)
 {
-  const double px = side / SIDE;
-
   g_return_if_fail (RL_IS_WHY_VIEW (self));
   if (!self->have_attr || !rl_why_view_get_active (self))
     return;
@@ -125,18 +136,7 @@ rl_why_view_paint (RlWhyView *self, cairo_t *cr, double side)
   cairo_set_source_rgba (cr, 0, 0, 0, 0.55);
   cairo_rectangle (cr, 0, 0, side, side);
   cairo_fill (cr);
-  for (int r = 0; r < SIDE; r++)
-    for (int c = 0; c < SIDE; c++)
-      {
-        double rgba[4];
-
-        attr_colour (self->attr[r * SIDE + c], self->attr_max, rgba);
-        if (rgba[3] <= 0.0)
-          continue;
-        cairo_set_source_rgba (cr, rgba[0], rgba[1], rgba[2], rgba[3]);
-        cairo_rectangle (cr, c * px, r * px, px, px);
-        cairo_fill (cr);
-      }
+  paint_cells (self, cr, side / SIDE, 1.0, NULL, 0, 0);
 }
 
 void
@@ -154,23 +154,7 @@ rl_why_view_paint_on_canvas (RlWhyView *self, cairo_t *cr)
    * was resampled from (the preprocessing's map, rl-preprocess.h), in the unit square the
    * canvas hands over. A test image fills the square, one field pixel to 1/28 of it. */
   mapped = rl_predictor_get_ink_map (self->predictor, &map, &ink_w, &ink_h);
-  for (int r = 0; r < SIDE; r++)
-    for (int c = 0; c < SIDE; c++)
-      {
-        double rgba[4];
-
-        attr_colour (self->attr[r * SIDE + c], self->attr_max, rgba);
-        if (rgba[3] <= 0.0)
-          continue;
-        cairo_set_source_rgba (cr, rgba[0], rgba[1], rgba[2], 0.8 * rgba[3]);
-        if (mapped)
-          cairo_rectangle (cr, (map.x0 + (c - map.ox) * map.sx) / ink_w,
-                           (map.y0 + (r - map.oy) * map.sy) / ink_h, map.sx / ink_w,
-                           map.sy / ink_h);
-        else
-          cairo_rectangle (cr, (double) c / SIDE, (double) r / SIDE, 1.0 / SIDE, 1.0 / SIDE);
-        cairo_fill (cr);
-      }
+  paint_cells (self, cr, 1.0 / SIDE, 0.8, mapped ? &map : NULL, ink_w, ink_h);
 }
 
 static void
@@ -184,7 +168,7 @@ draw_legend (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer 
   for (int i = 0; i < width; i++)
     {
       double rgba[4];
-      attr_colour ((float) (2.0 * i / MAX (width - 1, 1) - 1.0), 1.0f, rgba);
+      rl_paint_attr_colour ((float) (2.0 * i / MAX (width - 1, 1) - 1.0), 1.0f, rgba);
       /* over the dimmed ink of the preview: white at 45 % */
       cairo_set_source_rgb (cr, 0.45 + rgba[3] * (rgba[0] - 0.45), 0.45 + rgba[3] * (rgba[1] - 0.45),
                             0.45 + rgba[3] * (rgba[2] - 0.45));
