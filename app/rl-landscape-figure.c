@@ -32,8 +32,8 @@
 #define MAX_SIZE 16384
 #define MAX_DECADES 4.0
 /* the surface's viewpoint, as matplotlib's default 3-D view */
-#define AZIMUTH_DEG (-60.0)
-#define ELEVATION_DEG 35.0
+#define AZIMUTH_DEG RL_LANDSCAPE_FIGURE_AZIMUTH
+#define ELEVATION_DEG RL_LANDSCAPE_FIGURE_ELEVATION
 /* the height of the surface against the square's side of 2 */
 #define HEIGHT 0.9
 
@@ -452,10 +452,15 @@ compare_quads (gconstpointer a, gconstpointer b)
 
 /* A grid point in view space: u right, v up (device units from the panel's centre), and its
  * depth away from the viewer. x, y in [-1, 1], h in [0, 1]. */
+typedef struct {
+  double az, el;    /* radians */
+} View;
+
 static void
-project (double x, double y, double h, double scale, double *u, double *v, double *depth)
+project (const View *view, double x, double y, double h, double scale, double *u, double *v,
+         double *depth)
 {
-  const double az = AZIMUTH_DEG * G_PI / 180, el = ELEVATION_DEG * G_PI / 180;
+  const double az = view->az, el = view->el;
   double xr = x * cos (az) - y * sin (az);
   double yr = x * sin (az) + y * cos (az);
   double zz = HEIGHT * (h - 0.5);
@@ -466,8 +471,8 @@ project (double x, double y, double h, double scale, double *u, double *v, doubl
 }
 
 static void
-draw_surface_panel (cairo_t *cr, const RlLandscapePanel *p, const double *z, double cx,
-                    double cy, double scale)
+draw_surface_panel (cairo_t *cr, const View *view, const RlLandscapePanel *p, const double *z,
+                    double cx, double cy, double scale)
 {
   const int g = p->grid;
   g_autofree Quad *quads = g_new (Quad, (size_t) (g - 1) * (g - 1));
@@ -482,7 +487,7 @@ draw_surface_panel (cairo_t *cr, const RlLandscapePanel *p, const double *z, dou
       {
         double d;
 
-        project (-1.0 + 2.0 * i / (g - 1), -1.0 + 2.0 * j / (g - 1), z[j * g + i], scale,
+        project (view, -1.0 + 2.0 * i / (g - 1), -1.0 + 2.0 * j / (g - 1), z[j * g + i], scale,
                  &u[j * g + i], &v[j * g + i], &d);
       }
   for (int j = 0; j < g - 1; j++)
@@ -490,7 +495,7 @@ draw_surface_panel (cairo_t *cr, const RlLandscapePanel *p, const double *z, dou
       {
         double uu, vv, d;
 
-        project (-1.0 + 2.0 * (i + 0.5) / (g - 1), -1.0 + 2.0 * (j + 0.5) / (g - 1),
+        project (view, -1.0 + 2.0 * (i + 0.5) / (g - 1), -1.0 + 2.0 * (j + 0.5) / (g - 1),
                  (z[j * g + i] + z[j * g + i + 1] + z[(j + 1) * g + i] + z[(j + 1) * g + i + 1])
                  / 4, scale, &uu, &vv, &d);
         quads[nq++] = (Quad) { d, i, j };
@@ -533,7 +538,7 @@ draw_surface_panel (cairo_t *cr, const RlLandscapePanel *p, const double *z, dou
                           : (z[(c - 1) * g + c - 1] + z[(c - 1) * g + c] + z[c * g + c - 1] +
                              z[c * g + c]) / 4;
 
-    project (0.0, 0.0, h, scale, &uu, &vv, &d);
+    project (view, 0.0, 0.0, h, scale, &uu, &vv, &d);
     cairo_arc (cr, cx + uu, cy - vv, 3.5, 0, 2 * G_PI);
     cairo_set_source_rgb (cr, 1, 1, 1);
     cairo_fill_preserve (cr);
@@ -548,15 +553,15 @@ draw_surface_panel (cairo_t *cr, const RlLandscapePanel *p, const double *z, dou
     cairo_set_source_rgb (cr, 0.3, 0.3, 0.3);
     cairo_set_line_width (cr, 1.0);
     cairo_set_font_size (cr, SMALL_SIZE);
-    project (-1.0, -1.0, -0.15, scale, &u0, &v0, &d);
-    project (1.0, -1.0, -0.15, scale, &u1, &v1, &d);
+    project (view, -1.0, -1.0, -0.15, scale, &u0, &v0, &d);
+    project (view, 1.0, -1.0, -0.15, scale, &u1, &v1, &d);
     cairo_move_to (cr, cx + u0, cy - v0);
     cairo_line_to (cr, cx + u1, cy - v1);
     cairo_stroke (cr);
     draw_text (cr, cx + (u0 + u1) / 2, cy - (v0 + v1) / 2 + 4, 1.0, 0.0,
                /* TRANSLATORS: an axis of the shaded surface; R is --range */
                _("\u03b1 from -R to R"));
-    project (1.0, 1.0, -0.15, scale, &u0, &v0, &d);
+    project (view, 1.0, 1.0, -0.15, scale, &u0, &v0, &d);
     cairo_move_to (cr, cx + u1, cy - v1);
     cairo_line_to (cr, cx + u0, cy - v0);
     cairo_stroke (cr);
@@ -569,6 +574,16 @@ void
 rl_landscape_figure_draw_surface (cairo_t *cr, double width, double height,
                                   const RlLandscapePanel *panels, guint n, const char *title)
 {
+  rl_landscape_figure_draw_surface_view (cr, width, height, panels, n, title, AZIMUTH_DEG,
+                                         ELEVATION_DEG);
+}
+
+void
+rl_landscape_figure_draw_surface_view (cairo_t *cr, double width, double height,
+                                       const RlLandscapePanel *panels, guint n,
+                                       const char *title, double azimuth, double elevation)
+{
+  const View view = { azimuth * G_PI / 180, elevation * G_PI / 180 };
   Scale s;
   double top, x[8], y0, side, bar_x;
 
@@ -587,7 +602,7 @@ rl_landscape_figure_draw_surface (cairo_t *cr, double width, double height,
         continue;
       z = grid_positions (&s, &panels[m]);
       /* a unit square spans about 1.4 scale across after the rotation */
-      draw_surface_panel (cr, &panels[m], z, x[m] + side / 2, y0 + side / 2, side * 0.36);
+      draw_surface_panel (cr, &view, &panels[m], z, x[m] + side / 2, y0 + side / 2, side * 0.36);
       panel_title (cr, x[m] + side / 2, y0 - 6, &panels[m]);
     }
   draw_colour_bar (cr, &s, bar_x, y0, 16, side);
