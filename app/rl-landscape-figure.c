@@ -549,6 +549,8 @@ draw_surface_panel (cairo_t *cr, const View *view, const RlLandscapePanel *p, co
   /* the square's edges along alpha and beta, on the floor, from the corner (-1, -1) */
   {
     double u0, v0, u1, v1, d;
+    char range[32];
+    g_autofree char *label = NULL;
 
     cairo_set_source_rgb (cr, 0.3, 0.3, 0.3);
     cairo_set_line_width (cr, 1.0);
@@ -558,9 +560,10 @@ draw_surface_panel (cairo_t *cr, const View *view, const RlLandscapePanel *p, co
     cairo_move_to (cr, cx + u0, cy - v0);
     cairo_line_to (cr, cx + u1, cy - v1);
     cairo_stroke (cr);
-    draw_text (cr, cx + (u0 + u1) / 2, cy - (v0 + v1) / 2 + 4, 1.0, 0.0,
-               /* TRANSLATORS: an axis of the shaded surface; R is --range */
-               _("\u03b1 from -R to R"));
+    format_number (range, sizeof range, p->range);
+    /* TRANSLATORS: an axis of the shaded surface, e.g. "α from -1 to 1" */
+    label = g_strdup_printf (_("\u03b1 from -%1$s to %1$s"), range);
+    draw_text (cr, cx + (u0 + u1) / 2, cy - (v0 + v1) / 2 + 4, 1.0, 0.0, label);
     project (view, 1.0, 1.0, -0.15, scale, &u0, &v0, &d);
     cairo_move_to (cr, cx + u1, cy - v1);
     cairo_line_to (cr, cx + u0, cy - v0);
