@@ -479,6 +479,7 @@ draw_surface_panel (cairo_t *cr, const View *view, const RlLandscapePanel *p, co
   g_autofree double *u = g_new (double, (size_t) g * g);
   g_autofree double *v = g_new (double, (size_t) g * g);
   guint nq = 0;
+  double floor_u[3], floor_v[3], floor_d;
   /* light from the upper left, towards the viewer */
   const double light[3] = { -0.45, 0.35, 0.82 };
 
@@ -503,6 +504,17 @@ draw_surface_panel (cairo_t *cr, const View *view, const RlLandscapePanel *p, co
   qsort (quads, nq, sizeof (Quad), compare_quads);
 
   cairo_save (cr);
+  /* the square's edges along alpha and beta on the floor, from the corner (-1, -1): the lines
+   * first, under the surface; their labels last, over it */
+  project (view, -1.0, -1.0, -0.15, scale, &floor_u[0], &floor_v[0], &floor_d);
+  project (view, 1.0, -1.0, -0.15, scale, &floor_u[1], &floor_v[1], &floor_d);
+  project (view, 1.0, 1.0, -0.15, scale, &floor_u[2], &floor_v[2], &floor_d);
+  cairo_set_source_rgb (cr, 0.3, 0.3, 0.3);
+  cairo_set_line_width (cr, 1.0);
+  cairo_move_to (cr, cx + floor_u[0], cy - floor_v[0]);
+  cairo_line_to (cr, cx + floor_u[1], cy - floor_v[1]);
+  cairo_line_to (cr, cx + floor_u[2], cy - floor_v[2]);
+  cairo_stroke (cr);
   cairo_set_line_width (cr, 0.6);
   cairo_set_line_join (cr, CAIRO_LINE_JOIN_BEVEL);
   for (guint q = 0; q < nq; q++)
@@ -546,29 +558,19 @@ draw_surface_panel (cairo_t *cr, const View *view, const RlLandscapePanel *p, co
     cairo_set_line_width (cr, 1.2);
     cairo_stroke (cr);
   }
-  /* the square's edges along alpha and beta, on the floor, from the corner (-1, -1) */
   {
-    double u0, v0, u1, v1, d;
     char range[32];
     g_autofree char *label = NULL;
 
     cairo_set_source_rgb (cr, 0.3, 0.3, 0.3);
-    cairo_set_line_width (cr, 1.0);
     cairo_set_font_size (cr, SMALL_SIZE);
-    project (view, -1.0, -1.0, -0.15, scale, &u0, &v0, &d);
-    project (view, 1.0, -1.0, -0.15, scale, &u1, &v1, &d);
-    cairo_move_to (cr, cx + u0, cy - v0);
-    cairo_line_to (cr, cx + u1, cy - v1);
-    cairo_stroke (cr);
     format_number (range, sizeof range, p->range);
     /* TRANSLATORS: an axis of the shaded surface, e.g. "α from -1 to 1" */
     label = g_strdup_printf (_("\u03b1 from -%1$s to %1$s"), range);
-    draw_text (cr, cx + (u0 + u1) / 2, cy - (v0 + v1) / 2 + 4, 1.0, 0.0, label);
-    project (view, 1.0, 1.0, -0.15, scale, &u0, &v0, &d);
-    cairo_move_to (cr, cx + u1, cy - v1);
-    cairo_line_to (cr, cx + u0, cy - v0);
-    cairo_stroke (cr);
-    draw_text (cr, cx + (u0 + u1) / 2 + 6, cy - (v0 + v1) / 2, 0.0, 0.5, "\xce\xb2");
+    draw_text (cr, cx + (floor_u[0] + floor_u[1]) / 2, cy - (floor_v[0] + floor_v[1]) / 2 + 4,
+               1.0, 0.0, label);
+    draw_text (cr, cx + (floor_u[1] + floor_u[2]) / 2 + 6, cy - (floor_v[1] + floor_v[2]) / 2,
+               0.0, 0.5, "\xce\xb2");
   }
   cairo_restore (cr);
 }

@@ -53,6 +53,7 @@ struct _RlLandscapeView {
   double              drag_azimuth, drag_elevation;
   guint               tick_id;
   gboolean            cancelled;
+  gboolean            computed;        /* the runner's grids are of these models */
   char               *progress;
 };
 
@@ -102,11 +103,8 @@ update_progress (RlLandscapeView *self)
   guint level = rl_landscape_runner_get_level_grid (self->runner);
   guint complete = rl_landscape_runner_get_complete_grid (self->runner);
 
-  if (config == NULL)
-    {
-      set_progress (self, g_strdup (""));
-      return;
-    }
+  if (config == NULL || !self->computed)
+    return;   /* nothing computed for these models: the text stays */
   if (rl_landscape_runner_is_running (self->runner))
     /* TRANSLATORS: the landscape's progress: the grid being computed, the final grid and the
      * seconds since Compute, e.g. "Grid 9 × 9 of 17 × 17, 12 s" */
@@ -224,6 +222,7 @@ rl_landscape_view_set_models (RlLandscapeView *self,
       self->names[m] = g_strdup (names[m]);
     }
   self->cancelled = FALSE;
+  self->computed = FALSE;
   update_note (self);
   set_progress (self, g_strdup (_("Press Compute")));
   update_actions (self);
@@ -305,6 +304,7 @@ compute_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
       gtk_label_set_text (self->note_label, text);
       return;
     }
+  self->computed = TRUE;
   update_note (self);
   g_clear_handle_id (&self->tick_id, g_source_remove);
   self->tick_id = g_timeout_add_seconds (1, tick_cb, self);
@@ -347,7 +347,7 @@ fill_panels (RlLandscapeView *self, RlLandscapePanel *panels)
   const RlLandscapeRunnerConfig *config = rl_landscape_runner_get_config (self->runner);
   guint n = rl_landscape_runner_get_n_models (self->runner);
 
-  if (config == NULL || n == 0 || n > self->n_models)
+  if (!self->computed || config == NULL || n == 0 || n > self->n_models)
     return 0;
   if (self->filled_grid != config->grid)
     for (guint m = 0; m < N_MODELS; m++)
