@@ -1,4 +1,4 @@
-#define G_LOG_DOMAIN "reslab-cli"
+#define G_LOG_DOMAIN "reslab-paint"
 
 /* rl-landscape-figure.c: contours, shaded surfaces and the initial-to-trained line of the loss
  * landscape (see rl-landscape-figure.h).
@@ -7,7 +7,7 @@
  * zmin and zmax over every finite loss of every panel (zmax at most 4 decades above zmin, so
  * the far blow-up of a chaotic net does not flatten the bowl of the other into one colour).
  * Drawn in device units (pixels for PNG, points for SVG) with Cairo's toy text API, in one
- * face: rl_cli_font_family () (sans-serif, or one with the translation's glyphs, since the toy
+ * face: font_family () (sans-serif, or one with the translation's glyphs, since the toy
  * API falls back to no other font). Titles, axis labels and legends are translated; the tick
  * numbers are formatted in C (g_ascii_formatd), as in the CSVs beside the figures, and the
  * panels are named by their model files.
@@ -23,7 +23,6 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "rl-cli-util.h"
 #include "rl-error.h"
 
 #define FONT_SIZE 13.0
@@ -36,6 +35,16 @@
 #define ELEVATION_DEG RL_LANDSCAPE_FIGURE_ELEVATION
 /* the height of the surface against the square's side of 2 */
 #define HEIGHT 0.9
+
+/* The face of every text: "sans-serif", or the one the translation names (the toy API falls
+ * back to no other font for a missing glyph); the same message as reslab-cli's other figures. */
+static const char *
+font_family (void)
+{
+  /* TRANSLATORS: the font family of the text in reslab-cli's figures (PNG, SVG); name one that
+   * has your language's glyphs (zh_CN: "Noto Sans CJK SC"). Keep "sans-serif" otherwise. */
+  return C_("figure font family", "sans-serif");
+}
 
 static const double plain_rgb[3] = { 0.84, 0.15, 0.16 };
 static const double residual_rgb[3] = { 0.12, 0.47, 0.71 };
@@ -107,7 +116,7 @@ begin_figure (cairo_t *cr, double width, const char *title, double *top)
   cairo_set_source_rgb (cr, 1, 1, 1);
   cairo_paint (cr);
   cairo_restore (cr);
-  cairo_select_font_face (cr, rl_cli_font_family (), CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+  cairo_select_font_face (cr, font_family (), CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
   *top = 10.0;
   if (title != NULL)
     {
@@ -125,7 +134,7 @@ panel_title (cairo_t *cr, double cx, double y, const RlLandscapePanel *p)
 {
   cairo_save (cr);
   cairo_set_font_size (cr, FONT_SIZE);
-  cairo_select_font_face (cr, rl_cli_font_family (), CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
+  cairo_select_font_face (cr, font_family (), CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
   cairo_set_source_rgb (cr, model_rgb (p)[0], model_rgb (p)[1], model_rgb (p)[2]);
   draw_text (cr, cx, y, 0.5, 1.0, p->name);
   cairo_restore (cr);
