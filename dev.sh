@@ -24,6 +24,12 @@ cd "$(dirname "$(readlink -f "$0")")"
 # translations), libglib2.0-bin (glib-compile-schemas, gsettings), x11-utils (xwininfo: the
 # installed app's window appeared). locales: the zh_CN.UTF-8 locale the Chinese UI test
 # (tests/test-ui-zh.c) runs in; ensure_locale generates it.
+# python3-torch: the tests that run PyTorch itself (test-torch-arch in the engine suite,
+# test-torch-roundtrip in the slow one) check that tools/reslab_torch.py builds the same nets
+# and reads and writes the same files; without it they report a skip, so they would never run
+# in CI. It is the largest piece (Debian 12: 177 packages, 147 MB to download, 621 MB
+# installed, without Recommends); the engine's parity fixtures need no torch. Not
+# python3-torchvision: nothing here uses it (the tools read the IDX files themselves).
 PACKAGES=(
   gcc libc6-dev pkg-config meson ninja-build
   libglib2.0-dev libjson-glib-dev libgtk-4-dev libcairo2-dev
@@ -34,6 +40,7 @@ PACKAGES=(
   dataset-fashion-mnist
   desktop-file-utils appstream gettext libglib2.0-bin x11-utils
   locales
+  python3-torch
 )
 
 BUILD=build

@@ -893,13 +893,38 @@ compare_strings (gconstpointer a, gconstpointer b)
   return strcmp (*(const char * const *) a, *(const char * const *) b);
 }
 
+/* `info --arch`: the description of the net the file's model is built from, as one line that
+ * `train --arch` and tools/reslab_torch.py read; the seed net's for a file without one, as the
+ * loader does (rl-model-io.c). */
+static int
+print_arch (const RlSafetensors *st, const char *what)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RlArch) arch = NULL;
+  g_autofree char *text = NULL;
+  const char *stored = rl_safetensors_get_metadata (st, "arch");
+
+  arch = rl_arch_parse (stored != NULL ? stored : RL_ARCH_SEED, &error);
+  if (arch == NULL)
+    {
+      rl_cli_error (_("%s: its metadata “arch” is not a net description: %s"), what,
+                    error->message);
+      return EXIT_FAILURE;
+    }
+  text = rl_arch_to_string (arch);
+  g_print ("%s\n", text);
+  return EXIT_SUCCESS;
+}
+
 static int
 cmd_info (int argc, char **argv)
 {
-  gboolean bundled = FALSE;
+  gboolean bundled = FALSE, arch_only = FALSE;
   const GOptionEntry entries[] = {
     { "bundled", 0, 0, G_OPTION_ARG_NONE, &bundled,
       N_("The seed net bundled with the app (in the program's resources) instead of a FILE"), NULL },
+    { "arch", 0, 0, G_OPTION_ARG_NONE, &arch_only,
+      N_("Print only the description of the net (one line, as --arch of train takes it)"), NULL },
     { NULL }
   };
   g_autoptr(GError) error = NULL;
@@ -911,7 +936,9 @@ cmd_info (int argc, char **argv)
   guint64 total = 0;
   int key_width = 0, name_width = 4;
 
-  if (!parse_options ("info", "FILE | --bundled", _("Show a model file's metadata and tensors."),
+  if (!parse_options ("info", "[--arch] FILE | --bundled",
+                      _("Show a model file's metadata and tensors, or with --arch the description"
+                        " of its net."),
                       entries, &argc, &argv))
     return EXIT_USAGE;
   if (bundled && argc > 1)
@@ -942,6 +969,8 @@ cmd_info (int argc, char **argv)
       rl_cli_error ("%s", error->message);
       return EXIT_FAILURE;
     }
+  if (arch_only)
+    return print_arch (st, what);
 
   g_print ("%s\n\nmetadata:\n", what);
   metadata = rl_safetensors_get_metadata_table (st);
@@ -1008,8 +1037,9 @@ static const struct {
   { "teach",   rl_teach_cli_main,
                             N_("teach [--model FILE] [--mine DIR] --out FILE [--steps N] [--eval]\n"
                             "      fine-tune a copy of a model on your digits (MNIST replayed)") },
-  { "info",    cmd_info,    N_("info FILE | --bundled\n"
-                            "      metadata and tensors of a model file") },
+  { "info",    cmd_info,    N_("info [--arch] FILE | --bundled\n"
+                            "      metadata and tensors of a model file (--arch: its net's"
+                            " description)") },
   { "diagram", rl_diagram_cli_main,
                             N_("diagram --model FILE | --arch DESC --out FILE.svg|FILE.png"
                             " [--expand]\n"

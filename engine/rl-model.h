@@ -101,6 +101,10 @@ int       rl_model_get_threads (const RlModel *model);
  * number of argmax hits. Workspace grows on the first call with a larger N, never in steady state. */
 float     rl_model_forward_backward (RlModel *model, const float *x, const uint8_t *labels, int n,
                                      int *n_correct);
+/* The same, also giving the training-mode logits (batch statistics in batch norm), as the
+ * loss saw them. logits: (N, P), nullable. */
+float     rl_model_forward_backward_logits (RlModel *model, const float *x, const uint8_t *labels,
+                                            int n, int *n_correct, float *logits);
 
 /* Logits for a batch, in evaluation mode (batch norm uses its running statistics).
  * x: (N, C, H, W); logits: (N, P) */

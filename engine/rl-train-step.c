@@ -18,6 +18,7 @@ typedef struct {
   const float   *x;
   const uint8_t *labels;
   int            n;
+  float         *logits;           /* (N, P), nullable */
   double         loss[256];        /* per thread */
   int            correct[256];
 } StepJob;
@@ -43,6 +44,8 @@ train_slice (gpointer data, int t, int nt)
   rl_work_load_input (model, w, job->x + (size_t) lo * chw, cnt);
   rl_model_forward_work (model, w, cnt, TRUE);
   rl_work_gather_logits (model, w, cnt, w->logits);
+  if (job->logits != NULL)
+    memcpy (job->logits + (size_t) lo * P, w->logits, sizeof (float) * cnt * P);
   job->loss[t] = rl_softmax_xent (cnt, P, w->logits, job->labels + lo, n, w->dlogits, NULL,
                                   &job->correct[t]);
   for (int img = 0; img < cnt; img++)
@@ -73,6 +76,13 @@ float
 rl_model_forward_backward (RlModel *model, const float *x, const uint8_t *labels, int n,
                            int *n_correct)
 {
+  return rl_model_forward_backward_logits (model, x, labels, n, n_correct, NULL);
+}
+
+float
+rl_model_forward_backward_logits (RlModel *model, const float *x, const uint8_t *labels, int n,
+                                  int *n_correct, float *logits)
+{
   int n_threads = MIN (model->n_threads, n);
   StepJob *job;
   double loss = 0.0;
@@ -86,6 +96,7 @@ rl_model_forward_backward (RlModel *model, const float *x, const uint8_t *labels
   job->x = x;
   job->labels = labels;
   job->n = n;
+  job->logits = logits;
   rl_team_run (model->team, n_threads, train_slice, job);
 
   for (int t = 0; t < n_threads; t++)

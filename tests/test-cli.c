@@ -293,6 +293,55 @@ test_hostile_models (void)
   }
 }
 
+/* `info --arch`: the net's description, one line that parses back to the same net; the seed
+ * net's for a file without one (as the loader reads it); a clear failure for a bad one (#16). */
+static void
+test_info_arch (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RlArch) resnet = rl_arch_new_cifar (8, TRUE, RL_SHORTCUT_B, TRUE, &error);
+  g_autofree char *resnet_text = rl_arch_to_string (resnet);
+  g_autofree char *resnet_line = g_strconcat (resnet_text, "\n", NULL);
+  g_autofree char *model = write_model ("info-arch.safetensors", resnet_text, TRUE);
+  g_autofree char *bad = write_model ("info-bad-arch.safetensors",
+                                      "c=conv(2,k=1) relu(117) fc=linear(10)", FALSE);
+  g_autofree char *bare = tmp_path ("info-no-arch.safetensors");
+  g_autoptr(GHashTable) no_metadata = g_hash_table_new (g_str_hash, g_str_equal);
+
+  g_assert_no_error (error);
+  g_assert_true (rl_safetensors_save (bare, NULL, 0, no_metadata, &error));
+  g_assert_no_error (error);
+
+  {
+    g_autoptr(Run) r = RUN ("info", "--arch", model);
+    g_autoptr(Run) seed = RUN ("info", "--arch", bare);
+    g_autoptr(Run) bundled = RUN ("info", "--arch", "--bundled");
+    g_autoptr(Run) b = RUN ("info", "--arch", bad);
+    g_autoptr(Run) none = RUN ("info", "--arch");
+    g_autoptr(RlArch) back = NULL;
+    g_autofree char *back_text = NULL;
+
+    g_assert_cmpint (r->status, ==, 0);
+    g_assert_cmpstr (r->out, ==, resnet_line);
+    g_assert_cmpstr (r->err, ==, "");
+    g_assert_nonnull (strstr (r->out, "layer2.0=res(32,s=2,shortcut=B,bn=1)"));
+    back = rl_arch_parse (r->out, &error);
+    g_assert_no_error (error);
+    back_text = rl_arch_to_string (back);
+    g_assert_cmpstr (back_text, ==, resnet_text);
+
+    g_assert_cmpint (seed->status, ==, 0);
+    g_assert_cmpstr (seed->out, ==, RL_ARCH_SEED "\n");
+    g_assert_cmpint (bundled->status, ==, 0);
+    g_assert_cmpstr (bundled->out, ==, RL_ARCH_SEED "\n");
+
+    assert_failure (b, bad);
+    g_assert_nonnull (strstr (b->err, "arch"));
+    g_assert_cmpstr (b->out, ==, "");
+    assert_usage_error (none, "FILE");
+  }
+}
+
 /* The output is checked before the first batch, not after the training (#12). */
 static void
 test_train_unwritable_out (void)
@@ -754,6 +803,7 @@ main (int argc, char **argv)
   g_test_add_func ("/app/cli/missing-model", test_missing_model);
   g_test_add_func ("/app/cli/corrupt-model", test_corrupt_model);
   g_test_add_func ("/app/cli/hostile-models", test_hostile_models);
+  g_test_add_func ("/app/cli/info-arch", test_info_arch);
   g_test_add_func ("/app/cli/train-unwritable-out", test_train_unwritable_out);
   g_test_add_func ("/app/cli/train-diverged-not-saved", test_train_diverged_not_saved);
   g_test_add_func ("/app/cli/train-and-info", test_train_and_info);

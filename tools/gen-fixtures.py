@@ -31,7 +31,28 @@ isolation (layer index in the arch: metadata "<c>.layer"):
               <c>.layer.shortcut = shortcut(x)
 Metadata "<c>.arch" is the engine's description of the model, "<c>.classes" its outputs.
 
-Both files are deterministic: a fixed seed, one thread, deterministic algorithms, and a
+tests/fixtures/cifar-parity.safetensors: the CIFAR-style nets with batch norm
+(tools/reslab_torch.py builds them from the engine's description): resnet-8 with option A,
+resnet-8 with option B, and plain-8 (no shortcuts, so A and B are the same net), on a batch of
+16 real MNIST training images (indices 0..15). The batch norms start from a non-default state
+(gamma, beta, running mean and variance drawn at random) so that every term of their forward,
+backward and running update shows. Shared:
+    input, labels  (16, 1, 28, 28) normalised as above; (16) the digits
+and for every case <c> in the metadata key "cases", prefixed "<c>.":
+    param.<name>   the whole state_dict before training (running statistics and
+                   num_batches_tracked included, as F32)
+    logits         (16, 10) the training-mode forward (batch statistics)
+    loss           (1) CrossEntropyLoss of that forward
+    grad.<name>    d loss / d param of every trainable parameter
+    state1.<name>  running_mean, running_var and num_batches_tracked after that one forward
+    eval0          (16, 10) evaluation-mode logits of the initial state (running statistics)
+    loss3          (3) the loss at each of three SGD steps on the batch, from the initial state
+                   (lr 0.1, momentum 0.9, weight decay 1e-4: the degradation experiment's)
+    after3.<name>  the whole state_dict after those three steps
+    eval3          (16, 10) evaluation-mode logits after them
+Metadata "<c>.arch" is the engine's description of the net.
+
+All three files are deterministic: a fixed seed, one thread, deterministic algorithms, and a
 JSON header written in insertion order, so rerunning gives the same bytes.
 """
 
@@ -45,11 +66,16 @@ import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from torch_seed import Net, load_mnist, write_safetensors, DEFAULT_DATA  # noqa: E402
+from reslab_torch import ResLabNet, cifar_text  # noqa: E402
 
 SEED = 20160627                 # CVPR 2016 opened on 27 June: any fixed number would do
 SEED_ARCH = ("conv1=conv(16,k=5) relu maxpool(2) rblock1=res(16) "
              "conv2=conv(32,k=5) relu maxpool(2) rblock2=res(32) fc=linear(10)")
 LR, MOMENTUM, WEIGHT_DECAY, STEPS = 0.01, 0.5, 0.0, 3
+CIFAR_LR, CIFAR_MOMENTUM, CIFAR_WEIGHT_DECAY, CIFAR_BATCH = 0.1, 0.9, 1e-4, 16
+# name, depth, residual, shortcut; plain-8 has no shortcut, so its option A and B are one net
+CIFAR_CASES = [("resnet-8-A", 8, True, "A"), ("resnet-8-B", 8, True, "B"),
+               ("plain-8", 8, False, "A")]
 TOLERANCE = 1e-4                # the test's: |a - b| <= TOLERANCE * max-abs of the tensor
 
 
@@ -171,25 +197,45 @@ CASES = [("conv", ConvCase), ("maxpool", MaxpoolCase), ("linear", LinearCase),
 
 # ---- Helpers ------------------------------------------------------------------------------
 
-def max_err_ratio(a, b):
-    """max |a - b| / (TOLERANCE * max|b|): below 1 passes the test's criterion."""
+def max_err_ratio(a, b, scale=None):
+    """max |a - b| / (TOLERANCE * max|b|): below 1 passes the test's criterion. @scale, when
+    given, replaces max|b| (a gradient that is zero in exact arithmetic: see zero_grads())."""
     a = a.detach().double()
     b = b.detach().double()
-    scale = b.abs().max().item()
+    if scale is None:
+        scale = b.abs().max().item()
     if scale == 0:
         return 0.0 if torch.equal(a, b) else float("inf")
     return (a - b).abs().max().item() / (TOLERANCE * scale)
 
 
-def check_against_double(name, tensors32, compute64):
+def check_against_double(name, tensors32, compute64, scales=None):
     """The float32 reference must itself sit well inside the tolerance of the exact (float64)
-    values, or the test would be measuring PyTorch's rounding instead of the engine's."""
+    values, or the test would be measuring PyTorch's rounding instead of the engine's.
+    @scales: tensor name -> the scale its error is measured against, when not its own."""
     tensors64 = compute64()
-    worst = max((max_err_ratio(tensors32[k], tensors64[k]), k) for k in tensors32)
+    scales = scales or {}
+    worst = max((max_err_ratio(tensors32[k], tensors64[k], scales.get(k)), k) for k in tensors32)
     print("%s: float32 vs float64 reference: worst error %.3f of the tolerance (%s)"
           % (name, worst[0], worst[1]))
     if worst[0] > 0.25:
         raise SystemExit("%s: float32 reference too far from float64 on %s" % (name, worst[1]))
+
+
+def sgd_steps(m, loss_fn, xx, y, lr, momentum, weight_decay, after_step=None):
+    """STEPS steps of torch.optim.SGD on the batch (zero_grad before each); returns the loss
+    of each step, before its update. @after_step(step) runs after each update."""
+    opt = torch.optim.SGD(m.parameters(), lr=lr, momentum=momentum, weight_decay=weight_decay)
+    losses = []
+    for step in range(STEPS):
+        opt.zero_grad()
+        step_loss = loss_fn(m(xx), y)
+        step_loss.backward()
+        opt.step()
+        losses.append(step_loss.detach())
+        if after_step is not None:
+            after_step(step)
+    return torch.stack(losses)
 
 
 def pool_margin(y):
@@ -233,17 +279,9 @@ def seed_fixture(data_dir):
         m.zero_grad()
         loss.backward()
         grads = {n: p.grad.detach().clone() for n, p in m.named_parameters()}
-        opt = torch.optim.SGD(m.parameters(), lr=LR, momentum=MOMENTUM,
-                              weight_decay=WEIGHT_DECAY)
-        losses = []
-        for _ in range(STEPS):
-            opt.zero_grad()
-            step_loss = loss_fn(m(xx), y)
-            step_loss.backward()
-            opt.step()
-            losses.append(step_loss.detach())
+        losses = sgd_steps(m, loss_fn, xx, y, LR, MOMENTUM, WEIGHT_DECAY)
         after = {n: p.detach().clone() for n, p in m.named_parameters()}
-        return params, logits.detach(), loss.detach().reshape(1), grads, torch.stack(losses), after
+        return params, logits.detach(), loss.detach().reshape(1), grads, losses, after
 
     model64 = Net()
     model64.load_state_dict(model.state_dict())
@@ -334,6 +372,124 @@ def layer_case(name, cls, index):
            {name + "." + k: v for k, v in metadata.items()}
 
 
+# ---- The CIFAR-style nets with batch norm ---------------------------------------------------
+
+BUFFERS = ("running_mean", "running_var", "num_batches_tracked")
+
+
+def cifar_case(name, depth, residual, shortcut, index, x, y):
+    torch.manual_seed(SEED + 100 + index)
+    arch = cifar_text(depth, residual, shortcut, bn=True)
+    model = ResLabNet(arch)
+    with torch.no_grad():
+        for mod in model.modules():
+            if isinstance(mod, nn.BatchNorm2d):
+                mod.weight.uniform_(0.5, 1.5)
+                mod.bias.uniform_(-0.2, 0.2)
+                mod.running_mean.uniform_(-0.1, 0.1)
+                mod.running_var.uniform_(0.5, 1.5)
+    init = {k: v.detach().clone() for k, v in model.state_dict().items()}
+    loss_fn = nn.CrossEntropyLoss()
+
+    def state(m, buffers_only=False):
+        return {k: v.detach().clone() for k, v in m.state_dict().items()
+                if not buffers_only or k.rsplit(".", 1)[-1] in BUFFERS}
+
+    def run(m, xx, exact):
+        """Everything the fixture holds, computed by @m. @exact (the float64 run): the state
+        after each step is rounded to float32, as stored, so that the next step starts from
+        exactly what the test loads (the test restarts each step from after<k>)."""
+        m.load_state_dict(init)
+        m.eval()
+        with torch.no_grad():
+            eval0 = m(xx)
+        m.train()
+        logits = m(xx)
+        loss = loss_fn(logits, y)
+        m.zero_grad()
+        loss.backward()
+        res = {"logits": logits.detach(), "loss": loss.detach().reshape(1), "eval0": eval0}
+        res.update({"grad." + n: p.grad.detach().clone() for n, p in m.named_parameters()})
+        res.update({"state1." + k: v for k, v in state(m, True).items()})
+
+        def after_step(step):
+            if exact:
+                with torch.no_grad():
+                    for t in m.state_dict().values():
+                        if t.is_floating_point():
+                            t.copy_(t.float())
+            res.update({"after%d.%s" % (step + 1, k): v for k, v in state(m).items()})
+
+        m.load_state_dict(init)   # the steps start again from the initial state
+        res["loss3"] = sgd_steps(m, loss_fn, xx, y, CIFAR_LR, CIFAR_MOMENTUM, CIFAR_WEIGHT_DECAY,
+                                 after_step)
+        m.eval()
+        with torch.no_grad():
+            res["eval3"] = m(xx)
+        return res
+
+    # The reference is the float64 computation from the float32 initial state: the engine is
+    # measured against the exact values, and PyTorch's own float32 run beside it (printed).
+    model64 = ResLabNet(arch).double()
+    res = run(model64, x.double(), True)
+    zero = zero_grads(res)
+    scales = {"grad." + b: res["grad." + w].abs().max().item() for b, w in zero}
+    res32 = run(model, x, False)
+    groups = {}
+    for k in res:
+        g_name = k.split(".", 1)[0]
+        groups[g_name] = max(groups.get(g_name, 0.0), max_err_ratio(res32[k], res[k], scales.get(k)))
+    print("%s: PyTorch float32 (free-running steps) vs the float64 reference, worst error per "
+          "quantity in tolerances: %s" % (name, ", ".join("%s %.3f" % kv for kv in groups.items())))
+
+    tensors = [("param." + k, v) for k, v in init.items()]
+    order = ["logits", "loss"] + [k for k in res if k.startswith("grad.")] + \
+            [k for k in res if k.startswith("state1.")] + ["eval0", "loss3"] + \
+            [k for k in res if k.startswith("after")] + ["eval3"]
+    tensors += [(k, res[k].float()) for k in order]
+    print("%s: loss %.6f, loss3 %s, zero gradients %s"
+          % (name, res["loss"].item(), [round(v, 6) for v in res["loss3"].tolist()], zero))
+    return [(name + "." + k, v) for k, v in tensors], \
+           {name + ".arch": arch, name + ".zero_grads": ",".join(b for b, _ in zero),
+            name + ".torch_float32": ", ".join("%s %.3f" % kv for kv in groups.items())}
+
+
+def zero_grads(res64):
+    """(bias, weight) names of the conv biases whose gradient is zero in exact arithmetic: a
+    bias followed by batch norm (the stem's conv1 before bn1) shifts every value of its channel
+    alike, which the normalisation takes out again. In float64 it is rounding noise (below
+    1e-12 of the weight's gradient); in float32 it is noise of either sign on both sides, so
+    its error is measured against the scale of the same layer's weight gradient instead of
+    its own (the test does the same, from the metadata key "<c>.zero_grads")."""
+    out = []
+    for k, g in res64.items():
+        if k.startswith("grad.") and k.endswith(".bias"):
+            w = k[:-len("bias")] + "weight"
+            if w in res64 and g.abs().max().item() < 1e-9 * res64[w].abs().max().item():
+                out.append((k[len("grad."):], w[len("grad."):]))
+    return out
+
+
+def cifar_fixture(data_dir):
+    x, y = load_mnist(data_dir, "train", torch.arange(CIFAR_BATCH))
+    tensors = [("input", x), ("labels", y.to(torch.float32))]
+    metadata = {
+        "generator": "tools/gen-fixtures.py",
+        "torch": torch.__version__,
+        "seed": str(SEED),
+        "cases": ",".join(c[0] for c in CIFAR_CASES),
+        "input": "MNIST train-images-idx3-ubyte, images 0..%d, (x / 255 - 0.1307) / 0.3081"
+                 % (CIFAR_BATCH - 1),
+        "sgd": "lr=%g momentum=%g weight_decay=%g steps=%d"
+               % (CIFAR_LR, CIFAR_MOMENTUM, CIFAR_WEIGHT_DECAY, STEPS),
+    }
+    for i, (name, depth, residual, shortcut) in enumerate(CIFAR_CASES):
+        t, m = cifar_case(name, depth, residual, shortcut, i, x, y)
+        tensors += t
+        metadata.update(m)
+    return tensors, metadata
+
+
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -369,6 +525,11 @@ def main():
         tensors += t
         metadata.update(m)
     path = os.path.join(args.out, "layers-parity.safetensors")
+    write_safetensors(path, tensors, metadata)
+    print("wrote %s (%d tensors, %d bytes)" % (path, len(tensors), os.path.getsize(path)))
+
+    tensors, metadata = cifar_fixture(data)
+    path = os.path.join(args.out, "cifar-parity.safetensors")
     write_safetensors(path, tensors, metadata)
     print("wrote %s (%d tensors, %d bytes)" % (path, len(tensors), os.path.getsize(path)))
 

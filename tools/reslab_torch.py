@@ -24,13 +24,25 @@ is BatchNorm2d (eps 1e-5, momentum 0.1).
 
     /usr/bin/python3 tools/reslab_torch.py describe MODEL.safetensors
     /usr/bin/python3 tools/reslab_torch.py logits --input X.f32 --n N MODEL.safetensors ...
+    /usr/bin/python3 tools/reslab_torch.py eval [--data DIR] MODEL.safetensors
+    /usr/bin/python3 tools/reslab_torch.py export MODEL.safetensors OUT.safetensors
 
 `logits` reads N images (N, 1, 28, 28) as little-endian float32, already normalised, and
 prints {"MODEL": [[P logits] x N], ...} as JSON, in evaluation mode (tests/test-torch-arch.c
-compares them with the engine's). Exit status 77 when torch cannot be imported (a test's skip).
+compares them with the engine's). `eval` runs the model in evaluation mode on the 10,000 test
+images of the IDX files in DIR (default: where ResLab keeps them, $RESLAB_DATA_DIR or
+~/.local/share/reslab/mnist; /usr/share/datasets/fashion-mnist for a Fashion-MNIST model),
+normalised as ResLab does, and prints `test accuracy 91.23% (9123/10000)` as `reslab-cli eval`
+does, then how many images have their two best logits within 1e-4 (where float order can
+decide). `export` loads MODEL into the nn.Module and writes its state_dict back as a ResLab
+model file (every tensor F32, the description in the "arch" metadata, "input", "classes",
+"dataset" and "format" kept), which `reslab-cli eval` reads (tests/test-torch-roundtrip.c).
+Exit status 77 when torch cannot be imported (a test's skip); 1 with a message naming the file
+when a file cannot be read.
 """
 
 import json
+import os
 import re
 import struct
 import sys
@@ -39,6 +51,8 @@ try:
     import torch
     import torch.nn as nn
     import torch.nn.functional as F
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from torch_seed import read_idx, write_safetensors   # the checked IDX reader, the writer
 except ImportError as e:  # the tests skip on 77
     if __name__ == "__main__":
         print("reslab_torch.py: PyTorch is missing (%s); install python3-torch" % e,
@@ -78,14 +92,20 @@ def cifar_text(depth, residual, shortcut="A", bn=True):
     return " ".join(s)
 
 
-def parse(text):
-    """The layer specs of a description (dicts), as rl_arch_parse() reads them."""
+def expand(text):
+    """The description with the names "seed", "resnet-N", "plain-N" written out."""
     text = text.strip()
     if text == "seed":
-        text = SEED_TEXT
+        return SEED_TEXT
     m = re.fullmatch(r"(resnet|plain)-(\d+)", text)
     if m:
-        text = cifar_text(int(m.group(2)), m.group(1) == "resnet")
+        return cifar_text(int(m.group(2)), m.group(1) == "resnet")
+    return text
+
+
+def parse(text):
+    """The layer specs of a description (dicts), as rl_arch_parse() reads them."""
+    text = expand(text)
     specs = []
     for i, tok in enumerate(text.split()):
         m = re.fullmatch(r"(?:([A-Za-z0-9_.]+)=)?([a-z]+)(?:\((.*)\))?", tok)
@@ -181,6 +201,7 @@ class ResLabNet(nn.Module):
 
     def __init__(self, text, in_c=1, in_h=28, in_w=28):
         super().__init__()
+        self.text = expand(text)
         self.specs = parse(text)
         self.steps = []   # (kind, dotted name or None, argument)
         c, h, w = in_c, in_h, in_w
@@ -261,6 +282,59 @@ def load(path):
     return net.eval()
 
 
+# ---- Evaluation and export ------------------------------------------------------------------
+
+# ResLab's normalisation (engine/rl-dataset.c): x = (byte / 255 - mean) / std
+DATASETS = {"mnist": (0.1307, 0.3081), "fashion": (0.2860, 0.3530)}
+
+
+def default_data_dir(dataset):
+    if dataset == "fashion":
+        return os.environ.get("RESLAB_FASHION_DIR") or "/usr/share/datasets/fashion-mnist"
+    base = os.environ.get("XDG_DATA_HOME") or os.path.expanduser("~/.local/share")
+    return os.environ.get("RESLAB_DATA_DIR") or os.path.join(base, "reslab", "mnist")
+
+
+def load_test_set(data_dir, dataset):
+    """The t10k IDX files of @data_dir as (images (N, 1, H, W) normalised float32, labels)."""
+    dims, pixels = read_idx(os.path.join(data_dir, "t10k-images-idx3-ubyte"), 0x803)
+    ldims, labels = read_idx(os.path.join(data_dir, "t10k-labels-idx1-ubyte"), 0x801)
+    if ldims[0] != dims[0]:
+        raise ValueError("%s: %d test images but %d labels" % (data_dir, dims[0], ldims[0]))
+    mean, std = DATASETS[dataset]
+    x = torch.frombuffer(bytearray(pixels), dtype=torch.uint8).view(dims[0], 1, dims[1], dims[2])
+    y = torch.frombuffer(bytearray(labels), dtype=torch.uint8).to(torch.int64)
+    return x.to(torch.float32).div(255).sub(mean).div(std), y
+
+
+def evaluate(path, data_dir=None, batch=500):
+    """(correct, total, near_ties) of the model in @path on its dataset's test set."""
+    meta = read_safetensors(path)[1]
+    dataset = meta.get("dataset", "mnist")
+    if dataset not in DATASETS:
+        raise ValueError("%s: dataset %r is not one ResLab knows" % (path, dataset))
+    x, y = load_test_set(data_dir or default_data_dir(dataset), dataset)
+    net = load(path)
+    correct = near = 0
+    with torch.no_grad():
+        for lo in range(0, x.shape[0], batch):
+            out = net(x[lo:lo + batch])
+            correct += int((out.argmax(dim=1) == y[lo:lo + batch]).sum())
+            top2 = out.topk(2, dim=1).values
+            near += int(((top2[:, 0] - top2[:, 1]) < 1e-4).sum())
+    return correct, x.shape[0], near
+
+
+def export(path, out_path):
+    """Loads @path into the nn.Module and saves its state_dict as a ResLab model file."""
+    meta = read_safetensors(path)[1]
+    net = load(path)
+    keep = {k: meta[k] for k in ("input", "classes", "dataset", "format") if k in meta}
+    keep["arch"] = net.text
+    keep["exported_by"] = "tools/reslab_torch.py (torch %s)" % torch.__version__
+    write_safetensors(out_path, list(net.state_dict().items()), keep)
+
+
 def main(argv):
     if len(argv) >= 2 and argv[0] == "describe":
         net = load(argv[1])
@@ -284,9 +358,22 @@ def main(argv):
         json.dump(out, sys.stdout)
         print()
         return 0
+    if len(argv) in (2, 4) and argv[0] == "eval" and (len(argv) == 2 or argv[1] == "--data"):
+        torch.set_num_threads(max(1, min(2, os.cpu_count() or 1)))
+        correct, total, near = evaluate(argv[-1], argv[2] if len(argv) == 4 else None)
+        print("test accuracy %.2f%% (%d/%d)" % (100.0 * correct / total, correct, total))
+        print("near ties (two best logits within 1e-4): %d" % near)
+        return 0
+    if len(argv) == 3 and argv[0] == "export":
+        export(argv[1], argv[2])
+        return 0
     print(__doc__, file=sys.stderr)
     return 2
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    try:
+        sys.exit(main(sys.argv[1:]))
+    except (OSError, ValueError, KeyError, RuntimeError) as e:
+        print("reslab_torch.py: %s" % e, file=sys.stderr)
+        sys.exit(1)
