@@ -12,7 +12,11 @@
 #include <string.h>
 
 #include "rl-error.h"
+#include "rl-model-private.h"
 #include "rl-rng.h"
+
+/* images per thread and forward pass */
+#define PASS_IMAGES 32
 
 struct _RlLandscape {
   RlModel  *model;      /* a copy: its parameters are overwritten at every point */
@@ -25,6 +29,7 @@ struct _RlLandscape {
   float    *logits;     /* logits: (N, P) */
   int       n_classes;
   GArray   *var_tensors; /* of guint: running variances, kept >= 0 (see rl_landscape_eval) */
+  gboolean  have_work;  /* the copy's workspaces are made (by the first evaluation's thread) */
 };
 
 /* ---- Directions ---------------------------------------------------------------------------- */
@@ -332,13 +337,31 @@ score (const RlLandscape *ls, double *loss, double *accuracy)
     *accuracy = (double) hits / ls->n;
 }
 
+/* One pass of the subset through the copy. The workspaces are made once, on the thread of the
+ * first evaluation (the team's threads inherit its priority: a worker's, in the app), for
+ * passes of up to PASS_IMAGES images per thread rather than rl_model_predict's 64: a resnet-20
+ * on 1,000 images took 12 % less CPU time in passes of 32 than of 64 (and 60 % more in passes
+ * of 256; /usr/bin/time user + sys, medians of two alternated runs, README "Loss landscape"). */
+static void
+predict (RlLandscape *ls)
+{
+  if (!ls->have_work)
+    {
+      int nt = MIN (ls->model->n_threads, (int) ls->n);
+
+      rl_model_ensure_workspaces (ls->model, nt, MIN (PASS_IMAGES, ((int) ls->n + nt - 1) / nt));
+      ls->have_work = TRUE;
+    }
+  rl_model_predict (ls->model, ls->x, (int) ls->n, ls->logits);
+}
+
 void
 rl_landscape_eval (RlLandscape *ls, double alpha, double beta, double *loss, double *accuracy)
 {
   g_return_if_fail (ls != NULL);
 
   set_point (ls, alpha, beta);
-  rl_model_predict (ls->model, ls->x, (int) ls->n, ls->logits);
+  predict (ls);
   score (ls, loss, accuracy);
 }
 
@@ -435,7 +458,7 @@ rl_landscape_interpolate (RlLandscape *ls, const RlModel *initial, const double 
        * negative): they stay at the nearer end's. */
       if (t[k] < 0.0 || t[k] > 1.0)
         set_statistics (ls, t[k] < 0.0 ? -1.0 : 0.0, initial);
-      rl_model_predict (ls->model, ls->x, (int) ls->n, ls->logits);
+      predict (ls);
       score (ls, &loss[k], accuracy != NULL ? &accuracy[k] : NULL);
     }
   set_point (ls, 0.0, 0.0);

@@ -50,12 +50,30 @@ static const GOptionEntry option_entries[] = {
     NULL },
   { "depth", 0, 0, G_OPTION_ARG_INT, NULL,
     N_("Set the depth of the twins in the Experiment view: 8, 20, 32, 44 or 56"), "N" },
+  { "landscape", 0, 0, G_OPTION_ARG_STRING, NULL,
+    N_("When the twins have trained, compute their loss landscape and show it as FIGURE: "
+       "contours, surface or line"), "FIGURE" },
   { "debug-stalls", 0, 0, G_OPTION_ARG_NONE, NULL,
     N_("Measure the longest main-loop stall while training runs and print it on exit "
     "(also RESLAB_DEBUG_STALLS=1)"), NULL },
   { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, NULL, NULL, "[MODEL.safetensors]" },
   { NULL }
 };
+
+/* --landscape: once, when the twins end, the Landscape tab computes theirs. */
+static void
+landscape_after_twins_cb (RlExperimentRunner *runner,
+                          gboolean            completed,
+                          const GError       *error,
+                          gpointer            data)
+{
+  RlWindow *window = data;
+  RlLandscapeView *view = rl_window_get_landscape_view (window);
+
+  g_signal_handlers_disconnect_by_func (runner, landscape_after_twins_cb, data);
+  rl_window_show_experiment_page (window, "landscape");
+  gtk_widget_activate_action (GTK_WIDGET (view), "landscape.compute", NULL);
+}
 
 static RlWindow *
 get_window (RlApplication *self)
@@ -167,6 +185,7 @@ rl_application_command_line (GApplication            *application,
   RlWindow *window;
   const char *view = NULL;
   const char *net = NULL;
+  const char *figure = NULL;
   g_autofree const char **files = NULL;
   int value;
 
@@ -198,6 +217,20 @@ rl_application_command_line (GApplication            *application,
           return 2;
         }
       rl_experiment_view_set_depth (rl_window_get_experiment_view (window), value);
+    }
+  if (g_variant_dict_lookup (options, "landscape", "&s", &figure))
+    {
+      if (g_strcmp0 (figure, "contours") != 0 && g_strcmp0 (figure, "surface") != 0
+          && g_strcmp0 (figure, "line") != 0)
+        {
+          g_application_command_line_printerr (command_line,
+                                               _("reslab: --landscape takes contours, surface"
+                                                 " or line\n"));
+          return 2;
+        }
+      rl_landscape_view_show (rl_window_get_landscape_view (window), figure);
+      g_signal_connect_object (rl_experiment_view_get_runner (rl_window_get_experiment_view (window)),
+                               "finished", G_CALLBACK (landscape_after_twins_cb), window, 0);
     }
   if (g_variant_dict_lookup (options, "epochs", "i", &value))
     rl_train_view_set_epochs (rl_window_get_train_view (window), value);

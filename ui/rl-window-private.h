@@ -51,6 +51,8 @@ struct _RlWindow
   RlTrainView  *train_view;
   RlInsideView *inside_view;
   RlExperimentView *experiment_view;
+  GtkStack     *experiment_stack;   /* Curves | Landscape */
+  RlLandscapeView *landscape_view;
   RlErrorsView *errors_view;
   RlNumberView *number_view;
 

@@ -144,6 +144,23 @@ rl_window_get_experiment_view (RlWindow *self)
   return self->experiment_view;
 }
 
+RlLandscapeView *
+rl_window_get_landscape_view (RlWindow *self)
+{
+  g_return_val_if_fail (RL_IS_WINDOW (self), NULL);
+
+  return self->landscape_view;
+}
+
+void
+rl_window_show_experiment_page (RlWindow *self, const char *page)
+{
+  g_return_if_fail (RL_IS_WINDOW (self));
+
+  gtk_stack_set_visible_child_name (self->stack, "experiment");
+  gtk_stack_set_visible_child_name (self->experiment_stack, page);
+}
+
 RlModelStore *
 rl_window_get_model_store (RlWindow *self)
 {
@@ -283,6 +300,7 @@ rl_window_class_init (RlWindowClass *klass)
   g_type_ensure (RL_TYPE_TRAIN_VIEW);
   g_type_ensure (RL_TYPE_INSIDE_VIEW);
   g_type_ensure (RL_TYPE_EXPERIMENT_VIEW);
+  g_type_ensure (RL_TYPE_LANDSCAPE_VIEW);
   g_type_ensure (RL_TYPE_MODELS_POPOVER);
   g_type_ensure (RL_TYPE_ERRORS_VIEW);
   g_type_ensure (RL_TYPE_NUMBER_VIEW);
@@ -305,6 +323,8 @@ rl_window_class_init (RlWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RlWindow, train_view);
   gtk_widget_class_bind_template_child (widget_class, RlWindow, inside_view);
   gtk_widget_class_bind_template_child (widget_class, RlWindow, experiment_view);
+  gtk_widget_class_bind_template_child (widget_class, RlWindow, experiment_stack);
+  gtk_widget_class_bind_template_child (widget_class, RlWindow, landscape_view);
   gtk_widget_class_bind_template_child (widget_class, RlWindow, errors_view);
   gtk_widget_class_bind_template_child (widget_class, RlWindow, number_view);
   gtk_widget_class_bind_template_callback (widget_class, on_visible_child_changed);
@@ -342,6 +362,9 @@ rl_window_init (RlWindow *self)
   g_signal_connect (self->draw_view, "notify::test-set-ready", G_CALLBACK (test_set_ready_cb),
                     self);
   g_signal_connect (self->experiment_view, "notify::busy", G_CALLBACK (experiment_busy_cb), self);
+  /* the Landscape tab looks at the twins the experiment trained */
+  rl_landscape_view_follow (self->landscape_view,
+                            rl_experiment_view_get_runner (self->experiment_view));
 
   /* The settings first: the model in use at start-up is one of them (rl-window-model.c). */
   self->settings = rl_settings_new ();

@@ -22,6 +22,7 @@
 #include "rl-errors-view.h"
 #include "rl-experiment-view.h"
 #include "rl-inside-view.h"
+#include "rl-landscape-view.h"
 #include "rl-model-store.h"
 #include "rl-number-view.h"
 #include "rl-predictor.h"
@@ -63,6 +64,11 @@ RlInsideView *rl_window_get_inside_view    (RlWindow *self);
 RlErrorsView *rl_window_get_errors_view    (RlWindow *self);
 /* Returns: (transfer none) */
 RlExperimentView *rl_window_get_experiment_view (RlWindow *self);
+/* The Experiment page's Landscape tab. Returns: (transfer none) */
+RlLandscapeView *rl_window_get_landscape_view (RlWindow *self);
+/* Shows the Experiment page's tab @page: "curves" or "landscape". */
+void          rl_window_show_experiment_page (RlWindow   *self,
+                                              const char *page);
 /* The Number view (rl-window-number.c). Returns: (transfer none) */
 RlNumberView *rl_window_get_number_view    (RlWindow *self);
 /* The in-app notification's text while it is shown, else NULL. Returns: (transfer none) */

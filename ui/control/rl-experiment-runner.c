@@ -24,6 +24,11 @@ typedef struct {
   /* written by the worker after every batch, read by the main thread (g_atomic_int) */
   guint         iterations[RL_N_TWINS];
   guint         images[RL_N_TWINS];
+  /* the twins' weights before and after the run, for the landscape (rl_model_copy: no
+   * workspaces); the main thread takes them in finished() */
+  RlModel      *initial[RL_N_TWINS];
+  RlModel      *trained[RL_N_TWINS];
+  RlDataset    *train;
 } Job;
 
 static void
@@ -44,6 +49,12 @@ job_free (gpointer data)
   Job *job = data;
 
   g_clear_pointer (&job->experiment, rl_experiment_free);
+  for (int t = 0; t < RL_N_TWINS; t++)
+    {
+      g_clear_pointer (&job->initial[t], rl_model_free);
+      g_clear_pointer (&job->trained[t], rl_model_free);
+    }
+  g_clear_pointer (&job->train, rl_dataset_unref);
   g_free (job);
 }
 
@@ -63,6 +74,10 @@ struct _RlExperimentRunner {
   char               *names[RL_N_TWINS];
   GArray             *layers[RL_N_TWINS];   /* of RlExperimentLayer */
   guint               n_records[RL_N_TWINS];
+  /* the last run's twins, handed over when it ends (the landscape's), and their training set */
+  RlModel            *initial[RL_N_TWINS];
+  RlModel            *trained[RL_N_TWINS];
+  RlDataset          *train;
 };
 
 G_DEFINE_FINAL_TYPE (RlExperimentRunner, rl_experiment_runner, G_TYPE_OBJECT)
@@ -99,7 +114,19 @@ static void
 finished (GObject *owner, gboolean completed, const GError *error)
 {
   RlExperimentRunner *self = RL_EXPERIMENT_RUNNER (owner);
+  Job *job = rl_worker_get_data (self->worker);
 
+  /* the thread is joined: the twins are ours to take */
+  for (int t = 0; t < RL_N_TWINS; t++)
+    if (job->trained[t] != NULL)
+      {
+        g_clear_pointer (&self->trained[t], rl_model_free);
+        g_clear_pointer (&self->initial[t], rl_model_free);
+        self->trained[t] = g_steal_pointer (&job->trained[t]);
+        self->initial[t] = g_steal_pointer (&job->initial[t]);
+        g_clear_pointer (&self->train, rl_dataset_unref);
+        self->train = rl_dataset_ref (job->train);
+      }
   g_clear_pointer (&self->worker, rl_worker_unref);
   self->stopping = FALSE;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
@@ -130,6 +157,10 @@ run (RlWorker *worker, gpointer data, GError **error)
                                                                               posted[t])));
     }
 
+  /* The twins as they are now (trained, or partly when stopped), for the landscape. */
+  if (rl_experiment_get_iteration (job->experiment, RL_TWIN_PLAIN) > 0)
+    for (int t = 0; t < RL_N_TWINS; t++)
+      job->trained[t] = rl_model_copy (rl_experiment_get_model (job->experiment, (RlTwin) t));
   /* The models' workspaces go now, not when the last reference to the job does. */
   g_clear_pointer (&job->experiment, rl_experiment_free);
   return ok;
@@ -196,6 +227,9 @@ rl_experiment_runner_start (RlExperimentRunner       *self,
     }
 
   job = g_new0 (Job, 1);
+  for (int t = 0; t < RL_N_TWINS; t++)
+    job->initial[t] = rl_model_copy (rl_experiment_get_model (experiment, (RlTwin) t));
+  job->train = rl_dataset_ref (train);
   job->experiment = g_steal_pointer (&experiment);
   rl_experiment_set_batch_func (job->experiment, batch_done, job);
   self->stopping = FALSE;
@@ -297,6 +331,27 @@ rl_experiment_runner_get_layer (RlExperimentRunner *self,
   return &g_array_index (self->layers[twin], RlExperimentLayer, i);
 }
 
+RlModel *
+rl_experiment_runner_get_trained (RlExperimentRunner *self,
+                                  RlTwin              twin,
+                                  RlModel           **initial)
+{
+  g_return_val_if_fail (RL_IS_EXPERIMENT_RUNNER (self), NULL);
+  g_return_val_if_fail (twin == RL_TWIN_PLAIN || twin == RL_TWIN_RESIDUAL, NULL);
+
+  if (initial != NULL)
+    *initial = self->trained[twin] != NULL ? self->initial[twin] : NULL;
+  return self->trained[twin];
+}
+
+RlDataset *
+rl_experiment_runner_get_train_set (RlExperimentRunner *self)
+{
+  g_return_val_if_fail (RL_IS_EXPERIMENT_RUNNER (self), NULL);
+
+  return self->train;
+}
+
 guint
 rl_experiment_runner_get_n_records (RlExperimentRunner *self,
                                     RlTwin              twin)
@@ -335,7 +390,10 @@ rl_experiment_runner_finalize (GObject *object)
     {
       g_free (self->names[t]);
       g_array_unref (self->layers[t]);
+      g_clear_pointer (&self->initial[t], rl_model_free);
+      g_clear_pointer (&self->trained[t], rl_model_free);
     }
+  g_clear_pointer (&self->train, rl_dataset_unref);
   g_main_context_unref (self->context);
 
   G_OBJECT_CLASS (rl_experiment_runner_parent_class)->finalize (object);

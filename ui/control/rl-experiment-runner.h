@@ -82,6 +82,15 @@ void                rl_experiment_runner_get_progress (RlExperimentRunner *self,
 guint               rl_experiment_runner_get_n_records (RlExperimentRunner *self,
                                                         RlTwin              twin);
 
+/* The twins of the last run that ended (after "finished", whether completed or stopped, once
+ * they trained at least one step; kept while a new run trains), and @initial (nullable) their
+ * weights before it: what the Landscape page looks at. NULL before. The training set of the
+ * twins trained on. Returns: (transfer none) (nullable) */
+RlModel            *rl_experiment_runner_get_trained (RlExperimentRunner *self,
+                                                      RlTwin              twin,
+                                                      RlModel           **initial);
+RlDataset          *rl_experiment_runner_get_train_set (RlExperimentRunner *self);
+
 /* A runner finalized while running cancels its worker and lets it end on its own (joining
  * would block the main thread for up to a batch or a record's evaluation);
  * rl_worker_join_abandoned() (rl-worker.h) joins such workers at shutdown. */

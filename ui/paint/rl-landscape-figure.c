@@ -1,4 +1,4 @@
-#define G_LOG_DOMAIN "reslab-cli"
+#define G_LOG_DOMAIN "reslab-paint"
 
 /* rl-landscape-figure.c: contours, shaded surfaces and the initial-to-trained line of the loss
  * landscape (see rl-landscape-figure.h).
@@ -7,7 +7,7 @@
  * zmin and zmax over every finite loss of every panel (zmax at most 4 decades above zmin, so
  * the far blow-up of a chaotic net does not flatten the bowl of the other into one colour).
  * Drawn in device units (pixels for PNG, points for SVG) with Cairo's toy text API, in one
- * face: rl_cli_font_family () (sans-serif, or one with the translation's glyphs, since the toy
+ * face: font_family () (sans-serif, or one with the translation's glyphs, since the toy
  * API falls back to no other font). Titles, axis labels and legends are translated; the tick
  * numbers are formatted in C (g_ascii_formatd), as in the CSVs beside the figures, and the
  * panels are named by their model files.
@@ -22,7 +22,6 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "rl-cli-util.h"
 #include "rl-error.h"
 #include "rl-paint-file.h"
 
@@ -30,10 +29,20 @@
 #define SMALL_SIZE 11.0
 #define MAX_DECADES 4.0
 /* the surface's viewpoint, as matplotlib's default 3-D view */
-#define AZIMUTH_DEG (-60.0)
-#define ELEVATION_DEG 35.0
+#define AZIMUTH_DEG RL_LANDSCAPE_FIGURE_AZIMUTH
+#define ELEVATION_DEG RL_LANDSCAPE_FIGURE_ELEVATION
 /* the height of the surface against the square's side of 2 */
 #define HEIGHT 0.9
+
+/* The face of every text: "sans-serif", or the one the translation names (the toy API falls
+ * back to no other font for a missing glyph); the same message as reslab-cli's other figures. */
+static const char *
+font_family (void)
+{
+  /* TRANSLATORS: the font family of the text in reslab-cli's figures (PNG, SVG); name one that
+   * has your language's glyphs (zh_CN: "Noto Sans CJK SC"). Keep "sans-serif" otherwise. */
+  return C_("figure font family", "sans-serif");
+}
 
 static const double plain_rgb[3] = { 0.84, 0.15, 0.16 };
 static const double residual_rgb[3] = { 0.12, 0.47, 0.71 };
@@ -105,7 +114,7 @@ begin_figure (cairo_t *cr, double width, const char *title, double *top)
   cairo_set_source_rgb (cr, 1, 1, 1);
   cairo_paint (cr);
   cairo_restore (cr);
-  cairo_select_font_face (cr, rl_cli_font_family (), CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+  cairo_select_font_face (cr, font_family (), CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
   *top = 10.0;
   if (title != NULL)
     {
@@ -123,7 +132,7 @@ panel_title (cairo_t *cr, double cx, double y, const RlLandscapePanel *p)
 {
   cairo_save (cr);
   cairo_set_font_size (cr, FONT_SIZE);
-  cairo_select_font_face (cr, rl_cli_font_family (), CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
+  cairo_select_font_face (cr, font_family (), CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
   cairo_set_source_rgb (cr, model_rgb (p)[0], model_rgb (p)[1], model_rgb (p)[2]);
   draw_text (cr, cx, y, 0.5, 1.0, p->name);
   cairo_restore (cr);
@@ -450,10 +459,15 @@ compare_quads (gconstpointer a, gconstpointer b)
 
 /* A grid point in view space: u right, v up (device units from the panel's centre), and its
  * depth away from the viewer. x, y in [-1, 1], h in [0, 1]. */
+typedef struct {
+  double az, el;    /* radians */
+} View;
+
 static void
-project (double x, double y, double h, double scale, double *u, double *v, double *depth)
+project (const View *view, double x, double y, double h, double scale, double *u, double *v,
+         double *depth)
 {
-  const double az = AZIMUTH_DEG * G_PI / 180, el = ELEVATION_DEG * G_PI / 180;
+  const double az = view->az, el = view->el;
   double xr = x * cos (az) - y * sin (az);
   double yr = x * sin (az) + y * cos (az);
   double zz = HEIGHT * (h - 0.5);
@@ -464,14 +478,15 @@ project (double x, double y, double h, double scale, double *u, double *v, doubl
 }
 
 static void
-draw_surface_panel (cairo_t *cr, const RlLandscapePanel *p, const double *z, double cx,
-                    double cy, double scale)
+draw_surface_panel (cairo_t *cr, const View *view, const RlLandscapePanel *p, const double *z,
+                    double cx, double cy, double scale)
 {
   const int g = p->grid;
   g_autofree Quad *quads = g_new (Quad, (size_t) (g - 1) * (g - 1));
   g_autofree double *u = g_new (double, (size_t) g * g);
   g_autofree double *v = g_new (double, (size_t) g * g);
   guint nq = 0;
+  double floor_u[3], floor_v[3], floor_d;
   /* light from the upper left, towards the viewer */
   const double light[3] = { -0.45, 0.35, 0.82 };
 
@@ -480,7 +495,7 @@ draw_surface_panel (cairo_t *cr, const RlLandscapePanel *p, const double *z, dou
       {
         double d;
 
-        project (-1.0 + 2.0 * i / (g - 1), -1.0 + 2.0 * j / (g - 1), z[j * g + i], scale,
+        project (view, -1.0 + 2.0 * i / (g - 1), -1.0 + 2.0 * j / (g - 1), z[j * g + i], scale,
                  &u[j * g + i], &v[j * g + i], &d);
       }
   for (int j = 0; j < g - 1; j++)
@@ -488,7 +503,7 @@ draw_surface_panel (cairo_t *cr, const RlLandscapePanel *p, const double *z, dou
       {
         double uu, vv, d;
 
-        project (-1.0 + 2.0 * (i + 0.5) / (g - 1), -1.0 + 2.0 * (j + 0.5) / (g - 1),
+        project (view, -1.0 + 2.0 * (i + 0.5) / (g - 1), -1.0 + 2.0 * (j + 0.5) / (g - 1),
                  (z[j * g + i] + z[j * g + i + 1] + z[(j + 1) * g + i] + z[(j + 1) * g + i + 1])
                  / 4, scale, &uu, &vv, &d);
         quads[nq++] = (Quad) { d, i, j };
@@ -496,6 +511,17 @@ draw_surface_panel (cairo_t *cr, const RlLandscapePanel *p, const double *z, dou
   qsort (quads, nq, sizeof (Quad), compare_quads);
 
   cairo_save (cr);
+  /* the square's edges along alpha and beta on the floor, from the corner (-1, -1): the lines
+   * first, under the surface; their labels last, over it */
+  project (view, -1.0, -1.0, -0.15, scale, &floor_u[0], &floor_v[0], &floor_d);
+  project (view, 1.0, -1.0, -0.15, scale, &floor_u[1], &floor_v[1], &floor_d);
+  project (view, 1.0, 1.0, -0.15, scale, &floor_u[2], &floor_v[2], &floor_d);
+  cairo_set_source_rgb (cr, 0.3, 0.3, 0.3);
+  cairo_set_line_width (cr, 1.0);
+  cairo_move_to (cr, cx + floor_u[0], cy - floor_v[0]);
+  cairo_line_to (cr, cx + floor_u[1], cy - floor_v[1]);
+  cairo_line_to (cr, cx + floor_u[2], cy - floor_v[2]);
+  cairo_stroke (cr);
   cairo_set_line_width (cr, 0.6);
   cairo_set_line_join (cr, CAIRO_LINE_JOIN_BEVEL);
   for (guint q = 0; q < nq; q++)
@@ -531,7 +557,7 @@ draw_surface_panel (cairo_t *cr, const RlLandscapePanel *p, const double *z, dou
                           : (z[(c - 1) * g + c - 1] + z[(c - 1) * g + c] + z[c * g + c - 1] +
                              z[c * g + c]) / 4;
 
-    project (0.0, 0.0, h, scale, &uu, &vv, &d);
+    project (view, 0.0, 0.0, h, scale, &uu, &vv, &d);
     cairo_arc (cr, cx + uu, cy - vv, 3.5, 0, 2 * G_PI);
     cairo_set_source_rgb (cr, 1, 1, 1);
     cairo_fill_preserve (cr);
@@ -539,26 +565,19 @@ draw_surface_panel (cairo_t *cr, const RlLandscapePanel *p, const double *z, dou
     cairo_set_line_width (cr, 1.2);
     cairo_stroke (cr);
   }
-  /* the square's edges along alpha and beta, on the floor, from the corner (-1, -1) */
   {
-    double u0, v0, u1, v1, d;
+    char range[32];
+    g_autofree char *label = NULL;
 
     cairo_set_source_rgb (cr, 0.3, 0.3, 0.3);
-    cairo_set_line_width (cr, 1.0);
     cairo_set_font_size (cr, SMALL_SIZE);
-    project (-1.0, -1.0, -0.15, scale, &u0, &v0, &d);
-    project (1.0, -1.0, -0.15, scale, &u1, &v1, &d);
-    cairo_move_to (cr, cx + u0, cy - v0);
-    cairo_line_to (cr, cx + u1, cy - v1);
-    cairo_stroke (cr);
-    draw_text (cr, cx + (u0 + u1) / 2, cy - (v0 + v1) / 2 + 4, 1.0, 0.0,
-               /* TRANSLATORS: an axis of the shaded surface; R is --range */
-               _("\u03b1 from -R to R"));
-    project (1.0, 1.0, -0.15, scale, &u0, &v0, &d);
-    cairo_move_to (cr, cx + u1, cy - v1);
-    cairo_line_to (cr, cx + u0, cy - v0);
-    cairo_stroke (cr);
-    draw_text (cr, cx + (u0 + u1) / 2 + 6, cy - (v0 + v1) / 2, 0.0, 0.5, "\xce\xb2");
+    format_number (range, sizeof range, p->range);
+    /* TRANSLATORS: an axis of the shaded surface, e.g. "α from -1 to 1" */
+    label = g_strdup_printf (_("\u03b1 from -%1$s to %1$s"), range);
+    draw_text (cr, cx + (floor_u[0] + floor_u[1]) / 2, cy - (floor_v[0] + floor_v[1]) / 2 + 4,
+               1.0, 0.0, label);
+    draw_text (cr, cx + (floor_u[1] + floor_u[2]) / 2 + 6, cy - (floor_v[1] + floor_v[2]) / 2,
+               0.0, 0.5, "\xce\xb2");
   }
   cairo_restore (cr);
 }
@@ -567,6 +586,16 @@ void
 rl_landscape_figure_draw_surface (cairo_t *cr, double width, double height,
                                   const RlLandscapePanel *panels, guint n, const char *title)
 {
+  rl_landscape_figure_draw_surface_view (cr, width, height, panels, n, title, AZIMUTH_DEG,
+                                         ELEVATION_DEG);
+}
+
+void
+rl_landscape_figure_draw_surface_view (cairo_t *cr, double width, double height,
+                                       const RlLandscapePanel *panels, guint n,
+                                       const char *title, double azimuth, double elevation)
+{
+  const View view = { azimuth * G_PI / 180, elevation * G_PI / 180 };
   Scale s;
   double top, x[8], y0, side, bar_x;
 
@@ -585,7 +614,7 @@ rl_landscape_figure_draw_surface (cairo_t *cr, double width, double height,
         continue;
       z = grid_positions (&s, &panels[m]);
       /* a unit square spans about 1.4 scale across after the rotation */
-      draw_surface_panel (cr, &panels[m], z, x[m] + side / 2, y0 + side / 2, side * 0.36);
+      draw_surface_panel (cr, &view, &panels[m], z, x[m] + side / 2, y0 + side / 2, side * 0.36);
       panel_title (cr, x[m] + side / 2, y0 - 6, &panels[m]);
     }
   draw_colour_bar (cr, &s, bar_x, y0, 16, side);

@@ -35,6 +35,14 @@ void     rl_landscape_figure_draw_contours (cairo_t *cr, double width, double he
 void     rl_landscape_figure_draw_surface  (cairo_t *cr, double width, double height,
                                             const RlLandscapePanel *panels, guint n,
                                             const char *title);
+/* The surface seen from @azimuth (degrees about the vertical, from the alpha axis) and
+ * @elevation (degrees above the floor): the app's Landscape page turns it as the user drags. */
+void     rl_landscape_figure_draw_surface_view (cairo_t *cr, double width, double height,
+                                                const RlLandscapePanel *panels, guint n,
+                                                const char *title, double azimuth,
+                                                double elevation);
+#define RL_LANDSCAPE_FIGURE_AZIMUTH (-60.0)
+#define RL_LANDSCAPE_FIGURE_ELEVATION 35.0
 void     rl_landscape_figure_draw_line     (cairo_t *cr, double width, double height,
                                             const RlLandscapePanel *panels, guint n,
                                             const char *title);

@@ -1,0 +1,60 @@
+/* rl-landscape-view.h: the Experiment page's Landscape tab: the loss around the trained
+ * weights of the plain twin and its residual twin in two filter-normalised random directions
+ * (Li et al. 2018), computed progressively by an RlLandscapeRunner (coarse grid first, then
+ * refined) and drawn side by side on one colour scale, as filled contours or as a shaded
+ * surface the user turns by dragging, the trained weights marked at the centre; and the loss
+ * on the straight line from the initial to the trained weights.
+ *
+ * The models come from the experiment's runner (rl_landscape_view_follow: the twins of the
+ * last run, handed over when it ends) or from anyone (rl_landscape_view_set_models). Computing
+ * is explicit (Compute), and stops when an experiment starts (both would share the cores).
+ *
+ * Actions (landscape.): compute, cancel.
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "rl-experiment-runner.h"
+#include "rl-landscape-runner.h"
+
+G_BEGIN_DECLS
+
+#define RL_TYPE_LANDSCAPE_VIEW (rl_landscape_view_get_type ())
+G_DECLARE_FINAL_TYPE (RlLandscapeView, rl_landscape_view, RL, LANDSCAPE_VIEW, GtkWidget)
+
+/* Takes the twins of each run of @runner that ends (rl_experiment_runner_get_trained), and
+ * cancels a computation when it starts a run. */
+void               rl_landscape_view_follow      (RlLandscapeView    *self,
+                                                  RlExperimentRunner *runner);
+/* The models to look at (1 or 2, copied), their names, their initial weights (nullable, or
+ * NULL entries) and the set whose first images the loss is on (ref'd). Cancels a
+ * computation in progress and clears the figures. */
+void               rl_landscape_view_set_models  (RlLandscapeView *self,
+                                                  RlModel *const  *models,
+                                                  RlModel *const  *initial,
+                                                  const char     **names,
+                                                  guint            n,
+                                                  RlDataset       *set);
+/* Points per axis of the final grid (9, 17, 21 or 33) and images of the subset. */
+void               rl_landscape_view_set_grid    (RlLandscapeView *self,
+                                                  guint            grid);
+void               rl_landscape_view_set_images  (RlLandscapeView *self,
+                                                  guint            n);
+/* Which figure shows: "contours", "surface" or "line". */
+void               rl_landscape_view_show        (RlLandscapeView *self,
+                                                  const char      *figure);
+/* The surface's viewpoint in degrees (the drag turns it). */
+void               rl_landscape_view_set_angles  (RlLandscapeView *self,
+                                                  double           azimuth,
+                                                  double           elevation);
+void               rl_landscape_view_get_angles  (RlLandscapeView *self,
+                                                  double          *azimuth,
+                                                  double          *elevation);
+
+/* For tests. Returns: (transfer none) */
+RlLandscapeRunner *rl_landscape_view_get_runner  (RlLandscapeView *self);
+const char        *rl_landscape_view_get_progress (RlLandscapeView *self);
+guint              rl_landscape_view_get_n_models (RlLandscapeView *self);
+
+G_END_DECLS
