@@ -630,7 +630,9 @@ update_progress (RlExperimentView *self)
                               " · %.0f images/s · %s elapsed, about %s left"), run->names[0],
                               run->names[1],
                               (unsigned long long) ((iterations[0] + iterations[1]) / 2),
-                              (unsigned long long) run->total, images / seconds, elapsed, left);
+                              (unsigned long long) run->total,
+                              (images + 2.0 * seed_index * run->config.subset * run->config.epochs)
+                              / seconds, elapsed, left);
       if (seed != NULL)
         {
           g_autofree char *with_seed = g_strconcat (text, seed, NULL);
