@@ -38,6 +38,7 @@
 #include "rl-bench.h"
 #include "rl-arch.h"
 #include "rl-dataset.h"
+#include "rl-diagram-cli.h"
 #include "rl-error.h"
 #include "rl-experiment-cli.h"
 #include "rl-explain-cli.h"
@@ -261,6 +262,8 @@ typedef struct {
   double   running;        /* loss summed since the last log line */
   double   progress_loss;  /* smoothed, for the progress line */
   guint    test_correct;   /* after the last epoch */
+  guint64  epoch_hits;     /* training-mode argmax hits of this epoch so far */
+  GArray  *lr_drops;       /* (int) epochs at whose start the learning rate is divided by 10 */
 } TrainLog;
 
 static void
@@ -271,6 +274,7 @@ train_log_batch (RlTrainLoop *loop, const RlTrainStatus *st, gpointer data)
   if (st->diverged)
     return;
   log->epoch_seen = (st->batch == 1 ? 0 : log->epoch_seen) + (guint) st->n;
+  log->epoch_hits = (st->batch == 1 ? 0 : log->epoch_hits) + (guint) st->hits;
   log->running += st->loss;
   log->progress_loss = st->batch == 1 ? st->loss : 0.98 * log->progress_loss + 0.02 * st->loss;
   if (st->batch % LOG_EVERY == 0)
@@ -294,9 +298,45 @@ train_log_batch (RlTrainLoop *loop, const RlTrainStatus *st, gpointer data)
   g_print ("Accuracy on the test set %u %%\n",
            (guint) (100 * (guint64) st->test_correct / st->test_n));
   print_test_accuracy ((guint) st->test_correct, st->test_n);
-  g_print ("epoch %d: %.2f s training, %.0f images/s\n", st->epoch, st->epoch_seconds,
-           log->n_train / MAX (st->epoch_seconds, 1e-9));
+  g_print ("epoch %d: %.2f s training, %.0f images/s, training error %.2f %% (in training mode,"
+           " as the weights moved)\n", st->epoch, st->epoch_seconds,
+           log->n_train / MAX (st->epoch_seconds, 1e-9),
+           100.0 * (1.0 - (double) log->epoch_hits / MAX (log->epoch_seen, 1u)));
+  for (guint i = 0; log->lr_drops != NULL && i < log->lr_drops->len; i++)
+    if (g_array_index (log->lr_drops, int, i) == st->epoch + 1)
+      {
+        RlSgd *sgd = rl_train_loop_get_sgd (loop);
+
+        rl_sgd_set_lr (sgd, rl_sgd_get_lr (sgd) / 10.0f);
+        g_print ("learning rate %g from epoch %d\n", rl_sgd_get_lr (sgd), st->epoch + 1);
+      }
   fflush (stdout);
+}
+
+/* "E,E,...": epochs in 2..@epochs, increasing. Returns: (transfer full) (nullable) */
+static GArray *
+parse_lr_drops (const char *text, int epochs)
+{
+  g_auto(GStrv) parts = g_strsplit (text, ",", -1);
+  g_autoptr(GArray) drops = g_array_new (FALSE, FALSE, sizeof (int));
+
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      guint64 e;
+      int epoch;
+
+      if (!g_ascii_string_to_unsigned (g_strstrip (parts[i]), 10, 2, G_MAXINT, &e, NULL) ||
+          e > (guint64) epochs ||
+          (drops->len > 0 && (int) e <= g_array_index (drops, int, drops->len - 1)))
+        {
+          rl_cli_usage_error ("train", _("--lr-drop-at takes increasing epochs between 2 and"
+                              " --epochs (%d), e.g. 4,6 (got '%s')"), epochs, text);
+          return NULL;
+        }
+      epoch = (int) e;
+      g_array_append_val (drops, epoch);
+    }
+  return g_steal_pointer (&drops);
 }
 
 static const RlTrainHooks train_log_hooks = { .after_batch = train_log_batch };
@@ -313,6 +353,7 @@ cmd_train (int argc, char **argv)
   g_autofree char *out_path = NULL;
   g_autofree char *extra_dir = NULL;
   g_autofree char *initial_path = NULL;
+  g_autofree char *lr_drop_text = NULL;
   gboolean keep_initial = FALSE;
   int epochs = 10, batch = 64, threads = THREADS_NOT_GIVEN, limit = -1, extra_weight = 10;
   double lr = 0.01, momentum = 0.5, weight_decay = 0.0;
@@ -331,6 +372,9 @@ cmd_train (int argc, char **argv)
       N_("With --arch resnet-N or plain-N: batch normalisation on (default) or off"), "on|off" },
     { "epochs", 0, 0, G_OPTION_ARG_INT, &epochs, N_("Passes over the training set (default 10)"), "N" },
     { "lr", 0, 0, G_OPTION_ARG_DOUBLE, &lr, N_("Learning rate (default 0.01)"), "RATE" },
+    { "lr-drop-at", 0, 0, G_OPTION_ARG_STRING, &lr_drop_text,
+      N_("Divide the learning rate by 10 at the start of each of these epochs (the paper's step"
+         " schedule), e.g. 4,6"), "E,E,..." },
     { "momentum", 0, 0, G_OPTION_ARG_DOUBLE, &momentum, N_("SGD momentum in [0, 1) (default 0.5)"),
       "MU" },
     { "weight-decay", 0, 0, G_OPTION_ARG_DOUBLE, &weight_decay, N_("L2 weight decay (default 0)"),
@@ -364,6 +408,7 @@ cmd_train (int argc, char **argv)
   g_autoptr(RlDataset) test = NULL;
   g_autoptr(GHashTable) metadata = NULL;
   g_autoptr(GDateTime) now = NULL;
+  g_autoptr(GArray) lr_drops = NULL;
   g_autofree char *label = NULL;
   RlDatasetKind kind = RL_DATASET_MNIST;
   guint64 seed = 1;
@@ -385,6 +430,8 @@ cmd_train (int argc, char **argv)
     return rl_cli_usage_error ("train", _("--batch must be between 1 and %d (got %d)"),
                                MAX_BATCH, batch);
   if (!check_lr ("train", lr))
+    return EXIT_USAGE;
+  if (lr_drop_text != NULL && (lr_drops = parse_lr_drops (lr_drop_text, epochs)) == NULL)
     return EXIT_USAGE;
   if (!(isfinite (momentum) && momentum >= 0.0 && momentum < 1.0))
     return rl_cli_usage_error ("train", _("--momentum must be in [0, 1) (got %g)"), momentum);
@@ -527,6 +574,9 @@ cmd_train (int argc, char **argv)
   log.progress.enabled = isatty (STDOUT_FILENO) && isatty (STDERR_FILENO);
   log.epochs = epochs;
   log.n_train = train->n;
+  log.lr_drops = lr_drops;
+  if (lr_drop_text != NULL)
+    g_print ("# learning rate divided by 10 at the start of epochs %s\n", lr_drop_text);
   if (!rl_train_loop_run (loop, 0, &train_log_hooks, &log, NULL, &error))
     {
       progress_clear (&log.progress);
@@ -546,6 +596,8 @@ cmd_train (int argc, char **argv)
   g_hash_table_insert (metadata, g_strdup ("seed"),
                        g_strdup_printf ("%" G_GUINT64_FORMAT, seed));
   g_hash_table_insert (metadata, g_strdup ("lr"), format_double (lr));
+  if (lr_drop_text != NULL)
+    g_hash_table_insert (metadata, g_strdup ("lr_drop_at"), g_strdup (lr_drop_text));
   g_hash_table_insert (metadata, g_strdup ("momentum"), format_double (momentum));
   g_hash_table_insert (metadata, g_strdup ("weight_decay"), format_double (weight_decay));
   g_hash_table_insert (metadata, g_strdup ("batch"), g_strdup_printf ("%d", batch));
@@ -589,21 +641,6 @@ model_dataset (const RlSafetensors *st)
   return kind;
 }
 
-static gboolean
-check_model_input (const RlModel *model, const char *path)
-{
-  int c, h, w;
-
-  rl_model_get_input_shape (model, &c, &h, &w);
-  if (c != 1 || h != RL_MNIST_SIDE || w != RL_MNIST_SIDE || rl_model_get_n_classes (model) != 10)
-    {
-      rl_cli_error (_("%s: the model takes %d x %d x %d inputs and %d classes; this needs"
-                     " 1 x 28 x 28 and 10"), path, c, h, w, rl_model_get_n_classes (model));
-      return FALSE;
-    }
-  return TRUE;
-}
-
 /* A directory holding a set of your digits (rl-userset.h) rather than a dataset's splits. */
 static gboolean
 is_userset_dir (const char *dir)
@@ -617,6 +654,28 @@ is_userset_dir (const char *dir)
          && !g_file_test (t10k, G_FILE_TEST_EXISTS) && !g_file_test (t10k_gz, G_FILE_TEST_EXISTS);
 }
 
+/* The std of each layer's response over the first @n images of @test, in evaluation mode. */
+static void
+print_response_std (RlModel *model, const RlDataset *test, guint n)
+{
+  const guint nr = rl_model_get_n_responses (model);
+  const size_t chw = (size_t) test->c * test->h * test->w;
+  g_autofree uint32_t *idx = NULL;
+  g_autofree float *x = NULL;
+  g_autofree double *std = g_new0 (double, MAX (nr, 1));
+
+  n = MIN (n, test->n);
+  idx = g_new (uint32_t, n);
+  x = g_new (float, (size_t) n * chw);
+  for (guint i = 0; i < n; i++)
+    idx[i] = i;
+  rl_dataset_get_batch (test, idx, (int) n, x, NULL);
+  rl_model_response_std (model, x, (int) n, std);
+  g_print ("\nresponse std on the first %u test images (evaluation mode)\n", n);
+  for (guint k = 0; k < nr; k++)
+    g_print ("  %-24s %.4f\n", rl_model_get_response_name (model, k), std[k]);
+}
+
 static int
 cmd_eval (int argc, char **argv)
 {
@@ -624,7 +683,7 @@ cmd_eval (int argc, char **argv)
   g_autofree char *dataset_name = NULL;
   g_autofree char *model_path = NULL;
   g_autofree char *errors_dir = NULL;
-  int threads = THREADS_NOT_GIVEN;
+  int threads = THREADS_NOT_GIVEN, responses = 0;
   const GOptionEntry entries[] = {
     { "data", 0, 0, G_OPTION_ARG_FILENAME, &data_dir,
       N_("Directory with the IDX files: a dataset's test split (t10k-images-idx3-ubyte ...), or"
@@ -637,6 +696,9 @@ cmd_eval (int argc, char **argv)
     { "errors", 0, 0, G_OPTION_ARG_FILENAME, &errors_dir,
       N_("Also write the confusion matrix (CSV, PNG) and the misclassified images (CSV, PNG) there"),
       "DIR" },
+    { "responses", 0, 0, G_OPTION_ARG_INT, &responses,
+      N_("Also print the std of each layer's response (after batch norm, before ReLU and the"
+         " addition: the paper's Figure 7) over the first N test images, 1..10000"), "N" },
     { NULL }
   };
   g_autoptr(GError) error = NULL;
@@ -660,14 +722,12 @@ cmd_eval (int argc, char **argv)
     return EXIT_USAGE;
   if (!check_threads ("eval", threads))
     return EXIT_USAGE;
+  if (responses < 0 || responses > 10000)
+    return rl_cli_usage_error ("eval", _("--responses must be between 1 and 10000 (got %d)"),
+                               responses);
 
-  model = rl_model_load (model_path, &st, &error);
+  model = rl_cli_load_mnist_model (model_path, &st);
   if (model == NULL)
-    {
-      rl_cli_error ("%s", error->message);
-      return EXIT_FAILURE;
-    }
-  if (!check_model_input (model, model_path))
     return EXIT_FAILURE;
   if (dataset_name == NULL)
     kind = model_dataset (st);
@@ -734,6 +794,8 @@ cmd_eval (int argc, char **argv)
         g_print ("%s %u %s", j == 0 ? "" : ",", j, rl_dataset_class_name (kind, j));
       g_print ("\n");
     }
+  if (responses > 0)
+    print_response_std (model, test, (guint) responses);
   if (errors_dir != NULL && !rl_explain_cli_write_errors (model, test, errors_dir))
     return EXIT_FAILURE;
   return EXIT_SUCCESS;
@@ -803,13 +865,8 @@ cmd_predict (int argc, char **argv)
   if (argc < 2)
     return rl_cli_usage_error ("predict", _("no IMAGE given"));
 
-  model = rl_model_load (model_path, &st, &error);
+  model = rl_cli_load_mnist_model (model_path, &st);
   if (model == NULL)
-    {
-      rl_cli_error ("%s", error->message);
-      return EXIT_FAILURE;
-    }
-  if (!check_model_input (model, model_path))
     return EXIT_FAILURE;
   kind = model_dataset (st);
   inf = rl_inference_new (model);
@@ -953,6 +1010,11 @@ static const struct {
                             "      fine-tune a copy of a model on your digits (MNIST replayed)") },
   { "info",    cmd_info,    N_("info FILE | --bundled\n"
                             "      metadata and tensors of a model file") },
+  { "diagram", rl_diagram_cli_main,
+                            N_("diagram --model FILE | --arch DESC --out FILE.svg|FILE.png"
+                            " [--expand]\n"
+                            "      draw the network: its layers, shapes, parameters and"
+                            " shortcuts") },
   { "bench",   rl_bench_main, N_("bench [--data DIR] [--runs N] [--batches N] [--threads LIST]"
                             " [--no-torch]\n"
                             "      training, evaluation and drawing speed, beside PyTorch") },
@@ -1018,5 +1080,5 @@ main (int argc, char **argv)
     return rl_cli_usage_error (NULL, _("unknown option '%s' (options come after the command)"),
                                argv[1]);
   return rl_cli_usage_error (NULL, _("unknown command '%s' (commands: train, eval, explain, predict, read,"
-                             " teach, info, bench, experiment, landscape)"), argv[1]);
+                             " teach, info, diagram, bench, experiment, landscape)"), argv[1]);
 }

@@ -9,28 +9,34 @@
 
 #include <stdarg.h>
 
+#include "rl-preprocess.h"
+
+static void G_GNUC_PRINTF (1, 0)
+print_error_va (const char *format, va_list args)
+{
+  g_autofree char *msg = g_strdup_vprintf (format, args);
+
+  g_printerr ("reslab-cli: %s\n", msg);
+}
+
 void
 rl_cli_error (const char *format, ...)
 {
-  g_autofree char *msg = NULL;
   va_list args;
 
   va_start (args, format);
-  msg = g_strdup_vprintf (format, args);
+  print_error_va (format, args);
   va_end (args);
-  g_printerr ("reslab-cli: %s\n", msg);
 }
 
 int
 rl_cli_usage_error (const char *command, const char *format, ...)
 {
-  g_autofree char *msg = NULL;
   va_list args;
 
   va_start (args, format);
-  msg = g_strdup_vprintf (format, args);
+  print_error_va (format, args);
   va_end (args);
-  g_printerr ("reslab-cli: %s\n", msg);
   if (command != NULL)
     g_printerr (_("reslab-cli: see 'reslab-cli %s --help'\n"), command);
   else
@@ -68,4 +74,28 @@ const char *
 rl_cli_font_family (void)
 {
   return rl_figure_font_family ();
+}
+
+RlModel *
+rl_cli_load_mnist_model (const char *path, RlSafetensors **st)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (RlModel) model = rl_model_load (path, st, &error);
+  int c, h, w;
+
+  if (model == NULL)
+    {
+      rl_cli_error ("%s", error->message);
+      return NULL;
+    }
+  rl_model_get_input_shape (model, &c, &h, &w);
+  if (c != 1 || h != RL_MNIST_SIDE || w != RL_MNIST_SIDE || rl_model_get_n_classes (model) != 10)
+    {
+      rl_cli_error (_("%s: the model takes %d x %d x %d inputs and %d classes; this needs"
+                     " 1 x 28 x 28 and 10"), path, c, h, w, rl_model_get_n_classes (model));
+      if (st != NULL)
+        g_clear_pointer (st, rl_safetensors_free);
+      return NULL;
+    }
+  return g_steal_pointer (&model);
 }

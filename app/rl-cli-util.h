@@ -4,6 +4,8 @@
 #include <glib.h>
 
 #include "rl-dataset.h"
+#include "rl-model.h"
+#include "rl-safetensors.h"
 
 G_BEGIN_DECLS
 
@@ -23,6 +25,11 @@ int        rl_cli_usage_error (const char *command,
 /* Loads a split; on failure prints the reason and how to get the data, and returns NULL.
  * Returns: (transfer full) (nullable) */
 RlDataset *rl_cli_load_split (const char *dir, RlDatasetKind kind, RlSplit split);
+
+/* Loads a model for MNIST-shaped input (1 x 28 x 28, 10 classes); on failure prints the reason,
+ * naming @path, and returns NULL (and *@st NULL). @st: (out) (optional) the file's tensors and
+ * metadata. Returns: (transfer full) (nullable) */
+RlModel   *rl_cli_load_mnist_model (const char *path, RlSafetensors **st);
 
 /* The font family of the text drawn into figures (Cairo's toy font API, which does not fall
  * back to another font for a missing glyph): "sans-serif", or the one the translation names,

@@ -448,7 +448,7 @@ rl_explain_cli_main (int argc, char **argv)
   float digit[RL_MNIST_SIDE * RL_MNIST_SIDE], input[RL_MNIST_SIDE * RL_MNIST_SIDE];
   float attr[RL_MNIST_SIDE * RL_MNIST_SIDE], logits[10], probs[10], blank, zb;
   double sum = 0.0, mx = 0.0, se = 0.0;
-  int w, h, c, predicted;
+  int w, h, predicted;
   const char *ds_name;
 
   g_set_prgname ("reslab-cli explain");
@@ -472,19 +472,9 @@ rl_explain_cli_main (int argc, char **argv)
   if (steps < 1 || steps > 1024)
     return rl_cli_usage_error ("explain", _("--steps must be between 1 and 1024 (got %d)"), steps);
 
-  model = rl_model_load (model_path, &st, &error);
+  model = rl_cli_load_mnist_model (model_path, &st);
   if (model == NULL)
-    {
-      rl_cli_error ("%s", error->message);
-      return EXIT_FAILURE;
-    }
-  rl_model_get_input_shape (model, &c, &h, &w);
-  if (c != 1 || h != RL_MNIST_SIDE || w != RL_MNIST_SIDE || rl_model_get_n_classes (model) != 10)
-    {
-      rl_cli_error (_("%s: the model takes %d x %d x %d inputs and %d classes; this needs"
-                      " 1 x 28 x 28 and 10"), model_path, c, h, w, rl_model_get_n_classes (model));
-      return EXIT_FAILURE;
-    }
+    return EXIT_FAILURE;
   ds_name = rl_safetensors_get_metadata (st, "dataset");
   if (ds_name != NULL)
     rl_dataset_kind_from_name (ds_name, &kind);

@@ -504,6 +504,19 @@ twin_after_batch (RlTrainLoop *loop, const RlTrainStatus *st, gpointer data)
                           run->exp->batch_data);
 }
 
+/* Before each batch: the batch function too (a pause asked for while a record was being made
+ * takes hold before the next batch, not after it). */
+static gboolean
+twin_before_batch (RlTrainLoop *loop, gpointer data)
+{
+  const TwinRun *run = data;
+
+  if (run->exp->batch_func != NULL)
+    run->exp->batch_func ((RlTwin) (run->tw - run->exp->twins), run->tw->iteration,
+                          run->tw->images, run->exp->batch_data);
+  return TRUE;
+}
+
 /* Trains one twin up to iteration @target, then records. A twin whose loss stops being
  * finite stops there (rl-train.h), which is a result, not an error. */
 static gboolean
@@ -511,6 +524,7 @@ twin_run (RlExperiment *exp, RlTwin which, uint64_t target, GCancellable *cancel
           GError **error)
 {
   static const RlTrainHooks hooks = {
+    .before_batch = twin_before_batch,
     .after_backward = twin_after_backward,
     .after_batch = twin_after_batch,
   };

@@ -149,9 +149,10 @@ gboolean            rl_experiment_step           (RlExperiment  *exp,
                                                   GError       **error);
 gboolean            rl_experiment_is_done        (const RlExperiment *exp);
 
-/* Called after every batch of either twin, on the thread running rl_experiment_step(): the
- * twin, its SGD steps so far and the training images it has seen. For a progress display
- * between records (a record comes every `interval` iterations); it must be quick. */
+/* Called before and after every batch of either twin, on the thread running
+ * rl_experiment_step(): the twin, its SGD steps so far and the training images it has seen.
+ * For a progress display between records (a record comes every `interval` iterations), and a
+ * place to wait while paused (the app's runner): it must be quick otherwise. */
 typedef void (*RlExperimentBatchFunc) (RlTwin    twin,
                                        uint64_t  iteration,
                                        uint64_t  images,

@@ -142,20 +142,6 @@ rl_explainer_input_grad (RlExplainer *ex, const RlModel *model, const float *x, 
     }
 }
 
-/* softmax(z)[k] for one image's logits z: (P) */
-static double
-prob_of (const float *z, int P, int k)
-{
-  float mx = z[0];
-  double s = 0.0;
-
-  for (int j = 1; j < P; j++)
-    mx = MAX (mx, z[j]);
-  for (int j = 0; j < P; j++)
-    s += exp ((double) z[j] - mx);
-  return exp ((double) z[k] - mx) / s;
-}
-
 static void
 integrated_gradients (RlExplainer *ex, const RlModel *model, const float *x, float blank, int k,
                       int steps, float *attr)
@@ -192,7 +178,7 @@ occlusion (RlExplainer *ex, const RlModel *model, const float *x, float blank, i
   const int ps = MIN (RL_EXPLAIN_OCCLUSION_PATCH, MIN (H, W));
   const int ny = H - ps + 1, nx = W - ps + 1, npos = ny * nx;
   const size_t chw = ex->chw;
-  const double p0 = prob_of (logits_x, P, k);
+  const double p0 = rl_softmax_at (P, logits_x, k);
   g_autofree double *sum = g_new0 (double, (size_t) H * W);
   g_autofree int *count = g_new0 (int, (size_t) H * W);
 
@@ -215,7 +201,7 @@ occlusion (RlExplainer *ex, const RlModel *model, const float *x, float blank, i
       for (int s = 0; s < cnt; s++)
         {
           const int py = (start + s) / nx, px = (start + s) % nx;
-          const double drop = p0 - prob_of (ex->logits + (size_t) s * P, P, k);
+          const double drop = p0 - rl_softmax_at (P, ex->logits + (size_t) s * P, k);
 
           for (int yy = py; yy < py + ps; yy++)
             for (int xx = px; xx < px + ps; xx++)

@@ -169,6 +169,19 @@ rl_softmax (int m, const float *logits, float *probs)
 }
 
 double
+rl_softmax_at (int m, const float *logits, int k)
+{
+  float mx = logits[0];
+  double sum = 0.0;
+
+  for (int j = 1; j < m; j++)
+    mx = MAX (mx, logits[j]);
+  for (int j = 0; j < m; j++)
+    sum += exp ((double) logits[j] - mx);
+  return exp ((double) logits[k] - mx) / sum;
+}
+
+double
 rl_softmax_xent (int n, int m, const float *logits, const uint8_t *labels, int denom,
                  float *dlogits, float *probs, int *n_correct)
 {

@@ -74,4 +74,7 @@ double rl_softmax_xent (int n, int m, const float *logits, const uint8_t *labels
 /* Softmax of one row. logits, probs: (M) */
 void rl_softmax (int m, const float *logits, float *probs);
 
+/* softmax(logits)[k] of one row, in double (the exponentials too). logits: (M) */
+double rl_softmax_at (int m, const float *logits, int k);
+
 G_END_DECLS

@@ -120,17 +120,6 @@ parse_input_shape (const char *s, int *c, int *h, int *w)
          parse_positive_int (parts[2], w);
 }
 
-static char *
-shape_string (const int64_t *shape, int ndim)
-{
-  GString *s = g_string_new ("[");
-
-  for (int d = 0; d < ndim; d++)
-    g_string_append_printf (s, "%s%" G_GINT64_FORMAT, d > 0 ? ", " : "", shape[d]);
-  g_string_append_c (s, ']');
-  return g_string_free (s, FALSE);
-}
-
 gboolean
 rl_model_set_from_safetensors (RlModel              *model,
                                const RlSafetensors  *st,
@@ -178,8 +167,8 @@ rl_model_set_from_safetensors (RlModel              *model,
         same = v->shape[d] == info->shape[d];
       if (!same)
         {
-          g_autofree char *file_shape = shape_string (v->shape, v->ndim);
-          g_autofree char *model_shape = shape_string (info->shape, info->ndim);
+          g_autofree char *file_shape = rl_shape_to_string (v->shape, v->ndim);
+          g_autofree char *model_shape = rl_shape_to_string (info->shape, info->ndim);
 
           g_set_error (error, RL_ERROR, RL_ERROR_BAD_SHAPE,
                        "%s: tensor “%s” has shape %s in the file, the model needs %s",

@@ -380,6 +380,15 @@ rl_model_get_n_classes (const RlModel *model)
   return model->n_classes;
 }
 
+void
+rl_model_get_layer_shape (const RlModel *model, guint i, int *c, int *h, int *w)
+{
+  g_return_if_fail (i < (guint) model->n_nodes);
+  *c = model->nodes[i].co;
+  *h = model->nodes[i].ho;
+  *w = model->nodes[i].wo;
+}
+
 guint
 rl_model_get_n_tensors (const RlModel *model)
 {

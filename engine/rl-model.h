@@ -74,6 +74,9 @@ void      rl_model_init_params (RlModel *model, uint64_t seed);
 const RlArch      *rl_model_get_arch         (const RlModel *model);
 void               rl_model_get_input_shape  (const RlModel *model, int *c, int *h, int *w);
 int                rl_model_get_n_classes    (const RlModel *model);
+/* The output shape of arch layer @i, (C, H, W) for one image (a linear layer's is (P, 1, 1)). */
+void               rl_model_get_layer_shape  (const RlModel *model, guint i, int *c, int *h,
+                                              int *w);
 guint              rl_model_get_n_tensors    (const RlModel *model);
 const RlParamInfo *rl_model_get_tensor_info  (const RlModel *model, guint i);
 /* Returns: (transfer none) (nullable) */

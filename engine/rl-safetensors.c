@@ -80,9 +80,8 @@ read_u64_le (const guint8 *p)
   return v;
 }
 
-/* Formats a shape as "[a, b, c]" for messages. */
-static char *
-shape_to_string (const int64_t *shape, int ndim)
+char *
+rl_shape_to_string (const int64_t *shape, int ndim)
 {
   GString *s = g_string_new ("[");
 
@@ -483,7 +482,7 @@ parse_entry (const char  *what,
     }
   if (entry->end - entry->begin != n_bytes)
     {
-      g_autofree char *s = shape_to_string (entry->shape, entry->ndim);
+      g_autofree char *s = rl_shape_to_string (entry->shape, entry->ndim);
 
       g_set_error (error, RL_ERROR, RL_ERROR_BAD_SHAPE,
                    "%s: tensor “%s”: shape %s needs %" G_GUINT64_FORMAT " bytes of F32, "

@@ -59,6 +59,9 @@ const char         *rl_safetensors_get_metadata  (const RlSafetensors *st, const
 /* Returns: (transfer none): string -> string */
 GHashTable         *rl_safetensors_get_metadata_table (const RlSafetensors *st);
 
+/* A shape as "[a, b, c]", for messages. Returns: (transfer full) */
+char               *rl_shape_to_string           (const int64_t *shape, int ndim);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (RlSafetensors, rl_safetensors_free)
 
 G_END_DECLS

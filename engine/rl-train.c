@@ -12,6 +12,7 @@
 
 #include "rl-error.h"
 #include "rl-finite.h"
+#include "rl-layers.h"
 #include "rl-limits.h"
 
 struct _RlTrainLoop {
@@ -61,20 +62,6 @@ rl_argmax (const float *v, int n)
     if (v[k] > v[best])
       best = k;
   return best;
-}
-
-/* softmax(z)[k] of one image's logits z: (P), in double */
-static float
-softmax_at (const float *z, int P, int k)
-{
-  float mx = z[0];
-  double s = 0.0;
-
-  for (int j = 1; j < P; j++)
-    mx = MAX (mx, z[j]);
-  for (int j = 0; j < P; j++)
-    s += exp ((double) z[j] - mx);
-  return (float) (exp ((double) z[k] - mx) / s);
 }
 
 gboolean
@@ -152,7 +139,7 @@ rl_evaluate_images (RlModel         *model,
           if (predicted != NULL)
             predicted[start + (uint32_t) i] = (uint8_t) best;
           if (confidence != NULL)
-            confidence[start + (uint32_t) i] = softmax_at (logits + (size_t) i * P, P, best);
+            confidence[start + (uint32_t) i] = (float) rl_softmax_at (P, logits + (size_t) i * P, best);
         }
     }
   return TRUE;

@@ -116,6 +116,9 @@ test_train_bad_options (void)
     { "--arch",         "conv(16,k=5) relu", "--arch" },   /* a conv needs a name */
     { "--arch",         "c=conv(16,k=5) relu", "--arch" }, /* parses, but ends in no linear */
     { "--frobnicate",   "1",      "--frobnicate" },
+    { "--lr-drop-at",   "1",      "--lr-drop-at" },   /* epoch 1 is where it starts */
+    { "--lr-drop-at",   "2",      "--lr-drop-at" },   /* past --epochs 1 */
+    { "--lr-drop-at",   "x",      "--lr-drop-at" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -142,6 +145,7 @@ test_other_bad_options (void)
   g_autoptr(Run) eval_threads = RUN ("eval", "--model", "x.safetensors", "--threads", "0");
   g_autoptr(Run) eval_dataset = RUN ("eval", "--model", "x.safetensors", "--dataset", "cifar");
   g_autoptr(Run) eval_threads_m1 = RUN ("eval", "--model", "x.safetensors", "--threads", "-1");
+  g_autoptr(Run) eval_responses = RUN ("eval", "--model", "x.safetensors", "--responses", "10001");
   g_autoptr(Run) predict_no_model = RUN ("predict", "image.png");
   g_autoptr(Run) predict_no_image = RUN ("predict", "--model", "x.safetensors");
   g_autoptr(Run) info_none = RUN ("info");
@@ -151,6 +155,7 @@ test_other_bad_options (void)
   assert_usage_error (eval_threads, "--threads");
   assert_usage_error (eval_dataset, "--dataset");
   assert_usage_error (eval_threads_m1, "--threads");
+  assert_usage_error (eval_responses, "--responses");
   assert_usage_error (predict_no_model, "--model");
   assert_usage_error (predict_no_image, "IMAGE");
   assert_usage_error (info_none, "FILE");
@@ -347,6 +352,56 @@ match (const char *pattern, const char *text)
   return g_regex_match_simple (pattern, text, G_REGEX_MULTILINE, 0);
 }
 
+/* The paper's step schedule: the learning rate divided by 10 at the start of each epoch named,
+ * said in the log and kept in the file's metadata; the training error of each epoch printed. */
+static void
+test_train_lr_drops (void)
+{
+  g_autofree char *out = tmp_path ("drops.safetensors");
+  g_autoptr(Run) r = RUN ("train", "--data", data_dir, "--limit", "256", "--epochs", "3",
+                          "--threads", "1", "--lr", "0.05", "--lr-drop-at", "2,3", "--out", out);
+  g_autoptr(Run) info = NULL;
+
+  g_assert_cmpint (r->status, ==, 0);
+  g_test_message ("%s", r->out);
+  g_assert_true (match ("^learning rate 0\\.005 from epoch 2$", r->out));
+  g_assert_true (match ("^learning rate 0\\.0005 from epoch 3$", r->out));
+  g_assert_false (match ("from epoch 4", r->out));
+  g_assert_true (match ("^epoch 3: .* training error \\d+\\.\\d\\d %", r->out));
+  info = RUN ("info", out);
+  g_assert_cmpint (info->status, ==, 0);
+  g_assert_true (match ("^  lr_drop_at +2,3$", info->out));
+}
+
+/* eval --responses: one line per weight layer of the seed net (conv1, the blocks' two convs,
+ * conv2), each a finite, positive standard deviation. */
+static void
+test_eval_responses (void)
+{
+  const char *model = quick_model (NULL);
+  const char *names[] = { "conv1", "rblock1.conv1", "rblock1.conv2", "conv2", "rblock2.conv1",
+                          "rblock2.conv2" };
+  g_autoptr(Run) eval = RUN ("eval", "--data", data_dir, "--model", model, "--responses", "50");
+  const char *at;
+
+  g_assert_cmpint (eval->status, ==, 0);
+  g_test_message ("%s", eval->out);
+  at = strstr (eval->out, "\nresponse std on the first 50 test images");
+  g_assert_nonnull (at);
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *pattern = g_strdup_printf ("\n  %s +([0-9.]+)\n", names[i]);
+      g_autoptr(GRegex) re = g_regex_new (pattern, 0, 0, NULL);
+      g_autoptr(GMatchInfo) mi = NULL;
+      g_autofree char *v = NULL;
+
+      g_assert_true (g_regex_match (re, at, 0, &mi));
+      v = g_match_info_fetch (mi, 1);
+      g_assert_cmpfloat (g_ascii_strtod (v, NULL), >, 0.0);
+      g_assert_cmpfloat (g_ascii_strtod (v, NULL), <, 100.0);
+    }
+}
+
 static void
 test_train_and_info (void)
 {
@@ -371,7 +426,8 @@ test_train_and_info (void)
   /* The seed's formats, exactly. */
   g_assert_true (match ("^\\[1,   300\\] loss: \\d+\\.\\d{3}$", train->out));
   g_assert_false (match ("^\\[1,   600\\]", train->out));
-  g_assert_true (match ("^epoch 1: \\d+\\.\\d\\d s training, \\d+ images/s$", train->out));
+  g_assert_true (match ("^epoch 1: \\d+\\.\\d\\d s training, \\d+ images/s, training error"
+                        " \\d+\\.\\d\\d % \\(in training mode, as the weights moved\\)$", train->out));
   g_assert_true (g_regex_match (acc_re, train->out, 0, &acc));
   g_assert_true (g_regex_match (seed_re, train->out, 0, &seed_acc));
   correct_s = g_match_info_fetch (acc, 3);
@@ -701,6 +757,8 @@ main (int argc, char **argv)
   g_test_add_func ("/app/cli/train-unwritable-out", test_train_unwritable_out);
   g_test_add_func ("/app/cli/train-diverged-not-saved", test_train_diverged_not_saved);
   g_test_add_func ("/app/cli/train-and-info", test_train_and_info);
+  g_test_add_func ("/app/cli/train-lr-drops", test_train_lr_drops);
+  g_test_add_func ("/app/cli/eval-responses", test_eval_responses);
   g_test_add_func ("/app/cli/train-default-out", test_train_default_out);
   g_test_add_func ("/app/cli/predict", test_predict);
   g_test_add_func ("/app/cli/predict-bad-images", test_predict_bad_images);

@@ -1,4 +1,4 @@
-/* test-figure.c: the experiment figures (figures/rl-figure.c) as PNG and SVG files.
+/* test-figure.c: the experiment figures (ui/paint/rl-figure.c) as PNG and SVG files.
  *
  * A tiny experiment on the committed MNIST fixture gives real records; each figure must come out
  * as a PNG of the asked size that is not blank and draws the curves in their colours, and as an

@@ -10,7 +10,7 @@
  * with a min-max band when there are several. A new run hides an earlier one of the same depth
  * and setting (it is still in the list). The bars show the newest record of each twin of the
  * current (or last) run. Export writes the shown runs through the command line's CSV format
- * and figure painter (figures/rl-figure.c).
+ * and figure painter (ui/paint/rl-figure.c).
  */
 
 #include "config.h"

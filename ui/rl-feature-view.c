@@ -66,6 +66,8 @@ struct _RlFeatureView
   int          layout_width;
   int          layout_height;
   int          focus_cell;   /* index into cells, or -1 */
+  int          selected_layer; /* arch layer whose section is outlined (the Network panel's
+                              * click), or -1 */
 
   /* children (owned through the widget tree) */
   GtkWidget *popover;
@@ -422,6 +424,32 @@ has_content (RlFeatureView *self)
          && self->sections->len > 0;
 }
 
+/* The section that shows arch layer @layer's maps, or -1. */
+static int
+section_of_layer (RlFeatureView *self,
+                  int            layer)
+{
+  const RlInference *inf;
+
+  if (layer < 0 || !has_content (self))
+    return -1;
+  inf = rl_predictor_get_inference (self->predictor);
+  for (guint s = 0; s < self->sections->len; s++)
+    {
+      const Section *section = &g_array_index (self->sections, Section, s);
+
+      for (guint r = 0; r < section->rows->len; r++)
+        {
+          const Row *row = &g_array_index (section->rows, Row, r);
+
+          if (row->map_index != INPUT_ROW
+              && rl_inference_get_map (inf, row->map_index)->layer_index == layer)
+            return (int) s;
+        }
+    }
+  return -1;
+}
+
 /* ---- values ------------------------------------------------------------------------------- */
 
 static const float *
@@ -556,12 +584,24 @@ draw_sections (RlFeatureView *self,
                const GdkRGBA *fg)
 {
   guint cell_i = 0;
+  int selected = section_of_layer (self, self->selected_layer);
 
   for (guint s = 0; s < self->sections->len; s++)
     {
       const Section *section = &g_array_index (self->sections, Section, s);
       g_autofree char *header = NULL;
       int y = section->y;
+
+      if ((int) s == selected)
+        {
+          /* the layer picked in the Network panel */
+          cairo_rectangle (cr, PAD / 2.0, y - 4, width - PAD, section->height + 8);
+          cairo_set_source_rgba (cr, 0.20, 0.45, 0.85, 0.12);
+          cairo_fill_preserve (cr);
+          cairo_set_source_rgba (cr, 0.20, 0.45, 0.85, 0.9);
+          cairo_set_line_width (cr, 2);
+          cairo_stroke (cr);
+        }
 
       header = section->subtitle != NULL
                ? g_markup_printf_escaped ("<b>%s</b>   <span alpha='60%%'>%s</span>",
@@ -955,6 +995,7 @@ predictor_model_changed_cb (RlPredictor   *predictor,
   g_array_set_size (self->sections, 0);
   g_array_set_size (self->cells, 0);
   self->focus_cell = -1;
+  self->selected_layer = -1;
   gtk_popover_popdown (GTK_POPOVER (self->popover));
   gtk_widget_queue_resize (GTK_WIDGET (self));
 }
@@ -1038,6 +1079,36 @@ rl_feature_view_get_scaling (RlFeatureView *self)
   g_return_val_if_fail (RL_IS_FEATURE_VIEW (self), RL_SCALING_PER_LAYER);
 
   return self->scaling;
+}
+
+void
+rl_feature_view_select_layer (RlFeatureView *self,
+                              int            layer)
+{
+  g_return_if_fail (RL_IS_FEATURE_VIEW (self));
+
+  self->selected_layer = layer;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+int
+rl_feature_view_get_selected_section (RlFeatureView *self)
+{
+  g_return_val_if_fail (RL_IS_FEATURE_VIEW (self), -1);
+
+  return section_of_layer (self, self->selected_layer);
+}
+
+int
+rl_feature_view_get_section_y (RlFeatureView *self,
+                               guint          i)
+{
+  g_return_val_if_fail (RL_IS_FEATURE_VIEW (self), -1);
+
+  /* the cells are laid out with the sections (size_allocate): none yet, no place yet */
+  if (!has_content (self) || i >= self->sections->len || self->cells->len == 0)
+    return -1;
+  return g_array_index (self->sections, Section, i).y;
 }
 
 guint
@@ -1172,6 +1243,7 @@ rl_feature_view_init (RlFeatureView *self)
   g_array_set_clear_func (self->sections, section_clear);
   self->cells = g_array_new (FALSE, TRUE, sizeof (Cell));
   self->focus_cell = -1;
+  self->selected_layer = -1;
   self->predictor_signals = rl_predictor_signals_new (G_CALLBACK (predictor_updated_cb),
                                                       G_CALLBACK (predictor_model_changed_cb), self);
 

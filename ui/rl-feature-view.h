@@ -35,6 +35,16 @@ void         rl_feature_view_set_scaling    (RlFeatureView *self,
                                              RlScaling      scaling);
 RlScaling    rl_feature_view_get_scaling    (RlFeatureView *self);
 
+/* Outlines the section that shows arch layer @layer's maps (the Network panel's click); -1:
+ * none. Kept until the model changes. */
+void         rl_feature_view_select_layer   (RlFeatureView *self,
+                                             int            layer);
+/* The outlined section, or -1 (nothing selected, or no input yet). */
+int          rl_feature_view_get_selected_section (RlFeatureView *self);
+/* Where section @i starts, in the view's coordinates; -1 before it is laid out. */
+int          rl_feature_view_get_section_y  (RlFeatureView *self,
+                                             guint          i);
+
 /* Layout, for tests: the number of sections and of rows drawn (0 without input). */
 guint        rl_feature_view_get_n_sections (RlFeatureView *self);
 guint        rl_feature_view_get_n_rows     (RlFeatureView *self);

@@ -20,6 +20,12 @@ struct _RlInsideView
   GtkWidget     *per_map_button;
   RlFilterView  *filter_view;
   RlFeatureView *feature_view;
+  GtkWidget     *maps_scroller;
+  GtkWidget     *network_button;
+  GtkWidget     *network_revealer;
+  RlNetworkView *network_view;
+  guint          scroll_tick;   /* scroll_tick_cb, while the maps are not laid out */
+  int            scroll_tries;
 };
 
 G_DEFINE_FINAL_TYPE (RlInsideView, rl_inside_view, GTK_TYPE_WIDGET)
@@ -92,6 +98,78 @@ rl_inside_view_set_predictor (RlInsideView *self,
 
   rl_feature_view_set_predictor (self->feature_view, predictor);
   rl_filter_view_set_predictor (self->filter_view, predictor);
+  rl_network_view_set_predictor (self->network_view, predictor);
+}
+
+/* Scrolls the maps to the outlined section; FALSE while the feature view is not laid out yet. */
+static gboolean
+scroll_to_selection (RlInsideView *self)
+{
+  GtkAdjustment *adj;
+  int section = rl_feature_view_get_selected_section (self->feature_view);
+  int y = section >= 0 ? rl_feature_view_get_section_y (self->feature_view, (guint) section) : -1;
+
+  if (y < 0)
+    return FALSE;
+  adj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (self->maps_scroller));
+  gtk_adjustment_set_value (adj, MAX (0, y - 8));
+  return TRUE;
+}
+
+static gboolean
+scroll_tick_cb (GtkWidget     *widget,
+                GdkFrameClock *clock,
+                gpointer       data)
+{
+  RlInsideView *self = RL_INSIDE_VIEW (widget);
+
+  if (scroll_to_selection (self) || ++self->scroll_tries > 30)
+    {
+      self->scroll_tick = 0;
+      return G_SOURCE_REMOVE;
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+void
+rl_inside_view_select_layer (RlInsideView *self,
+                             int           layer)
+{
+  g_return_if_fail (RL_IS_INSIDE_VIEW (self));
+
+  rl_feature_view_select_layer (self->feature_view, layer);
+  rl_network_view_set_selected_layer (self->network_view, layer);
+  if (scroll_to_selection (self) || rl_feature_view_get_selected_section (self->feature_view) < 0)
+    return;   /* scrolled, or no input yet: the outline shows once there are maps */
+  /* the view was just shown: scroll once the maps are laid out */
+  self->scroll_tries = 0;
+  if (self->scroll_tick == 0)
+    self->scroll_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self), scroll_tick_cb, NULL, NULL);
+}
+
+void
+rl_inside_view_show_network (RlInsideView *self,
+                             gboolean      show)
+{
+  g_return_if_fail (RL_IS_INSIDE_VIEW (self));
+
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (self->network_button), show);
+}
+
+RlNetworkView *
+rl_inside_view_get_network_view (RlInsideView *self)
+{
+  g_return_val_if_fail (RL_IS_INSIDE_VIEW (self), NULL);
+
+  return self->network_view;
+}
+
+static void
+layer_activated_cb (RlNetworkView *view,
+                    int            layer,
+                    RlInsideView  *self)
+{
+  rl_inside_view_select_layer (self, layer);
 }
 
 /* ---- settings kept between runs (GSettings) ----------------------------------------------- */
@@ -128,6 +206,13 @@ rl_inside_view_get_filter_view (RlInsideView *self)
 static void
 rl_inside_view_dispose (GObject *object)
 {
+  RlInsideView *self = RL_INSIDE_VIEW (object);
+
+  if (self->scroll_tick != 0)
+    {
+      gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->scroll_tick);
+      self->scroll_tick = 0;
+    }
   gtk_widget_dispose_template (GTK_WIDGET (object), RL_TYPE_INSIDE_VIEW);
 
   G_OBJECT_CLASS (rl_inside_view_parent_class)->dispose (object);
@@ -143,6 +228,7 @@ rl_inside_view_class_init (RlInsideViewClass *klass)
 
   g_type_ensure (RL_TYPE_FEATURE_VIEW);
   g_type_ensure (RL_TYPE_FILTER_VIEW);
+  g_type_ensure (RL_TYPE_NETWORK_VIEW);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/reslab/ResLab/ui/rl-inside-view.ui");
@@ -153,6 +239,10 @@ rl_inside_view_class_init (RlInsideViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RlInsideView, per_map_button);
   gtk_widget_class_bind_template_child (widget_class, RlInsideView, filter_view);
   gtk_widget_class_bind_template_child (widget_class, RlInsideView, feature_view);
+  gtk_widget_class_bind_template_child (widget_class, RlInsideView, maps_scroller);
+  gtk_widget_class_bind_template_child (widget_class, RlInsideView, network_button);
+  gtk_widget_class_bind_template_child (widget_class, RlInsideView, network_revealer);
+  gtk_widget_class_bind_template_child (widget_class, RlInsideView, network_view);
   gtk_widget_class_bind_template_callback (widget_class, on_scaling_toggled);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
@@ -167,6 +257,9 @@ rl_inside_view_init (RlInsideView *self)
 
   gtk_drawing_area_set_draw_func (GTK_DRAWING_AREA (self->legend_area), legend_draw_func,
                                   self, NULL);
+  g_object_bind_property (self->network_button, "active", self->network_revealer, "reveal-child",
+                          G_BINDING_SYNC_CREATE);
+  g_signal_connect (self->network_view, "layer-activated", G_CALLBACK (layer_activated_cb), self);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->legend_area),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _("Colour legend: blue negative, white zero, red positive for "

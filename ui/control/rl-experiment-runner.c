@@ -45,8 +45,8 @@ batch_done (RlTwin    twin,
 
   g_atomic_int_set (&job->iterations[twin], (guint) MIN (iteration, G_MAXUINT));
   g_atomic_int_set (&job->images[twin], (guint) MIN (images, G_MAXUINT));
-  /* the batch boundary: wait here while paused (a stop wakes it, and the experiment's next
-   * cancellable check ends the step) */
+  /* a batch boundary (before or after a batch): wait here while paused (a stop wakes it, and
+   * the experiment's next cancellable check ends the step) */
   if (job->worker != NULL && rl_worker_pause_requested (job->worker))
     rl_worker_wait_while_paused (job->worker, &cancelled);
 }

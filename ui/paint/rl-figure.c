@@ -14,16 +14,14 @@
 
 #include "rl-figure.h"
 
-#include <cairo-svg.h>
 #include <math.h>
 #include <string.h>
 
 #include "rl-error.h"
+#include "rl-paint-file.h"
 
 #define FONT_SIZE 13.0
 #define SMALL_SIZE 11.5
-#define MIN_SIZE 16
-#define MAX_SIZE 16384
 /* See rl_figure_draw_layers. */
 #define RESPONSE_WARMUP 30
 
@@ -747,75 +745,6 @@ rl_figure_draw_layers (cairo_t *cr, double width, double height, const RlExperim
 
 /* ---- Files ---------------------------------------------------------------------------------- */
 
-typedef enum {
-  FORMAT_PNG,
-  FORMAT_SVG,
-} Format;
-
-static cairo_status_t
-append_bytes (void *closure, const unsigned char *data, unsigned int length)
-{
-  g_byte_array_append (closure, data, length);
-  return CAIRO_STATUS_SUCCESS;
-}
-
-typedef void (*DrawFunc) (cairo_t *cr, double width, double height, gconstpointer data);
-
-static gboolean
-save_figure (const char *path, int width, int height, DrawFunc draw, gconstpointer data,
-             GError **error)
-{
-  g_autoptr(GByteArray) bytes = g_byte_array_new ();
-  g_autofree char *lower = g_ascii_strdown (path, -1);
-  cairo_surface_t *surface;
-  cairo_status_t status;
-  cairo_t *cr;
-  Format format;
-
-  if (g_str_has_suffix (lower, ".png"))
-    format = FORMAT_PNG;
-  else if (g_str_has_suffix (lower, ".svg"))
-    format = FORMAT_SVG;
-  else
-    {
-      g_set_error (error, RL_ERROR, RL_ERROR_INVALID_ARGUMENT,
-                   _("%s: a figure is saved as .png or .svg"), path);
-      return FALSE;
-    }
-  if (width < MIN_SIZE || width > MAX_SIZE || height < MIN_SIZE || height > MAX_SIZE)
-    {
-      g_set_error (error, RL_ERROR, RL_ERROR_INVALID_ARGUMENT,
-                   _("%s: a figure must be %d to %d units wide and high (asked for %d x %d)"),
-                   path, MIN_SIZE, MAX_SIZE, width, height);
-      return FALSE;
-    }
-
-  if (format == FORMAT_PNG)
-    surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, width, height);
-  else
-    {
-      surface = cairo_svg_surface_create_for_stream (append_bytes, bytes, width, height);
-      cairo_svg_surface_restrict_to_version (surface, CAIRO_SVG_VERSION_1_1);
-    }
-  cr = cairo_create (surface);
-  draw (cr, width, height, data);
-  status = cairo_status (cr);
-  cairo_destroy (cr);
-  if (status == CAIRO_STATUS_SUCCESS && format == FORMAT_PNG)
-    status = cairo_surface_write_to_png_stream (surface, append_bytes, bytes);
-  cairo_surface_finish (surface);
-  if (status == CAIRO_STATUS_SUCCESS)
-    status = cairo_surface_status (surface);
-  cairo_surface_destroy (surface);
-  if (status != CAIRO_STATUS_SUCCESS)
-    {
-      g_set_error (error, RL_ERROR, RL_ERROR_FAILED, "%s: cairo: %s", path,
-                   cairo_status_to_string (status));
-      return FALSE;
-    }
-  return g_file_set_contents (path, (const char *) bytes->data, (gssize) bytes->len, error);
-}
-
 typedef struct {
   RlExperimentGroup *const *groups;
   guint n;
@@ -838,7 +767,7 @@ rl_figure_save_degradation (const char *path, int width, int height,
   DegradationArgs args = { groups, n, title };
 
   g_return_val_if_fail (path != NULL, FALSE);
-  return save_figure (path, width, height, draw_degradation_cb, &args, error);
+  return rl_paint_save (path, width, height, 1.0, draw_degradation_cb, &args, NULL, error);
 }
 
 typedef struct {
@@ -861,5 +790,5 @@ rl_figure_save_layers (const char *path, int width, int height, const RlExperime
   LayersArgs args = { exp, title };
 
   g_return_val_if_fail (path != NULL && exp != NULL, FALSE);
-  return save_figure (path, width, height, draw_layers_cb, &args, error);
+  return rl_paint_save (path, width, height, 1.0, draw_layers_cb, &args, NULL, error);
 }
