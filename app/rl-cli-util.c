@@ -5,6 +5,8 @@
 
 #include "rl-cli-util.h"
 
+#include "rl-figure.h"
+
 #include <stdarg.h>
 
 #include "rl-preprocess.h"
@@ -71,9 +73,7 @@ rl_cli_load_split (const char *dir, RlDatasetKind kind, RlSplit split)
 const char *
 rl_cli_font_family (void)
 {
-  /* TRANSLATORS: the font family of the text in reslab-cli's figures (PNG, SVG); name one that
-   * has your language's glyphs (zh_CN: "Noto Sans CJK SC"). Keep "sans-serif" otherwise. */
-  return C_("figure font family", "sans-serif");
+  return rl_figure_font_family ();
 }
 
 RlModel *

@@ -3,14 +3,17 @@
 /* rl-experiment-cli.c: `reslab-cli experiment degradation`, the paper's Figure 6 on MNIST.
  *
  * For each depth, a plain net and its residual twin train from the same initial weights on the
- * same batches (RlExperiment); a line is printed per interval, and after each depth the CSVs
- * and figures in --out-dir are rewritten with every depth so far, so an interrupted run still
- * leaves its results:
+ * same batches (RlExperiment), once per seed with --seeds N (seed, seed + 1, ...; the seeds of a
+ * depth make an RlExperimentGroup); a line is printed per interval, and after each depth the
+ * CSVs and figures in --out-dir are rewritten with every depth so far, so an interrupted run
+ * still leaves its results:
  *
- *   degradation.csv      training and test error of every twin per interval
- *   layers.csv           per-layer gradient norms and response std
+ *   degradation.csv      training and test error of every twin per interval and seed (a row
+ *                        per record and seed, the seed in the last column)
+ *   layers.csv           per-layer gradient norms and response std (the first seed's runs)
  *   degradation.png/.svg Figure 6 style: plain left, residual right, thin training error,
- *                        bold test error, one colour per depth
+ *                        bold test error, one colour per depth; with several seeds, the mean
+ *                        and a band from the lowest to the highest seed's value
  *   layers.png/.svg      gradient norms and response std per layer of the deepest pair
  *
  * Exit status as reslab-cli: 0 success, 1 run-time failure, 2 usage error.
@@ -38,6 +41,7 @@
 #define MAX_THREADS 256
 #define MAX_BATCH 60000
 #define MAX_DEPTH 200
+#define MAX_SEEDS 20
 
 /* Defaults: 200 iterations per net; measured at 5 to 6 minutes on the shared 2-core EPYC
  * (345 s MNIST, 286 s Fashion-MNIST; up to 11 minutes under heavy load; README). The paper's lr 0.1 (batch 128) makes the 56-layer nets, the residual one
@@ -125,7 +129,7 @@ parse_depths (const char *text, GError **error)
 }
 
 static void
-print_step (const RlExperiment *exp, double t0)
+print_step (const RlExperiment *exp, int n_seeds, double t0)
 {
   uint64_t total = rl_experiment_get_total_iterations (exp);
   char num[32];
@@ -150,14 +154,19 @@ print_step (const RlExperiment *exp, double t0)
                                   : _("  resnet train %5.2f%% test %5.2f%% loss %.3f"),
                100.0 * r->train_error, 100.0 * r->test_error, r->train_loss);
     }
+  if (n_seeds > 1)
+    /* TRANSLATORS: in a progress line, the seed of the run in progress */
+    g_print (_("  seed %llu"), (unsigned long long) rl_experiment_get_config (exp)->seed);
   /* TRANSLATORS: seconds since the run started, at the end of a progress line */
   g_print (_("  %.0f s\n"), now_s () - t0);
   fflush (stdout);
 }
 
-/* Rewrites the CSVs and figures with every experiment so far; prints what went wrong. */
+/* Rewrites the CSVs and figures with every depth so far: @groups, every seed's records, and
+ * @exps, the first seed's experiment of each depth (for the per-layer statistics); prints what
+ * went wrong. */
 static gboolean
-write_outputs (const char *out_dir, GPtrArray *exps, const char *title)
+write_outputs (const char *out_dir, GPtrArray *groups, GPtrArray *exps, const char *title)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GString) csv = g_string_new (NULL);
@@ -171,7 +180,7 @@ write_outputs (const char *out_dir, GPtrArray *exps, const char *title)
   /* The CSVs stay English with C numbers whatever the locale: scripts read them. */
   for (guint i = 0; i < exps->len; i++)
     {
-      rl_experiment_format_csv (g_ptr_array_index (exps, i), csv, i == 0);
+      rl_experiment_group_format_csv (g_ptr_array_index (groups, i), csv, i == 0);
       rl_experiment_format_layers_csv (g_ptr_array_index (exps, i), layers, i == 0);
     }
   if (!g_file_set_contents (csv_path, csv->str, (gssize) csv->len, &error) ||
@@ -195,8 +204,8 @@ write_outputs (const char *out_dir, GPtrArray *exps, const char *title)
       g_autofree char *lpath = g_build_filename (out_dir, lname, NULL);
 
       if (!rl_figure_save_degradation (path, FIGURE_WIDTH, FIGURE_HEIGHT,
-                                       (RlExperiment *const *) exps->pdata, exps->len, title,
-                                       &error) ||
+                                       (RlExperimentGroup *const *) groups->pdata, groups->len,
+                                       title, &error) ||
           !rl_figure_save_layers (lpath, FIGURE_WIDTH, FIGURE_HEIGHT, deepest, layers_title,
                                   &error))
         {
@@ -220,7 +229,7 @@ run_degradation (int argc, char **argv)
   g_autofree char *out_dir = NULL;
   int epochs = DEFAULT_EPOCHS, subset = DEFAULT_SUBSET, test_subset = DEFAULT_TEST_SUBSET;
   /* G_MININT: --threads not given, so that -1 is refused like 0 */
-  int batch = DEFAULT_BATCH, interval = DEFAULT_INTERVAL, threads = G_MININT;
+  int batch = DEFAULT_BATCH, interval = DEFAULT_INTERVAL, threads = G_MININT, n_seeds = 1;
   double lr = DEFAULT_LR, momentum = 0.9, weight_decay = 1e-4;
   const GOptionEntry entries[] = {
     { "depths", 0, 0, G_OPTION_ARG_STRING, &depths_text,
@@ -253,6 +262,9 @@ run_degradation (int argc, char **argv)
       N_("Mini-batch size, 1..60000 (default 64)"), "N" },
     { "seed", 0, 0, G_OPTION_ARG_STRING, &seed_text,
       N_("Seed for the initial weights and the batch order (default 1)"), "N" },
+    { "seeds", 0, 0, G_OPTION_ARG_INT, &n_seeds,
+      N_("Train each depth with N seeds (seed, seed+1, ...): the figures show their mean and a"
+         " min-max band, the CSV a row per seed (default 1)"), "N" },
     { "interval", 0, 0, G_OPTION_ARG_INT, &interval,
       N_("Iterations between records (default 10)"), "N" },
     { "threads", 0, 0, G_OPTION_ARG_INT, &threads, N_("Threads, 1..256 (default: every core)"), "N" },
@@ -264,6 +276,8 @@ run_degradation (int argc, char **argv)
   g_autoptr(GError) error = NULL;
   g_autoptr(GArray) depths = NULL;
   g_autoptr(GPtrArray) exps = NULL;
+  g_autoptr(GPtrArray) groups = NULL;
+  g_autofree char *seed_words = NULL;
   g_autoptr(RlDataset) train = NULL;
   g_autoptr(RlDataset) test = NULL;
   g_autofree char *title = NULL;
@@ -348,6 +362,12 @@ run_degradation (int argc, char **argv)
   if (seed_text != NULL &&
       !g_ascii_string_to_unsigned (seed_text, 10, 0, G_MAXUINT64, &seed, &error))
     return rl_cli_usage_error (COMMAND, "--seed: %s", error->message);
+  if (n_seeds < 1 || n_seeds > MAX_SEEDS)
+    return rl_cli_usage_error (COMMAND, _("--seeds must be between 1 and %d (got %d)"),
+                               MAX_SEEDS, n_seeds);
+  if (seed > G_MAXUINT64 - (guint64) (n_seeds - 1))
+    return rl_cli_usage_error (COMMAND, _("--seed: %llu + %d seeds overflows"),
+                               (unsigned long long) seed, n_seeds);
   if (out_dir == NULL)
     out_dir = g_strdup (".");
 
@@ -371,17 +391,26 @@ run_degradation (int argc, char **argv)
     }
 
   /* The figure's title and the first line of the run's log (a comment line for people). */
+  if (n_seeds == 1)
+    /* TRANSLATORS: the end of the figure's title: the one seed the nets were trained with */
+    seed_words = g_strdup_printf (_("seed %llu"), (unsigned long long) seed);
+  else
+    /* TRANSLATORS: the end of the figure's title: the nets were trained with the seeds %1$llu
+     * to %2$llu, and the curves are their mean */
+    seed_words = g_strdup_printf (_("seeds %1$llu to %2$llu (mean, band min to max)"),
+                                  (unsigned long long) seed,
+                                  (unsigned long long) (seed + (guint64) n_seeds - 1));
   title = g_strdup_printf (ngettext ("%1$s, first %2$d training images x %3$d epoch, batch %4$d,"
                                      " lr %5$g, momentum %6$g, weight decay %7$g, shortcut %8$s,"
-                                     " BN %9$s, seed %10$llu",
+                                     " BN %9$s, %10$s",
                                      "%1$s, first %2$d training images x %3$d epochs, batch %4$d,"
                                      " lr %5$g, momentum %6$g, weight decay %7$g, shortcut %8$s,"
-                                     " BN %9$s, seed %10$llu", epochs),
+                                     " BN %9$s, %10$s", epochs),
                            kind == RL_DATASET_FASHION ? "Fashion-MNIST" : "MNIST", subset,
                            epochs, batch, lr, momentum, weight_decay, rl_shortcut_name (shortcut),
                            /* TRANSLATORS: batch normalisation switched on or off */
                            bn ? C_("batch norm", "on") : C_("batch norm", "off"),
-                           (unsigned long long) seed);
+                           seed_words);
   {
     int n_threads = threads == G_MININT ? (int) g_get_num_processors () : threads;
 
@@ -402,63 +431,85 @@ run_degradation (int argc, char **argv)
   fflush (stdout);
 
   exps = g_ptr_array_new_with_free_func ((GDestroyNotify) rl_experiment_free);
+  groups = g_ptr_array_new_with_free_func ((GDestroyNotify) rl_experiment_group_free);
   t_start = now_s ();
   for (guint i = 0; i < depths->len; i++)
     {
-      RlExperimentConfig cfg;
-      RlExperiment *exp;
+      RlExperimentGroup *group = NULL;
       double t0 = now_s ();
 
-      rl_experiment_config_init (&cfg);
-      cfg.depth = g_array_index (depths, int, i);
-      cfg.shortcut = shortcut;
-      cfg.bn = bn;
-      cfg.lr = lr;
-      cfg.momentum = momentum;
-      cfg.weight_decay = weight_decay;
-      cfg.batch = batch;
-      cfg.seed = seed;
-      cfg.epochs = epochs;
-      cfg.subset = (uint32_t) subset;
-      cfg.test_subset = (uint32_t) test_subset;
-      cfg.interval = interval;
-      cfg.threads = threads == G_MININT ? 0 : threads;
-      cfg.fresh_bn_stats = fresh_bn;
+      for (int k = 0; k < n_seeds; k++)
+        {
+          RlExperimentConfig cfg;
+          g_autoptr(RlExperiment) exp = NULL;
 
-      exp = rl_experiment_new (&cfg, train, test, &error);
-      if (exp == NULL)
-        {
-          rl_cli_error (_("depth %d: %s"), cfg.depth, error->message);
-          return EXIT_FAILURE;
-        }
-      g_ptr_array_add (exps, exp);
-      while (!rl_experiment_is_done (exp))
-        {
-          if (!rl_experiment_step (exp, NULL, &error))
+          rl_experiment_config_init (&cfg);
+          cfg.depth = g_array_index (depths, int, i);
+          cfg.shortcut = shortcut;
+          cfg.bn = bn;
+          cfg.lr = lr;
+          cfg.momentum = momentum;
+          cfg.weight_decay = weight_decay;
+          cfg.batch = batch;
+          cfg.seed = seed + (guint64) k;
+          cfg.epochs = epochs;
+          cfg.subset = (uint32_t) subset;
+          cfg.test_subset = (uint32_t) test_subset;
+          cfg.interval = interval;
+          cfg.threads = threads == G_MININT ? 0 : threads;
+          cfg.fresh_bn_stats = fresh_bn;
+
+          exp = rl_experiment_new (&cfg, train, test, &error);
+          if (exp == NULL)
             {
               rl_cli_error (_("depth %d: %s"), cfg.depth, error->message);
               return EXIT_FAILURE;
             }
-          print_step (exp, t_start);
-        }
-      for (int t = 0; t < RL_N_TWINS; t++)
-        {
-          guint64 at = rl_experiment_get_diverged_at (exp, (RlTwin) t);
+          if (group == NULL)
+            {
+              group = rl_experiment_group_new (rl_experiment_get_config (exp),
+                                               rl_experiment_get_total_iterations (exp),
+                                               rl_experiment_get_name (exp, RL_TWIN_PLAIN),
+                                               rl_experiment_get_name (exp, RL_TWIN_RESIDUAL));
+              g_ptr_array_add (groups, group);
+            }
+          while (!rl_experiment_is_done (exp))
+            {
+              if (!rl_experiment_step (exp, NULL, &error))
+                {
+                  rl_cli_error (_("depth %d: %s"), cfg.depth, error->message);
+                  return EXIT_FAILURE;
+                }
+              print_step (exp, n_seeds, t_start);
+            }
+          for (int t = 0; t < RL_N_TWINS; t++)
+            {
+              guint64 at = rl_experiment_get_diverged_at (exp, (RlTwin) t);
 
-          if (at != 0)
-            g_print (_("# %s diverged at iteration %llu (the loss is not finite) and stopped"
-                       " there; try a smaller --lr\n"),
-                     rl_experiment_get_name (exp, (RlTwin) t), (unsigned long long) at);
+              if (at != 0)
+                g_print (_("# %s diverged at iteration %llu (the loss is not finite) and stopped"
+                           " there; try a smaller --lr\n"),
+                         rl_experiment_get_name (exp, (RlTwin) t), (unsigned long long) at);
+            }
+          rl_experiment_group_add_experiment (group, exp);
+          /* The group keeps every seed's records; the first seed's experiment stays for the
+           * per-layer figure, the others' nets go now. */
+          if (k == 0)
+            g_ptr_array_add (exps, g_steal_pointer (&exp));
         }
-      g_print (_("# depth %d done in %.0f s (training: plain %.0f s, resnet %.0f s)\n"),
-               cfg.depth,
-               now_s () - t0,
-               rl_experiment_get_record (exp, RL_TWIN_PLAIN,
-                 rl_experiment_get_n_records (exp, RL_TWIN_PLAIN) - 1)->train_seconds,
-               rl_experiment_get_record (exp, RL_TWIN_RESIDUAL,
-                 rl_experiment_get_n_records (exp, RL_TWIN_RESIDUAL) - 1)->train_seconds);
+      {
+        RlExperiment *exp = g_ptr_array_index (exps, exps->len - 1);
+
+        g_print (_("# depth %d done in %.0f s (training: plain %.0f s, resnet %.0f s)\n"),
+                 rl_experiment_get_config (exp)->depth,
+                 now_s () - t0,
+                 rl_experiment_get_record (exp, RL_TWIN_PLAIN,
+                   rl_experiment_get_n_records (exp, RL_TWIN_PLAIN) - 1)->train_seconds,
+                 rl_experiment_get_record (exp, RL_TWIN_RESIDUAL,
+                   rl_experiment_get_n_records (exp, RL_TWIN_RESIDUAL) - 1)->train_seconds);
+      }
       fflush (stdout);
-      if (!write_outputs (out_dir, exps, title))
+      if (!write_outputs (out_dir, groups, exps, title))
         return EXIT_FAILURE;
     }
 
@@ -468,25 +519,31 @@ run_degradation (int argc, char **argv)
    * character takes two columns in a terminal) */
   g_print ("\n%s", _("# mean over the last quarter of the run     training error      test error\n"
                      "# depth                                      plain    resnet    plain    resnet\n"));
-  for (guint i = 0; i < exps->len; i++)
+  for (guint i = 0; i < groups->len; i++)
     {
-      RlExperiment *exp = g_ptr_array_index (exps, i);
+      RlExperimentGroup *group = g_ptr_array_index (groups, i);
       double mean[RL_N_TWINS][2] = { { 0 } };
 
+      /* over the seeds' mean curve: with one seed, the records themselves */
       for (int t = 0; t < RL_N_TWINS; t++)
         {
-          guint nr = rl_experiment_get_n_records (exp, (RlTwin) t);
-          guint from = nr - MAX (nr / 4, 1), cnt = nr - from;
+          guint np = rl_experiment_group_get_n_points (group, (RlTwin) t);
+          guint from = np - MAX (np / 4, 1), cnt = np - from;
 
-          for (guint k = from; k < nr; k++)
+          for (guint k = from; k < np; k++)
             {
-              const RlExperimentRecord *r = rl_experiment_get_record (exp, (RlTwin) t, k);
-              mean[t][0] += r->train_error / cnt;
-              mean[t][1] += r->test_error / cnt;
+              double train_err, test_err;
+
+              rl_experiment_group_get_point (group, (RlTwin) t, k, RL_EXPERIMENT_TRAIN_ERROR,
+                                             NULL, &train_err, NULL, NULL);
+              rl_experiment_group_get_point (group, (RlTwin) t, k, RL_EXPERIMENT_TEST_ERROR,
+                                             NULL, &test_err, NULL, NULL);
+              mean[t][0] += train_err / cnt;
+              mean[t][1] += test_err / cnt;
             }
         }
       g_print ("# %-42d %6.2f%%  %6.2f%%  %6.2f%%  %6.2f%%\n",
-               rl_experiment_get_config (exp)->depth, 100 * mean[0][0], 100 * mean[1][0],
+               rl_experiment_group_get_config (group)->depth, 100 * mean[0][0], 100 * mean[1][0],
                100 * mean[0][1], 100 * mean[1][1]);
     }
   g_print (_("# wrote degradation.csv, layers.csv, degradation.png/.svg, layers.png/.svg in %s"

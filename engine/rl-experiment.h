@@ -81,6 +81,7 @@ void rl_experiment_config_init (RlExperimentConfig *cfg);
 typedef struct {
   /*< public, read-only; reference counted (an atomic rc box) >*/
   RlTwin   twin;
+  uint64_t seed;            /* the experiment's RlExperimentConfig.seed */
   uint64_t iteration;       /* SGD steps done so far */
   uint64_t images;          /* training images seen so far */
   double   epoch;           /* images / training images */
@@ -148,9 +149,10 @@ gboolean            rl_experiment_step           (RlExperiment  *exp,
                                                   GError       **error);
 gboolean            rl_experiment_is_done        (const RlExperiment *exp);
 
-/* Called after every batch of either twin, on the thread running rl_experiment_step(): the
- * twin, its SGD steps so far and the training images it has seen. For a progress display
- * between records (a record comes every `interval` iterations); it must be quick. */
+/* Called before and after every batch of either twin, on the thread running
+ * rl_experiment_step(): the twin, its SGD steps so far and the training images it has seen.
+ * For a progress display between records (a record comes every `interval` iterations), and a
+ * place to wait while paused (the app's runner): it must be quick otherwise. */
 typedef void (*RlExperimentBatchFunc) (RlTwin    twin,
                                        uint64_t  iteration,
                                        uint64_t  images,
@@ -197,10 +199,18 @@ void                rl_experiment_add_grad_norms (RlModel *model, const RlExperi
                                                   guint n_layers, double *norms);
 
 /* CSV (RFC 4180, '.' decimals, no quoting needed) of the records of both twins, plain first:
- *   depth,net,shortcut,bn,iteration,images,epoch,train_error,train_loss,test_error
- * with @header, the header line first. Errors are fractions (0.05 is 5 %). */
+ *   depth,net,shortcut,bn,iteration,images,epoch,train_error,train_loss,test_error,seed
+ * with @header, the header line first. Errors are fractions (0.05 is 5 %). One row per record
+ * and seed: the seed column (last, so that tools reading the first ten columns by position
+ * still work) tells the runs of a depth apart when it was trained with several seeds. */
+#define RL_EXPERIMENT_CSV_HEADER \
+  "depth,net,shortcut,bn,iteration,images,epoch,train_error,train_loss,test_error,seed\n"
 void                rl_experiment_format_csv     (const RlExperiment *exp, GString *csv,
                                                   gboolean header);
+/* One row of that CSV: @record of an experiment run with @config. */
+void                rl_experiment_format_record_csv (GString                  *csv,
+                                                     const RlExperimentConfig *config,
+                                                     const RlExperimentRecord *record);
 /* Per-layer statistics, one row per record and weight layer:
  *   depth,net,iteration,layer,grad_norm,response_std,name
  * layer is RlExperimentLayer.index (0 for a projection shortcut), name its name; response_std
@@ -212,5 +222,67 @@ gboolean            rl_experiment_write_csv      (const RlExperiment *exp, const
                                                   const char *layers_path, GError **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (RlExperiment, rl_experiment_free)
+
+/* ---- Several seeds -------------------------------------------------------------------------
+ *
+ * An RlExperimentGroup holds the records of runs of one configuration that differ only in
+ * their seed (config.seed, config.seed + 1, ...), and gives each curve as a mean with a band
+ * (min to max) over the seeds. Runs with the same configuration record at the same
+ * iterations, so a curve's i-th point gathers the i-th record of every seed that has one
+ * (while the seeds train one after the other, the later ones have fewer). Built from whole
+ * experiments (the command line) or record by record (the app, as they arrive). */
+
+typedef enum {
+  RL_EXPERIMENT_TRAIN_ERROR,
+  RL_EXPERIMENT_TRAIN_LOSS,
+  RL_EXPERIMENT_TEST_ERROR,
+} RlExperimentValue;
+
+double              rl_experiment_record_get_value (const RlExperimentRecord *record,
+                                                    RlExperimentValue         value);
+
+typedef struct _RlExperimentGroup RlExperimentGroup;
+
+/* @config: the first seed's, as the experiment resolved it (rl_experiment_get_config);
+ * @names: the twins' names ("plain-20", "resnet-20"). Returns: (transfer full) */
+RlExperimentGroup  *rl_experiment_group_new      (const RlExperimentConfig *config,
+                                                  uint64_t                  total_iterations,
+                                                  const char               *plain_name,
+                                                  const char               *residual_name);
+void                rl_experiment_group_free     (RlExperimentGroup *group);
+/* Keeps a reference to @record, filed under its twin and its seed (record->seed must be
+ * config.seed or above). */
+void                rl_experiment_group_add_record (RlExperimentGroup  *group,
+                                                    RlExperimentRecord *record);
+/* Every record of @exp so far (an experiment of the group's configuration and another seed). */
+void                rl_experiment_group_add_experiment (RlExperimentGroup  *group,
+                                                        const RlExperiment *exp);
+/* Returns: (transfer none) */
+const RlExperimentConfig *rl_experiment_group_get_config (const RlExperimentGroup *group);
+const char         *rl_experiment_group_get_name (const RlExperimentGroup *group, RlTwin twin);
+uint64_t            rl_experiment_group_get_total_iterations (const RlExperimentGroup *group);
+/* Seeds with at least one record. */
+guint               rl_experiment_group_get_n_seeds (const RlExperimentGroup *group);
+guint               rl_experiment_group_get_n_records (const RlExperimentGroup *group,
+                                                       RlTwin twin, guint seed_index);
+/* Returns: (transfer none) */
+RlExperimentRecord *rl_experiment_group_get_record (const RlExperimentGroup *group, RlTwin twin,
+                                                    guint seed_index, guint i);
+/* Points of the twin's curve: the most records any seed has. */
+guint               rl_experiment_group_get_n_points (const RlExperimentGroup *group,
+                                                      RlTwin twin);
+/* Point @i of the twin's curve of @value: the iteration, and the mean, min and max over the
+ * seeds' finite values there (NAN for all three when none is finite, as after a divergence).
+ * Returns how many seeds have a finite value at that point. */
+guint               rl_experiment_group_get_point (const RlExperimentGroup *group, RlTwin twin,
+                                                   guint i, RlExperimentValue value,
+                                                   uint64_t *iteration, double *mean,
+                                                   double *min, double *max);
+/* The CSV of rl_experiment_format_csv() for every seed: for each twin (plain first), each seed's
+ * records in order. */
+void                rl_experiment_group_format_csv (const RlExperimentGroup *group, GString *csv,
+                                                    gboolean header);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (RlExperimentGroup, rl_experiment_group_free)
 
 G_END_DECLS

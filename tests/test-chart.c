@@ -326,6 +326,67 @@ test_draw (void)
   g_assert_finalize_object (chart);
 }
 
+/* A band series: the band (the series' red at 20 % over white) fills the area between lo and
+ * hi under the line; points without a band break it; the same data without bands draws none. */
+static void
+test_band (void)
+{
+  RlChart *chart;
+  GdkRGBA red = { 1, 0, 0, 1 };
+  cairo_surface_t *banded, *bare;
+  guint a, b;
+  double lo, hi;
+  int band_px, bare_px;
+
+  REQUIRE_DISPLAY ();
+
+  chart = RL_CHART (g_object_ref_sink (rl_chart_new ()));
+  rl_chart_set_y_range (chart, 0.0, 1.0);
+  a = rl_chart_add_series (chart, "mean", &red, RL_CHART_LINE_SOLID, 2.0, FALSE);
+  for (int i = 0; i < 20; i++)
+    rl_chart_append_band (chart, a, i, 0.5, 0.3, 0.7);
+  rl_chart_append (chart, a, 20, 0.5);     /* no band at the last point */
+  g_assert_cmpuint (rl_chart_get_n_points (chart, a), ==, 21);
+  g_assert_true (rl_chart_get_band (chart, a, 3, &lo, &hi));
+  g_assert_cmpfloat (lo, ==, 0.3);
+  g_assert_cmpfloat (hi, ==, 0.7);
+  g_assert_false (rl_chart_get_band (chart, a, 20, &lo, &hi));
+  /* lo and hi swapped are put in order; non-finite ones leave the point without a band */
+  rl_chart_append_band (chart, a, 21, 0.5, 0.9, 0.1);
+  g_assert_true (rl_chart_get_band (chart, a, 21, &lo, &hi));
+  g_assert_cmpfloat (lo, ==, 0.1);
+  g_assert_cmpfloat (hi, ==, 0.9);
+  rl_chart_append_band (chart, a, 22, 0.5, NAN, 0.9);
+  g_assert_false (rl_chart_get_band (chart, a, 22, NULL, NULL));
+  banded = render (chart, 480, 300);
+
+  rl_chart_remove_all_series (chart);
+  b = rl_chart_add_series (chart, "mean", &red, RL_CHART_LINE_SOLID, 2.0, FALSE);
+  for (int i = 0; i < 20; i++)
+    rl_chart_append (chart, b, i, 0.5);
+  g_assert_false (rl_chart_get_band (chart, b, 3, NULL, NULL));
+  bare = render (chart, 480, 300);
+
+  band_px = count_colour (banded, 255, 204, 204);
+  bare_px = count_colour (bare, 255, 204, 204);
+  g_test_message ("band pixels: %d with bands, %d without", band_px, bare_px);
+  /* 0.3 to 0.7 of the plot's height over most of its width */
+  g_assert_cmpint (band_px, >, 10000);
+  g_assert_cmpint (bare_px, <, 100);
+
+  /* the automatic y range takes in the bands */
+  rl_chart_set_y_range_auto (chart);
+  rl_chart_append_band (chart, b, 20, 0.5, 0.0, 3.0);
+  rl_chart_append_band (chart, b, 21, 0.5, 0.0, 3.0);
+  cairo_surface_destroy (bare);
+  bare = render (chart, 480, 300);
+  g_assert_cmpint (count_colour (bare, 255, 204, 204), >, 100);
+
+  cairo_surface_destroy (banded);
+  cairo_surface_destroy (bare);
+  g_assert_finalize_object (chart);
+}
+
 /* The widget in a window: measured at least 320 x 200, snapshotted through a
  * GtkWidgetPaintable and rendered with Cairo; then finalized with the window. */
 static void
@@ -408,6 +469,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/ui/chart/format", test_format);
   g_test_add_func ("/ui/chart/series", test_series);
   g_test_add_func ("/ui/chart/draw", test_draw);
+  g_test_add_func ("/ui/chart/band", test_band);
   g_test_add_func ("/ui/chart/widget-snapshot", test_widget_snapshot);
 
   return g_test_run ();

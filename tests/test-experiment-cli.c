@@ -63,6 +63,12 @@ test_usage_errors (void)
                 "--batch");
   expect_usage ((const char *[]) { "experiment", "degradation", "--seed", "-1", NULL },
                 "--seed");
+  expect_usage ((const char *[]) { "experiment", "degradation", "--seeds", "0", NULL },
+                "--seeds");
+  expect_usage ((const char *[]) { "experiment", "degradation", "--seeds", "21", NULL },
+                "--seeds");
+  expect_usage ((const char *[]) { "experiment", "degradation", "--seed", "18446744073709551615",
+                                    "--seeds", "2", NULL }, "--seed");
   expect_usage ((const char *[]) { "experiment", "degradation", "--interval", "0", NULL },
                 "--interval");
   expect_usage ((const char *[]) { "experiment", "degradation", "--threads", "0", NULL },
@@ -154,7 +160,7 @@ test_tiny_run (void)
   /* 256 / 32 = 8 iterations, a record every 4: two per twin, depths sorted (8 then 14) */
   rows = read_csv (csv_path,
                    "depth,net,shortcut,bn,iteration,images,epoch,train_error,train_loss,"
-                   "test_error", 10);
+                   "test_error,seed", 11);
   g_assert_cmpuint (g_strv_length (rows), ==, 1 + 2 * 2 * 2);
   g_assert_true (g_str_has_prefix (rows[1], "8,plain,A,on,4,128,0.5,"));
   g_assert_true (g_str_has_prefix (rows[4], "8,resnet,A,on,8,256,1,"));
@@ -165,6 +171,7 @@ test_tiny_run (void)
 
       n_plain += strcmp (f[1], "plain") == 0;
       n_resnet += strcmp (f[1], "resnet") == 0;
+      g_assert_cmpstr (f[10], ==, "1");    /* the default seed */
       for (int k = 7; k < 10; k++)
         {
           char *end;
@@ -212,6 +219,86 @@ test_tiny_run (void)
   g_assert_cmpint (g_rmdir (dir), ==, 0);
 }
 
+/* Runs depth 8 on the fixture with @extra options into a new directory; returns the CSV rows. */
+static GStrv
+run_depth8 (const char *const *extra, char **out_text)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("reslab-seeds-XXXXXX", &error);
+  g_autofree char *csv_path = g_build_filename (dir, "degradation.csv", NULL);
+  const char *args[40] = { "experiment", "degradation", "--data", data_dir, "--depths", "8",
+                           "--subset", "256", "--test-subset", "100", "--batch", "32",
+                           "--interval", "4", "--threads", "2", "--out-dir", dir, NULL };
+  guint n = g_strv_length ((char **) args);
+  g_autoptr(Run) r = NULL;
+  GStrv rows;
+  g_autoptr(GDir) d = NULL;
+  const char *name;
+
+  g_assert_no_error (error);
+  for (guint i = 0; extra[i] != NULL; i++)
+    args[n++] = extra[i];
+  args[n] = NULL;
+  r = run (args);
+  g_test_message ("%s%s", r->out, r->err);
+  g_assert_cmpint (r->status, ==, 0);
+  rows = read_csv (csv_path, "depth,net,shortcut,bn,iteration,images,epoch,train_error,"
+                             "train_loss,test_error,seed", 11);
+  *out_text = g_strdup (r->out);
+  d = g_dir_open (dir, 0, NULL);
+  while ((name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_assert_cmpint (g_remove (path), ==, 0);
+    }
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+  return rows;
+}
+
+/* --seeds 3: three runs' rows (seeds 1, 2, 3) for each twin and record; the seed-1 rows are the
+ * rows a run without --seeds writes, number for number; the summary's errors are the means. */
+static void
+test_seeds (void)
+{
+  g_autofree char *out1 = NULL, *out3 = NULL;
+  g_auto(GStrv) one = run_depth8 ((const char *[]) { NULL }, &out1);
+  g_auto(GStrv) three = run_depth8 ((const char *[]) { "--seeds", "3", NULL }, &out3);
+  guint per_seed[4] = { 0 };
+  guint matched = 0;
+
+  /* 8 iterations, a record every 4: two per twin and seed */
+  g_assert_cmpuint (g_strv_length (one), ==, 1 + 2 * 2);
+  g_assert_cmpuint (g_strv_length (three), ==, 1 + 3 * 2 * 2);
+  g_assert_nonnull (strstr (out3, "seeds 1 to 3"));
+  g_assert_nonnull (strstr (out3, "seed 3"));
+  for (guint i = 1; three[i] != NULL; i++)
+    {
+      g_auto(GStrv) f = g_strsplit (three[i], ",", -1);
+      guint64 seed = g_ascii_strtoull (f[10], NULL, 10);
+
+      g_assert_cmpuint (seed, >=, 1);
+      g_assert_cmpuint (seed, <=, 3);
+      per_seed[CLAMP (seed, 1, 3)]++;
+      if (seed == 1)
+        for (guint j = 1; one[j] != NULL; j++)
+          matched += strcmp (one[j], three[i]) == 0;
+    }
+  g_assert_cmpuint (per_seed[1], ==, 4);
+  g_assert_cmpuint (per_seed[2], ==, 4);
+  g_assert_cmpuint (per_seed[3], ==, 4);
+  g_assert_cmpuint (matched, ==, 4);
+  /* another seed trains differently */
+  {
+    g_auto(GStrv) a = g_strsplit (three[1], ",", -1);
+    g_auto(GStrv) b = g_strsplit (three[3], ",", -1);
+
+    g_assert_cmpstr (a[10], ==, "1");
+    g_assert_cmpstr (b[10], ==, "2");
+    g_assert_cmpstr (a[4], ==, b[4]);       /* the same iteration */
+    g_assert_true (strcmp (a[9], b[9]) != 0 || strcmp (a[8], b[8]) != 0);
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -224,6 +311,7 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/experiment-cli/usage-errors", test_usage_errors);
   g_test_add_func ("/engine/experiment-cli/missing-data", test_missing_data);
   g_test_add_func ("/engine/experiment-cli/tiny-run", test_tiny_run);
+  g_test_add_func ("/engine/experiment-cli/seeds", test_seeds);
   status = g_test_run ();
   g_free (data_dir);
   return status;

@@ -661,7 +661,7 @@ test_csv (void)
   g_assert_true (g_file_get_contents (path, &text, NULL, &error));
   lines = g_strsplit (text, "\n", -1);
   g_assert_cmpstr (lines[0], ==, "depth,net,shortcut,bn,iteration,images,epoch,train_error,"
-                                 "train_loss,test_error");
+                                 "train_loss,test_error,seed");
   /* two records per twin, then the empty string after the last newline */
   g_assert_cmpuint (g_strv_length (lines), ==, 1 + 4 + 1);
   g_assert_cmpstr (lines[5], ==, "");
@@ -671,7 +671,8 @@ test_csv (void)
         const RlExperimentRecord *r = rl_experiment_get_record (exp, t, i);
         g_auto(GStrv) f = g_strsplit (lines[1 + row++], ",", -1);
 
-        g_assert_cmpuint (g_strv_length (f), ==, 10);
+        g_assert_cmpuint (g_strv_length (f), ==, 11);
+        g_assert_cmpstr (f[10], ==, "1");
         g_assert_cmpstr (f[0], ==, "8");
         g_assert_cmpstr (f[1], ==, t == RL_TWIN_PLAIN ? "plain" : "resnet");
         g_assert_cmpstr (f[2], ==, "A");
@@ -726,6 +727,101 @@ test_csv (void)
 }
 
 /* Records outlive their experiment when referenced. */
+/* Three seeds of one configuration: each point's band holds its mean; one seed alone gives its
+ * own records as the mean (min = max = mean); the CSV has a row per seed and record, the
+ * first seed's rows those of the experiment alone. */
+static void
+test_group (void)
+{
+  RlExperimentConfig cfg;
+  g_autoptr(RlExperimentGroup) group = NULL;
+  g_autoptr(RlExperimentGroup) single = NULL;
+  g_autoptr(GString) csv = g_string_new (NULL);
+  g_autoptr(GString) csv1 = g_string_new (NULL);
+  g_auto(GStrv) lines = NULL;
+  RlExperiment *exps[3];
+  guint wide = 0;
+
+  tiny_config (&cfg);
+  cfg.layer_stats = FALSE;
+  for (int k = 0; k < 3; k++)
+    {
+      cfg.seed = 7 + (uint64_t) k;
+      exps[k] = new_or_die (&cfg);
+      run_to_end (exps[k]);
+      g_assert_cmpuint (rl_experiment_get_record (exps[k], RL_TWIN_PLAIN, 0)->seed, ==, cfg.seed);
+    }
+  group = rl_experiment_group_new (rl_experiment_get_config (exps[0]),
+                                   rl_experiment_get_total_iterations (exps[0]), "plain-8",
+                                   "resnet-8");
+  single = rl_experiment_group_new (rl_experiment_get_config (exps[0]),
+                                    rl_experiment_get_total_iterations (exps[0]), "plain-8",
+                                    "resnet-8");
+  g_assert_cmpuint (rl_experiment_group_get_n_seeds (group), ==, 0);
+  g_assert_cmpuint (rl_experiment_group_get_n_points (group, RL_TWIN_PLAIN), ==, 0);
+  for (int k = 0; k < 3; k++)
+    rl_experiment_group_add_experiment (group, exps[k]);
+  rl_experiment_group_add_experiment (single, exps[0]);
+  g_assert_cmpuint (rl_experiment_group_get_n_seeds (group), ==, 3);
+  g_assert_cmpuint (rl_experiment_group_get_n_seeds (single), ==, 1);
+  g_assert_cmpstr (rl_experiment_group_get_name (group, RL_TWIN_RESIDUAL), ==, "resnet-8");
+
+  for (int t = 0; t < RL_N_TWINS; t++)
+    {
+      guint np = rl_experiment_group_get_n_points (group, (RlTwin) t);
+
+      g_assert_cmpuint (np, ==, rl_experiment_get_n_records (exps[0], (RlTwin) t));
+      for (guint i = 0; i < np; i++)
+        for (int v = RL_EXPERIMENT_TRAIN_ERROR; v <= RL_EXPERIMENT_TEST_ERROR; v++)
+          {
+            uint64_t it, it1;
+            double mean, lo, hi, mean1, lo1, hi1, sum = 0.0;
+
+            g_assert_cmpuint (rl_experiment_group_get_point (group, (RlTwin) t, i, v, &it, &mean,
+                                                             &lo, &hi), ==, 3);
+            for (int k = 0; k < 3; k++)
+              {
+                const RlExperimentRecord *r = rl_experiment_get_record (exps[k], (RlTwin) t, i);
+                double x = rl_experiment_record_get_value (r, v);
+
+                g_assert_cmpuint (r->iteration, ==, it);
+                g_assert_cmpfloat (x, >=, lo);
+                g_assert_cmpfloat (x, <=, hi);
+                sum += x;
+              }
+            g_assert_cmpfloat_with_epsilon (mean, sum / 3, 1e-12);
+            g_assert_cmpfloat (lo, <=, mean);
+            g_assert_cmpfloat (mean, <=, hi);
+            wide += hi > lo;
+
+            g_assert_cmpuint (rl_experiment_group_get_point (single, (RlTwin) t, i, v, &it1,
+                                                             &mean1, &lo1, &hi1), ==, 1);
+            g_assert_cmpuint (it1, ==, it);
+            g_assert_cmpfloat (mean1, ==, rl_experiment_record_get_value (
+                                 rl_experiment_get_record (exps[0], (RlTwin) t, i), v));
+            g_assert_cmpfloat (lo1, ==, mean1);
+            g_assert_cmpfloat (hi1, ==, mean1);
+          }
+    }
+  /* the seeds differ: most bands have a width */
+  g_assert_cmpuint (wide, >, 0);
+
+  rl_experiment_group_format_csv (group, csv, TRUE);
+  lines = g_strsplit (csv->str, "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==,
+                    1 + 3 * (rl_experiment_get_n_records (exps[0], RL_TWIN_PLAIN)
+                             + rl_experiment_get_n_records (exps[0], RL_TWIN_RESIDUAL)) + 1);
+  rl_experiment_group_format_csv (single, csv1, TRUE);
+  {
+    g_autoptr(GString) direct = g_string_new (NULL);
+
+    rl_experiment_format_csv (exps[0], direct, TRUE);
+    g_assert_cmpstr (csv1->str, ==, direct->str);
+  }
+  for (int k = 0; k < 3; k++)
+    rl_experiment_free (exps[k]);
+}
+
 static void
 test_record_ref (void)
 {
@@ -777,6 +873,7 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/experiment/cancel-resume", test_cancel_resume);
   g_test_add_func ("/engine/experiment/divergence", test_divergence);
   g_test_add_func ("/engine/experiment/csv", test_csv);
+  g_test_add_func ("/engine/experiment/group", test_group);
   g_test_add_func ("/engine/experiment/record-ref", test_record_ref);
   status = g_test_run ();
 

@@ -1,8 +1,9 @@
-/* test-figure.c: the experiment figures (app/rl-figure.c) as PNG and SVG files.
+/* test-figure.c: the experiment figures (ui/paint/rl-figure.c) as PNG and SVG files.
  *
  * A tiny experiment on the committed MNIST fixture gives real records; each figure must come out
  * as a PNG of the asked size that is not blank and draws the curves in their colours, and as an
- * SVG document of the asked size. Bad paths and sizes fail with the documented errors.
+ * SVG document of the asked size. Bad paths and sizes fail with the documented errors. A depth
+ * trained with three seeds is drawn with shaded bands around its mean curves.
  */
 
 #include <cairo.h>
@@ -15,6 +16,8 @@
 #include "rl-figure.h"
 
 static RlExperiment *exps[2];
+static RlExperimentGroup *groups[2];   /* one per experiment above, one seed each */
+static RlExperimentGroup *seeded;      /* depth 8, seeds 1 to 3 */
 static char *tmp_dir;
 
 /* Pixels of @surface (RGB24) close to the colour (r, g, b) in 0..255. */
@@ -71,7 +74,7 @@ test_degradation (void)
   g_autofree char *svg = g_build_filename (tmp_dir, "degradation.SVG", NULL);
   cairo_surface_t *s;
 
-  g_assert_true (rl_figure_save_degradation (png, 900, 400, exps, 2, "a title", &error));
+  g_assert_true (rl_figure_save_degradation (png, 900, 400, groups, 2, "a title", &error));
   g_assert_no_error (error);
   s = load_png (png);
   g_assert_cmpint (cairo_image_surface_get_width (s), ==, 900);
@@ -82,12 +85,41 @@ test_degradation (void)
   g_assert_cmpuint (count_colour (s, 255, 128, 13), >, 50);    /* orange: the second */
   cairo_surface_destroy (s);
 
-  g_assert_true (rl_figure_save_degradation (svg, 900, 400, exps, 2, NULL, &error));
+  g_assert_true (rl_figure_save_degradation (svg, 900, 400, groups, 2, NULL, &error));
   g_assert_no_error (error);
   assert_svg (svg, "900pt", "400pt");
 
   g_assert_cmpint (g_remove (png), ==, 0);
   g_assert_cmpint (g_remove (svg), ==, 0);
+}
+
+/* Three seeds: the band (blue at 22 % over white for the test error, 12 % for the training
+ * error) is drawn under the mean; one seed draws no band. */
+static void
+test_bands (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *png = g_build_filename (tmp_dir, "bands.png", NULL);
+  cairo_surface_t *s;
+  guint band, single_band;
+
+  g_assert_cmpuint (rl_experiment_group_get_n_seeds (seeded), ==, 3);
+  g_assert_true (rl_figure_save_degradation (png, 900, 400, &seeded, 1, NULL, &error));
+  g_assert_no_error (error);
+  s = load_png (png);
+  band = count_colour (s, 206, 225, 239) + count_colour (s, 228, 238, 246);
+  g_assert_cmpuint (count_colour (s, 31, 120, 181), >, 50);    /* the mean curves */
+  cairo_surface_destroy (s);
+
+  g_assert_true (rl_figure_save_degradation (png, 900, 400, groups, 1, NULL, &error));
+  g_assert_no_error (error);
+  s = load_png (png);
+  single_band = count_colour (s, 206, 225, 239) + count_colour (s, 228, 238, 246);
+  cairo_surface_destroy (s);
+  g_test_message ("band pixels: %u with three seeds, %u with one", band, single_band);
+  g_assert_cmpuint (band, >, 200);
+  g_assert_cmpuint (band, >, 4 * single_band + 100);
+  g_assert_cmpint (g_remove (png), ==, 0);
 }
 
 static void
@@ -122,7 +154,8 @@ test_draw_any_surface (void)
   cairo_surface_t *s = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 300, 200);
   cairo_t *cr = cairo_create (s);
 
-  rl_figure_draw_degradation (cr, 300, 200, exps, 2, NULL);
+  rl_figure_draw_degradation (cr, 300, 200, groups, 2, NULL);
+  rl_figure_draw_degradation (cr, 300, 200, &seeded, 1, NULL);
   rl_figure_draw_layers (cr, 300, 200, exps[0], NULL);
   /* no experiment yet: axes only */
   rl_figure_draw_degradation (cr, 300, 200, NULL, 0, "empty");
@@ -139,16 +172,16 @@ test_bad_arguments (void)
   g_autofree char *png = g_build_filename (tmp_dir, "figure.png", NULL);
   g_autofree char *missing = g_build_filename (tmp_dir, "no-such-dir", "figure.png", NULL);
 
-  g_assert_false (rl_figure_save_degradation (pdf, 900, 400, exps, 2, NULL, &error));
+  g_assert_false (rl_figure_save_degradation (pdf, 900, 400, groups, 2, NULL, &error));
   g_assert_error (error, RL_ERROR, RL_ERROR_INVALID_ARGUMENT);
   g_clear_error (&error);
   g_assert_false (rl_figure_save_layers (png, 8, 400, exps[0], NULL, &error));
   g_assert_error (error, RL_ERROR, RL_ERROR_INVALID_ARGUMENT);
   g_clear_error (&error);
-  g_assert_false (rl_figure_save_degradation (png, 900, 100000, exps, 2, NULL, &error));
+  g_assert_false (rl_figure_save_degradation (png, 900, 100000, groups, 2, NULL, &error));
   g_assert_error (error, RL_ERROR, RL_ERROR_INVALID_ARGUMENT);
   g_clear_error (&error);
-  g_assert_false (rl_figure_save_degradation (missing, 900, 400, exps, 2, NULL, &error));
+  g_assert_false (rl_figure_save_degradation (missing, 900, 400, groups, 2, NULL, &error));
   g_assert_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT);
   g_assert_false (g_file_test (png, G_FILE_TEST_EXISTS));
   g_assert_false (g_file_test (pdf, G_FILE_TEST_EXISTS));
@@ -190,11 +223,34 @@ main (int argc, char **argv)
           g_assert_true (rl_experiment_step (exps[i], NULL, &error));
           g_assert_no_error (error);
         }
+      groups[i] = rl_experiment_group_new (rl_experiment_get_config (exps[i]),
+                                           rl_experiment_get_total_iterations (exps[i]),
+                                           rl_experiment_get_name (exps[i], RL_TWIN_PLAIN),
+                                           rl_experiment_get_name (exps[i], RL_TWIN_RESIDUAL));
+      rl_experiment_group_add_experiment (groups[i], exps[i]);
+    }
+  /* depth 8 again with seeds 2 and 3 beside the first (seed 1) */
+  seeded = rl_experiment_group_new (rl_experiment_get_config (exps[0]),
+                                    rl_experiment_get_total_iterations (exps[0]), "plain-8",
+                                    "resnet-8");
+  rl_experiment_group_add_experiment (seeded, exps[0]);
+  for (int k = 2; k <= 3; k++)
+    {
+      RlExperimentConfig cfg = *rl_experiment_get_config (exps[0]);
+      g_autoptr(RlExperiment) exp = NULL;
+
+      cfg.seed = (uint64_t) k;
+      exp = rl_experiment_new (&cfg, train, test, &error);
+      g_assert_no_error (error);
+      while (!rl_experiment_is_done (exp))
+        g_assert_true (rl_experiment_step (exp, NULL, NULL));
+      rl_experiment_group_add_experiment (seeded, exp);
     }
   tmp_dir = g_dir_make_tmp ("reslab-figure-XXXXXX", &error);
   g_assert_no_error (error);
 
   g_test_add_func ("/engine/figure/degradation", test_degradation);
+  g_test_add_func ("/engine/figure/bands", test_bands);
   g_test_add_func ("/engine/figure/layers", test_layers);
   g_test_add_func ("/engine/figure/draw-any-surface", test_draw_any_surface);
   g_test_add_func ("/engine/figure/bad-arguments", test_bad_arguments);
@@ -203,6 +259,10 @@ main (int argc, char **argv)
   g_rmdir (tmp_dir);
   g_free (tmp_dir);
   for (int i = 0; i < 2; i++)
-    rl_experiment_free (exps[i]);
+    {
+      rl_experiment_free (exps[i]);
+      rl_experiment_group_free (groups[i]);
+    }
+  rl_experiment_group_free (seeded);
   return status;
 }

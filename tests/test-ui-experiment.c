@@ -1,16 +1,20 @@
 /* test-ui-experiment.c: the Experiment view (plain and residual twins) through its actions:
  * it builds and goes away without leaks; a tiny run on real MNIST completes, puts both twins'
- * curves on the chart and values on every layer bar; runs of other depths stay on the chart,
- * a run of the same depth replaces its earlier one and other settings clear it; Stop ends a
- * run within one interval; in the window, the header's Train and Stop act on the twins on the
+ * curves on the chart and values on every layer bar; every run stays in the list of runs (a
+ * run of the same depth and setting hides its earlier one, another setting hides nothing) and
+ * its check button shows and hides its curves; a run pauses and resumes, with the pause left
+ * out of its time; two seeds draw bands that hold the mean; the shown runs export as CSV, PNG
+ * and SVG without overwriting a file silently; Stop ends a run within one interval; in the window, the header's Train and Stop act on the twins on the
  * Experiment page. And the Inside view of the CIFAR-style nets: the downsampling blocks of a
  * resnet-8 show their shortcut's output, a plain-8 has plain blocks. */
 
 #include <math.h>
 #include <string.h>
+#include <glib/gstdio.h>
 
 #include "ui-test-utils.h"
 
+#include "rl-error.h"
 #include "rl-worker.h"
 #include "rl-experiment-view.h"
 #include "rl-dataset-loader.h"
@@ -249,25 +253,256 @@ test_keep_and_replace (void)
   /* the bars follow the newest run */
   g_assert_cmpuint (rl_layer_bars_get_n_layers (rl_experiment_view_get_bars (view)), ==, 20);
 
-  /* depth 8 again replaces the first depth-8 run */
+  /* depth 8 again hides the first depth-8 run, which stays in the list */
   rl_experiment_view_set_depth (view, 8);
   run_to_end (view);
-  g_assert_cmpuint (rl_experiment_view_get_n_runs (view), ==, 2);
+  g_assert_cmpuint (rl_experiment_view_get_n_runs (view), ==, 3);
   g_assert_cmpuint (rl_chart_get_n_series (chart), ==, 4);
+  g_assert_false (gtk_check_button_get_active (rl_experiment_view_get_run_check (view, 0)));
+  g_assert_cmpuint (rl_experiment_view_get_series (view, 0, RL_TWIN_PLAIN), ==, G_MAXUINT);
 
-  /* another setting (no batch norm) clears the chart: runs compare in depth only */
+  /* another setting (no batch norm) keeps every run: the list grows, nothing is hidden */
   rl_experiment_view_set_bn (view, FALSE);
   run_to_end (view);
-  g_assert_cmpuint (rl_experiment_view_get_n_runs (view), ==, 1);
-  g_assert_cmpuint (rl_chart_get_n_series (chart), ==, 2);
-  g_assert_nonnull (strstr (rl_chart_get_title (chart), "no batch norm"));
+  g_assert_cmpuint (rl_experiment_view_get_n_runs (view), ==, 4);
+  g_assert_cmpuint (rl_chart_get_n_series (chart), ==, 6);
+  g_assert_nonnull (strstr (rl_chart_get_title (chart), "several settings"));
 
-  /* Clear empties chart and bars */
+  /* the check buttons: the first run back on, the bn-off run off */
+  gtk_check_button_set_active (rl_experiment_view_get_run_check (view, 0), TRUE);
+  g_assert_cmpuint (rl_chart_get_n_series (chart), ==, 8);
+  gtk_check_button_set_active (rl_experiment_view_get_run_check (view, 3), FALSE);
+  g_assert_cmpuint (rl_chart_get_n_series (chart), ==, 6);
+  g_assert_null (strstr (rl_chart_get_title (chart), "several settings"));
+  g_assert_nonnull (strstr (rl_chart_get_title (chart), "batch norm"));
+
+  /* Clear empties list, chart and bars */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "experiment.clear", NULL));
   g_assert_cmpuint (rl_experiment_view_get_n_runs (view), ==, 0);
   g_assert_cmpuint (rl_chart_get_n_series (chart), ==, 0);
   g_assert_cmpuint (rl_layer_bars_get_n_layers (rl_experiment_view_get_bars (view)), ==, 0);
 
+  destroy_view (view, window);
+}
+
+/* ---- pause, seeds, export ----------------------------------------------------------------- */
+
+/* The first button in @root (depth first) whose action is @action. */
+static GtkWidget *
+find_action_button (GtkWidget  *root,
+                    const char *action)
+{
+  if (GTK_IS_BUTTON (root)
+      && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (root)), action) == 0)
+    return root;
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL;
+       c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_action_button (c, action);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static guint64
+runner_iterations (RlExperimentRunner *runner)
+{
+  guint64 it[RL_N_TWINS], images;
+
+  rl_experiment_runner_get_progress (runner, it, &images);
+  return it[0] + it[1];
+}
+
+static gboolean
+has_trained (gpointer data)
+{
+  return runner_iterations (data) > 0;
+}
+
+static gboolean
+pause_enabled (gpointer data)
+{
+  return gtk_widget_is_sensitive (data);
+}
+
+static char *
+read_text (const char *path)
+{
+  g_autoptr (GError) error = NULL;
+  char *text = NULL;
+
+  g_assert_true (g_file_get_contents (path, &text, NULL, &error));
+  g_assert_no_error (error);
+  return text;
+}
+
+static void
+test_pause_seeds_export (void)
+{
+  GtkWidget *window;
+  RlExperimentView *view;
+  RlExperimentRunner *runner;
+  RlChart *chart;
+  GtkWidget *pause_button;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = NULL, *csv = NULL, *png = NULL, *svg = NULL, *pdf = NULL;
+  g_autofree char *text = NULL, *again = NULL;
+  g_auto (GStrv) lines = NULL;
+  guint64 at_pause;
+  gint64 t0, wall_us;
+  guint banded = 0, seed2 = 0;
+  GtkWidget *export_button;
+
+  SKIP_WITHOUT_MNIST ();
+
+  view = new_view (&window);
+  runner = rl_experiment_view_get_runner (view);
+  chart = rl_experiment_view_get_chart (view);
+  pause_button = find_action_button (GTK_WIDGET (view), "experiment.pause");
+  export_button = find_action_button (GTK_WIDGET (view), "experiment.export-csv");
+  g_assert_nonnull (pause_button);
+  g_assert_nonnull (export_button);
+  g_assert_false (gtk_widget_is_sensitive (pause_button));
+  g_assert_false (gtk_widget_is_sensitive (export_button));
+
+  /* depth 8 on 1,280 images (20 iterations, a record every iteration), two seeds */
+  rl_experiment_view_set_depth (view, 8);
+  rl_experiment_view_set_train_images (view, 1280);
+  rl_experiment_view_set_seeds (view, 2);
+  t0 = g_get_monotonic_time ();
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "experiment.run", NULL));
+  g_assert_true (ui_test_wait_for (has_trained, runner, 120));
+  g_assert_true (ui_test_wait_for (pause_enabled, pause_button, 10));
+
+  /* pause: the worker stops at the next batch and stays there */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "experiment.pause", NULL));
+  g_assert_true (rl_experiment_runner_is_paused (runner));
+  g_assert_true (g_str_has_prefix (gtk_widget_get_tooltip_text (pause_button), "Resume"));
+  g_assert_cmpstr (gtk_button_get_icon_name (GTK_BUTTON (pause_button)), ==,
+                   "media-playback-start-symbolic");
+  /* the batch in progress ends (it can take seconds on a loaded machine): wait until the
+   * count holds still for a second, then it must stay there */
+  at_pause = runner_iterations (runner);
+  for (int i = 0; i < 60; i++)
+    {
+      ui_test_spin (1000);
+      if (runner_iterations (runner) == at_pause)
+        break;
+      at_pause = runner_iterations (runner);
+    }
+  ui_test_spin (2500);
+  g_assert_cmpuint (runner_iterations (runner), ==, at_pause);
+  g_assert_true (rl_experiment_view_is_busy (view));
+  /* resume: it trains on to the end */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "experiment.pause", NULL));
+  g_assert_false (rl_experiment_runner_is_paused (runner));
+  g_assert_true (g_str_has_prefix (gtk_widget_get_tooltip_text (pause_button), "Pause"));
+  g_assert_true (ui_test_wait_for (not_busy, view, 300));
+  g_assert_true (gtk_widget_is_sensitive (export_button));
+  wall_us = g_get_monotonic_time () - t0;
+  g_assert_true (g_str_has_prefix (rl_experiment_view_get_status (view), "Done in"));
+  /* the run's time leaves the pause (over 3 s) out */
+  g_assert_cmpfloat (rl_experiment_view_get_run_seconds (view, 0), <, wall_us / 1e6 - 2.5);
+  g_assert_cmpfloat (rl_experiment_view_get_run_seconds (view, 0), >, 0.0);
+
+  /* two seeds: each twin's curve is the mean, a band around each point holds it */
+  g_assert_cmpuint (rl_experiment_runner_get_n_seeds (runner), ==, 2);
+  g_assert_cmpuint (rl_chart_get_n_series (chart), ==, 2);
+  for (int t = 0; t < RL_N_TWINS; t++)
+    {
+      guint series = rl_experiment_view_get_series (view, 0, (RlTwin) t);
+
+      g_assert_cmpuint (rl_chart_get_n_points (chart, series), ==, 20);
+      for (guint i = 0; i < 20; i++)
+        {
+          double lo, hi;
+
+          g_assert_true (rl_chart_get_band (chart, series, i, &lo, &hi));
+          g_assert_cmpfloat (lo, <=, hi);
+          banded += hi > lo;
+        }
+    }
+  g_assert_cmpuint (banded, >, 20);    /* the seeds differ */
+
+  /* a second run with another setting (no batch norm, one seed): the first stays listed */
+  rl_experiment_view_set_seeds (view, 1);
+  rl_experiment_view_set_train_images (view, 256);
+  rl_experiment_view_set_bn (view, FALSE);
+  run_to_end (view);
+  g_assert_cmpuint (rl_experiment_view_get_n_runs (view), ==, 2);
+  g_assert_true (gtk_check_button_get_active (rl_experiment_view_get_run_check (view, 0)));
+  g_assert_cmpuint (rl_chart_get_n_series (chart), ==, 4);
+
+  /* export to a temporary directory: CSV as the command line writes it, PNG and SVG */
+  dir = g_dir_make_tmp ("reslab-ui-export-XXXXXX", &error);
+  g_assert_no_error (error);
+  csv = g_build_filename (dir, "curves.csv", NULL);
+  png = g_build_filename (dir, "figure.png", NULL);
+  svg = g_build_filename (dir, "figure.svg", NULL);
+  pdf = g_build_filename (dir, "figure.pdf", NULL);
+  g_assert_true (rl_experiment_view_export_csv (view, csv, FALSE, &error));
+  g_assert_no_error (error);
+  text = read_text (csv);
+  lines = g_strsplit (text, "\n", -1);
+  g_assert_cmpstr (lines[0], ==, "depth,net,shortcut,bn,iteration,images,epoch,train_error,"
+                                 "train_loss,test_error,seed");
+  /* run 1: 2 twins x 2 seeds x 20 records; run 2: 2 twins x 4 records; the final "" */
+  g_assert_cmpuint (g_strv_length (lines), ==, 1 + 80 + 8 + 1);
+  for (guint i = 1; lines[i] != NULL && *lines[i] != '\0'; i++)
+    {
+      g_auto (GStrv) f = g_strsplit (lines[i], ",", -1);
+
+      g_assert_cmpuint (g_strv_length (f), ==, 11);
+      g_assert_cmpstr (f[0], ==, "8");
+      g_assert_cmpstr (f[3], ==, i <= 80 ? "on" : "off");
+      seed2 += strcmp (f[10], "2") == 0;
+    }
+  g_assert_cmpuint (seed2, ==, 40);
+
+  /* never overwritten silently: without overwrite the file stays as it was */
+  g_assert_true (g_file_set_contents (csv, "mine", -1, NULL));
+  g_assert_false (rl_experiment_view_export_csv (view, csv, FALSE, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS);
+  g_clear_error (&error);
+  again = read_text (csv);
+  g_assert_cmpstr (again, ==, "mine");
+
+  g_assert_true (rl_experiment_view_export_figure (view, png, FALSE, &error));
+  g_assert_no_error (error);
+  {
+    cairo_surface_t *surface = cairo_image_surface_create_from_png (png);
+
+    g_assert_cmpint (cairo_surface_status (surface), ==, CAIRO_STATUS_SUCCESS);
+    g_assert_cmpint (cairo_image_surface_get_width (surface), ==, 1100);
+    g_assert_cmpint (cairo_image_surface_get_height (surface), ==, 460);
+    cairo_surface_destroy (surface);
+  }
+  g_assert_true (rl_experiment_view_export_figure (view, svg, FALSE, &error));
+  g_assert_no_error (error);
+  {
+    g_autofree char *doc = read_text (svg);
+
+    g_assert_true (g_str_has_prefix (doc, "<?xml"));
+    g_assert_nonnull (strstr (doc, "</svg>"));
+  }
+  /* another extension, or no run shown: errors, no file */
+  g_assert_false (rl_experiment_view_export_figure (view, pdf, FALSE, &error));
+  g_assert_error (error, RL_ERROR, RL_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+  g_assert_false (g_file_test (pdf, G_FILE_TEST_EXISTS));
+  gtk_check_button_set_active (rl_experiment_view_get_run_check (view, 0), FALSE);
+  gtk_check_button_set_active (rl_experiment_view_get_run_check (view, 1), FALSE);
+  g_assert_false (gtk_widget_is_sensitive (export_button));
+  g_assert_false (rl_experiment_view_export_csv (view, pdf, TRUE, &error));
+  g_assert_error (error, RL_ERROR, RL_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+
+  g_assert_cmpint (g_remove (csv), ==, 0);
+  g_assert_cmpint (g_remove (png), ==, 0);
+  g_assert_cmpint (g_remove (svg), ==, 0);
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
   destroy_view (view, window);
 }
 
@@ -568,6 +803,7 @@ main (int   argc,
   ui_test_add ("/ui/experiment/build-finalize", test_build_finalize);
   ui_test_add ("/ui/experiment/tiny-run", test_tiny_run);
   ui_test_add ("/ui/experiment/keep-and-replace", test_keep_and_replace);
+  ui_test_add ("/ui/experiment/pause-seeds-export", test_pause_seeds_export);
   ui_test_add ("/ui/experiment/stop", test_stop);
   ui_test_add ("/ui/experiment/dispose-while-running", test_dispose_while_running);
   ui_test_add ("/ui/experiment/window", test_window);

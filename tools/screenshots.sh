@@ -36,7 +36,9 @@ mkdir -p "$OUT"
 
 # shot NAME WIDTHxHEIGHT SECONDS -- ARGS...: run the app with ARGS, save the screen after
 # SECONDS as $OUT/NAME.png. With SHOT_KEYS set (xdotool key names, e.g. "ctrl+m"), those keys
-# are pressed a second before the shot (a popover, a dialog).
+# are pressed a second before the shot (a popover, a dialog). With SHOT_THEN set (more app
+# arguments), the app is run again with them after SECONDS (the running instance takes them,
+# as a second `reslab` command line) and the shot waits SHOT_THEN_WAIT seconds more.
 shot () {
   local name=$1 size=$2 wait=$3
   shift 4
@@ -48,6 +50,10 @@ shot () {
     sleep "$wait"
     if ! kill -0 "$pid" 2> /dev/null; then
       cat "$out.log" >&2; echo "screenshots: the app exited early" >&2; exit 1
+    fi
+    if [ -n "${SHOT_THEN:-}" ]; then
+      "$app" $SHOT_THEN >> "$out.log" 2>&1
+      sleep "${SHOT_THEN_WAIT:-60}"
     fi
     if [ -n "${SHOT_KEYS:-}" ]; then
       xdotool search --sync --onlyvisible --class reslab windowactivate --sync 2> /dev/null || true
@@ -85,6 +91,16 @@ shot "train-net-custom" 1280x800 6 -- --view=train \
   --net="c=conv(8,k=3) relu maxpool(2) r=res(8) gap fc=linear(10)"
 shot "train-net-error" 1280x800 6 -- --view=train \
   --net="c=conv(8,k=3) relu maxpol(2) r=res(8) gap fc=linear(10)"
+# The Experiment view with two runs in its list, each with bands over seeds: plain-8/resnet-8 on
+# three seeds, then plain-20/resnet-20 on two, on 1,920 images (30 iterations a seed; the images
+# come from a keyfile of settings). On the busy 2-core machine the first run took under two
+# minutes, the second about three.
+mkdir -p "$TMP/config/glib-2.0/settings"
+printf '[io/github/reslab/ResLab]\nexperiment-images=1920\n' \
+  > "$TMP/config/glib-2.0/settings/keyfile"
+GSETTINGS_BACKEND=keyfile GSETTINGS_SCHEMA_DIR=$PWD/$BUILD/data \
+  SHOT_THEN="--depth 20 --seeds 2 --experiment" SHOT_THEN_WAIT=200 \
+  shot "experiment-runs" 1280x800 120 -- --view=experiment --depth 8 --seeds 3 --experiment
 
 # Why? on a drawn digit; the Models list (Ctrl+M); the help (F1); the window at its smallest.
 shot "why" 1280x800 5 -- --view=draw --draw-digit=4 --why

@@ -53,6 +53,8 @@ static const GOptionEntry option_entries[] = {
   { "landscape", 0, 0, G_OPTION_ARG_STRING, NULL,
     N_("When the twins have trained, compute their loss landscape and show it as FIGURE: "
        "contours, surface or line"), "FIGURE" },
+  { "seeds", 0, 0, G_OPTION_ARG_INT, NULL,
+    N_("Set the seeds per run in the Experiment view: 1 to 5"), "N" },
   { "debug-stalls", 0, 0, G_OPTION_ARG_NONE, NULL,
     N_("Measure the longest main-loop stall while training runs and print it on exit "
     "(also RESLAB_DEBUG_STALLS=1)"), NULL },
@@ -231,6 +233,16 @@ rl_application_command_line (GApplication            *application,
       rl_landscape_view_show (rl_window_get_landscape_view (window), figure);
       g_signal_connect_object (rl_experiment_view_get_runner (rl_window_get_experiment_view (window)),
                                "finished", G_CALLBACK (landscape_after_twins_cb), window, 0);
+    }
+  if (g_variant_dict_lookup (options, "seeds", "i", &value))
+    {
+      if (value < 1 || value > 5)
+        {
+          g_application_command_line_printerr (command_line,
+                                               _("reslab: --seeds takes 1 to 5\n"));
+          return 2;
+        }
+      rl_experiment_view_set_seeds (rl_window_get_experiment_view (window), (guint) value);
     }
   if (g_variant_dict_lookup (options, "epochs", "i", &value))
     rl_train_view_set_epochs (rl_window_get_train_view (window), value);

@@ -53,6 +53,8 @@ typedef struct {
   double            line_width;
   gboolean          show_points;
   GArray           *points;     /* of Point */
+  GArray           *band;       /* (nullable) of Point as (lo, hi), one per point once the
+                                 * first band point came (NAN, NAN: none at that point) */
   /* Cached over all points, so neither the range nor the auto-scaling walks the data. */
   double            xmin, xmax, ymin, ymax;
   gboolean          sorted;     /* x non-decreasing so far: binary search for the read-out */
@@ -124,6 +126,7 @@ series_free (gpointer data)
 
   g_free (s->label);
   g_array_unref (s->points);
+  g_clear_pointer (&s->band, g_array_unref);
   g_free (s);
 }
 
@@ -619,6 +622,43 @@ draw_series (Painter *p, const Frame *f, Series *s)
   cairo_restore (cr);
 }
 
+/* A series' band (rl_chart_append_band): its colour, translucent, from lo to hi over runs of
+ * points that have one. Drawn under every line. */
+static void
+draw_band (Painter *p, const Frame *f, Series *s)
+{
+  cairo_t *cr = p->cr;
+  const Point *pts = (const Point *) s->points->data;
+  const Point *band;
+  guint n = s->points->len;
+
+  if (s->band == NULL || n < 2)
+    return;
+  band = (const Point *) s->band->data;
+  cairo_save (cr);
+  cairo_set_source_rgba (cr, s->color.red, s->color.green, s->color.blue,
+                         0.2 * s->color.alpha);
+  for (guint i = 0; i < n;)
+    {
+      guint j = i;
+
+      while (j < n && isfinite (band[j].x) && isfinite (band[j].y))
+        j++;
+      if (j - i >= 2)
+        {
+          cairo_move_to (cr, map_x (f, pts[i].x), map_y (f, band[i].y));
+          for (guint k = i + 1; k < j; k++)
+            cairo_line_to (cr, map_x (f, pts[k].x), map_y (f, band[k].y));
+          for (guint k = j; k-- > i;)
+            cairo_line_to (cr, map_x (f, pts[k].x), map_y (f, band[k].x));
+          cairo_close_path (cr);
+          cairo_fill (cr);
+        }
+      i = j + 1;
+    }
+  cairo_restore (cr);
+}
+
 /* Index of the point whose x is nearest to @x. */
 static guint
 nearest_point (const Series *s, double x)
@@ -906,6 +946,8 @@ rl_chart_draw (RlChart *self, cairo_t *cr, int width, int height)
   cairo_rectangle (cr, f.px, f.py - 2.0, f.pw + 2.0, f.ph + 4.0);
   cairo_clip (cr);
   for (guint i = 0; i < self->series->len; i++)
+    draw_band (&p, &f, g_ptr_array_index (self->series, i));
+  for (guint i = 0; i < self->series->len; i++)
     draw_series (&p, &f, g_ptr_array_index (self->series, i));
   cairo_restore (cr);
 
@@ -1189,12 +1231,71 @@ rl_chart_append (RlChart *self, guint series, double x, double y)
   if (s->points->len > 0 && x < s->xmax)
     s->sorted = FALSE;
   g_array_append_val (s->points, pt);   /* doubling growth: amortised O(1) */
+  if (s->band != NULL)
+    {
+      Point none = { NAN, NAN };
+
+      g_array_append_val (s->band, none);
+    }
   s->xmin = MIN (s->xmin, x);
   s->xmax = MAX (s->xmax, x);
   s->ymin = MIN (s->ymin, y);
   s->ymax = MAX (s->ymax, y);
 
   gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
+rl_chart_append_band (RlChart *self, guint series, double x, double y, double lo, double hi)
+{
+  Series *s;
+  Point band = { NAN, NAN };
+
+  g_return_if_fail (RL_IS_CHART (self));
+  if (isfinite (lo) && isfinite (hi))
+    band = (Point) { MIN (lo, hi), MAX (lo, hi) };
+  s = get_series (self, series);
+  g_return_if_fail (s != NULL);
+
+  if (!isfinite (x) || !isfinite (y))
+    return;
+  if (s->band == NULL)
+    {
+      Point none = { NAN, NAN };
+
+      s->band = g_array_sized_new (FALSE, FALSE, sizeof (Point), s->points->len + 64);
+      for (guint i = 0; i < s->points->len; i++)
+        g_array_append_val (s->band, none);
+    }
+  rl_chart_append (self, series, x, y);
+  if (isfinite (band.x) && isfinite (band.y))
+    {
+      g_array_index (s->band, Point, s->band->len - 1) = band;
+      s->ymin = MIN (s->ymin, band.x);
+      s->ymax = MAX (s->ymax, band.y);
+    }
+}
+
+gboolean
+rl_chart_get_band (RlChart *self, guint series, guint i, double *lo, double *hi)
+{
+  Series *s;
+  const Point *band;
+
+  g_return_val_if_fail (RL_IS_CHART (self), FALSE);
+  s = get_series (self, series);
+  g_return_val_if_fail (s != NULL, FALSE);
+
+  if (s->band == NULL || i >= s->band->len)
+    return FALSE;
+  band = &g_array_index (s->band, Point, i);
+  if (!isfinite (band->x) || !isfinite (band->y))
+    return FALSE;
+  if (lo != NULL)
+    *lo = band->x;
+  if (hi != NULL)
+    *hi = band->y;
+  return TRUE;
 }
 
 void
@@ -1207,6 +1308,7 @@ rl_chart_clear (RlChart *self)
       Series *s = g_ptr_array_index (self->series, i);
 
       g_array_set_size (s->points, 0);
+      g_clear_pointer (&s->band, g_array_unref);
       series_reset_bounds (s);
     }
   gtk_widget_queue_draw (GTK_WIDGET (self));

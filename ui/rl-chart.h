@@ -61,6 +61,15 @@ guint      rl_chart_add_series        (RlChart          *self,
 /* Appends one point. Non-finite values (a diverged loss) are ignored: they have no place on
  * an axis. */
 void       rl_chart_append            (RlChart *self, guint series, double x, double y);
+/* A point (@x, @y) with a band from @lo to @hi around it (min and max over runs, say): the
+ * band is filled in the series' colour, translucent, under every line, between consecutive
+ * points that have one; a non-finite @lo or @hi leaves the point without. The y range
+ * includes the band. */
+void       rl_chart_append_band       (RlChart *self, guint series, double x, double y,
+                                       double lo, double hi);
+/* The band at point @i of @series; FALSE when it has none. */
+gboolean   rl_chart_get_band          (RlChart *self, guint series, guint i, double *lo,
+                                       double *hi);
 /* Removes every point, keeps the series. */
 void       rl_chart_clear             (RlChart *self);
 void       rl_chart_remove_all_series (RlChart *self);

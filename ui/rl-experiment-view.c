@@ -2,11 +2,15 @@
 
 /* rl-experiment-view.c: see rl-experiment-view.h.
  *
- * A run is kept as the records both twins delivered (immutable, refcounted), so the chart can
- * be rebuilt from them at any time: when the curve shown changes (training or test error), or
- * when a run of a depth already on the chart replaces the earlier one. The chart holds two
- * series per run, in run order: series 2 r is run r's plain twin, 2 r + 1 its residual twin.
- * The bars show the newest record of each twin of the current (or last) run.
+ * A run is kept as the records both twins delivered over its seeds (an RlExperimentGroup of
+ * immutable, refcounted records), so the chart can be rebuilt from them at any time: when the
+ * curve shown changes (training or test error), when a run's check button in the list of runs
+ * is toggled, or when a later seed moves the mean. Every run stays in the list until Clear;
+ * the chart holds two series per shown run, in run order (Run.series), the mean over the seeds
+ * with a min-max band when there are several. A new run hides an earlier one of the same depth
+ * and setting (it is still in the list). The bars show the newest record of each twin of the
+ * current (or last) run. Export writes the shown runs through the command line's CSV format
+ * and figure painter (ui/paint/rl-figure.c).
  */
 
 #include "config.h"
@@ -19,6 +23,8 @@
 
 #include "rl-dataset-loader.h"
 #include "rl-dialogs.h"
+#include "rl-error.h"
+#include "rl-figure.h"
 #include "rl-settings.h"
 #include "rl-widget-util.h"
 #include "rl-model-file.h"
@@ -36,24 +42,41 @@
 #define RESPONSE_IMAGES 64
 /* Records per run, about: each twin's curve gets this many points. */
 #define TARGET_RECORDS 25
+/* The exported figure's size, as the command line's */
+#define FIGURE_WIDTH   1100
+#define FIGURE_HEIGHT  460
 
 static const int depths[] = { 8, 20, 32, 44, 56 };
 
-/* One colour per depth (GNOME HIG palette), for both twins: plain dashed, residual solid. */
-static const char *const depth_colors[] = {
-  "#3584e4",   /*  8: blue */
-  "#2ec27e",   /* 20: green */
-  "#ff7800",   /* 32: orange */
-  "#9141ac",   /* 44: purple */
-  "#e01b24",   /* 56: red */
+/* One colour per run, in the order they were started (GNOME HIG palette), for both twins:
+ * plain dashed, residual solid. The list of runs shows each run's colour. */
+static const char *const run_colors[] = {
+  "#3584e4",   /* blue */
+  "#2ec27e",   /* green */
+  "#ff7800",   /* orange */
+  "#9141ac",   /* purple */
+  "#e01b24",   /* red */
+  "#986a44",   /* brown */
+  "#f5c211",   /* yellow */
+  "#77767b",   /* grey */
 };
 
+#define NO_SERIES G_MAXUINT
+
 typedef struct {
-  RlExperimentConfig config;        /* as the experiment resolved it */
+  guint              number;        /* 1, 2, ... in the order started (since the last Clear) */
+  RlExperimentConfig config;        /* as the experiment resolved it (the first seed's) */
   RlDatasetKind      kind;
+  guint              n_seeds;
   char              *names[RL_N_TWINS];
   GdkRGBA            color;
-  GPtrArray         *records[RL_N_TWINS];   /* of RlExperimentRecord, owned references */
+  RlExperimentGroup *group;         /* every seed's records */
+  RlExperimentRecord *last[RL_N_TWINS];     /* the newest record of each twin, or NULL */
+  gboolean           visible;       /* its curves on the chart (the row's check button) */
+  guint              series[RL_N_TWINS];    /* its chart series, NO_SERIES when hidden */
+  GtkWidget         *row;           /* (not owned) its row in the list of runs */
+  GtkCheckButton    *check;
+  GtkLabel          *detail;
   /* Bars: for each of the twin's weight layers (in RlExperimentLayer order), its bar (0-based
    * position among the depth's layers), or -1 for a projection shortcut (not counted). */
   GArray            *bar_of_layer[RL_N_TWINS];
@@ -78,7 +101,9 @@ struct _RlExperimentView
   GtkSpinButton      *images_spin;
   GtkSpinButton      *epochs_spin;
   GtkSpinButton      *lr_spin;
+  GtkSpinButton      *seeds_spin;
   GtkWidget          *run_button;
+  GtkWidget          *pause_button;
   GtkWidget          *stop_button;
   GtkWidget          *clear_button;
   GtkLabel           *progress_label;
@@ -86,6 +111,8 @@ struct _RlExperimentView
   GtkLabel           *status_label;
   GtkLabel           *chart_note;
   GtkToggleButton    *zoom_button;
+  GtkListBox         *runs_list;
+  GtkWidget          *runs_placeholder;
   RlChart            *chart;
   RlLayerBars        *bars;
 
@@ -99,6 +126,9 @@ struct _RlExperimentView
   char               *blocked;        /* why the twins cannot start now, or NULL */
   gboolean            busy;           /* from the run action to "finished" */
   gint64              started_us;     /* monotonic time the current run started */
+  gint64              paused_us;      /* time the current run spent paused, before now */
+  gint64              pause_began_us; /* when the pause in progress began, or 0 */
+  guint               next_number;    /* the next run's number */
   guint               progress_id;    /* refreshes the progress line while a run trains */
 
   /* owned: the data (cached by rl_dataset_loader) */
@@ -131,9 +161,10 @@ run_free (gpointer data)
   for (int t = 0; t < RL_N_TWINS; t++)
     {
       g_free (run->names[t]);
-      g_ptr_array_unref (run->records[t]);
+      g_clear_pointer (&run->last[t], rl_experiment_record_unref);
       g_array_unref (run->bar_of_layer[t]);
     }
+  g_clear_pointer (&run->group, rl_experiment_group_free);
   g_strfreev (run->bar_names);
   g_free (run);
 }
@@ -150,24 +181,29 @@ depth_position (int depth)
 /* A new run from what the runner says about the one it has just started. */
 static Run *
 run_new (RlExperimentRunner *runner,
-         RlDatasetKind       kind)
+         RlDatasetKind       kind,
+         guint               number)
 {
   Run *run = g_new0 (Run, 1);
-  int pos;
 
+  run->number = number;
   run->config = *rl_experiment_runner_get_config (runner);
   run->kind = kind;
+  run->n_seeds = rl_experiment_runner_get_n_seeds (runner);
   run->total = rl_experiment_runner_get_total_iterations (runner);
-  pos = depth_position (run->config.depth);
-  gdk_rgba_parse (&run->color, depth_colors[pos >= 0 ? pos : 0]);
+  run->visible = TRUE;
+  gdk_rgba_parse (&run->color, run_colors[(number - 1) % G_N_ELEMENTS (run_colors)]);
   run->bar_names = g_new0 (char *, run->config.depth + 1);
+  run->group = rl_experiment_group_new (&run->config, run->total,
+                                        rl_experiment_runner_get_name (runner, RL_TWIN_PLAIN),
+                                        rl_experiment_runner_get_name (runner, RL_TWIN_RESIDUAL));
 
   for (int t = 0; t < RL_N_TWINS; t++)
     {
       guint n = rl_experiment_runner_get_n_layers (runner, (RlTwin) t);
 
+      run->series[t] = NO_SERIES;
       run->names[t] = g_strdup (rl_experiment_runner_get_name (runner, (RlTwin) t));
-      run->records[t] = g_ptr_array_new_with_free_func ((GDestroyNotify) rl_experiment_record_unref);
       run->bar_of_layer[t] = g_array_sized_new (FALSE, FALSE, sizeof (int), n);
       for (guint i = 0; i < n; i++)
         {
@@ -186,7 +222,7 @@ run_new (RlExperimentRunner *runner,
   return run;
 }
 
-/* Runs compare on one chart when they differ in depth only. */
+/* Runs of one setting differ in depth (and seeds) only. */
 static gboolean
 same_setting (const Run                *run,
               const RlExperimentConfig *config,
@@ -226,17 +262,16 @@ showing_test (RlExperimentView *self)
   return g_strcmp0 (self->curve, "test") == 0;
 }
 
-static double
-curve_value (RlExperimentView         *self,
-             const RlExperimentRecord *record)
+static RlExperimentValue
+curve_value (RlExperimentView *self)
 {
-  return showing_test (self) ? record->test_error : record->train_error;
+  return showing_test (self) ? RL_EXPERIMENT_TEST_ERROR : RL_EXPERIMENT_TRAIN_ERROR;
 }
 
 /* The whole range, 0-100 %, unless the zoom button is on: errors fall from 90 % to a few
  * percent, and a fixed 0-100 % axis squeezes the part where the twins differ into the bottom
- * tenth. Zoomed, the top follows the highest recent value of all curves on the chart, in a
- * few round steps, so early points leave the top of the plot. */
+ * tenth. Zoomed, the top follows the highest recent value of all curves on the chart (the
+ * bands' tops), in a few round steps, so early points leave the top of the plot. */
 static void
 update_y_range (RlExperimentView *self)
 {
@@ -253,18 +288,22 @@ update_y_range (RlExperimentView *self)
     {
       Run *run = g_ptr_array_index (self->runs, r);
 
+      if (!run->visible)
+        continue;
       for (int t = 0; t < RL_N_TWINS; t++)
         {
-          GPtrArray *records = run->records[t];
-          guint n = records->len, recent = MAX (3, n / 4);
+          guint n = rl_experiment_group_get_n_points (run->group, (RlTwin) t);
+          guint recent = MAX (3, n / 4);
 
           /* the last quarter of each curve stays in view (single intervals are noisy) */
           for (guint i = n > recent ? n - recent : 0; i < n; i++)
             {
-              double v = curve_value (self, g_ptr_array_index (records, i));
+              double hi;
 
+              rl_experiment_group_get_point (run->group, (RlTwin) t, i, curve_value (self),
+                                             NULL, NULL, NULL, &hi);
               /* a diverged twin's last record has no value: it sits at the top */
-              high = MAX (high, isfinite (v) ? v : 1.0);
+              high = MAX (high, isfinite (hi) ? hi : 1.0);
               any = TRUE;
             }
         }
@@ -284,19 +323,46 @@ on_zoom_toggled (RlExperimentView *self)
   update_y_range (self);
 }
 
+/* The first shown run, and whether every shown run has its setting (the title then says it). */
+static Run *
+first_visible (RlExperimentView *self,
+               gboolean         *same)
+{
+  Run *first = NULL;
+
+  *same = TRUE;
+  for (guint r = 0; r < self->runs->len; r++)
+    {
+      Run *run = g_ptr_array_index (self->runs, r);
+
+      if (!run->visible)
+        continue;
+      if (first == NULL)
+        first = run;
+      else if (!same_setting (run, &first->config, first->kind))
+        *same = FALSE;
+    }
+  return first;
+}
+
 static void
 update_chart_title (RlExperimentView *self)
 {
   g_autofree char *title = NULL;
   g_autofree char *images = NULL;
-  Run *run;
+  gboolean same;
+  Run *run = first_visible (self, &same);
 
-  if (self->runs->len == 0)
+  if (run == NULL || !same)
     {
-      rl_chart_set_title (self->chart, showing_test (self) ? _("Test error") : _("Training error"));
+      rl_chart_set_title (self->chart, run == NULL ? (showing_test (self) ? _("Test error")
+                                                                         : _("Training error"))
+                                                   : showing_test (self)
+                                                   ? _("Test error · runs of several settings")
+                                                   : _("Training error · runs of several "
+                                                       "settings"));
       return;
     }
-  run = g_ptr_array_index (self->runs, 0);
   images = format_count (run->config.subset);
   title = g_strdup_printf (_("%s · %s, %s images × %d · lr %g · %s · shortcut %s"),
                            showing_test (self) ? _("Test error") : _("Training error"),
@@ -308,45 +374,102 @@ update_chart_title (RlExperimentView *self)
 
 /* The chart's legend is one row: with four or five depths, "plain-20  resnet-20" for each
  * would not fit a 1024-pixel window, so the labels become "P20  R20" and the note above the
- * chart says what the letters mean. */
+ * chart says what the letters mean. Two shown runs of one depth get their run numbers. */
 #define COMPACT_LABELS_FROM 4
+
+static guint
+n_visible (RlExperimentView *self)
+{
+  guint n = 0;
+
+  for (guint r = 0; r < self->runs->len; r++)
+    n += ((Run *) g_ptr_array_index (self->runs, r))->visible;
+  return n;
+}
+
+static gboolean
+depth_shown_twice (RlExperimentView *self,
+                   Run              *run)
+{
+  for (guint r = 0; r < self->runs->len; r++)
+    {
+      Run *other = g_ptr_array_index (self->runs, r);
+
+      if (other != run && other->visible && other->config.depth == run->config.depth)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* Appends point @i of the run's curve for @twin to its series: the mean, with its band when
+ * the run has several seeds. */
+static void
+append_point (RlExperimentView *self,
+              Run              *run,
+              RlTwin            twin,
+              guint             i)
+{
+  uint64_t iteration;
+  double mean, lo, hi;
+
+  rl_experiment_group_get_point (run->group, twin, i, curve_value (self), &iteration, &mean,
+                                 &lo, &hi);
+  if (!isfinite (mean))
+    return;
+  if (rl_experiment_group_get_n_seeds (run->group) > 1)
+    rl_chart_append_band (self->chart, run->series[twin], (double) iteration, mean, lo, hi);
+  else
+    rl_chart_append (self->chart, run->series[twin], (double) iteration, mean);
+}
 
 static void
 add_run_series (RlExperimentView *self,
                 Run              *run)
 {
-  gboolean compact = self->runs->len >= COMPACT_LABELS_FROM;
+  gboolean compact = n_visible (self) >= COMPACT_LABELS_FROM;
+  gboolean numbered = depth_shown_twice (self, run);
 
   for (int t = 0; t < RL_N_TWINS; t++)
     {
-      g_autofree char *label = compact ? g_strdup_printf ("%s%d", t == RL_TWIN_PLAIN ? "P" : "R",
-                                                          run->config.depth)
-                                       : g_strdup (run->names[t]);
-      guint series = rl_chart_add_series (self->chart, label, &run->color,
-                                          t == RL_TWIN_PLAIN ? RL_CHART_LINE_DASHED
-                                                             : RL_CHART_LINE_SOLID,
-                                          t == RL_TWIN_PLAIN ? 2.0 : 2.5, FALSE);
+      g_autofree char *name = compact ? g_strdup_printf ("%s%d", t == RL_TWIN_PLAIN ? "P" : "R",
+                                                         run->config.depth)
+                                      : g_strdup (run->names[t]);
+      g_autofree char *label = numbered ? g_strdup_printf ("%s #%u", name, run->number)
+                                        : g_strdup (name);
 
-      for (guint i = 0; i < run->records[t]->len; i++)
-        {
-          RlExperimentRecord *record = g_ptr_array_index (run->records[t], i);
-
-          rl_chart_append (self->chart, series, (double) record->iteration,
-                           curve_value (self, record));
-        }
+      run->series[t] = rl_chart_add_series (self->chart, label, &run->color,
+                                            t == RL_TWIN_PLAIN ? RL_CHART_LINE_DASHED
+                                                               : RL_CHART_LINE_SOLID,
+                                            t == RL_TWIN_PLAIN ? 2.0 : 2.5, FALSE);
+      for (guint i = 0; i < rl_experiment_group_get_n_points (run->group, (RlTwin) t); i++)
+        append_point (self, run, (RlTwin) t, i);
     }
 }
 
 static void
 rebuild_chart (RlExperimentView *self)
 {
+  gboolean bands = FALSE;
+
   rl_chart_remove_all_series (self->chart);
   for (guint r = 0; r < self->runs->len; r++)
-    add_run_series (self, g_ptr_array_index (self->runs, r));
-  gtk_label_set_text (self->chart_note, self->runs->len >= COMPACT_LABELS_FROM
-                                        ? _("P: plain, dashed · R: residual, solid · "
-                                          "one colour per depth")
-                                        : _("dashed: plain · solid: residual · one colour per depth"));
+    {
+      Run *run = g_ptr_array_index (self->runs, r);
+
+      run->series[0] = run->series[1] = NO_SERIES;
+      if (!run->visible)
+        continue;
+      add_run_series (self, run);
+      bands |= rl_experiment_group_get_n_seeds (run->group) > 1;
+    }
+  gtk_label_set_text (self->chart_note,
+                      n_visible (self) >= COMPACT_LABELS_FROM
+                      ? (bands ? _("P: plain, dashed · R: residual, solid · one colour per run "
+                                   "· band: min to max over the seeds")
+                               : _("P: plain, dashed · R: residual, solid · one colour per run"))
+                      : (bands ? _("dashed: plain · solid: residual · one colour per run · "
+                                   "band: min to max over the seeds")
+                               : _("dashed: plain · solid: residual · one colour per run")));
   rl_chart_set_y_label (self->chart, showing_test (self) ? _("test error (%)")
                                                          : _("training error (%)"));
   update_chart_title (self);
@@ -366,15 +489,11 @@ set_bar_values (RlExperimentView *self,
                 Run              *run,
                 RlTwin            twin)
 {
-  GPtrArray *records = run->records[twin];
-  RlExperimentRecord *record;
+  RlExperimentRecord *record = run->last[twin];
   g_autofree double *values = NULL;
   const double *src;
 
-  if (records->len == 0)
-    return;
-  record = g_ptr_array_index (records, records->len - 1);
-  if (record->n_layers == 0)
+  if (record == NULL || record->n_layers == 0)
     return;
   src = showing_std (self) ? record->response_std : record->grad_norm;
   values = g_new (double, run->config.depth);
@@ -452,11 +571,17 @@ static guint64
 twin_iteration (Run    *run,
                 RlTwin  twin)
 {
-  GPtrArray *records = run->records[twin];
+  return run->last[twin] != NULL ? run->last[twin]->iteration : 0;
+}
 
-  return records->len > 0 ? ((RlExperimentRecord *) g_ptr_array_index (records,
-                                                                       records->len - 1))->iteration
-                          : 0;
+/* Seconds the current run has trained, its pauses left out. */
+static double
+active_seconds (RlExperimentView *self)
+{
+  gint64 now = g_get_monotonic_time ();
+  gint64 paused = self->paused_us + (self->pause_began_us != 0 ? now - self->pause_began_us : 0);
+
+  return (now - self->started_us - paused) / 1e6;
 }
 
 /* The progress bar and the line above it, from the worker's live counters (every batch), so
@@ -467,25 +592,36 @@ update_progress (RlExperimentView *self)
   Run *run = self->current;
   g_autofree char *elapsed = NULL;
   g_autofree char *text = NULL;
+  g_autofree char *seed = NULL;
   guint64 iterations[RL_N_TWINS], images, done;
   double fraction, seconds;
+  guint seed_index;
 
   if (run == NULL)
     return;
 
   rl_experiment_runner_get_progress (self->runner, iterations, &images);
-  /* records can be ahead of a counter read before the run ended */
-  iterations[RL_TWIN_PLAIN] = MAX (iterations[RL_TWIN_PLAIN], twin_iteration (run, RL_TWIN_PLAIN));
-  iterations[RL_TWIN_RESIDUAL] = MAX (iterations[RL_TWIN_RESIDUAL],
-                                      twin_iteration (run, RL_TWIN_RESIDUAL));
-  done = iterations[RL_TWIN_PLAIN] + iterations[RL_TWIN_RESIDUAL];
-  fraction = run->total > 0 ? CLAMP ((double) done / (2.0 * run->total), 0.0, 1.0) : 0.0;
-  seconds = (g_get_monotonic_time () - self->started_us) / 1e6;
+  seed_index = MIN (rl_experiment_runner_get_seed_index (self->runner), run->n_seeds - 1);
+  /* records can be ahead of a counter read before the run ended (same seed only) */
+  for (int t = 0; t < RL_N_TWINS; t++)
+    if (run->last[t] != NULL && run->last[t]->seed == run->config.seed + seed_index)
+      iterations[t] = MAX (iterations[t], twin_iteration (run, (RlTwin) t));
+  /* both twins of every seed train the same iterations */
+  done = 2 * run->total * seed_index + iterations[RL_TWIN_PLAIN] + iterations[RL_TWIN_RESIDUAL];
+  fraction = run->total > 0 ? CLAMP ((double) done / (2.0 * run->total * run->n_seeds), 0.0, 1.0)
+                            : 0.0;
+  seconds = active_seconds (self);
   elapsed = format_minutes (seconds);
   gtk_progress_bar_set_fraction (self->progress_bar, fraction);
+  if (run->n_seeds > 1)
+    /* TRANSLATORS: in the progress line: which seed of how many is training */
+    seed = g_strdup_printf (_(" · seed %u of %u"), seed_index + 1, run->n_seeds);
 
   if (rl_experiment_runner_is_stopping (self->runner))
     text = g_strdup_printf (_("%s and %s · stopping…"), run->names[0], run->names[1]);
+  else if (rl_experiment_runner_is_paused (self->runner))
+    text = g_strdup_printf (_("%s and %s%s · paused after %s of training"), run->names[0],
+                            run->names[1], seed != NULL ? seed : "", elapsed);
   else if (fraction > 0.0 && seconds > 0.0)
     {
       g_autofree char *left = format_minutes (seconds * (1.0 - fraction) / fraction);
@@ -493,8 +629,18 @@ update_progress (RlExperimentView *self)
       /* each twin trains the same iterations: the line counts the pair's mean */
       text = g_strdup_printf (_("%s and %s · iteration %llu of %llu"
                               " · %.0f images/s · %s elapsed, about %s left"), run->names[0],
-                              run->names[1], (unsigned long long) (done / 2), (unsigned long long) run->total, images / seconds, elapsed,
-                              left);
+                              run->names[1],
+                              (unsigned long long) ((iterations[0] + iterations[1]) / 2),
+                              (unsigned long long) run->total,
+                              (images + 2.0 * seed_index * run->config.subset * run->config.epochs)
+                              / seconds, elapsed, left);
+      if (seed != NULL)
+        {
+          g_autofree char *with_seed = g_strconcat (text, seed, NULL);
+
+          g_free (text);
+          text = g_steal_pointer (&with_seed);
+        }
     }
   else
     text = g_strdup_printf (_("%s and %s · starting…"), run->names[0], run->names[1]);
@@ -516,17 +662,24 @@ final_error (Run     *run,
              RlTwin   twin,
              guint64 *iterations)
 {
-  GPtrArray *records = run->records[twin];
-  guint n = records->len, k = MAX (1, n / 4);
+  guint n = rl_experiment_group_get_n_points (run->group, twin), k = MAX (1, n / 4);
   double sum = 0.0;
-  guint64 last, before;
+  uint64_t last = 0, before = 0;
 
   if (n == 0)
     return NAN;
+  /* the mean over the seeds at each point (NAN where every seed diverged) */
   for (guint i = n - k; i < n; i++)
-    sum += ((RlExperimentRecord *) g_ptr_array_index (records, i))->train_error;
-  last = ((RlExperimentRecord *) g_ptr_array_index (records, n - 1))->iteration;
-  before = n > k ? ((RlExperimentRecord *) g_ptr_array_index (records, n - k - 1))->iteration : 0;
+    {
+      double mean;
+
+      rl_experiment_group_get_point (run->group, twin, i, RL_EXPERIMENT_TRAIN_ERROR, &last,
+                                     &mean, NULL, NULL);
+      sum += mean;
+    }
+  if (n > k)
+    rl_experiment_group_get_point (run->group, twin, n - k - 1, RL_EXPERIMENT_TRAIN_ERROR,
+                                   &before, NULL, NULL, NULL);
   if (iterations != NULL)
     *iterations = last - before;
   return sum / k;
@@ -550,17 +703,28 @@ summary (Run *run)
                                  twin_iteration (run, RL_TWIN_RESIDUAL)), (unsigned long long) run->total);
   if (isnan (plain) || isnan (res))
     {
-      if (run->records[0]->len > 0 && isnan (plain))
+      if (run->last[0] != NULL && isnan (plain))
         g_string_append_printf (s, _("%s diverged; try a lower learning rate. "), run->names[0]);
-      if (run->records[1]->len > 0 && isnan (res))
+      if (run->last[1] != NULL && isnan (res))
         g_string_append_printf (s, _("%s diverged; try a lower learning rate. "), run->names[1]);
       return g_string_free (s, FALSE);
     }
   /* Say exactly what the figures are, so that they can be found on the curves: the mean of
    * the training error over the last iterations, not the last point. */
-  g_string_append_printf (s, _("Training error, mean of the last %llu "
-                          "iterations: %s %.1f\u202f%%, %s %.1f\u202f%%."), (unsigned long long) span,
-                          run->names[0], 100.0 * plain, run->names[1], 100.0 * res);
+  if (rl_experiment_group_get_n_seeds (run->group) > 1)
+    g_string_append_printf (s, ngettext ("Training error, mean of the last %1$llu iterations "
+                                         "and of %2$u seed: %3$s %4$.1f\u202f%%, "
+                                         "%5$s %6$.1f\u202f%%.",
+                                         "Training error, mean of the last %1$llu iterations "
+                                         "and of %2$u seeds: %3$s %4$.1f\u202f%%, "
+                                         "%5$s %6$.1f\u202f%%.",
+                                         rl_experiment_group_get_n_seeds (run->group)),
+                            (unsigned long long) span, rl_experiment_group_get_n_seeds (run->group),
+                            run->names[0], 100.0 * plain, run->names[1], 100.0 * res);
+  else
+    g_string_append_printf (s, _("Training error, mean of the last %llu "
+                            "iterations: %s %.1f\u202f%%, %s %.1f\u202f%%."), (unsigned long long) span,
+                            run->names[0], 100.0 * plain, run->names[1], 100.0 * res);
   if (plain > res + 0.02)
     g_string_append (s, _(" The plain net trains worse."));
   else if (res > plain + 0.02)
@@ -572,6 +736,107 @@ summary (Run *run)
 
 /* ---- running ------------------------------------------------------------------------------ */
 
+/* ---- the list of runs --------------------------------------------------------------------- */
+
+static void
+update_run_row (Run *run)
+{
+  g_autofree char *title = NULL;
+  g_autofree char *detail = NULL;
+  g_autofree char *images = format_count (run->config.subset);
+  g_autofree char *time = format_minutes (run->seconds);
+
+  /* TRANSLATORS: a run in the list of runs: its number, depth, shortcut option (A or B) and
+   * "batch norm" or "no batch norm" */
+  title = g_strdup_printf (_("Run %1$u: %2$d layers, shortcut %3$s, %4$s"), run->number,
+                           run->config.depth, run->config.shortcut == RL_SHORTCUT_B ? "B" : "A",
+                           run->config.bn ? _("batch norm") : _("no batch norm"));
+  if (!run->finished)
+    /* TRANSLATORS: the second line of a run in the list: dataset, images, epochs, learning
+     * rate, seeds; the run is still training */
+    detail = g_strdup_printf (ngettext ("%1$s, %2$s images × %3$d, lr %4$g, %5$u seed · training…",
+                                        "%1$s, %2$s images × %3$d, lr %4$g, %5$u seeds · training…",
+                                        run->n_seeds),
+                              dataset_name (run->kind), images, run->config.epochs,
+                              run->config.lr, run->n_seeds);
+  else
+    /* TRANSLATORS: the same, once the run is over; %6$s is its time (minutes:seconds) */
+    detail = g_strdup_printf (run->completed
+                              ? ngettext ("%1$s, %2$s images × %3$d, lr %4$g, %5$u seed · %6$s",
+                                          "%1$s, %2$s images × %3$d, lr %4$g, %5$u seeds · %6$s",
+                                          run->n_seeds)
+                              : ngettext ("%1$s, %2$s images × %3$d, lr %4$g, %5$u seed · "
+                                          "stopped after %6$s",
+                                          "%1$s, %2$s images × %3$d, lr %4$g, %5$u seeds · "
+                                          "stopped after %6$s", run->n_seeds),
+                              dataset_name (run->kind), images, run->config.epochs,
+                              run->config.lr, run->n_seeds, time);
+  gtk_check_button_set_label (run->check, title);
+  gtk_label_set_text (run->detail, detail);
+}
+
+static void
+run_check_toggled (GtkCheckButton   *check,
+                   RlExperimentView *self)
+{
+  for (guint r = 0; r < self->runs->len; r++)
+    {
+      Run *run = g_ptr_array_index (self->runs, r);
+
+      if (run->check == check && run->visible != gtk_check_button_get_active (check))
+        {
+          run->visible = gtk_check_button_get_active (check);
+          rebuild_chart (self);
+          update_actions (self);
+        }
+    }
+}
+
+/* The run's row: its colour, a check button that shows or hides its curves (labelled with its
+ * setting), and a second line with the rest. Newest first. */
+static void
+add_run_row (RlExperimentView *self,
+             Run              *run)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *line = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 4);
+  GtkWidget *swatch = gtk_label_new (NULL);
+  GtkWidget *detail = gtk_label_new (NULL);
+  g_autofree char *hex = g_strdup_printf ("#%02x%02x%02x", (int) lround (run->color.red * 255),
+                                          (int) lround (run->color.green * 255),
+                                          (int) lround (run->color.blue * 255));
+  g_autofree char *markup = g_strdup_printf ("<span foreground=\"%s\">●</span>", hex);
+
+  gtk_label_set_markup (GTK_LABEL (swatch), markup);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (swatch), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("the run’s colour on the chart"), -1);
+  run->check = GTK_CHECK_BUTTON (gtk_check_button_new ());
+  gtk_check_button_set_active (run->check, run->visible);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (run->check), _("Show this run’s curves on the chart"));
+  g_signal_connect (run->check, "toggled", G_CALLBACK (run_check_toggled), self);
+  gtk_box_append (GTK_BOX (line), swatch);
+  gtk_box_append (GTK_BOX (line), GTK_WIDGET (run->check));
+
+  run->detail = GTK_LABEL (detail);
+  gtk_label_set_xalign (run->detail, 0.0);
+  gtk_label_set_wrap (run->detail, TRUE);
+  gtk_label_set_max_width_chars (run->detail, 30);
+  gtk_widget_set_margin_start (detail, 42);
+  gtk_widget_add_css_class (detail, "dim-label");
+  gtk_widget_add_css_class (detail, "caption");
+  gtk_box_append (GTK_BOX (box), line);
+  gtk_box_append (GTK_BOX (box), detail);
+
+  run->row = gtk_list_box_row_new ();
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (run->row), FALSE);
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (run->row), box);
+  gtk_list_box_prepend (self->runs_list, run->row);
+  update_run_row (run);
+  gtk_widget_set_visible (self->runs_placeholder, FALSE);
+}
+
+/* ---- running ------------------------------------------------------------------------------ */
+
 static void
 start_run (RlExperimentView *self,
            RlDataset        *train_set,
@@ -579,10 +844,12 @@ start_run (RlExperimentView *self,
 {
   g_autoptr (GError) error = NULL;
   g_autofree char *status = NULL;
-  gboolean cleared = FALSE;
+  guint n_seeds = (guint) gtk_spin_button_get_value_as_int (self->seeds_spin);
+  gboolean hidden = FALSE;
   Run *run;
 
-  if (!rl_experiment_runner_start (self->runner, &self->pending, train_set, test_set, &error))
+  if (!rl_experiment_runner_start_seeds (self->runner, &self->pending, n_seeds, train_set,
+                                         test_set, &error))
     {
       g_autofree char *text = g_strdup_printf (_("Could not start: %s"), error->message);
 
@@ -590,24 +857,29 @@ start_run (RlExperimentView *self,
       set_busy (self, FALSE);
       return;
     }
-  run = run_new (self->runner, self->pending_kind);
+  run = run_new (self->runner, self->pending_kind, ++self->next_number);
 
-  /* One setting per chart: runs of other settings go; a run of the same depth is replaced. */
-  for (guint r = self->runs->len; r-- > 0;)
+  /* Every run stays in the list; an earlier one of the same depth and setting is hidden. */
+  for (guint r = 0; r < self->runs->len; r++)
     {
       Run *old = g_ptr_array_index (self->runs, r);
 
-      if (!same_setting (old, &run->config, run->kind))
+      if (old->visible && old->config.depth == run->config.depth
+          && same_setting (old, &run->config, run->kind))
         {
-          g_ptr_array_remove_index (self->runs, r);
-          cleared = TRUE;
+          old->visible = FALSE;
+          g_signal_handlers_block_by_func (old->check, run_check_toggled, self);
+          gtk_check_button_set_active (old->check, FALSE);
+          g_signal_handlers_unblock_by_func (old->check, run_check_toggled, self);
+          hidden = TRUE;
         }
-      else if (old->config.depth == run->config.depth)
-        g_ptr_array_remove_index (self->runs, r);
     }
   g_ptr_array_add (self->runs, run);
+  add_run_row (self, run);
   self->current = run;
   self->started_us = g_get_monotonic_time ();
+  self->paused_us = 0;
+  self->pause_began_us = 0;
 
   rebuild_chart (self);
   rebuild_bars (self);
@@ -617,7 +889,8 @@ start_run (RlExperimentView *self,
   status = g_strdup_printf (_("Training %s and %s on the same %s batches of %d, from the same "
                             "initial weights.%s"), run->names[0], run->names[1],
                             dataset_name (run->kind), run->config.batch,
-                            cleared ? _(" Curves of other settings were cleared.") : "");
+                            hidden ? _(" The earlier run of this depth and setting is hidden; "
+                                       "tick it in the list of runs to compare.") : "");
   set_status (self, status);
   update_actions (self);
 }
@@ -713,7 +986,11 @@ clear_action (GtkWidget  *widget,
 
   if (self->busy)
     return;
+  for (guint r = 0; r < self->runs->len; r++)
+    gtk_list_box_remove (self->runs_list, ((Run *) g_ptr_array_index (self->runs, r))->row);
+  gtk_widget_set_visible (self->runs_placeholder, TRUE);
   g_ptr_array_set_size (self->runs, 0);
+  self->next_number = 0;
   rebuild_chart (self);
   rebuild_bars (self);
   gtk_progress_bar_set_fraction (self->progress_bar, 0.0);
@@ -728,15 +1005,23 @@ record_cb (RlExperimentRunner *runner,
            RlExperimentView   *self)
 {
   Run *run = self->current;
-  guint series;
+  RlTwin twin = record->twin;
 
   if (run == NULL)
     return;
 
-  g_ptr_array_add (run->records[record->twin], rl_experiment_record_ref (record));
-  series = rl_experiment_view_get_series (self, self->runs->len - 1, record->twin);
-  rl_chart_append (self->chart, series, (double) record->iteration, curve_value (self, record));
-  update_y_range (self);
+  rl_experiment_group_add_record (run->group, record);
+  g_clear_pointer (&run->last[twin], rl_experiment_record_unref);
+  run->last[twin] = rl_experiment_record_ref (record);
+  if (run->visible)
+    {
+      /* the first seed adds a point; a later one moves the means and bands already drawn */
+      if (record->seed == run->config.seed)
+        append_point (self, run, twin, rl_experiment_group_get_n_points (run->group, twin) - 1);
+      else
+        rebuild_chart (self);
+      update_y_range (self);
+    }
   set_bar_values (self, run, record->twin);
   update_progress (self);
 }
@@ -755,9 +1040,13 @@ finished_cb (RlExperimentRunner *runner,
     {
       g_autofree char *text = NULL;
 
+      if (self->pause_began_us != 0)
+        self->paused_us += g_get_monotonic_time () - self->pause_began_us;
+      self->pause_began_us = 0;
       run->finished = TRUE;
       run->completed = completed;
-      run->seconds = (g_get_monotonic_time () - self->started_us) / 1e6;
+      run->seconds = active_seconds (self);
+      update_run_row (run);
       if (error != NULL)
         text = g_strdup_printf (_("The twins stopped: %s"), error->message);
       else
@@ -781,9 +1070,211 @@ update_actions (RlExperimentView *self)
                        || (rl_experiment_runner_is_running (self->runner)
                            && !rl_experiment_runner_is_stopping (self->runner));
 
+  gboolean paused = rl_experiment_runner_is_paused (self->runner);
+  gboolean shown = n_visible (self) > 0;
+
   gtk_widget_action_set_enabled (widget, "experiment.run", rl_experiment_view_can_run (self));
   gtk_widget_action_set_enabled (widget, "experiment.stop", self->busy && stoppable);
+  gtk_widget_action_set_enabled (widget, "experiment.pause",
+                                 rl_experiment_runner_is_running (self->runner)
+                                 && !rl_experiment_runner_is_stopping (self->runner));
   gtk_widget_action_set_enabled (widget, "experiment.clear", !self->busy && self->runs->len > 0);
+  gtk_widget_action_set_enabled (widget, "experiment.export-csv", shown);
+  gtk_widget_action_set_enabled (widget, "experiment.export-figure", shown);
+
+  gtk_button_set_icon_name (GTK_BUTTON (self->pause_button),
+                            paused ? "media-playback-start-symbolic"
+                                   : "media-playback-pause-symbolic");
+  gtk_widget_set_tooltip_text (self->pause_button,
+                               paused ? _("Resume both twins where they paused (Ctrl+P)")
+                                      : _("Pause both twins after the batch in progress; the "
+                                          "time paused does not count (Ctrl+P)"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->pause_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  paused ? _("Resume the twins") : _("Pause the twins"), -1);
+}
+
+/* ---- pause -------------------------------------------------------------------------------- */
+
+static void
+pause_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  RlExperimentView *self = RL_EXPERIMENT_VIEW (widget);
+  gboolean pause = !rl_experiment_runner_is_paused (self->runner);
+
+  if (!rl_experiment_runner_is_running (self->runner)
+      || rl_experiment_runner_is_stopping (self->runner))
+    return;
+  rl_experiment_runner_set_paused (self->runner, pause);
+  if (pause)
+    self->pause_began_us = g_get_monotonic_time ();
+  else if (self->pause_began_us != 0)
+    {
+      self->paused_us += g_get_monotonic_time () - self->pause_began_us;
+      self->pause_began_us = 0;
+    }
+  update_progress (self);
+  update_actions (self);
+}
+
+/* ---- export ------------------------------------------------------------------------------- */
+
+/* The shown runs' groups, in run order. Returns: (transfer container) */
+static GPtrArray *
+shown_groups (RlExperimentView *self)
+{
+  GPtrArray *groups = g_ptr_array_new ();
+
+  for (guint r = 0; r < self->runs->len; r++)
+    {
+      Run *run = g_ptr_array_index (self->runs, r);
+
+      if (run->visible && rl_experiment_group_get_n_seeds (run->group) > 0)
+        g_ptr_array_add (groups, run->group);
+    }
+  return groups;
+}
+
+static gboolean
+check_export (RlExperimentView *self,
+              const char       *path,
+              gboolean          overwrite,
+              GPtrArray        *groups,
+              GError          **error)
+{
+  if (groups->len == 0)
+    {
+      g_set_error_literal (error, RL_ERROR, RL_ERROR_INVALID_ARGUMENT,
+                           _("No curves to export: tick a run in the list of runs."));
+      return FALSE;
+    }
+  if (!overwrite && g_file_test (path, G_FILE_TEST_EXISTS))
+    {
+      g_autofree char *name = g_filename_display_name (path);
+
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS,
+                   _("%s already exists; it was left as it is."), name);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+rl_experiment_view_export_csv (RlExperimentView *self,
+                               const char       *path,
+                               gboolean          overwrite,
+                               GError          **error)
+{
+  g_autoptr (GPtrArray) groups = NULL;
+  g_autoptr (GString) csv = g_string_new (NULL);
+
+  g_return_val_if_fail (RL_IS_EXPERIMENT_VIEW (self), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  groups = shown_groups (self);
+  if (!check_export (self, path, overwrite, groups, error))
+    return FALSE;
+  /* the command line's format: a row per record and seed */
+  for (guint i = 0; i < groups->len; i++)
+    rl_experiment_group_format_csv (g_ptr_array_index (groups, i), csv, i == 0);
+  return g_file_set_contents (path, csv->str, (gssize) csv->len, error);
+}
+
+gboolean
+rl_experiment_view_export_figure (RlExperimentView *self,
+                                  const char       *path,
+                                  gboolean          overwrite,
+                                  GError          **error)
+{
+  g_autoptr (GPtrArray) groups = NULL;
+
+  g_return_val_if_fail (RL_IS_EXPERIMENT_VIEW (self), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  groups = shown_groups (self);
+  if (!check_export (self, path, overwrite, groups, error))
+    return FALSE;
+  return rl_figure_save_degradation (path, FIGURE_WIDTH, FIGURE_HEIGHT,
+                                     (RlExperimentGroup *const *) groups->pdata, groups->len,
+                                     rl_chart_get_title (self->chart), error);
+}
+
+static void
+export_response_cb (GtkNativeDialog  *chooser,
+                    int               response,
+                    RlExperimentView *self)
+{
+  gboolean figure = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (chooser), "figure"));
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      g_autofree char *path = file != NULL ? g_file_get_path (file) : NULL;
+      g_autoptr (GError) error = NULL;
+
+      /* GTK 4's save chooser has asked before replacing a file */
+      if (path == NULL)
+        g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                             _("Only local files can be written."));
+      else if (figure)
+        rl_experiment_view_export_figure (self, path, TRUE, &error);
+      else
+        rl_experiment_view_export_csv (self, path, TRUE, &error);
+      if (error != NULL)
+        rl_show_error_dialog (GTK_WIDGET (self),
+                              figure ? _("Could not export the figure")
+                                     : _("Could not export the curves"),
+                              error->message);
+      else
+        {
+          g_autofree char *name = g_filename_display_basename (path);
+          g_autofree char *text = g_strdup_printf (_("Exported to %s."), name);
+
+          set_status (self, text);
+        }
+    }
+  gtk_native_dialog_destroy (chooser);
+  g_object_unref (chooser);
+  g_object_unref (self);
+}
+
+static void
+export_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  RlExperimentView *self = RL_EXPERIMENT_VIEW (widget);
+  gboolean figure = g_str_equal (action_name, "experiment.export-figure");
+  GtkRoot *root = gtk_widget_get_root (widget);
+  GtkFileChooserNative *chooser;
+  GtkFileFilter *filter;
+
+  chooser = gtk_file_chooser_native_new (figure ? _("Export the Figure") : _("Export the Curves"),
+                                         GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                         GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"),
+                                         _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  filter = gtk_file_filter_new ();
+  if (figure)
+    {
+      gtk_file_filter_set_name (filter, _("PNG or SVG image"));
+      gtk_file_filter_add_suffix (filter, "png");
+      gtk_file_filter_add_suffix (filter, "svg");
+    }
+  else
+    {
+      gtk_file_filter_set_name (filter, _("CSV table"));
+      gtk_file_filter_add_suffix (filter, "csv");
+    }
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+  g_object_unref (filter);
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser),
+                                     figure ? "degradation.png" : "degradation.csv");
+  g_object_set_data (G_OBJECT (chooser), "figure", GINT_TO_POINTER (figure));
+  g_signal_connect (chooser, "response", G_CALLBACK (export_response_cb), g_object_ref (self));
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }
 
 /* ---- public API --------------------------------------------------------------------------- */
@@ -966,10 +1457,40 @@ rl_experiment_view_get_series (RlExperimentView *self,
                                guint             run,
                                RlTwin            twin)
 {
-  g_return_val_if_fail (RL_IS_EXPERIMENT_VIEW (self), 0);
-  g_return_val_if_fail (twin == RL_TWIN_PLAIN || twin == RL_TWIN_RESIDUAL, 0);
+  g_return_val_if_fail (RL_IS_EXPERIMENT_VIEW (self), NO_SERIES);
+  g_return_val_if_fail (twin == RL_TWIN_PLAIN || twin == RL_TWIN_RESIDUAL, NO_SERIES);
+  g_return_val_if_fail (run < self->runs->len, NO_SERIES);
 
-  return run * RL_N_TWINS + (guint) twin;
+  return ((Run *) g_ptr_array_index (self->runs, run))->series[twin];
+}
+
+double
+rl_experiment_view_get_run_seconds (RlExperimentView *self,
+                                    guint             run)
+{
+  g_return_val_if_fail (RL_IS_EXPERIMENT_VIEW (self), 0.0);
+  g_return_val_if_fail (run < self->runs->len, 0.0);
+
+  return ((Run *) g_ptr_array_index (self->runs, run))->seconds;
+}
+
+GtkCheckButton *
+rl_experiment_view_get_run_check (RlExperimentView *self,
+                                  guint             run)
+{
+  g_return_val_if_fail (RL_IS_EXPERIMENT_VIEW (self), NULL);
+  g_return_val_if_fail (run < self->runs->len, NULL);
+
+  return ((Run *) g_ptr_array_index (self->runs, run))->check;
+}
+
+void
+rl_experiment_view_set_seeds (RlExperimentView *self,
+                              guint             n_seeds)
+{
+  g_return_if_fail (RL_IS_EXPERIMENT_VIEW (self));
+
+  gtk_spin_button_set_value (self->seeds_spin, n_seeds);
 }
 
 const char *
@@ -1158,7 +1679,9 @@ rl_experiment_view_class_init (RlExperimentViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RlExperimentView, images_spin);
   gtk_widget_class_bind_template_child (widget_class, RlExperimentView, epochs_spin);
   gtk_widget_class_bind_template_child (widget_class, RlExperimentView, lr_spin);
+  gtk_widget_class_bind_template_child (widget_class, RlExperimentView, seeds_spin);
   gtk_widget_class_bind_template_child (widget_class, RlExperimentView, run_button);
+  gtk_widget_class_bind_template_child (widget_class, RlExperimentView, pause_button);
   gtk_widget_class_bind_template_child (widget_class, RlExperimentView, stop_button);
   gtk_widget_class_bind_template_child (widget_class, RlExperimentView, clear_button);
   gtk_widget_class_bind_template_child (widget_class, RlExperimentView, progress_label);
@@ -1166,6 +1689,8 @@ rl_experiment_view_class_init (RlExperimentViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RlExperimentView, status_label);
   gtk_widget_class_bind_template_child (widget_class, RlExperimentView, chart_note);
   gtk_widget_class_bind_template_child (widget_class, RlExperimentView, zoom_button);
+  gtk_widget_class_bind_template_child (widget_class, RlExperimentView, runs_list);
+  gtk_widget_class_bind_template_child (widget_class, RlExperimentView, runs_placeholder);
   gtk_widget_class_bind_template_callback (widget_class, on_zoom_toggled);
   gtk_widget_class_bind_template_child (widget_class, RlExperimentView, chart);
   gtk_widget_class_bind_template_child (widget_class, RlExperimentView, bars);
@@ -1173,6 +1698,10 @@ rl_experiment_view_class_init (RlExperimentViewClass *klass)
   gtk_widget_class_install_action (widget_class, "experiment.run", NULL, run_action);
   gtk_widget_class_install_action (widget_class, "experiment.stop", NULL, stop_action);
   gtk_widget_class_install_action (widget_class, "experiment.clear", NULL, clear_action);
+  gtk_widget_class_install_action (widget_class, "experiment.pause", NULL, pause_action);
+  gtk_widget_class_install_action (widget_class, "experiment.export-csv", NULL, export_action);
+  gtk_widget_class_install_action (widget_class, "experiment.export-figure", NULL,
+                                   export_action);
   gtk_widget_class_install_property_action (widget_class, "experiment.curve", "curve");
   gtk_widget_class_install_property_action (widget_class, "experiment.bars", "bars");
 
@@ -1182,6 +1711,8 @@ rl_experiment_view_class_init (RlExperimentViewClass *klass)
                                        "experiment.run", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_period, GDK_CONTROL_MASK,
                                        "experiment.stop", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, GDK_CONTROL_MASK,
+                                       "experiment.pause", NULL);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "rlexperimentview");
@@ -1201,6 +1732,7 @@ rl_experiment_view_init (RlExperimentView *self)
   self->runner = rl_experiment_runner_new ();
   g_signal_connect (self->runner, "record", G_CALLBACK (record_cb), self);
   g_signal_connect (self->runner, "finished", G_CALLBACK (finished_cb), self);
+  g_signal_connect_swapped (self->runner, "notify::paused", G_CALLBACK (update_actions), self);
 
   /* Defaults measured on a shared 2-core machine: depth 32 on 6,400 images (100 iterations)
    * takes 30 s idle, about a minute under load, and the plain twin ends far above the residual

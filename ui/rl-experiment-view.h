@@ -1,15 +1,19 @@
 /* rl-experiment-view.h: the Experiment view: a plain net and its residual twin trained side
- * by side (RlExperimentRunner), their error curves overlaid on one chart (plain dashed,
- * residual solid, one colour per depth; earlier depths stay until cleared) and the per-layer
- * gradient norms (or response std) of the running pair as mirrored bars (RlLayerBars).
+ * by side (RlExperimentRunner), with one seed or several, their error curves overlaid on one
+ * chart (plain dashed, residual solid, one colour per run; several seeds: the mean with a
+ * min-max band), every run kept in a list of runs whose check buttons show or hide its curves
+ * (until Clear), and the per-layer gradient norms (or response std) of the running pair as
+ * mirrored bars (RlLayerBars).
  *
  * The view owns its runner and loads the datasets it needs itself. It does not use the
  * window's trainer: the window blocks it (rl_experiment_view_set_blocked) while a Train run is
  * in progress, and watches "busy" to block Train while the twins run.
  *
- * Actions (experiment.): run, stop, clear; curve (string state "train" or "test": which error
- * the chart shows); bars (string state "grad" or "std": what the bars show). Ctrl+Return and
- * Ctrl+. run and stop when the focus is in the view (the window forwards them otherwise).
+ * Actions (experiment.): run, stop, pause (pauses or resumes: the elapsed time leaves the pause
+ * out), clear, export-csv, export-figure (a file chooser, then the shown runs as the command
+ * line writes them); curve (string state "train" or "test": which error the chart shows); bars
+ * (string state "grad" or "std": what the bars show). Ctrl+Return, Ctrl+. and Ctrl+P run,
+ * stop and pause when the focus is in the view (the window forwards the first two otherwise).
  */
 #pragma once
 
@@ -54,13 +58,36 @@ gboolean            rl_experiment_view_is_busy          (RlExperimentView *self)
 /* Whether the run action would start the twins now. */
 gboolean            rl_experiment_view_can_run          (RlExperimentView *self);
 
-/* Runs shown on the chart (one per depth). */
+/* Runs in the list of runs (shown on the chart or not). */
 guint               rl_experiment_view_get_n_runs       (RlExperimentView *self);
-/* The chart's series of run @run (0 = the oldest) and @twin. */
+/* The chart's series of run @run (0 = the oldest) and @twin; G_MAXUINT when the run is hidden. */
 guint               rl_experiment_view_get_series       (RlExperimentView *self,
                                                          guint             run,
                                                          RlTwin            twin);
 const char         *rl_experiment_view_get_status       (RlExperimentView *self);
+/* The check button of run @run (in the order started) in the list of runs: it shows or hides
+ * the run's curves. Returns: (transfer none) */
+GtkCheckButton     *rl_experiment_view_get_run_check    (RlExperimentView *self,
+                                                         guint             run);
+/* The training time of a finished run @run, its pauses left out. */
+double              rl_experiment_view_get_run_seconds  (RlExperimentView *self,
+                                                         guint             run);
+/* Seeds per run (the Seeds spin, 1 to 5). */
+void                rl_experiment_view_set_seeds        (RlExperimentView *self,
+                                                         guint             n_seeds);
+/* Writes the shown runs' curves as the command line's degradation.csv (a row per record and
+ * seed), or their figure as PNG or SVG (by the extension) through the command line's painter.
+ * Without @overwrite an existing file is left alone (G_IO_ERROR_EXISTS); the Export buttons'
+ * file chooser asks before replacing one. Errors: also RL_ERROR_INVALID_ARGUMENT when no run
+ * is shown or the extension is wrong, GFileError when it cannot be written. */
+gboolean            rl_experiment_view_export_csv       (RlExperimentView *self,
+                                                         const char       *path,
+                                                         gboolean          overwrite,
+                                                         GError          **error);
+gboolean            rl_experiment_view_export_figure    (RlExperimentView *self,
+                                                         const char       *path,
+                                                         gboolean          overwrite,
+                                                         GError          **error);
 
 /* Returns: (transfer none) */
 RlExperimentRunner *rl_experiment_view_get_runner       (RlExperimentView *self);

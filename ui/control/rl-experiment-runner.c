@@ -2,8 +2,10 @@
 
 /* rl-experiment-runner.c: see rl-experiment-runner.h.
  *
- * A run is an RlWorker (rl-worker.h: the thread, its outbox, cancellation, joining) whose data
- * is the experiment; each message is one record.
+ * A run is an RlWorker (rl-worker.h: the thread, its outbox, cancellation, pause, joining)
+ * whose data is the experiment of the seed in progress; each message is one record. The
+ * seeds run one after the other; the worker builds each one's experiment when the previous
+ * one is done. Pausing waits at the next batch boundary (the experiment's batch function).
  */
 
 #include "config.h"
@@ -20,15 +22,20 @@ G_DEFINE_BOXED_TYPE (RlExperimentRecord, rl_experiment_record, rl_experiment_rec
 /* The worker's data: the experiment, its alone once it runs. Freed by the worker as soon as
  * the run ends (the models' workspaces are hundreds of MB for deep nets). */
 typedef struct {
-  RlExperiment *experiment;
+  RlExperiment *experiment;     /* the seed in progress */
+  RlWorker     *worker;         /* (not owned) set by the worker when it starts */
+  RlExperimentConfig config;    /* the first seed's */
+  guint         n_seeds;
+  RlDataset    *train;          /* owned, for the later seeds */
+  RlDataset    *test;
   /* written by the worker after every batch, read by the main thread (g_atomic_int) */
   guint         iterations[RL_N_TWINS];
   guint         images[RL_N_TWINS];
-  /* the twins' weights before and after the run, for the landscape (rl_model_copy: no
+  guint         seed_index;     /* of the seed in progress */
+  /* the first seed's twins before and after its run, for the landscape (rl_model_copy: no
    * workspaces); the main thread takes them in finished() */
   RlModel      *initial[RL_N_TWINS];
   RlModel      *trained[RL_N_TWINS];
-  RlDataset    *train;
 } Job;
 
 static void
@@ -38,9 +45,14 @@ batch_done (RlTwin    twin,
             gpointer  user_data)
 {
   Job *job = user_data;
+  gboolean cancelled;
 
   g_atomic_int_set (&job->iterations[twin], (guint) MIN (iteration, G_MAXUINT));
   g_atomic_int_set (&job->images[twin], (guint) MIN (images, G_MAXUINT));
+  /* a batch boundary (before or after a batch): wait here while paused (a stop wakes it, and
+   * the experiment's next cancellable check ends the step) */
+  if (job->worker != NULL && rl_worker_pause_requested (job->worker))
+    rl_worker_wait_while_paused (job->worker, &cancelled);
 }
 
 static void
@@ -55,6 +67,7 @@ job_free (gpointer data)
       g_clear_pointer (&job->trained[t], rl_model_free);
     }
   g_clear_pointer (&job->train, rl_dataset_unref);
+  g_clear_pointer (&job->test, rl_dataset_unref);
   g_free (job);
 }
 
@@ -65,7 +78,9 @@ struct _RlExperimentRunner {
 
   GMainContext       *context;      /* owned: the thread-default context at construction */
   gboolean            stopping;
+  gboolean            paused;
   RlWorker           *worker;       /* owned; the current run, NULL when idle */
+  guint               n_seeds;
 
   /* the current or last run, copied at start (the worker owns the experiment) */
   gboolean            have_run;
@@ -85,6 +100,7 @@ G_DEFINE_FINAL_TYPE (RlExperimentRunner, rl_experiment_runner, G_TYPE_OBJECT)
 enum {
   PROP_0,
   PROP_RUNNING,
+  PROP_PAUSED,
   N_PROPS
 };
 
@@ -129,6 +145,7 @@ finished (GObject *owner, gboolean completed, const GError *error)
       }
   g_clear_pointer (&self->worker, rl_worker_unref);
   self->stopping = FALSE;
+  self->paused = FALSE;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
   g_signal_emit (self, signals[SIGNAL_FINISHED], 0, completed, error);
 }
@@ -139,30 +156,58 @@ static gboolean
 run (RlWorker *worker, gpointer data, GError **error)
 {
   Job *job = data;
-  guint posted[RL_N_TWINS] = { 0, 0 };
   gboolean ok = TRUE;
 
-  while (ok && !rl_experiment_is_done (job->experiment))
+  job->worker = worker;
+  for (guint k = 0; ok && k < job->n_seeds; k++)
     {
-      ok = rl_experiment_step (job->experiment, rl_worker_get_cancellable (worker), error);
+      guint posted[RL_N_TWINS] = { 0, 0 };
 
-      /* Whatever records the step made, plain first: the order rl_experiment_step() makes
-       * them in. */
-      for (int t = 0; t < RL_N_TWINS; t++)
-        for (guint n = rl_experiment_get_n_records (job->experiment, (RlTwin) t);
-             posted[t] < n; posted[t]++)
-          rl_worker_post (worker,
-                          rl_experiment_record_ref (rl_experiment_get_record (job->experiment,
-                                                                              (RlTwin) t,
-                                                                              posted[t])));
+      if (k > 0)
+        {
+          RlExperimentConfig cfg = job->config;
+
+          if (rl_worker_is_cancelled (worker))
+            {
+              g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "cancelled");
+              return FALSE;
+            }
+          cfg.seed += k;
+          job->experiment = rl_experiment_new (&cfg, job->train, job->test, error);
+          if (job->experiment == NULL)
+            return FALSE;
+          for (int t = 0; t < RL_N_TWINS; t++)
+            {
+              g_atomic_int_set (&job->iterations[t], 0);
+              g_atomic_int_set (&job->images[t], 0);
+            }
+          g_atomic_int_set (&job->seed_index, k);
+          rl_experiment_set_batch_func (job->experiment, batch_done, job);
+        }
+
+      while (ok && !rl_experiment_is_done (job->experiment))
+        {
+          ok = rl_experiment_step (job->experiment, rl_worker_get_cancellable (worker), error);
+
+          /* Whatever records the step made, plain first: the order rl_experiment_step() makes
+           * them in. */
+          for (int t = 0; t < RL_N_TWINS; t++)
+            for (guint n = rl_experiment_get_n_records (job->experiment, (RlTwin) t);
+                 posted[t] < n; posted[t]++)
+              rl_worker_post (worker,
+                              rl_experiment_record_ref (rl_experiment_get_record (job->experiment,
+                                                                                  (RlTwin) t,
+                                                                                  posted[t])));
+        }
+
+      /* The first seed's twins as they are now (trained, or partly when stopped), for the
+       * landscape; its initial weights were copied at the start. */
+      if (k == 0 && rl_experiment_get_iteration (job->experiment, RL_TWIN_PLAIN) > 0)
+        for (int t = 0; t < RL_N_TWINS; t++)
+          job->trained[t] = rl_model_copy (rl_experiment_get_model (job->experiment, (RlTwin) t));
+      /* The models' workspaces go now, not when the last reference to the job does. */
+      g_clear_pointer (&job->experiment, rl_experiment_free);
     }
-
-  /* The twins as they are now (trained, or partly when stopped), for the landscape. */
-  if (rl_experiment_get_iteration (job->experiment, RL_TWIN_PLAIN) > 0)
-    for (int t = 0; t < RL_N_TWINS; t++)
-      job->trained[t] = rl_model_copy (rl_experiment_get_model (job->experiment, (RlTwin) t));
-  /* The models' workspaces go now, not when the last reference to the job does. */
-  g_clear_pointer (&job->experiment, rl_experiment_free);
   return ok;
 }
 
@@ -190,6 +235,17 @@ rl_experiment_runner_start (RlExperimentRunner       *self,
                             RlDataset                *test,
                             GError                  **error)
 {
+  return rl_experiment_runner_start_seeds (self, config, 1, train, test, error);
+}
+
+gboolean
+rl_experiment_runner_start_seeds (RlExperimentRunner       *self,
+                                  const RlExperimentConfig *config,
+                                  guint                     n_seeds,
+                                  RlDataset                *train,
+                                  RlDataset                *test,
+                                  GError                  **error)
+{
   g_autoptr (RlExperiment) experiment = NULL;
   Job *job;
 
@@ -197,6 +253,8 @@ rl_experiment_runner_start (RlExperimentRunner       *self,
   g_return_val_if_fail (config != NULL, FALSE);
   g_return_val_if_fail (train != NULL && test != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+  g_return_val_if_fail (n_seeds >= 1, FALSE);
+  g_return_val_if_fail (config->seed <= G_MAXUINT64 - (n_seeds - 1), FALSE);
 
   if (self->worker != NULL)
     {
@@ -226,13 +284,18 @@ rl_experiment_runner_start (RlExperimentRunner       *self,
       self->n_records[t] = 0;
     }
 
+  self->n_seeds = n_seeds;
   job = g_new0 (Job, 1);
   for (int t = 0; t < RL_N_TWINS; t++)
     job->initial[t] = rl_model_copy (rl_experiment_get_model (experiment, (RlTwin) t));
+  job->config = *config;
+  job->n_seeds = n_seeds;
   job->train = rl_dataset_ref (train);
+  job->test = rl_dataset_ref (test);
   job->experiment = g_steal_pointer (&experiment);
   rl_experiment_set_batch_func (job->experiment, batch_done, job);
   self->stopping = FALSE;
+  self->paused = FALSE;
   self->worker = rl_worker_start (&worker_funcs, G_OBJECT (self), self->context, job);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
   return TRUE;
@@ -246,7 +309,53 @@ rl_experiment_runner_stop (RlExperimentRunner *self)
   if (self->worker == NULL || self->stopping)
     return;
   self->stopping = TRUE;
-  rl_worker_cancel (self->worker);
+  rl_worker_cancel (self->worker);   /* wakes a paused worker too */
+  if (self->paused)
+    {
+      self->paused = FALSE;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PAUSED]);
+    }
+}
+
+void
+rl_experiment_runner_set_paused (RlExperimentRunner *self,
+                                 gboolean            paused)
+{
+  g_return_if_fail (RL_IS_EXPERIMENT_RUNNER (self));
+
+  paused = !!paused;
+  if (self->worker == NULL || self->stopping || self->paused == paused)
+    return;
+  self->paused = paused;
+  rl_worker_set_paused (self->worker, paused);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PAUSED]);
+}
+
+gboolean
+rl_experiment_runner_is_paused (RlExperimentRunner *self)
+{
+  g_return_val_if_fail (RL_IS_EXPERIMENT_RUNNER (self), FALSE);
+
+  return self->worker != NULL && self->paused;
+}
+
+guint
+rl_experiment_runner_get_n_seeds (RlExperimentRunner *self)
+{
+  g_return_val_if_fail (RL_IS_EXPERIMENT_RUNNER (self), 0);
+
+  return self->n_seeds;
+}
+
+guint
+rl_experiment_runner_get_seed_index (RlExperimentRunner *self)
+{
+  Job *job;
+
+  g_return_val_if_fail (RL_IS_EXPERIMENT_RUNNER (self), 0);
+
+  job = self->worker != NULL ? rl_worker_get_data (self->worker) : NULL;
+  return job != NULL ? g_atomic_int_get (&job->seed_index) : 0;
 }
 
 void
@@ -412,6 +521,9 @@ rl_experiment_runner_get_property (GObject    *object,
     case PROP_RUNNING:
       g_value_set_boolean (value, self->worker != NULL);
       break;
+    case PROP_PAUSED:
+      g_value_set_boolean (value, self->worker != NULL && self->paused);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -428,6 +540,9 @@ rl_experiment_runner_class_init (RlExperimentRunnerClass *klass)
 
   properties[PROP_RUNNING] =
     g_param_spec_boolean ("running", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_PAUSED] =
+    g_param_spec_boolean ("paused", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 

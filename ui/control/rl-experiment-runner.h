@@ -22,6 +22,12 @@
  *
  * Property "running" (boolean, read-only): TRUE from start until just before "finished" is
  * emitted, so a "finished" handler may start the next run.
+ * Property "paused" (boolean, read-only): a pause was asked for (rl_experiment_runner_set_paused)
+ * and not lifted; the worker waits at its next batch boundary.
+ *
+ * Several seeds (rl_experiment_runner_start_seeds): the experiment is run once per seed,
+ * config->seed, config->seed + 1, ..., one after the other on the same worker; each record
+ * says its seed (RlExperimentRecord.seed), and "finished" comes once, after the last seed.
  */
 #pragma once
 
@@ -49,6 +55,23 @@ gboolean            rl_experiment_runner_start (RlExperimentRunner       *self,
                                                 RlDataset                *train,
                                                 RlDataset                *test,
                                                 GError                  **error);
+/* The same, for @n_seeds seeds (config->seed and the next ones), one after the other. The first
+ * seed's experiment is built here (so a bad configuration fails here); the others differ only
+ * in the seed. */
+gboolean            rl_experiment_runner_start_seeds (RlExperimentRunner       *self,
+                                                      const RlExperimentConfig *config,
+                                                      guint                     n_seeds,
+                                                      RlDataset                *train,
+                                                      RlDataset                *test,
+                                                      GError                  **error);
+/* Pauses the run at the next batch boundary, or resumes it. No-op when not running or
+ * stopping; stopping a paused run ends it. */
+void                rl_experiment_runner_set_paused (RlExperimentRunner *self,
+                                                     gboolean            paused);
+gboolean            rl_experiment_runner_is_paused  (RlExperimentRunner *self);
+/* Seeds of the current or last run, and the index (0-based) of the one in progress. */
+guint               rl_experiment_runner_get_n_seeds    (RlExperimentRunner *self);
+guint               rl_experiment_runner_get_seed_index (RlExperimentRunner *self);
 /* Cancels the run: the worker ends within the batch in progress (or the record being made),
  * then "finished" is emitted with completed = FALSE. Returns at once; no-op when not running
  * or already stopping. */

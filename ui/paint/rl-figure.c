@@ -1,9 +1,9 @@
-#define G_LOG_DOMAIN "reslab-cli"
+#define G_LOG_DOMAIN "reslab-figure"
 
 /* rl-figure.c: the degradation and layer-statistics figures (see rl-figure.h).
  *
  * Everything is drawn in device units of the target (pixels for PNG, points for SVG) with the
- * toy text API: one face (rl_cli_font_family (): sans-serif, or one with the translation's
+ * toy text API: one face (rl_figure_font_family (): sans-serif, or one with the translation's
  * glyphs, since the toy API falls back to no other font), enough for axis labels, and SVG
  * glyphs stay small. Titles, axis labels and legends are translated; the tick numbers are
  * formatted in C (g_ascii_formatd), as the CSVs beside the figures.
@@ -17,7 +17,6 @@
 #include <math.h>
 #include <string.h>
 
-#include "rl-cli-util.h"
 #include "rl-error.h"
 #include "rl-paint-file.h"
 
@@ -40,6 +39,14 @@ static const double palette[][3] = {
 
 static const double plain_rgb[3] = { 0.84, 0.15, 0.16 };
 static const double residual_rgb[3] = { 0.12, 0.47, 0.71 };
+
+const char *
+rl_figure_font_family (void)
+{
+  /* TRANSLATORS: the font family of the text in reslab-cli's figures (PNG, SVG); name one that
+   * has your language's glyphs (zh_CN: "Noto Sans CJK SC"). Keep "sans-serif" otherwise. */
+  return C_("figure font family", "sans-serif");
+}
 
 /* A plot area and the data range it shows. */
 typedef struct {
@@ -230,7 +237,7 @@ draw_axes (cairo_t *cr, const Axes *a, const char *xlabel, const char *ylabel,
   cairo_restore (cr);
   if (title != NULL)
     {
-      cairo_select_font_face (cr, rl_cli_font_family (), CAIRO_FONT_SLANT_NORMAL,
+      cairo_select_font_face (cr, rl_figure_font_family (), CAIRO_FONT_SLANT_NORMAL,
                               CAIRO_FONT_WEIGHT_BOLD);
       draw_text (cr, a->x0 + a->w / 2, a->y0 - 8, 0.5, 1.0, title);
     }
@@ -293,11 +300,42 @@ draw_series (cairo_t *cr, const Axes *a, const double *xs, const double *ys, gui
   cairo_restore (cr);
 }
 
+/* A translucent band from @lo to @hi over the points where both are finite; a point where
+ * either is not breaks it. */
+static void
+draw_band (cairo_t *cr, const Axes *a, const double *xs, const double *lo, const double *hi,
+           guint n)
+{
+  cairo_save (cr);
+  cairo_rectangle (cr, a->x0, a->y0, a->w, a->h);
+  cairo_clip (cr);
+  for (guint i = 0; i < n;)
+    {
+      guint j = i;
+
+      while (j < n && isfinite (xs[j]) && isfinite (lo[j]) && isfinite (hi[j]))
+        j++;
+      if (j - i >= 2)
+        {
+          cairo_move_to (cr, axes_x (a, xs[i]), axes_y (a, hi[i]));
+          for (guint k = i + 1; k < j; k++)
+            cairo_line_to (cr, axes_x (a, xs[k]), axes_y (a, hi[k]));
+          for (guint k = j; k-- > i;)
+            cairo_line_to (cr, axes_x (a, xs[k]), axes_y (a, lo[k]));
+          cairo_close_path (cr);
+          cairo_fill (cr);
+        }
+      i = j + 1;
+    }
+  cairo_restore (cr);
+}
+
 typedef struct {
   char   text[128];   /* UTF-8: a Chinese character is 3 bytes */
   double rgb[3];
   double width;       /* line width of the sample */
   gboolean dashed;
+  gboolean band;      /* a light bar (a shaded band's key) rather than a line */
 } LegendItem;
 
 /* A legend box in the top right corner of @a. */
@@ -356,7 +394,7 @@ draw_legend (cairo_t *cr, const Axes *a, const LegendItem *items, guint n)
       double y = by + pad + line * (i + 0.5);
       static const double dash[] = { 6.0, 4.0 };
 
-      set_rgb (cr, items[i].rgb, 1.0);
+      set_rgb (cr, items[i].rgb, items[i].band ? 0.25 : 1.0);
       cairo_set_line_width (cr, items[i].width);
       cairo_set_dash (cr, dash, items[i].dashed ? 2 : 0, 0);
       cairo_move_to (cr, bx + pad, y);
@@ -376,7 +414,7 @@ begin_figure (cairo_t *cr, double width, double height, const char *title, doubl
   cairo_set_source_rgb (cr, 1, 1, 1);
   cairo_paint (cr);
   cairo_restore (cr);
-  cairo_select_font_face (cr, rl_cli_font_family (), CAIRO_FONT_SLANT_NORMAL,
+  cairo_select_font_face (cr, rl_figure_font_family (), CAIRO_FONT_SLANT_NORMAL,
                           CAIRO_FONT_WEIGHT_NORMAL);
   *top = 12.0;
   if (title != NULL)
@@ -407,45 +445,55 @@ layout_panels (double width, double height, double top, Axes *left, Axes *right)
 /* ---- Degradation (Fig. 6) ------------------------------------------------------------------ */
 
 void
-rl_figure_draw_degradation (cairo_t *cr, double width, double height, RlExperiment *const *exps,
-                            guint n, const char *title)
+rl_figure_draw_degradation (cairo_t *cr, double width, double height,
+                            RlExperimentGroup *const *groups, guint n, const char *title)
 {
   Axes panel[RL_N_TWINS] = { { 0 } };
   double top, xmax = 1.0, emax = 0.0;
   char panel_title[RL_N_TWINS][160];
+  static const RlExperimentValue values[] = { RL_EXPERIMENT_TRAIN_ERROR,
+                                              RL_EXPERIMENT_TEST_ERROR };
+  guint max_seeds = 1;
 
   g_return_if_fail (cr != NULL);
-  g_return_if_fail (exps != NULL || n == 0);
+  g_return_if_fail (groups != NULL || n == 0);
 
   begin_figure (cr, width, height, title, &top);
   layout_panels (width, height, top, &panel[0], &panel[1]);
 
   /* The y range leaves out the first fifth of the run, where every net is still near chance,
    * so the part where the curves differ fills the panel (as the paper's Fig. 6 does); the
-   * start runs off the top. */
+   * start runs off the top. It holds the bands' tops, not just the means. */
   for (guint e = 0; e < n; e++)
     {
-      double total = (double) rl_experiment_get_total_iterations (exps[e]);
+      double total = (double) rl_experiment_group_get_total_iterations (groups[e]);
 
       xmax = MAX (xmax, total);
+      max_seeds = MAX (max_seeds, rl_experiment_group_get_n_seeds (groups[e]));
       for (int t = 0; t < RL_N_TWINS; t++)
-        for (guint i = 0; i < rl_experiment_get_n_records (exps[e], (RlTwin) t); i++)
-          {
-            const RlExperimentRecord *r = rl_experiment_get_record (exps[e], (RlTwin) t, i);
+        {
+          guint np = rl_experiment_group_get_n_points (groups[e], (RlTwin) t);
 
-            if (r->iteration < 0.2 * total && i + 1 < rl_experiment_get_n_records (exps[e], t))
-              continue;
-            if (isfinite (r->train_error))
-              emax = MAX (emax, r->train_error);
-            if (isfinite (r->test_error))
-              emax = MAX (emax, r->test_error);
-          }
+          for (guint i = 0; i < np; i++)
+            for (guint v = 0; v < G_N_ELEMENTS (values); v++)
+              {
+                uint64_t it;
+                double hi;
+
+                rl_experiment_group_get_point (groups[e], (RlTwin) t, i, values[v], &it, NULL,
+                                               NULL, &hi);
+                if (it < 0.2 * total && i + 1 < np)
+                  continue;
+                if (isfinite (hi))
+                  emax = MAX (emax, hi);
+              }
+        }
     }
 
   for (int t = 0; t < RL_N_TWINS; t++)
     {
       Axes *a = &panel[t];
-      g_autofree LegendItem *items = g_new0 (LegendItem, n + 2);
+      g_autofree LegendItem *items = g_new0 (LegendItem, n + 3);
       guint n_items = 0;
 
       a->xmin = 0.0;
@@ -459,35 +507,54 @@ rl_figure_draw_degradation (cairo_t *cr, double width, double height, RlExperime
         g_snprintf (panel_title[t], sizeof panel_title[t],
                     /* TRANSLATORS: a panel's title; %s is the shortcut option, A or B */
                     _("residual (ResNet), shortcut %s"),
-                    rl_shortcut_name (rl_experiment_get_config (exps[0])->shortcut));
+                    rl_shortcut_name (rl_experiment_group_get_config (groups[0])->shortcut));
       /* TRANSLATORS: the x and y axis labels of the degradation figure */
       draw_axes (cr, a, _("iterations"), _("error (%)"), panel_title[t]);
       a->marks = g_array_new (FALSE, FALSE, sizeof (double));
 
       for (guint e = 0; e < n; e++)
         {
-          guint nr = rl_experiment_get_n_records (exps[e], (RlTwin) t);
-          g_autofree double *xs = g_new (double, MAX (nr, 1));
-          g_autofree double *train = g_new (double, MAX (nr, 1));
-          g_autofree double *test = g_new (double, MAX (nr, 1));
+          guint np = rl_experiment_group_get_n_points (groups[e], (RlTwin) t);
+          g_autofree double *xs = g_new (double, MAX (np, 1));
+          g_autofree double *mean = g_new (double, MAX (np, 1));
+          g_autofree double *lo = g_new (double, MAX (np, 1));
+          g_autofree double *hi = g_new (double, MAX (np, 1));
           const double *rgb = palette[e % G_N_ELEMENTS (palette)];
+          gboolean seeds = rl_experiment_group_get_n_seeds (groups[e]) > 1;
 
-          for (guint i = 0; i < nr; i++)
+          /* the bands first, under every line: training error lighter than test error */
+          for (guint v = 0; v < G_N_ELEMENTS (values) && seeds; v++)
             {
-              const RlExperimentRecord *r = rl_experiment_get_record (exps[e], (RlTwin) t, i);
+              for (guint i = 0; i < np; i++)
+                {
+                  uint64_t it;
 
-              xs[i] = (double) r->iteration;
-              train[i] = 100.0 * r->train_error;
-              test[i] = 100.0 * r->test_error;
+                  rl_experiment_group_get_point (groups[e], (RlTwin) t, i, values[v], &it,
+                                                 NULL, &lo[i], &hi[i]);
+                  xs[i] = (double) it;
+                  lo[i] *= 100.0;
+                  hi[i] *= 100.0;
+                }
+              set_rgb (cr, rgb, v == 0 ? 0.12 : 0.22);
+              draw_band (cr, a, xs, lo, hi, np);
             }
-          set_rgb (cr, rgb, 0.9);
-          cairo_set_line_width (cr, 1.0);
-          draw_series (cr, a, xs, train, nr, FALSE);
-          set_rgb (cr, rgb, 1.0);
-          cairo_set_line_width (cr, 2.6);
-          draw_series (cr, a, xs, test, nr, FALSE);
+          for (guint v = 0; v < G_N_ELEMENTS (values); v++)
+            {
+              for (guint i = 0; i < np; i++)
+                {
+                  uint64_t it;
 
-          g_strlcpy (items[n_items].text, rl_experiment_get_name (exps[e], (RlTwin) t),
+                  rl_experiment_group_get_point (groups[e], (RlTwin) t, i, values[v], &it,
+                                                 &mean[i], NULL, NULL);
+                  xs[i] = (double) it;
+                  mean[i] *= 100.0;
+                }
+              set_rgb (cr, rgb, v == 0 ? 0.9 : 1.0);
+              cairo_set_line_width (cr, v == 0 ? 1.0 : 2.6);
+              draw_series (cr, a, xs, mean, np, FALSE);
+            }
+
+          g_strlcpy (items[n_items].text, rl_experiment_group_get_name (groups[e], (RlTwin) t),
                      sizeof items[n_items].text);
           memcpy (items[n_items].rgb, rgb, sizeof items[n_items].rgb);
           items[n_items++].width = 2.6;
@@ -500,6 +567,16 @@ rl_figure_draw_degradation (cairo_t *cr, double width, double height, RlExperime
       g_strlcpy (items[n_items].text, _("bold: test error"), sizeof items[n_items].text);
       items[n_items].rgb[0] = items[n_items].rgb[1] = items[n_items].rgb[2] = 0.3;
       items[n_items++].width = 2.6;
+      if (max_seeds > 1)
+        {
+          /* TRANSLATORS: the legend's key to the shaded bands; %u is the number of seeds */
+          g_snprintf (items[n_items].text, sizeof items[n_items].text,
+                      ngettext ("mean of %u seed, band: min to max",
+                                "mean of %u seeds, band: min to max", max_seeds), max_seeds);
+          items[n_items].rgb[0] = items[n_items].rgb[1] = items[n_items].rgb[2] = 0.3;
+          items[n_items].band = TRUE;
+          items[n_items++].width = 9.0;
+        }
       draw_legend (cr, a, items, n_items);
       g_clear_pointer (&a->marks, g_array_unref);
     }
@@ -669,7 +746,7 @@ rl_figure_draw_layers (cairo_t *cr, double width, double height, const RlExperim
 /* ---- Files ---------------------------------------------------------------------------------- */
 
 typedef struct {
-  RlExperiment *const *exps;
+  RlExperimentGroup *const *groups;
   guint n;
   const char *title;
 } DegradationArgs;
@@ -679,14 +756,15 @@ draw_degradation_cb (cairo_t *cr, double width, double height, gconstpointer dat
 {
   const DegradationArgs *args = data;
 
-  rl_figure_draw_degradation (cr, width, height, args->exps, args->n, args->title);
+  rl_figure_draw_degradation (cr, width, height, args->groups, args->n, args->title);
 }
 
 gboolean
-rl_figure_save_degradation (const char *path, int width, int height, RlExperiment *const *exps,
-                            guint n, const char *title, GError **error)
+rl_figure_save_degradation (const char *path, int width, int height,
+                            RlExperimentGroup *const *groups, guint n, const char *title,
+                            GError **error)
 {
-  DegradationArgs args = { exps, n, title };
+  DegradationArgs args = { groups, n, title };
 
   g_return_val_if_fail (path != NULL, FALSE);
   return rl_paint_save (path, width, height, 1.0, draw_degradation_cb, &args, NULL, error);

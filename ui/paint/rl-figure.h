@@ -2,7 +2,9 @@
  *
  * - Degradation (the paper's Figure 6): two panels, plain nets on the left and residual nets on
  *   the right; x the iterations, y the error in percent; training error thin, test error bold;
- *   one colour per depth, with a legend.
+ *   one colour per depth, with a legend. A depth trained with several seeds (an
+ *   RlExperimentGroup) is drawn as the mean over the seeds with a shaded band from the lowest
+ *   to the highest seed's value, for each twin and each of the two errors.
  * - Layers (the paper's Figure 7, plus gradients): for one plain/residual pair, the gradient
  *   norm of each weight layer (left) and the standard deviation of each layer's response
  *   (right) against the layer's position, log scale; the first record thin (for responses
@@ -10,7 +12,8 @@
  *   iteration 30 on, once those have settled), the last record bold.
  *
  * The draw functions only draw (into any cairo_t: an image, an SVG, a GTK drawing area) and
- * read the experiments, which must not be stepping meanwhile.
+ * read the experiments, which must not be stepping meanwhile. GTK-free: reslab-cli and the
+ * app's Experiment view (Export) use the same painter.
  */
 #pragma once
 
@@ -21,14 +24,17 @@
 
 G_BEGIN_DECLS
 
-/* @exps: (n) experiments, one per depth, drawn in that order; @title (nullable) goes above the
- * panels. */
-void     rl_figure_draw_degradation (cairo_t            *cr,
-                                     double              width,
-                                     double              height,
-                                     RlExperiment *const *exps,
-                                     guint               n,
-                                     const char         *title);
+/* The font family of the figures' text (translated: a face with the language's glyphs). */
+const char *rl_figure_font_family (void);
+
+/* @groups: (n) one per depth (each with one seed or more), drawn in that order; @title
+ * (nullable) goes above the panels. */
+void     rl_figure_draw_degradation (cairo_t                  *cr,
+                                     double                    width,
+                                     double                    height,
+                                     RlExperimentGroup *const *groups,
+                                     guint                     n,
+                                     const char               *title);
 void     rl_figure_draw_layers      (cairo_t            *cr,
                                      double              width,
                                      double              height,
@@ -42,7 +48,7 @@ void     rl_figure_draw_layers      (cairo_t            *cr,
 gboolean rl_figure_save_degradation (const char          *path,
                                      int                  width,
                                      int                  height,
-                                     RlExperiment *const *exps,
+                                     RlExperimentGroup *const *groups,
                                      guint                n,
                                      const char          *title,
                                      GError             **error);
