@@ -60,8 +60,16 @@ usage () {
   sed -n '2,15s/^# \{0,1\}//p' "$0"
 }
 
+# installed PACKAGE[:ARCH]: a name without an architecture means the machine's own (or "all"):
+# on a multiarch system (./dev.sh cross-test adds arm64) dpkg-query lists libc6-dev once per
+# architecture it knows
 installed () {
-  [ "$(dpkg-query -W -f='${db:Status-Abbrev}' "$1" 2> /dev/null)" = "ii " ]
+  if [[ "$1" == *:* ]]; then
+    [ "$(dpkg-query -W -f='${db:Status-Abbrev}' "$1" 2> /dev/null)" = "ii " ]
+  else
+    dpkg-query -W -f='${db:Status-Abbrev}${Architecture}\n' "$1" 2> /dev/null |
+      grep -qxE "ii ($(dpkg --print-architecture)|all)"
+  fi
 }
 
 # ensure_packages PACKAGE...: installs those not installed, and npm when there is no npm
