@@ -529,15 +529,30 @@ check_thread_counts (const char *desc, int n, guint64 data_seed, int nt, float *
                    np * sizeof (float));
   g_assert_cmpmem (rl_model_get_params (a), np * sizeof (float), rl_model_get_params (b),
                    np * sizeof (float));
-  /* another thread count: the same numbers up to summation order */
+  /* another thread count: the same numbers up to summation order, and up to near-ties in a
+   * max-pooling window, which another order can flip: the window's gradient then goes to the
+   * other tap, the bias gradient stays and the weight gradient moves by one image's share.
+   * Seen with the portable kernel on x86 (no FMA) on 37 images at 8 threads: conv1.weight off
+   * by 2.8e-5, 1.1e-3 of its largest element, every other tensor by 3e-8 or less. So the
+   * floor is 1e-5, or 5e-3 of the tensor's largest gradient if more: a wrong sum is off by
+   * the size of the gradient itself (and test-parity checks the sums against PyTorch). */
   g_assert_cmpfloat_with_epsilon (la, l1, 1e-5);
-  for (size_t i = 0; i < np; i++)
+  for (guint t = 0; t < rl_model_get_n_tensors (one); t++)
     {
-      g_assert_cmpfloat (fabsf (rl_model_get_grads (a)[i] - rl_model_get_grads (one)[i]), <=,
-                         1e-5f + 1e-3f * fabsf (rl_model_get_grads (one)[i]));
-      g_assert_cmpfloat (fabsf (rl_model_get_params (a)[i] - rl_model_get_params (one)[i]), <=,
-                         1e-6f + 1e-5f * fabsf (rl_model_get_params (one)[i]));
+      const RlParamInfo *info = rl_model_get_tensor_info (one, t);
+      const float *g1 = rl_model_get_grads (one) + info->offset;
+      const float *ga = rl_model_get_grads (a) + info->offset;
+      float gmax = 0.0f;
+
+      for (size_t i = 0; i < info->numel; i++)
+        gmax = MAX (gmax, fabsf (g1[i]));
+      for (size_t i = 0; i < info->numel; i++)
+        g_assert_cmpfloat (fabsf (ga[i] - g1[i]), <=,
+                           MAX (1e-5f, 5e-3f * gmax) + 1e-3f * fabsf (g1[i]));
     }
+  for (size_t i = 0; i < np; i++)
+    g_assert_cmpfloat (fabsf (rl_model_get_params (a)[i] - rl_model_get_params (one)[i]), <=,
+                       1e-6f + 1e-5f * fabsf (rl_model_get_params (one)[i]));
   *x_out = x;
   return one;
 }
