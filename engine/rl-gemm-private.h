@@ -17,6 +17,9 @@
   RlSgemmRowsFunc    rl_sgemm_rows_##isa;       \
   RlSgemmDotRowsFunc rl_sgemm_dot_rows_##isa;
 
+/* rl-gemm-portable.c: the template in GCC's generic vectors, without the argument checks
+ * (rl_sgemm_portable and the other two of rl-gemm.c add them) */
+RL_DECLARE_KERNELS (vec)
 RL_DECLARE_KERNELS (avx2)
 RL_DECLARE_KERNELS (avx512)
 

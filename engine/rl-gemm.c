@@ -4,8 +4,6 @@
 #include "rl-gemm-private.h"
 #include "rl-cpu.h"
 
-#include <string.h>
-
 /* The shape checks of cblas_sgemm (RowMajor): sizes non-negative, each leading dimension at
  * least its stored row length. Violations are programming errors. */
 static bool
@@ -18,8 +16,8 @@ args_valid (bool trans_a, bool trans_b, int M, int N, int K, int lda, int ldb, i
   return true;
 }
 
-/* Portable reference kernel. Loop order i-k-j so the inner loop runs along rows of B and C
- * (unit stride in the common no-transpose case), which compilers vectorise well enough. */
+/* The portable kernel (rl-gemm-portable.c, the SIMD template in generic vectors), with the
+ * same argument checks as rl_sgemm: it is also called directly. */
 void
 rl_sgemm_portable (bool trans_a, bool trans_b,
                    int M, int N, int K,
@@ -31,34 +29,16 @@ rl_sgemm_portable (bool trans_a, bool trans_b,
 {
   if (!args_valid (trans_a, trans_b, M, N, K, lda, ldb, ldc))
     return;
+  rl_sgemm_vec (trans_a, trans_b, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+}
 
-  for (int i = 0; i < M; i++)
-    {
-      float *c = C + (size_t) i * ldc;
-
-      if (beta == 0.0f)
-        memset (c, 0, sizeof (float) * (size_t) N);
-      else if (beta != 1.0f)
-        for (int j = 0; j < N; j++)
-          c[j] *= beta;
-
-      for (int k = 0; k < K; k++)
-        {
-          float a = trans_a ? A[(size_t) k * lda + i] : A[(size_t) i * lda + k];
-          a *= alpha;
-          if (!trans_b)
-            {
-              const float *b = B + (size_t) k * ldb;
-              for (int j = 0; j < N; j++)
-                c[j] += a * b[j];
-            }
-          else
-            {
-              for (int j = 0; j < N; j++)
-                c[j] += a * B[(size_t) j * ldb + k];
-            }
-        }
-    }
+/* rl_sgemm_rows' checks */
+static bool
+rows_args_valid (bool trans_a, int M, int N, int K, int lda, int nrep, int ldc)
+{
+  g_return_val_if_fail (M >= 0 && N >= 0 && K >= 0 && nrep >= 0 && lda >= (trans_a ? M : K)
+                        && ldc >= N, false);
+  return true;
 }
 
 void
@@ -66,31 +46,10 @@ rl_sgemm_rows_portable (bool trans_a, int M, int N, int K, float alpha, const fl
                         int lda, const float *const *brow, int nrep, size_t bstep, size_t cstep,
                         const float *bias, float beta, float *C, int ldc)
 {
-  g_return_if_fail (M >= 0 && N >= 0 && K >= 0 && nrep >= 0 && lda >= (trans_a ? M : K)
-                    && ldc >= N);
-
-  for (int r = 0; r < nrep; r++)
-    for (int i = 0; i < M; i++)
-      {
-        float *c = C + r * cstep + (size_t) i * ldc;
-
-        if (beta == 0.0f)
-          memset (c, 0, sizeof (float) * (size_t) N);
-        else if (beta != 1.0f)
-          for (int j = 0; j < N; j++)
-            c[j] *= beta;
-        if (bias != NULL)
-          for (int j = 0; j < N; j++)
-            c[j] += bias[i];
-
-        for (int k = 0; k < K; k++)
-          {
-            const float a = alpha * (trans_a ? A[(size_t) k * lda + i] : A[(size_t) i * lda + k]);
-            const float *b = brow[k] + r * bstep;
-            for (int j = 0; j < N; j++)
-              c[j] += a * b[j];
-          }
-      }
+  if (!rows_args_valid (trans_a, M, N, K, lda, nrep, ldc))
+    return;
+  rl_sgemm_rows_vec (trans_a, M, N, K, alpha, A, lda, brow, nrep, bstep, cstep, bias, beta, C,
+                     ldc);
 }
 
 /* rl_sgemm_dot_rows' sizes: C's rows must hold their N columns, grouped or not */
@@ -115,20 +74,8 @@ rl_sgemm_dot_rows_portable (int M, int N, int len, int nseg, float alpha,
 {
   if (!dot_rows_args_valid (M, N, len, nseg, ldc, cgroup, cgstride))
     return;
-
-  for (int i = 0; i < M; i++)
-    for (int j = 0; j < N; j++)
-      {
-        float s = 0.0f;
-        for (int seg = 0; seg < nseg; seg++)
-          {
-            const float *a = arow[i] + seg * astep, *b = brow[j] + seg * bstep;
-            for (int k = 0; k < len; k++)
-              s += a[k] * b[k];
-          }
-        float *c = C + (size_t) i * ldc + (size_t) (j / cgroup) * cgstride + j % cgroup;
-        *c = beta == 0.0f ? alpha * s : beta * *c + alpha * s;
-      }
+  rl_sgemm_dot_rows_vec (M, N, len, nseg, alpha, arow, astep, brow, bstep, beta, C, ldc,
+                         cgroup, cgstride);
 }
 
 /* Per-thread packing scratch (see rl-gemm-private.h). GPrivate frees it when the thread
@@ -332,8 +279,8 @@ rl_sgemm_rows (bool trans_a,
                float beta,
                float *C, int ldc)
 {
-  g_return_if_fail (M >= 0 && N >= 0 && K >= 0 && nrep >= 0 && lda >= (trans_a ? M : K)
-                    && ldc >= N);
+  if (!rows_args_valid (trans_a, M, N, K, lda, nrep, ldc))
+    return;
   ensure_kernel ();
   current_rows (trans_a, M, N, K, alpha, A, lda, brow, nrep, bstep, cstep, bias, beta, C, ldc);
 }

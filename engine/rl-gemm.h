@@ -40,7 +40,8 @@ typedef void RlSgemmFunc (bool trans_a, bool trans_b,
                           float *C, int ldc);
 
 RlSgemmFunc rl_sgemm;
-/* The reference: plain loops, no SIMD. Always available. */
+/* The portable kernel: the SIMD kernels' template in GCC generic vectors, no intrinsics
+ * (rl-gemm-portable.c). Always available; aarch64's only kernel. */
 RlSgemmFunc rl_sgemm_portable;
 
 /* Row-pointer B: C (M x N) = alpha * op(A) (M x K) * B + bias + beta * C, where op(A) is A or,
@@ -78,7 +79,7 @@ typedef void RlSgemmDotRowsFunc (int M, int N, int len, int nseg,
 
 RlSgemmDotRowsFunc rl_sgemm_dot_rows;
 
-/* The references of the two above: plain loops. */
+/* The portable kernel's forms of the two above. */
 RlSgemmRowsFunc    rl_sgemm_rows_portable;
 RlSgemmDotRowsFunc rl_sgemm_dot_rows_portable;
 

@@ -26,5 +26,14 @@
  * 3. A target attribute on one function (__attribute__ ((target ("avx2,fma")))), called after
  *    a run-time check: rl-cpu.c's FMA peak loops. Use it for a small piece of intrinsics code
  *    whose only user is in the same file, where a separate library would be overkill.
+ *
+ * Under all three, the portable kernel (rl-gemm-portable.c): the same GEMM template as the
+ * AVX kernels written with GCC's generic vector extensions (vector_size types, plain + and *),
+ * no intrinsics, built with the library's own flags. It is what every CPU can run: SSE2 code
+ * on baseline x86-64 (RESLAB_KERNEL=portable forces it), NEON with fused multiply-adds on
+ * aarch64 (the only GEMM kernel there; cross/aarch64-linux-gnu.ini, ./dev.sh cross-test), and
+ * AVX2-width code when the whole build targets it (-march=x86-64-v3). Its tile sizes are
+ * chosen per target from the compiler's predefined macros (__aarch64__, __AVX__). Add NEON
+ * intrinsics only if they measure better than what GCC makes of this source.
  */
 #pragma once

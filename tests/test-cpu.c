@@ -54,12 +54,13 @@ test_peak (void)
 
   g_test_message ("%s: peak %.1f GFLOPS on 1 thread, %.1f on 2", rl_cpu_describe (), one, two);
   /* any CPU of this century does more than half a GFLOP per second on one core, and nothing
-   * does a petaflop per core */
+   * does a petaflop per core; under qemu-user (./dev.sh cross-test) a busy machine emulates
+   * aarch64 at a few tenths of one, so the floor is 0.05: it still catches a broken measurement */
   g_assert_true (isfinite (one));
-  g_assert_cmpfloat (one, >, 0.5);
+  g_assert_cmpfloat (one, >, 0.05);
   g_assert_cmpfloat (one, <, 1e6);
   g_assert_true (isfinite (two));
-  g_assert_cmpfloat (two, >, 0.5);
+  g_assert_cmpfloat (two, >, 0.05);
 
   /* bad arguments: no measurement */
   g_assert_cmpfloat (rl_cpu_measure_peak_gflops (0, 1.0), ==, 0.0);

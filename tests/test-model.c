@@ -491,12 +491,12 @@ test_grad_batchnorm (void)
                        "b4=res(8,shortcut=none,bn=1) gap fc=linear(5)", 2, 10, 10, 5, 4, 6);
 }
 
-/* One training step of @desc on @n random images with 2 threads twice and with 1 thread:
- * the two 2-thread models agree bit for bit (loss, gradients, parameters including batch-norm
- * running statistics), the 1-thread one up to summation order. Returns the 1-thread model
- * (transfer full) and the images (transfer full) for further checks. */
+/* One training step of @desc on @n random images with @nt threads twice and with 1 thread:
+ * the two @nt-thread models agree bit for bit (loss, gradients, parameters including
+ * batch-norm running statistics), the 1-thread one up to summation order. Returns the 1-thread
+ * model (transfer full) and the images (transfer full) for further checks. */
 static RlModel *
-check_thread_counts (const char *desc, int n, guint64 data_seed, float **x_out)
+check_thread_counts (const char *desc, int n, guint64 data_seed, int nt, float **x_out)
 {
   RlModel *one = new_model (desc, 1, 28, 28, 10);
   g_autoptr (RlModel) a = new_model (desc, 1, 28, 28, 10);
@@ -515,8 +515,8 @@ check_thread_counts (const char *desc, int n, guint64 data_seed, float **x_out)
   rl_model_init_params (a, 3);
   rl_model_init_params (b, 3);
   rl_model_init_params (one, 3);
-  rl_model_set_threads (a, 2);
-  rl_model_set_threads (b, 2);
+  rl_model_set_threads (a, nt);
+  rl_model_set_threads (b, nt);
   rl_model_set_threads (one, 1);
   np = rl_model_get_n_params (a);
 
@@ -529,15 +529,30 @@ check_thread_counts (const char *desc, int n, guint64 data_seed, float **x_out)
                    np * sizeof (float));
   g_assert_cmpmem (rl_model_get_params (a), np * sizeof (float), rl_model_get_params (b),
                    np * sizeof (float));
-  /* another thread count: the same numbers up to summation order */
+  /* another thread count: the same numbers up to summation order, and up to near-ties in a
+   * max-pooling window, which another order can flip: the window's gradient then goes to the
+   * other tap, the bias gradient stays and the weight gradient moves by one image's share.
+   * Seen with the portable kernel on x86 (no FMA) on 37 images at 8 threads: conv1.weight off
+   * by 2.8e-5, 1.1e-3 of its largest element, every other tensor by 3e-8 or less. So the
+   * floor is 1e-5, or 5e-3 of the tensor's largest gradient if more: a wrong sum is off by
+   * the size of the gradient itself (and test-parity checks the sums against PyTorch). */
   g_assert_cmpfloat_with_epsilon (la, l1, 1e-5);
-  for (size_t i = 0; i < np; i++)
+  for (guint t = 0; t < rl_model_get_n_tensors (one); t++)
     {
-      g_assert_cmpfloat (fabsf (rl_model_get_grads (a)[i] - rl_model_get_grads (one)[i]), <=,
-                         1e-5f + 1e-3f * fabsf (rl_model_get_grads (one)[i]));
-      g_assert_cmpfloat (fabsf (rl_model_get_params (a)[i] - rl_model_get_params (one)[i]), <=,
-                         1e-6f + 1e-5f * fabsf (rl_model_get_params (one)[i]));
+      const RlParamInfo *info = rl_model_get_tensor_info (one, t);
+      const float *g1 = rl_model_get_grads (one) + info->offset;
+      const float *ga = rl_model_get_grads (a) + info->offset;
+      float gmax = 0.0f;
+
+      for (size_t i = 0; i < info->numel; i++)
+        gmax = MAX (gmax, fabsf (g1[i]));
+      for (size_t i = 0; i < info->numel; i++)
+        g_assert_cmpfloat (fabsf (ga[i] - g1[i]), <=,
+                           MAX (1e-5f, 5e-3f * gmax) + 1e-3f * fabsf (g1[i]));
     }
+  for (size_t i = 0; i < np; i++)
+    g_assert_cmpfloat (fabsf (rl_model_get_params (a)[i] - rl_model_get_params (one)[i]), <=,
+                       1e-6f + 1e-5f * fabsf (rl_model_get_params (one)[i]));
   *x_out = x;
   return one;
 }
@@ -549,7 +564,7 @@ test_batchnorm_threads_and_running_stats (void)
    * same loss and gradients up to summation order, and the same running statistics. */
   const int n = 9;
   float *x = NULL;
-  g_autoptr (RlModel) a = check_thread_counts ("resnet-8", n, 12, &x);
+  g_autoptr (RlModel) a = check_thread_counts ("resnet-8", n, 12, 2, &x);
   const RlParamInfo *rm, *rv, *nbt;
 
   /* one step: running_mean = 0.1 * batch mean, running_var = 0.9 + 0.1 * unbiased var,
@@ -707,15 +722,48 @@ static void
 test_threads_deterministic (void)
 {
   float *x = NULL;
-  g_autoptr (RlModel) one = check_thread_counts ("seed", 37, 1, &x);   /* odd: uneven slices */
+  g_autoptr (RlModel) one = check_thread_counts ("seed", 37, 1, 2, &x);   /* odd: uneven slices */
 
   g_free (x);
+}
+
+/* More threads than this machine has cores (#15; oversubscribed here, so correctness, not
+ * speed): 3, 4 and 8 threads repeat their own bits and agree with 1 thread up to summation
+ * order, on the seed net at a batch of 64 (8 images a thread at 8), on 37 images (uneven
+ * slices, 4 or 5 a thread) and on a batch-norm net, whose statistics span the threads' slices
+ * (9 images: one or two a thread at 8). */
+static void
+test_threads_many (void)
+{
+  static const int counts[] = { 3, 4, 8 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (counts); i++)
+    {
+      static const struct {
+        const char *desc;
+        int n;
+      } cases[] = {
+        { "seed", 64 },
+        { "seed", 37 },
+        { "resnet-8", 9 },
+      };
+
+      for (guint c = 0; c < G_N_ELEMENTS (cases); c++)
+        {
+          float *x = NULL;
+          g_autoptr (RlModel) one = NULL;
+
+          g_test_message ("%s, %d images, %d threads", cases[c].desc, cases[c].n, counts[i]);
+          one = check_thread_counts (cases[c].desc, cases[c].n, 5 + c, counts[i], &x);
+          g_free (x);
+        }
+    }
 }
 
 /* Same seed, same thread count: the same loss curve, bit for bit, over SGD steps on real-shaped
  * data (the batch order, initial weights, every sum and the SGD update all deterministic). */
 static void
-test_loss_curve_bit_exact (void)
+check_loss_curve_bit_exact (int nt)
 {
   float curve[2][12];
 
@@ -728,7 +776,7 @@ test_loss_curve_bit_exact (void)
       uint8_t labels[64];
 
       rl_model_init_params (m, 7);
-      rl_model_set_threads (m, 2);
+      rl_model_set_threads (m, nt);
       rl_rng_init (&rng, 99);
       for (int step = 0; step < 12; step++)
         {
@@ -743,6 +791,16 @@ test_loss_curve_bit_exact (void)
     }
   g_assert_cmpmem (curve[0], sizeof curve[0], curve[1], sizeof curve[1]);
   g_assert_cmpfloat (curve[0][11], !=, curve[0][0]);   /* the weights did change */
+}
+
+static void
+test_loss_curve_bit_exact (void)
+{
+  /* 2 threads, and more than this machine's cores (#15) */
+  static const int counts[] = { 2, 3, 4, 8 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (counts); i++)
+    check_loss_curve_bit_exact (counts[i]);
 }
 
 static void
@@ -963,6 +1021,7 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/model/cifar-family", test_cifar_family);
   g_test_add_func ("/engine/model/response-std", test_response_std);
   g_test_add_func ("/engine/model/threads-deterministic", test_threads_deterministic);
+  g_test_add_func ("/engine/model/threads-many", test_threads_many);
   g_test_add_func ("/engine/model/loss-curve-bit-exact", test_loss_curve_bit_exact);
   g_test_add_func ("/engine/model/inference-maps", test_inference_maps);
   g_test_add_func ("/engine/arch/parse", test_arch_parse);
