@@ -29,13 +29,14 @@ falloc (size_t n)
 }
 
 RlWork *
-rl_work_new (const RlModel *m, int n_cap, gboolean with_grads)
+rl_work_new (const RlModel *m, int n_cap, RlWorkFlags flags)
 {
   RlWork *w = g_new0 (RlWork, 1);
   size_t cols = 0;
   const int nn = m->n_nodes;
 
   w->n_cap = n_cap;
+  w->maps = (flags & RL_WORK_MAPS) != 0;
   w->n_nodes = nn;
   w->in = falloc ((size_t) m->in_c * n_cap * m->in_h * m->in_w);
   w->out = g_new0 (float *, nn);
@@ -64,6 +65,8 @@ rl_work_new (const RlModel *m, int n_cap, gboolean with_grads)
   for (int k = 0; k < 3; k++)
     w->dbuf[k] = falloc (dmax);
   w->dhid_buf = hmax > 0 ? falloc (hmax) : NULL;
+  /* F(x) is read only by the viewers and the response statistics, right after it is written */
+  w->res_buf = hmax > 0 && !w->maps ? falloc (hmax) : NULL;
 
   for (int i = 0; i < nn; i++)
     {
@@ -79,7 +82,7 @@ rl_work_new (const RlModel *m, int n_cap, gboolean with_grads)
           break;
         case RL_LAYER_RESIDUAL:
           w->hid[i] = falloc (len);
-          w->res[i] = falloc (len);
+          w->res[i] = w->maps ? falloc (len) : w->res_buf;
           w->dhid[i] = w->dhid_buf;
           if (node->spec.shortcut == RL_SHORTCUT_A || node->spec.shortcut == RL_SHORTCUT_B)
             w->sc[i] = falloc (len);
@@ -109,7 +112,7 @@ rl_work_new (const RlModel *m, int n_cap, gboolean with_grads)
   w->dcols = falloc (cols);
   w->logits = falloc ((size_t) n_cap * m->n_classes);
   w->dlogits = falloc ((size_t) n_cap * m->n_classes);
-  if (with_grads)
+  if (flags & RL_WORK_GRADS)
     w->grads = falloc (m->n_params);
 
   w->plan = g_new0 (RlNodePlan, nn);
@@ -117,7 +120,6 @@ rl_work_new (const RlModel *m, int n_cap, gboolean with_grads)
   w->resp = g_new0 (double, 3 * (m->resp_names->len + 1));
   w->n_bn = m->n_bn;
   w->bn_pre = g_new0 (float *, m->n_bn + 1);
-  w->bn_xhat = g_new0 (float *, m->n_bn + 1);
   w->bn_dpre = g_new0 (float *, m->n_bn + 1);
   w->bn_mean = g_new0 (float *, m->n_bn + 1);
   w->bn_invstd = g_new0 (float *, m->n_bn + 1);
@@ -146,7 +148,6 @@ rl_work_new (const RlModel *m, int n_cap, gboolean with_grads)
                 w->bn_pre[b->site] = falloc (len);
                 bnmax = MAX (bnmax, len);
               }
-            w->bn_xhat[b->site] = falloc (len);
             w->bn_mean[b->site] = falloc (b->c);
             w->bn_invstd[b->site] = falloc (b->c);
           }
@@ -170,7 +171,8 @@ rl_work_free (RlWork *w)
     {
       g_aligned_free (w->out[i]);
       g_aligned_free (w->hid[i]);
-      g_aligned_free (w->res[i]);
+      if (w->maps)
+        g_aligned_free (w->res[i]);
       g_aligned_free (w->sc[i]);
       g_aligned_free (w->arg[i]);
     }
@@ -180,6 +182,7 @@ rl_work_free (RlWork *w)
   for (int k = 0; k < 3; k++)
     g_aligned_free (w->dbuf[k]);
   g_aligned_free (w->dhid_buf);
+  g_aligned_free (w->res_buf);
   g_aligned_free (w->bn_dpre_buf);
   g_free (w->out); g_free (w->dout); g_free (w->hid); g_free (w->res);
   g_free (w->sc); g_free (w->dhid);
@@ -192,11 +195,10 @@ rl_work_free (RlWork *w)
   for (int k = 0; k < w->n_bn; k++)
     {
       g_aligned_free (w->bn_pre[k]);
-      g_aligned_free (w->bn_xhat[k]);
       g_aligned_free (w->bn_mean[k]);
       g_aligned_free (w->bn_invstd[k]);
     }
-  g_free (w->bn_pre); g_free (w->bn_xhat); g_free (w->bn_dpre); g_free (w->bn_mean);
+  g_free (w->bn_pre); g_free (w->bn_dpre); g_free (w->bn_mean);
   g_free (w->bn_invstd);
   g_free (w->resp);
   g_free (w);
@@ -223,9 +225,9 @@ rl_model_ensure_workspaces (RlModel *m, int n_threads, int n_cap)
   rl_model_free_workspaces (m);
   m->work = g_new0 (RlWork *, n_threads);
   for (int t = 0; t < n_threads; t++)
-    m->work[t] = rl_work_new (m, n_cap, t > 0);
+    m->work[t] = rl_work_new (m, n_cap, t > 0 ? RL_WORK_GRADS : 0);
   m->n_work = n_threads;
-  m->bn_shared = g_new0 (double, (size_t) n_threads * 2 * MAX (m->max_bn_c, 1));
+  m->bn_shared = g_new0 (double, 2 * (size_t) n_threads * 2 * MAX (m->max_bn_c, 1));
   m->team = rl_team_new (n_threads);
 }
 
@@ -261,6 +263,15 @@ rl_plan_fill (const RlModel *m, int n, gboolean fused, RlNodePlan *plan)
         plan[i + 1].kind = plan[i + 2].kind = RL_STEP_INSIDE;
         plan[i + 1].owner = plan[i + 2].owner = i;
         i += 2;
+      }
+    else if (i >= 1 && i + 1 < m->n_nodes && nodes[i].spec.kind == RL_LAYER_BN
+             && nodes[i + 1].spec.kind == RL_LAYER_RELU)
+      {
+        plan[i].kind = RL_STEP_BN_RELU;
+        plan[i].out = i + 1;
+        plan[i + 1].kind = RL_STEP_INSIDE;
+        plan[i + 1].owner = i;
+        i += 1;
       }
     else if (i >= 1 && i + 1 < m->n_nodes && nodes[i].spec.kind == RL_LAYER_RELU
              && nodes[i + 1].spec.kind == RL_LAYER_MAXPOOL)
