@@ -25,17 +25,41 @@
 
 #pragma GCC optimize ("fp-contract=off")
 
+/* The sums run in 16 double lanes, lane j taking the values at j mod 16, as two vectors of 8
+ * (GCC's vector extensions: the compiler does not vectorise a float-to-double sum by itself). */
 #define LANES 16
 
-/* s = sum of lanes l[0..LANES) in lane order */
+typedef float  v8sf __attribute__ ((vector_size (32)));
+typedef int    v8si __attribute__ ((vector_size (32)));
+typedef double v8df __attribute__ ((vector_size (64)));
+
+/* Unaligned loads and stores of 8 floats, and 8 floats widened to doubles. Macros, not
+ * functions: a vector passed by value changes the ABI between the clones (-Wpsabi). */
+#define LOAD8(p) ({ v8sf v_; memcpy (&v_, (p), sizeof v_); v_; })
+#define STORE8(p, v) G_STMT_START { v8sf w_ = (v); memcpy ((p), &w_, sizeof w_); } G_STMT_END
+#define WIDEN8(v) __builtin_convertvector ((v), v8df)
+
+/* the sum of the 16 lanes, lane 0 first */
 static inline double
-lanes_total (const double *l)
+lanes_total (const v8df *lo, const v8df *hi)
 {
   double s = 0.0;
 
-  for (int j = 0; j < LANES; j++)
-    s += l[j];
+  for (int j = 0; j < 8; j++)
+    s += (*lo)[j];
+  for (int j = 0; j < 8; j++)
+    s += (*hi)[j];
   return s;
+}
+
+/* lane j of (lo, hi) += v */
+static inline void
+lane_add (v8df *lo, v8df *hi, int j, double v)
+{
+  if (j < 8)
+    (*lo)[j] += v;
+  else
+    (*hi)[j - 8] += v;
 }
 
 RL_CLONES void
@@ -45,25 +69,26 @@ rl_bn_partial_stats (int c, int n, int hw, const float *x, double *sums)
 
   for (int ch = 0; ch < c; ch++)
     {
-      const float *restrict xc = x + (size_t) ch * len;
-      double l1[LANES] = { 0 }, l2[LANES] = { 0 };
+      const float *xc = x + (size_t) ch * len;
+      v8df s0 = { 0 }, s1 = { 0 }, q0 = { 0 }, q1 = { 0 };
       size_t i = 0;
 
       for (; i + LANES <= len; i += LANES)
-        for (int j = 0; j < LANES; j++)
-          {
-            double v = xc[i + j];
-            l1[j] += v;
-            l2[j] += v * v;
-          }
+        {
+          v8df u = WIDEN8 (LOAD8 (xc + i)), v = WIDEN8 (LOAD8 (xc + i + 8));
+          s0 += u;
+          s1 += v;
+          q0 += u * u;
+          q1 += v * v;
+        }
       for (; i < len; i++)
         {
           double v = xc[i];
-          l1[i % LANES] += v;
-          l2[i % LANES] += v * v;
+          lane_add (&s0, &s1, (int) (i % LANES), v);
+          lane_add (&q0, &q1, (int) (i % LANES), v * v);
         }
-      sums[ch] = lanes_total (l1);
-      sums[c + ch] = lanes_total (l2);
+      sums[ch] = lanes_total (&s0, &s1);
+      sums[c + ch] = lanes_total (&q0, &q1);
     }
 }
 
@@ -109,6 +134,53 @@ rl_bn_forward_apply (int c, int n, int hw, const float *x, const float *mean,
     }
 }
 
+/* One channel of rl_bn_backward_partials; inlined (into each clone) with constant @masked and
+ * @write, so each case is its own straight loop. */
+static inline __attribute__ ((always_inline)) void
+backward_sums (size_t len, const float *dc, const float *mc, const float *xc, float mu,
+               float is, float *oc, gboolean masked, gboolean write, double *s, double *s2)
+{
+  v8df s0 = { 0 }, s1 = { 0 }, q0 = { 0 }, q1 = { 0 };
+  size_t i = 0;
+
+  for (; i + LANES <= len; i += LANES)
+    for (int h = 0; h < LANES; h += 8)
+      {
+        v8sf g = LOAD8 (dc + i + h);
+        v8sf xh = (LOAD8 (xc + i + h) - mu) * is;
+        v8df gd;
+
+        /* a multiply by the 0/1 mask, as the scalar code: NaNs still propagate */
+        if (masked)
+          g = g * __builtin_convertvector ((LOAD8 (mc + i + h) > 0.0f) & 1, v8sf);
+        if (write)
+          STORE8 (oc + i + h, g);
+        gd = WIDEN8 (g);
+        if (h == 0)
+          {
+            s0 += gd;
+            q0 += gd * WIDEN8 (xh);
+          }
+        else
+          {
+            s1 += gd;
+            q1 += gd * WIDEN8 (xh);
+          }
+      }
+  for (; i < len; i++)
+    {
+      float g = masked ? dc[i] * (float) (mc[i] > 0.0f) : dc[i];
+      float xh = (xc[i] - mu) * is;
+
+      if (write)
+        oc[i] = g;
+      lane_add (&s0, &s1, (int) (i % LANES), g);
+      lane_add (&q0, &q1, (int) (i % LANES), (double) g * xh);
+    }
+  *s = lanes_total (&s0, &s1);
+  *s2 = lanes_total (&q0, &q1);
+}
+
 RL_CLONES void
 rl_bn_backward_partials (int c, int n, int hw, const float *dy, const float *mask,
                          const float *x, const float *mean, const float *invstd, float *g_out,
@@ -119,53 +191,21 @@ rl_bn_backward_partials (int c, int n, int hw, const float *dy, const float *mas
   for (int ch = 0; ch < c; ch++)
     {
       const size_t off = (size_t) ch * len;
-      const float mu = mean[ch], is = invstd[ch];
       const float *dc = dy + off, *xc = x + off;
       const float *mc = mask != NULL ? mask + off : NULL;
       float *oc = g_out != NULL ? g_out + off : NULL;
-      double l1[LANES] = { 0 }, l2[LANES] = { 0 };
+      double *s = &sums[ch], *s2 = &sums[c + ch];
 
-      for (size_t i0 = 0; i0 < len; i0 += LANES)
+      if (mc != NULL && oc != NULL)
+        backward_sums (len, dc, mc, xc, mean[ch], invstd[ch], oc, TRUE, TRUE, s, s2);
+      else if (mc != NULL)
+        backward_sums (len, dc, mc, xc, mean[ch], invstd[ch], NULL, TRUE, FALSE, s, s2);
+      else
         {
-          const int m = (int) MIN ((size_t) LANES, len - i0);
-
-          /* a multiply by the 0/1 mask (exact) rather than a select: it vectorises */
-          if (m == LANES && mc != NULL && oc != NULL)
-            for (int j = 0; j < LANES; j++)
-              {
-                float g = dc[i0 + j] * (float) (mc[i0 + j] > 0.0f);
-                oc[i0 + j] = g;
-                l1[j] += g;
-                l2[j] += (double) g * ((xc[i0 + j] - mu) * is);
-              }
-          else if (m == LANES && mc != NULL)
-            for (int j = 0; j < LANES; j++)
-              {
-                float g = dc[i0 + j] * (float) (mc[i0 + j] > 0.0f);
-                l1[j] += g;
-                l2[j] += (double) g * ((xc[i0 + j] - mu) * is);
-              }
-          else if (m == LANES)
-            for (int j = 0; j < LANES; j++)
-              {
-                float g = dc[i0 + j];
-                l1[j] += g;
-                l2[j] += (double) g * ((xc[i0 + j] - mu) * is);
-              }
-          else
-            for (int j = 0; j < m; j++)
-              {
-                float g = mc != NULL ? dc[i0 + j] * (float) (mc[i0 + j] > 0.0f) : dc[i0 + j];
-                if (oc != NULL)
-                  oc[i0 + j] = g;
-                l1[j] += g;
-                l2[j] += (double) g * ((xc[i0 + j] - mu) * is);
-              }
+          backward_sums (len, dc, NULL, xc, mean[ch], invstd[ch], NULL, FALSE, FALSE, s, s2);
+          if (oc != NULL && oc != dc)
+            memcpy (oc, dc, sizeof (float) * len);
         }
-      if (oc != NULL && mc == NULL && oc != dc)
-        memcpy (oc, dc, sizeof (float) * len);
-      sums[ch] = lanes_total (l1);
-      sums[c + ch] = lanes_total (l2);
     }
 }
 

@@ -216,6 +216,13 @@ rl_model_free_workspaces (RlModel *m)
 }
 
 void
+rl_model_release_workspaces (RlModel *m)
+{
+  g_return_if_fail (m != NULL);
+  rl_model_free_workspaces (m);
+}
+
+void
 rl_model_ensure_workspaces (RlModel *m, int n_threads, int n_cap)
 {
   if (m->n_work >= n_threads && m->work[0]->n_cap >= n_cap)
