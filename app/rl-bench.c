@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <time.h>
 
 #include "rl-cpu.h"
 #include "rl-dataset.h"
@@ -54,13 +55,25 @@ count_images (RlTrainLoop *loop, const RlTrainStatus *st, gpointer data)
   ((TrainTiming *) data)->images += st->n;
 }
 
-/* Images per second of @batches training steps of the seed net, fresh weights each run,
- * through the training loop every trainer uses (rl-train.h), its checks included. */
+/* A net the bench trains: the seed with its own script's settings, or a description given with
+ * --arch, trained as the degradation experiment trains its twins (rl-experiment-cli.c). */
+typedef struct {
+  const char *text;          /* "seed", "resnet-20", ... */
+  gboolean    seed;
+  float       lr, momentum, weight_decay;
+  int         batches;       /* timed steps per run */
+  double      flop;          /* forward FLOPs of one image */
+  double      c_ips[8][16], t_ips[8][16], ratio[8][16];
+  double      c_med[8], t_med[8], r_med[8];
+} BenchNet;
+
+/* Images per second of @batches training steps of @net, fresh weights each run, through the
+ * training loop every trainer uses (rl-train.h), its checks included. */
 static double
-bench_train (RlDataset *train, int threads, int batches, int batch)
+bench_train (RlDataset *train, const BenchNet *net, int threads, int batch)
 {
   static const RlTrainHooks hooks = { .after_batch = count_images };
-  g_autoptr (RlArch) arch = rl_arch_parse ("seed", NULL);
+  g_autoptr (RlArch) arch = rl_arch_parse (net->text, NULL);
   g_autoptr (RlModel) model = rl_model_new (arch, 1, 28, 28, 10, NULL);
   const int per_epoch = (int) ((train->n + (uint32_t) batch - 1) / (uint32_t) batch);
   g_autoptr (RlTrainLoop) loop = NULL;
@@ -69,10 +82,11 @@ bench_train (RlDataset *train, int threads, int batches, int batch)
   rl_model_init_params (model, 1);
   rl_model_set_threads (model, threads);
   loop = rl_train_loop_new (model, train, NULL, &(RlTrainLoopConfig) {
-                              .epochs = (batches + 1) / per_epoch + 1,
+                              .epochs = (net->batches + 1) / per_epoch + 1,
                               .batch = batch,
-                              .lr = 0.01f,
-                              .momentum = 0.5f,
+                              .lr = net->lr,
+                              .momentum = net->momentum,
+                              .weight_decay = net->weight_decay,
                               .seed = 1,
                             }, NULL);
   g_return_val_if_fail (loop != NULL, 0.0);
@@ -80,25 +94,33 @@ bench_train (RlDataset *train, int threads, int batches, int batch)
   /* one warm-up step sizes the workspaces, as PyTorch's benchmark does */
   rl_train_loop_run (loop, 1, NULL, NULL, NULL, NULL);
   timing.t0 = g_get_monotonic_time ();
-  rl_train_loop_run (loop, 1 + (uint64_t) batches, &hooks, &timing, NULL, NULL);
+  rl_train_loop_run (loop, 1 + (uint64_t) net->batches, &hooks, &timing, NULL, NULL);
   return timing.images / ((g_get_monotonic_time () - timing.t0) / 1e6);
 }
 
-/* Runs tools/torch_seed.py --bench; returns its images/s, or -1 (with a note on stderr). */
+/* Runs PyTorch on @net: tools/torch_seed.py --bench for the seed, tools/reslab_torch.py bench
+ * for a description; returns its images/s, or -1 (with a note on stderr). */
 static double
-bench_torch (const char *script, const char *data_dir, int threads, int batches, int batch)
+bench_torch (const char *tools_dir, const char *data_dir, const BenchNet *net, int threads,
+             int batch)
 {
   g_autofree char *t = g_strdup_printf ("%d", threads);
-  g_autofree char *b = g_strdup_printf ("%d", batches);
+  g_autofree char *b = g_strdup_printf ("%d", net->batches);
   g_autofree char *bs = g_strdup_printf ("%d", batch);
-  const char *argv[] = { "/usr/bin/python3", script, "--bench", b, "--threads", t, "--batch",
-                         bs, "--data", data_dir, NULL };
+  g_autofree char *seed_script = g_build_filename (tools_dir, "torch_seed.py", NULL);
+  g_autofree char *arch_script = g_build_filename (tools_dir, "reslab_torch.py", NULL);
+  const char *seed_argv[] = { "/usr/bin/python3", seed_script, "--bench", b, "--threads", t,
+                              "--batch", bs, "--data", data_dir, NULL };
+  const char *arch_argv[] = { "/usr/bin/python3", arch_script, "bench", "--arch", net->text,
+                              "--batches", b, "--threads", t, "--batch", bs, "--data",
+                              data_dir, NULL };
   g_autoptr (GError) error = NULL;
   g_autoptr (GSubprocess) proc = NULL;
   g_autofree char *out = NULL, *err = NULL;
   const char *line;
 
-  proc = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
+  proc = g_subprocess_newv (net->seed ? seed_argv : arch_argv,
+                            G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
                             &error);
   if (proc == NULL || !g_subprocess_communicate_utf8 (proc, NULL, NULL, &out, &err, &error))
     {
@@ -110,8 +132,97 @@ bench_torch (const char *script, const char *data_dir, int threads, int batches,
       g_printerr (_("reslab-cli: bench: PyTorch run failed:\n%s"), err ? err : "");
       return -1;
     }
-  /* tools/torch_seed.py's machine-readable line, in C numbers whatever the locale */
+  /* the scripts' machine-readable line, in C numbers whatever the locale */
   return g_ascii_strtod (line + strlen ("torch_images_per_s "), NULL);
+}
+
+/* The calling thread's CPU time, in seconds. */
+static double
+thread_seconds (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
+  return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+/* Where a training step's time goes, layer by layer, 1 thread, in CPU time (the engine's
+ * profile counts the thread's CPU time, so other programs taking the core are not counted):
+ * the fastest of 5 rounds of @steps steps. */
+static void
+profile_net (RlDataset *train, const BenchNet *net, int batch, int steps)
+{
+  enum { ROUNDS = 5 };
+  g_autoptr (RlArch) arch = rl_arch_parse (net->text, NULL);
+  g_autoptr (RlModel) m = rl_model_new (arch, 1, 28, 28, 10, NULL);
+  g_autofree float *x = g_new (float, (size_t) batch * 784);
+  g_autofree uint8_t *labels = g_new (uint8_t, batch);
+  g_autofree double *best = g_new0 (double, 2 * arch->n_layers);
+  double best_wall = G_MAXDOUBLE, total_f = 0, total_b = 0;
+  RlBatchIter it;
+
+  rl_model_init_params (m, 1);
+  rl_model_set_threads (m, 1);
+  rl_batch_iter_init (&it, train, batch, 1);
+  rl_batch_iter_start (&it, 0);
+  rl_batch_iter_next (&it, x, labels);
+  rl_model_forward_backward (m, x, labels, batch, NULL);
+  for (int r = 0; r < ROUNDS; r++)
+    {
+      double t0, wall;
+
+      rl_model_set_profiling (m, TRUE);
+      t0 = thread_seconds ();
+      for (int s = 0; s < steps; s++)
+        {
+          if (rl_batch_iter_next (&it, x, labels) < batch)
+            {
+              rl_batch_iter_start (&it, 1);
+              rl_batch_iter_next (&it, x, labels);
+            }
+          rl_model_forward_backward (m, x, labels, batch, NULL);
+        }
+      wall = thread_seconds () - t0;
+      if (wall < best_wall)
+        {
+          best_wall = wall;
+          for (guint i = 0; i < (guint) arch->n_layers; i++)
+            rl_model_get_profile (m, i, &best[2 * i], &best[2 * i + 1]);
+        }
+    }
+  rl_batch_iter_clear (&it);
+  /* TRANSLATORS: %1$s is a net ("seed", "resnet-20"), %2$d the batch size */
+  g_print (_("\nper layer of %1$s, 1 thread, CPU ms per batch of %2$d (fastest of %3$d rounds of"
+             " %4$d steps):\n"), net->text, batch, ROUNDS, steps);
+  /* TRANSLATORS: the per-layer table's header; "forward" and "backward" end at columns 26
+   * and 36, above the numbers (a Chinese character takes two columns in a terminal) */
+  g_print ("%s", _("      layer        forward  backward\n"));
+  for (guint i = 0; i < (guint) arch->n_layers; i++)
+    {
+      const char *name = arch->layers[i].name[0] ? arch->layers[i].name
+                                                 : rl_layer_kind_name (arch->layers[i].kind);
+      total_f += best[2 * i];
+      total_b += best[2 * i + 1];
+      /* layers the engine runs inside another in training */
+      const guint owner = rl_model_profile_owner (m, i, batch);
+      if (owner != i)
+        {
+          const RlLayerSpec *o = &arch->layers[owner];
+          /* TRANSLATORS: %2$s is a layer's name; its work is done inside layer %4$s, above or
+           * below it in the table; keep the columns as in the table's header */
+          g_print (owner < i ? _("  %1$-3u %2$-10s %3$9s %3$9s   (inside %4$s above)\n")
+                             : _("  %1$-3u %2$-10s %3$9s %3$9s   (inside %4$s below)\n"),
+                   i + 1, name, "-", o->name[0] ? o->name : rl_layer_kind_name (o->kind));
+        }
+      else
+        g_print ("  %-3u %-10s %9.3f %9.3f\n", i + 1, name, 1e3 * best[2 * i] / steps,
+                 1e3 * best[2 * i + 1] / steps);
+    }
+  /* TRANSLATORS: the table's total line: keep the two times under "forward" and "backward"
+   * (ending at columns 26 and 36) */
+  g_print (_("  all layers     %9.3f %9.3f   (rest of the step: %.3f ms; %.0f images per CPU s)\n"),
+           1e3 * total_f / steps, 1e3 * total_b / steps,
+           1e3 * (best_wall - total_f - total_b) / steps, steps * batch / best_wall);
 }
 
 /* A "7" drawn with a round pen on a 280x280 canvas, as the app's canvas renders ink. */
@@ -137,13 +248,18 @@ draw_seven (float *ink, int side)
         }
 }
 
+/* Default steps per run for a net given with --arch: the deep ones take a good fraction of a
+ * second a step, so a whole epoch per run would take many minutes. */
+#define ARCH_DEFAULT_BATCHES 100
+
 int
 rl_bench_main (int argc, char **argv)
 {
   g_autofree char *data_dir = NULL;
   g_autofree char *threads_list = NULL;
+  g_auto (GStrv) arch_texts = NULL;
   int runs = 3, batches = 0, batch = 64;
-  gboolean no_torch = FALSE;
+  gboolean no_torch = FALSE, no_seed = FALSE;
   GOptionEntry entries[] = {
     { "data", 0, 0, G_OPTION_ARG_FILENAME, &data_dir, N_("MNIST directory"), "DIR" },
     { "runs", 0, 0, G_OPTION_ARG_INT, &runs, N_("Repetitions of each figure (default 3)"), "N" },
@@ -152,15 +268,22 @@ rl_bench_main (int argc, char **argv)
     { "threads", 0, 0, G_OPTION_ARG_STRING, &threads_list,
       N_("Thread counts to measure (default: 1 and the number of cores)"), "LIST" },
     { "no-torch", 0, 0, G_OPTION_ARG_NONE, &no_torch, N_("Do not run PyTorch"), NULL },
+    { "arch", 0, 0, G_OPTION_ARG_STRING_ARRAY, &arch_texts,
+      N_("Also train this net (resnet-20, plain-56, a description) as the degradation"
+         " experiment does, 100 steps per run unless --batches; repeatable"), "DESC" },
+    { "no-seed", 0, 0, G_OPTION_ARG_NONE, &no_seed,
+      N_("With --arch: measure only those nets (no seed net, no evaluation figures)"), NULL },
     { NULL }
   };
   g_autoptr (GOptionContext) ctx = g_option_context_new (_("- measure training and inference speed"));
   g_autoptr (GError) error = NULL;
   g_autoptr (RlDataset) train = NULL, test = NULL;
-  g_autofree char *script = g_build_filename (RESLAB_SOURCE_DIR, "tools", "torch_seed.py", NULL);
+  g_autofree char *tools_dir = g_build_filename (RESLAB_SOURCE_DIR, "tools", NULL);
+  g_autofree char *script = g_build_filename (tools_dir, "torch_seed.py", NULL);
   int tcounts[8], n_tcounts = 0, cores = (int) g_get_num_processors ();
-  double c_ips[8][16], t_ips[8][16], ratio[8][16];
-  double c_med[8], t_med[8], r_med[8];
+  g_autofree BenchNet *nets = NULL;
+  int n_nets = 0;
+  double peak[8];
   gboolean have_torch;
 
   g_option_context_set_translation_domain (ctx, GETTEXT_PACKAGE);
@@ -178,6 +301,11 @@ rl_bench_main (int argc, char **argv)
   if (batches < 0)
     {
       g_printerr (_("reslab-cli: bench: --batches must not be negative\n"));
+      return 2;
+    }
+  if (no_seed && arch_texts == NULL)
+    {
+      g_printerr (_("reslab-cli: bench: --no-seed needs --arch\n"));
       return 2;
     }
   if (threads_list != NULL)
@@ -203,6 +331,26 @@ rl_bench_main (int argc, char **argv)
         tcounts[n_tcounts++] = cores;
     }
 
+  /* The nets: the seed (its script's settings), then each --arch as the experiment trains. */
+  nets = g_new0 (BenchNet, 1 + (arch_texts ? g_strv_length (arch_texts) : 0));
+  if (!no_seed)
+    nets[n_nets++] = (BenchNet) { .text = "seed", .seed = TRUE, .lr = 0.01f, .momentum = 0.5f,
+                                  .batches = batches };
+  for (int i = 0; arch_texts != NULL && arch_texts[i] != NULL; i++)
+    {
+      g_autoptr (RlArch) arch = rl_arch_parse (arch_texts[i], &error);
+      g_autoptr (RlModel) m = arch ? rl_model_new (arch, 1, 28, 28, 10, &error) : NULL;
+
+      if (m == NULL)
+        {
+          g_printerr (_("reslab-cli: bench: --arch “%s”: %s\n"), arch_texts[i], error->message);
+          return 2;
+        }
+      nets[n_nets++] = (BenchNet) { .text = arch_texts[i], .lr = 0.02f, .momentum = 0.9f,
+                                    .weight_decay = 1e-4f,
+                                    .batches = batches > 0 ? batches : ARCH_DEFAULT_BATCHES };
+    }
+
   if (data_dir == NULL)
     data_dir = rl_dataset_default_dir (RL_DATASET_MNIST);
   train = rl_dataset_load (data_dir, RL_DATASET_MNIST, RL_SPLIT_TRAIN, &error);
@@ -214,8 +362,15 @@ rl_bench_main (int argc, char **argv)
                     " data/fetch-mnist.sh) to fetch MNIST\n"), error->message);
       return 1;
     }
-  if (batches == 0)
-    batches = (int) ((train->n + batch - 1) / batch);
+  for (int j = 0; j < n_nets; j++)
+    {
+      g_autoptr (RlArch) arch = rl_arch_parse (nets[j].text, NULL);
+      g_autoptr (RlModel) m = rl_model_new (arch, 1, 28, 28, 10, NULL);
+
+      nets[j].flop = rl_model_get_flops (m);
+      if (nets[j].batches == 0)
+        nets[j].batches = (int) ((train->n + batch - 1) / batch);
+    }
 
   have_torch = !no_torch && g_file_test ("/usr/bin/python3", G_FILE_TEST_IS_EXECUTABLE) &&
                g_file_test (script, G_FILE_TEST_EXISTS);
@@ -239,146 +394,108 @@ rl_bench_main (int argc, char **argv)
 
   /* Interleave ResLab and PyTorch so both see the same machine at about the same time. */
   for (int r = 0; r < runs; r++)
-    for (int k = 0; k < n_tcounts; k++)
-      {
-        c_ips[k][r] = bench_train (train, tcounts[k], batches, batch);
-        t_ips[k][r] = have_torch ? bench_torch (script, data_dir, tcounts[k], batches, batch) : -1;
-        ratio[k][r] = t_ips[k][r] > 0 ? c_ips[k][r] / t_ips[k][r] : -1;
-        if (t_ips[k][r] > 0)
-          g_print (ngettext ("  run %d, %d thread: ResLab %.0f images/s, PyTorch %.0f images/s,"
-                             " ratio %.2f\n",
-                             "  run %d, %d threads: ResLab %.0f images/s, PyTorch %.0f images/s,"
-                             " ratio %.2f\n", tcounts[k]),
-                   r + 1, tcounts[k], c_ips[k][r], t_ips[k][r], ratio[k][r]);
-        else
-          g_print (ngettext ("  run %d, %d thread: ResLab %.0f images/s\n",
-                             "  run %d, %d threads: ResLab %.0f images/s\n", tcounts[k]),
-                   r + 1, tcounts[k], c_ips[k][r]);
-      }
+    for (int j = 0; j < n_nets; j++)
+      for (int k = 0; k < n_tcounts; k++)
+        {
+          BenchNet *net = &nets[j];
 
-  g_print (ngettext ("\ntraining the seed net, batch %d, %d steps per run, median of %d run:\n",
-                     "\ntraining the seed net, batch %d, %d steps per run, median of %d runs:\n",
-                     runs), batch, batches, runs);
-  /* The table's rows are numbers in fixed-width columns, the same in every language. */
-  /* TRANSLATORS: a table's header; keep each column's right edge above the numbers (columns
-   * end at 9, 26, 35, 53, 62, 78, 86; a Chinese character takes two columns in a terminal) */
-  g_print ("%s", _("  threads  ResLab images/s  s/epoch  PyTorch images/s  s/epoch  ResLab/PyTorch"
-                   "  GFLOPS  of FMA peak\n"));
+          net->c_ips[k][r] = bench_train (train, net, tcounts[k], batch);
+          net->t_ips[k][r] = have_torch ? bench_torch (tools_dir, data_dir, net, tcounts[k], batch)
+                                        : -1;
+          net->ratio[k][r] = net->t_ips[k][r] > 0 ? net->c_ips[k][r] / net->t_ips[k][r] : -1;
+          if (n_nets > 1)
+            g_print ("  %s:", net->text);
+          if (net->t_ips[k][r] > 0)
+            g_print (ngettext ("  run %d, %d thread: ResLab %.0f images/s, PyTorch %.0f images/s,"
+                               " ratio %.2f\n",
+                               "  run %d, %d threads: ResLab %.0f images/s, PyTorch %.0f images/s,"
+                               " ratio %.2f\n", tcounts[k]),
+                     r + 1, tcounts[k], net->c_ips[k][r], net->t_ips[k][r], net->ratio[k][r]);
+          else
+            g_print (ngettext ("  run %d, %d thread: ResLab %.0f images/s\n",
+                               "  run %d, %d threads: ResLab %.0f images/s\n", tcounts[k]),
+                     r + 1, tcounts[k], net->c_ips[k][r]);
+          fflush (stdout);
+        }
+
   {
-    g_autoptr (RlArch) arch = rl_arch_parse ("seed", NULL);
-    g_autoptr (RlModel) m = rl_model_new (arch, 1, 28, 28, 10, NULL);
-    /* forward + backward: the backward costs two forwards (input and weight gradients) */
-    double flop = 3.0 * rl_model_get_flops (m);
+    /* the peak of the SIMD the GEMM kernel uses */
     const RlGemmKernel kernel = rl_gemm_get_kernel ();
     const RlCpuIsa kernel_isa = kernel == RL_GEMM_KERNEL_AVX512 ? RL_CPU_ISA_AVX512
                                 : kernel == RL_GEMM_KERNEL_AVX2 ? RL_CPU_ISA_AVX2
                                 : RL_CPU_ISA_BASELINE;
 
     for (int k = 0; k < n_tcounts; k++)
-      {
-        /* the peak of the SIMD the GEMM kernel uses */
-        double peak = rl_cpu_measure_peak_gflops_isa (kernel_isa, tcounts[k], 0.5);
-        double gflops;
-
-        c_med[k] = median (c_ips[k], runs);
-        t_med[k] = have_torch ? median (t_ips[k], runs) : -1;
-        r_med[k] = have_torch ? median (ratio[k], runs) : -1;
-        gflops = c_med[k] * flop / 1e9;
-        g_print ("  %7d  %15.0f  %7.2f", tcounts[k], c_med[k], train->n / c_med[k]);
-        if (have_torch)
-          g_print ("  %16.0f  %7.2f  %14.2f", t_med[k], train->n / t_med[k], r_med[k]);
-        else
-          g_print ("  %16s  %7s  %14s", "-", "-", "-");
-        /* TRANSLATORS: the table's last column: GFLOPS, then their share of the FMA peak */
-        g_print (_("  %6.1f  %5.1f%% of %.0f\n"), gflops, 100 * gflops / peak, peak);
-      }
-    if (n_tcounts >= 2)
-      {
-        if (have_torch)
-          g_print (_("  scaling %d -> %d threads: ResLab %.2fx, PyTorch %.2fx\n"), tcounts[0],
-                   tcounts[n_tcounts - 1], c_med[n_tcounts - 1] / c_med[0],
-                   t_med[n_tcounts - 1] / t_med[0]);
-        else
-          g_print (_("  scaling %d -> %d threads: ResLab %.2fx\n"), tcounts[0],
-                   tcounts[n_tcounts - 1], c_med[n_tcounts - 1] / c_med[0]);
-      }
+      peak[k] = rl_cpu_measure_peak_gflops_isa (kernel_isa, tcounts[k], 0.5);
   }
+  for (int j = 0; j < n_nets; j++)
+    {
+      BenchNet *net = &nets[j];
+      /* forward + backward: the backward costs two forwards (input and weight gradients) */
+      const double flop = 3.0 * net->flop;
 
-  /* Where a training step's time goes, layer by layer (thread 0's share, 1 thread): the
-   * fastest of 5 rounds of 40 steps, which filters out the rounds another program interrupted. */
-  {
-    enum { ROUNDS = 5, STEPS = 40 };
-    g_autoptr (RlArch) arch = rl_arch_parse ("seed", NULL);
-    g_autoptr (RlModel) m = rl_model_new (arch, 1, 28, 28, 10, NULL);
-    g_autofree float *x = g_new (float, (size_t) batch * 784);
-    g_autofree uint8_t *labels = g_new (uint8_t, batch);
-    g_autofree double *best = g_new0 (double, 2 * arch->n_layers);
-    double best_wall = G_MAXDOUBLE, total_f = 0, total_b = 0;
-    RlBatchIter it;
+      if (net->seed)
+        g_print (ngettext ("\ntraining the seed net, batch %d, %d steps per run, median of %d run:\n",
+                           "\ntraining the seed net, batch %d, %d steps per run, median of %d runs:\n",
+                           runs), batch, net->batches, runs);
+      else
+        /* TRANSLATORS: %1$s is a net ("resnet-20"); lr, momentum and weight decay follow */
+        g_print (ngettext ("\ntraining %1$s (lr %2$g, momentum %3$g, weight decay %4$g), batch %5$d,"
+                           " %6$d steps per run, median of %7$d run:\n",
+                           "\ntraining %1$s (lr %2$g, momentum %3$g, weight decay %4$g), batch %5$d,"
+                           " %6$d steps per run, median of %7$d runs:\n", runs),
+                 net->text, net->lr, net->momentum, net->weight_decay, batch, net->batches, runs);
+      /* The table's rows are numbers in fixed-width columns, the same in every language. */
+      /* TRANSLATORS: a table's header; keep each column's right edge above the numbers (columns
+       * end at 9, 26, 35, 53, 62, 78, 86; a Chinese character takes two columns in a terminal) */
+      g_print ("%s", _("  threads  ResLab images/s  s/epoch  PyTorch images/s  s/epoch  ResLab/PyTorch"
+                       "  GFLOPS  of FMA peak\n"));
+      for (int k = 0; k < n_tcounts; k++)
+        {
+          double gflops;
 
-    rl_model_init_params (m, 1);
-    rl_model_set_threads (m, 1);
-    rl_batch_iter_init (&it, train, batch, 1);
-    rl_batch_iter_start (&it, 0);
-    rl_batch_iter_next (&it, x, labels);
-    rl_model_forward_backward (m, x, labels, batch, NULL);
-    for (int r = 0; r < ROUNDS; r++)
-      {
-        gint64 t0;
-        double wall;
+          net->c_med[k] = median (net->c_ips[k], runs);
+          net->t_med[k] = have_torch ? median (net->t_ips[k], runs) : -1;
+          net->r_med[k] = have_torch ? median (net->ratio[k], runs) : -1;
+          gflops = net->c_med[k] * flop / 1e9;
+          g_print ("  %7d  %15.0f  %7.2f", tcounts[k], net->c_med[k], train->n / net->c_med[k]);
+          if (have_torch)
+            g_print ("  %16.0f  %7.2f  %14.2f", net->t_med[k], train->n / net->t_med[k],
+                     net->r_med[k]);
+          else
+            g_print ("  %16s  %7s  %14s", "-", "-", "-");
+          /* TRANSLATORS: the table's last column: GFLOPS, then their share of the FMA peak */
+          g_print (_("  %6.1f  %5.1f%% of %.0f\n"), gflops, 100 * gflops / peak[k], peak[k]);
+        }
+      if (n_tcounts >= 2)
+        {
+          if (have_torch)
+            g_print (_("  scaling %d -> %d threads: ResLab %.2fx, PyTorch %.2fx\n"), tcounts[0],
+                     tcounts[n_tcounts - 1], net->c_med[n_tcounts - 1] / net->c_med[0],
+                     net->t_med[n_tcounts - 1] / net->t_med[0]);
+          else
+            g_print (_("  scaling %d -> %d threads: ResLab %.2fx\n"), tcounts[0],
+                     tcounts[n_tcounts - 1], net->c_med[n_tcounts - 1] / net->c_med[0]);
+        }
+    }
+  /* Every net's ratio side by side, the seed's first. */
+  if (have_torch && n_nets > 1)
+    {
+      g_print ("%s", _("\nResLab/PyTorch, median of each run's ratio:\n"));
+      for (int j = 0; j < n_nets; j++)
+        {
+          g_print ("  %-12s", nets[j].text);
+          for (int k = 0; k < n_tcounts; k++)
+            g_print (ngettext ("  %d thread %5.2f", "  %d threads %5.2f", tcounts[k]), tcounts[k],
+                     nets[j].r_med[k]);
+          g_print ("\n");
+        }
+    }
 
-        rl_model_set_profiling (m, TRUE);
-        t0 = g_get_monotonic_time ();
-        for (int s = 0; s < STEPS; s++)
-          {
-            if (rl_batch_iter_next (&it, x, labels) < batch)
-              {
-                rl_batch_iter_start (&it, 1);
-                rl_batch_iter_next (&it, x, labels);
-              }
-            rl_model_forward_backward (m, x, labels, batch, NULL);
-          }
-        wall = (g_get_monotonic_time () - t0) / 1e6;
-        if (wall < best_wall)
-          {
-            best_wall = wall;
-            for (guint i = 0; i < (guint) arch->n_layers; i++)
-              rl_model_get_profile (m, i, &best[2 * i], &best[2 * i + 1]);
-          }
-      }
-    rl_batch_iter_clear (&it);
-    g_print (_("\nper layer, 1 thread, ms per batch of %d (fastest of %d rounds of %d steps):\n"),
-             batch, ROUNDS, STEPS);
-    /* TRANSLATORS: the per-layer table's header; "forward" and "backward" end at columns 26
-     * and 36, above the numbers (a Chinese character takes two columns in a terminal) */
-    g_print ("%s", _("      layer        forward  backward\n"));
-    for (guint i = 0; i < (guint) arch->n_layers; i++)
-      {
-        const char *name = arch->layers[i].name[0] ? arch->layers[i].name
-                                                   : rl_layer_kind_name (arch->layers[i].kind);
-        total_f += best[2 * i];
-        total_b += best[2 * i + 1];
-        /* layers the engine runs inside another in training */
-        const guint owner = rl_model_profile_owner (m, i, batch);
-        if (owner != i)
-          {
-            const RlLayerSpec *o = &arch->layers[owner];
-            /* TRANSLATORS: %2$s is a layer's name; its work is done inside layer %4$s, above or
-             * below it in the table; keep the columns as in the table's header */
-            g_print (owner < i ? _("  %1$-3u %2$-10s %3$9s %3$9s   (inside %4$s above)\n")
-                               : _("  %1$-3u %2$-10s %3$9s %3$9s   (inside %4$s below)\n"),
-                     i + 1, name, "-", o->name[0] ? o->name : rl_layer_kind_name (o->kind));
-          }
-        else
-          g_print ("  %-3u %-10s %9.3f %9.3f\n", i + 1, name, 1e3 * best[2 * i] / STEPS,
-                   1e3 * best[2 * i + 1] / STEPS);
-      }
-    /* TRANSLATORS: the table's total line: keep the two times under "forward" and "backward"
-     * (ending at columns 26 and 36) */
-    g_print (_("  all layers     %9.3f %9.3f   (rest of the step: %.3f ms; %.0f images/s)\n"),
-             1e3 * total_f / STEPS, 1e3 * total_b / STEPS,
-             1e3 * (best_wall - total_f - total_b) / STEPS, STEPS * batch / best_wall);
-  }
+  for (int j = 0; j < n_nets; j++)
+    profile_net (train, &nets[j], batch, nets[j].seed ? 40 : 10);
+  if (no_seed)
+    return 0;
 
   /* Evaluation of the full test set with the most threads measured. */
   {

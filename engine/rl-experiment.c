@@ -549,9 +549,13 @@ twin_run (RlExperiment *exp, RlTwin which, uint64_t target, GCancellable *cancel
         != tw->iteration)
     twin_record (exp, which);
 
+  /* The twins take turns: the one that waits holds no workspaces, so a depth needs one net's
+   * (remade at its next turn, a few milliseconds against ten training steps). */
+  if (!twin_done (exp, tw))
+    rl_model_release_workspaces (tw->model);
   /* A finished twin no longer needs its training workspaces (over a gigabyte for a 56-layer
    * net at batch 128), nor its optimiser: a copy keeps the weights without them. */
-  if (twin_done (exp, tw))
+  else
     {
       RlModel *copy = rl_model_copy (tw->model);
 

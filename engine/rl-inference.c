@@ -117,7 +117,7 @@ rl_inference_new (const RlModel *model)
   RlInference *inf = g_new0 (RlInference, 1);
   RlWork *w;
 
-  inf->work = w = rl_work_new (model, 1, FALSE);
+  inf->work = w = rl_work_new (model, 1, RL_WORK_MAPS);
   inf->maps = g_array_new (FALSE, TRUE, sizeof (RlActivation));
   inf->n_nodes = model->n_nodes;
   inf->names = g_new0 (char *, model->n_nodes + 1);

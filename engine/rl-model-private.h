@@ -62,12 +62,16 @@ typedef struct {
  *    statistics, which read the conv's output.
  *  - relu -> maxpool (the ReLU not the first layer): the pooling reads the ReLU's input z and
  *    clamps its maxima at 0 (max(0, max z) = max relu(z), the same bits); backward,
- *    rl_relu_maxpool_backward finds each window's winner in z and writes z's gradient. */
+ *    rl_relu_maxpool_backward finds each window's winner in z and writes z's gradient.
+ *  - bn -> relu: the batch norm writes relu(bn(x)) straight into the ReLU's output, and its
+ *    backward masks the ReLU's output gradient as it reads it (rl-batchnorm.h); the batch
+ *    norm's own output and gradient are never written. */
 typedef enum {
   RL_STEP_ALONE,            /* the node's own forward and backward (rl_node_forward, ...) */
   RL_STEP_INSIDE,           /* runs inside node `owner`: nothing to do here */
   RL_STEP_RELU_POOL,        /* a max pooling that runs the ReLU before it */
   RL_STEP_CONV_POOL,        /* a conv that runs the ReLU and the 2x2 pooling after it */
+  RL_STEP_BN_RELU,          /* a batch norm that runs the ReLU after it in the same pass */
 } RlStepKind;
 
 typedef struct {
@@ -79,15 +83,27 @@ typedef struct {
                              * i + 2 for CONV_POOL */
 } RlNodePlan;
 
+/* What a workspace holds beyond a forward's needs (rl_work_new). RL_WORK_GRADS is 1, so TRUE
+ * still asks for the gradient block alone. */
+typedef enum {
+  RL_WORK_GRADS = 1 << 0,   /* a gradient block of its own (threads 1.. of a team, rl-explain) */
+  RL_WORK_MAPS  = 1 << 1,   /* every map the viewers show in a buffer of its own, written by
+                             * every forward (RlInference): a residual block's F(x) too, which
+                             * otherwise is written only when response statistics need it */
+} RlWorkFlags;
+
 /* Per-thread buffers for a batch of at most n_cap images. Sized once; reused every step. */
 typedef struct {
   int       n_cap;
+  gboolean  maps;           /* RL_WORK_MAPS */
   int       n_nodes;
   float    *in;             /* (C, H, W, N) */
   float   **out;            /* per node: (Co, Ho, Wo, N) */
   float   **dout;           /* per node: same as out; node i's is dbuf[i % 3] */
   float   **hid;            /* res nodes: relu(conv1(x)), (Co, Ho, Wo, N) */
-  float   **res;            /* res nodes: F(x) = conv2(hid) */
+  float   **res;            /* res nodes: F(x) = bn2(conv2(hid)), written only with maps or
+                             * response statistics (all res_buf unless maps) */
+  float    *res_buf;
   float   **sc;             /* res nodes with shortcut A or B: shortcut(x) */
   float   **dhid;           /* res nodes: all dhid_buf */
   float    *dbuf[3];        /* the output gradients, taken in turn (rl_work_new) */
@@ -103,10 +119,13 @@ typedef struct {
   float    *grads;          /* this thread's gradient block (NULL for thread 0: the model's) */
   int       n_total;        /* images in the whole batch this step (all threads) */
   int       tid, nt;        /* this workspace's thread in the team, and the team's size */
-  /* batch norm sites: pre (the normalised input when it is not another node's output), xhat,
-   * the input gradient, and the statistics used; pre and dpre: (C, H, W, N); mean, invstd: (C) */
-  float   **bn_pre, **bn_xhat, **bn_dpre, **bn_mean, **bn_invstd;
+  /* batch norm sites: pre (the normalised input when it is not another node's output), the
+   * input gradient, and the statistics used; pre and dpre: (C, H, W, N); mean, invstd: (C).
+   * The normalised input is not kept: the backward recomputes it from pre (rl-batchnorm.h). */
+  float   **bn_pre, **bn_dpre, **bn_mean, **bn_invstd;
   int       n_bn;
+  unsigned  bn_exchanges;   /* partial sums exchanged over the team since the step's forward
+                             * began: picks the posting area (rl-batchnorm.c) */
   gboolean  collect;        /* accumulate response statistics into resp */
   double   *resp;           /* (n_resp, 3): sum, sum of squares, count */
   RlNodePlan *plan;         /* per node: how this workspace's forward and backward run it */
@@ -140,7 +159,8 @@ struct _RlModel {
   int       n_threads;
   RlWork  **work;           /* n_threads entries, allocated lazily */
   int       n_work;
-  double   *bn_shared;      /* (n_work, 2 * max_bn_c): per-thread partial sums, batch norm */
+  double   *bn_shared;      /* (2, n_work, 2 * max_bn_c): per-thread partial sums, batch norm,
+                             * two areas a thread used in turn */
   RlTeam   *team;           /* n_work threads, created with the workspaces */
   double   *prof;           /* (n_nodes, 2): seconds in forward, backward on thread 0; NULL
                              * unless profiling */
@@ -155,7 +175,7 @@ rl_model_tensor (const RlModel *m, float *block, int idx)
 }
 
 /* rl-workspace.c */
-RlWork *rl_work_new  (const RlModel *model, int n_cap, gboolean with_grads);
+RlWork *rl_work_new  (const RlModel *model, int n_cap, RlWorkFlags flags);
 void    rl_work_free (RlWork *work);
 /* Makes sure there are n_threads workspaces (and a team) for slices of up to n_cap images. Only
  * grows, so the training loop allocates on its first step and never again. */
@@ -197,11 +217,16 @@ void    rl_resblock_forward  (const RlModel *model, const RlNode *node, int i, R
 void    rl_resblock_backward (const RlModel *model, const RlNode *node, int i, RlWork *work,
                               int n, const float *x, float *dx, float *grads);
 
-/* rl-batchnorm.c: one batch norm site. x -> y; in training with the whole batch's statistics
- * over the team's threads. Backward: dx += the input gradient, gamma's and beta's into @grads. */
+/* rl-batchnorm.c: one batch norm site. x -> y = act (bn (x) [+ r]) (r nullable, act the ReLU
+ * with @relu); in training with the whole batch's statistics over the team's threads.
+ * Backward of g = dy * (mask > 0) (mask nullable: g = dy), x the forward's input: dx = (or +=
+ * with @add) the input gradient, gamma's and beta's into @grads; g also written to g_out
+ * (nullable, may be dy). */
 void    rl_bn_part_forward  (const RlModel *model, const RlBnPart *bn, RlWork *work, int n,
-                             gboolean train, const float *x, float *y);
+                             gboolean train, const float *x, const float *r, gboolean relu,
+                             float *y);
 void    rl_bn_part_backward (const RlModel *model, const RlBnPart *bn, RlWork *work, int n,
-                             const float *dy, float *dx, float *grads);
+                             const float *dy, const float *mask, float *g_out, const float *x,
+                             float *dx, gboolean add, float *grads);
 
 G_END_DECLS

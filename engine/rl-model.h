@@ -97,6 +97,10 @@ double             rl_model_get_flops        (const RlModel *model);
 /* Threads used by forward_backward and predict; default 1. @n_threads <= 0: number of cores. */
 void      rl_model_set_threads (RlModel *model, int n_threads);
 int       rl_model_get_threads (const RlModel *model);
+/* Frees the buffers training and prediction keep between calls; the next call makes them again
+ * (one allocation, a few milliseconds). For a model that waits while another trains: the
+ * experiment's twins take turns with one set of buffers' worth of memory. */
+void      rl_model_release_workspaces (RlModel *model);
 
 /* One training step's gradients: forward in training mode, softmax cross-entropy (mean over the
  * batch, as PyTorch's CrossEntropyLoss), backward. Overwrites the gradient block (buffers get

@@ -11,6 +11,7 @@
 #include "rl-model-private.h"
 
 #include <string.h>
+#include <time.h>
 
 void
 rl_conv_part_forward (const RlModel *m, const RlConvPart *c, int n, const float *x, float *y,
@@ -73,7 +74,7 @@ node_forward (const RlModel *m, const RlNode *node, int i, RlWork *w, int n, gbo
       break;
 
     case RL_LAYER_BN:
-      rl_bn_part_forward (m, &node->u.bn, w, n, train, x, y);
+      rl_bn_part_forward (m, &node->u.bn, w, n, train, x, NULL, FALSE, y);
       rl_work_collect_response (w, node->resp, y, len);
       break;
 
@@ -98,7 +99,8 @@ node_forward (const RlModel *m, const RlNode *node, int i, RlWork *w, int n, gbo
 static gboolean
 node_sets_dx (const RlNode *node)
 {
-  return node->spec.kind == RL_LAYER_CONV || node->spec.kind == RL_LAYER_RESIDUAL;
+  return node->spec.kind == RL_LAYER_CONV || node->spec.kind == RL_LAYER_RESIDUAL
+         || node->spec.kind == RL_LAYER_BN;
 }
 
 /* dy = w->dout[i] (consumed: it may be overwritten); dx: gradient of the node's input, written
@@ -134,7 +136,7 @@ node_backward (const RlModel *m, const RlNode *node, int i, RlWork *w, int n, co
 
     case RL_LAYER_BN:
       /* dx is never NULL here: rl_model_new refuses bn as the first layer */
-      rl_bn_part_backward (m, &node->u.bn, w, n, dy, dx, grads);
+      rl_bn_part_backward (m, &node->u.bn, w, n, dy, NULL, NULL, x, dx, FALSE, grads);
       break;
 
     case RL_LAYER_LINEAR:
@@ -182,6 +184,10 @@ step_forward (const RlModel *model, const RlNode *node, const RlNodePlan *p, int
       }
       break;
 
+    case RL_STEP_BN_RELU:
+      rl_bn_part_forward (model, &node->u.bn, w, n, train, x, NULL, TRUE, w->out[p->out]);
+      break;
+
     case RL_STEP_ALONE:
     case RL_STEP_INSIDE:
     default:
@@ -224,6 +230,12 @@ step_backward (const RlModel *model, const RlNode *node, const RlNodePlan *p, in
                                 w->out[i], w->dout[i], w->dout[p->in]);
       break;
 
+    case RL_STEP_BN_RELU:
+      /* the ReLU's output gradient, masked by its output as it is read: dx written */
+      rl_bn_part_backward (model, &node->u.bn, w, n, w->dout[p->out], w->out[p->out], NULL, x,
+                           input_grad_of (w, p->in), FALSE, grads);
+      break;
+
     case RL_STEP_ALONE:
     case RL_STEP_INSIDE:
     default:
@@ -243,8 +255,20 @@ step_backward (const RlModel *model, const RlNode *node, const RlNodePlan *p, in
     }
 }
 
+/* The calling thread's CPU time in seconds: what the profile counts, so that on a shared
+ * machine the time other programs take the core is not charged to the layer it interrupted. */
+static inline double
+thread_seconds (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
+  return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
 /* The plan's steps in order (forward) or in reverse (backward, into @grads), skipping the nodes
- * that run inside another; thread 0 of a training step adds each step's time to the profile. */
+ * that run inside another; thread 0 of a training step adds each step's CPU time to the
+ * profile. */
 static void
 walk (const RlModel *model, RlWork *w, int n, gboolean train, gboolean backward, float *grads)
 {
@@ -255,17 +279,17 @@ walk (const RlModel *model, RlWork *w, int n, gboolean train, gboolean backward,
     {
       const int i = backward ? nn - 1 - k : k;
       const RlNodePlan *p = &w->plan[i];
-      gint64 t0;
+      double t0;
 
       if (p->kind == RL_STEP_INSIDE)
         continue;
-      t0 = timed ? g_get_monotonic_time () : 0;
+      t0 = timed ? thread_seconds () : 0;
       if (backward)
         step_backward (model, &model->nodes[i], p, i, w, n, input_of (w, p->in), grads);
       else
         step_forward (model, &model->nodes[i], p, i, w, n, train, input_of (w, p->in));
       if (timed)
-        model->prof[2 * i + (backward ? 1 : 0)] += (g_get_monotonic_time () - t0) / 1e6;
+        model->prof[2 * i + (backward ? 1 : 0)] += thread_seconds () - t0;
     }
 }
 
@@ -273,6 +297,7 @@ void
 rl_model_forward_work (const RlModel *model, RlWork *w, int n, gboolean train)
 {
   rl_work_plan (model, w, n, train);
+  w->bn_exchanges = 0;
   walk (model, w, n, train, FALSE, NULL);
 }
 

@@ -42,37 +42,10 @@ shortcut_a (const RlNode *node, int n, const float *x, float *y, gboolean adjoin
         }
 }
 
-/* A convolution, then batch norm when the block has it: x -> y. */
-static void
-conv_bn_forward (const RlModel *m, const RlConvPart *c, const RlBnPart *bn, RlWork *w, int n,
-                 gboolean train, const float *x, float *y, int resp)
-{
-  if (bn == NULL)
-    rl_conv_part_forward (m, c, n, x, y, w);
-  else
-    {
-      rl_conv_part_forward (m, c, n, x, w->bn_pre[bn->site], w);
-      rl_bn_part_forward (m, bn, w, n, train, w->bn_pre[bn->site], y);
-    }
-  rl_work_collect_response (w, resp, y, (size_t) c->g.co * n * c->g.ho * c->g.wo);
-}
-
-/* dx += or = (@dx_mode) the input gradient of conv (+ bn) for the output gradient dy. */
-static void
-conv_bn_backward (const RlModel *m, const RlConvPart *c, const RlBnPart *bn, RlWork *w, int n,
-                  const float *x, const float *dy, float *dx, RlGradMode dx_mode, float *grads)
-{
-  if (bn != NULL)
-    {
-      float *dpre = w->bn_dpre[bn->site];
-      memset (dpre, 0, sizeof (float) * bn->c * n * bn->hw);
-      rl_bn_part_backward (m, bn, w, n, dy, dpre, grads);
-      dy = dpre;
-    }
-  rl_conv_part_backward (m, c, n, x, dy, dx, dx_mode, grads, w);
-}
-
-/* x -> w->out[i], keeping hid, res and sc for the backward and the viewers. */
+/* x -> w->out[i]. In training and plain evaluation, each batch norm runs with what follows it
+ * in one pass: bn1 with the ReLU, bn2 with the shortcut's sum and the ReLU (rl-batchnorm.h),
+ * so F(x) is never written. For the response statistics and the viewers (RL_WORK_MAPS), every
+ * map is written on its own: hid, F(x) in res, the shortcut in sc. */
 void
 rl_resblock_forward (const RlModel *m, const RlNode *node, int i, RlWork *w, int n,
                      gboolean train, const float *x)
@@ -81,13 +54,10 @@ rl_resblock_forward (const RlModel *m, const RlNode *node, int i, RlWork *w, int
   const size_t len = (size_t) node->co * n * node->ho * node->wo;
   float *hid = w->hid[i], *res = w->res[i];
   const float *sc = x;
-  const gboolean bn = node->spec.bn;
+  const gboolean bn = node->spec.bn, maps = w->collect || w->maps;
+  const RlBnPart *bn1 = &node->u.res.bn1, *bn2 = &node->u.res.bn2;
 
-  conv_bn_forward (m, &node->u.res.c1, bn ? &node->u.res.bn1 : NULL, w, n, train, x, hid,
-                   node->resp);
-  rl_relu_forward (hid, hid, len);
-  conv_bn_forward (m, &node->u.res.c2, bn ? &node->u.res.bn2 : NULL, w, n, train, hid,
-                   res, node->resp2);
+  /* the shortcut first: bn2 adds it as it normalises */
   switch (node->spec.shortcut)
     {
     case RL_SHORTCUT_A:
@@ -95,8 +65,14 @@ rl_resblock_forward (const RlModel *m, const RlNode *node, int i, RlWork *w, int
       sc = w->sc[i];
       break;
     case RL_SHORTCUT_B:
-      conv_bn_forward (m, &node->u.res.proj, bn ? &node->u.res.bnp : NULL, w, n, train, x,
-                       w->sc[i], -1);
+      if (bn)
+        {
+          rl_conv_part_forward (m, &node->u.res.proj, n, x, w->bn_pre[node->u.res.bnp.site], w);
+          rl_bn_part_forward (m, &node->u.res.bnp, w, n, train,
+                              w->bn_pre[node->u.res.bnp.site], NULL, FALSE, w->sc[i]);
+        }
+      else
+        rl_conv_part_forward (m, &node->u.res.proj, n, x, w->sc[i], w);
       sc = w->sc[i];
       break;
     case RL_SHORTCUT_NONE:
@@ -106,14 +82,45 @@ rl_resblock_forward (const RlModel *m, const RlNode *node, int i, RlWork *w, int
     default:
       break;
     }
-  /* y = relu(F(x) + shortcut(x)) */
+
+  /* hid = relu(bn1(conv1(x))) */
+  if (bn)
+    {
+      rl_conv_part_forward (m, &node->u.res.c1, n, x, w->bn_pre[bn1->site], w);
+      rl_bn_part_forward (m, bn1, w, n, train, w->bn_pre[bn1->site], NULL, !maps, hid);
+    }
+  else
+    rl_conv_part_forward (m, &node->u.res.c1, n, x, hid, w);
+  if (!bn || maps)
+    {
+      rl_work_collect_response (w, node->resp, hid, len);
+      rl_relu_forward (hid, hid, len);
+    }
+
+  /* y = relu(F(x) + shortcut(x)), F(x) = bn2(conv2(hid)) */
+  if (bn)
+    {
+      float *pre = w->bn_pre[bn2->site];
+
+      rl_conv_part_forward (m, &node->u.res.c2, n, hid, pre, w);
+      if (!maps)
+        {
+          rl_bn_part_forward (m, bn2, w, n, train, pre, sc, TRUE, y);
+          return;
+        }
+      rl_bn_part_forward (m, bn2, w, n, train, pre, NULL, FALSE, res);
+    }
+  else
+    rl_conv_part_forward (m, &node->u.res.c2, n, hid, res, w);
+  rl_work_collect_response (w, node->resp2, res, len);
   if (sc != NULL)
     rl_add_relu (res, sc, y, len);
   else
     rl_relu_forward (res, y, len);
 }
 
-/* dy = w->dout[i] (consumed: overwritten with dz); dx (nullable: a first layer) written. */
+/* dy = w->dout[i] (consumed: overwritten with dz, the gradient after the ReLU, when the
+ * shortcut needs it); dx (nullable: a first layer) written. */
 void
 rl_resblock_backward (const RlModel *m, const RlNode *node, int i, RlWork *w, int n,
                       const float *x, float *dx, float *grads)
@@ -123,18 +130,33 @@ rl_resblock_backward (const RlModel *m, const RlNode *node, int i, RlWork *w, in
   const size_t len = (size_t) node->co * n * node->ho * node->wo;
   float *dz = dy, *dhid = w->dhid[i];
   const float *hid = w->hid[i];
-  const gboolean bn = node->spec.bn;
+  const RlBnPart *bn1 = &node->u.res.bn1, *bn2 = &node->u.res.bn2;
 
-  /* dz = dy * (y > 0): through the ReLU after the addition */
-  rl_mask_positive (dz, y, len);
+  if (node->spec.bn)
+    {
+      /* bn2's backward reads dy through the ReLU's mask (y > 0), writing dz back for the
+       * shortcut; bn1's reads dhid through the mask of the ReLU after it (hid > 0) */
+      float *dpre = w->bn_dpre[bn2->site];
 
-  /* F's branch first, because its first convolution writes dx; the shortcut then adds */
-  conv_bn_backward (m, &node->u.res.c2, bn ? &node->u.res.bn2 : NULL, w, n, hid, dz,
-                    dhid, RL_GRAD_SET, grads);
-  /* through relu: hid > 0 exactly where its input was > 0 */
-  rl_mask_positive (dhid, hid, len);
-  conv_bn_backward (m, &node->u.res.c1, bn ? &node->u.res.bn1 : NULL, w, n, x, dhid, dx,
-                    RL_GRAD_SET, grads);
+      rl_bn_part_backward (m, bn2, w, n, dy, y,
+                           node->spec.shortcut != RL_SHORTCUT_NONE ? dz : NULL,
+                           w->bn_pre[bn2->site], dpre, FALSE, grads);
+      rl_conv_part_backward (m, &node->u.res.c2, n, hid, dpre, dhid, RL_GRAD_SET, grads, w);
+      dpre = w->bn_dpre[bn1->site];
+      rl_bn_part_backward (m, bn1, w, n, dhid, hid, NULL, w->bn_pre[bn1->site], dpre, FALSE,
+                           grads);
+      rl_conv_part_backward (m, &node->u.res.c1, n, x, dpre, dx, RL_GRAD_SET, grads, w);
+    }
+  else
+    {
+      /* dz = dy * (y > 0): through the ReLU after the addition */
+      rl_mask_positive (dz, y, len);
+      /* F's branch first, because its first convolution writes dx; the shortcut then adds */
+      rl_conv_part_backward (m, &node->u.res.c2, n, hid, dz, dhid, RL_GRAD_SET, grads, w);
+      /* through relu: hid > 0 exactly where its input was > 0 */
+      rl_mask_positive (dhid, hid, len);
+      rl_conv_part_backward (m, &node->u.res.c1, n, x, dhid, dx, RL_GRAD_SET, grads, w);
+    }
 
   switch (node->spec.shortcut)
     {
@@ -147,8 +169,17 @@ rl_resblock_backward (const RlModel *m, const RlNode *node, int i, RlWork *w, in
         shortcut_a (node, n, NULL, NULL, TRUE, dx, dz);
       break;
     case RL_SHORTCUT_B:
-      conv_bn_backward (m, &node->u.res.proj, bn ? &node->u.res.bnp : NULL, w, n, x, dz,
-                        dx, RL_GRAD_ADD, grads);
+      if (node->spec.bn)
+        {
+          const RlBnPart *bnp = &node->u.res.bnp;
+          float *dpre = w->bn_dpre[bnp->site];
+
+          rl_bn_part_backward (m, bnp, w, n, dz, NULL, NULL, w->bn_pre[bnp->site], dpre, FALSE,
+                               grads);
+          rl_conv_part_backward (m, &node->u.res.proj, n, x, dpre, dx, RL_GRAD_ADD, grads, w);
+        }
+      else
+        rl_conv_part_backward (m, &node->u.res.proj, n, x, dz, dx, RL_GRAD_ADD, grads, w);
       break;
     case RL_SHORTCUT_NONE:
     default:

@@ -32,7 +32,7 @@ walloc (RlWork *w, size_t n)
 
 /* With @count_only, nothing is allocated: w->bytes says what would be. */
 static RlWork *
-work_new (const RlModel *m, int n_cap, gboolean with_grads, gboolean count_only)
+work_new (const RlModel *m, int n_cap, RlWorkFlags flags, gboolean count_only)
 {
   RlWork *w = g_new0 (RlWork, 1);
   size_t cols = 0;
@@ -40,6 +40,7 @@ work_new (const RlModel *m, int n_cap, gboolean with_grads, gboolean count_only)
 
   w->count_only = count_only;
   w->n_cap = n_cap;
+  w->maps = (flags & RL_WORK_MAPS) != 0;
   w->n_nodes = nn;
   w->in = walloc (w, (size_t) m->in_c * n_cap * m->in_h * m->in_w);
   w->out = g_new0 (float *, nn);
@@ -68,6 +69,8 @@ work_new (const RlModel *m, int n_cap, gboolean with_grads, gboolean count_only)
   for (int k = 0; k < 3; k++)
     w->dbuf[k] = walloc (w, dmax);
   w->dhid_buf = hmax > 0 ? walloc (w, hmax) : NULL;
+  /* F(x) is read only by the viewers and the response statistics, right after it is written */
+  w->res_buf = hmax > 0 && !w->maps ? walloc (w, hmax) : NULL;
 
   for (int i = 0; i < nn; i++)
     {
@@ -83,7 +86,7 @@ work_new (const RlModel *m, int n_cap, gboolean with_grads, gboolean count_only)
           break;
         case RL_LAYER_RESIDUAL:
           w->hid[i] = walloc (w, len);
-          w->res[i] = walloc (w, len);
+          w->res[i] = w->maps ? walloc (w, len) : w->res_buf;
           w->dhid[i] = w->dhid_buf;
           if (node->spec.shortcut == RL_SHORTCUT_A || node->spec.shortcut == RL_SHORTCUT_B)
             w->sc[i] = walloc (w, len);
@@ -113,7 +116,7 @@ work_new (const RlModel *m, int n_cap, gboolean with_grads, gboolean count_only)
   w->dcols = walloc (w, cols);
   w->logits = walloc (w, (size_t) n_cap * m->n_classes);
   w->dlogits = walloc (w, (size_t) n_cap * m->n_classes);
-  if (with_grads)
+  if (flags & RL_WORK_GRADS)
     w->grads = walloc (w, m->n_params);
 
   w->plan = g_new0 (RlNodePlan, nn);
@@ -121,7 +124,6 @@ work_new (const RlModel *m, int n_cap, gboolean with_grads, gboolean count_only)
   w->resp = g_new0 (double, 3 * (m->resp_names->len + 1));
   w->n_bn = m->n_bn;
   w->bn_pre = g_new0 (float *, m->n_bn + 1);
-  w->bn_xhat = g_new0 (float *, m->n_bn + 1);
   w->bn_dpre = g_new0 (float *, m->n_bn + 1);
   w->bn_mean = g_new0 (float *, m->n_bn + 1);
   w->bn_invstd = g_new0 (float *, m->n_bn + 1);
@@ -150,7 +152,6 @@ work_new (const RlModel *m, int n_cap, gboolean with_grads, gboolean count_only)
                 w->bn_pre[b->site] = walloc (w, len);
                 bnmax = MAX (bnmax, len);
               }
-            w->bn_xhat[b->site] = walloc (w, len);
             w->bn_mean[b->site] = walloc (w, b->c);
             w->bn_invstd[b->site] = walloc (w, b->c);
           }
@@ -166,9 +167,9 @@ work_new (const RlModel *m, int n_cap, gboolean with_grads, gboolean count_only)
 }
 
 RlWork *
-rl_work_new (const RlModel *m, int n_cap, gboolean with_grads)
+rl_work_new (const RlModel *m, int n_cap, RlWorkFlags flags)
 {
-  return work_new (m, n_cap, with_grads, FALSE);
+  return work_new (m, n_cap, flags, FALSE);
 }
 
 size_t
@@ -186,7 +187,7 @@ rl_model_train_memory (const RlModel *model, int batch, int n_threads)
   n_cap = (batch + n_threads - 1) / n_threads;
   for (int t = 0; t < n_threads; t++)
     {
-      RlWork *w = work_new (model, n_cap, t > 0, TRUE);
+      RlWork *w = work_new (model, n_cap, t > 0 ? RL_WORK_GRADS : 0, TRUE);
 
       total += w->bytes;
       rl_work_free (w);
@@ -215,7 +216,8 @@ rl_work_free (RlWork *w)
     {
       g_aligned_free (w->out[i]);
       g_aligned_free (w->hid[i]);
-      g_aligned_free (w->res[i]);
+      if (w->maps)
+        g_aligned_free (w->res[i]);
       g_aligned_free (w->sc[i]);
       g_aligned_free (w->arg[i]);
     }
@@ -225,6 +227,7 @@ rl_work_free (RlWork *w)
   for (int k = 0; k < 3; k++)
     g_aligned_free (w->dbuf[k]);
   g_aligned_free (w->dhid_buf);
+  g_aligned_free (w->res_buf);
   g_aligned_free (w->bn_dpre_buf);
   g_free (w->out); g_free (w->dout); g_free (w->hid); g_free (w->res);
   g_free (w->sc); g_free (w->dhid);
@@ -237,11 +240,10 @@ rl_work_free (RlWork *w)
   for (int k = 0; k < w->n_bn; k++)
     {
       g_aligned_free (w->bn_pre[k]);
-      g_aligned_free (w->bn_xhat[k]);
       g_aligned_free (w->bn_mean[k]);
       g_aligned_free (w->bn_invstd[k]);
     }
-  g_free (w->bn_pre); g_free (w->bn_xhat); g_free (w->bn_dpre); g_free (w->bn_mean);
+  g_free (w->bn_pre); g_free (w->bn_dpre); g_free (w->bn_mean);
   g_free (w->bn_invstd);
   g_free (w->resp);
   g_free (w);
@@ -259,6 +261,13 @@ rl_model_free_workspaces (RlModel *m)
 }
 
 void
+rl_model_release_workspaces (RlModel *m)
+{
+  g_return_if_fail (m != NULL);
+  rl_model_free_workspaces (m);
+}
+
+void
 rl_model_ensure_workspaces (RlModel *m, int n_threads, int n_cap)
 {
   if (m->n_work >= n_threads && m->work[0]->n_cap >= n_cap)
@@ -268,9 +277,9 @@ rl_model_ensure_workspaces (RlModel *m, int n_threads, int n_cap)
   rl_model_free_workspaces (m);
   m->work = g_new0 (RlWork *, n_threads);
   for (int t = 0; t < n_threads; t++)
-    m->work[t] = rl_work_new (m, n_cap, t > 0);
+    m->work[t] = rl_work_new (m, n_cap, t > 0 ? RL_WORK_GRADS : 0);
   m->n_work = n_threads;
-  m->bn_shared = g_new0 (double, (size_t) n_threads * 2 * MAX (m->max_bn_c, 1));
+  m->bn_shared = g_new0 (double, 2 * (size_t) n_threads * 2 * MAX (m->max_bn_c, 1));
   m->team = rl_team_new (n_threads);
 }
 
@@ -306,6 +315,15 @@ rl_plan_fill (const RlModel *m, int n, gboolean fused, RlNodePlan *plan)
         plan[i + 1].kind = plan[i + 2].kind = RL_STEP_INSIDE;
         plan[i + 1].owner = plan[i + 2].owner = i;
         i += 2;
+      }
+    else if (i >= 1 && i + 1 < m->n_nodes && nodes[i].spec.kind == RL_LAYER_BN
+             && nodes[i + 1].spec.kind == RL_LAYER_RELU)
+      {
+        plan[i].kind = RL_STEP_BN_RELU;
+        plan[i].out = i + 1;
+        plan[i + 1].kind = RL_STEP_INSIDE;
+        plan[i + 1].owner = i;
+        i += 1;
       }
     else if (i >= 1 && i + 1 < m->n_nodes && nodes[i].spec.kind == RL_LAYER_RELU
              && nodes[i + 1].spec.kind == RL_LAYER_MAXPOOL)

@@ -39,6 +39,13 @@ model file (every tensor F32, the description in the "arch" metadata, "input", "
 "dataset" and "format" kept), which `reslab-cli eval` reads (tests/test-torch-roundtrip.c).
 Exit status 77 when torch cannot be imported (a test's skip); 1 with a message naming the file
 when a file cannot be read.
+
+    /usr/bin/python3 tools/reslab_torch.py bench --arch resnet-20 --batches 100 --threads 1
+
+`bench` times training steps of the net (after one warm-up step) as `reslab-cli bench --arch`
+runs them: MNIST preloaded as one normalised tensor, batches drawn from a seeded permutation,
+SGD with the experiment's defaults (batch 64, lr 0.02, momentum 0.9, weight decay 1e-4), and
+prints `torch_images_per_s <value>`.
 """
 
 import json
@@ -335,7 +342,60 @@ def export(path, out_path):
     write_safetensors(out_path, list(net.state_dict().items()), keep)
 
 
+def run_bench(argv):
+    """Times training steps of a net (see the module's docstring)."""
+    import argparse
+    import os
+    import time
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import torch_seed
+
+    p = argparse.ArgumentParser(prog="reslab_torch.py bench")
+    p.add_argument("--arch", required=True)
+    p.add_argument("--batches", type=int, default=100)
+    p.add_argument("--threads", type=int, default=0)
+    p.add_argument("--batch", type=int, default=64)
+    p.add_argument("--lr", type=float, default=0.02)
+    p.add_argument("--momentum", type=float, default=0.9)
+    p.add_argument("--weight-decay", type=float, default=1e-4)
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--data", default=torch_seed.DEFAULT_DATA)
+    args = p.parse_args(argv)
+    if args.batches < 1 or args.batch < 1:
+        p.error("--batches and --batch must be positive")
+    if args.threads > 0:
+        torch.set_num_threads(args.threads)
+    train_x, train_y = torch_seed.load_mnist(args.data, "train")
+    torch.manual_seed(args.seed)
+    net = ResLabNet(args.arch, 1, 28, 28).train()
+    opt = torch.optim.SGD(net.parameters(), lr=args.lr, momentum=args.momentum,
+                          weight_decay=args.weight_decay)
+    loss_fn = nn.CrossEntropyLoss()
+    gen = torch.Generator().manual_seed(args.seed)
+    n = train_x.size(0)
+    idx = torch.randperm(n, generator=gen)
+    while idx.numel() < (args.batches + 1) * args.batch:
+        idx = torch.cat([idx, torch.randperm(n, generator=gen)])
+
+    def step(i):
+        sel = idx[i * args.batch:(i + 1) * args.batch]
+        torch_seed.train_step(net, opt, loss_fn, train_x[sel], train_y[sel])
+
+    step(0)   # warm-up
+    t0 = time.perf_counter()
+    for i in range(1, args.batches + 1):
+        step(i)
+    elapsed = time.perf_counter() - t0
+    print("# torch %s, %s, threads %d, batch %d, %d batches in %.3f s"
+          % (torch.__version__, args.arch, torch.get_num_threads(), args.batch, args.batches,
+             elapsed))
+    print("torch_images_per_s %.1f" % (args.batches * args.batch / elapsed))
+    return 0
+
+
 def main(argv):
+    if len(argv) >= 1 and argv[0] == "bench":
+        return run_bench(argv[1:])
     if len(argv) >= 2 and argv[0] == "describe":
         net = load(argv[1])
         print(net)
