@@ -18,6 +18,7 @@
 #include "rl-filter-view.h"
 #include "rl-inside-view.h"
 #include "rl-net-chooser.h"
+#include "rl-network-view.h"
 #include "rl-window.h"
 
 #define CUSTOM "c=conv(8,k=3) relu maxpool(2) r=res(8) gap fc=linear(10)"
@@ -174,17 +175,12 @@ test_errors (void)
 }
 
 /* Typing in the text of another family makes it custom, from that text. */
-static void
-test_typing_makes_custom (void)
+/* The chooser's editor, as a user types in it. */
+static GtkTextBuffer *
+find_editor (RlNetChooser *chooser)
 {
-  RlNetChooser *chooser = new_chooser ();
   GtkTextView *view = NULL;
-  GtkTextBuffer *buffer;
-  GtkTextIter end;
-  g_autofree char *text = NULL;
 
-  rl_net_chooser_choose (chooser, "resnet-8");
-  g_assert_cmpint (rl_net_chooser_get_family (chooser), ==, RL_NET_RESNET);
   for (GtkWidget *w = GTK_WIDGET (chooser); w != NULL && view == NULL;)
     {
       GtkWidget *next = gtk_widget_get_first_child (w);
@@ -200,7 +196,20 @@ test_typing_makes_custom (void)
       w = next;
     }
   g_assert_nonnull (view);
-  buffer = gtk_text_view_get_buffer (view);
+  return gtk_text_view_get_buffer (view);
+}
+
+static void
+test_typing_makes_custom (void)
+{
+  RlNetChooser *chooser = new_chooser ();
+  GtkTextBuffer *buffer;
+  GtkTextIter end;
+  g_autofree char *text = NULL;
+
+  rl_net_chooser_choose (chooser, "resnet-8");
+  g_assert_cmpint (rl_net_chooser_get_family (chooser), ==, RL_NET_RESNET);
+  buffer = find_editor (chooser);
   gtk_text_buffer_get_end_iter (buffer, &end);
   /* "... fc=linear(10)" becomes "... fc=linear(10) relu": not a net (it must end in linear) */
   gtk_text_buffer_insert (buffer, &end, " relu", -1);
@@ -278,6 +287,116 @@ test_defaults (void)
   g_assert_true (rl_train_view_can_start (view));
   rl_train_view_set_from_current (view, FALSE);
 
+  destroy_window (window);
+}
+
+static gboolean
+shown (gpointer data)
+{
+  return gtk_widget_get_mapped (data) && gtk_widget_get_width (data) > 100;
+}
+
+static guint
+n_arcs (RlTrainView *view)
+{
+  const RlDiagram *d = rl_network_view_get_diagram (rl_train_view_get_network_view (view));
+
+  g_assert_nonnull (d);
+  return rl_diagram_get_n_arcs (d);
+}
+
+static int
+find_box (const RlDiagram *d,
+          const char      *name)
+{
+  for (guint i = 0; i < rl_diagram_get_n_boxes (d); i++)
+    if (strcmp (rl_diagram_get_box (d, i)->name, name) == 0)
+      return (int) i;
+  return -1;
+}
+
+/* The Train view's diagram draws the net chosen, follows the text as it is typed (keeping the
+ * last valid net while it is not), and draws the model in use while the run would continue
+ * it; a click on a layer stays in Train. */
+static void
+test_diagram (void)
+{
+  RlWindow *window = new_window ();
+  RlTrainView *view = rl_window_get_train_view (window);
+  RlNetChooser *chooser = rl_train_view_get_net_chooser (view);
+  RlNetworkView *network = rl_train_view_get_network_view (view);
+  RlModel *in_use = rl_predictor_get_model (rl_window_get_predictor (window));
+  GtkTextBuffer *buffer;
+  GtkTextIter end;
+  const RlDiagram *d;
+
+  rl_window_set_view (window, "train");
+  ui_test_spin (100);
+  g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (network)));   /* hidden at first */
+  rl_train_view_show_network (view, TRUE);
+  g_assert_true (ui_test_wait_for (shown, network, 10));
+
+  /* resnet-20: three stages of three blocks, each with its option-A shortcut */
+  rl_net_chooser_choose (chooser, "resnet-20");
+  d = rl_network_view_get_diagram (network);
+  g_assert_nonnull (d);
+  g_assert_cmpuint (rl_diagram_get_n_arcs (d), ==, 9);
+  g_assert_cmpuint (rl_diagram_get_n_blocks (d), ==, 9);
+  g_assert_cmpuint (rl_diagram_get_n_stages (d), ==, 3);
+  for (guint i = 0; i < rl_diagram_get_n_arcs (d); i++)
+    g_assert_cmpint (rl_diagram_get_arc (d, i)->shortcut, !=, RL_SHORTCUT_B);
+  {
+    g_autoptr (GError) error = NULL;
+    RlModel *resnet20 = rl_model_new (rl_net_chooser_get_arch (chooser), 1, 28, 28, 10, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (rl_diagram_get_n_params (d), ==, rl_model_get_n_params (resnet20));
+    rl_model_free (resnet20);
+  }
+  /* its plain twin: no arcs */
+  rl_net_chooser_choose (chooser, "plain-20");
+  g_assert_cmpuint (n_arcs (view), ==, 0);
+  g_assert_cmpuint (rl_diagram_get_n_blocks (rl_network_view_get_diagram (network)), ==, 9);
+
+  /* a custom net typed: one block, one arc; typed on, while not a net (no final linear) the
+   * last net stays; then two more blocks, one plain: two arcs */
+  rl_net_chooser_set_custom_text (chooser, CUSTOM);
+  g_assert_cmpuint (n_arcs (view), ==, 1);
+  d = rl_network_view_get_diagram (network);
+  g_assert_cmpint (find_box (d, "c"), >, 0);
+  g_assert_cmpint (find_box (d, "fc"), >, 0);
+  buffer = find_editor (chooser);
+  gtk_text_buffer_get_end_iter (buffer, &end);
+  gtk_text_buffer_insert (buffer, &end, " relu", -1);
+  g_assert_null (rl_net_chooser_get_arch (chooser));
+  g_assert_true (rl_network_view_get_diagram (network) == d);
+  rl_net_chooser_set_custom_text (chooser, "c=conv(8,k=3) relu maxpool(2) r=res(8) "
+                                           "q=res(16,s=2,shortcut=B) n=res(16,shortcut=none) "
+                                           "gap fc=linear(10)");
+  d = rl_network_view_get_diagram (network);
+  g_assert_cmpuint (rl_diagram_get_n_arcs (d), ==, 2);
+  g_assert_cmpuint (rl_diagram_get_n_blocks (d), ==, 3);
+  g_assert_cmpint (find_box (d, "q.shortcut"), >, 0);   /* option B's projection */
+
+  /* a click on a layer outlines it and stays here: Inside shows another net, the model in use */
+  rl_network_view_activate_box (network, (guint) find_box (d, "c"));
+  g_assert_cmpint (rl_network_view_get_selected_layer (network), ==, 0);
+  g_assert_cmpstr (rl_window_get_view (window), ==, "train");
+  ui_test_spin (100);   /* draws */
+
+  /* continuing the model in use: its net (the bundled seed net), then the chosen one again */
+  rl_train_view_set_from_current (view, TRUE);
+  d = rl_network_view_get_diagram (network);
+  g_assert_cmpuint (rl_diagram_get_n_arcs (d), ==, 2);
+  g_assert_cmpint (find_box (d, "rblock1.conv1"), >, 0);
+  g_assert_cmpuint (rl_diagram_get_n_params (d), ==, rl_model_get_n_params (in_use));
+  rl_train_view_set_from_current (view, FALSE);
+  d = rl_network_view_get_diagram (network);
+  g_assert_cmpint (find_box (d, "q.shortcut"), >, 0);
+
+  rl_train_view_show_network (view, FALSE);
+  ui_test_spin (50);
+  g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (network)));
   destroy_window (window);
 }
 
@@ -434,6 +553,7 @@ main (int   argc,
   ui_test_add ("/ui/net/errors", test_errors);
   ui_test_add ("/ui/net/typing-makes-custom", test_typing_makes_custom);
   ui_test_add ("/ui/net/defaults", test_defaults);
+  ui_test_add ("/ui/net/diagram", test_diagram);
   ui_test_add ("/ui/net/train-custom", test_train_custom);
   ui_test_add ("/ui/net/inside-every-kind", test_inside_every_kind);
   return ui_test_run ();

@@ -8,6 +8,7 @@
 #include <math.h>
 
 #include "rl-net-chooser.h"
+#include "rl-network-view.h"
 #include "rl-settings.h"
 #include "rl-widget-util.h"
 
@@ -37,6 +38,9 @@ struct _RlTrainView
   GtkLabel       *progress_label;
   GtkProgressBar *progress_bar;
   GtkLabel       *status_label;
+  GtkToggleButton *diagram_button;
+  GtkWidget      *diagram_scroller;
+  RlNetworkView  *network_view;
 
   /* owned */
   GArray         *kinds;          /* RlDatasetKind of each dropdown entry */
@@ -48,6 +52,8 @@ struct _RlTrainView
   RlTrainDefaults defaults;       /* the optimiser's defaults for the net chosen */
   gboolean        can_start;
   char           *net;            /* the name of the net of this run, for the progress line */
+  RlPredictor    *predictor;      /* the model in use, drawn while the run would continue it */
+  RlModel        *chosen;         /* the last valid net chosen, built to be drawn (weights 0) */
 };
 
 G_DEFINE_FINAL_TYPE (RlTrainView, rl_train_view, GTK_TYPE_WIDGET)
@@ -203,6 +209,81 @@ rl_train_view_set_state (RlTrainView    *self,
   gtk_widget_set_sensitive (GTK_WIDGET (self->net_chooser),
                             idle && !gtk_switch_get_active (self->from_current_switch));
   /* learning rate and momentum stay editable */
+}
+
+/* ---- the diagram of the net to be trained ------------------------------------------------- */
+
+/* Draws the net a run would train: the model in use when the run continues it, else the net
+ * chosen, or the last valid one while its text is not. A click on a layer does nothing more
+ * than outline it: Inside shows the maps of the model in use, not of this net. */
+static void
+update_diagram (RlTrainView *self)
+{
+  if (gtk_switch_get_active (self->from_current_switch) && self->predictor != NULL)
+    rl_network_view_set_predictor (self->network_view, self->predictor);
+  else
+    rl_network_view_set_model (self->network_view, self->chosen);
+}
+
+/* Builds the net chosen when it is valid and not the one already built. */
+static void
+update_chosen (RlTrainView *self)
+{
+  const RlArch *arch = rl_net_chooser_get_arch (self->net_chooser);
+  g_autofree char *text = NULL;
+  g_autofree char *built = NULL;
+  g_autoptr (GError) error = NULL;
+  RlModel *model;
+
+  if (arch == NULL)
+    return;
+  if (self->chosen != NULL)
+    {
+      text = rl_arch_to_string (arch);
+      built = rl_arch_to_string (rl_model_get_arch (self->chosen));
+      if (g_strcmp0 (text, built) == 0)
+        return;
+    }
+  /* the chooser checked it for 1×28×28 images and 10 classes */
+  model = rl_model_new (arch, 1, 28, 28, 10, &error);
+  if (model == NULL)
+    {
+      g_warning ("The net chosen cannot be drawn: %s", error->message);
+      return;
+    }
+  g_clear_pointer (&self->chosen, rl_model_free);
+  self->chosen = model;
+}
+
+void
+rl_train_view_set_predictor (RlTrainView *self,
+                             RlPredictor *predictor)
+{
+  g_return_if_fail (RL_IS_TRAIN_VIEW (self));
+  g_return_if_fail (predictor == NULL || RL_IS_PREDICTOR (predictor));
+
+  if (!g_set_object (&self->predictor, predictor))
+    return;
+  if (predictor == NULL)
+    rl_network_view_set_predictor (self->network_view, NULL);
+  update_diagram (self);
+}
+
+void
+rl_train_view_show_network (RlTrainView *self,
+                            gboolean     show)
+{
+  g_return_if_fail (RL_IS_TRAIN_VIEW (self));
+
+  gtk_toggle_button_set_active (self->diagram_button, show);
+}
+
+RlNetworkView *
+rl_train_view_get_network_view (RlTrainView *self)
+{
+  g_return_val_if_fail (RL_IS_TRAIN_VIEW (self), NULL);
+
+  return self->network_view;
 }
 
 /* ---- settings kept between runs (GSettings) ----------------------------------------------- */
@@ -519,6 +600,7 @@ from_current_changed_cb (GtkSwitch   *widget,
                                  "the model in use is kept (Ctrl+Return)"));
   rl_train_view_set_state (self, self->state);
   update_can_start (self);
+  update_diagram (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FROM_CURRENT]);
 }
 
@@ -578,7 +660,9 @@ net_changed_cb (RlNetChooser *chooser,
 
   update_can_start (self);
   if (arch == NULL)
-    return;
+    return;   /* the diagram keeps the last valid net */
+  update_chosen (self);
+  update_diagram (self);
   rl_train_defaults_for_arch (arch, &next);
   if (next.batch_norm != self->defaults.batch_norm
       && close_to (gtk_spin_button_get_value (self->lr_spin), self->defaults.lr)
@@ -657,6 +741,9 @@ rl_train_view_set_property (GObject      *object,
 static void
 rl_train_view_dispose (GObject *object)
 {
+  RlTrainView *self = RL_TRAIN_VIEW (object);
+
+  g_clear_object (&self->predictor);
   gtk_widget_dispose_template (GTK_WIDGET (object), RL_TYPE_TRAIN_VIEW);
 
   G_OBJECT_CLASS (rl_train_view_parent_class)->dispose (object);
@@ -670,6 +757,7 @@ rl_train_view_finalize (GObject *object)
   g_clear_pointer (&self->kinds, g_array_unref);
   g_clear_pointer (&self->last, rl_train_progress_unref);
   g_clear_pointer (&self->net, g_free);
+  g_clear_pointer (&self->chosen, rl_model_free);
 
   G_OBJECT_CLASS (rl_train_view_parent_class)->finalize (object);
 }
@@ -701,6 +789,7 @@ rl_train_view_class_init (RlTrainViewClass *klass)
 
   g_type_ensure (RL_TYPE_CHART);
   g_type_ensure (RL_TYPE_NET_CHOOSER);
+  g_type_ensure (RL_TYPE_NETWORK_VIEW);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/reslab/ResLab/ui/rl-train-view.ui");
@@ -727,6 +816,9 @@ rl_train_view_class_init (RlTrainViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RlTrainView, progress_label);
   gtk_widget_class_bind_template_child (widget_class, RlTrainView, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, RlTrainView, status_label);
+  gtk_widget_class_bind_template_child (widget_class, RlTrainView, diagram_button);
+  gtk_widget_class_bind_template_child (widget_class, RlTrainView, diagram_scroller);
+  gtk_widget_class_bind_template_child (widget_class, RlTrainView, network_view);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "rltrainview");
@@ -754,6 +846,13 @@ rl_train_view_init (RlTrainView *self)
 
   rl_dataset_dropdown_fill (self->dataset_dropdown, self->kinds);
   setup_charts (self);
+  g_object_bind_property (self->diagram_button, "active", self->diagram_scroller, "visible",
+                          G_BINDING_SYNC_CREATE);
+  /* a click on a layer does not go to Inside here (update_diagram says why) */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->network_view),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                  _("The net a run would train. Up and Down move between the "
+                                    "layers, Enter opens or closes a stage"), -1);
 
   g_signal_connect (self->lr_spin, "value-changed", G_CALLBACK (spin_value_changed_cb), self);
   g_signal_connect (self->momentum_spin, "value-changed", G_CALLBACK (spin_value_changed_cb), self);

@@ -12,6 +12,8 @@
 
 #include "rl-chart.h"
 #include "rl-net-chooser.h"
+#include "rl-network-view.h"
+#include "rl-predictor.h"
 #include "rl-trainer.h"
 
 G_BEGIN_DECLS
@@ -42,6 +44,16 @@ void      rl_train_view_get_settings      (RlTrainView   *self,
 const RlArch *rl_train_view_get_arch      (RlTrainView *self);
 /* Returns: (transfer none) */
 RlNetChooser *rl_train_view_get_net_chooser (RlTrainView *self);
+/* The model in use: the diagram draws it while the run would continue it. */
+void      rl_train_view_set_predictor     (RlTrainView *self,
+                                           RlPredictor *predictor);
+/* Shows or hides the diagram of the net a run would train (hidden at first, the D_iagram
+ * button): the net chosen (the last valid one while the text is not), or the model in use
+ * when the run continues it. */
+void      rl_train_view_show_network      (RlTrainView *self,
+                                           gboolean     show);
+/* Returns: (transfer none) */
+RlNetworkView *rl_train_view_get_network_view (RlTrainView *self);
 /* Whether a run can start from the settings: the net is valid, or the run continues the model
  * in use. Property "can-start". */
 gboolean  rl_train_view_can_start         (RlTrainView *self);

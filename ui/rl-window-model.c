@@ -484,5 +484,6 @@ _rl_window_model_init (RlWindow *self)
   load_startup_model (self);
   rl_draw_view_set_predictor (self->draw_view, self->predictor);
   rl_inside_view_set_predictor (self->inside_view, self->predictor);
+  rl_train_view_set_predictor (self->train_view, self->predictor);
   _rl_window_update_description (self);
 }

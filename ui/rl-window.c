@@ -255,6 +255,7 @@ rl_window_dispose (GObject *object)
       g_signal_handlers_disconnect_by_data (rl_draw_view_get_canvas (self->draw_view), self);
       rl_draw_view_set_predictor (self->draw_view, NULL);
       rl_inside_view_set_predictor (self->inside_view, NULL);
+      rl_train_view_set_predictor (self->train_view, NULL);
     }
 
   gtk_widget_dispose_template (GTK_WIDGET (self), RL_TYPE_WINDOW);
