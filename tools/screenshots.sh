@@ -91,6 +91,10 @@ shot "train-net-custom" 1280x800 6 -- --view=train \
   --net="c=conv(8,k=3) relu maxpool(2) r=res(8) gap fc=linear(10)"
 shot "train-net-error" 1280x800 6 -- --view=train \
   --net="c=conv(8,k=3) relu maxpol(2) r=res(8) gap fc=linear(10)"
+
+# Its Diagram panel (Alt+I) on resnet-20.
+SHOT_KEYS=alt+i shot "train-diagram-resnet" 1280x800 6 -- --view=train --net=resnet-20
+
 # The Experiment view with two runs in its list, each with bands over seeds: plain-8/resnet-8 on
 # three seeds, then plain-20/resnet-20 on two, on 1,920 images (30 iterations a seed; the images
 # come from a keyfile of settings). On the busy 2-core machine the first run took under two
