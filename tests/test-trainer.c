@@ -696,6 +696,51 @@ test_dispose_running (void)
   spin (50);                               /* the worker's last drain: frees the job */
 }
 
+static void
+count_finished_cb (gpointer instance, gboolean completed, const GError *error, guint *counter)
+{
+  (*counter)++;
+}
+
+/* The last reference dropped after the worker has run to its end, while the whole run's
+ * messages and its end still wait in the outbox with a drain scheduled (the main thread did
+ * not iterate, as on a loaded machine): the drain delivers nothing, calls no "finished", and
+ * the thread, no longer joinable by the drain, is joined by rl_worker_join_abandoned(). */
+static void
+test_dispose_with_outbox (void)
+{
+  RlTrainer *trainer;
+  RlTrainConfig c;
+  g_autoptr(GError) error = NULL;
+  guint n_progress = 0, n_weights = 0, n_finished = 0;
+  gint64 deadline;
+
+  REQUIRE_DATA ();
+
+  trainer = rl_trainer_new ();
+  g_signal_connect (trainer, "progress", G_CALLBACK (count_cb), &n_progress);
+  g_signal_connect (trainer, "weights", G_CALLBACK (count_cb), &n_weights);
+  g_signal_connect (trainer, "finished", G_CALLBACK (count_finished_cb), &n_finished);
+  config_for_tests (&c, 1);
+  g_assert_true (rl_trainer_start (trainer, initial, train_set, test_set, &c, &error));
+
+  /* no iteration: everything the run posts stays queued */
+  deadline = g_get_monotonic_time () + 120 * G_USEC_PER_SEC;
+  while (rl_trainer_get_batches_done (trainer) < N_BATCHES &&
+         g_get_monotonic_time () < deadline)
+    g_usleep (5000);
+  g_assert_cmpuint (rl_trainer_get_batches_done (trainer), ==, N_BATCHES);
+  g_usleep (500 * 1000);                   /* the epoch's evaluation, the last posts, the end */
+  g_assert_cmpuint (n_progress + n_weights + n_finished, ==, 0);
+
+  g_assert_finalize_object (trainer);      /* with the outbox full and the end undelivered */
+  spin (300);                              /* the scheduled drain: finds no trainer */
+  g_assert_cmpuint (n_progress + n_weights + n_finished, ==, 0);
+  g_assert_cmpuint (rl_worker_join_abandoned (), ==, 1);
+  g_assert_cmpuint (rl_worker_join_abandoned (), ==, 0);
+  spin (50);
+}
+
 static gboolean
 drop_in_handler (Run *run, RlTrainProgress *p)
 {
@@ -774,6 +819,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/ui/trainer/main-thread-busy", test_main_thread_busy);
   g_test_add_func ("/ui/trainer/dispose-running", test_dispose_running);
   g_test_add_func ("/ui/trainer/dispose-in-handler", test_dispose_in_handler);
+  g_test_add_func ("/ui/trainer/dispose-with-outbox", test_dispose_with_outbox);
 
   ret = g_test_run ();
 

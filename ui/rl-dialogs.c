@@ -145,21 +145,40 @@ rl_show_model_error_dialog (GtkWidget    *widget,
 /* ---- the missing-data dialog's Download ------------------------------------------------- */
 
 typedef struct {
-  GtkMessageDialog *dialog;        /* owned: outlives the dialog while a fetch runs */
-  GtkWidget        *download;      /* borrowed from the dialog */
-  GtkProgressBar   *bar;           /* borrowed from the dialog */
+  /* Borrowed, as are the two below, and only while !closed: a reference kept past the
+   * dialog's destruction delayed its dispose until after its parent window could be gone,
+   * and that dispose then reached the finalized parent (gtk_window_set_transient_for). */
+  GtkMessageDialog *dialog;
+  GtkWidget        *download;
+  GtkProgressBar   *bar;
   GCancellable     *cancellable;   /* owned; NULL when no fetch runs */
   char             *dir;
-  gboolean          closed;
+  gboolean          closed;        /* the dialog is gone (or going) */
 } Download;
 
 static void
 download_free (Download *download)
 {
-  g_clear_object (&download->dialog);
   g_clear_object (&download->cancellable);
   g_free (download->dir);
   g_free (download);
+}
+
+/* The dialog is disposed, however it was closed: a fetch still running is cancelled and its
+ * callback frees @download; otherwise it goes now. */
+static void
+download_dialog_gone (gpointer data, GObject *where_the_dialog_was)
+{
+  Download *download = data;
+
+  download->closed = TRUE;
+  download->dialog = NULL;
+  download->download = NULL;
+  download->bar = NULL;
+  if (download->cancellable != NULL)
+    g_cancellable_cancel (download->cancellable);
+  else
+    download_free (download);
 }
 
 static void
@@ -259,13 +278,11 @@ download_response_cb (GtkDialog *dialog,
       return;
     }
 
-  /* Close (Cancel while it runs) or the window closed: the fetch stops, the folder stays as
-   * it was; the fetch's callback frees @download once the script is gone. */
-  download->closed = TRUE;
+  /* Close (Cancel while it runs) or the window closed: the dialog goes, and with it
+   * (download_dialog_gone) @download once no fetch runs; a fetch stops now, the folder
+   * staying as it was. */
   if (download->cancellable != NULL)
     g_cancellable_cancel (download->cancellable);
-  else
-    g_idle_add_once ((GSourceOnceFunc) download_free, download);
   gtk_window_destroy (GTK_WINDOW (dialog));
 }
 
@@ -278,7 +295,8 @@ add_download (GtkMessageDialog *dialog,
   Download *download = g_new0 (Download, 1);
   GtkWidget *area = gtk_message_dialog_get_message_area (dialog);
 
-  download->dialog = g_object_ref (dialog);
+  download->dialog = dialog;
+  g_object_weak_ref (G_OBJECT (dialog), download_dialog_gone, download);
   download->dir = g_strdup (dir);
   download->bar = GTK_PROGRESS_BAR (gtk_progress_bar_new ());
   gtk_progress_bar_set_show_text (download->bar, TRUE);

@@ -424,6 +424,10 @@ _rl_window_training_dispose (RlWindow *self)
 {
   g_cancellable_cancel (self->data_cancellable);
   g_clear_pointer (&self->run_arch, rl_arch_free);
+  /* The Train view is disposed after this (with the template): whatever it still notifies
+   * (its net chooser applying defaults, its settings unbound) finds no handler of ours. */
+  if (self->train_view != NULL)
+    g_signal_handlers_disconnect_by_data (self->train_view, self);
   if (self->trainer != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->trainer, self);
