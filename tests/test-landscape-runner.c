@@ -16,54 +16,13 @@
 #include "rl-landscape.h"
 #include "rl-landscape-runner.h"
 #include "rl-model.h"
+
+#include "landscape-test-utils.h"
 #include "rl-train.h"
 
 #define N_IMAGES 128
 
 static RlDataset *train_set;
-
-static RlModel *
-cifar_model (int depth, gboolean residual, uint64_t seed)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(RlArch) arch = rl_arch_new_cifar (depth, residual, RL_SHORTCUT_A, TRUE, &error);
-  RlModel *model;
-
-  g_assert_no_error (error);
-  model = rl_model_new (arch, 1, 28, 28, 10, &error);
-  g_assert_no_error (error);
-  rl_model_init_params (model, seed);
-  rl_model_set_threads (model, 2);
-  return model;
-}
-
-/* The mean cross-entropy of @model on the first @n training images, from its logits. */
-static double
-reference_loss (RlModel *model, uint32_t n)
-{
-  g_autofree uint32_t *idx = g_new (uint32_t, n);
-  g_autofree float *x = g_new (float, (size_t) n * 28 * 28);
-  g_autofree uint8_t *y = g_new (uint8_t, n);
-  g_autofree float *logits = g_new (float, (size_t) n * 10);
-  double total = 0.0;
-
-  for (uint32_t i = 0; i < n; i++)
-    idx[i] = i;
-  rl_dataset_get_batch (train_set, idx, (int) n, x, y);
-  rl_model_predict (model, x, (int) n, logits);
-  for (uint32_t i = 0; i < n; i++)
-    {
-      const float *z = logits + (size_t) i * 10;
-      double m = -INFINITY, s = 0.0;
-
-      for (int k = 0; k < 10; k++)
-        m = MAX (m, (double) z[k]);
-      for (int k = 0; k < 10; k++)
-        s += exp ((double) z[k] - m);
-      total += -((double) z[y[i]] - m - log (s));
-    }
-  return total / n;
-}
 
 static void
 test_levels (void)
@@ -172,8 +131,8 @@ watch_clear (Watch *w)
 static void
 test_grid (void)
 {
-  g_autoptr(RlModel) plain = cifar_model (8, FALSE, 3);
-  g_autoptr(RlModel) residual = cifar_model (8, TRUE, 3);
+  g_autoptr(RlModel) plain = landscape_test_cifar_model (8, FALSE, RL_SHORTCUT_A, TRUE, 3);
+  g_autoptr(RlModel) residual = landscape_test_cifar_model (8, TRUE, RL_SHORTCUT_A, TRUE, 3);
   g_autoptr(RlModel) plain0 = rl_model_copy (plain);
   g_autoptr(RlLandscapeRunner) runner = rl_landscape_runner_new ();
   g_autoptr(GError) error = NULL;
@@ -233,7 +192,7 @@ test_grid (void)
     {
       g_autoptr(RlLandscape) ls = rl_landscape_new (models[m], train_set, N_IMAGES, &error);
       double coarse[25];
-      double ref = reference_loss (models[m], N_IMAGES);
+      double ref = landscape_test_reference_loss (models[m], train_set, N_IMAGES, NULL);
 
       loss = rl_landscape_runner_get_loss (runner, m);
       acc = rl_landscape_runner_get_accuracy (runner, m);
@@ -285,7 +244,7 @@ test_grid (void)
 static void
 test_cancel (void)
 {
-  g_autoptr(RlModel) plain = cifar_model (8, FALSE, 4);
+  g_autoptr(RlModel) plain = landscape_test_cifar_model (8, FALSE, RL_SHORTCUT_A, TRUE, 4);
   g_autoptr(RlLandscapeRunner) runner = rl_landscape_runner_new ();
   g_autoptr(GError) error = NULL;
   RlModel *models[1] = { plain };
@@ -321,7 +280,7 @@ test_cancel (void)
 static void
 test_fill (void)
 {
-  g_autoptr(RlModel) residual = cifar_model (8, TRUE, 6);
+  g_autoptr(RlModel) residual = landscape_test_cifar_model (8, TRUE, RL_SHORTCUT_A, TRUE, 6);
   g_autoptr(RlLandscapeRunner) runner = rl_landscape_runner_new ();
   g_autoptr(GError) error = NULL;
   RlModel *models[1] = { residual };
@@ -363,7 +322,7 @@ test_fill (void)
 static void
 test_bad_input (void)
 {
-  g_autoptr(RlModel) plain = cifar_model (8, FALSE, 4);
+  g_autoptr(RlModel) plain = landscape_test_cifar_model (8, FALSE, RL_SHORTCUT_A, TRUE, 4);
   g_autoptr(RlLandscapeRunner) runner = rl_landscape_runner_new ();
   g_autoptr(GError) error = NULL;
   RlModel *models[1] = { plain };

@@ -17,24 +17,11 @@
 #include "rl-landscape.h"
 #include "rl-model.h"
 
+#include "landscape-test-utils.h"
+
 #define N_IMAGES 200
 
 static RlDataset *train_set;
-
-static RlModel *
-cifar_model (int depth, gboolean residual, RlShortcut shortcut, gboolean bn, uint64_t seed)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(RlArch) arch = rl_arch_new_cifar (depth, residual, shortcut, bn, &error);
-  RlModel *model;
-
-  g_assert_no_error (error);
-  model = rl_model_new (arch, 1, 28, 28, 10, &error);
-  g_assert_no_error (error);
-  rl_model_init_params (model, seed);
-  rl_model_set_threads (model, 2);
-  return model;
-}
 
 /* A few training-mode steps, so the weights and the running statistics are not the
  * initialisation's (plain SGD written out: this test is not about the optimiser). */
@@ -65,52 +52,16 @@ train_a_little (RlModel *model)
     }
 }
 
-/* The mean cross-entropy of @model on the first @n training images, from logits, in double. */
-static double
-reference_loss (RlModel *model, uint32_t n, double *accuracy)
-{
-  g_autofree uint32_t *idx = g_new (uint32_t, n);
-  g_autofree float *x = g_new (float, (size_t) n * 28 * 28);
-  g_autofree uint8_t *y = g_new (uint8_t, n);
-  g_autofree float *logits = g_new (float, (size_t) n * 10);
-  double total = 0.0;
-  uint32_t hits = 0;
-
-  for (uint32_t i = 0; i < n; i++)
-    idx[i] = i;
-  rl_dataset_get_batch (train_set, idx, (int) n, x, y);
-  rl_model_predict (model, x, (int) n, logits);
-  for (uint32_t i = 0; i < n; i++)
-    {
-      const float *z = logits + (size_t) i * 10;
-      double m = -INFINITY, s = 0.0;
-      int best = 0;
-
-      for (int k = 0; k < 10; k++)
-        m = MAX (m, (double) z[k]);
-      for (int k = 0; k < 10; k++)
-        s += exp ((double) z[k] - m);
-      /* -log softmax(z)_y */
-      total += -((double) z[y[i]] - m - log (s));
-      for (int k = 1; k < 10; k++)
-        if (z[k] > z[best])
-          best = k;
-      hits += best == y[i];
-    }
-  *accuracy = (double) hits / n;
-  return total / n;
-}
-
 static void
 test_centre (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(RlModel) model = cifar_model (8, TRUE, RL_SHORTCUT_A, TRUE, 5);
+  g_autoptr(RlModel) model = landscape_test_cifar_model (8, TRUE, RL_SHORTCUT_A, TRUE, 5);
   g_autoptr(RlLandscape) ls = NULL;
   double ref, ref_acc, loss, acc, grid_loss[9], grid_acc[9];
 
   train_a_little (model);
-  ref = reference_loss (model, N_IMAGES, &ref_acc);
+  ref = landscape_test_reference_loss (model, train_set, N_IMAGES, &ref_acc);
   g_test_message ("reference loss %.9f, accuracy %.3f", ref, ref_acc);
   g_assert_true (isfinite (ref) && ref > 0.0);
 
@@ -195,7 +146,7 @@ check_normalised (RlModel *model, const float *dir)
 static void
 test_filter_normalised (void)
 {
-  g_autoptr(RlModel) model = cifar_model (8, TRUE, RL_SHORTCUT_A, TRUE, 7);
+  g_autoptr(RlModel) model = landscape_test_cifar_model (8, TRUE, RL_SHORTCUT_A, TRUE, 7);
   g_autofree float *d = g_new (float, rl_model_get_n_params (model));
   const RlParamInfo *bn;
 
@@ -211,7 +162,7 @@ test_filter_normalised (void)
 
   /* without batch norm: any bias gets a zero direction too */
   {
-    g_autoptr(RlModel) plain = cifar_model (8, FALSE, RL_SHORTCUT_A, FALSE, 7);
+    g_autoptr(RlModel) plain = landscape_test_cifar_model (8, FALSE, RL_SHORTCUT_A, FALSE, 7);
     g_autofree float *dp = g_new (float, rl_model_get_n_params (plain));
 
     rl_landscape_direction (plain, 42, 0, dp);
@@ -222,7 +173,7 @@ test_filter_normalised (void)
 static void
 test_seeds (void)
 {
-  g_autoptr(RlModel) model = cifar_model (8, TRUE, RL_SHORTCUT_A, TRUE, 3);
+  g_autoptr(RlModel) model = landscape_test_cifar_model (8, TRUE, RL_SHORTCUT_A, TRUE, 3);
   size_t n = rl_model_get_n_params (model);
   g_autofree float *a = g_new (float, n);
   g_autofree float *b = g_new (float, n);
@@ -257,10 +208,10 @@ static void
 test_twins_share (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(RlModel) plain = cifar_model (8, FALSE, RL_SHORTCUT_A, TRUE, 9);
-  g_autoptr(RlModel) res = cifar_model (8, TRUE, RL_SHORTCUT_A, TRUE, 9);
-  g_autoptr(RlModel) res_b = cifar_model (8, TRUE, RL_SHORTCUT_B, TRUE, 9);
-  g_autoptr(RlModel) plain_b = cifar_model (8, FALSE, RL_SHORTCUT_B, TRUE, 9);
+  g_autoptr(RlModel) plain = landscape_test_cifar_model (8, FALSE, RL_SHORTCUT_A, TRUE, 9);
+  g_autoptr(RlModel) res = landscape_test_cifar_model (8, TRUE, RL_SHORTCUT_A, TRUE, 9);
+  g_autoptr(RlModel) res_b = landscape_test_cifar_model (8, TRUE, RL_SHORTCUT_B, TRUE, 9);
+  g_autoptr(RlModel) plain_b = landscape_test_cifar_model (8, FALSE, RL_SHORTCUT_B, TRUE, 9);
   size_t n = rl_model_get_n_params (plain);
   g_autofree float *dp = g_new (float, n);
   g_autofree float *dr = g_new (float, n);
@@ -310,15 +261,15 @@ static void
 test_interpolate (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(RlModel) initial = cifar_model (8, TRUE, RL_SHORTCUT_A, TRUE, 4);
+  g_autoptr(RlModel) initial = landscape_test_cifar_model (8, TRUE, RL_SHORTCUT_A, TRUE, 4);
   g_autoptr(RlModel) model = rl_model_copy (initial);
   g_autoptr(RlLandscape) ls = NULL;
   const double t[] = { 0.0, 0.5, 1.0, 1.25 };
   double loss[4], acc[4], ref1, ref0, a;
 
   train_a_little (model);
-  ref1 = reference_loss (model, N_IMAGES, &a);
-  ref0 = reference_loss (initial, N_IMAGES, &a);
+  ref1 = landscape_test_reference_loss (model, train_set, N_IMAGES, &a);
+  ref0 = landscape_test_reference_loss (initial, train_set, N_IMAGES, &a);
   ls = rl_landscape_new (model, train_set, N_IMAGES, &error);
   g_assert_no_error (error);
   g_assert_true (rl_landscape_interpolate (ls, initial, t, G_N_ELEMENTS (t), loss, acc, &error));
@@ -335,9 +286,9 @@ static void
 test_bad_input (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(RlModel) res8 = cifar_model (8, TRUE, RL_SHORTCUT_A, TRUE, 1);
-  g_autoptr(RlModel) res20 = cifar_model (20, TRUE, RL_SHORTCUT_A, TRUE, 1);
-  g_autoptr(RlModel) nobn = cifar_model (8, TRUE, RL_SHORTCUT_A, FALSE, 1);
+  g_autoptr(RlModel) res8 = landscape_test_cifar_model (8, TRUE, RL_SHORTCUT_A, TRUE, 1);
+  g_autoptr(RlModel) res20 = landscape_test_cifar_model (20, TRUE, RL_SHORTCUT_A, TRUE, 1);
+  g_autoptr(RlModel) nobn = landscape_test_cifar_model (8, TRUE, RL_SHORTCUT_A, FALSE, 1);
   g_autoptr(RlArch) seed_arch = rl_arch_parse ("seed", &error);
   g_autoptr(RlModel) seed = NULL;
   g_autoptr(RlLandscape) ls = NULL;

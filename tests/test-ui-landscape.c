@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "ui-test-utils.h"
+#include "landscape-test-utils.h"
 
 #include "rl-dataset-loader.h"
 #include "rl-experiment-view.h"
@@ -40,35 +41,6 @@ static gboolean
 landscape_idle (gpointer data)
 {
   return !rl_landscape_runner_is_running (data);
-}
-
-/* The mean cross-entropy of @model on the first @n images of @set, from its logits. */
-static double
-reference_loss (const RlModel *trained, RlDataset *set, uint32_t n)
-{
-  g_autoptr(RlModel) model = rl_model_copy (trained);
-  g_autofree uint32_t *idx = g_new (uint32_t, n);
-  g_autofree float *x = g_new (float, (size_t) n * 28 * 28);
-  g_autofree uint8_t *y = g_new (uint8_t, n);
-  g_autofree float *logits = g_new (float, (size_t) n * 10);
-  double total = 0.0;
-
-  for (uint32_t i = 0; i < n; i++)
-    idx[i] = i;
-  rl_dataset_get_batch (set, idx, (int) n, x, y);
-  rl_model_predict (model, x, (int) n, logits);
-  for (uint32_t i = 0; i < n; i++)
-    {
-      const float *z = logits + (size_t) i * 10;
-      double m = -INFINITY, s = 0.0;
-
-      for (int k = 0; k < 10; k++)
-        m = MAX (m, (double) z[k]);
-      for (int k = 0; k < 10; k++)
-        s += exp ((double) z[k] - m);
-      total += -((double) z[y[i]] - m - log (s));
-    }
-  return total / n;
 }
 
 static void
@@ -135,8 +107,9 @@ test_after_experiment (void)
     {
       const double *loss = rl_landscape_runner_get_loss (runner, m);
       const RlModel *trained = rl_experiment_runner_get_trained (twins, (RlTwin) m, NULL);
-      double ref = reference_loss (trained, rl_experiment_runner_get_train_set (twins),
-                                   N_IMAGES);
+      double ref = landscape_test_reference_loss (trained,
+                                                  rl_experiment_runner_get_train_set (twins),
+                                                  N_IMAGES, NULL);
 
       for (guint j = 0; j < g; j += 8)
         for (guint i = 0; i < g; i += 8)
