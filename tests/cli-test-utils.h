@@ -7,6 +7,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <glib/gstdio.h>
 
 static const char *cli;       /* path of reslab-cli */
 
@@ -66,6 +67,25 @@ run (const char * const *args)
 }
 
 #define RUN(...) run ((const char * const[]) { __VA_ARGS__, NULL })
+
+/* Removes @path and everything below it (a test's temporary directory). */
+static inline void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
 
 /* Takes the binary from $RESLAB_CLI; call after g_test_init. */
 static inline void
