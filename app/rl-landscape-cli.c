@@ -117,7 +117,6 @@ static gboolean
 entry_load (Entry *e, const char *path)
 {
   g_autoptr(GError) error = NULL;
-  const char *initial;
   int c, h, w;
 
   e->path = path;
@@ -136,21 +135,10 @@ entry_load (Entry *e, const char *path)
       return FALSE;
     }
 
-  initial = rl_safetensors_get_metadata (e->st, "initial");
-  if (initial != NULL)
-    {
-      g_autofree char *dir = g_path_get_dirname (path);
-      g_autofree char *base = g_path_get_basename (initial);   /* never leave the folder */
-      g_autofree char *ipath = g_build_filename (dir, base, NULL);
-
-      e->initial = rl_model_load (ipath, NULL, &error);
-      if (e->initial == NULL)
-        {
-          g_printerr (_("reslab-cli: warning: %s: no line from the initial weights: %s\n"), path,
-                      error->message);
-          return TRUE;
-        }
-    }
+  e->initial = rl_landscape_load_initial (path, e->st, &error);
+  if (e->initial == NULL && error != NULL)
+    g_printerr (_("reslab-cli: warning: %s: no line from the initial weights: %s\n"), path,
+                error->message);
   return TRUE;
 }
 

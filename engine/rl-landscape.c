@@ -32,6 +32,27 @@ struct _RlLandscape {
   gboolean  have_work;  /* the copy's workspaces are made (by the first evaluation's thread) */
 };
 
+/* ---- Initial weights ------------------------------------------------------------------------ */
+
+RlModel *
+rl_landscape_load_initial (const char *path, const RlSafetensors *st, GError **error)
+{
+  const char *initial;
+  g_autofree char *dir = NULL;
+  g_autofree char *base = NULL;
+  g_autofree char *initial_path = NULL;
+
+  g_return_val_if_fail (path != NULL && st != NULL, NULL);
+
+  initial = rl_safetensors_get_metadata (st, "initial");
+  if (initial == NULL)
+    return NULL;
+  dir = g_path_get_dirname (path);
+  base = g_path_get_basename (initial);   /* never leave the folder */
+  initial_path = g_build_filename (dir, base, NULL);
+  return rl_model_load (initial_path, NULL, error);
+}
+
 /* ---- Directions ---------------------------------------------------------------------------- */
 
 /* The stream of one tensor of one direction: FNV-1a over (seed, which, name), then rl_rng_init's

@@ -26,6 +26,7 @@
 
 #include "rl-dataset.h"
 #include "rl-model.h"
+#include "rl-safetensors.h"
 
 G_BEGIN_DECLS
 
@@ -46,6 +47,15 @@ void          rl_landscape_direction   (const RlModel *model,
 gboolean      rl_landscape_check_pair  (const RlModel  *a,
                                         const RlModel  *b,
                                         GError        **error);
+
+/* The initial weights of the trained model at @path whose file @st is, as `reslab-cli train
+ * --keep-initial` keeps them: the file that its metadata "initial" names (a base name, looked
+ * for in @path's folder only). NULL with no error when the metadata names none.
+ * Errors: those of rl_model_load for the initial file.
+ * Returns: (transfer full) (nullable) */
+RlModel      *rl_landscape_load_initial (const char           *path,
+                                         const RlSafetensors  *st,
+                                         GError              **error);
 
 typedef struct _RlLandscape RlLandscape;
 

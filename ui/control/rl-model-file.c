@@ -9,6 +9,7 @@
 #include <math.h>
 
 #include "rl-error.h"
+#include "rl-landscape.h"
 #include "rl-safetensors.h"
 
 /* ---- model files -------------------------------------------------------------------------- */
@@ -19,6 +20,7 @@ rl_model_file_free (RlModelFile *file)
   if (file == NULL)
     return;
   g_clear_pointer (&file->model, rl_model_free);
+  g_clear_pointer (&file->initial, rl_model_free);
   g_free (file);
 }
 
@@ -69,21 +71,6 @@ model_file_new (RlModel       *model,
 }
 
 RlModelFile *
-rl_model_file_load (const char  *path,
-                    GError     **error)
-{
-  g_autoptr (RlSafetensors) st = NULL;
-  RlModel *model;
-
-  g_return_val_if_fail (path != NULL, NULL);
-
-  model = rl_model_load (path, &st, error);
-  if (model == NULL)
-    return NULL;
-  return model_file_new (model, st, path, error);
-}
-
-RlModelFile *
 rl_model_file_load_bytes (GBytes      *bytes,
                           const char  *what,
                           GError     **error)
@@ -99,6 +86,36 @@ rl_model_file_load_bytes (GBytes      *bytes,
   return model_file_new (model, st, what, error);
 }
 
+/* rl_model_file_load, and with @with_initial the initial weights too. */
+static RlModelFile *
+load_file (const char *path, gboolean with_initial, GError **error)
+{
+  g_autoptr (RlSafetensors) st = NULL;
+  g_autoptr (GError) initial_error = NULL;
+  RlModelFile *file;
+  RlModel *model;
+
+  model = rl_model_load (path, &st, error);
+  if (model == NULL)
+    return NULL;
+  file = model_file_new (model, st, path, error);
+  if (file == NULL || !with_initial)
+    return file;
+  file->initial = rl_landscape_load_initial (path, st, &initial_error);
+  if (initial_error != NULL)
+    g_message ("%s: no line from the initial weights: %s", path, initial_error->message);
+  return file;
+}
+
+RlModelFile *
+rl_model_file_load (const char  *path,
+                    GError     **error)
+{
+  g_return_val_if_fail (path != NULL, NULL);
+
+  return load_file (path, FALSE, error);
+}
+
 static void
 load_model_thread (GTask        *task,
                    gpointer      source_object,
@@ -106,12 +123,30 @@ load_model_thread (GTask        *task,
                    GCancellable *cancellable)
 {
   GError *error = NULL;
-  RlModelFile *file = rl_model_file_load (task_data, &error);
+  gboolean with_initial = g_task_get_source_tag (task) == rl_model_file_load_with_initial_async;
+  RlModelFile *file = load_file (task_data, with_initial, &error);
 
   if (file == NULL)
     g_task_return_error (task, error);
   else
     g_task_return_pointer (task, file, (GDestroyNotify) rl_model_file_free);
+}
+
+static void
+load_async (const char          *path,
+            gpointer             source_tag,
+            GCancellable        *cancellable,
+            GAsyncReadyCallback  callback,
+            gpointer             user_data)
+{
+  g_autoptr (GTask) task = NULL;
+
+  g_return_if_fail (path != NULL);
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_task_data (task, g_strdup (path), g_free);
+  g_task_run_in_thread (task, load_model_thread);
 }
 
 void
@@ -120,14 +155,16 @@ rl_model_file_load_async (const char          *path,
                           GAsyncReadyCallback  callback,
                           gpointer             user_data)
 {
-  g_autoptr (GTask) task = NULL;
+  load_async (path, rl_model_file_load_async, cancellable, callback, user_data);
+}
 
-  g_return_if_fail (path != NULL);
-
-  task = g_task_new (NULL, cancellable, callback, user_data);
-  g_task_set_source_tag (task, rl_model_file_load_async);
-  g_task_set_task_data (task, g_strdup (path), g_free);
-  g_task_run_in_thread (task, load_model_thread);
+void
+rl_model_file_load_with_initial_async (const char          *path,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
+{
+  load_async (path, rl_model_file_load_with_initial_async, cancellable, callback, user_data);
 }
 
 RlModelFile *

@@ -18,6 +18,9 @@ typedef struct {
   RlDatasetKind  kind;           /* "dataset" metadata; MNIST when absent */
   double         test_accuracy;  /* "test_accuracy" metadata (a fraction); NaN when absent */
   int            epochs;         /* "epochs" metadata; -1 when absent */
+  RlModel       *initial;        /* rl_model_file_load_with_initial_async only: the initial
+                                  * weights its metadata names (rl_landscape_load_initial),
+                                  * NULL when it names none or they did not load */
 } RlModelFile;
 
 void         rl_model_file_free       (RlModelFile *file);
@@ -34,6 +37,13 @@ void         rl_model_file_load_async (const char          *path,
                                        GCancellable        *cancellable,
                                        GAsyncReadyCallback  callback,
                                        gpointer             user_data);
+/* rl_model_file_load_async, and the initial weights (file->initial), for the loss landscape.
+ * An initial file named but unreadable is no error (the grid does not need it): it is logged
+ * and file->initial stays NULL. Finish with rl_model_file_load_finish. */
+void         rl_model_file_load_with_initial_async (const char          *path,
+                                                    GCancellable        *cancellable,
+                                                    GAsyncReadyCallback  callback,
+                                                    gpointer             user_data);
 /* Returns: (transfer full) */
 RlModelFile *rl_model_file_load_finish (GAsyncResult  *result,
                                         GError       **error);

@@ -356,7 +356,9 @@ list_dir (RlModelStore *self)
       g_autoptr (GDateTime) mtime = NULL;
       GStatBuf st;
 
-      if (!g_str_has_suffix (base, ".safetensors") || base[0] == '.')
+      /* a run's initial weights (`reslab-cli train --keep-initial`) are part of the run */
+      if (!g_str_has_suffix (base, ".safetensors") || base[0] == '.'
+          || g_str_has_suffix (base, ".initial.safetensors"))
         continue;
       path = g_build_filename (self->dir, base, NULL);
       metadata = read_metadata (path, &error);

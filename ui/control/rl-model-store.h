@@ -5,7 +5,9 @@
  * <yyyymmdd-hhmmss>-<arch>-<dataset>.safetensors. Its metadata says what the list shows:
  * "name" (the user-visible name, renamed here), "dataset", "epochs", "test_accuracy" (of the
  * weights in the file), "created", and the run's settings. Listing reads only each file's
- * header. Items: the runs, newest first, then the bundled model (when given).
+ * header. Items: the runs, newest first, then the bundled model (when given). A file named
+ * *.initial.safetensors is not listed: it holds a run's initial weights, which its "initial"
+ * metadata names (`reslab-cli train --keep-initial`; the loss landscape's line).
  *
  * Nothing is overwritten: a new run gets a new file name; rename rewrites the file's metadata
  * with the same weights; delete moves the file into a hidden folder until
