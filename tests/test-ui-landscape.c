@@ -2,7 +2,14 @@
  * nothing to compute before the twins train; after a tiny experiment on real MNIST it holds
  * both twins, Compute fills the coarse grid with finite losses whose centre is the trained
  * twin's own loss on the subset, the figures draw (contours, the surface turned by the view
- * angles, the line), and Cancel stops it before the final grid. */
+ * angles, the line), and Cancel stops it before the final grid.
+ *
+ * From the Models list (rl-window-landscape.c, #16): two runs saved in the model store, one
+ * with its initial weights beside it, compared through the row menu's "Compare Landscape
+ * With" item: the tab holds both and is shown, and Compute gives each its own loss at the
+ * centre and the line for the one with initial weights; a damaged file gives a dialog naming
+ * it and leaves the tab as it was; a net of another shape is seen in its own directions, which
+ * the note says; "Loss Landscape" shows one model alone. */
 
 #include <math.h>
 #include <string.h>
@@ -10,6 +17,7 @@
 #include "ui-test-utils.h"
 #include "landscape-test-utils.h"
 
+#include "rl-arch.h"
 #include "rl-dataset-loader.h"
 #include "rl-experiment-view.h"
 #include "rl-landscape-view.h"
@@ -142,10 +150,267 @@ test_after_experiment (void)
   g_assert_finalize_object (window);
 }
 
+/* ---- from the Models list ---------------------------------------------------------------- */
+
+/* Saves @model as a run of @store named @name (a file of the store's folder, dated @second
+ * seconds into a fixed minute), with @initial (nullable) beside it as `reslab-cli train
+ * --keep-initial` keeps it. Returns: (transfer full) the path */
+static char *
+save_run (RlModelStore *store, const RlModel *model, const RlModel *initial, const char *name,
+          int second)
+{
+  g_autoptr (GDateTime) when = g_date_time_new_utc (2026, 12, 1, 12, 0, second);
+  g_autofree char *arch = rl_arch_to_string (rl_model_get_arch (model));
+  g_autoptr (GHashTable) metadata = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
+  g_autoptr (GError) error = NULL;
+  char *path = rl_model_store_new_run_path (store, arch, RL_DATASET_MNIST, when);
+
+  g_assert_cmpint (g_mkdir_with_parents (rl_model_store_get_dir (store), 0700), ==, 0);
+  g_hash_table_insert (metadata, "name", g_strdup (name));
+  g_hash_table_insert (metadata, "dataset", g_strdup ("mnist"));
+  if (initial != NULL)
+    {
+      g_autofree char *stem = g_strndup (path, strlen (path) - strlen (".safetensors"));
+      g_autofree char *initial_path = g_strconcat (stem, ".initial.safetensors", NULL);
+
+      g_assert_true (rl_model_save (initial, initial_path, NULL, &error));
+      g_assert_no_error (error);
+      g_hash_table_insert (metadata, "initial", g_path_get_basename (initial_path));
+    }
+  g_assert_true (rl_model_save (model, path, metadata, &error));
+  g_assert_no_error (error);
+  return path;
+}
+
+/* The row of @path (NULL: the bundled model) in the Models list. */
+static guint
+row_of (RlWindow *window, const char *path)
+{
+  RlModelStore *store = rl_window_get_model_store (window);
+  RlModelItem *item = rl_model_store_find (store, path);
+
+  g_assert_nonnull (item);
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (store)); i++)
+    {
+      g_autoptr (RlModelItem) other = g_list_model_get_item (G_LIST_MODEL (store), i);
+
+      if (other == item)
+        return i;
+    }
+  g_assert_not_reached ();
+}
+
+/* The target of the row menu's item labelled @label, in its first section or, when @submenu,
+ * in the submenu of that section's second item. Returns: (transfer full) */
+static GVariant *
+menu_target (GMenuModel *menu, gboolean submenu, const char *label)
+{
+  g_autoptr (GMenuModel) section = g_menu_model_get_item_link (menu, 0, G_MENU_LINK_SECTION);
+  g_autoptr (GMenuModel) items = NULL;
+
+  g_assert_nonnull (section);
+  if (submenu)
+    {
+      g_autofree char *title = NULL;
+
+      g_assert_true (g_menu_model_get_item_attribute (section, 1, G_MENU_ATTRIBUTE_LABEL, "s",
+                                                      &title));
+      g_assert_cmpstr (title, ==, "_Compare Landscape With");
+      items = g_menu_model_get_item_link (section, 1, G_MENU_LINK_SUBMENU);
+    }
+  else
+    items = g_object_ref (section);
+  g_assert_nonnull (items);
+  for (int i = 0; i < g_menu_model_get_n_items (items); i++)
+    {
+      g_autofree char *text = NULL;
+      g_autofree char *action = NULL;
+
+      g_assert_true (g_menu_model_get_item_attribute (items, i, G_MENU_ATTRIBUTE_LABEL, "s",
+                                                      &text));
+      if (g_strcmp0 (text, label) != 0)
+        continue;
+      g_assert_true (g_menu_model_get_item_attribute (items, i, G_MENU_ATTRIBUTE_ACTION, "s",
+                                                      &action));
+      g_assert_cmpstr (action, ==, "win.show-landscape");
+      return g_menu_model_get_item_attribute_value (items, i, G_MENU_ATTRIBUTE_TARGET,
+                                                    G_VARIANT_TYPE_STRING_ARRAY);
+    }
+  g_assert_not_reached ();
+}
+
+static gboolean
+waiting_for_compute (gpointer data)
+{
+  return g_strcmp0 (rl_landscape_view_get_progress (data), "Press Compute") == 0;
+}
+
+static gboolean
+two_models_waiting (gpointer data)
+{
+  return rl_landscape_view_get_n_models (data) == 2 && waiting_for_compute (data);
+}
+
+static gboolean
+one_model_waiting (gpointer data)
+{
+  return rl_landscape_view_get_n_models (data) == 1 && waiting_for_compute (data);
+}
+
+/* Activates win.show-landscape with @target (floating or not, consumed). */
+static void
+show_landscape (RlWindow *window, GVariant *target)
+{
+  g_autoptr (GVariant) owned = g_variant_ref_sink (target);
+
+  g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (window), "win.show-landscape",
+                                                     owned));
+}
+
+static const char *
+experiment_tab (RlLandscapeView *landscape)
+{
+  GtkWidget *stack = gtk_widget_get_ancestor (GTK_WIDGET (landscape), GTK_TYPE_STACK);
+
+  return gtk_stack_get_visible_child_name (GTK_STACK (stack));
+}
+
+static void
+test_from_models_list (void)
+{
+  RlWindow *window;
+  RlModelStore *store;
+  RlModelsPopover *popover;
+  RlLandscapeView *landscape;
+  RlLandscapeRunner *runner;
+  g_autoptr (RlModel) plain = NULL;
+  g_autoptr (RlModel) resnet = NULL;
+  g_autoptr (RlModel) resnet0 = NULL;
+  g_autoptr (RlDataset) train = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *plain_path = NULL;
+  g_autofree char *resnet_path = NULL;
+  g_autofree char *broken_path = NULL;
+  g_autofree char *broken_name = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *progress = NULL;
+  g_autoptr (GVariant) target = NULL;
+  GtkMessageDialog *dialog;
+  GMenuModel *menu;
+  gsize length;
+
+  if (!have_mnist ())
+    {
+      g_test_skip ("no MNIST files: run ./dev.sh data");
+      return;
+    }
+
+  window = g_object_ref_sink (rl_window_new (NULL));
+  gtk_window_set_default_size (GTK_WINDOW (window), 1024, 700);
+  gtk_window_present (GTK_WINDOW (window));
+  store = rl_window_get_model_store (window);
+  popover = rl_window_get_models_popover (window);
+  landscape = rl_window_get_landscape_view (window);
+  runner = rl_landscape_view_get_runner (landscape);
+  g_assert_cmpstr (rl_window_get_view (window), !=, "experiment");
+
+  /* two runs: plain-8, and resnet-8 with its initial weights (a file the list does not show) */
+  plain = landscape_test_cifar_model (8, FALSE, RL_SHORTCUT_A, TRUE, 11);
+  resnet = landscape_test_cifar_model (8, TRUE, RL_SHORTCUT_A, TRUE, 12);
+  resnet0 = landscape_test_cifar_model (8, TRUE, RL_SHORTCUT_A, TRUE, 13);
+  plain_path = save_run (store, plain, NULL, "my plain-8", 1);
+  resnet_path = save_run (store, resnet, resnet0, "my_resnet-8", 2);
+  rl_model_store_reload (store);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, 3);   /* + bundled */
+  ui_test_spin (50);
+
+  /* plain-8's row menu: Compare Landscape With → my_resnet-8 (its "_" doubled, no mnemonic) */
+  menu = rl_models_popover_get_row_menu (popover, row_of (window, plain_path));
+  g_assert_nonnull (menu);
+  target = menu_target (menu, TRUE, "my__resnet-8");
+  {
+    g_autofree const char **keys = g_variant_get_strv (target, NULL);
+
+    g_assert_cmpuint (g_strv_length ((char **) keys), ==, 2);
+    g_assert_cmpstr (keys[0], ==, plain_path);
+    g_assert_cmpstr (keys[1], ==, resnet_path);
+  }
+  show_landscape (window, g_steal_pointer (&target));
+  g_assert_true (ui_test_wait_for (two_models_waiting, landscape, 60));
+  g_assert_cmpstr (rl_window_get_view (window), ==, "experiment");
+  g_assert_cmpstr (experiment_tab (landscape), ==, "landscape");
+  g_assert_true (rl_landscape_view_get_same_directions (landscape));
+
+  /* Compute: a 9 x 9 grid on 100 training images */
+  rl_landscape_view_set_grid (landscape, 9);
+  rl_landscape_view_set_images (landscape, 100);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (landscape), "landscape.compute",
+                                             NULL));
+  g_assert_true (rl_landscape_runner_is_running (runner));
+  g_assert_true (ui_test_wait_for (landscape_idle, runner, 240));
+  g_assert_cmpuint (rl_landscape_runner_get_complete_grid (runner), ==, 9);
+  train = rl_dataset_loader_peek (RL_DATASET_MNIST, RL_SPLIT_TRAIN);
+  g_assert_nonnull (train);
+  for (guint m = 0; m < 2; m++)
+    {
+      const double *loss = rl_landscape_runner_get_loss (runner, m);
+      double ref = landscape_test_reference_loss (m == 0 ? plain : resnet, train, 100, NULL);
+      const double *t, *line;
+
+      g_test_message ("model %u: centre %.6f, reference %.6f", m, loss[4 * 9 + 4], ref);
+      g_assert_cmpfloat_with_epsilon (loss[4 * 9 + 4], ref, 1e-9 * ref);
+      /* the line only for the run that kept its initial weights */
+      g_assert_cmpint (rl_landscape_runner_get_line (runner, m, &t, &line), ==, m == 1);
+    }
+  progress = g_strdup (rl_landscape_view_get_progress (landscape));
+  g_assert_true (g_str_has_prefix (progress, "Grid 9 × 9 in"));
+
+  /* a run whose file was damaged after it was listed: a dialog names it, the tab stays */
+  broken_path = save_run (store, plain, NULL, "broken", 3);
+  rl_model_store_reload (store);
+  g_assert_true (g_file_get_contents (broken_path, &contents, &length, &error));
+  g_assert_true (g_file_set_contents (broken_path, contents, (gssize) (length - 4096), &error));
+  g_assert_no_error (error);
+  menu = rl_models_popover_get_row_menu (popover, row_of (window, broken_path));
+  show_landscape (window, menu_target (menu, FALSE, "_Loss Landscape"));
+  g_assert_true (ui_test_wait_for (ui_test_dialog_shown, NULL, 30));
+  dialog = ui_test_find_message_dialog ();
+  text = ui_test_dialog_text (dialog);
+  g_test_message ("%s", text);
+  broken_name = g_path_get_basename (broken_path);
+  g_assert_nonnull (strstr (text, broken_name));
+  g_assert_nonnull (strstr (text, "The loss landscape has not changed."));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  ui_test_spin (100);
+  g_assert_cmpuint (rl_landscape_view_get_n_models (landscape), ==, 2);
+  g_assert_cmpstr (rl_landscape_view_get_progress (landscape), ==, progress);
+  g_assert_cmpuint (rl_landscape_runner_get_complete_grid (runner), ==, 9);
+
+  /* resnet-8 beside the bundled seed net: other shapes, so each in its own directions */
+  menu = rl_models_popover_get_row_menu (popover, row_of (window, resnet_path));
+  show_landscape (window, menu_target (menu, TRUE,
+                                       rl_model_item_get_name (rl_model_store_get_bundled (store))));
+  g_assert_true (ui_test_wait_for (two_models_waiting, landscape, 60));
+  g_assert_false (rl_landscape_view_get_same_directions (landscape));
+
+  /* Loss Landscape: plain-8 alone, the tab shown again from another page */
+  rl_window_set_view (window, "draw");
+  menu = rl_models_popover_get_row_menu (popover, row_of (window, plain_path));
+  show_landscape (window, menu_target (menu, FALSE, "_Loss Landscape"));
+  g_assert_true (ui_test_wait_for (one_model_waiting, landscape, 60));
+  g_assert_cmpstr (rl_window_get_view (window), ==, "experiment");
+  g_assert_cmpstr (experiment_tab (landscape), ==, "landscape");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_finalize_object (window);
+}
+
 int
 main (int argc, char **argv)
 {
   ui_test_init (&argc, &argv);
   ui_test_add ("/ui/landscape/after-experiment", test_after_experiment);
+  ui_test_add ("/ui/landscape/from-models-list", test_from_models_list);
   return ui_test_run ();
 }

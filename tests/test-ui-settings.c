@@ -11,6 +11,7 @@
 
 #include "ui-test-utils.h"
 
+#include "rl-landscape-view.h"
 #include "rl-window.h"
 
 static RlWindow *
@@ -186,7 +187,9 @@ test_experiment_settings_restored (void)
   rl_experiment_view_set_shortcut (view, RL_SHORTCUT_B);
   rl_experiment_view_set_bn (view, FALSE);
   rl_experiment_view_set_epochs (view, 2);
+  rl_experiment_view_set_seeds (view, 3);
   g_assert_cmpint (g_settings_get_int (settings, "experiment-depth"), ==, 20);
+  g_assert_cmpint (g_settings_get_int (settings, "experiment-seeds"), ==, 3);
   assert_key_is (settings, "experiment-shortcut", "projection");
   destroy_window (window);
 
@@ -198,7 +201,47 @@ test_experiment_settings_restored (void)
   g_assert_false (config.bn);
   g_assert_cmpint (config.epochs, ==, 2);
   g_assert_cmpint (kind, ==, RL_DATASET_MNIST);
+  g_assert_cmpuint (rl_experiment_view_get_seeds (view), ==, 3);
   destroy_window (window);
+}
+
+/* The Landscape tab's grid, images and figure (#16). */
+static void
+test_landscape_settings_restored (void)
+{
+  g_autoptr (GSettings) settings = app_settings ();
+  RlWindow *window = new_window ();
+  RlLandscapeView *view = rl_window_get_landscape_view (window);
+
+  /* the defaults, as the tab starts without settings */
+  g_assert_cmpuint (rl_landscape_view_get_grid (view), ==, 17);
+  g_assert_cmpuint (rl_landscape_view_get_images (view), ==, 200);
+  g_assert_cmpstr (rl_landscape_view_get_figure (view), ==, "contours");
+
+  rl_landscape_view_set_grid (view, 33);
+  rl_landscape_view_set_images (view, 450);
+  rl_landscape_view_show (view, "surface");
+  g_assert_cmpint (g_settings_get_int (settings, "landscape-grid"), ==, 33);
+  g_assert_cmpint (g_settings_get_int (settings, "landscape-images"), ==, 450);
+  assert_key_is (settings, "landscape-figure", "surface");
+  destroy_window (window);
+
+  window = new_window ();
+  view = rl_window_get_landscape_view (window);
+  g_assert_cmpuint (rl_landscape_view_get_grid (view), ==, 33);
+  g_assert_cmpuint (rl_landscape_view_get_images (view), ==, 450);
+  g_assert_cmpstr (rl_landscape_view_get_figure (view), ==, "surface");
+  /* the line too; a grid the tab does not offer gives the default */
+  rl_landscape_view_show (view, "line");
+  g_settings_set_int (settings, "landscape-grid", 10);
+  g_assert_cmpuint (rl_landscape_view_get_grid (view), ==, 17);
+  destroy_window (window);
+
+  window = new_window ();
+  view = rl_window_get_landscape_view (window);
+  g_assert_cmpstr (rl_landscape_view_get_figure (view), ==, "line");
+  destroy_window (window);
+  g_settings_reset (settings, "landscape-grid");
 }
 
 static void
@@ -312,6 +355,7 @@ main (int argc, char *argv[])
   ui_test_add ("/ui/settings/train", test_train_settings_restored);
   ui_test_add ("/ui/settings/train-net", test_train_net_restored);
   ui_test_add ("/ui/settings/experiment", test_experiment_settings_restored);
+  ui_test_add ("/ui/settings/landscape", test_landscape_settings_restored);
   ui_test_add ("/ui/settings/inside", test_inside_scaling_restored);
   ui_test_add ("/ui/settings/model", test_model_restored);
 

@@ -768,38 +768,6 @@ test_app_icon (void)
 
 /* ---- dialogs ------------------------------------------------------------------------------ */
 
-/* The message dialog on screen, if any. */
-static GtkMessageDialog *
-find_message_dialog (void)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr (GObject) window = g_list_model_get_item (toplevels, i);
-
-      if (GTK_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
-        return GTK_MESSAGE_DIALOG (window);
-    }
-  return NULL;
-}
-
-static gboolean
-dialog_shown (gpointer data)
-{
-  return find_message_dialog () != NULL;
-}
-
-static char *
-dialog_text (GtkMessageDialog *dialog)
-{
-  g_autofree char *primary = NULL;
-  g_autofree char *secondary = NULL;
-
-  g_object_get (dialog, "text", &primary, "secondary-text", &secondary, NULL);
-  return g_strconcat (primary, "\n", secondary, NULL);
-}
-
 static void
 test_open_bad_file (void)
 {
@@ -818,9 +786,9 @@ test_open_bad_file (void)
   g_assert_true (g_file_set_contents (path, "\x10\0\0\0\0\0\0\0{\"a\": broken}  ", 24, NULL));
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-path", "s", path));
-  g_assert_true (ui_test_wait_for (dialog_shown, NULL, 30));
-  dialog = find_message_dialog ();
-  text = dialog_text (dialog);
+  g_assert_true (ui_test_wait_for (ui_test_dialog_shown, NULL, 30));
+  dialog = ui_test_find_message_dialog ();
+  text = ui_test_dialog_text (dialog);
   g_test_message ("%s", text);
   /* a sentence a user understands leads; the engine's detail follows */
   g_assert_true (g_str_has_prefix (text, "The model file “broken.safetensors” is damaged: "
@@ -841,9 +809,9 @@ test_open_bad_file (void)
     g_assert_true (g_file_set_contents (noise_path, (const char *) noise, sizeof noise, NULL));
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-path", "s",
                                                noise_path));
-    g_assert_true (ui_test_wait_for (dialog_shown, NULL, 30));
-    dialog = find_message_dialog ();
-    noise_text = dialog_text (dialog);
+    g_assert_true (ui_test_wait_for (ui_test_dialog_shown, NULL, 30));
+    dialog = ui_test_find_message_dialog ();
+    noise_text = ui_test_dialog_text (dialog);
     g_test_message ("%s", noise_text);
     g_assert_true (g_str_has_prefix (noise_text, "“noise.bin” is not a ResLab or safetensors "
                                                  "model file.\n"));
@@ -873,9 +841,9 @@ test_missing_data (void)
   g_setenv ("RESLAB_DATA_DIR", empty, TRUE);
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.train", NULL));
-  g_assert_true (ui_test_wait_for (dialog_shown, NULL, 10));
-  dialog = find_message_dialog ();
-  text = dialog_text (dialog);
+  g_assert_true (ui_test_wait_for (ui_test_dialog_shown, NULL, 10));
+  dialog = ui_test_find_message_dialog ();
+  text = ui_test_dialog_text (dialog);
   g_assert_nonnull (strstr (text, "The MNIST files are missing"));
   g_assert_nonnull (strstr (text, empty));
   g_assert_nonnull (strstr (text, "train-images-idx3-ubyte"));
@@ -917,8 +885,8 @@ test_download_data (void)
   g_setenv ("RESLAB_DATA_DIR", empty, TRUE);
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.train", NULL));
-  g_assert_true (ui_test_wait_for (dialog_shown, NULL, 10));
-  dialog = find_message_dialog ();
+  g_assert_true (ui_test_wait_for (ui_test_dialog_shown, NULL, 10));
+  dialog = ui_test_find_message_dialog ();
   gtk_dialog_response (GTK_DIALOG (dialog), 1);   /* Download */
   {
     gint64 end = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
@@ -927,7 +895,7 @@ test_download_data (void)
     while (g_get_monotonic_time () < end)
       {
         g_free (text);
-        text = dialog_text (dialog);
+        text = ui_test_dialog_text (dialog);
         if (!g_str_has_prefix (text, "The MNIST files are missing"))
           break;
         g_main_context_iteration (NULL, FALSE);
@@ -965,8 +933,8 @@ test_reset_weights (void)
 
   /* It asks first; Cancel changes nothing. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.reset-weights", NULL));
-  g_assert_true (ui_test_wait_for (dialog_shown, NULL, 10));
-  dialog = find_message_dialog ();
+  g_assert_true (ui_test_wait_for (ui_test_dialog_shown, NULL, 10));
+  dialog = ui_test_find_message_dialog ();
   gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_CANCEL);
   ui_test_spin (50);
   g_assert_cmpmem (rl_model_get_params_const (rl_predictor_get_model (predictor)),
@@ -974,8 +942,8 @@ test_reset_weights (void)
 
   /* Reset gives fresh weights. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.reset-weights", NULL));
-  g_assert_true (ui_test_wait_for (dialog_shown, NULL, 10));
-  dialog = find_message_dialog ();
+  g_assert_true (ui_test_wait_for (ui_test_dialog_shown, NULL, 10));
+  dialog = ui_test_find_message_dialog ();
   gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT);
   ui_test_spin (50);
   g_assert_false (memcmp (rl_model_get_params_const (rl_predictor_get_model (predictor)), before,

@@ -195,3 +195,36 @@ ui_test_spin (int ms)
       g_usleep (1000);
     }
 }
+
+/* The message dialog on screen, if any. */
+static inline GtkMessageDialog *
+ui_test_find_message_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr (GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (GTK_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        return GTK_MESSAGE_DIALOG (window);
+    }
+  return NULL;
+}
+
+static inline gboolean
+ui_test_dialog_shown (gpointer data)
+{
+  return ui_test_find_message_dialog () != NULL;
+}
+
+/* Its primary and secondary text, one line apart. Returns: (transfer full) */
+static inline char *
+ui_test_dialog_text (GtkMessageDialog *dialog)
+{
+  g_autofree char *primary = NULL;
+  g_autofree char *secondary = NULL;
+
+  g_object_get (dialog, "text", &primary, "secondary-text", &secondary, NULL);
+  return g_strconcat (primary, "\n", secondary, NULL);
+}

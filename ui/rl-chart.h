@@ -63,7 +63,7 @@ guint      rl_chart_add_series        (RlChart          *self,
 void       rl_chart_append            (RlChart *self, guint series, double x, double y);
 /* A point (@x, @y) with a band from @lo to @hi around it (min and max over runs, say): the
  * band is filled in the series' colour, translucent, under every line, between consecutive
- * points that have one; a non-finite @lo or @hi leaves the point without. The y range
+ * points that have one (a dashed series' band paler and hatched, a solid one's plain); a non-finite @lo or @hi leaves the point without. The y range
  * includes the band. */
 void       rl_chart_append_band       (RlChart *self, guint series, double x, double y,
                                        double lo, double hi);

@@ -465,10 +465,10 @@ rebuild_chart (RlExperimentView *self)
   gtk_label_set_text (self->chart_note,
                       n_visible (self) >= COMPACT_LABELS_FROM
                       ? (bands ? _("P: plain, dashed · R: residual, solid · one colour per run "
-                                   "· band: min to max over the seeds")
+                                   "· band: min to max over the seeds, hatched for P")
                                : _("P: plain, dashed · R: residual, solid · one colour per run"))
                       : (bands ? _("dashed: plain · solid: residual · one colour per run · "
-                                   "band: min to max over the seeds")
+                                   "band: min to max over the seeds, hatched for plain")
                                : _("dashed: plain · solid: residual · one colour per run")));
   rl_chart_set_y_label (self->chart, showing_test (self) ? _("test error (%)")
                                                          : _("training error (%)"));
@@ -1404,6 +1404,8 @@ rl_experiment_view_bind_settings (RlExperimentView *self,
                    G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "experiment-learning-rate", self->lr_spin, "value",
                    G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "experiment-seeds", self->seeds_spin, "value",
+                   G_SETTINGS_BIND_DEFAULT);
 }
 
 void
@@ -1491,6 +1493,14 @@ rl_experiment_view_set_seeds (RlExperimentView *self,
   g_return_if_fail (RL_IS_EXPERIMENT_VIEW (self));
 
   gtk_spin_button_set_value (self->seeds_spin, n_seeds);
+}
+
+guint
+rl_experiment_view_get_seeds (RlExperimentView *self)
+{
+  g_return_val_if_fail (RL_IS_EXPERIMENT_VIEW (self), 0);
+
+  return (guint) gtk_spin_button_get_value_as_int (self->seeds_spin);
 }
 
 const char *

@@ -75,6 +75,7 @@ double              rl_experiment_view_get_run_seconds  (RlExperimentView *self,
 /* Seeds per run (the Seeds spin, 1 to 5). */
 void                rl_experiment_view_set_seeds        (RlExperimentView *self,
                                                          guint             n_seeds);
+guint               rl_experiment_view_get_seeds        (RlExperimentView *self);
 /* Writes the shown runs' curves as the command line's degradation.csv (a row per record and
  * seed), or their figure as PNG or SVG (by the extension) through the command line's painter.
  * Without @overwrite an existing file is left alone (G_IO_ERROR_EXISTS); the Export buttons'

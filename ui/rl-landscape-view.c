@@ -15,6 +15,7 @@
 
 #include "rl-landscape.h"
 #include "rl-landscape-figure.h"
+#include "rl-settings.h"
 #include "rl-widget-util.h"
 
 #define N_MODELS RL_LANDSCAPE_RUNNER_MAX_MODELS
@@ -24,7 +25,7 @@
 #define MIN_ELEVATION 5.0
 #define MAX_ELEVATION 89.0
 
-static const guint grid_choices[] = { 9, 17, 21, 33 };
+static const int grid_choices[] = { 9, 17, 21, 33 };
 
 struct _RlLandscapeView {
   GtkWidget parent_instance;
@@ -54,6 +55,7 @@ struct _RlLandscapeView {
   guint               tick_id;
   gboolean            cancelled;
   gboolean            computed;        /* the runner's grids are of these models */
+  gboolean            same_directions; /* two models seen in the same directions */
   char               *progress;
 };
 
@@ -131,6 +133,12 @@ update_note (RlLandscapeView *self)
     text = g_strdup_printf (_("The loss around %s’s trained weights (the dot) in two random"
                               " directions, each filter scaled to the weights’ filter (Li et"
                               " al. 2018); log colour scale."), self->names[0]);
+  else if (!self->same_directions)
+    /* TRANSLATORS: %1$s and %2$s are two models of the Models list */
+    text = g_strdup_printf (_("The loss around the trained weights (the dots) of %1$s and %2$s;"
+                              " their weights differ in shape, so each is seen in its own two"
+                              " random directions (Li et al. 2018); one log colour scale."),
+                            self->names[0], self->names[1]);
   else
     /* TRANSLATORS: %1$s and %2$s are the twins, e.g. "plain-20" and "resnet-20" */
     text = g_strdup_printf (_("The loss around the trained weights (the dots) of %1$s and %2$s,"
@@ -221,6 +229,7 @@ rl_landscape_view_set_models (RlLandscapeView *self,
       self->initial[m] = initial != NULL && initial[m] != NULL ? rl_model_copy (initial[m]) : NULL;
       self->names[m] = g_strdup (names[m]);
     }
+  self->same_directions = n < 2 || rl_landscape_check_pair (models[0], models[1], NULL);
   self->cancelled = FALSE;
   self->computed = FALSE;
   update_note (self);
@@ -290,7 +299,7 @@ compute_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
     return;
   rl_landscape_runner_config_init (&config);
   selected = gtk_drop_down_get_selected (self->grid_dropdown);
-  config.grid = grid_choices[MIN (selected, G_N_ELEMENTS (grid_choices) - 1)];
+  config.grid = (guint) grid_choices[MIN (selected, G_N_ELEMENTS (grid_choices) - 1)];
   config.n_images = MIN ((guint) gtk_spin_button_get_value_as_int (self->images_spin),
                          self->set->n);
   /* 0: every core; the worker and its team run at a lower priority */
@@ -461,7 +470,7 @@ rl_landscape_view_set_grid (RlLandscapeView *self, guint grid)
   g_return_if_fail (RL_IS_LANDSCAPE_VIEW (self));
 
   for (guint i = 0; i < G_N_ELEMENTS (grid_choices); i++)
-    if (grid_choices[i] == grid)
+    if ((guint) grid_choices[i] == grid)
       gtk_drop_down_set_selected (self->grid_dropdown, i);
 }
 
@@ -498,6 +507,57 @@ rl_landscape_view_get_angles (RlLandscapeView *self, double *azimuth, double *el
 
   *azimuth = self->azimuth;
   *elevation = self->elevation;
+}
+
+void
+rl_landscape_view_bind_settings (RlLandscapeView *self,
+                                 GSettings       *settings)
+{
+  g_return_if_fail (RL_IS_LANDSCAPE_VIEW (self));
+  g_return_if_fail (G_IS_SETTINGS (settings));
+
+  rl_settings_bind_int_choice (settings, "landscape-grid", self->grid_dropdown, grid_choices,
+                               G_N_ELEMENTS (grid_choices));
+  g_settings_bind (settings, "landscape-images", self->images_spin, "value",
+                   G_SETTINGS_BIND_DEFAULT);
+  /* the stack's page names are the key's nicks */
+  g_settings_bind (settings, "landscape-figure", self->figure_stack, "visible-child-name",
+                   G_SETTINGS_BIND_DEFAULT);
+}
+
+const char *
+rl_landscape_view_get_figure (RlLandscapeView *self)
+{
+  g_return_val_if_fail (RL_IS_LANDSCAPE_VIEW (self), NULL);
+
+  return gtk_stack_get_visible_child_name (self->figure_stack);
+}
+
+guint
+rl_landscape_view_get_grid (RlLandscapeView *self)
+{
+  guint selected;
+
+  g_return_val_if_fail (RL_IS_LANDSCAPE_VIEW (self), 0);
+
+  selected = gtk_drop_down_get_selected (self->grid_dropdown);
+  return selected < G_N_ELEMENTS (grid_choices) ? (guint) grid_choices[selected] : 0;
+}
+
+guint
+rl_landscape_view_get_images (RlLandscapeView *self)
+{
+  g_return_val_if_fail (RL_IS_LANDSCAPE_VIEW (self), 0);
+
+  return (guint) gtk_spin_button_get_value_as_int (self->images_spin);
+}
+
+gboolean
+rl_landscape_view_get_same_directions (RlLandscapeView *self)
+{
+  g_return_val_if_fail (RL_IS_LANDSCAPE_VIEW (self), FALSE);
+
+  return self->same_directions;
 }
 
 RlLandscapeRunner *

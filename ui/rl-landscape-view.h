@@ -6,7 +6,9 @@
  * on the straight line from the initial to the trained weights.
  *
  * The models come from the experiment's runner (rl_landscape_view_follow: the twins of the
- * last run, handed over when it ends) or from anyone (rl_landscape_view_set_models). Computing
+ * last run, handed over when it ends) or from anyone (rl_landscape_view_set_models: the
+ * window's Models list, rl-window-landscape.c). Two models whose weights differ in shape are
+ * each seen in their own directions, and the note says so. Computing
  * is explicit (Compute), and stops when an experiment starts (both would share the cores).
  *
  * Actions (landscape.): compute, cancel.
@@ -52,9 +54,19 @@ void               rl_landscape_view_get_angles  (RlLandscapeView *self,
                                                   double          *azimuth,
                                                   double          *elevation);
 
+/* Binds the grid, the images and the figure shown to the "landscape-*" keys. */
+void               rl_landscape_view_bind_settings (RlLandscapeView *self,
+                                                    GSettings       *settings);
+
 /* For tests. Returns: (transfer none) */
 RlLandscapeRunner *rl_landscape_view_get_runner  (RlLandscapeView *self);
 const char        *rl_landscape_view_get_progress (RlLandscapeView *self);
 guint              rl_landscape_view_get_n_models (RlLandscapeView *self);
+/* "contours", "surface" or "line"; the grid's points per axis; the images. */
+const char        *rl_landscape_view_get_figure   (RlLandscapeView *self);
+guint              rl_landscape_view_get_grid     (RlLandscapeView *self);
+guint              rl_landscape_view_get_images   (RlLandscapeView *self);
+/* Whether the two models are seen in the same directions (rl_landscape_check_pair). */
+gboolean           rl_landscape_view_get_same_directions (RlLandscapeView *self);
 
 G_END_DECLS

@@ -67,6 +67,78 @@ icon_button (const char  *icon,
   return button;
 }
 
+/* A one- or two-key target for win.show-landscape. */
+static GVariant *
+landscape_target (RlModelItem *item,
+                  RlModelItem *other)
+{
+  const char *keys[3] = { item_key (item), other != NULL ? item_key (other) : NULL, NULL };
+
+  return g_variant_new_strv (keys, -1);
+}
+
+/* The row's menu, made as it opens, so "Compare Landscape With" lists the models the store
+ * holds then. */
+static void
+create_row_menu (GtkMenuButton *button,
+                 gpointer       user_data)
+{
+  RlModelItem *item = user_data;
+  RlModelsPopover *self = RL_MODELS_POPOVER (gtk_widget_get_ancestor (GTK_WIDGET (button),
+                                                                      RL_TYPE_MODELS_POPOVER));
+  g_autoptr (GMenu) menu = g_menu_new ();
+  g_autoptr (GMenu) landscape = g_menu_new ();
+  g_autoptr (GMenu) compare = g_menu_new ();
+  g_autoptr (GMenuItem) alone = g_menu_item_new (_("_Loss Landscape"), NULL);
+  guint n = self != NULL && self->store != NULL
+            ? g_list_model_get_n_items (G_LIST_MODEL (self->store)) : 0;
+
+  g_menu_item_set_action_and_target_value (alone, "win.show-landscape",
+                                           landscape_target (item, NULL));
+  g_menu_append_item (landscape, alone);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (RlModelItem) other = g_list_model_get_item (G_LIST_MODEL (self->store), i);
+      g_autoptr (GMenuItem) entry = NULL;
+
+      if (other == item)
+        continue;
+      /* a name typed by the user: no mnemonic in it */
+      entry = g_menu_item_new (NULL, NULL);
+      {
+        g_autofree char *label = NULL;
+        g_auto (GStrv) parts = g_strsplit (rl_model_item_get_name (other), "_", -1);
+
+        label = g_strjoinv ("__", parts);
+        g_menu_item_set_label (entry, label);
+      }
+      g_menu_item_set_action_and_target_value (entry, "win.show-landscape",
+                                               landscape_target (item, other));
+      g_menu_append_item (compare, entry);
+    }
+  if (g_menu_model_get_n_items (G_MENU_MODEL (compare)) > 0)
+    g_menu_append_submenu (landscape, _("_Compare Landscape With"), G_MENU_MODEL (compare));
+  g_menu_append_section (menu, NULL, G_MENU_MODEL (landscape));
+  gtk_menu_button_set_menu_model (button, G_MENU_MODEL (menu));
+}
+
+static GtkWidget *
+row_menu_button (RlModelItem *item)
+{
+  GtkWidget *button = gtk_menu_button_new ();
+  g_autofree char *label = g_strdup_printf (_("More for “%s”"), rl_model_item_get_name (item));
+
+  gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (button), "view-more-symbolic");
+  gtk_widget_set_tooltip_text (button, _("Loss landscape and more"));
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_menu_button_set_has_frame (GTK_MENU_BUTTON (button), FALSE);
+  gtk_menu_button_set_create_popup_func (GTK_MENU_BUTTON (button), create_row_menu,
+                                         g_object_ref (item), g_object_unref);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  label, -1);
+  return button;
+}
+
 static GtkWidget *
 create_row (gpointer object,
             gpointer user_data)
@@ -80,6 +152,7 @@ create_row (gpointer object,
   GtkWidget *check = gtk_image_new_from_icon_name ("object-select-symbolic");
   GtkWidget *name;
   GtkWidget *detail = gtk_label_new (subtitle);
+  GtkWidget *menu;
 
   gtk_widget_set_tooltip_text (check, _("In use"));
   gtk_widget_set_opacity (check, g_strcmp0 (self->current, item_key (item)) == 0 ? 1.0 : 0.0);
@@ -116,6 +189,8 @@ create_row (gpointer object,
   if (!rl_model_item_is_bundled (item))
     gtk_box_append (GTK_BOX (box), icon_button ("user-trash-symbolic", _("Delete"),
                                                 "win.delete-model", item));
+  menu = row_menu_button (item);
+  gtk_box_append (GTK_BOX (box), menu);
 
   gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
   gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL,
@@ -123,6 +198,7 @@ create_row (gpointer object,
                                   GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, subtitle, -1);
   g_object_set_data_full (G_OBJECT (row), "item", g_object_ref (item), g_object_unref);
   g_object_set_data (G_OBJECT (row), "check", check);
+  g_object_set_data (G_OBJECT (row), "menu", menu);
   return row;
 }
 
@@ -172,6 +248,23 @@ rl_models_popover_set_current (RlModelsPopover *self,
       if (item != NULL && check != NULL)
         gtk_widget_set_opacity (check, g_strcmp0 (path, item_key (item)) == 0 ? 1.0 : 0.0);
     }
+}
+
+GMenuModel *
+rl_models_popover_get_row_menu (RlModelsPopover *self,
+                                guint            index)
+{
+  GtkListBoxRow *row;
+  GtkMenuButton *button;
+
+  g_return_val_if_fail (RL_IS_MODELS_POPOVER (self), NULL);
+
+  row = gtk_list_box_get_row_at_index (self->list, (int) index);
+  button = row != NULL ? g_object_get_data (G_OBJECT (row), "menu") : NULL;
+  if (button == NULL)
+    return NULL;
+  create_row_menu (button, g_object_get_data (G_OBJECT (row), "item"));
+  return gtk_menu_button_get_menu_model (button);
 }
 
 GtkListBox *

@@ -3,7 +3,9 @@
  *
  * Clicking a row activates win.use-model (its path, "" for the bundled model); a run's name is
  * a GtkEditableLabel whose edit activates win.rename-model ((ss): path, name); its buttons
- * activate win.export-model and win.delete-model (s: path). The window owns the store and
+ * activate win.export-model and win.delete-model (s: path); its menu (⋮) has Loss Landscape
+ * and Compare Landscape With (a submenu of the other models), which activate
+ * win.show-landscape (as: the one or two paths). The window owns the store and
  * those actions; the popover only shows the list and which model is in use.
  */
 #pragma once
@@ -25,5 +27,9 @@ void          rl_models_popover_set_current (RlModelsPopover *self,
                                              const char      *path);
 /* The list's rows, in the store's order, for tests. Returns: (transfer none) */
 GtkListBox   *rl_models_popover_get_list    (RlModelsPopover *self);
+/* The menu of row @index, as opening it makes it now, for tests. Returns: (transfer none)
+ * (nullable) */
+GMenuModel   *rl_models_popover_get_row_menu (RlModelsPopover *self,
+                                              guint            index);
 
 G_END_DECLS

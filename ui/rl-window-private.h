@@ -10,6 +10,7 @@
  *   rl-window-stalls.c   main-loop stall measurement while training (--debug-stalls)
  *   rl-window-settings.c what is remembered between runs (GSettings)
  *   rl-window-errors.c   the Errors view: its model, its refreshes, its images opened in Draw
+ *   rl-window-landscape.c the Landscape tab fed from the Models list (win.show-landscape)
  * Functions named _rl_window_* are private to these files.
  */
 #pragma once
@@ -76,6 +77,8 @@ struct _RlWindow
   /* owned: the Models list and the notification (rl-window-models.c) */
   RlModelStore *model_store;
   guint         toast_timeout_id;
+  /* owned: the models and data of the Landscape tab loading (rl-window-landscape.c) */
+  GCancellable *landscape_cancellable;
 
   /* owned: training (rl-window-training.c) */
   RlTrainer    *trainer;
@@ -159,6 +162,10 @@ void        _rl_window_show_toast           (RlWindow   *self,
                                              const char *text,
                                              const char *button_label,
                                              const char *action_name);
+
+/* rl-window-landscape.c: win.show-landscape, the loss landscape of models of the list */
+void        _rl_window_landscape_dispose    (RlWindow *self);
+void        _rl_window_class_landscape_init (GtkWidgetClass *widget_class);
 
 /* rl-window-training.c: creates the trainer and follows it (and the Train view's settings) */
 void        _rl_window_training_init        (RlWindow *self);

@@ -2,7 +2,7 @@
 
 /* rl-window-settings.c: what the window remembers between runs (after GNOME Text Editor's
  * editor-window-settings.c): its size, whether it is maximized, the view shown, and, through
- * the views, the settings of the Train, Experiment and Inside views. Everything is bound with
+ * the views, the settings of the Train, Experiment (with its Landscape tab) and Inside views. Everything is bound with
  * g_settings_bind, so a change is written as it happens and restored at the next start. (The
  * model in use, the "model" key, is read and written by rl-window-model.c.)
  * Without the schema (an uninstalled build, see rl-settings.h) nothing is remembered.
@@ -38,6 +38,7 @@ _rl_window_settings_init (RlWindow *self)
 
   rl_train_view_bind_settings (self->train_view, self->settings);
   rl_experiment_view_bind_settings (self->experiment_view, self->settings);
+  rl_landscape_view_bind_settings (self->landscape_view, self->settings);
   rl_inside_view_bind_settings (self->inside_view, self->settings);
 }
 

@@ -152,6 +152,14 @@ rl_window_get_landscape_view (RlWindow *self)
   return self->landscape_view;
 }
 
+RlModelsPopover *
+rl_window_get_models_popover (RlWindow *self)
+{
+  g_return_val_if_fail (RL_IS_WINDOW (self), NULL);
+
+  return self->models_popover;
+}
+
 void
 rl_window_show_experiment_page (RlWindow *self, const char *page)
 {
@@ -240,6 +248,7 @@ rl_window_dispose (GObject *object)
   _rl_window_stall_stop (self);
   g_cancellable_cancel (self->cancellable);
   _rl_window_training_dispose (self);
+  _rl_window_landscape_dispose (self);
   _rl_window_models_dispose (self);
   if (self->help_window != NULL)
     gtk_window_destroy (GTK_WINDOW (self->help_window));   /* its weak pointer clears it */
@@ -332,6 +341,7 @@ rl_window_class_init (RlWindowClass *klass)
 
   _rl_window_class_actions_init (widget_class);
   _rl_window_class_models_init (widget_class);
+  _rl_window_class_landscape_init (widget_class);
 }
 
 static void

@@ -24,6 +24,7 @@
 #include "rl-inside-view.h"
 #include "rl-landscape-view.h"
 #include "rl-model-store.h"
+#include "rl-models-popover.h"
 #include "rl-number-view.h"
 #include "rl-predictor.h"
 #include "rl-train-view.h"
@@ -66,6 +67,8 @@ RlErrorsView *rl_window_get_errors_view    (RlWindow *self);
 RlExperimentView *rl_window_get_experiment_view (RlWindow *self);
 /* The Experiment page's Landscape tab. Returns: (transfer none) */
 RlLandscapeView *rl_window_get_landscape_view (RlWindow *self);
+/* The header bar's Models list. Returns: (transfer none) */
+RlModelsPopover *rl_window_get_models_popover (RlWindow *self);
 /* Shows the Experiment page's tab @page: "curves" or "landscape". */
 void          rl_window_show_experiment_page (RlWindow   *self,
                                               const char *page);

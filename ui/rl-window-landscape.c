@@ -1,0 +1,249 @@
+#define G_LOG_DOMAIN "reslab-ui"
+
+/* rl-window-landscape.c: the Landscape tab fed from the Models list. A row's menu asks for the
+ * loss landscape of its model alone, or side by side with another model of the list
+ * (win.show-landscape, as: one or two keys, the paths the Models list's actions take, "" for
+ * the bundled model). The files are read again off the main thread, with the initial weights
+ * their metadata names (`reslab-cli train --keep-initial`), the training set of the models'
+ * dataset comes from the shared loader, and the Landscape tab gets them
+ * (rl_landscape_view_set_models) and is shown; Compute there starts the computation, as for
+ * the twins of an experiment. A file that does not load leaves the tab as it was, with a
+ * dialog naming it.
+ */
+
+#include "config.h"
+#include <glib/gi18n-lib.h>
+
+#include "rl-window-private.h"
+
+#include "rl-dataset-loader.h"
+#include "rl-dialogs.h"
+#include "rl-landscape-view.h"
+#include "rl-model-file.h"
+
+#define MAX_MODELS RL_LANDSCAPE_RUNNER_MAX_MODELS
+
+/* One request: the models loaded one after the other, then the dataset. */
+typedef struct {
+  RlWindow      *self;              /* a reference */
+  GCancellable  *cancellable;       /* the window's landscape_cancellable, a reference */
+  guint          n;
+  guint          next;              /* the model loading, or n once all are */
+  char          *keys[MAX_MODELS];
+  char          *names[MAX_MODELS]; /* the names in the list */
+  RlModelFile   *files[MAX_MODELS];
+  RlDatasetKind  kind;
+} LandscapeJob;
+
+static void
+landscape_job_free (LandscapeJob *job)
+{
+  for (guint m = 0; m < MAX_MODELS; m++)
+    {
+      g_free (job->keys[m]);
+      g_free (job->names[m]);
+      g_clear_pointer (&job->files[m], rl_model_file_free);
+    }
+  g_clear_object (&job->cancellable);
+  g_clear_object (&job->self);
+  g_free (job);
+}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (LandscapeJob, landscape_job_free)
+
+/* The file of model @m as the dialogs name it: its base name, or the list's name for the
+ * bundled model. Returns: (transfer full) */
+static char *
+display_name (LandscapeJob *job, guint m)
+{
+  return *job->keys[m] != '\0' ? g_filename_display_basename (job->keys[m])
+                               : g_strdup (job->names[m]);
+}
+
+static const char *
+dataset_label (RlDatasetKind kind)
+{
+  return kind == RL_DATASET_FASHION ? "Fashion-MNIST" : "MNIST";
+}
+
+static void load_next (LandscapeJob *job);
+
+static void
+set_loaded_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      data)
+{
+  g_autoptr (LandscapeJob) job = data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (RlDataset) set = rl_dataset_loader_load_finish (result, &error);
+  RlWindow *self = job->self;
+  RlModel *models[MAX_MODELS] = { NULL }, *initial[MAX_MODELS] = { NULL };
+  const char *names[MAX_MODELS] = { NULL };
+
+  if (set == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        rl_show_error_dialog (GTK_WIDGET (self), _("Could not load the training images"),
+                              error->message);
+      return;
+    }
+  for (guint m = 0; m < job->n; m++)
+    {
+      models[m] = job->files[m]->model;
+      initial[m] = job->files[m]->initial;
+      names[m] = job->names[m];
+    }
+  rl_landscape_view_set_models (self->landscape_view, models, initial, names, job->n, set);
+  rl_window_show_experiment_page (self, "landscape");
+}
+
+static void
+model_loaded_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      data)
+{
+  g_autoptr (LandscapeJob) job = data;
+  g_autoptr (GError) error = NULL;
+  RlModelFile *file = rl_model_file_load_finish (result, &error);
+
+  if (file == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_autofree char *name = display_name (job, job->next);
+
+          rl_show_model_error_dialog (GTK_WIDGET (job->self), name, error,
+                                      _("The loss landscape has not changed."));
+        }
+      return;
+    }
+  if (g_cancellable_is_cancelled (job->cancellable))
+    {
+      rl_model_file_free (file);
+      return;
+    }
+  job->files[job->next++] = file;
+  load_next (g_steal_pointer (&job));
+}
+
+/* Loads the next model, or once all are, the dataset. Takes @job. */
+static void
+load_next (LandscapeJob *job)
+{
+  if (job->next == job->n)
+    {
+      rl_dataset_loader_load_async (job->kind, RL_SPLIT_TRAIN, job->cancellable, set_loaded_cb,
+                                    job);
+      return;
+    }
+  if (*job->keys[job->next] != '\0')
+    {
+      rl_model_file_load_with_initial_async (job->keys[job->next], job->cancellable,
+                                             model_loaded_cb, job);
+      return;
+    }
+
+  /* the bundled model, from the resource at hand */
+  {
+    g_autoptr (LandscapeJob) owned = job;
+    g_autoptr (GBytes) bytes = g_resources_lookup_data (RL_BUNDLED_MODEL_RESOURCE,
+                                                        G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
+    g_autoptr (GError) error = NULL;
+    RlModelFile *file = bytes != NULL ? rl_model_file_load_bytes (bytes, job->names[job->next],
+                                                                  &error)
+                                      : NULL;
+
+    if (file == NULL)
+      {
+        g_autofree char *name = display_name (job, job->next);
+
+        if (error == NULL)
+          g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                               RL_BUNDLED_MODEL_RESOURCE);
+        rl_show_model_error_dialog (GTK_WIDGET (job->self), name, error,
+                                    _("The loss landscape has not changed."));
+        return;
+      }
+    job->files[job->next++] = file;
+    load_next (g_steal_pointer (&owned));
+  }
+}
+
+static void
+show_landscape_activated (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  RlWindow *self = RL_WINDOW (widget);
+  g_autoptr (LandscapeJob) job = NULL;
+  g_autofree const char **keys = g_variant_get_strv (parameter, NULL);
+  guint n = g_strv_length ((char **) keys);
+  g_auto (GStrv) missing = NULL;
+
+  if (n < 1 || n > MAX_MODELS)
+    return;
+  gtk_popover_popdown (GTK_POPOVER (self->models_popover));
+
+  /* a request still loading gives way to this one */
+  if (self->landscape_cancellable != NULL)
+    g_cancellable_cancel (self->landscape_cancellable);
+  g_clear_object (&self->landscape_cancellable);
+  self->landscape_cancellable = g_cancellable_new ();
+
+  job = g_new0 (LandscapeJob, 1);
+  job->self = g_object_ref (self);
+  job->cancellable = g_object_ref (self->landscape_cancellable);
+  job->n = n;
+  for (guint m = 0; m < n; m++)
+    {
+      RlModelItem *item = rl_model_store_find (self->model_store,
+                                               *keys[m] != '\0' ? keys[m] : NULL);
+
+      if (item == NULL)
+        return;   /* deleted meanwhile: the list no longer shows it */
+      job->keys[m] = g_strdup (keys[m]);
+      job->names[m] = g_strdup (rl_model_item_get_name (item));
+      if (m == 0)
+        job->kind = rl_model_item_get_kind (item);
+      else if (rl_model_item_get_kind (item) != job->kind)
+        {
+          /* TRANSLATORS: %1$s and %3$s are models' names, %2$s and %4$s datasets */
+          g_autofree char *text = g_strdup_printf (_("“%1$s” was trained on %2$s, “%3$s” on"
+                                                     " %4$s: their losses are on different"
+                                                     " images."),
+                                                   job->names[0],
+                                                   dataset_label (job->kind),
+                                                   job->names[m],
+                                                   dataset_label (
+                                                     rl_model_item_get_kind (item)));
+
+          rl_show_error_dialog (GTK_WIDGET (self),
+                                _("Only models of the same dataset can be compared"), text);
+          return;
+        }
+    }
+
+  missing = rl_dataset_find_missing_files (job->kind);
+  if (missing != NULL)
+    {
+      g_free (rl_show_missing_data_dialog (GTK_WIDGET (self), job->kind, missing,
+                                           _("The loss landscape is computed on the training"
+                                             " images below."), NULL));
+      return;
+    }
+  load_next (g_steal_pointer (&job));
+}
+
+void
+_rl_window_landscape_dispose (RlWindow *self)
+{
+  if (self->landscape_cancellable != NULL)
+    g_cancellable_cancel (self->landscape_cancellable);
+  g_clear_object (&self->landscape_cancellable);
+}
+
+void
+_rl_window_class_landscape_init (GtkWidgetClass *widget_class)
+{
+  gtk_widget_class_install_action (widget_class, "win.show-landscape", "as",
+                                   show_landscape_activated);
+}
