@@ -341,6 +341,9 @@ test_from_models_list (void)
   g_assert_cmpstr (rl_window_get_view (window), ==, "experiment");
   g_assert_cmpstr (experiment_tab (landscape), ==, "landscape");
   g_assert_true (rl_landscape_view_get_same_directions (landscape));
+  g_assert_true (g_str_has_prefix (rl_landscape_view_get_note (landscape),
+                                   "The loss around the trained weights (the dots) of my plain-8"
+                                   " and my_resnet-8, in the same two random directions"));
 
   /* Compute: a 9 x 9 grid on 100 training images */
   rl_landscape_view_set_grid (landscape, 9);
@@ -393,6 +396,9 @@ test_from_models_list (void)
                                        rl_model_item_get_name (rl_model_store_get_bundled (store))));
   g_assert_true (ui_test_wait_for (two_models_waiting, landscape, 60));
   g_assert_false (rl_landscape_view_get_same_directions (landscape));
+  g_assert_true (g_str_has_prefix (rl_landscape_view_get_note (landscape),
+                                   "“my_resnet-8” and “The seed net bundled with ResLab” differ"
+                                   " in shape: each is seen in its own two random directions"));
 
   /* Loss Landscape: plain-8 alone, the tab shown again from another page */
   rl_window_set_view (window, "draw");

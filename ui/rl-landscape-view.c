@@ -122,6 +122,14 @@ update_progress (RlLandscapeView *self)
 }
 
 static void
+set_note (RlLandscapeView *self, const char *text)
+{
+  gtk_label_set_text (self->note_label, text);
+  /* the label shows two lines at most: the whole note on hover */
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->note_label), text);
+}
+
+static void
 update_note (RlLandscapeView *self)
 {
   g_autofree char *text = NULL;
@@ -135,9 +143,10 @@ update_note (RlLandscapeView *self)
                               " al. 2018); log colour scale."), self->names[0]);
   else if (!self->same_directions)
     /* TRANSLATORS: %1$s and %2$s are two models of the Models list */
-    text = g_strdup_printf (_("The loss around the trained weights (the dots) of %1$s and %2$s;"
-                              " their weights differ in shape, so each is seen in its own two"
-                              " random directions (Li et al. 2018); one log colour scale."),
+    text = g_strdup_printf (_("“%1$s” and “%2$s” differ in shape: each is seen in its own two"
+                              " random directions around its trained weights (the dot), each"
+                              " filter scaled to the weights’ filter (Li et al. 2018); one log"
+                              " colour scale."),
                             self->names[0], self->names[1]);
   else
     /* TRANSLATORS: %1$s and %2$s are the twins, e.g. "plain-20" and "resnet-20" */
@@ -145,7 +154,7 @@ update_note (RlLandscapeView *self)
                               " in the same two random directions, each filter scaled to the"
                               " weights’ filter (Li et al. 2018); one log colour scale."),
                             self->names[0], self->names[1]);
-  gtk_label_set_text (self->note_label, text);
+  set_note (self, text);
 }
 
 static gboolean
@@ -182,7 +191,7 @@ finished_cb (RlLandscapeRunner *runner, gboolean completed, const GError *error,
     {
       g_autofree char *text = g_strdup_printf (_("The landscape failed: %s"), error->message);
 
-      gtk_label_set_text (self->note_label, text);
+      set_note (self, text);
     }
   update_progress (self);
   update_actions (self);
@@ -310,7 +319,7 @@ compute_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
     {
       g_autofree char *text = g_strdup_printf (_("The landscape failed: %s"), error->message);
 
-      gtk_label_set_text (self->note_label, text);
+      set_note (self, text);
       return;
     }
   self->computed = TRUE;
@@ -574,6 +583,14 @@ rl_landscape_view_get_progress (RlLandscapeView *self)
   g_return_val_if_fail (RL_IS_LANDSCAPE_VIEW (self), NULL);
 
   return self->progress;
+}
+
+const char *
+rl_landscape_view_get_note (RlLandscapeView *self)
+{
+  g_return_val_if_fail (RL_IS_LANDSCAPE_VIEW (self), NULL);
+
+  return gtk_label_get_text (self->note_label);
 }
 
 guint

@@ -62,6 +62,8 @@ void               rl_landscape_view_bind_settings (RlLandscapeView *self,
 RlLandscapeRunner *rl_landscape_view_get_runner  (RlLandscapeView *self);
 const char        *rl_landscape_view_get_progress (RlLandscapeView *self);
 guint              rl_landscape_view_get_n_models (RlLandscapeView *self);
+/* The note under the controls: what the figures show, or why they failed. */
+const char        *rl_landscape_view_get_note     (RlLandscapeView *self);
 /* "contours", "surface" or "line"; the grid's points per axis; the images. */
 const char        *rl_landscape_view_get_figure   (RlLandscapeView *self);
 guint              rl_landscape_view_get_grid     (RlLandscapeView *self);
