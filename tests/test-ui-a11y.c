@@ -3,7 +3,7 @@
  * label property and from the widgets it is labelled by, and falls back to the class name
  * ("GtkToggleButton", "RlDrawView") when it has neither. A name set in both places is read
  * twice ("Per la_yer Per layer"), so that fails too. The canvas must be an interactive
- * surface, not an image. */
+ * surface, not an image. The Models list is walked open. */
 
 #include <string.h>
 
@@ -175,10 +175,15 @@ test_names (void)
       }
     rl_window_set_view (window, "draw");
   }
+  /* the Models list open: its rows' buttons and menus (the bundled model's row) */
+  gtk_popover_popup (GTK_POPOVER (rl_window_get_models_popover (window)));
+  ui_test_spin (200);
 
   mnemonic_targets = g_hash_table_new (NULL, NULL);
   collect_mnemonic_targets (GTK_WIDGET (window));
   walk (GTK_WIDGET (window), path, problems);
+  /* a menu button is walked as a whole: its popover on its own */
+  walk (GTK_WIDGET (rl_window_get_models_popover (window)), path, problems);
   g_clear_pointer (&mnemonic_targets, g_hash_table_unref);
   if (problems->len > 0)
     g_test_message ("%s", problems->str);

@@ -30,6 +30,16 @@ item_key (RlModelItem *item)
   return path != NULL ? path : "";
 }
 
+/* The "in use" tick: kept in place (the rows' names stay aligned), seen and read only on the
+ * model in use. */
+static void
+show_check (GtkWidget *check,
+            gboolean   in_use)
+{
+  gtk_widget_set_opacity (check, in_use ? 1.0 : 0.0);
+  gtk_accessible_update_state (GTK_ACCESSIBLE (check), GTK_ACCESSIBLE_STATE_HIDDEN, !in_use, -1);
+}
+
 static void
 name_editing_cb (GtkEditableLabel *label,
                  GParamSpec       *pspec,
@@ -155,7 +165,9 @@ create_row (gpointer object,
   GtkWidget *menu;
 
   gtk_widget_set_tooltip_text (check, _("In use"));
-  gtk_widget_set_opacity (check, g_strcmp0 (self->current, item_key (item)) == 0 ? 1.0 : 0.0);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (check), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("In use"), -1);
+  show_check (check, g_strcmp0 (self->current, item_key (item)) == 0);
   gtk_box_append (GTK_BOX (box), check);
 
   if (rl_model_item_is_bundled (item))
@@ -246,7 +258,7 @@ rl_models_popover_set_current (RlModelsPopover *self,
       GtkWidget *check = g_object_get_data (G_OBJECT (row), "check");
 
       if (item != NULL && check != NULL)
-        gtk_widget_set_opacity (check, g_strcmp0 (path, item_key (item)) == 0 ? 1.0 : 0.0);
+        show_check (check, g_strcmp0 (path, item_key (item)) == 0);
     }
 }
 
@@ -319,4 +331,6 @@ static void
 rl_models_popover_init (RlModelsPopover *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Models"), -1);
 }
