@@ -327,7 +327,8 @@ test_draw (void)
 }
 
 /* A band series: the band (the series' red at 20 % over white) fills the area between lo and
- * hi under the line; points without a band break it; the same data without bands draws none. */
+ * hi under the line; points without a band break it; the same data without bands draws none;
+ * a dashed series' band is paler and hatched. */
 static void
 test_band (void)
 {
@@ -381,6 +382,35 @@ test_band (void)
   cairo_surface_destroy (bare);
   bare = render (chart, 480, 300);
   g_assert_cmpint (count_colour (bare, 255, 204, 204), >, 100);
+
+  /* a dashed series' band (a plain twin's) is paler and hatched: the solid band's colour is
+   * (nearly) gone, yet the band still covers as much, crossed by the hatching (45 %) */
+  rl_chart_remove_all_series (chart);
+  rl_chart_set_y_range (chart, 0.0, 1.0);
+  b = rl_chart_add_series (chart, "plain", &red, RL_CHART_LINE_DASHED, 2.0, FALSE);
+  for (int i = 0; i < 20; i++)
+    rl_chart_append_band (chart, b, i, 0.5, 0.3, 0.7);
+  cairo_surface_destroy (bare);
+  bare = render (chart, 480, 300);
+  {
+    cairo_surface_t *no_band;
+    int solid_fill = count_colour (bare, 255, 204, 204);
+    int hatch = count_colour (bare, 255, 140, 140);
+    int changed;
+
+    rl_chart_remove_all_series (chart);
+    b = rl_chart_add_series (chart, "plain", &red, RL_CHART_LINE_DASHED, 2.0, FALSE);
+    for (int i = 0; i < 20; i++)
+      rl_chart_append (chart, b, i, 0.5);
+    no_band = render (chart, 480, 300);
+    changed = count_differing (bare, no_band);
+    g_test_message ("dashed band: %d pixels changed by it, %d of the solid band's colour,"
+                    " %d hatch", changed, solid_fill, hatch);
+    g_assert_cmpint (changed, >, band_px / 2);
+    g_assert_cmpint (solid_fill, <, band_px / 4);
+    g_assert_cmpint (hatch, >, 1000);
+    cairo_surface_destroy (no_band);
+  }
 
   cairo_surface_destroy (banded);
   cairo_surface_destroy (bare);
