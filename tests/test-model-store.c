@@ -1,7 +1,7 @@
 /* test-model-store.c: the store of trained models (ui/control/rl-model-store.c) without a
  * display: runs listed newest first with their metadata and the bundled model last, new run
  * names that never hit an existing file, rename (the same weights, a new name), delete and
- * undo, export, and what the bundled model refuses. */
+ * undo, export, and what the bundled model refuses; a run's *.initial.safetensors is not a run. */
 
 #include <math.h>
 #include <string.h>
@@ -119,10 +119,14 @@ test_list (Fixture       *f,
 
     g_assert_true (g_file_set_contents (junk, "not a model", -1, NULL));
   }
+  /* a run's initial weights (`reslab-cli train --keep-initial`): a valid model, not a run */
+  save_run (f, "20250401-100000-seed-mnist.initial.safetensors", "Initial",
+            "2025-04-01T10:00:00Z", NULL);
 
   store = rl_model_store_new (f->dir, f->bundled);
   g_assert_true (g_list_model_get_item_type (G_LIST_MODEL (store)) == RL_TYPE_MODEL_ITEM);
-  /* three runs (the junk file is not listed), newest first, then the bundled model */
+  /* three runs (neither the junk file nor the initial weights are listed), newest first,
+   * then the bundled model */
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, 4);
 
   item = item_at (store, 0);
