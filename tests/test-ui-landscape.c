@@ -408,6 +408,31 @@ test_from_models_list (void)
   g_assert_cmpstr (rl_window_get_view (window), ==, "experiment");
   g_assert_cmpstr (experiment_tab (landscape), ==, "landscape");
 
+  /* a request still loading gives way to the next one */
+  {
+    const char *one[] = { resnet_path, NULL };
+    const char *two[] = { resnet_path, plain_path, NULL };
+
+    gint64 end = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+    guint settled = 0;
+
+    show_landscape (window, g_variant_new_strv (one, -1));
+    show_landscape (window, g_variant_new_strv (two, -1));
+    /* resnet-8 alone never shows, before or after the pair */
+    while (settled < 500 && g_get_monotonic_time () < end)
+      {
+        g_main_context_iteration (NULL, FALSE);
+        g_usleep (1000);
+        g_assert_false (g_str_has_prefix (rl_landscape_view_get_note (landscape),
+                                          "The loss around my_resnet-8’s"));
+        settled = two_models_waiting (landscape) ? settled + 1 : 0;
+      }
+    g_assert_cmpuint (settled, ==, 500);
+    g_assert_true (g_str_has_prefix (rl_landscape_view_get_note (landscape),
+                                     "The loss around the trained weights (the dots) of"
+                                     " my_resnet-8 and my plain-8"));
+  }
+
   gtk_window_destroy (GTK_WINDOW (window));
   g_assert_finalize_object (window);
 }

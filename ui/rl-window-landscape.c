@@ -79,6 +79,9 @@ set_loaded_cb (GObject      *source,
   RlModel *models[MAX_MODELS] = { NULL }, *initial[MAX_MODELS] = { NULL };
   const char *names[MAX_MODELS] = { NULL };
 
+  /* a request cancelled meanwhile (a newer one, or the window closing) changes nothing */
+  if (g_cancellable_is_cancelled (job->cancellable))
+    return;
   if (set == NULL)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
