@@ -67,28 +67,6 @@
 #define THREADS_NOT_GIVEN G_MININT
 
 
-/* Parses @argv (argv[0] is the command's name) with @entries; on failure prints GOption's
- * message, which names the option, and returns FALSE. */
-static gboolean
-parse_options (const char *command, const char *parameters, const char *summary,
-               const GOptionEntry *entries, int *argc, char ***argv)
-{
-  g_autoptr(GOptionContext) context = g_option_context_new (parameters);
-  g_autoptr(GError) error = NULL;
-  g_autofree char *prgname = g_strdup_printf ("reslab-cli %s", command);
-
-  g_set_prgname (prgname);
-  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
-  g_option_context_set_summary (context, summary);
-  g_option_context_add_main_entries (context, entries, NULL);
-  if (!g_option_context_parse (context, argc, argv, &error))
-    {
-      rl_cli_usage_error (command, "%s", error->message);
-      return FALSE;
-    }
-  return TRUE;
-}
-
 static gboolean
 parse_dataset (const char *command, const char *name, RlDatasetKind *kind)
 {
@@ -415,8 +393,8 @@ cmd_train (int argc, char **argv)
   TrainLog log = { 0 };
   guint correct = 0;
 
-  if (!parse_options ("train", "", _("Train a network and save it as safetensors."), entries,
-                      &argc, &argv))
+  if (!rl_cli_parse_options ("train", "", entries, &argc, &argv,
+                             _("Train a network and save it as safetensors.")))
     return EXIT_USAGE;
   if (argc > 1)
     return rl_cli_usage_error ("train", _("unexpected argument '%s'"), argv[1]);
@@ -711,8 +689,9 @@ cmd_eval (int argc, char **argv)
   guint correct;
   int label_width = 5;
 
-  if (!parse_options ("eval", "", _("Evaluate a model on the test set: accuracy and confusion"
-                      " matrix."), entries, &argc, &argv))
+  if (!rl_cli_parse_options ("eval", "", entries, &argc, &argv,
+                             _("Evaluate a model on the test set: accuracy and confusion"
+                               " matrix.")))
     return EXIT_USAGE;
   if (argc > 1)
     return rl_cli_usage_error ("eval", _("unexpected argument '%s'"), argv[1]);
@@ -855,10 +834,10 @@ cmd_predict (int argc, char **argv)
   RlDatasetKind kind;
   int n_failed = 0;
 
-  if (!parse_options ("predict", "IMAGE...",
-                      _("Classify images (PNG or PGM, any size, dark ink on light or light on"
-                      " dark).\nEach is cropped to its ink, scaled to 20 px and centred in"
-                      " 28 x 28 as MNIST's digits are."), entries, &argc, &argv))
+  if (!rl_cli_parse_options ("predict", "IMAGE...", entries, &argc, &argv,
+                             _("Classify images (PNG or PGM, any size, dark ink on light or light"
+                               " on dark).\nEach is cropped to its ink, scaled to 20 px and centred"
+                               " in 28 x 28 as MNIST's digits are.")))
     return EXIT_USAGE;
   if (model_path == NULL)
     return rl_cli_usage_error ("predict", _("--model FILE is required"));
@@ -936,10 +915,9 @@ cmd_info (int argc, char **argv)
   guint64 total = 0;
   int key_width = 0, name_width = 4;
 
-  if (!parse_options ("info", "[--arch] FILE | --bundled",
-                      _("Show a model file's metadata and tensors, or with --arch the description"
-                        " of its net."),
-                      entries, &argc, &argv))
+  if (!rl_cli_parse_options ("info", "[--arch] FILE | --bundled", entries, &argc, &argv,
+                             _("Show a model file's metadata and tensors, or with --arch the"
+                               " description of its net.")))
     return EXIT_USAGE;
   if (bundled && argc > 1)
     return rl_cli_usage_error ("info", _("--bundled or a FILE, not both"));

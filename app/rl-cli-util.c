@@ -44,6 +44,30 @@ rl_cli_usage_error (const char *command, const char *format, ...)
   return RL_CLI_EXIT_USAGE;
 }
 
+gboolean
+rl_cli_parse_options (const char         *command,
+                      const char         *parameters,
+                      const GOptionEntry *entries,
+                      int                *argc,
+                      char             ***argv,
+                      const char         *summary)
+{
+  g_autoptr(GOptionContext) context = g_option_context_new (parameters);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *prgname = g_strdup_printf ("reslab-cli %s", command);
+
+  g_set_prgname (prgname);
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  g_option_context_set_summary (context, summary);
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, argc, argv, &error))
+    {
+      rl_cli_usage_error (command, "%s", error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 RlDataset *
 rl_cli_load_split (const char *dir, RlDatasetKind kind, RlSplit split)
 {

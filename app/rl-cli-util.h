@@ -22,6 +22,17 @@ int        rl_cli_usage_error (const char *command,
                                const char *format,
                                ...) G_GNUC_PRINTF (2, 3);
 
+/* Parses the options of the subcommand @command (argv[0] is its name) with @entries, as
+ * "reslab-cli COMMAND" (the program's name in GOption's messages and --help), @parameters and
+ * @summary shown by --help; on failure prints GOption's message, which names the option, through
+ * rl_cli_usage_error and returns FALSE (then exit with RL_CLI_EXIT_USAGE). */
+gboolean   rl_cli_parse_options (const char         *command,
+                                 const char         *parameters,
+                                 const GOptionEntry *entries,
+                                 int                *argc,
+                                 char             ***argv,
+                                 const char         *summary);
+
 /* Loads a split; on failure prints the reason and how to get the data, and returns NULL.
  * Returns: (transfer full) (nullable) */
 RlDataset *rl_cli_load_split (const char *dir, RlDatasetKind kind, RlSplit split);

@@ -272,7 +272,6 @@ run_degradation (int argc, char **argv)
       N_("Where to write the CSVs and figures (default: the current directory)"), "DIR" },
     { NULL }
   };
-  g_autoptr(GOptionContext) context = g_option_context_new ("");
   g_autoptr(GError) error = NULL;
   g_autoptr(GArray) depths = NULL;
   g_autoptr(GPtrArray) exps = NULL;
@@ -287,15 +286,11 @@ run_degradation (int argc, char **argv)
   guint64 seed = 1;
   double t_start;
 
-  g_set_prgname ("reslab-cli experiment degradation");
-  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
-  g_option_context_set_summary (context,
+  if (!rl_cli_parse_options (COMMAND, "", entries, &argc, &argv,
     _("Train plain nets and their residual twins (same initial weights, same batches) at several\n"
       "depths and plot training and test error against iterations, as the paper's Figure 6.\n"
-      "Writes degradation.csv, layers.csv, degradation.png/.svg and layers.png/.svg."));
-  g_option_context_add_main_entries (context, entries, NULL);
-  if (!g_option_context_parse (context, &argc, &argv, &error))
-    return rl_cli_usage_error (COMMAND, "%s", error->message);
+      "Writes degradation.csv, layers.csv, degradation.png/.svg and layers.png/.svg.")))
+    return RL_CLI_EXIT_USAGE;
   if (argc > 1)
     return rl_cli_usage_error (COMMAND, _("unexpected argument '%s'"), argv[1]);
 

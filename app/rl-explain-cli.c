@@ -410,7 +410,6 @@ rl_explain_cli_main (int argc, char **argv)
     { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out_path, N_("The PNG to write"), "PNG" },
     { NULL }
   };
-  g_autoptr (GOptionContext) context = g_option_context_new (_("IMAGE"));
   g_autoptr (GError) error = NULL;
   g_autoptr (RlSafetensors) st = NULL;
   g_autoptr (RlModel) model = NULL;
@@ -424,13 +423,10 @@ rl_explain_cli_main (int argc, char **argv)
   int w, h, predicted;
   const char *ds_name;
 
-  g_set_prgname ("reslab-cli explain");
-  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
-  g_option_context_set_summary (context, _("Show which pixels of IMAGE (PNG or PGM) made the"
-                                           " model read it as it did."));
-  g_option_context_add_main_entries (context, entries, NULL);
-  if (!g_option_context_parse (context, &argc, &argv, &error))
-    return rl_cli_usage_error ("explain", "%s", error->message);
+  if (!rl_cli_parse_options ("explain", _("IMAGE"), entries, &argc, &argv,
+    _("Show which pixels of IMAGE (PNG or PGM) made the"
+      " model read it as it did.")))
+    return RL_CLI_EXIT_USAGE;
   if (model_path == NULL)
     return rl_cli_usage_error ("explain", "%s", _("--model FILE is required"));
   if (out_path == NULL)

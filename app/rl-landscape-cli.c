@@ -308,7 +308,6 @@ rl_landscape_cli_main (int argc, char **argv)
       N_("Where the CSVs and figures go (created if missing)"), "DIR" },
     { NULL }
   };
-  g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(RlDataset) train = NULL;
   Entry entries[MAX_MODELS] = { { 0 } };
@@ -318,16 +317,11 @@ rl_landscape_cli_main (int argc, char **argv)
   double t0 = now_s (), t_total;
   int status = EXIT_FAILURE;
 
-  g_set_prgname ("reslab-cli landscape");
-  context = g_option_context_new ("");
-  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
-  g_option_context_set_summary (context,
+  if (!rl_cli_parse_options ("landscape", "", options, &argc, &argv,
     _("The training loss around trained nets in two filter-normalised random directions (Li et"
       " al. 2018),\nand on the line from their initial weights (Goodfellow et al. 2015):"
-      " a CSV, contours and\nshaded surfaces (PNG, SVG) side by side on one scale."));
-  g_option_context_add_main_entries (context, options, NULL);
-  if (!g_option_context_parse (context, &argc, &argv, &error))
-    return rl_cli_usage_error ("landscape", "%s", error->message);
+      " a CSV, contours and\nshaded surfaces (PNG, SVG) side by side on one scale.")))
+    return RL_CLI_EXIT_USAGE;
   if (argc > 1)
     return rl_cli_usage_error ("landscape", _("unexpected argument '%s'"), argv[1]);
   n = model_paths != NULL ? g_strv_length (model_paths) : 0;
