@@ -61,56 +61,8 @@
 #define EVAL_BATCH 1000
 /* Ink below this counts as background when predict looks for the digit's bounding box. */
 #define PREDICT_THRESHOLD 0.1f
-#define MAX_THREADS 256
 #define MAX_BATCH 60000
-/* --threads not given (every core): a value no one can type, so -1 is refused like 0 */
-#define THREADS_NOT_GIVEN G_MININT
 
-
-static gboolean
-parse_dataset (const char *command, const char *name, RlDatasetKind *kind)
-{
-  if (!rl_dataset_kind_from_name (name, kind))
-    {
-      rl_cli_usage_error (command, _("--dataset: unknown dataset '%s' (known: mnist, fashion)"),
-                          name);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static gboolean
-check_threads (const char *command, int threads)
-{
-  if (threads != THREADS_NOT_GIVEN && (threads < 1 || threads > MAX_THREADS))
-    {
-      rl_cli_usage_error (command, _("--threads must be between 1 and %d (got %d)"),
-                          MAX_THREADS, threads);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-/* rl_model_set_threads's value for @threads: 0 (every core) when not given. */
-static int
-model_threads (int threads)
-{
-  return threads == THREADS_NOT_GIVEN ? 0 : threads;
-}
-
-/* A learning rate is stored as a float: 1e300 passes a double's check and becomes infinity,
- * 1e-50 becomes 0. */
-static gboolean
-check_lr (const char *command, double lr)
-{
-  if (!(isfinite (lr) && isfinite ((float) lr) && (float) lr > 0.0f))
-    {
-      rl_cli_usage_error (command, "--lr must be a number above 0 that a float holds, at most %g "
-                          "(got %g)", (double) G_MAXFLOAT, lr);
-      return FALSE;
-    }
-  return TRUE;
-}
 
 /* Whether a file can be written at @path, tried the way the save will: a temporary file
  * beside it (removed at once), so a full, read-only or missing directory is reported before
@@ -333,7 +285,7 @@ cmd_train (int argc, char **argv)
   g_autofree char *initial_path = NULL;
   g_autofree char *lr_drop_text = NULL;
   gboolean keep_initial = FALSE;
-  int epochs = 10, batch = 64, threads = THREADS_NOT_GIVEN, limit = -1, extra_weight = 10;
+  int epochs = 10, batch = 64, threads = RL_CLI_THREADS_NOT_GIVEN, limit = -1, extra_weight = 10;
   double lr = 0.01, momentum = 0.5, weight_decay = 0.0;
   const GOptionEntry entries[] = {
     { "data", 0, 0, G_OPTION_ARG_FILENAME, &data_dir,
@@ -400,29 +352,23 @@ cmd_train (int argc, char **argv)
     return rl_cli_usage_error ("train", _("unexpected argument '%s'"), argv[1]);
 
   /* Every option is checked before anything slow happens. */
-  if (dataset_name != NULL && !parse_dataset ("train", dataset_name, &kind))
+  if (!rl_cli_parse_dataset ("train", dataset_name, &kind))
     return EXIT_USAGE;
   if (epochs < 1)
     return rl_cli_usage_error ("train", _("--epochs must be at least 1 (got %d)"), epochs);
   if (batch < 1 || batch > MAX_BATCH)
     return rl_cli_usage_error ("train", _("--batch must be between 1 and %d (got %d)"),
                                MAX_BATCH, batch);
-  if (!check_lr ("train", lr))
+  if (!rl_cli_check_sgd ("train", lr, momentum, weight_decay))
     return EXIT_USAGE;
   if (lr_drop_text != NULL && (lr_drops = parse_lr_drops (lr_drop_text, epochs)) == NULL)
     return EXIT_USAGE;
-  if (!(isfinite (momentum) && momentum >= 0.0 && momentum < 1.0))
-    return rl_cli_usage_error ("train", _("--momentum must be in [0, 1) (got %g)"), momentum);
-  if (!(isfinite (weight_decay) && weight_decay >= 0.0))
-    return rl_cli_usage_error ("train", _("--weight-decay must be a finite number, 0 or above (got %g)"),
-                               weight_decay);
-  if (!check_threads ("train", threads))
+  if (!rl_cli_check_threads ("train", threads))
     return EXIT_USAGE;
   if (limit != -1 && limit < 1)
     return rl_cli_usage_error ("train", _("--limit must be at least 1 (got %d)"), limit);
-  if (seed_text != NULL &&
-      !g_ascii_string_to_unsigned (seed_text, 10, 0, G_MAXUINT64, &seed, &error))
-    return rl_cli_usage_error ("train", _("--seed: %s"), error->message);
+  if (!rl_cli_parse_seed ("train", seed_text, &seed))
+    return EXIT_USAGE;
   if (extra_weight < 1 || extra_weight > 1000)
     return rl_cli_usage_error ("train", _("--extra-weight must be between 1 and 1000 (got %d)"),
                                extra_weight);
@@ -442,17 +388,8 @@ cmd_train (int argc, char **argv)
         return rl_cli_usage_error ("train", _("--shortcut and --bn apply to --arch resnet-N or plain-N"
                                    " only (got '%s')"), name);
       residual = g_str_has_prefix (name, "resnet-");
-      if (shortcut_text != NULL && g_ascii_strcasecmp (shortcut_text, "A") == 0)
-        shortcut = RL_SHORTCUT_A;
-      else if (shortcut_text != NULL && g_ascii_strcasecmp (shortcut_text, "B") == 0)
-        shortcut = RL_SHORTCUT_B;
-      else if (shortcut_text != NULL)
-        return rl_cli_usage_error ("train", _("--shortcut must be A or B (got '%s')"),
-                                   shortcut_text);
-      if (bn_text != NULL && g_ascii_strcasecmp (bn_text, "off") == 0)
-        bn = FALSE;
-      else if (bn_text != NULL && g_ascii_strcasecmp (bn_text, "on") != 0)
-        return rl_cli_usage_error ("train", _("--bn must be on or off (got '%s')"), bn_text);
+      if (!rl_cli_parse_net ("train", shortcut_text, bn_text, &shortcut, &bn))
+        return EXIT_USAGE;
       arch = rl_arch_new_cifar ((int) depth, residual, shortcut, bn, &error);
     }
   else
@@ -527,7 +464,7 @@ cmd_train (int argc, char **argv)
           return EXIT_FAILURE;
         }
     }
-  rl_model_set_threads (model, model_threads (threads));
+  rl_model_set_threads (model, rl_cli_model_threads (threads));
   loop = rl_train_loop_new (model, train, test, &(RlTrainLoopConfig) {
                               .epochs = epochs,
                               .batch = batch,
@@ -661,7 +598,7 @@ cmd_eval (int argc, char **argv)
   g_autofree char *dataset_name = NULL;
   g_autofree char *model_path = NULL;
   g_autofree char *errors_dir = NULL;
-  int threads = THREADS_NOT_GIVEN, responses = 0;
+  int threads = RL_CLI_THREADS_NOT_GIVEN, responses = 0;
   const GOptionEntry entries[] = {
     { "data", 0, 0, G_OPTION_ARG_FILENAME, &data_dir,
       N_("Directory with the IDX files: a dataset's test split (t10k-images-idx3-ubyte ...), or"
@@ -697,9 +634,9 @@ cmd_eval (int argc, char **argv)
     return rl_cli_usage_error ("eval", _("unexpected argument '%s'"), argv[1]);
   if (model_path == NULL)
     return rl_cli_usage_error ("eval", _("--model FILE is required"));
-  if (dataset_name != NULL && !parse_dataset ("eval", dataset_name, &kind))
+  if (!rl_cli_parse_dataset ("eval", dataset_name, &kind))
     return EXIT_USAGE;
-  if (!check_threads ("eval", threads))
+  if (!rl_cli_check_threads ("eval", threads))
     return EXIT_USAGE;
   if (responses < 0 || responses > 10000)
     return rl_cli_usage_error ("eval", _("--responses must be between 1 and 10000 (got %d)"),
@@ -710,7 +647,7 @@ cmd_eval (int argc, char **argv)
     return EXIT_FAILURE;
   if (dataset_name == NULL)
     kind = model_dataset (st);
-  rl_model_set_threads (model, model_threads (threads));
+  rl_model_set_threads (model, rl_cli_model_threads (threads));
 
   if (data_dir != NULL && is_userset_dir (data_dir))
     {

@@ -325,9 +325,8 @@ rl_read_cli_main (int argc, char **argv)
     split = RL_SPLIT_TRAIN;
   else if (split_name != NULL && strcmp (split_name, "test") != 0)
     return rl_cli_usage_error ("read", _("--split must be test or train (got '%s')"), split_name);
-  if (seed_text != NULL &&
-      !g_ascii_string_to_unsigned (seed_text, 10, 0, G_MAXUINT64, &seed, &error))
-    return rl_cli_usage_error ("read", "--seed: %s", error->message);
+  if (!rl_cli_parse_seed ("read", seed_text, &seed))
+    return RL_CLI_EXIT_USAGE;
   if (gap_text != NULL)
     {
       g_auto(GStrv) parts = g_strsplit (gap_text, ",", -1);
