@@ -40,6 +40,14 @@ rl_figure_nice_step (double range, int target)
   return (f < 1.5 ? 1.0 : f < 3.5 ? 2.0 : f < 7.5 ? 5.0 : 10.0) * p;
 }
 
+void
+rl_figure_stroke_frame (cairo_t *cr, double x, double y, double w, double h)
+{
+  cairo_set_source_rgb (cr, 0.2, 0.2, 0.2);
+  cairo_rectangle (cr, round (x) + 0.5, round (y) + 0.5, round (w), round (h));
+  cairo_stroke (cr);
+}
+
 double
 rl_figure_begin (cairo_t    *cr,
                  double      width,

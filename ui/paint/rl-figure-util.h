@@ -28,6 +28,14 @@ void        rl_figure_draw_text   (cairo_t    *cr,
 double      rl_figure_nice_step   (double range,
                                    int    target);
 
+/* Strokes the frame of a plot, @x, @y, @w, @h, in dark grey on whole pixels (crisp at any
+ * line width the caller set). */
+void        rl_figure_stroke_frame (cairo_t *cr,
+                                    double   x,
+                                    double   y,
+                                    double   w,
+                                    double   h);
+
 /* Paints the whole target white, selects the figures' face (normal weight) and draws @title
  * (nullable) centred at the top in @title_size. Returns where the panels may start: @margin, plus
  * the title's line when there is one. */

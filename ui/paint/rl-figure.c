@@ -187,9 +187,7 @@ draw_axes (cairo_t *cr, const Axes *a, const char *xlabel, const char *ylabel,
         }
     }
 
-  cairo_set_source_rgb (cr, 0.2, 0.2, 0.2);
-  cairo_rectangle (cr, round (a->x0) + 0.5, round (a->y0) + 0.5, round (a->w), round (a->h));
-  cairo_stroke (cr);
+  rl_figure_stroke_frame (cr, a->x0, a->y0, a->w, a->h);
 
   cairo_set_font_size (cr, FONT_SIZE);
   rl_figure_draw_text (cr, a->x0 + a->w / 2, a->y0 + a->h + 24, 0.5, 0.0, xlabel);

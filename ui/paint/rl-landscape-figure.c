@@ -80,7 +80,8 @@ panel_title (cairo_t *cr, double cx, double y, const RlLandscapePanel *p)
 {
   cairo_save (cr);
   cairo_set_font_size (cr, FONT_SIZE);
-  cairo_select_font_face (cr, rl_figure_font_family (), CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
+  cairo_select_font_face (cr, rl_figure_font_family (), CAIRO_FONT_SLANT_NORMAL,
+                          CAIRO_FONT_WEIGHT_BOLD);
   cairo_set_source_rgb (cr, model_rgb (p)[0], model_rgb (p)[1], model_rgb (p)[2]);
   rl_figure_draw_text (cr, cx, y, 0.5, 1.0, p->name);
   cairo_restore (cr);
@@ -155,10 +156,8 @@ draw_colour_bar (cairo_t *cr, const Scale *s, double x, double y, double w, doub
       cairo_rectangle (cr, x, y + i, w, 1.0);
       cairo_fill (cr);
     }
-  cairo_set_source_rgb (cr, 0.2, 0.2, 0.2);
   cairo_set_line_width (cr, 1.0);
-  cairo_rectangle (cr, round (x) + 0.5, round (y) + 0.5, round (w), round (h));
-  cairo_stroke (cr);
+  rl_figure_stroke_frame (cr, x, y, w, h);
   cairo_set_font_size (cr, SMALL_SIZE);
   for (double v = ceil (s->zmin / step) * step; v <= s->zmax + step * 1e-6; v += step)
     {
@@ -291,10 +290,8 @@ draw_square_axes (cairo_t *cr, double range, double x0, double y0, double side)
   char buf[32];
 
   cairo_save (cr);
-  cairo_set_source_rgb (cr, 0.2, 0.2, 0.2);
   cairo_set_line_width (cr, 1.0);
-  cairo_rectangle (cr, round (x0) + 0.5, round (y0) + 0.5, round (side), round (side));
-  cairo_stroke (cr);
+  rl_figure_stroke_frame (cr, x0, y0, side, side);
   cairo_set_font_size (cr, SMALL_SIZE);
   for (double v = ceil (-range / step) * step; v <= range + step * 1e-6; v += step)
     {
@@ -314,8 +311,9 @@ draw_square_axes (cairo_t *cr, double range, double x0, double y0, double side)
     }
   cairo_set_font_size (cr, FONT_SIZE);
   rl_figure_draw_text (cr, x0 + side / 2, y0 + side + 22, 0.5, 0.0,
-             /* TRANSLATORS: the x axis of the contours: alpha, the step along direction 1 */
-             _("\u03b1 (direction 1)"));
+                       /* TRANSLATORS: the x axis of the contours: alpha, the step along
+                        * direction 1 */
+                       _("\u03b1 (direction 1)"));
   cairo_translate (cr, x0 - 44, y0 + side / 2);
   cairo_rotate (cr, -G_PI / 2);
   /* TRANSLATORS: the y axis of the contours: beta, the step along direction 2 */
@@ -522,10 +520,10 @@ draw_surface_panel (cairo_t *cr, const View *view, const RlLandscapePanel *p, co
     format_number (range, sizeof range, p->range);
     /* TRANSLATORS: an axis of the shaded surface, e.g. "α from -1 to 1" */
     label = g_strdup_printf (_("\u03b1 from -%1$s to %1$s"), range);
-    rl_figure_draw_text (cr, cx + (floor_u[0] + floor_u[1]) / 2, cy - (floor_v[0] + floor_v[1]) / 2 + 4,
-               1.0, 0.0, label);
-    rl_figure_draw_text (cr, cx + (floor_u[1] + floor_u[2]) / 2 + 6, cy - (floor_v[1] + floor_v[2]) / 2,
-               0.0, 0.5, "\xce\xb2");
+    rl_figure_draw_text (cr, cx + (floor_u[0] + floor_u[1]) / 2,
+                         cy - (floor_v[0] + floor_v[1]) / 2 + 4, 1.0, 0.0, label);
+    rl_figure_draw_text (cr, cx + (floor_u[1] + floor_u[2]) / 2 + 6,
+                         cy - (floor_v[1] + floor_v[2]) / 2, 0.0, 0.5, "\xce\xb2");
   }
   cairo_restore (cr);
 }
@@ -656,19 +654,17 @@ rl_landscape_figure_draw_line (cairo_t *cr, double width, double height,
           cairo_line_to (cr, round (LX (e)) + 0.5, y0 + h);
           cairo_stroke (cr);
           rl_figure_draw_text (cr, LX (e) + 4, y0 + 4, 0.0, 0.0,
-                     /* TRANSLATORS: marks t = 0 and t = 1 on the line: the initial and the
-                      * trained weights */
-                     e == 0 ? _("initial") : _("trained"));
+                               /* TRANSLATORS: marks t = 0 and t = 1 on the line: the
+                                * initial and the trained weights */
+                               e == 0 ? _("initial") : _("trained"));
         }
     cairo_set_dash (cr, NULL, 0, 0);
   }
-  cairo_set_source_rgb (cr, 0.2, 0.2, 0.2);
-  cairo_rectangle (cr, round (x0) + 0.5, round (y0) + 0.5, round (w), round (h));
-  cairo_stroke (cr);
+  rl_figure_stroke_frame (cr, x0, y0, w, h);
   cairo_set_font_size (cr, FONT_SIZE);
   rl_figure_draw_text (cr, x0 + w / 2, y0 + h + 24, 0.5, 0.0,
-             /* TRANSLATORS: the x axis of the line figure; keep the formula as it is */
-             _("t: weights (1 - t) w_initial + t w_trained"));
+                       /* TRANSLATORS: the x axis of the line figure; keep the formula as it is */
+                       _("t: weights (1 - t) w_initial + t w_trained"));
   cairo_save (cr);
   cairo_translate (cr, x0 - 52, y0 + h / 2);
   cairo_rotate (cr, -G_PI / 2);
