@@ -455,16 +455,6 @@ draw_text_fitted (Painter *p, const char *text, double x, double y, double max_w
   pango_cairo_show_layout (p->cr, layout);
 }
 
-static void
-get_foreground (RlChart *self, GdkRGBA *fg)
-{
-  /* gtk_widget_get_color() is GTK 4.10; the style context is the 4.8 way and not deprecated
-   * there (it is from 4.10 on, which GDK_VERSION_MIN_REQUIRED = 4.8 keeps quiet about). */
-  GtkStyleContext *context = gtk_widget_get_style_context (GTK_WIDGET (self));
-
-  gtk_style_context_get_color (context, fg);
-}
-
 static double
 legend_entry_width (Painter *p, Series *s)
 {
@@ -776,7 +766,7 @@ rl_chart_draw (RlChart *self, cairo_t *cr, int width, int height)
   if (width <= 0 || height <= 0)
     return;
 
-  get_foreground (self, &p.fg);
+  rl_widget_get_color (GTK_WIDGET (self), &p.fg);
   text_size (&p, "0.9Mk%", &tw, &th);
 
   /* header: title and legend */

@@ -415,16 +415,6 @@ draw_hover (RlLayerBars *self,
                         line_h);
 }
 
-static void
-get_foreground (RlLayerBars *self,
-                GdkRGBA     *fg)
-{
-  /* gtk_widget_get_color() is GTK 4.10 */
-  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
-  gtk_style_context_get_color (gtk_widget_get_style_context (GTK_WIDGET (self)), fg);
-  G_GNUC_END_IGNORE_DEPRECATIONS
-}
-
 void
 rl_layer_bars_draw (RlLayerBars *self,
                     cairo_t     *cr,
@@ -440,7 +430,7 @@ rl_layer_bars_draw (RlLayerBars *self,
   if (width <= 0 || height <= 0)
     return;
 
-  get_foreground (self, &p.fg);
+  rl_widget_get_color (GTK_WIDGET (self), &p.fg);
   p.layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), NULL);
   compute_frame (self, p.layout, width, height, &f);
 
