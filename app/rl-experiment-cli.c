@@ -227,9 +227,8 @@ run_degradation (int argc, char **argv)
   g_autofree char *seed_text = NULL;
   g_autofree char *out_dir = NULL;
   int epochs = DEFAULT_EPOCHS, subset = DEFAULT_SUBSET, test_subset = DEFAULT_TEST_SUBSET;
-  /* G_MININT: --threads not given, so that -1 is refused like 0 */
   int batch = DEFAULT_BATCH, interval = DEFAULT_INTERVAL, n_seeds = 1;
-  int threads = RL_CLI_THREADS_NOT_GIVEN;
+  int threads = RL_CLI_THREADS_NOT_GIVEN;   /* not given, so that -1 is refused like 0 */
   double lr = DEFAULT_LR, momentum = 0.9, weight_decay = 1e-4;
   const GOptionEntry entries[] = {
     { "depths", 0, 0, G_OPTION_ARG_STRING, &depths_text,

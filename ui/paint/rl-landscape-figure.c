@@ -337,20 +337,34 @@ layout_squares (double width, double height, double top, guint n, double *x, dou
   *bar_x = n * (ml + mr + *side) + 8;
 }
 
+/* The page and title of a figure of one square per panel (@n of them, at most the length of
+ * @x), with the colour bar they share: their scale, where each goes (layout_squares). FALSE
+ * when there is no panel to draw. */
+static gboolean
+begin_squares (cairo_t *cr, double width, double height, const RlLandscapePanel *panels,
+               guint n, const char *title, Scale *s, double *x, double *y0, double *side,
+               double *bar_x)
+{
+  double top = rl_figure_begin (cr, width, title, FONT_SIZE, 10.0);
+
+  if (n == 0)
+    return FALSE;
+  *s = shared_scale (panels, n);
+  layout_squares (width, height, top, n, x, y0, side, bar_x);
+  return TRUE;
+}
+
 void
 rl_landscape_figure_draw_contours (cairo_t *cr, double width, double height,
                                    const RlLandscapePanel *panels, guint n, const char *title)
 {
   Scale s;
-  double top, x[8], y0, side, bar_x, step;
+  double x[8], y0, side, bar_x, step;
 
   g_return_if_fail (cr != NULL && (panels != NULL || n == 0));
   n = MIN (n, G_N_ELEMENTS (x));
-  top = rl_figure_begin (cr, width, title, FONT_SIZE, 10.0);
-  if (n == 0)
+  if (!begin_squares (cr, width, height, panels, n, title, &s, x, &y0, &side, &bar_x))
     return;
-  s = shared_scale (panels, n);
-  layout_squares (width, height, top, n, x, &y0, &side, &bar_x);
   /* contour levels: about 12 over the scale, at nice steps of log10 */
   step = rl_figure_nice_step (s.zmax - s.zmin, 12);
 
@@ -543,15 +557,12 @@ rl_landscape_figure_draw_surface_view (cairo_t *cr, double width, double height,
 {
   const View view = { azimuth * G_PI / 180, elevation * G_PI / 180 };
   Scale s;
-  double top, x[8], y0, side, bar_x;
+  double x[8], y0, side, bar_x;
 
   g_return_if_fail (cr != NULL && (panels != NULL || n == 0));
   n = MIN (n, G_N_ELEMENTS (x));
-  top = rl_figure_begin (cr, width, title, FONT_SIZE, 10.0);
-  if (n == 0)
+  if (!begin_squares (cr, width, height, panels, n, title, &s, x, &y0, &side, &bar_x))
     return;
-  s = shared_scale (panels, n);
-  layout_squares (width, height, top, n, x, &y0, &side, &bar_x);
   for (guint m = 0; m < n; m++)
     {
       g_autofree double *z = NULL;
