@@ -414,11 +414,7 @@ cmd_train (int argc, char **argv)
         return EXIT_FAILURE;
     }
 
-  train_full = rl_cli_load_split (data_dir, kind, RL_SPLIT_TRAIN);
-  if (train_full == NULL)
-    return EXIT_FAILURE;
-  test = rl_cli_load_split (data_dir, kind, RL_SPLIT_TEST);
-  if (test == NULL)
+  if (!rl_cli_load_splits (data_dir, kind, &train_full, &test))
     return EXIT_FAILURE;
   if (train_full->c != 1 || train_full->h != RL_MNIST_SIDE || train_full->w != RL_MNIST_SIDE ||
       test->c != 1 || test->h != RL_MNIST_SIDE || test->w != RL_MNIST_SIDE)

@@ -203,6 +203,22 @@ rl_cli_load_split (const char *dir, RlDatasetKind kind, RlSplit split)
   return ds;
 }
 
+gboolean
+rl_cli_load_splits (const char *dir, RlDatasetKind kind, RlDataset **train, RlDataset **test)
+{
+  *test = NULL;
+  *train = rl_cli_load_split (dir, kind, RL_SPLIT_TRAIN);
+  if (*train == NULL)
+    return FALSE;
+  *test = rl_cli_load_split (dir, kind, RL_SPLIT_TEST);
+  if (*test == NULL)
+    {
+      g_clear_pointer (train, rl_dataset_unref);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 const char *
 rl_cli_font_family (void)
 {

@@ -79,6 +79,13 @@ gboolean   rl_cli_parse_net     (const char    *command,
  * Returns: (transfer full) (nullable) */
 RlDataset *rl_cli_load_split (const char *dir, RlDatasetKind kind, RlSplit split);
 
+/* Loads the training and the test split, as rl_cli_load_split; FALSE (both NULL) when either
+ * fails. @train, @test: (out) (transfer full) */
+gboolean   rl_cli_load_splits (const char     *dir,
+                               RlDatasetKind   kind,
+                               RlDataset     **train,
+                               RlDataset     **test);
+
 /* Loads a model for MNIST-shaped input (1 x 28 x 28, 10 classes); on failure prints the reason,
  * naming @path, and returns NULL (and *@st NULL). @st: (out) (optional) the file's tensors and
  * metadata. Returns: (transfer full) (nullable) */

@@ -335,11 +335,7 @@ run_degradation (int argc, char **argv)
   if (out_dir == NULL)
     out_dir = g_strdup (".");
 
-  train = rl_cli_load_split (data_dir, kind, RL_SPLIT_TRAIN);
-  if (train == NULL)
-    return EXIT_FAILURE;
-  test = rl_cli_load_split (data_dir, kind, RL_SPLIT_TEST);
-  if (test == NULL)
+  if (!rl_cli_load_splits (data_dir, kind, &train, &test))
     return EXIT_FAILURE;
   if ((guint) subset > train->n)
     return rl_cli_usage_error (COMMAND, _("--subset: %d training images asked for, the %s training set has %u"),
