@@ -61,78 +61,8 @@
 #define EVAL_BATCH 1000
 /* Ink below this counts as background when predict looks for the digit's bounding box. */
 #define PREDICT_THRESHOLD 0.1f
-#define MAX_THREADS 256
 #define MAX_BATCH 60000
-/* --threads not given (every core): a value no one can type, so -1 is refused like 0 */
-#define THREADS_NOT_GIVEN G_MININT
 
-
-/* Parses @argv (argv[0] is the command's name) with @entries; on failure prints GOption's
- * message, which names the option, and returns FALSE. */
-static gboolean
-parse_options (const char *command, const char *parameters, const char *summary,
-               const GOptionEntry *entries, int *argc, char ***argv)
-{
-  g_autoptr(GOptionContext) context = g_option_context_new (parameters);
-  g_autoptr(GError) error = NULL;
-  g_autofree char *prgname = g_strdup_printf ("reslab-cli %s", command);
-
-  g_set_prgname (prgname);
-  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
-  g_option_context_set_summary (context, summary);
-  g_option_context_add_main_entries (context, entries, NULL);
-  if (!g_option_context_parse (context, argc, argv, &error))
-    {
-      rl_cli_usage_error (command, "%s", error->message);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static gboolean
-parse_dataset (const char *command, const char *name, RlDatasetKind *kind)
-{
-  if (!rl_dataset_kind_from_name (name, kind))
-    {
-      rl_cli_usage_error (command, _("--dataset: unknown dataset '%s' (known: mnist, fashion)"),
-                          name);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static gboolean
-check_threads (const char *command, int threads)
-{
-  if (threads != THREADS_NOT_GIVEN && (threads < 1 || threads > MAX_THREADS))
-    {
-      rl_cli_usage_error (command, _("--threads must be between 1 and %d (got %d)"),
-                          MAX_THREADS, threads);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-/* rl_model_set_threads's value for @threads: 0 (every core) when not given. */
-static int
-model_threads (int threads)
-{
-  return threads == THREADS_NOT_GIVEN ? 0 : threads;
-}
-
-/* A learning rate is stored as a float: 1e300 passes a double's check and becomes infinity,
- * 1e-50 becomes 0. */
-static gboolean
-check_lr (const char *command, double lr)
-{
-  if (!(isfinite (lr) && isfinite ((float) lr) && (float) lr > 0.0f))
-    {
-      rl_cli_usage_error (command, "--lr must be a number above 0 that a float holds, at most %g "
-                          "(got %g)", (double) G_MAXFLOAT, lr);
-      return FALSE;
-    }
-  return TRUE;
-}
 
 /* Whether a file can be written at @path, tried the way the save will: a temporary file
  * beside it (removed at once), so a full, read-only or missing directory is reported before
@@ -355,7 +285,7 @@ cmd_train (int argc, char **argv)
   g_autofree char *initial_path = NULL;
   g_autofree char *lr_drop_text = NULL;
   gboolean keep_initial = FALSE;
-  int epochs = 10, batch = 64, threads = THREADS_NOT_GIVEN, limit = -1, extra_weight = 10;
+  int epochs = 10, batch = 64, threads = RL_CLI_THREADS_NOT_GIVEN, limit = -1, extra_weight = 10;
   double lr = 0.01, momentum = 0.5, weight_decay = 0.0;
   const GOptionEntry entries[] = {
     { "data", 0, 0, G_OPTION_ARG_FILENAME, &data_dir,
@@ -415,36 +345,30 @@ cmd_train (int argc, char **argv)
   TrainLog log = { 0 };
   guint correct = 0;
 
-  if (!parse_options ("train", "", _("Train a network and save it as safetensors."), entries,
-                      &argc, &argv))
+  if (!rl_cli_parse_options ("train", "", entries, &argc, &argv,
+                             _("Train a network and save it as safetensors.")))
     return EXIT_USAGE;
   if (argc > 1)
     return rl_cli_usage_error ("train", _("unexpected argument '%s'"), argv[1]);
 
   /* Every option is checked before anything slow happens. */
-  if (dataset_name != NULL && !parse_dataset ("train", dataset_name, &kind))
+  if (!rl_cli_parse_dataset ("train", dataset_name, &kind))
     return EXIT_USAGE;
   if (epochs < 1)
     return rl_cli_usage_error ("train", _("--epochs must be at least 1 (got %d)"), epochs);
   if (batch < 1 || batch > MAX_BATCH)
     return rl_cli_usage_error ("train", _("--batch must be between 1 and %d (got %d)"),
                                MAX_BATCH, batch);
-  if (!check_lr ("train", lr))
+  if (!rl_cli_check_sgd ("train", lr, momentum, weight_decay))
     return EXIT_USAGE;
   if (lr_drop_text != NULL && (lr_drops = parse_lr_drops (lr_drop_text, epochs)) == NULL)
     return EXIT_USAGE;
-  if (!(isfinite (momentum) && momentum >= 0.0 && momentum < 1.0))
-    return rl_cli_usage_error ("train", _("--momentum must be in [0, 1) (got %g)"), momentum);
-  if (!(isfinite (weight_decay) && weight_decay >= 0.0))
-    return rl_cli_usage_error ("train", _("--weight-decay must be a finite number, 0 or above (got %g)"),
-                               weight_decay);
-  if (!check_threads ("train", threads))
+  if (!rl_cli_check_threads ("train", threads))
     return EXIT_USAGE;
   if (limit != -1 && limit < 1)
     return rl_cli_usage_error ("train", _("--limit must be at least 1 (got %d)"), limit);
-  if (seed_text != NULL &&
-      !g_ascii_string_to_unsigned (seed_text, 10, 0, G_MAXUINT64, &seed, &error))
-    return rl_cli_usage_error ("train", _("--seed: %s"), error->message);
+  if (!rl_cli_parse_seed ("train", seed_text, &seed))
+    return EXIT_USAGE;
   if (extra_weight < 1 || extra_weight > 1000)
     return rl_cli_usage_error ("train", _("--extra-weight must be between 1 and 1000 (got %d)"),
                                extra_weight);
@@ -464,17 +388,8 @@ cmd_train (int argc, char **argv)
         return rl_cli_usage_error ("train", _("--shortcut and --bn apply to --arch resnet-N or plain-N"
                                    " only (got '%s')"), name);
       residual = g_str_has_prefix (name, "resnet-");
-      if (shortcut_text != NULL && g_ascii_strcasecmp (shortcut_text, "A") == 0)
-        shortcut = RL_SHORTCUT_A;
-      else if (shortcut_text != NULL && g_ascii_strcasecmp (shortcut_text, "B") == 0)
-        shortcut = RL_SHORTCUT_B;
-      else if (shortcut_text != NULL)
-        return rl_cli_usage_error ("train", _("--shortcut must be A or B (got '%s')"),
-                                   shortcut_text);
-      if (bn_text != NULL && g_ascii_strcasecmp (bn_text, "off") == 0)
-        bn = FALSE;
-      else if (bn_text != NULL && g_ascii_strcasecmp (bn_text, "on") != 0)
-        return rl_cli_usage_error ("train", _("--bn must be on or off (got '%s')"), bn_text);
+      if (!rl_cli_parse_net ("train", shortcut_text, bn_text, &shortcut, &bn))
+        return EXIT_USAGE;
       arch = rl_arch_new_cifar ((int) depth, residual, shortcut, bn, &error);
     }
   else
@@ -499,11 +414,7 @@ cmd_train (int argc, char **argv)
         return EXIT_FAILURE;
     }
 
-  train_full = rl_cli_load_split (data_dir, kind, RL_SPLIT_TRAIN);
-  if (train_full == NULL)
-    return EXIT_FAILURE;
-  test = rl_cli_load_split (data_dir, kind, RL_SPLIT_TEST);
-  if (test == NULL)
+  if (!rl_cli_load_splits (data_dir, kind, &train_full, &test))
     return EXIT_FAILURE;
   if (train_full->c != 1 || train_full->h != RL_MNIST_SIDE || train_full->w != RL_MNIST_SIDE ||
       test->c != 1 || test->h != RL_MNIST_SIDE || test->w != RL_MNIST_SIDE)
@@ -549,7 +460,7 @@ cmd_train (int argc, char **argv)
           return EXIT_FAILURE;
         }
     }
-  rl_model_set_threads (model, model_threads (threads));
+  rl_model_set_threads (model, rl_cli_model_threads (threads));
   loop = rl_train_loop_new (model, train, test, &(RlTrainLoopConfig) {
                               .epochs = epochs,
                               .batch = batch,
@@ -683,7 +594,7 @@ cmd_eval (int argc, char **argv)
   g_autofree char *dataset_name = NULL;
   g_autofree char *model_path = NULL;
   g_autofree char *errors_dir = NULL;
-  int threads = THREADS_NOT_GIVEN, responses = 0;
+  int threads = RL_CLI_THREADS_NOT_GIVEN, responses = 0;
   const GOptionEntry entries[] = {
     { "data", 0, 0, G_OPTION_ARG_FILENAME, &data_dir,
       N_("Directory with the IDX files: a dataset's test split (t10k-images-idx3-ubyte ...), or"
@@ -711,16 +622,17 @@ cmd_eval (int argc, char **argv)
   guint correct;
   int label_width = 5;
 
-  if (!parse_options ("eval", "", _("Evaluate a model on the test set: accuracy and confusion"
-                      " matrix."), entries, &argc, &argv))
+  if (!rl_cli_parse_options ("eval", "", entries, &argc, &argv,
+                             _("Evaluate a model on the test set: accuracy and confusion"
+                               " matrix.")))
     return EXIT_USAGE;
   if (argc > 1)
     return rl_cli_usage_error ("eval", _("unexpected argument '%s'"), argv[1]);
   if (model_path == NULL)
     return rl_cli_usage_error ("eval", _("--model FILE is required"));
-  if (dataset_name != NULL && !parse_dataset ("eval", dataset_name, &kind))
+  if (!rl_cli_parse_dataset ("eval", dataset_name, &kind))
     return EXIT_USAGE;
-  if (!check_threads ("eval", threads))
+  if (!rl_cli_check_threads ("eval", threads))
     return EXIT_USAGE;
   if (responses < 0 || responses > 10000)
     return rl_cli_usage_error ("eval", _("--responses must be between 1 and 10000 (got %d)"),
@@ -731,7 +643,7 @@ cmd_eval (int argc, char **argv)
     return EXIT_FAILURE;
   if (dataset_name == NULL)
     kind = model_dataset (st);
-  rl_model_set_threads (model, model_threads (threads));
+  rl_model_set_threads (model, rl_cli_model_threads (threads));
 
   if (data_dir != NULL && is_userset_dir (data_dir))
     {
@@ -855,10 +767,10 @@ cmd_predict (int argc, char **argv)
   RlDatasetKind kind;
   int n_failed = 0;
 
-  if (!parse_options ("predict", "IMAGE...",
-                      _("Classify images (PNG or PGM, any size, dark ink on light or light on"
-                      " dark).\nEach is cropped to its ink, scaled to 20 px and centred in"
-                      " 28 x 28 as MNIST's digits are."), entries, &argc, &argv))
+  if (!rl_cli_parse_options ("predict", "IMAGE...", entries, &argc, &argv,
+                             _("Classify images (PNG or PGM, any size, dark ink on light or light"
+                               " on dark).\nEach is cropped to its ink, scaled to 20 px and centred"
+                               " in 28 x 28 as MNIST's digits are.")))
     return EXIT_USAGE;
   if (model_path == NULL)
     return rl_cli_usage_error ("predict", _("--model FILE is required"));
@@ -936,10 +848,9 @@ cmd_info (int argc, char **argv)
   guint64 total = 0;
   int key_width = 0, name_width = 4;
 
-  if (!parse_options ("info", "[--arch] FILE | --bundled",
-                      _("Show a model file's metadata and tensors, or with --arch the description"
-                        " of its net."),
-                      entries, &argc, &argv))
+  if (!rl_cli_parse_options ("info", "[--arch] FILE | --bundled", entries, &argc, &argv,
+                             _("Show a model file's metadata and tensors, or with --arch the"
+                               " description of its net.")))
     return EXIT_USAGE;
   if (bundled && argc > 1)
     return rl_cli_usage_error ("info", _("--bundled or a FILE, not both"));

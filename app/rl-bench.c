@@ -16,7 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
-#include <time.h>
 
 #include "rl-cpu.h"
 #include "rl-dataset.h"
@@ -136,16 +135,6 @@ bench_torch (const char *tools_dir, const char *data_dir, const BenchNet *net, i
   return g_ascii_strtod (line + strlen ("torch_images_per_s "), NULL);
 }
 
-/* The calling thread's CPU time, in seconds. */
-static double
-thread_seconds (void)
-{
-  struct timespec ts;
-
-  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
-  return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
 /* Where a training step's time goes, layer by layer, 1 thread, in CPU time (the engine's
  * profile counts the thread's CPU time, so other programs taking the core are not counted):
  * the fastest of 5 rounds of @steps steps. */
@@ -172,7 +161,7 @@ profile_net (RlDataset *train, const BenchNet *net, int batch, int steps)
       double t0, wall;
 
       rl_model_set_profiling (m, TRUE);
-      t0 = thread_seconds ();
+      t0 = rl_cpu_thread_seconds ();
       for (int s = 0; s < steps; s++)
         {
           if (rl_batch_iter_next (&it, x, labels) < batch)
@@ -182,7 +171,7 @@ profile_net (RlDataset *train, const BenchNet *net, int batch, int steps)
             }
           rl_model_forward_backward (m, x, labels, batch, NULL);
         }
-      wall = thread_seconds () - t0;
+      wall = rl_cpu_thread_seconds () - t0;
       if (wall < best_wall)
         {
           best_wall = wall;

@@ -7,6 +7,7 @@
 
 #include "rl-figure.h"
 
+#include <math.h>
 #include <stdarg.h>
 
 #include "rl-preprocess.h"
@@ -44,6 +45,138 @@ rl_cli_usage_error (const char *command, const char *format, ...)
   return RL_CLI_EXIT_USAGE;
 }
 
+gboolean
+rl_cli_parse_options (const char         *command,
+                      const char         *parameters,
+                      const GOptionEntry *entries,
+                      int                *argc,
+                      char             ***argv,
+                      const char         *summary)
+{
+  g_autoptr(GOptionContext) context = g_option_context_new (parameters);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *prgname = g_strdup_printf ("reslab-cli %s", command);
+
+  g_set_prgname (prgname);
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  g_option_context_set_summary (context, summary);
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, argc, argv, &error))
+    {
+      rl_cli_usage_error (command, "%s", error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+rl_cli_parse_dataset (const char *command, const char *name, RlDatasetKind *kind)
+{
+  if (name != NULL && !rl_dataset_kind_from_name (name, kind))
+    {
+      rl_cli_usage_error (command, _("--dataset: unknown dataset '%s' (known: mnist, fashion)"),
+                          name);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+rl_cli_parse_seed (const char *command, const char *text, guint64 *seed)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (text != NULL && !g_ascii_string_to_unsigned (text, 10, 0, G_MAXUINT64, seed, &error))
+    {
+      rl_cli_usage_error (command, _("--seed: %s"), error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+rl_cli_check_threads (const char *command, int threads)
+{
+  if (threads != RL_CLI_THREADS_NOT_GIVEN && (threads < 1 || threads > RL_CLI_MAX_THREADS))
+    {
+      rl_cli_usage_error (command, _("--threads must be between 1 and %d (got %d)"),
+                          RL_CLI_MAX_THREADS, threads);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+int
+rl_cli_model_threads (int threads)
+{
+  return threads == RL_CLI_THREADS_NOT_GIVEN ? 0 : threads;
+}
+
+gboolean
+rl_cli_check_sgd (const char *command, double lr, double momentum, double weight_decay)
+{
+  if (!(isfinite (lr) && isfinite ((float) lr) && (float) lr > 0.0f))
+    {
+      rl_cli_usage_error (command, _("--lr must be a number above 0 that a float holds, at most %g"
+                                     " (got %g)"), (double) G_MAXFLOAT, lr);
+      return FALSE;
+    }
+  if (!(isfinite (momentum) && momentum >= 0.0 && momentum < 1.0))
+    {
+      rl_cli_usage_error (command, _("--momentum must be in [0, 1) (got %g)"), momentum);
+      return FALSE;
+    }
+  if (!(isfinite (weight_decay) && weight_decay >= 0.0))
+    {
+      rl_cli_usage_error (command, _("--weight-decay must be a finite number, 0 or above (got %g)"),
+                          weight_decay);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+rl_cli_parse_either (const char *text, const char *first, const char *second, gboolean *is_second)
+{
+  if (g_ascii_strcasecmp (text, first) == 0)
+    *is_second = FALSE;
+  else if (g_ascii_strcasecmp (text, second) == 0)
+    *is_second = TRUE;
+  else
+    return FALSE;
+  return TRUE;
+}
+
+gboolean
+rl_cli_parse_net (const char *command,
+                  const char *shortcut_text,
+                  const char *bn_text,
+                  RlShortcut *shortcut,
+                  gboolean   *bn)
+{
+  gboolean b, off;
+
+  if (shortcut_text != NULL)
+    {
+      if (!rl_cli_parse_either (shortcut_text, "A", "B", &b))
+        {
+          rl_cli_usage_error (command, _("--shortcut must be A or B (got '%s')"), shortcut_text);
+          return FALSE;
+        }
+      *shortcut = b ? RL_SHORTCUT_B : RL_SHORTCUT_A;
+    }
+  if (bn_text != NULL)
+    {
+      if (!rl_cli_parse_either (bn_text, "on", "off", &off))
+        {
+          rl_cli_usage_error (command, _("--bn must be on or off (got '%s')"), bn_text);
+          return FALSE;
+        }
+      *bn = !off;
+    }
+  return TRUE;
+}
+
 RlDataset *
 rl_cli_load_split (const char *dir, RlDatasetKind kind, RlSplit split)
 {
@@ -68,6 +201,22 @@ rl_cli_load_split (const char *dir, RlDatasetKind kind, RlSplit split)
       return NULL;
     }
   return ds;
+}
+
+gboolean
+rl_cli_load_splits (const char *dir, RlDatasetKind kind, RlDataset **train, RlDataset **test)
+{
+  *test = NULL;
+  *train = rl_cli_load_split (dir, kind, RL_SPLIT_TRAIN);
+  if (*train == NULL)
+    return FALSE;
+  *test = rl_cli_load_split (dir, kind, RL_SPLIT_TEST);
+  if (*test == NULL)
+    {
+      g_clear_pointer (train, rl_dataset_unref);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 const char *

@@ -3,6 +3,7 @@
 
 #include <glib.h>
 
+#include "rl-arch.h"
 #include "rl-dataset.h"
 #include "rl-model.h"
 #include "rl-safetensors.h"
@@ -22,9 +23,68 @@ int        rl_cli_usage_error (const char *command,
                                const char *format,
                                ...) G_GNUC_PRINTF (2, 3);
 
+/* Parses the options of the subcommand @command (argv[0] is its name) with @entries, as
+ * "reslab-cli COMMAND" (the program's name in GOption's messages and --help), @parameters and
+ * @summary shown by --help; on failure prints GOption's message, which names the option, through
+ * rl_cli_usage_error and returns FALSE (then exit with RL_CLI_EXIT_USAGE). */
+gboolean   rl_cli_parse_options (const char         *command,
+                                 const char         *parameters,
+                                 const GOptionEntry *entries,
+                                 int                *argc,
+                                 char             ***argv,
+                                 const char         *summary);
+
+/* --threads: its most, and its value when not given (every core): a value no one can type, so
+ * -1 is refused like 0. */
+#define RL_CLI_MAX_THREADS 256
+#define RL_CLI_THREADS_NOT_GIVEN G_MININT
+
+/* The checks of the options several subcommands share. Each prints a usage error naming the
+ * option and @command (rl_cli_usage_error) and returns FALSE when the value is wrong (then exit
+ * with RL_CLI_EXIT_USAGE); a NULL text is an option not given, which leaves the value as it is. */
+
+/* --dataset NAME: mnist or fashion. */
+gboolean   rl_cli_parse_dataset (const char    *command,
+                                 const char    *name,
+                                 RlDatasetKind *kind);
+/* --seed N: a whole number, 0 to 2^64 - 1. */
+gboolean   rl_cli_parse_seed    (const char    *command,
+                                 const char    *text,
+                                 guint64       *seed);
+/* --threads N: 1..RL_CLI_MAX_THREADS, or RL_CLI_THREADS_NOT_GIVEN. */
+gboolean   rl_cli_check_threads (const char    *command,
+                                 int            threads);
+/* rl_model_set_threads's value for --threads: 0 (every core) when not given. */
+int        rl_cli_model_threads (int            threads);
+/* --lr (above 0, and stored as a float: 1e300 passes a double's check and becomes infinity,
+ * 1e-50 becomes 0), --momentum in [0, 1), --weight-decay 0 or above, checked in that order. */
+gboolean   rl_cli_check_sgd     (const char    *command,
+                                 double         lr,
+                                 double         momentum,
+                                 double         weight_decay);
+/* Whether @text is @first (*@is_second FALSE) or @second (TRUE), in any case; FALSE when it is
+ * neither (then *@is_second is left as it is). */
+gboolean   rl_cli_parse_either  (const char    *text,
+                                 const char    *first,
+                                 const char    *second,
+                                 gboolean      *is_second);
+/* --shortcut A|B and --bn on|off of resnet-N and plain-N (any case). */
+gboolean   rl_cli_parse_net     (const char    *command,
+                                 const char    *shortcut_text,
+                                 const char    *bn_text,
+                                 RlShortcut    *shortcut,
+                                 gboolean      *bn);
+
 /* Loads a split; on failure prints the reason and how to get the data, and returns NULL.
  * Returns: (transfer full) (nullable) */
 RlDataset *rl_cli_load_split (const char *dir, RlDatasetKind kind, RlSplit split);
+
+/* Loads the training and the test split, as rl_cli_load_split; FALSE (both NULL) when either
+ * fails. @train, @test: (out) (transfer full) */
+gboolean   rl_cli_load_splits (const char     *dir,
+                               RlDatasetKind   kind,
+                               RlDataset     **train,
+                               RlDataset     **test);
 
 /* Loads a model for MNIST-shaped input (1 x 28 x 28, 10 classes); on failure prints the reason,
  * naming @path, and returns NULL (and *@st NULL). @st: (out) (optional) the file's tensors and

@@ -39,20 +39,15 @@ rl_diagram_cli_main (int argc, char **argv)
       N_("Draw every block, also those of long stages (collapsed into one box otherwise)"), NULL },
     { NULL }
   };
-  g_autoptr(GOptionContext) context = g_option_context_new ("");
   g_autoptr(GError) error = NULL;
   g_autoptr(RlModel) model = NULL;
   g_autoptr(RlDiagram) diagram = NULL;
 
-  g_set_prgname ("reslab-cli diagram");
-  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
-  g_option_context_set_summary (context,
+  if (!rl_cli_parse_options ("diagram", "", entries, &argc, &argv,
     _("Draw a network: one box per layer with its output shape and parameter count, residual\n"
       "blocks with their shortcut drawn as an arc to the addition (option A dashed, option B\n"
-      "with its projection), as the app's Network panel shows it."));
-  g_option_context_add_main_entries (context, entries, NULL);
-  if (!g_option_context_parse (context, &argc, &argv, &error))
-    return rl_cli_usage_error ("diagram", "%s", error->message);
+      "with its projection), as the app's Network panel shows it.")))
+    return RL_CLI_EXIT_USAGE;
   if (argc > 1)
     return rl_cli_usage_error ("diagram", _("unexpected argument '%s'"), argv[1]);
   if ((model_path == NULL) == (arch_text == NULL))

@@ -38,7 +38,6 @@
 #include "rl-figure.h"
 
 #define EXIT_USAGE 2
-#define MAX_THREADS 256
 #define MAX_BATCH 60000
 #define MAX_DEPTH 200
 #define MAX_SEEDS 20
@@ -228,8 +227,8 @@ run_degradation (int argc, char **argv)
   g_autofree char *seed_text = NULL;
   g_autofree char *out_dir = NULL;
   int epochs = DEFAULT_EPOCHS, subset = DEFAULT_SUBSET, test_subset = DEFAULT_TEST_SUBSET;
-  /* G_MININT: --threads not given, so that -1 is refused like 0 */
-  int batch = DEFAULT_BATCH, interval = DEFAULT_INTERVAL, threads = G_MININT, n_seeds = 1;
+  int batch = DEFAULT_BATCH, interval = DEFAULT_INTERVAL, n_seeds = 1;
+  int threads = RL_CLI_THREADS_NOT_GIVEN;   /* not given, so that -1 is refused like 0 */
   double lr = DEFAULT_LR, momentum = 0.9, weight_decay = 1e-4;
   const GOptionEntry entries[] = {
     { "depths", 0, 0, G_OPTION_ARG_STRING, &depths_text,
@@ -272,7 +271,6 @@ run_degradation (int argc, char **argv)
       N_("Where to write the CSVs and figures (default: the current directory)"), "DIR" },
     { NULL }
   };
-  g_autoptr(GOptionContext) context = g_option_context_new ("");
   g_autoptr(GError) error = NULL;
   g_autoptr(GArray) depths = NULL;
   g_autoptr(GPtrArray) exps = NULL;
@@ -287,15 +285,11 @@ run_degradation (int argc, char **argv)
   guint64 seed = 1;
   double t_start;
 
-  g_set_prgname ("reslab-cli experiment degradation");
-  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
-  g_option_context_set_summary (context,
+  if (!rl_cli_parse_options (COMMAND, "", entries, &argc, &argv,
     _("Train plain nets and their residual twins (same initial weights, same batches) at several\n"
       "depths and plot training and test error against iterations, as the paper's Figure 6.\n"
-      "Writes degradation.csv, layers.csv, degradation.png/.svg and layers.png/.svg."));
-  g_option_context_add_main_entries (context, entries, NULL);
-  if (!g_option_context_parse (context, &argc, &argv, &error))
-    return rl_cli_usage_error (COMMAND, "%s", error->message);
+      "Writes degradation.csv, layers.csv, degradation.png/.svg and layers.png/.svg.")))
+    return RL_CLI_EXIT_USAGE;
   if (argc > 1)
     return rl_cli_usage_error (COMMAND, _("unexpected argument '%s'"), argv[1]);
 
@@ -303,37 +297,18 @@ run_degradation (int argc, char **argv)
   depths = parse_depths (depths_text != NULL ? depths_text : DEFAULT_DEPTHS, &error);
   if (depths == NULL)
     return rl_cli_usage_error (COMMAND, "--depths: %s", error->message);
-  if (dataset_name != NULL && !rl_dataset_kind_from_name (dataset_name, &kind))
-    return rl_cli_usage_error (COMMAND, _("--dataset: unknown dataset '%s' (known: mnist, fashion)"),
-                               dataset_name);
-  if (shortcut_text != NULL)
-    {
-      if (g_ascii_strcasecmp (shortcut_text, "A") == 0)
-        shortcut = RL_SHORTCUT_A;
-      else if (g_ascii_strcasecmp (shortcut_text, "B") == 0)
-        shortcut = RL_SHORTCUT_B;
-      else
-        return rl_cli_usage_error (COMMAND, _("--shortcut must be A or B (got '%s')"),
-                                   shortcut_text);
-    }
-  if (bn_text != NULL)
-    {
-      if (g_ascii_strcasecmp (bn_text, "on") == 0)
-        bn = TRUE;
-      else if (g_ascii_strcasecmp (bn_text, "off") == 0)
-        bn = FALSE;
-      else
-        return rl_cli_usage_error (COMMAND, _("--bn must be on or off (got '%s')"), bn_text);
-    }
+  if (!rl_cli_parse_dataset (COMMAND, dataset_name, &kind))
+    return RL_CLI_EXIT_USAGE;
+  if (!rl_cli_parse_net (COMMAND, shortcut_text, bn_text, &shortcut, &bn))
+    return RL_CLI_EXIT_USAGE;
   if (bn_stats_text != NULL)
     {
-      if (g_ascii_strcasecmp (bn_stats_text, "fresh") == 0)
-        fresh_bn = TRUE;
-      else if (g_ascii_strcasecmp (bn_stats_text, "running") == 0)
-        fresh_bn = FALSE;
-      else
+      gboolean running;
+
+      if (!rl_cli_parse_either (bn_stats_text, "fresh", "running", &running))
         return rl_cli_usage_error (COMMAND, _("--bn-stats must be fresh or running (got '%s')"),
                                    bn_stats_text);
+      fresh_bn = !running;
     }
   if (epochs < 1)
     return rl_cli_usage_error (COMMAND, _("--epochs must be at least 1 (got %d)"), epochs);
@@ -347,21 +322,10 @@ run_degradation (int argc, char **argv)
                                MAX_BATCH, batch);
   if (interval < 1)
     return rl_cli_usage_error (COMMAND, _("--interval must be at least 1 (got %d)"), interval);
-  /* stored as a float: 1e300 would become infinity, 1e-50 zero */
-  if (!(isfinite (lr) && isfinite ((float) lr) && (float) lr > 0.0f))
-    return rl_cli_usage_error (COMMAND, _("--lr must be a number above 0 that a float holds, at most %g (got %g)"),
-                               (double) G_MAXFLOAT, lr);
-  if (!(isfinite (momentum) && momentum >= 0.0 && momentum < 1.0))
-    return rl_cli_usage_error (COMMAND, _("--momentum must be in [0, 1) (got %g)"), momentum);
-  if (!(isfinite (weight_decay) && weight_decay >= 0.0))
-    return rl_cli_usage_error (COMMAND, _("--weight-decay must be a finite number, 0 or above (got %g)"),
-                               weight_decay);
-  if (threads != G_MININT && (threads < 1 || threads > MAX_THREADS))
-    return rl_cli_usage_error (COMMAND, _("--threads must be between 1 and %d (got %d)"),
-                               MAX_THREADS, threads);
-  if (seed_text != NULL &&
-      !g_ascii_string_to_unsigned (seed_text, 10, 0, G_MAXUINT64, &seed, &error))
-    return rl_cli_usage_error (COMMAND, "--seed: %s", error->message);
+  if (!rl_cli_check_sgd (COMMAND, lr, momentum, weight_decay) ||
+      !rl_cli_check_threads (COMMAND, threads) ||
+      !rl_cli_parse_seed (COMMAND, seed_text, &seed))
+    return RL_CLI_EXIT_USAGE;
   if (n_seeds < 1 || n_seeds > MAX_SEEDS)
     return rl_cli_usage_error (COMMAND, _("--seeds must be between 1 and %d (got %d)"),
                                MAX_SEEDS, n_seeds);
@@ -371,11 +335,7 @@ run_degradation (int argc, char **argv)
   if (out_dir == NULL)
     out_dir = g_strdup (".");
 
-  train = rl_cli_load_split (data_dir, kind, RL_SPLIT_TRAIN);
-  if (train == NULL)
-    return EXIT_FAILURE;
-  test = rl_cli_load_split (data_dir, kind, RL_SPLIT_TEST);
-  if (test == NULL)
+  if (!rl_cli_load_splits (data_dir, kind, &train, &test))
     return EXIT_FAILURE;
   if ((guint) subset > train->n)
     return rl_cli_usage_error (COMMAND, _("--subset: %d training images asked for, the %s training set has %u"),
@@ -412,7 +372,7 @@ run_degradation (int argc, char **argv)
                            bn ? C_("batch norm", "on") : C_("batch norm", "off"),
                            seed_words);
   {
-    int n_threads = threads == G_MININT ? (int) g_get_num_processors () : threads;
+    int n_threads = threads == RL_CLI_THREADS_NOT_GIVEN ? (int) g_get_num_processors () : threads;
 
     /* TRANSLATORS: %1$s is the run's description (the figure's title) */
     if (!bn)
@@ -456,7 +416,7 @@ run_degradation (int argc, char **argv)
           cfg.subset = (uint32_t) subset;
           cfg.test_subset = (uint32_t) test_subset;
           cfg.interval = interval;
-          cfg.threads = threads == G_MININT ? 0 : threads;
+          cfg.threads = rl_cli_model_threads (threads);
           cfg.fresh_bn_stats = fresh_bn;
 
           exp = rl_experiment_new (&cfg, train, test, &error);

@@ -64,11 +64,16 @@ paint_digit (cairo_t *cr, const uint8_t *pix, int side, double x, double y, doub
       }
 }
 
+/* Ends a drawing: frees @cr, writes @s to @path as PNG and frees it; FALSE, said on stderr,
+ * when the PNG could not be written. */
 static gboolean
-save_png (cairo_surface_t *s, const char *path)
+finish_png (cairo_surface_t *s, cairo_t *cr, const char *path)
 {
-  cairo_status_t st = cairo_surface_write_to_png (s, path);
+  cairo_status_t st;
 
+  cairo_destroy (cr);
+  st = cairo_surface_write_to_png (s, path);
+  cairo_surface_destroy (s);
   if (st != CAIRO_STATUS_SUCCESS)
     {
       rl_cli_error (_("%s: could not write the PNG (%s)"), path, cairo_status_to_string (st));
@@ -87,7 +92,6 @@ write_confusion_png (const RlErrorReport *r, const char *path)
   cairo_surface_t *s = cairo_image_surface_create (CAIRO_FORMAT_RGB24, width, height);
   cairo_t *cr = cairo_create (s);
   uint32_t max_off = 0, max_diag = 0;
-  gboolean ok;
   g_autofree char *title = NULL;
   char buf[64];
 
@@ -179,10 +183,7 @@ write_confusion_png (const RlErrorReport *r, const char *path)
   cairo_move_to (cr, left, top + P * cell + 62);
   cairo_show_text (cr, _("green on the diagonal (right answers), red off it (mistakes)."));
 
-  cairo_destroy (cr);
-  ok = save_png (s, path);
-  cairo_surface_destroy (s);
-  return ok;
+  return finish_png (s, cr, path);
 }
 
 static gboolean
@@ -196,7 +197,6 @@ write_mistakes_png (const RlErrorReport *r, const RlDataset *test, const uint32_
   const int width = cols * tile_w + 16, height = rows * tile_h + 56;
   cairo_surface_t *s = cairo_image_surface_create (CAIRO_FORMAT_RGB24, width, height);
   cairo_t *cr = cairo_create (s);
-  gboolean ok;
   g_autofree char *title = NULL;
   char buf[96];
 
@@ -233,10 +233,7 @@ write_mistakes_png (const RlErrorReport *r, const RlDataset *test, const uint32_
       cairo_move_to (cr, x + 6, y + side * scale + 26);
       cairo_show_text (cr, buf);
     }
-  cairo_destroy (cr);
-  ok = save_png (s, path);
-  cairo_surface_destroy (s);
-  return ok;
+  return finish_png (s, cr, path);
 }
 
 static gboolean
@@ -315,7 +312,6 @@ write_explanation_png (const char *path, const float *digit01, const float *attr
   const float m = abs_max (attr, (size_t) side * side);
   g_autofree char *title = NULL;
   g_autofree char *legend = NULL;
-  gboolean ok;
 
   cairo_set_source_rgb (cr, 1, 1, 1);
   cairo_paint (cr);
@@ -385,10 +381,7 @@ write_explanation_png (const char *path, const float *digit01, const float *attr
   cairo_show_text (cr, legend);
   cairo_move_to (cr, pad, 40 + panel + 90);
   cairo_show_text (cr, _("the stronger the colour, the stronger the push."));
-  cairo_destroy (cr);
-  ok = save_png (s, path);
-  cairo_surface_destroy (s);
-  return ok;
+  return finish_png (s, cr, path);
 }
 
 int
@@ -410,7 +403,6 @@ rl_explain_cli_main (int argc, char **argv)
     { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out_path, N_("The PNG to write"), "PNG" },
     { NULL }
   };
-  g_autoptr (GOptionContext) context = g_option_context_new (_("IMAGE"));
   g_autoptr (GError) error = NULL;
   g_autoptr (RlSafetensors) st = NULL;
   g_autoptr (RlModel) model = NULL;
@@ -424,13 +416,10 @@ rl_explain_cli_main (int argc, char **argv)
   int w, h, predicted;
   const char *ds_name;
 
-  g_set_prgname ("reslab-cli explain");
-  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
-  g_option_context_set_summary (context, _("Show which pixels of IMAGE (PNG or PGM) made the"
-                                           " model read it as it did."));
-  g_option_context_add_main_entries (context, entries, NULL);
-  if (!g_option_context_parse (context, &argc, &argv, &error))
-    return rl_cli_usage_error ("explain", "%s", error->message);
+  if (!rl_cli_parse_options ("explain", _("IMAGE"), entries, &argc, &argv,
+    _("Show which pixels of IMAGE (PNG or PGM) made the"
+      " model read it as it did.")))
+    return RL_CLI_EXIT_USAGE;
   if (model_path == NULL)
     return rl_cli_usage_error ("explain", "%s", _("--model FILE is required"));
   if (out_path == NULL)

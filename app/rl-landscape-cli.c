@@ -41,9 +41,6 @@
 
 #define EXIT_USAGE 2
 #define MAX_MODELS 2
-#define MAX_THREADS 256
-/* --threads not given (every core): a value no one can type, so 0 and -1 are refused */
-#define THREADS_NOT_GIVEN G_MININT
 #define DEFAULT_GRID 31
 #define DEFAULT_RANGE 1.0
 #define DEFAULT_IMAGES 2000
@@ -275,7 +272,7 @@ rl_landscape_cli_main (int argc, char **argv)
   g_autofree char *dataset_name = NULL;
   g_autofree char *out_dir = NULL;
   g_autofree char *seed_text = NULL;
-  int grid = DEFAULT_GRID, images = DEFAULT_IMAGES, threads = THREADS_NOT_GIVEN;
+  int grid = DEFAULT_GRID, images = DEFAULT_IMAGES, threads = RL_CLI_THREADS_NOT_GIVEN;
   double range = DEFAULT_RANGE;
   const GOptionEntry options[] = {
     { "model", 'm', 0, G_OPTION_ARG_FILENAME_ARRAY, &model_paths,
@@ -296,7 +293,6 @@ rl_landscape_cli_main (int argc, char **argv)
       N_("Where the CSVs and figures go (created if missing)"), "DIR" },
     { NULL }
   };
-  g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(RlDataset) train = NULL;
   Entry entries[MAX_MODELS] = { { 0 } };
@@ -306,16 +302,11 @@ rl_landscape_cli_main (int argc, char **argv)
   double t0 = now_s (), t_total;
   int status = EXIT_FAILURE;
 
-  g_set_prgname ("reslab-cli landscape");
-  context = g_option_context_new ("");
-  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
-  g_option_context_set_summary (context,
+  if (!rl_cli_parse_options ("landscape", "", options, &argc, &argv,
     _("The training loss around trained nets in two filter-normalised random directions (Li et"
       " al. 2018),\nand on the line from their initial weights (Goodfellow et al. 2015):"
-      " a CSV, contours and\nshaded surfaces (PNG, SVG) side by side on one scale."));
-  g_option_context_add_main_entries (context, options, NULL);
-  if (!g_option_context_parse (context, &argc, &argv, &error))
-    return rl_cli_usage_error ("landscape", "%s", error->message);
+      " a CSV, contours and\nshaded surfaces (PNG, SVG) side by side on one scale.")))
+    return RL_CLI_EXIT_USAGE;
   if (argc > 1)
     return rl_cli_usage_error ("landscape", _("unexpected argument '%s'"), argv[1]);
   n = model_paths != NULL ? g_strv_length (model_paths) : 0;
@@ -334,16 +325,10 @@ rl_landscape_cli_main (int argc, char **argv)
     return rl_cli_usage_error ("landscape", _("--range must be a number above 0 (got %g)"), range);
   if (images < 1)
     return rl_cli_usage_error ("landscape", _("--images must be at least 1 (got %d)"), images);
-  if (threads != THREADS_NOT_GIVEN && (threads < 1 || threads > MAX_THREADS))
-    return rl_cli_usage_error ("landscape", _("--threads must be between 1 and %d (got %d)"),
-                               MAX_THREADS,
-                               threads);
-  if (seed_text != NULL &&
-      !g_ascii_string_to_unsigned (seed_text, 10, 0, G_MAXUINT64, &seed, &error))
-    return rl_cli_usage_error ("landscape", _("--seed: %s"), error->message);
-  if (dataset_name != NULL && !rl_dataset_kind_from_name (dataset_name, &kind))
-    return rl_cli_usage_error ("landscape", _("--dataset: unknown dataset '%s' (known: mnist, fashion)"),
-                               dataset_name);
+  if (!rl_cli_check_threads ("landscape", threads) ||
+      !rl_cli_parse_seed ("landscape", seed_text, &seed) ||
+      !rl_cli_parse_dataset ("landscape", dataset_name, &kind))
+    return RL_CLI_EXIT_USAGE;
 
   for (guint m = 0; m < n; m++)
     if (!entry_load (&entries[m], model_paths[m]))
@@ -400,7 +385,7 @@ rl_landscape_cli_main (int argc, char **argv)
       double t1 = now_s (), centre;
       size_t cells = (size_t) grid * grid;
 
-      rl_model_set_threads (e->model, threads == THREADS_NOT_GIVEN ? 0 : threads);
+      rl_model_set_threads (e->model, rl_cli_model_threads (threads));
       ls = rl_landscape_new (e->model, train, (uint32_t) images, &error);
       if (ls == NULL)
         {

@@ -288,7 +288,6 @@ rl_read_cli_main (int argc, char **argv)
       "DIR" },
     { NULL }
   };
-  g_autoptr(GOptionContext) context = g_option_context_new (_("IMAGE..."));
   g_autoptr(GError) error = NULL;
   g_autoptr(RlModel) model = NULL;
   RlSegmentParams params;
@@ -297,16 +296,12 @@ rl_read_cli_main (int argc, char **argv)
   gint64 gap_lo = 2, gap_hi = 5;
   int n_failed = 0;
 
-  g_set_prgname ("reslab-cli read");
-  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
-  g_option_context_set_summary (context,
+  if (!rl_cli_parse_options ("read", _("IMAGE..."), entries, &argc, &argv,
     _("Read the number written in each IMAGE (PNG or PGM, dark ink on light or light on dark):\n"
       "its digits are found (connected strokes, joined when they overlap horizontally), each is\n"
       "preprocessed as MNIST and classified, left to right. Prints \"PATH: DIGITS\", then each\n"
-      "digit with its confidence and its box (x,y  width x height)."));
-  g_option_context_add_main_entries (context, entries, NULL);
-  if (!g_option_context_parse (context, &argc, &argv, &error))
-    return rl_cli_usage_error ("read", "%s", error->message);
+      "digit with its confidence and its box (x,y  width x height).")))
+    return RL_CLI_EXIT_USAGE;
 
   rl_segment_params_init (&params);
   if (join_overlap != -1.0)
@@ -330,9 +325,8 @@ rl_read_cli_main (int argc, char **argv)
     split = RL_SPLIT_TRAIN;
   else if (split_name != NULL && strcmp (split_name, "test") != 0)
     return rl_cli_usage_error ("read", _("--split must be test or train (got '%s')"), split_name);
-  if (seed_text != NULL &&
-      !g_ascii_string_to_unsigned (seed_text, 10, 0, G_MAXUINT64, &seed, &error))
-    return rl_cli_usage_error ("read", "--seed: %s", error->message);
+  if (!rl_cli_parse_seed ("read", seed_text, &seed))
+    return RL_CLI_EXIT_USAGE;
   if (gap_text != NULL)
     {
       g_auto(GStrv) parts = g_strsplit (gap_text, ",", -1);

@@ -80,7 +80,6 @@ rl_teach_cli_main (int argc, char **argv)
       NULL },
     { NULL }
   };
-  g_autoptr(GOptionContext) context = g_option_context_new ("");
   g_autoptr(GError) error = NULL;
   g_autoptr(RlModel) model = NULL;
   g_autoptr(RlModel) taught = NULL;
@@ -93,15 +92,11 @@ rl_teach_cli_main (int argc, char **argv)
   steps = tc.steps;
   weight = (int) tc.weight;
   replay = (int) tc.replay;
-  g_set_prgname ("reslab-cli teach");
-  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
-  g_option_context_set_summary (context,
+  if (!rl_cli_parse_options ("teach", "", entries, &argc, &argv,
     _("Teach a model your handwriting: fine-tune a copy of it on your digits mixed with MNIST\n"
       "training images, show how each of your digits is read before and after, and save the\n"
-      "new model to --out (never over the model it started from)."));
-  g_option_context_add_main_entries (context, entries, NULL);
-  if (!g_option_context_parse (context, &argc, &argv, &error))
-    return rl_cli_usage_error ("teach", "%s", error->message);
+      "new model to --out (never over the model it started from).")))
+    return RL_CLI_EXIT_USAGE;
   if (argc > 1)
     return rl_cli_usage_error ("teach", _("unexpected argument '%s'"), argv[1]);
   if (out_path == NULL)

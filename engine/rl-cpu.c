@@ -213,8 +213,8 @@ rl_cpu_measure_peak_gflops_isa (RlCpuIsa isa, int n_threads, double seconds)
   return total / ((double) (t1 - job.t0) / G_USEC_PER_SEC) * 1e-9;
 }
 
-static double
-thread_cpu_seconds (void)
+double
+rl_cpu_thread_seconds (void)
 {
   struct timespec ts;
 
@@ -232,10 +232,10 @@ rl_cpu_measure_thread_peak_gflops (RlCpuIsa isa, double seconds)
     return 0.0;
   for (int i = 0; i < 16; i++)   /* warm up, untimed */
     chunk (1.0f);
-  t0 = thread_cpu_seconds ();
+  t0 = rl_cpu_thread_seconds ();
   do
     flops += chunk (1.0f);
-  while ((t = thread_cpu_seconds () - t0) < seconds);
+  while ((t = rl_cpu_thread_seconds () - t0) < seconds);
   return flops / t * 1e-9;
 }
 

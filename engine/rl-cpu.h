@@ -31,6 +31,11 @@ double      rl_cpu_measure_peak_gflops_isa (RlCpuIsa isa, int n_threads, double 
  * shares the machine. For figures timed the same way (tools/bench-conv.c). */
 double      rl_cpu_measure_thread_peak_gflops (RlCpuIsa isa, double seconds);
 
+/* The calling thread's CPU time, in seconds (CLOCK_THREAD_CPUTIME_ID): what the engine's
+ * profile, the bench and the peak measurement count, so that on a shared machine the time other
+ * programs take the core is left out. */
+double      rl_cpu_thread_seconds      (void);
+
 /* "<model name from /proc/cpuinfo> (<SIMD extensions the CPU supports>)", e.g.
  * "AMD EPYC (avx avx2 fma avx512f avx512dq avx512bw avx512vl)", with "; engine limited to
  * avx2 by RESLAB_ISA" before the ")" when RESLAB_ISA lowers the level. Owned by the engine. */

@@ -188,12 +188,8 @@ check_config (const RlExperimentConfig *cfg, const RlDataset *train, const RlDat
 
   if (cfg->shortcut != RL_SHORTCUT_A && cfg->shortcut != RL_SHORTCUT_B)
     BAD ("shortcut must be A or B (got %s)", rl_shortcut_name (cfg->shortcut));
-  if (!(isfinite (cfg->lr) && cfg->lr > 0.0))
-    BAD ("lr must be a finite number above 0 (got %g)", cfg->lr);
-  if (!(isfinite (cfg->momentum) && cfg->momentum >= 0.0 && cfg->momentum < 1.0))
-    BAD ("momentum must be in [0, 1) (got %g)", cfg->momentum);
-  if (!(isfinite (cfg->weight_decay) && cfg->weight_decay >= 0.0))
-    BAD ("weight decay must be a finite number, 0 or above (got %g)", cfg->weight_decay);
+  if (!rl_sgd_check_params (cfg->lr, cfg->momentum, cfg->weight_decay, error))
+    return FALSE;
   if (cfg->batch < 1 || cfg->batch > MAX_BATCH)
     BAD ("batch must be between 1 and %d (got %d)", MAX_BATCH, cfg->batch);
   if (cfg->epochs < 1)

@@ -287,28 +287,35 @@ model_from_safetensors (const RlSafetensors  *st,
   return g_steal_pointer (&model);
 }
 
+/* The model in @st (transfer full, nullable: a load that failed, @error set), handing the
+ * tensors to *@out_st (nullable) when it is built. */
+static RlModel *
+model_from_loaded (RlSafetensors *st, const char *what, RlSafetensors **out_st, GError **error)
+{
+  g_autoptr(RlSafetensors) owned = st;
+  RlModel *model;
+
+  if (owned == NULL)
+    return NULL;
+  model = model_from_safetensors (owned, what, error);
+  if (model != NULL && out_st != NULL)
+    *out_st = g_steal_pointer (&owned);
+  return model;
+}
+
 RlModel *
 rl_model_load_bytes (GBytes          *bytes,
                      const char      *what,
                      RlSafetensors  **out_st,
                      GError         **error)
 {
-  g_autoptr(RlSafetensors) st = NULL;
-  RlModel *model;
-
   g_return_val_if_fail (bytes != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   if (what == NULL)
     what = "<memory>";
 
-  st = rl_safetensors_load_bytes (bytes, what, error);
-  if (st == NULL)
-    return NULL;
-  model = model_from_safetensors (st, what, error);
-  if (model != NULL && out_st != NULL)
-    *out_st = g_steal_pointer (&st);
-  return model;
+  return model_from_loaded (rl_safetensors_load_bytes (bytes, what, error), what, out_st, error);
 }
 
 RlModel *
@@ -316,17 +323,8 @@ rl_model_load (const char      *path,
                RlSafetensors  **out_st,
                GError         **error)
 {
-  g_autoptr(RlSafetensors) st = NULL;
-  RlModel *model;
-
   g_return_val_if_fail (path != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  st = rl_safetensors_load (path, error);
-  if (st == NULL)
-    return NULL;
-  model = model_from_safetensors (st, path, error);
-  if (model != NULL && out_st != NULL)
-    *out_st = g_steal_pointer (&st);
-  return model;
+  return model_from_loaded (rl_safetensors_load (path, error), path, out_st, error);
 }

@@ -8,10 +8,10 @@
  * (C, H, W, N); node i's output is work->out[i] (Co, Ho, Wo, N), its gradient work->dout[i].
  */
 
+#include "rl-cpu.h"
 #include "rl-model-private.h"
 
 #include <string.h>
-#include <time.h>
 
 void
 rl_conv_part_forward (const RlModel *m, const RlConvPart *c, int n, const float *x, float *y,
@@ -255,17 +255,6 @@ step_backward (const RlModel *model, const RlNode *node, const RlNodePlan *p, in
     }
 }
 
-/* The calling thread's CPU time in seconds: what the profile counts, so that on a shared
- * machine the time other programs take the core is not charged to the layer it interrupted. */
-static inline double
-thread_seconds (void)
-{
-  struct timespec ts;
-
-  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
-  return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
 /* The plan's steps in order (forward) or in reverse (backward, into @grads), skipping the nodes
  * that run inside another; thread 0 of a training step adds each step's CPU time to the
  * profile. */
@@ -283,13 +272,13 @@ walk (const RlModel *model, RlWork *w, int n, gboolean train, gboolean backward,
 
       if (p->kind == RL_STEP_INSIDE)
         continue;
-      t0 = timed ? thread_seconds () : 0;
+      t0 = timed ? rl_cpu_thread_seconds () : 0;
       if (backward)
         step_backward (model, &model->nodes[i], p, i, w, n, input_of (w, p->in), grads);
       else
         step_forward (model, &model->nodes[i], p, i, w, n, train, input_of (w, p->in));
       if (timed)
-        model->prof[2 * i + (backward ? 1 : 0)] += thread_seconds () - t0;
+        model->prof[2 * i + (backward ? 1 : 0)] += rl_cpu_thread_seconds () - t0;
     }
 }
 

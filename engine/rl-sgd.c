@@ -2,7 +2,10 @@
 
 #include "rl-sgd.h"
 
+#include <math.h>
 #include <string.h>
+
+#include "rl-error.h"
 
 struct _RlSgd {
   float   lr;
@@ -12,6 +15,25 @@ struct _RlSgd {
   float  *velocity;         /* (n_params), the momentum buffer */
   gboolean started;         /* PyTorch starts the buffer at the first gradient */
 };
+
+gboolean
+rl_sgd_check_params (double lr, double momentum, double weight_decay, GError **error)
+{
+  const float flr = (float) lr, fmomentum = (float) momentum, fwd = (float) weight_decay;
+
+  if (!(isfinite (flr) && flr > 0.0f))
+    g_set_error (error, RL_ERROR, RL_ERROR_INVALID_ARGUMENT,
+                 "The learning rate must be a finite number above 0, not %g", lr);
+  else if (!(isfinite (fmomentum) && fmomentum >= 0.0f && fmomentum < 1.0f))
+    g_set_error (error, RL_ERROR, RL_ERROR_INVALID_ARGUMENT,
+                 "Momentum must be at least 0 and less than 1, not %g", momentum);
+  else if (!(isfinite (fwd) && fwd >= 0.0f))
+    g_set_error (error, RL_ERROR, RL_ERROR_INVALID_ARGUMENT,
+                 "Weight decay must be a finite number, 0 or above, not %g", weight_decay);
+  else
+    return TRUE;
+  return FALSE;
+}
 
 RlSgd *
 rl_sgd_new (const RlModel *model, float lr, float momentum, float weight_decay)

@@ -9,6 +9,14 @@ G_BEGIN_DECLS
 
 typedef struct _RlSgd RlSgd;
 
+/* Whether the three are fit for SGD once stored as floats, as rl_sgd_new stores them: @lr finite
+ * and above 0, @momentum in [0, 1), @weight_decay finite and 0 or above. Errors:
+ * RL_ERROR_INVALID_ARGUMENT naming the first that is not. */
+gboolean rl_sgd_check_params (double   lr,
+                              double   momentum,
+                              double   weight_decay,
+                              GError **error);
+
 /* Returns: (transfer full) */
 RlSgd *rl_sgd_new           (const RlModel *model, float lr, float momentum, float weight_decay);
 void   rl_sgd_free          (RlSgd *sgd);

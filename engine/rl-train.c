@@ -183,13 +183,8 @@ check_config (const RlTrainLoopConfig *cfg, const RlDataset *train, GError **err
     BAD ("Epochs must be at least 1, not %d", cfg->epochs);
   if (cfg->batch < 1)
     BAD ("The batch size must be at least 1, not %d", cfg->batch);
-  if (!(isfinite (cfg->lr) && cfg->lr > 0.0f))
-    BAD ("The learning rate must be a finite number above 0, not %g", (double) cfg->lr);
-  if (!(isfinite (cfg->momentum) && cfg->momentum >= 0.0f && cfg->momentum < 1.0f))
-    BAD ("Momentum must be at least 0 and less than 1, not %g", (double) cfg->momentum);
-  if (!(isfinite (cfg->weight_decay) && cfg->weight_decay >= 0.0f))
-    BAD ("Weight decay must be a finite number, 0 or above, not %g",
-         (double) cfg->weight_decay);
+  if (!rl_sgd_check_params (cfg->lr, cfg->momentum, cfg->weight_decay, error))
+    return FALSE;
   if (train->n == 0)
     BAD ("The training set is empty");
 #undef BAD

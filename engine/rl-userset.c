@@ -179,6 +179,17 @@ load_or_empty (const char *dir, GError **error)
   return dataset_like (&like, 0);
 }
 
+/* rl_userset_save, and the number of digits saved in *@n_out (nullable). */
+static gboolean
+save_counted (const RlDataset *set, const char *dir, guint *n_out, GError **error)
+{
+  if (!rl_userset_save (set, dir, error))
+    return FALSE;
+  if (n_out != NULL)
+    *n_out = set->n;
+  return TRUE;
+}
+
 gboolean
 rl_userset_append (const char *dir, const float *image, uint8_t label, guint *n_out,
                    GError **error)
@@ -216,11 +227,7 @@ rl_userset_append (const char *dir, const float *image, uint8_t label, guint *n_
       set->images[old->n * px + i] = v > 0.0f ? (uint8_t) lrintf (MIN (v, 1.0f) * 255.0f) : 0;
     }
   set->labels[old->n] = label;
-  if (!rl_userset_save (set, dir, error))
-    return FALSE;
-  if (n_out != NULL)
-    *n_out = set->n;
-  return TRUE;
+  return save_counted (set, dir, n_out, error);
 }
 
 gboolean
@@ -247,11 +254,7 @@ rl_userset_delete (const char *dir, guint index, guint *n_out, GError **error)
   memcpy (set->images + index * px, old->images + (index + 1) * px, (old->n - index - 1) * px);
   memcpy (set->labels, old->labels, index);
   memcpy (set->labels + index, old->labels + index + 1, old->n - index - 1);
-  if (!rl_userset_save (set, dir, error))
-    return FALSE;
-  if (n_out != NULL)
-    *n_out = set->n;
-  return TRUE;
+  return save_counted (set, dir, n_out, error);
 }
 
 RlDataset *

@@ -21,7 +21,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 typedef struct {
   const char *name;
@@ -36,16 +35,6 @@ static const Conv convs[] = {
   { "conv2",   16, 12, 32, 5, 0, TRUE, FALSE },
   { "rblock2", 32, 4, 32, 3, 1, FALSE, FALSE },
 };
-
-/* This thread's CPU time in seconds. */
-static double
-cpu_seconds (void)
-{
-  struct timespec ts;
-
-  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
-  return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
 
 static float *
 buffer (size_t n, float scale)
@@ -67,7 +56,7 @@ time_pass (Pass pass, const RlConvGeom *g, int n, int reps, int calls, float *x,
 
   for (int r = 0; r < reps; r++)
     {
-      double t0 = cpu_seconds ();
+      double t0 = rl_cpu_thread_seconds ();
       for (int c = 0; c < calls; c++)
         switch (pass)
           {
@@ -87,7 +76,7 @@ time_pass (Pass pass, const RlConvGeom *g, int n, int reps, int calls, float *x,
             rl_conv2d_relu_maxpool_backward (g, n, x, yp, arg, dyp, dw, db, cols, block);
             break;
           }
-      best = MIN (best, (cpu_seconds () - t0) / calls);
+      best = MIN (best, (rl_cpu_thread_seconds () - t0) / calls);
     }
   return best;
 }

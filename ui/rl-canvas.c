@@ -5,6 +5,8 @@
 
 #include "rl-canvas.h"
 
+#include "rl-widget-util.h"
+
 #include <math.h>
 
 /* What the screen shows: a pen of a fixed width relative to the canvas. */
@@ -216,13 +218,10 @@ draw_func (GtkDrawingArea *area,
            gpointer        user_data)
 {
   RlCanvas *self = RL_CANVAS (area);
-  GtkStyleContext *style = gtk_widget_get_style_context (GTK_WIDGET (area));
   GdkRGBA ink;
   double x0, y0, side;
 
-  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
-  gtk_style_context_get_color (style, &ink);
-  G_GNUC_END_IGNORE_DEPRECATIONS
+  rl_widget_get_color (GTK_WIDGET (area), &ink);
 
   get_square (self, &x0, &y0, &side);
 
@@ -633,12 +632,6 @@ rl_canvas_set_placeholder (RlCanvas   *self,
  * canvas takes a square and what follows it comes right below. */
 #define MIN_SIDE 240
 
-static GtkSizeRequestMode
-rl_canvas_get_request_mode (GtkWidget *widget)
-{
-  return GTK_SIZE_REQUEST_HEIGHT_FOR_WIDTH;
-}
-
 static void
 rl_canvas_measure (GtkWidget      *widget,
                    GtkOrientation  orientation,
@@ -688,7 +681,7 @@ rl_canvas_class_init (RlCanvasClass *klass)
 
   object_class->finalize = rl_canvas_finalize;
 
-  widget_class->get_request_mode = rl_canvas_get_request_mode;
+  widget_class->get_request_mode = rl_widget_request_height_for_width;
   widget_class->measure = rl_canvas_measure;
 
   /**

@@ -455,16 +455,6 @@ draw_text_fitted (Painter *p, const char *text, double x, double y, double max_w
   pango_cairo_show_layout (p->cr, layout);
 }
 
-static void
-get_foreground (RlChart *self, GdkRGBA *fg)
-{
-  /* gtk_widget_get_color() is GTK 4.10; the style context is the 4.8 way and not deprecated
-   * there (it is from 4.10 on, which GDK_VERSION_MIN_REQUIRED = 4.8 keeps quiet about). */
-  GtkStyleContext *context = gtk_widget_get_style_context (GTK_WIDGET (self));
-
-  gtk_style_context_get_color (context, fg);
-}
-
 static double
 legend_entry_width (Painter *p, Series *s)
 {
@@ -732,11 +722,11 @@ draw_hover (Painter *p, const Frame *f)
 {
   RlChart *self = p->self;
   cairo_t *cr = p->cr;
-  double data_x, box_w = 0.0, box_h, line_h = 0.0, bx, by, w, h;
-  GPtrArray *lines;
+  double data_x, box_w, box_h, line_h, bx, by;
+  g_autoptr (GPtrArray) lines = NULL;
+  g_autofree RlPlotReadoutLine *readout = NULL;
   g_autofree char *xs = NULL;
-  GdkRGBA bg;
-  double lum;
+  g_autoptr (PangoLayout) layout = NULL;
 
   if (self->hover_x < f->px || self->hover_x > f->px + f->pw ||
       self->hover_y < f->py || self->hover_y > f->py + f->ph || !f->have_data)
@@ -753,6 +743,7 @@ draw_hover (Painter *p, const Frame *f)
 
   /* text lines: the pointer's x, then one per non-empty series */
   lines = g_ptr_array_new_with_free_func (g_free);
+  readout = g_new0 (RlPlotReadoutLine, self->series->len + 1);
   xs = format_readout (self->x_format, data_x);
   g_ptr_array_add (lines, g_strdup_printf ("%s %s", self->x_label != NULL ? self->x_label : "x",
                                            xs));
@@ -762,6 +753,7 @@ draw_hover (Painter *p, const Frame *f)
       const Point *pt;
       g_autofree char *ys = NULL;
 
+      readout[i + 1].swatch = &s->color;
       if (s->points->len == 0)
         {
           g_ptr_array_add (lines, NULL);
@@ -779,64 +771,17 @@ draw_hover (Painter *p, const Frame *f)
           cairo_fill (cr);
         }
     }
-
   for (guint i = 0; i < lines->len; i++)
-    {
-      const char *t = g_ptr_array_index (lines, i);
+    readout[i].text = g_ptr_array_index (lines, i);
 
-      if (t == NULL)
-        continue;
-      text_size (p, t, &w, &h);
-      box_w = MAX (box_w, w + (i > 0 ? 14.0 : 0.0));
-      line_h = MAX (line_h, h);
-    }
-  box_w += 12.0;
-  box_h = 8.0;
-  for (guint i = 0; i < lines->len; i++)
-    if (g_ptr_array_index (lines, i) != NULL)
-      box_h += line_h;
-
+  layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), NULL);
+  rl_plot_readout_measure (layout, readout, lines->len, &box_w, &box_h, &line_h);
   bx = self->hover_x + 10.0;
   if (bx + box_w > f->px + f->pw)
     bx = self->hover_x - 10.0 - box_w;
   bx = MAX (bx, f->px);
   by = f->py + 6.0;
-
-  /* The box needs an opaque background that contrasts with the theme's text colour. */
-  lum = 0.2126 * p->fg.red + 0.7152 * p->fg.green + 0.0722 * p->fg.blue;
-  if (lum > 0.5)
-    bg = (GdkRGBA) { 0.14, 0.14, 0.15, 0.94 };
-  else
-    bg = (GdkRGBA) { 1.0, 1.0, 1.0, 0.94 };
-  cairo_rectangle (cr, round (bx) + 0.5, round (by) + 0.5, round (box_w), round (box_h));
-  gdk_cairo_set_source_rgba (cr, &bg);
-  cairo_fill_preserve (cr);
-  set_fg (p, 0.3);
-  cairo_stroke (cr);
-
-  {
-    double ty = by + 4.0;
-
-    for (guint i = 0; i < lines->len; i++)
-      {
-        const char *t = g_ptr_array_index (lines, i);
-
-        if (t == NULL)
-          continue;
-        if (i > 0)
-          {
-            Series *s = g_ptr_array_index (self->series, i - 1);
-
-            gdk_cairo_set_source_rgba (cr, &s->color);
-            cairo_rectangle (cr, bx + 6.0, ty + line_h / 2.0 - 4.0, 8.0, 8.0);
-            cairo_fill (cr);
-          }
-        set_fg (p, 1.0);
-        draw_text (p, t, bx + 6.0 + (i > 0 ? 14.0 : 0.0), ty);
-        ty += line_h;
-      }
-  }
-  g_ptr_array_unref (lines);
+  rl_plot_readout_draw (cr, layout, &p->fg, readout, lines->len, bx, by, box_w, box_h, line_h);
 }
 
 void
@@ -855,7 +800,7 @@ rl_chart_draw (RlChart *self, cairo_t *cr, int width, int height)
   if (width <= 0 || height <= 0)
     return;
 
-  get_foreground (self, &p.fg);
+  rl_widget_get_color (GTK_WIDGET (self), &p.fg);
   text_size (&p, "0.9Mk%", &tw, &th);
 
   /* header: title and legend */

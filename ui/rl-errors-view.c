@@ -87,9 +87,7 @@ draw_matrix (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer 
     return;
   P = r->n_classes;
   g = matrix_geometry (width, height, P);
-  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
-  gtk_style_context_get_color (gtk_widget_get_style_context (self->matrix_area), &fg);
-  G_GNUC_END_IGNORE_DEPRECATIONS
+  rl_widget_get_color (self->matrix_area, &fg);
   for (int t = 0; t < P; t++)
     for (int p = 0; p < P; p++)
       {

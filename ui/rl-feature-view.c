@@ -698,9 +698,7 @@ rl_feature_view_snapshot (GtkWidget   *widget,
 
   if (cr == NULL)
     return;
-  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
-  gtk_style_context_get_color (gtk_widget_get_style_context (widget), &fg);
-  G_GNUC_END_IGNORE_DEPRECATIONS
+  rl_widget_get_color (widget, &fg);
 
   if (has_content (self) && self->layout_width == width)
     draw_sections (self, cr, width, &fg);
@@ -717,12 +715,6 @@ rl_feature_view_snapshot (GtkWidget   *widget,
 }
 
 /* ---- size --------------------------------------------------------------------------------- */
-
-static GtkSizeRequestMode
-rl_feature_view_get_request_mode (GtkWidget *widget)
-{
-  return GTK_SIZE_REQUEST_HEIGHT_FOR_WIDTH;
-}
 
 static void
 rl_feature_view_measure (GtkWidget      *widget,
@@ -1225,7 +1217,7 @@ rl_feature_view_class_init (RlFeatureViewClass *klass)
 
   widget_class->snapshot = rl_feature_view_snapshot;
   widget_class->measure = rl_feature_view_measure;
-  widget_class->get_request_mode = rl_feature_view_get_request_mode;
+  widget_class->get_request_mode = rl_widget_request_height_for_width;
   widget_class->size_allocate = rl_feature_view_size_allocate;
 
   gtk_widget_class_set_css_name (widget_class, "rlfeatureview");

@@ -79,9 +79,7 @@ draw_func (GtkDrawingArea *area,
   if (info == NULL)
     return;
 
-  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
-  gtk_style_context_get_color (gtk_widget_get_style_context (GTK_WIDGET (area)), &fg);
-  G_GNUC_END_IGNORE_DEPRECATIONS
+  rl_widget_get_color (GTK_WIDGET (area), &fg);
 
   /* weight: (C_out, C_in, K, K); for C_in > 1 the first input channel is shown */
   params = rl_model_get_params_const (rl_predictor_get_model (self->predictor)) + info->offset;

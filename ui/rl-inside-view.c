@@ -60,9 +60,7 @@ legend_draw_func (GtkDrawingArea *area,
   GdkRGBA fg;
   const double bar_h = 12;
 
-  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
-  gtk_style_context_get_color (gtk_widget_get_style_context (widget), &fg);
-  G_GNUC_END_IGNORE_DEPRECATIONS
+  rl_widget_get_color (widget, &fg);
 
   gdk_cairo_set_source_rgba (cr, &fg);
   show_label (widget, cr, _("<small>Signed: convolutions, F(x), logits</small>"), 0, 0, 0);

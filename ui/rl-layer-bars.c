@@ -376,11 +376,12 @@ draw_hover (RlLayerBars *self,
 {
   cairo_t *cr = p->cr;
   int i = rl_layer_bars_layer_at (self, width, self->hover_x);
-  g_autoptr (GPtrArray) lines = NULL;
+  g_autofree char *title = NULL;
+  g_auto (GStrv) values = g_new0 (char *, 3);
+  RlPlotReadoutLine lines[3];
   double slot = slot_width (self, f);
-  double box_w = 0.0, line_h = 0.0, box_h, bx, by, w, h, lum;
+  double box_w, line_h, box_h, bx, by;
   const char *name;
-  GdkRGBA bg;
 
   if (i < 0 || self->hover_y < f->py || self->hover_y > f->py + f->ph)
     return;
@@ -390,69 +391,28 @@ draw_hover (RlLayerBars *self,
   cairo_rectangle (cr, f->px + i * slot, f->py, slot, f->ph);
   cairo_fill (cr);
 
-  lines = g_ptr_array_new_with_free_func (g_free);
   name = g_ptr_array_index (self->names, i);
-  g_ptr_array_add (lines, name != NULL ? g_strdup_printf (_("layer %d · %s"), i + 1, name)
-                                       : g_strdup_printf (_("layer %d"), i + 1));
+  title = name != NULL ? g_strdup_printf (_("layer %d · %s"), i + 1, name)
+                       : g_strdup_printf (_("layer %d"), i + 1);
+  lines[0] = (RlPlotReadoutLine) { title, NULL };
   for (int half = 0; half < 2; half++)
     {
       const Half *hf = &self->halves[half];
       double v = (guint) i < hf->values->len ? g_array_index (hf->values, double, i) : NAN;
       g_autofree char *value = format_value (v);
 
-      g_ptr_array_add (lines, g_strdup_printf ("%s: %s", hf->name != NULL ? hf->name : "",
-                                               value));
+      values[half] = g_strdup_printf ("%s: %s", hf->name != NULL ? hf->name : "", value);
+      lines[half + 1] = (RlPlotReadoutLine) { values[half], &hf->color };
     }
 
-  for (guint k = 0; k < lines->len; k++)
-    {
-      text_size (p->layout, g_ptr_array_index (lines, k), &w, &h);
-      box_w = MAX (box_w, w + (k > 0 ? 14.0 : 0.0));
-      line_h = MAX (line_h, h);
-    }
-  box_w += 12.0;
-  box_h = 8.0 + lines->len * line_h;
+  rl_plot_readout_measure (p->layout, lines, G_N_ELEMENTS (lines), &box_w, &box_h, &line_h);
   bx = self->hover_x + 12.0;
   if (bx + box_w > f->px + f->pw)
     bx = self->hover_x - 12.0 - box_w;
   bx = MAX (bx, 0.0);
   by = CLAMP (self->hover_y - box_h / 2.0, 0.0, MAX (0.0, f->py + f->ph - box_h));
-
-  /* an opaque box that contrasts with the theme's text colour, as RlChart's */
-  lum = 0.2126 * p->fg.red + 0.7152 * p->fg.green + 0.0722 * p->fg.blue;
-  bg = lum > 0.5 ? (GdkRGBA) { 0.14, 0.14, 0.15, 0.94 } : (GdkRGBA) { 1.0, 1.0, 1.0, 0.94 };
-  cairo_rectangle (cr, round (bx) + 0.5, round (by) + 0.5, round (box_w), round (box_h));
-  gdk_cairo_set_source_rgba (cr, &bg);
-  cairo_fill_preserve (cr);
-  set_fg (p, 0.3);
-  cairo_set_line_width (cr, 1.0);
-  cairo_stroke (cr);
-
-  for (guint k = 0; k < lines->len; k++)
-    {
-      double ty = by + 4.0 + k * line_h;
-
-      if (k > 0)
-        {
-          const Half *hf = &self->halves[k - 1];
-
-          gdk_cairo_set_source_rgba (cr, &hf->color);
-          cairo_rectangle (cr, bx + 6.0, ty + line_h / 2.0 - 4.0, 8.0, 8.0);
-          cairo_fill (cr);
-        }
-      set_fg (p, 1.0);
-      draw_text (p, g_ptr_array_index (lines, k), bx + 6.0 + (k > 0 ? 14.0 : 0.0), ty);
-    }
-}
-
-static void
-get_foreground (RlLayerBars *self,
-                GdkRGBA     *fg)
-{
-  /* gtk_widget_get_color() is GTK 4.10 */
-  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
-  gtk_style_context_get_color (gtk_widget_get_style_context (GTK_WIDGET (self)), fg);
-  G_GNUC_END_IGNORE_DEPRECATIONS
+  rl_plot_readout_draw (cr, p->layout, &p->fg, lines, G_N_ELEMENTS (lines), bx, by, box_w, box_h,
+                        line_h);
 }
 
 void
@@ -470,7 +430,7 @@ rl_layer_bars_draw (RlLayerBars *self,
   if (width <= 0 || height <= 0)
     return;
 
-  get_foreground (self, &p.fg);
+  rl_widget_get_color (GTK_WIDGET (self), &p.fg);
   p.layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), NULL);
   compute_frame (self, p.layout, width, height, &f);
 

@@ -123,9 +123,7 @@ rl_network_view_snapshot (GtkWidget   *widget,
   cr = rl_snapshot_append_cairo (widget, snapshot, &width, &height);
   if (cr == NULL)
     return;
-  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
-  gtk_style_context_get_color (gtk_widget_get_style_context (widget), &fg);
-  G_GNUC_END_IGNORE_DEPRECATIONS
+  rl_widget_get_color (widget, &fg);
 
   rl_diagram_style_init (&style);
   style.fg[0] = fg.red;

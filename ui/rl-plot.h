@@ -2,7 +2,8 @@
  * at a fixed minimum and natural size and follow the pointer for a hover read-out.
  *
  * A subclass sets its sizes and the two functions in its class_init; RlPlot measures, snapshots
- * and tracks the pointer for it.
+ * and tracks the pointer for it. Both draw their hover read-out (a box of text lines, each with
+ * the colour of its series) with rl_plot_readout_draw.
  */
 #pragma once
 
@@ -35,5 +36,35 @@ struct _RlPlotClass
                      double   x,
                      double   y);
 };
+
+/* One line of a hover read-out: @text (NULL: no line), after a square of @swatch (nullable:
+ * none, as for the first line, which says where the pointer is). */
+typedef struct {
+  const char    *text;
+  const GdkRGBA *swatch;
+} RlPlotReadoutLine;
+
+/* The size of the read-out box of @lines (@n), and the height of one line, measured with
+ * @layout (its text is changed). */
+void rl_plot_readout_measure (PangoLayout             *layout,
+                              const RlPlotReadoutLine *lines,
+                              guint                    n,
+                              double                  *box_w,
+                              double                  *box_h,
+                              double                  *line_h);
+
+/* Draws the read-out box (measured by rl_plot_readout_measure) with its top left at (@bx, @by):
+ * an opaque background that contrasts with the text colour @fg, a frame, then each line with
+ * its swatch, through @layout (its text is changed). */
+void rl_plot_readout_draw    (cairo_t                 *cr,
+                              PangoLayout             *layout,
+                              const GdkRGBA           *fg,
+                              const RlPlotReadoutLine *lines,
+                              guint                    n,
+                              double                   bx,
+                              double                   by,
+                              double                   box_w,
+                              double                   box_h,
+                              double                   line_h);
 
 G_END_DECLS

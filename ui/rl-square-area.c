@@ -5,18 +5,14 @@
 
 #include "rl-square-area.h"
 
+#include "rl-widget-util.h"
+
 struct _RlSquareArea
 {
   GtkDrawingArea parent_instance;
 };
 
 G_DEFINE_FINAL_TYPE (RlSquareArea, rl_square_area, GTK_TYPE_DRAWING_AREA)
-
-static GtkSizeRequestMode
-rl_square_area_get_request_mode (GtkWidget *widget)
-{
-  return GTK_SIZE_REQUEST_HEIGHT_FOR_WIDTH;
-}
 
 static void
 rl_square_area_measure (GtkWidget      *widget,
@@ -38,7 +34,7 @@ rl_square_area_class_init (RlSquareAreaClass *klass)
 {
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
-  widget_class->get_request_mode = rl_square_area_get_request_mode;
+  widget_class->get_request_mode = rl_widget_request_height_for_width;
   widget_class->measure = rl_square_area_measure;
 }
 

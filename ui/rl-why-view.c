@@ -175,9 +175,7 @@ draw_legend (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer 
       cairo_rectangle (cr, i, 0, 1, bar_h);
       cairo_fill (cr);
     }
-  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
-  gtk_style_context_get_color (gtk_widget_get_style_context (GTK_WIDGET (area)), &fg);
-  G_GNUC_END_IGNORE_DEPRECATIONS
+  rl_widget_get_color (GTK_WIDGET (area), &fg);
   gdk_cairo_set_source_rgba (cr, &fg);
   cairo_select_font_face (cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
   cairo_set_font_size (cr, 11);

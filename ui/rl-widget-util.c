@@ -30,6 +30,20 @@ rl_dataset_dropdown_fill (GtkDropDown *dropdown,
   gtk_drop_down_set_model (dropdown, G_LIST_MODEL (names));
 }
 
+void
+rl_widget_get_color (GtkWidget *widget, GdkRGBA *color)
+{
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  gtk_style_context_get_color (gtk_widget_get_style_context (widget), color);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+}
+
+GtkSizeRequestMode
+rl_widget_request_height_for_width (GtkWidget *widget)
+{
+  return GTK_SIZE_REQUEST_HEIGHT_FOR_WIDTH;
+}
+
 cairo_t *
 rl_snapshot_append_cairo (GtkWidget   *widget,
                           GtkSnapshot *snapshot,

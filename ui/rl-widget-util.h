@@ -1,6 +1,7 @@
 /* rl-widget-util.h: small pieces several widgets share, written once: the dataset drop-down
  * of the Train and Experiment views, the cairo snapshot of the plots and the feature view,
- * and the predictor handlers of the Draw, feature and filter views.
+ * the predictor handlers of the Draw, feature and filter views, the text colour every drawn
+ * widget draws in, and the height-for-width request of the square ones.
  */
 #pragma once
 
@@ -15,6 +16,14 @@ G_BEGIN_DECLS
  * (Debian: dataset-fashion-mnist); @kinds (of RlDatasetKind) gets each entry's kind. */
 void     rl_dataset_dropdown_fill (GtkDropDown *dropdown,
                                    GArray      *kinds);
+
+/* The colour @widget's text is drawn in, from its CSS (GTK 4.10's gtk_widget_get_color (); the
+ * style context is the 4.8 way, deprecated only from 4.10 on). */
+void     rl_widget_get_color      (GtkWidget   *widget,
+                                   GdkRGBA     *color);
+
+/* A get_request_mode for widgets whose height follows from their width. */
+GtkSizeRequestMode rl_widget_request_height_for_width (GtkWidget *widget);
 
 /* A cairo context over the whole of @widget, appended to @snapshot, and the widget's size;
  * NULL when it has none. Returns: (transfer full) (nullable) */

@@ -8,6 +8,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "rl-figure-util.h"
 #include "rl-paint-file.h"
 
 #define FONT_SIZE   12.0
@@ -44,9 +45,7 @@ rl_diagram_style_init (RlDiagramStyle *style)
 static const char *
 font_family (const RlDiagramStyle *style)
 {
-  /* TRANSLATORS: the font family of the text in reslab-cli's figures (PNG, SVG); name one that
-   * has your language's glyphs (zh_CN: "Noto Sans CJK SC"). Keep "sans-serif" otherwise. */
-  return style->font_family != NULL ? style->font_family : C_("figure font family", "sans-serif");
+  return style->font_family != NULL ? style->font_family : rl_figure_font_family ();
 }
 
 /* ---- words -------------------------------------------------------------------------------- */

@@ -40,14 +40,6 @@ static const double palette[][3] = {
 static const double plain_rgb[3] = { 0.84, 0.15, 0.16 };
 static const double residual_rgb[3] = { 0.12, 0.47, 0.71 };
 
-const char *
-rl_figure_font_family (void)
-{
-  /* TRANSLATORS: the font family of the text in reslab-cli's figures (PNG, SVG); name one that
-   * has your language's glyphs (zh_CN: "Noto Sans CJK SC"). Keep "sans-serif" otherwise. */
-  return C_("figure font family", "sans-serif");
-}
-
 /* A plot area and the data range it shows. */
 typedef struct {
   double x0, y0, w, h;        /* plot area, device units; y0 is the top */
@@ -82,21 +74,6 @@ set_rgb (cairo_t *cr, const double rgb[3], double alpha)
   cairo_set_source_rgba (cr, rgb[0], rgb[1], rgb[2], alpha);
 }
 
-/* Text anchored at (x, y): @ax, @ay in [0, 1] pick the point of the text's box (0, 0 is the
- * top left, 0.5, 0.5 the centre). */
-static void
-draw_text (cairo_t *cr, double x, double y, double ax, double ay, const char *text)
-{
-  cairo_text_extents_t ext;
-  cairo_font_extents_t fext;
-
-  cairo_text_extents (cr, text, &ext);
-  cairo_font_extents (cr, &fext);
-  cairo_move_to (cr, x - ax * ext.x_advance,
-                 y - ay * (fext.ascent + fext.descent) + fext.ascent);
-  cairo_show_text (cr, text);
-}
-
 static double
 text_width (cairo_t *cr, const char *text)
 {
@@ -104,17 +81,6 @@ text_width (cairo_t *cr, const char *text)
 
   cairo_text_extents (cr, text, &ext);
   return ext.x_advance;
-}
-
-/* A step of 1, 2 or 5 times a power of ten giving about @target intervals over @range. */
-static double
-nice_step (double range, int target)
-{
-  double raw = range / MAX (target, 1);
-  double p = pow (10.0, floor (log10 (raw)));
-  double f = raw / p;
-
-  return (f < 1.5 ? 1.0 : f < 3.5 ? 2.0 : f < 7.5 ? 5.0 : 10.0) * p;
 }
 
 /* The smallest 1, 2, 2.5, 5 or 10 times a power of ten at or above @v. */
@@ -146,6 +112,23 @@ format_tick (char *buf, size_t size, double v, double step)
     g_snprintf (buf, size, "%s", g_ascii_formatd (num, sizeof num, "%g", v));
 }
 
+/* The horizontal grid line at value @v, its tick on the left axis and the tick's @label. */
+static void
+draw_y_tick (cairo_t *cr, const Axes *a, double v, const char *label)
+{
+  double y = round (axes_y (a, v)) + 0.5;
+
+  cairo_set_source_rgb (cr, 0.9, 0.9, 0.9);
+  cairo_move_to (cr, a->x0, y);
+  cairo_line_to (cr, a->x0 + a->w, y);
+  cairo_stroke (cr);
+  cairo_set_source_rgb (cr, 0.2, 0.2, 0.2);
+  cairo_move_to (cr, a->x0 - 4, y);
+  cairo_line_to (cr, a->x0, y);
+  cairo_stroke (cr);
+  rl_figure_draw_text (cr, a->x0 - 6, y, 1.0, 0.5, label);
+}
+
 /* Frame, grid, ticks and their labels, axis labels and the panel title. */
 static void
 draw_axes (cairo_t *cr, const Axes *a, const char *xlabel, const char *ylabel,
@@ -159,7 +142,7 @@ draw_axes (cairo_t *cr, const Axes *a, const char *xlabel, const char *ylabel,
 
   /* x ticks and vertical grid */
   {
-    double step = nice_step (a->xmax - a->xmin, 6);
+    double step = rl_figure_nice_step (a->xmax - a->xmin, 6);
     for (double v = ceil (a->xmin / step) * step; v <= a->xmax + step * 1e-6; v += step)
       {
         double x = round (axes_x (a, v)) + 0.5;
@@ -173,7 +156,7 @@ draw_axes (cairo_t *cr, const Axes *a, const char *xlabel, const char *ylabel,
         cairo_line_to (cr, x, a->y0 + a->h + 4);
         cairo_stroke (cr);
         format_tick (buf, sizeof buf, v, step);
-        draw_text (cr, x, a->y0 + a->h + 6, 0.5, 0.0, buf);
+        rl_figure_draw_text (cr, x, a->y0 + a->h + 6, 0.5, 0.0, buf);
       }
   }
 
@@ -187,59 +170,37 @@ draw_axes (cairo_t *cr, const Axes *a, const char *xlabel, const char *ylabel,
         for (int m = 1; m <= 5; m++)
           {
             double v = (m == 3 || m == 4) ? -1.0 : m * pow (10.0, e);
-            double y;
             char num[G_ASCII_DTOSTR_BUF_SIZE];
 
             if (v < a->ymin * (1 - 1e-9) || v > a->ymax * (1 + 1e-9) || (m > 1 && !minor))
               continue;
-            y = round (axes_y (a, v)) + 0.5;
-            cairo_set_source_rgb (cr, 0.9, 0.9, 0.9);
-            cairo_move_to (cr, a->x0, y);
-            cairo_line_to (cr, a->x0 + a->w, y);
-            cairo_stroke (cr);
-            cairo_set_source_rgb (cr, 0.2, 0.2, 0.2);
-            cairo_move_to (cr, a->x0 - 4, y);
-            cairo_line_to (cr, a->x0, y);
-            cairo_stroke (cr);
-            draw_text (cr, a->x0 - 6, y, 1.0, 0.5, g_ascii_formatd (num, sizeof num, "%g", v));
+            draw_y_tick (cr, a, v, g_ascii_formatd (num, sizeof num, "%g", v));
           }
     }
   else
     {
-      double step = nice_step (a->ymax - a->ymin, 5);
+      double step = rl_figure_nice_step (a->ymax - a->ymin, 5);
       for (double v = ceil (a->ymin / step) * step; v <= a->ymax + step * 1e-6; v += step)
         {
-          double y = round (axes_y (a, v)) + 0.5;
-
-          cairo_set_source_rgb (cr, 0.9, 0.9, 0.9);
-          cairo_move_to (cr, a->x0, y);
-          cairo_line_to (cr, a->x0 + a->w, y);
-          cairo_stroke (cr);
-          cairo_set_source_rgb (cr, 0.2, 0.2, 0.2);
-          cairo_move_to (cr, a->x0 - 4, y);
-          cairo_line_to (cr, a->x0, y);
-          cairo_stroke (cr);
           format_tick (buf, sizeof buf, v, step);
-          draw_text (cr, a->x0 - 6, y, 1.0, 0.5, buf);
+          draw_y_tick (cr, a, v, buf);
         }
     }
 
-  cairo_set_source_rgb (cr, 0.2, 0.2, 0.2);
-  cairo_rectangle (cr, round (a->x0) + 0.5, round (a->y0) + 0.5, round (a->w), round (a->h));
-  cairo_stroke (cr);
+  rl_figure_stroke_frame (cr, a->x0, a->y0, a->w, a->h);
 
   cairo_set_font_size (cr, FONT_SIZE);
-  draw_text (cr, a->x0 + a->w / 2, a->y0 + a->h + 24, 0.5, 0.0, xlabel);
+  rl_figure_draw_text (cr, a->x0 + a->w / 2, a->y0 + a->h + 24, 0.5, 0.0, xlabel);
   cairo_save (cr);
   cairo_translate (cr, a->x0 - 50, a->y0 + a->h / 2);
   cairo_rotate (cr, -G_PI / 2);
-  draw_text (cr, 0, 0, 0.5, 0.5, ylabel);
+  rl_figure_draw_text (cr, 0, 0, 0.5, 0.5, ylabel);
   cairo_restore (cr);
   if (title != NULL)
     {
       cairo_select_font_face (cr, rl_figure_font_family (), CAIRO_FONT_SLANT_NORMAL,
                               CAIRO_FONT_WEIGHT_BOLD);
-      draw_text (cr, a->x0 + a->w / 2, a->y0 - 8, 0.5, 1.0, title);
+      rl_figure_draw_text (cr, a->x0 + a->w / 2, a->y0 - 8, 0.5, 1.0, title);
     }
   cairo_restore (cr);
 }
@@ -402,30 +363,9 @@ draw_legend (cairo_t *cr, const Axes *a, const LegendItem *items, guint n)
       cairo_stroke (cr);
       cairo_set_dash (cr, NULL, 0, 0);
       cairo_set_source_rgb (cr, 0.1, 0.1, 0.1);
-      draw_text (cr, bx + 2 * pad + sample, y, 0.0, 0.5, items[i].text);
+      rl_figure_draw_text (cr, bx + 2 * pad + sample, y, 0.0, 0.5, items[i].text);
     }
   cairo_restore (cr);
-}
-
-static void
-begin_figure (cairo_t *cr, double width, double height, const char *title, double *top)
-{
-  cairo_save (cr);
-  cairo_set_source_rgb (cr, 1, 1, 1);
-  cairo_paint (cr);
-  cairo_restore (cr);
-  cairo_select_font_face (cr, rl_figure_font_family (), CAIRO_FONT_SLANT_NORMAL,
-                          CAIRO_FONT_WEIGHT_NORMAL);
-  *top = 12.0;
-  if (title != NULL)
-    {
-      cairo_save (cr);
-      cairo_set_font_size (cr, FONT_SIZE);
-      cairo_set_source_rgb (cr, 0.1, 0.1, 0.1);
-      draw_text (cr, width / 2, 10, 0.5, 0.0, title);
-      cairo_restore (cr);
-      *top += 24.0;
-    }
 }
 
 /* Two panels side by side below @top, with room for labels. */
@@ -458,7 +398,7 @@ rl_figure_draw_degradation (cairo_t *cr, double width, double height,
   g_return_if_fail (cr != NULL);
   g_return_if_fail (groups != NULL || n == 0);
 
-  begin_figure (cr, width, height, title, &top);
+  top = rl_figure_begin (cr, width, title, FONT_SIZE, 12.0);
   layout_panels (width, height, top, &panel[0], &panel[1]);
 
   /* The y range leaves out the first fifth of the run, where every net is still near chance,
@@ -728,7 +668,7 @@ rl_figure_draw_layers (cairo_t *cr, double width, double height, const RlExperim
 
   g_return_if_fail (cr != NULL && exp != NULL);
 
-  begin_figure (cr, width, height, title, &top);
+  top = rl_figure_begin (cr, width, title, FONT_SIZE, 12.0);
   layout_panels (width, height, top, &left, &right);
   /* Gradients from the very first interval, where vanishing or exploding shows most.
    * Responses are measured in evaluation mode; with the model's running averages (not

@@ -21,11 +21,9 @@
 #include <glib.h>
 
 #include "rl-experiment.h"
+#include "rl-figure-util.h"   /* rl_figure_font_family */
 
 G_BEGIN_DECLS
-
-/* The font family of the figures' text (translated: a face with the language's glyphs). */
-const char *rl_figure_font_family (void);
 
 /* @groups: (n) one per depth (each with one seed or more), drawn in that order; @title
  * (nullable) goes above the panels. */

@@ -7,7 +7,7 @@
  * zmin and zmax over every finite loss of every panel (zmax at most 4 decades above zmin, so
  * the far blow-up of a chaotic net does not flatten the bowl of the other into one colour).
  * Drawn in device units (pixels for PNG, points for SVG) with Cairo's toy text API, in one
- * face: font_family () (sans-serif, or one with the translation's glyphs, since the toy
+ * face: rl_figure_font_family () (sans-serif, or one with the translation's glyphs, since the toy
  * API falls back to no other font). Titles, axis labels and legends are translated; the tick
  * numbers are formatted in C (g_ascii_formatd), as in the CSVs beside the figures, and the
  * panels are named by their model files.
@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "rl-error.h"
+#include "rl-figure-util.h"
 #include "rl-paint-file.h"
 
 #define FONT_SIZE 13.0
@@ -33,16 +34,6 @@
 #define ELEVATION_DEG RL_LANDSCAPE_FIGURE_ELEVATION
 /* the height of the surface against the square's side of 2 */
 #define HEIGHT 0.9
-
-/* The face of every text: "sans-serif", or the one the translation names (the toy API falls
- * back to no other font for a missing glyph); the same message as reslab-cli's other figures. */
-static const char *
-font_family (void)
-{
-  /* TRANSLATORS: the font family of the text in reslab-cli's figures (PNG, SVG); name one that
-   * has your language's glyphs (zh_CN: "Noto Sans CJK SC"). Keep "sans-serif" otherwise. */
-  return C_("figure font family", "sans-serif");
-}
 
 static const double plain_rgb[3] = { 0.84, 0.15, 0.16 };
 static const double residual_rgb[3] = { 0.12, 0.47, 0.71 };
@@ -76,29 +67,6 @@ model_rgb (const RlLandscapePanel *p)
   return g_str_has_prefix (p->name, "plain") ? plain_rgb : residual_rgb;
 }
 
-/* Text anchored at (x, y): @ax, @ay in [0, 1] pick the point of the text's box. */
-static void
-draw_text (cairo_t *cr, double x, double y, double ax, double ay, const char *text)
-{
-  cairo_text_extents_t ext;
-  cairo_font_extents_t fext;
-
-  cairo_text_extents (cr, text, &ext);
-  cairo_font_extents (cr, &fext);
-  cairo_move_to (cr, x - ax * ext.x_advance, y - ay * (fext.ascent + fext.descent) + fext.ascent);
-  cairo_show_text (cr, text);
-}
-
-static double
-nice_step (double range, int target)
-{
-  double raw = range / MAX (target, 1);
-  double p = pow (10.0, floor (log10 (raw)));
-  double f = raw / p;
-
-  return (f < 1.5 ? 1.0 : f < 3.5 ? 2.0 : f < 7.5 ? 5.0 : 10.0) * p;
-}
-
 static void
 format_number (char *buf, size_t size, double v)
 {
@@ -108,33 +76,14 @@ format_number (char *buf, size_t size, double v)
 }
 
 static void
-begin_figure (cairo_t *cr, double width, const char *title, double *top)
-{
-  cairo_save (cr);
-  cairo_set_source_rgb (cr, 1, 1, 1);
-  cairo_paint (cr);
-  cairo_restore (cr);
-  cairo_select_font_face (cr, font_family (), CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
-  *top = 10.0;
-  if (title != NULL)
-    {
-      cairo_save (cr);
-      cairo_set_font_size (cr, FONT_SIZE);
-      cairo_set_source_rgb (cr, 0.1, 0.1, 0.1);
-      draw_text (cr, width / 2, 10, 0.5, 0.0, title);
-      cairo_restore (cr);
-      *top += 24.0;
-    }
-}
-
-static void
 panel_title (cairo_t *cr, double cx, double y, const RlLandscapePanel *p)
 {
   cairo_save (cr);
   cairo_set_font_size (cr, FONT_SIZE);
-  cairo_select_font_face (cr, font_family (), CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
+  cairo_select_font_face (cr, rl_figure_font_family (), CAIRO_FONT_SLANT_NORMAL,
+                          CAIRO_FONT_WEIGHT_BOLD);
   cairo_set_source_rgb (cr, model_rgb (p)[0], model_rgb (p)[1], model_rgb (p)[2]);
-  draw_text (cr, cx, y, 0.5, 1.0, p->name);
+  rl_figure_draw_text (cr, cx, y, 0.5, 1.0, p->name);
   cairo_restore (cr);
 }
 
@@ -195,7 +144,7 @@ grid_positions (const Scale *s, const RlLandscapePanel *p)
 static void
 draw_colour_bar (cairo_t *cr, const Scale *s, double x, double y, double w, double h)
 {
-  double step = nice_step (s->zmax - s->zmin, 6);
+  double step = rl_figure_nice_step (s->zmax - s->zmin, 6);
   char buf[32];
 
   for (int i = 0; i < (int) h; i++)
@@ -207,10 +156,8 @@ draw_colour_bar (cairo_t *cr, const Scale *s, double x, double y, double w, doub
       cairo_rectangle (cr, x, y + i, w, 1.0);
       cairo_fill (cr);
     }
-  cairo_set_source_rgb (cr, 0.2, 0.2, 0.2);
   cairo_set_line_width (cr, 1.0);
-  cairo_rectangle (cr, round (x) + 0.5, round (y) + 0.5, round (w), round (h));
-  cairo_stroke (cr);
+  rl_figure_stroke_frame (cr, x, y, w, h);
   cairo_set_font_size (cr, SMALL_SIZE);
   for (double v = ceil (s->zmin / step) * step; v <= s->zmax + step * 1e-6; v += step)
     {
@@ -220,12 +167,12 @@ draw_colour_bar (cairo_t *cr, const Scale *s, double x, double y, double w, doub
       cairo_line_to (cr, x + w + 4, round (ty) + 0.5);
       cairo_stroke (cr);
       format_number (buf, sizeof buf, pow (10.0, v));
-      draw_text (cr, x + w + 6, ty, 0.0, 0.5, buf);
+      rl_figure_draw_text (cr, x + w + 6, ty, 0.0, 0.5, buf);
     }
   cairo_save (cr);
   cairo_translate (cr, x + w + 52, y + h / 2);
   cairo_rotate (cr, -G_PI / 2);
-  draw_text (cr, 0, 0, 0.5, 0.5, _("training loss (log scale)"));
+  rl_figure_draw_text (cr, 0, 0, 0.5, 0.5, _("training loss (log scale)"));
   cairo_restore (cr);
 }
 
@@ -339,14 +286,12 @@ draw_contour_level (cairo_t *cr, const double *z, int g, double level, double x0
 static void
 draw_square_axes (cairo_t *cr, double range, double x0, double y0, double side)
 {
-  double step = nice_step (2 * range, 4);
+  double step = rl_figure_nice_step (2 * range, 4);
   char buf[32];
 
   cairo_save (cr);
-  cairo_set_source_rgb (cr, 0.2, 0.2, 0.2);
   cairo_set_line_width (cr, 1.0);
-  cairo_rectangle (cr, round (x0) + 0.5, round (y0) + 0.5, round (side), round (side));
-  cairo_stroke (cr);
+  rl_figure_stroke_frame (cr, x0, y0, side, side);
   cairo_set_font_size (cr, SMALL_SIZE);
   for (double v = ceil (-range / step) * step; v <= range + step * 1e-6; v += step)
     {
@@ -361,17 +306,18 @@ draw_square_axes (cairo_t *cr, double range, double x0, double y0, double side)
       cairo_move_to (cr, x0 - 4, y);
       cairo_line_to (cr, x0, y);
       cairo_stroke (cr);
-      draw_text (cr, x, y0 + side + 6, 0.5, 0.0, buf);
-      draw_text (cr, x0 - 6, y, 1.0, 0.5, buf);
+      rl_figure_draw_text (cr, x, y0 + side + 6, 0.5, 0.0, buf);
+      rl_figure_draw_text (cr, x0 - 6, y, 1.0, 0.5, buf);
     }
   cairo_set_font_size (cr, FONT_SIZE);
-  draw_text (cr, x0 + side / 2, y0 + side + 22, 0.5, 0.0,
-             /* TRANSLATORS: the x axis of the contours: alpha, the step along direction 1 */
-             _("\u03b1 (direction 1)"));
+  rl_figure_draw_text (cr, x0 + side / 2, y0 + side + 22, 0.5, 0.0,
+                       /* TRANSLATORS: the x axis of the contours: alpha, the step along
+                        * direction 1 */
+                       _("\u03b1 (direction 1)"));
   cairo_translate (cr, x0 - 44, y0 + side / 2);
   cairo_rotate (cr, -G_PI / 2);
   /* TRANSLATORS: the y axis of the contours: beta, the step along direction 2 */
-  draw_text (cr, 0, 0, 0.5, 0.5, _("\u03b2 (direction 2)"));
+  rl_figure_draw_text (cr, 0, 0, 0.5, 0.5, _("\u03b2 (direction 2)"));
   cairo_restore (cr);
 }
 
@@ -391,22 +337,36 @@ layout_squares (double width, double height, double top, guint n, double *x, dou
   *bar_x = n * (ml + mr + *side) + 8;
 }
 
+/* The page and title of a figure of one square per panel (@n of them, at most the length of
+ * @x), with the colour bar they share: their scale, where each goes (layout_squares). FALSE
+ * when there is no panel to draw. */
+static gboolean
+begin_squares (cairo_t *cr, double width, double height, const RlLandscapePanel *panels,
+               guint n, const char *title, Scale *s, double *x, double *y0, double *side,
+               double *bar_x)
+{
+  double top = rl_figure_begin (cr, width, title, FONT_SIZE, 10.0);
+
+  if (n == 0)
+    return FALSE;
+  *s = shared_scale (panels, n);
+  layout_squares (width, height, top, n, x, y0, side, bar_x);
+  return TRUE;
+}
+
 void
 rl_landscape_figure_draw_contours (cairo_t *cr, double width, double height,
                                    const RlLandscapePanel *panels, guint n, const char *title)
 {
   Scale s;
-  double top, x[8], y0, side, bar_x, step;
+  double x[8], y0, side, bar_x, step;
 
   g_return_if_fail (cr != NULL && (panels != NULL || n == 0));
   n = MIN (n, G_N_ELEMENTS (x));
-  begin_figure (cr, width, title, &top);
-  if (n == 0)
+  if (!begin_squares (cr, width, height, panels, n, title, &s, x, &y0, &side, &bar_x))
     return;
-  s = shared_scale (panels, n);
-  layout_squares (width, height, top, n, x, &y0, &side, &bar_x);
   /* contour levels: about 12 over the scale, at nice steps of log10 */
-  step = nice_step (s.zmax - s.zmin, 12);
+  step = rl_figure_nice_step (s.zmax - s.zmin, 12);
 
   for (guint m = 0; m < n; m++)
     {
@@ -574,10 +534,10 @@ draw_surface_panel (cairo_t *cr, const View *view, const RlLandscapePanel *p, co
     format_number (range, sizeof range, p->range);
     /* TRANSLATORS: an axis of the shaded surface, e.g. "α from -1 to 1" */
     label = g_strdup_printf (_("\u03b1 from -%1$s to %1$s"), range);
-    draw_text (cr, cx + (floor_u[0] + floor_u[1]) / 2, cy - (floor_v[0] + floor_v[1]) / 2 + 4,
-               1.0, 0.0, label);
-    draw_text (cr, cx + (floor_u[1] + floor_u[2]) / 2 + 6, cy - (floor_v[1] + floor_v[2]) / 2,
-               0.0, 0.5, "\xce\xb2");
+    rl_figure_draw_text (cr, cx + (floor_u[0] + floor_u[1]) / 2,
+                         cy - (floor_v[0] + floor_v[1]) / 2 + 4, 1.0, 0.0, label);
+    rl_figure_draw_text (cr, cx + (floor_u[1] + floor_u[2]) / 2 + 6,
+                         cy - (floor_v[1] + floor_v[2]) / 2, 0.0, 0.5, "\xce\xb2");
   }
   cairo_restore (cr);
 }
@@ -597,15 +557,12 @@ rl_landscape_figure_draw_surface_view (cairo_t *cr, double width, double height,
 {
   const View view = { azimuth * G_PI / 180, elevation * G_PI / 180 };
   Scale s;
-  double top, x[8], y0, side, bar_x;
+  double x[8], y0, side, bar_x;
 
   g_return_if_fail (cr != NULL && (panels != NULL || n == 0));
   n = MIN (n, G_N_ELEMENTS (x));
-  begin_figure (cr, width, title, &top);
-  if (n == 0)
+  if (!begin_squares (cr, width, height, panels, n, title, &s, x, &y0, &side, &bar_x))
     return;
-  s = shared_scale (panels, n);
-  layout_squares (width, height, top, n, x, &y0, &side, &bar_x);
   for (guint m = 0; m < n; m++)
     {
       g_autofree double *z = NULL;
@@ -634,7 +591,7 @@ rl_landscape_figure_draw_line (cairo_t *cr, double width, double height,
   guint shown = 0;
 
   g_return_if_fail (cr != NULL && (panels != NULL || n == 0));
-  begin_figure (cr, width, title, &top);
+  top = rl_figure_begin (cr, width, title, FONT_SIZE, 10.0);
   for (guint m = 0; m < n; m++)
     for (guint k = 0; k < panels[m].n_line; k++)
       {
@@ -666,7 +623,7 @@ rl_landscape_figure_draw_line (cairo_t *cr, double width, double height,
   cairo_set_line_width (cr, 1.0);
   cairo_set_font_size (cr, SMALL_SIZE);
   /* grid and ticks */
-  step = nice_step (tmax - tmin, 6);
+  step = rl_figure_nice_step (tmax - tmin, 6);
   for (double t = ceil (tmin / step) * step; t <= tmax + step * 1e-6; t += step)
     {
       double x = round (LX (t)) + 0.5;
@@ -677,7 +634,7 @@ rl_landscape_figure_draw_line (cairo_t *cr, double width, double height,
       cairo_stroke (cr);
       cairo_set_source_rgb (cr, 0.2, 0.2, 0.2);
       format_number (buf, sizeof buf, fabs (t) < 1e-9 ? 0.0 : t);
-      draw_text (cr, x, y0 + h + 6, 0.5, 0.0, buf);
+      rl_figure_draw_text (cr, x, y0 + h + 6, 0.5, 0.0, buf);
     }
   for (int e = lo; e <= hi; e++)
     for (int mult = 1; mult <= 5; mult += (mult == 1 ? 1 : 3))
@@ -693,7 +650,7 @@ rl_landscape_figure_draw_line (cairo_t *cr, double width, double height,
         cairo_stroke (cr);
         cairo_set_source_rgb (cr, 0.2, 0.2, 0.2);
         format_number (buf, sizeof buf, l);
-        draw_text (cr, x0 - 6, y, 1.0, 0.5, buf);
+        rl_figure_draw_text (cr, x0 - 6, y, 1.0, 0.5, buf);
       }
   /* the two ends: the initial and the trained weights */
   {
@@ -707,24 +664,22 @@ rl_landscape_figure_draw_line (cairo_t *cr, double width, double height,
           cairo_move_to (cr, round (LX (e)) + 0.5, y0);
           cairo_line_to (cr, round (LX (e)) + 0.5, y0 + h);
           cairo_stroke (cr);
-          draw_text (cr, LX (e) + 4, y0 + 4, 0.0, 0.0,
-                     /* TRANSLATORS: marks t = 0 and t = 1 on the line: the initial and the
-                      * trained weights */
-                     e == 0 ? _("initial") : _("trained"));
+          rl_figure_draw_text (cr, LX (e) + 4, y0 + 4, 0.0, 0.0,
+                               /* TRANSLATORS: marks t = 0 and t = 1 on the line: the
+                                * initial and the trained weights */
+                               e == 0 ? _("initial") : _("trained"));
         }
     cairo_set_dash (cr, NULL, 0, 0);
   }
-  cairo_set_source_rgb (cr, 0.2, 0.2, 0.2);
-  cairo_rectangle (cr, round (x0) + 0.5, round (y0) + 0.5, round (w), round (h));
-  cairo_stroke (cr);
+  rl_figure_stroke_frame (cr, x0, y0, w, h);
   cairo_set_font_size (cr, FONT_SIZE);
-  draw_text (cr, x0 + w / 2, y0 + h + 24, 0.5, 0.0,
-             /* TRANSLATORS: the x axis of the line figure; keep the formula as it is */
-             _("t: weights (1 - t) w_initial + t w_trained"));
+  rl_figure_draw_text (cr, x0 + w / 2, y0 + h + 24, 0.5, 0.0,
+                       /* TRANSLATORS: the x axis of the line figure; keep the formula as it is */
+                       _("t: weights (1 - t) w_initial + t w_trained"));
   cairo_save (cr);
   cairo_translate (cr, x0 - 52, y0 + h / 2);
   cairo_rotate (cr, -G_PI / 2);
-  draw_text (cr, 0, 0, 0.5, 0.5, _("training loss (log scale)"));
+  rl_figure_draw_text (cr, 0, 0, 0.5, 0.5, _("training loss (log scale)"));
   cairo_restore (cr);
 
   /* the curves, and the legend on the right */
@@ -775,7 +730,7 @@ rl_landscape_figure_draw_line (cairo_t *cr, double width, double height,
       cairo_line_to (cr, x0 + w + 36, ly);
       cairo_stroke (cr);
       cairo_set_source_rgb (cr, 0.1, 0.1, 0.1);
-      draw_text (cr, x0 + w + 42, ly, 0.0, 0.5, p->name);
+      rl_figure_draw_text (cr, x0 + w + 42, ly, 0.0, 0.5, p->name);
       shown++;
     }
   cairo_restore (cr);

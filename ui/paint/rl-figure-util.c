@@ -1,0 +1,72 @@
+#define G_LOG_DOMAIN "reslab-paint"
+
+/* rl-figure-util.c: see rl-figure-util.h. */
+
+#include "config.h"
+#include <glib/gi18n-lib.h>
+
+#include "rl-figure-util.h"
+
+#include <math.h>
+
+const char *
+rl_figure_font_family (void)
+{
+  /* TRANSLATORS: the font family of the text in reslab-cli's figures (PNG, SVG); name one that
+   * has your language's glyphs (zh_CN: "Noto Sans CJK SC"). Keep "sans-serif" otherwise. */
+  return C_("figure font family", "sans-serif");
+}
+
+void
+rl_figure_draw_text (cairo_t *cr, double x, double y, double ax, double ay, const char *text)
+{
+  cairo_text_extents_t ext;
+  cairo_font_extents_t fext;
+
+  cairo_text_extents (cr, text, &ext);
+  cairo_font_extents (cr, &fext);
+  cairo_move_to (cr, x - ax * ext.x_advance,
+                 y - ay * (fext.ascent + fext.descent) + fext.ascent);
+  cairo_show_text (cr, text);
+}
+
+double
+rl_figure_nice_step (double range, int target)
+{
+  double raw = range / MAX (target, 1);
+  double p = pow (10.0, floor (log10 (raw)));
+  double f = raw / p;
+
+  return (f < 1.5 ? 1.0 : f < 3.5 ? 2.0 : f < 7.5 ? 5.0 : 10.0) * p;
+}
+
+void
+rl_figure_stroke_frame (cairo_t *cr, double x, double y, double w, double h)
+{
+  cairo_set_source_rgb (cr, 0.2, 0.2, 0.2);
+  cairo_rectangle (cr, round (x) + 0.5, round (y) + 0.5, round (w), round (h));
+  cairo_stroke (cr);
+}
+
+double
+rl_figure_begin (cairo_t    *cr,
+                 double      width,
+                 const char *title,
+                 double      title_size,
+                 double      margin)
+{
+  cairo_save (cr);
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_paint (cr);
+  cairo_restore (cr);
+  cairo_select_font_face (cr, rl_figure_font_family (), CAIRO_FONT_SLANT_NORMAL,
+                          CAIRO_FONT_WEIGHT_NORMAL);
+  if (title == NULL)
+    return margin;
+  cairo_save (cr);
+  cairo_set_font_size (cr, title_size);
+  cairo_set_source_rgb (cr, 0.1, 0.1, 0.1);
+  rl_figure_draw_text (cr, width / 2, 10, 0.5, 0.0, title);
+  cairo_restore (cr);
+  return margin + 24.0;
+}

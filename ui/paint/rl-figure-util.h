@@ -1,0 +1,48 @@
+/* rl-figure-util.h: what every figure drawn with Cairo's toy text API shares (the degradation
+ * figures of rl-figure.c, the loss landscape's of rl-landscape-figure.c, the network diagram of
+ * rl-diagram-paint.c): the face of the text, text anchored at a point, tick steps, and a white
+ * page with its title. Cairo only, no GTK.
+ */
+#pragma once
+
+#include <cairo.h>
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* The font family of the figures' text: "sans-serif", or the one the translation names (the toy
+ * API falls back to no other font for a missing glyph, so a Chinese figure needs a face with
+ * Chinese glyphs). */
+const char *rl_figure_font_family (void);
+
+/* Draws @text in the current face and size, anchored at (@x, @y): @ax, @ay in [0, 1] pick the
+ * point of the text's box that lands there (0, 0 its top left, 0.5, 0.5 its centre). */
+void        rl_figure_draw_text   (cairo_t    *cr,
+                                   double      x,
+                                   double      y,
+                                   double      ax,
+                                   double      ay,
+                                   const char *text);
+
+/* A step of 1, 2 or 5 times a power of ten giving about @target intervals over @range. */
+double      rl_figure_nice_step   (double range,
+                                   int    target);
+
+/* Strokes the frame of a plot, @x, @y, @w, @h, in dark grey on whole pixels (crisp at any
+ * line width the caller set). */
+void        rl_figure_stroke_frame (cairo_t *cr,
+                                    double   x,
+                                    double   y,
+                                    double   w,
+                                    double   h);
+
+/* Paints the whole target white, selects the figures' face (normal weight) and draws @title
+ * (nullable) centred at the top in @title_size. Returns where the panels may start: @margin, plus
+ * the title's line when there is one. */
+double      rl_figure_begin       (cairo_t    *cr,
+                                   double      width,
+                                   const char *title,
+                                   double      title_size,
+                                   double      margin);
+
+G_END_DECLS
