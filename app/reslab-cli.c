@@ -995,6 +995,7 @@ main (int argc, char **argv)
                                    ? g_getenv ("RESLAB_LOCALEDIR") : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
+  rl_workspace_keep_freed_memory ();
 
   if (argc < 2)
     {

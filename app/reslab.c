@@ -9,6 +9,7 @@
 #include <locale.h>
 
 #include "rl-application.h"
+#include "rl-model.h"
 
 int
 main (int   argc,
@@ -25,6 +26,7 @@ main (int   argc,
                                    ? g_getenv ("RESLAB_LOCALEDIR") : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
+  rl_workspace_keep_freed_memory ();
 
   app = rl_application_new ();
   return g_application_run (G_APPLICATION (app), argc, argv);

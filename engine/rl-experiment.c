@@ -365,6 +365,8 @@ rl_experiment_free (RlExperiment *exp)
   g_free (exp->x_cal);
   g_free (exp->y_cal);
   g_free (exp);
+  /* the twins' workspaces, kept for reuse while they took turns (rl_workspace_keep_freed_memory) */
+  rl_workspace_return_freed_memory ();
 }
 
 /* ---- Training ------------------------------------------------------------------------------- */

@@ -102,6 +102,15 @@ int       rl_model_get_threads (const RlModel *model);
  * experiment's twins take turns with one set of buffers' worth of memory. */
 void      rl_model_release_workspaces (RlModel *model);
 
+/* For programs (call once, from main): keep the memory of freed workspaces in the process
+ * rather than giving it back to the system, so that a workspace made again (the twins above,
+ * every ten steps) reuses warm pages instead of faulting fresh ones in. Measured on the
+ * degradation experiment's depth 20: 39.6 s -> 24.8 s, 1.04 M page faults -> 46 k, same peak
+ * memory. rl_workspace_return_freed_memory gives what is kept back (the experiment does when
+ * it is freed). Both do nothing outside glibc. */
+void      rl_workspace_keep_freed_memory   (void);
+void      rl_workspace_return_freed_memory (void);
+
 /* One training step's gradients: forward in training mode, softmax cross-entropy (mean over the
  * batch, as PyTorch's CrossEntropyLoss), backward. Overwrites the gradient block (buffers get
  * zero). Batch norm uses the statistics of the whole batch, across threads, and updates its

@@ -12,6 +12,10 @@
 
 #include <string.h>
 
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+
 /* Whether nodes i, i + 1, i + 2 are conv -> relu -> maxpool(2), the seed's stem, which
  * training runs as one layer when the batch allows (rl_plan_fill). */
 static gboolean
@@ -265,6 +269,28 @@ rl_model_release_workspaces (RlModel *m)
 {
   g_return_if_fail (m != NULL);
   rl_model_free_workspaces (m);
+}
+
+void
+rl_workspace_keep_freed_memory (void)
+{
+#ifdef __GLIBC__
+  /* glibc serves a block over M_MMAP_THRESHOLD (128 KB at first, raised as such blocks are
+   * freed) with its own mmap and gives it back to the kernel when it is freed, and trims the
+   * heap's top above M_TRIM_THRESHOLD: a workspace made again then faults every page in and
+   * the kernel zeroes it. Blocks up to 32 MB (glibc's largest threshold) now come from the heap
+   * and stay there when freed, for the next workspace to take. */
+  mallopt (M_MMAP_THRESHOLD, 32 * 1024 * 1024);
+  mallopt (M_TRIM_THRESHOLD, 1024 * 1024 * 1024);
+#endif
+}
+
+void
+rl_workspace_return_freed_memory (void)
+{
+#ifdef __GLIBC__
+  malloc_trim (0);
+#endif
 }
 
 void
