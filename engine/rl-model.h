@@ -98,8 +98,8 @@ double             rl_model_get_flops        (const RlModel *model);
 void      rl_model_set_threads (RlModel *model, int n_threads);
 int       rl_model_get_threads (const RlModel *model);
 /* Frees the buffers training and prediction keep between calls; the next call makes them again
- * (one allocation, a few milliseconds). For a model that waits while another trains: the
- * experiment's twins take turns with one set of buffers' worth of memory. */
+ * (from warm memory after rl_workspace_keep_freed_memory). For a model that waits while another
+ * trains: the experiment's twins take turns with one set of buffers' worth of memory. */
 void      rl_model_release_workspaces (RlModel *model);
 
 /* For programs (call once, from main): keep the memory of freed workspaces in the process
