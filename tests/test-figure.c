@@ -204,6 +204,17 @@ test_plain_band_hatched (void)
   g_assert_true (rl_figure_save_degradation (svg, width, 400, &seeded, 1, NULL, &error));
   g_assert_no_error (error);
   assert_svg (svg, "900pt", "400pt");
+  {
+    /* the same structure in the SVG: the residual test-error band filled at 22 %, the plain
+     * one at 0.4 of that under hatch lines at 2.25 times it, clipped to the band */
+    g_autofree char *text = NULL;
+
+    g_assert_true (g_file_get_contents (svg, &text, NULL, NULL));
+    g_assert_nonnull (strstr (text, "fill-opacity:0.22;"));
+    g_assert_nonnull (strstr (text, "fill-opacity:0.088;"));
+    g_assert_nonnull (strstr (text, "stroke-opacity:0.495;"));
+    g_assert_nonnull (strstr (text, "clip-path="));
+  }
   g_assert_cmpint (g_remove (svg), ==, 0);
   g_assert_cmpint (g_remove (png), ==, 0);
 
