@@ -43,6 +43,7 @@
 #include "rl-experiment-cli.h"
 #include "rl-explain-cli.h"
 #include "rl-image-file.h"
+#include "rl-landscape.h"
 #include "rl-landscape-cli.h"
 #include "rl-limits.h"
 #include "rl-model.h"
@@ -409,7 +410,7 @@ cmd_train (int argc, char **argv)
     return EXIT_FAILURE;
   if (keep_initial)
     {
-      initial_path = rl_landscape_cli_initial_path (out_path);
+      initial_path = rl_landscape_initial_path (out_path);
       if (!check_writable (initial_path))
         return EXIT_FAILURE;
     }
@@ -446,19 +447,10 @@ cmd_train (int argc, char **argv)
     }
 
   rl_model_init_params (model, seed);
-  if (initial_path != NULL)
+  if (initial_path != NULL && !rl_landscape_save_initial (model, out_path, kind, seed, &error))
     {
-      g_autoptr(GHashTable) initial_meta = g_hash_table_new (g_str_hash, g_str_equal);
-      g_autofree char *seed_str = g_strdup_printf ("%" G_GUINT64_FORMAT, seed);
-
-      g_hash_table_insert (initial_meta, "dataset", (char *) rl_dataset_kind_name (kind));
-      g_hash_table_insert (initial_meta, "epochs", "0");
-      g_hash_table_insert (initial_meta, "seed", seed_str);
-      if (!rl_model_save (model, initial_path, initial_meta, &error))
-        {
-          rl_cli_error ("%s", error->message);
-          return EXIT_FAILURE;
-        }
+      rl_cli_error ("%s", error->message);
+      return EXIT_FAILURE;
     }
   rl_model_set_threads (model, rl_cli_model_threads (threads));
   loop = rl_train_loop_new (model, train, test, &(RlTrainLoopConfig) {
@@ -521,11 +513,7 @@ cmd_train (int argc, char **argv)
     }
 
   if (initial_path != NULL)
-    {
-      g_autofree char *base = g_path_get_basename (initial_path);
-
-      g_hash_table_insert (metadata, g_strdup ("initial"), g_steal_pointer (&base));
-    }
+    rl_landscape_name_initial (metadata, out_path);
 
   if (!rl_model_save (model, out_path, metadata, &error))
     {

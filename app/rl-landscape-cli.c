@@ -60,17 +60,6 @@ now_s (void)
   return g_get_monotonic_time () / 1e6;
 }
 
-char *
-rl_landscape_cli_initial_path (const char *model_path)
-{
-  g_return_val_if_fail (model_path != NULL, NULL);
-
-  if (g_str_has_suffix (model_path, ".safetensors"))
-    return g_strdup_printf ("%.*s.initial.safetensors",
-                            (int) (strlen (model_path) - strlen (".safetensors")), model_path);
-  return g_strconcat (model_path, ".initial.safetensors", NULL);
-}
-
 /* One model: its file, its name in the figures and the CSV, its results. */
 typedef struct {
   const char    *path;

@@ -34,6 +34,46 @@ struct _RlLandscape {
 
 /* ---- Initial weights ------------------------------------------------------------------------ */
 
+char *
+rl_landscape_initial_path (const char *model_path)
+{
+  g_return_val_if_fail (model_path != NULL, NULL);
+
+  if (g_str_has_suffix (model_path, ".safetensors"))
+    return g_strdup_printf ("%.*s.initial.safetensors",
+                            (int) (strlen (model_path) - strlen (".safetensors")), model_path);
+  return g_strconcat (model_path, ".initial.safetensors", NULL);
+}
+
+gboolean
+rl_landscape_save_initial (const RlModel *initial, const char *model_path, RlDatasetKind kind,
+                           uint64_t seed, GError **error)
+{
+  g_autoptr(GHashTable) metadata = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autofree char *path = NULL;
+  g_autofree char *seed_str = NULL;
+
+  g_return_val_if_fail (initial != NULL && model_path != NULL, FALSE);
+
+  path = rl_landscape_initial_path (model_path);
+  seed_str = g_strdup_printf ("%" G_GUINT64_FORMAT, (guint64) seed);
+  g_hash_table_insert (metadata, "dataset", (char *) rl_dataset_kind_name (kind));
+  g_hash_table_insert (metadata, "epochs", "0");
+  g_hash_table_insert (metadata, "seed", seed_str);
+  return rl_model_save (initial, path, metadata, error);
+}
+
+void
+rl_landscape_name_initial (GHashTable *metadata, const char *model_path)
+{
+  g_autofree char *path = NULL;
+
+  g_return_if_fail (metadata != NULL && model_path != NULL);
+
+  path = rl_landscape_initial_path (model_path);
+  g_hash_table_insert (metadata, g_strdup ("initial"), g_path_get_basename (path));
+}
+
 RlModel *
 rl_landscape_load_initial (const char *path, const RlSafetensors *st, GError **error)
 {

@@ -48,8 +48,31 @@ gboolean      rl_landscape_check_pair  (const RlModel  *a,
                                         const RlModel  *b,
                                         GError        **error);
 
-/* The initial weights of the trained model at @path whose file @st is, as `reslab-cli train
- * --keep-initial` keeps them: the file that its metadata "initial" names (a base name, looked
+/* Where a model saved at @model_path keeps its initial weights: "run.safetensors" ->
+ * "run.initial.safetensors" (any other name gets ".initial.safetensors" appended).
+ * Returns: (transfer full) */
+char         *rl_landscape_initial_path (const char *model_path);
+
+/* The one writer of initial weights (`reslab-cli train --keep-initial` and the app's training
+ * runs): saves @initial, the net before its first step, at rl_landscape_initial_path
+ * (@model_path) with the metadata "dataset" (@kind), "epochs" "0" and "seed" (@seed). The model
+ * saved at @model_path then names it: rl_landscape_name_initial. Atomic; replaces the file, so
+ * the caller makes sure nothing of the user's is there.
+ * Errors: those of rl_model_save. */
+gboolean      rl_landscape_save_initial (const RlModel  *initial,
+                                         const char     *model_path,
+                                         RlDatasetKind   kind,
+                                         uint64_t        seed,
+                                         GError        **error);
+
+/* Adds "initial" (the base name of rl_landscape_initial_path (@model_path)) to @metadata, the
+ * metadata the trained model at @model_path is saved with (string -> string, keys and values
+ * freed with g_free). */
+void          rl_landscape_name_initial (GHashTable *metadata,
+                                         const char *model_path);
+
+/* The initial weights of the trained model at @path whose file @st is, as
+ * rl_landscape_save_initial keeps them: the file that its metadata "initial" names (a base name, looked
  * for in @path's folder only). NULL with no error when the metadata names none.
  * Errors: those of rl_model_load for the initial file.
  * Returns: (transfer full) (nullable) */

@@ -3,7 +3,9 @@
  * A tiny experiment on the committed MNIST fixture gives real records; each figure must come out
  * as a PNG of the asked size that is not blank and draws the curves in their colours, and as an
  * SVG document of the asked size. Bad paths and sizes fail with the documented errors. A depth
- * trained with three seeds is drawn with shaded bands around its mean curves.
+ * trained with three seeds is drawn with shaded bands around its mean curves; the plain panel's
+ * bands paler and hatched (rl_figure_fill_band, which the app's chart uses too), the residual
+ * panel's plain.
  */
 
 #include <cairo.h>
@@ -14,6 +16,7 @@
 #include "rl-error.h"
 #include "rl-experiment.h"
 #include "rl-figure.h"
+#include "rl-figure-util.h"
 
 static RlExperiment *exps[2];
 static RlExperimentGroup *groups[2];   /* one per experiment above, one seed each */
@@ -36,6 +39,47 @@ count_colour (cairo_surface_t *surface, int r, int g, int b)
         int pr = (px >> 16) & 0xff, pg = (px >> 8) & 0xff, pb = px & 0xff;
 
         n += abs (pr - r) <= 12 && abs (pg - g) <= 12 && abs (pb - b) <= 12;
+      }
+  return n;
+}
+
+/* Pixels of @surface with x in [@x0, @x1) that are (r, g, b) within @tol. */
+static guint
+count_colour_in (cairo_surface_t *surface, int x0, int x1, int r, int g, int b, int tol)
+{
+  const unsigned char *data = cairo_image_surface_get_data (surface);
+  int stride = cairo_image_surface_get_stride (surface);
+  int h = cairo_image_surface_get_height (surface);
+  guint n = 0;
+
+  for (int y = 0; y < h; y++)
+    for (int x = x0; x < x1; x++)
+      {
+        guint32 px = *(const guint32 *) (data + (size_t) y * stride + 4 * x);
+        int pr = (px >> 16) & 0xff, pg = (px >> 8) & 0xff, pb = px & 0xff;
+
+        n += abs (pr - r) <= tol && abs (pg - g) <= tol && abs (pb - b) <= tol;
+      }
+  return n;
+}
+
+/* Pixels of @surface with x in [@x0, @x1) tinted blue with red in [@rmin, @rmax]: a blue band
+ * (red 185 to 235 over white), or, darker, the hatching's lines. */
+static guint
+count_blue_in (cairo_surface_t *surface, int x0, int x1, int rmin, int rmax)
+{
+  const unsigned char *data = cairo_image_surface_get_data (surface);
+  int stride = cairo_image_surface_get_stride (surface);
+  int h = cairo_image_surface_get_height (surface);
+  guint n = 0;
+
+  for (int y = 0; y < h; y++)
+    for (int x = x0; x < x1; x++)
+      {
+        guint32 px = *(const guint32 *) (data + (size_t) y * stride + 4 * x);
+        int pr = (px >> 16) & 0xff, pb = px & 0xff;
+
+        n += pr >= rmin && pr <= rmax && pb - pr >= 8;
       }
   return n;
 }
@@ -120,6 +164,93 @@ test_bands (void)
   g_assert_cmpuint (band, >, 200);
   g_assert_cmpuint (band, >, 4 * single_band + 100);
   g_assert_cmpint (g_remove (png), ==, 0);
+}
+
+/* The plain twin's bands as the app's chart draws them (#16): paler and hatched. Left panel
+ * (plain) against right (residual), same depth, same three seeds: the residual band's 22 %
+ * blue is (nearly) absent on the left, yet the left band covers about as much, and its
+ * hatching puts darker blue pixels there that the right panel lacks. The primitive alone:
+ * a hatched fill is paler between its lines and has lines. */
+static void
+test_plain_band_hatched (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *png = g_build_filename (tmp_dir, "hatched.png", NULL);
+  g_autofree char *svg = g_build_filename (tmp_dir, "hatched.svg", NULL);
+  cairo_surface_t *s;
+  /* the panels of a 900-wide figure: 72..422 and 534..884 (layout_panels) */
+  const int mid = 478, width = 900;
+  guint solid[2], tinted[2], dark[2];
+
+  g_assert_true (rl_figure_save_degradation (png, width, 400, &seeded, 1, NULL, &error));
+  g_assert_no_error (error);
+  s = load_png (png);
+  for (int side = 0; side < 2; side++)
+    {
+      int x0 = side == 0 ? 0 : mid, x1 = side == 0 ? mid : width;
+
+      solid[side] = count_colour_in (s, x0, x1, 206, 225, 239, 5);
+      tinted[side] = count_blue_in (s, x0, x1, 180, 240);
+      dark[side] = count_blue_in (s, x0, x1, 120, 179);
+    }
+  cairo_surface_destroy (s);
+  g_test_message ("plain | residual panel: 22 %% blue %u | %u, band-tinted %u | %u, darker"
+                  " blue %u | %u", solid[0], solid[1], tinted[0], tinted[1], dark[0], dark[1]);
+  g_assert_cmpuint (solid[1], >, 200);
+  g_assert_cmpuint (solid[0], <, solid[1] / 4);
+  g_assert_cmpuint (tinted[0], >, tinted[1] / 2);
+  g_assert_cmpuint (dark[0], >, dark[1] + 100);
+  /* the same as SVG */
+  g_assert_true (rl_figure_save_degradation (svg, width, 400, &seeded, 1, NULL, &error));
+  g_assert_no_error (error);
+  assert_svg (svg, "900pt", "400pt");
+  {
+    /* the same structure in the SVG: the residual test-error band filled at 22 %, the plain
+     * one at 0.4 of that under hatch lines at 2.25 times it, clipped to the band */
+    g_autofree char *text = NULL;
+
+    g_assert_true (g_file_get_contents (svg, &text, NULL, NULL));
+    g_assert_nonnull (strstr (text, "fill-opacity:0.22;"));
+    g_assert_nonnull (strstr (text, "fill-opacity:0.088;"));
+    g_assert_nonnull (strstr (text, "stroke-opacity:0.495;"));
+    g_assert_nonnull (strstr (text, "clip-path="));
+  }
+  g_assert_cmpint (g_remove (svg), ==, 0);
+  g_assert_cmpint (g_remove (png), ==, 0);
+
+  /* rl_figure_fill_band: a 120 x 60 red band at 20 %, plain and hatched */
+  for (int hatched = 0; hatched < 2; hatched++)
+    {
+      cairo_surface_t *img = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 160, 100);
+      cairo_t *cr = cairo_create (img);
+      guint pale, fill, lines;
+
+      cairo_set_source_rgb (cr, 1, 1, 1);
+      cairo_paint (cr);
+      cairo_rectangle (cr, 20, 20, 120, 60);
+      rl_figure_fill_band (cr, 1.0, 0.0, 0.0, 0.2, hatched);
+      g_assert_false (cairo_has_current_point (cr));   /* the path is cleared */
+      cairo_destroy (cr);
+      cairo_surface_flush (img);
+      fill = count_colour_in (img, 0, 160, 255, 204, 204, 3);    /* red at 20 % */
+      pale = count_colour_in (img, 0, 160, 255, 235, 235, 3);    /* red at 8 % */
+      lines = count_colour_in (img, 0, 160, 255, 140, 140, 40);  /* red at 45 % */
+      g_test_message ("hatched %d: %u at 20 %%, %u at 8 %%, %u line pixels", hatched, fill,
+                      pale, lines);
+      if (!hatched)
+        {
+          g_assert_cmpuint (fill, ==, 120 * 60);
+          g_assert_cmpuint (lines, ==, 0);
+        }
+      else
+        {
+          g_assert_cmpuint (fill, <, 120 * 60 / 4);
+          g_assert_cmpuint (pale, >, 120 * 60 / 3);
+          g_assert_cmpuint (lines, >, 120 * 60 / 8);
+          g_assert_cmpuint (pale + lines, <=, 120 * 60);
+        }
+      cairo_surface_destroy (img);
+    }
 }
 
 static void
@@ -251,6 +382,7 @@ main (int argc, char **argv)
 
   g_test_add_func ("/engine/figure/degradation", test_degradation);
   g_test_add_func ("/engine/figure/bands", test_bands);
+  g_test_add_func ("/engine/figure/plain-band-hatched", test_plain_band_hatched);
   g_test_add_func ("/engine/figure/layers", test_layers);
   g_test_add_func ("/engine/figure/draw-any-surface", test_draw_any_surface);
   g_test_add_func ("/engine/figure/bad-arguments", test_bad_arguments);

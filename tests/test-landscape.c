@@ -5,11 +5,15 @@
  * from rl_model_predict's logits; filter normalisation gives each filter of a direction the
  * norm of the weight's filter, and every other tensor a zero direction; a seed gives the same
  * directions every time and for both twins; the straight line from the initial weights ends at
- * the two nets; bad input is refused with the exact error code.
+ * the two nets; bad input is refused with the exact error code. The initial weights' file:
+ * its name beside the model, written by rl_landscape_save_initial, named in the model's
+ * metadata by rl_landscape_name_initial and found again by rl_landscape_load_initial.
  */
 
 #include <math.h>
 #include <string.h>
+
+#include <glib/gstdio.h>
 
 #include "rl-arch.h"
 #include "rl-dataset.h"
@@ -360,6 +364,58 @@ test_bad_input (void)
   g_clear_error (&error);
 }
 
+static void
+test_initial_file (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RlModel) model = landscape_test_cifar_model (8, TRUE, RL_SHORTCUT_A, TRUE, 21);
+  g_autoptr(RlModel) initial = landscape_test_cifar_model (8, TRUE, RL_SHORTCUT_A, TRUE, 7);
+  g_autoptr(RlModel) loaded = NULL;
+  g_autoptr(RlModel) m = NULL;
+  g_autoptr(RlSafetensors) st = NULL;
+  g_autoptr(GHashTable) metadata = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                          g_free);
+  g_autofree char *dir = g_dir_make_tmp ("reslab-initial-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "run.safetensors", NULL);
+  g_autofree char *initial_path = rl_landscape_initial_path (path);
+  g_autofree char *a = rl_landscape_initial_path ("runs/a.safetensors");
+  g_autofree char *b = rl_landscape_initial_path ("model.bin");
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (a, ==, "runs/a.initial.safetensors");
+  g_assert_cmpstr (b, ==, "model.bin.initial.safetensors");
+  g_assert_true (g_str_has_suffix (initial_path, "/run.initial.safetensors"));
+
+  g_assert_true (rl_landscape_save_initial (initial, path, RL_DATASET_FASHION, 7, &error));
+  g_assert_no_error (error);
+  rl_landscape_name_initial (metadata, path);
+  g_assert_cmpstr (g_hash_table_lookup (metadata, "initial"), ==, "run.initial.safetensors");
+  g_assert_true (rl_model_save (model, path, metadata, &error));
+  g_assert_no_error (error);
+
+  /* the initial file's own metadata, and the weights found again from the model's file */
+  m = rl_model_load (initial_path, &st, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (rl_safetensors_get_metadata (st, "dataset"), ==, "fashion");
+  g_assert_cmpstr (rl_safetensors_get_metadata (st, "epochs"), ==, "0");
+  g_assert_cmpstr (rl_safetensors_get_metadata (st, "seed"), ==, "7");
+  g_clear_pointer (&st, rl_safetensors_free);
+  g_clear_pointer (&m, rl_model_free);
+  m = rl_model_load (path, &st, &error);
+  g_assert_no_error (error);
+  loaded = rl_landscape_load_initial (path, st, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (loaded);
+  g_assert_cmpmem (rl_model_get_params_const (loaded),
+                   rl_model_get_n_params (loaded) * sizeof (float),
+                   rl_model_get_params_const (initial),
+                   rl_model_get_n_params (initial) * sizeof (float));
+
+  g_assert_cmpint (g_unlink (initial_path), ==, 0);
+  g_assert_cmpint (g_unlink (path), ==, 0);
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -379,6 +435,7 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/landscape/twins-share", test_twins_share);
   g_test_add_func ("/engine/landscape/interpolate", test_interpolate);
   g_test_add_func ("/engine/landscape/bad-input", test_bad_input);
+  g_test_add_func ("/engine/landscape/initial-file", test_initial_file);
   ret = g_test_run ();
   rl_dataset_unref (train_set);
   return ret;

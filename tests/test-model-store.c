@@ -1,7 +1,11 @@
 /* test-model-store.c: the store of trained models (ui/control/rl-model-store.c) without a
  * display: runs listed newest first with their metadata and the bundled model last, new run
  * names that never hit an existing file, rename (the same weights, a new name), delete and
- * undo, export, and what the bundled model refuses; a run's *.initial.safetensors is not a run. */
+ * undo, export, and what the bundled model refuses; a run's *.initial.safetensors is not a run,
+ * goes and comes back with it (delete, undo, purge), stays named by it (rename), keeps a new run
+ * from taking a name whose initial weights' name is taken, and is not exported with it; a
+ * training run saved with its initial weights (rl_model_file_save_run_async), and without them,
+ * kept all the same, when their name is taken. */
 
 #include <math.h>
 #include <string.h>
@@ -9,7 +13,9 @@
 #include <glib/gstdio.h>
 
 #include "rl-arch.h"
+#include "rl-landscape.h"
 #include "rl-model.h"
+#include "rl-model-file.h"
 #include "rl-model-store.h"
 
 typedef struct {
@@ -320,6 +326,277 @@ test_export (Fixture       *f,
   g_assert_cmpmem (a, la, g_bytes_get_data (f->bundled, NULL), g_bytes_get_size (f->bundled));
 }
 
+/* A run saved with its initial weights beside it, through the one writer
+ * (rl_landscape_save_initial: `reslab-cli train --keep-initial`, the app's runs). The initial
+ * weights are f->model's from seed 5. Returns: (transfer full) the run's path */
+static char *
+save_run_with_initial (Fixture    *f,
+                       const char *base,
+                       const char *name,
+                       const char *created)
+{
+  g_autoptr (GHashTable) metadata = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                           g_free);
+  g_autoptr (RlModel) initial = rl_model_copy (f->model);
+  g_autoptr (GError) error = NULL;
+  char *path = g_build_filename (f->dir, base, NULL);
+
+  rl_model_init_params (initial, 5);
+  g_assert_true (rl_landscape_save_initial (initial, path, RL_DATASET_MNIST, 5, &error));
+  g_assert_no_error (error);
+  g_hash_table_insert (metadata, g_strdup ("name"), g_strdup (name));
+  g_hash_table_insert (metadata, g_strdup ("created"), g_strdup (created));
+  rl_landscape_name_initial (metadata, path);
+  g_assert_true (rl_model_save (f->model, path, metadata, &error));
+  g_assert_no_error (error);
+  return path;
+}
+
+/* The initial weights the run at @path names, loaded as the landscape loads them; NULL when it
+ * names none or they are not there. */
+static RlModel *
+load_initial (const char *path)
+{
+  g_autoptr (RlSafetensors) st = NULL;
+  g_autoptr (RlModel) model = rl_model_load (path, &st, NULL);
+
+  g_assert_nonnull (model);
+  return rl_landscape_load_initial (path, st, NULL);
+}
+
+static void
+assert_seed5_initial (Fixture *f, const RlModel *initial)
+{
+  g_autoptr (RlModel) expected = rl_model_copy (f->model);
+
+  g_assert_nonnull (initial);
+  rl_model_init_params (expected, 5);
+  g_assert_cmpmem (rl_model_get_params_const (initial),
+                   rl_model_get_n_params (initial) * sizeof (float),
+                   rl_model_get_params_const (expected),
+                   rl_model_get_n_params (expected) * sizeof (float));
+}
+
+static void
+test_initial_pair (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr (RlModelStore) store = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (RlModel) initial = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *initial_path = NULL;
+  g_autofree char *other = NULL;
+  g_autofree char *dest = g_build_filename (f->dir, "exported.safetensors", NULL);
+  g_autofree char *dest_initial = rl_landscape_initial_path (dest);
+  g_autoptr (GDateTime) when = g_date_time_new_local (2025, 6, 7, 8, 9, 10);
+  g_autofree char *next = NULL;
+  RlModelItem *item;
+
+  path = save_run_with_initial (f, "20250201-100000-seed-mnist.safetensors", "Paired",
+                                "2025-02-01T10:00:00Z");
+  initial_path = rl_landscape_initial_path (path);
+  g_assert_true (g_str_has_suffix (initial_path, "20250201-100000-seed-mnist.initial.safetensors"));
+  save_run (f, "20250101-100000-seed-mnist.safetensors", "Alone", "2025-01-01T10:00:00Z", NULL);
+  store = rl_model_store_new (f->dir, NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, 2);
+  item = rl_model_store_find (store, path);
+  g_assert_nonnull (item);
+  initial = load_initial (path);
+  assert_seed5_initial (f, initial);
+  g_clear_pointer (&initial, rl_model_free);
+  {
+    /* the initial file's own metadata: what the CLI has always written */
+    g_autoptr (RlSafetensors) st = NULL;
+    g_autoptr (RlModel) m = rl_model_load (initial_path, &st, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpstr (rl_safetensors_get_metadata (st, "epochs"), ==, "0");
+    g_assert_cmpstr (rl_safetensors_get_metadata (st, "seed"), ==, "5");
+    g_assert_cmpstr (rl_safetensors_get_metadata (st, "dataset"), ==, "mnist");
+  }
+
+  /* rename: the same file name and the metadata naming the initial weights stay */
+  g_assert_true (rl_model_store_rename (store, item, "Renamed", &error));
+  g_assert_no_error (error);
+  initial = load_initial (path);
+  assert_seed5_initial (f, initial);
+  g_clear_pointer (&initial, rl_model_free);
+
+  /* delete: both files leave the folder; undo: both come back, still a pair */
+  g_assert_true (rl_model_store_delete (store, item, &error));
+  g_assert_no_error (error);
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (initial_path, G_FILE_TEST_EXISTS));
+  rl_model_store_reload (store);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, 1);
+  item = rl_model_store_undo_delete (store, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (item);
+  g_assert_cmpstr (rl_model_item_get_name (item), ==, "Renamed");
+  g_assert_true (g_file_test (initial_path, G_FILE_TEST_IS_REGULAR));
+  initial = load_initial (path);
+  assert_seed5_initial (f, initial);
+  g_clear_pointer (&initial, rl_model_free);
+
+  /* export: the model alone (its metadata still names the initial weights, not copied) */
+  g_assert_true (rl_model_store_export (store, item, dest, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_test (dest, G_FILE_TEST_IS_REGULAR));
+  g_assert_false (g_file_test (dest_initial, G_FILE_TEST_EXISTS));
+  g_assert_cmpint (g_unlink (dest), ==, 0);
+
+  /* a new run's name is never one whose initial weights' name is taken */
+  {
+    g_autofree char *taken = g_build_filename (f->dir, "20250607-080910-seed-mnist.initial"
+                                               ".safetensors", NULL);
+
+    g_assert_true (g_file_set_contents (taken, "someone's", -1, NULL));
+    next = rl_model_store_new_run_path (store, "seed", RL_DATASET_MNIST, when);
+    g_assert_true (g_str_has_suffix (next, "20250607-080910-seed-mnist-2.safetensors"));
+  }
+
+  /* a second run naming the same initial weights (a file copied by hand): deleting one
+   * leaves them for the other, even once purged */
+  other = g_build_filename (f->dir, "20250301-100000-seed-mnist.safetensors", NULL);
+  {
+    g_autofree char *contents = NULL;
+    gsize length;
+
+    g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+    g_assert_true (g_file_set_contents (other, contents, (gssize) length, NULL));
+  }
+  rl_model_store_reload (store);
+  g_assert_true (rl_model_store_delete (store, rl_model_store_find (store, other), &error));
+  g_assert_no_error (error);
+  rl_model_store_purge (store);
+  g_assert_false (g_file_test (other, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (initial_path, G_FILE_TEST_IS_REGULAR));
+
+  /* deleted and purged: both gone for good */
+  g_assert_true (rl_model_store_delete (store, rl_model_store_find (store, path), &error));
+  g_assert_no_error (error);
+  rl_model_store_purge (store);
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (initial_path, G_FILE_TEST_EXISTS));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, 1);
+}
+
+typedef struct {
+  gboolean  done;
+  gboolean  saved;
+  GError   *error;
+  GError   *initial_error;
+} SaveResult;
+
+static void
+saved_cb (GObject *source, GAsyncResult *result, gpointer data)
+{
+  SaveResult *r = data;
+  const GError *initial_error = rl_model_file_save_get_initial_error (result);
+
+  r->saved = rl_model_file_save_finish (result, &r->error);
+  r->initial_error = initial_error != NULL ? g_error_copy (initial_error) : NULL;
+  r->done = TRUE;
+}
+
+/* rl_model_file_save_run_async, waited for. */
+static void
+save_run_async (const RlModel *model, const RlModel *initial, const char *path,
+                SaveResult *r)
+{
+  g_autoptr (GHashTable) metadata = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                           g_free);
+
+  g_hash_table_insert (metadata, g_strdup ("name"), g_strdup ("From the app"));
+  g_hash_table_insert (metadata, g_strdup ("dataset"), g_strdup ("fashion"));
+  rl_model_file_save_run_async (model, initial != NULL ? rl_model_copy (initial) : NULL,
+                                RL_DATASET_FASHION, 5, path, metadata, NULL, saved_cb, r);
+  while (!r->done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static void
+test_save_run (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr (RlModel) initial = rl_model_copy (f->model);
+  g_autoptr (RlModel) loaded = NULL;
+  g_autoptr (RlSafetensors) st = NULL;
+  g_autofree char *path = g_build_filename (f->dir, "sub", "20250101-100000-seed-fashion"
+                                            ".safetensors", NULL);
+  g_autofree char *initial_path = rl_landscape_initial_path (path);
+  g_autofree char *second = g_build_filename (f->dir, "sub", "20250102-100000-seed-fashion"
+                                              ".safetensors", NULL);
+  g_autofree char *second_initial = rl_landscape_initial_path (second);
+  g_autofree char *contents = NULL;
+  SaveResult r = { 0 };
+
+  rl_model_init_params (initial, 5);
+
+  /* a run from fresh weights: both files, the run naming its initial weights */
+  save_run_async (f->model, initial, path, &r);
+  g_assert_no_error (r.error);
+  g_assert_no_error (r.initial_error);
+  g_assert_true (r.saved);
+  loaded = rl_model_load (path, &st, NULL);
+  g_assert_nonnull (loaded);
+  g_assert_cmpstr (rl_safetensors_get_metadata (st, "name"), ==, "From the app");
+  g_assert_cmpstr (rl_safetensors_get_metadata (st, "initial"), ==,
+                   "20250101-100000-seed-fashion.initial.safetensors");
+  g_clear_pointer (&loaded, rl_model_free);
+  loaded = rl_landscape_load_initial (path, st, NULL);
+  assert_seed5_initial (f, loaded);
+  g_clear_pointer (&loaded, rl_model_free);
+  g_clear_pointer (&st, rl_safetensors_free);
+  {
+    g_autoptr (RlModel) m = rl_model_load (initial_path, &st, NULL);
+
+    g_assert_nonnull (m);
+    g_assert_cmpstr (rl_safetensors_get_metadata (st, "dataset"), ==, "fashion");
+    g_assert_cmpstr (rl_safetensors_get_metadata (st, "epochs"), ==, "0");
+    g_clear_pointer (&st, rl_safetensors_free);
+  }
+
+  /* something already at the initial weights' name: left alone, the run kept without them */
+  g_assert_true (g_file_set_contents (second_initial, "mine", -1, NULL));
+  memset (&r, 0, sizeof r);
+  save_run_async (f->model, initial, second, &r);
+  g_assert_no_error (r.error);
+  g_assert_true (r.saved);
+  g_assert_error (r.initial_error, G_IO_ERROR, G_IO_ERROR_EXISTS);
+  g_clear_error (&r.initial_error);
+  g_assert_true (g_file_get_contents (second_initial, &contents, NULL, NULL));
+  g_assert_cmpstr (contents, ==, "mine");
+  loaded = rl_model_load (second, &st, NULL);
+  g_assert_nonnull (loaded);
+  g_assert_null (rl_safetensors_get_metadata (st, "initial"));
+  g_clear_pointer (&loaded, rl_model_free);
+  g_clear_pointer (&st, rl_safetensors_free);
+
+  /* a run continued from another (no initial weights): the model alone */
+  g_assert_cmpint (g_unlink (second), ==, 0);
+  g_assert_cmpint (g_unlink (second_initial), ==, 0);
+  memset (&r, 0, sizeof r);
+  save_run_async (f->model, NULL, second, &r);
+  g_assert_true (r.saved);
+  g_assert_null (r.initial_error);
+  g_assert_false (g_file_test (second_initial, G_FILE_TEST_EXISTS));
+  loaded = rl_model_load (second, &st, NULL);
+  g_assert_null (rl_safetensors_get_metadata (st, "initial"));
+
+  /* the model cannot be saved (a folder in its way): no initial weights left behind */
+  g_assert_cmpint (g_unlink (second), ==, 0);
+  g_assert_cmpint (g_mkdir (second, 0700), ==, 0);
+  memset (&r, 0, sizeof r);
+  save_run_async (f->model, initial, second, &r);
+  g_assert_false (r.saved);
+  g_assert_nonnull (r.error);
+  g_clear_error (&r.error);
+  g_assert_false (g_file_test (second_initial, G_FILE_TEST_EXISTS));
+  g_assert_cmpint (g_rmdir (second), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -336,6 +613,10 @@ main (int   argc,
               test_delete_undo, fixture_tear_down);
   g_test_add ("/control/model-store/export", Fixture, NULL, fixture_set_up, test_export,
               fixture_tear_down);
+  g_test_add ("/control/model-store/initial-pair", Fixture, NULL, fixture_set_up,
+              test_initial_pair, fixture_tear_down);
+  g_test_add ("/control/model-store/save-run", Fixture, NULL, fixture_set_up,
+              test_save_run, fixture_tear_down);
 
   return g_test_run ();
 }

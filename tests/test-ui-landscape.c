@@ -9,7 +9,12 @@
  * With" item: the tab holds both and is shown, and Compute gives each its own loss at the
  * centre and the line for the one with initial weights; a damaged file gives a dialog naming
  * it and leaves the tab as it was; a net of another shape is seen in its own directions, which
- * the note says; "Loss Landscape" shows one model alone. */
+ * the note says; "Loss Landscape" shows one model alone.
+ *
+ * A run trained in the app (the Train view, from fresh weights) keeps its initial weights
+ * beside it, equal to a net built with the run's seed; Loss Landscape from its row then has the
+ * line; Rename and Delete + Undo keep the pair together; a run continued from the model in use
+ * keeps none. */
 
 #include <math.h>
 #include <string.h>
@@ -20,6 +25,8 @@
 #include "rl-arch.h"
 #include "rl-dataset-loader.h"
 #include "rl-experiment-view.h"
+#include "rl-landscape.h"
+#include "rl-net-chooser.h"
 #include "rl-landscape-view.h"
 #include "rl-window.h"
 
@@ -31,6 +38,17 @@ have_mnist (void)
   g_auto (GStrv) missing = rl_dataset_find_missing_files (RL_DATASET_MNIST);
 
   return missing == NULL;
+}
+
+/* The window at 1024 x 700, shown. */
+static RlWindow *
+new_window (void)
+{
+  RlWindow *window = g_object_ref_sink (rl_window_new (NULL));
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1024, 700);
+  gtk_window_present (GTK_WINDOW (window));
+  return window;
 }
 
 static gboolean
@@ -69,9 +87,7 @@ test_after_experiment (void)
       return;
     }
 
-  window = g_object_ref_sink (rl_window_new (NULL));
-  gtk_window_set_default_size (GTK_WINDOW (window), 1024, 700);
-  gtk_window_present (GTK_WINDOW (window));
+  window = new_window ();
   view = rl_window_get_experiment_view (window);
   landscape = rl_window_get_landscape_view (window);
   runner = rl_landscape_view_get_runner (landscape);
@@ -170,10 +186,9 @@ save_run (RlModelStore *store, const RlModel *model, const RlModel *initial, con
   g_hash_table_insert (metadata, "dataset", g_strdup ("mnist"));
   if (initial != NULL)
     {
-      g_autofree char *stem = g_strndup (path, strlen (path) - strlen (".safetensors"));
-      g_autofree char *initial_path = g_strconcat (stem, ".initial.safetensors", NULL);
+      g_autofree char *initial_path = rl_landscape_initial_path (path);
 
-      g_assert_true (rl_model_save (initial, initial_path, NULL, &error));
+      g_assert_true (rl_landscape_save_initial (initial, path, RL_DATASET_MNIST, 13, &error));
       g_assert_no_error (error);
       g_hash_table_insert (metadata, "initial", g_path_get_basename (initial_path));
     }
@@ -306,9 +321,7 @@ test_from_models_list (void)
       return;
     }
 
-  window = g_object_ref_sink (rl_window_new (NULL));
-  gtk_window_set_default_size (GTK_WINDOW (window), 1024, 700);
-  gtk_window_present (GTK_WINDOW (window));
+  window = new_window ();
   store = rl_window_get_model_store (window);
   popover = rl_window_get_models_popover (window);
   landscape = rl_window_get_landscape_view (window);
@@ -437,11 +450,184 @@ test_from_models_list (void)
   g_assert_finalize_object (window);
 }
 
+/* ---- a run trained in the app ------------------------------------------------------------ */
+
+static gboolean
+window_idle (gpointer data)
+{
+  return !rl_window_is_busy (data);
+}
+
+/* The initial weights the run at @path names (NULL: none), and its seed. */
+static RlModel *
+run_initial (const char *path, guint64 *seed)
+{
+  g_autoptr (RlSafetensors) st = NULL;
+  g_autoptr (RlModel) model = rl_model_load (path, &st, NULL);
+  g_autoptr (GError) error = NULL;
+  RlModel *initial;
+
+  g_assert_nonnull (model);
+  if (seed != NULL)
+    g_assert_true (g_ascii_string_to_unsigned (rl_safetensors_get_metadata (st, "seed"), 10, 0,
+                                               G_MAXUINT64, seed, NULL));
+  initial = rl_landscape_load_initial (path, st, &error);
+  g_assert_no_error (error);
+  return initial;
+}
+
+/* Trains the Train view's net (fresh weights, or @from_current) on 640 images for an epoch.
+ * Returns: (transfer full) the run's file */
+static char *
+train_in_app (RlWindow *window, gboolean from_current)
+{
+  RlTrainView *view = rl_window_get_train_view (window);
+
+  rl_train_view_set_from_current (view, from_current);
+  rl_train_view_set_train_images (view, 640);
+  rl_train_view_set_epochs (view, 1);
+  g_assert_true (ui_test_wait_for (window_idle, window, 60));
+  rl_window_set_view (window, "train");   /* on the Experiment page, win.train runs the twins */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.train", NULL));
+  g_assert_true (rl_window_is_busy (window));
+  g_assert_true (ui_test_wait_for (window_idle, window, 240));
+  g_assert_nonnull (rl_window_get_model_path (window));
+  return g_strdup (rl_window_get_model_path (window));
+}
+
+static void
+assert_same_params (const RlModel *a, const RlModel *b)
+{
+  g_assert_nonnull (a);
+  g_assert_nonnull (b);
+  g_assert_cmpmem (rl_model_get_params_const (a), rl_model_get_n_params (a) * sizeof (float),
+                   rl_model_get_params_const (b), rl_model_get_n_params (b) * sizeof (float));
+}
+
+static void
+test_app_trained_run (void)
+{
+  RlWindow *window;
+  RlModelStore *store;
+  RlModelsPopover *popover;
+  RlLandscapeView *landscape;
+  RlLandscapeRunner *runner;
+  g_autoptr (RlModel) initial = NULL;
+  g_autoptr (RlModel) expected = NULL;
+  g_autoptr (RlModel) trained = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *initial_path = NULL;
+  g_autofree char *continued = NULL;
+  g_autofree char *continued_initial = NULL;
+  const double *t, *line;
+  guint64 seed = 0;
+  GMenuModel *menu;
+
+  if (!have_mnist ())
+    {
+      g_test_skip ("no MNIST files: run ./dev.sh data");
+      return;
+    }
+
+  window = new_window ();
+  store = rl_window_get_model_store (window);
+  popover = rl_window_get_models_popover (window);
+  landscape = rl_window_get_landscape_view (window);
+  runner = rl_landscape_view_get_runner (landscape);
+
+  /* a seed net from fresh weights: the run and its initial weights, a pair */
+  rl_net_chooser_choose (rl_train_view_get_net_chooser (rl_window_get_train_view (window)),
+                         "seed");
+  path = train_in_app (window, FALSE);
+  initial_path = rl_landscape_initial_path (path);
+  g_test_message ("%s", rl_train_view_get_status (rl_window_get_train_view (window)));
+  g_assert_true (g_file_test (initial_path, G_FILE_TEST_IS_REGULAR));
+  initial = run_initial (path, &seed);
+  expected = rl_model_new (rl_model_get_arch (initial), 1, 28, 28, 10, &error);
+  g_assert_no_error (error);
+  rl_model_init_params (expected, seed);
+  assert_same_params (initial, expected);
+  trained = rl_model_load (path, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (memcmp (rl_model_get_params_const (trained), rl_model_get_params_const (initial),
+                         rl_model_get_n_params (initial) * sizeof (float)) != 0);
+  g_clear_pointer (&initial, rl_model_free);
+  /* the list shows the run, never its initial weights */
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (store)); i++)
+    {
+      g_autoptr (RlModelItem) item = g_list_model_get_item (G_LIST_MODEL (store), i);
+
+      g_assert_cmpstr (rl_model_item_get_path (item), !=, initial_path);
+    }
+
+  /* Loss Landscape from its row: the line is there */
+  ui_test_spin (50);
+  menu = rl_models_popover_get_row_menu (popover, row_of (window, path));
+  show_landscape (window, menu_target (menu, FALSE, "_Loss Landscape"));
+  g_assert_true (ui_test_wait_for (one_model_waiting, landscape, 60));
+  rl_landscape_view_set_grid (landscape, 9);
+  rl_landscape_view_set_images (landscape, 100);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (landscape), "landscape.compute",
+                                             NULL));
+  g_assert_true (ui_test_wait_for (landscape_idle, runner, 240));
+  g_assert_true (rl_landscape_runner_get_line (runner, 0, &t, &line));
+  for (guint i = 0; i < RL_LANDSCAPE_LINE_POINTS; i++)
+    g_assert_true (isfinite (line[i]) && line[i] > 0.0);
+  {
+    /* t = 0 is the initial net, t = 1 the trained one: training lowered the loss */
+    guint i0 = 5, i1 = 25;
+
+    g_assert_cmpfloat_with_epsilon (t[i0], 0.0, 1e-9);
+    g_assert_cmpfloat_with_epsilon (t[i1], 1.0, 1e-9);
+    g_test_message ("line: loss %.4f at the initial weights, %.4f at the trained", line[i0],
+                    line[i1]);
+    g_assert_cmpfloat (line[i1], <, line[i0]);
+  }
+  rl_landscape_view_show (landscape, "line");
+  ui_test_spin (100);
+
+  /* Rename: the same pair */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.rename-model", "(ss)",
+                                             path, "Paired run"));
+  g_assert_cmpstr (rl_model_item_get_name (rl_model_store_find (store, path)), ==, "Paired run");
+  initial = run_initial (path, NULL);
+  assert_same_params (initial, expected);
+  g_clear_pointer (&initial, rl_model_free);
+
+  /* Delete: both files go; Undo: both come back, still a pair */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.delete-model", "s", path));
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (initial_path, G_FILE_TEST_EXISTS));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.undo-delete-model", NULL));
+  g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+  g_assert_true (g_file_test (initial_path, G_FILE_TEST_IS_REGULAR));
+  initial = run_initial (path, NULL);
+  assert_same_params (initial, expected);
+  g_clear_pointer (&initial, rl_model_free);
+
+  /* a run continued from the model in use keeps no initial weights */
+  g_assert_cmpstr (rl_window_get_model_path (window), ==, path);
+  continued = train_in_app (window, TRUE);
+  g_assert_cmpstr (continued, !=, path);
+  continued_initial = rl_landscape_initial_path (continued);
+  g_assert_false (g_file_test (continued_initial, G_FILE_TEST_EXISTS));
+  initial = run_initial (continued, NULL);
+  g_assert_null (initial);
+  /* and the first pair is untouched */
+  initial = run_initial (path, NULL);
+  assert_same_params (initial, expected);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_finalize_object (window);
+}
+
 int
 main (int argc, char **argv)
 {
   ui_test_init (&argc, &argv);
   ui_test_add ("/ui/landscape/after-experiment", test_after_experiment);
   ui_test_add ("/ui/landscape/from-models-list", test_from_models_list);
+  ui_test_add ("/ui/landscape/app-trained-run", test_app_trained_run);
   return ui_test_run ();
 }

@@ -30,6 +30,7 @@
 
 #include <math.h>
 
+#include "rl-figure-util.h"
 #include "rl-widget-util.h"
 
 #define MIN_WIDTH    320
@@ -612,28 +613,6 @@ draw_series (Painter *p, const Frame *f, Series *s)
   cairo_restore (cr);
 }
 
-/* Hatches the current path of @cr (kept as the clip) with lines at 45 degrees every
- * BAND_HATCH pixels, in the source set. */
-#define BAND_HATCH 6.0
-
-static void
-hatch_path (cairo_t *cr)
-{
-  double x0, y0, x1, y1;
-
-  cairo_save (cr);
-  cairo_fill_extents (cr, &x0, &y0, &x1, &y1);
-  cairo_clip (cr);
-  cairo_set_line_width (cr, 1.0);
-  for (double x = x0 - (y1 - y0); x < x1; x += BAND_HATCH)
-    {
-      cairo_move_to (cr, x, y1);
-      cairo_line_to (cr, x + (y1 - y0), y0);
-    }
-  cairo_stroke (cr);
-  cairo_restore (cr);
-}
-
 /* A series' band (rl_chart_append_band): its colour, translucent, from lo to hi over runs of
  * points that have one. Drawn under every line. A dashed series' band is paler and hatched,
  * so where the bands of a plain twin (dashed) and its residual twin (solid, one colour per
@@ -665,18 +644,9 @@ draw_band (Painter *p, const Frame *f, Series *s)
           for (guint k = j; k-- > i;)
             cairo_line_to (cr, map_x (f, pts[k].x), map_y (f, band[k].x));
           cairo_close_path (cr);
-          cairo_set_source_rgba (cr, s->color.red, s->color.green, s->color.blue,
-                                 (hatched ? 0.08 : 0.2) * s->color.alpha);
-          if (!hatched)
-            cairo_fill (cr);
-          else
-            {
-              cairo_fill_preserve (cr);
-              cairo_set_source_rgba (cr, s->color.red, s->color.green, s->color.blue,
-                                     0.45 * s->color.alpha);
-              hatch_path (cr);
-              cairo_new_path (cr);
-            }
+          /* as the exported figures draw it (rl-figure.c) */
+          rl_figure_fill_band (cr, s->color.red, s->color.green, s->color.blue,
+                               0.2 * s->color.alpha, hatched);
         }
       i = j + 1;
     }

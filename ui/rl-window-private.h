@@ -94,6 +94,8 @@ struct _RlWindow
   RlDataset    *run_test_set;      /* the run's test set, for measuring the weights kept */
   char         *run_end_text;      /* "Stopped at epoch E, batch B of N." */
   RlModel      *backup;            /* the model before the run, restored if it fails */
+  RlModel      *run_initial;       /* a run from fresh weights: those weights, saved beside the
+                                    * run (rl_model_file_save_run_async); NULL when continued */
   RlDatasetKind backup_kind;
 
   /* owned: the settings, NULL without the schema (made in rl_window_init, bound in

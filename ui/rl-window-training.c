@@ -4,8 +4,12 @@
  * cached loader), the run started from the view's settings, its progress and weights passed
  * on to the view and the predictor, and the result kept: the final weights measured on the
  * whole test set (so the accuracy shown is that of the weights kept, also after Stop), then
- * saved as a new run of the model store, never over another file. The model from before the
- * run comes back if the run fails; a model that could not be saved stays in use, "not saved".
+ * saved as a new run of the model store, never over another file. A run from fresh weights
+ * keeps those too, beside it, as `reslab-cli train --keep-initial` does (for the loss
+ * landscape's line); a run continued from the model in use keeps none: its start is another
+ * run's end, not an initialisation. The model from before the run comes back if the run fails;
+ * a model that could not be saved stays in use, "not saved"; initial weights that could not be
+ * saved only cost the line.
  */
 
 #include "config.h"
@@ -39,6 +43,7 @@ start_run (RlWindow  *self,
   g_autofree char *net = NULL;
   RlModel *current = rl_predictor_get_model (self->predictor);
 
+  g_clear_pointer (&self->run_initial, rl_model_free);
   if (self->run_from_current)
     initial = rl_model_copy (current);
   else
@@ -52,6 +57,7 @@ start_run (RlWindow  *self,
           return;
         }
       rl_model_init_params (initial, self->run_config.seed);
+      self->run_initial = rl_model_copy (initial);
     }
 
   train = self->run_images < train_set->n
@@ -60,6 +66,7 @@ start_run (RlWindow  *self,
 
   if (!rl_trainer_start (self->trainer, initial, train, test_set, &self->run_config, &error))
     {
+      g_clear_pointer (&self->run_initial, rl_model_free);
       rl_show_error_dialog (GTK_WIDGET (self), _("Could not start training"), error->message);
       end_busy (self);
       return;
@@ -213,6 +220,7 @@ trained_model_saved_cb (GObject      *source,
   RlWindow *self = data->self;
   g_autoptr (GError) error = NULL;
   g_autofree char *status = NULL;
+  const GError *initial_error = rl_model_file_save_get_initial_error (result);
 
   if (!rl_model_file_save_finish (result, &error))
     {
@@ -243,6 +251,17 @@ trained_model_saved_cb (GObject      *source,
         status = g_strdup_printf (_("%s Kept as “%s” in Models, with %.2f\u202f%% on the test "
                                   "set. Drawing now uses it."), self->run_end_text, name,
                                   100 * self->model_test_accuracy);
+      if (initial_error != NULL)
+        {
+          /* the run is kept all the same; only the landscape's line needs them */
+          g_autofree char *kept = g_steal_pointer (&status);
+
+          g_message ("%s: the initial weights were not kept: %s", data->path,
+                     initial_error->message);
+          status = g_strdup_printf (_("%s Its initial weights could not be kept (%s), so its "
+                                      "loss landscape will have no line from them."), kept,
+                                    initial_error->message);
+        }
     }
   rl_train_view_set_status (self->train_view, status);
   end_busy (self);
@@ -298,8 +317,11 @@ final_weights_evaluated_cb (GObject      *source,
                        g_strdup_printf ("%u", self->run_images));
   g_hash_table_insert (metadata, g_strdup ("from_current"),
                        g_strdup (self->run_from_current ? "true" : "false"));
-  rl_model_file_save_async (model, path, metadata, self->cancellable, trained_model_saved_cb,
-                            _rl_window_path_data_new (self, path));
+  /* with the initial weights of a run from fresh weights (run_initial), as the CLI keeps them */
+  rl_model_file_save_run_async (model, g_steal_pointer (&self->run_initial),
+                                self->run_config.dataset, self->run_config.seed, path, metadata,
+                                self->cancellable, trained_model_saved_cb,
+                                _rl_window_path_data_new (self, path));
 }
 
 static void
@@ -323,6 +345,7 @@ trainer_finished_cb (RlTrainer    *trainer,
     {
       /* Failed (a diverged loss), or stopped before the first batch: back to the model from
        * before the run, nothing saved. */
+      g_clear_pointer (&self->run_initial, rl_model_free);
       if (self->backup != NULL)
         rl_predictor_set_model (self->predictor, g_steal_pointer (&self->backup),
                                 self->backup_kind);

@@ -282,6 +282,7 @@ rl_window_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_object (&self->data_cancellable);
   g_clear_pointer (&self->backup, rl_model_free);
+  g_clear_pointer (&self->run_initial, rl_model_free);
   g_clear_pointer (&self->run_test_set, rl_dataset_unref);
   g_free (self->run_end_text);
   g_free (self->model_path);

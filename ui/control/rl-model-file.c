@@ -8,6 +8,8 @@
 #include <errno.h>
 #include <math.h>
 
+#include <glib/gstdio.h>
+
 #include "rl-error.h"
 #include "rl-landscape.h"
 #include "rl-safetensors.h"
@@ -179,9 +181,13 @@ rl_model_file_load_finish (GAsyncResult  *result,
 /* ---- saving ------------------------------------------------------------------------------- */
 
 typedef struct {
-  RlModel    *model;
-  char       *path;
-  GHashTable *metadata;
+  RlModel       *model;
+  char          *path;
+  GHashTable    *metadata;
+  RlModel       *initial;        /* nullable: a run's initial weights, saved beside @path */
+  RlDatasetKind  kind;
+  guint64        seed;
+  GError        *initial_error;  /* why they were not */
 } SaveData;
 
 static void
@@ -190,7 +196,41 @@ save_data_free (SaveData *data)
   g_clear_pointer (&data->model, rl_model_free);
   g_free (data->path);
   g_clear_pointer (&data->metadata, g_hash_table_unref);
+  g_clear_pointer (&data->initial, rl_model_free);
+  g_clear_error (&data->initial_error);
   g_free (data);
+}
+
+/* The run's initial weights written beside data->path (not over a file already there).
+ * Returns: (transfer full) (nullable): the metadata naming them, NULL when not written
+ * (data->initial_error). */
+static GHashTable *
+save_initial (SaveData *data)
+{
+  g_autofree char *initial_path = rl_landscape_initial_path (data->path);
+  GHashTable *metadata;
+  GHashTableIter iter;
+  gpointer key, value;
+
+  if (g_file_test (initial_path, G_FILE_TEST_EXISTS))
+    {
+      g_set_error (&data->initial_error, G_IO_ERROR, G_IO_ERROR_EXISTS,
+                   _("%s is there already and was left alone"), initial_path);
+      return NULL;
+    }
+  if (!rl_landscape_save_initial (data->initial, data->path, data->kind, data->seed,
+                                  &data->initial_error))
+    return NULL;
+
+  metadata = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  if (data->metadata != NULL)
+    {
+      g_hash_table_iter_init (&iter, data->metadata);
+      while (g_hash_table_iter_next (&iter, &key, &value))
+        g_hash_table_insert (metadata, g_strdup (key), g_strdup (value));
+    }
+  rl_landscape_name_initial (metadata, data->path);
+  return metadata;
 }
 
 static void
@@ -201,6 +241,7 @@ save_model_thread (GTask        *task,
 {
   SaveData *data = task_data;
   g_autofree char *dir = g_path_get_dirname (data->path);
+  g_autoptr (GHashTable) with_initial = NULL;
   GError *error = NULL;
 
   if (g_mkdir_with_parents (dir, 0700) != 0)
@@ -212,35 +253,96 @@ save_model_thread (GTask        *task,
                                g_strerror (saved_errno));
       return;
     }
-  if (!rl_model_save (data->model, data->path, data->metadata, &error))
-    g_task_return_error (task, error);
+  if (data->initial != NULL)
+    with_initial = save_initial (data);
+  if (!rl_model_save (data->model, data->path,
+                      with_initial != NULL ? with_initial : data->metadata, &error))
+    {
+      if (with_initial != NULL)
+        {
+          /* no initial weights left behind without their run */
+          g_autofree char *initial_path = rl_landscape_initial_path (data->path);
+
+          g_unlink (initial_path);
+        }
+      g_task_return_error (task, error);
+    }
   else
     g_task_return_boolean (task, TRUE);
 }
 
+static void
+save_async (SaveData            *data,
+            GCancellable        *cancellable,
+            GAsyncReadyCallback  callback,
+            gpointer             user_data)
+{
+  g_autoptr (GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, rl_model_file_save_async);
+  g_task_set_task_data (task, data, (GDestroyNotify) save_data_free);
+  g_task_run_in_thread (task, save_model_thread);
+}
+
+static SaveData *
+save_data_new (const RlModel *model,
+               const char    *path,
+               GHashTable    *metadata)
+{
+  SaveData *data = g_new0 (SaveData, 1);
+
+  data->model = rl_model_copy (model);
+  data->path = g_strdup (path);
+  data->metadata = metadata != NULL ? g_hash_table_ref (metadata) : NULL;
+  return data;
+}
+
 void
 rl_model_file_save_async (const RlModel       *model,
-                     const char          *path,
-                     GHashTable          *metadata,
-                     GCancellable        *cancellable,
-                     GAsyncReadyCallback  callback,
-                     gpointer             user_data)
+                          const char          *path,
+                          GHashTable          *metadata,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
 {
-  g_autoptr (GTask) task = NULL;
+  g_return_if_fail (model != NULL);
+  g_return_if_fail (path != NULL);
+
+  save_async (save_data_new (model, path, metadata), cancellable, callback, user_data);
+}
+
+void
+rl_model_file_save_run_async (const RlModel       *model,
+                              RlModel             *initial,
+                              RlDatasetKind        kind,
+                              guint64              seed,
+                              const char          *path,
+                              GHashTable          *metadata,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
   SaveData *data;
 
   g_return_if_fail (model != NULL);
   g_return_if_fail (path != NULL);
 
-  data = g_new0 (SaveData, 1);
-  data->model = rl_model_copy (model);
-  data->path = g_strdup (path);
-  data->metadata = metadata != NULL ? g_hash_table_ref (metadata) : NULL;
+  data = save_data_new (model, path, metadata);
+  data->initial = initial;
+  data->kind = kind;
+  data->seed = seed;
+  save_async (data, cancellable, callback, user_data);
+}
 
-  task = g_task_new (NULL, cancellable, callback, user_data);
-  g_task_set_source_tag (task, rl_model_file_save_async);
-  g_task_set_task_data (task, data, (GDestroyNotify) save_data_free);
-  g_task_run_in_thread (task, save_model_thread);
+const GError *
+rl_model_file_save_get_initial_error (GAsyncResult *result)
+{
+  SaveData *data;
+
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+
+  data = g_task_get_task_data (G_TASK (result));
+  return data != NULL ? data->initial_error : NULL;
 }
 
 gboolean

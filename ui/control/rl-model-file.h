@@ -60,6 +60,27 @@ void         rl_model_file_save_async (const RlModel       *model,
 gboolean     rl_model_file_save_finish (GAsyncResult  *result,
                                        GError       **error);
 
+/* rl_model_file_save_async for a training run from fresh weights: first @initial (transfer full,
+ * nullable), the net before its first step, drawn from @seed, is saved beside @path through
+ * rl_landscape_save_initial (the writer of `reslab-cli train --keep-initial`), and @path's
+ * metadata then names it (rl_landscape_name_initial). A file already at the initial weights'
+ * name is left alone (G_IO_ERROR_EXISTS). The initial weights are a bonus: when they cannot be
+ * written the model is saved all the same, without naming them, and
+ * rl_model_file_save_get_initial_error says why; when the model cannot be saved, the initial
+ * file just written is removed again. Finish with rl_model_file_save_finish. */
+void         rl_model_file_save_run_async (const RlModel       *model,
+                                           RlModel             *initial,
+                                           RlDatasetKind        kind,
+                                           guint64              seed,
+                                           const char          *path,
+                                           GHashTable          *metadata,
+                                           GCancellable        *cancellable,
+                                           GAsyncReadyCallback  callback,
+                                           gpointer             user_data);
+/* What kept the initial weights of rl_model_file_save_run_async from being written; NULL when
+ * they were written or there were none. Returns: (transfer none) (nullable) */
+const GError *rl_model_file_save_get_initial_error (GAsyncResult *result);
+
 /* Evaluates a copy of @model (taken now) on the whole of @test (a reference is kept), off the
  * main thread: what a model saved after a run is described with. */
 void         rl_model_file_evaluate_async  (const RlModel       *model,

@@ -15,6 +15,7 @@
 #include <json-glib/json-glib.h>
 
 #include "rl-arch.h"
+#include "rl-landscape.h"
 #include "rl-safetensors.h"
 
 /* A header is JSON of a few kilobytes for any net ResLab makes: a bound keeps a broken file
@@ -35,6 +36,8 @@ struct _RlModelItem
   int            epochs;
   GDateTime     *created;
   char          *net;        /* "resnet-20", "custom net" (rl_arch_short_name); NULL: unknown */
+  char          *initial;    /* its initial weights' file (metadata "initial", a base name in
+                              * the same folder); NULL: none */
 };
 
 G_DEFINE_FINAL_TYPE (RlModelItem, rl_model_item, G_TYPE_OBJECT)
@@ -47,6 +50,7 @@ rl_model_item_finalize (GObject *object)
   g_free (self->path);
   g_free (self->name);
   g_free (self->net);
+  g_free (self->initial);
   g_clear_pointer (&self->created, g_date_time_unref);
 
   G_OBJECT_CLASS (rl_model_item_parent_class)->finalize (object);
@@ -105,6 +109,16 @@ item_new (const char *path,
       item->net = g_strdup_printf (ngettext ("custom net of %d layer", "custom net of %d layers",
                                              arch->n_layers), arch->n_layers);
   }
+  if (path != NULL && (value = g_hash_table_lookup (metadata, "initial")) != NULL
+      && g_str_has_suffix (value, ".initial.safetensors"))
+    {
+      /* as rl_landscape_load_initial looks for it: in the run's folder, never elsewhere; and
+       * only a file of initial weights (never a listed run, which delete would take along) */
+      g_autofree char *dir = g_path_get_dirname (path);
+      g_autofree char *base = g_path_get_basename (value);
+
+      item->initial = g_build_filename (dir, base, NULL);
+    }
   if (item->created == NULL && fallback_date != NULL)
     item->created = g_date_time_ref (fallback_date);
 
@@ -221,6 +235,8 @@ struct _RlModelStore
   char        *deleted_path;   /* where it was */
   char        *deleted_trash;  /* where it is */
   char        *deleted_name;
+  char        *deleted_initial_path;    /* its initial weights (nullable), likewise */
+  char        *deleted_initial_trash;
 };
 
 static void list_model_iface_init (GListModelInterface *iface);
@@ -470,8 +486,10 @@ rl_model_store_new_run_path (RlModelStore  *self,
         ? g_strdup_printf ("%s-%s-%s.safetensors", stamp, name, rl_dataset_kind_name (kind))
         : g_strdup_printf ("%s-%s-%s-%d.safetensors", stamp, name, rl_dataset_kind_name (kind), n);
       char *path = g_build_filename (self->dir, base, NULL);
+      g_autofree char *initial = rl_landscape_initial_path (path);
 
-      if (!g_file_test (path, G_FILE_TEST_EXISTS))
+      /* the run's initial weights go beside it: neither name may be taken */
+      if (!g_file_test (path, G_FILE_TEST_EXISTS) && !g_file_test (initial, G_FILE_TEST_EXISTS))
         return path;
       g_free (path);
     }
@@ -569,11 +587,58 @@ rl_model_store_purge (RlModelStore *self)
 {
   g_return_if_fail (RL_IS_MODEL_STORE (self));
 
-  if (self->deleted_trash != NULL && g_unlink (self->deleted_trash) != 0 && errno != ENOENT)
-    g_message ("Could not remove %s: %s", self->deleted_trash, g_strerror (errno));
+  for (guint i = 0; i < 2; i++)
+    {
+      const char *trash = i == 0 ? self->deleted_trash : self->deleted_initial_trash;
+
+      if (trash != NULL && g_unlink (trash) != 0 && errno != ENOENT)
+        g_message ("Could not remove %s: %s", trash, g_strerror (errno));
+    }
   g_clear_pointer (&self->deleted_trash, g_free);
   g_clear_pointer (&self->deleted_path, g_free);
   g_clear_pointer (&self->deleted_name, g_free);
+  g_clear_pointer (&self->deleted_initial_trash, g_free);
+  g_clear_pointer (&self->deleted_initial_path, g_free);
+}
+
+/* Whether another run in the list names @initial as its initial weights too (a run file copied
+ * by hand): then they stay where they are when @item goes. */
+static gboolean
+initial_shared (RlModelStore *self,
+                RlModelItem  *item,
+                const char   *initial)
+{
+  for (guint i = 0; i < self->items->len; i++)
+    {
+      RlModelItem *other = g_ptr_array_index (self->items, i);
+
+      if (other != item && g_strcmp0 (other->initial, initial) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* g_rename of the file at @path (in the folder) to or from the hidden folder, @back for undo;
+ * the error names @path. */
+static gboolean
+move_file (const char  *from,
+           const char  *to,
+           const char  *path,
+           gboolean     back,
+           GError     **error)
+{
+  int saved_errno;
+
+  if (g_rename (from, to) == 0)
+    return TRUE;
+  saved_errno = errno;
+  if (back)
+    g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                 _("Could not bring back %s: %s"), path, g_strerror (saved_errno));
+  else
+    g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                 _("Could not delete %s: %s"), path, g_strerror (saved_errno));
+  return FALSE;
 }
 
 gboolean
@@ -584,6 +649,8 @@ rl_model_store_delete (RlModelStore  *self,
   g_autofree char *trash_dir = NULL;
   g_autofree char *base = NULL;
   g_autofree char *trash = NULL;
+  g_autofree char *initial_trash = NULL;
+  const char *initial = NULL;
   guint index;
 
   g_return_val_if_fail (RL_IS_MODEL_STORE (self), FALSE);
@@ -600,7 +667,7 @@ rl_model_store_delete (RlModelStore  *self,
   trash_dir = g_build_filename (self->dir, DELETED_DIR, NULL);
   base = g_path_get_basename (item->path);
   trash = g_build_filename (trash_dir, base, NULL);
-  if (g_mkdir_with_parents (trash_dir, 0700) != 0 || g_rename (item->path, trash) != 0)
+  if (g_mkdir_with_parents (trash_dir, 0700) != 0)
     {
       int saved_errno = errno;
 
@@ -608,10 +675,30 @@ rl_model_store_delete (RlModelStore  *self,
                    _("Could not delete %s: %s"), item->path, g_strerror (saved_errno));
       return FALSE;
     }
+  /* The run's initial weights go with it (and come back with it), unless another run names
+   * them too. The model file moves last: if it cannot, they come back. */
+  if (item->initial != NULL && g_file_test (item->initial, G_FILE_TEST_EXISTS)
+      && !initial_shared (self, item, item->initial))
+    {
+      g_autofree char *initial_base = g_path_get_basename (item->initial);
+
+      initial = item->initial;
+      initial_trash = g_build_filename (trash_dir, initial_base, NULL);
+      if (!move_file (initial, initial_trash, initial, FALSE, error))
+        return FALSE;
+    }
+  if (!move_file (item->path, trash, item->path, FALSE, error))
+    {
+      if (initial != NULL && g_rename (initial_trash, initial) != 0)
+        g_message ("Could not bring back %s: %s", initial, g_strerror (errno));
+      return FALSE;
+    }
 
   self->deleted_path = g_strdup (item->path);
   self->deleted_trash = g_steal_pointer (&trash);
   self->deleted_name = g_strdup (item->name);
+  self->deleted_initial_path = g_strdup (initial);
+  self->deleted_initial_trash = g_steal_pointer (&initial_trash);
   if (find_index (self, item, &index))
     {
       g_ptr_array_remove_index (self->items, index);
@@ -637,17 +724,18 @@ rl_model_store_undo_delete (RlModelStore  *self,
 
   if (self->deleted_trash == NULL)
     return NULL;
-  if (g_rename (self->deleted_trash, self->deleted_path) != 0)
-    {
-      int saved_errno = errno;
-
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                   _("Could not bring back %s: %s"), self->deleted_path, g_strerror (saved_errno));
-      return NULL;
-    }
+  if (!move_file (self->deleted_trash, self->deleted_path, self->deleted_path, TRUE, error))
+    return NULL;
+  /* The run is back; its initial weights too, or they stay in the hidden folder (not purged:
+   * nothing is forgotten here) and the run has no line. */
+  if (self->deleted_initial_trash != NULL
+      && g_rename (self->deleted_initial_trash, self->deleted_initial_path) != 0)
+    g_message ("Could not bring back %s: %s", self->deleted_initial_path, g_strerror (errno));
   path = g_steal_pointer (&self->deleted_path);
   g_clear_pointer (&self->deleted_trash, g_free);
   g_clear_pointer (&self->deleted_name, g_free);
+  g_clear_pointer (&self->deleted_initial_path, g_free);
+  g_clear_pointer (&self->deleted_initial_trash, g_free);
   rl_model_store_reload (self);
   return rl_model_store_find (self, path);
 }

@@ -7,12 +7,15 @@
  * weights in the file), "created", and the run's settings. Listing reads only each file's
  * header. Items: the runs, newest first, then the bundled model (when given). A file named
  * *.initial.safetensors is not listed: it holds a run's initial weights, which its "initial"
- * metadata names (`reslab-cli train --keep-initial`; the loss landscape's line).
+ * metadata names (rl_landscape_save_initial: `reslab-cli train --keep-initial` and the app's
+ * runs from fresh weights; the loss landscape's line).
  *
- * Nothing is overwritten: a new run gets a new file name; rename rewrites the file's metadata
- * with the same weights; delete moves the file into a hidden folder until
- * rl_model_store_undo_delete() brings it back or rl_model_store_purge() (or the next delete,
- * or finalize) removes it for good.
+ * Nothing is overwritten: a new run gets a new file name (one whose initial weights' name is
+ * free too); rename rewrites the file's metadata with the same weights, under the same file
+ * name, so it still names its initial weights; delete moves the file, and its initial weights'
+ * file, into a hidden folder until rl_model_store_undo_delete() brings them back or
+ * rl_model_store_purge() (or the next delete, or finalize) removes them for good. Export copies
+ * the model's file alone.
  *
  * GLib/GIO only, no GTK.
  */
@@ -78,22 +81,27 @@ gboolean       rl_model_store_rename           (RlModelStore  *self,
                                                 RlModelItem   *item,
                                                 const char    *name,
                                                 GError       **error);
-/* Takes the run out of the list and its file out of the folder, into a hidden folder, until
- * undone (one deletion can be undone: an earlier one is purged first).
+/* Takes the run out of the list and its file (with its initial weights' file, unless another
+ * run names that too) out of the folder, into a hidden folder, until undone (one deletion can
+ * be undone: an earlier one is purged first).
  * Errors: G_IO_ERROR_NOT_SUPPORTED for the bundled model; GIO's from the move. */
 gboolean       rl_model_store_delete           (RlModelStore  *self,
                                                 RlModelItem   *item,
                                                 GError       **error);
 /* The name of the deleted run that undo would bring back. Returns: (transfer none) (nullable) */
 const char    *rl_model_store_get_deleted_name (RlModelStore *self);
-/* Puts the last deleted run back in the folder and the list. Returns: (transfer none)
- * (nullable): its item, NULL when there is nothing to undo or the move failed (@error). */
+/* Puts the last deleted run back in the folder and the list, with its initial weights' file
+ * (which, if that one move fails, stays in the hidden folder: logged, never purged).
+ * Returns: (transfer none) (nullable): its item, NULL when there is nothing to undo or the move
+ * failed (@error). */
 RlModelItem   *rl_model_store_undo_delete      (RlModelStore  *self,
                                                 GError       **error);
-/* Removes the deleted file for good. */
+/* Removes the deleted file (and its initial weights' file) for good. */
 void           rl_model_store_purge            (RlModelStore *self);
 
-/* Copies the model's file (the bundled one's contents too) to @dest, replacing it.
+/* Copies the model's file (the bundled one's contents too) to @dest, replacing it: the model
+ * alone, without its initial weights (its metadata still names them, and
+ * rl_landscape_load_initial finds them only if they are copied beside it by hand).
  * Errors: GIO's. */
 gboolean       rl_model_store_export           (RlModelStore  *self,
                                                 RlModelItem   *item,

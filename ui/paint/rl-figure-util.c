@@ -70,3 +70,31 @@ rl_figure_begin (cairo_t    *cr,
   cairo_restore (cr);
   return margin + 24.0;
 }
+
+void
+rl_figure_fill_band (cairo_t *cr, double r, double g, double b, double alpha, gboolean hatched)
+{
+  double x0, y0, x1, y1;
+
+  if (!hatched)
+    {
+      cairo_set_source_rgba (cr, r, g, b, alpha);
+      cairo_fill (cr);
+      return;
+    }
+  cairo_set_source_rgba (cr, r, g, b, 0.4 * alpha);
+  cairo_fill_preserve (cr);
+  cairo_save (cr);
+  cairo_fill_extents (cr, &x0, &y0, &x1, &y1);
+  cairo_clip (cr);
+  cairo_set_source_rgba (cr, r, g, b, MIN (2.25 * alpha, 1.0));
+  cairo_set_line_width (cr, 1.0);
+  for (double x = x0 - (y1 - y0); x < x1; x += RL_FIGURE_BAND_HATCH)
+    {
+      cairo_move_to (cr, x, y1);
+      cairo_line_to (cr, x + (y1 - y0), y0);
+    }
+  cairo_stroke (cr);
+  cairo_restore (cr);
+  cairo_new_path (cr);
+}

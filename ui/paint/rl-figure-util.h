@@ -1,7 +1,8 @@
 /* rl-figure-util.h: what every figure drawn with Cairo's toy text API shares (the degradation
  * figures of rl-figure.c, the loss landscape's of rl-landscape-figure.c, the network diagram of
- * rl-diagram-paint.c): the face of the text, text anchored at a point, tick steps, and a white
- * page with its title. Cairo only, no GTK.
+ * rl-diagram-paint.c): the face of the text, text anchored at a point, tick steps, a white
+ * page with its title, and the min-max band over seeds (also the Experiment view's chart,
+ * rl-chart.c). Cairo only, no GTK.
  */
 #pragma once
 
@@ -35,6 +36,18 @@ void        rl_figure_stroke_frame (cairo_t *cr,
                                     double   y,
                                     double   w,
                                     double   h);
+
+/* Fills the current path of @cr, a min-max band, in (@r, @g, @b) at @alpha. @hatched (a plain
+ * twin's band, whose line is dashed) fills it paler (0.4 @alpha) and crosses it with 1-unit
+ * lines at 45 degrees every RL_FIGURE_BAND_HATCH units (2.25 @alpha), so that where a plain
+ * twin's band and its residual twin's overlap each can still be told. Clears the path. */
+#define RL_FIGURE_BAND_HATCH 6.0
+void        rl_figure_fill_band   (cairo_t  *cr,
+                                   double    r,
+                                   double    g,
+                                   double    b,
+                                   double    alpha,
+                                   gboolean  hatched);
 
 /* Paints the whole target white, selects the figures' face (normal weight) and draws @title
  * (nullable) centred at the top in @title_size. Returns where the panels may start: @margin, plus

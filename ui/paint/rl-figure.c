@@ -261,11 +261,12 @@ draw_series (cairo_t *cr, const Axes *a, const double *xs, const double *ys, gui
   cairo_restore (cr);
 }
 
-/* A translucent band from @lo to @hi over the points where both are finite; a point where
- * either is not breaks it. */
+/* A translucent band in @rgb at @alpha from @lo to @hi over the points where both are finite;
+ * a point where either is not breaks it. @hatched: paler and hatched (rl_figure_fill_band), as
+ * the Experiment view's chart draws a plain twin's band. */
 static void
 draw_band (cairo_t *cr, const Axes *a, const double *xs, const double *lo, const double *hi,
-           guint n)
+           guint n, const double rgb[3], double alpha, gboolean hatched)
 {
   cairo_save (cr);
   cairo_rectangle (cr, a->x0, a->y0, a->w, a->h);
@@ -284,7 +285,7 @@ draw_band (cairo_t *cr, const Axes *a, const double *xs, const double *lo, const
           for (guint k = j; k-- > i;)
             cairo_line_to (cr, axes_x (a, xs[k]), axes_y (a, lo[k]));
           cairo_close_path (cr);
-          cairo_fill (cr);
+          rl_figure_fill_band (cr, rgb[0], rgb[1], rgb[2], alpha, hatched);
         }
       i = j + 1;
     }
@@ -297,6 +298,7 @@ typedef struct {
   double width;       /* line width of the sample */
   gboolean dashed;
   gboolean band;      /* a light bar (a shaded band's key) rather than a line */
+  gboolean hatched;   /* with band: the bar paler and hatched, as a plain twin's band */
 } LegendItem;
 
 /* A legend box in the top right corner of @a. */
@@ -355,13 +357,23 @@ draw_legend (cairo_t *cr, const Axes *a, const LegendItem *items, guint n)
       double y = by + pad + line * (i + 0.5);
       static const double dash[] = { 6.0, 4.0 };
 
-      set_rgb (cr, items[i].rgb, items[i].band ? 0.25 : 1.0);
-      cairo_set_line_width (cr, items[i].width);
-      cairo_set_dash (cr, dash, items[i].dashed ? 2 : 0, 0);
-      cairo_move_to (cr, bx + pad, y);
-      cairo_line_to (cr, bx + pad + sample, y);
-      cairo_stroke (cr);
-      cairo_set_dash (cr, NULL, 0, 0);
+      if (items[i].band)
+        {
+          /* a bar as wide as the band's line is thick, filled as the bands are */
+          cairo_rectangle (cr, bx + pad, y - items[i].width / 2, sample, items[i].width);
+          rl_figure_fill_band (cr, items[i].rgb[0], items[i].rgb[1], items[i].rgb[2], 0.25,
+                               items[i].hatched);
+        }
+      else
+        {
+          set_rgb (cr, items[i].rgb, 1.0);
+          cairo_set_line_width (cr, items[i].width);
+          cairo_set_dash (cr, dash, items[i].dashed ? 2 : 0, 0);
+          cairo_move_to (cr, bx + pad, y);
+          cairo_line_to (cr, bx + pad + sample, y);
+          cairo_stroke (cr);
+          cairo_set_dash (cr, NULL, 0, 0);
+        }
       cairo_set_source_rgb (cr, 0.1, 0.1, 0.1);
       rl_figure_draw_text (cr, bx + 2 * pad + sample, y, 0.0, 0.5, items[i].text);
     }
@@ -462,7 +474,8 @@ rl_figure_draw_degradation (cairo_t *cr, double width, double height,
           const double *rgb = palette[e % G_N_ELEMENTS (palette)];
           gboolean seeds = rl_experiment_group_get_n_seeds (groups[e]) > 1;
 
-          /* the bands first, under every line: training error lighter than test error */
+          /* the bands first, under every line: training error lighter than test error; the
+           * plain twin's paler and hatched, as the Experiment view's chart draws them */
           for (guint v = 0; v < G_N_ELEMENTS (values) && seeds; v++)
             {
               for (guint i = 0; i < np; i++)
@@ -475,8 +488,8 @@ rl_figure_draw_degradation (cairo_t *cr, double width, double height,
                   lo[i] *= 100.0;
                   hi[i] *= 100.0;
                 }
-              set_rgb (cr, rgb, v == 0 ? 0.12 : 0.22);
-              draw_band (cr, a, xs, lo, hi, np);
+              draw_band (cr, a, xs, lo, hi, np, rgb, v == 0 ? 0.12 : 0.22,
+                         t == RL_TWIN_PLAIN);
             }
           for (guint v = 0; v < G_N_ELEMENTS (values); v++)
             {
@@ -509,12 +522,22 @@ rl_figure_draw_degradation (cairo_t *cr, double width, double height,
       items[n_items++].width = 2.6;
       if (max_seeds > 1)
         {
-          /* TRANSLATORS: the legend's key to the shaded bands; %u is the number of seeds */
-          g_snprintf (items[n_items].text, sizeof items[n_items].text,
-                      ngettext ("mean of %u seed, band: min to max",
-                                "mean of %u seeds, band: min to max", max_seeds), max_seeds);
+          if (t == RL_TWIN_PLAIN)
+            g_snprintf (items[n_items].text, sizeof items[n_items].text,
+                        /* TRANSLATORS: the plain panel's key to its bands, which are paler and
+                         * hatched (as in the app's chart); %u is the number of seeds */
+                        ngettext ("mean of %u seed, band (hatched, paler): min to max",
+                                  "mean of %u seeds, band (hatched, paler): min to max",
+                                  max_seeds), max_seeds);
+          else
+            g_snprintf (items[n_items].text, sizeof items[n_items].text,
+                        /* TRANSLATORS: the legend's key to the shaded bands; %u is the number
+                         * of seeds */
+                        ngettext ("mean of %u seed, band: min to max",
+                                  "mean of %u seeds, band: min to max", max_seeds), max_seeds);
           items[n_items].rgb[0] = items[n_items].rgb[1] = items[n_items].rgb[2] = 0.3;
           items[n_items].band = TRUE;
+          items[n_items].hatched = t == RL_TWIN_PLAIN;
           items[n_items++].width = 9.0;
         }
       draw_legend (cr, a, items, n_items);

@@ -4,7 +4,9 @@
  *   the right; x the iterations, y the error in percent; training error thin, test error bold;
  *   one colour per depth, with a legend. A depth trained with several seeds (an
  *   RlExperimentGroup) is drawn as the mean over the seeds with a shaded band from the lowest
- *   to the highest seed's value, for each twin and each of the two errors.
+ *   to the highest seed's value, for each twin and each of the two errors; the plain twins'
+ *   bands paler and hatched, as the Experiment view's chart draws them (rl_figure_fill_band),
+ *   which the plain panel's legend says.
  * - Layers (the paper's Figure 7, plus gradients): for one plain/residual pair, the gradient
  *   norm of each weight layer (left) and the standard deviation of each layer's response
  *   (right) against the layer's position, log scale; the first record thin (for responses

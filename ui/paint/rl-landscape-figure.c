@@ -583,8 +583,9 @@ void
 rl_landscape_figure_draw_line (cairo_t *cr, double width, double height,
                                const RlLandscapePanel *panels, guint n, const char *title)
 {
-  const double ml = 72, mr = 150, mt = 16, mb = 52;
-  double top, x0, y0, w, h, tmin = INFINITY, tmax = -INFINITY, lmin = INFINITY, lmax = 0;
+  const double ml = 72, mt = 16, mb = 52;
+  double mr = 150, top, x0, y0, w, h, tmin = INFINITY, tmax = -INFINITY, lmin = INFINITY,
+         lmax = 0;
   double step;
   int lo, hi;
   char buf[32];
@@ -592,6 +593,19 @@ rl_landscape_figure_draw_line (cairo_t *cr, double width, double height,
 
   g_return_if_fail (cr != NULL && (panels != NULL || n == 0));
   top = rl_figure_begin (cr, width, title, FONT_SIZE, 10.0);
+  /* the legend on the right is as wide as the longest name (a run's, say), up to half the page */
+  cairo_save (cr);
+  cairo_set_font_size (cr, FONT_SIZE);
+  for (guint m = 0; m < n; m++)
+    if (panels[m].n_line > 0)
+      {
+        cairo_text_extents_t ext;
+
+        cairo_text_extents (cr, panels[m].name, &ext);
+        mr = MAX (mr, 42 + ext.x_advance + 12);
+      }
+  cairo_restore (cr);
+  mr = MIN (mr, width / 2);
   for (guint m = 0; m < n; m++)
     for (guint k = 0; k < panels[m].n_line; k++)
       {
