@@ -359,6 +359,15 @@ rl_bn_part_forward (const RlModel *m, const RlBnPart *bn, RlWork *w, int n, gboo
   }
 }
 
+void
+rl_bn_part_reapply (const RlModel *m, const RlBnPart *bn, RlWork *w, int n, const float *x,
+                    gboolean relu, float *y)
+{
+  rl_bn_forward_apply (bn->c, n, bn->hw, x, w->bn_mean[bn->site], w->bn_invstd[bn->site],
+                       rl_model_tensor (m, m->params, bn->w),
+                       rl_model_tensor (m, m->params, bn->b), NULL, relu, y);
+}
+
 /* dx = (or += with @add) batch norm backward of g = dy * (mask > 0) (mask nullable: g = dy),
  * x the forward's input; gamma's and beta's gradients into this thread's block. With @g_out
  * (nullable, may be dy), g is written there. */

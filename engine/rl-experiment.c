@@ -560,6 +560,11 @@ twin_run (RlExperiment *exp, RlTwin which, uint64_t target, GCancellable *cancel
       g_clear_pointer (&tw->loop, rl_train_loop_free);
       rl_model_free (tw->model);
       tw->model = copy;
+      /* Both done: the memory kept for the twins' turns goes back now, not when the experiment
+       * is freed, which may be after the next depth has run (the CLI keeps the first seed's for
+       * its figures): the next depth's workspaces would grow the heap past these free blocks. */
+      if (rl_experiment_is_done (exp))
+        rl_workspace_return_freed_memory ();
     }
   return TRUE;
 }

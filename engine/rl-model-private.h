@@ -100,7 +100,10 @@ typedef struct {
   float    *in;             /* (C, H, W, N) */
   float   **out;            /* per node: (Co, Ho, Wo, N) */
   float   **dout;           /* per node: same as out; node i's is dbuf[i % 3] */
-  float   **hid;            /* res nodes: relu(conv1(x)), (Co, Ho, Wo, N) */
+  float   **hid;            /* res nodes: relu(bn1(conv1(x))), (Co, Ho, Wo, N); with batch
+                             * norm and without maps all hid_buf, written again by the
+                             * backward (rl_bn_part_reapply) */
+  float    *hid_buf;
   float   **res;            /* res nodes: F(x) = bn2(conv2(hid)), written only with maps or
                              * response statistics (all res_buf unless maps) */
   float    *res_buf;
@@ -228,5 +231,9 @@ void    rl_bn_part_forward  (const RlModel *model, const RlBnPart *bn, RlWork *w
 void    rl_bn_part_backward (const RlModel *model, const RlBnPart *bn, RlWork *work, int n,
                              const float *dy, const float *mask, float *g_out, const float *x,
                              float *dx, gboolean add, float *grads);
+/* y = act (bn (x)) again, with the statistics the last forward of this site used: the same
+ * bits as that forward wrote (the backward remakes a buffer it did not keep). */
+void    rl_bn_part_reapply  (const RlModel *model, const RlBnPart *bn, RlWork *work, int n,
+                             const float *x, gboolean relu, float *y);
 
 G_END_DECLS

@@ -138,6 +138,9 @@ rl_resblock_backward (const RlModel *m, const RlNode *node, int i, RlWork *w, in
        * shortcut; bn1's reads dhid through the mask of the ReLU after it (hid > 0) */
       float *dpre = w->bn_dpre[bn2->site];
 
+      /* the hidden map, when it was not kept (rl_work_new): conv2's weight gradient reads it */
+      if (hid == w->hid_buf)
+        rl_bn_part_reapply (m, bn1, w, n, w->bn_pre[bn1->site], TRUE, w->hid_buf);
       rl_bn_part_backward (m, bn2, w, n, dy, y,
                            node->spec.shortcut != RL_SHORTCUT_NONE ? dz : NULL,
                            w->bn_pre[bn2->site], dpre, FALSE, grads);
