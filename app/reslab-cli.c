@@ -569,7 +569,7 @@ print_response_std (RlModel *model, const RlDataset *test, guint n)
   for (guint i = 0; i < n; i++)
     idx[i] = i;
   rl_dataset_get_batch (test, idx, (int) n, x, NULL);
-  rl_model_response_std (model, x, (int) n, std);
+  rl_model_response_std (model, x, (int) n, NULL, std);
   g_print ("\nresponse std on the first %u test images (evaluation mode)\n", n);
   for (guint k = 0; k < nr; k++)
     g_print ("  %-24s %.4f\n", rl_model_get_response_name (model, k), std[k]);

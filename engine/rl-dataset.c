@@ -446,11 +446,17 @@ rl_dataset_default_dir (RlDatasetKind kind)
 RlDataset *
 rl_dataset_new_subset (const RlDataset *src, uint32_t n)
 {
+  return rl_dataset_new_range (src, 0, n);
+}
+
+RlDataset *
+rl_dataset_new_range (const RlDataset *src, uint32_t first, uint32_t n)
+{
   RlDataset *ds;
   size_t chw;
 
   g_return_val_if_fail (src != NULL, NULL);
-  g_return_val_if_fail (n > 0 && n <= src->n, NULL);
+  g_return_val_if_fail (n > 0 && first <= src->n && n <= src->n - first, NULL);
 
   chw = (size_t) src->c * src->h * src->w;
   ds = dataset_new (src->kind, n, src->h, src->w);
@@ -458,8 +464,8 @@ rl_dataset_new_subset (const RlDataset *src, uint32_t n)
   ds->n_classes = src->n_classes;
   ds->mean = src->mean;
   ds->std = src->std;
-  ds->images = g_memdup2 (src->images, chw * n);
-  ds->labels = g_memdup2 (src->labels, n);
+  ds->images = g_memdup2 (src->images + chw * first, chw * n);
+  ds->labels = g_memdup2 (src->labels + first, n);
   return ds;
 }
 

@@ -66,6 +66,8 @@ char       *rl_dataset_default_dir (RlDatasetKind kind);
 
 /* A dataset holding the first @n images of @src (copied). Returns: (transfer full) */
 RlDataset  *rl_dataset_new_subset (const RlDataset *src, uint32_t n);
+/* A dataset holding images @first .. @first + @n - 1 of @src (copied). Returns: (transfer full) */
+RlDataset  *rl_dataset_new_range  (const RlDataset *src, uint32_t first, uint32_t n);
 
 RlDataset  *rl_dataset_ref        (RlDataset *ds);
 void        rl_dataset_unref      (RlDataset *ds);

@@ -51,10 +51,13 @@ struct _RlExperiment {
   RlDataset *train;             /* the subset actually trained on */
   RlDataset *test;              /* the full test split, referenced */
   uint32_t   n_test;            /* test images used for the test error */
-  float     *x_resp;            /* x_resp: (response_images, C, H, W) the first test images,
-                                 * normalised once, for the response std */
-  float     *x_cal;             /* x_cal: (n_cal, C, H, W) the first training images, for */
-  uint8_t   *y_cal;             /* y_cal: (n_cal)            fresh batch norm statistics */
+  /* The first response_images test images, normalised once: the response std and their
+   * share of the test error come from one pass over them; test_rest holds the others. */
+  float     *x_resp;            /* x_resp: (response_images, C, H, W) */
+  uint8_t   *y_resp;            /* y_resp: (response_images) */
+  RlDataset *test_rest;         /* test images response_images .. n_test - 1; NULL if none */
+  float     *x_cal;             /* x_cal: (n_cal, C, H, W) the first training images, for
+                                 * fresh batch norm statistics */
   int        n_cal;
   uint64_t   total;             /* iterations in the run */
   uint64_t   n_steps;           /* completed rl_experiment_step() calls */
@@ -292,7 +295,6 @@ rl_experiment_new (const RlExperimentConfig *cfg, RlDataset *train, RlDataset *t
   size_t chw;
   uint64_t per_epoch;
   g_autofree uint32_t *idx = NULL;
-  g_autofree uint8_t *y_resp = NULL;
   uint32_t n_resp;
 
   g_return_val_if_fail (cfg != NULL, NULL);
@@ -330,13 +332,15 @@ rl_experiment_new (const RlExperimentConfig *cfg, RlDataset *train, RlDataset *t
   for (uint32_t i = 0; i < MAX (n_resp, (uint32_t) exp->n_cal); i++)
     idx[i] = i;
   exp->x_resp = g_new (float, (size_t) n_resp * chw);
-  y_resp = g_new (uint8_t, n_resp);
-  rl_dataset_get_batch (test, idx, (int) n_resp, exp->x_resp, y_resp);
+  exp->y_resp = g_new (uint8_t, n_resp);
+  rl_dataset_get_batch (test, idx, (int) n_resp, exp->x_resp, exp->y_resp);
+  if (exp->cfg.response_images > 0 && exp->cfg.response_images < exp->n_test)
+    exp->test_rest = rl_dataset_new_range (test, exp->cfg.response_images,
+                                           exp->n_test - exp->cfg.response_images);
 
   /* The calibration batch: the first `batch` training images (or all, if fewer). */
   exp->x_cal = g_new (float, (size_t) exp->n_cal * chw);
-  exp->y_cal = g_new (uint8_t, exp->n_cal);
-  rl_dataset_get_batch (exp->train, idx, exp->n_cal, exp->x_cal, exp->y_cal);
+  rl_dataset_get_batch (exp->train, idx, exp->n_cal, exp->x_cal, NULL);
 
   return g_steal_pointer (&exp);
 }
@@ -361,9 +365,10 @@ rl_experiment_free (RlExperiment *exp)
     }
   g_clear_pointer (&exp->train, rl_dataset_unref);
   g_clear_pointer (&exp->test, rl_dataset_unref);
+  g_clear_pointer (&exp->test_rest, rl_dataset_unref);
   g_free (exp->x_resp);
+  g_free (exp->y_resp);
   g_free (exp->x_cal);
-  g_free (exp->y_cal);
   g_free (exp);
   /* the twins' workspaces, kept for reuse while they took turns (rl_workspace_keep_freed_memory) */
   rl_workspace_return_freed_memory ();
@@ -373,8 +378,7 @@ rl_experiment_free (RlExperiment *exp)
 
 /* Replaces the model's running averages by the statistics of the calibration batch at the
  * current weights, keeping the whole parameter block aside for bn_restore(). A training-mode
- * pass updates r' = (1 - m) r + m b, so b = (r' - (1 - m) r) / m; its gradients are not used
- * (the next training step overwrites them). */
+ * forward updates r' = (1 - m) r + m b, so b = (r' - (1 - m) r) / m. */
 static gboolean
 bn_use_fresh (RlExperiment *exp, Twin *tw)
 {
@@ -383,7 +387,7 @@ bn_use_fresh (RlExperiment *exp, Twin *tw)
   if (tw->bn_saved == NULL)
     return FALSE;
   memcpy (tw->bn_saved, p, sizeof (float) * rl_model_get_n_params (tw->model));
-  rl_model_forward_backward (tw->model, exp->x_cal, exp->y_cal, exp->n_cal, NULL);
+  rl_model_forward_training (tw->model, exp->x_cal, exp->n_cal);
   for (guint i = 0; i < tw->bn_tensors->len; i++)
     {
       const RlParamInfo *info =
@@ -404,13 +408,33 @@ bn_restore (Twin *tw)
           sizeof (float) * rl_model_get_n_params (tw->model));
 }
 
+/* The test error on the first n_test test images; with @std, the response statistics of the
+ * first response_images of them too, taken in the same evaluation pass (their logits are those
+ * rl_evaluate would give, the same bits), so those images are not run twice. */
 static double
-test_error (RlExperiment *exp, RlModel *model)
+test_error (RlExperiment *exp, RlModel *model, double *std)
 {
-  RlEvalResult r;
+  const uint32_t n_resp = std != NULL ? exp->cfg.response_images : 0;
+  const RlDataset *rest = n_resp > 0 ? exp->test_rest : exp->test;
+  uint32_t wrong = 0;
 
-  rl_evaluate (model, exp->test, exp->n_test, 0, EVAL_CHUNK, NULL, NULL, &r, NULL);
-  return (double) (r.n - r.correct) / r.n;
+  if (n_resp > 0)
+    {
+      const int P = rl_model_get_n_classes (model);
+      g_autofree float *logits = g_new (float, (size_t) n_resp * P);
+
+      rl_model_response_std (model, exp->x_resp, (int) n_resp, logits, std);
+      for (uint32_t i = 0; i < n_resp; i++)
+        wrong += rl_argmax (logits + (size_t) i * P, P) != exp->y_resp[i];
+    }
+  if (rest != NULL)
+    {
+      RlEvalResult r;
+
+      rl_evaluate (model, rest, exp->n_test - n_resp, 0, EVAL_CHUNK, NULL, NULL, &r, NULL);
+      wrong += r.n - r.correct;
+    }
+  return (double) wrong / exp->n_test;
 }
 
 /* Closes the interval in progress: one record, the accumulators back to zero. */
@@ -429,16 +453,15 @@ twin_record (RlExperiment *exp, RlTwin which)
   r->train_error = tw->int_images > 0 && tw->diverged_at == 0
                      ? 1.0 - (double) tw->int_hits / tw->int_images : NAN;
   r->train_loss = tw->int_batches > 0 ? tw->int_loss / tw->int_batches : NAN;
-  fresh = bn_use_fresh (exp, tw);
-  r->test_error = test_error (exp, tw->model);
   r->train_seconds = tw->train_seconds;
-
-  if (n_layers > 0)
+  fresh = bn_use_fresh (exp, tw);
+  if (n_layers == 0)
+    r->test_error = test_error (exp, tw->model, NULL);
+  else
     {
-      guint n_resp = rl_model_get_n_responses (tw->model);
-      g_autofree double *std = g_new0 (double, MAX (n_resp, 1));
+      g_autofree double *std = g_new0 (double, MAX (rl_model_get_n_responses (tw->model), 1));
 
-      rl_model_response_std (tw->model, exp->x_resp, (int) exp->cfg.response_images, std);
+      r->test_error = test_error (exp, tw->model, std);
       for (guint i = 0; i < n_layers; i++)
         {
           const RlExperimentLayer *l = &g_array_index (tw->layers, RlExperimentLayer, i);

@@ -56,10 +56,11 @@ rl_model_predict (RlModel *model, const float *x, int n, float *logits)
   rl_team_run (model->team, n_threads, predict_slice, &job);
 }
 void
-rl_model_response_std (RlModel *model, const float *x, int n, double *std)
+rl_model_response_std (RlModel *model, const float *x, int n, float *logits, double *std)
 {
   const guint nr = model->resp_names->len;
-  g_autofree float *logits = g_new (float, (size_t) MAX (n, 1) * model->n_classes);
+  g_autofree float *own = logits == NULL ? g_new (float, (size_t) MAX (n, 1) * model->n_classes)
+                                         : NULL;
   g_autofree double *tot = g_new0 (double, 3 * (nr + 1));
 
   const int nt = MIN (model->n_threads, MAX (n, 1));
@@ -72,7 +73,7 @@ rl_model_response_std (RlModel *model, const float *x, int n, double *std)
       model->work[t]->collect = TRUE;
       memset (model->work[t]->resp, 0, sizeof (double) * 3 * nr);
     }
-  rl_model_predict (model, x, n, logits);
+  rl_model_predict (model, x, n, logits != NULL ? logits : own);
   for (int t = 0; t < model->n_work; t++)
     {
       model->work[t]->collect = FALSE;

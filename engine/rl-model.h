@@ -124,6 +124,12 @@ float     rl_model_forward_backward (RlModel *model, const float *x, const uint8
 float     rl_model_forward_backward_logits (RlModel *model, const float *x, const uint8_t *labels,
                                             int n, int *n_correct, float *logits);
 
+/* The forward of rl_model_forward_backward alone, in training mode: batch norm normalises with
+ * the batch's statistics and moves its running statistics toward them, the same bits as a step
+ * on the same batch would; no loss, and the gradient block is left as it was.
+ * x: (N, C, H, W) normalised. */
+void      rl_model_forward_training (RlModel *model, const float *x, int n);
+
 /* The bytes rl_model_forward_backward allocates for its workspaces on a batch of @batch images
  * split over @n_threads threads: every activation and its gradient buffers, the im2col blocks,
  * the batch norm statistics and the extra threads' gradient blocks, sized by the same code that
@@ -143,9 +149,11 @@ void      rl_model_predict     (RlModel *model, const float *x, int n, float *lo
 guint       rl_model_get_n_responses    (const RlModel *model);
 /* e.g. "conv1", "layer2.0.conv1". Returns: (transfer none) */
 const char *rl_model_get_response_name  (const RlModel *model, guint i);
-/* Evaluation-mode forward of @n images, collecting statistics.
- * x: (N, C, H, W); std: (n_responses) */
-void        rl_model_response_std       (RlModel *model, const float *x, int n, double *std);
+/* Evaluation-mode forward of @n images, collecting statistics: rl_model_predict with the
+ * statistics taken on the way, so the logits are the same bits as its.
+ * x: (N, C, H, W); logits: (N, P), nullable; std: (n_responses) */
+void        rl_model_response_std       (RlModel *model, const float *x, int n, float *logits,
+                                         double *std);
 
 /* Per-layer timing of training steps, for benchmarks: while on, thread 0 adds up the wall time
  * of each layer's forward and backward (the other threads do the same work on their slices).

@@ -2,7 +2,8 @@
 
 /* rl-train-step.c: one training step's gradients, rl_model_forward_backward: the batch split
  * over the model's thread team, each thread's forward, loss and backward on its slice (the walks
- * of rl-node.c), the gradients summed in thread order; and the per-layer profile of those steps.
+ * of rl-node.c), the gradients summed in thread order; its forward alone
+ * (rl_model_forward_training); and the per-layer profile of those steps.
  *
  * Legend: N images, C channels, H x W spatial size, P classes. x: (N, C, H, W) as the caller
  * has it; inside, activations are (C, H, W, N).
@@ -23,26 +24,36 @@ typedef struct {
   int            correct[256];
 } StepJob;
 
-/* One thread's share of a training step. The slice depends only on the team's size, so a given
- * thread count always splits the batch, and sums the gradients, the same way. */
+/* Thread @t's share of a training-mode forward over all @n images of @x: batch norm normalises
+ * with the statistics of the whole batch, summed across the threads, and moves its running
+ * statistics toward them. The slice depends only on the team's size, so a given thread count
+ * always splits the batch, and sums, the same way. */
+static RlWork *
+forward_train_slice (RlModel *model, const float *x, int n, int t, int nt, int *lo, int *hi)
+{
+  const size_t chw = (size_t) model->in_c * model->in_h * model->in_w;
+  RlWork *w = rl_model_slice (model, t, nt, n, lo, hi);
+
+  w->n_total = n;
+  rl_work_load_input (model, w, x + (size_t) *lo * chw, *hi - *lo);
+  rl_model_forward_work (model, w, *hi - *lo, TRUE);
+  return w;
+}
+
+/* One thread's share of a training step: its forward, loss and backward, then its slice of the
+ * sum of the threads' gradients. */
 static void
 train_slice (gpointer data, int t, int nt)
 {
   StepJob *job = data;
   RlModel *model = job->model;
-  const size_t chw = (size_t) model->in_c * model->in_h * model->in_w;
   const int P = model->n_classes, n = job->n;
   int lo, hi;
-  RlWork *w = rl_model_slice (model, t, nt, n, &lo, &hi);
+  RlWork *w = forward_train_slice (model, job->x, n, t, nt, &lo, &hi);
   const int cnt = hi - lo;   /* >= 1: the team is never larger than the batch */
   float *grads = t == 0 ? model->grads : w->grads;
   float *dlast = w->dout[model->n_nodes - 1];
 
-  w->n_total = n;
-  memset (grads, 0, sizeof (float) * model->n_params);
-
-  rl_work_load_input (model, w, job->x + (size_t) lo * chw, cnt);
-  rl_model_forward_work (model, w, cnt, TRUE);
   rl_work_gather_logits (model, w, cnt, w->logits);
   if (job->logits != NULL)
     memcpy (job->logits + (size_t) lo * P, w->logits, sizeof (float) * cnt * P);
@@ -53,6 +64,7 @@ train_slice (gpointer data, int t, int nt)
       dlast[(size_t) j * cnt + img] = w->dlogits[(size_t) img * P + j];
 
   /* the backward walks the plan the forward made for this slice */
+  memset (grads, 0, sizeof (float) * model->n_params);
   rl_model_backward_work (model, w, cnt, grads);
 
   /* Sum the threads' gradients into thread 0's block, always in thread order; each thread
@@ -108,6 +120,34 @@ rl_model_forward_backward_logits (RlModel *model, const float *x, const uint8_t 
   if (n_correct != NULL)
     *n_correct = correct;
   return (float) (loss / n);
+}
+
+typedef struct {
+  RlModel     *model;
+  const float *x;
+  int          n;
+} ForwardJob;
+
+static void
+forward_slice (gpointer data, int t, int nt)
+{
+  ForwardJob *job = data;
+  int lo, hi;
+
+  forward_train_slice (job->model, job->x, job->n, t, nt, &lo, &hi);
+}
+
+void
+rl_model_forward_training (RlModel *model, const float *x, int n)
+{
+  int n_threads = MIN (model->n_threads, n);
+  ForwardJob job = { .model = model, .x = x, .n = n };
+
+  g_return_if_fail (n > 0);
+
+  /* the workspaces of a training step on the same batch, so a step after it makes none */
+  rl_model_ensure_workspaces (model, n_threads, (n + n_threads - 1) / n_threads);
+  rl_team_run (model->team, n_threads, forward_slice, &job);
 }
 
 /* ---- Profiling ---------------------------------------------------------------------------- */

@@ -535,6 +535,15 @@ test_subset_and_names (Fixture *f, gconstpointer data)
   g_assert_cmpmem (sub->images, 7 * 28 * 28, ds->images, 7 * 28 * 28);
   g_assert_cmpmem (sub->labels, 7, ds->labels, 7);
   g_assert_true (sub->images != ds->images);
+  {
+    g_autoptr(RlDataset) range = rl_dataset_new_range (ds, 3, 4);
+
+    g_assert_cmpuint (range->n, ==, 4);
+    g_assert_cmpint (range->kind, ==, RL_DATASET_FASHION);
+    g_assert_cmpfloat (range->std, ==, ds->std);
+    g_assert_cmpmem (range->images, 4 * 28 * 28, ds->images + 3 * 28 * 28, 4 * 28 * 28);
+    g_assert_cmpmem (range->labels, 4, ds->labels + 3, 4);
+  }
 
   g_assert_true (rl_dataset_ref (ds) == ds);
   rl_dataset_unref (ds);

@@ -600,6 +600,54 @@ test_batchnorm_threads_and_running_stats (void)
   g_free (x);
 }
 
+/* rl_model_forward_training: the parameter block (running statistics and batch count
+ * included) as a training step on the same batch leaves it, to the bit, at 1 and 3 threads;
+ * the gradients untouched; and the next step the same as after a step. */
+static void
+test_forward_training (void)
+{
+  const int n = 10;
+  g_autofree float *x = g_new (float, n * 784);
+  uint8_t labels[10];
+  RlRng rng;
+
+  rl_rng_init (&rng, 5);
+  for (int i = 0; i < n * 784; i++)
+    x[i] = rl_rng_uniform_range (&rng, -0.4f, 2.8f);
+  for (int i = 0; i < n; i++)
+    labels[i] = (uint8_t) (i % 10);
+
+  for (int nt = 1; nt <= 3; nt += 2)
+    {
+      g_autoptr (RlModel) stepped = new_model ("resnet-8", 1, 28, 28, 10);
+      g_autoptr (RlModel) forward = new_model ("resnet-8", 1, 28, 28, 10);
+      const size_t np = rl_model_get_n_params (stepped);
+      float *grads = rl_model_get_grads (forward);
+
+      rl_model_init_params (stepped, 3);
+      rl_model_init_params (forward, 3);
+      rl_model_set_threads (stepped, nt);
+      rl_model_set_threads (forward, nt);
+      for (size_t j = 0; j < np; j++)
+        grads[j] = 7.0f;
+
+      rl_model_forward_backward (stepped, x, labels, n, NULL);
+      rl_model_forward_training (forward, x, n);
+      g_assert_cmpmem (rl_model_get_params (forward), np * sizeof (float),
+                       rl_model_get_params (stepped), np * sizeof (float));
+      g_assert_cmpfloat (rl_model_get_params (forward)
+                           [rl_model_lookup_tensor (forward, "bn1.num_batches_tracked")->offset],
+                         ==, 1.0f);
+      for (size_t j = 0; j < np; j++)
+        g_assert_cmpfloat (grads[j], ==, 7.0f);
+
+      g_assert_cmpfloat (rl_model_forward_backward (forward, x, labels, n, NULL), ==,
+                         rl_model_forward_backward (stepped, x, labels, n, NULL));
+      g_assert_cmpmem (rl_model_get_grads (forward), np * sizeof (float),
+                       rl_model_get_grads (stepped), np * sizeof (float));
+    }
+}
+
 /* rl_model_response_std against the same statistics taken from the viewers' maps */
 static void
 check_response_std (const char *desc, const char *layer, RlMapRole role, int map_skip)
@@ -622,7 +670,14 @@ check_response_std (const char *desc, const char *layer, RlMapRole role, int map
     if (strcmp (rl_model_get_response_name (m, k), layer) == 0)
       slot = (int) k;
   g_assert_cmpint (slot, >=, 0);
-  rl_model_response_std (m, x, n, std);
+  {
+    /* the logits of the same pass are rl_model_predict's, to the bit */
+    float logits[5 * 10], predicted[5 * 10];
+
+    rl_model_response_std (m, x, n, logits, std);
+    rl_model_predict (m, x, n, predicted);
+    g_assert_cmpmem (logits, sizeof logits, predicted, sizeof predicted);
+  }
 
   for (int i = 0; i < n; i++)
     {
@@ -1068,6 +1123,7 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/model/batchnorm-threads", test_batchnorm_threads_and_running_stats);
   g_test_add_func ("/engine/model/cifar-family", test_cifar_family);
   g_test_add_func ("/engine/model/response-std", test_response_std);
+  g_test_add_func ("/engine/model/forward-training", test_forward_training);
   g_test_add_func ("/engine/model/threads-deterministic", test_threads_deterministic);
   g_test_add_func ("/engine/model/threads-many", test_threads_many);
   g_test_add_func ("/engine/model/loss-curve-bit-exact", test_loss_curve_bit_exact);
