@@ -1,10 +1,12 @@
 #define G_LOG_DOMAIN "reslab"
 
-/* bench-conv: single-thread GFLOPS of each of the seed net's convolutions, as the layer
- * functions run them in training (rl_conv2d_forward, rl_conv2d_backward with and without the
- * input gradient, and conv + ReLU + 2x2 max pooling as one layer where the net has them).
+/* bench-conv: single-thread GFLOPS of each of the seed net's convolutions (or with --net
+ * resnet, the 3x3 convolutions of the resnet-N nets' three stages), as the layer functions run
+ * them in training (rl_conv2d_forward, rl_conv2d_backward with and without the input gradient,
+ * and conv + ReLU + 2x2 max pooling as one layer where the net has them). A convolution the
+ * Winograd path serves (rl-winograd.h) is timed both ways in the same run, "direct" and "wino".
  *
- *   bench-conv [--images N] [--reps N] [--calls N]
+ *   bench-conv [--net seed|resnet] [--images N] [--reps N] [--calls N]
  *
  * Each figure is the fastest of --reps repetitions of --calls calls, timed in this thread's CPU
  * time (CLOCK_THREAD_CPUTIME_ID), so time the machine spends on other programs is left out; on
@@ -17,6 +19,7 @@
 #include "rl-cpu.h"
 #include "rl-gemm.h"
 #include "rl-layers.h"
+#include "rl-winograd.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,11 +32,20 @@ typedef struct {
   gboolean first;         /* the first layer: training computes no input gradient */
 } Conv;
 
-static const Conv convs[] = {
+static const Conv seed_convs[] = {
   { "conv1",   1, 28, 16, 5, 0, TRUE, TRUE },
   { "rblock1", 16, 12, 16, 3, 1, FALSE, FALSE },
   { "conv2",   16, 12, 32, 5, 0, TRUE, FALSE },
   { "rblock2", 32, 4, 32, 3, 1, FALSE, FALSE },
+  { NULL }
+};
+
+/* the resnet-N / plain-N nets on 28 x 28: every conv of a stage but its first */
+static const Conv resnet_convs[] = {
+  { "16@28",   16, 28, 16, 3, 1, FALSE, FALSE },
+  { "32@14",   32, 14, 32, 3, 1, FALSE, FALSE },
+  { "64@7",    64, 7, 64, 3, 1, FALSE, FALSE },
+  { NULL }
 };
 
 static float *
@@ -86,7 +98,10 @@ main (int argc, char **argv)
 {
   int n = 64, reps = 9, calls = 20;
   double peak = 0.0;
+  g_autofree char *net = NULL;
+  const Conv *convs;
   GOptionEntry entries[] = {
+    { "net", 0, 0, G_OPTION_ARG_STRING, &net, "seed (default) or resnet", "NET" },
     { "images", 0, 0, G_OPTION_ARG_INT, &n, "Images a call (default 64: the seed's batch)", "N" },
     { "reps", 0, 0, G_OPTION_ARG_INT, &reps, "Repetitions, the fastest counts (default 9)", "N" },
     { "calls", 0, 0, G_OPTION_ARG_INT, &calls, "Calls a repetition (default 20)", "N" },
@@ -99,6 +114,15 @@ main (int argc, char **argv)
   if (!g_option_context_parse (ctx, &argc, &argv, &error))
     {
       fprintf (stderr, "bench-conv: %s\n", error->message);
+      return 2;
+    }
+  if (net == NULL || strcmp (net, "seed") == 0)
+    convs = seed_convs;
+  else if (strcmp (net, "resnet") == 0)
+    convs = resnet_convs;
+  else
+    {
+      fprintf (stderr, "bench-conv: --net must be seed or resnet, not \"%s\"\n", net);
       return 2;
     }
   if (n < 1 || reps < 1 || calls < 1)
@@ -119,12 +143,21 @@ main (int argc, char **argv)
   }
   printf ("1 thread, %d images a call, fastest of %d x %d calls in CPU time, ms and nominal"
           " GFLOPS\n", n, reps, calls);
-  printf ("%-8s %18s %18s %18s\n", "conv", "forward", "weight grad", "weight+input grad");
-  for (size_t i = 0; i < G_N_ELEMENTS (convs); i++)
+  printf ("%-14s %18s %18s %18s\n", "conv", "forward", "weight grad", "weight+input grad");
+  for (size_t i = 0; convs[i].name != NULL; i++)
+    for (int wino = 0; wino < 2; wino++)
     {
       const Conv *cv = &convs[i];
       RlConvGeom g;
+      gboolean served;
+      const char *label;
       rl_conv_geom_init (&g, cv->ci, cv->hw, cv->hw, cv->co, cv->k, 1, cv->pad);
+      rl_winograd_set_enabled (TRUE);
+      served = rl_winograd_serves (&g, n);
+      if (wino == 1 && !served)
+        continue;
+      rl_winograd_set_enabled (wino == 1);
+      label = !served ? "" : wino ? " wino" : " direct";
       const size_t nx = (size_t) g.ci * g.hi * g.wi * n, ny = (size_t) g.co * g.ho * g.wo * n;
       const size_t nw = (size_t) g.co * g.ci * g.k * g.k, ws = rl_conv_workspace_size (&g, n);
       const gboolean fused = cv->pooled && rl_conv_relu_maxpool_fusable (&g, n);
@@ -142,7 +175,7 @@ main (int argc, char **argv)
         if (!(p == DW_DX && cv->first) && !(p == FUSED_BWD && !cv->first))
           t[p] = time_pass (p, &g, n, reps, calls, x, w, b, y, dy, dx, dw, db, yp, arg, dyp,
                             cols, dcols, block);
-      printf ("%-8s %8.3f ms %4.0f    %8.3f ms %4.0f", cv->name, 1e3 * t[FWD],
+      printf ("%-7s%-7s %8.3f ms %4.0f    %8.3f ms %4.0f", cv->name, label, 1e3 * t[FWD],
               flops / t[FWD] / 1e9, 1e3 * t[DW], flops / t[DW] / 1e9);
       if (cv->first)
         printf ("    %18s\n", "-");
