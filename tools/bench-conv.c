@@ -3,8 +3,7 @@
 /* bench-conv: single-thread GFLOPS of each of the seed net's convolutions (or with --net
  * resnet, the 3x3 convolutions of the resnet-N nets' three stages), as the layer functions run
  * them in training (rl_conv2d_forward, rl_conv2d_backward with and without the input gradient,
- * and conv + ReLU + 2x2 max pooling as one layer where the net has them). A convolution the
- * Winograd path serves (rl-winograd.h) is timed both ways in the same run, "direct" and "wino".
+ * and conv + ReLU + 2x2 max pooling as one layer where the net has them).
  *
  *   bench-conv [--net seed|resnet] [--images N] [--reps N] [--calls N]
  *
@@ -19,7 +18,6 @@
 #include "rl-cpu.h"
 #include "rl-gemm.h"
 #include "rl-layers.h"
-#include "rl-winograd.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -143,21 +141,12 @@ main (int argc, char **argv)
   }
   printf ("1 thread, %d images a call, fastest of %d x %d calls in CPU time, ms and nominal"
           " GFLOPS\n", n, reps, calls);
-  printf ("%-14s %18s %18s %18s\n", "conv", "forward", "weight grad", "weight+input grad");
+  printf ("%-8s %18s %18s %18s\n", "conv", "forward", "weight grad", "weight+input grad");
   for (size_t i = 0; convs[i].name != NULL; i++)
-    for (int wino = 0; wino < 2; wino++)
     {
       const Conv *cv = &convs[i];
       RlConvGeom g;
-      gboolean served;
-      const char *label;
       rl_conv_geom_init (&g, cv->ci, cv->hw, cv->hw, cv->co, cv->k, 1, cv->pad);
-      rl_winograd_set_enabled (TRUE);
-      served = rl_winograd_serves (&g, n);
-      if (wino == 1 && !served)
-        continue;
-      rl_winograd_set_enabled (wino == 1);
-      label = !served ? "" : wino ? " wino" : " direct";
       const size_t nx = (size_t) g.ci * g.hi * g.wi * n, ny = (size_t) g.co * g.ho * g.wo * n;
       const size_t nw = (size_t) g.co * g.ci * g.k * g.k, ws = rl_conv_workspace_size (&g, n);
       const gboolean fused = cv->pooled && rl_conv_relu_maxpool_fusable (&g, n);
@@ -175,7 +164,7 @@ main (int argc, char **argv)
         if (!(p == DW_DX && cv->first) && !(p == FUSED_BWD && !cv->first))
           t[p] = time_pass (p, &g, n, reps, calls, x, w, b, y, dy, dx, dw, db, yp, arg, dyp,
                             cols, dcols, block);
-      printf ("%-7s%-7s %8.3f ms %4.0f    %8.3f ms %4.0f", cv->name, label, 1e3 * t[FWD],
+      printf ("%-8s %8.3f ms %4.0f    %8.3f ms %4.0f", cv->name, 1e3 * t[FWD],
               flops / t[FWD] / 1e9, 1e3 * t[DW], flops / t[DW] / 1e9);
       if (cv->first)
         printf ("    %18s\n", "-");
