@@ -15,7 +15,6 @@
 #include "rl-clones.h"
 #include "rl-gemm.h"
 #include "rl-layers-private.h"
-#include "rl-winograd.h"
 
 gboolean
 rl_conv_geom_init (RlConvGeom *g, int ci, int hi, int wi, int co, int k, int stride, int pad)
@@ -468,8 +467,6 @@ rl_conv_workspace_size (const RlConvGeom *g, int n)
   if (g->stride == 1 && g->pad <= g->k - 1)
     need = MAX (need, MAX (implicit_ws (g, n, NULL, FALSE, NULL),
                            implicit_ws (g, n, NULL, TRUE, NULL)));
-  if (g->k == 3 && g->stride == 1 && g->pad == 1)
-    need = MAX (need, rl_winograd_workspace_size (g, n));
   return need;
 }
 
@@ -480,11 +477,6 @@ rl_conv2d_forward (const RlConvGeom *g, int n, const float *x, const float *w, c
   const int kk = g->ci * g->k * g->k;
   const int ncols = n * g->ho * g->wo;
 
-  if (rl_winograd_serves (g, n))
-    {
-      rl_winograd_forward (g, n, x, w, b, y, cols);
-      return;   /* the bias is added by the output transform */
-    }
   if (conv_is_pointwise (g))
     /* y (Co x Ho*Wo*N) = w (Co x Ci) * x (Ci x Ho*Wo*N) */
     rl_sgemm (false, false, g->co, ncols, kk, 1.0f, w, kk, x, ncols, 0.0f, y, ncols);
@@ -531,13 +523,6 @@ rl_conv2d_backward (const RlConvGeom *g, int n, const float *x, const float *w, 
     for (int c = 0; c < g->co; c++)
       db[c] += rl_sum_lanes (dy + (size_t) c * ncols, ncols);
 
-  if (rl_winograd_serves (g, n))
-    {
-      conv_backward_implicit (g, n, x, w, dy, NULL, dx_mode, dw, cols, dcols);
-      if (dx != NULL)
-        rl_winograd_backward_dx (g, n, w, dy, dx, dx_mode, dcols);
-      return;
-    }
   if (conv_is_pointwise (g))
     {
       /* x is its own im2col: dw (Co x Ci) += dy x^T, dx (Ci x H*W*N) += w^T dy */

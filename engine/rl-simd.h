@@ -24,10 +24,8 @@
  *    every clone must give the same bits.
  *
  * 3. A target attribute on one function (__attribute__ ((target ("avx2,fma")))), called after
- *    a run-time check: rl-cpu.c's FMA peak loops, and rl-winograd.c's fused AVX-512 tile kernel
- *    (run only when the AVX-512 GEMM kernel is, so $RESLAB_KERNEL and $RESLAB_ISA turn it off
- *    too). Use it for a piece of intrinsics code whose only user is in the same file, where a
- *    separate library would be overkill.
+ *    a run-time check: rl-cpu.c's FMA peak loops. Use it for a small piece of intrinsics code
+ *    whose only user is in the same file, where a separate library would be overkill.
  *
  * Under all three, the portable kernel (rl-gemm-portable.c): the same GEMM template as the
  * AVX kernels written with GCC's generic vector extensions (vector_size types, plain + and *),

@@ -8,7 +8,6 @@
 #include "rl-layers.h"
 #include "rl-gemm.h"
 #include "rl-rng.h"
-#include "rl-winograd.h"
 
 static void
 fill_uniform (RlRng *rng, float *x, size_t n, float lo, float hi)
@@ -168,87 +167,42 @@ test_conv_forward_reference (void)
     RL_GEMM_KERNEL_PORTABLE, RL_GEMM_KERNEL_AVX2, RL_GEMM_KERNEL_AVX512,
   };
 
-  /* each shape the direct way, then with the Winograd path on, which takes the 3x3 "same"
-   * convs of maps from 8 x 8, channels multiples of 8 and images multiples of 32 with the
-   * AVX-512 kernel (rl-winograd.h) */
-  for (int wino = 0; wino < 2; wino++)
-    for (size_t i = 0; i < G_N_ELEMENTS (kernels); i++)
-      {
-        if (!rl_gemm_kernel_supported (kernels[i]))
-          continue;
-        g_assert_true (rl_gemm_set_kernel (kernels[i]));
-        rl_winograd_set_enabled (wino);
-        check_conv_reference (2, 3, 7, 6, 4, 3, 2, 1);
-        /* the seed's block convs at 40 and 13 images, and conv2's shape (stride 1: the
-         * implicit GEMM, rl-conv.c); conv1's at 3 images: 24 * 3 = 72 columns a row */
-        check_conv_reference (40, 16, 12, 12, 16, 3, 1, 1);
-        check_conv_reference (13, 16, 12, 12, 16, 3, 1, 1);
-        check_conv_reference (33, 16, 12, 12, 32, 5, 1, 0);
-        check_conv_reference (3, 1, 28, 28, 4, 5, 1, 0);
-        check_conv_reference (24, 6, 9, 9, 8, 3, 2, 1);
-        /* implicit with padding 2 of a 5x5, padding K-1, rows just below and at the implicit
-         * path's threshold (54 and 66 columns), padding beyond K-1 (im2col) */
-        check_conv_reference (16, 2, 6, 7, 3, 5, 1, 2);
-        check_conv_reference (20, 3, 5, 6, 2, 2, 1, 1);
-        check_conv_reference (9, 2, 8, 8, 3, 3, 1, 0);
-        check_conv_reference (11, 2, 8, 8, 3, 3, 1, 0);
-        check_conv_reference (8, 2, 5, 5, 2, 2, 1, 2);
-        /* implicit 3x3 "same" convs: odd sizes, a 1x1 map, more output than input channels,
-         * rblock2's shape */
-        check_conv_reference (16, 3, 7, 5, 4, 3, 1, 1);
-        check_conv_reference (17, 2, 1, 1, 3, 3, 1, 1);
-        check_conv_reference (20, 5, 4, 4, 7, 3, 1, 1);
-        check_conv_reference (64, 32, 4, 4, 32, 3, 1, 1);
-        /* the resnet-N nets' three stages at a thread's share of a batch; the seed's first
-         * block at 64 images (two passes of 32); odd sizes, where the last tiles stick out of
-         * the image by a row or a column; channels in != out; 1x1 and 1-wide maps, channels
-         * not multiples of the GEMM's tile (the direct path) */
-        check_conv_reference (32, 16, 28, 28, 16, 3, 1, 1);
-        check_conv_reference (32, 32, 14, 14, 32, 3, 1, 1);
-        check_conv_reference (21, 64, 7, 7, 64, 3, 1, 1);
-        check_conv_reference (64, 16, 12, 12, 16, 3, 1, 1);
-        check_conv_reference (32, 8, 9, 11, 16, 3, 1, 1);
-        check_conv_reference (32, 24, 8, 13, 8, 3, 1, 1);
-        check_conv_reference (9, 8, 5, 7, 12, 3, 1, 1);
-        check_conv_reference (8, 9, 1, 1, 10, 3, 1, 1);
-        check_conv_reference (10, 11, 1, 6, 8, 3, 1, 1);
-        check_conv_reference (12, 13, 3, 2, 17, 3, 1, 1);
-      }
-  rl_winograd_set_enabled (TRUE);
-  g_assert_true (rl_gemm_set_kernel (RL_GEMM_KERNEL_AUTO));
-}
-
-/* Which convolutions the Winograd path takes: the resnet stages and the seed's first block at a
- * thread's 32 or 64 images with the AVX-512 kernel; never maps under 8 x 8, batches that are not
- * multiples of 32, other kernels, or when turned off. */
-static void
-test_conv_winograd_serves (void)
-{
-  RlConvGeom s1, s2, s3, seed, odd;
-
-  g_assert_true (rl_conv_geom_init (&s1, 16, 28, 28, 16, 3, 1, 1));
-  g_assert_true (rl_conv_geom_init (&s2, 32, 14, 14, 32, 3, 1, 1));
-  g_assert_true (rl_conv_geom_init (&s3, 64, 7, 7, 64, 3, 1, 1));
-  g_assert_true (rl_conv_geom_init (&seed, 16, 12, 12, 16, 3, 1, 1));
-  g_assert_true (rl_conv_geom_init (&odd, 12, 12, 12, 16, 3, 1, 1));
-
-  rl_winograd_set_enabled (TRUE);
-  if (rl_gemm_set_kernel (RL_GEMM_KERNEL_AVX512))
+  for (size_t i = 0; i < G_N_ELEMENTS (kernels); i++)
     {
-      g_assert_true (rl_winograd_serves (&s1, 32));
-      g_assert_true (rl_winograd_serves (&s2, 64));
-      g_assert_true (rl_winograd_serves (&seed, 32));
+      if (!rl_gemm_kernel_supported (kernels[i]))
+        continue;
+      g_assert_true (rl_gemm_set_kernel (kernels[i]));
+      check_conv_reference (2, 3, 7, 6, 4, 3, 2, 1);
+      /* the seed's block convs at 40 and 13 images, and conv2's shape (stride 1: the implicit
+       * GEMM, rl-conv.c); conv1's at 3 images: 24 * 3 = 72 columns a row */
+      check_conv_reference (40, 16, 12, 12, 16, 3, 1, 1);
+      check_conv_reference (13, 16, 12, 12, 16, 3, 1, 1);
+      check_conv_reference (33, 16, 12, 12, 32, 5, 1, 0);
+      check_conv_reference (3, 1, 28, 28, 4, 5, 1, 0);
+      check_conv_reference (24, 6, 9, 9, 8, 3, 2, 1);
+      /* implicit with padding 2 of a 5x5, padding K-1, rows just below and at the implicit
+       * path's threshold (54 and 66 columns), padding beyond K-1 (im2col) */
+      check_conv_reference (16, 2, 6, 7, 3, 5, 1, 2);
+      check_conv_reference (20, 3, 5, 6, 2, 2, 1, 1);
+      check_conv_reference (9, 2, 8, 8, 3, 3, 1, 0);
+      check_conv_reference (11, 2, 8, 8, 3, 3, 1, 0);
+      check_conv_reference (8, 2, 5, 5, 2, 2, 1, 2);
+      /* implicit 3x3 "same" convs: odd sizes, a 1x1 map, more output than input channels,
+       * rblock2's shape */
+      check_conv_reference (16, 3, 7, 5, 4, 3, 1, 1);
+      check_conv_reference (17, 2, 1, 1, 3, 3, 1, 1);
+      check_conv_reference (20, 5, 4, 4, 7, 3, 1, 1);
+      check_conv_reference (64, 32, 4, 4, 32, 3, 1, 1);
+      /* the resnet-N nets' three stages at a thread's share of a batch; odd sizes, 1x1 and
+       * 1-wide maps with channels in != out, not multiples of the GEMM's tile */
+      check_conv_reference (32, 16, 28, 28, 16, 3, 1, 1);
+      check_conv_reference (32, 32, 14, 14, 32, 3, 1, 1);
+      check_conv_reference (21, 64, 7, 7, 64, 3, 1, 1);
+      check_conv_reference (9, 8, 5, 7, 12, 3, 1, 1);
+      check_conv_reference (8, 9, 1, 1, 10, 3, 1, 1);
+      check_conv_reference (10, 11, 1, 6, 8, 3, 1, 1);
+      check_conv_reference (12, 13, 3, 2, 17, 3, 1, 1);
     }
-  else
-    g_test_message ("no AVX-512 here: the direct path serves every convolution");
-  g_assert_false (rl_winograd_serves (&s3, 32));     /* 7 x 7 */
-  g_assert_false (rl_winograd_serves (&s1, 48));     /* not a multiple of 32 */
-  g_assert_false (rl_winograd_serves (&odd, 32));    /* 12 input channels */
-  rl_winograd_set_enabled (FALSE);
-  g_assert_false (rl_winograd_serves (&s1, 32));
-  rl_winograd_set_enabled (TRUE);
-  g_assert_true (rl_gemm_set_kernel (RL_GEMM_KERNEL_PORTABLE));
-  g_assert_false (rl_winograd_serves (&s1, 32));
   g_assert_true (rl_gemm_set_kernel (RL_GEMM_KERNEL_AUTO));
 }
 
@@ -799,7 +753,6 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/engine/conv2d/forward-hand", test_conv_forward_hand);
   g_test_add_func ("/engine/conv2d/reference", test_conv_forward_reference);
-  g_test_add_func ("/engine/conv2d/winograd-serves", test_conv_winograd_serves);
   g_test_add_func ("/engine/conv2d/backward", test_conv_backward);
   g_test_add_func ("/engine/conv2d/narrow-input", test_conv_narrow_input);
   g_test_add_func ("/engine/conv2d/im2col-adjoint", test_im2col_adjoint);

@@ -3,8 +3,7 @@
 /* bench-conv: single-thread GFLOPS of each of the seed net's convolutions (or with --net
  * resnet, the 3x3 convolutions of the resnet-N nets' three stages), as the layer functions run
  * them in training (rl_conv2d_forward, rl_conv2d_backward with and without the input gradient,
- * and conv + ReLU + 2x2 max pooling as one layer where the net has them). A convolution the
- * Winograd path serves (rl-winograd.h) is timed both ways in the same run, "direct" and "wino".
+ * and conv + ReLU + 2x2 max pooling as one layer where the net has them).
  *
  *   bench-conv [--net seed|resnet] [--images N] [--reps N] [--calls N]
  *
@@ -19,7 +18,6 @@
 #include "rl-cpu.h"
 #include "rl-gemm.h"
 #include "rl-layers.h"
-#include "rl-winograd.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -143,56 +141,47 @@ main (int argc, char **argv)
   }
   printf ("1 thread, %d images a call, fastest of %d x %d calls in CPU time, ms and nominal"
           " GFLOPS\n", n, reps, calls);
-  printf ("%-14s %18s %18s %18s\n", "conv", "forward", "weight grad", "weight+input grad");
+  printf ("%-8s %18s %18s %18s\n", "conv", "forward", "weight grad", "weight+input grad");
   for (size_t i = 0; convs[i].name != NULL; i++)
-    for (int wino = 0; wino < 2; wino++)
-      {
-        const Conv *cv = &convs[i];
-        RlConvGeom g;
-        gboolean served;
-        const char *label;
-        rl_conv_geom_init (&g, cv->ci, cv->hw, cv->hw, cv->co, cv->k, 1, cv->pad);
-        rl_winograd_set_enabled (TRUE);
-        served = rl_winograd_serves (&g, n);
-        if (wino == 1 && !served)
-          continue;
-        rl_winograd_set_enabled (wino == 1);
-        label = !served ? "" : wino ? " wino" : " direct";
-        const size_t nx = (size_t) g.ci * g.hi * g.wi * n, ny = (size_t) g.co * g.ho * g.wo * n;
-        const size_t nw = (size_t) g.co * g.ci * g.k * g.k, ws = rl_conv_workspace_size (&g, n);
-        const gboolean fused = cv->pooled && rl_conv_relu_maxpool_fusable (&g, n);
-        float *x = buffer (nx, 0.1f), *w = buffer (nw, 0.05f), *b = buffer (g.co, 0.1f);
-        float *y = buffer (ny, 0), *dy = buffer (ny, 0.1f), *dx = buffer (nx, 0);
-        float *dw = buffer (nw, 0), *db = buffer (g.co, 0);
-        float *cols = buffer (ws, 0), *dcols = buffer (ws, 0);
-        float *yp = buffer (ny / 4, 0), *arg = buffer (ny / 4, 0), *dyp = buffer (ny / 4, 0.1f);
-        float *block = buffer (fused ? rl_conv_relu_maxpool_block_size (&g, n) : 1, 0);
-        const double flops = 2.0 * g.co * g.ci * g.k * g.k * g.ho * g.wo * n;
-        double t[5] = { 0 };
+    {
+      const Conv *cv = &convs[i];
+      RlConvGeom g;
+      rl_conv_geom_init (&g, cv->ci, cv->hw, cv->hw, cv->co, cv->k, 1, cv->pad);
+      const size_t nx = (size_t) g.ci * g.hi * g.wi * n, ny = (size_t) g.co * g.ho * g.wo * n;
+      const size_t nw = (size_t) g.co * g.ci * g.k * g.k, ws = rl_conv_workspace_size (&g, n);
+      const gboolean fused = cv->pooled && rl_conv_relu_maxpool_fusable (&g, n);
+      float *x = buffer (nx, 0.1f), *w = buffer (nw, 0.05f), *b = buffer (g.co, 0.1f);
+      float *y = buffer (ny, 0), *dy = buffer (ny, 0.1f), *dx = buffer (nx, 0);
+      float *dw = buffer (nw, 0), *db = buffer (g.co, 0);
+      float *cols = buffer (ws, 0), *dcols = buffer (ws, 0);
+      float *yp = buffer (ny / 4, 0), *arg = buffer (ny / 4, 0), *dyp = buffer (ny / 4, 0.1f);
+      float *block = buffer (fused ? rl_conv_relu_maxpool_block_size (&g, n) : 1, 0);
+      const double flops = 2.0 * g.co * g.ci * g.k * g.k * g.ho * g.wo * n;
+      double t[5] = { 0 };
 
-        /* in order: the fused forward leaves the winners its backward reads */
-        for (Pass p = FWD; p <= (fused ? FUSED_BWD : DW_DX); p++)
-          if (!(p == DW_DX && cv->first) && !(p == FUSED_BWD && !cv->first))
-            t[p] = time_pass (p, &g, n, reps, calls, x, w, b, y, dy, dx, dw, db, yp, arg, dyp,
-                              cols, dcols, block);
-        printf ("%-7s%-7s %8.3f ms %4.0f    %8.3f ms %4.0f", cv->name, label, 1e3 * t[FWD],
-                flops / t[FWD] / 1e9, 1e3 * t[DW], flops / t[DW] / 1e9);
-        if (cv->first)
-          printf ("    %18s\n", "-");
-        else
-          printf ("    %8.3f ms %4.0f\n", 1e3 * t[DW_DX], 2 * flops / t[DW_DX] / 1e9);
-        /* as training runs them: a first layer's backward fused too, the others' input gradient
-         * needs the whole output gradient */
-        if (fused && cv->first)
-          printf ("%-8s %8.3f ms (+ relu, pool)    %8.3f ms (from the pooled gradient)\n",
-                  "  fused", 1e3 * t[FUSED_FWD], 1e3 * t[FUSED_BWD]);
-        else if (fused)
-          printf ("%-8s %8.3f ms (+ relu, pool)\n", "  fused", 1e3 * t[FUSED_FWD]);
+      /* in order: the fused forward leaves the winners its backward reads */
+      for (Pass p = FWD; p <= (fused ? FUSED_BWD : DW_DX); p++)
+        if (!(p == DW_DX && cv->first) && !(p == FUSED_BWD && !cv->first))
+          t[p] = time_pass (p, &g, n, reps, calls, x, w, b, y, dy, dx, dw, db, yp, arg, dyp,
+                            cols, dcols, block);
+      printf ("%-8s %8.3f ms %4.0f    %8.3f ms %4.0f", cv->name, 1e3 * t[FWD],
+              flops / t[FWD] / 1e9, 1e3 * t[DW], flops / t[DW] / 1e9);
+      if (cv->first)
+        printf ("    %18s\n", "-");
+      else
+        printf ("    %8.3f ms %4.0f\n", 1e3 * t[DW_DX], 2 * flops / t[DW_DX] / 1e9);
+      /* as training runs them: a first layer's backward fused too, the others' input gradient
+       * needs the whole output gradient */
+      if (fused && cv->first)
+        printf ("%-8s %8.3f ms (+ relu, pool)    %8.3f ms (from the pooled gradient)\n",
+                "  fused", 1e3 * t[FUSED_FWD], 1e3 * t[FUSED_BWD]);
+      else if (fused)
+        printf ("%-8s %8.3f ms (+ relu, pool)\n", "  fused", 1e3 * t[FUSED_FWD]);
 
-        g_aligned_free (x); g_aligned_free (w); g_aligned_free (b); g_aligned_free (y);
-        g_aligned_free (dy); g_aligned_free (dx); g_aligned_free (dw); g_aligned_free (db);
-        g_aligned_free (cols); g_aligned_free (dcols); g_aligned_free (yp); g_aligned_free (arg);
-        g_aligned_free (dyp); g_aligned_free (block);
-      }
+      g_aligned_free (x); g_aligned_free (w); g_aligned_free (b); g_aligned_free (y);
+      g_aligned_free (dy); g_aligned_free (dx); g_aligned_free (dw); g_aligned_free (db);
+      g_aligned_free (cols); g_aligned_free (dcols); g_aligned_free (yp); g_aligned_free (arg);
+      g_aligned_free (dyp); g_aligned_free (block);
+    }
   return 0;
 }
