@@ -38,7 +38,8 @@ static const Conv seed_convs[] = {
   { NULL }
 };
 
-/* the resnet-N / plain-N nets on 28 x 28: every conv of a stage but its first */
+/* the resnet-N / plain-N nets on 28 x 28: the stages' stride-1 convs (all but the stride-2 first
+ * conv of stages 2 and 3) */
 static const Conv resnet_convs[] = {
   { "16@28",   16, 28, 16, 3, 1, FALSE, FALSE },
   { "32@14",   32, 14, 32, 3, 1, FALSE, FALSE },
