@@ -424,10 +424,36 @@ rl_dataset_load (const char     *dir,
   return rl_dataset_load_idx (img_path, lab_path, kind, error);
 }
 
+/* rl_dataset_set_default_dir's folders, by kind; under default_dir_lock */
+static GMutex  default_dir_lock;
+static char   *default_dir_set[2];
+
+void
+rl_dataset_set_default_dir (RlDatasetKind  kind,
+                            const char    *dir)
+{
+  char *old;
+
+  g_return_if_fail (kind == RL_DATASET_MNIST || kind == RL_DATASET_FASHION);
+
+  g_mutex_lock (&default_dir_lock);
+  old = default_dir_set[kind == RL_DATASET_FASHION];
+  default_dir_set[kind == RL_DATASET_FASHION] = g_strdup (dir);
+  g_mutex_unlock (&default_dir_lock);
+  g_free (old);
+}
+
 char *
 rl_dataset_default_dir (RlDatasetKind kind)
 {
   const char *env;
+  char *set;
+
+  g_mutex_lock (&default_dir_lock);
+  set = g_strdup (default_dir_set[kind == RL_DATASET_FASHION]);
+  g_mutex_unlock (&default_dir_lock);
+  if (set != NULL)
+    return set;
 
   if (kind == RL_DATASET_FASHION)
     {

@@ -58,11 +58,18 @@ RlDataset  *rl_dataset_load       (const char     *dir,
                                    RlSplit         split,
                                    GError        **error);
 
-/* Where the data lives when no directory is given: MNIST in $RESLAB_DATA_DIR if set, else
+/* Where the data lives when no directory is given: the folder last given to
+ * rl_dataset_set_default_dir (@kind), if any; else MNIST in $RESLAB_DATA_DIR if set, else
  * $XDG_DATA_HOME/reslab/mnist; Fashion-MNIST in $RESLAB_FASHION_DIR if set, else
  * /usr/share/datasets/fashion-mnist (Debian's dataset-fashion-mnist).
  * Returns: (transfer full) */
 char       *rl_dataset_default_dir (RlDatasetKind kind);
+
+/* Makes @dir the default folder of @kind for the whole process (NULL: back to the
+ * environment and XDG rule above). Safe while other threads read it, which changing
+ * RESLAB_DATA_DIR is not once a program has threads (setenv races every getenv). */
+void        rl_dataset_set_default_dir (RlDatasetKind  kind,
+                                        const char    *dir);
 
 /* A dataset holding the first @n images of @src (copied). Returns: (transfer full) */
 RlDataset  *rl_dataset_new_subset (const RlDataset *src, uint32_t n);

@@ -578,6 +578,19 @@ test_default_dir (void)
       g_free (fa);
       fa = rl_dataset_default_dir (RL_DATASET_FASHION);
       g_assert_cmpstr (fa, ==, FASHION_DIR);
+
+      /* a folder set in the program wins over the environment, per kind, until unset */
+      rl_dataset_set_default_dir (RL_DATASET_MNIST, "/z/set");
+      g_free (m);
+      m = rl_dataset_default_dir (RL_DATASET_MNIST);
+      g_assert_cmpstr (m, ==, "/z/set");
+      g_free (fa);
+      fa = rl_dataset_default_dir (RL_DATASET_FASHION);
+      g_assert_cmpstr (fa, ==, FASHION_DIR);
+      rl_dataset_set_default_dir (RL_DATASET_MNIST, NULL);
+      g_free (m);
+      m = rl_dataset_default_dir (RL_DATASET_MNIST);
+      g_assert_cmpstr (m, ==, "/x/mnist");
       return;
     }
   g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);

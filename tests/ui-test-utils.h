@@ -5,6 +5,11 @@
  * its own XDG data, config and cache folders (so the user's model and state are neither used
  * nor touched), while RESLAB_DATA_DIR keeps pointing at the real MNIST files. GSettings use
  * the memory backend, and every test starts from the schema's defaults.
+ *
+ * The environment is set here, before GTK starts threads, and never again: setenv () races
+ * every getenv () of another thread. A test that needs other data points the program at it
+ * (rl_dataset_set_default_dir); one that needs a fake program puts it in ui_test_bin_dir,
+ * which is first on PATH. No UI test can download anything: the MNIST mirrors point nowhere.
  */
 #pragma once
 
@@ -15,6 +20,8 @@
 
 static gboolean ui_test_have_display;
 static char *ui_test_tmp_dir;
+static char *ui_test_bin_dir;                  /* first on PATH: a test's fake programs */
+static const char *ui_test_a11y = "none";      /* GTK_A11Y: no accessibility bus under xvfb */
 
 static void
 ui_test_skip_no_display (gconstpointer data)
@@ -87,6 +94,7 @@ ui_test_init (int    *argc,
   g_autofree char *data = NULL;
   g_autofree char *config = NULL;
   g_autofree char *cache = NULL;
+  g_autofree char *path = NULL;
 
   ui_test_have_display = (display != NULL && *display != '\0')
                          || (wayland != NULL && *wayland != '\0');
@@ -107,7 +115,12 @@ ui_test_init (int    *argc,
   g_setenv ("XDG_CONFIG_HOME", config, TRUE);
   g_setenv ("XDG_CACHE_HOME", cache, TRUE);
   g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
-  g_setenv ("GTK_A11Y", "none", TRUE);   /* no accessibility bus under xvfb */
+  g_setenv ("GTK_A11Y", ui_test_a11y, TRUE);
+  ui_test_bin_dir = g_build_filename (ui_test_tmp_dir, "bin", NULL);
+  g_assert_cmpint (g_mkdir (ui_test_bin_dir, 0700), ==, 0);
+  path = g_strdup_printf ("%s:%s", ui_test_bin_dir, g_getenv ("PATH"));
+  g_setenv ("PATH", path, TRUE);
+  g_setenv ("RESLAB_MNIST_MIRRORS", "file:///nonexistent/reslab-mirror", TRUE);
   /* Under Xvfb, GL is Mesa's llvmpipe, which compiles each new shader with LLVM on the main
    * thread: stalls of a second that have nothing to do with ResLab would swamp the main-loop
    * measurements. Cairo renders the same widgets in software without that. */
@@ -160,6 +173,7 @@ ui_test_run (void)
     {
       ui_test_rm_rf (ui_test_tmp_dir);
       g_clear_pointer (&ui_test_tmp_dir, g_free);
+      g_clear_pointer (&ui_test_bin_dir, g_free);
     }
   return status;
 }
