@@ -8,6 +8,7 @@
 
 #include "ui-test-utils.h"
 
+#include "rl-application.h"
 #include "rl-demo-digits.h"
 #include "rl-dataset-loader.h"
 #include "rl-help-window.h"
@@ -86,6 +87,80 @@ test_views (void)
     g_object_get (window, "view", &view, NULL);
     g_assert_cmpstr (view, ==, "inside");
   }
+
+  destroy_window (window);
+}
+
+/* The view switcher: the stack switcher whose stack has the Draw view. */
+static GtkWidget *
+find_switcher (GtkWidget *widget)
+{
+  if (GTK_IS_STACK_SWITCHER (widget)
+      && gtk_stack_get_child_by_name (gtk_stack_switcher_get_stack (GTK_STACK_SWITCHER (widget)),
+                                      "draw") != NULL)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_switcher (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* Every view in the switcher has its own Alt+N (N its place), set by the application and
+ * named in its button's tooltip: a view added later without one fails here. */
+static void
+test_view_shortcuts (void)
+{
+  g_autoptr (RlApplication) app = rl_application_new ();
+  g_autoptr (GError) error = NULL;
+  RlWindow *window;
+  GtkWidget *switcher;
+  GtkWidget *button;
+  g_autoptr (GListModel) pages = NULL;
+  guint n = 0;
+
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+  window = g_object_ref_sink (rl_window_new (GTK_APPLICATION (app)));
+  gtk_window_present (GTK_WINDOW (window));
+
+  switcher = find_switcher (GTK_WIDGET (window));
+  g_assert_nonnull (switcher);
+  pages = G_LIST_MODEL (gtk_stack_get_pages (gtk_stack_switcher_get_stack (GTK_STACK_SWITCHER (switcher))));
+  button = gtk_widget_get_first_child (switcher);
+  for (guint i = 0; i < g_list_model_get_n_items (pages); i++)
+    {
+      g_autoptr (GObject) item = g_list_model_get_item (pages, i);
+      GtkStackPage *page = GTK_STACK_PAGE (item);
+      g_autofree char *action = NULL;
+      g_autofree char *accel = NULL;
+      g_autofree char *hint = NULL;
+      g_auto (GStrv) accels = NULL;
+
+      if (!gtk_stack_page_get_visible (page))
+        continue;
+      n++;
+      action = g_strdup_printf ("win.view::%s", gtk_stack_page_get_name (page));
+      accel = g_strdup_printf ("<Alt>%u", n);
+      hint = g_strdup_printf ("(Alt+%u)", n);
+      accels = gtk_application_get_accels_for_action (GTK_APPLICATION (app), action);
+      g_test_message ("%s: %s, “%s”", action, accels[0] != NULL ? accels[0] : "none",
+                      gtk_widget_get_tooltip_text (button));
+      g_assert_nonnull (accels[0]);
+      g_assert_cmpstr (accels[0], ==, accel);
+      g_assert_nonnull (button);
+      g_assert_true (g_str_has_suffix (gtk_widget_get_tooltip_text (button), hint));
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.view", "s",
+                                                 gtk_stack_page_get_name (page)));
+      g_assert_cmpstr (rl_window_get_view (window), ==, gtk_stack_page_get_name (page));
+      button = gtk_widget_get_next_sibling (button);
+    }
+  g_assert_cmpuint (n, >=, 6);
 
   destroy_window (window);
 }
@@ -953,6 +1028,7 @@ main (int   argc,
 
   ui_test_add ("/ui/window/build-finalize", test_build_finalize);
   ui_test_add ("/ui/window/views", test_views);
+  ui_test_add ("/ui/window/view-shortcuts", test_view_shortcuts);
   ui_test_add ("/ui/window/draw-predicts", test_draw_predicts);
   ui_test_add ("/ui/window/test-image", test_test_image);
   ui_test_add ("/ui/window/inside", test_inside);

@@ -362,6 +362,7 @@ rl_application_startup (GApplication *application)
     { "win.view::inside", { "<Alt>3", NULL } },
     { "win.view::experiment", { "<Alt>4", NULL } },
     { "win.view::errors", { "<Alt>5", NULL } },
+    { "win.view::number", { "<Alt>6", NULL } },
     { "win.help", { "F1", NULL } },
   };
 

@@ -38,7 +38,7 @@ _rl_window_number_init (RlWindow *self)
 
   rl_number_view_set_predictor (self->number_view, self->predictor);
   if (button != NULL)
-    gtk_widget_set_tooltip_text (button, _("Write a whole number and see each digit read"));
+    gtk_widget_set_tooltip_text (button, _("Write a whole number and see each digit read (Alt+6)"));
 }
 
 void
