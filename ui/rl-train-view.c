@@ -6,6 +6,7 @@
 #include "rl-train-view.h"
 
 #include <math.h>
+#include <string.h>
 
 #include "rl-net-chooser.h"
 #include "rl-network-view.h"
@@ -437,9 +438,19 @@ void
 rl_train_view_set_stopped_at (RlTrainView *self,
                               const char  *text)
 {
+  g_autofree char *heading = NULL;
+
   g_return_if_fail (RL_IS_TRAIN_VIEW (self));
 
-  set_progress_text (self, text);
+  /* The window's sentence ("Finished after 10 epochs.") heads the line with the net after it:
+   * "Finished after 10 epochs · the seed net", without the full stop (or the ideographic one
+   * of a translation) in the middle. */
+  heading = g_strdup (text);
+  if (g_str_has_suffix (heading, "."))
+    heading[strlen (heading) - 1] = '\0';
+  else if (g_str_has_suffix (heading, "。"))
+    heading[strlen (heading) - strlen ("。")] = '\0';
+  set_progress_text (self, heading);
 }
 
 const char *
