@@ -184,6 +184,54 @@ test_image_field_empty_without_test_set (void)
   rl_dataset_set_default_dir (RL_DATASET_MNIST, NULL);
 }
 
+/* Every view, shown for the first time after the one the window opened on, is laid out and
+ * drawn. The whole window stayed blank when the Train view came after another view than
+ * Draw (GTK 4.8: "Trying to snapshot GtkOverlay ... without a current allocation", fatal
+ * here; see rl-net-chooser.c): the app showed it every time, this test on the Number view
+ * first, the view set before the window is shown, as --view does. */
+static void
+test_views_laid_out_on_first_show (void)
+{
+  const char *views[] = { "draw", "train", "inside", "experiment", "errors", "number" };
+
+  gboolean animations;
+
+  /* with the views' crossfade, as users have it (GTK's test set-up turns animations off) */
+  g_object_get (gtk_settings_get_default (), "gtk-enable-animations", &animations, NULL);
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", TRUE, NULL);
+  for (guint first = 0; first < G_N_ELEMENTS (views); first++)
+    for (guint then = 0; then < G_N_ELEMENTS (views); then++)
+      {
+        RlWindow *window;
+        GtkWidget *stack;
+        GtkWidget *page;
+
+        if (then == first)
+          continue;
+        window = g_object_ref_sink (rl_window_new (NULL));
+        gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+        rl_window_set_view (window, views[first]);
+        gtk_window_present (GTK_WINDOW (window));
+        ui_test_spin (200);
+        rl_window_set_view (window, views[then]);
+        ui_test_spin (200);
+
+        page = GTK_WIDGET (rl_window_get_train_view (window));
+        stack = gtk_widget_get_parent (page);
+        g_assert_true (GTK_IS_STACK (stack));
+        page = gtk_stack_get_visible_child (GTK_STACK (stack));
+        g_test_message ("%s, then %s: %d x %d, %s", views[first], views[then],
+                        gtk_widget_get_width (page), gtk_widget_get_height (page),
+                        gtk_widget_get_child_visible (page) ? "child-visible" : "hidden");
+        g_assert_cmpint (gtk_widget_get_width (page), >, 400);
+        g_assert_cmpint (gtk_widget_get_height (page), >, 400);
+
+        gtk_window_destroy (GTK_WINDOW (window));
+        g_assert_finalize_object (window);
+      }
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", animations, NULL);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -194,6 +242,7 @@ main (int   argc,
   ui_test_add ("/ui/layout/test-image-field-empty", test_image_field_empty_without_test_set);
   ui_test_add ("/ui/layout/window-fits-800x600", test_window_fits_small_screen);
   ui_test_add ("/ui/layout/prob-rows-fixed", test_prob_rows_fixed);
+  ui_test_add ("/ui/layout/views-laid-out-on-first-show", test_views_laid_out_on_first_show);
 
   return ui_test_run ();
 }

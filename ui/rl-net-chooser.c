@@ -45,6 +45,8 @@ struct _RlNetChooser
   int            batch;
   gboolean       updating;      /* the text is being set from the choice, not typed */
   gboolean       keep_custom;   /* an empty custom text is meant: do not fill it */
+  GdkFrameClock *settle_clock;  /* frame_layout_cb's, while it waits */
+  gulong         settle_handler;
 };
 
 G_DEFINE_FINAL_TYPE (RlNetChooser, rl_net_chooser, GTK_TYPE_WIDGET)
@@ -472,9 +474,48 @@ rl_net_chooser_set_property (GObject      *object,
     }
 }
 
+/* GTK 4.8's wrapping GtkTextView lays its text out again when its first allocation (or a new
+ * width) arrives, and queues a resize from inside that allocation. The flag stops at the
+ * window's content, already being allocated, and is never acted on: the whole window stayed
+ * blank when the Train view was first shown after another view than Draw ("Trying to snapshot
+ * GtkOverlay ... without a current allocation"; test-ui-layout's views-laid-out-on-first-show).
+ * So in the first layout phase after the text view is mapped, once GTK has laid the window out,
+ * a resize queued at the window makes the frame clock lay it out again before it paints. */
+static void
+frame_layout_cb (GdkFrameClock *clock,
+                 RlNetChooser  *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self->text_view));
+
+  g_clear_signal_handler (&self->settle_handler, clock);
+  g_clear_object (&self->settle_clock);
+  if (root != NULL)
+    gtk_widget_queue_resize (GTK_WIDGET (root));
+}
+
+static void
+text_view_map_cb (GtkWidget    *text_view,
+                  RlNetChooser *self)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (text_view);
+
+  if (self->settle_handler != 0 || clock == NULL)
+    return;
+  self->settle_clock = g_object_ref (clock);
+  self->settle_handler = g_signal_connect (clock, "layout", G_CALLBACK (frame_layout_cb), self);
+}
+
 static void
 rl_net_chooser_dispose (GObject *object)
 {
+  RlNetChooser *self = RL_NET_CHOOSER (object);
+
+  /* the clock's own dispose (its surface gone) may have dropped every handler already */
+  if (self->settle_clock != NULL
+      && g_signal_handler_is_connected (self->settle_clock, self->settle_handler))
+    g_signal_handler_disconnect (self->settle_clock, self->settle_handler);
+  self->settle_handler = 0;
+  g_clear_object (&self->settle_clock);
   gtk_widget_dispose_template (GTK_WIDGET (object), RL_TYPE_NET_CHOOSER);
 
   G_OBJECT_CLASS (rl_net_chooser_parent_class)->dispose (object);
@@ -561,6 +602,7 @@ rl_net_chooser_init (RlNetChooser *self)
   gtk_check_button_set_active (self->bn_check, TRUE);
 
   g_signal_connect (self->buffer, "changed", G_CALLBACK (buffer_changed_cb), self);
+  g_signal_connect (self->text_view, "map", G_CALLBACK (text_view_map_cb), self);
   g_signal_connect_swapped (self->family_dropdown, "notify::selected",
                             G_CALLBACK (choice_changed_cb), self);
   g_signal_connect_swapped (self->depth_dropdown, "notify::selected",
