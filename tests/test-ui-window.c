@@ -370,6 +370,18 @@ test_inside (void)
       g_assert_cmpfloat (hi2, ==, hi);
     }
 
+  /* A map enlarged says which one it is, counted from 1 as the wrapped rows' "channels
+   * 33–64" are: the first of conv1's sixteen is channel 1, the last 16 (it said 0 and 15). */
+  g_assert_true (rl_feature_view_show_map (features, 1, 0, 0));
+  g_test_message ("%s", rl_feature_view_get_zoom_text (features));
+  g_assert_nonnull (strstr (rl_feature_view_get_zoom_text (features), "channel 1 of 16 · 24×24"));
+  g_assert_true (rl_feature_view_show_map (features, 1, 0, 15));
+  g_assert_nonnull (strstr (rl_feature_view_get_zoom_text (features), "channel 16 of 16"));
+  g_assert_true (rl_feature_view_show_map (features, 2, 1, 3));
+  g_assert_true (g_str_has_prefix (rl_feature_view_get_zoom_text (features), "rblock1 · F(x)\n"
+                                                                             "channel 4 of 16"));
+  g_assert_false (rl_feature_view_show_map (features, 1, 0, 16));
+
   destroy_window (window);
 }
 

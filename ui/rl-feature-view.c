@@ -836,13 +836,13 @@ update_zoom_label (RlFeatureView *self)
 
       markup = g_markup_printf_escaped (_("<b>%s · %s</b>\nchannel %d of %d · %d×%d\n"
                                         "min %.4g · max %.4g"),
-                                        block, row->label, self->zoom_cell.channel,
+                                        block, row->label, self->zoom_cell.channel + 1,
                                         row_channels (self, row), row->h, row->w, lo, hi);
     }
   else
     markup = g_markup_printf_escaped (_("<b>%s</b>\nchannel %d of %d · %d×%d\n"
                                       "min %.4g · max %.4g"),
-                                      row->label, self->zoom_cell.channel,
+                                      row->label, self->zoom_cell.channel + 1,
                                       row_channels (self, row), row->h, row->w, lo, hi);
   gtk_label_set_markup (GTK_LABEL (self->zoom_label), markup);
 }
@@ -1177,6 +1177,36 @@ rl_feature_view_get_map_range (RlFeatureView *self,
   g_return_if_fail (channel >= 0 && channel < g_array_index (s->rows, Row, row).c);
 
   map_range (self, section, row, channel, lo, hi);
+}
+
+gboolean
+rl_feature_view_show_map (RlFeatureView *self,
+                          guint          section,
+                          guint          row,
+                          int            channel)
+{
+  g_return_val_if_fail (RL_IS_FEATURE_VIEW (self), FALSE);
+
+  for (guint i = 0; i < self->cells->len; i++)
+    {
+      const Cell *cell = &g_array_index (self->cells, Cell, i);
+
+      if (cell->section == section && cell->row == row && cell->channel == channel)
+        {
+          self->focus_cell = (int) i;
+          show_zoom (self, cell);
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+const char *
+rl_feature_view_get_zoom_text (RlFeatureView *self)
+{
+  g_return_val_if_fail (RL_IS_FEATURE_VIEW (self), NULL);
+
+  return gtk_label_get_text (GTK_LABEL (self->zoom_label));
 }
 
 /* ---- GObject ------------------------------------------------------------------------------ */

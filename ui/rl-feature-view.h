@@ -65,5 +65,14 @@ void         rl_feature_view_get_map_range     (RlFeatureView *self,
                                                 int            channel,
                                                 float         *lo,
                                                 float         *hi);
+/* Enlarges map @channel (from 0) of @row in @section, as a click on it does; FALSE when it
+ * is not drawn (no input, or not laid out yet). */
+gboolean     rl_feature_view_show_map          (RlFeatureView *self,
+                                                guint          section,
+                                                guint          row,
+                                                int            channel);
+/* The enlarged map's caption, channels counted from 1 as the rows' "channels 33–64" are:
+ * "ReLU\nchannel 1 of 16 · 24×24\nmin 0 · max 5.028". Returns: (transfer none) */
+const char  *rl_feature_view_get_zoom_text     (RlFeatureView *self);
 
 G_END_DECLS
