@@ -647,7 +647,23 @@ test_window (void)
   g_assert_true (ui_test_wait_for (not_busy, view, 60));
   g_assert_true (g_str_has_prefix (rl_experiment_view_get_status (view), "Stopped in"));
 
-  gtk_window_destroy (GTK_WINDOW (window));
+  /* Closing the window while the twins train asks first; Stop and Quit stops them and then
+   * closes it. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.train", NULL));
+  g_assert_true (ui_test_wait_for (runner_running,
+                                   rl_experiment_view_get_runner (view), 60));
+  gtk_window_close (GTK_WINDOW (window));
+  g_assert_true (ui_test_wait_for (ui_test_dialog_shown, NULL, 10));
+  {
+    GtkMessageDialog *dialog = ui_test_find_message_dialog ();
+    g_autofree char *text = ui_test_dialog_text (dialog);
+
+    g_assert_true (g_str_has_prefix (text, "Stop the twins and quit?"));
+    g_assert_false (ui_test_window_gone (window));
+    gtk_dialog_response (GTK_DIALOG (dialog), 1);   /* Stop and Quit */
+  }
+  g_assert_true (ui_test_wait_for (ui_test_window_gone, window, 60));
+  g_assert_false (rl_experiment_view_is_busy (view));
   g_assert_finalize_object (window);
 }
 

@@ -559,6 +559,59 @@ test_stop (void)
   destroy_window (window);
 }
 
+/* Closing the window while it trains asks first: Keep Training goes on, Stop and Quit stops
+ * the run, keeps its weights in Models as Stop does, and then closes the window. */
+static void
+test_close_while_training (void)
+{
+  RlWindow *window;
+  RlModelStore *store;
+  GtkMessageDialog *dialog;
+  g_autofree char *text = NULL;
+  guint runs_before;
+
+  if (!mnist_present ())
+    {
+      g_test_skip ("no MNIST files: ./dev.sh data fetches them");
+      return;
+    }
+
+  window = new_window ();
+  store = g_object_ref (rl_window_get_model_store (window));
+  runs_before = g_list_model_get_n_items (G_LIST_MODEL (store));
+  rl_train_view_set_train_images (rl_window_get_train_view (window), 60000);
+  rl_train_view_set_epochs (rl_window_get_train_view (window), 2);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.train", NULL));
+  g_assert_true (ui_test_wait_for (has_progress, window, 120));
+
+  gtk_window_close (GTK_WINDOW (window));
+  g_assert_true (ui_test_wait_for (ui_test_dialog_shown, NULL, 10));
+  dialog = ui_test_find_message_dialog ();
+  text = ui_test_dialog_text (dialog);
+  g_assert_true (g_str_has_prefix (text, "Stop training and quit?"));
+  gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_CANCEL);
+  ui_test_spin (100);
+  g_assert_false (ui_test_window_gone (window));
+  g_assert_null (ui_test_find_message_dialog ());
+  g_assert_true (rl_window_is_busy (window));
+  g_assert_cmpint (rl_trainer_get_state (rl_window_get_trainer (window)), ==, RL_TRAINER_RUNNING);
+
+  gtk_window_close (GTK_WINDOW (window));
+  g_assert_true (ui_test_wait_for (ui_test_dialog_shown, NULL, 10));
+  gtk_dialog_response (GTK_DIALOG (ui_test_find_message_dialog ()), 1);   /* Stop and Quit */
+  g_assert_true (ui_test_wait_for (ui_test_window_gone, window, 60));
+  /* the run was kept before the window went */
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, runs_before + 1);
+  g_object_unref (store);
+  g_assert_finalize_object (window);
+
+  /* not training: it closes at once, without asking */
+  window = new_window ();
+  gtk_window_close (GTK_WINDOW (window));
+  g_assert_true (ui_test_window_gone (window));
+  g_assert_null (ui_test_find_message_dialog ());
+  g_assert_finalize_object (window);
+}
 
 /* ---- the Models list ---------------------------------------------------------------------- */
 
@@ -1053,6 +1106,7 @@ main (int   argc,
   ui_test_add ("/ui/window/reset-weights", test_reset_weights);
   ui_test_add ("/ui/window/train", test_train);
   ui_test_add ("/ui/window/stop", test_stop);
+  ui_test_add ("/ui/window/close-while-training", test_close_while_training);
   ui_test_add ("/ui/window/models-list", test_models_list);
   ui_test_add ("/ui/window/save-fails", test_save_fails);
 

@@ -232,6 +232,23 @@ ui_test_dialog_shown (gpointer data)
   return ui_test_find_message_dialog () != NULL;
 }
 
+/* @data (a GtkWindow) is gone from the toplevels: destroyed, though a reference keeps the
+ * object alive (a GTK 4 window emits "destroy" only when its last reference goes). */
+static inline gboolean
+ui_test_window_gone (gpointer data)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr (GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (window == data)
+        return FALSE;
+    }
+  return TRUE;
+}
+
 /* Its primary and secondary text, one line apart. Returns: (transfer full) */
 static inline char *
 ui_test_dialog_text (GtkMessageDialog *dialog)

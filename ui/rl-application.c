@@ -308,31 +308,41 @@ about_action (GSimpleAction *action,
                          NULL);
 }
 
+/* Closes (@force: destroys) every window; the application quits when the last is gone.
+ * Destroying a window ends its training runs; closing one that trains asks first
+ * (rl-window-quit.c). */
 static void
-quit_action (GSimpleAction *action,
-             GVariant      *parameter,
-             gpointer       user_data)
+quit_windows (GtkApplication *app,
+              gboolean        force)
 {
-  GtkApplication *app = GTK_APPLICATION (user_data);
   GList *windows = gtk_application_get_windows (app);
 
-  /* Destroying the windows ends their training runs; the application quits when the last
-   * window is gone. */
   while (windows != NULL)
     {
       GtkWindow *window = windows->data;
 
       windows = windows->next;
-      gtk_window_destroy (window);
+      if (force)
+        gtk_window_destroy (window);
+      else
+        gtk_window_close (window);
     }
 }
 
-/* Ctrl+C in the terminal (or a TERM) quits as the menu does, so that the stall report of
+static void
+quit_action (GSimpleAction *action,
+             GVariant      *parameter,
+             gpointer       user_data)
+{
+  quit_windows (GTK_APPLICATION (user_data), FALSE);
+}
+
+/* Ctrl+C in the terminal (or a TERM) quits without asking, so that the stall report of
  * --debug-stalls is printed and training threads are joined. */
 static gboolean
 unix_signal_cb (gpointer user_data)
 {
-  quit_action (NULL, NULL, user_data);
+  quit_windows (GTK_APPLICATION (user_data), TRUE);
   return G_SOURCE_CONTINUE;
 }
 

@@ -98,6 +98,11 @@ struct _RlWindow
                                     * run (rl_model_file_save_run_async); NULL when continued */
   RlDatasetKind backup_kind;
 
+  /* closing while a run trains (rl-window-quit.c) */
+  GtkWidget    *quit_dialog;       /* borrowed, while it is open (a weak pointer) */
+  gboolean      close_after_runs;  /* "Stop and Quit" chosen: close once the runs have ended */
+  guint         close_idle_id;
+
   /* owned: the settings, NULL without the schema (made in rl_window_init, bound in
    * rl-window-settings.c; the "model" key in rl-window-model.c) */
   GSettings    *settings;
@@ -115,6 +120,12 @@ struct _RlWindow
   gint64        stall_since;
   gint64        stall_total;
 };
+
+/* rl-window-quit.c: the close-request handler, which asks first while a run trains */
+void        _rl_window_class_quit_init      (GtkWindowClass *window_class);
+/* Closes the window if "Stop and Quit" was chosen and no run trains any more */
+void        _rl_window_quit_check           (RlWindow *self);
+void        _rl_window_quit_dispose         (RlWindow *self);
 
 /* rl-window-actions.c: installs the win. actions and their keys */
 void        _rl_window_class_actions_init   (GtkWidgetClass *widget_class);

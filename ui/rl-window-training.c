@@ -30,6 +30,7 @@ end_busy (RlWindow *self)
   self->busy = FALSE;
   _rl_window_actions_update (self);
   _rl_window_update_description (self);
+  _rl_window_quit_check (self);
 }
 
 static void

@@ -86,6 +86,7 @@ experiment_busy_cb (RlExperimentView *view,
   else
     _rl_window_stall_stop (self);
   _rl_window_actions_update (self);
+  _rl_window_quit_check (self);
 }
 
 /* ---- public API --------------------------------------------------------------------------- */
@@ -247,6 +248,7 @@ rl_window_dispose (GObject *object)
   _rl_window_settings_dispose (self);
   _rl_window_stall_stop (self);
   g_cancellable_cancel (self->cancellable);
+  _rl_window_quit_dispose (self);
   _rl_window_training_dispose (self);
   _rl_window_landscape_dispose (self);
   _rl_window_models_dispose (self);
@@ -341,6 +343,7 @@ rl_window_class_init (RlWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_visible_child_changed);
 
   _rl_window_class_actions_init (widget_class);
+  _rl_window_class_quit_init (GTK_WINDOW_CLASS (klass));
   _rl_window_class_models_init (widget_class);
   _rl_window_class_landscape_init (widget_class);
 }

@@ -1,0 +1,126 @@
+#define G_LOG_DOMAIN "reslab-ui"
+
+/* rl-window-quit.c: closing the window (its close button, Ctrl+Q, the menu's Quit) while a
+ * run trains asks first, so that a stray key does not throw away minutes of training. "Stop
+ * and Quit" stops the run as the Stop button does (a Train run's weights so far are saved to
+ * Models on the way) and closes the window once that is done. */
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "rl-dialogs.h"
+#include "rl-window-private.h"
+
+enum {
+  RESPONSE_STOP_AND_QUIT = 1,
+};
+
+static gboolean
+twins_busy (RlWindow *self)
+{
+  return self->experiment_view != NULL && rl_experiment_view_is_busy (self->experiment_view);
+}
+
+static gboolean
+close_idle_cb (gpointer data)
+{
+  RlWindow *self = data;
+
+  self->close_idle_id = 0;
+  gtk_window_close (GTK_WINDOW (self));
+  return G_SOURCE_REMOVE;
+}
+
+void
+_rl_window_quit_check (RlWindow *self)
+{
+  if (!self->close_after_runs || self->busy || twins_busy (self) || self->close_idle_id != 0)
+    return;
+  /* from an idle: the callback that ended the run still holds the window */
+  self->close_idle_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, close_idle_cb,
+                                         g_object_ref (self), g_object_unref);
+}
+
+static void
+quit_response_cb (GtkDialog *dialog,
+                  int        response,
+                  RlWindow  *self)
+{
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  if (response != RESPONSE_STOP_AND_QUIT)
+    return;
+
+  self->close_after_runs = TRUE;
+  if (self->busy)
+    {
+      if (self->data_cancellable != NULL)
+        g_cancellable_cancel (self->data_cancellable);
+      rl_trainer_stop (self->trainer);
+    }
+  if (twins_busy (self))
+    gtk_widget_activate_action (GTK_WIDGET (self->experiment_view), "experiment.stop", NULL);
+  _rl_window_actions_update (self);
+  _rl_window_quit_check (self);
+}
+
+static gboolean
+rl_window_close_request (GtkWindow *window)
+{
+  RlWindow *self = RL_WINDOW (window);
+  GtkWidget *dialog;
+  const char *primary;
+  const char *secondary;
+
+  if (!self->busy && !twins_busy (self))
+    return GTK_WINDOW_CLASS (g_type_class_peek_parent (G_OBJECT_GET_CLASS (window)))
+             ->close_request (window);
+  if (self->close_after_runs)
+    return TRUE;   /* stopping: it closes itself when done */
+  if (self->quit_dialog != NULL)
+    {
+      gtk_window_present (GTK_WINDOW (self->quit_dialog));
+      return TRUE;
+    }
+
+  if (self->busy)
+    {
+      primary = _("Stop training and quit?");
+      secondary = _("The weights trained so far are kept in Models, as the Stop button keeps "
+                    "them.");
+    }
+  else
+    {
+      primary = _("Stop the twins and quit?");
+      secondary = _("The curves of the run in progress and of the runs before it are lost: the "
+                    "Experiment view keeps them only while ResLab is open (CSV… saves them).");
+    }
+  dialog = gtk_message_dialog_new (window, GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
+                                   GTK_MESSAGE_QUESTION, GTK_BUTTONS_NONE, "%s", primary);
+  gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog), "%s", secondary);
+  gtk_dialog_add_buttons (GTK_DIALOG (dialog),
+                          _("_Keep Training"), GTK_RESPONSE_CANCEL,
+                          _("_Stop and Quit"), RESPONSE_STOP_AND_QUIT,
+                          NULL);
+  gtk_dialog_set_default_response (GTK_DIALOG (dialog), GTK_RESPONSE_CANCEL);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (quit_response_cb), self, 0);
+  self->quit_dialog = dialog;
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &self->quit_dialog);
+  gtk_window_present (GTK_WINDOW (dialog));
+  return TRUE;
+}
+
+void
+_rl_window_class_quit_init (GtkWindowClass *window_class)
+{
+  window_class->close_request = rl_window_close_request;
+}
+
+void
+_rl_window_quit_dispose (RlWindow *self)
+{
+  g_clear_handle_id (&self->close_idle_id, g_source_remove);
+  if (self->quit_dialog != NULL)
+    g_object_remove_weak_pointer (G_OBJECT (self->quit_dialog), (gpointer *) &self->quit_dialog);
+  self->quit_dialog = NULL;
+}
