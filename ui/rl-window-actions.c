@@ -230,9 +230,7 @@ stop (RlWindow *self)
 {
   if (forward_to_experiment (self, "experiment.stop"))
     return;
-  if (self->data_cancellable != NULL)
-    g_cancellable_cancel (self->data_cancellable);
-  rl_trainer_stop (self->trainer);
+  _rl_window_stop_training (self);
   _rl_window_actions_update (self);
 }
 

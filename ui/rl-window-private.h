@@ -185,6 +185,8 @@ void        _rl_window_training_init        (RlWindow *self);
 void        _rl_window_training_dispose     (RlWindow *self);
 /* Starts a run with the Train view's settings, once the data is loaded */
 void        _rl_window_train                (RlWindow *self);
+/* Stops the Train view's run within a batch, or the data load before it */
+void        _rl_window_stop_training        (RlWindow *self);
 
 /* rl-window-settings.c: binds the window's and the views' settings, and unbinds them */
 void        _rl_window_settings_init        (RlWindow *self);

@@ -9,7 +9,6 @@
 
 #include <glib/gi18n-lib.h>
 
-#include "rl-dialogs.h"
 #include "rl-window-private.h"
 
 enum {
@@ -53,11 +52,7 @@ quit_response_cb (GtkDialog *dialog,
 
   self->close_after_runs = TRUE;
   if (self->busy)
-    {
-      if (self->data_cancellable != NULL)
-        g_cancellable_cancel (self->data_cancellable);
-      rl_trainer_stop (self->trainer);
-    }
+    _rl_window_stop_training (self);
   if (twins_busy (self))
     gtk_widget_activate_action (GTK_WIDGET (self->experiment_view), "experiment.stop", NULL);
   _rl_window_actions_update (self);
@@ -72,6 +67,7 @@ rl_window_close_request (GtkWindow *window)
   const char *primary;
   const char *secondary;
 
+  /* RlWindow is final: its class's parent is GtkApplicationWindow's */
   if (!self->busy && !twins_busy (self))
     return GTK_WINDOW_CLASS (g_type_class_peek_parent (G_OBJECT_GET_CLASS (window)))
              ->close_request (window);

@@ -173,6 +173,14 @@ _rl_window_train (RlWindow *self)
   _rl_window_actions_update (self);
 }
 
+void
+_rl_window_stop_training (RlWindow *self)
+{
+  if (self->data_cancellable != NULL)
+    g_cancellable_cancel (self->data_cancellable);
+  rl_trainer_stop (self->trainer);
+}
+
 static void
 trainer_progress_cb (RlTrainer       *trainer,
                      RlTrainProgress *progress,
