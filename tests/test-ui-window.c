@@ -311,11 +311,14 @@ test_test_image (void)
   g_assert_false (rl_predictor_has_input (predictor));
   g_assert_false (rl_canvas_has_image (rl_draw_view_get_canvas (view)));
 
-  /* Drawing replaces a test image: the label goes. */
+  /* Drawing replaces a test image: the label goes. The note under the input says how each
+   * came in: a test image as stored, a drawing scaled and centred. */
   g_assert_true (rl_draw_view_show_test_image (view, 1));
+  g_assert_nonnull (strstr (rl_draw_view_get_input_note (view), "as the dataset stores it"));
   draw (window, 1, 1.0, 0, 0);
   rl_draw_view_flush (view);
   g_assert_cmpint (rl_predictor_get_true_label (predictor), ==, -1);
+  g_assert_nonnull (strstr (rl_draw_view_get_input_note (view), "scaled into a 20 × 20 box"));
 
   destroy_window (window);
 }

@@ -20,6 +20,7 @@ struct _RlDrawView
   GtkWidget     *root;
   RlCanvas      *canvas;
   GtkWidget     *canvas_hint;
+  GtkWidget     *input_note;      /* under "What the network sees": how the input was made */
   GtkWidget     *input_area;
   RlWhyView     *why_view;
   GtkSpinButton *image_spin;
@@ -68,6 +69,13 @@ update_hint (RlDrawView *self)
   else
     text = g_strdup (_("Any size, anywhere"));
   gtk_label_set_text (GTK_LABEL (self->canvas_hint), text);
+
+  /* A drawing is cut to its ink, scaled and centred; a test image goes in as it is stored. */
+  gtk_label_set_text (GTK_LABEL (self->input_note),
+                      self->shown_image >= 0
+                      ? _("28 × 28 pixels: the test image as the dataset stores it, read as it is.")
+                      : _("28 × 28 pixels, scaled into a 20 × 20 box and centred by the centre of "
+                          "mass, like MNIST."));
 }
 
 /* The note about the keyboard shows while the canvas has the focus and the window shows
@@ -441,6 +449,14 @@ rl_draw_view_get_test_set_ready (RlDrawView *self)
   return self->test_set != NULL;
 }
 
+const char *
+rl_draw_view_get_input_note (RlDrawView *self)
+{
+  g_return_val_if_fail (RL_IS_DRAW_VIEW (self), NULL);
+
+  return gtk_label_get_text (GTK_LABEL (self->input_note));
+}
+
 gboolean
 rl_draw_view_show_test_image (RlDrawView *self,
                               guint       index)
@@ -576,6 +592,7 @@ rl_draw_view_class_init (RlDrawViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RlDrawView, root);
   gtk_widget_class_bind_template_child (widget_class, RlDrawView, canvas);
   gtk_widget_class_bind_template_child (widget_class, RlDrawView, canvas_hint);
+  gtk_widget_class_bind_template_child (widget_class, RlDrawView, input_note);
   gtk_widget_class_bind_template_child (widget_class, RlDrawView, input_area);
   gtk_widget_class_bind_template_child (widget_class, RlDrawView, why_view);
   gtk_widget_class_bind_template_child (widget_class, RlDrawView, image_spin);

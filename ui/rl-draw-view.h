@@ -46,6 +46,9 @@ gboolean    rl_draw_view_get_test_set_ready (RlDrawView *self);
 gboolean    rl_draw_view_show_test_image    (RlDrawView *self,
                                              guint       index);
 gboolean    rl_draw_view_show_random_image  (RlDrawView *self);
+/* The note under the input: how what the network sees was made from a drawing, or that a
+ * test image goes in as stored. Returns: (transfer none) */
+const char *rl_draw_view_get_input_note     (RlDrawView *self);
 
 /* One line about the model in use, shown under the prediction. */
 void        rl_draw_view_set_model_description (RlDrawView *self,
