@@ -382,6 +382,15 @@ test_from_models_list (void)
   progress = g_strdup (rl_landscape_view_get_progress (landscape));
   g_assert_true (g_str_has_prefix (progress, "Grid 9 × 9 in"));
 
+  /* the note says what each figure shows: the Line is not around the trained weights */
+  rl_landscape_view_show (landscape, "line");
+  g_assert_true (g_str_has_prefix (rl_landscape_view_get_note (landscape),
+                                   "The loss of my plain-8 and my_resnet-8 on the straight line"
+                                   " from each one’s initial weights"));
+  rl_landscape_view_show (landscape, "contours");
+  g_assert_true (g_str_has_prefix (rl_landscape_view_get_note (landscape),
+                                   "The loss around the trained weights (the dots)"));
+
   /* a run whose file was damaged after it was listed: a dialog names it, the tab stays */
   broken_path = save_run (store, plain, NULL, "broken", 3);
   rl_model_store_reload (store);

@@ -137,6 +137,21 @@ update_note (RlLandscapeView *self)
   if (self->n_models == 0)
     text = g_strdup (_("Train the twins on the Curves tab; then compute the loss around the"
                        " weights they reached, in two random directions."));
+  else if (g_strcmp0 (gtk_stack_get_visible_child_name (self->figure_stack), "line") == 0)
+    {
+      /* the Line figure is not around the trained weights: it says what it is */
+      if (self->n_models == 1)
+        text = g_strdup_printf (_("The loss of %s on the straight line from its initial weights"
+                                  " (t = 0) to its trained weights (t = 1), and a little"
+                                  " beyond; log scale."), self->names[0]);
+      else
+        /* TRANSLATORS: %1$s and %2$s are the two models shown */
+        text = g_strdup_printf (_("The loss of %1$s and %2$s on the straight line from each"
+                                  " one’s initial weights (t = 0) to its trained weights"
+                                  " (t = 1), and a little beyond; log scale. A model kept"
+                                  " without its initial weights has no line."),
+                                self->names[0], self->names[1]);
+    }
   else if (self->n_models == 1)
     text = g_strdup_printf (_("The loss around %s’s trained weights (the dot) in two random"
                               " directions, each filter scaled to the weights’ filter (Li et"
@@ -680,6 +695,8 @@ rl_landscape_view_init (RlLandscapeView *self)
   gtk_drawing_area_set_draw_func (self->contours_area, draw_contours, self, NULL);
   gtk_drawing_area_set_draw_func (self->surface_area, draw_surface, self, NULL);
   gtk_drawing_area_set_draw_func (self->line_area, draw_line, self, NULL);
+  g_signal_connect_swapped (self->figure_stack, "notify::visible-child-name",
+                            G_CALLBACK (update_note), self);
   drag = gtk_gesture_drag_new ();
   g_signal_connect (drag, "drag-begin", G_CALLBACK (drag_begin_cb), self);
   g_signal_connect (drag, "drag-update", G_CALLBACK (drag_update_cb), self);
