@@ -288,22 +288,19 @@ test_keep_and_replace (void)
 /* ---- pause, seeds, export ----------------------------------------------------------------- */
 
 /* The first button in @root (depth first) whose action is @action. */
+static gboolean
+is_action_button (GtkWidget     *widget,
+                  gconstpointer  action)
+{
+  return GTK_IS_BUTTON (widget)
+         && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action) == 0;
+}
+
 static GtkWidget *
 find_action_button (GtkWidget  *root,
                     const char *action)
 {
-  if (GTK_IS_BUTTON (root)
-      && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (root)), action) == 0)
-    return root;
-  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL;
-       c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *found = find_action_button (c, action);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
+  return ui_test_find_widget (root, is_action_button, action);
 }
 
 static guint64

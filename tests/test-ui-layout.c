@@ -144,20 +144,11 @@ test_prob_rows_fixed (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
-static GtkWidget *
-find_spin_button (GtkWidget *widget)
+static gboolean
+is_spin_button (GtkWidget     *widget,
+                gconstpointer  data)
 {
-  if (GTK_IS_SPIN_BUTTON (widget))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_spin_button (child);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
+  return GTK_IS_SPIN_BUTTON (widget);
 }
 
 /* Without a test set, the Draw view's test-image field is empty and insensitive, not "0". */
@@ -174,7 +165,8 @@ test_image_field_empty_without_test_set (void)
   gtk_window_present (GTK_WINDOW (window));
   ui_test_spin (300);
 
-  spin = find_spin_button (GTK_WIDGET (rl_window_get_draw_view (window)));
+  spin = ui_test_find_widget (GTK_WIDGET (rl_window_get_draw_view (window)), is_spin_button,
+                              NULL);
   g_assert_nonnull (spin);
   g_assert_false (gtk_widget_get_sensitive (spin));
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (spin)), ==, "");

@@ -92,22 +92,19 @@ test_views (void)
 }
 
 /* The view switcher: the stack switcher whose stack has the Draw view. */
+static gboolean
+is_view_switcher (GtkWidget     *widget,
+                  gconstpointer  data)
+{
+  return GTK_IS_STACK_SWITCHER (widget)
+         && gtk_stack_get_child_by_name (gtk_stack_switcher_get_stack (GTK_STACK_SWITCHER (widget)),
+                                         "draw") != NULL;
+}
+
 static GtkWidget *
 find_switcher (GtkWidget *widget)
 {
-  if (GTK_IS_STACK_SWITCHER (widget)
-      && gtk_stack_get_child_by_name (gtk_stack_switcher_get_stack (GTK_STACK_SWITCHER (widget)),
-                                      "draw") != NULL)
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_switcher (child);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
+  return ui_test_find_widget (widget, is_view_switcher, NULL);
 }
 
 /* Every view in the switcher has its own Alt+N (N its place), set by the application and
@@ -640,21 +637,18 @@ n_rows (RlWindow *window)
 }
 
 /* The header bar's Models button, found by its popover's type. */
+static gboolean
+is_models_button (GtkWidget     *widget,
+                  gconstpointer  data)
+{
+  return GTK_IS_MENU_BUTTON (widget)
+         && RL_IS_MODELS_POPOVER (gtk_menu_button_get_popover (GTK_MENU_BUTTON (widget)));
+}
+
 static GtkWidget *
 find_models_button (GtkWidget *widget)
 {
-  if (GTK_IS_MENU_BUTTON (widget)
-      && RL_IS_MODELS_POPOVER (gtk_menu_button_get_popover (GTK_MENU_BUTTON (widget))))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_models_button (child);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
+  return ui_test_find_widget (widget, is_models_button, NULL);
 }
 
 /* Train, pause (the status says so and the time left stays), stop: the run is kept as a new

@@ -232,6 +232,26 @@ ui_test_dialog_shown (gpointer data)
   return ui_test_find_message_dialog () != NULL;
 }
 
+/* The first widget in @root's tree (depth first, @root included) for which @match (widget,
+ * @data) holds, or NULL. */
+static inline GtkWidget *
+ui_test_find_widget (GtkWidget  *root,
+                     gboolean  (*match) (GtkWidget *widget, gconstpointer data),
+                     gconstpointer data)
+{
+  if (match (root, data))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = ui_test_find_widget (child, match, data);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 /* @data (a GtkWindow) is gone from the toplevels: destroyed, though a reference keeps the
  * object alive (a GTK 4 window emits "destroy" only when its last reference goes). */
 static inline gboolean
