@@ -651,9 +651,25 @@ find_models_button (GtkWidget *widget)
   return ui_test_find_widget (widget, is_models_button, NULL);
 }
 
+/* The Train view's status after a run was kept: "Stopped at ...", then @kept (what it says of
+ * the file), then "Drawing now uses it." exactly when @in_use. */
+static void
+assert_run_status (RlWindow   *window,
+                   const char *kept,
+                   gboolean    in_use)
+{
+  const char *status = rl_train_view_get_status (rl_window_get_train_view (window));
+  g_autofree char *end = g_strconcat (kept, in_use ? " Drawing now uses it." : "", NULL);
+
+  g_test_message ("status: %s", status);
+  g_assert_true (g_str_has_prefix (status, "Stopped at epoch 1, batch "));
+  g_assert_true (g_str_has_suffix (status, end));
+}
+
 /* Train, pause (the status says so and the time left stays), stop: the run is kept as a new
  * file, listed with the accuracy of the weights saved, which the Draw footer shows too; the
- * bundled model is still listed and can be chosen; rename, delete and undo. */
+ * bundled model is still listed and can be chosen; rename, delete and undo, which the Train
+ * view's status follows. */
 static void
 test_models_list (void)
 {
@@ -666,6 +682,7 @@ test_models_list (void)
   g_autofree char *path = NULL;
   g_autofree char *paused_line = NULL;
   g_autofree char *accuracy = NULL;
+  g_autofree char *kept = NULL;
   RlEvalResult eval;
   guint n_before;
 
@@ -736,6 +753,9 @@ test_models_list (void)
   accuracy = g_strdup_printf ("%.2f\u202f%%", 100.0 * eval.correct / eval.n);
   g_assert_nonnull (strstr (rl_window_get_model_description (window), accuracy));
   g_assert_nonnull (strstr (rl_window_get_model_description (window), "trained here"));
+  kept = g_strdup_printf (" Kept as “Trained on MNIST” in Models, with %s on the test set.",
+                          accuracy);
+  assert_run_status (window, kept, TRUE);
 
   /* The bundled model is still there, and can be chosen; then the run again. */
   if (bundled_model_present ())
@@ -743,6 +763,7 @@ test_models_list (void)
       g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.use-model", "s", ""));
       g_assert_nonnull (strstr (rl_window_get_model_description (window), "bundled"));
       g_assert_null (rl_window_get_model_path (window));
+      assert_run_status (window, kept, FALSE);   /* no longer "Drawing now uses it" */
     }
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.use-model", "s", path));
   {
@@ -753,12 +774,17 @@ test_models_list (void)
       g_main_context_iteration (NULL, FALSE);
   }
   g_assert_cmpstr (rl_window_get_model_path (window), ==, path);
+  assert_run_status (window, kept, TRUE);
 
-  /* Rename: the list, the file and the Draw footer take the name. */
+  /* Rename: the list, the file, the Draw footer and the Train view's status take the name. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.rename-model", "(ss)",
                                              path, "My first run"));
   g_assert_cmpstr (rl_model_item_get_name (rl_model_store_find (store, path)), ==, "My first run");
   g_assert_nonnull (strstr (rl_window_get_model_description (window), "My first run"));
+  g_free (kept);
+  kept = g_strdup_printf (" Kept as “My first run” in Models, with %s on the test set.",
+                          accuracy);
+  assert_run_status (window, kept, TRUE);
   {
     g_autoptr (RlModelStore) again = rl_model_store_new (rl_model_store_get_dir (store), NULL);
 
@@ -773,12 +799,15 @@ test_models_list (void)
   g_assert_cmpuint (n_rows (window), ==, n_before);
   g_assert_cmpstr (rl_window_get_notification (window), ==, "Deleted “My first run”.");
   g_assert_nonnull (strstr (rl_window_get_model_description (window), "not saved"));
+  assert_run_status (window, " Its model was deleted from Models. It stays in use until you "
+                     "open or train another: Save Model As… keeps it.", FALSE);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.undo-delete-model", NULL));
   g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
   g_assert_nonnull (rl_model_store_find (store, path));
   g_assert_cmpuint (n_rows (window), ==, n_before + 1);
   g_assert_null (rl_window_get_notification (window));
   g_assert_nonnull (strstr (rl_window_get_model_description (window), "My first run"));
+  assert_run_status (window, kept, TRUE);
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.restore-bundled", NULL)
                  || !bundled_model_present ());

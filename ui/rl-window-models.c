@@ -81,6 +81,7 @@ _rl_window_models_update_current (RlWindow *self)
 {
   const char *current = NULL;
 
+  _rl_window_update_run_status (self);
   if (self->models_popover == NULL)
     return;
   if (self->model_source == MODEL_BUNDLED)
@@ -135,6 +136,7 @@ rename_model_activated (GtkWidget  *widget,
       return;
     }
   _rl_window_update_description (self);
+  _rl_window_update_run_status (self);
 }
 
 static void

@@ -93,6 +93,10 @@ struct _RlWindow
   guint64       run_images_seen;
   RlDataset    *run_test_set;      /* the run's test set, for measuring the weights kept */
   char         *run_end_text;      /* "Stopped at epoch E, batch B of N." */
+  char         *run_kept_path;     /* the file the last run was kept as, once saved; the Train
+                                    * view's closing status follows it (renamed, deleted, in
+                                    * use or not): _rl_window_update_run_status */
+  char         *run_kept_note;     /* why its initial weights were not kept, or NULL */
   RlModel      *backup;            /* the model before the run, restored if it fails */
   RlModel      *run_initial;       /* a run from fresh weights: those weights, saved beside the
                                     * run (rl_model_file_save_run_async); NULL when continued */
@@ -187,6 +191,10 @@ void        _rl_window_training_dispose     (RlWindow *self);
 void        _rl_window_train                (RlWindow *self);
 /* Stops the Train view's run within a batch, or the data load before it */
 void        _rl_window_stop_training        (RlWindow *self);
+/* The Train view's status after a run was kept, told again from what is true now: the name
+ * the run has in Models, whether it is still there, whether drawing still uses it. Nothing
+ * before a run is kept, or while the next one runs. */
+void        _rl_window_update_run_status    (RlWindow *self);
 
 /* rl-window-settings.c: binds the window's and the views' settings, and unbinds them */
 void        _rl_window_settings_init        (RlWindow *self);

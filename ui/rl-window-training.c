@@ -154,6 +154,8 @@ _rl_window_train (RlWindow *self)
     }
 
   self->busy = TRUE;
+  g_clear_pointer (&self->run_kept_path, g_free);
+  g_clear_pointer (&self->run_kept_note, g_free);
   rl_window_set_view (self, "train");
 
   train_set = rl_dataset_loader_peek (kind, RL_SPLIT_TRAIN);
@@ -220,6 +222,59 @@ default_run_name (RlWindow *self)
          : g_strdup_printf (_("Trained on %s"), dataset);
 }
 
+void
+_rl_window_update_run_status (RlWindow *self)
+{
+  g_autofree char *status = NULL;
+  RlModelItem *item;
+  gboolean in_use;
+
+  if (self->run_kept_path == NULL || self->busy)
+    return;
+
+  item = rl_model_store_find (self->model_store, self->run_kept_path);
+  in_use = g_strcmp0 (self->model_path, self->run_kept_path) == 0
+           && (self->model_source == MODEL_TRAINED || self->model_source == MODEL_UNSAVED);
+  if (item != NULL)
+    {
+      double accuracy = rl_model_item_get_test_accuracy (item);
+
+      if (isnan (accuracy))
+        status = g_strdup_printf (_("%s Kept as “%s” in Models."), self->run_end_text,
+                                  rl_model_item_get_name (item));
+      else
+        status = g_strdup_printf (_("%s Kept as “%s” in Models, with %.2f\u202f%% on the test "
+                                    "set."), self->run_end_text, rl_model_item_get_name (item),
+                                  100 * accuracy);
+      if (in_use)
+        {
+          g_autofree char *kept = g_steal_pointer (&status);
+
+          status = g_strdup_printf (_("%s Drawing now uses it."), kept);
+        }
+    }
+  else
+    {
+      status = g_strdup_printf (_("%s Its model was deleted from Models."), self->run_end_text);
+      if (in_use)
+        {
+          g_autofree char *kept = g_steal_pointer (&status);
+
+          status = g_strdup_printf (_("%s It stays in use until you open or train another: "
+                                      "Save Model As… keeps it."), kept);
+        }
+    }
+  if (self->run_kept_note != NULL)
+    {
+      g_autofree char *kept = g_steal_pointer (&status);
+
+      status = g_strdup_printf (_("%s Its initial weights could not be kept (%s), so its "
+                                  "loss landscape will have no line from them."), kept,
+                                self->run_kept_note);
+    }
+  rl_train_view_set_status (self->train_view, status);
+}
+
 static void
 trained_model_saved_cb (GObject      *source,
                         GAsyncResult *result,
@@ -228,11 +283,12 @@ trained_model_saved_cb (GObject      *source,
   g_autoptr (PathData) data = user_data;
   RlWindow *self = data->self;
   g_autoptr (GError) error = NULL;
-  g_autofree char *status = NULL;
   const GError *initial_error = rl_model_file_save_get_initial_error (result);
 
   if (!rl_model_file_save_finish (result, &error))
     {
+      g_autofree char *status = NULL;
+
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
       /* The trained weights stay in use; Save As can still keep them. */
@@ -241,40 +297,28 @@ trained_model_saved_cb (GObject      *source,
       status = g_strdup_printf (_("%s The model could not be saved (%s). It stays in use until "
                                 "you open or train another: Save Model As… keeps it."),
                                 self->run_end_text, error->message);
+      rl_train_view_set_status (self->train_view, status);
       _rl_window_show_toast (self, _("The trained model could not be saved."), _("_Save As…"),
                              "win.save-as");
     }
   else
     {
-      g_autofree char *name = default_run_name (self);
-
       self->model_source = MODEL_TRAINED;
       g_free (self->model_path);
       self->model_path = g_strdup (data->path);
-      rl_model_store_reload (self->model_store);
-      _rl_window_remember_model (self);
-      if (isnan (self->model_test_accuracy))
-        status = g_strdup_printf (_("%s Kept as “%s” in Models. Drawing now uses it."),
-                                  self->run_end_text, name);
-      else
-        status = g_strdup_printf (_("%s Kept as “%s” in Models, with %.2f\u202f%% on the test "
-                                  "set. Drawing now uses it."), self->run_end_text, name,
-                                  100 * self->model_test_accuracy);
+      self->run_kept_path = g_strdup (data->path);
       if (initial_error != NULL)
         {
           /* the run is kept all the same; only the landscape's line needs them */
-          g_autofree char *kept = g_steal_pointer (&status);
-
           g_message ("%s: the initial weights were not kept: %s", data->path,
                      initial_error->message);
-          status = g_strdup_printf (_("%s Its initial weights could not be kept (%s), so its "
-                                      "loss landscape will have no line from them."), kept,
-                                    initial_error->message);
+          self->run_kept_note = g_strdup (initial_error->message);
         }
+      rl_model_store_reload (self->model_store);
+      _rl_window_remember_model (self);
     }
-  rl_train_view_set_status (self->train_view, status);
   end_busy (self);
-  _rl_window_models_update_current (self);
+  _rl_window_models_update_current (self);   /* and the status, from run_kept_path */
 }
 
 /* The final weights measured: saved as a new run, with that accuracy. */

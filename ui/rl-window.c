@@ -287,6 +287,8 @@ rl_window_finalize (GObject *object)
   g_clear_pointer (&self->run_initial, rl_model_free);
   g_clear_pointer (&self->run_test_set, rl_dataset_unref);
   g_free (self->run_end_text);
+  g_free (self->run_kept_path);
+  g_free (self->run_kept_note);
   g_free (self->model_path);
   g_free (self->model_description);
 
