@@ -1,7 +1,9 @@
 /* test-ui-zh.c: the window in Simplified Chinese (#17). With LANGUAGE=zh_CN and the
  * translations built in po/ (RESLAB_LOCALEDIR, set by tests/meson.build), the view switcher
  * and the Draw view's labels are the Chinese strings of po/zh_CN.po, and no visible label of
- * the Draw view still holds an English msgid that has a translation.
+ * the Draw view still holds an English msgid that has a translation. Counts are grouped as
+ * the locale writes numbers ("10,000" in zh_CN; C.UTF-8, the other tests' locale, has no
+ * grouping).
  *
  * Needs the zh_CN.UTF-8 locale (locale-gen; ./dev.sh setup makes it): without it, or without a
  * display, every test reports a skip with the reason, never a pass.
@@ -14,6 +16,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "rl-dataset-loader.h"
 #include "rl-draw-view.h"
 #include "rl-window.h"
 
@@ -109,6 +112,46 @@ test_views (void)
   g_assert_finalize_object (window);
 }
 
+static gboolean
+is_test_set_label (GtkWidget     *widget,
+                   gconstpointer  data)
+{
+  return GTK_IS_LABEL (widget)
+         && strstr (gtk_label_get_text (GTK_LABEL (widget)), "MNIST测试图像") != NULL;
+}
+
+static gboolean
+test_set_shown (gpointer data)
+{
+  return ui_test_find_widget (data, is_test_set_label, NULL) != NULL;
+}
+
+/* The Draw view's line about the test set: "10,000张MNIST测试图像，附带真实标签。" */
+static void
+test_grouped_counts (void)
+{
+  g_auto (GStrv) missing = rl_dataset_find_missing_files (RL_DATASET_MNIST);
+  RlWindow *window;
+  GtkWidget *draw, *label;
+
+  if (missing != NULL)
+    {
+      g_test_skip ("no MNIST files: ./dev.sh data fetches them");
+      return;
+    }
+  window = g_object_ref_sink (rl_window_new (NULL));
+  draw = GTK_WIDGET (rl_window_get_draw_view (window));
+  gtk_window_present (GTK_WINDOW (window));
+  rl_window_set_view (window, "draw");
+  g_assert_true (ui_test_wait_for (test_set_shown, draw, 60));
+  label = ui_test_find_widget (draw, is_test_set_label, NULL);
+  g_test_message ("%s", gtk_label_get_text (GTK_LABEL (label)));
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (label)), ==, "10,000张MNIST测试图像，附带真实标签。");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_finalize_object (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -132,13 +175,20 @@ main (int   argc,
     {
       bindtextdomain (GETTEXT_PACKAGE, localedir);
       bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+      textdomain (GETTEXT_PACKAGE);   /* as app/reslab.c: ngettext () reads the default domain */
     }
 
   display = ui_test_init (&argc, &argv);
   if (skip_reason != NULL && display)
-    g_test_add_data_func ("/ui/zh/views", NULL, skip_cb);
+    {
+      g_test_add_data_func ("/ui/zh/views", NULL, skip_cb);
+      g_test_add_data_func ("/ui/zh/grouped-counts", NULL, skip_cb);
+    }
   else
-    ui_test_add ("/ui/zh/views", test_views);
+    {
+      ui_test_add ("/ui/zh/views", test_views);
+      ui_test_add ("/ui/zh/grouped-counts", test_grouped_counts);
+    }
 
   return ui_test_run ();
 }

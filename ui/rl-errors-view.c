@@ -112,7 +112,7 @@ draw_matrix (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer 
           continue;
         lum = 0.3 * rgb[0] + 0.59 * rgb[1] + 0.11 * rgb[2];
         cairo_set_source_rgb (cr, lum < 0.55, lum < 0.55, lum < 0.55);
-        g_snprintf (buf, sizeof buf, "%u", n);
+        g_snprintf (buf, sizeof buf, "%'u", n);
         draw_text (cr, buf, x + g.cell / 2, y + g.cell / 2);
       }
   /* grid */
@@ -257,11 +257,11 @@ list_cell (RlErrorsView *self)
     text = g_strdup_printf (_("No test image is a %d read as a %d."), t, p);
   else if (t == p)
     text = g_strdup_printf (n > MAX_LISTED
-                            ? _("%u test images are a %d and were read as a %d. The least confident come first; only the first 240 are shown.")
-                            : _("%u test images are a %d and were read as a %d. The least confident come first."), n, t, p);
+                            ? _("%'u test images are a %d and were read as a %d. The least confident come first; only the first 240 are shown.")
+                            : _("%'u test images are a %d and were read as a %d. The least confident come first."), n, t, p);
   else
-    text = g_strdup_printf (ngettext ("%u test image is a %d but the model read it as a %d. The most confident mistakes come first.",
-                            "%u test images are a %d but the model read them as a %d. The most confident mistakes come first.", n),
+    text = g_strdup_printf (ngettext ("%'u test image is a %d but the model read it as a %d. The most confident mistakes come first.",
+                            "%'u test images are a %d but the model read them as a %d. The most confident mistakes come first.", n),
                             n, t, p);
   gtk_label_set_text (GTK_LABEL (self->cell_label), text);
 
@@ -300,7 +300,7 @@ show_summary (RlErrorsView *self)
   const RlErrorReport *r = self->report;
   g_autofree char *text = NULL;
 
-  text = g_strdup_printf (_("Test accuracy %.2f %%: %u of %u test images right, %u wrong."),
+  text = g_strdup_printf (_("Test accuracy %.2f %%: %'u of %'u test images right, %'u wrong."),
                           100.0 * r->correct / MAX (r->n, 1u), r->correct, r->n,
                           r->n - r->correct);
   gtk_label_set_text (GTK_LABEL (self->summary_label), text);

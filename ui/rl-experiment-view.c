@@ -627,8 +627,8 @@ update_progress (RlExperimentView *self)
       g_autofree char *left = format_minutes (seconds * (1.0 - fraction) / fraction);
 
       /* each twin trains the same iterations: the line counts the pair's mean */
-      text = g_strdup_printf (_("%s and %s · iteration %llu of %llu"
-                              " · %.0f images/s · %s elapsed, about %s left"), run->names[0],
+      text = g_strdup_printf (_("%s and %s · iteration %'llu of %'llu"
+                              " · %'.0f images/s · %s elapsed, about %s left"), run->names[0],
                               run->names[1],
                               (unsigned long long) ((iterations[0] + iterations[1]) / 2),
                               (unsigned long long) run->total,
@@ -697,7 +697,7 @@ summary (Run *run)
   if (run->completed)
     g_string_append_printf (s, _("Done in %s. "), time);
   else
-    g_string_append_printf (s, _("Stopped in %s, at iteration %llu of %llu. "),
+    g_string_append_printf (s, _("Stopped in %s, at iteration %'llu of %'llu. "),
                             time,
                             (unsigned long long) MIN (twin_iteration (run, RL_TWIN_PLAIN),
                                  twin_iteration (run, RL_TWIN_RESIDUAL)), (unsigned long long) run->total);
@@ -712,17 +712,17 @@ summary (Run *run)
   /* Say exactly what the figures are, so that they can be found on the curves: the mean of
    * the training error over the last iterations, not the last point. */
   if (rl_experiment_group_get_n_seeds (run->group) > 1)
-    g_string_append_printf (s, ngettext ("Training error, mean of the last %1$llu iterations "
+    g_string_append_printf (s, ngettext ("Training error, mean of the last %1$'llu iterations "
                                          "and of %2$u seed: %3$s %4$.1f\u202f%%, "
                                          "%5$s %6$.1f\u202f%%.",
-                                         "Training error, mean of the last %1$llu iterations "
+                                         "Training error, mean of the last %1$'llu iterations "
                                          "and of %2$u seeds: %3$s %4$.1f\u202f%%, "
                                          "%5$s %6$.1f\u202f%%.",
                                          rl_experiment_group_get_n_seeds (run->group)),
                             (unsigned long long) span, rl_experiment_group_get_n_seeds (run->group),
                             run->names[0], 100.0 * plain, run->names[1], 100.0 * res);
   else
-    g_string_append_printf (s, _("Training error, mean of the last %llu "
+    g_string_append_printf (s, _("Training error, mean of the last %'llu "
                             "iterations: %s %.1f\u202f%%, %s %.1f\u202f%%."), (unsigned long long) span,
                             run->names[0], 100.0 * plain, run->names[1], 100.0 * res);
   if (plain > res + 0.02)

@@ -398,7 +398,7 @@ rl_train_view_begin_run (RlTrainView         *self,
   g_clear_pointer (&text, g_free);
   /* Translators: 1: a net ("resnet-20", "the seed net"), 2: a count, 3: MNIST or
    * Fashion-MNIST, then the batch size, learning rate, momentum and weight decay */
-  text = g_strdup_printf (_("Training %1$s on %2$u %3$s images, batch %4$d, learning rate %5$g, "
+  text = g_strdup_printf (_("Training %1$s on %2$'u %3$s images, batch %4$d, learning rate %5$g, "
                             "momentum %6$g, weight decay %7$g."),
                           net, train_images,
                           config->dataset == RL_DATASET_FASHION ? "Fashion-MNIST" : "MNIST",
@@ -421,15 +421,15 @@ update_progress_label (RlTrainView *self)
   left = format_duration (p->seconds_left);
   if (p->is_last)
     text = p->images_seen < p->images_total
-           ? g_strdup_printf (_("Epoch %d of %d · batch %d of %d · stopped"), p->epoch, p->n_epochs,
+           ? g_strdup_printf (_("Epoch %d of %d · batch %'d of %'d · stopped"), p->epoch, p->n_epochs,
                               p->batch, p->n_batches)
-           : g_strdup_printf (_("Epoch %d of %d · batch %d of %d · finished"), p->epoch,
+           : g_strdup_printf (_("Epoch %d of %d · batch %'d of %'d · finished"), p->epoch,
                               p->n_epochs, p->batch, p->n_batches);
   else if (self->state == RL_TRAINER_PAUSED)
-    text = g_strdup_printf (_("Paused at epoch %d of %d, batch %d of %d · %s"), p->epoch,
+    text = g_strdup_printf (_("Paused at epoch %d of %d, batch %'d of %'d · %s"), p->epoch,
                             p->n_epochs, p->batch, p->n_batches, left);
   else
-    text = g_strdup_printf (_("Epoch %d of %d · batch %d of %d · %.0f images/s · %s"), p->epoch,
+    text = g_strdup_printf (_("Epoch %d of %d · batch %'d of %'d · %'.0f images/s · %s"), p->epoch,
                             p->n_epochs, p->batch, p->n_batches, p->images_per_s, left);
   set_progress_text (self, text);
 }

@@ -426,14 +426,14 @@ trainer_finished_cb (RlTrainer    *trainer,
                                                    "are kept as this run."), error->message);
 
       rl_show_error_dialog (GTK_WIDGET (self), _("Training diverged"), detail);
-      self->run_end_text = g_strdup_printf (_("Diverged after epoch %d, batch %d of %d; the "
+      self->run_end_text = g_strdup_printf (_("Diverged after epoch %d, batch %'d of %'d; the "
                                               "weights up to there are kept."), last->epoch,
                                             last->batch, last->n_batches);
     }
   else if (completed || last == NULL)
     self->run_end_text = g_strdup_printf (ngettext ("Finished after %d epoch.", "Finished after %d epochs.", self->run_config.epochs), self->run_config.epochs);
   else
-    self->run_end_text = g_strdup_printf (_("Stopped at epoch %d, batch %d of %d."), last->epoch,
+    self->run_end_text = g_strdup_printf (_("Stopped at epoch %d, batch %'d of %'d."), last->epoch,
                                           last->batch, last->n_batches);
   /* Epochs done: whole passes, and a stopped one counted as done only if it ended. */
   if (last != NULL)
