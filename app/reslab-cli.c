@@ -60,8 +60,6 @@
 #define LOG_EVERY 300
 /* Images per rl_model_predict() call when evaluating. */
 #define EVAL_BATCH 1000
-/* Ink below this counts as background when predict looks for the digit's bounding box. */
-#define PREDICT_THRESHOLD 0.1f
 #define MAX_BATCH 60000
 
 
@@ -708,21 +706,14 @@ static gboolean
 predict_one (RlModel *model, RlInference *inf, RlDatasetKind kind, const char *path)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree float *ink = NULL;
   float digit[RL_MNIST_SIDE * RL_MNIST_SIDE];
   float input[RL_MNIST_SIDE * RL_MNIST_SIDE];
   float probs[10];
-  int w, h, best = 0;
+  int best = 0;
 
-  ink = rl_image_file_load_gray (path, &w, &h, &error);
-  if (ink == NULL)
+  if (!rl_image_file_load_digit (path, digit, &error))
     {
       rl_cli_error ("%s", error->message);
-      return FALSE;
-    }
-  if (!rl_preprocess_digit (ink, w, h, w, PREDICT_THRESHOLD, digit))
-    {
-      rl_cli_error (_("%s: no ink found (every pixel is background)"), path);
       return FALSE;
     }
   rl_dataset_normalise_floats (NULL, kind, digit, G_N_ELEMENTS (digit), input);

@@ -12,6 +12,7 @@
 #include "rl-demo-digits.h"
 #include "rl-dataset-loader.h"
 #include "rl-help-window.h"
+#include "rl-image-file.h"
 #include "rl-model-file.h"
 #include "rl-models-popover.h"
 #include "rl-window.h"
@@ -948,6 +949,139 @@ test_app_icon (void)
 
 /* ---- dialogs ------------------------------------------------------------------------------ */
 
+/* A scan-like PNG of test image 0 (a 7): dark ink on white, 3x enlarged, off centre in a
+ * wider page, so that reading it has to crop, invert, scale and centre. */
+static void
+write_digit_png (const RlDataset *test,
+                 guint            index,
+                 const char      *path)
+{
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 150, 110);
+  guint8 *pixels = cairo_image_surface_get_data (surface);
+  int stride = cairo_image_surface_get_stride (surface);
+
+  cairo_surface_flush (surface);
+  for (int y = 0; y < 110; y++)
+    for (int x = 0; x < 150; x++)
+      {
+        int sx = (x - 70) / 3, sy = (y - 15) / 3;
+        guint8 ink = x >= 70 && sx < 28 && y >= 15 && sy < 28
+                     ? test->images[(size_t) index * 784 + sy * 28 + sx] : 0;
+        guint8 v = 255 - ink;
+
+        ((guint32 *) (pixels + (size_t) y * stride))[x] = 0xff000000u | v << 16 | v << 8 | v;
+      }
+  cairo_surface_mark_dirty (surface);
+  g_assert_cmpint (cairo_surface_write_to_png (surface, path), ==, CAIRO_STATUS_SUCCESS);
+  cairo_surface_destroy (surface);
+}
+
+static gboolean
+image_shown (gpointer data)
+{
+  return g_strcmp0 (rl_draw_view_get_image_name (rl_window_get_draw_view (data)),
+                    "seven.png") == 0;
+}
+
+/* Open Image (here win.open-file, as the command line and a drop open a file): the digit of a
+ * PNG goes into the Draw view as reslab-cli predict reads it, and is read right; a file that
+ * is no image gives a dialog naming it and leaves the input as it was. */
+static void
+test_open_image (void)
+{
+  RlWindow *window;
+  RlPredictor *predictor;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (RlDataset) test = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("reslab-image-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "seven.png", NULL);
+  g_autofree char *bad = g_build_filename (dir, "notes.png", NULL);
+  g_autofree char *text = NULL;
+  float digit[28 * 28];
+  GtkMessageDialog *dialog;
+
+  if (!mnist_present ())
+    {
+      g_test_skip ("no MNIST files: ./dev.sh data fetches them");
+      return;
+    }
+  test = rl_dataset_load (NULL, RL_DATASET_MNIST, RL_SPLIT_TEST, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (test->labels[0], ==, 7);
+  write_digit_png (test, 0, path);
+  g_assert_true (rl_image_file_load_digit (path, digit, &error));
+  g_assert_no_error (error);
+
+  window = new_window ();
+  predictor = rl_window_get_predictor (window);
+  rl_window_set_view (window, "train");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-file", "s", path));
+  g_assert_true (ui_test_wait_for (image_shown, window, 30));
+  g_assert_cmpstr (rl_window_get_view (window), ==, "draw");
+  /* the canvas's own redraw comes a frame later: the image must outlive it */
+  ui_test_spin (200);
+  rl_draw_view_flush (rl_window_get_draw_view (window));
+  g_assert_true (rl_predictor_has_input (predictor));
+  g_assert_cmpmem (rl_predictor_get_image (predictor), sizeof digit, digit, sizeof digit);
+  g_assert_cmpint (rl_predictor_get_true_label (predictor), ==, -1);
+  g_test_message ("seven.png read as %d (%.3f)", rl_predictor_get_prediction (predictor),
+                  rl_predictor_get_probs (predictor, NULL)[7]);
+  g_assert_cmpint (rl_predictor_get_prediction (predictor), ==, 7);
+  g_assert_nonnull (strstr (rl_draw_view_get_input_note (rl_window_get_draw_view (window)),
+                            "the image's ink"));
+
+  /* not an image: a dialog naming it; the seven stays */
+  g_assert_true (g_file_set_contents (bad, "shopping: milk, eggs\n", -1, NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-file", "s", bad));
+  g_assert_true (ui_test_wait_for (ui_test_dialog_shown, NULL, 30));
+  dialog = ui_test_find_message_dialog ();
+  text = ui_test_dialog_text (dialog);
+  g_test_message ("%s", text);
+  g_assert_true (g_str_has_prefix (text, "Could not open “notes.png”\n"));
+  g_assert_nonnull (strstr (text, "notes.png: not a PNG or PGM"));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_assert_true (image_shown (window));
+  g_assert_cmpmem (rl_predictor_get_image (predictor), sizeof digit, digit, sizeof digit);
+
+  /* Clear takes it out */
+  rl_draw_view_clear (rl_window_get_draw_view (window));
+  g_assert_null (rl_draw_view_get_image_name (rl_window_get_draw_view (window)));
+  g_assert_false (rl_predictor_has_input (predictor));
+
+  /* dropped on the window, from another view: the same */
+  rl_window_set_view (window, "errors");
+  {
+    g_autoptr (GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (window));
+    GSList files = { .data = g_file_new_for_path (path) };
+    GValue value = G_VALUE_INIT;
+    GtkDropTarget *target = NULL;
+    gboolean handled = FALSE;
+
+    for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+      {
+        g_autoptr (GObject) c = g_list_model_get_item (controllers, i);
+
+        if (GTK_IS_DROP_TARGET (c))
+          target = GTK_DROP_TARGET (c);
+      }
+    g_assert_nonnull (target);
+    g_value_init (&value, GDK_TYPE_FILE_LIST);
+    g_value_take_boxed (&value, gdk_file_list_new_from_list (&files));
+    g_signal_emit_by_name (target, "drop", &value, 10.0, 10.0, &handled);
+    g_assert_true (handled);
+    g_value_unset (&value);
+    g_object_unref (files.data);
+  }
+  g_assert_true (ui_test_wait_for (image_shown, window, 30));
+  g_assert_cmpstr (rl_window_get_view (window), ==, "draw");
+  g_assert_cmpint (rl_predictor_get_prediction (predictor), ==, 7);
+
+  destroy_window (window);
+  g_unlink (path);
+  g_unlink (bad);
+  g_rmdir (dir);
+}
+
 static void
 test_open_bad_file (void)
 {
@@ -1141,6 +1275,7 @@ main (int   argc,
   ui_test_add ("/ui/window/app-icon", test_app_icon);
   ui_test_add ("/ui/window/help", test_help);
   ui_test_add ("/ui/window/open-bad-file", test_open_bad_file);
+  ui_test_add ("/ui/window/open-image", test_open_image);
   ui_test_add ("/ui/window/download-data", test_download_data);
   ui_test_add ("/ui/window/missing-data", test_missing_data);
   ui_test_add ("/ui/window/reset-weights", test_reset_weights);

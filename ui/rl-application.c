@@ -58,7 +58,8 @@ static const GOptionEntry option_entries[] = {
   { "debug-stalls", 0, 0, G_OPTION_ARG_NONE, NULL,
     N_("Measure the longest main-loop stall while training runs and print it on exit "
     "(also RESLAB_DEBUG_STALLS=1)"), NULL },
-  { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, NULL, NULL, "[MODEL.safetensors]" },
+  /* the usage line names them (g_application_set_option_context_parameter_string) */
+  { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, NULL, NULL, NULL },
   { NULL }
 };
 
@@ -272,7 +273,7 @@ rl_application_command_line (GApplication            *application,
       g_autofree char *path = g_file_get_path (file);
 
       if (path != NULL)
-        gtk_widget_activate_action (GTK_WIDGET (window), "win.open-path", "s", path);
+        gtk_widget_activate_action (GTK_WIDGET (window), "win.open-file", "s", path);
     }
 
   gtk_window_present (GTK_WINDOW (window));
@@ -362,6 +363,7 @@ rl_application_startup (GApplication *application)
   } accels[] = {
     { "app.quit", { "<Control>q", NULL } },
     { "win.open", { "<Control>o", NULL } },
+    { "win.open-image", { "<Control><Shift>o", NULL } },
     { "win.save-as", { "<Control><Shift>s", NULL } },
     { "win.train", { "<Control>Return", NULL } },
     { "win.pause-resume", { "<Control>p", NULL } },
@@ -456,7 +458,7 @@ rl_application_init (RlApplication *self)
   self->debug_stalls = env != NULL && g_strcmp0 (env, "0") != 0 && *env != '\0';
   g_application_add_main_option_entries (G_APPLICATION (self), option_entries);
   g_application_set_option_context_parameter_string (G_APPLICATION (self),
-                                                     "[MODEL.safetensors]");
+                                                     "[MODEL.safetensors | IMAGE.png]");
   g_application_set_option_context_summary (G_APPLICATION (self),
                                             _("Draw digits for a residual network, train it on "
                                             "MNIST, and look inside."));

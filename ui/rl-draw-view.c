@@ -7,6 +7,7 @@
 
 #include "rl-colormap.h"
 #include "rl-dataset-loader.h"
+#include "rl-image-file.h"
 #include "rl-square-area.h"
 #include "rl-model-file.h"
 #include "rl-widget-util.h"
@@ -39,6 +40,7 @@ struct _RlDrawView
   guint          tick_id;          /* pending frame-clock callback, or 0 */
   gboolean       ink_dirty;        /* strokes changed since the last prediction */
   int            shown_image;      /* test image in the input, or -1 */
+  char          *shown_file;       /* the image file in the input (its name), or NULL */
   int            pending_image;    /* to show once the test set of another dataset loads */
   GtkWindow     *window;           /* borrowed: the root, while rooted */
   gboolean       canvas_focused;
@@ -66,14 +68,20 @@ update_hint (RlDrawView *self)
     text = g_strdup (_("Drawing needs a pointer: mouse, pen or finger. Escape clears."));
   else if (self->shown_image >= 0)
     text = g_strdup_printf (_("Test image %d · draw to replace it"), self->shown_image);
+  else if (self->shown_file != NULL)
+    text = g_strdup_printf (_("%s · draw to replace it"), self->shown_file);
   else
     text = g_strdup (_("Any size, anywhere"));
   gtk_label_set_text (GTK_LABEL (self->canvas_hint), text);
 
-  /* A drawing is cut to its ink, scaled and centred; a test image goes in as it is stored. */
+  /* A drawing or an image file is cut to its ink, scaled and centred; a test image goes in as
+   * it is stored. */
   gtk_label_set_text (GTK_LABEL (self->input_note),
                       self->shown_image >= 0
                       ? _("28 × 28 pixels: the test image as the dataset stores it, read as it is.")
+                      : self->shown_file != NULL
+                      ? _("28 × 28 pixels: the image's ink, scaled into a 20 × 20 box and centred "
+                          "by the centre of mass, like MNIST (as reslab-cli predict reads it).")
                       : _("28 × 28 pixels, scaled into a 20 × 20 box and centred by the centre of "
                           "mass, like MNIST."));
 }
@@ -153,7 +161,8 @@ predict_from_canvas (RlDrawView *self)
 
   if (rl_canvas_is_empty (self->canvas))
     {
-      if (self->shown_image < 0)
+      /* a test image or an image file is not strokes: it stays until something replaces it */
+      if (self->shown_image < 0 && self->shown_file == NULL)
         rl_predictor_set_image (self->predictor, NULL, -1);
       return;
     }
@@ -179,9 +188,10 @@ static void
 canvas_changed_cb (RlCanvas   *canvas,
                    RlDrawView *self)
 {
-  if (!rl_canvas_is_empty (canvas) && self->shown_image >= 0)
+  if (!rl_canvas_is_empty (canvas) && (self->shown_image >= 0 || self->shown_file != NULL))
     {
       self->shown_image = -1;
+      g_clear_pointer (&self->shown_file, g_free);
       update_hint (self);
     }
 
@@ -411,6 +421,7 @@ rl_draw_view_clear (RlDrawView *self)
 
   had_image = self->shown_image >= 0 || rl_canvas_has_image (self->canvas);
   self->shown_image = -1;
+  g_clear_pointer (&self->shown_file, g_free);
   update_hint (self);
   rl_canvas_set_image (self->canvas, NULL, 0, 0);
   if (!rl_canvas_is_empty (self->canvas))
@@ -476,6 +487,7 @@ rl_draw_view_show_test_image (RlDrawView *self,
 
   /* Drop the strokes first, so the canvas' "changed" does not clear the image again. */
   self->shown_image = -1;
+  g_clear_pointer (&self->shown_file, g_free);
   rl_canvas_clear (self->canvas);
   rl_draw_view_flush (self);
 
@@ -492,6 +504,87 @@ rl_draw_view_show_test_image (RlDrawView *self,
 
   rl_predictor_set_image (self->predictor, image, self->test_set->labels[index]);
   return TRUE;
+}
+
+/* ---- an image file ------------------------------------------------------------------------ */
+
+static void
+load_digit_thread (GTask        *task,
+                   gpointer      source_object,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
+{
+  g_autofree float *digit = g_new (float, 28 * 28);
+  GError *error = NULL;
+
+  if (!rl_image_file_load_digit (task_data, digit, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, g_steal_pointer (&digit), g_free);
+}
+
+void
+rl_draw_view_open_image_async (RlDrawView          *self,
+                               GFile               *file,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  g_autofree char *path = NULL;
+
+  g_return_if_fail (RL_IS_DRAW_VIEW (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, rl_draw_view_open_image_async);
+  path = g_file_get_path (file);
+  if (path == NULL)
+    {
+      g_autofree char *uri = g_file_get_uri (file);
+
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                               _("%s: only files on this computer can be opened"), uri);
+      return;
+    }
+  g_task_set_task_data (task, g_steal_pointer (&path), g_free);
+  g_task_run_in_thread (task, load_digit_thread);
+}
+
+gboolean
+rl_draw_view_open_image_finish (RlDrawView    *self,
+                                GAsyncResult  *result,
+                                GError       **error)
+{
+  g_autofree float *digit = NULL;
+  GTask *task = G_TASK (result);
+
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  digit = g_task_propagate_pointer (task, error);
+  if (digit == NULL)
+    return FALSE;
+
+  /* as a test image: the strokes go first, so that "changed" does not clear the image */
+  self->shown_image = -1;
+  rl_canvas_clear (self->canvas);
+  rl_draw_view_flush (self);
+
+  g_free (self->shown_file);
+  self->shown_file = g_path_get_basename (g_task_get_task_data (task));
+  rl_canvas_set_image (self->canvas, digit, 28, 28);
+  update_hint (self);
+  if (self->predictor != NULL)
+    rl_predictor_set_image (self->predictor, digit, -1);
+  return TRUE;
+}
+
+const char *
+rl_draw_view_get_image_name (RlDrawView *self)
+{
+  g_return_val_if_fail (RL_IS_DRAW_VIEW (self), NULL);
+
+  return self->shown_file;
 }
 
 gboolean
@@ -557,6 +650,7 @@ rl_draw_view_finalize (GObject *object)
 {
   RlDrawView *self = RL_DRAW_VIEW (object);
 
+  g_free (self->shown_file);
   g_clear_pointer (&self->test_set, rl_dataset_unref);
   g_clear_pointer (&self->rand, g_rand_free);
 

@@ -46,6 +46,21 @@ gboolean    rl_draw_view_get_test_set_ready (RlDrawView *self);
 gboolean    rl_draw_view_show_test_image    (RlDrawView *self,
                                              guint       index);
 gboolean    rl_draw_view_show_random_image  (RlDrawView *self);
+/* Puts the digit of an image file (PNG or PGM, any size, dark ink on light or light on dark)
+ * into the input, read as `reslab-cli predict` reads it (rl_image_file_load_digit), on a
+ * worker thread. _finish shows it and predicts; errors name the file (rl-image-file.h, and
+ * G_IO_ERROR_NOT_SUPPORTED for a file not on this computer). */
+void        rl_draw_view_open_image_async   (RlDrawView          *self,
+                                             GFile               *file,
+                                             GCancellable        *cancellable,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data);
+gboolean    rl_draw_view_open_image_finish  (RlDrawView    *self,
+                                             GAsyncResult  *result,
+                                             GError       **error);
+/* The name of the image file in the input, or NULL (a drawing, a test image, nothing).
+ * Returns: (transfer none) (nullable) */
+const char *rl_draw_view_get_image_name     (RlDrawView *self);
 /* The note under the input: how what the network sees was made from a drawing, or that a
  * test image goes in as stored. Returns: (transfer none) */
 const char *rl_draw_view_get_input_note     (RlDrawView *self);

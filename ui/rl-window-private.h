@@ -159,6 +159,11 @@ void        _rl_window_remember_model       (RlWindow *self);
 GHashTable *_rl_window_model_metadata       (RlDatasetKind  kind,
                                              double         test_accuracy,
                                              int            epochs);
+/* rl-window-files.c: Open Image (win.open-image), a file dropped on the window or named on the
+ * command line (win.open-file): a .safetensors file as the model, anything else as an image */
+void        _rl_window_files_init           (RlWindow       *self);
+void        _rl_window_class_files_init     (GtkWidgetClass *widget_class);
+
 /* The file chooser, then _rl_window_open_model_path () */
 void        _rl_window_open_model           (RlWindow   *self);
 void        _rl_window_open_model_path      (RlWindow   *self,

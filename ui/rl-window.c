@@ -348,6 +348,7 @@ rl_window_class_init (RlWindowClass *klass)
   _rl_window_class_quit_init (GTK_WINDOW_CLASS (klass));
   _rl_window_class_models_init (widget_class);
   _rl_window_class_landscape_init (widget_class);
+  _rl_window_class_files_init (widget_class);
 }
 
 static void
@@ -390,6 +391,7 @@ rl_window_init (RlWindow *self)
   _rl_window_errors_init (self);
   _rl_window_number_init (self);
   _rl_window_teach_init (self);
+  _rl_window_files_init (self);
 
   _rl_window_settings_init (self);
 

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "rl-error.h"
+#include "rl-preprocess.h"
 
 static const guint8 png_magic[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
 
@@ -493,4 +494,26 @@ rl_image_file_load_gray (const char *path, int *width, int *height, GError **err
     return NULL;   /* GIO's message names the file */
   bytes = g_bytes_new_take (g_steal_pointer (&contents), len);
   return rl_image_load_gray_bytes (bytes, path, width, height, error);
+}
+
+gboolean
+rl_image_file_load_digit (const char  *path,
+                          float       *digit,
+                          GError     **error)
+{
+  g_autofree float *ink = NULL;
+  int w, h;
+
+  g_return_val_if_fail (path != NULL && digit != NULL, FALSE);
+
+  ink = rl_image_file_load_gray (path, &w, &h, error);
+  if (ink == NULL)
+    return FALSE;
+  if (!rl_preprocess_digit (ink, w, h, w, RL_IMAGE_DIGIT_THRESHOLD, digit))
+    {
+      g_set_error (error, RL_ERROR, RL_ERROR_BAD_IMAGE,
+                   _("%s: no ink found (every pixel is background)"), path);
+      return FALSE;
+    }
+  return TRUE;
 }

@@ -43,6 +43,16 @@ float    *rl_image_load_gray_bytes  (GBytes      *bytes,
                                      int         *height,
                                      GError     **error);
 
+/* The digit of an image file as `reslab-cli predict` and the app's Open Image read it: the
+ * ink of rl_image_file_load_gray(), cropped to the pixels of at least RL_IMAGE_DIGIT_THRESHOLD,
+ * scaled into a 20 x 20 box and centred by the centre of mass (rl_preprocess_digit).
+ * digit: (28, 28) in [0, 1]. Errors: those of rl_image_file_load_gray(), and
+ * RL_ERROR_BAD_IMAGE when no pixel has ink. */
+#define RL_IMAGE_DIGIT_THRESHOLD 0.1f
+gboolean  rl_image_file_load_digit  (const char  *path,
+                                     float       *digit,
+                                     GError     **error);
+
 /* Luminance only (0 black, 1 white), without the polarity decision.
  * Returns: (transfer full) */
 float    *rl_image_load_luminance_bytes (GBytes      *bytes,

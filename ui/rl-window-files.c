@@ -1,0 +1,150 @@
+#define G_LOG_DOMAIN "reslab-ui"
+
+/* rl-window-files.c: files from outside the app. Open Image (win.open-image, Ctrl+Shift+O)
+ * puts the digit of a PNG or PGM file into the Draw view, read as `reslab-cli predict` reads
+ * it; a file dropped on the window, or named on the command line (win.open-file), is opened by
+ * its name: a .safetensors file as the model (as Open Model does), anything else as an image.
+ * A file that does not open leaves everything as it was, with a dialog naming it.
+ */
+
+#include "config.h"
+#include <glib/gi18n-lib.h>
+
+#include "rl-window-private.h"
+
+#include "rl-dialogs.h"
+
+static void
+image_opened_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr (GFile) file = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *primary = NULL;
+
+  if (rl_draw_view_open_image_finish (RL_DRAW_VIEW (source), result, &error)
+      || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  name = g_file_get_basename (file);
+  primary = g_strdup_printf (_("Could not open “%s”"), name);
+  rl_show_error_dialog (GTK_WIDGET (source), primary, error->message);
+}
+
+static void
+open_image (RlWindow *self,
+            GFile    *file)
+{
+  rl_window_set_view (self, "draw");
+  rl_draw_view_open_image_async (self->draw_view, file, self->cancellable, image_opened_cb,
+                                 g_object_ref (file));
+}
+
+/* By name: the models are .safetensors files; the image reader tells other files apart by
+ * their content and says what is wrong with one that is no image. */
+static void
+open_file (RlWindow *self,
+           GFile    *file)
+{
+  g_autofree char *name = g_file_get_basename (file);
+
+  if (name != NULL && g_str_has_suffix (name, ".safetensors"))
+    {
+      g_autofree char *path = g_file_get_path (file);
+
+      if (self->busy)
+        _rl_window_show_toast (self, _("A model cannot be opened while training runs."), NULL,
+                               NULL);
+      else if (path != NULL)
+        _rl_window_open_model_path (self, path);
+      return;
+    }
+  open_image (self, file);
+}
+
+static void
+open_image_response_cb (GtkNativeDialog *native,
+                        int              response,
+                        RlWindow        *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (native));
+
+      open_image (self, file);
+    }
+  g_object_unref (native);
+}
+
+static void
+open_image_activated (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  RlWindow *self = RL_WINDOW (widget);
+  GtkFileChooserNative *native;
+  g_autoptr (GtkFileFilter) filter = gtk_file_filter_new ();
+  g_autoptr (GtkFileFilter) all = gtk_file_filter_new ();
+
+  native = gtk_file_chooser_native_new (_("Open Digit Image"), GTK_WINDOW (self),
+                                        GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
+  gtk_file_filter_set_name (filter, _("PNG and PGM images"));
+  gtk_file_filter_add_mime_type (filter, "image/png");
+  gtk_file_filter_add_mime_type (filter, "image/x-portable-graymap");
+  gtk_file_filter_add_suffix (filter, "png");
+  gtk_file_filter_add_suffix (filter, "pgm");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (native), filter);
+  gtk_file_filter_set_name (all, _("All files"));
+  gtk_file_filter_add_pattern (all, "*");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (native), all);
+  gtk_file_chooser_set_filter (GTK_FILE_CHOOSER (native), filter);
+  g_signal_connect (native, "response", G_CALLBACK (open_image_response_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (native));
+}
+
+static void
+open_file_activated (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  g_autoptr (GFile) file = g_file_new_for_path (g_variant_get_string (parameter, NULL));
+
+  open_file (RL_WINDOW (widget), file);
+}
+
+/* One file at a time: the first of those dropped. */
+static gboolean
+drop_cb (GtkDropTarget *target,
+         const GValue  *value,
+         double         x,
+         double         y,
+         RlWindow      *self)
+{
+  GSList *files;
+
+  if (!G_VALUE_HOLDS (value, GDK_TYPE_FILE_LIST))
+    return FALSE;
+  files = gdk_file_list_get_files (g_value_get_boxed (value));
+  if (files == NULL)
+    return FALSE;
+  open_file (self, files->data);
+  g_slist_free (files);
+  return TRUE;
+}
+
+void
+_rl_window_files_init (RlWindow *self)
+{
+  GtkDropTarget *target = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
+
+  g_signal_connect (target, "drop", G_CALLBACK (drop_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (target));
+}
+
+void
+_rl_window_class_files_init (GtkWidgetClass *widget_class)
+{
+  gtk_widget_class_install_action (widget_class, "win.open-image", NULL, open_image_activated);
+  gtk_widget_class_install_action (widget_class, "win.open-file", "s", open_file_activated);
+}
