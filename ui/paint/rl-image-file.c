@@ -9,6 +9,7 @@
 
 #include <cairo.h>
 #include <gio/gio.h>
+#include <math.h>
 #include <string.h>
 
 #include "rl-error.h"
@@ -496,6 +497,322 @@ rl_image_file_load_gray (const char *path, int *width, int *height, GError **err
   return rl_image_load_gray_bytes (bytes, path, width, height, error);
 }
 
+/* ---- levelling: a photograph's paper is not ink --------------------------------------------- */
+
+#define LEVEL_BINS  1024
+#define LEVEL_CELLS 8
+
+static inline int
+level_bin (float v)
+{
+  if (!(v > 0.0f))
+    return 0;
+  return v >= 1.0f ? LEVEL_BINS - 1 : (int) (v * (LEVEL_BINS - 1) + 0.5f);
+}
+
+static inline float
+level_value (int bin)
+{
+  return (float) bin / (LEVEL_BINS - 1);
+}
+
+/* The value below which @fraction of the @total samples in bins [@lo, LEVEL_BINS) lie. */
+static float
+level_percentile (const guint64 *hist, int lo, guint64 total, double fraction)
+{
+  guint64 want = (guint64) (fraction * (double) total), seen = 0;
+
+  for (int b = lo; b < LEVEL_BINS; b++)
+    {
+      seen += hist[b];
+      if (seen > want)
+        return level_value (b);
+    }
+  return 1.0f;
+}
+
+/* Otsu's split of a histogram: the first bin of the upper class, the one that maximises the
+ * between-class variance. 0 when every sample is in one bin. */
+static int
+level_otsu (const guint64 *hist)
+{
+  double total = 0.0, sum = 0.0, below = 0.0, sum_below = 0.0, best = -1.0;
+  int split = 0;
+
+  for (int b = 0; b < LEVEL_BINS; b++)
+    {
+      total += hist[b];
+      sum += (double) b * hist[b];
+    }
+  for (int b = 1; b < LEVEL_BINS; b++)
+    {
+      double above, between;
+
+      below += hist[b - 1];
+      sum_below += (double) (b - 1) * hist[b - 1];
+      above = total - below;
+      if (below == 0.0 || above == 0.0)
+        continue;
+      between = below * above
+                * pow (sum_below / below - (sum - sum_below) / above, 2.0);
+      if (between > best)
+        {
+          best = between;
+          split = b;
+        }
+    }
+  return split;
+}
+
+/* One axis of a box blur of radius @r, in place, over @n samples @step apart; @tmp holds @n. */
+static void
+box_blur_line (float *p, gsize step, int n, int r, float *tmp)
+{
+  double acc = 0.0;
+
+  for (int i = 0; i < n; i++)
+    tmp[i] = p[(gsize) i * step];
+  for (int i = -r; i < n; i++)
+    {
+      if (i + r < n)
+        acc += tmp[i + r];
+      if (i - r - 1 >= 0)
+        acc -= tmp[i - r - 1];
+      if (i >= 0)
+        p[(gsize) i * step] = (float) (acc / (MIN (i + r, n - 1) - MAX (i - r, 0) + 1));
+    }
+}
+
+/* The paper's level as a smooth surface: p(u, v) = c0 + c1 u + c2 v + c3 u^2 + c4 u v + c5 v^2
+ * in the picture's own coordinates u, v in [-1, 1], fitted by least squares to the cells'
+ * medians. Light falls off smoothly (a shadow, a lamp at one side, a vignette); a surface
+ * extrapolates to the picture's edges, where cell values interpolated would stop short. */
+typedef struct {
+  double c[6];
+} PaperLevel;
+
+static void
+paper_terms (double u, double v, double *t)
+{
+  t[0] = 1.0;
+  t[1] = u;
+  t[2] = v;
+  t[3] = u * u;
+  t[4] = u * v;
+  t[5] = v * v;
+}
+
+static double
+paper_at (const PaperLevel *p, double u, double v)
+{
+  double t[6], sum = 0.0;
+
+  paper_terms (u, v, t);
+  for (int k = 0; k < 6; k++)
+    sum += p->c[k] * t[k];
+  return sum;
+}
+
+/* Least squares over the cells in @keep, with the first @n_terms terms (1, 3 or 6): the
+ * normal equations, solved by Gaussian elimination with partial pivoting. FALSE when they are
+ * singular (too few cells, or all on a line). */
+static gboolean
+paper_fit (PaperLevel *p, int n_terms, const double *u, const double *v, const double *value,
+           const gboolean *keep, int n)
+{
+  double a[6][7] = { { 0 } };
+
+  memset (p->c, 0, sizeof p->c);
+  for (int i = 0; i < n; i++)
+    {
+      double t[6];
+
+      if (!keep[i])
+        continue;
+      paper_terms (u[i], v[i], t);
+      for (int r = 0; r < n_terms; r++)
+        {
+          for (int c = 0; c < n_terms; c++)
+            a[r][c] += t[r] * t[c];
+          a[r][n_terms] += t[r] * value[i];
+        }
+    }
+  for (int col = 0; col < n_terms; col++)
+    {
+      int pivot = col;
+
+      for (int r = col + 1; r < n_terms; r++)
+        if (fabs (a[r][col]) > fabs (a[pivot][col]))
+          pivot = r;
+      if (fabs (a[pivot][col]) < 1e-9)
+        return FALSE;
+      for (int c = 0; c <= n_terms; c++)
+        {
+          double tmp = a[col][c];
+
+          a[col][c] = a[pivot][c];
+          a[pivot][c] = tmp;
+        }
+      for (int r = 0; r < n_terms; r++)
+        if (r != col)
+          {
+            double f = a[r][col] / a[col][col];
+
+            for (int c = col; c <= n_terms; c++)
+              a[r][c] -= f * a[col][c];
+          }
+    }
+  for (int k = 0; k < n_terms; k++)
+    p->c[k] = a[k][n_terms] / a[k][k];
+  return TRUE;
+}
+
+static int
+compare_double (gconstpointer a, gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return (x > y) - (x < y);
+}
+
+/* The paper under the cells' medians @value: cells the strokes fill stand above the paper, so
+ * the first fit is to the lower half of the cells, and three more rounds keep those not more
+ * than max (2.5 robust sigmas, 0.02) above the last fit. The surface has as many terms as the
+ * cells kept can carry. */
+static void
+paper_estimate (PaperLevel *p, const double *u, const double *v, const double *value, int n)
+{
+  gboolean keep[LEVEL_CELLS * LEVEL_CELLS];
+  double dev[LEVEL_CELLS * LEVEL_CELLS];
+
+  /* First the lower half: a picture of a digit is mostly paper. */
+  memcpy (dev, value, n * sizeof *dev);
+  qsort (dev, n, sizeof *dev, compare_double);
+  for (int i = 0; i < n; i++)
+    keep[i] = value[i] <= dev[(n - 1) / 2];
+  for (int round = 0; round < 4; round++)
+    {
+      int kept = 0, m = 0;
+      double sigma;
+
+      for (int i = 0; i < n; i++)
+        kept += keep[i];
+      if (!(kept >= 18 && paper_fit (p, 6, u, v, value, keep, n))
+          && !(kept >= 6 && paper_fit (p, 3, u, v, value, keep, n)))
+        {
+          /* A constant: the lowest median, the surest paper. */
+          memset (p->c, 0, sizeof p->c);
+          p->c[0] = value[0];
+          for (int i = 1; i < n; i++)
+            p->c[0] = MIN (p->c[0], value[i]);
+          return;
+        }
+      if (round == 3)
+        return;
+      for (int i = 0; i < n; i++)
+        if (keep[i])
+          dev[m++] = fabs (value[i] - paper_at (p, u[i], v[i]));
+      qsort (dev, m, sizeof *dev, compare_double);
+      sigma = 1.4826 * dev[m / 2];
+      for (int i = 0; i < n; i++)
+        keep[i] = value[i] - paper_at (p, u[i], v[i]) <= MAX (2.5 * sigma, 0.02);
+    }
+}
+
+gboolean
+rl_image_level_ink (float *ink, int width, int height)
+{
+  gsize n = (gsize) width * height;
+  int radius = MIN (width, height) / RL_IMAGE_LEVEL_BLUR;
+  int cx = MIN (LEVEL_CELLS, width), cy = MIN (LEVEL_CELLS, height);
+  double cell[LEVEL_CELLS * LEVEL_CELLS];
+  double cell_u[LEVEL_CELLS * LEVEL_CELLS], cell_v[LEVEL_CELLS * LEVEL_CELLS];
+  PaperLevel paper;
+  g_autofree guint64 *hist = NULL;
+  g_autofree float *blurred = NULL;
+  const float *smooth = ink;
+  guint64 upper = 0;
+  float ink_level, floor_level;
+  int split;
+
+  g_return_val_if_fail (ink != NULL && width > 0 && height > 0, FALSE);
+
+  /* 1. A smooth copy, to judge by: noise finer than a quarter of a field pixel (when the digit
+   *    fills the picture) is gone from it. Pictures under RL_IMAGE_LEVEL_BLUR px need none. */
+  if (radius > 0)
+    {
+      g_autofree float *tmp = g_new (float, MAX (width, height));
+
+      blurred = g_memdup2 (ink, n * sizeof *ink);
+      for (int y = 0; y < height; y++)
+        box_blur_line (blurred + (gsize) y * width, 1, width, radius, tmp);
+      for (int x = 0; x < width; x++)
+        box_blur_line (blurred + x, width, height, radius, tmp);
+      smooth = blurred;
+    }
+
+  /* 2. The paper's own level (grey paper, a shadow, uneven light): the median of each of
+   *    8 x 8 cells, and a smooth surface through those that are paper (paper_estimate). */
+  hist = g_new (guint64, LEVEL_BINS);
+  for (int j = 0; j < cy; j++)
+    for (int i = 0; i < cx; i++)
+      {
+        int x0 = i * width / cx, x1 = (i + 1) * width / cx;
+        int y0 = j * height / cy, y1 = (j + 1) * height / cy;
+        int c = j * cx + i;
+
+        memset (hist, 0, LEVEL_BINS * sizeof *hist);
+        for (int y = y0; y < y1; y++)
+          for (int x = x0; x < x1; x++)
+            hist[level_bin (smooth[(gsize) y * width + x])]++;
+        cell_u[c] = (x0 + x1) / (double) width - 1.0;
+        cell_v[c] = (y0 + y1) / (double) height - 1.0;
+        cell[c] = level_percentile (hist, 0, (guint64) (x1 - x0) * (y1 - y0), 0.5);
+      }
+  paper_estimate (&paper, cell_u, cell_v, cell, cx * cy);
+
+  /* 3. Ink above the paper, in both copies. */
+  memset (hist, 0, LEVEL_BINS * sizeof *hist);
+  for (int y = 0; y < height; y++)
+    for (int x = 0; x < width; x++)
+      {
+        double at = paper_at (&paper, (2.0 * x + 1.0) / width - 1.0,
+                              (2.0 * y + 1.0) / height - 1.0);
+        float level = (float) CLAMP (at, 0.0, 1.0);
+        gsize k = (gsize) y * width + x;
+
+        ink[k] = ink[k] > level ? ink[k] - level : 0.0f;
+        if (blurred != NULL)
+          blurred[k] = blurred[k] > level ? blurred[k] - level : 0.0f;
+        hist[level_bin (smooth[k])]++;
+      }
+
+  /* 4. Ink and paper apart (Otsu, on the smooth copy); the ink's upper quartile becomes full
+   *    ink. Too little contrast is no ink at all. What is left of the paper's noise goes where
+   *    the smooth copy is under a floor: a clean picture's paper is mostly exactly 0 after
+   *    step 3, a noisy one's half-normal, whose upper quartile is 0.67 sigma, so six of it
+   *    (at most half the split) is four sigma. The ink keeps its own, unsmoothed values: the
+   *    scaling to 20 x 20 averages what noise is left between the strokes. */
+  split = level_otsu (hist);
+  for (int b = split; b < LEVEL_BINS; b++)
+    upper += hist[b];
+  floor_level = MIN (6.0f * level_percentile (hist, 0, n - upper, 0.75),
+                     0.5f * level_value (split));
+  memset (hist, 0, LEVEL_BINS * sizeof *hist);
+  for (gsize k = 0; k < n; k++)
+    if (split > 0 && level_bin (smooth[k]) >= split)
+      hist[level_bin (ink[k])]++;
+  ink_level = split > 0 ? level_percentile (hist, 0, upper, 0.75) : 0.0f;
+  if (ink_level < RL_IMAGE_LEVEL_MIN_CONTRAST)
+    {
+      memset (ink, 0, n * sizeof *ink);
+      return FALSE;
+    }
+  for (gsize k = 0; k < n; k++)
+    ink[k] = smooth[k] < floor_level ? 0.0f : MIN (ink[k] / ink_level, 1.0f);
+  return TRUE;
+}
+
 gboolean
 rl_image_file_load_digit (const char  *path,
                           float       *digit,
@@ -509,10 +826,11 @@ rl_image_file_load_digit (const char  *path,
   ink = rl_image_file_load_gray (path, &w, &h, error);
   if (ink == NULL)
     return FALSE;
-  if (!rl_preprocess_digit (ink, w, h, w, RL_IMAGE_DIGIT_THRESHOLD, digit))
+  if (!rl_image_level_ink (ink, w, h)
+      || !rl_preprocess_digit (ink, w, h, w, RL_IMAGE_DIGIT_THRESHOLD, digit))
     {
       g_set_error (error, RL_ERROR, RL_ERROR_BAD_IMAGE,
-                   _("%s: no ink found (every pixel is background)"), path);
+                   _("%s: no ink found (nothing stands out from the background)"), path);
       return FALSE;
     }
   return TRUE;

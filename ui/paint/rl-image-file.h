@@ -43,11 +43,27 @@ float    *rl_image_load_gray_bytes  (GBytes      *bytes,
                                      int         *height,
                                      GError     **error);
 
+/* Levels @ink (from rl_image_file_load_gray()) the way a photograph or a scan needs before its
+ * digit is cut out. A smooth copy, box-blurred with radius min (width, height) /
+ * RL_IMAGE_LEVEL_BLUR (none for pictures under that many pixels a side), judges what is ink.
+ * The paper's level (grey paper, a shadow, uneven light) is a quadratic surface fitted to the
+ * medians of 8 x 8 cells, the cells the strokes fill left out, and is subtracted. Otsu's
+ * threshold parts ink from paper; the ink's upper quartile is scaled to 1, and pixels whose
+ * smooth value is within the paper's noise become 0. A clean MNIST-like image is nearly
+ * unchanged. Returns FALSE, with @ink all 0, when the ink's level is under
+ * RL_IMAGE_LEVEL_MIN_CONTRAST (an even picture: no digit). */
+#define RL_IMAGE_LEVEL_BLUR         112
+#define RL_IMAGE_LEVEL_MIN_CONTRAST 0.1f
+gboolean  rl_image_level_ink        (float       *ink,
+                                     int          width,
+                                     int          height);
+
 /* The digit of an image file as `reslab-cli predict` and the app's Open Image read it: the
- * ink of rl_image_file_load_gray(), cropped to the pixels of at least RL_IMAGE_DIGIT_THRESHOLD,
- * scaled into a 20 x 20 box and centred by the centre of mass (rl_preprocess_digit).
+ * ink of rl_image_file_load_gray(), levelled (rl_image_level_ink()), cropped to the pixels of
+ * at least RL_IMAGE_DIGIT_THRESHOLD, scaled into a 20 x 20 box and centred by the centre of
+ * mass (rl_preprocess_digit).
  * digit: (28, 28) in [0, 1]. Errors: those of rl_image_file_load_gray(), and
- * RL_ERROR_BAD_IMAGE when no pixel has ink. */
+ * RL_ERROR_BAD_IMAGE when nothing stands out as ink. */
 #define RL_IMAGE_DIGIT_THRESHOLD 0.1f
 gboolean  rl_image_file_load_digit  (const char  *path,
                                      float       *digit,
