@@ -37,7 +37,6 @@
 
 #define EXIT_USAGE 2
 #define SHEET_MAX 500          /* images on the contact sheet at most */
-#define PREDICT_THRESHOLD 0.2f
 
 static float
 abs_max (const float *v, size_t n)
@@ -407,13 +406,12 @@ rl_explain_cli_main (int argc, char **argv)
   g_autoptr (RlSafetensors) st = NULL;
   g_autoptr (RlModel) model = NULL;
   g_autoptr (RlExplainer) ex = NULL;
-  g_autofree float *ink = NULL;
   RlExplainMethod method = RL_EXPLAIN_GRADIENT;
   RlDatasetKind kind = RL_DATASET_MNIST;
   float digit[RL_MNIST_SIDE * RL_MNIST_SIDE], input[RL_MNIST_SIDE * RL_MNIST_SIDE];
   float attr[RL_MNIST_SIDE * RL_MNIST_SIDE], logits[10], probs[10], blank, zb;
   double sum = 0.0, mx = 0.0, se = 0.0;
-  int w, h, predicted;
+  int predicted;
   const char *ds_name;
 
   if (!rl_cli_parse_options ("explain", _("IMAGE"), entries, &argc, &argv,
@@ -441,15 +439,10 @@ rl_explain_cli_main (int argc, char **argv)
   if (ds_name != NULL)
     rl_dataset_kind_from_name (ds_name, &kind);
 
-  ink = rl_image_file_load_gray (argv[1], &w, &h, &error);
-  if (ink == NULL)
+  /* the digit as `predict` reads it */
+  if (!rl_image_file_load_digit (argv[1], digit, &error))
     {
       rl_cli_error ("%s", error->message);
-      return EXIT_FAILURE;
-    }
-  if (!rl_preprocess_digit (ink, w, h, w, PREDICT_THRESHOLD, digit))
-    {
-      rl_cli_error (_("%s: no ink found (every pixel is background)"), argv[1]);
       return EXIT_FAILURE;
     }
   rl_dataset_normalise_floats (NULL, kind, digit, G_N_ELEMENTS (digit), input);
