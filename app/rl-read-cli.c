@@ -85,7 +85,11 @@ read_one (RlModel *model, const RlSegmentParams *params, const char *path, gbool
 
   ink = rl_image_file_load_gray (path, &w, &h, &error);
   if (ink != NULL)
-    r = rl_read_number (model, ink, w, h, w, params, &error);
+    {
+      /* grey paper and shadows are not ink (an even picture becomes all paper: no digit) */
+      rl_image_level_ink (ink, w, h);
+      r = rl_read_number (model, ink, w, h, w, params, &error);
+    }
   if (r == NULL)
     {
       rl_cli_error ("%s", error->message);

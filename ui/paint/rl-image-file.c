@@ -787,8 +787,9 @@ rl_image_level_ink (float *ink, int width, int height)
         hist[level_bin (smooth[k])]++;
       }
 
-  /* 4. Ink and paper apart (Otsu, on the smooth copy); the ink's upper quartile becomes full
-   *    ink. Too little contrast is no ink at all. What is left of the paper's noise goes where
+  /* 4. Ink and paper apart (Otsu, on the smooth copy); the ink's 95th percentile becomes full
+   *    ink (its upper quartile made resampled strokes bolder, and joined digits 1 px apart in
+   *    `read`: 89.1 % read exactly instead of 92.2 %). Too little contrast is no ink at all. What is left of the paper's noise goes where
    *    the smooth copy is under a floor: a clean picture's paper is mostly exactly 0 after
    *    step 3, a noisy one's half-normal, whose upper quartile is 0.67 sigma, so six of it
    *    (at most half the split) is four sigma. The ink keeps its own, unsmoothed values: the
@@ -796,18 +797,18 @@ rl_image_level_ink (float *ink, int width, int height)
   split = level_otsu (hist);
   for (int b = split; b < LEVEL_BINS; b++)
     upper += hist[b];
-  floor_level = MIN (6.0f * level_percentile (hist, 0, n - upper, 0.75),
-                     0.5f * level_value (split));
-  memset (hist, 0, LEVEL_BINS * sizeof *hist);
-  for (gsize k = 0; k < n; k++)
-    if (split > 0 && level_bin (smooth[k]) >= split)
-      hist[level_bin (ink[k])]++;
-  ink_level = split > 0 ? level_percentile (hist, 0, upper, 0.75) : 0.0f;
-  if (ink_level < RL_IMAGE_LEVEL_MIN_CONTRAST)
+  if (split == 0 || level_percentile (hist, split, upper, 0.95) < RL_IMAGE_LEVEL_MIN_CONTRAST)
     {
       memset (ink, 0, n * sizeof *ink);
       return FALSE;
     }
+  floor_level = MIN (6.0f * level_percentile (hist, 0, n - upper, 0.75),
+                     0.5f * level_value (split));
+  memset (hist, 0, LEVEL_BINS * sizeof *hist);
+  for (gsize k = 0; k < n; k++)
+    if (level_bin (smooth[k]) >= split)
+      hist[level_bin (ink[k])]++;
+  ink_level = MAX (level_percentile (hist, 0, upper, 0.95), RL_IMAGE_LEVEL_MIN_CONTRAST);
   for (gsize k = 0; k < n; k++)
     ink[k] = smooth[k] < floor_level ? 0.0f : MIN (ink[k] / ink_level, 1.0f);
   return TRUE;
