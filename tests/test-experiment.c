@@ -17,6 +17,8 @@
 #include "rl-layers.h"
 #include "rl-sgd.h"
 
+#include "experiment-test-utils.h"
+
 #define THREADS 2
 
 static RlDataset *train_set;
@@ -56,26 +58,6 @@ run_to_end (RlExperiment *exp)
 
       g_assert_true (rl_experiment_step (exp, NULL, &error));
       g_assert_no_error (error);
-    }
-}
-
-/* Every field of two records, bit for bit. */
-static void
-assert_records_equal (const RlExperimentRecord *a, const RlExperimentRecord *b)
-{
-  g_assert_cmpint (a->twin, ==, b->twin);
-  g_assert_cmpuint (a->iteration, ==, b->iteration);
-  g_assert_cmpuint (a->images, ==, b->images);
-  g_assert_cmpfloat (a->epoch, ==, b->epoch);
-  g_assert_cmpfloat (a->train_error, ==, b->train_error);
-  g_assert_cmpfloat (a->train_loss, ==, b->train_loss);
-  g_assert_cmpfloat (a->test_error, ==, b->test_error);
-  g_assert_cmpuint (a->n_layers, ==, b->n_layers);
-  for (guint k = 0; k < a->n_layers; k++)
-    {
-      g_assert_cmpfloat (a->grad_norm[k], ==, b->grad_norm[k]);
-      g_assert_true (a->response_std[k] == b->response_std[k] ||
-                     (isnan (a->response_std[k]) && isnan (b->response_std[k])));
     }
 }
 
