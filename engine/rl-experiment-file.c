@@ -775,7 +775,7 @@ check_text (const char *data, gsize size, GError **error)
       g_strstr_len (data, MIN (size, 4096), "[" RUN_GROUP "]") == NULL)
     {
       g_set_error_literal (error, RL_ERROR, RL_ERROR_BAD_MAGIC,
-                           "not a ResLab experiment run (no [" RUN_GROUP "] header)");
+                           "no [" RUN_GROUP "] group near its start, or not UTF-8 text");
       return FALSE;
     }
   while (end > 0 && g_ascii_isspace (data[end - 1]))
@@ -785,7 +785,7 @@ check_text (const char *data, gsize size, GError **error)
               sizeof "[" END_GROUP "]\nend=true" - 1) != 0)
     {
       g_set_error_literal (error, RL_ERROR, RL_ERROR_TRUNCATED,
-                           "the file ends early (no [" END_GROUP "] at its end)");
+                           "no [" END_GROUP "] group at its end");
       return FALSE;
     }
   return TRUE;
@@ -914,7 +914,7 @@ rl_experiment_file_load (const char *path, RlExperimentRunInfo *info, GError **e
   if (g_file_info_get_file_type (finfo) == G_FILE_TYPE_DIRECTORY)
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_IS_DIRECTORY,
-                           "it is a folder, not a file");
+                           "a folder has the name of a run file");
       return NULL;
     }
   size = g_file_info_get_size (finfo);
