@@ -875,6 +875,15 @@ test_kept_runs (void)
   bars = rl_experiment_view_get_bars (view);
   bars2 = rl_experiment_view_get_bars (view2);
   g_assert_cmpuint (rl_layer_bars_get_n_layers (bars2), ==, 8);
+  {
+    int lo = 0, hi = 0, lo2 = 1, hi2 = 1;
+
+    /* the scale the bars built up record by record */
+    g_assert_true (rl_layer_bars_get_scale (bars, &lo, &hi));
+    g_assert_true (rl_layer_bars_get_scale (bars2, &lo2, &hi2));
+    g_assert_cmpint (lo, ==, lo2);
+    g_assert_cmpint (hi, ==, hi2);
+  }
   for (guint i = 0; i < 8; i++)
     for (int half = 0; half < 2; half++)
       {

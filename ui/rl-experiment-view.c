@@ -449,17 +449,19 @@ showing_std (RlExperimentView *self)
   return g_strcmp0 (self->bars_mode, "std") == 0;
 }
 
+/* The bars of @record's twin from @record (nullable); the bars' scale widens to hold them. */
 static void
-set_bar_values (RlExperimentView *self,
-                Run              *run,
-                RlTwin            twin)
+set_record_bar_values (RlExperimentView         *self,
+                       Run                      *run,
+                       const RlExperimentRecord *record)
 {
-  RlExperimentRecord *record = run->last[twin];
+  RlTwin twin;
   g_autofree double *values = NULL;
   const double *src;
 
   if (record == NULL || record->n_layers == 0)
     return;
+  twin = record->twin;
   src = showing_std (self) ? record->response_std : record->grad_norm;
   values = g_new (double, run->config.depth);
   for (int i = 0; i < run->config.depth; i++)
@@ -474,6 +476,14 @@ set_bar_values (RlExperimentView *self,
   rl_layer_bars_set_values (self->bars, twin == RL_TWIN_PLAIN ? RL_LAYER_BARS_TOP
                                                               : RL_LAYER_BARS_BOTTOM,
                             values, (guint) run->config.depth);
+}
+
+static void
+set_bar_values (RlExperimentView *self,
+                Run              *run,
+                RlTwin            twin)
+{
+  set_record_bar_values (self, run, run->last[twin]);
 }
 
 /* Shows the newest run's latest records (the current run's while one is in progress). */
@@ -507,6 +517,13 @@ rebuild_bars (RlExperimentView *self)
   rl_layer_bars_set_half (self->bars, RL_LAYER_BARS_TOP, run->names[RL_TWIN_PLAIN], &run->color);
   rl_layer_bars_set_half (self->bars, RL_LAYER_BARS_BOTTOM, run->names[RL_TWIN_RESIDUAL],
                           &run->color);
+  /* every record so far first, so that the scale is the one the run built up record by
+   * record (after a switch of what the bars show, or a restart, as it was while training) */
+  for (int t = 0; t < RL_N_TWINS; t++)
+    for (guint s = 0; s < rl_experiment_group_get_n_seeds (run->group); s++)
+      for (guint i = 0; i < rl_experiment_group_get_n_records (run->group, (RlTwin) t, s); i++)
+        set_record_bar_values (self, run,
+                               rl_experiment_group_get_record (run->group, (RlTwin) t, s, i));
   for (int t = 0; t < RL_N_TWINS; t++)
     set_bar_values (self, run, (RlTwin) t);
 }
