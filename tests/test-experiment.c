@@ -24,20 +24,6 @@
 static RlDataset *train_set;
 static RlDataset *test_set;
 
-static void
-tiny_config (RlExperimentConfig *cfg)
-{
-  rl_experiment_config_init (cfg);
-  cfg->depth = 8;
-  cfg->batch = 64;
-  cfg->interval = 5;
-  cfg->epochs = 1;
-  cfg->subset = 0;            /* all 640 */
-  cfg->test_subset = 100;
-  cfg->response_images = 50;
-  cfg->threads = THREADS;
-}
-
 static RlExperiment *
 new_or_die (const RlExperimentConfig *cfg)
 {
@@ -829,19 +815,10 @@ test_record_ref (void)
 int
 main (int argc, char **argv)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *dir = NULL;
   int status;
 
   g_test_init (&argc, &argv, NULL);
-
-  dir = g_test_build_filename (G_TEST_DIST, "data", "mnist-mini", NULL);
-  train_set = rl_dataset_load (dir, RL_DATASET_MNIST, RL_SPLIT_TRAIN, &error);
-  g_assert_no_error (error);
-  test_set = rl_dataset_load (dir, RL_DATASET_MNIST, RL_SPLIT_TEST, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (train_set->n, ==, 640);
-  g_assert_cmpuint (test_set->n, ==, 100);
+  load_mini_mnist (&train_set, &test_set);
 
   g_test_add_func ("/engine/experiment/bad-config", test_bad_config);
   g_test_add_func ("/engine/experiment/tiny-run", test_tiny_run);
