@@ -5,7 +5,8 @@
  * A run is kept as the records both twins delivered over its seeds (an RlExperimentGroup of
  * immutable, refcounted records), so the chart can be rebuilt from them at any time: when the
  * curve shown changes (training or test error), when a run's check button in the list of runs
- * is toggled, or when a later seed moves the mean. Every run stays in the list until Clear;
+ * is toggled, or when a later seed moves the mean. Every run stays in the list until Clear
+ * (and across restarts, kept as a file: rl-experiment-view-files.c);
  * the chart holds two series per shown run, in run order (Run.series), the mean over the seeds
  * with a min-max band when there are several. A new run hides an earlier one of the same depth
  * and setting (it is still in the list). The bars show the newest record of each twin of the
