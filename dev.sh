@@ -234,7 +234,7 @@ run_tests () {
 BUILD_FUZZ=build-fuzz
 fuzz () {
   local name=${1:-} minutes=${2:-} seeds
-  [ -n "$name" ] && [ -n "$minutes" ] || die "usage: ./dev.sh fuzz NAME MINUTES (NAME: safetensors, model, arch, image, idx)"
+  [ -n "$name" ] && [ -n "$minutes" ] || die "usage: ./dev.sh fuzz NAME MINUTES (NAME: safetensors, model, arch, image, idx, experiment)"
   [ -f "tests/fuzz/fuzz-$name.c" ] || die "no harness tests/fuzz/fuzz-$name.c"
   [[ "$minutes" =~ ^[0-9]+$ ]] || die "MINUTES must be a whole number (got '$minutes')"
   command -v clang > /dev/null 2>&1 || die "fuzzing needs clang (apt-get install clang)"

@@ -28,7 +28,9 @@ typedef enum {
   RL_ERROR_BAD_IMAGE,       /* an image that cannot be read or used */
   RL_ERROR_INVALID_ARGUMENT,/* an option out of range */
   RL_ERROR_DIVERGED,        /* training produced a non-finite loss (rl-train.h) */
-  RL_ERROR_NOT_FINITE,      /* a weight or gradient is NaN or infinite */
+  RL_ERROR_NOT_FINITE,      /* a weight or gradient is NaN or infinite; a file's number that
+                             * must be finite is not */
+  RL_ERROR_NEWER_VERSION,   /* a file in a format version newer than this build reads */
 } RlError;
 
 GQuark rl_error_quark (void);

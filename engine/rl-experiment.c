@@ -93,8 +93,8 @@ rl_experiment_config_init (RlExperimentConfig *cfg)
 
 /* ---- Records -------------------------------------------------------------------------------- */
 
-static RlExperimentRecord *
-record_new (RlTwin twin, guint n_layers)
+RlExperimentRecord *
+rl_experiment_record_new (RlTwin twin, guint n_layers)
 {
   RlExperimentRecord *r = g_atomic_rc_box_new0 (RlExperimentRecord);
 
@@ -443,7 +443,7 @@ twin_record (RlExperiment *exp, RlTwin which)
 {
   Twin *tw = &exp->twins[which];
   guint n_layers = exp->cfg.layer_stats ? tw->layers->len : 0;
-  RlExperimentRecord *r = record_new (which, n_layers);
+  RlExperimentRecord *r = rl_experiment_record_new (which, n_layers);
   gboolean fresh;
 
   r->seed = exp->cfg.seed;

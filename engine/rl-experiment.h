@@ -101,6 +101,10 @@ typedef struct {
                              * (the linear layer, projection shortcuts) */
 } RlExperimentRecord;
 
+/* A record of @twin with room for @n_layers per-layer values, all fields zero: for whoever
+ * rebuilds records (a saved run read back, rl-experiment-file.h), who fills it before sharing
+ * it. Returns: (transfer full) */
+RlExperimentRecord *rl_experiment_record_new   (RlTwin twin, guint n_layers);
 /* Returns: (transfer full) */
 RlExperimentRecord *rl_experiment_record_ref   (RlExperimentRecord *record);
 void                rl_experiment_record_unref (RlExperimentRecord *record);

@@ -17,24 +17,12 @@
 #include "rl-layers.h"
 #include "rl-sgd.h"
 
+#include "experiment-test-utils.h"
+
 #define THREADS 2
 
 static RlDataset *train_set;
 static RlDataset *test_set;
-
-static void
-tiny_config (RlExperimentConfig *cfg)
-{
-  rl_experiment_config_init (cfg);
-  cfg->depth = 8;
-  cfg->batch = 64;
-  cfg->interval = 5;
-  cfg->epochs = 1;
-  cfg->subset = 0;            /* all 640 */
-  cfg->test_subset = 100;
-  cfg->response_images = 50;
-  cfg->threads = THREADS;
-}
 
 static RlExperiment *
 new_or_die (const RlExperimentConfig *cfg)
@@ -56,26 +44,6 @@ run_to_end (RlExperiment *exp)
 
       g_assert_true (rl_experiment_step (exp, NULL, &error));
       g_assert_no_error (error);
-    }
-}
-
-/* Every field of two records, bit for bit. */
-static void
-assert_records_equal (const RlExperimentRecord *a, const RlExperimentRecord *b)
-{
-  g_assert_cmpint (a->twin, ==, b->twin);
-  g_assert_cmpuint (a->iteration, ==, b->iteration);
-  g_assert_cmpuint (a->images, ==, b->images);
-  g_assert_cmpfloat (a->epoch, ==, b->epoch);
-  g_assert_cmpfloat (a->train_error, ==, b->train_error);
-  g_assert_cmpfloat (a->train_loss, ==, b->train_loss);
-  g_assert_cmpfloat (a->test_error, ==, b->test_error);
-  g_assert_cmpuint (a->n_layers, ==, b->n_layers);
-  for (guint k = 0; k < a->n_layers; k++)
-    {
-      g_assert_cmpfloat (a->grad_norm[k], ==, b->grad_norm[k]);
-      g_assert_true (a->response_std[k] == b->response_std[k] ||
-                     (isnan (a->response_std[k]) && isnan (b->response_std[k])));
     }
 }
 
@@ -847,19 +815,10 @@ test_record_ref (void)
 int
 main (int argc, char **argv)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *dir = NULL;
   int status;
 
   g_test_init (&argc, &argv, NULL);
-
-  dir = g_test_build_filename (G_TEST_DIST, "data", "mnist-mini", NULL);
-  train_set = rl_dataset_load (dir, RL_DATASET_MNIST, RL_SPLIT_TRAIN, &error);
-  g_assert_no_error (error);
-  test_set = rl_dataset_load (dir, RL_DATASET_MNIST, RL_SPLIT_TEST, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (train_set->n, ==, 640);
-  g_assert_cmpuint (test_set->n, ==, 100);
+  load_mini_mnist (&train_set, &test_set);
 
   g_test_add_func ("/engine/experiment/bad-config", test_bad_config);
   g_test_add_func ("/engine/experiment/tiny-run", test_tiny_run);

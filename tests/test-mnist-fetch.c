@@ -9,6 +9,7 @@
 #include <glib/gstdio.h>
 
 #include "rl-mnist-fetch.h"
+#include "fs-test-utils.h"
 
 static const char *files[] = {
   "train-images-idx3-ubyte", "train-labels-idx1-ubyte",
@@ -216,27 +217,6 @@ test_cancel (void)
   g_clear_error (&run.error);
 }
 
-static void
-rm_rf (const char *path)
-{
-  GDir *dir = g_file_test (path, G_FILE_TEST_IS_SYMLINK) ? NULL : g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir != NULL)
-    {
-      while ((name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-
-          rm_rf (child);
-        }
-      g_dir_close (dir);
-      g_rmdir (path);
-    }
-  else
-    g_unlink (path);
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -278,7 +258,7 @@ main (int   argc,
   g_test_add_func ("/control/mnist-fetch/cancel", test_cancel);
 
   status = g_test_run ();
-  rm_rf (tmp_dir);
+  test_rm_rf (tmp_dir);
   g_free (tmp_dir);
   g_free (bin_dir);
   g_free (mnist_dir);

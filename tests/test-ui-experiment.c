@@ -4,8 +4,12 @@
  * run of the same depth and setting hides its earlier one, another setting hides nothing) and
  * its check button shows and hides its curves; a run pauses and resumes, with the pause left
  * out of its time; two seeds draw bands that hold the mean; the shown runs export as CSV, PNG
- * and SVG without overwriting a file silently; Stop ends a run within one interval; in the window, the header's Train and Stop act on the twins on the
- * Experiment page. And the Inside view of the CIFAR-style nets: the downsampling blocks of a
+ * and SVG without overwriting a file silently; Stop ends a run within one interval; in the
+ * window, the header's Train and Stop act on the twins on the Experiment page. Finished runs
+ * kept as files come back in a new view with every point, band, bar, row and export as they
+ * were, and Clear deletes the files; bad files (cut short, garbage, huge counts, NaN, a newer
+ * format, a folder) are skipped, left byte for byte and named once; a folder that cannot be
+ * written gives a message. And the Inside view of the CIFAR-style nets: the downsampling blocks of a
  * resnet-8 show their shortcut's output, a plain-8 has plain blocks. */
 
 #include <math.h>
@@ -13,9 +17,11 @@
 #include <glib/gstdio.h>
 
 #include "ui-test-utils.h"
+#include "experiment-test-utils.h"
 
 #include "rl-error.h"
 #include "rl-worker.h"
+#include "rl-experiment-file.h"
 #include "rl-experiment-view.h"
 #include "rl-dataset-loader.h"
 #include "rl-model-file.h"
@@ -69,6 +75,19 @@ static gboolean
 busy (gpointer data)
 {
   return rl_experiment_view_is_busy (data);
+}
+
+static gboolean
+not_restoring (gpointer data)
+{
+  return !rl_experiment_view_is_restoring (data);
+}
+
+static int
+compare_strings (gconstpointer a,
+                 gconstpointer b)
+{
+  return strcmp (*(const char * const *) a, *(const char * const *) b);
 }
 
 static gboolean
@@ -664,6 +683,461 @@ test_window (void)
   g_assert_finalize_object (window);
 }
 
+/* ---- kept runs ---------------------------------------------------------------------------- */
+
+/* A new folder under the test's private XDG data. Returns: (transfer full) */
+static char *
+new_keep_dir (const char *name)
+{
+  char *dir = g_build_filename (ui_test_tmp_dir, "kept", name, NULL);
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  return dir;
+}
+
+/* A view that keeps its runs in @dir, once it has read those there. */
+static RlExperimentView *
+new_keeping_view (GtkWidget  **window,
+                  const char  *dir)
+{
+  RlExperimentView *view = new_view (window);
+
+  rl_experiment_view_keep_runs (view, dir);
+  g_assert_true (ui_test_wait_for (not_restoring, view, 30));
+  return view;
+}
+
+/* The run files in @dir, sorted. Returns: (transfer full) */
+static GPtrArray *
+run_files (const char *dir)
+{
+  GPtrArray *files = g_ptr_array_new_with_free_func (g_free);
+  GDir *d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    if (g_str_has_suffix (name, RL_EXPERIMENT_FILE_SUFFIX))
+      g_ptr_array_add (files, g_build_filename (dir, name, NULL));
+  if (d != NULL)
+    g_dir_close (d);
+  g_ptr_array_sort (files, compare_strings);
+  return files;
+}
+
+typedef struct {
+  const char *dir;
+  guint       n;
+} FilesWait;
+
+static gboolean
+has_n_files (gpointer data)
+{
+  FilesWait *w = data;
+  g_autoptr (GPtrArray) files = run_files (w->dir);
+
+  return files->len == w->n;
+}
+
+static void
+wait_for_files (const char *dir,
+                guint       n)
+{
+  FilesWait w = { dir, n };
+
+  g_assert_true (ui_test_wait_for (has_n_files, &w, 30));
+}
+
+/* Every point the chart draws of both views' run @run, and the records behind them. */
+static void
+assert_runs_equal (RlExperimentView *a,
+                   RlExperimentView *b,
+                   guint             run)
+{
+  const RlExperimentGroup *ga = rl_experiment_view_get_run_group (a, run);
+  const RlExperimentGroup *gb = rl_experiment_view_get_run_group (b, run);
+  RlChart *ca = rl_experiment_view_get_chart (a);
+  RlChart *cb = rl_experiment_view_get_chart (b);
+
+  g_assert_cmpfloat (rl_experiment_view_get_run_seconds (a, run), ==,
+                     rl_experiment_view_get_run_seconds (b, run));
+  g_assert_cmpint (gtk_check_button_get_active (rl_experiment_view_get_run_check (a, run)), ==,
+                   gtk_check_button_get_active (rl_experiment_view_get_run_check (b, run)));
+  g_assert_cmpstr (gtk_check_button_get_label (rl_experiment_view_get_run_check (a, run)), ==,
+                   gtk_check_button_get_label (rl_experiment_view_get_run_check (b, run)));
+  assert_groups_equal (ga, gb);
+  for (int t = 0; t < RL_N_TWINS; t++)
+    {
+      guint sa = rl_experiment_view_get_series (a, run, (RlTwin) t);
+      guint sb = rl_experiment_view_get_series (b, run, (RlTwin) t);
+
+      for (guint s = 0; s < rl_experiment_group_get_n_seeds (ga); s++)
+        g_assert_cmpuint (rl_experiment_group_get_n_records (ga, t, s), >, 0);
+      g_assert_cmpuint (sa, ==, sb);
+      if (sa == G_MAXUINT)
+        continue;
+      g_assert_cmpuint (rl_chart_get_n_points (ca, sa), ==, rl_chart_get_n_points (cb, sb));
+      for (guint i = 0; i < rl_chart_get_n_points (ca, sa); i++)
+        {
+          double lo_a = 0, hi_a = 0, lo_b = 0, hi_b = 0;
+
+          g_assert_cmpint (rl_chart_get_band (ca, sa, i, &lo_a, &hi_a), ==,
+                           rl_chart_get_band (cb, sb, i, &lo_b, &hi_b));
+          g_assert_cmpfloat (lo_a, ==, lo_b);
+          g_assert_cmpfloat (hi_a, ==, hi_b);
+        }
+      {
+        double xa, ya, xb, yb;
+
+        g_assert_true (rl_chart_get_last (ca, sa, &xa, &ya));
+        g_assert_true (rl_chart_get_last (cb, sb, &xb, &yb));
+        g_assert_cmpfloat (xa, ==, xb);
+        g_assert_cmpfloat (ya, ==, yb);
+      }
+    }
+}
+
+static char *
+export_csv (RlExperimentView *view,
+            const char       *name)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *path = g_build_filename (ui_test_tmp_dir, name, NULL);
+  char *csv = NULL;
+
+  g_assert_true (rl_experiment_view_export_csv (view, path, TRUE, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (path, &csv, NULL, NULL));
+  return csv;
+}
+
+/* Two real runs (two seeds, then one that hides it), kept, then restored into a new view with
+ * every point, band, bar, row and export as they were; Clear removes the files. */
+static void
+test_kept_runs (void)
+{
+  g_autofree char *dir = NULL;
+  g_autoptr (GPtrArray) files = NULL;
+  g_autofree char *csv_before = NULL;
+  g_autofree char *csv_after = NULL;
+  GtkWidget *window, *window2;
+  RlExperimentView *view, *view2;
+  RlLayerBars *bars, *bars2;
+
+  SKIP_WITHOUT_MNIST ();
+
+  dir = new_keep_dir ("round-trip");
+  view = new_keeping_view (&window, dir);
+  g_assert_cmpuint (rl_experiment_view_get_n_runs (view), ==, 0);
+  rl_experiment_view_set_depth (view, 8);
+  rl_experiment_view_set_train_images (view, 256);
+  rl_experiment_view_set_seeds (view, 2);
+  run_to_end (view);
+  rl_experiment_view_set_seeds (view, 1);
+  run_to_end (view);
+  wait_for_files (dir, 2);
+  files = run_files (dir);
+  g_assert_cmpstr (rl_experiment_view_get_run_path (view, 0), ==, files->pdata[0]);
+  g_assert_cmpstr (rl_experiment_view_get_run_path (view, 1), ==, files->pdata[1]);
+  /* the first, hidden by the second, is shown for the export */
+  gtk_check_button_set_active (rl_experiment_view_get_run_check (view, 0), TRUE);
+  csv_before = export_csv (view, "before.csv");
+  gtk_check_button_set_active (rl_experiment_view_get_run_check (view, 0), FALSE);
+
+  /* a restart */
+  view2 = new_keeping_view (&window2, dir);
+  g_assert_cmpuint (rl_experiment_view_get_n_runs (view2), ==, 2);
+  g_assert_true (g_str_has_prefix (rl_experiment_view_get_status (view2),
+                                   "Restored 2 runs kept from before. Run 2: Done in"));
+  g_assert_null (ui_test_find_message_dialog ());
+  for (guint r = 0; r < 2; r++)
+    {
+      assert_runs_equal (view, view2, r);
+      g_assert_cmpstr (rl_experiment_view_get_run_path (view2, r), ==, files->pdata[r]);
+    }
+  g_assert_cmpuint (rl_experiment_group_get_n_seeds (rl_experiment_view_get_run_group (view2, 0)),
+                    ==, 2);
+  g_assert_false (gtk_check_button_get_active (rl_experiment_view_get_run_check (view2, 0)));
+  g_assert_cmpstr (rl_chart_get_title (rl_experiment_view_get_chart (view)), ==,
+                   rl_chart_get_title (rl_experiment_view_get_chart (view2)));
+  bars = rl_experiment_view_get_bars (view);
+  bars2 = rl_experiment_view_get_bars (view2);
+  g_assert_cmpuint (rl_layer_bars_get_n_layers (bars2), ==, 8);
+  {
+    int lo = 0, hi = 0, lo2 = 1, hi2 = 1;
+
+    /* the scale the bars built up record by record */
+    g_assert_true (rl_layer_bars_get_scale (bars, &lo, &hi));
+    g_assert_true (rl_layer_bars_get_scale (bars2, &lo2, &hi2));
+    g_assert_cmpint (lo, ==, lo2);
+    g_assert_cmpint (hi, ==, hi2);
+  }
+  for (guint i = 0; i < 8; i++)
+    for (int half = 0; half < 2; half++)
+      {
+        double a = 0, b = 0;
+
+        g_assert_true (rl_layer_bars_get_value (bars, half, i, &a));
+        g_assert_true (rl_layer_bars_get_value (bars2, half, i, &b));
+        g_assert_cmpfloat (a, ==, b);
+      }
+  gtk_check_button_set_active (rl_experiment_view_get_run_check (view2, 0), TRUE);
+  csv_after = export_csv (view2, "after.csv");
+  g_assert_cmpstr (csv_after, ==, csv_before);
+  destroy_view (view, window);
+
+  /* a new run after the restored ones gets the next number and its own file */
+  rl_experiment_view_set_depth (view2, 8);
+  rl_experiment_view_set_train_images (view2, 128);
+  run_to_end (view2);
+  g_assert_cmpuint (rl_experiment_view_get_n_runs (view2), ==, 3);
+  g_assert_true (g_str_has_prefix (gtk_check_button_get_label (rl_experiment_view_get_run_check (view2, 2)),
+                                   "Run 3:"));
+  wait_for_files (dir, 3);
+
+  /* Clear removes them all */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view2), "experiment.clear", NULL));
+  g_assert_cmpuint (rl_experiment_view_get_n_runs (view2), ==, 0);
+  wait_for_files (dir, 0);
+  destroy_view (view2, window2);
+
+  view = new_keeping_view (&window, dir);
+  g_assert_cmpuint (rl_experiment_view_get_n_runs (view), ==, 0);
+  destroy_view (view, window);
+}
+
+/* good with the line "@key=..." replaced by "@key=@value". Returns: (transfer full) */
+static char *
+replace_value (const char *good,
+               const char *key,
+               const char *value)
+{
+  g_autofree char *prefix = g_strdup_printf ("\n%s=", key);
+  const char *line = strstr (good, prefix);
+  const char *end;
+
+  g_assert_nonnull (line);
+  end = strchr (line + 1, '\n');
+  return g_strdup_printf ("%.*s\n%s=%s%s", (int) (line - good), good, key, value, end);
+}
+
+typedef struct {
+  const char *name;
+  const char *phrase;    /* what the message says of it */
+  char       *contents;  /* NULL: a folder */
+} BadFile;
+
+static void
+write_bytes (const char *path,
+             const char *contents,
+             gssize      length)
+{
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (g_file_set_contents (path, contents, length, &error));
+  g_assert_no_error (error);
+}
+
+static GtkMessageDialog *
+wait_for_dialog (void)
+{
+  g_assert_true (ui_test_wait_for (ui_test_dialog_shown, NULL, 30));
+  return ui_test_find_message_dialog ();
+}
+
+/* Every kind of bad file: skipped, left byte for byte, named once with what is wrong. */
+static void
+test_bad_kept_files (void)
+{
+  static const char garbage[] = "\x89PNG\r\n\x1a\n\0\0\0\rIHDR garbage \xff\xfe";
+  g_autofree char *dir = NULL;
+  g_autofree char *good = NULL;
+  g_autoptr (GPtrArray) files = NULL;
+  BadFile bad[] = {
+    { "20000101-000000.000001-depth8.reslab-experiment", "it is cut short", NULL },
+    { "20000101-000000.000002-depth8.reslab-experiment", "it is not a ResLab experiment run", NULL },
+    { "20000101-000000.000003-depth8.reslab-experiment", "it claims more than ResLab accepts", NULL },
+    { "20000101-000000.000004-depth8.reslab-experiment", "not finite where one must be", NULL },
+    { "20000101-000000.000005-depth8.reslab-experiment", "written by a newer version", NULL },
+    { "20000101-000000.000006-depth8.reslab-experiment", "it is a folder, not a file", NULL },
+  };
+  GtkWidget *window;
+  RlExperimentView *view;
+
+  SKIP_WITHOUT_MNIST ();
+
+  /* a good file, from a real run */
+  dir = new_keep_dir ("bad");
+  view = new_keeping_view (&window, dir);
+  rl_experiment_view_set_depth (view, 8);
+  rl_experiment_view_set_train_images (view, 128);
+  run_to_end (view);
+  wait_for_files (dir, 1);
+  destroy_view (view, window);
+  files = run_files (dir);
+  g_assert_true (g_file_get_contents (files->pdata[0], &good, NULL, NULL));
+
+  bad[0].contents = g_strndup (good, strlen (good) * 2 / 3);
+  bad[1].contents = g_memdup2 (garbage, sizeof garbage);
+  bad[2].contents = replace_value (good, "records", "99999999999;");
+  bad[3].contents = replace_value (good, "learning-rate", "nan");
+  bad[4].contents = replace_value (good, "format", "2");
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autofree char *path = g_build_filename (dir, bad[i].name, NULL);
+
+      if (bad[i].contents == NULL)
+        g_assert_cmpint (g_mkdir (path, 0700), ==, 0);
+      else
+        write_bytes (path, bad[i].contents, i == 1 ? (gssize) sizeof garbage : -1);
+    }
+
+  /* the good run is back; one message names every bad file and what is wrong with it */
+  view = new_keeping_view (&window, dir);
+  g_assert_cmpuint (rl_experiment_view_get_n_runs (view), ==, 1);
+  {
+    GtkMessageDialog *dialog = wait_for_dialog ();
+    g_autofree char *text = ui_test_dialog_text (dialog);
+
+    g_test_message ("%s", text);
+    g_assert_true (g_str_has_prefix (text, "6 kept experiment runs could not be restored\n"));
+    for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+      {
+        g_autofree char *line = g_strdup_printf ("“%s”: ", bad[i].name);
+        const char *at = strstr (text, line);
+
+        g_assert_nonnull (at);
+        g_assert_nonnull (strstr (at, bad[i].phrase));
+        g_assert_true (strstr (at, bad[i].phrase) < strchr (at, '\n'));
+      }
+    g_assert_nonnull (strstr (text, dir));
+    gtk_window_destroy (GTK_WINDOW (dialog));
+  }
+  destroy_view (view, window);
+
+  /* left as they were */
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autofree char *path = g_build_filename (dir, bad[i].name, NULL);
+      g_autofree char *now = NULL;
+      gsize length = 0;
+
+      if (bad[i].contents == NULL)
+        {
+          g_assert_true (g_file_test (path, G_FILE_TEST_IS_DIR));
+          continue;
+        }
+      g_assert_true (g_file_get_contents (path, &now, &length, NULL));
+      g_assert_cmpmem (now, length, bad[i].contents,
+                       i == 1 ? sizeof garbage : strlen (bad[i].contents));
+    }
+
+  /* once: the next start says nothing of the same files */
+  view = new_keeping_view (&window, dir);
+  g_assert_cmpuint (rl_experiment_view_get_n_runs (view), ==, 1);
+  ui_test_spin (200);
+  g_assert_null (ui_test_find_message_dialog ());
+  destroy_view (view, window);
+
+  /* a bad file that changes is news again, alone */
+  {
+    g_autofree char *path = g_build_filename (dir, bad[4].name, NULL);
+
+    g_free (bad[4].contents);
+    bad[4].contents = replace_value (good, "format", "3");
+    write_bytes (path, bad[4].contents, -1);
+  }
+  view = new_keeping_view (&window, dir);
+  {
+    GtkMessageDialog *dialog = wait_for_dialog ();
+    g_autofree char *text = ui_test_dialog_text (dialog);
+
+    g_assert_true (g_str_has_prefix (text, "A kept experiment run could not be restored\n"));
+    g_assert_nonnull (strstr (text, bad[4].name));
+    g_assert_null (strstr (text, bad[0].name));
+    gtk_window_destroy (GTK_WINDOW (dialog));
+  }
+  destroy_view (view, window);
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    g_free (bad[i].contents);
+}
+
+/* Whether a file can be created in @dir now. */
+static gboolean
+writable (const char *dir)
+{
+  g_autofree char *probe = g_build_filename (dir, "probe", NULL);
+
+  if (!g_file_set_contents (probe, "", 0, NULL))
+    return FALSE;
+  g_unlink (probe);
+  return TRUE;
+}
+
+static gboolean
+run_chattr (const char *flag,
+            const char *path)
+{
+  const char *argv[] = { "chattr", flag, path, NULL };
+  int status = -1;
+
+  return g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL
+                       | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, NULL, NULL, &status, NULL)
+         && g_spawn_check_wait_status (status, NULL);
+}
+
+/* A folder that cannot be written: the finished run stays in the list, and the user is told. */
+static void
+test_save_fails (void)
+{
+  g_autofree char *dir = new_keep_dir ("read-only");
+  g_autofree char *away = g_strconcat (dir, ".away", NULL);
+  gboolean immutable = FALSE, replaced = FALSE;
+  GtkWidget *window;
+  RlExperimentView *view;
+
+  SKIP_WITHOUT_MNIST ();
+
+  view = new_keeping_view (&window, dir);
+  g_assert_cmpint (g_chmod (dir, 0500), ==, 0);
+  /* root writes into a read-only folder: an immutable one, or a file in its place, fails
+   * the same way */
+  if (writable (dir))
+    immutable = run_chattr ("+i", dir) && !writable (dir);
+  if (writable (dir))
+    {
+      g_test_message ("the read-only folder stays writable here: a file takes its place");
+      g_assert_cmpint (g_rename (dir, away), ==, 0);
+      write_bytes (dir, "", 0);
+      replaced = TRUE;
+    }
+
+  rl_experiment_view_set_depth (view, 8);
+  rl_experiment_view_set_train_images (view, 128);
+  run_to_end (view);
+  {
+    GtkMessageDialog *dialog = wait_for_dialog ();
+    g_autofree char *text = ui_test_dialog_text (dialog);
+
+    g_test_message ("%s", text);
+    g_assert_true (g_str_has_prefix (text, "This experiment run could not be kept\n"));
+    g_assert_nonnull (strstr (text, dir));
+    gtk_window_destroy (GTK_WINDOW (dialog));
+  }
+  g_assert_cmpuint (rl_experiment_view_get_n_runs (view), ==, 1);
+  g_assert_null (rl_experiment_view_get_run_path (view, 0));
+  destroy_view (view, window);
+
+  if (immutable)
+    g_assert_true (run_chattr ("-i", dir));
+  if (replaced)
+    {
+      g_assert_cmpint (g_unlink (dir), ==, 0);
+      g_assert_cmpint (g_rename (away, dir), ==, 0);
+    }
+  g_assert_cmpint (g_chmod (dir, 0700), ==, 0);
+}
+
 /* ---- the Inside view of the CIFAR-style nets ---------------------------------------------- */
 
 static int
@@ -820,6 +1294,9 @@ main (int   argc,
   ui_test_add ("/ui/experiment/stop", test_stop);
   ui_test_add ("/ui/experiment/dispose-while-running", test_dispose_while_running);
   ui_test_add ("/ui/experiment/window", test_window);
+  ui_test_add ("/ui/experiment/kept-runs", test_kept_runs);
+  ui_test_add ("/ui/experiment/bad-kept-files", test_bad_kept_files);
+  ui_test_add ("/ui/experiment/save-fails", test_save_fails);
   ui_test_add ("/ui/experiment/inside-resnet-8", test_inside_resnet8);
   ui_test_add ("/ui/experiment/inside-plain-8", test_inside_plain8);
 

@@ -17,6 +17,7 @@
 #include <gtk/gtk.h>
 
 #include "config.h"
+#include "fs-test-utils.h"
 
 static gboolean ui_test_have_display;
 static char *ui_test_tmp_dir;
@@ -142,27 +143,6 @@ ui_test_init (int    *argc,
   return TRUE;
 }
 
-static inline void
-ui_test_rm_rf (const char *path)
-{
-  GDir *dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir != NULL)
-    {
-      while ((name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-
-          ui_test_rm_rf (child);
-        }
-      g_dir_close (dir);
-      g_rmdir (path);
-    }
-  else
-    g_unlink (path);
-}
-
 /* Runs the tests, then removes the private XDG folders. */
 static inline int
 ui_test_run (void)
@@ -171,7 +151,7 @@ ui_test_run (void)
 
   if (ui_test_tmp_dir != NULL)
     {
-      ui_test_rm_rf (ui_test_tmp_dir);
+      test_rm_rf (ui_test_tmp_dir);
       g_clear_pointer (&ui_test_tmp_dir, g_free);
       g_clear_pointer (&ui_test_bin_dir, g_free);
     }

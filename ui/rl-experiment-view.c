@@ -5,7 +5,8 @@
  * A run is kept as the records both twins delivered over its seeds (an RlExperimentGroup of
  * immutable, refcounted records), so the chart can be rebuilt from them at any time: when the
  * curve shown changes (training or test error), when a run's check button in the list of runs
- * is toggled, or when a later seed moves the mean. Every run stays in the list until Clear;
+ * is toggled, or when a later seed moves the mean. Every run stays in the list until Clear
+ * (and across restarts, kept as a file: rl-experiment-view-files.c);
  * the chart holds two series per shown run, in run order (Run.series), the mean over the seeds
  * with a min-max band when there are several. A new run hides an earlier one of the same depth
  * and setting (it is still in the list). The bars show the newest record of each twin of the
@@ -16,7 +17,7 @@
 #include "config.h"
 #include <glib/gi18n-lib.h>
 
-#include "rl-experiment-view.h"
+#include "rl-experiment-view-private.h"
 
 #include <math.h>
 #include <string.h>
@@ -61,82 +62,6 @@ static const char *const run_colors[] = {
   "#77767b",   /* grey */
 };
 
-#define NO_SERIES G_MAXUINT
-
-typedef struct {
-  guint              number;        /* 1, 2, ... in the order started (since the last Clear) */
-  RlExperimentConfig config;        /* as the experiment resolved it (the first seed's) */
-  RlDatasetKind      kind;
-  guint              n_seeds;
-  char              *names[RL_N_TWINS];
-  GdkRGBA            color;
-  RlExperimentGroup *group;         /* every seed's records */
-  RlExperimentRecord *last[RL_N_TWINS];     /* the newest record of each twin, or NULL */
-  gboolean           visible;       /* its curves on the chart (the row's check button) */
-  guint              series[RL_N_TWINS];    /* its chart series, NO_SERIES when hidden */
-  GtkWidget         *row;           /* (not owned) its row in the list of runs */
-  GtkCheckButton    *check;
-  GtkLabel          *detail;
-  /* Bars: for each of the twin's weight layers (in RlExperimentLayer order), its bar (0-based
-   * position among the depth's layers), or -1 for a projection shortcut (not counted). */
-  GArray            *bar_of_layer[RL_N_TWINS];
-  char             **bar_names;     /* (depth) the layers' names, NULL-terminated */
-  guint64            total;         /* iterations */
-  double             seconds;       /* wall time, once finished */
-  gboolean           finished;
-  gboolean           completed;
-} Run;
-
-struct _RlExperimentView
-{
-  GtkWidget parent_instance;
-
-  /* template widgets */
-  GtkWidget          *root;
-  GtkWidget          *settings_grid;
-  GtkDropDown        *depth_dropdown;
-  GtkDropDown        *shortcut_dropdown;
-  GtkSwitch          *bn_switch;
-  GtkDropDown        *dataset_dropdown;
-  GtkSpinButton      *images_spin;
-  GtkSpinButton      *epochs_spin;
-  GtkSpinButton      *lr_spin;
-  GtkSpinButton      *seeds_spin;
-  GtkWidget          *run_button;
-  GtkWidget          *pause_button;
-  GtkWidget          *stop_button;
-  GtkWidget          *clear_button;
-  GtkLabel           *progress_label;
-  GtkProgressBar     *progress_bar;
-  GtkLabel           *status_label;
-  GtkLabel           *chart_note;
-  GtkToggleButton    *zoom_button;
-  GtkListBox         *runs_list;
-  GtkWidget          *runs_placeholder;
-  RlChart            *chart;
-  RlLayerBars        *bars;
-
-  /* owned */
-  RlExperimentRunner *runner;
-  GArray             *kinds;          /* RlDatasetKind of each dataset entry */
-  GPtrArray          *runs;           /* of Run*, oldest first */
-  Run                *current;        /* the run in progress (the last of runs), or NULL */
-  char               *curve;          /* "train" or "test" */
-  char               *bars_mode;      /* "grad" or "std" */
-  char               *blocked;        /* why the twins cannot start now, or NULL */
-  gboolean            busy;           /* from the run action to "finished" */
-  gint64              started_us;     /* monotonic time the current run started */
-  gint64              paused_us;      /* time the current run spent paused, before now */
-  gint64              pause_began_us; /* when the pause in progress began, or 0 */
-  guint               next_number;    /* the next run's number */
-  guint               progress_id;    /* refreshes the progress line while a run trains */
-
-  /* owned: the data (cached by rl_dataset_loader) */
-  GCancellable       *load_cancellable;   /* while loading, else NULL */
-  RlExperimentConfig  pending;        /* the run being prepared */
-  RlDatasetKind       pending_kind;
-};
-
 G_DEFINE_FINAL_TYPE (RlExperimentView, rl_experiment_view, GTK_TYPE_WIDGET)
 
 enum {
@@ -153,8 +78,8 @@ static void update_actions (RlExperimentView *self);
 
 /* ---- runs --------------------------------------------------------------------------------- */
 
-static void
-run_free (gpointer data)
+void
+_rl_experiment_run_free (gpointer data)
 {
   Run *run = data;
 
@@ -163,9 +88,11 @@ run_free (gpointer data)
       g_free (run->names[t]);
       g_clear_pointer (&run->last[t], rl_experiment_record_unref);
       g_array_unref (run->bar_of_layer[t]);
+      g_array_unref (run->layers[t]);
     }
   g_clear_pointer (&run->group, rl_experiment_group_free);
   g_strfreev (run->bar_names);
+  g_free (run->path);
   g_free (run);
 }
 
@@ -178,36 +105,47 @@ depth_position (int depth)
   return -1;
 }
 
-/* A new run from what the runner says about the one it has just started. */
-static Run *
-run_new (RlExperimentRunner *runner,
-         RlDatasetKind       kind,
-         guint               number)
+void
+_rl_experiment_run_set_number (Run   *run,
+                               guint  number)
+{
+  run->number = number;
+  gdk_rgba_parse (&run->color, run_colors[(number - 1) % G_N_ELEMENTS (run_colors)]);
+}
+
+Run *
+_rl_experiment_run_new (const RlExperimentConfig *config,
+                        RlDatasetKind             kind,
+                        guint                     n_seeds,
+                        guint64                   total,
+                        const char               *plain_name,
+                        const char               *residual_name,
+                        GArray                   *layers[RL_N_TWINS],
+                        guint                     number)
 {
   Run *run = g_new0 (Run, 1);
 
-  run->number = number;
-  run->config = *rl_experiment_runner_get_config (runner);
+  _rl_experiment_run_set_number (run, number);
+  run->config = *config;
   run->kind = kind;
-  run->n_seeds = rl_experiment_runner_get_n_seeds (runner);
-  run->total = rl_experiment_runner_get_total_iterations (runner);
+  run->n_seeds = n_seeds;
+  run->total = total;
   run->visible = TRUE;
-  gdk_rgba_parse (&run->color, run_colors[(number - 1) % G_N_ELEMENTS (run_colors)]);
   run->bar_names = g_new0 (char *, run->config.depth + 1);
-  run->group = rl_experiment_group_new (&run->config, run->total,
-                                        rl_experiment_runner_get_name (runner, RL_TWIN_PLAIN),
-                                        rl_experiment_runner_get_name (runner, RL_TWIN_RESIDUAL));
+  run->group = rl_experiment_group_new (&run->config, run->total, plain_name, residual_name);
+  run->names[RL_TWIN_PLAIN] = g_strdup (plain_name);
+  run->names[RL_TWIN_RESIDUAL] = g_strdup (residual_name);
 
   for (int t = 0; t < RL_N_TWINS; t++)
     {
-      guint n = rl_experiment_runner_get_n_layers (runner, (RlTwin) t);
+      guint n = layers[t]->len;
 
       run->series[t] = NO_SERIES;
-      run->names[t] = g_strdup (rl_experiment_runner_get_name (runner, (RlTwin) t));
+      run->layers[t] = g_array_copy (layers[t]);
       run->bar_of_layer[t] = g_array_sized_new (FALSE, FALSE, sizeof (int), n);
       for (guint i = 0; i < n; i++)
         {
-          const RlExperimentLayer *layer = rl_experiment_runner_get_layer (runner, (RlTwin) t, i);
+          const RlExperimentLayer *layer = &g_array_index (layers[t], RlExperimentLayer, i);
           int bar = layer->index >= 1 && layer->index <= run->config.depth ? layer->index - 1 : -1;
 
           g_array_append_val (run->bar_of_layer[t], bar);
@@ -219,6 +157,34 @@ run_new (RlExperimentRunner *runner,
   for (int i = 0; i < run->config.depth; i++)
     if (run->bar_names[i] == NULL)
       run->bar_names[i] = g_strdup_printf (_("layer %d"), i + 1);
+  return run;
+}
+
+/* A new run from what the runner says about the one it has just started. */
+static Run *
+run_new (RlExperimentRunner *runner,
+         RlDatasetKind       kind,
+         guint               number)
+{
+  GArray *layers[RL_N_TWINS];
+  Run *run;
+
+  for (int t = 0; t < RL_N_TWINS; t++)
+    {
+      guint n = rl_experiment_runner_get_n_layers (runner, (RlTwin) t);
+
+      layers[t] = g_array_sized_new (FALSE, FALSE, sizeof (RlExperimentLayer), n);
+      for (guint i = 0; i < n; i++)
+        g_array_append_val (layers[t], *rl_experiment_runner_get_layer (runner, (RlTwin) t, i));
+    }
+  run = _rl_experiment_run_new (rl_experiment_runner_get_config (runner), kind,
+                                rl_experiment_runner_get_n_seeds (runner),
+                                rl_experiment_runner_get_total_iterations (runner),
+                                rl_experiment_runner_get_name (runner, RL_TWIN_PLAIN),
+                                rl_experiment_runner_get_name (runner, RL_TWIN_RESIDUAL),
+                                layers, number);
+  for (int t = 0; t < RL_N_TWINS; t++)
+    g_array_unref (layers[t]);
   return run;
 }
 
@@ -484,17 +450,19 @@ showing_std (RlExperimentView *self)
   return g_strcmp0 (self->bars_mode, "std") == 0;
 }
 
+/* The bars of @record's twin from @record (nullable); the bars' scale widens to hold them. */
 static void
-set_bar_values (RlExperimentView *self,
-                Run              *run,
-                RlTwin            twin)
+set_record_bar_values (RlExperimentView         *self,
+                       Run                      *run,
+                       const RlExperimentRecord *record)
 {
-  RlExperimentRecord *record = run->last[twin];
+  RlTwin twin;
   g_autofree double *values = NULL;
   const double *src;
 
   if (record == NULL || record->n_layers == 0)
     return;
+  twin = record->twin;
   src = showing_std (self) ? record->response_std : record->grad_norm;
   values = g_new (double, run->config.depth);
   for (int i = 0; i < run->config.depth; i++)
@@ -509,6 +477,14 @@ set_bar_values (RlExperimentView *self,
   rl_layer_bars_set_values (self->bars, twin == RL_TWIN_PLAIN ? RL_LAYER_BARS_TOP
                                                               : RL_LAYER_BARS_BOTTOM,
                             values, (guint) run->config.depth);
+}
+
+static void
+set_bar_values (RlExperimentView *self,
+                Run              *run,
+                RlTwin            twin)
+{
+  set_record_bar_values (self, run, run->last[twin]);
 }
 
 /* Shows the newest run's latest records (the current run's while one is in progress). */
@@ -542,6 +518,13 @@ rebuild_bars (RlExperimentView *self)
   rl_layer_bars_set_half (self->bars, RL_LAYER_BARS_TOP, run->names[RL_TWIN_PLAIN], &run->color);
   rl_layer_bars_set_half (self->bars, RL_LAYER_BARS_BOTTOM, run->names[RL_TWIN_RESIDUAL],
                           &run->color);
+  /* every record so far first, so that the scale is the one the run built up record by
+   * record (after a switch of what the bars show, or a restart, as it was while training) */
+  for (int t = 0; t < RL_N_TWINS; t++)
+    for (guint s = 0; s < rl_experiment_group_get_n_seeds (run->group); s++)
+      for (guint i = 0; i < rl_experiment_group_get_n_records (run->group, (RlTwin) t, s); i++)
+        set_record_bar_values (self, run,
+                               rl_experiment_group_get_record (run->group, (RlTwin) t, s, i));
   for (int t = 0; t < RL_N_TWINS; t++)
     set_bar_values (self, run, (RlTwin) t);
 }
@@ -685,8 +668,8 @@ final_error (Run     *run,
   return sum / k;
 }
 
-static char *
-summary (Run *run)
+char *
+_rl_experiment_run_summary (Run *run)
 {
   guint64 span = 0;
   double plain = final_error (run, RL_TWIN_PLAIN, &span);
@@ -835,6 +818,48 @@ add_run_row (RlExperimentView *self,
   gtk_widget_set_visible (self->runs_placeholder, FALSE);
 }
 
+/* Every run stays in the list; an earlier one of the same depth and setting is hidden. */
+gboolean
+_rl_experiment_view_add_run (RlExperimentView *self,
+                             Run              *run)
+{
+  gboolean hidden = FALSE;
+
+  for (guint r = 0; r < self->runs->len; r++)
+    {
+      Run *old = g_ptr_array_index (self->runs, r);
+
+      if (old->visible && old->config.depth == run->config.depth
+          && same_setting (old, &run->config, run->kind))
+        {
+          old->visible = FALSE;
+          g_signal_handlers_block_by_func (old->check, run_check_toggled, self);
+          gtk_check_button_set_active (old->check, FALSE);
+          g_signal_handlers_unblock_by_func (old->check, run_check_toggled, self);
+          hidden = TRUE;
+        }
+    }
+  g_ptr_array_add (self->runs, run);
+  add_run_row (self, run);
+  self->next_number = MAX (self->next_number, run->number);
+  return hidden;
+}
+
+void
+_rl_experiment_view_refresh (RlExperimentView *self)
+{
+  rebuild_chart (self);
+  rebuild_bars (self);
+  update_actions (self);
+}
+
+void
+_rl_experiment_view_set_status (RlExperimentView *self,
+                                const char       *text)
+{
+  set_status (self, text);
+}
+
 /* ---- running ------------------------------------------------------------------------------ */
 
 static void
@@ -858,24 +883,7 @@ start_run (RlExperimentView *self,
       return;
     }
   run = run_new (self->runner, self->pending_kind, ++self->next_number);
-
-  /* Every run stays in the list; an earlier one of the same depth and setting is hidden. */
-  for (guint r = 0; r < self->runs->len; r++)
-    {
-      Run *old = g_ptr_array_index (self->runs, r);
-
-      if (old->visible && old->config.depth == run->config.depth
-          && same_setting (old, &run->config, run->kind))
-        {
-          old->visible = FALSE;
-          g_signal_handlers_block_by_func (old->check, run_check_toggled, self);
-          gtk_check_button_set_active (old->check, FALSE);
-          g_signal_handlers_unblock_by_func (old->check, run_check_toggled, self);
-          hidden = TRUE;
-        }
-    }
-  g_ptr_array_add (self->runs, run);
-  add_run_row (self, run);
+  hidden = _rl_experiment_view_add_run (self, run);
   self->current = run;
   self->started_us = g_get_monotonic_time ();
   self->paused_us = 0;
@@ -986,6 +994,7 @@ clear_action (GtkWidget  *widget,
 
   if (self->busy)
     return;
+  _rl_experiment_view_forget_runs (self);
   for (guint r = 0; r < self->runs->len; r++)
     gtk_list_box_remove (self->runs_list, ((Run *) g_ptr_array_index (self->runs, r))->row);
   gtk_widget_set_visible (self->runs_placeholder, TRUE);
@@ -1047,10 +1056,11 @@ finished_cb (RlExperimentRunner *runner,
       run->completed = completed;
       run->seconds = active_seconds (self);
       update_run_row (run);
+      _rl_experiment_view_keep_run (self, run);
       if (error != NULL)
         text = g_strdup_printf (_("The twins stopped: %s"), error->message);
       else
-        text = summary (run);
+        text = _rl_experiment_run_summary (run);
       set_status (self, text);
       gtk_label_set_text (self->progress_label,
                           completed ? _("Finished") : _("Stopped"));
@@ -1078,7 +1088,9 @@ update_actions (RlExperimentView *self)
   gtk_widget_action_set_enabled (widget, "experiment.pause",
                                  rl_experiment_runner_is_running (self->runner)
                                  && !rl_experiment_runner_is_stopping (self->runner));
-  gtk_widget_action_set_enabled (widget, "experiment.clear", !self->busy && self->runs->len > 0);
+  /* not while the kept runs are read: those would come back after the Clear */
+  gtk_widget_action_set_enabled (widget, "experiment.clear", !self->busy && self->runs->len > 0
+                                 && self->restore_cancellable == NULL);
   gtk_widget_action_set_enabled (widget, "experiment.export-csv", shown);
   gtk_widget_action_set_enabled (widget, "experiment.export-figure", shown);
 
@@ -1623,6 +1635,7 @@ rl_experiment_view_dispose (GObject *object)
 
   g_clear_handle_id (&self->progress_id, g_source_remove);
   g_cancellable_cancel (self->load_cancellable);
+  g_cancellable_cancel (self->restore_cancellable);
   if (self->runner != NULL)
     {
       /* A run still going is cancelled; rl_worker_join_abandoned() reaps
@@ -1643,6 +1656,8 @@ rl_experiment_view_finalize (GObject *object)
   RlExperimentView *self = RL_EXPERIMENT_VIEW (object);
 
   g_clear_object (&self->load_cancellable);
+  g_clear_object (&self->restore_cancellable);
+  g_free (self->keep_dir);
   g_clear_pointer (&self->runs, g_ptr_array_unref);
   g_clear_pointer (&self->kinds, g_array_unref);
   g_free (self->curve);
@@ -1732,7 +1747,7 @@ static void
 rl_experiment_view_init (RlExperimentView *self)
 {
   self->kinds = g_array_new (FALSE, FALSE, sizeof (RlDatasetKind));
-  self->runs = g_ptr_array_new_with_free_func (run_free);
+  self->runs = g_ptr_array_new_with_free_func (_rl_experiment_run_free);
   self->curve = g_strdup ("train");
   self->bars_mode = g_strdup ("grad");
 

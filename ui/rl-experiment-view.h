@@ -9,9 +9,12 @@
  * window's trainer: the window blocks it (rl_experiment_view_set_blocked) while a Train run is
  * in progress, and watches "busy" to block Train while the twins run.
  *
+ * Finished runs can be kept as files and restored at the next start
+ * (rl_experiment_view_keep_runs, in rl-experiment-view-files.c).
+ *
  * Actions (experiment.): run, stop, pause (pauses or resumes: the elapsed time leaves the pause
- * out), clear, export-csv, export-figure (a file chooser, then the shown runs as the command
- * line writes them); curve (string state "train" or "test": which error the chart shows); bars
+ * out), clear (deletes the kept runs' files too), export-csv, export-figure (a file chooser,
+ * then the shown runs as the command line writes them); curve (string state "train" or "test": which error the chart shows); bars
  * (string state "grad" or "std": what the bars show). Ctrl+Return, Ctrl+. and Ctrl+P run,
  * stop and pause when the focus is in the view (the window forwards the first two otherwise).
  */
@@ -89,6 +92,25 @@ gboolean            rl_experiment_view_export_figure    (RlExperimentView *self,
                                                          const char       *path,
                                                          gboolean          overwrite,
                                                          GError          **error);
+
+/* Keeps every run that finishes from now on as a file in @dir (rl-experiment-file.h; the
+ * window passes $XDG_DATA_HOME/reslab/experiments), and restores the runs already there, in
+ * the order they finished, as if they had just finished; Clear deletes their files. Reading
+ * and writing happen off the main thread. A file that cannot be read is left as it is and
+ * named in a message once (not again at the next start unless it changes); a run that cannot
+ * be saved is reported too. Call it once, before the first run. */
+void                rl_experiment_view_keep_runs        (RlExperimentView *self,
+                                                         const char       *dir);
+/* TRUE while the kept runs are being read (a run may start meanwhile: it comes after them;
+ * Clear waits). */
+gboolean            rl_experiment_view_is_restoring     (RlExperimentView *self);
+/* The records of run @run (0 = the oldest). Returns: (transfer none) */
+const RlExperimentGroup *rl_experiment_view_get_run_group (RlExperimentView *self,
+                                                           guint             run);
+/* The file run @run is kept in, or NULL (not kept, or its save failed).
+ * Returns: (transfer none) (nullable) */
+const char         *rl_experiment_view_get_run_path     (RlExperimentView *self,
+                                                         guint             run);
 
 /* Returns: (transfer none) */
 RlExperimentRunner *rl_experiment_view_get_runner       (RlExperimentView *self);

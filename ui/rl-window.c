@@ -9,6 +9,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "rl-window-private.h"
+#include "rl-experiment-file.h"
 #include "rl-settings.h"
 
 G_DEFINE_FINAL_TYPE (RlWindow, rl_window, GTK_TYPE_APPLICATION_WINDOW)
@@ -380,6 +381,12 @@ rl_window_init (RlWindow *self)
   g_signal_connect (self->draw_view, "notify::test-set-ready", G_CALLBACK (test_set_ready_cb),
                     self);
   g_signal_connect (self->experiment_view, "notify::busy", G_CALLBACK (experiment_busy_cb), self);
+  /* the twins' finished runs outlive the window: kept as files, restored here */
+  {
+    g_autofree char *runs_dir = rl_experiment_file_default_dir ();
+
+    rl_experiment_view_keep_runs (self->experiment_view, runs_dir);
+  }
   /* the Landscape tab looks at the twins the experiment trained */
   rl_landscape_view_follow (self->landscape_view,
                             rl_experiment_view_get_runner (self->experiment_view));

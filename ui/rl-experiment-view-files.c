@@ -1,0 +1,405 @@
+#define G_LOG_DOMAIN "reslab-ui"
+
+/* rl-experiment-view-files.c: the Experiment view's finished runs kept as files, so that they
+ * survive a restart (see rl_experiment_view_keep_runs and engine/rl-experiment-file.h).
+ *
+ * A run that finishes is written at once, on a worker thread, to its own file in keep_dir
+ * (named by the time it finished, so that the folder lists in order); the run remembers its
+ * file, and Clear deletes the files of the runs it removes. At start-up the folder is read on
+ * a worker thread; each good file becomes a finished run again, in order, with its number,
+ * colour, curves, bars and row, and a bad one is named in one message, which the folder's
+ * state keeps from being shown again for the same file. While a save is in flight the
+ * application is held, so that quitting right after a run does not lose it.
+ */
+
+#include "config.h"
+#include <glib/gi18n-lib.h>
+
+#include "rl-experiment-view-private.h"
+
+#include "rl-dialogs.h"
+#include "rl-error.h"
+
+/* ---- saving -------------------------------------------------------------------------------- */
+
+typedef struct {
+  GWeakRef      view;
+  char         *path;
+  GApplication *app;     /* held until the file is written */
+} SaveData;
+
+static void
+save_data_free (SaveData *data)
+{
+  g_weak_ref_clear (&data->view);
+  g_free (data->path);
+  if (data->app != NULL)
+    {
+      g_application_release (data->app);
+      g_object_unref (data->app);
+    }
+  g_free (data);
+}
+
+static Run *
+find_run_by_path (RlExperimentView *self,
+                  const char       *path)
+{
+  for (guint r = 0; r < self->runs->len; r++)
+    {
+      Run *run = g_ptr_array_index (self->runs, r);
+
+      if (g_strcmp0 (run->path, path) == 0)
+        return run;
+    }
+  return NULL;
+}
+
+static void
+deleted_late_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (!rl_experiment_file_delete_finish (result, &error))
+    g_warning ("A cleared experiment run was saved meanwhile, and could not be removed: %s",
+               error->message);
+}
+
+static void
+saved_cb (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  SaveData *data = user_data;
+  g_autoptr (RlExperimentView) self = g_weak_ref_get (&data->view);
+  g_autoptr (GError) error = NULL;
+  gboolean saved = rl_experiment_file_save_finish (result, &error);
+  Run *run = self != NULL ? find_run_by_path (self, data->path) : NULL;
+
+  if (saved && self != NULL && run == NULL)
+    {
+      /* cleared while it was being written: it goes too */
+      const char *paths[] = { data->path, NULL };
+
+      rl_experiment_file_delete_async (paths, NULL, deleted_late_cb, NULL);
+    }
+  else if (!saved && self != NULL)
+    {
+      g_autofree char *folder = g_filename_display_name (self->keep_dir);
+      g_autofree char *secondary = NULL;
+
+      if (run != NULL)
+        g_clear_pointer (&run->path, g_free);
+      /* TRANSLATORS: under "This experiment run could not be kept"; %1$s is a folder, %2$s the
+       * system's reason (English) */
+      secondary = g_strdup_printf (_("It could not be written to %1$s. It stays in the list "
+                                     "until you quit, and Export can still save its curves.\n\n"
+                                     "%2$s"), folder, error->message);
+      rl_show_error_dialog (GTK_WIDGET (self), _("This experiment run could not be kept"),
+                            secondary);
+    }
+  else if (!saved)
+    g_warning ("An experiment run could not be kept: %s", error->message);
+  save_data_free (data);
+}
+
+void
+_rl_experiment_view_keep_run (RlExperimentView *self,
+                              Run              *run)
+{
+  RlExperimentRunInfo info = {
+    .kind = run->kind,
+    .n_seeds = run->n_seeds,
+    .seconds = run->seconds,
+    .completed = run->completed,
+    .layers = { run->layers[RL_TWIN_PLAIN], run->layers[RL_TWIN_RESIDUAL] },
+  };
+  g_autoptr (GBytes) bytes = NULL;
+  g_autoptr (GDateTime) second = NULL;
+  g_autoptr (GDateTime) when = NULL;
+  g_autofree char *name = NULL;
+  SaveData *data;
+  gint64 now;
+
+  if (self->keep_dir == NULL)
+    return;
+
+  /* names sort in the order the runs finished, even two within a microsecond */
+  now = MAX (g_get_real_time (), self->last_saved_us + 1);
+  self->last_saved_us = now;
+  second = g_date_time_new_from_unix_utc (now / G_USEC_PER_SEC);
+  when = g_date_time_add (second, now % G_USEC_PER_SEC);
+  name = rl_experiment_file_make_name (&run->config, when);
+  g_free (run->path);
+  run->path = g_build_filename (self->keep_dir, name, NULL);
+
+  bytes = rl_experiment_file_format (run->group, &info);
+  data = g_new0 (SaveData, 1);
+  g_weak_ref_init (&data->view, self);
+  data->path = g_strdup (run->path);
+  data->app = g_application_get_default ();
+  if (data->app != NULL)
+    {
+      g_object_ref (data->app);
+      g_application_hold (data->app);
+    }
+  rl_experiment_file_save_async (run->path, bytes, NULL, saved_cb, data);
+}
+
+/* ---- deleting ------------------------------------------------------------------------------ */
+
+static void
+deleted_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr (RlExperimentView) self = g_weak_ref_get (user_data);
+  g_autoptr (GError) error = NULL;
+
+  g_weak_ref_clear (user_data);
+  g_free (user_data);
+  if (rl_experiment_file_delete_finish (result, &error))
+    return;
+  if (self != NULL)
+    rl_show_error_dialog (GTK_WIDGET (self), _("The cleared runs’ files could not all be removed"),
+                          error->message);
+  else
+    g_warning ("The cleared runs' files could not all be removed: %s", error->message);
+}
+
+void
+_rl_experiment_view_forget_runs (RlExperimentView *self)
+{
+  g_autoptr (GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
+  GWeakRef *ref;
+
+  for (guint r = 0; r < self->runs->len; r++)
+    {
+      Run *run = g_ptr_array_index (self->runs, r);
+
+      if (run->path != NULL)
+        g_ptr_array_add (paths, g_steal_pointer (&run->path));
+    }
+  if (paths->len == 0)
+    return;
+  g_ptr_array_add (paths, NULL);
+  ref = g_new0 (GWeakRef, 1);
+  g_weak_ref_init (ref, self);
+  rl_experiment_file_delete_async ((const char * const *) paths->pdata, NULL, deleted_cb, ref);
+}
+
+/* ---- restoring ----------------------------------------------------------------------------- */
+
+/* Why a kept file could not be read, as a phrase that follows its name. */
+static const char *
+problem_text (const GError *error)
+{
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_IS_DIRECTORY))
+    return _("it is a folder, not a file");
+  if (error->domain == RL_ERROR)
+    switch ((RlError) error->code)
+      {
+      case RL_ERROR_NEWER_VERSION:
+        return _("it was written by a newer version of ResLab");
+      case RL_ERROR_TRUNCATED:
+        return _("it is cut short, as if its writing was interrupted");
+      case RL_ERROR_BAD_MAGIC:
+        return _("it is not a ResLab experiment run");
+      case RL_ERROR_TOO_LARGE:
+        return _("it claims more than ResLab accepts (a count or size too large)");
+      case RL_ERROR_NOT_FINITE:
+        return _("it holds a number that is not finite where one must be");
+      default:
+        return _("it is damaged");
+      }
+  return _("it could not be read");
+}
+
+/* The one message about the bad files found, and the folder they are in. */
+static void
+report_bad_files (RlExperimentView *self,
+                  GPtrArray        *bad)
+{
+  g_autofree char *folder = g_filename_display_name (self->keep_dir);
+  g_autofree char *primary = NULL;
+  g_autofree char *note = NULL;
+  g_autoptr (GString) text = g_string_new (NULL);
+
+  for (guint i = 0; i < bad->len; i++)
+    {
+      const RlExperimentFileEntry *entry = g_ptr_array_index (bad, i);
+      g_autofree char *name = g_filename_display_basename (entry->path);
+
+      /* TRANSLATORS: one bad file: its name, why it was skipped, and the technical detail
+       * (English) */
+      g_string_append_printf (text, _("“%1$s”: %2$s (%3$s)."), name,
+                              problem_text (entry->error), entry->error->message);
+      g_string_append_c (text, '\n');
+    }
+  note = g_strdup_printf (ngettext ("It was skipped and left as it is in %s. This message is "
+                                    "not shown again for it unless it changes.",
+                                    "They were skipped and left as they are in %s. This message "
+                                    "is not shown again for them unless they change.", bad->len),
+                          folder);
+  g_string_append_printf (text, "\n%s", note);
+  primary = g_strdup_printf (ngettext ("A kept experiment run could not be restored",
+                                       "%u kept experiment runs could not be restored",
+                                       bad->len), bad->len);
+  rl_show_error_dialog (GTK_WIDGET (self), primary, text->str);
+}
+
+/* A finished run again, from its file. */
+static Run *
+run_from_entry (RlExperimentView      *self,
+                RlExperimentFileEntry *entry)
+{
+  RlExperimentGroup *group = entry->group;
+  const RlExperimentConfig *config = rl_experiment_group_get_config (group);
+  Run *run = _rl_experiment_run_new (config, entry->info.kind, entry->info.n_seeds,
+                                     rl_experiment_group_get_total_iterations (group),
+                                     rl_experiment_group_get_name (group, RL_TWIN_PLAIN),
+                                     rl_experiment_group_get_name (group, RL_TWIN_RESIDUAL),
+                                     entry->info.layers, self->next_number + 1);
+
+  /* the records the file holds, instead of the new run's empty group */
+  rl_experiment_group_free (run->group);
+  run->group = g_steal_pointer (&entry->group);
+  run->path = g_strdup (entry->path);
+  run->seconds = entry->info.seconds;
+  run->completed = entry->info.completed;
+  run->finished = TRUE;
+  /* the bars show each twin's newest record: the last of its last seed */
+  for (int t = 0; t < RL_N_TWINS; t++)
+    for (guint s = rl_experiment_group_get_n_seeds (run->group); s-- > 0;)
+      {
+        guint n = rl_experiment_group_get_n_records (run->group, (RlTwin) t, s);
+
+        if (n == 0)
+          continue;
+        run->last[t] = rl_experiment_record_ref (
+          rl_experiment_group_get_record (run->group, (RlTwin) t, s, n - 1));
+        break;
+      }
+  return run;
+}
+
+static void
+restored_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  RlExperimentView *self = user_data;   /* not held: cancelled when disposed */
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) entries = rl_experiment_file_list_dir_finish (result, &error);
+  g_autoptr (GPtrArray) bad = g_ptr_array_new ();
+  g_autoptr (GPtrArray) later = g_ptr_array_new_with_free_func (_rl_experiment_run_free);
+  Run *newest = NULL;
+  guint restored = 0;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  g_clear_object (&self->restore_cancellable);
+  if (entries == NULL)
+    {
+      g_autofree char *folder = g_filename_display_name (self->keep_dir);
+      g_autofree char *secondary =
+        g_strdup_printf (_("The folder %s could not be read, so no earlier run was restored, "
+                           "and new ones may not be kept.\n\n%s"), folder, error->message);
+
+      rl_show_error_dialog (GTK_WIDGET (self), _("The kept experiment runs could not be read"),
+                            secondary);
+      _rl_experiment_view_refresh (self);
+      return;
+    }
+
+  /* a run started while the folder was read comes after the kept ones: out of the list for
+   * now, back in below with the next number */
+  while (self->runs->len > 0)
+    {
+      Run *run = g_ptr_array_steal_index (self->runs, 0);
+
+      gtk_list_box_remove (self->runs_list, run->row);
+      g_ptr_array_add (later, run);
+    }
+  self->next_number = 0;
+
+  for (guint i = 0; i < entries->len; i++)
+    {
+      RlExperimentFileEntry *entry = g_ptr_array_index (entries, i);
+
+      if (entry->group != NULL)
+        {
+          newest = run_from_entry (self, entry);
+          _rl_experiment_view_add_run (self, newest);
+          restored++;
+        }
+      else if (!entry->reported)
+        g_ptr_array_add (bad, entry);
+    }
+  while (later->len > 0)
+    {
+      Run *run = g_ptr_array_steal_index (later, 0);
+
+      _rl_experiment_run_set_number (run, self->next_number + 1);
+      _rl_experiment_view_add_run (self, run);
+    }
+  _rl_experiment_view_refresh (self);
+  if (newest != NULL && self->runs->len == restored && self->blocked == NULL)
+    {
+      g_autofree char *summary = _rl_experiment_run_summary (newest);
+      g_autofree char *lead = g_strdup_printf (ngettext ("Restored %u run kept from before.",
+                                                         "Restored %u runs kept from before.",
+                                                         restored), restored);
+      /* TRANSLATORS: "Restored 2 runs kept from before." then what the newest came to */
+      g_autofree char *status = g_strdup_printf (_("%1$s Run %2$u: %3$s"), lead, newest->number,
+                                                 summary);
+
+      _rl_experiment_view_set_status (self, status);
+    }
+  if (bad->len > 0)
+    report_bad_files (self, bad);
+}
+
+void
+rl_experiment_view_keep_runs (RlExperimentView *self,
+                              const char       *dir)
+{
+  g_return_if_fail (RL_IS_EXPERIMENT_VIEW (self));
+  g_return_if_fail (dir != NULL);
+  g_return_if_fail (self->keep_dir == NULL && self->runs->len == 0);
+
+  self->keep_dir = g_strdup (dir);
+  self->restore_cancellable = g_cancellable_new ();
+  rl_experiment_file_list_dir_async (dir, self->restore_cancellable, restored_cb, self);
+  _rl_experiment_view_refresh (self);
+}
+
+gboolean
+rl_experiment_view_is_restoring (RlExperimentView *self)
+{
+  g_return_val_if_fail (RL_IS_EXPERIMENT_VIEW (self), FALSE);
+
+  return self->restore_cancellable != NULL;
+}
+
+const RlExperimentGroup *
+rl_experiment_view_get_run_group (RlExperimentView *self,
+                                  guint             run)
+{
+  g_return_val_if_fail (RL_IS_EXPERIMENT_VIEW (self), NULL);
+  g_return_val_if_fail (run < self->runs->len, NULL);
+
+  return ((Run *) g_ptr_array_index (self->runs, run))->group;
+}
+
+const char *
+rl_experiment_view_get_run_path (RlExperimentView *self,
+                                 guint             run)
+{
+  g_return_val_if_fail (RL_IS_EXPERIMENT_VIEW (self), NULL);
+  g_return_val_if_fail (run < self->runs->len, NULL);
+
+  return ((Run *) g_ptr_array_index (self->runs, run))->path;
+}

@@ -1,0 +1,132 @@
+/* rl-experiment-view-private.h: the Experiment view's instance struct and what its parts share.
+ *
+ * RlExperimentView is written in two parts:
+ *   rl-experiment-view.c        the widget: runs, chart, bars, progress, actions, export
+ *   rl-experiment-view-files.c  finished runs kept as files and restored at start-up
+ *                               (engine/rl-experiment-file.c), the Clear that deletes them,
+ *                               and the messages when a file is bad or a save fails
+ * Functions named _rl_experiment_view_* are private to these files.
+ */
+#pragma once
+
+#include "rl-experiment-view.h"
+#include "rl-experiment-file.h"
+
+G_BEGIN_DECLS
+
+#define NO_SERIES G_MAXUINT
+
+typedef struct {
+  guint              number;        /* 1, 2, ... in the order started (since the last Clear) */
+  RlExperimentConfig config;        /* as the experiment resolved it (the first seed's) */
+  RlDatasetKind      kind;
+  guint              n_seeds;
+  char              *names[RL_N_TWINS];
+  GdkRGBA            color;
+  RlExperimentGroup *group;         /* every seed's records */
+  RlExperimentRecord *last[RL_N_TWINS];     /* the newest record of each twin, or NULL */
+  gboolean           visible;       /* its curves on the chart (the row's check button) */
+  guint              series[RL_N_TWINS];    /* its chart series, NO_SERIES when hidden */
+  GArray            *layers[RL_N_TWINS];    /* RlExperimentLayer: each twin's weight layers */
+  GtkWidget         *row;           /* (not owned) its row in the list of runs */
+  GtkCheckButton    *check;
+  GtkLabel          *detail;
+  /* Bars: for each of the twin's weight layers (in RlExperimentLayer order), its bar (0-based
+   * position among the depth's layers), or -1 for a projection shortcut (not counted). */
+  GArray            *bar_of_layer[RL_N_TWINS];
+  char             **bar_names;     /* (depth) the layers' names, NULL-terminated */
+  guint64            total;         /* iterations */
+  double             seconds;       /* wall time, once finished */
+  gboolean           finished;
+  gboolean           completed;
+  char              *path;          /* the file it is kept in (while saving too), or NULL */
+} Run;
+
+struct _RlExperimentView
+{
+  GtkWidget parent_instance;
+
+  /* template widgets */
+  GtkWidget          *root;
+  GtkWidget          *settings_grid;
+  GtkDropDown        *depth_dropdown;
+  GtkDropDown        *shortcut_dropdown;
+  GtkSwitch          *bn_switch;
+  GtkDropDown        *dataset_dropdown;
+  GtkSpinButton      *images_spin;
+  GtkSpinButton      *epochs_spin;
+  GtkSpinButton      *lr_spin;
+  GtkSpinButton      *seeds_spin;
+  GtkWidget          *run_button;
+  GtkWidget          *pause_button;
+  GtkWidget          *stop_button;
+  GtkWidget          *clear_button;
+  GtkLabel           *progress_label;
+  GtkProgressBar     *progress_bar;
+  GtkLabel           *status_label;
+  GtkLabel           *chart_note;
+  GtkToggleButton    *zoom_button;
+  GtkListBox         *runs_list;
+  GtkWidget          *runs_placeholder;
+  RlChart            *chart;
+  RlLayerBars        *bars;
+
+  /* owned */
+  RlExperimentRunner *runner;
+  GArray             *kinds;          /* RlDatasetKind of each dataset entry */
+  GPtrArray          *runs;           /* of Run*, oldest first */
+  Run                *current;        /* the run in progress (the last of runs), or NULL */
+  char               *curve;          /* "train" or "test" */
+  char               *bars_mode;      /* "grad" or "std" */
+  char               *blocked;        /* why the twins cannot start now, or NULL */
+  gboolean            busy;           /* from the run action to "finished" */
+  gint64              started_us;     /* monotonic time the current run started */
+  gint64              paused_us;      /* time the current run spent paused, before now */
+  gint64              pause_began_us; /* when the pause in progress began, or 0 */
+  guint               next_number;    /* the next run's number */
+  guint               progress_id;    /* refreshes the progress line while a run trains */
+
+  /* owned: the data (cached by rl_dataset_loader) */
+  GCancellable       *load_cancellable;   /* while loading, else NULL */
+  RlExperimentConfig  pending;        /* the run being prepared */
+  RlDatasetKind       pending_kind;
+
+  /* finished runs kept as files (rl-experiment-view-files.c) */
+  char               *keep_dir;       /* NULL: runs are not kept */
+  GCancellable       *restore_cancellable;   /* while the kept runs are read, else NULL */
+  gint64              last_saved_us;  /* the newest file name's time, so that names sort */
+};
+
+/* A run in the list, not yet added: @layers (each twin's RlExperimentLayer, copied) label the
+ * bars. Returns: (transfer full) */
+Run      *_rl_experiment_run_new            (const RlExperimentConfig *config,
+                                             RlDatasetKind             kind,
+                                             guint                     n_seeds,
+                                             guint64                   total,
+                                             const char               *plain_name,
+                                             const char               *residual_name,
+                                             GArray                   *layers[RL_N_TWINS],
+                                             guint                     number);
+void      _rl_experiment_run_free           (gpointer data);
+/* Its number in the list and the colour that goes with it. */
+void      _rl_experiment_run_set_number     (Run              *run,
+                                             guint             number);
+/* Appends @run (owned) to the runs and its row to the list; an earlier run of the same depth
+ * and setting is hidden. Returns whether one was. */
+gboolean  _rl_experiment_view_add_run       (RlExperimentView *self,
+                                             Run              *run);
+/* The chart, the bars and the actions again, after runs were added. */
+void      _rl_experiment_view_refresh       (RlExperimentView *self);
+void      _rl_experiment_view_set_status    (RlExperimentView *self,
+                                             const char       *text);
+/* What a finished run came to, for the status line. Returns: (transfer full) */
+char     *_rl_experiment_run_summary        (Run              *run);
+
+/* rl-experiment-view-files.c */
+/* Saves the finished @run in keep_dir (nothing without one). */
+void      _rl_experiment_view_keep_run      (RlExperimentView *self,
+                                             Run              *run);
+/* Deletes the files of every run (Clear). */
+void      _rl_experiment_view_forget_runs   (RlExperimentView *self);
+
+G_END_DECLS
