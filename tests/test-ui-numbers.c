@@ -3,6 +3,7 @@
  * list shows and deletes; Learn from My Digits keeps a new run in the Models list and makes it
  * the model in use, never writing the file of the model it started from. */
 
+#include <glib/gstdio.h>
 #include <string.h>
 
 #include "ui-test-utils.h"
@@ -103,6 +104,128 @@ test_number_reads (void)
   /* the Draw canvas is another one, untouched */
   g_assert_true (rl_canvas_is_empty (rl_draw_view_get_canvas (rl_window_get_draw_view (window))));
 
+  destroy_window (window);
+}
+
+/* A photographed number: the first three test digits of tests/data/mnist-mini (7, 2, 1), 4x
+ * large, dark on grey paper lit from the left, as a PGM. */
+static char *
+write_number_picture (const char *dir)
+{
+  g_autofree char *mini = g_test_build_filename (G_TEST_DIST, "data", "mnist-mini", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (RlDataset) test = rl_dataset_load (mini, RL_DATASET_MNIST, RL_SPLIT_TEST, &error);
+  g_autoptr (GString) pgm = g_string_new (NULL);
+  char *path = g_build_filename (dir, "number.pgm", NULL);
+  const int scale = 4, margin = 24, digit = 28 * scale;
+  const int w = 3 * digit + 2 * margin, h = digit + 2 * margin;
+
+  g_assert_no_error (error);
+  g_assert_cmpint (test->labels[0] * 100 + test->labels[1] * 10 + test->labels[2], ==, 721);
+  g_string_append_printf (pgm, "P5\n%d %d\n255\n", w, h);
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++)
+      {
+        int k = (x - margin) / digit, sx = (x - margin) % digit / scale;
+        int sy = (y - margin) / scale;
+        gboolean inside = x >= margin && y >= margin && k < 3 && sy < 28;
+        double ink = inside ? test->images[(gsize) k * 784 + sy * 28 + sx] / 255.0 : 0.0;
+        double paper = 0.8 - 0.3 * x / w;
+
+        g_string_append_c (pgm, (char) (guint8) (255 * paper * (1.0 - 0.8 * ink) + 0.5));
+      }
+  g_assert_true (g_file_set_contents (path, pgm->str, pgm->len, NULL));
+  return path;
+}
+
+static gboolean
+is_action_button (GtkWidget     *widget,
+                  gconstpointer  action)
+{
+  return GTK_IS_BUTTON (widget)
+         && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action) == 0;
+}
+
+static gboolean
+clear_enabled (RlNumberView *view)
+{
+  GtkWidget *button = ui_test_find_widget (GTK_WIDGET (view), is_action_button, "number.clear");
+
+  g_assert_nonnull (button);
+  return gtk_widget_is_sensitive (button);
+}
+
+static gboolean
+picture_shown (gpointer data)
+{
+  return rl_number_view_get_image_name (data) != NULL;
+}
+
+/* Open Digit Image from the Number page reads the picture as a number, in the page; a file
+ * that is no picture leaves it there with a dialog; a stroke takes its place. */
+static void
+test_number_picture (void)
+{
+  RlWindow *window = new_window ();
+  RlNumberView *view = number_view (window);
+  RlCanvas *canvas = rl_number_view_get_canvas (view);
+  g_autofree char *dir = g_dir_make_tmp ("reslab-number-XXXXXX", NULL);
+  g_autofree char *path = write_number_picture (dir);
+  g_autofree char *bad = g_build_filename (dir, "notes.pgm", NULL);
+  g_autofree char *text = NULL;
+  const RlReading *reading;
+  GtkMessageDialog *dialog;
+
+  rl_window_set_view (window, "number");
+  ui_test_spin (200);
+  g_assert_false (clear_enabled (view));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-file", "s", path));
+  g_assert_true (ui_test_wait_for (picture_shown, view, 30));
+  g_assert_cmpstr (rl_window_get_view (window), ==, "number");
+  g_assert_cmpstr (rl_number_view_get_image_name (view), ==, "number.pgm");
+  g_assert_true (rl_canvas_has_image (canvas));
+  /* the canvas's "changed" comes round again a frame later: the picture must outlive it */
+  ui_test_spin (200);
+  rl_number_view_flush (view);
+  g_assert_cmpstr (rl_number_view_get_text (view), ==, "721");
+  reading = rl_number_view_get_reading (view);
+  g_assert_cmpuint (reading->n, ==, 3);
+  g_assert_cmpint (reading->digits[0].box.x, <, reading->digits[1].box.x);
+  g_assert_true (clear_enabled (view));
+  /* the Draw page was not touched */
+  g_assert_null (rl_draw_view_get_image_name (rl_window_get_draw_view (window)));
+
+  /* no picture: a dialog naming it; the number stays */
+  g_assert_true (g_file_set_contents (bad, "P5\n3 3\n255\nxx", -1, NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-file", "s", bad));
+  g_assert_true (ui_test_wait_for (ui_test_dialog_shown, NULL, 30));
+  dialog = ui_test_find_message_dialog ();
+  text = ui_test_dialog_text (dialog);
+  g_test_message ("%s", text);
+  g_assert_true (g_str_has_prefix (text, "Could not open “notes.pgm”\n"));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_assert_cmpstr (rl_number_view_get_image_name (view), ==, "number.pgm");
+  g_assert_cmpstr (rl_number_view_get_text (view), ==, "721");
+
+  /* a stroke replaces it; Clear then Undo brings the stroke back, not the picture */
+  add_digit (canvas, 3, 0.9, 0.1, 0.0);
+  rl_number_view_flush (view);
+  g_assert_null (rl_number_view_get_image_name (view));
+  g_assert_false (rl_canvas_has_image (canvas));
+  g_assert_cmpstr (rl_number_view_get_text (view), ==, "3");
+
+  /* and Clear takes a picture out */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-file", "s", path));
+  g_assert_true (ui_test_wait_for (picture_shown, view, 30));
+  g_assert_true (rl_canvas_is_empty (canvas));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "number.clear", NULL));
+  g_assert_null (rl_number_view_get_image_name (view));
+  g_assert_false (rl_canvas_has_image (canvas));
+  g_assert_cmpstr (rl_number_view_get_text (view), ==, "");
+
+  g_unlink (path);
+  g_unlink (bad);
+  g_rmdir (dir);
   destroy_window (window);
 }
 
@@ -268,6 +391,7 @@ main (int   argc,
   ui_test_init (&argc, &argv);
 
   ui_test_add ("/ui/numbers/number-reads", test_number_reads);
+  ui_test_add ("/ui/numbers/number-picture", test_number_picture);
   ui_test_add ("/ui/numbers/teach", test_teach);
 
   return ui_test_run ();

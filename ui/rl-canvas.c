@@ -229,7 +229,7 @@ draw_func (GtkDrawingArea *area,
     {
       cairo_save (cr);
       cairo_translate (cr, x0, y0);
-      cairo_scale (cr, side / cairo_image_surface_get_width (self->image),
+      cairo_scale (cr, side * self->aspect / cairo_image_surface_get_width (self->image),
                    side / cairo_image_surface_get_height (self->image));
       gdk_cairo_set_source_rgba (cr, &ink);
       {

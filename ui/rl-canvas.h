@@ -40,9 +40,9 @@ gboolean   rl_canvas_undo          (RlCanvas *self);
  * canvas, the drawing the last clear removed. */
 gboolean   rl_canvas_can_undo      (RlCanvas *self);
 guint      rl_canvas_get_n_strokes (RlCanvas *self);
-/* Shows @image under the strokes, stretched over the square (a test image put into the
- * input); NULL removes it, and so does the next stroke drawn. Emits "changed" when an image
- * comes or goes.
+/* Shows @image under the strokes, stretched over the drawing area (a test image or a picture
+ * put into the input); NULL removes it, and so does the next stroke drawn. Emits "changed"
+ * when an image comes or goes.
  * image: (height, width) in [0, 1], 1 = ink */
 void       rl_canvas_set_image     (RlCanvas    *self,
                                     const float *image,

@@ -4,7 +4,9 @@
  * RL_NUMBER_VIEW_INK_HEIGHT pixels high and read by rl_read_number (0.6 ms for a number, plus
  * the render): cheap enough to follow the pen, throttled so that a long stroke does not read
  * on every point. The reading's boxes are in ink pixels; an overlay over the canvas draws them
- * in the canvas' drawing area.
+ * in the canvas' drawing area. A picture of a number (rl_number_view_open_image_async) is
+ * levelled and fitted into the same ink image, shown on the canvas and read the same way,
+ * until a stroke or Clear replaces it.
  */
 
 #include "config.h"
@@ -14,6 +16,7 @@
 
 #include "rl-number-view.h"
 
+#include "rl-image-file.h"
 #include "rl-widget-util.h"
 
 /* A digit read with less confidence than this is boxed as doubtful. */
@@ -39,6 +42,8 @@ struct _RlNumberView
   RlReading    *reading;         /* the last reading; nullable */
   int           ink_width;       /* the ink image the reading's boxes refer to */
   int           ink_height;
+  float        *image_ink;       /* an opened picture as ink (ink_width x ink_height), or NULL */
+  char         *image_name;      /* its file's name, or NULL */
   gboolean      dirty;           /* the strokes or the model changed since the reading */
   guint         throttle_id;     /* a reading waiting while a stroke is drawn, or 0 */
 };
@@ -115,6 +120,14 @@ show_reading (RlNumberView *self,
                                               "%u digits; the least sure is read with %.0f %%.",
                                               self->reading->n),
                                  self->reading->n, 100 * lowest);
+      if (self->image_name != NULL)
+        {
+          /* TRANSLATORS: a picture's file name, then what was read in it */
+          g_autofree char *from = g_strdup_printf (_("%s: %s"), self->image_name, summary);
+
+          g_free (summary);
+          summary = g_steal_pointer (&from);
+        }
       gtk_label_set_text (GTK_LABEL (self->summary_label), summary);
       name = g_strdup_printf (_("Read as %s"), self->reading->text);
       gtk_accessible_update_property (GTK_ACCESSIBLE (self->number_label),
@@ -179,6 +192,12 @@ boxes_draw_func (GtkDrawingArea *area,
 
 /* ---- reading ------------------------------------------------------------------------------ */
 
+static int
+ink_width (RlNumberView *self)
+{
+  return (int) lround (RL_NUMBER_VIEW_INK_HEIGHT * rl_canvas_get_aspect (self->canvas));
+}
+
 static void
 read_now (RlNumberView *self)
 {
@@ -203,17 +222,18 @@ read_now (RlNumberView *self)
                             "Models."));
       return;
     }
-  if (rl_canvas_is_empty (self->canvas))
+  if (rl_canvas_is_empty (self->canvas) && self->image_ink == NULL)
     {
       show_reading (self, NULL);
       return;
     }
 
   self->ink_height = RL_NUMBER_VIEW_INK_HEIGHT;
-  self->ink_width = (int) lround (RL_NUMBER_VIEW_INK_HEIGHT * rl_canvas_get_aspect (self->canvas));
-  ink = rl_canvas_render_ink (self->canvas, self->ink_width, self->ink_height);
-  self->reading = rl_read_number (model, ink, self->ink_width, self->ink_height, self->ink_width,
-                                  NULL, &error);
+  self->ink_width = ink_width (self);
+  if (self->image_ink == NULL)
+    ink = rl_canvas_render_ink (self->canvas, self->ink_width, self->ink_height);
+  self->reading = rl_read_number (model, ink != NULL ? ink : self->image_ink, self->ink_width,
+                                  self->ink_height, self->ink_width, NULL, &error);
   if (self->reading == NULL)
     {
       g_autofree char *text = g_strdup_printf (_("This model cannot read digits: %s"),
@@ -240,7 +260,7 @@ static void
 update_actions (RlNumberView *self)
 {
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "number.clear",
-                                 !rl_canvas_is_empty (self->canvas));
+                                 !rl_canvas_is_empty (self->canvas) || self->image_ink != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "number.undo",
                                  rl_canvas_can_undo (self->canvas));
 }
@@ -248,9 +268,19 @@ update_actions (RlNumberView *self)
 /* Every point drawn: read within RL_NUMBER_VIEW_THROTTLE_MS. A stroke added whole (undo, a
  * test) is read at once, as a stroke's end is. */
 static void
+drop_image (RlNumberView *self)
+{
+  g_clear_pointer (&self->image_ink, g_free);
+  g_clear_pointer (&self->image_name, g_free);
+}
+
+static void
 canvas_changed_cb (RlCanvas     *canvas,
                    RlNumberView *self)
 {
+  /* a stroke, or an undone Clear, took the picture's place */
+  if (!rl_canvas_has_image (canvas))
+    drop_image (self);
   self->dirty = TRUE;
   update_actions (self);
   if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
@@ -328,8 +358,107 @@ rl_number_view_clear (RlNumberView *self)
 {
   g_return_if_fail (RL_IS_NUMBER_VIEW (self));
 
+  rl_canvas_set_image (self->canvas, NULL, 0, 0);
   rl_canvas_clear (self->canvas);
   rl_number_view_flush (self);
+}
+
+typedef struct {
+  char *path;
+  int   width;     /* the ink image's, read on the main thread */
+} OpenData;
+
+static void
+open_data_free (gpointer data)
+{
+  OpenData *d = data;
+
+  g_free (d->path);
+  g_free (d);
+}
+
+static void
+load_fitted_thread (GTask        *task,
+                    gpointer      source_object,
+                    gpointer      task_data,
+                    GCancellable *cancellable)
+{
+  OpenData *d = task_data;
+  GError *error = NULL;
+  float *ink;
+
+  ink = rl_image_file_load_fitted (d->path, d->width, RL_NUMBER_VIEW_INK_HEIGHT, &error);
+  if (ink == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, ink, g_free);
+}
+
+void
+rl_number_view_open_image_async (RlNumberView        *self,
+                                 GFile               *file,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  g_autofree char *path = NULL;
+  OpenData *d;
+
+  g_return_if_fail (RL_IS_NUMBER_VIEW (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, rl_number_view_open_image_async);
+  path = g_file_get_path (file);
+  if (path == NULL)
+    {
+      g_autofree char *uri = g_file_get_uri (file);
+
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                               _("%s: only files on this computer can be opened"), uri);
+      return;
+    }
+  d = g_new0 (OpenData, 1);
+  d->path = g_steal_pointer (&path);
+  d->width = ink_width (self);
+  g_task_set_task_data (task, d, open_data_free);
+  g_task_run_in_thread (task, load_fitted_thread);
+}
+
+gboolean
+rl_number_view_open_image_finish (RlNumberView  *self,
+                                  GAsyncResult  *result,
+                                  GError       **error)
+{
+  g_autofree float *ink = NULL;
+  GTask *task = G_TASK (result);
+  OpenData *d;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  ink = g_task_propagate_pointer (task, error);
+  if (ink == NULL)
+    return FALSE;
+
+  /* the strokes go first (their "changed" sees no picture yet), then the picture */
+  d = g_task_get_task_data (task);
+  rl_canvas_clear (self->canvas);
+  rl_canvas_set_image (self->canvas, ink, d->width, RL_NUMBER_VIEW_INK_HEIGHT);
+  drop_image (self);
+  self->image_ink = g_steal_pointer (&ink);
+  self->image_name = g_path_get_basename (d->path);
+  update_actions (self);
+  read_now (self);
+  return TRUE;
+}
+
+const char *
+rl_number_view_get_image_name (RlNumberView *self)
+{
+  g_return_val_if_fail (RL_IS_NUMBER_VIEW (self), NULL);
+
+  return self->image_name;
 }
 
 void
@@ -389,6 +518,7 @@ rl_number_view_finalize (GObject *object)
   RlNumberView *self = RL_NUMBER_VIEW (object);
 
   g_clear_pointer (&self->reading, rl_reading_free);
+  drop_image (self);
 
   G_OBJECT_CLASS (rl_number_view_parent_class)->finalize (object);
 }

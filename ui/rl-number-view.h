@@ -36,4 +36,18 @@ const char      *rl_number_view_get_text      (RlNumberView *self);
 /* The last reading, NULL before any or without a model. Returns: (transfer none) (nullable) */
 const RlReading *rl_number_view_get_reading   (RlNumberView *self);
 
+/* Puts a picture of a number (PNG or PGM) in place of the strokes, levelled and fitted into the
+ * ink image as rl_image_file_load_fitted() does (on a worker), and reads it. A stroke or Clear
+ * takes it out. On an error (which names the file) nothing changes. */
+void             rl_number_view_open_image_async  (RlNumberView        *self,
+                                                   GFile               *file,
+                                                   GCancellable        *cancellable,
+                                                   GAsyncReadyCallback  callback,
+                                                   gpointer             user_data);
+gboolean         rl_number_view_open_image_finish (RlNumberView        *self,
+                                                   GAsyncResult        *result,
+                                                   GError             **error);
+/* The shown picture's file name, or NULL. Returns: (transfer none) (nullable) */
+const char      *rl_number_view_get_image_name    (RlNumberView        *self);
+
 G_END_DECLS

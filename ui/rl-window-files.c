@@ -2,9 +2,11 @@
 
 /* rl-window-files.c: files from outside the app. Open Image (win.open-image, Ctrl+Shift+O)
  * puts the digit of a PNG or PGM file into the Draw view, read as `reslab-cli predict` reads
- * it; a file dropped on the window, or named on the command line (win.open-file), is opened by
- * its name: a .safetensors file as the model (as Open Model does), anything else as an image.
- * A file that does not open leaves everything as it was, with a dialog naming it.
+ * it, or, from the Number view, the picture into the Number view, read as a number as
+ * `reslab-cli read` reads it. A file dropped on the window, or named on the command line
+ * (win.open-file), is opened by its name: a .safetensors file as the model (as Open Model
+ * does), anything else as an image. A file that does not open leaves everything as it was,
+ * with a dialog naming it.
  */
 
 #include "config.h"
@@ -23,19 +25,31 @@ image_opened_cb (GObject      *source,
   g_autoptr (GError) error = NULL;
   g_autofree char *name = NULL;
   g_autofree char *primary = NULL;
+  gboolean opened;
 
-  if (rl_draw_view_open_image_finish (RL_DRAW_VIEW (source), result, &error)
-      || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (RL_IS_NUMBER_VIEW (source))
+    opened = rl_number_view_open_image_finish (RL_NUMBER_VIEW (source), result, &error);
+  else
+    opened = rl_draw_view_open_image_finish (RL_DRAW_VIEW (source), result, &error);
+  if (opened || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   name = g_file_get_basename (file);
   primary = g_strdup_printf (_("Could not open “%s”"), name);
   rl_show_error_dialog (GTK_WIDGET (source), primary, error->message);
 }
 
+/* In the Number view a picture is read as a number; anywhere else it goes to Draw, as one
+ * digit. */
 static void
 open_image (RlWindow *self,
             GFile    *file)
 {
+  if (g_strcmp0 (rl_window_get_view (self), "number") == 0)
+    {
+      rl_number_view_open_image_async (self->number_view, file, self->cancellable,
+                                       image_opened_cb, g_object_ref (file));
+      return;
+    }
   rl_window_set_view (self, "draw");
   rl_draw_view_open_image_async (self->draw_view, file, self->cancellable, image_opened_cb,
                                  g_object_ref (file));

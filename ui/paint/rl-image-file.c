@@ -836,3 +836,87 @@ rl_image_file_load_digit (const char  *path,
     }
   return TRUE;
 }
+
+float *
+rl_image_fit_ink (const float *ink,
+                  int          width,
+                  int          height,
+                  int          out_width,
+                  int          out_height)
+{
+  cairo_surface_t *src, *dst;
+  cairo_t *cr;
+  float *out = NULL;
+  double scale;
+  guint8 *d;
+  int stride;
+
+  g_return_val_if_fail (ink != NULL && width > 0 && height > 0, NULL);
+  g_return_val_if_fail (out_width > 0 && out_height > 0, NULL);
+
+  src = cairo_image_surface_create (CAIRO_FORMAT_A8, width, height);
+  dst = cairo_image_surface_create (CAIRO_FORMAT_A8, out_width, out_height);
+  if (cairo_surface_status (src) != CAIRO_STATUS_SUCCESS
+      || cairo_surface_status (dst) != CAIRO_STATUS_SUCCESS)
+    goto out;
+
+  cairo_surface_flush (src);
+  d = cairo_image_surface_get_data (src);
+  stride = cairo_image_surface_get_stride (src);
+  for (int y = 0; y < height; y++)
+    for (int x = 0; x < width; x++)
+      d[(gsize) y * stride + x] = (guint8) (CLAMP (ink[(gsize) y * width + x], 0.0f, 1.0f) * 255
+                                            + 0.5f);
+  cairo_surface_mark_dirty (src);
+
+  /* the whole picture, as large as fits, centred; GOOD filters down as well as up */
+  scale = MIN ((double) out_width / width, (double) out_height / height);
+  cr = cairo_create (dst);
+  cairo_translate (cr, (out_width - width * scale) / 2, (out_height - height * scale) / 2);
+  cairo_scale (cr, scale, scale);
+  cairo_set_source_surface (cr, src, 0, 0);
+  cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_GOOD);
+  cairo_paint (cr);
+  cairo_destroy (cr);
+  cairo_surface_flush (dst);
+
+  out = g_new (float, (gsize) out_width * out_height);
+  d = cairo_image_surface_get_data (dst);
+  stride = cairo_image_surface_get_stride (dst);
+  for (int y = 0; y < out_height; y++)
+    for (int x = 0; x < out_width; x++)
+      out[(gsize) y * out_width + x] = d[(gsize) y * stride + x] / 255.0f;
+
+out:
+  cairo_surface_destroy (src);
+  cairo_surface_destroy (dst);
+  return out;
+}
+
+float *
+rl_image_file_load_fitted (const char  *path,
+                           int          out_width,
+                           int          out_height,
+                           GError     **error)
+{
+  g_autofree float *ink = NULL;
+  float *out;
+  int w, h;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  ink = rl_image_file_load_gray (path, &w, &h, error);
+  if (ink == NULL)
+    return NULL;
+  if (!rl_image_level_ink (ink, w, h))
+    {
+      g_set_error (error, RL_ERROR, RL_ERROR_BAD_IMAGE,
+                   _("%s: no ink found (nothing stands out from the background)"), path);
+      return NULL;
+    }
+  out = rl_image_fit_ink (ink, w, h, out_width, out_height);
+  if (out == NULL)
+    g_set_error (error, RL_ERROR, RL_ERROR_TOO_LARGE,
+                 _("%s: the image is too large to scale (%d x %d pixels)"), path, w, h);
+  return out;
+}

@@ -69,6 +69,25 @@ gboolean  rl_image_file_load_digit  (const char  *path,
                                      float       *digit,
                                      GError     **error);
 
+/* @ink (@width x @height) scaled to fit @out_width x @out_height with its aspect kept, centred,
+ * the rest 0 (Cairo's GOOD filter: an area average when it shrinks). NULL when Cairo cannot
+ * hold the picture (a side over 32767).
+ * Returns: (transfer full) (nullable): (out_height, out_width) floats */
+float    *rl_image_fit_ink          (const float *ink,
+                                     int          width,
+                                     int          height,
+                                     int          out_width,
+                                     int          out_height);
+
+/* The levelled ink of an image file fitted into @out_width x @out_height (the Number view's
+ * canvas): rl_image_file_load_gray(), rl_image_level_ink(), rl_image_fit_ink(). Errors: those
+ * of rl_image_file_load_digit().
+ * Returns: (transfer full): (out_height, out_width) floats */
+float    *rl_image_file_load_fitted (const char  *path,
+                                     int          out_width,
+                                     int          out_height,
+                                     GError     **error);
+
 /* Luminance only (0 black, 1 white), without the polarity decision.
  * Returns: (transfer full) */
 float    *rl_image_load_luminance_bytes (GBytes      *bytes,
