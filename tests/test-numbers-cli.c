@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cli-test-utils.h"
+#include "picture-test-utils.h"
 #include "rl-dataset.h"
 #include "rl-userset.h"
 
@@ -123,25 +124,10 @@ test_read_grey_paper (void)
                                                &error);
   g_autofree char *path = g_build_filename (tmp_dir, "grey-paper.pgm", NULL);
   g_autofree char *want = NULL;
-  g_autoptr(GString) pgm = g_string_new (NULL);
-  const int scale = 4, margin = 24, digit = 28 * scale;
-  const int w = 3 * digit + 2 * margin, h = digit + 2 * margin;
   g_autoptr(Run) r = NULL;
 
   g_assert_no_error (error);
-  g_string_append_printf (pgm, "P5\n%d %d\n255\n", w, h);
-  for (int y = 0; y < h; y++)
-    for (int x = 0; x < w; x++)
-      {
-        int k = (x - margin) / digit, sx = (x - margin) % digit / scale;
-        int sy = (y - margin) / scale;
-        gboolean inside = x >= margin && y >= margin && k < 3 && sy < 28;
-        double ink = inside ? test->images[(gsize) k * 784 + sy * 28 + sx] / 255.0 : 0.0;
-        double paper = 0.8 - 0.3 * x / w;
-
-        g_string_append_c (pgm, (char) (guint8) (255 * paper * (1.0 - 0.8 * ink) + 0.5));
-      }
-  g_assert_true (g_file_set_contents (path, pgm->str, pgm->len, NULL));
+  picture_test_write_number (test, path);
   want = g_strdup_printf ("%s: %u%u%u\n", path, test->labels[0], test->labels[1],
                           test->labels[2]);
   r = RUN ("read", path);

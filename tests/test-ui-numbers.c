@@ -6,6 +6,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "picture-test-utils.h"
 #include "ui-test-utils.h"
 
 #include "rl-demo-digits.h"
@@ -107,34 +108,18 @@ test_number_reads (void)
   destroy_window (window);
 }
 
-/* A photographed number: the first three test digits of tests/data/mnist-mini (7, 2, 1), 4x
- * large, dark on grey paper lit from the left, as a PGM. */
+/* A photographed number: the first three test digits of tests/data/mnist-mini (7, 2, 1). */
 static char *
 write_number_picture (const char *dir)
 {
   g_autofree char *mini = g_test_build_filename (G_TEST_DIST, "data", "mnist-mini", NULL);
   g_autoptr (GError) error = NULL;
   g_autoptr (RlDataset) test = rl_dataset_load (mini, RL_DATASET_MNIST, RL_SPLIT_TEST, &error);
-  g_autoptr (GString) pgm = g_string_new (NULL);
   char *path = g_build_filename (dir, "number.pgm", NULL);
-  const int scale = 4, margin = 24, digit = 28 * scale;
-  const int w = 3 * digit + 2 * margin, h = digit + 2 * margin;
 
   g_assert_no_error (error);
   g_assert_cmpint (test->labels[0] * 100 + test->labels[1] * 10 + test->labels[2], ==, 721);
-  g_string_append_printf (pgm, "P5\n%d %d\n255\n", w, h);
-  for (int y = 0; y < h; y++)
-    for (int x = 0; x < w; x++)
-      {
-        int k = (x - margin) / digit, sx = (x - margin) % digit / scale;
-        int sy = (y - margin) / scale;
-        gboolean inside = x >= margin && y >= margin && k < 3 && sy < 28;
-        double ink = inside ? test->images[(gsize) k * 784 + sy * 28 + sx] / 255.0 : 0.0;
-        double paper = 0.8 - 0.3 * x / w;
-
-        g_string_append_c (pgm, (char) (guint8) (255 * paper * (1.0 - 0.8 * ink) + 0.5));
-      }
-  g_assert_true (g_file_set_contents (path, pgm->str, pgm->len, NULL));
+  picture_test_write_number (test, path);
   return path;
 }
 

@@ -531,6 +531,7 @@ rl_draw_view_open_image_async (RlDrawView          *self,
                                gpointer             user_data)
 {
   g_autoptr (GTask) task = NULL;
+  g_autoptr (GError) error = NULL;
   g_autofree char *path = NULL;
 
   g_return_if_fail (RL_IS_DRAW_VIEW (self));
@@ -538,13 +539,10 @@ rl_draw_view_open_image_async (RlDrawView          *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, rl_draw_view_open_image_async);
-  path = g_file_get_path (file);
+  path = rl_image_file_get_local_path (file, &error);
   if (path == NULL)
     {
-      g_autofree char *uri = g_file_get_uri (file);
-
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                               _("%s: only files on this computer can be opened"), uri);
+      g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
   g_task_set_task_data (task, g_steal_pointer (&path), g_free);

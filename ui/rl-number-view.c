@@ -402,6 +402,7 @@ rl_number_view_open_image_async (RlNumberView        *self,
                                  gpointer             user_data)
 {
   g_autoptr (GTask) task = NULL;
+  g_autoptr (GError) error = NULL;
   g_autofree char *path = NULL;
   OpenData *d;
 
@@ -410,13 +411,10 @@ rl_number_view_open_image_async (RlNumberView        *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, rl_number_view_open_image_async);
-  path = g_file_get_path (file);
+  path = rl_image_file_get_local_path (file, &error);
   if (path == NULL)
     {
-      g_autofree char *uri = g_file_get_uri (file);
-
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                               _("%s: only files on this computer can be opened"), uri);
+      g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
   d = g_new0 (OpenData, 1);

@@ -920,3 +920,22 @@ rl_image_file_load_fitted (const char  *path,
                  _("%s: the image is too large to scale (%d x %d pixels)"), path, w, h);
   return out;
 }
+
+char *
+rl_image_file_get_local_path (GFile   *file,
+                              GError **error)
+{
+  char *path;
+
+  g_return_val_if_fail (G_IS_FILE (file), NULL);
+
+  path = g_file_get_path (file);
+  if (path == NULL)
+    {
+      g_autofree char *uri = g_file_get_uri (file);
+
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                   _("%s: only files on this computer can be opened"), uri);
+    }
+  return path;
+}

@@ -17,7 +17,7 @@
 #pragma once
 
 #include <cairo.h>
-#include <glib.h>
+#include <gio/gio.h>
 
 G_BEGIN_DECLS
 
@@ -87,6 +87,12 @@ float    *rl_image_file_load_fitted (const char  *path,
                                      int          out_width,
                                      int          out_height,
                                      GError     **error);
+
+/* @file's local path, or NULL with G_IO_ERROR_NOT_SUPPORTED naming its URI (a file chooser or
+ * a drop may hand over a remote one, which the readers cannot open).
+ * Returns: (transfer full) (nullable) */
+char     *rl_image_file_get_local_path (GFile   *file,
+                                        GError **error);
 
 /* Luminance only (0 black, 1 white), without the polarity decision.
  * Returns: (transfer full) */
