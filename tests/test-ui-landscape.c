@@ -155,6 +155,22 @@ test_after_experiment (void)
   rl_landscape_view_show (landscape, "contours");
   ui_test_spin (100);
 
+  /* closing the window while it computes asks first; Keep Computing keeps it going */
+  gtk_window_close (GTK_WINDOW (window));
+  g_assert_true (ui_test_wait_for (ui_test_dialog_shown, NULL, 10));
+  {
+    GtkMessageDialog *dialog = ui_test_find_message_dialog ();
+    g_autofree char *text = ui_test_dialog_text (dialog);
+
+    g_test_message ("%s", text);
+    g_assert_true (g_str_has_prefix (text, "Stop the loss landscape and quit?\n"));
+    gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_CANCEL);
+  }
+  ui_test_spin (100);
+  g_assert_false (ui_test_window_gone (window));
+  g_assert_null (ui_test_find_message_dialog ());
+  g_assert_true (rl_landscape_runner_is_running (runner));
+
   /* Cancel: stops before the final grid */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (landscape), "landscape.cancel", NULL));
   g_assert_true (ui_test_wait_for (landscape_idle, runner, 30));

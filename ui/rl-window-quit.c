@@ -1,9 +1,10 @@
 #define G_LOG_DOMAIN "reslab-ui"
 
 /* rl-window-quit.c: closing the window (its close button, Ctrl+Q, the menu's Quit) while a
- * run trains asks first, so that a stray key does not throw away minutes of training. "Stop
- * and Quit" stops the run as the Stop button does (a Train run's weights so far are saved to
- * Models on the way) and closes the window once that is done. */
+ * run trains, or a loss landscape is computed, asks first, so that a stray key does not throw
+ * away minutes of work. "Stop and Quit" stops a run as the Stop button does (a Train run's
+ * weights so far are saved to Models, an experiment run's curves so far kept with the others)
+ * and closes the window once that is done; a landscape is dropped with the window. */
 
 #include "config.h"
 
@@ -19,6 +20,13 @@ static gboolean
 twins_busy (RlWindow *self)
 {
   return self->experiment_view != NULL && rl_experiment_view_is_busy (self->experiment_view);
+}
+
+static gboolean
+landscape_busy (RlWindow *self)
+{
+  return self->landscape_view != NULL
+         && rl_landscape_runner_is_running (rl_landscape_view_get_runner (self->landscape_view));
 }
 
 static gboolean
@@ -66,9 +74,10 @@ rl_window_close_request (GtkWindow *window)
   GtkWidget *dialog;
   const char *primary;
   const char *secondary;
+  const char *keep = _("_Keep Training");
 
   /* RlWindow is final: its class's parent is GtkApplicationWindow's */
-  if (!self->busy && !twins_busy (self))
+  if (!self->busy && !twins_busy (self) && !landscape_busy (self))
     return GTK_WINDOW_CLASS (g_type_class_peek_parent (G_OBJECT_GET_CLASS (window)))
              ->close_request (window);
   if (self->close_after_runs)
@@ -85,17 +94,23 @@ rl_window_close_request (GtkWindow *window)
       secondary = _("The weights trained so far are kept in Models, as the Stop button keeps "
                     "them.");
     }
-  else
+  else if (twins_busy (self))
     {
       primary = _("Stop the twins and quit?");
-      secondary = _("The curves of the run in progress and of the runs before it are lost: the "
-                    "Experiment view keeps them only while ResLab is open (CSV… saves them).");
+      secondary = _("The run in progress stops where it is. Its curves so far are kept with "
+                    "the runs before it and come back when ResLab starts again.");
+    }
+  else
+    {
+      primary = _("Stop the loss landscape and quit?");
+      secondary = _("The landscape being computed is lost; Compute starts it again.");
+      keep = _("_Keep Computing");
     }
   dialog = gtk_message_dialog_new (window, GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
                                    GTK_MESSAGE_QUESTION, GTK_BUTTONS_NONE, "%s", primary);
   gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog), "%s", secondary);
   gtk_dialog_add_buttons (GTK_DIALOG (dialog),
-                          _("_Keep Training"), GTK_RESPONSE_CANCEL,
+                          keep, GTK_RESPONSE_CANCEL,
                           _("_Stop and Quit"), RESPONSE_STOP_AND_QUIT,
                           NULL);
   gtk_dialog_set_default_response (GTK_DIALOG (dialog), GTK_RESPONSE_CANCEL);
