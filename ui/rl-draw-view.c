@@ -7,7 +7,6 @@
 
 #include "rl-colormap.h"
 #include "rl-dataset-loader.h"
-#include "rl-image-file.h"
 #include "rl-square-area.h"
 #include "rl-model-file.h"
 #include "rl-widget-util.h"
@@ -508,73 +507,25 @@ rl_draw_view_show_test_image (RlDrawView *self,
 
 /* ---- an image file ------------------------------------------------------------------------ */
 
-static void
-load_digit_thread (GTask        *task,
-                   gpointer      source_object,
-                   gpointer      task_data,
-                   GCancellable *cancellable)
-{
-  g_autofree float *digit = g_new (float, 28 * 28);
-  GError *error = NULL;
-
-  if (!rl_image_file_load_digit (task_data, digit, &error))
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, g_steal_pointer (&digit), g_free);
-}
-
 void
-rl_draw_view_open_image_async (RlDrawView          *self,
-                               GFile               *file,
-                               GCancellable        *cancellable,
-                               GAsyncReadyCallback  callback,
-                               gpointer             user_data)
+rl_draw_view_show_picture (RlDrawView  *self,
+                           const float *digit,
+                           const char  *name)
 {
-  g_autoptr (GTask) task = NULL;
-  g_autoptr (GError) error = NULL;
-  g_autofree char *path = NULL;
-
   g_return_if_fail (RL_IS_DRAW_VIEW (self));
-  g_return_if_fail (G_IS_FILE (file));
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, rl_draw_view_open_image_async);
-  path = rl_image_file_get_local_path (file, &error);
-  if (path == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  g_task_set_task_data (task, g_steal_pointer (&path), g_free);
-  g_task_run_in_thread (task, load_digit_thread);
-}
-
-gboolean
-rl_draw_view_open_image_finish (RlDrawView    *self,
-                                GAsyncResult  *result,
-                                GError       **error)
-{
-  g_autofree float *digit = NULL;
-  GTask *task = G_TASK (result);
-
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-
-  digit = g_task_propagate_pointer (task, error);
-  if (digit == NULL)
-    return FALSE;
+  g_return_if_fail (digit != NULL && name != NULL);
 
   /* as a test image: the strokes go first, so that "changed" does not clear the image */
   self->shown_image = -1;
+  g_clear_pointer (&self->shown_file, g_free);
   rl_canvas_clear (self->canvas);
   rl_draw_view_flush (self);
 
-  g_free (self->shown_file);
-  self->shown_file = g_path_get_basename (g_task_get_task_data (task));
+  self->shown_file = g_strdup (name);
   rl_canvas_set_image (self->canvas, digit, 28, 28);
   update_hint (self);
   if (self->predictor != NULL)
     rl_predictor_set_image (self->predictor, digit, -1);
-  return TRUE;
 }
 
 const char *

@@ -46,18 +46,12 @@ gboolean    rl_draw_view_get_test_set_ready (RlDrawView *self);
 gboolean    rl_draw_view_show_test_image    (RlDrawView *self,
                                              guint       index);
 gboolean    rl_draw_view_show_random_image  (RlDrawView *self);
-/* Puts the digit of an image file (PNG or PGM, any size, dark ink on light or light on dark)
- * into the input, read as `reslab-cli predict` reads it (rl_image_file_load_digit), on a
- * worker thread. _finish shows it and predicts; errors name the file (rl-image-file.h, and
- * G_IO_ERROR_NOT_SUPPORTED for a file not on this computer). */
-void        rl_draw_view_open_image_async   (RlDrawView          *self,
-                                             GFile               *file,
-                                             GCancellable        *cancellable,
-                                             GAsyncReadyCallback  callback,
-                                             gpointer             user_data);
-gboolean    rl_draw_view_open_image_finish  (RlDrawView    *self,
-                                             GAsyncResult  *result,
-                                             GError       **error);
+/* Puts @digit (28 x 28, 1 = ink), the digit of the picture @name, into the input and predicts,
+ * until a stroke, a test image or Clear replaces it. The window reads the file
+ * (rl_image_file_load_digit_async: as `reslab-cli predict` reads it). */
+void        rl_draw_view_show_picture       (RlDrawView  *self,
+                                             const float *digit,
+                                             const char  *name);
 /* The name of the image file in the input, or NULL (a drawing, a test image, nothing).
  * Returns: (transfer none) (nullable) */
 const char *rl_draw_view_get_image_name     (RlDrawView *self);

@@ -4,9 +4,9 @@
  * RL_NUMBER_VIEW_INK_HEIGHT pixels high and read by rl_read_number (0.6 ms for a number, plus
  * the render): cheap enough to follow the pen, throttled so that a long stroke does not read
  * on every point. The reading's boxes are in ink pixels; an overlay over the canvas draws them
- * in the canvas' drawing area. A picture of a number (rl_number_view_open_image_async) is
- * levelled and fitted into the same ink image, shown on the canvas and read the same way,
- * until a stroke or Clear replaces it.
+ * in the canvas' drawing area. A picture of a number (rl_number_view_show_picture), levelled
+ * and fitted into the same ink image, is shown on the canvas and read the same way, until a
+ * stroke or Clear replaces it.
  */
 
 #include "config.h"
@@ -16,7 +16,6 @@
 
 #include "rl-number-view.h"
 
-#include "rl-image-file.h"
 #include "rl-widget-util.h"
 
 /* A digit read with less confidence than this is boxed as doubtful. */
@@ -192,11 +191,6 @@ boxes_draw_func (GtkDrawingArea *area,
 
 /* ---- reading ------------------------------------------------------------------------------ */
 
-static int
-ink_width (RlNumberView *self)
-{
-  return (int) lround (RL_NUMBER_VIEW_INK_HEIGHT * rl_canvas_get_aspect (self->canvas));
-}
 
 static void
 read_now (RlNumberView *self)
@@ -229,7 +223,7 @@ read_now (RlNumberView *self)
     }
 
   self->ink_height = RL_NUMBER_VIEW_INK_HEIGHT;
-  self->ink_width = ink_width (self);
+  self->ink_width = RL_NUMBER_VIEW_INK_WIDTH;
   if (self->image_ink == NULL)
     ink = rl_canvas_render_ink (self->canvas, self->ink_width, self->ink_height);
   self->reading = rl_read_number (model, ink != NULL ? ink : self->image_ink, self->ink_width,
@@ -363,92 +357,23 @@ rl_number_view_clear (RlNumberView *self)
   rl_number_view_flush (self);
 }
 
-typedef struct {
-  char *path;
-  int   width;     /* the ink image's, read on the main thread */
-} OpenData;
-
-static void
-open_data_free (gpointer data)
-{
-  OpenData *d = data;
-
-  g_free (d->path);
-  g_free (d);
-}
-
-static void
-load_fitted_thread (GTask        *task,
-                    gpointer      source_object,
-                    gpointer      task_data,
-                    GCancellable *cancellable)
-{
-  OpenData *d = task_data;
-  GError *error = NULL;
-  float *ink;
-
-  ink = rl_image_file_load_fitted (d->path, d->width, RL_NUMBER_VIEW_INK_HEIGHT, &error);
-  if (ink == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, ink, g_free);
-}
-
 void
-rl_number_view_open_image_async (RlNumberView        *self,
-                                 GFile               *file,
-                                 GCancellable        *cancellable,
-                                 GAsyncReadyCallback  callback,
-                                 gpointer             user_data)
+rl_number_view_show_picture (RlNumberView *self,
+                             const float  *ink,
+                             const char   *name)
 {
-  g_autoptr (GTask) task = NULL;
-  g_autoptr (GError) error = NULL;
-  g_autofree char *path = NULL;
-  OpenData *d;
-
   g_return_if_fail (RL_IS_NUMBER_VIEW (self));
-  g_return_if_fail (G_IS_FILE (file));
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, rl_number_view_open_image_async);
-  path = rl_image_file_get_local_path (file, &error);
-  if (path == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  d = g_new0 (OpenData, 1);
-  d->path = g_steal_pointer (&path);
-  d->width = ink_width (self);
-  g_task_set_task_data (task, d, open_data_free);
-  g_task_run_in_thread (task, load_fitted_thread);
-}
-
-gboolean
-rl_number_view_open_image_finish (RlNumberView  *self,
-                                  GAsyncResult  *result,
-                                  GError       **error)
-{
-  g_autofree float *ink = NULL;
-  GTask *task = G_TASK (result);
-  OpenData *d;
-
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-
-  ink = g_task_propagate_pointer (task, error);
-  if (ink == NULL)
-    return FALSE;
+  g_return_if_fail (ink != NULL && name != NULL);
 
   /* the strokes go first (their "changed" sees no picture yet), then the picture */
-  d = g_task_get_task_data (task);
   rl_canvas_clear (self->canvas);
-  rl_canvas_set_image (self->canvas, ink, d->width, RL_NUMBER_VIEW_INK_HEIGHT);
+  rl_canvas_set_image (self->canvas, ink, RL_NUMBER_VIEW_INK_WIDTH, RL_NUMBER_VIEW_INK_HEIGHT);
   drop_image (self);
-  self->image_ink = g_steal_pointer (&ink);
-  self->image_name = g_path_get_basename (d->path);
+  self->image_ink = g_memdup2 (ink, sizeof (float) * RL_NUMBER_VIEW_INK_WIDTH
+                                    * RL_NUMBER_VIEW_INK_HEIGHT);
+  self->image_name = g_strdup (name);
   update_actions (self);
   read_now (self);
-  return TRUE;
 }
 
 const char *

@@ -18,6 +18,7 @@ G_BEGIN_DECLS
 #define RL_NUMBER_VIEW_ASPECT      3.2
 /* The height of the ink image the strokes are rendered to (its width: the aspect's). */
 #define RL_NUMBER_VIEW_INK_HEIGHT  280
+#define RL_NUMBER_VIEW_INK_WIDTH   ((int) (RL_NUMBER_VIEW_INK_HEIGHT * RL_NUMBER_VIEW_ASPECT + 0.5))
 #define RL_NUMBER_VIEW_THROTTLE_MS 80
 
 #define RL_TYPE_NUMBER_VIEW (rl_number_view_get_type ())
@@ -36,17 +37,12 @@ const char      *rl_number_view_get_text      (RlNumberView *self);
 /* The last reading, NULL before any or without a model. Returns: (transfer none) (nullable) */
 const RlReading *rl_number_view_get_reading   (RlNumberView *self);
 
-/* Puts a picture of a number (PNG or PGM) in place of the strokes, levelled and fitted into the
- * ink image as rl_image_file_load_fitted() does (on a worker), and reads it. A stroke or Clear
- * takes it out. On an error (which names the file) nothing changes. */
-void             rl_number_view_open_image_async  (RlNumberView        *self,
-                                                   GFile               *file,
-                                                   GCancellable        *cancellable,
-                                                   GAsyncReadyCallback  callback,
-                                                   gpointer             user_data);
-gboolean         rl_number_view_open_image_finish (RlNumberView        *self,
-                                                   GAsyncResult        *result,
-                                                   GError             **error);
+/* Puts @ink (RL_NUMBER_VIEW_INK_WIDTH x RL_NUMBER_VIEW_INK_HEIGHT, 1 = ink), the picture @name,
+ * in place of the strokes and reads it; a stroke or Clear takes it out. The window reads the
+ * file (rl_image_file_load_fitted_async: levelled as `reslab-cli read` levels it). */
+void             rl_number_view_show_picture      (RlNumberView        *self,
+                                                   const float         *ink,
+                                                   const char          *name);
 /* The shown picture's file name, or NULL. Returns: (transfer none) (nullable) */
 const char      *rl_number_view_get_image_name    (RlNumberView        *self);
 

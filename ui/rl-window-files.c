@@ -15,27 +15,37 @@
 #include "rl-window-private.h"
 
 #include "rl-dialogs.h"
+#include "rl-image-file.h"
+
+typedef struct {
+  RlWindow *self;       /* a reference */
+  GFile    *file;
+  gboolean  number;     /* for the Number view, else for Draw */
+} OpenImage;
 
 static void
-image_opened_cb (GObject      *source,
+image_loaded_cb (GObject      *source,
                  GAsyncResult *result,
                  gpointer      user_data)
 {
-  g_autoptr (GFile) file = user_data;
+  OpenImage *open = user_data;
   g_autoptr (GError) error = NULL;
-  g_autofree char *name = NULL;
-  g_autofree char *primary = NULL;
-  gboolean opened;
+  g_autofree float *ink = rl_image_file_load_finish (result, &error);
+  g_autofree char *name = g_file_get_basename (open->file);
 
-  if (RL_IS_NUMBER_VIEW (source))
-    opened = rl_number_view_open_image_finish (RL_NUMBER_VIEW (source), result, &error);
-  else
-    opened = rl_draw_view_open_image_finish (RL_DRAW_VIEW (source), result, &error);
-  if (opened || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  name = g_file_get_basename (file);
-  primary = g_strdup_printf (_("Could not open “%s”"), name);
-  rl_show_error_dialog (GTK_WIDGET (source), primary, error->message);
+  if (ink != NULL && open->number)
+    rl_number_view_show_picture (open->self->number_view, ink, name);
+  else if (ink != NULL)
+    rl_draw_view_show_picture (open->self->draw_view, ink, name);
+  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_autofree char *primary = g_strdup_printf (_("Could not open “%s”"), name);
+
+      rl_show_error_dialog (GTK_WIDGET (open->self), primary, error->message);
+    }
+  g_object_unref (open->self);
+  g_object_unref (open->file);
+  g_free (open);
 }
 
 /* In the Number view a picture is read as a number; anywhere else it goes to Draw, as one
@@ -44,15 +54,19 @@ static void
 open_image (RlWindow *self,
             GFile    *file)
 {
-  if (g_strcmp0 (rl_window_get_view (self), "number") == 0)
+  OpenImage *open = g_new0 (OpenImage, 1);
+
+  open->self = g_object_ref (self);
+  open->file = g_object_ref (file);
+  open->number = g_strcmp0 (rl_window_get_view (self), "number") == 0;
+  if (open->number)
     {
-      rl_number_view_open_image_async (self->number_view, file, self->cancellable,
-                                       image_opened_cb, g_object_ref (file));
+      rl_image_file_load_fitted_async (file, RL_NUMBER_VIEW_INK_WIDTH, RL_NUMBER_VIEW_INK_HEIGHT,
+                                       self->cancellable, image_loaded_cb, open);
       return;
     }
   rl_window_set_view (self, "draw");
-  rl_draw_view_open_image_async (self->draw_view, file, self->cancellable, image_opened_cb,
-                                 g_object_ref (file));
+  rl_image_file_load_digit_async (file, self->cancellable, image_loaded_cb, open);
 }
 
 /* By name: the models are .safetensors files; the image reader tells other files apart by

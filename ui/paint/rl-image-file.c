@@ -939,3 +939,105 @@ rl_image_file_get_local_path (GFile   *file,
     }
   return path;
 }
+
+/* ---- on a worker -------------------------------------------------------------------------- */
+
+typedef struct {
+  char *path;
+  int   width, height;   /* fitted into; 0 x 0 for a digit */
+} LoadData;
+
+static void
+load_data_free (gpointer data)
+{
+  LoadData *d = data;
+
+  g_free (d->path);
+  g_free (d);
+}
+
+static void
+load_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  LoadData *d = task_data;
+  GError *error = NULL;
+  float *ink;
+
+  if (d->width == 0)
+    {
+      ink = g_new (float, 28 * 28);
+      if (!rl_image_file_load_digit (d->path, ink, &error))
+        g_clear_pointer (&ink, g_free);
+    }
+  else
+    ink = rl_image_file_load_fitted (d->path, d->width, d->height, &error);
+  if (ink == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, ink, g_free);
+}
+
+static void
+load_async (GFile               *file,
+            int                  width,
+            int                  height,
+            GCancellable        *cancellable,
+            GAsyncReadyCallback  callback,
+            gpointer             user_data)
+{
+  g_autoptr (GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+  g_autoptr (GError) error = NULL;
+  LoadData *d;
+  char *path;
+
+  g_task_set_source_tag (task, load_async);
+  path = rl_image_file_get_local_path (file, &error);
+  if (path == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  d = g_new0 (LoadData, 1);
+  d->path = path;
+  d->width = width;
+  d->height = height;
+  g_task_set_task_data (task, d, load_data_free);
+  g_task_run_in_thread (task, load_thread);
+}
+
+void
+rl_image_file_load_digit_async (GFile               *file,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_return_if_fail (G_IS_FILE (file));
+
+  load_async (file, 0, 0, cancellable, callback, user_data);
+}
+
+void
+rl_image_file_load_fitted_async (GFile               *file,
+                                 int                  out_width,
+                                 int                  out_height,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  g_return_if_fail (G_IS_FILE (file));
+  g_return_if_fail (out_width > 0 && out_height > 0);
+
+  load_async (file, out_width, out_height, cancellable, callback, user_data);
+}
+
+float *
+rl_image_file_load_finish (GAsyncResult  *result,
+                           GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
