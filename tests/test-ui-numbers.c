@@ -9,6 +9,7 @@
 #include "picture-test-utils.h"
 #include "ui-test-utils.h"
 
+#include "rl-dataset-loader.h"
 #include "rl-demo-digits.h"
 #include "rl-userset.h"
 #include "rl-window.h"
@@ -243,6 +244,20 @@ model_path_changed (gpointer data)
   return path != NULL && g_strcmp0 (path, args[1]) != 0;
 }
 
+/* The model files (not their initial weights) in @dir. */
+static guint
+count_model_files (const char *dir)
+{
+  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+  guint n = 0;
+
+  g_assert_nonnull (d);
+  while ((name = g_dir_read_name (d)) != NULL)
+    n += g_str_has_suffix (name, ".safetensors") && !g_str_has_suffix (name, ".initial.safetensors");
+  return n;
+}
+
 static gboolean
 can_add (gpointer data)
 {
@@ -366,7 +381,61 @@ test_teach (void)
   /* the grid: each digit before and after */
   g_assert_cmpuint (rl_mine_view_get_n_results (mine), ==, 3);
 
-  destroy_window (window);
+  /* Learn again and close at once: it does not ask, and it does not drop the taught model;
+   * the window waits for it to be saved, then goes. */
+  {
+    g_autofree char *models_dir = g_strdup (rl_model_store_get_dir (store));
+    guint files_before = count_model_files (models_dir);
+
+    g_signal_emit_by_name (mine, "learn");
+    gtk_window_close (GTK_WINDOW (window));
+    ui_test_spin (50);
+    g_assert_false (ui_test_window_gone (window));
+    g_assert_null (ui_test_find_message_dialog ());
+    g_assert_true (ui_test_wait_for (ui_test_window_gone, window, 120));
+    g_assert_cmpuint (count_model_files (models_dir), ==, files_before + 1);
+  }
+  g_assert_finalize_object (window);
+}
+
+static gboolean
+is_label_starting (GtkWidget     *widget,
+                   gconstpointer  prefix)
+{
+  return GTK_IS_LABEL (widget)
+         && g_str_has_prefix (gtk_label_get_text (GTK_LABEL (widget)), prefix);
+}
+
+static gboolean
+learning_failed (gpointer data)
+{
+  return ui_test_find_widget (data, is_label_starting, "Learning needs MNIST") != NULL;
+}
+
+/* Learn without MNIST: it says what is missing, and the failed load leaves nothing behind
+ * (before, it left learning "busy" for good: Learn did nothing again and closing the window
+ * waited forever). */
+static void
+test_teach_without_mnist (void)
+{
+  RlWindow *window = new_window ();
+  RlMineView *mine = rl_teach_row_get_mine_view (
+    rl_draw_view_get_teach_row (rl_window_get_draw_view (window)));
+  g_autofree char *empty = g_build_filename (g_get_user_cache_dir (), "no-mnist", NULL);
+
+  g_assert_true (g_mkdir_with_parents (empty, 0700) == 0);
+  rl_dataset_loader_clear_cache ();
+  rl_dataset_set_default_dir (RL_DATASET_MNIST, empty);
+
+  teach_digit (window, 2, 1.0);
+  g_signal_emit_by_name (mine, "learn");
+  g_assert_true (ui_test_wait_for (learning_failed, mine, 30));
+
+  gtk_window_close (GTK_WINDOW (window));
+  g_assert_true (ui_test_window_gone (window));
+  g_assert_null (ui_test_find_message_dialog ());
+  g_assert_finalize_object (window);
+  rl_dataset_set_default_dir (RL_DATASET_MNIST, NULL);
 }
 
 int
@@ -378,6 +447,7 @@ main (int   argc,
   ui_test_add ("/ui/numbers/number-reads", test_number_reads);
   ui_test_add ("/ui/numbers/number-picture", test_number_picture);
   ui_test_add ("/ui/numbers/teach", test_teach);
+  ui_test_add ("/ui/numbers/teach-without-mnist", test_teach_without_mnist);
 
   return ui_test_run ();
 }

@@ -60,6 +60,7 @@ struct _RlWindow
   /* owned: teaching it your digits (rl-window-teach.c) */
   RlTeacher    *teacher;
   GCancellable *teach_cancellable; /* the MNIST load for a teaching run */
+  gboolean      teach_saving;      /* the taught model is being written to Models */
   char         *teach_from;        /* what the model taught was: its file or a description */
 
   /* owned: the model in use (rl-window-model.c) */
@@ -212,6 +213,8 @@ void        _rl_window_number_dispose       (RlWindow *self);
 /* rl-window-teach.c: Draw's "This is a…", your digits, Learn from My Digits */
 void        _rl_window_teach_init           (RlWindow *self);
 void        _rl_window_teach_dispose        (RlWindow *self);
+/* TRUE from Learn until the taught model is saved (or the attempt failed) */
+gboolean    _rl_window_teach_busy           (RlWindow *self);
 /* The view switcher's button for the page called @name. Returns: (transfer none) (nullable) */
 GtkWidget  *_rl_window_switcher_button      (RlWindow   *self,
                                              const char *name);

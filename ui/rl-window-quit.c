@@ -4,7 +4,9 @@
  * run trains, or a loss landscape is computed, asks first, so that a stray key does not throw
  * away minutes of work. "Stop and Quit" stops a run as the Stop button does (a Train run's
  * weights so far are saved to Models, an experiment run's curves so far kept with the others)
- * and closes the window once that is done; a landscape is dropped with the window. */
+ * and closes the window once that is done; a landscape is dropped with the window. Learning
+ * from your digits takes a second or two: closing then does not ask, it waits for the taught
+ * model to be saved and closes. */
 
 #include "config.h"
 
@@ -42,7 +44,8 @@ close_idle_cb (gpointer data)
 void
 _rl_window_quit_check (RlWindow *self)
 {
-  if (!self->close_after_runs || self->busy || twins_busy (self) || self->close_idle_id != 0)
+  if (!self->close_after_runs || self->busy || twins_busy (self) || _rl_window_teach_busy (self)
+      || self->close_idle_id != 0)
     return;
   /* from an idle: the callback that ended the run still holds the window */
   self->close_idle_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, close_idle_cb,
@@ -77,11 +80,18 @@ rl_window_close_request (GtkWindow *window)
   const char *keep = _("_Keep Training");
 
   /* RlWindow is final: its class's parent is GtkApplicationWindow's */
-  if (!self->busy && !twins_busy (self) && !landscape_busy (self))
+  if (!self->busy && !twins_busy (self) && !landscape_busy (self) && !_rl_window_teach_busy (self))
     return GTK_WINDOW_CLASS (g_type_class_peek_parent (G_OBJECT_GET_CLASS (window)))
              ->close_request (window);
   if (self->close_after_runs)
     return TRUE;   /* stopping: it closes itself when done */
+  if (!self->busy && !twins_busy (self) && !landscape_busy (self))
+    {
+      /* only learning: seconds from its end, and the taught model is worth them */
+      self->close_after_runs = TRUE;
+      gtk_widget_set_sensitive (GTK_WIDGET (window), FALSE);
+      return TRUE;
+    }
   if (self->quit_dialog != NULL)
     {
       gtk_window_present (GTK_WINDOW (self->quit_dialog));

@@ -93,6 +93,26 @@ label_chosen_cb (RlTeachRow *row,
 
 /* ---- learning ----------------------------------------------------------------------------- */
 
+gboolean
+_rl_window_teach_busy (RlWindow *self)
+{
+  return self->teach_cancellable != NULL
+         || (self->teacher != NULL && rl_teacher_is_running (self->teacher))
+         || self->teach_saving;
+}
+
+/* Learning is over, kept or not (@message: why not, or NULL): the buttons come back, and a
+ * window asked to close while it learned closes now. */
+static void
+teach_ended (RlWindow   *self,
+             const char *message)
+{
+  self->teach_saving = FALSE;
+  rl_mine_view_set_learning (mine_view (self), FALSE, message);
+  update_teach_state (self);
+  _rl_window_quit_check (self);
+}
+
 typedef struct {
   RlWindow      *self;     /* a reference */
   char          *path;     /* the new run's file */
@@ -140,7 +160,7 @@ taught_saved_cb (GObject      *source,
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
       text = g_strdup_printf (_("The taught model could not be saved: %s"), error->message);
-      rl_mine_view_set_learning (mine_view (self), FALSE, text);
+      teach_ended (self, text);
       return;
     }
 
@@ -173,10 +193,9 @@ taught_saved_cb (GObject      *source,
                              result->report->correct_after, result->report->n,
                              mnist != NULL ? mnist : "", data->name);
   rl_mine_view_show_result (mine_view (self), result, summary);
-  rl_mine_view_set_learning (mine_view (self), FALSE, NULL);
   toast = g_strdup_printf (_("Learned from your digits: kept as “%s” in Models."), data->name);
   _rl_window_show_toast (self, toast, NULL, NULL);
-  update_teach_state (self);
+  teach_ended (self, NULL);
 }
 
 static void
@@ -194,8 +213,7 @@ teacher_finished_cb (RlTeacher    *teacher,
 
   if (!completed)
     {
-      rl_mine_view_set_learning (mine_view (self), FALSE,
-                                 error != NULL ? error->message : _("Stopped."));
+      teach_ended (self, error != NULL ? error->message : _("Stopped."));
       return;
     }
 
@@ -227,6 +245,7 @@ teacher_finished_cb (RlTeacher    *teacher,
                        g_strdup_printf ("%u", result->report->correct_after));
 
   rl_mine_view_set_learning (mine_view (self), TRUE, _("Saving the new model…"));
+  self->teach_saving = TRUE;
   rl_model_file_save_async (result->model, path, metadata, self->cancellable, taught_saved_cb,
                             data);
   data->result = g_steal_pointer (&result);
@@ -266,9 +285,11 @@ mnist_loaded_cb (GObject      *source,
 
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
+      /* not cancelled: the load is over, and Learn may be pressed again */
+      g_clear_object (&self->teach_cancellable);
       text = g_strdup_printf (_("Learning needs MNIST's training images, mixed in so that the "
                                 "model does not forget: %s"), error->message);
-      rl_mine_view_set_learning (mine_view (self), FALSE, text);
+      teach_ended (self, text);
       return;
     }
   g_clear_object (&self->teach_cancellable);
@@ -276,8 +297,7 @@ mnist_loaded_cb (GObject      *source,
   model = rl_predictor_get_model (self->predictor);
   if (self->busy || model == NULL)
     {
-      rl_mine_view_set_learning (mine_view (self), FALSE,
-                                 _("The Train view started training: try again once it ends."));
+      teach_ended (self, _("The Train view started training: try again once it ends."));
       return;
     }
   g_free (self->teach_from);
@@ -285,7 +305,7 @@ mnist_loaded_cb (GObject      *source,
                                               : g_strdup (self->model_description);
   if (!rl_teacher_start (self->teacher, model, data->mine, train, test, NULL, &error))
     {
-      rl_mine_view_set_learning (mine_view (self), FALSE, error->message);
+      teach_ended (self, error->message);
       return;
     }
   status = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Learning from your %u digit…",
