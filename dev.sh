@@ -8,6 +8,8 @@
 #   ./dev.sh fuzz NAME MINUTES  run one libFuzzer harness of tests/fuzz (needs clang)
 #   ./dev.sh cross-test aarch64  cross-build the engine for 64-bit ARM (build-aarch64) and run
 #                    its test suite under qemu-user (cross/aarch64-linux-gnu.ini)
+#   ./dev.sh screenshots  the README's screenshots (tools/screenshots.sh) into docs/screenshots/,
+#                    with what it needs beyond setup (ImageMagick, xdotool, CJK fonts)
 #
 # Environment: RESLAB_DATA_DIR (where MNIST goes, see data/fetch-mnist.sh),
 # RESLAB_SKIP_APT=1 (never call apt-get; fail if something is missing),
@@ -64,7 +66,8 @@ trap on_exit EXIT
 die () { printf 'dev.sh: error: %s\n' "$*" >&2; exit 1; }
 
 usage () {
-  sed -n '2,15s/^# \{0,1\}//p' "$0"
+  # the header comment, up to the first line that is not one
+  sed -n '2,/^[^#]/s/^# \{0,1\}//p' "$0"
 }
 
 # installed PACKAGE[:ARCH]: a name without an architecture means the machine's own (or "all"):
@@ -357,6 +360,14 @@ case "$cmd" in
     ;;
   cross-test)
     cross_test "$@"
+    ;;
+  screenshots)
+    setup
+    # import saves the screen, xdotool types the shortcuts a shot asks for; the CJK fonts
+    # let a zh_CN run (LANGUAGE=zh_CN ./dev.sh screenshots) show its text, not boxes.
+    ensure_packages imagemagick xdotool fonts-noto-cjk
+    finished=1
+    exec tools/screenshots.sh "$BUILD"
     ;;
   -h|--help|help)
     usage
