@@ -215,6 +215,34 @@ test_number_picture (void)
   destroy_window (window);
 }
 
+/* Named on the command line or dropped (win.open-file) outside the Number page, a picture of
+ * a number goes to the Number page, which is shown, and is read there; Draw is not touched.
+ * (One digit goes to Draw: /ui/window/open-image.) */
+static void
+test_number_picture_by_content (void)
+{
+  RlWindow *window = new_window ();
+  RlNumberView *view = number_view (window);
+  g_autofree char *dir = g_dir_make_tmp ("reslab-number-XXXXXX", NULL);
+  g_autofree char *path = write_number_picture (dir);
+
+  rl_window_set_view (window, "draw");
+  ui_test_spin (200);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-file", "s", path));
+  g_assert_true (ui_test_wait_for (picture_shown, view, 30));
+  g_assert_cmpstr (rl_window_get_view (window), ==, "number");
+  g_assert_cmpstr (rl_number_view_get_image_name (view), ==, "number.pgm");
+  ui_test_spin (200);
+  rl_number_view_flush (view);
+  g_assert_cmpstr (rl_number_view_get_text (view), ==, "721");
+  g_assert_null (rl_draw_view_get_image_name (rl_window_get_draw_view (window)));
+  g_assert_false (rl_predictor_has_input (rl_window_get_predictor (window)));
+
+  g_unlink (path);
+  g_rmdir (dir);
+  destroy_window (window);
+}
+
 /* ---- your digits and learning from them --------------------------------------------------- */
 
 static char *
@@ -446,6 +474,7 @@ main (int   argc,
 
   ui_test_add ("/ui/numbers/number-reads", test_number_reads);
   ui_test_add ("/ui/numbers/number-picture", test_number_picture);
+  ui_test_add ("/ui/numbers/number-picture-by-content", test_number_picture_by_content);
   ui_test_add ("/ui/numbers/teach", test_teach);
   ui_test_add ("/ui/numbers/teach-without-mnist", test_teach_without_mnist);
 

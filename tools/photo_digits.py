@@ -2,7 +2,10 @@
 """photo_digits.py: how well `reslab-cli predict` reads digits that look photographed.
 
 Draws the first N MNIST test images as pictures (PGM files) in five conditions, runs
-`reslab-cli predict` on each set and prints how many it read right:
+`reslab-cli predict` on each set and prints how many it read right, and how many of the
+pictures `reslab-cli read` takes for a number of two digits or more (the app sends a picture
+dropped on it, or named on its command line, to the Number view when the reader finds two
+digits or more, so these are single digits that would go to the wrong view):
 
     clean    10x large (360 px), dark ink on white paper
     grey     the same on grey paper (0.75), the ink 0.15
@@ -87,9 +90,14 @@ def main():
                     path, digit = line.rsplit(": ", 1)
                     read[path] = int(digit)
             right = sum(read.get(p) == labels[i] for i, p in enumerate(paths))
-            print("%-7s %d / %d read right" % (condition, right, args.n))
             if out.returncode != 0:
                 print("  reslab-cli: %s" % out.stderr.strip(), file=sys.stderr)
+            out = subprocess.run([args.cli, "read", "--model", args.model] + paths,
+                                 capture_output=True, text=True)
+            several = sum(1 for line in out.stdout.splitlines()
+                          if line.startswith(tmp) and len(line.rsplit(": ", 1)[1]) >= 2)
+            print("%-7s %d / %d read right, %d taken for a number" %
+                  (condition, right, args.n, several))
 
 
 if __name__ == "__main__":

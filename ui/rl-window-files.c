@@ -5,8 +5,9 @@
  * it, or, from the Number view, the picture into the Number view, read as a number as
  * `reslab-cli read` reads it. A file dropped on the window, or named on the command line
  * (win.open-file), is opened by its name: a .safetensors file as the model (as Open Model
- * does), anything else as an image. A file that does not open leaves everything as it was,
- * with a dialog naming it.
+ * does), anything else as an image; outside the Number view, an image in which the number
+ * reader finds two digits or more goes to the Number view, which is shown, and one digit to
+ * Draw. A file that does not open leaves everything as it was, with a dialog naming it.
  */
 
 #include "config.h"
@@ -20,7 +21,6 @@
 typedef struct {
   RlWindow *self;       /* a reference */
   GFile    *file;
-  gboolean  number;     /* for the Number view, else for Draw */
 } OpenImage;
 
 static void
@@ -30,13 +30,19 @@ image_loaded_cb (GObject      *source,
 {
   OpenImage *open = user_data;
   g_autoptr (GError) error = NULL;
-  g_autofree float *ink = rl_image_file_load_finish (result, &error);
+  gboolean number = FALSE;
+  g_autofree float *ink = rl_image_file_load_finish (result, &number, &error);
   g_autofree char *name = g_file_get_basename (open->file);
 
-  if (ink != NULL && open->number)
-    rl_number_view_show_picture (open->self->number_view, ink, name);
-  else if (ink != NULL)
-    rl_draw_view_show_picture (open->self->draw_view, ink, name);
+  if (ink != NULL)
+    {
+      /* a picture opened by its content is shown where it went */
+      rl_window_set_view (open->self, number ? "number" : "draw");
+      if (number)
+        rl_number_view_show_picture (open->self->number_view, ink, name);
+      else
+        rl_draw_view_show_picture (open->self->draw_view, ink, name);
+    }
   else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
       g_autofree char *primary = g_strdup_printf (_("Could not open “%s”"), name);
@@ -48,25 +54,26 @@ image_loaded_cb (GObject      *source,
   g_free (open);
 }
 
-/* In the Number view a picture is read as a number; anywhere else it goes to Draw, as one
- * digit. */
+/* In the Number view a picture is read as a number. Anywhere else, Open Image (@by_content
+ * FALSE) reads it as one digit, in Draw, and a drop or the command line (TRUE) as what it
+ * shows: one digit in Draw, a number in the Number view. */
 static void
 open_image (RlWindow *self,
-            GFile    *file)
+            GFile    *file,
+            gboolean  by_content)
 {
   OpenImage *open = g_new0 (OpenImage, 1);
 
   open->self = g_object_ref (self);
   open->file = g_object_ref (file);
-  open->number = g_strcmp0 (rl_window_get_view (self), "number") == 0;
-  if (open->number)
-    {
-      rl_image_file_load_fitted_async (file, RL_NUMBER_VIEW_INK_WIDTH, RL_NUMBER_VIEW_INK_HEIGHT,
-                                       self->cancellable, image_loaded_cb, open);
-      return;
-    }
-  rl_window_set_view (self, "draw");
-  rl_image_file_load_digit_async (file, self->cancellable, image_loaded_cb, open);
+  if (g_strcmp0 (rl_window_get_view (self), "number") == 0)
+    rl_image_file_load_fitted_async (file, RL_NUMBER_VIEW_INK_WIDTH, RL_NUMBER_VIEW_INK_HEIGHT,
+                                     self->cancellable, image_loaded_cb, open);
+  else if (by_content)
+    rl_image_file_load_picture_async (file, RL_NUMBER_VIEW_INK_WIDTH, RL_NUMBER_VIEW_INK_HEIGHT,
+                                      self->cancellable, image_loaded_cb, open);
+  else
+    rl_image_file_load_digit_async (file, self->cancellable, image_loaded_cb, open);
 }
 
 /* By name: the models are .safetensors files; the image reader tells other files apart by
@@ -88,7 +95,7 @@ open_file (RlWindow *self,
         _rl_window_open_model_path (self, path);
       return;
     }
-  open_image (self, file);
+  open_image (self, file, TRUE);
 }
 
 static void
@@ -100,7 +107,7 @@ open_image_response_cb (GtkNativeDialog *native,
     {
       g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (native));
 
-      open_image (self, file);
+      open_image (self, file, FALSE);
     }
   g_object_unref (native);
 }

@@ -14,6 +14,7 @@
 
 #include "rl-error.h"
 #include "rl-preprocess.h"
+#include "rl-segment.h"
 
 static const guint8 png_magic[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
 
@@ -814,6 +815,60 @@ rl_image_level_ink (float *ink, int width, int height)
   return TRUE;
 }
 
+/* @path read and levelled (rl_image_level_ink); NULL with an error naming it when it is no
+ * image or nothing stands out from its paper. Returns: (transfer full) (nullable) */
+static float *
+load_levelled (const char  *path,
+               int         *width,
+               int         *height,
+               GError     **error)
+{
+  g_autofree float *ink = rl_image_file_load_gray (path, width, height, error);
+
+  if (ink != NULL && !rl_image_level_ink (ink, *width, *height))
+    {
+      g_set_error (error, RL_ERROR, RL_ERROR_BAD_IMAGE,
+                   _("%s: no ink found (nothing stands out from the background)"), path);
+      return NULL;
+    }
+  return g_steal_pointer (&ink);
+}
+
+static gboolean
+digit_from_levelled (const char  *path,
+                     const float *ink,
+                     int          width,
+                     int          height,
+                     float       *digit,
+                     GError     **error)
+{
+  if (!rl_preprocess_digit (ink, width, height, width, RL_IMAGE_DIGIT_THRESHOLD, digit))
+    {
+      g_set_error (error, RL_ERROR, RL_ERROR_BAD_IMAGE,
+                   _("%s: no ink found (nothing stands out from the background)"), path);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static float *
+fitted_from_levelled (const char  *path,
+                      const float *ink,
+                      int          width,
+                      int          height,
+                      int          out_width,
+                      int          out_height,
+                      GError     **error)
+{
+  float *out = rl_image_fit_ink (ink, width, height, out_width, out_height);
+
+  if (out == NULL)
+    g_set_error (error, RL_ERROR, RL_ERROR_TOO_LARGE,
+                 _("%s: the image is too large to scale (%d x %d pixels)"), path, width,
+                 height);
+  return out;
+}
+
 gboolean
 rl_image_file_load_digit (const char  *path,
                           float       *digit,
@@ -824,17 +879,8 @@ rl_image_file_load_digit (const char  *path,
 
   g_return_val_if_fail (path != NULL && digit != NULL, FALSE);
 
-  ink = rl_image_file_load_gray (path, &w, &h, error);
-  if (ink == NULL)
-    return FALSE;
-  if (!rl_image_level_ink (ink, w, h)
-      || !rl_preprocess_digit (ink, w, h, w, RL_IMAGE_DIGIT_THRESHOLD, digit))
-    {
-      g_set_error (error, RL_ERROR, RL_ERROR_BAD_IMAGE,
-                   _("%s: no ink found (nothing stands out from the background)"), path);
-      return FALSE;
-    }
-  return TRUE;
+  ink = load_levelled (path, &w, &h, error);
+  return ink != NULL && digit_from_levelled (path, ink, w, h, digit, error);
 }
 
 float *
@@ -900,25 +946,13 @@ rl_image_file_load_fitted (const char  *path,
                            GError     **error)
 {
   g_autofree float *ink = NULL;
-  float *out;
   int w, h;
 
   g_return_val_if_fail (path != NULL, NULL);
 
-  ink = rl_image_file_load_gray (path, &w, &h, error);
-  if (ink == NULL)
-    return NULL;
-  if (!rl_image_level_ink (ink, w, h))
-    {
-      g_set_error (error, RL_ERROR, RL_ERROR_BAD_IMAGE,
-                   _("%s: no ink found (nothing stands out from the background)"), path);
-      return NULL;
-    }
-  out = rl_image_fit_ink (ink, w, h, out_width, out_height);
-  if (out == NULL)
-    g_set_error (error, RL_ERROR, RL_ERROR_TOO_LARGE,
-                 _("%s: the image is too large to scale (%d x %d pixels)"), path, w, h);
-  return out;
+  ink = load_levelled (path, &w, &h, error);
+  return ink != NULL ? fitted_from_levelled (path, ink, w, h, out_width, out_height, error)
+                     : NULL;
 }
 
 char *
@@ -942,9 +976,17 @@ rl_image_file_get_local_path (GFile   *file,
 
 /* ---- on a worker -------------------------------------------------------------------------- */
 
+typedef enum {
+  LOAD_DIGIT,
+  LOAD_FITTED,
+  LOAD_PICTURE,          /* either, by how many digits the reader finds */
+} LoadMode;
+
 typedef struct {
-  char *path;
-  int   width, height;   /* fitted into; 0 x 0 for a digit */
+  char     *path;
+  LoadMode  mode;
+  int       width, height;   /* fitted into */
+  gboolean  number;          /* LOAD_PICTURE: fitted, as a number (set by the worker) */
 } LoadData;
 
 static void
@@ -956,6 +998,20 @@ load_data_free (gpointer data)
   g_free (d);
 }
 
+/* Two digits or more, as `reslab-cli read` would segment the picture: a number. */
+static gboolean
+picture_is_number (const float *ink,
+                   int          width,
+                   int          height)
+{
+  RlSegmentParams params;
+  g_autoptr (RlSegmentation) seg = NULL;
+
+  rl_segment_params_init (&params);
+  seg = rl_segment_digits (ink, width, height, width, &params);
+  return seg != NULL && seg->n >= 2;
+}
+
 static void
 load_thread (GTask        *task,
              gpointer      source_object,
@@ -964,16 +1020,21 @@ load_thread (GTask        *task,
 {
   LoadData *d = task_data;
   GError *error = NULL;
-  float *ink;
+  g_autofree float *levelled = NULL;
+  float *ink = NULL;
+  int w, h;
 
-  if (d->width == 0)
+  levelled = load_levelled (d->path, &w, &h, &error);
+  if (levelled != NULL && d->mode == LOAD_PICTURE)
+    d->number = picture_is_number (levelled, w, h);
+  if (levelled != NULL && (d->mode == LOAD_FITTED || d->number))
+    ink = fitted_from_levelled (d->path, levelled, w, h, d->width, d->height, &error);
+  else if (levelled != NULL)
     {
       ink = g_new (float, 28 * 28);
-      if (!rl_image_file_load_digit (d->path, ink, &error))
+      if (!digit_from_levelled (d->path, levelled, w, h, ink, &error))
         g_clear_pointer (&ink, g_free);
     }
-  else
-    ink = rl_image_file_load_fitted (d->path, d->width, d->height, &error);
   if (ink == NULL)
     g_task_return_error (task, error);
   else
@@ -982,6 +1043,7 @@ load_thread (GTask        *task,
 
 static void
 load_async (GFile               *file,
+            LoadMode             mode,
             int                  width,
             int                  height,
             GCancellable        *cancellable,
@@ -1002,6 +1064,7 @@ load_async (GFile               *file,
     }
   d = g_new0 (LoadData, 1);
   d->path = path;
+  d->mode = mode;
   d->width = width;
   d->height = height;
   g_task_set_task_data (task, d, load_data_free);
@@ -1016,7 +1079,7 @@ rl_image_file_load_digit_async (GFile               *file,
 {
   g_return_if_fail (G_IS_FILE (file));
 
-  load_async (file, 0, 0, cancellable, callback, user_data);
+  load_async (file, LOAD_DIGIT, 0, 0, cancellable, callback, user_data);
 }
 
 void
@@ -1030,14 +1093,34 @@ rl_image_file_load_fitted_async (GFile               *file,
   g_return_if_fail (G_IS_FILE (file));
   g_return_if_fail (out_width > 0 && out_height > 0);
 
-  load_async (file, out_width, out_height, cancellable, callback, user_data);
+  load_async (file, LOAD_FITTED, out_width, out_height, cancellable, callback, user_data);
+}
+
+void
+rl_image_file_load_picture_async (GFile               *file,
+                                  int                  out_width,
+                                  int                  out_height,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  g_return_if_fail (G_IS_FILE (file));
+  g_return_if_fail (out_width > 0 && out_height > 0);
+
+  load_async (file, LOAD_PICTURE, out_width, out_height, cancellable, callback, user_data);
 }
 
 float *
 rl_image_file_load_finish (GAsyncResult  *result,
+                           gboolean      *number,
                            GError       **error)
 {
+  LoadData *d;
+
   g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
 
+  d = g_task_get_task_data (G_TASK (result));
+  if (number != NULL)
+    *number = d != NULL && (d->mode == LOAD_FITTED || d->number);
   return g_task_propagate_pointer (G_TASK (result), error);
 }

@@ -95,9 +95,11 @@ char     *rl_image_file_get_local_path (GFile   *file,
                                         GError **error);
 
 /* rl_image_file_load_digit() and rl_image_file_load_fitted() on a worker thread, for the app.
- * A file not on this computer fails with rl_image_file_get_local_path()'s error.
+ * _picture: either, by what the picture shows: fitted when the number reader
+ * (rl_segment_digits, default parameters) finds two digits or more, else the digit. A file not
+ * on this computer fails with rl_image_file_get_local_path()'s error.
  * _finish: the digit (28 x 28) or the fitted ink (out_height, out_width), or NULL with the
- * error. Returns: (transfer full) (nullable) */
+ * error; @number (optional): whether it is the fitted ink. Returns: (transfer full) (nullable) */
 void      rl_image_file_load_digit_async  (GFile               *file,
                                            GCancellable        *cancellable,
                                            GAsyncReadyCallback  callback,
@@ -108,7 +110,14 @@ void      rl_image_file_load_fitted_async (GFile               *file,
                                            GCancellable        *cancellable,
                                            GAsyncReadyCallback  callback,
                                            gpointer             user_data);
+void      rl_image_file_load_picture_async (GFile               *file,
+                                            int                  out_width,
+                                            int                  out_height,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data);
 float    *rl_image_file_load_finish       (GAsyncResult        *result,
+                                           gboolean            *number,
                                            GError             **error);
 
 /* Luminance only (0 black, 1 white), without the polarity decision.
