@@ -348,7 +348,7 @@ test_missing (Fixture *f, gconstpointer data)
 static void
 test_polarity (void)
 {
-  /* Bright border: inverted. Dark border: kept. The interior does not vote. */
+  /* Bright border: inverted. Dark border: kept. */
   float a[9] = { 0.9f, 0.9f, 0.9f, 0.9f, 0.0f, 0.9f, 0.9f, 0.9f, 0.9f };
   float b[9] = { 0.1f, 0.1f, 0.1f, 0.1f, 1.0f, 0.1f, 0.1f, 0.1f, 0.1f };
   /* 5 x 4: 14 border pixels, 8 of them at 1 and 6 at 0: mean 0.57, inverted. */
@@ -357,6 +357,18 @@ test_polarity (void)
                   0, 0, 0, 0, 0,
                   1, 1, 1, 0, 0 };
   float single = 0.7f;
+  /* Black ink on dark grey paper: the ink is darker than the paper, so it is inverted though
+   * the border is below 0.5; chalk on a dark board, lighter than it, is kept. */
+  float dark[25] = { 0.4f, 0.4f, 0.4f, 0.4f, 0.4f,
+                     0.4f, 0.05f, 0.05f, 0.05f, 0.4f,
+                     0.4f, 0.4f, 0.05f, 0.4f, 0.4f,
+                     0.4f, 0.4f, 0.05f, 0.4f, 0.4f,
+                     0.4f, 0.4f, 0.4f, 0.4f, 0.4f };
+  float chalk[25] = { 0.25f, 0.25f, 0.25f, 0.25f, 0.25f,
+                      0.25f, 0.85f, 0.85f, 0.85f, 0.25f,
+                      0.25f, 0.25f, 0.85f, 0.25f, 0.25f,
+                      0.25f, 0.25f, 0.85f, 0.25f, 0.25f,
+                      0.25f, 0.25f, 0.25f, 0.25f, 0.25f };
 
   g_assert_true (rl_image_luminance_to_ink (a, 3, 3));
   g_assert_cmpfloat_with_epsilon (a[0], 0.1f, 1e-6);
@@ -367,6 +379,11 @@ test_polarity (void)
   g_assert_cmpfloat (c[5], ==, 1.0f);
   g_assert_true (rl_image_luminance_to_ink (&single, 1, 1));
   g_assert_cmpfloat_with_epsilon (single, 0.3f, 1e-6);
+  g_assert_true (rl_image_luminance_to_ink (dark, 5, 5));
+  g_assert_cmpfloat_with_epsilon (dark[6], 0.95f, 1e-6);
+  g_assert_cmpfloat_with_epsilon (dark[0], 0.6f, 1e-6);
+  g_assert_false (rl_image_luminance_to_ink (chalk, 5, 5));
+  g_assert_cmpfloat (chalk[6], ==, 0.85f);
 }
 
 /* ---- Levelling photographs ---------------------------------------------------------------- */

@@ -13,6 +13,8 @@ digits or more, so these are single digits that would go to the wrong view):
              ink 85 % dark, Gaussian noise 0.08
     noise    white paper, Gaussian noise 0.25
     small    28 px large on a 6 px margin, light ink on black (MNIST as it is)
+    dark     black ink (0.05) on dark grey paper (0.4), noise 0.03
+    chalk    light ink (0.85) on a dark board (0.25) lit from one side (x 1 to 0.6), noise 0.03
 
     tools/photo_digits.py --cli build/app/reslab-cli --model resources/models/seed.safetensors
 
@@ -29,7 +31,7 @@ import tempfile
 import numpy as np
 
 DEFAULT_DATA = os.path.expanduser("~/.local/share/reslab/mnist")
-CONDITIONS = ("clean", "grey", "shadow", "noise", "small")
+CONDITIONS = ("clean", "grey", "shadow", "noise", "small", "dark", "chalk")
 
 
 def read_idx(path, header):
@@ -58,7 +60,11 @@ def picture(img, condition, rng):
         return 0.75 - 0.6 * ink
     if condition == "noise":
         return 1 - ink + rng.normal(0, 0.25, ink.shape)
+    if condition == "dark":
+        return 0.4 - 0.35 * ink + rng.normal(0, 0.03, ink.shape)
     yy, xx = np.mgrid[0:side, 0:side] / side
+    if condition == "chalk":
+        return (0.25 + 0.6 * ink) * (1.0 - 0.4 * xx) + rng.normal(0, 0.03, ink.shape)
     light = 1.0 - 0.55 * xx - 0.2 * yy
     return light * (1 - 0.85 * ink) + rng.normal(0, 0.08, ink.shape)
 

@@ -16,6 +16,9 @@
 #include "rl-preprocess.h"
 #include "rl-segment.h"
 
+/* rl_image_luminance_to_ink: how far from the paper a pixel must be to vote */
+#define POLARITY_MARGIN 0.1f
+
 static const guint8 png_magic[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
 
 static gboolean
@@ -424,16 +427,28 @@ rl_image_load_luminance_bytes (GBytes *bytes, const char *what, int *width, int 
   return NULL;
 }
 
+static int
+compare_floats (const void *a,
+                 const void *b)
+{
+  float x = *(const float *) a, y = *(const float *) b;
+
+  return (x > y) - (x < y);
+}
+
 gboolean
 rl_image_luminance_to_ink (float *pix, int width, int height)
 {
-  double sum = 0.0;
-  gsize count = 0;
+  g_autofree float *border = NULL;
+  double sum = 0.0, darker = 0.0, lighter = 0.0;
+  gsize count = 0, n = (gsize) width * height;
+  float paper;
   gboolean invert;
 
   g_return_val_if_fail (pix != NULL && width > 0 && height > 0, FALSE);
 
   /* Every pixel of the outermost rows and columns, each once. */
+  border = g_new (float, 2 * (gsize) width + 2 * (gsize) height);
   for (int y = 0; y < height; y++)
     {
       gboolean edge_row = y == 0 || y == height - 1;
@@ -441,13 +456,23 @@ rl_image_luminance_to_ink (float *pix, int width, int height)
 
       for (int x = 0; x < width; x += step)
         {
-          sum += pix[(gsize) y * width + x];
-          count++;
+          border[count] = pix[(gsize) y * width + x];
+          sum += border[count++];
         }
     }
-  invert = sum / count > 0.5;
+  qsort (border, count, sizeof *border, compare_floats);
+  paper = border[count / 2];
+
+  /* What stands out of the paper by more than POLARITY_MARGIN, darker and lighter: the ink
+   * is on the side with more of it. Noise and uneven light fall on both sides. */
+  for (gsize i = 0; i < n; i++)
+    {
+      darker += MAX (paper - pix[i] - POLARITY_MARGIN, 0.0f);
+      lighter += MAX (pix[i] - paper - POLARITY_MARGIN, 0.0f);
+    }
+  invert = darker != lighter ? darker > lighter : sum / count > 0.5;
   if (invert)
-    for (gsize i = 0; i < (gsize) width * height; i++)
+    for (gsize i = 0; i < n; i++)
       pix[i] = 1.0f - pix[i];
   return invert;
 }

@@ -6,10 +6,12 @@
  *
  * Ink and polarity. The luminance L in [0, 1] (0 black, 1 white; Rec. 601 luma for colour)
  * becomes ink in [0, 1] as MNIST stores it: white ink on a black background. A scan or a
- * drawing is usually the other way round, dark ink on white paper, so the background decides:
- * when the mean luminance of the border pixels (the outermost rows and columns) is above 0.5
- * the background is bright and ink = 1 - L; otherwise the image already is white on black
- * and ink = L.
+ * drawing is usually the other way round, dark ink on light paper, so the picture decides: the
+ * paper is the median luminance of the border pixels (the outermost rows and columns), and
+ * what stands out of it by more than 0.1 is summed on each side. More of it darker than the
+ * paper: dark ink, and ink = 1 - L (white, grey or dark grey paper alike); more of it lighter:
+ * the image already is light on dark, and ink = L (MNIST itself, chalk on a board). A picture
+ * where nothing stands out goes by the border's mean (above 0.5: ink = 1 - L).
  *
  * Bounds: at most RL_IMAGE_MAX_SIDE pixels a side and RL_IMAGE_MAX_FILE bytes a file, checked
  * from the header before anything the size of the image is allocated.
@@ -136,7 +138,7 @@ float    *rl_image_surface_to_luminance (cairo_surface_t *surface,
                                          int             *height);
 
 /* Turns luminance into ink in place, as described above. pix: (height, width).
- * Returns: TRUE when the image was inverted (bright border). */
+ * Returns: TRUE when the image was inverted (dark ink). */
 gboolean  rl_image_luminance_to_ink (float *pix, int width, int height);
 
 G_END_DECLS
