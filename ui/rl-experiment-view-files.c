@@ -5,11 +5,14 @@
  *
  * A run that finishes is written at once, on a worker thread, to its own file in keep_dir
  * (named by the time it finished, so that the folder lists in order); the run remembers its
- * file, and Clear deletes the files of the runs it removes. At start-up the folder is read on
- * a worker thread; each good file becomes a finished run again, in order, with its number,
- * colour, curves, bars and row, and a bad one is named in one message, which the folder's
- * state keeps from being shown again for the same file. While a save is in flight the
- * application is held, so that quitting right after a run does not lose it.
+ * file, and Clear deletes the files of the runs it removes. Once its file is written, the first
+ * seed's trained twins follow beside it, one after the other, with their initial weights
+ * (rl_model_file_save_run_async, as a Train run keeps its own), and the row's menu offers their
+ * loss landscape; the run's file first, so that a twin never outlives its run unnamed. At
+ * start-up the folder is read on a worker thread; each good file becomes a finished run again,
+ * in order, with its number, colour, curves, bars, row and kept twins, and a bad one is named in one message, which the folder's state keeps
+ * from being shown again for the same file. While a save is in flight the application is
+ * held, so that quitting right after a run does not lose it.
  */
 
 #include "config.h"
@@ -17,22 +20,59 @@
 
 #include "rl-experiment-view-private.h"
 
+#include <string.h>
+
 #include "rl-dialogs.h"
 #include "rl-error.h"
+#include "rl-model-file.h"
 
 /* ---- saving -------------------------------------------------------------------------------- */
 
 typedef struct {
   GWeakRef      view;
   char         *path;
-  GApplication *app;     /* held until the file is written */
+  GApplication *app;     /* held until the files are written */
+  /* the first seed's twins, saved beside the run once its file is: */
+  RlModel      *twins[RL_N_TWINS];     /* trained (copies), NULL once handed to the save */
+  RlModel      *initial[RL_N_TWINS];   /* their weights before training */
+  GHashTable   *metadata[RL_N_TWINS];
+  RlDatasetKind kind;
+  guint64       seed;
+  guint         twin;                  /* the twin being saved */
+  gboolean      kept[RL_N_TWINS];
+  GError       *twin_error;            /* the first twin not kept, but for a diverged one */
 } SaveData;
+
+/* Holds the application until the files are written. */
+static SaveData *
+save_data_new (RlExperimentView *self,
+               const char       *path)
+{
+  SaveData *data = g_new0 (SaveData, 1);
+
+  g_weak_ref_init (&data->view, self);
+  data->path = g_strdup (path);
+  data->app = g_application_get_default ();
+  if (data->app != NULL)
+    {
+      g_object_ref (data->app);
+      g_application_hold (data->app);
+    }
+  return data;
+}
 
 static void
 save_data_free (SaveData *data)
 {
   g_weak_ref_clear (&data->view);
   g_free (data->path);
+  for (int t = 0; t < RL_N_TWINS; t++)
+    {
+      g_clear_pointer (&data->twins[t], rl_model_free);
+      g_clear_pointer (&data->initial[t], rl_model_free);
+      g_clear_pointer (&data->metadata[t], g_hash_table_unref);
+    }
+  g_clear_error (&data->twin_error);
   if (data->app != NULL)
     {
       g_application_release (data->app);
@@ -67,6 +107,92 @@ deleted_late_cb (GObject      *source,
                error->message);
 }
 
+/* A run cleared while its files were being written: they go too (its twins with it). */
+static void
+delete_late (const char *path)
+{
+  const char *paths[] = { path, NULL };
+
+  rl_experiment_file_delete_async (paths, NULL, deleted_late_cb, NULL);
+}
+
+/* Every twin saved, or not: the row's menu offers those kept. */
+static void
+twins_saved (SaveData *data)
+{
+  g_autoptr (RlExperimentView) self = g_weak_ref_get (&data->view);
+  Run *run = self != NULL ? find_run_by_path (self, data->path) : NULL;
+
+  if (self != NULL && run == NULL)
+    delete_late (data->path);
+  else if (run != NULL)
+    {
+      for (int t = 0; t < RL_N_TWINS; t++)
+        run->twin_kept[t] = data->kept[t];
+      _rl_experiment_view_update_run_menu (run);
+    }
+  if (data->twin_error != NULL && run != NULL)
+    {
+      g_autofree char *folder = g_filename_display_name (self->keep_dir);
+      /* TRANSLATORS: under "The trained twins of run %u could not be kept"; %1$s is a folder,
+       * %2$s the system's reason (English) */
+      g_autofree char *secondary =
+        g_strdup_printf (_("They could not be written to %1$s. The run’s curves are kept; the "
+                           "loss landscape of its twins cannot be shown again after a "
+                           "restart.\n\n%2$s"), folder, data->twin_error->message);
+      g_autofree char *primary = g_strdup_printf (_("The trained twins of run %u could not be "
+                                                    "kept"), run->number);
+
+      rl_show_error_dialog (GTK_WIDGET (self), primary, secondary);
+    }
+  else if (data->twin_error != NULL && self == NULL)
+    g_warning ("The trained twins of an experiment run could not be kept: %s",
+               data->twin_error->message);
+  save_data_free (data);
+}
+
+static void save_next_twin (SaveData *data);
+
+static void
+twin_saved_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  SaveData *data = user_data;
+  g_autoptr (GError) error = NULL;
+
+  if (rl_model_file_save_finish (result, &error))
+    data->kept[data->twin] = TRUE;
+  /* a twin that diverged has no weights worth keeping (rl_model_save refuses them), and the
+   * run says so already */
+  else if (data->twin_error == NULL && !g_error_matches (error, RL_ERROR, RL_ERROR_NOT_FINITE))
+    data->twin_error = g_steal_pointer (&error);
+  data->twin++;
+  save_next_twin (data);
+}
+
+/* Saves the next twin there is, or once all are, ends. Takes @data. */
+static void
+save_next_twin (SaveData *data)
+{
+  g_autofree char *path = NULL;
+  RlTwin t;
+
+  while (data->twin < RL_N_TWINS && data->twins[data->twin] == NULL)
+    data->twin++;
+  if (data->twin == RL_N_TWINS)
+    {
+      twins_saved (data);
+      return;
+    }
+  t = (RlTwin) data->twin;
+  path = rl_experiment_file_twin_path (data->path, t);
+  rl_model_file_save_run_async (data->twins[t], g_steal_pointer (&data->initial[t]), data->kind,
+                                data->seed, path, data->metadata[t], NULL, twin_saved_cb, data);
+  /* copied by the save */
+  g_clear_pointer (&data->twins[t], rl_model_free);
+}
+
 static void
 saved_cb (GObject      *source,
           GAsyncResult *result,
@@ -79,13 +205,15 @@ saved_cb (GObject      *source,
   Run *run = self != NULL ? find_run_by_path (self, data->path) : NULL;
 
   if (saved && self != NULL && run == NULL)
+    delete_late (data->path);
+  else if (saved)
     {
-      /* cleared while it was being written: it goes too */
-      const char *paths[] = { data->path, NULL };
-
-      rl_experiment_file_delete_async (paths, NULL, deleted_late_cb, NULL);
+      /* the run is in the folder now: its twins follow (also when the view has gone
+       * meanwhile: the run comes back at the next start) */
+      save_next_twin (data);
+      return;
     }
-  else if (!saved && self != NULL)
+  else if (self != NULL)
     {
       g_autofree char *folder = g_filename_display_name (self->keep_dir);
       g_autofree char *secondary = NULL;
@@ -103,6 +231,31 @@ saved_cb (GObject      *source,
   else if (!saved)
     g_warning ("An experiment run could not be kept: %s", error->message);
   save_data_free (data);
+}
+
+/* What a twin's model file says of it, beside the weights. Returns: (transfer full) */
+static GHashTable *
+twin_metadata (Run    *run,
+               RlTwin  twin)
+{
+  GHashTable *metadata = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autofree char *name = g_path_get_basename (run->path);
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+  g_hash_table_insert (metadata, g_strdup ("name"), g_strdup (run->names[twin]));
+  g_hash_table_insert (metadata, g_strdup ("dataset"),
+                       g_strdup (rl_dataset_kind_name (run->kind)));
+  g_hash_table_insert (metadata, g_strdup ("experiment"), g_steal_pointer (&name));
+  g_hash_table_insert (metadata, g_strdup ("epochs"),
+                       g_strdup_printf ("%d", run->config.epochs));
+  g_hash_table_insert (metadata, g_strdup ("seed"),
+                       g_strdup_printf ("%" G_GUINT64_FORMAT, (guint64) run->config.seed));
+  g_hash_table_insert (metadata, g_strdup ("train_images"),
+                       g_strdup_printf ("%u", (guint) run->config.subset));
+  g_hash_table_insert (metadata, g_strdup ("lr"),
+                       g_strdup (g_ascii_dtostr (buf, sizeof buf, run->config.lr)));
+  g_hash_table_insert (metadata, g_strdup ("software"), g_strdup ("ResLab " PACKAGE_VERSION));
+  return metadata;
 }
 
 void
@@ -136,14 +289,20 @@ _rl_experiment_view_keep_run (RlExperimentView *self,
   run->path = g_build_filename (self->keep_dir, name, NULL);
 
   bytes = rl_experiment_file_format (run->group, &info);
-  data = g_new0 (SaveData, 1);
-  g_weak_ref_init (&data->view, self);
-  data->path = g_strdup (run->path);
-  data->app = g_application_get_default ();
-  if (data->app != NULL)
+  data = save_data_new (self, run->path);
+  data->kind = run->kind;
+  data->seed = run->config.seed;
+  for (int t = 0; t < RL_N_TWINS; t++)
     {
-      g_object_ref (data->app);
-      g_application_hold (data->app);
+      RlModel *initial = NULL;
+      const RlModel *trained = rl_experiment_runner_get_trained (self->runner, (RlTwin) t,
+                                                                 &initial);
+
+      if (trained == NULL)
+        continue;   /* stopped before the first step */
+      data->twins[t] = rl_model_copy (trained);
+      data->initial[t] = initial != NULL ? rl_model_copy (initial) : NULL;
+      data->metadata[t] = twin_metadata (run, (RlTwin) t);
     }
   rl_experiment_file_save_async (run->path, bytes, NULL, saved_cb, data);
 }
@@ -267,6 +426,8 @@ run_from_entry (RlExperimentView      *self,
   rl_experiment_group_free (run->group);
   run->group = g_steal_pointer (&entry->group);
   run->path = g_strdup (entry->path);
+  for (int t = 0; t < RL_N_TWINS; t++)
+    run->twin_kept[t] = entry->twin_kept[t];
   run->seconds = entry->info.seconds;
   run->completed = entry->info.completed;
   run->finished = TRUE;
@@ -402,4 +563,47 @@ rl_experiment_view_get_run_path (RlExperimentView *self,
   g_return_val_if_fail (run < self->runs->len, NULL);
 
   return ((Run *) g_ptr_array_index (self->runs, run))->path;
+}
+
+GMenuModel *
+rl_experiment_view_get_run_menu (RlExperimentView *self,
+                                 guint             run)
+{
+  g_return_val_if_fail (RL_IS_EXPERIMENT_VIEW (self), NULL);
+  g_return_val_if_fail (run < self->runs->len, NULL);
+
+  return gtk_menu_button_get_menu_model (
+    ((Run *) g_ptr_array_index (self->runs, run))->menu_button);
+}
+
+gboolean
+rl_experiment_view_find_twin (RlExperimentView  *self,
+                              const char        *path,
+                              const char       **name,
+                              RlDatasetKind     *kind)
+{
+  g_return_val_if_fail (RL_IS_EXPERIMENT_VIEW (self), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  for (guint r = 0; r < self->runs->len; r++)
+    {
+      Run *run = g_ptr_array_index (self->runs, r);
+
+      for (int t = 0; run->path != NULL && t < RL_N_TWINS; t++)
+        {
+          g_autofree char *twin = NULL;
+
+          if (!run->twin_kept[t])
+            continue;
+          twin = rl_experiment_file_twin_path (run->path, (RlTwin) t);
+          if (strcmp (twin, path) != 0)
+            continue;
+          if (name != NULL)
+            *name = run->names[t];
+          if (kind != NULL)
+            *kind = run->kind;
+          return TRUE;
+        }
+    }
+  return FALSE;
 }
