@@ -8,9 +8,11 @@
  * file, and Clear deletes the files of the runs it removes. Once its file is written, the first
  * seed's trained twins follow beside it, one after the other, with their initial weights
  * (rl_model_file_save_run_async, as a Train run keeps its own), and the row's menu offers their
- * loss landscape; the run's file first, so that a twin never outlives its run unnamed. At
- * start-up the folder is read on a worker thread; each good file becomes a finished run again,
- * in order, with its number, colour, curves, bars, row and kept twins, and a bad one is named in one message, which the folder's state keeps
+ * loss landscape; the run's file first, so that a twin never outlives its run unnamed. The
+ * runs' ticks are the folder's state (RL_EXPERIMENT_FILE_TICKS), written whole whenever one
+ * changes, one write at a time. At start-up the folder is read on a worker thread; each good
+ * file becomes a finished run again, in order, with its number, colour, curves, bars, tick,
+ * row and kept twins, and a bad one is named in one message, which the folder's state keeps
  * from being shown again for the same file. While a save is in flight the application is
  * held, so that quitting right after a run does not lose it.
  */
@@ -208,8 +210,10 @@ saved_cb (GObject      *source,
     delete_late (data->path);
   else if (saved)
     {
-      /* the run is in the folder now: its twins follow (also when the view has gone
-       * meanwhile: the run comes back at the next start) */
+      /* the run is in the folder now: its tick (and the earlier run it hid), then its twins
+       * (also when the view has gone meanwhile: the run comes back at the next start) */
+      if (self != NULL)
+        _rl_experiment_view_save_ticks (self);
       save_next_twin (data);
       return;
     }
@@ -349,6 +353,62 @@ _rl_experiment_view_forget_runs (RlExperimentView *self)
   rl_experiment_file_delete_async ((const char * const *) paths->pdata, NULL, deleted_cb, ref);
 }
 
+/* ---- the runs' ticks ----------------------------------------------------------------------- */
+
+static void
+ticks_saved_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  SaveData *data = user_data;
+  g_autoptr (RlExperimentView) self = g_weak_ref_get (&data->view);
+  g_autoptr (GError) error = NULL;
+
+  /* a cosmetic state: at worst a restart shows the newest run of each setting, as before */
+  if (!rl_experiment_file_save_finish (result, &error))
+    g_message ("Which experiment runs are shown could not be kept: %s", error->message);
+  if (self != NULL)
+    {
+      self->ticks_saving = FALSE;
+      if (self->ticks_changed)
+        _rl_experiment_view_save_ticks (self);
+    }
+  save_data_free (data);
+}
+
+void
+_rl_experiment_view_save_ticks (RlExperimentView *self)
+{
+  g_autoptr (GPtrArray) paths = g_ptr_array_new ();
+  g_autoptr (GArray) shown = g_array_new (FALSE, FALSE, sizeof (gboolean));
+  g_autoptr (GBytes) bytes = NULL;
+  g_autofree char *path = NULL;
+
+  if (self->keep_dir == NULL)
+    return;
+  /* one write at a time, so that the last one holds the last state; none while the kept ticks
+   * are still being read */
+  self->ticks_changed = TRUE;
+  if (self->ticks_saving || self->restore_cancellable != NULL)
+    return;
+  self->ticks_changed = FALSE;
+
+  for (guint r = 0; r < self->runs->len; r++)
+    {
+      Run *run = g_ptr_array_index (self->runs, r);
+
+      if (run->path == NULL)
+        continue;
+      g_ptr_array_add (paths, run->path);
+      g_array_append_val (shown, run->visible);
+    }
+  bytes = rl_experiment_file_format_ticks ((const char * const *) paths->pdata,
+                                           (const gboolean *) shown->data, paths->len);
+  path = g_build_filename (self->keep_dir, RL_EXPERIMENT_FILE_TICKS, NULL);
+  self->ticks_saving = TRUE;
+  rl_experiment_file_save_async (path, bytes, NULL, ticks_saved_cb, save_data_new (self, path));
+}
+
 /* ---- restoring ----------------------------------------------------------------------------- */
 
 /* Why a kept file could not be read, as a phrase that follows its name. */
@@ -428,6 +488,8 @@ run_from_entry (RlExperimentView      *self,
   run->path = g_strdup (entry->path);
   for (int t = 0; t < RL_N_TWINS; t++)
     run->twin_kept[t] = entry->twin_kept[t];
+  if (entry->has_tick)
+    run->visible = entry->shown;
   run->seconds = entry->info.seconds;
   run->completed = entry->info.completed;
   run->finished = TRUE;
@@ -492,8 +554,9 @@ restored_cb (GObject      *source,
 
       if (entry->group != NULL)
         {
+          /* shown or hidden as it was; without a tick, as a new run would be */
           newest = run_from_entry (self, entry);
-          _rl_experiment_view_add_run (self, newest);
+          _rl_experiment_view_add_run (self, newest, !entry->has_tick);
           restored++;
         }
       else if (!entry->reported)
@@ -504,9 +567,12 @@ restored_cb (GObject      *source,
       Run *run = g_ptr_array_steal_index (later, 0);
 
       _rl_experiment_run_set_number (run, self->next_number + 1);
-      _rl_experiment_view_add_run (self, run);
+      _rl_experiment_view_add_run (self, run, TRUE);
     }
   _rl_experiment_view_refresh (self);
+  /* a tick changed while the folder was read (a run kept, a box ticked) */
+  if (self->ticks_changed)
+    _rl_experiment_view_save_ticks (self);
   if (newest != NULL && self->runs->len == restored && self->blocked == NULL)
     {
       g_autofree char *summary = _rl_experiment_run_summary (newest);

@@ -3,9 +3,9 @@
  * RlExperimentView is written in two parts:
  *   rl-experiment-view.c        the widget: runs, chart, bars, progress, actions, export
  *   rl-experiment-view-files.c  finished runs kept as files and restored at start-up
- *                               (engine/rl-experiment-file.c) with their trained twins, the
- *                               Clear that deletes them, and the messages when a file is bad
- *                               or a save fails
+ *                               (engine/rl-experiment-file.c) with their trained twins and
+ *                               their ticks, the Clear that deletes them, and the messages
+ *                               when a file is bad or a save fails
  * Functions named _rl_experiment_view_* are private to these files.
  */
 #pragma once
@@ -98,6 +98,8 @@ struct _RlExperimentView
   char               *keep_dir;       /* NULL: runs are not kept */
   GCancellable       *restore_cancellable;   /* while the kept runs are read, else NULL */
   gint64              last_saved_us;  /* the newest file name's time, so that names sort */
+  gboolean            ticks_saving;   /* the runs' ticks are being written */
+  gboolean            ticks_changed;  /* since that write began (or the restore did) */
 };
 
 /* A run in the list, not yet added: @layers (each twin's RlExperimentLayer, copied) label the
@@ -114,10 +116,11 @@ void      _rl_experiment_run_free           (gpointer data);
 /* Its number in the list and the colour that goes with it. */
 void      _rl_experiment_run_set_number     (Run              *run,
                                              guint             number);
-/* Appends @run (owned) to the runs and its row to the list; an earlier run of the same depth
- * and setting is hidden. Returns whether one was. */
+/* Appends @run (owned) to the runs and its row to the list; with @hide_earlier, when @run is
+ * shown, an earlier shown run of the same depth and setting is hidden. Returns whether one was. */
 gboolean  _rl_experiment_view_add_run       (RlExperimentView *self,
-                                             Run              *run);
+                                             Run              *run,
+                                             gboolean          hide_earlier);
 /* The row's menu again, after the run's twins were kept. */
 void      _rl_experiment_view_update_run_menu (Run            *run);
 /* The chart, the bars and the actions again, after runs were added. */
@@ -134,5 +137,8 @@ void      _rl_experiment_view_keep_run      (RlExperimentView *self,
                                              Run              *run);
 /* Deletes the files of every run (Clear). */
 void      _rl_experiment_view_forget_runs   (RlExperimentView *self);
+/* Writes which kept runs are shown (their ticks), now or once the write in progress or the
+ * restore is over. */
+void      _rl_experiment_view_save_ticks    (RlExperimentView *self);
 
 G_END_DECLS

@@ -771,6 +771,8 @@ run_check_toggled (GtkCheckButton   *check,
           run->visible = gtk_check_button_get_active (check);
           rebuild_chart (self);
           update_actions (self);
+          if (run->path != NULL)
+            _rl_experiment_view_save_ticks (self);
         }
     }
 }
@@ -861,14 +863,15 @@ add_run_row (RlExperimentView *self,
   gtk_widget_set_visible (self->runs_placeholder, FALSE);
 }
 
-/* Every run stays in the list; an earlier one of the same depth and setting is hidden. */
+/* Every run stays in the list; a new one hides an earlier one of the same depth and setting. */
 gboolean
 _rl_experiment_view_add_run (RlExperimentView *self,
-                             Run              *run)
+                             Run              *run,
+                             gboolean          hide_earlier)
 {
   gboolean hidden = FALSE;
 
-  for (guint r = 0; r < self->runs->len; r++)
+  for (guint r = 0; hide_earlier && run->visible && r < self->runs->len; r++)
     {
       Run *old = g_ptr_array_index (self->runs, r);
 
@@ -926,7 +929,7 @@ start_run (RlExperimentView *self,
       return;
     }
   run = run_new (self->runner, self->pending_kind, ++self->next_number);
-  hidden = _rl_experiment_view_add_run (self, run);
+  hidden = _rl_experiment_view_add_run (self, run, TRUE);
   self->current = run;
   self->started_us = g_get_monotonic_time ();
   self->paused_us = 0;
@@ -1043,6 +1046,7 @@ clear_action (GtkWidget  *widget,
   gtk_widget_set_visible (self->runs_placeholder, TRUE);
   g_ptr_array_set_size (self->runs, 0);
   self->next_number = 0;
+  _rl_experiment_view_save_ticks (self);
   rebuild_chart (self);
   rebuild_bars (self);
   gtk_progress_bar_set_fraction (self->progress_bar, 0.0);

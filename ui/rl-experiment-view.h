@@ -11,7 +11,8 @@
  *
  * Finished runs can be kept as files and restored at the next start
  * (rl_experiment_view_keep_runs, in rl-experiment-view-files.c), with the first seed's trained
- * twins, whose loss landscape a run's menu in the list shows (the window's win.show-landscape).
+ * twins, whose loss landscape a run's menu in the list shows (the window's win.show-landscape),
+ * and whether each run's curves are shown.
  *
  * Actions (experiment.): run, stop, pause (pauses or resumes: the elapsed time leaves the pause
  * out), clear (deletes the kept runs' files too), export-csv, export-figure (a file chooser,
@@ -97,8 +98,10 @@ gboolean            rl_experiment_view_export_figure    (RlExperimentView *self,
 /* Keeps every run that finishes from now on as a file in @dir (rl-experiment-file.h; the
  * window passes $XDG_DATA_HOME/reslab/experiments), and restores the runs already there, in
  * the order they finished, as if they had just finished; Clear deletes their files. Beside a
- * run's file, the first seed's trained twins (with their initial weights), once it is written.
- * Reading and writing happen off the main thread. A file that cannot be read is left as it is and named in a message once
+ * run's file, the first seed's trained twins (with their initial weights), once it is written;
+ * and in the folder, each run's tick, written whenever one changes: a restored run is shown
+ * or hidden as it was (a run without a tick as a new run would be). Reading and writing happen
+ * off the main thread. A file that cannot be read is left as it is and named in a message once
  * (not again at the next start unless it changes); a run, or twins, that cannot be saved are
  * reported too. Call it once, before the first run. */
 void                rl_experiment_view_keep_runs        (RlExperimentView *self,
