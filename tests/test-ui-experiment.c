@@ -749,6 +749,36 @@ wait_for_files (const char *dir,
   g_assert_true (ui_test_wait_for (has_n_files, &w, 30));
 }
 
+typedef struct {
+  const char *path;
+  const char *text;
+} TextWait;
+
+static gboolean
+has_text (gpointer data)
+{
+  TextWait *w = data;
+  g_autofree char *text = NULL;
+
+  return g_file_get_contents (w->path, &text, NULL, NULL) && g_strcmp0 (text, w->text) == 0;
+}
+
+/* Waits until the folder's ticks say @shown of the run files @files (writes end on their own:
+ * the last state wins). shown: (files->len) */
+static void
+wait_for_ticks (const char     *dir,
+                GPtrArray      *files,
+                const gboolean *shown)
+{
+  g_autofree char *path = g_build_filename (dir, RL_EXPERIMENT_FILE_TICKS, NULL);
+  g_autoptr (GBytes) bytes = rl_experiment_file_format_ticks ((const char * const *) files->pdata,
+                                                              shown, files->len);
+  g_autofree char *text = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+  TextWait w = { path, text };
+
+  g_assert_true (ui_test_wait_for (has_text, &w, 30));
+}
+
 /* Every point the chart draws of both views' run @run, and the records behind them. */
 static void
 assert_runs_equal (RlExperimentView *a,
@@ -844,6 +874,11 @@ test_kept_runs (void)
   gtk_check_button_set_active (rl_experiment_view_get_run_check (view, 0), TRUE);
   csv_before = export_csv (view, "before.csv");
   gtk_check_button_set_active (rl_experiment_view_get_run_check (view, 0), FALSE);
+  {
+    const gboolean shown[] = { FALSE, TRUE };
+
+    wait_for_ticks (dir, files, shown);
+  }
 
   /* a restart */
   view2 = new_keeping_view (&window2, dir);
@@ -1071,20 +1106,6 @@ run_ticked (RlExperimentView *view,
   return gtk_check_button_get_active (rl_experiment_view_get_run_check (view, run));
 }
 
-typedef struct {
-  const char *path;
-  const char *text;
-} TextWait;
-
-static gboolean
-has_text (gpointer data)
-{
-  TextWait *w = data;
-  g_autofree char *text = NULL;
-
-  return g_file_get_contents (w->path, &text, NULL, NULL) && g_strcmp0 (text, w->text) == 0;
-}
-
 static gboolean
 second_run_menu (gpointer data)
 {
@@ -1123,11 +1144,14 @@ test_kept_ticks (void)
   {
     g_autofree char *first = g_path_get_basename (files->pdata[0]);
     g_autofree char *second = g_path_get_basename (files->pdata[1]);
+    const gboolean shown[] = { TRUE, FALSE };
     TextWait w = { ticks, NULL };
 
+    /* the file as the engine's test reads it back */
     expected = g_strdup_printf ("shown %s\nhidden %s\n", first, second);
     w.text = expected;
     g_assert_true (ui_test_wait_for (has_text, &w, 30));
+    wait_for_ticks (dir, files, shown);
   }
   /* the twins follow each run, and its row's menu asks the window for their landscape */
   g_assert_true (ui_test_wait_for (second_run_menu, view, 30));

@@ -10,11 +10,11 @@
  * (rl_model_file_save_run_async, as a Train run keeps its own), and the row's menu offers their
  * loss landscape; the run's file first, so that a twin never outlives its run unnamed. The
  * runs' ticks are the folder's state (RL_EXPERIMENT_FILE_TICKS), written whole whenever one
- * changes, one write at a time. At start-up the folder is read on a worker thread; each good
- * file becomes a finished run again, in order, with its number, colour, curves, bars, tick,
- * row and kept twins, and a bad one is named in one message, which the folder's state keeps
- * from being shown again for the same file. While a save is in flight the application is
- * held, so that quitting right after a run does not lose it.
+ * changes, one write at a time (TicksWriter). At start-up the folder is read on a worker
+ * thread; each good file becomes a finished run again, in order, with its number, colour,
+ * curves, bars, tick, row and kept twins, and a bad one is named in one message, which the
+ * folder's state keeps from being shown again for the same file. While a save is in flight the
+ * application is held, so that quitting right after a run does not lose it.
  */
 
 #include "config.h"
@@ -355,25 +355,79 @@ _rl_experiment_view_forget_runs (RlExperimentView *self)
 
 /* ---- the runs' ticks ----------------------------------------------------------------------- */
 
+/* The ticks' writer, shared by the view and the write in flight: a state set while one is
+ * written goes next, whatever became of the view meanwhile, so that the last state is the one
+ * left in the folder (two writes at once could rename in either order). While it writes, the
+ * application is held. */
+typedef struct _TicksWriter {
+  char         *path;
+  GBytes       *next;      /* the state to write once the write in flight is done, or NULL */
+  gboolean      writing;
+  GApplication *app;       /* held while writing */
+} TicksWriter;
+
+static void
+ticks_writer_clear (gpointer data)
+{
+  TicksWriter *writer = data;
+
+  g_free (writer->path);
+  g_clear_pointer (&writer->next, g_bytes_unref);
+}
+
+static void
+ticks_release (TicksWriter *writer)
+{
+  g_rc_box_release_full (writer, ticks_writer_clear);
+}
+
+static void write_ticks (TicksWriter *writer, GBytes *bytes);
+
 static void
 ticks_saved_cb (GObject      *source,
                 GAsyncResult *result,
                 gpointer      user_data)
 {
-  SaveData *data = user_data;
-  g_autoptr (RlExperimentView) self = g_weak_ref_get (&data->view);
+  TicksWriter *writer = user_data;
   g_autoptr (GError) error = NULL;
 
   /* a cosmetic state: at worst a restart shows the newest run of each setting, as before */
   if (!rl_experiment_file_save_finish (result, &error))
     g_message ("Which experiment runs are shown could not be kept: %s", error->message);
-  if (self != NULL)
+  if (writer->next != NULL)
     {
-      self->ticks_saving = FALSE;
-      if (self->ticks_changed)
-        _rl_experiment_view_save_ticks (self);
+      g_autoptr (GBytes) bytes = g_steal_pointer (&writer->next);
+
+      write_ticks (writer, bytes);
     }
-  save_data_free (data);
+  else
+    {
+      writer->writing = FALSE;
+      if (writer->app != NULL)
+        {
+          g_application_release (writer->app);
+          g_clear_object (&writer->app);
+        }
+    }
+  ticks_release (writer);
+}
+
+static void
+write_ticks (TicksWriter *writer,
+             GBytes      *bytes)
+{
+  if (!writer->writing)
+    {
+      writer->writing = TRUE;
+      writer->app = g_application_get_default ();
+      if (writer->app != NULL)
+        {
+          g_object_ref (writer->app);
+          g_application_hold (writer->app);
+        }
+    }
+  rl_experiment_file_save_async (writer->path, bytes, NULL, ticks_saved_cb,
+                                 g_rc_box_acquire (writer));
 }
 
 void
@@ -382,15 +436,15 @@ _rl_experiment_view_save_ticks (RlExperimentView *self)
   g_autoptr (GPtrArray) paths = g_ptr_array_new ();
   g_autoptr (GArray) shown = g_array_new (FALSE, FALSE, sizeof (gboolean));
   g_autoptr (GBytes) bytes = NULL;
-  g_autofree char *path = NULL;
 
   if (self->keep_dir == NULL)
     return;
-  /* one write at a time, so that the last one holds the last state; none while the kept ticks
-   * are still being read */
-  self->ticks_changed = TRUE;
-  if (self->ticks_saving || self->restore_cancellable != NULL)
-    return;
+  /* none while the kept ticks are still being read: the restore writes them after */
+  if (self->restore_cancellable != NULL)
+    {
+      self->ticks_changed = TRUE;
+      return;
+    }
   self->ticks_changed = FALSE;
 
   for (guint r = 0; r < self->runs->len; r++)
@@ -404,9 +458,24 @@ _rl_experiment_view_save_ticks (RlExperimentView *self)
     }
   bytes = rl_experiment_file_format_ticks ((const char * const *) paths->pdata,
                                            (const gboolean *) shown->data, paths->len);
-  path = g_build_filename (self->keep_dir, RL_EXPERIMENT_FILE_TICKS, NULL);
-  self->ticks_saving = TRUE;
-  rl_experiment_file_save_async (path, bytes, NULL, ticks_saved_cb, save_data_new (self, path));
+  if (self->ticks == NULL)
+    {
+      self->ticks = g_rc_box_new0 (TicksWriter);
+      self->ticks->path = g_build_filename (self->keep_dir, RL_EXPERIMENT_FILE_TICKS, NULL);
+    }
+  if (self->ticks->writing)
+    {
+      g_clear_pointer (&self->ticks->next, g_bytes_unref);
+      self->ticks->next = g_steal_pointer (&bytes);
+    }
+  else
+    write_ticks (self->ticks, bytes);
+}
+
+void
+_rl_experiment_view_files_dispose (RlExperimentView *self)
+{
+  g_clear_pointer (&self->ticks, ticks_release);
 }
 
 /* ---- restoring ----------------------------------------------------------------------------- */

@@ -98,8 +98,8 @@ struct _RlExperimentView
   char               *keep_dir;       /* NULL: runs are not kept */
   GCancellable       *restore_cancellable;   /* while the kept runs are read, else NULL */
   gint64              last_saved_us;  /* the newest file name's time, so that names sort */
-  gboolean            ticks_saving;   /* the runs' ticks are being written */
-  gboolean            ticks_changed;  /* since that write began (or the restore did) */
+  struct _TicksWriter *ticks;         /* writes the runs' ticks, one write at a time */
+  gboolean            ticks_changed;  /* while the kept runs were read */
 };
 
 /* A run in the list, not yet added: @layers (each twin's RlExperimentLayer, copied) label the
@@ -140,5 +140,7 @@ void      _rl_experiment_view_forget_runs   (RlExperimentView *self);
 /* Writes which kept runs are shown (their ticks), now or once the write in progress or the
  * restore is over. */
 void      _rl_experiment_view_save_ticks    (RlExperimentView *self);
+/* The view is going: the writes of its ticks end on their own. */
+void      _rl_experiment_view_files_dispose (RlExperimentView *self);
 
 G_END_DECLS

@@ -1691,6 +1691,7 @@ rl_experiment_view_dispose (GObject *object)
       g_clear_object (&self->runner);
     }
   self->current = NULL;
+  _rl_experiment_view_files_dispose (self);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), RL_TYPE_EXPERIMENT_VIEW);
 
