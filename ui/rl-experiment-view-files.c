@@ -45,6 +45,30 @@ typedef struct {
   GError       *twin_error;            /* the first twin not kept, but for a diverged one */
 } SaveData;
 
+/* The application, held so that quitting waits for a write in flight.
+ * Returns: (transfer full) (nullable) */
+static GApplication *
+hold_application (void)
+{
+  GApplication *app = g_application_get_default ();
+
+  if (app != NULL)
+    {
+      g_object_ref (app);
+      g_application_hold (app);
+    }
+  return app;
+}
+
+static void
+release_application (GApplication **app)
+{
+  if (*app == NULL)
+    return;
+  g_application_release (*app);
+  g_clear_object (app);
+}
+
 /* Holds the application until the files are written. */
 static SaveData *
 save_data_new (RlExperimentView *self,
@@ -54,12 +78,7 @@ save_data_new (RlExperimentView *self,
 
   g_weak_ref_init (&data->view, self);
   data->path = g_strdup (path);
-  data->app = g_application_get_default ();
-  if (data->app != NULL)
-    {
-      g_object_ref (data->app);
-      g_application_hold (data->app);
-    }
+  data->app = hold_application ();
   return data;
 }
 
@@ -75,11 +94,7 @@ save_data_free (SaveData *data)
       g_clear_pointer (&data->metadata[t], g_hash_table_unref);
     }
   g_clear_error (&data->twin_error);
-  if (data->app != NULL)
-    {
-      g_application_release (data->app);
-      g_object_unref (data->app);
-    }
+  release_application (&data->app);
   g_free (data);
 }
 
@@ -403,11 +418,7 @@ ticks_saved_cb (GObject      *source,
   else
     {
       writer->writing = FALSE;
-      if (writer->app != NULL)
-        {
-          g_application_release (writer->app);
-          g_clear_object (&writer->app);
-        }
+      release_application (&writer->app);
     }
   ticks_release (writer);
 }
@@ -419,12 +430,7 @@ write_ticks (TicksWriter *writer,
   if (!writer->writing)
     {
       writer->writing = TRUE;
-      writer->app = g_application_get_default ();
-      if (writer->app != NULL)
-        {
-          g_object_ref (writer->app);
-          g_application_hold (writer->app);
-        }
+      writer->app = hold_application ();
     }
   rl_experiment_file_save_async (writer->path, bytes, NULL, ticks_saved_cb,
                                  g_rc_box_acquire (writer));
