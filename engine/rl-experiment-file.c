@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "rl-error.h"
+#include "rl-landscape.h"
 #include "rl-sgd.h"
 
 #define RUN_GROUP       "ResLab Experiment Run"
@@ -52,6 +53,20 @@ rl_experiment_file_make_name (const RlExperimentConfig *config, GDateTime *when)
   stamp = g_date_time_format (when, "%Y%m%d-%H%M%S");
   return g_strdup_printf ("%s.%06d-depth%d" RL_EXPERIMENT_FILE_SUFFIX, stamp,
                           g_date_time_get_microsecond (when), config->depth);
+}
+
+char *
+rl_experiment_file_twin_path (const char *run_path, RlTwin twin)
+{
+  size_t n;
+
+  g_return_val_if_fail (run_path != NULL, NULL);
+  g_return_val_if_fail (twin == RL_TWIN_PLAIN || twin == RL_TWIN_RESIDUAL, NULL);
+
+  n = strlen (run_path);
+  if (g_str_has_suffix (run_path, RL_EXPERIMENT_FILE_SUFFIX))
+    n -= strlen (RL_EXPERIMENT_FILE_SUFFIX);
+  return g_strdup_printf ("%.*s.%s.safetensors", (int) n, run_path, twin_groups[twin]);
 }
 
 /* ---- Writing ------------------------------------------------------------------------------- */
@@ -1035,6 +1050,61 @@ file_stamp (const char *dir, const char *name)
                           escaped);
 }
 
+/* The whole of a small state file of the folder: FALSE when it is missing, unreadable or
+ * larger than @max bytes (not ours), and then it is not read at all. */
+static gboolean
+read_small_file (const char *path, gsize max, char **contents)
+{
+  GStatBuf st;
+
+  if (g_stat (path, &st) != 0 || !S_ISREG (st.st_mode) || (guint64) st.st_size > max)
+    return FALSE;
+  return g_file_get_contents (path, contents, NULL, NULL);
+}
+
+GBytes *
+rl_experiment_file_format_ticks (const char * const *run_paths, const gboolean *shown, guint n)
+{
+  GString *text = g_string_new (NULL);
+
+  g_return_val_if_fail (n == 0 || (run_paths != NULL && shown != NULL), NULL);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *name = g_path_get_basename (run_paths[i]);
+      g_autofree char *escaped = g_uri_escape_string (name, NULL, FALSE);
+
+      g_string_append_printf (text, "%s %s\n", shown[i] ? "shown" : "hidden", escaped);
+    }
+  return g_string_free_to_bytes (text);
+}
+
+/* The folder's ticks: file name -> GINT_TO_POINTER (1) when shown, (2) when hidden. Lines of
+ * another form are skipped. Returns: (transfer full) */
+static GHashTable *
+read_ticks (const char *dir)
+{
+  static const char *const words[] = { "shown ", "hidden " };
+  GHashTable *ticks = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autofree char *path = g_build_filename (dir, RL_EXPERIMENT_FILE_TICKS, NULL);
+  g_autofree char *text = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  if (!read_small_file (path, RL_EXPERIMENT_FILE_TICKS_MAX_SIZE, &text))
+    return ticks;
+  lines = g_strsplit (text, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    for (guint w = 0; w < G_N_ELEMENTS (words); w++)
+      if (g_str_has_prefix (lines[i], words[w]))
+        {
+          char *name = g_uri_unescape_string (lines[i] + strlen (words[w]), NULL);
+
+          if (name != NULL)
+            g_hash_table_replace (ticks, name, GINT_TO_POINTER (w + 1));
+        }
+  return ticks;
+}
+
 static int
 compare_names (gconstpointer a, gconstpointer b)
 {
@@ -1052,7 +1122,7 @@ rl_experiment_file_list_dir (const char *dir, GCancellable *cancellable, GError 
   g_autofree char *old_state = NULL;
   g_auto(GStrv) old_lines = NULL;
   g_autoptr(GError) local = NULL;
-  gsize old_length = 0;
+  g_autoptr(GHashTable) ticks = NULL;
   GDir *d;
   const char *name;
 
@@ -1073,9 +1143,9 @@ rl_experiment_file_list_dir (const char *dir, GCancellable *cancellable, GError 
   g_ptr_array_sort (names, compare_names);
 
   state_path = g_build_filename (dir, REPORTED_FILE, NULL);
-  if (g_file_get_contents (state_path, &old_state, &old_length, NULL) &&
-      old_length <= REPORTED_MAX)
+  if (read_small_file (state_path, REPORTED_MAX, &old_state))
     old_lines = g_strsplit (old_state, "\n", -1);
+  ticks = read_ticks (dir);
 
   for (guint i = 0; i < names->len; i++)
     {
@@ -1091,7 +1161,19 @@ rl_experiment_file_list_dir (const char *dir, GCancellable *cancellable, GError 
       entry->group = rl_experiment_file_load (entry->path, &entry->info, &entry->error);
       g_ptr_array_add (entries, entry);
       if (entry->group != NULL)
-        continue;
+        {
+          int tick = GPOINTER_TO_INT (g_hash_table_lookup (ticks, g_ptr_array_index (names, i)));
+
+          for (int t = 0; t < RL_N_TWINS; t++)
+            {
+              g_autofree char *twin = rl_experiment_file_twin_path (entry->path, (RlTwin) t);
+
+              entry->twin_kept[t] = g_file_test (twin, G_FILE_TEST_IS_REGULAR);
+            }
+          entry->has_tick = tick != 0;
+          entry->shown = tick == 1;
+          continue;
+        }
       stamp = file_stamp (dir, g_ptr_array_index (names, i));
       entry->reported = old_lines != NULL &&
                         g_strv_contains ((const char * const *) old_lines, stamp);
@@ -1145,6 +1227,20 @@ rl_experiment_file_list_dir_finish (GAsyncResult *result, GError **error)
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+/* Removes @path; one already gone is not an error. The first error goes to @first. */
+static void
+remove_file (const char *path, GError **first)
+{
+  if (g_unlink (path) != 0 && errno != ENOENT && *first == NULL)
+    {
+      int saved = errno;
+      g_autofree char *name = g_filename_display_name (path);
+
+      g_set_error (first, G_FILE_ERROR, g_file_error_from_errno (saved),
+                   "Could not remove %s: %s", name, g_strerror (saved));
+    }
+}
+
 static void
 delete_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
 {
@@ -1153,14 +1249,16 @@ delete_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *c
 
   for (guint i = 0; paths[i] != NULL; i++)
     {
-      if (g_unlink (paths[i]) != 0 && errno != ENOENT && first == NULL)
+      /* the twins first: a run whose file is gone has nothing left that names them */
+      for (int t = 0; t < RL_N_TWINS; t++)
         {
-          int saved = errno;
-          g_autofree char *name = g_filename_display_name (paths[i]);
+          g_autofree char *twin = rl_experiment_file_twin_path (paths[i], (RlTwin) t);
+          g_autofree char *initial = rl_landscape_initial_path (twin);
 
-          g_set_error (&first, G_FILE_ERROR, g_file_error_from_errno (saved),
-                       "Could not remove %s: %s", name, g_strerror (saved));
+          remove_file (initial, &first);
+          remove_file (twin, &first);
         }
+      remove_file (paths[i], &first);
     }
   if (first != NULL)
     g_task_return_error (task, first);

@@ -132,13 +132,19 @@ typedef struct {
   RlExperimentRunInfo info;
   GError             *error;       /* why it could not be read, else NULL */
   gboolean            reported;    /* a bad file an earlier listing found as it is now */
+  /* a run's (only when group is set): */
+  gboolean            twin_kept[RL_N_TWINS];  /* its twin's model file is there (a regular file,
+                                               * not read: rl_experiment_file_twin_path) */
+  gboolean            has_tick;    /* the folder's ticks name it (see below); then */
+  gboolean            shown;       /* whether its curves were shown */
 } RlExperimentFileEntry;
 
 void                rl_experiment_file_entry_free (RlExperimentFileEntry *entry);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (RlExperimentFileEntry, rl_experiment_file_entry_free)
 
-/* Lists @dir (see above). A folder that does not exist holds no runs.
+/* Lists @dir (see above; each run's twins and tick: below). A folder that does not exist
+ * holds no runs.
  * Errors: the G_IO_ERROR of a folder that cannot be listed (one that is a file).
  * Returns: (transfer full) a GPtrArray of RlExperimentFileEntry, in name order */
 GPtrArray          *rl_experiment_file_list_dir   (const char    *dir,
@@ -153,14 +159,46 @@ void                rl_experiment_file_list_dir_async  (const char          *dir
 GPtrArray          *rl_experiment_file_list_dir_finish (GAsyncResult  *result,
                                                         GError       **error);
 
-/* Removes the run files @paths (NULL-terminated) on a worker thread; one that is already gone
- * is not an error. Errors: the first file that could not be removed (the others are still
- * tried). */
+/* Removes the run files @paths (NULL-terminated) on a worker thread, each with the twins kept
+ * beside it and their initial weights (see below); one that is already gone is not an error.
+ * Errors: the first file that could not be removed (the others are still tried). */
 void                rl_experiment_file_delete_async  (const char * const  *paths,
                                                       GCancellable        *cancellable,
                                                       GAsyncReadyCallback  callback,
                                                       gpointer             user_data);
 gboolean            rl_experiment_file_delete_finish (GAsyncResult  *result,
                                                       GError       **error);
+
+/* ---- Beside a run: its trained twins, and the folder's ticks ----------------------------------
+ *
+ * The app keeps the first seed's trained twins of a run beside its file, so that their loss
+ * landscape can be looked at again after a restart: "<run>.plain.safetensors" and
+ * "<run>.resnet.safetensors" (<run>: the run file's path without RL_EXPERIMENT_FILE_SUFFIX),
+ * model files whose initial weights lie beside them as rl_landscape_save_initial keeps them
+ * ("<run>.plain.initial.safetensors"). They belong to the run: deleting it deletes them, and a
+ * run without them (an older one, a twin that diverged, files removed by hand) is a run all the
+ * same. Listing and deleting never read them.
+ *
+ * Which runs' curves the app shows (each run's tick) is its state, not part of a run: the
+ * folder keeps it in one small file, RL_EXPERIMENT_FILE_TICKS, a line per run, "shown <name>"
+ * or "hidden <name>" (the file name, URI-escaped as in ".reported"). A listing fills each run's
+ * has_tick and shown from it; a run it does not name has none (a folder of an older version,
+ * or a run kept just before the app stopped). So a change that touches several runs at once
+ * (a new run hiding the earlier one of its setting) is one small atomic write, and a run's file
+ * is never rewritten. */
+
+#define RL_EXPERIMENT_FILE_TICKS  ".shown"
+/* The state file is small: a line per run. A bigger one is not ours; it is ignored. */
+#define RL_EXPERIMENT_FILE_TICKS_MAX_SIZE  (1024 * 1024)
+
+/* Where the run at @run_path keeps @twin's trained model (see above). Returns: (transfer full) */
+char               *rl_experiment_file_twin_path  (const char  *run_path,
+                                                   RlTwin       twin);
+/* The text of RL_EXPERIMENT_FILE_TICKS for @n runs (their paths; only the base names are
+ * written) and whether each is shown; save it in the folder with rl_experiment_file_save.
+ * run_paths, shown: (n). Returns: (transfer full) */
+GBytes             *rl_experiment_file_format_ticks (const char * const *run_paths,
+                                                     const gboolean     *shown,
+                                                     guint               n);
 
 G_END_DECLS

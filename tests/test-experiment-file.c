@@ -7,7 +7,9 @@
  * format, counts past the bounds or disagreeing with their lists, NaN or inf where a number
  * must be finite, values out of range. A folder of runs lists in order; its bad files are left
  * byte for byte, and marked reported from the second listing on, until they change. Saving is
- * atomic, creates the folder, and fails with an error where it cannot write.
+ * atomic, creates the folder, and fails with an error where it cannot write. The twins kept
+ * beside a run are named after it, listed when there, and deleted with it; the folder's ticks
+ * read back per run, whatever its name, and a run without one has none.
  */
 
 #include <errno.h>
@@ -18,6 +20,7 @@
 
 #include "rl-error.h"
 #include "rl-experiment-file.h"
+#include "rl-landscape.h"
 
 #include "experiment-test-utils.h"
 #include "fs-test-utils.h"
@@ -549,6 +552,148 @@ test_async (void)
   test_rm_rf (tmp);
 }
 
+/* ---- the twins beside a run, and the folder's ticks ---------------------------------------- */
+
+static RlExperimentFileEntry *
+entry_at (GPtrArray *entries, guint i)
+{
+  return g_ptr_array_index (entries, i);
+}
+
+static void
+test_twins_and_ticks (void)
+{
+  g_autofree char *tmp = g_dir_make_tmp ("reslab-experiment-twins-XXXXXX", NULL);
+  /* a name the ticks must escape: a space, a '%', a newline */
+  const char *names[] = {
+    "20250101-000000.000001-depth8.reslab-experiment",
+    "20250101-000000.000002-depth8.reslab-experiment",
+    "odd name 100%\nx.reslab-experiment",
+  };
+  char *paths[G_N_ELEMENTS (names)];
+  g_autofree char *ticks_path = g_build_filename (tmp, RL_EXPERIMENT_FILE_TICKS, NULL);
+  g_autofree char *other = g_build_filename (tmp, "notes.txt", NULL);
+  g_autofree char *plain1 = NULL;
+  g_autofree char *plain1_initial = NULL;
+  g_autofree char *resnet1 = NULL;
+  g_autofree char *resnet2 = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GBytes) ticks = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  GAsyncResult *result = NULL;
+  const gboolean shown[] = { FALSE, TRUE };
+  const char *ticked[] = { NULL, NULL, NULL };
+  const char *doomed[] = { NULL, NULL };
+
+  ensure_good_text ();
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      paths[i] = g_build_filename (tmp, names[i], NULL);
+      write_file (paths[i], good_text);
+    }
+  write_file (other, "not a run");
+
+  /* "<run>.plain.safetensors" beside the run; its initial weights as the landscape keeps them */
+  plain1 = rl_experiment_file_twin_path (paths[0], RL_TWIN_PLAIN);
+  resnet1 = rl_experiment_file_twin_path (paths[0], RL_TWIN_RESIDUAL);
+  resnet2 = rl_experiment_file_twin_path (paths[1], RL_TWIN_RESIDUAL);
+  {
+    g_autofree char *base = g_path_get_basename (plain1);
+    g_autofree char *base2 = g_path_get_basename (resnet2);
+    g_autofree char *odd = rl_experiment_file_twin_path ("/x/run", RL_TWIN_PLAIN);
+
+    g_assert_cmpstr (base, ==, "20250101-000000.000001-depth8.plain.safetensors");
+    g_assert_cmpstr (base2, ==, "20250101-000000.000002-depth8.resnet.safetensors");
+    g_assert_cmpstr (odd, ==, "/x/run.plain.safetensors");
+  }
+  plain1_initial = rl_landscape_initial_path (plain1);
+  g_assert_true (g_str_has_suffix (plain1_initial, "-depth8.plain.initial.safetensors"));
+
+  /* no twins, no ticks yet */
+  entries = list_or_die (tmp);
+  g_assert_cmpuint (entries->len, ==, 3);
+  for (guint i = 0; i < entries->len; i++)
+    {
+      g_assert_false (entry_at (entries, i)->twin_kept[RL_TWIN_PLAIN]);
+      g_assert_false (entry_at (entries, i)->twin_kept[RL_TWIN_RESIDUAL]);
+      g_assert_false (entry_at (entries, i)->has_tick);
+    }
+  g_clear_pointer (&entries, g_ptr_array_unref);
+
+  /* twins are files that are there (not read: listing is no slower with them); a folder in a
+   * twin's place is not one */
+  write_file (plain1, "weights");
+  write_file (plain1_initial, "initial weights");
+  g_assert_cmpint (g_mkdir (resnet1, 0700), ==, 0);
+  write_file (resnet2, "weights");
+  /* the ticks of two runs, and lines of no known form */
+  ticked[0] = paths[2];
+  ticked[1] = paths[0];
+  ticks = rl_experiment_file_format_ticks (ticked, shown, 2);
+  text = g_strdup_printf ("%.*sbogus line\nshown\nhidden %%zz%%\n",
+                          (int) g_bytes_get_size (ticks),
+                          (const char *) g_bytes_get_data (ticks, NULL));
+  g_assert_true (g_str_has_prefix (text,
+                                   "hidden odd%20name%20100%25%0Ax.reslab-experiment\n"
+                                   "shown 20250101-000000.000001-depth8.reslab-experiment\n"));
+  write_file (ticks_path, text);
+  entries = list_or_die (tmp);
+  g_assert_cmpuint (entries->len, ==, 3);
+  g_assert_true (entry_is (entries, 0, names[0], TRUE, FALSE));
+  g_assert_true (entry_at (entries, 0)->twin_kept[RL_TWIN_PLAIN]);
+  g_assert_false (entry_at (entries, 0)->twin_kept[RL_TWIN_RESIDUAL]);
+  g_assert_true (entry_at (entries, 0)->has_tick);
+  g_assert_true (entry_at (entries, 0)->shown);
+  g_assert_false (entry_at (entries, 1)->twin_kept[RL_TWIN_PLAIN]);
+  g_assert_true (entry_at (entries, 1)->twin_kept[RL_TWIN_RESIDUAL]);
+  g_assert_false (entry_at (entries, 1)->has_tick);
+  g_assert_true (entry_is (entries, 2, names[2], TRUE, FALSE));
+  g_assert_true (entry_at (entries, 2)->has_tick);
+  g_assert_false (entry_at (entries, 2)->shown);
+  g_clear_pointer (&entries, g_ptr_array_unref);
+
+  /* a ticks file too large to be ours is not read */
+  {
+    gsize size = RL_EXPERIMENT_FILE_TICKS_MAX_SIZE + 1;
+    g_autofree char *big = g_malloc (size + 1);
+
+    memset (big, '\n', size);
+    memcpy (big, text, strlen (text));
+    big[size] = '\0';
+    write_file (ticks_path, big);
+    entries = list_or_die (tmp);
+    g_assert_false (entry_at (entries, 0)->has_tick);
+    g_assert_false (entry_at (entries, 2)->has_tick);
+    g_clear_pointer (&entries, g_ptr_array_unref);
+  }
+
+  /* deleting a run deletes its twins and their initial weights, and nothing else */
+  doomed[0] = paths[0];
+  rl_experiment_file_delete_async (doomed, NULL, store_result_cb, &result);
+  /* the folder in the resnet twin's place cannot be unlinked: the first error, the rest gone */
+  g_assert_false (rl_experiment_file_delete_finish (wait_result (&result), &error));
+  g_assert_error (error, G_FILE_ERROR, G_FILE_ERROR_ISDIR);
+  g_clear_error (&error);
+  g_clear_object (&result);
+  g_assert_false (g_file_test (paths[0], G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (plain1, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (plain1_initial, G_FILE_TEST_EXISTS));
+  g_assert_cmpint (g_rmdir (resnet1), ==, 0);
+  rl_experiment_file_delete_async (doomed, NULL, store_result_cb, &result);
+  g_assert_true (rl_experiment_file_delete_finish (wait_result (&result), &error));
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  g_assert_true (g_file_test (paths[1], G_FILE_TEST_IS_REGULAR));
+  g_assert_true (g_file_test (resnet2, G_FILE_TEST_IS_REGULAR));
+  g_assert_true (g_file_test (ticks_path, G_FILE_TEST_IS_REGULAR));
+  g_assert_true (g_file_test (other, G_FILE_TEST_IS_REGULAR));
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    g_free (paths[i]);
+  test_rm_rf (tmp);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -565,6 +710,7 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/experiment-file/load-and-save", test_load_and_save);
   g_test_add_func ("/engine/experiment-file/list-dir", test_list_dir);
   g_test_add_func ("/engine/experiment-file/async", test_async);
+  g_test_add_func ("/engine/experiment-file/twins-and-ticks", test_twins_and_ticks);
   status = g_test_run ();
 
   g_free (good_text);

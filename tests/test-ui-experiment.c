@@ -1,15 +1,17 @@
-/* test-ui-experiment.c: the Experiment view (plain and residual twins) through its actions:
- * it builds and goes away without leaks; a tiny run on real MNIST completes, puts both twins'
- * curves on the chart and values on every layer bar; every run stays in the list of runs (a
- * run of the same depth and setting hides its earlier one, another setting hides nothing) and
- * its check button shows and hides its curves; a run pauses and resumes, with the pause left
- * out of its time; two seeds draw bands that hold the mean; the shown runs export as CSV, PNG
- * and SVG without overwriting a file silently; Stop ends a run within one interval; in the
- * window, the header's Train and Stop act on the twins on the Experiment page. Finished runs
- * kept as files come back in a new view with every point, band, bar, row and export as they
- * were, and Clear deletes the files; bad files (cut short, garbage, huge counts, NaN, a newer
- * format, a folder) are skipped, left byte for byte and named once; a folder that cannot be
- * written gives a message. And the Inside view of the CIFAR-style nets: the downsampling blocks of a
+/* test-ui-experiment.c: the Experiment view (plain and residual twins) through its actions: it
+ * builds and goes away without leaks; a tiny run on real MNIST completes, puts both twins'
+ * curves on the chart and values on every layer bar; every run stays in the list of runs (a run
+ * of the same depth and setting hides its earlier one, another setting hides nothing) and its
+ * check button shows and hides its curves; a run pauses and resumes, with the pause left out of
+ * its time; two seeds draw bands that hold the mean; the shown runs export as CSV, PNG and SVG
+ * without overwriting a file silently; Stop ends a run within one interval; in the window, the
+ * header's Train and Stop act on the twins on the Experiment page. Finished runs kept as files
+ * come back in a new view with every point, band, bar, row and export as they were, and Clear
+ * deletes the files; bad files (cut short, garbage, huge counts, NaN, a newer format, a folder)
+ * are skipped, left byte for byte and named once; a folder that cannot be written gives a
+ * message. Each kept run's tick comes back as the user left it (the newest of a setting shown
+ * when the folder has no ticks), and its twins are kept beside it, its row's menu asking for
+ * their landscape. And the Inside view of the CIFAR-style nets: the downsampling blocks of a
  * resnet-8 show their shortcut's output, a plain-8 has plain blocks. */
 
 #include <math.h>
@@ -747,6 +749,36 @@ wait_for_files (const char *dir,
   g_assert_true (ui_test_wait_for (has_n_files, &w, 30));
 }
 
+typedef struct {
+  const char *path;
+  const char *text;
+} TextWait;
+
+static gboolean
+has_text (gpointer data)
+{
+  TextWait *w = data;
+  g_autofree char *text = NULL;
+
+  return g_file_get_contents (w->path, &text, NULL, NULL) && g_strcmp0 (text, w->text) == 0;
+}
+
+/* Waits until the folder's ticks say @shown of the run files @files (writes end on their own:
+ * the last state wins). shown: (files->len) */
+static void
+wait_for_ticks (const char     *dir,
+                GPtrArray      *files,
+                const gboolean *shown)
+{
+  g_autofree char *path = g_build_filename (dir, RL_EXPERIMENT_FILE_TICKS, NULL);
+  g_autoptr (GBytes) bytes = rl_experiment_file_format_ticks ((const char * const *) files->pdata,
+                                                              shown, files->len);
+  g_autofree char *text = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+  TextWait w = { path, text };
+
+  g_assert_true (ui_test_wait_for (has_text, &w, 30));
+}
+
 /* Every point the chart draws of both views' run @run, and the records behind them. */
 static void
 assert_runs_equal (RlExperimentView *a,
@@ -842,6 +874,11 @@ test_kept_runs (void)
   gtk_check_button_set_active (rl_experiment_view_get_run_check (view, 0), TRUE);
   csv_before = export_csv (view, "before.csv");
   gtk_check_button_set_active (rl_experiment_view_get_run_check (view, 0), FALSE);
+  {
+    const gboolean shown[] = { FALSE, TRUE };
+
+    wait_for_ticks (dir, files, shown);
+  }
 
   /* a restart */
   view2 = new_keeping_view (&window2, dir);
@@ -1060,6 +1097,118 @@ test_bad_kept_files (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
     g_free (bad[i].contents);
+}
+
+static gboolean
+run_ticked (RlExperimentView *view,
+            guint             run)
+{
+  return gtk_check_button_get_active (rl_experiment_view_get_run_check (view, run));
+}
+
+static gboolean
+second_run_menu (gpointer data)
+{
+  return rl_experiment_view_get_run_menu (data, 1) != NULL;
+}
+
+/* The ticks of kept runs (#16 follow-up): two runs of one setting, the first hidden by the
+ * second, then the user shows the first and hides the second; a restart shows them so, not
+ * as two new runs would be. A folder without ticks shows the newest run of each setting, as
+ * before. And each run keeps its twins beside it, its row's menu asking for their landscape. */
+static void
+test_kept_ticks (void)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *ticks = NULL;
+  g_autofree char *expected = NULL;
+  g_autoptr (GPtrArray) files = NULL;
+  GtkWidget *window, *window2;
+  RlExperimentView *view, *view2;
+
+  SKIP_WITHOUT_MNIST ();
+
+  dir = new_keep_dir ("ticks");
+  ticks = g_build_filename (dir, RL_EXPERIMENT_FILE_TICKS, NULL);
+  view = new_keeping_view (&window, dir);
+  rl_experiment_view_set_depth (view, 8);
+  rl_experiment_view_set_train_images (view, 128);
+  run_to_end (view);
+  run_to_end (view);
+  wait_for_files (dir, 2);
+  g_assert_false (run_ticked (view, 0));
+  g_assert_true (run_ticked (view, 1));
+  gtk_check_button_set_active (rl_experiment_view_get_run_check (view, 0), TRUE);
+  gtk_check_button_set_active (rl_experiment_view_get_run_check (view, 1), FALSE);
+  files = run_files (dir);
+  {
+    g_autofree char *first = g_path_get_basename (files->pdata[0]);
+    g_autofree char *second = g_path_get_basename (files->pdata[1]);
+    const gboolean shown[] = { TRUE, FALSE };
+    TextWait w = { ticks, NULL };
+
+    /* the file as the engine's test reads it back */
+    expected = g_strdup_printf ("shown %s\nhidden %s\n", first, second);
+    w.text = expected;
+    g_assert_true (ui_test_wait_for (has_text, &w, 30));
+    wait_for_ticks (dir, files, shown);
+  }
+  /* the twins follow each run, and its row's menu asks the window for their landscape */
+  g_assert_true (ui_test_wait_for (second_run_menu, view, 30));
+  for (guint r = 0; r < 2; r++)
+    {
+      GMenuModel *menu = rl_experiment_view_get_run_menu (view, r);
+      g_autofree char *action = NULL;
+      g_autoptr (GVariant) target = NULL;
+      g_autofree const char **keys = NULL;
+
+      g_assert_nonnull (menu);
+      g_assert_true (g_menu_model_get_item_attribute (menu, 0, G_MENU_ATTRIBUTE_ACTION, "s",
+                                                      &action));
+      g_assert_cmpstr (action, ==, "win.show-landscape");
+      target = g_menu_model_get_item_attribute_value (menu, 0, G_MENU_ATTRIBUTE_TARGET,
+                                                      G_VARIANT_TYPE_STRING_ARRAY);
+      keys = g_variant_get_strv (target, NULL);
+      g_assert_cmpuint (g_strv_length ((char **) keys), ==, RL_N_TWINS);
+      for (int t = 0; t < RL_N_TWINS; t++)
+        {
+          g_autofree char *twin = rl_experiment_file_twin_path (files->pdata[r], (RlTwin) t);
+          const char *name = NULL;
+          RlDatasetKind kind = RL_DATASET_FASHION;
+
+          g_assert_cmpstr (keys[t], ==, twin);
+          g_assert_true (g_file_test (twin, G_FILE_TEST_IS_REGULAR));
+          g_assert_true (rl_experiment_view_find_twin (view, twin, &name, &kind));
+          g_assert_cmpstr (name, ==, t == RL_TWIN_PLAIN ? "plain-8" : "resnet-8");
+          g_assert_cmpint (kind, ==, RL_DATASET_MNIST);
+        }
+    }
+  g_assert_false (rl_experiment_view_find_twin (view, files->pdata[0], NULL, NULL));
+
+  /* a restart: as the user left them */
+  view2 = new_keeping_view (&window2, dir);
+  g_assert_cmpuint (rl_experiment_view_get_n_runs (view2), ==, 2);
+  g_assert_true (run_ticked (view2, 0));
+  g_assert_false (run_ticked (view2, 1));
+  g_assert_cmpuint (rl_experiment_view_get_series (view2, 0, RL_TWIN_PLAIN), !=, G_MAXUINT);
+  g_assert_cmpuint (rl_experiment_view_get_series (view2, 1, RL_TWIN_PLAIN), ==, G_MAXUINT);
+  g_assert_nonnull (rl_experiment_view_get_run_menu (view2, 0));
+  destroy_view (view2, window2);
+  destroy_view (view, window);
+
+  /* without ticks, as a folder of an older version */
+  g_assert_cmpint (g_unlink (ticks), ==, 0);
+  view = new_keeping_view (&window, dir);
+  g_assert_false (run_ticked (view, 0));
+  g_assert_true (run_ticked (view, 1));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "experiment.clear", NULL));
+  {
+    TextWait w = { ticks, "" };
+
+    g_assert_true (ui_test_wait_for (has_text, &w, 30));
+  }
+  wait_for_files (dir, 0);
+  destroy_view (view, window);
 }
 
 /* Whether a file can be created in @dir now. */
@@ -1296,6 +1445,7 @@ main (int   argc,
   ui_test_add ("/ui/experiment/window", test_window);
   ui_test_add ("/ui/experiment/kept-runs", test_kept_runs);
   ui_test_add ("/ui/experiment/bad-kept-files", test_bad_kept_files);
+  ui_test_add ("/ui/experiment/kept-ticks", test_kept_ticks);
   ui_test_add ("/ui/experiment/save-fails", test_save_fails);
   ui_test_add ("/ui/experiment/inside-resnet-8", test_inside_resnet8);
   ui_test_add ("/ui/experiment/inside-plain-8", test_inside_plain8);

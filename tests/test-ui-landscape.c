@@ -14,7 +14,15 @@
  * A run trained in the app (the Train view, from fresh weights) keeps its initial weights
  * beside it, equal to a net built with the run's seed; Loss Landscape from its row then has the
  * line; Rename and Delete + Undo keep the pair together; a run continued from the model in use
- * keeps none. */
+ * keeps none.
+ *
+ * A kept experiment run (rl-experiment-view-files.c, #16 follow-up): its trained twins are kept
+ * beside its file with their initial weights, bit for bit; after a restart its row's menu puts
+ * the same two models and initial weights in the tab, whose Compute gives each twin's own loss
+ * on the MNIST training images and the line; a copy of the run marked Fashion-MNIST is seen on
+ * that dataset (or asks for it); a damaged or removed twin file gives a dialog naming it and
+ * the tab stays as it was; a run whose twin files are gone restores without the menu; Clear
+ * removes the runs' files, twins and initial weights included. */
 
 #include <math.h>
 #include <string.h>
@@ -24,6 +32,7 @@
 
 #include "rl-arch.h"
 #include "rl-dataset-loader.h"
+#include "rl-experiment-file.h"
 #include "rl-experiment-view.h"
 #include "rl-landscape.h"
 #include "rl-net-chooser.h"
@@ -647,6 +656,344 @@ test_app_trained_run (void)
   g_assert_finalize_object (window);
 }
 
+/* ---- a kept experiment run ---------------------------------------------------------------- */
+
+static gboolean
+experiment_restored (gpointer data)
+{
+  return !rl_experiment_view_is_restoring (data);
+}
+
+static gboolean
+run_menu_shown (gpointer data)
+{
+  RlExperimentView *view = data;
+
+  return rl_experiment_view_get_n_runs (view) > 0
+         && rl_experiment_view_get_run_menu (view, rl_experiment_view_get_n_runs (view) - 1)
+            != NULL;
+}
+
+/* A window as at a start: its kept experiment runs read. */
+static RlWindow *
+restarted_window (void)
+{
+  RlWindow *window = new_window ();
+
+  g_assert_true (ui_test_wait_for (experiment_restored,
+                                   rl_window_get_experiment_view (window), 30));
+  return window;
+}
+
+static void
+close_window (RlWindow *window)
+{
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_finalize_object (window);
+}
+
+/* The files of the experiments folder, but its state files (".shown", ".reported"), sorted.
+ * Returns: (transfer full) */
+static GPtrArray *
+experiment_files (void)
+{
+  g_autofree char *dir = rl_experiment_file_default_dir ();
+  GPtrArray *files = g_ptr_array_new_with_free_func (g_free);
+  GDir *d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    if (name[0] != '.')
+      g_ptr_array_add (files, g_strdup (name));
+  if (d != NULL)
+    g_dir_close (d);
+  g_ptr_array_sort (files, (GCompareFunc) g_strcmp0);
+  return files;
+}
+
+static gboolean
+no_experiment_files (gpointer data)
+{
+  g_autoptr (GPtrArray) files = experiment_files ();
+
+  return files->len == 0;
+}
+
+/* The target of the Loss Landscape item of run @run's menu. Returns: (transfer full) */
+static GVariant *
+run_menu_target (RlExperimentView *view, guint run)
+{
+  GMenuModel *menu = rl_experiment_view_get_run_menu (view, run);
+  g_autofree char *label = NULL;
+  g_autofree char *action = NULL;
+
+  g_assert_nonnull (menu);
+  g_assert_cmpint (g_menu_model_get_n_items (menu), ==, 1);
+  g_assert_true (g_menu_model_get_item_attribute (menu, 0, G_MENU_ATTRIBUTE_LABEL, "s", &label));
+  g_assert_cmpstr (label, ==, "_Loss Landscape");
+  g_assert_true (g_menu_model_get_item_attribute (menu, 0, G_MENU_ATTRIBUTE_ACTION, "s",
+                                                  &action));
+  g_assert_cmpstr (action, ==, "win.show-landscape");
+  return g_menu_model_get_item_attribute_value (menu, 0, G_MENU_ATTRIBUTE_TARGET,
+                                                G_VARIANT_TYPE_STRING_ARRAY);
+}
+
+/* Asks for a twin's landscape that cannot be shown: a dialog whose text holds @expected (and,
+ * unless NULL, @also), and the tab as it was. */
+static void
+assert_refused (RlWindow *window, GVariant *target, const char *expected, const char *also)
+{
+  RlLandscapeView *landscape = rl_window_get_landscape_view (window);
+  RlLandscapeRunner *runner = rl_landscape_view_get_runner (landscape);
+  g_autofree char *progress = g_strdup (rl_landscape_view_get_progress (landscape));
+  g_autofree char *note = g_strdup (rl_landscape_view_get_note (landscape));
+  guint complete = rl_landscape_runner_get_complete_grid (runner);
+  const RlModel *before = rl_landscape_view_get_model (landscape, 0, NULL);
+  GtkMessageDialog *dialog;
+  g_autofree char *text = NULL;
+
+  show_landscape (window, target);
+  g_assert_true (ui_test_wait_for (ui_test_dialog_shown, NULL, 30));
+  dialog = ui_test_find_message_dialog ();
+  text = ui_test_dialog_text (dialog);
+  g_test_message ("%s", text);
+  g_assert_nonnull (strstr (text, expected));
+  if (also != NULL)
+    g_assert_nonnull (strstr (text, also));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  ui_test_spin (100);
+  g_assert_null (ui_test_find_message_dialog ());
+  g_assert_cmpuint (rl_landscape_view_get_n_models (landscape), ==, 2);
+  g_assert_true (rl_landscape_view_get_model (landscape, 0, NULL) == before);
+  g_assert_cmpstr (rl_landscape_view_get_progress (landscape), ==, progress);
+  g_assert_cmpstr (rl_landscape_view_get_note (landscape), ==, note);
+  g_assert_cmpuint (rl_landscape_runner_get_complete_grid (runner), ==, complete);
+}
+
+/* A twin run's trained twins are kept beside its file with their initial weights; after a
+ * restart its menu puts the same two models, with the same initial weights, in the Landscape
+ * tab, on the dataset the run trained on; a twin file damaged or removed gives a dialog naming
+ * it and leaves the tab as it was; a run whose twin files are gone restores without the menu;
+ * Clear removes every file. */
+static void
+test_kept_run (void)
+{
+  RlWindow *window;
+  RlExperimentView *view;
+  RlLandscapeView *landscape;
+  RlLandscapeRunner *runner;
+  RlModel *trained[RL_N_TWINS] = { NULL }, *initial[RL_N_TWINS] = { NULL };
+  g_autofree char *run_path = NULL;
+  g_autofree char *fashion_path = NULL;
+  g_autofree char *contents = NULL;
+  g_autoptr (GVariant) target = NULL;
+  g_autoptr (GVariant) fashion_target = NULL;
+  g_autoptr (GPtrArray) files = NULL;
+  g_autoptr (RlDataset) train = NULL;
+  g_autoptr (GError) error = NULL;
+  char *twins[RL_N_TWINS];
+  gsize length;
+
+  if (!have_mnist ())
+    {
+      g_test_skip ("no MNIST files: run ./dev.sh data");
+      return;
+    }
+
+  /* what earlier tests kept goes first */
+  window = restarted_window ();
+  view = rl_window_get_experiment_view (window);
+  if (rl_experiment_view_get_n_runs (view) > 0)
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "experiment.clear", NULL));
+  g_assert_true (ui_test_wait_for (no_experiment_files, NULL, 30));
+
+  /* a tiny run; once its file is written, its twins follow and its row gets its menu */
+  rl_experiment_view_set_depth (view, 8);
+  rl_experiment_view_set_train_images (view, 256);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "experiment.run", NULL));
+  g_assert_true (ui_test_wait_for (not_busy, view, 180));
+  g_assert_true (ui_test_wait_for (run_menu_shown, view, 60));
+  for (int t = 0; t < RL_N_TWINS; t++)
+    {
+      RlModel *first = NULL;
+
+      trained[t] = rl_model_copy (rl_experiment_runner_get_trained (
+        rl_experiment_view_get_runner (view), (RlTwin) t, &first));
+      initial[t] = rl_model_copy (first);
+    }
+  run_path = g_strdup (rl_experiment_view_get_run_path (view, 0));
+  g_assert_nonnull (run_path);
+  target = run_menu_target (view, 0);
+  {
+    g_autofree const char **keys = g_variant_get_strv (target, NULL);
+
+    g_assert_cmpuint (g_strv_length ((char **) keys), ==, 2);
+    for (int t = 0; t < RL_N_TWINS; t++)
+      {
+        g_autofree char *initial_path = NULL;
+        g_autoptr (RlModel) kept_initial = NULL;
+        g_autoptr (RlModel) kept = NULL;
+
+        twins[t] = rl_experiment_file_twin_path (run_path, (RlTwin) t);
+        g_assert_cmpstr (keys[t], ==, twins[t]);
+        /* beside the run, with the initial weights as a Train run keeps them */
+        initial_path = rl_landscape_initial_path (twins[t]);
+        g_assert_true (g_file_test (twins[t], G_FILE_TEST_IS_REGULAR));
+        g_assert_true (g_file_test (initial_path, G_FILE_TEST_IS_REGULAR));
+        kept = rl_model_load (twins[t], NULL, &error);
+        g_assert_no_error (error);
+        assert_same_params (kept, trained[t]);
+        kept_initial = run_initial (twins[t], NULL);
+        assert_same_params (kept_initial, initial[t]);
+      }
+  }
+  files = experiment_files ();
+  g_assert_cmpuint (files->len, ==, 5);   /* the run, two twins, two initial weights */
+  g_clear_pointer (&files, g_ptr_array_unref);
+
+  /* the same run, as if trained on Fashion-MNIST: a copy with its twins */
+  g_assert_true (g_file_get_contents (run_path, &contents, &length, &error));
+  g_assert_nonnull (strstr (contents, "\ndataset=mnist\n"));
+  {
+    g_autofree char *dir = g_path_get_dirname (run_path);
+    g_autoptr (GString) text = g_string_new (contents);
+
+    g_string_replace (text, "\ndataset=mnist\n", "\ndataset=fashion\n", 1);
+    fashion_path = g_build_filename (dir, "29991231-235959.000000-depth8.reslab-experiment",
+                                     NULL);
+    g_assert_true (g_file_set_contents (fashion_path, text->str, -1, &error));
+    for (int t = 0; t < RL_N_TWINS; t++)
+      {
+        g_autofree char *copy = rl_experiment_file_twin_path (fashion_path, (RlTwin) t);
+        g_autofree char *weights = NULL;
+
+        g_assert_true (g_file_get_contents (twins[t], &weights, &length, &error));
+        g_assert_true (g_file_set_contents (copy, weights, (gssize) length, &error));
+      }
+    g_assert_no_error (error);
+  }
+  close_window (window);
+
+  /* a restart: both runs, each with its menu */
+  window = restarted_window ();
+  view = rl_window_get_experiment_view (window);
+  landscape = rl_window_get_landscape_view (window);
+  runner = rl_landscape_view_get_runner (landscape);
+  g_assert_cmpuint (rl_experiment_view_get_n_runs (view), ==, 2);
+  g_assert_cmpstr (rl_experiment_view_get_run_path (view, 0), ==, run_path);
+  g_assert_cmpuint (rl_landscape_view_get_n_models (landscape), ==, 0);
+  {
+    g_autoptr (GVariant) again = run_menu_target (view, 0);
+
+    g_assert_true (g_variant_equal (again, target));
+  }
+  fashion_target = run_menu_target (view, 1);
+
+  /* Loss Landscape: the twins as they were trained, with their initial weights */
+  show_landscape (window, g_variant_ref (target));
+  g_assert_true (ui_test_wait_for (two_models_waiting, landscape, 60));
+  g_assert_cmpstr (rl_window_get_view (window), ==, "experiment");
+  g_assert_cmpstr (experiment_tab (landscape), ==, "landscape");
+  g_assert_true (rl_landscape_view_get_same_directions (landscape));
+  g_assert_true (g_str_has_prefix (rl_landscape_view_get_note (landscape),
+                                   "The loss around the trained weights (the dots) of plain-8"
+                                   " and resnet-8, in the same two random directions"));
+  for (guint m = 0; m < 2; m++)
+    {
+      const RlModel *first = NULL;
+
+      assert_same_params (rl_landscape_view_get_model (landscape, m, &first), trained[m]);
+      assert_same_params (first, initial[m]);
+    }
+  train = rl_dataset_loader_peek (RL_DATASET_MNIST, RL_SPLIT_TRAIN);
+  g_assert_nonnull (train);
+  g_assert_true (rl_landscape_view_get_set (landscape) == train);
+
+  /* Compute: on the MNIST training images, the twins' own loss at the centre, and the line */
+  rl_landscape_view_set_grid (landscape, 9);
+  rl_landscape_view_set_images (landscape, 100);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (landscape), "landscape.compute",
+                                             NULL));
+  g_assert_true (ui_test_wait_for (landscape_idle, runner, 240));
+  g_assert_cmpuint (rl_landscape_runner_get_complete_grid (runner), ==, 9);
+  for (guint m = 0; m < 2; m++)
+    {
+      const double *loss = rl_landscape_runner_get_loss (runner, m);
+      double ref = landscape_test_reference_loss (trained[m], train, 100, NULL);
+      const double *t, *line;
+
+      g_test_message ("twin %u: centre %.6f, reference %.6f", m, loss[4 * 9 + 4], ref);
+      g_assert_cmpfloat_with_epsilon (loss[4 * 9 + 4], ref, 1e-9 * ref);
+      g_assert_true (rl_landscape_runner_get_line (runner, m, &t, &line));
+    }
+
+  /* the copy says Fashion-MNIST: its twins are seen on that dataset's training images, or wait
+   * for them */
+  {
+    g_auto (GStrv) missing = rl_dataset_find_missing_files (RL_DATASET_FASHION);
+
+    if (missing != NULL)
+      assert_refused (window, g_variant_ref (fashion_target),
+                      "The Fashion-MNIST files are missing", NULL);
+    else
+      {
+        g_autoptr (RlDataset) fashion = NULL;
+
+        show_landscape (window, g_variant_ref (fashion_target));
+        g_assert_true (ui_test_wait_for (waiting_for_compute, landscape, 60));
+        fashion = rl_dataset_loader_peek (RL_DATASET_FASHION, RL_SPLIT_TRAIN);
+        g_assert_nonnull (fashion);
+        g_assert_true (rl_landscape_view_get_set (landscape) == fashion);
+        g_assert_cmpuint (rl_landscape_view_get_n_models (landscape), ==, 2);
+        assert_same_params (rl_landscape_view_get_model (landscape, 1, NULL),
+                            trained[RL_TWIN_RESIDUAL]);
+      }
+  }
+
+  /* a twin file damaged, then one removed: a dialog names it, the tab stays */
+  g_clear_pointer (&contents, g_free);
+  g_assert_true (g_file_get_contents (twins[RL_TWIN_RESIDUAL], &contents, &length, &error));
+  g_assert_true (g_file_set_contents (twins[RL_TWIN_RESIDUAL], contents, (gssize) (length / 2),
+                                      &error));
+  g_assert_no_error (error);
+  {
+    g_autofree char *name = g_path_get_basename (twins[RL_TWIN_RESIDUAL]);
+
+    assert_refused (window, g_variant_ref (target), name, "The loss landscape has not changed.");
+  }
+  g_assert_cmpint (g_unlink (twins[RL_TWIN_PLAIN]), ==, 0);
+  {
+    g_autofree char *name = g_path_get_basename (twins[RL_TWIN_PLAIN]);
+
+    assert_refused (window, g_variant_ref (target), name, "The loss landscape has not changed.");
+  }
+  close_window (window);
+
+  /* its twin files gone, the run restores all the same, without the menu */
+  g_assert_cmpint (g_unlink (twins[RL_TWIN_RESIDUAL]), ==, 0);
+  window = restarted_window ();
+  view = rl_window_get_experiment_view (window);
+  g_assert_cmpuint (rl_experiment_view_get_n_runs (view), ==, 2);
+  g_assert_null (ui_test_find_message_dialog ());
+  g_assert_null (rl_experiment_view_get_run_menu (view, 0));
+  g_assert_nonnull (rl_experiment_view_get_run_menu (view, 1));
+
+  /* Clear: every run's files go, twins and initial weights with them */
+  files = experiment_files ();
+  g_assert_cmpuint (files->len, ==, 6);   /* two runs, the copy's twins, two initial weights */
+  g_clear_pointer (&files, g_ptr_array_unref);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "experiment.clear", NULL));
+  g_assert_true (ui_test_wait_for (no_experiment_files, NULL, 30));
+  close_window (window);
+
+  for (int t = 0; t < RL_N_TWINS; t++)
+    {
+      g_free (twins[t]);
+      rl_model_free (trained[t]);
+      rl_model_free (initial[t]);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -654,5 +1001,6 @@ main (int argc, char **argv)
   ui_test_add ("/ui/landscape/after-experiment", test_after_experiment);
   ui_test_add ("/ui/landscape/from-models-list", test_from_models_list);
   ui_test_add ("/ui/landscape/app-trained-run", test_app_trained_run);
+  ui_test_add ("/ui/landscape/kept-experiment-run", test_kept_run);
   return ui_test_run ();
 }

@@ -5,10 +5,15 @@
  *
  * A run that finishes is written at once, on a worker thread, to its own file in keep_dir
  * (named by the time it finished, so that the folder lists in order); the run remembers its
- * file, and Clear deletes the files of the runs it removes. At start-up the folder is read on
- * a worker thread; each good file becomes a finished run again, in order, with its number,
- * colour, curves, bars and row, and a bad one is named in one message, which the folder's
- * state keeps from being shown again for the same file. While a save is in flight the
+ * file, and Clear deletes the files of the runs it removes. Once its file is written, the first
+ * seed's trained twins follow beside it, one after the other, with their initial weights
+ * (rl_model_file_save_run_async, as a Train run keeps its own), and the row's menu offers their
+ * loss landscape; the run's file first, so that a twin never outlives its run unnamed. The
+ * runs' ticks are the folder's state (RL_EXPERIMENT_FILE_TICKS), written whole whenever one
+ * changes, one write at a time (TicksWriter). At start-up the folder is read on a worker
+ * thread; each good file becomes a finished run again, in order, with its number, colour,
+ * curves, bars, tick, row and kept twins, and a bad one is named in one message, which the
+ * folder's state keeps from being shown again for the same file. While a save is in flight the
  * application is held, so that quitting right after a run does not lose it.
  */
 
@@ -17,27 +22,79 @@
 
 #include "rl-experiment-view-private.h"
 
+#include <string.h>
+
 #include "rl-dialogs.h"
 #include "rl-error.h"
+#include "rl-model-file.h"
 
 /* ---- saving -------------------------------------------------------------------------------- */
 
 typedef struct {
   GWeakRef      view;
   char         *path;
-  GApplication *app;     /* held until the file is written */
+  GApplication *app;     /* held until the files are written */
+  /* the first seed's twins, saved beside the run once its file is: */
+  RlModel      *twins[RL_N_TWINS];     /* trained (copies), NULL once handed to the save */
+  RlModel      *initial[RL_N_TWINS];   /* their weights before training */
+  GHashTable   *metadata[RL_N_TWINS];
+  RlDatasetKind kind;
+  guint64       seed;
+  guint         twin;                  /* the twin being saved */
+  gboolean      kept[RL_N_TWINS];
+  GError       *twin_error;            /* the first twin not kept, but for a diverged one */
 } SaveData;
+
+/* The application, held so that quitting waits for a write in flight.
+ * Returns: (transfer full) (nullable) */
+static GApplication *
+hold_application (void)
+{
+  GApplication *app = g_application_get_default ();
+
+  if (app != NULL)
+    {
+      g_object_ref (app);
+      g_application_hold (app);
+    }
+  return app;
+}
+
+static void
+release_application (GApplication **app)
+{
+  if (*app == NULL)
+    return;
+  g_application_release (*app);
+  g_clear_object (app);
+}
+
+/* Holds the application until the files are written. */
+static SaveData *
+save_data_new (RlExperimentView *self,
+               const char       *path)
+{
+  SaveData *data = g_new0 (SaveData, 1);
+
+  g_weak_ref_init (&data->view, self);
+  data->path = g_strdup (path);
+  data->app = hold_application ();
+  return data;
+}
 
 static void
 save_data_free (SaveData *data)
 {
   g_weak_ref_clear (&data->view);
   g_free (data->path);
-  if (data->app != NULL)
+  for (int t = 0; t < RL_N_TWINS; t++)
     {
-      g_application_release (data->app);
-      g_object_unref (data->app);
+      g_clear_pointer (&data->twins[t], rl_model_free);
+      g_clear_pointer (&data->initial[t], rl_model_free);
+      g_clear_pointer (&data->metadata[t], g_hash_table_unref);
     }
+  g_clear_error (&data->twin_error);
+  release_application (&data->app);
   g_free (data);
 }
 
@@ -67,6 +124,92 @@ deleted_late_cb (GObject      *source,
                error->message);
 }
 
+/* A run cleared while its files were being written: they go too (its twins with it). */
+static void
+delete_late (const char *path)
+{
+  const char *paths[] = { path, NULL };
+
+  rl_experiment_file_delete_async (paths, NULL, deleted_late_cb, NULL);
+}
+
+/* Every twin saved, or not: the row's menu offers those kept. */
+static void
+twins_saved (SaveData *data)
+{
+  g_autoptr (RlExperimentView) self = g_weak_ref_get (&data->view);
+  Run *run = self != NULL ? find_run_by_path (self, data->path) : NULL;
+
+  if (self != NULL && run == NULL)
+    delete_late (data->path);
+  else if (run != NULL)
+    {
+      for (int t = 0; t < RL_N_TWINS; t++)
+        run->twin_kept[t] = data->kept[t];
+      _rl_experiment_view_update_run_menu (run);
+    }
+  if (data->twin_error != NULL && run != NULL)
+    {
+      g_autofree char *folder = g_filename_display_name (self->keep_dir);
+      /* TRANSLATORS: under "The trained twins of run %u could not be kept"; %1$s is a folder,
+       * %2$s the system's reason (English) */
+      g_autofree char *secondary =
+        g_strdup_printf (_("They could not be written to %1$s. The run’s curves are kept; the "
+                           "loss landscape of its twins cannot be shown again after a "
+                           "restart.\n\n%2$s"), folder, data->twin_error->message);
+      g_autofree char *primary = g_strdup_printf (_("The trained twins of run %u could not be "
+                                                    "kept"), run->number);
+
+      rl_show_error_dialog (GTK_WIDGET (self), primary, secondary);
+    }
+  else if (data->twin_error != NULL && self == NULL)
+    g_warning ("The trained twins of an experiment run could not be kept: %s",
+               data->twin_error->message);
+  save_data_free (data);
+}
+
+static void save_next_twin (SaveData *data);
+
+static void
+twin_saved_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  SaveData *data = user_data;
+  g_autoptr (GError) error = NULL;
+
+  if (rl_model_file_save_finish (result, &error))
+    data->kept[data->twin] = TRUE;
+  /* a twin that diverged has no weights worth keeping (rl_model_save refuses them), and the
+   * run says so already */
+  else if (data->twin_error == NULL && !g_error_matches (error, RL_ERROR, RL_ERROR_NOT_FINITE))
+    data->twin_error = g_steal_pointer (&error);
+  data->twin++;
+  save_next_twin (data);
+}
+
+/* Saves the next twin there is, or once all are, ends. Takes @data. */
+static void
+save_next_twin (SaveData *data)
+{
+  g_autofree char *path = NULL;
+  RlTwin t;
+
+  while (data->twin < RL_N_TWINS && data->twins[data->twin] == NULL)
+    data->twin++;
+  if (data->twin == RL_N_TWINS)
+    {
+      twins_saved (data);
+      return;
+    }
+  t = (RlTwin) data->twin;
+  path = rl_experiment_file_twin_path (data->path, t);
+  rl_model_file_save_run_async (data->twins[t], g_steal_pointer (&data->initial[t]), data->kind,
+                                data->seed, path, data->metadata[t], NULL, twin_saved_cb, data);
+  /* copied by the save */
+  g_clear_pointer (&data->twins[t], rl_model_free);
+}
+
 static void
 saved_cb (GObject      *source,
           GAsyncResult *result,
@@ -79,13 +222,17 @@ saved_cb (GObject      *source,
   Run *run = self != NULL ? find_run_by_path (self, data->path) : NULL;
 
   if (saved && self != NULL && run == NULL)
+    delete_late (data->path);
+  else if (saved)
     {
-      /* cleared while it was being written: it goes too */
-      const char *paths[] = { data->path, NULL };
-
-      rl_experiment_file_delete_async (paths, NULL, deleted_late_cb, NULL);
+      /* the run is in the folder now: its tick (and the earlier run it hid), then its twins
+       * (also when the view has gone meanwhile: the run comes back at the next start) */
+      if (self != NULL)
+        _rl_experiment_view_save_ticks (self);
+      save_next_twin (data);
+      return;
     }
-  else if (!saved && self != NULL)
+  else if (self != NULL)
     {
       g_autofree char *folder = g_filename_display_name (self->keep_dir);
       g_autofree char *secondary = NULL;
@@ -103,6 +250,31 @@ saved_cb (GObject      *source,
   else if (!saved)
     g_warning ("An experiment run could not be kept: %s", error->message);
   save_data_free (data);
+}
+
+/* What a twin's model file says of it, beside the weights. Returns: (transfer full) */
+static GHashTable *
+twin_metadata (Run    *run,
+               RlTwin  twin)
+{
+  GHashTable *metadata = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autofree char *name = g_path_get_basename (run->path);
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+  g_hash_table_insert (metadata, g_strdup ("name"), g_strdup (run->names[twin]));
+  g_hash_table_insert (metadata, g_strdup ("dataset"),
+                       g_strdup (rl_dataset_kind_name (run->kind)));
+  g_hash_table_insert (metadata, g_strdup ("experiment"), g_steal_pointer (&name));
+  g_hash_table_insert (metadata, g_strdup ("epochs"),
+                       g_strdup_printf ("%d", run->config.epochs));
+  g_hash_table_insert (metadata, g_strdup ("seed"),
+                       g_strdup_printf ("%" G_GUINT64_FORMAT, (guint64) run->config.seed));
+  g_hash_table_insert (metadata, g_strdup ("train_images"),
+                       g_strdup_printf ("%u", (guint) run->config.subset));
+  g_hash_table_insert (metadata, g_strdup ("lr"),
+                       g_strdup (g_ascii_dtostr (buf, sizeof buf, run->config.lr)));
+  g_hash_table_insert (metadata, g_strdup ("software"), g_strdup ("ResLab " PACKAGE_VERSION));
+  return metadata;
 }
 
 void
@@ -136,14 +308,20 @@ _rl_experiment_view_keep_run (RlExperimentView *self,
   run->path = g_build_filename (self->keep_dir, name, NULL);
 
   bytes = rl_experiment_file_format (run->group, &info);
-  data = g_new0 (SaveData, 1);
-  g_weak_ref_init (&data->view, self);
-  data->path = g_strdup (run->path);
-  data->app = g_application_get_default ();
-  if (data->app != NULL)
+  data = save_data_new (self, run->path);
+  data->kind = run->kind;
+  data->seed = run->config.seed;
+  for (int t = 0; t < RL_N_TWINS; t++)
     {
-      g_object_ref (data->app);
-      g_application_hold (data->app);
+      RlModel *initial = NULL;
+      const RlModel *trained = rl_experiment_runner_get_trained (self->runner, (RlTwin) t,
+                                                                 &initial);
+
+      if (trained == NULL)
+        continue;   /* stopped before the first step */
+      data->twins[t] = rl_model_copy (trained);
+      data->initial[t] = initial != NULL ? rl_model_copy (initial) : NULL;
+      data->metadata[t] = twin_metadata (run, (RlTwin) t);
     }
   rl_experiment_file_save_async (run->path, bytes, NULL, saved_cb, data);
 }
@@ -188,6 +366,122 @@ _rl_experiment_view_forget_runs (RlExperimentView *self)
   ref = g_new0 (GWeakRef, 1);
   g_weak_ref_init (ref, self);
   rl_experiment_file_delete_async ((const char * const *) paths->pdata, NULL, deleted_cb, ref);
+}
+
+/* ---- the runs' ticks ----------------------------------------------------------------------- */
+
+/* The ticks' writer, shared by the view and the write in flight: a state set while one is
+ * written goes next, whatever became of the view meanwhile, so that the last state is the one
+ * left in the folder (two writes at once could rename in either order). While it writes, the
+ * application is held. */
+typedef struct _TicksWriter {
+  char         *path;
+  GBytes       *next;      /* the state to write once the write in flight is done, or NULL */
+  gboolean      writing;
+  GApplication *app;       /* held while writing */
+} TicksWriter;
+
+static void
+ticks_writer_clear (gpointer data)
+{
+  TicksWriter *writer = data;
+
+  g_free (writer->path);
+  g_clear_pointer (&writer->next, g_bytes_unref);
+}
+
+static void
+ticks_release (TicksWriter *writer)
+{
+  g_rc_box_release_full (writer, ticks_writer_clear);
+}
+
+static void write_ticks (TicksWriter *writer, GBytes *bytes);
+
+static void
+ticks_saved_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  TicksWriter *writer = user_data;
+  g_autoptr (GError) error = NULL;
+
+  /* a cosmetic state: at worst a restart shows the newest run of each setting, as before */
+  if (!rl_experiment_file_save_finish (result, &error))
+    g_message ("Which experiment runs are shown could not be kept: %s", error->message);
+  if (writer->next != NULL)
+    {
+      g_autoptr (GBytes) bytes = g_steal_pointer (&writer->next);
+
+      write_ticks (writer, bytes);
+    }
+  else
+    {
+      writer->writing = FALSE;
+      release_application (&writer->app);
+    }
+  ticks_release (writer);
+}
+
+static void
+write_ticks (TicksWriter *writer,
+             GBytes      *bytes)
+{
+  if (!writer->writing)
+    {
+      writer->writing = TRUE;
+      writer->app = hold_application ();
+    }
+  rl_experiment_file_save_async (writer->path, bytes, NULL, ticks_saved_cb,
+                                 g_rc_box_acquire (writer));
+}
+
+void
+_rl_experiment_view_save_ticks (RlExperimentView *self)
+{
+  g_autoptr (GPtrArray) paths = g_ptr_array_new ();
+  g_autoptr (GArray) shown = g_array_new (FALSE, FALSE, sizeof (gboolean));
+  g_autoptr (GBytes) bytes = NULL;
+
+  if (self->keep_dir == NULL)
+    return;
+  /* none while the kept ticks are still being read: the restore writes them after */
+  if (self->restore_cancellable != NULL)
+    {
+      self->ticks_changed = TRUE;
+      return;
+    }
+  self->ticks_changed = FALSE;
+
+  for (guint r = 0; r < self->runs->len; r++)
+    {
+      Run *run = g_ptr_array_index (self->runs, r);
+
+      if (run->path == NULL)
+        continue;
+      g_ptr_array_add (paths, run->path);
+      g_array_append_val (shown, run->visible);
+    }
+  bytes = rl_experiment_file_format_ticks ((const char * const *) paths->pdata,
+                                           (const gboolean *) shown->data, paths->len);
+  if (self->ticks == NULL)
+    {
+      self->ticks = g_rc_box_new0 (TicksWriter);
+      self->ticks->path = g_build_filename (self->keep_dir, RL_EXPERIMENT_FILE_TICKS, NULL);
+    }
+  if (self->ticks->writing)
+    {
+      g_clear_pointer (&self->ticks->next, g_bytes_unref);
+      self->ticks->next = g_steal_pointer (&bytes);
+    }
+  else
+    write_ticks (self->ticks, bytes);
+}
+
+void
+_rl_experiment_view_files_dispose (RlExperimentView *self)
+{
+  g_clear_pointer (&self->ticks, ticks_release);
 }
 
 /* ---- restoring ----------------------------------------------------------------------------- */
@@ -267,6 +561,10 @@ run_from_entry (RlExperimentView      *self,
   rl_experiment_group_free (run->group);
   run->group = g_steal_pointer (&entry->group);
   run->path = g_strdup (entry->path);
+  for (int t = 0; t < RL_N_TWINS; t++)
+    run->twin_kept[t] = entry->twin_kept[t];
+  if (entry->has_tick)
+    run->visible = entry->shown;
   run->seconds = entry->info.seconds;
   run->completed = entry->info.completed;
   run->finished = TRUE;
@@ -331,8 +629,9 @@ restored_cb (GObject      *source,
 
       if (entry->group != NULL)
         {
+          /* shown or hidden as it was; without a tick, as a new run would be */
           newest = run_from_entry (self, entry);
-          _rl_experiment_view_add_run (self, newest);
+          _rl_experiment_view_add_run (self, newest, !entry->has_tick);
           restored++;
         }
       else if (!entry->reported)
@@ -343,9 +642,12 @@ restored_cb (GObject      *source,
       Run *run = g_ptr_array_steal_index (later, 0);
 
       _rl_experiment_run_set_number (run, self->next_number + 1);
-      _rl_experiment_view_add_run (self, run);
+      _rl_experiment_view_add_run (self, run, TRUE);
     }
   _rl_experiment_view_refresh (self);
+  /* a tick changed while the folder was read (a run kept, a box ticked) */
+  if (self->ticks_changed)
+    _rl_experiment_view_save_ticks (self);
   if (newest != NULL && self->runs->len == restored && self->blocked == NULL)
     {
       g_autofree char *summary = _rl_experiment_run_summary (newest);
@@ -402,4 +704,47 @@ rl_experiment_view_get_run_path (RlExperimentView *self,
   g_return_val_if_fail (run < self->runs->len, NULL);
 
   return ((Run *) g_ptr_array_index (self->runs, run))->path;
+}
+
+GMenuModel *
+rl_experiment_view_get_run_menu (RlExperimentView *self,
+                                 guint             run)
+{
+  g_return_val_if_fail (RL_IS_EXPERIMENT_VIEW (self), NULL);
+  g_return_val_if_fail (run < self->runs->len, NULL);
+
+  return gtk_menu_button_get_menu_model (
+    ((Run *) g_ptr_array_index (self->runs, run))->menu_button);
+}
+
+gboolean
+rl_experiment_view_find_twin (RlExperimentView  *self,
+                              const char        *path,
+                              const char       **name,
+                              RlDatasetKind     *kind)
+{
+  g_return_val_if_fail (RL_IS_EXPERIMENT_VIEW (self), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  for (guint r = 0; r < self->runs->len; r++)
+    {
+      Run *run = g_ptr_array_index (self->runs, r);
+
+      for (int t = 0; run->path != NULL && t < RL_N_TWINS; t++)
+        {
+          g_autofree char *twin = NULL;
+
+          if (!run->twin_kept[t])
+            continue;
+          twin = rl_experiment_file_twin_path (run->path, (RlTwin) t);
+          if (strcmp (twin, path) != 0)
+            continue;
+          if (name != NULL)
+            *name = run->names[t];
+          if (kind != NULL)
+            *kind = run->kind;
+          return TRUE;
+        }
+    }
+  return FALSE;
 }

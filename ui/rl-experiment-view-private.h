@@ -3,8 +3,9 @@
  * RlExperimentView is written in two parts:
  *   rl-experiment-view.c        the widget: runs, chart, bars, progress, actions, export
  *   rl-experiment-view-files.c  finished runs kept as files and restored at start-up
- *                               (engine/rl-experiment-file.c), the Clear that deletes them,
- *                               and the messages when a file is bad or a save fails
+ *                               (engine/rl-experiment-file.c) with their trained twins and
+ *                               their ticks, the Clear that deletes them, and the messages
+ *                               when a file is bad or a save fails
  * Functions named _rl_experiment_view_* are private to these files.
  */
 #pragma once
@@ -31,6 +32,7 @@ typedef struct {
   GtkWidget         *row;           /* (not owned) its row in the list of runs */
   GtkCheckButton    *check;
   GtkLabel          *detail;
+  GtkMenuButton     *menu_button;   /* the row's menu (Loss Landscape): once twins are kept */
   /* Bars: for each of the twin's weight layers (in RlExperimentLayer order), its bar (0-based
    * position among the depth's layers), or -1 for a projection shortcut (not counted). */
   GArray            *bar_of_layer[RL_N_TWINS];
@@ -40,6 +42,7 @@ typedef struct {
   gboolean           finished;
   gboolean           completed;
   char              *path;          /* the file it is kept in (while saving too), or NULL */
+  gboolean           twin_kept[RL_N_TWINS];   /* its twin's trained model is kept beside it */
 } Run;
 
 struct _RlExperimentView
@@ -95,6 +98,8 @@ struct _RlExperimentView
   char               *keep_dir;       /* NULL: runs are not kept */
   GCancellable       *restore_cancellable;   /* while the kept runs are read, else NULL */
   gint64              last_saved_us;  /* the newest file name's time, so that names sort */
+  struct _TicksWriter *ticks;         /* writes the runs' ticks, one write at a time */
+  gboolean            ticks_changed;  /* while the kept runs were read */
 };
 
 /* A run in the list, not yet added: @layers (each twin's RlExperimentLayer, copied) label the
@@ -111,10 +116,13 @@ void      _rl_experiment_run_free           (gpointer data);
 /* Its number in the list and the colour that goes with it. */
 void      _rl_experiment_run_set_number     (Run              *run,
                                              guint             number);
-/* Appends @run (owned) to the runs and its row to the list; an earlier run of the same depth
- * and setting is hidden. Returns whether one was. */
+/* Appends @run (owned) to the runs and its row to the list; with @hide_earlier, when @run is
+ * shown, an earlier shown run of the same depth and setting is hidden. Returns whether one was. */
 gboolean  _rl_experiment_view_add_run       (RlExperimentView *self,
-                                             Run              *run);
+                                             Run              *run,
+                                             gboolean          hide_earlier);
+/* The row's menu again, after the run's twins were kept. */
+void      _rl_experiment_view_update_run_menu (Run            *run);
 /* The chart, the bars and the actions again, after runs were added. */
 void      _rl_experiment_view_refresh       (RlExperimentView *self);
 void      _rl_experiment_view_set_status    (RlExperimentView *self,
@@ -123,10 +131,16 @@ void      _rl_experiment_view_set_status    (RlExperimentView *self,
 char     *_rl_experiment_run_summary        (Run              *run);
 
 /* rl-experiment-view-files.c */
-/* Saves the finished @run in keep_dir (nothing without one). */
+/* Saves the finished @run in keep_dir (nothing without one), then the first seed's trained
+ * twins the runner handed over, beside it. */
 void      _rl_experiment_view_keep_run      (RlExperimentView *self,
                                              Run              *run);
 /* Deletes the files of every run (Clear). */
 void      _rl_experiment_view_forget_runs   (RlExperimentView *self);
+/* Writes which kept runs are shown (their ticks), now or once the write in progress or the
+ * restore is over. */
+void      _rl_experiment_view_save_ticks    (RlExperimentView *self);
+/* The view is going: the writes of its ticks end on their own. */
+void      _rl_experiment_view_files_dispose (RlExperimentView *self);
 
 G_END_DECLS

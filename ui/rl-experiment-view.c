@@ -771,12 +771,48 @@ run_check_toggled (GtkCheckButton   *check,
           run->visible = gtk_check_button_get_active (check);
           rebuild_chart (self);
           update_actions (self);
+          if (run->path != NULL)
+            _rl_experiment_view_save_ticks (self);
         }
     }
 }
 
+void
+_rl_experiment_view_update_run_menu (Run *run)
+{
+  g_autoptr (GPtrArray) keys = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GMenu) menu = NULL;
+  g_autoptr (GMenuItem) item = NULL;
+  g_autofree char *label = NULL;
+
+  for (int t = 0; t < RL_N_TWINS; t++)
+    if (run->path != NULL && run->twin_kept[t])
+      g_ptr_array_add (keys, rl_experiment_file_twin_path (run->path, (RlTwin) t));
+  gtk_widget_set_visible (GTK_WIDGET (run->menu_button), keys->len > 0);
+  if (keys->len == 0)
+    {
+      gtk_menu_button_set_menu_model (run->menu_button, NULL);
+      return;
+    }
+  g_ptr_array_add (keys, NULL);
+
+  /* the Models list's action: the files read again with their initial weights */
+  menu = g_menu_new ();
+  item = g_menu_item_new (_("_Loss Landscape"), NULL);
+  g_menu_item_set_action_and_target_value (item, "win.show-landscape",
+                                           g_variant_new_strv ((const char * const *) keys->pdata,
+                                                               -1));
+  g_menu_append_item (menu, item);
+  gtk_menu_button_set_menu_model (run->menu_button, G_MENU_MODEL (menu));
+  /* TRANSLATORS: the accessible name of a run's menu button in the list of runs */
+  label = g_strdup_printf (_("More for run %u"), run->number);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (run->menu_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+}
+
 /* The run's row: its colour, a check button that shows or hides its curves (labelled with its
- * setting), and a second line with the rest. Newest first. */
+ * setting), a menu once its trained twins are kept (their loss landscape), and a second line
+ * with the rest. Newest first. */
 static void
 add_run_row (RlExperimentView *self,
              Run              *run)
@@ -797,8 +833,16 @@ add_run_row (RlExperimentView *self,
   gtk_check_button_set_active (run->check, run->visible);
   gtk_widget_set_tooltip_text (GTK_WIDGET (run->check), _("Show this run’s curves on the chart"));
   g_signal_connect (run->check, "toggled", G_CALLBACK (run_check_toggled), self);
+  gtk_widget_set_hexpand (GTK_WIDGET (run->check), TRUE);
+  run->menu_button = GTK_MENU_BUTTON (gtk_menu_button_new ());
+  gtk_menu_button_set_icon_name (run->menu_button, "view-more-symbolic");
+  gtk_menu_button_set_has_frame (run->menu_button, FALSE);
+  gtk_widget_set_valign (GTK_WIDGET (run->menu_button), GTK_ALIGN_CENTER);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (run->menu_button),
+                               _("The loss landscape of this run’s trained twins"));
   gtk_box_append (GTK_BOX (line), swatch);
   gtk_box_append (GTK_BOX (line), GTK_WIDGET (run->check));
+  gtk_box_append (GTK_BOX (line), GTK_WIDGET (run->menu_button));
 
   run->detail = GTK_LABEL (detail);
   gtk_label_set_xalign (run->detail, 0.0);
@@ -815,17 +859,19 @@ add_run_row (RlExperimentView *self,
   gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (run->row), box);
   gtk_list_box_prepend (self->runs_list, run->row);
   update_run_row (run);
+  _rl_experiment_view_update_run_menu (run);
   gtk_widget_set_visible (self->runs_placeholder, FALSE);
 }
 
-/* Every run stays in the list; an earlier one of the same depth and setting is hidden. */
+/* Every run stays in the list; a new one hides an earlier one of the same depth and setting. */
 gboolean
 _rl_experiment_view_add_run (RlExperimentView *self,
-                             Run              *run)
+                             Run              *run,
+                             gboolean          hide_earlier)
 {
   gboolean hidden = FALSE;
 
-  for (guint r = 0; r < self->runs->len; r++)
+  for (guint r = 0; hide_earlier && run->visible && r < self->runs->len; r++)
     {
       Run *old = g_ptr_array_index (self->runs, r);
 
@@ -883,7 +929,7 @@ start_run (RlExperimentView *self,
       return;
     }
   run = run_new (self->runner, self->pending_kind, ++self->next_number);
-  hidden = _rl_experiment_view_add_run (self, run);
+  hidden = _rl_experiment_view_add_run (self, run, TRUE);
   self->current = run;
   self->started_us = g_get_monotonic_time ();
   self->paused_us = 0;
@@ -1000,6 +1046,7 @@ clear_action (GtkWidget  *widget,
   gtk_widget_set_visible (self->runs_placeholder, TRUE);
   g_ptr_array_set_size (self->runs, 0);
   self->next_number = 0;
+  _rl_experiment_view_save_ticks (self);
   rebuild_chart (self);
   rebuild_bars (self);
   gtk_progress_bar_set_fraction (self->progress_bar, 0.0);
@@ -1644,6 +1691,7 @@ rl_experiment_view_dispose (GObject *object)
       g_clear_object (&self->runner);
     }
   self->current = NULL;
+  _rl_experiment_view_files_dispose (self);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), RL_TYPE_EXPERIMENT_VIEW);
 

@@ -10,7 +10,9 @@
  * in progress, and watches "busy" to block Train while the twins run.
  *
  * Finished runs can be kept as files and restored at the next start
- * (rl_experiment_view_keep_runs, in rl-experiment-view-files.c).
+ * (rl_experiment_view_keep_runs, in rl-experiment-view-files.c), with the first seed's trained
+ * twins, whose loss landscape a run's menu in the list shows (the window's win.show-landscape),
+ * and whether each run's curves are shown.
  *
  * Actions (experiment.): run, stop, pause (pauses or resumes: the elapsed time leaves the pause
  * out), clear (deletes the kept runs' files too), export-csv, export-figure (a file chooser,
@@ -95,10 +97,13 @@ gboolean            rl_experiment_view_export_figure    (RlExperimentView *self,
 
 /* Keeps every run that finishes from now on as a file in @dir (rl-experiment-file.h; the
  * window passes $XDG_DATA_HOME/reslab/experiments), and restores the runs already there, in
- * the order they finished, as if they had just finished; Clear deletes their files. Reading
- * and writing happen off the main thread. A file that cannot be read is left as it is and
- * named in a message once (not again at the next start unless it changes); a run that cannot
- * be saved is reported too. Call it once, before the first run. */
+ * the order they finished, as if they had just finished; Clear deletes their files. Beside a
+ * run's file, the first seed's trained twins (with their initial weights), once it is written;
+ * and in the folder, each run's tick, written whenever one changes: a restored run is shown
+ * or hidden as it was (a run without a tick as a new run would be). Reading and writing happen
+ * off the main thread. A file that cannot be read is left as it is and named in a message once
+ * (not again at the next start unless it changes); a run, or twins, that cannot be saved are
+ * reported too. Call it once, before the first run. */
 void                rl_experiment_view_keep_runs        (RlExperimentView *self,
                                                          const char       *dir);
 /* TRUE while the kept runs are being read (a run may start meanwhile: it comes after them;
@@ -111,6 +116,18 @@ const RlExperimentGroup *rl_experiment_view_get_run_group (RlExperimentView *sel
  * Returns: (transfer none) (nullable) */
 const char         *rl_experiment_view_get_run_path     (RlExperimentView *self,
                                                          guint             run);
+/* The menu of run @run's row: Loss Landscape (win.show-landscape with the model files of its
+ * twins kept beside its file, rl_experiment_file_twin_path); NULL while none is kept.
+ * Returns: (transfer none) (nullable) */
+GMenuModel         *rl_experiment_view_get_run_menu     (RlExperimentView *self,
+                                                         guint             run);
+/* The run of the list that keeps a twin's trained model at @path: the twin's name
+ * ("plain-20") and the dataset the run trained on, for its loss landscape. FALSE when none
+ * does. */
+gboolean            rl_experiment_view_find_twin        (RlExperimentView  *self,
+                                                         const char        *path,
+                                                         const char       **name,
+                                                         RlDatasetKind     *kind);
 
 /* Returns: (transfer none) */
 RlExperimentRunner *rl_experiment_view_get_runner       (RlExperimentView *self);

@@ -616,6 +616,27 @@ rl_landscape_view_get_n_models (RlLandscapeView *self)
   return self->n_models;
 }
 
+const RlModel *
+rl_landscape_view_get_model (RlLandscapeView  *self,
+                             guint             m,
+                             const RlModel   **initial)
+{
+  g_return_val_if_fail (RL_IS_LANDSCAPE_VIEW (self), NULL);
+  g_return_val_if_fail (m < self->n_models, NULL);
+
+  if (initial != NULL)
+    *initial = self->initial[m];
+  return self->models[m];
+}
+
+RlDataset *
+rl_landscape_view_get_set (RlLandscapeView *self)
+{
+  g_return_val_if_fail (RL_IS_LANDSCAPE_VIEW (self), NULL);
+
+  return self->set;
+}
+
 /* ---- GObject -------------------------------------------------------------------------------- */
 
 static void

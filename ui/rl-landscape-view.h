@@ -62,6 +62,13 @@ void               rl_landscape_view_bind_settings (RlLandscapeView *self,
 RlLandscapeRunner *rl_landscape_view_get_runner  (RlLandscapeView *self);
 const char        *rl_landscape_view_get_progress (RlLandscapeView *self);
 guint              rl_landscape_view_get_n_models (RlLandscapeView *self);
+/* Model @m (below n_models) as the view holds it, and its initial weights (nullable; NULL when
+ * it came without). Returns: (transfer none) */
+const RlModel     *rl_landscape_view_get_model    (RlLandscapeView  *self,
+                                                   guint             m,
+                                                   const RlModel   **initial);
+/* The set the loss is on. Returns: (transfer none) (nullable) */
+RlDataset         *rl_landscape_view_get_set      (RlLandscapeView  *self);
 /* The note under the controls: what the figures show, or why they failed. */
 const char        *rl_landscape_view_get_note     (RlLandscapeView *self);
 /* "contours", "surface" or "line"; the grid's points per axis; the images. */

@@ -1,14 +1,15 @@
 #define G_LOG_DOMAIN "reslab-ui"
 
-/* rl-window-landscape.c: the Landscape tab fed from the Models list. A row's menu asks for the
- * loss landscape of its model alone, or side by side with another model of the list
- * (win.show-landscape, as: one or two keys, the paths the Models list's actions take, "" for
- * the bundled model). The files are read again off the main thread, with the initial weights
- * their metadata names (`reslab-cli train --keep-initial`), the training set of the models'
- * dataset comes from the shared loader, and the Landscape tab gets them
- * (rl_landscape_view_set_models) and is shown; Compute there starts the computation, as for
- * the twins of an experiment. A file that does not load leaves the tab as it was, with a
- * dialog naming it.
+/* rl-window-landscape.c: the Landscape tab fed from the Models list and from the Experiment
+ * view's list of runs. A Models row's menu asks for the loss landscape of its model alone, or
+ * side by side with another model of the list; a run's menu, for the trained twins kept beside
+ * its file (win.show-landscape, as: one or two keys, the paths of model files of either list,
+ * "" for the bundled model). The files are read again off the main thread, with the initial
+ * weights their metadata names (`reslab-cli train --keep-initial`, a Train run, an experiment's
+ * twins), the training set of the dataset the list says they trained on comes from the shared
+ * loader, and the Landscape tab gets them (rl_landscape_view_set_models) and is shown; Compute
+ * there starts the computation, as for the twins of an experiment that has just ended. A file
+ * that does not load leaves the tab as it was, with a dialog naming it.
  */
 
 #include "config.h"
@@ -18,6 +19,7 @@
 
 #include "rl-dataset-loader.h"
 #include "rl-dialogs.h"
+#include "rl-experiment-view.h"
 #include "rl-landscape-view.h"
 #include "rl-model-file.h"
 
@@ -63,6 +65,26 @@ static const char *
 dataset_label (RlDatasetKind kind)
 {
   return kind == RL_DATASET_FASHION ? "Fashion-MNIST" : "MNIST";
+}
+
+/* What the list that offers @key calls its model, and the dataset it trained on: a model of
+ * the Models list ("" the bundled one), or a twin kept beside an experiment run. FALSE when
+ * neither holds it (deleted or cleared meanwhile: no list shows it any more). */
+static gboolean
+describe_model (RlWindow       *self,
+                const char     *key,
+                const char    **name,
+                RlDatasetKind  *kind)
+{
+  RlModelItem *item = rl_model_store_find (self->model_store, *key != '\0' ? key : NULL);
+
+  if (item != NULL)
+    {
+      *name = rl_model_item_get_name (item);
+      *kind = rl_model_item_get_kind (item);
+      return TRUE;
+    }
+  return *key != '\0' && rl_experiment_view_find_twin (self->experiment_view, key, name, kind);
 }
 
 static void load_next (LandscapeJob *job);
@@ -198,16 +220,16 @@ show_landscape_activated (GtkWidget  *widget,
   job->n = n;
   for (guint m = 0; m < n; m++)
     {
-      RlModelItem *item = rl_model_store_find (self->model_store,
-                                               *keys[m] != '\0' ? keys[m] : NULL);
+      const char *name;
+      RlDatasetKind kind;
 
-      if (item == NULL)
-        return;   /* deleted meanwhile: the list no longer shows it */
+      if (!describe_model (self, keys[m], &name, &kind))
+        return;
       job->keys[m] = g_strdup (keys[m]);
-      job->names[m] = g_strdup (rl_model_item_get_name (item));
+      job->names[m] = g_strdup (name);
       if (m == 0)
-        job->kind = rl_model_item_get_kind (item);
-      else if (rl_model_item_get_kind (item) != job->kind)
+        job->kind = kind;
+      else if (kind != job->kind)
         {
           /* TRANSLATORS: %1$s and %3$s are models' names, %2$s and %4$s datasets */
           g_autofree char *text = g_strdup_printf (_("“%1$s” was trained on %2$s, “%3$s” on"
@@ -216,8 +238,7 @@ show_landscape_activated (GtkWidget  *widget,
                                                    job->names[0],
                                                    dataset_label (job->kind),
                                                    job->names[m],
-                                                   dataset_label (
-                                                     rl_model_item_get_kind (item)));
+                                                   dataset_label (kind));
 
           rl_show_error_dialog (GTK_WIDGET (self),
                                 _("Only models of the same dataset can be compared"), text);

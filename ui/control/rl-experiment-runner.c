@@ -132,17 +132,20 @@ finished (GObject *owner, gboolean completed, const GError *error)
   RlExperimentRunner *self = RL_EXPERIMENT_RUNNER (owner);
   Job *job = rl_worker_get_data (self->worker);
 
-  /* the thread is joined: the twins are ours to take */
+  /* the thread is joined: the twins are ours to take (none when the run ended before its
+   * first step: an earlier run's would pass for this one's) */
+  g_clear_pointer (&self->train, rl_dataset_unref);
   for (int t = 0; t < RL_N_TWINS; t++)
-    if (job->trained[t] != NULL)
-      {
-        g_clear_pointer (&self->trained[t], rl_model_free);
-        g_clear_pointer (&self->initial[t], rl_model_free);
-        self->trained[t] = g_steal_pointer (&job->trained[t]);
-        self->initial[t] = g_steal_pointer (&job->initial[t]);
-        g_clear_pointer (&self->train, rl_dataset_unref);
+    {
+      g_clear_pointer (&self->trained[t], rl_model_free);
+      g_clear_pointer (&self->initial[t], rl_model_free);
+      if (job->trained[t] == NULL)
+        continue;
+      self->trained[t] = g_steal_pointer (&job->trained[t]);
+      self->initial[t] = g_steal_pointer (&job->initial[t]);
+      if (self->train == NULL)
         self->train = rl_dataset_ref (job->train);
-      }
+    }
   g_clear_pointer (&self->worker, rl_worker_unref);
   self->stopping = FALSE;
   self->paused = FALSE;

@@ -107,8 +107,9 @@ guint               rl_experiment_runner_get_n_records (RlExperimentRunner *self
 
 /* The twins of the last run that ended (after "finished", whether completed or stopped, once
  * they trained at least one step; kept while a new run trains), and @initial (nullable) their
- * weights before it: what the Landscape page looks at. NULL before. The training set of the
- * twins trained on. Returns: (transfer none) (nullable) */
+ * weights before it: what the Landscape page looks at, and what the Experiment view keeps
+ * beside the run. NULL before, and after a run that ended before its first step. The training
+ * set the twins trained on. Returns: (transfer none) (nullable) */
 RlModel            *rl_experiment_runner_get_trained (RlExperimentRunner *self,
                                                       RlTwin              twin,
                                                       RlModel           **initial);
