@@ -1109,7 +1109,7 @@ run_ticked (RlExperimentView *view,
 static gboolean
 second_run_menu (gpointer data)
 {
-  return rl_experiment_view_get_run_menu (data, 1) != NULL;
+  return ui_test_menu_find (rl_experiment_view_get_run_menu (data, 1), "win.show-landscape") >= 0;
 }
 
 /* The ticks of kept runs (#16 follow-up): two runs of one setting, the first hidden by the
@@ -1125,6 +1125,9 @@ test_kept_ticks (void)
   g_autoptr (GPtrArray) files = NULL;
   GtkWidget *window, *window2;
   RlExperimentView *view, *view2;
+  RlExperimentConfig used;
+  RlDatasetKind used_kind;
+  guint used_seeds;
 
   SKIP_WITHOUT_MNIST ();
 
@@ -1133,6 +1136,8 @@ test_kept_ticks (void)
   view = new_keeping_view (&window, dir);
   rl_experiment_view_set_depth (view, 8);
   rl_experiment_view_set_train_images (view, 128);
+  rl_experiment_view_get_settings (view, &used, &used_kind);
+  used_seeds = rl_experiment_view_get_seeds (view);
   run_to_end (view);
   run_to_end (view);
   wait_for_files (dir, 2);
@@ -1158,15 +1163,12 @@ test_kept_ticks (void)
   for (guint r = 0; r < 2; r++)
     {
       GMenuModel *menu = rl_experiment_view_get_run_menu (view, r);
-      g_autofree char *action = NULL;
+      int item = ui_test_menu_find (menu, "win.show-landscape");
       g_autoptr (GVariant) target = NULL;
       g_autofree const char **keys = NULL;
 
-      g_assert_nonnull (menu);
-      g_assert_true (g_menu_model_get_item_attribute (menu, 0, G_MENU_ATTRIBUTE_ACTION, "s",
-                                                      &action));
-      g_assert_cmpstr (action, ==, "win.show-landscape");
-      target = g_menu_model_get_item_attribute_value (menu, 0, G_MENU_ATTRIBUTE_TARGET,
+      g_assert_cmpint (item, >=, 0);
+      target = g_menu_model_get_item_attribute_value (menu, item, G_MENU_ATTRIBUTE_TARGET,
                                                       G_VARIANT_TYPE_STRING_ARRAY);
       keys = g_variant_get_strv (target, NULL);
       g_assert_cmpuint (g_strv_length ((char **) keys), ==, RL_N_TWINS);
@@ -1192,7 +1194,39 @@ test_kept_ticks (void)
   g_assert_false (run_ticked (view2, 1));
   g_assert_cmpuint (rl_experiment_view_get_series (view2, 0, RL_TWIN_PLAIN), !=, G_MAXUINT);
   g_assert_cmpuint (rl_experiment_view_get_series (view2, 1, RL_TWIN_PLAIN), ==, G_MAXUINT);
-  g_assert_nonnull (rl_experiment_view_get_run_menu (view2, 0));
+  g_assert_cmpint (ui_test_menu_find (rl_experiment_view_get_run_menu (view2, 0),
+                                      "win.show-landscape"), >=, 0);
+
+  /* Use These Settings, from a restored run's menu: the form as it was for that run */
+  {
+    GMenuModel *menu = rl_experiment_view_get_run_menu (view2, 0);
+    int item = ui_test_menu_find (menu, "experiment.use-settings");
+    g_autoptr (GVariant) target = NULL;
+    RlExperimentConfig after;
+    RlDatasetKind kind_after;
+
+    g_assert_cmpint (item, >=, 0);
+    target = g_menu_model_get_item_attribute_value (menu, item, G_MENU_ATTRIBUTE_TARGET,
+                                                    G_VARIANT_TYPE_UINT32);
+    rl_experiment_view_set_depth (view2, 20);
+    rl_experiment_view_set_train_images (view2, 640);
+    rl_experiment_view_set_epochs (view2, 3);
+    rl_experiment_view_set_seeds (view2, 4);
+    rl_experiment_view_set_bn (view2, !used.bn);
+    rl_experiment_view_set_shortcut (view2, RL_SHORTCUT_B);
+    g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (view2),
+                                                       "experiment.use-settings", target));
+    rl_experiment_view_get_settings (view2, &after, &kind_after);
+    g_assert_cmpint (after.depth, ==, 8);
+    g_assert_cmpuint (after.subset, ==, used.subset);
+    g_assert_cmpint (after.epochs, ==, used.epochs);
+    g_assert_cmpfloat (after.lr, ==, used.lr);
+    g_assert_cmpint (after.bn, ==, used.bn);
+    g_assert_cmpint (after.shortcut, ==, used.shortcut);
+    g_assert_cmpint (kind_after, ==, used_kind);
+    g_assert_cmpuint (rl_experiment_view_get_seeds (view2), ==, used_seeds);
+    g_assert_true (g_str_has_prefix (rl_experiment_view_get_status (view2), "The settings of run"));
+  }
   destroy_view (view2, window2);
   destroy_view (view, window);
 

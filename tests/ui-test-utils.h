@@ -259,3 +259,19 @@ ui_test_dialog_text (GtkMessageDialog *dialog)
   g_object_get (dialog, "text", &primary, "secondary-text", &secondary, NULL);
   return g_strconcat (primary, "\n", secondary, NULL);
 }
+
+/* The position in @menu (nullable) of its item that activates @action; -1 when none does. */
+static inline int
+ui_test_menu_find (GMenuModel *menu,
+                   const char *action)
+{
+  for (int i = 0; menu != NULL && i < g_menu_model_get_n_items (menu); i++)
+    {
+      g_autofree char *name = NULL;
+
+      if (g_menu_model_get_item_attribute (menu, i, G_MENU_ATTRIBUTE_ACTION, "s", &name)
+          && g_strcmp0 (name, action) == 0)
+        return i;
+    }
+  return -1;
+}

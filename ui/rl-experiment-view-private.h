@@ -32,7 +32,7 @@ typedef struct {
   GtkWidget         *row;           /* (not owned) its row in the list of runs */
   GtkCheckButton    *check;
   GtkLabel          *detail;
-  GtkMenuButton     *menu_button;   /* the row's menu (Loss Landscape): once twins are kept */
+  GtkMenuButton     *menu_button;   /* the row's menu: Use These Settings, Loss Landscape */
   /* Bars: for each of the twin's weight layers (in RlExperimentLayer order), its bar (0-based
    * position among the depth's layers), or -1 for a projection shortcut (not counted). */
   GArray            *bar_of_layer[RL_N_TWINS];

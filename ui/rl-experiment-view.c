@@ -781,28 +781,29 @@ void
 _rl_experiment_view_update_run_menu (Run *run)
 {
   g_autoptr (GPtrArray) keys = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr (GMenu) menu = NULL;
-  g_autoptr (GMenuItem) item = NULL;
+  g_autoptr (GMenu) menu = g_menu_new ();
+  g_autoptr (GMenuItem) use = NULL;
   g_autofree char *label = NULL;
+
+  use = g_menu_item_new (_("_Use These Settings"), NULL);
+  g_menu_item_set_action_and_target_value (use, "experiment.use-settings",
+                                           g_variant_new_uint32 (run->number));
+  g_menu_append_item (menu, use);
 
   for (int t = 0; t < RL_N_TWINS; t++)
     if (run->path != NULL && run->twin_kept[t])
       g_ptr_array_add (keys, rl_experiment_file_twin_path (run->path, (RlTwin) t));
-  gtk_widget_set_visible (GTK_WIDGET (run->menu_button), keys->len > 0);
-  if (keys->len == 0)
+  if (keys->len > 0)
     {
-      gtk_menu_button_set_menu_model (run->menu_button, NULL);
-      return;
-    }
-  g_ptr_array_add (keys, NULL);
+      g_autoptr (GMenuItem) landscape = g_menu_item_new (_("_Loss Landscape"), NULL);
 
-  /* the Models list's action: the files read again with their initial weights */
-  menu = g_menu_new ();
-  item = g_menu_item_new (_("_Loss Landscape"), NULL);
-  g_menu_item_set_action_and_target_value (item, "win.show-landscape",
-                                           g_variant_new_strv ((const char * const *) keys->pdata,
-                                                               -1));
-  g_menu_append_item (menu, item);
+      g_ptr_array_add (keys, NULL);
+      /* the Models list's action: the files read again with their initial weights */
+      g_menu_item_set_action_and_target_value (landscape, "win.show-landscape",
+                                               g_variant_new_strv (
+                                                 (const char * const *) keys->pdata, -1));
+      g_menu_append_item (menu, landscape);
+    }
   gtk_menu_button_set_menu_model (run->menu_button, G_MENU_MODEL (menu));
   /* TRANSLATORS: the accessible name of a run's menu button in the list of runs */
   label = g_strdup_printf (_("More for run %u"), run->number);
@@ -811,8 +812,8 @@ _rl_experiment_view_update_run_menu (Run *run)
 }
 
 /* The run's row: its colour, a check button that shows or hides its curves (labelled with its
- * setting), a menu once its trained twins are kept (their loss landscape), and a second line
- * with the rest. Newest first. */
+ * setting), a menu (its settings back in the form; once its trained twins are kept, their loss
+ * landscape), and a second line with the rest. Newest first. */
 static void
 add_run_row (RlExperimentView *self,
              Run              *run)
@@ -839,7 +840,7 @@ add_run_row (RlExperimentView *self,
   gtk_menu_button_set_has_frame (run->menu_button, FALSE);
   gtk_widget_set_valign (GTK_WIDGET (run->menu_button), GTK_ALIGN_CENTER);
   gtk_widget_set_tooltip_text (GTK_WIDGET (run->menu_button),
-                               _("The loss landscape of this run’s trained twins"));
+                               _("This run’s settings, and the loss landscape of its twins"));
   gtk_box_append (GTK_BOX (line), swatch);
   gtk_box_append (GTK_BOX (line), GTK_WIDGET (run->check));
   gtk_box_append (GTK_BOX (line), GTK_WIDGET (run->menu_button));
@@ -1017,6 +1018,40 @@ run_action (GtkWidget  *widget,
   update_actions (self);
 }
 
+/* A run's menu: its settings back in the form, for another seed count or a change of one. */
+static void
+use_settings_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  RlExperimentView *self = RL_EXPERIMENT_VIEW (widget);
+  guint number = g_variant_get_uint32 (parameter);
+  g_autofree char *status = NULL;
+  Run *run = NULL;
+
+  for (guint i = 0; i < self->runs->len && run == NULL; i++)
+    if (((Run *) g_ptr_array_index (self->runs, i))->number == number)
+      run = g_ptr_array_index (self->runs, i);
+  if (run == NULL || self->busy)
+    return;
+
+  if (depth_position (run->config.depth) >= 0)
+    rl_experiment_view_set_depth (self, run->config.depth);
+  rl_experiment_view_set_shortcut (self, run->config.shortcut);
+  rl_experiment_view_set_bn (self, run->config.bn);
+  for (guint k = 0; k < self->kinds->len; k++)
+    if (g_array_index (self->kinds, RlDatasetKind, k) == run->kind)
+      gtk_drop_down_set_selected (self->dataset_dropdown, k);
+  gtk_spin_button_set_value (self->images_spin, run->config.subset);
+  gtk_spin_button_set_value (self->epochs_spin, run->config.epochs);
+  gtk_spin_button_set_value (self->lr_spin, run->config.lr);
+  gtk_spin_button_set_value (self->seeds_spin, run->n_seeds);
+  /* TRANSLATORS: %u is a run's number in the list of runs */
+  status = g_strdup_printf (_("The settings of run %u are in the form: Train Twins runs them "
+                              "again."), run->number);
+  set_status (self, status);
+}
+
 static void
 stop_action (GtkWidget  *widget,
              const char *action_name,
@@ -1132,6 +1167,7 @@ update_actions (RlExperimentView *self)
 
   gtk_widget_action_set_enabled (widget, "experiment.run", rl_experiment_view_can_run (self));
   gtk_widget_action_set_enabled (widget, "experiment.stop", self->busy && stoppable);
+  gtk_widget_action_set_enabled (widget, "experiment.use-settings", !self->busy);
   gtk_widget_action_set_enabled (widget, "experiment.pause",
                                  rl_experiment_runner_is_running (self->runner)
                                  && !rl_experiment_runner_is_stopping (self->runner));
@@ -1771,6 +1807,8 @@ rl_experiment_view_class_init (RlExperimentViewClass *klass)
   gtk_widget_class_install_action (widget_class, "experiment.run", NULL, run_action);
   gtk_widget_class_install_action (widget_class, "experiment.stop", NULL, stop_action);
   gtk_widget_class_install_action (widget_class, "experiment.clear", NULL, clear_action);
+  gtk_widget_class_install_action (widget_class, "experiment.use-settings", "u",
+                                   use_settings_action);
   gtk_widget_class_install_action (widget_class, "experiment.pause", NULL, pause_action);
   gtk_widget_class_install_action (widget_class, "experiment.export-csv", NULL, export_action);
   gtk_widget_class_install_action (widget_class, "experiment.export-figure", NULL,

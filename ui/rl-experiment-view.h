@@ -116,9 +116,10 @@ const RlExperimentGroup *rl_experiment_view_get_run_group (RlExperimentView *sel
  * Returns: (transfer none) (nullable) */
 const char         *rl_experiment_view_get_run_path     (RlExperimentView *self,
                                                          guint             run);
-/* The menu of run @run's row: Loss Landscape (win.show-landscape with the model files of its
- * twins kept beside its file, rl_experiment_file_twin_path); NULL while none is kept.
- * Returns: (transfer none) (nullable) */
+/* The menu of run @run's row: Use These Settings (experiment.use-settings, the run's number:
+ * its settings back in the form) and, once its twins are kept beside its file, Loss Landscape
+ * (win.show-landscape with their model files, rl_experiment_file_twin_path).
+ * Returns: (transfer none) */
 GMenuModel         *rl_experiment_view_get_run_menu     (RlExperimentView *self,
                                                          guint             run);
 /* The run of the list that keeps a twin's trained model at @path: the twin's name
