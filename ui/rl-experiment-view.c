@@ -416,6 +416,7 @@ static void
 rebuild_chart (RlExperimentView *self)
 {
   gboolean bands = FALSE;
+  const char *note;
 
   rl_chart_remove_all_series (self->chart);
   for (guint r = 0; r < self->runs->len; r++)
@@ -428,14 +429,16 @@ rebuild_chart (RlExperimentView *self)
       add_run_series (self, run);
       bands |= rl_experiment_group_get_n_seeds (run->group) > 1;
     }
-  gtk_label_set_text (self->chart_note,
-                      n_visible (self) >= COMPACT_LABELS_FROM
-                      ? (bands ? _("P: plain, dashed · R: residual, solid · one colour per run "
-                                   "· band: min to max over the seeds, hatched for P")
-                               : _("P: plain, dashed · R: residual, solid · one colour per run"))
-                      : (bands ? _("dashed: plain · solid: residual · one colour per run · "
-                                   "band: min to max over the seeds, hatched for plain")
-                               : _("dashed: plain · solid: residual · one colour per run")));
+  note = n_visible (self) >= COMPACT_LABELS_FROM
+         ? (bands ? _("P: plain, dashed · R: residual, solid · one colour per run "
+                      "· band: min to max over the seeds, hatched for P")
+                  : _("P: plain, dashed · R: residual, solid · one colour per run"))
+         : (bands ? _("dashed: plain · solid: residual · one colour per run · "
+                      "band: min to max over the seeds, hatched for plain")
+                  : _("dashed: plain · solid: residual · one colour per run"));
+  gtk_label_set_text (self->chart_note, note);
+  /* a narrow window cuts the note short (two lines at most): whole in its tooltip */
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->chart_note), note);
   rl_chart_set_y_label (self->chart, showing_test (self) ? _("test error (%)")
                                                          : _("training error (%)"));
   update_chart_title (self);

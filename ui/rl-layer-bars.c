@@ -256,6 +256,22 @@ draw_text (Painter    *p,
   pango_cairo_show_layout (p->cr, p->layout);
 }
 
+/* Draws @text as draw_text () does, cut with "…" when it is wider than @max_w: a narrow window
+ * shortens the title and the axis label instead of cutting them off at the edge. */
+static void
+draw_text_fitted (Painter    *p,
+                  const char *text,
+                  double      x,
+                  double      y,
+                  double      max_w)
+{
+  pango_layout_set_width (p->layout, max_w > 0.0 ? (int) (max_w * PANGO_SCALE) : -1);
+  pango_layout_set_ellipsize (p->layout, PANGO_ELLIPSIZE_END);
+  draw_text (p, text, x, y);
+  pango_layout_set_ellipsize (p->layout, PANGO_ELLIPSIZE_NONE);
+  pango_layout_set_width (p->layout, -1);
+}
+
 static void
 draw_axes (RlLayerBars *self,
            Painter     *p,
@@ -332,9 +348,12 @@ draw_axes (RlLayerBars *self,
   {
     const char *axis = _("weight layer, from the input (left) to the output (right)");
 
+    double x, width = gtk_widget_get_width (GTK_WIDGET (self));
+
     text_size (p->layout, axis, &w, &h);
+    x = MAX (PAD, f->px + (f->pw - w) / 2.0);
     set_fg (p, 0.8);
-    draw_text (p, axis, f->px + (f->pw - w) / 2.0, f->py + f->ph + f->th / 2.0 + GAP + f->th);
+    draw_text_fitted (p, axis, x, f->py + f->ph + f->th / 2.0 + GAP + f->th, width - PAD - x);
   }
 }
 
@@ -441,7 +460,7 @@ rl_layer_bars_draw (RlLayerBars *self,
       pango_attr_list_insert (attrs, pango_attr_weight_new (PANGO_WEIGHT_BOLD));
       pango_layout_set_attributes (p.layout, attrs);
       set_fg (&p, 1.0);
-      draw_text (&p, self->title, PAD, PAD);
+      draw_text_fitted (&p, self->title, PAD, PAD, width - 2 * PAD);
       pango_layout_set_attributes (p.layout, NULL);
       pango_attr_list_unref (attrs);
     }
