@@ -840,6 +840,14 @@ rl_image_level_ink (float *ink, int width, int height)
   return TRUE;
 }
 
+static void
+set_no_ink (GError     **error,
+            const char  *path)
+{
+  g_set_error (error, RL_ERROR, RL_ERROR_BAD_IMAGE,
+               _("%s: no ink found (nothing stands out from the background)"), path);
+}
+
 /* @path read and levelled (rl_image_level_ink); NULL with an error naming it when it is no
  * image or nothing stands out from its paper. Returns: (transfer full) (nullable) */
 static float *
@@ -852,8 +860,7 @@ load_levelled (const char  *path,
 
   if (ink != NULL && !rl_image_level_ink (ink, *width, *height))
     {
-      g_set_error (error, RL_ERROR, RL_ERROR_BAD_IMAGE,
-                   _("%s: no ink found (nothing stands out from the background)"), path);
+      set_no_ink (error, path);
       return NULL;
     }
   return g_steal_pointer (&ink);
@@ -869,8 +876,7 @@ digit_from_levelled (const char  *path,
 {
   if (!rl_preprocess_digit (ink, width, height, width, RL_IMAGE_DIGIT_THRESHOLD, digit))
     {
-      g_set_error (error, RL_ERROR, RL_ERROR_BAD_IMAGE,
-                   _("%s: no ink found (nothing stands out from the background)"), path);
+      set_no_ink (error, path);
       return FALSE;
     }
   return TRUE;
