@@ -119,7 +119,7 @@ test_why (void)
   RlCanvas *canvas = rl_draw_view_get_canvas (draw);
   g_autoptr (GPtrArray) strokes = rl_demo_digit_transformed (4, 1.0, 0, 0);
   const float *a;
-  int k = -1;
+  int k = -1, width;
   double pos = 0.0, neg = 0.0;
 
   ui_test_spin (100);
@@ -133,7 +133,14 @@ test_why (void)
 
   /* off: nothing */
   g_assert_null (rl_why_view_get_attributions (why, NULL));
+  width = gtk_widget_get_width (GTK_WIDGET (why));
+  g_assert_cmpint (width, >, 0);
   rl_why_view_set_active (why, TRUE);
+
+  /* on: the details open below the button, and the Draw view's columns stay where they were
+   * (the prediction column used to widen by the details' row and push the others aside) */
+  ui_test_spin (400);
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (why)), ==, width);
 
   for (int m = RL_EXPLAIN_GRADIENT; m <= RL_EXPLAIN_OCCLUSION; m++)
     {

@@ -22,7 +22,9 @@ struct _RlWhyView
   GtkWidget   *toggle;
   GtkWidget   *method_drop;
   GtkWidget   *class_drop;
-  GtkWidget   *details;        /* shown while on: the class, the legend, the sentence */
+  GtkWidget   *details;        /* a revealer, open while on: the class, the legend, the
+                                * sentence. Closed it keeps its width, so that the columns
+                                * of the Draw view do not move when Why? is pressed. */
   GtkWidget   *legend;
   GtkWidget   *sentence;
 
@@ -211,7 +213,7 @@ setting_changed_cb (GObject *object, GParamSpec *pspec, RlWhyView *self)
 {
   (void) object;
   (void) pspec;
-  gtk_widget_set_visible (self->details, rl_why_view_get_active (self));
+  gtk_revealer_set_reveal_child (GTK_REVEALER (self->details), rl_why_view_get_active (self));
   compute (self);
 }
 
@@ -320,7 +322,7 @@ rl_why_view_init (RlWhyView *self)
                                           _("Occlusion"), NULL };
   const char * const classes[] = { _("Its answer"), _("a 0"), _("a 1"), _("a 2"), _("a 3"), _("a 4"),
                                           _("a 5"), _("a 6"), _("a 7"), _("a 8"), _("a 9"), NULL };
-  GtkWidget *row, *label;
+  GtkWidget *row, *label, *details;
 
   self->box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
   gtk_widget_set_parent (self->box, GTK_WIDGET (self));
@@ -340,7 +342,7 @@ rl_why_view_init (RlWhyView *self)
   gtk_box_append (GTK_BOX (row), self->method_drop);
   gtk_box_append (GTK_BOX (self->box), row);
 
-  self->details = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  details = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
   row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   label = gtk_label_new_with_mnemonic (_("What makes it _look like"));
   self->class_drop = gtk_drop_down_new_from_strings (classes);
@@ -349,20 +351,23 @@ rl_why_view_init (RlWhyView *self)
                                "the drawing more like it"));
   gtk_box_append (GTK_BOX (row), label);
   gtk_box_append (GTK_BOX (row), self->class_drop);
-  gtk_box_append (GTK_BOX (self->details), row);
+  gtk_box_append (GTK_BOX (details), row);
 
   self->legend = gtk_drawing_area_new ();
   gtk_drawing_area_set_content_height (GTK_DRAWING_AREA (self->legend), 26);
   gtk_drawing_area_set_draw_func (GTK_DRAWING_AREA (self->legend), draw_legend, self, NULL);
-  gtk_box_append (GTK_BOX (self->details), self->legend);
+  gtk_box_append (GTK_BOX (details), self->legend);
 
   self->sentence = gtk_label_new (NULL);
   gtk_label_set_wrap (GTK_LABEL (self->sentence), TRUE);
   gtk_label_set_max_width_chars (GTK_LABEL (self->sentence), 34);
   gtk_label_set_xalign (GTK_LABEL (self->sentence), 0);
   gtk_widget_add_css_class (self->sentence, "caption");
-  gtk_box_append (GTK_BOX (self->details), self->sentence);
-  gtk_widget_set_visible (self->details, FALSE);
+  gtk_box_append (GTK_BOX (details), self->sentence);
+  self->details = gtk_revealer_new ();
+  gtk_revealer_set_transition_type (GTK_REVEALER (self->details),
+                                    GTK_REVEALER_TRANSITION_TYPE_SLIDE_DOWN);
+  gtk_revealer_set_child (GTK_REVEALER (self->details), details);
   gtk_box_append (GTK_BOX (self->box), self->details);
 
   g_signal_connect (self->toggle, "notify::active", G_CALLBACK (setting_changed_cb), self);
