@@ -190,6 +190,13 @@ save_counted (const RlDataset *set, const char *dir, guint *n_out, GError **erro
   return TRUE;
 }
 
+/* A pixel as the files keep it. NaN counts as no ink, as in rl_preprocess_digit. */
+static uint8_t
+pixel_byte (float v)
+{
+  return v > 0.0f ? (uint8_t) lrintf (MIN (v, 1.0f) * 255.0f) : 0;
+}
+
 gboolean
 rl_userset_append (const char *dir, const float *image, uint8_t label, guint *n_out,
                    GError **error)
@@ -220,18 +227,20 @@ rl_userset_append (const char *dir, const float *image, uint8_t label, guint *n_
   memcpy (set->images, old->images, old->n * px);
   memcpy (set->labels, old->labels, old->n);
   for (size_t i = 0; i < px; i++)
-    {
-      float v = image[i];
-
-      /* NaN counts as no ink, as in rl_preprocess_digit */
-      set->images[old->n * px + i] = v > 0.0f ? (uint8_t) lrintf (MIN (v, 1.0f) * 255.0f) : 0;
-    }
+    set->images[old->n * px + i] = pixel_byte (image[i]);
   set->labels[old->n] = label;
   return save_counted (set, dir, n_out, error);
 }
 
-gboolean
-rl_userset_delete (const char *dir, guint index, guint *n_out, GError **error)
+/* Removes digit @index of the set in @dir; with @image, only if that digit is still @image
+ * (as rl_userset_append stores it) with @label. */
+static gboolean
+delete_digit (const char  *dir,
+              guint        index,
+              const float *image,
+              uint8_t      label,
+              guint       *n_out,
+              GError     **error)
 {
   g_autoptr(RlDataset) old = NULL;
   g_autoptr(RlDataset) set = NULL;
@@ -245,9 +254,23 @@ rl_userset_delete (const char *dir, guint index, guint *n_out, GError **error)
     return FALSE;
   if (index >= old->n)
     {
-      g_set_error (error, RL_ERROR, RL_ERROR_INVALID_ARGUMENT,
+      g_set_error (error, RL_ERROR, image != NULL ? RL_ERROR_MISMATCH : RL_ERROR_INVALID_ARGUMENT,
                    "%s holds %u digits, there is no digit %u", dir, old->n, index + 1);
       return FALSE;
+    }
+  if (image != NULL)
+    {
+      gboolean same = old->labels[index] == label;
+
+      for (size_t i = 0; same && i < px; i++)
+        same = old->images[index * px + i] == pixel_byte (image[i]);
+      if (!same)
+        {
+          g_set_error (error, RL_ERROR, RL_ERROR_MISMATCH,
+                       "digit %u of %s is not the one added: the set changed since", index + 1,
+                       dir);
+          return FALSE;
+        }
     }
   set = dataset_like (old, old->n - 1);
   memcpy (set->images, old->images, index * px);
@@ -255,6 +278,21 @@ rl_userset_delete (const char *dir, guint index, guint *n_out, GError **error)
   memcpy (set->labels, old->labels, index);
   memcpy (set->labels + index, old->labels + index + 1, old->n - index - 1);
   return save_counted (set, dir, n_out, error);
+}
+
+gboolean
+rl_userset_delete (const char *dir, guint index, guint *n_out, GError **error)
+{
+  return delete_digit (dir, index, NULL, 0, n_out, error);
+}
+
+gboolean
+rl_userset_delete_if (const char *dir, guint index, const float *image, uint8_t label,
+                      guint *n_out, GError **error)
+{
+  g_return_val_if_fail (image != NULL, FALSE);
+
+  return delete_digit (dir, index, image, label, n_out, error);
 }
 
 RlDataset *

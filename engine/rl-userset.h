@@ -63,6 +63,17 @@ gboolean   rl_userset_delete (const char      *dir,
                               guint           *n_out,
                               GError         **error);
 
+/* The same, only if digit @index is still the one rl_userset_append stored from @image and
+ * @label: an append taken back when the set may have changed since (the app's Undo).
+ * Errors: RL_ERROR_MISMATCH (digit @index is another one, or there is none), and those of
+ * rl_userset_delete. */
+gboolean   rl_userset_delete_if (const char    *dir,
+                                 guint          index,
+                                 const float   *image,
+                                 uint8_t        label,
+                                 guint         *n_out,
+                                 GError       **error);
+
 /* A training set made of @a_repeat copies of @a followed by @b_repeat copies of @b: what
  * `train --extra DIR --extra-weight W` trains on (a = MNIST, b = your digits, b_repeat = W).
  * The training loop shuffles every epoch, so the copies are spread over the epoch: each of

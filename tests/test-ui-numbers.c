@@ -376,6 +376,52 @@ test_teach (void)
   g_assert_cmpuint (rl_mine_view_get_n_digits (mine), ==, 0);
   g_assert_false (g_file_test (images, G_FILE_TEST_EXISTS));
 
+  /* A wrong button, taken back from the notification: the digit leaves the set and its
+   * drawing comes back. Taken back once the set changed under it: it does not delete
+   * another digit, and says so. */
+  {
+    RlCanvas *canvas = rl_draw_view_get_canvas (draw);
+    GtkMessageDialog *dialog;
+    g_autofree char *text = NULL;
+
+    add_digit (canvas, 2, 1.0, 0, 0);
+    rl_draw_view_flush (draw);
+    g_assert_true (ui_test_wait_for (can_add, row, 5));
+    g_signal_emit_by_name (rl_teach_row_get_digit_button (row, 5), "clicked");
+    g_assert_cmpuint (rl_mine_view_get_n_digits (mine), ==, 1);
+    g_assert_true (rl_canvas_is_empty (canvas));
+    g_assert_nonnull (strstr (rl_window_get_notification (window), "as a 5"));
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.undo-add-digit",
+                                               NULL));
+    g_assert_cmpuint (rl_mine_view_get_n_digits (mine), ==, 0);
+    g_assert_false (g_file_test (images, G_FILE_TEST_EXISTS));
+    g_assert_null (rl_window_get_notification (window));
+    g_assert_false (rl_canvas_is_empty (canvas));
+    rl_draw_view_flush (draw);
+    g_assert_true (rl_predictor_has_input (rl_window_get_predictor (window)));
+    g_assert_cmpint (rl_predictor_get_prediction (rl_window_get_predictor (window)), ==, 2);
+
+    g_signal_emit_by_name (rl_teach_row_get_digit_button (row, 2), "clicked");
+    teach_digit (window, 8, 1.0);
+    g_assert_true (rl_mine_view_delete (mine, 1, &error));
+    g_assert_no_error (error);
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.undo-add-digit",
+                                               NULL));
+    dialog = ui_test_find_message_dialog ();
+    g_assert_nonnull (dialog);
+    text = ui_test_dialog_text (dialog);
+    g_test_message ("%s", text);
+    g_assert_true (g_str_has_prefix (text, "Could not take the digit back\n"));
+    gtk_window_destroy (GTK_WINDOW (dialog));
+    set = rl_userset_load (dir, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (set->n, ==, 1);
+    g_assert_cmpuint (set->labels[0], ==, 2);
+    g_clear_pointer (&set, rl_dataset_unref);
+    g_assert_true (rl_mine_view_delete (mine, 0, &error));
+    g_assert_no_error (error);
+  }
+
   /* a few digits, then Learn */
   teach_digit (window, 7, 0.9);
   teach_digit (window, 1, 1.1);

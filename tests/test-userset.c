@@ -99,6 +99,53 @@ test_append_delete (void)
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
 }
 
+/* Undo of an append: only the digit that was added goes, and only while it is still there. */
+static void
+test_delete_if (void)
+{
+  g_autofree char *dir = fresh_dir ("mine-undo");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RlDataset) set = NULL;
+  float a[PX], b[PX], b_again[PX];
+  guint n = 0;
+
+  for (int i = 0; i < PX; i++)
+    {
+      a[i] = (float) (i % 3) / 2.0f;
+      b[i] = (float) (i % 5) / 5.0f;
+      b_again[i] = b[i] + 0.001f;    /* the same bytes once stored */
+    }
+  g_assert_true (rl_userset_append (dir, a, 3, NULL, &error));
+  g_assert_true (rl_userset_append (dir, b, 4, &n, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (n, ==, 2);
+
+  /* another image, another label, no such digit: nothing changes */
+  g_assert_false (rl_userset_delete_if (dir, 1, a, 4, NULL, &error));
+  g_assert_error (error, RL_ERROR, RL_ERROR_MISMATCH);
+  g_clear_error (&error);
+  g_assert_false (rl_userset_delete_if (dir, 1, b, 3, NULL, &error));
+  g_assert_error (error, RL_ERROR, RL_ERROR_MISMATCH);
+  g_clear_error (&error);
+  g_assert_false (rl_userset_delete_if (dir, 2, b, 4, NULL, &error));
+  g_assert_error (error, RL_ERROR, RL_ERROR_MISMATCH);
+  g_clear_error (&error);
+  set = rl_userset_load (dir, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (set->n, ==, 2);
+  g_clear_pointer (&set, rl_dataset_unref);
+
+  /* the digit added */
+  g_assert_true (rl_userset_delete_if (dir, 1, b_again, 4, &n, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (n, ==, 1);
+  set = rl_userset_load (dir, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (set->n, ==, 1);
+  g_assert_cmpuint (set->labels[0], ==, 3);
+  g_assert_cmpuint (set->images[1], ==, 128);    /* a[1] = 0.5 */
+}
+
 static void
 test_broken_sets (void)
 {
@@ -285,6 +332,7 @@ main (int argc, char **argv)
   g_assert_no_error (error);
 
   g_test_add_func ("/engine/userset/append-delete", test_append_delete);
+  g_test_add_func ("/engine/userset/delete-if", test_delete_if);
   g_test_add_func ("/engine/userset/broken-sets", test_broken_sets);
   g_test_add_func ("/engine/userset/concat-and-sample", test_concat_and_sample);
   g_test_add_func ("/engine/userset/teach-small", test_teach_small);

@@ -22,8 +22,8 @@
 
 /* ---- the notification --------------------------------------------------------------------- */
 
-static void
-hide_toast (RlWindow *self)
+void
+_rl_window_hide_toast (RlWindow *self)
 {
   g_clear_handle_id (&self->toast_timeout_id, g_source_remove);
   gtk_revealer_set_reveal_child (self->toast_revealer, FALSE);
@@ -166,7 +166,7 @@ delete_model_activated (GtkWidget  *widget,
       _rl_window_models_update_current (self);
     }
   text = g_strdup_printf (_("Deleted “%s”."), rl_model_store_get_deleted_name (self->model_store));
-  _rl_window_show_toast (self, text, "_Undo", "win.undo-delete-model");
+  _rl_window_show_toast (self, text, _("_Undo"), "win.undo-delete-model");
 }
 
 static void
@@ -178,7 +178,7 @@ undo_delete_activated (GtkWidget  *widget,
   g_autoptr (GError) error = NULL;
   RlModelItem *item = rl_model_store_undo_delete (self->model_store, &error);
 
-  hide_toast (self);
+  _rl_window_hide_toast (self);
   if (item == NULL)
     {
       if (error != NULL)
@@ -257,7 +257,7 @@ dismiss_toast_activated (GtkWidget  *widget,
                          const char *action_name,
                          GVariant   *parameter)
 {
-  hide_toast (RL_WINDOW (widget));
+  _rl_window_hide_toast (RL_WINDOW (widget));
 }
 
 static void

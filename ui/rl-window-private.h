@@ -62,6 +62,10 @@ struct _RlWindow
   GCancellable *teach_cancellable; /* the MNIST load for a teaching run */
   gboolean      teach_saving;      /* the taught model is being written to Models */
   char         *teach_from;        /* what the model taught was: its file or a description */
+  /* the digit "This is a…" added last, for the notification's Undo */
+  guint         added_index;
+  guint8        added_label;
+  float        *added_image;       /* 28 x 28; NULL: nothing to undo */
 
   /* owned: the model in use (rl-window-model.c) */
   RlPredictor  *predictor;
@@ -180,11 +184,12 @@ void        _rl_window_class_models_init    (GtkWidgetClass *widget_class);
 /* Marks the model in use in the Models list (after it changed). */
 void        _rl_window_models_update_current (RlWindow *self);
 /* Shows @text with a button for @action_name (nullable: no button) labelled @button_label,
- * for a while. */
+ * for a while; _rl_window_hide_toast hides it at once. */
 void        _rl_window_show_toast           (RlWindow   *self,
                                              const char *text,
                                              const char *button_label,
                                              const char *action_name);
+void        _rl_window_hide_toast           (RlWindow   *self);
 
 /* rl-window-landscape.c: win.show-landscape, the loss landscape of models of the list */
 void        _rl_window_landscape_dispose    (RlWindow *self);
@@ -215,6 +220,7 @@ void        _rl_window_teach_init           (RlWindow *self);
 void        _rl_window_teach_dispose        (RlWindow *self);
 /* TRUE from Learn until the taught model is saved (or the attempt failed) */
 gboolean    _rl_window_teach_busy           (RlWindow *self);
+void        _rl_window_class_teach_init     (GtkWidgetClass *widget_class);
 /* The view switcher's button for the page called @name. Returns: (transfer none) (nullable) */
 GtkWidget  *_rl_window_switcher_button      (RlWindow   *self,
                                              const char *name);

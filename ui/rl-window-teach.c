@@ -82,13 +82,48 @@ label_chosen_cb (RlTeachRow *row,
       return;
     }
   rl_mine_view_reload (mine_view (self));
+  /* a wrong button is one click away from the right one: the notification can take it back */
+  self->added_index = n - 1;
+  self->added_label = (guint8) digit;
+  g_free (self->added_image);
+  self->added_image = g_memdup2 (rl_predictor_get_image (self->predictor),
+                                 28 * 28 * sizeof (float));
   text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                        "Added to your digits as a %u. You have %u digit.",
                                        "Added to your digits as a %u. You have %u digits.", n),
                           digit, n);
-  _rl_window_show_toast (self, text, NULL, NULL);
+  _rl_window_show_toast (self, text, _("_Undo"), "win.undo-add-digit");
   /* ready for the next one */
   rl_draw_view_clear (self->draw_view);
+}
+
+/* The notification's Undo: the digit out of your digits again (only while it is still the one
+ * added: the list may have changed meanwhile), and its drawing back on an empty canvas. */
+static void
+undo_add_activated (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  RlWindow *self = RL_WINDOW (widget);
+  g_autoptr (GError) error = NULL;
+  g_autofree float *image = g_steal_pointer (&self->added_image);
+  RlCanvas *canvas;
+
+  _rl_window_hide_toast (self);
+  if (image == NULL)
+    return;
+  if (!rl_userset_delete_if (rl_mine_view_get_dir (mine_view (self)), self->added_index, image,
+                             self->added_label, NULL, &error))
+    {
+      rl_show_error_dialog (GTK_WIDGET (self), _("Could not take the digit back"),
+                            error->message);
+      return;
+    }
+  rl_mine_view_reload (mine_view (self));
+  /* not over what was drawn or opened since */
+  canvas = rl_draw_view_get_canvas (self->draw_view);
+  if (rl_canvas_is_empty (canvas) && !rl_canvas_has_image (canvas))
+    rl_draw_view_undo (self->draw_view);
 }
 
 /* ---- learning ----------------------------------------------------------------------------- */
@@ -371,4 +406,11 @@ _rl_window_teach_dispose (RlWindow *self)
       g_signal_handlers_disconnect_by_data (mine_view (self), self);
     }
   g_clear_pointer (&self->teach_from, g_free);
+  g_clear_pointer (&self->added_image, g_free);
+}
+
+void
+_rl_window_class_teach_init (GtkWidgetClass *widget_class)
+{
+  gtk_widget_class_install_action (widget_class, "win.undo-add-digit", NULL, undo_add_activated);
 }

@@ -350,6 +350,7 @@ rl_window_class_init (RlWindowClass *klass)
   _rl_window_class_models_init (widget_class);
   _rl_window_class_landscape_init (widget_class);
   _rl_window_class_files_init (widget_class);
+  _rl_window_class_teach_init (widget_class);
 }
 
 static void
