@@ -64,6 +64,28 @@ reads (gpointer data)
   return strcmp (rl_number_view_get_text (number_view (window)), "") != 0;
 }
 
+static gboolean
+is_digits_heading (GtkWidget     *widget,
+                   gconstpointer  data)
+{
+  return GTK_IS_LABEL (widget)
+         && strcmp (gtk_label_get_text (GTK_LABEL (widget)), "Each digit as the network sees it") == 0;
+}
+
+/* Where the heading over the digits stands in the view, from its left edge. */
+static double
+heading_position (RlNumberView *view)
+{
+  GtkWidget *heading = ui_test_find_widget (GTK_WIDGET (view), is_digits_heading, NULL);
+  graphene_point_t at;
+
+  g_assert_nonnull (heading);
+  g_assert_true (gtk_widget_compute_point (heading, GTK_WIDGET (view), &GRAPHENE_POINT_INIT (0, 0),
+                                           &at));
+  g_test_message ("the digits' heading at x = %.0f", at.x);
+  return at.x;
+}
+
 /* Three digits side by side, each a built-in sketch at its own size and height, as strokes
  * through the canvas: the page reads them without any call to the reader from here. */
 static void
@@ -73,12 +95,14 @@ test_number_reads (void)
   RlNumberView *view = number_view (window);
   RlCanvas *canvas = rl_number_view_get_canvas (view);
   const RlReading *reading;
+  double heading_x;
 
   rl_window_set_view (window, "number");
   g_assert_cmpstr (rl_window_get_view (window), ==, "number");
   ui_test_spin (200);
   g_assert_cmpfloat (rl_canvas_get_aspect (canvas), >, 2);
   g_assert_cmpstr (rl_number_view_get_text (view), ==, "");
+  heading_x = heading_position (view);
 
   add_digit (canvas, 3, 0.9, 0.1, 0.0);
   add_digit (canvas, 0, 0.8, 1.1, 0.05);
@@ -95,6 +119,8 @@ test_number_reads (void)
       g_assert_cmpfloat (reading->digits[i].confidence, >, 0.5f);
       g_assert_cmpint (reading->digits[i].box.width, >, 0);
     }
+  /* the digits' heading stays where it was: the columns do not move when a number comes */
+  g_assert_cmpfloat (heading_position (view), ==, heading_x);
   /* boxes left to right, inside the ink image */
   g_assert_cmpint (reading->digits[0].box.x, <, reading->digits[1].box.x);
   g_assert_cmpint (reading->digits[1].box.x, <, reading->digits[2].box.x);
