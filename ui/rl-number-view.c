@@ -92,7 +92,9 @@ show_reading (RlNumberView *self,
 
   if (message != NULL || self->reading == NULL || self->reading->n == 0)
     {
+      /* a dim dash, as Draw's dim question mark: nothing read yet */
       gtk_label_set_text (GTK_LABEL (self->number_label), "–");
+      gtk_widget_add_css_class (self->number_label, "dim-label");
       gtk_label_set_text (GTK_LABEL (self->summary_label),
                           message != NULL ? message
                                           : _("Write a number above: several digits side by "
@@ -114,6 +116,7 @@ show_reading (RlNumberView *self,
                           digit_card_new (&self->reading->digits[i], i));
         }
       gtk_label_set_text (GTK_LABEL (self->number_label), self->reading->text);
+      gtk_widget_remove_css_class (self->number_label, "dim-label");
       summary = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                               "%u digit; the network is %.0f %% sure of it.",
                                               "%u digits; the least sure is read with %.0f %%.",
