@@ -15,6 +15,8 @@ digits or more, so these are single digits that would go to the wrong view):
     small    28 px large on a 6 px margin, light ink on black (MNIST as it is)
     dark     black ink (0.05) on dark grey paper (0.4), noise 0.03
     chalk    light ink (0.85) on a dark board (0.25) lit from one side (x 1 to 0.6), noise 0.03
+    edge     a hard shadow's edge: white paper, and right of a vertical line at a random 20 to
+             80 % of the width, light 0.55; ink 85 % dark, noise 0.03
 
     tools/photo_digits.py --cli build/app/reslab-cli --model resources/models/seed.safetensors
 
@@ -31,7 +33,7 @@ import tempfile
 import numpy as np
 
 DEFAULT_DATA = os.path.expanduser("~/.local/share/reslab/mnist")
-CONDITIONS = ("clean", "grey", "shadow", "noise", "small", "dark", "chalk")
+CONDITIONS = ("clean", "grey", "shadow", "noise", "small", "dark", "chalk", "edge")
 
 
 def read_idx(path, header):
@@ -65,6 +67,9 @@ def picture(img, condition, rng):
     yy, xx = np.mgrid[0:side, 0:side] / side
     if condition == "chalk":
         return (0.25 + 0.6 * ink) * (1.0 - 0.4 * xx) + rng.normal(0, 0.03, ink.shape)
+    if condition == "edge":
+        light = np.where(xx < rng.uniform(0.2, 0.8), 1.0, 0.55)
+        return light * (1 - 0.85 * ink) + rng.normal(0, 0.03, ink.shape)
     light = 1.0 - 0.55 * xx - 0.2 * yy
     return light * (1 - 0.85 * ink) + rng.normal(0, 0.08, ink.shape)
 
