@@ -1175,13 +1175,17 @@ test_kept_ticks (void)
       for (int t = 0; t < RL_N_TWINS; t++)
         {
           g_autofree char *twin = rl_experiment_file_twin_path (files->pdata[r], (RlTwin) t);
-          const char *name = NULL;
+          g_autofree char *name = NULL;
+          g_autofree char *expected_name = NULL;
           RlDatasetKind kind = RL_DATASET_FASHION;
 
           g_assert_cmpstr (keys[t], ==, twin);
           g_assert_true (g_file_test (twin, G_FILE_TEST_IS_REGULAR));
+          /* named with the run: both runs have a plain-8 and a resnet-8 */
           g_assert_true (rl_experiment_view_find_twin (view, twin, &name, &kind));
-          g_assert_cmpstr (name, ==, t == RL_TWIN_PLAIN ? "plain-8" : "resnet-8");
+          expected_name = g_strdup_printf ("%s (run %u)",
+                                           t == RL_TWIN_PLAIN ? "plain-8" : "resnet-8", r + 1);
+          g_assert_cmpstr (name, ==, expected_name);
           g_assert_cmpint (kind, ==, RL_DATASET_MNIST);
         }
     }

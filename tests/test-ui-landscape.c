@@ -18,7 +18,7 @@
  *
  * A kept experiment run (rl-experiment-view-files.c, #16 follow-up): its trained twins are kept
  * beside its file with their initial weights, bit for bit; after a restart its row's menu puts
- * the same two models and initial weights in the tab, whose Compute gives each twin's own loss
+ * the same two models and initial weights in the tab, named with their run, whose Compute gives each twin's own loss
  * on the MNIST training images and the line; a copy of the run marked Fashion-MNIST is seen on
  * that dataset (or asks for it); a damaged or removed twin file gives a dialog naming it and
  * the tab stays as it was; a run whose twin files are gone restores without the menu; Clear
@@ -895,7 +895,8 @@ test_kept_run (void)
   g_assert_true (rl_landscape_view_get_same_directions (landscape));
   g_assert_true (g_str_has_prefix (rl_landscape_view_get_note (landscape),
                                    "The loss around the trained weights (the dots) of plain-8"
-                                   " and resnet-8, in the same two random directions"));
+                                   " (run 1) and resnet-8 (run 1), in the same two random"
+                                   " directions"));
   for (guint m = 0; m < 2; m++)
     {
       const RlModel *first = NULL;

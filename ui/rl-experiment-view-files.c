@@ -720,7 +720,7 @@ rl_experiment_view_get_run_menu (RlExperimentView *self,
 gboolean
 rl_experiment_view_find_twin (RlExperimentView  *self,
                               const char        *path,
-                              const char       **name,
+                              char             **name,
                               RlDatasetKind     *kind)
 {
   g_return_val_if_fail (RL_IS_EXPERIMENT_VIEW (self), FALSE);
@@ -740,7 +740,10 @@ rl_experiment_view_find_twin (RlExperimentView  *self,
           if (strcmp (twin, path) != 0)
             continue;
           if (name != NULL)
-            *name = run->names[t];
+            /* TRANSLATORS: a kept run's twin in the Landscape tab (its note, the figures'
+             * titles, the dialogs): its name, e.g. "plain-20", and the run's number in the
+             * list of runs */
+            *name = g_strdup_printf (_("%1$s (run %2$u)"), run->names[t], run->number);
           if (kind != NULL)
             *kind = run->kind;
           return TRUE;

@@ -122,12 +122,13 @@ const char         *rl_experiment_view_get_run_path     (RlExperimentView *self,
  * Returns: (transfer none) */
 GMenuModel         *rl_experiment_view_get_run_menu     (RlExperimentView *self,
                                                          guint             run);
-/* The run of the list that keeps a twin's trained model at @path: the twin's name
- * ("plain-20") and the dataset the run trained on, for its loss landscape. FALSE when none
- * does. */
+/* The run of the list that keeps a twin's trained model at @path: the twin's name with its
+ * run's number ("plain-20 (run 2)": several runs of a depth have twins of the same name) and
+ * the dataset the run trained on, for its loss landscape. FALSE when none does.
+ * name: (out) (optional) (transfer full) */
 gboolean            rl_experiment_view_find_twin        (RlExperimentView  *self,
                                                          const char        *path,
-                                                         const char       **name,
+                                                         char             **name,
                                                          RlDatasetKind     *kind);
 
 /* Returns: (transfer none) */

@@ -69,18 +69,19 @@ dataset_label (RlDatasetKind kind)
 
 /* What the list that offers @key calls its model, and the dataset it trained on: a model of
  * the Models list ("" the bundled one), or a twin kept beside an experiment run. FALSE when
- * neither holds it (deleted or cleared meanwhile: no list shows it any more). */
+ * neither holds it (deleted or cleared meanwhile: no list shows it any more).
+ * name: (out) (transfer full) */
 static gboolean
 describe_model (RlWindow       *self,
                 const char     *key,
-                const char    **name,
+                char          **name,
                 RlDatasetKind  *kind)
 {
   RlModelItem *item = rl_model_store_find (self->model_store, *key != '\0' ? key : NULL);
 
   if (item != NULL)
     {
-      *name = rl_model_item_get_name (item);
+      *name = g_strdup (rl_model_item_get_name (item));
       *kind = rl_model_item_get_kind (item);
       return TRUE;
     }
@@ -220,13 +221,11 @@ show_landscape_activated (GtkWidget  *widget,
   job->n = n;
   for (guint m = 0; m < n; m++)
     {
-      const char *name;
       RlDatasetKind kind;
 
-      if (!describe_model (self, keys[m], &name, &kind))
+      if (!describe_model (self, keys[m], &job->names[m], &kind))
         return;
       job->keys[m] = g_strdup (keys[m]);
-      job->names[m] = g_strdup (name);
       if (m == 0)
         job->kind = kind;
       else if (kind != job->kind)
