@@ -1177,19 +1177,21 @@ test_kept_ticks (void)
           g_autofree char *twin = rl_experiment_file_twin_path (files->pdata[r], (RlTwin) t);
           g_autofree char *name = NULL;
           g_autofree char *expected_name = NULL;
+          g_autofree char *remark = NULL;
           RlDatasetKind kind = RL_DATASET_FASHION;
 
           g_assert_cmpstr (keys[t], ==, twin);
           g_assert_true (g_file_test (twin, G_FILE_TEST_IS_REGULAR));
           /* named with the run: both runs have a plain-8 and a resnet-8 */
-          g_assert_true (rl_experiment_view_find_twin (view, twin, &name, &kind));
+          g_assert_true (rl_experiment_view_find_twin (view, twin, &name, &kind, &remark));
           expected_name = g_strdup_printf ("%s (run %u)",
                                            t == RL_TWIN_PLAIN ? "plain-8" : "resnet-8", r + 1);
           g_assert_cmpstr (name, ==, expected_name);
           g_assert_cmpint (kind, ==, RL_DATASET_MNIST);
+          g_assert_null (remark);   /* both twins kept: nothing to explain */
         }
     }
-  g_assert_false (rl_experiment_view_find_twin (view, files->pdata[0], NULL, NULL));
+  g_assert_false (rl_experiment_view_find_twin (view, files->pdata[0], NULL, NULL, NULL));
 
   /* a restart: as the user left them */
   view2 = new_keeping_view (&window2, dir);

@@ -22,6 +22,7 @@
 
 #include "rl-experiment-view-private.h"
 
+#include <math.h>
 #include <string.h>
 
 #include "rl-dialogs.h"
@@ -717,11 +718,40 @@ rl_experiment_view_get_run_menu (RlExperimentView *self,
     ((Run *) g_ptr_array_index (self->runs, run))->menu_button);
 }
 
+/* Whether the first seed's @twin, whose trained model is kept, diverged: its last record's
+ * error is NAN (and rl_model_save refused its weights). */
+static gboolean
+first_seed_diverged (Run    *run,
+                     RlTwin  twin)
+{
+  guint n = rl_experiment_group_get_n_records (run->group, twin, 0);
+
+  return n > 0 && isnan (rl_experiment_group_get_record (run->group, twin, 0, n - 1)->train_error);
+}
+
+/* Why the Landscape tab shows one twin of @run, @twin's model not being kept.
+ * Returns: (transfer full) */
+static char *
+twin_missing_remark (Run    *run,
+                     RlTwin  twin)
+{
+  if (first_seed_diverged (run, twin))
+    /* TRANSLATORS: in the Landscape tab's note, which shows the other twin alone; %2$s is
+     * the twin, e.g. "plain-20" */
+    return g_strdup_printf (_("In run %1$u, %2$s diverged: it has no trained weights to look "
+                              "around."), run->number, run->names[twin]);
+  /* TRANSLATORS: the same, when the twin's model file could not be written (the user was
+   * told) or was removed since */
+  return g_strdup_printf (_("In run %1$u, the trained weights of %2$s were not kept."),
+                          run->number, run->names[twin]);
+}
+
 gboolean
 rl_experiment_view_find_twin (RlExperimentView  *self,
                               const char        *path,
                               char             **name,
-                              RlDatasetKind     *kind)
+                              RlDatasetKind     *kind,
+                              char             **remark)
 {
   g_return_val_if_fail (RL_IS_EXPERIMENT_VIEW (self), FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
@@ -746,6 +776,9 @@ rl_experiment_view_find_twin (RlExperimentView  *self,
             *name = g_strdup_printf (_("%1$s (run %2$u)"), run->names[t], run->number);
           if (kind != NULL)
             *kind = run->kind;
+          if (remark != NULL)
+            *remark = !run->twin_kept[1 - t] ? twin_missing_remark (run, (RlTwin) (1 - t))
+                                             : NULL;
           return TRUE;
         }
     }

@@ -787,6 +787,7 @@ _rl_experiment_view_update_run_menu (Run *run)
   g_autoptr (GMenu) menu = g_menu_new ();
   g_autoptr (GMenuItem) use = NULL;
   g_autofree char *label = NULL;
+  g_autofree char *only = NULL;
 
   use = g_menu_item_new (_("_Use These Settings"), NULL);
   g_menu_item_set_action_and_target_value (use, "experiment.use-settings",
@@ -796,9 +797,19 @@ _rl_experiment_view_update_run_menu (Run *run)
   for (int t = 0; t < RL_N_TWINS; t++)
     if (run->path != NULL && run->twin_kept[t])
       g_ptr_array_add (keys, rl_experiment_file_twin_path (run->path, (RlTwin) t));
+  /* one twin kept (the other diverged): the item says which the landscape shows, and the
+   * Landscape tab's note why (rl_experiment_view_find_twin) */
+  if (keys->len == 1)
+    /* TRANSLATORS: a run's menu item when one twin's model is kept; %s is that twin, e.g.
+     * "resnet-20" */
+    only = g_strdup_printf (_("_Loss Landscape of %s"),
+                            run->names[run->twin_kept[RL_TWIN_PLAIN] ? RL_TWIN_PLAIN
+                                                                     : RL_TWIN_RESIDUAL]);
   if (keys->len > 0)
     {
-      g_autoptr (GMenuItem) landscape = g_menu_item_new (_("_Loss Landscape"), NULL);
+      g_autoptr (GMenuItem) landscape = g_menu_item_new (only != NULL ? only
+                                                                      : _("_Loss Landscape"),
+                                                         NULL);
 
       g_ptr_array_add (keys, NULL);
       /* the Models list's action: the files read again with their initial weights */
