@@ -1227,13 +1227,22 @@ rl_experiment_file_list_dir_finish (GAsyncResult *result, GError **error)
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
-/* Removes @path; one already gone is not an error. The first error goes to @first. */
+/* Removes @path; one already gone is not an error, nor a folder in its place: not ours (a
+ * twin's name taken by a folder, which the twin's save reported), it is left alone. The first
+ * error goes to @first. */
 static void
 remove_file (const char *path, GError **first)
 {
-  if (g_unlink (path) != 0 && errno != ENOENT && *first == NULL)
+  GStatBuf st;
+  int saved;
+
+  if (g_unlink (path) == 0 || errno == ENOENT)
+    return;
+  saved = errno;
+  if (g_lstat (path, &st) == 0 && S_ISDIR (st.st_mode))
+    return;
+  if (*first == NULL)
     {
-      int saved = errno;
       g_autofree char *name = g_filename_display_name (path);
 
       g_set_error (first, G_FILE_ERROR, g_file_error_from_errno (saved),

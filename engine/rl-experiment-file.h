@@ -160,7 +160,8 @@ GPtrArray          *rl_experiment_file_list_dir_finish (GAsyncResult  *result,
                                                         GError       **error);
 
 /* Removes the run files @paths (NULL-terminated) on a worker thread, each with the twins kept
- * beside it and their initial weights (see below); one that is already gone is not an error.
+ * beside it and their initial weights (see below); one that is already gone is not an error,
+ * nor a folder in one's place (not the run's: left alone).
  * Errors: the first file that could not be removed (the others are still tried). */
 void                rl_experiment_file_delete_async  (const char * const  *paths,
                                                       GCancellable        *cancellable,
