@@ -648,6 +648,13 @@ test_twins_and_ticks (void)
   g_assert_false (entry_at (entries, 1)->twin_kept[RL_TWIN_PLAIN]);
   g_assert_true (entry_at (entries, 1)->twin_kept[RL_TWIN_RESIDUAL]);
   g_assert_false (entry_at (entries, 1)->has_tick);
+  /* the bytes of a run and of the files beside it (not the folder in a twin's place) */
+  g_assert_cmpuint (entry_at (entries, 0)->size, ==,
+                    strlen (good_text) + strlen ("weights") + strlen ("initial weights"));
+  g_assert_cmpuint (entry_at (entries, 1)->size, ==, strlen (good_text) + strlen ("weights"));
+  g_assert_cmpuint (entry_at (entries, 2)->size, ==, strlen (good_text));
+  g_assert_cmpuint (rl_experiment_file_measure (paths[0], NULL), ==,
+                    entry_at (entries, 0)->size);
   g_assert_true (entry_is (entries, 2, names[2], TRUE, FALSE));
   g_assert_true (entry_at (entries, 2)->has_tick);
   g_assert_false (entry_at (entries, 2)->shown);

@@ -10,10 +10,11 @@
  * deletes the files; bad files (cut short, garbage, huge counts, NaN, a newer format, a folder)
  * are skipped, left byte for byte and named once; a folder that cannot be written gives a
  * message, and so does a twin that cannot be written (a folder in its place), naming its file
- * while the run and its other twin stay kept. Each kept run's tick comes back as the user left it (the newest of a setting shown
- * when the folder has no ticks), and its twins are kept beside it, its row's menu asking for
- * their landscape. And the Inside view of the CIFAR-style nets: the downsampling blocks of a
- * resnet-8 show their shortcut's output, a plain-8 has plain blocks. */
+ * while the run and its other twin stay kept. Each kept run's tick comes back as the user left
+ * it (the newest of a setting shown when the folder has no ticks), and its twins are kept
+ * beside it, its row's menu asking for their landscape and its row saying how much its files
+ * take. And the Inside view of the CIFAR-style nets: the downsampling blocks of a resnet-8
+ * show their shortcut's output, a plain-8 has plain blocks. */
 
 #include <math.h>
 #include <string.h>
@@ -1113,6 +1114,31 @@ second_run_menu (gpointer data)
   return ui_test_menu_find (rl_experiment_view_get_run_menu (data, 1), "win.show-landscape") >= 0;
 }
 
+/* What the row of the run kept at @path ends with: the bytes of its file, its twins and their
+ * initial weights, as the five files are. Returns: (transfer full) */
+static char *
+size_on_disk (const char *path)
+{
+  const char *suffixes[] = { ".plain.safetensors", ".plain.initial.safetensors",
+                             ".resnet.safetensors", ".resnet.initial.safetensors" };
+  g_autofree char *stem = g_strndup (path, strlen (path) - strlen (RL_EXPERIMENT_FILE_SUFFIX));
+  g_autofree char *size = NULL;
+  GStatBuf st;
+  guint64 total;
+
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  total = (guint64) st.st_size;
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *file = g_strconcat (stem, suffixes[i], NULL);
+
+      g_assert_cmpint (g_stat (file, &st), ==, 0);
+      total += (guint64) st.st_size;
+    }
+  size = g_format_size (total);
+  return g_strdup_printf (" · %s on disk", size);
+}
+
 /* The ticks of kept runs (#16 follow-up): two runs of one setting, the first hidden by the
  * second, then the user shows the first and hides the second; a restart shows them so, not
  * as two new runs would be. A folder without ticks shows the newest run of each setting, as
@@ -1193,6 +1219,14 @@ test_kept_ticks (void)
         }
     }
   g_assert_false (rl_experiment_view_find_twin (view, files->pdata[0], NULL, NULL, NULL));
+  /* each row says how much its files take */
+  for (guint r = 0; r < 2; r++)
+    {
+      g_autofree char *size = size_on_disk (files->pdata[r]);
+
+      g_test_message ("%s", rl_experiment_view_get_run_detail (view, r));
+      g_assert_true (g_str_has_suffix (rl_experiment_view_get_run_detail (view, r), size));
+    }
 
   /* a restart: as the user left them */
   view2 = new_keeping_view (&window2, dir);
@@ -1203,6 +1237,9 @@ test_kept_ticks (void)
   g_assert_cmpuint (rl_experiment_view_get_series (view2, 1, RL_TWIN_PLAIN), ==, G_MAXUINT);
   g_assert_cmpint (ui_test_menu_find (rl_experiment_view_get_run_menu (view2, 0),
                                       "win.show-landscape"), >=, 0);
+  for (guint r = 0; r < 2; r++)
+    g_assert_cmpstr (rl_experiment_view_get_run_detail (view2, r), ==,
+                     rl_experiment_view_get_run_detail (view, r));
 
   /* Use These Settings, from a restored run's menu: the form as it was for that run */
   {

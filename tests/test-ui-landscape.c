@@ -18,13 +18,13 @@
  *
  * A kept experiment run (rl-experiment-view-files.c, #16 follow-up): its trained twins are kept
  * beside its file with their initial weights, bit for bit; after a restart its row's menu puts
- * the same two models and initial weights in the tab, named with their run, whose Compute gives each twin's own loss
- * on the MNIST training images and the line; a copy of the run marked Fashion-MNIST is seen on
- * that dataset (or asks for it); a damaged or removed twin file gives a dialog naming it and
- * the tab stays as it was; a run whose twin files are gone restores without the menu; Clear
- * removes the runs' files, twins and initial weights included. A run that kept one twin (the
- * other diverged, or lost its file) names it in its menu, and the tab's note says first why the
- * other is missing, until other models are set. */
+ * the same two models and initial weights in the tab, named with their run, whose Compute
+ * gives each twin's own loss on the MNIST training images and the line; a copy of the run
+ * marked Fashion-MNIST is seen on that dataset (or asks for it); a damaged or removed twin
+ * file gives a dialog naming it and the tab stays as it was; a run whose twin files are gone
+ * restores without the menu; Clear removes the runs' files, twins and initial weights
+ * included. A run that kept one twin (the other diverged, or lost its file) names it in its
+ * menu, and the tab's note says first why the other is missing, until other models are set. */
 
 #include <math.h>
 #include <string.h>

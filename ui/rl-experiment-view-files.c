@@ -208,6 +208,8 @@ twins_saved (SaveData *data)
     {
       for (int t = 0; t < RL_N_TWINS; t++)
         run->twin_kept[t] = data->kept[t];
+      run->size = rl_experiment_file_measure (data->path, NULL);
+      _rl_experiment_view_update_run_row (run);
       _rl_experiment_view_update_run_menu (run);
       if (failed)
         report_twins_not_kept (self, run, data);
@@ -614,6 +616,7 @@ run_from_entry (RlExperimentView      *self,
   run->path = g_strdup (entry->path);
   for (int t = 0; t < RL_N_TWINS; t++)
     run->twin_kept[t] = entry->twin_kept[t];
+  run->size = entry->size;
   if (entry->has_tick)
     run->visible = entry->shown;
   run->seconds = entry->info.seconds;
@@ -755,6 +758,16 @@ rl_experiment_view_get_run_path (RlExperimentView *self,
   g_return_val_if_fail (run < self->runs->len, NULL);
 
   return ((Run *) g_ptr_array_index (self->runs, run))->path;
+}
+
+const char *
+rl_experiment_view_get_run_detail (RlExperimentView *self,
+                                   guint             run)
+{
+  g_return_val_if_fail (RL_IS_EXPERIMENT_VIEW (self), NULL);
+  g_return_val_if_fail (run < self->runs->len, NULL);
+
+  return gtk_label_get_text (((Run *) g_ptr_array_index (self->runs, run))->detail);
 }
 
 GMenuModel *

@@ -116,6 +116,10 @@ const RlExperimentGroup *rl_experiment_view_get_run_group (RlExperimentView *sel
  * Returns: (transfer none) (nullable) */
 const char         *rl_experiment_view_get_run_path     (RlExperimentView *self,
                                                          guint             run);
+/* The second line of run @run's row: its data, SGD and seeds, its time, and once it is kept,
+ * the size of its files (rl_experiment_file_measure). Returns: (transfer none) */
+const char         *rl_experiment_view_get_run_detail   (RlExperimentView *self,
+                                                         guint             run);
 /* The menu of run @run's row: Use These Settings (experiment.use-settings, the run's number:
  * its settings back in the form) and, once its twins are kept beside its file, Loss Landscape
  * (win.show-landscape with their model files, rl_experiment_file_twin_path), or "Loss
