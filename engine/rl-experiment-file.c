@@ -69,6 +69,35 @@ rl_experiment_file_twin_path (const char *run_path, RlTwin twin)
   return g_strdup_printf ("%.*s.%s.safetensors", (int) n, run_path, twin_groups[twin]);
 }
 
+/* The size of @path when it is a regular file, else 0. */
+static guint64
+regular_file_size (const char *path)
+{
+  GStatBuf st;
+
+  return g_stat (path, &st) == 0 && S_ISREG (st.st_mode) ? (guint64) st.st_size : 0;
+}
+
+guint64
+rl_experiment_file_measure (const char *run_path, gboolean *twin_kept)
+{
+  guint64 size;
+
+  g_return_val_if_fail (run_path != NULL, 0);
+
+  size = regular_file_size (run_path);
+  for (int t = 0; t < RL_N_TWINS; t++)
+    {
+      g_autofree char *twin = rl_experiment_file_twin_path (run_path, (RlTwin) t);
+      g_autofree char *initial = rl_landscape_initial_path (twin);
+
+      if (twin_kept != NULL)
+        twin_kept[t] = g_file_test (twin, G_FILE_TEST_IS_REGULAR);
+      size += regular_file_size (twin) + regular_file_size (initial);
+    }
+  return size;
+}
+
 /* ---- Writing ------------------------------------------------------------------------------- */
 
 /* A number that reads back bit for bit, in the fewest digits that do (0.1, not
@@ -1164,12 +1193,7 @@ rl_experiment_file_list_dir (const char *dir, GCancellable *cancellable, GError 
         {
           int tick = GPOINTER_TO_INT (g_hash_table_lookup (ticks, g_ptr_array_index (names, i)));
 
-          for (int t = 0; t < RL_N_TWINS; t++)
-            {
-              g_autofree char *twin = rl_experiment_file_twin_path (entry->path, (RlTwin) t);
-
-              entry->twin_kept[t] = g_file_test (twin, G_FILE_TEST_IS_REGULAR);
-            }
+          entry->size = rl_experiment_file_measure (entry->path, entry->twin_kept);
           entry->has_tick = tick != 0;
           entry->shown = tick == 1;
           continue;
@@ -1227,13 +1251,22 @@ rl_experiment_file_list_dir_finish (GAsyncResult *result, GError **error)
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
-/* Removes @path; one already gone is not an error. The first error goes to @first. */
+/* Removes @path; one already gone is not an error, nor a folder in its place: not ours (a
+ * twin's name taken by a folder, which the twin's save reported), it is left alone. The first
+ * error goes to @first. */
 static void
 remove_file (const char *path, GError **first)
 {
-  if (g_unlink (path) != 0 && errno != ENOENT && *first == NULL)
+  GStatBuf st;
+  int saved;
+
+  if (g_unlink (path) == 0 || errno == ENOENT)
+    return;
+  saved = errno;
+  if (g_lstat (path, &st) == 0 && S_ISDIR (st.st_mode))
+    return;
+  if (*first == NULL)
     {
-      int saved = errno;
       g_autofree char *name = g_filename_display_name (path);
 
       g_set_error (first, G_FILE_ERROR, g_file_error_from_errno (saved),

@@ -135,6 +135,7 @@ typedef struct {
   /* a run's (only when group is set): */
   gboolean            twin_kept[RL_N_TWINS];  /* its twin's model file is there (a regular file,
                                                * not read: rl_experiment_file_twin_path) */
+  guint64             size;        /* bytes of its files (rl_experiment_file_measure) */
   gboolean            has_tick;    /* the folder's ticks name it (see below); then */
   gboolean            shown;       /* whether its curves were shown */
 } RlExperimentFileEntry;
@@ -160,7 +161,8 @@ GPtrArray          *rl_experiment_file_list_dir_finish (GAsyncResult  *result,
                                                         GError       **error);
 
 /* Removes the run files @paths (NULL-terminated) on a worker thread, each with the twins kept
- * beside it and their initial weights (see below); one that is already gone is not an error.
+ * beside it and their initial weights (see below); one that is already gone is not an error,
+ * nor a folder in one's place (not the run's: left alone).
  * Errors: the first file that could not be removed (the others are still tried). */
 void                rl_experiment_file_delete_async  (const char * const  *paths,
                                                       GCancellable        *cancellable,
@@ -191,6 +193,12 @@ gboolean            rl_experiment_file_delete_finish (GAsyncResult  *result,
 /* The state file is small: a line per run. A bigger one is not ours; it is ignored. */
 #define RL_EXPERIMENT_FILE_TICKS_MAX_SIZE  (1024 * 1024)
 
+/* The bytes of the run file at @run_path and of what is kept beside it: its twins' model files
+ * and their initial weights, the regular files that are there (a depth-56 run: 14 MB, nearly
+ * all of it the four model files). @twin_kept (nullable): (RL_N_TWINS) whether each twin's
+ * model file is there. A few stat() calls, no file read. */
+guint64             rl_experiment_file_measure    (const char  *run_path,
+                                                   gboolean    *twin_kept);
 /* Where the run at @run_path keeps @twin's trained model (see above). Returns: (transfer full) */
 char               *rl_experiment_file_twin_path  (const char  *run_path,
                                                    RlTwin       twin);

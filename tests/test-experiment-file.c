@@ -648,6 +648,13 @@ test_twins_and_ticks (void)
   g_assert_false (entry_at (entries, 1)->twin_kept[RL_TWIN_PLAIN]);
   g_assert_true (entry_at (entries, 1)->twin_kept[RL_TWIN_RESIDUAL]);
   g_assert_false (entry_at (entries, 1)->has_tick);
+  /* the bytes of a run and of the files beside it (not the folder in a twin's place) */
+  g_assert_cmpuint (entry_at (entries, 0)->size, ==,
+                    strlen (good_text) + strlen ("weights") + strlen ("initial weights"));
+  g_assert_cmpuint (entry_at (entries, 1)->size, ==, strlen (good_text) + strlen ("weights"));
+  g_assert_cmpuint (entry_at (entries, 2)->size, ==, strlen (good_text));
+  g_assert_cmpuint (rl_experiment_file_measure (paths[0], NULL), ==,
+                    entry_at (entries, 0)->size);
   g_assert_true (entry_is (entries, 2, names[2], TRUE, FALSE));
   g_assert_true (entry_at (entries, 2)->has_tick);
   g_assert_false (entry_at (entries, 2)->shown);
@@ -668,22 +675,28 @@ test_twins_and_ticks (void)
     g_clear_pointer (&entries, g_ptr_array_unref);
   }
 
-  /* deleting a run deletes its twins and their initial weights, and nothing else */
+  /* deleting a run deletes its twins and their initial weights, and nothing else; the folder
+   * in the resnet twin's place is not its twin (nor for the listing): left alone, no error */
   doomed[0] = paths[0];
   rl_experiment_file_delete_async (doomed, NULL, store_result_cb, &result);
-  /* the folder in the resnet twin's place cannot be unlinked: the first error, the rest gone */
-  g_assert_false (rl_experiment_file_delete_finish (wait_result (&result), &error));
-  g_assert_error (error, G_FILE_ERROR, G_FILE_ERROR_ISDIR);
-  g_clear_error (&error);
+  g_assert_true (rl_experiment_file_delete_finish (wait_result (&result), &error));
+  g_assert_no_error (error);
   g_clear_object (&result);
   g_assert_false (g_file_test (paths[0], G_FILE_TEST_EXISTS));
   g_assert_false (g_file_test (plain1, G_FILE_TEST_EXISTS));
   g_assert_false (g_file_test (plain1_initial, G_FILE_TEST_EXISTS));
   g_assert_cmpint (g_rmdir (resnet1), ==, 0);
-  rl_experiment_file_delete_async (doomed, NULL, store_result_cb, &result);
-  g_assert_true (rl_experiment_file_delete_finish (wait_result (&result), &error));
-  g_assert_no_error (error);
-  g_clear_object (&result);
+  /* a file that cannot be removed (a file in the way of its folder): the first error */
+  {
+    g_autofree char *beyond = g_build_filename (other, names[0], NULL);
+
+    doomed[0] = beyond;
+    rl_experiment_file_delete_async (doomed, NULL, store_result_cb, &result);
+    g_assert_false (rl_experiment_file_delete_finish (wait_result (&result), &error));
+    g_assert_error (error, G_FILE_ERROR, G_FILE_ERROR_NOTDIR);
+    g_clear_error (&error);
+    g_clear_object (&result);
+  }
   g_assert_true (g_file_test (paths[1], G_FILE_TEST_IS_REGULAR));
   g_assert_true (g_file_test (resnet2, G_FILE_TEST_IS_REGULAR));
   g_assert_true (g_file_test (ticks_path, G_FILE_TEST_IS_REGULAR));

@@ -9,10 +9,12 @@
  * come back in a new view with every point, band, bar, row and export as they were, and Clear
  * deletes the files; bad files (cut short, garbage, huge counts, NaN, a newer format, a folder)
  * are skipped, left byte for byte and named once; a folder that cannot be written gives a
- * message. Each kept run's tick comes back as the user left it (the newest of a setting shown
- * when the folder has no ticks), and its twins are kept beside it, its row's menu asking for
- * their landscape. And the Inside view of the CIFAR-style nets: the downsampling blocks of a
- * resnet-8 show their shortcut's output, a plain-8 has plain blocks. */
+ * message, and so does a twin that cannot be written (a folder in its place), naming its file
+ * while the run and its other twin stay kept. Each kept run's tick comes back as the user left
+ * it (the newest of a setting shown when the folder has no ticks), and its twins are kept
+ * beside it, its row's menu asking for their landscape and its row saying how much its files
+ * take. And the Inside view of the CIFAR-style nets: the downsampling blocks of a resnet-8
+ * show their shortcut's output, a plain-8 has plain blocks. */
 
 #include <math.h>
 #include <string.h>
@@ -1112,6 +1114,31 @@ second_run_menu (gpointer data)
   return ui_test_menu_find (rl_experiment_view_get_run_menu (data, 1), "win.show-landscape") >= 0;
 }
 
+/* What the row of the run kept at @path ends with: the bytes of its file, its twins and their
+ * initial weights, as the five files are. Returns: (transfer full) */
+static char *
+size_on_disk (const char *path)
+{
+  const char *suffixes[] = { ".plain.safetensors", ".plain.initial.safetensors",
+                             ".resnet.safetensors", ".resnet.initial.safetensors" };
+  g_autofree char *stem = g_strndup (path, strlen (path) - strlen (RL_EXPERIMENT_FILE_SUFFIX));
+  g_autofree char *size = NULL;
+  GStatBuf st;
+  guint64 total;
+
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  total = (guint64) st.st_size;
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *file = g_strconcat (stem, suffixes[i], NULL);
+
+      g_assert_cmpint (g_stat (file, &st), ==, 0);
+      total += (guint64) st.st_size;
+    }
+  size = g_format_size (total);
+  return g_strdup_printf (" · %s on disk", size);
+}
+
 /* The ticks of kept runs (#16 follow-up): two runs of one setting, the first hidden by the
  * second, then the user shows the first and hides the second; a restart shows them so, not
  * as two new runs would be. A folder without ticks shows the newest run of each setting, as
@@ -1175,17 +1202,31 @@ test_kept_ticks (void)
       for (int t = 0; t < RL_N_TWINS; t++)
         {
           g_autofree char *twin = rl_experiment_file_twin_path (files->pdata[r], (RlTwin) t);
-          const char *name = NULL;
+          g_autofree char *name = NULL;
+          g_autofree char *expected_name = NULL;
+          g_autofree char *remark = NULL;
           RlDatasetKind kind = RL_DATASET_FASHION;
 
           g_assert_cmpstr (keys[t], ==, twin);
           g_assert_true (g_file_test (twin, G_FILE_TEST_IS_REGULAR));
-          g_assert_true (rl_experiment_view_find_twin (view, twin, &name, &kind));
-          g_assert_cmpstr (name, ==, t == RL_TWIN_PLAIN ? "plain-8" : "resnet-8");
+          /* named with the run: both runs have a plain-8 and a resnet-8 */
+          g_assert_true (rl_experiment_view_find_twin (view, twin, &name, &kind, &remark));
+          expected_name = g_strdup_printf ("%s (run %u)",
+                                           t == RL_TWIN_PLAIN ? "plain-8" : "resnet-8", r + 1);
+          g_assert_cmpstr (name, ==, expected_name);
           g_assert_cmpint (kind, ==, RL_DATASET_MNIST);
+          g_assert_null (remark);   /* both twins kept: nothing to explain */
         }
     }
-  g_assert_false (rl_experiment_view_find_twin (view, files->pdata[0], NULL, NULL));
+  g_assert_false (rl_experiment_view_find_twin (view, files->pdata[0], NULL, NULL, NULL));
+  /* each row says how much its files take */
+  for (guint r = 0; r < 2; r++)
+    {
+      g_autofree char *size = size_on_disk (files->pdata[r]);
+
+      g_test_message ("%s", rl_experiment_view_get_run_detail (view, r));
+      g_assert_true (g_str_has_suffix (rl_experiment_view_get_run_detail (view, r), size));
+    }
 
   /* a restart: as the user left them */
   view2 = new_keeping_view (&window2, dir);
@@ -1196,6 +1237,9 @@ test_kept_ticks (void)
   g_assert_cmpuint (rl_experiment_view_get_series (view2, 1, RL_TWIN_PLAIN), ==, G_MAXUINT);
   g_assert_cmpint (ui_test_menu_find (rl_experiment_view_get_run_menu (view2, 0),
                                       "win.show-landscape"), >=, 0);
+  for (guint r = 0; r < 2; r++)
+    g_assert_cmpstr (rl_experiment_view_get_run_detail (view2, r), ==,
+                     rl_experiment_view_get_run_detail (view, r));
 
   /* Use These Settings, from a restored run's menu: the form as it was for that run */
   {
@@ -1319,6 +1363,122 @@ test_save_fails (void)
       g_assert_cmpint (g_rename (away, dir), ==, 0);
     }
   g_assert_cmpint (g_chmod (dir, 0700), ==, 0);
+}
+
+/* The label of the Loss Landscape item of run @run's menu, or NULL without one.
+ * Returns: (transfer full) (nullable) */
+static char *
+landscape_item_label (RlExperimentView *view,
+                      guint             run)
+{
+  GMenuModel *menu = rl_experiment_view_get_run_menu (view, run);
+  int item = ui_test_menu_find (menu, "win.show-landscape");
+  char *label = NULL;
+
+  if (item >= 0)
+    g_assert_true (g_menu_model_get_item_attribute (menu, item, G_MENU_ATTRIBUTE_LABEL, "s",
+                                                    &label));
+  return label;
+}
+
+static gboolean
+first_run_menu (gpointer data)
+{
+  return ui_test_menu_find (rl_experiment_view_get_run_menu (data, 0), "win.show-landscape") >= 0;
+}
+
+/* Puts a folder where the plain twin of the run just finished is to be written: the view has
+ * named the run's file (its "finished" handler ran first), and its twins are written only once
+ * that file is, from a later turn of the main loop. */
+static void
+block_plain_twin_cb (RlExperimentRunner *runner,
+                     gboolean            completed,
+                     const GError       *error,
+                     gpointer            user_data)
+{
+  RlExperimentView *view = user_data;
+  const char *path = rl_experiment_view_get_run_path (view,
+                                                      rl_experiment_view_get_n_runs (view) - 1);
+  g_autofree char *plain = NULL;
+
+  g_assert_nonnull (path);
+  plain = rl_experiment_file_twin_path (path, RL_TWIN_PLAIN);
+  g_assert_cmpint (g_mkdir (plain, 0700), ==, 0);
+}
+
+/* A twin that cannot be written for another reason than divergence (a folder in the way of its
+ * file): a message names the file, the run stays kept with its other twin, whose landscape its
+ * menu offers, also after a restart; Clear leaves the folder that was in the way alone, without
+ * a message. */
+static void
+test_twin_save_fails (void)
+{
+  g_autofree char *dir = new_keep_dir ("twin-in-the-way");
+  g_autofree char *run_path = NULL;
+  g_autofree char *plain = NULL;
+  g_autofree char *plain_name = NULL;
+  g_autofree char *resnet = NULL;
+  GtkWidget *window;
+  RlExperimentView *view;
+
+  SKIP_WITHOUT_MNIST ();
+
+  view = new_keeping_view (&window, dir);
+  g_signal_connect (rl_experiment_view_get_runner (view), "finished",
+                    G_CALLBACK (block_plain_twin_cb), view);
+  rl_experiment_view_set_depth (view, 8);
+  rl_experiment_view_set_train_images (view, 128);
+  run_to_end (view);
+  g_signal_handlers_disconnect_by_func (rl_experiment_view_get_runner (view),
+                                        block_plain_twin_cb, view);
+  run_path = g_strdup (rl_experiment_view_get_run_path (view, 0));
+  plain = rl_experiment_file_twin_path (run_path, RL_TWIN_PLAIN);
+  plain_name = g_path_get_basename (plain);
+  resnet = rl_experiment_file_twin_path (run_path, RL_TWIN_RESIDUAL);
+  {
+    GtkMessageDialog *dialog = wait_for_dialog ();
+    g_autofree char *text = ui_test_dialog_text (dialog);
+    g_autofree char *quoted = g_strdup_printf ("“%s”", plain_name);
+
+    g_test_message ("%s", text);
+    g_assert_true (g_str_has_prefix (text, "The trained plain-8 of run 1 could not be kept\n"));
+    g_assert_nonnull (strstr (text, quoted));
+    g_assert_nonnull (strstr (text, "The run and its curves are kept"));
+    gtk_window_destroy (GTK_WINDOW (dialog));
+  }
+  /* the run is kept, with the twin that could be written */
+  wait_for_files (dir, 1);
+  g_assert_true (g_file_test (run_path, G_FILE_TEST_IS_REGULAR));
+  g_assert_true (g_file_test (resnet, G_FILE_TEST_IS_REGULAR));
+  g_assert_true (g_file_test (plain, G_FILE_TEST_IS_DIR));
+  g_assert_true (ui_test_wait_for (first_run_menu, view, 30));
+  {
+    g_autofree char *label = landscape_item_label (view, 0);
+
+    g_assert_cmpstr (label, ==, "_Loss Landscape of resnet-8");
+  }
+  destroy_view (view, window);
+
+  /* a restart: the run and its one twin */
+  view = new_keeping_view (&window, dir);
+  g_assert_cmpuint (rl_experiment_view_get_n_runs (view), ==, 1);
+  g_assert_cmpstr (rl_experiment_view_get_run_path (view, 0), ==, run_path);
+  g_assert_null (ui_test_find_message_dialog ());
+  {
+    g_autofree char *label = landscape_item_label (view, 0);
+
+    g_assert_cmpstr (label, ==, "_Loss Landscape of resnet-8");
+  }
+
+  /* Clear: the run's files go; the folder in the way was never the run's */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "experiment.clear", NULL));
+  wait_for_files (dir, 0);
+  g_assert_false (g_file_test (resnet, G_FILE_TEST_EXISTS));
+  ui_test_spin (200);
+  g_assert_null (ui_test_find_message_dialog ());
+  g_assert_true (g_file_test (plain, G_FILE_TEST_IS_DIR));
+  g_assert_cmpint (g_rmdir (plain), ==, 0);
+  destroy_view (view, window);
 }
 
 /* ---- the Inside view of the CIFAR-style nets ---------------------------------------------- */
@@ -1481,6 +1641,7 @@ main (int   argc,
   ui_test_add ("/ui/experiment/bad-kept-files", test_bad_kept_files);
   ui_test_add ("/ui/experiment/kept-ticks", test_kept_ticks);
   ui_test_add ("/ui/experiment/save-fails", test_save_fails);
+  ui_test_add ("/ui/experiment/twin-save-fails", test_twin_save_fails);
   ui_test_add ("/ui/experiment/inside-resnet-8", test_inside_resnet8);
   ui_test_add ("/ui/experiment/inside-plain-8", test_inside_plain8);
 

@@ -18,11 +18,13 @@
  *
  * A kept experiment run (rl-experiment-view-files.c, #16 follow-up): its trained twins are kept
  * beside its file with their initial weights, bit for bit; after a restart its row's menu puts
- * the same two models and initial weights in the tab, whose Compute gives each twin's own loss
- * on the MNIST training images and the line; a copy of the run marked Fashion-MNIST is seen on
- * that dataset (or asks for it); a damaged or removed twin file gives a dialog naming it and
- * the tab stays as it was; a run whose twin files are gone restores without the menu; Clear
- * removes the runs' files, twins and initial weights included. */
+ * the same two models and initial weights in the tab, named with their run, whose Compute
+ * gives each twin's own loss on the MNIST training images and the line; a copy of the run
+ * marked Fashion-MNIST is seen on that dataset (or asks for it); a damaged or removed twin
+ * file gives a dialog naming it and the tab stays as it was; a run whose twin files are gone
+ * restores without the menu; Clear removes the runs' files, twins and initial weights
+ * included. A run that kept one twin (the other diverged, or lost its file) names it in its
+ * menu, and the tab's note says first why the other is missing, until other models are set. */
 
 #include <math.h>
 #include <string.h>
@@ -720,9 +722,10 @@ no_experiment_files (gpointer data)
   return files->len == 0;
 }
 
-/* The target of the Loss Landscape item of run @run's menu. Returns: (transfer full) */
+/* The target of the Loss Landscape item of run @run's menu, labelled @label.
+ * Returns: (transfer full) */
 static GVariant *
-run_menu_target (RlExperimentView *view, guint run)
+run_menu_target_labelled (RlExperimentView *view, guint run, const char *expected)
 {
   GMenuModel *menu = rl_experiment_view_get_run_menu (view, run);
   int item = ui_test_menu_find (menu, "win.show-landscape");
@@ -731,9 +734,36 @@ run_menu_target (RlExperimentView *view, guint run)
   g_assert_cmpint (item, >=, 0);
   g_assert_true (g_menu_model_get_item_attribute (menu, item, G_MENU_ATTRIBUTE_LABEL, "s",
                                                   &label));
-  g_assert_cmpstr (label, ==, "_Loss Landscape");
+  g_assert_cmpstr (label, ==, expected);
   return g_menu_model_get_item_attribute_value (menu, item, G_MENU_ATTRIBUTE_TARGET,
                                                 G_VARIANT_TYPE_STRING_ARRAY);
+}
+
+/* The same, of a run with both twins kept. Returns: (transfer full) */
+static GVariant *
+run_menu_target (RlExperimentView *view, guint run)
+{
+  return run_menu_target_labelled (view, run, "_Loss Landscape");
+}
+
+/* A window whose Experiment view holds one tiny run (depth 8, 256 images), kept with its
+ * twins, its row's menu offering their landscape; what earlier tests kept is cleared first. */
+static RlWindow *
+window_with_kept_run (void)
+{
+  RlWindow *window = restarted_window ();
+  RlExperimentView *view = rl_window_get_experiment_view (window);
+
+  if (rl_experiment_view_get_n_runs (view) > 0)
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "experiment.clear", NULL));
+  g_assert_true (ui_test_wait_for (no_experiment_files, NULL, 30));
+  rl_experiment_view_set_depth (view, 8);
+  rl_experiment_view_set_train_images (view, 256);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "experiment.run", NULL));
+  g_assert_true (ui_test_wait_for (not_busy, view, 180));
+  /* once its file is written, its twins follow and its row gets its menu */
+  g_assert_true (ui_test_wait_for (run_menu_shown, view, 60));
+  return window;
 }
 
 /* Asks for a twin's landscape that cannot be shown: a dialog whose text holds @expected (and,
@@ -798,19 +828,8 @@ test_kept_run (void)
       return;
     }
 
-  /* what earlier tests kept goes first */
-  window = restarted_window ();
+  window = window_with_kept_run ();
   view = rl_window_get_experiment_view (window);
-  if (rl_experiment_view_get_n_runs (view) > 0)
-    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "experiment.clear", NULL));
-  g_assert_true (ui_test_wait_for (no_experiment_files, NULL, 30));
-
-  /* a tiny run; once its file is written, its twins follow and its row gets its menu */
-  rl_experiment_view_set_depth (view, 8);
-  rl_experiment_view_set_train_images (view, 256);
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "experiment.run", NULL));
-  g_assert_true (ui_test_wait_for (not_busy, view, 180));
-  g_assert_true (ui_test_wait_for (run_menu_shown, view, 60));
   for (int t = 0; t < RL_N_TWINS; t++)
     {
       RlModel *first = NULL;
@@ -895,7 +914,8 @@ test_kept_run (void)
   g_assert_true (rl_landscape_view_get_same_directions (landscape));
   g_assert_true (g_str_has_prefix (rl_landscape_view_get_note (landscape),
                                    "The loss around the trained weights (the dots) of plain-8"
-                                   " and resnet-8, in the same two random directions"));
+                                   " (run 1) and resnet-8 (run 1), in the same two random"
+                                   " directions"));
   for (guint m = 0; m < 2; m++)
     {
       const RlModel *first = NULL;
@@ -994,6 +1014,129 @@ test_kept_run (void)
     }
 }
 
+/* @text, a kept run's file, as if its plain twin had diverged in the last interval of the
+ * first seed: that record's error and loss are not finite. Returns: (transfer full) */
+static char *
+plain_diverged (const char *text)
+{
+  static const char *const keys[] = { "train-error", "train-loss" };
+  g_autoptr (GKeyFile) kf = g_key_file_new ();
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (g_key_file_load_from_data (kf, text, -1, G_KEY_FILE_KEEP_COMMENTS, &error));
+  g_assert_no_error (error);
+  for (guint k = 0; k < G_N_ELEMENTS (keys); k++)
+    {
+      g_autofree char *values = g_key_file_get_value (kf, "plain seed 1", keys[k], &error);
+      g_autofree char *changed = NULL;
+      char *last;
+
+      g_assert_no_error (error);
+      g_assert_true (g_str_has_suffix (values, ";"));
+      values[strlen (values) - 1] = '\0';
+      last = strrchr (values, ';');
+      g_assert_nonnull (last);
+      last[1] = '\0';
+      changed = g_strconcat (values, "nan;", NULL);
+      g_key_file_set_value (kf, "plain seed 1", keys[k], changed);
+    }
+  return g_key_file_to_data (kf, NULL, NULL);
+}
+
+/* A run keeps one twin (#16 follow-up): the other diverged, so its weights were never written.
+ * The row's menu names the twin its Loss Landscape shows, and the tab's note says first why
+ * the other is missing; the next models set there clear that remark. The same run whose
+ * plain twin did not diverge but lost its file says that it was not kept. */
+static void
+test_kept_run_one_twin (void)
+{
+  RlWindow *window;
+  RlExperimentView *view;
+  RlLandscapeView *landscape;
+  g_autofree char *run_path = NULL;
+  g_autofree char *good = NULL;
+  g_autofree char *diverged = NULL;
+  g_autofree char *plain = NULL;
+  g_autofree char *plain_initial = NULL;
+  g_autofree char *resnet = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GVariant) target = NULL;
+
+  if (!have_mnist ())
+    {
+      g_test_skip ("no MNIST files: run ./dev.sh data");
+      return;
+    }
+
+  window = window_with_kept_run ();
+  view = rl_window_get_experiment_view (window);
+  run_path = g_strdup (rl_experiment_view_get_run_path (view, 0));
+  close_window (window);
+
+  /* the plain twin diverged: its last record says so, and rl_model_save refused its weights */
+  plain = rl_experiment_file_twin_path (run_path, RL_TWIN_PLAIN);
+  plain_initial = rl_landscape_initial_path (plain);
+  resnet = rl_experiment_file_twin_path (run_path, RL_TWIN_RESIDUAL);
+  g_assert_true (g_file_get_contents (run_path, &good, NULL, &error));
+  g_assert_no_error (error);
+  diverged = plain_diverged (good);
+  g_assert_true (g_file_set_contents (run_path, diverged, -1, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (g_unlink (plain), ==, 0);
+  g_assert_cmpint (g_unlink (plain_initial), ==, 0);
+
+  window = restarted_window ();
+  view = rl_window_get_experiment_view (window);
+  landscape = rl_window_get_landscape_view (window);
+  g_assert_cmpuint (rl_experiment_view_get_n_runs (view), ==, 1);
+  g_assert_null (ui_test_find_message_dialog ());
+  target = run_menu_target_labelled (view, 0, "_Loss Landscape of resnet-8");
+  {
+    g_autofree const char **keys = g_variant_get_strv (target, NULL);
+
+    g_assert_cmpuint (g_strv_length ((char **) keys), ==, 1);
+    g_assert_cmpstr (keys[0], ==, resnet);
+  }
+  show_landscape (window, g_variant_ref (target));
+  g_assert_true (ui_test_wait_for (one_model_waiting, landscape, 60));
+  g_test_message ("%s", rl_landscape_view_get_note (landscape));
+  g_assert_true (g_str_has_prefix (rl_landscape_view_get_note (landscape),
+                                   "In run 1, plain-8 diverged: it has no trained weights to"
+                                   " look around. The loss around the trained weights (the dot)"
+                                   " of resnet-8 (run 1), in two random directions"));
+  /* the remark went with those models */
+  {
+    g_autoptr (RlModel) model = rl_model_copy (rl_landscape_view_get_model (landscape, 0, NULL));
+    RlModel *models[] = { model };
+    const char *names[] = { "resnet-8" };
+
+    rl_landscape_view_set_models (landscape, models, NULL, names, 1,
+                                  rl_landscape_view_get_set (landscape));
+    g_assert_true (g_str_has_prefix (rl_landscape_view_get_note (landscape),
+                                     "The loss around the trained weights (the dot) of"
+                                     " resnet-8, in"));
+  }
+  close_window (window);
+
+  /* the twin trained well, but its file is gone: the note says it was not kept */
+  g_assert_true (g_file_set_contents (run_path, good, -1, &error));
+  g_assert_no_error (error);
+  window = restarted_window ();
+  view = rl_window_get_experiment_view (window);
+  landscape = rl_window_get_landscape_view (window);
+  g_clear_pointer (&target, g_variant_unref);
+  target = run_menu_target_labelled (view, 0, "_Loss Landscape of resnet-8");
+  show_landscape (window, g_variant_ref (target));
+  g_assert_true (ui_test_wait_for (one_model_waiting, landscape, 60));
+  g_assert_true (g_str_has_prefix (rl_landscape_view_get_note (landscape),
+                                   "In run 1, the trained weights of plain-8 were not kept. The"
+                                   " loss around"));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "experiment.clear", NULL));
+  g_assert_true (ui_test_wait_for (no_experiment_files, NULL, 30));
+  close_window (window);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1002,5 +1145,6 @@ main (int argc, char **argv)
   ui_test_add ("/ui/landscape/from-models-list", test_from_models_list);
   ui_test_add ("/ui/landscape/app-trained-run", test_app_trained_run);
   ui_test_add ("/ui/landscape/kept-experiment-run", test_kept_run);
+  ui_test_add ("/ui/landscape/kept-run-one-twin", test_kept_run_one_twin);
   return ui_test_run ();
 }

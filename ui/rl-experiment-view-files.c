@@ -22,6 +22,7 @@
 
 #include "rl-experiment-view-private.h"
 
+#include <math.h>
 #include <string.h>
 
 #include "rl-dialogs.h"
@@ -42,7 +43,7 @@ typedef struct {
   guint64       seed;
   guint         twin;                  /* the twin being saved */
   gboolean      kept[RL_N_TWINS];
-  GError       *twin_error;            /* the first twin not kept, but for a diverged one */
+  GError       *twin_errors[RL_N_TWINS];  /* why a twin was not kept, but a diverged one */
 } SaveData;
 
 /* The application, held so that quitting waits for a write in flight.
@@ -92,8 +93,8 @@ save_data_free (SaveData *data)
       g_clear_pointer (&data->twins[t], rl_model_free);
       g_clear_pointer (&data->initial[t], rl_model_free);
       g_clear_pointer (&data->metadata[t], g_hash_table_unref);
+      g_clear_error (&data->twin_errors[t]);
     }
-  g_clear_error (&data->twin_error);
   release_application (&data->app);
   g_free (data);
 }
@@ -133,12 +134,73 @@ delete_late (const char *path)
   rl_experiment_file_delete_async (paths, NULL, deleted_late_cb, NULL);
 }
 
+/* The one message about the twins of @run whose files could not be written (not a diverged
+ * one: the run's summary says so): which files, where, and the system's reasons. The run
+ * itself is kept. */
+static void
+report_twins_not_kept (RlExperimentView *self,
+                       Run              *run,
+                       SaveData         *data)
+{
+  g_autofree char *folder = g_filename_display_name (self->keep_dir);
+  g_autoptr (GString) reasons = g_string_new (NULL);
+  char *names[RL_N_TWINS] = { NULL };   /* the files not written */
+  g_autofree char *primary = NULL;
+  g_autofree char *secondary = NULL;
+  guint n_failed = 0;
+  RlTwin failed = RL_TWIN_PLAIN;
+
+  for (int t = 0; t < RL_N_TWINS; t++)
+    {
+      g_autofree char *path = NULL;
+
+      if (data->twin_errors[t] == NULL)
+        continue;
+      path = rl_experiment_file_twin_path (data->path, (RlTwin) t);
+      names[t] = g_filename_display_basename (path);
+      g_string_append_printf (reasons, "%s%s", reasons->len > 0 ? "\n" : "",
+                              data->twin_errors[t]->message);
+      failed = (RlTwin) t;
+      n_failed++;
+    }
+  if (n_failed == 1)
+    {
+      /* TRANSLATORS: %1$s is a twin, e.g. "plain-20", %2$u its run's number */
+      primary = g_strdup_printf (_("The trained %1$s of run %2$u could not be kept"),
+                                 run->names[failed], run->number);
+      /* TRANSLATORS: under "The trained plain-20 of run 2 could not be kept"; %1$s is the
+       * twin's file name, %2$s its folder, %3$s the twin ("plain-20"), %4$s the system's
+       * reason (English) */
+      secondary = g_strdup_printf (_("“%1$s” could not be written in %2$s, so the loss "
+                                     "landscape of %3$s cannot be shown. The run and its "
+                                     "curves are kept.\n\n%4$s"), names[failed], folder,
+                                   run->names[failed], reasons->str);
+    }
+  else
+    {
+      primary = g_strdup_printf (_("The trained twins of run %u could not be kept"),
+                                 run->number);
+      /* TRANSLATORS: under "The trained twins of run 2 could not be kept"; %1$s and %2$s
+       * are the twins' file names, %3$s their folder, %4$s the system's reasons (English) */
+      secondary = g_strdup_printf (_("“%1$s” and “%2$s” could not be written in %3$s, so the "
+                                     "loss landscape of the twins cannot be shown. The run "
+                                     "and its curves are kept.\n\n%4$s"),
+                                   names[RL_TWIN_PLAIN], names[RL_TWIN_RESIDUAL], folder,
+                                   reasons->str);
+    }
+  rl_show_error_dialog (GTK_WIDGET (self), primary, secondary);
+  for (int t = 0; t < RL_N_TWINS; t++)
+    g_free (names[t]);
+}
+
 /* Every twin saved, or not: the row's menu offers those kept. */
 static void
 twins_saved (SaveData *data)
 {
   g_autoptr (RlExperimentView) self = g_weak_ref_get (&data->view);
   Run *run = self != NULL ? find_run_by_path (self, data->path) : NULL;
+  gboolean failed = data->twin_errors[RL_TWIN_PLAIN] != NULL
+                    || data->twin_errors[RL_TWIN_RESIDUAL] != NULL;
 
   if (self != NULL && run == NULL)
     delete_late (data->path);
@@ -146,25 +208,16 @@ twins_saved (SaveData *data)
     {
       for (int t = 0; t < RL_N_TWINS; t++)
         run->twin_kept[t] = data->kept[t];
+      run->size = rl_experiment_file_measure (data->path, NULL);
+      _rl_experiment_view_update_run_row (run);
       _rl_experiment_view_update_run_menu (run);
+      if (failed)
+        report_twins_not_kept (self, run, data);
     }
-  if (data->twin_error != NULL && run != NULL)
-    {
-      g_autofree char *folder = g_filename_display_name (self->keep_dir);
-      /* TRANSLATORS: under "The trained twins of run %u could not be kept"; %1$s is a folder,
-       * %2$s the system's reason (English) */
-      g_autofree char *secondary =
-        g_strdup_printf (_("They could not be written to %1$s. The run’s curves are kept; the "
-                           "loss landscape of its twins cannot be shown again after a "
-                           "restart.\n\n%2$s"), folder, data->twin_error->message);
-      g_autofree char *primary = g_strdup_printf (_("The trained twins of run %u could not be "
-                                                    "kept"), run->number);
-
-      rl_show_error_dialog (GTK_WIDGET (self), primary, secondary);
-    }
-  else if (data->twin_error != NULL && self == NULL)
-    g_warning ("The trained twins of an experiment run could not be kept: %s",
-               data->twin_error->message);
+  for (int t = 0; self == NULL && t < RL_N_TWINS; t++)
+    if (data->twin_errors[t] != NULL)
+      g_warning ("A trained twin of an experiment run could not be kept: %s",
+                 data->twin_errors[t]->message);
   save_data_free (data);
 }
 
@@ -182,8 +235,8 @@ twin_saved_cb (GObject      *source,
     data->kept[data->twin] = TRUE;
   /* a twin that diverged has no weights worth keeping (rl_model_save refuses them), and the
    * run says so already */
-  else if (data->twin_error == NULL && !g_error_matches (error, RL_ERROR, RL_ERROR_NOT_FINITE))
-    data->twin_error = g_steal_pointer (&error);
+  else if (!g_error_matches (error, RL_ERROR, RL_ERROR_NOT_FINITE))
+    data->twin_errors[data->twin] = g_steal_pointer (&error);
   data->twin++;
   save_next_twin (data);
 }
@@ -563,6 +616,7 @@ run_from_entry (RlExperimentView      *self,
   run->path = g_strdup (entry->path);
   for (int t = 0; t < RL_N_TWINS; t++)
     run->twin_kept[t] = entry->twin_kept[t];
+  run->size = entry->size;
   if (entry->has_tick)
     run->visible = entry->shown;
   run->seconds = entry->info.seconds;
@@ -706,6 +760,16 @@ rl_experiment_view_get_run_path (RlExperimentView *self,
   return ((Run *) g_ptr_array_index (self->runs, run))->path;
 }
 
+const char *
+rl_experiment_view_get_run_detail (RlExperimentView *self,
+                                   guint             run)
+{
+  g_return_val_if_fail (RL_IS_EXPERIMENT_VIEW (self), NULL);
+  g_return_val_if_fail (run < self->runs->len, NULL);
+
+  return gtk_label_get_text (((Run *) g_ptr_array_index (self->runs, run))->detail);
+}
+
 GMenuModel *
 rl_experiment_view_get_run_menu (RlExperimentView *self,
                                  guint             run)
@@ -717,11 +781,40 @@ rl_experiment_view_get_run_menu (RlExperimentView *self,
     ((Run *) g_ptr_array_index (self->runs, run))->menu_button);
 }
 
+/* Whether the first seed's @twin, whose trained model is kept, diverged: its last record's
+ * error is NAN (and rl_model_save refused its weights). */
+static gboolean
+first_seed_diverged (Run    *run,
+                     RlTwin  twin)
+{
+  guint n = rl_experiment_group_get_n_records (run->group, twin, 0);
+
+  return n > 0 && isnan (rl_experiment_group_get_record (run->group, twin, 0, n - 1)->train_error);
+}
+
+/* Why the Landscape tab shows one twin of @run, @twin's model not being kept.
+ * Returns: (transfer full) */
+static char *
+twin_missing_remark (Run    *run,
+                     RlTwin  twin)
+{
+  if (first_seed_diverged (run, twin))
+    /* TRANSLATORS: in the Landscape tab's note, which shows the other twin alone; %2$s is
+     * the twin, e.g. "plain-20" */
+    return g_strdup_printf (_("In run %1$u, %2$s diverged: it has no trained weights to look "
+                              "around."), run->number, run->names[twin]);
+  /* TRANSLATORS: the same, when the twin's model file could not be written (the user was
+   * told) or was removed since */
+  return g_strdup_printf (_("In run %1$u, the trained weights of %2$s were not kept."),
+                          run->number, run->names[twin]);
+}
+
 gboolean
 rl_experiment_view_find_twin (RlExperimentView  *self,
                               const char        *path,
-                              const char       **name,
-                              RlDatasetKind     *kind)
+                              char             **name,
+                              RlDatasetKind     *kind,
+                              char             **remark)
 {
   g_return_val_if_fail (RL_IS_EXPERIMENT_VIEW (self), FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
@@ -740,9 +833,15 @@ rl_experiment_view_find_twin (RlExperimentView  *self,
           if (strcmp (twin, path) != 0)
             continue;
           if (name != NULL)
-            *name = run->names[t];
+            /* TRANSLATORS: a kept run's twin in the Landscape tab (its note, the figures'
+             * titles, the dialogs): its name, e.g. "plain-20", and the run's number in the
+             * list of runs */
+            *name = g_strdup_printf (_("%1$s (run %2$u)"), run->names[t], run->number);
           if (kind != NULL)
             *kind = run->kind;
+          if (remark != NULL)
+            *remark = !run->twin_kept[1 - t] ? twin_missing_remark (run, (RlTwin) (1 - t))
+                                             : NULL;
           return TRUE;
         }
     }

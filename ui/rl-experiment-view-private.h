@@ -43,6 +43,7 @@ typedef struct {
   gboolean           completed;
   char              *path;          /* the file it is kept in (while saving too), or NULL */
   gboolean           twin_kept[RL_N_TWINS];   /* its twin's trained model is kept beside it */
+  guint64            size;          /* bytes of its files once kept (with its twins), or 0 */
 } Run;
 
 struct _RlExperimentView
@@ -121,6 +122,8 @@ void      _rl_experiment_run_set_number     (Run              *run,
 gboolean  _rl_experiment_view_add_run       (RlExperimentView *self,
                                              Run              *run,
                                              gboolean          hide_earlier);
+/* The row's two lines again: the run's setting, its state or time, and once kept, its size. */
+void      _rl_experiment_view_update_run_row  (Run            *run);
 /* The row's menu again, after the run's twins were kept. */
 void      _rl_experiment_view_update_run_menu (Run            *run);
 /* The chart, the bars and the actions again, after runs were added. */

@@ -724,8 +724,8 @@ _rl_experiment_run_summary (Run *run)
 
 /* ---- the list of runs --------------------------------------------------------------------- */
 
-static void
-update_run_row (Run *run)
+void
+_rl_experiment_view_update_run_row (Run *run)
 {
   g_autofree char *title = NULL;
   g_autofree char *detail = NULL;
@@ -757,6 +757,19 @@ update_run_row (Run *run)
                                           "stopped after %6$s", run->n_seeds),
                               dataset_name (run->kind), images, run->config.epochs,
                               run->config.lr, run->n_seeds, time);
+  /* a deep run's twins and their initial weights weigh megabytes (depth 56: 14 MB): Clear
+   * frees that much */
+  if (run->path != NULL && run->size > 0)
+    {
+      g_autofree char *size = g_format_size (run->size);
+      char *with_size;
+
+      /* TRANSLATORS: a kept run's second line in the list of runs, then the size of its files
+       * (the run, its trained twins and their initial weights), e.g. "14.0 MB" */
+      with_size = g_strdup_printf (_("%1$s · %2$s on disk"), detail, size);
+      g_free (detail);
+      detail = with_size;
+    }
   gtk_check_button_set_label (run->check, title);
   gtk_label_set_text (run->detail, detail);
 }
@@ -787,6 +800,7 @@ _rl_experiment_view_update_run_menu (Run *run)
   g_autoptr (GMenu) menu = g_menu_new ();
   g_autoptr (GMenuItem) use = NULL;
   g_autofree char *label = NULL;
+  g_autofree char *only = NULL;
 
   use = g_menu_item_new (_("_Use These Settings"), NULL);
   g_menu_item_set_action_and_target_value (use, "experiment.use-settings",
@@ -796,9 +810,19 @@ _rl_experiment_view_update_run_menu (Run *run)
   for (int t = 0; t < RL_N_TWINS; t++)
     if (run->path != NULL && run->twin_kept[t])
       g_ptr_array_add (keys, rl_experiment_file_twin_path (run->path, (RlTwin) t));
+  /* one twin kept (the other diverged): the item says which the landscape shows, and the
+   * Landscape tab's note why (rl_experiment_view_find_twin) */
+  if (keys->len == 1)
+    /* TRANSLATORS: a run's menu item when one twin's model is kept; %s is that twin, e.g.
+     * "resnet-20" */
+    only = g_strdup_printf (_("_Loss Landscape of %s"),
+                            run->names[run->twin_kept[RL_TWIN_PLAIN] ? RL_TWIN_PLAIN
+                                                                     : RL_TWIN_RESIDUAL]);
   if (keys->len > 0)
     {
-      g_autoptr (GMenuItem) landscape = g_menu_item_new (_("_Loss Landscape"), NULL);
+      g_autoptr (GMenuItem) landscape = g_menu_item_new (only != NULL ? only
+                                                                      : _("_Loss Landscape"),
+                                                         NULL);
 
       g_ptr_array_add (keys, NULL);
       /* the Models list's action: the files read again with their initial weights */
@@ -862,7 +886,7 @@ add_run_row (RlExperimentView *self,
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (run->row), FALSE);
   gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (run->row), box);
   gtk_list_box_prepend (self->runs_list, run->row);
-  update_run_row (run);
+  _rl_experiment_view_update_run_row (run);
   _rl_experiment_view_update_run_menu (run);
   gtk_widget_set_visible (self->runs_placeholder, FALSE);
 }
@@ -1140,7 +1164,7 @@ finished_cb (RlExperimentRunner *runner,
       run->finished = TRUE;
       run->completed = completed;
       run->seconds = active_seconds (self);
-      update_run_row (run);
+      _rl_experiment_view_update_run_row (run);
       _rl_experiment_view_keep_run (self, run);
       if (error != NULL)
         text = g_strdup_printf (_("The twins stopped: %s"), error->message);

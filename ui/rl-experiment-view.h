@@ -116,19 +116,28 @@ const RlExperimentGroup *rl_experiment_view_get_run_group (RlExperimentView *sel
  * Returns: (transfer none) (nullable) */
 const char         *rl_experiment_view_get_run_path     (RlExperimentView *self,
                                                          guint             run);
+/* The second line of run @run's row: its data, SGD and seeds, its time, and once it is kept,
+ * the size of its files (rl_experiment_file_measure). Returns: (transfer none) */
+const char         *rl_experiment_view_get_run_detail   (RlExperimentView *self,
+                                                         guint             run);
 /* The menu of run @run's row: Use These Settings (experiment.use-settings, the run's number:
  * its settings back in the form) and, once its twins are kept beside its file, Loss Landscape
- * (win.show-landscape with their model files, rl_experiment_file_twin_path).
+ * (win.show-landscape with their model files, rl_experiment_file_twin_path), or "Loss
+ * Landscape of resnet-20" when one twin's model was not kept (it diverged).
  * Returns: (transfer none) */
 GMenuModel         *rl_experiment_view_get_run_menu     (RlExperimentView *self,
                                                          guint             run);
-/* The run of the list that keeps a twin's trained model at @path: the twin's name
- * ("plain-20") and the dataset the run trained on, for its loss landscape. FALSE when none
- * does. */
+/* The run of the list that keeps a twin's trained model at @path: the twin's name with its
+ * run's number ("plain-20 (run 2)": several runs of a depth have twins of the same name), the
+ * dataset the run trained on and, when the run kept its other twin's model not, a sentence
+ * that says why (it diverged, or its file could not be kept), else NULL: for its loss
+ * landscape, which then shows one model. FALSE when none does.
+ * name, remark: (out) (optional) (transfer full) */
 gboolean            rl_experiment_view_find_twin        (RlExperimentView  *self,
                                                          const char        *path,
-                                                         const char       **name,
-                                                         RlDatasetKind     *kind);
+                                                         char             **name,
+                                                         RlDatasetKind     *kind,
+                                                         char             **remark);
 
 /* Returns: (transfer none) */
 RlExperimentRunner *rl_experiment_view_get_runner       (RlExperimentView *self);

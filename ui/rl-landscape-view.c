@@ -46,6 +46,7 @@ struct _RlLandscapeView {
   RlModel            *models[N_MODELS];
   RlModel            *initial[N_MODELS];
   char               *names[N_MODELS];
+  char               *remark;          /* said first in the note, or NULL */
   RlDataset          *set;
   /* the grid the figures were computed on (the runner's, or none) */
   double             *filled[N_MODELS];
@@ -153,9 +154,10 @@ update_note (RlLandscapeView *self)
                                 self->names[0], self->names[1]);
     }
   else if (self->n_models == 1)
-    text = g_strdup_printf (_("The loss around %s’s trained weights (the dot) in two random"
-                              " directions, each filter scaled to the weights’ filter (Li et"
-                              " al. 2018); log colour scale."), self->names[0]);
+    /* TRANSLATORS: %s is the model, e.g. "resnet-20 (run 2)" */
+    text = g_strdup_printf (_("The loss around the trained weights (the dot) of %s, in two"
+                              " random directions, each filter scaled to the weights’ filter"
+                              " (Li et al. 2018); log colour scale."), self->names[0]);
   else if (!self->same_directions)
     /* TRANSLATORS: %1$s and %2$s are two models of the Models list */
     text = g_strdup_printf (_("“%1$s” and “%2$s” differ in shape: each is seen in its own two"
@@ -169,6 +171,14 @@ update_note (RlLandscapeView *self)
                               " in the same two random directions, each filter scaled to the"
                               " weights’ filter (Li et al. 2018); one log colour scale."),
                             self->names[0], self->names[1]);
+  /* first: it says why the figure is not what might be expected (a twin alone) */
+  if (self->remark != NULL && self->n_models > 0)
+    {
+      char *with_remark = g_strdup_printf ("%s %s", self->remark, text);
+
+      g_free (text);
+      text = with_remark;
+    }
   set_note (self, text);
 }
 
@@ -225,6 +235,7 @@ clear_models (RlLandscapeView *self)
       g_clear_pointer (&self->names[m], g_free);
       g_clear_pointer (&self->filled[m], g_free);
     }
+  g_clear_pointer (&self->remark, g_free);
   g_clear_pointer (&self->set, rl_dataset_unref);
   self->n_models = 0;
   self->filled_grid = 0;
@@ -487,6 +498,16 @@ drag_update_cb (GtkGestureDrag *gesture, double dx, double dy, gpointer data)
 }
 
 /* ---- Public API ----------------------------------------------------------------------------- */
+
+void
+rl_landscape_view_set_remark (RlLandscapeView *self, const char *remark)
+{
+  g_return_if_fail (RL_IS_LANDSCAPE_VIEW (self));
+
+  g_free (self->remark);
+  self->remark = g_strdup (remark);
+  update_note (self);
+}
 
 void
 rl_landscape_view_set_grid (RlLandscapeView *self, guint grid)

@@ -38,6 +38,10 @@ void               rl_landscape_view_set_models  (RlLandscapeView *self,
                                                   const char     **names,
                                                   guint            n,
                                                   RlDataset       *set);
+/* A sentence the note says first, about the models set (why a run's twin is missing, say), or
+ * NULL; the next rl_landscape_view_set_models clears it. */
+void               rl_landscape_view_set_remark  (RlLandscapeView *self,
+                                                  const char      *remark);
 /* Points per axis of the final grid (9, 17, 21 or 33) and images of the subset. */
 void               rl_landscape_view_set_grid    (RlLandscapeView *self,
                                                   guint            grid);

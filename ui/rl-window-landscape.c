@@ -33,6 +33,7 @@ typedef struct {
   guint          next;              /* the model loading, or n once all are */
   char          *keys[MAX_MODELS];
   char          *names[MAX_MODELS]; /* the names in the list */
+  char          *remark;            /* for the note: why a run's twin is missing, or NULL */
   RlModelFile   *files[MAX_MODELS];
   RlDatasetKind  kind;
 } LandscapeJob;
@@ -46,6 +47,7 @@ landscape_job_free (LandscapeJob *job)
       g_free (job->names[m]);
       g_clear_pointer (&job->files[m], rl_model_file_free);
     }
+  g_free (job->remark);
   g_clear_object (&job->cancellable);
   g_clear_object (&job->self);
   g_free (job);
@@ -68,23 +70,28 @@ dataset_label (RlDatasetKind kind)
 }
 
 /* What the list that offers @key calls its model, and the dataset it trained on: a model of
- * the Models list ("" the bundled one), or a twin kept beside an experiment run. FALSE when
- * neither holds it (deleted or cleared meanwhile: no list shows it any more). */
+ * the Models list ("" the bundled one), or a twin kept beside an experiment run (with why its
+ * other twin is missing, when it is). FALSE when neither holds it (deleted or cleared
+ * meanwhile: no list shows it any more).
+ * name, remark: (out) (transfer full) */
 static gboolean
 describe_model (RlWindow       *self,
                 const char     *key,
-                const char    **name,
-                RlDatasetKind  *kind)
+                char          **name,
+                RlDatasetKind  *kind,
+                char          **remark)
 {
   RlModelItem *item = rl_model_store_find (self->model_store, *key != '\0' ? key : NULL);
 
   if (item != NULL)
     {
-      *name = rl_model_item_get_name (item);
+      *name = g_strdup (rl_model_item_get_name (item));
+      *remark = NULL;
       *kind = rl_model_item_get_kind (item);
       return TRUE;
     }
-  return *key != '\0' && rl_experiment_view_find_twin (self->experiment_view, key, name, kind);
+  return *key != '\0' && rl_experiment_view_find_twin (self->experiment_view, key, name, kind,
+                                                       remark);
 }
 
 static void load_next (LandscapeJob *job);
@@ -118,6 +125,7 @@ set_loaded_cb (GObject      *source,
       names[m] = job->names[m];
     }
   rl_landscape_view_set_models (self->landscape_view, models, initial, names, job->n, set);
+  rl_landscape_view_set_remark (self->landscape_view, job->remark);
   rl_window_show_experiment_page (self, "landscape");
 }
 
@@ -220,13 +228,14 @@ show_landscape_activated (GtkWidget  *widget,
   job->n = n;
   for (guint m = 0; m < n; m++)
     {
-      const char *name;
       RlDatasetKind kind;
+      g_autofree char *remark = NULL;
 
-      if (!describe_model (self, keys[m], &name, &kind))
+      if (!describe_model (self, keys[m], &job->names[m], &kind, &remark))
         return;
+      if (n == 1)
+        job->remark = g_steal_pointer (&remark);
       job->keys[m] = g_strdup (keys[m]);
-      job->names[m] = g_strdup (name);
       if (m == 0)
         job->kind = kind;
       else if (kind != job->kind)
