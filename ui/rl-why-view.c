@@ -344,7 +344,9 @@ rl_why_view_init (RlWhyView *self)
 
   details = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
   row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  label = gtk_label_new_with_mnemonic (_("What makes it _look like"));
+  /* TRANSLATORS: before a drop-down of "Its answer", "a 0" … "a 9": which class the colours
+   * push towards (the legend's red end). Short: the column is a quarter of an 800 px window. */
+  label = gtk_label_new_with_mnemonic (_("_Towards"));
   self->class_drop = gtk_drop_down_new_from_strings (classes);
   gtk_label_set_mnemonic_widget (GTK_LABEL (label), self->class_drop);
   gtk_widget_set_tooltip_text (self->class_drop, _("Pick another class to see what would make "
@@ -360,6 +362,8 @@ rl_why_view_init (RlWhyView *self)
 
   self->sentence = gtk_label_new (NULL);
   gtk_label_set_wrap (GTK_LABEL (self->sentence), TRUE);
+  /* as wide with any sentence (or none), so that the column keeps its width */
+  gtk_label_set_width_chars (GTK_LABEL (self->sentence), 34);
   gtk_label_set_max_width_chars (GTK_LABEL (self->sentence), 34);
   gtk_label_set_xalign (GTK_LABEL (self->sentence), 0);
   gtk_widget_add_css_class (self->sentence, "caption");
