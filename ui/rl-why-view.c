@@ -85,13 +85,14 @@ done:
     {
       g_autofree char *text = NULL;
       if (self->explained == rl_predictor_get_prediction (self->predictor))
+        /* short: four lines at most in a column a quarter of an 800 px window; the legend
+         * above says that a stronger colour is a stronger push */
         text = g_strdup_printf (_("Red pixels pushed the model towards a %d, its answer; blue "
-                                "pixels pushed it away from a %d. The stronger the colour, the "
-                                "stronger the push."), self->explained, self->explained);
+                                  "pixels pushed it away."), self->explained);
       else
-        text = g_strdup_printf (_("Red pixels already speak for a %d; blue pixels speak against "
-                                "it. More ink on the red, less on the blue, would make it more "
-                                "of a %d."), self->explained, self->explained);
+        text = g_strdup_printf (_("Red pixels speak for a %d, blue ones against it: more ink on "
+                                  "the red and less on the blue would make it more of one."),
+                                self->explained);
       gtk_label_set_text (GTK_LABEL (self->sentence), text);
     }
   else
