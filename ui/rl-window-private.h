@@ -65,7 +65,7 @@ struct _RlWindow
   /* the digit "This is a…" added last, for the notification's Undo */
   guint         added_index;
   guint8        added_label;
-  float        *added_image;       /* 28 x 28; NULL: nothing to undo */
+  float        *added_image;       /* the input as added; NULL: nothing to undo */
 
   /* owned: the model in use (rl-window-model.c) */
   RlPredictor  *predictor;

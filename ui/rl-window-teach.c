@@ -19,6 +19,7 @@
 #include "rl-dataset-loader.h"
 #include "rl-dialogs.h"
 #include "rl-model-file.h"
+#include "rl-preprocess.h"
 #include "rl-userset.h"
 
 static RlTeachRow *
@@ -87,7 +88,7 @@ label_chosen_cb (RlTeachRow *row,
   self->added_label = (guint8) digit;
   g_free (self->added_image);
   self->added_image = g_memdup2 (rl_predictor_get_image (self->predictor),
-                                 28 * 28 * sizeof (float));
+                                 RL_MNIST_SIDE * RL_MNIST_SIDE * sizeof (float));
   text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                        "Added to your digits as a %u. You have %u digit.",
                                        "Added to your digits as a %u. You have %u digits.", n),
