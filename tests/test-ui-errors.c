@@ -84,6 +84,16 @@ test_errors_view (void)
       if (t != p && r->confusion[t * 10 + p] > worst)
         worst = r->confusion[t * 10 + p], worst_t = t, worst_p = p;
   g_assert_cmpint (worst_t, >=, 0);
+
+  /* before any click, the view shows that cell already: its right half is never empty */
+  g_assert_cmpuint (rl_errors_view_get_n_listed (view), ==, worst);
+  g_assert_cmpuint (test->labels[rl_errors_view_get_listed (view, 0)], ==, (guint) worst_t);
+  g_assert_cmpuint (r->predicted[rl_errors_view_get_listed (view, 0)], ==, (guint) worst_p);
+
+  /* a click elsewhere, then back */
+  rl_errors_view_select_cell (view, worst_t, worst_t);
+  g_assert_cmpuint (rl_errors_view_get_n_listed (view), ==,
+                    MIN (r->confusion[worst_t * 10 + worst_t], 240u));
   rl_errors_view_select_cell (view, worst_t, worst_p);
   g_assert_cmpuint (rl_errors_view_get_n_listed (view), ==, worst);
   for (guint i = 0; i < worst; i++)

@@ -35,6 +35,7 @@ struct _RlErrorsView
   uint32_t      *listed;          /* test-set indices of the images shown */
   guint          n_listed;
   int            sel_true, sel_pred;  /* -1: no cell selected */
+  gboolean       sel_auto;        /* chosen by the view, not a click: follows a new report */
 };
 
 G_DEFINE_FINAL_TYPE (RlErrorsView, rl_errors_view, GTK_TYPE_WIDGET)
@@ -263,6 +264,14 @@ list_cell (RlErrorsView *self)
     text = g_strdup_printf (ngettext ("%'u test image is a %d but the model read it as a %d. The most confident mistakes come first.",
                             "%'u test images are a %d but the model read them as a %d. The most confident mistakes come first.", n),
                             n, t, p);
+  if (self->sel_auto && t != p)
+    {
+      /* "The model's commonest mistake: 12 test images are a 4 but the model read them as a 9." */
+      char *sentence = g_steal_pointer (&text);
+
+      text = g_strdup_printf (_("The model's commonest mistake: %s"), sentence);
+      g_free (sentence);
+    }
   gtk_label_set_text (GTK_LABEL (self->cell_label), text);
 
   self->n_listed = MIN (n, MAX_LISTED);
@@ -293,6 +302,28 @@ matrix_pressed_cb (GtkGestureClick *gesture, int n_press, double x, double y, gp
 }
 
 /* ---- Evaluation --------------------------------------------------------------------------- */
+
+/* Before any click, the fullest off-diagonal cell is chosen, so that the view opens on the
+ * model's commonest mistake rather than on an empty half; the first in reading order on a tie.
+ * A model that gets every test image right leaves nothing selected. */
+static void
+select_commonest_mistake (RlErrorsView *self)
+{
+  const RlErrorReport *r = self->report;
+  const int P = r->n_classes;
+  uint32_t most = 0;
+
+  self->sel_true = self->sel_pred = -1;
+  self->sel_auto = TRUE;
+  for (int t = 0; t < P; t++)
+    for (int p = 0; p < P; p++)
+      if (t != p && r->confusion[t * P + p] > most)
+        {
+          most = r->confusion[t * P + p];
+          self->sel_true = t;
+          self->sel_pred = p;
+        }
+}
 
 static void
 show_summary (RlErrorsView *self)
@@ -330,6 +361,9 @@ evaluated_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   self->report = r;
   self->test = g_steal_pointer (&test);
   show_summary (self);
+  if (self->sel_true < 0 || self->sel_auto || self->sel_true >= r->n_classes
+      || self->sel_pred >= r->n_classes)
+    select_commonest_mistake (self);
   list_cell (self);
   gtk_widget_queue_draw (self->matrix_area);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REPORT]);
@@ -398,6 +432,7 @@ rl_errors_view_select_cell (RlErrorsView *self, int true_k, int pred_k)
 
   self->sel_true = true_k;
   self->sel_pred = pred_k;
+  self->sel_auto = FALSE;
   list_cell (self);
 }
 
