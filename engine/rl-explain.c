@@ -62,7 +62,7 @@ rl_explainer_new (const RlModel *model, int max_batch)
   g_return_val_if_fail (model != NULL, NULL);
 
   ex = g_new0 (RlExplainer, 1);
-  ex->n_cap = max_batch > 0 ? max_batch : 32;
+  ex->n_cap = rl_model_pass_images (model, max_batch > 0 ? max_batch : 32, RL_WORK_GRADS);
   ex->n_classes = model->n_classes;
   ex->chw = (size_t) model->in_c * model->in_h * model->in_w;
   ex->work = rl_work_new (model, ex->n_cap, TRUE);

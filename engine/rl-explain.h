@@ -52,7 +52,8 @@ float       rl_explain_blank_value      (float mean, float std);
 typedef struct _RlExplainer RlExplainer;
 
 /* Workspace to explain images for models of @model's arch, in batches of up to @max_batch
- * images (0: 32). Single-threaded. Returns: (transfer full) */
+ * images (0: 32), fewer where a batch would take more than 256 MB. Single-threaded.
+ * Returns: (transfer full) */
 RlExplainer *rl_explainer_new  (const RlModel *model, int max_batch);
 void         rl_explainer_free (RlExplainer *ex);
 

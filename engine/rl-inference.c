@@ -50,9 +50,12 @@ rl_model_predict (RlModel *model, const float *x, int n, float *logits)
 
   /* Evaluation goes in passes of the workspaces' capacity: it reuses the training step's
    * (doubling them for a larger evaluation pass would double the memory of a training run),
-   * or makes its own of at most 64 images a pass. */
+   * or makes its own of at most 64 images a pass, fewer for a net with large maps. */
   rl_model_ensure_workspaces (model, n_threads,
-                              model->n_work > 0 ? 1 : MIN (64, (n + n_threads - 1) / n_threads));
+                              model->n_work > 0
+                              ? 1
+                              : rl_model_pass_images (model, MIN (64, (n + n_threads - 1) / n_threads),
+                                                      RL_WORK_GRADS));
   rl_team_run (model->team, n_threads, predict_slice, &job);
 }
 void
@@ -67,7 +70,10 @@ rl_model_response_std (RlModel *model, const float *x, int n, float *logits, dou
 
   /* the same workspaces rl_model_predict will ask for, so it does not replace them */
   rl_model_ensure_workspaces (model, nt,
-                              model->n_work > 0 ? 1 : MIN (64, (MAX (n, 1) + nt - 1) / nt));
+                              model->n_work > 0
+                              ? 1
+                              : rl_model_pass_images (model, MIN (64, (MAX (n, 1) + nt - 1) / nt),
+                                                      RL_WORK_GRADS));
   for (int t = 0; t < model->n_work; t++)
     {
       model->work[t]->collect = TRUE;

@@ -183,6 +183,14 @@ void    rl_work_free (RlWork *work);
 /* Makes sure there are n_threads workspaces (and a team) for slices of up to n_cap images. Only
  * grows, so the training loop allocates on its first step and never again. */
 void    rl_model_ensure_workspaces (RlModel *model, int n_threads, int n_cap);
+/* What one workspace for evaluation passes may take: a net within the limits of rl-limits.c can
+ * need 64 MB of activations an image, and a pass of 64 such images would take 4 GB a thread. */
+#define RL_PASS_BYTES ((size_t) 256 << 20)
+/* How many images a workspace with @flags takes for passes of up to @want: @want, or as many
+ * as fit in RL_PASS_BYTES (at least 1). The same answers, pass by pass, only more passes.
+ * Training sizes its workspaces by the batch instead: that memory is the user's choice, shown
+ * before a run (rl_model_train_memory). */
+int     rl_model_pass_images (const RlModel *model, int want, RlWorkFlags flags);
 void    rl_model_free_workspaces   (RlModel *model);
 /* Thread @t of a team of @nt: its share [*lo, *hi) of @n images, and its workspace, told its
  * place in the team. The share depends only on the team's size, so a thread count always splits

@@ -185,6 +185,30 @@ rl_work_new (const RlModel *m, int n_cap, RlWorkFlags flags)
   return work_new (m, n_cap, flags, FALSE);
 }
 
+int
+rl_model_pass_images (const RlModel *model, int want, RlWorkFlags flags)
+{
+  RlWork *one, *two;
+  size_t per_image, fixed;
+
+  g_return_val_if_fail (model != NULL, 1);
+
+  if (want <= 1)
+    return 1;
+  /* a workspace's size is a fixed part (weight gradients) plus a part per image */
+  one = work_new (model, 1, flags, TRUE);
+  two = work_new (model, 2, flags, TRUE);
+  per_image = two->bytes - one->bytes;
+  fixed = one->bytes - per_image;
+  rl_work_free (one);
+  rl_work_free (two);
+  if (per_image == 0 || fixed + (size_t) want * per_image <= RL_PASS_BYTES)
+    return want;
+  if (fixed + per_image >= RL_PASS_BYTES)
+    return 1;
+  return (int) ((RL_PASS_BYTES - fixed) / per_image);
+}
+
 size_t
 rl_model_train_memory (const RlModel *model, int batch, int n_threads)
 {

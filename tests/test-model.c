@@ -1064,6 +1064,47 @@ test_train_memory (void)
   }
 }
 
+/* Evaluation's own workspaces stay within 256 MB a thread: a net of 1,000 maps of 28 x 28 needs
+ * 12.5 MB an image, so a pass of 64 would take 800 MB (and a net at the size limits, 4 GB a
+ * thread: `reslab-cli eval` of such a 190 kB model file took 6.3 GB). It is read in smaller
+ * passes, to the same logits; the seed net keeps its passes of 64. */
+static void
+test_predict_memory (void)
+{
+  RlModel *fat = new_model ("c=conv(1000,k=1) gap fc=linear(10)", 1, 28, 28, 10);
+  RlModel *again = new_model ("c=conv(1000,k=1) gap fc=linear(10)", 1, 28, 28, 10);
+  RlModel *seed = new_model ("seed", 1, 28, 28, 10);
+  g_autofree float *x = g_new (float, 64 * 784);
+  float logits[64 * 10], part[64 * 10];
+  size_t bytes;
+
+  for (int i = 0; i < 64 * 784; i++)
+    x[i] = (float) ((i * 7) % 13) / 13.0f;
+  rl_model_init_params (fat, 3);
+  rl_model_init_params (again, 3);
+  rl_model_init_params (seed, 3);
+  rl_model_set_threads (fat, 1);
+  rl_model_set_threads (again, 1);
+  rl_model_set_threads (seed, 1);
+
+  rl_model_predict (fat, x, 64, logits);
+  bytes = rl_model_get_workspace_bytes (fat);
+  g_test_message ("1000 maps of 28 x 28: workspace of %zu bytes for 64 images", bytes);
+  g_assert_cmpuint (bytes, <=, (size_t) 256 << 20);
+  g_assert_cmpuint (bytes, >=, (size_t) 128 << 20);   /* several images a pass, not one */
+  for (int start = 0; start < 64; start += 8)
+    rl_model_predict (again, x + (size_t) start * 784, 8, part + start * 10);
+  for (int i = 0; i < 64 * 10; i++)
+    g_assert_cmpfloat_with_epsilon (logits[i], part[i], 1e-4f * (1.0f + fabsf (part[i])));
+
+  rl_model_predict (seed, x, 64, logits);
+  g_assert_cmpuint (rl_model_get_workspace_bytes (seed), ==, rl_model_train_memory (seed, 64, 1));
+
+  rl_model_free (fat);
+  rl_model_free (again);
+  rl_model_free (seed);
+}
+
 /* glibc's malloc only: AddressSanitizer's allocator (the ASan build of the suite) and other
  * libcs do not take mallopt, so the test is not built there. */
 #if defined(__GLIBC__) && !defined(__SANITIZE_ADDRESS__)
@@ -1131,6 +1172,7 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/arch/parse", test_arch_parse);
   g_test_add_func ("/engine/sgd/semantics", test_sgd_semantics);
   g_test_add_func ("/engine/model/train-memory", test_train_memory);
+  g_test_add_func ("/engine/model/predict-memory", test_predict_memory);
 #if defined(__GLIBC__) && !defined(__SANITIZE_ADDRESS__)
   g_test_add_func ("/engine/model/workspaces-remade-warm", test_workspaces_remade_warm);
 #endif
