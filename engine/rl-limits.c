@@ -2,6 +2,8 @@
 
 #include "rl-limits.h"
 
+#include <unistd.h>
+
 #include "rl-error.h"
 #include "rl-layers.h"
 
@@ -161,6 +163,31 @@ rl_limits_check_batch (const RlArch *arch, int c, int h, int w, int n, GError **
                    "than the limit of %zu MB", n, cost.activations,
                    cost.activations * (size_t) n * sizeof (float) >> 20,
                    RL_LIMIT_BATCH_FLOATS * sizeof (float) >> 20);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+rl_limits_check_memory (size_t bytes, size_t physical, GError **error)
+{
+  if (physical == 0)
+    {
+      long pages = sysconf (_SC_PHYS_PAGES), page = sysconf (_SC_PAGESIZE);
+
+      if (pages <= 0 || page <= 0)
+        return TRUE;
+      physical = (size_t) pages * (size_t) page;
+    }
+  if (bytes > physical / 4 * 3)
+    {
+      g_autofree char *need = g_format_size (bytes);
+      g_autofree char *have = g_format_size (physical);
+
+      g_set_error (error, RL_ERROR, RL_ERROR_TOO_LARGE,
+                   "training needs %s for its activations and their gradients, more than three "
+                   "quarters of this computer's memory (%s); a smaller batch or a narrower net "
+                   "would fit", need, have);
       return FALSE;
     }
   return TRUE;

@@ -19,8 +19,7 @@ G_BEGIN_DECLS
 /* Activation floats per image, all layers' buffers together (outputs, gradients, residual
  * blocks' and batch norm's buffers, convolution workspaces): 64 MB. By rl_arch_cost's count
  * (an upper bound) the seed needs 0.26 M, resnet-56 6.9 M, resnet-110 about 14 M. Evaluation
- * passes of 64 images (rl_model_predict) then stay within 4 GB per thread by that count; a
- * 48 KB file at twice this limit made eval take 4.1 GB on one thread. */
+ * does not multiply this by 64 images: its passes fit 256 MB a thread (rl_model_pass_images). */
 #define RL_LIMIT_ACTIVATIONS  ((size_t) 16 * 1024 * 1024)
 /* Activation floats times images for one batch (a training step or one pass of predict):
  * 16 GB. */
@@ -45,5 +44,12 @@ gboolean rl_limits_check_arch  (const RlArch *arch, int c, int h, int w, GError 
 /* Whether a batch of @n images of that model stays within RL_LIMIT_BATCH_FLOATS.
  * Errors: RL_ERROR_TOO_LARGE. */
 gboolean rl_limits_check_batch (const RlArch *arch, int c, int h, int w, int n, GError **error);
+
+/* Whether @bytes of training buffers (rl_model_train_memory) fit a computer with @physical
+ * bytes of memory (0: this one's): at most three quarters of it, the rest being the system's,
+ * the datasets' and the app's. Past it the system swaps or kills the process, so a run is
+ * refused before it starts. A @physical that cannot be read (0 from sysconf) passes.
+ * Errors: RL_ERROR_TOO_LARGE, with both sizes. */
+gboolean rl_limits_check_memory (size_t bytes, size_t physical, GError **error);
 
 G_END_DECLS

@@ -207,7 +207,10 @@ rl_train_loop_new (RlModel                 *model,
       !check_dataset (model, train, "training", error) ||
       (test != NULL && !check_dataset (model, test, "test", error)) ||
       !rl_limits_check_batch (rl_model_get_arch (model), (int) train->c, (int) train->h,
-                              (int) train->w, config->batch, error))
+                              (int) train->w, config->batch, error) ||
+      !rl_limits_check_memory (rl_model_train_memory (model, config->batch,
+                                                      rl_model_get_threads (model)),
+                               0, error))
     return NULL;
 
   loop = g_new0 (RlTrainLoop, 1);

@@ -178,6 +178,19 @@ test_limits (void)
   g_assert_no_error (error);
   g_assert_false (rl_limits_check_batch (seed, 1, 28, 28, 60000 * 100, &error));
   g_assert_error (error, RL_ERROR, RL_ERROR_TOO_LARGE);
+  g_clear_error (&error);
+
+  /* and training memory against the computer's: three quarters of it at most, both sizes said */
+  g_assert_true (rl_limits_check_memory ((size_t) 6 << 30, (size_t) 8 << 30, &error));
+  g_assert_no_error (error);
+  g_assert_false (rl_limits_check_memory ((size_t) 6 << 30 | 1, (size_t) 8 << 30, &error));
+  g_assert_error (error, RL_ERROR, RL_ERROR_TOO_LARGE);
+  g_assert_nonnull (strstr (error->message, "6.4"));
+  g_assert_nonnull (strstr (error->message, "8.6"));
+  g_clear_error (&error);
+  /* this computer's: the seed net's batch of 64 fits any */
+  g_assert_true (rl_limits_check_memory (20 << 20, 0, &error));
+  g_assert_no_error (error);
 }
 
 /* A parse error's place: the bytes of the text that are wrong, and the layer. */
