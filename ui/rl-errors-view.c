@@ -189,7 +189,7 @@ image_clicked_cb (GtkButton *button, gpointer user_data)
 }
 
 static GtkWidget *
-image_button (RlErrorsView *self, uint32_t index)
+image_cell (RlErrorsView *self, uint32_t index)
 {
   const RlErrorReport *r = self->report;
   g_autoptr (GdkTexture) tex = digit_texture (self->test, index);
@@ -199,11 +199,15 @@ image_button (RlErrorsView *self, uint32_t index)
                                           "with %.1f %% confidence. Click to open it in Draw."),
                                           index, r->labels[index], r->predicted[index],
                                           100.0 * r->confidence[index]);
+  g_autofree char *alt = g_strdup_printf (_("Test image %u"), index);
+  GtkWidget *cell = gtk_flow_box_child_new ();
   GtkWidget *button = gtk_button_new ();
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
   GtkWidget *picture = gtk_picture_new_for_paintable (GDK_PAINTABLE (tex));
   GtkWidget *label = gtk_label_new (text);
 
+  /* GTK 4.8 gives a picture's alternative text as its description, not its name */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (picture), GTK_ACCESSIBLE_PROPERTY_LABEL, alt, -1);
   gtk_widget_set_size_request (picture, 56, 56);
   gtk_picture_set_can_shrink (GTK_PICTURE (picture), FALSE);
   gtk_label_set_justify (GTK_LABEL (label), GTK_JUSTIFY_CENTER);
@@ -216,7 +220,10 @@ image_button (RlErrorsView *self, uint32_t index)
   gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, tip, -1);
   g_object_set_data (G_OBJECT (button), "rl-index", GUINT_TO_POINTER (index));
   g_signal_connect (button, "clicked", G_CALLBACK (image_clicked_cb), self);
-  return button;
+  /* the grid's cell, which a screen reader announces before the button, says which image */
+  gtk_flow_box_child_set_child (GTK_FLOW_BOX_CHILD (cell), button);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (cell), GTK_ACCESSIBLE_PROPERTY_LABEL, alt, -1);
+  return cell;
 }
 
 static void
@@ -277,7 +284,7 @@ list_cell (RlErrorsView *self)
   self->n_listed = MIN (n, MAX_LISTED);
   self->listed = g_steal_pointer (&idx);
   for (guint i = 0; i < self->n_listed; i++)
-    gtk_flow_box_append (self->images_box, image_button (self, self->listed[i]));
+    gtk_flow_box_append (self->images_box, image_cell (self, self->listed[i]));
 }
 
 static void
