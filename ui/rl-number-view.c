@@ -81,6 +81,21 @@ digit_card_new (const RlReadDigit *digit,
   return card;
 }
 
+/* What the digits' column will hold, so that it is not a heading over nothing. */
+static GtkWidget *
+empty_digits_label (void)
+{
+  GtkWidget *label = gtk_label_new (_("Each digit you write shows here as the 28 × 28 image "
+                                      "the network reads, with its answer and how sure it is."));
+
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 48);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_widget_set_valign (label, GTK_ALIGN_START);
+  gtk_widget_add_css_class (label, "dim-label");
+  return label;
+}
+
 static void
 show_reading (RlNumberView *self,
               const char   *message)
@@ -102,6 +117,7 @@ show_reading (RlNumberView *self,
                                               "left to right."));
       gtk_accessible_update_property (GTK_ACCESSIBLE (self->number_label),
                                       GTK_ACCESSIBLE_PROPERTY_LABEL, _("No number read"), -1);
+      gtk_box_append (GTK_BOX (self->digits_box), empty_digits_label ());
     }
   else
     {
