@@ -120,6 +120,18 @@ test_after_experiment (void)
   g_assert_true (ui_test_wait_for (not_busy, view, 180));
   g_assert_nonnull (rl_experiment_runner_get_trained (twins, RL_TWIN_PLAIN, NULL));
   g_assert_cmpuint (rl_landscape_view_get_n_models (landscape), ==, 2);
+  /* named with their run, as a kept run's twins are: several runs may have a plain-8 */
+  {
+    guint number = rl_experiment_view_get_n_runs (view);
+    g_autofree char *names = g_strdup_printf ("of plain-8 (run %u) and resnet-8 (run %u), in"
+                                              " the same two random directions", number,
+                                              number);
+
+    g_test_message ("%s", rl_landscape_view_get_note (landscape));
+    g_assert_true (g_str_has_prefix (rl_landscape_view_get_note (landscape),
+                                     "The loss around the trained weights (the dots) "));
+    g_assert_nonnull (strstr (rl_landscape_view_get_note (landscape), names));
+  }
 
   /* Compute: the coarse 5 x 5 grid of a 33 x 33 one, on 200 training images */
   rl_window_show_experiment_page (window, "landscape");

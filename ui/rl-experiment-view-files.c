@@ -809,6 +809,16 @@ twin_missing_remark (Run    *run,
                           run->number, run->names[twin]);
 }
 
+/* @twin of @run as the Landscape tab names it. Returns: (transfer full) */
+static char *
+twin_name (Run    *run,
+           RlTwin  twin)
+{
+  /* TRANSLATORS: a run's twin in the Landscape tab (its note, the figures' titles, the
+   * dialogs): its name, e.g. "plain-20", and the run's number in the list of runs */
+  return g_strdup_printf (_("%1$s (run %2$u)"), run->names[twin], run->number);
+}
+
 gboolean
 rl_experiment_view_find_twin (RlExperimentView  *self,
                               const char        *path,
@@ -833,10 +843,7 @@ rl_experiment_view_find_twin (RlExperimentView  *self,
           if (strcmp (twin, path) != 0)
             continue;
           if (name != NULL)
-            /* TRANSLATORS: a kept run's twin in the Landscape tab (its note, the figures'
-             * titles, the dialogs): its name, e.g. "plain-20", and the run's number in the
-             * list of runs */
-            *name = g_strdup_printf (_("%1$s (run %2$u)"), run->names[t], run->number);
+            *name = twin_name (run, (RlTwin) t);
           if (kind != NULL)
             *kind = run->kind;
           if (remark != NULL)
@@ -846,4 +853,26 @@ rl_experiment_view_find_twin (RlExperimentView  *self,
         }
     }
   return FALSE;
+}
+
+gboolean
+rl_experiment_view_describe_trained (RlExperimentView  *self,
+                                     char              *names[RL_N_TWINS],
+                                     char             **remark)
+{
+  Run *run = NULL;
+
+  g_return_val_if_fail (RL_IS_EXPERIMENT_VIEW (self), FALSE);
+  g_return_val_if_fail (names != NULL, FALSE);
+
+  for (guint r = 0; self->trained_run != 0 && r < self->runs->len && run == NULL; r++)
+    if (((Run *) g_ptr_array_index (self->runs, r))->number == self->trained_run)
+      run = g_ptr_array_index (self->runs, r);
+  if (run == NULL)
+    return FALSE;
+  for (int t = 0; t < RL_N_TWINS; t++)
+    names[t] = twin_name (run, (RlTwin) t);
+  if (remark != NULL)
+    *remark = NULL;
+  return TRUE;
 }

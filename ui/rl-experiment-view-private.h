@@ -88,6 +88,8 @@ struct _RlExperimentView
   gint64              paused_us;      /* time the current run spent paused, before now */
   gint64              pause_began_us; /* when the pause in progress began, or 0 */
   guint               next_number;    /* the next run's number */
+  guint               trained_run;    /* the number of the run whose twins the runner handed
+                                       * over when it ended, or 0 */
   guint               progress_id;    /* refreshes the progress line while a run trains */
 
   /* owned: the data (cached by rl_dataset_loader) */

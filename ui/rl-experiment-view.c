@@ -1154,6 +1154,11 @@ finished_cb (RlExperimentRunner *runner,
 
   g_clear_handle_id (&self->progress_id, g_source_remove);
   self->current = NULL;
+  /* the runner hands over this run's twins, unless it ended before its first step
+   * (rl_experiment_view_describe_trained) */
+  self->trained_run = run != NULL && rl_experiment_runner_get_trained (runner, RL_TWIN_PLAIN,
+                                                                       NULL) != NULL
+                      ? run->number : 0;
   if (run != NULL)
     {
       g_autofree char *text = NULL;
