@@ -24,9 +24,11 @@
  * file gives a dialog naming it and the tab stays as it was; a run whose twin files are gone
  * restores without the menu; Clear removes the runs' files, twins and initial weights
  * included. A run that kept one twin (the other diverged, or lost its file) names it in its
- * menu, and the tab's note says first why the other is missing, until other models are set. */
+ * menu, and the tab's note says first why the other is missing, until other models are set.
+ * After a Clear the next run takes a new number, so the tab's names never mean another run. */
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "ui-test-utils.h"
@@ -1149,6 +1151,64 @@ test_kept_run_one_twin (void)
   close_window (window);
 }
 
+/* The number run @run's row shows ("Run 3: 8 layers, ..."). */
+static guint
+run_number (RlExperimentView *view, guint run)
+{
+  const char *title = gtk_check_button_get_label (rl_experiment_view_get_run_check (view, run));
+  guint number = 0;
+
+  g_assert_cmpint (sscanf (title, "Run %u:", &number), ==, 1);
+  return number;
+}
+
+/* Clear (#16 follow-up): the Landscape tab may still show a cleared run's twins, named with its
+ * number, so the runs after a Clear take new numbers: "run 1" never comes to name two runs. */
+static void
+test_clear_keeps_numbers (void)
+{
+  RlWindow *window;
+  RlExperimentView *view;
+  RlLandscapeView *landscape;
+  g_autofree char *first = NULL;
+  g_autofree char *second = NULL;
+  guint number;
+
+  if (!have_mnist ())
+    {
+      g_test_skip ("no MNIST files: run ./dev.sh data");
+      return;
+    }
+
+  window = window_with_kept_run ();
+  view = rl_window_get_experiment_view (window);
+  landscape = rl_window_get_landscape_view (window);
+  number = run_number (view, 0);
+  first = g_strdup_printf ("of plain-8 (run %u) and resnet-8 (run %u),", number, number);
+  g_assert_nonnull (strstr (rl_landscape_view_get_note (landscape), first));
+
+  /* Clear: the list is empty, the tab still shows the cleared run's twins */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "experiment.clear", NULL));
+  g_assert_true (ui_test_wait_for (no_experiment_files, NULL, 30));
+  g_assert_cmpuint (rl_experiment_view_get_n_runs (view), ==, 0);
+  g_assert_nonnull (strstr (rl_landscape_view_get_note (landscape), first));
+
+  /* the next run is not that run's namesake, while it trains nor once it ended */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "experiment.run", NULL));
+  g_assert_cmpuint (run_number (view, 0), ==, number + 1);
+  g_assert_nonnull (strstr (rl_landscape_view_get_note (landscape), first));
+  g_assert_true (ui_test_wait_for (not_busy, view, 180));
+  g_assert_cmpuint (run_number (view, 0), ==, number + 1);
+  second = g_strdup_printf ("of plain-8 (run %u) and resnet-8 (run %u),", number + 1,
+                            number + 1);
+  g_assert_nonnull (strstr (rl_landscape_view_get_note (landscape), second));
+
+  g_assert_true (ui_test_wait_for (run_menu_shown, view, 60));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "experiment.clear", NULL));
+  g_assert_true (ui_test_wait_for (no_experiment_files, NULL, 30));
+  close_window (window);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1158,5 +1218,6 @@ main (int argc, char **argv)
   ui_test_add ("/ui/landscape/app-trained-run", test_app_trained_run);
   ui_test_add ("/ui/landscape/kept-experiment-run", test_kept_run);
   ui_test_add ("/ui/landscape/kept-run-one-twin", test_kept_run_one_twin);
+  ui_test_add ("/ui/landscape/clear-keeps-numbers", test_clear_keeps_numbers);
   return ui_test_run ();
 }

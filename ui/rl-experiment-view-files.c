@@ -695,6 +695,10 @@ restored_cb (GObject      *source,
     {
       Run *run = g_ptr_array_steal_index (later, 0);
 
+      /* its twins, if the Landscape tab has them, were named with the old number (it ended
+       * before the folder was read: a rare, tiny run) */
+      if (self->trained_run == run->number)
+        self->trained_run = self->next_number + 1;
       _rl_experiment_run_set_number (run, self->next_number + 1);
       _rl_experiment_view_add_run (self, run, TRUE);
     }

@@ -1107,7 +1107,8 @@ clear_action (GtkWidget  *widget,
     gtk_list_box_remove (self->runs_list, ((Run *) g_ptr_array_index (self->runs, r))->row);
   gtk_widget_set_visible (self->runs_placeholder, TRUE);
   g_ptr_array_set_size (self->runs, 0);
-  self->next_number = 0;
+  /* the numbers go on: the Landscape tab may still show a cleared run's twins, named with its
+   * number, which no later run may take */
   _rl_experiment_view_save_ticks (self);
   rebuild_chart (self);
   rebuild_bars (self);

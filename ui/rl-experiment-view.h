@@ -142,7 +142,8 @@ gboolean            rl_experiment_view_find_twin        (RlExperimentView  *self
 /* The twins the runner handed over when the last run ended (rl_experiment_runner_get_trained),
  * as the Landscape tab names them: @names, each with its run's number as
  * rl_experiment_view_find_twin names a kept run's ("plain-20 (run 2)"), and @remark, a
- * sentence for the tab's note, or NULL. FALSE when no run handed twins over.
+ * sentence for the tab's note, or NULL. Run numbers are not reused after a Clear, so a name
+ * stays that run's. FALSE when no run handed twins over.
  * names: (out caller-allocates) (transfer full); remark: (out) (optional) (transfer full) */
 gboolean            rl_experiment_view_describe_trained (RlExperimentView  *self,
                                                          char              *names[RL_N_TWINS],
