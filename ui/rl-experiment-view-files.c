@@ -43,7 +43,7 @@ typedef struct {
   guint64       seed;
   guint         twin;                  /* the twin being saved */
   gboolean      kept[RL_N_TWINS];
-  GError       *twin_errors[RL_N_TWINS];  /* why a twin was not kept, but a diverged one */
+  GError       *twin_errors[RL_N_TWINS];  /* why a twin was not kept, but non-finite weights */
 } SaveData;
 
 /* The application, held so that quitting waits for a write in flight.
@@ -134,9 +134,9 @@ delete_late (const char *path)
   rl_experiment_file_delete_async (paths, NULL, deleted_late_cb, NULL);
 }
 
-/* The one message about the twins of @run whose files could not be written (not a diverged
- * one: the run's summary says so): which files, where, and the system's reasons. The run
- * itself is kept. */
+/* The one message about the twins of @run whose files could not be written (not weights that
+ * are not finite: the run's summary says it diverged): which files, where, and the system's
+ * reasons. The run itself is kept. */
 static void
 report_twins_not_kept (RlExperimentView *self,
                        Run              *run,
@@ -233,8 +233,9 @@ twin_saved_cb (GObject      *source,
 
   if (rl_model_file_save_finish (result, &error))
     data->kept[data->twin] = TRUE;
-  /* a twin that diverged has no weights worth keeping (rl_model_save refuses them), and the
-   * run says so already */
+  /* weights that are not finite are not worth keeping (rl_model_save refuses them), and the
+   * run's curves say it diverged; a twin that diverged has its last finite weights, though
+   * (the training loop undoes the step that broke them), and is kept as any */
   else if (!g_error_matches (error, RL_ERROR, RL_ERROR_NOT_FINITE))
     data->twin_errors[data->twin] = g_steal_pointer (&error);
   data->twin++;
@@ -785,32 +786,68 @@ rl_experiment_view_get_run_menu (RlExperimentView *self,
     ((Run *) g_ptr_array_index (self->runs, run))->menu_button);
 }
 
-/* Whether the first seed's @twin, whose trained model is kept, diverged: its last record's
- * error is NAN (and rl_model_save refused its weights). */
-static gboolean
-first_seed_diverged (Run    *run,
-                     RlTwin  twin)
+/* The iteration at which the first seed's @twin of @run diverged, as its records say (its last
+ * record's error is NAN, rl_experiment_get_diverged_at), or 0. */
+static guint64
+first_seed_diverged_at (Run    *run,
+                        RlTwin  twin)
 {
   guint n = rl_experiment_group_get_n_records (run->group, twin, 0);
+  const RlExperimentRecord *last;
 
-  return n > 0 && isnan (rl_experiment_group_get_record (run->group, twin, 0, n - 1)->train_error);
+  if (n == 0)
+    return 0;
+  last = rl_experiment_group_get_record (run->group, twin, 0, n - 1);
+  return isnan (last->train_error) ? MAX (last->iteration, 1) : 0;
 }
 
-/* Why the Landscape tab shows one twin of @run, @twin's model not being kept.
- * Returns: (transfer full) */
+/* What the Landscape tab says first about the twins of @run it shows (@shown): that one was
+ * not kept, and that those which diverged (@diverged_at, 0 for a twin that did not) are seen
+ * at their last finite weights, the training loop having undone the step that broke them.
+ * Returns: (transfer full) (nullable): NULL when there is nothing to say */
 static char *
-twin_missing_remark (Run    *run,
-                     RlTwin  twin)
+twins_remark (Run            *run,
+              const gboolean  shown[RL_N_TWINS],
+              const guint64   diverged_at[RL_N_TWINS])
 {
-  if (first_seed_diverged (run, twin))
-    /* TRANSLATORS: in the Landscape tab's note, which shows the other twin alone; %2$s is
-     * the twin, e.g. "plain-20" */
-    return g_strdup_printf (_("In run %1$u, %2$s diverged: it has no trained weights to look "
-                              "around."), run->number, run->names[twin]);
-  /* TRANSLATORS: the same, when the twin's model file could not be written (the user was
-   * told) or was removed since */
-  return g_strdup_printf (_("In run %1$u, the trained weights of %2$s were not kept."),
-                          run->number, run->names[twin]);
+  g_autoptr (GString) text = g_string_new (NULL);
+  char *at[RL_N_TWINS] = { NULL };
+  guint n_diverged = 0;
+  RlTwin diverged = RL_TWIN_PLAIN;
+
+  for (int t = 0; t < RL_N_TWINS; t++)
+    if (!shown[t] && shown[1 - t])
+      /* TRANSLATORS: in the Landscape tab's note, which shows a kept run's other twin alone,
+       * when this twin's model file could not be written (the user was told) or was removed
+       * since; %2$s is the twin, e.g. "plain-20" */
+      g_string_append_printf (text, _("In run %1$u, the trained weights of %2$s were not "
+                                      "kept."), run->number, run->names[t]);
+  for (int t = 0; t < RL_N_TWINS; t++)
+    if (shown[t] && diverged_at[t] > 0)
+      {
+        at[t] = g_strdup_printf ("%" G_GUINT64_FORMAT, diverged_at[t]);
+        diverged = (RlTwin) t;
+        n_diverged++;
+      }
+  if (text->len > 0 && n_diverged > 0)
+    g_string_append_c (text, ' ');
+  if (n_diverged == 1)
+    /* TRANSLATORS: in the Landscape tab's note; %2$s is a twin, e.g. "resnet-20", %3$s the
+     * iteration (SGD step) whose loss was not finite. Training stopped there, and the step was
+     * undone: the landscape is around the weights from before it. */
+    g_string_append_printf (text, _("In run %1$u, %2$s diverged at iteration %3$s; these are "
+                                    "its last finite weights."), run->number,
+                            run->names[diverged], at[diverged]);
+  else if (n_diverged == 2)
+    /* TRANSLATORS: the same for both twins; %2$s and %4$s are the twins, %3$s and %5$s the
+     * iterations */
+    g_string_append_printf (text, _("In run %1$u, %2$s diverged at iteration %3$s and %4$s at "
+                                    "iteration %5$s; these are their last finite weights."),
+                            run->number, run->names[RL_TWIN_PLAIN], at[RL_TWIN_PLAIN],
+                            run->names[RL_TWIN_RESIDUAL], at[RL_TWIN_RESIDUAL]);
+  for (int t = 0; t < RL_N_TWINS; t++)
+    g_free (at[t]);
+  return text->len > 0 ? g_strdup (text->str) : NULL;
 }
 
 /* @twin of @run as the Landscape tab names it. Returns: (transfer full) */
@@ -851,8 +888,13 @@ rl_experiment_view_find_twin (RlExperimentView  *self,
           if (kind != NULL)
             *kind = run->kind;
           if (remark != NULL)
-            *remark = !run->twin_kept[1 - t] ? twin_missing_remark (run, (RlTwin) (1 - t))
-                                             : NULL;
+            {
+              guint64 diverged_at[RL_N_TWINS];
+
+              for (int u = 0; u < RL_N_TWINS; u++)
+                diverged_at[u] = first_seed_diverged_at (run, (RlTwin) u);
+              *remark = twins_remark (run, run->twin_kept, diverged_at);
+            }
           return TRUE;
         }
     }
@@ -864,6 +906,8 @@ rl_experiment_view_describe_trained (RlExperimentView  *self,
                                      char              *names[RL_N_TWINS],
                                      char             **remark)
 {
+  static const gboolean both[RL_N_TWINS] = { TRUE, TRUE };
+  guint64 diverged_at[RL_N_TWINS];
   Run *run = NULL;
 
   g_return_val_if_fail (RL_IS_EXPERIMENT_VIEW (self), FALSE);
@@ -875,8 +919,11 @@ rl_experiment_view_describe_trained (RlExperimentView  *self,
   if (run == NULL)
     return FALSE;
   for (int t = 0; t < RL_N_TWINS; t++)
-    names[t] = twin_name (run, (RlTwin) t);
+    {
+      names[t] = twin_name (run, (RlTwin) t);
+      diverged_at[t] = rl_experiment_runner_get_diverged_at (self->runner, (RlTwin) t);
+    }
   if (remark != NULL)
-    *remark = NULL;
+    *remark = twins_remark (run, both, diverged_at);
   return TRUE;
 }

@@ -810,8 +810,8 @@ _rl_experiment_view_update_run_menu (Run *run)
   for (int t = 0; t < RL_N_TWINS; t++)
     if (run->path != NULL && run->twin_kept[t])
       g_ptr_array_add (keys, rl_experiment_file_twin_path (run->path, (RlTwin) t));
-  /* one twin kept (the other diverged): the item says which the landscape shows, and the
-   * Landscape tab's note why (rl_experiment_view_find_twin) */
+  /* one twin kept (the other's file could not be written, or was removed): the item says
+   * which the landscape shows, and the Landscape tab's note why (rl_experiment_view_find_twin) */
   if (keys->len == 1)
     /* TRANSLATORS: a run's menu item when one twin's model is kept; %s is that twin, e.g.
      * "resnet-20" */
@@ -1505,6 +1505,15 @@ rl_experiment_view_set_bn (RlExperimentView *self,
   g_return_if_fail (RL_IS_EXPERIMENT_VIEW (self));
 
   gtk_switch_set_active (self->bn_switch, bn);
+}
+
+void
+rl_experiment_view_set_learning_rate (RlExperimentView *self,
+                                      double            lr)
+{
+  g_return_if_fail (RL_IS_EXPERIMENT_VIEW (self));
+
+  gtk_spin_button_set_value (self->lr_spin, lr);
 }
 
 /* ---- settings kept between runs (GSettings) ----------------------------------------------- */

@@ -2,8 +2,8 @@
 
 /* rl-window-landscape.c: the Landscape tab fed from the Experiment view's runs and from the
  * Models list. The twins of a run that ends come straight from the runner, named with their
- * run as the list shows it ("plain-8 (run 2)", rl_experiment_view_describe_trained). A Models
- * row's menu asks for the loss landscape of its model alone, or
+ * run as the list shows it ("plain-8 (run 2)", rl_experiment_view_describe_trained), with a
+ * remark when one diverged. A Models row's menu asks for the loss landscape of its model alone, or
  * side by side with another model of the list; a run's menu, for the trained twins kept beside
  * its file (win.show-landscape, as: one or two keys, the paths of model files of either list,
  * "" for the bundled model). The files are read again off the main thread, with the initial
@@ -18,6 +18,8 @@
 #include <glib/gi18n-lib.h>
 
 #include "rl-window-private.h"
+
+#include <string.h>
 
 #include "rl-dataset-loader.h"
 #include "rl-dialogs.h"
@@ -35,7 +37,8 @@ typedef struct {
   guint          next;              /* the model loading, or n once all are */
   char          *keys[MAX_MODELS];
   char          *names[MAX_MODELS]; /* the names in the list */
-  char          *remark;            /* for the note: why a run's twin is missing, or NULL */
+  char          *remark;            /* for the note: why a run's twin is missing, or that one
+                                     * diverged, or NULL */
   RlModelFile   *files[MAX_MODELS];
   RlDatasetKind  kind;
 } LandscapeJob;
@@ -235,8 +238,16 @@ show_landscape_activated (GtkWidget  *widget,
 
       if (!describe_model (self, keys[m], &job->names[m], &kind, &remark))
         return;
-      if (n == 1)
+      /* a run's twins share theirs: said once */
+      if (job->remark == NULL)
         job->remark = g_steal_pointer (&remark);
+      else if (remark != NULL && strcmp (remark, job->remark) != 0)
+        {
+          char *both = g_strdup_printf ("%s %s", job->remark, remark);
+
+          g_free (job->remark);
+          job->remark = both;
+        }
       job->keys[m] = g_strdup (keys[m]);
       if (m == 0)
         job->kind = kind;
