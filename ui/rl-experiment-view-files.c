@@ -27,6 +27,7 @@
 
 #include "rl-dialogs.h"
 #include "rl-error.h"
+#include "rl-landscape.h"
 #include "rl-model-file.h"
 
 /* ---- saving -------------------------------------------------------------------------------- */
@@ -44,6 +45,7 @@ typedef struct {
   guint         twin;                  /* the twin being saved */
   gboolean      kept[RL_N_TWINS];
   GError       *twin_errors[RL_N_TWINS];  /* why a twin was not kept, but non-finite weights */
+  GError       *initial_errors[RL_N_TWINS];   /* why a kept twin's initial weights were not */
 } SaveData;
 
 /* The application, held so that quitting waits for a write in flight.
@@ -94,6 +96,7 @@ save_data_free (SaveData *data)
       g_clear_pointer (&data->initial[t], rl_model_free);
       g_clear_pointer (&data->metadata[t], g_hash_table_unref);
       g_clear_error (&data->twin_errors[t]);
+      g_clear_error (&data->initial_errors[t]);
     }
   release_application (&data->app);
   g_free (data);
@@ -193,6 +196,71 @@ report_twins_not_kept (RlExperimentView *self,
     g_free (names[t]);
 }
 
+/* The one message about the kept twins of @run whose initial weights could not be written
+ * (rl_model_file_save_get_initial_error; the twins themselves were): which files, where, what
+ * the landscape lacks without them, and the system's reasons. Whatever was in their way was
+ * left alone. */
+static void
+report_initial_not_kept (RlExperimentView *self,
+                         Run              *run,
+                         SaveData         *data)
+{
+  g_autofree char *folder = g_filename_display_name (self->keep_dir);
+  g_autoptr (GString) reasons = g_string_new (NULL);
+  char *names[RL_N_TWINS] = { NULL };   /* the files not written */
+  g_autofree char *primary = NULL;
+  g_autofree char *secondary = NULL;
+  guint n_failed = 0;
+  RlTwin failed = RL_TWIN_PLAIN;
+
+  for (int t = 0; t < RL_N_TWINS; t++)
+    {
+      g_autofree char *twin = NULL;
+      g_autofree char *path = NULL;
+
+      if (data->initial_errors[t] == NULL)
+        continue;
+      twin = rl_experiment_file_twin_path (data->path, (RlTwin) t);
+      path = rl_landscape_initial_path (twin);
+      names[t] = g_filename_display_basename (path);
+      g_string_append_printf (reasons, "%s%s", reasons->len > 0 ? "\n" : "",
+                              data->initial_errors[t]->message);
+      failed = (RlTwin) t;
+      n_failed++;
+    }
+  if (n_failed == 1)
+    {
+      /* TRANSLATORS: %1$s is a twin, e.g. "plain-20", %2$u its run's number */
+      primary = g_strdup_printf (_("The initial weights of %1$s in run %2$u could not be kept"),
+                                 run->names[failed], run->number);
+      /* TRANSLATORS: under "The initial weights of plain-20 in run 2 could not be kept"; %1$s
+       * is the file's name, %2$s its folder, %3$s the twin ("plain-20"), %4$s the system's
+       * reason (English) */
+      secondary = g_strdup_printf (_("“%1$s” could not be written in %2$s, so the loss "
+                                     "landscape of %3$s will have no line from its initial "
+                                     "weights. The run, its curves and its trained twins are "
+                                     "kept.\n\n%4$s"), names[failed], folder,
+                                   run->names[failed], reasons->str);
+    }
+  else
+    {
+      primary = g_strdup_printf (_("The initial weights of the twins of run %u could not be "
+                                   "kept"), run->number);
+      /* TRANSLATORS: under "The initial weights of the twins of run 2 could not be kept";
+       * %1$s and %2$s are the files' names, %3$s their folder, %4$s the system's reasons
+       * (English) */
+      secondary = g_strdup_printf (_("“%1$s” and “%2$s” could not be written in %3$s, so the "
+                                     "loss landscape of the twins will have no line from their "
+                                     "initial weights. The run, its curves and its trained "
+                                     "twins are kept.\n\n%4$s"),
+                                   names[RL_TWIN_PLAIN], names[RL_TWIN_RESIDUAL], folder,
+                                   reasons->str);
+    }
+  rl_show_error_dialog (GTK_WIDGET (self), primary, secondary);
+  for (int t = 0; t < RL_N_TWINS; t++)
+    g_free (names[t]);
+}
+
 /* Every twin saved, or not: the row's menu offers those kept. */
 static void
 twins_saved (SaveData *data)
@@ -201,6 +269,8 @@ twins_saved (SaveData *data)
   Run *run = self != NULL ? find_run_by_path (self, data->path) : NULL;
   gboolean failed = data->twin_errors[RL_TWIN_PLAIN] != NULL
                     || data->twin_errors[RL_TWIN_RESIDUAL] != NULL;
+  gboolean initial_failed = data->initial_errors[RL_TWIN_PLAIN] != NULL
+                            || data->initial_errors[RL_TWIN_RESIDUAL] != NULL;
 
   if (self != NULL && run == NULL)
     delete_late (data->path);
@@ -211,13 +281,21 @@ twins_saved (SaveData *data)
       run->size = rl_experiment_file_measure (data->path, NULL);
       _rl_experiment_view_update_run_row (run);
       _rl_experiment_view_update_run_menu (run);
+      /* one message: a twin lost says more than the initial weights of the other */
       if (failed)
         report_twins_not_kept (self, run, data);
+      else if (initial_failed)
+        report_initial_not_kept (self, run, data);
     }
-  for (int t = 0; self == NULL && t < RL_N_TWINS; t++)
-    if (data->twin_errors[t] != NULL)
-      g_warning ("A trained twin of an experiment run could not be kept: %s",
-                 data->twin_errors[t]->message);
+  for (int t = 0; t < RL_N_TWINS; t++)
+    {
+      if (self == NULL && data->twin_errors[t] != NULL)
+        g_warning ("A trained twin of an experiment run could not be kept: %s",
+                   data->twin_errors[t]->message);
+      if ((self == NULL || failed) && data->initial_errors[t] != NULL)
+        g_message ("The initial weights of a trained twin of an experiment run could not be "
+                   "kept: %s", data->initial_errors[t]->message);
+    }
   save_data_free (data);
 }
 
@@ -232,7 +310,14 @@ twin_saved_cb (GObject      *source,
   g_autoptr (GError) error = NULL;
 
   if (rl_model_file_save_finish (result, &error))
-    data->kept[data->twin] = TRUE;
+    {
+      const GError *initial_error = rl_model_file_save_get_initial_error (result);
+
+      data->kept[data->twin] = TRUE;
+      /* the twin is kept without them: its landscape has no line */
+      if (initial_error != NULL)
+        data->initial_errors[data->twin] = g_error_copy (initial_error);
+    }
   /* weights that are not finite are not worth keeping (rl_model_save refuses them), and the
    * run's curves say it diverged; a twin that diverged has its last finite weights, though
    * (the training loop undoes the step that broke them), and is kept as any */
