@@ -10,7 +10,7 @@
  * deletes the files; bad files (cut short, garbage, huge counts, NaN, a newer format, a folder)
  * are skipped, left byte for byte and named once; a folder that cannot be written gives a
  * message, and so does a twin that cannot be written (a folder in its place), naming its file
- * while the run and its other twin stay kept. Each kept run's tick comes back as the user left
+ * while the run and its other twin stay kept, and so do a twin's initial weights. Each kept run's tick comes back as the user left
  * it (the newest of a setting shown when the folder has no ticks), and its twins are kept
  * beside it, its row's menu asking for their landscape and its row saying how much its files
  * take. And the Inside view of the CIFAR-style nets: the downsampling blocks of a resnet-8
@@ -28,7 +28,9 @@
 #include "rl-experiment-file.h"
 #include "rl-experiment-view.h"
 #include "rl-dataset-loader.h"
+#include "rl-landscape.h"
 #include "rl-model-file.h"
+#include "rl-safetensors.h"
 #include "rl-window.h"
 
 static gboolean
@@ -1481,6 +1483,104 @@ test_twin_save_fails (void)
   destroy_view (view, window);
 }
 
+/* Puts a folder where the plain twin's initial weights of the run just finished are to be
+ * written (see block_plain_twin_cb). */
+static void
+block_plain_initial_cb (RlExperimentRunner *runner,
+                        gboolean            completed,
+                        const GError       *error,
+                        gpointer            user_data)
+{
+  RlExperimentView *view = user_data;
+  const char *path = rl_experiment_view_get_run_path (view,
+                                                      rl_experiment_view_get_n_runs (view) - 1);
+  g_autofree char *plain = NULL;
+  g_autofree char *initial = NULL;
+
+  g_assert_nonnull (path);
+  plain = rl_experiment_file_twin_path (path, RL_TWIN_PLAIN);
+  initial = rl_landscape_initial_path (plain);
+  g_assert_cmpint (g_mkdir (initial, 0700), ==, 0);
+}
+
+/* A twin whose initial weights cannot be written (a folder in their way): the twin is kept
+ * without them, and a message names their file and says what is lost (the landscape's line)
+ * and what is kept; the run's menu offers both twins; Clear leaves the folder alone. */
+static void
+test_initial_save_fails (void)
+{
+  g_autofree char *dir = new_keep_dir ("initial-in-the-way");
+  g_autofree char *run_path = NULL;
+  g_autofree char *plain = NULL;
+  g_autofree char *plain_initial = NULL;
+  g_autofree char *initial_name = NULL;
+  g_autofree char *resnet = NULL;
+  g_autofree char *resnet_initial = NULL;
+  GtkWidget *window;
+  RlExperimentView *view;
+
+  SKIP_WITHOUT_MNIST ();
+
+  view = new_keeping_view (&window, dir);
+  g_signal_connect (rl_experiment_view_get_runner (view), "finished",
+                    G_CALLBACK (block_plain_initial_cb), view);
+  rl_experiment_view_set_depth (view, 8);
+  rl_experiment_view_set_train_images (view, 128);
+  run_to_end (view);
+  g_signal_handlers_disconnect_by_func (rl_experiment_view_get_runner (view),
+                                        block_plain_initial_cb, view);
+  run_path = g_strdup (rl_experiment_view_get_run_path (view, 0));
+  plain = rl_experiment_file_twin_path (run_path, RL_TWIN_PLAIN);
+  plain_initial = rl_landscape_initial_path (plain);
+  initial_name = g_path_get_basename (plain_initial);
+  resnet = rl_experiment_file_twin_path (run_path, RL_TWIN_RESIDUAL);
+  resnet_initial = rl_landscape_initial_path (resnet);
+  {
+    GtkMessageDialog *dialog = wait_for_dialog ();
+    g_autofree char *text = ui_test_dialog_text (dialog);
+    g_autofree char *quoted = g_strdup_printf ("“%s”", initial_name);
+
+    g_test_message ("%s", text);
+    g_assert_true (g_str_has_prefix (text, "The initial weights of plain-8 in run 1 could not be"
+                                           " kept\n"));
+    g_assert_nonnull (strstr (text, quoted));
+    g_assert_nonnull (strstr (text, "no line from its initial weights"));
+    g_assert_nonnull (strstr (text, "The run, its curves and its trained twins are kept"));
+    gtk_window_destroy (GTK_WINDOW (dialog));
+  }
+  /* both twins are kept, the plain one without initial weights */
+  g_assert_true (ui_test_wait_for (first_run_menu, view, 30));
+  {
+    g_autofree char *label = landscape_item_label (view, 0);
+
+    g_assert_cmpstr (label, ==, "_Loss Landscape");
+  }
+  g_assert_true (g_file_test (plain, G_FILE_TEST_IS_REGULAR));
+  g_assert_true (g_file_test (resnet, G_FILE_TEST_IS_REGULAR));
+  g_assert_true (g_file_test (resnet_initial, G_FILE_TEST_IS_REGULAR));
+  g_assert_true (g_file_test (plain_initial, G_FILE_TEST_IS_DIR));
+  {
+    g_autoptr (GError) error = NULL;
+    g_autoptr (RlSafetensors) st = rl_safetensors_load (plain, &error);
+
+    g_assert_no_error (error);
+    g_assert_null (rl_safetensors_get_metadata (st, "initial"));
+  }
+  ui_test_spin (100);
+  g_assert_null (ui_test_find_message_dialog ());
+
+  /* Clear: the run's files go; the folder in the way was never the run's */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "experiment.clear", NULL));
+  wait_for_files (dir, 0);
+  ui_test_spin (200);
+  g_assert_false (g_file_test (plain, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (resnet_initial, G_FILE_TEST_EXISTS));
+  g_assert_null (ui_test_find_message_dialog ());
+  g_assert_true (g_file_test (plain_initial, G_FILE_TEST_IS_DIR));
+  g_assert_cmpint (g_rmdir (plain_initial), ==, 0);
+  destroy_view (view, window);
+}
+
 /* ---- the Inside view of the CIFAR-style nets ---------------------------------------------- */
 
 static int
@@ -1642,6 +1742,7 @@ main (int   argc,
   ui_test_add ("/ui/experiment/kept-ticks", test_kept_ticks);
   ui_test_add ("/ui/experiment/save-fails", test_save_fails);
   ui_test_add ("/ui/experiment/twin-save-fails", test_twin_save_fails);
+  ui_test_add ("/ui/experiment/initial-save-fails", test_initial_save_fails);
   ui_test_add ("/ui/experiment/inside-resnet-8", test_inside_resnet8);
   ui_test_add ("/ui/experiment/inside-plain-8", test_inside_plain8);
 

@@ -23,10 +23,15 @@
  * marked Fashion-MNIST is seen on that dataset (or asks for it); a damaged or removed twin
  * file gives a dialog naming it and the tab stays as it was; a run whose twin files are gone
  * restores without the menu; Clear removes the runs' files, twins and initial weights
- * included. A run that kept one twin (the other diverged, or lost its file) names it in its
- * menu, and the tab's note says first why the other is missing, until other models are set. */
+ * included. A run that kept one twin (the other lost its file) names it in its menu, and the
+ * tab's note says first why the other is missing, until other models are set.
+ *
+ * The twins of a run that has just ended are named with their run too; a twin that diverged
+ * is seen at its last finite weights, which the note says, live and once kept; and after a
+ * Clear the next run takes a new number, so the tab's names never mean another run. */
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "ui-test-utils.h"
@@ -36,6 +41,7 @@
 #include "rl-dataset-loader.h"
 #include "rl-experiment-file.h"
 #include "rl-experiment-view.h"
+#include "rl-finite.h"
 #include "rl-landscape.h"
 #include "rl-net-chooser.h"
 #include "rl-landscape-view.h"
@@ -120,6 +126,18 @@ test_after_experiment (void)
   g_assert_true (ui_test_wait_for (not_busy, view, 180));
   g_assert_nonnull (rl_experiment_runner_get_trained (twins, RL_TWIN_PLAIN, NULL));
   g_assert_cmpuint (rl_landscape_view_get_n_models (landscape), ==, 2);
+  /* named with their run, as a kept run's twins are: several runs may have a plain-8 */
+  {
+    guint number = rl_experiment_view_get_n_runs (view);
+    g_autofree char *names = g_strdup_printf ("of plain-8 (run %u) and resnet-8 (run %u), in"
+                                              " the same two random directions", number,
+                                              number);
+
+    g_test_message ("%s", rl_landscape_view_get_note (landscape));
+    g_assert_true (g_str_has_prefix (rl_landscape_view_get_note (landscape),
+                                     "The loss around the trained weights (the dots) "));
+    g_assert_nonnull (strstr (rl_landscape_view_get_note (landscape), names));
+  }
 
   /* Compute: the coarse 5 x 5 grid of a 33 x 33 one, on 200 training images */
   rl_window_show_experiment_page (window, "landscape");
@@ -1014,20 +1032,22 @@ test_kept_run (void)
     }
 }
 
-/* @text, a kept run's file, as if its plain twin had diverged in the last interval of the
- * first seed: that record's error and loss are not finite. Returns: (transfer full) */
+/* @text, a kept run's file, as if its @twin ("plain" or "resnet") had diverged in the last
+ * interval of the first seed: that record's error and loss are not finite.
+ * Returns: (transfer full) */
 static char *
-plain_diverged (const char *text)
+twin_diverged (const char *text, const char *twin)
 {
   static const char *const keys[] = { "train-error", "train-loss" };
   g_autoptr (GKeyFile) kf = g_key_file_new ();
   g_autoptr (GError) error = NULL;
+  g_autofree char *group = g_strdup_printf ("%s seed 1", twin);
 
   g_assert_true (g_key_file_load_from_data (kf, text, -1, G_KEY_FILE_KEEP_COMMENTS, &error));
   g_assert_no_error (error);
   for (guint k = 0; k < G_N_ELEMENTS (keys); k++)
     {
-      g_autofree char *values = g_key_file_get_value (kf, "plain seed 1", keys[k], &error);
+      g_autofree char *values = g_key_file_get_value (kf, group, keys[k], &error);
       g_autofree char *changed = NULL;
       char *last;
 
@@ -1038,15 +1058,26 @@ plain_diverged (const char *text)
       g_assert_nonnull (last);
       last[1] = '\0';
       changed = g_strconcat (values, "nan;", NULL);
-      g_key_file_set_value (kf, "plain seed 1", keys[k], changed);
+      g_key_file_set_value (kf, group, keys[k], changed);
     }
   return g_key_file_to_data (kf, NULL, NULL);
 }
 
-/* A run keeps one twin (#16 follow-up): the other diverged, so its weights were never written.
+/* The iteration of the last record of the first seed's @twin of run @run. */
+static guint64
+last_iteration (RlExperimentView *view, guint run, RlTwin twin)
+{
+  const RlExperimentGroup *group = rl_experiment_view_get_run_group (view, run);
+  guint n = rl_experiment_group_get_n_records (group, twin, 0);
+
+  g_assert_cmpuint (n, >, 0);
+  return rl_experiment_group_get_record (group, twin, 0, n - 1)->iteration;
+}
+
+/* A run keeps one twin (#16 follow-up): the other's file could not be written, or was removed.
  * The row's menu names the twin its Loss Landscape shows, and the tab's note says first why
- * the other is missing; the next models set there clear that remark. The same run whose
- * plain twin did not diverge but lost its file says that it was not kept. */
+ * the other is missing, and, when the one shown diverged (its last record says so), that these
+ * are its last finite weights; the next models set there clear that remark. */
 static void
 test_kept_run_one_twin (void)
 {
@@ -1059,6 +1090,7 @@ test_kept_run_one_twin (void)
   g_autofree char *plain = NULL;
   g_autofree char *plain_initial = NULL;
   g_autofree char *resnet = NULL;
+  g_autofree char *expected = NULL;
   g_autoptr (GError) error = NULL;
   g_autoptr (GVariant) target = NULL;
 
@@ -1073,13 +1105,13 @@ test_kept_run_one_twin (void)
   run_path = g_strdup (rl_experiment_view_get_run_path (view, 0));
   close_window (window);
 
-  /* the plain twin diverged: its last record says so, and rl_model_save refused its weights */
+  /* the plain twin's file is gone, and the resnet twin diverged in its last interval */
   plain = rl_experiment_file_twin_path (run_path, RL_TWIN_PLAIN);
   plain_initial = rl_landscape_initial_path (plain);
   resnet = rl_experiment_file_twin_path (run_path, RL_TWIN_RESIDUAL);
   g_assert_true (g_file_get_contents (run_path, &good, NULL, &error));
   g_assert_no_error (error);
-  diverged = plain_diverged (good);
+  diverged = twin_diverged (good, "resnet");
   g_assert_true (g_file_set_contents (run_path, diverged, -1, &error));
   g_assert_no_error (error);
   g_assert_cmpint (g_unlink (plain), ==, 0);
@@ -1100,10 +1132,12 @@ test_kept_run_one_twin (void)
   show_landscape (window, g_variant_ref (target));
   g_assert_true (ui_test_wait_for (one_model_waiting, landscape, 60));
   g_test_message ("%s", rl_landscape_view_get_note (landscape));
-  g_assert_true (g_str_has_prefix (rl_landscape_view_get_note (landscape),
-                                   "In run 1, plain-8 diverged: it has no trained weights to"
-                                   " look around. The loss around the trained weights (the dot)"
-                                   " of resnet-8 (run 1), in two random directions"));
+  expected = g_strdup_printf ("In run 1, the trained weights of plain-8 were not kept. In run"
+                              " 1, resnet-8 diverged at iteration %" G_GUINT64_FORMAT "; these"
+                              " are its last finite weights. The loss around the trained"
+                              " weights (the dot) of resnet-8 (run 1), in two random"
+                              " directions", last_iteration (view, 0, RL_TWIN_RESIDUAL));
+  g_assert_true (g_str_has_prefix (rl_landscape_view_get_note (landscape), expected));
   /* the remark went with those models */
   {
     g_autoptr (RlModel) model = rl_model_copy (rl_landscape_view_get_model (landscape, 0, NULL));
@@ -1137,6 +1171,163 @@ test_kept_run_one_twin (void)
   close_window (window);
 }
 
+/* The number run @run's row shows ("Run 3: 8 layers, ..."). */
+static guint
+run_number (RlExperimentView *view, guint run)
+{
+  const char *title = gtk_check_button_get_label (rl_experiment_view_get_run_check (view, run));
+  guint number = 0;
+
+  g_assert_cmpint (sscanf (title, "Run %u:", &number), ==, 1);
+  return number;
+}
+
+/* A twin that diverges (#16 follow-up): the training loop undid the step that broke it, so the
+ * Landscape tab holds its last finite weights, and its note says so, after the live run (from
+ * the runner) and for the run kept (from its records), also after a restart. The settings are
+ * `reslab-cli experiment degradation --depths 8 --bn off --lr 1 --subset 3200`, whose resnet-8
+ * diverges at iteration 41 of 50. */
+static void
+test_diverged_twin (void)
+{
+  RlWindow *window;
+  RlExperimentView *view;
+  RlExperimentRunner *twins;
+  RlLandscapeView *landscape;
+  g_autofree char *expected = NULL;
+  g_autoptr (GVariant) target = NULL;
+  guint64 at;
+  guint number;
+
+  if (!have_mnist ())
+    {
+      g_test_skip ("no MNIST files: run ./dev.sh data");
+      return;
+    }
+
+  window = restarted_window ();
+  view = rl_window_get_experiment_view (window);
+  twins = rl_experiment_view_get_runner (view);
+  landscape = rl_window_get_landscape_view (window);
+  if (rl_experiment_view_get_n_runs (view) > 0)
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "experiment.clear", NULL));
+  g_assert_true (ui_test_wait_for (no_experiment_files, NULL, 30));
+  rl_experiment_view_set_depth (view, 8);
+  rl_experiment_view_set_bn (view, FALSE);
+  rl_experiment_view_set_learning_rate (view, 1.0);
+  rl_experiment_view_set_train_images (view, 3200);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "experiment.run", NULL));
+  g_assert_true (ui_test_wait_for (not_busy, view, 180));
+
+  /* the resnet twin diverged (where may vary with the machine's sums), the plain one not */
+  at = rl_experiment_runner_get_diverged_at (twins, RL_TWIN_RESIDUAL);
+  g_test_message ("resnet-8 diverged at iteration %" G_GUINT64_FORMAT, at);
+  g_assert_cmpuint (at, >, 0);
+  g_assert_cmpuint (rl_experiment_runner_get_diverged_at (twins, RL_TWIN_PLAIN), ==, 0);
+  g_assert_cmpuint (last_iteration (view, 0, RL_TWIN_RESIDUAL), ==, at);
+
+  /* the live landscape: both twins, the diverged one at finite weights, and the note says so */
+  number = run_number (view, 0);
+  g_assert_cmpuint (rl_landscape_view_get_n_models (landscape), ==, 2);
+  {
+    const RlModel *resnet = rl_landscape_view_get_model (landscape, RL_TWIN_RESIDUAL, NULL);
+
+    g_assert_false (rl_floats_have_nonfinite (rl_model_get_params_const (resnet),
+                                              rl_model_get_n_params (resnet)));
+  }
+  expected = g_strdup_printf ("In run %u, resnet-8 diverged at iteration %" G_GUINT64_FORMAT
+                              "; these are its last finite weights. The loss around the trained"
+                              " weights (the dots) of plain-8 (run %u) and resnet-8 (run %u), in"
+                              " the same two random directions", number, at, number, number);
+  g_test_message ("%s", rl_landscape_view_get_note (landscape));
+  g_assert_true (g_str_has_prefix (rl_landscape_view_get_note (landscape), expected));
+
+  /* both twins are kept (a diverged twin's last finite weights save as any): its menu shows
+   * them with the same note */
+  g_assert_true (ui_test_wait_for (run_menu_shown, view, 60));
+  target = run_menu_target (view, 0);
+  /* one model first, so that two again are the run's */
+  {
+    g_autoptr (RlModel) model = rl_model_copy (rl_landscape_view_get_model (landscape, 0, NULL));
+    RlModel *models[] = { model };
+    const char *names[] = { "plain-8" };
+
+    rl_landscape_view_set_models (landscape, models, NULL, names, 1,
+                                  rl_landscape_view_get_set (landscape));
+  }
+  show_landscape (window, g_variant_ref (target));
+  g_assert_true (ui_test_wait_for (two_models_waiting, landscape, 60));
+  g_assert_true (g_str_has_prefix (rl_landscape_view_get_note (landscape), expected));
+  close_window (window);
+
+  /* after a restart, from the run's file: the run is the list's first */
+  window = restarted_window ();
+  view = rl_window_get_experiment_view (window);
+  landscape = rl_window_get_landscape_view (window);
+  g_assert_cmpuint (rl_experiment_view_get_n_runs (view), ==, 1);
+  g_clear_pointer (&target, g_variant_unref);
+  target = run_menu_target (view, 0);
+  show_landscape (window, g_variant_ref (target));
+  g_assert_true (ui_test_wait_for (two_models_waiting, landscape, 60));
+  g_clear_pointer (&expected, g_free);
+  expected = g_strdup_printf ("In run 1, resnet-8 diverged at iteration %" G_GUINT64_FORMAT
+                              "; these are its last finite weights. The loss around the trained"
+                              " weights (the dots) of plain-8 (run 1) and resnet-8 (run 1)", at);
+  g_test_message ("%s", rl_landscape_view_get_note (landscape));
+  g_assert_true (g_str_has_prefix (rl_landscape_view_get_note (landscape), expected));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "experiment.clear", NULL));
+  g_assert_true (ui_test_wait_for (no_experiment_files, NULL, 30));
+  close_window (window);
+}
+
+/* Clear (#16 follow-up): the Landscape tab may still show a cleared run's twins, named with its
+ * number, so the runs after a Clear take new numbers: "run 1" never comes to name two runs. */
+static void
+test_clear_keeps_numbers (void)
+{
+  RlWindow *window;
+  RlExperimentView *view;
+  RlLandscapeView *landscape;
+  g_autofree char *first = NULL;
+  g_autofree char *second = NULL;
+  guint number;
+
+  if (!have_mnist ())
+    {
+      g_test_skip ("no MNIST files: run ./dev.sh data");
+      return;
+    }
+
+  window = window_with_kept_run ();
+  view = rl_window_get_experiment_view (window);
+  landscape = rl_window_get_landscape_view (window);
+  number = run_number (view, 0);
+  first = g_strdup_printf ("of plain-8 (run %u) and resnet-8 (run %u),", number, number);
+  g_assert_nonnull (strstr (rl_landscape_view_get_note (landscape), first));
+
+  /* Clear: the list is empty, the tab still shows the cleared run's twins */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "experiment.clear", NULL));
+  g_assert_true (ui_test_wait_for (no_experiment_files, NULL, 30));
+  g_assert_cmpuint (rl_experiment_view_get_n_runs (view), ==, 0);
+  g_assert_nonnull (strstr (rl_landscape_view_get_note (landscape), first));
+
+  /* the next run is not that run's namesake, while it trains nor once it ended */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "experiment.run", NULL));
+  g_assert_cmpuint (run_number (view, 0), ==, number + 1);
+  g_assert_nonnull (strstr (rl_landscape_view_get_note (landscape), first));
+  g_assert_true (ui_test_wait_for (not_busy, view, 180));
+  g_assert_cmpuint (run_number (view, 0), ==, number + 1);
+  second = g_strdup_printf ("of plain-8 (run %u) and resnet-8 (run %u),", number + 1,
+                            number + 1);
+  g_assert_nonnull (strstr (rl_landscape_view_get_note (landscape), second));
+
+  g_assert_true (ui_test_wait_for (run_menu_shown, view, 60));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "experiment.clear", NULL));
+  g_assert_true (ui_test_wait_for (no_experiment_files, NULL, 30));
+  close_window (window);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1146,5 +1337,7 @@ main (int argc, char **argv)
   ui_test_add ("/ui/landscape/app-trained-run", test_app_trained_run);
   ui_test_add ("/ui/landscape/kept-experiment-run", test_kept_run);
   ui_test_add ("/ui/landscape/kept-run-one-twin", test_kept_run_one_twin);
+  ui_test_add ("/ui/landscape/diverged-twin", test_diverged_twin);
+  ui_test_add ("/ui/landscape/clear-keeps-numbers", test_clear_keeps_numbers);
   return ui_test_run ();
 }

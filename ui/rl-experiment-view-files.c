@@ -27,6 +27,7 @@
 
 #include "rl-dialogs.h"
 #include "rl-error.h"
+#include "rl-landscape.h"
 #include "rl-model-file.h"
 
 /* ---- saving -------------------------------------------------------------------------------- */
@@ -43,7 +44,8 @@ typedef struct {
   guint64       seed;
   guint         twin;                  /* the twin being saved */
   gboolean      kept[RL_N_TWINS];
-  GError       *twin_errors[RL_N_TWINS];  /* why a twin was not kept, but a diverged one */
+  GError       *twin_errors[RL_N_TWINS];  /* why a twin was not kept, but non-finite weights */
+  GError       *initial_errors[RL_N_TWINS];   /* why a kept twin's initial weights were not */
 } SaveData;
 
 /* The application, held so that quitting waits for a write in flight.
@@ -94,6 +96,7 @@ save_data_free (SaveData *data)
       g_clear_pointer (&data->initial[t], rl_model_free);
       g_clear_pointer (&data->metadata[t], g_hash_table_unref);
       g_clear_error (&data->twin_errors[t]);
+      g_clear_error (&data->initial_errors[t]);
     }
   release_application (&data->app);
   g_free (data);
@@ -134,9 +137,9 @@ delete_late (const char *path)
   rl_experiment_file_delete_async (paths, NULL, deleted_late_cb, NULL);
 }
 
-/* The one message about the twins of @run whose files could not be written (not a diverged
- * one: the run's summary says so): which files, where, and the system's reasons. The run
- * itself is kept. */
+/* The one message about the twins of @run whose files could not be written (not weights that
+ * are not finite: the run's summary says it diverged): which files, where, and the system's
+ * reasons. The run itself is kept. */
 static void
 report_twins_not_kept (RlExperimentView *self,
                        Run              *run,
@@ -193,6 +196,71 @@ report_twins_not_kept (RlExperimentView *self,
     g_free (names[t]);
 }
 
+/* The one message about the kept twins of @run whose initial weights could not be written
+ * (rl_model_file_save_get_initial_error; the twins themselves were): which files, where, what
+ * the landscape lacks without them, and the system's reasons. Whatever was in their way was
+ * left alone. */
+static void
+report_initial_not_kept (RlExperimentView *self,
+                         Run              *run,
+                         SaveData         *data)
+{
+  g_autofree char *folder = g_filename_display_name (self->keep_dir);
+  g_autoptr (GString) reasons = g_string_new (NULL);
+  char *names[RL_N_TWINS] = { NULL };   /* the files not written */
+  g_autofree char *primary = NULL;
+  g_autofree char *secondary = NULL;
+  guint n_failed = 0;
+  RlTwin failed = RL_TWIN_PLAIN;
+
+  for (int t = 0; t < RL_N_TWINS; t++)
+    {
+      g_autofree char *twin = NULL;
+      g_autofree char *path = NULL;
+
+      if (data->initial_errors[t] == NULL)
+        continue;
+      twin = rl_experiment_file_twin_path (data->path, (RlTwin) t);
+      path = rl_landscape_initial_path (twin);
+      names[t] = g_filename_display_basename (path);
+      g_string_append_printf (reasons, "%s%s", reasons->len > 0 ? "\n" : "",
+                              data->initial_errors[t]->message);
+      failed = (RlTwin) t;
+      n_failed++;
+    }
+  if (n_failed == 1)
+    {
+      /* TRANSLATORS: %1$s is a twin, e.g. "plain-20", %2$u its run's number */
+      primary = g_strdup_printf (_("The initial weights of %1$s in run %2$u could not be kept"),
+                                 run->names[failed], run->number);
+      /* TRANSLATORS: under "The initial weights of plain-20 in run 2 could not be kept"; %1$s
+       * is the file's name, %2$s its folder, %3$s the twin ("plain-20"), %4$s the system's
+       * reason (English) */
+      secondary = g_strdup_printf (_("“%1$s” could not be written in %2$s, so the loss "
+                                     "landscape of %3$s will have no line from its initial "
+                                     "weights. The run, its curves and its trained twins are "
+                                     "kept.\n\n%4$s"), names[failed], folder,
+                                   run->names[failed], reasons->str);
+    }
+  else
+    {
+      primary = g_strdup_printf (_("The initial weights of the twins of run %u could not be "
+                                   "kept"), run->number);
+      /* TRANSLATORS: under "The initial weights of the twins of run 2 could not be kept";
+       * %1$s and %2$s are the files' names, %3$s their folder, %4$s the system's reasons
+       * (English) */
+      secondary = g_strdup_printf (_("“%1$s” and “%2$s” could not be written in %3$s, so the "
+                                     "loss landscape of the twins will have no line from their "
+                                     "initial weights. The run, its curves and its trained "
+                                     "twins are kept.\n\n%4$s"),
+                                   names[RL_TWIN_PLAIN], names[RL_TWIN_RESIDUAL], folder,
+                                   reasons->str);
+    }
+  rl_show_error_dialog (GTK_WIDGET (self), primary, secondary);
+  for (int t = 0; t < RL_N_TWINS; t++)
+    g_free (names[t]);
+}
+
 /* Every twin saved, or not: the row's menu offers those kept. */
 static void
 twins_saved (SaveData *data)
@@ -201,6 +269,8 @@ twins_saved (SaveData *data)
   Run *run = self != NULL ? find_run_by_path (self, data->path) : NULL;
   gboolean failed = data->twin_errors[RL_TWIN_PLAIN] != NULL
                     || data->twin_errors[RL_TWIN_RESIDUAL] != NULL;
+  gboolean initial_failed = data->initial_errors[RL_TWIN_PLAIN] != NULL
+                            || data->initial_errors[RL_TWIN_RESIDUAL] != NULL;
 
   if (self != NULL && run == NULL)
     delete_late (data->path);
@@ -211,13 +281,21 @@ twins_saved (SaveData *data)
       run->size = rl_experiment_file_measure (data->path, NULL);
       _rl_experiment_view_update_run_row (run);
       _rl_experiment_view_update_run_menu (run);
+      /* one message: a twin lost says more than the initial weights of the other */
       if (failed)
         report_twins_not_kept (self, run, data);
+      else if (initial_failed)
+        report_initial_not_kept (self, run, data);
     }
-  for (int t = 0; self == NULL && t < RL_N_TWINS; t++)
-    if (data->twin_errors[t] != NULL)
-      g_warning ("A trained twin of an experiment run could not be kept: %s",
-                 data->twin_errors[t]->message);
+  for (int t = 0; t < RL_N_TWINS; t++)
+    {
+      if (self == NULL && data->twin_errors[t] != NULL)
+        g_warning ("A trained twin of an experiment run could not be kept: %s",
+                   data->twin_errors[t]->message);
+      if ((self == NULL || failed) && data->initial_errors[t] != NULL)
+        g_message ("The initial weights of a trained twin of an experiment run could not be "
+                   "kept: %s", data->initial_errors[t]->message);
+    }
   save_data_free (data);
 }
 
@@ -232,9 +310,17 @@ twin_saved_cb (GObject      *source,
   g_autoptr (GError) error = NULL;
 
   if (rl_model_file_save_finish (result, &error))
-    data->kept[data->twin] = TRUE;
-  /* a twin that diverged has no weights worth keeping (rl_model_save refuses them), and the
-   * run says so already */
+    {
+      const GError *initial_error = rl_model_file_save_get_initial_error (result);
+
+      data->kept[data->twin] = TRUE;
+      /* the twin is kept without them: its landscape has no line */
+      if (initial_error != NULL)
+        data->initial_errors[data->twin] = g_error_copy (initial_error);
+    }
+  /* weights that are not finite are not worth keeping (rl_model_save refuses them), and the
+   * run's curves say it diverged; a twin that diverged has its last finite weights, though
+   * (the training loop undoes the step that broke them), and is kept as any */
   else if (!g_error_matches (error, RL_ERROR, RL_ERROR_NOT_FINITE))
     data->twin_errors[data->twin] = g_steal_pointer (&error);
   data->twin++;
@@ -695,6 +781,10 @@ restored_cb (GObject      *source,
     {
       Run *run = g_ptr_array_steal_index (later, 0);
 
+      /* its twins, if the Landscape tab has them, were named with the old number (it ended
+       * before the folder was read: a rare, tiny run) */
+      if (self->trained_run == run->number)
+        self->trained_run = self->next_number + 1;
       _rl_experiment_run_set_number (run, self->next_number + 1);
       _rl_experiment_view_add_run (self, run, TRUE);
     }
@@ -781,32 +871,78 @@ rl_experiment_view_get_run_menu (RlExperimentView *self,
     ((Run *) g_ptr_array_index (self->runs, run))->menu_button);
 }
 
-/* Whether the first seed's @twin, whose trained model is kept, diverged: its last record's
- * error is NAN (and rl_model_save refused its weights). */
-static gboolean
-first_seed_diverged (Run    *run,
-                     RlTwin  twin)
+/* The iteration at which the first seed's @twin of @run diverged, as its records say (its last
+ * record's error is NAN, rl_experiment_get_diverged_at), or 0. */
+static guint64
+first_seed_diverged_at (Run    *run,
+                        RlTwin  twin)
 {
   guint n = rl_experiment_group_get_n_records (run->group, twin, 0);
+  const RlExperimentRecord *last;
 
-  return n > 0 && isnan (rl_experiment_group_get_record (run->group, twin, 0, n - 1)->train_error);
+  if (n == 0)
+    return 0;
+  last = rl_experiment_group_get_record (run->group, twin, 0, n - 1);
+  return isnan (last->train_error) ? MAX (last->iteration, 1) : 0;
 }
 
-/* Why the Landscape tab shows one twin of @run, @twin's model not being kept.
- * Returns: (transfer full) */
+/* What the Landscape tab says first about the twins of @run it shows (@shown): that one was
+ * not kept, and that those which diverged (@diverged_at, 0 for a twin that did not) are seen
+ * at their last finite weights, the training loop having undone the step that broke them.
+ * Returns: (transfer full) (nullable): NULL when there is nothing to say */
 static char *
-twin_missing_remark (Run    *run,
-                     RlTwin  twin)
+twins_remark (Run            *run,
+              const gboolean  shown[RL_N_TWINS],
+              const guint64   diverged_at[RL_N_TWINS])
 {
-  if (first_seed_diverged (run, twin))
-    /* TRANSLATORS: in the Landscape tab's note, which shows the other twin alone; %2$s is
-     * the twin, e.g. "plain-20" */
-    return g_strdup_printf (_("In run %1$u, %2$s diverged: it has no trained weights to look "
-                              "around."), run->number, run->names[twin]);
-  /* TRANSLATORS: the same, when the twin's model file could not be written (the user was
-   * told) or was removed since */
-  return g_strdup_printf (_("In run %1$u, the trained weights of %2$s were not kept."),
-                          run->number, run->names[twin]);
+  g_autoptr (GString) text = g_string_new (NULL);
+  char *at[RL_N_TWINS] = { NULL };
+  guint n_diverged = 0;
+  RlTwin diverged = RL_TWIN_PLAIN;
+
+  for (int t = 0; t < RL_N_TWINS; t++)
+    if (!shown[t] && shown[1 - t])
+      /* TRANSLATORS: in the Landscape tab's note, which shows a kept run's other twin alone,
+       * when this twin's model file could not be written (the user was told) or was removed
+       * since; %2$s is the twin, e.g. "plain-20" */
+      g_string_append_printf (text, _("In run %1$u, the trained weights of %2$s were not "
+                                      "kept."), run->number, run->names[t]);
+  for (int t = 0; t < RL_N_TWINS; t++)
+    if (shown[t] && diverged_at[t] > 0)
+      {
+        at[t] = g_strdup_printf ("%" G_GUINT64_FORMAT, diverged_at[t]);
+        diverged = (RlTwin) t;
+        n_diverged++;
+      }
+  if (text->len > 0 && n_diverged > 0)
+    g_string_append_c (text, ' ');
+  if (n_diverged == 1)
+    /* TRANSLATORS: in the Landscape tab's note; %2$s is a twin, e.g. "resnet-20", %3$s the
+     * iteration (SGD step) whose loss was not finite. Training stopped there, and the step was
+     * undone: the landscape is around the weights from before it. */
+    g_string_append_printf (text, _("In run %1$u, %2$s diverged at iteration %3$s; these are "
+                                    "its last finite weights."), run->number,
+                            run->names[diverged], at[diverged]);
+  else if (n_diverged == 2)
+    /* TRANSLATORS: the same for both twins; %2$s and %4$s are the twins, %3$s and %5$s the
+     * iterations */
+    g_string_append_printf (text, _("In run %1$u, %2$s diverged at iteration %3$s and %4$s at "
+                                    "iteration %5$s; these are their last finite weights."),
+                            run->number, run->names[RL_TWIN_PLAIN], at[RL_TWIN_PLAIN],
+                            run->names[RL_TWIN_RESIDUAL], at[RL_TWIN_RESIDUAL]);
+  for (int t = 0; t < RL_N_TWINS; t++)
+    g_free (at[t]);
+  return text->len > 0 ? g_strdup (text->str) : NULL;
+}
+
+/* @twin of @run as the Landscape tab names it. Returns: (transfer full) */
+static char *
+twin_name (Run    *run,
+           RlTwin  twin)
+{
+  /* TRANSLATORS: a run's twin in the Landscape tab (its note, the figures' titles, the
+   * dialogs): its name, e.g. "plain-20", and the run's number in the list of runs */
+  return g_strdup_printf (_("%1$s (run %2$u)"), run->names[twin], run->number);
 }
 
 gboolean
@@ -833,17 +969,46 @@ rl_experiment_view_find_twin (RlExperimentView  *self,
           if (strcmp (twin, path) != 0)
             continue;
           if (name != NULL)
-            /* TRANSLATORS: a kept run's twin in the Landscape tab (its note, the figures'
-             * titles, the dialogs): its name, e.g. "plain-20", and the run's number in the
-             * list of runs */
-            *name = g_strdup_printf (_("%1$s (run %2$u)"), run->names[t], run->number);
+            *name = twin_name (run, (RlTwin) t);
           if (kind != NULL)
             *kind = run->kind;
           if (remark != NULL)
-            *remark = !run->twin_kept[1 - t] ? twin_missing_remark (run, (RlTwin) (1 - t))
-                                             : NULL;
+            {
+              guint64 diverged_at[RL_N_TWINS];
+
+              for (int u = 0; u < RL_N_TWINS; u++)
+                diverged_at[u] = first_seed_diverged_at (run, (RlTwin) u);
+              *remark = twins_remark (run, run->twin_kept, diverged_at);
+            }
           return TRUE;
         }
     }
   return FALSE;
+}
+
+gboolean
+rl_experiment_view_describe_trained (RlExperimentView  *self,
+                                     char              *names[RL_N_TWINS],
+                                     char             **remark)
+{
+  static const gboolean both[RL_N_TWINS] = { TRUE, TRUE };
+  guint64 diverged_at[RL_N_TWINS];
+  Run *run = NULL;
+
+  g_return_val_if_fail (RL_IS_EXPERIMENT_VIEW (self), FALSE);
+  g_return_val_if_fail (names != NULL, FALSE);
+
+  for (guint r = 0; self->trained_run != 0 && r < self->runs->len && run == NULL; r++)
+    if (((Run *) g_ptr_array_index (self->runs, r))->number == self->trained_run)
+      run = g_ptr_array_index (self->runs, r);
+  if (run == NULL)
+    return FALSE;
+  for (int t = 0; t < RL_N_TWINS; t++)
+    {
+      names[t] = twin_name (run, (RlTwin) t);
+      diverged_at[t] = rl_experiment_runner_get_diverged_at (self->runner, (RlTwin) t);
+    }
+  if (remark != NULL)
+    *remark = twins_remark (run, both, diverged_at);
+  return TRUE;
 }

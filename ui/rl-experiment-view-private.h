@@ -18,7 +18,8 @@ G_BEGIN_DECLS
 #define NO_SERIES G_MAXUINT
 
 typedef struct {
-  guint              number;        /* 1, 2, ... in the order started (since the last Clear) */
+  guint              number;        /* 1, 2, ... in the order started; never reused after a Clear
+                                     * (the Landscape tab may still name a cleared run's twins) */
   RlExperimentConfig config;        /* as the experiment resolved it (the first seed's) */
   RlDatasetKind      kind;
   guint              n_seeds;
@@ -87,7 +88,9 @@ struct _RlExperimentView
   gint64              started_us;     /* monotonic time the current run started */
   gint64              paused_us;      /* time the current run spent paused, before now */
   gint64              pause_began_us; /* when the pause in progress began, or 0 */
-  guint               next_number;    /* the next run's number */
+  guint               next_number;    /* the last run's number, cleared runs' included */
+  guint               trained_run;    /* the number of the run whose twins the runner handed
+                                       * over when it ended, or 0 */
   guint               progress_id;    /* refreshes the progress line while a run trains */
 
   /* owned: the data (cached by rl_dataset_loader) */

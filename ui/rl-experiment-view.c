@@ -810,8 +810,8 @@ _rl_experiment_view_update_run_menu (Run *run)
   for (int t = 0; t < RL_N_TWINS; t++)
     if (run->path != NULL && run->twin_kept[t])
       g_ptr_array_add (keys, rl_experiment_file_twin_path (run->path, (RlTwin) t));
-  /* one twin kept (the other diverged): the item says which the landscape shows, and the
-   * Landscape tab's note why (rl_experiment_view_find_twin) */
+  /* one twin kept (the other's file could not be written, or was removed): the item says
+   * which the landscape shows, and the Landscape tab's note why (rl_experiment_view_find_twin) */
   if (keys->len == 1)
     /* TRANSLATORS: a run's menu item when one twin's model is kept; %s is that twin, e.g.
      * "resnet-20" */
@@ -1107,7 +1107,8 @@ clear_action (GtkWidget  *widget,
     gtk_list_box_remove (self->runs_list, ((Run *) g_ptr_array_index (self->runs, r))->row);
   gtk_widget_set_visible (self->runs_placeholder, TRUE);
   g_ptr_array_set_size (self->runs, 0);
-  self->next_number = 0;
+  /* the numbers go on: the Landscape tab may still show a cleared run's twins, named with its
+   * number, which no later run may take */
   _rl_experiment_view_save_ticks (self);
   rebuild_chart (self);
   rebuild_bars (self);
@@ -1154,6 +1155,11 @@ finished_cb (RlExperimentRunner *runner,
 
   g_clear_handle_id (&self->progress_id, g_source_remove);
   self->current = NULL;
+  /* the runner hands over this run's twins, unless it ended before its first step
+   * (rl_experiment_view_describe_trained) */
+  self->trained_run = run != NULL && rl_experiment_runner_get_trained (runner, RL_TWIN_PLAIN,
+                                                                       NULL) != NULL
+                      ? run->number : 0;
   if (run != NULL)
     {
       g_autofree char *text = NULL;
@@ -1499,6 +1505,15 @@ rl_experiment_view_set_bn (RlExperimentView *self,
   g_return_if_fail (RL_IS_EXPERIMENT_VIEW (self));
 
   gtk_switch_set_active (self->bn_switch, bn);
+}
+
+void
+rl_experiment_view_set_learning_rate (RlExperimentView *self,
+                                      double            lr)
+{
+  g_return_if_fail (RL_IS_EXPERIMENT_VIEW (self));
+
+  gtk_spin_button_set_value (self->lr_spin, lr);
 }
 
 /* ---- settings kept between runs (GSettings) ----------------------------------------------- */

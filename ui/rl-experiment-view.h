@@ -50,6 +50,9 @@ void                rl_experiment_view_set_shortcut     (RlExperimentView *self,
                                                          RlShortcut        shortcut);
 void                rl_experiment_view_set_bn           (RlExperimentView *self,
                                                          gboolean          bn);
+/* The learning rate (the spin's range: 0.001 to 1) */
+void                rl_experiment_view_set_learning_rate (RlExperimentView *self,
+                                                          double            lr);
 
 /* Binds the settings of the twins to @settings (rl-window-settings.c) */
 void                rl_experiment_view_bind_settings    (RlExperimentView *self,
@@ -123,20 +126,31 @@ const char         *rl_experiment_view_get_run_detail   (RlExperimentView *self,
 /* The menu of run @run's row: Use These Settings (experiment.use-settings, the run's number:
  * its settings back in the form) and, once its twins are kept beside its file, Loss Landscape
  * (win.show-landscape with their model files, rl_experiment_file_twin_path), or "Loss
- * Landscape of resnet-20" when one twin's model was not kept (it diverged).
- * Returns: (transfer none) */
+ * Landscape of resnet-20" when one twin's model was not kept (its file could not be written,
+ * or was removed since). Returns: (transfer none) */
 GMenuModel         *rl_experiment_view_get_run_menu     (RlExperimentView *self,
                                                          guint             run);
 /* The run of the list that keeps a twin's trained model at @path: the twin's name with its
  * run's number ("plain-20 (run 2)": several runs of a depth have twins of the same name), the
- * dataset the run trained on and, when the run kept its other twin's model not, a sentence
- * that says why (it diverged, or its file could not be kept), else NULL: for its loss
- * landscape, which then shows one model. FALSE when none does.
- * name, remark: (out) (optional) (transfer full) */
+ * dataset the run trained on and, for the Landscape tab's note, a sentence about the run's
+ * kept twins (the same for either), else NULL: that its other twin's model was not kept (then
+ * the landscape shows one model), and that a twin which diverged in the first seed is kept at
+ * its last finite weights (the training loop undid the step that broke them). FALSE when none
+ * does. name, remark: (out) (optional) (transfer full) */
 gboolean            rl_experiment_view_find_twin        (RlExperimentView  *self,
                                                          const char        *path,
                                                          char             **name,
                                                          RlDatasetKind     *kind,
+                                                         char             **remark);
+
+/* The twins the runner handed over when the last run ended (rl_experiment_runner_get_trained),
+ * as the Landscape tab names them: @names, each with its run's number as
+ * rl_experiment_view_find_twin names a kept run's ("plain-20 (run 2)"), and @remark, which
+ * twin diverged and where (seen at its last finite weights), else NULL. Run numbers are not
+ * reused after a Clear, so a name stays that run's. FALSE when no run handed twins over.
+ * names: (out caller-allocates) (transfer full); remark: (out) (optional) (transfer full) */
+gboolean            rl_experiment_view_describe_trained (RlExperimentView  *self,
+                                                         char              *names[RL_N_TWINS],
                                                          char             **remark);
 
 /* Returns: (transfer none) */

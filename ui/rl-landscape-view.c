@@ -274,28 +274,6 @@ rl_landscape_view_set_models (RlLandscapeView *self,
 }
 
 static void
-experiment_finished_cb (RlExperimentRunner *runner, gboolean completed, const GError *error,
-                        gpointer data)
-{
-  RlLandscapeView *self = data;
-  RlModel *models[RL_N_TWINS], *initial[RL_N_TWINS];
-  const char *names[RL_N_TWINS];
-
-  for (int t = 0; t < RL_N_TWINS; t++)
-    {
-      models[t] = rl_experiment_runner_get_trained (runner, (RlTwin) t, &initial[t]);
-      names[t] = rl_experiment_runner_get_name (runner, (RlTwin) t);
-      if (models[t] == NULL)
-        {
-          update_actions (self);
-          return;
-        }
-    }
-  rl_landscape_view_set_models (self, models, initial, names, RL_N_TWINS,
-                                rl_experiment_runner_get_train_set (runner));
-}
-
-static void
 experiment_running_cb (RlExperimentRunner *runner, GParamSpec *pspec, gpointer data)
 {
   RlLandscapeView *self = data;
@@ -315,7 +293,6 @@ rl_landscape_view_follow (RlLandscapeView *self, RlExperimentRunner *runner)
   if (self->experiment != NULL)
     g_signal_handlers_disconnect_by_data (self->experiment, self);
   g_set_object (&self->experiment, runner);
-  g_signal_connect (runner, "finished", G_CALLBACK (experiment_finished_cb), self);
   g_signal_connect (runner, "notify::running", G_CALLBACK (experiment_running_cb), self);
   update_actions (self);
 }

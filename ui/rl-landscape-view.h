@@ -5,9 +5,9 @@
  * surface the user turns by dragging, the trained weights marked at the centre; and the loss
  * on the straight line from the initial to the trained weights.
  *
- * The models come from the experiment's runner (rl_landscape_view_follow: the twins of the
- * last run, handed over when it ends) or from anyone (rl_landscape_view_set_models: the
- * window's Models list, rl-window-landscape.c). Two models whose weights differ in shape are
+ * The models come from the window (rl_landscape_view_set_models, rl-window-landscape.c): the
+ * twins of the experiment's last run, handed over when it ends, a kept run's twins, or models
+ * of the Models list. Two models whose weights differ in shape are
  * each seen in their own directions, and the note says so. Computing
  * is explicit (Compute), and stops when an experiment starts (both would share the cores).
  *
@@ -25,8 +25,8 @@ G_BEGIN_DECLS
 #define RL_TYPE_LANDSCAPE_VIEW (rl_landscape_view_get_type ())
 G_DECLARE_FINAL_TYPE (RlLandscapeView, rl_landscape_view, RL, LANDSCAPE_VIEW, GtkWidget)
 
-/* Takes the twins of each run of @runner that ends (rl_experiment_runner_get_trained), and
- * cancels a computation when it starts a run. */
+/* Cancels a computation when @runner starts a run (both would share the cores), and offers
+ * Compute only while it does not run. */
 void               rl_landscape_view_follow      (RlLandscapeView    *self,
                                                   RlExperimentRunner *runner);
 /* The models to look at (1 or 2, copied), their names, their initial weights (nullable, or

@@ -1,7 +1,9 @@
 #define G_LOG_DOMAIN "reslab-ui"
 
-/* rl-window-landscape.c: the Landscape tab fed from the Models list and from the Experiment
- * view's list of runs. A Models row's menu asks for the loss landscape of its model alone, or
+/* rl-window-landscape.c: the Landscape tab fed from the Experiment view's runs and from the
+ * Models list. The twins of a run that ends come straight from the runner, named with their
+ * run as the list shows it ("plain-8 (run 2)", rl_experiment_view_describe_trained), with a
+ * remark when one diverged. A Models row's menu asks for the loss landscape of its model alone, or
  * side by side with another model of the list; a run's menu, for the trained twins kept beside
  * its file (win.show-landscape, as: one or two keys, the paths of model files of either list,
  * "" for the bundled model). The files are read again off the main thread, with the initial
@@ -16,6 +18,8 @@
 #include <glib/gi18n-lib.h>
 
 #include "rl-window-private.h"
+
+#include <string.h>
 
 #include "rl-dataset-loader.h"
 #include "rl-dialogs.h"
@@ -33,7 +37,8 @@ typedef struct {
   guint          next;              /* the model loading, or n once all are */
   char          *keys[MAX_MODELS];
   char          *names[MAX_MODELS]; /* the names in the list */
-  char          *remark;            /* for the note: why a run's twin is missing, or NULL */
+  char          *remark;            /* for the note: why a run's twin is missing, or that one
+                                     * diverged, or NULL */
   RlModelFile   *files[MAX_MODELS];
   RlDatasetKind  kind;
 } LandscapeJob;
@@ -233,8 +238,16 @@ show_landscape_activated (GtkWidget  *widget,
 
       if (!describe_model (self, keys[m], &job->names[m], &kind, &remark))
         return;
-      if (n == 1)
+      /* a run's twins share theirs: said once */
+      if (job->remark == NULL)
         job->remark = g_steal_pointer (&remark);
+      else if (remark != NULL && strcmp (remark, job->remark) != 0)
+        {
+          char *both = g_strdup_printf ("%s %s", job->remark, remark);
+
+          g_free (job->remark);
+          job->remark = both;
+        }
       job->keys[m] = g_strdup (keys[m]);
       if (m == 0)
         job->kind = kind;
@@ -264,6 +277,43 @@ show_landscape_activated (GtkWidget  *widget,
       return;
     }
   load_next (g_steal_pointer (&job));
+}
+
+/* A run of the twins ended: the Landscape tab looks at its twins (when it trained at least one
+ * step), named as its row in the list. The Experiment view's own handler ran first (it was
+ * connected before): it knows which run the twins are of. */
+static void
+experiment_finished_cb (RlExperimentRunner *runner,
+                        gboolean            completed,
+                        const GError       *error,
+                        RlWindow           *self)
+{
+  RlModel *models[RL_N_TWINS], *initial[RL_N_TWINS];
+  char *names[RL_N_TWINS] = { NULL };
+  g_autofree char *remark = NULL;
+
+  for (int t = 0; t < RL_N_TWINS; t++)
+    {
+      models[t] = rl_experiment_runner_get_trained (runner, (RlTwin) t, &initial[t]);
+      if (models[t] == NULL)
+        return;
+    }
+  if (!rl_experiment_view_describe_trained (self->experiment_view, names, &remark))
+    return;
+  rl_landscape_view_set_models (self->landscape_view, models, initial, (const char **) names,
+                                RL_N_TWINS, rl_experiment_runner_get_train_set (runner));
+  rl_landscape_view_set_remark (self->landscape_view, remark);
+  for (int t = 0; t < RL_N_TWINS; t++)
+    g_free (names[t]);
+}
+
+void
+_rl_window_landscape_init (RlWindow *self)
+{
+  RlExperimentRunner *runner = rl_experiment_view_get_runner (self->experiment_view);
+
+  rl_landscape_view_follow (self->landscape_view, runner);
+  g_signal_connect_object (runner, "finished", G_CALLBACK (experiment_finished_cb), self, 0);
 }
 
 void

@@ -191,7 +191,9 @@ void        _rl_window_show_toast           (RlWindow   *self,
                                              const char *action_name);
 void        _rl_window_hide_toast           (RlWindow   *self);
 
-/* rl-window-landscape.c: win.show-landscape, the loss landscape of models of the list */
+/* rl-window-landscape.c: win.show-landscape, the loss landscape of models of the list; and
+ * the twins of each experiment run that ends, in the Landscape tab (_init) */
+void        _rl_window_landscape_init       (RlWindow *self);
 void        _rl_window_landscape_dispose    (RlWindow *self);
 void        _rl_window_class_landscape_init (GtkWidgetClass *widget_class);
 

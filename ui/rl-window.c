@@ -389,8 +389,7 @@ rl_window_init (RlWindow *self)
     rl_experiment_view_keep_runs (self->experiment_view, runs_dir);
   }
   /* the Landscape tab looks at the twins the experiment trained */
-  rl_landscape_view_follow (self->landscape_view,
-                            rl_experiment_view_get_runner (self->experiment_view));
+  _rl_window_landscape_init (self);
 
   /* The settings first: the model in use at start-up is one of them (rl-window-model.c). */
   self->settings = rl_settings_new ();

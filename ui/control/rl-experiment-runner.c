@@ -36,6 +36,7 @@ typedef struct {
    * workspaces); the main thread takes them in finished() */
   RlModel      *initial[RL_N_TWINS];
   RlModel      *trained[RL_N_TWINS];
+  guint64       diverged_at[RL_N_TWINS];   /* the first seed's, 0 when it did not diverge */
 } Job;
 
 static void
@@ -92,6 +93,7 @@ struct _RlExperimentRunner {
   /* the last run's twins, handed over when it ends (the landscape's), and their training set */
   RlModel            *initial[RL_N_TWINS];
   RlModel            *trained[RL_N_TWINS];
+  guint64             diverged_at[RL_N_TWINS];
   RlDataset          *train;
 };
 
@@ -139,10 +141,12 @@ finished (GObject *owner, gboolean completed, const GError *error)
     {
       g_clear_pointer (&self->trained[t], rl_model_free);
       g_clear_pointer (&self->initial[t], rl_model_free);
+      self->diverged_at[t] = 0;
       if (job->trained[t] == NULL)
         continue;
       self->trained[t] = g_steal_pointer (&job->trained[t]);
       self->initial[t] = g_steal_pointer (&job->initial[t]);
+      self->diverged_at[t] = job->diverged_at[t];
       if (self->train == NULL)
         self->train = rl_dataset_ref (job->train);
     }
@@ -203,11 +207,16 @@ run (RlWorker *worker, gpointer data, GError **error)
                                                                                   posted[t])));
         }
 
-      /* The first seed's twins as they are now (trained, or partly when stopped), for the
-       * landscape; its initial weights were copied at the start. */
+      /* The first seed's twins as they are now (trained, or partly when stopped; a twin that
+       * diverged, with its last finite weights), for the landscape; its initial weights were
+       * copied at the start. */
       if (k == 0 && rl_experiment_get_iteration (job->experiment, RL_TWIN_PLAIN) > 0)
         for (int t = 0; t < RL_N_TWINS; t++)
-          job->trained[t] = rl_model_copy (rl_experiment_get_model (job->experiment, (RlTwin) t));
+          {
+            job->trained[t] = rl_model_copy (rl_experiment_get_model (job->experiment,
+                                                                      (RlTwin) t));
+            job->diverged_at[t] = rl_experiment_get_diverged_at (job->experiment, (RlTwin) t);
+          }
       /* The models' workspaces go now, not when the last reference to the job does. */
       g_clear_pointer (&job->experiment, rl_experiment_free);
     }
@@ -454,6 +463,16 @@ rl_experiment_runner_get_trained (RlExperimentRunner *self,
   if (initial != NULL)
     *initial = self->trained[twin] != NULL ? self->initial[twin] : NULL;
   return self->trained[twin];
+}
+
+guint64
+rl_experiment_runner_get_diverged_at (RlExperimentRunner *self,
+                                      RlTwin              twin)
+{
+  g_return_val_if_fail (RL_IS_EXPERIMENT_RUNNER (self), 0);
+  g_return_val_if_fail (twin == RL_TWIN_PLAIN || twin == RL_TWIN_RESIDUAL, 0);
+
+  return self->trained[twin] != NULL ? self->diverged_at[twin] : 0;
 }
 
 RlDataset *

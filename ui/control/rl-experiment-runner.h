@@ -114,6 +114,12 @@ RlModel            *rl_experiment_runner_get_trained (RlExperimentRunner *self,
                                                       RlTwin              twin,
                                                       RlModel           **initial);
 RlDataset          *rl_experiment_runner_get_train_set (RlExperimentRunner *self);
+/* The iteration at which the first seed's @twin of the last run diverged
+ * (rl_experiment_get_diverged_at), or 0 when it did not, or no twins were handed over. A twin
+ * that diverged is handed over with its last finite weights (the training loop undoes the
+ * step that broke them). */
+guint64             rl_experiment_runner_get_diverged_at (RlExperimentRunner *self,
+                                                          RlTwin              twin);
 
 /* A runner finalized while running cancels its worker and lets it end on its own (joining
  * would block the main thread for up to a batch or a record's evaluation);
