@@ -4,6 +4,7 @@
  * the model in use, never writing the file of the model it started from. */
 
 #include <glib/gstdio.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "picture-test-utils.h"
@@ -269,6 +270,116 @@ test_number_picture_by_content (void)
   destroy_window (window);
 }
 
+/* ---- pasting ------------------------------------------------------------------------------ */
+
+/* The picture of write_number_picture() as a texture, as a screenshot tool would copy it. */
+static GdkTexture *
+texture_from_pgm (const char *path)
+{
+  g_autofree char *contents = NULL;
+  g_autoptr (GBytes) rgb = NULL;
+  gsize length;
+  int w, h, header;
+  guint8 *pixels;
+
+  g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+  g_assert_cmpint (sscanf (contents, "P5\n%d %d\n255\n%n", &w, &h, &header), ==, 2);
+  g_assert_cmpuint (length, ==, (gsize) header + (gsize) w * h);
+  pixels = g_malloc ((gsize) w * h * 3);
+  for (gsize i = 0; i < (gsize) w * h; i++)
+    pixels[3 * i] = pixels[3 * i + 1] = pixels[3 * i + 2] = (guint8) contents[header + i];
+  rgb = g_bytes_new_take (pixels, (gsize) w * h * 3);
+  return gdk_memory_texture_new (w, h, GDK_MEMORY_R8G8B8, rgb, (gsize) w * 3);
+}
+
+static gboolean
+is_label_starting (GtkWidget     *widget,
+                   gconstpointer  prefix)
+{
+  return GTK_IS_LABEL (widget)
+         && g_str_has_prefix (gtk_label_get_text (GTK_LABEL (widget)), prefix);
+}
+
+static gboolean
+toast_says (RlWindow   *window,
+            const char *prefix)
+{
+  GtkWidget *label = ui_test_find_widget (GTK_WIDGET (window), is_label_starting, prefix);
+  GtkWidget *revealer = label != NULL ? gtk_widget_get_ancestor (label, GTK_TYPE_REVEALER) : NULL;
+
+  return revealer != NULL && gtk_revealer_get_reveal_child (GTK_REVEALER (revealer));
+}
+
+/* Paste Image (Ctrl+V): a picture on the clipboard is read by its content, as a drop: from Draw,
+ * a number goes to the Number page; on the Number page, it is read there; files copied in a
+ * file manager are opened; text is not a picture and changes nothing; a blank picture gets a
+ * dialog and leaves the number. */
+static void
+test_paste_image (void)
+{
+  RlWindow *window = new_window ();
+  RlNumberView *view = number_view (window);
+  GdkClipboard *clipboard = gtk_widget_get_clipboard (GTK_WIDGET (window));
+  g_autofree char *dir = g_dir_make_tmp ("reslab-paste-XXXXXX", NULL);
+  g_autofree char *path = write_number_picture (dir);
+  g_autoptr (GdkTexture) texture = texture_from_pgm (path);
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  GdkFileList *files = gdk_file_list_new_from_array (&file, 1);
+  g_autoptr (GBytes) white_pixels = g_bytes_new_take (g_malloc0 (64 * 64 * 3), 64 * 64 * 3);
+  g_autoptr (GdkTexture) blank = NULL;
+  g_autofree char *text = NULL;
+  GtkMessageDialog *dialog;
+
+  /* a picture of a number, pasted in Draw */
+  rl_window_set_view (window, "draw");
+  ui_test_spin (200);
+  gdk_clipboard_set_texture (clipboard, texture);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.paste-image", NULL));
+  g_assert_true (ui_test_wait_for (picture_shown, view, 30));
+  g_assert_cmpstr (rl_window_get_view (window), ==, "number");
+  g_assert_cmpstr (rl_number_view_get_image_name (view), ==, "Pasted image");
+  ui_test_spin (200);
+  rl_number_view_flush (view);
+  g_assert_cmpstr (rl_number_view_get_text (view), ==, "721");
+  g_assert_false (rl_predictor_has_input (rl_window_get_predictor (window)));
+
+  /* text: nothing to read, a notice, the number stays */
+  gtk_widget_activate_action (GTK_WIDGET (view), "number.clear", NULL);
+  gdk_clipboard_set_text (clipboard, "721");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.paste-image", NULL));
+  ui_test_spin (200);
+  g_assert_true (toast_says (window, "The clipboard holds no picture"));
+  g_assert_null (rl_number_view_get_image_name (view));
+  g_assert_null (ui_test_find_message_dialog ());
+
+  /* the file, copied in a file manager, pasted on the Number page */
+  gdk_clipboard_set (clipboard, GDK_TYPE_FILE_LIST, files);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.paste-image", NULL));
+  g_assert_true (ui_test_wait_for (picture_shown, view, 30));
+  g_assert_cmpstr (rl_number_view_get_image_name (view), ==, "number.pgm");
+  ui_test_spin (200);
+  rl_number_view_flush (view);
+  g_assert_cmpstr (rl_number_view_get_text (view), ==, "721");
+
+  /* a blank picture: a dialog, and the number stays */
+  blank = gdk_memory_texture_new (64, 64, GDK_MEMORY_R8G8B8, white_pixels, 64 * 3);
+  gdk_clipboard_set_texture (clipboard, blank);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.paste-image", NULL));
+  g_assert_true (ui_test_wait_for (ui_test_dialog_shown, NULL, 30));
+  dialog = ui_test_find_message_dialog ();
+  text = ui_test_dialog_text (dialog);
+  g_test_message ("%s", text);
+  g_assert_true (g_str_has_prefix (text, "Could not read the pasted image\n"));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_assert_cmpstr (rl_number_view_get_image_name (view), ==, "number.pgm");
+  g_assert_cmpstr (rl_number_view_get_text (view), ==, "721");
+
+  g_boxed_free (GDK_TYPE_FILE_LIST, files);
+  g_unlink (path);
+  g_rmdir (dir);
+  destroy_window (window);
+}
+
 /* ---- your digits and learning from them --------------------------------------------------- */
 
 static char *
@@ -499,14 +610,6 @@ test_teach (void)
 }
 
 static gboolean
-is_label_starting (GtkWidget     *widget,
-                   gconstpointer  prefix)
-{
-  return GTK_IS_LABEL (widget)
-         && g_str_has_prefix (gtk_label_get_text (GTK_LABEL (widget)), prefix);
-}
-
-static gboolean
 learning_failed (gpointer data)
 {
   return ui_test_find_widget (data, is_label_starting, "Learning needs MNIST") != NULL;
@@ -547,6 +650,7 @@ main (int   argc,
   ui_test_add ("/ui/numbers/number-reads", test_number_reads);
   ui_test_add ("/ui/numbers/number-picture", test_number_picture);
   ui_test_add ("/ui/numbers/number-picture-by-content", test_number_picture_by_content);
+  ui_test_add ("/ui/numbers/paste-image", test_paste_image);
   ui_test_add ("/ui/numbers/teach", test_teach);
   ui_test_add ("/ui/numbers/teach-without-mnist", test_teach_without_mnist);
 

@@ -8,6 +8,9 @@
  * does), anything else as an image; outside the Number view, an image in which the number
  * reader finds two digits or more goes to the Number view, which is shown, and one digit to
  * Draw. A file that does not open leaves everything as it was, with a dialog naming it.
+ * Paste Image (win.paste-image, Ctrl+V where no text field takes it) reads the clipboard as a
+ * drop: files copied in a file manager are opened as above, a picture (a screenshot, an image
+ * copied from a browser) is read by its content.
  */
 
 #include "config.h"
@@ -20,8 +23,17 @@
 
 typedef struct {
   RlWindow *self;       /* a reference */
-  GFile    *file;
+  char     *name;       /* the file's, for the views and the messages */
+  gboolean  pasted;     /* from the clipboard, not a file */
 } OpenImage;
+
+static void
+open_image_free (OpenImage *open)
+{
+  g_object_unref (open->self);
+  g_free (open->name);
+  g_free (open);
+}
 
 static void
 image_loaded_cb (GObject      *source,
@@ -32,26 +44,25 @@ image_loaded_cb (GObject      *source,
   g_autoptr (GError) error = NULL;
   gboolean number = FALSE;
   g_autofree float *ink = rl_image_file_load_finish (result, &number, &error);
-  g_autofree char *name = g_file_get_basename (open->file);
 
   if (ink != NULL)
     {
       /* a picture opened by its content is shown where it went */
       rl_window_set_view (open->self, number ? "number" : "draw");
       if (number)
-        rl_number_view_show_picture (open->self->number_view, ink, name);
+        rl_number_view_show_picture (open->self->number_view, ink, open->name);
       else
-        rl_draw_view_show_picture (open->self->draw_view, ink, name);
+        rl_draw_view_show_picture (open->self->draw_view, ink, open->name);
     }
   else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
-      g_autofree char *primary = g_strdup_printf (_("Could not open “%s”"), name);
+      g_autofree char *primary = open->pasted
+                                 ? g_strdup (_("Could not read the pasted image"))
+                                 : g_strdup_printf (_("Could not open “%s”"), open->name);
 
       rl_show_error_dialog (GTK_WIDGET (open->self), primary, error->message);
     }
-  g_object_unref (open->self);
-  g_object_unref (open->file);
-  g_free (open);
+  open_image_free (open);
 }
 
 /* In the Number view a picture is read as a number. Anywhere else, Open Image (@by_content
@@ -65,7 +76,7 @@ open_image (RlWindow *self,
   OpenImage *open = g_new0 (OpenImage, 1);
 
   open->self = g_object_ref (self);
-  open->file = g_object_ref (file);
+  open->name = g_file_get_basename (file);
   if (g_strcmp0 (rl_window_get_view (self), "number") == 0)
     rl_image_file_load_fitted_async (file, RL_NUMBER_VIEW_INK_WIDTH, RL_NUMBER_VIEW_INK_HEIGHT,
                                      self->cancellable, image_loaded_cb, open);
@@ -168,6 +179,88 @@ drop_cb (GtkDropTarget *target,
   return TRUE;
 }
 
+/* ---- the clipboard ------------------------------------------------------------------------ */
+
+static void
+pasted_files_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr (RlWindow) self = user_data;
+  g_autoptr (GError) error = NULL;
+  const GValue *value = gdk_clipboard_read_value_finish (GDK_CLIPBOARD (source), result, &error);
+  GSList *files;
+
+  if (value == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        rl_show_error_dialog (GTK_WIDGET (self), _("Could not read the pasted image"),
+                              error->message);
+      return;
+    }
+  /* one file at a time, as a drop */
+  files = gdk_file_list_get_files (g_value_get_boxed (value));
+  if (files != NULL)
+    open_file (self, files->data);
+  g_slist_free (files);
+}
+
+static void
+pasted_texture_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr (RlWindow) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GdkTexture) texture = gdk_clipboard_read_texture_finish (GDK_CLIPBOARD (source),
+                                                                      result, &error);
+  g_autoptr (GBytes) png = NULL;
+  OpenImage *open;
+
+  if (texture == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        rl_show_error_dialog (GTK_WIDGET (self), _("Could not read the pasted image"),
+                              error->message);
+      return;
+    }
+  /* the readers take the bytes of a file; a PNG keeps every pixel (and its transparency,
+   * composited over white as a file's) */
+  png = gdk_texture_save_to_png_bytes (texture);
+  open = g_new0 (OpenImage, 1);
+  open->self = g_object_ref (self);
+  open->name = g_strdup (_("Pasted image"));
+  open->pasted = TRUE;
+  rl_image_bytes_load_async (png, open->name,
+                             g_strcmp0 (rl_window_get_view (self), "number") == 0,
+                             RL_NUMBER_VIEW_INK_WIDTH, RL_NUMBER_VIEW_INK_HEIGHT,
+                             self->cancellable, image_loaded_cb, open);
+}
+
+/* Files first (a file manager offers their names and often an icon as a picture), then a
+ * picture; text is for the text fields, which take Ctrl+V before the window does. */
+static void
+paste_image_activated (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  RlWindow *self = RL_WINDOW (widget);
+  GdkClipboard *clipboard = gtk_widget_get_clipboard (widget);
+  g_autoptr (GdkContentFormats) formats =
+    gdk_content_formats_union_deserialize_gtypes (gdk_content_formats_ref (
+      gdk_clipboard_get_formats (clipboard)));
+
+  if (gdk_content_formats_contain_gtype (formats, GDK_TYPE_FILE_LIST))
+    gdk_clipboard_read_value_async (clipboard, GDK_TYPE_FILE_LIST, G_PRIORITY_DEFAULT,
+                                    self->cancellable, pasted_files_cb, g_object_ref (self));
+  else if (gdk_content_formats_contain_gtype (formats, GDK_TYPE_TEXTURE))
+    gdk_clipboard_read_texture_async (clipboard, self->cancellable, pasted_texture_cb,
+                                      g_object_ref (self));
+  else
+    _rl_window_show_toast (self, _("The clipboard holds no picture to read: copy an image or "
+                                   "an image file first."), NULL, NULL);
+}
+
 void
 _rl_window_files_init (RlWindow *self)
 {
@@ -182,4 +275,9 @@ _rl_window_class_files_init (GtkWidgetClass *widget_class)
 {
   gtk_widget_class_install_action (widget_class, "win.open-image", NULL, open_image_activated);
   gtk_widget_class_install_action (widget_class, "win.open-file", "s", open_file_activated);
+  gtk_widget_class_install_action (widget_class, "win.paste-image", NULL, paste_image_activated);
+  /* a binding, not an application accelerator: those come before the focused widget, and
+   * Ctrl+V in the net's description or a spin button pastes text there */
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_v, GDK_CONTROL_MASK,
+                                       "win.paste-image", NULL);
 }

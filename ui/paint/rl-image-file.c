@@ -852,11 +852,15 @@ set_no_ink (GError     **error,
  * image or nothing stands out from its paper. Returns: (transfer full) (nullable) */
 static float *
 load_levelled (const char  *path,
+               GBytes      *bytes,
                int         *width,
                int         *height,
                GError     **error)
 {
-  g_autofree float *ink = rl_image_file_load_gray (path, width, height, error);
+  /* @path names @bytes when there are bytes (a pasted picture) */
+  g_autofree float *ink = bytes != NULL ? rl_image_load_gray_bytes (bytes, path, width, height,
+                                                                    error)
+                                        : rl_image_file_load_gray (path, width, height, error);
 
   if (ink != NULL && !rl_image_level_ink (ink, *width, *height))
     {
@@ -910,7 +914,7 @@ rl_image_file_load_digit (const char  *path,
 
   g_return_val_if_fail (path != NULL && digit != NULL, FALSE);
 
-  ink = load_levelled (path, &w, &h, error);
+  ink = load_levelled (path, NULL, &w, &h, error);
   return ink != NULL && digit_from_levelled (path, ink, w, h, digit, error);
 }
 
@@ -981,7 +985,7 @@ rl_image_file_load_fitted (const char  *path,
 
   g_return_val_if_fail (path != NULL, NULL);
 
-  ink = load_levelled (path, &w, &h, error);
+  ink = load_levelled (path, NULL, &w, &h, error);
   return ink != NULL ? fitted_from_levelled (path, ink, w, h, out_width, out_height, error)
                      : NULL;
 }
@@ -1014,7 +1018,8 @@ typedef enum {
 } LoadMode;
 
 typedef struct {
-  char     *path;
+  char     *path;            /* or the name of... */
+  GBytes   *bytes;           /* ...these bytes of an image (rl_image_bytes_load_async) */
   LoadMode  mode;
   int       width, height;   /* fitted into */
   gboolean  number;          /* LOAD_PICTURE: fitted, as a number (set by the worker) */
@@ -1026,6 +1031,7 @@ load_data_free (gpointer data)
   LoadData *d = data;
 
   g_free (d->path);
+  g_clear_pointer (&d->bytes, g_bytes_unref);
   g_free (d);
 }
 
@@ -1055,7 +1061,7 @@ load_thread (GTask        *task,
   float *ink = NULL;
   int w, h;
 
-  levelled = load_levelled (d->path, &w, &h, &error);
+  levelled = load_levelled (d->path, d->bytes, &w, &h, &error);
   if (levelled != NULL && d->mode == LOAD_PICTURE)
     d->number = picture_is_number (levelled, w, h);
   if (levelled != NULL && (d->mode == LOAD_FITTED || d->number))
@@ -1139,6 +1145,34 @@ rl_image_file_load_picture_async (GFile               *file,
   g_return_if_fail (out_width > 0 && out_height > 0);
 
   load_async (file, LOAD_PICTURE, out_width, out_height, cancellable, callback, user_data);
+}
+
+void
+rl_image_bytes_load_async (GBytes              *bytes,
+                           const char          *what,
+                           gboolean             as_number,
+                           int                  out_width,
+                           int                  out_height,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  g_autoptr (GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+  LoadData *d;
+
+  g_return_if_fail (bytes != NULL && what != NULL);
+  g_return_if_fail (out_width > 0 && out_height > 0);
+
+  /* the same source tag as a file's: rl_image_file_load_finish takes either */
+  g_task_set_source_tag (task, load_async);
+  d = g_new0 (LoadData, 1);
+  d->path = g_strdup (what);
+  d->bytes = g_bytes_ref (bytes);
+  d->mode = as_number ? LOAD_FITTED : LOAD_PICTURE;
+  d->width = out_width;
+  d->height = out_height;
+  g_task_set_task_data (task, d, load_data_free);
+  g_task_run_in_thread (task, load_thread);
 }
 
 float *

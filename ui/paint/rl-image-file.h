@@ -118,6 +118,17 @@ void      rl_image_file_load_picture_async (GFile               *file,
                                             GCancellable        *cancellable,
                                             GAsyncReadyCallback  callback,
                                             gpointer             user_data);
+/* The same for the bytes of an image (PNG or PGM: a picture pasted from the clipboard), named
+ * @what in messages: with @as_number, the fitted ink, as _fitted; without, by what the picture
+ * shows, as _picture. Finish with rl_image_file_load_finish(). */
+void      rl_image_bytes_load_async       (GBytes              *bytes,
+                                           const char          *what,
+                                           gboolean             as_number,
+                                           int                  out_width,
+                                           int                  out_height,
+                                           GCancellable        *cancellable,
+                                           GAsyncReadyCallback  callback,
+                                           gpointer             user_data);
 float    *rl_image_file_load_finish       (GAsyncResult        *result,
                                            gboolean            *number,
                                            GError             **error);
