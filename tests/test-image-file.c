@@ -386,6 +386,27 @@ test_polarity (void)
   g_assert_cmpfloat (chalk[6], ==, 0.85f);
 }
 
+/* A hard shadow's edge: 20 x 10 white paper in shadow (0.55) right of x = 6, so that the
+ * shadow holds the border's median (36 of 56 border pixels), with a dark stroke (0.08) in the
+ * shadow. The lit side is paper too, not light ink: dark ink, inverted. Measured from the
+ * border's median alone, the lit side outvoted the stroke (lighter 16.8, darker 4.4). */
+static void
+test_polarity_shadow_edge (void)
+{
+  float pix[10 * 20];
+
+  for (int y = 0; y < 10; y++)
+    for (int x = 0; x < 20; x++)
+      {
+        gboolean stroke = (x == 12 || x == 13) && y >= 2 && y <= 7;
+
+        pix[y * 20 + x] = stroke ? 0.08f : x < 6 ? 1.0f : 0.55f;
+      }
+  g_assert_true (rl_image_luminance_to_ink (pix, 20, 10));
+  g_assert_cmpfloat_with_epsilon (pix[5 * 20 + 12], 0.92f, 1e-6);
+  g_assert_cmpfloat_with_epsilon (pix[5 * 20 + 2], 0.0f, 1e-6);
+}
+
 /* ---- Levelling photographs ---------------------------------------------------------------- */
 
 /* Bounds on the mean absolute difference, per pixel of the 28 x 28 digit, from the digit of
@@ -574,6 +595,7 @@ main (int argc, char **argv)
   g_test_add_func ("/app/image-file/surface-a8", test_surface_a8);
   g_test_add_func ("/app/image-file/surface-other", test_surface_other);
   g_test_add_func ("/app/image-file/polarity", test_polarity);
+  g_test_add_func ("/app/image-file/polarity-shadow-edge", test_polarity_shadow_edge);
   g_test_add_func ("/app/image-file/level-photos", test_level_photos);
   g_test_add_func ("/app/image-file/level-mnist", test_level_mnist);
   g_test_add_func ("/app/image-file/level-blank", test_level_blank);

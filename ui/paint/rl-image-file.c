@@ -442,7 +442,7 @@ rl_image_luminance_to_ink (float *pix, int width, int height)
   g_autofree float *border = NULL;
   double sum = 0.0, darker = 0.0, lighter = 0.0;
   gsize count = 0, n = (gsize) width * height;
-  float paper;
+  float paper_dark, paper_light;
   gboolean invert;
 
   g_return_val_if_fail (pix != NULL && width > 0 && height > 0, FALSE);
@@ -461,14 +461,20 @@ rl_image_luminance_to_ink (float *pix, int width, int height)
         }
     }
   qsort (border, count, sizeof *border, compare_floats);
-  paper = border[count / 2];
+
+  /* The paper is what the border shows most of, from its lower to its upper quartile: one
+   * level (and the median) on even paper, both levels of a hard shadow's edge that crosses
+   * the picture. Measured from the median alone, the lit side of a shadow that covers most of
+   * the border is lighter than the paper, and outvotes dark ink. */
+  paper_dark = border[count / 4];
+  paper_light = border[(3 * count) / 4];
 
   /* What stands out of the paper by more than POLARITY_MARGIN, darker and lighter: the ink
    * is on the side with more of it. Noise and uneven light fall on both sides. */
   for (gsize i = 0; i < n; i++)
     {
-      darker += MAX (paper - pix[i] - POLARITY_MARGIN, 0.0f);
-      lighter += MAX (pix[i] - paper - POLARITY_MARGIN, 0.0f);
+      darker += MAX (paper_dark - pix[i] - POLARITY_MARGIN, 0.0f);
+      lighter += MAX (pix[i] - paper_light - POLARITY_MARGIN, 0.0f);
     }
   invert = darker != lighter ? darker > lighter : sum / count > 0.5;
   if (invert)

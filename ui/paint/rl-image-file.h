@@ -7,7 +7,8 @@
  * Ink and polarity. The luminance L in [0, 1] (0 black, 1 white; Rec. 601 luma for colour)
  * becomes ink in [0, 1] as MNIST stores it: white ink on a black background. A scan or a
  * drawing is usually the other way round, dark ink on light paper, so the picture decides: the
- * paper is the median luminance of the border pixels (the outermost rows and columns), and
+ * paper is the luminance of the border pixels (the outermost rows and columns) from their lower
+ * to their upper quartile (one level on even paper, both sides of a hard shadow's edge), and
  * what stands out of it by more than 0.1 is summed on each side. More of it darker than the
  * paper: dark ink, and ink = 1 - L (white, grey or dark grey paper alike); more of it lighter:
  * the image already is light on dark, and ink = L (MNIST itself, chalk on a board). A picture
