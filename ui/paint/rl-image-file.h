@@ -7,7 +7,8 @@
  * Ink and polarity. The luminance L in [0, 1] (0 black, 1 white; Rec. 601 luma for colour)
  * becomes ink in [0, 1] as MNIST stores it: white ink on a black background. A scan or a
  * drawing is usually the other way round, dark ink on light paper, so the picture decides: the
- * paper is the median luminance of the border pixels (the outermost rows and columns), and
+ * paper is the luminance of the border pixels (the outermost rows and columns) from their lower
+ * to their upper quartile (one level on even paper, both sides of a hard shadow's edge), and
  * what stands out of it by more than 0.1 is summed on each side. More of it darker than the
  * paper: dark ink, and ink = 1 - L (white, grey or dark grey paper alike); more of it lighter:
  * the image already is light on dark, and ink = L (MNIST itself, chalk on a board). A picture
@@ -49,10 +50,12 @@ float    *rl_image_load_gray_bytes  (GBytes      *bytes,
  * digit is cut out. A smooth copy, box-blurred with radius min (width, height) /
  * RL_IMAGE_LEVEL_BLUR (none for pictures under that many pixels a side), judges what is ink.
  * The paper's level (grey paper, a shadow, uneven light) is a quadratic surface fitted to the
- * medians of 8 x 8 cells, the cells the strokes fill left out, and is subtracted. Otsu's
- * threshold parts ink from paper; the ink's 95th percentile is scaled to 1, and pixels whose
- * smooth value is within the paper's noise become 0. A clean MNIST-like image is nearly
- * unchanged. Returns FALSE, with @ink all 0, when the smooth copy's ink is under
+ * medians of 8 x 8 cells, the cells the strokes fill left out, and is subtracted; when a hard
+ * shadow's edge crosses the picture's border, the paper is the medians of blocks a 64th of the
+ * short side, opened over a quarter of it (strokes narrower than that go), each pixel taking
+ * the level around it nearest its own value. Otsu's threshold parts ink from paper; the ink's
+ * 95th percentile is scaled to 1, and pixels whose smooth value is within the paper's noise
+ * become 0. A clean MNIST-like image is nearly unchanged. Returns FALSE, with @ink all 0, when the smooth copy's ink is under
  * RL_IMAGE_LEVEL_MIN_CONTRAST (an even or merely noisy picture: no digit). */
 #define RL_IMAGE_LEVEL_BLUR         112
 #define RL_IMAGE_LEVEL_MIN_CONTRAST 0.1f
