@@ -205,6 +205,40 @@ pasted_files_cb (GObject      *source,
   g_slist_free (files);
 }
 
+/* The readers take the bytes of a file; a PNG keeps every pixel (and its transparency,
+ * composited over white as a file's). Encoded on a worker: a 4K screenshot takes 170 ms. A
+ * texture is immutable, so the worker may read it. */
+static void
+encode_png_thread (GTask        *task,
+                   gpointer      source_object,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
+{
+  g_task_return_pointer (task, gdk_texture_save_to_png_bytes (task_data),
+                         (GDestroyNotify) g_bytes_unref);
+}
+
+static void
+png_encoded_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  RlWindow *self = RL_WINDOW (source);
+  g_autoptr (GBytes) png = g_task_propagate_pointer (G_TASK (result), NULL);
+  OpenImage *open;
+
+  if (png == NULL)
+    return;   /* cancelled: the window is going */
+  open = g_new0 (OpenImage, 1);
+  open->self = g_object_ref (self);
+  open->name = g_strdup (_("Pasted image"));
+  open->pasted = TRUE;
+  rl_image_bytes_load_async (png, open->name,
+                             g_strcmp0 (rl_window_get_view (self), "number") == 0,
+                             RL_NUMBER_VIEW_INK_WIDTH, RL_NUMBER_VIEW_INK_HEIGHT,
+                             self->cancellable, image_loaded_cb, open);
+}
+
 static void
 pasted_texture_cb (GObject      *source,
                    GAsyncResult *result,
@@ -214,8 +248,7 @@ pasted_texture_cb (GObject      *source,
   g_autoptr (GError) error = NULL;
   g_autoptr (GdkTexture) texture = gdk_clipboard_read_texture_finish (GDK_CLIPBOARD (source),
                                                                       result, &error);
-  g_autoptr (GBytes) png = NULL;
-  OpenImage *open;
+  g_autoptr (GTask) task = NULL;
 
   if (texture == NULL)
     {
@@ -224,17 +257,10 @@ pasted_texture_cb (GObject      *source,
                               error->message);
       return;
     }
-  /* the readers take the bytes of a file; a PNG keeps every pixel (and its transparency,
-   * composited over white as a file's) */
-  png = gdk_texture_save_to_png_bytes (texture);
-  open = g_new0 (OpenImage, 1);
-  open->self = g_object_ref (self);
-  open->name = g_strdup (_("Pasted image"));
-  open->pasted = TRUE;
-  rl_image_bytes_load_async (png, open->name,
-                             g_strcmp0 (rl_window_get_view (self), "number") == 0,
-                             RL_NUMBER_VIEW_INK_WIDTH, RL_NUMBER_VIEW_INK_HEIGHT,
-                             self->cancellable, image_loaded_cb, open);
+  task = g_task_new (self, self->cancellable, png_encoded_cb, NULL);
+  g_task_set_return_on_cancel (task, FALSE);
+  g_task_set_task_data (task, g_steal_pointer (&texture), g_object_unref);
+  g_task_run_in_thread (task, encode_png_thread);
 }
 
 /* Files first (a file manager offers their names and often an icon as a picture), then a
