@@ -42,6 +42,7 @@ void
 rl_model_predict (RlModel *model, const float *x, int n, float *logits)
 {
   int n_threads = MIN (model->n_threads, MAX (n, 1));
+  int want = MIN (64, (n + n_threads - 1) / n_threads);
   PredictJob job = { .model = model, .x = x, .n = n, .logits = logits };
 
   g_return_if_fail (n >= 0);
@@ -51,11 +52,9 @@ rl_model_predict (RlModel *model, const float *x, int n, float *logits)
   /* Evaluation goes in passes of the workspaces' capacity: it reuses the training step's
    * (doubling them for a larger evaluation pass would double the memory of a training run),
    * or makes its own of at most 64 images a pass, fewer for a net with large maps. */
-  rl_model_ensure_workspaces (model, n_threads,
-                              model->n_work > 0
-                              ? 1
-                              : rl_model_pass_images (model, MIN (64, (n + n_threads - 1) / n_threads),
-                                                      RL_WORK_GRADS));
+  if (model->n_work == 0)
+    want = rl_model_pass_images (model, want, RL_WORK_GRADS);
+  rl_model_ensure_workspaces (model, n_threads, model->n_work > 0 ? 1 : want);
   rl_team_run (model->team, n_threads, predict_slice, &job);
 }
 void
@@ -67,13 +66,12 @@ rl_model_response_std (RlModel *model, const float *x, int n, float *logits, dou
   g_autofree double *tot = g_new0 (double, 3 * (nr + 1));
 
   const int nt = MIN (model->n_threads, MAX (n, 1));
+  int want = MIN (64, (MAX (n, 1) + nt - 1) / nt);
 
   /* the same workspaces rl_model_predict will ask for, so it does not replace them */
-  rl_model_ensure_workspaces (model, nt,
-                              model->n_work > 0
-                              ? 1
-                              : rl_model_pass_images (model, MIN (64, (MAX (n, 1) + nt - 1) / nt),
-                                                      RL_WORK_GRADS));
+  if (model->n_work == 0)
+    want = rl_model_pass_images (model, want, RL_WORK_GRADS);
+  rl_model_ensure_workspaces (model, nt, model->n_work > 0 ? 1 : want);
   for (int t = 0; t < model->n_work; t++)
     {
       model->work[t]->collect = TRUE;

@@ -409,11 +409,10 @@ predict (RlLandscape *ls)
   if (!ls->have_work)
     {
       int nt = MIN (ls->model->n_threads, (int) ls->n);
+      int want = MIN (PASS_IMAGES, ((int) ls->n + nt - 1) / nt);
 
       rl_model_ensure_workspaces (ls->model, nt,
-                                  rl_model_pass_images (ls->model,
-                                                        MIN (PASS_IMAGES, ((int) ls->n + nt - 1) / nt),
-                                                        RL_WORK_GRADS));
+                                  rl_model_pass_images (ls->model, want, RL_WORK_GRADS));
       ls->have_work = TRUE;
     }
   rl_model_predict (ls->model, ls->x, (int) ls->n, ls->logits);
