@@ -374,6 +374,24 @@ test_paste_image (void)
   g_assert_cmpstr (rl_number_view_get_image_name (view), ==, "number.pgm");
   g_assert_cmpstr (rl_number_view_get_text (view), ==, "721");
 
+  /* wider than the readers take: the same dialog, with the size */
+  {
+    g_autoptr (GBytes) line = g_bytes_new_take (g_malloc0 (16385 * 3), 16385 * 3);
+    g_autoptr (GdkTexture) wide = gdk_memory_texture_new (16385, 1, GDK_MEMORY_R8G8B8, line,
+                                                          16385 * 3);
+    g_autofree char *said = NULL;
+
+    gdk_clipboard_set_texture (clipboard, wide);
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.paste-image", NULL));
+    g_assert_true (ui_test_wait_for (ui_test_dialog_shown, NULL, 30));
+    dialog = ui_test_find_message_dialog ();
+    said = ui_test_dialog_text (dialog);
+    g_test_message ("%s", said);
+    g_assert_nonnull (strstr (said, "16385 x 1 pixels is larger than 16384"));
+    gtk_window_destroy (GTK_WINDOW (dialog));
+    g_assert_cmpstr (rl_number_view_get_text (view), ==, "721");
+  }
+
   g_boxed_free (GDK_TYPE_FILE_LIST, files);
   g_unlink (path);
   g_rmdir (dir);

@@ -257,6 +257,18 @@ pasted_texture_cb (GObject      *source,
                               error->message);
       return;
     }
+  /* the readers' bound, before a picture that large is encoded */
+  if (gdk_texture_get_width (texture) > RL_IMAGE_MAX_SIDE
+      || gdk_texture_get_height (texture) > RL_IMAGE_MAX_SIDE)
+    {
+      g_autofree char *message = g_strdup_printf (
+        _("%s: image of %llu x %llu pixels is larger than %d pixels a side"), _("Pasted image"),
+        (unsigned long long) gdk_texture_get_width (texture),
+        (unsigned long long) gdk_texture_get_height (texture), RL_IMAGE_MAX_SIDE);
+
+      rl_show_error_dialog (GTK_WIDGET (self), _("Could not read the pasted image"), message);
+      return;
+    }
   task = g_task_new (self, self->cancellable, png_encoded_cb, NULL);
   g_task_set_return_on_cancel (task, FALSE);
   g_task_set_task_data (task, g_steal_pointer (&texture), g_object_unref);
