@@ -711,7 +711,16 @@ predict_one (RlModel *model, RlInference *inf, RlDatasetKind kind, const char *p
   float probs[10];
   int best = 0;
 
-  if (!rl_image_file_load_digit (path, digit, &error))
+  if (strcmp (path, "-") == 0)
+    {
+      g_autoptr (GBytes) bytes = rl_cli_read_stdin (&error);
+
+      if (bytes != NULL)
+        rl_image_load_digit_bytes (bytes, rl_cli_stdin_name (), digit, &error);
+    }
+  else
+    rl_image_file_load_digit (path, digit, &error);
+  if (error != NULL)
     {
       rl_cli_error ("%s", error->message);
       return FALSE;
@@ -748,8 +757,9 @@ cmd_predict (int argc, char **argv)
 
   if (!rl_cli_parse_options ("predict", "IMAGE...", entries, &argc, &argv,
                              _("Classify images (PNG or PGM, any size, dark ink on light or light"
-                               " on dark).\nEach is cropped to its ink, scaled to 20 px and centred"
-                               " in 28 x 28 as MNIST's digits are.")))
+                               " on dark; - reads one from standard input).\nEach is cropped to its"
+                               " ink, scaled to 20 px and centred in 28 x 28 as MNIST's digits"
+                               " are.")))
     return EXIT_USAGE;
   if (model_path == NULL)
     return rl_cli_usage_error ("predict", _("--model FILE is required"));

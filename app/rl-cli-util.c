@@ -7,9 +7,13 @@
 
 #include "rl-figure.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdarg.h>
+#include <unistd.h>
 
+#include "rl-error.h"
+#include "rl-image-file.h"
 #include "rl-preprocess.h"
 
 static void G_GNUC_PRINTF (1, 0)
@@ -247,4 +251,49 @@ rl_cli_load_mnist_model (const char *path, RlSafetensors **st)
       return NULL;
     }
   return g_steal_pointer (&model);
+}
+
+const char *
+rl_cli_stdin_name (void)
+{
+  return _("standard input");
+}
+
+GBytes *
+rl_cli_read_stdin (GError **error)
+{
+  g_autoptr (GByteArray) data = g_byte_array_new ();
+  guint8 chunk[65536];
+
+  for (;;)
+    {
+      ssize_t got = read (STDIN_FILENO, chunk, sizeof chunk);
+
+      if (got < 0 && errno == EINTR)
+        continue;
+      if (got < 0)
+        {
+          int saved = errno;
+
+          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), "%s: %s",
+                       rl_cli_stdin_name (), g_strerror (saved));
+          return NULL;
+        }
+      if (got == 0)
+        break;
+      if (data->len + (gsize) got > RL_IMAGE_MAX_FILE)
+        {
+          g_set_error (error, RL_ERROR, RL_ERROR_TOO_LARGE, _("%s: more than %u bytes"),
+                       rl_cli_stdin_name (), RL_IMAGE_MAX_FILE);
+          return NULL;
+        }
+      g_byte_array_append (data, chunk, (guint) got);
+    }
+  if (data->len == 0)
+    {
+      g_set_error (error, RL_ERROR, RL_ERROR_BAD_IMAGE, _("%s: nothing to read (an image was "
+                                                          "expected)"), rl_cli_stdin_name ());
+      return NULL;
+    }
+  return g_byte_array_free_to_bytes (g_steal_pointer (&data));
 }

@@ -75,6 +75,14 @@ gboolean   rl_cli_parse_net     (const char    *command,
                                  RlShortcut    *shortcut,
                                  gboolean      *bn);
 
+/* An IMAGE argument of "-": the bytes of standard input, at most RL_IMAGE_MAX_FILE (a PNG or
+ * PGM piped in: `xclip -o -selection clipboard -t image/png | reslab-cli read -`), for
+ * rl_image_load_*_bytes, named rl_cli_stdin_name () in messages. Errors (naming it): G_IO_ERROR
+ * from reading, RL_ERROR_TOO_LARGE past the bound, RL_ERROR_BAD_IMAGE when there is nothing.
+ * Returns: (transfer full) (nullable) */
+GBytes     *rl_cli_read_stdin (GError **error);
+const char *rl_cli_stdin_name (void);
+
 /* Loads a split; on failure prints the reason and how to get the data, and returns NULL.
  * Returns: (transfer full) (nullable) */
 RlDataset *rl_cli_load_split (const char *dir, RlDatasetKind kind, RlSplit split);

@@ -83,7 +83,15 @@ read_one (RlModel *model, const RlSegmentParams *params, const char *path, gbool
   g_autoptr(RlReading) r = NULL;
   int w, h;
 
-  ink = rl_image_file_load_gray (path, &w, &h, &error);
+  if (strcmp (path, "-") == 0)
+    {
+      g_autoptr (GBytes) bytes = rl_cli_read_stdin (&error);
+
+      if (bytes != NULL)
+        ink = rl_image_load_gray_bytes (bytes, rl_cli_stdin_name (), &w, &h, &error);
+    }
+  else
+    ink = rl_image_file_load_gray (path, &w, &h, &error);
   if (ink != NULL)
     {
       /* grey paper and shadows are not ink (an even picture becomes all paper: no digit) */
@@ -97,7 +105,8 @@ read_one (RlModel *model, const RlSegmentParams *params, const char *path, gbool
     }
   if (r->n == 0)
     {
-      rl_cli_error (_("%s: no digit found (every pixel is background)"), path);
+      rl_cli_error (_("%s: no digit found (every pixel is background)"),
+                    strcmp (path, "-") == 0 ? rl_cli_stdin_name () : path);
       return FALSE;
     }
   if (print)
@@ -301,10 +310,11 @@ rl_read_cli_main (int argc, char **argv)
   int n_failed = 0;
 
   if (!rl_cli_parse_options ("read", _("IMAGE..."), entries, &argc, &argv,
-    _("Read the number written in each IMAGE (PNG or PGM, dark ink on light or light on dark):\n"
-      "its digits are found (connected strokes, joined when they overlap horizontally), each is\n"
-      "preprocessed as MNIST and classified, left to right. Prints \"PATH: DIGITS\", then each\n"
-      "digit with its confidence and its box (x,y  width x height).")))
+    _("Read the number written in each IMAGE (PNG or PGM, dark ink on light or light on dark;\n"
+      "- reads one from standard input): its digits are found (connected strokes, joined when\n"
+      "they overlap horizontally), each is preprocessed as MNIST and classified, left to right.\n"
+      "Prints \"PATH: DIGITS\", then each digit with its confidence and its box (x,y  width x\n"
+      "height).")))
     return RL_CLI_EXIT_USAGE;
 
   rl_segment_params_init (&params);

@@ -26,12 +26,17 @@ run_free (Run *r)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Run, run_free)
 
-/* Runs reslab-cli with @args (NULL-terminated) in @cwd (nullable). */
+/* Runs reslab-cli with @args (NULL-terminated) in @cwd (nullable), @input (nullable) on its
+ * standard input (none: it inherits the test's). */
 static inline Run *
-run_in (const char *cwd, const char * const *args)
+run_with_input (const char *cwd, const char * const *args, GBytes *input)
 {
   g_autoptr(GSubprocessLauncher) launcher =
-    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE
+                               | (input != NULL ? G_SUBPROCESS_FLAGS_STDIN_PIPE
+                                                : G_SUBPROCESS_FLAGS_NONE));
+  g_autoptr(GBytes) out = NULL;
+  g_autoptr(GBytes) err = NULL;
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   g_autoptr(GSubprocess) proc = NULL;
   g_autoptr(GError) error = NULL;
@@ -51,13 +56,24 @@ run_in (const char *cwd, const char * const *args)
     g_subprocess_launcher_set_cwd (launcher, cwd);
   proc = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
   g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (proc, NULL, NULL, &r->out, &r->err, &error);
+  g_subprocess_communicate (proc, input, NULL, &out, &err, &error);
   g_assert_no_error (error);
+  /* an empty GBytes may have no data at all: "" then */
+  r->out = g_bytes_get_size (out) > 0 ? g_strndup (g_bytes_get_data (out, NULL),
+                                                   g_bytes_get_size (out)) : g_strdup ("");
+  r->err = g_bytes_get_size (err) > 0 ? g_strndup (g_bytes_get_data (err, NULL),
+                                                   g_bytes_get_size (err)) : g_strdup ("");
   g_assert_true (g_subprocess_get_if_exited (proc));
   r->status = g_subprocess_get_exit_status (proc);
   if (r->err[0] != '\0')
     g_test_message ("stderr: %s", r->err);
   return r;
+}
+
+static inline Run *
+run_in (const char *cwd, const char * const *args)
+{
+  return run_with_input (cwd, args, NULL);
 }
 
 static inline Run *

@@ -766,6 +766,43 @@ test_predict_bad_images (void)
   g_assert_nonnull (strstr (r->err, "3 of 4 images failed"));
 }
 
+/* "-" is an image piped in: read as the same file is; text piped in is refused by name. */
+static void
+test_predict_stdin (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RlDataset) train = rl_dataset_load (data_dir, RL_DATASET_MNIST, RL_SPLIT_TRAIN,
+                                                &error);
+  const char *model = fitted_model ();
+  g_autofree char *path = NULL;
+  g_autofree char *contents = NULL;
+  g_autoptr(GBytes) png = NULL;
+  g_autoptr(GBytes) text = g_bytes_new_static ("seven\n", 6);
+  g_autoptr(Run) file = NULL;
+  g_autoptr(Run) piped = NULL;
+  g_autoptr(Run) bad = NULL;
+  gsize length;
+
+  g_assert_no_error (error);
+  path = write_digit (train->images + 5 * 784, 5, PNG_DARK_ON_WHITE, 3, 6, 4);
+  g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+  png = g_bytes_new (contents, length);
+  file = RUN ("predict", "--model", model, path);
+  piped = run_with_input (NULL, (const char * const[]) { "predict", "--model", model, "-", NULL },
+                          png);
+  g_assert_cmpint (file->status, ==, 0);
+  g_assert_cmpint (piped->status, ==, 0);
+  g_assert_true (g_str_has_prefix (piped->out, "-: "));
+  /* the same digit and the same ten probabilities */
+  g_assert_cmpstr (piped->out + 1, ==, file->out + strlen (path));
+  g_assert_cmpint (atoi (piped->out + 3), ==, train->labels[5]);
+
+  bad = run_with_input (NULL, (const char * const[]) { "predict", "--model", model, "-", NULL },
+                        text);
+  g_assert_cmpint (bad->status, ==, 1);
+  g_assert_nonnull (strstr (bad->err, "standard input: not a PNG or PGM"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -797,6 +834,7 @@ main (int argc, char **argv)
   g_test_add_func ("/app/cli/train-default-out", test_train_default_out);
   g_test_add_func ("/app/cli/predict", test_predict);
   g_test_add_func ("/app/cli/predict-bad-images", test_predict_bad_images);
+  g_test_add_func ("/app/cli/predict-stdin", test_predict_stdin);
 
   status = g_test_run ();
   remove_tree (tmp_dir);

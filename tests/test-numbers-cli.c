@@ -133,6 +133,29 @@ test_read_grey_paper (void)
   r = RUN ("read", path);
   g_assert_cmpint (r->status, ==, 0);
   g_assert_true (g_str_has_prefix (r->out, want));
+
+  /* the same picture piped in: "-" is standard input */
+  {
+    g_autofree char *contents = NULL;
+    g_autofree char *want_piped = g_strdup_printf ("-: %u%u%u\n", test->labels[0],
+                                                   test->labels[1], test->labels[2]);
+    g_autoptr(GBytes) piped = NULL;
+    g_autoptr(GBytes) empty = g_bytes_new_static ("", 0);
+    g_autoptr(Run) p = NULL;
+    g_autoptr(Run) e = NULL;
+    gsize length;
+
+    g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+    piped = g_bytes_new (contents, length);
+    p = run_with_input (NULL, (const char * const[]) { "read", "-", NULL }, piped);
+    g_assert_cmpint (p->status, ==, 0);
+    g_assert_cmpstr (p->out + 1, ==, r->out + strlen (path));   /* the same, but its name */
+    g_assert_true (g_str_has_prefix (p->out, want_piped));
+    /* nothing piped in: an error naming standard input */
+    e = run_with_input (NULL, (const char * const[]) { "read", "-", NULL }, empty);
+    g_assert_cmpint (e->status, ==, 1);
+    g_assert_nonnull (strstr (e->err, "standard input: nothing to read"));
+  }
 }
 
 /* ---- your digits ---------------------------------------------------------------------------- */

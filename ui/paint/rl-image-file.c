@@ -1101,6 +1101,21 @@ rl_image_file_load_digit (const char  *path,
   return ink != NULL && digit_from_levelled (path, ink, w, h, digit, error);
 }
 
+gboolean
+rl_image_load_digit_bytes (GBytes      *bytes,
+                           const char  *what,
+                           float       *digit,
+                           GError     **error)
+{
+  g_autofree float *ink = NULL;
+  int w, h;
+
+  g_return_val_if_fail (bytes != NULL && what != NULL && digit != NULL, FALSE);
+
+  ink = load_levelled (what, bytes, &w, &h, error);
+  return ink != NULL && digit_from_levelled (what, ink, w, h, digit, error);
+}
+
 float *
 rl_image_fit_ink (const float *ink,
                   int          width,

@@ -73,6 +73,11 @@ gboolean  rl_image_level_ink        (float       *ink,
 gboolean  rl_image_file_load_digit  (const char  *path,
                                      float       *digit,
                                      GError     **error);
+/* The same from the bytes of an image (standard input, a pasted picture), named @what. */
+gboolean  rl_image_load_digit_bytes (GBytes      *bytes,
+                                     const char  *what,
+                                     float       *digit,
+                                     GError     **error);
 
 /* @ink (@width x @height) scaled to fit @out_width x @out_height with its aspect kept, centred,
  * the rest 0 (Cairo's GOOD filter: an area average when it shrinks). NULL when Cairo cannot
