@@ -2,11 +2,14 @@
  * same as rl_evaluate's), a cell's images, one opened in Draw, and Why? in Draw. Needs the
  * real MNIST test set and the bundled model; skips without them. */
 
+#include <glib/gstdio.h>
 #include <math.h>
 #include <string.h>
 
 #include "ui-test-utils.h"
 
+#include "rl-arch.h"
+#include "rl-dataset-loader.h"
 #include "rl-demo-digits.h"
 #include "rl-train.h"
 #include "rl-window.h"
@@ -120,6 +123,104 @@ test_errors_view (void)
   destroy_window (window);
 }
 
+static gboolean
+is_label_containing (GtkWidget     *widget,
+                     gconstpointer  text)
+{
+  return GTK_IS_LABEL (widget) && strstr (gtk_label_get_text (GTK_LABEL (widget)), text) != NULL;
+}
+
+static gboolean
+predicts_fashion (gpointer data)
+{
+  return rl_predictor_get_kind (rl_window_get_predictor (data)) == RL_DATASET_FASHION;
+}
+
+/* A Fashion-MNIST model: its mistakes are said by the classes' names, and the hint says which
+ * number of the matrix is which class (the matrix numbers them 0 to 9). */
+static void
+test_fashion (void)
+{
+  g_auto (GStrv) missing = rl_dataset_find_missing_files (RL_DATASET_FASHION);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (RlArch) arch = NULL;
+  g_autoptr (RlModel) model = NULL;
+  g_autoptr (GHashTable) metadata = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autofree char *dir = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *said = NULL;
+  RlWindow *window;
+  RlErrorsView *view;
+  RlErrorReport *r;
+  int worst_t = -1, worst_p = -1;
+  uint32_t worst = 0;
+
+  if (missing != NULL)
+    {
+      g_test_skip ("no Fashion-MNIST files: ./dev.sh setup installs dataset-fashion-mnist");
+      return;
+    }
+  /* an untrained seed net: many mistakes, named by their classes */
+  arch = rl_arch_parse ("seed", &error);
+  model = rl_model_new (arch, 1, 28, 28, 10, &error);
+  g_assert_no_error (error);
+  rl_model_init_params (model, 5);
+  g_hash_table_insert (metadata, "dataset", "fashion");
+  dir = g_dir_make_tmp ("reslab-errors-XXXXXX", &error);
+  g_assert_no_error (error);
+  path = g_build_filename (dir, "fashion.safetensors", NULL);
+  g_assert_true (rl_model_save (model, path, metadata, &error));
+  g_assert_no_error (error);
+
+  window = new_window ();
+  view = rl_window_get_errors_view (window);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-path", "s", path));
+  g_assert_true (ui_test_wait_for (predicts_fashion, window, 30));
+  rl_window_set_view (window, "errors");
+  g_assert_true (ui_test_wait_for (have_report, window, 60));
+  r = rl_errors_view_get_report (view);
+  for (int t = 0; t < 10; t++)
+    for (int p = 0; p < 10; p++)
+      if (t != p && r->confusion[t * 10 + p] > worst)
+        worst = r->confusion[t * 10 + p], worst_t = t, worst_p = p;
+  g_assert_cmpint (worst_t, >=, 0);
+  said = g_strdup_printf ("of “%s” were read as “%s”",
+                          rl_dataset_class_name (RL_DATASET_FASHION, worst_t),
+                          rl_dataset_class_name (RL_DATASET_FASHION, worst_p));
+  g_test_message ("looking for: %s", said);
+  g_assert_nonnull (ui_test_find_widget (GTK_WIDGET (view), is_label_containing, said));
+  g_assert_nonnull (ui_test_find_widget (GTK_WIDGET (view), is_label_containing,
+                                         "Classes: 0 T-shirt/top, 1 Trouser,"));
+
+  /* Why? in Draw says the class by its name too */
+  {
+    RlDrawView *draw = rl_window_get_draw_view (window);
+    RlWhyView *why = rl_draw_view_get_why_view (draw);
+    g_autoptr (GPtrArray) strokes = rl_demo_digit_transformed (1, 1.0, 0, 0);
+    const char *shirt = rl_dataset_class_name (RL_DATASET_FASHION, 6);
+    g_autofree char *towards = g_strdup_printf ("towards “%s”", shirt);
+    g_autofree char *speaks = g_strdup_printf ("speak for “%s”", shirt);
+
+    rl_window_set_view (window, "draw");
+    for (guint i = 0; i < strokes->len; i++)
+      {
+        GArray *xy = g_ptr_array_index (strokes, i);
+        rl_canvas_add_stroke (rl_draw_view_get_canvas (draw),
+                              (const double *) (gpointer) xy->data, xy->len / 2);
+      }
+    rl_draw_view_flush (draw);
+    rl_why_view_set_active (why, TRUE);
+    rl_why_view_set_class (why, 6);
+    g_assert_nonnull (rl_why_view_get_attributions (why, NULL));
+    g_assert_true (ui_test_find_widget (GTK_WIDGET (why), is_label_containing, towards) != NULL
+                   || ui_test_find_widget (GTK_WIDGET (why), is_label_containing, speaks) != NULL);
+  }
+
+  destroy_window (window);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 static void
 test_why (void)
 {
@@ -190,6 +291,7 @@ main (int argc, char *argv[])
 {
   ui_test_init (&argc, &argv);
   ui_test_add ("/ui/errors/matrix-cell-open", test_errors_view);
+  ui_test_add ("/ui/errors/fashion", test_fashion);
   ui_test_add ("/ui/errors/why", test_why);
   return ui_test_run ();
 }

@@ -23,6 +23,7 @@ struct _RlErrorsView
   GtkWidget     *summary_label;
   GtkWidget     *matrix_area;
   GtkWidget     *hint_label;
+  char          *hint;            /* the template's hint, before a dataset's legend */
   GtkWidget     *cell_label;
   GtkFlowBox    *images_box;
 
@@ -195,10 +196,7 @@ image_cell (RlErrorsView *self, uint32_t index)
   g_autoptr (GdkTexture) tex = digit_texture (self->test, index);
   g_autofree char *text = g_strdup_printf (_("%u → %u\n%.0f %%"), r->labels[index],
                                            r->predicted[index], 100.0 * r->confidence[index]);
-  g_autofree char *tip = g_strdup_printf (_("Test image %u: it is a %u, the model read it as a %u "
-                                          "with %.1f %% confidence. Click to open it in Draw."),
-                                          index, r->labels[index], r->predicted[index],
-                                          100.0 * r->confidence[index]);
+  g_autofree char *tip = NULL;
   g_autofree char *alt = g_strdup_printf (_("Test image %u"), index);
   GtkWidget *cell = gtk_flow_box_child_new ();
   GtkWidget *button = gtk_button_new ();
@@ -206,6 +204,17 @@ image_cell (RlErrorsView *self, uint32_t index)
   GtkWidget *picture = gtk_picture_new_for_paintable (GDK_PAINTABLE (tex));
   GtkWidget *label = gtk_label_new (text);
 
+  if (self->test->kind == RL_DATASET_FASHION)
+    tip = g_strdup_printf (_("Test image %u: “%s”, read as “%s” with %.1f %% confidence. Click "
+                             "to open it in Draw."), index,
+                           rl_dataset_class_name (RL_DATASET_FASHION, r->labels[index]),
+                           rl_dataset_class_name (RL_DATASET_FASHION, r->predicted[index]),
+                           100.0 * r->confidence[index]);
+  else
+    tip = g_strdup_printf (_("Test image %u: it is a %u, the model read it as a %u with %.1f %% "
+                             "confidence. Click to open it in Draw."),
+                           index, r->labels[index], r->predicted[index],
+                           100.0 * r->confidence[index]);
   /* GTK 4.8 gives a picture's alternative text as its description, not its name */
   gtk_accessible_update_property (GTK_ACCESSIBLE (picture), GTK_ACCESSIBLE_PROPERTY_LABEL, alt, -1);
   gtk_widget_set_size_request (picture, 56, 56);
@@ -237,6 +246,28 @@ clear_images (RlErrorsView *self)
   self->n_listed = 0;
 }
 
+/* What a cell of Fashion-MNIST holds, by its classes' names (the matrix numbers them, and the
+ * hint says which number is which). Returns: (transfer full) */
+static char *
+fashion_cell_text (guint n, int t, int p)
+{
+  const char *truth = rl_dataset_class_name (RL_DATASET_FASHION, (uint32_t) t);
+  const char *read = rl_dataset_class_name (RL_DATASET_FASHION, (uint32_t) p);
+
+  if (n == 0)
+    return g_strdup_printf (_("No test image of “%s” was read as “%s”."), truth, read);
+  if (t == p)
+    return g_strdup_printf (n > MAX_LISTED
+                            ? _("%'u test images of “%s” were read right. The least confident "
+                                "come first; only the first 240 are shown.")
+                            : _("%'u test images of “%s” were read right. The least confident "
+                                "come first."), n, truth);
+  return g_strdup_printf (ngettext ("%'u test image of “%s” was read as “%s”. The most "
+                                    "confident mistakes come first.",
+                                    "%'u test images of “%s” were read as “%s”. The most "
+                                    "confident mistakes come first.", n), n, truth, read);
+}
+
 static void
 list_cell (RlErrorsView *self)
 {
@@ -261,7 +292,9 @@ list_cell (RlErrorsView *self)
           idx[n - 1 - i] = tmp;
         }
     }
-  if (n == 0)
+  if (self->test->kind == RL_DATASET_FASHION)
+    text = fashion_cell_text (n, t, p);
+  else if (n == 0)
     text = g_strdup_printf (_("No test image is a %d read as a %d."), t, p);
   else if (t == p)
     text = g_strdup_printf (n > MAX_LISTED
@@ -332,6 +365,25 @@ select_commonest_mistake (RlErrorsView *self)
         }
 }
 
+/* Fashion-MNIST's classes have names: the hint says which number is which. */
+static void
+show_legend (RlErrorsView *self)
+{
+  g_autoptr (GString) legend = NULL;
+
+  if (self->test->kind != RL_DATASET_FASHION)
+    {
+      gtk_label_set_text (GTK_LABEL (self->hint_label), self->hint);
+      return;
+    }
+  legend = g_string_new (_("Classes:"));
+  for (uint32_t k = 0; k < (uint32_t) self->report->n_classes; k++)
+    g_string_append_printf (legend, "%s %u %s", k == 0 ? "" : ",", k,
+                            rl_dataset_class_name (RL_DATASET_FASHION, k));
+  g_string_append_printf (legend, ". %s", self->hint);
+  gtk_label_set_text (GTK_LABEL (self->hint_label), legend->str);
+}
+
 static void
 show_summary (RlErrorsView *self)
 {
@@ -368,6 +420,7 @@ evaluated_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   self->report = r;
   self->test = g_steal_pointer (&test);
   show_summary (self);
+  show_legend (self);
   if (self->sel_true < 0 || self->sel_auto || self->sel_true >= r->n_classes
       || self->sel_pred >= r->n_classes)
     select_commonest_mistake (self);
@@ -508,6 +561,7 @@ rl_errors_view_finalize (GObject *object)
   g_clear_pointer (&self->report, rl_error_report_unref);
   g_clear_pointer (&self->test, rl_dataset_unref);
   g_clear_pointer (&self->listed, g_free);
+  g_free (self->hint);
 
   G_OBJECT_CLASS (rl_errors_view_parent_class)->finalize (object);
 }
@@ -555,6 +609,7 @@ rl_errors_view_init (RlErrorsView *self)
   GtkGesture *click;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->hint = g_strdup (gtk_label_get_text (GTK_LABEL (self->hint_label)));
   self->sel_true = self->sel_pred = -1;
   gtk_drawing_area_set_draw_func (GTK_DRAWING_AREA (self->matrix_area), draw_matrix, self, NULL);
   click = gtk_gesture_click_new ();

@@ -32,6 +32,7 @@ struct _RlWhyView
   RlPredictor *predictor;
   gulong       updated_id, model_changed_id;
   RlExplainer *explainer;      /* for the predictor's model's arch */
+  RlDatasetKind classes;       /* what class_drop lists: digits, or Fashion-MNIST's names */
   float        attr[SIDE * SIDE];
   float        attr_max;
   gboolean     have_attr;
@@ -42,6 +43,20 @@ G_DEFINE_FINAL_TYPE (RlWhyView, rl_why_view, GTK_TYPE_WIDGET)
 
 enum { CHANGED, N_SIGNALS };
 static guint signals[N_SIGNALS];
+
+/* The sentence under the legend for a Fashion-MNIST model, by the classes' names.
+ * Returns: (transfer full) */
+static char *
+fashion_sentence (RlWhyView *self)
+{
+  const char *name = rl_dataset_class_name (RL_DATASET_FASHION, (uint32_t) self->explained);
+
+  if (self->explained == rl_predictor_get_prediction (self->predictor))
+    return g_strdup_printf (_("Red pixels pushed the model towards “%s”, its answer; blue "
+                              "pixels pushed it away."), name);
+  return g_strdup_printf (_("Red pixels speak for “%s”, blue ones against it: more ink on the "
+                            "red and less on the blue would make it more of one."), name);
+}
 
 static void
 compute (RlWhyView *self)
@@ -84,7 +99,9 @@ done:
   if (self->have_attr)
     {
       g_autofree char *text = NULL;
-      if (self->explained == rl_predictor_get_prediction (self->predictor))
+      if (rl_predictor_get_kind (self->predictor) == RL_DATASET_FASHION)
+        text = fashion_sentence (self);
+      else if (self->explained == rl_predictor_get_prediction (self->predictor))
         /* short: four lines at most in a column a quarter of an 800 px window; the legend
          * above says that a stronger colour is a stronger push */
         text = g_strdup_printf (_("Red pixels pushed the model towards a %d, its answer; blue "
@@ -202,11 +219,42 @@ predictor_updated_cb (RlPredictor *predictor, RlWhyView *self)
   compute (self);
 }
 
+/* "Its answer", then the classes of the predictor's dataset: "a 0" … "a 9", or Fashion-MNIST's
+ * names. The choice stays on its number. */
+static void
+list_classes (RlWhyView *self)
+{
+  RlDatasetKind kind = self->predictor != NULL ? rl_predictor_get_kind (self->predictor)
+                                               : RL_DATASET_MNIST;
+  const char * const digits[] = { _("Its answer"), _("a 0"), _("a 1"), _("a 2"), _("a 3"),
+                                  _("a 4"), _("a 5"), _("a 6"), _("a 7"), _("a 8"), _("a 9"),
+                                  NULL };
+  const char *names[12] = { _("Its answer") };
+  g_autoptr (GtkStringList) list = NULL;
+  guint sel;
+
+  if (self->class_drop != NULL && kind == self->classes)
+    return;
+  self->classes = kind;
+  for (uint32_t k = 0; k < 10; k++)
+    names[k + 1] = rl_dataset_class_name (RL_DATASET_FASHION, k);
+  list = gtk_string_list_new (kind == RL_DATASET_FASHION ? names : digits);
+  if (self->class_drop == NULL)
+    {
+      self->class_drop = gtk_drop_down_new (G_LIST_MODEL (g_steal_pointer (&list)), NULL);
+      return;
+    }
+  sel = gtk_drop_down_get_selected (GTK_DROP_DOWN (self->class_drop));
+  gtk_drop_down_set_model (GTK_DROP_DOWN (self->class_drop), G_LIST_MODEL (list));
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (self->class_drop), sel);
+}
+
 static void
 model_changed_cb (RlPredictor *predictor, RlWhyView *self)
 {
   (void) predictor;
   g_clear_pointer (&self->explainer, rl_explainer_free);
+  list_classes (self);
 }
 
 static void
@@ -237,6 +285,7 @@ rl_why_view_set_predictor (RlWhyView *self, RlPredictor *predictor)
       self->model_changed_id = g_signal_connect (predictor, "model-changed",
                                                  G_CALLBACK (model_changed_cb), self);
     }
+  list_classes (self);
   compute (self);
 }
 
@@ -321,8 +370,6 @@ rl_why_view_init (RlWhyView *self)
 {
   const char * const methods[] = { _("Gradient × input"), _("Integrated gradients"),
                                           _("Occlusion"), NULL };
-  const char * const classes[] = { _("Its answer"), _("a 0"), _("a 1"), _("a 2"), _("a 3"), _("a 4"),
-                                          _("a 5"), _("a 6"), _("a 7"), _("a 8"), _("a 9"), NULL };
   GtkWidget *row, *label, *details;
 
   self->box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
@@ -348,7 +395,7 @@ rl_why_view_init (RlWhyView *self)
   /* TRANSLATORS: before a drop-down of "Its answer", "a 0" … "a 9": which class the colours
    * push towards (the legend's red end). Short: the column is a quarter of an 800 px window. */
   label = gtk_label_new_with_mnemonic (_("_Towards"));
-  self->class_drop = gtk_drop_down_new_from_strings (classes);
+  list_classes (self);
   gtk_label_set_mnemonic_widget (GTK_LABEL (label), self->class_drop);
   gtk_widget_set_tooltip_text (self->class_drop, _("Pick another class to see what would make "
                                "the drawing more like it"));
