@@ -467,8 +467,15 @@ rl_explain_cli_main (int argc, char **argv)
   for (size_t j = 0; j < G_N_ELEMENTS (attr); j++)
     sum += attr[j];
 
-  g_print (_("%s: read as %d (%.1f %%); explaining class %d by %s\n"), argv[1], predicted,
-           100.0 * probs[predicted], k, rl_explain_method_name (method));
+  if (kind == RL_DATASET_FASHION)
+    /* as `predict` prints a Fashion-MNIST class: its number, then its name */
+    g_print (_("%s: read as %d (%s, %.1f %%); explaining class %d (%s) by %s\n"), argv[1],
+             predicted, rl_dataset_class_name (kind, (uint32_t) predicted),
+             100.0 * probs[predicted], k, rl_dataset_class_name (kind, (uint32_t) k),
+             rl_explain_method_name (method));
+  else
+    g_print (_("%s: read as %d (%.1f %%); explaining class %d by %s\n"), argv[1], predicted,
+             100.0 * probs[predicted], k, rl_explain_method_name (method));
   if (method == RL_EXPLAIN_OCCLUSION)
     g_print (_("  mean drop in p(%d) per pixel: largest %.4f\n"), k, abs_max (attr, G_N_ELEMENTS (attr)));
   else

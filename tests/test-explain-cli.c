@@ -4,10 +4,12 @@
 #include <cairo.h>
 #include <gio/gio.h>
 #include <glib/gstdio.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "cli-test-utils.h"
 #include "rl-dataset.h"
+#include "rl-model.h"
 
 static char *tmp_dir;
 static char *data_dir;
@@ -97,6 +99,40 @@ test_explain_methods (void)
   }
 }
 
+/* A Fashion-MNIST model's classes by number and name, as `predict` prints them (the weights
+ * here are the seed net's, saved as a Fashion-MNIST model: the names are what is checked). */
+static void
+test_explain_fashion (void)
+{
+  g_autofree char *img = g_build_filename (tmp_dir, "fashion-digit.pgm", NULL);
+  g_autofree char *fashion = g_build_filename (tmp_dir, "fashion.safetensors", NULL);
+  g_autofree char *out = g_build_filename (tmp_dir, "explain-fashion.png", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (RlDataset) test = rl_dataset_load (data_dir, RL_DATASET_MNIST, RL_SPLIT_TEST, &error);
+  g_autoptr (RlModel) model = rl_model_load (model_path, NULL, &error);
+  g_autoptr (GHashTable) metadata = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr (GString) pgm = g_string_new ("P5\n28 28\n255\n");
+  g_autoptr (Run) r = NULL;
+  g_autofree char *want = NULL;
+  unsigned read_as = 10;
+
+  g_assert_no_error (error);
+  g_hash_table_insert (metadata, "dataset", "fashion");
+  g_assert_true (rl_model_save (model, fashion, metadata, &error));
+  g_assert_no_error (error);
+  g_string_append_len (pgm, (const char *) test->images, 28 * 28);
+  g_assert_true (g_file_set_contents (img, pgm->str, (gssize) pgm->len, NULL));
+
+  r = RUN ("explain", "--model", fashion, "--class", "6", img, "--out", out);
+  g_assert_cmpint (r->status, ==, 0);
+  g_assert_cmpint (sscanf (strstr (r->out, "read as "), "read as %u", &read_as), ==, 1);
+  g_assert_cmpuint (read_as, <, 10);
+  want = g_strdup_printf ("read as %u (%s, ", read_as,
+                          rl_dataset_class_name (RL_DATASET_FASHION, read_as));
+  g_assert_nonnull (strstr (r->out, want));
+  g_assert_nonnull (strstr (r->out, "explaining class 6 (Shirt) by grad"));
+}
+
 static void
 test_explain_bad_options (void)
 {
@@ -138,6 +174,7 @@ main (int argc, char **argv)
 
   g_test_add_func ("/app/cli/eval-errors", test_eval_errors);
   g_test_add_func ("/app/cli/explain/methods", test_explain_methods);
+  g_test_add_func ("/app/cli/explain/fashion", test_explain_fashion);
   g_test_add_func ("/app/cli/explain/bad-options", test_explain_bad_options);
   status = g_test_run ();
   remove_tree (tmp_dir);
