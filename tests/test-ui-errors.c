@@ -32,6 +32,13 @@ destroy_window (RlWindow *window)
 }
 
 static gboolean
+is_drawing_area (GtkWidget *widget, gconstpointer data)
+{
+  (void) data;
+  return GTK_IS_DRAWING_AREA (widget);
+}
+
+static gboolean
 have_report (gpointer data)
 {
   return rl_errors_view_get_report (rl_window_get_errors_view (data)) != NULL;
@@ -92,6 +99,24 @@ test_errors_view (void)
   g_assert_cmpuint (rl_errors_view_get_n_listed (view), ==, worst);
   g_assert_cmpuint (test->labels[rl_errors_view_get_listed (view, 0)], ==, (guint) worst_t);
   g_assert_cmpuint (r->predicted[rl_errors_view_get_listed (view, 0)], ==, (guint) worst_p);
+
+  /* the keyboard: the matrix takes the focus, and the arrows move the selection, inside */
+  {
+    int t, p;
+
+    g_assert_true (gtk_widget_get_focusable (ui_test_find_widget (GTK_WIDGET (view),
+                                                                  is_drawing_area, NULL)));
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "errors.move", "(ii)", 0, 1));
+    rl_errors_view_get_selected_cell (view, &t, &p);
+    g_assert_cmpint (t, ==, worst_t);
+    g_assert_cmpint (p, ==, MIN (worst_p + 1, 9));
+    g_assert_cmpuint (rl_errors_view_get_n_listed (view), ==,
+                      MIN (r->confusion[t * 10 + p], 240u));
+    for (int i = 0; i < 12; i++)
+      gtk_widget_activate_action (GTK_WIDGET (view), "errors.move", "(ii)", -1, 0);
+    rl_errors_view_get_selected_cell (view, &t, &p);
+    g_assert_cmpint (t, ==, 0);
+  }
 
   /* a click elsewhere, then back */
   rl_errors_view_select_cell (view, worst_t, worst_t);

@@ -128,14 +128,24 @@ draw_matrix (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer 
       cairo_line_to (cr, g.x0 + P * g.cell, round (g.y0 + i * g.cell) + 0.5);
     }
   cairo_stroke (cr);
-  /* the selected cell */
+  /* the selected cell; with the keyboard's focus, in the accent colour and dashed, as a focus
+   * ring is drawn */
   if (self->sel_true >= 0)
     {
-      gdk_cairo_set_source_rgba (cr, &fg);
+      if (gtk_widget_has_focus (self->matrix_area))
+        {
+          static const double dash[] = { 4.0, 2.0 };
+
+          gdk_cairo_set_source_rgba (cr, &(GdkRGBA) { 0.21, 0.52, 0.89, 1.0 });
+          cairo_set_dash (cr, dash, G_N_ELEMENTS (dash), 0.0);
+        }
+      else
+        gdk_cairo_set_source_rgba (cr, &fg);
       cairo_set_line_width (cr, 3);
       cairo_rectangle (cr, g.x0 + self->sel_pred * g.cell + 1.5, g.y0 + self->sel_true * g.cell + 1.5,
                        g.cell - 3, g.cell - 3);
       cairo_stroke (cr);
+      cairo_set_dash (cr, NULL, 0, 0.0);
     }
   /* labels: classes, precision under each column, recall right of each row */
   gdk_cairo_set_source_rgba (cr, &fg);
@@ -313,6 +323,9 @@ list_cell (RlErrorsView *self)
       g_free (sentence);
     }
   gtk_label_set_text (GTK_LABEL (self->cell_label), text);
+  /* what a screen reader says of the matrix as the arrows move: the cell chosen */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->matrix_area),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, text, -1);
 
   self->n_listed = MIN (n, MAX_LISTED);
   self->listed = g_steal_pointer (&idx);
@@ -334,6 +347,8 @@ matrix_pressed_cb (GtkGestureClick *gesture, int n_press, double x, double y, gp
   P = self->report->n_classes;
   g = matrix_geometry (gtk_widget_get_width (self->matrix_area),
                        gtk_widget_get_height (self->matrix_area), P);
+  /* then the arrows go on from the cell clicked */
+  gtk_widget_grab_focus (self->matrix_area);
   col = (int) floor ((x - g.x0) / g.cell);
   row = (int) floor ((y - g.y0) / g.cell);
   if (row < 0 || row >= P || col < 0 || col >= P)
@@ -496,6 +511,40 @@ rl_errors_view_select_cell (RlErrorsView *self, int true_k, int pred_k)
   list_cell (self);
 }
 
+void
+rl_errors_view_get_selected_cell (RlErrorsView *self,
+                                  int          *true_k,
+                                  int          *pred_k)
+{
+  g_return_if_fail (RL_IS_ERRORS_VIEW (self));
+
+  if (true_k != NULL)
+    *true_k = self->sel_true;
+  if (pred_k != NULL)
+    *pred_k = self->sel_pred;
+}
+
+/* errors.move (ii): the arrow keys on the focused matrix move the selection by (rows, columns),
+ * staying inside; with nothing selected, the first cell. */
+static void
+move_activated (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  RlErrorsView *self = RL_ERRORS_VIEW (widget);
+  int P, dt, dp;
+
+  if (self->report == NULL)
+    return;
+  P = self->report->n_classes;
+  g_variant_get (parameter, "(ii)", &dt, &dp);
+  if (self->sel_true < 0)
+    rl_errors_view_select_cell (self, 0, 0);
+  else
+    rl_errors_view_select_cell (self, CLAMP (self->sel_true + dt, 0, P - 1),
+                                CLAMP (self->sel_pred + dp, 0, P - 1));
+}
+
 guint
 rl_errors_view_get_n_listed (RlErrorsView *self)
 {
@@ -595,6 +644,7 @@ rl_errors_view_class_init (RlErrorsViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RlErrorsView, summary_label);
   gtk_widget_class_bind_template_child (widget_class, RlErrorsView, matrix_area);
   gtk_widget_class_bind_template_child (widget_class, RlErrorsView, hint_label);
+  gtk_widget_class_install_action (widget_class, "errors.move", "(ii)", move_activated);
   gtk_widget_class_bind_template_child (widget_class, RlErrorsView, cell_label);
   gtk_widget_class_bind_template_child (widget_class, RlErrorsView, images_box);
 
@@ -606,7 +656,11 @@ rl_errors_view_class_init (RlErrorsViewClass *klass)
 static void
 rl_errors_view_init (RlErrorsView *self)
 {
+  static const struct { guint key; int dt, dp; } arrows[] = {
+    { GDK_KEY_Left, 0, -1 }, { GDK_KEY_Right, 0, 1 }, { GDK_KEY_Up, -1, 0 }, { GDK_KEY_Down, 1, 0 },
+  };
   GtkGesture *click;
+  GtkEventController *keys;
 
   gtk_widget_init_template (GTK_WIDGET (self));
   self->hint = g_strdup (gtk_label_get_text (GTK_LABEL (self->hint_label)));
@@ -615,6 +669,22 @@ rl_errors_view_init (RlErrorsView *self)
   click = gtk_gesture_click_new ();
   g_signal_connect (click, "pressed", G_CALLBACK (matrix_pressed_cb), self);
   gtk_widget_add_controller (self->matrix_area, GTK_EVENT_CONTROLLER (click));
+
+  /* the keyboard: Tab reaches the matrix, the arrows move from cell to cell; Tab again goes on
+   * to the cell's images */
+  gtk_widget_set_focusable (self->matrix_area, TRUE);
+  g_signal_connect_swapped (self->matrix_area, "notify::has-focus",
+                            G_CALLBACK (gtk_widget_queue_draw), self->matrix_area);
+  keys = gtk_shortcut_controller_new ();
+  for (guint i = 0; i < G_N_ELEMENTS (arrows); i++)
+    {
+      GtkShortcut *shortcut = gtk_shortcut_new (gtk_keyval_trigger_new (arrows[i].key, 0),
+                                                gtk_named_action_new ("errors.move"));
+
+      gtk_shortcut_set_arguments (shortcut, g_variant_new ("(ii)", arrows[i].dt, arrows[i].dp));
+      gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (keys), shortcut);
+    }
+  gtk_widget_add_controller (self->matrix_area, keys);
 
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->matrix_area),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL,

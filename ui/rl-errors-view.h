@@ -29,6 +29,11 @@ RlErrorReport *rl_errors_view_get_report    (RlErrorsView *self);
 void           rl_errors_view_select_cell   (RlErrorsView *self,
                                              int           true_k,
                                              int           pred_k);
+/* The cell whose images are listed (-1, -1: none): the commonest mistake until a click, or the
+ * arrow keys on the focused matrix (action errors.move (ii): rows, columns), choose another. */
+void           rl_errors_view_get_selected_cell (RlErrorsView *self,
+                                                 int          *true_k,
+                                                 int          *pred_k);
 /* The images listed, and the test-set index of the @i-th. */
 guint          rl_errors_view_get_n_listed  (RlErrorsView *self);
 guint          rl_errors_view_get_listed    (RlErrorsView *self,
