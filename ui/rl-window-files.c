@@ -10,7 +10,8 @@
  * Draw. A file that does not open leaves everything as it was, with a dialog naming it.
  * Paste Image (win.paste-image, Ctrl+V where no text field takes it) reads the clipboard as a
  * drop: files copied in a file manager are opened as above, a picture (a screenshot, an image
- * copied from a browser) is read by its content.
+ * copied from a browser) is read by its content; so is a picture dropped from another
+ * program (open_value, for both).
  */
 
 #include "config.h"
@@ -21,10 +22,17 @@
 #include "rl-dialogs.h"
 #include "rl-image-file.h"
 
+/* Where a picture that is not a file came from: its name in the views, and the dialog's. */
+typedef enum {
+  FROM_FILE,
+  FROM_CLIPBOARD,
+  FROM_DROP,            /* a picture dragged from another program (a browser's image) */
+} Source;
+
 typedef struct {
   RlWindow *self;       /* a reference */
   char     *name;       /* the file's, for the views and the messages */
-  gboolean  pasted;     /* from the clipboard, not a file */
+  Source    source;
 } OpenImage;
 
 static void
@@ -56,8 +64,10 @@ image_loaded_cb (GObject      *source,
     }
   else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
-      g_autofree char *primary = open->pasted
+      g_autofree char *primary = open->source == FROM_CLIPBOARD
                                  ? g_strdup (_("Could not read the pasted image"))
+                                 : open->source == FROM_DROP
+                                 ? g_strdup (_("Could not read the dropped image"))
                                  : g_strdup_printf (_("Could not open “%s”"), open->name);
 
       rl_show_error_dialog (GTK_WIDGET (open->self), primary, error->message);
@@ -159,51 +169,7 @@ open_file_activated (GtkWidget  *widget,
   open_file (RL_WINDOW (widget), file);
 }
 
-/* One file at a time: the first of those dropped. */
-static gboolean
-drop_cb (GtkDropTarget *target,
-         const GValue  *value,
-         double         x,
-         double         y,
-         RlWindow      *self)
-{
-  GSList *files;
-
-  if (!G_VALUE_HOLDS (value, GDK_TYPE_FILE_LIST))
-    return FALSE;
-  files = gdk_file_list_get_files (g_value_get_boxed (value));
-  if (files == NULL)
-    return FALSE;
-  open_file (self, files->data);
-  g_slist_free (files);
-  return TRUE;
-}
-
-/* ---- the clipboard ------------------------------------------------------------------------ */
-
-static void
-pasted_files_cb (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  g_autoptr (RlWindow) self = user_data;
-  g_autoptr (GError) error = NULL;
-  const GValue *value = gdk_clipboard_read_value_finish (GDK_CLIPBOARD (source), result, &error);
-  GSList *files;
-
-  if (value == NULL)
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        rl_show_error_dialog (GTK_WIDGET (self), _("Could not read the pasted image"),
-                              error->message);
-      return;
-    }
-  /* one file at a time, as a drop */
-  files = gdk_file_list_get_files (g_value_get_boxed (value));
-  if (files != NULL)
-    open_file (self, files->data);
-  g_slist_free (files);
-}
+/* ---- pictures that are not files: pasted, or dragged from another program ---------------- */
 
 /* The readers take the bytes of a file; a PNG keeps every pixel (and its transparency,
  * composited over white as a file's). Encoded on a worker: a 4K screenshot takes 170 ms. A
@@ -231,48 +197,96 @@ png_encoded_cb (GObject      *source,
     return;   /* cancelled: the window is going */
   open = g_new0 (OpenImage, 1);
   open->self = g_object_ref (self);
-  open->name = g_strdup (_("Pasted image"));
-  open->pasted = TRUE;
+  open->source = GPOINTER_TO_INT (user_data);
+  open->name = g_strdup (open->source == FROM_DROP ? _("Dropped image") : _("Pasted image"));
   rl_image_bytes_load_async (png, open->name,
                              g_strcmp0 (rl_window_get_view (self), "number") == 0,
                              RL_NUMBER_VIEW_INK_WIDTH, RL_NUMBER_VIEW_INK_HEIGHT,
                              self->cancellable, image_loaded_cb, open);
 }
 
+/* A picture read as a file is: by its content, or as a number on the Number page. */
 static void
-pasted_texture_cb (GObject      *source,
-                   GAsyncResult *result,
-                   gpointer      user_data)
+open_texture (RlWindow   *self,
+              GdkTexture *texture,
+              Source      source)
+{
+  g_autoptr (GTask) task = NULL;
+
+  /* the readers' bound, before a picture that large is encoded */
+  if (gdk_texture_get_width (texture) > RL_IMAGE_MAX_SIDE
+      || gdk_texture_get_height (texture) > RL_IMAGE_MAX_SIDE)
+    {
+      g_autofree char *message = g_strdup_printf (
+        _("%s: image of %llu x %llu pixels is larger than %d pixels a side"),
+        source == FROM_DROP ? _("Dropped image") : _("Pasted image"),
+        (unsigned long long) gdk_texture_get_width (texture),
+        (unsigned long long) gdk_texture_get_height (texture), RL_IMAGE_MAX_SIDE);
+
+      rl_show_error_dialog (GTK_WIDGET (self),
+                            source == FROM_DROP ? _("Could not read the dropped image")
+                                                : _("Could not read the pasted image"),
+                            message);
+      return;
+    }
+  task = g_task_new (self, self->cancellable, png_encoded_cb, GINT_TO_POINTER (source));
+  g_task_set_return_on_cancel (task, FALSE);
+  g_task_set_task_data (task, g_object_ref (texture), g_object_unref);
+  g_task_run_in_thread (task, encode_png_thread);
+}
+
+/* What a drop or the clipboard holds: files, of which the first is opened as a file named on
+ * the command line is; or a picture. FALSE for anything else. */
+static gboolean
+open_value (RlWindow     *self,
+            const GValue *value,
+            Source        source)
+{
+  if (G_VALUE_HOLDS (value, GDK_TYPE_FILE_LIST))
+    {
+      GSList *files = gdk_file_list_get_files (g_value_get_boxed (value));
+
+      if (files == NULL)
+        return FALSE;
+      open_file (self, files->data);
+      g_slist_free (files);
+      return TRUE;
+    }
+  if (G_VALUE_HOLDS (value, GDK_TYPE_TEXTURE) && g_value_get_object (value) != NULL)
+    {
+      open_texture (self, g_value_get_object (value), source);
+      return TRUE;
+    }
+  return FALSE;
+}
+
+static gboolean
+drop_cb (GtkDropTarget *target,
+         const GValue  *value,
+         double         x,
+         double         y,
+         RlWindow      *self)
+{
+  return open_value (self, value, FROM_DROP);
+}
+
+static void
+pasted_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
 {
   g_autoptr (RlWindow) self = user_data;
   g_autoptr (GError) error = NULL;
-  g_autoptr (GdkTexture) texture = gdk_clipboard_read_texture_finish (GDK_CLIPBOARD (source),
-                                                                      result, &error);
-  g_autoptr (GTask) task = NULL;
+  const GValue *value = gdk_clipboard_read_value_finish (GDK_CLIPBOARD (source), result, &error);
 
-  if (texture == NULL)
+  if (value == NULL)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         rl_show_error_dialog (GTK_WIDGET (self), _("Could not read the pasted image"),
                               error->message);
       return;
     }
-  /* the readers' bound, before a picture that large is encoded */
-  if (gdk_texture_get_width (texture) > RL_IMAGE_MAX_SIDE
-      || gdk_texture_get_height (texture) > RL_IMAGE_MAX_SIDE)
-    {
-      g_autofree char *message = g_strdup_printf (
-        _("%s: image of %llu x %llu pixels is larger than %d pixels a side"), _("Pasted image"),
-        (unsigned long long) gdk_texture_get_width (texture),
-        (unsigned long long) gdk_texture_get_height (texture), RL_IMAGE_MAX_SIDE);
-
-      rl_show_error_dialog (GTK_WIDGET (self), _("Could not read the pasted image"), message);
-      return;
-    }
-  task = g_task_new (self, self->cancellable, png_encoded_cb, NULL);
-  g_task_set_return_on_cancel (task, FALSE);
-  g_task_set_task_data (task, g_steal_pointer (&texture), g_object_unref);
-  g_task_run_in_thread (task, encode_png_thread);
+  open_value (self, value, FROM_CLIPBOARD);
 }
 
 /* Files first (a file manager offers their names and often an icon as a picture), then a
@@ -290,10 +304,10 @@ paste_image_activated (GtkWidget  *widget,
 
   if (gdk_content_formats_contain_gtype (formats, GDK_TYPE_FILE_LIST))
     gdk_clipboard_read_value_async (clipboard, GDK_TYPE_FILE_LIST, G_PRIORITY_DEFAULT,
-                                    self->cancellable, pasted_files_cb, g_object_ref (self));
+                                    self->cancellable, pasted_cb, g_object_ref (self));
   else if (gdk_content_formats_contain_gtype (formats, GDK_TYPE_TEXTURE))
-    gdk_clipboard_read_texture_async (clipboard, self->cancellable, pasted_texture_cb,
-                                      g_object_ref (self));
+    gdk_clipboard_read_value_async (clipboard, GDK_TYPE_TEXTURE, G_PRIORITY_DEFAULT,
+                                    self->cancellable, pasted_cb, g_object_ref (self));
   else
     _rl_window_show_toast (self, _("The clipboard holds no picture to read: copy an image or "
                                    "an image file first."), NULL, NULL);
@@ -302,7 +316,10 @@ paste_image_activated (GtkWidget  *widget,
 void
 _rl_window_files_init (RlWindow *self)
 {
-  GtkDropTarget *target = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
+  /* files first: a file manager offers a picture (an icon) too */
+  GtkDropTarget *target = gtk_drop_target_new (G_TYPE_INVALID, GDK_ACTION_COPY);
+
+  gtk_drop_target_set_gtypes (target, (GType[]) { GDK_TYPE_FILE_LIST, GDK_TYPE_TEXTURE }, 2);
 
   g_signal_connect (target, "drop", G_CALLBACK (drop_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (target));
