@@ -1408,6 +1408,21 @@ block_plain_twin_cb (RlExperimentRunner *runner,
   g_assert_cmpint (g_mkdir (plain, 0700), ==, 0);
 }
 
+/* A depth-8 run on 128 images to its end, kept in @view's folder, with @block connected to
+ * the runner's "finished" while it ends (it puts a folder where one of the run's files goes).
+ * Returns: (transfer full) the run's path */
+static char *
+run_with_file_blocked (RlExperimentView *view,
+                       GCallback         block)
+{
+  g_signal_connect (rl_experiment_view_get_runner (view), "finished", block, view);
+  rl_experiment_view_set_depth (view, 8);
+  rl_experiment_view_set_train_images (view, 128);
+  run_to_end (view);
+  g_signal_handlers_disconnect_by_func (rl_experiment_view_get_runner (view), block, view);
+  return g_strdup (rl_experiment_view_get_run_path (view, 0));
+}
+
 /* A twin that cannot be written for another reason than divergence (a folder in the way of its
  * file): a message names the file, the run stays kept with its other twin, whose landscape its
  * menu offers, also after a restart; Clear leaves the folder that was in the way alone, without
@@ -1426,14 +1441,7 @@ test_twin_save_fails (void)
   SKIP_WITHOUT_MNIST ();
 
   view = new_keeping_view (&window, dir);
-  g_signal_connect (rl_experiment_view_get_runner (view), "finished",
-                    G_CALLBACK (block_plain_twin_cb), view);
-  rl_experiment_view_set_depth (view, 8);
-  rl_experiment_view_set_train_images (view, 128);
-  run_to_end (view);
-  g_signal_handlers_disconnect_by_func (rl_experiment_view_get_runner (view),
-                                        block_plain_twin_cb, view);
-  run_path = g_strdup (rl_experiment_view_get_run_path (view, 0));
+  run_path = run_with_file_blocked (view, G_CALLBACK (block_plain_twin_cb));
   plain = rl_experiment_file_twin_path (run_path, RL_TWIN_PLAIN);
   plain_name = g_path_get_basename (plain);
   resnet = rl_experiment_file_twin_path (run_path, RL_TWIN_RESIDUAL);
@@ -1522,14 +1530,7 @@ test_initial_save_fails (void)
   SKIP_WITHOUT_MNIST ();
 
   view = new_keeping_view (&window, dir);
-  g_signal_connect (rl_experiment_view_get_runner (view), "finished",
-                    G_CALLBACK (block_plain_initial_cb), view);
-  rl_experiment_view_set_depth (view, 8);
-  rl_experiment_view_set_train_images (view, 128);
-  run_to_end (view);
-  g_signal_handlers_disconnect_by_func (rl_experiment_view_get_runner (view),
-                                        block_plain_initial_cb, view);
-  run_path = g_strdup (rl_experiment_view_get_run_path (view, 0));
+  run_path = run_with_file_blocked (view, G_CALLBACK (block_plain_initial_cb));
   plain = rl_experiment_file_twin_path (run_path, RL_TWIN_PLAIN);
   plain_initial = rl_landscape_initial_path (plain);
   initial_name = g_path_get_basename (plain_initial);

@@ -137,6 +137,38 @@ delete_late (const char *path)
   rl_experiment_file_delete_async (paths, NULL, deleted_late_cb, NULL);
 }
 
+/* The files of @data's twins that @errors says were not written: the twins' own, or with
+ * @initial their initial weights'. Their display names go to @names (g_free them), the
+ * system's reasons to @reasons, one a line, and the last such twin to @failed.
+ * Returns: how many */
+static guint
+files_not_written (SaveData     *data,
+                   GError      **errors,
+                   gboolean      initial,
+                   char         *names[RL_N_TWINS],
+                   GString      *reasons,
+                   RlTwin       *failed)
+{
+  guint n = 0;
+
+  for (int t = 0; t < RL_N_TWINS; t++)
+    {
+      g_autofree char *twin = NULL;
+      g_autofree char *initial_path = NULL;
+
+      if (errors[t] == NULL)
+        continue;
+      twin = rl_experiment_file_twin_path (data->path, (RlTwin) t);
+      if (initial)
+        initial_path = rl_landscape_initial_path (twin);
+      names[t] = g_filename_display_basename (initial ? initial_path : twin);
+      g_string_append_printf (reasons, "%s%s", reasons->len > 0 ? "\n" : "", errors[t]->message);
+      *failed = (RlTwin) t;
+      n++;
+    }
+  return n;
+}
+
 /* The one message about the twins of @run whose files could not be written (not weights that
  * are not finite: the run's summary says it diverged): which files, where, and the system's
  * reasons. The run itself is kept. */
@@ -150,23 +182,9 @@ report_twins_not_kept (RlExperimentView *self,
   char *names[RL_N_TWINS] = { NULL };   /* the files not written */
   g_autofree char *primary = NULL;
   g_autofree char *secondary = NULL;
-  guint n_failed = 0;
   RlTwin failed = RL_TWIN_PLAIN;
 
-  for (int t = 0; t < RL_N_TWINS; t++)
-    {
-      g_autofree char *path = NULL;
-
-      if (data->twin_errors[t] == NULL)
-        continue;
-      path = rl_experiment_file_twin_path (data->path, (RlTwin) t);
-      names[t] = g_filename_display_basename (path);
-      g_string_append_printf (reasons, "%s%s", reasons->len > 0 ? "\n" : "",
-                              data->twin_errors[t]->message);
-      failed = (RlTwin) t;
-      n_failed++;
-    }
-  if (n_failed == 1)
+  if (files_not_written (data, data->twin_errors, FALSE, names, reasons, &failed) == 1)
     {
       /* TRANSLATORS: %1$s is a twin, e.g. "plain-20", %2$u its run's number */
       primary = g_strdup_printf (_("The trained %1$s of run %2$u could not be kept"),
@@ -210,25 +228,9 @@ report_initial_not_kept (RlExperimentView *self,
   char *names[RL_N_TWINS] = { NULL };   /* the files not written */
   g_autofree char *primary = NULL;
   g_autofree char *secondary = NULL;
-  guint n_failed = 0;
   RlTwin failed = RL_TWIN_PLAIN;
 
-  for (int t = 0; t < RL_N_TWINS; t++)
-    {
-      g_autofree char *twin = NULL;
-      g_autofree char *path = NULL;
-
-      if (data->initial_errors[t] == NULL)
-        continue;
-      twin = rl_experiment_file_twin_path (data->path, (RlTwin) t);
-      path = rl_landscape_initial_path (twin);
-      names[t] = g_filename_display_basename (path);
-      g_string_append_printf (reasons, "%s%s", reasons->len > 0 ? "\n" : "",
-                              data->initial_errors[t]->message);
-      failed = (RlTwin) t;
-      n_failed++;
-    }
-  if (n_failed == 1)
+  if (files_not_written (data, data->initial_errors, TRUE, names, reasons, &failed) == 1)
     {
       /* TRANSLATORS: %1$s is a twin, e.g. "plain-20", %2$u its run's number */
       primary = g_strdup_printf (_("The initial weights of %1$s in run %2$u could not be kept"),
