@@ -1276,6 +1276,38 @@ load_thread (GTask        *task,
     g_task_return_pointer (task, ink, g_free);
 }
 
+/* The task of every _async here: @path (transfer full) names the file, or @bytes (nullable) when
+ * there are bytes; a NULL @path fails with @error (transfer full). */
+static void
+start_load (char                *path,
+            GBytes              *bytes,
+            GError              *error,
+            LoadMode             mode,
+            int                  width,
+            int                  height,
+            GCancellable        *cancellable,
+            GAsyncReadyCallback  callback,
+            gpointer             user_data)
+{
+  g_autoptr (GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+  LoadData *d;
+
+  g_task_set_source_tag (task, start_load);
+  if (path == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  d = g_new0 (LoadData, 1);
+  d->path = path;
+  d->bytes = bytes != NULL ? g_bytes_ref (bytes) : NULL;
+  d->mode = mode;
+  d->width = width;
+  d->height = height;
+  g_task_set_task_data (task, d, load_data_free);
+  g_task_run_in_thread (task, load_thread);
+}
+
 static void
 load_async (GFile               *file,
             LoadMode             mode,
@@ -1285,25 +1317,10 @@ load_async (GFile               *file,
             GAsyncReadyCallback  callback,
             gpointer             user_data)
 {
-  g_autoptr (GTask) task = g_task_new (NULL, cancellable, callback, user_data);
-  g_autoptr (GError) error = NULL;
-  LoadData *d;
-  char *path;
+  GError *error = NULL;
+  char *path = rl_image_file_get_local_path (file, &error);
 
-  g_task_set_source_tag (task, load_async);
-  path = rl_image_file_get_local_path (file, &error);
-  if (path == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  d = g_new0 (LoadData, 1);
-  d->path = path;
-  d->mode = mode;
-  d->width = width;
-  d->height = height;
-  g_task_set_task_data (task, d, load_data_free);
-  g_task_run_in_thread (task, load_thread);
+  start_load (path, NULL, error, mode, width, height, cancellable, callback, user_data);
 }
 
 void
@@ -1355,22 +1372,11 @@ rl_image_bytes_load_async (GBytes              *bytes,
                            GAsyncReadyCallback  callback,
                            gpointer             user_data)
 {
-  g_autoptr (GTask) task = g_task_new (NULL, cancellable, callback, user_data);
-  LoadData *d;
-
   g_return_if_fail (bytes != NULL && what != NULL);
   g_return_if_fail (out_width > 0 && out_height > 0);
 
-  /* the same source tag as a file's: rl_image_file_load_finish takes either */
-  g_task_set_source_tag (task, load_async);
-  d = g_new0 (LoadData, 1);
-  d->path = g_strdup (what);
-  d->bytes = g_bytes_ref (bytes);
-  d->mode = as_number ? LOAD_FITTED : LOAD_PICTURE;
-  d->width = out_width;
-  d->height = out_height;
-  g_task_set_task_data (task, d, load_data_free);
-  g_task_run_in_thread (task, load_thread);
+  start_load (g_strdup (what), bytes, NULL, as_number ? LOAD_FITTED : LOAD_PICTURE, out_width,
+              out_height, cancellable, callback, user_data);
 }
 
 float *
