@@ -21,6 +21,7 @@
 #include "rl-error.h"
 #include "rl-experiment-file.h"
 #include "rl-landscape.h"
+#include "rl-safetensors.h"
 
 #include "experiment-test-utils.h"
 #include "fs-test-utils.h"
@@ -355,6 +356,32 @@ write_file (const char *path, const char *text)
   g_assert_no_error (error);
 }
 
+/* A twin's model file, as small as can be: one tensor, and with @initial (nullable) the name
+ * of its initial weights in its metadata, as rl_landscape_name_initial writes it. */
+static void
+write_twin (const char *path, const char *initial)
+{
+  static const float weight = 1.0f;
+  RlTensorView view = { .name = "w", .ndim = 1, .shape = { 1 }, .data = &weight };
+  g_autoptr(GHashTable) metadata = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                          g_free);
+  g_autoptr(GError) error = NULL;
+
+  if (initial != NULL)
+    rl_landscape_name_initial (metadata, path);
+  g_assert_true (rl_safetensors_save (path, &view, 1, metadata, &error));
+  g_assert_no_error (error);
+}
+
+static guint64
+file_size (const char *path)
+{
+  GStatBuf st;
+
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  return (guint64) st.st_size;
+}
+
 static void
 test_load_and_save (void)
 {
@@ -623,7 +650,7 @@ test_twins_and_ticks (void)
 
   /* twins are files that are there (not read: listing is no slower with them); a folder in a
    * twin's place is not one */
-  write_file (plain1, "weights");
+  write_twin (plain1, plain1_initial);
   write_file (plain1_initial, "initial weights");
   g_assert_cmpint (g_mkdir (resnet1, 0700), ==, 0);
   write_file (resnet2, "weights");
@@ -650,7 +677,7 @@ test_twins_and_ticks (void)
   g_assert_false (entry_at (entries, 1)->has_tick);
   /* the bytes of a run and of the files beside it (not the folder in a twin's place) */
   g_assert_cmpuint (entry_at (entries, 0)->size, ==,
-                    strlen (good_text) + strlen ("weights") + strlen ("initial weights"));
+                    strlen (good_text) + file_size (plain1) + strlen ("initial weights"));
   g_assert_cmpuint (entry_at (entries, 1)->size, ==, strlen (good_text) + strlen ("weights"));
   g_assert_cmpuint (entry_at (entries, 2)->size, ==, strlen (good_text));
   g_assert_cmpuint (rl_experiment_file_measure (paths[0], NULL), ==,
@@ -701,6 +728,25 @@ test_twins_and_ticks (void)
   g_assert_true (g_file_test (resnet2, G_FILE_TEST_IS_REGULAR));
   g_assert_true (g_file_test (ticks_path, G_FILE_TEST_IS_REGULAR));
   g_assert_true (g_file_test (other, G_FILE_TEST_IS_REGULAR));
+
+  /* initial weights its twin does not name are not the run's (a file that was in their way
+   * when the twin was saved): they stay */
+  {
+    g_autofree char *resnet2_initial = rl_landscape_initial_path (resnet2);
+    g_autofree char *contents = NULL;
+
+    write_file (resnet2_initial, "mine");
+    doomed[0] = paths[1];
+    rl_experiment_file_delete_async (doomed, NULL, store_result_cb, &result);
+    g_assert_true (rl_experiment_file_delete_finish (wait_result (&result), &error));
+    g_assert_no_error (error);
+    g_clear_object (&result);
+    g_assert_false (g_file_test (paths[1], G_FILE_TEST_EXISTS));
+    g_assert_false (g_file_test (resnet2, G_FILE_TEST_EXISTS));
+    g_assert_true (g_file_get_contents (resnet2_initial, &contents, NULL, NULL));
+    g_assert_cmpstr (contents, ==, "mine");
+    g_assert_cmpint (g_unlink (resnet2_initial), ==, 0);
+  }
 
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
     g_free (paths[i]);
