@@ -1582,6 +1582,93 @@ test_initial_save_fails (void)
   destroy_view (view, window);
 }
 
+/* Puts a folder where the plain twin of the run just finished is to be written, and a file of
+ * the user's where the residual twin's initial weights are (see block_plain_twin_cb). */
+static void
+block_plain_twin_and_resnet_initial_cb (RlExperimentRunner *runner,
+                                        gboolean            completed,
+                                        const GError       *error,
+                                        gpointer            user_data)
+{
+  RlExperimentView *view = user_data;
+  const char *path = rl_experiment_view_get_run_path (view,
+                                                      rl_experiment_view_get_n_runs (view) - 1);
+  g_autofree char *resnet = NULL;
+  g_autofree char *initial = NULL;
+  g_autoptr (GError) write_error = NULL;
+
+  block_plain_twin_cb (runner, completed, error, user_data);
+  resnet = rl_experiment_file_twin_path (path, RL_TWIN_RESIDUAL);
+  initial = rl_landscape_initial_path (resnet);
+  g_assert_true (g_file_set_contents (initial, "mine", -1, &write_error));
+  g_assert_no_error (write_error);
+}
+
+/* A twin that cannot be written and the other twin's initial weights that cannot be (a file of
+ * the user's in their way): one message says both, what each takes from the landscape and
+ * what is kept; the user's file is left as it was, by the save and by Clear. */
+static void
+test_twin_and_initial_save_fail (void)
+{
+  g_autofree char *dir = new_keep_dir ("twin-and-initial-in-the-way");
+  g_autofree char *run_path = NULL;
+  g_autofree char *plain = NULL;
+  g_autofree char *plain_name = NULL;
+  g_autofree char *resnet = NULL;
+  g_autofree char *resnet_initial = NULL;
+  g_autofree char *initial_name = NULL;
+  g_autofree char *contents = NULL;
+  GtkWidget *window;
+  RlExperimentView *view;
+
+  SKIP_WITHOUT_MNIST ();
+
+  view = new_keeping_view (&window, dir);
+  run_path = run_with_file_blocked (view, G_CALLBACK (block_plain_twin_and_resnet_initial_cb));
+  plain = rl_experiment_file_twin_path (run_path, RL_TWIN_PLAIN);
+  plain_name = g_path_get_basename (plain);
+  resnet = rl_experiment_file_twin_path (run_path, RL_TWIN_RESIDUAL);
+  resnet_initial = rl_landscape_initial_path (resnet);
+  initial_name = g_path_get_basename (resnet_initial);
+  {
+    GtkMessageDialog *dialog = wait_for_dialog ();
+    g_autofree char *text = ui_test_dialog_text (dialog);
+    g_autofree char *quoted_twin = g_strdup_printf ("“%s”", plain_name);
+    g_autofree char *quoted_initial = g_strdup_printf ("“%s”", initial_name);
+
+    g_test_message ("%s", text);
+    g_assert_true (g_str_has_prefix (text, "The trained plain-8 of run 1 could not be kept\n"));
+    g_assert_nonnull (strstr (text, quoted_twin));
+    g_assert_nonnull (strstr (text, "landscape of plain-8 cannot be shown"));
+    g_assert_nonnull (strstr (text, quoted_initial));
+    g_assert_nonnull (strstr (text, "landscape of resnet-8 will have no line from its initial"
+                                    " weights"));
+    g_assert_nonnull (strstr (text, "The run and its curves are kept"));
+    g_assert_nonnull (strstr (text, "was left alone"));
+    gtk_window_destroy (GTK_WINDOW (dialog));
+  }
+  /* one message, not one for each */
+  ui_test_spin (300);
+  g_assert_null (ui_test_find_message_dialog ());
+  g_assert_true (ui_test_wait_for (first_run_menu, view, 30));
+  g_assert_true (g_file_test (resnet, G_FILE_TEST_IS_REGULAR));
+  g_assert_true (g_file_get_contents (resnet_initial, &contents, NULL, NULL));
+  g_assert_cmpstr (contents, ==, "mine");
+  g_clear_pointer (&contents, g_free);
+
+  /* Clear: the run's files go, the folder and the user's file stay */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "experiment.clear", NULL));
+  wait_for_files (dir, 0);
+  ui_test_spin (200);
+  g_assert_false (g_file_test (resnet, G_FILE_TEST_EXISTS));
+  g_assert_null (ui_test_find_message_dialog ());
+  g_assert_true (g_file_get_contents (resnet_initial, &contents, NULL, NULL));
+  g_assert_cmpstr (contents, ==, "mine");
+  g_assert_cmpint (g_unlink (resnet_initial), ==, 0);
+  g_assert_cmpint (g_rmdir (plain), ==, 0);
+  destroy_view (view, window);
+}
+
 /* ---- the Inside view of the CIFAR-style nets ---------------------------------------------- */
 
 static int
@@ -1744,6 +1831,7 @@ main (int   argc,
   ui_test_add ("/ui/experiment/save-fails", test_save_fails);
   ui_test_add ("/ui/experiment/twin-save-fails", test_twin_save_fails);
   ui_test_add ("/ui/experiment/initial-save-fails", test_initial_save_fails);
+  ui_test_add ("/ui/experiment/twin-and-initial-save-fail", test_twin_and_initial_save_fail);
   ui_test_add ("/ui/experiment/inside-resnet-8", test_inside_resnet8);
   ui_test_add ("/ui/experiment/inside-plain-8", test_inside_plain8);
 

@@ -169,98 +169,103 @@ files_not_written (SaveData     *data,
   return n;
 }
 
-/* The one message about the twins of @run whose files could not be written (not weights that
- * are not finite: the run's summary says it diverged): which files, where, and the system's
- * reasons. The run itself is kept. */
+/* The one message about the files of @run's twins that could not be written: the twins'
+ * own (not weights that are not finite: the run's summary says it diverged) and the initial
+ * weights of those kept (rl_model_file_save_get_initial_error). It says which files, where,
+ * what the loss landscape lacks without them, what is kept, and the system's reasons. Whatever
+ * was in their way was left alone. Nothing to say, no message. */
 static void
-report_twins_not_kept (RlExperimentView *self,
-                       Run              *run,
-                       SaveData         *data)
+report_not_kept (RlExperimentView *self,
+                 Run              *run,
+                 SaveData         *data)
 {
   g_autofree char *folder = g_filename_display_name (self->keep_dir);
   g_autoptr (GString) reasons = g_string_new (NULL);
-  char *names[RL_N_TWINS] = { NULL };   /* the files not written */
+  char *twins[RL_N_TWINS] = { NULL };      /* the twins' files not written */
+  char *initials[RL_N_TWINS] = { NULL };   /* the kept twins' initial weights not written */
+  RlTwin twin = RL_TWIN_PLAIN;
+  RlTwin initial = RL_TWIN_PLAIN;
+  guint n_twins = files_not_written (data, data->twin_errors, FALSE, twins, reasons, &twin);
+  guint n_initials = files_not_written (data, data->initial_errors, TRUE, initials, reasons,
+                                        &initial);
   g_autofree char *primary = NULL;
+  g_autofree char *lost = NULL;           /* what the twins' files not written take away */
+  g_autofree char *lost_initial = NULL;   /* and the initial weights' */
   g_autofree char *secondary = NULL;
-  RlTwin failed = RL_TWIN_PLAIN;
+  const char *kept;
 
-  if (files_not_written (data, data->twin_errors, FALSE, names, reasons, &failed) == 1)
+  if (n_twins == 0 && n_initials == 0)
+    return;
+  if (n_twins == 1)
     {
       /* TRANSLATORS: %1$s is a twin, e.g. "plain-20", %2$u its run's number */
       primary = g_strdup_printf (_("The trained %1$s of run %2$u could not be kept"),
-                                 run->names[failed], run->number);
+                                 run->names[twin], run->number);
       /* TRANSLATORS: under "The trained plain-20 of run 2 could not be kept"; %1$s is the
-       * twin's file name, %2$s its folder, %3$s the twin ("plain-20"), %4$s the system's
-       * reason (English) */
-      secondary = g_strdup_printf (_("“%1$s” could not be written in %2$s, so the loss "
-                                     "landscape of %3$s cannot be shown. The run and its "
-                                     "curves are kept.\n\n%4$s"), names[failed], folder,
-                                   run->names[failed], reasons->str);
+       * twin's file name, %2$s its folder, %3$s the twin ("plain-20") */
+      lost = g_strdup_printf (_("“%1$s” could not be written in %2$s, so the loss landscape "
+                                "of %3$s cannot be shown."), twins[twin], folder,
+                              run->names[twin]);
     }
-  else
+  else if (n_twins == 2)
     {
       primary = g_strdup_printf (_("The trained twins of run %u could not be kept"),
                                  run->number);
       /* TRANSLATORS: under "The trained twins of run 2 could not be kept"; %1$s and %2$s
-       * are the twins' file names, %3$s their folder, %4$s the system's reasons (English) */
-      secondary = g_strdup_printf (_("“%1$s” and “%2$s” could not be written in %3$s, so the "
-                                     "loss landscape of the twins cannot be shown. The run "
-                                     "and its curves are kept.\n\n%4$s"),
-                                   names[RL_TWIN_PLAIN], names[RL_TWIN_RESIDUAL], folder,
-                                   reasons->str);
+       * are the twins' file names, %3$s their folder */
+      lost = g_strdup_printf (_("“%1$s” and “%2$s” could not be written in %3$s, so the loss "
+                                "landscape of the twins cannot be shown."),
+                              twins[RL_TWIN_PLAIN], twins[RL_TWIN_RESIDUAL], folder);
     }
-  rl_show_error_dialog (GTK_WIDGET (self), primary, secondary);
-  for (int t = 0; t < RL_N_TWINS; t++)
-    g_free (names[t]);
-}
-
-/* The one message about the kept twins of @run whose initial weights could not be written
- * (rl_model_file_save_get_initial_error; the twins themselves were): which files, where, what
- * the landscape lacks without them, and the system's reasons. Whatever was in their way was
- * left alone. */
-static void
-report_initial_not_kept (RlExperimentView *self,
-                         Run              *run,
-                         SaveData         *data)
-{
-  g_autofree char *folder = g_filename_display_name (self->keep_dir);
-  g_autoptr (GString) reasons = g_string_new (NULL);
-  char *names[RL_N_TWINS] = { NULL };   /* the files not written */
-  g_autofree char *primary = NULL;
-  g_autofree char *secondary = NULL;
-  RlTwin failed = RL_TWIN_PLAIN;
-
-  if (files_not_written (data, data->initial_errors, TRUE, names, reasons, &failed) == 1)
+  /* a twin lost says more than initial weights: it names the message */
+  if (n_initials == 1)
     {
-      /* TRANSLATORS: %1$s is a twin, e.g. "plain-20", %2$u its run's number */
-      primary = g_strdup_printf (_("The initial weights of %1$s in run %2$u could not be kept"),
-                                 run->names[failed], run->number);
-      /* TRANSLATORS: under "The initial weights of plain-20 in run 2 could not be kept"; %1$s
-       * is the file's name, %2$s its folder, %3$s the twin ("plain-20"), %4$s the system's
-       * reason (English) */
-      secondary = g_strdup_printf (_("“%1$s” could not be written in %2$s, so the loss "
-                                     "landscape of %3$s will have no line from its initial "
-                                     "weights. The run, its curves and its trained twins are "
-                                     "kept.\n\n%4$s"), names[failed], folder,
-                                   run->names[failed], reasons->str);
+      if (primary == NULL)
+        /* TRANSLATORS: %1$s is a twin, e.g. "plain-20", %2$u its run's number */
+        primary = g_strdup_printf (_("The initial weights of %1$s in run %2$u could not be "
+                                     "kept"), run->names[initial], run->number);
+      /* TRANSLATORS: in the message "The initial weights of plain-20 in run 2 could not be
+       * kept" (or, when a twin was lost too, after the sentence about it); %1$s is the file's
+       * name, %2$s its folder, %3$s the twin ("plain-20") */
+      lost_initial = g_strdup_printf (_("“%1$s” could not be written in %2$s, so the loss "
+                                        "landscape of %3$s will have no line from its initial "
+                                        "weights."), initials[initial], folder,
+                                      run->names[initial]);
     }
-  else
+  else if (n_initials == 2)
     {
       primary = g_strdup_printf (_("The initial weights of the twins of run %u could not be "
                                    "kept"), run->number);
       /* TRANSLATORS: under "The initial weights of the twins of run 2 could not be kept";
-       * %1$s and %2$s are the files' names, %3$s their folder, %4$s the system's reasons
-       * (English) */
-      secondary = g_strdup_printf (_("“%1$s” and “%2$s” could not be written in %3$s, so the "
-                                     "loss landscape of the twins will have no line from their "
-                                     "initial weights. The run, its curves and its trained "
-                                     "twins are kept.\n\n%4$s"),
-                                   names[RL_TWIN_PLAIN], names[RL_TWIN_RESIDUAL], folder,
-                                   reasons->str);
+       * %1$s and %2$s are the files' names, %3$s their folder */
+      lost_initial = g_strdup_printf (_("“%1$s” and “%2$s” could not be written in %3$s, so "
+                                        "the loss landscape of the twins will have no line "
+                                        "from their initial weights."),
+                                      initials[RL_TWIN_PLAIN], initials[RL_TWIN_RESIDUAL],
+                                      folder);
     }
+  if (lost == NULL)
+    lost = g_steal_pointer (&lost_initial);
+  else if (lost_initial != NULL)
+    {
+      /* TRANSLATORS: two sentences one after the other (a translation may drop the space) */
+      char *both = g_strdup_printf (C_("sentences", "%1$s %2$s"), lost, lost_initial);
+
+      g_free (lost);
+      lost = both;
+    }
+  kept = n_twins > 0 ? _("The run and its curves are kept.")
+                     : _("The run, its curves and its trained twins are kept.");
+  /* TRANSLATORS: the message's text: %1$s what could not be written and what that takes
+   * away, %2$s what is kept (both sentences), %3$s the system's reasons (English), a line
+   * each */
+  secondary = g_strdup_printf (_("%1$s %2$s\n\n%3$s"), lost, kept, reasons->str);
   rl_show_error_dialog (GTK_WIDGET (self), primary, secondary);
   for (int t = 0; t < RL_N_TWINS; t++)
-    g_free (names[t]);
+    {
+      g_free (twins[t]);
+      g_free (initials[t]);
+    }
 }
 
 /* Every twin saved, or not: the row's menu offers those kept. */
@@ -269,10 +274,6 @@ twins_saved (SaveData *data)
 {
   g_autoptr (RlExperimentView) self = g_weak_ref_get (&data->view);
   Run *run = self != NULL ? find_run_by_path (self, data->path) : NULL;
-  gboolean failed = data->twin_errors[RL_TWIN_PLAIN] != NULL
-                    || data->twin_errors[RL_TWIN_RESIDUAL] != NULL;
-  gboolean initial_failed = data->initial_errors[RL_TWIN_PLAIN] != NULL
-                            || data->initial_errors[RL_TWIN_RESIDUAL] != NULL;
 
   if (self != NULL && run == NULL)
     delete_late (data->path);
@@ -283,18 +284,14 @@ twins_saved (SaveData *data)
       run->size = rl_experiment_file_measure (data->path, NULL);
       _rl_experiment_view_update_run_row (run);
       _rl_experiment_view_update_run_menu (run);
-      /* one message: a twin lost says more than the initial weights of the other */
-      if (failed)
-        report_twins_not_kept (self, run, data);
-      else if (initial_failed)
-        report_initial_not_kept (self, run, data);
+      report_not_kept (self, run, data);
     }
   for (int t = 0; t < RL_N_TWINS; t++)
     {
       if (self == NULL && data->twin_errors[t] != NULL)
         g_warning ("A trained twin of an experiment run could not be kept: %s",
                    data->twin_errors[t]->message);
-      if ((self == NULL || failed) && data->initial_errors[t] != NULL)
+      if (self == NULL && data->initial_errors[t] != NULL)
         g_message ("The initial weights of a trained twin of an experiment run could not be "
                    "kept: %s", data->initial_errors[t]->message);
     }
