@@ -149,4 +149,8 @@ void      _rl_experiment_view_save_ticks    (RlExperimentView *self);
 /* The view is going: the writes of its ticks end on their own. */
 void      _rl_experiment_view_files_dispose (RlExperimentView *self);
 
+/* rl-experiment-view-export.c */
+/* Installs experiment.export-csv and experiment.export-figure. */
+void      _rl_experiment_view_class_init_export (GtkWidgetClass *widget_class);
+
 G_END_DECLS
