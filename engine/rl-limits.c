@@ -2,6 +2,7 @@
 
 #include "rl-limits.h"
 
+#include <string.h>
 #include <unistd.h>
 
 #include "rl-error.h"
@@ -168,26 +169,128 @@ rl_limits_check_batch (const RlArch *arch, int c, int h, int w, int n, GError **
   return TRUE;
 }
 
+/* A limit file's number; G_MAXUINT64 for none: v2's "max", v1's LONG_MAX rounded down to a
+ * page (9223372036854771712; no computer has 4 EiB), or what does not read as a number. */
+static guint64
+read_limit (const char *path)
+{
+  g_autofree char *text = NULL;
+  char *end = NULL;
+  guint64 v;
+
+  if (!g_file_get_contents (path, &text, NULL, NULL))
+    return G_MAXUINT64;
+  g_strchomp (text);
+  v = g_ascii_strtoull (text, &end, 10);
+  if (end == text || *end != '\0' || v >= (guint64) 1 << 62)
+    return G_MAXUINT64;
+  return v;
+}
+
+/* The least of @file's limits in the group @path below @dir and in every group above it. */
+static guint64
+least_limit (const char *dir, const char *path, const char *file)
+{
+  g_autofree char *group = g_strdup (path);
+  guint64 least = G_MAXUINT64;
+
+  /* never out of @dir */
+  if (!g_path_is_absolute (group) || strstr (group, "..") != NULL)
+    return least;
+  for (;;)
+    {
+      g_autofree char *limit = g_build_filename (dir, group, file, NULL);
+      char *up;
+
+      least = MIN (least, read_limit (limit));
+      if (g_str_equal (group, "/"))
+        return least;
+      up = g_path_get_dirname (group);
+      g_free (group);
+      group = up;
+    }
+}
+
+guint64
+rl_limits_cgroup_memory (const char *cgroup_text, const char *root)
+{
+  g_autofree char *own_text = NULL;
+  g_auto(GStrv) lines = NULL;
+  guint64 least = G_MAXUINT64;
+
+  g_return_val_if_fail ((cgroup_text == NULL) == (root == NULL), G_MAXUINT64);
+
+  if (cgroup_text == NULL)
+    {
+      if (!g_file_get_contents ("/proc/self/cgroup", &own_text, NULL, NULL))
+        return G_MAXUINT64;
+      cgroup_text = own_text;
+      root = "/sys/fs/cgroup";
+    }
+  /* "hierarchy:controllers:path", a line per hierarchy; v2's is "0::path" */
+  lines = g_strsplit (cgroup_text, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_auto(GStrv) fields = g_strsplit (lines[i], ":", 3);
+      g_auto(GStrv) controllers = NULL;
+
+      if (g_strv_length (fields) != 3)
+        continue;
+      if (g_str_equal (fields[0], "0") && fields[1][0] == '\0')
+        {
+          /* v2 alone at the root, or beside v1 ("hybrid") in unified/ */
+          g_autofree char *unified = g_build_filename (root, "unified", NULL);
+          g_autofree char *probe = g_build_filename (root, "cgroup.controllers", NULL);
+          const char *dir = g_file_test (probe, G_FILE_TEST_EXISTS) ? root : unified;
+
+          least = MIN (least, least_limit (dir, fields[2], "memory.max"));
+          continue;
+        }
+      controllers = g_strsplit (fields[1], ",", -1);
+      if (g_strv_contains ((const char * const *) controllers, "memory"))
+        {
+          g_autofree char *dir = g_build_filename (root, fields[1], NULL);
+
+          least = MIN (least, least_limit (dir, fields[2], "memory.limit_in_bytes"));
+        }
+    }
+  return least;
+}
+
 gboolean
 rl_limits_check_memory (size_t bytes, size_t physical, GError **error)
 {
+  gboolean limited = FALSE;   /* by a control group, not by the computer */
+
   if (physical == 0)
     {
       long pages = sysconf (_SC_PHYS_PAGES), page = sysconf (_SC_PAGESIZE);
+      guint64 limit = rl_limits_cgroup_memory (NULL, NULL);
 
       if (pages <= 0 || page <= 0)
         return TRUE;
       physical = (size_t) pages * (size_t) page;
+      if (limit < physical)
+        {
+          physical = (size_t) limit;
+          limited = TRUE;
+        }
     }
   if (bytes > physical / 4 * 3)
     {
       g_autofree char *need = g_format_size (bytes);
       g_autofree char *have = g_format_size (physical);
 
-      g_set_error (error, RL_ERROR, RL_ERROR_TOO_LARGE,
-                   "training needs %s for its activations and their gradients, more than three "
-                   "quarters of this computer's memory (%s); a smaller batch or a narrower net "
-                   "would fit", need, have);
+      if (limited)
+        g_set_error (error, RL_ERROR, RL_ERROR_TOO_LARGE,
+                     "training needs %s for its activations and their gradients, more than "
+                     "three quarters of the memory this process may use (%s, its control "
+                     "group's limit); a smaller batch or a narrower net would fit", need, have);
+      else
+        g_set_error (error, RL_ERROR, RL_ERROR_TOO_LARGE,
+                     "training needs %s for its activations and their gradients, more than "
+                     "three quarters of this computer's memory (%s); a smaller batch or a "
+                     "narrower net would fit", need, have);
       return FALSE;
     }
   return TRUE;

@@ -46,10 +46,19 @@ gboolean rl_limits_check_arch  (const RlArch *arch, int c, int h, int w, GError 
 gboolean rl_limits_check_batch (const RlArch *arch, int c, int h, int w, int n, GError **error);
 
 /* Whether @bytes of training buffers (rl_model_train_memory) fit a computer with @physical
- * bytes of memory (0: this one's): at most three quarters of it, the rest being the system's,
- * the datasets' and the app's. Past it the system swaps or kills the process, so a run is
- * refused before it starts. A @physical that cannot be read (0 from sysconf) passes.
+ * bytes of memory (0: this process's, the computer's or its control group's limit, whichever
+ * is less; see rl_limits_cgroup_memory): at most three quarters of it, the rest being the
+ * system's, the datasets' and the app's. Past it the system swaps or kills the process, so a
+ * run is refused before it starts. A memory that cannot be read (0 from sysconf) passes.
  * Errors: RL_ERROR_TOO_LARGE, with both sizes. */
 gboolean rl_limits_check_memory (size_t bytes, size_t physical, GError **error);
+
+/* The memory limit a control group puts on this process: the least of the limits of its
+ * group and of every group above it (cgroup v2 "memory.max", v1 "memory.limit_in_bytes"), as
+ * a container, a systemd slice or a CI runner sets them; G_MAXUINT64 where none is set or
+ * none can be read. @cgroup_text is the text of /proc/self/cgroup and @root the folder the
+ * cgroup file systems are mounted under (/sys/fs/cgroup), or both NULL for this process's.
+ * A few small files read. */
+guint64  rl_limits_cgroup_memory (const char *cgroup_text, const char *root);
 
 G_END_DECLS

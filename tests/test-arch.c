@@ -2,12 +2,15 @@
  * round trips, refused arguments, the duplicate-name check's cost, and the memory bombs of
  * issue #12, each refused with its exact error before anything large is allocated. */
 #include <glib.h>
+#include <glib/gstdio.h>
 #include <string.h>
 
 #include "rl-arch.h"
 #include "rl-error.h"
 #include "rl-limits.h"
 #include "rl-model.h"
+
+#include "fs-test-utils.h"
 
 static void
 assert_round_trip (const char *text)
@@ -193,6 +196,83 @@ test_limits (void)
   g_assert_no_error (error);
 }
 
+/* Writes @text to @root/@rel, making its folders. */
+static void
+write_under (const char *root, const char *rel, const char *text)
+{
+  g_autofree char *path = g_build_filename (root, rel, NULL);
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autoptr (GError) error = NULL;
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (path, text, -1, &error));
+  g_assert_no_error (error);
+}
+
+/* A control group's memory limit, read as the kernel lays the files out (a folder standing for
+ * /sys/fs/cgroup): the least limit on the way up, v1 and v2, and none where none is set. */
+static void
+test_cgroup_memory (void)
+{
+  g_autofree char *v1 = g_dir_make_tmp ("reslab-cgroup-v1-XXXXXX", NULL);
+  g_autofree char *v2 = g_dir_make_tmp ("reslab-cgroup-v2-XXXXXX", NULL);
+  g_autofree char *hybrid = g_dir_make_tmp ("reslab-cgroup-hybrid-XXXXXX", NULL);
+  g_autoptr (GError) error = NULL;
+
+  /* v1, as a container runner sets it: its own group's limit; "no limit" is a huge number */
+  write_under (v1, "memory/memory.limit_in_bytes", "9223372036854771712\n");
+  write_under (v1, "memory/runner/memory.limit_in_bytes", "9223372036854771712\n");
+  write_under (v1, "memory/runner/job/memory.limit_in_bytes", "1073741824\n");
+  g_assert_cmpuint (rl_limits_cgroup_memory ("5:devices:/\n4:memory:/runner/job\n0::/\n", v1),
+                    ==, 1073741824);
+  /* a group below it is held by the limit above; the memory controller beside others */
+  write_under (v1, "memory/runner/job/step/memory.limit_in_bytes", "9223372036854771712\n");
+  g_assert_cmpuint (rl_limits_cgroup_memory ("4:memory:/runner/job/step\n", v1), ==,
+                    1073741824);
+  write_under (v1, "cpu,memory/a/memory.limit_in_bytes", "536870912\n");
+  g_assert_cmpuint (rl_limits_cgroup_memory ("3:cpu,memory:/a\n", v1), ==, 536870912);
+  /* no limit; a group whose files are not there; a path out of the folder */
+  g_assert_cmpuint (rl_limits_cgroup_memory ("4:memory:/runner\n", v1), ==, G_MAXUINT64);
+  g_assert_cmpuint (rl_limits_cgroup_memory ("4:memory:/elsewhere\n", v1), ==, G_MAXUINT64);
+  g_assert_cmpuint (rl_limits_cgroup_memory ("4:memory:/runner/job/../../..\n", v1), ==,
+                    G_MAXUINT64);
+
+  /* v2 alone (a systemd slice): "max" is none, the slice's limit holds its services */
+  write_under (v2, "cgroup.controllers", "cpu memory pids\n");
+  write_under (v2, "user.slice/memory.max", "2147483648\n");
+  write_under (v2, "user.slice/app.scope/memory.max", "max\n");
+  g_assert_cmpuint (rl_limits_cgroup_memory ("0::/user.slice/app.scope\n", v2), ==,
+                    2147483648);
+  write_under (v2, "user.slice/app.scope/memory.max", "1000000000\n");
+  g_assert_cmpuint (rl_limits_cgroup_memory ("0::/user.slice/app.scope\n", v2), ==,
+                    1000000000);
+  /* what does not read as a number is no limit */
+  write_under (v2, "user.slice/memory.max", "lots\n");
+  write_under (v2, "user.slice/app.scope/memory.max", "\n");
+  g_assert_cmpuint (rl_limits_cgroup_memory ("0::/user.slice/app.scope\n", v2), ==,
+                    G_MAXUINT64);
+
+  /* v2 beside v1 ("hybrid"): its files are in unified/; the least of both */
+  write_under (hybrid, "unified/ci/memory.max", "3000000000\n");
+  write_under (hybrid, "memory/ci/memory.limit_in_bytes", "4000000000\n");
+  g_assert_cmpuint (rl_limits_cgroup_memory ("4:memory:/ci\n0::/ci\n", hybrid), ==,
+                    3000000000);
+  /* text that is not a cgroup file */
+  g_assert_cmpuint (rl_limits_cgroup_memory ("", hybrid), ==, G_MAXUINT64);
+  g_assert_cmpuint (rl_limits_cgroup_memory ("nonsense\n::\n", hybrid), ==, G_MAXUINT64);
+
+  /* this process's: whatever it is, the check uses the lesser of it and the computer's, so
+   * a seed net's batch fits */
+  g_test_message ("this process's control group limit: %" G_GUINT64_FORMAT,
+                  rl_limits_cgroup_memory (NULL, NULL));
+  g_assert_true (rl_limits_check_memory (20 << 20, 0, &error));
+  g_assert_no_error (error);
+
+  test_rm_rf (v1);
+  test_rm_rf (v2);
+  test_rm_rf (hybrid);
+}
+
 /* A parse error's place: the bytes of the text that are wrong, and the layer. */
 static void
 assert_place (const char *text, const char *bad, int layer)
@@ -324,6 +404,7 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/arch/many-layers", test_many_layers);
   g_test_add_func ("/engine/arch/cost-matches-model", test_cost_matches_model);
   g_test_add_func ("/engine/arch/limits", test_limits);
+  g_test_add_func ("/engine/arch/cgroup-memory", test_cgroup_memory);
   g_test_add_func ("/engine/arch/error-place", test_error_place);
   g_test_add_func ("/engine/arch/short-name", test_short_name);
   g_test_add_func ("/engine/arch/model-error-layer", test_model_error_layer);
