@@ -165,6 +165,15 @@ test_errors (void)
   assert_error_at (chooser, "c=conv(8,k=29) fc=linear(10)", "c=conv(8,k=29)", "too small");
   assert_error_at (chooser, "", "", "empty");
 
+  /* a right net this computer cannot train at the batch size: said, nothing underlined, not
+   * offered; a smaller batch and it is */
+  g_object_set (chooser, "batch-size", 4096, NULL);
+  assert_error_at (chooser, "c=conv(1024,k=3,p=1) relu gap fc=linear(10)", "",
+                   "a batch of 4096 images needs");
+  g_object_set (chooser, "batch-size", 64, NULL);
+  g_assert_null (rl_net_chooser_get_error (chooser, NULL, NULL));
+  g_assert_nonnull (rl_net_chooser_get_arch (chooser));
+
   /* fixed, the error goes */
   rl_net_chooser_set_custom_text (chooser, CUSTOM);
   g_assert_null (rl_net_chooser_get_error (chooser, NULL, NULL));

@@ -9,6 +9,7 @@
 
 #include <string.h>
 
+#include "rl-limits.h"
 #include "rl-model.h"
 #include "rl-settings.h"
 
@@ -97,14 +98,21 @@ trainable_params (const RlModel *model)
   return n;
 }
 
+/* What training @model at the batch size needs, on every core as the trainer runs it. */
+static size_t
+train_memory (RlNetChooser  *self,
+              const RlModel *model)
+{
+  return rl_model_train_memory (model, self->batch, (int) g_get_num_processors ());
+}
+
 static void
 set_summary (RlNetChooser *self,
              const RlModel *model)
 {
-  int threads = (int) g_get_num_processors ();
   g_autofree char *params = format_count ((double) trainable_params (model));
   g_autofree char *madds = format_count (rl_model_get_flops (model) / 2);
-  g_autofree char *memory = g_format_size (rl_model_train_memory (model, self->batch, threads));
+  g_autofree char *memory = g_format_size (train_memory (self, model));
   g_autofree char *text = NULL;
 
   /* Translators: 1: parameter count, 2: multiply-adds, 3: a size in bytes, 4: the batch size */
@@ -166,6 +174,14 @@ check_text (RlNetChooser *self)
     {
       if (layer < 0 || !rl_arch_layer_place (text, layer, &place))
         place = (RlArchPlace) { 0, (int) strlen (text), -1 };
+      set_error (self, text, &place, error->message);
+    }
+  /* a net that is right but that this computer cannot train at the batch size: said now,
+   * and not offered, rather than refused by Start (rl_train_loop_new checks the same) */
+  else if (!rl_limits_check_batch (arch, IN_C, IN_H, IN_W, self->batch, &error)
+           || !rl_limits_check_memory (train_memory (self, model), 0, &error))
+    {
+      place = (RlArchPlace) { 0, 0, -1 };
       set_error (self, text, &place, error->message);
     }
   else
