@@ -124,11 +124,14 @@ set_summary (RlNetChooser *self,
 
 /* ---- checking the text -------------------------------------------------------------------- */
 
+/* Shows @message (of a text that is not a net, or with @too_large of a net too large to train
+ * here) and underlines @place. */
 static void
 set_error (RlNetChooser      *self,
            const char        *text,
            const RlArchPlace *place,
-           const char        *message)
+           const char        *message,
+           gboolean           too_large)
 {
   GtkTextIter start, end;
   g_autofree char *shown = NULL;
@@ -143,7 +146,8 @@ set_error (RlNetChooser      *self,
   gtk_text_buffer_get_iter_at_offset (self->buffer, &end, self->err_end);
   gtk_text_buffer_apply_tag (self->buffer, self->error_tag, &start, &end);
 
-  shown = g_strdup_printf (_("Not a net for 28×28 digits: %s"), message);
+  shown = too_large ? g_strdup_printf (_("Too large to train here: %s"), message)
+                    : g_strdup_printf (_("Not a net for 28×28 digits: %s"), message);
   gtk_label_set_text (self->error_label, shown);
   gtk_widget_set_visible (GTK_WIDGET (self->error_label), TRUE);
   gtk_label_set_text (self->stats_label, "");
@@ -169,12 +173,12 @@ check_text (RlNetChooser *self)
 
   arch = rl_arch_parse_at (text, &place, &error);
   if (arch == NULL)
-    set_error (self, text, &place, error->message);
+    set_error (self, text, &place, error->message, FALSE);
   else if ((model = rl_model_new_at (arch, IN_C, IN_H, IN_W, N_CLASSES, &layer, &error)) == NULL)
     {
       if (layer < 0 || !rl_arch_layer_place (text, layer, &place))
         place = (RlArchPlace) { 0, (int) strlen (text), -1 };
-      set_error (self, text, &place, error->message);
+      set_error (self, text, &place, error->message, FALSE);
     }
   /* a net that is right but that this computer cannot train at the batch size: said now,
    * and not offered, rather than refused by Start (rl_train_loop_new checks the same) */
@@ -182,7 +186,7 @@ check_text (RlNetChooser *self)
            || !rl_limits_check_memory (train_memory (self, model), 0, &error))
     {
       place = (RlArchPlace) { 0, 0, -1 };
-      set_error (self, text, &place, error->message);
+      set_error (self, text, &place, error->message, TRUE);
     }
   else
     {

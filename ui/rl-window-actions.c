@@ -98,7 +98,7 @@ _rl_window_actions_update (RlWindow *self)
   rl_train_view_set_blocked (self->train_view,
                              twins_busy ? _("The experiment is training; stop it to train here.")
                              : !rl_train_view_can_start (self->train_view)
-                             ? _("The network’s description is not valid: see above.")
+                             ? _("The network cannot be trained: see above.")
                              : NULL);
   if (experiment)
     {
