@@ -18,7 +18,6 @@
 
 #include "rl-error.h"
 #include "rl-landscape.h"
-#include "rl-safetensors.h"
 #include "rl-sgd.h"
 
 #define RUN_GROUP       "ResLab Experiment Run"
@@ -1275,21 +1274,6 @@ remove_file (const char *path, GError **first)
     }
 }
 
-/* Whether @twin's file names @initial as its initial weights (rl_landscape_name_initial):
- * only then are they the run's. A file that was in their way when the twin was saved (its save
- * left it alone and named nothing) is someone else's. */
-static gboolean
-names_initial (const char *twin, const char *initial)
-{
-  g_autoptr(RlSafetensors) st = rl_safetensors_load (twin, NULL);
-  g_autofree char *base = NULL;
-
-  if (st == NULL)
-    return FALSE;
-  base = g_path_get_basename (initial);
-  return g_strcmp0 (rl_safetensors_get_metadata (st, "initial"), base) == 0;
-}
-
 static void
 delete_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
 {
@@ -1304,7 +1288,8 @@ delete_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *c
           g_autofree char *twin = rl_experiment_file_twin_path (paths[i], (RlTwin) t);
           g_autofree char *initial = rl_landscape_initial_path (twin);
 
-          if (names_initial (twin, initial))
+          /* not a file of someone else's that was in their way */
+          if (rl_landscape_is_initial_of (initial, twin))
             remove_file (initial, &first);
           remove_file (twin, &first);
         }

@@ -162,8 +162,9 @@ GPtrArray          *rl_experiment_file_list_dir_finish (GAsyncResult  *result,
 
 /* Removes the run files @paths (NULL-terminated) on a worker thread, each with the twins kept
  * beside it and their initial weights (see below); one that is already gone is not an error,
- * nor a folder in one's place (not the run's: left alone). Initial weights go only when their
- * twin's file names them: a file that was in their way when the twin was saved stays.
+ * nor a folder in one's place (not the run's: left alone). Initial weights go only when they
+ * are their twin's (rl_landscape_is_initial_of): a file that was in their way when the twin
+ * was saved stays.
  * Errors: the first file that could not be removed (the others are still tried). */
 void                rl_experiment_file_delete_async  (const char * const  *paths,
                                                       GCancellable        *cancellable,
@@ -180,8 +181,8 @@ gboolean            rl_experiment_file_delete_finish (GAsyncResult  *result,
  * model files whose initial weights lie beside them as rl_landscape_save_initial keeps them
  * ("<run>.plain.initial.safetensors"). They belong to the run: deleting it deletes them, and a
  * run without them (an older one, a twin that diverged, files removed by hand) is a run all the
- * same. Listing never reads them; deleting reads a twin's header only to see whether it names
- * the initial weights beside it (its "initial" metadata, rl_landscape_name_initial).
+ * same. Listing never reads them; deleting reads the initial weights and their twin only to
+ * see that they are the twin's (rl_landscape_is_initial_of).
  *
  * Which runs' curves the app shows (each run's tick) is its state, not part of a run: the
  * folder keeps it in one small file, RL_EXPERIMENT_FILE_TICKS, a line per run, "shown <name>"

@@ -52,15 +52,41 @@ rl_landscape_save_initial (const RlModel *initial, const char *model_path, RlDat
   g_autoptr(GHashTable) metadata = g_hash_table_new (g_str_hash, g_str_equal);
   g_autofree char *path = NULL;
   g_autofree char *seed_str = NULL;
+  g_autofree char *model_name = NULL;
 
   g_return_val_if_fail (initial != NULL && model_path != NULL, FALSE);
 
   path = rl_landscape_initial_path (model_path);
   seed_str = g_strdup_printf ("%" G_GUINT64_FORMAT, (guint64) seed);
+  model_name = g_path_get_basename (model_path);
   g_hash_table_insert (metadata, "dataset", (char *) rl_dataset_kind_name (kind));
   g_hash_table_insert (metadata, "epochs", "0");
   g_hash_table_insert (metadata, "seed", seed_str);
+  g_hash_table_insert (metadata, "initial_of", model_name);
   return rl_model_save (initial, path, metadata, error);
+}
+
+/* Whether the safetensors file at @path has the metadata @key = @value. */
+static gboolean
+file_has_metadata (const char *path, const char *key, const char *value)
+{
+  g_autoptr(RlSafetensors) st = rl_safetensors_load (path, NULL);
+
+  return st != NULL && g_strcmp0 (rl_safetensors_get_metadata (st, key), value) == 0;
+}
+
+gboolean
+rl_landscape_is_initial_of (const char *initial_path, const char *model_path)
+{
+  g_autofree char *initial_name = NULL;
+  g_autofree char *model_name = NULL;
+
+  g_return_val_if_fail (initial_path != NULL && model_path != NULL, FALSE);
+
+  initial_name = g_path_get_basename (initial_path);
+  model_name = g_path_get_basename (model_path);
+  return file_has_metadata (initial_path, "initial_of", model_name)
+         || file_has_metadata (model_path, "initial", initial_name);
 }
 
 void

@@ -55,15 +55,23 @@ char         *rl_landscape_initial_path (const char *model_path);
 
 /* The one writer of initial weights (`reslab-cli train --keep-initial` and the app's training
  * runs): saves @initial, the net before its first step, at rl_landscape_initial_path
- * (@model_path) with the metadata "dataset" (@kind), "epochs" "0" and "seed" (@seed). The model
- * saved at @model_path then names it: rl_landscape_name_initial. Atomic; replaces the file, so
- * the caller makes sure nothing of the user's is there.
+ * (@model_path) with the metadata "dataset" (@kind), "epochs" "0", "seed" (@seed) and
+ * "initial_of" (@model_path's base name). The model saved at @model_path then names it:
+ * rl_landscape_name_initial. Atomic; replaces the file, so the caller makes sure nothing of the
+ * user's is there.
  * Errors: those of rl_model_save. */
 gboolean      rl_landscape_save_initial (const RlModel  *initial,
                                          const char     *model_path,
                                          RlDatasetKind   kind,
                                          uint64_t        seed,
                                          GError        **error);
+
+/* Whether the file at @initial_path holds the initial weights of the model at @model_path: its
+ * metadata "initial_of" names the model, or (a file written before that key) the model's
+ * "initial" names it. A file of someone else's at that name is neither, nor one that cannot be
+ * read; deleting a run's files goes by this. Reads the two files. */
+gboolean      rl_landscape_is_initial_of (const char *initial_path,
+                                          const char *model_path);
 
 /* Adds "initial" (the base name of rl_landscape_initial_path (@model_path)) to @metadata, the
  * metadata the trained model at @model_path is saved with (string -> string, keys and values

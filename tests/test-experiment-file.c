@@ -747,6 +747,28 @@ test_twins_and_ticks (void)
     g_assert_cmpstr (contents, ==, "mine");
     g_assert_cmpint (g_unlink (resnet2_initial), ==, 0);
   }
+  /* initial weights that say whose they are go with their run, also when their twin has been
+   * removed by hand */
+  {
+    g_autofree char *plain3 = rl_experiment_file_twin_path (paths[2], RL_TWIN_PLAIN);
+    g_autofree char *plain3_initial = rl_landscape_initial_path (plain3);
+    g_autoptr(RlArch) seed = rl_arch_parse ("seed", &error);
+    g_autoptr(RlModel) initial = NULL;
+
+    g_assert_no_error (error);
+    initial = rl_model_new (seed, 1, 28, 28, 10, &error);
+    g_assert_no_error (error);
+    g_assert_true (rl_landscape_save_initial (initial, plain3, RL_DATASET_MNIST, 1, &error));
+    g_assert_no_error (error);
+    g_assert_false (g_file_test (plain3, G_FILE_TEST_EXISTS));
+    doomed[0] = paths[2];
+    rl_experiment_file_delete_async (doomed, NULL, store_result_cb, &result);
+    g_assert_true (rl_experiment_file_delete_finish (wait_result (&result), &error));
+    g_assert_no_error (error);
+    g_clear_object (&result);
+    g_assert_false (g_file_test (paths[2], G_FILE_TEST_EXISTS));
+    g_assert_false (g_file_test (plain3_initial, G_FILE_TEST_EXISTS));
+  }
 
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
     g_free (paths[i]);

@@ -399,7 +399,12 @@ test_initial_file (void)
   g_assert_cmpstr (rl_safetensors_get_metadata (st, "dataset"), ==, "fashion");
   g_assert_cmpstr (rl_safetensors_get_metadata (st, "epochs"), ==, "0");
   g_assert_cmpstr (rl_safetensors_get_metadata (st, "seed"), ==, "7");
+  g_assert_cmpstr (rl_safetensors_get_metadata (st, "initial_of"), ==, "run.safetensors");
   g_clear_pointer (&st, rl_safetensors_free);
+  /* they are the model's, by their own metadata or by the model's; not another model's */
+  g_assert_true (rl_landscape_is_initial_of (initial_path, path));
+  g_assert_false (rl_landscape_is_initial_of (initial_path, "elsewhere/other.safetensors"));
+  g_assert_false (rl_landscape_is_initial_of (path, path));
   g_clear_pointer (&m, rl_model_free);
   m = rl_model_load (path, &st, &error);
   g_assert_no_error (error);
