@@ -75,7 +75,7 @@ queue_draw_figures (RlLandscapeView *self)
 static gboolean
 experiment_running (RlLandscapeView *self)
 {
-  return self->experiment != NULL && rl_experiment_runner_is_running (self->experiment);
+  return self->experiment != NULL && rl_runner_is_running (RL_RUNNER (self->experiment));
 }
 
 static void
@@ -279,7 +279,7 @@ experiment_running_cb (RlExperimentRunner *runner, GParamSpec *pspec, gpointer d
   RlLandscapeView *self = data;
 
   /* the twins train on every core: the landscape waits */
-  if (rl_experiment_runner_is_running (runner))
+  if (rl_runner_is_running (RL_RUNNER (runner)))
     rl_landscape_runner_cancel (self->runner);
   update_actions (self);
 }
