@@ -1,12 +1,13 @@
 /* rl-trainer.h: trains an RlModel on its own thread and reports to the main thread.
  *
  * An RlTrainer is an RlRunner (rl-runner.h): one worker thread per run, stopped with
- * rl_runner_stop(), paused and resumed with rl_runner_set_paused(). The worker trains a private copy of the model
- * (SGD with momentum, shuffled mini-batches), evaluates on a fixed held-out subset of the test
- * set every eval_every batches and on the whole test set at the end of each epoch, and talks
- * to the thread that created the trainer only by posting immutable refcounted snapshots
- * (RlTrainProgress, RlModelSnapshot) to that thread's main context. Every signal is emitted
- * there. The main thread never waits for the worker for longer than a mutex hand-off.
+ * rl_runner_stop(), paused and resumed with rl_runner_set_paused(). The worker trains a
+ * private copy of the model (SGD with momentum, shuffled mini-batches), evaluates on a fixed
+ * held-out subset of the test set every eval_every batches and on the whole test set at the
+ * end of each epoch, and talks to the thread that created the trainer only by posting
+ * immutable refcounted snapshots (RlTrainProgress, RlModelSnapshot) to that thread's main
+ * context. Every signal is emitted there. The main thread never waits for the worker for
+ * longer than a mutex hand-off.
  *
  * GLib/GIO only, no GTK: the trainer can be tested without a display.
  *
