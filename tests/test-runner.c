@@ -124,18 +124,26 @@ start (RlLandscapeRunner *runner, guint grid, GError **error)
   return rl_landscape_runner_start (runner, &config, &model, NULL, 1, train_set, error);
 }
 
+/* A start that must succeed. */
+static void
+start_ok (RlLandscapeRunner *runner, guint grid)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (start (runner, grid, &error));
+  g_assert_no_error (error);
+}
+
 /* A run to its end: "running" TRUE, then FALSE before "finished" (once, completed). */
 static void
 test_running (void)
 {
   g_autoptr(RlLandscapeRunner) runner = rl_landscape_runner_new ();
-  g_autoptr(GError) error = NULL;
   Watch w;
 
   watch_init (&w, runner);
   g_assert_false (rl_runner_is_running (RL_RUNNER (runner)));
-  g_assert_true (start (runner, 3, &error));
-  g_assert_no_error (error);
+  start_ok (runner, 3);
   g_assert_true (rl_runner_is_running (RL_RUNNER (runner)));
   g_assert_cmpuint (w.running->len, ==, 1);
   g_assert_true (g_array_index (w.running, gboolean, 0));
@@ -158,7 +166,6 @@ static void
 test_stop (void)
 {
   g_autoptr(RlLandscapeRunner) runner = rl_landscape_runner_new ();
-  g_autoptr(GError) error = NULL;
   Watch w;
 
   watch_init (&w, runner);
@@ -166,8 +173,7 @@ test_stop (void)
   g_assert_false (rl_runner_is_stopping (RL_RUNNER (runner)));
   g_assert_cmpuint (w.n_stopping, ==, 0);
 
-  g_assert_true (start (runner, GRID, &error));
-  g_assert_no_error (error);
+  start_ok (runner, GRID);
   rl_runner_stop (RL_RUNNER (runner));
   g_assert_true (rl_runner_is_running (RL_RUNNER (runner)));   /* until the worker ends */
   g_assert_true (rl_runner_is_stopping (RL_RUNNER (runner)));
@@ -189,8 +195,7 @@ test_stop (void)
   g_assert_cmpuint (rl_landscape_runner_get_n_done (runner, 0), <, GRID * GRID);
 
   /* and the runner starts again */
-  g_assert_true (start (runner, 3, &error));
-  g_assert_no_error (error);
+  start_ok (runner, 3);
   watch_wait (&w);
   g_assert_true (w.completed);
   g_assert_cmpuint (w.n_finished, ==, 2);
@@ -206,8 +211,7 @@ test_busy (void)
   Watch w;
 
   watch_init (&w, runner);
-  g_assert_true (start (runner, GRID, &error));
-  g_assert_no_error (error);
+  start_ok (runner, GRID);
   g_assert_false (start (runner, 3, &error));
   g_assert_error (error, RL_ERROR, RL_ERROR_INVALID_ARGUMENT);
   g_assert_cmpstr (error->message, ==, "The landscape is already being computed");
@@ -226,14 +230,12 @@ static void
 test_pause (void)
 {
   g_autoptr(RlLandscapeRunner) runner = rl_landscape_runner_new ();
-  g_autoptr(GError) error = NULL;
   Watch w;
 
   watch_init (&w, runner);
   rl_runner_set_paused (RL_RUNNER (runner), TRUE);   /* idle: nothing to pause */
   g_assert_false (rl_runner_is_paused (RL_RUNNER (runner)));
-  g_assert_true (start (runner, GRID, &error));
-  g_assert_no_error (error);
+  start_ok (runner, GRID);
   rl_runner_set_paused (RL_RUNNER (runner), TRUE);
   rl_runner_set_paused (RL_RUNNER (runner), TRUE);
   g_assert_true (rl_runner_is_paused (RL_RUNNER (runner)));
@@ -258,12 +260,10 @@ static void
 test_dispose_running (void)
 {
   RlLandscapeRunner *runner = rl_landscape_runner_new ();
-  g_autoptr(GError) error = NULL;
   Watch w;
 
   watch_init (&w, runner);
-  g_assert_true (start (runner, GRID, &error));
-  g_assert_no_error (error);
+  start_ok (runner, GRID);
   g_assert_finalize_object (runner);
   while (g_main_context_iteration (NULL, FALSE))
     ;
@@ -275,14 +275,10 @@ test_dispose_running (void)
 int
 main (int argc, char **argv)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *dir = NULL;
   int ret;
 
   g_test_init (&argc, &argv, NULL);
-  dir = g_test_build_filename (G_TEST_DIST, "data", "mnist-mini", NULL);
-  train_set = rl_dataset_load (dir, RL_DATASET_MNIST, RL_SPLIT_TRAIN, &error);
-  g_assert_no_error (error);
+  train_set = landscape_test_load_train ();
   model = landscape_test_cifar_model (8, TRUE, RL_SHORTCUT_A, FALSE, 1);
 
   g_test_add_func ("/control/runner/running", test_running);
