@@ -1,5 +1,5 @@
-/* landscape-test-utils.h: what the loss-landscape tests (engine, controller, UI) share: a
- * resnet-N / plain-N with random weights, and the reference loss a landscape's centre must
+/* landscape-test-utils.h: what the loss-landscape tests (engine, controller, UI) share: the
+ * fixture's training set, a resnet-N / plain-N with random weights, and the reference loss a landscape's centre must
  * equal, computed from the model's logits in double. Header-only, for the tests. */
 #pragma once
 
@@ -9,6 +9,20 @@
 #include "rl-arch.h"
 #include "rl-dataset.h"
 #include "rl-model.h"
+
+/* The 640 training images of the committed MNIST fixture (tests/data/mnist-mini).
+ * Returns: (transfer full) */
+static inline RlDataset *
+landscape_test_load_train (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_test_build_filename (G_TEST_DIST, "data", "mnist-mini", NULL);
+  RlDataset *set = rl_dataset_load (dir, RL_DATASET_MNIST, RL_SPLIT_TRAIN, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (set->n, ==, 640);
+  return set;
+}
 
 /* A CIFAR-style net for 1 x 28 x 28 MNIST, initialised with @seed, on 2 threads.
  * Returns: (transfer full) */

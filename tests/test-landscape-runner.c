@@ -79,7 +79,7 @@ points_cb (RlLandscapeRunner *runner, guint model, guint n, gpointer data)
       w->coarse_done[m] = (gint) rl_landscape_runner_get_n_done (runner, m);
   if (w->cancel_on_first && w->cancelled_at == 0)
     {
-      rl_landscape_runner_cancel (runner);
+      rl_runner_stop (RL_RUNNER (runner));
       w->cancelled_at = g_get_monotonic_time ();
     }
 }
@@ -157,7 +157,7 @@ test_grid (void)
   g_assert_true (rl_landscape_runner_start (runner, &config, models, initial, 2, train_set,
                                             &error));
   g_assert_no_error (error);
-  g_assert_true (rl_landscape_runner_is_running (runner));
+  g_assert_true (rl_runner_is_running (RL_RUNNER (runner)));
   g_assert_true (rl_landscape_runner_same_directions (runner));
   g_assert_cmpuint (rl_landscape_runner_get_level_grid (runner), ==, 5);
   g_assert_cmpuint (rl_landscape_runner_get_complete_grid (runner), ==, 0);
@@ -170,7 +170,7 @@ test_grid (void)
   g_main_loop_run (w.loop);
   g_assert_no_error (w.error);
   g_assert_true (w.finished && w.completed);
-  g_assert_false (rl_landscape_runner_is_running (runner));
+  g_assert_false (rl_runner_is_running (RL_RUNNER (runner)));
   g_assert_cmpuint (rl_landscape_runner_get_complete_grid (runner), ==, 9);
 
   /* every point once: 81 per model, no more (the coarse 25 were not computed again) */
@@ -299,7 +299,7 @@ test_fill (void)
   g_assert_false (rl_landscape_runner_fill (runner, 0, filled));
   while (rl_landscape_runner_get_complete_grid (runner) < 5)
     g_main_context_iteration (NULL, TRUE);
-  rl_landscape_runner_cancel (runner);
+  rl_runner_stop (RL_RUNNER (runner));
   g_main_loop_run (w.loop);
   g_assert_cmpuint (rl_landscape_runner_get_complete_grid (runner), ==, 5);
   g_assert_true (rl_landscape_runner_fill (runner, 0, filled));
@@ -339,20 +339,16 @@ test_bad_input (void)
   g_assert_false (rl_landscape_runner_start (runner, &config, models, NULL, 1, train_set,
                                              &error));
   g_assert_error (error, RL_ERROR, RL_ERROR_INVALID_ARGUMENT);
-  g_assert_false (rl_landscape_runner_is_running (runner));
+  g_assert_false (rl_runner_is_running (RL_RUNNER (runner)));
 }
 
 int
 main (int argc, char **argv)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *dir = NULL;
   int ret;
 
   g_test_init (&argc, &argv, NULL);
-  dir = g_test_build_filename (G_TEST_DIST, "data", "mnist-mini", NULL);
-  train_set = rl_dataset_load (dir, RL_DATASET_MNIST, RL_SPLIT_TRAIN, &error);
-  g_assert_no_error (error);
+  train_set = landscape_test_load_train ();
 
   g_test_add_func ("/control/landscape/levels", test_levels);
   g_test_add_func ("/control/landscape/grid", test_grid);

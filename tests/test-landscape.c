@@ -424,14 +424,10 @@ test_initial_file (void)
 int
 main (int argc, char **argv)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *dir = NULL;
   int ret;
 
   g_test_init (&argc, &argv, NULL);
-  dir = g_test_build_filename (G_TEST_DIST, "data", "mnist-mini", NULL);
-  train_set = rl_dataset_load (dir, RL_DATASET_MNIST, RL_SPLIT_TRAIN, &error);
-  g_assert_no_error (error);
+  train_set = landscape_test_load_train ();
   g_assert_cmpuint (train_set->n, ==, 640);
 
   g_test_add_func ("/engine/landscape/centre", test_centre);

@@ -345,7 +345,7 @@ test_bad_input (void)
   g_assert_error (error, RL_ERROR, RL_ERROR_INVALID_ARGUMENT);
   g_clear_error (&error);
   g_assert_cmpint (rl_trainer_get_state (run.trainer), ==, RL_TRAINER_RUNNING);
-  rl_trainer_stop (run.trainer);
+  rl_runner_stop (RL_RUNNER (run.trainer));
   run_wait (&run);
   g_assert_false (run.completed);
   run_clear (&run);
@@ -426,10 +426,10 @@ stop_after_first (Run *run, RlTrainProgress *p)
 
   if (p->batches_done < 1)
     return TRUE;
-  rl_trainer_stop (run->trainer);
+  rl_runner_stop (RL_RUNNER (run->trainer));
   g_assert_cmpint (rl_trainer_get_state (run->trainer), ==, RL_TRAINER_STOPPING);
-  rl_trainer_stop (run->trainer);       /* again: no-op */
-  rl_trainer_pause (run->trainer);      /* no-op while stopping */
+  rl_runner_stop (RL_RUNNER (run->trainer));                 /* again: no-op */
+  rl_runner_set_paused (RL_RUNNER (run->trainer), TRUE);     /* no-op while stopping */
   g_assert_cmpint (rl_trainer_get_state (run->trainer), ==, RL_TRAINER_STOPPING);
   at_stop = rl_trainer_get_batches_done (run->trainer);
   g_object_set_data (G_OBJECT (run->trainer), "at-stop", GSIZE_TO_POINTER (at_stop + 1));
@@ -490,7 +490,7 @@ pause_at_three (Run *run, RlTrainProgress *p)
 
   if (p->batches_done < 3)
     return TRUE;
-  rl_trainer_pause (run->trainer);
+  rl_runner_set_paused (RL_RUNNER (run->trainer), TRUE);
   g_main_loop_quit (run->loop);
   return FALSE;
 }
@@ -513,7 +513,7 @@ test_pause (void)
   g_assert_true (rl_trainer_start (run.trainer, initial, train_set, test_set, &c, &error));
   g_main_loop_run (run.loop);             /* until paused */
   g_assert_cmpint (rl_trainer_get_state (run.trainer), ==, RL_TRAINER_PAUSED);
-  rl_trainer_pause (run.trainer);          /* again: no-op */
+  rl_runner_set_paused (RL_RUNNER (run.trainer), TRUE);   /* again: no-op */
 
   /* The batch in progress at the pause may still finish: give it three batch times. */
   batch_ms = 1000.0 * BATCH / rl_trainer_get_latest_progress (run.trainer)->images_per_s;
@@ -529,7 +529,7 @@ test_pause (void)
   g_assert_cmpuint (run.n_progress, ==, progress1);
   g_assert_cmpint (rl_trainer_get_state (run.trainer), ==, RL_TRAINER_PAUSED);
 
-  rl_trainer_resume (run.trainer);
+  rl_runner_set_paused (RL_RUNNER (run.trainer), FALSE);
   g_assert_cmpint (rl_trainer_get_state (run.trainer), ==, RL_TRAINER_RUNNING);
   run_wait (&run);
   g_assert_true (run.completed);
@@ -558,7 +558,7 @@ stop_when_lr_changed (Run *run, RlTrainProgress *p)
 
   if (p->lr == 0.05f)
     {
-      rl_trainer_stop (run->trainer);
+      rl_runner_stop (RL_RUNNER (run->trainer));
       return FALSE;
     }
   return TRUE;

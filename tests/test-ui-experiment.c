@@ -99,7 +99,7 @@ compare_strings (gconstpointer a,
 static gboolean
 runner_running (gpointer data)
 {
-  return rl_experiment_runner_is_running (data);
+  return rl_runner_is_running (RL_RUNNER (data));
 }
 
 /* Runs the twins with the view's settings and waits for the end. */
@@ -400,7 +400,7 @@ test_pause_seeds_export (void)
 
   /* pause: the worker stops at the next batch and stays there */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "experiment.pause", NULL));
-  g_assert_true (rl_experiment_runner_is_paused (runner));
+  g_assert_true (rl_runner_is_paused (RL_RUNNER (runner)));
   g_assert_true (g_str_has_prefix (gtk_widget_get_tooltip_text (pause_button), "Resume"));
   g_assert_cmpstr (gtk_button_get_icon_name (GTK_BUTTON (pause_button)), ==,
                    "media-playback-start-symbolic");
@@ -419,7 +419,7 @@ test_pause_seeds_export (void)
   g_assert_true (rl_experiment_view_is_busy (view));
   /* resume: it trains on to the end */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "experiment.pause", NULL));
-  g_assert_false (rl_experiment_runner_is_paused (runner));
+  g_assert_false (rl_runner_is_paused (RL_RUNNER (runner)));
   g_assert_true (g_str_has_prefix (gtk_widget_get_tooltip_text (pause_button), "Pause"));
   g_assert_true (ui_test_wait_for (not_busy, view, 300));
   g_assert_true (gtk_widget_is_sensitive (export_button));

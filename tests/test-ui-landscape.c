@@ -83,7 +83,7 @@ coarse_done (gpointer data)
 static gboolean
 landscape_idle (gpointer data)
 {
-  return !rl_landscape_runner_is_running (data);
+  return !rl_runner_is_running (RL_RUNNER (data));
 }
 
 static void
@@ -115,7 +115,7 @@ test_after_experiment (void)
   /* nothing to look at yet: Compute does nothing */
   g_assert_cmpuint (rl_landscape_view_get_n_models (landscape), ==, 0);
   gtk_widget_activate_action (GTK_WIDGET (landscape), "landscape.compute", NULL);
-  g_assert_false (rl_landscape_runner_is_running (runner));
+  g_assert_false (rl_runner_is_running (RL_RUNNER (runner)));
   g_assert_null (rl_landscape_runner_get_config (runner));
 
   /* a tiny experiment: depth 8 on 256 images */
@@ -145,7 +145,7 @@ test_after_experiment (void)
   rl_landscape_view_set_images (landscape, N_IMAGES);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (landscape), "landscape.compute",
                                              NULL));
-  g_assert_true (rl_landscape_runner_is_running (runner));
+  g_assert_true (rl_runner_is_running (RL_RUNNER (runner)));
   config = rl_landscape_runner_get_config (runner);
   g_assert_cmpuint (config->grid, ==, 33);
   g_assert_cmpuint (config->n_images, ==, N_IMAGES);
@@ -153,7 +153,7 @@ test_after_experiment (void)
   g_assert_true (g_str_has_prefix (rl_landscape_view_get_progress (landscape), "Grid 5 × 5 of"));
   g_assert_true (ui_test_wait_for (coarse_done, runner, 120));
   g_assert_true (g_str_has_prefix (rl_landscape_view_get_progress (landscape), "Grid 9 × 9 of")
-                 || !rl_landscape_runner_is_running (runner));
+                 || !rl_runner_is_running (RL_RUNNER (runner)));
 
   g = config->grid;
   for (guint m = 0; m < 2; m++)
@@ -198,7 +198,7 @@ test_after_experiment (void)
   ui_test_spin (100);
   g_assert_false (ui_test_window_gone (window));
   g_assert_null (ui_test_find_message_dialog ());
-  g_assert_true (rl_landscape_runner_is_running (runner));
+  g_assert_true (rl_runner_is_running (RL_RUNNER (runner)));
 
   /* Cancel: stops before the final grid */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (landscape), "landscape.cancel", NULL));
@@ -408,7 +408,7 @@ test_from_models_list (void)
   rl_landscape_view_set_images (landscape, 100);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (landscape), "landscape.compute",
                                              NULL));
-  g_assert_true (rl_landscape_runner_is_running (runner));
+  g_assert_true (rl_runner_is_running (RL_RUNNER (runner)));
   g_assert_true (ui_test_wait_for (landscape_idle, runner, 240));
   g_assert_cmpuint (rl_landscape_runner_get_complete_grid (runner), ==, 9);
   train = rl_dataset_loader_peek (RL_DATASET_MNIST, RL_SPLIT_TRAIN);

@@ -597,9 +597,9 @@ update_progress (RlExperimentView *self)
     /* TRANSLATORS: in the progress line: which seed of how many is training */
     seed = g_strdup_printf (_(" · seed %u of %u"), seed_index + 1, run->n_seeds);
 
-  if (rl_experiment_runner_is_stopping (self->runner))
+  if (rl_runner_is_stopping (RL_RUNNER (self->runner)))
     text = g_strdup_printf (_("%s and %s · stopping…"), run->names[0], run->names[1]);
-  else if (rl_experiment_runner_is_paused (self->runner))
+  else if (rl_runner_is_paused (RL_RUNNER (self->runner)))
     text = g_strdup_printf (_("%s and %s%s · paused after %s of training"), run->names[0],
                             run->names[1], seed != NULL ? seed : "", elapsed);
   else if (fraction > 0.0 && seconds > 0.0)
@@ -1082,7 +1082,7 @@ stop_action (GtkWidget  *widget,
 
   if (self->load_cancellable != NULL)
     g_cancellable_cancel (self->load_cancellable);
-  rl_experiment_runner_stop (self->runner);
+  rl_runner_stop (RL_RUNNER (self->runner));
   update_progress (self);
   update_actions (self);
 }
@@ -1185,19 +1185,17 @@ static void
 update_actions (RlExperimentView *self)
 {
   GtkWidget *widget = GTK_WIDGET (self);
-  gboolean stoppable = self->load_cancellable != NULL
-                       || (rl_experiment_runner_is_running (self->runner)
-                           && !rl_experiment_runner_is_stopping (self->runner));
+  RlRunner *runner = RL_RUNNER (self->runner);
+  gboolean going = rl_runner_is_running (runner) && !rl_runner_is_stopping (runner);
+  gboolean stoppable = self->load_cancellable != NULL || going;
 
-  gboolean paused = rl_experiment_runner_is_paused (self->runner);
+  gboolean paused = rl_runner_is_paused (runner);
   gboolean shown = n_visible (self) > 0;
 
   gtk_widget_action_set_enabled (widget, "experiment.run", rl_experiment_view_can_run (self));
   gtk_widget_action_set_enabled (widget, "experiment.stop", self->busy && stoppable);
   gtk_widget_action_set_enabled (widget, "experiment.use-settings", !self->busy);
-  gtk_widget_action_set_enabled (widget, "experiment.pause",
-                                 rl_experiment_runner_is_running (self->runner)
-                                 && !rl_experiment_runner_is_stopping (self->runner));
+  gtk_widget_action_set_enabled (widget, "experiment.pause", going);
   /* not while the kept runs are read: those would come back after the Clear */
   gtk_widget_action_set_enabled (widget, "experiment.clear", !self->busy && self->runs->len > 0
                                  && self->restore_cancellable == NULL);
@@ -1224,12 +1222,12 @@ pause_action (GtkWidget  *widget,
               GVariant   *parameter)
 {
   RlExperimentView *self = RL_EXPERIMENT_VIEW (widget);
-  gboolean pause = !rl_experiment_runner_is_paused (self->runner);
+  RlRunner *runner = RL_RUNNER (self->runner);
+  gboolean pause = !rl_runner_is_paused (runner);
 
-  if (!rl_experiment_runner_is_running (self->runner)
-      || rl_experiment_runner_is_stopping (self->runner))
+  if (!rl_runner_is_running (runner) || rl_runner_is_stopping (runner))
     return;
-  rl_experiment_runner_set_paused (self->runner, pause);
+  rl_runner_set_paused (runner, pause);
   if (pause)
     self->pause_began_us = g_get_monotonic_time ();
   else if (self->pause_began_us != 0)

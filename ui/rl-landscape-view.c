@@ -75,13 +75,13 @@ queue_draw_figures (RlLandscapeView *self)
 static gboolean
 experiment_running (RlLandscapeView *self)
 {
-  return self->experiment != NULL && rl_experiment_runner_is_running (self->experiment);
+  return self->experiment != NULL && rl_runner_is_running (RL_RUNNER (self->experiment));
 }
 
 static void
 update_actions (RlLandscapeView *self)
 {
-  gboolean running = rl_landscape_runner_is_running (self->runner);
+  gboolean running = rl_runner_is_running (RL_RUNNER (self->runner));
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "landscape.compute",
                                  self->n_models > 0 && !running && !experiment_running (self));
@@ -108,7 +108,7 @@ update_progress (RlLandscapeView *self)
 
   if (config == NULL || !self->computed)
     return;   /* nothing computed for these models: the text stays */
-  if (rl_landscape_runner_is_running (self->runner))
+  if (rl_runner_is_running (RL_RUNNER (self->runner)))
     /* TRANSLATORS: the landscape's progress: the grid being computed, the final grid and the
      * seconds since Compute, e.g. "Grid 9 × 9 of 17 × 17, 12 s" */
     set_progress (self, g_strdup_printf (_("Grid %1$u × %1$u of %2$u × %2$u, %3$.0f s"), level,
@@ -252,7 +252,7 @@ rl_landscape_view_set_models (RlLandscapeView *self,
   g_return_if_fail (RL_IS_LANDSCAPE_VIEW (self));
   g_return_if_fail (n >= 1 && n <= N_MODELS && models != NULL && names != NULL && set != NULL);
 
-  rl_landscape_runner_cancel (self->runner);
+  rl_runner_stop (RL_RUNNER (self->runner));
   /* the set first: it may be the one we hold */
   rl_dataset_ref (set);
   clear_models (self);
@@ -279,8 +279,8 @@ experiment_running_cb (RlExperimentRunner *runner, GParamSpec *pspec, gpointer d
   RlLandscapeView *self = data;
 
   /* the twins train on every core: the landscape waits */
-  if (rl_experiment_runner_is_running (runner))
-    rl_landscape_runner_cancel (self->runner);
+  if (rl_runner_is_running (RL_RUNNER (runner)))
+    rl_runner_stop (RL_RUNNER (self->runner));
   update_actions (self);
 }
 
@@ -307,7 +307,7 @@ compute_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
   RlLandscapeRunnerConfig config;
   guint selected;
 
-  if (self->n_models == 0 || rl_landscape_runner_is_running (self->runner))
+  if (self->n_models == 0 || rl_runner_is_running (RL_RUNNER (self->runner)))
     return;
   rl_landscape_runner_config_init (&config);
   selected = gtk_drop_down_get_selected (self->grid_dropdown);
@@ -340,7 +340,7 @@ cancel_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
   RlLandscapeView *self = RL_LANDSCAPE_VIEW (widget);
 
   self->cancelled = TRUE;
-  rl_landscape_runner_cancel (self->runner);
+  rl_runner_stop (RL_RUNNER (self->runner));
 }
 
 /* ---- Drawing -------------------------------------------------------------------------------- */
@@ -402,7 +402,7 @@ waiting_text (RlLandscapeView *self)
 {
   if (self->n_models == 0)
     return _("No twins yet: train them on the Curves tab.");
-  if (rl_landscape_runner_is_running (self->runner))
+  if (rl_runner_is_running (RL_RUNNER (self->runner)))
     return _("Computing the coarse grid…");
   return _("Press Compute to see the loss around the trained weights.");
 }

@@ -193,12 +193,12 @@ pause_resume (RlWindow *self)
   switch (rl_trainer_get_state (self->trainer))
     {
     case RL_TRAINER_RUNNING:
-      rl_trainer_pause (self->trainer);
+      rl_runner_set_paused (RL_RUNNER (self->trainer), TRUE);
       rl_train_view_set_status (self->train_view, _("Paused. Drawing uses the latest weights; "
                                 "Resume goes on from here."));
       break;
     case RL_TRAINER_PAUSED:
-      rl_trainer_resume (self->trainer);
+      rl_runner_set_paused (RL_RUNNER (self->trainer), FALSE);
       rl_train_view_set_status (self->train_view, _("Resumed."));
       break;
     case RL_TRAINER_IDLE:

@@ -28,7 +28,7 @@ static gboolean
 landscape_busy (RlWindow *self)
 {
   return self->landscape_view != NULL
-         && rl_landscape_runner_is_running (rl_landscape_view_get_runner (self->landscape_view));
+         && rl_runner_is_running (RL_RUNNER (rl_landscape_view_get_runner (self->landscape_view)));
 }
 
 static gboolean

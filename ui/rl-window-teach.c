@@ -133,7 +133,7 @@ gboolean
 _rl_window_teach_busy (RlWindow *self)
 {
   return self->teach_cancellable != NULL
-         || (self->teacher != NULL && rl_teacher_is_running (self->teacher))
+         || (self->teacher != NULL && rl_runner_is_running (RL_RUNNER (self->teacher)))
          || self->teach_saving;
 }
 
@@ -358,7 +358,8 @@ learn_cb (RlMineView *view,
   LearnData *data;
   RlDataset *mine;
 
-  if (rl_teacher_is_running (self->teacher) || self->teach_cancellable != NULL || self->busy)
+  if (rl_runner_is_running (RL_RUNNER (self->teacher)) || self->teach_cancellable != NULL
+      || self->busy)
     return;
 
   mine = rl_userset_load (rl_mine_view_get_dir (view), &error);

@@ -180,7 +180,7 @@ _rl_window_stop_training (RlWindow *self)
 {
   if (self->data_cancellable != NULL)
     g_cancellable_cancel (self->data_cancellable);
-  rl_trainer_stop (self->trainer);
+  rl_runner_stop (RL_RUNNER (self->trainer));
 }
 
 static void
@@ -507,7 +507,7 @@ _rl_window_training_dispose (RlWindow *self)
   if (self->trainer != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->trainer, self);
-      rl_trainer_stop (self->trainer);
+      rl_runner_stop (RL_RUNNER (self->trainer));
       g_clear_object (&self->trainer);
     }
 }

@@ -2,8 +2,8 @@
 
 /* rl-experiment-runner.c: see rl-experiment-runner.h.
  *
- * A run is an RlWorker (rl-worker.h: the thread, its outbox, cancellation, pause, joining)
- * whose data is the experiment of the seed in progress; each message is one record. The
+ * A run is the RlRunner's RlWorker (rl-worker.h: the thread, its outbox, cancellation, pause,
+ * joining) whose data is the experiment of the seed in progress; each message is one record. The
  * seeds run one after the other; the worker builds each one's experiment when the previous
  * one is done. Pausing waits at the next batch boundary (the experiment's batch function).
  */
@@ -14,7 +14,6 @@
 #include "rl-experiment-runner.h"
 
 #include "rl-error.h"
-#include "rl-worker.h"
 
 G_DEFINE_BOXED_TYPE (RlExperimentRecord, rl_experiment_record, rl_experiment_record_ref,
                      rl_experiment_record_unref)
@@ -75,12 +74,8 @@ job_free (gpointer data)
 /* ---- The runner object ------------------------------------------------------------------- */
 
 struct _RlExperimentRunner {
-  GObject parent_instance;
+  RlRunner parent_instance;
 
-  GMainContext       *context;      /* owned: the thread-default context at construction */
-  gboolean            stopping;
-  gboolean            paused;
-  RlWorker           *worker;       /* owned; the current run, NULL when idle */
   guint               n_seeds;
 
   /* the current or last run, copied at start (the worker owns the experiment) */
@@ -97,20 +92,10 @@ struct _RlExperimentRunner {
   RlDataset          *train;
 };
 
-G_DEFINE_FINAL_TYPE (RlExperimentRunner, rl_experiment_runner, G_TYPE_OBJECT)
-
-enum {
-  PROP_0,
-  PROP_RUNNING,
-  PROP_PAUSED,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
+G_DEFINE_FINAL_TYPE (RlExperimentRunner, rl_experiment_runner, RL_TYPE_RUNNER)
 
 enum {
   SIGNAL_RECORD,
-  SIGNAL_FINISHED,
   N_SIGNALS
 };
 
@@ -132,7 +117,7 @@ static void
 finished (GObject *owner, gboolean completed, const GError *error)
 {
   RlExperimentRunner *self = RL_EXPERIMENT_RUNNER (owner);
-  Job *job = rl_worker_get_data (self->worker);
+  Job *job = rl_runner_get_job (RL_RUNNER (self));
 
   /* the thread is joined: the twins are ours to take (none when the run ended before its
    * first step: an earlier run's would pass for this one's) */
@@ -150,11 +135,7 @@ finished (GObject *owner, gboolean completed, const GError *error)
       if (self->train == NULL)
         self->train = rl_dataset_ref (job->train);
     }
-  g_clear_pointer (&self->worker, rl_worker_unref);
-  self->stopping = FALSE;
-  self->paused = FALSE;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
-  g_signal_emit (self, signals[SIGNAL_FINISHED], 0, completed, error);
+  rl_runner_finish (owner, completed, error);
 }
 
 /* ---- The worker ---------------------------------------------------------------------------- */
@@ -268,12 +249,8 @@ rl_experiment_runner_start_seeds (RlExperimentRunner       *self,
   g_return_val_if_fail (n_seeds >= 1, FALSE);
   g_return_val_if_fail (config->seed <= G_MAXUINT64 - (n_seeds - 1), FALSE);
 
-  if (self->worker != NULL)
-    {
-      g_set_error_literal (error, RL_ERROR, RL_ERROR_INVALID_ARGUMENT,
-                           _("An experiment is already running"));
-      return FALSE;
-    }
+  if (!rl_runner_check_idle (RL_RUNNER (self), error))
+    return FALSE;
 
   experiment = rl_experiment_new (config, train, test, error);
   if (experiment == NULL)
@@ -306,49 +283,7 @@ rl_experiment_runner_start_seeds (RlExperimentRunner       *self,
   job->test = rl_dataset_ref (test);
   job->experiment = g_steal_pointer (&experiment);
   rl_experiment_set_batch_func (job->experiment, batch_done, job);
-  self->stopping = FALSE;
-  self->paused = FALSE;
-  self->worker = rl_worker_start (&worker_funcs, G_OBJECT (self), self->context, job);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
-  return TRUE;
-}
-
-void
-rl_experiment_runner_stop (RlExperimentRunner *self)
-{
-  g_return_if_fail (RL_IS_EXPERIMENT_RUNNER (self));
-
-  if (self->worker == NULL || self->stopping)
-    return;
-  self->stopping = TRUE;
-  rl_worker_cancel (self->worker);   /* wakes a paused worker too */
-  if (self->paused)
-    {
-      self->paused = FALSE;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PAUSED]);
-    }
-}
-
-void
-rl_experiment_runner_set_paused (RlExperimentRunner *self,
-                                 gboolean            paused)
-{
-  g_return_if_fail (RL_IS_EXPERIMENT_RUNNER (self));
-
-  paused = !!paused;
-  if (self->worker == NULL || self->stopping || self->paused == paused)
-    return;
-  self->paused = paused;
-  rl_worker_set_paused (self->worker, paused);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PAUSED]);
-}
-
-gboolean
-rl_experiment_runner_is_paused (RlExperimentRunner *self)
-{
-  g_return_val_if_fail (RL_IS_EXPERIMENT_RUNNER (self), FALSE);
-
-  return self->worker != NULL && self->paused;
+  return rl_runner_start_worker (RL_RUNNER (self), &worker_funcs, job, error);
 }
 
 guint
@@ -366,7 +301,7 @@ rl_experiment_runner_get_seed_index (RlExperimentRunner *self)
 
   g_return_val_if_fail (RL_IS_EXPERIMENT_RUNNER (self), 0);
 
-  job = self->worker != NULL ? rl_worker_get_data (self->worker) : NULL;
+  job = rl_runner_get_job (RL_RUNNER (self));
   return job != NULL ? g_atomic_int_get (&job->seed_index) : 0;
 }
 
@@ -379,29 +314,13 @@ rl_experiment_runner_get_progress (RlExperimentRunner *self,
 
   g_return_if_fail (RL_IS_EXPERIMENT_RUNNER (self));
 
-  job = self->worker != NULL ? rl_worker_get_data (self->worker) : NULL;
+  job = rl_runner_get_job (RL_RUNNER (self));
   *images = 0;
   for (int t = 0; t < RL_N_TWINS; t++)
     {
       iterations[t] = job != NULL ? g_atomic_int_get (&job->iterations[t]) : 0;
       *images += job != NULL ? g_atomic_int_get (&job->images[t]) : 0;
     }
-}
-
-gboolean
-rl_experiment_runner_is_running (RlExperimentRunner *self)
-{
-  g_return_val_if_fail (RL_IS_EXPERIMENT_RUNNER (self), FALSE);
-
-  return self->worker != NULL;
-}
-
-gboolean
-rl_experiment_runner_is_stopping (RlExperimentRunner *self)
-{
-  g_return_val_if_fail (RL_IS_EXPERIMENT_RUNNER (self), FALSE);
-
-  return self->worker != NULL && self->stopping;
 }
 
 const RlExperimentConfig *
@@ -496,23 +415,6 @@ rl_experiment_runner_get_n_records (RlExperimentRunner *self,
 /* ---- GObject ------------------------------------------------------------------------------- */
 
 static void
-rl_experiment_runner_dispose (GObject *object)
-{
-  RlExperimentRunner *self = RL_EXPERIMENT_RUNNER (object);
-
-  if (self->worker != NULL)
-    {
-      /* Running: cancel, and let the worker end on its own (joining would block the main
-       * thread for up to a batch or a record's evaluation); its messages find no runner and
-       * are dropped. */
-      rl_worker_abandon (self->worker);
-      g_clear_pointer (&self->worker, rl_worker_unref);
-    }
-
-  G_OBJECT_CLASS (rl_experiment_runner_parent_class)->dispose (object);
-}
-
-static void
 rl_experiment_runner_finalize (GObject *object)
 {
   RlExperimentRunner *self = RL_EXPERIMENT_RUNNER (object);
@@ -525,30 +427,8 @@ rl_experiment_runner_finalize (GObject *object)
       g_clear_pointer (&self->trained[t], rl_model_free);
     }
   g_clear_pointer (&self->train, rl_dataset_unref);
-  g_main_context_unref (self->context);
 
   G_OBJECT_CLASS (rl_experiment_runner_parent_class)->finalize (object);
-}
-
-static void
-rl_experiment_runner_get_property (GObject    *object,
-                                   guint       prop_id,
-                                   GValue     *value,
-                                   GParamSpec *pspec)
-{
-  RlExperimentRunner *self = RL_EXPERIMENT_RUNNER (object);
-
-  switch (prop_id)
-    {
-    case PROP_RUNNING:
-      g_value_set_boolean (value, self->worker != NULL);
-      break;
-    case PROP_PAUSED:
-      g_value_set_boolean (value, self->worker != NULL && self->paused);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
 }
 
 static void
@@ -556,17 +436,8 @@ rl_experiment_runner_class_init (RlExperimentRunnerClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
-  object_class->dispose = rl_experiment_runner_dispose;
   object_class->finalize = rl_experiment_runner_finalize;
-  object_class->get_property = rl_experiment_runner_get_property;
-
-  properties[PROP_RUNNING] =
-    g_param_spec_boolean ("running", NULL, NULL, FALSE,
-                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_PAUSED] =
-    g_param_spec_boolean ("paused", NULL, NULL, FALSE,
-                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  RL_RUNNER_CLASS (klass)->busy_message = N_("An experiment is already running");
 
   /* Records are immutable and refcounted: static scope skips a ref/unref pair per emission
    * (handlers that keep one take their own reference). */
@@ -574,16 +445,11 @@ rl_experiment_runner_class_init (RlExperimentRunnerClass *klass)
     g_signal_new ("record", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                   g_cclosure_marshal_VOID__BOXED, G_TYPE_NONE, 1,
                   RL_TYPE_EXPERIMENT_RECORD | G_SIGNAL_TYPE_STATIC_SCOPE);
-  signals[SIGNAL_FINISHED] =
-    g_signal_new ("finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
-                  NULL, G_TYPE_NONE, 2,
-                  G_TYPE_BOOLEAN, G_TYPE_ERROR | G_SIGNAL_TYPE_STATIC_SCOPE);
 }
 
 static void
 rl_experiment_runner_init (RlExperimentRunner *self)
 {
-  self->context = g_main_context_ref_thread_default ();
   for (int t = 0; t < RL_N_TWINS; t++)
     self->layers[t] = g_array_new (FALSE, TRUE, sizeof (RlExperimentLayer));
 }

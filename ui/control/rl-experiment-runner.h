@@ -1,29 +1,26 @@
 /* rl-experiment-runner.h: runs an RlExperiment (a plain net and its residual twin) on its own
  * thread and reports each record to the main thread.
  *
- * An RlExperimentRunner owns one worker GThread per run. The experiment is built on the calling
- * thread by rl_experiment_runner_start() (so a bad configuration fails there, synchronously),
- * then handed to the worker, which alone uses it: it calls rl_experiment_step() until the
- * experiment is done or cancelled, and posts every new record (immutable and refcounted,
- * RlExperimentRecord) to the main context of the thread that created the runner, where the
- * signals are emitted. The worker runs at a lower priority (nice 10 on Linux), as do the model
- * threads it creates, so the UI keeps a core. The worker frees the experiment when it ends.
+ * An RlExperimentRunner is an RlRunner (rl-runner.h): one worker thread per run. The
+ * experiment is built on the calling thread by rl_experiment_runner_start() (so a bad
+ * configuration fails there, synchronously), then handed to the worker, which alone uses it:
+ * it calls rl_experiment_step() until the experiment is done or cancelled, and posts every new
+ * record (immutable and refcounted, RlExperimentRecord) to the main context of the thread that
+ * created the runner, where the signals are emitted. The worker runs at a lower priority
+ * (nice 10 on Linux), as do the model threads it creates, so the UI keeps a core. The worker
+ * frees the experiment when it ends.
  *
  * GLib/GIO only, no GTK: the runner can be tested without a display.
  *
- * Signals (on the main context of the thread that created the runner):
+ * Signal (on the main context of the thread that created the runner), besides RlRunner's
+ * "finished" and its properties "running", "paused" and "stopping":
  *
  *   "record"   (RlExperimentRunner *, RlExperimentRecord *record)
  *       One per twin per interval, in the order the experiment made them (per step: the plain
  *       twin's, then the residual twin's). Ref it to keep it.
- *   "finished" (RlExperimentRunner *, gboolean completed, const GError *error)
- *       The run is over and the worker thread is joined. completed is FALSE when stopped or
- *       failed; error is NULL unless it failed.
  *
- * Property "running" (boolean, read-only): TRUE from start until just before "finished" is
- * emitted, so a "finished" handler may start the next run.
- * Property "paused" (boolean, read-only): a pause was asked for (rl_experiment_runner_set_paused)
- * and not lifted; the worker waits at its next batch boundary.
+ * Pausing (rl_runner_set_paused) waits at the next batch boundary; stopping (rl_runner_stop)
+ * ends the run within the batch in progress (or the record being made), and a paused run too.
  *
  * Several seeds (rl_experiment_runner_start_seeds): the experiment is run once per seed,
  * config->seed, config->seed + 1, ..., one after the other on the same worker; each record
@@ -35,6 +32,7 @@
 
 #include "rl-dataset.h"
 #include "rl-experiment.h"
+#include "rl-runner.h"
 
 G_BEGIN_DECLS
 
@@ -42,7 +40,7 @@ G_BEGIN_DECLS
 GType rl_experiment_record_get_type (void) G_GNUC_CONST;
 
 #define RL_TYPE_EXPERIMENT_RUNNER (rl_experiment_runner_get_type ())
-G_DECLARE_FINAL_TYPE (RlExperimentRunner, rl_experiment_runner, RL, EXPERIMENT_RUNNER, GObject)
+G_DECLARE_FINAL_TYPE (RlExperimentRunner, rl_experiment_runner, RL, EXPERIMENT_RUNNER, RlRunner)
 
 /* Returns: (transfer full) */
 RlExperimentRunner *rl_experiment_runner_new   (void);
@@ -64,22 +62,9 @@ gboolean            rl_experiment_runner_start_seeds (RlExperimentRunner       *
                                                       RlDataset                *train,
                                                       RlDataset                *test,
                                                       GError                  **error);
-/* Pauses the run at the next batch boundary, or resumes it. No-op when not running or
- * stopping; stopping a paused run ends it. */
-void                rl_experiment_runner_set_paused (RlExperimentRunner *self,
-                                                     gboolean            paused);
-gboolean            rl_experiment_runner_is_paused  (RlExperimentRunner *self);
 /* Seeds of the current or last run, and the index (0-based) of the one in progress. */
 guint               rl_experiment_runner_get_n_seeds    (RlExperimentRunner *self);
 guint               rl_experiment_runner_get_seed_index (RlExperimentRunner *self);
-/* Cancels the run: the worker ends within the batch in progress (or the record being made),
- * then "finished" is emitted with completed = FALSE. Returns at once; no-op when not running
- * or already stopping. */
-void                rl_experiment_runner_stop  (RlExperimentRunner *self);
-
-gboolean            rl_experiment_runner_is_running  (RlExperimentRunner *self);
-/* TRUE after rl_experiment_runner_stop() until "finished". */
-gboolean            rl_experiment_runner_is_stopping (RlExperimentRunner *self);
 
 /* About the current or last run (all FALSE/0/NULL before the first): its config as the
  * experiment resolved it (subset and test subset filled in), its iterations in all, and each
@@ -120,9 +105,5 @@ RlDataset          *rl_experiment_runner_get_train_set (RlExperimentRunner *self
  * step that broke them). */
 guint64             rl_experiment_runner_get_diverged_at (RlExperimentRunner *self,
                                                           RlTwin              twin);
-
-/* A runner finalized while running cancels its worker and lets it end on its own (joining
- * would block the main thread for up to a batch or a record's evaluation);
- * rl_worker_join_abandoned() (rl-worker.h) joins such workers at shutdown. */
 
 G_END_DECLS

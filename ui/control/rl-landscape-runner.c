@@ -2,8 +2,8 @@
 
 /* rl-landscape-runner.c: see rl-landscape-runner.h.
  *
- * A run is an RlWorker whose data is one RlLandscape per model (each its own copy of the
- * model and of the subset); messages are rows of new points, or a model's line.
+ * A run is the RlRunner's RlWorker whose data is one RlLandscape per model (each its own copy
+ * of the model and of the subset); messages are rows of new points, or a model's line.
  */
 
 #include "config.h"
@@ -16,7 +16,6 @@
 
 #include "rl-error.h"
 #include "rl-landscape.h"
-#include "rl-worker.h"
 
 #define MAX_LEVELS 16
 
@@ -219,10 +218,7 @@ run (RlWorker *worker, gpointer data, GError **error)
 /* ---- The runner ---------------------------------------------------------------------------- */
 
 struct _RlLandscapeRunner {
-  GObject parent_instance;
-
-  GMainContext *context;
-  RlWorker     *worker;          /* the current run, NULL when idle */
+  RlRunner parent_instance;
 
   gboolean      have_run;
   RlLandscapeRunnerConfig config;
@@ -242,20 +238,11 @@ struct _RlLandscapeRunner {
   gint64        ended;           /* 0 while running */
 };
 
-G_DEFINE_FINAL_TYPE (RlLandscapeRunner, rl_landscape_runner, G_TYPE_OBJECT)
-
-enum {
-  PROP_0,
-  PROP_RUNNING,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
+G_DEFINE_FINAL_TYPE (RlLandscapeRunner, rl_landscape_runner, RL_TYPE_RUNNER)
 
 enum {
   SIGNAL_POINTS,
   SIGNAL_LINE,
-  SIGNAL_FINISHED,
   N_SIGNALS
 };
 
@@ -297,10 +284,8 @@ finished (GObject *owner, gboolean completed, const GError *error)
 {
   RlLandscapeRunner *self = RL_LANDSCAPE_RUNNER (owner);
 
-  g_clear_pointer (&self->worker, rl_worker_unref);
-  self->ended = g_get_monotonic_time ();
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
-  g_signal_emit (self, signals[SIGNAL_FINISHED], 0, completed, error);
+  self->ended = g_get_monotonic_time ();   /* the elapsed time stops before "running" does */
+  rl_runner_finish (owner, completed, error);
 }
 
 static const RlWorkerFuncs worker_funcs = {
@@ -349,12 +334,8 @@ rl_landscape_runner_start (RlLandscapeRunner             *self,
   g_return_val_if_fail (n_models >= 1 && n_models <= RL_LANDSCAPE_RUNNER_MAX_MODELS, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (self->worker != NULL)
-    {
-      g_set_error_literal (error, RL_ERROR, RL_ERROR_INVALID_ARGUMENT,
-                           _("The landscape is already being computed"));
-      return FALSE;
-    }
+  if (!rl_runner_check_idle (RL_RUNNER (self), error))
+    return FALSE;
   if (config->grid < 3 || config->grid % 2 == 0 || config->grid > RL_LANDSCAPE_MAX_GRID ||
       !(isfinite (config->range) && config->range > 0.0))
     {
@@ -402,26 +383,7 @@ rl_landscape_runner_start (RlLandscapeRunner             *self,
     }
   self->started = g_get_monotonic_time ();
   self->ended = 0;
-  self->worker = rl_worker_start (&worker_funcs, G_OBJECT (self), self->context, job);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
-  return TRUE;
-}
-
-void
-rl_landscape_runner_cancel (RlLandscapeRunner *self)
-{
-  g_return_if_fail (RL_IS_LANDSCAPE_RUNNER (self));
-
-  if (self->worker != NULL)
-    rl_worker_cancel (self->worker);
-}
-
-gboolean
-rl_landscape_runner_is_running (RlLandscapeRunner *self)
-{
-  g_return_val_if_fail (RL_IS_LANDSCAPE_RUNNER (self), FALSE);
-
-  return self->worker != NULL;
+  return rl_runner_start_worker (RL_RUNNER (self), &worker_funcs, job, error);
 }
 
 guint
@@ -564,44 +526,12 @@ rl_landscape_runner_get_line (RlLandscapeRunner *self, guint model, const double
 /* ---- GObject ------------------------------------------------------------------------------- */
 
 static void
-rl_landscape_runner_dispose (GObject *object)
-{
-  RlLandscapeRunner *self = RL_LANDSCAPE_RUNNER (object);
-
-  if (self->worker != NULL)
-    {
-      rl_worker_abandon (self->worker);
-      g_clear_pointer (&self->worker, rl_worker_unref);
-    }
-  G_OBJECT_CLASS (rl_landscape_runner_parent_class)->dispose (object);
-}
-
-static void
 rl_landscape_runner_finalize (GObject *object)
 {
   RlLandscapeRunner *self = RL_LANDSCAPE_RUNNER (object);
 
   clear_results (self);
-  g_main_context_unref (self->context);
   G_OBJECT_CLASS (rl_landscape_runner_parent_class)->finalize (object);
-}
-
-static void
-rl_landscape_runner_get_property (GObject    *object,
-                                  guint       prop_id,
-                                  GValue     *value,
-                                  GParamSpec *pspec)
-{
-  RlLandscapeRunner *self = RL_LANDSCAPE_RUNNER (object);
-
-  switch (prop_id)
-    {
-    case PROP_RUNNING:
-      g_value_set_boolean (value, self->worker != NULL);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
 }
 
 static void
@@ -609,14 +539,8 @@ rl_landscape_runner_class_init (RlLandscapeRunnerClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
-  object_class->dispose = rl_landscape_runner_dispose;
   object_class->finalize = rl_landscape_runner_finalize;
-  object_class->get_property = rl_landscape_runner_get_property;
-
-  properties[PROP_RUNNING] =
-    g_param_spec_boolean ("running", NULL, NULL, FALSE,
-                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  RL_RUNNER_CLASS (klass)->busy_message = N_("The landscape is already being computed");
 
   signals[SIGNAL_POINTS] =
     g_signal_new ("points", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
@@ -624,15 +548,10 @@ rl_landscape_runner_class_init (RlLandscapeRunnerClass *klass)
   signals[SIGNAL_LINE] =
     g_signal_new ("line", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                   NULL, G_TYPE_NONE, 1, G_TYPE_UINT);
-  signals[SIGNAL_FINISHED] =
-    g_signal_new ("finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
-                  NULL, G_TYPE_NONE, 2,
-                  G_TYPE_BOOLEAN, G_TYPE_ERROR | G_SIGNAL_TYPE_STATIC_SCOPE);
 }
 
 static void
 rl_landscape_runner_init (RlLandscapeRunner *self)
 {
-  self->context = g_main_context_ref_thread_default ();
   self->complete = -1;
 }

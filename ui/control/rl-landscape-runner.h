@@ -7,7 +7,8 @@
  * on it), then s_1 = s_0 / 2 when even, else its largest proper divisor, ..., then 1. For
  * G = 17: 5x5, 9x9, 17x17; for G = 21: 5x5, 21x21; for G = 33: 5x5, 9x9, 17x17, 33x33. A
  * level's points are computed row by row, the two models' rows interleaved, so both surfaces
- * refine together; each row of new points is one message.
+ * refine together; each row of new points is one message. The runner is an RlRunner
+ * (rl-runner.h): rl_runner_stop() cancels before the next point.
  *
  * Both models are seen in directions drawn from the same seed: tensors the two share (twins of
  * the same depth) get the same direction (rl_landscape_direction). When initial weights are
@@ -15,17 +16,13 @@
  *
  * GLib/GIO only, no GTK: the tests run it without a display.
  *
- * Signals (on the main context of the thread that created the runner):
+ * Signals (on the main context of the thread that created the runner), besides RlRunner's
+ * "finished" (completed FALSE when stopped or failed) and its property "running":
  *
  *   "points"   (RlLandscapeRunner *, guint model, guint n)
  *       @n new grid points of model @model are in (rl_landscape_runner_get_loss).
  *   "line"     (RlLandscapeRunner *, guint model)
  *       The line from the initial weights of model @model is in.
- *   "finished" (RlLandscapeRunner *, gboolean completed, const GError *error)
- *       The run is over and the worker thread joined; completed is FALSE when cancelled or
- *       failed (error NULL unless it failed).
- *
- * Property "running" (boolean, read-only).
  */
 #pragma once
 
@@ -33,6 +30,7 @@
 
 #include "rl-dataset.h"
 #include "rl-model.h"
+#include "rl-runner.h"
 
 G_BEGIN_DECLS
 
@@ -58,7 +56,7 @@ void rl_landscape_runner_config_init (RlLandscapeRunnerConfig *config);
 guint rl_landscape_levels (guint grid, guint steps[16]);
 
 #define RL_TYPE_LANDSCAPE_RUNNER (rl_landscape_runner_get_type ())
-G_DECLARE_FINAL_TYPE (RlLandscapeRunner, rl_landscape_runner, RL, LANDSCAPE_RUNNER, GObject)
+G_DECLARE_FINAL_TYPE (RlLandscapeRunner, rl_landscape_runner, RL, LANDSCAPE_RUNNER, RlRunner)
 
 /* Returns: (transfer full) */
 RlLandscapeRunner *rl_landscape_runner_new   (void);
@@ -76,9 +74,6 @@ gboolean  rl_landscape_runner_start          (RlLandscapeRunner             *sel
                                               guint                          n_models,
                                               RlDataset                     *set,
                                               GError                       **error);
-/* Cancels: the worker stops before its next point. No-op when idle. */
-void      rl_landscape_runner_cancel         (RlLandscapeRunner *self);
-gboolean  rl_landscape_runner_is_running     (RlLandscapeRunner *self);
 
 /* About the current or last run (0 before the first). */
 guint     rl_landscape_runner_get_n_models   (RlLandscapeRunner *self);

@@ -1,12 +1,14 @@
 #define G_LOG_DOMAIN "reslab-control"
 
-/* rl-teacher.c: see rl-teacher.h. A run is an RlWorker whose one message is the result. */
+/* rl-teacher.c: see rl-teacher.h. A run is the RlRunner's RlWorker whose one message is the
+ * result. */
+
+#include "config.h"
+#include <glib/gi18n-lib.h>
 
 #include "rl-teacher.h"
 
 #include <string.h>
-
-#include "rl-worker.h"
 
 void
 rl_teach_result_free (RlTeachResult *result)
@@ -41,21 +43,12 @@ job_free (gpointer data)
 }
 
 struct _RlTeacher {
-  GObject parent_instance;
+  RlRunner parent_instance;
 
-  GMainContext  *context;   /* owned: the thread-default context at construction */
-  RlWorker      *worker;    /* owned; the current run, NULL when idle */
   RlTeachResult *result;    /* owned; the last run's, nullable */
 };
 
-G_DEFINE_FINAL_TYPE (RlTeacher, rl_teacher, G_TYPE_OBJECT)
-
-enum {
-  SIGNAL_FINISHED,
-  N_SIGNALS
-};
-
-static guint signals[N_SIGNALS];
+G_DEFINE_FINAL_TYPE (RlTeacher, rl_teacher, RL_TYPE_RUNNER)
 
 /* ---- the worker --------------------------------------------------------------------------- */
 
@@ -98,15 +91,6 @@ deliver (GObject *owner, gpointer message)
 }
 
 static void
-finished (GObject *owner, gboolean completed, const GError *error)
-{
-  RlTeacher *self = RL_TEACHER (owner);
-
-  g_clear_pointer (&self->worker, rl_worker_unref);
-  g_signal_emit (self, signals[SIGNAL_FINISHED], 0, completed, error);
-}
-
-static void
 free_message (gpointer message)
 {
   rl_teach_result_free (message);
@@ -116,7 +100,7 @@ static const RlWorkerFuncs worker_funcs = {
   .name = "reslab-teach",
   .run = run,
   .deliver = deliver,
-  .finished = finished,
+  .finished = rl_runner_finish,
   .free_message = free_message,
   .free_data = job_free,
 };
@@ -143,11 +127,8 @@ rl_teacher_start (RlTeacher           *self,
   g_return_val_if_fail (RL_IS_TEACHER (self), FALSE);
   g_return_val_if_fail (model != NULL && mine != NULL, FALSE);
 
-  if (self->worker != NULL)
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_BUSY, "Already learning");
-      return FALSE;
-    }
+  if (!rl_runner_check_idle (RL_RUNNER (self), error))
+    return FALSE;
 
   job = g_new0 (Job, 1);
   job->model = rl_model_copy (model);
@@ -159,25 +140,7 @@ rl_teacher_start (RlTeacher           *self,
   else
     rl_teach_config_init (&job->config);
 
-  self->worker = rl_worker_start (&worker_funcs, G_OBJECT (self), self->context, job);
-  return TRUE;
-}
-
-void
-rl_teacher_stop (RlTeacher *self)
-{
-  g_return_if_fail (RL_IS_TEACHER (self));
-
-  if (self->worker != NULL)
-    rl_worker_cancel (self->worker);
-}
-
-gboolean
-rl_teacher_is_running (RlTeacher *self)
-{
-  g_return_val_if_fail (RL_IS_TEACHER (self), FALSE);
-
-  return self->worker != NULL;
+  return rl_runner_start_worker (RL_RUNNER (self), &worker_funcs, job, error);
 }
 
 RlTeachResult *
@@ -199,27 +162,11 @@ rl_teacher_steal_result (RlTeacher *self)
 /* ---- GObject ------------------------------------------------------------------------------ */
 
 static void
-rl_teacher_dispose (GObject *object)
-{
-  RlTeacher *self = RL_TEACHER (object);
-
-  if (self->worker != NULL)
-    {
-      /* its result finds no teacher and is dropped */
-      rl_worker_abandon (self->worker);
-      g_clear_pointer (&self->worker, rl_worker_unref);
-    }
-
-  G_OBJECT_CLASS (rl_teacher_parent_class)->dispose (object);
-}
-
-static void
 rl_teacher_finalize (GObject *object)
 {
   RlTeacher *self = RL_TEACHER (object);
 
   g_clear_pointer (&self->result, rl_teach_result_free);
-  g_main_context_unref (self->context);
 
   G_OBJECT_CLASS (rl_teacher_parent_class)->finalize (object);
 }
@@ -229,21 +176,11 @@ rl_teacher_class_init (RlTeacherClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
-  object_class->dispose = rl_teacher_dispose;
   object_class->finalize = rl_teacher_finalize;
-
-  /**
-   * RlTeacher::finished:
-   * @completed: whether the run completed (its result is then rl_teacher_get_result's)
-   * @error: (nullable): why it failed
-   */
-  signals[SIGNAL_FINISHED] = g_signal_new ("finished", G_TYPE_FROM_CLASS (klass),
-                                           G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE,
-                                           2, G_TYPE_BOOLEAN, G_TYPE_ERROR);
+  RL_RUNNER_CLASS (klass)->busy_message = N_("Already learning");
 }
 
 static void
 rl_teacher_init (RlTeacher *self)
 {
-  self->context = g_main_context_ref_thread_default ();
 }

@@ -1,6 +1,8 @@
 /* rl-teacher.h: "Learn from my digits" in the app: rl_teach (rl-teach.h) on an RlWorker, then
  * the new model measured on MNIST's test set, so that the Models list can say what teaching
- * cost. The model taught is a copy taken at the start: the one in use is never changed.
+ * cost. The model taught is a copy taken at the start: the one in use is never changed. The
+ * teacher is an RlRunner (rl-runner.h): rl_runner_stop() cancels the run, whose "finished"
+ * then says completed = FALSE.
  *
  * GLib/GIO only.
  */
@@ -10,6 +12,7 @@
 
 #include "rl-dataset.h"
 #include "rl-model.h"
+#include "rl-runner.h"
 #include "rl-teach.h"
 #include "rl-train.h"
 
@@ -28,7 +31,7 @@ void rl_teach_result_free (RlTeachResult *result);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (RlTeachResult, rl_teach_result_free)
 
 #define RL_TYPE_TEACHER (rl_teacher_get_type ())
-G_DECLARE_FINAL_TYPE (RlTeacher, rl_teacher, RL, TEACHER, GObject)
+G_DECLARE_FINAL_TYPE (RlTeacher, rl_teacher, RL, TEACHER, RlRunner)
 
 /* Returns: (transfer full) */
 RlTeacher     *rl_teacher_new         (void);
@@ -37,7 +40,7 @@ RlTeacher     *rl_teacher_new         (void);
  * (nullable: none) and @config (nullable: rl_teach_config_init's), then measuring it on @test
  * (nullable: not measured). Emits "finished" (gboolean completed, GError *error) on the main
  * context of the caller; the result is then rl_teacher_get_result's.
- * Errors: G_IO_ERROR_BUSY when a run is going. */
+ * Errors: RL_ERROR_INVALID_ARGUMENT when a run is going, as the other runners'. */
 gboolean       rl_teacher_start       (RlTeacher           *self,
                                        const RlModel       *model,
                                        RlDataset           *mine,
@@ -45,8 +48,6 @@ gboolean       rl_teacher_start       (RlTeacher           *self,
                                        RlDataset           *test,
                                        const RlTeachConfig *config,
                                        GError             **error);
-void           rl_teacher_stop        (RlTeacher *self);
-gboolean       rl_teacher_is_running  (RlTeacher *self);
 /* The last run's result, NULL before one completed. Returns: (transfer none) (nullable) */
 RlTeachResult *rl_teacher_get_result  (RlTeacher *self);
 /* Takes the last run's result away. Returns: (transfer full) (nullable) */

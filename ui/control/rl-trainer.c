@@ -21,7 +21,6 @@
 
 #include "rl-error.h"
 #include "rl-train.h"
-#include "rl-worker.h"
 
 /* At most ~15 progress snapshots per second: each redraws the two charts and the progress
  * labels, in software, on the cores training uses. Measured under Xvfb on 2 cores (a 3-epoch
@@ -208,11 +207,9 @@ job_free (gpointer data)
 /* ---- The trainer object --------------------------------------------------------------------- */
 
 struct _RlTrainer {
-  GObject parent_instance;
+  RlRunner parent_instance;
 
-  GMainContext    *context;          /* owned: the thread-default context at construction */
-  RlTrainerState   state;
-  RlWorker        *worker;           /* owned; the current run, NULL when idle */
+  RlTrainerState   state;            /* the runner's running, paused and stopping, as one */
 
   RlTrainConfig    config;           /* of the current or last run */
   gboolean         have_config;
@@ -220,7 +217,7 @@ struct _RlTrainer {
   RlTrainProgress *latest_progress;  /* owned, nullable */
 };
 
-G_DEFINE_FINAL_TYPE (RlTrainer, rl_trainer, G_TYPE_OBJECT)
+G_DEFINE_FINAL_TYPE (RlTrainer, rl_trainer, RL_TYPE_RUNNER)
 
 enum {
   PROP_0,
@@ -233,25 +230,30 @@ static GParamSpec *properties[N_PROPS];
 enum {
   SIGNAL_PROGRESS,
   SIGNAL_WEIGHTS,
-  SIGNAL_FINISHED,
   N_SIGNALS
 };
 
 static guint signals[N_SIGNALS];
 
+/* RlRunnerClass.state_changed: "state" follows the runner's properties. */
 static void
-set_state (RlTrainer *self, RlTrainerState state)
+state_changed (RlRunner *runner)
 {
+  RlTrainer *self = RL_TRAINER (runner);
+  RlTrainerState state;
+
+  if (!rl_runner_is_running (runner))
+    state = RL_TRAINER_IDLE;
+  else if (rl_runner_is_stopping (runner))
+    state = RL_TRAINER_STOPPING;
+  else if (rl_runner_is_paused (runner))
+    state = RL_TRAINER_PAUSED;
+  else
+    state = RL_TRAINER_RUNNING;
   if (self->state == state)
     return;
   self->state = state;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
-}
-
-static Job *
-current_job (RlTrainer *self)
-{
-  return self->worker != NULL ? rl_worker_get_data (self->worker) : NULL;
 }
 
 /* ---- Delivery (main thread) ------------------------------------------------------------------ */
@@ -279,16 +281,6 @@ deliver (GObject *owner, gpointer message)
     default:
       g_assert_not_reached ();
     }
-}
-
-static void
-finished (GObject *owner, gboolean completed, const GError *error)
-{
-  RlTrainer *self = RL_TRAINER (owner);
-
-  g_clear_pointer (&self->worker, rl_worker_unref);
-  set_state (self, RL_TRAINER_IDLE);
-  g_signal_emit (self, signals[SIGNAL_FINISHED], 0, completed, error);
 }
 
 /* ---- The worker ------------------------------------------------------------------------------ */
@@ -521,7 +513,7 @@ static const RlWorkerFuncs worker_funcs = {
   .name = "reslab-train",
   .run = run,
   .deliver = deliver,
-  .finished = finished,
+  .finished = rl_runner_finish,
   .free_message = msg_free,
   .free_data = job_free,
 };
@@ -552,12 +544,8 @@ rl_trainer_start (RlTrainer           *self,
   g_return_val_if_fail (config != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (self->state != RL_TRAINER_IDLE)
-    {
-      g_set_error_literal (error, RL_ERROR, RL_ERROR_INVALID_ARGUMENT,
-                           _("Training is already in progress"));
-      return FALSE;
-    }
+  if (!rl_runner_check_idle (RL_RUNNER (self), error))
+    return FALSE;
   if (!rl_train_config_validate (config, error))
     return FALSE;
   if (config->dataset != train->kind)
@@ -592,75 +580,44 @@ rl_trainer_start (RlTrainer           *self,
   self->config = *config;
   self->have_config = TRUE;
   g_clear_pointer (&self->latest_progress, rl_train_progress_unref);
-  self->worker = rl_worker_start (&worker_funcs, G_OBJECT (self), self->context, job);
-  set_state (self, RL_TRAINER_RUNNING);
-  return TRUE;
-}
-
-void
-rl_trainer_pause (RlTrainer *self)
-{
-  g_return_if_fail (RL_IS_TRAINER (self));
-
-  if (self->state != RL_TRAINER_RUNNING)
-    return;
-  rl_worker_set_paused (self->worker, TRUE);
-  set_state (self, RL_TRAINER_PAUSED);
-}
-
-void
-rl_trainer_resume (RlTrainer *self)
-{
-  g_return_if_fail (RL_IS_TRAINER (self));
-
-  if (self->state != RL_TRAINER_PAUSED)
-    return;
-  rl_worker_set_paused (self->worker, FALSE);
-  set_state (self, RL_TRAINER_RUNNING);
-}
-
-void
-rl_trainer_stop (RlTrainer *self)
-{
-  g_return_if_fail (RL_IS_TRAINER (self));
-
-  if (self->state != RL_TRAINER_RUNNING && self->state != RL_TRAINER_PAUSED)
-    return;
-  rl_worker_cancel (self->worker);
-  set_state (self, RL_TRAINER_STOPPING);
+  return rl_runner_start_worker (RL_RUNNER (self), &worker_funcs, job, error);
 }
 
 void
 rl_trainer_set_lr (RlTrainer *self, float lr)
 {
+  RlWorker *worker;
   Job *job;
 
   g_return_if_fail (RL_IS_TRAINER (self));
   g_return_if_fail (lr_valid (lr));
 
-  if ((job = current_job (self)) == NULL)
+  if ((worker = rl_runner_get_worker (RL_RUNNER (self))) == NULL)
     return;
-  rl_worker_lock (self->worker);
+  job = rl_worker_get_data (worker);
+  rl_worker_lock (worker);
   job->pending_lr = lr;
   job->has_pending_lr = TRUE;
-  rl_worker_unlock (self->worker);
+  rl_worker_unlock (worker);
   self->config.lr = lr;
 }
 
 void
 rl_trainer_set_momentum (RlTrainer *self, float momentum)
 {
+  RlWorker *worker;
   Job *job;
 
   g_return_if_fail (RL_IS_TRAINER (self));
   g_return_if_fail (momentum_valid (momentum));
 
-  if ((job = current_job (self)) == NULL)
+  if ((worker = rl_runner_get_worker (RL_RUNNER (self))) == NULL)
     return;
-  rl_worker_lock (self->worker);
+  job = rl_worker_get_data (worker);
+  rl_worker_lock (worker);
   job->pending_momentum = momentum;
   job->has_pending_momentum = TRUE;
-  rl_worker_unlock (self->worker);
+  rl_worker_unlock (worker);
   self->config.momentum = momentum;
 }
 
@@ -699,7 +656,7 @@ rl_trainer_get_batches_done (RlTrainer *self)
 
   g_return_val_if_fail (RL_IS_TRAINER (self), 0);
 
-  if ((job = current_job (self)) != NULL)
+  if ((job = rl_runner_get_job (RL_RUNNER (self))) != NULL)
     return (guint64) g_atomic_int_get (&job->batches_done);
   return self->latest_progress != NULL ? self->latest_progress->batches_done : 0;
 }
@@ -711,27 +668,10 @@ rl_trainer_dispose (GObject *object)
 {
   RlTrainer *self = RL_TRAINER (object);
 
-  if (self->worker != NULL)
-    {
-      /* Running: cancel, and let the worker end on its own (joining would block the main
-       * thread for up to a batch); its messages find no trainer and are dropped. */
-      rl_worker_abandon (self->worker);
-      g_clear_pointer (&self->worker, rl_worker_unref);
-    }
   g_clear_pointer (&self->latest_weights, rl_model_snapshot_unref);
   g_clear_pointer (&self->latest_progress, rl_train_progress_unref);
 
   G_OBJECT_CLASS (rl_trainer_parent_class)->dispose (object);
-}
-
-static void
-rl_trainer_finalize (GObject *object)
-{
-  RlTrainer *self = RL_TRAINER (object);
-
-  g_main_context_unref (self->context);
-
-  G_OBJECT_CLASS (rl_trainer_parent_class)->finalize (object);
 }
 
 static void
@@ -753,10 +693,12 @@ static void
 rl_trainer_class_init (RlTrainerClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  RlRunnerClass *runner_class = RL_RUNNER_CLASS (klass);
 
   object_class->dispose = rl_trainer_dispose;
-  object_class->finalize = rl_trainer_finalize;
   object_class->get_property = rl_trainer_get_property;
+  runner_class->busy_message = N_("Training is already in progress");
+  runner_class->state_changed = state_changed;
 
   properties[PROP_STATE] =
     g_param_spec_enum ("state", NULL, NULL, RL_TYPE_TRAINER_STATE, RL_TRAINER_IDLE,
@@ -773,17 +715,10 @@ rl_trainer_class_init (RlTrainerClass *klass)
     g_signal_new ("weights", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                   g_cclosure_marshal_VOID__BOXED, G_TYPE_NONE, 1,
                   RL_TYPE_MODEL_SNAPSHOT | G_SIGNAL_TYPE_STATIC_SCOPE);
-  /* error: a GError (G_TYPE_ERROR, nullable); in C the handler's third argument is a
-   * const GError *, the "gpointer error-or-NULL" of the design. */
-  signals[SIGNAL_FINISHED] =
-    g_signal_new ("finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
-                  NULL, G_TYPE_NONE, 2,
-                  G_TYPE_BOOLEAN, G_TYPE_ERROR | G_SIGNAL_TYPE_STATIC_SCOPE);
 }
 
 static void
 rl_trainer_init (RlTrainer *self)
 {
-  self->context = g_main_context_ref_thread_default ();
   self->state = RL_TRAINER_IDLE;
 }

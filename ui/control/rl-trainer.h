@@ -1,15 +1,18 @@
 /* rl-trainer.h: trains an RlModel on its own thread and reports to the main thread.
  *
- * An RlTrainer owns one worker GThread per run. The worker trains a private copy of the model
- * (SGD with momentum, shuffled mini-batches), evaluates on a fixed held-out subset of the test
- * set every eval_every batches and on the whole test set at the end of each epoch, and talks
- * to the thread that created the trainer only by posting immutable refcounted snapshots
- * (RlTrainProgress, RlModelSnapshot) to that thread's main context. Every signal is emitted
- * there. The main thread never waits for the worker for longer than a mutex hand-off.
+ * An RlTrainer is an RlRunner (rl-runner.h): one worker thread per run, stopped with
+ * rl_runner_stop(), paused and resumed with rl_runner_set_paused(). The worker trains a
+ * private copy of the model (SGD with momentum, shuffled mini-batches), evaluates on a fixed
+ * held-out subset of the test set every eval_every batches and on the whole test set at the
+ * end of each epoch, and talks to the thread that created the trainer only by posting
+ * immutable refcounted snapshots (RlTrainProgress, RlModelSnapshot) to that thread's main
+ * context. Every signal is emitted there. The main thread never waits for the worker for
+ * longer than a mutex hand-off.
  *
  * GLib/GIO only, no GTK: the trainer can be tested without a display.
  *
- * States:   IDLE --start--> RUNNING <--pause/resume--> PAUSED
+ * States (the property "state": the runner's "running", "paused" and "stopping" as one):
+ *           IDLE --start--> RUNNING <--pause/resume--> PAUSED
  *           RUNNING/PAUSED --stop--> STOPPING
  *           RUNNING/PAUSED/STOPPING --(worker done, "finished" emitted)--> IDLE
  * The state changes to IDLE just before "finished" is emitted, so a "finished" handler may
@@ -21,6 +24,7 @@
 
 #include "rl-dataset.h"
 #include "rl-model.h"
+#include "rl-runner.h"
 #include "rl-train-progress.h"
 
 G_BEGIN_DECLS
@@ -69,9 +73,10 @@ typedef enum {
 GType rl_trainer_state_get_type (void) G_GNUC_CONST;
 
 #define RL_TYPE_TRAINER (rl_trainer_get_type ())
-G_DECLARE_FINAL_TYPE (RlTrainer, rl_trainer, RL, TRAINER, GObject)
+G_DECLARE_FINAL_TYPE (RlTrainer, rl_trainer, RL, TRAINER, RlRunner)
 
-/* Signals (all on the main context of the thread that created the trainer):
+/* Signals (all on the main context of the thread that created the trainer), besides
+ * RlRunner's "finished":
  *
  *   "progress" (RlTrainer *, RlTrainProgress *progress)
  *       At most ~15 per second, in order; a snapshot where held-out or test accuracy was
@@ -80,10 +85,8 @@ G_DECLARE_FINAL_TYPE (RlTrainer, rl_trainer, RL, TRAINER, GObject)
  *   "weights"  (RlTrainer *, RlModelSnapshot *weights)
  *       A copy of the weights at most every ~250 ms, at the start (the initial weights) and at
  *       the end. Ref it to keep it.
- *   "finished" (RlTrainer *, gboolean completed, const GError *error)
- *       The run is over and the worker thread is joined. completed is FALSE if stopped or
- *       failed; error is NULL unless it failed (a diverged loss: RL_ERROR_DIVERGED).
- *       rl_trainer_get_latest_weights() has the final weights.
+ *   "finished" (RlRunner's): a run that failed has a diverged loss (RL_ERROR_DIVERGED),
+ *       or an error of the loop; rl_trainer_get_latest_weights() has the final weights.
  */
 
 /* Returns: (transfer full) */
@@ -100,14 +103,11 @@ gboolean         rl_trainer_start    (RlTrainer           *self,
                                       RlDataset           *test,
                                       const RlTrainConfig *config,
                                       GError             **error);
-/* The worker stops at the next batch boundary (after posting a progress snapshot) until
- * resumed. No-ops unless RUNNING (pause) or PAUSED (resume). */
-void             rl_trainer_pause    (RlTrainer *self);
-void             rl_trainer_resume   (RlTrainer *self);
-/* Cancels the run: the worker ends after at most the batch in progress (an evaluation in
+/* rl_runner_set_paused(): the worker stops at the next batch boundary (after posting a
+ * progress snapshot) until resumed; no-op unless RUNNING (pause) or PAUSED (resume).
+ * rl_runner_stop(): the worker ends after at most the batch in progress (an evaluation in
  * progress stops at its next chunk), posts its last snapshots and "finished" with
- * completed = FALSE. Returns at once. No-op when IDLE or STOPPING. */
-void             rl_trainer_stop     (RlTrainer *self);
+ * completed = FALSE; no-op when IDLE or STOPPING. */
 
 /* Change the optimiser's hyperparameters from the next batch on; while idle they are kept
  * for nothing (the next run takes its config). lr > 0, momentum in [0, 1). */
@@ -125,9 +125,5 @@ RlTrainProgress *rl_trainer_get_latest_progress (RlTrainer *self);
 /* Batches the worker has finished so far in this run, read atomically: it can be ahead of the
  * last delivered progress. For status displays and tests. */
 guint64          rl_trainer_get_batches_done    (RlTrainer *self);
-
-/* A trainer finalized while running cancels its worker and lets it end on its own (joining
- * would block the main thread for up to a batch); rl_worker_join_abandoned() (rl-worker.h)
- * joins such workers at shutdown. */
 
 G_END_DECLS

@@ -1,8 +1,10 @@
 /* rl-worker.h: a worker thread owned by an object on the main thread, and its outbox.
  *
- * RlTrainer and RlExperimentRunner each run long work (training, the degradation experiment)
- * on a thread of its own that talks to the main thread only by posting messages: immutable,
- * refcounted snapshots. RlWorker is that mechanism, written once:
+ * The app's controllers run long work (training, the degradation experiment, the loss
+ * landscape, teaching your digits) on a thread of its own that talks to the main thread only
+ * by posting messages: immutable, refcounted snapshots. RlWorker is that mechanism, written
+ * once; RlRunner (rl-runner.h) is the GObject around it that those controllers derive from
+ * (the worker as a "running" property, stop, pause, the end of a run, abandonment):
  *
  *   - the thread: started by rl_worker_start(), at a lower priority (nice 10 on Linux; the
  *     model's thread team, created from it, inherits that), with a thread-default main context
@@ -22,7 +24,8 @@
  *     those at shutdown, after the main loop has ended.
  *
  * The owner keeps one reference (rl_worker_start's) and drops it in funcs->finished or after
- * rl_worker_abandon(); the thread and every message in flight hold their own.
+ * rl_worker_abandon() (an RlRunner does both: rl_runner_finish, its dispose); the thread and
+ * every message in flight hold their own.
  *
  * GLib/GIO only.
  */
