@@ -184,9 +184,8 @@ typedef struct {
   RlTrainConfig  config;
   RlModel       *model;         /* the copy being trained; the worker's alone once it runs */
 
-  /* Shared, under the worker's lock. */
-  gboolean       has_pending_lr;
-  gboolean       has_pending_momentum;
+  /* Shared, under the worker's lock: hyperparameters changed while running, for the worker
+   * to take at its next batch; NaN when there is nothing new. */
   float          pending_lr;
   float          pending_momentum;
 
@@ -406,17 +405,17 @@ before_batch (RlTrainLoop *loop, gpointer data)
     return FALSE;
 
   rl_worker_lock (r->worker);
-  if (job->has_pending_lr)
+  if (!isnan (job->pending_lr))
     {
       r->lr = job->pending_lr;
       rl_sgd_set_lr (sgd, r->lr);
-      job->has_pending_lr = FALSE;
+      job->pending_lr = NAN;
     }
-  if (job->has_pending_momentum)
+  if (!isnan (job->pending_momentum))
     {
       r->momentum = job->pending_momentum;
       rl_sgd_set_momentum (sgd, r->momentum);
-      job->has_pending_momentum = FALSE;
+      job->pending_momentum = NAN;
     }
   rl_worker_unlock (r->worker);
   return TRUE;
@@ -571,6 +570,8 @@ rl_trainer_start (RlTrainer           *self,
   g_clear_pointer (&check, rl_train_loop_free);
 
   job = g_new0 (Job, 1);
+  job->pending_lr = NAN;
+  job->pending_momentum = NAN;
   job->train = rl_dataset_ref (train);
   job->test = test != NULL ? rl_dataset_ref (test) : NULL;
   job->config = *config;
@@ -583,42 +584,46 @@ rl_trainer_start (RlTrainer           *self,
   return rl_runner_start_worker (RL_RUNNER (self), &worker_funcs, job, error);
 }
 
+/* Hands a new learning rate or momentum (NaN: unchanged) to the run, which takes them at its
+ * next batch. Returns FALSE when there is no run. */
+static gboolean
+hand_over (RlTrainer *self,
+           float      lr,
+           float      momentum)
+{
+  RlWorker *worker = rl_runner_get_worker (RL_RUNNER (self));
+  Job *job;
+
+  if (worker == NULL)
+    return FALSE;
+  job = rl_worker_get_data (worker);
+  rl_worker_lock (worker);
+  if (!isnan (lr))
+    job->pending_lr = lr;
+  if (!isnan (momentum))
+    job->pending_momentum = momentum;
+  rl_worker_unlock (worker);
+  return TRUE;
+}
+
 void
 rl_trainer_set_lr (RlTrainer *self, float lr)
 {
-  RlWorker *worker;
-  Job *job;
-
   g_return_if_fail (RL_IS_TRAINER (self));
   g_return_if_fail (lr_valid (lr));
 
-  if ((worker = rl_runner_get_worker (RL_RUNNER (self))) == NULL)
-    return;
-  job = rl_worker_get_data (worker);
-  rl_worker_lock (worker);
-  job->pending_lr = lr;
-  job->has_pending_lr = TRUE;
-  rl_worker_unlock (worker);
-  self->config.lr = lr;
+  if (hand_over (self, lr, NAN))
+    self->config.lr = lr;
 }
 
 void
 rl_trainer_set_momentum (RlTrainer *self, float momentum)
 {
-  RlWorker *worker;
-  Job *job;
-
   g_return_if_fail (RL_IS_TRAINER (self));
   g_return_if_fail (momentum_valid (momentum));
 
-  if ((worker = rl_runner_get_worker (RL_RUNNER (self))) == NULL)
-    return;
-  job = rl_worker_get_data (worker);
-  rl_worker_lock (worker);
-  job->pending_momentum = momentum;
-  job->has_pending_momentum = TRUE;
-  rl_worker_unlock (worker);
-  self->config.momentum = momentum;
+  if (hand_over (self, NAN, momentum))
+    self->config.momentum = momentum;
 }
 
 RlTrainerState
