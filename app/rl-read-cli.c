@@ -81,6 +81,7 @@ read_one (RlModel *model, const RlSegmentParams *params, const char *path, gbool
   g_autoptr(GError) error = NULL;
   g_autofree float *ink = NULL;
   g_autoptr(RlReading) r = NULL;
+  gboolean inverted = FALSE;
   int w, h;
 
   if (strcmp (path, "-") == 0)
@@ -88,14 +89,15 @@ read_one (RlModel *model, const RlSegmentParams *params, const char *path, gbool
       g_autoptr (GBytes) bytes = rl_cli_read_stdin (&error);
 
       if (bytes != NULL)
-        ink = rl_image_load_gray_bytes (bytes, rl_cli_stdin_name (), &w, &h, &error);
+        ink = rl_image_load_gray_bytes (bytes, rl_cli_stdin_name (), &w, &h, &inverted,
+                                        &error);
     }
   else
-    ink = rl_image_file_load_gray (path, &w, &h, &error);
+    ink = rl_image_file_load_gray (path, &w, &h, &inverted, &error);
   if (ink != NULL)
     {
       /* grey paper and shadows are not ink (an even picture becomes all paper: no digit) */
-      rl_image_level_ink (ink, w, h);
+      rl_image_level_ink (ink, w, h, inverted);
       r = rl_read_number (model, ink, w, h, w, params, &error);
     }
   if (r == NULL)

@@ -14,7 +14,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   g_autofree float *pix = NULL;
   int width = 0, height = 0;
 
-  pix = rl_image_load_gray_bytes (bytes, "fuzz", &width, &height, NULL);
+  pix = rl_image_load_gray_bytes (bytes, "fuzz", &width, &height, NULL, NULL);
   if (pix != NULL)
     {
       float sum = 0.0f;

@@ -27,7 +27,9 @@ G_BEGIN_DECLS
 #define RL_IMAGE_MAX_SIDE 16384
 #define RL_IMAGE_MAX_FILE (256u * 1024 * 1024)
 
-/* Loads @path as ink: (height, width) floats in [0, 1], row stride = width.
+/* Loads @path as ink: (height, width) floats in [0, 1], row stride = width; @inverted
+ * (optional): set, when ink is returned, to whether it is 1 - L (dark ink, the polarity
+ * above), which rl_image_level_ink() needs.
  * Errors (every message names the file): G_IO_ERROR_* from GIO (G_IO_ERROR_NOT_FOUND for a
  * missing file), RL_ERROR_BAD_IMAGE (not PNG or PGM, malformed header, zero size, a sample
  * above maxval, a PNG libpng rejects), RL_ERROR_TRUNCATED (fewer samples than the header
@@ -37,6 +39,7 @@ G_BEGIN_DECLS
 float    *rl_image_file_load_gray   (const char  *path,
                                      int         *width,
                                      int         *height,
+                                     gboolean    *inverted,
                                      GError     **error);
 
 /* The same from the bytes of a file; @what names it in messages. */
@@ -44,24 +47,32 @@ float    *rl_image_load_gray_bytes  (GBytes      *bytes,
                                      const char  *what,
                                      int         *width,
                                      int         *height,
+                                     gboolean    *inverted,
                                      GError     **error);
 
-/* Levels @ink (from rl_image_file_load_gray()) the way a photograph or a scan needs before its
- * digit is cut out. A smooth copy, box-blurred with radius min (width, height) /
- * RL_IMAGE_LEVEL_BLUR (none for pictures under that many pixels a side), judges what is ink.
+/* Levels @ink (from rl_image_file_load_gray(); @inverted, the polarity it gave: TRUE when
+ * the ink is 1 - L) the way a photograph or a scan needs before its digit is cut out. A smooth
+ * copy, box-blurred with radius min (width, height) / RL_IMAGE_LEVEL_BLUR (none for pictures
+ * under that many pixels a side), judges what is ink.
  * The paper's level (grey paper, a shadow, uneven light) is a quadratic surface fitted to the
  * medians of 8 x 8 cells, the cells the strokes fill left out, and is subtracted; when a hard
  * shadow's edge crosses the picture's border, the paper is the medians of blocks a 64th of the
  * short side, opened over a quarter of it (strokes narrower than that go), each pixel taking
- * the level around it nearest its own value. Otsu's threshold parts ink from paper; the ink's
- * 95th percentile is scaled to 1, and pixels whose smooth value is within the paper's noise
- * become 0. A clean MNIST-like image is nearly unchanged. Returns FALSE, with @ink all 0, when the smooth copy's ink is under
- * RL_IMAGE_LEVEL_MIN_CONTRAST (an even or merely noisy picture: no digit). */
+ * the level around it nearest its own value. Otsu's threshold parts ink from paper, and
+ * pixels whose smooth value is within the paper's noise become 0. The ink above the paper is
+ * multiplied by the most light on the paper over the light there, as a flat field divides by
+ * it, so that a stroke in a shadow comes out as strong as a lit one (the light is the paper's
+ * luminance: 1 - level with @inverted, the level itself without); at most 4 times, not at all
+ * when no paper is lighter than 0.1 (a black board shows no light), and less on what stands
+ * barely over the paper's noise. The ink's 95th percentile is then scaled to 1. A clean
+ * MNIST-like image is nearly unchanged. Returns FALSE, with @ink all 0, when the smooth copy's
+ * ink is under RL_IMAGE_LEVEL_MIN_CONTRAST (an even or merely noisy picture: no digit). */
 #define RL_IMAGE_LEVEL_BLUR         112
 #define RL_IMAGE_LEVEL_MIN_CONTRAST 0.1f
 gboolean  rl_image_level_ink        (float       *ink,
                                      int          width,
-                                     int          height);
+                                     int          height,
+                                     gboolean     inverted);
 
 /* The digit of an image file as `reslab-cli predict` and the app's Open Image read it: the
  * ink of rl_image_file_load_gray(), levelled (rl_image_level_ink()), cropped to the pixels of
