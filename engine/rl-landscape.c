@@ -66,13 +66,13 @@ rl_landscape_save_initial (const RlModel *initial, const char *model_path, RlDat
   return rl_model_save (initial, path, metadata, error);
 }
 
-/* Whether the safetensors file at @path has the metadata @key = @value. */
+/* Whether the safetensors file at @path has the metadata @key = @value (its header read). */
 static gboolean
 file_has_metadata (const char *path, const char *key, const char *value)
 {
-  g_autoptr(RlSafetensors) st = rl_safetensors_load (path, NULL);
+  g_autoptr(GHashTable) metadata = rl_safetensors_read_metadata (path, NULL);
 
-  return st != NULL && g_strcmp0 (rl_safetensors_get_metadata (st, key), value) == 0;
+  return metadata != NULL && g_strcmp0 (g_hash_table_lookup (metadata, key), value) == 0;
 }
 
 gboolean

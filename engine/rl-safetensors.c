@@ -627,15 +627,53 @@ parse_header (const char  *what,
             return FALSE;
           continue;
         }
+      if (entries == NULL)
+        continue;   /* the metadata alone */
       if (!parse_entry (what, name, node, buf_len, &entry, error))
         return FALSE;
       g_array_append_val (entries, entry);
     }
 
+  if (entries == NULL)
+    return TRUE;
   if (entries->len > 0)
     qsort (entries->data, entries->len, sizeof (Entry), compare_entries);
   return check_coverage (what, (const Entry *) (void *) entries->data, entries->len, buf_len,
                          error);
+}
+
+/* The header's length from the first 8 of a file's @size bytes at @p, checked against the
+ * limit and the file. */
+static gboolean
+read_header_len (const char    *what,
+                 const guint8  *p,
+                 uint64_t       size,
+                 uint64_t      *header_len,
+                 GError       **error)
+{
+  if (size < 8)
+    {
+      g_set_error (error, RL_ERROR, RL_ERROR_TRUNCATED,
+                   "%s: %" G_GUINT64_FORMAT " bytes is too short for a safetensors file, "
+                   "whose header length alone takes 8", what, size);
+      return FALSE;
+    }
+  *header_len = read_u64_le (p);
+  if (*header_len > HEADER_MAX)
+    {
+      g_set_error (error, RL_ERROR, RL_ERROR_TOO_LARGE,
+                   "%s: a header of %" G_GUINT64_FORMAT " bytes is past the limit of %"
+                   G_GUINT64_FORMAT, what, *header_len, HEADER_MAX);
+      return FALSE;
+    }
+  if (*header_len > size - 8)
+    {
+      g_set_error (error, RL_ERROR, RL_ERROR_TRUNCATED,
+                   "%s: a header of %" G_GUINT64_FORMAT " bytes runs past the end of the "
+                   "file (%" G_GUINT64_FORMAT " bytes)", what, *header_len, size);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 RlSafetensors *
@@ -659,28 +697,8 @@ rl_safetensors_load_bytes (GBytes      *bytes,
     what = "<memory>";
 
   p = g_bytes_get_data (bytes, &size);
-  if (size < 8)
-    {
-      g_set_error (error, RL_ERROR, RL_ERROR_TRUNCATED,
-                   "%s: %" G_GSIZE_FORMAT " bytes is too short for a safetensors file, "
-                   "whose header length alone takes 8", what, size);
-      return NULL;
-    }
-  header_len = read_u64_le (p);
-  if (header_len > HEADER_MAX)
-    {
-      g_set_error (error, RL_ERROR, RL_ERROR_TOO_LARGE,
-                   "%s: a header of %" G_GUINT64_FORMAT " bytes is past the limit of %"
-                   G_GUINT64_FORMAT, what, header_len, HEADER_MAX);
-      return NULL;
-    }
-  if (header_len > size - 8)
-    {
-      g_set_error (error, RL_ERROR, RL_ERROR_TRUNCATED,
-                   "%s: a header of %" G_GUINT64_FORMAT " bytes runs past the end of the "
-                   "file (%" G_GSIZE_FORMAT " bytes)", what, header_len, size);
-      return NULL;
-    }
+  if (!read_header_len (what, p, size, &header_len, error))
+    return NULL;
   buffer = p + 8 + header_len;
   buf_len = size - 8 - header_len;
 
@@ -742,6 +760,51 @@ rl_safetensors_load (const char  *path,
     return NULL;
   bytes = g_bytes_new_take (contents, length);
   return rl_safetensors_load_bytes (bytes, path, error);
+}
+
+GHashTable *
+rl_safetensors_read_metadata (const char  *path,
+                              GError     **error)
+{
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GFileInputStream) in = NULL;
+  g_autoptr(GFileInfo) info = NULL;
+  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(GHashTable) metadata = NULL;
+  g_autofree char *header = NULL;
+  guint8 len_le[8];
+  gsize got = 0;
+  uint64_t header_len, size;
+
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  file = g_file_new_for_path (path);
+  in = g_file_read (file, NULL, error);
+  if (in == NULL)
+    return NULL;   /* GIO's message names the file */
+  info = g_file_input_stream_query_info (in, G_FILE_ATTRIBUTE_STANDARD_SIZE, NULL, error);
+  if (info == NULL)
+    return NULL;
+  size = (uint64_t) MAX (g_file_info_get_size (info), 0);
+  if (!g_input_stream_read_all (G_INPUT_STREAM (in), len_le, sizeof len_le, &got, NULL, error)
+      || !read_header_len (path, len_le, got < sizeof len_le ? got : size, &header_len, error))
+    return NULL;
+  header = g_malloc (header_len + 1);
+  if (!g_input_stream_read_all (G_INPUT_STREAM (in), header, header_len, &got, NULL, error))
+    return NULL;
+  if (got < header_len)
+    {
+      g_set_error (error, RL_ERROR, RL_ERROR_TRUNCATED,
+                   "%s: the header ends after %" G_GSIZE_FORMAT " of its %" G_GUINT64_FORMAT
+                   " bytes", path, got, header_len);
+      return NULL;
+    }
+  parser = json_parser_new ();
+  metadata = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  if (!parse_header (path, header, header_len, 0, parser, NULL, metadata, error))
+    return NULL;
+  return g_steal_pointer (&metadata);
 }
 
 void

@@ -49,6 +49,14 @@ RlSafetensors      *rl_safetensors_load         (const char *path, GError **erro
 RlSafetensors      *rl_safetensors_load_bytes   (GBytes *bytes, const char *what, GError **error);
 void                rl_safetensors_free         (RlSafetensors *st);
 
+/* The metadata of the file at @path from its header alone (8 bytes and the JSON, a few KB for
+ * any net ResLab makes), for listing files without reading their weights: the header checked
+ * as rl_safetensors_load checks it (length, UTF-8, JSON, no key twice, metadata strings only),
+ * but not its tensors. A file without metadata has an empty table.
+ * Errors: those of rl_safetensors_load about the header, GIO's for the file.
+ * Returns: (transfer full): string -> string */
+GHashTable         *rl_safetensors_read_metadata (const char *path, GError **error);
+
 guint               rl_safetensors_get_n_tensors (const RlSafetensors *st);
 /* In file order (sorted by offset). Returns: (transfer none) */
 const RlTensorView *rl_safetensors_get_tensor    (const RlSafetensors *st, guint i);

@@ -142,6 +142,43 @@ test_list (Fixture       *f,
   g_assert_true (rl_model_store_find (store, NULL) == item);
 }
 
+/* Writes @base: a safetensors file of one float, with @metadata_member (a JSON member and
+ * its comma, or "") before the tensor in its header. */
+static void
+write_foreign (Fixture    *f,
+               const char *base,
+               const char *metadata_member)
+{
+  g_autofree char *path = g_build_filename (f->dir, base, NULL);
+  g_autofree char *header = g_strdup_printf ("{%s\"w\":{\"dtype\":\"F32\",\"shape\":[1],"
+                                             "\"data_offsets\":[0,4]}}", metadata_member);
+  gsize len = strlen (header);
+  g_autofree guint8 *bytes = g_malloc0 (8 + len + 4);
+
+  for (int i = 0; i < 8; i++)
+    bytes[i] = (guint8) ((guint64) len >> (8 * i));
+  memcpy (bytes + 8, header, len);
+  g_assert_true (g_file_set_contents (path, (const char *) bytes, (gssize) (8 + len + 4), NULL));
+}
+
+/* Files another program wrote in the folder: one without metadata (PyTorch's save_file) is
+ * listed by its file name; one whose "__metadata__" is not the format's is not listed, and
+ * reading it raises no critical warning (the tests make those fatal). */
+static void
+test_list_foreign (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr (RlModelStore) store = NULL;
+
+  write_foreign (f, "from-torch.safetensors", "");
+  write_foreign (f, "odd.safetensors", "\"__metadata__\":5,");
+  write_foreign (f, "odder.safetensors", "\"__metadata__\":{\"epochs\":2},");
+  store = rl_model_store_new (f->dir, f->bundled);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, 2);
+  g_assert_cmpstr (rl_model_item_get_name (item_at (store, 0)), ==, "from-torch.safetensors");
+  g_assert_true (rl_model_item_is_bundled (item_at (store, 1)));
+}
+
 static void
 test_new_run_path (Fixture       *f,
                    gconstpointer  data)
@@ -585,6 +622,8 @@ main (int   argc,
 
   g_test_add ("/control/model-store/list", Fixture, NULL, fixture_set_up, test_list,
               fixture_tear_down);
+  g_test_add ("/control/model-store/list-foreign", Fixture, NULL, fixture_set_up,
+              test_list_foreign, fixture_tear_down);
   g_test_add ("/control/model-store/new-run-path", Fixture, NULL, fixture_set_up,
               test_new_run_path, fixture_tear_down);
   g_test_add ("/control/model-store/rename", Fixture, NULL, fixture_set_up, test_rename,

@@ -549,6 +549,104 @@ test_bad_file_on_disk (void)
   remove_tmp_dir (dir);
 }
 
+/* @header (with @buf_len bytes of data after it) written to @path as a file. */
+static void
+write_crafted (const char *path, const char *header, gsize buf_len)
+{
+  g_autoptr(GBytes) bytes = craft_file (header, strlen (header), buf_len);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_file_set_contents (path, g_bytes_get_data (bytes, NULL),
+                                      (gssize) g_bytes_get_size (bytes), &error));
+  g_assert_no_error (error);
+}
+
+static void
+assert_metadata_refused (const char *path, const char *header, gsize buf_len, gint code)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) metadata = NULL;
+
+  write_crafted (path, header, buf_len);
+  metadata = rl_safetensors_read_metadata (path, &error);
+  g_assert_null (metadata);
+  g_assert_error (error, RL_ERROR, code);
+  g_assert_nonnull (strstr (error->message, path));
+}
+
+/* The metadata from the header alone: what a saved file holds, an empty table without any,
+ * tensors not checked (their data not read); a header that is not the format's is refused as
+ * rl_safetensors_load refuses it, naming the file, and without a critical warning (the model
+ * list's own reader, before, called json-glib on a "__metadata__" that was no object). */
+static void
+test_read_metadata (void)
+{
+  g_autofree char *dir = make_tmp_dir ();
+  g_autofree char *path = g_build_filename (dir, "m.safetensors", NULL);
+  g_autofree char *missing = g_build_filename (dir, "no-such.safetensors", NULL);
+  g_autoptr(GHashTable) saved = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) metadata = NULL;
+  g_autoptr(GError) error = NULL;
+  static const float w[] = { 1.0f, 2.0f };
+  RlTensorView view = { .name = "w", .ndim = 1, .shape = { 2 }, .data = w };
+  guint8 big[8];
+
+  g_hash_table_insert (saved, "name", "Mine");
+  g_hash_table_insert (saved, "arch", "seed");
+  g_assert_true (rl_safetensors_save (path, &view, 1, saved, &error));
+  g_assert_no_error (error);
+  metadata = rl_safetensors_read_metadata (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_hash_table_size (metadata), ==, 2);
+  g_assert_cmpstr (g_hash_table_lookup (metadata, "name"), ==, "Mine");
+  g_assert_cmpstr (g_hash_table_lookup (metadata, "arch"), ==, "seed");
+  g_clear_pointer (&metadata, g_hash_table_unref);
+
+  /* none (as PyTorch writes metadata=None); tensors whose offsets do not fit are not read */
+  write_crafted (path, "{\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}", 8);
+  metadata = rl_safetensors_read_metadata (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_hash_table_size (metadata), ==, 0);
+  g_clear_pointer (&metadata, g_hash_table_unref);
+  write_crafted (path, "{\"__metadata__\":{\"a\":\"b\"},"
+                       "\"w\":{\"dtype\":\"F32\",\"shape\":[9],\"data_offsets\":[0,36]}}", 0);
+  metadata = rl_safetensors_read_metadata (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (g_hash_table_lookup (metadata, "a"), ==, "b");
+  g_clear_pointer (&metadata, g_hash_table_unref);
+
+  /* not the format's */
+  assert_metadata_refused (path, "{\"__metadata__\":5}", 0, RL_ERROR_BAD_HEADER);
+  assert_metadata_refused (path, "{\"__metadata__\":{\"a\":1}}", 0, RL_ERROR_BAD_HEADER);
+  assert_metadata_refused (path, "{\"a\":{},\"a\":{}}", 0, RL_ERROR_BAD_HEADER);
+  assert_metadata_refused (path, "[1]", 0, RL_ERROR_BAD_HEADER);
+  assert_metadata_refused (path, "{\"__metadata__\":", 0, RL_ERROR_BAD_HEADER);
+  /* a header longer than the file, or than the limit; a file shorter than its length */
+  put_u64_le (big, 64);
+  g_assert_true (g_file_set_contents (path, (const char *) big, 8, NULL));
+  metadata = rl_safetensors_read_metadata (path, &error);
+  g_assert_null (metadata);
+  g_assert_error (error, RL_ERROR, RL_ERROR_TRUNCATED);
+  g_clear_error (&error);
+  put_u64_le (big, G_GUINT64_CONSTANT (1) << 40);
+  g_assert_true (g_file_set_contents (path, (const char *) big, 8, NULL));
+  metadata = rl_safetensors_read_metadata (path, &error);
+  g_assert_null (metadata);
+  g_assert_error (error, RL_ERROR, RL_ERROR_TOO_LARGE);
+  g_clear_error (&error);
+  g_assert_true (g_file_set_contents (path, "abc", 3, NULL));
+  metadata = rl_safetensors_read_metadata (path, &error);
+  g_assert_null (metadata);
+  g_assert_error (error, RL_ERROR, RL_ERROR_TRUNCATED);
+  g_clear_error (&error);
+  metadata = rl_safetensors_read_metadata (missing, &error);
+  g_assert_null (metadata);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  remove_tmp_dir (dir);
+}
+
 static void
 test_missing_file (void)
 {
@@ -744,6 +842,7 @@ main (int argc, char **argv)
                    test_whitespace_and_metadata_in_middle);
   g_test_add_func ("/engine/safetensors/no-tensors", test_no_tensors);
   g_test_add_func ("/engine/safetensors/python-written-file", test_python_written_file);
+  g_test_add_func ("/engine/safetensors/read-metadata", test_read_metadata);
 
   for (gsize i = 0; i < G_N_ELEMENTS (bad_cases); i++)
     {

@@ -12,15 +12,11 @@
 #include <string.h>
 
 #include <glib/gstdio.h>
-#include <json-glib/json-glib.h>
 
 #include "rl-arch.h"
 #include "rl-landscape.h"
 #include "rl-safetensors.h"
 
-/* A header is JSON of a few kilobytes for any net ResLab makes: a bound keeps a broken file
- * from making the listing read megabytes. */
-#define HEADER_MAX (1024 * 1024)
 #define DELETED_DIR ".deleted"
 
 /* ---- items -------------------------------------------------------------------------------- */
@@ -275,74 +271,6 @@ list_model_iface_init (GListModelInterface *iface)
   iface->get_item = get_item;
 }
 
-/* The metadata of a safetensors file from its header alone: 8 bytes of little-endian length,
- * then JSON whose "__metadata__" object maps strings to strings.
- * Returns: (transfer full) (nullable): string -> string */
-static GHashTable *
-read_metadata (const char  *path,
-               GError     **error)
-{
-  g_autoptr (GFile) file = g_file_new_for_path (path);
-  g_autoptr (GFileInputStream) in = NULL;
-  g_autoptr (JsonParser) parser = json_parser_new ();
-  g_autofree char *header = NULL;
-  GHashTable *metadata;
-  guint8 len_le[8];
-  guint64 len = 0;
-  gsize got = 0;
-  JsonNode *root;
-  JsonObject *meta;
-
-  in = g_file_read (file, NULL, error);
-  if (in == NULL)
-    return NULL;
-  if (!g_input_stream_read_all (G_INPUT_STREAM (in), len_le, sizeof len_le, &got, NULL, error))
-    return NULL;
-  for (int i = 7; i >= 0; i--)
-    len = (len << 8) | len_le[i];
-  if (got != sizeof len_le || len < 2 || len > HEADER_MAX)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                   _("%s is not a safetensors file"), path);
-      return NULL;
-    }
-  header = g_malloc (len + 1);
-  if (!g_input_stream_read_all (G_INPUT_STREAM (in), header, len, &got, NULL, error))
-    return NULL;
-  if (got != len)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("%s is truncated"), path);
-      return NULL;
-    }
-  header[len] = '\0';
-  if (!json_parser_load_from_data (parser, header, (gssize) len, error))
-    return NULL;
-  root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                   _("%s is not a safetensors file"), path);
-      return NULL;
-    }
-
-  metadata = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  meta = json_object_get_object_member (json_node_get_object (root), "__metadata__");
-  if (meta != NULL)
-    {
-      g_autoptr (GList) members = json_object_get_members (meta);
-
-      for (GList *l = members; l != NULL; l = l->next)
-        {
-          JsonNode *node = json_object_get_member (meta, l->data);
-
-          if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
-            g_hash_table_insert (metadata, g_strdup (l->data),
-                                 g_strdup (json_node_get_string (node)));
-        }
-    }
-  return metadata;
-}
-
 static int
 compare_newest_first (gconstpointer a,
                       gconstpointer b)
@@ -377,7 +305,7 @@ list_dir (RlModelStore *self)
           || g_str_has_suffix (base, ".initial.safetensors"))
         continue;
       path = g_build_filename (self->dir, base, NULL);
-      metadata = read_metadata (path, &error);
+      metadata = rl_safetensors_read_metadata (path, &error);
       if (metadata == NULL)
         {
           g_message ("Not listing %s: %s", path, error->message);
