@@ -93,7 +93,10 @@ rl_experiment_file_measure (const char *run_path, gboolean *twin_kept)
 
       if (twin_kept != NULL)
         twin_kept[t] = g_file_test (twin, G_FILE_TEST_IS_REGULAR);
-      size += regular_file_size (twin) + regular_file_size (initial);
+      size += regular_file_size (twin);
+      /* by the rule Clear deletes by: a file of the user's in their place is not the run's */
+      if (rl_landscape_is_initial_of (initial, twin))
+        size += regular_file_size (initial);
     }
   return size;
 }

@@ -198,8 +198,10 @@ gboolean            rl_experiment_file_delete_finish (GAsyncResult  *result,
 
 /* The bytes of the run file at @run_path and of what is kept beside it: its twins' model files
  * and their initial weights, the regular files that are there (a depth-56 run: 14 MB, nearly
- * all of it the four model files). @twin_kept (nullable): (RL_N_TWINS) whether each twin's
- * model file is there. A few stat() calls, no file read. */
+ * all of it the four model files). Initial weights count only when they are the run's
+ * (rl_landscape_is_initial_of, the rule rl_experiment_file_delete_async deletes by), not a
+ * file of the user's at their name. @twin_kept (nullable): (RL_N_TWINS) whether each twin's
+ * model file is there. A few stat() calls and the headers of the initial weights' files. */
 guint64             rl_experiment_file_measure    (const char  *run_path,
                                                    gboolean    *twin_kept);
 /* Where the run at @run_path keeps @twin's trained model (see above). Returns: (transfer full) */

@@ -736,6 +736,9 @@ test_twins_and_ticks (void)
     g_autofree char *contents = NULL;
 
     write_file (resnet2_initial, "mine");
+    /* nor are they counted in its size */
+    g_assert_cmpuint (rl_experiment_file_measure (paths[1], NULL), ==,
+                      strlen (good_text) + strlen ("weights"));
     doomed[0] = paths[1];
     rl_experiment_file_delete_async (doomed, NULL, store_result_cb, &result);
     g_assert_true (rl_experiment_file_delete_finish (wait_result (&result), &error));
