@@ -26,6 +26,7 @@
 #include "rl-error.h"
 #include "rl-worker.h"
 #include "rl-experiment-file.h"
+#include "rl-dialogs.h"
 #include "rl-experiment-view.h"
 #include "rl-dataset-loader.h"
 #include "rl-landscape.h"
@@ -1645,6 +1646,15 @@ test_twin_and_initial_save_fail (void)
                                     " weights"));
     g_assert_nonnull (strstr (text, "The run and its curves are kept"));
     g_assert_nonnull (strstr (text, "was left alone"));
+    /* the folder once, above the reasons, which name the files alone */
+    {
+      const char *in_folder = strstr (text, dir);
+
+      g_assert_nonnull (in_folder);
+      g_assert_null (strstr (in_folder + 1, dir));
+      g_assert_nonnull (strstr (in_folder, plain_name));
+      g_assert_nonnull (strstr (in_folder, initial_name));
+    }
     gtk_window_destroy (GTK_WINDOW (dialog));
   }
   /* one message, not one for each */
@@ -1667,6 +1677,30 @@ test_twin_and_initial_save_fail (void)
   g_assert_cmpint (g_unlink (resnet_initial), ==, 0);
   g_assert_cmpint (g_rmdir (plain), ==, 0);
   destroy_view (view, window);
+}
+
+/* The folder a message names: the home folder as "~", as GNOME's apps write it. */
+static void
+test_display_folder (void)
+{
+  const char *home = g_get_home_dir ();
+  g_autofree char *in_home = g_build_filename (home, ".local", "share", NULL);
+  g_autofree char *beside = g_strconcat (home, "2", G_DIR_SEPARATOR_S, "x", NULL);
+  g_autofree char *shown = NULL;
+
+  g_assert_true (g_path_is_absolute (home) && strlen (home) > 1);
+  shown = rl_display_folder (in_home);
+  g_assert_cmpstr (shown, ==, "~/.local/share");
+  g_clear_pointer (&shown, g_free);
+  shown = rl_display_folder (home);
+  g_assert_cmpstr (shown, ==, "~");
+  g_clear_pointer (&shown, g_free);
+  /* a folder whose name starts as home's is not in it */
+  shown = rl_display_folder (beside);
+  g_assert_cmpstr (shown, ==, beside);
+  g_clear_pointer (&shown, g_free);
+  shown = rl_display_folder ("/tmp/kept");
+  g_assert_cmpstr (shown, ==, "/tmp/kept");
 }
 
 /* ---- the Inside view of the CIFAR-style nets ---------------------------------------------- */
@@ -1832,6 +1866,7 @@ main (int   argc,
   ui_test_add ("/ui/experiment/twin-save-fails", test_twin_save_fails);
   ui_test_add ("/ui/experiment/initial-save-fails", test_initial_save_fails);
   ui_test_add ("/ui/experiment/twin-and-initial-save-fail", test_twin_and_initial_save_fail);
+  ui_test_add ("/ui/experiment/display-folder", test_display_folder);
   ui_test_add ("/ui/experiment/inside-resnet-8", test_inside_resnet8);
   ui_test_add ("/ui/experiment/inside-plain-8", test_inside_plain8);
 

@@ -4,6 +4,7 @@
 
 #include "config.h"
 #include <glib/gi18n-lib.h>
+#include <string.h>
 
 #include "rl-dialogs.h"
 
@@ -352,4 +353,22 @@ rl_show_missing_data_dialog (GtkWidget      *widget,
   if (kind == RL_DATASET_MNIST)
     add_download (GTK_MESSAGE_DIALOG (dialog), dir);
   return secondary;
+}
+
+char *
+rl_display_folder (const char *path)
+{
+  const char *home = g_get_home_dir ();
+  size_t n = strlen (home);
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  /* home itself, or a folder in it; not "/home/ann2" for "/home/ann", nor "/" for "/" */
+  if (n > 1 && strncmp (path, home, n) == 0 && (path[n] == '/' || path[n] == '\0'))
+    {
+      g_autofree char *rest = g_filename_display_name (path + n);
+
+      return g_strconcat ("~", rest, NULL);
+    }
+  return g_filename_display_name (path);
 }

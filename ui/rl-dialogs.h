@@ -35,6 +35,11 @@ GtkWidget *rl_show_model_error_dialog  (GtkWidget      *widget,
                                         const GError   *error,
                                         const char     *note);
 
+/* @path (a file name in the file system's encoding) as a message shows it: in UTF-8, the home
+ * folder written "~" as GNOME's apps write it ("~/.local/share/reslab/experiments").
+ * Returns: (transfer full) */
+char      *rl_display_folder           (const char     *path);
+
 /* Says which of @kind's files are @missing (as rl_dataset_find_missing_files () returns
  * them), where they are looked for and how to get them. @lead starts the text, a whole
  * translated sentence ("Training needs the files below."), so no sentence is built from

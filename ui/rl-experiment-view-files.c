@@ -179,7 +179,8 @@ report_not_kept (RlExperimentView *self,
                  Run              *run,
                  SaveData         *data)
 {
-  g_autofree char *folder = g_filename_display_name (self->keep_dir);
+  g_autofree char *folder = rl_display_folder (self->keep_dir);
+  g_autofree char *in_folder = NULL;      /* the reasons' paths start with it */
   g_autoptr (GString) reasons = g_string_new (NULL);
   char *twins[RL_N_TWINS] = { NULL };      /* the twins' files not written */
   char *initials[RL_N_TWINS] = { NULL };   /* the kept twins' initial weights not written */
@@ -202,20 +203,19 @@ report_not_kept (RlExperimentView *self,
       primary = g_strdup_printf (_("The trained %1$s of run %2$u could not be kept"),
                                  run->names[twin], run->number);
       /* TRANSLATORS: under "The trained plain-20 of run 2 could not be kept"; %1$s is the
-       * twin's file name, %2$s its folder, %3$s the twin ("plain-20") */
-      lost = g_strdup_printf (_("“%1$s” could not be written in %2$s, so the loss landscape "
-                                "of %3$s cannot be shown."), twins[twin], folder,
-                              run->names[twin]);
+       * twin's file name, %2$s the twin ("plain-20") */
+      lost = g_strdup_printf (_("“%1$s” could not be written, so the loss landscape of %2$s "
+                                "cannot be shown."), twins[twin], run->names[twin]);
     }
   else if (n_twins == 2)
     {
       primary = g_strdup_printf (_("The trained twins of run %u could not be kept"),
                                  run->number);
       /* TRANSLATORS: under "The trained twins of run 2 could not be kept"; %1$s and %2$s
-       * are the twins' file names, %3$s their folder */
-      lost = g_strdup_printf (_("“%1$s” and “%2$s” could not be written in %3$s, so the loss "
+       * are the twins' file names */
+      lost = g_strdup_printf (_("“%1$s” and “%2$s” could not be written, so the loss "
                                 "landscape of the twins cannot be shown."),
-                              twins[RL_TWIN_PLAIN], twins[RL_TWIN_RESIDUAL], folder);
+                              twins[RL_TWIN_PLAIN], twins[RL_TWIN_RESIDUAL]);
     }
   /* a twin lost says more than initial weights: it names the message */
   if (n_initials == 1)
@@ -226,23 +226,21 @@ report_not_kept (RlExperimentView *self,
                                      "kept"), run->names[initial], run->number);
       /* TRANSLATORS: in the message "The initial weights of plain-20 in run 2 could not be
        * kept" (or, when a twin was lost too, after the sentence about it); %1$s is the file's
-       * name, %2$s its folder, %3$s the twin ("plain-20") */
-      lost_initial = g_strdup_printf (_("“%1$s” could not be written in %2$s, so the loss "
-                                        "landscape of %3$s will have no line from its initial "
-                                        "weights."), initials[initial], folder,
-                                      run->names[initial]);
+       * name, %2$s the twin ("plain-20") */
+      lost_initial = g_strdup_printf (_("“%1$s” could not be written, so the loss landscape "
+                                        "of %2$s will have no line from its initial weights."),
+                                      initials[initial], run->names[initial]);
     }
   else if (n_initials == 2)
     {
       primary = g_strdup_printf (_("The initial weights of the twins of run %u could not be "
                                    "kept"), run->number);
       /* TRANSLATORS: under "The initial weights of the twins of run 2 could not be kept";
-       * %1$s and %2$s are the files' names, %3$s their folder */
-      lost_initial = g_strdup_printf (_("“%1$s” and “%2$s” could not be written in %3$s, so "
-                                        "the loss landscape of the twins will have no line "
-                                        "from their initial weights."),
-                                      initials[RL_TWIN_PLAIN], initials[RL_TWIN_RESIDUAL],
-                                      folder);
+       * %1$s and %2$s are the files' names */
+      lost_initial = g_strdup_printf (_("“%1$s” and “%2$s” could not be written, so the loss "
+                                        "landscape of the twins will have no line from their "
+                                        "initial weights."),
+                                      initials[RL_TWIN_PLAIN], initials[RL_TWIN_RESIDUAL]);
     }
   if (lost == NULL)
     lost = g_steal_pointer (&lost_initial);
@@ -256,10 +254,14 @@ report_not_kept (RlExperimentView *self,
     }
   kept = n_twins > 0 ? _("The run and its curves are kept.")
                      : _("The run, its curves and its trained twins are kept.");
+  /* the folder is named once, above the reasons; in them, the files' names are enough */
+  in_folder = g_build_filename (self->keep_dir, "/", NULL);
+  g_string_replace (reasons, in_folder, "", 0);
   /* TRANSLATORS: the message's text: %1$s what could not be written and what that takes
-   * away, %2$s what is kept (both sentences), %3$s the system's reasons (English), a line
-   * each */
-  secondary = g_strdup_printf (_("%1$s %2$s\n\n%3$s"), lost, kept, reasons->str);
+   * away, %2$s what is kept (both sentences), %3$s the folder of the files, %4$s the
+   * system's reasons (English), a line each */
+  secondary = g_strdup_printf (_("%1$s %2$s\n\nIn %3$s:\n%4$s"), lost, kept, folder,
+                               reasons->str);
   rl_show_error_dialog (GTK_WIDGET (self), primary, secondary);
   for (int t = 0; t < RL_N_TWINS; t++)
     {
@@ -372,7 +374,7 @@ saved_cb (GObject      *source,
     }
   else if (self != NULL)
     {
-      g_autofree char *folder = g_filename_display_name (self->keep_dir);
+      g_autofree char *folder = rl_display_folder (self->keep_dir);
       g_autofree char *secondary = NULL;
 
       if (run != NULL)
@@ -654,7 +656,7 @@ static void
 report_bad_files (RlExperimentView *self,
                   GPtrArray        *bad)
 {
-  g_autofree char *folder = g_filename_display_name (self->keep_dir);
+  g_autofree char *folder = rl_display_folder (self->keep_dir);
   g_autofree char *primary = NULL;
   g_autofree char *note = NULL;
   g_autoptr (GString) text = g_string_new (NULL);
@@ -740,7 +742,7 @@ restored_cb (GObject      *source,
   g_clear_object (&self->restore_cancellable);
   if (entries == NULL)
     {
-      g_autofree char *folder = g_filename_display_name (self->keep_dir);
+      g_autofree char *folder = rl_display_folder (self->keep_dir);
       g_autofree char *secondary =
         g_strdup_printf (_("The folder %s could not be read, so no earlier run was restored, "
                            "and new ones may not be kept.\n\n%s"), folder, error->message);
