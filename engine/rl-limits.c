@@ -257,6 +257,25 @@ rl_limits_cgroup_memory (const char *cgroup_text, const char *root)
   return least;
 }
 
+guint64
+rl_limits_process_memory (gboolean *by_group)
+{
+  long pages = sysconf (_SC_PHYS_PAGES), page = sysconf (_SC_PAGESIZE);
+  guint64 physical, limit;
+
+  if (by_group != NULL)
+    *by_group = FALSE;
+  if (pages <= 0 || page <= 0)
+    return 0;
+  physical = (guint64) pages * (guint64) page;
+  limit = rl_limits_cgroup_memory (NULL, NULL);
+  if (limit >= physical)
+    return physical;
+  if (by_group != NULL)
+    *by_group = TRUE;
+  return limit;
+}
+
 gboolean
 rl_limits_check_memory (size_t bytes, size_t physical, GError **error)
 {
@@ -264,17 +283,11 @@ rl_limits_check_memory (size_t bytes, size_t physical, GError **error)
 
   if (physical == 0)
     {
-      long pages = sysconf (_SC_PHYS_PAGES), page = sysconf (_SC_PAGESIZE);
-      guint64 limit = rl_limits_cgroup_memory (NULL, NULL);
+      guint64 memory = rl_limits_process_memory (&limited);
 
-      if (pages <= 0 || page <= 0)
+      if (memory == 0)
         return TRUE;
-      physical = (size_t) pages * (size_t) page;
-      if (limit < physical)
-        {
-          physical = (size_t) limit;
-          limited = TRUE;
-        }
+      physical = (size_t) MIN (memory, (guint64) G_MAXSIZE);
     }
   if (bytes > physical / 4 * 3)
     {

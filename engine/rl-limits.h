@@ -45,10 +45,14 @@ gboolean rl_limits_check_arch  (const RlArch *arch, int c, int h, int w, GError 
  * Errors: RL_ERROR_TOO_LARGE. */
 gboolean rl_limits_check_batch (const RlArch *arch, int c, int h, int w, int n, GError **error);
 
+/* The memory this process may use: the computer's, or its control group's limit when that is
+ * less (rl_limits_cgroup_memory); 0 when it cannot be read. @by_group (nullable): whether the
+ * group's limit is the lesser. */
+guint64  rl_limits_process_memory (gboolean *by_group);
+
 /* Whether @bytes of training buffers (rl_model_train_memory) fit a computer with @physical
- * bytes of memory (0: this process's, the computer's or its control group's limit, whichever
- * is less; see rl_limits_cgroup_memory): at most three quarters of it, the rest being the
- * system's, the datasets' and the app's. Past it the system swaps or kills the process, so a
+ * bytes of memory (0: rl_limits_process_memory): at most three quarters of it, the rest being
+ * the system's, the datasets' and the app's. Past it the system swaps or kills the process, so a
  * run is refused before it starts. A memory that cannot be read (0 from sysconf) passes.
  * Errors: RL_ERROR_TOO_LARGE, with both sizes. */
 gboolean rl_limits_check_memory (size_t bytes, size_t physical, GError **error);

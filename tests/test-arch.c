@@ -4,6 +4,7 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "rl-arch.h"
 #include "rl-error.h"
@@ -194,6 +195,21 @@ test_limits (void)
   /* this computer's: the seed net's batch of 64 fits any */
   g_assert_true (rl_limits_check_memory (20 << 20, 0, &error));
   g_assert_no_error (error);
+  /* what this process may use: at most the computer's memory; the check's figure */
+  {
+    gboolean by_group = TRUE;
+    guint64 memory = rl_limits_process_memory (&by_group);
+    guint64 physical = (guint64) sysconf (_SC_PHYS_PAGES) * (guint64) sysconf (_SC_PAGESIZE);
+
+    g_assert_cmpuint (memory, >, 0);
+    g_assert_cmpuint (memory, <=, physical);
+    g_assert_true (by_group == (memory < physical));
+    g_assert_true (rl_limits_check_memory ((size_t) (memory / 4 * 3), 0, &error));
+    g_assert_no_error (error);
+    g_assert_false (rl_limits_check_memory ((size_t) (memory / 4 * 3) + 1, 0, &error));
+    g_assert_error (error, RL_ERROR, RL_ERROR_TOO_LARGE);
+    g_clear_error (&error);
+  }
 }
 
 /* Writes @text to @root/@rel, making its folders. */

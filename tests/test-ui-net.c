@@ -15,6 +15,8 @@
 #include "rl-demo-digits.h"
 #include "rl-draw-view.h"
 #include "rl-feature-view.h"
+#include "rl-limits.h"
+#include "rl-model.h"
 #include "rl-filter-view.h"
 #include "rl-inside-view.h"
 #include "rl-net-chooser.h"
@@ -165,14 +167,47 @@ test_errors (void)
   assert_error_at (chooser, "c=conv(8,k=29) fc=linear(10)", "c=conv(8,k=29)", "too small");
   assert_error_at (chooser, "", "", "empty");
 
-  /* a right net this computer cannot train at the batch size: said, nothing underlined, not
-   * offered; a smaller batch and it is */
+  /* a right net larger than ResLab allows, or this computer can train at the batch size:
+   * said in sizes, nothing underlined, not offered; a smaller batch and it is */
+  assert_error_at (chooser, "c=conv(16,k=1) fc=linear(65536)", "",
+                   "It has 822.15\u202fM parameters, more than ResLab allows (67.11\u202fM)");
+  assert_error_at (chooser, "c=conv(30000,k=1) gap fc=linear(10)", "",
+                   "Its layers’ outputs for one image take");
   g_object_set (chooser, "batch-size", 4096, NULL);
   assert_error_at (chooser, "c=conv(1024,k=3,p=1) relu gap fc=linear(10)", "",
-                   "a batch of 4096 images needs");
+                   "Its layers’ outputs for a batch of 4096 images take");
+  g_assert_nonnull (strstr (rl_net_chooser_get_error (chooser, NULL, NULL),
+                            "more than ResLab allows (17.2\u00a0GB)"));
   g_object_set (chooser, "batch-size", 64, NULL);
   g_assert_null (rl_net_chooser_get_error (chooser, NULL, NULL));
   g_assert_nonnull (rl_net_chooser_get_arch (chooser));
+  /* within those limits, this computer's memory (or its control group's) decides: the
+   * message says so with both sizes exactly when the engine's check refuses */
+  {
+    const char *net = "c1=conv(256,k=3,p=1) relu c2=conv(256,k=3,p=1) relu gap fc=linear(10)";
+    g_autoptr (RlArch) arch = rl_arch_parse (net, NULL);
+    g_autoptr (RlModel) model = rl_model_new (arch, 1, 28, 28, 10, NULL);
+    size_t need;
+
+    g_object_set (chooser, "batch-size", 256, NULL);
+    rl_net_chooser_set_custom_text (chooser, net);
+    need = rl_model_train_memory (model, 256, (int) g_get_num_processors ());
+    g_test_message ("training %s at 256 needs %zu bytes of %" G_GUINT64_FORMAT, net, need,
+                    rl_limits_process_memory (NULL));
+    if (rl_limits_check_memory (need, 0, NULL))
+      g_assert_null (rl_net_chooser_get_error (chooser, NULL, NULL));
+    else
+      {
+        g_autofree char *size = g_format_size (need);
+        const char *message = rl_net_chooser_get_error (chooser, NULL, NULL);
+
+        g_assert_nonnull (message);
+        g_assert_true (g_str_has_prefix (message, "Training it on batches of 256 would need "));
+        g_assert_nonnull (strstr (message, size));
+        g_assert_nonnull (strstr (message, "more than three quarters of"));
+      }
+    g_object_set (chooser, "batch-size", 64, NULL);
+  }
 
   /* fixed, the error goes */
   rl_net_chooser_set_custom_text (chooser, CUSTOM);

@@ -146,12 +146,84 @@ set_error (RlNetChooser      *self,
   gtk_text_buffer_get_iter_at_offset (self->buffer, &end, self->err_end);
   gtk_text_buffer_apply_tag (self->buffer, self->error_tag, &start, &end);
 
-  shown = too_large ? g_strdup_printf (_("Too large to train here: %s"), message)
+  /* TRANSLATORS: %s says why, in a sentence or two */
+  shown = too_large ? g_strdup_printf (_("Too large to train here. %s"), message)
                     : g_strdup_printf (_("Not a net for 28×28 digits: %s"), message);
   gtk_label_set_text (self->error_label, shown);
   gtk_widget_set_visible (GTK_WIDGET (self->error_label), TRUE);
   gtk_label_set_text (self->stats_label, "");
   gtk_widget_set_visible (GTK_WIDGET (self->stats_label), FALSE);
+}
+
+/* Why ResLab does not build or train the net @arch at the batch size, by the engine's limits
+ * on a net (rl-limits.h), in the user's words and sizes; NULL when they allow it. */
+static char *
+limits_text (RlNetChooser *self,
+             const RlArch *arch)
+{
+  RlArchCost cost;
+  g_autofree char *need = NULL;
+  g_autofree char *limit = NULL;
+
+  if (rl_limits_check_batch (arch, IN_C, IN_H, IN_W, self->batch, NULL))
+    return NULL;
+  rl_arch_cost (arch, IN_C, IN_H, IN_W, &cost);
+  if (cost.n_params > RL_LIMIT_PARAMS)
+    {
+      need = format_count ((double) cost.n_params);
+      limit = format_count (RL_LIMIT_PARAMS);
+      /* TRANSLATORS: %1$s and %2$s are counts ("70.1 M") */
+      return g_strdup_printf (_("It has %1$s parameters, more than ResLab allows (%2$s). A "
+                                "narrower or shallower net would fit."), need, limit);
+    }
+  if (cost.activations > RL_LIMIT_ACTIVATIONS)
+    {
+      need = g_format_size (cost.activations * sizeof (float));
+      limit = g_format_size (RL_LIMIT_ACTIVATIONS * sizeof (float));
+      /* TRANSLATORS: %1$s and %2$s are sizes ("80.0 MB") */
+      return g_strdup_printf (_("Its layers’ outputs for one image take %1$s, more than ResLab "
+                                "allows (%2$s). A narrower net would fit."), need, limit);
+    }
+  if (cost.activations > RL_LIMIT_BATCH_FLOATS / (size_t) MAX (self->batch, 1))
+    {
+      need = g_format_size (cost.activations * (guint64) self->batch * sizeof (float));
+      limit = g_format_size (RL_LIMIT_BATCH_FLOATS * sizeof (float));
+      /* TRANSLATORS: %1$d is the batch size, %2$s and %3$s are sizes ("20.1 GB") */
+      return g_strdup_printf (_("Its layers’ outputs for a batch of %1$d images take %2$s, more "
+                                "than ResLab allows (%3$s). A smaller batch or a narrower net "
+                                "would fit."), self->batch, need, limit);
+    }
+  return g_strdup (_("It is larger than ResLab allows."));   /* by its number of layers */
+}
+
+/* Why this computer's memory cannot hold what training @model at the batch size needs, in
+ * the user's words and sizes; NULL when it can. */
+static char *
+memory_text (RlNetChooser  *self,
+             const RlModel *model)
+{
+  size_t need = train_memory (self, model);
+  gboolean by_group;
+  guint64 memory;
+  g_autofree char *need_text = NULL;
+  g_autofree char *memory_text = NULL;
+
+  if (rl_limits_check_memory (need, 0, NULL))
+    return NULL;
+  memory = rl_limits_process_memory (&by_group);
+  need_text = g_format_size (need);
+  memory_text = g_format_size (memory);
+  if (by_group)
+    /* TRANSLATORS: %1$d is the batch size, %2$s and %3$s are sizes; the limit is the one a
+     * container or the system's settings put on the app */
+    return g_strdup_printf (_("Training it on batches of %1$d would need %2$s of memory, more "
+                              "than three quarters of the %3$s ResLab may use here. A smaller "
+                              "batch or a narrower net would fit."),
+                            self->batch, need_text, memory_text);
+  /* TRANSLATORS: %1$d is the batch size, %2$s and %3$s are sizes */
+  return g_strdup_printf (_("Training it on batches of %1$d would need %2$s of memory, more "
+                            "than three quarters of this computer’s %3$s. A smaller batch or a "
+                            "narrower net would fit."), self->batch, need_text, memory_text);
 }
 
 static void
@@ -161,6 +233,7 @@ check_text (RlNetChooser *self)
   g_autoptr (GError) error = NULL;
   g_autoptr (RlArch) arch = NULL;
   g_autoptr (RlModel) model = NULL;
+  g_autofree char *too_large = NULL;
   GtkTextIter start, end;
   RlArchPlace place;
   int layer = -1;
@@ -174,19 +247,24 @@ check_text (RlNetChooser *self)
   arch = rl_arch_parse_at (text, &place, &error);
   if (arch == NULL)
     set_error (self, text, &place, error->message, FALSE);
+  /* a net that is right but too large for ResLab, or for this computer at the batch size:
+   * said now, nothing underlined, and not offered, rather than refused by Start
+   * (rl_train_loop_new checks the same) */
+  else if ((too_large = limits_text (self, arch)) != NULL)
+    {
+      place = (RlArchPlace) { 0, 0, -1 };
+      set_error (self, text, &place, too_large, TRUE);
+    }
   else if ((model = rl_model_new_at (arch, IN_C, IN_H, IN_W, N_CLASSES, &layer, &error)) == NULL)
     {
       if (layer < 0 || !rl_arch_layer_place (text, layer, &place))
         place = (RlArchPlace) { 0, (int) strlen (text), -1 };
       set_error (self, text, &place, error->message, FALSE);
     }
-  /* a net that is right but that this computer cannot train at the batch size: said now,
-   * and not offered, rather than refused by Start (rl_train_loop_new checks the same) */
-  else if (!rl_limits_check_batch (arch, IN_C, IN_H, IN_W, self->batch, &error)
-           || !rl_limits_check_memory (train_memory (self, model), 0, &error))
+  else if ((too_large = memory_text (self, model)) != NULL)
     {
       place = (RlArchPlace) { 0, 0, -1 };
-      set_error (self, text, &place, error->message, TRUE);
+      set_error (self, text, &place, too_large, TRUE);
     }
   else
     {
