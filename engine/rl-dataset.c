@@ -39,9 +39,13 @@
 #define FASHION_MEAN 0.2860f
 #define FASHION_STD  0.3530f
 
+/* Marked for xgettext (po/POTFILES.in): the engine translates nothing, the app shows them
+ * through _() */
+#define N_(text) (text)
+
 static const char *const fashion_classes[N_CLASSES] = {
-  "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
-  "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot",
+  N_("T-shirt/top"), N_("Trouser"), N_("Pullover"), N_("Dress"), N_("Coat"),
+  N_("Sandal"), N_("Shirt"), N_("Sneaker"), N_("Bag"), N_("Ankle boot"),
 };
 
 static const char *const digit_classes[N_CLASSES] = {

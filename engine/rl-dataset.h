@@ -97,7 +97,8 @@ void        rl_dataset_normalise_floats (const RlDataset *ds_or_null,
 
 const char *rl_dataset_kind_name  (RlDatasetKind kind);   /* "mnist", "fashion" */
 gboolean    rl_dataset_kind_from_name (const char *name, RlDatasetKind *kind);
-/* Class names: digits for MNIST, "T-shirt/top" ... "Ankle boot" for Fashion-MNIST.
+/* Class names: digits for MNIST, "T-shirt/top" ... "Ankle boot" for Fashion-MNIST, in English
+ * (the app translates them: _() of the name, as the Fashion names are in its catalogue).
  * Returns: (transfer none) */
 const char *rl_dataset_class_name (RlDatasetKind kind, uint32_t label);
 

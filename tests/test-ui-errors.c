@@ -162,7 +162,8 @@ predicts_fashion (gpointer data)
 }
 
 /* A Fashion-MNIST model: its mistakes are said by the classes' names, and the hint says which
- * number of the matrix is which class (the matrix numbers them 0 to 9). */
+ * number is which class (the images' captions number them 0 to 9; the matrix's axes name
+ * them). */
 static void
 test_fashion (void)
 {

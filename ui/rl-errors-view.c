@@ -53,24 +53,45 @@ typedef struct {
   double x0, y0, cell;    /* the grid's origin and a cell's side */
 } Geometry;
 
-static Geometry
-matrix_geometry (int width, int height, int P)
+/* Whether the classes have names to write on the axes (Fashion-MNIST's), not digits. */
+static gboolean
+classes_named (RlErrorsView *self)
 {
-  const double left = 50, top = 46, right = 78, bottom = 34;
+  return self->test != NULL && self->test->kind == RL_DATASET_FASHION;
+}
+
+/* Named classes take room: the rows' names left of the grid, the columns' slanted above it. */
+#define NAMES_LEFT 124
+#define NAMES_TOP  104
+
+static Geometry
+matrix_geometry (RlErrorsView *self, int width, int height, int P)
+{
+  const gboolean named = classes_named (self);
+  const double left = named ? NAMES_LEFT : 50, top = named ? NAMES_TOP : 46;
+  const double right = 78, bottom = 34;
   const double side = MIN (width - left - right, height - top - bottom);
   Geometry g = { left, top, MAX (side, 10.0) / P };
 
   return g;
 }
 
+/* The classes' names (translated): each row's ends beside the grid, each column's rises
+ * slanted from above its middle, so that long names fit narrow cells. */
 static void
-draw_text (cairo_t *cr, const char *text, double cx, double cy)
+draw_class_names (GtkWidget *widget, cairo_t *cr, const Geometry *g, int P)
 {
-  cairo_text_extents_t ext;
+  for (int k = 0; k < P; k++)
+    {
+      const char *name = _(rl_dataset_class_name (RL_DATASET_FASHION, (uint32_t) k));
 
-  cairo_text_extents (cr, text, &ext);
-  cairo_move_to (cr, cx - ext.width / 2 - ext.x_bearing, cy - ext.height / 2 - ext.y_bearing);
-  cairo_show_text (cr, text);
+      rl_widget_draw_text (widget, cr, name, 13, g->x0 - 8, g->y0 + (k + 0.5) * g->cell, 1, 0.5);
+      cairo_save (cr);
+      cairo_translate (cr, g->x0 + (k + 0.5) * g->cell - 4, g->y0 - 8);
+      cairo_rotate (cr, -G_PI / 4);
+      rl_widget_draw_text (widget, cr, name, 13, 0, 0, 0, 0.75);
+      cairo_restore (cr);
+    }
 }
 
 static void
@@ -78,17 +99,19 @@ draw_matrix (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer 
 {
   RlErrorsView *self = user_data;
   const RlErrorReport *r = self->report;
+  const gboolean named = classes_named (self);
+  GtkWidget *widget = GTK_WIDGET (area);
+  double count_px;
   GdkRGBA fg;
   uint32_t max_off = 0, max_diag = 0;
   Geometry g;
   int P;
   char buf[32];
 
-  (void) area;
   if (r == NULL)
     return;
   P = r->n_classes;
-  g = matrix_geometry (width, height, P);
+  g = matrix_geometry (self, width, height, P);
   rl_widget_get_color (self->matrix_area, &fg);
   for (int t = 0; t < P; t++)
     for (int p = 0; p < P; p++)
@@ -97,8 +120,7 @@ draw_matrix (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer 
         *m = MAX (*m, r->confusion[t * P + p]);
       }
 
-  cairo_select_font_face (cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
-  cairo_set_font_size (cr, MIN (14.0, g.cell * 0.28));
+  count_px = MIN (14.0, g.cell * 0.28);
   for (int t = 0; t < P; t++)
     for (int p = 0; p < P; p++)
       {
@@ -115,7 +137,7 @@ draw_matrix (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer 
         lum = 0.3 * rgb[0] + 0.59 * rgb[1] + 0.11 * rgb[2];
         cairo_set_source_rgb (cr, lum < 0.55, lum < 0.55, lum < 0.55);
         g_snprintf (buf, sizeof buf, "%'u", n);
-        draw_text (cr, buf, x + g.cell / 2, y + g.cell / 2);
+        rl_widget_draw_text (widget, cr, buf, count_px, x + g.cell / 2, y + g.cell / 2, 0.5, 0.5);
       }
   /* grid */
   cairo_set_source_rgba (cr, 0.5, 0.5, 0.5, 0.6);
@@ -149,28 +171,35 @@ draw_matrix (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer 
     }
   /* labels: classes, precision under each column, recall right of each row */
   gdk_cairo_set_source_rgba (cr, &fg);
-  cairo_set_font_size (cr, 13);
+  if (named)
+    draw_class_names (widget, cr, &g, P);
   for (int k = 0; k < P; k++)
     {
       double prec = rl_error_report_precision (r, k), rec = rl_error_report_recall (r, k);
 
-      g_snprintf (buf, sizeof buf, "%d", k);
-      draw_text (cr, buf, g.x0 + (k + 0.5) * g.cell, g.y0 - 12);
-      draw_text (cr, buf, g.x0 - 14, g.y0 + (k + 0.5) * g.cell);
+      if (!named)
+        {
+          g_snprintf (buf, sizeof buf, "%d", k);
+          rl_widget_draw_text (widget, cr, buf, 13, g.x0 + (k + 0.5) * g.cell, g.y0 - 12, 0.5, 0.5);
+          rl_widget_draw_text (widget, cr, buf, 13, g.x0 - 14, g.y0 + (k + 0.5) * g.cell, 0.5, 0.5);
+        }
       g_snprintf (buf, sizeof buf, isnan (prec) ? "–" : "%.1f", 100 * prec);
-      draw_text (cr, buf, g.x0 + (k + 0.5) * g.cell, g.y0 + P * g.cell + 14);
+      rl_widget_draw_text (widget, cr, buf, 13, g.x0 + (k + 0.5) * g.cell, g.y0 + P * g.cell + 14,
+                           0.5, 0.5);
       g_snprintf (buf, sizeof buf, isnan (rec) ? "–" : _("%.1f %%"), 100 * rec);
-      draw_text (cr, buf, g.x0 + P * g.cell + 38, g.y0 + (k + 0.5) * g.cell);
+      rl_widget_draw_text (widget, cr, buf, 13, g.x0 + P * g.cell + 38, g.y0 + (k + 0.5) * g.cell,
+                           0.5, 0.5);
     }
-  cairo_set_font_size (cr, 11);
-  draw_text (cr, _("recall"), g.x0 + P * g.cell + 38, g.y0 - 12);
-  draw_text (cr, _("predicted class →"), g.x0 + P * g.cell / 2, g.y0 - 32);
+  rl_widget_draw_text (widget, cr, _("recall"), 11, g.x0 + P * g.cell + 38, g.y0 - 12, 0.5, 0.5);
+  rl_widget_draw_text (widget, cr, _("predicted class →"), 11, g.x0 + P * g.cell / 2,
+                       g.y0 - (named ? 92 : 32), 0.5, 0.5);
   cairo_save (cr);
-  cairo_translate (cr, g.x0 - 36, g.y0 + P * g.cell / 2);
+  cairo_translate (cr, g.x0 - (named ? NAMES_LEFT - 14 : 36), g.y0 + P * g.cell / 2);
   cairo_rotate (cr, -G_PI / 2);
-  draw_text (cr, _("← true class"), 0, 0);
+  rl_widget_draw_text (widget, cr, _("← true class"), 11, 0, 0, 0.5, 0.5);
   cairo_restore (cr);
-  draw_text (cr, _("precision (%)"), g.x0 + P * g.cell / 2, g.y0 + P * g.cell + 28);
+  rl_widget_draw_text (widget, cr, _("precision (%)"), 11, g.x0 + P * g.cell / 2,
+                       g.y0 + P * g.cell + 28, 0.5, 0.5);
 }
 
 /* ---- The images of a cell ----------------------------------------------------------------- */
@@ -217,8 +246,8 @@ image_cell (RlErrorsView *self, uint32_t index)
   if (self->test->kind == RL_DATASET_FASHION)
     tip = g_strdup_printf (_("Test image %u: “%s”, read as “%s” with %.1f %% confidence. Click "
                              "to open it in Draw."), index,
-                           rl_dataset_class_name (RL_DATASET_FASHION, r->labels[index]),
-                           rl_dataset_class_name (RL_DATASET_FASHION, r->predicted[index]),
+                           _(rl_dataset_class_name (RL_DATASET_FASHION, r->labels[index])),
+                           _(rl_dataset_class_name (RL_DATASET_FASHION, r->predicted[index])),
                            100.0 * r->confidence[index]);
   else
     tip = g_strdup_printf (_("Test image %u: it is a %u, the model read it as a %u with %.1f %% "
@@ -261,8 +290,8 @@ clear_images (RlErrorsView *self)
 static char *
 fashion_cell_text (guint n, int t, int p)
 {
-  const char *truth = rl_dataset_class_name (RL_DATASET_FASHION, (uint32_t) t);
-  const char *read = rl_dataset_class_name (RL_DATASET_FASHION, (uint32_t) p);
+  const char *truth = _(rl_dataset_class_name (RL_DATASET_FASHION, (uint32_t) t));
+  const char *read = _(rl_dataset_class_name (RL_DATASET_FASHION, (uint32_t) p));
 
   if (n == 0)
     return g_strdup_printf (_("No test image of “%s” was read as “%s”."), truth, read);
@@ -345,7 +374,7 @@ matrix_pressed_cb (GtkGestureClick *gesture, int n_press, double x, double y, gp
   if (self->report == NULL)
     return;
   P = self->report->n_classes;
-  g = matrix_geometry (gtk_widget_get_width (self->matrix_area),
+  g = matrix_geometry (self, gtk_widget_get_width (self->matrix_area),
                        gtk_widget_get_height (self->matrix_area), P);
   /* then the arrows go on from the cell clicked */
   gtk_widget_grab_focus (self->matrix_area);
@@ -394,7 +423,7 @@ show_legend (RlErrorsView *self)
   legend = g_string_new (_("Classes:"));
   for (uint32_t k = 0; k < (uint32_t) self->report->n_classes; k++)
     g_string_append_printf (legend, "%s %u %s", k == 0 ? "" : ",", k,
-                            rl_dataset_class_name (RL_DATASET_FASHION, k));
+                            _(rl_dataset_class_name (RL_DATASET_FASHION, k)));
   g_string_append_printf (legend, ". %s", self->hint);
   gtk_label_set_text (GTK_LABEL (self->hint_label), legend->str);
 }

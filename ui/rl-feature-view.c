@@ -659,7 +659,7 @@ draw_sections (RlFeatureView *self,
                   if (row->class_labels)
                     {
                       g_autofree char *name = g_markup_escape_text (
-                        rl_dataset_class_name (rl_predictor_get_kind (self->predictor), k), -1);
+                        _(rl_dataset_class_name (rl_predictor_get_kind (self->predictor), k)), -1);
                       g_autofree char *small = g_strdup_printf ("<span size='small'>%s</span>", name);
 
                       gdk_cairo_set_source_rgba (cr, fg);

@@ -53,7 +53,7 @@ ensure_rows (RlProbView    *self,
   for (guint i = 0; i < n_classes; i++)
     {
       Row *row = &self->rows[i];
-      const char *name = rl_dataset_class_name (kind, i);
+      const char *name = _(rl_dataset_class_name (kind, i));
 
       row->name = gtk_label_new (name);
       gtk_label_set_xalign (GTK_LABEL (row->name), 1.0);
@@ -140,7 +140,7 @@ rl_prob_view_set_probs (RlProbView    *self,
     }
 
   self->prediction = best;
-  gtk_label_set_text (GTK_LABEL (self->predicted), rl_dataset_class_name (kind, best));
+  gtk_label_set_text (GTK_LABEL (self->predicted), _(rl_dataset_class_name (kind, best)));
   g_snprintf (text, sizeof text, _("%.1f %% sure"), 100 * CLAMP (probs[best], 0.0f, 1.0f));
   gtk_label_set_text (GTK_LABEL (self->confidence), text);
 
@@ -150,7 +150,7 @@ rl_prob_view_set_probs (RlProbView    *self,
       gboolean right = true_label == best;
 
       markup = g_markup_printf_escaped (_("True label: <b>%s</b> · %s"),
-                                        rl_dataset_class_name (kind, true_label),
+                                        _(rl_dataset_class_name (kind, true_label)),
                                         right ? _("correct") : _("wrong"));
       gtk_label_set_markup (GTK_LABEL (self->truth), markup);
       gtk_widget_remove_css_class (self->truth, right ? "error" : "success");
@@ -160,7 +160,7 @@ rl_prob_view_set_probs (RlProbView    *self,
     set_no_truth (self);
 
   g_snprintf (text, sizeof text, _("Prediction: %s, %.1f percent"),
-              rl_dataset_class_name (kind, best), 100 * CLAMP (probs[best], 0.0f, 1.0f));
+              _(rl_dataset_class_name (kind, best)), 100 * CLAMP (probs[best], 0.0f, 1.0f));
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->predicted),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, text, -1);
 }

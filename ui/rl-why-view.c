@@ -49,7 +49,7 @@ static guint signals[N_SIGNALS];
 static char *
 fashion_sentence (RlWhyView *self)
 {
-  const char *name = rl_dataset_class_name (RL_DATASET_FASHION, (uint32_t) self->explained);
+  const char *name = _(rl_dataset_class_name (RL_DATASET_FASHION, (uint32_t) self->explained));
 
   if (self->explained == rl_predictor_get_prediction (self->predictor))
     return g_strdup_printf (_("Red pixels pushed the model towards “%s”, its answer; blue "
@@ -183,7 +183,6 @@ draw_legend (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer 
   GdkRGBA fg;
   const double bar_h = 10;
 
-  (void) area;
   (void) user_data;
   for (int i = 0; i < width; i++)
     {
@@ -197,19 +196,11 @@ draw_legend (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer 
     }
   rl_widget_get_color (GTK_WIDGET (area), &fg);
   gdk_cairo_set_source_rgba (cr, &fg);
-  cairo_select_font_face (cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
-  cairo_set_font_size (cr, 11);
-  cairo_move_to (cr, 0, height - 3);
-  cairo_show_text (cr, C_("attribution", "against"));
-  {
-    cairo_text_extents_t ext;
-    cairo_text_extents (cr, C_("attribution", "towards"), &ext);
-    cairo_move_to (cr, width - ext.width - ext.x_bearing, height - 3);
-    cairo_show_text (cr, C_("attribution", "towards"));
-    cairo_text_extents (cr, C_("attribution", "none"), &ext);
-    cairo_move_to (cr, (width - ext.width) / 2, height - 3);
-    cairo_show_text (cr, C_("attribution", "none"));
-  }
+  rl_widget_draw_text (GTK_WIDGET (area), cr, C_("attribution", "against"), 11, 0, height, 0, 1);
+  rl_widget_draw_text (GTK_WIDGET (area), cr, C_("attribution", "none"), 11, width / 2.0, height,
+                       0.5, 1);
+  rl_widget_draw_text (GTK_WIDGET (area), cr, C_("attribution", "towards"), 11, width, height,
+                       1, 1);
 }
 
 static void
@@ -237,7 +228,7 @@ list_classes (RlWhyView *self)
     return;
   self->classes = kind;
   for (uint32_t k = 0; k < 10; k++)
-    names[k + 1] = rl_dataset_class_name (RL_DATASET_FASHION, k);
+    names[k + 1] = _(rl_dataset_class_name (RL_DATASET_FASHION, k));
   list = gtk_string_list_new (kind == RL_DATASET_FASHION ? names : digits);
   if (self->class_drop == NULL)
     {

@@ -38,6 +38,29 @@ rl_widget_get_color (GtkWidget *widget, GdkRGBA *color)
   G_GNUC_END_IGNORE_DEPRECATIONS
 }
 
+void
+rl_widget_draw_text (GtkWidget  *widget,
+                     cairo_t    *cr,
+                     const char *text,
+                     double      px,
+                     double      x,
+                     double      y,
+                     double      xalign,
+                     double      yalign)
+{
+  g_autoptr (PangoLayout) layout = gtk_widget_create_pango_layout (widget, text);
+  PangoFontDescription *font =
+    pango_font_description_copy (pango_context_get_font_description (pango_layout_get_context (layout)));
+  int w, h;
+
+  pango_font_description_set_absolute_size (font, px * PANGO_SCALE);
+  pango_layout_set_font_description (layout, font);
+  pango_font_description_free (font);
+  pango_layout_get_pixel_size (layout, &w, &h);
+  cairo_move_to (cr, x - xalign * w, y - yalign * h);
+  pango_cairo_show_layout (cr, layout);
+}
+
 GtkSizeRequestMode
 rl_widget_request_height_for_width (GtkWidget *widget)
 {

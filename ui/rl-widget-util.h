@@ -22,6 +22,20 @@ void     rl_dataset_dropdown_fill (GtkDropDown *dropdown,
 void     rl_widget_get_color      (GtkWidget   *widget,
                                    GdkRGBA     *color);
 
+/* Draws @text in @widget's font at @px pixels, placed by its box: (@x, @y) is the point
+ * @xalign and @yalign of the way across it (0.5, 0.5: centred there; 1, 0.5: ending there).
+ * Through Pango, which takes a glyph its font lacks from another font; cairo_show_text does
+ * not, and drew boxes for the digits where the locale's sans-serif is a CJK font without
+ * them. */
+void     rl_widget_draw_text      (GtkWidget   *widget,
+                                   cairo_t     *cr,
+                                   const char  *text,
+                                   double       px,
+                                   double       x,
+                                   double       y,
+                                   double       xalign,
+                                   double       yalign);
+
 /* A get_request_mode for widgets whose height follows from their width. */
 GtkSizeRequestMode rl_widget_request_height_for_width (GtkWidget *widget);
 
