@@ -100,29 +100,11 @@ rl_experiment_file_measure (const char *run_path, gboolean *twin_kept)
 
 /* ---- Writing ------------------------------------------------------------------------------- */
 
-/* A number that reads back bit for bit, in the fewest digits that do (0.1, not
- * 0.10000000000000001); "nan", "inf" for the non-finite. Then a ';'. */
+/* A number that reads back bit for bit, then a ';'. */
 static void
 append_double (GString *s, double v)
 {
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
-
-  if (isnan (v))
-    g_string_append (s, "nan");
-  else if (isinf (v))
-    g_string_append (s, v > 0 ? "inf" : "-inf");
-  else
-    {
-      static const char *const formats[] = { "%.15g", "%.16g", "%.17g" };
-
-      for (guint i = 0; i < G_N_ELEMENTS (formats); i++)
-        {
-          g_ascii_formatd (buf, sizeof buf, formats[i], v);
-          if (g_ascii_strtod (buf, NULL) == v)
-            break;
-        }
-      g_string_append (s, buf);
-    }
+  rl_experiment_append_number (s, v, 0);
   g_string_append_c (s, ';');
 }
 
@@ -178,8 +160,7 @@ set_double (GKeyFile *kf, const char *group, const char *key, double v)
 {
   g_autoptr(GString) s = g_string_new (NULL);
 
-  append_double (s, v);
-  g_string_truncate (s, s->len - 1);   /* one value: no ';' */
+  rl_experiment_append_number (s, v, 0);
   g_key_file_set_value (kf, group, key, s->str);
 }
 
