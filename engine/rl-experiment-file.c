@@ -109,50 +109,37 @@ append_double (GString *s, double v)
 }
 
 typedef enum {
-  FIELD_ITERATION,
-  FIELD_IMAGES,
-  FIELD_EPOCH,
-  FIELD_TRAIN_ERROR,
-  FIELD_TRAIN_LOSS,
-  FIELD_TEST_ERROR,
-  FIELD_TRAIN_SECONDS,
-  N_FIELDS
-} Field;
+  VALUE_FINITE,        /* a finite number >= 0: epochs, seconds */
+  VALUE_FRACTION,      /* NaN (diverged), or 0 .. 1: an error rate */
+  VALUE_NONNEGATIVE,   /* NaN, +inf, or >= 0: a loss, a norm, a std */
+} ValueKind;
 
-static const char *const field_keys[N_FIELDS] = {
-  "iteration", "images", "epoch", "train-error", "train-loss", "test-error", "train-seconds",
+/* A record's values in a seed's group, a list each: the counts first (uint64_t), then the
+ * doubles, which a reader checks as @kind says. */
+#define N_COUNTS 2
+static const struct {
+  const char *key;
+  gsize       offset;     /* in RlExperimentRecord */
+  ValueKind   kind;       /* of a double (0 for a count) */
+} fields[] = {
+  { "iteration",     G_STRUCT_OFFSET (RlExperimentRecord, iteration),     0 },
+  { "images",        G_STRUCT_OFFSET (RlExperimentRecord, images),        0 },
+  { "epoch",         G_STRUCT_OFFSET (RlExperimentRecord, epoch),         VALUE_FINITE },
+  { "train-error",   G_STRUCT_OFFSET (RlExperimentRecord, train_error),   VALUE_FRACTION },
+  { "train-loss",    G_STRUCT_OFFSET (RlExperimentRecord, train_loss),    VALUE_NONNEGATIVE },
+  { "test-error",    G_STRUCT_OFFSET (RlExperimentRecord, test_error),    VALUE_FRACTION },
+  { "train-seconds", G_STRUCT_OFFSET (RlExperimentRecord, train_seconds), VALUE_FINITE },
 };
+#define N_FIELDS G_N_ELEMENTS (fields)
 
 static void
-append_field (GString *s, const RlExperimentRecord *r, Field field)
+append_field (GString *s, const RlExperimentRecord *r, guint f)
 {
-  switch (field)
-    {
-    case FIELD_ITERATION:
-      g_string_append_printf (s, "%" G_GUINT64_FORMAT ";", r->iteration);
-      break;
-    case FIELD_IMAGES:
-      g_string_append_printf (s, "%" G_GUINT64_FORMAT ";", r->images);
-      break;
-    case FIELD_EPOCH:
-      append_double (s, r->epoch);
-      break;
-    case FIELD_TRAIN_ERROR:
-      append_double (s, r->train_error);
-      break;
-    case FIELD_TRAIN_LOSS:
-      append_double (s, r->train_loss);
-      break;
-    case FIELD_TEST_ERROR:
-      append_double (s, r->test_error);
-      break;
-    case FIELD_TRAIN_SECONDS:
-      append_double (s, r->train_seconds);
-      break;
-    case N_FIELDS:
-    default:
-      g_assert_not_reached ();
-    }
+  if (f < N_COUNTS)
+    g_string_append_printf (s, "%" G_GUINT64_FORMAT ";",
+                            G_STRUCT_MEMBER (uint64_t, r, fields[f].offset));
+  else
+    append_double (s, G_STRUCT_MEMBER (double, r, fields[f].offset));
 }
 
 static void
@@ -238,12 +225,12 @@ format_twin (GKeyFile *kf, const RlExperimentGroup *group, const RlExperimentRun
         g_strdup_printf ("%s seed %" G_GUINT64_FORMAT, name,
                          rl_experiment_group_get_config (group)->seed + seed);
 
-      for (int f = 0; f < N_FIELDS; f++)
+      for (guint f = 0; f < N_FIELDS; f++)
         {
           g_string_truncate (s, 0);
           for (guint i = 0; i < n; i++)
-            append_field (s, rl_experiment_group_get_record (group, t, seed, i), (Field) f);
-          g_key_file_set_value (kf, seed_group, field_keys[f], s->str);
+            append_field (s, rl_experiment_group_get_record (group, t, seed, i), f);
+          g_key_file_set_value (kf, seed_group, fields[f].key, s->str);
         }
       if (per_record == 0)
         continue;
@@ -502,12 +489,6 @@ get_ints (GKeyFile *kf, const char *group, const char *key, gsize n, gint64 min,
   return g_steal_pointer (&v);
 }
 
-typedef enum {
-  VALUE_FINITE,        /* a finite number >= 0: epochs, seconds */
-  VALUE_FRACTION,      /* NaN (diverged), or 0 .. 1: an error rate */
-  VALUE_NONNEGATIVE,   /* NaN, +inf, or >= 0: a loss, a norm, a std */
-} ValueKind;
-
 /* @n numbers of [group] key, each of @kind. */
 static double *
 get_doubles (GKeyFile *kf, const char *group, const char *key, gsize n, ValueKind kind,
@@ -724,12 +705,9 @@ parse_seed (GKeyFile *kf, RlExperimentGroup *group, RlTwin twin, guint seed_inde
   images = get_ints (kf, name, "images", n, 0, G_MAXINT64, error);
   if (images == NULL)
     return FALSE;
-  for (int f = FIELD_EPOCH; f < N_FIELDS; f++)
+  for (guint f = N_COUNTS; f < N_FIELDS; f++)
     {
-      values[f] = get_doubles (kf, name, field_keys[f], n,
-                               f == FIELD_TRAIN_ERROR || f == FIELD_TEST_ERROR ? VALUE_FRACTION
-                               : f == FIELD_TRAIN_LOSS ? VALUE_NONNEGATIVE : VALUE_FINITE,
-                               error);
+      values[f] = get_doubles (kf, name, fields[f].key, n, fields[f].kind, error);
       if (values[f] == NULL)
         goto out;
     }
@@ -758,11 +736,8 @@ parse_seed (GKeyFile *kf, RlExperimentGroup *group, RlTwin twin, guint seed_inde
       r->seed = seed;
       r->iteration = (uint64_t) iteration[i];
       r->images = (uint64_t) images[i];
-      r->epoch = values[FIELD_EPOCH][i];
-      r->train_error = values[FIELD_TRAIN_ERROR][i];
-      r->train_loss = values[FIELD_TRAIN_LOSS][i];
-      r->test_error = values[FIELD_TEST_ERROR][i];
-      r->train_seconds = values[FIELD_TRAIN_SECONDS][i];
+      for (guint f = N_COUNTS; f < N_FIELDS; f++)
+        G_STRUCT_MEMBER (double, r, fields[f].offset) = values[f][i];
       if (n_layers > 0)
         {
           memcpy (r->grad_norm, grad + i * n_layers, n_layers * sizeof (double));
@@ -774,7 +749,7 @@ parse_seed (GKeyFile *kf, RlExperimentGroup *group, RlTwin twin, guint seed_inde
   ok = TRUE;
 
 out:
-  for (int f = 0; f < N_FIELDS; f++)
+  for (guint f = 0; f < N_FIELDS; f++)
     g_free (values[f]);
   return ok;
 }
