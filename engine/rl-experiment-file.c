@@ -414,6 +414,19 @@ get_list (GKeyFile *kf, const char *group, const char *key, gsize n, GError **er
   return g_steal_pointer (&raw);
 }
 
+/* Whether a value that stops at @end is followed by its ';' (or the list's end), after spaces;
+ * if so, moves *@p past them. */
+static gboolean
+value_ends (const char *end, const char **p)
+{
+  while (g_ascii_isspace (*end))
+    end++;
+  if (*end != ';' && *end != '\0')
+    return FALSE;
+  *p = *end == ';' ? end + 1 : end;
+  return TRUE;
+}
+
 /* The next value of a list at *@p, as a double; moves *@p past it and its ';'. */
 static gboolean
 next_double (const char **p, double *out)
@@ -421,14 +434,7 @@ next_double (const char **p, double *out)
   char *end;
 
   *out = g_ascii_strtod (*p, &end);
-  if (end == *p)
-    return FALSE;
-  while (g_ascii_isspace (*end))
-    end++;
-  if (*end != ';' && *end != '\0')
-    return FALSE;
-  *p = *end == ';' ? end + 1 : end;
-  return TRUE;
+  return end != *p && value_ends (end, p);
 }
 
 /* The next value as an integer in @min .. @max (an optional '-' for a negative @min). */
@@ -449,15 +455,8 @@ next_int (const char **p, gint64 min, gint64 max, gint64 *out)
   /* saturating: a huge count is past any bound, not malformed */
   for (; g_ascii_isdigit (*q); q++)
     v = v > (G_MAXINT64 - 9) / 10 ? G_MAXINT64 : v * 10 + (guint64) (*q - '0');
-  while (g_ascii_isspace (*q))
-    q++;
-  if (*q != ';' && *q != '\0')
-    return FALSE;
   *out = negative ? -(gint64) v : (gint64) v;
-  if (*out < min || *out > max)
-    return FALSE;
-  *p = *q == ';' ? q + 1 : q;
-  return TRUE;
+  return *out >= min && *out <= max && value_ends (q, p);
 }
 
 static gboolean
