@@ -72,28 +72,31 @@ rl_error_report_unref (RlErrorReport *r)
   g_free (r);
 }
 
+/* Class @k's diagonal cell over the sum of its line, the P cells from @first on, @step apart:
+ * its column (the images predicted k: precision) or its row (those labelled k: recall). NaN
+ * for an empty line. */
+static double
+diagonal_share (const RlErrorReport *r, int k, size_t first, size_t step)
+{
+  const int P = r->n_classes;
+  uint64_t sum = 0;
+
+  g_return_val_if_fail (k >= 0 && k < P, NAN);
+  for (int i = 0; i < P; i++)
+    sum += r->confusion[first + i * step];
+  return sum > 0 ? (double) r->confusion[(size_t) k * P + k] / sum : NAN;
+}
+
 double
 rl_error_report_precision (const RlErrorReport *r, int k)
 {
-  const int P = r->n_classes;
-  uint64_t col = 0;
-
-  g_return_val_if_fail (k >= 0 && k < P, NAN);
-  for (int t = 0; t < P; t++)
-    col += r->confusion[t * P + k];
-  return col > 0 ? (double) r->confusion[k * P + k] / col : NAN;
+  return diagonal_share (r, k, (size_t) k, (size_t) r->n_classes);
 }
 
 double
 rl_error_report_recall (const RlErrorReport *r, int k)
 {
-  const int P = r->n_classes;
-  uint64_t row = 0;
-
-  g_return_val_if_fail (k >= 0 && k < P, NAN);
-  for (int p = 0; p < P; p++)
-    row += r->confusion[k * P + p];
-  return row > 0 ? (double) r->confusion[k * P + k] / row : NAN;
+  return diagonal_share (r, k, (size_t) k * r->n_classes, 1);
 }
 
 static int

@@ -103,77 +103,46 @@ rl_experiment_file_measure (const char *run_path, gboolean *twin_kept)
 
 /* ---- Writing ------------------------------------------------------------------------------- */
 
-/* A number that reads back bit for bit, in the fewest digits that do (0.1, not
- * 0.10000000000000001); "nan", "inf" for the non-finite. Then a ';'. */
+/* A number that reads back bit for bit, then a ';'. */
 static void
 append_double (GString *s, double v)
 {
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
-
-  if (isnan (v))
-    g_string_append (s, "nan");
-  else if (isinf (v))
-    g_string_append (s, v > 0 ? "inf" : "-inf");
-  else
-    {
-      static const char *const formats[] = { "%.15g", "%.16g", "%.17g" };
-
-      for (guint i = 0; i < G_N_ELEMENTS (formats); i++)
-        {
-          g_ascii_formatd (buf, sizeof buf, formats[i], v);
-          if (g_ascii_strtod (buf, NULL) == v)
-            break;
-        }
-      g_string_append (s, buf);
-    }
+  rl_experiment_append_number (s, v, 0);
   g_string_append_c (s, ';');
 }
 
 typedef enum {
-  FIELD_ITERATION,
-  FIELD_IMAGES,
-  FIELD_EPOCH,
-  FIELD_TRAIN_ERROR,
-  FIELD_TRAIN_LOSS,
-  FIELD_TEST_ERROR,
-  FIELD_TRAIN_SECONDS,
-  N_FIELDS
-} Field;
+  VALUE_FINITE,        /* a finite number >= 0: epochs, seconds */
+  VALUE_FRACTION,      /* NaN (diverged), or 0 .. 1: an error rate */
+  VALUE_NONNEGATIVE,   /* NaN, +inf, or >= 0: a loss, a norm, a std */
+} ValueKind;
 
-static const char *const field_keys[N_FIELDS] = {
-  "iteration", "images", "epoch", "train-error", "train-loss", "test-error", "train-seconds",
+/* A record's values in a seed's group, a list each: the counts first (uint64_t), then the
+ * doubles, which a reader checks as @kind says. */
+#define N_COUNTS 2
+static const struct {
+  const char *key;
+  gsize       offset;     /* in RlExperimentRecord */
+  ValueKind   kind;       /* of a double (0 for a count) */
+} fields[] = {
+  { "iteration",     G_STRUCT_OFFSET (RlExperimentRecord, iteration),     0 },
+  { "images",        G_STRUCT_OFFSET (RlExperimentRecord, images),        0 },
+  { "epoch",         G_STRUCT_OFFSET (RlExperimentRecord, epoch),         VALUE_FINITE },
+  { "train-error",   G_STRUCT_OFFSET (RlExperimentRecord, train_error),   VALUE_FRACTION },
+  { "train-loss",    G_STRUCT_OFFSET (RlExperimentRecord, train_loss),    VALUE_NONNEGATIVE },
+  { "test-error",    G_STRUCT_OFFSET (RlExperimentRecord, test_error),    VALUE_FRACTION },
+  { "train-seconds", G_STRUCT_OFFSET (RlExperimentRecord, train_seconds), VALUE_FINITE },
 };
+#define N_FIELDS G_N_ELEMENTS (fields)
 
 static void
-append_field (GString *s, const RlExperimentRecord *r, Field field)
+append_field (GString *s, const RlExperimentRecord *r, guint f)
 {
-  switch (field)
-    {
-    case FIELD_ITERATION:
-      g_string_append_printf (s, "%" G_GUINT64_FORMAT ";", r->iteration);
-      break;
-    case FIELD_IMAGES:
-      g_string_append_printf (s, "%" G_GUINT64_FORMAT ";", r->images);
-      break;
-    case FIELD_EPOCH:
-      append_double (s, r->epoch);
-      break;
-    case FIELD_TRAIN_ERROR:
-      append_double (s, r->train_error);
-      break;
-    case FIELD_TRAIN_LOSS:
-      append_double (s, r->train_loss);
-      break;
-    case FIELD_TEST_ERROR:
-      append_double (s, r->test_error);
-      break;
-    case FIELD_TRAIN_SECONDS:
-      append_double (s, r->train_seconds);
-      break;
-    case N_FIELDS:
-    default:
-      g_assert_not_reached ();
-    }
+  if (f < N_COUNTS)
+    g_string_append_printf (s, "%" G_GUINT64_FORMAT ";",
+                            G_STRUCT_MEMBER (uint64_t, r, fields[f].offset));
+  else
+    append_double (s, G_STRUCT_MEMBER (double, r, fields[f].offset));
 }
 
 static void
@@ -181,8 +150,7 @@ set_double (GKeyFile *kf, const char *group, const char *key, double v)
 {
   g_autoptr(GString) s = g_string_new (NULL);
 
-  append_double (s, v);
-  g_string_truncate (s, s->len - 1);   /* one value: no ';' */
+  rl_experiment_append_number (s, v, 0);
   g_key_file_set_value (kf, group, key, s->str);
 }
 
@@ -260,12 +228,12 @@ format_twin (GKeyFile *kf, const RlExperimentGroup *group, const RlExperimentRun
         g_strdup_printf ("%s seed %" G_GUINT64_FORMAT, name,
                          rl_experiment_group_get_config (group)->seed + seed);
 
-      for (int f = 0; f < N_FIELDS; f++)
+      for (guint f = 0; f < N_FIELDS; f++)
         {
           g_string_truncate (s, 0);
           for (guint i = 0; i < n; i++)
-            append_field (s, rl_experiment_group_get_record (group, t, seed, i), (Field) f);
-          g_key_file_set_value (kf, seed_group, field_keys[f], s->str);
+            append_field (s, rl_experiment_group_get_record (group, t, seed, i), f);
+          g_key_file_set_value (kf, seed_group, fields[f].key, s->str);
         }
       if (per_record == 0)
         continue;
@@ -449,6 +417,19 @@ get_list (GKeyFile *kf, const char *group, const char *key, gsize n, GError **er
   return g_steal_pointer (&raw);
 }
 
+/* Whether a value that stops at @end is followed by its ';' (or the list's end), after spaces;
+ * if so, moves *@p past them. */
+static gboolean
+value_ends (const char *end, const char **p)
+{
+  while (g_ascii_isspace (*end))
+    end++;
+  if (*end != ';' && *end != '\0')
+    return FALSE;
+  *p = *end == ';' ? end + 1 : end;
+  return TRUE;
+}
+
 /* The next value of a list at *@p, as a double; moves *@p past it and its ';'. */
 static gboolean
 next_double (const char **p, double *out)
@@ -456,14 +437,7 @@ next_double (const char **p, double *out)
   char *end;
 
   *out = g_ascii_strtod (*p, &end);
-  if (end == *p)
-    return FALSE;
-  while (g_ascii_isspace (*end))
-    end++;
-  if (*end != ';' && *end != '\0')
-    return FALSE;
-  *p = *end == ';' ? end + 1 : end;
-  return TRUE;
+  return end != *p && value_ends (end, p);
 }
 
 /* The next value as an integer in @min .. @max (an optional '-' for a negative @min). */
@@ -484,15 +458,8 @@ next_int (const char **p, gint64 min, gint64 max, gint64 *out)
   /* saturating: a huge count is past any bound, not malformed */
   for (; g_ascii_isdigit (*q); q++)
     v = v > (G_MAXINT64 - 9) / 10 ? G_MAXINT64 : v * 10 + (guint64) (*q - '0');
-  while (g_ascii_isspace (*q))
-    q++;
-  if (*q != ';' && *q != '\0')
-    return FALSE;
   *out = negative ? -(gint64) v : (gint64) v;
-  if (*out < min || *out > max)
-    return FALSE;
-  *p = *q == ';' ? q + 1 : q;
-  return TRUE;
+  return *out >= min && *out <= max && value_ends (q, p);
 }
 
 static gboolean
@@ -523,12 +490,6 @@ get_ints (GKeyFile *kf, const char *group, const char *key, gsize n, gint64 min,
       }
   return g_steal_pointer (&v);
 }
-
-typedef enum {
-  VALUE_FINITE,        /* a finite number >= 0: epochs, seconds */
-  VALUE_FRACTION,      /* NaN (diverged), or 0 .. 1: an error rate */
-  VALUE_NONNEGATIVE,   /* NaN, +inf, or >= 0: a loss, a norm, a std */
-} ValueKind;
 
 /* @n numbers of [group] key, each of @kind. */
 static double *
@@ -746,12 +707,9 @@ parse_seed (GKeyFile *kf, RlExperimentGroup *group, RlTwin twin, guint seed_inde
   images = get_ints (kf, name, "images", n, 0, G_MAXINT64, error);
   if (images == NULL)
     return FALSE;
-  for (int f = FIELD_EPOCH; f < N_FIELDS; f++)
+  for (guint f = N_COUNTS; f < N_FIELDS; f++)
     {
-      values[f] = get_doubles (kf, name, field_keys[f], n,
-                               f == FIELD_TRAIN_ERROR || f == FIELD_TEST_ERROR ? VALUE_FRACTION
-                               : f == FIELD_TRAIN_LOSS ? VALUE_NONNEGATIVE : VALUE_FINITE,
-                               error);
+      values[f] = get_doubles (kf, name, fields[f].key, n, fields[f].kind, error);
       if (values[f] == NULL)
         goto out;
     }
@@ -780,11 +738,8 @@ parse_seed (GKeyFile *kf, RlExperimentGroup *group, RlTwin twin, guint seed_inde
       r->seed = seed;
       r->iteration = (uint64_t) iteration[i];
       r->images = (uint64_t) images[i];
-      r->epoch = values[FIELD_EPOCH][i];
-      r->train_error = values[FIELD_TRAIN_ERROR][i];
-      r->train_loss = values[FIELD_TRAIN_LOSS][i];
-      r->test_error = values[FIELD_TEST_ERROR][i];
-      r->train_seconds = values[FIELD_TRAIN_SECONDS][i];
+      for (guint f = N_COUNTS; f < N_FIELDS; f++)
+        G_STRUCT_MEMBER (double, r, fields[f].offset) = values[f][i];
       if (n_layers > 0)
         {
           memcpy (r->grad_norm, grad + i * n_layers, n_layers * sizeof (double));
@@ -796,7 +751,7 @@ parse_seed (GKeyFile *kf, RlExperimentGroup *group, RlTwin twin, guint seed_inde
   ok = TRUE;
 
 out:
-  for (int f = 0; f < N_FIELDS; f++)
+  for (guint f = 0; f < N_FIELDS; f++)
     g_free (values[f]);
   return ok;
 }

@@ -30,7 +30,7 @@
  *                                   records' layers values one record after the other
  *   [End]                           last: a file without it was cut short
  *
- * Numbers are written with 17 significant digits, so a run reads back bit for bit; "nan" and
+ * Numbers are written in the fewest digits (17 at most) that read back bit for bit; "nan" and
  * "inf" stand for the non-finite values a record may hold (a diverged twin's error and loss, a
  * layer without a response). Reading trusts nothing: the file's size, every count and every
  * list length are checked against bounds and against each other before anything is allocated,

@@ -738,18 +738,29 @@ rl_experiment_get_model (RlExperiment *exp, RlTwin twin)
 
 /* ---- CSV ------------------------------------------------------------------------------------ */
 
-/* A number in C notation whatever the locale; "nan", "inf" for the non-finite. */
-static void
-append_number (GString *s, double v)
+void
+rl_experiment_append_number (GString *s, double v, int digits)
 {
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+  char format[8], buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+  g_return_if_fail (s != NULL && digits >= 0 && digits <= 17);
 
   if (isnan (v))
     g_string_append (s, "nan");
   else if (isinf (v))
     g_string_append (s, v > 0 ? "inf" : "-inf");
   else
-    g_string_append (s, g_ascii_formatd (buf, sizeof buf, "%.6g", v));
+    {
+      /* @digits, or the fewest from 15 on that read back: no double needs more than 17 */
+      for (int d = digits > 0 ? digits : 15; ; d++)
+        {
+          g_snprintf (format, sizeof format, "%%.%dg", d);
+          g_ascii_formatd (buf, sizeof buf, format, v);
+          if (digits > 0 || d == 17 || g_ascii_strtod (buf, NULL) == v)
+            break;
+        }
+      g_string_append (s, buf);
+    }
 }
 
 void
@@ -763,13 +774,13 @@ rl_experiment_format_record_csv (GString                  *csv,
                           config->depth, r->twin == RL_TWIN_PLAIN ? "plain" : "resnet",
                           rl_shortcut_name (config->shortcut), config->bn ? "on" : "off",
                           r->iteration, r->images);
-  append_number (csv, r->epoch);
+  rl_experiment_append_number (csv, r->epoch, 6);
   g_string_append_c (csv, ',');
-  append_number (csv, r->train_error);
+  rl_experiment_append_number (csv, r->train_error, 6);
   g_string_append_c (csv, ',');
-  append_number (csv, r->train_loss);
+  rl_experiment_append_number (csv, r->train_loss, 6);
   g_string_append_c (csv, ',');
-  append_number (csv, r->test_error);
+  rl_experiment_append_number (csv, r->test_error, 6);
   g_string_append_printf (csv, ",%" G_GUINT64_FORMAT "\n", r->seed);
 }
 
@@ -811,10 +822,10 @@ rl_experiment_format_layers_csv (const RlExperiment *exp, GString *csv, gboolean
               g_string_append_printf (csv, "%d,%s,%" G_GUINT64_FORMAT ",%d,", exp->cfg.depth,
                                       t == RL_TWIN_PLAIN ? "plain" : "resnet", r->iteration,
                                       l->index);
-              append_number (csv, r->grad_norm[k]);
+              rl_experiment_append_number (csv, r->grad_norm[k], 6);
               g_string_append_c (csv, ',');
               if (l->response >= 0)
-                append_number (csv, r->response_std[k]);
+                rl_experiment_append_number (csv, r->response_std[k], 6);
               g_string_append_printf (csv, ",%s\n", l->name);
             }
         }

@@ -224,6 +224,10 @@ void                rl_experiment_format_layers_csv (const RlExperiment *exp, GS
 /* Writes both CSVs (atomically); @layers_path may be NULL. Errors: GFileError. */
 gboolean            rl_experiment_write_csv      (const RlExperiment *exp, const char *path,
                                                   const char *layers_path, GError **error);
+/* Appends @v in C notation whatever the locale ("nan", "inf", "-inf" for the non-finite):
+ * with @digits significant digits (the CSVs: 6), or with 0, in the fewest digits that read back
+ * bit for bit (0.1, not 0.10000000000000001; the experiment files, rl-experiment-file.h). */
+void                rl_experiment_append_number  (GString *s, double v, int digits);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (RlExperiment, rl_experiment_free)
 

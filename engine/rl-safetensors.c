@@ -275,11 +275,13 @@ object_member_cb (JsonParser  *parser,
     check->duplicate = g_strdup (member_name);
 }
 
+/* A non-negative integer: a dimension, an offset. json-glib wraps integers past G_MAXINT64 to
+ * negative values, so they fail here too. */
 static gboolean
-node_is_int (JsonNode *node)
+node_is_count (JsonNode *node)
 {
   return node != NULL && JSON_NODE_HOLDS_VALUE (node) &&
-         json_node_get_value_type (node) == G_TYPE_INT64;
+         json_node_get_value_type (node) == G_TYPE_INT64 && json_node_get_int (node) >= 0;
 }
 
 static gboolean
@@ -426,8 +428,7 @@ parse_entry (const char  *what,
     {
       JsonNode *dim = json_array_get_element (shape, d);
 
-      /* json-glib wraps integers past G_MAXINT64 to negative values, so they fail here too. */
-      if (!node_is_int (dim) || json_node_get_int (dim) < 0)
+      if (!node_is_count (dim))
         {
           g_set_error (error, RL_ERROR, RL_ERROR_BAD_SHAPE,
                        "%s: tensor “%s”: shape entry %d is not a non-negative integer",
@@ -454,7 +455,7 @@ parse_entry (const char  *what,
     {
       JsonNode *v = json_array_get_element (offsets, i);
 
-      if (!node_is_int (v) || json_node_get_int (v) < 0)
+      if (!node_is_count (v))
         {
           g_set_error (error, RL_ERROR, RL_ERROR_BAD_OFFSETS,
                        "%s: tensor “%s”: data offset %u is not a non-negative integer",
