@@ -54,7 +54,6 @@
 #include "rl-train.h"
 #include "rl-userset.h"
 
-#define EXIT_USAGE 2
 
 /* The seed logs the running loss every 300 batches. */
 #define LOG_EVERY 300
@@ -346,28 +345,28 @@ cmd_train (int argc, char **argv)
 
   if (!rl_cli_parse_options ("train", "", entries, &argc, &argv,
                              _("Train a network and save it as safetensors.")))
-    return EXIT_USAGE;
+    return RL_CLI_EXIT_USAGE;
   if (argc > 1)
     return rl_cli_usage_error ("train", _("unexpected argument '%s'"), argv[1]);
 
   /* Every option is checked before anything slow happens. */
   if (!rl_cli_parse_dataset ("train", dataset_name, &kind))
-    return EXIT_USAGE;
+    return RL_CLI_EXIT_USAGE;
   if (epochs < 1)
     return rl_cli_usage_error ("train", _("--epochs must be at least 1 (got %d)"), epochs);
   if (batch < 1 || batch > MAX_BATCH)
     return rl_cli_usage_error ("train", _("--batch must be between 1 and %d (got %d)"),
                                MAX_BATCH, batch);
   if (!rl_cli_check_sgd ("train", lr, momentum, weight_decay))
-    return EXIT_USAGE;
+    return RL_CLI_EXIT_USAGE;
   if (lr_drop_text != NULL && (lr_drops = parse_lr_drops (lr_drop_text, epochs)) == NULL)
-    return EXIT_USAGE;
+    return RL_CLI_EXIT_USAGE;
   if (!rl_cli_check_threads ("train", threads))
-    return EXIT_USAGE;
+    return RL_CLI_EXIT_USAGE;
   if (limit != -1 && limit < 1)
     return rl_cli_usage_error ("train", _("--limit must be at least 1 (got %d)"), limit);
   if (!rl_cli_parse_seed ("train", seed_text, &seed))
-    return EXIT_USAGE;
+    return RL_CLI_EXIT_USAGE;
   if (extra_weight < 1 || extra_weight > 1000)
     return rl_cli_usage_error ("train", _("--extra-weight must be between 1 and 1000 (got %d)"),
                                extra_weight);
@@ -388,7 +387,7 @@ cmd_train (int argc, char **argv)
                                    " only (got '%s')"), name);
       residual = g_str_has_prefix (name, "resnet-");
       if (!rl_cli_parse_net ("train", shortcut_text, bn_text, &shortcut, &bn))
-        return EXIT_USAGE;
+        return RL_CLI_EXIT_USAGE;
       arch = rl_arch_new_cifar ((int) depth, residual, shortcut, bn, &error);
     }
   else
@@ -611,15 +610,15 @@ cmd_eval (int argc, char **argv)
   if (!rl_cli_parse_options ("eval", "", entries, &argc, &argv,
                              _("Evaluate a model on the test set: accuracy and confusion"
                                " matrix.")))
-    return EXIT_USAGE;
+    return RL_CLI_EXIT_USAGE;
   if (argc > 1)
     return rl_cli_usage_error ("eval", _("unexpected argument '%s'"), argv[1]);
   if (model_path == NULL)
     return rl_cli_usage_error ("eval", _("--model FILE is required"));
   if (!rl_cli_parse_dataset ("eval", dataset_name, &kind))
-    return EXIT_USAGE;
+    return RL_CLI_EXIT_USAGE;
   if (!rl_cli_check_threads ("eval", threads))
-    return EXIT_USAGE;
+    return RL_CLI_EXIT_USAGE;
   if (responses < 0 || responses > 10000)
     return rl_cli_usage_error ("eval", _("--responses must be between 1 and 10000 (got %d)"),
                                responses);
@@ -760,7 +759,7 @@ cmd_predict (int argc, char **argv)
                                " on dark; - reads one from standard input).\nEach is cropped to its"
                                " ink, scaled to 20 px and centred in 28 x 28 as MNIST's digits"
                                " are.")))
-    return EXIT_USAGE;
+    return RL_CLI_EXIT_USAGE;
   if (model_path == NULL)
     return rl_cli_usage_error ("predict", _("--model FILE is required"));
   if (argc < 2)
@@ -840,7 +839,7 @@ cmd_info (int argc, char **argv)
   if (!rl_cli_parse_options ("info", "[--arch] FILE | --bundled", entries, &argc, &argv,
                              _("Show a model file's metadata and tensors, or with --arch the"
                                " description of its net.")))
-    return EXIT_USAGE;
+    return RL_CLI_EXIT_USAGE;
   if (bundled && argc > 1)
     return rl_cli_usage_error ("info", _("--bundled or a FILE, not both"));
   if (!bundled && argc < 2)
@@ -989,7 +988,7 @@ main (int argc, char **argv)
   if (argc < 2)
     {
       print_usage (stderr);
-      return EXIT_USAGE;
+      return RL_CLI_EXIT_USAGE;
     }
   if (strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0 ||
       strcmp (argv[1], "help") == 0)

@@ -37,7 +37,6 @@
 #include "rl-experiment.h"
 #include "rl-figure.h"
 
-#define EXIT_USAGE 2
 #define MAX_BATCH 60000
 #define MAX_DEPTH 200
 #define MAX_SEEDS 20
@@ -517,7 +516,7 @@ rl_experiment_cli_main (int argc, char **argv)
   if (argc < 2)
     {
       print_usage (stderr);
-      return EXIT_USAGE;
+      return RL_CLI_EXIT_USAGE;
     }
   if (strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0)
     {
@@ -526,7 +525,6 @@ rl_experiment_cli_main (int argc, char **argv)
     }
   if (strcmp (argv[1], "degradation") == 0)
     return run_degradation (argc - 1, argv + 1);
-  rl_cli_error (_("unknown experiment '%s' (known: degradation)"), argv[1]);
-  g_printerr (_("reslab-cli: see 'reslab-cli %s --help'\n"), "experiment");
-  return EXIT_USAGE;
+  return rl_cli_usage_error ("experiment", _("unknown experiment '%s' (known: degradation)"),
+                             argv[1]);
 }

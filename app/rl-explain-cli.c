@@ -35,7 +35,6 @@
 #include "rl-preprocess.h"
 #include "rl-train.h"
 
-#define EXIT_USAGE 2
 #define SHEET_MAX 500          /* images on the contact sheet at most */
 
 static float

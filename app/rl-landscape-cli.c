@@ -39,7 +39,6 @@
 #include "rl-landscape-figure.h"
 #include "rl-model.h"
 
-#define EXIT_USAGE 2
 #define MAX_MODELS 2
 #define DEFAULT_GRID 31
 #define DEFAULT_RANGE 1.0

@@ -35,7 +35,6 @@
 #include "rl-read.h"
 #include "rl-rng.h"
 
-#define EXIT_USAGE 2
 #define MAX_COMPOSE 1000000
 #define SHOW_MISSES 15
 

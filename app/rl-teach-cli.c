@@ -24,7 +24,6 @@
 #include "rl-train.h"
 #include "rl-userset.h"
 
-#define EXIT_USAGE 2
 
 /* The same file, by device and inode when both exist, else by canonical name. */
 static gboolean
