@@ -346,8 +346,6 @@ cmd_train (int argc, char **argv)
   if (!rl_cli_parse_options ("train", "", entries, &argc, &argv,
                              _("Train a network and save it as safetensors.")))
     return RL_CLI_EXIT_USAGE;
-  if (argc > 1)
-    return rl_cli_usage_error ("train", _("unexpected argument '%s'"), argv[1]);
 
   /* Every option is checked before anything slow happens. */
   if (!rl_cli_parse_dataset ("train", dataset_name, &kind))
@@ -611,8 +609,6 @@ cmd_eval (int argc, char **argv)
                              _("Evaluate a model on the test set: accuracy and confusion"
                                " matrix.")))
     return RL_CLI_EXIT_USAGE;
-  if (argc > 1)
-    return rl_cli_usage_error ("eval", _("unexpected argument '%s'"), argv[1]);
   if (model_path == NULL)
     return rl_cli_usage_error ("eval", _("--model FILE is required"));
   if (!rl_cli_parse_dataset ("eval", dataset_name, &kind))

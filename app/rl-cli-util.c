@@ -70,6 +70,11 @@ rl_cli_parse_options (const char         *command,
       rl_cli_usage_error (command, "%s", error->message);
       return FALSE;
     }
+  if (*parameters == '\0' && *argc > 1)
+    {
+      rl_cli_usage_error (command, _("unexpected argument '%s'"), (*argv)[1]);
+      return FALSE;
+    }
   return TRUE;
 }
 

@@ -26,7 +26,9 @@ int        rl_cli_usage_error (const char *command,
 /* Parses the options of the subcommand @command (argv[0] is its name) with @entries, as
  * "reslab-cli COMMAND" (the program's name in GOption's messages and --help), @parameters and
  * @summary shown by --help; on failure prints GOption's message, which names the option, through
- * rl_cli_usage_error and returns FALSE (then exit with RL_CLI_EXIT_USAGE). */
+ * rl_cli_usage_error and returns FALSE (then exit with RL_CLI_EXIT_USAGE). @parameters "": the
+ * command takes no argument, and one left after the options is such a failure ("unexpected
+ * argument"). */
 gboolean   rl_cli_parse_options (const char         *command,
                                  const char         *parameters,
                                  const GOptionEntry *entries,

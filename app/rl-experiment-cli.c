@@ -289,8 +289,6 @@ run_degradation (int argc, char **argv)
       "depths and plot training and test error against iterations, as the paper's Figure 6.\n"
       "Writes degradation.csv, layers.csv, degradation.png/.svg and layers.png/.svg.")))
     return RL_CLI_EXIT_USAGE;
-  if (argc > 1)
-    return rl_cli_usage_error (COMMAND, _("unexpected argument '%s'"), argv[1]);
 
   /* Every option is checked before anything slow happens. */
   depths = parse_depths (depths_text != NULL ? depths_text : DEFAULT_DEPTHS, &error);

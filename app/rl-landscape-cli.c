@@ -295,8 +295,6 @@ rl_landscape_cli_main (int argc, char **argv)
       " al. 2018),\nand on the line from their initial weights (Goodfellow et al. 2015):"
       " a CSV, contours and\nshaded surfaces (PNG, SVG) side by side on one scale.")))
     return RL_CLI_EXIT_USAGE;
-  if (argc > 1)
-    return rl_cli_usage_error ("landscape", _("unexpected argument '%s'"), argv[1]);
   n = model_paths != NULL ? g_strv_length (model_paths) : 0;
   if (n == 0)
     return rl_cli_usage_error ("landscape", "%s", _("--model FILE is required"));
