@@ -523,18 +523,6 @@ cmd_train (int argc, char **argv)
 
 /* ---- eval --------------------------------------------------------------------------------- */
 
-/* The dataset a model was trained on, from its metadata; MNIST when it does not say. */
-static RlDatasetKind
-model_dataset (const RlSafetensors *st)
-{
-  const char *name = rl_safetensors_get_metadata (st, "dataset");
-  RlDatasetKind kind = RL_DATASET_MNIST;
-
-  if (name != NULL)
-    rl_dataset_kind_from_name (name, &kind);
-  return kind;
-}
-
 /* A directory holding a set of your digits (rl-userset.h) rather than a dataset's splits. */
 static gboolean
 is_userset_dir (const char *dir)
@@ -623,7 +611,7 @@ cmd_eval (int argc, char **argv)
   if (model == NULL)
     return EXIT_FAILURE;
   if (dataset_name == NULL)
-    kind = model_dataset (st);
+    kind = rl_cli_model_dataset (st);
   rl_model_set_threads (model, rl_cli_model_threads (threads));
 
   if (data_dir != NULL && is_userset_dir (data_dir))
@@ -764,7 +752,7 @@ cmd_predict (int argc, char **argv)
   model = rl_cli_load_mnist_model (model_path, &st);
   if (model == NULL)
     return EXIT_FAILURE;
-  kind = model_dataset (st);
+  kind = rl_cli_model_dataset (st);
   inf = rl_inference_new (model);
 
   for (int i = 1; i < argc; i++)

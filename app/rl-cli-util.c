@@ -258,6 +258,17 @@ rl_cli_load_mnist_model (const char *path, RlSafetensors **st)
   return g_steal_pointer (&model);
 }
 
+RlDatasetKind
+rl_cli_model_dataset (const RlSafetensors *st)
+{
+  const char *name = rl_safetensors_get_metadata (st, "dataset");
+  RlDatasetKind kind = RL_DATASET_MNIST;
+
+  if (name != NULL)
+    rl_dataset_kind_from_name (name, &kind);
+  return kind;
+}
+
 const char *
 rl_cli_stdin_name (void)
 {

@@ -101,6 +101,9 @@ gboolean   rl_cli_load_splits (const char     *dir,
  * metadata. Returns: (transfer full) (nullable) */
 RlModel   *rl_cli_load_mnist_model (const char *path, RlSafetensors **st);
 
+/* The dataset a model was trained on, from its file's metadata; MNIST when it does not say. */
+RlDatasetKind rl_cli_model_dataset (const RlSafetensors *st);
+
 /* The font family of the text drawn into figures (Cairo's toy font API, which does not fall
  * back to another font for a missing glyph): "sans-serif", or the one the translation names,
  * so that a Chinese figure is drawn with a font that has Chinese glyphs. */

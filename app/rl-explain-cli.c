@@ -406,12 +406,11 @@ rl_explain_cli_main (int argc, char **argv)
   g_autoptr (RlModel) model = NULL;
   g_autoptr (RlExplainer) ex = NULL;
   RlExplainMethod method = RL_EXPLAIN_GRADIENT;
-  RlDatasetKind kind = RL_DATASET_MNIST;
+  RlDatasetKind kind;
   float digit[RL_MNIST_SIDE * RL_MNIST_SIDE], input[RL_MNIST_SIDE * RL_MNIST_SIDE];
   float attr[RL_MNIST_SIDE * RL_MNIST_SIDE], logits[10], probs[10], blank, zb;
   double sum = 0.0, mx = 0.0, se = 0.0;
   int predicted;
-  const char *ds_name;
 
   if (!rl_cli_parse_options ("explain", _("IMAGE"), entries, &argc, &argv,
     _("Show which pixels of IMAGE (PNG or PGM) made the"
@@ -434,9 +433,7 @@ rl_explain_cli_main (int argc, char **argv)
   model = rl_cli_load_mnist_model (model_path, &st);
   if (model == NULL)
     return EXIT_FAILURE;
-  ds_name = rl_safetensors_get_metadata (st, "dataset");
-  if (ds_name != NULL)
-    rl_dataset_kind_from_name (ds_name, &kind);
+  kind = rl_cli_model_dataset (st);
 
   /* the digit as `predict` reads it */
   if (!rl_image_file_load_digit (argv[1], digit, &error))

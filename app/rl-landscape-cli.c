@@ -102,23 +102,12 @@ static gboolean
 entry_load (Entry *e, const char *path)
 {
   g_autoptr(GError) error = NULL;
-  int c, h, w;
 
   e->path = path;
   e->name = model_name (path);
-  e->model = rl_model_load (path, &e->st, &error);
+  e->model = rl_cli_load_mnist_model (path, &e->st);
   if (e->model == NULL)
-    {
-      rl_cli_error ("%s", error->message);
-      return FALSE;
-    }
-  rl_model_get_input_shape (e->model, &c, &h, &w);
-  if (c != 1 || h != 28 || w != 28 || rl_model_get_n_classes (e->model) != 10)
-    {
-      rl_cli_error (_("%s: the model takes %d x %d x %d inputs and %d classes; this needs"
-                      " 1 x 28 x 28 and 10"), path, c, h, w, rl_model_get_n_classes (e->model));
-      return FALSE;
-    }
+    return FALSE;
 
   e->initial = rl_landscape_load_initial (path, e->st, &error);
   if (e->initial == NULL && error != NULL)
@@ -333,12 +322,7 @@ rl_landscape_cli_main (int argc, char **argv)
         }
     }
   if (dataset_name == NULL)
-    {
-      const char *name = rl_safetensors_get_metadata (entries[0].st, "dataset");
-
-      if (name != NULL)
-        rl_dataset_kind_from_name (name, &kind);
-    }
+    kind = rl_cli_model_dataset (entries[0].st);
   if (g_mkdir_with_parents (out_dir, 0755) != 0)
     {
       int saved = errno;
