@@ -228,6 +228,32 @@ rl_cli_load_splits (const char *dir, RlDatasetKind kind, RlDataset **train, RlDa
   return TRUE;
 }
 
+gboolean
+rl_cli_write_text (const char *path, const GString *text)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (!g_file_set_contents (path, text->str, (gssize) text->len, &error))
+    {
+      rl_cli_error ("%s", error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+rl_cli_make_dir (const char *dir)
+{
+  if (g_mkdir_with_parents (dir, 0755) != 0)
+    {
+      int saved = errno;
+
+      rl_cli_error (_("cannot create %s: %s"), dir, g_strerror (saved));
+      return FALSE;
+    }
+  return TRUE;
+}
+
 const char *
 rl_cli_font_family (void)
 {

@@ -104,6 +104,15 @@ RlModel   *rl_cli_load_mnist_model (const char *path, RlSafetensors **st);
 /* The dataset a model was trained on, from its file's metadata; MNIST when it does not say. */
 RlDatasetKind rl_cli_model_dataset (const RlSafetensors *st);
 
+/* Writes @text to @path (atomically, g_file_set_contents); FALSE, said on stderr, when it
+ * cannot. */
+gboolean   rl_cli_write_text (const char    *path,
+                              const GString *text);
+
+/* Creates the folder @dir, and its parents, when missing; FALSE, said on stderr ("cannot create
+ * DIR: reason"), when it cannot. */
+gboolean   rl_cli_make_dir   (const char    *dir);
+
 /* The font family of the text drawn into figures (Cairo's toy font API, which does not fall
  * back to another font for a missing glyph): "sans-serif", or the one the translation names,
  * so that a Chinese figure is drawn with a font that has Chinese glyphs. */

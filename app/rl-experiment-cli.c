@@ -25,8 +25,6 @@
 #include "rl-cli-util.h"
 #include "rl-experiment-cli.h"
 
-#include <errno.h>
-#include <glib/gstdio.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -181,12 +179,8 @@ write_outputs (const char *out_dir, GPtrArray *groups, GPtrArray *exps, const ch
       rl_experiment_group_format_csv (g_ptr_array_index (groups, i), csv, i == 0);
       rl_experiment_format_layers_csv (g_ptr_array_index (exps, i), layers, i == 0);
     }
-  if (!g_file_set_contents (csv_path, csv->str, (gssize) csv->len, &error) ||
-      !g_file_set_contents (layers_path, layers->str, (gssize) layers->len, &error))
-    {
-      rl_cli_error ("%s", error->message);
-      return FALSE;
-    }
+  if (!rl_cli_write_text (csv_path, csv) || !rl_cli_write_text (layers_path, layers))
+    return FALSE;
 
   /* TRANSLATORS: a figure's title; %1$s is the plain net's name ("plain-56"), %2$s its
    * residual twin's ("resnet-56") */
@@ -340,12 +334,8 @@ run_degradation (int argc, char **argv)
   if ((guint) test_subset > test->n)
     return rl_cli_usage_error (COMMAND, _("--test-subset: %d test images asked for, the %s test set has %u"),
                                test_subset, rl_dataset_kind_name (kind), test->n);
-  if (g_mkdir_with_parents (out_dir, 0755) != 0)
-    {
-      int saved = errno;
-      rl_cli_error (_("cannot create %s: %s"), out_dir, g_strerror (saved));
-      return EXIT_FAILURE;
-    }
+  if (!rl_cli_make_dir (out_dir))
+    return EXIT_FAILURE;
 
   /* The figure's title and the first line of the run's log (a comment line for people). */
   if (n_seeds == 1)

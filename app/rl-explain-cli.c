@@ -234,19 +234,6 @@ write_mistakes_png (const RlErrorReport *r, const RlDataset *test, const uint32_
   return finish_png (s, cr, path);
 }
 
-static gboolean
-write_text (const char *path, const GString *text)
-{
-  g_autoptr (GError) error = NULL;
-
-  if (!g_file_set_contents (path, text->str, (gssize) text->len, &error))
-    {
-      rl_cli_error ("%s", error->message);
-      return FALSE;
-    }
-  return TRUE;
-}
-
 gboolean
 rl_explain_cli_write_errors (RlModel *model, const RlDataset *test, const char *dir)
 {
@@ -289,7 +276,7 @@ rl_explain_cli_write_errors (RlModel *model, const RlDataset *test, const char *
     g_string_append_printf (mcsv, "%u,%u,%u,%.4f\n", mis[i], r->labels[mis[i]],
                             r->predicted[mis[i]], r->confidence[mis[i]]);
 
-  if (!write_text (p_csv, csv) || !write_text (p_mcsv, mcsv)
+  if (!rl_cli_write_text (p_csv, csv) || !rl_cli_write_text (p_mcsv, mcsv)
       || !write_confusion_png (r, p_png) || !write_mistakes_png (r, test, mis, n_mis, p_mpng))
     return FALSE;
   g_print (_("\nwrote %s, %s, %s and %s (%u misclassified images)\n"), p_csv, p_png, p_mcsv,

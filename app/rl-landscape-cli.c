@@ -25,8 +25,6 @@
 
 #include "rl-landscape-cli.h"
 
-#include <errno.h>
-#include <glib/gstdio.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -125,7 +123,6 @@ write_csvs (const char *out_dir, const Entry *entries, guint n, int grid, double
   g_autoptr(GString) line = g_string_new ("model,t,loss,accuracy\n");
   g_autofree char *csv_path = g_build_filename (out_dir, "landscape.csv", NULL);
   g_autofree char *line_path = g_build_filename (out_dir, "line.csv", NULL);
-  g_autoptr(GError) error = NULL;
   gboolean any_line = FALSE;
   char a[G_ASCII_DTOSTR_BUF_SIZE], b[G_ASCII_DTOSTR_BUF_SIZE];
   char l[G_ASCII_DTOSTR_BUF_SIZE], c[G_ASCII_DTOSTR_BUF_SIZE];
@@ -142,11 +139,8 @@ write_csvs (const char *out_dir, const Entry *entries, guint n, int grid, double
             g_ascii_formatd (l, sizeof l, "%.9g", entries[m].loss[k]),
             g_ascii_formatd (c, sizeof c, "%.6g", entries[m].accuracy[k]));
         }
-  if (!g_file_set_contents (csv_path, csv->str, (gssize) csv->len, &error))
-    {
-      rl_cli_error ("%s", error->message);
-      return FALSE;
-    }
+  if (!rl_cli_write_text (csv_path, csv))
+    return FALSE;
   g_print (_("wrote %s\n"), csv_path);
 
   for (guint m = 0; m < n; m++)
@@ -162,11 +156,8 @@ write_csvs (const char *out_dir, const Entry *entries, guint n, int grid, double
     }
   if (any_line)
     {
-      if (!g_file_set_contents (line_path, line->str, (gssize) line->len, &error))
-        {
-          rl_cli_error ("%s", error->message);
-          return FALSE;
-        }
+      if (!rl_cli_write_text (line_path, line))
+        return FALSE;
       g_print (_("wrote %s\n"), line_path);
     }
   return TRUE;
@@ -323,13 +314,8 @@ rl_landscape_cli_main (int argc, char **argv)
     }
   if (dataset_name == NULL)
     kind = rl_cli_model_dataset (entries[0].st);
-  if (g_mkdir_with_parents (out_dir, 0755) != 0)
-    {
-      int saved = errno;
-
-      rl_cli_error (_("cannot create %s: %s"), out_dir, g_strerror (saved));
-      goto out;
-    }
+  if (!rl_cli_make_dir (out_dir))
+    goto out;
   train = rl_cli_load_split (data_dir, kind, RL_SPLIT_TRAIN);
   if (train == NULL)
     goto out;
