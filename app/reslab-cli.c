@@ -59,7 +59,6 @@
 #define LOG_EVERY 300
 /* Images per rl_model_predict() call when evaluating. */
 #define EVAL_BATCH 1000
-#define MAX_BATCH 60000
 
 
 /* Whether a file can be written at @path, tried the way the save will: a temporary file
@@ -310,7 +309,7 @@ cmd_train (int argc, char **argv)
     { "batch", 0, 0, G_OPTION_ARG_INT, &batch, N_("Mini-batch size, 1..60000 (default 64)"), "N" },
     { "seed", 0, 0, G_OPTION_ARG_STRING, &seed_text,
       N_("Seed for the initial weights and the batch order (default 1)"), "N" },
-    { "threads", 0, 0, G_OPTION_ARG_INT, &threads, N_("Threads, 1..256 (default: every core)"), "N" },
+    rl_cli_threads_option (&threads),
     { "limit", 0, 0, G_OPTION_ARG_INT, &limit,
       N_("Train on the first N images only (for quick runs)"), "N" },
     { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out_path,
@@ -352,9 +351,8 @@ cmd_train (int argc, char **argv)
     return RL_CLI_EXIT_USAGE;
   if (epochs < 1)
     return rl_cli_usage_error ("train", _("--epochs must be at least 1 (got %d)"), epochs);
-  if (batch < 1 || batch > MAX_BATCH)
-    return rl_cli_usage_error ("train", _("--batch must be between 1 and %d (got %d)"),
-                               MAX_BATCH, batch);
+  if (!rl_cli_check_batch ("train", batch))
+    return RL_CLI_EXIT_USAGE;
   if (!rl_cli_check_sgd ("train", lr, momentum, weight_decay))
     return RL_CLI_EXIT_USAGE;
   if (lr_drop_text != NULL && (lr_drops = parse_lr_drops (lr_drop_text, epochs)) == NULL)
@@ -573,8 +571,8 @@ cmd_eval (int argc, char **argv)
          " ~/.local/share/reslab/mine)"), "DIR" },
     { "dataset", 0, 0, G_OPTION_ARG_STRING, &dataset_name,
       N_("mnist or fashion (default: the one the model was trained on)"), "NAME" },
-    { "model", 'm', 0, G_OPTION_ARG_FILENAME, &model_path, N_("The model (.safetensors)"), "FILE" },
-    { "threads", 0, 0, G_OPTION_ARG_INT, &threads, N_("Threads, 1..256 (default: every core)"), "N" },
+    rl_cli_model_option (&model_path),
+    rl_cli_threads_option (&threads),
     { "errors", 0, 0, G_OPTION_ARG_FILENAME, &errors_dir,
       N_("Also write the confusion matrix (CSV, PNG) and the misclassified images (CSV, PNG) there"),
       "DIR" },
@@ -728,7 +726,7 @@ cmd_predict (int argc, char **argv)
 {
   g_autofree char *model_path = NULL;
   const GOptionEntry entries[] = {
-    { "model", 'm', 0, G_OPTION_ARG_FILENAME, &model_path, N_("The model (.safetensors)"), "FILE" },
+    rl_cli_model_option (&model_path),
     { NULL }
   };
   g_autoptr(GError) error = NULL;

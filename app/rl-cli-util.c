@@ -78,6 +78,21 @@ rl_cli_parse_options (const char         *command,
   return TRUE;
 }
 
+GOptionEntry
+rl_cli_threads_option (int *threads)
+{
+  /* "256": RL_CLI_MAX_THREADS, a literal for xgettext */
+  return (GOptionEntry) { "threads", 0, 0, G_OPTION_ARG_INT, threads,
+                          N_("Threads, 1..256 (default: every core)"), "N" };
+}
+
+GOptionEntry
+rl_cli_model_option (char **path)
+{
+  return (GOptionEntry) { "model", 'm', 0, G_OPTION_ARG_FILENAME, path,
+                          N_("The model (.safetensors)"), "FILE" };
+}
+
 gboolean
 rl_cli_parse_dataset (const char *command, const char *name, RlDatasetKind *kind)
 {
@@ -110,6 +125,18 @@ rl_cli_check_threads (const char *command, int threads)
     {
       rl_cli_usage_error (command, _("--threads must be between 1 and %d (got %d)"),
                           RL_CLI_MAX_THREADS, threads);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+rl_cli_check_batch (const char *command, int batch)
+{
+  if (batch < 1 || batch > RL_CLI_MAX_BATCH)
+    {
+      rl_cli_usage_error (command, _("--batch must be between 1 and %d (got %d)"),
+                          RL_CLI_MAX_BATCH, batch);
       return FALSE;
     }
   return TRUE;

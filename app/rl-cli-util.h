@@ -40,6 +40,16 @@ gboolean   rl_cli_parse_options (const char         *command,
  * -1 is refused like 0. */
 #define RL_CLI_MAX_THREADS 256
 #define RL_CLI_THREADS_NOT_GIVEN G_MININT
+/* --batch: its most, a whole training set. */
+#define RL_CLI_MAX_BATCH 60000
+
+/* The options several subcommands take alike, for their GOptionEntry tables. */
+
+/* --threads N into @threads (which starts as RL_CLI_THREADS_NOT_GIVEN), for rl_cli_check_threads
+ * and rl_cli_model_threads. */
+GOptionEntry rl_cli_threads_option (int   *threads);
+/* --model FILE (-m), the model a command reads, into @path. */
+GOptionEntry rl_cli_model_option   (char **path);
 
 /* The checks of the options several subcommands share. Each prints a usage error naming the
  * option and @command (rl_cli_usage_error) and returns FALSE when the value is wrong (then exit
@@ -56,6 +66,9 @@ gboolean   rl_cli_parse_seed    (const char    *command,
 /* --threads N: 1..RL_CLI_MAX_THREADS, or RL_CLI_THREADS_NOT_GIVEN. */
 gboolean   rl_cli_check_threads (const char    *command,
                                  int            threads);
+/* --batch N: 1..RL_CLI_MAX_BATCH. */
+gboolean   rl_cli_check_batch   (const char    *command,
+                                 int            batch);
 /* rl_model_set_threads's value for --threads: 0 (every core) when not given. */
 int        rl_cli_model_threads (int            threads);
 /* --lr (above 0, and stored as a float: 1e300 passes a double's check and becomes infinity,

@@ -35,7 +35,6 @@
 #include "rl-experiment.h"
 #include "rl-figure.h"
 
-#define MAX_BATCH 60000
 #define MAX_DEPTH 200
 #define MAX_SEEDS 20
 
@@ -259,7 +258,7 @@ run_degradation (int argc, char **argv)
          " min-max band, the CSV a row per seed (default 1)"), "N" },
     { "interval", 0, 0, G_OPTION_ARG_INT, &interval,
       N_("Iterations between records (default 10)"), "N" },
-    { "threads", 0, 0, G_OPTION_ARG_INT, &threads, N_("Threads, 1..256 (default: every core)"), "N" },
+    rl_cli_threads_option (&threads),
     { "out-dir", 'o', 0, G_OPTION_ARG_FILENAME, &out_dir,
       N_("Where to write the CSVs and figures (default: the current directory)"), "DIR" },
     { NULL }
@@ -308,9 +307,8 @@ run_degradation (int argc, char **argv)
   if (test_subset < 1)
     return rl_cli_usage_error (COMMAND, _("--test-subset must be at least 1 (got %d)"),
                                test_subset);
-  if (batch < 1 || batch > MAX_BATCH)
-    return rl_cli_usage_error (COMMAND, _("--batch must be between 1 and %d (got %d)"),
-                               MAX_BATCH, batch);
+  if (!rl_cli_check_batch (COMMAND, batch))
+    return RL_CLI_EXIT_USAGE;
   if (interval < 1)
     return rl_cli_usage_error (COMMAND, _("--interval must be at least 1 (got %d)"), interval);
   if (!rl_cli_check_sgd (COMMAND, lr, momentum, weight_decay) ||

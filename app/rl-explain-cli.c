@@ -377,7 +377,7 @@ rl_explain_cli_main (int argc, char **argv)
   g_autofree char *out_path = NULL;
   int k = -1, steps = RL_EXPLAIN_IG_STEPS_DEFAULT;
   const GOptionEntry entries[] = {
-    { "model", 'm', 0, G_OPTION_ARG_FILENAME, &model_path, N_("The model (.safetensors)"), "FILE" },
+    rl_cli_model_option (&model_path),
     { "method", 0, 0, G_OPTION_ARG_STRING, &method_name,
       N_("grad (gradient x input, the default), ig (integrated gradients) or occlusion"),
       "METHOD" },

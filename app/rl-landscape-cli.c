@@ -256,7 +256,7 @@ rl_landscape_cli_main (int argc, char **argv)
       N_("Directory with the IDX files (default: the dataset's usual place)"), "DIR" },
     { "dataset", 0, 0, G_OPTION_ARG_STRING, &dataset_name,
       N_("mnist or fashion (default: the one the first model was trained on)"), "NAME" },
-    { "threads", 0, 0, G_OPTION_ARG_INT, &threads, N_("Threads, 1..256 (default: every core)"), "N" },
+    rl_cli_threads_option (&threads),
     { "out-dir", 'o', 0, G_OPTION_ARG_FILENAME, &out_dir,
       N_("Where the CSVs and figures go (created if missing)"), "DIR" },
     { NULL }
