@@ -87,12 +87,6 @@ check_writable (const char *path)
   return TRUE;
 }
 
-static double
-now_s (void)
-{
-  return g_get_monotonic_time () / 1e6;
-}
-
 /* Correct predictions of @model on all of @ds; @confusion (nullable) gets counts
  * [true * n_classes + predicted]. */
 static guint
@@ -135,7 +129,7 @@ static void
 progress_update (Progress *p, int epoch, int epochs, guint done, guint total, double loss,
                  double rate)
 {
-  double now = now_s ();
+  double now = rl_cli_seconds ();
   char bar[21];
   int filled = (int) (20.0 * done / MAX (total, 1));
   g_autofree char *line = NULL;

@@ -5,8 +5,6 @@
 
 #include "rl-cli-util.h"
 
-#include "rl-figure.h"
-
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -281,10 +279,10 @@ rl_cli_make_dir (const char *dir)
   return TRUE;
 }
 
-const char *
-rl_cli_font_family (void)
+double
+rl_cli_seconds (void)
 {
-  return rl_figure_font_family ();
+  return g_get_monotonic_time () / 1e6;
 }
 
 RlModel *

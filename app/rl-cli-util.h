@@ -126,9 +126,7 @@ gboolean   rl_cli_write_text (const char    *path,
  * DIR: reason"), when it cannot. */
 gboolean   rl_cli_make_dir   (const char    *dir);
 
-/* The font family of the text drawn into figures (Cairo's toy font API, which does not fall
- * back to another font for a missing glyph): "sans-serif", or the one the translation names,
- * so that a Chinese figure is drawn with a font that has Chinese glyphs. */
-const char *rl_cli_font_family (void);
+/* The monotonic clock in seconds, for the times a command prints. */
+double     rl_cli_seconds (void);
 
 G_END_DECLS

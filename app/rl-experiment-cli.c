@@ -70,12 +70,6 @@ print_usage (FILE *to)
            "'reslab-cli experiment NAME --help' lists its options.\n"), to);
 }
 
-static double
-now_s (void)
-{
-  return g_get_monotonic_time () / 1e6;
-}
-
 static int
 compare_ints (gconstpointer a, gconstpointer b)
 {
@@ -153,7 +147,7 @@ print_step (const RlExperiment *exp, int n_seeds, double t0)
     /* TRANSLATORS: in a progress line, the seed of the run in progress */
     g_print (_("  seed %llu"), (unsigned long long) rl_experiment_get_config (exp)->seed);
   /* TRANSLATORS: seconds since the run started, at the end of a progress line */
-  g_print (_("  %.0f s\n"), now_s () - t0);
+  g_print (_("  %.0f s\n"), rl_cli_seconds () - t0);
   fflush (stdout);
 }
 
@@ -377,11 +371,11 @@ run_degradation (int argc, char **argv)
 
   exps = g_ptr_array_new_with_free_func ((GDestroyNotify) rl_experiment_free);
   groups = g_ptr_array_new_with_free_func ((GDestroyNotify) rl_experiment_group_free);
-  t_start = now_s ();
+  t_start = rl_cli_seconds ();
   for (guint i = 0; i < depths->len; i++)
     {
       RlExperimentGroup *group = NULL;
-      double t0 = now_s ();
+      double t0 = rl_cli_seconds ();
 
       for (int k = 0; k < n_seeds; k++)
         {
@@ -447,7 +441,7 @@ run_degradation (int argc, char **argv)
 
         g_print (_("# depth %d done in %.0f s (training: plain %.0f s, resnet %.0f s)\n"),
                  rl_experiment_get_config (exp)->depth,
-                 now_s () - t0,
+                 rl_cli_seconds () - t0,
                  rl_experiment_get_record (exp, RL_TWIN_PLAIN,
                    rl_experiment_get_n_records (exp, RL_TWIN_PLAIN) - 1)->train_seconds,
                  rl_experiment_get_record (exp, RL_TWIN_RESIDUAL,
@@ -492,7 +486,7 @@ run_degradation (int argc, char **argv)
                100 * mean[0][1], 100 * mean[1][1]);
     }
   g_print (_("# wrote degradation.csv, layers.csv, degradation.png/.svg, layers.png/.svg in %s"
-             " (%.0f s in all)\n"), out_dir, now_s () - t_start);
+             " (%.0f s in all)\n"), out_dir, rl_cli_seconds () - t_start);
   return EXIT_SUCCESS;
 }
 

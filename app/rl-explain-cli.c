@@ -30,6 +30,7 @@
 #include "rl-cli-util.h"
 #include "rl-errors.h"
 #include "rl-explain.h"
+#include "rl-figure-util.h"
 #include "rl-image-file.h"
 #include "rl-paint-colour.h"
 #include "rl-preprocess.h"
@@ -102,7 +103,8 @@ write_confusion_png (const RlErrorReport *r, const char *path)
 
   cairo_set_source_rgb (cr, 1, 1, 1);
   cairo_paint (cr);
-  cairo_select_font_face (cr, rl_cli_font_family (), CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+  cairo_select_font_face (cr, rl_figure_font_family (), CAIRO_FONT_SLANT_NORMAL,
+                          CAIRO_FONT_WEIGHT_NORMAL);
   cairo_set_font_size (cr, 15);
   cairo_set_source_rgb (cr, 0, 0, 0);
   title = g_strdup_printf (_("Test accuracy %.2f %% (%u of %u images)"),
@@ -200,7 +202,8 @@ write_mistakes_png (const RlErrorReport *r, const RlDataset *test, const uint32_
 
   cairo_set_source_rgb (cr, 1, 1, 1);
   cairo_paint (cr);
-  cairo_select_font_face (cr, rl_cli_font_family (), CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+  cairo_select_font_face (cr, rl_figure_font_family (), CAIRO_FONT_SLANT_NORMAL,
+                          CAIRO_FONT_WEIGHT_NORMAL);
   cairo_set_source_rgb (cr, 0, 0, 0);
   cairo_set_font_size (cr, 14);
   if (shown < n_mis)
@@ -327,7 +330,8 @@ write_explanation_png (const char *path, const float *digit01, const float *attr
       cairo_rectangle (cr, x0 - 0.5, y0 - 0.5, panel + 1, panel + 1);
       cairo_stroke (cr);
     }
-  cairo_select_font_face (cr, rl_cli_font_family (), CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+  cairo_select_font_face (cr, rl_figure_font_family (), CAIRO_FONT_SLANT_NORMAL,
+                          CAIRO_FONT_WEIGHT_NORMAL);
   cairo_set_source_rgb (cr, 0, 0, 0);
   cairo_set_font_size (cr, 15);
   /* one whole title per method */

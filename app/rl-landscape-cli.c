@@ -51,12 +51,6 @@
 #define LINE_WIDTH 760
 #define LINE_HEIGHT 440
 
-static double
-now_s (void)
-{
-  return g_get_monotonic_time () / 1e6;
-}
-
 /* One model: its file, its name in the figures and the CSV, its results. */
 typedef struct {
   const char    *path;
@@ -267,7 +261,7 @@ rl_landscape_cli_main (int argc, char **argv)
   RlDatasetKind kind = RL_DATASET_MNIST;
   guint n = 0;
   guint64 seed = 1;
-  double t0 = now_s (), t_total;
+  double t0 = rl_cli_seconds (), t_total;
   int status = EXIT_FAILURE;
 
   if (!rl_cli_parse_options ("landscape", "", options, &argc, &argv,
@@ -338,7 +332,7 @@ rl_landscape_cli_main (int argc, char **argv)
     {
       Entry *e = &entries[m];
       g_autoptr(RlLandscape) ls = NULL;
-      double t1 = now_s (), centre;
+      double t1 = rl_cli_seconds (), centre;
       size_t cells = (size_t) grid * grid;
 
       rl_model_set_threads (e->model, rl_cli_model_threads (threads));
@@ -357,7 +351,7 @@ rl_landscape_cli_main (int argc, char **argv)
           goto out;
         }
       rl_landscape_eval (ls, 0.0, 0.0, &centre, NULL);
-      e->seconds = now_s () - t1;
+      e->seconds = rl_cli_seconds () - t1;
       g_print (_("%s: loss at the trained weights %.4f; %zu points in %.1f s (%.0f images/s,"
                  " %.0f GFLOP/s forward), threads %d\n"), e->name, centre, cells, e->seconds,
                (double) cells * images / MAX (e->seconds, 1e-9),
@@ -365,7 +359,7 @@ rl_landscape_cli_main (int argc, char **argv)
                / 1e9, rl_model_get_threads (e->model));
       if (e->initial != NULL)
         {
-          double t2 = now_s ();
+          double t2 = rl_cli_seconds ();
 
           for (guint k = 0; k < LINE_POINTS; k++)
             e->line_t[k] = LINE_FROM + (LINE_TO - LINE_FROM) * k / (LINE_POINTS - 1);
@@ -377,7 +371,7 @@ rl_landscape_cli_main (int argc, char **argv)
             }
           /* t = 0 and t = 1 are points 5 and 25 of -0.25, -0.2, ..., 1.25 */
           g_print (_("%s: line from the initial weights, %d points in %.1f s (loss %.4f at t = 0,"
-                     " %.4f at t = 1)\n"), e->name, LINE_POINTS, now_s () - t2,
+                     " %.4f at t = 1)\n"), e->name, LINE_POINTS, rl_cli_seconds () - t2,
                    e->line_loss[5], e->line_loss[25]);
         }
       fflush (stdout);
@@ -386,7 +380,7 @@ rl_landscape_cli_main (int argc, char **argv)
   if (!write_csvs (out_dir, entries, n, grid, range) ||
       !write_figures (out_dir, entries, n, grid, range, (guint) images, seed))
     goto out;
-  t_total = now_s () - t0;
+  t_total = rl_cli_seconds () - t0;
   g_print (ngettext ("time: %.1f s in all (%.1f s computing the grid)\n",
                      "time: %.1f s in all (%.1f s computing the grids)\n", n), t_total,
            entries[0].seconds + (n > 1 ? entries[1].seconds : 0.0));
