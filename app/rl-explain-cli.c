@@ -32,6 +32,7 @@
 #include "rl-explain.h"
 #include "rl-figure-util.h"
 #include "rl-image-file.h"
+#include "rl-layers.h"
 #include "rl-paint-colour.h"
 #include "rl-preprocess.h"
 #include "rl-train.h"
@@ -400,7 +401,7 @@ rl_explain_cli_main (int argc, char **argv)
   RlDatasetKind kind;
   float digit[RL_MNIST_SIDE * RL_MNIST_SIDE], input[RL_MNIST_SIDE * RL_MNIST_SIDE];
   float attr[RL_MNIST_SIDE * RL_MNIST_SIDE], logits[10], probs[10], blank, zb;
-  double sum = 0.0, mx = 0.0, se = 0.0;
+  double sum = 0.0;
   int predicted;
 
   if (!rl_cli_parse_options ("explain", _("IMAGE"), entries, &argc, &argv,
@@ -445,12 +446,7 @@ rl_explain_cli_main (int argc, char **argv)
   if (k < 0)
     k = predicted;
   rl_explainer_run (ex, model, method, input, blank, k, steps, attr, logits, &zb);
-  for (int j = 0; j < 10; j++)
-    mx = MAX (mx, logits[j]);
-  for (int j = 0; j < 10; j++)
-    se += exp (logits[j] - mx);
-  for (int j = 0; j < 10; j++)
-    probs[j] = (float) (exp (logits[j] - mx) / se);
+  rl_softmax (10, logits, probs);
   for (size_t j = 0; j < G_N_ELEMENTS (attr); j++)
     sum += attr[j];
 
