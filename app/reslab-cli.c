@@ -54,7 +54,6 @@
 #include "rl-train.h"
 #include "rl-userset.h"
 
-
 /* The seed logs the running loss every 300 batches. */
 #define LOG_EVERY 300
 /* Images per rl_model_predict() call when evaluating. */

@@ -24,7 +24,6 @@
 #include "rl-train.h"
 #include "rl-userset.h"
 
-
 /* The same file, by device and inode when both exist, else by canonical name. */
 static gboolean
 same_file (const char *a, const char *b)
