@@ -54,13 +54,10 @@
 #include "rl-train.h"
 #include "rl-userset.h"
 
-#define EXIT_USAGE 2
-
 /* The seed logs the running loss every 300 batches. */
 #define LOG_EVERY 300
 /* Images per rl_model_predict() call when evaluating. */
 #define EVAL_BATCH 1000
-#define MAX_BATCH 60000
 
 
 /* Whether a file can be written at @path, tried the way the save will: a temporary file
@@ -87,12 +84,6 @@ check_writable (const char *path)
   close (fd);
   g_unlink (probe);
   return TRUE;
-}
-
-static double
-now_s (void)
-{
-  return g_get_monotonic_time () / 1e6;
 }
 
 /* Correct predictions of @model on all of @ds; @confusion (nullable) gets counts
@@ -137,7 +128,7 @@ static void
 progress_update (Progress *p, int epoch, int epochs, guint done, guint total, double loss,
                  double rate)
 {
-  double now = now_s ();
+  double now = rl_cli_seconds ();
   char bar[21];
   int filled = (int) (20.0 * done / MAX (total, 1));
   g_autofree char *line = NULL;
@@ -311,7 +302,7 @@ cmd_train (int argc, char **argv)
     { "batch", 0, 0, G_OPTION_ARG_INT, &batch, N_("Mini-batch size, 1..60000 (default 64)"), "N" },
     { "seed", 0, 0, G_OPTION_ARG_STRING, &seed_text,
       N_("Seed for the initial weights and the batch order (default 1)"), "N" },
-    { "threads", 0, 0, G_OPTION_ARG_INT, &threads, N_("Threads, 1..256 (default: every core)"), "N" },
+    rl_cli_threads_option (&threads),
     { "limit", 0, 0, G_OPTION_ARG_INT, &limit,
       N_("Train on the first N images only (for quick runs)"), "N" },
     { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out_path,
@@ -346,28 +337,25 @@ cmd_train (int argc, char **argv)
 
   if (!rl_cli_parse_options ("train", "", entries, &argc, &argv,
                              _("Train a network and save it as safetensors.")))
-    return EXIT_USAGE;
-  if (argc > 1)
-    return rl_cli_usage_error ("train", _("unexpected argument '%s'"), argv[1]);
+    return RL_CLI_EXIT_USAGE;
 
   /* Every option is checked before anything slow happens. */
   if (!rl_cli_parse_dataset ("train", dataset_name, &kind))
-    return EXIT_USAGE;
+    return RL_CLI_EXIT_USAGE;
   if (epochs < 1)
     return rl_cli_usage_error ("train", _("--epochs must be at least 1 (got %d)"), epochs);
-  if (batch < 1 || batch > MAX_BATCH)
-    return rl_cli_usage_error ("train", _("--batch must be between 1 and %d (got %d)"),
-                               MAX_BATCH, batch);
+  if (!rl_cli_check_batch ("train", batch))
+    return RL_CLI_EXIT_USAGE;
   if (!rl_cli_check_sgd ("train", lr, momentum, weight_decay))
-    return EXIT_USAGE;
+    return RL_CLI_EXIT_USAGE;
   if (lr_drop_text != NULL && (lr_drops = parse_lr_drops (lr_drop_text, epochs)) == NULL)
-    return EXIT_USAGE;
+    return RL_CLI_EXIT_USAGE;
   if (!rl_cli_check_threads ("train", threads))
-    return EXIT_USAGE;
+    return RL_CLI_EXIT_USAGE;
   if (limit != -1 && limit < 1)
     return rl_cli_usage_error ("train", _("--limit must be at least 1 (got %d)"), limit);
   if (!rl_cli_parse_seed ("train", seed_text, &seed))
-    return EXIT_USAGE;
+    return RL_CLI_EXIT_USAGE;
   if (extra_weight < 1 || extra_weight > 1000)
     return rl_cli_usage_error ("train", _("--extra-weight must be between 1 and 1000 (got %d)"),
                                extra_weight);
@@ -388,7 +376,7 @@ cmd_train (int argc, char **argv)
                                    " only (got '%s')"), name);
       residual = g_str_has_prefix (name, "resnet-");
       if (!rl_cli_parse_net ("train", shortcut_text, bn_text, &shortcut, &bn))
-        return EXIT_USAGE;
+        return RL_CLI_EXIT_USAGE;
       arch = rl_arch_new_cifar ((int) depth, residual, shortcut, bn, &error);
     }
   else
@@ -526,18 +514,6 @@ cmd_train (int argc, char **argv)
 
 /* ---- eval --------------------------------------------------------------------------------- */
 
-/* The dataset a model was trained on, from its metadata; MNIST when it does not say. */
-static RlDatasetKind
-model_dataset (const RlSafetensors *st)
-{
-  const char *name = rl_safetensors_get_metadata (st, "dataset");
-  RlDatasetKind kind = RL_DATASET_MNIST;
-
-  if (name != NULL)
-    rl_dataset_kind_from_name (name, &kind);
-  return kind;
-}
-
 /* A directory holding a set of your digits (rl-userset.h) rather than a dataset's splits. */
 static gboolean
 is_userset_dir (const char *dir)
@@ -588,8 +564,8 @@ cmd_eval (int argc, char **argv)
          " ~/.local/share/reslab/mine)"), "DIR" },
     { "dataset", 0, 0, G_OPTION_ARG_STRING, &dataset_name,
       N_("mnist or fashion (default: the one the model was trained on)"), "NAME" },
-    { "model", 'm', 0, G_OPTION_ARG_FILENAME, &model_path, N_("The model (.safetensors)"), "FILE" },
-    { "threads", 0, 0, G_OPTION_ARG_INT, &threads, N_("Threads, 1..256 (default: every core)"), "N" },
+    rl_cli_model_option (&model_path),
+    rl_cli_threads_option (&threads),
     { "errors", 0, 0, G_OPTION_ARG_FILENAME, &errors_dir,
       N_("Also write the confusion matrix (CSV, PNG) and the misclassified images (CSV, PNG) there"),
       "DIR" },
@@ -611,15 +587,13 @@ cmd_eval (int argc, char **argv)
   if (!rl_cli_parse_options ("eval", "", entries, &argc, &argv,
                              _("Evaluate a model on the test set: accuracy and confusion"
                                " matrix.")))
-    return EXIT_USAGE;
-  if (argc > 1)
-    return rl_cli_usage_error ("eval", _("unexpected argument '%s'"), argv[1]);
+    return RL_CLI_EXIT_USAGE;
   if (model_path == NULL)
     return rl_cli_usage_error ("eval", _("--model FILE is required"));
   if (!rl_cli_parse_dataset ("eval", dataset_name, &kind))
-    return EXIT_USAGE;
+    return RL_CLI_EXIT_USAGE;
   if (!rl_cli_check_threads ("eval", threads))
-    return EXIT_USAGE;
+    return RL_CLI_EXIT_USAGE;
   if (responses < 0 || responses > 10000)
     return rl_cli_usage_error ("eval", _("--responses must be between 1 and 10000 (got %d)"),
                                responses);
@@ -628,7 +602,7 @@ cmd_eval (int argc, char **argv)
   if (model == NULL)
     return EXIT_FAILURE;
   if (dataset_name == NULL)
-    kind = model_dataset (st);
+    kind = rl_cli_model_dataset (st);
   rl_model_set_threads (model, rl_cli_model_threads (threads));
 
   if (data_dir != NULL && is_userset_dir (data_dir))
@@ -745,7 +719,7 @@ cmd_predict (int argc, char **argv)
 {
   g_autofree char *model_path = NULL;
   const GOptionEntry entries[] = {
-    { "model", 'm', 0, G_OPTION_ARG_FILENAME, &model_path, N_("The model (.safetensors)"), "FILE" },
+    rl_cli_model_option (&model_path),
     { NULL }
   };
   g_autoptr(GError) error = NULL;
@@ -760,7 +734,7 @@ cmd_predict (int argc, char **argv)
                                " on dark; - reads one from standard input).\nEach is cropped to its"
                                " ink, scaled to 20 px and centred in 28 x 28 as MNIST's digits"
                                " are.")))
-    return EXIT_USAGE;
+    return RL_CLI_EXIT_USAGE;
   if (model_path == NULL)
     return rl_cli_usage_error ("predict", _("--model FILE is required"));
   if (argc < 2)
@@ -769,7 +743,7 @@ cmd_predict (int argc, char **argv)
   model = rl_cli_load_mnist_model (model_path, &st);
   if (model == NULL)
     return EXIT_FAILURE;
-  kind = model_dataset (st);
+  kind = rl_cli_model_dataset (st);
   inf = rl_inference_new (model);
 
   for (int i = 1; i < argc; i++)
@@ -840,7 +814,7 @@ cmd_info (int argc, char **argv)
   if (!rl_cli_parse_options ("info", "[--arch] FILE | --bundled", entries, &argc, &argv,
                              _("Show a model file's metadata and tensors, or with --arch the"
                                " description of its net.")))
-    return EXIT_USAGE;
+    return RL_CLI_EXIT_USAGE;
   if (bundled && argc > 1)
     return rl_cli_usage_error ("info", _("--bundled or a FILE, not both"));
   if (!bundled && argc < 2)
@@ -989,7 +963,7 @@ main (int argc, char **argv)
   if (argc < 2)
     {
       print_usage (stderr);
-      return EXIT_USAGE;
+      return RL_CLI_EXIT_USAGE;
     }
   if (strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0 ||
       strcmp (argv[1], "help") == 0)

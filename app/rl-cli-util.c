@@ -5,8 +5,6 @@
 
 #include "rl-cli-util.h"
 
-#include "rl-figure.h"
-
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -70,7 +68,27 @@ rl_cli_parse_options (const char         *command,
       rl_cli_usage_error (command, "%s", error->message);
       return FALSE;
     }
+  if (*parameters == '\0' && *argc > 1)
+    {
+      rl_cli_usage_error (command, _("unexpected argument '%s'"), (*argv)[1]);
+      return FALSE;
+    }
   return TRUE;
+}
+
+GOptionEntry
+rl_cli_threads_option (int *threads)
+{
+  /* "256": RL_CLI_MAX_THREADS, a literal for xgettext */
+  return (GOptionEntry) { "threads", 0, 0, G_OPTION_ARG_INT, threads,
+                          N_("Threads, 1..256 (default: every core)"), "N" };
+}
+
+GOptionEntry
+rl_cli_model_option (char **path)
+{
+  return (GOptionEntry) { "model", 'm', 0, G_OPTION_ARG_FILENAME, path,
+                          N_("The model (.safetensors)"), "FILE" };
 }
 
 gboolean
@@ -105,6 +123,18 @@ rl_cli_check_threads (const char *command, int threads)
     {
       rl_cli_usage_error (command, _("--threads must be between 1 and %d (got %d)"),
                           RL_CLI_MAX_THREADS, threads);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+rl_cli_check_batch (const char *command, int batch)
+{
+  if (batch < 1 || batch > RL_CLI_MAX_BATCH)
+    {
+      rl_cli_usage_error (command, _("--batch must be between 1 and %d (got %d)"),
+                          RL_CLI_MAX_BATCH, batch);
       return FALSE;
     }
   return TRUE;
@@ -223,10 +253,36 @@ rl_cli_load_splits (const char *dir, RlDatasetKind kind, RlDataset **train, RlDa
   return TRUE;
 }
 
-const char *
-rl_cli_font_family (void)
+gboolean
+rl_cli_write_text (const char *path, const GString *text)
 {
-  return rl_figure_font_family ();
+  g_autoptr (GError) error = NULL;
+
+  if (!g_file_set_contents (path, text->str, (gssize) text->len, &error))
+    {
+      rl_cli_error ("%s", error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+rl_cli_make_dir (const char *dir)
+{
+  if (g_mkdir_with_parents (dir, 0755) != 0)
+    {
+      int saved = errno;
+
+      rl_cli_error (_("cannot create %s: %s"), dir, g_strerror (saved));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+double
+rl_cli_seconds (void)
+{
+  return g_get_monotonic_time () / 1e6;
 }
 
 RlModel *
@@ -251,6 +307,17 @@ rl_cli_load_mnist_model (const char *path, RlSafetensors **st)
       return NULL;
     }
   return g_steal_pointer (&model);
+}
+
+RlDatasetKind
+rl_cli_model_dataset (const RlSafetensors *st)
+{
+  const char *name = rl_safetensors_get_metadata (st, "dataset");
+  RlDatasetKind kind = RL_DATASET_MNIST;
+
+  if (name != NULL)
+    rl_dataset_kind_from_name (name, &kind);
+  return kind;
 }
 
 const char *

@@ -26,7 +26,9 @@ int        rl_cli_usage_error (const char *command,
 /* Parses the options of the subcommand @command (argv[0] is its name) with @entries, as
  * "reslab-cli COMMAND" (the program's name in GOption's messages and --help), @parameters and
  * @summary shown by --help; on failure prints GOption's message, which names the option, through
- * rl_cli_usage_error and returns FALSE (then exit with RL_CLI_EXIT_USAGE). */
+ * rl_cli_usage_error and returns FALSE (then exit with RL_CLI_EXIT_USAGE). @parameters "": the
+ * command takes no argument, and one left after the options is such a failure ("unexpected
+ * argument"). */
 gboolean   rl_cli_parse_options (const char         *command,
                                  const char         *parameters,
                                  const GOptionEntry *entries,
@@ -38,6 +40,16 @@ gboolean   rl_cli_parse_options (const char         *command,
  * -1 is refused like 0. */
 #define RL_CLI_MAX_THREADS 256
 #define RL_CLI_THREADS_NOT_GIVEN G_MININT
+/* --batch: its most, a whole training set. */
+#define RL_CLI_MAX_BATCH 60000
+
+/* The options several subcommands take alike, for their GOptionEntry tables. */
+
+/* --threads N into @threads (which starts as RL_CLI_THREADS_NOT_GIVEN), for rl_cli_check_threads
+ * and rl_cli_model_threads. */
+GOptionEntry rl_cli_threads_option (int   *threads);
+/* --model FILE (-m), the model a command reads, into @path. */
+GOptionEntry rl_cli_model_option   (char **path);
 
 /* The checks of the options several subcommands share. Each prints a usage error naming the
  * option and @command (rl_cli_usage_error) and returns FALSE when the value is wrong (then exit
@@ -54,6 +66,9 @@ gboolean   rl_cli_parse_seed    (const char    *command,
 /* --threads N: 1..RL_CLI_MAX_THREADS, or RL_CLI_THREADS_NOT_GIVEN. */
 gboolean   rl_cli_check_threads (const char    *command,
                                  int            threads);
+/* --batch N: 1..RL_CLI_MAX_BATCH. */
+gboolean   rl_cli_check_batch   (const char    *command,
+                                 int            batch);
 /* rl_model_set_threads's value for --threads: 0 (every core) when not given. */
 int        rl_cli_model_threads (int            threads);
 /* --lr (above 0, and stored as a float: 1e300 passes a double's check and becomes infinity,
@@ -99,9 +114,19 @@ gboolean   rl_cli_load_splits (const char     *dir,
  * metadata. Returns: (transfer full) (nullable) */
 RlModel   *rl_cli_load_mnist_model (const char *path, RlSafetensors **st);
 
-/* The font family of the text drawn into figures (Cairo's toy font API, which does not fall
- * back to another font for a missing glyph): "sans-serif", or the one the translation names,
- * so that a Chinese figure is drawn with a font that has Chinese glyphs. */
-const char *rl_cli_font_family (void);
+/* The dataset a model was trained on, from its file's metadata; MNIST when it does not say. */
+RlDatasetKind rl_cli_model_dataset (const RlSafetensors *st);
+
+/* Writes @text to @path (atomically, g_file_set_contents); FALSE, said on stderr, when it
+ * cannot. */
+gboolean   rl_cli_write_text (const char    *path,
+                              const GString *text);
+
+/* Creates the folder @dir, and its parents, when missing; FALSE, said on stderr ("cannot create
+ * DIR: reason"), when it cannot. */
+gboolean   rl_cli_make_dir   (const char    *dir);
+
+/* The monotonic clock in seconds, for the times a command prints. */
+double     rl_cli_seconds (void);
 
 G_END_DECLS

@@ -48,8 +48,6 @@ rl_diagram_cli_main (int argc, char **argv)
       "blocks with their shortcut drawn as an arc to the addition (option A dashed, option B\n"
       "with its projection), as the app's Network panel shows it.")))
     return RL_CLI_EXIT_USAGE;
-  if (argc > 1)
-    return rl_cli_usage_error ("diagram", _("unexpected argument '%s'"), argv[1]);
   if ((model_path == NULL) == (arch_text == NULL))
     return rl_cli_usage_error ("diagram", "%s", _("give either --model FILE or --arch DESC"));
   if (out_path == NULL)

@@ -25,8 +25,6 @@
 #include "rl-cli-util.h"
 #include "rl-experiment-cli.h"
 
-#include <errno.h>
-#include <glib/gstdio.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,8 +35,6 @@
 #include "rl-experiment.h"
 #include "rl-figure.h"
 
-#define EXIT_USAGE 2
-#define MAX_BATCH 60000
 #define MAX_DEPTH 200
 #define MAX_SEEDS 20
 
@@ -72,12 +68,6 @@ print_usage (FILE *to)
            "Experiments:\n"
            "  degradation   plain vs residual twins of several depths (the paper's Fig. 6)\n\n"
            "'reslab-cli experiment NAME --help' lists its options.\n"), to);
-}
-
-static double
-now_s (void)
-{
-  return g_get_monotonic_time () / 1e6;
 }
 
 static int
@@ -157,7 +147,7 @@ print_step (const RlExperiment *exp, int n_seeds, double t0)
     /* TRANSLATORS: in a progress line, the seed of the run in progress */
     g_print (_("  seed %llu"), (unsigned long long) rl_experiment_get_config (exp)->seed);
   /* TRANSLATORS: seconds since the run started, at the end of a progress line */
-  g_print (_("  %.0f s\n"), now_s () - t0);
+  g_print (_("  %.0f s\n"), rl_cli_seconds () - t0);
   fflush (stdout);
 }
 
@@ -182,12 +172,8 @@ write_outputs (const char *out_dir, GPtrArray *groups, GPtrArray *exps, const ch
       rl_experiment_group_format_csv (g_ptr_array_index (groups, i), csv, i == 0);
       rl_experiment_format_layers_csv (g_ptr_array_index (exps, i), layers, i == 0);
     }
-  if (!g_file_set_contents (csv_path, csv->str, (gssize) csv->len, &error) ||
-      !g_file_set_contents (layers_path, layers->str, (gssize) layers->len, &error))
-    {
-      rl_cli_error ("%s", error->message);
-      return FALSE;
-    }
+  if (!rl_cli_write_text (csv_path, csv) || !rl_cli_write_text (layers_path, layers))
+    return FALSE;
 
   /* TRANSLATORS: a figure's title; %1$s is the plain net's name ("plain-56"), %2$s its
    * residual twin's ("resnet-56") */
@@ -266,7 +252,7 @@ run_degradation (int argc, char **argv)
          " min-max band, the CSV a row per seed (default 1)"), "N" },
     { "interval", 0, 0, G_OPTION_ARG_INT, &interval,
       N_("Iterations between records (default 10)"), "N" },
-    { "threads", 0, 0, G_OPTION_ARG_INT, &threads, N_("Threads, 1..256 (default: every core)"), "N" },
+    rl_cli_threads_option (&threads),
     { "out-dir", 'o', 0, G_OPTION_ARG_FILENAME, &out_dir,
       N_("Where to write the CSVs and figures (default: the current directory)"), "DIR" },
     { NULL }
@@ -290,8 +276,6 @@ run_degradation (int argc, char **argv)
       "depths and plot training and test error against iterations, as the paper's Figure 6.\n"
       "Writes degradation.csv, layers.csv, degradation.png/.svg and layers.png/.svg.")))
     return RL_CLI_EXIT_USAGE;
-  if (argc > 1)
-    return rl_cli_usage_error (COMMAND, _("unexpected argument '%s'"), argv[1]);
 
   /* Every option is checked before anything slow happens. */
   depths = parse_depths (depths_text != NULL ? depths_text : DEFAULT_DEPTHS, &error);
@@ -317,9 +301,8 @@ run_degradation (int argc, char **argv)
   if (test_subset < 1)
     return rl_cli_usage_error (COMMAND, _("--test-subset must be at least 1 (got %d)"),
                                test_subset);
-  if (batch < 1 || batch > MAX_BATCH)
-    return rl_cli_usage_error (COMMAND, _("--batch must be between 1 and %d (got %d)"),
-                               MAX_BATCH, batch);
+  if (!rl_cli_check_batch (COMMAND, batch))
+    return RL_CLI_EXIT_USAGE;
   if (interval < 1)
     return rl_cli_usage_error (COMMAND, _("--interval must be at least 1 (got %d)"), interval);
   if (!rl_cli_check_sgd (COMMAND, lr, momentum, weight_decay) ||
@@ -343,12 +326,8 @@ run_degradation (int argc, char **argv)
   if ((guint) test_subset > test->n)
     return rl_cli_usage_error (COMMAND, _("--test-subset: %d test images asked for, the %s test set has %u"),
                                test_subset, rl_dataset_kind_name (kind), test->n);
-  if (g_mkdir_with_parents (out_dir, 0755) != 0)
-    {
-      int saved = errno;
-      rl_cli_error (_("cannot create %s: %s"), out_dir, g_strerror (saved));
-      return EXIT_FAILURE;
-    }
+  if (!rl_cli_make_dir (out_dir))
+    return EXIT_FAILURE;
 
   /* The figure's title and the first line of the run's log (a comment line for people). */
   if (n_seeds == 1)
@@ -392,11 +371,11 @@ run_degradation (int argc, char **argv)
 
   exps = g_ptr_array_new_with_free_func ((GDestroyNotify) rl_experiment_free);
   groups = g_ptr_array_new_with_free_func ((GDestroyNotify) rl_experiment_group_free);
-  t_start = now_s ();
+  t_start = rl_cli_seconds ();
   for (guint i = 0; i < depths->len; i++)
     {
       RlExperimentGroup *group = NULL;
-      double t0 = now_s ();
+      double t0 = rl_cli_seconds ();
 
       for (int k = 0; k < n_seeds; k++)
         {
@@ -462,7 +441,7 @@ run_degradation (int argc, char **argv)
 
         g_print (_("# depth %d done in %.0f s (training: plain %.0f s, resnet %.0f s)\n"),
                  rl_experiment_get_config (exp)->depth,
-                 now_s () - t0,
+                 rl_cli_seconds () - t0,
                  rl_experiment_get_record (exp, RL_TWIN_PLAIN,
                    rl_experiment_get_n_records (exp, RL_TWIN_PLAIN) - 1)->train_seconds,
                  rl_experiment_get_record (exp, RL_TWIN_RESIDUAL,
@@ -507,7 +486,7 @@ run_degradation (int argc, char **argv)
                100 * mean[0][1], 100 * mean[1][1]);
     }
   g_print (_("# wrote degradation.csv, layers.csv, degradation.png/.svg, layers.png/.svg in %s"
-             " (%.0f s in all)\n"), out_dir, now_s () - t_start);
+             " (%.0f s in all)\n"), out_dir, rl_cli_seconds () - t_start);
   return EXIT_SUCCESS;
 }
 
@@ -517,7 +496,7 @@ rl_experiment_cli_main (int argc, char **argv)
   if (argc < 2)
     {
       print_usage (stderr);
-      return EXIT_USAGE;
+      return RL_CLI_EXIT_USAGE;
     }
   if (strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0)
     {
@@ -526,7 +505,6 @@ rl_experiment_cli_main (int argc, char **argv)
     }
   if (strcmp (argv[1], "degradation") == 0)
     return run_degradation (argc - 1, argv + 1);
-  rl_cli_error (_("unknown experiment '%s' (known: degradation)"), argv[1]);
-  g_printerr (_("reslab-cli: see 'reslab-cli %s --help'\n"), "experiment");
-  return EXIT_USAGE;
+  return rl_cli_usage_error ("experiment", _("unknown experiment '%s' (known: degradation)"),
+                             argv[1]);
 }

@@ -30,12 +30,13 @@
 #include "rl-cli-util.h"
 #include "rl-errors.h"
 #include "rl-explain.h"
+#include "rl-figure-util.h"
 #include "rl-image-file.h"
+#include "rl-layers.h"
 #include "rl-paint-colour.h"
 #include "rl-preprocess.h"
 #include "rl-train.h"
 
-#define EXIT_USAGE 2
 #define SHEET_MAX 500          /* images on the contact sheet at most */
 
 static float
@@ -103,7 +104,8 @@ write_confusion_png (const RlErrorReport *r, const char *path)
 
   cairo_set_source_rgb (cr, 1, 1, 1);
   cairo_paint (cr);
-  cairo_select_font_face (cr, rl_cli_font_family (), CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+  cairo_select_font_face (cr, rl_figure_font_family (), CAIRO_FONT_SLANT_NORMAL,
+                          CAIRO_FONT_WEIGHT_NORMAL);
   cairo_set_font_size (cr, 15);
   cairo_set_source_rgb (cr, 0, 0, 0);
   title = g_strdup_printf (_("Test accuracy %.2f %% (%u of %u images)"),
@@ -201,7 +203,8 @@ write_mistakes_png (const RlErrorReport *r, const RlDataset *test, const uint32_
 
   cairo_set_source_rgb (cr, 1, 1, 1);
   cairo_paint (cr);
-  cairo_select_font_face (cr, rl_cli_font_family (), CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+  cairo_select_font_face (cr, rl_figure_font_family (), CAIRO_FONT_SLANT_NORMAL,
+                          CAIRO_FONT_WEIGHT_NORMAL);
   cairo_set_source_rgb (cr, 0, 0, 0);
   cairo_set_font_size (cr, 14);
   if (shown < n_mis)
@@ -233,19 +236,6 @@ write_mistakes_png (const RlErrorReport *r, const RlDataset *test, const uint32_
       cairo_show_text (cr, buf);
     }
   return finish_png (s, cr, path);
-}
-
-static gboolean
-write_text (const char *path, const GString *text)
-{
-  g_autoptr (GError) error = NULL;
-
-  if (!g_file_set_contents (path, text->str, (gssize) text->len, &error))
-    {
-      rl_cli_error ("%s", error->message);
-      return FALSE;
-    }
-  return TRUE;
 }
 
 gboolean
@@ -290,7 +280,7 @@ rl_explain_cli_write_errors (RlModel *model, const RlDataset *test, const char *
     g_string_append_printf (mcsv, "%u,%u,%u,%.4f\n", mis[i], r->labels[mis[i]],
                             r->predicted[mis[i]], r->confidence[mis[i]]);
 
-  if (!write_text (p_csv, csv) || !write_text (p_mcsv, mcsv)
+  if (!rl_cli_write_text (p_csv, csv) || !rl_cli_write_text (p_mcsv, mcsv)
       || !write_confusion_png (r, p_png) || !write_mistakes_png (r, test, mis, n_mis, p_mpng))
     return FALSE;
   g_print (_("\nwrote %s, %s, %s and %s (%u misclassified images)\n"), p_csv, p_png, p_mcsv,
@@ -341,7 +331,8 @@ write_explanation_png (const char *path, const float *digit01, const float *attr
       cairo_rectangle (cr, x0 - 0.5, y0 - 0.5, panel + 1, panel + 1);
       cairo_stroke (cr);
     }
-  cairo_select_font_face (cr, rl_cli_font_family (), CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+  cairo_select_font_face (cr, rl_figure_font_family (), CAIRO_FONT_SLANT_NORMAL,
+                          CAIRO_FONT_WEIGHT_NORMAL);
   cairo_set_source_rgb (cr, 0, 0, 0);
   cairo_set_font_size (cr, 15);
   /* one whole title per method */
@@ -391,7 +382,7 @@ rl_explain_cli_main (int argc, char **argv)
   g_autofree char *out_path = NULL;
   int k = -1, steps = RL_EXPLAIN_IG_STEPS_DEFAULT;
   const GOptionEntry entries[] = {
-    { "model", 'm', 0, G_OPTION_ARG_FILENAME, &model_path, N_("The model (.safetensors)"), "FILE" },
+    rl_cli_model_option (&model_path),
     { "method", 0, 0, G_OPTION_ARG_STRING, &method_name,
       N_("grad (gradient x input, the default), ig (integrated gradients) or occlusion"),
       "METHOD" },
@@ -407,12 +398,11 @@ rl_explain_cli_main (int argc, char **argv)
   g_autoptr (RlModel) model = NULL;
   g_autoptr (RlExplainer) ex = NULL;
   RlExplainMethod method = RL_EXPLAIN_GRADIENT;
-  RlDatasetKind kind = RL_DATASET_MNIST;
+  RlDatasetKind kind;
   float digit[RL_MNIST_SIDE * RL_MNIST_SIDE], input[RL_MNIST_SIDE * RL_MNIST_SIDE];
   float attr[RL_MNIST_SIDE * RL_MNIST_SIDE], logits[10], probs[10], blank, zb;
-  double sum = 0.0, mx = 0.0, se = 0.0;
+  double sum = 0.0;
   int predicted;
-  const char *ds_name;
 
   if (!rl_cli_parse_options ("explain", _("IMAGE"), entries, &argc, &argv,
     _("Show which pixels of IMAGE (PNG or PGM) made the"
@@ -435,9 +425,7 @@ rl_explain_cli_main (int argc, char **argv)
   model = rl_cli_load_mnist_model (model_path, &st);
   if (model == NULL)
     return EXIT_FAILURE;
-  ds_name = rl_safetensors_get_metadata (st, "dataset");
-  if (ds_name != NULL)
-    rl_dataset_kind_from_name (ds_name, &kind);
+  kind = rl_cli_model_dataset (st);
 
   /* the digit as `predict` reads it */
   if (!rl_image_file_load_digit (argv[1], digit, &error))
@@ -458,12 +446,7 @@ rl_explain_cli_main (int argc, char **argv)
   if (k < 0)
     k = predicted;
   rl_explainer_run (ex, model, method, input, blank, k, steps, attr, logits, &zb);
-  for (int j = 0; j < 10; j++)
-    mx = MAX (mx, logits[j]);
-  for (int j = 0; j < 10; j++)
-    se += exp (logits[j] - mx);
-  for (int j = 0; j < 10; j++)
-    probs[j] = (float) (exp (logits[j] - mx) / se);
+  rl_softmax (10, logits, probs);
   for (size_t j = 0; j < G_N_ELEMENTS (attr); j++)
     sum += attr[j];
 

@@ -25,8 +25,6 @@
 
 #include "rl-landscape-cli.h"
 
-#include <errno.h>
-#include <glib/gstdio.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,7 +37,6 @@
 #include "rl-landscape-figure.h"
 #include "rl-model.h"
 
-#define EXIT_USAGE 2
 #define MAX_MODELS 2
 #define DEFAULT_GRID 31
 #define DEFAULT_RANGE 1.0
@@ -53,12 +50,6 @@
 #define FIGURE_HEIGHT 520
 #define LINE_WIDTH 760
 #define LINE_HEIGHT 440
-
-static double
-now_s (void)
-{
-  return g_get_monotonic_time () / 1e6;
-}
 
 /* One model: its file, its name in the figures and the CSV, its results. */
 typedef struct {
@@ -103,23 +94,12 @@ static gboolean
 entry_load (Entry *e, const char *path)
 {
   g_autoptr(GError) error = NULL;
-  int c, h, w;
 
   e->path = path;
   e->name = model_name (path);
-  e->model = rl_model_load (path, &e->st, &error);
+  e->model = rl_cli_load_mnist_model (path, &e->st);
   if (e->model == NULL)
-    {
-      rl_cli_error ("%s", error->message);
-      return FALSE;
-    }
-  rl_model_get_input_shape (e->model, &c, &h, &w);
-  if (c != 1 || h != 28 || w != 28 || rl_model_get_n_classes (e->model) != 10)
-    {
-      rl_cli_error (_("%s: the model takes %d x %d x %d inputs and %d classes; this needs"
-                      " 1 x 28 x 28 and 10"), path, c, h, w, rl_model_get_n_classes (e->model));
-      return FALSE;
-    }
+    return FALSE;
 
   e->initial = rl_landscape_load_initial (path, e->st, &error);
   if (e->initial == NULL && error != NULL)
@@ -137,7 +117,6 @@ write_csvs (const char *out_dir, const Entry *entries, guint n, int grid, double
   g_autoptr(GString) line = g_string_new ("model,t,loss,accuracy\n");
   g_autofree char *csv_path = g_build_filename (out_dir, "landscape.csv", NULL);
   g_autofree char *line_path = g_build_filename (out_dir, "line.csv", NULL);
-  g_autoptr(GError) error = NULL;
   gboolean any_line = FALSE;
   char a[G_ASCII_DTOSTR_BUF_SIZE], b[G_ASCII_DTOSTR_BUF_SIZE];
   char l[G_ASCII_DTOSTR_BUF_SIZE], c[G_ASCII_DTOSTR_BUF_SIZE];
@@ -154,11 +133,8 @@ write_csvs (const char *out_dir, const Entry *entries, guint n, int grid, double
             g_ascii_formatd (l, sizeof l, "%.9g", entries[m].loss[k]),
             g_ascii_formatd (c, sizeof c, "%.6g", entries[m].accuracy[k]));
         }
-  if (!g_file_set_contents (csv_path, csv->str, (gssize) csv->len, &error))
-    {
-      rl_cli_error ("%s", error->message);
-      return FALSE;
-    }
+  if (!rl_cli_write_text (csv_path, csv))
+    return FALSE;
   g_print (_("wrote %s\n"), csv_path);
 
   for (guint m = 0; m < n; m++)
@@ -174,11 +150,8 @@ write_csvs (const char *out_dir, const Entry *entries, guint n, int grid, double
     }
   if (any_line)
     {
-      if (!g_file_set_contents (line_path, line->str, (gssize) line->len, &error))
-        {
-          rl_cli_error ("%s", error->message);
-          return FALSE;
-        }
+      if (!rl_cli_write_text (line_path, line))
+        return FALSE;
       g_print (_("wrote %s\n"), line_path);
     }
   return TRUE;
@@ -277,7 +250,7 @@ rl_landscape_cli_main (int argc, char **argv)
       N_("Directory with the IDX files (default: the dataset's usual place)"), "DIR" },
     { "dataset", 0, 0, G_OPTION_ARG_STRING, &dataset_name,
       N_("mnist or fashion (default: the one the first model was trained on)"), "NAME" },
-    { "threads", 0, 0, G_OPTION_ARG_INT, &threads, N_("Threads, 1..256 (default: every core)"), "N" },
+    rl_cli_threads_option (&threads),
     { "out-dir", 'o', 0, G_OPTION_ARG_FILENAME, &out_dir,
       N_("Where the CSVs and figures go (created if missing)"), "DIR" },
     { NULL }
@@ -288,7 +261,7 @@ rl_landscape_cli_main (int argc, char **argv)
   RlDatasetKind kind = RL_DATASET_MNIST;
   guint n = 0;
   guint64 seed = 1;
-  double t0 = now_s (), t_total;
+  double t0 = rl_cli_seconds (), t_total;
   int status = EXIT_FAILURE;
 
   if (!rl_cli_parse_options ("landscape", "", options, &argc, &argv,
@@ -296,8 +269,6 @@ rl_landscape_cli_main (int argc, char **argv)
       " al. 2018),\nand on the line from their initial weights (Goodfellow et al. 2015):"
       " a CSV, contours and\nshaded surfaces (PNG, SVG) side by side on one scale.")))
     return RL_CLI_EXIT_USAGE;
-  if (argc > 1)
-    return rl_cli_usage_error ("landscape", _("unexpected argument '%s'"), argv[1]);
   n = model_paths != NULL ? g_strv_length (model_paths) : 0;
   if (n == 0)
     return rl_cli_usage_error ("landscape", "%s", _("--model FILE is required"));
@@ -336,19 +307,9 @@ rl_landscape_cli_main (int argc, char **argv)
         }
     }
   if (dataset_name == NULL)
-    {
-      const char *name = rl_safetensors_get_metadata (entries[0].st, "dataset");
-
-      if (name != NULL)
-        rl_dataset_kind_from_name (name, &kind);
-    }
-  if (g_mkdir_with_parents (out_dir, 0755) != 0)
-    {
-      int saved = errno;
-
-      rl_cli_error (_("cannot create %s: %s"), out_dir, g_strerror (saved));
-      goto out;
-    }
+    kind = rl_cli_model_dataset (entries[0].st);
+  if (!rl_cli_make_dir (out_dir))
+    goto out;
   train = rl_cli_load_split (data_dir, kind, RL_SPLIT_TRAIN);
   if (train == NULL)
     goto out;
@@ -371,7 +332,7 @@ rl_landscape_cli_main (int argc, char **argv)
     {
       Entry *e = &entries[m];
       g_autoptr(RlLandscape) ls = NULL;
-      double t1 = now_s (), centre;
+      double t1 = rl_cli_seconds (), centre;
       size_t cells = (size_t) grid * grid;
 
       rl_model_set_threads (e->model, rl_cli_model_threads (threads));
@@ -390,7 +351,7 @@ rl_landscape_cli_main (int argc, char **argv)
           goto out;
         }
       rl_landscape_eval (ls, 0.0, 0.0, &centre, NULL);
-      e->seconds = now_s () - t1;
+      e->seconds = rl_cli_seconds () - t1;
       g_print (_("%s: loss at the trained weights %.4f; %zu points in %.1f s (%.0f images/s,"
                  " %.0f GFLOP/s forward), threads %d\n"), e->name, centre, cells, e->seconds,
                (double) cells * images / MAX (e->seconds, 1e-9),
@@ -398,7 +359,7 @@ rl_landscape_cli_main (int argc, char **argv)
                / 1e9, rl_model_get_threads (e->model));
       if (e->initial != NULL)
         {
-          double t2 = now_s ();
+          double t2 = rl_cli_seconds ();
 
           for (guint k = 0; k < LINE_POINTS; k++)
             e->line_t[k] = LINE_FROM + (LINE_TO - LINE_FROM) * k / (LINE_POINTS - 1);
@@ -410,7 +371,7 @@ rl_landscape_cli_main (int argc, char **argv)
             }
           /* t = 0 and t = 1 are points 5 and 25 of -0.25, -0.2, ..., 1.25 */
           g_print (_("%s: line from the initial weights, %d points in %.1f s (loss %.4f at t = 0,"
-                     " %.4f at t = 1)\n"), e->name, LINE_POINTS, now_s () - t2,
+                     " %.4f at t = 1)\n"), e->name, LINE_POINTS, rl_cli_seconds () - t2,
                    e->line_loss[5], e->line_loss[25]);
         }
       fflush (stdout);
@@ -419,7 +380,7 @@ rl_landscape_cli_main (int argc, char **argv)
   if (!write_csvs (out_dir, entries, n, grid, range) ||
       !write_figures (out_dir, entries, n, grid, range, (guint) images, seed))
     goto out;
-  t_total = now_s () - t0;
+  t_total = rl_cli_seconds () - t0;
   g_print (ngettext ("time: %.1f s in all (%.1f s computing the grid)\n",
                      "time: %.1f s in all (%.1f s computing the grids)\n", n), t_total,
            entries[0].seconds + (n > 1 ? entries[1].seconds : 0.0));

@@ -35,7 +35,6 @@
 #include "rl-read.h"
 #include "rl-rng.h"
 
-#define EXIT_USAGE 2
 #define MAX_COMPOSE 1000000
 #define SHOW_MISSES 15
 
@@ -160,7 +159,7 @@ compose_and_read (RlModel *model, const RlSegmentParams *seg, int count, const c
   guint exact = 0, wrong_count = 0, too_many = 0, too_few = 0, wrong_digit = 0, digits = 0, digits_right = 0;
   guint by_len[RL_COMPOSE_MAX_DIGITS + 1][2] = { { 0 } };
   guint shown = 0;
-  double t0 = g_get_monotonic_time () / 1e6, t_read = 0.0;
+  double t0 = rl_cli_seconds (), t_read = 0.0;
 
   ds = rl_cli_load_split (data_dir, RL_DATASET_MNIST, split);
   if (ds == NULL)
@@ -220,10 +219,10 @@ compose_and_read (RlModel *model, const RlSegmentParams *seg, int count, const c
             remove_dir (dir);
           return EXIT_FAILURE;
         }
-      t = g_get_monotonic_time () / 1e6;
+      t = rl_cli_seconds ();
       if (!read_one (model, seg, path, FALSE, &r))
         r = NULL;
-      t_read += g_get_monotonic_time () / 1e6 - t;
+      t_read += rl_cli_seconds () - t;
 
       digits += n;
       by_len[n][0]++;
@@ -262,7 +261,7 @@ compose_and_read (RlModel *model, const RlSegmentParams *seg, int count, const c
       g_print (_("  %d digits: %u of %u exact (%.1f %%)\n"), n, by_len[n][1], by_len[n][0],
                100.0 * by_len[n][1] / by_len[n][0]);
   g_print (_("  %.2f ms a number to read (load, segment, classify); %.1f s in all\n"),
-           1000.0 * t_read / count, g_get_monotonic_time () / 1e6 - t0);
+           1000.0 * t_read / count, rl_cli_seconds () - t0);
   if (keep_dir != NULL)
     g_print (_("images kept in %s\n"), keep_dir);
   else

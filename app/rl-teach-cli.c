@@ -24,8 +24,6 @@
 #include "rl-train.h"
 #include "rl-userset.h"
 
-#define EXIT_USAGE 2
-
 /* The same file, by device and inode when both exist, else by canonical name. */
 static gboolean
 same_file (const char *a, const char *b)
@@ -97,8 +95,6 @@ rl_teach_cli_main (int argc, char **argv)
       "training images, show how each of your digits is read before and after, and save the\n"
       "new model to --out (never over the model it started from).")))
     return RL_CLI_EXIT_USAGE;
-  if (argc > 1)
-    return rl_cli_usage_error ("teach", _("unexpected argument '%s'"), argv[1]);
   if (out_path == NULL)
     return rl_cli_usage_error ("teach", "%s", _("--out FILE is required"));
   if (model_path != NULL && same_file (model_path, out_path))
