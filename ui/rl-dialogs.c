@@ -97,27 +97,16 @@ rl_model_error_text (const char   *name,
       default:
         break;
       }
-  else if (error->domain == G_IO_ERROR)
-    switch (error->code)
+  else if (error->domain == G_IO_ERROR || error->domain == G_FILE_ERROR)
+    /* the same failures, as GIO or as GLib's file functions report them */
+    switch (error->domain == G_IO_ERROR ? (GIOErrorEnum) error->code
+                                        : g_io_error_from_file_error (error->code))
       {
       case G_IO_ERROR_NOT_FOUND:
         return g_strdup_printf (_("The model file “%s” does not exist."), name);
       case G_IO_ERROR_PERMISSION_DENIED:
         return g_strdup_printf (_("You are not allowed to read the model file “%s”."), name);
       case G_IO_ERROR_IS_DIRECTORY:
-        return g_strdup_printf (_("“%s” is a folder, not a model file."), name);
-      default:
-        break;
-      }
-  else if (error->domain == G_FILE_ERROR)
-    switch (error->code)
-      {
-      case G_FILE_ERROR_NOENT:
-        return g_strdup_printf (_("The model file “%s” does not exist."), name);
-      case G_FILE_ERROR_ACCES:
-      case G_FILE_ERROR_PERM:
-        return g_strdup_printf (_("You are not allowed to read the model file “%s”."), name);
-      case G_FILE_ERROR_ISDIR:
         return g_strdup_printf (_("“%s” is a folder, not a model file."), name);
       default:
         break;
