@@ -614,6 +614,44 @@ test_save_run (Fixture       *f,
   g_assert_cmpint (g_rmdir (second), ==, 0);
 }
 
+/* What a file's metadata says, as the Models list and an opened model file both read it: a
+ * value out of bounds counts as absent. */
+static void
+test_read_metadata (void)
+{
+  g_autoptr (GHashTable) metadata = g_hash_table_new (g_str_hash, g_str_equal);
+  RlDatasetKind kind = RL_DATASET_FASHION;
+  double accuracy = 0;
+  int epochs = 0;
+
+  rl_model_file_read_metadata (metadata, &kind, &accuracy, &epochs);
+  g_assert_cmpint (kind, ==, RL_DATASET_MNIST);
+  g_assert_true (isnan (accuracy));
+  g_assert_cmpint (epochs, ==, -1);
+
+  g_hash_table_insert (metadata, "dataset", "fashion");
+  g_hash_table_insert (metadata, "test_accuracy", "0.9512");
+  g_hash_table_insert (metadata, "epochs", "12");
+  rl_model_file_read_metadata (metadata, &kind, &accuracy, &epochs);
+  g_assert_cmpint (kind, ==, RL_DATASET_FASHION);
+  g_assert_cmpfloat_with_epsilon (accuracy, 0.9512, 1e-12);
+  g_assert_cmpint (epochs, ==, 12);
+
+  g_hash_table_insert (metadata, "dataset", "cifar");
+  g_hash_table_insert (metadata, "test_accuracy", "95.12");
+  g_hash_table_insert (metadata, "epochs", "-1");
+  rl_model_file_read_metadata (metadata, &kind, &accuracy, &epochs);
+  g_assert_cmpint (kind, ==, RL_DATASET_MNIST);
+  g_assert_true (isnan (accuracy));
+  g_assert_cmpint (epochs, ==, -1);
+
+  g_hash_table_insert (metadata, "test_accuracy", "0.9x");
+  g_hash_table_insert (metadata, "epochs", "2000000");
+  rl_model_file_read_metadata (metadata, &kind, &accuracy, &epochs);
+  g_assert_true (isnan (accuracy));
+  g_assert_cmpint (epochs, ==, -1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -636,6 +674,7 @@ main (int   argc,
               test_initial_pair, fixture_tear_down);
   g_test_add ("/control/model-store/save-run", Fixture, NULL, fixture_set_up,
               test_save_run, fixture_tear_down);
+  g_test_add_func ("/control/model-file/read-metadata", test_read_metadata);
 
   return g_test_run ();
 }
