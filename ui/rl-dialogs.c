@@ -60,6 +60,31 @@ rl_show_error_dialog (GtkWidget  *widget,
   return rl_show_message_dialog (widget, GTK_MESSAGE_ERROR, primary, secondary);
 }
 
+GtkWidget *
+rl_question_dialog_new (GtkWindow  *window,
+                        const char *primary,
+                        const char *secondary,
+                        const char *keep_label,
+                        const char *go_label,
+                        int         go_response,
+                        gboolean    destructive)
+{
+  GtkWidget *dialog;
+  GtkWidget *go;
+
+  g_return_val_if_fail (primary != NULL && keep_label != NULL && go_label != NULL, NULL);
+
+  dialog = gtk_message_dialog_new (window, GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
+                                   GTK_MESSAGE_QUESTION, GTK_BUTTONS_NONE, "%s", primary);
+  gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog), "%s", secondary);
+  gtk_dialog_add_button (GTK_DIALOG (dialog), keep_label, GTK_RESPONSE_CANCEL);
+  go = gtk_dialog_add_button (GTK_DIALOG (dialog), go_label, go_response);
+  if (destructive)
+    gtk_widget_add_css_class (go, "destructive-action");
+  gtk_dialog_set_default_response (GTK_DIALOG (dialog), GTK_RESPONSE_CANCEL);
+  return dialog;
+}
+
 char *
 rl_model_error_text (const char   *name,
                      const GError *error)

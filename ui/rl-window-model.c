@@ -419,21 +419,12 @@ void
 _rl_window_ask_reset_weights (RlWindow *self)
 {
   GtkWidget *dialog;
-  GtkWidget *button;
 
-  dialog = gtk_message_dialog_new (GTK_WINDOW (self),
-                                   GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
-                                   GTK_MESSAGE_QUESTION, GTK_BUTTONS_NONE,
-                                   _("Reset the weights?"));
-  gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog),
-                                            _("The network gets fresh random weights (from the "
-                                            "seed in the Train view) and guesses at chance "
-                                            "until it is trained again. Model files on disk "
-                                            "are not changed."));
-  gtk_dialog_add_button (GTK_DIALOG (dialog), _("_Cancel"), GTK_RESPONSE_CANCEL);
-  button = gtk_dialog_add_button (GTK_DIALOG (dialog), _("_Reset Weights"), GTK_RESPONSE_ACCEPT);
-  gtk_widget_add_css_class (button, "destructive-action");
-  gtk_dialog_set_default_response (GTK_DIALOG (dialog), GTK_RESPONSE_CANCEL);
+  dialog = rl_question_dialog_new (GTK_WINDOW (self), _("Reset the weights?"),
+                                   _("The network gets fresh random weights (from the seed in "
+                                     "the Train view) and guesses at chance until it is trained "
+                                     "again. Model files on disk are not changed."),
+                                   _("_Cancel"), _("_Reset Weights"), GTK_RESPONSE_ACCEPT, TRUE);
   g_signal_connect (dialog, "response", G_CALLBACK (reset_response_cb), self);
   gtk_window_present (GTK_WINDOW (dialog));
 }
