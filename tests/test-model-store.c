@@ -615,41 +615,43 @@ test_save_run (Fixture       *f,
 }
 
 /* What a file's metadata says, as the Models list and an opened model file both read it: a
- * value out of bounds counts as absent. */
+ * key that is absent, or whose value is out of bounds, gives the default. */
 static void
 test_read_metadata (void)
 {
-  g_autoptr (GHashTable) metadata = g_hash_table_new (g_str_hash, g_str_equal);
-  RlDatasetKind kind = RL_DATASET_FASHION;
-  double accuracy = 0;
-  int epochs = 0;
+  static const struct {
+    const char    *dataset, *accuracy, *epochs;   /* NULL: absent */
+    RlDatasetKind  kind;
+    double         want_accuracy;                 /* NaN: the default */
+    int            want_epochs;
+  } cases[] = {
+    { NULL, NULL, NULL, RL_DATASET_MNIST, NAN, -1 },
+    { "fashion", "0.9512", "12", RL_DATASET_FASHION, 0.9512, 12 },
+    { "cifar", "95.12", "-1", RL_DATASET_MNIST, NAN, -1 },
+    { "mnist", "0.9x", "2000000", RL_DATASET_MNIST, NAN, -1 },
+  };
 
-  rl_model_file_read_metadata (metadata, &kind, &accuracy, &epochs);
-  g_assert_cmpint (kind, ==, RL_DATASET_MNIST);
-  g_assert_true (isnan (accuracy));
-  g_assert_cmpint (epochs, ==, -1);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (GHashTable) metadata = g_hash_table_new (g_str_hash, g_str_equal);
+      RlDatasetKind kind = RL_DATASET_FASHION;
+      double accuracy = 0;
+      int epochs = 0;
 
-  g_hash_table_insert (metadata, "dataset", "fashion");
-  g_hash_table_insert (metadata, "test_accuracy", "0.9512");
-  g_hash_table_insert (metadata, "epochs", "12");
-  rl_model_file_read_metadata (metadata, &kind, &accuracy, &epochs);
-  g_assert_cmpint (kind, ==, RL_DATASET_FASHION);
-  g_assert_cmpfloat_with_epsilon (accuracy, 0.9512, 1e-12);
-  g_assert_cmpint (epochs, ==, 12);
-
-  g_hash_table_insert (metadata, "dataset", "cifar");
-  g_hash_table_insert (metadata, "test_accuracy", "95.12");
-  g_hash_table_insert (metadata, "epochs", "-1");
-  rl_model_file_read_metadata (metadata, &kind, &accuracy, &epochs);
-  g_assert_cmpint (kind, ==, RL_DATASET_MNIST);
-  g_assert_true (isnan (accuracy));
-  g_assert_cmpint (epochs, ==, -1);
-
-  g_hash_table_insert (metadata, "test_accuracy", "0.9x");
-  g_hash_table_insert (metadata, "epochs", "2000000");
-  rl_model_file_read_metadata (metadata, &kind, &accuracy, &epochs);
-  g_assert_true (isnan (accuracy));
-  g_assert_cmpint (epochs, ==, -1);
+      if (cases[i].dataset != NULL)
+        g_hash_table_insert (metadata, "dataset", (char *) cases[i].dataset);
+      if (cases[i].accuracy != NULL)
+        g_hash_table_insert (metadata, "test_accuracy", (char *) cases[i].accuracy);
+      if (cases[i].epochs != NULL)
+        g_hash_table_insert (metadata, "epochs", (char *) cases[i].epochs);
+      rl_model_file_read_metadata (metadata, &kind, &accuracy, &epochs);
+      g_assert_cmpint (kind, ==, cases[i].kind);
+      if (isnan (cases[i].want_accuracy))
+        g_assert_true (isnan (accuracy));
+      else
+        g_assert_cmpfloat_with_epsilon (accuracy, cases[i].want_accuracy, 1e-12);
+      g_assert_cmpint (epochs, ==, cases[i].want_epochs);
+    }
 }
 
 int
