@@ -8,6 +8,7 @@
 #include <math.h>
 
 #include "rl-chart.h"
+#include "rl-widget-util.h"
 
 static gboolean have_display;
 
@@ -481,6 +482,45 @@ test_widget_snapshot (void)
   g_assert_finalize_object (chart);
 }
 
+/* ---- labels: rl_set_str (), the string setter the chart shares with other widgets ------- */
+
+static void
+count_notify_cb (GObject *object, GParamSpec *pspec, int *count)
+{
+  (*count)++;
+}
+
+static void
+test_labels (void)
+{
+  g_autofree char *str = NULL;
+  GtkWidget *chart;
+  int notified = 0;
+
+  REQUIRE_DISPLAY ();
+
+  g_assert_false (rl_set_str (&str, NULL));
+  g_assert_true (rl_set_str (&str, "loss"));
+  g_assert_cmpstr (str, ==, "loss");
+  g_assert_false (rl_set_str (&str, "loss"));
+  g_assert_true (rl_set_str (&str, str + 1));   /* a part of the old string */
+  g_assert_cmpstr (str, ==, "oss");
+  g_assert_true (rl_set_str (&str, NULL));
+  g_assert_null (str);
+
+  /* the same label again changes nothing, so notifies nothing */
+  chart = g_object_ref_sink (rl_chart_new ());
+  g_signal_connect (chart, "notify::title", G_CALLBACK (count_notify_cb), &notified);
+  rl_chart_set_title (RL_CHART (chart), "Loss");
+  rl_chart_set_title (RL_CHART (chart), "Loss");
+  g_assert_cmpint (notified, ==, 1);
+  g_assert_cmpstr (rl_chart_get_title (RL_CHART (chart)), ==, "Loss");
+  rl_chart_set_title (RL_CHART (chart), NULL);
+  g_assert_cmpint (notified, ==, 2);
+  g_assert_null (rl_chart_get_title (RL_CHART (chart)));
+  g_assert_finalize_object (chart);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -501,6 +541,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/ui/chart/draw", test_draw);
   g_test_add_func ("/ui/chart/band", test_band);
   g_test_add_func ("/ui/chart/widget-snapshot", test_widget_snapshot);
+  g_test_add_func ("/ui/chart/labels", test_labels);
 
   return g_test_run ();
 }

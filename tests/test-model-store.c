@@ -614,6 +614,46 @@ test_save_run (Fixture       *f,
   g_assert_cmpint (g_rmdir (second), ==, 0);
 }
 
+/* What a file's metadata says, as the Models list and an opened model file both read it: a
+ * key that is absent, or whose value is out of bounds, gives the default. */
+static void
+test_read_metadata (void)
+{
+  static const struct {
+    const char    *dataset, *accuracy, *epochs;   /* NULL: absent */
+    RlDatasetKind  kind;
+    double         want_accuracy;                 /* NaN: the default */
+    int            want_epochs;
+  } cases[] = {
+    { NULL, NULL, NULL, RL_DATASET_MNIST, NAN, -1 },
+    { "fashion", "0.9512", "12", RL_DATASET_FASHION, 0.9512, 12 },
+    { "cifar", "95.12", "-1", RL_DATASET_MNIST, NAN, -1 },
+    { "mnist", "0.9x", "2000000", RL_DATASET_MNIST, NAN, -1 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (GHashTable) metadata = g_hash_table_new (g_str_hash, g_str_equal);
+      RlDatasetKind kind = RL_DATASET_FASHION;
+      double accuracy = 0;
+      int epochs = 0;
+
+      if (cases[i].dataset != NULL)
+        g_hash_table_insert (metadata, "dataset", (char *) cases[i].dataset);
+      if (cases[i].accuracy != NULL)
+        g_hash_table_insert (metadata, "test_accuracy", (char *) cases[i].accuracy);
+      if (cases[i].epochs != NULL)
+        g_hash_table_insert (metadata, "epochs", (char *) cases[i].epochs);
+      rl_model_file_read_metadata (metadata, &kind, &accuracy, &epochs);
+      g_assert_cmpint (kind, ==, cases[i].kind);
+      if (isnan (cases[i].want_accuracy))
+        g_assert_true (isnan (accuracy));
+      else
+        g_assert_cmpfloat_with_epsilon (accuracy, cases[i].want_accuracy, 1e-12);
+      g_assert_cmpint (epochs, ==, cases[i].want_epochs);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -636,6 +676,7 @@ main (int   argc,
               test_initial_pair, fixture_tear_down);
   g_test_add ("/control/model-store/save-run", Fixture, NULL, fixture_set_up,
               test_save_run, fixture_tear_down);
+  g_test_add_func ("/control/model-file/read-metadata", test_read_metadata);
 
   return g_test_run ();
 }

@@ -109,17 +109,6 @@ static const char *const palette[] = {
   "#3584e4", "#e01b24", "#2ec27e", "#ff7800", "#9141ac", "#986a44",
 };
 
-/* g_set_str() is GLib 2.76. Returns TRUE when the value changed. */
-static gboolean
-set_str (char **ptr, const char *value)
-{
-  if (g_strcmp0 (*ptr, value) == 0)
-    return FALSE;
-  g_free (*ptr);
-  *ptr = g_strdup (value);
-  return TRUE;
-}
-
 static void
 series_free (gpointer data)
 {
@@ -1054,7 +1043,7 @@ rl_chart_set_title (RlChart *self, const char *title)
 {
   g_return_if_fail (RL_IS_CHART (self));
 
-  if (!set_str (&self->title, title))
+  if (!rl_set_str (&self->title, title))
     return;
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL,
@@ -1076,7 +1065,7 @@ rl_chart_set_x_label (RlChart *self, const char *label)
 {
   g_return_if_fail (RL_IS_CHART (self));
 
-  if (!set_str (&self->x_label, label))
+  if (!rl_set_str (&self->x_label, label))
     return;
   update_accessible_description (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_X_LABEL]);
@@ -1088,7 +1077,7 @@ rl_chart_set_y_label (RlChart *self, const char *label)
 {
   g_return_if_fail (RL_IS_CHART (self));
 
-  if (!set_str (&self->y_label, label))
+  if (!rl_set_str (&self->y_label, label))
     return;
   update_accessible_description (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_Y_LABEL]);

@@ -61,6 +61,31 @@ rl_show_error_dialog (GtkWidget  *widget,
   return rl_show_message_dialog (widget, GTK_MESSAGE_ERROR, primary, secondary);
 }
 
+GtkWidget *
+rl_question_dialog_new (GtkWindow  *window,
+                        const char *primary,
+                        const char *secondary,
+                        const char *keep_label,
+                        const char *go_label,
+                        int         go_response,
+                        gboolean    destructive)
+{
+  GtkWidget *dialog;
+  GtkWidget *go;
+
+  g_return_val_if_fail (primary != NULL && keep_label != NULL && go_label != NULL, NULL);
+
+  dialog = gtk_message_dialog_new (window, GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
+                                   GTK_MESSAGE_QUESTION, GTK_BUTTONS_NONE, "%s", primary);
+  gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog), "%s", secondary);
+  gtk_dialog_add_button (GTK_DIALOG (dialog), keep_label, GTK_RESPONSE_CANCEL);
+  go = gtk_dialog_add_button (GTK_DIALOG (dialog), go_label, go_response);
+  if (destructive)
+    gtk_widget_add_css_class (go, "destructive-action");
+  gtk_dialog_set_default_response (GTK_DIALOG (dialog), GTK_RESPONSE_CANCEL);
+  return dialog;
+}
+
 char *
 rl_model_error_text (const char   *name,
                      const GError *error)
@@ -98,27 +123,16 @@ rl_model_error_text (const char   *name,
       default:
         break;
       }
-  else if (error->domain == G_IO_ERROR)
-    switch (error->code)
+  else if (error->domain == G_IO_ERROR || error->domain == G_FILE_ERROR)
+    /* the same failures, as GIO or as GLib's file functions report them */
+    switch (error->domain == G_IO_ERROR ? (GIOErrorEnum) error->code
+                                        : g_io_error_from_file_error (error->code))
       {
       case G_IO_ERROR_NOT_FOUND:
         return g_strdup_printf (_("The model file “%s” does not exist."), name);
       case G_IO_ERROR_PERMISSION_DENIED:
         return g_strdup_printf (_("You are not allowed to read the model file “%s”."), name);
       case G_IO_ERROR_IS_DIRECTORY:
-        return g_strdup_printf (_("“%s” is a folder, not a model file."), name);
-      default:
-        break;
-      }
-  else if (error->domain == G_FILE_ERROR)
-    switch (error->code)
-      {
-      case G_FILE_ERROR_NOENT:
-        return g_strdup_printf (_("The model file “%s” does not exist."), name);
-      case G_FILE_ERROR_ACCES:
-      case G_FILE_ERROR_PERM:
-        return g_strdup_printf (_("You are not allowed to read the model file “%s”."), name);
-      case G_FILE_ERROR_ISDIR:
         return g_strdup_printf (_("“%s” is a folder, not a model file."), name);
       default:
         break;

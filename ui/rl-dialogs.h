@@ -1,6 +1,6 @@
-/* rl-dialogs.h: the app's one message dialog and one missing-data dialog, shared by the
- * window and every view. GtkMessageDialog (GTK 4.8: no GtkAlertDialog), modal on the window
- * of the widget that asks, closed by its Close button.
+/* rl-dialogs.h: the app's one message dialog, one question and one missing-data dialog,
+ * shared by the window and every view. GtkMessageDialog (GTK 4.8: no GtkAlertDialog), modal on
+ * the window of the widget that asks, closed by its Close button (a question, by its answer).
  */
 #pragma once
 
@@ -21,6 +21,18 @@ GtkWidget *rl_show_message_dialog      (GtkWidget      *widget,
 GtkWidget *rl_show_error_dialog        (GtkWidget      *widget,
                                         const char     *primary,
                                         const char     *secondary);
+
+/* A modal question on @window, asked before something that cannot be undone: @primary,
+ * @secondary, a button that keeps things as they are (@keep_label, GTK_RESPONSE_CANCEL, the
+ * default) and one that goes ahead (@go_label, @go_response), red when @destructive. Connect
+ * to "response" (the handler destroys it), then present it. Returns: (transfer none) */
+GtkWidget *rl_question_dialog_new      (GtkWindow      *window,
+                                        const char     *primary,
+                                        const char     *secondary,
+                                        const char     *keep_label,
+                                        const char     *go_label,
+                                        int             go_response,
+                                        gboolean        destructive);
 
 /* What went wrong with the model file @name (a display name), as one sentence a user
  * understands, chosen by @error's domain and code ("“x” is not a ResLab or safetensors model

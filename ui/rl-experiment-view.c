@@ -1383,10 +1383,8 @@ rl_experiment_view_set_blocked (RlExperimentView *self,
 {
   g_return_if_fail (RL_IS_EXPERIMENT_VIEW (self));
 
-  if (g_strcmp0 (self->blocked, reason) == 0)
+  if (!rl_set_str (&self->blocked, reason))
     return;
-  g_free (self->blocked);
-  self->blocked = g_strdup (reason);
   gtk_widget_set_tooltip_text (self->run_button,
                                reason != NULL ? reason
                                               : _("Train the plain net and its residual twin from "
@@ -1560,10 +1558,8 @@ rl_experiment_view_set_property (GObject      *object,
     {
     case PROP_CURVE:
       s = g_strcmp0 (g_value_get_string (value), "test") == 0 ? "test" : "train";
-      if (g_strcmp0 (self->curve, s) != 0)
+      if (rl_set_str (&self->curve, s))
         {
-          g_free (self->curve);
-          self->curve = g_strdup (s);
           if (self->chart != NULL)
             rebuild_chart (self);
           g_object_notify_by_pspec (object, pspec);
@@ -1571,10 +1567,8 @@ rl_experiment_view_set_property (GObject      *object,
       break;
     case PROP_BARS:
       s = g_strcmp0 (g_value_get_string (value), "std") == 0 ? "std" : "grad";
-      if (g_strcmp0 (self->bars_mode, s) != 0)
+      if (rl_set_str (&self->bars_mode, s))
         {
-          g_free (self->bars_mode);
-          self->bars_mode = g_strdup (s);
           if (self->bars != NULL)
             rebuild_bars (self);
           g_object_notify_by_pspec (object, pspec);

@@ -603,23 +603,13 @@ rl_layer_bars_new (void)
   return g_object_new (RL_TYPE_LAYER_BARS, NULL);
 }
 
-static void
-set_str (char       **ptr,
-         const char  *value)
-{
-  char *copy = g_strdup (value);
-
-  g_free (*ptr);
-  *ptr = copy;
-}
-
 void
 rl_layer_bars_set_title (RlLayerBars *self,
                          const char  *title)
 {
   g_return_if_fail (RL_IS_LAYER_BARS (self));
 
-  set_str (&self->title, title);
+  rl_set_str (&self->title, title);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
@@ -629,7 +619,7 @@ rl_layer_bars_set_quantity (RlLayerBars *self,
 {
   g_return_if_fail (RL_IS_LAYER_BARS (self));
 
-  set_str (&self->quantity, quantity);
+  rl_set_str (&self->quantity, quantity);
   update_description (self);
 }
 
@@ -639,7 +629,7 @@ rl_layer_bars_set_placeholder (RlLayerBars *self,
 {
   g_return_if_fail (RL_IS_LAYER_BARS (self));
 
-  set_str (&self->placeholder, text);
+  rl_set_str (&self->placeholder, text);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
@@ -673,7 +663,7 @@ rl_layer_bars_set_half (RlLayerBars     *self,
   g_return_if_fail (RL_IS_LAYER_BARS (self));
   g_return_if_fail (half == RL_LAYER_BARS_TOP || half == RL_LAYER_BARS_BOTTOM);
 
-  set_str (&self->halves[half].name, name);
+  rl_set_str (&self->halves[half].name, name);
   if (color != NULL)
     self->halves[half].color = *color;
   update_description (self);

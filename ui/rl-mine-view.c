@@ -391,10 +391,26 @@ rl_mine_view_class_init (RlMineViewClass *klass)
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
 }
 
+/* @child in a vertical scroller, as tall as @child up to @max_height.
+ * Returns: (transfer floating) */
+static GtkWidget *
+scroller_new (GtkWidget *child,
+              int        max_height)
+{
+  GtkWidget *scrolled = gtk_scrolled_window_new ();
+
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER,
+                                  GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scrolled), TRUE);
+  gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scrolled), max_height);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), child);
+  return scrolled;
+}
+
 static void
 rl_mine_view_init (RlMineView *self)
 {
-  GtkWidget *heading, *scrolled, *row, *back;
+  GtkWidget *heading, *row, *back;
 
   self->stack = gtk_stack_new ();
   gtk_stack_set_vhomogeneous (GTK_STACK (self->stack), FALSE);
@@ -421,13 +437,7 @@ rl_mine_view_init (RlMineView *self)
   gtk_flow_box_set_min_children_per_line (GTK_FLOW_BOX (self->flow), 8);
   gtk_flow_box_set_column_spacing (GTK_FLOW_BOX (self->flow), 4);
   gtk_flow_box_set_row_spacing (GTK_FLOW_BOX (self->flow), 4);
-  scrolled = gtk_scrolled_window_new ();
-  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER,
-                                  GTK_POLICY_AUTOMATIC);
-  gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scrolled), TRUE);
-  gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scrolled), 200);
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), self->flow);
-  gtk_box_append (GTK_BOX (self->box), scrolled);
+  gtk_box_append (GTK_BOX (self->box), scroller_new (self->flow, 200));
 
   row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
   self->learn_button = gtk_button_new_with_mnemonic (_("_Learn from My Digits"));
@@ -469,13 +479,7 @@ rl_mine_view_init (RlMineView *self)
   self->result_grid = gtk_grid_new ();
   gtk_grid_set_row_spacing (GTK_GRID (self->result_grid), 3);
   gtk_grid_set_column_spacing (GTK_GRID (self->result_grid), 10);
-  scrolled = gtk_scrolled_window_new ();
-  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER,
-                                  GTK_POLICY_AUTOMATIC);
-  gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scrolled), TRUE);
-  gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scrolled), 380);
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), self->result_grid);
-  gtk_box_append (GTK_BOX (self->result_box), scrolled);
+  gtk_box_append (GTK_BOX (self->result_box), scroller_new (self->result_grid, 380));
   gtk_stack_add_named (GTK_STACK (self->stack), self->result_box, "result");
 
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,

@@ -30,6 +30,20 @@ rl_dataset_dropdown_fill (GtkDropDown *dropdown,
   gtk_drop_down_set_model (dropdown, G_LIST_MODEL (names));
 }
 
+gboolean
+rl_set_str (char       **str_pointer,
+            const char  *new_str)
+{
+  char *copy;
+
+  if (g_strcmp0 (*str_pointer, new_str) == 0)
+    return FALSE;
+  copy = g_strdup (new_str);   /* before the free: @new_str may be part of the old string */
+  g_free (*str_pointer);
+  *str_pointer = copy;
+  return TRUE;
+}
+
 void
 rl_widget_get_color (GtkWidget *widget, GdkRGBA *color)
 {

@@ -1,7 +1,7 @@
 /* rl-widget-util.h: small pieces several widgets share, written once: the dataset drop-down
  * of the Train and Experiment views, the cairo snapshot of the plots and the feature view,
  * the predictor handlers of the Draw, feature and filter views, the text colour every drawn
- * widget draws in, and the height-for-width request of the square ones.
+ * widget draws in, the height-for-width request of the square ones, and a string setter.
  */
 #pragma once
 
@@ -35,6 +35,12 @@ void     rl_widget_draw_text      (GtkWidget   *widget,
                                    double       y,
                                    double       xalign,
                                    double       yalign);
+
+/* Sets *@str_pointer to a copy of @new_str (either may be NULL), freeing the old one: GLib
+ * 2.76's g_set_str (). Returns FALSE, changing nothing, when the two are equal; a setter then
+ * need not notify or redraw. */
+gboolean rl_set_str               (char       **str_pointer,
+                                   const char  *new_str);
 
 /* A get_request_mode for widgets whose height follows from their width. */
 GtkSizeRequestMode rl_widget_request_height_for_width (GtkWidget *widget);

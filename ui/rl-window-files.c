@@ -22,6 +22,40 @@
 #include "rl-dialogs.h"
 #include "rl-image-file.h"
 
+/* ---- the file choosers' common parts ------------------------------------------------------- */
+
+GtkFileChooserNative *
+_rl_window_open_chooser_new (RlWindow      *self,
+                             const char    *title,
+                             GtkFileFilter *filter)
+{
+  GtkFileChooserNative *native;
+  g_autoptr (GtkFileFilter) all = gtk_file_filter_new ();
+
+  native = gtk_file_chooser_native_new (title, GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_OPEN,
+                                        _("_Open"), _("_Cancel"));
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (native), filter);
+  gtk_file_filter_set_name (all, _("All files"));
+  gtk_file_filter_add_pattern (all, "*");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (native), all);
+  gtk_file_chooser_set_filter (GTK_FILE_CHOOSER (native), filter);
+  return native;
+}
+
+char *
+_rl_window_chooser_take_path (GtkNativeDialog *native,
+                              int              response)
+{
+  g_autoptr (GFile) file = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (native));
+  g_object_unref (native);
+  return file != NULL ? g_file_get_path (file) : NULL;
+}
+
+/* ---- images and models from outside --------------------------------------------------------- */
+
 /* Where a picture that is not a file came from: its name in the views, and the dialog's. */
 typedef enum {
   FROM_FILE,
@@ -141,20 +175,13 @@ open_image_activated (GtkWidget  *widget,
   RlWindow *self = RL_WINDOW (widget);
   GtkFileChooserNative *native;
   g_autoptr (GtkFileFilter) filter = gtk_file_filter_new ();
-  g_autoptr (GtkFileFilter) all = gtk_file_filter_new ();
 
-  native = gtk_file_chooser_native_new (_("Open Digit Image"), GTK_WINDOW (self),
-                                        GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
   gtk_file_filter_set_name (filter, _("PNG and PGM images"));
   gtk_file_filter_add_mime_type (filter, "image/png");
   gtk_file_filter_add_mime_type (filter, "image/x-portable-graymap");
   gtk_file_filter_add_suffix (filter, "png");
   gtk_file_filter_add_suffix (filter, "pgm");
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (native), filter);
-  gtk_file_filter_set_name (all, _("All files"));
-  gtk_file_filter_add_pattern (all, "*");
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (native), all);
-  gtk_file_chooser_set_filter (GTK_FILE_CHOOSER (native), filter);
+  native = _rl_window_open_chooser_new (self, _("Open Digit Image"), filter);
   g_signal_connect (native, "response", G_CALLBACK (open_image_response_cb), self);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (native));
 }

@@ -276,8 +276,8 @@ _rl_window_open_model_path (RlWindow   *self,
                             _rl_window_path_data_new (self, path));
 }
 
-static GtkFileFilter *
-safetensors_filter (void)
+GtkFileFilter *
+_rl_window_safetensors_filter (void)
 {
   GtkFileFilter *filter = gtk_file_filter_new ();
 
@@ -286,26 +286,12 @@ safetensors_filter (void)
   return filter;
 }
 
-/* The file a chooser was answered with, and the chooser gone.
- * Returns: (transfer full) (nullable): NULL when cancelled or not a local file */
-static char *
-chooser_take_path (GtkNativeDialog *native,
-                   int              response)
-{
-  g_autoptr (GFile) file = NULL;
-
-  if (response == GTK_RESPONSE_ACCEPT)
-    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (native));
-  g_object_unref (native);
-  return file != NULL ? g_file_get_path (file) : NULL;
-}
-
 static void
 open_response_cb (GtkNativeDialog *native,
                   int              response,
                   RlWindow        *self)
 {
-  g_autofree char *path = chooser_take_path (native, response);
+  g_autofree char *path = _rl_window_chooser_take_path (native, response);
 
   if (path != NULL)
     _rl_window_open_model_path (self, path);
@@ -314,17 +300,9 @@ open_response_cb (GtkNativeDialog *native,
 void
 _rl_window_open_model (RlWindow *self)
 {
-  GtkFileChooserNative *native;
-  g_autoptr (GtkFileFilter) filter = safetensors_filter ();
-  g_autoptr (GtkFileFilter) all = gtk_file_filter_new ();
+  g_autoptr (GtkFileFilter) filter = _rl_window_safetensors_filter ();
+  GtkFileChooserNative *native = _rl_window_open_chooser_new (self, _("Open Model"), filter);
 
-  native = gtk_file_chooser_native_new (_("Open Model"), GTK_WINDOW (self),
-                                        GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (native), filter);
-  gtk_file_filter_set_name (all, _("All files"));
-  gtk_file_filter_add_pattern (all, "*");
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (native), all);
-  gtk_file_chooser_set_filter (GTK_FILE_CHOOSER (native), filter);
   g_signal_connect (native, "response", G_CALLBACK (open_response_cb), self);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (native));
 }
@@ -388,7 +366,7 @@ save_response_cb (GtkNativeDialog *native,
                   int              response,
                   RlWindow        *self)
 {
-  g_autofree char *path = chooser_take_path (native, response);
+  g_autofree char *path = _rl_window_chooser_take_path (native, response);
   g_autoptr (GHashTable) metadata = NULL;
 
   if (path == NULL)
@@ -411,7 +389,7 @@ void
 _rl_window_save_model_as (RlWindow *self)
 {
   GtkFileChooserNative *native;
-  g_autoptr (GtkFileFilter) filter = safetensors_filter ();
+  g_autoptr (GtkFileFilter) filter = _rl_window_safetensors_filter ();
 
   native = gtk_file_chooser_native_new (_("Save Model As"), GTK_WINDOW (self),
                                         GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
@@ -441,21 +419,12 @@ void
 _rl_window_ask_reset_weights (RlWindow *self)
 {
   GtkWidget *dialog;
-  GtkWidget *button;
 
-  dialog = gtk_message_dialog_new (GTK_WINDOW (self),
-                                   GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
-                                   GTK_MESSAGE_QUESTION, GTK_BUTTONS_NONE,
-                                   _("Reset the weights?"));
-  gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog),
-                                            _("The network gets fresh random weights (from the "
-                                            "seed in the Train view) and guesses at chance "
-                                            "until it is trained again. Model files on disk "
-                                            "are not changed."));
-  gtk_dialog_add_button (GTK_DIALOG (dialog), _("_Cancel"), GTK_RESPONSE_CANCEL);
-  button = gtk_dialog_add_button (GTK_DIALOG (dialog), _("_Reset Weights"), GTK_RESPONSE_ACCEPT);
-  gtk_widget_add_css_class (button, "destructive-action");
-  gtk_dialog_set_default_response (GTK_DIALOG (dialog), GTK_RESPONSE_CANCEL);
+  dialog = rl_question_dialog_new (GTK_WINDOW (self), _("Reset the weights?"),
+                                   _("The network gets fresh random weights (from the seed in "
+                                     "the Train view) and guesses at chance until it is trained "
+                                     "again. Model files on disk are not changed."),
+                                   _("_Cancel"), _("_Reset Weights"), GTK_RESPONSE_ACCEPT, TRUE);
   g_signal_connect (dialog, "response", G_CALLBACK (reset_response_cb), self);
   gtk_window_present (GTK_WINDOW (dialog));
 }

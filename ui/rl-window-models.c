@@ -199,17 +199,11 @@ export_response_cb (GtkNativeDialog *native,
                     int              response,
                     RlWindow        *self)
 {
-  g_autoptr (GFile) file = NULL;
   g_autofree char *key = g_strdup (g_object_get_data (G_OBJECT (native), "key"));
-  g_autofree char *path = NULL;
+  g_autofree char *path = _rl_window_chooser_take_path (native, response);
   g_autoptr (GError) error = NULL;
-  RlModelItem *item;
+  RlModelItem *item = item_for_key (self, key);
 
-  if (response == GTK_RESPONSE_ACCEPT)
-    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (native));
-  g_object_unref (native);
-  path = file != NULL ? g_file_get_path (file) : NULL;
-  item = item_for_key (self, key);
   if (path == NULL || item == NULL)
     return;
   if (!rl_model_store_export (self->model_store, item, path, &error))
@@ -234,15 +228,13 @@ export_model_activated (GtkWidget  *widget,
   const char *key = g_variant_get_string (parameter, NULL);
   RlModelItem *item = item_for_key (self, key);
   GtkFileChooserNative *native;
-  g_autoptr (GtkFileFilter) filter = gtk_file_filter_new ();
+  g_autoptr (GtkFileFilter) filter = _rl_window_safetensors_filter ();
   g_autofree char *name = NULL;
 
   if (item == NULL)
     return;
   native = gtk_file_chooser_native_new (_("Export Model"), GTK_WINDOW (self),
                                         GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"), _("_Cancel"));
-  gtk_file_filter_set_name (filter, _("Models (safetensors)"));
-  gtk_file_filter_add_pattern (filter, "*.safetensors");
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (native), filter);
   name = rl_model_item_is_bundled (item) ? g_strdup ("reslab-seed.safetensors")
                                          : g_path_get_basename (rl_model_item_get_path (item));

@@ -164,10 +164,21 @@ void        _rl_window_remember_model       (RlWindow *self);
 GHashTable *_rl_window_model_metadata       (RlDatasetKind  kind,
                                              double         test_accuracy,
                                              int            epochs);
+/* The choosers' filter for model files. Returns: (transfer full) */
+GtkFileFilter *_rl_window_safetensors_filter (void);
 /* rl-window-files.c: Open Image (win.open-image), a file dropped on the window or named on the
  * command line (win.open-file): a .safetensors file as the model, anything else as an image */
 void        _rl_window_files_init           (RlWindow       *self);
 void        _rl_window_class_files_init     (GtkWidgetClass *widget_class);
+/* An Open chooser on the window for the files of @filter (a reference is taken), with "All
+ * files" beside it. Returns: (transfer full) */
+GtkFileChooserNative *_rl_window_open_chooser_new  (RlWindow        *self,
+                                                    const char      *title,
+                                                    GtkFileFilter   *filter);
+/* The file a chooser was answered with, and the chooser unreferenced.
+ * Returns: (transfer full) (nullable): NULL when cancelled or not a local file */
+char                 *_rl_window_chooser_take_path (GtkNativeDialog *native,
+                                                    int              response);
 
 /* The file chooser, then _rl_window_open_model_path () */
 void        _rl_window_open_model           (RlWindow   *self);

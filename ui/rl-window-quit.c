@@ -14,6 +14,8 @@
 
 #include "rl-window-private.h"
 
+#include "rl-dialogs.h"
+
 enum {
   RESPONSE_STOP_AND_QUIT = 1,
 };
@@ -116,14 +118,8 @@ rl_window_close_request (GtkWindow *window)
       secondary = _("The landscape being computed is lost; Compute starts it again.");
       keep = _("_Keep Computing");
     }
-  dialog = gtk_message_dialog_new (window, GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
-                                   GTK_MESSAGE_QUESTION, GTK_BUTTONS_NONE, "%s", primary);
-  gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog), "%s", secondary);
-  gtk_dialog_add_buttons (GTK_DIALOG (dialog),
-                          keep, GTK_RESPONSE_CANCEL,
-                          _("_Stop and Quit"), RESPONSE_STOP_AND_QUIT,
-                          NULL);
-  gtk_dialog_set_default_response (GTK_DIALOG (dialog), GTK_RESPONSE_CANCEL);
+  dialog = rl_question_dialog_new (window, primary, secondary, keep, _("_Stop and Quit"),
+                                   RESPONSE_STOP_AND_QUIT, FALSE);
   g_signal_connect_object (dialog, "response", G_CALLBACK (quit_response_cb), self, 0);
   self->quit_dialog = dialog;
   g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &self->quit_dialog);

@@ -33,7 +33,6 @@ model_file_new (RlModel       *model,
                 GError       **error)
 {
   RlModelFile *file;
-  const char *value;
   int c, h, w;
 
   rl_model_get_input_shape (model, &c, &h, &w);
@@ -48,28 +47,42 @@ model_file_new (RlModel       *model,
 
   file = g_new0 (RlModelFile, 1);
   file->model = model;
-  file->kind = RL_DATASET_MNIST;
-  file->test_accuracy = NAN;
-  file->epochs = -1;
+  rl_model_file_read_metadata (rl_safetensors_get_metadata_table (st), &file->kind,
+                               &file->test_accuracy, &file->epochs);
+  return file;
+}
 
-  if ((value = rl_safetensors_get_metadata (st, "dataset")) != NULL)
-    rl_dataset_kind_from_name (value, &file->kind);
-  if ((value = rl_safetensors_get_metadata (st, "test_accuracy")) != NULL)
+void
+rl_model_file_read_metadata (GHashTable    *metadata,
+                             RlDatasetKind *kind,
+                             double        *test_accuracy,
+                             int           *epochs)
+{
+  const char *value;
+
+  g_return_if_fail (metadata != NULL);
+  g_return_if_fail (kind != NULL && test_accuracy != NULL && epochs != NULL);
+
+  *kind = RL_DATASET_MNIST;
+  *test_accuracy = NAN;
+  *epochs = -1;
+  if ((value = g_hash_table_lookup (metadata, "dataset")) != NULL)
+    rl_dataset_kind_from_name (value, kind);
+  if ((value = g_hash_table_lookup (metadata, "test_accuracy")) != NULL)
     {
       char *end = NULL;
       double acc = g_ascii_strtod (value, &end);
 
       if (end != value && *end == '\0' && acc >= 0 && acc <= 1)
-        file->test_accuracy = acc;
+        *test_accuracy = acc;
     }
-  if ((value = rl_safetensors_get_metadata (st, "epochs")) != NULL)
+  if ((value = g_hash_table_lookup (metadata, "epochs")) != NULL)
     {
-      guint64 epochs;
+      guint64 n;
 
-      if (g_ascii_string_to_unsigned (value, 10, 0, 1000000, &epochs, NULL))
-        file->epochs = (int) epochs;
+      if (g_ascii_string_to_unsigned (value, 10, 0, 1000000, &n, NULL))
+        *epochs = (int) n;
     }
-  return file;
 }
 
 RlModelFile *

@@ -26,6 +26,14 @@ typedef struct {
 void         rl_model_file_free       (RlModelFile *file);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (RlModelFile, rl_model_file_free)
 
+/* What a model file's @metadata (string -> string) says of its run, read as RlModelFile's
+ * fields are (the Models list reads its files' metadata with it too): each value the default
+ * above when its key is absent or out of bounds. */
+void         rl_model_file_read_metadata (GHashTable    *metadata,
+                                          RlDatasetKind *kind,
+                                          double        *test_accuracy,
+                                          int           *epochs);
+
 /* Errors: those of rl_model_load; RL_ERROR_BAD_SHAPE when the model does not take 1 x 28 x 28
  * images. Returns: (transfer full) */
 RlModelFile *rl_model_file_load       (const char  *path,

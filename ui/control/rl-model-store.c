@@ -15,6 +15,7 @@
 
 #include "rl-arch.h"
 #include "rl-landscape.h"
+#include "rl-model-file.h"
 #include "rl-safetensors.h"
 
 #define DELETED_DIR ".deleted"
@@ -76,23 +77,7 @@ item_new (const char *path,
   const char *value;
 
   item->path = g_strdup (path);
-  if ((value = g_hash_table_lookup (metadata, "dataset")) != NULL)
-    rl_dataset_kind_from_name (value, &item->kind);
-  if ((value = g_hash_table_lookup (metadata, "test_accuracy")) != NULL)
-    {
-      char *end = NULL;
-      double acc = g_ascii_strtod (value, &end);
-
-      if (end != value && *end == '\0' && acc >= 0 && acc <= 1)
-        item->test_accuracy = acc;
-    }
-  if ((value = g_hash_table_lookup (metadata, "epochs")) != NULL)
-    {
-      guint64 epochs;
-
-      if (g_ascii_string_to_unsigned (value, 10, 0, 1000000, &epochs, NULL))
-        item->epochs = (int) epochs;
-    }
+  rl_model_file_read_metadata (metadata, &item->kind, &item->test_accuracy, &item->epochs);
   if ((value = g_hash_table_lookup (metadata, "created")) != NULL)
     item->created = g_date_time_new_from_iso8601 (value, NULL);
   {
