@@ -754,7 +754,8 @@ cmd_predict (int argc, char **argv)
     }
   if (n_failed > 0)
     {
-      rl_cli_error (_("%d of %d images failed"), n_failed, argc - 1);
+      rl_cli_error (ngettext ("%d of %d image failed", "%d of %d images failed", argc - 1),
+                    n_failed, argc - 1);
       return EXIT_FAILURE;
     }
   return EXIT_SUCCESS;

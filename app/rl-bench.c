@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/resource.h>
 
+#include "rl-cli-util.h"
 #include "rl-cpu.h"
 #include "rl-dataset.h"
 #include "rl-explain.h"
@@ -264,7 +265,6 @@ rl_bench_main (int argc, char **argv)
       N_("With --arch: measure only those nets (no seed net, no evaluation figures)"), NULL },
     { NULL }
   };
-  g_autoptr (GOptionContext) ctx = g_option_context_new (_("- measure training and inference speed"));
   g_autoptr (GError) error = NULL;
   g_autoptr (RlDataset) train = NULL, test = NULL;
   g_autofree char *tools_dir = g_build_filename (RESLAB_SOURCE_DIR, "tools", NULL);
@@ -275,28 +275,16 @@ rl_bench_main (int argc, char **argv)
   double peak[8];
   gboolean have_torch;
 
-  g_option_context_set_translation_domain (ctx, GETTEXT_PACKAGE);
-  g_option_context_add_main_entries (ctx, entries, NULL);
-  if (!g_option_context_parse (ctx, &argc, &argv, &error))
-    {
-      g_printerr ("reslab-cli: bench: %s\n", error->message);
-      return 2;
-    }
+  /* the usage errors as every subcommand's (rl_cli_usage_error): a stray argument too */
+  if (!rl_cli_parse_options ("bench", "", entries, &argc, &argv,
+                             _("Measure training and inference speed, beside PyTorch.")))
+    return RL_CLI_EXIT_USAGE;
   if (runs < 1 || runs > 16)
-    {
-      g_printerr (_("reslab-cli: bench: --runs must be between 1 and 16\n"));
-      return 2;
-    }
+    return rl_cli_usage_error ("bench", _("--runs must be between 1 and 16"));
   if (batches < 0)
-    {
-      g_printerr (_("reslab-cli: bench: --batches must not be negative\n"));
-      return 2;
-    }
+    return rl_cli_usage_error ("bench", _("--batches must not be negative"));
   if (no_seed && arch_texts == NULL)
-    {
-      g_printerr (_("reslab-cli: bench: --no-seed needs --arch\n"));
-      return 2;
-    }
+    return rl_cli_usage_error ("bench", _("--no-seed needs --arch"));
   if (threads_list != NULL)
     {
       g_auto (GStrv) parts = g_strsplit (threads_list, ",", -1);
@@ -305,11 +293,8 @@ rl_bench_main (int argc, char **argv)
           char *end = NULL;
           long v = strtol (parts[i], &end, 10);
           if (end == parts[i] || *end != '\0' || v < 1 || v > 256)
-            {
-              g_printerr (_("reslab-cli: bench: --threads: “%s” is not a thread count\n"),
-                          parts[i]);
-              return 2;
-            }
+            return rl_cli_usage_error ("bench", _("--threads: “%s” is not a thread count"),
+                                       parts[i]);
           tcounts[n_tcounts++] = (int) v;
         }
     }
@@ -331,10 +316,8 @@ rl_bench_main (int argc, char **argv)
       g_autoptr (RlModel) m = arch ? rl_model_new (arch, 1, 28, 28, 10, &error) : NULL;
 
       if (m == NULL)
-        {
-          g_printerr (_("reslab-cli: bench: --arch “%s”: %s\n"), arch_texts[i], error->message);
-          return 2;
-        }
+        return rl_cli_usage_error ("bench", _("--arch “%s”: %s"), arch_texts[i],
+                                   error->message);
       nets[n_nets++] = (BenchNet) { .text = arch_texts[i], .lr = 0.02f, .momentum = 0.9f,
                                     .weight_decay = 1e-4f,
                                     .batches = batches > 0 ? batches : ARCH_DEFAULT_BATCHES };

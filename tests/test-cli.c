@@ -150,6 +150,11 @@ test_other_bad_options (void)
   g_autoptr(Run) predict_no_image = RUN ("predict", "--model", "x.safetensors");
   g_autoptr(Run) info_none = RUN ("info");
   g_autoptr(Run) info_two = RUN ("info", "a", "b");
+  /* bench: refused before anything is measured, as the others */
+  g_autoptr(Run) bench_stray = RUN ("bench", "junk");
+  g_autoptr(Run) bench_runs = RUN ("bench", "--runs", "0");
+  g_autoptr(Run) bench_threads = RUN ("bench", "--threads", "1,x");
+  g_autoptr(Run) bench_arch = RUN ("bench", "--arch", "c=conv(8) fc=linear(7)");
 
   assert_usage_error (eval_no_model, "--model");
   assert_usage_error (eval_threads, "--threads");
@@ -160,6 +165,11 @@ test_other_bad_options (void)
   assert_usage_error (predict_no_image, "IMAGE");
   assert_usage_error (info_none, "FILE");
   assert_usage_error (info_two, "FILE");
+  assert_usage_error (bench_stray, "junk");
+  assert_usage_error (bench_runs, "--runs");
+  assert_usage_error (bench_threads, "“x”");
+  assert_usage_error (bench_arch, "--arch");
+  g_assert_nonnull (strstr (bench_stray->err, "reslab-cli bench --help"));
 }
 
 /* ---- Missing and broken files ------------------------------------------------------------- */

@@ -621,9 +621,8 @@ rl_canvas_set_placeholder (RlCanvas   *self,
 {
   g_return_if_fail (RL_IS_CANVAS (self));
 
-  g_free (self->placeholder);
-  self->placeholder = g_strdup (text);
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  if (rl_set_str (&self->placeholder, text))
+    gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
 /* ---- size --------------------------------------------------------------------------------- */

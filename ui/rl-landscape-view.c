@@ -481,9 +481,8 @@ rl_landscape_view_set_remark (RlLandscapeView *self, const char *remark)
 {
   g_return_if_fail (RL_IS_LANDSCAPE_VIEW (self));
 
-  g_free (self->remark);
-  self->remark = g_strdup (remark);
-  update_note (self);
+  if (rl_set_str (&self->remark, remark))
+    update_note (self);
 }
 
 void

@@ -7,6 +7,8 @@
 
 #include "rl-models-popover.h"
 
+#include "rl-widget-util.h"
+
 struct _RlModelsPopover
 {
   GtkPopover    parent_instance;
@@ -249,8 +251,9 @@ rl_models_popover_set_current (RlModelsPopover *self,
 {
   g_return_if_fail (RL_IS_MODELS_POPOVER (self));
 
-  g_free (self->current);
-  self->current = g_strdup (path);
+  /* (@path may be the current one's own string) */
+  if (!rl_set_str (&self->current, path))
+    return;
   for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->list)); row != NULL;
        row = gtk_widget_get_next_sibling (row))
     {
@@ -258,7 +261,7 @@ rl_models_popover_set_current (RlModelsPopover *self,
       GtkWidget *check = g_object_get_data (G_OBJECT (row), "check");
 
       if (item != NULL && check != NULL)
-        show_check (check, g_strcmp0 (path, item_key (item)) == 0);
+        show_check (check, g_strcmp0 (self->current, item_key (item)) == 0);
     }
 }
 
