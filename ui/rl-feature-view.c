@@ -53,6 +53,13 @@ typedef struct {
   graphene_rect_t rect;
 } Cell;
 
+/* A row of maps as laid out: a section that wraps repeats its rows on each line. */
+typedef struct {
+  guint section, row;
+  int   line;
+  int   y;                   /* its top */
+} RowPlace;
+
 struct _RlFeatureView
 {
   GtkWidget parent_instance;
@@ -62,6 +69,7 @@ struct _RlFeatureView
   GSignalGroup *predictor_signals;
   GArray      *sections;     /* of Section */
   GArray      *cells;        /* of Cell, in reading order, for the last allocated width */
+  GArray      *rows;         /* of RowPlace, likewise: where draw_sections writes labels */
   RlScaling    scaling;
   int          layout_width;
   int          layout_height;
@@ -346,71 +354,83 @@ fit (int avail,
   return MAX (1, (avail + GAP) / (cell + GAP));
 }
 
-/* Places every section for @width; returns the total height. With @cells, records every
- * map's rectangle. */
+/* Places every section for @width; returns the total height. With @cells (an allocation),
+ * records every map's rectangle and the sections' layout, and with @rows every row's place;
+ * without (a measure), changes nothing. */
 static int
 compute_layout (RlFeatureView *self,
                 int            width,
-                GArray        *cells)
+                GArray        *cells,
+                GArray        *rows)
 {
   int avail = MAX (MIN_CELL, width - 2 * PAD - LABEL_W);
   int y = PAD;
 
   for (guint s = 0; s < self->sections->len; s++)
     {
+      /* measuring (no @cells) leaves the sections as the last allocation laid them out */
       Section *section = &g_array_index (self->sections, Section, s);
+      Section l = *section;
       int pref = 0;
-      int c = section->c;
+      int c = l.c;
 
-      for (guint r = 0; r < section->rows->len; r++)
-        pref = MAX (pref, preferred_cell (g_array_index (section->rows, Row, r).h));
+      for (guint r = 0; r < l.rows->len; r++)
+        pref = MAX (pref, preferred_cell (g_array_index (l.rows, Row, r).h));
       pref = MIN (pref, MAX_CELL);
 
       if (fit (avail, pref) >= c)
         {
-          section->cell = pref;
-          section->per_line = c;
+          l.cell = pref;
+          l.per_line = c;
         }
       else if (fit (avail, MIN_CELL) >= c)
         {
-          section->cell = (avail + GAP) / c - GAP;
-          section->per_line = c;
+          l.cell = (avail + GAP) / c - GAP;
+          l.per_line = c;
         }
       else
         {
           int lines = (c + fit (avail, MIN_CELL) - 1) / fit (avail, MIN_CELL);
 
-          section->per_line = (c + lines - 1) / lines;
-          section->cell = MIN (pref, (avail + GAP) / section->per_line - GAP);
+          l.per_line = (c + lines - 1) / lines;
+          l.cell = MIN (pref, (avail + GAP) / l.per_line - GAP);
         }
-      section->n_lines = (c + section->per_line - 1) / section->per_line;
-      section->row_h = MAX (section->cell, MIN_ROW_H);
-      section->y = y;
+      l.n_lines = (c + l.per_line - 1) / l.per_line;
+      l.row_h = MAX (l.cell, MIN_ROW_H);
+      l.y = y;
 
       y += HEADER_H;
-      for (int line = 0; line < section->n_lines; line++)
+      for (int line = 0; line < l.n_lines; line++)
         {
           if (line > 0)
             y += CHUNK_GAP;
-          for (guint r = 0; r < section->rows->len; r++)
+          for (guint r = 0; r < l.rows->len; r++)
             {
-              const Row *row = &g_array_index (section->rows, Row, r);
-              int first = line * section->per_line;
+              const Row *row = &g_array_index (l.rows, Row, r);
+              int first = line * l.per_line;
 
+              if (rows != NULL)
+                {
+                  RowPlace place = { s, r, line, y };
+
+                  g_array_append_val (rows, place);
+                }
               if (cells != NULL)
-                for (int k = first; k < row->c && k < first + section->per_line; k++)
+                for (int k = first; k < row->c && k < first + l.per_line; k++)
                   {
                     Cell cell = { s, r, k, };
 
-                    cell.rect = GRAPHENE_RECT_INIT (PAD + LABEL_W + (k - first) * (section->cell + GAP),
-                                                    y + (section->row_h - section->cell) / 2,
-                                                    section->cell, section->cell);
+                    cell.rect = GRAPHENE_RECT_INIT (PAD + LABEL_W + (k - first) * (l.cell + GAP),
+                                                    y + (l.row_h - l.cell) / 2,
+                                                    l.cell, l.cell);
                     g_array_append_val (cells, cell);
                   }
-              y += section->row_h + (row->class_labels ? CLASS_LABEL_H : 0) + ROW_GAP;
+              y += l.row_h + (row->class_labels ? CLASS_LABEL_H : 0) + ROW_GAP;
             }
         }
-      section->height = y - section->y;
+      l.height = y - l.y;
+      if (cells != NULL)
+        *section = l;
       y += SECTION_GAP;
     }
 
@@ -609,66 +629,64 @@ draw_sections (RlFeatureView *self,
                : g_markup_printf_escaped ("<b>%s</b>", section->title);
       gdk_cairo_set_source_rgba (cr, fg);
       show_text (self, cr, header, PAD, y + 4, width - 2 * PAD, PANGO_ALIGN_LEFT);
-      y += HEADER_H;
+    }
 
-      for (int line = 0; line < section->n_lines; line++)
+  /* the rows, where compute_layout put them, and their maps: the cells in the same order */
+  for (guint p = 0; p < self->rows->len; p++)
+    {
+      const RowPlace *place = &g_array_index (self->rows, RowPlace, p);
+      const Section *section = &g_array_index (self->sections, Section, place->section);
+      const Row *row = &g_array_index (section->rows, Row, place->row);
+      guint s = place->section, r = place->row;
+      int y = place->y;
+      g_autofree char *label = NULL;
+      g_autofree char *range = NULL;
+      float lo, hi;
+      int first = place->line * section->per_line;
+      int n = row->c;
+
+      map_range (self, s, r, 0, &lo, &hi);
+      range = self->scaling == RL_SCALING_PER_LAYER || row->class_labels
+              ? format_range (row->cmap, lo, hi) : g_strdup (_("own range"));
+      /* A section that wraps (64 channels at 1024 px) repeats its rows on each line: past
+       * the first, they say which channels they hold, or that a row with fewer channels (a
+       * block's input) is complete above. */
+      if (place->line == 0)
+        label = g_markup_printf_escaped ("%s\n<span size='small' alpha='60%%'>%s · %s</span>",
+                                         row->label, row->detail, range);
+      else if (first < n)
+        label = g_markup_printf_escaped (_("%s\n<span size='small' alpha='60%%'>channels "
+                                         "%d–%d</span>"), row->label, first + 1,
+                                         MIN (n, first + section->per_line));
+      else
+        label = g_markup_printf_escaped (_("<span alpha='60%%'>%s\n<span size='small'>"
+                                         "all %d channels above</span></span>"),
+                                         row->label, n);
+      gdk_cairo_set_source_rgba (cr, fg);
+      show_text (self, cr, label, PAD, y + (section->row_h - 30) / 2.0,
+                 LABEL_W - 10, PANGO_ALIGN_LEFT);
+
+      for (int k = first; k < n && k < first + section->per_line; k++, cell_i++)
         {
-          if (line > 0)
-            y += CHUNK_GAP;
-          for (guint r = 0; r < section->rows->len; r++)
+          const Cell *cell = &g_array_index (self->cells, Cell, cell_i);
+          const float *data = row_data (self, row, k);
+
+          if (self->scaling == RL_SCALING_PER_MAP)
+            map_range (self, s, r, k, &lo, &hi);
+          rl_colormap_paint (cr, row->cmap, data, row->w, row->h, lo, hi,
+                             cell->rect.origin.x, cell->rect.origin.y,
+                             cell->rect.size.width, cell->rect.size.height);
+
+          if (row->class_labels)
             {
-              const Row *row = &g_array_index (section->rows, Row, r);
-              g_autofree char *label = NULL;
-              g_autofree char *range = NULL;
-              float lo, hi;
-              int first = line * section->per_line;
-              int n = row->c;
+              g_autofree char *name = g_markup_escape_text (
+                _(rl_dataset_class_name (rl_predictor_get_kind (self->predictor), k)), -1);
+              g_autofree char *small = g_strdup_printf ("<span size='small'>%s</span>", name);
 
-              map_range (self, s, r, 0, &lo, &hi);
-              range = self->scaling == RL_SCALING_PER_LAYER || row->class_labels
-                      ? format_range (row->cmap, lo, hi) : g_strdup (_("own range"));
-              /* A section that wraps (64 channels at 1024 px) repeats its rows on each line:
-               * past the first, they say which channels they hold, or that a row with fewer
-               * channels (a block's input) is complete above. */
-              if (line == 0)
-                label = g_markup_printf_escaped ("%s\n<span size='small' alpha='60%%'>%s · %s</span>",
-                                                 row->label, row->detail, range);
-              else if (first < n)
-                label = g_markup_printf_escaped (_("%s\n<span size='small' alpha='60%%'>channels "
-                                                 "%d–%d</span>"), row->label, first + 1,
-                                                 MIN (n, first + section->per_line));
-              else
-                label = g_markup_printf_escaped (_("<span alpha='60%%'>%s\n<span size='small'>"
-                                                 "all %d channels above</span></span>"),
-                                                 row->label, n);
               gdk_cairo_set_source_rgba (cr, fg);
-              show_text (self, cr, label, PAD, y + (section->row_h - 30) / 2.0,
-                         LABEL_W - 10, PANGO_ALIGN_LEFT);
-
-              for (int k = first; k < n && k < first + section->per_line; k++, cell_i++)
-                {
-                  const Cell *cell = &g_array_index (self->cells, Cell, cell_i);
-                  const float *data = row_data (self, row, k);
-
-                  if (self->scaling == RL_SCALING_PER_MAP)
-                    map_range (self, s, r, k, &lo, &hi);
-                  rl_colormap_paint (cr, row->cmap, data, row->w, row->h, lo, hi,
-                                     cell->rect.origin.x, cell->rect.origin.y,
-                                     cell->rect.size.width, cell->rect.size.height);
-
-                  if (row->class_labels)
-                    {
-                      g_autofree char *name = g_markup_escape_text (
-                        _(rl_dataset_class_name (rl_predictor_get_kind (self->predictor), k)), -1);
-                      g_autofree char *small = g_strdup_printf ("<span size='small'>%s</span>", name);
-
-                      gdk_cairo_set_source_rgba (cr, fg);
-                      show_text (self, cr, small, cell->rect.origin.x - GAP / 2,
-                                 cell->rect.origin.y + cell->rect.size.height + 1,
-                                 cell->rect.size.width + GAP, PANGO_ALIGN_CENTER);
-                    }
-                }
-              y += section->row_h + (row->class_labels ? CLASS_LABEL_H : 0) + ROW_GAP;
+              show_text (self, cr, small, cell->rect.origin.x - GAP / 2,
+                         cell->rect.origin.y + cell->rect.size.height + 1,
+                         cell->rect.size.width + GAP, PANGO_ALIGN_CENTER);
             }
         }
     }
@@ -748,7 +766,7 @@ rl_feature_view_measure (GtkWidget      *widget,
       int h = 120;
 
       if (has_content (self))
-        h = compute_layout (self, for_size >= 0 ? for_size : 800, NULL);
+        h = compute_layout (self, for_size >= 0 ? for_size : 800, NULL, NULL);
       *minimum = *natural = h;
     }
 }
@@ -762,7 +780,8 @@ rl_feature_view_size_allocate (GtkWidget *widget,
   RlFeatureView *self = RL_FEATURE_VIEW (widget);
 
   g_array_set_size (self->cells, 0);
-  self->layout_height = compute_layout (self, width, self->cells);
+  g_array_set_size (self->rows, 0);
+  self->layout_height = compute_layout (self, width, self->cells, self->rows);
   self->layout_width = width;
   if (self->focus_cell >= (int) self->cells->len)
     self->focus_cell = self->cells->len > 0 ? 0 : -1;
@@ -986,6 +1005,7 @@ predictor_model_changed_cb (RlPredictor   *predictor,
 {
   g_array_set_size (self->sections, 0);
   g_array_set_size (self->cells, 0);
+  g_array_set_size (self->rows, 0);
   self->focus_cell = -1;
   self->selected_layer = -1;
   gtk_popover_popdown (GTK_POPOVER (self->popover));
@@ -1038,6 +1058,7 @@ rl_feature_view_set_predictor (RlFeatureView *self,
 
   g_array_set_size (self->sections, 0);
   g_array_set_size (self->cells, 0);
+  g_array_set_size (self->rows, 0);
   if (predictor != NULL)
     predictor_updated_cb (predictor, self);
   gtk_widget_queue_resize (GTK_WIDGET (self));
@@ -1232,6 +1253,7 @@ rl_feature_view_finalize (GObject *object)
 
   g_clear_pointer (&self->sections, g_array_unref);
   g_clear_pointer (&self->cells, g_array_unref);
+  g_clear_pointer (&self->rows, g_array_unref);
 
   G_OBJECT_CLASS (rl_feature_view_parent_class)->finalize (object);
 }
@@ -1264,6 +1286,7 @@ rl_feature_view_init (RlFeatureView *self)
   self->sections = g_array_new (FALSE, TRUE, sizeof (Section));
   g_array_set_clear_func (self->sections, section_clear);
   self->cells = g_array_new (FALSE, TRUE, sizeof (Cell));
+  self->rows = g_array_new (FALSE, TRUE, sizeof (RowPlace));
   self->focus_cell = -1;
   self->selected_layer = -1;
   self->predictor_signals = rl_predictor_signals_new (G_CALLBACK (predictor_updated_cb),
