@@ -71,14 +71,14 @@ check_writable (const char *path)
 
   if (g_file_test (path, G_FILE_TEST_IS_DIR))
     {
-      rl_cli_error ("%s: is a directory; --out needs a file name", path);
+      rl_cli_error (_("%s: is a directory; --out needs a file name"), path);
       return FALSE;
     }
   fd = g_mkstemp_full (probe, O_WRONLY | O_CLOEXEC, 0644);
   if (fd < 0)
     {
       saved = errno;
-      rl_cli_error ("cannot write %s: %s", path, g_strerror (saved));
+      rl_cli_error (_("cannot write %s: %s"), path, g_strerror (saved));
       return FALSE;
     }
   close (fd);
@@ -556,7 +556,7 @@ cmd_eval (int argc, char **argv)
   g_autofree char *dataset_name = NULL;
   g_autofree char *model_path = NULL;
   g_autofree char *errors_dir = NULL;
-  int threads = RL_CLI_THREADS_NOT_GIVEN, responses = 0;
+  int threads = RL_CLI_THREADS_NOT_GIVEN, responses = G_MININT;   /* G_MININT: not given */
   const GOptionEntry entries[] = {
     { "data", 0, 0, G_OPTION_ARG_FILENAME, &data_dir,
       N_("Directory with the IDX files: a dataset's test split (t10k-images-idx3-ubyte ...), or"
@@ -594,7 +594,7 @@ cmd_eval (int argc, char **argv)
     return RL_CLI_EXIT_USAGE;
   if (!rl_cli_check_threads ("eval", threads))
     return RL_CLI_EXIT_USAGE;
-  if (responses < 0 || responses > 10000)
+  if (responses != G_MININT && (responses < 1 || responses > 10000))
     return rl_cli_usage_error ("eval", _("--responses must be between 1 and 10000 (got %d)"),
                                responses);
 

@@ -21,7 +21,6 @@
 #include "rl-explain-cli.h"
 
 #include <cairo.h>
-#include <errno.h>
 #include <glib/gstdio.h>
 #include <math.h>
 #include <stdio.h>
@@ -253,11 +252,8 @@ rl_explain_cli_write_errors (RlModel *model, const RlDataset *test, const char *
   guint n_mis = 0;
   int P;
 
-  if (g_mkdir_with_parents (dir, 0755) != 0)
-    {
-      rl_cli_error (_("%s: could not create the folder (%s)"), dir, g_strerror (errno));
-      return FALSE;
-    }
+  if (!rl_cli_make_dir (dir))
+    return FALSE;
   r = rl_error_report_compute (model, test, 0, NULL, &error);
   if (r == NULL)
     {

@@ -22,7 +22,6 @@
 
 #include "rl-read-cli.h"
 
-#include <errno.h>
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <stdio.h>
@@ -171,11 +170,8 @@ compose_and_read (RlModel *model, const RlSegmentParams *seg, int count, const c
     }
   if (keep_dir != NULL)
     {
-      if (g_mkdir_with_parents (keep_dir, 0755) != 0)
-        {
-          rl_cli_error ("%s: %s", keep_dir, g_strerror (errno));
-          return EXIT_FAILURE;
-        }
+      if (!rl_cli_make_dir (keep_dir))
+        return EXIT_FAILURE;
       dir = g_strdup (keep_dir);
     }
   else if ((dir = g_dir_make_tmp ("reslab-read-XXXXXX", &error)) == NULL)

@@ -146,6 +146,7 @@ test_other_bad_options (void)
   g_autoptr(Run) eval_dataset = RUN ("eval", "--model", "x.safetensors", "--dataset", "cifar");
   g_autoptr(Run) eval_threads_m1 = RUN ("eval", "--model", "x.safetensors", "--threads", "-1");
   g_autoptr(Run) eval_responses = RUN ("eval", "--model", "x.safetensors", "--responses", "10001");
+  g_autoptr(Run) eval_responses_0 = RUN ("eval", "--model", "x.safetensors", "--responses", "0");
   g_autoptr(Run) predict_no_model = RUN ("predict", "image.png");
   g_autoptr(Run) predict_no_image = RUN ("predict", "--model", "x.safetensors");
   g_autoptr(Run) info_none = RUN ("info");
@@ -161,6 +162,7 @@ test_other_bad_options (void)
   assert_usage_error (eval_dataset, "--dataset");
   assert_usage_error (eval_threads_m1, "--threads");
   assert_usage_error (eval_responses, "--responses");
+  assert_usage_error (eval_responses_0, "--responses");
   assert_usage_error (predict_no_model, "--model");
   assert_usage_error (predict_no_image, "IMAGE");
   assert_usage_error (info_none, "FILE");
