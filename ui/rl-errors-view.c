@@ -89,7 +89,7 @@ draw_class_names (GtkWidget *widget, cairo_t *cr, const Geometry *g, int P)
       cairo_save (cr);
       cairo_translate (cr, g->x0 + (k + 0.5) * g->cell - 4, g->y0 - 8);
       cairo_rotate (cr, -G_PI / 4);
-      rl_widget_draw_text (widget, cr, name, 13, 0, 0, 0, 0.75);
+      rl_widget_draw_text (widget, cr, name, MIN (13.0, g->cell * 0.5), 0, 0, 0, 0.75);
       cairo_restore (cr);
     }
 }
@@ -183,9 +183,11 @@ draw_matrix (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer 
           rl_widget_draw_text (widget, cr, buf, 13, g.x0 + (k + 0.5) * g.cell, g.y0 - 12, 0.5, 0.5);
           rl_widget_draw_text (widget, cr, buf, 13, g.x0 - 14, g.y0 + (k + 0.5) * g.cell, 0.5, 0.5);
         }
-      g_snprintf (buf, sizeof buf, isnan (prec) ? "–" : "%.1f", 100 * prec);
-      rl_widget_draw_text (widget, cr, buf, 13, g.x0 + (k + 0.5) * g.cell, g.y0 + P * g.cell + 14,
-                           0.5, 0.5);
+      /* precision under its column; where the columns are narrow (800 x 600), in whole
+       * percents and smaller */
+      g_snprintf (buf, sizeof buf, isnan (prec) ? "–" : g.cell < 36 ? "%.0f" : "%.1f", 100 * prec);
+      rl_widget_draw_text (widget, cr, buf, MIN (13.0, g.cell * 0.45), g.x0 + (k + 0.5) * g.cell,
+                           g.y0 + P * g.cell + 14, 0.5, 0.5);
       g_snprintf (buf, sizeof buf, isnan (rec) ? "–" : _("%.1f %%"), 100 * rec);
       rl_widget_draw_text (widget, cr, buf, 13, g.x0 + P * g.cell + 38, g.y0 + (k + 0.5) * g.cell,
                            0.5, 0.5);
