@@ -287,8 +287,8 @@ clear_images (RlErrorsView *self)
   self->n_listed = 0;
 }
 
-/* What a cell of Fashion-MNIST holds, by its classes' names (the matrix numbers them, and the
- * hint says which number is which). Returns: (transfer full) */
+/* What a cell of Fashion-MNIST holds, by its classes' names, as the matrix's axes write
+ * them. Returns: (transfer full) */
 static char *
 fashion_cell_text (guint n, int t, int p)
 {
