@@ -136,6 +136,38 @@ void      _rl_experiment_view_set_status    (RlExperimentView *self,
 /* What a finished run came to, for the status line. Returns: (transfer full) */
 char     *_rl_experiment_run_summary        (Run              *run);
 
+/* Runs of one setting differ in depth (and seeds) only. */
+gboolean  _rl_experiment_run_same_setting   (const Run                *run,
+                                             const RlExperimentConfig *config,
+                                             RlDatasetKind             kind);
+/* "MNIST" or "Fashion-MNIST", translated. */
+const char *_rl_experiment_dataset_name     (RlDatasetKind    kind);
+/* "12,800", grouped as the locale writes numbers. Returns: (transfer full) */
+char     *_rl_experiment_format_count       (guint64          n);
+
+/* rl-experiment-view-plots.c */
+/* Labels and formats of the chart and the bars, then both drawn from the runs. */
+void      _rl_experiment_view_setup_plots   (RlExperimentView *self);
+/* The chart again from every shown run's records: curve, means, bands, title, legend. */
+void      _rl_experiment_view_rebuild_chart (RlExperimentView *self);
+/* A shown run's new point @i of @twin (its first seed's), without a rebuild. */
+void      _rl_experiment_view_append_point  (RlExperimentView *self,
+                                             Run              *run,
+                                             RlTwin            twin,
+                                             guint             i);
+/* The chart's y range: the error scale's top, zoomed in on the recent errors or not. */
+void      _rl_experiment_view_update_y_range (RlExperimentView *self);
+/* The zoom button's "toggled" (the template's on_zoom_toggled). */
+void      _rl_experiment_view_zoom_toggled  (RlExperimentView *self);
+/* How many runs the chart shows. */
+guint     _rl_experiment_view_n_visible     (RlExperimentView *self);
+/* The bars again from the newest run's newest records. */
+void      _rl_experiment_view_rebuild_bars  (RlExperimentView *self);
+/* @twin's bars from @run's newest record of it. */
+void      _rl_experiment_view_set_bar_values (RlExperimentView *self,
+                                              Run              *run,
+                                              RlTwin            twin);
+
 /* rl-experiment-view-files.c */
 /* Saves the finished @run in keep_dir (nothing without one), then the first seed's trained
  * twins the runner handed over, beside it. */
