@@ -752,13 +752,7 @@ cmd_predict (int argc, char **argv)
         n_failed++;
       fflush (stdout);
     }
-  if (n_failed > 0)
-    {
-      rl_cli_error (ngettext ("%d of %d image failed", "%d of %d images failed", argc - 1),
-                    n_failed, argc - 1);
-      return EXIT_FAILURE;
-    }
-  return EXIT_SUCCESS;
+  return rl_cli_images_status (n_failed, argc - 1);
 }
 
 /* ---- info --------------------------------------------------------------------------------- */

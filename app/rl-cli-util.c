@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #include "rl-error.h"
@@ -363,4 +364,14 @@ rl_cli_read_stdin (GError **error)
       return NULL;
     }
   return g_byte_array_free_to_bytes (g_steal_pointer (&data));
+}
+
+int
+rl_cli_images_status (int n_failed,
+                      int n)
+{
+  if (n_failed == 0)
+    return EXIT_SUCCESS;
+  rl_cli_error (ngettext ("%d of %d image failed", "%d of %d images failed", n), n_failed, n);
+  return EXIT_FAILURE;
 }

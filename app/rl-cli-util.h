@@ -126,6 +126,11 @@ gboolean   rl_cli_write_text (const char    *path,
  * DIR: reason"), when it cannot. */
 gboolean   rl_cli_make_dir   (const char    *dir);
 
+/* How a command that took @n images one by one ends (predict, read): EXIT_SUCCESS, or, when
+ * @n_failed of them failed (each said why), it says how many and returns EXIT_FAILURE. */
+int        rl_cli_images_status (int n_failed,
+                                 int n);
+
 /* The monotonic clock in seconds, for the times a command prints. */
 double     rl_cli_seconds (void);
 
