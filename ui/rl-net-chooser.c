@@ -208,9 +208,11 @@ memory_text (RlNetChooser  *self,
   g_autofree char *need_text = NULL;
   g_autofree char *memory_text = NULL;
 
-  if (rl_limits_check_memory (need, 0, NULL))
-    return NULL;
+  /* read once (the control group's files), and checked by the engine's rule */
   memory = rl_limits_process_memory (&by_group);
+  if (memory == 0 || rl_limits_check_memory (need, (size_t) MIN (memory, (guint64) G_MAXSIZE),
+                                             NULL))
+    return NULL;
   need_text = g_format_size (need);
   memory_text = g_format_size (memory);
   if (by_group)
