@@ -334,6 +334,25 @@ parse_metadata (const char  *what,
   return TRUE;
 }
 
+/* An error in tensor @name's entry: "@what: tensor “@name”: " and the rest. Returns FALSE. */
+static gboolean G_GNUC_PRINTF (5, 6)
+bad_entry (GError     **error,
+           RlError      code,
+           const char  *what,
+           const char  *name,
+           const char  *format,
+           ...)
+{
+  g_autofree char *why = NULL;
+  va_list args;
+
+  va_start (args, format);
+  why = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_set_error (error, RL_ERROR, code, "%s: tensor “%s”: %s", what, name, why);
+  return FALSE;
+}
+
 /* Checks one tensor entry against the format and against a buffer of @buf_len bytes. */
 static gboolean
 parse_entry (const char  *what,
@@ -349,16 +368,13 @@ parse_entry (const char  *what,
   const char *dtype;
   uint64_t numel = 1, n_bytes;
   int64_t values[2];
+  int d;
   g_autoptr(GList) members = NULL;
 
   entry->name = name;
 
   if (!JSON_NODE_HOLDS_OBJECT (node))
-    {
-      g_set_error (error, RL_ERROR, RL_ERROR_BAD_HEADER,
-                   "%s: tensor “%s”: the entry is not a JSON object", what, name);
-      return FALSE;
-    }
+    return bad_entry (error, RL_ERROR_BAD_HEADER, what, name, "the entry is not a JSON object");
   object = json_node_get_object (node);
 
   members = json_object_get_members (object);
@@ -368,87 +384,55 @@ parse_entry (const char  *what,
 
       if (strcmp (member, "dtype") != 0 && strcmp (member, "shape") != 0 &&
           strcmp (member, "data_offsets") != 0)
-        {
-          g_set_error (error, RL_ERROR, RL_ERROR_BAD_HEADER,
-                       "%s: tensor “%s”: unexpected member “%s”", what, name, member);
-          return FALSE;
-        }
+        return bad_entry (error, RL_ERROR_BAD_HEADER, what, name, "unexpected member “%s”",
+                          member);
     }
 
   dtype_node = json_object_get_member (object, "dtype");
   shape_node = json_object_get_member (object, "shape");
   offsets_node = json_object_get_member (object, "data_offsets");
   if (!node_is_string (dtype_node))
-    {
-      g_set_error (error, RL_ERROR, RL_ERROR_BAD_HEADER,
-                   "%s: tensor “%s”: “dtype” is missing or not a string", what, name);
-      return FALSE;
-    }
+    return bad_entry (error, RL_ERROR_BAD_HEADER, what, name,
+                      "“dtype” is missing or not a string");
   if (shape_node == NULL || !JSON_NODE_HOLDS_ARRAY (shape_node))
-    {
-      g_set_error (error, RL_ERROR, RL_ERROR_BAD_HEADER,
-                   "%s: tensor “%s”: “shape” is missing or not an array", what, name);
-      return FALSE;
-    }
+    return bad_entry (error, RL_ERROR_BAD_HEADER, what, name,
+                      "“shape” is missing or not an array");
   if (offsets_node == NULL || !JSON_NODE_HOLDS_ARRAY (offsets_node) ||
       json_array_get_length (json_node_get_array (offsets_node)) != 2)
-    {
-      g_set_error (error, RL_ERROR, RL_ERROR_BAD_HEADER,
-                   "%s: tensor “%s”: “data_offsets” is missing or not an array of two numbers",
-                   what, name);
-      return FALSE;
-    }
+    return bad_entry (error, RL_ERROR_BAD_HEADER, what, name,
+                      "“data_offsets” is missing or not an array of two numbers");
 
   dtype = json_node_get_string (dtype_node);
   if (strcmp (dtype, "F32") != 0)
     {
       for (gsize i = 0; i < G_N_ELEMENTS (other_dtypes); i++)
         if (strcmp (dtype, other_dtypes[i]) == 0)
-          {
-            g_set_error (error, RL_ERROR, RL_ERROR_BAD_DTYPE,
-                         "%s: tensor “%s”: dtype %s is not supported (ResLab reads F32 only)",
-                         what, name, dtype);
-            return FALSE;
-          }
-      g_set_error (error, RL_ERROR, RL_ERROR_BAD_DTYPE,
-                   "%s: tensor “%s”: unknown dtype “%s”", what, name, dtype);
-      return FALSE;
+          return bad_entry (error, RL_ERROR_BAD_DTYPE, what, name,
+                            "dtype %s is not supported (ResLab reads F32 only)", dtype);
+      return bad_entry (error, RL_ERROR_BAD_DTYPE, what, name, "unknown dtype “%s”", dtype);
     }
 
   shape = json_node_get_array (shape_node);
   if (json_array_get_length (shape) > RL_TENSOR_MAX_DIMS)
-    {
-      g_set_error (error, RL_ERROR, RL_ERROR_BAD_SHAPE,
-                   "%s: tensor “%s”: %u dimensions, at most %d are supported",
-                   what, name, json_array_get_length (shape), RL_TENSOR_MAX_DIMS);
-      return FALSE;
-    }
+    return bad_entry (error, RL_ERROR_BAD_SHAPE, what, name,
+                      "%u dimensions, at most %d are supported",
+                      json_array_get_length (shape), RL_TENSOR_MAX_DIMS);
   entry->ndim = (int) json_array_get_length (shape);
-  for (int d = 0; d < entry->ndim; d++)
+  /* the elements, then the bytes, each product checked (the bytes not from 4 at the start:
+   * [2^62, 0] is an empty tensor); an overflow ends the walk early, d < ndim */
+  for (d = 0; d < entry->ndim; d++)
     {
       JsonNode *dim = json_array_get_element (shape, d);
 
       if (!node_is_count (dim))
-        {
-          g_set_error (error, RL_ERROR, RL_ERROR_BAD_SHAPE,
-                       "%s: tensor “%s”: shape entry %d is not a non-negative integer",
-                       what, name, d);
-          return FALSE;
-        }
+        return bad_entry (error, RL_ERROR_BAD_SHAPE, what, name,
+                          "shape entry %d is not a non-negative integer", d);
       entry->shape[d] = json_node_get_int (dim);
       if (!g_uint64_checked_mul (&numel, numel, (uint64_t) entry->shape[d]))
-        {
-          g_set_error (error, RL_ERROR, RL_ERROR_BAD_SHAPE,
-                       "%s: tensor “%s”: the shape's size overflows", what, name);
-          return FALSE;
-        }
+        break;
     }
-  if (!g_uint64_checked_mul (&n_bytes, numel, sizeof (float)))
-    {
-      g_set_error (error, RL_ERROR, RL_ERROR_BAD_SHAPE,
-                   "%s: tensor “%s”: the shape's size overflows", what, name);
-      return FALSE;
-    }
+  if (d < entry->ndim || !g_uint64_checked_mul (&n_bytes, numel, sizeof (float)))
+    return bad_entry (error, RL_ERROR_BAD_SHAPE, what, name, "the shape's size overflows");
 
   offsets = json_node_get_array (offsets_node);
   for (guint i = 0; i < 2; i++)
@@ -456,40 +440,29 @@ parse_entry (const char  *what,
       JsonNode *v = json_array_get_element (offsets, i);
 
       if (!node_is_count (v))
-        {
-          g_set_error (error, RL_ERROR, RL_ERROR_BAD_OFFSETS,
-                       "%s: tensor “%s”: data offset %u is not a non-negative integer",
-                       what, name, i);
-          return FALSE;
-        }
+        return bad_entry (error, RL_ERROR_BAD_OFFSETS, what, name,
+                          "data offset %u is not a non-negative integer", i);
       values[i] = json_node_get_int (v);
     }
   entry->begin = (uint64_t) values[0];
   entry->end = (uint64_t) values[1];
   if (entry->begin > entry->end)
-    {
-      g_set_error (error, RL_ERROR, RL_ERROR_BAD_OFFSETS,
-                   "%s: tensor “%s”: data offsets [%" G_GUINT64_FORMAT ", %" G_GUINT64_FORMAT
-                   "] end before they begin", what, name, entry->begin, entry->end);
-      return FALSE;
-    }
+    return bad_entry (error, RL_ERROR_BAD_OFFSETS, what, name,
+                      "data offsets [%" G_GUINT64_FORMAT ", %" G_GUINT64_FORMAT
+                      "] end before they begin", entry->begin, entry->end);
   if (entry->end > buf_len)
-    {
-      g_set_error (error, RL_ERROR, RL_ERROR_BAD_OFFSETS,
-                   "%s: tensor “%s”: data offsets [%" G_GUINT64_FORMAT ", %" G_GUINT64_FORMAT
-                   "] do not fit a buffer of %" G_GUINT64_FORMAT " bytes",
-                   what, name, entry->begin, entry->end, buf_len);
-      return FALSE;
-    }
+    return bad_entry (error, RL_ERROR_BAD_OFFSETS, what, name,
+                      "data offsets [%" G_GUINT64_FORMAT ", %" G_GUINT64_FORMAT
+                      "] do not fit a buffer of %" G_GUINT64_FORMAT " bytes",
+                      entry->begin, entry->end, buf_len);
   if (entry->end - entry->begin != n_bytes)
     {
       g_autofree char *s = rl_shape_to_string (entry->shape, entry->ndim);
 
-      g_set_error (error, RL_ERROR, RL_ERROR_BAD_SHAPE,
-                   "%s: tensor “%s”: shape %s needs %" G_GUINT64_FORMAT " bytes of F32, "
-                   "its data offsets hold %" G_GUINT64_FORMAT,
-                   what, name, s, n_bytes, entry->end - entry->begin);
-      return FALSE;
+      return bad_entry (error, RL_ERROR_BAD_SHAPE, what, name,
+                        "shape %s needs %" G_GUINT64_FORMAT " bytes of F32, "
+                        "its data offsets hold %" G_GUINT64_FORMAT,
+                        s, n_bytes, entry->end - entry->begin);
     }
   return TRUE;
 }

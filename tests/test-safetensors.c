@@ -311,6 +311,28 @@ test_no_tensors (void)
   g_assert_null (rl_safetensors_lookup (st, "a"));
 }
 
+/* A dimension of 0 makes an empty tensor whatever the others are: [2^62, 0] holds 0 bytes,
+ * though 2^62 elements would overflow as bytes. */
+static void
+test_empty_huge_dim (void)
+{
+  static const char header[] =
+    "{\"w\":{\"dtype\":\"F32\",\"shape\":[4611686018427387904,0],\"data_offsets\":[0,0]}}";
+  g_autoptr(GBytes) bytes = craft_file (header, strlen (header), 0);
+  g_autoptr(RlSafetensors) st = NULL;
+  g_autoptr(GError) error = NULL;
+  const RlTensorView *w;
+
+  st = rl_safetensors_load_bytes (bytes, WHAT, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (rl_safetensors_get_n_tensors (st), ==, 1);
+  w = rl_safetensors_get_tensor (st, 0);
+  g_assert_cmpint (w->ndim, ==, 2);
+  g_assert_cmpint (w->shape[0], ==, G_GINT64_CONSTANT (4611686018427387904));
+  g_assert_cmpint (w->shape[1], ==, 0);
+  g_assert_cmpuint (rl_tensor_view_numel (w), ==, 0);
+}
+
 /* A file written by another implementation: the parity fixture, written from Python by
  * tools/gen-fixtures.py, holding real MNIST training images and their labels. */
 static void
@@ -841,6 +863,7 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/safetensors/whitespace-and-metadata-in-middle",
                    test_whitespace_and_metadata_in_middle);
   g_test_add_func ("/engine/safetensors/no-tensors", test_no_tensors);
+  g_test_add_func ("/engine/safetensors/empty-huge-dim", test_empty_huge_dim);
   g_test_add_func ("/engine/safetensors/python-written-file", test_python_written_file);
   g_test_add_func ("/engine/safetensors/read-metadata", test_read_metadata);
 
