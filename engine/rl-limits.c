@@ -24,45 +24,59 @@ bn_params (int c)
 }
 
 /* The walk mirrors build_node in rl-model.c, shape for shape; test-limits checks that the
- * parameter counts agree on every kind of layer. */
-gboolean
-rl_arch_cost (const RlArch *arch, int c, int h, int w, RlArchCost *cost)
+ * parameter counts agree on every kind of layer, and test-arch that a workspace of @n images
+ * (rl_model_train_memory) never holds more than the count says. The convolutions' scratch
+ * buffers are sized for @n images at once (their column blocks do not grow with it); everything
+ * else is counted for one image. */
+static gboolean
+arch_cost (const RlArch *arch, int c, int h, int w, int n, RlArchCost *cost)
 {
-  size_t dmax = 0;
-
-  g_return_val_if_fail (arch != NULL && cost != NULL, FALSE);
+  size_t dmax = 0, hmax = 0, wsmax = 0, convmax = 0;
+  gboolean fits = TRUE;
 
   cost->n_layers = arch->n_layers;
   cost->n_params = 0;
   /* the input, and the logits and their gradient (at most the last layer's outputs) */
   cost->activations = (size_t) c * h * w;
+  cost->scratch = 0;
 
-  for (int i = 0; i < arch->n_layers; i++)
+  for (int i = 0; i < arch->n_layers && fits; i++)
     {
       const RlLayerSpec *s = &arch->layers[i];
-      size_t in_len = (size_t) c * h * w, len, ws = 0;
+      size_t in_len = (size_t) c * h * w, len;
       RlConvGeom g1, g2, gp;
 
       /* past a limit the counts have said enough; stopping keeps the sums far from
        * overflowing whatever the shapes */
-      if (cost->n_params > RL_LIMIT_PARAMS || cost->activations > RL_LIMIT_ACTIVATIONS)
-        return TRUE;
+      if (cost->n_params > RL_LIMIT_PARAMS ||
+          cost->activations + 2 * wsmax / (size_t) n > RL_LIMIT_ACTIVATIONS)
+        break;
       switch (s->kind)
         {
         case RL_LAYER_CONV:
           if (!rl_conv_geom_init (&g1, c, h, w, s->channels, s->kernel, s->stride, s->pad))
-            return FALSE;
+            {
+              fits = FALSE;
+              break;
+            }
           cost->n_params += conv_params (&g1, TRUE);
-          ws = rl_conv_workspace_size (&g1, 1);
+          wsmax = MAX (wsmax, rl_conv_workspace_size (&g1, n));
           c = g1.co; h = g1.ho; w = g1.wo;
+          /* a fused conv -> ReLU -> pooling's block of rows (rl_conv_relu_maxpool_block_size) */
+          convmax = MAX (convmax, (size_t) c * h * w);
           break;
         case RL_LAYER_RELU:
           break;
         case RL_LAYER_MAXPOOL:
           if (s->kernel <= 0 || h / s->kernel < 1 || w / s->kernel < 1)
-            return FALSE;
+            {
+              fits = FALSE;
+              break;
+            }
           h /= s->kernel;
           w /= s->kernel;
+          /* the winners of a fused conv -> ReLU -> pooling */
+          cost->activations += (size_t) c * h * w;
           break;
         case RL_LAYER_GAP:
           h = w = 1;
@@ -80,9 +94,13 @@ rl_arch_cost (const RlArch *arch, int c, int h, int w, RlArchCost *cost)
         case RL_LAYER_RESIDUAL:
           if (!rl_conv_geom_init (&g1, c, h, w, s->channels, 3, s->stride, 1) ||
               !rl_conv_geom_init (&g2, s->channels, g1.ho, g1.wo, s->channels, 3, 1, 1))
-            return FALSE;
+            {
+              fits = FALSE;
+              break;
+            }
           cost->n_params += conv_params (&g1, !s->bn) + conv_params (&g2, !s->bn);
-          ws = MAX (rl_conv_workspace_size (&g1, 1), rl_conv_workspace_size (&g2, 1));
+          wsmax = MAX (wsmax, MAX (rl_conv_workspace_size (&g1, n),
+                                   rl_conv_workspace_size (&g2, n)));
           if (s->bn)
             cost->n_params += 2 * bn_params (s->channels);
           if (s->shortcut == RL_SHORTCUT_B)
@@ -91,26 +109,67 @@ rl_arch_cost (const RlArch *arch, int c, int h, int w, RlArchCost *cost)
               cost->n_params += conv_params (&gp, !s->bn);
               if (s->bn)
                 cost->n_params += bn_params (s->channels);
-              ws = MAX (ws, rl_conv_workspace_size (&gp, 1));
+              wsmax = MAX (wsmax, rl_conv_workspace_size (&gp, n));
             }
           c = g1.co; h = g1.ho; w = g1.wo;
           len = (size_t) c * h * w;
-          /* hidden, F(x), shortcut and the hidden gradient; with bn two or three sites of
-           * pre-activations and normalised values, and their gradient */
-          cost->activations += 4 * len + (s->bn ? 7 * len : 0);
+          /* its own: the hidden map (without bn), the shortcut's (A, B), with bn each site's
+           * pre-activations and two channel statistics; F(x), the hidden gradient, the hidden
+           * map with bn and the pre-activations' gradient are one buffer for every block */
+          cost->activations += (s->bn ? 0 : len) +
+                               (s->shortcut == RL_SHORTCUT_A || s->shortcut == RL_SHORTCUT_B ? len : 0) +
+                               (s->bn ? (s->shortcut == RL_SHORTCUT_B ? 3 : 2) * (len + 2 * (size_t) c) : 0);
+          hmax = MAX (hmax, len);
           break;
         default:
-          return FALSE;
+          fits = FALSE;
+          break;
         }
+      if (!fits)
+        break;
       len = (size_t) c * h * w;
-      /* the layer's output, the winners of a fused pooling, and two convolution workspaces
-       * (cols and dcols) */
-      cost->activations += 2 * len + 2 * ws;
+      /* the layer's output */
+      cost->activations += len;
       dmax = MAX (dmax, len);
     }
-  /* the three output gradients in turn, and the logits with their gradient */
-  cost->activations += 3 * dmax + 2 * (size_t) c;
-  return TRUE;
+  /* the three output gradients in turn, the blocks' shared buffers, and the logits with their
+   * gradient; one pair of convolution workspaces (cols and dcols) and one fused block, which
+   * every layer shares */
+  cost->activations += 3 * dmax + 4 * hmax + 2 * (size_t) c + convmax;
+  cost->scratch = 2 * wsmax;
+  return fits;
+}
+
+gboolean
+rl_arch_cost (const RlArch *arch, int c, int h, int w, RlArchCost *cost)
+{
+  gboolean fits;
+
+  g_return_val_if_fail (arch != NULL && cost != NULL, FALSE);
+
+  fits = arch_cost (arch, c, h, w, 1, cost);
+  cost->activations += cost->scratch;
+  return fits;
+}
+
+/* Past this many images a batch's scratch is counted as that many one-image scratches: more
+ * than it is, but the exact sizes' products could then pass 64 bits on a hostile net. */
+#define EXACT_SCRATCH_IMAGES 65536
+
+guint64
+rl_limits_batch_floats (const RlArch *arch, int c, int h, int w, int n)
+{
+  RlArchCost one, all;
+
+  g_return_val_if_fail (arch != NULL && n >= 1, G_MAXUINT64);
+
+  /* the walk stops past a limit, so its counts are small enough to multiply */
+  arch_cost (arch, c, h, w, 1, &one);
+  if (n > EXACT_SCRATCH_IMAGES || one.n_params > RL_LIMIT_PARAMS ||
+      one.activations + one.scratch > RL_LIMIT_ACTIVATIONS)
+    return ((guint64) one.activations + one.scratch) * (guint64) n;
+  arch_cost (arch, c, h, w, n, &all);
+  return (guint64) one.activations * (guint64) n + all.scratch;
 }
 
 gboolean
@@ -150,19 +209,20 @@ rl_limits_check_arch (const RlArch *arch, int c, int h, int w, GError **error)
 gboolean
 rl_limits_check_batch (const RlArch *arch, int c, int h, int w, int n, GError **error)
 {
-  RlArchCost cost;
+  guint64 floats;
 
   g_return_val_if_fail (arch != NULL, FALSE);
 
   if (!rl_limits_check_arch (arch, c, h, w, error))
     return FALSE;
-  rl_arch_cost (arch, c, h, w, &cost);
-  if (n > 0 && cost.activations > RL_LIMIT_BATCH_FLOATS / (size_t) n)
+  if (n < 1)
+    return TRUE;
+  floats = rl_limits_batch_floats (arch, c, h, w, n);
+  if (floats > RL_LIMIT_BATCH_FLOATS)
     {
       g_set_error (error, RL_ERROR, RL_ERROR_TOO_LARGE,
-                   "a batch of %d images needs %zu activations per image, %zu MB in all, more "
-                   "than the limit of %zu MB", n, cost.activations,
-                   cost.activations * (size_t) n * sizeof (float) >> 20,
+                   "a batch of %d images needs %" G_GUINT64_FORMAT " MB of activations, more "
+                   "than the limit of %zu MB", n, floats * sizeof (float) >> 20,
                    RL_LIMIT_BATCH_FLOATS * sizeof (float) >> 20);
       return FALSE;
     }

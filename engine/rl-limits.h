@@ -18,17 +18,19 @@ G_BEGIN_DECLS
 #define RL_LIMIT_PARAMS       (64u * 1024 * 1024)
 /* Activation floats per image, all layers' buffers together (outputs, gradients, residual
  * blocks' and batch norm's buffers, convolution workspaces): 64 MB. By rl_arch_cost's count
- * (an upper bound) the seed needs 0.26 M, resnet-56 6.9 M, resnet-110 about 14 M. Evaluation
+ * (an upper bound) the seed needs 0.14 M, resnet-56 0.95 M, resnet-110 1.6 M. Evaluation
  * does not multiply this by 64 images: its passes fit 256 MB a thread (rl_model_pass_images). */
 #define RL_LIMIT_ACTIVATIONS  ((size_t) 16 * 1024 * 1024)
-/* Activation floats times images for one batch (a training step or one pass of predict):
- * 16 GB. */
+/* Activation floats for one batch (a training step or one pass of predict), by
+ * rl_limits_batch_floats: 16 GB. A coarse bound against absurd batches before anything is
+ * allocated; whether the computer can hold a run is rl_limits_check_memory's to say. */
 #define RL_LIMIT_BATCH_FLOATS ((size_t) 4 * 1024 * 1024 * 1024)
 
 typedef struct {
   int    n_layers;
   size_t n_params;       /* exactly rl_model_get_n_params() of the model built from it */
   size_t activations;    /* floats per image, an upper bound of what a workspace holds */
+  size_t scratch;        /* of those, the convolutions' scratch buffers, which a batch shares */
 } RlArchCost;
 
 /* The cost of @arch on inputs of @c × @h × @w. Returns FALSE when a layer does not fit its
@@ -40,6 +42,12 @@ gboolean rl_arch_cost (const RlArch *arch, int c, int h, int w, RlArchCost *cost
  * Errors: RL_ERROR_TOO_LARGE, naming the limit. A layer that does not fit its input is not an
  * error here (rl_model_new reports it). */
 gboolean rl_limits_check_arch  (const RlArch *arch, int c, int h, int w, GError **error);
+
+/* The floats a workspace for a batch of @n images (>= 1) holds at most: @n times each image's
+ * buffers, and one set of convolution scratch buffers sized for @n images (they grow by rows
+ * of columns, not by images). test-arch checks it against rl_model_train_memory on one thread;
+ * each further thread adds its own scratch and parameter gradients. */
+guint64  rl_limits_batch_floats (const RlArch *arch, int c, int h, int w, int n);
 
 /* Whether a batch of @n images of that model stays within RL_LIMIT_BATCH_FLOATS.
  * Errors: RL_ERROR_TOO_LARGE. */

@@ -162,6 +162,7 @@ limits_text (RlNetChooser *self,
              const RlArch *arch)
 {
   RlArchCost cost;
+  guint64 floats;
   g_autofree char *need = NULL;
   g_autofree char *limit = NULL;
 
@@ -184,9 +185,10 @@ limits_text (RlNetChooser *self,
       return g_strdup_printf (_("Its layers’ outputs for one image take %1$s, more than ResLab "
                                 "allows (%2$s). A narrower net would fit."), need, limit);
     }
-  if (cost.activations > RL_LIMIT_BATCH_FLOATS / (size_t) MAX (self->batch, 1))
+  floats = rl_limits_batch_floats (arch, IN_C, IN_H, IN_W, self->batch);
+  if (floats > RL_LIMIT_BATCH_FLOATS)
     {
-      need = g_format_size (cost.activations * (guint64) self->batch * sizeof (float));
+      need = g_format_size (floats * sizeof (float));
       limit = g_format_size (RL_LIMIT_BATCH_FLOATS * sizeof (float));
       /* TRANSLATORS: %1$d is the batch size, %2$s and %3$s are sizes ("20.1 GB") */
       return g_strdup_printf (_("Its layers’ outputs for a batch of %1$d images take %2$s, more "
