@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "rl-preprocess.h"
+#include "rl-train.h"
 
 #define SIDE RL_MNIST_SIDE
 #define MAX_CLASSES 64
@@ -222,17 +223,11 @@ rl_predictor_get_probs (RlPredictor *self,
 int
 rl_predictor_get_prediction (RlPredictor *self)
 {
-  int best = -1;
-
   g_return_val_if_fail (RL_IS_PREDICTOR (self), -1);
 
   if (self->model == NULL || !self->has_input)
     return -1;
-
-  for (guint i = 0; i < self->n_classes; i++)
-    if (best < 0 || self->probs[i] > self->probs[best])
-      best = (int) i;
-  return best;
+  return rl_argmax (self->probs, (int) self->n_classes);
 }
 
 const RlInference *

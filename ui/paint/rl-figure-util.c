@@ -30,6 +30,19 @@ rl_figure_draw_text (cairo_t *cr, double x, double y, double ax, double ay, cons
   cairo_show_text (cr, text);
 }
 
+void
+rl_figure_draw_text_up (cairo_t *cr, double x, double y, const char *text)
+{
+  cairo_save (cr);
+  cairo_translate (cr, x, y);
+  cairo_rotate (cr, -G_PI / 2);
+  rl_figure_draw_text (cr, 0, 0, 0.5, 0.5, text);
+  cairo_restore (cr);
+}
+
+const double rl_figure_plain_rgb[3] = { 0.84, 0.15, 0.16 };
+const double rl_figure_residual_rgb[3] = { 0.12, 0.47, 0.71 };
+
 double
 rl_figure_nice_step (double range, int target)
 {

@@ -1,8 +1,8 @@
 /* rl-figure-util.h: what every figure drawn with Cairo's toy text API shares (the degradation
  * figures of rl-figure.c, the loss landscape's of rl-landscape-figure.c, the network diagram of
- * rl-diagram-paint.c): the face of the text, text anchored at a point, tick steps, a white
- * page with its title, and the min-max band over seeds (also the Experiment view's chart,
- * rl-chart.c). Cairo only, no GTK.
+ * rl-diagram-paint.c): the face of the text, text anchored at a point or turned up (a y axis's
+ * label), the twins' colours, tick steps, a white page with its title, and the min-max band
+ * over seeds (also the Experiment view's chart, rl-chart.c). Cairo only, no GTK.
  */
 #pragma once
 
@@ -24,6 +24,17 @@ void        rl_figure_draw_text   (cairo_t    *cr,
                                    double      ax,
                                    double      ay,
                                    const char *text);
+
+/* Draws @text rotated a quarter turn, read from bottom to top (a y axis's label), centred at
+ * (@x, @y). */
+void        rl_figure_draw_text_up (cairo_t    *cr,
+                                    double      x,
+                                    double      y,
+                                    const char *text);
+
+/* The twins' colours in every figure: a plain net red, its residual twin blue. */
+extern const double rl_figure_plain_rgb[3];
+extern const double rl_figure_residual_rgb[3];
 
 /* A step of 1, 2 or 5 times a power of ten giving about @target intervals over @range. */
 double      rl_figure_nice_step   (double range,

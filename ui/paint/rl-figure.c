@@ -37,9 +37,6 @@ static const double palette[][3] = {
   { 0.50, 0.50, 0.50 },   /* grey */
 };
 
-static const double plain_rgb[3] = { 0.84, 0.15, 0.16 };
-static const double residual_rgb[3] = { 0.12, 0.47, 0.71 };
-
 /* A plot area and the data range it shows. */
 typedef struct {
   double x0, y0, w, h;        /* plot area, device units; y0 is the top */
@@ -191,11 +188,7 @@ draw_axes (cairo_t *cr, const Axes *a, const char *xlabel, const char *ylabel,
 
   cairo_set_font_size (cr, FONT_SIZE);
   rl_figure_draw_text (cr, a->x0 + a->w / 2, a->y0 + a->h + 24, 0.5, 0.0, xlabel);
-  cairo_save (cr);
-  cairo_translate (cr, a->x0 - 50, a->y0 + a->h / 2);
-  cairo_rotate (cr, -G_PI / 2);
-  rl_figure_draw_text (cr, 0, 0, 0.5, 0.5, ylabel);
-  cairo_restore (cr);
+  rl_figure_draw_text_up (cr, a->x0 - 50, a->y0 + a->h / 2, ylabel);
   if (title != NULL)
     {
       cairo_select_font_face (cr, rl_figure_font_family (), CAIRO_FONT_SLANT_NORMAL,
@@ -646,7 +639,7 @@ draw_layer_panel (cairo_t *cr, Axes *a, const RlExperiment *exp, LayerValue valu
   for (int t = 0; t < RL_N_TWINS; t++)
     {
       guint nr = rl_experiment_get_n_records (exp, (RlTwin) t);
-      const double *rgb = t == RL_TWIN_PLAIN ? plain_rgb : residual_rgb;
+      const double *rgb = t == RL_TWIN_PLAIN ? rl_figure_plain_rgb : rl_figure_residual_rgb;
 
       if (nr == 0)
         continue;

@@ -35,9 +35,6 @@
 /* the height of the surface against the square's side of 2 */
 #define HEIGHT 0.9
 
-static const double plain_rgb[3] = { 0.84, 0.15, 0.16 };
-static const double residual_rgb[3] = { 0.12, 0.47, 0.71 };
-
 /* viridis at 9 stops (matplotlib's, perceptually uniform and readable in grey) */
 static const double viridis[9][3] = {
   { 0.267, 0.005, 0.329 }, { 0.279, 0.175, 0.483 }, { 0.230, 0.322, 0.546 },
@@ -64,7 +61,7 @@ colormap (double c, double rgb[3])
 static const double *
 model_rgb (const RlLandscapePanel *p)
 {
-  return g_str_has_prefix (p->name, "plain") ? plain_rgb : residual_rgb;
+  return g_str_has_prefix (p->name, "plain") ? rl_figure_plain_rgb : rl_figure_residual_rgb;
 }
 
 static void
@@ -169,11 +166,7 @@ draw_colour_bar (cairo_t *cr, const Scale *s, double x, double y, double w, doub
       format_number (buf, sizeof buf, pow (10.0, v));
       rl_figure_draw_text (cr, x + w + 6, ty, 0.0, 0.5, buf);
     }
-  cairo_save (cr);
-  cairo_translate (cr, x + w + 52, y + h / 2);
-  cairo_rotate (cr, -G_PI / 2);
-  rl_figure_draw_text (cr, 0, 0, 0.5, 0.5, _("training loss (log scale)"));
-  cairo_restore (cr);
+  rl_figure_draw_text_up (cr, x + w + 52, y + h / 2, _("training loss (log scale)"));
 }
 
 /* ---- Contours ------------------------------------------------------------------------------- */
@@ -314,10 +307,8 @@ draw_square_axes (cairo_t *cr, double range, double x0, double y0, double side)
                        /* TRANSLATORS: the x axis of the contours: alpha, the step along
                         * direction 1 */
                        _("\u03b1 (direction 1)"));
-  cairo_translate (cr, x0 - 44, y0 + side / 2);
-  cairo_rotate (cr, -G_PI / 2);
   /* TRANSLATORS: the y axis of the contours: beta, the step along direction 2 */
-  rl_figure_draw_text (cr, 0, 0, 0.5, 0.5, _("\u03b2 (direction 2)"));
+  rl_figure_draw_text_up (cr, x0 - 44, y0 + side / 2, _("\u03b2 (direction 2)"));
   cairo_restore (cr);
 }
 
@@ -690,11 +681,7 @@ rl_landscape_figure_draw_line (cairo_t *cr, double width, double height,
   rl_figure_draw_text (cr, x0 + w / 2, y0 + h + 24, 0.5, 0.0,
                        /* TRANSLATORS: the x axis of the line figure; keep the formula as it is */
                        _("t: weights (1 - t) w_initial + t w_trained"));
-  cairo_save (cr);
-  cairo_translate (cr, x0 - 52, y0 + h / 2);
-  cairo_rotate (cr, -G_PI / 2);
-  rl_figure_draw_text (cr, 0, 0, 0.5, 0.5, _("training loss (log scale)"));
-  cairo_restore (cr);
+  rl_figure_draw_text_up (cr, x0 - 52, y0 + h / 2, _("training loss (log scale)"));
 
   /* the curves, and the legend on the right */
   cairo_rectangle (cr, x0, y0, w, h);
