@@ -39,7 +39,7 @@ const RlReading *rl_number_view_get_reading   (RlNumberView *self);
 
 /* Puts @ink (RL_NUMBER_VIEW_INK_WIDTH x RL_NUMBER_VIEW_INK_HEIGHT, 1 = ink), the picture @name,
  * in place of the strokes and reads it; a stroke or Clear takes it out. The window reads the
- * file (rl_image_file_load_fitted_async: levelled as `reslab-cli read` levels it). */
+ * file (rl_image_file_load_ink_async: levelled as `reslab-cli read` levels it). */
 void             rl_number_view_show_picture      (RlNumberView        *self,
                                                    const float         *ink,
                                                    const char          *name);

@@ -118,15 +118,14 @@ open_image (RlWindow *self,
             gboolean  by_content)
 {
   OpenImage *open = g_new0 (OpenImage, 1);
+  gboolean number = g_strcmp0 (rl_window_get_view (self), "number") == 0;
 
   open->self = g_object_ref (self);
   open->name = g_file_get_basename (file);
-  if (g_strcmp0 (rl_window_get_view (self), "number") == 0)
-    rl_image_file_load_fitted_async (file, RL_NUMBER_VIEW_INK_WIDTH, RL_NUMBER_VIEW_INK_HEIGHT,
-                                     self->cancellable, image_loaded_cb, open);
-  else if (by_content)
-    rl_image_file_load_picture_async (file, RL_NUMBER_VIEW_INK_WIDTH, RL_NUMBER_VIEW_INK_HEIGHT,
-                                      self->cancellable, image_loaded_cb, open);
+  if (number || by_content)
+    rl_image_file_load_ink_async (file, number, RL_NUMBER_VIEW_INK_WIDTH,
+                                  RL_NUMBER_VIEW_INK_HEIGHT, self->cancellable, image_loaded_cb,
+                                  open);
   else
     rl_image_file_load_digit_async (file, self->cancellable, image_loaded_cb, open);
 }

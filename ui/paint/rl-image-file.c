@@ -839,31 +839,19 @@ rl_image_file_load_digit_async (GFile               *file,
 }
 
 void
-rl_image_file_load_fitted_async (GFile               *file,
-                                 int                  out_width,
-                                 int                  out_height,
-                                 GCancellable        *cancellable,
-                                 GAsyncReadyCallback  callback,
-                                 gpointer             user_data)
+rl_image_file_load_ink_async (GFile               *file,
+                              gboolean             as_number,
+                              int                  out_width,
+                              int                  out_height,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
 {
   g_return_if_fail (G_IS_FILE (file));
   g_return_if_fail (out_width > 0 && out_height > 0);
 
-  load_async (file, LOAD_FITTED, out_width, out_height, cancellable, callback, user_data);
-}
-
-void
-rl_image_file_load_picture_async (GFile               *file,
-                                  int                  out_width,
-                                  int                  out_height,
-                                  GCancellable        *cancellable,
-                                  GAsyncReadyCallback  callback,
-                                  gpointer             user_data)
-{
-  g_return_if_fail (G_IS_FILE (file));
-  g_return_if_fail (out_width > 0 && out_height > 0);
-
-  load_async (file, LOAD_PICTURE, out_width, out_height, cancellable, callback, user_data);
+  load_async (file, as_number ? LOAD_FITTED : LOAD_PICTURE, out_width, out_height, cancellable,
+              callback, user_data);
 }
 
 void

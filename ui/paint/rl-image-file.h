@@ -116,30 +116,24 @@ char     *rl_image_file_get_local_path (GFile   *file,
                                         GError **error);
 
 /* rl_image_file_load_digit() and rl_image_file_load_fitted() on a worker thread, for the app.
- * _picture: either, by what the picture shows: fitted when the number reader
- * (rl_segment_digits, default parameters) finds two digits or more, else the digit. A file not
- * on this computer fails with rl_image_file_get_local_path()'s error.
+ * _ink: with @as_number the fitted ink; without, either, by what the picture shows: fitted
+ * when the number reader (rl_segment_digits, default parameters) finds two digits or more, else
+ * the digit. A file not on this computer fails with rl_image_file_get_local_path()'s error.
  * _finish: the digit (28 x 28) or the fitted ink (out_height, out_width), or NULL with the
  * error; @number (optional): whether it is the fitted ink. Returns: (transfer full) (nullable) */
 void      rl_image_file_load_digit_async  (GFile               *file,
                                            GCancellable        *cancellable,
                                            GAsyncReadyCallback  callback,
                                            gpointer             user_data);
-void      rl_image_file_load_fitted_async (GFile               *file,
+void      rl_image_file_load_ink_async    (GFile               *file,
+                                           gboolean             as_number,
                                            int                  out_width,
                                            int                  out_height,
                                            GCancellable        *cancellable,
                                            GAsyncReadyCallback  callback,
                                            gpointer             user_data);
-void      rl_image_file_load_picture_async (GFile               *file,
-                                            int                  out_width,
-                                            int                  out_height,
-                                            GCancellable        *cancellable,
-                                            GAsyncReadyCallback  callback,
-                                            gpointer             user_data);
 /* The same for the bytes of an image (PNG or PGM: a picture pasted from the clipboard), named
- * @what in messages: with @as_number, the fitted ink, as _fitted; without, by what the picture
- * shows, as _picture. Finish with rl_image_file_load_finish(). */
+ * @what in messages, as _ink. Finish with rl_image_file_load_finish(). */
 void      rl_image_bytes_load_async       (GBytes              *bytes,
                                            const char          *what,
                                            gboolean             as_number,
