@@ -37,7 +37,7 @@ cd "$(dirname "$(readlink -f "$0")")"
 # python3-torchvision: nothing here uses it (the tools read the IDX files themselves).
 PACKAGES=(
   gcc libc6-dev pkg-config meson ninja-build
-  libglib2.0-dev libjson-glib-dev libgtk-4-dev libcairo2-dev
+  libglib2.0-dev libjson-glib-dev libgtk-4-dev libcairo2-dev libpango1.0-dev
   ca-certificates
   xvfb xauth dbus dbus-x11 at-spi2-core
   librsvg2-common shared-mime-info gsettings-desktop-schemas
@@ -271,7 +271,7 @@ fuzz () {
 # build runs its own (test-train: 19 s native, over 600 s emulated on a busy machine).
 CROSS_PACKAGES_aarch64=(
   gcc-aarch64-linux-gnu libc6-dev-arm64-cross binutils-aarch64-linux-gnu qemu-user-static
-  libglib2.0-dev:arm64 libjson-glib-dev:arm64 libcairo2-dev:arm64
+  libglib2.0-dev:arm64 libjson-glib-dev:arm64 libcairo2-dev:arm64 libpango1.0-dev:arm64
 )
 cross_test () {
   local arch=${1:-} dir t0

@@ -318,6 +318,60 @@ test_bad_arguments (void)
   g_assert_false (g_file_test (pdf, G_FILE_TEST_EXISTS));
 }
 
+/* The figures' text is set with Pango in the face Cairo's toy calls chose, so a glyph that
+ * face lacks comes from another font. Cantarell (fonts-cantarell, which dev.sh installs) has no
+ * "∀" nor Hebrew; DejaVu Sans (fontconfig's own dependency) has both. Cairo's cairo_show_text
+ * drew a box for each: the Latin digits of a Chinese figure on a computer whose only Chinese
+ * font has none (Droid Sans Fallback) were all boxes. */
+static void
+test_text_fallback (void)
+{
+  const char *text = "layer 1 \u2200 \u05d0 0.5";
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 200, 40);
+  cairo_t *cr = cairo_create (surface);
+  cairo_glyph_t *glyphs = NULL;
+  int n_glyphs = 0;
+  g_autoptr (PangoLayout) layout = NULL;
+  int w, h;
+
+  cairo_select_font_face (cr, "Cantarell", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
+  cairo_set_font_size (cr, 14);
+
+  /* the toy font has no glyph for "∀": index 0, a box */
+  g_assert_cmpint (cairo_scaled_font_text_to_glyphs (cairo_get_scaled_font (cr), 0, 0,
+                                                     "\u2200", -1, &glyphs, &n_glyphs,
+                                                     NULL, NULL, NULL),
+                   ==, CAIRO_STATUS_SUCCESS);
+  g_assert_cmpint (n_glyphs, ==, 1);
+  g_assert_cmpuint (glyphs[0].index, ==, 0);
+  cairo_glyph_free (glyphs);
+
+  /* the layout: that face, bold, 14 units, and every glyph found */
+  layout = rl_figure_create_layout (cr, text);
+  g_assert_cmpstr (pango_font_description_get_family (pango_layout_get_font_description (layout)),
+                   ==, "Cantarell");
+  g_assert_cmpint (pango_font_description_get_weight (pango_layout_get_font_description (layout)),
+                   ==, PANGO_WEIGHT_BOLD);
+  g_assert_cmpint (pango_font_description_get_size (pango_layout_get_font_description (layout)),
+                   ==, 14 * PANGO_SCALE);
+  g_assert_cmpint (pango_layout_get_unknown_glyphs_count (layout), ==, 0);
+  pango_layout_get_pixel_size (layout, &w, &h);
+  g_assert_cmpfloat (rl_figure_text_width (cr, text), ==, w);
+
+  /* shown at the current point's baseline, which moves to the text's end */
+  cairo_move_to (cr, 10, 30);
+  rl_figure_show_text (cr, text);
+  {
+    double x, y;
+
+    cairo_get_current_point (cr, &x, &y);
+    g_assert_cmpfloat (x, ==, 10 + w);
+    g_assert_cmpfloat (y, ==, 30);
+  }
+  cairo_destroy (cr);
+  cairo_surface_destroy (surface);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -386,6 +440,7 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/figure/layers", test_layers);
   g_test_add_func ("/engine/figure/draw-any-surface", test_draw_any_surface);
   g_test_add_func ("/engine/figure/bad-arguments", test_bad_arguments);
+  g_test_add_func ("/engine/figure/text-fallback", test_text_fallback);
   status = g_test_run ();
 
   g_rmdir (tmp_dir);

@@ -70,43 +70,6 @@ predictor_model_changed_cb (RlPredictor   *predictor,
   update_diagram (self);
 }
 
-/* The painter's text through Pango, which falls back to another font for glyphs the theme's
- * font lacks (Chinese). */
-static double
-pango_text (cairo_t    *cr,
-            const char *text,
-            double      x,
-            double      y,
-            double      align,
-            double      size,
-            gboolean    bold,
-            double      max_w,
-            gpointer    data)
-{
-  PangoLayout *layout = gtk_widget_create_pango_layout (GTK_WIDGET (data), text);
-  PangoFontDescription *desc =
-    pango_font_description_copy (pango_context_get_font_description (pango_layout_get_context (layout)));
-  int w, h;
-  double baseline;
-
-  pango_font_description_set_absolute_size (desc, size * PANGO_SCALE);
-  pango_font_description_set_weight (desc, bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
-  pango_layout_set_font_description (layout, desc);
-  pango_font_description_free (desc);
-  pango_layout_get_pixel_size (layout, &w, &h);
-  if (w > max_w)
-    {
-      pango_layout_set_width (layout, (int) (MAX (max_w, 1) * PANGO_SCALE));
-      pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
-      pango_layout_get_pixel_size (layout, &w, &h);
-    }
-  baseline = pango_layout_get_baseline (layout) / (double) PANGO_SCALE;
-  cairo_move_to (cr, x - align * w, y - baseline);
-  pango_cairo_show_layout (cr, layout);
-  g_object_unref (layout);
-  return w;
-}
-
 static void
 rl_network_view_snapshot (GtkWidget   *widget,
                           GtkSnapshot *snapshot)
@@ -135,8 +98,9 @@ rl_network_view_snapshot (GtkWidget   *widget,
   for (int k = 0; k < 3; k++)
     style.bg[k] = lum > 0.5 ? 0.16 : 1.0;
   style.fill_background = FALSE;
-  style.text_func = pango_text;
-  style.text_data = widget;
+  /* the theme's font (the painter sets it with Pango, as the widget would) */
+  style.font_family =
+    pango_font_description_get_family (pango_context_get_font_description (gtk_widget_get_pango_context (widget)));
   style.hover = self->hover;
   style.selected = self->selected >= 0 ? rl_diagram_find_layer (self->diagram, self->selected)
                                        : -1;

@@ -183,32 +183,23 @@ static double
 show_text (cairo_t *cr, const RlDiagramStyle *style, const char *text, double x, double y,
            double align, double size, gboolean bold, double max_w)
 {
-  g_autofree char *shown = NULL;
-  cairo_text_extents_t ext;
+  g_autoptr (PangoLayout) layout = NULL;
+  int w, h;
 
-  if (style->text_func != NULL)
-    return style->text_func (cr, text, x, y, align, size, bold, max_w, style->text_data);
-
-  shown = g_strdup (text);
   cairo_select_font_face (cr, font_family (style), CAIRO_FONT_SLANT_NORMAL,
                           bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
   cairo_set_font_size (cr, size);
-  cairo_text_extents (cr, shown, &ext);
-  while (ext.x_advance > max_w && g_utf8_strlen (shown, -1) > 1)
+  layout = rl_figure_create_layout (cr, text);
+  pango_layout_get_pixel_size (layout, &w, &h);
+  if (w > max_w)
     {
-      glong n = g_utf8_strlen (shown, -1);
-      char *cut = g_utf8_offset_to_pointer (shown, n - (g_str_has_suffix (shown, "…") ? 2 : 1));
-      char *next;
-
-      *cut = '\0';
-      next = g_strconcat (shown, "…", NULL);
-      g_free (shown);
-      shown = next;
-      cairo_text_extents (cr, shown, &ext);
+      pango_layout_set_width (layout, (int) (MAX (max_w, 1) * PANGO_SCALE));
+      pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
+      pango_layout_get_pixel_size (layout, &w, &h);
     }
-  cairo_move_to (cr, x - align * ext.x_advance, y);
-  cairo_show_text (cr, shown);
-  return ext.x_advance;
+  cairo_move_to (cr, x - align * w, y - pango_layout_get_baseline (layout) / (double) PANGO_SCALE);
+  pango_cairo_show_layout (cr, layout);
+  return w;
 }
 
 static void

@@ -14,29 +14,14 @@
 
 G_BEGIN_DECLS
 
-/* Draws @text with its baseline at @y, left-aligned at @x (@align 0), centred (0.5) or right-
- * aligned (1), in @size pixels, cut with an ellipsis to @max_w; returns the width drawn. */
-typedef double (*RlDiagramTextFunc) (cairo_t    *cr,
-                                     const char *text,
-                                     double      x,
-                                     double      y,
-                                     double      align,
-                                     double      size,
-                                     gboolean    bold,
-                                     double      max_w,
-                                     gpointer    data);
-
 typedef struct {
   double      fg[4];         /* text and lines, RGBA */
   double      bg[4];         /* the background: under each box's tint, and in the nodes */
   gboolean    fill_background; /* paint the whole drawing with bg first */
   int         hover;         /* the box drawn highlighted, or -1 */
   int         selected;      /* the box drawn outlined, or -1 */
-  const char *font_family;   /* NULL: the translation's figure font ("sans-serif") */
-  /* NULL: Cairo's toy text in font_family, which has no fallback for a glyph its font lacks;
-   * the widget draws with Pango instead, which has */
-  RlDiagramTextFunc text_func;
-  gpointer          text_data;
+  const char *font_family;   /* NULL: the translation's figure font ("sans-serif"); set with
+                              * Pango, which takes a glyph the font lacks from another */
 } RlDiagramStyle;
 
 /* Black on white, nothing highlighted. */

@@ -13,21 +13,71 @@ const char *
 rl_figure_font_family (void)
 {
   /* TRANSLATORS: the font family of the text in reslab-cli's figures (PNG, SVG); name one that
-   * has your language's glyphs (zh_CN: "Noto Sans CJK SC"). Keep "sans-serif" otherwise. */
+   * has your language's glyphs (zh_CN: "Noto Sans CJK SC"), or keep "sans-serif": a glyph the
+   * font lacks is taken from another that has it. */
   return C_("figure font family", "sans-serif");
+}
+
+PangoLayout *
+rl_figure_create_layout (cairo_t *cr, const char *text)
+{
+  cairo_font_face_t *face = cairo_get_font_face (cr);
+  PangoLayout *layout = pango_cairo_create_layout (cr);
+  PangoFontDescription *desc = pango_font_description_new ();
+  gboolean toy = cairo_font_face_get_type (face) == CAIRO_FONT_TYPE_TOY;
+  cairo_matrix_t m;
+
+  cairo_get_font_matrix (cr, &m);
+  pango_font_description_set_family (desc, toy ? cairo_toy_font_face_get_family (face)
+                                               : rl_figure_font_family ());
+  pango_font_description_set_weight (desc, toy && cairo_toy_font_face_get_weight (face) ==
+                                                  CAIRO_FONT_WEIGHT_BOLD
+                                           ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
+  pango_font_description_set_style (desc, toy && cairo_toy_font_face_get_slant (face) !=
+                                                 CAIRO_FONT_SLANT_NORMAL
+                                          ? PANGO_STYLE_ITALIC : PANGO_STYLE_NORMAL);
+  /* the size cairo_set_font_size set, in user units */
+  pango_font_description_set_absolute_size (desc, MAX (m.yy, 1.0) * PANGO_SCALE);
+  pango_layout_set_font_description (layout, desc);
+  pango_font_description_free (desc);
+  pango_layout_set_text (layout, text, -1);
+  return layout;
+}
+
+double
+rl_figure_text_width (cairo_t *cr, const char *text)
+{
+  g_autoptr (PangoLayout) layout = rl_figure_create_layout (cr, text);
+  int w, h;
+
+  pango_layout_get_pixel_size (layout, &w, &h);
+  return w;
+}
+
+void
+rl_figure_show_text (cairo_t *cr, const char *text)
+{
+  g_autoptr (PangoLayout) layout = rl_figure_create_layout (cr, text);
+  double x = 0, y = 0;
+  int w, h;
+
+  if (cairo_has_current_point (cr))
+    cairo_get_current_point (cr, &x, &y);
+  pango_layout_get_pixel_size (layout, &w, &h);
+  cairo_move_to (cr, x, y - pango_layout_get_baseline (layout) / (double) PANGO_SCALE);
+  pango_cairo_show_layout (cr, layout);
+  cairo_move_to (cr, x + w, y);
 }
 
 void
 rl_figure_draw_text (cairo_t *cr, double x, double y, double ax, double ay, const char *text)
 {
-  cairo_text_extents_t ext;
-  cairo_font_extents_t fext;
+  g_autoptr (PangoLayout) layout = rl_figure_create_layout (cr, text);
+  int w, h;
 
-  cairo_text_extents (cr, text, &ext);
-  cairo_font_extents (cr, &fext);
-  cairo_move_to (cr, x - ax * ext.x_advance,
-                 y - ay * (fext.ascent + fext.descent) + fext.ascent);
-  cairo_show_text (cr, text);
+  pango_layout_get_pixel_size (layout, &w, &h);
+  cairo_move_to (cr, x - ax * w, y - ay * h);
+  pango_cairo_show_layout (cr, layout);
 }
 
 void

@@ -1,4 +1,4 @@
-/* rl-figure-util.h: what every figure drawn with Cairo's toy text API shares (the degradation
+/* rl-figure-util.h: what every figure drawn with Cairo shares (the degradation
  * figures of rl-figure.c, the loss landscape's of rl-landscape-figure.c, the network diagram of
  * rl-diagram-paint.c): the face of the text, text anchored at a point or turned up (a y axis's
  * label), the twins' colours, tick steps, a white page with its title, and the min-max band
@@ -8,16 +8,34 @@
 
 #include <cairo.h>
 #include <glib.h>
+#include <pango/pangocairo.h>
 
 G_BEGIN_DECLS
 
-/* The font family of the figures' text: "sans-serif", or the one the translation names (the toy
- * API falls back to no other font for a missing glyph, so a Chinese figure needs a face with
- * Chinese glyphs). */
+/* The figures choose their face with Cairo's toy calls (cairo_select_font_face: a family,
+ * normal or bold; cairo_set_font_size) and set their text with Pango through the functions
+ * below, in that face: Pango takes a glyph the font lacks from another font that has it (a
+ * Chinese figure's Latin digits), where Cairo's cairo_show_text draws a box. */
+
+/* The font family of the figures' text: "sans-serif", or the one the translation names. */
 const char *rl_figure_font_family (void);
 
-/* Draws @text in the current face and size, anchored at (@x, @y): @ax, @ay in [0, 1] pick the
- * point of the text's box that lands there (0, 0 its top left, 0.5, 0.5 its centre). */
+/* A layout of @text in @cr's current toy face and size (any other face: the figures' family,
+ * normal). Returns: (transfer full) */
+PangoLayout *rl_figure_create_layout (cairo_t    *cr,
+                                      const char *text);
+
+/* The width of @text, as rl_figure_show_text advances by. */
+double      rl_figure_text_width  (cairo_t    *cr,
+                                   const char *text);
+
+/* Draws @text with its baseline at the current point (or (0, 0)) and moves the point to its
+ * end, as cairo_show_text does. */
+void        rl_figure_show_text   (cairo_t    *cr,
+                                   const char *text);
+
+/* Draws @text anchored at (@x, @y): @ax, @ay in [0, 1] pick the point of the text's box that
+ * lands there (0, 0 its top left, 0.5, 0.5 its centre). */
 void        rl_figure_draw_text   (cairo_t    *cr,
                                    double      x,
                                    double      y,

@@ -71,15 +71,6 @@ set_rgb (cairo_t *cr, const double rgb[3], double alpha)
   cairo_set_source_rgba (cr, rgb[0], rgb[1], rgb[2], alpha);
 }
 
-static double
-text_width (cairo_t *cr, const char *text)
-{
-  cairo_text_extents_t ext;
-
-  cairo_text_extents (cr, text, &ext);
-  return ext.x_advance;
-}
-
 /* The smallest 1, 2, 2.5, 5 or 10 times a power of ten at or above @v. */
 static double
 nice_ceil (double v)
@@ -306,7 +297,7 @@ draw_legend (cairo_t *cr, const Axes *a, const LegendItem *items, guint n)
   cairo_save (cr);
   cairo_set_font_size (cr, SMALL_SIZE);
   for (guint i = 0; i < n; i++)
-    wmax = MAX (wmax, text_width (cr, items[i].text));
+    wmax = MAX (wmax, rl_figure_text_width (cr, items[i].text));
   bw = pad * 3 + sample + wmax;
   bh = pad * 2 + line * n;
   bx = a->x0 + a->w - bw - 8;

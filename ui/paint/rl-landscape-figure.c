@@ -589,12 +589,7 @@ rl_landscape_figure_draw_line (cairo_t *cr, double width, double height,
   cairo_set_font_size (cr, FONT_SIZE);
   for (guint m = 0; m < n; m++)
     if (panels[m].n_line > 0)
-      {
-        cairo_text_extents_t ext;
-
-        cairo_text_extents (cr, panels[m].name, &ext);
-        mr = MAX (mr, 42 + ext.x_advance + 12);
-      }
+      mr = MAX (mr, 42 + rl_figure_text_width (cr, panels[m].name) + 12);
   cairo_restore (cr);
   mr = MIN (mr, width / 2);
   for (guint m = 0; m < n; m++)
