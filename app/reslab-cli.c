@@ -51,6 +51,7 @@
 #include "rl-read-cli.h"
 #include "rl-teach-cli.h"
 #include "rl-safetensors.h"
+#include "rl-startup.h"
 #include "rl-train.h"
 #include "rl-userset.h"
 
@@ -945,15 +946,8 @@ int
 main (int argc, char **argv)
 {
   /* Messages in the user's language and charset, numbers always with a decimal point. */
-  setlocale (LC_ALL, "");
+  rl_startup_init ();
   setlocale (LC_NUMERIC, "C");
-  /* RESLAB_LOCALEDIR: the build folder's po/ for the uninstalled program (./dev.sh run,
-   * meson devenv and the tests set it), as GSETTINGS_SCHEMA_DIR is for the schema. */
-  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("RESLAB_LOCALEDIR") != NULL
-                                   ? g_getenv ("RESLAB_LOCALEDIR") : LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
-  rl_workspace_keep_freed_memory ();
 
   if (argc < 2)
     {
