@@ -820,14 +820,12 @@ cmd_info (int argc, char **argv)
 
   if (bundled)
     {
-      /* The same GResource bundle as the app's (resources/), linked into this program too, so
-       * an installed reslab-cli needs no file beside it. */
-      g_autoptr(GBytes) bytes = g_resources_lookup_data (RL_BUNDLED_MODEL_RESOURCE,
-                                                         G_RESOURCE_LOOKUP_FLAGS_NONE, &error);
+      /* in the program itself: an installed reslab-cli needs no file beside it */
+      g_autoptr(GBytes) bytes = rl_cli_bundled_bytes (&error);
 
       what = "resource://" RL_BUNDLED_MODEL_RESOURCE;
       if (bytes != NULL)
-        st = rl_safetensors_load_bytes (bytes, "the bundled seed net", &error);
+        st = rl_safetensors_load_bytes (bytes, RL_CLI_BUNDLED_NAME, &error);
     }
   else
     {

@@ -310,6 +310,32 @@ rl_cli_load_mnist_model (const char *path, RlSafetensors **st)
   return g_steal_pointer (&model);
 }
 
+GBytes *
+rl_cli_bundled_bytes (GError **error)
+{
+  return g_resources_lookup_data (RL_BUNDLED_MODEL_RESOURCE, G_RESOURCE_LOOKUP_FLAGS_NONE, error);
+}
+
+RlModel *
+rl_cli_load_model (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  RlModel *model;
+
+  if (path != NULL)
+    model = rl_model_load (path, NULL, &error);
+  else
+    {
+      g_autoptr(GBytes) bytes = rl_cli_bundled_bytes (&error);
+
+      model = bytes != NULL ? rl_model_load_bytes (bytes, RL_CLI_BUNDLED_NAME, NULL, &error)
+                            : NULL;
+    }
+  if (model == NULL)
+    rl_cli_error ("%s", error->message);
+  return model;
+}
+
 RlDatasetKind
 rl_cli_model_dataset (const RlSafetensors *st)
 {

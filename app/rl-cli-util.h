@@ -114,6 +114,17 @@ gboolean   rl_cli_load_splits (const char     *dir,
  * metadata. Returns: (transfer full) (nullable) */
 RlModel   *rl_cli_load_mnist_model (const char *path, RlSafetensors **st);
 
+/* The seed net bundled in the program (the app's GResource bundle, linked into reslab-cli too:
+ * resources/meson.build), as messages and a taught model's metadata name it. */
+#define RL_CLI_BUNDLED_NAME "the bundled seed net"
+
+/* The bytes of the bundled seed net's file. Returns: (transfer full) (nullable) */
+GBytes    *rl_cli_bundled_bytes (GError **error);
+
+/* The model of a --model FILE, or the bundled seed net when @path is NULL; on failure prints
+ * the reason and returns NULL. Returns: (transfer full) (nullable) */
+RlModel   *rl_cli_load_model (const char *path);
+
 /* The dataset a model was trained on, from its file's metadata; MNIST when it does not say. */
 RlDatasetKind rl_cli_model_dataset (const RlSafetensors *st);
 
