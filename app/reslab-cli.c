@@ -276,13 +276,13 @@ cmd_train (int argc, char **argv)
   g_autofree char *initial_path = NULL;
   g_autofree char *lr_drop_text = NULL;
   gboolean keep_initial = FALSE;
-  int epochs = 10, batch = 64, threads = RL_CLI_THREADS_NOT_GIVEN, limit = -1, extra_weight = 10;
+  int epochs = 10, batch = RL_CLI_DEFAULT_BATCH, threads = RL_CLI_THREADS_NOT_GIVEN, limit = -1, extra_weight = 10;
   double lr = 0.01, momentum = 0.5, weight_decay = 0.0;
   const GOptionEntry entries[] = {
     { "data", 0, 0, G_OPTION_ARG_FILENAME, &data_dir,
       N_("Directory with the IDX files (default: $RESLAB_DATA_DIR or ~/.local/share/reslab/mnist;"
       " Fashion: /usr/share/datasets/fashion-mnist)"), "DIR" },
-    { "dataset", 0, 0, G_OPTION_ARG_STRING, &dataset_name, N_("mnist (default) or fashion"), "NAME" },
+    rl_cli_dataset_option (&dataset_name),
     { "arch", 0, 0, G_OPTION_ARG_STRING, &arch_text,
       N_("The network: seed (default) or a description, e.g. \"conv(16,k=5) relu maxpool(2)"
       " res(16) gap linear(10)\""), "ARCH" },
@@ -300,9 +300,8 @@ cmd_train (int argc, char **argv)
       "MU" },
     { "weight-decay", 0, 0, G_OPTION_ARG_DOUBLE, &weight_decay, N_("L2 weight decay (default 0)"),
       "WD" },
-    { "batch", 0, 0, G_OPTION_ARG_INT, &batch, N_("Mini-batch size, 1..60000 (default 64)"), "N" },
-    { "seed", 0, 0, G_OPTION_ARG_STRING, &seed_text,
-      N_("Seed for the initial weights and the batch order (default 1)"), "N" },
+    rl_cli_batch_option (&batch),
+    rl_cli_seed_option (&seed_text),
     rl_cli_threads_option (&threads),
     { "limit", 0, 0, G_OPTION_ARG_INT, &limit,
       N_("Train on the first N images only (for quick runs)"), "N" },

@@ -92,6 +92,36 @@ rl_cli_model_option (char **path)
                           N_("The model (.safetensors)"), "FILE" };
 }
 
+GOptionEntry
+rl_cli_dataset_option (char **name)
+{
+  return (GOptionEntry) { "dataset", 0, 0, G_OPTION_ARG_STRING, name,
+                          N_("mnist (default) or fashion"), "NAME" };
+}
+
+GOptionEntry
+rl_cli_batch_option (int *batch)
+{
+  /* "60000", "64": RL_CLI_MAX_BATCH and RL_CLI_DEFAULT_BATCH, literals for xgettext */
+  return (GOptionEntry) { "batch", 0, 0, G_OPTION_ARG_INT, batch,
+                          N_("Mini-batch size, 1..60000 (default 64)"), "N" };
+}
+
+GOptionEntry
+rl_cli_seed_option (char **text)
+{
+  return (GOptionEntry) { "seed", 0, 0, G_OPTION_ARG_STRING, text,
+                          N_("Seed for the initial weights and the batch order (default 1)"), "N" };
+}
+
+GOptionEntry
+rl_cli_data_option (char **dir)
+{
+  return (GOptionEntry) { "data", 0, 0, G_OPTION_ARG_FILENAME, dir,
+                          N_("Directory with the IDX files (default: the dataset's usual place)"),
+                          "DIR" };
+}
+
 gboolean
 rl_cli_parse_dataset (const char *command, const char *name, RlDatasetKind *kind)
 {

@@ -40,8 +40,9 @@ gboolean   rl_cli_parse_options (const char         *command,
  * -1 is refused like 0. */
 #define RL_CLI_MAX_THREADS 256
 #define RL_CLI_THREADS_NOT_GIVEN G_MININT
-/* --batch: its most, a whole training set. */
+/* --batch: its most, a whole training set; its value when not given. */
 #define RL_CLI_MAX_BATCH 60000
+#define RL_CLI_DEFAULT_BATCH 64
 
 /* The options several subcommands take alike, for their GOptionEntry tables. */
 
@@ -50,6 +51,15 @@ gboolean   rl_cli_parse_options (const char         *command,
 GOptionEntry rl_cli_threads_option (int   *threads);
 /* --model FILE (-m), the model a command reads, into @path. */
 GOptionEntry rl_cli_model_option   (char **path);
+/* The options of the commands that train (train, experiment degradation): --dataset NAME
+ * (mnist, the default, or fashion; for rl_cli_parse_dataset), --batch N (1..RL_CLI_MAX_BATCH,
+ * starting as RL_CLI_DEFAULT_BATCH; for rl_cli_check_batch), --seed N (of the initial weights
+ * and the batch order, 1 when not given; for rl_cli_parse_seed). */
+GOptionEntry rl_cli_dataset_option (char **name);
+GOptionEntry rl_cli_batch_option   (int   *batch);
+GOptionEntry rl_cli_seed_option    (char **text);
+/* --data DIR, where the IDX files of --dataset are (rl_cli_load_split; NULL: its usual place). */
+GOptionEntry rl_cli_data_option    (char **dir);
 
 /* The checks of the options several subcommands share. Each prints a usage error naming the
  * option and @command (rl_cli_usage_error) and returns FALSE when the value is wrong (then exit
