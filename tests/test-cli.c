@@ -17,6 +17,7 @@
 #include "rl-dataset.h"
 #include "rl-model.h"
 #include "rl-safetensors.h"
+#include "rl-userset.h"
 
 static char *tmp_dir;         /* removed at the end */
 static char *data_dir;        /* tests/data/mnist-mini */
@@ -352,6 +353,42 @@ test_info_arch (void)
     g_assert_cmpstr (b->out, ==, "");
     assert_usage_error (none, "FILE");
   }
+}
+
+/* The seed net bundled in the program, as info, read and teach find it without a file:
+ * `info --bundled` lists it under its resource's name, and a model taught from it (teach with no
+ * --model) names it in its metadata. */
+static void
+test_bundled (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RlDataset) test = rl_dataset_load (data_dir, RL_DATASET_MNIST, RL_SPLIT_TEST, &error);
+  g_autoptr(RlDataset) few = NULL;
+  g_autoptr(RlSafetensors) st = NULL;
+  g_autofree char *mine = tmp_path ("bundled-mine");
+  g_autofree char *out = tmp_path ("bundled-taught.safetensors");
+  g_autoptr(Run) info = RUN ("info", "--bundled");
+  g_autoptr(Run) teach = NULL;
+
+  g_assert_cmpint (info->status, ==, 0);
+  g_assert_cmpstr (info->err, ==, "");
+  g_assert_true (g_str_has_prefix (info->out, "resource:///"));
+  g_assert_nonnull (strstr (info->out, "\nmetadata:\n"));
+  g_assert_nonnull (strstr (info->out, "\ntensors:\n"));
+  g_assert_nonnull (strstr (info->out, "\ntotal: "));
+
+  g_assert_no_error (error);
+  few = rl_dataset_new_subset (test, 8);
+  g_assert_true (rl_userset_save (few, mine, &error));
+  g_assert_no_error (error);
+  teach = RUN ("teach", "--mine", mine, "--out", out, "--steps", "1", "--replay", "0");
+  g_assert_cmpint (teach->status, ==, 0);
+  g_assert_cmpstr (teach->err, ==, "");
+  g_assert_nonnull (strstr (teach->out, "read correctly: "));
+  st = rl_safetensors_load (out, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (rl_safetensors_get_metadata (st, "taught_from"), ==, "the bundled seed net");
+  g_assert_cmpstr (rl_safetensors_get_metadata (st, "taught_digits"), ==, "8");
 }
 
 /* The output is checked before the first batch, not after the training (#12). */
@@ -838,6 +875,7 @@ main (int argc, char **argv)
   g_test_add_func ("/app/cli/corrupt-model", test_corrupt_model);
   g_test_add_func ("/app/cli/hostile-models", test_hostile_models);
   g_test_add_func ("/app/cli/info-arch", test_info_arch);
+  g_test_add_func ("/app/cli/bundled", test_bundled);
   g_test_add_func ("/app/cli/train-unwritable-out", test_train_unwritable_out);
   g_test_add_func ("/app/cli/train-diverged-not-saved", test_train_diverged_not_saved);
   g_test_add_func ("/app/cli/train-and-info", test_train_and_info);
