@@ -42,7 +42,6 @@
 #include "rl-error.h"
 #include "rl-experiment-cli.h"
 #include "rl-explain-cli.h"
-#include "rl-image-file.h"
 #include "rl-landscape.h"
 #include "rl-landscape-cli.h"
 #include "rl-limits.h"
@@ -679,26 +678,13 @@ cmd_eval (int argc, char **argv)
 static gboolean
 predict_one (RlModel *model, RlInference *inf, RlDatasetKind kind, const char *path)
 {
-  g_autoptr(GError) error = NULL;
   float digit[RL_MNIST_SIDE * RL_MNIST_SIDE];
   float input[RL_MNIST_SIDE * RL_MNIST_SIDE];
   float probs[10];
   int best = 0;
 
-  if (strcmp (path, "-") == 0)
-    {
-      g_autoptr (GBytes) bytes = rl_cli_read_stdin (&error);
-
-      if (bytes != NULL)
-        rl_image_load_digit_bytes (bytes, rl_cli_stdin_name (), digit, &error);
-    }
-  else
-    rl_image_file_load_digit (path, digit, &error);
-  if (error != NULL)
-    {
-      rl_cli_error ("%s", error->message);
-      return FALSE;
-    }
+  if (!rl_cli_load_digit (path, digit))
+    return FALSE;
   rl_dataset_normalise_floats (NULL, kind, digit, G_N_ELEMENTS (digit), input);
   rl_inference_run (inf, model, input, probs);
 

@@ -9,6 +9,7 @@
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "rl-error.h"
@@ -420,6 +421,28 @@ rl_cli_read_stdin (GError **error)
       return NULL;
     }
   return g_byte_array_free_to_bytes (g_steal_pointer (&data));
+}
+
+gboolean
+rl_cli_load_digit (const char *path, float *digit)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (strcmp (path, "-") == 0)
+    {
+      g_autoptr (GBytes) bytes = rl_cli_read_stdin (&error);
+
+      if (bytes != NULL)
+        rl_image_load_digit_bytes (bytes, rl_cli_stdin_name (), digit, &error);
+    }
+  else
+    rl_image_file_load_digit (path, digit, &error);
+  if (error != NULL)
+    {
+      rl_cli_error ("%s", error->message);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 int

@@ -852,6 +852,42 @@ test_predict_stdin (void)
   g_assert_nonnull (strstr (bad->err, "standard input: not a PNG or PGM"));
 }
 
+/* explain reads its IMAGE as predict does (rl_cli_load_digit): "-" is standard input, and the
+ * picture it writes is the same as for the file. */
+static void
+test_explain_stdin (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RlDataset) train = rl_dataset_load (data_dir, RL_DATASET_MNIST, RL_SPLIT_TRAIN,
+                                                &error);
+  const char *model = fitted_model ();
+  g_autofree char *path = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *out_file = tmp_path ("explain-file.png");
+  g_autofree char *out_piped = tmp_path ("explain-piped.png");
+  g_autofree char *png_file = NULL;
+  g_autofree char *png_piped = NULL;
+  g_autoptr(GBytes) png = NULL;
+  g_autoptr(Run) file = NULL;
+  g_autoptr(Run) piped = NULL;
+  gsize length, length_file, length_piped;
+
+  g_assert_no_error (error);
+  path = write_digit (train->images + 5 * 784, 5, PNG_DARK_ON_WHITE, 3, 6, 4);
+  g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+  png = g_bytes_new (contents, length);
+  file = RUN ("explain", "--model", model, "--out", out_file, path);
+  piped = run_with_input (NULL, (const char * const[]) { "explain", "--model", model, "--out",
+                                                         out_piped, "-", NULL }, png);
+  g_assert_cmpint (file->status, ==, 0);
+  g_assert_cmpint (piped->status, ==, 0);
+  g_assert_cmpstr (piped->err, ==, "");
+  g_assert_true (g_str_has_prefix (piped->out, "-: read as "));
+  g_assert_true (g_file_get_contents (out_file, &png_file, &length_file, NULL));
+  g_assert_true (g_file_get_contents (out_piped, &png_piped, &length_piped, NULL));
+  g_assert_cmpmem (png_file, length_file, png_piped, length_piped);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -885,6 +921,7 @@ main (int argc, char **argv)
   g_test_add_func ("/app/cli/predict", test_predict);
   g_test_add_func ("/app/cli/predict-bad-images", test_predict_bad_images);
   g_test_add_func ("/app/cli/predict-stdin", test_predict_stdin);
+  g_test_add_func ("/app/cli/explain-stdin", test_explain_stdin);
 
   status = g_test_run ();
   remove_tree (tmp_dir);
