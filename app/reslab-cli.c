@@ -42,7 +42,6 @@
 #include "rl-error.h"
 #include "rl-experiment-cli.h"
 #include "rl-explain-cli.h"
-#include "rl-image-file.h"
 #include "rl-landscape.h"
 #include "rl-landscape-cli.h"
 #include "rl-limits.h"
@@ -51,6 +50,7 @@
 #include "rl-read-cli.h"
 #include "rl-teach-cli.h"
 #include "rl-safetensors.h"
+#include "rl-startup.h"
 #include "rl-train.h"
 #include "rl-userset.h"
 
@@ -275,13 +275,13 @@ cmd_train (int argc, char **argv)
   g_autofree char *initial_path = NULL;
   g_autofree char *lr_drop_text = NULL;
   gboolean keep_initial = FALSE;
-  int epochs = 10, batch = 64, threads = RL_CLI_THREADS_NOT_GIVEN, limit = -1, extra_weight = 10;
+  int epochs = 10, batch = RL_CLI_DEFAULT_BATCH, threads = RL_CLI_THREADS_NOT_GIVEN, limit = -1, extra_weight = 10;
   double lr = 0.01, momentum = 0.5, weight_decay = 0.0;
   const GOptionEntry entries[] = {
     { "data", 0, 0, G_OPTION_ARG_FILENAME, &data_dir,
       N_("Directory with the IDX files (default: $RESLAB_DATA_DIR or ~/.local/share/reslab/mnist;"
       " Fashion: /usr/share/datasets/fashion-mnist)"), "DIR" },
-    { "dataset", 0, 0, G_OPTION_ARG_STRING, &dataset_name, N_("mnist (default) or fashion"), "NAME" },
+    rl_cli_dataset_option (&dataset_name),
     { "arch", 0, 0, G_OPTION_ARG_STRING, &arch_text,
       N_("The network: seed (default) or a description, e.g. \"conv(16,k=5) relu maxpool(2)"
       " res(16) gap linear(10)\""), "ARCH" },
@@ -299,9 +299,8 @@ cmd_train (int argc, char **argv)
       "MU" },
     { "weight-decay", 0, 0, G_OPTION_ARG_DOUBLE, &weight_decay, N_("L2 weight decay (default 0)"),
       "WD" },
-    { "batch", 0, 0, G_OPTION_ARG_INT, &batch, N_("Mini-batch size, 1..60000 (default 64)"), "N" },
-    { "seed", 0, 0, G_OPTION_ARG_STRING, &seed_text,
-      N_("Seed for the initial weights and the batch order (default 1)"), "N" },
+    rl_cli_batch_option (&batch),
+    rl_cli_seed_option (&seed_text),
     rl_cli_threads_option (&threads),
     { "limit", 0, 0, G_OPTION_ARG_INT, &limit,
       N_("Train on the first N images only (for quick runs)"), "N" },
@@ -679,26 +678,13 @@ cmd_eval (int argc, char **argv)
 static gboolean
 predict_one (RlModel *model, RlInference *inf, RlDatasetKind kind, const char *path)
 {
-  g_autoptr(GError) error = NULL;
   float digit[RL_MNIST_SIDE * RL_MNIST_SIDE];
   float input[RL_MNIST_SIDE * RL_MNIST_SIDE];
   float probs[10];
   int best = 0;
 
-  if (strcmp (path, "-") == 0)
-    {
-      g_autoptr (GBytes) bytes = rl_cli_read_stdin (&error);
-
-      if (bytes != NULL)
-        rl_image_load_digit_bytes (bytes, rl_cli_stdin_name (), digit, &error);
-    }
-  else
-    rl_image_file_load_digit (path, digit, &error);
-  if (error != NULL)
-    {
-      rl_cli_error ("%s", error->message);
-      return FALSE;
-    }
+  if (!rl_cli_load_digit (path, digit))
+    return FALSE;
   rl_dataset_normalise_floats (NULL, kind, digit, G_N_ELEMENTS (digit), input);
   rl_inference_run (inf, model, input, probs);
 
@@ -819,14 +805,12 @@ cmd_info (int argc, char **argv)
 
   if (bundled)
     {
-      /* The same GResource bundle as the app's (resources/), linked into this program too, so
-       * an installed reslab-cli needs no file beside it. */
-      g_autoptr(GBytes) bytes = g_resources_lookup_data (RL_BUNDLED_MODEL_RESOURCE,
-                                                         G_RESOURCE_LOOKUP_FLAGS_NONE, &error);
+      /* in the program itself: an installed reslab-cli needs no file beside it */
+      g_autoptr(GBytes) bytes = rl_cli_bundled_bytes (&error);
 
       what = "resource://" RL_BUNDLED_MODEL_RESOURCE;
       if (bytes != NULL)
-        st = rl_safetensors_load_bytes (bytes, "the bundled seed net", &error);
+        st = rl_safetensors_load_bytes (bytes, RL_CLI_BUNDLED_NAME, &error);
     }
   else
     {
@@ -945,15 +929,8 @@ int
 main (int argc, char **argv)
 {
   /* Messages in the user's language and charset, numbers always with a decimal point. */
-  setlocale (LC_ALL, "");
+  rl_startup_init ();
   setlocale (LC_NUMERIC, "C");
-  /* RESLAB_LOCALEDIR: the build folder's po/ for the uninstalled program (./dev.sh run,
-   * meson devenv and the tests set it), as GSETTINGS_SCHEMA_DIR is for the schema. */
-  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("RESLAB_LOCALEDIR") != NULL
-                                   ? g_getenv ("RESLAB_LOCALEDIR") : LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
-  rl_workspace_keep_freed_memory ();
 
   if (argc < 2)
     {

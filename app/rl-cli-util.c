@@ -9,6 +9,7 @@
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "rl-error.h"
@@ -90,6 +91,36 @@ rl_cli_model_option (char **path)
 {
   return (GOptionEntry) { "model", 'm', 0, G_OPTION_ARG_FILENAME, path,
                           N_("The model (.safetensors)"), "FILE" };
+}
+
+GOptionEntry
+rl_cli_dataset_option (char **name)
+{
+  return (GOptionEntry) { "dataset", 0, 0, G_OPTION_ARG_STRING, name,
+                          N_("mnist (default) or fashion"), "NAME" };
+}
+
+GOptionEntry
+rl_cli_batch_option (int *batch)
+{
+  /* "60000", "64": RL_CLI_MAX_BATCH and RL_CLI_DEFAULT_BATCH, literals for xgettext */
+  return (GOptionEntry) { "batch", 0, 0, G_OPTION_ARG_INT, batch,
+                          N_("Mini-batch size, 1..60000 (default 64)"), "N" };
+}
+
+GOptionEntry
+rl_cli_seed_option (char **text)
+{
+  return (GOptionEntry) { "seed", 0, 0, G_OPTION_ARG_STRING, text,
+                          N_("Seed for the initial weights and the batch order (default 1)"), "N" };
+}
+
+GOptionEntry
+rl_cli_data_option (char **dir)
+{
+  return (GOptionEntry) { "data", 0, 0, G_OPTION_ARG_FILENAME, dir,
+                          N_("Directory with the IDX files (default: the dataset's usual place)"),
+                          "DIR" };
 }
 
 gboolean
@@ -310,6 +341,32 @@ rl_cli_load_mnist_model (const char *path, RlSafetensors **st)
   return g_steal_pointer (&model);
 }
 
+GBytes *
+rl_cli_bundled_bytes (GError **error)
+{
+  return g_resources_lookup_data (RL_BUNDLED_MODEL_RESOURCE, G_RESOURCE_LOOKUP_FLAGS_NONE, error);
+}
+
+RlModel *
+rl_cli_load_model (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  RlModel *model;
+
+  if (path != NULL)
+    model = rl_model_load (path, NULL, &error);
+  else
+    {
+      g_autoptr(GBytes) bytes = rl_cli_bundled_bytes (&error);
+
+      model = bytes != NULL ? rl_model_load_bytes (bytes, RL_CLI_BUNDLED_NAME, NULL, &error)
+                            : NULL;
+    }
+  if (model == NULL)
+    rl_cli_error ("%s", error->message);
+  return model;
+}
+
 RlDatasetKind
 rl_cli_model_dataset (const RlSafetensors *st)
 {
@@ -364,6 +421,28 @@ rl_cli_read_stdin (GError **error)
       return NULL;
     }
   return g_byte_array_free_to_bytes (g_steal_pointer (&data));
+}
+
+gboolean
+rl_cli_load_digit (const char *path, float *digit)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (strcmp (path, "-") == 0)
+    {
+      g_autoptr (GBytes) bytes = rl_cli_read_stdin (&error);
+
+      if (bytes != NULL)
+        rl_image_load_digit_bytes (bytes, rl_cli_stdin_name (), digit, &error);
+    }
+  else
+    rl_image_file_load_digit (path, digit, &error);
+  if (error != NULL)
+    {
+      rl_cli_error ("%s", error->message);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 int

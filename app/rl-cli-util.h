@@ -40,8 +40,9 @@ gboolean   rl_cli_parse_options (const char         *command,
  * -1 is refused like 0. */
 #define RL_CLI_MAX_THREADS 256
 #define RL_CLI_THREADS_NOT_GIVEN G_MININT
-/* --batch: its most, a whole training set. */
+/* --batch: its most, a whole training set; its value when not given. */
 #define RL_CLI_MAX_BATCH 60000
+#define RL_CLI_DEFAULT_BATCH 64
 
 /* The options several subcommands take alike, for their GOptionEntry tables. */
 
@@ -50,6 +51,15 @@ gboolean   rl_cli_parse_options (const char         *command,
 GOptionEntry rl_cli_threads_option (int   *threads);
 /* --model FILE (-m), the model a command reads, into @path. */
 GOptionEntry rl_cli_model_option   (char **path);
+/* The options of the commands that train (train, experiment degradation): --dataset NAME
+ * (mnist, the default, or fashion; for rl_cli_parse_dataset), --batch N (1..RL_CLI_MAX_BATCH,
+ * starting as RL_CLI_DEFAULT_BATCH; for rl_cli_check_batch), --seed N (of the initial weights
+ * and the batch order, 1 when not given; for rl_cli_parse_seed). */
+GOptionEntry rl_cli_dataset_option (char **name);
+GOptionEntry rl_cli_batch_option   (int   *batch);
+GOptionEntry rl_cli_seed_option    (char **text);
+/* --data DIR, where the IDX files of --dataset are (rl_cli_load_split; NULL: its usual place). */
+GOptionEntry rl_cli_data_option    (char **dir);
 
 /* The checks of the options several subcommands share. Each prints a usage error naming the
  * option and @command (rl_cli_usage_error) and returns FALSE when the value is wrong (then exit
@@ -98,6 +108,12 @@ gboolean   rl_cli_parse_net     (const char    *command,
 GBytes     *rl_cli_read_stdin (GError **error);
 const char *rl_cli_stdin_name (void);
 
+/* The digit of an IMAGE argument, a file or standard input for "-" (predict, explain): cropped
+ * to its ink, scaled and centred as MNIST's digits are (rl_image_file_load_digit). On failure
+ * prints the reason, naming the file, and returns FALSE. digit: (28, 28) in [0, 1] */
+gboolean    rl_cli_load_digit (const char *path,
+                               float      *digit);
+
 /* Loads a split; on failure prints the reason and how to get the data, and returns NULL.
  * Returns: (transfer full) (nullable) */
 RlDataset *rl_cli_load_split (const char *dir, RlDatasetKind kind, RlSplit split);
@@ -113,6 +129,17 @@ gboolean   rl_cli_load_splits (const char     *dir,
  * naming @path, and returns NULL (and *@st NULL). @st: (out) (optional) the file's tensors and
  * metadata. Returns: (transfer full) (nullable) */
 RlModel   *rl_cli_load_mnist_model (const char *path, RlSafetensors **st);
+
+/* The seed net bundled in the program (the app's GResource bundle, linked into reslab-cli too:
+ * resources/meson.build), as messages and a taught model's metadata name it. */
+#define RL_CLI_BUNDLED_NAME "the bundled seed net"
+
+/* The bytes of the bundled seed net's file. Returns: (transfer full) (nullable) */
+GBytes    *rl_cli_bundled_bytes (GError **error);
+
+/* The model of a --model FILE, or the bundled seed net when @path is NULL; on failure prints
+ * the reason and returns NULL. Returns: (transfer full) (nullable) */
+RlModel   *rl_cli_load_model (const char *path);
 
 /* The dataset a model was trained on, from its file's metadata; MNIST when it does not say. */
 RlDatasetKind rl_cli_model_dataset (const RlSafetensors *st);

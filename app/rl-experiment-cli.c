@@ -41,14 +41,13 @@
 /* Defaults: 200 iterations per net; measured at 5 to 6 minutes on the shared 2-core EPYC
  * (345 s MNIST, 286 s Fashion-MNIST; up to 11 minutes under heavy load; README). The paper's lr 0.1 (batch 128) makes the 56-layer nets, the residual one
  * too, spend the first fifty iterations recovering from a blow-up (the paper warms its ResNet-110
- * up at 0.01 for the same reason); over a run this short, 0.02 at batch 64 shows the ordering
- * of the depths instead of that transient. */
+ * up at 0.01 for the same reason); over a run this short, 0.02 at batch 64 (RL_CLI_DEFAULT_BATCH,
+ * as train's) shows the ordering of the depths instead of that transient. */
 #define DEFAULT_DEPTHS "8,20,32,56"
 #define DEFAULT_EPOCHS 1
 #define DEFAULT_SUBSET 12800
 #define DEFAULT_TEST_SUBSET 500
 #define DEFAULT_INTERVAL 10
-#define DEFAULT_BATCH 64
 #define DEFAULT_LR 0.02
 /* The options' --help texts repeat these values as literals (xgettext reads no macro):
  * change both. */
@@ -213,7 +212,7 @@ run_degradation (int argc, char **argv)
   g_autofree char *seed_text = NULL;
   g_autofree char *out_dir = NULL;
   int epochs = DEFAULT_EPOCHS, subset = DEFAULT_SUBSET, test_subset = DEFAULT_TEST_SUBSET;
-  int batch = DEFAULT_BATCH, interval = DEFAULT_INTERVAL, n_seeds = 1;
+  int batch = RL_CLI_DEFAULT_BATCH, interval = DEFAULT_INTERVAL, n_seeds = 1;
   int threads = RL_CLI_THREADS_NOT_GIVEN;   /* not given, so that -1 is refused like 0 */
   double lr = DEFAULT_LR, momentum = 0.9, weight_decay = 1e-4;
   const GOptionEntry entries[] = {
@@ -226,9 +225,8 @@ run_degradation (int argc, char **argv)
     { "test-subset", 0, 0, G_OPTION_ARG_INT, &test_subset,
       N_("Test error on the first N test images (default 500)"),
       "N" },
-    { "dataset", 0, 0, G_OPTION_ARG_STRING, &dataset_name, N_("mnist (default) or fashion"), "NAME" },
-    { "data", 0, 0, G_OPTION_ARG_FILENAME, &data_dir,
-      N_("Directory with the IDX files (default: the dataset's usual place)"), "DIR" },
+    rl_cli_dataset_option (&dataset_name),
+    rl_cli_data_option (&data_dir),
     { "shortcut", 0, 0, G_OPTION_ARG_STRING, &shortcut_text,
       N_("Shortcut where shapes change: A (zero-padded identity, default) or B (projection)"),
       "A|B" },
@@ -243,10 +241,8 @@ run_degradation (int argc, char **argv)
       "MU" },
     { "weight-decay", 0, 0, G_OPTION_ARG_DOUBLE, &weight_decay,
       N_("L2 weight decay (default 0.0001)"), "WD" },
-    { "batch", 0, 0, G_OPTION_ARG_INT, &batch,
-      N_("Mini-batch size, 1..60000 (default 64)"), "N" },
-    { "seed", 0, 0, G_OPTION_ARG_STRING, &seed_text,
-      N_("Seed for the initial weights and the batch order (default 1)"), "N" },
+    rl_cli_batch_option (&batch),
+    rl_cli_seed_option (&seed_text),
     { "seeds", 0, 0, G_OPTION_ARG_INT, &n_seeds,
       N_("Train each depth with N seeds (seed, seed+1, ...): the figures show their mean and a"
          " min-max band, the CSV a row per seed (default 1)"), "N" },

@@ -30,7 +30,6 @@
 #include "rl-errors.h"
 #include "rl-explain.h"
 #include "rl-figure-util.h"
-#include "rl-image-file.h"
 #include "rl-layers.h"
 #include "rl-paint-colour.h"
 #include "rl-preprocess.h"
@@ -424,11 +423,8 @@ rl_explain_cli_main (int argc, char **argv)
   kind = rl_cli_model_dataset (st);
 
   /* the digit as `predict` reads it */
-  if (!rl_image_file_load_digit (argv[1], digit, &error))
-    {
-      rl_cli_error ("%s", error->message);
-      return EXIT_FAILURE;
-    }
+  if (!rl_cli_load_digit (argv[1], digit))
+    return EXIT_FAILURE;
   rl_dataset_normalise_floats (NULL, kind, digit, G_N_ELEMENTS (digit), input);
   /* the blank image: what a pixel of no ink normalises to */
   {

@@ -37,28 +37,6 @@
 #define MAX_COMPOSE 1000000
 #define SHOW_MISSES 15
 
-RlModel *
-rl_read_cli_load_model (const char *path)
-{
-  g_autoptr(GError) error = NULL;
-  RlModel *model;
-
-  if (path != NULL)
-    model = rl_model_load (path, NULL, &error);
-  else
-    {
-      /* The app's GResource bundle is linked into reslab-cli too (resources/meson.build). */
-      g_autoptr(GBytes) bytes = g_resources_lookup_data (RL_BUNDLED_MODEL_RESOURCE,
-                                                         G_RESOURCE_LOOKUP_FLAGS_NONE, &error);
-
-      model = bytes != NULL ? rl_model_load_bytes (bytes, "the bundled seed net", NULL, &error)
-                            : NULL;
-    }
-  if (model == NULL)
-    rl_cli_error ("%s", error->message);
-  return model;
-}
-
 static void
 print_reading (const char *path, const RlReading *r)
 {
@@ -351,7 +329,7 @@ rl_read_cli_main (int argc, char **argv)
                                      " (got '%s')"), gap_text);
     }
 
-  model = rl_read_cli_load_model (model_path);
+  model = rl_cli_load_model (model_path);
   if (model == NULL)
     return EXIT_FAILURE;
 

@@ -19,7 +19,6 @@
 #include <sys/stat.h>
 
 #include "rl-cli-util.h"
-#include "rl-read-cli.h"
 #include "rl-teach.h"
 #include "rl-train.h"
 #include "rl-userset.h"
@@ -112,7 +111,7 @@ rl_teach_cli_main (int argc, char **argv)
   if (mine_dir == NULL)
     mine_dir = rl_userset_default_dir ();
 
-  model = rl_read_cli_load_model (model_path);
+  model = rl_cli_load_model (model_path);
   if (model == NULL)
     return EXIT_FAILURE;
   mine = rl_userset_load (mine_dir, &error);
@@ -159,7 +158,7 @@ rl_teach_cli_main (int argc, char **argv)
   metadata = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_hash_table_insert (metadata, g_strdup ("dataset"), g_strdup ("mnist"));
   g_hash_table_insert (metadata, g_strdup ("taught_from"),
-                       g_strdup (model_path != NULL ? model_path : "the bundled seed net"));
+                       g_strdup (model_path != NULL ? model_path : RL_CLI_BUNDLED_NAME));
   g_hash_table_insert (metadata, g_strdup ("taught_digits"), g_strdup_printf ("%u", mine->n));
   g_hash_table_insert (metadata, g_strdup ("taught_steps"), g_strdup_printf ("%d", steps));
   if (!rl_model_save (taught, out_path, metadata, &error))

@@ -17,6 +17,7 @@
 #include "rl-dataset.h"
 #include "rl-model.h"
 #include "rl-safetensors.h"
+#include "rl-userset.h"
 
 static char *tmp_dir;         /* removed at the end */
 static char *data_dir;        /* tests/data/mnist-mini */
@@ -352,6 +353,42 @@ test_info_arch (void)
     g_assert_cmpstr (b->out, ==, "");
     assert_usage_error (none, "FILE");
   }
+}
+
+/* The seed net bundled in the program, as info, read and teach find it without a file:
+ * `info --bundled` lists it under its resource's name, and a model taught from it (teach with no
+ * --model) names it in its metadata. */
+static void
+test_bundled (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RlDataset) test = rl_dataset_load (data_dir, RL_DATASET_MNIST, RL_SPLIT_TEST, &error);
+  g_autoptr(RlDataset) few = NULL;
+  g_autoptr(RlSafetensors) st = NULL;
+  g_autofree char *mine = tmp_path ("bundled-mine");
+  g_autofree char *out = tmp_path ("bundled-taught.safetensors");
+  g_autoptr(Run) info = RUN ("info", "--bundled");
+  g_autoptr(Run) teach = NULL;
+
+  g_assert_cmpint (info->status, ==, 0);
+  g_assert_cmpstr (info->err, ==, "");
+  g_assert_true (g_str_has_prefix (info->out, "resource:///"));
+  g_assert_nonnull (strstr (info->out, "\nmetadata:\n"));
+  g_assert_nonnull (strstr (info->out, "\ntensors:\n"));
+  g_assert_nonnull (strstr (info->out, "\ntotal: "));
+
+  g_assert_no_error (error);
+  few = rl_dataset_new_subset (test, 8);
+  g_assert_true (rl_userset_save (few, mine, &error));
+  g_assert_no_error (error);
+  teach = RUN ("teach", "--mine", mine, "--out", out, "--steps", "1", "--replay", "0");
+  g_assert_cmpint (teach->status, ==, 0);
+  g_assert_cmpstr (teach->err, ==, "");
+  g_assert_nonnull (strstr (teach->out, "read correctly: "));
+  st = rl_safetensors_load (out, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (rl_safetensors_get_metadata (st, "taught_from"), ==, "the bundled seed net");
+  g_assert_cmpstr (rl_safetensors_get_metadata (st, "taught_digits"), ==, "8");
 }
 
 /* The output is checked before the first batch, not after the training (#12). */
@@ -815,6 +852,42 @@ test_predict_stdin (void)
   g_assert_nonnull (strstr (bad->err, "standard input: not a PNG or PGM"));
 }
 
+/* explain reads its IMAGE as predict does (rl_cli_load_digit): "-" is standard input, and the
+ * picture it writes is the same as for the file. */
+static void
+test_explain_stdin (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RlDataset) train = rl_dataset_load (data_dir, RL_DATASET_MNIST, RL_SPLIT_TRAIN,
+                                                &error);
+  const char *model = fitted_model ();
+  g_autofree char *path = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *out_file = tmp_path ("explain-file.png");
+  g_autofree char *out_piped = tmp_path ("explain-piped.png");
+  g_autofree char *png_file = NULL;
+  g_autofree char *png_piped = NULL;
+  g_autoptr(GBytes) png = NULL;
+  g_autoptr(Run) file = NULL;
+  g_autoptr(Run) piped = NULL;
+  gsize length, length_file, length_piped;
+
+  g_assert_no_error (error);
+  path = write_digit (train->images + 5 * 784, 5, PNG_DARK_ON_WHITE, 3, 6, 4);
+  g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+  png = g_bytes_new (contents, length);
+  file = RUN ("explain", "--model", model, "--out", out_file, path);
+  piped = run_with_input (NULL, (const char * const[]) { "explain", "--model", model, "--out",
+                                                         out_piped, "-", NULL }, png);
+  g_assert_cmpint (file->status, ==, 0);
+  g_assert_cmpint (piped->status, ==, 0);
+  g_assert_cmpstr (piped->err, ==, "");
+  g_assert_true (g_str_has_prefix (piped->out, "-: read as "));
+  g_assert_true (g_file_get_contents (out_file, &png_file, &length_file, NULL));
+  g_assert_true (g_file_get_contents (out_piped, &png_piped, &length_piped, NULL));
+  g_assert_cmpmem (png_file, length_file, png_piped, length_piped);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -838,6 +911,7 @@ main (int argc, char **argv)
   g_test_add_func ("/app/cli/corrupt-model", test_corrupt_model);
   g_test_add_func ("/app/cli/hostile-models", test_hostile_models);
   g_test_add_func ("/app/cli/info-arch", test_info_arch);
+  g_test_add_func ("/app/cli/bundled", test_bundled);
   g_test_add_func ("/app/cli/train-unwritable-out", test_train_unwritable_out);
   g_test_add_func ("/app/cli/train-diverged-not-saved", test_train_diverged_not_saved);
   g_test_add_func ("/app/cli/train-and-info", test_train_and_info);
@@ -847,6 +921,7 @@ main (int argc, char **argv)
   g_test_add_func ("/app/cli/predict", test_predict);
   g_test_add_func ("/app/cli/predict-bad-images", test_predict_bad_images);
   g_test_add_func ("/app/cli/predict-stdin", test_predict_stdin);
+  g_test_add_func ("/app/cli/explain-stdin", test_explain_stdin);
 
   status = g_test_run ();
   remove_tree (tmp_dir);
