@@ -109,14 +109,14 @@ write_confusion_png (const RlErrorReport *r, const char *path)
   title = g_strdup_printf (_("Test accuracy %.2f %% (%u of %u images)"),
                            100.0 * r->correct / MAX (r->n, 1u), r->correct, r->n);
   cairo_move_to (cr, left, 24);
-  cairo_show_text (cr, title);
+  rl_figure_show_text (cr, title);
   cairo_set_font_size (cr, 13);
   cairo_move_to (cr, left, top - 30);
-  cairo_show_text (cr, _("Predicted class \u2192"));
+  rl_figure_show_text (cr, _("Predicted class \u2192"));
   cairo_save (cr);
   cairo_move_to (cr, 40, top + P * cell / 2 + 40);
   cairo_rotate (cr, -G_PI / 2);
-  cairo_show_text (cr, _("True class \u2192"));
+  rl_figure_show_text (cr, _("True class \u2192"));
   cairo_restore (cr);
 
   for (int t = 0; t < P; t++)
@@ -124,23 +124,26 @@ write_confusion_png (const RlErrorReport *r, const char *path)
       {
         const uint32_t n = r->confusion[t * P + p];
         double rgb[3];
-        cairo_text_extents_t ext;
+        g_autoptr (PangoLayout) layout = NULL;
+        PangoRectangle ink;
 
         rl_paint_count_colour (n, t == p ? max_diag : max_off, t == p, rgb);
         cairo_set_source_rgb (cr, rgb[0], rgb[1], rgb[2]);
         cairo_rectangle (cr, left + p * cell, top + t * cell, cell, cell);
         cairo_fill (cr);
         g_snprintf (buf, sizeof buf, "%u", n);
-        cairo_text_extents (cr, buf, &ext);
+        layout = rl_figure_create_layout (cr, buf);
+        pango_layout_get_pixel_extents (layout, &ink, NULL);
         {
           const double lum = 0.3 * rgb[0] + 0.59 * rgb[1] + 0.11 * rgb[2];
           cairo_set_source_rgb (cr, lum < 0.55 ? 1 : 0, lum < 0.55 ? 1 : 0, lum < 0.55 ? 1 : 0);
         }
         if (n > 0)
           {
-            cairo_move_to (cr, left + p * cell + (cell - ext.width) / 2 - ext.x_bearing,
-                           top + t * cell + (cell - ext.height) / 2 - ext.y_bearing);
-            cairo_show_text (cr, buf);
+            /* the digits' ink centred in the cell */
+            cairo_move_to (cr, left + p * cell + (cell - ink.width) / 2.0 - ink.x,
+                           top + t * cell + (cell - ink.height) / 2.0 - ink.y);
+            pango_cairo_show_layout (cr, layout);
           }
       }
   cairo_set_source_rgb (cr, 0.6, 0.6, 0.6);
@@ -158,29 +161,29 @@ write_confusion_png (const RlErrorReport *r, const char *path)
     {
       g_snprintf (buf, sizeof buf, "%d", i);
       cairo_move_to (cr, left + i * cell + cell / 2 - 4, top - 8);
-      cairo_show_text (cr, buf);
+      rl_figure_show_text (cr, buf);
       cairo_move_to (cr, left - 18, top + i * cell + cell / 2 + 5);
-      cairo_show_text (cr, buf);
+      rl_figure_show_text (cr, buf);
     }
   /* per-class recall and precision */
   cairo_move_to (cr, left + P * cell + 12, top - 8);
-  cairo_show_text (cr, _("Recall"));
+  rl_figure_show_text (cr, _("Recall"));
   for (int k = 0; k < P; k++)
     {
       double rec = rl_error_report_recall (r, k), prec = rl_error_report_precision (r, k);
 
       g_snprintf (buf, sizeof buf, isnan (rec) ? "-" : "%.1f %%", 100 * rec);
       cairo_move_to (cr, left + P * cell + 12, top + k * cell + cell / 2 + 5);
-      cairo_show_text (cr, buf);
+      rl_figure_show_text (cr, buf);
       g_snprintf (buf, sizeof buf, isnan (prec) ? "-" : "%.1f", 100 * prec);
       cairo_move_to (cr, left + k * cell + cell / 2 - 14, top + P * cell + 22);
-      cairo_show_text (cr, buf);
+      rl_figure_show_text (cr, buf);
     }
   cairo_move_to (cr, left, top + P * cell + 44);
   /* xgettext:no-c-format */
-  cairo_show_text (cr, _("Precision in % under each column. Colours: count on a log scale,"));
+  rl_figure_show_text (cr, _("Precision in % under each column. Colours: count on a log scale,"));
   cairo_move_to (cr, left, top + P * cell + 62);
-  cairo_show_text (cr, _("green on the diagonal (right answers), red off it (mistakes)."));
+  rl_figure_show_text (cr, _("green on the diagonal (right answers), red off it (mistakes)."));
 
   return finish_png (s, cr, path);
 }
@@ -214,7 +217,7 @@ write_mistakes_png (const RlErrorReport *r, const RlDataset *test, const uint32_
                                        "%u misclassified test images, most confident first "
                                        "(true \u2192 predicted, confidence)", n_mis), n_mis);
   cairo_move_to (cr, 8, 24);
-  cairo_show_text (cr, title);
+  rl_figure_show_text (cr, title);
   cairo_set_font_size (cr, 11);
   for (guint i = 0; i < shown; i++)
     {
@@ -227,11 +230,11 @@ write_mistakes_png (const RlErrorReport *r, const RlDataset *test, const uint32_
       g_snprintf (buf, sizeof buf, "%u \u2192 %u  %.0f%%", r->labels[idx], r->predicted[idx],
                   100.0 * r->confidence[idx]);
       cairo_move_to (cr, x + 6, y + side * scale + 13);
-      cairo_show_text (cr, buf);
+      rl_figure_show_text (cr, buf);
       g_snprintf (buf, sizeof buf, "#%u", idx);
       cairo_set_source_rgb (cr, 0.45, 0.45, 0.45);
       cairo_move_to (cr, x + 6, y + side * scale + 26);
-      cairo_show_text (cr, buf);
+      rl_figure_show_text (cr, buf);
     }
   return finish_png (s, cr, path);
 }
@@ -338,7 +341,7 @@ write_explanation_png (const char *path, const float *digit01, const float *attr
                            : _("Read as %d (%.0f %%); why %d, by occlusion"),
                            predicted, 100.0 * probs[predicted], k);
   cairo_move_to (cr, pad, 26);
-  cairo_show_text (cr, title);
+  rl_figure_show_text (cr, title);
   /* legend: blue .. white .. red */
   for (int i = 0; i < 200; i++)
     {
@@ -355,17 +358,17 @@ write_explanation_png (const char *path, const float *digit01, const float *attr
   cairo_set_font_size (cr, 12);
   cairo_move_to (cr, pad, 40 + panel + 46);
   /* TRANSLATORS: the blue end of the legend's colour bar: pixels that pushed away from a class */
-  cairo_show_text (cr, _("against"));
+  rl_figure_show_text (cr, _("against"));
   cairo_move_to (cr, pad + 160, 40 + panel + 46);
   /* TRANSLATORS: the red end of the legend's colour bar */
-  cairo_show_text (cr, _("towards"));
+  rl_figure_show_text (cr, _("towards"));
   cairo_set_font_size (cr, 13);
   legend = g_strdup_printf (_("Red pixels pushed the model towards %1$d, blue pixels pushed it "
                               "away from %1$d;"), k);
   cairo_move_to (cr, pad, 40 + panel + 72);
-  cairo_show_text (cr, legend);
+  rl_figure_show_text (cr, legend);
   cairo_move_to (cr, pad, 40 + panel + 90);
-  cairo_show_text (cr, _("the stronger the colour, the stronger the push."));
+  rl_figure_show_text (cr, _("the stronger the colour, the stronger the push."));
   return finish_png (s, cr, path);
 }
 
