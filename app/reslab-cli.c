@@ -681,16 +681,13 @@ predict_one (RlModel *model, RlInference *inf, RlDatasetKind kind, const char *p
   float digit[RL_MNIST_SIDE * RL_MNIST_SIDE];
   float input[RL_MNIST_SIDE * RL_MNIST_SIDE];
   float probs[10];
-  int best = 0;
+  int best;
 
   if (!rl_cli_load_digit (path, digit))
     return FALSE;
   rl_dataset_normalise_floats (NULL, kind, digit, G_N_ELEMENTS (digit), input);
   rl_inference_run (inf, model, input, probs);
-
-  for (int k = 1; k < 10; k++)
-    if (probs[k] > probs[best])
-      best = k;
+  best = rl_argmax (probs, 10);
   if (kind == RL_DATASET_FASHION)
     g_print ("%s: %d (%s)\n", path, best, rl_dataset_class_name (kind, best));
   else

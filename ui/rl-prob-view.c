@@ -5,6 +5,8 @@
 
 #include "rl-prob-view.h"
 
+#include "rl-train.h"
+
 #define MAX_ROWS 10
 
 typedef struct {
@@ -105,7 +107,7 @@ rl_prob_view_set_probs (RlProbView    *self,
                         RlDatasetKind  kind,
                         int            true_label)
 {
-  int best = 0;
+  int best;
   char text[64];
 
   g_return_if_fail (RL_IS_PROB_VIEW (self));
@@ -113,9 +115,7 @@ rl_prob_view_set_probs (RlProbView    *self,
 
   ensure_rows (self, n_classes, kind);
 
-  for (guint i = 1; i < self->n_rows; i++)
-    if (probs[i] > probs[best])
-      best = (int) i;
+  best = rl_argmax (probs, (int) self->n_rows);
 
   for (guint i = 0; i < self->n_rows; i++)
     {
