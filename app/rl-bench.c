@@ -325,15 +325,8 @@ rl_bench_main (int argc, char **argv)
 
   if (data_dir == NULL)
     data_dir = rl_dataset_default_dir (RL_DATASET_MNIST);
-  train = rl_dataset_load (data_dir, RL_DATASET_MNIST, RL_SPLIT_TRAIN, &error);
-  if (train != NULL)
-    test = rl_dataset_load (data_dir, RL_DATASET_MNIST, RL_SPLIT_TEST, &error);
-  if (test == NULL)
-    {
-      g_printerr (_("reslab-cli: bench: %s\nreslab-cli: run ./dev.sh data (or"
-                    " data/fetch-mnist.sh) to fetch MNIST\n"), error->message);
-      return 1;
-    }
+  if (!rl_cli_load_splits (data_dir, RL_DATASET_MNIST, &train, &test))
+    return 1;
   for (int j = 0; j < n_nets; j++)
     {
       g_autoptr (RlArch) arch = rl_arch_parse (nets[j].text, NULL);

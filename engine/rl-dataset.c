@@ -419,10 +419,9 @@ rl_dataset_load (const char     *dir,
   lab_path = find_file (dir, lab_name);
   if (img_path == NULL || lab_path == NULL)
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-                   "%s/%s (or .gz) not found%s", dir,
-                   img_path == NULL ? img_name : lab_name,
-                   kind == RL_DATASET_MNIST ? "; run ./dev.sh data to fetch MNIST" : "");
+      /* what to do about it is the front end's to say: the CLI and the app each add how */
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "%s/%s (or .gz) not found", dir,
+                   img_path == NULL ? img_name : lab_name);
       return NULL;
     }
   return rl_dataset_load_idx (img_path, lab_path, kind, error);
