@@ -67,8 +67,7 @@ rl_question_dialog_new (GtkWindow  *window,
                         const char *secondary,
                         const char *keep_label,
                         const char *go_label,
-                        int         go_response,
-                        gboolean    destructive)
+                        int         go_response)
 {
   GtkWidget *dialog;
   GtkWidget *go;
@@ -80,8 +79,7 @@ rl_question_dialog_new (GtkWindow  *window,
   gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog), "%s", secondary);
   gtk_dialog_add_button (GTK_DIALOG (dialog), keep_label, GTK_RESPONSE_CANCEL);
   go = gtk_dialog_add_button (GTK_DIALOG (dialog), go_label, go_response);
-  if (destructive)
-    gtk_widget_add_css_class (go, "destructive-action");
+  gtk_widget_add_css_class (go, "destructive-action");
   gtk_dialog_set_default_response (GTK_DIALOG (dialog), GTK_RESPONSE_CANCEL);
   return dialog;
 }

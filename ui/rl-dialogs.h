@@ -24,15 +24,15 @@ GtkWidget *rl_show_error_dialog        (GtkWidget      *widget,
 
 /* A modal question on @window, asked before something that cannot be undone: @primary,
  * @secondary, a button that keeps things as they are (@keep_label, GTK_RESPONSE_CANCEL, the
- * default) and one that goes ahead (@go_label, @go_response), red when @destructive. Connect
- * to "response" (the handler destroys it), then present it. Returns: (transfer none) */
+ * default) and one that goes ahead (@go_label, @go_response), always red ("destructive-action",
+ * as the GNOME HIG asks of a button that loses work). Connect to "response" (the handler
+ * destroys it), then present it. Returns: (transfer none) */
 GtkWidget *rl_question_dialog_new      (GtkWindow      *window,
                                         const char     *primary,
                                         const char     *secondary,
                                         const char     *keep_label,
                                         const char     *go_label,
-                                        int             go_response,
-                                        gboolean        destructive);
+                                        int             go_response);
 
 /* What went wrong with the model file @name (a display name), as one sentence a user
  * understands, chosen by @error's domain and code ("“x” is not a ResLab or safetensors model

@@ -17,11 +17,15 @@
 #define FIGURE_WIDTH   1100
 #define FIGURE_HEIGHT  460
 
-/* The shown runs' groups, in run order. Returns: (transfer container) */
+/* What either export writes: the shown runs' groups, in run order; NULL, with @error, when no
+ * run is shown or @path exists and may not be overwritten. Returns: (transfer container) */
 static GPtrArray *
-shown_groups (RlExperimentView *self)
+groups_to_export (RlExperimentView *self,
+                  const char       *path,
+                  gboolean          overwrite,
+                  GError          **error)
 {
-  GPtrArray *groups = g_ptr_array_new ();
+  g_autoptr (GPtrArray) groups = g_ptr_array_new ();
 
   for (guint r = 0; r < self->runs->len; r++)
     {
@@ -30,21 +34,11 @@ shown_groups (RlExperimentView *self)
       if (run->visible && rl_experiment_group_get_n_seeds (run->group) > 0)
         g_ptr_array_add (groups, run->group);
     }
-  return groups;
-}
-
-static gboolean
-check_export (RlExperimentView *self,
-              const char       *path,
-              gboolean          overwrite,
-              GPtrArray        *groups,
-              GError          **error)
-{
   if (groups->len == 0)
     {
       g_set_error_literal (error, RL_ERROR, RL_ERROR_INVALID_ARGUMENT,
                            _("No curves to export: tick a run in the list of runs."));
-      return FALSE;
+      return NULL;
     }
   if (!overwrite && g_file_test (path, G_FILE_TEST_EXISTS))
     {
@@ -52,9 +46,9 @@ check_export (RlExperimentView *self,
 
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS,
                    _("%s already exists; it was left as it is."), name);
-      return FALSE;
+      return NULL;
     }
-  return TRUE;
+  return g_steal_pointer (&groups);
 }
 
 gboolean
@@ -69,8 +63,8 @@ rl_experiment_view_export_csv (RlExperimentView *self,
   g_return_val_if_fail (RL_IS_EXPERIMENT_VIEW (self), FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
 
-  groups = shown_groups (self);
-  if (!check_export (self, path, overwrite, groups, error))
+  groups = groups_to_export (self, path, overwrite, error);
+  if (groups == NULL)
     return FALSE;
   /* the command line's format: a row per record and seed */
   for (guint i = 0; i < groups->len; i++)
@@ -89,8 +83,8 @@ rl_experiment_view_export_figure (RlExperimentView *self,
   g_return_val_if_fail (RL_IS_EXPERIMENT_VIEW (self), FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
 
-  groups = shown_groups (self);
-  if (!check_export (self, path, overwrite, groups, error))
+  groups = groups_to_export (self, path, overwrite, error);
+  if (groups == NULL)
     return FALSE;
   return rl_figure_save_degradation (path, FIGURE_WIDTH, FIGURE_HEIGHT,
                                      (RlExperimentGroup *const *) groups->pdata, groups->len,

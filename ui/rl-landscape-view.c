@@ -407,16 +407,26 @@ waiting_text (RlLandscapeView *self)
   return _("Press Compute to see the loss around the trained weights.");
 }
 
-static void
-draw_contours (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer data)
+/* The grid's figures (contours, surface): its panels as far as they are computed, or, before
+ * the first level, the area says what it waits for (and there is nothing to draw: 0). */
+static guint
+fill_panels_or_wait (RlLandscapeView *self, GtkDrawingArea *area, cairo_t *cr, int width, int height,
+                     RlLandscapePanel *panels)
 {
-  RlLandscapeView *self = data;
-  RlLandscapePanel panels[N_MODELS];
   guint n = fill_panels (self, panels);
 
   if (n == 0)
     draw_placeholder (GTK_WIDGET (area), cr, width, height, waiting_text (self));
-  else
+  return n;
+}
+
+static void
+draw_contours (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer data)
+{
+  RlLandscapePanel panels[N_MODELS];
+  guint n = fill_panels_or_wait (data, area, cr, width, height, panels);
+
+  if (n > 0)
     rl_landscape_figure_draw_contours (cr, width, height, panels, n, NULL);
 }
 
@@ -425,11 +435,9 @@ draw_surface (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer
 {
   RlLandscapeView *self = data;
   RlLandscapePanel panels[N_MODELS];
-  guint n = fill_panels (self, panels);
+  guint n = fill_panels_or_wait (self, area, cr, width, height, panels);
 
-  if (n == 0)
-    draw_placeholder (GTK_WIDGET (area), cr, width, height, waiting_text (self));
-  else
+  if (n > 0)
     rl_landscape_figure_draw_surface_view (cr, width, height, panels, n, NULL, self->azimuth,
                                            self->elevation);
 }

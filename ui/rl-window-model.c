@@ -424,7 +424,7 @@ _rl_window_ask_reset_weights (RlWindow *self)
                                    _("The network gets fresh random weights (from the seed in "
                                      "the Train view) and guesses at chance until it is trained "
                                      "again. Model files on disk are not changed."),
-                                   _("_Cancel"), _("_Reset Weights"), GTK_RESPONSE_ACCEPT, TRUE);
+                                   _("_Cancel"), _("_Reset Weights"), GTK_RESPONSE_ACCEPT);
   g_signal_connect (dialog, "response", G_CALLBACK (reset_response_cb), self);
   gtk_window_present (GTK_WINDOW (dialog));
 }

@@ -119,7 +119,7 @@ rl_window_close_request (GtkWindow *window)
       keep = _("_Keep Computing");
     }
   dialog = rl_question_dialog_new (window, primary, secondary, keep, _("_Stop and Quit"),
-                                   RESPONSE_STOP_AND_QUIT, FALSE);
+                                   RESPONSE_STOP_AND_QUIT);
   g_signal_connect_object (dialog, "response", G_CALLBACK (quit_response_cb), self, 0);
   self->quit_dialog = dialog;
   g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &self->quit_dialog);
