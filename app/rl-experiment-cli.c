@@ -341,7 +341,7 @@ run_degradation (int argc, char **argv)
                                      "%1$s, first %2$d training images x %3$d epochs, batch %4$d,"
                                      " lr %5$g, momentum %6$g, weight decay %7$g, shortcut %8$s,"
                                      " BN %9$s, %10$s", epochs),
-                           kind == RL_DATASET_FASHION ? "Fashion-MNIST" : "MNIST", subset,
+                           rl_dataset_title (kind), subset,
                            epochs, batch, lr, momentum, weight_decay, rl_shortcut_name (shortcut),
                            /* TRANSLATORS: batch normalisation switched on or off */
                            bn ? C_("batch norm", "on") : C_("batch norm", "off"),

@@ -577,6 +577,12 @@ rl_dataset_normalise_floats (const RlDataset *ds_or_null,
 }
 
 const char *
+rl_dataset_title (RlDatasetKind kind)
+{
+  return kind == RL_DATASET_FASHION ? "Fashion-MNIST" : "MNIST";
+}
+
+const char *
 rl_dataset_kind_name (RlDatasetKind kind)
 {
   switch (kind)

@@ -96,6 +96,9 @@ void        rl_dataset_normalise_floats (const RlDataset *ds_or_null,
                                          float           *out);
 
 const char *rl_dataset_kind_name  (RlDatasetKind kind);   /* "mnist", "fashion" */
+/* "MNIST", "Fashion-MNIST": the set's name as a person reads it, in messages, titles and
+ * menus; a proper name, the same in every language. */
+const char *rl_dataset_title      (RlDatasetKind kind);
 gboolean    rl_dataset_kind_from_name (const char *name, RlDatasetKind *kind);
 /* Class names: digits for MNIST, "T-shirt/top" ... "Ankle boot" for Fashion-MNIST, in English
  * (the app translates them: _() of the name, as the Fashion names are in its catalogue).

@@ -290,7 +290,7 @@ test_set_loaded_cb (GObject      *source,
   gtk_widget_set_sensitive (GTK_WIDGET (self->image_spin), TRUE);
   show_image_number (self);
   text = g_strdup_printf (ngettext ("%'u %s test image, with its true label.", "%'u %s test images, with their true labels.", self->test_set->n), self->test_set->n,
-                          self->test_kind == RL_DATASET_FASHION ? "Fashion-MNIST" : "MNIST");
+                          rl_dataset_title (self->test_kind));
   set_data_text (self, text);
   if (self->pending_image >= 0)
     rl_draw_view_show_test_image (self, (guint) self->pending_image);

@@ -126,7 +126,7 @@ update_chart_title (RlExperimentView *self)
   images = _rl_experiment_format_count (run->config.subset);
   title = g_strdup_printf (_("%s · %s, %s images × %d · lr %g · %s · shortcut %s"),
                            showing_test (self) ? _("Test error") : _("Training error"),
-                           _rl_experiment_dataset_name (run->kind), images, run->config.epochs,
+                           rl_dataset_title (run->kind), images, run->config.epochs,
                            run->config.lr, run->config.bn ? _("batch norm") : _("no batch norm"),
                            run->config.shortcut == RL_SHORTCUT_B ? "B" : "A");
   rl_chart_set_title (self->chart, title);

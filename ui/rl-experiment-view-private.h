@@ -140,8 +140,6 @@ char     *_rl_experiment_run_summary        (Run              *run);
 gboolean  _rl_experiment_run_same_setting   (const Run                *run,
                                              const RlExperimentConfig *config,
                                              RlDatasetKind             kind);
-/* "MNIST" or "Fashion-MNIST", translated. */
-const char *_rl_experiment_dataset_name     (RlDatasetKind    kind);
 /* "12,800", grouped as the locale writes numbers. Returns: (transfer full) */
 char     *_rl_experiment_format_count       (guint64          n);
 

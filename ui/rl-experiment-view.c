@@ -194,12 +194,6 @@ _rl_experiment_run_same_setting (const Run                *run,
          && run->config.epochs == config->epochs && run->config.subset == config->subset;
 }
 
-const char *
-_rl_experiment_dataset_name (RlDatasetKind kind)
-{
-  return kind == RL_DATASET_FASHION ? _("Fashion-MNIST") : _("MNIST");
-}
-
 /* "12,800", grouped as the locale writes numbers (glibc's ' flag: "12.800" in German) */
 char *
 _rl_experiment_format_count (guint64 n)
@@ -424,7 +418,7 @@ _rl_experiment_view_update_run_row (Run *run)
     detail = g_strdup_printf (ngettext ("%1$s, %2$s images × %3$d, lr %4$g, %5$u seed · training…",
                                         "%1$s, %2$s images × %3$d, lr %4$g, %5$u seeds · training…",
                                         run->n_seeds),
-                              _rl_experiment_dataset_name (run->kind), images,
+                              rl_dataset_title (run->kind), images,
                               run->config.epochs, run->config.lr, run->n_seeds);
   else
     /* TRANSLATORS: the same, once the run is over; %6$s is its time (minutes:seconds) */
@@ -436,7 +430,7 @@ _rl_experiment_view_update_run_row (Run *run)
                                           "stopped after %6$s",
                                           "%1$s, %2$s images × %3$d, lr %4$g, %5$u seeds · "
                                           "stopped after %6$s", run->n_seeds),
-                              _rl_experiment_dataset_name (run->kind), images,
+                              rl_dataset_title (run->kind), images,
                               run->config.epochs, run->config.lr, run->n_seeds, time);
   /* a deep run's twins and their initial weights weigh megabytes (depth 56: 14 MB): Clear
    * frees that much */
@@ -651,7 +645,7 @@ start_run (RlExperimentView *self,
   self->progress_id = g_timeout_add (250, progress_tick_cb, self);
   status = g_strdup_printf (_("Training %s and %s on the same %s batches of %d, from the same "
                             "initial weights.%s"), run->names[0], run->names[1],
-                            _rl_experiment_dataset_name (run->kind), run->config.batch,
+                            rl_dataset_title (run->kind), run->config.batch,
                             hidden ? _(" The earlier run of this depth and setting is hidden; "
                                        "tick it in the list of runs to compare.") : "");
   set_status (self, status);
@@ -721,7 +715,7 @@ run_action (GtkWidget  *widget,
   self->load_cancellable = g_cancellable_new ();
   rl_dataset_loader_load_pair_async (self->pending_kind, self->load_cancellable, data_loaded_cb,
                                      g_object_ref (self));
-  status = g_strdup_printf (_("Loading the %s images…"), _rl_experiment_dataset_name (self->pending_kind));
+  status = g_strdup_printf (_("Loading the %s images…"), rl_dataset_title (self->pending_kind));
   gtk_label_set_text (self->progress_label, status);
   update_actions (self);
 }

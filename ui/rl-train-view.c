@@ -401,7 +401,7 @@ rl_train_view_begin_run (RlTrainView         *self,
   text = g_strdup_printf (_("Training %1$s on %2$'u %3$s images, batch %4$d, learning rate %5$g, "
                             "momentum %6$g, weight decay %7$g."),
                           net, train_images,
-                          config->dataset == RL_DATASET_FASHION ? "Fashion-MNIST" : "MNIST",
+                          rl_dataset_title (config->dataset),
                           config->batch, config->lr, config->momentum,
                           config->weight_decay);
   rl_train_view_set_status (self, text);

@@ -25,7 +25,7 @@ rl_dataset_dropdown_fill (GtkDropDown *dropdown,
     {
       kind = RL_DATASET_FASHION;
       g_array_append_val (kinds, kind);
-      gtk_string_list_append (names, "Fashion-MNIST");
+      gtk_string_list_append (names, rl_dataset_title (RL_DATASET_FASHION));
     }
   gtk_drop_down_set_model (dropdown, G_LIST_MODEL (names));
 }

@@ -68,12 +68,6 @@ display_name (LandscapeJob *job, guint m)
                                : g_strdup (job->names[m]);
 }
 
-static const char *
-dataset_label (RlDatasetKind kind)
-{
-  return kind == RL_DATASET_FASHION ? "Fashion-MNIST" : "MNIST";
-}
-
 /* What the list that offers @key calls its model, and the dataset it trained on: a model of
  * the Models list ("" the bundled one), or a twin kept beside an experiment run (with why its
  * other twin is missing, when it is). FALSE when neither holds it (deleted or cleared
@@ -258,9 +252,9 @@ show_landscape_activated (GtkWidget  *widget,
                                                      " %4$s: their losses are on different"
                                                      " images."),
                                                    job->names[0],
-                                                   dataset_label (job->kind),
+                                                   rl_dataset_title (job->kind),
                                                    job->names[m],
-                                                   dataset_label (kind));
+                                                   rl_dataset_title (kind));
 
           rl_show_error_dialog (GTK_WIDGET (self),
                                 _("Only models of the same dataset can be compared"), text);

@@ -67,7 +67,7 @@ void
 _rl_window_update_description (RlWindow *self)
 {
   RlDatasetKind kind = rl_predictor_get_kind (self->predictor);
-  const char *dataset = kind == RL_DATASET_FASHION ? _("Fashion-MNIST") : _("MNIST");
+  const char *dataset = rl_dataset_title (kind);
   g_autofree char *accuracy = NULL;
   g_autofree char *name = NULL;
 

@@ -170,7 +170,7 @@ _rl_window_train (RlWindow *self)
   rl_dataset_loader_load_pair_async (kind, self->data_cancellable, data_loaded_cb,
                                      g_object_ref (self));
   status = g_strdup_printf (_("Loading the %s training and test images…"),
-                            kind == RL_DATASET_FASHION ? _("Fashion-MNIST") : _("MNIST"));
+                            rl_dataset_title (kind));
   rl_train_view_set_status (self->train_view, status);
   _rl_window_actions_update (self);
 }
@@ -214,8 +214,7 @@ trainer_weights_cb (RlTrainer       *trainer,
 static char *
 default_run_name (RlWindow *self)
 {
-  const char *dataset = self->run_config.dataset == RL_DATASET_FASHION ? _("Fashion-MNIST")
-                                                                       : _("MNIST");
+  const char *dataset = rl_dataset_title (self->run_config.dataset);
 
   return self->run_from_current
          ? g_strdup_printf (_("Continued on %s"), dataset)

@@ -177,7 +177,7 @@ rl_model_item_describe (RlModelItem *self)
 
   g_return_val_if_fail (RL_IS_MODEL_ITEM (self), NULL);
 
-  dataset = self->kind == RL_DATASET_FASHION ? _("Fashion-MNIST") : _("MNIST");
+  dataset = rl_dataset_title (self->kind);
   /* a narrow no-break space between a number and its %, as everywhere in ResLab */
   accuracy = isnan (self->test_accuracy)
              ? g_strdup (_("Test accuracy not measured"))
