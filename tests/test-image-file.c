@@ -729,6 +729,83 @@ test_level_blank (void)
     g_assert_cmpfloat (even[k] + noisy[k], ==, 0.0f);
 }
 
+static void
+loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+/* Runs the main context until @result is set, and finishes it. */
+static float *
+finish_load (GAsyncResult **result, gboolean *number, GError **error)
+{
+  float *ink;
+
+  while (*result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  ink = rl_image_file_load_finish (*result, number, error);
+  g_clear_object (result);
+  return ink;
+}
+
+/* A file elsewhere (no local path: an http URI dragged from a web browser, here a resource://
+ * one) is read on the worker and read as the same file on this computer is; one that cannot be
+ * read fails with its URI in the message. The app refused both before. */
+static void
+test_elsewhere (Fixture *f, gconstpointer data)
+{
+  const char *uri = "resource:///io/github/reslab/tests/seven.pgm";
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GResource) resource = g_resource_load (TEST_IMAGES_GRESOURCE, &error);
+  g_autoptr (GFile) remote = NULL;
+  g_autoptr (GFile) missing = NULL;
+  g_autoptr (GBytes) bytes = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *no_path = NULL;
+  g_autofree float *digit = NULL;
+  g_autofree float *fitted = NULL;
+  g_autofree float *fitted_here = NULL;
+  GAsyncResult *result = NULL;
+  float digit_here[28 * 28];
+  gboolean number = TRUE;
+
+  g_assert_no_error (error);
+  g_resources_register (resource);
+  remote = g_file_new_for_uri (uri);
+  no_path = g_file_get_path (remote);
+  g_assert_null (no_path);
+
+  /* the same bytes as a file here */
+  bytes = g_resources_lookup_data ("/io/github/reslab/tests/seven.pgm", 0, &error);
+  g_assert_no_error (error);
+  path = write_file (f, "seven.pgm", g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+  g_assert_true (rl_image_file_load_digit (path, digit_here, &error));
+  g_assert_no_error (error);
+  fitted_here = rl_image_file_load_fitted (path, 96, 48, &error);
+  g_assert_no_error (error);
+
+  rl_image_file_load_digit_async (remote, NULL, loaded_cb, &result);
+  digit = finish_load (&result, &number, &error);
+  g_assert_no_error (error);
+  g_assert_false (number);
+  g_assert_cmpmem (digit, sizeof digit_here, digit_here, sizeof digit_here);
+
+  rl_image_file_load_ink_async (remote, TRUE, 96, 48, NULL, loaded_cb, &result);
+  fitted = finish_load (&result, &number, &error);
+  g_assert_no_error (error);
+  g_assert_true (number);
+  g_assert_cmpmem (fitted, 96 * 48 * sizeof (float), fitted_here, 96 * 48 * sizeof (float));
+
+  missing = g_file_new_for_uri ("resource:///io/github/reslab/tests/eight.pgm");
+  rl_image_file_load_digit_async (missing, NULL, loaded_cb, &result);
+  g_assert_null (finish_load (&result, NULL, &error));
+  g_assert_nonnull (error);
+  g_test_message ("%s", error->message);
+  g_assert_true (g_str_has_prefix (error->message,
+                                   "resource:///io/github/reslab/tests/eight.pgm: "));
+  g_resources_unregister (resource);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -744,6 +821,7 @@ main (int argc, char **argv)
   ADD ("pgm-p2", test_pgm_p2);
   ADD ("pgm-broken", test_pgm_broken);
   ADD ("missing", test_missing);
+  ADD ("elsewhere", test_elsewhere);
 #undef ADD
   g_test_add_func ("/app/image-file/surface-a8", test_surface_a8);
   g_test_add_func ("/app/image-file/surface-other", test_surface_other);

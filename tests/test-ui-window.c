@@ -1043,6 +1043,39 @@ test_open_image (void)
   g_assert_true (image_shown (window));
   g_assert_cmpmem (rl_predictor_get_image (predictor), sizeof digit, digit, sizeof digit);
 
+  /* files elsewhere, by URI (the command line's http URL; here resource:// ones, which have no
+   * local path either): a picture is read, so what it holds is what the dialog says (this one
+   * is an SVG icon); a model is not opened from there, and a dialog says so. Both used to do
+   * nothing, or say only files here open. */
+  {
+    static const char *icon =
+      "resource:///org/reslab/ResLab/icons/scalable/apps/io.github.reslab.ResLab.svg";
+    static const char *model = "resource:///org/reslab/ResLab/models/seed.safetensors";
+    g_autofree char *icon_text = NULL;
+    g_autofree char *model_text = NULL;
+
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-file", "s",
+                                               icon));
+    g_assert_true (ui_test_wait_for (ui_test_dialog_shown, NULL, 30));
+    dialog = ui_test_find_message_dialog ();
+    icon_text = ui_test_dialog_text (dialog);
+    g_test_message ("%s", icon_text);
+    g_assert_true (g_str_has_prefix (icon_text, "Could not open “io.github.reslab.ResLab.svg”\n"));
+    g_assert_nonnull (strstr (icon_text, "io.github.reslab.ResLab.svg: not a PNG or PGM"));
+    gtk_window_destroy (GTK_WINDOW (dialog));
+
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-file", "s",
+                                               model));
+    g_assert_true (ui_test_wait_for (ui_test_dialog_shown, NULL, 30));
+    dialog = ui_test_find_message_dialog ();
+    model_text = ui_test_dialog_text (dialog);
+    g_test_message ("%s", model_text);
+    g_assert_true (g_str_has_prefix (model_text, "Could not open “seed.safetensors”\n"));
+    g_assert_nonnull (strstr (model_text, model));
+    gtk_window_destroy (GTK_WINDOW (dialog));
+    g_assert_true (image_shown (window));
+  }
+
   /* Clear takes it out */
   rl_draw_view_clear (rl_window_get_draw_view (window));
   g_assert_null (rl_draw_view_get_image_name (rl_window_get_draw_view (window)));

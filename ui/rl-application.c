@@ -266,19 +266,22 @@ rl_application_command_line (GApplication            *application,
     show_test_image (window, (guint) value);
   if (g_variant_dict_contains (options, "why"))
     rl_why_view_set_active (rl_draw_view_get_why_view (rl_window_get_draw_view (window)), TRUE);
+  gtk_window_present (GTK_WINDOW (window));
+  if (view != NULL)
+    rl_window_set_view (window, view);
+  /* after the window is up: a file that cannot be opened says so in a dialog on top of it */
   if (g_variant_dict_lookup (options, G_OPTION_REMAINING, "^a&ay", &files) && files[0] != NULL)
     {
       g_autoptr (GFile) file = g_application_command_line_create_file_for_arg (command_line,
                                                                                 files[0]);
       g_autofree char *path = g_file_get_path (file);
+      g_autofree char *uri = path == NULL ? g_file_get_uri (file) : NULL;
 
-      if (path != NULL)
-        gtk_widget_activate_action (GTK_WIDGET (window), "win.open-file", "s", path);
+      /* a file elsewhere (an http URL) by its URI: the window reads what it can of it */
+      gtk_widget_activate_action (GTK_WIDGET (window), "win.open-file", "s",
+                                  path != NULL ? path : uri);
     }
 
-  gtk_window_present (GTK_WINDOW (window));
-  if (view != NULL)
-    rl_window_set_view (window, view);
   if (g_variant_dict_contains (options, "train"))
     gtk_widget_activate_action (GTK_WIDGET (window), "win.train", NULL);
   else if (g_variant_dict_contains (options, "experiment"))

@@ -147,6 +147,17 @@ open_file (RlWindow *self,
                                NULL);
       else if (path != NULL)
         _rl_window_open_model_path (self, path);
+      else
+        {
+          g_autofree char *primary = g_strdup_printf (_("Could not open “%s”"), name);
+          g_autofree char *uri = g_file_get_uri (file);
+          /* TRANSLATORS: %s is a URL, such as https://example.org/model.safetensors */
+          g_autofree char *secondary =
+            g_strdup_printf (_("%s is not on this computer. Models open from files here: "
+                               "save it first, then open the saved file."), uri);
+
+          rl_show_error_dialog (GTK_WIDGET (self), primary, secondary);
+        }
       return;
     }
   open_image (self, file, TRUE);
@@ -190,7 +201,10 @@ open_file_activated (GtkWidget  *widget,
                      const char *action_name,
                      GVariant   *parameter)
 {
-  g_autoptr (GFile) file = g_file_new_for_path (g_variant_get_string (parameter, NULL));
+  const char *arg = g_variant_get_string (parameter, NULL);
+  /* a path, or the URI of a file elsewhere (the command line's http URL) */
+  g_autoptr (GFile) file = g_uri_peek_scheme (arg) != NULL ? g_file_new_for_uri (arg)
+                                                          : g_file_new_for_path (arg);
 
   open_file (RL_WINDOW (widget), file);
 }

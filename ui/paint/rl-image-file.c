@@ -692,25 +692,6 @@ rl_image_file_load_fitted (const char  *path,
                      : NULL;
 }
 
-char *
-rl_image_file_get_local_path (GFile   *file,
-                              GError **error)
-{
-  char *path;
-
-  g_return_val_if_fail (G_IS_FILE (file), NULL);
-
-  path = g_file_get_path (file);
-  if (path == NULL)
-    {
-      g_autofree char *uri = g_file_get_uri (file);
-
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                   _("%s: only files on this computer can be opened"), uri);
-    }
-  return path;
-}
-
 /* ---- on a worker -------------------------------------------------------------------------- */
 
 typedef enum {
@@ -721,7 +702,8 @@ typedef enum {
 
 typedef struct {
   char     *path;            /* or the name of... */
-  GBytes   *bytes;           /* ...these bytes of an image (rl_image_bytes_load_async) */
+  GBytes   *bytes;           /* ...these bytes of an image (rl_image_bytes_load_async), or... */
+  GFile    *remote;          /* ...a file not on this computer, read into them first */
   LoadMode  mode;
   int       width, height;   /* fitted into */
   gboolean  number;          /* LOAD_PICTURE: fitted, as a number (set by the worker) */
@@ -734,6 +716,7 @@ load_data_free (gpointer data)
 
   g_free (d->path);
   g_clear_pointer (&d->bytes, g_bytes_unref);
+  g_clear_object (&d->remote);
   g_free (d);
 }
 
@@ -751,6 +734,41 @@ picture_is_number (const float *ink,
   return seg != NULL && seg->n >= 2;
 }
 
+/* The bytes of @file (named @uri), a file GIO reads from elsewhere (a picture dragged from a
+ * web browser, with GVfs), up to RL_IMAGE_MAX_FILE. Returns: (transfer full) (nullable) */
+static GBytes *
+read_remote (GFile        *file,
+             const char   *uri,
+             GCancellable *cancellable,
+             GError      **error)
+{
+  g_autoptr (GInputStream) in = NULL;
+  g_autoptr (GByteArray) data = g_byte_array_new ();
+  g_autoptr (GError) local_error = NULL;
+  guint8 buf[65536];
+  gssize n;
+
+  in = G_INPUT_STREAM (g_file_read (file, cancellable, &local_error));
+  while (in != NULL &&
+         (n = g_input_stream_read (in, buf, sizeof buf, cancellable, &local_error)) > 0)
+    {
+      if (data->len + (guint64) n > RL_IMAGE_MAX_FILE)
+        {
+          g_set_error (error, RL_ERROR, RL_ERROR_TOO_LARGE, _("%s: larger than %u bytes"), uri,
+                       RL_IMAGE_MAX_FILE);
+          return NULL;
+        }
+      g_byte_array_append (data, buf, (guint) n);
+    }
+  if (local_error != NULL)
+    {
+      g_set_error (error, local_error->domain, local_error->code, "%s: %s", uri,
+                   local_error->message);
+      return NULL;
+    }
+  return g_byte_array_free_to_bytes (g_steal_pointer (&data));
+}
+
 static void
 load_thread (GTask        *task,
              gpointer      source_object,
@@ -763,7 +781,10 @@ load_thread (GTask        *task,
   float *ink = NULL;
   int w, h;
 
-  levelled = load_levelled (d->path, d->bytes, &w, &h, &error);
+  if (d->remote != NULL)
+    d->bytes = read_remote (d->remote, d->path, cancellable, &error);
+  if (d->remote == NULL || d->bytes != NULL)
+    levelled = load_levelled (d->path, d->bytes, &w, &h, &error);
   if (levelled != NULL && d->mode == LOAD_PICTURE)
     d->number = picture_is_number (levelled, w, h);
   if (levelled != NULL && (d->mode == LOAD_FITTED || d->number))
@@ -781,11 +802,11 @@ load_thread (GTask        *task,
 }
 
 /* The task of every _async here: @path (transfer full) names the file, or @bytes (nullable) when
- * there are bytes; a NULL @path fails with @error (transfer full). */
+ * there are bytes, or @remote (nullable), a file elsewhere, which the worker reads first. */
 static void
 start_load (char                *path,
             GBytes              *bytes,
-            GError              *error,
+            GFile               *remote,
             LoadMode             mode,
             int                  width,
             int                  height,
@@ -797,14 +818,10 @@ start_load (char                *path,
   LoadData *d;
 
   g_task_set_source_tag (task, start_load);
-  if (path == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
   d = g_new0 (LoadData, 1);
   d->path = path;
   d->bytes = bytes != NULL ? g_bytes_ref (bytes) : NULL;
+  d->remote = remote != NULL ? g_object_ref (remote) : NULL;
   d->mode = mode;
   d->width = width;
   d->height = height;
@@ -821,10 +838,12 @@ load_async (GFile               *file,
             GAsyncReadyCallback  callback,
             gpointer             user_data)
 {
-  GError *error = NULL;
-  char *path = rl_image_file_get_local_path (file, &error);
+  /* a file elsewhere (no path: not even through a GVfs mount) is read on the worker, named
+   * by its URI */
+  char *path = g_file_get_path (file);
 
-  start_load (path, NULL, error, mode, width, height, cancellable, callback, user_data);
+  start_load (path != NULL ? path : g_file_get_uri (file), NULL, path != NULL ? NULL : file,
+              mode, width, height, cancellable, callback, user_data);
 }
 
 void

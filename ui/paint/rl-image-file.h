@@ -109,16 +109,11 @@ float    *rl_image_file_load_fitted (const char  *path,
                                      int          out_height,
                                      GError     **error);
 
-/* @file's local path, or NULL with G_IO_ERROR_NOT_SUPPORTED naming its URI (a file chooser or
- * a drop may hand over a remote one, which the readers cannot open).
- * Returns: (transfer full) (nullable) */
-char     *rl_image_file_get_local_path (GFile   *file,
-                                        GError **error);
-
 /* rl_image_file_load_digit() and rl_image_file_load_fitted() on a worker thread, for the app.
  * _ink: with @as_number the fitted ink; without, either, by what the picture shows: fitted
  * when the number reader (rl_segment_digits, default parameters) finds two digits or more, else
- * the digit. A file not on this computer fails with rl_image_file_get_local_path()'s error.
+ * the digit. A file elsewhere (a picture dragged from a web browser: an http URI, which GIO
+ * reads through GVfs) is read first, at most RL_IMAGE_MAX_FILE bytes, and named by its URI.
  * _finish: the digit (28 x 28) or the fitted ink (out_height, out_width), or NULL with the
  * error; @number (optional): whether it is the fitted ink. Returns: (transfer full) (nullable) */
 void      rl_image_file_load_digit_async  (GFile               *file,
