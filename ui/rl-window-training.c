@@ -22,6 +22,7 @@
 #include "rl-dataset-loader.h"
 #include "rl-dialogs.h"
 #include "rl-error.h"
+#include "rl-evaluator.h"
 #include "rl-model-file.h"
 
 static void
@@ -335,7 +336,7 @@ final_weights_evaluated_cb (GObject      *source,
   RlEvalResult eval;
   RlModel *model;
 
-  if (!rl_model_file_evaluate_finish (result, &eval, &error))
+  if (!rl_evaluator_accuracy_finish (result, &eval, &error))
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->trainer == NULL)
         return;
@@ -441,9 +442,9 @@ trainer_finished_cb (RlTrainer    *trainer,
   rl_train_view_set_stopped_at (self->train_view, self->run_end_text);
   status = g_strdup_printf (_("%s Measuring the weights on the test set…"), self->run_end_text);
   rl_train_view_set_status (self->train_view, status);
-  rl_model_file_evaluate_async (rl_predictor_get_model (self->predictor), self->run_test_set,
-                                self->cancellable, final_weights_evaluated_cb,
-                                g_object_ref (self));
+  rl_evaluator_accuracy_async (rl_predictor_get_model (self->predictor), self->run_test_set,
+                               self->cancellable, final_weights_evaluated_cb,
+                               g_object_ref (self));
   _rl_window_actions_update (self);
 }
 

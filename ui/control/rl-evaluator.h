@@ -1,15 +1,18 @@
-/* rl-evaluator.h: the test set's per-image evaluation (rl-errors.h) for the app, off the main
- * thread: the split through the one dataset loader, then rl_error_report_compute on a GTask
- * thread with a copy of the weights. */
+/* rl-evaluator.h: a model measured on a test set for the app, off the main thread, on a copy
+ * of the weights: the per-image evaluation (rl-errors.h) the Errors view shows, and the
+ * accuracy a model saved after a run is described with (rl_evaluate). */
 #pragma once
 
 #include <gio/gio.h>
 
 #include "rl-errors.h"
+#include "rl-train.h"
 
 G_BEGIN_DECLS
 
-/* @model is copied (the caller may go on predicting with it). */
+/* The per-image evaluation of @kind's test split, loaded through the one dataset loader and
+ * measured by rl_error_report_compute on one thread. @model is copied (the caller may go on
+ * predicting with it). */
 void           rl_evaluator_run_async  (const RlModel       *model,
                                         RlDatasetKind        kind,
                                         GCancellable        *cancellable,
@@ -21,5 +24,16 @@ void           rl_evaluator_run_async  (const RlModel       *model,
 RlErrorReport *rl_evaluator_run_finish (GAsyncResult  *result,
                                         RlDataset    **test,
                                         GError       **error);
+
+/* rl_evaluate on the whole of @test (a reference is kept) with a copy of @model. */
+void           rl_evaluator_accuracy_async  (const RlModel       *model,
+                                             RlDataset           *test,
+                                             GCancellable        *cancellable,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data);
+/* Errors: those of rl_evaluate. */
+gboolean       rl_evaluator_accuracy_finish (GAsyncResult        *result,
+                                             RlEvalResult        *out,
+                                             GError             **error);
 
 G_END_DECLS

@@ -89,15 +89,4 @@ void         rl_model_file_save_run_async (const RlModel       *model,
  * they were written or there were none. Returns: (transfer none) (nullable) */
 const GError *rl_model_file_save_get_initial_error (GAsyncResult *result);
 
-/* Evaluates a copy of @model (taken now) on the whole of @test (a reference is kept), off the
- * main thread: what a model saved after a run is described with. */
-void         rl_model_file_evaluate_async  (const RlModel       *model,
-                                            RlDataset           *test,
-                                            GCancellable        *cancellable,
-                                            GAsyncReadyCallback  callback,
-                                            gpointer             user_data);
-gboolean     rl_model_file_evaluate_finish (GAsyncResult  *result,
-                                            RlEvalResult  *out,
-                                            GError       **error);
-
 G_END_DECLS
