@@ -40,7 +40,7 @@ arch_cost (const RlArch *arch, int c, int h, int w, int n, RlArchCost *cost)
   cost->activations = (size_t) c * h * w;
   cost->scratch = 0;
 
-  for (int i = 0; i < arch->n_layers && fits; i++)
+  for (int i = 0; i < arch->n_layers; i++)
     {
       const RlLayerSpec *s = &arch->layers[i];
       size_t in_len = (size_t) c * h * w, len;
@@ -116,9 +116,12 @@ arch_cost (const RlArch *arch, int c, int h, int w, int n, RlArchCost *cost)
           /* its own: the hidden map (without bn), the shortcut's (A, B), with bn each site's
            * pre-activations and two channel statistics; F(x), the hidden gradient, the hidden
            * map with bn and the pre-activations' gradient are one buffer for every block */
-          cost->activations += (s->bn ? 0 : len) +
-                               (s->shortcut == RL_SHORTCUT_A || s->shortcut == RL_SHORTCUT_B ? len : 0) +
-                               (s->bn ? (s->shortcut == RL_SHORTCUT_B ? 3 : 2) * (len + 2 * (size_t) c) : 0);
+          if (!s->bn)
+            cost->activations += len;
+          if (s->shortcut == RL_SHORTCUT_A || s->shortcut == RL_SHORTCUT_B)
+            cost->activations += len;
+          if (s->bn)
+            cost->activations += (s->shortcut == RL_SHORTCUT_B ? 3 : 2) * (len + 2 * (size_t) c);
           hmax = MAX (hmax, len);
           break;
         default:
