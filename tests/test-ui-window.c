@@ -986,6 +986,27 @@ image_shown (gpointer data)
 /* Open Image (here win.open-file, as the command line and a drop open a file): the digit of a
  * PNG goes into the Draw view as reslab-cli predict reads it, and is read right; a file that
  * is no image gives a dialog naming it and leaves the input as it was. */
+/* win.open-file on @arg (a path or a URI) ends in an error dialog: its text starts with
+ * @primary and holds @needle; then it is closed. */
+static void
+assert_open_fails (RlWindow   *window,
+                   const char *arg,
+                   const char *primary,
+                   const char *needle)
+{
+  GtkMessageDialog *dialog;
+  g_autofree char *text = NULL;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-file", "s", arg));
+  g_assert_true (ui_test_wait_for (ui_test_dialog_shown, NULL, 30));
+  dialog = ui_test_find_message_dialog ();
+  text = ui_test_dialog_text (dialog);
+  g_test_message ("%s", text);
+  g_assert_true (g_str_has_prefix (text, primary));
+  g_assert_nonnull (strstr (text, needle));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
 static void
 test_open_image (void)
 {
@@ -996,9 +1017,7 @@ test_open_image (void)
   g_autofree char *dir = g_dir_make_tmp ("reslab-image-XXXXXX", NULL);
   g_autofree char *path = g_build_filename (dir, "seven.png", NULL);
   g_autofree char *bad = g_build_filename (dir, "notes.png", NULL);
-  g_autofree char *text = NULL;
   float digit[28 * 28];
-  GtkMessageDialog *dialog;
 
   if (!mnist_present ())
     {
@@ -1032,14 +1051,7 @@ test_open_image (void)
 
   /* not an image: a dialog naming it; the seven stays */
   g_assert_true (g_file_set_contents (bad, "shopping: milk, eggs\n", -1, NULL));
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-file", "s", bad));
-  g_assert_true (ui_test_wait_for (ui_test_dialog_shown, NULL, 30));
-  dialog = ui_test_find_message_dialog ();
-  text = ui_test_dialog_text (dialog);
-  g_test_message ("%s", text);
-  g_assert_true (g_str_has_prefix (text, "Could not open “notes.png”\n"));
-  g_assert_nonnull (strstr (text, "notes.png: not a PNG or PGM"));
-  gtk_window_destroy (GTK_WINDOW (dialog));
+  assert_open_fails (window, bad, "Could not open “notes.png”\n", "notes.png: not a PNG or PGM");
   g_assert_true (image_shown (window));
   g_assert_cmpmem (rl_predictor_get_image (predictor), sizeof digit, digit, sizeof digit);
 
@@ -1047,34 +1059,15 @@ test_open_image (void)
    * local path either): a picture is read, so what it holds is what the dialog says (this one
    * is an SVG icon); a model is not opened from there, and a dialog says so. Both used to do
    * nothing, or say only files here open. */
-  {
-    static const char *icon =
-      "resource:///org/reslab/ResLab/icons/scalable/apps/io.github.reslab.ResLab.svg";
-    static const char *model = "resource:///org/reslab/ResLab/models/seed.safetensors";
-    g_autofree char *icon_text = NULL;
-    g_autofree char *model_text = NULL;
-
-    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-file", "s",
-                                               icon));
-    g_assert_true (ui_test_wait_for (ui_test_dialog_shown, NULL, 30));
-    dialog = ui_test_find_message_dialog ();
-    icon_text = ui_test_dialog_text (dialog);
-    g_test_message ("%s", icon_text);
-    g_assert_true (g_str_has_prefix (icon_text, "Could not open “io.github.reslab.ResLab.svg”\n"));
-    g_assert_nonnull (strstr (icon_text, "io.github.reslab.ResLab.svg: not a PNG or PGM"));
-    gtk_window_destroy (GTK_WINDOW (dialog));
-
-    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-file", "s",
-                                               model));
-    g_assert_true (ui_test_wait_for (ui_test_dialog_shown, NULL, 30));
-    dialog = ui_test_find_message_dialog ();
-    model_text = ui_test_dialog_text (dialog);
-    g_test_message ("%s", model_text);
-    g_assert_true (g_str_has_prefix (model_text, "Could not open “seed.safetensors”\n"));
-    g_assert_nonnull (strstr (model_text, model));
-    gtk_window_destroy (GTK_WINDOW (dialog));
-    g_assert_true (image_shown (window));
-  }
+  assert_open_fails (window,
+                     "resource:///org/reslab/ResLab/icons/scalable/apps/io.github.reslab.ResLab.svg",
+                     "Could not open “io.github.reslab.ResLab.svg”\n",
+                     "io.github.reslab.ResLab.svg: not a PNG or PGM");
+  assert_open_fails (window, "resource:///org/reslab/ResLab/models/seed.safetensors",
+                     "Could not open “seed.safetensors”\n",
+                     "resource:///org/reslab/ResLab/models/seed.safetensors is not on this "
+                     "computer");
+  g_assert_true (image_shown (window));
 
   /* Clear takes it out */
   rl_draw_view_clear (rl_window_get_draw_view (window));
