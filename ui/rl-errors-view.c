@@ -22,8 +22,6 @@ struct _RlErrorsView
   GtkWidget     *root;
   GtkWidget     *summary_label;
   GtkWidget     *matrix_area;
-  GtkWidget     *hint_label;
-  char          *hint;            /* the template's hint, before a dataset's legend */
   GtkWidget     *cell_label;
   GtkFlowBox    *images_box;
 
@@ -235,8 +233,13 @@ image_cell (RlErrorsView *self, uint32_t index)
 {
   const RlErrorReport *r = self->report;
   g_autoptr (GdkTexture) tex = digit_texture (self->test, index);
-  g_autofree char *text = g_strdup_printf (_("%u → %u\n%.0f %%"), r->labels[index],
-                                           r->predicted[index], 100.0 * r->confidence[index]);
+  /* Fashion's class numbers mean nothing to a reader, and every image listed is of the cell
+   * the heading names: its confidence alone (the tooltip has the names) */
+  g_autofree char *text =
+    self->test->kind == RL_DATASET_FASHION
+    ? g_strdup_printf (_("%.0f %%"), 100.0 * r->confidence[index])
+    : g_strdup_printf (_("%u → %u\n%.0f %%"), r->labels[index], r->predicted[index],
+                       100.0 * r->confidence[index]);
   g_autofree char *tip = NULL;
   g_autofree char *alt = g_strdup_printf (_("Test image %u"), index);
   GtkWidget *cell = gtk_flow_box_child_new ();
@@ -411,25 +414,6 @@ select_commonest_mistake (RlErrorsView *self)
         }
 }
 
-/* Fashion-MNIST's classes have names: the hint says which number is which. */
-static void
-show_legend (RlErrorsView *self)
-{
-  g_autoptr (GString) legend = NULL;
-
-  if (self->test->kind != RL_DATASET_FASHION)
-    {
-      gtk_label_set_text (GTK_LABEL (self->hint_label), self->hint);
-      return;
-    }
-  legend = g_string_new (_("Classes:"));
-  for (uint32_t k = 0; k < (uint32_t) self->report->n_classes; k++)
-    g_string_append_printf (legend, "%s %u %s", k == 0 ? "" : ",", k,
-                            _(rl_dataset_class_name (RL_DATASET_FASHION, k)));
-  g_string_append_printf (legend, ". %s", self->hint);
-  gtk_label_set_text (GTK_LABEL (self->hint_label), legend->str);
-}
-
 static void
 show_summary (RlErrorsView *self)
 {
@@ -466,7 +450,6 @@ evaluated_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   self->report = r;
   self->test = g_steal_pointer (&test);
   show_summary (self);
-  show_legend (self);
   if (self->sel_true < 0 || self->sel_auto || self->sel_true >= r->n_classes
       || self->sel_pred >= r->n_classes)
     select_commonest_mistake (self);
@@ -641,7 +624,6 @@ rl_errors_view_finalize (GObject *object)
   g_clear_pointer (&self->report, rl_error_report_unref);
   g_clear_pointer (&self->test, rl_dataset_unref);
   g_clear_pointer (&self->listed, g_free);
-  g_free (self->hint);
 
   G_OBJECT_CLASS (rl_errors_view_parent_class)->finalize (object);
 }
@@ -674,7 +656,6 @@ rl_errors_view_class_init (RlErrorsViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RlErrorsView, root);
   gtk_widget_class_bind_template_child (widget_class, RlErrorsView, summary_label);
   gtk_widget_class_bind_template_child (widget_class, RlErrorsView, matrix_area);
-  gtk_widget_class_bind_template_child (widget_class, RlErrorsView, hint_label);
   gtk_widget_class_install_action (widget_class, "errors.move", "(ii)", move_activated);
   gtk_widget_class_bind_template_child (widget_class, RlErrorsView, cell_label);
   gtk_widget_class_bind_template_child (widget_class, RlErrorsView, images_box);
@@ -694,7 +675,6 @@ rl_errors_view_init (RlErrorsView *self)
   GtkEventController *keys;
 
   gtk_widget_init_template (GTK_WIDGET (self));
-  self->hint = g_strdup (gtk_label_get_text (GTK_LABEL (self->hint_label)));
   self->sel_true = self->sel_pred = -1;
   gtk_drawing_area_set_draw_func (GTK_DRAWING_AREA (self->matrix_area), draw_matrix, self, NULL);
   click = gtk_gesture_click_new ();
