@@ -82,16 +82,48 @@ finish_png (cairo_surface_t *s, cairo_t *cr, const char *path)
 
 /* ---- eval --errors -------------------------------------------------------------------------- */
 
-static gboolean
-write_confusion_png (const RlErrorReport *r, const char *path)
+/* A class on the matrix's axes: its number, or for Fashion-MNIST its name, as the app's Errors
+ * view writes them. */
+static const char *
+axis_label (RlDatasetKind kind, int k, char buf[64])
 {
-  const int P = r->n_classes, cell = 56, left = 90, top = 70;
-  const int width = left + P * cell + 130, height = top + P * cell + 90;
-  cairo_surface_t *s = cairo_image_surface_create (CAIRO_FORMAT_RGB24, width, height);
-  cairo_t *cr = cairo_create (s);
+  if (kind == RL_DATASET_FASHION)
+    return _(rl_dataset_class_name (kind, (uint32_t) k));
+  g_snprintf (buf, 64, "%d", k);
+  return buf;
+}
+
+static gboolean
+write_confusion_png (const RlErrorReport *r, RlDatasetKind kind, const char *path)
+{
+  const int P = r->n_classes, cell = 56;
+  int left = 90, top = 70, name_w = 0, width, height;
+  cairo_surface_t *s;
+  cairo_t *cr;
   uint32_t max_off = 0, max_diag = 0;
   g_autofree char *title = NULL;
   char buf[64];
+
+  /* names (Fashion-MNIST): the rows' right-aligned in a wider margin, the columns' slanted */
+  if (kind == RL_DATASET_FASHION)
+    {
+      cairo_surface_t *probe = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 1, 1);
+
+      cr = cairo_create (probe);
+      cairo_select_font_face (cr, rl_figure_font_family (), CAIRO_FONT_SLANT_NORMAL,
+                              CAIRO_FONT_WEIGHT_NORMAL);
+      cairo_set_font_size (cr, 13);
+      for (int k = 0; k < P; k++)
+        name_w = MAX (name_w, (int) ceil (rl_figure_text_width (cr, axis_label (kind, k, buf))));
+      cairo_destroy (cr);
+      cairo_surface_destroy (probe);
+      left = MAX (left, 44 + name_w + 12);
+      top += (int) ceil (name_w * G_SQRT2 / 2);
+    }
+  width = left + P * cell + 130;
+  height = top + P * cell + 90;
+  s = cairo_image_surface_create (CAIRO_FORMAT_RGB24, width, height);
+  cr = cairo_create (s);
 
   for (int t = 0; t < P; t++)
     for (int p = 0; p < P; p++)
@@ -111,7 +143,7 @@ write_confusion_png (const RlErrorReport *r, const char *path)
   cairo_move_to (cr, left, 24);
   rl_figure_show_text (cr, title);
   cairo_set_font_size (cr, 13);
-  cairo_move_to (cr, left, top - 30);
+  cairo_move_to (cr, left, 40);
   rl_figure_show_text (cr, _("Predicted class \u2192"));
   cairo_save (cr);
   cairo_move_to (cr, 40, top + P * cell / 2 + 40);
@@ -159,11 +191,25 @@ write_confusion_png (const RlErrorReport *r, const char *path)
   cairo_set_source_rgb (cr, 0, 0, 0);
   for (int i = 0; i < P; i++)
     {
-      g_snprintf (buf, sizeof buf, "%d", i);
-      cairo_move_to (cr, left + i * cell + cell / 2 - 4, top - 8);
-      rl_figure_show_text (cr, buf);
-      cairo_move_to (cr, left - 18, top + i * cell + cell / 2 + 5);
-      rl_figure_show_text (cr, buf);
+      const char *label = axis_label (kind, i, buf);
+
+      if (kind == RL_DATASET_FASHION)
+        {
+          cairo_save (cr);
+          cairo_move_to (cr, left + i * cell + cell / 2 - 4, top - 8);
+          cairo_rotate (cr, -G_PI / 4);
+          rl_figure_show_text (cr, label);
+          cairo_restore (cr);
+          cairo_move_to (cr, left - 10 - rl_figure_text_width (cr, label),
+                         top + i * cell + cell / 2 + 5);
+        }
+      else
+        {
+          cairo_move_to (cr, left + i * cell + cell / 2 - 4, top - 8);
+          rl_figure_show_text (cr, label);
+          cairo_move_to (cr, left - 18, top + i * cell + cell / 2 + 5);
+        }
+      rl_figure_show_text (cr, label);
     }
   /* per-class recall and precision */
   cairo_move_to (cr, left + P * cell + 12, top - 8);
@@ -279,7 +325,7 @@ rl_explain_cli_write_errors (RlModel *model, const RlDataset *test, const char *
                             r->predicted[mis[i]], r->confidence[mis[i]]);
 
   if (!rl_cli_write_text (p_csv, csv) || !rl_cli_write_text (p_mcsv, mcsv)
-      || !write_confusion_png (r, p_png) || !write_mistakes_png (r, test, mis, n_mis, p_mpng))
+      || !write_confusion_png (r, test->kind, p_png) || !write_mistakes_png (r, test, mis, n_mis, p_mpng))
     return FALSE;
   g_print (_("\nwrote %s, %s, %s and %s (%u misclassified images)\n"), p_csv, p_png, p_mcsv,
            p_mpng, n_mis);
@@ -448,8 +494,8 @@ rl_explain_cli_main (int argc, char **argv)
   if (kind == RL_DATASET_FASHION)
     /* as `predict` prints a Fashion-MNIST class: its number, then its name */
     g_print (_("%s: read as %d (%s, %.1f %%); explaining class %d (%s) by %s\n"), argv[1],
-             predicted, rl_dataset_class_name (kind, (uint32_t) predicted),
-             100.0 * probs[predicted], k, rl_dataset_class_name (kind, (uint32_t) k),
+             predicted, _(rl_dataset_class_name (kind, (uint32_t) predicted)),
+             100.0 * probs[predicted], k, _(rl_dataset_class_name (kind, (uint32_t) k)),
              rl_explain_method_name (method));
   else
     g_print (_("%s: read as %d (%.1f %%); explaining class %d by %s\n"), argv[1], predicted,

@@ -99,6 +99,43 @@ test_explain_methods (void)
   }
 }
 
+static int
+png_width (const char *path, int *height)
+{
+  cairo_surface_t *s = cairo_image_surface_create_from_png (path);
+  int w;
+
+  g_assert_cmpint (cairo_surface_status (s), ==, CAIRO_STATUS_SUCCESS);
+  w = cairo_image_surface_get_width (s);
+  *height = cairo_image_surface_get_height (s);
+  cairo_surface_destroy (s);
+  return w;
+}
+
+/* A Fashion-MNIST model's confusion matrix names the classes on its axes, as the app's Errors
+ * view does: the rows' names need a wider left margin than digits, the columns' slanted ones
+ * more room above (here mnist-mini's files read as Fashion-MNIST: the same names, whatever
+ * the images). */
+static void
+test_eval_errors_fashion (void)
+{
+  g_autofree char *dir = g_build_filename (tmp_dir, "errors-fashion", NULL);
+  g_autofree char *png_path = g_build_filename (dir, "confusion.png", NULL);
+  g_autofree char *digits_dir = g_build_filename (tmp_dir, "errors-digits", NULL);
+  g_autofree char *digits_png = g_build_filename (digits_dir, "confusion.png", NULL);
+  g_autoptr (Run) digits = RUN ("eval", "--data", data_dir, "--model", model_path, "--errors",
+                                digits_dir);
+  g_autoptr (Run) r = RUN ("eval", "--dataset", "fashion", "--data", data_dir, "--model",
+                           model_path, "--errors", dir);
+  int h_digits, h_names;
+
+  g_assert_cmpint (digits->status, ==, 0);
+  g_assert_cmpint (r->status, ==, 0);
+  g_assert_nonnull (strstr (r->out, "columns: 0 T-shirt/top, 1 Trouser,"));
+  g_assert_cmpint (png_width (png_path, &h_names), >, png_width (digits_png, &h_digits) + 20);
+  g_assert_cmpint (h_names, >, h_digits + 20);
+}
+
 /* A Fashion-MNIST model's classes by number and name, as `predict` prints them (the weights
  * here are the seed net's, saved as a Fashion-MNIST model: the names are what is checked). */
 static void
@@ -175,6 +212,7 @@ main (int argc, char **argv)
   g_test_add_func ("/app/cli/eval-errors", test_eval_errors);
   g_test_add_func ("/app/cli/explain/methods", test_explain_methods);
   g_test_add_func ("/app/cli/explain/fashion", test_explain_fashion);
+  g_test_add_func ("/app/cli/eval-errors/fashion", test_eval_errors_fashion);
   g_test_add_func ("/app/cli/explain/bad-options", test_explain_bad_options);
   status = g_test_run ();
   remove_tree (tmp_dir);
