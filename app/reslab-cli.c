@@ -683,7 +683,7 @@ predict_one (RlModel *model, RlInference *inf, RlDatasetKind kind, const char *p
   float probs[10];
   int best;
 
-  if (!rl_cli_load_digit (path, digit))
+  if (!rl_cli_load_digit (path, kind, digit))
     return FALSE;
   rl_dataset_normalise_floats (NULL, kind, digit, G_N_ELEMENTS (digit), input);
   rl_inference_run (inf, model, input, probs);

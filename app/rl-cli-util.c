@@ -417,7 +417,7 @@ rl_cli_read_stdin (GError **error)
 }
 
 gboolean
-rl_cli_load_digit (const char *path, float *digit)
+rl_cli_load_digit (const char *path, RlDatasetKind kind, float *digit)
 {
   g_autoptr(GError) error = NULL;
 
@@ -426,10 +426,10 @@ rl_cli_load_digit (const char *path, float *digit)
       g_autoptr (GBytes) bytes = rl_cli_read_stdin (&error);
 
       if (bytes != NULL)
-        rl_image_load_digit_bytes (bytes, rl_cli_stdin_name (), digit, &error);
+        rl_image_load_digit_bytes (bytes, rl_cli_stdin_name (), kind, digit, &error);
     }
   else
-    rl_image_file_load_digit (path, digit, &error);
+    rl_image_file_load_digit (path, kind, digit, &error);
   if (error != NULL)
     {
       rl_cli_error ("%s", error->message);

@@ -108,11 +108,13 @@ gboolean   rl_cli_parse_net     (const char    *command,
 GBytes     *rl_cli_read_stdin (GError **error);
 const char *rl_cli_stdin_name (void);
 
-/* The digit of an IMAGE argument, a file or standard input for "-" (predict, explain): cropped
- * to its ink, scaled and centred as MNIST's digits are (rl_image_file_load_digit). On failure
- * prints the reason, naming the file, and returns FALSE. digit: (28, 28) in [0, 1] */
-gboolean    rl_cli_load_digit (const char *path,
-                               float      *digit);
+/* The digit of an IMAGE argument, a file or standard input for "-" (predict, explain), for a
+ * model of @kind: cropped to its ink, scaled and centred as @kind's images are
+ * (rl_image_file_load_digit). On failure prints the reason, naming the file, and returns
+ * FALSE. digit: (28, 28) in [0, 1] */
+gboolean    rl_cli_load_digit (const char    *path,
+                               RlDatasetKind  kind,
+                               float         *digit);
 
 /* Loads a split; on failure prints the reason and how to get the data, and returns NULL.
  * Returns: (transfer full) (nullable) */

@@ -82,10 +82,10 @@ finish_png (cairo_surface_t *s, cairo_t *cr, const char *path)
 
 /* ---- eval --errors -------------------------------------------------------------------------- */
 
-/* A class on the matrix's axes: its number, or for Fashion-MNIST its name, as the app's Errors
- * view writes them. */
+/* A class as the figures write it: its number, or for Fashion-MNIST its name, as the app's
+ * Errors view and Why? do. */
 static const char *
-axis_label (RlDatasetKind kind, int k, char buf[64])
+class_label (RlDatasetKind kind, int k, char buf[64])
 {
   if (kind == RL_DATASET_FASHION)
     return _(rl_dataset_class_name (kind, (uint32_t) k));
@@ -114,7 +114,7 @@ write_confusion_png (const RlErrorReport *r, RlDatasetKind kind, const char *pat
                               CAIRO_FONT_WEIGHT_NORMAL);
       cairo_set_font_size (cr, 13);
       for (int k = 0; k < P; k++)
-        name_w = MAX (name_w, (int) ceil (rl_figure_text_width (cr, axis_label (kind, k, buf))));
+        name_w = MAX (name_w, (int) ceil (rl_figure_text_width (cr, class_label (kind, k, buf))));
       cairo_destroy (cr);
       cairo_surface_destroy (probe);
       left = MAX (left, 44 + name_w + 12);
@@ -191,7 +191,7 @@ write_confusion_png (const RlErrorReport *r, RlDatasetKind kind, const char *pat
   cairo_set_source_rgb (cr, 0, 0, 0);
   for (int i = 0; i < P; i++)
     {
-      const char *label = axis_label (kind, i, buf);
+      const char *label = class_label (kind, i, buf);
 
       if (kind == RL_DATASET_FASHION)
         {
@@ -325,7 +325,8 @@ rl_explain_cli_write_errors (RlModel *model, const RlDataset *test, const char *
                             r->predicted[mis[i]], r->confidence[mis[i]]);
 
   if (!rl_cli_write_text (p_csv, csv) || !rl_cli_write_text (p_mcsv, mcsv)
-      || !write_confusion_png (r, test->kind, p_png) || !write_mistakes_png (r, test, mis, n_mis, p_mpng))
+      || !write_confusion_png (r, test->kind, p_png)
+      || !write_mistakes_png (r, test, mis, n_mis, p_mpng))
     return FALSE;
   g_print (_("\nwrote %s, %s, %s and %s (%u misclassified images)\n"), p_csv, p_png, p_mcsv,
            p_mpng, n_mis);
@@ -336,8 +337,11 @@ rl_explain_cli_write_errors (RlModel *model, const RlDataset *test, const char *
 
 static gboolean
 write_explanation_png (const char *path, const float *digit01, const float *attr, int side,
-                       RlExplainMethod method, int k, int predicted, const float *probs)
+                       RlExplainMethod method, RlDatasetKind kind, int k, int predicted,
+                       const float *probs)
 {
+  char k_buf[64], predicted_buf[64];
+  const char *k_label = class_label (kind, k, k_buf);
   const int scale = 10, pad = 20, panel = side * scale;
   const int width = 3 * pad + 2 * panel, height = panel + 150;
   cairo_surface_t *s = cairo_image_surface_create (CAIRO_FORMAT_RGB24, width, height);
@@ -381,11 +385,14 @@ write_explanation_png (const char *path, const float *digit01, const float *attr
   cairo_set_font_size (cr, 15);
   /* one whole title per method */
   title = g_strdup_printf (method == RL_EXPLAIN_GRADIENT
-                           ? _("Read as %d (%.0f %%); why %d, by gradient \u00d7 input")
+                           /* TRANSLATORS: %1$s and %3$s are classes: a digit, or a name such
+                            * as "Shirt" */
+                           ? _("Read as %1$s (%2$.0f %%); why %3$s, by gradient \u00d7 input")
                            : method == RL_EXPLAIN_INTEGRATED
-                           ? _("Read as %d (%.0f %%); why %d, by integrated gradients")
-                           : _("Read as %d (%.0f %%); why %d, by occlusion"),
-                           predicted, 100.0 * probs[predicted], k);
+                           ? _("Read as %1$s (%2$.0f %%); why %3$s, by integrated gradients")
+                           : _("Read as %1$s (%2$.0f %%); why %3$s, by occlusion"),
+                           class_label (kind, predicted, predicted_buf),
+                           100.0 * probs[predicted], k_label);
   cairo_move_to (cr, pad, 26);
   rl_figure_show_text (cr, title);
   /* legend: blue .. white .. red */
@@ -409,8 +416,9 @@ write_explanation_png (const char *path, const float *digit01, const float *attr
   /* TRANSLATORS: the red end of the legend's colour bar */
   rl_figure_show_text (cr, _("towards"));
   cairo_set_font_size (cr, 13);
-  legend = g_strdup_printf (_("Red pixels pushed the model towards %1$d, blue pixels pushed it "
-                              "away from %1$d;"), k);
+  /* TRANSLATORS: %1$s is a class: a digit, or a name such as "Shirt" */
+  legend = g_strdup_printf (_("Red pixels pushed the model towards %1$s, blue pixels pushed it "
+                              "away from %1$s;"), k_label);
   cairo_move_to (cr, pad, 40 + panel + 72);
   rl_figure_show_text (cr, legend);
   cairo_move_to (cr, pad, 40 + panel + 90);
@@ -472,7 +480,7 @@ rl_explain_cli_main (int argc, char **argv)
   kind = rl_cli_model_dataset (st);
 
   /* the digit as `predict` reads it */
-  if (!rl_cli_load_digit (argv[1], digit))
+  if (!rl_cli_load_digit (argv[1], kind, digit))
     return EXIT_FAILURE;
   rl_dataset_normalise_floats (NULL, kind, digit, G_N_ELEMENTS (digit), input);
   /* the blank image: what a pixel of no ink normalises to */
@@ -505,7 +513,8 @@ rl_explain_cli_main (int argc, char **argv)
   else
     g_print (_("  logit z_%d = %.4f, of the blank image %.4f; attributions sum to %.4f\n"), k,
              logits[k], zb, sum);
-  if (!write_explanation_png (out_path, digit, attr, RL_MNIST_SIDE, method, k, predicted, probs))
+  if (!write_explanation_png (out_path, digit, attr, RL_MNIST_SIDE, method, kind, k, predicted,
+                              probs))
     return EXIT_FAILURE;
   g_print (_("wrote %s\n"), out_path);
   return EXIT_SUCCESS;

@@ -115,20 +115,15 @@ resample_area (const float *src, int src_w, int src_h, int src_stride,
   g_free (wy);
 }
 
-gboolean
-rl_preprocess_digit (const float *in, int width, int height, int stride,
-                     float threshold, float *out)
-{
-  return rl_preprocess_digit_map (in, width, height, stride, threshold, out, NULL);
-}
-
-gboolean
-rl_preprocess_digit_map (const float *in, int width, int height, int stride,
-                         float threshold, float *out, RlPreprocessMap *map)
+/* Steps 1 to 3 above, with the longer side scaled to @box and the patch placed by its centre
+ * of mass (@by_mass, MNIST) or by its own centre (Fashion-MNIST). */
+static gboolean
+preprocess (const float *in, int width, int height, int stride, float threshold, int box,
+            gboolean by_mass, float *out, RlPreprocessMap *map)
 {
   int x0 = width, x1 = -1, y0 = height, y1 = -1;
   int bw, bh, pw, ph, ox, oy;
-  float patch[RL_MNIST_BOX * RL_MNIST_BOX];
+  float patch[RL_MNIST_SIDE * RL_MNIST_SIDE];
   double mass = 0.0, mx = 0.0, my = 0.0;
   double *tmp;
 
@@ -154,27 +149,27 @@ rl_preprocess_digit_map (const float *in, int width, int height, int stride,
   if (x1 < 0)
     return FALSE;
 
-  /* 2. Longer side to 20, the shorter in proportion. */
+  /* 2. Longer side to @box, the shorter in proportion. */
   bw = x1 - x0 + 1;
   bh = y1 - y0 + 1;
   if (bw >= bh)
     {
-      pw = RL_MNIST_BOX;
-      ph = (int) lround ((double) RL_MNIST_BOX * bh / bw);
+      pw = box;
+      ph = (int) lround ((double) box * bh / bw);
     }
   else
     {
-      ph = RL_MNIST_BOX;
-      pw = (int) lround ((double) RL_MNIST_BOX * bw / bh);
+      ph = box;
+      pw = (int) lround ((double) box * bw / bh);
     }
-  pw = CLAMP (pw, 1, RL_MNIST_BOX);
-  ph = CLAMP (ph, 1, RL_MNIST_BOX);
+  pw = CLAMP (pw, 1, box);
+  ph = CLAMP (ph, 1, box);
 
   tmp = g_new (double, (size_t) bh * pw);
   resample_area (in + (size_t) y0 * stride + x0, bw, bh, stride, patch, pw, ph, tmp);
   g_free (tmp);
 
-  /* 3. Centre of mass of the patch, in pixel-index coordinates. */
+  /* 3. Centre of mass of the patch, in pixel-index coordinates; or the patch's centre. */
   for (int i = 0; i < ph; i++)
     for (int j = 0; j < pw; j++)
       {
@@ -187,8 +182,16 @@ rl_preprocess_digit_map (const float *in, int width, int height, int stride,
   if (!(mass > 0.0))
     return FALSE;
 
-  ox = (int) floor (RL_MNIST_SIDE / 2.0 - mx / mass + 0.5);
-  oy = (int) floor (RL_MNIST_SIDE / 2.0 - my / mass + 0.5);
+  if (by_mass)
+    {
+      ox = (int) floor (RL_MNIST_SIDE / 2.0 - mx / mass + 0.5);
+      oy = (int) floor (RL_MNIST_SIDE / 2.0 - my / mass + 0.5);
+    }
+  else
+    {
+      ox = (RL_MNIST_SIDE - pw) / 2;
+      oy = (RL_MNIST_SIDE - ph) / 2;
+    }
   ox = CLAMP (ox, 0, RL_MNIST_SIDE - pw);
   oy = CLAMP (oy, 0, RL_MNIST_SIDE - ph);
 
@@ -202,4 +205,27 @@ rl_preprocess_digit_map (const float *in, int width, int height, int stride,
       .ox = ox, .oy = oy,
     };
   return TRUE;
+}
+
+gboolean
+rl_preprocess_digit (const float *in, int width, int height, int stride,
+                     float threshold, float *out)
+{
+  return preprocess (in, width, height, stride, threshold, RL_MNIST_BOX, TRUE, out, NULL);
+}
+
+gboolean
+rl_preprocess_digit_map (const float *in, int width, int height, int stride,
+                         float threshold, float *out, RlPreprocessMap *map)
+{
+  return preprocess (in, width, height, stride, threshold, RL_MNIST_BOX, TRUE, out, map);
+}
+
+gboolean
+rl_preprocess_image_map (RlDatasetKind kind, const float *in, int width, int height, int stride,
+                         float threshold, float *out, RlPreprocessMap *map)
+{
+  if (kind == RL_DATASET_FASHION)
+    return preprocess (in, width, height, stride, threshold, RL_MNIST_SIDE, FALSE, out, map);
+  return preprocess (in, width, height, stride, threshold, RL_MNIST_BOX, TRUE, out, map);
 }

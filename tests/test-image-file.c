@@ -779,31 +779,87 @@ test_elsewhere (Fixture *f, gconstpointer data)
   bytes = g_resources_lookup_data ("/io/github/reslab/tests/seven.pgm", 0, &error);
   g_assert_no_error (error);
   path = write_file (f, "seven.pgm", g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
-  g_assert_true (rl_image_file_load_digit (path, digit_here, &error));
+  g_assert_true (rl_image_file_load_digit (path, RL_DATASET_MNIST, digit_here, &error));
   g_assert_no_error (error);
   fitted_here = rl_image_file_load_fitted (path, 96, 48, &error);
   g_assert_no_error (error);
 
-  rl_image_file_load_digit_async (remote, NULL, loaded_cb, &result);
+  rl_image_file_load_digit_async (remote, RL_DATASET_MNIST, NULL, loaded_cb, &result);
   digit = finish_load (&result, &number, &error);
   g_assert_no_error (error);
   g_assert_false (number);
   g_assert_cmpmem (digit, sizeof digit_here, digit_here, sizeof digit_here);
 
-  rl_image_file_load_ink_async (remote, TRUE, 96, 48, NULL, loaded_cb, &result);
+  rl_image_file_load_ink_async (remote, TRUE, RL_DATASET_MNIST, 96, 48, NULL, loaded_cb,
+                                &result);
   fitted = finish_load (&result, &number, &error);
   g_assert_no_error (error);
   g_assert_true (number);
   g_assert_cmpmem (fitted, 96 * 48 * sizeof (float), fitted_here, 96 * 48 * sizeof (float));
 
   missing = g_file_new_for_uri ("resource:///io/github/reslab/tests/eight.pgm");
-  rl_image_file_load_digit_async (missing, NULL, loaded_cb, &result);
+  rl_image_file_load_digit_async (missing, RL_DATASET_MNIST, NULL, loaded_cb, &result);
   g_assert_null (finish_load (&result, NULL, &error));
   g_assert_nonnull (error);
   g_test_message ("%s", error->message);
   g_assert_true (g_str_has_prefix (error->message,
                                    "resource:///io/github/reslab/tests/eight.pgm: "));
   g_resources_unregister (resource);
+}
+
+/* For a Fashion-MNIST model a picture is made as that set's images are: not levelled (a light
+ * grey coat stays light grey, where levelling stretches ink to full), its longer side to 28,
+ * centred; and a picture of two boots is one item, not a number of two digits. */
+static void
+test_fashion_item (Fixture *f, gconstpointer data)
+{
+  enum { W = 60, H = 40 };
+  g_autoptr (GString) pgm = g_string_new ("P5\n60 40\n255\n");
+  g_autofree char *path = NULL;
+  g_autofree float *ink = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GFile) file = NULL;
+  GAsyncResult *result = NULL;
+  float item[28 * 28], digit[28 * 28], max_item = 0.0f, max_digit = 0.0f;
+  gboolean number = TRUE;
+  int rows = 0;
+
+  /* two boots on black, as Fashion-MNIST's images are (light on dark): grey 90 of 255 */
+  for (int y = 0; y < H; y++)
+    for (int x = 0; x < W; x++)
+      g_string_append_c (pgm, (char) ((y >= 8 && y < 32 && ((x >= 6 && x < 24) ||
+                                                           (x >= 36 && x < 54))) ? 90 : 0));
+  path = write_file (f, "boots.pgm", pgm->str, pgm->len);
+
+  g_assert_true (rl_image_file_load_digit (path, RL_DATASET_FASHION, item, &error));
+  g_assert_no_error (error);
+  g_assert_true (rl_image_file_load_digit (path, RL_DATASET_MNIST, digit, &error));
+  g_assert_no_error (error);
+  for (int k = 0; k < 28 * 28; k++)
+    {
+      max_item = MAX (max_item, item[k]);
+      max_digit = MAX (max_digit, digit[k]);
+    }
+  g_assert_cmpfloat_with_epsilon (max_item, 90.0f / 255.0f, 0.01f);
+  g_assert_cmpfloat (max_digit, >, 0.9f);
+  /* 48 wide to 28: every column from the first boot's to the second's */
+  g_assert_cmpfloat (item[14 * 28 + 0], >, 0.3f);
+  g_assert_cmpfloat (item[14 * 28 + 27], >, 0.3f);
+  for (int y = 0; y < 28; y++)
+    rows += item[y * 28 + 3] > 0.0f;
+  g_assert_cmpint (rows, ==, 14);
+
+  file = g_file_new_for_path (path);
+  rl_image_file_load_ink_async (file, FALSE, RL_DATASET_MNIST, 96, 48, NULL, loaded_cb, &result);
+  g_free (finish_load (&result, &number, &error));
+  g_assert_no_error (error);
+  g_assert_true (number);   /* for a digit model: two digits */
+  rl_image_file_load_ink_async (file, FALSE, RL_DATASET_FASHION, 96, 48, NULL, loaded_cb,
+                                &result);
+  ink = finish_load (&result, &number, &error);
+  g_assert_no_error (error);
+  g_assert_false (number);
+  g_assert_cmpmem (ink, sizeof item, item, sizeof item);
 }
 
 int
@@ -822,6 +878,7 @@ main (int argc, char **argv)
   ADD ("pgm-broken", test_pgm_broken);
   ADD ("missing", test_missing);
   ADD ("elsewhere", test_elsewhere);
+  ADD ("fashion-item", test_fashion_item);
 #undef ADD
   g_test_add_func ("/app/image-file/surface-a8", test_surface_a8);
   g_test_add_func ("/app/image-file/surface-other", test_surface_other);

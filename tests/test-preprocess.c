@@ -476,6 +476,51 @@ test_map (void)
         }
 }
 
+/* Fashion-MNIST's recipe: the box's longer side to the whole 28, the shorter in proportion,
+ * the box centred (not by mass), grey levels kept; MNIST's puts the same into 20 x 20 by its
+ * centre of mass. Here a grey coat 60 wide and 120 high with a darker, off-centre pocket. */
+static void
+test_fashion (void)
+{
+  enum { W = 160, H = 200 };
+  g_autofree float *in = g_new0 (float, W * H);
+  float item[28 * 28], digit[28 * 28];
+  RlPreprocessMap map;
+  int x0 = 28, x1 = -1, y0 = 28, y1 = -1;
+
+  for (int y = 40; y < 160; y++)
+    for (int x = 50; x < 110; x++)
+      in[y * W + x] = 0.4f;
+  for (int y = 120; y < 150; y++)
+    for (int x = 90; x < 108; x++)
+      in[y * W + x] = 0.9f;
+
+  g_assert_true (rl_preprocess_image_map (RL_DATASET_FASHION, in, W, H, W, 0.1f, item, &map));
+  for (int fy = 0; fy < 28; fy++)
+    for (int fx = 0; fx < 28; fx++)
+      if (item[fy * 28 + fx] > 0.0f)
+        {
+          x0 = MIN (x0, fx), x1 = MAX (x1, fx), y0 = MIN (y0, fy), y1 = MAX (y1, fy);
+        }
+  /* 120 high to 28, 60 wide to 14, centred: columns 7 to 20 */
+  g_assert_cmpint (y0, ==, 0);
+  g_assert_cmpint (y1, ==, 27);
+  g_assert_cmpint (x0, ==, 7);
+  g_assert_cmpint (x1, ==, 20);
+  g_assert_cmpint (map.ox, ==, 7);
+  g_assert_cmpint (map.oy, ==, 0);
+  g_assert_cmpfloat_with_epsilon (map.sx, 60.0 / 14, 1e-12);
+  /* the coat's grey is kept, the pocket darker */
+  g_assert_cmpfloat_with_epsilon (item[2 * 28 + 9], 0.4f, 1e-5);
+  g_assert_cmpfloat_with_epsilon (item[22 * 28 + 18], 0.9f, 1e-5);
+
+  /* MNIST's recipe for a digit: the same coat into 20 high, off the centre by its pocket */
+  g_assert_true (rl_preprocess_image_map (RL_DATASET_MNIST, in, W, H, W, 0.1f, item, NULL));
+  g_assert_true (rl_preprocess_digit (in, W, H, W, 0.1f, digit));
+  g_assert_cmpmem (item, sizeof item, digit, sizeof digit);
+  g_assert_cmpfloat (digit[1 * 28 + 14], ==, 0.0f);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -491,6 +536,7 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/preprocess/out-of-range", test_out_of_range);
   g_test_add_func ("/engine/preprocess/mnist-unchanged", test_mnist_unchanged);
   g_test_add_func ("/engine/preprocess/map", test_map);
+  g_test_add_func ("/engine/preprocess/fashion", test_fashion);
 
   return g_test_run ();
 }

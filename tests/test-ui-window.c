@@ -1028,7 +1028,7 @@ test_open_image (void)
   g_assert_no_error (error);
   g_assert_cmpint (test->labels[0], ==, 7);
   write_digit_png (test, 0, path);
-  g_assert_true (rl_image_file_load_digit (path, digit, &error));
+  g_assert_true (rl_image_file_load_digit (path, RL_DATASET_MNIST, digit, &error));
   g_assert_no_error (error);
 
   window = new_window ();

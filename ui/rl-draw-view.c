@@ -62,6 +62,7 @@ static void
 update_hint (RlDrawView *self)
 {
   g_autofree char *text = NULL;
+  gboolean fashion;
 
   if (self->canvas_focused && self->window != NULL && gtk_window_get_focus_visible (self->window))
     text = g_strdup (_("Drawing needs a pointer: mouse, pen or finger. Escape clears."));
@@ -73,14 +74,22 @@ update_hint (RlDrawView *self)
     text = g_strdup (_("Any size, anywhere"));
   gtk_label_set_text (GTK_LABEL (self->canvas_hint), text);
 
-  /* A drawing or an image file is cut to its ink, scaled and centred; a test image goes in as
-   * it is stored. */
+  /* A drawing or an image file is cut to its ink, scaled and centred as the model's dataset's
+   * images were made; a test image goes in as it is stored. */
+  fashion = self->predictor != NULL &&
+            rl_predictor_get_kind (self->predictor) == RL_DATASET_FASHION;
   gtk_label_set_text (GTK_LABEL (self->input_note),
                       self->shown_image >= 0
                       ? _("28 × 28 pixels: the test image as the dataset stores it, read as it is.")
+                      : self->shown_file != NULL && fashion
+                      ? _("28 × 28 pixels: the image, its longer side scaled to 28 and centred, "
+                          "like Fashion-MNIST (as reslab-cli predict reads it).")
                       : self->shown_file != NULL
                       ? _("28 × 28 pixels: the image's ink, scaled into a 20 × 20 box and centred "
                           "by the centre of mass, like MNIST (as reslab-cli predict reads it).")
+                      : fashion
+                      ? _("28 × 28 pixels, the longer side scaled to 28 and centred, like "
+                          "Fashion-MNIST.")
                       : _("28 × 28 pixels, scaled into a 20 × 20 box and centred by the centre of "
                           "mass, like MNIST."));
 }
@@ -340,6 +349,10 @@ predictor_model_changed_cb (RlPredictor *predictor,
       self->pending_image = index;
     }
   load_test_set (self, kind);
+  /* a drawing is made again as the new model's dataset's images are */
+  update_hint (self);
+  if (!rl_canvas_is_empty (self->canvas))
+    predict_from_canvas (self);
 }
 
 /* Until a test set is loaded the field is empty, not "0": there is no image 0 to show. */

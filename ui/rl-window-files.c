@@ -119,15 +119,17 @@ open_image (RlWindow *self,
 {
   OpenImage *open = g_new0 (OpenImage, 1);
   gboolean number = g_strcmp0 (rl_window_get_view (self), "number") == 0;
+  /* a digit (or a piece of clothing) made as the model's dataset's images are */
+  RlDatasetKind kind = rl_predictor_get_kind (self->predictor);
 
   open->self = g_object_ref (self);
   open->name = g_file_get_basename (file);
   if (number || by_content)
-    rl_image_file_load_ink_async (file, number, RL_NUMBER_VIEW_INK_WIDTH,
+    rl_image_file_load_ink_async (file, number, kind, RL_NUMBER_VIEW_INK_WIDTH,
                                   RL_NUMBER_VIEW_INK_HEIGHT, self->cancellable, image_loaded_cb,
                                   open);
   else
-    rl_image_file_load_digit_async (file, self->cancellable, image_loaded_cb, open);
+    rl_image_file_load_digit_async (file, kind, self->cancellable, image_loaded_cb, open);
 }
 
 /* By name: the models are .safetensors files; the image reader tells other files apart by
@@ -241,6 +243,7 @@ png_encoded_cb (GObject      *source,
   open->name = g_strdup (open->source == FROM_DROP ? _("Dropped image") : _("Pasted image"));
   rl_image_bytes_load_async (png, open->name,
                              g_strcmp0 (rl_window_get_view (self), "number") == 0,
+                             rl_predictor_get_kind (self->predictor),
                              RL_NUMBER_VIEW_INK_WIDTH, RL_NUMBER_VIEW_INK_HEIGHT,
                              self->cancellable, image_loaded_cb, open);
 }

@@ -157,8 +157,9 @@ rl_predictor_set_ink (RlPredictor *self,
   g_return_if_fail (RL_IS_PREDICTOR (self));
   g_return_if_fail (ink != NULL && width > 0 && height > 0);
 
-  if (rl_preprocess_digit_map (ink, width, height, width, RL_PREDICTOR_INK_THRESHOLD, image,
-                               &self->map))
+  /* made as the model's dataset's images are: a digit as MNIST's, clothes as Fashion-MNIST's */
+  if (rl_preprocess_image_map (rl_predictor_get_kind (self), ink, width, height, width,
+                               RL_PREDICTOR_INK_THRESHOLD, image, &self->map))
     {
       rl_predictor_set_image (self, image, -1);
       self->has_map = TRUE;

@@ -22,6 +22,8 @@
 #include <cairo.h>
 #include <gio/gio.h>
 
+#include "rl-dataset.h"
+
 G_BEGIN_DECLS
 
 #define RL_IMAGE_MAX_SIDE 16384
@@ -74,21 +76,24 @@ gboolean  rl_image_level_ink        (float       *ink,
                                      int          height,
                                      gboolean     inverted);
 
-/* The digit of an image file as `reslab-cli predict` and the app's Open Image read it: the
- * ink of rl_image_file_load_gray(), levelled (rl_image_level_ink()), cropped to the pixels of
- * at least RL_IMAGE_DIGIT_THRESHOLD, scaled into a 20 x 20 box and centred by the centre of
- * mass (rl_preprocess_digit).
+/* The digit of an image file as `reslab-cli predict` and the app's Open Image read it for a
+ * model of @kind: the ink of rl_image_file_load_gray(), levelled (rl_image_level_ink()),
+ * cropped to the pixels of at least RL_IMAGE_DIGIT_THRESHOLD and made as @kind's images are
+ * (rl_preprocess_image_map: MNIST's into a 20 x 20 box, centred by the centre of mass;
+ * Fashion-MNIST's to the whole 28, centred).
  * digit: (28, 28) in [0, 1]. Errors: those of rl_image_file_load_gray(), and
  * RL_ERROR_BAD_IMAGE when nothing stands out as ink. */
 #define RL_IMAGE_DIGIT_THRESHOLD 0.1f
-gboolean  rl_image_file_load_digit  (const char  *path,
-                                     float       *digit,
-                                     GError     **error);
+gboolean  rl_image_file_load_digit  (const char     *path,
+                                     RlDatasetKind   kind,
+                                     float          *digit,
+                                     GError        **error);
 /* The same from the bytes of an image (standard input, a pasted picture), named @what. */
-gboolean  rl_image_load_digit_bytes (GBytes      *bytes,
-                                     const char  *what,
-                                     float       *digit,
-                                     GError     **error);
+gboolean  rl_image_load_digit_bytes (GBytes         *bytes,
+                                     const char     *what,
+                                     RlDatasetKind   kind,
+                                     float          *digit,
+                                     GError        **error);
 
 /* @ink (@width x @height) scaled to fit @out_width x @out_height with its aspect kept, centred,
  * the rest 0 (Cairo's GOOD filter: an area average when it shrinks). NULL when Cairo cannot
@@ -112,16 +117,19 @@ float    *rl_image_file_load_fitted (const char  *path,
 /* rl_image_file_load_digit() and rl_image_file_load_fitted() on a worker thread, for the app.
  * _ink: with @as_number the fitted ink; without, either, by what the picture shows: fitted
  * when the number reader (rl_segment_digits, default parameters) finds two digits or more, else
- * the digit. A file elsewhere (a picture dragged from a web browser: an http URI, which GIO
+ * the digit (always, for a Fashion-MNIST @kind: a picture of clothes is one item). A digit is
+ * made for a model of @kind, as rl_image_file_load_digit() makes it. A file elsewhere (a picture dragged from a web browser: an http URI, which GIO
  * reads through GVfs) is read first, at most RL_IMAGE_MAX_FILE bytes, and named by its URI.
  * _finish: the digit (28 x 28) or the fitted ink (out_height, out_width), or NULL with the
  * error; @number (optional): whether it is the fitted ink. Returns: (transfer full) (nullable) */
 void      rl_image_file_load_digit_async  (GFile               *file,
+                                           RlDatasetKind        kind,
                                            GCancellable        *cancellable,
                                            GAsyncReadyCallback  callback,
                                            gpointer             user_data);
 void      rl_image_file_load_ink_async    (GFile               *file,
                                            gboolean             as_number,
+                                           RlDatasetKind        kind,
                                            int                  out_width,
                                            int                  out_height,
                                            GCancellable        *cancellable,
@@ -132,6 +140,7 @@ void      rl_image_file_load_ink_async    (GFile               *file,
 void      rl_image_bytes_load_async       (GBytes              *bytes,
                                            const char          *what,
                                            gboolean             as_number,
+                                           RlDatasetKind        kind,
                                            int                  out_width,
                                            int                  out_height,
                                            GCancellable        *cancellable,
