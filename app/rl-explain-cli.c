@@ -335,11 +335,28 @@ rl_explain_cli_write_errors (RlModel *model, const RlDataset *test, const char *
 
 /* ---- explain -------------------------------------------------------------------------------- */
 
+/* @text in the current face, its top left at (@x, @y), wrapped at word boundaries to @width.
+ * Returns its height. */
+static double
+show_paragraph (cairo_t *cr, double x, double y, double width, const char *text)
+{
+  g_autoptr (PangoLayout) layout = rl_figure_create_layout (cr, text);
+  int w, h;
+
+  pango_layout_set_width (layout, (int) (width * PANGO_SCALE));
+  pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
+  pango_layout_get_pixel_size (layout, &w, &h);
+  cairo_move_to (cr, x, y);
+  pango_cairo_show_layout (cr, layout);
+  return h;
+}
+
 static gboolean
 write_explanation_png (const char *path, const float *digit01, const float *attr, int side,
                        RlExplainMethod method, RlDatasetKind kind, int k, int predicted,
                        const float *probs)
 {
+  double y;
   char k_buf[64], predicted_buf[64];
   const char *k_label = class_label (kind, k, k_buf);
   const int scale = 10, pad = 20, panel = side * scale;
@@ -419,10 +436,10 @@ write_explanation_png (const char *path, const float *digit01, const float *attr
   /* TRANSLATORS: %1$s is a class: a digit, or a name such as "Shirt" */
   legend = g_strdup_printf (_("Red pixels pushed the model towards %1$s, blue pixels pushed it "
                               "away from %1$s;"), k_label);
-  cairo_move_to (cr, pad, 40 + panel + 72);
-  rl_figure_show_text (cr, legend);
-  cairo_move_to (cr, pad, 40 + panel + 90);
-  rl_figure_show_text (cr, _("the stronger the colour, the stronger the push."));
+  /* wrapped to the figure's width: a class's name ("Ankle boot") can make the line long */
+  y = 40 + panel + 60;
+  y += show_paragraph (cr, pad, y, width - 2 * pad, legend);
+  show_paragraph (cr, pad, y, width - 2 * pad, _("the stronger the colour, the stronger the push."));
   return finish_png (s, cr, path);
 }
 
