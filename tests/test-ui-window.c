@@ -983,6 +983,21 @@ image_shown (gpointer data)
                     "seven.png") == 0;
 }
 
+typedef struct {
+  RlPredictor *predictor;
+  const float *image;
+} RemadeAs;
+
+/* Whether the predictor's input is @data's image, 28 x 28. */
+static gboolean
+predictor_image_is (gpointer data)
+{
+  const RemadeAs *r = data;
+
+  return rl_predictor_has_input (r->predictor) &&
+         memcmp (rl_predictor_get_image (r->predictor), r->image, 28 * 28 * sizeof (float)) == 0;
+}
+
 /* Open Image (here win.open-file, as the command line and a drop open a file): the digit of a
  * PNG goes into the Draw view as reslab-cli predict reads it, and is read right; a file that
  * is no image gives a dialog naming it and leaves the input as it was. */
@@ -1068,6 +1083,38 @@ test_open_image (void)
                      "resource:///org/reslab/ResLab/models/seed.safetensors is not on this "
                      "computer");
   g_assert_true (image_shown (window));
+
+  /* a model of another dataset: the picture is made again as Fashion-MNIST's images are (its
+   * longer side to 28, not levelled), where it is shown, without leaving the view the user is
+   * in; and back for a digit model */
+  {
+    g_autoptr (RlModel) fashion = rl_model_copy (rl_predictor_get_model (predictor));
+    g_autoptr (GHashTable) metadata = g_hash_table_new (g_str_hash, g_str_equal);
+    g_autofree char *fashion_path = g_build_filename (dir, "fashion.safetensors", NULL);
+    float item[28 * 28];
+    RemadeAs remade = { predictor, item };
+
+    g_hash_table_insert (metadata, "dataset", "fashion");
+    g_assert_true (rl_model_save (fashion, fashion_path, metadata, &error));
+    g_assert_no_error (error);
+    g_assert_true (rl_image_file_load_digit (path, RL_DATASET_FASHION, item, &error));
+    g_assert_no_error (error);
+    g_assert_true (memcmp (item, digit, sizeof digit) != 0);
+    rl_window_set_view (window, "errors");
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-path", "s",
+                                               fashion_path));
+    g_assert_true (ui_test_wait_for (predictor_image_is, &remade, 30));
+    g_assert_cmpint (rl_predictor_get_kind (predictor), ==, RL_DATASET_FASHION);
+    g_assert_cmpstr (rl_window_get_view (window), ==, "errors");
+    g_assert_true (image_shown (window));
+
+    remade.image = digit;
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.restore-bundled", NULL));
+    g_assert_true (ui_test_wait_for (predictor_image_is, &remade, 30));
+    g_assert_cmpint (rl_predictor_get_kind (predictor), ==, RL_DATASET_MNIST);
+    rl_window_set_view (window, "draw");
+    g_unlink (fashion_path);
+  }
 
   /* Clear takes it out */
   rl_draw_view_clear (rl_window_get_draw_view (window));

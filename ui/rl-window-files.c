@@ -64,17 +64,51 @@ typedef enum {
 } Source;
 
 typedef struct {
-  RlWindow *self;       /* a reference */
-  char     *name;       /* the file's, for the views and the messages */
-  Source    source;
+  RlWindow     *self;     /* a reference */
+  char         *name;     /* the file's, for the views and the messages */
+  Source        source;
+  GFile        *file;     /* what it was read from: a file, or... */
+  GBytes       *bytes;    /* ...a picture's bytes */
+  RlDatasetKind kind;     /* made as this dataset's images are */
+  gboolean      remake;   /* the picture shown, made again for another model: no view change */
 } OpenImage;
+
+static OpenImage *
+open_image_new (RlWindow *self, const char *name, Source source, GFile *file, GBytes *bytes)
+{
+  OpenImage *open = g_new0 (OpenImage, 1);
+
+  open->self = g_object_ref (self);
+  open->name = g_strdup (name);
+  open->source = source;
+  open->file = file != NULL ? g_object_ref (file) : NULL;
+  open->bytes = bytes != NULL ? g_bytes_ref (bytes) : NULL;
+  open->kind = rl_predictor_get_kind (self->predictor);
+  return open;
+}
 
 static void
 open_image_free (OpenImage *open)
 {
   g_object_unref (open->self);
   g_free (open->name);
+  g_clear_object (&open->file);
+  g_clear_pointer (&open->bytes, g_bytes_unref);
   g_free (open);
+}
+
+/* Keeps what the picture now in Draw was read from, to make it again for a model of another
+ * dataset (model_changed_cb). */
+static void
+keep_picture (RlWindow *self, const OpenImage *open)
+{
+  g_clear_object (&self->picture_file);
+  g_clear_pointer (&self->picture_bytes, g_bytes_unref);
+  g_free (self->picture_name);
+  self->picture_file = open->file != NULL ? g_object_ref (open->file) : NULL;
+  self->picture_bytes = open->bytes != NULL ? g_bytes_ref (open->bytes) : NULL;
+  self->picture_name = g_strdup (open->name);
+  self->picture_kind = open->kind;
 }
 
 static void
@@ -87,14 +121,27 @@ image_loaded_cb (GObject      *source,
   gboolean number = FALSE;
   g_autofree float *ink = rl_image_file_load_finish (result, &number, &error);
 
-  if (ink != NULL)
+  if (ink != NULL && open->remake)
+    {
+      /* made again for the new model's dataset, where it is, unless something replaced it */
+      if (!number && g_strcmp0 (rl_draw_view_get_image_name (open->self->draw_view),
+                                open->name) == 0)
+        {
+          rl_draw_view_show_picture (open->self->draw_view, ink, open->name);
+          keep_picture (open->self, open);
+        }
+    }
+  else if (ink != NULL)
     {
       /* a picture opened by its content is shown where it went */
       rl_window_set_view (open->self, number ? "number" : "draw");
       if (number)
         rl_number_view_show_picture (open->self->number_view, ink, open->name);
       else
-        rl_draw_view_show_picture (open->self->draw_view, ink, open->name);
+        {
+          rl_draw_view_show_picture (open->self->draw_view, ink, open->name);
+          keep_picture (open->self, open);
+        }
     }
   else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
@@ -117,19 +164,17 @@ open_image (RlWindow *self,
             GFile    *file,
             gboolean  by_content)
 {
-  OpenImage *open = g_new0 (OpenImage, 1);
+  g_autofree char *name = g_file_get_basename (file);
   gboolean number = g_strcmp0 (rl_window_get_view (self), "number") == 0;
   /* a digit (or a piece of clothing) made as the model's dataset's images are */
-  RlDatasetKind kind = rl_predictor_get_kind (self->predictor);
+  OpenImage *open = open_image_new (self, name, FROM_FILE, file, NULL);
 
-  open->self = g_object_ref (self);
-  open->name = g_file_get_basename (file);
   if (number || by_content)
-    rl_image_file_load_ink_async (file, number, kind, RL_NUMBER_VIEW_INK_WIDTH,
+    rl_image_file_load_ink_async (file, number, open->kind, RL_NUMBER_VIEW_INK_WIDTH,
                                   RL_NUMBER_VIEW_INK_HEIGHT, self->cancellable, image_loaded_cb,
                                   open);
   else
-    rl_image_file_load_digit_async (file, kind, self->cancellable, image_loaded_cb, open);
+    rl_image_file_load_digit_async (file, open->kind, self->cancellable, image_loaded_cb, open);
 }
 
 /* By name: the models are .safetensors files; the image reader tells other files apart by
@@ -233,17 +278,15 @@ png_encoded_cb (GObject      *source,
 {
   RlWindow *self = RL_WINDOW (source);
   g_autoptr (GBytes) png = g_task_propagate_pointer (G_TASK (result), NULL);
+  Source from = GPOINTER_TO_INT (user_data);
+  const char *name = from == FROM_DROP ? _("Dropped image") : _("Pasted image");
   OpenImage *open;
 
   if (png == NULL)
     return;   /* cancelled: the window is going */
-  open = g_new0 (OpenImage, 1);
-  open->self = g_object_ref (self);
-  open->source = GPOINTER_TO_INT (user_data);
-  open->name = g_strdup (open->source == FROM_DROP ? _("Dropped image") : _("Pasted image"));
+  open = open_image_new (self, name, from, NULL, png);
   rl_image_bytes_load_async (png, open->name,
-                             g_strcmp0 (rl_window_get_view (self), "number") == 0,
-                             rl_predictor_get_kind (self->predictor),
+                             g_strcmp0 (rl_window_get_view (self), "number") == 0, open->kind,
                              RL_NUMBER_VIEW_INK_WIDTH, RL_NUMBER_VIEW_INK_HEIGHT,
                              self->cancellable, image_loaded_cb, open);
 }
@@ -356,6 +399,29 @@ paste_image_activated (GtkWidget  *widget,
                                    "an image file first."), NULL, NULL);
 }
 
+/* The picture in Draw was made for the last model's dataset: for a model of another one, it
+ * is read again and made as that dataset's images were (rl_preprocess_image_map). */
+static void
+model_changed_cb (RlPredictor *predictor,
+                  RlWindow    *self)
+{
+  RlDatasetKind kind = rl_predictor_get_kind (predictor);
+  OpenImage *open;
+
+  if (self->picture_name == NULL || kind == self->picture_kind ||
+      g_strcmp0 (rl_draw_view_get_image_name (self->draw_view), self->picture_name) != 0)
+    return;
+  open = open_image_new (self, self->picture_name, FROM_FILE, self->picture_file,
+                         self->picture_bytes);
+  open->remake = TRUE;
+  if (open->file != NULL)
+    rl_image_file_load_digit_async (open->file, kind, self->cancellable, image_loaded_cb, open);
+  else
+    rl_image_bytes_load_async (open->bytes, open->name, FALSE, kind, RL_NUMBER_VIEW_INK_WIDTH,
+                               RL_NUMBER_VIEW_INK_HEIGHT, self->cancellable, image_loaded_cb,
+                               open);
+}
+
 void
 _rl_window_files_init (RlWindow *self)
 {
@@ -366,6 +432,8 @@ _rl_window_files_init (RlWindow *self)
 
   g_signal_connect (target, "drop", G_CALLBACK (drop_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (target));
+  g_signal_connect_object (self->predictor, "model-changed", G_CALLBACK (model_changed_cb), self,
+                           0);
 }
 
 void

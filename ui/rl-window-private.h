@@ -75,6 +75,13 @@ struct _RlWindow
   char         *model_description;
   GCancellable *cancellable;       /* open and save jobs; cancelled on dispose */
 
+  /* owned: the picture shown in Draw (rl-window-files.c), its file or its bytes, to make again
+   * as the images of another dataset's model are made when the model in use changes */
+  GFile        *picture_file;
+  GBytes       *picture_bytes;
+  char         *picture_name;
+  RlDatasetKind picture_kind;
+
   /* borrowed: the help window while it is open (NULLed by a weak pointer); it is destroyed
    * with the window */
   GtkWidget    *help_window;

@@ -292,6 +292,9 @@ rl_window_finalize (GObject *object)
   g_free (self->run_kept_note);
   g_free (self->model_path);
   g_free (self->model_description);
+  g_clear_object (&self->picture_file);
+  g_clear_pointer (&self->picture_bytes, g_bytes_unref);
+  g_free (self->picture_name);
 
   G_OBJECT_CLASS (rl_window_parent_class)->finalize (object);
 }
