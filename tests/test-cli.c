@@ -815,27 +815,38 @@ test_predict_bad_images (void)
   g_assert_nonnull (strstr (r->err, "3 of 4 images failed"));
 }
 
-/* "-" is an image piped in: read as the same file is; text piped in is refused by name. */
-static void
-test_predict_stdin (void)
+/* Training image 5 of mnist-mini as a PNG file (its path in @path) and as its bytes, for the
+ * commands that read an IMAGE from a file or from "-". @label (nullable): its label. */
+static GBytes *
+digit_png (char **path, int *label)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(RlDataset) train = rl_dataset_load (data_dir, RL_DATASET_MNIST, RL_SPLIT_TRAIN,
                                                 &error);
+  char *contents = NULL;
+  gsize length;
+
+  g_assert_no_error (error);
+  *path = write_digit (train->images + 5 * 784, 5, PNG_DARK_ON_WHITE, 3, 6, 4);
+  g_assert_true (g_file_get_contents (*path, &contents, &length, NULL));
+  if (label != NULL)
+    *label = train->labels[5];
+  return g_bytes_new_take (contents, length);
+}
+
+/* "-" is an image piped in: read as the same file is; text piped in is refused by name. */
+static void
+test_predict_stdin (void)
+{
   const char *model = fitted_model ();
   g_autofree char *path = NULL;
-  g_autofree char *contents = NULL;
-  g_autoptr(GBytes) png = NULL;
+  int label;
+  g_autoptr(GBytes) png = digit_png (&path, &label);
   g_autoptr(GBytes) text = g_bytes_new_static ("seven\n", 6);
   g_autoptr(Run) file = NULL;
   g_autoptr(Run) piped = NULL;
   g_autoptr(Run) bad = NULL;
-  gsize length;
 
-  g_assert_no_error (error);
-  path = write_digit (train->images + 5 * 784, 5, PNG_DARK_ON_WHITE, 3, 6, 4);
-  g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
-  png = g_bytes_new (contents, length);
   file = RUN ("predict", "--model", model, path);
   piped = run_with_input (NULL, (const char * const[]) { "predict", "--model", model, "-", NULL },
                           png);
@@ -844,7 +855,7 @@ test_predict_stdin (void)
   g_assert_true (g_str_has_prefix (piped->out, "-: "));
   /* the same digit and the same ten probabilities */
   g_assert_cmpstr (piped->out + 1, ==, file->out + strlen (path));
-  g_assert_cmpint (atoi (piped->out + 3), ==, train->labels[5]);
+  g_assert_cmpint (atoi (piped->out + 3), ==, label);
 
   bad = run_with_input (NULL, (const char * const[]) { "predict", "--model", model, "-", NULL },
                         text);
@@ -857,25 +868,17 @@ test_predict_stdin (void)
 static void
 test_explain_stdin (void)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(RlDataset) train = rl_dataset_load (data_dir, RL_DATASET_MNIST, RL_SPLIT_TRAIN,
-                                                &error);
   const char *model = fitted_model ();
   g_autofree char *path = NULL;
-  g_autofree char *contents = NULL;
+  g_autoptr(GBytes) png = digit_png (&path, NULL);
   g_autofree char *out_file = tmp_path ("explain-file.png");
   g_autofree char *out_piped = tmp_path ("explain-piped.png");
   g_autofree char *png_file = NULL;
   g_autofree char *png_piped = NULL;
-  g_autoptr(GBytes) png = NULL;
   g_autoptr(Run) file = NULL;
   g_autoptr(Run) piped = NULL;
-  gsize length, length_file, length_piped;
+  gsize length_file, length_piped;
 
-  g_assert_no_error (error);
-  path = write_digit (train->images + 5 * 784, 5, PNG_DARK_ON_WHITE, 3, 6, 4);
-  g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
-  png = g_bytes_new (contents, length);
   file = RUN ("explain", "--model", model, "--out", out_file, path);
   piped = run_with_input (NULL, (const char * const[]) { "explain", "--model", model, "--out",
                                                          out_piped, "-", NULL }, png);
