@@ -7,6 +7,9 @@
 # a digit on the canvas (--draw-digit) or starts a short training run (--train, --experiment),
 # waits, and saves the whole screen with ImageMagick's `import -window root`.
 #
+# SHOTS="draw* why" takes only the shots whose names match one of those globs (after a change to
+# one view, say); without it, every shot.
+#
 # Needs: xvfb-run, ImageMagick (import), the MNIST files for the training and test-image shots
 # (./dev.sh data), and a build (./dev.sh setup).
 set -euo pipefail
@@ -40,8 +43,14 @@ mkdir -p "$OUT"
 # arguments), the app is run again with them after SECONDS (the running instance takes them,
 # as a second `reslab` command line) and the shot waits SHOT_THEN_WAIT seconds more.
 shot () {
-  local name=$1 size=$2 wait=$3
+  local name=$1 size=$2 wait=$3 pattern wanted=${SHOTS:+no} patterns=()
   shift 4
+  read -r -a patterns <<< "${SHOTS:-}"   # split on spaces, no file-name expansion
+  for pattern in "${patterns[@]}"; do
+    # shellcheck disable=SC2053 # a glob, on purpose
+    [[ $name == $pattern ]] && wanted=""
+  done
+  [ -z "$wanted" ] || return 0
   printf 'screenshots: %s (%s, %s s)\n' "$name" "$size" "$wait"
   xvfb-run -a -s "-screen 0 ${size}x24" bash -c '
     app=$1 out=$2 wait=$3; shift 3

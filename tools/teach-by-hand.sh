@@ -32,12 +32,12 @@ for d in 0 1 2 3 4 5 6 7 8 9; do
   for v in 1 2; do
     xdotool key Escape; sleep 0.2
     python3 tools/xdo-digits.py digit "$d" --style odd --variant "$v"; sleep 0.4
-    # "This is a…" buttons: two rows of five under the prediction
-    xdotool mousemove $((996 + (d % 5) * 57)) $((637 + (d / 5) * 38)) click 1; sleep 0.4
+    # "This is a…" buttons: two rows of five under the canvas
+    xdotool mousemove $((71 + (d % 5) * 100)) $((721 + (d / 5) * 38)) click 1; sleep 0.4
   done
 done
 import -window root "$OUT/drawn.png"
-xdotool mousemove 1195 597 click 1; sleep 1          # Your Digits (20)
+xdotool mousemove 490 681 click 1; sleep 1           # Your Digits (20)
 import -window root "$OUT/list.png"
 xdotool mousemove "${LEARN_X:-896}" "${LEARN_Y:-542}" click 1   # Learn from My Digits
 sleep "${WAIT:-10}"

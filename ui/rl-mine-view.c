@@ -131,7 +131,7 @@ rebuild_list (RlMineView *self)
 
   if (n == 0)
     count = g_strdup (_("None yet. Draw a digit in Draw, then say what it is with the buttons "
-                        "under the prediction."));
+                        "under the drawing."));
   else
     count = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                           "%u digit, kept in %s.",

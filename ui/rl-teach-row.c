@@ -132,7 +132,7 @@ rl_teach_row_init (RlTeachRow *self)
   top = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   label = gtk_label_new (_("This is a…"));
   gtk_label_set_xalign (GTK_LABEL (label), 0);
-  /* wraps rather than widen the Draw view's last column (the window fits 800 px) */
+  /* wraps rather than widen the Draw view's canvas column (the window fits 800 px) */
   gtk_label_set_wrap (GTK_LABEL (label), TRUE);
   gtk_widget_set_hexpand (label, TRUE);
   gtk_widget_add_css_class (label, "heading");
@@ -143,10 +143,8 @@ rl_teach_row_init (RlTeachRow *self)
   self->mine_view = RL_MINE_VIEW (rl_mine_view_new ());
   popover = gtk_popover_new ();
   gtk_popover_set_child (GTK_POPOVER (popover), GTK_WIDGET (self->mine_view));
-  /* the row is at the window's bottom right: open upwards, and leftwards of the button (X11
-   * does not slide a popup back into the screen) */
+  /* the row is under the Draw view's canvas, near the window's bottom: open upwards */
   gtk_popover_set_position (GTK_POPOVER (popover), GTK_POS_TOP);
-  gtk_popover_set_offset (GTK_POPOVER (popover), -160, 0);
   gtk_widget_set_size_request (GTK_WIDGET (self->mine_view), 460, -1);
   self->mine_button = gtk_menu_button_new ();
   gtk_menu_button_set_popover (GTK_MENU_BUTTON (self->mine_button), popover);
