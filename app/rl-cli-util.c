@@ -75,6 +75,30 @@ rl_cli_parse_options (const char         *command,
       rl_cli_usage_error (command, _("unexpected argument '%s'"), (*argv)[1]);
       return FALSE;
     }
+  /* An empty file name (a shell variable left unset) is no file: GIO reads it as "Operation
+   * not supported", a save reports it only after the training, and --data "" looked in /.
+   * Every command's parameters are files. */
+  for (const GOptionEntry *e = entries; e->long_name != NULL; e++)
+    {
+      gboolean empty = FALSE;
+
+      if (e->arg == G_OPTION_ARG_FILENAME)
+        empty = *(char **) e->arg_data != NULL && **(char **) e->arg_data == '\0';
+      else if (e->arg == G_OPTION_ARG_FILENAME_ARRAY && *(char ***) e->arg_data != NULL)
+        for (char **name = *(char ***) e->arg_data; *name != NULL; name++)
+          empty = empty || **name == '\0';
+      if (empty)
+        {
+          rl_cli_usage_error (command, _("--%s: the file name is empty"), e->long_name);
+          return FALSE;
+        }
+    }
+  for (int i = 1; i < *argc; i++)
+    if ((*argv)[i][0] == '\0')
+      {
+        rl_cli_usage_error (command, _("argument %d is an empty file name"), i);
+        return FALSE;
+      }
   return TRUE;
 }
 

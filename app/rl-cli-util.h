@@ -28,7 +28,8 @@ int        rl_cli_usage_error (const char *command,
  * @summary shown by --help; on failure prints GOption's message, which names the option, through
  * rl_cli_usage_error and returns FALSE (then exit with RL_CLI_EXIT_USAGE). @parameters "": the
  * command takes no argument, and one left after the options is such a failure ("unexpected
- * argument"). */
+ * argument"). An empty file name, for a FILENAME option or an argument (every command's
+ * arguments are files), is one too. */
 gboolean   rl_cli_parse_options (const char         *command,
                                  const char         *parameters,
                                  const GOptionEntry *entries,

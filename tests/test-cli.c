@@ -120,6 +120,8 @@ test_train_bad_options (void)
     { "--lr-drop-at",   "1",      "--lr-drop-at" },   /* epoch 1 is where it starts */
     { "--lr-drop-at",   "2",      "--lr-drop-at" },   /* past --epochs 1 */
     { "--lr-drop-at",   "x",      "--lr-drop-at" },
+    { "--out",          "",       "--out" },          /* was refused only after training */
+    { "--data",         "",       "--data" },         /* looked in / */
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -150,6 +152,9 @@ test_other_bad_options (void)
   g_autoptr(Run) eval_responses_0 = RUN ("eval", "--model", "x.safetensors", "--responses", "0");
   g_autoptr(Run) predict_no_model = RUN ("predict", "image.png");
   g_autoptr(Run) predict_no_image = RUN ("predict", "--model", "x.safetensors");
+  /* an empty file name: GIO's "Operation not supported" named nothing */
+  g_autoptr(Run) eval_empty_model = RUN ("eval", "--model", "");
+  g_autoptr(Run) predict_empty_image = RUN ("predict", "--model", "x.safetensors", "");
   g_autoptr(Run) info_none = RUN ("info");
   g_autoptr(Run) info_two = RUN ("info", "a", "b");
   /* bench: refused before anything is measured, as the others */
@@ -166,6 +171,8 @@ test_other_bad_options (void)
   assert_usage_error (eval_responses_0, "--responses");
   assert_usage_error (predict_no_model, "--model");
   assert_usage_error (predict_no_image, "IMAGE");
+  assert_usage_error (eval_empty_model, "--model");
+  assert_usage_error (predict_empty_image, "empty file name");
   assert_usage_error (info_none, "FILE");
   assert_usage_error (info_two, "FILE");
   assert_usage_error (bench_stray, "junk");
