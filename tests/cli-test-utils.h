@@ -8,6 +8,9 @@
 
 #include <gio/gio.h>
 #include <glib/gstdio.h>
+#include <string.h>
+
+#include "fs-test-utils.h"
 
 static const char *cli;       /* path of reslab-cli */
 
@@ -84,30 +87,25 @@ run (const char * const *args)
 
 #define RUN(...) run ((const char * const[]) { __VA_ARGS__, NULL })
 
-/* Removes @path and everything below it (a test's temporary directory). */
+/* Runs reslab-cli with @args and checks that it fails as on a bad option: exit 2, nothing on
+ * stdout, and a message on stderr that contains @needle (the option's name). */
 static inline void
-remove_tree (const char *path)
+expect_usage (const char * const *args, const char *needle)
 {
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
+  g_autoptr(Run) r = run (args);
 
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
+  g_test_message ("%s", r->err);
+  g_assert_cmpint (r->status, ==, 2);
+  g_assert_nonnull (strstr (r->err, needle));
+  g_assert_cmpstr (r->out, ==, "");
 }
 
-/* Takes the binary from $RESLAB_CLI; call after g_test_init. */
+/* Takes the binary from $RESLAB_CLI, which must be a program; call after g_test_init. A test's
+ * temporary folder is removed with test_rm_rf (fs-test-utils.h). */
 static inline void
 cli_test_init (void)
 {
   cli = g_getenv ("RESLAB_CLI");
-  if (cli == NULL)
+  if (cli == NULL || !g_file_test (cli, G_FILE_TEST_IS_EXECUTABLE))
     g_error ("RESLAB_CLI must name the reslab-cli binary (meson test sets it)");
 }

@@ -6,6 +6,7 @@
 #include <glib.h>
 #include <math.h>
 
+#include "mnist-test-utils.h"
 #include "rl-experiment.h"
 
 /* A tiny run on the fixture: depth 8, batch 64, 10 iterations, a record every 5, 2 threads. */
@@ -28,13 +29,8 @@ static inline void
 load_mini_mnist (RlDataset **train,
                  RlDataset **test)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *dir = g_test_build_filename (G_TEST_DIST, "data", "mnist-mini", NULL);
-
-  *train = rl_dataset_load (dir, RL_DATASET_MNIST, RL_SPLIT_TRAIN, &error);
-  g_assert_no_error (error);
-  *test = rl_dataset_load (dir, RL_DATASET_MNIST, RL_SPLIT_TEST, &error);
-  g_assert_no_error (error);
+  *train = mnist_test_load (RL_SPLIT_TRAIN);
+  *test = mnist_test_load (RL_SPLIT_TEST);
   g_assert_cmpuint ((*train)->n, ==, 640);
   g_assert_cmpuint ((*test)->n, ==, 100);
 }

@@ -6,6 +6,7 @@
 #include <glib.h>
 #include <math.h>
 
+#include "mnist-test-utils.h"
 #include "rl-arch.h"
 #include "rl-dataset.h"
 #include "rl-model.h"
@@ -15,11 +16,8 @@
 static inline RlDataset *
 landscape_test_load_train (void)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *dir = g_test_build_filename (G_TEST_DIST, "data", "mnist-mini", NULL);
-  RlDataset *set = rl_dataset_load (dir, RL_DATASET_MNIST, RL_SPLIT_TRAIN, &error);
+  RlDataset *set = mnist_test_load (RL_SPLIT_TRAIN);
 
-  g_assert_no_error (error);
   g_assert_cmpuint (set->n, ==, 640);
   return set;
 }

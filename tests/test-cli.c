@@ -901,17 +901,13 @@ test_explain_stdin (void)
 int
 main (int argc, char **argv)
 {
-  g_autoptr(GError) error = NULL;
   int status;
 
   g_test_init (&argc, &argv, NULL);
 
-  cli = g_getenv ("RESLAB_CLI");
-  if (cli == NULL || !g_file_test (cli, G_FILE_TEST_IS_EXECUTABLE))
-    g_error ("RESLAB_CLI must name the reslab-cli binary (meson test sets it)");
+  cli_test_init ();
   data_dir = g_test_build_filename (G_TEST_DIST, "data", "mnist-mini", NULL);
-  tmp_dir = g_dir_make_tmp ("reslab-cli-test-XXXXXX", &error);
-  g_assert_no_error (error);
+  tmp_dir = test_make_tmp_dir ("reslab-cli-test-XXXXXX");
 
   g_test_add_func ("/app/cli/usage", test_usage);
   g_test_add_func ("/app/cli/train-bad-options", test_train_bad_options);
@@ -934,7 +930,7 @@ main (int argc, char **argv)
   g_test_add_func ("/app/cli/explain-stdin", test_explain_stdin);
 
   status = g_test_run ();
-  remove_tree (tmp_dir);
+  test_rm_rf (tmp_dir);
   g_clear_pointer (&quick_run, run_free);
   g_free (quick_path);
   g_free (fitted_path);

@@ -233,13 +233,11 @@ test_errors (void)
 int
 main (int argc, char **argv)
 {
-  g_autoptr(GError) error = NULL;
   int status;
 
   g_test_init (&argc, &argv, NULL);
   cli_test_init ();
-  tmpdir = g_dir_make_tmp ("reslab-diagram-XXXXXX", &error);
-  g_assert_no_error (error);
+  tmpdir = test_make_tmp_dir ("reslab-diagram-XXXXXX");
 
   g_test_add_func ("/diagram-cli/svg-seed", test_svg_seed);
   g_test_add_func ("/diagram-cli/svg-twins", test_svg_twins);
@@ -248,18 +246,7 @@ main (int argc, char **argv)
   g_test_add_func ("/diagram-cli/model-file", test_model_file);
   g_test_add_func ("/diagram-cli/errors", test_errors);
   status = g_test_run ();
-
-  {
-    g_autoptr(GDir) dir = g_dir_open (tmpdir, 0, NULL);
-    const char *name;
-
-    while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-      {
-        g_autofree char *path = g_build_filename (tmpdir, name, NULL);
-        g_remove (path);
-      }
-    g_rmdir (tmpdir);
-  }
+  test_rm_rf (tmpdir);
   g_free (tmpdir);
   return status;
 }

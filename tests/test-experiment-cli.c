@@ -14,19 +14,6 @@
 #include "cli-test-utils.h"
 static char *data_dir;
 
-
-/* Exit 2 and a message on stderr that contains @needle (the option's name). */
-static void
-expect_usage (const char * const *args, const char *needle)
-{
-  g_autoptr(Run) r = run (args);
-
-  g_test_message ("%s", r->err);
-  g_assert_cmpint (r->status, ==, 2);
-  g_assert_nonnull (strstr (r->err, needle));
-  g_assert_cmpstr (r->out, ==, "");
-}
-
 static void
 test_usage_errors (void)
 {

@@ -195,18 +195,14 @@ test_explain_bad_options (void)
 int
 main (int argc, char **argv)
 {
-  g_autoptr (GError) error = NULL;
   int status;
 
   g_test_init (&argc, &argv, NULL);
-  cli = g_getenv ("RESLAB_CLI");
-  if (cli == NULL || !g_file_test (cli, G_FILE_TEST_IS_EXECUTABLE))
-    g_error ("RESLAB_CLI must name the reslab-cli binary (meson test sets it)");
+  cli_test_init ();
   data_dir = g_test_build_filename (G_TEST_DIST, "data", "mnist-mini", NULL);
   model_path = g_test_build_filename (G_TEST_DIST, "..", "resources", "models",
                                       "seed.safetensors", NULL);
-  tmp_dir = g_dir_make_tmp ("reslab-explain-cli-XXXXXX", &error);
-  g_assert_no_error (error);
+  tmp_dir = test_make_tmp_dir ("reslab-explain-cli-XXXXXX");
 
   g_test_add_func ("/app/cli/eval-errors", test_eval_errors);
   g_test_add_func ("/app/cli/explain/methods", test_explain_methods);
@@ -214,7 +210,7 @@ main (int argc, char **argv)
   g_test_add_func ("/app/cli/eval-errors/fashion", test_eval_errors_fashion);
   g_test_add_func ("/app/cli/explain/bad-options", test_explain_bad_options);
   status = g_test_run ();
-  remove_tree (tmp_dir);
+  test_rm_rf (tmp_dir);
   g_free (tmp_dir);
   g_free (data_dir);
   g_free (model_path);

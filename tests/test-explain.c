@@ -22,6 +22,8 @@
 #include "rl-explain.h"
 #include "rl-train.h"
 
+#include "mnist-test-utils.h"
+
 #define CHW (28 * 28)
 
 static RlDataset *test_set;
@@ -313,16 +315,11 @@ test_error_report (void)
 int
 main (int argc, char **argv)
 {
-  g_autoptr (GError) error = NULL;
-  g_autofree char *dir = NULL;
   int ret;
 
   g_test_init (&argc, &argv, NULL);
-  dir = g_test_build_filename (G_TEST_DIST, "data", "mnist-mini", NULL);
-  test_set = rl_dataset_load (dir, RL_DATASET_MNIST, RL_SPLIT_TEST, &error);
-  g_assert_no_error (error);
-  train_set = rl_dataset_load (dir, RL_DATASET_MNIST, RL_SPLIT_TRAIN, &error);
-  g_assert_no_error (error);
+  test_set = mnist_test_load (RL_SPLIT_TEST);
+  train_set = mnist_test_load (RL_SPLIT_TRAIN);
 
   g_test_add_func ("/engine/explain/method-names", test_method_names);
   g_test_add_func ("/engine/explain/grad-fd/seed-model", test_grad_fd_seed);

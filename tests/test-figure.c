@@ -18,6 +18,8 @@
 #include "rl-figure.h"
 #include "rl-figure-util.h"
 
+#include "mnist-test-utils.h"
+
 static RlExperiment *exps[2];
 static RlExperimentGroup *groups[2];   /* one per experiment above, one seed each */
 static RlExperimentGroup *seeded;      /* depth 8, seeds 1 to 3 */
@@ -376,18 +378,14 @@ int
 main (int argc, char **argv)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *dir = NULL;
   g_autoptr(RlDataset) train = NULL;
   g_autoptr(RlDataset) test = NULL;
   int status;
 
   g_test_init (&argc, &argv, NULL);
 
-  dir = g_test_build_filename (G_TEST_DIST, "data", "mnist-mini", NULL);
-  train = rl_dataset_load (dir, RL_DATASET_MNIST, RL_SPLIT_TRAIN, &error);
-  g_assert_no_error (error);
-  test = rl_dataset_load (dir, RL_DATASET_MNIST, RL_SPLIT_TEST, &error);
-  g_assert_no_error (error);
+  train = mnist_test_load (RL_SPLIT_TRAIN);
+  test = mnist_test_load (RL_SPLIT_TEST);
 
   /* two depths, a few records each: real numbers for the figures */
   for (int i = 0; i < 2; i++)

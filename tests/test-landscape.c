@@ -22,39 +22,11 @@
 #include "rl-model.h"
 
 #include "landscape-test-utils.h"
+#include "mnist-test-utils.h"
 
 #define N_IMAGES 200
 
 static RlDataset *train_set;
-
-/* A few training-mode steps, so the weights and the running statistics are not the
- * initialisation's (plain SGD written out: this test is not about the optimiser). */
-static void
-train_a_little (RlModel *model)
-{
-  uint32_t idx[64];
-  g_autofree float *x = g_new (float, 64 * 28 * 28);
-  uint8_t y[64];
-
-  for (int step = 0; step < 3; step++)
-    {
-      float *p = rl_model_get_params (model);
-      const float *g = rl_model_get_grads (model);
-
-      for (int i = 0; i < 64; i++)
-        idx[i] = (uint32_t) (step * 64 + i);
-      rl_dataset_get_batch (train_set, idx, 64, x, y);
-      rl_model_forward_backward (model, x, y, 64, NULL);
-      for (guint t = 0; t < rl_model_get_n_tensors (model); t++)
-        {
-          const RlParamInfo *info = rl_model_get_tensor_info (model, t);
-
-          if (rl_param_info_is_trainable (info))
-            for (size_t j = 0; j < info->numel; j++)
-              p[info->offset + j] -= 0.05f * g[info->offset + j];
-        }
-    }
-}
 
 static void
 test_centre (void)
@@ -64,7 +36,7 @@ test_centre (void)
   g_autoptr(RlLandscape) ls = NULL;
   double ref, ref_acc, loss, acc, grid_loss[9], grid_acc[9];
 
-  train_a_little (model);
+  mnist_test_train_a_little (model, train_set, 64);
   ref = landscape_test_reference_loss (model, train_set, N_IMAGES, &ref_acc);
   g_test_message ("reference loss %.9f, accuracy %.3f", ref, ref_acc);
   g_assert_true (isfinite (ref) && ref > 0.0);
@@ -154,7 +126,8 @@ test_filter_normalised (void)
   g_autofree float *d = g_new (float, rl_model_get_n_params (model));
   const RlParamInfo *bn;
 
-  train_a_little (model);   /* batch norm's gamma and beta now differ from 1 and 0 */
+  /* batch norm's gamma and beta now differ from 1 and 0 */
+  mnist_test_train_a_little (model, train_set, 64);
   bn = rl_model_lookup_tensor (model, "bn1.weight");
   g_assert_nonnull (bn);
   g_assert_cmpint (bn->role, ==, RL_PARAM_BN_WEIGHT);
@@ -271,7 +244,7 @@ test_interpolate (void)
   const double t[] = { 0.0, 0.5, 1.0, 1.25 };
   double loss[4], acc[4], ref1, ref0, a;
 
-  train_a_little (model);
+  mnist_test_train_a_little (model, train_set, 64);
   ref1 = landscape_test_reference_loss (model, train_set, N_IMAGES, &a);
   ref0 = landscape_test_reference_loss (initial, train_set, N_IMAGES, &a);
   ls = rl_landscape_new (model, train_set, N_IMAGES, &error);

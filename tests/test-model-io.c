@@ -15,35 +15,17 @@
 #include <glib/gstdio.h>
 #include <utime.h>
 
+#include "fs-test-utils.h"
 #include "rl-error.h"
 #include "rl-model.h"
 
 /* ---- helpers --------------------------------------------------------------------------- */
 
+/* A fresh empty directory under the temporary directory. */
 static char *
 make_tmp_dir (void)
 {
-  g_autoptr(GError) error = NULL;
-  char *dir = g_dir_make_tmp ("reslab-test-mio-XXXXXX", &error);
-
-  g_assert_no_error (error);
-  return dir;
-}
-
-static void
-remove_tmp_dir (const char *dir_path)
-{
-  g_autoptr(GDir) dir = g_dir_open (dir_path, 0, NULL);
-  const char *name;
-
-  g_assert_nonnull (dir);
-  while ((name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir_path, name, NULL);
-
-      g_assert_cmpint (g_unlink (path), ==, 0);
-    }
-  g_assert_cmpint (g_rmdir (dir_path), ==, 0);
+  return test_make_tmp_dir ("reslab-test-mio-XXXXXX");
 }
 
 static RlModel *
@@ -189,7 +171,7 @@ round_trip (const char *arch_text, int c, int h, int w, int n_classes)
   g_assert_cmpmem (logits_a, 2 * n_classes * sizeof (float),
                    logits_b, 2 * n_classes * sizeof (float));
 
-  remove_tmp_dir (dir);
+  test_remove_flat_dir (dir);
 }
 
 static void
@@ -230,7 +212,7 @@ test_save_over_and_load_bytes (void)
   g_assert_no_error (error);
   assert_same_params (second, loaded);
 
-  remove_tmp_dir (dir);
+  test_remove_flat_dir (dir);
 }
 
 /* PyTorch's parameters for the seed net (the parity fixture, from the seed's PyTorch code),
@@ -320,7 +302,7 @@ test_pytorch_state_dict (void)
   g_test_message ("max |logit - PyTorch| = %g", max_err);
   g_assert_cmpfloat (max_err, <, 1e-4);
 
-  remove_tmp_dir (dir);
+  test_remove_flat_dir (dir);
 }
 
 /* ---- files that do not fit ------------------------------------------------------------- */
@@ -363,7 +345,7 @@ test_unknown_tensor (void)
   g_free (more);
   assert_load_fails (bytes, RL_ERROR_UNKNOWN_TENSOR, "“fc2.weight”");
 
-  remove_tmp_dir (dir);
+  test_remove_flat_dir (dir);
 }
 
 static void
@@ -383,7 +365,7 @@ test_missing_tensor (void)
   bytes = save_to_bytes (dir, views, n - 1, NULL);
   assert_load_fails (bytes, RL_ERROR_MISSING_TENSOR, "“rblock2.conv1.bias”");
 
-  remove_tmp_dir (dir);
+  test_remove_flat_dir (dir);
 }
 
 /* A file whose metadata describes @arch_text, with @n of @model's tensors (NULL: none). */
@@ -435,7 +417,7 @@ test_memory_bombs (void)
   assert_load_fails (deep_file, RL_ERROR_TOO_LARGE, "26002 layers");
 
   g_assert_cmpint (g_get_monotonic_time () - t0, <, 2 * G_USEC_PER_SEC);
-  remove_tmp_dir (dir);
+  test_remove_flat_dir (dir);
 }
 
 /* The 484-byte model of issue #12: the conv sees a 1x1 input with a 3x3 kernel, stride 2,
@@ -477,7 +459,7 @@ test_narrow_conv_model (void)
       g_assert_cmpfloat_with_epsilon (logits[k], fw[k] * conv + fb[k], 1e-5);
     }
   g_assert_cmpint (g_unlink (path), ==, 0);
-  remove_tmp_dir (dir);
+  test_remove_flat_dir (dir);
 }
 
 static void
@@ -525,7 +507,7 @@ test_stale_temp_files (void)
   g_assert_true (file_exists (dir, "model.safetensors.a1B2c3"));
   g_assert_true (file_exists (dir, "model.safetensors.reslab-tmp-a1B2c3d"));
   g_assert_true (file_exists (dir, "other.safetensors.reslab-tmp-a1B2c3"));
-  remove_tmp_dir (dir);
+  test_remove_flat_dir (dir);
 }
 
 static void
@@ -550,7 +532,7 @@ test_wrong_shape (void)
   assert_load_fails (bytes, RL_ERROR_BAD_SHAPE, "[10, 512]");
   assert_load_fails (bytes, RL_ERROR_BAD_SHAPE, "“fc.weight”");
 
-  remove_tmp_dir (dir);
+  test_remove_flat_dir (dir);
 }
 
 static void
@@ -589,7 +571,7 @@ test_bad_metadata (void)
       assert_load_fails (bytes, cases[i].code, NULL);
     }
 
-  remove_tmp_dir (dir);
+  test_remove_flat_dir (dir);
 }
 
 /* A file that does not fit leaves the model as it was, even when the tensors that do fit
@@ -648,7 +630,7 @@ test_failed_set_leaves_model (void)
     assert_same_params (model, other);
   }
 
-  remove_tmp_dir (dir);
+  test_remove_flat_dir (dir);
 }
 
 /* Errors from the file layer come through unchanged. */
@@ -674,7 +656,7 @@ test_file_errors (void)
 
   assert_load_fails (truncated, RL_ERROR_TRUNCATED, NULL);
 
-  remove_tmp_dir (dir);
+  test_remove_flat_dir (dir);
 }
 
 int

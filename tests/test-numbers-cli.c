@@ -227,17 +227,13 @@ test_mine_train_eval_teach (void)
 int
 main (int argc, char **argv)
 {
-  g_autoptr(GError) error = NULL;
   int status;
 
   g_test_init (&argc, &argv, NULL);
 
-  cli = g_getenv ("RESLAB_CLI");
-  if (cli == NULL || !g_file_test (cli, G_FILE_TEST_IS_EXECUTABLE))
-    g_error ("RESLAB_CLI must name the reslab-cli binary (meson test sets it)");
+  cli_test_init ();
   data_dir = g_test_build_filename (G_TEST_DIST, "data", "mnist-mini", NULL);
-  tmp_dir = g_dir_make_tmp ("reslab-numbers-cli-XXXXXX", &error);
-  g_assert_no_error (error);
+  tmp_dir = test_make_tmp_dir ("reslab-numbers-cli-XXXXXX");
 
   g_test_add_func ("/app/read/usage", test_read_usage);
   g_test_add_func ("/app/read/compose-and-files", test_read_compose_and_files);
@@ -245,7 +241,7 @@ main (int argc, char **argv)
   g_test_add_func ("/app/mine/train-eval-teach", test_mine_train_eval_teach);
 
   status = g_test_run ();
-  remove_tree (tmp_dir);
+  test_rm_rf (tmp_dir);
   g_free (tmp_dir);
   g_free (data_dir);
   return status;

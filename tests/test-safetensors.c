@@ -18,6 +18,7 @@
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 
+#include "fs-test-utils.h"
 #include "rl-error.h"
 #include "rl-safetensors.h"
 
@@ -29,11 +30,7 @@
 static char *
 make_tmp_dir (void)
 {
-  g_autoptr(GError) error = NULL;
-  char *dir = g_dir_make_tmp ("reslab-test-st-XXXXXX", &error);
-
-  g_assert_no_error (error);
-  return dir;
+  return test_make_tmp_dir ("reslab-test-st-XXXXXX");
 }
 
 static guint
@@ -47,23 +44,6 @@ count_dir_entries (const char *dir_path)
   while (g_dir_read_name (dir) != NULL)
     n++;
   return n;
-}
-
-/* Removes a flat directory and its files. */
-static void
-remove_tmp_dir (const char *dir_path)
-{
-  g_autoptr(GDir) dir = g_dir_open (dir_path, 0, NULL);
-  const char *name;
-
-  g_assert_nonnull (dir);
-  while ((name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir_path, name, NULL);
-
-      g_assert_cmpint (g_unlink (path), ==, 0);
-    }
-  g_assert_cmpint (g_rmdir (dir_path), ==, 0);
 }
 
 static GBytes *
@@ -176,7 +156,7 @@ test_round_trip (void)
     g_assert_cmpstr (rl_safetensors_get_metadata (st, key), ==, value);
   g_assert_null (rl_safetensors_get_metadata (st, "format"));
 
-  remove_tmp_dir (dir);
+  test_remove_flat_dir (dir);
 }
 
 /* The bytes on disk, checked by hand rather than by our reader: a padded header and
@@ -232,7 +212,7 @@ test_file_layout (void)
     g_assert_cmpint (st.st_mode & 0777, ==, 0644 & ~mask);
   }
 
-  remove_tmp_dir (dir);
+  test_remove_flat_dir (dir);
 }
 
 /* A header whose length is not a multiple of 4 puts the buffer at an odd address in the file;
@@ -568,7 +548,7 @@ test_bad_file_on_disk (void)
   g_assert_error (error, RL_ERROR, RL_ERROR_TRUNCATED);
   g_assert_nonnull (strstr (error->message, path));
 
-  remove_tmp_dir (dir);
+  test_remove_flat_dir (dir);
 }
 
 /* @header (with @buf_len bytes of data after it) written to @path as a file. */
@@ -666,7 +646,7 @@ test_read_metadata (void)
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
   g_clear_error (&error);
 
-  remove_tmp_dir (dir);
+  test_remove_flat_dir (dir);
 }
 
 static void
@@ -681,7 +661,7 @@ test_missing_file (void)
   g_assert_null (st);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
 
-  remove_tmp_dir (dir);
+  test_remove_flat_dir (dir);
 }
 
 /* ---- atomic saving --------------------------------------------------------------------- */
@@ -729,7 +709,7 @@ test_save_replaces (void)
   /* No temporary file left beside it. */
   g_assert_cmpuint (count_dir_entries (dir), ==, 1);
 
-  remove_tmp_dir (dir);
+  test_remove_flat_dir (dir);
 }
 
 static void
@@ -746,7 +726,7 @@ test_save_missing_dir (void)
   g_assert_false (g_file_test (sub, G_FILE_TEST_EXISTS));
   g_assert_cmpuint (count_dir_entries (dir), ==, 0);
 
-  remove_tmp_dir (dir);
+  test_remove_flat_dir (dir);
 }
 
 /* The write itself fails half-way (the file size limit stands in for a full disk): the old
@@ -780,7 +760,7 @@ test_save_failed_write_keeps_old (void)
   assert_file_is (path, old_bytes);
   g_assert_cmpuint (count_dir_entries (dir), ==, 1);
 
-  remove_tmp_dir (dir);
+  test_remove_flat_dir (dir);
 }
 
 static void
@@ -805,7 +785,7 @@ test_save_readonly_dir (void)
       close (fd);
       g_unlink (probe);
       g_chmod (dir, 0755);
-      remove_tmp_dir (dir);
+      test_remove_flat_dir (dir);
       g_test_skip ("directory permissions are not enforced for this user");
       return;
     }
@@ -817,7 +797,7 @@ test_save_readonly_dir (void)
   assert_file_is (path, old_bytes);
   g_assert_cmpuint (count_dir_entries (dir), ==, 1);
 
-  remove_tmp_dir (dir);
+  test_remove_flat_dir (dir);
 }
 
 /* Bad arguments are refused before anything touches the disk. */
@@ -849,7 +829,7 @@ test_save_bad_names (void)
   assert_file_is (path, old_bytes);
   g_assert_cmpuint (count_dir_entries (dir), ==, 1);
 
-  remove_tmp_dir (dir);
+  test_remove_flat_dir (dir);
 }
 
 int

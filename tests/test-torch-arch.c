@@ -21,6 +21,8 @@
 #include "rl-dataset.h"
 #include "rl-model.h"
 
+#include "mnist-test-utils.h"
+
 #define PYTHON "/usr/bin/python3"
 #define N_IMAGES 8
 
@@ -46,34 +48,6 @@ static const Case cases[] = {
     "c1=conv(8,k=3,p=1) b1=bn relu maxpool(2) r1=res(8,shortcut=none) "
     "r2=res(12,s=2,shortcut=B) r3=res(16,s=2,shortcut=A,bn=1) gap fc=linear(10)" },
 };
-
-/* Three plain SGD steps at lr 0.05 on 32 training images each. */
-static void
-train_a_little (RlModel *model)
-{
-  uint32_t idx[32];
-  float x[32 * 28 * 28];
-  uint8_t y[32];
-
-  for (int step = 0; step < 3; step++)
-    {
-      float *p = rl_model_get_params (model);
-      const float *g = rl_model_get_grads (model);
-
-      for (int i = 0; i < 32; i++)
-        idx[i] = (uint32_t) (step * 32 + i);
-      rl_dataset_get_batch (train_set, idx, 32, x, y);
-      rl_model_forward_backward (model, x, y, 32, NULL);
-      for (guint t = 0; t < rl_model_get_n_tensors (model); t++)
-        {
-          const RlParamInfo *info = rl_model_get_tensor_info (model, t);
-
-          if (rl_param_info_is_trainable (info))
-            for (size_t j = 0; j < info->numel; j++)
-              p[info->offset + j] -= 0.05f * g[info->offset + j];
-        }
-    }
-}
 
 static void
 test_logits (void)
@@ -128,7 +102,7 @@ test_logits (void)
       model = rl_model_new (arch, 1, 28, 28, 10, &error);
       g_assert_no_error (error);
       rl_model_init_params (model, 3 + c);
-      train_a_little (model);
+      mnist_test_train_a_little (model, train_set, 32);
       rl_model_predict (model, x, N_IMAGES, logits[c]);
       g_assert_true (rl_model_save (model, path, NULL, &error));
       g_assert_no_error (error);
@@ -190,16 +164,11 @@ test_logits (void)
 int
 main (int argc, char **argv)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *dir = NULL;
   int ret;
 
   g_test_init (&argc, &argv, NULL);
-  dir = g_test_build_filename (G_TEST_DIST, "data", "mnist-mini", NULL);
-  train_set = rl_dataset_load (dir, RL_DATASET_MNIST, RL_SPLIT_TRAIN, &error);
-  g_assert_no_error (error);
-  test_set = rl_dataset_load (dir, RL_DATASET_MNIST, RL_SPLIT_TEST, &error);
-  g_assert_no_error (error);
+  train_set = mnist_test_load (RL_SPLIT_TRAIN);
+  test_set = mnist_test_load (RL_SPLIT_TEST);
 
   g_test_add_func ("/engine/torch-arch/logits", test_logits);
   ret = g_test_run ();

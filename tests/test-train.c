@@ -11,6 +11,8 @@
 #include "rl-finite.h"
 #include "rl-train.h"
 
+#include "mnist-test-utils.h"
+
 static RlDataset *train_set;
 static RlDataset *test_set;
 
@@ -422,17 +424,12 @@ test_loop_bad_input (void)
 int
 main (int argc, char **argv)
 {
-  g_autoptr (GError) error = NULL;
-  g_autofree char *dir = NULL;
   int rc;
 
   g_test_init (&argc, &argv, NULL);
 
-  dir = g_test_build_filename (G_TEST_DIST, "data", "mnist-mini", NULL);
-  train_set = rl_dataset_load (dir, RL_DATASET_MNIST, RL_SPLIT_TRAIN, &error);
-  g_assert_no_error (error);
-  test_set = rl_dataset_load (dir, RL_DATASET_MNIST, RL_SPLIT_TEST, &error);
-  g_assert_no_error (error);
+  train_set = mnist_test_load (RL_SPLIT_TRAIN);
+  test_set = mnist_test_load (RL_SPLIT_TEST);
 
   g_test_add_func ("/engine/train/argmax", test_argmax);
   g_test_add_func ("/engine/train/evaluate", test_evaluate);

@@ -186,6 +186,22 @@ run_init (Run *run)
   g_signal_connect (run->trainer, "notify::state", G_CALLBACK (notify_state_cb), run);
 }
 
+/* run_init (@run), then its trainer started on the initial model for @epochs
+ * (config_for_tests), @on_progress called on each progress. */
+static void
+run_start (Run       *run,
+           int        epochs,
+           gboolean (*on_progress) (Run *run, RlTrainProgress *p))
+{
+  RlTrainConfig c;
+  g_autoptr(GError) error = NULL;
+
+  run_init (run);
+  config_for_tests (&c, epochs);
+  run->on_progress = on_progress;
+  g_assert_true (rl_trainer_start (run->trainer, initial, train_set, test_set, &c, &error));
+}
+
 /* Runs the main loop until "finished" (or fails after two minutes). */
 static void
 run_wait (Run *run)
@@ -446,10 +462,7 @@ test_stop (void)
 
   REQUIRE_DATA ();
 
-  run_init (&run);
-  config_for_tests (&c, 5);
-  run.on_progress = stop_after_first;
-  g_assert_true (rl_trainer_start (run.trainer, initial, train_set, test_set, &c, &error));
+  run_start (&run, 5, stop_after_first);
   run_wait (&run);
 
   g_assert_cmpuint (run.n_finished, ==, 1);
@@ -498,8 +511,6 @@ pause_at_three (Run *run, RlTrainProgress *p)
 static void
 test_pause (void)
 {
-  RlTrainConfig c;
-  g_autoptr(GError) error = NULL;
   guint64 n1;
   guint progress1;
   double batch_ms;
@@ -507,10 +518,7 @@ test_pause (void)
 
   REQUIRE_DATA ();
 
-  run_init (&run);
-  config_for_tests (&c, 2);
-  run.on_progress = pause_at_three;
-  g_assert_true (rl_trainer_start (run.trainer, initial, train_set, test_set, &c, &error));
+  run_start (&run, 2, pause_at_three);
   g_main_loop_run (run.loop);             /* until paused */
   g_assert_cmpint (rl_trainer_get_state (run.trainer), ==, RL_TRAINER_PAUSED);
   rl_runner_set_paused (RL_RUNNER (run.trainer), TRUE);   /* again: no-op */
@@ -576,16 +584,11 @@ change_lr_then_stop (Run *run, RlTrainProgress *p)
 static void
 test_set_lr (void)
 {
-  RlTrainConfig c;
-  g_autoptr(GError) error = NULL;
   Run run;
 
   REQUIRE_DATA ();
 
-  run_init (&run);
-  config_for_tests (&c, 3);
-  run.on_progress = change_lr_then_stop;
-  g_assert_true (rl_trainer_start (run.trainer, initial, train_set, test_set, &c, &error));
+  run_start (&run, 3, change_lr_then_stop);
   run_wait (&run);
 
   g_assert_cmpfloat (run.first_lr, ==, 0.01f);
@@ -754,16 +757,11 @@ drop_in_handler (Run *run, RlTrainProgress *p)
 static void
 test_dispose_in_handler (void)
 {
-  RlTrainConfig c;
-  g_autoptr(GError) error = NULL;
   Run run;
 
   REQUIRE_DATA ();
 
-  run_init (&run);
-  config_for_tests (&c, 5);
-  run.on_progress = drop_in_handler;
-  g_assert_true (rl_trainer_start (run.trainer, initial, train_set, test_set, &c, &error));
+  run_start (&run, 5, drop_in_handler);
 
   {
     gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;

@@ -163,12 +163,10 @@ test_names (void)
 {
   g_autoptr (RlDataset) test = rl_dataset_load (NULL, RL_DATASET_MNIST, RL_SPLIT_TEST, NULL);
   gboolean have_test_set = test != NULL;
-  RlWindow *window = g_object_ref_sink (rl_window_new (NULL));
+  RlWindow *window = ui_test_new_window ();
   g_autoptr (GString) problems = g_string_new (NULL);
   g_autoptr (GString) path = g_string_new (NULL);
 
-  gtk_window_set_default_size (GTK_WINDOW (window), 1024, 700);
-  gtk_window_present (GTK_WINDOW (window));
   ui_test_spin (300);
 
   /* every view is in the tree (a stack keeps its hidden pages' widgets); visit each too, so
@@ -205,8 +203,7 @@ test_names (void)
     g_test_message ("%s", problems->str);
   g_assert_cmpstr (problems->str, ==, "");
 
-  gtk_window_destroy (GTK_WINDOW (window));
-  g_assert_finalize_object (window);
+  ui_test_destroy_window (window);
 }
 
 /* The canvas is drawn on: an AT must not present it as a picture. */
@@ -222,8 +219,7 @@ test_canvas_role (void)
   g_assert_true (gtk_test_accessible_has_property (GTK_ACCESSIBLE (canvas),
                                                    GTK_ACCESSIBLE_PROPERTY_DESCRIPTION));
 
-  gtk_window_destroy (GTK_WINDOW (window));
-  g_assert_finalize_object (window);
+  ui_test_destroy_window (window);
 }
 
 int

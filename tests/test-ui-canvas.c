@@ -7,7 +7,6 @@
 
 #include "rl-canvas.h"
 #include "rl-dataset.h"
-#include "rl-demo-digits.h"
 #include "rl-draw-view.h"
 #include "rl-predictor.h"
 #include "rl-preprocess.h"
@@ -42,15 +41,8 @@ draw_digit (RlCanvas        *canvas,
             guint            digit,
             const Placement *p)
 {
-  g_autoptr (GPtrArray) strokes = rl_demo_digit_transformed (digit, p->scale, p->dx, p->dy);
-
   rl_canvas_clear (canvas);
-  for (guint i = 0; i < strokes->len; i++)
-    {
-      GArray *xy = g_ptr_array_index (strokes, i);
-
-      rl_canvas_add_stroke (canvas, (const double *) (gpointer) xy->data, xy->len / 2);
-    }
+  ui_test_add_digit (canvas, digit, p->scale, p->dx, p->dy);
 }
 
 /* The 28 x 28 input the app would give the network for the canvas' strokes. */

@@ -10,26 +10,8 @@
 
 #include "rl-arch.h"
 #include "rl-dataset-loader.h"
-#include "rl-demo-digits.h"
 #include "rl-train.h"
 #include "rl-window.h"
-
-static RlWindow *
-new_window (void)
-{
-  RlWindow *window = g_object_ref_sink (rl_window_new (NULL));
-
-  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 760);
-  gtk_window_present (GTK_WINDOW (window));
-  return window;
-}
-
-static void
-destroy_window (RlWindow *window)
-{
-  gtk_window_destroy (GTK_WINDOW (window));
-  g_assert_finalize_object (window);
-}
 
 static gboolean
 is_drawing_area (GtkWidget *widget, gconstpointer data)
@@ -78,7 +60,7 @@ test_errors_view (void)
       g_test_skip ("no MNIST test set: ./dev.sh data fetches it");
       return;
     }
-  window = new_window ();
+  window = ui_test_new_window_sized (1280, 760);
   view = rl_window_get_errors_view (window);
   predictor = rl_window_get_predictor (window);
   rl_window_set_view (window, "errors");
@@ -158,7 +140,7 @@ test_errors_view (void)
     g_assert_cmpfloat (fabsf (rl_predictor_get_image (predictor)[i]
                               - test->images[first * 28 * 28 + i] / 255.0f), <, 1e-6f);
 
-  destroy_window (window);
+  ui_test_destroy_window (window);
 }
 
 /* An image's caption of a confidence alone: "97 %" */
@@ -212,7 +194,7 @@ test_fashion (void)
   g_assert_true (rl_model_save (model, path, metadata, &error));
   g_assert_no_error (error);
 
-  window = new_window ();
+  window = ui_test_new_window_sized (1280, 760);
   view = rl_window_get_errors_view (window);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-path", "s", path));
   g_assert_true (ui_test_wait_for (predicts_fashion, window, 30));
@@ -238,19 +220,12 @@ test_fashion (void)
   {
     RlDrawView *draw = rl_window_get_draw_view (window);
     RlWhyView *why = rl_draw_view_get_why_view (draw);
-    g_autoptr (GPtrArray) strokes = rl_demo_digit_transformed (1, 1.0, 0, 0);
     const char *shirt = rl_dataset_class_name (RL_DATASET_FASHION, 6);
     g_autofree char *towards = g_strdup_printf ("towards “%s”", shirt);
     g_autofree char *speaks = g_strdup_printf ("speak for “%s”", shirt);
 
     rl_window_set_view (window, "draw");
-    for (guint i = 0; i < strokes->len; i++)
-      {
-        GArray *xy = g_ptr_array_index (strokes, i);
-        rl_canvas_add_stroke (rl_draw_view_get_canvas (draw),
-                              (const double *) (gpointer) xy->data, xy->len / 2);
-      }
-    rl_draw_view_flush (draw);
+    ui_test_draw_digit (window, 1);
     rl_why_view_set_active (why, TRUE);
     rl_why_view_set_class (why, 6);
     g_assert_nonnull (rl_why_view_get_attributions (why, NULL));
@@ -258,7 +233,7 @@ test_fashion (void)
                    || ui_test_find_widget (GTK_WIDGET (why), is_label_containing, speaks) != NULL);
   }
 
-  destroy_window (window);
+  ui_test_destroy_window (window);
   g_unlink (path);
   g_rmdir (dir);
 }
@@ -266,22 +241,16 @@ test_fashion (void)
 static void
 test_why (void)
 {
-  RlWindow *window = new_window ();
+  RlWindow *window = ui_test_new_window_sized (1280, 760);
   RlDrawView *draw = rl_window_get_draw_view (window);
   RlWhyView *why = rl_draw_view_get_why_view (draw);
   RlCanvas *canvas = rl_draw_view_get_canvas (draw);
-  g_autoptr (GPtrArray) strokes = rl_demo_digit_transformed (4, 1.0, 0, 0);
   const float *a;
   int k = -1, width;
   double pos = 0.0, neg = 0.0;
 
   ui_test_spin (100);
-  for (guint i = 0; i < strokes->len; i++)
-    {
-      GArray *xy = g_ptr_array_index (strokes, i);
-      rl_canvas_add_stroke (canvas, (const double *) (gpointer) xy->data, xy->len / 2);
-    }
-  rl_draw_view_flush (draw);
+  ui_test_draw_digit (window, 4);
   g_assert_true (rl_predictor_has_input (rl_window_get_predictor (window)));
 
   /* off: nothing */
@@ -325,7 +294,7 @@ test_why (void)
 
   rl_why_view_set_active (why, FALSE);
   g_assert_null (rl_why_view_get_attributions (why, NULL));
-  destroy_window (window);
+  ui_test_destroy_window (window);
 }
 
 int

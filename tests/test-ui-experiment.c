@@ -643,9 +643,7 @@ test_window (void)
 
   SKIP_WITHOUT_MNIST ();
 
-  window = g_object_ref_sink (rl_window_new (NULL));
-  gtk_window_set_default_size (GTK_WINDOW (window), 1024, 700);
-  gtk_window_present (GTK_WINDOW (window));
+  window = ui_test_new_window ();
   view = rl_window_get_experiment_view (window);
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.view", "s", "experiment"));

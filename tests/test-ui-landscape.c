@@ -57,17 +57,6 @@ have_mnist (void)
   return missing == NULL;
 }
 
-/* The window at 1024 x 700, shown. */
-static RlWindow *
-new_window (void)
-{
-  RlWindow *window = g_object_ref_sink (rl_window_new (NULL));
-
-  gtk_window_set_default_size (GTK_WINDOW (window), 1024, 700);
-  gtk_window_present (GTK_WINDOW (window));
-  return window;
-}
-
 static gboolean
 not_busy (gpointer data)
 {
@@ -104,7 +93,7 @@ test_after_experiment (void)
       return;
     }
 
-  window = new_window ();
+  window = ui_test_new_window ();
   view = rl_window_get_experiment_view (window);
   landscape = rl_window_get_landscape_view (window);
   runner = rl_landscape_view_get_runner (landscape);
@@ -207,8 +196,7 @@ test_after_experiment (void)
   g_assert_cmpuint (rl_landscape_runner_get_n_done (runner, 0), <, 33 * 33);
   g_assert_true (g_str_has_prefix (rl_landscape_view_get_progress (landscape), "Stopped at grid"));
 
-  gtk_window_destroy (GTK_WINDOW (window));
-  g_assert_finalize_object (window);
+  ui_test_destroy_window (window);
 }
 
 /* ---- from the Models list ---------------------------------------------------------------- */
@@ -366,7 +354,7 @@ test_from_models_list (void)
       return;
     }
 
-  window = new_window ();
+  window = ui_test_new_window ();
   store = rl_window_get_model_store (window);
   popover = rl_window_get_models_popover (window);
   landscape = rl_window_get_landscape_view (window);
@@ -500,8 +488,7 @@ test_from_models_list (void)
                                      " my_resnet-8 and my plain-8"));
   }
 
-  gtk_window_destroy (GTK_WINDOW (window));
-  g_assert_finalize_object (window);
+  ui_test_destroy_window (window);
 }
 
 /* ---- a run trained in the app ------------------------------------------------------------ */
@@ -584,7 +571,7 @@ test_app_trained_run (void)
       return;
     }
 
-  window = new_window ();
+  window = ui_test_new_window ();
   store = rl_window_get_model_store (window);
   popover = rl_window_get_models_popover (window);
   landscape = rl_window_get_landscape_view (window);
@@ -672,8 +659,7 @@ test_app_trained_run (void)
   initial = run_initial (path, NULL);
   assert_same_params (initial, expected);
 
-  gtk_window_destroy (GTK_WINDOW (window));
-  g_assert_finalize_object (window);
+  ui_test_destroy_window (window);
 }
 
 /* ---- a kept experiment run ---------------------------------------------------------------- */
@@ -699,18 +685,11 @@ run_menu_shown (gpointer data)
 static RlWindow *
 restarted_window (void)
 {
-  RlWindow *window = new_window ();
+  RlWindow *window = ui_test_new_window ();
 
   g_assert_true (ui_test_wait_for (experiment_restored,
                                    rl_window_get_experiment_view (window), 30));
   return window;
-}
-
-static void
-close_window (RlWindow *window)
-{
-  gtk_window_destroy (GTK_WINDOW (window));
-  g_assert_finalize_object (window);
 }
 
 /* The files of the experiments folder, but its state files (".shown", ".reported"), sorted.
@@ -907,7 +886,7 @@ test_kept_run (void)
       }
     g_assert_no_error (error);
   }
-  close_window (window);
+  ui_test_destroy_window (window);
 
   /* a restart: both runs, each with its menu */
   window = restarted_window ();
@@ -1003,7 +982,7 @@ test_kept_run (void)
 
     assert_refused (window, g_variant_ref (target), name, "The loss landscape has not changed.");
   }
-  close_window (window);
+  ui_test_destroy_window (window);
 
   /* its twin files gone, the run restores all the same, without the menu */
   g_assert_cmpint (g_unlink (twins[RL_TWIN_RESIDUAL]), ==, 0);
@@ -1022,7 +1001,7 @@ test_kept_run (void)
   g_clear_pointer (&files, g_ptr_array_unref);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "experiment.clear", NULL));
   g_assert_true (ui_test_wait_for (no_experiment_files, NULL, 30));
-  close_window (window);
+  ui_test_destroy_window (window);
 
   for (int t = 0; t < RL_N_TWINS; t++)
     {
@@ -1103,7 +1082,7 @@ test_kept_run_one_twin (void)
   window = window_with_kept_run ();
   view = rl_window_get_experiment_view (window);
   run_path = g_strdup (rl_experiment_view_get_run_path (view, 0));
-  close_window (window);
+  ui_test_destroy_window (window);
 
   /* the plain twin's file is gone, and the resnet twin diverged in its last interval */
   plain = rl_experiment_file_twin_path (run_path, RL_TWIN_PLAIN);
@@ -1150,7 +1129,7 @@ test_kept_run_one_twin (void)
                                      "The loss around the trained weights (the dot) of"
                                      " resnet-8, in"));
   }
-  close_window (window);
+  ui_test_destroy_window (window);
 
   /* the twin trained well, but its file is gone: the note says it was not kept */
   g_assert_true (g_file_set_contents (run_path, good, -1, &error));
@@ -1168,7 +1147,7 @@ test_kept_run_one_twin (void)
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "experiment.clear", NULL));
   g_assert_true (ui_test_wait_for (no_experiment_files, NULL, 30));
-  close_window (window);
+  ui_test_destroy_window (window);
 }
 
 /* The number run @run's row shows ("Run 3: 8 layers, ..."). */
@@ -1258,7 +1237,7 @@ test_diverged_twin (void)
   show_landscape (window, g_variant_ref (target));
   g_assert_true (ui_test_wait_for (two_models_waiting, landscape, 60));
   g_assert_true (g_str_has_prefix (rl_landscape_view_get_note (landscape), expected));
-  close_window (window);
+  ui_test_destroy_window (window);
 
   /* after a restart, from the run's file: the run is the list's first */
   window = restarted_window ();
@@ -1278,7 +1257,7 @@ test_diverged_twin (void)
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "experiment.clear", NULL));
   g_assert_true (ui_test_wait_for (no_experiment_files, NULL, 30));
-  close_window (window);
+  ui_test_destroy_window (window);
 }
 
 /* Clear (#16 follow-up): the Landscape tab may still show a cleared run's twins, named with its
@@ -1325,7 +1304,7 @@ test_clear_keeps_numbers (void)
   g_assert_true (ui_test_wait_for (run_menu_shown, view, 60));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "experiment.clear", NULL));
   g_assert_true (ui_test_wait_for (no_experiment_files, NULL, 30));
-  close_window (window);
+  ui_test_destroy_window (window);
 }
 
 int

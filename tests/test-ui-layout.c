@@ -37,9 +37,7 @@ test_window_fits_small_screen (void)
   GtkRequisition minimum;
 
   load_style_sheet ();
-  window = g_object_ref_sink (rl_window_new (NULL));
-  gtk_window_set_default_size (GTK_WINDOW (window), SMALL_WIDTH, SMALL_HEIGHT);
-  gtk_window_present (GTK_WINDOW (window));
+  window = ui_test_new_window_sized (SMALL_WIDTH, SMALL_HEIGHT);
   ui_test_spin (100);
 
   /* each view on its own, for the message when the window's size fails */
@@ -59,8 +57,7 @@ test_window_fits_small_screen (void)
   g_assert_cmpint (minimum.width, <=, SMALL_WIDTH);
   g_assert_cmpint (minimum.height, <=, SMALL_HEIGHT);
 
-  gtk_window_destroy (GTK_WINDOW (window));
-  g_assert_finalize_object (window);
+  ui_test_destroy_window (window);
 }
 
 typedef struct {
@@ -171,8 +168,7 @@ test_image_field_empty_without_test_set (void)
   g_assert_false (gtk_widget_get_sensitive (spin));
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (spin)), ==, "");
 
-  gtk_window_destroy (GTK_WINDOW (window));
-  g_assert_finalize_object (window);
+  ui_test_destroy_window (window);
   rl_dataset_set_default_dir (RL_DATASET_MNIST, NULL);
 }
 
@@ -218,8 +214,7 @@ test_views_laid_out_on_first_show (void)
         g_assert_cmpint (gtk_widget_get_width (page), >, 400);
         g_assert_cmpint (gtk_widget_get_height (page), >, 400);
 
-        gtk_window_destroy (GTK_WINDOW (window));
-        g_assert_finalize_object (window);
+        ui_test_destroy_window (window);
       }
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", animations, NULL);
 }

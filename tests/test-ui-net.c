@@ -12,7 +12,6 @@
 #include "cli-test-utils.h"
 
 #include "rl-dataset-loader.h"
-#include "rl-demo-digits.h"
 #include "rl-draw-view.h"
 #include "rl-feature-view.h"
 #include "rl-limits.h"
@@ -266,23 +265,6 @@ test_typing_makes_custom (void)
   g_object_unref (chooser);
 }
 
-static RlWindow *
-new_window (void)
-{
-  RlWindow *window = g_object_ref_sink (rl_window_new (NULL));
-
-  gtk_window_set_default_size (GTK_WINDOW (window), 1024, 700);
-  gtk_window_present (GTK_WINDOW (window));
-  return window;
-}
-
-static void
-destroy_window (RlWindow *window)
-{
-  gtk_window_destroy (GTK_WINDOW (window));
-  g_assert_finalize_object (window);
-}
-
 static double
 spin_value (RlTrainView *view,
             const char  *property)
@@ -298,7 +280,7 @@ spin_value (RlTrainView *view,
 static void
 test_defaults (void)
 {
-  RlWindow *window = new_window ();
+  RlWindow *window = ui_test_new_window ();
   RlTrainView *view = rl_window_get_train_view (window);
   RlNetChooser *chooser = rl_train_view_get_net_chooser (view);
   RlTrainConfig config;
@@ -331,7 +313,7 @@ test_defaults (void)
   g_assert_true (rl_train_view_can_start (view));
   rl_train_view_set_from_current (view, FALSE);
 
-  destroy_window (window);
+  ui_test_destroy_window (window);
 }
 
 static gboolean
@@ -365,7 +347,7 @@ find_box (const RlDiagram *d,
 static void
 test_diagram (void)
 {
-  RlWindow *window = new_window ();
+  RlWindow *window = ui_test_new_window ();
   RlTrainView *view = rl_window_get_train_view (window);
   RlNetChooser *chooser = rl_train_view_get_net_chooser (view);
   RlNetworkView *network = rl_train_view_get_network_view (view);
@@ -441,7 +423,7 @@ test_diagram (void)
   rl_train_view_show_network (view, FALSE);
   ui_test_spin (50);
   g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (network)));
-  destroy_window (window);
+  ui_test_destroy_window (window);
 }
 
 static gboolean
@@ -480,7 +462,7 @@ test_train_custom (void)
       return;
     }
 
-  window = new_window ();
+  window = ui_test_new_window ();
   view = rl_window_get_train_view (window);
   before_path = g_strdup (rl_window_get_model_path (window));
   rl_net_chooser_choose (rl_train_view_get_net_chooser (view), CUSTOM);
@@ -515,7 +497,7 @@ test_train_custom (void)
   ui_test_spin (300);
   rl_window_set_view (window, "errors");
   ui_test_spin (300);
-  destroy_window (window);
+  ui_test_destroy_window (window);
 
   /* reslab-cli eval loads the file the app saved, with its arch */
   {
@@ -541,26 +523,18 @@ test_inside_every_kind (void)
   static const char *text =
     "c=conv(4,k=5,p=2) b=bn relu maxpool(2) r=res(8,s=2,shortcut=B,bn=1) q=res(8) "
     "a=res(16,s=2,shortcut=A) n=res(16,shortcut=none) gap fc=linear(10)";
-  RlWindow *window = new_window ();
+  RlWindow *window = ui_test_new_window ();
   RlInsideView *inside = rl_window_get_inside_view (window);
   RlFeatureView *features = rl_inside_view_get_feature_view (inside);
   g_autoptr (RlArch) arch = rl_arch_parse (text, NULL);
   RlModel *model = rl_model_new (arch, 1, 28, 28, 10, NULL);
-  RlCanvas *canvas = rl_draw_view_get_canvas (rl_window_get_draw_view (window));
-  g_autoptr (GPtrArray) strokes = rl_demo_digit_transformed (3, 1.0, 0, 0);
   g_autoptr (GString) labels = g_string_new (NULL);
   guint n_sections;
 
   rl_model_init_params (model, 3);
   rl_predictor_set_model (rl_window_get_predictor (window), model, RL_DATASET_MNIST);
   rl_window_set_view (window, "inside");
-  for (guint i = 0; i < strokes->len; i++)
-    {
-      GArray *xy = g_ptr_array_index (strokes, i);
-
-      rl_canvas_add_stroke (canvas, (const double *) (gpointer) xy->data, xy->len / 2);
-    }
-  rl_draw_view_flush (rl_window_get_draw_view (window));
+  ui_test_draw_digit (window, 3);
   ui_test_spin (200);
 
   n_sections = rl_feature_view_get_n_sections (features);
@@ -582,7 +556,7 @@ test_inside_every_kind (void)
   g_assert_nonnull (strstr (labels->str, "[average pool: average pool]"));
   g_assert_cmpstr (rl_filter_view_get_tensor_name (rl_inside_view_get_filter_view (inside)), ==,
                    "c.weight");
-  destroy_window (window);
+  ui_test_destroy_window (window);
 }
 
 int

@@ -6,42 +6,9 @@
 #include "ui-test-utils.h"
 
 #include "rl-canvas.h"
-#include "rl-demo-digits.h"
 #include "rl-draw-view.h"
 #include "rl-inside-view.h"
 #include "rl-window.h"
-
-static RlWindow *
-new_window (void)
-{
-  RlWindow *window = g_object_ref_sink (rl_window_new (NULL));
-
-  gtk_window_set_default_size (GTK_WINDOW (window), 1024, 700);
-  gtk_window_present (GTK_WINDOW (window));
-  return window;
-}
-
-static void
-destroy_window (RlWindow *window)
-{
-  gtk_window_destroy (GTK_WINDOW (window));
-  g_assert_finalize_object (window);
-}
-
-static void
-draw_digit (RlWindow *window, guint digit)
-{
-  RlCanvas *canvas = rl_draw_view_get_canvas (rl_window_get_draw_view (window));
-  g_autoptr (GPtrArray) strokes = rl_demo_digit_transformed (digit, 1.0, 0, 0);
-
-  for (guint i = 0; i < strokes->len; i++)
-    {
-      GArray *xy = g_ptr_array_index (strokes, i);
-
-      rl_canvas_add_stroke (canvas, (const double *) (gpointer) xy->data, xy->len / 2);
-    }
-  rl_draw_view_flush (rl_window_get_draw_view (window));
-}
 
 static int
 find_box (const RlDiagram *d, const char *name)
@@ -83,7 +50,7 @@ layer_activated_cb (RlNetworkView *view, int layer, gpointer data)
 static void
 test_seed (void)
 {
-  RlWindow *window = new_window ();
+  RlWindow *window = ui_test_new_window ();
   RlInsideView *inside = rl_window_get_inside_view (window);
   RlNetworkView *network = rl_inside_view_get_network_view (inside);
   RlFeatureView *features = rl_inside_view_get_feature_view (inside);
@@ -111,7 +78,7 @@ test_seed (void)
 
   /* a click on rblock1's first convolution outlines the block's maps; on fc, the logits, far
    * down: the maps scroll there */
-  draw_digit (window, 3);
+  ui_test_draw_digit (window, 3);
   ui_test_spin (100);
   g_signal_connect (network, "layer-activated", G_CALLBACK (layer_activated_cb), NULL);
   activated_layer = -1;
@@ -163,13 +130,13 @@ test_seed (void)
   rl_network_view_activate_box (network, 0);
   g_assert_cmpint (activated_layer, ==, -1);
 
-  destroy_window (window);
+  ui_test_destroy_window (window);
 }
 
 static void
 test_resnet56 (void)
 {
-  RlWindow *window = new_window ();
+  RlWindow *window = ui_test_new_window ();
   RlInsideView *inside = rl_window_get_inside_view (window);
   RlNetworkView *network = rl_inside_view_get_network_view (inside);
   RlFeatureView *features = rl_inside_view_get_feature_view (inside);
@@ -222,21 +189,21 @@ test_resnet56 (void)
   rl_network_view_activate_box (network, (guint) find_box (d, "stage 2"));
   g_assert_cmpuint (rl_diagram_get_n_arcs (d), ==, 0);
 
-  destroy_window (window);
+  ui_test_destroy_window (window);
 }
 
 /* A layer picked while Inside has never been shown: the maps scroll to it once laid out. */
 static void
 test_select_before_shown (void)
 {
-  RlWindow *window = new_window ();
+  RlWindow *window = ui_test_new_window ();
   RlInsideView *inside = rl_window_get_inside_view (window);
   RlFeatureView *features = rl_inside_view_get_feature_view (inside);
   GtkWidget *maps_scroller = gtk_widget_get_ancestor (GTK_WIDGET (features),
                                                       GTK_TYPE_SCROLLED_WINDOW);
 
   rl_window_set_view (window, "draw");
-  draw_digit (window, 7);
+  ui_test_draw_digit (window, 7);
   ui_test_spin (100);
   rl_inside_view_select_layer (inside, 8);   /* fc, at the bottom */
   g_assert_cmpint (rl_feature_view_get_selected_section (features), ==, 5);
@@ -246,7 +213,7 @@ test_select_before_shown (void)
   g_assert_cmpint (rl_network_view_get_selected_layer (rl_inside_view_get_network_view (inside)),
                    ==, 8);
 
-  destroy_window (window);
+  ui_test_destroy_window (window);
 }
 
 /* Any model, without a predictor: a net about to be trained. */

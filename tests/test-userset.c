@@ -6,6 +6,8 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "fs-test-utils.h"
+#include "mnist-test-utils.h"
 #include "rl-error.h"
 #include "rl-preprocess.h"
 #include "rl-teach.h"
@@ -146,6 +148,29 @@ test_delete_if (void)
   g_assert_cmpuint (set->images[1], ==, 128);    /* a[1] = 0.5 */
 }
 
+/* Writes a set in fresh_dir (@name): @images and @labels (@images NULL: no images file), and
+ * checks that rl_userset_load refuses it with @domain and @code. Returns: (transfer full) the
+ * set's folder */
+static char *
+assert_load_refused (const char *name,
+                     const void *images,
+                     gsize       images_len,
+                     const void *labels,
+                     gsize       labels_len,
+                     GQuark      domain,
+                     int         code)
+{
+  g_autoptr(GError) error = NULL;
+  char *dir = fresh_dir (name);
+
+  if (images != NULL)
+    write_file (dir, RL_USERSET_IMAGES, images, images_len);
+  write_file (dir, RL_USERSET_LABELS, labels, labels_len);
+  g_assert_null (rl_userset_load (dir, &error));
+  g_assert_error (error, domain, code);
+  return dir;
+}
+
 static void
 test_broken_sets (void)
 {
@@ -160,52 +185,27 @@ test_broken_sets (void)
 
   /* not IDX: a PNG's first bytes */
   {
-    g_autofree char *dir = fresh_dir ("not-idx");
-    write_file (dir, RL_USERSET_IMAGES, "\x89PNG\r\n\x1a\n rest of it", 19);
-    write_file (dir, RL_USERSET_LABELS, labels1, sizeof labels1);
-    g_assert_null (rl_userset_load (dir, &error));
-    g_assert_error (error, RL_ERROR, RL_ERROR_BAD_MAGIC);
-    g_clear_error (&error);
+    g_autofree char *dir = assert_load_refused ("not-idx", "\x89PNG\r\n\x1a\n rest of it", 19,
+                                                labels1, sizeof labels1,
+                                                RL_ERROR, RL_ERROR_BAD_MAGIC);
+
     /* a broken set is never overwritten by an append */
     g_assert_false (rl_userset_append (dir, img, 1, NULL, &error));
     g_assert_error (error, RL_ERROR, RL_ERROR_BAD_MAGIC);
     g_clear_error (&error);
   }
   /* one image, two labels */
-  {
-    g_autofree char *dir = fresh_dir ("mismatch");
-    write_file (dir, RL_USERSET_IMAGES, images1, sizeof images1);
-    write_file (dir, RL_USERSET_LABELS, labels2, sizeof labels2);
-    g_assert_null (rl_userset_load (dir, &error));
-    g_assert_error (error, RL_ERROR, RL_ERROR_MISMATCH);
-    g_clear_error (&error);
-  }
+  g_free (assert_load_refused ("mismatch", images1, sizeof images1, labels2, sizeof labels2,
+                               RL_ERROR, RL_ERROR_MISMATCH));
   /* files that claim 0 digits */
-  {
-    g_autofree char *dir = fresh_dir ("zero");
-    write_file (dir, RL_USERSET_IMAGES, images0, sizeof images0);
-    write_file (dir, RL_USERSET_LABELS, labels0, sizeof labels0);
-    g_assert_null (rl_userset_load (dir, &error));
-    g_assert_error (error, RL_ERROR, RL_ERROR_BAD_HEADER);
-    g_clear_error (&error);
-  }
+  g_free (assert_load_refused ("zero", images0, sizeof images0, labels0, sizeof labels0,
+                               RL_ERROR, RL_ERROR_BAD_HEADER));
   /* labels only: images missing */
-  {
-    g_autofree char *dir = fresh_dir ("half");
-    write_file (dir, RL_USERSET_LABELS, labels1, sizeof labels1);
-    g_assert_null (rl_userset_load (dir, &error));
-    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
-    g_clear_error (&error);
-  }
+  g_free (assert_load_refused ("half", NULL, 0, labels1, sizeof labels1,
+                               G_IO_ERROR, G_IO_ERROR_NOT_FOUND));
   /* 20 x 20 images */
-  {
-    g_autofree char *dir = fresh_dir ("small");
-    write_file (dir, RL_USERSET_IMAGES, small, sizeof small);
-    write_file (dir, RL_USERSET_LABELS, labels1, sizeof labels1);
-    g_assert_null (rl_userset_load (dir, &error));
-    g_assert_error (error, RL_ERROR, RL_ERROR_BAD_SHAPE);
-    g_clear_error (&error);
-  }
+  g_free (assert_load_refused ("small", small, sizeof small, labels1, sizeof labels1,
+                               RL_ERROR, RL_ERROR_BAD_SHAPE));
 }
 
 static void
@@ -296,40 +296,17 @@ test_teach_small (void)
   g_assert_error (error, RL_ERROR, RL_ERROR_INVALID_ARGUMENT);
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir != NULL)
-    while ((name = g_dir_read_name (dir)) != NULL)
-      {
-        g_autofree char *child = g_build_filename (path, name, NULL);
-
-        if (g_file_test (child, G_FILE_TEST_IS_DIR))
-          remove_tree (child);
-        else
-          g_unlink (child);
-      }
-  g_rmdir (path);
-}
-
 int
 main (int argc, char **argv)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *data = NULL;
   int status;
 
   g_test_init (&argc, &argv, NULL);
   tmp_root = g_dir_make_tmp ("reslab-userset-XXXXXX", &error);
   g_assert_no_error (error);
-  data = g_test_build_filename (G_TEST_DIST, "data", "mnist-mini", NULL);
-  mini_train = rl_dataset_load (data, RL_DATASET_MNIST, RL_SPLIT_TRAIN, &error);
-  g_assert_no_error (error);
-  mini_test = rl_dataset_load (data, RL_DATASET_MNIST, RL_SPLIT_TEST, &error);
-  g_assert_no_error (error);
+  mini_train = mnist_test_load (RL_SPLIT_TRAIN);
+  mini_test = mnist_test_load (RL_SPLIT_TEST);
 
   g_test_add_func ("/engine/userset/append-delete", test_append_delete);
   g_test_add_func ("/engine/userset/delete-if", test_delete_if);
@@ -338,7 +315,7 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/userset/teach-small", test_teach_small);
 
   status = g_test_run ();
-  remove_tree (tmp_root);
+  test_rm_rf (tmp_root);
   g_free (tmp_root);
   rl_dataset_unref (mini_train);
   rl_dataset_unref (mini_test);

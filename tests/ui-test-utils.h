@@ -10,6 +10,9 @@
  * every getenv () of another thread. A test that needs other data points the program at it
  * (rl_dataset_set_default_dir); one that needs a fake program puts it in ui_test_bin_dir,
  * which is first on PATH. No UI test can download anything: the MNIST mirrors point nowhere.
+ *
+ * Below the set-up, what the tests share once they run: waiting on the main loop, finding a
+ * widget or a dialog, the window made and destroyed (ui_test_new_window), demo digits drawn.
  */
 #pragma once
 
@@ -18,6 +21,10 @@
 
 #include "config.h"
 #include "fs-test-utils.h"
+#include "rl-canvas.h"
+#include "rl-demo-digits.h"
+#include "rl-draw-view.h"
+#include "rl-window.h"
 
 static gboolean ui_test_have_display;
 static char *ui_test_tmp_dir;
@@ -274,4 +281,63 @@ ui_test_menu_find (GMenuModel *menu,
         return i;
     }
   return -1;
+}
+
+/* A window (RlWindow) at @width x @height, shown: the size a test lays the views out at. The
+ * test holds the reference; ui_test_destroy_window gives it back. Returns: (transfer full) */
+static inline RlWindow *
+ui_test_new_window_sized (int width,
+                          int height)
+{
+  RlWindow *window = g_object_ref_sink (rl_window_new (NULL));
+
+  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
+  gtk_window_present (GTK_WINDOW (window));
+  return window;
+}
+
+/* A window at 1024 x 700 (the size most UI tests use), shown. Returns: (transfer full) */
+static inline RlWindow *
+ui_test_new_window (void)
+{
+  return ui_test_new_window_sized (1024, 700);
+}
+
+/* Destroys @window (from ui_test_new_window) and checks that nothing else kept it alive. */
+static inline void
+ui_test_destroy_window (RlWindow *window)
+{
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_finalize_object (window);
+}
+
+/* Adds to @canvas the strokes of the demo digit @digit, scaled by @scale and moved by
+ * (@dx, @dy) (rl_demo_digit_transformed). */
+static inline void
+ui_test_add_digit (RlCanvas *canvas,
+                   guint     digit,
+                   double    scale,
+                   double    dx,
+                   double    dy)
+{
+  g_autoptr (GPtrArray) strokes = rl_demo_digit_transformed (digit, scale, dx, dy);
+
+  for (guint i = 0; i < strokes->len; i++)
+    {
+      GArray *xy = g_ptr_array_index (strokes, i);
+
+      rl_canvas_add_stroke (canvas, (const double *) (gpointer) xy->data, xy->len / 2);
+    }
+}
+
+/* Draws the demo digit @digit, as it is, on @window's Draw canvas, and has the Draw view
+ * predict from it at once (rl_draw_view_flush). */
+static inline void
+ui_test_draw_digit (RlWindow *window,
+                    guint     digit)
+{
+  RlDrawView *draw = rl_window_get_draw_view (window);
+
+  ui_test_add_digit (rl_draw_view_get_canvas (draw), digit, 1.0, 0, 0);
+  rl_draw_view_flush (draw);
 }
