@@ -1,14 +1,15 @@
 /* test-ui-layout.c: the window's size and the Draw view's stability (#11). The window must
  * shrink to 800 x 600, GNOME's small-screen size, with every view usable there: its minimum
  * size, as GTK works it out (the minimum width, then the minimum height for that width), is
- * measured with the application's style sheet, which sizes the view switcher. And the
- * prediction's rows must not move when its texts change ("100.0 %" or "96.0 %", a true label
+ * measured with the application's style sheet, which sizes the view switcher, and Draw's
+ * controls must all be in sight there. And the prediction's rows must not move when its texts change ("100.0 %" or "96.0 %", a true label
  * or none). */
 
 #include "ui-test-utils.h"
 
 #include "rl-draw-view.h"
 #include "rl-prob-view.h"
+#include "rl-teach-row.h"
 #include "rl-window.h"
 
 #define SMALL_WIDTH  800
@@ -219,6 +220,52 @@ test_views_laid_out_on_first_show (void)
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", animations, NULL);
 }
 
+/* At 800 x 600 every control of the Draw view is in sight without scrolling: the prediction,
+ * the ten "This is a…" buttons and Why? (with Why? off; once on, its legend may scroll). The
+ * prediction's column was 110 px taller than the window there, and Why? and the second row of
+ * buttons were scrolled out of sight with nothing to say so. */
+static void
+test_draw_in_sight_small_screen (void)
+{
+  RlWindow *window;
+  RlDrawView *draw;
+  GtkWidget *in_sight[13];
+  guint n = 0;
+  int width, height;
+
+  load_style_sheet ();
+  window = ui_test_new_window_sized (SMALL_WIDTH, SMALL_HEIGHT);
+  ui_test_spin (100);
+  draw = rl_window_get_draw_view (window);
+  width = gtk_widget_get_width (GTK_WIDGET (draw));
+  height = gtk_widget_get_height (GTK_WIDGET (draw));
+  g_test_message ("the Draw view: %d x %d", width, height);
+  g_assert_cmpint (width, >, 0);
+  g_assert_cmpint (height, >, 0);
+
+  in_sight[n++] = GTK_WIDGET (rl_draw_view_get_canvas (draw));
+  in_sight[n++] = GTK_WIDGET (rl_draw_view_get_prob_view (draw));
+  in_sight[n++] = GTK_WIDGET (rl_draw_view_get_why_view (draw));
+  for (guint d = 0; d < 10; d++)
+    in_sight[n++] = rl_teach_row_get_digit_button (rl_draw_view_get_teach_row (draw), d);
+  for (guint i = 0; i < n; i++)
+    {
+      graphene_rect_t b;
+
+      get_bounds (in_sight[i], GTK_WIDGET (draw), &b);
+      g_test_message ("%s %u: %.0f,%.0f %.0f x %.0f", G_OBJECT_TYPE_NAME (in_sight[i]), i,
+                      b.origin.x, b.origin.y, b.size.width, b.size.height);
+      g_assert_cmpfloat (b.size.width, >, 0);
+      g_assert_cmpfloat (b.size.height, >, 0);
+      g_assert_cmpfloat (b.origin.x, >=, 0);
+      g_assert_cmpfloat (b.origin.y, >=, 0);
+      g_assert_cmpfloat (b.origin.x + b.size.width, <=, width);
+      g_assert_cmpfloat (b.origin.y + b.size.height, <=, height);
+    }
+
+  ui_test_destroy_window (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -228,6 +275,7 @@ main (int   argc,
   /* first: the dataset loader keeps a test set once one is loaded */
   ui_test_add ("/ui/layout/test-image-field-empty", test_image_field_empty_without_test_set);
   ui_test_add ("/ui/layout/window-fits-800x600", test_window_fits_small_screen);
+  ui_test_add ("/ui/layout/draw-in-sight-800x600", test_draw_in_sight_small_screen);
   ui_test_add ("/ui/layout/prob-rows-fixed", test_prob_rows_fixed);
   ui_test_add ("/ui/layout/views-laid-out-on-first-show", test_views_laid_out_on_first_show);
 
