@@ -3,7 +3,7 @@
 /* rl-window-models.c: the Models list of the header bar. Every training run is kept as a file
  * of the window's RlModelStore (rl-model-store.h); the list shows them with the bundled model,
  * and its rows act through the actions here: use a model, rename, delete (with Undo in the
- * notification), export. The notification is a small revealer at the bottom of the window
+ * notification), export. The notification is a small revealer under the header bar
  * (GTK has no toast without libadwaita): one message, one optional button, a close button.
  */
 
