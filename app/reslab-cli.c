@@ -689,7 +689,8 @@ predict_one (RlModel *model, RlInference *inf, RlDatasetKind kind, const char *p
   rl_inference_run (inf, model, input, probs);
   best = rl_argmax (probs, 10);
   if (kind == RL_DATASET_FASHION)
-    g_print ("%s: %d (%s)\n", path, best, rl_dataset_class_name (kind, best));
+    /* the class's name translated, as explain prints it; the line's form is not */
+    g_print ("%s: %d (%s)\n", path, best, _(rl_dataset_class_name (kind, best)));
   else
     g_print ("%s: %d\n", path, best);
   for (int k = 0; k < 10; k++)

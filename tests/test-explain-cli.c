@@ -167,6 +167,16 @@ test_explain_fashion (void)
                           rl_dataset_class_name (RL_DATASET_FASHION, read_as));
   g_assert_nonnull (strstr (r->out, want));
   g_assert_nonnull (strstr (r->out, "explaining class 6 (Shirt) by grad"));
+
+  /* predict reads it the same way, and names the class the same way */
+  {
+    g_autoptr (Run) p = RUN ("predict", "--model", fashion, img);
+    g_autofree char *line = g_strdup_printf ("%s: %u (%s)\n", img, read_as,
+                                             rl_dataset_class_name (RL_DATASET_FASHION, read_as));
+
+    g_assert_cmpint (p->status, ==, 0);
+    g_assert_true (g_str_has_prefix (p->out, line));
+  }
 }
 
 static void
