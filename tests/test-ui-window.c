@@ -1082,11 +1082,16 @@ test_open_image (void)
     g_assert_cmpint (rl_predictor_get_kind (predictor), ==, RL_DATASET_FASHION);
     g_assert_cmpstr (rl_window_get_view (window), ==, "errors");
     g_assert_true (image_shown (window));
+    /* and an empty canvas asks for what this model knows */
+    g_assert_nonnull (strstr (rl_canvas_get_placeholder (
+                    rl_draw_view_get_canvas (rl_window_get_draw_view (window))), "clothing"));
 
     remade.image = digit;
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.restore-bundled", NULL));
     g_assert_true (ui_test_wait_for (predictor_image_is, &remade, 30));
     g_assert_cmpint (rl_predictor_get_kind (predictor), ==, RL_DATASET_MNIST);
+    g_assert_nonnull (strstr (rl_canvas_get_placeholder (
+                    rl_draw_view_get_canvas (rl_window_get_draw_view (window))), "digit"));
     rl_window_set_view (window, "draw");
     g_unlink (fashion_path);
   }

@@ -625,6 +625,14 @@ rl_canvas_set_placeholder (RlCanvas   *self,
     gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
+const char *
+rl_canvas_get_placeholder (RlCanvas *self)
+{
+  g_return_val_if_fail (RL_IS_CANVAS (self), NULL);
+
+  return self->placeholder;
+}
+
 /* ---- size --------------------------------------------------------------------------------- */
 
 /* Square by preference: as tall as it is wide (and the reverse), so that in a column the

@@ -81,5 +81,7 @@ void       rl_canvas_get_area      (RlCanvas        *self,
 /* The text an empty canvas shows (NULL: "Draw a digit here"). */
 void       rl_canvas_set_placeholder (RlCanvas   *self,
                                       const char *text);
+/* That text, as set (NULL: the default). Returns: (transfer none) (nullable) */
+const char *rl_canvas_get_placeholder (RlCanvas *self);
 
 G_END_DECLS

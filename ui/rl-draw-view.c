@@ -78,6 +78,9 @@ update_hint (RlDrawView *self)
    * images were made; a test image goes in as it is stored. */
   fashion = self->predictor != NULL &&
             rl_predictor_get_kind (self->predictor) == RL_DATASET_FASHION;
+  /* what to draw: what the model in use knows */
+  rl_canvas_set_placeholder (self->canvas, fashion ? _("Draw clothing, a shoe or a bag here")
+                                                   : _("Draw a digit here"));
   gtk_label_set_text (GTK_LABEL (self->input_note),
                       self->shown_image >= 0
                       ? _("28 × 28 pixels: the test image as the dataset stores it, read as it is.")
