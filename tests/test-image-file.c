@@ -804,6 +804,18 @@ test_elsewhere (Fixture *f, gconstpointer data)
   g_test_message ("%s", error->message);
   g_assert_true (g_str_has_prefix (error->message,
                                    "resource:///io/github/reslab/tests/eight.pgm: "));
+  g_clear_error (&error);
+
+  /* an address GIO has no reader for (http: without GVfs): a message that says so, not GIO's
+   * bare "Operation not supported" */
+  g_clear_object (&missing);
+  missing = g_file_new_for_uri ("reslab-nowhere://example.org/seven.pgm");
+  rl_image_file_load_digit_async (missing, RL_DATASET_MNIST, NULL, loaded_cb, &result);
+  g_assert_null (finish_load (&result, NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED);
+  g_test_message ("%s", error->message);
+  g_assert_true (g_str_has_prefix (error->message, "reslab-nowhere://example.org/seven.pgm: "));
+  g_assert_nonnull (strstr (error->message, "GVfs"));
   g_resources_unregister (resource);
 }
 

@@ -771,6 +771,16 @@ read_remote (GFile        *file,
         }
       g_byte_array_append (data, buf, (guint) n);
     }
+  if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED))
+    {
+      /* without GVfs (its backends) GIO reads no http:, ftp: or smb: file at all, and says
+       * only "Operation not supported" */
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                   _("%s: files at this kind of address cannot be read here (that needs GVfs "
+                     "and a backend for it); save the file and open it from a folder"),
+                   uri);
+      return NULL;
+    }
   if (local_error != NULL)
     {
       g_set_error (error, local_error->domain, local_error->code, "%s: %s", uri,
