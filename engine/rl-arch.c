@@ -1,10 +1,13 @@
 #define G_LOG_DOMAIN "reslab-engine"
 
+#include "config.h"
+
 #include "rl-arch.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <glib/gi18n-lib.h>
 
 #include "rl-error.h"
 
@@ -127,7 +130,7 @@ parse_arg (RlLayerSpec *spec, const char *arg, int position, int index, GError *
     return TRUE;
 bad:
   g_set_error (error, RL_ERROR, RL_ERROR_BAD_ARCH,
-               "layer %d (%s): bad argument “%s”", index + 1, rl_layer_kind_name (spec->kind),
+               _("layer %d (%s): bad argument “%s”"), index + 1, rl_layer_kind_name (spec->kind),
                arg);
   return FALSE;
 }
@@ -155,7 +158,7 @@ parse_token (const char *tok, int index, RlLayerSpec *spec, int *bad_start, int 
         {
           *bad_end = (int) (eq - head);
           g_set_error (error, RL_ERROR, RL_ERROR_BAD_ARCH,
-                       "layer %d: “%s” is not a valid name (letters, digits, _ and . only)",
+                       _("layer %d: “%s” is not a valid name (letters, digits, _ and . only)"),
                        index + 1, head);
           return FALSE;
         }
@@ -168,8 +171,9 @@ parse_token (const char *tok, int index, RlLayerSpec *spec, int *bad_start, int 
       *bad_start = (int) (kind_str - head);
       *bad_end = *bad_start + (int) strlen (kind_str);
       g_set_error (error, RL_ERROR, RL_ERROR_BAD_ARCH,
-                   "layer %d: unknown layer kind “%s” (conv, relu, maxpool, res, bn, gap, linear)",
-                   index + 1, kind_str);
+                   /* TRANSLATORS: in parentheses, the layer kinds one may type: keep them */
+                   _("layer %d: unknown layer kind “%s” (conv, relu, maxpool, res, bn, gap, "
+                     "linear)"), index + 1, kind_str);
       return FALSE;
     }
 
@@ -191,7 +195,7 @@ parse_token (const char *tok, int index, RlLayerSpec *spec, int *bad_start, int 
         {
           *bad_start = (int) (paren - tok);
           g_set_error (error, RL_ERROR, RL_ERROR_BAD_ARCH,
-                       "layer %d: “%s” has an unclosed parenthesis", index + 1, tok);
+                       _("layer %d: “%s” has an unclosed parenthesis"), index + 1, tok);
           return FALSE;
         }
       inner = g_strndup (paren + 1, len - 2);
@@ -214,7 +218,7 @@ parse_token (const char *tok, int index, RlLayerSpec *spec, int *bad_start, int 
   if (spec->kind == RL_LAYER_BN && spec->name[0] == '\0')
     {
       g_set_error (error, RL_ERROR, RL_ERROR_BAD_ARCH,
-                   "layer %d (bn) has parameters and needs a name (name=bn)", index + 1);
+                   _("layer %d (bn) has parameters and needs a name (name=bn)"), index + 1);
       return FALSE;
     }
   if ((spec->kind == RL_LAYER_CONV || spec->kind == RL_LAYER_RESIDUAL ||
@@ -223,14 +227,14 @@ parse_token (const char *tok, int index, RlLayerSpec *spec, int *bad_start, int 
       if (spec->channels <= 0)
         {
           g_set_error (error, RL_ERROR, RL_ERROR_BAD_ARCH,
-                       "layer %d (%s): the number of output channels is missing",
+                       _("layer %d (%s): the number of output channels is missing"),
                        index + 1, rl_layer_kind_name (spec->kind));
           return FALSE;
         }
       if (spec->name[0] == '\0')
         {
           g_set_error (error, RL_ERROR, RL_ERROR_BAD_ARCH,
-                       "layer %d (%s) has parameters and needs a name (name=%s(...))",
+                       _("layer %d (%s) has parameters and needs a name (name=%s(...))"),
                        index + 1, rl_layer_kind_name (spec->kind),
                        rl_layer_kind_name (spec->kind));
           return FALSE;
@@ -306,7 +310,7 @@ rl_arch_parse_at (const char *text, RlArchPlace *place, GError **error)
       if (!parse_int (strchr (text, '-') + 1, 1, 10000, &depth))
         {
           g_set_error (error, RL_ERROR, RL_ERROR_BAD_ARCH,
-                       "“%s”: expected a depth after the dash, as in resnet-20", text);
+                       _("“%s”: expected a depth after the dash, as in resnet-20"), text);
           return NULL;
         }
       return rl_arch_new_cifar (depth, residual, RL_SHORTCUT_A, TRUE, error);
@@ -327,7 +331,7 @@ rl_arch_parse_at (const char *text, RlArchPlace *place, GError **error)
           for (; text[i] != '\0'; i++)
             n_words += !is_space (text[i]) && (i == 0 || is_space (text[i - 1]));
           g_set_error (error, RL_ERROR, RL_ERROR_TOO_LARGE,
-                       "%u layers: more than the limit of %d", n_words, RL_ARCH_MAX_LAYERS);
+                       _("%u layers: more than the limit of %d"), n_words, RL_ARCH_MAX_LAYERS);
           return NULL;
         }
       g_array_append_val (starts, i);
@@ -337,7 +341,7 @@ rl_arch_parse_at (const char *text, RlArchPlace *place, GError **error)
 
   if (starts->len == 0)
     {
-      g_set_error (error, RL_ERROR, RL_ERROR_BAD_ARCH, "empty architecture description");
+      g_set_error (error, RL_ERROR, RL_ERROR_BAD_ARCH, _("empty architecture description"));
       return NULL;
     }
 
@@ -373,7 +377,7 @@ rl_arch_parse_at (const char *text, RlArchPlace *place, GError **error)
       if (name[0] != '\0' && !g_hash_table_add (names, (gpointer) name))
         {
           g_set_error (error, RL_ERROR, RL_ERROR_BAD_ARCH,
-                       "layer %u: the name “%s” is used twice", i + 1, name);
+                       _("layer %u: the name “%s” is used twice"), i + 1, name);
           set_place (place, off, off + (int) strlen (name), (int) i);
           return NULL;
         }
@@ -448,7 +452,7 @@ rl_arch_new_cifar (int depth, gboolean residual, RlShortcut shortcut, gboolean b
   if (depth < 8 || (depth - 2) % 6 != 0 || depth > 1202)
     {
       g_set_error (error, RL_ERROR, RL_ERROR_BAD_ARCH,
-                   "depth %d is not of the form 6n+2 (8, 20, 32, 44, 56, ...)", depth);
+                   _("depth %d is not of the form 6n+2 (8, 20, 32, 44, 56, ...)"), depth);
       return NULL;
     }
   g_return_val_if_fail (shortcut == RL_SHORTCUT_A || shortcut == RL_SHORTCUT_B, NULL);

@@ -16,12 +16,15 @@
  * Shapes: N images, C channels (1), H x W pixels.
  */
 
+#include "config.h"
+
 #include "rl-dataset.h"
 #include "rl-error.h"
 #include "rl-rng.h"
 
 #include <gio/gio.h>
 #include <string.h>
+#include <glib/gi18n-lib.h>
 
 #define IDX_MAGIC_IMAGES 0x00000803u
 #define IDX_MAGIC_LABELS 0x00000801u
@@ -39,10 +42,8 @@
 #define FASHION_MEAN 0.2860f
 #define FASHION_STD  0.3530f
 
-/* Marked for xgettext (po/POTFILES.in): the engine translates nothing, the app shows them
- * through _() */
-#define N_(text) (text)
-
+/* Marked with <glib/gi18n-lib.h>'s N_(): untranslated here (the names are data), the app
+ * shows them through _() */
 static const char *const fashion_classes[N_CLASSES] = {
   N_("T-shirt/top"), N_("Trouser"), N_("Pullover"), N_("Dress"), N_("Coat"),
   N_("Sandal"), N_("Shirt"), N_("Sneaker"), N_("Bag"), N_("Ankle boot"),
@@ -88,7 +89,8 @@ idx_read_exact (IdxFile    *f,
       if (g_error_matches (local, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT))
         {
           g_set_error (error, RL_ERROR, RL_ERROR_TRUNCATED,
-                       "%s: compressed data ends early, in the %s", f->path, what);
+                       /* TRANSLATORS: the second %s is "header" or "data", translated */
+                       _("%s: compressed data ends early, in the %s"), f->path, _(what));
           return FALSE;
         }
       g_propagate_prefixed_error (error, g_steal_pointer (&local), "%s: ", f->path);
@@ -97,8 +99,9 @@ idx_read_exact (IdxFile    *f,
   if (got < len)
     {
       g_set_error (error, RL_ERROR, RL_ERROR_TRUNCATED,
-                   "%s: file ends early, in the %s (%" G_GSIZE_FORMAT " of %"
-                   G_GSIZE_FORMAT " bytes)", f->path, what, got, len);
+                   /* TRANSLATORS: the second %s is "header" or "data", translated */
+                   _("%s: file ends early, in the %s (%zu of %zu bytes)"), f->path, _(what), got,
+                   len);
       return FALSE;
     }
   return TRUE;
@@ -161,19 +164,21 @@ idx_open (IdxFile    *f,
       f->in = G_INPUT_STREAM (g_steal_pointer (&fin));
     }
 
-  if (!idx_read_exact (f, head, 4, "header", error))
+  if (!idx_read_exact (f, head, 4, N_("header"), error))
     return FALSE;
   m = be32 (head);
   if (m != magic)
     {
       g_set_error (error, RL_ERROR, RL_ERROR_BAD_MAGIC,
-                   "%s: magic number 0x%08x, expected 0x%08x (IDX %s)", path, m, magic,
-                   magic == IDX_MAGIC_IMAGES ? "images, 3 dimensions" : "labels, 1 dimension");
+                   magic == IDX_MAGIC_IMAGES
+                   ? _("%s: magic number 0x%08x, expected 0x%08x (IDX images, 3 dimensions)")
+                   : _("%s: magic number 0x%08x, expected 0x%08x (IDX labels, 1 dimension)"),
+                   path, m, magic);
       return FALSE;
     }
 
   f->n_dims = magic & 0xff;
-  if (!idx_read_exact (f, head, 4 * f->n_dims, "header", error))
+  if (!idx_read_exact (f, head, 4 * f->n_dims, N_("header"), error))
     return FALSE;
   for (guint i = 0; i < f->n_dims; i++)
     f->dims[i] = be32 (head + 4 * i);
@@ -181,13 +186,13 @@ idx_open (IdxFile    *f,
   if (f->dims[0] > IDX_MAX_COUNT)
     {
       g_set_error (error, RL_ERROR, RL_ERROR_TOO_LARGE,
-                   "%s: header claims %u items, more than the limit of %u",
+                   _("%s: header claims %u items, more than the limit of %u"),
                    path, f->dims[0], IDX_MAX_COUNT);
       return FALSE;
     }
   if (f->dims[0] == 0)
     {
-      g_set_error (error, RL_ERROR, RL_ERROR_BAD_HEADER, "%s: header claims 0 items", path);
+      g_set_error (error, RL_ERROR, RL_ERROR_BAD_HEADER, _("%s: header claims 0 items"), path);
       return FALSE;
     }
   for (guint i = 1; i < f->n_dims; i++)
@@ -195,14 +200,14 @@ idx_open (IdxFile    *f,
       if (f->dims[i] > IDX_MAX_DIM)
         {
           g_set_error (error, RL_ERROR, RL_ERROR_TOO_LARGE,
-                       "%s: image dimension %u is %u, more than the limit of %u",
+                       _("%s: image dimension %u is %u, more than the limit of %u"),
                        path, i, f->dims[i], IDX_MAX_DIM);
           return FALSE;
         }
       if (f->dims[i] == 0)
         {
           g_set_error (error, RL_ERROR, RL_ERROR_BAD_HEADER,
-                       "%s: image dimension %u is 0", path, i);
+                       _("%s: image dimension %u is 0"), path, i);
           return FALSE;
         }
     }
@@ -237,8 +242,8 @@ idx_read_payload (IdxFile  *f,
   if (need > IDX_MAX_BYTES)
     {
       g_set_error (error, RL_ERROR, RL_ERROR_TOO_LARGE,
-                   "%s: header announces %" G_GUINT64_FORMAT " bytes of data, more than the "
-                   "limit of %" G_GUINT64_FORMAT, f->path, need, IDX_MAX_BYTES);
+                   _("%s: header announces %llu bytes of data, more than the limit of %llu"),
+                   f->path, (unsigned long long) need, (unsigned long long) IDX_MAX_BYTES);
       return NULL;
     }
 
@@ -247,15 +252,15 @@ idx_read_payload (IdxFile  *f,
       if ((guint64) f->size < header + need)
         {
           g_set_error (error, RL_ERROR, RL_ERROR_TRUNCATED,
-                       "%s: file is %" G_GINT64_FORMAT " bytes, its header announces %"
-                       G_GUINT64_FORMAT, f->path, (gint64) f->size, header + need);
+                       _("%s: file is %lld bytes, its header announces %llu"), f->path,
+                       (long long) f->size, (unsigned long long) (header + need));
           return NULL;
         }
       if ((guint64) f->size > header + need)
         {
           g_set_error (error, RL_ERROR, RL_ERROR_BAD_HEADER,
-                       "%s: file is %" G_GINT64_FORMAT " bytes, its header announces only %"
-                       G_GUINT64_FORMAT, f->path, (gint64) f->size, header + need);
+                       _("%s: file is %lld bytes, its header announces only %llu"), f->path,
+                       (long long) f->size, (unsigned long long) (header + need));
           return NULL;
         }
       cap = need;
@@ -271,7 +276,7 @@ idx_read_payload (IdxFile  *f,
           cap = (gsize) MIN ((guint64) cap * 2, need);
           buf = g_realloc (buf, cap);
         }
-      if (!idx_read_exact (f, buf + got, cap - got, "data", error))
+      if (!idx_read_exact (f, buf + got, cap - got, N_("data"), error))
         return NULL;
       got = cap;
     }
@@ -281,7 +286,7 @@ idx_read_payload (IdxFile  *f,
     {
       if (g_error_matches (local, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT))
         g_set_error (error, RL_ERROR, RL_ERROR_TRUNCATED,
-                     "%s: compressed stream ends without its trailer", f->path);
+                     _("%s: compressed stream ends without its trailer"), f->path);
       else
         g_propagate_prefixed_error (error, g_steal_pointer (&local), "%s: ", f->path);
       return NULL;
@@ -289,8 +294,8 @@ idx_read_payload (IdxFile  *f,
   if (n_extra != 0)
     {
       g_set_error (error, RL_ERROR, RL_ERROR_BAD_HEADER,
-                   "%s: data continues after the %" G_GUINT64_FORMAT " bytes its header "
-                   "announces", f->path, need);
+                   _("%s: data continues after the %llu bytes its header announces"), f->path,
+                   (unsigned long long) need);
       return NULL;
     }
   return g_steal_pointer (&buf);
@@ -354,7 +359,7 @@ rl_dataset_load_idx (const char     *images_path,
   if (img.dims[0] != lab.dims[0])
     {
       g_set_error (error, RL_ERROR, RL_ERROR_MISMATCH,
-                   "%s holds %u images but %s holds %u labels",
+                   _("%s holds %u images but %s holds %u labels"),
                    images_path, img.dims[0], labels_path, lab.dims[0]);
       return NULL;
     }
@@ -366,7 +371,7 @@ rl_dataset_load_idx (const char     *images_path,
     if (labels[i] >= N_CLASSES)
       {
         g_set_error (error, RL_ERROR, RL_ERROR_BAD_HEADER,
-                     "%s: label %u of item %u is not below %u",
+                     _("%s: label %u of item %u is not below %u"),
                      labels_path, labels[i], i, N_CLASSES);
         return NULL;
       }
@@ -420,7 +425,7 @@ rl_dataset_load (const char     *dir,
   if (img_path == NULL || lab_path == NULL)
     {
       /* what to do about it is the front end's to say: the CLI and the app each add how */
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "%s/%s (or .gz) not found", dir,
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("%s/%s (or .gz) not found"), dir,
                    img_path == NULL ? img_name : lab_name);
       return NULL;
     }

@@ -6,9 +6,12 @@
  * Legend: P classes, N images.
  */
 
+#include "config.h"
+
 #include "rl-errors.h"
 
 #include <math.h>
+#include <glib/gi18n-lib.h>
 
 #include "rl-error.h"
 #include "rl-train.h"
@@ -28,7 +31,7 @@ rl_error_report_compute (RlModel *model, const RlDataset *ds, uint32_t n,
   if (ds->c != (uint32_t) c || ds->h != (uint32_t) h || ds->w != (uint32_t) w)
     {
       g_set_error (error, RL_ERROR, RL_ERROR_MISMATCH,
-                   "The test set holds %u x %u x %u images, the model takes %d x %d x %d.",
+                   _("The test set holds %u x %u x %u images, the model takes %d x %d x %d."),
                    ds->c, ds->h, ds->w, c, h, w);
       return NULL;
     }

@@ -9,12 +9,15 @@
  * than a small multiple of the file's size.
  */
 
+#include "config.h"
+
 #include "rl-experiment-file.h"
 
 #include <errno.h>
 #include <glib/gstdio.h>
 #include <math.h>
 #include <string.h>
+#include <glib/gi18n-lib.h>
 
 #include "rl-error.h"
 #include "rl-landscape.h"
@@ -284,7 +287,7 @@ get_raw (GKeyFile *kf, const char *group, const char *key, GError **error)
   char *raw = g_key_file_get_value (kf, group, key, NULL);
 
   if (raw == NULL)
-    g_set_error (error, RL_ERROR, RL_ERROR_BAD_HEADER, "[%s] has no “%s”", group, key);
+    g_set_error (error, RL_ERROR, RL_ERROR_BAD_HEADER, _("[%s] has no “%s”"), group, key);
   return raw;
 }
 
@@ -308,8 +311,8 @@ get_uint (GKeyFile *kf, const char *group, const char *key, guint64 min, guint64
   if (*out < min || *out > max)
     {
       g_set_error (error, RL_ERROR, *out > max ? RL_ERROR_TOO_LARGE : RL_ERROR_BAD_HEADER,
-                   "[%s] %s: %s is not in %" G_GUINT64_FORMAT " .. %" G_GUINT64_FORMAT,
-                   group, key, raw, min, max);
+                   _("[%s] %s: %s is not in %llu .. %llu"), group, key, raw,
+                   (unsigned long long) min, (unsigned long long) max);
       return FALSE;
     }
   return TRUE;
@@ -341,19 +344,19 @@ get_finite (GKeyFile *kf, const char *group, const char *key, double min, double
   *out = g_ascii_strtod (raw, &end);
   if (end == raw || *end != '\0')
     {
-      g_set_error (error, RL_ERROR, RL_ERROR_BAD_HEADER, "[%s] %s: “%s” is not a number",
+      g_set_error (error, RL_ERROR, RL_ERROR_BAD_HEADER, _("[%s] %s: “%s” is not a number"),
                    group, key, raw);
       return FALSE;
     }
   if (!isfinite (*out))
     {
-      g_set_error (error, RL_ERROR, RL_ERROR_NOT_FINITE, "[%s] %s is %s, not a finite number",
+      g_set_error (error, RL_ERROR, RL_ERROR_NOT_FINITE, _("[%s] %s is %s, not a finite number"),
                    group, key, raw);
       return FALSE;
     }
   if (*out < min || *out > max)
     {
-      g_set_error (error, RL_ERROR, RL_ERROR_BAD_HEADER, "[%s] %s: %s is not in %g .. %g",
+      g_set_error (error, RL_ERROR, RL_ERROR_BAD_HEADER, _("[%s] %s: %s is not in %g .. %g"),
                    group, key, raw, min, max);
       return FALSE;
     }
@@ -410,8 +413,7 @@ get_list (GKeyFile *kf, const char *group, const char *key, gsize n, GError **er
   if (found != n)
     {
       g_set_error (error, RL_ERROR, RL_ERROR_MISMATCH,
-                   "[%s] %s holds %" G_GSIZE_FORMAT " values where %" G_GSIZE_FORMAT
-                   " are announced", group, key, found, n);
+                   _("[%s] %s holds %zu values where %zu are announced"), group, key, found, n);
       return NULL;
     }
   return g_steal_pointer (&raw);
@@ -462,13 +464,10 @@ next_int (const char **p, gint64 min, gint64 max, gint64 *out)
   return *out >= min && *out <= max && value_ends (q, p);
 }
 
-static gboolean
-bad_value (GError **error, const char *group, const char *key, gsize i, const char *why)
-{
-  g_set_error (error, RL_ERROR, RL_ERROR_BAD_HEADER, "[%s] %s: value %" G_GSIZE_FORMAT " %s",
-               group, key, i + 1, why);
-  return FALSE;
-}
+/* @format: a whole sentence, translated, with "[%s] %s" for group and key and %zu for the
+ * value's position; a macro so that the compiler checks it against the arguments */
+#define bad_value(error, group, key, i, format) \
+  g_set_error ((error), RL_ERROR, RL_ERROR_BAD_HEADER, (format), (group), (key), (gsize) (i) + 1)
 
 /* @n integers of [group] key, each in @min .. @max. */
 static gint64 *
@@ -485,7 +484,7 @@ get_ints (GKeyFile *kf, const char *group, const char *key, gsize n, gint64 min,
   for (gsize i = 0; i < n; i++)
     if (!next_int (&p, min, max, &v[i]))
       {
-        bad_value (error, group, key, i, "is not a whole number in range");
+        bad_value (error, group, key, i, _("[%s] %s: value %zu is not a whole number in range"));
         return NULL;
       }
   return g_steal_pointer (&v);
@@ -507,20 +506,20 @@ get_doubles (GKeyFile *kf, const char *group, const char *key, gsize n, ValueKin
     {
       if (!next_double (&p, &v[i]))
         {
-          bad_value (error, group, key, i, "is not a number");
+          bad_value (error, group, key, i, _("[%s] %s: value %zu is not a number"));
           return NULL;
         }
       if (kind == VALUE_FINITE && !isfinite (v[i]))
         {
           g_set_error (error, RL_ERROR, RL_ERROR_NOT_FINITE,
-                       "[%s] %s: value %" G_GSIZE_FORMAT " is not a finite number", group, key,
-                       i + 1);
+                       _("[%s] %s: value %zu is not a finite number"), group, key, i + 1);
           return NULL;
         }
       if (v[i] < 0.0 || (kind == VALUE_FRACTION && v[i] > 1.0))
         {
-          bad_value (error, group, key, i, kind == VALUE_FRACTION ? "is not in 0 .. 1"
-                                                                  : "is negative");
+          bad_value (error, group, key, i,
+                     kind == VALUE_FRACTION ? _("[%s] %s: value %zu is not in 0 .. 1")
+                                            : _("[%s] %s: value %zu is negative"));
           return NULL;
         }
     }
@@ -547,14 +546,14 @@ parse_config (GKeyFile *kf, RlExperimentConfig *c, RlDatasetKind *kind, char **n
     return FALSE;
   if (!rl_dataset_kind_from_name (dataset, kind))
     {
-      g_set_error (error, RL_ERROR, RL_ERROR_BAD_HEADER, "unknown dataset “%s”", dataset);
+      g_set_error (error, RL_ERROR, RL_ERROR_BAD_HEADER, _("unknown dataset “%s”"), dataset);
       return FALSE;
     }
   if (!get_int (kf, RUN_GROUP, "depth", 8, MAX_DEPTH, &c->depth, error))
     return FALSE;
   if ((c->depth - 2) % 6 != 0)
     {
-      g_set_error (error, RL_ERROR, RL_ERROR_BAD_HEADER, "depth %d is not 6n+2", c->depth);
+      g_set_error (error, RL_ERROR, RL_ERROR_BAD_HEADER, _("depth %d is not 6n+2"), c->depth);
       return FALSE;
     }
   shortcut = get_raw (kf, RUN_GROUP, "shortcut", error);
@@ -564,7 +563,7 @@ parse_config (GKeyFile *kf, RlExperimentConfig *c, RlDatasetKind *kind, char **n
     c->shortcut = shortcut[0] == 'A' ? RL_SHORTCUT_A : RL_SHORTCUT_B;
   else
     {
-      g_set_error (error, RL_ERROR, RL_ERROR_BAD_HEADER, "shortcut “%s” is not A or B",
+      g_set_error (error, RL_ERROR, RL_ERROR_BAD_HEADER, _("shortcut “%s” is not A or B"),
                    shortcut);
       return FALSE;
     }
@@ -608,14 +607,14 @@ parse_config (GKeyFile *kf, RlExperimentConfig *c, RlDatasetKind *kind, char **n
   name_list = g_key_file_get_string_list (kf, RUN_GROUP, "names", &n, NULL);
   if (name_list == NULL || n != RL_N_TWINS)
     {
-      g_set_error (error, RL_ERROR, RL_ERROR_BAD_HEADER, "names: not two names");
+      g_set_error (error, RL_ERROR, RL_ERROR_BAD_HEADER, _("names: not two names"));
       return FALSE;
     }
   for (int t = 0; t < RL_N_TWINS; t++)
     {
       if (name_list[t][0] == '\0' || strlen (name_list[t]) >= MAX_NAME)
         {
-          g_set_error (error, RL_ERROR, RL_ERROR_BAD_HEADER, "names: name %d is empty or long",
+          g_set_error (error, RL_ERROR, RL_ERROR_BAD_HEADER, _("names: name %d is empty or long"),
                        t + 1);
           return FALSE;
         }
@@ -652,7 +651,7 @@ parse_layers (GKeyFile *kf, const char *group, int depth, GError **error)
   names = g_key_file_get_string_list (kf, group, "layer-names", &n_names, NULL);
   if (n > 0 && (names == NULL || n_names != n))
     {
-      g_set_error (error, RL_ERROR, RL_ERROR_BAD_HEADER, "[%s] layer-names do not parse", group);
+      g_set_error (error, RL_ERROR, RL_ERROR_BAD_HEADER, _("[%s] layer-names do not parse"), group);
       return NULL;
     }
   index = get_ints (kf, group, "layer-index", n, 0, depth, error);
@@ -670,8 +669,9 @@ parse_layers (GKeyFile *kf, const char *group, int depth, GError **error)
 
       if (names[k][0] == '\0' || strlen (names[k]) >= sizeof l.name)
         {
-          g_set_error (error, RL_ERROR, RL_ERROR_BAD_HEADER, "[%s] layer %u's name is empty or "
-                       "longer than %d bytes", group, k + 1, (int) sizeof l.name - 1);
+          g_set_error (error, RL_ERROR, RL_ERROR_BAD_HEADER,
+                       _("[%s] layer %u's name is empty or longer than %d bytes"), group, k + 1,
+                       (int) sizeof l.name - 1);
           return NULL;
         }
       g_strlcpy (l.name, names[k], sizeof l.name);
@@ -698,7 +698,7 @@ parse_seed (GKeyFile *kf, RlExperimentGroup *group, RlTwin twin, guint seed_inde
 
   if (!g_key_file_has_group (kf, name))
     {
-      g_set_error (error, RL_ERROR, RL_ERROR_BAD_HEADER, "[%s] is missing", name);
+      g_set_error (error, RL_ERROR, RL_ERROR_BAD_HEADER, _("[%s] is missing"), name);
       return FALSE;
     }
   iteration = get_ints (kf, name, "iteration", n, 0, (gint64) MIN (total, G_MAXINT64), error);
@@ -731,7 +731,8 @@ parse_seed (GKeyFile *kf, RlExperimentGroup *group, RlTwin twin, guint seed_inde
       /* the curves' points line up by position across seeds: iterations must grow */
       if (i > 0 && iteration[i] <= iteration[i - 1])
         {
-          bad_value (error, name, "iteration", i, "does not follow the one before");
+          bad_value (error, name, "iteration", i,
+                     _("[%s] %s: value %zu does not follow the one before"));
           goto out;
         }
       r = rl_experiment_record_new (twin, n_layers);
@@ -764,20 +765,20 @@ check_text (const char *data, gsize size, GError **error)
 
   if (size == 0)
     {
-      g_set_error_literal (error, RL_ERROR, RL_ERROR_TRUNCATED, "the file is empty");
+      g_set_error_literal (error, RL_ERROR, RL_ERROR_TRUNCATED, _("the file is empty"));
       return FALSE;
     }
   if (size > RL_EXPERIMENT_FILE_MAX_SIZE)
     {
-      g_set_error (error, RL_ERROR, RL_ERROR_TOO_LARGE, "the file is larger than %u MB",
+      g_set_error (error, RL_ERROR, RL_ERROR_TOO_LARGE, _("the file is larger than %u MB"),
                    RL_EXPERIMENT_FILE_MAX_SIZE / (1024 * 1024));
       return FALSE;
     }
   if (memchr (data, '\0', size) != NULL || !g_utf8_validate_len (data, size, NULL) ||
       g_strstr_len (data, MIN (size, 4096), "[" RUN_GROUP "]") == NULL)
     {
-      g_set_error_literal (error, RL_ERROR, RL_ERROR_BAD_MAGIC,
-                           "no [" RUN_GROUP "] group near its start, or not UTF-8 text");
+      g_set_error (error, RL_ERROR, RL_ERROR_BAD_MAGIC,
+                   _("no [%s] group near its start, or not UTF-8 text"), RUN_GROUP);
       return FALSE;
     }
   while (end > 0 && g_ascii_isspace (data[end - 1]))
@@ -786,8 +787,7 @@ check_text (const char *data, gsize size, GError **error)
       memcmp (data + end - (sizeof "[" END_GROUP "]\nend=true" - 1), "[" END_GROUP "]\nend=true",
               sizeof "[" END_GROUP "]\nend=true" - 1) != 0)
     {
-      g_set_error_literal (error, RL_ERROR, RL_ERROR_TRUNCATED,
-                           "no [" END_GROUP "] group at its end");
+      g_set_error (error, RL_ERROR, RL_ERROR_TRUNCATED, _("no [%s] group at its end"), END_GROUP);
       return FALSE;
     }
   return TRUE;
@@ -820,8 +820,8 @@ rl_experiment_file_parse (GBytes *bytes, RlExperimentRunInfo *info, GError **err
     }
   if (!g_key_file_has_group (kf, RUN_GROUP) || !g_key_file_has_group (kf, END_GROUP))
     {
-      g_set_error_literal (error, RL_ERROR, RL_ERROR_BAD_MAGIC,
-                           "not a ResLab experiment run (no [" RUN_GROUP "] group)");
+      g_set_error (error, RL_ERROR, RL_ERROR_BAD_MAGIC,
+                   _("not a ResLab experiment run (no [%s] group)"), RUN_GROUP);
       return NULL;
     }
   /* the version first: a newer file may have any other key */
@@ -830,8 +830,8 @@ rl_experiment_file_parse (GBytes *bytes, RlExperimentRunInfo *info, GError **err
   if (version > RL_EXPERIMENT_FILE_VERSION)
     {
       g_set_error (error, RL_ERROR, RL_ERROR_NEWER_VERSION,
-                   "format %" G_GUINT64_FORMAT " is newer than the %d this version reads",
-                   version, RL_EXPERIMENT_FILE_VERSION);
+                   _("format %llu is newer than the %d this version reads"),
+                   (unsigned long long) version, RL_EXPERIMENT_FILE_VERSION);
       return NULL;
     }
 
@@ -855,7 +855,7 @@ rl_experiment_file_parse (GBytes *bytes, RlExperimentRunInfo *info, GError **err
 
       if (!g_key_file_has_group (kf, tg))
         {
-          g_set_error (error, RL_ERROR, RL_ERROR_BAD_HEADER, "[%s] is missing", tg);
+          g_set_error (error, RL_ERROR, RL_ERROR_BAD_HEADER, _("[%s] is missing"), tg);
           return NULL;
         }
       parsed.layers[t] = parse_layers (kf, tg, config.depth, error);
@@ -869,8 +869,8 @@ rl_experiment_file_parse (GBytes *bytes, RlExperimentRunInfo *info, GError **err
       if (n > n_seeds)
         {
           g_set_error (error, RL_ERROR, RL_ERROR_BAD_HEADER,
-                       "[%s] records: %" G_GSIZE_FORMAT " seeds, more than the %" G_GUINT64_FORMAT
-                       " of the run", tg, n, n_seeds);
+                       _("[%s] records: %zu seeds, more than the %llu of the run"), tg, n,
+                       (unsigned long long) n_seeds);
           return NULL;
         }
       records = get_ints (kf, tg, "records", n, 0, G_MAXINT64, error);
@@ -880,8 +880,8 @@ rl_experiment_file_parse (GBytes *bytes, RlExperimentRunInfo *info, GError **err
         if (records[s] > RL_EXPERIMENT_FILE_MAX_RECORDS)
           {
             g_set_error (error, RL_ERROR, RL_ERROR_TOO_LARGE,
-                         "[%s] records: %" G_GINT64_FORMAT " records, more than %d", tg,
-                         records[s], RL_EXPERIMENT_FILE_MAX_RECORDS);
+                         _("[%s] records: %lld records, more than %d"), tg,
+                         (long long) records[s], RL_EXPERIMENT_FILE_MAX_RECORDS);
             return NULL;
           }
       for (guint s = 0; s < n; s++)
@@ -916,13 +916,13 @@ rl_experiment_file_load (const char *path, RlExperimentRunInfo *info, GError **e
   if (g_file_info_get_file_type (finfo) == G_FILE_TYPE_DIRECTORY)
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_IS_DIRECTORY,
-                           "a folder has the name of a run file");
+                           _("a folder has the name of a run file"));
       return NULL;
     }
   size = g_file_info_get_size (finfo);
   if (size < 0 || (guint64) size > RL_EXPERIMENT_FILE_MAX_SIZE)
     {
-      g_set_error (error, RL_ERROR, RL_ERROR_TOO_LARGE, "the file is larger than %u MB",
+      g_set_error (error, RL_ERROR, RL_ERROR_TOO_LARGE, _("the file is larger than %u MB"),
                    RL_EXPERIMENT_FILE_MAX_SIZE / (1024 * 1024));
       return NULL;
     }
@@ -955,7 +955,7 @@ rl_experiment_file_save (const char *path, GBytes *contents, GError **error)
       g_autofree char *name = g_filename_display_name (dir);
 
       g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
-                   "Could not create the folder %s: %s", name, g_strerror (saved));
+                   _("Could not create the folder %s: %s"), name, g_strerror (saved));
       return FALSE;
     }
   data = g_bytes_get_data (contents, &size);
@@ -1228,7 +1228,7 @@ remove_file (const char *path, GError **first)
       g_autofree char *name = g_filename_display_name (path);
 
       g_set_error (first, G_FILE_ERROR, g_file_error_from_errno (saved),
-                   "Could not remove %s: %s", name, g_strerror (saved));
+                   _("Could not remove %s: %s"), name, g_strerror (saved));
     }
 }
 

@@ -5,10 +5,13 @@
  * Legend: N images in a batch, C x H x W an image (1 x 28 x 28 here), L weight layers.
  */
 
+#include "config.h"
+
 #include "rl-experiment.h"
 
 #include <math.h>
 #include <string.h>
+#include <glib/gi18n-lib.h>
 
 #include "rl-error.h"
 #include "rl-layers.h"
@@ -190,29 +193,29 @@ check_config (const RlExperimentConfig *cfg, const RlDataset *train, const RlDat
   } G_STMT_END
 
   if (cfg->shortcut != RL_SHORTCUT_A && cfg->shortcut != RL_SHORTCUT_B)
-    BAD ("shortcut must be A or B (got %s)", rl_shortcut_name (cfg->shortcut));
+    BAD (_("shortcut must be A or B (got %s)"), rl_shortcut_name (cfg->shortcut));
   if (!rl_sgd_check_params (cfg->lr, cfg->momentum, cfg->weight_decay, error))
     return FALSE;
   if (cfg->batch < 1 || cfg->batch > MAX_BATCH)
-    BAD ("batch must be between 1 and %d (got %d)", MAX_BATCH, cfg->batch);
+    BAD (_("batch must be between 1 and %d (got %d)"), MAX_BATCH, cfg->batch);
   if (cfg->epochs < 1)
-    BAD ("epochs must be at least 1 (got %d)", cfg->epochs);
+    BAD (_("epochs must be at least 1 (got %d)"), cfg->epochs);
   if (cfg->interval < 1)
-    BAD ("interval must be at least 1 iteration (got %d)", cfg->interval);
+    BAD (_("interval must be at least 1 iteration (got %d)"), cfg->interval);
   if (cfg->subset > train->n)
-    BAD ("subset: %u training images asked for, the set has %u", cfg->subset, train->n);
+    BAD (_("subset: %u training images asked for, the set has %u"), cfg->subset, train->n);
   if (cfg->test_subset > test->n)
-    BAD ("test subset: %u test images asked for, the set has %u", cfg->test_subset, test->n);
+    BAD (_("test subset: %u test images asked for, the set has %u"), cfg->test_subset, test->n);
   if (train->n == 0 || test->n == 0)
-    BAD ("the training and test sets must not be empty");
+    BAD (_("the training and test sets must not be empty"));
 #undef BAD
 
   if (train->c != test->c || train->h != test->h || train->w != test->w ||
       train->n_classes != test->n_classes)
     {
       g_set_error (error, RL_ERROR, RL_ERROR_MISMATCH,
-                   "training images are %u x %u x %u (%u classes), test images %u x %u x %u"
-                   " (%u classes)", train->c, train->h, train->w, train->n_classes, test->c,
+                   _("training images are %u x %u x %u (%u classes), test images %u x %u x %u"
+                     " (%u classes)"), train->c, train->h, train->w, train->n_classes, test->c,
                    test->h, test->w, test->n_classes);
       return FALSE;
     }

@@ -6,10 +6,13 @@
  * Legend: N images of the subset, P classes, CHW one image's floats, w the parameter block.
  */
 
+#include "config.h"
+
 #include "rl-landscape.h"
 
 #include <math.h>
 #include <string.h>
+#include <glib/gi18n-lib.h>
 
 #include "rl-error.h"
 #include "rl-model-private.h"
@@ -226,14 +229,14 @@ check_tensors (const RlModel *a, const RlModel *b, const char *a_name, const cha
       if (ib == NULL && !is_projection (ia->name))
         {
           g_set_error (error, RL_ERROR, RL_ERROR_MISMATCH,
-                       "the %s model has a tensor %s that the %s model lacks: the two nets"
-                       " differ in more than their shortcuts", a_name, ia->name, b_name);
+                       _("the %s model has a tensor %s that the %s model lacks: the two nets"
+                         " differ in more than their shortcuts"), a_name, ia->name, b_name);
           return FALSE;
         }
       if (ib != NULL && !tensors_match (ia, ib))
         {
           g_set_error (error, RL_ERROR, RL_ERROR_MISMATCH,
-                       "tensor %s has different shapes in the two models", ia->name);
+                       _("tensor %s has different shapes in the two models"), ia->name);
           return FALSE;
         }
     }
@@ -254,8 +257,8 @@ rl_landscape_check_pair (const RlModel *a, const RlModel *b, GError **error)
       rl_model_get_n_classes (a) != rl_model_get_n_classes (b))
     {
       g_set_error (error, RL_ERROR, RL_ERROR_MISMATCH,
-                   "the models take different inputs: %d x %d x %d to %d classes, and"
-                   " %d x %d x %d to %d classes", ac, ah, aw, rl_model_get_n_classes (a),
+                   _("the models take different inputs: %d x %d x %d to %d classes, and"
+                     " %d x %d x %d to %d classes"), ac, ah, aw, rl_model_get_n_classes (a),
                    bc, bh, bw, rl_model_get_n_classes (b));
       return FALSE;
     }
@@ -278,7 +281,7 @@ rl_landscape_new (const RlModel *model, const RlDataset *ds, uint32_t n_images, 
   if (n_images == 0 || n_images > ds->n || n_images > G_MAXINT / 2)
     {
       g_set_error (error, RL_ERROR, RL_ERROR_INVALID_ARGUMENT,
-                   "images: between 1 and the set's %u images (got %u)", ds->n, n_images);
+                   _("images: between 1 and the set's %u images (got %u)"), ds->n, n_images);
       return NULL;
     }
   rl_model_get_input_shape (model, &c, &h, &w);
@@ -286,8 +289,8 @@ rl_landscape_new (const RlModel *model, const RlDataset *ds, uint32_t n_images, 
       (uint32_t) rl_model_get_n_classes (model) < ds->n_classes)
     {
       g_set_error (error, RL_ERROR, RL_ERROR_MISMATCH,
-                   "the model takes %d x %d x %d images to %d classes; the set has"
-                   " %u x %u x %u images in %u classes", c, h, w,
+                   _("the model takes %d x %d x %d images to %d classes; the set has"
+                     " %u x %u x %u images in %u classes"), c, h, w,
                    rl_model_get_n_classes (model), ds->c, ds->h, ds->w, ds->n_classes);
       return NULL;
     }
@@ -464,14 +467,14 @@ rl_landscape_grid (RlLandscape *ls, int grid, double range, double *loss, double
   if (grid < 2 || grid > RL_LANDSCAPE_MAX_GRID)
     {
       g_set_error (error, RL_ERROR, RL_ERROR_INVALID_ARGUMENT,
-                   "grid: between 2 and %d points per axis (got %d)", RL_LANDSCAPE_MAX_GRID,
+                   _("grid: between 2 and %d points per axis (got %d)"), RL_LANDSCAPE_MAX_GRID,
                    grid);
       return FALSE;
     }
   if (!(isfinite (range) && range > 0.0))
     {
       g_set_error (error, RL_ERROR, RL_ERROR_INVALID_ARGUMENT,
-                   "range: a finite number above 0 (got %g)", range);
+                   _("range: a finite number above 0 (got %g)"), range);
       return FALSE;
     }
 
@@ -506,8 +509,8 @@ rl_landscape_interpolate (RlLandscape *ls, const RlModel *initial, const double 
       rl_model_get_n_tensors (initial) != rl_model_get_n_tensors (ls->model))
     {
       g_set_error (error, RL_ERROR, RL_ERROR_MISMATCH,
-                   "the initial weights are not of the model's net: %" G_GSIZE_FORMAT
-                   " parameters, the model has %" G_GSIZE_FORMAT,
+                   _("the initial weights are not of the model's net: %zu parameters, the "
+                     "model has %zu"),
                    rl_model_get_n_params (initial), ls->n_params);
       return FALSE;
     }
@@ -519,8 +522,8 @@ rl_landscape_interpolate (RlLandscape *ls, const RlModel *initial, const double 
       if (strcmp (a->name, b->name) != 0 || !tensors_match (a, b) || a->offset != b->offset)
         {
           g_set_error (error, RL_ERROR, RL_ERROR_MISMATCH,
-                       "the initial weights are not of the model's net: tensor %u is %s,"
-                       " the model's is %s", k, a->name, b->name);
+                       _("the initial weights are not of the model's net: tensor %u is %s,"
+                         " the model's is %s"), k, a->name, b->name);
           return FALSE;
         }
     }

@@ -1,9 +1,12 @@
 #define G_LOG_DOMAIN "reslab-engine"
 
+#include "config.h"
+
 #include "rl-limits.h"
 
 #include <string.h>
 #include <unistd.h>
+#include <glib/gi18n-lib.h>
 
 #include "rl-error.h"
 #include "rl-layers.h"
@@ -185,7 +188,7 @@ rl_limits_check_arch (const RlArch *arch, int c, int h, int w, GError **error)
   if (arch->n_layers > RL_ARCH_MAX_LAYERS)
     {
       g_set_error (error, RL_ERROR, RL_ERROR_TOO_LARGE,
-                   "the network has %d layers, more than the limit of %d",
+                   _("the network has %d layers, more than the limit of %d"),
                    arch->n_layers, RL_ARCH_MAX_LAYERS);
       return FALSE;
     }
@@ -195,14 +198,14 @@ rl_limits_check_arch (const RlArch *arch, int c, int h, int w, GError **error)
   if (cost.n_params > RL_LIMIT_PARAMS)
     {
       g_set_error (error, RL_ERROR, RL_ERROR_TOO_LARGE,
-                   "the network has %zu parameters, more than the limit of %u",
+                   _("the network has %zu parameters, more than the limit of %u"),
                    cost.n_params, RL_LIMIT_PARAMS);
       return FALSE;
     }
   if (cost.activations > RL_LIMIT_ACTIVATIONS)
     {
       g_set_error (error, RL_ERROR, RL_ERROR_TOO_LARGE,
-                   "the network needs %zu activations per image, more than the limit of %zu",
+                   _("the network needs %zu activations per image, more than the limit of %zu"),
                    cost.activations, RL_LIMIT_ACTIVATIONS);
       return FALSE;
     }
@@ -224,8 +227,8 @@ rl_limits_check_batch (const RlArch *arch, int c, int h, int w, int n, GError **
   if (floats > RL_LIMIT_BATCH_FLOATS)
     {
       g_set_error (error, RL_ERROR, RL_ERROR_TOO_LARGE,
-                   "a batch of %d images needs %" G_GUINT64_FORMAT " MB of activations, more "
-                   "than the limit of %zu MB", n, floats * sizeof (float) >> 20,
+                   _("a batch of %d images needs %llu MB of activations, more than the limit "
+                     "of %zu MB"), n, (unsigned long long) (floats * sizeof (float) >> 20),
                    RL_LIMIT_BATCH_FLOATS * sizeof (float) >> 20);
       return FALSE;
     }
@@ -359,14 +362,14 @@ rl_limits_check_memory (size_t bytes, size_t physical, GError **error)
 
       if (limited)
         g_set_error (error, RL_ERROR, RL_ERROR_TOO_LARGE,
-                     "training needs %s for its activations and their gradients, more than "
-                     "three quarters of the memory this process may use (%s, its control "
-                     "group's limit); a smaller batch or a narrower net would fit", need, have);
+                     _("training needs %s for its activations and their gradients, more than "
+                       "three quarters of the memory this process may use (%s, its control "
+                       "group's limit); a smaller batch or a narrower net would fit"), need, have);
       else
         g_set_error (error, RL_ERROR, RL_ERROR_TOO_LARGE,
-                     "training needs %s for its activations and their gradients, more than "
-                     "three quarters of this computer's memory (%s); a smaller batch or a "
-                     "narrower net would fit", need, have);
+                     _("training needs %s for its activations and their gradients, more than "
+                       "three quarters of this computer's memory (%s); a smaller batch or a "
+                       "narrower net would fit"), need, have);
       return FALSE;
     }
   return TRUE;

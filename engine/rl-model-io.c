@@ -8,11 +8,14 @@
  * with 10 classes, whose state_dict names and shapes it must then match exactly.
  */
 
+#include "config.h"
+
 #include "rl-model.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <glib/gi18n-lib.h>
 
 #include "rl-error.h"
 #include "rl-finite.h"
@@ -50,8 +53,8 @@ rl_model_save (const RlModel  *model,
   if (rl_model_find_nonfinite (model, FALSE, &n))
     {
       g_set_error (error, RL_ERROR, RL_ERROR_NOT_FINITE,
-                   "%s: not saved: tensor “%s” holds a value that is not finite (NaN or "
-                   "infinity); training diverged, try a smaller learning rate", path,
+                   _("%s: not saved: tensor “%s” holds a value that is not finite (NaN or "
+                     "infinity); training diverged, try a smaller learning rate"), path,
                    rl_model_get_tensor_info (model, n)->name);
       return FALSE;
     }
@@ -158,7 +161,7 @@ rl_model_set_from_safetensors (RlModel              *model,
       if (info == NULL)
         {
           g_set_error (error, RL_ERROR, RL_ERROR_UNKNOWN_TENSOR,
-                       "%s: tensor “%s” is not part of this model", what, v->name);
+                       _("%s: tensor “%s” is not part of this model"), what, v->name);
           return FALSE;
         }
 
@@ -171,7 +174,7 @@ rl_model_set_from_safetensors (RlModel              *model,
           g_autofree char *model_shape = rl_shape_to_string (info->shape, info->ndim);
 
           g_set_error (error, RL_ERROR, RL_ERROR_BAD_SHAPE,
-                       "%s: tensor “%s” has shape %s in the file, the model needs %s",
+                       _("%s: tensor “%s” has shape %s in the file, the model needs %s"),
                        what, v->name, file_shape, model_shape);
           return FALSE;
         }
@@ -184,7 +187,7 @@ rl_model_set_from_safetensors (RlModel              *model,
       if (rl_safetensors_lookup (st, info->name) == NULL)
         {
           g_set_error (error, RL_ERROR, RL_ERROR_MISSING_TENSOR,
-                       "%s: the model's tensor “%s” is missing from the file", what, info->name);
+                       _("%s: the model's tensor “%s” is missing from the file"), what, info->name);
           return FALSE;
         }
     }
@@ -233,14 +236,14 @@ model_from_safetensors (const RlSafetensors  *st,
   if (input != NULL && !parse_input_shape (input, &c, &h, &w))
     {
       g_set_error (error, RL_ERROR, RL_ERROR_BAD_HEADER,
-                   "%s: metadata “input” is “%s”, not three positive numbers C,H,W",
+                   _("%s: metadata “input” is “%s”, not three positive numbers C,H,W"),
                    what, input);
       return NULL;
     }
   if (classes != NULL && !parse_positive_int (classes, &n_classes))
     {
       g_set_error (error, RL_ERROR, RL_ERROR_BAD_HEADER,
-                   "%s: metadata “classes” is “%s”, not a positive number", what, classes);
+                   _("%s: metadata “classes” is “%s”, not a positive number"), what, classes);
       return NULL;
     }
 
@@ -249,7 +252,7 @@ model_from_safetensors (const RlSafetensors  *st,
     {
       /* RL_ERROR_BAD_ARCH, or RL_ERROR_TOO_LARGE past the layer limit */
       g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
-                                  "%s: metadata “arch”: ", what);
+                                  _("%s: metadata “arch”: "), what);
       return NULL;
     }
 
@@ -262,14 +265,14 @@ model_from_safetensors (const RlSafetensors  *st,
   if (!rl_limits_check_arch (arch, c, h, w, &local_error))
     {
       g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
-                                  "%s: metadata “arch”: ", what);
+                                  _("%s: metadata “arch”: "), what);
       return NULL;
     }
   if (rl_arch_cost (arch, c, h, w, &cost) && cost.n_params > file_floats (st) + LOAD_SLACK_FLOATS)
     {
       g_set_error (error, RL_ERROR, RL_ERROR_MISSING_TENSOR,
-                   "%s: tensors are missing: the architecture has %zu parameters, the file's "
-                   "tensors hold only %zu floats", what, cost.n_params, file_floats (st));
+                   _("%s: tensors are missing: the architecture has %zu parameters, the file's "
+                     "tensors hold only %zu floats"), what, cost.n_params, file_floats (st));
       return NULL;
     }
   model = rl_model_new (arch, c, h, w, n_classes, &local_error);
@@ -277,8 +280,8 @@ model_from_safetensors (const RlSafetensors  *st,
     {
       /* RL_ERROR_BAD_ARCH, or RL_ERROR_TOO_LARGE */
       g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
-                                  "%s: the architecture does not fit input %d,%d,%d and %d "
-                                  "classes: ", what, c, h, w, n_classes);
+                                  _("%s: the architecture does not fit input %d,%d,%d and %d "
+                                    "classes: "), what, c, h, w, n_classes);
       return NULL;
     }
 

@@ -7,10 +7,13 @@
  * Legend: N images, C channels, H x W spatial size, K kernel size, P classes.
  */
 
+#include "config.h"
+
 #include "rl-model-private.h"
 
 #include <math.h>
 #include <string.h>
+#include <glib/gi18n-lib.h>
 
 #include "rl-error.h"
 #include "rl-limits.h"
@@ -86,7 +89,9 @@ static gboolean
 build_node (RlModel *m, RlNode *node, int index, int ci, int hi, int wi, GError **error)
 {
   const RlLayerSpec *s = &node->spec;
-  g_autofree char *where = g_strdup_printf ("layer %d (%s%s%s)", index + 1,
+  /* TRANSLATORS: where an error is: the layer's number, then its name (if any, and a
+   * space) and its kind, as in "layer 3 (c conv)"; names and kinds stay as typed */
+  g_autofree char *where = g_strdup_printf (_("layer %d (%s%s%s)"), index + 1,
                                             s->name, s->name[0] ? " " : "",
                                             rl_layer_kind_name (s->kind));
 
@@ -125,7 +130,7 @@ build_node (RlModel *m, RlNode *node, int index, int ci, int hi, int wi, GError 
       if (index == 0)
         {
           g_set_error (error, RL_ERROR, RL_ERROR_BAD_ARCH,
-                       "%s: batch norm cannot be the first layer; normalise the data instead",
+                       _("%s: batch norm cannot be the first layer; normalise the data instead"),
                        where);
           return FALSE;
         }
@@ -170,15 +175,15 @@ build_node (RlModel *m, RlNode *node, int index, int ci, int hi, int wi, GError 
         if (s->shortcut == RL_SHORTCUT_IDENTITY && (ci != node->co || s->stride != 1))
           {
             g_set_error (error, RL_ERROR, RL_ERROR_BAD_ARCH,
-                         "%s: an identity shortcut needs matching shapes, but the block maps "
-                         "%d×%d×%d to %d×%d×%d; use shortcut=A or shortcut=B",
+                         _("%s: an identity shortcut needs matching shapes, but the block maps "
+                           "%d×%d×%d to %d×%d×%d; use shortcut=A or shortcut=B"),
                          where, ci, hi, wi, node->co, node->ho, node->wo);
             return FALSE;
           }
         if (s->shortcut == RL_SHORTCUT_A && node->co < ci)
           {
             g_set_error (error, RL_ERROR, RL_ERROR_BAD_ARCH,
-                         "%s: shortcut A cannot reduce channels (%d to %d); use shortcut=B",
+                         _("%s: shortcut A cannot reduce channels (%d to %d); use shortcut=B"),
                          where, ci, node->co);
             return FALSE;
           }
@@ -221,7 +226,7 @@ build_node (RlModel *m, RlNode *node, int index, int ci, int hi, int wi, GError 
 
 too_small:
   g_set_error (error, RL_ERROR, RL_ERROR_BAD_ARCH,
-               "%s: its input of %d×%d×%d is too small for it", where, ci, hi, wi);
+               _("%s: its input of %d×%d×%d is too small for it"), where, ci, hi, wi);
   return FALSE;
 }
 
@@ -249,7 +254,7 @@ rl_model_new_at (const RlArch *arch, int in_c, int in_h, int in_w, int n_classes
       n_classes <= 0 || n_classes > 65536)
     {
       g_set_error (error, RL_ERROR, RL_ERROR_BAD_ARCH,
-                   "bad input shape %d×%d×%d or class count %d", in_c, in_h, in_w, n_classes);
+                   _("bad input shape %d×%d×%d or class count %d"), in_c, in_h, in_w, n_classes);
       return NULL;
     }
   if (!rl_limits_check_arch (arch, in_c, in_h, in_w, error))
@@ -277,8 +282,8 @@ rl_model_new_at (const RlArch *arch, int in_c, int in_h, int in_w, int n_classes
       if (m->n_params > RL_MODEL_MAX_PARAMS || (int64_t) c * h * w > RL_MODEL_MAX_ACTIVATIONS)
         {
           g_set_error (error, RL_ERROR, RL_ERROR_TOO_LARGE,
-                       "layer %d makes the network too large (%zu parameters, %d×%d×%d "
-                       "activations per image)", i + 1, m->n_params, c, h, w);
+                       _("layer %d makes the network too large (%zu parameters, %d×%d×%d "
+                         "activations per image)"), i + 1, m->n_params, c, h, w);
           return NULL;
         }
     }
@@ -287,7 +292,7 @@ rl_model_new_at (const RlArch *arch, int in_c, int in_h, int in_w, int n_classes
   if (arch->layers[m->n_nodes - 1].kind != RL_LAYER_LINEAR || c != n_classes)
     {
       g_set_error (error, RL_ERROR, RL_ERROR_BAD_ARCH,
-                   "the network must end in a linear layer with %d outputs", n_classes);
+                   _("the network must end in a linear layer with %d outputs"), n_classes);
       return NULL;
     }
 

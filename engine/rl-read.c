@@ -5,6 +5,8 @@
  * Legend: D digits found; 28 x 28 MNIST images; P = 10 classes.
  */
 
+#include "config.h"
+
 #include "rl-read.h"
 #include "rl-dataset.h"
 #include "rl-error.h"
@@ -12,6 +14,7 @@
 
 #include <math.h>
 #include <string.h>
+#include <glib/gi18n-lib.h>
 
 #define N_DIGIT_CLASSES 10
 
@@ -42,8 +45,8 @@ rl_read_number (RlModel               *model,
       rl_model_get_n_classes (model) != N_DIGIT_CLASSES)
     {
       g_set_error (error, RL_ERROR, RL_ERROR_MISMATCH,
-                   "the model takes %d x %d x %d images into %d classes; reading digits needs"
-                   " 1 x 28 x 28 and 10", c, h, w, rl_model_get_n_classes (model));
+                   _("the model takes %d x %d x %d images into %d classes; reading digits needs"
+                     " 1 x 28 x 28 and 10"), c, h, w, rl_model_get_n_classes (model));
       return NULL;
     }
   if (params == NULL)

@@ -17,6 +17,8 @@
  * value, so the buffer need not be 4-byte aligned within the file.
  */
 
+#include "config.h"
+
 #include "rl-safetensors.h"
 
 #include <errno.h>
@@ -28,6 +30,7 @@
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
+#include <glib/gi18n-lib.h>
 
 #include "rl-error.h"
 
@@ -312,7 +315,7 @@ parse_metadata (const char  *what,
   if (!JSON_NODE_HOLDS_OBJECT (node))
     {
       g_set_error (error, RL_ERROR, RL_ERROR_BAD_HEADER,
-                   "%s: “%s” is not a JSON object", what, METADATA_KEY);
+                   _("%s: “%s” is not a JSON object"), what, METADATA_KEY);
       return FALSE;
     }
 
@@ -326,7 +329,7 @@ parse_metadata (const char  *what,
       if (!node_is_string (value))
         {
           g_set_error (error, RL_ERROR, RL_ERROR_BAD_HEADER,
-                       "%s: metadata “%s” is not a string", what, key);
+                       _("%s: metadata “%s” is not a string"), what, key);
           return FALSE;
         }
       g_hash_table_insert (metadata, g_strdup (key), g_strdup (json_node_get_string (value)));
@@ -349,7 +352,7 @@ bad_entry (GError     **error,
   va_start (args, format);
   why = g_strdup_vprintf (format, args);
   va_end (args);
-  g_set_error (error, RL_ERROR, code, "%s: tensor “%s”: %s", what, name, why);
+  g_set_error (error, RL_ERROR, code, _("%s: tensor “%s”: %s"), what, name, why);
   return FALSE;
 }
 
@@ -374,7 +377,7 @@ parse_entry (const char  *what,
   entry->name = name;
 
   if (!JSON_NODE_HOLDS_OBJECT (node))
-    return bad_entry (error, RL_ERROR_BAD_HEADER, what, name, "the entry is not a JSON object");
+    return bad_entry (error, RL_ERROR_BAD_HEADER, what, name, _("the entry is not a JSON object"));
   object = json_node_get_object (node);
 
   members = json_object_get_members (object);
@@ -384,7 +387,7 @@ parse_entry (const char  *what,
 
       if (strcmp (member, "dtype") != 0 && strcmp (member, "shape") != 0 &&
           strcmp (member, "data_offsets") != 0)
-        return bad_entry (error, RL_ERROR_BAD_HEADER, what, name, "unexpected member “%s”",
+        return bad_entry (error, RL_ERROR_BAD_HEADER, what, name, _("unexpected member “%s”"),
                           member);
     }
 
@@ -393,14 +396,14 @@ parse_entry (const char  *what,
   offsets_node = json_object_get_member (object, "data_offsets");
   if (!node_is_string (dtype_node))
     return bad_entry (error, RL_ERROR_BAD_HEADER, what, name,
-                      "“dtype” is missing or not a string");
+                      _("“dtype” is missing or not a string"));
   if (shape_node == NULL || !JSON_NODE_HOLDS_ARRAY (shape_node))
     return bad_entry (error, RL_ERROR_BAD_HEADER, what, name,
-                      "“shape” is missing or not an array");
+                      _("“shape” is missing or not an array"));
   if (offsets_node == NULL || !JSON_NODE_HOLDS_ARRAY (offsets_node) ||
       json_array_get_length (json_node_get_array (offsets_node)) != 2)
     return bad_entry (error, RL_ERROR_BAD_HEADER, what, name,
-                      "“data_offsets” is missing or not an array of two numbers");
+                      _("“data_offsets” is missing or not an array of two numbers"));
 
   dtype = json_node_get_string (dtype_node);
   if (strcmp (dtype, "F32") != 0)
@@ -408,14 +411,14 @@ parse_entry (const char  *what,
       for (gsize i = 0; i < G_N_ELEMENTS (other_dtypes); i++)
         if (strcmp (dtype, other_dtypes[i]) == 0)
           return bad_entry (error, RL_ERROR_BAD_DTYPE, what, name,
-                            "dtype %s is not supported (ResLab reads F32 only)", dtype);
-      return bad_entry (error, RL_ERROR_BAD_DTYPE, what, name, "unknown dtype “%s”", dtype);
+                            _("dtype %s is not supported (ResLab reads F32 only)"), dtype);
+      return bad_entry (error, RL_ERROR_BAD_DTYPE, what, name, _("unknown dtype “%s”"), dtype);
     }
 
   shape = json_node_get_array (shape_node);
   if (json_array_get_length (shape) > RL_TENSOR_MAX_DIMS)
     return bad_entry (error, RL_ERROR_BAD_SHAPE, what, name,
-                      "%u dimensions, at most %d are supported",
+                      _("%u dimensions, at most %d are supported"),
                       json_array_get_length (shape), RL_TENSOR_MAX_DIMS);
   entry->ndim = (int) json_array_get_length (shape);
   /* the elements, then the bytes, each product checked (the bytes not from 4 at the start:
@@ -426,13 +429,13 @@ parse_entry (const char  *what,
 
       if (!node_is_count (dim))
         return bad_entry (error, RL_ERROR_BAD_SHAPE, what, name,
-                          "shape entry %d is not a non-negative integer", d);
+                          _("shape entry %d is not a non-negative integer"), d);
       entry->shape[d] = json_node_get_int (dim);
       if (!g_uint64_checked_mul (&numel, numel, (uint64_t) entry->shape[d]))
         break;
     }
   if (d < entry->ndim || !g_uint64_checked_mul (&n_bytes, numel, sizeof (float)))
-    return bad_entry (error, RL_ERROR_BAD_SHAPE, what, name, "the shape's size overflows");
+    return bad_entry (error, RL_ERROR_BAD_SHAPE, what, name, _("the shape's size overflows"));
 
   offsets = json_node_get_array (offsets_node);
   for (guint i = 0; i < 2; i++)
@@ -441,28 +444,28 @@ parse_entry (const char  *what,
 
       if (!node_is_count (v))
         return bad_entry (error, RL_ERROR_BAD_OFFSETS, what, name,
-                          "data offset %u is not a non-negative integer", i);
+                          _("data offset %u is not a non-negative integer"), i);
       values[i] = json_node_get_int (v);
     }
   entry->begin = (uint64_t) values[0];
   entry->end = (uint64_t) values[1];
   if (entry->begin > entry->end)
     return bad_entry (error, RL_ERROR_BAD_OFFSETS, what, name,
-                      "data offsets [%" G_GUINT64_FORMAT ", %" G_GUINT64_FORMAT
-                      "] end before they begin", entry->begin, entry->end);
+                      _("data offsets [%llu, %llu] end before they begin"),
+                      (unsigned long long) entry->begin, (unsigned long long) entry->end);
   if (entry->end > buf_len)
     return bad_entry (error, RL_ERROR_BAD_OFFSETS, what, name,
-                      "data offsets [%" G_GUINT64_FORMAT ", %" G_GUINT64_FORMAT
-                      "] do not fit a buffer of %" G_GUINT64_FORMAT " bytes",
-                      entry->begin, entry->end, buf_len);
+                      _("data offsets [%llu, %llu] do not fit a buffer of %llu bytes"),
+                      (unsigned long long) entry->begin, (unsigned long long) entry->end,
+                      (unsigned long long) buf_len);
   if (entry->end - entry->begin != n_bytes)
     {
       g_autofree char *s = rl_shape_to_string (entry->shape, entry->ndim);
 
       return bad_entry (error, RL_ERROR_BAD_SHAPE, what, name,
-                        "shape %s needs %" G_GUINT64_FORMAT " bytes of F32, "
-                        "its data offsets hold %" G_GUINT64_FORMAT,
-                        s, n_bytes, entry->end - entry->begin);
+                        _("shape %s needs %llu bytes of F32, its data offsets hold %llu"),
+                        s, (unsigned long long) n_bytes,
+                        (unsigned long long) (entry->end - entry->begin));
     }
   return TRUE;
 }
@@ -495,18 +498,18 @@ check_coverage (const char  *what,
       if (entries[i].begin < pos)
         {
           g_set_error (error, RL_ERROR, RL_ERROR_BAD_OFFSETS,
-                       "%s: tensor “%s” (bytes %" G_GUINT64_FORMAT " to %" G_GUINT64_FORMAT
-                       ") overlaps tensor “%s”",
-                       what, entries[i].name, entries[i].begin, entries[i].end,
+                       _("%s: tensor “%s” (bytes %llu to %llu) overlaps tensor “%s”"),
+                       what, entries[i].name, (unsigned long long) entries[i].begin,
+                       (unsigned long long) entries[i].end,
                        entries[i - 1].name);
           return FALSE;
         }
       if (entries[i].begin > pos)
         {
           g_set_error (error, RL_ERROR, RL_ERROR_BAD_OFFSETS,
-                       "%s: bytes %" G_GUINT64_FORMAT " to %" G_GUINT64_FORMAT
-                       " before tensor “%s” belong to no tensor",
-                       what, pos, entries[i].begin, entries[i].name);
+                       _("%s: bytes %llu to %llu before tensor “%s” belong to no tensor"),
+                       what, (unsigned long long) pos, (unsigned long long) entries[i].begin,
+                       entries[i].name);
           return FALSE;
         }
       pos = entries[i].end;
@@ -514,8 +517,8 @@ check_coverage (const char  *what,
   if (pos != buf_len)
     {
       g_set_error (error, RL_ERROR, RL_ERROR_BAD_OFFSETS,
-                   "%s: bytes %" G_GUINT64_FORMAT " to %" G_GUINT64_FORMAT
-                   " at the end of the buffer belong to no tensor", what, pos, buf_len);
+                   _("%s: bytes %llu to %llu at the end of the buffer belong to no tensor"),
+                   what, (unsigned long long) pos, (unsigned long long) buf_len);
       return FALSE;
     }
   return TRUE;
@@ -546,15 +549,15 @@ parse_header (const char  *what,
   if (!g_utf8_validate (header, (gssize) header_len, NULL))
     {
       g_set_error (error, RL_ERROR, RL_ERROR_BAD_HEADER,
-                   "%s: the header is not valid UTF-8 (or holds a NUL byte)", what);
+                   _("%s: the header is not valid UTF-8 (or holds a NUL byte)"), what);
       return FALSE;
     }
   bad_at = check_json_syntax (header, header_len);
   if (bad_at >= 0)
     {
       g_set_error (error, RL_ERROR, RL_ERROR_BAD_HEADER,
-                   "%s: the header is not valid JSON (at byte %" G_GSSIZE_FORMAT " of %"
-                   G_GUINT64_FORMAT ")", what, bad_at, header_len);
+                   _("%s: the header is not valid JSON (at byte %lld of %llu)"), what,
+                   (long long) bad_at, (unsigned long long) header_len);
       return FALSE;
     }
 
@@ -567,14 +570,14 @@ parse_header (const char  *what,
   if (!ok)
     {
       g_set_error (error, RL_ERROR, RL_ERROR_BAD_HEADER,
-                   "%s: the header is not valid JSON: %s", what, local_error->message);
+                   _("%s: the header is not valid JSON: %s"), what, local_error->message);
       g_free (check.duplicate);
       return FALSE;
     }
   if (check.duplicate != NULL)
     {
       g_set_error (error, RL_ERROR, RL_ERROR_BAD_HEADER,
-                   "%s: the header has the key “%s” twice", what, check.duplicate);
+                   _("%s: the header has the key “%s” twice"), what, check.duplicate);
       g_free (check.duplicate);
       return FALSE;
     }
@@ -583,7 +586,7 @@ parse_header (const char  *what,
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     {
       g_set_error (error, RL_ERROR, RL_ERROR_BAD_HEADER,
-                   "%s: the header is not a JSON object", what);
+                   _("%s: the header is not a JSON object"), what);
       return FALSE;
     }
 
@@ -628,23 +631,23 @@ read_header_len (const char    *what,
   if (size < 8)
     {
       g_set_error (error, RL_ERROR, RL_ERROR_TRUNCATED,
-                   "%s: %" G_GUINT64_FORMAT " bytes is too short for a safetensors file, "
-                   "whose header length alone takes 8", what, size);
+                   _("%s: %llu bytes is too short for a safetensors file, whose header length "
+                     "alone takes 8"), what, (unsigned long long) size);
       return FALSE;
     }
   *header_len = read_u64_le (p);
   if (*header_len > HEADER_MAX)
     {
       g_set_error (error, RL_ERROR, RL_ERROR_TOO_LARGE,
-                   "%s: a header of %" G_GUINT64_FORMAT " bytes is past the limit of %"
-                   G_GUINT64_FORMAT, what, *header_len, HEADER_MAX);
+                   _("%s: a header of %llu bytes is past the limit of %llu"), what,
+                   (unsigned long long) *header_len, (unsigned long long) HEADER_MAX);
       return FALSE;
     }
   if (*header_len > size - 8)
     {
       g_set_error (error, RL_ERROR, RL_ERROR_TRUNCATED,
-                   "%s: a header of %" G_GUINT64_FORMAT " bytes runs past the end of the "
-                   "file (%" G_GUINT64_FORMAT " bytes)", what, *header_len, size);
+                   _("%s: a header of %llu bytes runs past the end of the file (%llu bytes)"),
+                   what, (unsigned long long) *header_len, (unsigned long long) size);
       return FALSE;
     }
   return TRUE;
@@ -770,8 +773,8 @@ rl_safetensors_read_metadata (const char  *path,
   if (got < header_len)
     {
       g_set_error (error, RL_ERROR, RL_ERROR_TRUNCATED,
-                   "%s: the header ends after %" G_GSIZE_FORMAT " of its %" G_GUINT64_FORMAT
-                   " bytes", path, got, header_len);
+                   _("%s: the header ends after %zu of its %llu bytes"), path, got,
+                   (unsigned long long) header_len);
       return NULL;
     }
   parser = json_parser_new ();
@@ -872,14 +875,14 @@ build_header (const RlTensorView  *tensors,
           strcmp (name, METADATA_KEY) == 0)
         {
           g_set_error (error, RL_ERROR, RL_ERROR_INVALID_ARGUMENT,
-                       "Tensor %u has no name, a name that is not UTF-8, or the reserved "
-                       "name “%s”", i, METADATA_KEY);
+                       _("Tensor %u has no name, a name that is not UTF-8, or the reserved "
+                         "name “%s”"), i, METADATA_KEY);
           return NULL;
         }
       if (!g_hash_table_add (names, (gpointer) name))
         {
           g_set_error (error, RL_ERROR, RL_ERROR_INVALID_ARGUMENT,
-                       "Two tensors are named “%s”", name);
+                       _("Two tensors are named “%s”"), name);
           return NULL;
         }
     }
@@ -903,7 +906,7 @@ build_header (const RlTensorView  *tensors,
               !g_utf8_validate (value, -1, NULL))
             {
               g_set_error (error, RL_ERROR, RL_ERROR_INVALID_ARGUMENT,
-                           "Metadata keys and values must be UTF-8 strings");
+                           _("Metadata keys and values must be UTF-8 strings"));
               return NULL;
             }
           json_builder_set_member_name (builder, keys[i]);
@@ -924,7 +927,7 @@ build_header (const RlTensorView  *tensors,
           !g_uint64_checked_add (&offset, offset, n_bytes) || offset > G_MAXINT64)
         {
           g_set_error (error, RL_ERROR, RL_ERROR_INVALID_ARGUMENT,
-                       "Tensor “%s” is too large to save", v->name);
+                       _("Tensor “%s” is too large to save"), v->name);
           return NULL;
         }
 
@@ -973,7 +976,7 @@ write_all (int           fd,
           int saved_errno = errno;
 
           g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                       "Cannot write %s: %s", path, g_strerror (saved_errno));
+                       _("Cannot write %s: %s"), path, g_strerror (saved_errno));
           return FALSE;
         }
       p += n;
@@ -1011,16 +1014,11 @@ write_floats (int           fd,
 #endif
 }
 
-static gboolean
-set_errno_error (GError     **error,
-                 int          saved_errno,
-                 const char  *action,
-                 const char  *path)
-{
-  g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-               "%s %s: %s", action, path, g_strerror (saved_errno));
-  return FALSE;
-}
+/* Sets an error from errno and is FALSE: @format is a whole sentence (translated), checked
+ * by the compiler against the arguments that follow. */
+#define set_errno_error(error, saved_errno, format, ...) \
+  (g_set_error ((error), G_IO_ERROR, g_io_error_from_errno (saved_errno), format, __VA_ARGS__), \
+   FALSE)
 
 /* The temporary file of a save to PATH is PATH.reslab-tmp-XXXXXX: a pattern of our own, so
  * that cleaning up never touches a user's PATH.backup. */
@@ -1116,18 +1114,35 @@ rl_safetensors_save (const char          *path,
   tmp_path = g_strconcat (path, TEMP_INFIX "XXXXXX", NULL);
   fd = g_mkstemp_full (tmp_path, O_WRONLY | O_CLOEXEC, 0644);
   if (fd < 0)
-    return set_errno_error (error, errno, "Cannot create a temporary file to write", path);
+    {
+      int saved = errno;
+
+      return set_errno_error (error, saved, _("Cannot create a temporary file to write %s: %s"),
+                              path, g_strerror (saved));
+    }
 
   ok = write_all (fd, len_bytes, sizeof len_bytes, path, error) &&
        write_all (fd, header, padded_len, path, error);
   for (guint i = 0; ok && i < n_tensors; i++)
     ok = write_floats (fd, tensors[i].data, rl_tensor_view_numel (&tensors[i]), path, error);
   if (ok && fsync (fd) != 0)
-    ok = set_errno_error (error, errno, "Cannot flush", path);
+    {
+      int saved = errno;
+
+      ok = set_errno_error (error, saved, _("Cannot flush %s: %s"), path, g_strerror (saved));
+    }
   if (close (fd) != 0 && ok)
-    ok = set_errno_error (error, errno, "Cannot close", path);
+    {
+      int saved = errno;
+
+      ok = set_errno_error (error, saved, _("Cannot close %s: %s"), path, g_strerror (saved));
+    }
   if (ok && g_rename (tmp_path, path) != 0)
-    ok = set_errno_error (error, errno, "Cannot replace", path);
+    {
+      int saved = errno;
+
+      ok = set_errno_error (error, saved, _("Cannot replace %s: %s"), path, g_strerror (saved));
+    }
   if (!ok)
     {
       g_unlink (tmp_path);

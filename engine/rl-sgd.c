@@ -1,9 +1,12 @@
 #define G_LOG_DOMAIN "reslab-engine"
 
+#include "config.h"
+
 #include "rl-sgd.h"
 
 #include <math.h>
 #include <string.h>
+#include <glib/gi18n-lib.h>
 
 #include "rl-error.h"
 
@@ -23,13 +26,13 @@ rl_sgd_check_params (double lr, double momentum, double weight_decay, GError **e
 
   if (!(isfinite (flr) && flr > 0.0f))
     g_set_error (error, RL_ERROR, RL_ERROR_INVALID_ARGUMENT,
-                 "The learning rate must be a finite number above 0, not %g", lr);
+                 _("The learning rate must be a finite number above 0, not %g"), lr);
   else if (!(isfinite (fmomentum) && fmomentum >= 0.0f && fmomentum < 1.0f))
     g_set_error (error, RL_ERROR, RL_ERROR_INVALID_ARGUMENT,
-                 "Momentum must be at least 0 and less than 1, not %g", momentum);
+                 _("Momentum must be at least 0 and less than 1, not %g"), momentum);
   else if (!(isfinite (fwd) && fwd >= 0.0f))
     g_set_error (error, RL_ERROR, RL_ERROR_INVALID_ARGUMENT,
-                 "Weight decay must be a finite number, 0 or above, not %g", weight_decay);
+                 _("Weight decay must be a finite number, 0 or above, not %g"), weight_decay);
   else
     return TRUE;
   return FALSE;

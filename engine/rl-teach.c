@@ -6,10 +6,14 @@
  * Legend: n user digits; R replay images; W copies of each user digit.
  */
 
+#include "config.h"
+
 #include "rl-teach.h"
 #include "rl-error.h"
 #include "rl-train.h"
 #include "rl-userset.h"
+
+#include <glib/gi18n-lib.h>
 
 void
 rl_teach_config_init (RlTeachConfig *config)
@@ -85,8 +89,8 @@ rl_teach (const RlModel       *model,
     {
       g_set_error (error, RL_ERROR, RL_ERROR_INVALID_ARGUMENT,
                    config->steps < 1 || config->steps > 100000
-                   ? "steps must be between 1 and 100000 (got %d)"
-                   : "the weight of your digits must be between 1 and 1000 (got %d)",
+                   ? _("steps must be between 1 and 100000 (got %d)")
+                   : _("the weight of your digits must be between 1 and 1000 (got %d)"),
                    config->steps < 1 || config->steps > 100000 ? config->steps
                                                                : (int) config->weight);
       return NULL;
@@ -96,8 +100,8 @@ rl_teach (const RlModel       *model,
       (uint32_t) rl_model_get_n_classes (model) != mine->n_classes)
     {
       g_set_error (error, RL_ERROR, RL_ERROR_MISMATCH,
-                   "your digits are %u x %u x %u images of %u classes, the model takes"
-                   " %d x %d x %d and %d", mine->c, mine->h, mine->w, mine->n_classes,
+                   _("your digits are %u x %u x %u images of %u classes, the model takes"
+                     " %d x %d x %d and %d"), mine->c, mine->h, mine->w, mine->n_classes,
                    c, h, w, rl_model_get_n_classes (model));
       return NULL;
     }

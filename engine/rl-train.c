@@ -5,10 +5,13 @@
  * Shapes: N images per batch, C x H x W per image, P classes.
  */
 
+#include "config.h"
+
 #include "rl-train.h"
 
 #include <math.h>
 #include <string.h>
+#include <glib/gi18n-lib.h>
 
 #include "rl-error.h"
 #include "rl-finite.h"
@@ -148,7 +151,7 @@ rl_evaluate_images (RlModel         *model,
 /* ---- The loop ------------------------------------------------------------------------------ */
 
 static gboolean
-check_dataset (const RlModel *model, const RlDataset *ds, const char *what, GError **error)
+check_dataset (const RlModel *model, const RlDataset *ds, gboolean test, GError **error)
 {
   int c, h, w;
 
@@ -156,15 +159,17 @@ check_dataset (const RlModel *model, const RlDataset *ds, const char *what, GErr
   if (ds->c != (uint32_t) c || ds->h != (uint32_t) h || ds->w != (uint32_t) w)
     {
       g_set_error (error, RL_ERROR, RL_ERROR_MISMATCH,
-                   "The %s set holds %u x %u x %u images, the model takes %d x %d x %d",
-                   what, ds->c, ds->h, ds->w, c, h, w);
+                   test ? _("The test set holds %u x %u x %u images, the model takes %d x %d x %d")
+                   : _("The training set holds %u x %u x %u images, the model takes %d x %d x %d"),
+                   ds->c, ds->h, ds->w, c, h, w);
       return FALSE;
     }
   if (ds->n_classes != (uint32_t) rl_model_get_n_classes (model))
     {
       g_set_error (error, RL_ERROR, RL_ERROR_MISMATCH,
-                   "The %s set has %u classes, the model %d", what, ds->n_classes,
-                   rl_model_get_n_classes (model));
+                   test ? _("The test set has %u classes, the model %d")
+                   : _("The training set has %u classes, the model %d"),
+                   ds->n_classes, rl_model_get_n_classes (model));
       return FALSE;
     }
   return TRUE;
@@ -180,13 +185,13 @@ check_config (const RlTrainLoopConfig *cfg, const RlDataset *train, GError **err
   } G_STMT_END
 
   if (cfg->epochs < 1)
-    BAD ("Epochs must be at least 1, not %d", cfg->epochs);
+    BAD (_("Epochs must be at least 1, not %d"), cfg->epochs);
   if (cfg->batch < 1)
-    BAD ("The batch size must be at least 1, not %d", cfg->batch);
+    BAD (_("The batch size must be at least 1, not %d"), cfg->batch);
   if (!rl_sgd_check_params (cfg->lr, cfg->momentum, cfg->weight_decay, error))
     return FALSE;
   if (train->n == 0)
-    BAD ("The training set is empty");
+    BAD (_("The training set is empty"));
 #undef BAD
   return TRUE;
 }
@@ -204,8 +209,8 @@ rl_train_loop_new (RlModel                 *model,
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   if (!check_config (config, train, error) ||
-      !check_dataset (model, train, "training", error) ||
-      (test != NULL && !check_dataset (model, test, "test", error)) ||
+      !check_dataset (model, train, FALSE, error) ||
+      (test != NULL && !check_dataset (model, test, TRUE, error)) ||
       !rl_limits_check_batch (rl_model_get_arch (model), (int) train->c, (int) train->h,
                               (int) train->w, config->batch, error) ||
       !rl_limits_check_memory (rl_model_train_memory (model, config->batch,
@@ -330,18 +335,21 @@ set_diverged_error (RlTrainLoop *loop, const RlTrainStatus *st, StepHealth healt
 
   if (health == STEP_BAD_LOSS)
     g_set_error (error, RL_ERROR, RL_ERROR_DIVERGED,
-                 "Training diverged: the loss became %s at epoch %d, batch %d; try a lower "
-                 "learning rate (it was %g)", isnan (loss) ? "NaN" : "infinite", st->epoch,
-                 st->batch, lr);
+                 isnan (loss)
+                 ? _("Training diverged: the loss became NaN at epoch %d, batch %d; try a lower "
+                     "learning rate (it was %g)")
+                 : _("Training diverged: the loss became infinite at epoch %d, batch %d; try a "
+                     "lower learning rate (it was %g)"),
+                 st->epoch, st->batch, lr);
   else if (health == STEP_BAD_GRADIENT)
     g_set_error (error, RL_ERROR, RL_ERROR_DIVERGED,
-                 "Training diverged: the gradient of %s became NaN or infinite at epoch %d, "
-                 "batch %d; try a lower learning rate (it was %g)", name, st->epoch, st->batch,
+                 _("Training diverged: the gradient of %s became NaN or infinite at epoch %d, "
+                   "batch %d; try a lower learning rate (it was %g)"), name, st->epoch, st->batch,
                  lr);
   else
     g_set_error (error, RL_ERROR, RL_ERROR_DIVERGED,
-                 "Training diverged: the SGD step made %s NaN or infinite at epoch %d, batch "
-                 "%d, so it was undone; try a lower learning rate (it was %g)", name, st->epoch,
+                 _("Training diverged: the SGD step made %s NaN or infinite at epoch %d, batch "
+                   "%d, so it was undone; try a lower learning rate (it was %g)"), name, st->epoch,
                  st->batch, lr);
 }
 
@@ -376,7 +384,7 @@ rl_train_loop_run (RlTrainLoop        *loop,
         return FALSE;
       if (hooks->before_batch != NULL && !hooks->before_batch (loop, user_data))
         {
-          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "Training was stopped");
+          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Training was stopped"));
           return FALSE;
         }
 

@@ -5,6 +5,8 @@
  * Shapes: N digits of 28 x 28 bytes.
  */
 
+#include "config.h"
+
 #include "rl-userset.h"
 #include "rl-error.h"
 #include "rl-preprocess.h"
@@ -15,6 +17,7 @@
 #include <glib/gstdio.h>
 #include <math.h>
 #include <string.h>
+#include <glib/gi18n-lib.h>
 
 #define IDX_MAGIC_IMAGES 0x00000803u
 #define IDX_MAGIC_LABELS 0x00000801u
@@ -58,14 +61,14 @@ check_shape (const RlDataset *ds, const char *what, GError **error)
   if (ds->c != 1 || ds->h != SIDE || ds->w != SIDE)
     {
       g_set_error (error, RL_ERROR, RL_ERROR_BAD_SHAPE,
-                   "%s: images of %u x %u x %u, your digits are 1 x 28 x 28",
+                   _("%s: images of %u x %u x %u, your digits are 1 x 28 x 28"),
                    what, ds->c, ds->h, ds->w);
       return FALSE;
     }
   if (ds->n > RL_USERSET_MAX)
     {
-      g_set_error (error, RL_ERROR, RL_ERROR_TOO_LARGE, "%s: %u digits, more than the limit"
-                   " of %u", what, ds->n, RL_USERSET_MAX);
+      g_set_error (error, RL_ERROR, RL_ERROR_TOO_LARGE,
+                   _("%s: %u digits, more than the limit of %u"), what, ds->n, RL_USERSET_MAX);
       return FALSE;
     }
   return TRUE;
@@ -86,7 +89,7 @@ rl_userset_load (const char *dir, GError **error)
   if (!g_file_test (images, G_FILE_TEST_EXISTS) && !g_file_test (labels, G_FILE_TEST_EXISTS))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-                   "%s holds none of your digits (no %s, no %s)", dir, RL_USERSET_IMAGES,
+                   _("%s holds none of your digits (no %s, no %s)"), dir, RL_USERSET_IMAGES,
                    RL_USERSET_LABELS);
       return NULL;
     }
@@ -139,7 +142,7 @@ rl_userset_save (const RlDataset *set, const char *dir, GError **error)
           int saved = errno;
 
           g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
-                       "%s: cannot remove your digits: %s", dir, g_strerror (saved));
+                       _("%s: cannot remove your digits: %s"), dir, g_strerror (saved));
           return FALSE;
         }
       return TRUE;
@@ -211,7 +214,7 @@ rl_userset_append (const char *dir, const float *image, uint8_t label, guint *n_
   if (label > 9)
     {
       g_set_error (error, RL_ERROR, RL_ERROR_INVALID_ARGUMENT,
-                   "label %u is not a digit (0-9)", label);
+                   _("label %u is not a digit (0-9)"), label);
       return FALSE;
     }
   old = load_or_empty (dir, error);
@@ -220,7 +223,7 @@ rl_userset_append (const char *dir, const float *image, uint8_t label, guint *n_
   if (old->n >= RL_USERSET_MAX)
     {
       g_set_error (error, RL_ERROR, RL_ERROR_TOO_LARGE,
-                   "%s already holds %u digits, the most it keeps", dir, old->n);
+                   _("%s already holds %u digits, the most it keeps"), dir, old->n);
       return FALSE;
     }
   set = dataset_like (old, old->n + 1);
@@ -255,7 +258,7 @@ delete_digit (const char  *dir,
   if (index >= old->n)
     {
       g_set_error (error, RL_ERROR, image != NULL ? RL_ERROR_MISMATCH : RL_ERROR_INVALID_ARGUMENT,
-                   "%s holds %u digits, there is no digit %u", dir, old->n, index + 1);
+                   _("%s holds %u digits, there is no digit %u"), dir, old->n, index + 1);
       return FALSE;
     }
   if (image != NULL)
@@ -267,7 +270,7 @@ delete_digit (const char  *dir,
       if (!same)
         {
           g_set_error (error, RL_ERROR, RL_ERROR_MISMATCH,
-                       "digit %u of %s is not the one added: the set changed since", index + 1,
+                       _("digit %u of %s is not the one added: the set changed since"), index + 1,
                        dir);
           return FALSE;
         }
@@ -312,21 +315,22 @@ rl_dataset_concat (const RlDataset *a, guint a_repeat, const RlDataset *b, guint
                        a->n_classes != b->n_classes))
     {
       g_set_error (error, RL_ERROR, RL_ERROR_MISMATCH,
-                   "cannot join images of %u x %u x %u (%u classes) with %u x %u x %u"
-                   " (%u classes)", a->c, a->h, a->w, a->n_classes, b->c, b->h, b->w,
+                   _("cannot join images of %u x %u x %u (%u classes) with %u x %u x %u"
+                     " (%u classes)"), a->c, a->h, a->w, a->n_classes, b->c, b->h, b->w,
                    b->n_classes);
       return NULL;
     }
   n = (guint64) a->n * a_repeat + (b_repeat > 0 ? (guint64) b->n * b_repeat : 0);
   if (n == 0)
     {
-      g_set_error (error, RL_ERROR, RL_ERROR_INVALID_ARGUMENT, "nothing to train on: no images");
+      g_set_error (error, RL_ERROR, RL_ERROR_INVALID_ARGUMENT, _("nothing to train on: no images"));
       return NULL;
     }
   if (n > MAX_IMAGES)
     {
       g_set_error (error, RL_ERROR, RL_ERROR_TOO_LARGE,
-                   "%" G_GUINT64_FORMAT " images, more than the limit of %u", n, MAX_IMAGES);
+                   _("%llu images, more than the limit of %u"), (unsigned long long) n,
+                   MAX_IMAGES);
       return NULL;
     }
 

@@ -30,9 +30,10 @@ run_free (Run *r)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Run, run_free)
 
 /* Runs reslab-cli with @args (NULL-terminated) in @cwd (nullable), @input (nullable) on its
- * standard input (none: it inherits the test's). */
+ * standard input (none: it inherits the test's), and the test's environment with @env
+ * (nullable; NAME, VALUE, ..., NULL) set over it. */
 static inline Run *
-run_with_input (const char *cwd, const char * const *args, GBytes *input)
+run_with_env (const char *cwd, const char * const *args, GBytes *input, const char * const *env)
 {
   g_autoptr(GSubprocessLauncher) launcher =
     g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE
@@ -57,6 +58,11 @@ run_with_input (const char *cwd, const char * const *args, GBytes *input)
 
   if (cwd != NULL)
     g_subprocess_launcher_set_cwd (launcher, cwd);
+  for (int i = 0; env != NULL && env[i] != NULL; i += 2)
+    {
+      g_subprocess_launcher_setenv (launcher, env[i], env[i + 1], TRUE);
+      g_test_message ("with %s=%s", env[i], env[i + 1]);
+    }
   proc = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
   g_assert_no_error (error);
   g_subprocess_communicate (proc, input, NULL, &out, &err, &error);
@@ -71,6 +77,12 @@ run_with_input (const char *cwd, const char * const *args, GBytes *input)
   if (r->err[0] != '\0')
     g_test_message ("stderr: %s", r->err);
   return r;
+}
+
+static inline Run *
+run_with_input (const char *cwd, const char * const *args, GBytes *input)
+{
+  return run_with_env (cwd, args, input, NULL);
 }
 
 static inline Run *

@@ -9,6 +9,7 @@
 #include <cairo.h>
 #include <gio/gio.h>
 #include <glib/gstdio.h>
+#include <locale.h>
 #include <math.h>
 #include <string.h>
 
@@ -310,6 +311,49 @@ test_hostile_models (void)
     g_assert_nonnull (strstr (d->err, "26002 layers"));
     assert_failure (r, relu_arg);
     g_assert_nonnull (strstr (r->err, "relu"));
+  }
+}
+
+/* The engine's messages are translated through the project's domain (#17): in zh_CN, a bad
+ * --arch says what is wrong in Chinese, not in English. Needs the zh_CN.UTF-8 locale and the
+ * build's translations ($RESLAB_TEST_LOCALEDIR); without them, a skip with the reason. */
+static void
+test_arch_error_zh (void)
+{
+  const char *localedir = g_getenv ("RESLAB_TEST_LOCALEDIR");
+  g_autofree char *mo = NULL;
+  g_autofree char *old = g_strdup (setlocale (LC_ALL, NULL));
+  gboolean have_zh = setlocale (LC_ALL, "zh_CN.UTF-8") != NULL;
+
+  setlocale (LC_ALL, old);
+  if (!have_zh)
+    {
+      g_test_skip ("the zh_CN.UTF-8 locale is not installed (locale-gen zh_CN.UTF-8; "
+                   "./dev.sh setup does)");
+      return;
+    }
+  if (localedir == NULL
+      || !g_file_test ((mo = g_build_filename (localedir, "zh_CN", "LC_MESSAGES", "reslab.mo",
+                                               NULL)), G_FILE_TEST_EXISTS))
+    {
+      g_test_skip ("no zh_CN translation built: RESLAB_TEST_LOCALEDIR must name the build's po/");
+      return;
+    }
+
+  {
+    const char * const env[] = {
+      "LANGUAGE", "zh_CN", "LANG", "zh_CN.UTF-8", "LC_ALL", "zh_CN.UTF-8",
+      "RESLAB_LOCALEDIR", localedir, NULL,
+    };
+    const char * const args[] = {
+      "train", "--arch", "c=conv(8,k=3) relu maxpol(2) r=res(8) gap fc=linear(10)", NULL,
+    };
+    g_autoptr(Run) r = run_with_env (NULL, args, NULL, env);
+
+    g_assert_cmpint (r->status, ==, 2);
+    g_assert_cmpstr (r->out, ==, "");
+    g_assert_null (strstr (r->err, "unknown layer kind"));
+    g_assert_nonnull (strstr (r->err, "第3层：未知的层类型“maxpol”"));
   }
 }
 
@@ -917,6 +961,7 @@ main (int argc, char **argv)
   g_test_add_func ("/app/cli/corrupt-model", test_corrupt_model);
   g_test_add_func ("/app/cli/hostile-models", test_hostile_models);
   g_test_add_func ("/app/cli/info-arch", test_info_arch);
+  g_test_add_func ("/app/cli/arch-error-zh", test_arch_error_zh);
   g_test_add_func ("/app/cli/bundled", test_bundled);
   g_test_add_func ("/app/cli/train-unwritable-out", test_train_unwritable_out);
   g_test_add_func ("/app/cli/train-diverged-not-saved", test_train_diverged_not_saved);

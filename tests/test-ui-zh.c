@@ -19,6 +19,7 @@
 #include "rl-dataset.h"
 #include "rl-dataset-loader.h"
 #include "rl-draw-view.h"
+#include "rl-net-chooser.h"
 #include "rl-window.h"
 
 static const char *skip_reason;
@@ -172,6 +173,50 @@ test_class_names (void)
     }
 }
 
+static gboolean
+is_net_error_label (GtkWidget     *widget,
+                    gconstpointer  data)
+{
+  return GTK_IS_LABEL (widget) && gtk_widget_get_visible (widget)
+         && g_str_has_prefix (gtk_label_get_text (GTK_LABEL (widget)), "不是可用于28×28数字的网络：");
+}
+
+/* The engine's messages are translated through the project's domain (#17): the net chooser's
+ * live error for a misspelt layer kind is all Chinese, not "…网络：layer 3: unknown layer kind". */
+static void
+test_net_error (void)
+{
+  RlNetChooser *chooser = g_object_ref_sink (g_object_new (RL_TYPE_NET_CHOOSER, NULL));
+  const char *message;
+  GtkWidget *label;
+  g_autofree char *shown = NULL;
+
+  rl_net_chooser_set_custom_text (chooser,
+                                  "c=conv(8,k=3) relu maxpol(2) r=res(8) gap fc=linear(10)");
+  g_assert_null (rl_net_chooser_get_arch (chooser));
+  message = rl_net_chooser_get_error (chooser, NULL, NULL);
+  g_assert_nonnull (message);
+  g_test_message ("%s", message);
+  g_assert_null (strstr (message, "unknown layer kind"));
+  g_assert_cmpstr (message, ==,
+                   "第3层：未知的层类型“maxpol”（可用conv、relu、maxpool、res、bn、gap、linear）");
+
+  /* and as the chooser shows it, under the description */
+  label = ui_test_find_widget (GTK_WIDGET (chooser), is_net_error_label, NULL);
+  g_assert_nonnull (label);
+  shown = g_strconcat ("不是可用于28×28数字的网络：", message, NULL);
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (label)), ==, shown);
+
+  /* a net that parses but does not build: the model's message, Chinese too */
+  rl_net_chooser_set_custom_text (chooser, "c=conv(8,k=3) relu r=res(16) gap fc=linear(10)");
+  message = rl_net_chooser_get_error (chooser, NULL, NULL);
+  g_assert_nonnull (message);
+  g_test_message ("%s", message);
+  g_assert_nonnull (strstr (message, "恒等快捷连接要求形状一致"));
+
+  g_object_unref (chooser);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -204,12 +249,14 @@ main (int   argc,
       g_test_add_data_func ("/ui/zh/views", NULL, skip_cb);
       g_test_add_data_func ("/ui/zh/grouped-counts", NULL, skip_cb);
       g_test_add_data_func ("/ui/zh/class-names", NULL, skip_cb);
+      g_test_add_data_func ("/ui/zh/net-error", NULL, skip_cb);
     }
   else
     {
       ui_test_add ("/ui/zh/views", test_views);
       ui_test_add ("/ui/zh/grouped-counts", test_grouped_counts);
       ui_test_add ("/ui/zh/class-names", test_class_names);
+      ui_test_add ("/ui/zh/net-error", test_net_error);
     }
 
   return ui_test_run ();

@@ -147,7 +147,8 @@ rl_show_model_error_dialog (GtkWidget    *widget,
   g_autofree char *primary = rl_model_error_text (name, error);
   g_autofree char *secondary = NULL;
 
-  /* the sentence first; the engine's technical message as the detail under it */
+  /* the sentence first; the engine's message (translated too, but technical: offsets, tensor
+   * names) as the detail under it */
   if (note != NULL)
     secondary = g_strdup_printf ("%s\n\n%s", note, error->message);
   else

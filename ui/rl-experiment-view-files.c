@@ -259,7 +259,7 @@ report_not_kept (RlExperimentView *self,
   g_string_replace (reasons, in_folder, "", 0);
   /* TRANSLATORS: the message's text: %1$s what could not be written and what that takes
    * away, %2$s what is kept (both sentences), %3$s the folder of the files, %4$s the
-   * system's reasons (English), a line each */
+   * reasons (the engine's messages, translated), a line each */
   secondary = g_strdup_printf (_("%1$s %2$s\n\nIn %3$s:\n%4$s"), lost, kept, folder,
                                reasons->str);
   rl_show_error_dialog (GTK_WIDGET (self), primary, secondary);
@@ -380,7 +380,7 @@ saved_cb (GObject      *source,
       if (run != NULL)
         g_clear_pointer (&run->path, g_free);
       /* TRANSLATORS: under "This experiment run could not be kept"; %1$s is a folder, %2$s the
-       * system's reason (English) */
+       * reason (the engine's message, translated) */
       secondary = g_strdup_printf (_("It could not be written to %1$s. It stays in the list "
                                      "until you quit, and Export can still save its curves.\n\n"
                                      "%2$s"), folder, error->message);
@@ -667,7 +667,7 @@ report_bad_files (RlExperimentView *self,
       g_autofree char *name = g_filename_display_basename (entry->path);
 
       /* TRANSLATORS: one bad file: its name, why it was skipped, and the technical detail
-       * (English) */
+       * (the engine's message, translated) */
       g_string_append_printf (text, _("“%1$s”: %2$s (%3$s)."), name,
                               problem_text (entry->error), entry->error->message);
       g_string_append_c (text, '\n');
