@@ -10,6 +10,7 @@
 #include "rl-draw-view.h"
 #include "rl-prob-view.h"
 #include "rl-teach-row.h"
+#include "rl-why-view.h"
 #include "rl-window.h"
 
 #define SMALL_WIDTH  800
@@ -266,6 +267,37 @@ test_draw_in_sight_small_screen (void)
   ui_test_destroy_window (window);
 }
 
+/* Turning Why? on shows its legend below it and leaves the button where it was: it used to sit
+ * at the column's foot and jump 100 px up under the pointer that had just pressed it. */
+static void
+test_why_stays_put (void)
+{
+  RlWindow *window = ui_test_new_window_sized (1280, 800);
+  RlDrawView *draw;
+  RlWhyView *why;
+  graphene_rect_t off, on;
+
+  load_style_sheet ();
+  ui_test_spin (100);
+  draw = rl_window_get_draw_view (window);
+  why = rl_draw_view_get_why_view (draw);
+  ui_test_draw_digit (window, 3);
+  ui_test_spin (100);
+  get_bounds (GTK_WIDGET (why), GTK_WIDGET (draw), &off);
+
+  rl_why_view_set_active (why, TRUE);
+  ui_test_spin (200);
+  get_bounds (GTK_WIDGET (why), GTK_WIDGET (draw), &on);
+  g_test_message ("Why?: off at %.0f, %.0f px high; on at %.0f, %.0f px high", off.origin.y,
+                  off.size.height, on.origin.y, on.size.height);
+  g_assert_cmpfloat (on.size.height, >, off.size.height);   /* the legend is there */
+  g_assert_cmpfloat (on.origin.y, ==, off.origin.y);
+  g_assert_cmpfloat (on.origin.x, ==, off.origin.x);
+
+  rl_why_view_set_active (why, FALSE);
+  ui_test_destroy_window (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -276,6 +308,7 @@ main (int   argc,
   ui_test_add ("/ui/layout/test-image-field-empty", test_image_field_empty_without_test_set);
   ui_test_add ("/ui/layout/window-fits-800x600", test_window_fits_small_screen);
   ui_test_add ("/ui/layout/draw-in-sight-800x600", test_draw_in_sight_small_screen);
+  ui_test_add ("/ui/layout/why-stays-put", test_why_stays_put);
   ui_test_add ("/ui/layout/prob-rows-fixed", test_prob_rows_fixed);
   ui_test_add ("/ui/layout/views-laid-out-on-first-show", test_views_laid_out_on_first_show);
 
