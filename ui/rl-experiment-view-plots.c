@@ -3,8 +3,8 @@
 /* rl-experiment-view-plots.c: the Experiment view's chart (each shown run's twins, the mean
  * over its seeds and a min-max band, training or test error, zoomed or not) and bars (each
  * weight layer's gradient norm or response std in the newest record of the current run),
- * rebuilt from the runs' records whenever what they show changes. The view, its runs and
- * their list: rl-experiment-view.c. */
+ * rebuilt from the runs' records whenever what they show changes. The view:
+ * rl-experiment-view.c; its runs and their list: rl-experiment-view-list.c. */
 
 #include "config.h"
 #include <glib/gi18n-lib.h>

@@ -1,11 +1,19 @@
 /* rl-experiment-view-private.h: the Experiment view's instance struct and what its parts share.
  *
- * RlExperimentView is written in two parts:
- *   rl-experiment-view.c        the widget: runs, chart, bars, progress, actions, export
- *   rl-experiment-view-files.c  finished runs kept as files and restored at start-up
- *                               (engine/rl-experiment-file.c) with their trained twins and
- *                               their ticks, the Clear that deletes them, and the messages
- *                               when a file is bad or a save fails
+ * RlExperimentView is written in parts, one per concern (as RlWindow is, rl-window-private.h):
+ *   rl-experiment-view.c          the widget: class, template, init, dispose, properties,
+ *                                 which actions are enabled, the getters
+ *   rl-experiment-view-list.c     the runs (Run) and the list of runs: rows, ticks, menus
+ *   rl-experiment-view-running.c  the twins at work: run, stop, pause, clear, the runner's
+ *                                 records and end, the progress and status lines
+ *   rl-experiment-view-settings.c the form as an experiment config, a run's settings back in
+ *                                 it, and what is kept between runs (GSettings)
+ *   rl-experiment-view-plots.c    the chart and the bars
+ *   rl-experiment-view-files.c    finished runs kept as files and restored at start-up
+ *                                 (engine/rl-experiment-file.c) with their trained twins and
+ *                                 their ticks, the Clear that deletes them, and the messages
+ *                                 when a file is bad or a save fails
+ *   rl-experiment-view-export.c   Export: the shown runs as CSV or a figure
  * Functions named _rl_experiment_view_* are private to these files.
  */
 #pragma once
@@ -106,6 +114,14 @@ struct _RlExperimentView
   gboolean            ticks_changed;  /* while the kept runs were read */
 };
 
+/* rl-experiment-view.c */
+/* The "busy" property: the form is insensitive while it is TRUE. */
+void      _rl_experiment_view_set_busy      (RlExperimentView *self,
+                                             gboolean          busy);
+/* Which experiment. actions are enabled, and the pause button's icon and words. */
+void      _rl_experiment_view_update_actions (RlExperimentView *self);
+
+/* rl-experiment-view-list.c */
 /* A run in the list, not yet added: @layers (each twin's RlExperimentLayer, copied) label the
  * bars. Returns: (transfer full) */
 Run      *_rl_experiment_run_new            (const RlExperimentConfig *config,
@@ -131,10 +147,6 @@ void      _rl_experiment_view_update_run_row  (Run            *run);
 void      _rl_experiment_view_update_run_menu (Run            *run);
 /* The chart, the bars and the actions again, after runs were added. */
 void      _rl_experiment_view_refresh       (RlExperimentView *self);
-void      _rl_experiment_view_set_status    (RlExperimentView *self,
-                                             const char       *text);
-/* What a finished run came to, for the status line. Returns: (transfer full) */
-char     *_rl_experiment_run_summary        (Run              *run);
 
 /* Runs of one setting differ in depth (and seeds) only. */
 gboolean  _rl_experiment_run_same_setting   (const Run                *run,
@@ -142,6 +154,22 @@ gboolean  _rl_experiment_run_same_setting   (const Run                *run,
                                              RlDatasetKind             kind);
 /* "12,800", grouped as the locale writes numbers. Returns: (transfer full) */
 char     *_rl_experiment_format_count       (guint64          n);
+/* "2:05", minutes and seconds. Returns: (transfer full) */
+char     *_rl_experiment_format_minutes     (double           seconds);
+
+/* rl-experiment-view-running.c */
+/* Installs experiment.run, experiment.stop, experiment.clear and experiment.pause. */
+void      _rl_experiment_view_class_init_running (GtkWidgetClass *widget_class);
+/* Makes the runner and connects to its signals. */
+void      _rl_experiment_view_init_running  (RlExperimentView *self);
+void      _rl_experiment_view_set_status    (RlExperimentView *self,
+                                             const char       *text);
+/* What a finished run came to, for the status line. Returns: (transfer full) */
+char     *_rl_experiment_run_summary        (Run              *run);
+
+/* rl-experiment-view-settings.c */
+/* Installs experiment.use-settings. */
+void      _rl_experiment_view_class_init_settings (GtkWidgetClass *widget_class);
 
 /* rl-experiment-view-plots.c */
 /* Labels and formats of the chart and the bars, then both drawn from the runs. */

@@ -47,9 +47,9 @@ typedef struct {
  * threads = number of cores, eval_every 100, eval_subset 1000. */
 void rl_train_config_init_defaults (RlTrainConfig *config);
 /* The optimiser's defaults for a net: with batch normalisation anywhere in it, those of the
- * experiment (rl-experiment-view.c: lr 0.05, momentum 0.9, weight decay 1e-4, the paper's
- * momentum and decay); without, the seed's (lr 0.01, momentum 0.5, no decay), which trains
- * the seed net and nets like it without diverging. */
+ * experiment (rl-experiment-view.c and -settings.c: lr 0.05, momentum 0.9, weight decay 1e-4,
+ * the paper's momentum and decay); without, the seed's (lr 0.01, momentum 0.5, no decay),
+ * which trains the seed net and nets like it without diverging. */
 #define RL_TRAIN_BN_LR           0.05
 #define RL_TRAIN_BN_MOMENTUM     0.9
 #define RL_TRAIN_BN_WEIGHT_DECAY 1e-4
