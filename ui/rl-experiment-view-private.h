@@ -9,10 +9,12 @@
  *   rl-experiment-view-settings.c the form as an experiment config, a run's settings back in
  *                                 it, and what is kept between runs (GSettings)
  *   rl-experiment-view-plots.c    the chart and the bars
- *   rl-experiment-view-files.c    finished runs kept as files and restored at start-up
- *                                 (engine/rl-experiment-file.c) with their trained twins and
- *                                 their ticks, the Clear that deletes them, and the messages
- *                                 when a file is bad or a save fails
+ *   rl-experiment-view-files.c    finished runs kept as files (engine/rl-experiment-file.c)
+ *                                 with their trained twins and their ticks, the Clear that
+ *                                 deletes them, and the messages when a save fails
+ *   rl-experiment-view-restore.c  the kept runs read again at start-up, and the message when
+ *                                 a file is bad
+ *   rl-experiment-view-twins.c    the trained twins as the Landscape tab names them
  *   rl-experiment-view-export.c   Export: the shown runs as CSV or a figure
  * Functions named _rl_experiment_view_* are private to these files.
  */
@@ -106,7 +108,7 @@ struct _RlExperimentView
   RlExperimentConfig  pending;        /* the run being prepared */
   RlDatasetKind       pending_kind;
 
-  /* finished runs kept as files (rl-experiment-view-files.c) */
+  /* finished runs kept as files (rl-experiment-view-files.c, -restore.c) */
   char               *keep_dir;       /* NULL: runs are not kept */
   GCancellable       *restore_cancellable;   /* while the kept runs are read, else NULL */
   gint64              last_saved_us;  /* the newest file name's time, so that names sort */
@@ -206,6 +208,10 @@ void      _rl_experiment_view_forget_runs   (RlExperimentView *self);
 void      _rl_experiment_view_save_ticks    (RlExperimentView *self);
 /* The view is going: the writes of its ticks end on their own. */
 void      _rl_experiment_view_files_dispose (RlExperimentView *self);
+
+/* rl-experiment-view-restore.c */
+/* Reads the runs kept in keep_dir, off the main thread, and adds them to the list. */
+void      _rl_experiment_view_restore_runs  (RlExperimentView *self);
 
 /* rl-experiment-view-export.c */
 /* Installs experiment.export-csv and experiment.export-figure. */

@@ -4,13 +4,13 @@
  * and dispose, its properties, which of its actions are enabled (busy, blocked, paused), and
  * the getters. The rest of the view is in parts named for what they hold (see
  * rl-experiment-view-private.h): the list of runs, running the twins, the settings, the chart
- * and bars, the runs kept as files and restored, Export.
+ * and bars, the runs kept as files and restored, the twins the Landscape tab names, Export.
  *
  * A run is kept as the records both twins delivered over its seeds (an RlExperimentGroup of
  * immutable, refcounted records), so the chart can be rebuilt from them at any time: when the
  * curve shown changes (training or test error), when a run's check button in the list of runs
  * is toggled, or when a later seed moves the mean. Every run stays in the list until Clear
- * (and across restarts, kept as a file: rl-experiment-view-files.c);
+ * (and across restarts, kept as a file: rl-experiment-view-files.c and -restore.c);
  * the chart holds two series per shown run, in run order (Run.series), the mean over the seeds
  * with a min-max band when there are several. A new run hides an earlier one of the same depth
  * and setting (it is still in the list: rl-experiment-view-list.c). The bars show the newest
@@ -163,6 +163,47 @@ rl_experiment_view_get_run_check (RlExperimentView *self,
   g_return_val_if_fail (run < self->runs->len, NULL);
 
   return ((Run *) g_ptr_array_index (self->runs, run))->check;
+}
+
+const RlExperimentGroup *
+rl_experiment_view_get_run_group (RlExperimentView *self,
+                                  guint             run)
+{
+  g_return_val_if_fail (RL_IS_EXPERIMENT_VIEW (self), NULL);
+  g_return_val_if_fail (run < self->runs->len, NULL);
+
+  return ((Run *) g_ptr_array_index (self->runs, run))->group;
+}
+
+const char *
+rl_experiment_view_get_run_path (RlExperimentView *self,
+                                 guint             run)
+{
+  g_return_val_if_fail (RL_IS_EXPERIMENT_VIEW (self), NULL);
+  g_return_val_if_fail (run < self->runs->len, NULL);
+
+  return ((Run *) g_ptr_array_index (self->runs, run))->path;
+}
+
+const char *
+rl_experiment_view_get_run_detail (RlExperimentView *self,
+                                   guint             run)
+{
+  g_return_val_if_fail (RL_IS_EXPERIMENT_VIEW (self), NULL);
+  g_return_val_if_fail (run < self->runs->len, NULL);
+
+  return gtk_label_get_text (((Run *) g_ptr_array_index (self->runs, run))->detail);
+}
+
+GMenuModel *
+rl_experiment_view_get_run_menu (RlExperimentView *self,
+                                 guint             run)
+{
+  g_return_val_if_fail (RL_IS_EXPERIMENT_VIEW (self), NULL);
+  g_return_val_if_fail (run < self->runs->len, NULL);
+
+  return gtk_menu_button_get_menu_model (
+    ((Run *) g_ptr_array_index (self->runs, run))->menu_button);
 }
 
 const char *
