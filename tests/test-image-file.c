@@ -1,4 +1,5 @@
-/* test-image-file.c: PNG and PGM loading as ink (ui/paint/rl-image-file.c).
+/* test-image-file.c: PNG and PGM loading as ink (ui/paint/rl-image-file.c, its decoders in
+ * rl-image-decode.c).
  *
  * Images are written by the test itself (cairo for PNG, by hand for PGM) with known pixel
  * values, read back, and compared exactly; broken files must give the documented error code

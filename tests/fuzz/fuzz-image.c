@@ -1,4 +1,5 @@
-/* fuzz-image: image files (ui/paint/rl-image-file.c: PNG through cairo, PGM) on arbitrary bytes. */
+/* fuzz-image: image files (ui/paint/rl-image-file.c, its decoders in rl-image-decode.c: PNG
+ * through cairo, PGM) on arbitrary bytes. */
 #include <glib.h>
 
 #include "fuzz.h"

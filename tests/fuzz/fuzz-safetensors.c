@@ -1,4 +1,5 @@
-/* fuzz-safetensors: the safetensors parser (rl-safetensors.c) on arbitrary bytes. */
+/* fuzz-safetensors: the safetensors parser (rl-safetensors-header.c, and rl-safetensors.c's
+ * loading) on arbitrary bytes. */
 #include <glib.h>
 
 #include "fuzz.h"
