@@ -1,4 +1,4 @@
-/* test-experiment-file.c: experiment runs as files (engine/rl-experiment-file.c), on runs
+/* test-experiment-file.c: experiment runs as files (engine/rl-experiment-file*.c), on runs
  * really trained on the committed MNIST fixture (tests/data/mnist-mini).
  *
  * A group of two seeds, with its layers, reads back bit for bit (and writes back to the same

@@ -1,4 +1,4 @@
-/* test-experiment.c: the plain/residual twin runner (engine/rl-experiment.c) on the committed
+/* test-experiment.c: the plain/residual twin runner (engine/rl-experiment*.c) on the committed
  * MNIST fixture (tests/data/mnist-mini: 640 training and 100 test images).
  *
  * A tiny run (depth 8, batch 64, 10 iterations, a record every 5) must give the expected

@@ -1,6 +1,6 @@
-/* fuzz-experiment: experiment run files (rl-experiment-file.c). What parses must write back to
- * a text that parses to the same text again, and every record's per-layer values must be
- * readable for its twin's layer count. */
+/* fuzz-experiment: experiment run files (read in rl-experiment-file-read.c, written in
+ * rl-experiment-file.c). What parses must write back to a text that parses to the same text
+ * again, and every record's per-layer values must be readable for its twin's layer count. */
 #include <glib.h>
 #include <string.h>
 
