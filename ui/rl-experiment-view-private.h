@@ -9,7 +9,7 @@
  *   rl-experiment-view-settings.c the form as an experiment config, a run's settings back in
  *                                 it, and what is kept between runs (GSettings)
  *   rl-experiment-view-plots.c    the chart and the bars
- *   rl-experiment-view-files.c    finished runs kept as files (engine/rl-experiment-file.c)
+ *   rl-experiment-view-files.c    finished runs kept as files (engine/rl-experiment-file*.c)
  *                                 with their trained twins and their ticks, the Clear that
  *                                 deletes them, and the messages when a save fails
  *   rl-experiment-view-restore.c  the kept runs read again at start-up, and the message when
