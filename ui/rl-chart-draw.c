@@ -1,7 +1,7 @@
 #define G_LOG_DOMAIN "reslab-ui"
 
 /* rl-chart-draw.c: one frame of the chart (rl-chart.h), drawn with Cairo by rl_chart_draw(),
- * which RlPlot's snapshot calls (one Cairo node per frame) and tests and exports call too.
+ * which RlPlot's snapshot calls (one Cairo node per frame), and the tests too.
  * Everything the frame needs (ranges, margins, ticks) is derived from the data here and
  * nothing is kept but the cache of laid-out text: drawing changes no state. The series and
  * their points are rl-chart.c's, the numbers' format rl-chart-numbers.c's.
