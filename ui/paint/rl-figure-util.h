@@ -2,7 +2,7 @@
  * figures of rl-figure.c, the loss landscape's of rl-landscape-figure.c, the network diagram of
  * rl-diagram-paint.c): the face of the text, text anchored at a point or turned up (a y axis's
  * label), the twins' colours, tick steps, a white page with its title, and the min-max band
- * over seeds (also the Experiment view's chart, rl-chart.c). Cairo only, no GTK.
+ * over seeds (also the Experiment view's chart, rl-chart-draw.c). Cairo only, no GTK.
  */
 #pragma once
 
