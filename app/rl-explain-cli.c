@@ -462,7 +462,6 @@ rl_explain_cli_main (int argc, char **argv)
     { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out_path, N_("The PNG to write"), "PNG" },
     { NULL }
   };
-  g_autoptr (GError) error = NULL;
   g_autoptr (RlSafetensors) st = NULL;
   g_autoptr (RlModel) model = NULL;
   g_autoptr (RlExplainer) ex = NULL;

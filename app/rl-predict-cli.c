@@ -55,7 +55,6 @@ rl_predict_cli_main (int    argc,
     rl_cli_model_option (&model_path),
     { NULL }
   };
-  g_autoptr(GError) error = NULL;
   g_autoptr(RlSafetensors) st = NULL;
   g_autoptr(RlModel) model = NULL;
   g_autoptr(RlInference) inf = NULL;

@@ -276,7 +276,6 @@ rl_read_cli_main (int argc, char **argv)
       "DIR" },
     { NULL }
   };
-  g_autoptr(GError) error = NULL;
   g_autoptr(RlModel) model = NULL;
   RlSegmentParams params;
   RlSplit split = RL_SPLIT_TEST;

@@ -23,7 +23,13 @@
 
 #include "rl-clones.h"
 
+/* No contraction into fused multiply-adds, so that every clone gives the same bits (above);
+ * clang does not know GCC's optimize pragma and takes the C standard's. */
+#if defined (__clang__)
+#pragma STDC FP_CONTRACT OFF
+#else
 #pragma GCC optimize ("fp-contract=off")
+#endif
 
 /* The sums run in 16 double lanes, lane j taking the values at j mod 16, as two vectors of 8
  * (GCC's vector extensions: the compiler does not vectorise a float-to-double sum by itself). */
