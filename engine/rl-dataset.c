@@ -72,13 +72,20 @@ idx_file_clear (IdxFile *f)
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (IdxFile, idx_file_clear)
 
+/* Which part of an IDX file a read is in, for the message when the file ends there. */
+typedef enum {
+  IDX_HEADER,
+  IDX_DATA,
+} IdxPart;
+
 /* Reads exactly @len bytes. A short read, or a gzip stream that ends mid-way, is
- * RL_ERROR_TRUNCATED; other I/O errors pass through with the file name prefixed. */
+ * RL_ERROR_TRUNCATED, its message naming @part (one sentence each, for translators); other I/O
+ * errors pass through with the file name prefixed. */
 static gboolean
 idx_read_exact (IdxFile    *f,
                 void       *buf,
                 gsize       len,
-                const char *what,
+                IdxPart     part,
                 GError    **error)
 {
   gsize got = 0;
@@ -89,8 +96,9 @@ idx_read_exact (IdxFile    *f,
       if (g_error_matches (local, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT))
         {
           g_set_error (error, RL_ERROR, RL_ERROR_TRUNCATED,
-                       /* TRANSLATORS: the second %s is "header" or "data", translated */
-                       _("%s: compressed data ends early, in the %s"), f->path, _(what));
+                       part == IDX_HEADER ? _("%s: compressed data ends early, in the header")
+                                          : _("%s: compressed data ends early, in the data"),
+                       f->path);
           return FALSE;
         }
       g_propagate_prefixed_error (error, g_steal_pointer (&local), "%s: ", f->path);
@@ -99,9 +107,9 @@ idx_read_exact (IdxFile    *f,
   if (got < len)
     {
       g_set_error (error, RL_ERROR, RL_ERROR_TRUNCATED,
-                   /* TRANSLATORS: the second %s is "header" or "data", translated */
-                   _("%s: file ends early, in the %s (%zu of %zu bytes)"), f->path, _(what), got,
-                   len);
+                   part == IDX_HEADER ? _("%s: file ends early, in the header (%zu of %zu bytes)")
+                                      : _("%s: file ends early, in the data (%zu of %zu bytes)"),
+                   f->path, got, len);
       return FALSE;
     }
   return TRUE;
@@ -164,7 +172,7 @@ idx_open (IdxFile    *f,
       f->in = G_INPUT_STREAM (g_steal_pointer (&fin));
     }
 
-  if (!idx_read_exact (f, head, 4, N_("header"), error))
+  if (!idx_read_exact (f, head, 4, IDX_HEADER, error))
     return FALSE;
   m = be32 (head);
   if (m != magic)
@@ -178,7 +186,7 @@ idx_open (IdxFile    *f,
     }
 
   f->n_dims = magic & 0xff;
-  if (!idx_read_exact (f, head, 4 * f->n_dims, N_("header"), error))
+  if (!idx_read_exact (f, head, 4 * f->n_dims, IDX_HEADER, error))
     return FALSE;
   for (guint i = 0; i < f->n_dims; i++)
     f->dims[i] = be32 (head + 4 * i);
@@ -276,7 +284,7 @@ idx_read_payload (IdxFile  *f,
           cap = (gsize) MIN ((guint64) cap * 2, need);
           buf = g_realloc (buf, cap);
         }
-      if (!idx_read_exact (f, buf + got, cap - got, N_("data"), error))
+      if (!idx_read_exact (f, buf + got, cap - got, IDX_DATA, error))
         return NULL;
       got = cap;
     }

@@ -138,7 +138,8 @@ rl_model_set_from_safetensors (RlModel              *model,
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   if (what == NULL)
-    what = "<memory>";
+    /* TRANSLATORS: in messages, the name of a model read from memory, not from a file */
+    what = _("<memory>");
 
   /* The model's tensors by name: a file may hold thousands, and a lookup by walking the table
    * would make this quadratic. */
@@ -316,7 +317,8 @@ rl_model_load_bytes (GBytes          *bytes,
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   if (what == NULL)
-    what = "<memory>";
+    /* TRANSLATORS: in messages, the name of a model read from memory, not from a file */
+    what = _("<memory>");
 
   return model_from_loaded (rl_safetensors_load_bytes (bytes, what, error), what, out_st, error);
 }

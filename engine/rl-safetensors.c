@@ -90,7 +90,8 @@ rl_safetensors_load_bytes (GBytes      *bytes,
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   if (what == NULL)
-    what = "<memory>";
+    /* TRANSLATORS: in messages, the name of a model read from memory, not from a file */
+    what = _("<memory>");
 
   p = g_bytes_get_data (bytes, &size);
   if (!_rl_safetensors_read_header_len (what, p, size, &header_len, error))
