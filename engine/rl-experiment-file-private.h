@@ -16,7 +16,8 @@ G_BEGIN_DECLS
 #define RUN_GROUP       "ResLab Experiment Run"
 #define END_GROUP       "End"
 
-static const char *const twin_groups[RL_N_TWINS] = { "plain", "resnet" };
+/* The twins' group names, RlTwin order: "plain", "resnet". */
+extern const char *const _rl_run_twin_groups[RL_N_TWINS];
 
 typedef enum {
   VALUE_FINITE,        /* a finite number >= 0: epochs, seconds */
@@ -25,21 +26,15 @@ typedef enum {
 } ValueKind;
 
 /* A record's values in a seed's group, a list each: the counts first (uint64_t), then the
- * doubles, which a reader checks as @kind says. */
-#define N_COUNTS 2
-static const struct {
+ * doubles, which a reader checks as @kind says. Defined in rl-experiment-file.c. */
+typedef struct {
   const char *key;
   gsize       offset;     /* in RlExperimentRecord */
   ValueKind   kind;       /* of a double (0 for a count) */
-} fields[] = {
-  { "iteration",     G_STRUCT_OFFSET (RlExperimentRecord, iteration),     0 },
-  { "images",        G_STRUCT_OFFSET (RlExperimentRecord, images),        0 },
-  { "epoch",         G_STRUCT_OFFSET (RlExperimentRecord, epoch),         VALUE_FINITE },
-  { "train-error",   G_STRUCT_OFFSET (RlExperimentRecord, train_error),   VALUE_FRACTION },
-  { "train-loss",    G_STRUCT_OFFSET (RlExperimentRecord, train_loss),    VALUE_NONNEGATIVE },
-  { "test-error",    G_STRUCT_OFFSET (RlExperimentRecord, test_error),    VALUE_FRACTION },
-  { "train-seconds", G_STRUCT_OFFSET (RlExperimentRecord, train_seconds), VALUE_FINITE },
-};
-#define N_FIELDS G_N_ELEMENTS (fields)
+} RecordField;
+
+#define N_COUNTS 2
+#define N_FIELDS 7
+extern const RecordField _rl_run_fields[N_FIELDS];
 
 G_END_DECLS

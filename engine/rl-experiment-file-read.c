@@ -432,7 +432,8 @@ parse_seed (GKeyFile *kf, RlExperimentGroup *group, RlTwin twin, guint seed_inde
 {
   const RlExperimentConfig *c = rl_experiment_group_get_config (group);
   uint64_t seed = c->seed + seed_index;
-  g_autofree char *name = g_strdup_printf ("%s seed %" G_GUINT64_FORMAT, twin_groups[twin], seed);
+  g_autofree char *name = g_strdup_printf ("%s seed %" G_GUINT64_FORMAT,
+                                           _rl_run_twin_groups[twin], seed);
   g_autofree gint64 *iteration = NULL;
   g_autofree gint64 *images = NULL;
   g_autofree double *grad = NULL;
@@ -454,7 +455,7 @@ parse_seed (GKeyFile *kf, RlExperimentGroup *group, RlTwin twin, guint seed_inde
     return FALSE;
   for (guint f = N_COUNTS; f < N_FIELDS; f++)
     {
-      values[f] = get_doubles (kf, name, fields[f].key, n, fields[f].kind, error);
+      values[f] = get_doubles (kf, name, _rl_run_fields[f].key, n, _rl_run_fields[f].kind, error);
       if (values[f] == NULL)
         goto out;
     }
@@ -485,7 +486,7 @@ parse_seed (GKeyFile *kf, RlExperimentGroup *group, RlTwin twin, guint seed_inde
       r->iteration = (uint64_t) iteration[i];
       r->images = (uint64_t) images[i];
       for (guint f = N_COUNTS; f < N_FIELDS; f++)
-        G_STRUCT_MEMBER (double, r, fields[f].offset) = values[f][i];
+        G_STRUCT_MEMBER (double, r, _rl_run_fields[f].offset) = values[f][i];
       if (n_layers > 0)
         {
           memcpy (r->grad_norm, grad + i * n_layers, n_layers * sizeof (double));
@@ -592,7 +593,7 @@ rl_experiment_file_parse (GBytes *bytes, RlExperimentRunInfo *info, GError **err
 
   for (int t = 0; t < RL_N_TWINS; t++)
     {
-      const char *tg = twin_groups[t];
+      const char *tg = _rl_run_twin_groups[t];
       g_autofree gint64 *records = NULL;
       g_autofree char *raw = NULL;
       guint per_record;

@@ -18,6 +18,18 @@
 
 #include "rl-landscape.h"
 
+const char *const _rl_run_twin_groups[RL_N_TWINS] = { "plain", "resnet" };
+
+const RecordField _rl_run_fields[N_FIELDS] = {
+  { "iteration",     G_STRUCT_OFFSET (RlExperimentRecord, iteration),     0 },
+  { "images",        G_STRUCT_OFFSET (RlExperimentRecord, images),        0 },
+  { "epoch",         G_STRUCT_OFFSET (RlExperimentRecord, epoch),         VALUE_FINITE },
+  { "train-error",   G_STRUCT_OFFSET (RlExperimentRecord, train_error),   VALUE_FRACTION },
+  { "train-loss",    G_STRUCT_OFFSET (RlExperimentRecord, train_loss),    VALUE_NONNEGATIVE },
+  { "test-error",    G_STRUCT_OFFSET (RlExperimentRecord, test_error),    VALUE_FRACTION },
+  { "train-seconds", G_STRUCT_OFFSET (RlExperimentRecord, train_seconds), VALUE_FINITE },
+};
+
 void
 rl_experiment_run_info_clear (RlExperimentRunInfo *info)
 {
@@ -54,7 +66,7 @@ rl_experiment_file_twin_path (const char *run_path, RlTwin twin)
   n = strlen (run_path);
   if (g_str_has_suffix (run_path, RL_EXPERIMENT_FILE_SUFFIX))
     n -= strlen (RL_EXPERIMENT_FILE_SUFFIX);
-  return g_strdup_printf ("%.*s.%s.safetensors", (int) n, run_path, twin_groups[twin]);
+  return g_strdup_printf ("%.*s.%s.safetensors", (int) n, run_path, _rl_run_twin_groups[twin]);
 }
 
 /* The size of @path when it is a regular file, else 0. */
@@ -104,9 +116,9 @@ append_field (GString *s, const RlExperimentRecord *r, guint f)
 {
   if (f < N_COUNTS)
     g_string_append_printf (s, "%" G_GUINT64_FORMAT ";",
-                            G_STRUCT_MEMBER (uint64_t, r, fields[f].offset));
+                            G_STRUCT_MEMBER (uint64_t, r, _rl_run_fields[f].offset));
   else
-    append_double (s, G_STRUCT_MEMBER (double, r, fields[f].offset));
+    append_double (s, G_STRUCT_MEMBER (double, r, _rl_run_fields[f].offset));
 }
 
 static void
@@ -156,7 +168,7 @@ static void
 format_twin (GKeyFile *kf, const RlExperimentGroup *group, const RlExperimentRunInfo *info,
              RlTwin t)
 {
-  const char *name = twin_groups[t];
+  const char *name = _rl_run_twin_groups[t];
   GArray *layers = info->layers[t];
   guint n_layers = layers != NULL ? layers->len : 0;
   guint per_record = rl_experiment_group_get_config (group)->layer_stats ? n_layers : 0;
@@ -197,7 +209,7 @@ format_twin (GKeyFile *kf, const RlExperimentGroup *group, const RlExperimentRun
           g_string_truncate (s, 0);
           for (guint i = 0; i < n; i++)
             append_field (s, rl_experiment_group_get_record (group, t, seed, i), f);
-          g_key_file_set_value (kf, seed_group, fields[f].key, s->str);
+          g_key_file_set_value (kf, seed_group, _rl_run_fields[f].key, s->str);
         }
       if (per_record == 0)
         continue;
