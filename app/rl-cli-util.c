@@ -1,5 +1,10 @@
 #define G_LOG_DOMAIN "reslab-cli"
 
+/* rl-cli-util.c: what every reslab-cli subcommand shares (see rl-cli-util.h): option parsing
+ * and its usage errors, the common options and their checks, loading a model, a dataset or an
+ * image argument, writing files.
+ */
+
 #include "config.h"
 #include <glib/gi18n-lib.h>
 

@@ -1,5 +1,8 @@
 #define G_LOG_DOMAIN "reslab"
 
+/* rl-startup.c: what both programs do first in main () (see rl-startup.h).
+ */
+
 #include "config.h"
 
 #include "rl-startup.h"

@@ -1,5 +1,9 @@
 #define G_LOG_DOMAIN "reslab-engine"
 
+/* rl-arch.c: architecture descriptions (see rl-arch.h): the text parsed into layer specs, with
+ * the place of an error, printed back, and named (seed, resnet-N, plain-N).
+ */
+
 #include "config.h"
 
 #include "rl-arch.h"

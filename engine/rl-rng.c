@@ -1,5 +1,8 @@
 #define G_LOG_DOMAIN "reslab-engine"
 
+/* rl-rng.c: the seeded generator (see rl-rng.h): xoshiro128** seeded through splitmix64.
+ */
+
 #include "rl-rng.h"
 
 static inline uint32_t

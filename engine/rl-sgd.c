@@ -1,5 +1,9 @@
 #define G_LOG_DOMAIN "reslab-engine"
 
+/* rl-sgd.c: SGD with momentum and weight decay, as torch.optim.SGD (see rl-sgd.h): the
+ * learning rate is applied here, in rl_sgd_step.
+ */
+
 #include "config.h"
 
 #include "rl-sgd.h"

@@ -1,5 +1,9 @@
 #define G_LOG_DOMAIN "reslab-ui"
 
+/* rl-application.c: the GtkApplication (see rl-application.h): its command line, the app
+ * actions and their accelerators, the style sheet, the about dialog.
+ */
+
 #include "config.h"
 #include <glib/gi18n-lib.h>
 

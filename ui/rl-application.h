@@ -1,8 +1,10 @@
 /* rl-application.h: the ResLab application (RL_APPLICATION_ID in config.h): one main window, the about
- * dialog, accelerators, the style sheet, and the command line:
+ * dialog, accelerators, the style sheet, and the command line (`reslab --help`; the options are
+ * option_entries in rl-application.c):
  *
- *   reslab [--view=draw|train|inside] [--draw-digit=D] [--test-image=N]
- *          [--train [--epochs=N] [--train-images=N]] [--debug-stalls] [MODEL.safetensors]
+ *   reslab [--view=draw|train|inside|experiment|errors|number] [--why] [--draw-digit=D]
+ *          [--test-image=N] [--train [--epochs=N] [--train-images=N]] [--net=NET] ...
+ *          [--debug-stalls] [MODEL.safetensors | IMAGE]
  */
 #pragma once
 

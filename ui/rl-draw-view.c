@@ -1,5 +1,10 @@
 #define G_LOG_DOMAIN "reslab-ui"
 
+/* rl-draw-view.c: the Draw view (see rl-draw-view.h): the canvas and its ink turned into the
+ * 28 x 28 input, the prediction, Why?, "This is a…", the test image picker, and a picture shown
+ * in place of the drawing (rl_draw_view_show_picture: the window opens the files).
+ */
+
 #include "config.h"
 #include <glib/gi18n-lib.h>
 

@@ -1,5 +1,9 @@
 #define G_LOG_DOMAIN "reslab-ui"
 
+/* rl-inside-view.c: the Inside view (see rl-inside-view.h): the feature maps, their legend and
+ * scaling, the first layer's filters, and the Network panel whose clicked layer it outlines.
+ */
+
 #include "config.h"
 #include <glib/gi18n-lib.h>
 

@@ -1,6 +1,6 @@
 /* rl-landscape-view.c: see rl-landscape-view.h.
  *
- * The figures are reslab-cli's (app/rl-landscape-figure.c, built into this library too), drawn
+ * The figures are reslab-cli's (ui/paint/rl-landscape-figure.c, which both link), drawn
  * into the drawing areas from the runner's grids: while a finer level is being computed, the
  * points it lacks are interpolated on the last complete level (rl_landscape_runner_fill), so
  * the picture sharpens in place rather than jumping.

@@ -1,5 +1,8 @@
 #define G_LOG_DOMAIN "reslab-ui"
 
+/* rl-prob-view.c: the prediction as labels and progress bars (see rl-prob-view.h).
+ */
+
 #include "config.h"
 #include <glib/gi18n-lib.h>
 

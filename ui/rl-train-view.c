@@ -1,5 +1,10 @@
 #define G_LOG_DOMAIN "reslab-ui"
 
+/* rl-train-view.c: the Train view (see rl-train-view.h): the form of a run's settings (net,
+ * dataset, epochs, learning rate, momentum...) with its defaults per net, the loss and accuracy
+ * charts fed from the trainer's snapshots, the progress line, and the settings bound to GSettings.
+ */
+
 #include "config.h"
 #include <glib/gi18n-lib.h>
 

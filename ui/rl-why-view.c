@@ -1,5 +1,9 @@
 #define G_LOG_DOMAIN "reslab-ui"
 
+/* rl-why-view.c: Draw's "Why?" (see rl-why-view.h): the attribution of the prediction, or of
+ * the class asked about, computed with the method chosen and painted over the input; its legend.
+ */
+
 #include "config.h"
 #include <glib/gi18n-lib.h>
 

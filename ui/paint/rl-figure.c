@@ -2,10 +2,10 @@
 
 /* rl-figure.c: the degradation and layer-statistics figures (see rl-figure.h).
  *
- * Everything is drawn in device units of the target (pixels for PNG, points for SVG) with the
- * toy text API: one face (rl_figure_font_family (): sans-serif, or one with the translation's
- * glyphs, since the toy API falls back to no other font), enough for axis labels, and SVG
- * glyphs stay small. Titles, axis labels and legends are translated; the tick numbers are
+ * Everything is drawn in device units of the target (pixels for PNG, points for SVG), the face
+ * chosen with Cairo's toy calls (rl_figure_font_family (): sans-serif, or the translation's) and
+ * the text set with Pango through rl-figure-util.h, which takes a glyph the face lacks from
+ * another font. Titles, axis labels and legends are translated; the tick numbers are
  * formatted in C (g_ascii_formatd), as the CSVs beside the figures.
  */
 

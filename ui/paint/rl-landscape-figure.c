@@ -6,11 +6,11 @@
  * Every panel shares one colour scale: c = (log10 loss - zmin) / (zmax - zmin) in [0, 1],
  * zmin and zmax over every finite loss of every panel (zmax at most 4 decades above zmin, so
  * the far blow-up of a chaotic net does not flatten the bowl of the other into one colour).
- * Drawn in device units (pixels for PNG, points for SVG) with Cairo's toy text API, in one
- * face: rl_figure_font_family () (sans-serif, or one with the translation's glyphs, since the toy
- * API falls back to no other font). Titles, axis labels and legends are translated; the tick
- * numbers are formatted in C (g_ascii_formatd), as in the CSVs beside the figures, and the
- * panels are named by their model files.
+ * Drawn in device units (pixels for PNG, points for SVG); the face is chosen with Cairo's toy
+ * calls (rl_figure_font_family (): sans-serif, or the translation's) and the text set with Pango
+ * through rl-figure-util.h, which falls back per glyph. Titles, axis labels and legends are
+ * translated; the tick numbers are formatted in C (g_ascii_formatd), as in the CSVs beside the
+ * figures, and the panels are named by their model files.
  */
 
 #include "config.h"

@@ -1,5 +1,8 @@
 #define G_LOG_DOMAIN "reslab-paint"
 
+/* rl-paint-colour.c: the colours the figures and the views share (see rl-paint-colour.h).
+ */
+
 #include "rl-paint-colour.h"
 
 #include <math.h>
