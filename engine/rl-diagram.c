@@ -1,5 +1,9 @@
 #define G_LOG_DOMAIN "reslab-engine"
 
+/* rl-diagram.c: the network's drawing as a description (see rl-diagram.h): boxes, arcs,
+ * block frames and stages laid out top to bottom for any arch; the painter draws it.
+ */
+
 #include "rl-diagram.h"
 
 #include <string.h>

@@ -1,5 +1,9 @@
 #define G_LOG_DOMAIN "reslab-engine"
 
+/* rl-finite.c: NaN and infinity found in a block of floats or a model's tensors (see
+ * rl-finite.h), on the bits.
+ */
+
 #include "rl-finite.h"
 
 #include <stdint.h>

@@ -1,5 +1,9 @@
 #define G_LOG_DOMAIN "reslab-engine"
 
+/* rl-gemm.c: SGEMM's entry points (see rl-gemm.h): the argument checks, and the kernel
+ * (portable, AVX2, AVX-512) chosen once at run time; the kernels are rl-gemm-*.c.
+ */
+
 #include "rl-gemm.h"
 #include "rl-gemm-private.h"
 #include "rl-cpu.h"

@@ -1,5 +1,9 @@
 #define G_LOG_DOMAIN "reslab-engine"
 
+/* rl-limits.c: how large a net may be, checked before anything is allocated, and a run's
+ * memory against the computer's (see rl-limits.h).
+ */
+
 #include "config.h"
 
 #include "rl-limits.h"

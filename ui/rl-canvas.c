@@ -1,5 +1,9 @@
 #define G_LOG_DOMAIN "reslab-ui"
 
+/* rl-canvas.c: Draw's square drawing area (see rl-canvas.h): strokes from a mouse, a finger
+ * or a pen, what the screen shows, and the ink rendered for the network.
+ */
+
 #include "config.h"
 #include <glib/gi18n-lib.h>
 

@@ -1,5 +1,8 @@
 #define G_LOG_DOMAIN "reslab-ui"
 
+/* rl-colormap.c: the diverging, viridis and grey colour maps (see rl-colormap.h).
+ */
+
 #include "rl-colormap.h"
 
 #include <math.h>

@@ -1,5 +1,9 @@
 #define G_LOG_DOMAIN "reslab-ui"
 
+/* rl-errors-view.c: the Errors view (see rl-errors-view.h): the confusion matrix, precision
+ * and recall, and a cell's images.
+ */
+
 #include "config.h"
 #include <glib/gi18n-lib.h>
 

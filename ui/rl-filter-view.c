@@ -1,5 +1,9 @@
 #define G_LOG_DOMAIN "reslab-ui"
 
+/* rl-filter-view.c: the first convolution's filters on one symmetric scale (see
+ * rl-filter-view.h).
+ */
+
 #include "config.h"
 #include <glib/gi18n-lib.h>
 

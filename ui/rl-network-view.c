@@ -1,5 +1,8 @@
 #define G_LOG_DOMAIN "reslab-ui"
 
+/* rl-network-view.c: the network in use, drawn, hovered and clicked (see rl-network-view.h).
+ */
+
 #include "config.h"
 #include <glib/gi18n-lib.h>
 

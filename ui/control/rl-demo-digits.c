@@ -1,5 +1,8 @@
 #define G_LOG_DOMAIN "reslab-control"
 
+/* rl-demo-digits.c: hand-made strokes of the ten digits (see rl-demo-digits.h).
+ */
+
 #include "rl-demo-digits.h"
 
 #include <math.h>

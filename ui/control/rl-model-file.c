@@ -1,5 +1,8 @@
 #define G_LOG_DOMAIN "reslab-control"
 
+/* rl-model-file.c: model files opened and saved off the main thread (see rl-model-file.h).
+ */
+
 #include "config.h"
 #include <glib/gi18n-lib.h>
 

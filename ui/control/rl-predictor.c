@@ -1,5 +1,8 @@
 #define G_LOG_DOMAIN "reslab-control"
 
+/* rl-predictor.c: the model in use and its current input, predicted live (see rl-predictor.h).
+ */
+
 #include "rl-predictor.h"
 
 #include <string.h>

@@ -1,5 +1,9 @@
 #define G_LOG_DOMAIN "reslab-paint"
 
+/* rl-diagram-paint.c: the network diagram drawn with Cairo, saved as PNG or SVG (see
+ * rl-diagram-paint.h).
+ */
+
 #include "config.h"
 #include <glib/gi18n-lib.h>
 

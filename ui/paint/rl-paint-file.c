@@ -1,5 +1,9 @@
 #define G_LOG_DOMAIN "reslab-paint"
 
+/* rl-paint-file.c: a Cairo drawing saved as PNG or SVG, by the file's extension (see
+ * rl-paint-file.h).
+ */
+
 #include "config.h"
 #include <glib/gi18n-lib.h>
 
