@@ -101,6 +101,49 @@ test_number_reads (void)
   ui_test_destroy_window (window);
 }
 
+/* A long number at 800 x 600 (the smallest screen the app is laid out for): the window keeps
+ * its width and the canvas its place. Before, the number's label and the row of digit images
+ * took their whole width as the view's minimum: eight digits pushed the window to 998 px and
+ * moved the canvas under the pen. */
+static void
+test_number_long (void)
+{
+  RlWindow *window = ui_test_new_window_sized (800, 600);
+  RlNumberView *view = number_view (window);
+  RlCanvas *canvas = rl_number_view_get_canvas (view);
+  const RlReading *reading;
+  graphene_rect_t before, after;
+  GtkRequisition minimum;
+  int width;
+
+  rl_window_set_view (window, "number");
+  ui_test_spin (200);
+  width = gtk_widget_get_width (GTK_WIDGET (window));
+  g_assert_cmpint (width, <=, 800);
+  g_assert_true (gtk_widget_compute_bounds (GTK_WIDGET (canvas), GTK_WIDGET (window), &before));
+
+  for (guint i = 0; i < 16; i++)
+    ui_test_add_digit (canvas, (i * 7 + 1) % 10, 0.17, 0.04 + i * 0.195, 0.0);
+  g_assert_true (ui_test_wait_for (reads, window, 5));
+  ui_test_spin (2 * RL_NUMBER_VIEW_THROTTLE_MS + 200);
+
+  reading = rl_number_view_get_reading (view);
+  g_assert_nonnull (reading);
+  g_test_message ("read %u digits: %s", reading->n, rl_number_view_get_text (view));
+  /* a long number, or the test proves nothing */
+  g_assert_cmpuint (reading->n, >=, 12);
+
+  gtk_widget_get_preferred_size (GTK_WIDGET (window), &minimum, NULL);
+  g_test_message ("the window: %d px wide, at least %d", gtk_widget_get_width (GTK_WIDGET (window)),
+                  minimum.width);
+  g_assert_cmpint (minimum.width, <=, 800);
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), ==, width);
+  g_assert_true (gtk_widget_compute_bounds (GTK_WIDGET (canvas), GTK_WIDGET (window), &after));
+  g_assert_true (graphene_rect_equal (&before, &after));
+
+  ui_test_destroy_window (window);
+}
+
 /* A photographed number: the first three test digits of tests/data/mnist-mini (7, 2, 1). */
 static char *
 write_number_picture (const char *dir)
@@ -631,6 +674,7 @@ main (int   argc,
   ui_test_init (&argc, &argv);
 
   ui_test_add ("/ui/numbers/number-reads", test_number_reads);
+  ui_test_add ("/ui/numbers/number-long", test_number_long);
   ui_test_add ("/ui/numbers/number-picture", test_number_picture);
   ui_test_add ("/ui/numbers/number-picture-by-content", test_number_picture_by_content);
   ui_test_add ("/ui/numbers/paste-image", test_paste_image);

@@ -138,7 +138,8 @@ def main():
     x0, y0, x1, y1 = locate_canvas()
     h = y1 - y0
     if what == "number":
-        size = h * 0.62
+        # as high as the canvas allows, smaller when that many would not fit across
+        size = min(h * 0.62, (x1 - x0) * 0.96 / len(text) / 0.95)
         step = size * 0.95
         left = x0 + (x1 - x0 - step * len(text)) / 2
         for i, d in enumerate(text):

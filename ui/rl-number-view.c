@@ -22,6 +22,8 @@
 #define DOUBTFUL 0.6f
 /* Side of a digit's 28 x 28 image in the strip under the number. */
 #define DIGIT_SIDE 56
+/* Digits that fit the number's column at its large size; a longer number is set smaller. */
+#define LONG_NUMBER 6
 
 struct _RlNumberView
 {
@@ -33,6 +35,7 @@ struct _RlNumberView
   GtkWidget    *boxes_area;
   GtkWidget    *number_label;
   GtkWidget    *summary_label;
+  GtkWidget    *digits_scroller;
   GtkWidget    *digits_box;
 
   /* owned */
@@ -110,6 +113,7 @@ show_reading (RlNumberView *self,
       /* a dim dash, as Draw's dim question mark: nothing read yet */
       gtk_label_set_text (GTK_LABEL (self->number_label), "–");
       gtk_widget_add_css_class (self->number_label, "dim-label");
+      gtk_widget_remove_css_class (self->number_label, "long");
       gtk_label_set_text (GTK_LABEL (self->summary_label),
                           message != NULL ? message
                                           : _("Write a number above: several digits side by "
@@ -133,6 +137,10 @@ show_reading (RlNumberView *self,
         }
       gtk_label_set_text (GTK_LABEL (self->number_label), self->reading->text);
       gtk_widget_remove_css_class (self->number_label, "dim-label");
+      if (self->reading->n > LONG_NUMBER)
+        gtk_widget_add_css_class (self->number_label, "long");
+      else
+        gtk_widget_remove_css_class (self->number_label, "long");
       summary = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                               "%u digit; the network is %.0f %% sure of it.",
                                               "%u digits; the least sure is read with %.0f %%.",
@@ -152,6 +160,22 @@ show_reading (RlNumberView *self,
                                       GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
     }
   gtk_widget_queue_draw (self->boxes_area);
+}
+
+/* A scrollbar under the digits when there are more than the row shows, and none otherwise:
+ * an overlay indicator appears only under the pointer, so nothing would say that digits are
+ * hidden; and GTK sizes a scrolled window without its "automatic" scrollbar, which then covers
+ * the percentages. "always" is counted in the height. */
+static void
+digits_adjustment_changed_cb (GtkAdjustment *adjustment,
+                              RlNumberView  *self)
+{
+  gboolean more = gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_lower (adjustment)
+                  > gtk_adjustment_get_page_size (adjustment) + 0.5;
+
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (self->digits_scroller),
+                                  more ? GTK_POLICY_ALWAYS : GTK_POLICY_EXTERNAL,
+                                  GTK_POLICY_NEVER);
 }
 
 /* The boxes over the digits, in the canvas' drawing area. */
@@ -484,6 +508,7 @@ rl_number_view_class_init (RlNumberViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RlNumberView, boxes_area);
   gtk_widget_class_bind_template_child (widget_class, RlNumberView, number_label);
   gtk_widget_class_bind_template_child (widget_class, RlNumberView, summary_label);
+  gtk_widget_class_bind_template_child (widget_class, RlNumberView, digits_scroller);
   gtk_widget_class_bind_template_child (widget_class, RlNumberView, digits_box);
 
   gtk_widget_class_install_action (widget_class, "number.clear", NULL, clear_action);
@@ -520,6 +545,9 @@ rl_number_view_init (RlNumberView *self)
   g_signal_connect (self->canvas, "changed", G_CALLBACK (canvas_changed_cb), self);
   g_signal_connect (self->canvas, "stroke-end", G_CALLBACK (canvas_stroke_end_cb), self);
   gtk_drawing_area_set_draw_func (GTK_DRAWING_AREA (self->boxes_area), boxes_draw_func, self, NULL);
+  g_signal_connect_object (gtk_scrolled_window_get_hadjustment (
+                             GTK_SCROLLED_WINDOW (self->digits_scroller)),
+                           "changed", G_CALLBACK (digits_adjustment_changed_cb), self, 0);
   update_actions (self);
   show_reading (self, NULL);
 }
