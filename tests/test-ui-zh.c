@@ -217,6 +217,53 @@ test_net_error (void)
   g_object_unref (chooser);
 }
 
+static gboolean
+is_number_summary (GtkWidget     *widget,
+                   gconstpointer  data)
+{
+  return GTK_IS_LABEL (widget) && g_str_has_prefix (gtk_label_get_text (GTK_LABEL (widget)), data);
+}
+
+static gboolean
+number_read (gpointer data)
+{
+  return *rl_number_view_get_text (data) != '\0';
+}
+
+/* The Number view's line under a number of three digits. In English its singular and plural
+ * were two different sentences in one ngettext entry, and Chinese has one form: it said "the
+ * network is 97 % sure of it" of three digits. */
+static void
+test_number_summary (void)
+{
+  RlWindow *window = ui_test_new_window_sized (1280, 800);
+  RlNumberView *view = rl_window_get_number_view (window);
+  RlCanvas *canvas = rl_number_view_get_canvas (view);
+  GtkWidget *label;
+
+  rl_window_set_view (window, "number");
+  ui_test_add_digit (canvas, 3, 0.9, 0.1, 0.0);
+  ui_test_add_digit (canvas, 0, 0.8, 1.1, 0.05);
+  ui_test_add_digit (canvas, 7, 1.0, 2.1, -0.05);
+  g_assert_true (ui_test_wait_for (number_read, view, 5));
+  ui_test_spin (2 * RL_NUMBER_VIEW_THROTTLE_MS);
+  g_assert_cmpstr (rl_number_view_get_text (view), ==, "307");
+  label = ui_test_find_widget (GTK_WIDGET (view), is_number_summary, "3个数字；");
+  g_assert_nonnull (label);
+  g_test_message ("%s", gtk_label_get_text (GTK_LABEL (label)));
+  g_assert_true (g_str_has_prefix (gtk_label_get_text (GTK_LABEL (label)), "3个数字；最没把握的一个为"));
+
+  /* one digit: its own sentence */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "number.clear", NULL));
+  ui_test_add_digit (canvas, 7, 1.0, 1.1, 0.0);
+  g_assert_true (ui_test_wait_for (number_read, view, 5));
+  ui_test_spin (2 * RL_NUMBER_VIEW_THROTTLE_MS);
+  g_assert_cmpstr (rl_number_view_get_text (view), ==, "7");
+  g_assert_nonnull (ui_test_find_widget (GTK_WIDGET (view), is_number_summary, "一个数字；网络对它有"));
+
+  ui_test_destroy_window (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -250,6 +297,7 @@ main (int   argc,
       g_test_add_data_func ("/ui/zh/grouped-counts", NULL, skip_cb);
       g_test_add_data_func ("/ui/zh/class-names", NULL, skip_cb);
       g_test_add_data_func ("/ui/zh/net-error", NULL, skip_cb);
+      g_test_add_data_func ("/ui/zh/number-summary", NULL, skip_cb);
     }
   else
     {
@@ -257,6 +305,7 @@ main (int   argc,
       ui_test_add ("/ui/zh/grouped-counts", test_grouped_counts);
       ui_test_add ("/ui/zh/class-names", test_class_names);
       ui_test_add ("/ui/zh/net-error", test_net_error);
+      ui_test_add ("/ui/zh/number-summary", test_number_summary);
     }
 
   return ui_test_run ();

@@ -141,11 +141,17 @@ show_reading (RlNumberView *self,
         gtk_widget_add_css_class (self->number_label, "long");
       else
         gtk_widget_remove_css_class (self->number_label, "long");
-      summary = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                              "%u digit; the network is %.0f %% sure of it.",
-                                              "%u digits; the least sure is read with %.0f %%.",
-                                              self->reading->n),
-                                 self->reading->n, 100 * lowest);
+      /* two sentences, not two forms of one: a language with a single plural form (Chinese)
+       * would say "sure of it" of many digits */
+      if (self->reading->n == 1)
+        summary = g_strdup_printf (_("One digit; the network is %.0f %% sure of it."),
+                                   100 * lowest);
+      else
+        summary = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                "%u digit; the least sure is read with %.0f %%.",
+                                                "%u digits; the least sure is read with %.0f %%.",
+                                                self->reading->n),
+                                   self->reading->n, 100 * lowest);
       if (self->image_name != NULL)
         {
           /* TRANSLATORS: a picture's file name, then what was read in it */
