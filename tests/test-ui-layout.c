@@ -10,6 +10,7 @@
 #include "rl-draw-view.h"
 #include "rl-prob-view.h"
 #include "rl-teach-row.h"
+#include "rl-train-view.h"
 #include "rl-why-view.h"
 #include "rl-window.h"
 
@@ -298,6 +299,77 @@ test_why_stays_put (void)
   ui_test_destroy_window (window);
 }
 
+static gboolean
+is_spin_at (GtkWidget     *widget,
+            gconstpointer  data)
+{
+  return GTK_IS_SPIN_BUTTON (widget)
+         && gtk_spin_button_get_value (GTK_SPIN_BUTTON (widget)) == *(const double *) data;
+}
+
+static GtkEventController *
+find_controller (GtkWidget  *widget,
+                 const char *name)
+{
+  g_autoptr (GListModel) controllers = gtk_widget_observe_controllers (widget);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr (GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+      if (g_strcmp0 (gtk_event_controller_get_name (controller), name) == 0)
+        return controller;
+    }
+  return NULL;
+}
+
+/* The mouse wheel over the Train view's settings at 800 x 600, where they scroll: it scrolls
+ * the panel and leaves the spin buttons' values alone (it turned a momentum of 0.50 into 0.30
+ * on the way down); a spin button with the keyboard focus takes it, as a spin button does. */
+static void
+test_wheel_scrolls_panel (void)
+{
+  RlWindow *window = ui_test_new_window_sized (SMALL_WIDTH, SMALL_HEIGHT);
+  RlTrainView *train = rl_window_get_train_view (window);
+  const double momentum = 0.5;
+  GtkWidget *spin, *scroller;
+  GtkEventController *wheel;
+  GtkAdjustment *vadjustment;
+  gboolean handled = FALSE;
+
+  rl_window_set_view (window, "train");
+  ui_test_spin (200);
+  g_assert_cmpfloat (rl_train_view_get_momentum (train), ==, momentum);
+  spin = ui_test_find_widget (GTK_WIDGET (train), is_spin_at, &momentum);
+  g_assert_nonnull (spin);
+  scroller = gtk_widget_get_ancestor (spin, GTK_TYPE_SCROLLED_WINDOW);
+  g_assert_nonnull (scroller);
+  vadjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
+  /* the panel is taller than the window, or there is nothing to scroll */
+  g_assert_cmpfloat (gtk_adjustment_get_upper (vadjustment), >,
+                     gtk_adjustment_get_page_size (vadjustment));
+  g_assert_cmpfloat (gtk_adjustment_get_value (vadjustment), ==, 0);
+
+  wheel = find_controller (spin, "rl-spin-wheel");
+  g_assert_nonnull (wheel);
+  g_assert_cmpint (gtk_event_controller_get_propagation_phase (wheel), ==, GTK_PHASE_CAPTURE);
+  g_signal_emit_by_name (wheel, "scroll", 0.0, 2.0, &handled);
+  g_assert_true (handled);
+  ui_test_spin (50);
+  g_test_message ("the panel scrolled to %.0f px", gtk_adjustment_get_value (vadjustment));
+  g_assert_cmpfloat (gtk_adjustment_get_value (vadjustment), >, 0);
+  g_assert_cmpfloat (rl_train_view_get_momentum (train), ==, momentum);
+
+  /* focused: the spin button's own */
+  g_assert_true (gtk_widget_grab_focus (spin));
+  ui_test_spin (50);
+  handled = TRUE;
+  g_signal_emit_by_name (wheel, "scroll", 0.0, 2.0, &handled);
+  g_assert_false (handled);
+
+  ui_test_destroy_window (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -309,6 +381,7 @@ main (int   argc,
   ui_test_add ("/ui/layout/window-fits-800x600", test_window_fits_small_screen);
   ui_test_add ("/ui/layout/draw-in-sight-800x600", test_draw_in_sight_small_screen);
   ui_test_add ("/ui/layout/why-stays-put", test_why_stays_put);
+  ui_test_add ("/ui/layout/wheel-scrolls-panel", test_wheel_scrolls_panel);
   ui_test_add ("/ui/layout/prob-rows-fixed", test_prob_rows_fixed);
   ui_test_add ("/ui/layout/views-laid-out-on-first-show", test_views_laid_out_on_first_show);
 

@@ -676,6 +676,7 @@ rl_draw_view_init (RlDrawView *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   rl_view_init_accessible (GTK_WIDGET (self), _("Draw a digit and see what the network reads"));
+  rl_view_init_spin_wheel (GTK_WIDGET (self));
 
   self->shown_image = -1;
   self->pending_image = -1;

@@ -421,6 +421,7 @@ rl_experiment_view_init (RlExperimentView *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   rl_view_init_accessible (GTK_WIDGET (self), _("Plain and residual twins compared"));
+  rl_view_init_spin_wheel (GTK_WIDGET (self));
 
   _rl_experiment_view_init_running (self);
 

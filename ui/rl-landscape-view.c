@@ -710,6 +710,7 @@ rl_landscape_view_init (RlLandscapeView *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   rl_view_init_accessible (GTK_WIDGET (self), _("Loss landscape of the twins"));
+  rl_view_init_spin_wheel (GTK_WIDGET (self));
 
   self->azimuth = RL_LANDSCAPE_FIGURE_AZIMUTH;
   self->elevation = RL_LANDSCAPE_FIGURE_ELEVATION;

@@ -851,6 +851,7 @@ rl_train_view_init (RlTrainView *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   rl_view_init_accessible (GTK_WIDGET (self), _("Train the network"));
+  rl_view_init_spin_wheel (GTK_WIDGET (self));
 
   rl_train_config_init_defaults (&defaults);
   gtk_spin_button_set_value (self->epochs_spin, defaults.epochs);

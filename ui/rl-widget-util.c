@@ -4,6 +4,7 @@
 
 #include "config.h"
 #include <glib/gi18n-lib.h>
+#include <math.h>
 
 #include "rl-widget-util.h"
 
@@ -143,6 +144,68 @@ rl_view_init_accessible (GtkWidget  *view,
 
   gtk_accessible_update_property (GTK_ACCESSIBLE (view), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
   drop_doubled_names (view);
+}
+
+/* ---- the wheel over spin buttons in a scrolled panel --------------------------------------- */
+
+static gboolean
+spin_scroll_cb (GtkEventControllerScroll *controller,
+                double                    dx,
+                double                    dy,
+                gpointer                  user_data)
+{
+  GtkWidget *spin = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (controller));
+  GtkWidget *scroller;
+  GtkAdjustment *adjustments[2];
+  double deltas[2] = { dx, dy };
+
+  if (gtk_widget_get_state_flags (spin) & GTK_STATE_FLAG_FOCUS_WITHIN)
+    return FALSE;
+  scroller = gtk_widget_get_ancestor (spin, GTK_TYPE_SCROLLED_WINDOW);
+  if (scroller == NULL)
+    return FALSE;
+
+  adjustments[0] = gtk_scrolled_window_get_hadjustment (GTK_SCROLLED_WINDOW (scroller));
+  adjustments[1] = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
+  for (guint i = 0; i < 2; i++)
+    {
+      double page = gtk_adjustment_get_page_size (adjustments[i]);
+      double step = deltas[i];
+
+      /* a wheel's notch as GtkScrolledWindow scrolls it; a touchpad's delta is in pixels */
+      if (gtk_event_controller_scroll_get_unit (controller) == GDK_SCROLL_UNIT_WHEEL)
+        step *= pow (page, 2.0 / 3.0);
+      gtk_adjustment_set_value (adjustments[i], gtk_adjustment_get_value (adjustments[i]) + step);
+    }
+  /* handled: the spin button's own controller, later in the event's path, does not see it */
+  return TRUE;
+}
+
+static void
+add_spin_wheel (GtkWidget *widget)
+{
+  if (GTK_IS_SPIN_BUTTON (widget))
+    {
+      GtkEventController *controller =
+        gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_BOTH_AXES);
+
+      gtk_event_controller_set_name (controller, "rl-spin-wheel");
+      gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
+      g_signal_connect (controller, "scroll", G_CALLBACK (spin_scroll_cb), NULL);
+      gtk_widget_add_controller (widget, controller);
+      return;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    add_spin_wheel (child);
+}
+
+void
+rl_view_init_spin_wheel (GtkWidget *view)
+{
+  g_return_if_fail (GTK_IS_WIDGET (view));
+
+  add_spin_wheel (view);
 }
 
 /* ---- a digit's 28 x 28 image -------------------------------------------------------------- */
