@@ -1,7 +1,8 @@
 /* rl-widget-util.h: small pieces several widgets share, written once: the dataset drop-down
  * of the Train and Experiment views, the cairo snapshot of the plots and the feature view,
  * the predictor handlers of the Draw, feature and filter views, the text colour every drawn
- * widget draws in, the height-for-width request of the square ones, and a string setter.
+ * widget draws in, the height-for-width request of the square ones, a string setter, and the
+ * mouse wheel over spin buttons in a scrolled panel.
  */
 #pragma once
 
