@@ -1057,6 +1057,69 @@ last_iteration (RlExperimentView *view, guint run, RlTwin twin)
  * The row's menu names the twin its Loss Landscape shows, and the tab's note says first why
  * the other is missing, and, when the one shown diverged (its last record says so), that these
  * are its last finite weights; the next models set there clear that remark. */
+/* After a restart, the Landscape tab opened empty offers the newest kept run's twins, as its
+ * Loss Landscape item would, and stays on the tab; a twin file that does not load leaves the
+ * tab empty and says nothing (no dialog nobody asked for). */
+static void
+test_kept_run_offered (void)
+{
+  RlWindow *window;
+  RlExperimentView *view;
+  RlLandscapeView *landscape;
+  g_autofree char *run_path = NULL;
+  g_autofree char *resnet = NULL;
+  g_autofree char *contents = NULL;
+  g_autoptr (GError) error = NULL;
+  gsize length;
+
+  if (!have_mnist ())
+    {
+      g_test_skip ("no MNIST files: run ./dev.sh data");
+      return;
+    }
+
+  window = window_with_kept_run ();
+  run_path = g_strdup (rl_experiment_view_get_run_path (rl_window_get_experiment_view (window),
+                                                        0));
+  g_assert_nonnull (run_path);
+  ui_test_destroy_window (window);
+
+  window = restarted_window ();
+  view = rl_window_get_experiment_view (window);
+  landscape = rl_window_get_landscape_view (window);
+  g_assert_cmpuint (rl_experiment_view_get_n_runs (view), ==, 1);
+  g_assert_cmpuint (rl_landscape_view_get_n_models (landscape), ==, 0);
+  rl_window_show_experiment_page (window, "curves");
+  rl_window_show_experiment_page (window, "landscape");
+  g_assert_true (ui_test_wait_for (two_models_waiting, landscape, 60));
+  g_test_message ("%s", rl_landscape_view_get_note (landscape));
+  g_assert_true (g_str_has_prefix (rl_landscape_view_get_note (landscape),
+                                   "The loss around the trained weights (the dots) of plain-8"
+                                   " (run 1) and resnet-8 (run 1)"));
+  g_assert_cmpstr (rl_window_get_view (window), ==, "experiment");
+  g_assert_cmpstr (experiment_tab (landscape), ==, "landscape");
+  g_assert_null (ui_test_find_message_dialog ());
+  ui_test_destroy_window (window);
+
+  /* the residual twin's file damaged: the tab stays empty, with no dialog */
+  resnet = rl_experiment_file_twin_path (run_path, RL_TWIN_RESIDUAL);
+  g_assert_true (g_file_get_contents (resnet, &contents, &length, &error));
+  g_assert_true (g_file_set_contents (resnet, contents, (gssize) (length / 2), &error));
+  g_assert_no_error (error);
+  window = restarted_window ();
+  landscape = rl_window_get_landscape_view (window);
+  g_assert_cmpuint (rl_experiment_view_get_n_runs (rl_window_get_experiment_view (window)), ==, 1);
+  rl_window_show_experiment_page (window, "landscape");
+  ui_test_spin (2000);
+  g_assert_null (ui_test_find_message_dialog ());
+  g_assert_cmpuint (rl_landscape_view_get_n_models (landscape), ==, 0);
+  /* asked for through the run's menu, the same file gets its dialog */
+  show_landscape (window, run_menu_target (rl_window_get_experiment_view (window), 0));
+  g_assert_true (ui_test_wait_for (ui_test_dialog_shown, NULL, 30));
+  gtk_window_destroy (GTK_WINDOW (ui_test_find_message_dialog ()));
+  ui_test_destroy_window (window);
+}
+
 static void
 test_kept_run_one_twin (void)
 {
@@ -1316,6 +1379,7 @@ main (int argc, char **argv)
   ui_test_add ("/ui/landscape/app-trained-run", test_app_trained_run);
   ui_test_add ("/ui/landscape/kept-experiment-run", test_kept_run);
   ui_test_add ("/ui/landscape/kept-run-one-twin", test_kept_run_one_twin);
+  ui_test_add ("/ui/landscape/kept-run-offered", test_kept_run_offered);
   ui_test_add ("/ui/landscape/diverged-twin", test_diverged_twin);
   ui_test_add ("/ui/landscape/clear-keeps-numbers", test_clear_keeps_numbers);
   return ui_test_run ();

@@ -11,7 +11,8 @@
  * twins), the training set of the dataset the list says they trained on comes from the shared
  * loader, and the Landscape tab gets them (rl_landscape_view_set_models) and is shown; Compute
  * there starts the computation, as for the twins of an experiment that has just ended. A file
- * that does not load leaves the tab as it was, with a dialog naming it.
+ * that does not load leaves the tab as it was, with a dialog naming it. The tab opened empty
+ * (after a restart) is offered the newest kept run's twins the same way, quietly.
  */
 
 #include "config.h"
@@ -41,6 +42,8 @@ typedef struct {
                                      * diverged, or NULL */
   RlModelFile   *files[MAX_MODELS];
   RlDatasetKind  kind;
+  gboolean       quiet;             /* offered on opening the tab, not asked for: no dialog,
+                                     * and the tab is not brought forward */
 } LandscapeJob;
 
 static void
@@ -112,7 +115,7 @@ set_loaded_cb (GObject      *source,
     return;
   if (set == NULL)
     {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      if (!job->quiet && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         rl_show_error_dialog (GTK_WIDGET (self), _("Could not load the training images"),
                               error->message);
       return;
@@ -125,7 +128,8 @@ set_loaded_cb (GObject      *source,
     }
   rl_landscape_view_set_models (self->landscape_view, models, initial, names, job->n, set);
   rl_landscape_view_set_remark (self->landscape_view, job->remark);
-  rl_window_show_experiment_page (self, "landscape");
+  if (!job->quiet)
+    rl_window_show_experiment_page (self, "landscape");
 }
 
 static void
@@ -139,7 +143,7 @@ model_loaded_cb (GObject      *source,
 
   if (file == NULL)
     {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      if (!job->quiet && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
           g_autofree char *name = display_name (job, job->next);
 
@@ -188,6 +192,8 @@ load_next (LandscapeJob *job)
       {
         g_autofree char *name = display_name (job, job->next);
 
+        if (job->quiet)
+          return;
         if (error == NULL)
           g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
                                RL_BUNDLED_MODEL_RESOURCE);
@@ -200,20 +206,20 @@ load_next (LandscapeJob *job)
   }
 }
 
+/* Loads the models of @keys (one or two keys, as win.show-landscape takes them) and their
+ * dataset's training set into the Landscape tab. @quiet: offered, not asked for (see
+ * LandscapeJob). */
 static void
-show_landscape_activated (GtkWidget  *widget,
-                          const char *action_name,
-                          GVariant   *parameter)
+request_landscape (RlWindow          *self,
+                   const char *const *keys,
+                   gboolean           quiet)
 {
-  RlWindow *self = RL_WINDOW (widget);
   g_autoptr (LandscapeJob) job = NULL;
-  g_autofree const char **keys = g_variant_get_strv (parameter, NULL);
   guint n = g_strv_length ((char **) keys);
   g_auto (GStrv) missing = NULL;
 
   if (n < 1 || n > MAX_MODELS)
     return;
-  gtk_popover_popdown (GTK_POPOVER (self->models_popover));
 
   /* a request still loading gives way to this one */
   if (self->landscape_cancellable != NULL)
@@ -225,6 +231,7 @@ show_landscape_activated (GtkWidget  *widget,
   job->self = g_object_ref (self);
   job->cancellable = g_object_ref (self->landscape_cancellable);
   job->n = n;
+  job->quiet = quiet;
   for (guint m = 0; m < n; m++)
     {
       RlDatasetKind kind;
@@ -247,6 +254,8 @@ show_landscape_activated (GtkWidget  *widget,
         job->kind = kind;
       else if (kind != job->kind)
         {
+          if (quiet)
+            return;
           /* TRANSLATORS: %1$s and %3$s are models' names, %2$s and %4$s datasets */
           g_autofree char *text = g_strdup_printf (_("“%1$s” was trained on %2$s, “%3$s” on"
                                                      " %4$s: their losses are on different"
@@ -265,12 +274,67 @@ show_landscape_activated (GtkWidget  *widget,
   missing = rl_dataset_find_missing_files (job->kind);
   if (missing != NULL)
     {
+      if (quiet)
+        return;
       g_free (rl_show_missing_data_dialog (GTK_WIDGET (self), job->kind, missing,
                                            _("The loss landscape is computed on the training"
                                              " images below."), NULL));
       return;
     }
   load_next (g_steal_pointer (&job));
+}
+
+static void
+show_landscape_activated (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  RlWindow *self = RL_WINDOW (widget);
+  g_autofree const char **keys = g_variant_get_strv (parameter, NULL);
+
+  gtk_popover_popdown (GTK_POPOVER (self->models_popover));
+  request_landscape (self, keys, FALSE);
+}
+
+/* The Landscape tab opened with nothing in it, after a restart say: it offers the twins of the
+ * newest run whose trained twins are kept, as that run's Loss Landscape item would (before, it
+ * said "No twins yet" beside a list of runs that had them). Once a window: a file that does
+ * not load leaves the tab empty, without a dialog nobody asked for, and is not read again at
+ * every visit. */
+static void
+experiment_page_changed_cb (GtkStack   *stack,
+                            GParamSpec *pspec,
+                            RlWindow   *self)
+{
+  if (self->landscape_offered
+      || g_strcmp0 (gtk_stack_get_visible_child_name (stack), "landscape") != 0
+      || rl_landscape_view_get_n_models (self->landscape_view) > 0
+      || self->landscape_cancellable != NULL)
+    return;
+
+  for (guint r = rl_experiment_view_get_n_runs (self->experiment_view); r-- > 0;)
+    {
+      GMenuModel *menu = rl_experiment_view_get_run_menu (self->experiment_view, r);
+
+      for (int i = 0; menu != NULL && i < g_menu_model_get_n_items (menu); i++)
+        {
+          g_autofree char *action = NULL;
+          g_autoptr (GVariant) target = NULL;
+          g_autofree const char **keys = NULL;
+
+          if (!g_menu_model_get_item_attribute (menu, i, G_MENU_ATTRIBUTE_ACTION, "s", &action)
+              || strcmp (action, "win.show-landscape") != 0)
+            continue;
+          target = g_menu_model_get_item_attribute_value (menu, i, G_MENU_ATTRIBUTE_TARGET,
+                                                          G_VARIANT_TYPE_STRING_ARRAY);
+          if (target == NULL)
+            continue;
+          keys = g_variant_get_strv (target, NULL);
+          self->landscape_offered = TRUE;
+          request_landscape (self, keys, TRUE);
+          return;
+        }
+    }
 }
 
 /* A run of the twins ended: the Landscape tab looks at its twins (when it trained at least one
@@ -308,6 +372,8 @@ _rl_window_landscape_init (RlWindow *self)
 
   rl_landscape_view_follow (self->landscape_view, runner);
   g_signal_connect_object (runner, "finished", G_CALLBACK (experiment_finished_cb), self, 0);
+  g_signal_connect_object (self->experiment_stack, "notify::visible-child-name",
+                           G_CALLBACK (experiment_page_changed_cb), self, 0);
 }
 
 void

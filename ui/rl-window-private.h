@@ -91,6 +91,7 @@ struct _RlWindow
   guint         toast_timeout_id;
   /* owned: the models and data of the Landscape tab loading (rl-window-landscape.c) */
   GCancellable *landscape_cancellable;
+  gboolean      landscape_offered;  /* a kept run's twins were offered to the empty tab */
 
   /* owned: training (rl-window-training.c) */
   RlTrainer    *trainer;
