@@ -275,19 +275,31 @@ spin_value (RlTrainView *view,
   return v;
 }
 
+static gboolean
+is_use_defaults (GtkWidget     *widget,
+                 gconstpointer  data)
+{
+  return GTK_IS_BUTTON (widget)
+         && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), "Use _Defaults") == 0;
+}
+
 /* The seed's lr and momentum for the seed net, the experiment's for a BN net; values edited
- * stay when the family changes; an invalid net disables Start. */
+ * stay when the family changes, and Use Defaults, shown while they differ from the defaults
+ * the note names, sets them; an invalid net disables Start. */
 static void
 test_defaults (void)
 {
   RlWindow *window = ui_test_new_window ();
   RlTrainView *view = rl_window_get_train_view (window);
   RlNetChooser *chooser = rl_train_view_get_net_chooser (view);
+  GtkWidget *use_defaults = ui_test_find_widget (GTK_WIDGET (view), is_use_defaults, NULL);
   RlTrainConfig config;
 
+  g_assert_nonnull (use_defaults);
   rl_net_chooser_choose (chooser, "seed");
   g_assert_cmpfloat (spin_value (view, "learning-rate"), ==, 0.01);
   g_assert_cmpfloat (spin_value (view, "momentum"), ==, 0.5);
+  g_assert_false (gtk_widget_get_visible (use_defaults));
 
   rl_net_chooser_choose (chooser, "resnet-20");
   rl_train_view_get_settings (view, &config, NULL, NULL);
@@ -299,9 +311,23 @@ test_defaults (void)
   rl_net_chooser_choose (chooser, CUSTOM);
   g_assert_cmpfloat (spin_value (view, "learning-rate"), ==, 0.01);
   g_object_set (view, "learning-rate", 0.03, NULL);
+  g_assert_true (gtk_widget_get_visible (use_defaults));
   rl_net_chooser_choose (chooser, "plain-8");
   g_assert_cmpfloat (spin_value (view, "learning-rate"), ==, 0.03);
   g_assert_cmpfloat (spin_value (view, "momentum"), ==, 0.5);
+  /* the note names the BN defaults, the spin buttons hold others: Use Defaults sets them */
+  g_assert_true (gtk_widget_get_visible (use_defaults));
+  g_assert_true (gtk_widget_get_sensitive (use_defaults));
+  g_signal_emit_by_name (use_defaults, "clicked");
+  rl_train_view_get_settings (view, &config, NULL, NULL);
+  g_assert_cmpfloat_with_epsilon (config.lr, RL_TRAIN_BN_LR, 1e-7);
+  g_assert_cmpfloat_with_epsilon (config.momentum, RL_TRAIN_BN_MOMENTUM, 1e-7);
+  g_assert_cmpfloat_with_epsilon (config.weight_decay, RL_TRAIN_BN_WEIGHT_DECAY, 1e-9);
+  g_assert_false (gtk_widget_get_visible (use_defaults));
+  /* and they follow the family again */
+  rl_net_chooser_choose (chooser, "seed");
+  g_assert_cmpfloat (spin_value (view, "learning-rate"), ==, 0.01);
+  g_assert_false (gtk_widget_get_visible (use_defaults));
 
   /* an invalid net: no training from it */
   g_assert_true (rl_train_view_can_start (view));

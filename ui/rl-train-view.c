@@ -1,14 +1,15 @@
 #define G_LOG_DOMAIN "reslab-ui"
 
 /* rl-train-view.c: the Train view (see rl-train-view.h): the form of a run's settings (net,
- * dataset, epochs, learning rate, momentum...) with its defaults per net, the loss and accuracy
- * charts fed from the trainer's snapshots, the progress line, and the settings bound to GSettings.
+ * dataset, epochs, learning rate, momentum...) with its defaults per net, the diagram of the net,
+ * the settings bound to GSettings, and the widget's set-up. The charts and the progress line
+ * are in rl-train-view-progress.c; the struct both share in rl-train-view-private.h.
  */
 
 #include "config.h"
 #include <glib/gi18n-lib.h>
 
-#include "rl-train-view.h"
+#include "rl-train-view-private.h"
 
 #include <math.h>
 #include <string.h>
@@ -18,49 +19,6 @@
 #include "rl-settings.h"
 #include "rl-widget-util.h"
 
-struct _RlTrainView
-{
-  GtkWidget parent_instance;
-
-  /* template widgets */
-  GtkWidget      *root;
-  GtkWidget      *settings_grid;
-  GtkDropDown    *dataset_dropdown;
-  GtkSpinButton  *epochs_spin;
-  GtkSpinButton  *lr_spin;
-  GtkSpinButton  *momentum_spin;
-  GtkSpinButton  *weight_decay_spin;
-  GtkLabel       *defaults_label;
-  RlNetChooser   *net_chooser;
-  GtkSpinButton  *batch_spin;
-  GtkSpinButton  *images_spin;
-  GtkSpinButton  *seed_spin;
-  GtkSwitch      *from_current_switch;
-  GtkWidget      *start_button;
-  GtkLabel       *blocked_label;
-  RlChart        *loss_chart;
-  RlChart        *accuracy_chart;
-  GtkToggleButton *accuracy_zoom_button;
-  GtkLabel       *progress_label;
-  GtkProgressBar *progress_bar;
-  GtkLabel       *status_label;
-  GtkToggleButton *diagram_button;
-  GtkWidget      *diagram_scroller;
-  RlNetworkView  *network_view;
-
-  /* owned */
-  GArray         *kinds;          /* RlDatasetKind of each dropdown entry */
-  RlTrainerState  state;
-  float           last_heldout;   /* NaN until measured in this run */
-  float           last_test;
-  int             last_test_epoch;
-  RlTrainProgress *last;          /* the last progress of this run, for the paused line */
-  RlTrainDefaults defaults;       /* the optimiser's defaults for the net chosen */
-  gboolean        can_start;
-  char           *net;            /* the name of the net of this run, for the progress line */
-  RlPredictor    *predictor;      /* the model in use, drawn while the run would continue it */
-  RlModel        *chosen;         /* the last valid net chosen, built to be drawn (weights 0) */
-};
 
 G_DEFINE_FINAL_TYPE (RlTrainView, rl_train_view, GTK_TYPE_WIDGET)
 
@@ -171,26 +129,8 @@ rl_train_view_get_momentum (RlTrainView *self)
   return gtk_spin_button_get_value (self->momentum_spin);
 }
 
-static void update_progress_label (RlTrainView *self);
-
-/* The line above the progress bar, with the name of the net being trained after it. */
-static void
-set_progress_text (RlTrainView *self,
-                   const char  *text)
-{
-  g_autofree char *line = NULL;
-
-  if (self->net == NULL)
-    {
-      gtk_label_set_text (self->progress_label, text);
-      return;
-    }
-  /* Translators: 1: where the run is ("Epoch 1 of 10 · batch 3 of 938 · …"), 2: the net
-   * ("resnet-20", "the seed net") */
-  line = g_strdup_printf (_("%1$s · %2$s"), text, self->net);
-  gtk_label_set_text (self->progress_label, line);
-}
 static void update_can_start (RlTrainView *self);
+static void update_defaults_button (RlTrainView *self);
 
 void
 rl_train_view_set_state (RlTrainView    *self,
@@ -203,7 +143,7 @@ rl_train_view_set_state (RlTrainView    *self,
 
   self->state = state;
   if (changed)
-    update_progress_label (self);
+    _rl_train_view_update_progress_label (self);
   gtk_widget_set_sensitive (GTK_WIDGET (self->dataset_dropdown), idle);
   gtk_widget_set_sensitive (GTK_WIDGET (self->epochs_spin), idle);
   gtk_widget_set_sensitive (GTK_WIDGET (self->batch_spin), idle);
@@ -211,6 +151,7 @@ rl_train_view_set_state (RlTrainView    *self,
   gtk_widget_set_sensitive (GTK_WIDGET (self->seed_spin), idle);
   gtk_widget_set_sensitive (GTK_WIDGET (self->from_current_switch), idle);
   gtk_widget_set_sensitive (GTK_WIDGET (self->weight_decay_spin), idle);
+  update_defaults_button (self);
   /* the net is that of the model in use when the run continues it */
   gtk_widget_set_sensitive (GTK_WIDGET (self->net_chooser),
                             idle && !gtk_switch_get_active (self->from_current_switch));
@@ -322,250 +263,6 @@ rl_train_view_bind_settings (RlTrainView *self,
   rl_net_chooser_bind_settings (self->net_chooser, settings);
 }
 
-/* ---- progress ----------------------------------------------------------------------------- */
-
-static char *
-format_duration (double seconds)
-{
-  long s;
-
-  if (!isfinite (seconds) || seconds < 0)
-    return g_strdup (_("time left unknown"));
-  s = lround (seconds);
-  if (s >= 3600)
-    return g_strdup_printf (_("%ld h %02ld min left"), s / 3600, (s % 3600) / 60);
-  if (s >= 60)
-    return g_strdup_printf (_("%ld min %02ld s left"), s / 60, s % 60);
-  return g_strdup_printf (_("%ld s left"), s);
-}
-
-/* The whole range, 0-100 %, unless the zoom button is on: accuracies end up between 97 and
- * 99.5 %, which on a fixed 0-100 % axis are one line. Zoomed, once the held-out accuracy is
- * known the axis starts at the largest of a few round floors below it (90 % at most, so a
- * run's history stays in view), and the last percents become readable; the first batches'
- * low running accuracy then falls below the axis, as in any zoomed plot. */
-static void
-update_accuracy_range (RlTrainView *self)
-{
-  static const double floors[] = { 0.9, 0.8, 0.5 };
-  double low = self->last_heldout;
-
-  if (!gtk_toggle_button_get_active (self->accuracy_zoom_button))
-    {
-      rl_chart_set_y_range (self->accuracy_chart, 0, 1);
-      return;
-    }
-  if (!isnan (self->last_test))
-    low = isnan (low) ? self->last_test : MIN (low, self->last_test);
-  if (isnan (low))
-    {
-      rl_chart_set_y_range (self->accuracy_chart, 0, 1);
-      return;
-    }
-  for (guint i = 0; i < G_N_ELEMENTS (floors); i++)
-    if (low - 0.01 >= floors[i])
-      {
-        rl_chart_set_y_range (self->accuracy_chart, floors[i], 1);
-        return;
-      }
-  rl_chart_set_y_range (self->accuracy_chart, 0, 1);
-}
-
-static void
-on_accuracy_zoom_toggled (RlTrainView *self)
-{
-  update_accuracy_range (self);
-}
-
-void
-rl_train_view_begin_run (RlTrainView         *self,
-                         const RlTrainConfig *config,
-                         guint                train_images,
-                         const char          *net)
-{
-  g_autofree char *text = NULL;
-
-  g_return_if_fail (RL_IS_TRAIN_VIEW (self));
-  g_return_if_fail (config != NULL);
-
-  rl_chart_clear (self->loss_chart);
-  rl_chart_clear (self->accuracy_chart);
-  g_clear_pointer (&self->last, rl_train_progress_unref);
-  self->last_heldout = NAN;
-  self->last_test = NAN;
-  self->last_test_epoch = 0;
-  update_accuracy_range (self);
-  g_free (self->net);
-  self->net = g_strdup (net);
-  gtk_progress_bar_set_fraction (self->progress_bar, 0);
-  text = g_strdup_printf (_("Epoch 1 of %d · starting"), config->epochs);
-  set_progress_text (self, text);
-  g_clear_pointer (&text, g_free);
-  /* Translators: 1: a net ("resnet-20", "the seed net"), 2: a count, 3: MNIST or
-   * Fashion-MNIST, then the batch size, learning rate, momentum and weight decay */
-  text = g_strdup_printf (_("Training %1$s on %2$'u %3$s images, batch %4$d, learning rate %5$g, "
-                            "momentum %6$g, weight decay %7$g."),
-                          net, train_images,
-                          rl_dataset_title (config->dataset),
-                          config->batch, config->lr, config->momentum,
-                          config->weight_decay);
-  rl_train_view_set_status (self, text);
-}
-
-/* The line above the progress bar, from the last progress: while paused it says so, and the
- * time left stays what it was when the run paused (the trainer does not count paused time). */
-static void
-update_progress_label (RlTrainView *self)
-{
-  RlTrainProgress *p = self->last;
-  g_autofree char *left = NULL;
-  g_autofree char *text = NULL;
-
-  if (p == NULL)
-    return;
-  left = format_duration (p->seconds_left);
-  if (p->is_last)
-    text = p->images_seen < p->images_total
-           ? g_strdup_printf (_("Epoch %d of %d · batch %'d of %'d · stopped"), p->epoch, p->n_epochs,
-                              p->batch, p->n_batches)
-           : g_strdup_printf (_("Epoch %d of %d · batch %'d of %'d · finished"), p->epoch,
-                              p->n_epochs, p->batch, p->n_batches);
-  else if (self->state == RL_TRAINER_PAUSED)
-    text = g_strdup_printf (_("Paused at epoch %d of %d, batch %'d of %'d · %s"), p->epoch,
-                            p->n_epochs, p->batch, p->n_batches, left);
-  else
-    text = g_strdup_printf (_("Epoch %d of %d · batch %'d of %'d · %'.0f images/s · %s"), p->epoch,
-                            p->n_epochs, p->batch, p->n_batches, p->images_per_s, left);
-  set_progress_text (self, text);
-}
-
-void
-rl_train_view_set_stopped_at (RlTrainView *self,
-                              const char  *text)
-{
-  g_autofree char *heading = NULL;
-
-  g_return_if_fail (RL_IS_TRAIN_VIEW (self));
-
-  /* The window's sentence ("Finished after 10 epochs.") heads the line with the net after it:
-   * "Finished after 10 epochs · the seed net", without the full stop (or the ideographic one
-   * of a translation) in the middle. */
-  heading = g_strdup (text);
-  if (g_str_has_suffix (heading, "."))
-    heading[strlen (heading) - 1] = '\0';
-  else if (g_str_has_suffix (heading, "。"))
-    heading[strlen (heading) - strlen ("。")] = '\0';
-  set_progress_text (self, heading);
-}
-
-const char *
-rl_train_view_get_progress_text (RlTrainView *self)
-{
-  g_return_val_if_fail (RL_IS_TRAIN_VIEW (self), NULL);
-
-  return gtk_label_get_text (self->progress_label);
-}
-
-void
-rl_train_view_set_blocked (RlTrainView *self,
-                           const char  *reason)
-{
-  g_return_if_fail (RL_IS_TRAIN_VIEW (self));
-
-  gtk_label_set_text (self->blocked_label, reason != NULL ? reason : "");
-  gtk_widget_set_visible (GTK_WIDGET (self->blocked_label), reason != NULL);
-}
-
-void
-rl_train_view_add_progress (RlTrainView     *self,
-                            RlTrainProgress *p)
-{
-  GString *status;
-
-  g_return_if_fail (RL_IS_TRAIN_VIEW (self));
-  g_return_if_fail (p != NULL);
-
-  for (guint i = 0; i < p->n_points; i++)
-    rl_chart_append (self->loss_chart, RL_TRAIN_VIEW_LOSS_BATCH,
-                     p->points[i].images_seen, p->points[i].loss);
-  rl_chart_append (self->loss_chart, RL_TRAIN_VIEW_LOSS_SMOOTHED, p->images_seen,
-                   p->loss_smoothed);
-  rl_chart_append (self->accuracy_chart, RL_TRAIN_VIEW_ACC_TRAIN, p->images_seen,
-                   p->train_acc_running);
-  if (!isnan (p->heldout_acc))
-    {
-      rl_chart_append (self->accuracy_chart, RL_TRAIN_VIEW_ACC_HELDOUT, p->images_seen,
-                       p->heldout_acc);
-      self->last_heldout = p->heldout_acc;
-    }
-  if (!isnan (p->epoch_test_acc))
-    {
-      rl_chart_append (self->accuracy_chart, RL_TRAIN_VIEW_ACC_TEST, p->images_seen,
-                       p->epoch_test_acc);
-      self->last_test = p->epoch_test_acc;
-      self->last_test_epoch = p->epoch;
-    }
-
-  update_accuracy_range (self);
-
-  if (p->images_total > 0)
-    gtk_progress_bar_set_fraction (self->progress_bar,
-                                   CLAMP ((double) p->images_seen / p->images_total, 0.0, 1.0));
-  g_clear_pointer (&self->last, rl_train_progress_unref);
-  self->last = rl_train_progress_ref (p);
-  update_progress_label (self);
-
-  /* While paused, the status says so (the window set it); the figures wait for the resume. */
-  if (self->state == RL_TRAINER_PAUSED)
-    return;
-
-  /* a narrow no-break space (U+202F) between each number and its %, so that a narrow window
-   * wraps the line between figures, never inside one */
-  status = g_string_new (NULL);
-  g_string_append_printf (status, _("Loss %.4f (smoothed %.4f) · train accuracy %.1f\u202f%%"),
-                          p->loss, p->loss_smoothed, 100 * p->train_acc_running);
-  if (!isnan (self->last_heldout))
-    g_string_append_printf (status, _(" · held-out %.1f\u202f%%"), 100 * self->last_heldout);
-  if (!isnan (self->last_test))
-    g_string_append_printf (status, _(" · test set %.2f\u202f%% after epoch %d"),
-                            100 * self->last_test, self->last_test_epoch);
-  gtk_label_set_text (self->status_label, status->str);
-  g_string_free (status, TRUE);
-}
-
-void
-rl_train_view_set_status (RlTrainView *self,
-                          const char  *text)
-{
-  g_return_if_fail (RL_IS_TRAIN_VIEW (self));
-
-  gtk_label_set_text (self->status_label, text);
-}
-
-const char *
-rl_train_view_get_status (RlTrainView *self)
-{
-  g_return_val_if_fail (RL_IS_TRAIN_VIEW (self), NULL);
-
-  return gtk_label_get_text (self->status_label);
-}
-
-RlChart *
-rl_train_view_get_loss_chart (RlTrainView *self)
-{
-  g_return_val_if_fail (RL_IS_TRAIN_VIEW (self), NULL);
-
-  return self->loss_chart;
-}
-
-RlChart *
-rl_train_view_get_accuracy_chart (RlTrainView *self)
-{
-  g_return_val_if_fail (RL_IS_TRAIN_VIEW (self), NULL);
-
-  return self->accuracy_chart;
-}
-
 /* ---- set-up ------------------------------------------------------------------------------- */
 
 static void
@@ -649,6 +346,23 @@ update_can_start (RlTrainView *self)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAN_START]);
 }
 
+/* Use Defaults, while the values differ from the defaults the note names (a net chosen after
+ * an edit keeps the edited values, and the note would otherwise list other numbers than the
+ * spin buttons with nothing to say so). Insensitive while weight decay is locked by a run. */
+static void
+update_defaults_button (RlTrainView *self)
+{
+  gboolean differ =
+    !close_to (gtk_spin_button_get_value (self->lr_spin), self->defaults.lr)
+    || !close_to (gtk_spin_button_get_value (self->momentum_spin), self->defaults.momentum)
+    || !close_to (gtk_spin_button_get_value (self->weight_decay_spin),
+                  self->defaults.weight_decay);
+
+  gtk_widget_set_visible (self->defaults_button, differ);
+  gtk_widget_set_sensitive (self->defaults_button,
+                            gtk_widget_get_sensitive (GTK_WIDGET (self->weight_decay_spin)));
+}
+
 static void
 show_defaults (RlTrainView *self)
 {
@@ -663,6 +377,23 @@ show_defaults (RlTrainView *self)
                               "rate %g, momentum %g, no weight decay."), self->defaults.lr,
                             self->defaults.momentum);
   gtk_label_set_text (self->defaults_label, text);
+  update_defaults_button (self);
+}
+
+static void
+defaults_clicked_cb (GtkButton   *button,
+                     RlTrainView *self)
+{
+  gtk_spin_button_set_value (self->lr_spin, self->defaults.lr);
+  gtk_spin_button_set_value (self->momentum_spin, self->defaults.momentum);
+  gtk_spin_button_set_value (self->weight_decay_spin, self->defaults.weight_decay);
+}
+
+static void
+optimiser_value_changed_cb (GtkSpinButton *spin,
+                            RlTrainView   *self)
+{
+  update_defaults_button (self);
 }
 
 /* A net with other defaults than the last one gets them, unless the values were edited since
@@ -818,6 +549,7 @@ rl_train_view_class_init (RlTrainViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RlTrainView, momentum_spin);
   gtk_widget_class_bind_template_child (widget_class, RlTrainView, weight_decay_spin);
   gtk_widget_class_bind_template_child (widget_class, RlTrainView, defaults_label);
+  gtk_widget_class_bind_template_child (widget_class, RlTrainView, defaults_button);
   gtk_widget_class_bind_template_child (widget_class, RlTrainView, net_chooser);
   gtk_widget_class_bind_template_child (widget_class, RlTrainView, batch_spin);
   gtk_widget_class_bind_template_child (widget_class, RlTrainView, images_spin);
@@ -828,7 +560,8 @@ rl_train_view_class_init (RlTrainViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RlTrainView, loss_chart);
   gtk_widget_class_bind_template_child (widget_class, RlTrainView, accuracy_chart);
   gtk_widget_class_bind_template_child (widget_class, RlTrainView, accuracy_zoom_button);
-  gtk_widget_class_bind_template_callback (widget_class, on_accuracy_zoom_toggled);
+  gtk_widget_class_bind_template_callback_full (widget_class, "on_accuracy_zoom_toggled",
+                                                G_CALLBACK (_rl_train_view_accuracy_zoom_toggled));
   gtk_widget_class_bind_template_child (widget_class, RlTrainView, progress_label);
   gtk_widget_class_bind_template_child (widget_class, RlTrainView, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, RlTrainView, status_label);
@@ -873,6 +606,12 @@ rl_train_view_init (RlTrainView *self)
 
   g_signal_connect (self->lr_spin, "value-changed", G_CALLBACK (spin_value_changed_cb), self);
   g_signal_connect (self->momentum_spin, "value-changed", G_CALLBACK (spin_value_changed_cb), self);
+  g_signal_connect (self->lr_spin, "value-changed", G_CALLBACK (optimiser_value_changed_cb), self);
+  g_signal_connect (self->momentum_spin, "value-changed", G_CALLBACK (optimiser_value_changed_cb),
+                    self);
+  g_signal_connect (self->weight_decay_spin, "value-changed",
+                    G_CALLBACK (optimiser_value_changed_cb), self);
+  g_signal_connect (self->defaults_button, "clicked", G_CALLBACK (defaults_clicked_cb), self);
   g_signal_connect (self->from_current_switch, "notify::active",
                     G_CALLBACK (from_current_changed_cb), self);
   from_current_changed_cb (self->from_current_switch, NULL, self);
