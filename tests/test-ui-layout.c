@@ -7,6 +7,7 @@
 
 #include "ui-test-utils.h"
 
+#include "rl-chart.h"
 #include "rl-draw-view.h"
 #include "rl-prob-view.h"
 #include "rl-teach-row.h"
@@ -370,6 +371,54 @@ test_wheel_scrolls_panel (void)
   ui_test_destroy_window (window);
 }
 
+static gboolean
+is_chart (GtkWidget     *widget,
+          gconstpointer  data)
+{
+  return RL_IS_CHART (widget);
+}
+
+/* The Train view's Diagram at 800 x 600: the diagram gets the width of a layer's box, the
+ * charts giving way to it (before, it got 40 px between them and the settings and showed the
+ * first letters of each layer), and the window stays 800 px wide; hidden again, the charts
+ * come back. At 1280 x 800 both are shown. */
+static void
+test_diagram_room (void)
+{
+  const int widths[] = { SMALL_WIDTH, 1280 }, heights[] = { SMALL_HEIGHT, 800 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (widths); i++)
+    {
+      RlWindow *window = ui_test_new_window_sized (widths[i], heights[i]);
+      RlTrainView *train = rl_window_get_train_view (window);
+      GtkWidget *diagram = GTK_WIDGET (rl_train_view_get_network_view (train));
+      GtkWidget *scroller = gtk_widget_get_ancestor (diagram, GTK_TYPE_SCROLLED_WINDOW);
+      GtkWidget *chart = ui_test_find_widget (GTK_WIDGET (train), is_chart, NULL);
+      int natural;
+
+      rl_window_set_view (window, "train");
+      ui_test_spin (200);
+      g_assert_true (gtk_widget_get_mapped (chart));
+      rl_train_view_show_network (train, TRUE);
+      ui_test_spin (300);
+      gtk_widget_measure (diagram, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &natural, NULL, NULL);
+      g_test_message ("%d x %d: the diagram %d px of %d, the charts %s, the window %d px",
+                      widths[i], heights[i], gtk_widget_get_width (scroller), natural,
+                      gtk_widget_get_mapped (chart) ? "shown" : "hidden",
+                      gtk_widget_get_width (GTK_WIDGET (window)));
+      g_assert_cmpint (gtk_widget_get_width (scroller), >=, MIN (natural, 200));
+      g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), <=, widths[i]);
+      /* both, where there is room for both */
+      g_assert_true (gtk_widget_get_mapped (chart) == (widths[i] > SMALL_WIDTH));
+
+      rl_train_view_show_network (train, FALSE);
+      ui_test_spin (300);
+      g_assert_true (gtk_widget_get_mapped (chart));
+      g_assert_false (gtk_widget_get_mapped (scroller));
+      ui_test_destroy_window (window);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -382,6 +431,7 @@ main (int   argc,
   ui_test_add ("/ui/layout/draw-in-sight-800x600", test_draw_in_sight_small_screen);
   ui_test_add ("/ui/layout/why-stays-put", test_why_stays_put);
   ui_test_add ("/ui/layout/wheel-scrolls-panel", test_wheel_scrolls_panel);
+  ui_test_add ("/ui/layout/diagram-room", test_diagram_room);
   ui_test_add ("/ui/layout/prob-rows-fixed", test_prob_rows_fixed);
   ui_test_add ("/ui/layout/views-laid-out-on-first-show", test_views_laid_out_on_first_show);
 

@@ -233,6 +233,107 @@ rl_train_view_get_network_view (RlTrainView *self)
   return self->network_view;
 }
 
+/* ---- the diagram beside the charts, or in their place -------------------------------------- */
+
+/* Width the diagram needs: a layer's box and the arrows of a residual block beside it. */
+#define DIAGRAM_ROOM 220
+
+/* Whether, at @width, the diagram shown would get less than DIAGRAM_ROOM (or its own natural
+ * width, if smaller; *@need) beside the settings and the charts at their minimum widths (the
+ * charts' as they were when last shown): at 800 x 600 it got 40 px and showed the first letters
+ * of each layer. When it fits, its scroller asks for *@need, so that the box does not hand the
+ * space to the charts instead. */
+static gboolean
+diagram_crowded (RlTrainView *self,
+                 int          width,
+                 int         *need)
+{
+  int spacing = gtk_box_get_spacing (GTK_BOX (self->root));
+  int settings, separator, diagram, room;
+
+  if (!gtk_widget_get_visible (self->diagram_scroller))
+    return FALSE;
+  if (gtk_widget_get_visible (self->charts_box))
+    gtk_widget_measure (self->charts_box, GTK_ORIENTATION_HORIZONTAL, -1, &self->charts_width,
+                        NULL, NULL, NULL);
+  gtk_widget_measure (self->settings_scroller, GTK_ORIENTATION_HORIZONTAL, -1, &settings, NULL,
+                      NULL, NULL);
+  gtk_widget_measure (self->charts_separator, GTK_ORIENTATION_HORIZONTAL, -1, &separator, NULL,
+                      NULL, NULL);
+  gtk_widget_measure (GTK_WIDGET (self->network_view), GTK_ORIENTATION_HORIZONTAL, -1, NULL,
+                      &diagram, NULL, NULL);
+  room = width - gtk_widget_get_margin_start (self->root) - gtk_widget_get_margin_end (self->root)
+         - 3 * spacing - settings - separator - self->charts_width;
+  *need = MIN (diagram, DIAGRAM_ROOM);
+  return room < *need;
+}
+
+static gboolean
+apply_crowded (gpointer data)
+{
+  RlTrainView *self = data;
+
+  self->crowded_id = 0;
+  gtk_widget_set_visible (self->charts_separator, !self->crowded);
+  gtk_widget_set_visible (self->charts_box, !self->crowded);
+  gtk_widget_set_hexpand (self->diagram_scroller, self->crowded);
+  gtk_widget_set_size_request (self->diagram_scroller, self->crowded ? -1 : self->diagram_need,
+                               -1);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+rl_train_view_measure (GtkWidget      *widget,
+                       GtkOrientation  orientation,
+                       int             for_size,
+                       int            *minimum,
+                       int            *natural,
+                       int            *minimum_baseline,
+                       int            *natural_baseline)
+{
+  gtk_widget_measure (RL_TRAIN_VIEW (widget)->root, orientation, for_size, minimum, natural,
+                      minimum_baseline, natural_baseline);
+}
+
+static GtkSizeRequestMode
+rl_train_view_get_request_mode (GtkWidget *widget)
+{
+  return gtk_widget_get_request_mode (RL_TRAIN_VIEW (widget)->root);
+}
+
+/* As GtkBinLayout, and then the charts give way to the diagram, or come back, when the width
+ * calls for it: applied from an idle, since a widget's visibility must not change while it
+ * is being allocated. */
+static void
+rl_train_view_size_allocate (GtkWidget *widget,
+                             int        width,
+                             int        height,
+                             int        baseline)
+{
+  RlTrainView *self = RL_TRAIN_VIEW (widget);
+  gboolean crowded;
+  int need = -1;
+
+  gtk_widget_allocate (self->root, width, height, baseline, NULL);
+  crowded = diagram_crowded (self, width, &need);
+  if (crowded != self->crowded || (!crowded && need >= 0 && need != self->diagram_need))
+    {
+      self->crowded = crowded;
+      if (need >= 0)
+        self->diagram_need = need;
+      if (self->crowded_id == 0)
+        self->crowded_id = g_idle_add (apply_crowded, self);
+    }
+}
+
+static void
+diagram_shown_cb (GtkWidget   *scroller,
+                  GParamSpec  *pspec,
+                  RlTrainView *self)
+{
+  gtk_widget_queue_allocate (GTK_WIDGET (self));
+}
+
 /* ---- settings kept between runs (GSettings) ----------------------------------------------- */
 
 void
@@ -491,6 +592,7 @@ rl_train_view_dispose (GObject *object)
   RlTrainView *self = RL_TRAIN_VIEW (object);
 
   g_clear_object (&self->predictor);
+  g_clear_handle_id (&self->crowded_id, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (object), RL_TYPE_TRAIN_VIEW);
 
   G_OBJECT_CLASS (rl_train_view_parent_class)->dispose (object);
@@ -568,8 +670,14 @@ rl_train_view_class_init (RlTrainViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RlTrainView, diagram_button);
   gtk_widget_class_bind_template_child (widget_class, RlTrainView, diagram_scroller);
   gtk_widget_class_bind_template_child (widget_class, RlTrainView, network_view);
+  gtk_widget_class_bind_template_child (widget_class, RlTrainView, settings_scroller);
+  gtk_widget_class_bind_template_child (widget_class, RlTrainView, charts_separator);
+  gtk_widget_class_bind_template_child (widget_class, RlTrainView, charts_box);
 
-  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  /* no layout manager: size_allocate decides whether the charts give way to the diagram */
+  widget_class->get_request_mode = rl_train_view_get_request_mode;
+  widget_class->measure = rl_train_view_measure;
+  widget_class->size_allocate = rl_train_view_size_allocate;
   gtk_widget_class_set_css_name (widget_class, "rltrainview");
 }
 
@@ -598,6 +706,8 @@ rl_train_view_init (RlTrainView *self)
   setup_charts (self);
   g_object_bind_property (self->diagram_button, "active", self->diagram_scroller, "visible",
                           G_BINDING_SYNC_CREATE);
+  g_signal_connect (self->diagram_scroller, "notify::visible", G_CALLBACK (diagram_shown_cb),
+                    self);
   /* a click on a layer does not go to Inside here (update_diagram says why) */
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->network_view),
                                   GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
