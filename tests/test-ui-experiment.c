@@ -635,11 +635,20 @@ test_dispose_while_running (void)
 
 /* ---- in the window ------------------------------------------------------------------------ */
 
+static gboolean
+is_scrolled_window (GtkWidget     *widget,
+                    gconstpointer  data)
+{
+  return GTK_IS_SCROLLED_WINDOW (widget);
+}
+
 static void
 test_window (void)
 {
   RlWindow *window;
   RlExperimentView *view;
+  GtkWidget *settings;
+  int settings_width;
 
   SKIP_WITHOUT_MNIST ();
 
@@ -648,6 +657,10 @@ test_window (void)
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.view", "s", "experiment"));
   g_assert_cmpstr (rl_window_get_view (window), ==, "experiment");
+  ui_test_spin (100);
+  settings = ui_test_find_widget (GTK_WIDGET (view), is_scrolled_window, NULL);
+  g_assert_nonnull (settings);
+  settings_width = gtk_widget_get_width (settings);
 
   /* On the Experiment page the train and stop actions (Ctrl+Return, Ctrl+.) act on the twins */
   rl_experiment_view_set_depth (view, 8);
@@ -667,6 +680,13 @@ test_window (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.stop", NULL));
   g_assert_true (ui_test_wait_for (not_busy, view, 60));
   g_assert_true (g_str_has_prefix (rl_experiment_view_get_status (view), "Stopped in"));
+  /* the run's row, its title wrapped, leaves the settings column as wide as it was (it
+   * widened it by 80 px) */
+  ui_test_spin (100);
+  g_assert_cmpuint (rl_experiment_view_get_n_runs (view), ==, 1);
+  g_test_message ("the settings column: %d px, then %d", settings_width,
+                  gtk_widget_get_width (settings));
+  g_assert_cmpint (gtk_widget_get_width (settings), ==, settings_width);
 
   /* Closing the window while the twins train asks first; Stop and Quit stops them and then
    * closes it. */

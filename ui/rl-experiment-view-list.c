@@ -178,6 +178,16 @@ _rl_experiment_view_update_run_row (Run *run)
       detail = with_size;
     }
   gtk_check_button_set_label (run->check, title);
+  /* the title wraps, as the line under it does: unwrapped, the first run's title widened the
+   * settings column by 80 px and everything in it moved (GTK makes the label on set_label) */
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (run->check)); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_LABEL (child))
+      {
+        gtk_label_set_wrap (GTK_LABEL (child), TRUE);
+        gtk_label_set_max_width_chars (GTK_LABEL (child), 24);
+        gtk_label_set_xalign (GTK_LABEL (child), 0.0);
+      }
   gtk_label_set_text (run->detail, detail);
 }
 
