@@ -521,6 +521,67 @@ test_labels (void)
   g_assert_finalize_object (chart);
 }
 
+/* Two charts over one x axis, one with short y labels ("2"), one with long ones ("100%"):
+ * their plots begin at different x, until lined up; then both begin at the wider margin, and
+ * drawing them in either order gives the same. */
+static double
+plot_left_after_draw (RlChart *chart)
+{
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 500, 300);
+  cairo_t *cr = cairo_create (surface);
+
+  rl_chart_draw (chart, cr, 500, 300);
+  cairo_destroy (cr);
+  cairo_surface_destroy (surface);
+  return rl_chart_get_plot_left (chart);
+}
+
+static void
+test_align (void)
+{
+  RlChart *loss, *accuracy;
+  double loss_left, accuracy_left;
+
+  REQUIRE_DISPLAY ();
+
+  loss = RL_CHART (g_object_ref_sink (rl_chart_new ()));
+  accuracy = RL_CHART (g_object_ref_sink (rl_chart_new ()));
+  rl_chart_set_y_label (loss, "loss");
+  rl_chart_set_y_label (accuracy, "accuracy");
+  rl_chart_set_y_format (accuracy, RL_CHART_FORMAT_PERCENT);
+  rl_chart_set_y_range (accuracy, 0, 1);
+  rl_chart_add_series (loss, "loss", NULL, RL_CHART_LINE_SOLID, 1.0, FALSE);
+  rl_chart_add_series (accuracy, "accuracy", NULL, RL_CHART_LINE_SOLID, 1.0, FALSE);
+  for (int i = 0; i < 50; i++)
+    {
+      rl_chart_append (loss, 0, i * 640.0, 2.3 * exp (-i / 10.0));
+      rl_chart_append (accuracy, 0, i * 640.0, 1.0 - 0.9 * exp (-i / 10.0));
+    }
+
+  loss_left = plot_left_after_draw (loss);
+  accuracy_left = plot_left_after_draw (accuracy);
+  g_test_message ("apart: the loss plot at %.0f px, the accuracy plot at %.0f", loss_left,
+                  accuracy_left);
+  g_assert_cmpfloat (loss_left, <, accuracy_left);
+
+  rl_chart_align_plot_with (loss, accuracy);
+  plot_left_after_draw (loss);
+  plot_left_after_draw (accuracy);
+  g_assert_cmpfloat (plot_left_after_draw (loss), ==, accuracy_left);
+  g_assert_cmpfloat (plot_left_after_draw (accuracy), ==, accuracy_left);
+
+  /* undone from either side: each its own again */
+  rl_chart_align_plot_with (accuracy, NULL);
+  g_assert_cmpfloat (plot_left_after_draw (loss), ==, loss_left);
+  g_assert_cmpfloat (plot_left_after_draw (accuracy), ==, accuracy_left);
+
+  /* a partner finalized: no dangling pointer */
+  rl_chart_align_plot_with (loss, accuracy);
+  g_assert_finalize_object (accuracy);
+  g_assert_cmpfloat (plot_left_after_draw (loss), ==, loss_left);
+  g_assert_finalize_object (loss);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -542,6 +603,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/ui/chart/band", test_band);
   g_test_add_func ("/ui/chart/widget-snapshot", test_widget_snapshot);
   g_test_add_func ("/ui/chart/labels", test_labels);
+  g_test_add_func ("/ui/chart/align", test_align);
 
   return g_test_run ();
 }

@@ -558,9 +558,20 @@ rl_chart_draw (RlChart *self, cairo_t *cr, int width, int height)
       left = MAX (left, w);
     }
   left += PAD + GAP + TICK_LEN + (self->y_label != NULL ? th + GAP : 0.0);
+  /* lined up with the other chart: the wider margin of the two; when this one's own need
+   * changed, the other draws again with it */
+  if (left != self->left_needed)
+    {
+      self->left_needed = left;
+      if (self->aligned != NULL)
+        gtk_widget_queue_draw (GTK_WIDGET (self->aligned));
+    }
+  if (self->aligned != NULL)
+    left = MAX (left, self->aligned->left_needed);
   right = PAD + tw;   /* the last x tick label is centred on the plot's right edge */
 
   f.px = round (left);
+  self->plot_left = f.px;
   f.py = round (top);
   f.pw = round (width - left - right);
   f.ph = round (height - top - bottom);

@@ -47,6 +47,11 @@ struct _RlChart {
   gboolean      y_auto;
   double        y_min, y_max;    /* when !y_auto */
 
+  /* the plot's left edge, lined up with another chart's (rl_chart_align_plot_with) */
+  RlChart      *aligned;         /* (weak) or NULL */
+  double        left_needed;     /* the left margin this chart's own tick labels need */
+  double        plot_left;       /* where the plot began at the last draw */
+
   /* pointer, in widget coordinates; hover_x < 0: no read-out */
   double        hover_x;
   double        hover_y;

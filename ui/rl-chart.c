@@ -98,6 +98,8 @@ rl_chart_finalize (GObject *object)
 {
   RlChart *self = RL_CHART (object);
 
+  if (self->aligned != NULL)
+    g_object_remove_weak_pointer (G_OBJECT (self->aligned), (gpointer *) &self->aligned);
   g_clear_pointer (&self->title, g_free);
   g_clear_pointer (&self->x_label, g_free);
   g_clear_pointer (&self->y_label, g_free);
@@ -463,6 +465,41 @@ rl_chart_get_last (RlChart *self, guint series, double *x, double *y)
   if (y != NULL)
     *y = pt->y;
   return TRUE;
+}
+
+void
+rl_chart_align_plot_with (RlChart *self, RlChart *other)
+{
+  g_return_if_fail (RL_IS_CHART (self));
+  g_return_if_fail (other == NULL || (RL_IS_CHART (other) && other != self));
+
+  if (self->aligned != NULL)
+    {
+      RlChart *old = self->aligned;
+
+      g_object_remove_weak_pointer (G_OBJECT (old), (gpointer *) &self->aligned);
+      self->aligned = NULL;
+      if (old->aligned == self)
+        rl_chart_align_plot_with (old, NULL);
+    }
+  if (other != NULL)
+    {
+      if (other->aligned != NULL && other->aligned != self)
+        rl_chart_align_plot_with (other, NULL);
+      self->aligned = other;
+      g_object_add_weak_pointer (G_OBJECT (other), (gpointer *) &self->aligned);
+      if (other->aligned != self)
+        rl_chart_align_plot_with (other, self);
+    }
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+double
+rl_chart_get_plot_left (RlChart *self)
+{
+  g_return_val_if_fail (RL_IS_CHART (self), 0.0);
+
+  return self->plot_left;
 }
 
 void

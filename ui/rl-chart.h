@@ -79,6 +79,13 @@ guint      rl_chart_get_n_points      (RlChart *self, guint series);
 /* Returns FALSE (and leaves @x, @y alone) when the series has no point. */
 gboolean   rl_chart_get_last          (RlChart *self, guint series, double *x, double *y);
 
+/* Lines up the plot areas of @self and @other (both ways): both begin at the wider of their
+ * two left margins, which their y tick labels set ("2" beside "100%"), so that one x, images
+ * seen say, is at one place in both when they are as wide. NULL undoes it. */
+void       rl_chart_align_plot_with   (RlChart *self, RlChart *other);
+/* Where the plot area began, from the left, at the last draw (0 before one). */
+double     rl_chart_get_plot_left     (RlChart *self);
+
 /* Draws the chart into @cr at @width x @height, as the widget does (with the hover read-out
  * if the pointer is over the plot). For tests and for exporting a PNG. */
 void       rl_chart_draw              (RlChart *self, cairo_t *cr, int width, int height);

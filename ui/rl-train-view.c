@@ -392,6 +392,8 @@ setup_charts (RlTrainView *self)
                        RL_CHART_LINE_SOLID, 2.0, TRUE);
   rl_chart_add_series (self->accuracy_chart, _("full test set (epoch end)"), &test,
                        RL_CHART_LINE_DASHED, 2.0, TRUE);
+  /* one x axis, images seen: a point of the run at one place in both */
+  rl_chart_align_plot_with (self->loss_chart, self->accuracy_chart);
 
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->loss_chart),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL,
