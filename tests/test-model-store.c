@@ -131,6 +131,7 @@ test_list (Fixture       *f,
   g_assert_nonnull (strstr (text, "98.00\u202f% on the test set"));
   /* the net, from the file's arch (none: the seed net) */
   g_assert_nonnull (strstr (text, "seed · MNIST"));
+  g_assert_nonnull (strstr (text, " · 2 epochs · "));
   g_assert_nonnull (strstr (text, "2025"));
 
   g_assert_cmpstr (rl_model_item_get_name (item_at (store, 2)), ==, "Older");

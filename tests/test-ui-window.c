@@ -723,6 +723,21 @@ assert_run_status (RlWindow   *window,
  * file, listed with the accuracy of the weights saved, which the Draw footer shows too; the
  * bundled model is still listed and can be chosen; rename, delete and undo, which the Train
  * view's status follows. */
+static gboolean
+is_editable_label (GtkWidget     *widget,
+                   gconstpointer  data)
+{
+  return GTK_IS_EDITABLE_LABEL (widget);
+}
+
+static gboolean
+named_in_store (gpointer data)
+{
+  g_autoptr (RlModelItem) item = g_list_model_get_item (data, 0);
+
+  return g_strcmp0 (rl_model_item_get_name (item), "Renamed from its menu") == 0;
+}
+
 static void
 test_models_list (void)
 {
@@ -806,8 +821,10 @@ test_models_list (void)
   accuracy = g_strdup_printf ("%.2f\u202f%%", 100.0 * eval.correct / eval.n);
   g_assert_nonnull (strstr (rl_window_get_model_description (window), accuracy));
   g_assert_nonnull (strstr (rl_window_get_model_description (window), "trained here"));
-  kept = g_strdup_printf (" Kept as “Trained on MNIST” in Models, with %s on the test set.",
-                          accuracy);
+  /* "Trained on MNIST", numbered when earlier tests' runs have that name */
+  g_assert_true (g_str_has_prefix (rl_model_item_get_name (item), "Trained on MNIST"));
+  kept = g_strdup_printf (" Kept as “%s” in Models, with %s on the test set.",
+                          rl_model_item_get_name (item), accuracy);
   assert_run_status (window, kept, TRUE);
 
   /* The bundled model is still there, and can be chosen; then the run again. */
@@ -861,6 +878,61 @@ test_models_list (void)
   g_assert_null (rl_window_get_notification (window));
   g_assert_nonnull (strstr (rl_window_get_model_description (window), "My first run"));
   assert_run_status (window, kept, TRUE);
+
+  /* Rename… in the row's menu makes its name an entry, as a double-click does */
+  {
+    RlModelsPopover *popover = RL_MODELS_POPOVER (rl_window_get_models_popover (window));
+    /* the second section, under the loss landscape's */
+    g_autoptr (GMenuModel) menu = g_menu_model_get_item_link (
+      rl_models_popover_get_row_menu (popover, 0), 1, G_MENU_LINK_SECTION);
+    int at = ui_test_menu_find (menu, "models.rename");
+    g_autoptr (GVariant) target = NULL;
+    GtkListBoxRow *row = gtk_list_box_get_row_at_index (rl_models_popover_get_list (popover), 0);
+    GtkWidget *name = ui_test_find_widget (GTK_WIDGET (row), is_editable_label, NULL);
+
+    g_assert_cmpint (at, >=, 0);
+    target = g_menu_model_get_item_attribute_value (menu, at, G_MENU_ATTRIBUTE_TARGET,
+                                                    G_VARIANT_TYPE_STRING);
+    g_assert_cmpstr (g_variant_get_string (target, NULL), ==, path);
+    g_assert_nonnull (name);
+    g_assert_false (gtk_editable_label_get_editing (GTK_EDITABLE_LABEL (name)));
+    gtk_popover_popup (GTK_POPOVER (popover));
+    ui_test_spin (200);
+    g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (popover), "models.rename",
+                                                       target));
+    ui_test_spin (100);
+    g_assert_true (gtk_editable_label_get_editing (GTK_EDITABLE_LABEL (name)));
+    /* a name typed and committed: the file takes it, and the row made anew for it leaves no
+     * critical behind (the tests make criticals fatal) */
+    gtk_editable_set_text (GTK_EDITABLE (name), "Renamed from its menu");
+    gtk_editable_label_stop_editing (GTK_EDITABLE_LABEL (name), TRUE);
+    g_assert_true (ui_test_wait_for (named_in_store, store, 10));
+    ui_test_spin (300);
+    gtk_popover_popdown (GTK_POPOVER (popover));
+    ui_test_spin (200);
+    /* the bundled model has no file to rename */
+    if (bundled_model_present ())
+      g_assert_cmpint (g_menu_model_get_n_items (rl_models_popover_get_row_menu (
+                                                   popover, n_rows (window) - 1)), ==, 1);
+  }
+
+  /* two more runs: no two rows of the list read the same */
+  for (guint r = 0; r < 2; r++)
+    {
+      rl_train_view_set_train_images (rl_window_get_train_view (window), 640);
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.train", NULL));
+      g_assert_true (ui_test_wait_for (not_busy, window, 120));
+      item = g_list_model_get_item (G_LIST_MODEL (store), 0);
+      g_object_unref (item);
+      g_test_message ("run %u: “%s”", r + 2, rl_model_item_get_name (item));
+      g_assert_true (g_str_has_prefix (rl_model_item_get_name (item), "Trained on MNIST"));
+      for (guint i = 1; i < g_list_model_get_n_items (G_LIST_MODEL (store)); i++)
+        {
+          g_autoptr (RlModelItem) other = g_list_model_get_item (G_LIST_MODEL (store), i);
+
+          g_assert_cmpstr (rl_model_item_get_name (other), !=, rl_model_item_get_name (item));
+        }
+    }
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.restore-bundled", NULL)
                  || !bundled_model_present ());

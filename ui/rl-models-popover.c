@@ -7,6 +7,8 @@
 
 #include "rl-models-popover.h"
 
+#include <string.h>
+
 #include "rl-widget-util.h"
 
 struct _RlModelsPopover
@@ -42,22 +44,57 @@ show_check (GtkWidget *check,
   gtk_accessible_update_state (GTK_ACCESSIBLE (check), GTK_ACCESSIBLE_STATE_HIDDEN, !in_use, -1);
 }
 
+/* Past GtkEditableLabel's own 100 ms (name_editing_cb) */
+#define RENAME_DELAY_MS 250
+
+typedef struct {
+  GtkWidget *popover;   /* a reference */
+  char      *key;
+  char      *name;
+} Rename;
+
+static gboolean
+rename_later (gpointer data)
+{
+  Rename *rename = data;
+
+  gtk_widget_activate_action (rename->popover, "win.rename-model", "(ss)", rename->key,
+                              rename->name);
+  g_object_unref (rename->popover);
+  g_free (rename->key);
+  g_free (rename->name);
+  g_free (rename);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 name_editing_cb (GtkEditableLabel *label,
                  GParamSpec       *pspec,
                  RlModelItem      *item)
 {
+  GtkWidget *popover = gtk_widget_get_ancestor (GTK_WIDGET (label), RL_TYPE_MODELS_POPOVER);
+  GtkWidget *row;
   const char *text;
+  Rename *rename;
 
-  if (gtk_editable_label_get_editing (label))
+  if (gtk_editable_label_get_editing (label) || popover == NULL)
     return;
   text = gtk_editable_get_text (GTK_EDITABLE (label));
   if (g_strcmp0 (text, rl_model_item_get_name (item)) == 0)
     return;
   /* The store rewrites the file, or the window says why not; either way the row shows the
-   * name in the file (a failed rename puts the old one back). */
-  gtk_widget_activate_action (GTK_WIDGET (label), "win.rename-model", "(ss)",
-                              item_key (item), text);
+   * name in the file (a failed rename puts the old one back). The focus to the row first,
+   * and the rename later: the store's change makes the row anew and disposes this label,
+   * and GTK 4.8's GtkEditableLabel looks at its focus controller 100 ms after losing the
+   * focus, without holding it (three criticals when the label was gone by then). */
+  row = gtk_widget_get_ancestor (GTK_WIDGET (label), GTK_TYPE_LIST_BOX_ROW);
+  if (row != NULL)
+    gtk_widget_grab_focus (row);
+  rename = g_new0 (Rename, 1);
+  rename->popover = g_object_ref (popover);
+  rename->key = g_strdup (item_key (item));
+  rename->name = g_strdup (text);
+  g_timeout_add (RENAME_DELAY_MS, rename_later, rename);
   gtk_editable_set_text (GTK_EDITABLE (label), rl_model_item_get_name (item));
 }
 
@@ -131,6 +168,17 @@ create_row_menu (GtkMenuButton *button,
   if (g_menu_model_get_n_items (G_MENU_MODEL (compare)) > 0)
     g_menu_append_submenu (landscape, _("_Compare Landscape With"), G_MENU_MODEL (compare));
   g_menu_append_section (menu, NULL, G_MENU_MODEL (landscape));
+  /* the name can be double-clicked too, but nothing shows that until one tries */
+  if (!rl_model_item_is_bundled (item))
+    {
+      g_autoptr (GMenuItem) rename = g_menu_item_new (_("_Rename…"), NULL);
+      g_autoptr (GMenu) name = g_menu_new ();
+
+      g_menu_item_set_action_and_target_value (rename, "models.rename",
+                                               g_variant_new_string (item_key (item)));
+      g_menu_append_item (name, rename);
+      g_menu_append_section (menu, NULL, G_MENU_MODEL (name));
+    }
   gtk_menu_button_set_menu_model (button, G_MENU_MODEL (menu));
 }
 
@@ -181,7 +229,6 @@ create_row (gpointer object,
   else
     {
       name = gtk_editable_label_new (rl_model_item_get_name (item));
-      gtk_widget_set_tooltip_text (name, _("Double-click to rename"));
       gtk_editable_set_width_chars (GTK_EDITABLE (name), 20);
       g_signal_connect_object (name, "notify::editing", G_CALLBACK (name_editing_cb), item, 0);
     }
@@ -213,7 +260,32 @@ create_row (gpointer object,
   g_object_set_data_full (G_OBJECT (row), "item", g_object_ref (item), g_object_unref);
   g_object_set_data (G_OBJECT (row), "check", check);
   g_object_set_data (G_OBJECT (row), "menu", menu);
+  g_object_set_data (G_OBJECT (row), "name", name);
   return row;
+}
+
+/* Rename… in a row's menu: the row's name becomes an entry, as a double-click makes it. */
+static void
+rename_activated (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  RlModelsPopover *self = RL_MODELS_POPOVER (widget);
+  const char *key = g_variant_get_string (parameter, NULL);
+
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->list)); row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    {
+      RlModelItem *item = g_object_get_data (G_OBJECT (row), "item");
+      GtkWidget *name = g_object_get_data (G_OBJECT (row), "name");
+
+      if (item != NULL && GTK_IS_EDITABLE_LABEL (name) && strcmp (item_key (item), key) == 0)
+        {
+          gtk_editable_label_start_editing (GTK_EDITABLE_LABEL (name));
+          gtk_widget_grab_focus (name);
+          return;
+        }
+    }
 }
 
 static void
@@ -328,6 +400,7 @@ rl_models_popover_class_init (RlModelsPopoverClass *klass)
                                                "/org/reslab/ResLab/ui/rl-models-popover.ui");
   gtk_widget_class_bind_template_child (widget_class, RlModelsPopover, list);
   gtk_widget_class_bind_template_callback (widget_class, on_row_activated);
+  gtk_widget_class_install_action (widget_class, "models.rename", "s", rename_activated);
 }
 
 static void

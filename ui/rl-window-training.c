@@ -211,15 +211,40 @@ trainer_weights_cb (RlTrainer       *trainer,
   _rl_window_update_description (self);
 }
 
-/* The name a run gets in the Models list until it is renamed. */
+static gboolean
+model_name_taken (RlWindow   *self,
+                  const char *name)
+{
+  GListModel *models = G_LIST_MODEL (self->model_store);
+
+  for (guint i = 0; i < g_list_model_get_n_items (models); i++)
+    {
+      g_autoptr (RlModelItem) item = g_list_model_get_item (models, i);
+
+      if (g_strcmp0 (rl_model_item_get_name (item), name) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* The name a run gets in the Models list until it is renamed: what it did, numbered from the
+ * second on ("Trained on MNIST 2"), so that no two rows read the same. */
 static char *
 default_run_name (RlWindow *self)
 {
   const char *dataset = rl_dataset_title (self->run_config.dataset);
+  g_autofree char *base = self->run_from_current
+                          ? g_strdup_printf (_("Continued on %s"), dataset)
+                          : g_strdup_printf (_("Trained on %s"), dataset);
+  char *name = g_strdup (base);
 
-  return self->run_from_current
-         ? g_strdup_printf (_("Continued on %s"), dataset)
-         : g_strdup_printf (_("Trained on %s"), dataset);
+  for (guint n = 2; model_name_taken (self, name) && n < 10000; n++)
+    {
+      g_free (name);
+      /* TRANSLATORS: a model's name made unique with a number, "Trained on MNIST 2" */
+      name = g_strdup_printf (_("%1$s %2$u"), base, n);
+    }
+  return name;
 }
 
 void

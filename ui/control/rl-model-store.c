@@ -183,7 +183,7 @@ rl_model_item_describe (RlModelItem *self)
              ? g_strdup (_("Test accuracy not measured"))
              : g_strdup_printf (_("%.2f\u202f%% on the test set"), 100 * self->test_accuracy);
   if (self->epochs > 0)   /* a run stopped in its first epoch has none to its name */
-    epochs = g_strdup_printf (_("Epochs: %d"), self->epochs);
+    epochs = g_strdup_printf (ngettext ("%d epoch", "%d epochs", self->epochs), self->epochs);
   if (self->created != NULL)
     {
       g_autoptr (GDateTime) local = g_date_time_to_local (self->created);
