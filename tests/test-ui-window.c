@@ -1186,7 +1186,7 @@ test_open_image (void)
                   rl_predictor_get_probs (predictor, NULL)[7]);
   g_assert_cmpint (rl_predictor_get_prediction (predictor), ==, 7);
   g_assert_nonnull (strstr (rl_draw_view_get_input_note (rl_window_get_draw_view (window)),
-                            "the image's ink"));
+                            "the image’s ink"));
 
   /* not an image: a dialog naming it; the seven stays */
   g_assert_true (g_file_set_contents (bad, "shopping: milk, eggs\n", -1, NULL));

@@ -93,7 +93,7 @@ update_hint (RlDrawView *self)
                       ? _("28 × 28 pixels: the image, its longer side scaled to 28 and centred, "
                           "like Fashion-MNIST (as reslab-cli predict reads it).")
                       : self->shown_file != NULL
-                      ? _("28 × 28 pixels: the image's ink, scaled into a 20 × 20 box and centred "
+                      ? _("28 × 28 pixels: the image’s ink, scaled into a 20 × 20 box and centred "
                           "by the centre of mass, like MNIST (as reslab-cli predict reads it).")
                       : fashion
                       ? _("28 × 28 pixels, the longer side scaled to 28 and centred, like "

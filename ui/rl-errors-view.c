@@ -357,7 +357,7 @@ list_cell (RlErrorsView *self)
       /* "The model's commonest mistake: 12 test images are a 4 but the model read them as a 9." */
       char *sentence = g_steal_pointer (&text);
 
-      text = g_strdup_printf (_("The model's commonest mistake: %s"), sentence);
+      text = g_strdup_printf (_("The model’s commonest mistake: %s"), sentence);
       g_free (sentence);
     }
   gtk_label_set_text (GTK_LABEL (self->cell_label), text);

@@ -362,7 +362,7 @@ set_switcher_tooltips (RlWindow *self)
   const char * const tips[] = {
     _("Draw a digit and watch the prediction (Alt+1)"),
     _("Train the network and watch it learn (Alt+2)"),
-    _("Look inside: every layer's maps and the residual blocks (Alt+3)"),
+    _("Look inside: every layer’s maps and the residual blocks (Alt+3)"),
     _("Plain or residual: train twin networks side by side and see why shortcuts help (Alt+4)"),
     _("The test images the model gets wrong, class by class (Alt+5)"),
   };
