@@ -419,7 +419,7 @@ rl_mine_view_init (RlMineView *self)
   self->box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 8);
   gtk_stack_add_named (GTK_STACK (self->stack), self->box, "digits");
 
-  heading = gtk_label_new (_("Your digits"));
+  heading = gtk_label_new (_("Your Digits"));
   gtk_label_set_xalign (GTK_LABEL (heading), 0);
   gtk_widget_add_css_class (heading, "heading");
   gtk_box_append (GTK_BOX (self->box), heading);
@@ -483,7 +483,7 @@ rl_mine_view_init (RlMineView *self)
   gtk_stack_add_named (GTK_STACK (self->stack), self->result_box, "result");
 
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("Your digits"), -1);
+                                  _("Your Digits"), -1);
   self->dir = rl_userset_default_dir ();
   self->can_learn = TRUE;
   rl_mine_view_set_can_learn (self, TRUE, NULL);

@@ -151,7 +151,7 @@ rl_teach_row_init (RlTeachRow *self)
   gtk_widget_set_tooltip_text (self->mine_button, _("The digits you labelled: delete them, or "
                                                     "teach the model your handwriting"));
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->mine_button),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Your digits"), -1);
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Your Digits"), -1);
   gtk_box_append (GTK_BOX (top), self->mine_button);
   gtk_box_append (GTK_BOX (self->box), top);
 
