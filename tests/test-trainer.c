@@ -94,8 +94,20 @@ progress_cb (RlTrainer *trainer, RlTrainProgress *p, Run *run)
   g_assert_cmpint (p->batch, <=, p->n_batches);
   if (p->batches_done > 0)
     {
+      /* the smoothed loss: every batch's loss averaged with weights decaying over a window of
+       * a fortieth of the run's batches, 4 to 50, bias-corrected (rl-trainer.c) */
+      double window = CLAMP (p->n_epochs * p->n_batches / 40.0, 4.0, 50.0);
+      double decay = 1.0 - 1.0 / window, ema = 0.0, decay_pow = 1.0;
+
+      for (guint i = 0; i < run->losses->len; i++)
+        {
+          ema = decay * ema + (1.0 - decay) * g_array_index (run->losses, float, i);
+          decay_pow *= decay;
+        }
       g_assert_true (isfinite (p->loss));
       g_assert_true (isfinite (p->loss_smoothed));
+      g_assert_cmpfloat_with_epsilon (p->loss_smoothed, ema / (1.0 - decay_pow),
+                                      1e-5 * (ema / (1.0 - decay_pow)));
       g_assert_cmpfloat (p->train_acc_running, >=, 0);
       g_assert_cmpfloat (p->train_acc_running, <=, 1);
       g_assert_cmpfloat (p->images_per_s, >, 0);
@@ -487,6 +499,7 @@ test_stop (void)
   run.saw_last = FALSE;
   run.last_images_seen = 0;
   run.last_batches_done = 0;
+  g_array_set_size (run.losses, 0);   /* a new run: its own losses, its own smoothing */
   config_for_tests (&c, 1);
   g_assert_true (rl_trainer_start (run.trainer, initial, train_set, test_set, &c, &error));
   g_assert_no_error (error);

@@ -28,7 +28,13 @@
  * 7.0-7.4 s at 15, 7.0 s with the charts not drawn at all. */
 #define PROGRESS_INTERVAL_US   (66 * 1000)
 #define WEIGHTS_INTERVAL_US    (250 * 1000)   /* at most ~4 weight copies per second */
-#define LOSS_EMA               0.98
+/* The smoothed loss curve: a bias-corrected exponential average over a window of a fortieth
+ * of the run's batches, 4 to 50 (a decay of 0.75 to 0.98). A fixed 50 (0.98, TensorBoard's
+ * kind of smoothing) lagged far above the batch losses of a short run, whose loss falls most
+ * within its first few dozen batches; a ten-epoch run of 9,380 batches keeps 50. */
+#define LOSS_WINDOW_MIN        4.0
+#define LOSS_WINDOW_MAX        50.0
+#define LOSS_WINDOW_FRACTION   40.0
 
 /* ---- Config ---------------------------------------------------------------------------------- */
 
@@ -304,7 +310,8 @@ typedef struct {
   guint         heldout_n;
   float         loss;
   double        ema;         /* uncorrected EMA of the loss */
-  double        ema_decay_pow;   /* LOSS_EMA ^ batches_done, for the bias correction */
+  double        ema_decay;   /* from the run's length (LOSS_WINDOW_*) */
+  double        ema_decay_pow;   /* ema_decay ^ batches_done, for the bias correction */
   guint         acc_pos;
   long          acc_sum_correct;
   long          acc_sum_n;
@@ -440,8 +447,8 @@ after_batch (RlTrainLoop *loop, const RlTrainStatus *st, gpointer data)
   r->batches_done = st->step;
   r->images_seen = st->images_seen;
   g_atomic_int_set (&r->job->batches_done, (gint) r->batches_done);
-  r->ema = LOSS_EMA * r->ema + (1.0 - LOSS_EMA) * r->loss;
-  r->ema_decay_pow *= LOSS_EMA;
+  r->ema = r->ema_decay * r->ema + (1.0 - r->ema_decay) * r->loss;
+  r->ema_decay_pow *= r->ema_decay;
   r->acc_sum_correct += st->hits - r->acc_correct[r->acc_pos];
   r->acc_sum_n += st->n - r->acc_n[r->acc_pos];
   r->acc_correct[r->acc_pos] = st->hits;
@@ -491,6 +498,8 @@ run (RlWorker *worker, gpointer data, GError **error)
   r.n_batches = (int) ((job->train->n + (guint) cfg->batch - 1) / (guint) cfg->batch);
   r.images_total = (guint64) cfg->epochs * job->train->n;
   r.points = g_array_sized_new (FALSE, FALSE, sizeof (RlLossPoint), 256);
+  r.ema_decay = 1.0 - 1.0 / CLAMP ((double) cfg->epochs * r.n_batches / LOSS_WINDOW_FRACTION,
+                                   LOSS_WINDOW_MIN, LOSS_WINDOW_MAX);
   r.ema_decay_pow = 1.0;
   r.epoch = 1;
   r.t_start = g_get_monotonic_time ();
