@@ -70,13 +70,7 @@ test_number_reads (void)
   g_assert_cmpstr (rl_number_view_get_text (view), ==, "");
   heading_x = heading_position (view);
 
-  ui_test_add_digit (canvas, 3, 0.9, 0.1, 0.0);
-  ui_test_add_digit (canvas, 0, 0.8, 1.1, 0.05);
-  ui_test_add_digit (canvas, 7, 1.0, 2.1, -0.05);
-  /* read within the throttle, not only when asked */
-  g_assert_true (ui_test_wait_for (reads, window, 5));
-  ui_test_spin (2 * RL_NUMBER_VIEW_THROTTLE_MS);
-  g_assert_cmpstr (rl_number_view_get_text (view), ==, "307");
+  ui_test_write_307 (view);
   reading = rl_number_view_get_reading (view);
   g_assert_nonnull (reading);
   g_assert_cmpuint (reading->n, ==, 3);

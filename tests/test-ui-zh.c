@@ -224,12 +224,6 @@ is_number_summary (GtkWidget     *widget,
   return GTK_IS_LABEL (widget) && g_str_has_prefix (gtk_label_get_text (GTK_LABEL (widget)), data);
 }
 
-static gboolean
-number_read (gpointer data)
-{
-  return *rl_number_view_get_text (data) != '\0';
-}
-
 /* The Number view's line under a number of three digits. In English its singular and plural
  * were two different sentences in one ngettext entry, and Chinese has one form: it said "the
  * network is 97 % sure of it" of three digits. */
@@ -242,12 +236,7 @@ test_number_summary (void)
   GtkWidget *label;
 
   rl_window_set_view (window, "number");
-  ui_test_add_digit (canvas, 3, 0.9, 0.1, 0.0);
-  ui_test_add_digit (canvas, 0, 0.8, 1.1, 0.05);
-  ui_test_add_digit (canvas, 7, 1.0, 2.1, -0.05);
-  g_assert_true (ui_test_wait_for (number_read, view, 5));
-  ui_test_spin (2 * RL_NUMBER_VIEW_THROTTLE_MS);
-  g_assert_cmpstr (rl_number_view_get_text (view), ==, "307");
+  ui_test_write_307 (view);
   label = ui_test_find_widget (GTK_WIDGET (view), is_number_summary, "3个数字；");
   g_assert_nonnull (label);
   g_test_message ("%s", gtk_label_get_text (GTK_LABEL (label)));
@@ -256,7 +245,7 @@ test_number_summary (void)
   /* one digit: its own sentence */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "number.clear", NULL));
   ui_test_add_digit (canvas, 7, 1.0, 1.1, 0.0);
-  g_assert_true (ui_test_wait_for (number_read, view, 5));
+  g_assert_true (ui_test_wait_for (ui_test_number_read, view, 5));
   ui_test_spin (2 * RL_NUMBER_VIEW_THROTTLE_MS);
   g_assert_cmpstr (rl_number_view_get_text (view), ==, "7");
   g_assert_nonnull (ui_test_find_widget (GTK_WIDGET (view), is_number_summary, "一个数字；网络对它有"));

@@ -330,6 +330,28 @@ ui_test_add_digit (RlCanvas *canvas,
     }
 }
 
+static inline gboolean
+ui_test_number_read (gpointer data)
+{
+  return *rl_number_view_get_text (data) != '\0';
+}
+
+/* Writes 3, 0 and 7 side by side on @view's canvas, each a demo digit at its own size and
+ * height, as strokes, and waits until the view reads them on its own (within its throttle,
+ * not only when asked): "307". */
+static inline void
+ui_test_write_307 (RlNumberView *view)
+{
+  RlCanvas *canvas = rl_number_view_get_canvas (view);
+
+  ui_test_add_digit (canvas, 3, 0.9, 0.1, 0.0);
+  ui_test_add_digit (canvas, 0, 0.8, 1.1, 0.05);
+  ui_test_add_digit (canvas, 7, 1.0, 2.1, -0.05);
+  g_assert_true (ui_test_wait_for (ui_test_number_read, view, 5));
+  ui_test_spin (2 * RL_NUMBER_VIEW_THROTTLE_MS);
+  g_assert_cmpstr (rl_number_view_get_text (view), ==, "307");
+}
+
 /* Draws the demo digit @digit, as it is, on @window's Draw canvas, and has the Draw view
  * predict from it at once (rl_draw_view_flush). */
 static inline void
