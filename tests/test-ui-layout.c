@@ -9,6 +9,7 @@
 
 #include "rl-chart.h"
 #include "rl-draw-view.h"
+#include "rl-inside-view.h"
 #include "rl-prob-view.h"
 #include "rl-teach-row.h"
 #include "rl-train-view.h"
@@ -419,6 +420,33 @@ test_diagram_room (void)
     }
 }
 
+/* Inside's Network panel at 800 x 600, with a digit drawn: the diagram gets a layer's box
+ * (it got 170 px beside the maps, which would not wrap below eight a line) and the window
+ * stays 800 px wide. */
+static void
+test_inside_network_room (void)
+{
+  RlWindow *window = ui_test_new_window_sized (SMALL_WIDTH, SMALL_HEIGHT);
+  RlInsideView *inside = rl_window_get_inside_view (window);
+  GtkWidget *diagram = GTK_WIDGET (rl_inside_view_get_network_view (inside));
+  GtkWidget *scroller = gtk_widget_get_ancestor (diagram, GTK_TYPE_SCROLLED_WINDOW);
+  GtkRequisition minimum;
+
+  load_style_sheet ();
+  rl_window_set_view (window, "inside");
+  ui_test_draw_digit (window, 3);
+  rl_inside_view_show_network (inside, TRUE);
+  ui_test_spin (600);   /* the panel slides in */
+  gtk_widget_get_preferred_size (GTK_WIDGET (window), &minimum, NULL);
+  g_test_message ("the diagram %d px, the window %d px (at least %d)",
+                  gtk_widget_get_width (scroller), gtk_widget_get_width (GTK_WIDGET (window)),
+                  minimum.width);
+  g_assert_cmpint (gtk_widget_get_width (scroller), >=, 200);
+  g_assert_cmpint (minimum.width, <=, SMALL_WIDTH);
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), <=, SMALL_WIDTH);
+  ui_test_destroy_window (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -432,6 +460,7 @@ main (int   argc,
   ui_test_add ("/ui/layout/why-stays-put", test_why_stays_put);
   ui_test_add ("/ui/layout/wheel-scrolls-panel", test_wheel_scrolls_panel);
   ui_test_add ("/ui/layout/diagram-room", test_diagram_room);
+  ui_test_add ("/ui/layout/inside-network-room", test_inside_network_room);
   ui_test_add ("/ui/layout/prob-rows-fixed", test_prob_rows_fixed);
   ui_test_add ("/ui/layout/views-laid-out-on-first-show", test_views_laid_out_on_first_show);
 

@@ -326,7 +326,9 @@ rl_feature_view_measure (GtkWidget      *widget,
             pref = MAX (pref, preferred_cell (g_array_index (section->rows, Row, r).h));
           nat = MAX (nat, 2 * PAD + LABEL_W + section->c * (MIN (pref, MAX_CELL) + GAP));
         }
-      *minimum = 2 * PAD + LABEL_W + 8 * (MIN_CELL + GAP);
+      /* four maps a line at the least (compute_layout wraps to any width): with eight, the
+       * Network panel beside it at 800 x 600 was left 170 px and its boxes cut */
+      *minimum = 2 * PAD + LABEL_W + 4 * (MIN_CELL + GAP);
       *natural = nat;
     }
   else
