@@ -190,11 +190,12 @@ draw_matrix (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer 
       g_snprintf (buf, sizeof buf, isnan (prec) ? "–" : g.cell < 36 ? "%.0f" : "%.1f", 100 * prec);
       rl_widget_draw_text (widget, cr, buf, MIN (13.0, g.cell * 0.45), g.x0 + (k + 0.5) * g.cell,
                            g.y0 + P * g.cell + 14, 0.5, 0.5);
-      g_snprintf (buf, sizeof buf, isnan (rec) ? "–" : _("%.1f %%"), 100 * rec);
+      /* as the precision: the unit in the heading, not in every value */
+      g_snprintf (buf, sizeof buf, isnan (rec) ? "–" : "%.1f", 100 * rec);
       rl_widget_draw_text (widget, cr, buf, 13, g.x0 + P * g.cell + 38, g.y0 + (k + 0.5) * g.cell,
                            0.5, 0.5);
     }
-  rl_widget_draw_text (widget, cr, _("recall"), 11, g.x0 + P * g.cell + 38, g.y0 - 12, 0.5, 0.5);
+  rl_widget_draw_text (widget, cr, _("recall (%)"), 11, g.x0 + P * g.cell + 38, g.y0 - 12, 0.5, 0.5);
   rl_widget_draw_text (widget, cr, _("predicted class →"), 11, g.x0 + P * g.cell / 2,
                        g.y0 - (named ? 92 : 32), 0.5, 0.5);
   cairo_save (cr);
