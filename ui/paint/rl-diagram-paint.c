@@ -504,12 +504,18 @@ draw_box (cairo_t *cr, const RlDiagram *d, guint i, const RlDiagramStyle *style)
       {
         double name_w;
 
-        /* the name whole, the kind in what room is left */
+        /* the name whole, the kind in what room is left; the input's two are words, not a
+         * layer's name and operation, and are said in the user's language */
+        gboolean input = box->role == RL_DIAGRAM_INPUT;
+
         set_rgba (cr, style->fg, 1);
-        name_w = show_text (cr, style, box->name, x, r->y + 15, 0, FONT_SIZE, TRUE, right - x);
+        /* TRANSLATORS: the network diagram's first box, the image going in */
+        name_w = show_text (cr, style, input ? _("input") : box->name, x, r->y + 15, 0,
+                            FONT_SIZE, TRUE, right - x);
         set_rgba (cr, style->fg, 0.75);
-        show_text (cr, style, box->op, right, r->y + 15, 1, SMALL_SIZE, FALSE,
-                   right - x - name_w - 8);
+        /* TRANSLATORS: what the diagram's input box holds: an image */
+        show_text (cr, style, input ? _("image") : box->op, right, r->y + 15, 1, SMALL_SIZE,
+                   FALSE, right - x - name_w - 8);
         set_rgba (cr, style->fg, 0.75);
         show_text (cr, style, shape, x, r->y + 31, 0, SMALL_SIZE, FALSE, (right - x) / 2);
         if (box->n_params > 0)
