@@ -10,6 +10,7 @@
 #include "rl-chart.h"
 #include "rl-draw-view.h"
 #include "rl-inside-view.h"
+#include "rl-net-chooser.h"
 #include "rl-prob-view.h"
 #include "rl-teach-row.h"
 #include "rl-train-view.h"
@@ -447,6 +448,44 @@ test_inside_network_room (void)
   ui_test_destroy_window (window);
 }
 
+static gboolean
+is_start_button (GtkWidget     *widget,
+                 gconstpointer  data)
+{
+  return GTK_IS_BUTTON (widget)
+         && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), "win.train") == 0;
+}
+
+/* Start Training in sight under the Train view's settings, whatever the net: with ResNet's
+ * settings it was below the fold of the scrolled panel even at 1280 x 800. */
+static void
+test_start_in_sight (void)
+{
+  const int widths[] = { SMALL_WIDTH, 1280 }, heights[] = { SMALL_HEIGHT, 800 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (widths); i++)
+    {
+      RlWindow *window = ui_test_new_window_sized (widths[i], heights[i]);
+      RlTrainView *train = rl_window_get_train_view (window);
+      GtkWidget *start = ui_test_find_widget (GTK_WIDGET (train), is_start_button, NULL);
+      graphene_rect_t bounds;
+
+      g_assert_nonnull (start);
+      rl_window_set_view (window, "train");
+      rl_net_chooser_choose (rl_train_view_get_net_chooser (train), "resnet-20");
+      ui_test_spin (300);
+      g_assert_true (gtk_widget_compute_bounds (start, GTK_WIDGET (train), &bounds));
+      g_test_message ("%d x %d: Start Training from %.0f to %.0f px in a view %d px high",
+                      widths[i], heights[i], bounds.origin.y,
+                      bounds.origin.y + bounds.size.height,
+                      gtk_widget_get_height (GTK_WIDGET (train)));
+      g_assert_cmpfloat (bounds.origin.y, >=, 0);
+      g_assert_cmpfloat (bounds.origin.y + bounds.size.height, <=,
+                         gtk_widget_get_height (GTK_WIDGET (train)));
+      ui_test_destroy_window (window);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -461,6 +500,7 @@ main (int   argc,
   ui_test_add ("/ui/layout/wheel-scrolls-panel", test_wheel_scrolls_panel);
   ui_test_add ("/ui/layout/diagram-room", test_diagram_room);
   ui_test_add ("/ui/layout/inside-network-room", test_inside_network_room);
+  ui_test_add ("/ui/layout/start-in-sight", test_start_in_sight);
   ui_test_add ("/ui/layout/prob-rows-fixed", test_prob_rows_fixed);
   ui_test_add ("/ui/layout/views-laid-out-on-first-show", test_views_laid_out_on_first_show);
 

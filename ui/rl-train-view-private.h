@@ -17,7 +17,7 @@ struct _RlTrainView
 
   /* template widgets */
   GtkWidget      *root;
-  GtkWidget      *settings_scroller;
+  GtkWidget      *settings_column;
   GtkWidget      *settings_grid;
   GtkDropDown    *dataset_dropdown;
   GtkSpinButton  *epochs_spin;

@@ -256,7 +256,7 @@ diagram_crowded (RlTrainView *self,
   if (gtk_widget_get_visible (self->charts_box))
     gtk_widget_measure (self->charts_box, GTK_ORIENTATION_HORIZONTAL, -1, &self->charts_width,
                         NULL, NULL, NULL);
-  gtk_widget_measure (self->settings_scroller, GTK_ORIENTATION_HORIZONTAL, -1, &settings, NULL,
+  gtk_widget_measure (self->settings_column, GTK_ORIENTATION_HORIZONTAL, -1, &settings, NULL,
                       NULL, NULL);
   gtk_widget_measure (self->charts_separator, GTK_ORIENTATION_HORIZONTAL, -1, &separator, NULL,
                       NULL, NULL);
@@ -672,7 +672,7 @@ rl_train_view_class_init (RlTrainViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RlTrainView, diagram_button);
   gtk_widget_class_bind_template_child (widget_class, RlTrainView, diagram_scroller);
   gtk_widget_class_bind_template_child (widget_class, RlTrainView, network_view);
-  gtk_widget_class_bind_template_child (widget_class, RlTrainView, settings_scroller);
+  gtk_widget_class_bind_template_child (widget_class, RlTrainView, settings_column);
   gtk_widget_class_bind_template_child (widget_class, RlTrainView, charts_separator);
   gtk_widget_class_bind_template_child (widget_class, RlTrainView, charts_box);
 
