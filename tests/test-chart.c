@@ -100,6 +100,34 @@ test_nice_ticks_properties (void)
   g_rand_free (rand);
 }
 
+/* A count's ticks are whole numbers apart; other formats keep the nice step. */
+static void
+test_axis_ticks (void)
+{
+  double step, first;
+  int n;
+
+  REQUIRE_DISPLAY ();
+
+  /* an empty chart's 0 to 1: 0 and 1, not 0.0, 0.2 ... 1.0 */
+  n = rl_chart_axis_ticks (RL_CHART_FORMAT_COUNT, 0, 1, 6, &step, &first);
+  g_assert_cmpint (n, ==, 2);
+  g_assert_cmpfloat (step, ==, 1.0);
+  g_assert_cmpfloat (first, ==, 0.0);
+  n = rl_chart_axis_ticks (RL_CHART_FORMAT_PLAIN, 0, 1, 6, &step, &first);
+  g_assert_cmpint (n, ==, 6);
+  g_assert_cmpfloat_with_epsilon (step, 0.2, 1e-12);
+  /* 3 to 7 images in room for many ticks: every whole number */
+  n = rl_chart_axis_ticks (RL_CHART_FORMAT_COUNT, 3, 7, 20, &step, &first);
+  g_assert_cmpint (n, ==, 5);
+  g_assert_cmpfloat (step, ==, 1.0);
+  g_assert_cmpfloat (first, ==, 3.0);
+  /* a count range wide enough is left as the nice ticks make it */
+  n = rl_chart_axis_ticks (RL_CHART_FORMAT_COUNT, 0, 60000, 7, &step, &first);
+  g_assert_cmpfloat (step, ==, 10000.0);
+  g_assert_cmpint (n, ==, 7);
+}
+
 static void
 check_format (RlChartFormat format, double value, double step, const char *want)
 {
@@ -575,6 +603,33 @@ test_align (void)
   g_assert_cmpfloat (plot_left_after_draw (loss), ==, loss_left);
   g_assert_cmpfloat (plot_left_after_draw (accuracy), ==, accuracy_left);
 
+  /* as widgets in a window, drawn by GTK: the one drawn first is drawn again with the other's
+   * margin (a redraw asked for while their box was being drawn was lost) */
+  {
+    GtkWidget *window = gtk_window_new ();
+    GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+    RlChart *top = RL_CHART (rl_chart_new ()), *bottom = RL_CHART (rl_chart_new ());
+    gint64 end;
+
+    rl_chart_set_y_format (bottom, RL_CHART_FORMAT_PERCENT);
+    rl_chart_set_y_range (bottom, 0, 1);
+    gtk_widget_set_size_request (GTK_WIDGET (top), 500, 200);
+    gtk_widget_set_size_request (GTK_WIDGET (bottom), 500, 200);
+    gtk_box_append (GTK_BOX (box), GTK_WIDGET (top));
+    gtk_box_append (GTK_BOX (box), GTK_WIDGET (bottom));
+    gtk_window_set_child (GTK_WINDOW (window), box);
+    rl_chart_align_plot_with (top, bottom);
+    gtk_window_present (GTK_WINDOW (window));
+    end = g_get_monotonic_time () + G_USEC_PER_SEC / 2;
+    while (g_get_monotonic_time () < end)
+      g_main_context_iteration (NULL, FALSE);
+    g_test_message ("in a window: the plots at %.0f and %.0f px", rl_chart_get_plot_left (top),
+                    rl_chart_get_plot_left (bottom));
+    g_assert_cmpfloat (rl_chart_get_plot_left (top), >, 0);
+    g_assert_cmpfloat (rl_chart_get_plot_left (top), ==, rl_chart_get_plot_left (bottom));
+    gtk_window_destroy (GTK_WINDOW (window));
+  }
+
   /* a partner finalized: no dangling pointer */
   rl_chart_align_plot_with (loss, accuracy);
   g_assert_finalize_object (accuracy);
@@ -598,6 +653,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/ui/chart/nice-ticks/values", test_nice_ticks_values);
   g_test_add_func ("/ui/chart/nice-ticks/properties", test_nice_ticks_properties);
   g_test_add_func ("/ui/chart/format", test_format);
+  g_test_add_func ("/ui/chart/axis-ticks", test_axis_ticks);
   g_test_add_func ("/ui/chart/series", test_series);
   g_test_add_func ("/ui/chart/draw", test_draw);
   g_test_add_func ("/ui/chart/band", test_band);

@@ -507,6 +507,13 @@ draw_hover (Painter *p, const Frame *f)
   rl_plot_readout_draw (cr, layout, &p->fg, readout, lines->len, bx, by, box_w, box_h, line_h);
 }
 
+static gboolean
+redraw_idle (gpointer data)
+{
+  gtk_widget_queue_draw (data);
+  return G_SOURCE_REMOVE;
+}
+
 void
 rl_chart_draw (RlChart *self, cairo_t *cr, int width, int height)
 {
@@ -547,7 +554,7 @@ rl_chart_draw (RlChart *self, cairo_t *cr, int width, int height)
   bottom = PAD + TICK_LEN + GAP + th + (self->x_label != NULL ? GAP + th : 0.0);
   compute_ranges (self, &f, height - top - bottom);
 
-  ny = rl_chart_nice_ticks (f.ylo, f.yhi, MAX (2, (int) ((height - top - bottom) / Y_TICK_SPACE)),
+  ny = rl_chart_axis_ticks (self->y_format, f.ylo, f.yhi, MAX (2, (int) ((height - top - bottom) / Y_TICK_SPACE)),
                             &ystep, &yfirst);
   left = 0.0;
   for (int i = 0; i < ny; i++)
@@ -559,12 +566,15 @@ rl_chart_draw (RlChart *self, cairo_t *cr, int width, int height)
     }
   left += PAD + GAP + TICK_LEN + (self->y_label != NULL ? th + GAP : 0.0);
   /* lined up with the other chart: the wider margin of the two; when this one's own need
-   * changed, the other draws again with it */
+   * changed, the other draws again with it, from an idle: a redraw queued now, while their
+   * common parent is being drawn, is lost when the parent's drawing ends (it was: two empty
+   * charts stayed 17 px apart) */
   if (left != self->left_needed)
     {
       self->left_needed = left;
       if (self->aligned != NULL)
-        gtk_widget_queue_draw (GTK_WIDGET (self->aligned));
+        g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, redraw_idle, g_object_ref (self->aligned),
+                         g_object_unref);
     }
   if (self->aligned != NULL)
     left = MAX (left, self->aligned->left_needed);
@@ -610,7 +620,8 @@ rl_chart_draw (RlChart *self, cairo_t *cr, int width, int height)
     }
 
   /* x grid and tick labels */
-  nx = rl_chart_nice_ticks (f.xlo, f.xhi, MAX (2, (int) (f.pw / X_TICK_SPACE)), &xstep, &xfirst);
+  nx = rl_chart_axis_ticks (self->x_format, f.xlo, f.xhi, MAX (2, (int) (f.pw / X_TICK_SPACE)),
+                            &xstep, &xfirst);
   for (int i = 0; i < nx; i++)
     {
       double v = xfirst + i * xstep;

@@ -69,6 +69,22 @@ rl_chart_nice_ticks (double lo, double hi, int max_ticks, double *step, double *
   return 0;
 }
 
+int
+rl_chart_axis_ticks (RlChartFormat format, double lo, double hi, int max_ticks, double *step,
+                     double *first)
+{
+  int n = rl_chart_nice_ticks (lo, hi, max_ticks, step, first);
+
+  /* a count has no fractions: an empty chart's 0 to 1 "images seen" read 0.0, 0.2 ... 1.0 */
+  if (format == RL_CHART_FORMAT_COUNT && n > 1 && *step < 1.0)
+    {
+      *step = 1.0;
+      *first = ceil (lo);
+      n = (int) (floor (hi) - *first) + 1;
+    }
+  return n;
+}
+
 static int
 decimals_for_step (double step)
 {

@@ -102,6 +102,12 @@ void       rl_chart_set_hover         (RlChart *self, double x, double y);
 int        rl_chart_nice_ticks        (double lo, double hi, int max_ticks,
                                        double *step, double *first);
 
+/* The ticks of an axis in @format: rl_chart_nice_ticks (), whole numbers apart at the least
+ * for RL_CHART_FORMAT_COUNT (a count has no fractions; a range under 1 then gets its whole
+ * numbers, or none). */
+int        rl_chart_axis_ticks        (RlChartFormat format, double lo, double hi, int max_ticks,
+                                       double *step, double *first);
+
 /* Formats @value as a tick label for ticks @step apart (the step decides the decimals).
  * Returns: (transfer full) */
 char      *rl_chart_format_value      (RlChartFormat format, double value, double step);
