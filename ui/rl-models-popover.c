@@ -168,7 +168,8 @@ create_row_menu (GtkMenuButton *button,
   if (g_menu_model_get_n_items (G_MENU_MODEL (compare)) > 0)
     g_menu_append_submenu (landscape, _("_Compare Landscape With"), G_MENU_MODEL (compare));
   g_menu_append_section (menu, NULL, G_MENU_MODEL (landscape));
-  /* the name can be double-clicked too, but nothing shows that until one tries */
+  /* the way to rename: a double-click on the name does not get there with a mouse (the
+   * first click uses the model and closes the list) */
   if (!rl_model_item_is_bundled (item))
     {
       g_autoptr (GMenuItem) rename = g_menu_item_new (_("_Rename…"), NULL);
@@ -264,7 +265,7 @@ create_row (gpointer object,
   return row;
 }
 
-/* Rename… in a row's menu: the row's name becomes an entry, as a double-click makes it. */
+/* Rename… in a row's menu: the row's name becomes an entry (GtkEditableLabel's editing). */
 static void
 rename_activated (GtkWidget  *widget,
                   const char *action_name,
