@@ -908,6 +908,15 @@ test_models_list (void)
     gtk_editable_label_stop_editing (GTK_EDITABLE_LABEL (name), TRUE);
     g_assert_true (ui_test_wait_for (named_in_store, store, 10));
     ui_test_spin (300);
+    /* F2 on the focused row does the same (the row made anew for the new name) */
+    row = gtk_list_box_get_row_at_index (rl_models_popover_get_list (popover), 0);
+    name = ui_test_find_widget (GTK_WIDGET (row), is_editable_label, NULL);
+    g_assert_true (gtk_widget_grab_focus (GTK_WIDGET (row)));
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (popover), "models.rename-focused",
+                                               NULL));
+    g_assert_true (gtk_editable_label_get_editing (GTK_EDITABLE_LABEL (name)));
+    gtk_editable_label_stop_editing (GTK_EDITABLE_LABEL (name), FALSE);
+    ui_test_spin (300);
     gtk_popover_popdown (GTK_POPOVER (popover));
     ui_test_spin (200);
     /* the bundled model has no file to rename */

@@ -289,6 +289,28 @@ rename_activated (GtkWidget  *widget,
     }
 }
 
+/* F2, as in GNOME's file lists: the row with the focus, or the one its focus is in. */
+static void
+rename_focused_activated (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  GtkRoot *root = gtk_widget_get_root (widget);
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+  GtkWidget *row = NULL;
+  RlModelItem *item;
+  g_autoptr (GVariant) key = NULL;
+
+  if (focus != NULL)
+    row = GTK_IS_LIST_BOX_ROW (focus) ? focus
+                                      : gtk_widget_get_ancestor (focus, GTK_TYPE_LIST_BOX_ROW);
+  item = row != NULL ? g_object_get_data (G_OBJECT (row), "item") : NULL;
+  if (item == NULL || rl_model_item_is_bundled (item))
+    return;
+  key = g_variant_ref_sink (g_variant_new_string (item_key (item)));
+  rename_activated (widget, "models.rename", key);
+}
+
 static void
 on_row_activated (GtkListBox      *list,
                   GtkListBoxRow   *row,
@@ -402,6 +424,10 @@ rl_models_popover_class_init (RlModelsPopoverClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RlModelsPopover, list);
   gtk_widget_class_bind_template_callback (widget_class, on_row_activated);
   gtk_widget_class_install_action (widget_class, "models.rename", "s", rename_activated);
+  gtk_widget_class_install_action (widget_class, "models.rename-focused", NULL,
+                                   rename_focused_activated);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F2, 0, "models.rename-focused",
+                                       NULL);
 }
 
 static void
