@@ -194,7 +194,7 @@ boxes_draw_func (GtkDrawingArea *area,
 {
   RlNumberView *self = RL_NUMBER_VIEW (user_data);
   graphene_rect_t rect;
-  double sx, sy;
+  double sx, sy, above_end, below_end;
 
   if (self->reading == NULL || self->reading->n == 0 || self->ink_width <= 0)
     return;
@@ -202,6 +202,8 @@ boxes_draw_func (GtkDrawingArea *area,
   rl_canvas_get_area (self->canvas, &rect);
   sx = rect.size.width / self->ink_width;
   sy = rect.size.height / self->ink_height;
+  /* the right edge of the last tag above the boxes and of the last one below them */
+  above_end = below_end = -G_MAXDOUBLE;
 
   for (guint i = 0; i < self->reading->n; i++)
     {
@@ -215,6 +217,7 @@ boxes_draw_func (GtkDrawingArea *area,
                                                100 * digit->confidence);
       PangoLayout *layout = gtk_widget_create_pango_layout (GTK_WIDGET (area), text);
       int lw, lh;
+      double tx;
 
       /* blue for a sure reading, orange for a doubtful one (GNOME's palette) */
       if (doubtful)
@@ -225,14 +228,27 @@ boxes_draw_func (GtkDrawingArea *area,
       cairo_rectangle (cr, x, y, w, h);
       cairo_stroke (cr);
 
-      /* the tag: above the box, or inside it at the top when there is no room above */
+      /* the tag: above the box (inside it at the top when there is no room above); below it
+       * when it would cover the tag before, as on narrow digits written close together */
       pango_layout_get_pixel_size (layout, &lw, &lh);
-      if (y - lh - 4 >= rect.origin.y)
-        y -= lh + 4;
-      cairo_rectangle (cr, x - 1, y, lw + 8, lh + 4);
+      /* and inside the canvas at its right edge */
+      tx = MIN (x - 1, rect.origin.x + rect.size.width - lw - 8);
+      if (tx < above_end + 2 && tx >= below_end + 2
+          && y + h + lh + 4 <= rect.origin.y + rect.size.height)
+        {
+          y += h;
+          below_end = tx + lw + 8;
+        }
+      else
+        {
+          if (y - lh - 4 >= rect.origin.y)
+            y -= lh + 4;
+          above_end = tx + lw + 8;
+        }
+      cairo_rectangle (cr, tx, y, lw + 8, lh + 4);
       cairo_fill (cr);
       cairo_set_source_rgb (cr, 1, 1, 1);
-      cairo_move_to (cr, x + 3, y + 2);
+      cairo_move_to (cr, tx + 4, y + 2);
       pango_cairo_show_layout (cr, layout);
       g_object_unref (layout);
     }
