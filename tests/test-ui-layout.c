@@ -374,6 +374,13 @@ test_wheel_scrolls_panel (void)
 }
 
 static gboolean
+is_progress_bar (GtkWidget     *widget,
+                 gconstpointer  data)
+{
+  return GTK_IS_PROGRESS_BAR (widget);
+}
+
+static gboolean
 is_chart (GtkWidget     *widget,
           gconstpointer  data)
 {
@@ -382,7 +389,8 @@ is_chart (GtkWidget     *widget,
 
 /* The Train view's Diagram at 800 x 600: the diagram gets the width of a layer's box, the
  * charts giving way to it (before, it got 40 px between them and the settings and showed the
- * first letters of each layer), and the window stays 800 px wide; hidden again, the charts
+ * first letters of each layer), the window stays 800 px wide and the progress bar in sight;
+ * hidden again, the charts
  * come back. At 1280 x 800 both are shown. */
 static void
 test_diagram_room (void)
@@ -412,6 +420,9 @@ test_diagram_room (void)
       g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), <=, widths[i]);
       /* both, where there is room for both */
       g_assert_true (gtk_widget_get_mapped (chart) == (widths[i] > SMALL_WIDTH));
+      /* the progress bar stays in sight either way: a run started meanwhile is seen going */
+      g_assert_true (gtk_widget_get_mapped (ui_test_find_widget (GTK_WIDGET (train),
+                                                                 is_progress_bar, NULL)));
 
       rl_train_view_show_network (train, FALSE);
       ui_test_spin (300);

@@ -253,7 +253,7 @@ diagram_crowded (RlTrainView *self,
 
   if (!gtk_widget_get_visible (self->diagram_scroller))
     return FALSE;
-  if (gtk_widget_get_visible (self->charts_box))
+  if (gtk_widget_get_visible (GTK_WIDGET (self->loss_chart)))
     gtk_widget_measure (self->charts_box, GTK_ORIENTATION_HORIZONTAL, -1, &self->charts_width,
                         NULL, NULL, NULL);
   gtk_widget_measure (self->settings_column, GTK_ORIENTATION_HORIZONTAL, -1, &settings, NULL,
@@ -274,11 +274,12 @@ apply_crowded (gpointer data)
   RlTrainView *self = data;
 
   self->crowded_id = 0;
-  gtk_widget_set_visible (self->charts_separator, !self->crowded);
-  gtk_widget_set_visible (self->charts_box, !self->crowded);
-  gtk_widget_set_hexpand (self->diagram_scroller, self->crowded);
-  gtk_widget_set_size_request (self->diagram_scroller, self->crowded ? -1 : self->diagram_need,
-                               -1);
+  /* the charts go, the progress line and bar under them stay: a run started meanwhile is
+   * seen going */
+  gtk_widget_set_visible (GTK_WIDGET (self->loss_chart), !self->crowded);
+  gtk_widget_set_visible (gtk_widget_get_parent (GTK_WIDGET (self->accuracy_chart)),
+                          !self->crowded);
+  gtk_widget_set_size_request (self->diagram_scroller, self->diagram_need, -1);
   return G_SOURCE_REMOVE;
 }
 
@@ -316,7 +317,7 @@ rl_train_view_size_allocate (GtkWidget *widget,
 
   gtk_widget_allocate (self->root, width, height, baseline, NULL);
   crowded = diagram_crowded (self, width, &need);
-  if (crowded != self->crowded || (!crowded && need >= 0 && need != self->diagram_need))
+  if (crowded != self->crowded || (need >= 0 && need != self->diagram_need))
     {
       self->crowded = crowded;
       if (need >= 0)
