@@ -14,13 +14,6 @@
 #include "rl-window.h"
 
 static gboolean
-is_drawing_area (GtkWidget *widget, gconstpointer data)
-{
-  (void) data;
-  return GTK_IS_DRAWING_AREA (widget);
-}
-
-static gboolean
 have_report (gpointer data)
 {
   return rl_errors_view_get_report (rl_window_get_errors_view (data)) != NULL;
@@ -99,8 +92,7 @@ test_errors_view (void)
   {
     int t, p;
 
-    g_assert_true (gtk_widget_get_focusable (ui_test_find_widget (GTK_WIDGET (view),
-                                                                  is_drawing_area, NULL)));
+    g_assert_true (gtk_widget_get_focusable (ui_test_find_type (GTK_WIDGET (view), GTK_TYPE_DRAWING_AREA)));
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "errors.move", "(ii)", 0, 1));
     rl_errors_view_get_selected_cell (view, &t, &p);
     g_assert_cmpint (t, ==, worst_t);

@@ -635,13 +635,6 @@ test_dispose_while_running (void)
 
 /* ---- in the window ------------------------------------------------------------------------ */
 
-static gboolean
-is_scrolled_window (GtkWidget     *widget,
-                    gconstpointer  data)
-{
-  return GTK_IS_SCROLLED_WINDOW (widget);
-}
-
 static void
 test_window (void)
 {
@@ -658,7 +651,7 @@ test_window (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.view", "s", "experiment"));
   g_assert_cmpstr (rl_window_get_view (window), ==, "experiment");
   ui_test_spin (100);
-  settings = ui_test_find_widget (GTK_WIDGET (view), is_scrolled_window, NULL);
+  settings = ui_test_find_type (GTK_WIDGET (view), GTK_TYPE_SCROLLED_WINDOW);
   g_assert_nonnull (settings);
   settings_width = gtk_widget_get_width (settings);
 

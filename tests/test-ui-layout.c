@@ -147,13 +147,6 @@ test_prob_rows_fixed (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
-static gboolean
-is_spin_button (GtkWidget     *widget,
-                gconstpointer  data)
-{
-  return GTK_IS_SPIN_BUTTON (widget);
-}
-
 /* Without a test set, the Draw view's test-image field is empty and insensitive, not "0". */
 static void
 test_image_field_empty_without_test_set (void)
@@ -168,8 +161,7 @@ test_image_field_empty_without_test_set (void)
   gtk_window_present (GTK_WINDOW (window));
   ui_test_spin (300);
 
-  spin = ui_test_find_widget (GTK_WIDGET (rl_window_get_draw_view (window)), is_spin_button,
-                              NULL);
+  spin = ui_test_find_type (GTK_WIDGET (rl_window_get_draw_view (window)), GTK_TYPE_SPIN_BUTTON);
   g_assert_nonnull (spin);
   g_assert_false (gtk_widget_get_sensitive (spin));
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (spin)), ==, "");
@@ -373,20 +365,6 @@ test_wheel_scrolls_panel (void)
   ui_test_destroy_window (window);
 }
 
-static gboolean
-is_progress_bar (GtkWidget     *widget,
-                 gconstpointer  data)
-{
-  return GTK_IS_PROGRESS_BAR (widget);
-}
-
-static gboolean
-is_chart (GtkWidget     *widget,
-          gconstpointer  data)
-{
-  return RL_IS_CHART (widget);
-}
-
 /* The Train view's Diagram at 800 x 600: the diagram gets the width of a layer's box, the
  * charts giving way to it (before, it got 40 px between them and the settings and showed the
  * first letters of each layer), the window stays 800 px wide and the progress bar in sight;
@@ -403,7 +381,7 @@ test_diagram_room (void)
       RlTrainView *train = rl_window_get_train_view (window);
       GtkWidget *diagram = GTK_WIDGET (rl_train_view_get_network_view (train));
       GtkWidget *scroller = gtk_widget_get_ancestor (diagram, GTK_TYPE_SCROLLED_WINDOW);
-      GtkWidget *chart = ui_test_find_widget (GTK_WIDGET (train), is_chart, NULL);
+      GtkWidget *chart = ui_test_find_type (GTK_WIDGET (train), RL_TYPE_CHART);
       int natural;
 
       rl_window_set_view (window, "train");
@@ -421,8 +399,7 @@ test_diagram_room (void)
       /* both, where there is room for both */
       g_assert_true (gtk_widget_get_mapped (chart) == (widths[i] > SMALL_WIDTH));
       /* the progress bar stays in sight either way: a run started meanwhile is seen going */
-      g_assert_true (gtk_widget_get_mapped (ui_test_find_widget (GTK_WIDGET (train),
-                                                                 is_progress_bar, NULL)));
+      g_assert_true (gtk_widget_get_mapped (ui_test_find_type (GTK_WIDGET (train), GTK_TYPE_PROGRESS_BAR)));
 
       rl_train_view_show_network (train, FALSE);
       ui_test_spin (300);

@@ -724,13 +724,6 @@ assert_run_status (RlWindow   *window,
  * bundled model is still listed and can be chosen; rename, delete and undo, which the Train
  * view's status follows. */
 static gboolean
-is_editable_label (GtkWidget     *widget,
-                   gconstpointer  data)
-{
-  return GTK_IS_EDITABLE_LABEL (widget);
-}
-
-static gboolean
 named_in_store (gpointer data)
 {
   g_autoptr (RlModelItem) item = g_list_model_get_item (data, 0);
@@ -888,7 +881,7 @@ test_models_list (void)
     int at = ui_test_menu_find (menu, "models.rename");
     g_autoptr (GVariant) target = NULL;
     GtkListBoxRow *row = gtk_list_box_get_row_at_index (rl_models_popover_get_list (popover), 0);
-    GtkWidget *name = ui_test_find_widget (GTK_WIDGET (row), is_editable_label, NULL);
+    GtkWidget *name = ui_test_find_type (GTK_WIDGET (row), GTK_TYPE_EDITABLE_LABEL);
 
     g_assert_cmpint (at, >=, 0);
     target = g_menu_model_get_item_attribute_value (menu, at, G_MENU_ATTRIBUTE_TARGET,
@@ -910,7 +903,7 @@ test_models_list (void)
     ui_test_spin (300);
     /* F2 on the focused row does the same (the row made anew for the new name) */
     row = gtk_list_box_get_row_at_index (rl_models_popover_get_list (popover), 0);
-    name = ui_test_find_widget (GTK_WIDGET (row), is_editable_label, NULL);
+    name = ui_test_find_type (GTK_WIDGET (row), GTK_TYPE_EDITABLE_LABEL);
     g_assert_true (gtk_widget_grab_focus (GTK_WIDGET (row)));
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (popover), "models.rename-focused",
                                                NULL));

@@ -239,6 +239,21 @@ ui_test_find_widget (GtkWidget  *root,
   return NULL;
 }
 
+static inline gboolean
+ui_test_is_a (GtkWidget     *widget,
+              gconstpointer  data)
+{
+  return G_TYPE_CHECK_INSTANCE_TYPE (widget, (GType) GPOINTER_TO_SIZE (data));
+}
+
+/* The first widget under @root (itself included) that is a @type, or NULL. */
+static inline GtkWidget *
+ui_test_find_type (GtkWidget *root,
+                   GType      type)
+{
+  return ui_test_find_widget (root, ui_test_is_a, GSIZE_TO_POINTER (type));
+}
+
 /* @data (a GtkWindow) is gone from the toplevels: destroyed, though a reference keeps the
  * object alive (a GTK 4 window emits "destroy" only when its last reference goes). */
 static inline gboolean
