@@ -50,16 +50,34 @@ test_build_finalize (void)
   g_assert_null (trainer);
 }
 
+static gboolean
+is_train_button (GtkWidget     *widget,
+                 gconstpointer  data)
+{
+  return GTK_IS_BUTTON (widget)
+         && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), "win.train") == 0;
+}
+
 static void
 test_views (void)
 {
   RlWindow *window = ui_test_new_window ();
-  const char *views[] = { "train", "inside", "draw" };
+  GtkWidget *header = gtk_window_get_titlebar (GTK_WINDOW (window));
+  GtkWidget *train = ui_test_find_widget (header, is_train_button, NULL);
+  /* The header's Train is the page's blue button only where the page has no start button of
+   * its own: on Train and Experiment, Start Training and the twins' Train are. */
+  const struct { const char *name; gboolean suggested; } views[] = {
+    { "train", FALSE }, { "inside", TRUE }, { "experiment", FALSE }, { "draw", TRUE },
+  };
 
+  g_assert_nonnull (train);
   for (guint i = 0; i < G_N_ELEMENTS (views); i++)
     {
-      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.view", "s", views[i]));
-      g_assert_cmpstr (rl_window_get_view (window), ==, views[i]);
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.view", "s",
+                                                 views[i].name));
+      g_assert_cmpstr (rl_window_get_view (window), ==, views[i].name);
+      g_assert_cmpint (gtk_widget_has_css_class (train, "suggested-action"), ==,
+                       views[i].suggested);
     }
 
   rl_window_set_view (window, "inside");

@@ -129,6 +129,14 @@ _rl_window_actions_update (RlWindow *self)
                                    "the weights so far (Ctrl+.)"));
     }
 
+  /* One blue button a page: where the page has a start button of its own (Start Training,
+   * the twins' Train), the header's Train is one icon among Pause and Stop (#11). */
+  if (experiment
+      || g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "train") == 0)
+    gtk_widget_remove_css_class (self->train_button, "suggested-action");
+  else
+    gtk_widget_add_css_class (self->train_button, "suggested-action");
+
   gtk_widget_action_set_enabled (widget, "win.train",
                                  experiment ? rl_experiment_view_can_run (self->experiment_view)
                                             : !self->busy && !twins_busy
