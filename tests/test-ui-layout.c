@@ -474,6 +474,35 @@ test_start_in_sight (void)
     }
 }
 
+static gboolean
+is_chart_note (GtkWidget     *widget,
+               gconstpointer  data)
+{
+  return GTK_IS_LABEL (widget)
+         && g_str_has_prefix (gtk_label_get_text (GTK_LABEL (widget)), "dashed: plain");
+}
+
+/* The Experiment chart's key (dashed: plain, solid: residual) is read whole at 800 x 600:
+ * with two lines it ended in "one colour pe…". */
+static void
+test_experiment_note_whole (void)
+{
+  RlWindow *window;
+  GtkWidget *note;
+
+  load_style_sheet ();
+  window = ui_test_new_window_sized (SMALL_WIDTH, SMALL_HEIGHT);
+  rl_window_set_view (window, "experiment");
+  ui_test_spin (300);
+  note = ui_test_find_widget (GTK_WIDGET (window), is_chart_note, NULL);
+  g_assert_nonnull (note);
+  g_assert_true (gtk_widget_get_mapped (note));
+  g_test_message ("the note: %d x %d px", gtk_widget_get_width (note),
+                  gtk_widget_get_height (note));
+  g_assert_false (pango_layout_is_ellipsized (gtk_label_get_layout (GTK_LABEL (note))));
+  ui_test_destroy_window (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -489,6 +518,7 @@ main (int   argc,
   ui_test_add ("/ui/layout/diagram-room", test_diagram_room);
   ui_test_add ("/ui/layout/inside-network-room", test_inside_network_room);
   ui_test_add ("/ui/layout/start-in-sight", test_start_in_sight);
+  ui_test_add ("/ui/layout/experiment-note-whole", test_experiment_note_whole);
   ui_test_add ("/ui/layout/prob-rows-fixed", test_prob_rows_fixed);
   ui_test_add ("/ui/layout/views-laid-out-on-first-show", test_views_laid_out_on_first_show);
 

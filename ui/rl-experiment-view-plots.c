@@ -231,7 +231,7 @@ _rl_experiment_view_rebuild_chart (RlExperimentView *self)
                       "band: min to max over the seeds, hatched for plain")
                   : _("dashed: plain · solid: residual · one colour per run"));
   gtk_label_set_text (self->chart_note, note);
-  /* a narrow window cuts the note short (two lines at most): whole in its tooltip */
+  /* a narrow window cuts the note short (three lines at most): whole in its tooltip */
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->chart_note), note);
   rl_chart_set_y_label (self->chart, showing_test (self) ? _("test error (%)")
                                                          : _("training error (%)"));
