@@ -116,9 +116,11 @@ show_reading (RlNumberView *self,
       gtk_widget_remove_css_class (self->number_label, "long");
       gtk_label_set_text (GTK_LABEL (self->summary_label),
                           message != NULL ? message
-                                          : _("Write a number above: several digits side by "
-                                              "side, not touching. Each is read on its own, "
-                                              "left to right."));
+                                          /* the canvas and the line under it say how to
+                                           * write; this says what they do not */
+                                          : _("Nothing read yet. A digit may take several "
+                                              "strokes, one above another; each digit is read "
+                                              "on its own, left to right."));
       gtk_accessible_update_property (GTK_ACCESSIBLE (self->number_label),
                                       GTK_ACCESSIBLE_PROPERTY_LABEL, _("No number read"), -1);
       gtk_box_append (GTK_BOX (self->digits_box), empty_digits_label ());
