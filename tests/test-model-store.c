@@ -131,8 +131,11 @@ test_list (Fixture       *f,
   g_assert_nonnull (strstr (text, "98.00\u202f% on the test set"));
   /* the net, from the file's arch (none: the seed net) */
   g_assert_nonnull (strstr (text, "seed · MNIST"));
-  g_assert_nonnull (strstr (text, " · 2 epochs · "));
+  /* a wrapped line breaks between the parts, not inside "2 epochs" or the date: no-break
+   * spaces there */
+  g_assert_nonnull (strstr (text, " · 2\u00a0epochs · "));
   g_assert_nonnull (strstr (text, "2025"));
+  g_assert_null (strchr (g_strrstr (text, " · ") + strlen (" · "), ' '));
 
   g_assert_cmpstr (rl_model_item_get_name (item_at (store, 2)), ==, "Older");
 

@@ -19,6 +19,7 @@
 #include "rl-dataset.h"
 #include "rl-dataset-loader.h"
 #include "rl-draw-view.h"
+#include "rl-model-store.h"
 #include "rl-net-chooser.h"
 #include "rl-window.h"
 
@@ -253,6 +254,45 @@ test_number_summary (void)
   ui_test_destroy_window (window);
 }
 
+/* The Models list's line of a model ends in the date it was trained, which wrapped inside
+ * ("2026年11月" / "28日 07:05" at 800 x 600): Chinese breaks between any two ideographs. No
+ * line break may fall inside the date, nor inside "10轮" (10 epochs). */
+static void
+test_model_date_whole (void)
+{
+  RlWindow *window = ui_test_new_window ();
+  RlModelItem *bundled = rl_model_store_get_bundled (rl_window_get_model_store (window));
+  g_autofree char *line = NULL;
+  g_autofree PangoLogAttr *attrs = NULL;
+  const char *date;
+  glong start, n;
+
+  g_assert_nonnull (bundled);
+  g_assert_nonnull (rl_model_item_get_created (bundled));
+  line = rl_model_item_describe (bundled);
+  g_test_message ("%s", line);
+  date = g_strrstr (line, " · ");
+  g_assert_nonnull (date);
+  date += strlen (" · ");
+  g_assert_nonnull (strstr (date, "年"));
+  start = g_utf8_pointer_to_offset (line, date);
+  n = g_utf8_strlen (line, -1);
+  attrs = g_new0 (PangoLogAttr, n + 1);
+  pango_get_log_attrs (line, -1, -1, pango_language_from_string ("zh-cn"), attrs, n + 1);
+  g_assert_true (attrs[start].is_line_break);   /* the line may break before the date */
+  /* nor between "10" and "轮" (epochs) */
+  g_assert_nonnull (strstr (line, "轮"));
+  g_assert_false (attrs[g_utf8_pointer_to_offset (line, strstr (line, "轮"))].is_line_break);
+  for (glong i = start + 1; i < n; i++)
+    {
+      if (attrs[i].is_line_break)
+        g_test_message ("a break allowed at character %ld of the date", i - start);
+      g_assert_false (attrs[i].is_line_break);
+    }
+
+  ui_test_destroy_window (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -287,6 +327,7 @@ main (int   argc,
       g_test_add_data_func ("/ui/zh/class-names", NULL, skip_cb);
       g_test_add_data_func ("/ui/zh/net-error", NULL, skip_cb);
       g_test_add_data_func ("/ui/zh/number-summary", NULL, skip_cb);
+      g_test_add_data_func ("/ui/zh/model-date-whole", NULL, skip_cb);
     }
   else
     {
@@ -295,6 +336,7 @@ main (int   argc,
       ui_test_add ("/ui/zh/class-names", test_class_names);
       ui_test_add ("/ui/zh/net-error", test_net_error);
       ui_test_add ("/ui/zh/number-summary", test_number_summary);
+      ui_test_add ("/ui/zh/model-date-whole", test_model_date_whole);
     }
 
   return ui_test_run ();

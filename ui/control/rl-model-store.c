@@ -183,12 +183,14 @@ rl_model_item_describe (RlModelItem *self)
              ? g_strdup (_("Test accuracy not measured"))
              : g_strdup_printf (_("%.2f\u202f%% on the test set"), 100 * self->test_accuracy);
   if (self->epochs > 0)   /* a run stopped in its first epoch has none to its name */
-    epochs = g_strdup_printf (ngettext ("%d epoch", "%d epochs", self->epochs), self->epochs);
+    epochs = g_strdup_printf (ngettext ("%d\u00a0epoch", "%d\u00a0epochs", self->epochs), self->epochs);
   if (self->created != NULL)
     {
       g_autoptr (GDateTime) local = g_date_time_to_local (self->created);
 
-      date = g_date_time_format (local, /* TRANSLATORS: the date a model was trained, in g_date_time_format ()'s notation */ _("%-d %b %Y %H:%M"));
+      /* one unit on a wrapped line: no-break spaces (and, where a script breaks between
+       * any two characters, word joiners in the translation) */
+      date = g_date_time_format (local, /* TRANSLATORS: the date a model was trained, in g_date_time_format ()'s notation; the spaces are no-break spaces, and a line must not break inside it (put U+2060 WORD JOINER between characters your script may break between) */ _("%-d\u00a0%b\u00a0%Y\u00a0%H:%M"));
       g_strstrip (date);
     }
 
