@@ -10,6 +10,7 @@
 #include "rl-chart.h"
 #include "rl-draw-view.h"
 #include "rl-inside-view.h"
+#include "rl-landscape-view.h"
 #include "rl-net-chooser.h"
 #include "rl-prob-view.h"
 #include "rl-teach-row.h"
@@ -503,6 +504,37 @@ test_experiment_note_whole (void)
   ui_test_destroy_window (window);
 }
 
+static gboolean
+is_landscape_note (GtkWidget     *widget,
+                   gconstpointer  data)
+{
+  return GTK_IS_LABEL (widget)
+         && g_str_has_prefix (gtk_label_get_text (GTK_LABEL (widget)), "Train the twins on the");
+}
+
+/* The Landscape tab's note says what the figure is (directions, scaling, log scale): beside
+ * the figure buttons it had two lines and was cut short, at 800 px even before any twins
+ * trained ("… in two rando…"). It is the figure's caption now, under it, whole. */
+static void
+test_landscape_note_whole (void)
+{
+  RlWindow *window;
+  GtkWidget *note;
+
+  load_style_sheet ();
+  window = ui_test_new_window_sized (SMALL_WIDTH, SMALL_HEIGHT);
+  rl_window_show_experiment_page (window, "landscape");
+  ui_test_spin (300);
+  note = ui_test_find_widget (GTK_WIDGET (rl_window_get_landscape_view (window)),
+                              is_landscape_note, NULL);
+  g_assert_nonnull (note);
+  g_assert_true (gtk_widget_get_mapped (note));
+  g_test_message ("the note: %d x %d px", gtk_widget_get_width (note),
+                  gtk_widget_get_height (note));
+  g_assert_false (pango_layout_is_ellipsized (gtk_label_get_layout (GTK_LABEL (note))));
+  ui_test_destroy_window (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -519,6 +551,7 @@ main (int   argc,
   ui_test_add ("/ui/layout/inside-network-room", test_inside_network_room);
   ui_test_add ("/ui/layout/start-in-sight", test_start_in_sight);
   ui_test_add ("/ui/layout/experiment-note-whole", test_experiment_note_whole);
+  ui_test_add ("/ui/layout/landscape-note-whole", test_landscape_note_whole);
   ui_test_add ("/ui/layout/prob-rows-fixed", test_prob_rows_fixed);
   ui_test_add ("/ui/layout/views-laid-out-on-first-show", test_views_laid_out_on_first_show);
 

@@ -126,8 +126,6 @@ static void
 set_note (RlLandscapeView *self, const char *text)
 {
   gtk_label_set_text (self->note_label, text);
-  /* the label shows two lines at most: the whole note on hover */
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->note_label), text);
 }
 
 static void
