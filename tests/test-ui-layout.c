@@ -5,6 +5,8 @@
  * controls must all be in sight there. And the prediction's rows must not move when its texts change ("100.0 %" or "96.0 %", a true label
  * or none). */
 
+#include <string.h>
+
 #include "ui-test-utils.h"
 
 #include "rl-chart.h"
@@ -14,6 +16,7 @@
 #include "rl-net-chooser.h"
 #include "rl-prob-view.h"
 #include "rl-teach-row.h"
+#include "rl-train-progress.h"
 #include "rl-train-view.h"
 #include "rl-why-view.h"
 #include "rl-window.h"
@@ -535,6 +538,79 @@ test_landscape_note_whole (void)
   ui_test_destroy_window (window);
 }
 
+static gboolean
+is_progress_line (GtkWidget     *widget,
+                  gconstpointer  data)
+{
+  return GTK_IS_LABEL (widget)
+         && g_str_has_prefix (gtk_label_get_text (GTK_LABEL (widget)), "Epoch 1 of 2 ·");
+}
+
+/* The Train view's progress line at 800 x 600, in a run of resnet-20: cut to one line it lost
+ * the speed and the time left ("… · 882 image…"); it wraps now, and not inside "703 images/s"
+ * (Pango would break after the slash). The run is snapshots as the trainer posts them. */
+static void
+test_progress_line_whole (void)
+{
+  RlWindow *window;
+  RlTrainView *train;
+  g_autoptr (RlTrainProgress) progress = rl_train_progress_new (1);
+  RlLossPoint *points = (RlLossPoint *) progress->points;
+  RlTrainConfig config;
+  guint train_images;
+  GtkWidget *line;
+  PangoLayout *layout;
+  const guint speeds[] = { 9, 87, 703, 936, 8802, 12345 };
+  const char *text, *speed;
+  int line_of[2], x;
+
+  load_style_sheet ();
+  window = ui_test_new_window_sized (SMALL_WIDTH, SMALL_HEIGHT);
+  train = rl_window_get_train_view (window);
+  rl_window_set_view (window, "train");
+  rl_net_chooser_choose (rl_train_view_get_net_chooser (train), "resnet-20");
+  rl_train_view_get_settings (train, &config, &train_images, NULL);
+  config.epochs = 2;
+  rl_train_view_begin_run (train, &config, train_images, "resnet-20");
+  progress->epoch = 1;
+  progress->n_epochs = 2;
+  progress->batch = progress->batches_done = 146;
+  progress->n_batches = 938;
+  progress->images_seen = 146 * 64;
+  progress->images_total = 2 * 60000;
+  progress->loss = progress->loss_smoothed = 0.4f;
+  progress->seconds_left = 118;
+  points[0] = (RlLossPoint) { progress->images_seen, 0.4f };
+
+  /* speeds of several widths, so that "images/s" falls at the end of the first line in one
+   * of them (936: "images/" and "s" without the fix) */
+  for (guint i = 0; i < G_N_ELEMENTS (speeds); i++)
+    {
+      g_autofree char *wanted = g_strdup_printf ("%u images/s", speeds[i]);
+
+      progress->images_per_s = speeds[i];
+      rl_train_view_add_progress (train, progress);
+      ui_test_spin (200);
+
+      line = ui_test_find_widget (GTK_WIDGET (train), is_progress_line, NULL);
+      g_assert_nonnull (line);
+      text = gtk_label_get_text (GTK_LABEL (line));
+      layout = gtk_label_get_layout (GTK_LABEL (line));
+      g_test_message ("“%s”: %d px wide, %d lines", text, gtk_widget_get_width (line),
+                      pango_layout_get_line_count (layout));
+      g_assert_false (pango_layout_is_ellipsized (layout));
+      g_assert_nonnull (strstr (text, "resnet-20"));   /* the end of the line is there */
+      speed = strstr (text, wanted);
+      g_assert_nonnull (speed);
+      pango_layout_index_to_line_x (layout, (int) (speed - text), FALSE, &line_of[0], &x);
+      pango_layout_index_to_line_x (layout, (int) (speed - text + strlen (wanted)) - 1, FALSE,
+                                    &line_of[1], &x);
+      g_assert_cmpint (line_of[0], ==, line_of[1]);
+    }
+
+  ui_test_destroy_window (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -552,6 +628,7 @@ main (int   argc,
   ui_test_add ("/ui/layout/start-in-sight", test_start_in_sight);
   ui_test_add ("/ui/layout/experiment-note-whole", test_experiment_note_whole);
   ui_test_add ("/ui/layout/landscape-note-whole", test_landscape_note_whole);
+  ui_test_add ("/ui/layout/progress-line-whole", test_progress_line_whole);
   ui_test_add ("/ui/layout/prob-rows-fixed", test_prob_rows_fixed);
   ui_test_add ("/ui/layout/views-laid-out-on-first-show", test_views_laid_out_on_first_show);
 

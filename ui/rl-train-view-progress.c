@@ -9,6 +9,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "rl-train-view-private.h"
+#include "rl-widget-util.h"
 
 #include <math.h>
 #include <string.h>
@@ -22,13 +23,13 @@ set_progress_text (RlTrainView *self,
 
   if (self->net == NULL)
     {
-      gtk_label_set_text (self->progress_label, text);
+      rl_label_set_wrapped_text (self->progress_label, text);
       return;
     }
   /* Translators: 1: where the run is ("Epoch 1 of 10 · batch 3 of 938 · …"), 2: the net
    * ("resnet-20", "the seed net") */
   line = g_strdup_printf (_("%1$s · %2$s"), text, self->net);
-  gtk_label_set_text (self->progress_label, line);
+  rl_label_set_wrapped_text (self->progress_label, line);
 }
 /* ---- progress ----------------------------------------------------------------------------- */
 

@@ -5,6 +5,7 @@
 #include "config.h"
 #include <glib/gi18n-lib.h>
 #include <math.h>
+#include <string.h>
 
 #include "rl-widget-util.h"
 
@@ -43,6 +44,35 @@ rl_set_str (char       **str_pointer,
   g_free (*str_pointer);
   *str_pointer = copy;
   return TRUE;
+}
+
+void
+rl_label_set_wrapped_text (GtkLabel   *label,
+                           const char *text)
+{
+  PangoAttrList *attrs = pango_attr_list_new ();
+
+  /* the word with the slash and the one before it: "802 images/s" */
+  for (const char *word = text, *before = text; *word != '\0';)
+    {
+      const char *end = strchr (word, ' ');
+
+      if (end == NULL)
+        end = word + strlen (word);
+      if (memchr (word, '/', (size_t) (end - word)) != NULL)
+        {
+          PangoAttribute *keep = pango_attr_allow_breaks_new (FALSE);
+
+          keep->start_index = (guint) (before - text);
+          keep->end_index = (guint) (end - text);
+          pango_attr_list_insert (attrs, keep);
+        }
+      before = word;
+      word = *end == ' ' ? end + 1 : end;
+    }
+  gtk_label_set_text (label, text);
+  gtk_label_set_attributes (label, attrs);
+  pango_attr_list_unref (attrs);
 }
 
 void

@@ -1,8 +1,8 @@
 /* rl-widget-util.h: small pieces several widgets share, written once: the dataset drop-down
  * of the Train and Experiment views, the cairo snapshot of the plots and the feature view,
  * the predictor handlers of the Draw, feature and filter views, the text colour every drawn
- * widget draws in, the height-for-width request of the square ones, a string setter, and the
- * mouse wheel over spin buttons in a scrolled panel.
+ * widget draws in, the height-for-width request of the square ones, a string setter, a wrapping
+ * label's text, and the mouse wheel over spin buttons in a scrolled panel.
  */
 #pragma once
 
@@ -42,6 +42,12 @@ void     rl_widget_draw_text      (GtkWidget   *widget,
  * need not notify or redraw. */
 gboolean rl_set_str               (char       **str_pointer,
                                    const char  *new_str);
+
+/* Sets @text on a wrapping @label, where a line may break at a space (or between ideographs)
+ * but not inside a word with a slash nor between it and the word before: Pango breaks after
+ * "/", and "802 images/s" came out as "802 images/" and "s". */
+void     rl_label_set_wrapped_text (GtkLabel   *label,
+                                    const char *text);
 
 /* A get_request_mode for widgets whose height follows from their width. */
 GtkSizeRequestMode rl_widget_request_height_for_width (GtkWidget *widget);
