@@ -637,6 +637,54 @@ test_align (void)
   g_assert_finalize_object (loss);
 }
 
+/* A title wider than the chart wraps to a second line: its end is drawn. One ellipsized line
+ * cut the Experiment chart's settings ("… batch norm · s…") at 800 px, and two titles that
+ * differ only at their end drew the same picture. */
+static void
+test_long_title (void)
+{
+  RlChart *chart;
+  GdkRGBA red = { 1, 0, 0, 1 };
+  cairo_surface_t *a, *b, *short_a, *short_b;
+  GtkWidget *window;
+  guint s;
+
+  REQUIRE_DISPLAY ();
+
+  /* in a window, for the theme's text colour: the text is what is compared */
+  window = gtk_window_new ();
+  chart = RL_CHART (g_object_ref (rl_chart_new ()));
+  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (chart));
+  s = rl_chart_add_series (chart, "resnet-20", &red, RL_CHART_LINE_SOLID, 2.0, FALSE);
+  for (int i = 0; i < 100; i++)
+    rl_chart_append (chart, s, i, 1.0 / (1 + i));
+
+  rl_chart_set_title (chart, "Training error · MNIST, 6400 images × 1 · lr 0.05 · batch norm · "
+                      "shortcut A");
+  a = render (chart, 360, 220);
+  rl_chart_set_title (chart, "Training error · MNIST, 6400 images × 1 · lr 0.05 · batch norm · "
+                      "shortcut B");
+  b = render (chart, 360, 220);
+  g_test_message ("%d pixels differ between the titles ending in A and B",
+                  count_differing (a, b));
+  g_assert_cmpint (count_differing (a, b), >, 10);
+
+  /* a title that fits keeps one line beside the legend: the chart is as before */
+  rl_chart_set_title (chart, "Loss A");
+  short_a = render (chart, 360, 220);
+  rl_chart_set_title (chart, "Loss B");
+  short_b = render (chart, 360, 220);
+  g_assert_cmpint (count_differing (short_a, short_b), >, 10);
+  g_assert_cmpint (count_colour (short_a, 255, 0, 0), >, count_colour (a, 255, 0, 0));
+
+  cairo_surface_destroy (a);
+  cairo_surface_destroy (b);
+  cairo_surface_destroy (short_a);
+  cairo_surface_destroy (short_b);
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_object_unref (chart);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -660,6 +708,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/ui/chart/widget-snapshot", test_widget_snapshot);
   g_test_add_func ("/ui/chart/labels", test_labels);
   g_test_add_func ("/ui/chart/align", test_align);
+  g_test_add_func ("/ui/chart/long-title", test_long_title);
 
   return g_test_run ();
 }

@@ -19,7 +19,8 @@
  *   +-------------------------------------------------+
  *
  * The legend shares the header row with the title so it never hides data; it moves to rows of
- * its own when both do not fit, as many as its entries need.
+ * its own when both do not fit, as many as its entries need. A title wider than the chart
+ * wraps to a second line (and is cut with "…" only past that).
  */
 
 #include "config.h"
@@ -188,25 +189,19 @@ draw_text (Painter *p, const char *text, double x, double y)
   pango_cairo_show_layout (p->cr, get_layout (p->self, text));
 }
 
-/* Draws @text as draw_text () does, ellipsized when it is wider than @max_w: a long title in
- * a narrow chart ends in "…" instead of being cut off. */
-static void
-draw_text_fitted (Painter *p, const char *text, double x, double y, double max_w)
+/* @text wrapped to @max_w, in two lines at most (the second ending in "…" when they are too
+ * few): a long title in a narrow chart, which one ellipsized line cut short. Returns:
+ * (transfer full) */
+static PangoLayout *
+wrapped_layout (Painter *p, const char *text, double max_w)
 {
-  PangoLayout *layout = get_layout (p->self, text);
-  g_autoptr (PangoLayout) fitted = NULL;
-  int w, h;
+  PangoLayout *layout = pango_layout_copy (get_layout (p->self, text));
 
-  pango_layout_get_pixel_size (layout, &w, &h);
-  if (w > max_w && max_w > 0.0)
-    {
-      fitted = pango_layout_copy (layout);
-      pango_layout_set_width (fitted, (int) (max_w * PANGO_SCALE));
-      pango_layout_set_ellipsize (fitted, PANGO_ELLIPSIZE_END);
-      layout = fitted;
-    }
-  cairo_move_to (p->cr, round (x), round (y));
-  pango_cairo_show_layout (p->cr, layout);
+  pango_layout_set_width (layout, (int) (MAX (max_w, 1.0) * PANGO_SCALE));
+  pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
+  pango_layout_set_height (layout, -2);
+  pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
+  return layout;
 }
 
 static double
@@ -520,6 +515,8 @@ rl_chart_draw (RlChart *self, cairo_t *cr, int width, int height)
   Painter p = { self, cr, { 0 } };
   Frame f = { 0 };
   double th, tw, w, h, header_h = 0.0, top, bottom, left, right, legend_w = 0.0, title_w = 0.0;
+  double title_h = 0.0;
+  g_autoptr (PangoLayout) wrapped = NULL;   /* the title, when one line is too narrow for it */
   double xstep, xfirst, ystep, yfirst;
   int nx, ny;
   int legend_rows = 0;     /* rows of their own under the title; 0: beside it */
@@ -535,16 +532,29 @@ rl_chart_draw (RlChart *self, cairo_t *cr, int width, int height)
 
   /* header: title and legend */
   if (self->title != NULL && *self->title != '\0')
-    text_size (&p, self->title, &title_w, &h);
+    {
+      text_size (&p, self->title, &title_w, &title_h);
+      if (title_w > width - 2 * PAD)
+        {
+          int ww, wh;
+
+          wrapped = wrapped_layout (&p, self->title, width - 2 * PAD);
+          pango_layout_get_pixel_size (wrapped, &ww, &wh);
+          title_w = ww;
+          title_h = wh;
+        }
+    }
   if (self->series->len > 0)
     legend_w = legend_width (&p);
   if (title_w > 0.0 || legend_w > 0.0)
     {
-      header_h = th + GAP;
-      if (legend_w > 0.0 && (title_w > 0.0 ? title_w + 24.0 : 0.0) + legend_w > width - 2 * PAD)
+      header_h = MAX (title_h, th) + GAP;
+      if (legend_w > 0.0
+          && (wrapped != NULL
+              || (title_w > 0.0 ? title_w + 24.0 : 0.0) + legend_w > width - 2 * PAD))
         {
           legend_rows = layout_legend (&p, width - PAD, width - 2 * PAD, 0.0, th, FALSE);
-          header_h = (title_w > 0.0 ? th + GAP : 0.0) + legend_rows * (th + GAP);
+          header_h = (title_w > 0.0 ? title_h + GAP : 0.0) + legend_rows * (th + GAP);
         }
     }
 
@@ -592,11 +602,17 @@ rl_chart_draw (RlChart *self, cairo_t *cr, int width, int height)
   if (title_w > 0.0)
     {
       set_fg (&p, 1.0);
-      draw_text_fitted (&p, self->title, PAD, PAD, width - 2 * PAD);
+      if (wrapped != NULL)
+        {
+          cairo_move_to (cr, PAD, PAD);
+          pango_cairo_show_layout (cr, wrapped);
+        }
+      else
+        draw_text (&p, self->title, PAD, PAD);
     }
   if (legend_w > 0.0)
     layout_legend (&p, width - PAD, legend_rows > 0 ? width - 2 * PAD : G_MAXDOUBLE,
-                   PAD + (legend_rows > 0 && title_w > 0.0 ? th + GAP : 0.0), th, TRUE);
+                   PAD + (legend_rows > 0 && title_w > 0.0 ? title_h + GAP : 0.0), th, TRUE);
 
   /* y grid and tick labels */
   cairo_set_line_width (cr, 1.0);
