@@ -351,7 +351,9 @@ draw_axes (RlLayerBars *self,
     double x, width = gtk_widget_get_width (GTK_WIDGET (self));
 
     text_size (p->layout, axis, &w, &h);
-    x = MAX (PAD, f->px + (f->pw - w) / 2.0);
+    /* centred under the bars; wider than they are, moved left as far as it must to end at
+     * the widget's edge (at 800 px it ran past the edge and lost "(right)") */
+    x = MAX (PAD, MIN (f->px + (f->pw - w) / 2.0, width - PAD - w));
     set_fg (p, 0.8);
     draw_text_fitted (p, axis, x, f->py + f->ph + f->th / 2.0 + GAP + f->th, width - PAD - x);
   }
