@@ -155,7 +155,6 @@ predicts_fashion (gpointer data)
 static void
 test_fashion (void)
 {
-  g_auto (GStrv) missing = rl_dataset_find_missing_files (RL_DATASET_FASHION);
   g_autoptr (GError) error = NULL;
   g_autoptr (RlArch) arch = NULL;
   g_autoptr (RlModel) model = NULL;
@@ -169,7 +168,7 @@ test_fashion (void)
   int worst_t = -1, worst_p = -1;
   uint32_t worst = 0;
 
-  if (missing != NULL)
+  if (!ui_test_has_dataset (RL_DATASET_FASHION))
     {
       g_test_skip ("no Fashion-MNIST files: ./dev.sh setup installs dataset-fashion-mnist");
       return;
@@ -247,6 +246,7 @@ test_why (void)
 
   /* off: nothing */
   g_assert_null (rl_why_view_get_attributions (why, NULL));
+  g_assert_true (ui_test_wait_for (ui_test_laid_out, why, 10));
   width = gtk_widget_get_width (GTK_WIDGET (why));
   g_assert_cmpint (width, >, 0);
   rl_why_view_set_active (why, TRUE);

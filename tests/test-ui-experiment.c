@@ -34,17 +34,9 @@
 #include "rl-safetensors.h"
 #include "rl-window.h"
 
-static gboolean
-have_mnist (void)
-{
-  g_auto (GStrv) missing = rl_dataset_find_missing_files (RL_DATASET_MNIST);
-
-  return missing == NULL;
-}
-
 #define SKIP_WITHOUT_MNIST() \
   G_STMT_START { \
-    if (!have_mnist ()) \
+    if (!ui_test_has_dataset (RL_DATASET_MNIST)) \
       { \
         g_test_skip ("no MNIST files: run ./dev.sh data"); \
         return; \

@@ -50,14 +50,6 @@
 #define N_IMAGES 200
 
 static gboolean
-have_mnist (void)
-{
-  g_auto (GStrv) missing = rl_dataset_find_missing_files (RL_DATASET_MNIST);
-
-  return missing == NULL;
-}
-
-static gboolean
 not_busy (gpointer data)
 {
   return !rl_experiment_view_is_busy (data);
@@ -87,7 +79,7 @@ test_after_experiment (void)
   double az, el;
   guint g;
 
-  if (!have_mnist ())
+  if (!ui_test_has_dataset (RL_DATASET_MNIST))
     {
       g_test_skip ("no MNIST files: run ./dev.sh data");
       return;
@@ -348,7 +340,7 @@ test_from_models_list (void)
   GMenuModel *menu;
   gsize length;
 
-  if (!have_mnist ())
+  if (!ui_test_has_dataset (RL_DATASET_MNIST))
     {
       g_test_skip ("no MNIST files: run ./dev.sh data");
       return;
@@ -565,7 +557,7 @@ test_app_trained_run (void)
   guint64 seed = 0;
   GMenuModel *menu;
 
-  if (!have_mnist ())
+  if (!ui_test_has_dataset (RL_DATASET_MNIST))
     {
       g_test_skip ("no MNIST files: run ./dev.sh data");
       return;
@@ -819,7 +811,7 @@ test_kept_run (void)
   char *twins[RL_N_TWINS];
   gsize length;
 
-  if (!have_mnist ())
+  if (!ui_test_has_dataset (RL_DATASET_MNIST))
     {
       g_test_skip ("no MNIST files: run ./dev.sh data");
       return;
@@ -1072,7 +1064,7 @@ test_kept_run_offered (void)
   g_autoptr (GError) error = NULL;
   gsize length;
 
-  if (!have_mnist ())
+  if (!ui_test_has_dataset (RL_DATASET_MNIST))
     {
       g_test_skip ("no MNIST files: run ./dev.sh data");
       return;
@@ -1136,7 +1128,7 @@ test_kept_run_one_twin (void)
   g_autoptr (GError) error = NULL;
   g_autoptr (GVariant) target = NULL;
 
-  if (!have_mnist ())
+  if (!ui_test_has_dataset (RL_DATASET_MNIST))
     {
       g_test_skip ("no MNIST files: run ./dev.sh data");
       return;
@@ -1241,7 +1233,7 @@ test_diverged_twin (void)
   guint64 at;
   guint number;
 
-  if (!have_mnist ())
+  if (!ui_test_has_dataset (RL_DATASET_MNIST))
     {
       g_test_skip ("no MNIST files: run ./dev.sh data");
       return;
@@ -1335,7 +1327,7 @@ test_clear_keeps_numbers (void)
   g_autofree char *second = NULL;
   guint number;
 
-  if (!have_mnist ())
+  if (!ui_test_has_dataset (RL_DATASET_MNIST))
     {
       g_test_skip ("no MNIST files: run ./dev.sh data");
       return;

@@ -458,14 +458,6 @@ not_busy (gpointer data)
   return !rl_window_is_busy (data);
 }
 
-static gboolean
-mnist_present (void)
-{
-  g_auto (GStrv) missing = rl_dataset_find_missing_files (RL_DATASET_MNIST);
-
-  return missing == NULL;
-}
-
 /* A custom net typed in the editor trains from the app; the model in use before is kept in
  * Models; the new one is used in every view, and its file loads in reslab-cli eval. */
 static void
@@ -482,7 +474,7 @@ test_train_custom (void)
   guint n_classes = 0;
   double sum = 0;
 
-  if (!mnist_present ())
+  if (!ui_test_has_dataset (RL_DATASET_MNIST))
     {
       g_test_skip ("no MNIST files: ./dev.sh data fetches them");
       return;

@@ -133,11 +133,10 @@ test_set_shown (gpointer data)
 static void
 test_grouped_counts (void)
 {
-  g_auto (GStrv) missing = rl_dataset_find_missing_files (RL_DATASET_MNIST);
   RlWindow *window;
   GtkWidget *draw, *label;
 
-  if (missing != NULL)
+  if (!ui_test_has_dataset (RL_DATASET_MNIST))
     {
       g_test_skip ("no MNIST files: ./dev.sh data fetches them");
       return;

@@ -22,6 +22,7 @@
 #include "config.h"
 #include "fs-test-utils.h"
 #include "rl-canvas.h"
+#include "rl-dataset-loader.h"
 #include "rl-demo-digits.h"
 #include "rl-draw-view.h"
 #include "rl-window.h"
@@ -90,6 +91,32 @@ ui_test_real_mnist_dir (void)
   if (xdg != NULL && *xdg != '\0')
     return g_build_filename (xdg, "reslab", "mnist", NULL);
   return g_build_filename (g_get_home_dir (), ".local", "share", "reslab", "mnist", NULL);
+}
+
+/* Whether the files of @kind are where the app looks for them (MNIST: ./dev.sh data fetches
+ * them; Fashion-MNIST: Debian's dataset-fashion-mnist). */
+static inline gboolean
+ui_test_has_dataset (RlDatasetKind kind)
+{
+  g_auto (GStrv) missing = rl_dataset_find_missing_files (kind);
+
+  return missing == NULL;
+}
+
+/* Whether this build bundles the seed net's model (resources/models/seed.safetensors). */
+static inline gboolean
+ui_test_has_bundled_model (void)
+{
+  return g_resources_get_info (RL_BUNDLED_MODEL_RESOURCE, G_RESOURCE_LOOKUP_FLAGS_NONE,
+                               NULL, NULL, NULL);
+}
+
+/* For ui_test_wait_for (): @data, a widget, has been given a size (laid out at least once;
+ * on a loaded machine that can take longer than a fixed spin). */
+static inline gboolean
+ui_test_laid_out (gpointer data)
+{
+  return gtk_widget_get_width (data) > 0 && gtk_widget_get_height (data) > 0;
 }
 
 static inline gboolean
