@@ -110,8 +110,8 @@ test_cost_matches_model (void)
   static const char *archs[] = {
     "seed", "resnet-8", "plain-8", "resnet-56",
     "gap c=conv(1,k=3,s=2,p=1) fc=linear(10)",
-    "c=conv(8,k=3,s=2,p=1) b=bn relu maxpool(2) r=res(16,shortcut=B) "
-    "q=res(16,s=2,shortcut=A) gap fc=linear(10)",
+    ("c=conv(8,k=3,s=2,p=1) b=bn relu maxpool(2) r=res(16,shortcut=B) "
+     "q=res(16,s=2,shortcut=A) gap fc=linear(10)"),
     "c=conv(8,k=1) r=res(16,s=2,shortcut=B,bn=1) s=res(16,bn=1) fc=linear(10)",
   };
 
@@ -142,8 +142,8 @@ test_batch_bound (void)
   static const char *archs[] = {
     "seed", "resnet-8", "plain-20", "resnet-56",
     "c1=conv(256,k=3,p=1) relu c2=conv(256,k=3,p=1) relu gap fc=linear(10)",
-    "c=conv(8,k=3,s=2,p=1) b=bn relu maxpool(2) r=res(16,shortcut=B) "
-    "q=res(16,s=2,shortcut=A) gap fc=linear(10)",
+    ("c=conv(8,k=3,s=2,p=1) b=bn relu maxpool(2) r=res(16,shortcut=B) "
+     "q=res(16,s=2,shortcut=A) gap fc=linear(10)"),
     "c=conv(8,k=1) r=res(16,s=2,shortcut=B,bn=1) s=res(16,bn=1) fc=linear(10)",
     "c=conv(12,k=5,s=1,p=2) relu maxpool(2) p=res(12) q=res(24,shortcut=A,bn=1) "
     "t=res(24,s=2,shortcut=B) gap fc=linear(10)",

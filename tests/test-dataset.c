@@ -326,9 +326,10 @@ test_synthetic_gz (Fixture *f, gconstpointer data)
   g_autoptr(GBytes) zimg = gzip_bytes (f->img);
   g_autoptr(GBytes) zlab = gzip_bytes (f->lab);
   g_autofree char *ip = write_file (f->dir, "train-images-idx3-ubyte.gz", zimg, -1);
-  g_autofree char *lp = write_file (f->dir, "train-labels-idx1-ubyte.gz", zlab, -1);
   g_autoptr(RlDataset) ds = NULL;
   g_autoptr(RlDataset) mixed = NULL;
+
+  g_free (write_file (f->dir, "train-labels-idx1-ubyte.gz", zlab, -1));
 
   /* by directory and standard name */
   ds = rl_dataset_load (f->dir, RL_DATASET_MNIST, RL_SPLIT_TRAIN, &error);

@@ -432,6 +432,7 @@ test_initial_pair (Fixture       *f,
     g_autoptr (RlModel) m = rl_model_load (initial_path, &st, &error);
 
     g_assert_no_error (error);
+    g_assert_nonnull (m);
     g_assert_cmpstr (rl_safetensors_get_metadata (st, "epochs"), ==, "0");
     g_assert_cmpstr (rl_safetensors_get_metadata (st, "seed"), ==, "5");
     g_assert_cmpstr (rl_safetensors_get_metadata (st, "dataset"), ==, "mnist");

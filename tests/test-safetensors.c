@@ -706,7 +706,15 @@ test_save_replaces (void)
   g_assert_cmpuint (rl_safetensors_get_n_tensors (st), ==, 1);
   g_assert_null (rl_safetensors_lookup (st, "old"));
   assert_views_equal (&new_tensor, rl_safetensors_get_tensor (st, 0));
-  /* No temporary file left beside it. */
+  /* The old file's bytes are gone, and no temporary file is left beside it. */
+  {
+    g_autofree char *contents = NULL;
+    gsize length = 0;
+
+    g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+    g_assert_false (length == g_bytes_get_size (old_bytes)
+                    && memcmp (contents, g_bytes_get_data (old_bytes, NULL), length) == 0);
+  }
   g_assert_cmpuint (count_dir_entries (dir), ==, 1);
 
   test_remove_flat_dir (dir);
