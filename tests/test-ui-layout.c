@@ -12,7 +12,6 @@
 #include "rl-chart.h"
 #include "rl-draw-view.h"
 #include "rl-inside-view.h"
-#include "rl-landscape-view.h"
 #include "rl-net-chooser.h"
 #include "rl-prob-view.h"
 #include "rl-teach-row.h"
@@ -478,12 +477,34 @@ test_start_in_sight (void)
     }
 }
 
+/* A label whose text begins with @data. */
 static gboolean
-is_chart_note (GtkWidget     *widget,
-               gconstpointer  data)
+is_label_starting (GtkWidget     *widget,
+                   gconstpointer  data)
 {
-  return GTK_IS_LABEL (widget)
-         && g_str_has_prefix (gtk_label_get_text (GTK_LABEL (widget)), "dashed: plain");
+  return GTK_IS_LABEL (widget) && g_str_has_prefix (gtk_label_get_text (GTK_LABEL (widget)), data);
+}
+
+/* The label of the window at 800 x 600 whose text begins with @prefix, on the Experiment
+ * page's tab @page, is shown and whole (not ellipsized). */
+static void
+assert_whole_at_small_size (const char *page,
+                            const char *prefix)
+{
+  RlWindow *window;
+  GtkWidget *label;
+
+  load_style_sheet ();
+  window = ui_test_new_window_sized (SMALL_WIDTH, SMALL_HEIGHT);
+  rl_window_show_experiment_page (window, page);
+  ui_test_spin (300);
+  label = ui_test_find_widget (GTK_WIDGET (window), is_label_starting, prefix);
+  g_assert_nonnull (label);
+  g_assert_true (gtk_widget_get_mapped (label));
+  g_test_message ("“%s…”: %d x %d px", prefix, gtk_widget_get_width (label),
+                  gtk_widget_get_height (label));
+  g_assert_false (pango_layout_is_ellipsized (gtk_label_get_layout (GTK_LABEL (label))));
+  ui_test_destroy_window (window);
 }
 
 /* The Experiment chart's key (dashed: plain, solid: residual) is read whole at 800 x 600:
@@ -491,28 +512,7 @@ is_chart_note (GtkWidget     *widget,
 static void
 test_experiment_note_whole (void)
 {
-  RlWindow *window;
-  GtkWidget *note;
-
-  load_style_sheet ();
-  window = ui_test_new_window_sized (SMALL_WIDTH, SMALL_HEIGHT);
-  rl_window_set_view (window, "experiment");
-  ui_test_spin (300);
-  note = ui_test_find_widget (GTK_WIDGET (window), is_chart_note, NULL);
-  g_assert_nonnull (note);
-  g_assert_true (gtk_widget_get_mapped (note));
-  g_test_message ("the note: %d x %d px", gtk_widget_get_width (note),
-                  gtk_widget_get_height (note));
-  g_assert_false (pango_layout_is_ellipsized (gtk_label_get_layout (GTK_LABEL (note))));
-  ui_test_destroy_window (window);
-}
-
-static gboolean
-is_landscape_note (GtkWidget     *widget,
-                   gconstpointer  data)
-{
-  return GTK_IS_LABEL (widget)
-         && g_str_has_prefix (gtk_label_get_text (GTK_LABEL (widget)), "Train the twins on the");
+  assert_whole_at_small_size ("curves", "dashed: plain");
 }
 
 /* The Landscape tab's note says what the figure is (directions, scaling, log scale): beside
@@ -521,29 +521,7 @@ is_landscape_note (GtkWidget     *widget,
 static void
 test_landscape_note_whole (void)
 {
-  RlWindow *window;
-  GtkWidget *note;
-
-  load_style_sheet ();
-  window = ui_test_new_window_sized (SMALL_WIDTH, SMALL_HEIGHT);
-  rl_window_show_experiment_page (window, "landscape");
-  ui_test_spin (300);
-  note = ui_test_find_widget (GTK_WIDGET (rl_window_get_landscape_view (window)),
-                              is_landscape_note, NULL);
-  g_assert_nonnull (note);
-  g_assert_true (gtk_widget_get_mapped (note));
-  g_test_message ("the note: %d x %d px", gtk_widget_get_width (note),
-                  gtk_widget_get_height (note));
-  g_assert_false (pango_layout_is_ellipsized (gtk_label_get_layout (GTK_LABEL (note))));
-  ui_test_destroy_window (window);
-}
-
-static gboolean
-is_progress_line (GtkWidget     *widget,
-                  gconstpointer  data)
-{
-  return GTK_IS_LABEL (widget)
-         && g_str_has_prefix (gtk_label_get_text (GTK_LABEL (widget)), "Epoch 1 of 2 ·");
+  assert_whole_at_small_size ("landscape", "Train the twins on the");
 }
 
 /* The Train view's progress line at 800 x 600, in a run of resnet-20: cut to one line it lost
@@ -592,7 +570,7 @@ test_progress_line_whole (void)
       rl_train_view_add_progress (train, progress);
       ui_test_spin (200);
 
-      line = ui_test_find_widget (GTK_WIDGET (train), is_progress_line, NULL);
+      line = ui_test_find_widget (GTK_WIDGET (train), is_label_starting, "Epoch 1 of 2 ·");
       g_assert_nonnull (line);
       text = gtk_label_get_text (GTK_LABEL (line));
       layout = gtk_label_get_layout (GTK_LABEL (line));
