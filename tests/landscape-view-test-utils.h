@@ -37,7 +37,7 @@ landscape_idle (gpointer data)
 static inline gboolean
 waiting_for_compute (gpointer data)
 {
-  return g_strcmp0 (rl_landscape_view_get_progress (data), "Press Compute") == 0;
+  return g_strcmp0 (rl_landscape_view_get_progress (data), "Not computed yet") == 0;
 }
 
 /* For ui_test_wait_for (): the same, with two models in the tab. */

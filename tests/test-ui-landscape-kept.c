@@ -281,8 +281,8 @@ test_kept_run (void)
   g_assert_cmpstr (experiment_tab (landscape), ==, "landscape");
   g_assert_true (rl_landscape_view_get_same_directions (landscape));
   g_assert_true (g_str_has_prefix (rl_landscape_view_get_note (landscape),
-                                   "The loss around the trained weights (the dots) of plain-8"
-                                   " (run 1) and resnet-8 (run 1), in the same two random"
+                                   "The loss around the trained weights (the dots) of “plain-8"
+                                   " (run 1)” and “resnet-8 (run 1)”, in the same two random"
                                    " directions"));
   for (guint m = 0; m < 2; m++)
     {
@@ -461,8 +461,8 @@ test_kept_run_offered (void)
   g_assert_true (ui_test_wait_for (two_models_waiting, landscape, 60));
   g_test_message ("%s", rl_landscape_view_get_note (landscape));
   g_assert_true (g_str_has_prefix (rl_landscape_view_get_note (landscape),
-                                   "The loss around the trained weights (the dots) of plain-8"
-                                   " (run 1) and resnet-8 (run 1)"));
+                                   "The loss around the trained weights (the dots) of “plain-8"
+                                   " (run 1)” and “resnet-8 (run 1)”"));
   g_assert_cmpstr (rl_window_get_view (window), ==, "experiment");
   g_assert_cmpstr (experiment_tab (landscape), ==, "landscape");
   g_assert_null (ui_test_find_message_dialog ());
@@ -548,7 +548,7 @@ test_kept_run_one_twin (void)
   expected = g_strdup_printf ("In run 1, the trained weights of plain-8 were not kept. In run"
                               " 1, resnet-8 diverged at iteration %" G_GUINT64_FORMAT "; these"
                               " are its last finite weights. The loss around the trained"
-                              " weights (the dot) of resnet-8 (run 1), in two random"
+                              " weights (the dot) of “resnet-8 (run 1)”, in two random"
                               " directions", last_iteration (view, 0, RL_TWIN_RESIDUAL));
   g_assert_true (g_str_has_prefix (rl_landscape_view_get_note (landscape), expected));
   /* the remark went with those models */
@@ -561,7 +561,7 @@ test_kept_run_one_twin (void)
                                   rl_landscape_view_get_set (landscape));
     g_assert_true (g_str_has_prefix (rl_landscape_view_get_note (landscape),
                                      "The loss around the trained weights (the dot) of"
-                                     " resnet-8, in"));
+                                     " “resnet-8”, in"));
   }
   ui_test_destroy_window (window);
 
@@ -652,7 +652,7 @@ test_diverged_twin (void)
   }
   expected = g_strdup_printf ("In run %u, resnet-8 diverged at iteration %" G_GUINT64_FORMAT
                               "; these are its last finite weights. The loss around the trained"
-                              " weights (the dots) of plain-8 (run %u) and resnet-8 (run %u), in"
+                              " weights (the dots) of “plain-8 (run %u)” and “resnet-8 (run %u)”, in"
                               " the same two random directions", number, at, number, number);
   g_test_message ("%s", rl_landscape_view_get_note (landscape));
   g_assert_true (g_str_has_prefix (rl_landscape_view_get_note (landscape), expected));
@@ -687,7 +687,7 @@ test_diverged_twin (void)
   g_clear_pointer (&expected, g_free);
   expected = g_strdup_printf ("In run 1, resnet-8 diverged at iteration %" G_GUINT64_FORMAT
                               "; these are its last finite weights. The loss around the trained"
-                              " weights (the dots) of plain-8 (run 1) and resnet-8 (run 1)", at);
+                              " weights (the dots) of “plain-8 (run 1)” and “resnet-8 (run 1)”", at);
   g_test_message ("%s", rl_landscape_view_get_note (landscape));
   g_assert_true (g_str_has_prefix (rl_landscape_view_get_note (landscape), expected));
 
@@ -718,7 +718,7 @@ test_clear_keeps_numbers (void)
   view = rl_window_get_experiment_view (window);
   landscape = rl_window_get_landscape_view (window);
   number = run_number (view, 0);
-  first = g_strdup_printf ("of plain-8 (run %u) and resnet-8 (run %u),", number, number);
+  first = g_strdup_printf ("of “plain-8 (run %u)” and “resnet-8 (run %u)”,", number, number);
   g_assert_nonnull (strstr (rl_landscape_view_get_note (landscape), first));
 
   /* Clear: the list is empty, the tab still shows the cleared run's twins */
@@ -733,7 +733,7 @@ test_clear_keeps_numbers (void)
   g_assert_nonnull (strstr (rl_landscape_view_get_note (landscape), first));
   g_assert_true (ui_test_wait_for (not_busy, view, 180));
   g_assert_cmpuint (run_number (view, 0), ==, number + 1);
-  second = g_strdup_printf ("of plain-8 (run %u) and resnet-8 (run %u),", number + 1,
+  second = g_strdup_printf ("of “plain-8 (run %u)” and “resnet-8 (run %u)”,", number + 1,
                             number + 1);
   g_assert_nonnull (strstr (rl_landscape_view_get_note (landscape), second));
 

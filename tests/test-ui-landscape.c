@@ -84,7 +84,7 @@ test_after_experiment (void)
   /* named with their run, as a kept run's twins are: several runs may have a plain-8 */
   {
     guint number = rl_experiment_view_get_n_runs (view);
-    g_autofree char *names = g_strdup_printf ("of plain-8 (run %u) and resnet-8 (run %u), in"
+    g_autofree char *names = g_strdup_printf ("of “plain-8 (run %u)” and “resnet-8 (run %u)”, in"
                                               " the same two random directions", number,
                                               number);
 
@@ -318,8 +318,8 @@ test_from_models_list (void)
   g_assert_cmpstr (experiment_tab (landscape), ==, "landscape");
   g_assert_true (rl_landscape_view_get_same_directions (landscape));
   g_assert_true (g_str_has_prefix (rl_landscape_view_get_note (landscape),
-                                   "The loss around the trained weights (the dots) of my plain-8"
-                                   " and my_resnet-8, in the same two random directions"));
+                                   "The loss around the trained weights (the dots) of “my plain-8”"
+                                   " and “my_resnet-8”, in the same two random directions"));
 
   /* Compute: a 9 x 9 grid on 100 training images */
   rl_landscape_view_set_grid (landscape, 9);
@@ -348,7 +348,7 @@ test_from_models_list (void)
   /* the note says what each figure shows: the Line is not around the trained weights */
   rl_landscape_view_show (landscape, "line");
   g_assert_true (g_str_has_prefix (rl_landscape_view_get_note (landscape),
-                                   "The loss of my plain-8 and my_resnet-8 on the straight line"
+                                   "The loss of “my plain-8” and “my_resnet-8” on the straight line"
                                    " from each one’s initial weights"));
   rl_landscape_view_show (landscape, "contours");
   g_assert_true (g_str_has_prefix (rl_landscape_view_get_note (landscape),
@@ -408,14 +408,14 @@ test_from_models_list (void)
       {
         g_main_context_iteration (NULL, FALSE);
         g_usleep (1000);
-        g_assert_false (g_str_has_prefix (rl_landscape_view_get_note (landscape),
-                                          "The loss around my_resnet-8’s"));
+        g_assert_null (strstr (rl_landscape_view_get_note (landscape),
+                               "(the dot) of “my_resnet-8”"));
         settled = two_models_waiting (landscape) ? settled + 1 : 0;
       }
     g_assert_cmpuint (settled, ==, 500);
     g_assert_true (g_str_has_prefix (rl_landscape_view_get_note (landscape),
                                      "The loss around the trained weights (the dots) of"
-                                     " my_resnet-8 and my plain-8"));
+                                     " “my_resnet-8” and “my plain-8”"));
   }
 
   ui_test_destroy_window (window);

@@ -140,20 +140,20 @@ update_note (RlLandscapeView *self)
     {
       /* the Line figure is not around the trained weights: it says what it is */
       if (self->n_models == 1)
-        text = g_strdup_printf (_("The loss of %s on the straight line from its initial weights"
-                                  " (t = 0) to its trained weights (t = 1), and a little"
-                                  " beyond; log scale."), self->names[0]);
+        text = g_strdup_printf (_("The loss of “%s” on the straight line from its initial"
+                                  " weights (t = 0) to its trained weights (t = 1), and a"
+                                  " little beyond; log scale."), self->names[0]);
       else
         /* TRANSLATORS: %1$s and %2$s are the two models shown */
-        text = g_strdup_printf (_("The loss of %1$s and %2$s on the straight line from each"
-                                  " one’s initial weights (t = 0) to its trained weights"
+        text = g_strdup_printf (_("The loss of “%1$s” and “%2$s” on the straight line from"
+                                  " each one’s initial weights (t = 0) to its trained weights"
                                   " (t = 1), and a little beyond; log scale. A model kept"
                                   " without its initial weights has no line."),
                                 self->names[0], self->names[1]);
     }
   else if (self->n_models == 1)
     /* TRANSLATORS: %s is the model, e.g. "resnet-20 (run 2)" */
-    text = g_strdup_printf (_("The loss around the trained weights (the dot) of %s, in two"
+    text = g_strdup_printf (_("The loss around the trained weights (the dot) of “%s”, in two"
                               " random directions, each filter scaled to the weights’ filter"
                               " (Li et al. 2018); log colour scale."), self->names[0]);
   else if (!self->same_directions)
@@ -165,9 +165,10 @@ update_note (RlLandscapeView *self)
                             self->names[0], self->names[1]);
   else
     /* TRANSLATORS: %1$s and %2$s are the twins, e.g. "plain-20" and "resnet-20" */
-    text = g_strdup_printf (_("The loss around the trained weights (the dots) of %1$s and %2$s,"
-                              " in the same two random directions, each filter scaled to the"
-                              " weights’ filter (Li et al. 2018); one log colour scale."),
+    text = g_strdup_printf (_("The loss around the trained weights (the dots) of “%1$s” and"
+                              " “%2$s”, in the same two random directions, each filter scaled"
+                              " to the weights’ filter (Li et al. 2018); one log colour"
+                              " scale."),
                             self->names[0], self->names[1]);
   /* first: it says why the figure is not what might be expected (a twin alone) */
   if (self->remark != NULL && self->n_models > 0)
@@ -266,7 +267,8 @@ rl_landscape_view_set_models (RlLandscapeView *self,
   self->cancelled = FALSE;
   self->computed = FALSE;
   update_note (self);
-  set_progress (self, g_strdup (_("Press Compute")));
+  /* TRANSLATORS: the Landscape tab's status before Compute (the figure says to press it) */
+  set_progress (self, g_strdup (_("Not computed yet")));
   update_actions (self);
   queue_draw_figures (self);
 }
@@ -454,6 +456,10 @@ draw_line (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer da
   else if (self->n_models > 0 && self->initial[0] == NULL)
     draw_placeholder (GTK_WIDGET (area), cr, width, height,
                       _("These models came without their initial weights."));
+  else if (self->n_models > 0 && !self->computed)
+    draw_placeholder (GTK_WIDGET (area), cr, width, height,
+                      _("Press Compute: the line from the initial to the trained weights is"
+                        " computed after the grid."));
   else if (self->n_models > 0)
     draw_placeholder (GTK_WIDGET (area), cr, width, height,
                       _("The line from the initial to the trained weights is computed after"
