@@ -10,6 +10,7 @@
 #include "ui-test-utils.h"
 
 #include "rl-chart.h"
+#include "rl-dataset-loader.h"
 #include "rl-draw-view.h"
 #include "rl-inside-view.h"
 #include "rl-net-chooser.h"
@@ -589,6 +590,58 @@ test_progress_line_whole (void)
   ui_test_destroy_window (window);
 }
 
+static gboolean
+fetch_hint_shown (gpointer data)
+{
+  return ui_test_find_widget (data, is_label_starting, "No MNIST test set in") != NULL;
+}
+
+/* The Draw view without MNIST says where it looked and the command that fetches the files.
+ * Pango breaks after a slash, and at some widths the command came out as "./" and "dev.sh
+ * data"; copied from two lines it does not run. At every width from 120 to 420 px the
+ * command is on one line (the path before it still wraps). */
+static void
+test_fetch_command_whole (void)
+{
+  g_autofree char *empty = g_build_filename (g_get_user_cache_dir (), "no-mnist-here", NULL);
+  const char *command = "./dev.sh data";
+  RlWindow *window;
+  GtkWidget *label;
+  g_autoptr (PangoLayout) layout = NULL;
+  const char *text, *at;
+  int start_line, end_line, x, n_wrapped = 0;
+
+  g_assert_true (g_mkdir_with_parents (empty, 0700) == 0);
+  rl_dataset_loader_clear_cache ();
+  rl_dataset_set_default_dir (RL_DATASET_MNIST, empty);
+  window = ui_test_new_window_sized (SMALL_WIDTH, SMALL_HEIGHT);
+  rl_window_set_view (window, "draw");
+  g_assert_true (ui_test_wait_for (fetch_hint_shown, window, 30));
+  label = ui_test_find_widget (GTK_WIDGET (window), is_label_starting, "No MNIST test set in");
+  text = gtk_label_get_text (GTK_LABEL (label));
+  g_test_message ("%s", text);
+  at = strstr (text, command);
+  g_assert_nonnull (at);
+  /* the label's own layout (text and attributes), laid out again at other widths */
+  layout = pango_layout_copy (gtk_label_get_layout (GTK_LABEL (label)));
+  for (int width = 120; width <= 420; width++)
+    {
+      pango_layout_set_width (layout, width * PANGO_SCALE);
+      pango_layout_index_to_line_x (layout, (int) (at - text), FALSE, &start_line, &x);
+      pango_layout_index_to_line_x (layout, (int) (at - text + strlen (command)) - 1, FALSE,
+                                    &end_line, &x);
+      if (start_line != end_line)
+        g_test_message ("%d px: the command on lines %d and %d", width, start_line, end_line);
+      g_assert_cmpint (start_line, ==, end_line);
+      n_wrapped += pango_layout_get_line_count (layout) > 2;
+    }
+  /* the widths are narrow enough that the rest of the text wraps */
+  g_assert_cmpint (n_wrapped, >, 0);
+  ui_test_destroy_window (window);
+  rl_dataset_set_default_dir (RL_DATASET_MNIST, NULL);
+  rl_dataset_loader_clear_cache ();
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -607,6 +660,7 @@ main (int   argc,
   ui_test_add ("/ui/layout/experiment-note-whole", test_experiment_note_whole);
   ui_test_add ("/ui/layout/landscape-note-whole", test_landscape_note_whole);
   ui_test_add ("/ui/layout/progress-line-whole", test_progress_line_whole);
+  ui_test_add ("/ui/layout/fetch-command-whole", test_fetch_command_whole);
   ui_test_add ("/ui/layout/prob-rows-fixed", test_prob_rows_fixed);
   ui_test_add ("/ui/layout/views-laid-out-on-first-show", test_views_laid_out_on_first_show);
 

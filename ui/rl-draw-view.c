@@ -269,7 +269,8 @@ static void
 set_data_text (RlDrawView *self,
                const char *text)
 {
-  gtk_label_set_text (GTK_LABEL (self->data_label), text);
+  /* the command is copied as one piece: no line break inside it */
+  rl_label_set_text_keeping (GTK_LABEL (self->data_label), text, "./dev.sh data");
 }
 
 static void

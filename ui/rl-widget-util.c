@@ -76,6 +76,27 @@ rl_label_set_wrapped_text (GtkLabel   *label,
 }
 
 void
+rl_label_set_text_keeping (GtkLabel   *label,
+                           const char *text,
+                           const char *whole)
+{
+  PangoAttrList *attrs = pango_attr_list_new ();
+  const char *at = strstr (text, whole);
+
+  if (at != NULL)
+    {
+      PangoAttribute *keep = pango_attr_allow_breaks_new (FALSE);
+
+      keep->start_index = (guint) (at - text);
+      keep->end_index = keep->start_index + (guint) strlen (whole);
+      pango_attr_list_insert (attrs, keep);
+    }
+  gtk_label_set_text (label, text);
+  gtk_label_set_attributes (label, attrs);
+  pango_attr_list_unref (attrs);
+}
+
+void
 rl_widget_get_color (GtkWidget *widget, GdkRGBA *color)
 {
   G_GNUC_BEGIN_IGNORE_DEPRECATIONS

@@ -49,6 +49,13 @@ gboolean rl_set_str               (char       **str_pointer,
 void     rl_label_set_wrapped_text (GtkLabel   *label,
                                     const char *text);
 
+/* Sets @text on a wrapping @label, with no line break inside the first @whole in it (a
+ * command such as "./dev.sh data", which Pango would break after "./"); elsewhere the label
+ * breaks as usual, so a long path before it still wraps. */
+void     rl_label_set_text_keeping (GtkLabel   *label,
+                                    const char *text,
+                                    const char *whole);
+
 /* A get_request_mode for widgets whose height follows from their width. */
 GtkSizeRequestMode rl_widget_request_height_for_width (GtkWidget *widget);
 
