@@ -154,6 +154,7 @@ get_layout (RlChart *self, const char *text)
   if (serial != self->layouts_serial || g_hash_table_size (self->layouts) >= MAX_LAYOUTS)
     {
       g_hash_table_remove_all (self->layouts);
+      g_clear_object (&self->wrapped_title);
       self->layouts_serial = serial;
     }
   layout = g_hash_table_lookup (self->layouts, text);
@@ -190,18 +191,25 @@ draw_text (Painter *p, const char *text, double x, double y)
 }
 
 /* @text wrapped to @max_w, in two lines at most (the second ending in "…" when they are too
- * few): a long title in a narrow chart, which one ellipsized line cut short. Returns:
- * (transfer full) */
+ * few): a long title in a narrow chart, which one ellipsized line cut short. Kept for the
+ * next frame, as get_layout () keeps one line. Returns: (transfer none) */
 static PangoLayout *
 wrapped_layout (Painter *p, const char *text, double max_w)
 {
-  PangoLayout *layout = pango_layout_copy (get_layout (p->self, text));
+  RlChart *self = p->self;
+  PangoLayout *one_line = get_layout (self, text);   /* first: a new context clears both */
+  int width = (int) (MAX (max_w, 1.0) * PANGO_SCALE);
 
-  pango_layout_set_width (layout, (int) (MAX (max_w, 1.0) * PANGO_SCALE));
-  pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
-  pango_layout_set_height (layout, -2);
-  pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
-  return layout;
+  if (self->wrapped_title != NULL && pango_layout_get_width (self->wrapped_title) == width
+      && strcmp (pango_layout_get_text (self->wrapped_title), text) == 0)
+    return self->wrapped_title;
+  g_clear_object (&self->wrapped_title);
+  self->wrapped_title = pango_layout_copy (one_line);
+  pango_layout_set_width (self->wrapped_title, width);
+  pango_layout_set_wrap (self->wrapped_title, PANGO_WRAP_WORD_CHAR);
+  pango_layout_set_height (self->wrapped_title, -2);
+  pango_layout_set_ellipsize (self->wrapped_title, PANGO_ELLIPSIZE_END);
+  return self->wrapped_title;
 }
 
 static double
@@ -516,7 +524,7 @@ rl_chart_draw (RlChart *self, cairo_t *cr, int width, int height)
   Frame f = { 0 };
   double th, tw, w, h, header_h = 0.0, top, bottom, left, right, legend_w = 0.0, title_w = 0.0;
   double title_h = 0.0;
-  g_autoptr (PangoLayout) wrapped = NULL;   /* the title, when one line is too narrow for it */
+  PangoLayout *wrapped = NULL;   /* the title, when one line is too narrow for it (cached) */
   double xstep, xfirst, ystep, yfirst;
   int nx, ny;
   int legend_rows = 0;     /* rows of their own under the title; 0: beside it */

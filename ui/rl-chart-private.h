@@ -61,6 +61,8 @@ struct _RlChart {
    * strings; shaping them anew every frame (HarfBuzz, Pango) was a third of its drawing time. */
   GHashTable   *layouts;
   guint         layouts_serial;
+  /* the title wrapped to two lines, when one is too narrow for it (cleared with layouts) */
+  PangoLayout  *wrapped_title;
 };
 
 /* rl-chart-numbers.c */

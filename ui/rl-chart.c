@@ -105,6 +105,7 @@ rl_chart_finalize (GObject *object)
   g_clear_pointer (&self->y_label, g_free);
   g_clear_pointer (&self->series, g_ptr_array_unref);
   g_clear_pointer (&self->layouts, g_hash_table_unref);
+  g_clear_object (&self->wrapped_title);
 
   G_OBJECT_CLASS (rl_chart_parent_class)->finalize (object);
 }
