@@ -74,7 +74,7 @@ bench_train (RlDataset *train, const BenchNet *net, int threads, int batch)
 {
   static const RlTrainHooks hooks = { .after_batch = count_images };
   g_autoptr (RlArch) arch = rl_arch_parse (net->text, NULL);
-  g_autoptr (RlModel) model = rl_model_new (arch, 1, 28, 28, 10, NULL);
+  g_autoptr (RlModel) model = rl_model_new_mnist (arch, NULL);
   const int per_epoch = (int) ((train->n + (uint32_t) batch - 1) / (uint32_t) batch);
   g_autoptr (RlTrainLoop) loop = NULL;
   TrainTiming timing = { 0 };
@@ -144,7 +144,7 @@ profile_net (RlDataset *train, const BenchNet *net, int batch, int steps)
 {
   enum { ROUNDS = 5 };
   g_autoptr (RlArch) arch = rl_arch_parse (net->text, NULL);
-  g_autoptr (RlModel) m = rl_model_new (arch, 1, 28, 28, 10, NULL);
+  g_autoptr (RlModel) m = rl_model_new_mnist (arch, NULL);
   g_autofree float *x = g_new (float, (size_t) batch * 784);
   g_autofree uint8_t *labels = g_new (uint8_t, batch);
   g_autofree double *best = g_new0 (double, 2 * arch->n_layers);
@@ -313,7 +313,7 @@ rl_bench_main (int argc, char **argv)
   for (int i = 0; arch_texts != NULL && arch_texts[i] != NULL; i++)
     {
       g_autoptr (RlArch) arch = rl_arch_parse (arch_texts[i], &error);
-      g_autoptr (RlModel) m = arch ? rl_model_new (arch, 1, 28, 28, 10, &error) : NULL;
+      g_autoptr (RlModel) m = arch ? rl_model_new_mnist (arch, &error) : NULL;
 
       if (m == NULL)
         return rl_cli_usage_error ("bench", _("--arch “%s”: %s"), arch_texts[i],
@@ -330,7 +330,7 @@ rl_bench_main (int argc, char **argv)
   for (int j = 0; j < n_nets; j++)
     {
       g_autoptr (RlArch) arch = rl_arch_parse (nets[j].text, NULL);
-      g_autoptr (RlModel) m = rl_model_new (arch, 1, 28, 28, 10, NULL);
+      g_autoptr (RlModel) m = rl_model_new_mnist (arch, NULL);
 
       nets[j].flop = rl_model_get_flops (m);
       if (nets[j].batches == 0)
@@ -465,7 +465,7 @@ rl_bench_main (int argc, char **argv)
   /* Evaluation of the full test set with the most threads measured. */
   {
     g_autoptr (RlArch) arch = rl_arch_parse ("seed", NULL);
-    g_autoptr (RlModel) m = rl_model_new (arch, 1, 28, 28, 10, NULL);
+    g_autoptr (RlModel) m = rl_model_new_mnist (arch, NULL);
     g_autofree float *x = g_new (float, (size_t) test->n * 784);
     g_autofree float *logits = g_new (float, (size_t) test->n * 10);
     g_autofree uint32_t *idx = g_new (uint32_t, test->n);
@@ -494,7 +494,7 @@ rl_bench_main (int argc, char **argv)
   {
     enum { SIDE = 280, REPS = 1000 };
     g_autoptr (RlArch) arch = rl_arch_parse ("seed", NULL);
-    g_autoptr (RlModel) m = rl_model_new (arch, 1, 28, 28, 10, NULL);
+    g_autoptr (RlModel) m = rl_model_new_mnist (arch, NULL);
     g_autoptr (RlInference) inf = rl_inference_new (m);
     g_autofree float *ink = g_new (float, SIDE * SIDE);
     g_autofree double *t = g_new (double, REPS);
@@ -520,7 +520,7 @@ rl_bench_main (int argc, char **argv)
   {
     enum { SIDE = 280, REPS_GRAD = 500, REPS_IG = 50 };
     g_autoptr (RlArch) arch = rl_arch_parse ("seed", NULL);
-    g_autoptr (RlModel) m = rl_model_new (arch, 1, 28, 28, 10, NULL);
+    g_autoptr (RlModel) m = rl_model_new_mnist (arch, NULL);
     g_autoptr (RlExplainer) ex = rl_explainer_new (m, RL_EXPLAIN_IG_STEPS_DEFAULT);
     g_autofree float *ink = g_new (float, SIDE * SIDE);
     g_autofree double *t = g_new (double, REPS_GRAD);

@@ -68,7 +68,7 @@ rl_diagram_cli_main (int argc, char **argv)
 
       if (arch == NULL)
         return rl_cli_usage_error ("diagram", _("--arch: %s"), error->message);
-      model = rl_model_new (arch, 1, 28, 28, 10, &error);
+      model = rl_model_new_mnist (arch, &error);
       if (model == NULL)
         return rl_cli_usage_error ("diagram", _("--arch: %s"), error->message);
     }

@@ -345,7 +345,7 @@ rl_train_cli_main (int    argc,
   if (arch == NULL)
     return rl_cli_usage_error ("train", _("--arch: %s"), error->message);
   /* MNIST and Fashion-MNIST are both 1 x 28 x 28 with 10 classes: the arch must fit that. */
-  model = rl_model_new (arch, 1, RL_MNIST_SIDE, RL_MNIST_SIDE, 10, &error);
+  model = rl_model_new_mnist (arch, &error);
   if (model == NULL)
     return rl_cli_usage_error ("train", _("--arch: %s"), error->message);
   if (!rl_limits_check_batch (arch, 1, RL_MNIST_SIDE, RL_MNIST_SIDE, batch, &error))

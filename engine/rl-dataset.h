@@ -22,6 +22,11 @@ typedef enum {
   RL_SPLIT_TEST,
 } RlSplit;
 
+/* The images ResLab's nets are built for: MNIST's and Fashion-MNIST's, one grey channel of
+ * RL_MNIST_SIDE x RL_MNIST_SIDE pixels, in RL_MNIST_CLASSES classes (rl_model_new_mnist). */
+#define RL_MNIST_SIDE    28
+#define RL_MNIST_CLASSES 10
+
 typedef struct _RlDataset RlDataset;
 
 struct _RlDataset {

@@ -17,6 +17,7 @@
 
 #include "rl-error.h"
 #include "rl-limits.h"
+#include "rl-dataset.h"
 #include "rl-rng.h"
 
 #define RL_MODEL_MAX_PARAMS       (64u * 1024 * 1024)
@@ -234,6 +235,12 @@ RlModel *
 rl_model_new (const RlArch *arch, int in_c, int in_h, int in_w, int n_classes, GError **error)
 {
   return rl_model_new_at (arch, in_c, in_h, in_w, n_classes, NULL, error);
+}
+
+RlModel *
+rl_model_new_mnist (const RlArch *arch, GError **error)
+{
+  return rl_model_new_at (arch, 1, RL_MNIST_SIDE, RL_MNIST_SIDE, RL_MNIST_CLASSES, NULL, error);
 }
 
 RlModel *

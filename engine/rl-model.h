@@ -59,6 +59,9 @@ rl_param_info_is_trainable (const RlParamInfo *info)
  * image and layer. Returns: (transfer full) */
 RlModel  *rl_model_new         (const RlArch *arch, int in_c, int in_h, int in_w, int n_classes,
                                 GError **error);
+/* rl_model_new for the images of MNIST and Fashion-MNIST (RL_MNIST_SIDE, RL_MNIST_CLASSES in
+ * rl-dataset.h), which every net of the app, the CLI and the bench is built for. */
+RlModel  *rl_model_new_mnist   (const RlArch *arch, GError **error);
 /* rl_model_new that also says which layer an error is about (@err_layer nullable: the 0-based
  * index, -1 for the whole net, as for the size limits of rl-limits.c; the last layer when the
  * net does not end in a linear layer of n_classes). rl_arch_layer_place finds it in the text. */

@@ -16,7 +16,7 @@
 
 G_BEGIN_DECLS
 
-#define RL_MNIST_SIDE 28
+/* RL_MNIST_SIDE (rl-dataset.h): the field; the digit's box in it */
 #define RL_MNIST_BOX  20
 
 /* in: (height, width) ink intensity in [0, 1] with row stride @stride floats (0 = background);

@@ -33,7 +33,7 @@ landscape_test_cifar_model (int depth, gboolean residual, RlShortcut shortcut, g
   RlModel *model;
 
   g_assert_no_error (error);
-  model = rl_model_new (arch, 1, 28, 28, 10, &error);
+  model = rl_model_new_mnist (arch, &error);
   g_assert_no_error (error);
   rl_model_init_params (model, seed);
   rl_model_set_threads (model, 2);

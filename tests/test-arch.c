@@ -123,7 +123,7 @@ test_cost_matches_model (void)
       RlArchCost cost;
 
       g_assert_no_error (error);
-      model = rl_model_new (arch, 1, 28, 28, 10, &error);
+      model = rl_model_new_mnist (arch, &error);
       g_assert_no_error (error);
       g_assert_true (rl_arch_cost (arch, 1, 28, 28, &cost));
       g_assert_cmpuint (cost.n_params, ==, rl_model_get_n_params (model));
@@ -157,7 +157,7 @@ test_batch_bound (void)
       g_autoptr(RlModel) model = NULL;
 
       g_assert_no_error (error);
-      model = rl_model_new (arch, 1, 28, 28, 10, &error);
+      model = rl_model_new_mnist (arch, &error);
       g_assert_no_error (error);
       for (guint j = 0; j < G_N_ELEMENTS (batches); j++)
         {

@@ -248,7 +248,7 @@ write_model (const char *name, const char *arch_text, gboolean with_tensors)
       g_autoptr(RlArch) arch = rl_arch_parse (arch_text, &error);
 
       g_assert_no_error (error);
-      model = rl_model_new (arch, 1, 28, 28, 10, &error);
+      model = rl_model_new_mnist (arch, &error);
       g_assert_no_error (error);
       rl_model_init_params (model, 1);
       g_assert_true (rl_model_save (model, path, NULL, &error));

@@ -13,7 +13,7 @@ model_for (const char *desc)
   RlModel *model;
 
   g_assert_no_error (error);
-  model = rl_model_new (arch, 1, 28, 28, 10, &error);
+  model = rl_model_new_mnist (arch, &error);
   g_assert_no_error (error);
   return model;
 }
@@ -26,7 +26,7 @@ cifar_model (int depth, gboolean residual, RlShortcut shortcut)
   RlModel *model;
 
   g_assert_no_error (error);
-  model = rl_model_new (arch, 1, 28, 28, 10, &error);
+  model = rl_model_new_mnist (arch, &error);
   g_assert_no_error (error);
   return model;
 }

@@ -759,7 +759,7 @@ test_twins_and_ticks (void)
     g_autoptr(RlModel) initial = NULL;
 
     g_assert_no_error (error);
-    initial = rl_model_new (seed, 1, 28, 28, 10, &error);
+    initial = rl_model_new_mnist (seed, &error);
     g_assert_no_error (error);
     g_assert_true (rl_landscape_save_initial (initial, plain3, RL_DATASET_MNIST, 1, &error));
     g_assert_no_error (error);

@@ -296,7 +296,7 @@ test_matches_manual_loop (gconstpointer data)
   run_to_end (exp);
 
   arch = rl_arch_new_cifar (8, FALSE, RL_SHORTCUT_A, TRUE, NULL);
-  model = rl_model_new (arch, 1, 28, 28, 10, NULL);
+  model = rl_model_new_mnist (arch, NULL);
   rl_model_init_params (model, cfg.seed);
   rl_model_set_threads (model, THREADS);
   sgd = rl_sgd_new (model, (float) cfg.lr, (float) cfg.momentum, (float) cfg.weight_decay);
@@ -380,7 +380,7 @@ static void
 test_grad_norms (void)
 {
   g_autoptr(RlArch) arch = rl_arch_new_cifar (8, TRUE, RL_SHORTCUT_B, TRUE, NULL);
-  g_autoptr(RlModel) model = rl_model_new (arch, 1, 28, 28, 10, NULL);
+  g_autoptr(RlModel) model = rl_model_new_mnist (arch, NULL);
   g_autofree float *x = g_new (float, 16 * 784);
   uint8_t labels[16];
   uint32_t idx[16];

@@ -37,7 +37,7 @@ new_model (const char *arch_text, uint64_t seed)
   RlModel *m;
 
   g_assert_no_error (error);
-  m = rl_model_new (arch, 1, 28, 28, 10, &error);
+  m = rl_model_new_mnist (arch, &error);
   g_assert_no_error (error);
   rl_model_init_params (m, seed);
   return m;

@@ -14,7 +14,7 @@ static RlModel *
 new_seed (void)
 {
   g_autoptr(RlArch) arch = rl_arch_parse ("seed", NULL);
-  RlModel *model = rl_model_new (arch, 1, 28, 28, 10, NULL);
+  RlModel *model = rl_model_new_mnist (arch, NULL);
 
   rl_model_init_params (model, 3);
   return model;

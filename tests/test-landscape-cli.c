@@ -59,7 +59,7 @@ save_model (const char *desc, const char *path)
   g_autoptr(RlModel) model = NULL;
 
   g_assert_no_error (error);
-  model = rl_model_new (arch, 1, 28, 28, 10, &error);
+  model = rl_model_new_mnist (arch, &error);
   g_assert_no_error (error);
   rl_model_init_params (model, 1);
   g_assert_true (rl_model_save (model, path, NULL, &error));

@@ -273,7 +273,7 @@ test_bad_input (void)
   const double bad_ranges[] = { 0.0, -1.0, NAN, INFINITY };
 
   g_assert_no_error (error);
-  seed = rl_model_new (seed_arch, 1, 28, 28, 10, &error);
+  seed = rl_model_new_mnist (seed_arch, &error);
   g_assert_no_error (error);
 
   /* mismatched models */

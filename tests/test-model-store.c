@@ -62,7 +62,7 @@ fixture_set_up (Fixture       *f,
   g_assert_no_error (error);
   g_assert_true (g_file_get_contents (seed, &contents, &length, &error));
   f->bundled = g_bytes_new_take (contents, length);
-  f->model = rl_model_new (arch, 1, 28, 28, 10, &error);
+  f->model = rl_model_new_mnist (arch, &error);
   g_assert_no_error (error);
   rl_model_init_params (f->model, 3);
 }

@@ -53,6 +53,21 @@ test_seed_table (void)
   g_assert_null (rl_model_lookup_tensor (m, "rblock3.conv1.bias"));
   /* conv1 230,400 + rblock1 663,552 + conv2 819,200 + rblock2 294,912 + fc 5,120 MACs */
   g_assert_cmpfloat (rl_model_get_flops (m), ==, 2.0 * (230400 + 663552 + 819200 + 294912 + 5120));
+
+  /* rl_model_new_mnist: the same net, for MNIST's 1 x 28 x 28 images and 10 classes */
+  {
+    g_autoptr (GError) error = NULL;
+    g_autoptr (RlModel) mnist = rl_model_new_mnist (rl_model_get_arch (m), &error);
+    int c, h, w;
+
+    g_assert_no_error (error);
+    rl_model_get_input_shape (mnist, &c, &h, &w);
+    g_assert_cmpint (c, ==, 1);
+    g_assert_cmpint (h, ==, 28);
+    g_assert_cmpint (w, ==, 28);
+    g_assert_cmpint (rl_model_get_n_classes (mnist), ==, 10);
+    g_assert_cmpuint (rl_model_get_n_params (mnist), ==, 41514);
+  }
 }
 
 static void
@@ -319,7 +334,7 @@ test_arch_parse (void)
       g_assert_cmpint (a->n_layers, ==, b->n_layers);
       g_assert_cmpmem (a->layers, sizeof (RlLayerSpec) * a->n_layers, b->layers,
                        sizeof (RlLayerSpec) * b->n_layers);
-      m = rl_model_new (a, 1, 28, 28, 10, &error);
+      m = rl_model_new_mnist (a, &error);
       g_assert_no_error (error);
     }
 
@@ -353,7 +368,7 @@ test_cifar_family (void)
         int weight_layers = 0, blocks = 0;
 
         g_assert_no_error (error);
-        m = rl_model_new (arch, 1, 28, 28, 10, &error);
+        m = rl_model_new_mnist (arch, &error);
         g_assert_no_error (error);
         for (guint t = 0; t < rl_model_get_n_tensors (m); t++)
           if (rl_model_get_tensor_info (m, t)->role == RL_PARAM_WEIGHT &&
@@ -383,7 +398,7 @@ test_cifar_family (void)
   }
   {
     g_autoptr (RlArch) b = rl_arch_new_cifar (20, TRUE, RL_SHORTCUT_B, FALSE, NULL);
-    g_autoptr (RlModel) m = rl_model_new (b, 1, 28, 28, 10, NULL);
+    g_autoptr (RlModel) m = rl_model_new_mnist (b, NULL);
     g_assert_nonnull (rl_model_lookup_tensor (m, "layer2.0.shortcut.weight"));
     g_assert_nonnull (rl_model_lookup_tensor (m, "layer2.0.conv1.bias"));
   }
@@ -438,7 +453,7 @@ test_train_memory (void)
       {
         g_autoptr (GError) error = NULL;
         g_autoptr (RlArch) arch = rl_arch_parse (archs[a], &error);
-        g_autoptr (RlModel) m = rl_model_new (arch, 1, 28, 28, 10, &error);
+        g_autoptr (RlModel) m = rl_model_new_mnist (arch, &error);
         int n = runs[r].batch;
         g_autofree float *x = g_new0 (float, (gsize) n * 784);
         g_autofree uint8_t *labels = g_new0 (uint8_t, n);
@@ -461,7 +476,7 @@ test_train_memory (void)
 
   {
     g_autoptr (RlArch) arch = rl_arch_parse ("resnet-20", NULL);
-    g_autoptr (RlModel) m = rl_model_new (arch, 1, 28, 28, 10, NULL);
+    g_autoptr (RlModel) m = rl_model_new_mnist (arch, NULL);
     size_t m64 = rl_model_train_memory (m, 64, 1), m128 = rl_model_train_memory (m, 128, 1);
 
     g_assert_cmpfloat ((double) m128 / m64, >, 1.9);
@@ -530,7 +545,7 @@ static void
 test_workspaces_remade_warm (void)
 {
   g_autoptr (RlArch) arch = rl_arch_parse ("resnet-20", NULL);
-  g_autoptr (RlModel) m = rl_model_new (arch, 1, 28, 28, 10, NULL);
+  g_autoptr (RlModel) m = rl_model_new_mnist (arch, NULL);
   g_autofree float *x = g_new0 (float, 64 * 784);
   g_autofree uint8_t *labels = g_new0 (uint8_t, 64);
   size_t bytes;

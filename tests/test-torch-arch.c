@@ -99,7 +99,7 @@ test_logits (void)
       char *path = g_build_filename (dir, file, NULL);
 
       g_assert_no_error (error);
-      model = rl_model_new (arch, 1, 28, 28, 10, &error);
+      model = rl_model_new_mnist (arch, &error);
       g_assert_no_error (error);
       rl_model_init_params (model, 3 + c);
       mnist_test_train_a_little (model, train_set, 32);

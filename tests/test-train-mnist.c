@@ -50,7 +50,7 @@ test_seed_learns (void)
   g_autoptr (RlDataset) train = rl_dataset_new_subset (full, 6000);
   g_autoptr (RlDataset) test = load_or_fail (RL_SPLIT_TEST);
   g_autoptr (RlArch) arch = rl_arch_parse ("seed", NULL);
-  g_autoptr (RlModel) model = rl_model_new (arch, 1, 28, 28, 10, NULL);
+  g_autoptr (RlModel) model = rl_model_new_mnist (arch, NULL);
   g_autoptr (RlSgd) sgd = rl_sgd_new (model, 0.01f, 0.5f, 0.0f);
   float x[64 * 784];
   uint8_t labels[64];

@@ -24,7 +24,7 @@ new_seed_model (uint64_t seed)
   RlModel *m;
 
   g_assert_no_error (error);
-  m = rl_model_new (arch, 1, 28, 28, 10, &error);
+  m = rl_model_new_mnist (arch, &error);
   g_assert_no_error (error);
   rl_model_init_params (m, seed);
   rl_model_set_threads (m, 2);
@@ -412,7 +412,7 @@ test_loop_bad_input (void)
     RlTrainLoopConfig huge = seed_config (1);
 
     g_assert_no_error (error);
-    big = rl_model_new (wide, 1, 28, 28, 10, &error);
+    big = rl_model_new_mnist (wide, &error);
     g_assert_no_error (error);
     huge.batch = 6000;
     g_assert_null (rl_train_loop_new (big, train_set, NULL, &huge, &error));

@@ -816,7 +816,7 @@ main (int argc, char *argv[])
 
   arch = rl_arch_parse (RL_ARCH_SEED, &error);
   g_assert_no_error (error);
-  initial = rl_model_new (arch, 1, 28, 28, 10, &error);
+  initial = rl_model_new_mnist (arch, &error);
   g_assert_no_error (error);
   rl_model_init_params (initial, 1);
 

@@ -175,7 +175,7 @@ test_fashion (void)
     }
   /* an untrained seed net: many mistakes, named by their classes */
   arch = rl_arch_parse ("seed", &error);
-  model = rl_model_new (arch, 1, 28, 28, 10, &error);
+  model = rl_model_new_mnist (arch, &error);
   g_assert_no_error (error);
   rl_model_init_params (model, 5);
   g_hash_table_insert (metadata, "dataset", "fashion");

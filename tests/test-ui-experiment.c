@@ -665,7 +665,7 @@ inside_view_of (gboolean     residual,
   float image[28 * 28] = { 0 };
 
   g_assert_no_error (error);
-  model = rl_model_new (arch, 1, 28, 28, 10, &error);
+  model = rl_model_new_mnist (arch, &error);
   g_assert_no_error (error);
   rl_model_init_params (model, 1);
 

@@ -488,7 +488,7 @@ test_app_trained_run (void)
   g_test_message ("%s", rl_train_view_get_status (rl_window_get_train_view (window)));
   g_assert_true (g_file_test (initial_path, G_FILE_TEST_IS_REGULAR));
   initial = run_initial (path, &seed);
-  expected = rl_model_new (rl_model_get_arch (initial), 1, 28, 28, 10, &error);
+  expected = rl_model_new_mnist (rl_model_get_arch (initial), &error);
   g_assert_no_error (error);
   rl_model_init_params (expected, seed);
   assert_same_params (initial, expected);

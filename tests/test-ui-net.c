@@ -107,7 +107,7 @@ test_round_trip (void)
     {
       g_autoptr (GError) error = NULL;
       g_autoptr (RlArch) parsed = rl_arch_parse (custom[i], &error);
-      g_autoptr (RlModel) model = parsed != NULL ? rl_model_new (parsed, 1, 28, 28, 10, &error)
+      g_autoptr (RlModel) model = parsed != NULL ? rl_model_new_mnist (parsed, &error)
                                                  : NULL;
 
       rl_net_chooser_set_custom_text (chooser, custom[i]);
@@ -185,7 +185,7 @@ test_errors (void)
   {
     const char *net = "c1=conv(256,k=3,p=1) relu c2=conv(256,k=3,p=1) relu gap fc=linear(10)";
     g_autoptr (RlArch) arch = rl_arch_parse (net, NULL);
-    g_autoptr (RlModel) model = rl_model_new (arch, 1, 28, 28, 10, NULL);
+    g_autoptr (RlModel) model = rl_model_new_mnist (arch, NULL);
     size_t need;
 
     g_object_set (chooser, "batch-size", 256, NULL);
@@ -399,7 +399,7 @@ test_diagram (void)
     g_assert_cmpint (rl_diagram_get_arc (d, i)->shortcut, !=, RL_SHORTCUT_B);
   {
     g_autoptr (GError) error = NULL;
-    RlModel *resnet20 = rl_model_new (rl_net_chooser_get_arch (chooser), 1, 28, 28, 10, &error);
+    RlModel *resnet20 = rl_model_new_mnist (rl_net_chooser_get_arch (chooser), &error);
 
     g_assert_no_error (error);
     g_assert_cmpuint (rl_diagram_get_n_params (d), ==, rl_model_get_n_params (resnet20));
@@ -545,7 +545,7 @@ test_inside_every_kind (void)
   RlInsideView *inside = rl_window_get_inside_view (window);
   RlFeatureView *features = rl_inside_view_get_feature_view (inside);
   g_autoptr (RlArch) arch = rl_arch_parse (text, NULL);
-  RlModel *model = rl_model_new (arch, 1, 28, 28, 10, NULL);
+  RlModel *model = rl_model_new_mnist (arch, NULL);
   g_autoptr (GString) labels = g_string_new (NULL);
   guint n_sections;
 

@@ -149,7 +149,7 @@ test_resnet56 (void)
   float image[28 * 28] = { 0, };
 
   g_assert_no_error (error);
-  model = rl_model_new (arch, 1, 28, 28, 10, &error);
+  model = rl_model_new_mnist (arch, &error);
   g_assert_no_error (error);
   rl_model_init_params (model, 1);
 
@@ -225,7 +225,7 @@ test_set_model (void)
   RlNetworkView *view = RL_NETWORK_VIEW (rl_network_view_new ());
   g_autoptr (GError) error = NULL;
   g_autoptr (RlArch) arch = rl_arch_new_cifar (20, FALSE, RL_SHORTCUT_A, TRUE, &error);
-  g_autoptr (RlModel) model = rl_model_new (arch, 1, 28, 28, 10, &error);
+  g_autoptr (RlModel) model = rl_model_new_mnist (arch, &error);
   int width, height;
 
   g_assert_no_error (error);

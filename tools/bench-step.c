@@ -109,7 +109,7 @@ main (int argc, char **argv)
       kernels[n_kernels++] = k;
     }
 
-  g_autoptr (RlModel) model = rl_model_new (arch, 1, 28, 28, 10, &error);
+  g_autoptr (RlModel) model = rl_model_new_mnist (arch, &error);
   if (model == NULL)
     {
       fprintf (stderr, "bench-step: %s\n", error->message);

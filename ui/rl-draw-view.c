@@ -231,8 +231,8 @@ input_draw_func (GtkDrawingArea *area,
   if (self->predictor == NULL)
     return;
 
-  rl_colormap_paint (cr, RL_COLORMAP_GREY, rl_predictor_get_image (self->predictor), 28, 28,
-                     0, 1, 0, 0, side, side);
+  rl_colormap_paint (cr, RL_COLORMAP_GREY, rl_predictor_get_image (self->predictor),
+                     RL_MNIST_SIDE, RL_MNIST_SIDE, 0, 1, 0, 0, side, side);
   rl_why_view_paint (self->why_view, cr, side);
 }
 
@@ -513,7 +513,7 @@ rl_draw_view_show_test_image (RlDrawView *self,
   rl_draw_view_flush (self);
 
   self->shown_image = (int) index;
-  rl_canvas_set_image (self->canvas, image, 28, 28);
+  rl_canvas_set_image (self->canvas, image, RL_MNIST_SIDE, RL_MNIST_SIDE);
   update_hint (self);
 
   if ((guint) gtk_spin_button_get_value_as_int (self->image_spin) != index)

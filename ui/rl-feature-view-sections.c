@@ -135,7 +135,8 @@ _rl_feature_view_build_sections (RlFeatureView *self)
   g_array_set_size (self->sections, 0);
 
   section = add_section (self, C_("section", "input"), _("the 28 × 28 image the network sees"), 1, FALSE);
-  add_row (section, INPUT_ROW, C_("row", "image"), RL_COLORMAP_GREY, 1, 28, 28);
+  add_row (section, INPUT_ROW, C_("row", "image"), RL_COLORMAP_GREY, 1, RL_MNIST_SIDE,
+           RL_MNIST_SIDE);
 
   for (guint i = 0; i < n_maps; i++)
     {

@@ -9,6 +9,7 @@
 
 #include <string.h>
 
+#include "rl-dataset.h"
 #include "rl-limits.h"
 #include "rl-model.h"
 #include "rl-settings.h"
@@ -19,9 +20,9 @@ static const char * const shortcut_nicks[] = { "zero-padding", "projection", NUL
 
 /* The inputs every net of the Train view gets: MNIST or Fashion-MNIST, 28×28, 10 classes. */
 #define IN_C 1
-#define IN_H 28
-#define IN_W 28
-#define N_CLASSES 10
+#define IN_H RL_MNIST_SIDE
+#define IN_W RL_MNIST_SIDE
+#define N_CLASSES RL_MNIST_CLASSES
 
 struct _RlNetChooser
 {

@@ -192,7 +192,7 @@ update_chosen (RlTrainView *self)
         return;
     }
   /* the chooser checked it for 1×28×28 images and 10 classes */
-  model = rl_model_new (arch, 1, 28, 28, 10, &error);
+  model = rl_model_new_mnist (arch, &error);
   if (model == NULL)
     {
       g_warning ("The net chosen cannot be drawn: %s", error->message);

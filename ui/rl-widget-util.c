@@ -270,8 +270,8 @@ digit_image_draw (GtkDrawingArea *area,
 {
   int side = MIN (width, height);
 
-  rl_colormap_paint (cr, RL_COLORMAP_GREY, user_data, 28, 28, 0, 1, (width - side) / 2.0, 0,
-                     side, side);
+  rl_colormap_paint (cr, RL_COLORMAP_GREY, user_data, RL_MNIST_SIDE, RL_MNIST_SIDE, 0, 1,
+                     (width - side) / 2.0, 0, side, side);
 }
 
 GtkWidget *

@@ -14,6 +14,7 @@
 
 #include <math.h>
 
+#include "rl-dataset.h"
 #include "rl-dialogs.h"
 #include "rl-model-file.h"
 
@@ -182,8 +183,10 @@ use_random_model (RlWindow *self,
   g_autoptr (RlArch) seed_arch = rl_arch_parse (RL_ARCH_SEED, NULL);
   RlModel *model;
 
-  model = rl_model_new (current != NULL ? rl_model_get_arch (current) : seed_arch, 1, 28, 28,
-                        current != NULL ? rl_model_get_n_classes (current) : 10, &error);
+  model = rl_model_new (current != NULL ? rl_model_get_arch (current) : seed_arch, 1,
+                        RL_MNIST_SIDE, RL_MNIST_SIDE,
+                        current != NULL ? rl_model_get_n_classes (current) : RL_MNIST_CLASSES,
+                        &error);
   g_assert_no_error (error);   /* the arch of a model that exists, or the seed net's */
   rl_model_init_params (model, seed);
 

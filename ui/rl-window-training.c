@@ -51,7 +51,8 @@ start_run (RlWindow  *self,
   else
     {
       /* the net chosen in the Train view, read when the run was asked for */
-      initial = rl_model_new (self->run_arch, 1, 28, 28, (int) train_set->n_classes, &error);
+      initial = rl_model_new (self->run_arch, (int) train_set->c, (int) train_set->h,
+                              (int) train_set->w, (int) train_set->n_classes, &error);
       if (initial == NULL)
         {
           rl_show_error_dialog (GTK_WIDGET (self), _("Could not start training"), error->message);
