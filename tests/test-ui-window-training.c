@@ -1,9 +1,9 @@
 /* test-ui-window-training.c: the window's training run and its Models list (the code in
  * ui/rl-window-training.c and ui/rl-window-models.c): the train action trains on MNIST and
- * takes a new learning rate mid-run, Stop ends the run within a batch and keeps its weights,
- * closing the window while training joins the worker, each run is kept in Models (renamed,
- * deleted and brought back, used again), and a model that cannot be saved says so without
- * losing the one in use. */
+ * takes a new learning rate mid-run, Stop ends the run within a batch and keeps its weights
+ * (which the Errors view then evaluates), closing the window while training joins the worker,
+ * each run is kept in Models (renamed, deleted and brought back, used again), and a model that
+ * cannot be saved says so without losing the one in use. */
 
 #include <math.h>
 #include <string.h>
@@ -14,6 +14,8 @@
 
 #include "rl-application.h"
 #include "rl-dataset-loader.h"
+#include "rl-errors.h"
+#include "rl-errors-view.h"
 #include "rl-model-file.h"
 #include "rl-models-popover.h"
 #include "rl-window.h"
@@ -41,6 +43,25 @@ lr_applied (gpointer data)
 
   return progress != NULL && fabsf (progress->lr - 0.02f) < 1e-6f
          && fabsf (progress->momentum - 0.7f) < 1e-6f;
+}
+
+/* For ui_test_wait_for (): the Errors view of the window shows @data, the report of the model
+ * in use (the same confusion matrix). */
+typedef struct {
+  RlWindow      *window;
+  RlErrorReport *expected;
+} ErrorsShown;
+
+static gboolean
+errors_show (gpointer data)
+{
+  ErrorsShown *wait = data;
+  RlErrorReport *shown = rl_errors_view_get_report (rl_window_get_errors_view (wait->window));
+  int p = wait->expected->n_classes;
+
+  return shown != NULL && shown->n == wait->expected->n && shown->n_classes == p
+         && memcmp (shown->confusion, wait->expected->confusion,
+                    (size_t) (p * p) * sizeof (uint32_t)) == 0;
 }
 
 static void
@@ -178,6 +199,24 @@ test_stop (void)
   g_assert_cmpuint (rl_chart_get_n_points (rl_train_view_get_loss_chart (rl_window_get_train_view (window)),
                                            RL_TRAIN_VIEW_LOSS_BATCH), ==, last->batches_done);
   g_assert_cmpint (rl_trainer_get_state (trainer), ==, RL_TRAINER_IDLE);
+
+  /* the Errors view evaluates the weights the run stopped with (it showed the run's first,
+   * random weights, 16 % right, for good) */
+  {
+    RlDataset *test = rl_dataset_loader_peek (RL_DATASET_MNIST, RL_SPLIT_TEST);
+    g_autoptr (GError) error = NULL;
+    g_autoptr (RlErrorReport) expected = NULL;
+    ErrorsShown wait = { window, NULL };
+
+    g_assert_nonnull (test);
+    expected = rl_error_report_compute (rl_predictor_get_model (rl_window_get_predictor (window)),
+                                        test, 0, NULL, &error);
+    g_assert_no_error (error);
+    g_test_message ("the model in use after Stop: %u of %u right", expected->correct,
+                    expected->n);
+    wait.expected = expected;
+    g_assert_true (ui_test_wait_for (errors_show, &wait, 60));
+  }
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.restore-bundled", NULL)
                  || !ui_test_has_bundled_model ());

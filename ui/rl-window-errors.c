@@ -43,6 +43,23 @@ errors_weights_cb (RlTrainer *trainer, gpointer weights, RlWindow *self)
   rl_errors_view_refresh (self->errors_view);
 }
 
+/* The end of a run: a stopped or diverged one leaves weights in use that no epoch's end
+ * evaluated (the view still showed the run's first weights); a completed run's are its last
+ * epoch's, evaluated already. A failed run brought the model from before it back, which the
+ * view saw as a model change. */
+static void
+errors_finished_cb (RlTrainer    *trainer,
+                    gboolean      completed,
+                    const GError *error,
+                    RlWindow     *self)
+{
+  (void) trainer;
+  (void) error;
+  self->errors_pending = FALSE;
+  if (!completed)
+    rl_errors_view_refresh (self->errors_view);
+}
+
 void
 _rl_window_errors_init (RlWindow *self)
 {
@@ -53,6 +70,7 @@ _rl_window_errors_init (RlWindow *self)
   /* after the window's own handlers, which pass the weights to the predictor */
   g_signal_connect_after (self->trainer, "progress", G_CALLBACK (errors_progress_cb), self);
   g_signal_connect_after (self->trainer, "weights", G_CALLBACK (errors_weights_cb), self);
+  g_signal_connect_after (self->trainer, "finished", G_CALLBACK (errors_finished_cb), self);
 
   child = _rl_window_switcher_button (self, "errors");
   if (child != NULL)
