@@ -412,9 +412,11 @@ from_current_changed_cb (GtkSwitch   *widget,
   gtk_widget_set_tooltip_text (self->start_button,
                                gtk_switch_get_active (widget)
                                ? _("Continue training the model in use with these settings; the "
-                                 "result is kept as a new model (Ctrl+Return)")
+                                 "result is a new model in Models, and the one it started from "
+                                 "stays as it was (Ctrl+Return)")
                                : _("Train a new model from random weights with these settings; "
-                                 "the model in use is kept (Ctrl+Return)"));
+                                 "Draw and Inside use it as it learns, and the model in use "
+                                 "now stays in Models (Ctrl+Return)"));
   rl_train_view_set_state (self, self->state);
   update_can_start (self);
   update_diagram (self);

@@ -120,10 +120,12 @@ _rl_window_actions_update (RlWindow *self)
                                                 "train here")
                                    : from_current ? _("Continue training the model in use with "
                                                     "the settings of the Train view; the "
-                                                    "result is kept as a new model "
+                                                    "result is a new model in Models, and the "
+                                                    "one it started from stays as it was "
                                                     "(Ctrl+Return)")
                                    : _("Train a new model from random weights with the settings "
-                                     "of the Train view; the model in use is kept "
+                                     "of the Train view; Draw and Inside use it as it learns, "
+                                     "and the model in use now stays in Models "
                                      "(Ctrl+Return)"));
       gtk_widget_set_tooltip_text (self->stop_button, _("Stop training within one batch and keep "
                                    "the weights so far (Ctrl+.)"));
