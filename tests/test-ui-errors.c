@@ -279,10 +279,24 @@ test_why (void)
   g_assert_nonnull (a);
   g_assert_cmpint (k, ==, 9);
 
-  /* live: a new stroke recomputes */
+  /* live: a new stroke recomputes, still towards the class chosen */
   rl_canvas_add_stroke (canvas, (const double[]) { 0.2, 0.9, 0.8, 0.9 }, 2);
   rl_draw_view_flush (draw);
-  g_assert_nonnull (rl_why_view_get_attributions (why, NULL));
+  g_assert_nonnull (rl_why_view_get_attributions (why, &k));
+  g_assert_cmpint (k, ==, 9);
+
+  /* another image (a test image here; one opened from Errors or a photo alike): its answer is
+   * explained again, not the 9 chosen for the drawing */
+  if (ui_test_wait_for (test_set_ready, window, 60))
+    {
+      g_assert_true (rl_draw_view_show_test_image (draw, 0));   /* a 7 */
+      a = rl_why_view_get_attributions (why, &k);
+      g_assert_nonnull (a);
+      g_assert_cmpint (k, ==, rl_predictor_get_prediction (rl_window_get_predictor (window)));
+      g_assert_cmpint (k, !=, 9);
+    }
+  else
+    g_assert_false (ui_test_has_dataset (RL_DATASET_MNIST));
 
   rl_why_view_set_active (why, FALSE);
   g_assert_null (rl_why_view_get_attributions (why, NULL));

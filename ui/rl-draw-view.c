@@ -489,21 +489,31 @@ rl_draw_view_get_input_note (RlDrawView *self)
   return gtk_label_get_text (GTK_LABEL (self->input_note));
 }
 
+/* Another image, not drawn here (a test image, one opened from Errors, a photo): Why? explains
+ * the model's answer again. A class chosen under Towards for the image before would go on
+ * explaining that class unasked ("a 3" for a 7 read as a 2); while one draws, it holds. */
+static void
+new_image_explained (RlDrawView *self)
+{
+  rl_why_view_set_class (self->why_view, -1);
+}
+
 gboolean
 rl_draw_view_show_test_image (RlDrawView *self,
                               guint       index)
 {
-  float image[28 * 28];
+  float image[RL_MNIST_SIDE * RL_MNIST_SIDE];
   const uint8_t *bytes;
 
   g_return_val_if_fail (RL_IS_DRAW_VIEW (self), FALSE);
 
   if (self->test_set == NULL || self->predictor == NULL || index >= self->test_set->n
-      || self->test_set->h != 28 || self->test_set->w != 28 || self->test_set->c != 1)
+      || self->test_set->h != RL_MNIST_SIDE || self->test_set->w != RL_MNIST_SIDE
+      || self->test_set->c != 1)
     return FALSE;
 
-  bytes = self->test_set->images + (size_t) index * 28 * 28;
-  for (guint i = 0; i < 28 * 28; i++)
+  bytes = self->test_set->images + (size_t) index * G_N_ELEMENTS (image);
+  for (guint i = 0; i < G_N_ELEMENTS (image); i++)
     image[i] = bytes[i] / 255.0f;
 
   /* Drop the strokes first, so the canvas' "changed" does not clear the image again. */
@@ -511,6 +521,7 @@ rl_draw_view_show_test_image (RlDrawView *self,
   g_clear_pointer (&self->shown_file, g_free);
   rl_canvas_clear (self->canvas);
   rl_draw_view_flush (self);
+  new_image_explained (self);   /* with no input yet: nothing is explained twice */
 
   self->shown_image = (int) index;
   rl_canvas_set_image (self->canvas, image, RL_MNIST_SIDE, RL_MNIST_SIDE);
@@ -542,9 +553,10 @@ rl_draw_view_show_picture (RlDrawView  *self,
   g_clear_pointer (&self->shown_file, g_free);
   rl_canvas_clear (self->canvas);
   rl_draw_view_flush (self);
+  new_image_explained (self);   /* with no input yet: nothing is explained twice */
 
   self->shown_file = g_strdup (name);
-  rl_canvas_set_image (self->canvas, digit, 28, 28);
+  rl_canvas_set_image (self->canvas, digit, RL_MNIST_SIDE, RL_MNIST_SIDE);
   update_hint (self);
   if (self->predictor != NULL)
     rl_predictor_set_image (self->predictor, digit, -1);

@@ -58,8 +58,8 @@ fashion_sentence (RlWhyView *self)
   if (self->explained == rl_predictor_get_prediction (self->predictor))
     return g_strdup_printf (_("Red pixels pushed the model towards “%s”, its answer; blue "
                               "pixels pushed it away."), name);
-  return g_strdup_printf (_("Red pixels speak for “%s”, blue ones against it: more ink on the "
-                            "red and less on the blue would make it more of one."), name);
+  return g_strdup_printf (_("Red pixels speak for “%s”, blue ones against it: less ink on the "
+                            "blue would make it more of one."), name);
 }
 
 static void
@@ -111,9 +111,11 @@ done:
         text = g_strdup_printf (_("Red pixels pushed the model towards a %d, its answer; blue "
                                   "pixels pushed it away."), self->explained);
       else
-        text = g_strdup_printf (_("Red pixels speak for a %d, blue ones against it: more ink on "
-                                  "the red and less on the blue would make it more of one."),
-                                self->explained);
+        /* what all three methods say: taking the blue ink away raises the class's score
+         * (occlusion measures just that; the gradient methods to first order). "More ink on
+         * the red" was the gradient's alone. */
+        text = g_strdup_printf (_("Red pixels speak for a %d, blue ones against it: less ink on "
+                                  "the blue would make it more of one."), self->explained);
       gtk_label_set_text (GTK_LABEL (self->sentence), text);
     }
   else
