@@ -186,8 +186,15 @@ draw_matrix (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer 
           rl_widget_draw_text (widget, cr, buf, 13, g.x0 - 14, g.y0 + (k + 0.5) * g.cell, 0.5, 0.5);
         }
       /* precision under its column; where the columns are narrow (800 x 600), in whole
-       * percents and smaller */
-      g_snprintf (buf, sizeof buf, isnan (prec) ? "–" : g.cell < 36 ? "%.0f" : "%.1f", 100 * prec);
+       * percents and smaller, where 99.6 must not come out as a "100" that is not there
+       * (nor 0.4 as "0") */
+      if (isnan (prec))
+        g_strlcpy (buf, "–", sizeof buf);
+      else if (g.cell >= 36)
+        g_snprintf (buf, sizeof buf, "%.1f", 100 * prec);
+      else
+        g_snprintf (buf, sizeof buf, "%.0f",
+                    prec >= 1.0 ? 100.0 : prec <= 0.0 ? 0.0 : CLAMP (round (100 * prec), 1, 99));
       rl_widget_draw_text (widget, cr, buf, MIN (13.0, g.cell * 0.45), g.x0 + (k + 0.5) * g.cell,
                            g.y0 + P * g.cell + 14, 0.5, 0.5);
       /* as the precision: the unit in the heading, not in every value */
