@@ -322,6 +322,13 @@ find_controller (GtkWidget  *widget,
   return NULL;
 }
 
+/* For ui_test_wait_for (): the window @data has the keyboard. */
+static gboolean
+window_active (gpointer data)
+{
+  return gtk_window_is_active (data);
+}
+
 /* The mouse wheel over the Train view's settings at 800 x 600, where they scroll: it scrolls
  * the panel and leaves the spin buttons' values alone (it turned a momentum of 0.50 into 0.30
  * on the way down); a spin button with the keyboard focus takes it, as a spin button does. */
@@ -359,9 +366,14 @@ test_wheel_scrolls_panel (void)
   g_assert_cmpfloat (gtk_adjustment_get_value (vadjustment), >, 0);
   g_assert_cmpfloat (rl_train_view_get_momentum (train), ==, momentum);
 
-  /* focused: the spin button's own */
+  /* focused: the spin button's own. GTK marks the focus only in the active window: on a
+   * display shared with other test programs (no window manager) the window is raised and
+   * given the keyboard first, or another program's newer window may hold it */
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (ui_test_wait_for (window_active, window, 10));
   g_assert_true (gtk_widget_grab_focus (spin));
   ui_test_spin (50);
+  g_assert_true (gtk_widget_get_state_flags (spin) & GTK_STATE_FLAG_FOCUS_WITHIN);
   handled = TRUE;
   g_signal_emit_by_name (wheel, "scroll", 0.0, 2.0, &handled);
   g_assert_false (handled);
@@ -642,6 +654,74 @@ test_fetch_command_whole (void)
   rl_dataset_loader_clear_cache ();
 }
 
+/* Emits "enter" on @widget's focus controllers, as GTK does when it gets the keyboard focus. */
+static void
+emit_focus_enter (GtkWidget *widget)
+{
+  g_autoptr (GListModel) controllers = gtk_widget_observe_controllers (widget);
+  guint n = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr (GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_EVENT_CONTROLLER_FOCUS (controller))
+        {
+          g_signal_emit_by_name (controller, "enter");
+          n++;
+        }
+    }
+  g_assert_cmpuint (n, >, 0);
+}
+
+/* A label whose text begins with @data, and not transparent. */
+static gboolean
+is_shown_label_starting (GtkWidget     *widget,
+                         gconstpointer  data)
+{
+  return is_label_starting (widget, data) && gtk_widget_get_opacity (widget) > 0.0;
+}
+
+/* The Draw view's hint under the canvas says, while the canvas has the keyboard focus, that
+ * drawing needs a pointer: a longer text, which widened the canvas' column by 16 px (at
+ * 1280 x 800) and moved the canvas and the buttons (at 800 x 600) as the focus came and went.
+ * Both sizes: the canvas keeps its place and size. */
+static void
+test_canvas_focus_keeps_layout (void)
+{
+  const int widths[] = { SMALL_WIDTH, 1280 }, heights[] = { SMALL_HEIGHT, 800 };
+
+  load_style_sheet ();
+  for (guint i = 0; i < G_N_ELEMENTS (widths); i++)
+    {
+      RlWindow *window = ui_test_new_window_sized (widths[i], heights[i]);
+      GtkWidget *canvas = GTK_WIDGET (rl_draw_view_get_canvas (rl_window_get_draw_view (window)));
+      graphene_rect_t before, focused;
+
+      rl_window_set_view (window, "draw");
+      g_assert_true (ui_test_wait_for (ui_test_laid_out, canvas, 10));
+      ui_test_spin (200);
+      g_assert_true (gtk_widget_compute_bounds (canvas, GTK_WIDGET (window), &before));
+      /* the focus as a key press brings it: the window shows focus, the canvas' focus
+       * controller hears "enter" (emitted here: on a display shared with other test programs
+       * the window need not be the active one, and GTK sends focus events only to that) */
+      gtk_window_set_focus_visible (GTK_WINDOW (window), TRUE);
+      gtk_widget_grab_focus (canvas);
+      emit_focus_enter (canvas);
+      ui_test_spin (300);
+      /* the note about the keyboard is the one shown */
+      g_assert_nonnull (ui_test_find_widget (GTK_WIDGET (window), is_shown_label_starting,
+                                             "Drawing needs a pointer"));
+      g_assert_true (gtk_widget_compute_bounds (canvas, GTK_WIDGET (window), &focused));
+      g_test_message ("%d x %d: canvas at %.0f,%.0f %.0f x %.0f, focused %.0f,%.0f %.0f x %.0f",
+                      widths[i], heights[i], before.origin.x, before.origin.y, before.size.width,
+                      before.size.height, focused.origin.x, focused.origin.y,
+                      focused.size.width, focused.size.height);
+      g_assert_true (graphene_rect_equal (&before, &focused));
+      ui_test_destroy_window (window);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -661,6 +741,7 @@ main (int   argc,
   ui_test_add ("/ui/layout/landscape-note-whole", test_landscape_note_whole);
   ui_test_add ("/ui/layout/progress-line-whole", test_progress_line_whole);
   ui_test_add ("/ui/layout/fetch-command-whole", test_fetch_command_whole);
+  ui_test_add ("/ui/layout/canvas-focus-keeps-layout", test_canvas_focus_keeps_layout);
   ui_test_add ("/ui/layout/prob-rows-fixed", test_prob_rows_fixed);
   ui_test_add ("/ui/layout/views-laid-out-on-first-show", test_views_laid_out_on_first_show);
 

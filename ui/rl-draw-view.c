@@ -25,6 +25,7 @@ struct _RlDrawView
   GtkWidget     *root;
   RlCanvas      *canvas;
   GtkWidget     *canvas_hint;
+  GtkWidget     *focus_hint;
   GtkWidget     *input_note;      /* under "What the network sees": how the input was made */
   GtkWidget     *input_area;
   RlWhyView     *why_view;
@@ -68,10 +69,17 @@ update_hint (RlDrawView *self)
 {
   g_autofree char *text = NULL;
   gboolean fashion;
+  gboolean keyboard = self->canvas_focused && self->window != NULL
+                      && gtk_window_get_focus_visible (self->window);
 
-  if (self->canvas_focused && self->window != NULL && gtk_window_get_focus_visible (self->window))
-    text = g_strdup (_("Drawing needs a pointer: mouse, pen or finger. Escape clears."));
-  else if (self->shown_image >= 0)
+  /* one of the two, in one place; an AT reads only the one shown */
+  gtk_widget_set_opacity (self->focus_hint, keyboard);
+  gtk_widget_set_opacity (self->canvas_hint, !keyboard);
+  gtk_accessible_update_state (GTK_ACCESSIBLE (self->focus_hint), GTK_ACCESSIBLE_STATE_HIDDEN,
+                               !keyboard, -1);
+  gtk_accessible_update_state (GTK_ACCESSIBLE (self->canvas_hint), GTK_ACCESSIBLE_STATE_HIDDEN,
+                               keyboard, -1);
+  if (self->shown_image >= 0)
     text = g_strdup_printf (_("Test image %d · draw to replace it"), self->shown_image);
   else if (self->shown_file != NULL)
     text = g_strdup_printf (_("%s · draw to replace it"), self->shown_file);
@@ -669,6 +677,7 @@ rl_draw_view_class_init (RlDrawViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RlDrawView, root);
   gtk_widget_class_bind_template_child (widget_class, RlDrawView, canvas);
   gtk_widget_class_bind_template_child (widget_class, RlDrawView, canvas_hint);
+  gtk_widget_class_bind_template_child (widget_class, RlDrawView, focus_hint);
   gtk_widget_class_bind_template_child (widget_class, RlDrawView, input_note);
   gtk_widget_class_bind_template_child (widget_class, RlDrawView, input_area);
   gtk_widget_class_bind_template_child (widget_class, RlDrawView, why_view);
