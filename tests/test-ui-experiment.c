@@ -562,6 +562,16 @@ test_dispose_while_running (void)
 
 /* ---- in the window ------------------------------------------------------------------------ */
 
+/* A widget whose tooltip begins with @data. */
+static gboolean
+has_tooltip_starting (GtkWidget     *widget,
+                      gconstpointer  data)
+{
+  const char *tip = gtk_widget_get_tooltip_text (widget);
+
+  return tip != NULL && g_str_has_prefix (tip, data);
+}
+
 static void
 test_window (void)
 {
@@ -596,7 +606,22 @@ test_window (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.train", NULL));
   g_assert_false (rl_window_is_busy (window));
 
+  /* and the pause action (Ctrl+P, the header's Pause) pauses and resumes them: the header
+   * said the twins could not pause while the view's own Pause could */
   rl_window_set_view (window, "experiment");
+  {
+    RlRunner *twins = RL_RUNNER (rl_experiment_view_get_runner (view));
+
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.pause-resume", NULL));
+    g_assert_true (rl_runner_is_paused (twins));
+    g_assert_true (ui_test_find_widget (GTK_WIDGET (window), has_tooltip_starting,
+                                       "Resume training") != NULL);
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.pause-resume", NULL));
+    g_assert_false (rl_runner_is_paused (twins));
+    g_assert_null (ui_test_find_widget (GTK_WIDGET (window), has_tooltip_starting,
+                                        "Resume training"));
+  }
+
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.stop", NULL));
   g_assert_true (ui_test_wait_for (not_busy, view, 60));
   g_assert_true (g_str_has_prefix (rl_experiment_view_get_status (view), "Stopped in"));

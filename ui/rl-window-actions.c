@@ -86,11 +86,13 @@ _rl_window_actions_update (RlWindow *self)
   GtkWidget *widget = GTK_WIDGET (self);
   gboolean experiment = _rl_window_experiment_visible (self);
   gboolean twins_busy = rl_experiment_view_is_busy (self->experiment_view);
+  RlRunner *twins = RL_RUNNER (rl_experiment_view_get_runner (self->experiment_view));
+  gboolean twins_going = rl_runner_is_running (twins) && !rl_runner_is_stopping (twins);
 
   /* The twins and a Train run would share the cores: one at a time, and each side says why
    * it waits. The header's Train, Pause and Stop stay in place on every page (the view
-   * switcher must not move): on the Experiment page Train and Stop act on the twins, which
-   * cannot pause. */
+   * switcher must not move): on the Experiment page Train, Pause and Stop act on the
+   * twins. */
   rl_experiment_view_set_blocked (self->experiment_view,
                                   self->busy ? _("The Train view is training; stop it to train "
                                                "the twins here.")
@@ -143,7 +145,8 @@ _rl_window_actions_update (RlWindow *self)
                                  experiment ? rl_experiment_view_can_run (self->experiment_view)
                                             : !self->busy && !twins_busy
                                               && rl_train_view_can_start (self->train_view));
-  gtk_widget_action_set_enabled (widget, "win.pause-resume", active && !experiment);
+  gtk_widget_action_set_enabled (widget, "win.pause-resume",
+                                 experiment ? twins_going : active);
   gtk_widget_action_set_enabled (widget, "win.stop",
                                  experiment ? twins_busy
                                             : active || self->data_cancellable != NULL);
@@ -153,7 +156,7 @@ _rl_window_actions_update (RlWindow *self)
   gtk_widget_action_set_enabled (widget, "win.restore-bundled", !self->busy);
   gtk_widget_action_set_enabled (widget, "win.use-model", !self->busy);
 
-  if (state == RL_TRAINER_PAUSED)
+  if (experiment ? rl_runner_is_paused (twins) : state == RL_TRAINER_PAUSED)
     {
       set_pause_button (self, "media-playback-start-symbolic", _("Resume training"));
       gtk_widget_set_tooltip_text (self->pause_button, _("Resume training (Ctrl+P)"));
@@ -161,8 +164,8 @@ _rl_window_actions_update (RlWindow *self)
   else if (experiment)
     {
       set_pause_button (self, "media-playback-pause-symbolic", _("Pause training"));
-      gtk_widget_set_tooltip_text (self->pause_button, _("The twins cannot pause; Stop ends them "
-                                   "and keeps their curves"));
+      gtk_widget_set_tooltip_text (self->pause_button,
+                                   _("Pause the twins after the current batch (Ctrl+P)"));
     }
   else
     {
@@ -200,6 +203,8 @@ train (RlWindow *self)
 static void
 pause_resume (RlWindow *self)
 {
+  if (forward_to_experiment (self, "experiment.pause"))
+    return;   /* the runner's "paused" updates the header */
   switch (rl_trainer_get_state (self->trainer))
     {
     case RL_TRAINER_RUNNING:

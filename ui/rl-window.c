@@ -375,6 +375,14 @@ set_switcher_tooltips (RlWindow *self)
 }
 
 static void
+twins_paused_cb (RlRunner   *runner,
+                 GParamSpec *pspec,
+                 RlWindow   *self)
+{
+  _rl_window_actions_update (self);
+}
+
+static void
 rl_window_init (RlWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
@@ -385,6 +393,9 @@ rl_window_init (RlWindow *self)
   g_signal_connect (self->draw_view, "notify::test-set-ready", G_CALLBACK (test_set_ready_cb),
                     self);
   g_signal_connect (self->experiment_view, "notify::busy", G_CALLBACK (experiment_busy_cb), self);
+  /* the header's Pause shows whether the twins are paused */
+  g_signal_connect_object (rl_experiment_view_get_runner (self->experiment_view), "notify::paused",
+                           G_CALLBACK (twins_paused_cb), self, 0);
   /* the twins' finished runs outlive the window: kept as files, restored here */
   {
     g_autofree char *runs_dir = rl_experiment_file_default_dir ();
