@@ -11,6 +11,8 @@
 #include "ui-test-utils.h"
 
 #include "rl-dataset-loader.h"
+#include "rl-mine-view.h"
+#include "rl-teacher.h"
 #include "rl-userset.h"
 #include "rl-window.h"
 
@@ -661,6 +663,53 @@ test_teach_without_mnist (void)
   rl_dataset_set_default_dir (RL_DATASET_MNIST, NULL);
 }
 
+static guint
+count_labels (GtkWidget  *widget,
+              const char *text)
+{
+  guint n = GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    n += count_labels (child, text);
+  return n;
+}
+
+/* Learn's grid sets the digits in two blocks of columns, each under its headings; one digit
+ * fills one block, and the second block's headings stood over nothing. */
+static void
+test_teach_grid (void)
+{
+  g_autoptr (RlDataset) test = rl_dataset_load (NULL, RL_DATASET_MNIST, RL_SPLIT_TEST, NULL);
+  RlMineView *mine;
+
+  if (test == NULL)
+    {
+      g_test_skip ("no MNIST test set: ./dev.sh data fetches it");
+      return;
+    }
+  mine = RL_MINE_VIEW (g_object_ref_sink (rl_mine_view_new ()));
+  for (guint n = 1; n <= 3; n++)
+    {
+      g_autoptr (RlDataset) digits = rl_dataset_new_range (test, 0, n);
+      uint8_t labels[3], before[3], after[3];
+      float conf[3] = { 0.9f, 0.8f, 0.7f };
+      RlTeachReport report = {
+        .n = n, .labels = labels, .before = before, .after = after,
+        .conf_before = conf, .conf_after = conf,
+      };
+      RlTeachResult result = { .report = &report, .mine = digits };
+
+      for (guint i = 0; i < n; i++)
+        labels[i] = before[i] = after[i] = digits->labels[i];
+      rl_mine_view_show_result (mine, &result, "summary");
+      g_assert_cmpuint (rl_mine_view_get_n_results (mine), ==, n);
+      g_assert_cmpuint (count_labels (GTK_WIDGET (mine), "Digit"), ==, (n > 1 ? 2 : 1));
+      g_assert_cmpuint (count_labels (GTK_WIDGET (mine), "After"), ==, (n > 1 ? 2 : 1));
+    }
+  g_object_unref (mine);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -673,6 +722,7 @@ main (int   argc,
   ui_test_add ("/ui/numbers/number-picture-by-content", test_number_picture_by_content);
   ui_test_add ("/ui/numbers/paste-image", test_paste_image);
   ui_test_add ("/ui/numbers/teach", test_teach);
+  ui_test_add ("/ui/numbers/teach-grid", test_teach_grid);
   ui_test_add ("/ui/numbers/teach-without-mnist", test_teach_without_mnist);
 
   return ui_test_run ();

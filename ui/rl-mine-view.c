@@ -283,8 +283,9 @@ rl_mine_view_show_result (RlMineView          *self,
   while ((child = gtk_widget_get_first_child (self->result_grid)) != NULL)
     gtk_grid_remove (GTK_GRID (self->result_grid), child);
 
-  /* two blocks of columns side by side, so twenty digits fit without scrolling far */
-  for (guint block = 0; block < 2; block++)
+  /* two blocks of columns side by side, so twenty digits fit without scrolling far; one
+   * digit is one block */
+  for (guint block = 0; block < (report->n > 1 ? 2u : 1u); block++)
     for (guint c = 0; c < G_N_ELEMENTS (headings); c++)
       {
         GtkWidget *heading = gtk_label_new (_(headings[c]));
@@ -302,7 +303,7 @@ rl_mine_view_show_result (RlMineView          *self,
       guint half = (report->n + 1) / 2;
       int col = i < half ? 0 : 4;
       int row = (int) (i < half ? i : i - half) + 1;
-      float image[28 * 28];
+      float image[RL_MNIST_SIDE * RL_MNIST_SIDE];
       g_autofree char *name = g_strdup_printf (_("Your digit %u, a %u: read as %u before, %u "
                                                  "after"), i + 1, report->labels[i],
                                                report->before[i], report->after[i]);
