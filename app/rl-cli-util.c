@@ -11,10 +11,13 @@
 #include "rl-cli-util.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <glib/gstdio.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "rl-error.h"
@@ -317,6 +320,114 @@ rl_cli_write_text (const char *path, const GString *text)
       rl_cli_error ("%s", error->message);
       return FALSE;
     }
+  return TRUE;
+}
+
+gboolean
+rl_cli_write_bytes (const char *path, const guint8 *bytes, gsize n)
+{
+  g_autoptr (GError) error = NULL;
+
+  /* g_file_set_contents writes a temporary file beside @path and renames it over */
+  if (!g_file_set_contents (path, (const char *) bytes, (gssize) n, &error))
+    {
+      rl_cli_error ("%s", error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+rl_cli_same_file (const char *a, const char *b)
+{
+  GStatBuf sa, sb;
+
+  return g_stat (a, &sa) == 0 && g_stat (b, &sb) == 0 && sa.st_dev == sb.st_dev
+         && sa.st_ino == sb.st_ino;
+}
+
+/* Whether the @size bytes of the file whose first ones are @head (@n of them) are a file of
+ * @kind: a PNG's signature; or a safetensors header's start, as the engine reads it
+ * (rl-safetensors-header.c): 8 bytes of little-endian length that the file holds, then '{'. */
+static gboolean
+is_kind (RlCliOutKind kind, const guint8 *head, gsize n, guint64 size)
+{
+  static const guint8 png[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
+  guint64 len = 0;
+
+  if (kind == RL_CLI_OUT_PNG)
+    return n >= sizeof png && memcmp (head, png, sizeof png) == 0;
+  if (n < 9)
+    return FALSE;
+  for (int i = 7; i >= 0; i--)
+    len = len << 8 | head[i];
+  return len <= size - 8 && head[8] == '{';
+}
+
+gboolean
+rl_cli_check_out (const char         *path,
+                  RlCliOutKind        kind,
+                  const char * const *inputs,
+                  int                 n_inputs)
+{
+  g_autofree char *probe = g_strconcat (path, ".reslab-tmp-XXXXXX", NULL);
+  GStatBuf sb;
+  int fd, saved;
+
+  for (int i = 0; i < n_inputs; i++)
+    if (inputs[i] != NULL && rl_cli_same_file (inputs[i], path))
+      {
+        rl_cli_error (_("%s: is the same file as the input %s; refusing to overwrite it"), path,
+                      inputs[i]);
+        return FALSE;
+      }
+  if (g_stat (path, &sb) == 0)
+    {
+      guint8 head[16];
+      gssize got = 0;
+
+      if (S_ISDIR (sb.st_mode))
+        {
+          rl_cli_error (_("%s: is a directory; --out needs a file name"), path);
+          return FALSE;
+        }
+      /* a device or a pipe: nothing to rename over, and /dev/sda is no place for a model */
+      if (!S_ISREG (sb.st_mode))
+        {
+          rl_cli_error (_("%s: is not a regular file; refusing to write over it"), path);
+          return FALSE;
+        }
+      fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+      if (fd < 0)
+        {
+          saved = errno;
+          rl_cli_error (_("cannot read %s: %s"), path, g_strerror (saved));
+          return FALSE;
+        }
+      do
+        got = read (fd, head, sizeof head);
+      while (got < 0 && errno == EINTR);
+      close (fd);
+      /* an empty file (made by mktemp for the output) holds nothing to lose */
+      if (sb.st_size > 0 && (got < 0 || !is_kind (kind, head, (gsize) got, (guint64) sb.st_size)))
+        {
+          rl_cli_error (kind == RL_CLI_OUT_PNG
+                        ? _("%s: exists and is not a PNG image; refusing to overwrite it")
+                        : _("%s: exists and is not a model file (safetensors); refusing to"
+                            " overwrite it"), path);
+          return FALSE;
+        }
+    }
+  /* a full, read-only or missing directory is reported before the work, not after */
+  fd = g_mkstemp_full (probe, O_WRONLY | O_CLOEXEC, 0644);
+  if (fd < 0)
+    {
+      saved = errno;
+      rl_cli_error (_("cannot write %s: %s"), path, g_strerror (saved));
+      return FALSE;
+    }
+  close (fd);
+  g_unlink (probe);
   return TRUE;
 }
 

@@ -152,6 +152,35 @@ RlDatasetKind rl_cli_model_dataset (const RlSafetensors *st);
 gboolean   rl_cli_write_text (const char    *path,
                               const GString *text);
 
+/* Whether @a and @b name the same file (device and inode: links and ./paths count); FALSE
+ * when either cannot be read (then it is not a file of the user's that @b would replace). */
+gboolean   rl_cli_same_file  (const char    *a,
+                              const char    *b);
+
+/* The kinds of file a command writes, for rl_cli_check_out. */
+typedef enum {
+  RL_CLI_OUT_MODEL,   /* a safetensors file (a model, its initial weights) */
+  RL_CLI_OUT_PNG,     /* a PNG image */
+} RlCliOutKind;
+
+/* Checks, before the command's work, that it may write a file of @kind at @path: refused
+ * (said on stderr, naming @path, FALSE returned: then exit with EXIT_FAILURE) when @path is a
+ * directory or another file that is not a regular one, the same file as one of the @n_inputs
+ * @inputs (the files the command reads; NULL ones are skipped), an existing file that is not
+ * of @kind by its first bytes (an empty one holds nothing to lose), or where no file can be
+ * created (tried as the save will: a temporary file beside it, removed at once). Nothing the
+ * user had is replaced by a file of another kind. */
+gboolean   rl_cli_check_out  (const char         *path,
+                              RlCliOutKind        kind,
+                              const char * const *inputs,
+                              int                 n_inputs);
+
+/* Writes @bytes to @path atomically (a temporary file beside it, then a rename, as model saves
+ * do: an interrupted write never leaves half a file); FALSE, said on stderr, when it cannot. */
+gboolean   rl_cli_write_bytes (const char   *path,
+                               const guint8 *bytes,
+                               gsize         n);
+
 /* Creates the folder @dir, and its parents, when missing; FALSE, said on stderr ("cannot create
  * DIR: reason"), when it cannot. */
 gboolean   rl_cli_make_dir   (const char    *dir);

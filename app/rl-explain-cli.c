@@ -25,6 +25,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "rl-cli-util.h"
 #include "rl-errors.h"
@@ -62,22 +63,31 @@ paint_digit (cairo_t *cr, const uint8_t *pix, int side, double x, double y, doub
       }
 }
 
+static cairo_status_t
+append_bytes (void *closure, const unsigned char *data, unsigned int length)
+{
+  g_byte_array_append (closure, data, length);
+  return CAIRO_STATUS_SUCCESS;
+}
+
 /* Ends a drawing: frees @cr, writes @s to @path as PNG and frees it; FALSE, said on stderr,
- * when the PNG could not be written. */
+ * when the PNG could not be written. The PNG is made in memory and written through a temporary
+ * file and a rename, so that an interrupted write never leaves half a file at @path. */
 static gboolean
 finish_png (cairo_surface_t *s, cairo_t *cr, const char *path)
 {
+  g_autoptr (GByteArray) bytes = g_byte_array_new ();
   cairo_status_t st;
 
   cairo_destroy (cr);
-  st = cairo_surface_write_to_png (s, path);
+  st = cairo_surface_write_to_png_stream (s, append_bytes, bytes);
   cairo_surface_destroy (s);
   if (st != CAIRO_STATUS_SUCCESS)
     {
       rl_cli_error (_("%s: could not write the PNG (%s)"), path, cairo_status_to_string (st));
       return FALSE;
     }
-  return TRUE;
+  return rl_cli_write_bytes (path, bytes->data, bytes->len);
 }
 
 /* ---- eval --errors -------------------------------------------------------------------------- */
@@ -489,6 +499,21 @@ rl_explain_cli_main (int argc, char **argv)
     return rl_cli_usage_error ("explain", _("--class must be between 0 and 9 (got %d)"), k);
   if (steps < 1 || steps > 1024)
     return rl_cli_usage_error ("explain", _("--steps must be between 1 and 1024 (got %d)"), steps);
+  /* only a PNG is drawn: PNG data under another name (.svg) would be a broken file */
+  {
+    g_autofree char *lower = g_ascii_strdown (out_path, -1);
+
+    if (!g_str_has_suffix (lower, ".png"))
+      return rl_cli_usage_error ("explain", _("--out %s: the figure is saved as .png"),
+                                 out_path);
+  }
+  /* the output checked before the work: never over the model, the image or another file */
+  {
+    const char *inputs[] = { model_path, strcmp (argv[1], "-") != 0 ? argv[1] : NULL };
+
+    if (!rl_cli_check_out (out_path, RL_CLI_OUT_PNG, inputs, G_N_ELEMENTS (inputs)))
+      return EXIT_FAILURE;
+  }
 
   model = rl_cli_load_mnist_model (model_path, &st);
   if (model == NULL)

@@ -1,0 +1,232 @@
+/* test-cli-outputs.c: what reslab-cli writes, and what it must never write over (#12).
+ *
+ * Run as a program (the binary in $RESLAB_CLI) on tests/data/mnist-mini and a copy of the
+ * bundled seed model: an output that is an input, or an existing file of another kind, is
+ * refused before the work, naming the file, and left as it was; a figure or a model is written
+ * through a temporary file and a rename; bad files given as input (devices, huge files) are
+ * refused by name; and a failed write to standard output is an error.
+ */
+
+#include <cairo.h>
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli-test-utils.h"
+#include "rl-dataset.h"
+#include "rl-userset.h"
+
+static char *tmp_dir;         /* removed at the end */
+static char *data_dir;        /* tests/data/mnist-mini */
+static char *model_path;      /* a copy of the seed model in tmp_dir */
+static char *png_path;        /* a digit of mnist-mini's test set, as PNG, in tmp_dir */
+
+static char *
+tmp_path (const char *name)
+{
+  return g_build_filename (tmp_dir, name, NULL);
+}
+
+/* Runtime failure: status 1, nothing on stdout, a prefixed message naming @what. */
+static void
+assert_failure (const Run *r, const char *what)
+{
+  g_assert_cmpint (r->status, ==, 1);
+  g_assert_cmpstr (r->out, ==, "");
+  g_assert_true (g_str_has_prefix (r->err, "reslab-cli: "));
+  g_assert_nonnull (strstr (r->err, what));
+}
+
+/* Usage error: status 2, nothing on stdout, the message names @what. */
+static void
+assert_usage (const Run *r, const char *what)
+{
+  g_assert_cmpint (r->status, ==, 2);
+  g_assert_cmpstr (r->out, ==, "");
+  g_assert_nonnull (strstr (r->err, what));
+}
+
+static char *
+read_file (const char *path, gsize *len)
+{
+  char *contents = NULL;
+
+  g_assert_true (g_file_get_contents (path, &contents, len, NULL));
+  return contents;
+}
+
+static void
+write_file (const char *path, const char *contents, gssize len)
+{
+  g_assert_true (g_file_set_contents (path, contents, len, NULL));
+}
+
+/* Whether the file at @path holds exactly @len bytes @want. */
+static void
+assert_unchanged (const char *path, const char *want, gsize len)
+{
+  gsize got_len = 0;
+  g_autofree char *got = read_file (path, &got_len);
+
+  g_assert_cmpuint (got_len, ==, len);
+  g_assert_true (memcmp (got, want, len) == 0);
+}
+
+static gboolean
+is_png (const char *path)
+{
+  gsize len = 0;
+  g_autofree char *data = read_file (path, &len);
+
+  return len > 8 && memcmp (data, "\x89PNG\r\n\x1a\n", 8) == 0;
+}
+
+/* ---- explain --out -------------------------------------------------------------------------- */
+
+/* The figure is never written over an input (the image, the model, by any name: ./path, a hard
+ * link), nor over an existing file that is no PNG; a name that is not .png is refused. */
+static void
+test_explain_out_refused (void)
+{
+  g_autofree char *linked_path = tmp_path ("digit-link.png");
+  g_autofree char *notes = tmp_path ("notes.png");
+  g_autofree char *svg = tmp_path ("e.svg");
+  g_autofree char *img = NULL;
+  g_autofree char *model = NULL;
+  gsize img_len = 0, model_len = 0;
+  const char *notes_text = "my notes, not a picture\n";
+
+  img = read_file (png_path, &img_len);
+  model = read_file (model_path, &model_len);
+  g_assert_cmpint (link (png_path, linked_path), ==, 0);
+  write_file (notes, notes_text, -1);
+  {
+    g_autoptr(Run) same = RUN ("explain", "-m", model_path, png_path, "--out", png_path);
+    g_autoptr(Run) linked = RUN ("explain", "-m", model_path, png_path, "--out", linked_path);
+    g_autoptr(Run) dot = run_in (tmp_dir, (const char * const[]) {
+                                   "explain", "-m", "model.safetensors", "digit.png", "--out",
+                                   "./digit.png", NULL });
+
+    assert_failure (same, png_path);
+    assert_failure (linked, linked_path);
+    assert_failure (dot, "digit.png");
+  }
+  {
+    g_autoptr(Run) r = RUN ("explain", "-m", model_path, png_path, "--out", model_path);
+
+    /* .safetensors is no PNG name: refused before the file is looked at */
+    assert_usage (r, model_path);
+  }
+  {
+    g_autoptr(Run) r = RUN ("explain", "-m", model_path, png_path, "--out", notes);
+
+    assert_failure (r, notes);
+    assert_unchanged (notes, notes_text, strlen (notes_text));
+  }
+  {
+    g_autoptr(Run) r = RUN ("explain", "-m", model_path, png_path, "--out", svg);
+
+    assert_usage (r, ".png");
+    g_assert_false (g_file_test (svg, G_FILE_TEST_EXISTS));
+  }
+  assert_unchanged (png_path, img, img_len);
+  assert_unchanged (model_path, model, model_len);
+  g_assert_cmpint (g_unlink (linked_path), ==, 0);
+  g_assert_cmpint (g_unlink (notes), ==, 0);
+}
+
+/* An existing PNG is replaced by a new file renamed over it, not rewritten in place: a second
+ * name of the old file (a hard link, a backup) keeps the old figure, and no temporary file is
+ * left beside it. */
+static void
+test_explain_out_replaced (void)
+{
+  g_autofree char *out = tmp_path ("explained.png");
+  g_autofree char *backup = tmp_path ("explained-backup.png");
+  g_autofree char *old = NULL;
+  gsize old_len = 0;
+
+  {
+    g_autoptr(Run) r = RUN ("explain", "-m", model_path, png_path, "--out", out);
+
+    g_assert_cmpint (r->status, ==, 0);
+    g_assert_true (is_png (out));
+  }
+  g_assert_cmpint (link (out, backup), ==, 0);
+  old = read_file (out, &old_len);
+  {
+    g_autoptr(Run) r = RUN ("explain", "-m", model_path, "--class", "3", png_path, "--out", out);
+    g_autoptr(GDir) dir = g_dir_open (tmp_dir, 0, NULL);
+    const char *name;
+
+    g_assert_cmpint (r->status, ==, 0);
+    g_assert_true (is_png (out));
+    assert_unchanged (backup, old, old_len);
+    while ((name = g_dir_read_name (dir)) != NULL)
+      g_assert_false (strstr (name, "explained.png.") != NULL);
+  }
+  g_assert_cmpint (g_unlink (out), ==, 0);
+  g_assert_cmpint (g_unlink (backup), ==, 0);
+}
+
+/* ---- Setup ---------------------------------------------------------------------------------- */
+
+/* @png_path: the first digit of mnist-mini's test set, white ink on black, as a PNG. */
+static void
+make_digit_png (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RlDataset) test = rl_dataset_load (data_dir, RL_DATASET_MNIST, RL_SPLIT_TEST, &error);
+  cairo_surface_t *s;
+  unsigned char *px;
+  int stride;
+
+  g_assert_no_error (error);
+  s = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 28, 28);
+  cairo_surface_flush (s);
+  px = cairo_image_surface_get_data (s);
+  stride = cairo_image_surface_get_stride (s);
+  for (int y = 0; y < 28; y++)
+    for (int x = 0; x < 28; x++)
+      {
+        guint8 v = test->images[y * 28 + x];
+
+        ((guint32 *) (void *) (px + y * stride))[x] = (guint32) v << 16 | (guint32) v << 8 | v;
+      }
+  cairo_surface_mark_dirty (s);
+  g_assert_cmpint (cairo_surface_write_to_png (s, png_path), ==, CAIRO_STATUS_SUCCESS);
+  cairo_surface_destroy (s);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_autofree char *seed = NULL;
+  g_autofree char *contents = NULL;
+  gsize len = 0;
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  cli_test_init ();
+  data_dir = g_test_build_filename (G_TEST_DIST, "data", "mnist-mini", NULL);
+  seed = g_test_build_filename (G_TEST_DIST, "..", "resources", "models", "seed.safetensors",
+                                NULL);
+  tmp_dir = test_make_tmp_dir ("reslab-cli-outputs-XXXXXX");
+  /* a copy: the tests try to write over it, and the committed one must not be at stake */
+  model_path = tmp_path ("model.safetensors");
+  g_assert_true (g_file_get_contents (seed, &contents, &len, NULL));
+  write_file (model_path, contents, (gssize) len);
+  png_path = tmp_path ("digit.png");
+  make_digit_png ();
+
+  g_test_add_func ("/app/cli/outputs/explain-refused", test_explain_out_refused);
+  g_test_add_func ("/app/cli/outputs/explain-replaced", test_explain_out_replaced);
+  status = g_test_run ();
+  test_rm_rf (tmp_dir);
+  g_free (tmp_dir);
+  g_free (data_dir);
+  g_free (model_path);
+  g_free (png_path);
+  return status;
+}
