@@ -432,6 +432,26 @@ rl_cli_check_out (const char         *path,
 }
 
 gboolean
+rl_cli_check_out_dir (const char *dir)
+{
+  g_autofree char *probe = g_build_filename (dir, ".reslab-tmp-XXXXXX", NULL);
+  int fd, saved;
+
+  if (!rl_cli_make_dir (dir))
+    return FALSE;
+  fd = g_mkstemp_full (probe, O_WRONLY | O_CLOEXEC, 0644);
+  if (fd < 0)
+    {
+      saved = errno;
+      rl_cli_error (_("cannot write in %s: %s"), dir, g_strerror (saved));
+      return FALSE;
+    }
+  close (fd);
+  g_unlink (probe);
+  return TRUE;
+}
+
+gboolean
 rl_cli_make_dir (const char *dir)
 {
   if (g_mkdir_with_parents (dir, 0755) != 0)

@@ -175,6 +175,11 @@ gboolean   rl_cli_check_out  (const char         *path,
                               const char * const *inputs,
                               int                 n_inputs);
 
+/* The folder @dir made when missing (rl_cli_make_dir) and a file created in it and removed at
+ * once, before the work that fills it: FALSE, said on stderr naming @dir, when it is not a
+ * folder or cannot take files. */
+gboolean   rl_cli_check_out_dir (const char *dir);
+
 /* Writes @bytes to @path atomically (a temporary file beside it, then a rename, as model saves
  * do: an interrupted write never leaves half a file); FALSE, said on stderr, when it cannot. */
 gboolean   rl_cli_write_bytes (const char   *path,

@@ -128,6 +128,10 @@ rl_eval_cli_main (int    argc,
     return rl_cli_usage_error ("eval", _("--responses must be between 1 and 10000 (got %d)"),
                                responses);
 
+  /* the folder of --errors checked before the evaluation, not after it is printed */
+  if (errors_dir != NULL && !rl_cli_check_out_dir (errors_dir))
+    return EXIT_FAILURE;
+
   model = rl_cli_load_mnist_model (model_path, &st);
   if (model == NULL)
     return EXIT_FAILURE;

@@ -14,29 +14,12 @@
 #include "rl-teach-cli.h"
 
 #include <gio/gio.h>
-#include <glib/gstdio.h>
 #include <stdlib.h>
-#include <sys/stat.h>
 
 #include "rl-cli-util.h"
 #include "rl-teach.h"
 #include "rl-train.h"
 #include "rl-userset.h"
-
-/* The same file, by device and inode when both exist, else by canonical name. */
-static gboolean
-same_file (const char *a, const char *b)
-{
-  GStatBuf sa, sb;
-  g_autofree char *ca = NULL;
-  g_autofree char *cb = NULL;
-
-  if (g_stat (a, &sa) == 0 && g_stat (b, &sb) == 0)
-    return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
-  ca = g_canonicalize_filename (a, NULL);
-  cb = g_canonicalize_filename (b, NULL);
-  return g_strcmp0 (ca, cb) == 0;
-}
 
 static double
 test_accuracy (RlModel *model, const RlDataset *test)
@@ -96,7 +79,7 @@ rl_teach_cli_main (int argc, char **argv)
     return RL_CLI_EXIT_USAGE;
   if (out_path == NULL)
     return rl_cli_usage_error ("teach", "%s", _("--out FILE is required"));
-  if (model_path != NULL && same_file (model_path, out_path))
+  if (model_path != NULL && rl_cli_same_file (model_path, out_path))
     return rl_cli_usage_error ("teach", _("--out %s is the model it starts from; teaching never overwrites it"),
                                out_path);
   if (steps < 1 || steps > 100000)
@@ -110,6 +93,15 @@ rl_teach_cli_main (int argc, char **argv)
   tc.replay = (uint32_t) replay;
   if (mine_dir == NULL)
     mine_dir = rl_userset_default_dir ();
+  /* checked before the fine-tuning: never over your digits nor anything but a model */
+  {
+    g_autofree char *mine_images = g_build_filename (mine_dir, RL_USERSET_IMAGES, NULL);
+    g_autofree char *mine_labels = g_build_filename (mine_dir, RL_USERSET_LABELS, NULL);
+    const char *inputs[] = { model_path, mine_images, mine_labels };
+
+    if (!rl_cli_check_out (out_path, RL_CLI_OUT_MODEL, inputs, G_N_ELEMENTS (inputs)))
+      return EXIT_FAILURE;
+  }
 
   model = rl_cli_load_model (model_path);
   if (model == NULL)

@@ -16,9 +16,6 @@
 
 #include "rl-train-cli.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <glib/gstdio.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,32 +34,6 @@
 
 /* The seed logs the running loss every 300 batches. */
 #define LOG_EVERY 300
-
-/* Whether a file can be written at @path, tried the way the save will: a temporary file
- * beside it (removed at once), so a full, read-only or missing directory is reported before
- * hours of training, not after. */
-static gboolean
-check_writable (const char *path)
-{
-  g_autofree char *probe = g_strconcat (path, ".reslab-tmp-XXXXXX", NULL);
-  int fd, saved;
-
-  if (g_file_test (path, G_FILE_TEST_IS_DIR))
-    {
-      rl_cli_error (_("%s: is a directory; --out needs a file name"), path);
-      return FALSE;
-    }
-  fd = g_mkstemp_full (probe, O_WRONLY | O_CLOEXEC, 0644);
-  if (fd < 0)
-    {
-      saved = errno;
-      rl_cli_error (_("cannot write %s: %s"), path, g_strerror (saved));
-      return FALSE;
-    }
-  close (fd);
-  g_unlink (probe);
-  return TRUE;
-}
 
 /* ---- Progress line ------------------------------------------------------------------------ */
 
@@ -353,14 +324,24 @@ rl_train_cli_main (int    argc,
   label = arch_label (arch);
   if (out_path == NULL)
     out_path = g_strdup_printf ("reslab-%s-%s.safetensors", label, rl_dataset_kind_name (kind));
-  if (!check_writable (out_path))
-    return EXIT_FAILURE;
-  if (keep_initial)
-    {
-      initial_path = rl_landscape_initial_path (out_path);
-      if (!check_writable (initial_path))
-        return EXIT_FAILURE;
-    }
+  /* The files written, checked before hours of training: never over the data read (your
+   * digits, --data's files: no model file) nor over anything but a model. */
+  {
+    g_autofree char *extra_images = extra_dir != NULL
+                                    ? g_build_filename (extra_dir, RL_USERSET_IMAGES, NULL) : NULL;
+    g_autofree char *extra_labels = extra_dir != NULL
+                                    ? g_build_filename (extra_dir, RL_USERSET_LABELS, NULL) : NULL;
+    const char *inputs[] = { extra_images, extra_labels };
+
+    if (!rl_cli_check_out (out_path, RL_CLI_OUT_MODEL, inputs, G_N_ELEMENTS (inputs)))
+      return EXIT_FAILURE;
+    if (keep_initial)
+      {
+        initial_path = rl_landscape_initial_path (out_path);
+        if (!rl_cli_check_out (initial_path, RL_CLI_OUT_MODEL, inputs, G_N_ELEMENTS (inputs)))
+          return EXIT_FAILURE;
+      }
+  }
 
   if (!rl_cli_load_splits (data_dir, kind, &train_full, &test))
     return EXIT_FAILURE;

@@ -15,6 +15,7 @@
 
 #include "cli-test-utils.h"
 #include "rl-dataset.h"
+#include "rl-landscape.h"
 #include "rl-userset.h"
 
 static char *tmp_dir;         /* removed at the end */
@@ -170,6 +171,140 @@ test_explain_out_replaced (void)
   g_assert_cmpint (g_unlink (backup), ==, 0);
 }
 
+/* ---- train, teach --out; eval --errors ------------------------------------------------------ */
+
+/* @dir: five digits of mnist-mini's test set, as a set of your digits. */
+static void
+make_mine (const char *dir)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RlDataset) test = rl_dataset_load (data_dir, RL_DATASET_MNIST, RL_SPLIT_TEST, &error);
+  g_autoptr(RlDataset) five = NULL;
+
+  g_assert_no_error (error);
+  five = rl_dataset_new_subset (test, 5);
+  g_assert_true (rl_userset_save (five, dir, &error));
+  g_assert_no_error (error);
+}
+
+/* @src copied to @dst. */
+static void
+copy_file (const char *src, const char *dst)
+{
+  gsize len = 0;
+  g_autofree char *data = read_file (src, &len);
+
+  write_file (dst, data, (gssize) len);
+}
+
+/* Runs @args, which must fail before any work (nothing on stdout) naming @path, and leave the
+ * file at @path as it was. */
+static void
+assert_refused_unchanged (const char * const *args, const char *path)
+{
+  gsize len = 0;
+  g_autofree char *before = read_file (path, &len);
+  g_autoptr(Run) r = run (args);
+
+  assert_failure (r, path);
+  assert_unchanged (path, before, len);
+}
+
+/* Neither train nor teach writes its model over the data it reads, nor over any file that is
+ * not a model, nor into a directory: refused before the training. */
+static void
+test_model_out_refused (void)
+{
+  g_autofree char *mine = tmp_path ("mine");
+  g_autofree char *mine_labels = g_build_filename (mine, RL_USERSET_LABELS, NULL);
+  g_autofree char *mine_images = g_build_filename (mine, RL_USERSET_IMAGES, NULL);
+  g_autofree char *data_copy = tmp_path ("data");
+  g_autofree char *t10k = g_build_filename (data_copy, "t10k-images-idx3-ubyte.gz", NULL);
+  g_autofree char *notes = tmp_path ("notes.safetensors");
+  g_autofree char *out = tmp_path ("trained.safetensors");
+  g_autofree char *initial = rl_landscape_initial_path (out);
+  const char *names[] = { "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz",
+                          "train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz" };
+
+  make_mine (mine);
+  g_assert_cmpint (g_mkdir (data_copy, 0700), ==, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *src = g_build_filename (data_dir, names[i], NULL);
+      g_autofree char *dst = g_build_filename (data_copy, names[i], NULL);
+
+      copy_file (src, dst);
+    }
+  write_file (notes, "{\"not\": \"a model\"}\n", -1);
+
+  assert_refused_unchanged ((const char * const[]) {
+                              "train", "--data", data_dir, "--limit", "64", "--epochs", "1",
+                              "--extra", mine, "--out", mine_labels, NULL }, mine_labels);
+  assert_refused_unchanged ((const char * const[]) {
+                              "train", "--data", data_copy, "--limit", "64", "--epochs", "1",
+                              "--out", t10k, NULL }, t10k);
+  assert_refused_unchanged ((const char * const[]) {
+                              "train", "--data", data_dir, "--limit", "64", "--epochs", "1",
+                              "--out", notes, NULL }, notes);
+  assert_refused_unchanged ((const char * const[]) {
+                              "teach", "--mine", mine, "--steps", "1", "--replay", "0",
+                              "--out", mine_images, NULL }, mine_images);
+  assert_refused_unchanged ((const char * const[]) {
+                              "teach", "--mine", mine, "--steps", "1", "--replay", "0",
+                              "--out", notes, NULL }, notes);
+  {
+    /* refused before the fine-tuning, not after it is printed */
+    g_autoptr(Run) r = RUN ("teach", "--mine", mine, "--steps", "1", "--replay", "0", "--out",
+                            tmp_dir);
+
+    assert_failure (r, "directory");
+  }
+  /* --keep-initial: the initial weights' file is checked as the model's is */
+  write_file (initial, "initial notes\n", -1);
+  assert_refused_unchanged ((const char * const[]) {
+                              "train", "--data", data_dir, "--limit", "64", "--epochs", "1",
+                              "--keep-initial", "--out", out, NULL }, initial);
+  g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
+  g_assert_cmpint (g_unlink (initial), ==, 0);
+  g_assert_cmpint (g_unlink (notes), ==, 0);
+}
+
+/* A model file is replaced by a new one; so is an empty file (what mktemp leaves). */
+static void
+test_model_out_replaced (void)
+{
+  g_autofree char *out = tmp_path ("replaced.safetensors");
+
+  copy_file (model_path, out);
+  {
+    g_autoptr(Run) r = RUN ("train", "--data", data_dir, "--limit", "64", "--epochs", "1",
+                            "--threads", "1", "--out", out);
+
+    g_assert_cmpint (r->status, ==, 0);
+  }
+  write_file (out, "", 0);
+  {
+    g_autoptr(Run) r = RUN ("train", "--data", data_dir, "--limit", "64", "--epochs", "1",
+                            "--threads", "1", "--out", out);
+
+    g_assert_cmpint (r->status, ==, 0);
+  }
+  g_assert_cmpint (g_unlink (out), ==, 0);
+}
+
+/* eval --errors on a file: refused before the evaluation is printed. */
+static void
+test_eval_errors_not_dir (void)
+{
+  g_autofree char *file = tmp_path ("errors-file");
+
+  write_file (file, "a file\n", -1);
+  assert_refused_unchanged ((const char * const[]) {
+                              "eval", "--data", data_dir, "--model", model_path, "--errors", file,
+                              NULL }, file);
+  g_assert_cmpint (g_unlink (file), ==, 0);
+}
+
 /* ---- Setup ---------------------------------------------------------------------------------- */
 
 /* @png_path: the first digit of mnist-mini's test set, white ink on black, as a PNG. */
@@ -222,6 +357,9 @@ main (int argc, char **argv)
 
   g_test_add_func ("/app/cli/outputs/explain-refused", test_explain_out_refused);
   g_test_add_func ("/app/cli/outputs/explain-replaced", test_explain_out_replaced);
+  g_test_add_func ("/app/cli/outputs/model-refused", test_model_out_refused);
+  g_test_add_func ("/app/cli/outputs/model-replaced", test_model_out_replaced);
+  g_test_add_func ("/app/cli/outputs/eval-errors-not-dir", test_eval_errors_not_dir);
   status = g_test_run ();
   test_rm_rf (tmp_dir);
   g_free (tmp_dir);
