@@ -254,6 +254,7 @@ rl_train_cli_main (int    argc,
   g_autoptr(RlDataset) extra = NULL;
   g_autoptr(RlArch) arch = NULL;
   g_autoptr(RlModel) model = NULL;
+  g_autoptr(RlModel) initial = NULL;
   g_autoptr(RlTrainLoop) loop = NULL;
   g_autoptr(RlDataset) train_full = NULL;
   g_autoptr(RlDataset) train = NULL;
@@ -375,11 +376,11 @@ rl_train_cli_main (int    argc,
     }
 
   rl_model_init_params (model, seed);
-  if (initial_path != NULL && !rl_landscape_save_initial (model, out_path, kind, seed, &error))
-    {
-      rl_cli_error ("%s", error->message);
-      return EXIT_FAILURE;
-    }
+  /* The initial weights kept in memory, written with the model once it is trained: a run
+   * interrupted or failed must not leave a new initial file beside an older model (landscape
+   * would draw the line from another seed's weights). */
+  if (initial_path != NULL)
+    initial = rl_model_copy (model);
   rl_model_set_threads (model, rl_cli_model_threads (threads));
   loop = rl_train_loop_new (model, train, test, &(RlTrainLoopConfig) {
                               .epochs = epochs,
@@ -440,8 +441,16 @@ rl_train_cli_main (int    argc,
                            g_strdup_printf ("%d", extra_weight));
     }
 
+  /* the initial weights first, then the model that names them */
   if (initial_path != NULL)
-    rl_landscape_name_initial (metadata, out_path);
+    {
+      if (!rl_landscape_save_initial (initial, out_path, kind, seed, &error))
+        {
+          rl_cli_error ("%s", error->message);
+          return EXIT_FAILURE;
+        }
+      rl_landscape_name_initial (metadata, out_path);
+    }
 
   if (!rl_model_save (model, out_path, metadata, &error))
     {

@@ -16,6 +16,8 @@
 #include "cli-test-utils.h"
 #include "rl-dataset.h"
 #include "rl-landscape.h"
+#include "rl-model.h"
+#include "rl-safetensors.h"
 #include "rl-userset.h"
 
 static char *tmp_dir;         /* removed at the end */
@@ -305,6 +307,43 @@ test_eval_errors_not_dir (void)
   g_assert_cmpint (g_unlink (file), ==, 0);
 }
 
+/* ---- train --keep-initial ------------------------------------------------------------------- */
+
+/* A run that fails (here it diverges) leaves neither a model nor an initial file: the initial
+ * weights are written with the model, after the training; and a run that ends writes both. */
+static void
+test_keep_initial_after_training (void)
+{
+  g_autofree char *out = tmp_path ("kept.safetensors");
+  g_autofree char *initial = rl_landscape_initial_path (out);
+
+  {
+    g_autoptr(Run) r = RUN ("train", "--data", data_dir, "--limit", "640", "--epochs", "1",
+                            "--threads", "1", "--lr", "1e10", "--keep-initial", "--out", out);
+
+    g_assert_cmpint (r->status, ==, 1);
+    g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
+    g_assert_false (g_file_test (initial, G_FILE_TEST_EXISTS));
+  }
+  {
+    g_autoptr(Run) r = RUN ("train", "--data", data_dir, "--limit", "64", "--epochs", "1",
+                            "--threads", "1", "--keep-initial", "--out", out);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(RlSafetensors) st = NULL;
+    g_autoptr(RlModel) model = rl_model_load (out, &st, &error);
+    g_autoptr(RlModel) start = NULL;
+
+    g_assert_cmpint (r->status, ==, 0);
+    g_assert_no_error (error);
+    start = rl_landscape_load_initial (out, st, &error);
+    g_assert_no_error (error);
+    g_assert_nonnull (start);
+    g_assert_true (rl_landscape_is_initial_of (initial, out));
+  }
+  g_assert_cmpint (g_unlink (out), ==, 0);
+  g_assert_cmpint (g_unlink (initial), ==, 0);
+}
+
 /* ---- Setup ---------------------------------------------------------------------------------- */
 
 /* @png_path: the first digit of mnist-mini's test set, white ink on black, as a PNG. */
@@ -360,6 +399,7 @@ main (int argc, char **argv)
   g_test_add_func ("/app/cli/outputs/model-refused", test_model_out_refused);
   g_test_add_func ("/app/cli/outputs/model-replaced", test_model_out_replaced);
   g_test_add_func ("/app/cli/outputs/eval-errors-not-dir", test_eval_errors_not_dir);
+  g_test_add_func ("/app/cli/outputs/keep-initial", test_keep_initial_after_training);
   status = g_test_run ();
   test_rm_rf (tmp_dir);
   g_free (tmp_dir);
