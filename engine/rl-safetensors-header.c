@@ -21,9 +21,7 @@
 
 #include "rl-error.h"
 
-/* The reference implementation's bound on N; a larger value is refused before any
- * allocation. */
-#define HEADER_MAX ((uint64_t) 100000000)
+#define HEADER_MAX RL_SAFETENSORS_HEADER_MAX
 
 static uint64_t
 read_u64_le (const guint8 *p)

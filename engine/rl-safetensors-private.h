@@ -8,6 +8,10 @@
 
 G_BEGIN_DECLS
 
+/* The reference implementation's bound on a header's length; a larger value is refused before
+ * any allocation. */
+#define RL_SAFETENSORS_HEADER_MAX ((uint64_t) 100000000)
+
 /* The header's member that holds the metadata, not a tensor. */
 #define RL_SAFETENSORS_METADATA_KEY "__metadata__"
 

@@ -27,6 +27,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <gio/gio.h>
@@ -35,6 +36,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "rl-error.h"
+#include "rl-limits.h"
 
 struct _RlSafetensors {
   char         *what;       /* names the source in messages */
@@ -140,22 +142,79 @@ rl_safetensors_load_bytes (GBytes      *bytes,
   return st;
 }
 
+/* The largest file a model the engine builds is saved as: its parameters (RL_LIMIT_PARAMS
+ * floats at most, batch norm's running statistics included) after the header's length and the
+ * longest header read. A larger file is refused before it is read: it was read whole first,
+ * and an 8 GB file (or /dev/zero, endless) aborted the program on the allocation. */
+#define FILE_MAX (8 + RL_SAFETENSORS_HEADER_MAX + (uint64_t) RL_LIMIT_PARAMS * sizeof (float))
+
 RlSafetensors *
 rl_safetensors_load (const char  *path,
                      GError     **error)
 {
-  g_autoptr(GFile) file = NULL;
   g_autoptr(GBytes) bytes = NULL;
-  char *contents = NULL;
+  g_autofree guint8 *contents = NULL;
+  GStatBuf sb;
   gsize length = 0;
+  int fd, saved;
 
   g_return_val_if_fail (path != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  file = g_file_new_for_path (path);
-  if (!g_file_load_contents (file, NULL, &contents, &length, NULL, error))
-    return NULL;
-  bytes = g_bytes_new_take (contents, length);
+  /* O_NONBLOCK: a pipe opened to be refused must not wait for a writer */
+  fd = g_open (path, O_RDONLY | O_CLOEXEC | O_NONBLOCK, 0);
+  if (fd < 0 || fstat (fd, &sb) != 0)
+    {
+      saved = errno;
+      if (fd >= 0)
+        close (fd);
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), _("cannot read %s: %s"),
+                   path, g_strerror (saved));
+      return NULL;
+    }
+  if (S_ISDIR (sb.st_mode))
+    {
+      close (fd);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_IS_DIRECTORY, _("%s: is a directory"), path);
+      return NULL;
+    }
+  if (!S_ISREG (sb.st_mode))
+    {
+      close (fd);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_REGULAR_FILE,
+                   _("%s: is not a regular file (a model is a .safetensors file)"), path);
+      return NULL;
+    }
+  if ((uint64_t) sb.st_size > FILE_MAX)
+    {
+      close (fd);
+      g_set_error (error, RL_ERROR, RL_ERROR_TOO_LARGE,
+                   _("%s: a file of %llu bytes is larger than any model (at most %llu bytes)"),
+                   path, (unsigned long long) sb.st_size, (unsigned long long) FILE_MAX);
+      return NULL;
+    }
+  /* the size fstat gave, at most: a file that grows meanwhile is read as it was */
+  contents = g_malloc (MAX ((gsize) sb.st_size, 1));
+  while (length < (gsize) sb.st_size)
+    {
+      gssize got = read (fd, contents + length, (gsize) sb.st_size - length);
+
+      if (got < 0 && errno == EINTR)
+        continue;
+      if (got < 0)
+        {
+          saved = errno;
+          close (fd);
+          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), _("cannot read %s: %s"),
+                       path, g_strerror (saved));
+          return NULL;
+        }
+      if (got == 0)
+        break;
+      length += (gsize) got;
+    }
+  close (fd);
+  bytes = g_bytes_new_take (g_steal_pointer (&contents), length);
   return rl_safetensors_load_bytes (bytes, path, error);
 }
 

@@ -37,7 +37,10 @@ gboolean rl_safetensors_save (const char          *path,
 
 typedef struct _RlSafetensors RlSafetensors;
 
-/* Reads and validates a whole file: header length against the file size (and a 100 MB bound),
+/* Reads and validates a whole file, refused before it is read when it is not a regular file
+ * (G_IO_ERROR_IS_DIRECTORY, G_IO_ERROR_NOT_REGULAR_FILE: /dev/zero never ends) or larger than
+ * the largest model the engine builds and its header (RL_ERROR_TOO_LARGE); then the header
+ * length against the file size (and a 100 MB bound),
  * JSON syntax and types, dtype F32 only, shapes (non-negative, numel * 4 == byte length),
  * offsets in bounds, sorted coverage of the buffer with no overlap and no gap.
  * Errors: G_IO_ERROR_NOT_FOUND (and other GIO errors), RL_ERROR_TRUNCATED, RL_ERROR_TOO_LARGE,

@@ -8,9 +8,11 @@
  */
 
 #include <cairo.h>
+#include <fcntl.h>
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli-test-utils.h"
@@ -344,6 +346,44 @@ test_keep_initial_after_training (void)
   g_assert_cmpint (g_unlink (initial), ==, 0);
 }
 
+/* ---- Bad input files ------------------------------------------------------------------------ */
+
+/* A device, a pipe or a file larger than any model, given as a model or an image: refused by
+ * name before it is read (a device and an 8 GB file were read whole: GLib-ERROR, SIGTRAP). */
+static void
+test_not_regular_or_huge (void)
+{
+  g_autofree char *sparse = tmp_path ("huge.safetensors");
+  g_autofree char *fifo = tmp_path ("pipe.safetensors");
+  int fd = g_open (sparse, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+  /* 8 GB of hole: nothing written, the size is what the loader sees */
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (ftruncate (fd, (off_t) 8 << 30), ==, 0);
+  g_assert_cmpint (close (fd), ==, 0);
+  g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+  {
+    g_autoptr(Run) info_zero = RUN ("info", "/dev/zero");
+    g_autoptr(Run) info_huge = RUN ("info", sparse);
+    g_autoptr(Run) info_fifo = RUN ("info", fifo);
+    g_autoptr(Run) predict_model = RUN ("predict", "-m", sparse, png_path);
+    g_autoptr(Run) predict_zero = RUN ("predict", "-m", model_path, "/dev/zero");
+    g_autoptr(Run) predict_fifo = RUN ("predict", "-m", model_path, fifo);
+
+    assert_failure (info_zero, "/dev/zero");
+    assert_failure (info_huge, sparse);
+    g_assert_nonnull (strstr (info_huge->err, "larger than any model"));
+    assert_failure (info_fifo, fifo);
+    assert_failure (predict_model, sparse);
+    g_assert_cmpint (predict_zero->status, ==, 1);
+    g_assert_nonnull (strstr (predict_zero->err, "/dev/zero: is not a regular file"));
+    g_assert_cmpint (predict_fifo->status, ==, 1);
+    g_assert_nonnull (strstr (predict_fifo->err, "not a regular file"));
+  }
+  g_assert_cmpint (g_unlink (sparse), ==, 0);
+  g_assert_cmpint (g_unlink (fifo), ==, 0);
+}
+
 /* ---- Setup ---------------------------------------------------------------------------------- */
 
 /* @png_path: the first digit of mnist-mini's test set, white ink on black, as a PNG. */
@@ -400,6 +440,7 @@ main (int argc, char **argv)
   g_test_add_func ("/app/cli/outputs/model-replaced", test_model_out_replaced);
   g_test_add_func ("/app/cli/outputs/eval-errors-not-dir", test_eval_errors_not_dir);
   g_test_add_func ("/app/cli/outputs/keep-initial", test_keep_initial_after_training);
+  g_test_add_func ("/app/cli/inputs/not-regular-or-huge", test_not_regular_or_huge);
   status = g_test_run ();
   test_rm_rf (tmp_dir);
   g_free (tmp_dir);

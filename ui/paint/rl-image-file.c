@@ -142,6 +142,13 @@ rl_image_file_load_gray (const char *path, int *width, int *height, gboolean *in
                    path);
       return NULL;
     }
+  /* a device (/dev/zero) or a pipe reports no size, or 0: it would be read without end */
+  if (g_file_info_get_file_type (info) != G_FILE_TYPE_REGULAR)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_REGULAR_FILE,
+                   _("%s: is not a regular file (an image was expected)"), path);
+      return NULL;
+    }
   if ((guint64) g_file_info_get_size (info) > RL_IMAGE_MAX_FILE)
     {
       g_set_error (error, RL_ERROR, RL_ERROR_TOO_LARGE,
