@@ -84,6 +84,13 @@ parse_depths (const char *text, GError **error)
   g_auto(GStrv) parts = g_strsplit (text, ",", -1);
   g_autoptr(GArray) depths = g_array_new (FALSE, FALSE, sizeof (int));
 
+  /* "" splits into no part at all: a run of no depth, which wrote nothing and said it had */
+  if (parts[0] == NULL)
+    {
+      g_set_error (error, RL_ERROR, RL_ERROR_INVALID_ARGUMENT,
+                   _("no depth given (e.g. 8,20,32)"));
+      return NULL;
+    }
   for (int i = 0; parts[i] != NULL; i++)
     {
       g_autoptr(GError) local = NULL;

@@ -25,6 +25,9 @@ test_usage_errors (void)
                 "--depths");
   expect_usage ((const char *[]) { "experiment", "degradation", "--depths", "20,20", NULL },
                 "--depths");
+  /* no depth at all: it exited 0 saying it wrote files it never wrote (#12) */
+  expect_usage ((const char *[]) { "experiment", "degradation", "--depths", "", NULL },
+                "no depth given");
   expect_usage ((const char *[]) { "experiment", "degradation", "--epochs", "0", NULL },
                 "--epochs");
   expect_usage ((const char *[]) { "experiment", "degradation", "--subset", "0", NULL },
