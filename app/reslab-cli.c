@@ -26,6 +26,7 @@
 
 #include <glib.h>
 #include <glib/gi18n-lib.h>
+#include <errno.h>
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -115,13 +116,31 @@ print_usage (FILE *to)
                "Exit status: 0 success, 1 failure, 2 usage error.\n"));
 }
 
-int
-main (int argc, char **argv)
+/* How the program ends once a command has returned @status: what it wrote on standard output
+ * flushed and closed, and a write that failed there (a full disk, `> /dev/full`, a closed
+ * pipe) an error, said on stderr, not a success: the output a script keeps would be cut. */
+static int
+close_stdout (int status)
 {
-  /* Messages in the user's language and charset, numbers always with a decimal point. */
-  rl_startup_init ();
-  setlocale (LC_NUMERIC, "C");
+  gboolean failed = ferror (stdout) != 0;
+  int saved;
 
+  errno = 0;
+  if (fclose (stdout) != 0)
+    failed = TRUE;
+  saved = errno;
+  if (!failed)
+    return status;
+  if (saved != 0)
+    rl_cli_error (_("cannot write to standard output: %s"), g_strerror (saved));
+  else
+    rl_cli_error ("%s", _("cannot write to standard output"));
+  return status == EXIT_SUCCESS ? EXIT_FAILURE : status;
+}
+
+static int
+run (int argc, char **argv)
+{
   if (argc < 2)
     {
       print_usage (stderr);
@@ -148,4 +167,14 @@ main (int argc, char **argv)
                                argv[1]);
   return rl_cli_usage_error (NULL, _("unknown command '%s' (commands: train, eval, explain, predict, read,"
                              " teach, info, diagram, bench, experiment, landscape)"), argv[1]);
+}
+
+int
+main (int argc, char **argv)
+{
+  /* Messages in the user's language and charset, numbers always with a decimal point. */
+  rl_startup_init ();
+  setlocale (LC_NUMERIC, "C");
+
+  return close_stdout (run (argc, argv));
 }

@@ -384,6 +384,57 @@ test_not_regular_or_huge (void)
   g_assert_cmpint (g_unlink (fifo), ==, 0);
 }
 
+/* ---- Standard output ---------------------------------------------------------------------- */
+
+/* Runs reslab-cli with @args, its standard output /dev/full (every write fails: no space left
+ * on device); returns its exit status, and its stderr in @err. */
+static int
+run_to_full (const char * const *args, char **err)
+{
+  g_autoptr(GSubprocessLauncher) launcher =
+    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_ptr_array_add (argv, (char *) cli);
+  for (int i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (char *) args[i]);
+  g_ptr_array_add (argv, NULL);
+  g_subprocess_launcher_set_stdout_file_path (launcher, "/dev/full");
+  proc = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (proc, NULL, NULL, NULL, err, &error);
+  g_assert_no_error (error);
+  g_test_message ("stderr: %s", *err);
+  g_assert_true (g_subprocess_get_if_exited (proc));
+  return g_subprocess_get_exit_status (proc);
+}
+
+/* Output that could not be written is a failure, said on stderr: `info m > /dev/full` and
+ * `predict ... > /dev/full` exited 0. */
+static void
+test_stdout_full (void)
+{
+  const char *info[] = { "info", model_path, NULL };
+  const char *predict[] = { "predict", "-m", model_path, png_path, NULL };
+  const char *help[] = { "--help", NULL };
+  const char * const *cases[] = { info, predict, help };
+
+  if (!g_file_test ("/dev/full", G_FILE_TEST_EXISTS))
+    {
+      g_test_skip ("no /dev/full here");
+      return;
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *err = NULL;
+
+      g_assert_cmpint (run_to_full (cases[i], &err), ==, 1);
+      g_assert_nonnull (strstr (err, "reslab-cli: cannot write to standard output"));
+    }
+}
+
 /* ---- Setup ---------------------------------------------------------------------------------- */
 
 /* @png_path: the first digit of mnist-mini's test set, white ink on black, as a PNG. */
@@ -441,6 +492,7 @@ main (int argc, char **argv)
   g_test_add_func ("/app/cli/outputs/eval-errors-not-dir", test_eval_errors_not_dir);
   g_test_add_func ("/app/cli/outputs/keep-initial", test_keep_initial_after_training);
   g_test_add_func ("/app/cli/inputs/not-regular-or-huge", test_not_regular_or_huge);
+  g_test_add_func ("/app/cli/stdout-full", test_stdout_full);
   status = g_test_run ();
   test_rm_rf (tmp_dir);
   g_free (tmp_dir);
