@@ -248,7 +248,7 @@ rl_bench_main (int argc, char **argv)
   g_autofree char *data_dir = NULL;
   g_autofree char *threads_list = NULL;
   g_auto (GStrv) arch_texts = NULL;
-  int runs = 3, batches = 0, batch = 64;
+  int runs = 3, batches = RL_CLI_INT_NOT_GIVEN, batch = 64;
   gboolean no_torch = FALSE, no_seed = FALSE;
   GOptionEntry entries[] = {
     { "data", 0, 0, G_OPTION_ARG_FILENAME, &data_dir, N_("MNIST directory"), "DIR" },
@@ -281,8 +281,8 @@ rl_bench_main (int argc, char **argv)
     return RL_CLI_EXIT_USAGE;
   if (runs < 1 || runs > 16)
     return rl_cli_usage_error ("bench", _("--runs must be between 1 and 16"));
-  if (batches < 0)
-    return rl_cli_usage_error ("bench", _("--batches must not be negative"));
+  if (batches != RL_CLI_INT_NOT_GIVEN && batches < 1)
+    return rl_cli_usage_error ("bench", _("--batches must be at least 1 (got %d)"), batches);
   if (no_seed && arch_texts == NULL)
     return rl_cli_usage_error ("bench", _("--no-seed needs --arch"));
   if (threads_list != NULL)
@@ -309,7 +309,8 @@ rl_bench_main (int argc, char **argv)
   nets = g_new0 (BenchNet, 1 + (arch_texts ? g_strv_length (arch_texts) : 0));
   if (!no_seed)
     nets[n_nets++] = (BenchNet) { .text = "seed", .seed = TRUE, .lr = 0.01f, .momentum = 0.5f,
-                                  .batches = batches };
+                                  /* 0: an epoch, worked out once the data is read */
+                                  .batches = batches != RL_CLI_INT_NOT_GIVEN ? batches : 0 };
   for (int i = 0; arch_texts != NULL && arch_texts[i] != NULL; i++)
     {
       g_autoptr (RlArch) arch = rl_arch_parse (arch_texts[i], &error);
@@ -320,7 +321,8 @@ rl_bench_main (int argc, char **argv)
                                    error->message);
       nets[n_nets++] = (BenchNet) { .text = arch_texts[i], .lr = 0.02f, .momentum = 0.9f,
                                     .weight_decay = 1e-4f,
-                                    .batches = batches > 0 ? batches : ARCH_DEFAULT_BATCHES };
+                                    .batches = batches != RL_CLI_INT_NOT_GIVEN
+                                               ? batches : ARCH_DEFAULT_BATCHES };
     }
 
   if (data_dir == NULL)

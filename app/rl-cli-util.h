@@ -41,6 +41,12 @@ gboolean   rl_cli_parse_options (const char         *command,
  * -1 is refused like 0. */
 #define RL_CLI_MAX_THREADS 256
 #define RL_CLI_THREADS_NOT_GIVEN G_MININT
+/* The value of an integer option not given (GOption leaves the variable as it was): one no
+ * one types, so that every value typed is checked, -1 and 0 alike. A default of -1 or 0
+ * standing for "not given" let `train --limit -1` train on everything while 0 was refused. */
+#define RL_CLI_INT_NOT_GIVEN G_MININT
+/* The same for a number (G_OPTION_ARG_DOUBLE). */
+#define RL_CLI_DOUBLE_NOT_GIVEN (-G_MAXDOUBLE)
 /* --batch: its most, a whole training set; its value when not given. */
 #define RL_CLI_MAX_BATCH 60000
 #define RL_CLI_DEFAULT_BATCH 64

@@ -459,7 +459,7 @@ rl_explain_cli_main (int argc, char **argv)
   g_autofree char *model_path = NULL;
   g_autofree char *method_name = NULL;
   g_autofree char *out_path = NULL;
-  int k = -1, steps = RL_EXPLAIN_IG_STEPS_DEFAULT;
+  int k = RL_CLI_INT_NOT_GIVEN, steps = RL_EXPLAIN_IG_STEPS_DEFAULT;
   const GOptionEntry entries[] = {
     rl_cli_model_option (&model_path),
     { "method", 0, 0, G_OPTION_ARG_STRING, &method_name,
@@ -495,7 +495,7 @@ rl_explain_cli_main (int argc, char **argv)
   if (method_name != NULL && !rl_explain_method_from_name (method_name, &method))
     return rl_cli_usage_error ("explain", _("--method: unknown method '%s' (known: grad, ig, occlusion)"),
                                method_name);
-  if (k != -1 && (k < 0 || k > 9))
+  if (k != RL_CLI_INT_NOT_GIVEN && (k < 0 || k > 9))
     return rl_cli_usage_error ("explain", _("--class must be between 0 and 9 (got %d)"), k);
   if (steps < 1 || steps > 1024)
     return rl_cli_usage_error ("explain", _("--steps must be between 1 and 1024 (got %d)"), steps);
@@ -533,7 +533,7 @@ rl_explain_cli_main (int argc, char **argv)
   ex = rl_explainer_new (model, 64);
   rl_model_predict (model, input, 1, logits);
   predicted = rl_argmax (logits, 10);
-  if (k < 0)
+  if (k == RL_CLI_INT_NOT_GIVEN)
     k = predicted;
   rl_explainer_run (ex, model, method, input, blank, k, steps, attr, logits, &zb);
   rl_softmax (10, logits, probs);

@@ -253,7 +253,7 @@ rl_read_cli_main (int argc, char **argv)
   g_autofree char *gap_text = NULL;
   g_autofree char *keep_dir = NULL;
   int compose = 0;
-  double join_overlap = -1.0;
+  double join_overlap = RL_CLI_DOUBLE_NOT_GIVEN;
   const GOptionEntry entries[] = {
     { "model", 'm', 0, G_OPTION_ARG_FILENAME, &model_path,
       N_("The model (.safetensors; default: the seed net bundled with the app)"), "FILE" },
@@ -292,7 +292,7 @@ rl_read_cli_main (int argc, char **argv)
     return RL_CLI_EXIT_USAGE;
 
   rl_segment_params_init (&params);
-  if (join_overlap != -1.0)
+  if (join_overlap != RL_CLI_DOUBLE_NOT_GIVEN)
     {
       if (!(join_overlap > 0.0 && join_overlap <= 1.0))
         return rl_cli_usage_error ("read", _("--join-overlap must be in (0, 1] (got %g)"),

@@ -208,7 +208,8 @@ rl_train_cli_main (int    argc,
   g_autofree char *initial_path = NULL;
   g_autofree char *lr_drop_text = NULL;
   gboolean keep_initial = FALSE;
-  int epochs = 10, batch = RL_CLI_DEFAULT_BATCH, threads = RL_CLI_THREADS_NOT_GIVEN, limit = -1, extra_weight = 10;
+  int epochs = 10, batch = RL_CLI_DEFAULT_BATCH, threads = RL_CLI_THREADS_NOT_GIVEN;
+  int limit = RL_CLI_INT_NOT_GIVEN, extra_weight = RL_CLI_INT_NOT_GIVEN;
   double lr = 0.01, momentum = 0.5, weight_decay = 0.0;
   const GOptionEntry entries[] = {
     { "data", 0, 0, G_OPTION_ARG_FILENAME, &data_dir,
@@ -285,15 +286,18 @@ rl_train_cli_main (int    argc,
     return RL_CLI_EXIT_USAGE;
   if (!rl_cli_check_threads ("train", threads))
     return RL_CLI_EXIT_USAGE;
-  if (limit != -1 && limit < 1)
+  if (limit != RL_CLI_INT_NOT_GIVEN && limit < 1)
     return rl_cli_usage_error ("train", _("--limit must be at least 1 (got %d)"), limit);
   if (!rl_cli_parse_seed ("train", seed_text, &seed))
     return RL_CLI_EXIT_USAGE;
-  if (extra_weight < 1 || extra_weight > 1000)
+  if (extra_weight != RL_CLI_INT_NOT_GIVEN && (extra_weight < 1 || extra_weight > 1000))
     return rl_cli_usage_error ("train", _("--extra-weight must be between 1 and 1000 (got %d)"),
                                extra_weight);
-  if (extra_weight != 10 && extra_dir == NULL)
+  /* given, even as its default: it means nothing without --extra */
+  if (extra_weight != RL_CLI_INT_NOT_GIVEN && extra_dir == NULL)
     return rl_cli_usage_error ("train", _("--extra-weight goes with --extra DIR"));
+  if (extra_weight == RL_CLI_INT_NOT_GIVEN)
+    extra_weight = 10;
 
   if (shortcut_text != NULL || bn_text != NULL)
     {
@@ -353,7 +357,7 @@ rl_train_cli_main (int    argc,
                      data_dir != NULL ? data_dir : _("the default data directory"));
       return EXIT_FAILURE;
     }
-  if (limit != -1 && (uint32_t) limit < train_full->n)
+  if (limit != RL_CLI_INT_NOT_GIVEN && (uint32_t) limit < train_full->n)
     train = rl_dataset_new_subset (train_full, limit);
   else
     train = rl_dataset_ref (train_full);

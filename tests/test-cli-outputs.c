@@ -435,6 +435,26 @@ test_stdout_full (void)
     }
 }
 
+/* ---- Values that were "not given" ----------------------------------------------------------- */
+
+/* A value equal to an option's old "not given" default is checked as any other: -1 slipped
+ * through --limit, --join-overlap and --class, 0 through bench --batches (a whole epoch). */
+static void
+test_not_given_values (void)
+{
+  g_autofree char *out = tmp_path ("not-given.png");
+  g_autoptr(Run) join = RUN ("read", "--join-overlap", "-1", png_path);
+  g_autoptr(Run) klass = RUN ("explain", "-m", model_path, "--class", "-1", png_path, "--out",
+                              out);
+  g_autoptr(Run) batches = RUN ("bench", "--data", data_dir, "--no-torch", "--runs", "1",
+                                "--threads", "1", "--batches", "0");
+
+  assert_usage (join, "--join-overlap must be in (0, 1] (got -1)");
+  assert_usage (klass, "--class must be between 0 and 9 (got -1)");
+  g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
+  assert_usage (batches, "--batches must be at least 1 (got 0)");
+}
+
 /* ---- Setup ---------------------------------------------------------------------------------- */
 
 /* @png_path: the first digit of mnist-mini's test set, white ink on black, as a PNG. */
@@ -493,6 +513,7 @@ main (int argc, char **argv)
   g_test_add_func ("/app/cli/outputs/keep-initial", test_keep_initial_after_training);
   g_test_add_func ("/app/cli/inputs/not-regular-or-huge", test_not_regular_or_huge);
   g_test_add_func ("/app/cli/stdout-full", test_stdout_full);
+  g_test_add_func ("/app/cli/not-given-values", test_not_given_values);
   status = g_test_run ();
   test_rm_rf (tmp_dir);
   g_free (tmp_dir);

@@ -112,6 +112,8 @@ test_train_bad_options (void)
     { "--lr",           "1e-50",  "--lr" },        /* zero as a float */
     { "--arch",         "c=conv(4) relu(117) fc=linear(10)", "--arch" },
     { "--limit",        "0",      "--limit" },
+    { "--limit",        "-1",     "--limit" },        /* was the "not given" value (#12) */
+    { "--extra-weight", "10",     "--extra" },        /* its default, without --extra (#12) */
     { "--seed",         "-3",     "--seed" },
     { "--dataset",      "cifar",  "--dataset" },
     { "--arch",         "bogus(", "--arch" },
