@@ -322,11 +322,19 @@ find_controller (GtkWidget  *widget,
   return NULL;
 }
 
-/* For ui_test_wait_for (): the window @data has the keyboard. */
+/* For ui_test_wait_for (): the spin button @data has the keyboard focus. GTK marks it only in
+ * the active window, and on a display shared with other test programs (no window manager) a
+ * newer window of theirs may take the keyboard at any time: the window is raised and given it
+ * again at each look. */
 static gboolean
-window_active (gpointer data)
+spin_focused (gpointer data)
 {
-  return gtk_window_is_active (data);
+  GtkWindow *window = GTK_WINDOW (gtk_widget_get_root (data));
+
+  if (!gtk_window_is_active (window))
+    gtk_window_present (window);
+  gtk_widget_grab_focus (data);
+  return (gtk_widget_get_state_flags (data) & GTK_STATE_FLAG_FOCUS_WITHIN) != 0;
 }
 
 /* The mouse wheel over the Train view's settings at 800 x 600, where they scroll: it scrolls
@@ -366,14 +374,9 @@ test_wheel_scrolls_panel (void)
   g_assert_cmpfloat (gtk_adjustment_get_value (vadjustment), >, 0);
   g_assert_cmpfloat (rl_train_view_get_momentum (train), ==, momentum);
 
-  /* focused: the spin button's own. GTK marks the focus only in the active window: on a
-   * display shared with other test programs (no window manager) the window is raised and
-   * given the keyboard first, or another program's newer window may hold it */
-  gtk_window_present (GTK_WINDOW (window));
-  g_assert_true (ui_test_wait_for (window_active, window, 10));
-  g_assert_true (gtk_widget_grab_focus (spin));
-  ui_test_spin (50);
-  g_assert_true (gtk_widget_get_state_flags (spin) & GTK_STATE_FLAG_FOCUS_WITHIN);
+  /* focused: the spin button's own (the scroll follows the wait with no main loop turn
+   * between, so the focus is still there) */
+  g_assert_true (ui_test_wait_for (spin_focused, spin, 10));
   handled = TRUE;
   g_signal_emit_by_name (wheel, "scroll", 0.0, 2.0, &handled);
   g_assert_false (handled);
@@ -682,6 +685,16 @@ is_shown_label_starting (GtkWidget     *widget,
   return is_label_starting (widget, data) && gtk_widget_get_opacity (widget) > 0.0;
 }
 
+/* For ui_test_wait_for (): the window @data shows focus (set again at each look: the pointer
+ * crossing it, as other test programs' windows come and go on the shared display, turns that
+ * off), and the note about the keyboard is the hint shown. */
+static gboolean
+keyboard_hint_shown (gpointer data)
+{
+  gtk_window_set_focus_visible (data, TRUE);
+  return ui_test_find_widget (data, is_shown_label_starting, "Drawing needs a pointer") != NULL;
+}
+
 /* The Draw view's hint under the canvas says, while the canvas has the keyboard focus, that
  * drawing needs a pointer: a longer text, which widened the canvas' column by 16 px (at
  * 1280 x 800) and moved the canvas and the buttons (at 800 x 600) as the focus came and went.
@@ -705,13 +718,10 @@ test_canvas_focus_keeps_layout (void)
       /* the focus as a key press brings it: the window shows focus, the canvas' focus
        * controller hears "enter" (emitted here: on a display shared with other test programs
        * the window need not be the active one, and GTK sends focus events only to that) */
-      gtk_window_set_focus_visible (GTK_WINDOW (window), TRUE);
       gtk_widget_grab_focus (canvas);
       emit_focus_enter (canvas);
+      g_assert_true (ui_test_wait_for (keyboard_hint_shown, window, 10));
       ui_test_spin (300);
-      /* the note about the keyboard is the one shown */
-      g_assert_nonnull (ui_test_find_widget (GTK_WIDGET (window), is_shown_label_starting,
-                                             "Drawing needs a pointer"));
       g_assert_true (gtk_widget_compute_bounds (canvas, GTK_WIDGET (window), &focused));
       g_test_message ("%d x %d: canvas at %.0f,%.0f %.0f x %.0f, focused %.0f,%.0f %.0f x %.0f",
                       widths[i], heights[i], before.origin.x, before.origin.y, before.size.width,
