@@ -575,6 +575,16 @@ _rl_safetensors_read_header_len (const char    *what,
       return FALSE;
     }
   *header_len = read_u64_le (p);
+  if (*header_len > HEADER_MAX && *header_len > size - 8)
+    {
+      /* text, a PNG, random bytes: nothing like a header's length. "A header of
+       * 7526676540175443304 bytes is past the limit" told a user nothing. */
+      g_set_error (error, RL_ERROR, RL_ERROR_TOO_LARGE,
+                   _("%s: not a safetensors file: it does not begin with the length of a "
+                     "header (its first 8 bytes give %llu bytes, in a file of %llu)"), what,
+                   (unsigned long long) *header_len, (unsigned long long) size);
+      return FALSE;
+    }
   if (*header_len > HEADER_MAX)
     {
       g_set_error (error, RL_ERROR, RL_ERROR_TOO_LARGE,
