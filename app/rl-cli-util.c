@@ -364,6 +364,20 @@ is_kind (RlCliOutKind kind, const guint8 *head, gsize n, guint64 size)
   return len <= size - 8 && head[8] == '{';
 }
 
+/* Creates the file @probe (a template ending in XXXXXX) and removes it at once. Returns 0
+ * when a file can be made there, else the errno that says why not. */
+static int
+probe_errno (char *probe)
+{
+  int fd = g_mkstemp_full (probe, O_WRONLY | O_CLOEXEC, 0644);
+
+  if (fd < 0)
+    return errno;
+  close (fd);
+  g_unlink (probe);
+  return 0;
+}
+
 gboolean
 rl_cli_check_out (const char         *path,
                   RlCliOutKind        kind,
@@ -419,15 +433,11 @@ rl_cli_check_out (const char         *path,
         }
     }
   /* a full, read-only or missing directory is reported before the work, not after */
-  fd = g_mkstemp_full (probe, O_WRONLY | O_CLOEXEC, 0644);
-  if (fd < 0)
+  if ((saved = probe_errno (probe)) != 0)
     {
-      saved = errno;
       rl_cli_error (_("cannot write %s: %s"), path, g_strerror (saved));
       return FALSE;
     }
-  close (fd);
-  g_unlink (probe);
   return TRUE;
 }
 
@@ -435,19 +445,15 @@ gboolean
 rl_cli_check_out_dir (const char *dir)
 {
   g_autofree char *probe = g_build_filename (dir, ".reslab-tmp-XXXXXX", NULL);
-  int fd, saved;
+  int saved;
 
   if (!rl_cli_make_dir (dir))
     return FALSE;
-  fd = g_mkstemp_full (probe, O_WRONLY | O_CLOEXEC, 0644);
-  if (fd < 0)
+  if ((saved = probe_errno (probe)) != 0)
     {
-      saved = errno;
       rl_cli_error (_("cannot write in %s: %s"), dir, g_strerror (saved));
       return FALSE;
     }
-  close (fd);
-  g_unlink (probe);
   return TRUE;
 }
 

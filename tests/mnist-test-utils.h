@@ -7,6 +7,7 @@
 
 #include "rl-dataset.h"
 #include "rl-model.h"
+#include "rl-userset.h"
 
 /* The @split of tests/data/mnist-mini; a failure to read it fails the test.
  * Returns: (transfer full) */
@@ -19,6 +20,18 @@ mnist_test_load (RlSplit split)
 
   g_assert_no_error (error);
   return set;
+}
+
+/* In @dir, a set of your digits (rl-userset.h): the fixture's first five test digits. */
+static inline void
+mnist_test_make_mine (const char *dir)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RlDataset) test = mnist_test_load (RL_SPLIT_TEST);
+  g_autoptr(RlDataset) five = rl_dataset_new_subset (test, 5);
+
+  g_assert_true (rl_userset_save (five, dir, &error));
+  g_assert_no_error (error);
 }
 
 /* Three training-mode steps of plain SGD at lr 0.05 (written out: the tests that use it are not

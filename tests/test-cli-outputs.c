@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "cli-test-utils.h"
+#include "mnist-test-utils.h"
 #include "rl-dataset.h"
 #include "rl-landscape.h"
 #include "rl-model.h"
@@ -177,20 +178,6 @@ test_explain_out_replaced (void)
 
 /* ---- train, teach --out; eval --errors ------------------------------------------------------ */
 
-/* @dir: five digits of mnist-mini's test set, as a set of your digits. */
-static void
-make_mine (const char *dir)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(RlDataset) test = rl_dataset_load (data_dir, RL_DATASET_MNIST, RL_SPLIT_TEST, &error);
-  g_autoptr(RlDataset) five = NULL;
-
-  g_assert_no_error (error);
-  five = rl_dataset_new_subset (test, 5);
-  g_assert_true (rl_userset_save (five, dir, &error));
-  g_assert_no_error (error);
-}
-
 /* @src copied to @dst. */
 static void
 copy_file (const char *src, const char *dst)
@@ -230,7 +217,7 @@ test_model_out_refused (void)
   const char *names[] = { "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz",
                           "train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz" };
 
-  make_mine (mine);
+  mnist_test_make_mine (mine);
   g_assert_cmpint (g_mkdir (data_copy, 0700), ==, 0);
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
     {

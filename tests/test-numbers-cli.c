@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cli-test-utils.h"
+#include "mnist-test-utils.h"
 #include "picture-test-utils.h"
 #include "rl-dataset.h"
 #include "rl-userset.h"
@@ -160,20 +161,6 @@ test_read_grey_paper (void)
 
 /* ---- your digits ---------------------------------------------------------------------------- */
 
-/* A set of the fixture's first 5 test digits in @dir. */
-static void
-make_mine (const char *dir)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(RlDataset) test = rl_dataset_load (data_dir, RL_DATASET_MNIST, RL_SPLIT_TEST, &error);
-  g_autoptr(RlDataset) five = NULL;
-
-  g_assert_no_error (error);
-  five = rl_dataset_new_subset (test, 5);
-  g_assert_true (rl_userset_save (five, dir, &error));
-  g_assert_no_error (error);
-}
-
 static void
 test_mine_train_eval_teach (void)
 {
@@ -182,7 +169,7 @@ test_mine_train_eval_teach (void)
   g_autofree char *model = g_build_filename (tmp_dir, "extra.safetensors", NULL);
   g_autofree char *taught = g_build_filename (tmp_dir, "taught.safetensors", NULL);
 
-  make_mine (mine);
+  mnist_test_make_mine (mine);
   g_assert_cmpint (g_mkdir_with_parents (empty, 0700), ==, 0);
   {
     g_autoptr(Run) r = RUN ("train", "--data", data_dir, "--epochs", "1", "--limit", "100",
