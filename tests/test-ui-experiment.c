@@ -601,14 +601,8 @@ test_window (void)
   g_assert_true (ui_test_wait_for (runner_running,
                                    rl_experiment_view_get_runner (view), 60));
 
-  /* meanwhile the Train view cannot start a run of its own */
-  rl_window_set_view (window, "train");
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.train", NULL));
-  g_assert_false (rl_window_is_busy (window));
-
-  /* and the pause action (Ctrl+P, the header's Pause) pauses and resumes them: the header
+  /* the pause action (Ctrl+P, the header's Pause) pauses and resumes them: the header
    * said the twins could not pause while the view's own Pause could */
-  rl_window_set_view (window, "experiment");
   {
     RlRunner *twins = RL_RUNNER (rl_experiment_view_get_runner (view));
 
@@ -622,6 +616,12 @@ test_window (void)
                                         "Resume training"));
   }
 
+  /* meanwhile the Train view cannot start a run of its own */
+  rl_window_set_view (window, "train");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.train", NULL));
+  g_assert_false (rl_window_is_busy (window));
+
+  rl_window_set_view (window, "experiment");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.stop", NULL));
   g_assert_true (ui_test_wait_for (not_busy, view, 60));
   g_assert_true (g_str_has_prefix (rl_experiment_view_get_status (view), "Stopped in"));

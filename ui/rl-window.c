@@ -375,7 +375,7 @@ set_switcher_tooltips (RlWindow *self)
 }
 
 static void
-twins_paused_cb (RlRunner   *runner,
+twins_state_cb (RlRunner   *runner,
                  GParamSpec *pspec,
                  RlWindow   *self)
 {
@@ -393,9 +393,10 @@ rl_window_init (RlWindow *self)
   g_signal_connect (self->draw_view, "notify::test-set-ready", G_CALLBACK (test_set_ready_cb),
                     self);
   g_signal_connect (self->experiment_view, "notify::busy", G_CALLBACK (experiment_busy_cb), self);
-  /* the header's Pause shows whether the twins are paused */
-  g_signal_connect_object (rl_experiment_view_get_runner (self->experiment_view), "notify::paused",
-                           G_CALLBACK (twins_paused_cb), self, 0);
+  /* the header's Pause follows the twins: on once they run (after their data is read), Resume
+   * while they are paused, off while they stop */
+  g_signal_connect_object (rl_experiment_view_get_runner (self->experiment_view), "notify",
+                           G_CALLBACK (twins_state_cb), self, 0);
   /* the twins' finished runs outlive the window: kept as files, restored here */
   {
     g_autofree char *runs_dir = rl_experiment_file_default_dir ();
