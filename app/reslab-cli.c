@@ -139,6 +139,13 @@ close_stdout (int status)
 }
 
 static int
+unknown_command (const char *name)
+{
+  return rl_cli_usage_error (NULL, _("unknown command '%s' (commands: train, eval, explain, predict,"
+                             " read, teach, info, diagram, bench, experiment, landscape)"), name);
+}
+
+static int
 run (int argc, char **argv)
 {
   if (argc < 2)
@@ -149,6 +156,13 @@ run (int argc, char **argv)
   if (strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0 ||
       strcmp (argv[1], "help") == 0)
     {
+      /* "help train" is "train --help", as git and meson read it */
+      if (argc >= 3)
+        for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+          if (strcmp (argv[2], commands[i].name) == 0)
+            return commands[i].run (2, (char *[]) { argv[2], (char *) "--help", NULL });
+      if (argc >= 3)
+        return unknown_command (argv[2]);
       print_usage (stdout);
       return EXIT_SUCCESS;
     }
@@ -165,8 +179,7 @@ run (int argc, char **argv)
   if (argv[1][0] == '-')
     return rl_cli_usage_error (NULL, _("unknown option '%s' (options come after the command)"),
                                argv[1]);
-  return rl_cli_usage_error (NULL, _("unknown command '%s' (commands: train, eval, explain, predict, read,"
-                             " teach, info, diagram, bench, experiment, landscape)"), argv[1]);
+  return unknown_command (argv[1]);
 }
 
 int

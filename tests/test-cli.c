@@ -62,6 +62,9 @@ test_usage (void)
   g_autoptr(Run) none = run_in (NULL, (const char * const[]) { NULL });
   g_autoptr(Run) help = RUN ("--help");
   g_autoptr(Run) train_help = RUN ("train", "--help");
+  g_autoptr(Run) help_train = RUN ("help", "train");
+  g_autoptr(Run) help_eval = RUN ("--help", "eval");
+  g_autoptr(Run) help_unknown = RUN ("help", "frobnicate");
   g_autoptr(Run) unknown = RUN ("frobnicate");
   g_autoptr(Run) option_first = RUN ("--epochs", "3");
 
@@ -81,6 +84,13 @@ test_usage (void)
   g_assert_cmpint (train_help->status, ==, 0);
   g_assert_nonnull (strstr (train_help->out, "--epochs"));
   g_assert_nonnull (strstr (train_help->out, "--limit"));
+  /* "help train" and "--help eval" are the command's own help, not the list */
+  g_assert_cmpint (help_train->status, ==, 0);
+  g_assert_cmpstr (help_train->out, ==, train_help->out);
+  g_assert_cmpint (help_eval->status, ==, 0);
+  g_assert_nonnull (strstr (help_eval->out, "--errors"));
+  g_assert_null (strstr (help_eval->out, "\n  train "));
+  assert_usage_error (help_unknown, "frobnicate");
 
   assert_usage_error (unknown, "frobnicate");
   assert_usage_error (option_first, "--epochs");
