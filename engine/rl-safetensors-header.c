@@ -620,11 +620,20 @@ rl_safetensors_read_metadata (const char  *path,
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   file = g_file_new_for_path (path);
+  /* the kind first: opening a pipe (a FIFO named *.safetensors in the runs folder) waits for
+   * a writer, and the Models list would wait with it */
+  info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_TYPE "," G_FILE_ATTRIBUTE_STANDARD_SIZE,
+                            G_FILE_QUERY_INFO_NONE, NULL, error);
+  if (info == NULL)
+    return NULL;   /* GIO's message names the file */
+  if (g_file_info_get_file_type (info) != G_FILE_TYPE_REGULAR)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_REGULAR_FILE,
+                   _("%s: is not a regular file (a model is a .safetensors file)"), path);
+      return NULL;
+    }
   in = g_file_read (file, NULL, error);
   if (in == NULL)
-    return NULL;   /* GIO's message names the file */
-  info = g_file_input_stream_query_info (in, G_FILE_ATTRIBUTE_STANDARD_SIZE, NULL, error);
-  if (info == NULL)
     return NULL;
   size = (uint64_t) MAX (g_file_info_get_size (info), 0);
   if (!g_input_stream_read_all (G_INPUT_STREAM (in), len_le, sizeof len_le, &got, NULL, error)

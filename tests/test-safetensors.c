@@ -645,6 +645,12 @@ test_read_metadata (void)
   g_assert_null (metadata);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
   g_clear_error (&error);
+  /* a pipe is refused, not waited on for a writer (before, this blocked for good) */
+  g_assert_cmpint (mkfifo (missing, 0600), ==, 0);
+  metadata = rl_safetensors_read_metadata (missing, &error);
+  g_assert_null (metadata);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_REGULAR_FILE);
+  g_clear_error (&error);
 
   test_remove_flat_dir (dir);
 }
