@@ -186,6 +186,12 @@ test_predict_bad_images (void)
   good_line = g_strdup_printf ("%s: ", good);
   g_assert_true (g_str_has_prefix (r->out, good_line));
   g_assert_nonnull (strstr (r->err, missing));
+  {
+    /* in the words a missing model gets, not GIO's "Error when getting information" */
+    g_autofree char *said = g_strdup_printf ("cannot read %s: ", missing);
+
+    g_assert_nonnull (strstr (r->err, said));
+  }
   g_assert_nonnull (strstr (r->err, blank));
   g_assert_nonnull (strstr (r->err, "no ink"));
   g_assert_nonnull (strstr (r->err, garbage));

@@ -11,9 +11,13 @@
 #include "rl-image-file.h"
 
 #include <cairo.h>
+#include <errno.h>
 #include <gio/gio.h>
+#include <glib/gstdio.h>
 #include <math.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "rl-error.h"
 #include "rl-image-private.h"
@@ -124,38 +128,44 @@ rl_image_file_load_gray (const char *path, int *width, int *height, gboolean *in
                          GError **error)
 {
   g_autoptr(GFile) file = NULL;
-  g_autoptr(GFileInfo) info = NULL;
   g_autoptr(GBytes) bytes = NULL;
   g_autofree char *contents = NULL;
+  GStatBuf sb;
   gsize len;
 
   g_return_val_if_fail (path != NULL, NULL);
 
-  file = g_file_new_for_path (path);
-  info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_SIZE "," G_FILE_ATTRIBUTE_STANDARD_TYPE,
-                            G_FILE_QUERY_INFO_NONE, NULL, error);
-  if (info == NULL)
-    return NULL;   /* GIO's message names the file */
-  if (g_file_info_get_file_type (info) == G_FILE_TYPE_DIRECTORY)
+  /* said as the model reader says it ("cannot read x.png: No such file or directory"), not
+   * in GIO's words about "getting information for file" and the absolute path */
+  if (g_stat (path, &sb) != 0 || (!S_ISDIR (sb.st_mode) && g_access (path, R_OK) != 0))
+    {
+      int saved = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), _("cannot read %s: %s"),
+                   path, g_strerror (saved));
+      return NULL;
+    }
+  if (S_ISDIR (sb.st_mode))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_IS_DIRECTORY, _("%s: is a directory"),
                    path);
       return NULL;
     }
   /* a device (/dev/zero) or a pipe reports no size, or 0: it would be read without end */
-  if (g_file_info_get_file_type (info) != G_FILE_TYPE_REGULAR)
+  if (!S_ISREG (sb.st_mode))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_REGULAR_FILE,
                    _("%s: is not a regular file (an image was expected)"), path);
       return NULL;
     }
-  if ((guint64) g_file_info_get_size (info) > RL_IMAGE_MAX_FILE)
+  if ((guint64) sb.st_size > RL_IMAGE_MAX_FILE)
     {
       g_set_error (error, RL_ERROR, RL_ERROR_TOO_LARGE,
                    _("%s: file of %llu bytes is larger than %u bytes"), path,
-                   (unsigned long long) g_file_info_get_size (info), RL_IMAGE_MAX_FILE);
+                   (unsigned long long) sb.st_size, RL_IMAGE_MAX_FILE);
       return NULL;
     }
+  file = g_file_new_for_path (path);
   if (!g_file_load_contents (file, NULL, &contents, &len, NULL, error))
     return NULL;   /* GIO's message names the file */
   bytes = g_bytes_new_take (g_steal_pointer (&contents), len);
