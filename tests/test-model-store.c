@@ -5,7 +5,7 @@
  * goes and comes back with it (delete, undo, purge), stays named by it (rename), keeps a new run
  * from taking a name whose initial weights' name is taken, and is not exported with it; a
  * training run saved with its initial weights (rl_model_file_save_run_async), and without them,
- * kept all the same, when their name is taken. */
+ * kept all the same, when their name is taken; how far a run stopped inside an epoch went. */
 
 #include <math.h>
 #include <string.h>
@@ -619,6 +619,60 @@ test_save_run (Fixture       *f,
   g_assert_cmpint (g_rmdir (second), ==, 0);
 }
 
+/* A run stopped inside an epoch says how far it went there ("stopped_batch" of
+ * "epoch_batches", which the app writes beside its localized "stopped" sentence): in its first
+ * epoch, "stopped after 300 of 938 batches"; later, after the epochs done. A run kept before
+ * those keys, with "epochs" 0, is said to have stopped in its first epoch; keys out of bounds
+ * are not read. */
+static void
+test_stopped (Fixture       *f,
+              gconstpointer  data)
+{
+  static const struct {
+    const char *created, *epochs, *batch, *batches;   /* NULL: absent */
+    const char *want;                                 /* between " · " */
+  } cases[] = {
+    { "2025-01-01T10:00:00Z", "0", "300", "938", "stopped after 300 of 938\u00a0batches" },
+    { "2025-01-02T10:00:00Z", "2", "300", "938", "2\u00a0epochs and 300 of 938\u00a0batches" },
+    { "2025-01-03T10:00:00Z", "0", NULL, NULL, "stopped in its first epoch" },
+    { "2025-01-04T10:00:00Z", "1", "938", "938", "1\u00a0epoch" },
+    { "2025-01-05T10:00:00Z", "0", "-3", "938", "stopped in its first epoch" },
+  };
+  g_autoptr (RlModelStore) store = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (GHashTable) metadata = g_hash_table_new (g_str_hash, g_str_equal);
+      g_autofree char *base = g_strdup_printf ("2025010%u-100000-seed-mnist.safetensors", i + 1);
+      g_autofree char *path = g_build_filename (f->dir, base, NULL);
+      g_autoptr (GError) error = NULL;
+
+      g_hash_table_insert (metadata, "dataset", "mnist");
+      g_hash_table_insert (metadata, "created", (char *) cases[i].created);
+      g_hash_table_insert (metadata, "epochs", (char *) cases[i].epochs);
+      g_hash_table_insert (metadata, "stopped", "Stopped at epoch 1, batch 300 of 938.");
+      if (cases[i].batch != NULL)
+        g_hash_table_insert (metadata, "stopped_batch", (char *) cases[i].batch);
+      if (cases[i].batches != NULL)
+        g_hash_table_insert (metadata, "epoch_batches", (char *) cases[i].batches);
+      g_assert_true (rl_model_save (f->model, path, metadata, &error));
+      g_assert_no_error (error);
+    }
+
+  store = rl_model_store_new (f->dir, NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, G_N_ELEMENTS (cases));
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      /* newest first */
+      RlModelItem *item = item_at (store, G_N_ELEMENTS (cases) - 1 - i);
+      g_autofree char *text = rl_model_item_describe (item);
+      g_autofree char *want = g_strconcat (" · ", cases[i].want, " · ", NULL);
+
+      g_test_message ("%s", text);
+      g_assert_nonnull (strstr (text, want));
+    }
+}
+
 /* What a file's metadata says, as the Models list and an opened model file both read it: a
  * key that is absent, or whose value is out of bounds, gives the default. */
 static void
@@ -681,6 +735,8 @@ main (int   argc,
               test_initial_pair, fixture_tear_down);
   g_test_add ("/control/model-store/save-run", Fixture, NULL, fixture_set_up,
               test_save_run, fixture_tear_down);
+  g_test_add ("/control/model-store/stopped", Fixture, NULL, fixture_set_up, test_stopped,
+              fixture_tear_down);
   g_test_add_func ("/control/model-file/read-metadata", test_read_metadata);
 
   return g_test_run ();

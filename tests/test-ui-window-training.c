@@ -6,6 +6,7 @@
  * cannot be saved says so without losing the one in use. */
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <glib/gstdio.h>
@@ -315,6 +316,13 @@ find_models_button (GtkWidget *widget)
   return ui_test_find_widget (widget, is_models_button, NULL);
 }
 
+static gboolean
+is_label_with (GtkWidget     *widget,
+               gconstpointer  data)
+{
+  return GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), data) == 0;
+}
+
 /* The Train view's status after a run was kept: "Stopped at ...", then @kept (what it says of
  * the file), then "Drawing now uses it." exactly when @in_use. */
 static void
@@ -427,6 +435,23 @@ test_models_list (void)
   g_assert_nonnull (strstr (rl_window_get_model_description (window), "trained here"));
   /* "Trained on MNIST", numbered when earlier tests' runs have that name */
   g_assert_true (g_str_has_prefix (rl_model_item_get_name (item), "Trained on MNIST"));
+  /* Stopped in its first epoch: its row says how far it went, as the Train view did */
+  {
+    GtkWidget *button = g_object_get_data (G_OBJECT (window), "test-models-button");
+    GtkListBox *list = rl_models_popover_get_list (RL_MODELS_POPOVER (
+                         gtk_menu_button_get_popover (GTK_MENU_BUTTON (button))));
+    g_autofree char *want = NULL;
+    g_autofree char *described = rl_model_item_describe (item);
+    int batch = 0, n_batches = 0;
+
+    g_assert_cmpint (sscanf (rl_train_view_get_progress_text (rl_window_get_train_view (window)),
+                             "Stopped at epoch 1, batch %d of %d", &batch, &n_batches), ==, 2);
+    want = g_strdup_printf (" · stopped after %d of %d\u00a0batches · ", batch, n_batches);
+    g_test_message ("%s", described);
+    g_assert_nonnull (strstr (described, want));
+    g_assert_nonnull (ui_test_find_widget (GTK_WIDGET (gtk_list_box_get_row_at_index (list, 0)),
+                                           is_label_with, described));
+  }
   kept = g_strdup_printf (" Kept as “%s” in Models, with %s on the test set.",
                           rl_model_item_get_name (item), accuracy);
   assert_run_status (window, kept, TRUE);

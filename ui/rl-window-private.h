@@ -103,6 +103,8 @@ struct _RlWindow
   RlArch       *run_arch;        /* the net of a run from random weights (the Train view's) */
   float         run_test_accuracy; /* last full test-set accuracy of the run, NaN before */
   int           run_epochs_done;
+  int           run_stopped_batch; /* a run stopped inside an epoch: the batches it did of it, */
+  int           run_epoch_batches; /* of these; 0 when it ended at an epoch's end */
   guint64       run_images_seen;
   RlDataset    *run_test_set;      /* the run's test set, for measuring the weights kept */
   char         *run_end_text;      /* "Stopped at epoch E, batch B of N." */

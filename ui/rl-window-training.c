@@ -82,6 +82,8 @@ start_run (RlWindow  *self,
   self->backup_kind = rl_predictor_get_kind (self->predictor);
   self->run_test_accuracy = NAN;
   self->run_epochs_done = 0;
+  self->run_stopped_batch = 0;
+  self->run_epoch_batches = 0;
   self->run_images_seen = 0;
 
   net = rl_net_describe (rl_model_get_arch (initial));
@@ -384,6 +386,13 @@ final_weights_evaluated_cb (GObject      *source,
       g_hash_table_insert (metadata, g_strdup ("test_images"), g_strdup_printf ("%u", eval.n));
     }
   g_hash_table_insert (metadata, g_strdup ("stopped"), g_strdup (self->run_end_text));
+  if (self->run_epoch_batches > 0)
+    {
+      g_hash_table_insert (metadata, g_strdup ("stopped_batch"),
+                           g_strdup_printf ("%d", self->run_stopped_batch));
+      g_hash_table_insert (metadata, g_strdup ("epoch_batches"),
+                           g_strdup_printf ("%d", self->run_epoch_batches));
+    }
   g_hash_table_insert (metadata, g_strdup ("lr"), g_strdup_printf ("%g", self->run_config.lr));
   g_hash_table_insert (metadata, g_strdup ("momentum"),
                        g_strdup_printf ("%g", self->run_config.momentum));
@@ -465,6 +474,13 @@ trainer_finished_cb (RlTrainer    *trainer,
   if (last != NULL)
     self->run_epochs_done = completed ? last->n_epochs
                                       : last->epoch - (last->batch < last->n_batches ? 1 : 0);
+  /* and the epoch it stopped in, for the Models list ("stopped after 300 of 938 batches"),
+   * which cannot read it from the localized "stopped" text */
+  if (last != NULL && !completed && last->batch > 0 && last->batch < last->n_batches)
+    {
+      self->run_stopped_batch = last->batch;
+      self->run_epoch_batches = last->n_batches;
+    }
   rl_train_view_set_stopped_at (self->train_view, self->run_end_text);
   status = g_strdup_printf (_("%s Measuring the weights on the test set…"), self->run_end_text);
   rl_train_view_set_status (self->train_view, status);

@@ -31,6 +31,9 @@ struct _RlModelItem
   RlDatasetKind  kind;
   double         test_accuracy;
   int            epochs;
+  int            stopped_batch;   /* a run stopped inside an epoch: the batches done of it, */
+  int            epoch_batches;   /* of these (metadata "stopped_batch", "epoch_batches"); 0:
+                                   * none said */
   GDateTime     *created;
   char          *net;        /* "resnet-20", "custom net" (rl_arch_short_name); NULL: unknown */
   char          *initial;    /* its initial weights' file (metadata "initial", a base name in
@@ -78,6 +81,21 @@ item_new (const char *path,
 
   item->path = g_strdup (path);
   rl_model_file_read_metadata (metadata, &item->kind, &item->test_accuracy, &item->epochs);
+  {
+    const char *batch = g_hash_table_lookup (metadata, "stopped_batch");
+    const char *batches = g_hash_table_lookup (metadata, "epoch_batches");
+    guint64 b, n;
+
+    /* the app's runs since these keys (the "stopped" text is a sentence in the language of
+     * the day): both or neither, one batch at least, fewer than an epoch */
+    if (batch != NULL && batches != NULL
+        && g_ascii_string_to_unsigned (batch, 10, 1, G_MAXINT, &b, NULL)
+        && g_ascii_string_to_unsigned (batches, 10, 2, G_MAXINT, &n, NULL) && b < n)
+      {
+        item->stopped_batch = (int) b;
+        item->epoch_batches = (int) n;
+      }
+  }
   if ((value = g_hash_table_lookup (metadata, "created")) != NULL)
     item->created = g_date_time_new_from_iso8601 (value, NULL);
   {
@@ -182,8 +200,26 @@ rl_model_item_describe (RlModelItem *self)
   accuracy = isnan (self->test_accuracy)
              ? g_strdup (_("Test accuracy not measured"))
              : g_strdup_printf (_("%.2f\u202f%% on the test set"), 100 * self->test_accuracy);
-  if (self->epochs > 0)   /* a run stopped in its first epoch has none to its name */
+  if (self->epochs > 0)
     epochs = g_strdup_printf (ngettext ("%d\u00a0epoch", "%d\u00a0epochs", self->epochs), self->epochs);
+  if (self->epoch_batches > 0)
+    {
+      /* a run stopped inside an epoch: how far it went there */
+      g_autofree char *part = g_strdup_printf (ngettext ("%'d of %'d\u00a0batch",
+                                                         "%'d of %'d\u00a0batches",
+                                                         self->epoch_batches),
+                                               self->stopped_batch, self->epoch_batches);
+      g_autofree char *done = g_steal_pointer (&epochs);
+
+      epochs = done != NULL
+               ? g_strdup_printf (/* TRANSLATORS: in the Models list, a run stopped inside an epoch: "2 epochs" and "300 of 938 batches" (of the next one) */ _("%1$s and %2$s"),
+                                  done, part)
+               : g_strdup_printf (/* TRANSLATORS: in the Models list, a run stopped in its first epoch: "300 of 938 batches" */ _("stopped after %s"),
+                                  part);
+    }
+  else if (self->epochs == 0)
+    /* a run stopped in its first epoch, kept before the file said how far it went */
+    epochs = g_strdup (_("stopped in its first epoch"));
   if (self->created != NULL)
     {
       g_autoptr (GDateTime) local = g_date_time_to_local (self->created);

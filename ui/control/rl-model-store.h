@@ -4,7 +4,8 @@
  * A run is a safetensors file in the store's folder ($XDG_DATA_HOME/reslab/runs), named
  * <yyyymmdd-hhmmss>-<arch>-<dataset>.safetensors. Its metadata says what the list shows:
  * "name" (the user-visible name, renamed here), "dataset", "epochs", "test_accuracy" (of the
- * weights in the file), "created", and the run's settings. Listing reads only each file's
+ * weights in the file), "created", for a run stopped inside an epoch "stopped_batch" of
+ * "epoch_batches" (the batches it did there), and the run's settings. Listing reads only each file's
  * header. Items: the runs, newest first, then the bundled model (when given). A file named
  * *.initial.safetensors is not listed: it holds a run's initial weights, which its "initial"
  * metadata names (rl_landscape_save_initial: `reslab-cli train --keep-initial` and the app's
@@ -42,7 +43,8 @@ double         rl_model_item_get_test_accuracy (RlModelItem *self);
 int            rl_model_item_get_epochs        (RlModelItem *self);
 /* Returns: (transfer none) (nullable) */
 GDateTime     *rl_model_item_get_created       (RlModelItem *self);
-/* One line for the list: accuracy, dataset, epochs and date. Returns: (transfer full) */
+/* One line for the list: accuracy, dataset, epochs (and, for a run stopped inside an epoch,
+ * its batches there) and date. Returns: (transfer full) */
 char          *rl_model_item_describe          (RlModelItem *self);
 
 #define RL_TYPE_MODEL_STORE (rl_model_store_get_type ())
