@@ -12,6 +12,8 @@
 #include "rl-chart.h"
 #include "rl-dataset-loader.h"
 #include "rl-draw-view.h"
+#include "rl-feature-view.h"
+#include "rl-filter-view.h"
 #include "rl-inside-view.h"
 #include "rl-net-chooser.h"
 #include "rl-prob-view.h"
@@ -428,6 +430,14 @@ test_diagram_room (void)
     }
 }
 
+static gboolean
+is_close_button (GtkWidget     *widget,
+                 gconstpointer  data)
+{
+  return GTK_IS_BUTTON (widget)
+         && g_strcmp0 (gtk_button_get_icon_name (GTK_BUTTON (widget)), "window-close-symbolic") == 0;
+}
+
 /* Inside's Network panel at 800 x 600, with a digit drawn: the diagram gets a layer's box
  * (it got 170 px beside the maps, which would not wrap below eight a line) and the window
  * stays 800 px wide. */
@@ -453,6 +463,64 @@ test_inside_network_room (void)
   g_assert_cmpint (minimum.width, <=, SMALL_WIDTH);
   g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), <=, SMALL_WIDTH);
   ui_test_destroy_window (window);
+}
+
+/* Inside with the Network panel open, a digit drawn, at 800 x 600 and 1280 x 800: the diagram
+ * whole (at 800 x 600 it was cut on the right), the maps with room for eight small maps a line
+ * beside it (they had 260 px) and none of their titles or labels cut ("the 28 × 28 image the
+ * net…"), the window no wider. At 800 x 600 the column of colours, scale and filters gives way,
+ * and the panel's close button stands in for its Network button; at 1280 x 800 all three are
+ * shown. Closed again, the column comes back. */
+static void
+test_inside_network_whole (void)
+{
+  const int widths[] = { SMALL_WIDTH, 1280 }, heights[] = { SMALL_HEIGHT, 800 };
+
+  load_style_sheet ();
+  for (guint i = 0; i < G_N_ELEMENTS (widths); i++)
+    {
+      RlWindow *window = ui_test_new_window_sized (widths[i], heights[i]);
+      RlInsideView *inside = rl_window_get_inside_view (window);
+      RlFeatureView *maps = rl_inside_view_get_feature_view (inside);
+      GtkWidget *diagram = GTK_WIDGET (rl_inside_view_get_network_view (inside));
+      GtkWidget *scroller = gtk_widget_get_ancestor (diagram, GTK_TYPE_SCROLLED_WINDOW);
+      GtkWidget *filters = GTK_WIDGET (rl_inside_view_get_filter_view (inside));
+      GtkWidget *close = ui_test_find_widget (gtk_widget_get_parent (scroller), is_close_button,
+                                              NULL);
+      int natural;
+
+      rl_window_set_view (window, "inside");
+      ui_test_draw_digit (window, 3);
+      rl_inside_view_show_network (inside, TRUE);
+      ui_test_spin (600);   /* the panel slides in */
+      gtk_widget_measure (diagram, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &natural, NULL, NULL);
+      g_test_message ("%d x %d: the diagram %d px of %d, the maps %d px with %u texts cut, "
+                      "the column %s, the window %d px", widths[i], heights[i],
+                      gtk_widget_get_width (scroller), natural,
+                      gtk_widget_get_width (GTK_WIDGET (maps)),
+                      rl_feature_view_count_cut_texts (maps),
+                      gtk_widget_get_mapped (filters) ? "shown" : "hidden",
+                      gtk_widget_get_width (GTK_WIDGET (window)));
+      g_assert_cmpint (gtk_widget_get_width (scroller), >=, natural);
+      g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (maps)), >=, 340);
+      g_assert_cmpuint (rl_feature_view_get_n_sections (maps), >, 0);
+      g_assert_cmpuint (rl_feature_view_count_cut_texts (maps), ==, 0);
+      g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), <=, widths[i]);
+      g_assert_true (gtk_widget_get_mapped (filters) == (widths[i] > SMALL_WIDTH));
+      g_assert_nonnull (close);
+      g_assert_true (gtk_widget_get_mapped (close) == (widths[i] == SMALL_WIDTH));
+
+      if (gtk_widget_get_mapped (close))
+        gtk_widget_activate (close);
+      else
+        rl_inside_view_show_network (inside, FALSE);
+      ui_test_spin (600);
+      g_assert_true (gtk_widget_get_mapped (filters));
+      g_assert_false (gtk_revealer_get_reveal_child (
+                        GTK_REVEALER (gtk_widget_get_ancestor (scroller, GTK_TYPE_REVEALER))));
+      g_assert_cmpuint (rl_feature_view_count_cut_texts (maps), ==, 0);
+      ui_test_destroy_window (window);
+    }
 }
 
 static gboolean
@@ -746,6 +814,7 @@ main (int   argc,
   ui_test_add ("/ui/layout/wheel-scrolls-panel", test_wheel_scrolls_panel);
   ui_test_add ("/ui/layout/diagram-room", test_diagram_room);
   ui_test_add ("/ui/layout/inside-network-room", test_inside_network_room);
+  ui_test_add ("/ui/layout/inside-network-whole", test_inside_network_whole);
   ui_test_add ("/ui/layout/start-in-sight", test_start_in_sight);
   ui_test_add ("/ui/layout/experiment-note-whole", test_experiment_note_whole);
   ui_test_add ("/ui/layout/landscape-note-whole", test_landscape_note_whole);

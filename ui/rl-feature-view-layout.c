@@ -27,6 +27,52 @@
 #define MIN_ROW_H    32    /* two lines of label */
 #define CLASS_LABEL_H 16   /* class names under the logits */
 
+/* ---- text --------------------------------------------------------------------------------- */
+
+/* @markup laid out @width wide: wrapped onto more lines with @wrap, else cut with an ellipsis.
+ * Returns: (transfer full) */
+static PangoLayout *
+text_layout (RlFeatureView *self,
+             const char    *markup,
+             double         width,
+             gboolean       wrap)
+{
+  PangoLayout *layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), NULL);
+
+  pango_layout_set_markup (layout, markup, -1);
+  pango_layout_set_width (layout, (int) (MAX (width, 1) * PANGO_SCALE));
+  if (wrap)
+    pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
+  else
+    pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
+  return layout;
+}
+
+/* A section's title line: its title, then what it is, dimmed. Returns: (transfer full) */
+static char *
+header_markup (const Section *section)
+{
+  return section->subtitle != NULL
+         ? g_markup_printf_escaped ("<b>%s</b>   <span alpha='60%%'>%s</span>", section->title,
+                                    section->subtitle)
+         : g_markup_printf_escaped ("<b>%s</b>", section->title);
+}
+
+/* The height of a section's title, wrapped at @width: a narrow view (the maps beside the
+ * Network panel at 800 x 600) gives it more lines rather than cutting what the section is. */
+static int
+header_height (RlFeatureView *self,
+               const Section *section,
+               int            width)
+{
+  g_autofree char *markup = header_markup (section);
+  g_autoptr (PangoLayout) layout = text_layout (self, markup, width - 2 * PAD, TRUE);
+  int h;
+
+  pango_layout_get_pixel_size (layout, NULL, &h);
+  return MAX (HEADER_H, h + 10);
+}
+
 /* ---- layout ------------------------------------------------------------------------------- */
 
 static int
@@ -95,7 +141,8 @@ compute_layout (RlFeatureView *self,
       l.row_h = MAX (l.cell, MIN_ROW_H);
       l.y = y;
 
-      y += HEADER_H;
+      l.header_h = header_height (self, section, width);
+      y += l.header_h;
       for (int line = 0; line < l.n_lines; line++)
         {
           if (line > 0)
@@ -152,17 +199,45 @@ show_text (RlFeatureView *self,
            double         x,
            double         y,
            double         width,
-           PangoAlignment align)
+           PangoAlignment align,
+           gboolean       wrap)
 {
-  PangoLayout *layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), NULL);
+  g_autoptr (PangoLayout) layout = text_layout (self, markup, width, wrap);
 
-  pango_layout_set_markup (layout, markup, -1);
-  pango_layout_set_width (layout, (int) (width * PANGO_SCALE));
   pango_layout_set_alignment (layout, align);
-  pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
   cairo_move_to (cr, x, y);
   pango_cairo_show_layout (cr, layout);
-  g_object_unref (layout);
+}
+
+/* The label of a row as laid out (@place): its name, size and range on its first line; past
+ * the first, which channels it holds, or that a row with fewer channels (a block's input) is
+ * complete above. Returns: (transfer full) */
+static char *
+row_label_markup (RlFeatureView  *self,
+                  const RowPlace *place)
+{
+  const Section *section = &g_array_index (self->sections, Section, place->section);
+  const Row *row = &g_array_index (section->rows, Row, place->row);
+  int first = place->line * section->per_line;
+  int n = row->c;
+
+  if (place->line == 0)
+    {
+      g_autofree char *range = NULL;
+      float lo, hi;
+
+      _rl_feature_view_map_range (self, place->section, place->row, 0, &lo, &hi);
+      range = self->scaling == RL_SCALING_PER_LAYER || row->class_labels
+              ? format_range (row->cmap, lo, hi) : g_strdup (_("own range"));
+      return g_markup_printf_escaped ("%s\n<span size='small' alpha='60%%'>%s · %s</span>",
+                                      row->label, row->detail, range);
+    }
+  if (first < n)
+    return g_markup_printf_escaped (_("%s\n<span size='small' alpha='60%%'>channels "
+                                    "%d–%d</span>"), row->label, first + 1,
+                                    MIN (n, first + section->per_line));
+  return g_markup_printf_escaped (_("<span alpha='60%%'>%s\n<span size='small'>"
+                                  "all %d channels above</span></span>"), row->label, n);
 }
 
 static void
@@ -191,12 +266,9 @@ draw_sections (RlFeatureView *self,
           cairo_stroke (cr);
         }
 
-      header = section->subtitle != NULL
-               ? g_markup_printf_escaped ("<b>%s</b>   <span alpha='60%%'>%s</span>",
-                                          section->title, section->subtitle)
-               : g_markup_printf_escaped ("<b>%s</b>", section->title);
+      header = header_markup (section);
       gdk_cairo_set_source_rgba (cr, fg);
-      show_text (self, cr, header, PAD, y + 4, width - 2 * PAD, PANGO_ALIGN_LEFT);
+      show_text (self, cr, header, PAD, y + 4, width - 2 * PAD, PANGO_ALIGN_LEFT, TRUE);
     }
 
   /* the rows, where compute_layout put them, and their maps: the cells in the same order */
@@ -207,32 +279,15 @@ draw_sections (RlFeatureView *self,
       const Row *row = &g_array_index (section->rows, Row, place->row);
       guint s = place->section, r = place->row;
       int y = place->y;
-      g_autofree char *label = NULL;
-      g_autofree char *range = NULL;
+      g_autofree char *label = row_label_markup (self, place);
       float lo, hi;
       int first = place->line * section->per_line;
       int n = row->c;
 
       _rl_feature_view_map_range (self, s, r, 0, &lo, &hi);
-      range = self->scaling == RL_SCALING_PER_LAYER || row->class_labels
-              ? format_range (row->cmap, lo, hi) : g_strdup (_("own range"));
-      /* A section that wraps (64 channels at 1024 px) repeats its rows on each line: past
-       * the first, they say which channels they hold, or that a row with fewer channels (a
-       * block's input) is complete above. */
-      if (place->line == 0)
-        label = g_markup_printf_escaped ("%s\n<span size='small' alpha='60%%'>%s · %s</span>",
-                                         row->label, row->detail, range);
-      else if (first < n)
-        label = g_markup_printf_escaped (_("%s\n<span size='small' alpha='60%%'>channels "
-                                         "%d–%d</span>"), row->label, first + 1,
-                                         MIN (n, first + section->per_line));
-      else
-        label = g_markup_printf_escaped (_("<span alpha='60%%'>%s\n<span size='small'>"
-                                         "all %d channels above</span></span>"),
-                                         row->label, n);
       gdk_cairo_set_source_rgba (cr, fg);
       show_text (self, cr, label, PAD, y + (section->row_h - 30) / 2.0,
-                 LABEL_W - 10, PANGO_ALIGN_LEFT);
+                 LABEL_W - 10, PANGO_ALIGN_LEFT, FALSE);
 
       for (int k = first; k < n && k < first + section->per_line; k++, cell_i++)
         {
@@ -254,7 +309,7 @@ draw_sections (RlFeatureView *self,
               gdk_cairo_set_source_rgba (cr, fg);
               show_text (self, cr, small, cell->rect.origin.x - GAP / 2,
                          cell->rect.origin.y + cell->rect.size.height + 1,
-                         cell->rect.size.width + GAP, PANGO_ALIGN_CENTER);
+                         cell->rect.size.width + GAP, PANGO_ALIGN_CENTER, FALSE);
             }
         }
     }
@@ -293,7 +348,7 @@ rl_feature_view_snapshot (GtkWidget   *widget,
       gdk_cairo_set_source_rgba (cr, &fg);
       cairo_push_group (cr);
       show_text (self, cr, _("Draw a digit or pick a test image to see what every layer computes."),
-                 PAD, PAD + 40, width - 2 * PAD, PANGO_ALIGN_CENTER);
+                 PAD, PAD + 40, width - 2 * PAD, PANGO_ALIGN_CENTER, TRUE);
       cairo_pop_group_to_source (cr);
       cairo_paint_with_alpha (cr, 0.6);
     }
@@ -357,6 +412,37 @@ rl_feature_view_size_allocate (GtkWidget *widget,
     self->focus_cell = self->cells->len > 0 ? 0 : -1;
 
   gtk_popover_present (GTK_POPOVER (self->popover));
+}
+
+guint
+rl_feature_view_count_cut_texts (RlFeatureView *self)
+{
+  guint n = 0;
+
+  g_return_val_if_fail (RL_IS_FEATURE_VIEW (self), 0);
+
+  if (!_rl_feature_view_has_content (self) || self->layout_width <= 0)
+    return 0;
+  for (guint s = 0; s < self->sections->len; s++)
+    {
+      const Section *section = &g_array_index (self->sections, Section, s);
+      g_autofree char *markup = header_markup (section);
+      g_autoptr (PangoLayout) layout = text_layout (self, markup, self->layout_width - 2 * PAD,
+                                                    TRUE);
+      int h;
+
+      /* cut: longer than the room the layout left it (drawn from 4 px down) */
+      pango_layout_get_pixel_size (layout, NULL, &h);
+      n += pango_layout_is_ellipsized (layout) || 4 + h > section->header_h ? 1 : 0;
+    }
+  for (guint p = 0; p < self->rows->len; p++)
+    {
+      g_autofree char *markup = row_label_markup (self, &g_array_index (self->rows, RowPlace, p));
+      g_autoptr (PangoLayout) layout = text_layout (self, markup, LABEL_W - 10, FALSE);
+
+      n += pango_layout_is_ellipsized (layout) ? 1 : 0;
+    }
+  return n;
 }
 
 void

@@ -37,6 +37,7 @@ typedef struct {
   gboolean is_block;         /* rows share one range in per-layer scaling */
   /* layout */
   int     cell, per_line, n_lines, row_h, y, height;
+  int     header_h;          /* its title's lines */
 } Section;
 
 typedef struct {

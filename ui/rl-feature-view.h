@@ -48,6 +48,9 @@ int          rl_feature_view_get_section_y  (RlFeatureView *self,
 /* Layout, for tests: the number of sections and of rows drawn (0 without input). */
 guint        rl_feature_view_get_n_sections (RlFeatureView *self);
 guint        rl_feature_view_get_n_rows     (RlFeatureView *self);
+/* How many of the texts drawn (the sections' titles, the rows' labels) are cut short with an
+ * ellipsis at the width last allocated. */
+guint        rl_feature_view_count_cut_texts (RlFeatureView *self);
 /* The title of section @i ("rblock1 · residual block", ...). Returns: (transfer none) */
 const char  *rl_feature_view_get_section_title (RlFeatureView *self,
                                                 guint          i);

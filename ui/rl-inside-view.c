@@ -19,6 +19,8 @@ struct _RlInsideView
 
   /* template widgets */
   GtkWidget     *root;
+  GtkWidget     *sidebar_scroller;
+  GtkWidget     *sidebar_separator;
   GtkWidget     *legend_area;
   GtkWidget     *per_layer_button;
   GtkWidget     *per_map_button;
@@ -27,7 +29,15 @@ struct _RlInsideView
   GtkWidget     *maps_scroller;
   GtkWidget     *network_button;
   GtkWidget     *network_revealer;
+  GtkWidget     *network_header;
+  GtkWidget     *network_close_button;
+  GtkWidget     *network_scroller;
   RlNetworkView *network_view;
+
+  gboolean       crowded;       /* the column gives way to the maps and the diagram */
+  int            sidebar_width; /* the column's natural width, as it was when last shown */
+  int            diagram_need;  /* the width the diagram's scroller asks for */
+  guint          crowded_id;    /* apply_crowded, pending */
   guint          scroll_tick;   /* scroll_tick_cb, while the maps are not laid out */
   int            scroll_tries;
 };
@@ -174,6 +184,116 @@ layer_activated_cb (RlNetworkView *view,
   rl_inside_view_select_layer (self, layer);
 }
 
+/* ---- the Network panel beside the maps ------------------------------------------------------ */
+
+/* The maps' room beside the diagram and the column: the row labels and eight small maps a
+ * line */
+#define MAPS_ROOM  360
+/* The diagram's at the least: a layer's box (the scroller's min-content-width) */
+#define DIAGRAM_MIN 220
+
+/* Whether, at @width, the column, the maps (MAPS_ROOM) and the whole diagram do not fit side
+ * by side (at 800 x 600 the maps got 260 px, their titles cut, and the diagram was cut on the
+ * right); and the width the diagram's scroller then asks for (*@need): the whole diagram, or
+ * what is left beside the maps' minimum where even the column's absence does not make room. */
+static gboolean
+network_crowded (RlInsideView *self,
+                 int           width,
+                 int          *need)
+{
+  int diagram, maps;
+
+  *need = DIAGRAM_MIN;
+  if (!gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (self->network_button)))
+    return FALSE;
+  if (gtk_widget_get_visible (self->sidebar_scroller))
+    gtk_widget_measure (self->sidebar_scroller, GTK_ORIENTATION_HORIZONTAL, -1, NULL,
+                        &self->sidebar_width, NULL, NULL);
+  gtk_widget_measure (GTK_WIDGET (self->network_view), GTK_ORIENTATION_HORIZONTAL, -1, NULL,
+                      &diagram, NULL, NULL);
+  /* the separators: a pixel each */
+  if (width - 2 - self->sidebar_width - diagram >= MAPS_ROOM)
+    {
+      *need = diagram;
+      return FALSE;
+    }
+  gtk_widget_measure (self->maps_scroller, GTK_ORIENTATION_HORIZONTAL, -1, &maps, NULL, NULL,
+                      NULL);
+  *need = CLAMP (width - 1 - maps, DIAGRAM_MIN, MAX (diagram, DIAGRAM_MIN));
+  return TRUE;
+}
+
+static gboolean
+apply_crowded (gpointer data)
+{
+  RlInsideView *self = data;
+
+  self->crowded_id = 0;
+  /* the panel's own close button stands in for the column's Network button */
+  gtk_widget_set_visible (self->sidebar_scroller, !self->crowded);
+  gtk_widget_set_visible (self->sidebar_separator, !self->crowded);
+  gtk_widget_set_visible (self->network_header, self->crowded);
+  gtk_widget_set_size_request (self->network_scroller, self->diagram_need, -1);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+rl_inside_view_measure (GtkWidget      *widget,
+                        GtkOrientation  orientation,
+                        int             for_size,
+                        int            *minimum,
+                        int            *natural,
+                        int            *minimum_baseline,
+                        int            *natural_baseline)
+{
+  gtk_widget_measure (RL_INSIDE_VIEW (widget)->root, orientation, for_size, minimum, natural,
+                      minimum_baseline, natural_baseline);
+}
+
+static GtkSizeRequestMode
+rl_inside_view_get_request_mode (GtkWidget *widget)
+{
+  return gtk_widget_get_request_mode (RL_INSIDE_VIEW (widget)->root);
+}
+
+/* As GtkBinLayout, and then the column's details give way to the maps and the diagram, or
+ * come back, when the width calls for it: applied from an idle, since a widget's visibility
+ * must not change while it is being allocated. */
+static void
+rl_inside_view_size_allocate (GtkWidget *widget,
+                              int        width,
+                              int        height,
+                              int        baseline)
+{
+  RlInsideView *self = RL_INSIDE_VIEW (widget);
+  int need;
+  gboolean crowded;
+
+  gtk_widget_allocate (self->root, width, height, baseline, NULL);
+  crowded = network_crowded (self, width, &need);
+  if (crowded != self->crowded || need != self->diagram_need)
+    {
+      self->crowded = crowded;
+      self->diagram_need = need;
+      if (self->crowded_id == 0)
+        self->crowded_id = g_idle_add (apply_crowded, self);
+    }
+}
+
+static void
+network_toggled_cb (GtkToggleButton *button,
+                    RlInsideView    *self)
+{
+  gtk_widget_queue_allocate (GTK_WIDGET (self));
+}
+
+static void
+network_close_clicked_cb (GtkButton    *button,
+                          RlInsideView *self)
+{
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (self->network_button), FALSE);
+}
+
 /* ---- settings kept between runs (GSettings) ----------------------------------------------- */
 
 void
@@ -215,6 +335,7 @@ rl_inside_view_dispose (GObject *object)
       gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->scroll_tick);
       self->scroll_tick = 0;
     }
+  g_clear_handle_id (&self->crowded_id, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (object), RL_TYPE_INSIDE_VIEW);
 
   G_OBJECT_CLASS (rl_inside_view_parent_class)->dispose (object);
@@ -236,6 +357,8 @@ rl_inside_view_class_init (RlInsideViewClass *klass)
                                                "/org/reslab/ResLab/ui/rl-inside-view.ui");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
   gtk_widget_class_bind_template_child (widget_class, RlInsideView, root);
+  gtk_widget_class_bind_template_child (widget_class, RlInsideView, sidebar_scroller);
+  gtk_widget_class_bind_template_child (widget_class, RlInsideView, sidebar_separator);
   gtk_widget_class_bind_template_child (widget_class, RlInsideView, legend_area);
   gtk_widget_class_bind_template_child (widget_class, RlInsideView, per_layer_button);
   gtk_widget_class_bind_template_child (widget_class, RlInsideView, per_map_button);
@@ -244,10 +367,16 @@ rl_inside_view_class_init (RlInsideViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RlInsideView, maps_scroller);
   gtk_widget_class_bind_template_child (widget_class, RlInsideView, network_button);
   gtk_widget_class_bind_template_child (widget_class, RlInsideView, network_revealer);
+  gtk_widget_class_bind_template_child (widget_class, RlInsideView, network_header);
+  gtk_widget_class_bind_template_child (widget_class, RlInsideView, network_close_button);
+  gtk_widget_class_bind_template_child (widget_class, RlInsideView, network_scroller);
   gtk_widget_class_bind_template_child (widget_class, RlInsideView, network_view);
   gtk_widget_class_bind_template_callback (widget_class, on_scaling_toggled);
 
-  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  /* no layout manager: size_allocate decides whether the column gives way to the diagram */
+  widget_class->get_request_mode = rl_inside_view_get_request_mode;
+  widget_class->measure = rl_inside_view_measure;
+  widget_class->size_allocate = rl_inside_view_size_allocate;
   gtk_widget_class_set_css_name (widget_class, "rlinsideview");
 }
 
@@ -262,6 +391,9 @@ rl_inside_view_init (RlInsideView *self)
   g_object_bind_property (self->network_button, "active", self->network_revealer, "reveal-child",
                           G_BINDING_SYNC_CREATE);
   g_signal_connect (self->network_view, "layer-activated", G_CALLBACK (layer_activated_cb), self);
+  g_signal_connect (self->network_button, "toggled", G_CALLBACK (network_toggled_cb), self);
+  g_signal_connect (self->network_close_button, "clicked", G_CALLBACK (network_close_clicked_cb),
+                    self);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->legend_area),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _("Colour legend: blue negative, white zero, red positive for "
