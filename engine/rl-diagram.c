@@ -201,8 +201,12 @@ layout (RlDiagram *d)
           g_autofree char *name = layer_name (arch, i);
           char op[48];
 
+          RlDiagramBox *box;
+
           layer_op (s, op, sizeof op);
-          add_box (d, RL_DIAGRAM_LAYER, s->kind, i, -1, name, op, d->shapes[i], &y, BOX_H);
+          box = add_box (d, RL_DIAGRAM_LAYER, s->kind, i, -1, name, op, d->shapes[i], &y, BOX_H);
+          box->unnamed = s->name[0] == '\0';
+          box->kernel = s->kind == RL_LAYER_MAXPOOL ? s->kernel : 0;
         }
     }
 

@@ -57,6 +57,10 @@ typedef struct {
                                 * "bn", "relu", "maxpool 2×2", "gap", "linear", "+"; "" for a stage */
   int           c, h, w;       /* output shape */
   gsize         n_params;      /* the tensors this box owns (0 for a stage header) */
+  gboolean      unnamed;       /* a layer the arch does not name: @name is its kind and position
+                                * ("relu2": the arch's second node, not a second ReLU), which
+                                * rl_diagram_box_title (rl-diagram-paint.h) says in words */
+  int           kernel;        /* a max pooling's window, else 0 */
   RlDiagramRect rect;
 } RlDiagramBox;
 

@@ -6,6 +6,7 @@
 #include "ui-test-utils.h"
 
 #include "rl-canvas.h"
+#include "rl-diagram-paint.h"
 #include "rl-draw-view.h"
 #include "rl-inside-view.h"
 #include "rl-window.h"
@@ -61,6 +62,10 @@ test_seed (void)
     "input", "conv1", "relu2", "maxpool3", "rblock1.conv1", "rblock1.conv2", "rblock1.add",
     "conv2", "relu6", "maxpool7", "rblock2.conv1", "rblock2.conv2", "rblock2.add", "fc",
   };
+  const char *titles[] = {
+    "input", "conv1", "ReLU", "max pool 2×2", "rblock1.conv1", "rblock1.conv2", "rblock1.add",
+    "conv2", "ReLU", "max pool 2×2", "rblock2.conv1", "rblock2.conv2", "rblock2.add", "fc",
+  };
 
   rl_window_set_view (window, "inside");
   g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (network)));   /* hidden at first */
@@ -73,6 +78,17 @@ test_seed (void)
   g_assert_cmpuint (rl_diagram_get_n_boxes (d), ==, G_N_ELEMENTS (names));
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
     g_assert_cmpstr (rl_diagram_get_box (d, i)->name, ==, names[i]);
+  /* the names stay the file's, but a layer without weights the arch does not name ("relu2",
+   * the second node: not a second ReLU) is shown by what it does, as the maps call it */
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *title = rl_diagram_box_title (rl_diagram_get_box (d, i));
+      g_autofree char *tooltip = rl_diagram_describe_box (d, i);
+
+      g_assert_cmpstr (title, ==, titles[i]);
+      if (g_strcmp0 (titles[i], names[i]) != 0)
+        g_assert_null (strstr (tooltip, names[i]));
+    }
   g_assert_cmpuint (rl_diagram_get_n_arcs (d), ==, 2);
   g_assert_cmpuint (rl_diagram_get_n_params (d), ==, rl_model_get_n_params (model));
 

@@ -117,6 +117,28 @@ add_formula (const RlDiagramBlock *block)
 }
 
 char *
+rl_diagram_box_title (const RlDiagramBox *box)
+{
+  g_return_val_if_fail (box != NULL, NULL);
+
+  if (box->role == RL_DIAGRAM_LAYER && box->unnamed)
+    switch (box->kind)
+      {
+      case RL_LAYER_RELU:
+        return g_strdup ("ReLU");
+      case RL_LAYER_MAXPOOL:
+        if (box->kernel > 0)
+          return g_strdup_printf (_("max pool %d×%d"), box->kernel, box->kernel);
+        return g_strdup (_("max pool"));
+      case RL_LAYER_GAP:
+        return g_strdup (_("average pool"));
+      default:
+        break;
+      }
+  return g_strdup (box->name);
+}
+
+char *
 rl_diagram_describe_box (const RlDiagram *diagram, guint i)
 {
   const RlDiagramBox *box = rl_diagram_get_box (diagram, i);
@@ -156,9 +178,17 @@ rl_diagram_describe_box (const RlDiagram *diagram, guint i)
                                 shape);
       }
     default:
-      /* TRANSLATORS: a layer's tooltip: name · kind, then output shape · parameters */
-      return g_strdup_printf (_("%1$s · %2$s\noutput %3$s · %4$s"), box->name, box->op, shape,
-                              params);
+      {
+        g_autofree char *title = rl_diagram_box_title (box);
+
+        if (g_strcmp0 (title, box->name) != 0)
+          /* TRANSLATORS: the tooltip of a layer without weights, "ReLU" or "max pool 2×2":
+           * what it does, then its output shape */
+          return g_strdup_printf (_("%1$s\noutput %2$s"), title, shape);
+        /* TRANSLATORS: a layer's tooltip: name · kind, then output shape · parameters */
+        return g_strdup_printf (_("%1$s · %2$s\noutput %3$s · %4$s"), box->name, box->op, shape,
+                                params);
+      }
     }
 }
 
@@ -505,17 +535,20 @@ draw_box (cairo_t *cr, const RlDiagram *d, guint i, const RlDiagramStyle *style)
         double name_w;
 
         /* the name whole, the kind in what room is left; the input's two are words, not a
-         * layer's name and operation, and are said in the user's language */
+         * layer's name and operation, and are said in the user's language; a layer without
+         * a name says what it does, which is then all there is to say */
         gboolean input = box->role == RL_DIAGRAM_INPUT;
+        /* TRANSLATORS: the network diagram's first box, the image going in */
+        g_autofree char *title = input ? g_strdup (_("input")) : rl_diagram_box_title (box);
+        gboolean named = input || g_strcmp0 (title, box->name) == 0;
 
         set_rgba (cr, style->fg, 1);
-        /* TRANSLATORS: the network diagram's first box, the image going in */
-        name_w = show_text (cr, style, input ? _("input") : box->name, x, r->y + 15, 0,
-                            FONT_SIZE, TRUE, right - x);
+        name_w = show_text (cr, style, title, x, r->y + 15, 0, FONT_SIZE, TRUE, right - x);
         set_rgba (cr, style->fg, 0.75);
-        /* TRANSLATORS: what the diagram's input box holds: an image */
-        show_text (cr, style, input ? _("image") : box->op, right, r->y + 15, 1, SMALL_SIZE,
-                   FALSE, right - x - name_w - 8);
+        if (named)
+          /* TRANSLATORS: what the diagram's input box holds: an image */
+          show_text (cr, style, input ? _("image") : box->op, right, r->y + 15, 1, SMALL_SIZE,
+                     FALSE, right - x - name_w - 8);
         set_rgba (cr, style->fg, 0.75);
         show_text (cr, style, shape, x, r->y + 31, 0, SMALL_SIZE, FALSE, (right - x) / 2);
         if (box->n_params > 0)

@@ -32,6 +32,13 @@ void     rl_diagram_paint        (cairo_t              *cr,
                                   const RlDiagram      *diagram,
                                   const RlDiagramStyle *style);
 
+/* What a box is called in the drawing: its name ("conv1", "rblock1.conv2"), or, for a layer
+ * without weights that the arch does not name (named by kind and position, "relu2",
+ * "maxpool3", which a newcomer reads as "a second ReLU"), what it does, as Inside's maps say it:
+ * "ReLU", "max pool 2×2", "average pool". The name stays the file's and the arch's.
+ * Returns: (transfer full) */
+char    *rl_diagram_box_title    (const RlDiagramBox *box);
+
 /* What box @i is, in words, for a tooltip: its name and kind, output shape and parameters
  * ("conv1 · conv 5×5\noutput 16×24×24 · 416 parameters"); a stage says how many blocks and
  * that a click expands or collapses it. Returns: (transfer full) */
