@@ -429,6 +429,20 @@ test_inside (void)
   rl_feature_view_get_map_range (features, 2, 1, 0, &lo2, &hi2);
   g_assert_cmpfloat (hi2, >, 0.0f);
   g_assert_cmpfloat (hi2, <, hi);
+  /* and their labels say which range is the block's, not the row's own values; F(x)'s and
+   * a layer's are their own */
+  {
+    g_autofree char *x = rl_feature_view_dup_row_caption (features, 2, 0);
+    g_autofree char *out = rl_feature_view_dup_row_caption (features, 2, 2);
+    g_autofree char *fx = rl_feature_view_dup_row_caption (features, 2, 1);
+    g_autofree char *conv = rl_feature_view_dup_row_caption (features, 1, 0);
+
+    g_test_message ("%s | %s | %s | %s", x, fx, out, conv);
+    g_assert_true (g_str_has_prefix (x, "x\n16×12×12 · block 0…"));
+    g_assert_true (g_str_has_prefix (out, "relu(F(x) + x)\n16×12×12 · block 0…"));
+    g_assert_true (g_str_has_prefix (fx, "F(x)\n16×12×12 · ±"));
+    g_assert_true (g_str_has_prefix (conv, "conv1\n16×24×24 · ±"));
+  }
 
   rl_feature_view_set_scaling (features, RL_SCALING_PER_MAP);
   g_assert_cmpint (rl_feature_view_get_scaling (features), ==, RL_SCALING_PER_MAP);

@@ -16,7 +16,7 @@
 
 /* Layout, in pixels. */
 #define PAD          12    /* around everything */
-#define LABEL_W      150   /* the row labels' column */
+#define LABEL_W      176   /* the row labels' column: "16×12×12 · block 0…10.7" whole */
 #define GAP          4     /* between maps */
 #define HEADER_H     30    /* a section's title line */
 #define SECTION_GAP  20
@@ -227,8 +227,19 @@ row_label_markup (RlFeatureView  *self,
       float lo, hi;
 
       _rl_feature_view_map_range (self, place->section, place->row, 0, &lo, &hi);
-      range = self->scaling == RL_SCALING_PER_LAYER || row->class_labels
-              ? format_range (row->cmap, lo, hi) : g_strdup (_("own range"));
+      if (self->scaling == RL_SCALING_PER_LAYER || row->class_labels)
+        {
+          g_autofree char *values = format_range (row->cmap, lo, hi);
+
+          /* a block's rows but F(x) are drawn on the block's one range, which is not the
+           * row's own values: said so */
+          range = section->is_block && !row->own_scale && !row->class_labels
+                  ? g_strdup_printf (/* TRANSLATORS: under a row of maps in a residual block, the range of colours all the block's rows share (not this row's own values): "block 0…11.1" */ _("block %s"),
+                                     values)
+                  : g_steal_pointer (&values);
+        }
+      else
+        range = g_strdup (_("own range"));
       return g_markup_printf_escaped ("%s\n<span size='small' alpha='60%%'>%s · %s</span>",
                                       row->label, row->detail, range);
     }
@@ -412,6 +423,25 @@ rl_feature_view_size_allocate (GtkWidget *widget,
     self->focus_cell = self->cells->len > 0 ? 0 : -1;
 
   gtk_popover_present (GTK_POPOVER (self->popover));
+}
+
+char *
+rl_feature_view_dup_row_caption (RlFeatureView *self,
+                                 guint          section,
+                                 guint          row)
+{
+  RowPlace place = { section, row, 0, 0 };
+  g_autofree char *markup = NULL;
+  char *text = NULL;
+
+  g_return_val_if_fail (RL_IS_FEATURE_VIEW (self), NULL);
+  g_return_val_if_fail (section < self->sections->len, NULL);
+  g_return_val_if_fail (row < g_array_index (self->sections, Section, section).rows->len, NULL);
+
+  markup = row_label_markup (self, &place);
+  if (!pango_parse_markup (markup, -1, 0, NULL, &text, NULL, NULL))
+    return NULL;
+  return text;
 }
 
 guint

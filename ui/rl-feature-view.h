@@ -48,6 +48,11 @@ int          rl_feature_view_get_section_y  (RlFeatureView *self,
 /* Layout, for tests: the number of sections and of rows drawn (0 without input). */
 guint        rl_feature_view_get_n_sections (RlFeatureView *self);
 guint        rl_feature_view_get_n_rows     (RlFeatureView *self);
+/* The label drawn beside a row's first line of maps, as text: "F(x)\n16×12×12 · ±4.49".
+ * Returns: (transfer full) */
+char        *rl_feature_view_dup_row_caption (RlFeatureView *self,
+                                              guint          section,
+                                              guint          row);
 /* How many of the texts drawn (the sections' titles, the rows' labels) are cut short with an
  * ellipsis at the width last allocated. */
 guint        rl_feature_view_count_cut_texts (RlFeatureView *self);
