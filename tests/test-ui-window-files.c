@@ -1,7 +1,8 @@
 /* test-ui-window-files.c: what the window opens and fetches (ui/rl-window-files.c and the
  * dialogs of ui/rl-dialogs.c): a digit image opened in Draw is read as the network reads a
  * scan, a file that is not a model or an image is refused with a dialog naming it while the
- * model in use stays, and missing MNIST files are said and fetched from a local copy. */
+ * model in use stays (an empty .png chosen in Open Digit Image too), and missing MNIST files are
+ * said and fetched from a local copy. */
 
 #include <string.h>
 
@@ -372,6 +373,76 @@ test_download_data (void)
   ui_test_spin (200);
 }
 
+/* The toplevel file chooser dialog (GtkFileChooserNative's own, without a portal), or NULL. */
+static GtkWidget *
+find_file_chooser (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr (GtkWidget) w = g_list_model_get_item (toplevels, i);
+
+      if (GTK_IS_FILE_CHOOSER_DIALOG (w) && gtk_widget_get_visible (w))
+        return w;
+    }
+  return NULL;
+}
+
+static gboolean
+file_chooser_shown (gpointer data)
+{
+  return find_file_chooser () != NULL;
+}
+
+/* An empty .png chosen in Open Digit Image (#16): its content type is no image's (an empty
+ * file's, application/x-zerosize or text/plain), so the chooser's filter takes it by its
+ * name, and Open ends in the dialog the command line gives it, not in nothing. */
+static void
+test_open_image_chooser_empty (void)
+{
+  RlWindow *window = ui_test_new_window ();
+  g_autofree char *dir = g_dir_make_tmp ("reslab-image-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "empty.png", NULL);
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  g_autoptr (GFileInfo) info = NULL;
+  g_autofree char *text = NULL;
+  GtkWidget *chooser;
+  GtkMessageDialog *dialog;
+
+  g_assert_true (g_file_set_contents (path, "", 0, NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-image", NULL));
+  if (!ui_test_wait_for (file_chooser_shown, NULL, 10))
+    {
+      g_test_skip ("the file chooser is a portal's here");
+      ui_test_destroy_window (window);
+      return;
+    }
+  chooser = find_file_chooser ();
+  /* the current filter, "PNG and PGM images", lets it be chosen */
+  info = g_file_query_info (file, "standard::*", G_FILE_QUERY_INFO_NONE, NULL, NULL);
+  g_assert_nonnull (info);
+  g_test_message ("empty.png: %s", g_file_info_get_content_type (info));
+  g_assert_true (gtk_filter_match (GTK_FILTER (gtk_file_chooser_get_filter (GTK_FILE_CHOOSER (chooser))),
+                                   info));
+  g_assert_true (gtk_file_chooser_set_file (GTK_FILE_CHOOSER (chooser), file, NULL));
+  ui_test_spin (300);   /* the folder is read */
+  gtk_dialog_response (GTK_DIALOG (chooser), GTK_RESPONSE_ACCEPT);
+  g_assert_true (ui_test_wait_for (ui_test_dialog_shown, NULL, 30));
+  dialog = ui_test_find_message_dialog ();
+  text = ui_test_dialog_text (dialog);
+  g_test_message ("%s", text);
+  g_assert_true (g_str_has_prefix (text, "Could not open “empty.png”\n"));
+  g_assert_nonnull (strstr (text, "empty.png: not a PNG or PGM"));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+
+  /* the same words as the command line's */
+  assert_open_fails (window, path, "Could not open “empty.png”\n", "empty.png: not a PNG or PGM");
+  ui_test_destroy_window (window);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -380,6 +451,7 @@ main (int   argc,
 
   ui_test_add ("/ui/window/open-bad-file", test_open_bad_file);
   ui_test_add ("/ui/window/open-image", test_open_image);
+  ui_test_add ("/ui/window/open-image-chooser-empty", test_open_image_chooser_empty);
   ui_test_add ("/ui/window/download-data", test_download_data);
   ui_test_add ("/ui/window/missing-data", test_missing_data);
 

@@ -236,6 +236,8 @@ open_image_activated (GtkWidget  *widget,
   gtk_file_filter_set_name (filter, _("PNG and PGM images"));
   gtk_file_filter_add_mime_type (filter, "image/png");
   gtk_file_filter_add_mime_type (filter, "image/x-portable-graymap");
+  /* by name too: an empty or broken file's content type is no image's (application/x-zerosize,
+   * text/plain), and it must be chosen for the reader to say what is wrong with it (#16) */
   gtk_file_filter_add_suffix (filter, "png");
   gtk_file_filter_add_suffix (filter, "pgm");
   native = _rl_window_open_chooser_new (self, _("Open Digit Image"), filter);
