@@ -310,28 +310,62 @@ rl_cli_load_splits (const char *dir, RlDatasetKind kind, RlDataset **train, RlDa
   return TRUE;
 }
 
+void
+rl_cli_write_error (const char *path, int saved_errno)
+{
+  rl_cli_error (_("cannot write %s: %s"), path, g_strerror (saved_errno));
+}
+
 gboolean
 rl_cli_write_text (const char *path, const GString *text)
 {
-  g_autoptr (GError) error = NULL;
+  return rl_cli_write_bytes (path, (const guint8 *) text->str, text->len);
+}
 
-  if (!g_file_set_contents (path, text->str, (gssize) text->len, &error))
+/* Writes @n bytes to @fd; 0, or the errno of the failure. */
+static int
+write_all (int fd, const guint8 *bytes, gsize n)
+{
+  while (n > 0)
     {
-      rl_cli_error ("%s", error->message);
-      return FALSE;
+      ssize_t done = write (fd, bytes, MIN (n, (gsize) G_MAXSSIZE));
+
+      if (done < 0 && errno == EINTR)
+        continue;
+      if (done < 0)
+        return errno;
+      bytes += done;
+      n -= (gsize) done;
     }
-  return TRUE;
+  return 0;
 }
 
 gboolean
 rl_cli_write_bytes (const char *path, const guint8 *bytes, gsize n)
 {
-  g_autoptr (GError) error = NULL;
+  /* a temporary file beside @path (the pattern of model saves, rl-safetensors.c), renamed
+   * over it: an interrupted write never leaves half a file; and a failure is said naming
+   * @path, not the temporary file the user never named */
+  g_autofree char *tmp = g_strconcat (path, ".reslab-tmp-XXXXXX", NULL);
+  int fd = g_mkstemp_full (tmp, O_WRONLY | O_CLOEXEC, 0644);
+  int saved;
 
-  /* g_file_set_contents writes a temporary file beside @path and renames it over */
-  if (!g_file_set_contents (path, (const char *) bytes, (gssize) n, &error))
+  if (fd < 0)
     {
-      rl_cli_error ("%s", error->message);
+      rl_cli_write_error (path, errno);
+      return FALSE;
+    }
+  saved = write_all (fd, bytes, n);
+  if (saved == 0 && fsync (fd) != 0)
+    saved = errno;
+  if (close (fd) != 0 && saved == 0)
+    saved = errno;
+  if (saved == 0 && g_rename (tmp, path) != 0)
+    saved = errno;
+  if (saved != 0)
+    {
+      g_unlink (tmp);
+      rl_cli_write_error (path, saved);
       return FALSE;
     }
   return TRUE;
@@ -347,21 +381,31 @@ rl_cli_same_file (const char *a, const char *b)
 }
 
 /* Whether the @size bytes of the file whose first ones are @head (@n of them) are a file of
- * @kind: a PNG's signature; or a safetensors header's start, as the engine reads it
- * (rl-safetensors-header.c): 8 bytes of little-endian length that the file holds, then '{'. */
+ * @kind: a PNG's signature; an SVG's start, as Cairo writes it; a CSV's first line, @csv_head;
+ * or a safetensors header's start, as the engine reads it (rl-safetensors-header.c): 8 bytes of
+ * little-endian length that the file holds, then '{'. */
 static gboolean
-is_kind (RlCliOutKind kind, const guint8 *head, gsize n, guint64 size)
+is_kind (RlCliOutKind kind, const char *csv_head, const guint8 *head, gsize n, guint64 size)
 {
   static const guint8 png[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
   guint64 len = 0;
 
-  if (kind == RL_CLI_OUT_PNG)
-    return n >= sizeof png && memcmp (head, png, sizeof png) == 0;
-  if (n < 9)
-    return FALSE;
-  for (int i = 7; i >= 0; i--)
-    len = len << 8 | head[i];
-  return len <= size - 8 && head[8] == '{';
+  switch (kind)
+    {
+    case RL_CLI_OUT_PNG:
+      return n >= sizeof png && memcmp (head, png, sizeof png) == 0;
+    case RL_CLI_OUT_SVG:
+      return (n >= 5 && memcmp (head, "<?xml", 5) == 0) || (n >= 4 && memcmp (head, "<svg", 4) == 0);
+    case RL_CLI_OUT_CSV:
+      return n >= strlen (csv_head) && memcmp (head, csv_head, strlen (csv_head)) == 0;
+    case RL_CLI_OUT_MODEL:
+    default:
+      if (n < 9)
+        return FALSE;
+      for (int i = 7; i >= 0; i--)
+        len = len << 8 | head[i];
+      return len <= size - 8 && head[8] == '{';
+    }
 }
 
 /* Creates the file @probe (a template ending in XXXXXX) and removes it at once. Returns 0
@@ -378,6 +422,80 @@ probe_errno (char *probe)
   return 0;
 }
 
+/* The check of an output @path that may exist (rl_cli_check_out, rl_cli_check_out_files):
+ * nothing there, or an empty file, or a regular file of the user's that is of @kind (@csv_head:
+ * the first line of a CSV; @in_folder: a file the command names in a folder given, not --out).
+ * Anything else is said on stderr, naming @path: FALSE. */
+static gboolean
+check_existing (const char *path, RlCliOutKind kind, const char *csv_head, gboolean in_folder)
+{
+  guint8 head[64];
+  gssize got = 0;
+  GStatBuf sb;
+  int fd;
+
+  if (g_stat (path, &sb) != 0)
+    return TRUE;
+  if (S_ISDIR (sb.st_mode))
+    {
+      if (in_folder)
+        rl_cli_error (_("%s: is a directory; refusing to write over it"), path);
+      else
+        rl_cli_error (_("%s: is a directory; --out needs a file name"), path);
+      return FALSE;
+    }
+  /* a device or a pipe: nothing to rename over, and /dev/sda is no place for a model */
+  if (!S_ISREG (sb.st_mode))
+    {
+      rl_cli_error (_("%s: is not a regular file; refusing to write over it"), path);
+      return FALSE;
+    }
+  /* root may replace anyone's file, but a model saved by sudo is not to take the place of a
+   * user's file */
+  if (sb.st_uid != geteuid ())
+    {
+      rl_cli_error (_("%s: belongs to another user; refusing to write over it"), path);
+      return FALSE;
+    }
+  fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+  if (fd < 0)
+    {
+      int saved = errno;
+
+      rl_cli_error (_("cannot read %s: %s"), path, g_strerror (saved));
+      return FALSE;
+    }
+  do
+    got = read (fd, head, sizeof head);
+  while (got < 0 && errno == EINTR);
+  close (fd);
+  /* an empty file (made by mktemp for the output) holds nothing to lose */
+  if (sb.st_size > 0
+      && (got < 0 || !is_kind (kind, csv_head, head, (gsize) got, (guint64) sb.st_size)))
+    {
+      switch (kind)
+        {
+        case RL_CLI_OUT_PNG:
+          rl_cli_error (_("%s: exists and is not a PNG image; refusing to overwrite it"), path);
+          break;
+        case RL_CLI_OUT_SVG:
+          rl_cli_error (_("%s: exists and is not an SVG image; refusing to overwrite it"), path);
+          break;
+        case RL_CLI_OUT_CSV:
+          rl_cli_error (_("%s: exists and is not a CSV file of reslab-cli; refusing to"
+                          " overwrite it"), path);
+          break;
+        case RL_CLI_OUT_MODEL:
+        default:
+          rl_cli_error (_("%s: exists and is not a model file (safetensors); refusing to"
+                          " overwrite it"), path);
+          break;
+        }
+      return FALSE;
+    }
+  return TRUE;
+}
+
 gboolean
 rl_cli_check_out (const char         *path,
                   RlCliOutKind        kind,
@@ -385,8 +503,9 @@ rl_cli_check_out (const char         *path,
                   int                 n_inputs)
 {
   g_autofree char *probe = g_strconcat (path, ".reslab-tmp-XXXXXX", NULL);
-  GStatBuf sb;
-  int fd, saved;
+  int saved;
+
+  g_return_val_if_fail (kind != RL_CLI_OUT_CSV, FALSE);
 
   for (int i = 0; i < n_inputs; i++)
     if (inputs[i] != NULL && rl_cli_same_file (inputs[i], path))
@@ -395,47 +514,12 @@ rl_cli_check_out (const char         *path,
                       inputs[i]);
         return FALSE;
       }
-  if (g_stat (path, &sb) == 0)
-    {
-      guint8 head[16];
-      gssize got = 0;
-
-      if (S_ISDIR (sb.st_mode))
-        {
-          rl_cli_error (_("%s: is a directory; --out needs a file name"), path);
-          return FALSE;
-        }
-      /* a device or a pipe: nothing to rename over, and /dev/sda is no place for a model */
-      if (!S_ISREG (sb.st_mode))
-        {
-          rl_cli_error (_("%s: is not a regular file; refusing to write over it"), path);
-          return FALSE;
-        }
-      fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
-      if (fd < 0)
-        {
-          saved = errno;
-          rl_cli_error (_("cannot read %s: %s"), path, g_strerror (saved));
-          return FALSE;
-        }
-      do
-        got = read (fd, head, sizeof head);
-      while (got < 0 && errno == EINTR);
-      close (fd);
-      /* an empty file (made by mktemp for the output) holds nothing to lose */
-      if (sb.st_size > 0 && (got < 0 || !is_kind (kind, head, (gsize) got, (guint64) sb.st_size)))
-        {
-          rl_cli_error (kind == RL_CLI_OUT_PNG
-                        ? _("%s: exists and is not a PNG image; refusing to overwrite it")
-                        : _("%s: exists and is not a model file (safetensors); refusing to"
-                            " overwrite it"), path);
-          return FALSE;
-        }
-    }
+  if (!check_existing (path, kind, NULL, FALSE))
+    return FALSE;
   /* a full, read-only or missing directory is reported before the work, not after */
   if ((saved = probe_errno (probe)) != 0)
     {
-      rl_cli_error (_("cannot write %s: %s"), path, g_strerror (saved));
+      rl_cli_write_error (path, saved);
       return FALSE;
     }
   return TRUE;
@@ -451,10 +535,28 @@ rl_cli_check_out_dir (const char *dir)
     return FALSE;
   if ((saved = probe_errno (probe)) != 0)
     {
-      rl_cli_error (_("cannot write in %s: %s"), dir, g_strerror (saved));
+      rl_cli_write_error (dir, saved);
       return FALSE;
     }
   return TRUE;
+}
+
+gboolean
+rl_cli_check_out_files (const char          *dir,
+                        const RlCliOutFile  *files,
+                        int                  n_files)
+{
+  /* the files first: a refusal leaves no folder made behind */
+  for (int i = 0; i < n_files; i++)
+    {
+      g_autofree char *path = g_build_filename (dir, files[i].name, NULL);
+
+      g_return_val_if_fail (files[i].kind != RL_CLI_OUT_CSV || files[i].csv_head != NULL,
+                            FALSE);
+      if (!check_existing (path, files[i].kind, files[i].csv_head, TRUE))
+        return FALSE;
+    }
+  return rl_cli_check_out_dir (dir);
 }
 
 gboolean
@@ -462,9 +564,7 @@ rl_cli_make_dir (const char *dir)
 {
   if (g_mkdir_with_parents (dir, 0755) != 0)
     {
-      int saved = errno;
-
-      rl_cli_error (_("cannot create %s: %s"), dir, g_strerror (saved));
+      rl_cli_write_error (dir, errno);
       return FALSE;
     }
   return TRUE;

@@ -153,8 +153,12 @@ RlModel   *rl_cli_load_model (const char *path);
 /* The dataset a model was trained on, from its file's metadata; MNIST when it does not say. */
 RlDatasetKind rl_cli_model_dataset (const RlSafetensors *st);
 
-/* Writes @text to @path (atomically, g_file_set_contents); FALSE, said on stderr, when it
- * cannot. */
+/* "cannot write PATH: REASON" (@saved_errno's) on stderr: what every command says of an
+ * output it cannot write, a file or a folder, named as the user gave it. */
+void       rl_cli_write_error (const char    *path,
+                               int            saved_errno);
+
+/* Writes @text to @path, as rl_cli_write_bytes. */
 gboolean   rl_cli_write_text (const char    *path,
                               const GString *text);
 
@@ -167,33 +171,52 @@ gboolean   rl_cli_same_file  (const char    *a,
 typedef enum {
   RL_CLI_OUT_MODEL,   /* a safetensors file (a model, its initial weights) */
   RL_CLI_OUT_PNG,     /* a PNG image */
+  RL_CLI_OUT_SVG,     /* an SVG image (Cairo's: it starts with "<?xml" or "<svg") */
+  RL_CLI_OUT_CSV,     /* a CSV file whose first line is known (rl_cli_check_out_files only) */
 } RlCliOutKind;
 
 /* Checks, before the command's work, that it may write a file of @kind at @path: refused
  * (said on stderr, naming @path, FALSE returned: then exit with EXIT_FAILURE) when @path is a
  * directory or another file that is not a regular one, the same file as one of the @n_inputs
- * @inputs (the files the command reads; NULL ones are skipped), an existing file that is not
- * of @kind by its first bytes (an empty one holds nothing to lose), or where no file can be
- * created (tried as the save will: a temporary file beside it, removed at once). Nothing the
- * user had is replaced by a file of another kind. */
+ * @inputs (the files the command reads; NULL ones are skipped), another user's file, an
+ * existing file that is not of @kind by its first bytes (an empty one holds nothing to lose),
+ * or where no file can be created (tried as the save will: a temporary file beside it, removed
+ * at once; said by rl_cli_write_error). Nothing the user had is replaced by a file of another
+ * kind. */
 gboolean   rl_cli_check_out  (const char         *path,
                               RlCliOutKind        kind,
                               const char * const *inputs,
                               int                 n_inputs);
 
 /* The folder @dir made when missing (rl_cli_make_dir) and a file created in it and removed at
- * once, before the work that fills it: FALSE, said on stderr naming @dir, when it is not a
- * folder or cannot take files. */
+ * once, before the work that fills it: FALSE, said on stderr naming @dir (rl_cli_write_error),
+ * when it is not a folder or cannot take files. */
 gboolean   rl_cli_check_out_dir (const char *dir);
 
+/* A file a command writes in a folder, for rl_cli_check_out_files: its name, its kind, and for
+ * a CSV its first line (or its start: "true\\predicted,"). */
+typedef struct {
+  const char   *name;
+  RlCliOutKind  kind;
+  const char   *csv_head;
+} RlCliOutFile;
+
+/* rl_cli_check_out_dir (@dir), after each of the @n_files @files already in @dir checked as
+ * rl_cli_check_out checks an output: the folder's files are never replaced by the command's
+ * unless they are what it writes there (eval --errors, experiment, landscape). */
+gboolean   rl_cli_check_out_files (const char          *dir,
+                                   const RlCliOutFile  *files,
+                                   int                  n_files);
+
 /* Writes @bytes to @path atomically (a temporary file beside it, then a rename, as model saves
- * do: an interrupted write never leaves half a file); FALSE, said on stderr, when it cannot. */
+ * do: an interrupted write never leaves half a file); FALSE, said on stderr naming @path
+ * (rl_cli_write_error), when it cannot. */
 gboolean   rl_cli_write_bytes (const char   *path,
                                const guint8 *bytes,
                                gsize         n);
 
-/* Creates the folder @dir, and its parents, when missing; FALSE, said on stderr ("cannot create
- * DIR: reason"), when it cannot. */
+/* Creates the folder @dir, and its parents, when missing; FALSE, said on stderr
+ * (rl_cli_write_error), when it cannot. */
 gboolean   rl_cli_make_dir   (const char    *dir);
 
 /* How a command that took @n images one by one ends (predict, read): EXIT_SUCCESS, or, when

@@ -52,6 +52,17 @@ rl_diagram_cli_main (int argc, char **argv)
     return rl_cli_usage_error ("diagram", "%s", _("give either --model FILE or --arch DESC"));
   if (out_path == NULL)
     return rl_cli_usage_error ("diagram", "%s", _("--out FILE is required"));
+  /* checked before the drawing, as every output is (another suffix is refused by the save) */
+  {
+    g_autofree char *lower = g_ascii_strdown (out_path, -1);
+    const char *inputs[] = { model_path };
+
+    if ((g_str_has_suffix (lower, ".png") || g_str_has_suffix (lower, ".svg"))
+        && !rl_cli_check_out (out_path, g_str_has_suffix (lower, ".png") ? RL_CLI_OUT_PNG
+                                                                        : RL_CLI_OUT_SVG,
+                              inputs, G_N_ELEMENTS (inputs)))
+      return EXIT_FAILURE;
+  }
 
   if (model_path != NULL)
     {

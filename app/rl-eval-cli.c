@@ -129,7 +129,7 @@ rl_eval_cli_main (int    argc,
                                responses);
 
   /* the folder of --errors checked before the evaluation, not after it is printed */
-  if (errors_dir != NULL && !rl_cli_check_out_dir (errors_dir))
+  if (errors_dir != NULL && !rl_explain_cli_check_errors_dir (errors_dir))
     return EXIT_FAILURE;
 
   model = rl_cli_load_mnist_model (model_path, &st);

@@ -329,8 +329,20 @@ run_degradation (int argc, char **argv)
   if ((guint) test_subset > test->n)
     return rl_cli_usage_error (COMMAND, _("--test-subset: %d test images asked for, the %s test set has %u"),
                                test_subset, rl_dataset_kind_name (kind), test->n);
-  if (!rl_cli_make_dir (out_dir))
-    return EXIT_FAILURE;
+  /* before the training: the folder can take files, and what is there is ours to replace */
+  {
+    static const RlCliOutFile files[] = {
+      { "degradation.csv", RL_CLI_OUT_CSV, RL_EXPERIMENT_CSV_HEADER },
+      { "layers.csv", RL_CLI_OUT_CSV, RL_EXPERIMENT_LAYERS_CSV_HEADER },
+      { "degradation.png", RL_CLI_OUT_PNG, NULL },
+      { "degradation.svg", RL_CLI_OUT_SVG, NULL },
+      { "layers.png", RL_CLI_OUT_PNG, NULL },
+      { "layers.svg", RL_CLI_OUT_SVG, NULL },
+    };
+
+    if (!rl_cli_check_out_files (out_dir, files, G_N_ELEMENTS (files)))
+      return EXIT_FAILURE;
+  }
 
   /* The figure's title and the first line of the run's log (a comment line for people). */
   if (n_seeds == 1)

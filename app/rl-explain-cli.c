@@ -295,14 +295,31 @@ write_mistakes_png (const RlErrorReport *r, const RlDataset *test, const uint32_
   return finish_png (s, cr, path);
 }
 
+/* The first lines of the two CSVs (the confusion matrix's goes on with its classes). */
+#define CONFUSION_CSV_HEAD "true\\predicted"
+#define MISTAKES_CSV_HEAD "index,true,predicted,confidence\n"
+
+gboolean
+rl_explain_cli_check_errors_dir (const char *dir)
+{
+  static const RlCliOutFile files[] = {
+    { "confusion.csv", RL_CLI_OUT_CSV, CONFUSION_CSV_HEAD "," },
+    { "confusion.png", RL_CLI_OUT_PNG, NULL },
+    { "mistakes.csv", RL_CLI_OUT_CSV, MISTAKES_CSV_HEAD },
+    { "mistakes.png", RL_CLI_OUT_PNG, NULL },
+  };
+
+  return rl_cli_check_out_files (dir, files, G_N_ELEMENTS (files));
+}
+
 gboolean
 rl_explain_cli_write_errors (RlModel *model, const RlDataset *test, const char *dir)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (RlErrorReport) r = NULL;
   g_autofree uint32_t *mis = NULL;
-  g_autoptr (GString) csv = g_string_new ("true\\predicted");
-  g_autoptr (GString) mcsv = g_string_new ("index,true,predicted,confidence\n");
+  g_autoptr (GString) csv = g_string_new (CONFUSION_CSV_HEAD);
+  g_autoptr (GString) mcsv = g_string_new (MISTAKES_CSV_HEAD);
   g_autofree char *p_csv = g_build_filename (dir, "confusion.csv", NULL);
   g_autofree char *p_png = g_build_filename (dir, "confusion.png", NULL);
   g_autofree char *p_mcsv = g_build_filename (dir, "mistakes.csv", NULL);

@@ -16,6 +16,11 @@ gboolean rl_explain_cli_write_errors (RlModel         *model,
                                       const RlDataset *test,
                                       const char      *dir);
 
+/* Before the evaluation: @dir made when missing, able to take files, and none of the four
+ * above already there but as this writes it (rl_cli_check_out_files). Returns FALSE after
+ * printing the reason. */
+gboolean rl_explain_cli_check_errors_dir (const char *dir);
+
 /* argv[0] is "explain". Returns the exit status: 0 success, 1 failure, 2 usage error. */
 int      rl_explain_cli_main         (int    argc,
                                       char **argv);

@@ -108,13 +108,16 @@ entry_load (Entry *e, const char *path)
   return TRUE;
 }
 
+#define LANDSCAPE_CSV_HEADER "model,alpha,beta,loss,accuracy\n"
+#define LINE_CSV_HEADER "model,t,loss,accuracy\n"
+
 /* The CSVs stay in C/English (column names, '.' decimals, g_ascii_formatd): scripts read
  * them. Only the "wrote" lines are translated. */
 static gboolean
 write_csvs (const char *out_dir, const Entry *entries, guint n, int grid, double range)
 {
-  g_autoptr(GString) csv = g_string_new ("model,alpha,beta,loss,accuracy\n");
-  g_autoptr(GString) line = g_string_new ("model,t,loss,accuracy\n");
+  g_autoptr(GString) csv = g_string_new (LANDSCAPE_CSV_HEADER);
+  g_autoptr(GString) line = g_string_new (LINE_CSV_HEADER);
   g_autofree char *csv_path = g_build_filename (out_dir, "landscape.csv", NULL);
   g_autofree char *line_path = g_build_filename (out_dir, "line.csv", NULL);
   gboolean any_line = FALSE;
@@ -307,8 +310,22 @@ rl_landscape_cli_main (int argc, char **argv)
     }
   if (dataset_name == NULL)
     kind = rl_cli_model_dataset (entries[0].st);
-  if (!rl_cli_make_dir (out_dir))
-    goto out;
+  /* before the work: the folder can take files, and what is there is ours to replace */
+  {
+    static const RlCliOutFile files[] = {
+      { "landscape.csv", RL_CLI_OUT_CSV, LANDSCAPE_CSV_HEADER },
+      { "line.csv", RL_CLI_OUT_CSV, LINE_CSV_HEADER },
+      { "landscape-contours.png", RL_CLI_OUT_PNG, NULL },
+      { "landscape-contours.svg", RL_CLI_OUT_SVG, NULL },
+      { "landscape-surface.png", RL_CLI_OUT_PNG, NULL },
+      { "landscape-surface.svg", RL_CLI_OUT_SVG, NULL },
+      { "landscape-line.png", RL_CLI_OUT_PNG, NULL },
+      { "landscape-line.svg", RL_CLI_OUT_SVG, NULL },
+    };
+
+    if (!rl_cli_check_out_files (out_dir, files, G_N_ELEMENTS (files)))
+      goto out;
+  }
   train = rl_cli_load_split (data_dir, kind, RL_SPLIT_TRAIN);
   if (train == NULL)
     goto out;

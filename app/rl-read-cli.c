@@ -96,7 +96,7 @@ read_one (RlModel *model, const RlSegmentParams *params, const char *path, gbool
 
 /* Dark ink on white paper, as a scan: the reader must find the polarity itself. */
 static gboolean
-write_pgm (const char *path, const float *ink, int w, int h, GError **error)
+write_pgm (const char *path, const float *ink, int w, int h)
 {
   g_autofree char *head = g_strdup_printf ("P5\n%d %d\n255\n", w, h);
   size_t hl = strlen (head);
@@ -105,7 +105,7 @@ write_pgm (const char *path, const float *ink, int w, int h, GError **error)
   memcpy (buf, head, hl);
   for (size_t i = 0; i < (size_t) w * h; i++)
     buf[hl + i] = (guint8) (255.0f - 255.0f * CLAMP (ink[i], 0.0f, 1.0f) + 0.5f);
-  return g_file_set_contents (path, (const char *) buf, (gssize) (hl + (size_t) w * h), error);
+  return rl_cli_write_bytes (path, buf, hl + (size_t) w * h);
 }
 
 static void
@@ -148,7 +148,8 @@ compose_and_read (RlModel *model, const RlSegmentParams *seg, int count, const c
     }
   if (keep_dir != NULL)
     {
-      if (!rl_cli_make_dir (keep_dir))
+      /* before the work, as every output is checked */
+      if (!rl_cli_check_out_dir (keep_dir))
         return EXIT_FAILURE;
       dir = g_strdup (keep_dir);
     }
@@ -186,9 +187,8 @@ compose_and_read (RlModel *model, const RlSegmentParams *seg, int count, const c
         truth[k] = (char) ('0' + labels[k]);
       truth[n] = '\0';
       path = g_strdup_printf ("%s/number-%05d-%s.pgm", dir, i, truth);
-      if (!write_pgm (path, ink, w, h, &error))
+      if (!write_pgm (path, ink, w, h))
         {
-          rl_cli_error ("%s", error->message);
           if (keep_dir == NULL)
             remove_dir (dir);
           return EXIT_FAILURE;

@@ -79,7 +79,7 @@ rl_experiment_format_layers_csv (const RlExperiment *exp, GString *csv, gboolean
   g_return_if_fail (exp != NULL && csv != NULL);
 
   if (header)
-    g_string_append (csv, "depth,net,iteration,layer,grad_norm,response_std,name\n");
+    g_string_append (csv, RL_EXPERIMENT_LAYERS_CSV_HEADER);
   for (int t = 0; t < RL_N_TWINS; t++)
     {
       const Twin *tw = &exp->twins[t];

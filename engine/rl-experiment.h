@@ -219,6 +219,7 @@ void                rl_experiment_format_record_csv (GString                  *c
  *   depth,net,iteration,layer,grad_norm,response_std,name
  * layer is RlExperimentLayer.index (0 for a projection shortcut), name its name; response_std
  * is empty for a layer without a response. Nothing but the header without layer_stats. */
+#define RL_EXPERIMENT_LAYERS_CSV_HEADER "depth,net,iteration,layer,grad_norm,response_std,name\n"
 void                rl_experiment_format_layers_csv (const RlExperiment *exp, GString *csv,
                                                      gboolean header);
 /* Writes both CSVs (atomically); @layers_path may be NULL. Errors: GFileError. */

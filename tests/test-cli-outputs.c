@@ -8,6 +8,7 @@
  */
 
 #include <cairo.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <gio/gio.h>
 #include <glib/gstdio.h>
@@ -296,6 +297,212 @@ test_eval_errors_not_dir (void)
   g_assert_cmpint (g_unlink (file), ==, 0);
 }
 
+/* eval --errors over files already in its folder: only those it writes there are replaced; a
+ * file of the user's by one of those names (a text, a folder, a pipe, another user's PNG) is
+ * refused before the evaluation, and left as it was. */
+static void
+test_eval_errors_files_refused (void)
+{
+  g_autofree char *dir = tmp_path ("errors-kept");
+  g_autofree char *csv = g_build_filename (dir, "confusion.csv", NULL);
+  g_autofree char *mcsv = g_build_filename (dir, "mistakes.csv", NULL);
+  g_autofree char *png = g_build_filename (dir, "confusion.png", NULL);
+  g_autofree char *mpng = g_build_filename (dir, "mistakes.png", NULL);
+  const char * const args[] = { "eval", "--data", data_dir, "--model", model_path, "--errors",
+                                dir, NULL };
+  const char *notes = "my notes\n";
+
+  g_assert_cmpint (g_mkdir (dir, 0700), ==, 0);
+  write_file (csv, notes, -1);
+  assert_refused_unchanged (args, csv);
+  g_assert_cmpint (g_unlink (csv), ==, 0);
+  write_file (mcsv, "index,true\n1,2\n", -1);
+  assert_refused_unchanged (args, mcsv);
+  g_assert_cmpint (g_unlink (mcsv), ==, 0);
+  write_file (mpng, notes, -1);
+  assert_refused_unchanged (args, mpng);
+  g_assert_cmpint (g_unlink (mpng), ==, 0);
+  g_assert_cmpint (g_mkdir (png, 0700), ==, 0);
+  {
+    g_autoptr(Run) r = run (args);
+
+    assert_failure (r, png);
+    g_assert_true (g_file_test (png, G_FILE_TEST_IS_DIR));
+  }
+  g_assert_cmpint (g_rmdir (png), ==, 0);
+  g_assert_cmpint (mkfifo (mpng, 0600), ==, 0);
+  {
+    g_autoptr(Run) r = run (args);
+    GStatBuf sb;
+
+    assert_failure (r, mpng);
+    g_assert_cmpint (g_lstat (mpng, &sb), ==, 0);
+    g_assert_true (S_ISFIFO (sb.st_mode));
+  }
+  g_assert_cmpint (g_unlink (mpng), ==, 0);
+
+  /* its own files are replaced: a second run over the first */
+  for (int i = 0; i < 2; i++)
+    {
+      g_autoptr(Run) r = run (args);
+
+      g_assert_cmpint (r->status, ==, 0);
+      g_assert_true (is_png (png));
+    }
+  /* another user's file, even of the right kind: a run as root (sudo) does not replace it */
+  if (geteuid () == 0)
+    {
+      g_assert_cmpint (chown (mpng, 65534, 65534), ==, 0);
+      assert_refused_unchanged (args, mpng);
+    }
+  else
+    g_test_message ("not root: another user's file is not tried");
+  test_rm_rf (dir);
+}
+
+/* ---- an output where no file can be made ---------------------------------------------------- */
+
+/* How a file made at @path (@in: in the folder @path; @folder: the folder @path) fails, as the
+ * test itself sees it: "reslab-cli: cannot write PATH: REASON\n", the message every command
+ * must give, with the system's reason. Returns NULL (nothing left behind) when it can be made. */
+static char *
+cannot_write_message (const char *path, gboolean folder, gboolean in)
+{
+  int saved = 0;
+
+  if (in)
+    {
+      g_autofree char *probe = g_build_filename (path, "probe-XXXXXX", NULL);
+      int fd = g_mkstemp (probe);
+
+      if (fd < 0)
+        saved = errno;
+      else
+        {
+          close (fd);
+          g_unlink (probe);
+        }
+    }
+  else if (folder)
+    {
+      if (g_mkdir (path, 0755) != 0)
+        saved = errno;
+      else
+        g_rmdir (path);
+    }
+  else
+    {
+      int fd = g_open (path, O_WRONLY | O_CREAT | O_EXCL, 0644);
+
+      if (fd < 0)
+        saved = errno;
+      else
+        {
+          close (fd);
+          g_unlink (path);
+        }
+    }
+  return saved == 0 ? NULL : g_strdup_printf ("reslab-cli: cannot write %s: %s\n", path,
+                                              g_strerror (saved));
+}
+
+/* A folder where the test cannot make a file: a read-only one of its own; as root, for whom
+ * that is writable, /sys (a file system that takes no new files, root or not). NULL: none. */
+static char *
+read_only_dir (void)
+{
+  g_autofree char *ro = tmp_path ("read-only");
+
+  g_assert_cmpint (g_mkdir (ro, 0500), ==, 0);
+  if (cannot_write_message (ro, FALSE, TRUE) != NULL)
+    return g_steal_pointer (&ro);
+  g_rmdir (ro);
+  {
+    g_autofree char *msg = cannot_write_message ("/sys", FALSE, TRUE);
+
+    return msg != NULL ? g_strdup ("/sys") : NULL;
+  }
+}
+
+/* Every command that writes a file says the same of an output it cannot write, before any
+ * work: "cannot write PATH: REASON", the path as given and the system's reason; it exits with
+ * 1 and leaves nothing there. Tried in a read-only folder and under a regular file (which no
+ * one, root included, can make a file under). */
+static void
+test_unwritable_outputs (void)
+{
+  g_autofree char *ro = read_only_dir ();
+  g_autofree char *under_file = tmp_path ("plain-file");
+  g_autofree char *mine = tmp_path ("mine-unwritable");
+  const char *parents[2] = { under_file, ro };
+
+  write_file (under_file, "a file, not a folder\n", -1);
+  if (ro == NULL)
+    g_test_message ("no read-only folder here: only a path under a file is tried");
+  for (guint p = 0; p < G_N_ELEMENTS (parents) && parents[p] != NULL; p++)
+    {
+      g_autofree char *model = g_build_filename (parents[p], "m.safetensors", NULL);
+      g_autofree char *png = g_build_filename (parents[p], "e.png", NULL);
+      g_autofree char *svg = g_build_filename (parents[p], "d.svg", NULL);
+      g_autofree char *sub = g_build_filename (parents[p], "out", NULL);
+      struct {
+        const char *args[24];
+        const char *path;
+        gboolean folder, in;
+      } cases[] = {
+        { { "train", "--data", data_dir, "--limit", "64", "--epochs", "1", "--threads", "1",
+            "--out", model }, model, FALSE, FALSE },
+        { { "train", "--data", data_dir, "--limit", "64", "--epochs", "1", "--threads", "1",
+            "--keep-initial", "--out", model }, model, FALSE, FALSE },
+        { { "teach", "--mine", mine, "--steps", "1", "--replay", "0", "--out", model }, model,
+          FALSE, FALSE },
+        { { "diagram", "--arch", "seed", "--out", svg }, svg, FALSE, FALSE },
+        { { "diagram", "--model", model_path, "--out", png }, png, FALSE, FALSE },
+        { { "explain", "-m", model_path, png_path, "--out", png }, png, FALSE, FALSE },
+        { { "eval", "--data", data_dir, "--model", model_path, "--errors", sub }, sub, TRUE,
+          FALSE },
+        { { "eval", "--data", data_dir, "--model", model_path, "--errors", parents[p] },
+          parents[p], FALSE, TRUE },
+        { { "experiment", "degradation", "--data", data_dir, "--depths", "8", "--subset", "64",
+            "--test-subset", "64", "--threads", "1", "--out-dir", sub }, sub, TRUE, FALSE },
+        { { "experiment", "degradation", "--data", data_dir, "--depths", "8", "--subset", "64",
+            "--test-subset", "64", "--threads", "1", "--out-dir", parents[p] }, parents[p],
+          FALSE, TRUE },
+        { { "landscape", "--model", model_path, "--data", data_dir, "--grid", "3", "--images",
+            "16", "--threads", "1", "--out-dir", parents[p] }, parents[p], FALSE, TRUE },
+        { { "landscape", "--model", model_path, "--data", data_dir, "--grid", "3", "--images",
+            "16", "--threads", "1", "--out-dir", sub }, sub, TRUE, FALSE },
+        { { "read", "--compose", "2", "--data", data_dir, "--keep", parents[p] }, parents[p],
+          FALSE, TRUE },
+        { { "read", "--compose", "2", "--data", data_dir, "--keep", sub }, sub, TRUE, FALSE },
+      };
+
+      for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+        {
+          g_autofree char *want = cannot_write_message (cases[i].path, cases[i].folder,
+                                                        cases[i].in);
+          g_autoptr(Run) r = run (cases[i].args);
+
+          g_assert_nonnull (want);
+          g_assert_cmpint (r->status, ==, 1);
+          g_assert_cmpstr (r->err, ==, want);
+          g_assert_cmpstr (r->out, ==, "");
+        }
+      /* nothing behind: no model, figure, folder or temporary file */
+      if (strcmp (parents[p], "/sys") != 0 && parents[p] != under_file)
+        {
+          g_autoptr(GDir) dir = g_dir_open (parents[p], 0, NULL);
+
+          g_assert_nonnull (dir);
+          g_assert_null (g_dir_read_name (dir));
+        }
+    }
+  g_assert_false (g_file_test (mine, G_FILE_TEST_EXISTS));
+  g_assert_cmpint (g_unlink (under_file), ==, 0);
+  if (ro != NULL && strcmp (ro, "/sys") != 0)
+    g_assert_cmpint (g_rmdir (ro), ==, 0);
+}
+
 /* ---- train --keep-initial ------------------------------------------------------------------- */
 
 /* A run that fails (here it diverges) leaves neither a model nor an initial file: the initial
@@ -497,6 +704,8 @@ main (int argc, char **argv)
   g_test_add_func ("/app/cli/outputs/model-refused", test_model_out_refused);
   g_test_add_func ("/app/cli/outputs/model-replaced", test_model_out_replaced);
   g_test_add_func ("/app/cli/outputs/eval-errors-not-dir", test_eval_errors_not_dir);
+  g_test_add_func ("/app/cli/outputs/eval-errors-files", test_eval_errors_files_refused);
+  g_test_add_func ("/app/cli/outputs/unwritable", test_unwritable_outputs);
   g_test_add_func ("/app/cli/outputs/keep-initial", test_keep_initial_after_training);
   g_test_add_func ("/app/cli/inputs/not-regular-or-huge", test_not_regular_or_huge);
   g_test_add_func ("/app/cli/stdout-full", test_stdout_full);
