@@ -252,7 +252,7 @@ rl_read_cli_main (int argc, char **argv)
   g_autofree char *seed_text = NULL;
   g_autofree char *gap_text = NULL;
   g_autofree char *keep_dir = NULL;
-  int compose = 0;
+  int compose = RL_CLI_INT_NOT_GIVEN;   /* so that 0 is refused like -1, not taken as none */
   double join_overlap = RL_CLI_DOUBLE_NOT_GIVEN;
   const GOptionEntry entries[] = {
     { "model", 'm', 0, G_OPTION_ARG_FILENAME, &model_path,
@@ -299,14 +299,14 @@ rl_read_cli_main (int argc, char **argv)
                                    join_overlap);
       params.join_overlap = join_overlap;
     }
-  if (compose == 0 && argc < 2)
-    return rl_cli_usage_error ("read", "%s", _("no IMAGE given"));
-  if (compose != 0 && argc > 1)
-    return rl_cli_usage_error ("read", "%s", _("--compose or IMAGEs, not both"));
-  if (compose < 0 || compose > MAX_COMPOSE)
+  if (compose != RL_CLI_INT_NOT_GIVEN && (compose < 1 || compose > MAX_COMPOSE))
     return rl_cli_usage_error ("read", _("--compose must be between 1 and %d (got %d)"),
                                MAX_COMPOSE, compose);
-  if (compose == 0 && (split_name != NULL || data_dir != NULL || seed_text != NULL ||
+  if (compose == RL_CLI_INT_NOT_GIVEN && argc < 2)
+    return rl_cli_usage_error ("read", "%s", _("no IMAGE given"));
+  if (compose != RL_CLI_INT_NOT_GIVEN && argc > 1)
+    return rl_cli_usage_error ("read", "%s", _("--compose or IMAGEs, not both"));
+  if (compose == RL_CLI_INT_NOT_GIVEN && (split_name != NULL || data_dir != NULL || seed_text != NULL ||
                        gap_text != NULL || keep_dir != NULL))
     return rl_cli_usage_error ("read", "%s", _("--split, --data, --seed, --gap and --keep go with --compose"));
   if (split_name != NULL && strcmp (split_name, "train") == 0)
@@ -332,7 +332,7 @@ rl_read_cli_main (int argc, char **argv)
   if (model == NULL)
     return EXIT_FAILURE;
 
-  if (compose > 0)
+  if (compose != RL_CLI_INT_NOT_GIVEN)
     return compose_and_read (model, &params, compose, data_dir, split, seed, (int) gap_lo,
                              (int) gap_hi, keep_dir);
 

@@ -642,11 +642,17 @@ test_not_given_values (void)
                               out);
   g_autoptr(Run) batches = RUN ("bench", "--data", data_dir, "--no-torch", "--runs", "1",
                                 "--threads", "1", "--batches", "0");
+  /* 0 is no "not given": neither an image read instead, nor "no IMAGE given" */
+  g_autoptr(Run) compose_img = RUN ("read", "--compose", "0", png_path);
+  g_autoptr(Run) compose = RUN ("read", "--compose", "0", "--data", data_dir);
 
   assert_usage (join, "--join-overlap must be in (0, 1] (got -1)");
   assert_usage (klass, "--class must be between 0 and 9 (got -1)");
   g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
   assert_usage (batches, "--batches must be at least 1 (got 0)");
+  assert_usage (compose_img, "--compose must be between 1 and");
+  assert_usage (compose_img, "(got 0)");
+  assert_usage (compose, "--compose must be between 1 and");
 }
 
 /* ---- Setup ---------------------------------------------------------------------------------- */
