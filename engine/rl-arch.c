@@ -304,14 +304,35 @@ rl_arch_parse_at (const char *text, RlArchPlace *place, GError **error)
 
   len = (int) strnlen (text, G_MAXINT - 1);
   set_place (place, 0, len, -1);
+  /* the messages below quote the text: a GError's message is UTF-8, so the bytes that are not
+   * are shown replaced (U+FFFD), never copied (a command line's argument may hold any) */
+  if (!g_utf8_validate (text, -1, NULL))
+    {
+      g_autofree char *shown = g_utf8_make_valid (text, MIN (len, 200));
+
+      g_set_error (error, RL_ERROR, RL_ERROR_BAD_ARCH,
+                   _("“%s”: not valid UTF-8 text (the bytes shown as � are not)"), shown);
+      return NULL;
+    }
   if (strcmp (text, "seed") == 0)
     text = RL_ARCH_SEED;
   else if (g_str_has_prefix (text, "resnet-") || g_str_has_prefix (text, "plain-"))
     {
       gboolean residual = g_str_has_prefix (text, "resnet-");
+      const char *digits = strchr (text, '-') + 1;
+      gsize n_digits = strspn (digits, "0123456789");
       int depth = 0;
 
-      if (!parse_int (strchr (text, '-') + 1, 1, 10000, &depth))
+      /* a number too large for parse_int is a depth still: said as one */
+      if (n_digits > 0 && digits[n_digits] == '\0'
+          && !parse_int (digits, 0, RL_ARCH_MAX_CIFAR_DEPTH, &depth))
+        {
+          g_set_error (error, RL_ERROR, RL_ERROR_TOO_LARGE,
+                       _("“%s”: the depth is too large; at most %d"), text,
+                       RL_ARCH_MAX_CIFAR_DEPTH);
+          return NULL;
+        }
+      if (n_digits == 0 || digits[n_digits] != '\0')
         {
           g_set_error (error, RL_ERROR, RL_ERROR_BAD_ARCH,
                        _("“%s”: expected a depth after the dash, as in resnet-20"), text);
@@ -453,7 +474,13 @@ rl_arch_new_cifar (int depth, gboolean residual, RlShortcut shortcut, gboolean b
   g_autoptr (GString) s = NULL;
   int n;
 
-  if (depth < 8 || (depth - 2) % 6 != 0 || depth > 1202)
+  if (depth > RL_ARCH_MAX_CIFAR_DEPTH)
+    {
+      g_set_error (error, RL_ERROR, RL_ERROR_TOO_LARGE,
+                   _("depth %d is too large; at most %d"), depth, RL_ARCH_MAX_CIFAR_DEPTH);
+      return NULL;
+    }
+  if (depth < 8 || (depth - 2) % 6 != 0)
     {
       g_set_error (error, RL_ERROR, RL_ERROR_BAD_ARCH,
                    _("depth %d is not of the form 6n+2 (8, 20, 32, 44, 56, ...)"), depth);

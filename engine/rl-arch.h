@@ -102,9 +102,12 @@ gboolean    rl_arch_layer_place (const char *text, int layer, RlArchPlace *place
 /* The canonical text of @arch; parsing it gives the same arch. Returns: (transfer full) */
 char       *rl_arch_to_string (const RlArch *arch);
 RlArch     *rl_arch_copy      (const RlArch *arch);
+/* The deepest of the CIFAR-style family: resnet-1202, the paper's deepest net. */
+#define RL_ARCH_MAX_CIFAR_DEPTH 1202
 /* The CIFAR-style family: depth = 6n+2 (n >= 1), @residual FALSE gives the plain twin (the same
  * layers, no shortcuts); @shortcut is A or B for the blocks that change shape (identity
- * elsewhere). Errors: RL_ERROR_BAD_ARCH for a depth that is not 6n+2. */
+ * elsewhere). Errors: RL_ERROR_BAD_ARCH for a depth that is not 6n+2, RL_ERROR_TOO_LARGE for
+ * one above RL_ARCH_MAX_CIFAR_DEPTH. */
 RlArch     *rl_arch_new_cifar (int depth, gboolean residual, RlShortcut shortcut, gboolean bn,
                                GError **error);
 void        rl_arch_free      (RlArch *arch);

@@ -52,6 +52,46 @@ assert_parse_fails (const char *text, int code)
   g_test_message ("%.60s: %.200s", text, error->message);
 }
 
+/* Whether parsing @text fails with @code and a message (valid UTF-8) that holds @needle. */
+static void
+assert_parse_says (const char *text, int code, const char *needle)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RlArch) arch = rl_arch_parse (text, &error);
+
+  g_assert_null (arch);
+  g_assert_error (error, RL_ERROR, code);
+  g_test_message ("%s", error->message);
+  g_assert_true (g_utf8_validate (error->message, -1, NULL));
+  g_assert_nonnull (strstr (error->message, needle));
+}
+
+/* resnet-N past the deepest: the depth is too large, and the limit is said (#18: "expected a
+ * depth after the dash", for a depth that was there); a depth of the form 6n+2 above it is not
+ * said to be of another form. Bytes that are not UTF-8 are never copied into the message
+ * (#12). */
+static void
+test_cifar_depth (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RlArch) deep = rl_arch_new_cifar (1208, TRUE, RL_SHORTCUT_A, TRUE, &error);
+
+  g_assert_null (deep);
+  g_assert_error (error, RL_ERROR, RL_ERROR_TOO_LARGE);
+  g_assert_nonnull (strstr (error->message, "1202"));
+  assert_parse_says ("resnet-20000", RL_ERROR_TOO_LARGE, "at most 1202");
+  assert_parse_says ("plain-1208", RL_ERROR_TOO_LARGE, "at most 1202");
+  assert_parse_says ("resnet-99999999999999999999999", RL_ERROR_TOO_LARGE, "at most 1202");
+  assert_parse_says ("resnet-0", RL_ERROR_BAD_ARCH, "6n+2");
+  assert_parse_says ("resnet-21", RL_ERROR_BAD_ARCH, "6n+2");
+  assert_parse_says ("resnet-", RL_ERROR_BAD_ARCH, "expected a depth");
+  assert_parse_says ("resnet--20", RL_ERROR_BAD_ARCH, "expected a depth");
+  assert_parse_says ("resnet-20x", RL_ERROR_BAD_ARCH, "expected a depth");
+  assert_parse_says ("resnet-\xff", RL_ERROR_BAD_ARCH, "UTF-8");
+  assert_parse_says ("c=conv(4) \xfe\xff fc=linear(10)", RL_ERROR_BAD_ARCH, "c=conv(4) ");
+  assert_parse_says ("c\xc3=conv(4) fc=linear(10)", RL_ERROR_BAD_ARCH, "UTF-8");
+}
+
 /* relu, gap and bn take no argument; rl_arch_to_string would drop one (issue #12) */
 static void
 test_no_argument (void)
@@ -472,6 +512,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/engine/arch/round-trip", test_round_trip);
   g_test_add_func ("/engine/arch/no-argument", test_no_argument);
+  g_test_add_func ("/engine/arch/cifar-depth", test_cifar_depth);
   g_test_add_func ("/engine/arch/many-layers", test_many_layers);
   g_test_add_func ("/engine/arch/cost-matches-model", test_cost_matches_model);
   g_test_add_func ("/engine/arch/limits", test_limits);
