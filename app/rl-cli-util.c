@@ -57,6 +57,58 @@ rl_cli_usage_error (const char *command, const char *format, ...)
   return RL_CLI_EXIT_USAGE;
 }
 
+/* The entry of @entries that @arg names: "--name", "--name=VALUE" or "-c"; NULL for none. */
+static const GOptionEntry *
+find_entry (const GOptionEntry *entries, const char *arg)
+{
+  for (const GOptionEntry *e = entries; e->long_name != NULL; e++)
+    {
+      gsize n = strlen (e->long_name);
+
+      if ((g_str_has_prefix (arg, "--") && strncmp (arg + 2, e->long_name, n) == 0
+           && (arg[2 + n] == '\0' || arg[2 + n] == '='))
+          || (e->short_name != '\0' && arg[0] == '-' && arg[1] == e->short_name
+              && arg[2] == '\0'))
+        return e;
+    }
+  return NULL;
+}
+
+/* GOption refuses a text option's value that is not UTF-8 with "Invalid byte sequence in
+ * conversion input", naming neither the option nor the value: says which, from @args (argv as
+ * it was), the bytes that are not UTF-8 shown as U+FFFD. FALSE when no such value is found. */
+static gboolean
+say_not_utf8 (const char *command, const GOptionEntry *entries, char **args)
+{
+  for (int i = 1; args[i] != NULL; i++)
+    {
+      const GOptionEntry *e = NULL;
+      const char *value = args[i];
+
+      if (strcmp (args[i], "--") == 0)
+        break;
+      if (g_utf8_validate (value, -1, NULL))
+        continue;
+      if (g_str_has_prefix (value, "--") && strchr (value, '=') != NULL)
+        {
+          e = find_entry (entries, value);
+          value = strchr (value, '=') + 1;
+        }
+      else if (i > 1)
+        e = find_entry (entries, args[i - 1]);
+      if (e != NULL && e->arg != G_OPTION_ARG_FILENAME && e->arg != G_OPTION_ARG_FILENAME_ARRAY
+          && e->arg != G_OPTION_ARG_NONE)
+        {
+          g_autofree char *shown = g_utf8_make_valid (value, -1);
+
+          rl_cli_usage_error (command, _("--%s: “%s” is not valid UTF-8 text (the bytes shown"
+                                         " as � are not)"), e->long_name, shown);
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
 gboolean
 rl_cli_parse_options (const char         *command,
                       const char         *parameters,
@@ -68,6 +120,7 @@ rl_cli_parse_options (const char         *command,
   g_autoptr(GOptionContext) context = g_option_context_new (parameters);
   g_autoptr(GError) error = NULL;
   g_autofree char *prgname = g_strdup_printf ("reslab-cli %s", command);
+  g_auto(GStrv) args = g_strdupv (*argv);   /* as given, before GOption takes the options out */
 
   g_set_prgname (prgname);
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
@@ -75,7 +128,9 @@ rl_cli_parse_options (const char         *command,
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, argc, argv, &error))
     {
-      rl_cli_usage_error (command, "%s", error->message);
+      if (!g_error_matches (error, G_CONVERT_ERROR, G_CONVERT_ERROR_ILLEGAL_SEQUENCE)
+          || !say_not_utf8 (command, entries, args))
+        rl_cli_usage_error (command, "%s", error->message);
       return FALSE;
     }
   if (*parameters == '\0' && *argc > 1)

@@ -302,19 +302,24 @@ rl_train_cli_main (int    argc,
   if (shortcut_text != NULL || bn_text != NULL)
     {
       RlShortcut shortcut = RL_SHORTCUT_A;
-      gboolean residual, bn = TRUE;
+      gboolean residual, bn = TRUE, too_deep;
       guint64 depth = 0;
       const char *name = arch_text != NULL ? arch_text : "seed";
       const char *num = g_str_has_prefix (name, "resnet-") ? name + 7
                         : g_str_has_prefix (name, "plain-") ? name + 6 : NULL;
 
-      if (num == NULL || !g_ascii_string_to_unsigned (num, 10, 1, 10000, &depth, NULL))
+      if (num == NULL || num[0] == '\0' || num[strspn (num, "0123456789")] != '\0')
         return rl_cli_usage_error ("train", _("--shortcut and --bn apply to --arch resnet-N or plain-N"
                                    " only (got '%s')"), name);
+      too_deep = !g_ascii_string_to_unsigned (num, 10, 0, RL_ARCH_MAX_CIFAR_DEPTH, &depth,
+                                              NULL);
       residual = g_str_has_prefix (name, "resnet-");
       if (!rl_cli_parse_net ("train", shortcut_text, bn_text, &shortcut, &bn))
         return RL_CLI_EXIT_USAGE;
-      arch = rl_arch_new_cifar ((int) depth, residual, shortcut, bn, &error);
+      /* a depth past the most (20000, or more digits than a number holds) is said to be too
+       * large as --arch alone says it */
+      arch = too_deep ? rl_arch_parse (name, &error)
+                      : rl_arch_new_cifar ((int) depth, residual, shortcut, bn, &error);
     }
   else
     arch = rl_arch_parse (arch_text != NULL ? arch_text : "seed", &error);

@@ -195,6 +195,44 @@ test_other_bad_options (void)
   g_assert_nonnull (strstr (bench_stray->err, "reslab-cli bench --help"));
 }
 
+/* --arch resnet-20000 says the depth is too large and the most (#18), with --shortcut too; a
+ * text option whose value is not UTF-8 is named, with the value, in a message that is UTF-8
+ * (GOption said "Invalid byte sequence in conversion input", naming neither). */
+static void
+test_arch_depth_and_bytes (void)
+{
+  g_autofree char *out = tmp_path ("arch.svg");
+  g_autoptr(Run) diagram = RUN ("diagram", "--arch", "resnet-20000", "--out", out);
+  g_autoptr(Run) train = RUN ("train", "--data", data_dir, "--arch", "plain-20000", "--bn",
+                              "off");
+  g_autoptr(Run) train_b = RUN ("train", "--data", data_dir, "--arch",
+                                "resnet-99999999999999999999", "--shortcut", "B");
+  g_autoptr(Run) bytes = RUN ("diagram", "--arch", "resnet-\xff", "--out", out);
+  g_autoptr(Run) bytes_eq = RUN ("train", "--data", data_dir, "--arch=c=conv(4) \xfe fc=linear(10)");
+  g_autoptr(Run) bench = RUN ("bench", "--no-torch", "--arch", "seed", "--arch", "\xc3");
+  g_autoptr(Run) dataset = RUN ("eval", "--model", "x.safetensors", "--dataset", "mn\xffist");
+
+  assert_usage_error (diagram, "--arch");
+  g_assert_nonnull (strstr (diagram->err, "too large"));
+  g_assert_nonnull (strstr (diagram->err, "at most 1202"));
+  assert_usage_error (train, "at most 1202");
+  assert_usage_error (train_b, "at most 1202");
+  g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
+  assert_usage_error (bytes, "--arch: “resnet-\xef\xbf\xbd”");
+  assert_usage_error (bytes_eq, "--arch: “c=conv(4) \xef\xbf\xbd fc=linear(10)”");
+  assert_usage_error (bench, "--arch");
+  assert_usage_error (dataset, "--dataset");
+  {
+    const Run *not_utf8[] = { bytes, bytes_eq, bench, dataset };
+
+    for (guint i = 0; i < G_N_ELEMENTS (not_utf8); i++)
+      {
+        g_assert_true (g_utf8_validate (not_utf8[i]->err, -1, NULL));
+        g_assert_nonnull (strstr (not_utf8[i]->err, "UTF-8"));
+      }
+  }
+}
+
 /* ---- Missing and broken files ------------------------------------------------------------- */
 
 static void
@@ -723,6 +761,7 @@ main (int argc, char **argv)
   g_test_add_func ("/app/cli/usage", test_usage);
   g_test_add_func ("/app/cli/train-bad-options", test_train_bad_options);
   g_test_add_func ("/app/cli/other-bad-options", test_other_bad_options);
+  g_test_add_func ("/app/cli/arch-depth-and-bytes", test_arch_depth_and_bytes);
   g_test_add_func ("/app/cli/missing-data", test_missing_data);
   g_test_add_func ("/app/cli/missing-model", test_missing_model);
   g_test_add_func ("/app/cli/corrupt-model", test_corrupt_model);
