@@ -698,12 +698,15 @@ rl_cli_stdin_name (void)
   return _("standard input");
 }
 
-GBytes *
-rl_cli_read_stdin (GError **error)
+/* Standard input read whole, at most @max bytes: NULL and a G_IO_ERROR from reading, or
+ * NULL and *@too_large TRUE past @max. */
+static GByteArray *
+read_stdin_at_most (guint64 max, gboolean *too_large, GError **error)
 {
   g_autoptr (GByteArray) data = g_byte_array_new ();
   guint8 chunk[65536];
 
+  *too_large = FALSE;
   for (;;)
     {
       ssize_t got = read (STDIN_FILENO, chunk, sizeof chunk);
@@ -720,14 +723,30 @@ rl_cli_read_stdin (GError **error)
         }
       if (got == 0)
         break;
-      if (data->len + (gsize) got > RL_IMAGE_MAX_FILE)
+      if (data->len + (guint64) got > max)
         {
-          g_set_error (error, RL_ERROR, RL_ERROR_TOO_LARGE, _("%s: more than %u bytes"),
-                       rl_cli_stdin_name (), RL_IMAGE_MAX_FILE);
+          *too_large = TRUE;
           return NULL;
         }
       g_byte_array_append (data, chunk, (guint) got);
     }
+  return g_steal_pointer (&data);
+}
+
+GBytes *
+rl_cli_read_stdin (GError **error)
+{
+  gboolean too_large;
+  g_autoptr (GByteArray) data = read_stdin_at_most (RL_IMAGE_MAX_FILE, &too_large, error);
+
+  if (too_large)
+    {
+      g_set_error (error, RL_ERROR, RL_ERROR_TOO_LARGE, _("%s: more than %u bytes"),
+                   rl_cli_stdin_name (), RL_IMAGE_MAX_FILE);
+      return NULL;
+    }
+  if (data == NULL)
+    return NULL;
   if (data->len == 0)
     {
       g_set_error (error, RL_ERROR, RL_ERROR_BAD_IMAGE, _("%s: nothing to read (an image was "
@@ -735,6 +754,28 @@ rl_cli_read_stdin (GError **error)
       return NULL;
     }
   return g_byte_array_free_to_bytes (g_steal_pointer (&data));
+}
+
+RlSafetensors *
+rl_cli_read_stdin_model (GError **error)
+{
+  guint64 max = rl_safetensors_get_file_max ();
+  gboolean too_large;
+  g_autoptr (GByteArray) data = read_stdin_at_most (max, &too_large, error);
+  g_autoptr (GBytes) bytes = NULL;
+
+  if (too_large)
+    {
+      g_set_error (error, RL_ERROR, RL_ERROR_TOO_LARGE,
+                   _("%s: more than %llu bytes, larger than any model"), rl_cli_stdin_name (),
+                   (unsigned long long) max);
+      return NULL;
+    }
+  if (data == NULL)
+    return NULL;
+  /* empty: the engine says the file is too short to be a model, naming standard input */
+  bytes = g_byte_array_free_to_bytes (g_steal_pointer (&data));
+  return rl_safetensors_load_bytes (bytes, rl_cli_stdin_name (), error);
 }
 
 gboolean

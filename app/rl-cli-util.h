@@ -115,6 +115,11 @@ gboolean   rl_cli_parse_net     (const char    *command,
 GBytes     *rl_cli_read_stdin (GError **error);
 const char *rl_cli_stdin_name (void);
 
+/* A FILE argument of "-" for a model file (info): standard input read whole, at most the
+ * largest model file (rl_safetensors_get_file_max, RL_ERROR_TOO_LARGE past it), and checked
+ * as a file is, named rl_cli_stdin_name () in messages. Returns: (transfer full) (nullable) */
+RlSafetensors *rl_cli_read_stdin_model (GError **error);
+
 /* The digit of an IMAGE argument, a file or standard input for "-" (predict, explain), for a
  * model of @kind: cropped to its ink, scaled and centred as @kind's images are
  * (rl_image_file_load_digit). On failure prints the reason, naming the file, and returns

@@ -71,7 +71,8 @@ rl_info_cli_main (int    argc,
 
   if (!rl_cli_parse_options ("info", "[--arch] FILE | --bundled", entries, &argc, &argv,
                              _("Show a model file's metadata and tensors, or with --arch the"
-                               " description of its net.")))
+                               " description of its net. A FILE of - is read from standard"
+                               " input.")))
     return RL_CLI_EXIT_USAGE;
   if (bundled && argc > 1)
     return rl_cli_usage_error ("info", _("--bundled or a FILE, not both"));
@@ -88,6 +89,12 @@ rl_info_cli_main (int    argc,
       what = "resource://" RL_BUNDLED_MODEL_RESOURCE;
       if (bytes != NULL)
         st = rl_safetensors_load_bytes (bytes, RL_CLI_BUNDLED_NAME, &error);
+    }
+  else if (strcmp (argv[1], "-") == 0)
+    {
+      /* - is standard input, as an IMAGE of predict and read: `curl URL | reslab-cli info -` */
+      what = rl_cli_stdin_name ();
+      st = rl_cli_read_stdin_model (&error);
     }
   else
     {

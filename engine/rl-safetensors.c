@@ -148,6 +148,12 @@ rl_safetensors_load_bytes (GBytes      *bytes,
  * and an 8 GB file (or /dev/zero, endless) aborted the program on the allocation. */
 #define FILE_MAX (8 + RL_SAFETENSORS_HEADER_MAX + (uint64_t) RL_LIMIT_PARAMS * sizeof (float))
 
+guint64
+rl_safetensors_get_file_max (void)
+{
+  return FILE_MAX;
+}
+
 RlSafetensors *
 rl_safetensors_load (const char  *path,
                      GError     **error)

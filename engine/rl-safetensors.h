@@ -50,6 +50,9 @@ typedef struct _RlSafetensors RlSafetensors;
 RlSafetensors      *rl_safetensors_load         (const char *path, GError **error);
 /* The same from memory; @what names the source in messages. */
 RlSafetensors      *rl_safetensors_load_bytes   (GBytes *bytes, const char *what, GError **error);
+/* The largest file rl_safetensors_load reads (a larger one is no model the engine builds):
+ * the bound for a model read from a stream, whose size is not known before. */
+guint64             rl_safetensors_get_file_max (void);
 void                rl_safetensors_free         (RlSafetensors *st);
 
 /* The metadata of the file at @path from its header alone (8 bytes and the JSON, a few KB for

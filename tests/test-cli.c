@@ -233,6 +233,47 @@ test_arch_depth_and_bytes (void)
   }
 }
 
+/* `info -` reads the model from standard input, as predict and read take an IMAGE of - (#12:
+ * it said "cannot read -: No such file or directory"): the same listing as of the file, under
+ * the name "standard input"; what is not a model there is said so, naming it. */
+static void
+test_info_stdin (void)
+{
+  g_autofree char *seed = g_test_build_filename (G_TEST_DIST, "..", "resources", "models",
+                                                 "seed.safetensors", NULL);
+  g_autofree char *contents = NULL;
+  gsize len = 0;
+  g_autoptr(GBytes) model = NULL;
+  g_autoptr(GBytes) empty = g_bytes_new_static ("", 0);
+  g_autoptr(GBytes) text = g_bytes_new_static ("not a model\n", 12);
+  g_autoptr(Run) file = RUN ("info", seed);
+  g_autoptr(Run) file_arch = RUN ("info", "--arch", seed);
+  g_autoptr(Run) piped = NULL;
+  g_autoptr(Run) piped_arch = NULL;
+  g_autoptr(Run) piped_empty = NULL;
+  g_autoptr(Run) piped_text = NULL;
+
+  g_assert_true (g_file_get_contents (seed, &contents, &len, NULL));
+  model = g_bytes_new_take (g_steal_pointer (&contents), len);
+  piped = run_with_input (NULL, (const char * const[]) { "info", "-", NULL }, model);
+  piped_arch = run_with_input (NULL, (const char * const[]) { "info", "--arch", "-", NULL },
+                               model);
+  piped_empty = run_with_input (NULL, (const char * const[]) { "info", "-", NULL }, empty);
+  piped_text = run_with_input (NULL, (const char * const[]) { "info", "-", NULL }, text);
+
+  g_assert_cmpint (file->status, ==, 0);
+  g_assert_cmpint (piped->status, ==, 0);
+  g_assert_cmpstr (piped->err, ==, "");
+  g_assert_true (g_str_has_prefix (piped->out, "standard input\n"));
+  /* below the name, line for line the file's */
+  g_assert_cmpstr (strchr (piped->out, '\n'), ==, strchr (file->out, '\n'));
+  g_assert_cmpint (piped_arch->status, ==, 0);
+  g_assert_cmpstr (piped_arch->out, ==, file_arch->out);
+  assert_failure (piped_empty, "standard input");
+  assert_failure (piped_text, "standard input");
+  g_assert_cmpstr (piped_text->out, ==, "");
+}
+
 /* ---- Missing and broken files ------------------------------------------------------------- */
 
 static void
@@ -769,6 +810,7 @@ main (int argc, char **argv)
   g_test_add_func ("/app/cli/info-arch", test_info_arch);
   g_test_add_func ("/app/cli/arch-error-zh", test_arch_error_zh);
   g_test_add_func ("/app/cli/bundled", test_bundled);
+  g_test_add_func ("/app/cli/info-stdin", test_info_stdin);
   g_test_add_func ("/app/cli/train-unwritable-out", test_train_unwritable_out);
   g_test_add_func ("/app/cli/train-diverged-not-saved", test_train_diverged_not_saved);
   g_test_add_func ("/app/cli/train-and-info", test_train_and_info);
