@@ -551,6 +551,19 @@ check_existing (const char *path, RlCliOutKind kind, const char *csv_head, gbool
   return TRUE;
 }
 
+/* "-" is standard input where a command reads (an IMAGE, info's FILE); no command writes to
+ * standard output, and a file or folder named "-" made in its place would surprise: refused
+ * (said on stderr: FALSE). ./- names such a file. */
+static gboolean
+check_not_dash (const char *path)
+{
+  if (strcmp (path, "-") != 0)
+    return TRUE;
+  rl_cli_error ("%s", _("-: cannot write to standard output; give a file name (./- for a file"
+                        " named -)"));
+  return FALSE;
+}
+
 gboolean
 rl_cli_check_out (const char         *path,
                   RlCliOutKind        kind,
@@ -562,6 +575,8 @@ rl_cli_check_out (const char         *path,
 
   g_return_val_if_fail (kind != RL_CLI_OUT_CSV, FALSE);
 
+  if (!check_not_dash (path))
+    return FALSE;
   for (int i = 0; i < n_inputs; i++)
     if (inputs[i] != NULL && rl_cli_same_file (inputs[i], path))
       {
@@ -586,7 +601,7 @@ rl_cli_check_out_dir (const char *dir)
   g_autofree char *probe = g_build_filename (dir, ".reslab-tmp-XXXXXX", NULL);
   int saved;
 
-  if (!rl_cli_make_dir (dir))
+  if (!check_not_dash (dir) || !rl_cli_make_dir (dir))
     return FALSE;
   if ((saved = probe_errno (probe)) != 0)
     {
@@ -602,6 +617,8 @@ rl_cli_check_out_files (const char          *dir,
                         int                  n_files)
 {
   /* the files first: a refusal leaves no folder made behind */
+  if (!check_not_dash (dir))
+    return FALSE;
   for (int i = 0; i < n_files; i++)
     {
       g_autofree char *path = g_build_filename (dir, files[i].name, NULL);

@@ -182,7 +182,8 @@ typedef enum {
 
 /* Checks, before the command's work, that it may write a file of @kind at @path: refused
  * (said on stderr, naming @path, FALSE returned: then exit with EXIT_FAILURE) when @path is a
- * directory or another file that is not a regular one, the same file as one of the @n_inputs
+ * directory or another file that is not a regular one, "-" (standard output: no command writes
+ * there), the same file as one of the @n_inputs
  * @inputs (the files the command reads; NULL ones are skipped), another user's file, an
  * existing file that is not of @kind by its first bytes (an empty one holds nothing to lose),
  * or where no file can be created (tried as the save will: a temporary file beside it, removed
@@ -195,7 +196,7 @@ gboolean   rl_cli_check_out  (const char         *path,
 
 /* The folder @dir made when missing (rl_cli_make_dir) and a file created in it and removed at
  * once, before the work that fills it: FALSE, said on stderr naming @dir (rl_cli_write_error),
- * when it is not a folder or cannot take files. */
+ * when it is not a folder or cannot take files, or is "-" (as for rl_cli_check_out). */
 gboolean   rl_cli_check_out_dir (const char *dir);
 
 /* A file a command writes in a folder, for rl_cli_check_out_files: its name, its kind, and for

@@ -360,6 +360,34 @@ test_eval_errors_files_refused (void)
   test_rm_rf (dir);
 }
 
+/* An output named "-" (standard input and output, for the commands that read an IMAGE or a
+ * FILE there) is refused before any work, not made as a file or folder called "-". */
+static void
+test_dash_out_refused (void)
+{
+  g_autofree char *dash = tmp_path ("-");
+  g_autofree char *mine = tmp_path ("mine-dash");
+  const char *cases[][20] = {
+    { "train", "--data", data_dir, "--limit", "64", "--epochs", "1", "--threads", "1",
+      "--out", "-" },
+    { "teach", "--mine", mine, "--steps", "1", "--replay", "0", "--out", "-" },
+    { "eval", "--data", data_dir, "--model", model_path, "--errors", "-" },
+    { "experiment", "degradation", "--data", data_dir, "--depths", "8", "--subset", "64",
+      "--test-subset", "64", "--threads", "1", "--out-dir", "-" },
+    { "landscape", "--model", model_path, "--data", data_dir, "--grid", "3", "--images", "16",
+      "--threads", "1", "--out-dir", "-" },
+    { "read", "--compose", "2", "--data", data_dir, "--keep", "-" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(Run) r = run_in (tmp_dir, cases[i]);
+
+      assert_failure (r, "standard output");
+      g_assert_false (g_file_test (dash, G_FILE_TEST_EXISTS));
+    }
+}
+
 /* ---- an output where no file can be made ---------------------------------------------------- */
 
 /* How a file made at @path (@in: in the folder @path; @folder: the folder @path) fails, as the
@@ -712,6 +740,7 @@ main (int argc, char **argv)
   g_test_add_func ("/app/cli/outputs/eval-errors-not-dir", test_eval_errors_not_dir);
   g_test_add_func ("/app/cli/outputs/eval-errors-files", test_eval_errors_files_refused);
   g_test_add_func ("/app/cli/outputs/unwritable", test_unwritable_outputs);
+  g_test_add_func ("/app/cli/outputs/dash", test_dash_out_refused);
   g_test_add_func ("/app/cli/outputs/keep-initial", test_keep_initial_after_training);
   g_test_add_func ("/app/cli/inputs/not-regular-or-huge", test_not_regular_or_huge);
   g_test_add_func ("/app/cli/stdout-full", test_stdout_full);
