@@ -29,6 +29,15 @@ print_error_va (const char *format, va_list args)
 {
   g_autofree char *msg = g_strdup_vprintf (format, args);
 
+  /* a file name or an argument is any bytes; a message is UTF-8 text (what g_printerr
+   * converts to the terminal's charset): bytes that are not UTF-8 are shown as U+FFFD */
+  if (!g_utf8_validate (msg, -1, NULL))
+    {
+      char *valid = g_utf8_make_valid (msg, -1);
+
+      g_free (msg);
+      msg = valid;
+    }
   g_printerr ("reslab-cli: %s\n", msg);
 }
 

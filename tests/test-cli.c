@@ -197,7 +197,8 @@ test_other_bad_options (void)
 
 /* --arch resnet-20000 says the depth is too large and the most (#18), with --shortcut too; a
  * text option whose value is not UTF-8 is named, with the value, in a message that is UTF-8
- * (GOption said "Invalid byte sequence in conversion input", naming neither). */
+ * (GOption said "Invalid byte sequence in conversion input", naming neither); and no message
+ * copies bytes that are not UTF-8 from a file name or an argument (#12). */
 static void
 test_arch_depth_and_bytes (void)
 {
@@ -222,6 +223,22 @@ test_arch_depth_and_bytes (void)
   assert_usage_error (bytes_eq, "--arch: “c=conv(4) \xef\xbf\xbd fc=linear(10)”");
   assert_usage_error (bench, "--arch");
   assert_usage_error (dataset, "--dataset");
+  {
+    /* a file name or a command that is not UTF-8 is shown with U+FFFD, in a message that is */
+    g_autoptr(Run) model = RUN ("predict", "--model", "m\xff.safetensors", "x.png");
+    g_autoptr(Run) command = RUN ("frob\xfe");
+    g_autoptr(Run) option = RUN ("train", "--frob\xfe");
+    g_autoptr(Run) argument = RUN ("info", "\xc3", "\xc3");
+
+    assert_failure (model, "m\xef\xbf\xbd.safetensors");
+    assert_usage_error (command, "frob\xef\xbf\xbd");
+    assert_usage_error (option, "--frob\xef\xbf\xbd");
+    assert_usage_error (argument, "FILE");
+    g_assert_true (g_utf8_validate (model->err, -1, NULL));
+    g_assert_true (g_utf8_validate (command->err, -1, NULL));
+    g_assert_true (g_utf8_validate (option->err, -1, NULL));
+    g_assert_true (g_utf8_validate (argument->err, -1, NULL));
+  }
   {
     const Run *not_utf8[] = { bytes, bytes_eq, bench, dataset };
 
