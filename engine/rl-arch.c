@@ -207,8 +207,22 @@ parse_token (const char *tok, int index, RlLayerSpec *spec, int *bad_start, int 
       for (int i = 0; args[i] != NULL; i++)
         {
           int arg_len = (int) strlen (args[i]);
+          const char *key_end;
 
           g_strstrip (args[i]);
+          /* k=3,k=5 took the last: refused, as a key twice in a model file's JSON is */
+          key_end = strchr (args[i], '=');
+          for (int j = 0; key_end != NULL && j < i; j++)
+            if (strncmp (args[j], args[i], (size_t) (key_end - args[i]) + 1) == 0)
+              {
+                *bad_start = arg_start;
+                *bad_end = arg_start + arg_len;
+                g_set_error (error, RL_ERROR, RL_ERROR_BAD_ARCH,
+                             _("layer %d (%s): “%.*s” is given twice"), index + 1,
+                             rl_layer_kind_name (spec->kind), (int) (key_end - args[i]),
+                             args[i]);
+                return FALSE;
+              }
           if (!parse_arg (spec, args[i], i, index, error))
             {
               *bad_start = arg_start;

@@ -92,6 +92,34 @@ test_cifar_depth (void)
   assert_parse_says ("c\xc3=conv(4) fc=linear(10)", RL_ERROR_BAD_ARCH, "UTF-8");
 }
 
+/* A key given twice in a layer's arguments is refused (#12: c=conv(4,k=3,k=5) took k=5), and
+ * its place is the second one. */
+static void
+test_key_twice (void)
+{
+  const char *text = "c=conv(4,k=3,k=5) fc=linear(10)";
+  g_autoptr(GError) error = NULL;
+  RlArchPlace place;
+  g_autoptr(RlArch) arch = rl_arch_parse_at (text, &place, &error);
+
+  g_assert_null (arch);
+  g_assert_error (error, RL_ERROR, RL_ERROR_BAD_ARCH);
+  g_assert_nonnull (strstr (error->message, "“k” is given twice"));
+  g_assert_cmpint (place.start, ==, (int) (strstr (text, "k=5") - text));
+  g_assert_cmpint (place.end, ==, place.start + 3);
+  assert_parse_says ("r=res(4,bn=1,shortcut=B,bn=0) fc=linear(10)", RL_ERROR_BAD_ARCH,
+                     "“bn” is given twice");
+  assert_parse_says ("r=res(4,s=2,s=2) fc=linear(10)", RL_ERROR_BAD_ARCH, "“s” is given twice");
+  /* the same value of two keys is no repeat */
+  {
+    g_autoptr(GError) ok_error = NULL;
+    g_autoptr(RlArch) ok = rl_arch_parse ("c=conv(4,k=3,p=3) fc=linear(10)", &ok_error);
+
+    g_assert_no_error (ok_error);
+    g_assert_nonnull (ok);
+  }
+}
+
 /* relu, gap and bn take no argument; rl_arch_to_string would drop one (issue #12) */
 static void
 test_no_argument (void)
@@ -513,6 +541,7 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/arch/round-trip", test_round_trip);
   g_test_add_func ("/engine/arch/no-argument", test_no_argument);
   g_test_add_func ("/engine/arch/cifar-depth", test_cifar_depth);
+  g_test_add_func ("/engine/arch/key-twice", test_key_twice);
   g_test_add_func ("/engine/arch/many-layers", test_many_layers);
   g_test_add_func ("/engine/arch/cost-matches-model", test_cost_matches_model);
   g_test_add_func ("/engine/arch/limits", test_limits);
