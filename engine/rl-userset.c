@@ -35,6 +35,33 @@ rl_userset_default_dir (void)
 }
 
 /* A dataset of @n empty images shaped and normalised like @like. Returns: (transfer full) */
+/* A dataset of @n images shaped as @like's, their pixels and labels not set; NULL when the
+ * memory cannot be had (@n comes from a user: a set of millions). */
+static RlDataset *
+dataset_like_try (const RlDataset *like, uint32_t n)
+{
+  size_t chw = (size_t) like->c * like->h * like->w;
+  g_autofree guint8 *images = g_try_malloc (chw * MAX (n, 1));
+  g_autofree guint8 *labels = g_try_malloc (MAX (n, 1));
+  RlDataset *ds;
+
+  if (images == NULL || labels == NULL)
+    return NULL;
+  ds = g_new0 (RlDataset, 1);
+  ds->ref_count = 1;
+  ds->kind = like->kind;
+  ds->n = n;
+  ds->c = like->c;
+  ds->h = like->h;
+  ds->w = like->w;
+  ds->n_classes = like->n_classes;
+  ds->mean = like->mean;
+  ds->std = like->std;
+  ds->images = g_steal_pointer (&images);
+  ds->labels = g_steal_pointer (&labels);
+  return ds;
+}
+
 static RlDataset *
 dataset_like (const RlDataset *like, uint32_t n)
 {
@@ -335,7 +362,16 @@ rl_dataset_concat (const RlDataset *a, guint a_repeat, const RlDataset *b, guint
     }
 
   chw = (size_t) a->c * a->h * a->w;
-  ds = dataset_like (a, (uint32_t) n);
+  /* up to MAX_IMAGES of them, 7.8 GB of MNIST: refused, not aborted on, where it cannot be had */
+  ds = dataset_like_try (a, (uint32_t) n);
+  if (ds == NULL)
+    {
+      g_autofree char *size = g_format_size ((guint64) n * (chw + 1));
+
+      g_set_error (error, RL_ERROR, RL_ERROR_TOO_LARGE,
+                   _("%llu images (%s) do not fit in memory"), (unsigned long long) n, size);
+      return NULL;
+    }
   for (guint r = 0; r < a_repeat; r++, pos += a->n)
     {
       memcpy (ds->images + pos * chw, a->images, (size_t) a->n * chw);

@@ -80,7 +80,8 @@ gboolean   rl_userset_delete_if (const char    *dir,
  * b's images is then seen b_repeat times an epoch, the loop itself unchanged. The result
  * takes @a's normalisation; @b may be NULL or repeated 0 times.
  * Errors: RL_ERROR_MISMATCH (different image shapes or classes), RL_ERROR_TOO_LARGE (more
- * than 10,000,000 images), RL_ERROR_INVALID_ARGUMENT (nothing to concatenate).
+ * than 10,000,000 images, or more than the memory that can be had), RL_ERROR_INVALID_ARGUMENT
+ * (nothing to concatenate).
  * Returns: (transfer full) */
 RlDataset *rl_dataset_concat (const RlDataset *a,
                               guint            a_repeat,
