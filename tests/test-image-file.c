@@ -320,6 +320,9 @@ test_pgm_broken (Fixture *f, gconstpointer data)
     { "above-max5.pgm", "P5 2 1 9\n\1\12",          0, RL_ERROR_BAD_IMAGE },
     { "wide.pgm",       "P5 16385 1 255\n",         0, RL_ERROR_TOO_LARGE },
     { "overflow.pgm",   "P5 99999999999 1 255\n",   0, RL_ERROR_TOO_LARGE },
+    /* each side allowed, not both: 268 million pixels (#18) */
+    { "square.pgm",     "P5 16384 16384 255\n",     0, RL_ERROR_TOO_LARGE },
+    { "tall.pgm",       "P5 8193 8192 255\n",       0, RL_ERROR_TOO_LARGE },
     { "text.txt",       "hello, world\n",           0, RL_ERROR_BAD_IMAGE },
     { "empty.pgm",      "",                         0, RL_ERROR_BAD_IMAGE },
   };

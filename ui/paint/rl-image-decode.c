@@ -34,6 +34,16 @@ check_size (const char *what, guint64 width, guint64 height, GError **error)
                    RL_IMAGE_MAX_SIDE);
       return FALSE;
     }
+  /* a side each may reach, not both: a 16384 x 16384 PNG of one colour is 300 KB, and took
+   * 2 GB and half a minute to find no ink in */
+  if (width * height > RL_IMAGE_MAX_PIXELS)
+    {
+      g_set_error (error, RL_ERROR, RL_ERROR_TOO_LARGE,
+                   _("%s: image of %llu x %llu pixels has more than %u million pixels"),
+                   what, (unsigned long long) width, (unsigned long long) height,
+                   RL_IMAGE_MAX_PIXELS / (1024u * 1024u));
+      return FALSE;
+    }
   return TRUE;
 }
 

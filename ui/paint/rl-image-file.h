@@ -14,8 +14,9 @@
  * the image already is light on dark, and ink = L (MNIST itself, chalk on a board). A picture
  * where nothing stands out goes by the border's mean (above 0.5: ink = 1 - L).
  *
- * Bounds: at most RL_IMAGE_MAX_SIDE pixels a side and RL_IMAGE_MAX_FILE bytes a file, checked
- * from the header before anything the size of the image is allocated.
+ * Bounds: at most RL_IMAGE_MAX_SIDE pixels a side, RL_IMAGE_MAX_PIXELS pixels (8192 x 8192: a
+ * photo of 64 megapixels) and RL_IMAGE_MAX_FILE bytes a file, checked from the header before
+ * anything the size of the image is allocated.
  */
 #pragma once
 
@@ -27,6 +28,7 @@
 G_BEGIN_DECLS
 
 #define RL_IMAGE_MAX_SIDE 16384
+#define RL_IMAGE_MAX_PIXELS (64u * 1024 * 1024)
 #define RL_IMAGE_MAX_FILE (256u * 1024 * 1024)
 
 /* Loads @path as ink: (height, width) floats in [0, 1], row stride = width; @inverted
@@ -35,8 +37,8 @@ G_BEGIN_DECLS
  * Errors (every message names the file): G_IO_ERROR_* from GIO (G_IO_ERROR_NOT_FOUND for a
  * missing file), RL_ERROR_BAD_IMAGE (not PNG or PGM, malformed header, zero size, a sample
  * above maxval, a PNG libpng rejects), RL_ERROR_TRUNCATED (fewer samples than the header
- * announces), RL_ERROR_TOO_LARGE (a side above RL_IMAGE_MAX_SIDE, a file above
- * RL_IMAGE_MAX_FILE).
+ * announces), RL_ERROR_TOO_LARGE (a side above RL_IMAGE_MAX_SIDE, more pixels than
+ * RL_IMAGE_MAX_PIXELS, a file above RL_IMAGE_MAX_FILE).
  * Returns: (transfer full): free with g_free() */
 float    *rl_image_file_load_gray   (const char  *path,
                                      int         *width,
