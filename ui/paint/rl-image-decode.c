@@ -39,9 +39,9 @@ check_size (const char *what, guint64 width, guint64 height, GError **error)
   if (width * height > RL_IMAGE_MAX_PIXELS)
     {
       g_set_error (error, RL_ERROR, RL_ERROR_TOO_LARGE,
-                   _("%s: image of %llu x %llu pixels has more than %u million pixels"),
+                   _("%s: image of %llu x %llu pixels is more than %u pixels in all"),
                    what, (unsigned long long) width, (unsigned long long) height,
-                   RL_IMAGE_MAX_PIXELS / (1024u * 1024u));
+                   RL_IMAGE_MAX_PIXELS);
       return FALSE;
     }
   return TRUE;

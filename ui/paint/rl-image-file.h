@@ -28,7 +28,7 @@
 G_BEGIN_DECLS
 
 #define RL_IMAGE_MAX_SIDE 16384
-#define RL_IMAGE_MAX_PIXELS (64u * 1024 * 1024)
+#define RL_IMAGE_MAX_PIXELS (8192u * 8192u)
 #define RL_IMAGE_MAX_FILE (256u * 1024 * 1024)
 
 /* Loads @path as ink: (height, width) floats in [0, 1], row stride = width; @inverted
