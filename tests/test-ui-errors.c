@@ -220,8 +220,11 @@ test_fashion (void)
     rl_why_view_set_active (why, TRUE);
     rl_why_view_set_class (why, 6);
     g_assert_nonnull (rl_why_view_get_attributions (why, NULL));
-    g_assert_true (ui_test_find_widget (GTK_WIDGET (why), is_label_containing, towards) != NULL
-                   || ui_test_find_widget (GTK_WIDGET (why), is_label_containing, speaks) != NULL);
+    /* the sentence, under the input with the legend */
+    g_assert_true (ui_test_find_widget (rl_why_view_get_key (why), is_label_containing, towards)
+                   != NULL
+                   || ui_test_find_widget (rl_why_view_get_key (why), is_label_containing, speaks)
+                   != NULL);
   }
 
   ui_test_destroy_window (window);

@@ -269,6 +269,56 @@ test_draw_in_sight_small_screen (void)
   ui_test_destroy_window (window);
 }
 
+/* A label whose text begins with @data. */
+static gboolean
+is_label_starting (GtkWidget     *widget,
+                   gconstpointer  data)
+{
+  return GTK_IS_LABEL (widget) && g_str_has_prefix (gtk_label_get_text (GTK_LABEL (widget)), data);
+}
+
+/* At 800 x 600 with Why? on, what it says is read without scrolling: the sentence under its
+ * legend, and the Model line at the foot of the prediction. Both were in the prediction's
+ * column, under the bars, Why? and Towards, and scrolled out of sight there. */
+static void
+test_why_in_sight_small_screen (void)
+{
+  RlWindow *window;
+  RlWhyView *why;
+  GtkWidget *sentence, *model;
+
+  if (!ui_test_has_bundled_model ())
+    {
+      g_test_skip ("no bundled model: nothing to explain");
+      return;
+    }
+  load_style_sheet ();
+  window = ui_test_new_window_sized (SMALL_WIDTH, SMALL_HEIGHT);
+  why = rl_draw_view_get_why_view (rl_window_get_draw_view (window));
+  rl_why_view_set_active (why, TRUE);
+  ui_test_draw_digit (window, 3);
+  ui_test_spin (300);
+
+  sentence = ui_test_find_widget (GTK_WIDGET (window), is_label_starting, "Red pixels");
+  model = ui_test_find_widget (GTK_WIDGET (window), is_label_starting, "Model: ");
+  g_assert_nonnull (sentence);
+  g_assert_nonnull (model);
+  g_test_message ("the window: %d x %d", gtk_widget_get_width (GTK_WIDGET (window)),
+                  gtk_widget_get_height (GTK_WIDGET (window)));
+  g_assert_true (ui_test_in_sight (sentence));
+  g_assert_true (ui_test_in_sight (model));
+
+  /* and with a sentence of four lines (another class than the answer) */
+  rl_why_view_set_class (why, 8);
+  ui_test_spin (200);
+  g_assert_true (g_str_has_prefix (gtk_label_get_text (GTK_LABEL (sentence)), "Red pixels speak"));
+  g_assert_true (ui_test_in_sight (sentence));
+  g_assert_true (ui_test_in_sight (model));
+
+  rl_why_view_set_active (why, FALSE);
+  ui_test_destroy_window (window);
+}
+
 /* Turning Why? on shows its legend below it and leaves the button where it was: it used to sit
  * at the column's foot and jump 100 px up under the pointer that had just pressed it. */
 static void
@@ -561,14 +611,6 @@ test_start_in_sight (void)
     }
 }
 
-/* A label whose text begins with @data. */
-static gboolean
-is_label_starting (GtkWidget     *widget,
-                   gconstpointer  data)
-{
-  return GTK_IS_LABEL (widget) && g_str_has_prefix (gtk_label_get_text (GTK_LABEL (widget)), data);
-}
-
 /* The label of the window at 800 x 600 whose text begins with @prefix, on the Experiment
  * page's tab @page, is shown and whole (not ellipsized). */
 static void
@@ -811,6 +853,7 @@ main (int   argc,
   ui_test_add ("/ui/layout/window-fits-800x600", test_window_fits_small_screen);
   ui_test_add ("/ui/layout/draw-in-sight-800x600", test_draw_in_sight_small_screen);
   ui_test_add ("/ui/layout/why-stays-put", test_why_stays_put);
+  ui_test_add ("/ui/layout/why-in-sight-800x600", test_why_in_sight_small_screen);
   ui_test_add ("/ui/layout/wheel-scrolls-panel", test_wheel_scrolls_panel);
   ui_test_add ("/ui/layout/diagram-room", test_diagram_room);
   ui_test_add ("/ui/layout/inside-network-room", test_inside_network_room);

@@ -325,6 +325,35 @@ ui_test_menu_find (GMenuModel *menu,
   return -1;
 }
 
+/* Whether @widget is shown whole, without scrolling: mapped, and inside the allocation of each
+ * of its ancestors up to the window (a scrolled window's viewport among them: what it has
+ * scrolled out of sight lies outside it). The rectangles go to the test's log. */
+static inline gboolean
+ui_test_in_sight (GtkWidget *widget)
+{
+  if (!gtk_widget_get_mapped (widget))
+    return FALSE;
+  for (GtkWidget *ancestor = gtk_widget_get_parent (widget); ancestor != NULL;
+       ancestor = gtk_widget_get_parent (ancestor))
+    {
+      graphene_rect_t b;
+
+      if (!gtk_widget_compute_bounds (widget, ancestor, &b))
+        return FALSE;
+      if (b.origin.x < 0 || b.origin.y < 0
+          || b.origin.x + b.size.width > gtk_widget_get_width (ancestor)
+          || b.origin.y + b.size.height > gtk_widget_get_height (ancestor))
+        {
+          g_test_message ("%s at %.0f,%.0f %.0f x %.0f, outside the %d x %d of its ancestor %s",
+                          G_OBJECT_TYPE_NAME (widget), b.origin.x, b.origin.y, b.size.width,
+                          b.size.height, gtk_widget_get_width (ancestor),
+                          gtk_widget_get_height (ancestor), G_OBJECT_TYPE_NAME (ancestor));
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
 /* A window (RlWindow) at @width x @height, shown: the size a test lays the views out at. The
  * test holds the reference; ui_test_destroy_window gives it back. Returns: (transfer full) */
 static inline RlWindow *

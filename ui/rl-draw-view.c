@@ -27,6 +27,7 @@ struct _RlDrawView
   GtkWidget     *canvas_hint;
   GtkWidget     *focus_hint;
   GtkWidget     *input_note;      /* under "What the network sees": how the input was made */
+  GtkWidget     *input_box;       /* the input and, under it, Why?'s legend and sentence */
   GtkWidget     *input_area;
   RlWhyView     *why_view;
   GtkSpinButton *image_spin;
@@ -679,6 +680,7 @@ rl_draw_view_class_init (RlDrawViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RlDrawView, canvas_hint);
   gtk_widget_class_bind_template_child (widget_class, RlDrawView, focus_hint);
   gtk_widget_class_bind_template_child (widget_class, RlDrawView, input_note);
+  gtk_widget_class_bind_template_child (widget_class, RlDrawView, input_box);
   gtk_widget_class_bind_template_child (widget_class, RlDrawView, input_area);
   gtk_widget_class_bind_template_child (widget_class, RlDrawView, why_view);
   gtk_widget_class_bind_template_child (widget_class, RlDrawView, image_spin);
@@ -715,6 +717,7 @@ rl_draw_view_init (RlDrawView *self)
     g_signal_connect (focus, "leave", G_CALLBACK (canvas_focus_leave_cb), self);
     gtk_widget_add_controller (GTK_WIDGET (self->canvas), focus);
   }
+  gtk_box_append (GTK_BOX (self->input_box), rl_why_view_get_key (self->why_view));
   g_signal_connect_object (self->why_view, "changed", G_CALLBACK (gtk_widget_queue_draw),
                            self->input_area, G_CONNECT_SWAPPED);
   /* Why? colours the drawing itself too, not only the 28 x 28 preview. */

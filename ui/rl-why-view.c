@@ -1,7 +1,9 @@
 #define G_LOG_DOMAIN "reslab-ui"
 
 /* rl-why-view.c: Draw's "Why?" (see rl-why-view.h): the attribution of the prediction, or of
- * the class asked about, computed with the method chosen and painted over the input; its legend.
+ * the class asked about, computed with the method chosen and painted over the input; its legend
+ * and sentence, in a widget of their own that the Draw view puts under the input
+ * (rl_why_view_get_key).
  */
 
 #include "config.h"
@@ -26,13 +28,15 @@ struct _RlWhyView
   GtkWidget   *toggle;
   GtkWidget   *method_drop;
   GtkWidget   *class_drop;
-  GtkWidget   *details;        /* a revealer, open while on: the class, the legend, the
-                                * sentence. Closed it keeps its width, so that the columns
-                                * of the Draw view do not move when Why? is pressed. */
-  GtkWidget   *legend;
-  GtkWidget   *sentence;
+  GtkWidget   *details;        /* a revealer, open while on: the class. Closed it keeps
+                                * its width, so that the columns of the Draw view do not
+                                * move when Why? is pressed. */
+  GtkWidget   *legend;         /* in key */
+  GtkWidget   *sentence;       /* in key */
 
   /* owned */
+  GtkWidget   *key;            /* a revealer, open while on: the legend and the sentence,
+                                * placed by the Draw view (a reference: not our child) */
   RlPredictor *predictor;
   gulong       updated_id, model_changed_id;
   RlExplainer *explainer;      /* for the predictor's model's arch */
@@ -106,8 +110,8 @@ done:
       if (rl_predictor_get_kind (self->predictor) == RL_DATASET_FASHION)
         text = fashion_sentence (self);
       else if (self->explained == rl_predictor_get_prediction (self->predictor))
-        /* short: four lines at most in a column a quarter of an 800 px window; the legend
-         * above says that a stronger colour is a stronger push */
+        /* short: four lines at most under the input image, a quarter of an 800 px window
+         * wide; the legend above says that a stronger colour is a stronger push */
         text = g_strdup_printf (_("Red pixels pushed the model towards a %d, its answer; blue "
                                   "pixels pushed it away."), self->explained);
       else
@@ -260,6 +264,7 @@ setting_changed_cb (GObject *object, GParamSpec *pspec, RlWhyView *self)
   (void) object;
   (void) pspec;
   gtk_revealer_set_reveal_child (GTK_REVEALER (self->details), rl_why_view_get_active (self));
+  gtk_revealer_set_reveal_child (GTK_REVEALER (self->key), rl_why_view_get_active (self));
   compute (self);
 }
 
@@ -314,6 +319,13 @@ rl_why_view_set_class (RlWhyView *self, int k)
   gtk_drop_down_set_selected (GTK_DROP_DOWN (self->class_drop), (guint) (k + 1));
 }
 
+GtkWidget *
+rl_why_view_get_key (RlWhyView *self)
+{
+  g_return_val_if_fail (RL_IS_WHY_VIEW (self), NULL);
+  return self->key;
+}
+
 const float *
 rl_why_view_get_attributions (RlWhyView *self, int *k)
 {
@@ -339,6 +351,7 @@ rl_why_view_dispose (GObject *object)
   g_clear_object (&self->predictor);
   g_clear_pointer (&self->explainer, rl_explainer_free);
   g_clear_pointer (&self->box, gtk_widget_unparent);
+  g_clear_object (&self->key);
   G_OBJECT_CLASS (rl_why_view_parent_class)->dispose (object);
 }
 
@@ -367,7 +380,7 @@ rl_why_view_init (RlWhyView *self)
 {
   const char * const methods[] = { _("Gradient × input"), _("Integrated gradients"),
                                           _("Occlusion"), NULL };
-  GtkWidget *row, *label, *details;
+  GtkWidget *row, *label, *details, *key;
 
   self->box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
   gtk_widget_set_parent (self->box, GTK_WIDGET (self));
@@ -399,25 +412,32 @@ rl_why_view_init (RlWhyView *self)
   gtk_box_append (GTK_BOX (row), label);
   gtk_box_append (GTK_BOX (row), self->class_drop);
   gtk_box_append (GTK_BOX (details), row);
-
-  self->legend = gtk_drawing_area_new ();
-  gtk_drawing_area_set_content_height (GTK_DRAWING_AREA (self->legend), 26);
-  gtk_drawing_area_set_draw_func (GTK_DRAWING_AREA (self->legend), draw_legend, self, NULL);
-  gtk_box_append (GTK_BOX (details), self->legend);
-
-  self->sentence = gtk_label_new (NULL);
-  gtk_label_set_wrap (GTK_LABEL (self->sentence), TRUE);
-  /* as wide with any sentence (or none), so that the column keeps its width */
-  gtk_label_set_width_chars (GTK_LABEL (self->sentence), 34);
-  gtk_label_set_max_width_chars (GTK_LABEL (self->sentence), 34);
-  gtk_label_set_xalign (GTK_LABEL (self->sentence), 0);
-  gtk_widget_add_css_class (self->sentence, "caption");
-  gtk_box_append (GTK_BOX (details), self->sentence);
   self->details = gtk_revealer_new ();
   gtk_revealer_set_transition_type (GTK_REVEALER (self->details),
                                     GTK_REVEALER_TRANSITION_TYPE_SLIDE_DOWN);
   gtk_revealer_set_child (GTK_REVEALER (self->details), details);
   gtk_box_append (GTK_BOX (self->box), self->details);
+
+  /* The legend and the sentence say what the colours on the input mean: under the input they
+   * are read with it, and the prediction's column keeps room for the Model line at 800 x 600. */
+  key = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
+  gtk_widget_set_margin_top (key, 8);   /* inside the revealer: no gap while Why? is off */
+  self->legend = gtk_drawing_area_new ();
+  gtk_drawing_area_set_content_height (GTK_DRAWING_AREA (self->legend), 26);
+  gtk_drawing_area_set_draw_func (GTK_DRAWING_AREA (self->legend), draw_legend, self, NULL);
+  gtk_box_append (GTK_BOX (key), self->legend);
+
+  self->sentence = gtk_label_new (NULL);
+  gtk_label_set_wrap (GTK_LABEL (self->sentence), TRUE);
+  /* as wide as the input above it: no wider a column for a long sentence */
+  gtk_label_set_max_width_chars (GTK_LABEL (self->sentence), 24);
+  gtk_label_set_xalign (GTK_LABEL (self->sentence), 0);
+  gtk_widget_add_css_class (self->sentence, "caption");
+  gtk_box_append (GTK_BOX (key), self->sentence);
+  self->key = g_object_ref_sink (gtk_revealer_new ());
+  gtk_revealer_set_transition_type (GTK_REVEALER (self->key),
+                                    GTK_REVEALER_TRANSITION_TYPE_SLIDE_DOWN);
+  gtk_revealer_set_child (GTK_REVEALER (self->key), key);
 
   g_signal_connect (self->toggle, "notify::active", G_CALLBACK (setting_changed_cb), self);
   rl_view_init_accessible (GTK_WIDGET (self), _("Why the network reads the drawing as it does"));

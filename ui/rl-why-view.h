@@ -3,8 +3,8 @@
  *
  * A toggle turns it on; a drop-down picks the method (gradient x input, live while drawing;
  * integrated gradients, steadier; occlusion) and another the class (the predicted one, or any
- * other: "what would make it a k?"). Under them a legend and one sentence say what the colours
- * mean. The attributions follow the predictor's "updated", on the main thread: gradient x input
+ * other: "what would make it a k?"). A legend and one sentence say what the colours mean, in a
+ * widget of their own (rl_why_view_get_key), shown while Why? is on. The attributions follow the predictor's "updated", on the main thread: gradient x input
  * takes well under a frame (README, "Ask the model").
  */
 #pragma once
@@ -29,6 +29,10 @@ void         rl_why_view_set_method    (RlWhyView       *self,
 /* -1: the predicted class. */
 void         rl_why_view_set_class     (RlWhyView *self,
                                         int        k);
+/* The legend and the sentence under it, for the caller to place beside what they describe
+ * (the Draw view: under its 28 x 28 preview). The Why? view keeps a reference and fills it in.
+ * Returns: (transfer none) */
+GtkWidget   *rl_why_view_get_key       (RlWhyView *self);
 /* The attributions shown, (28, 28); NULL when off or without input. *k: the class explained.
  * Returns: (transfer none) (nullable) */
 const float *rl_why_view_get_attributions (RlWhyView *self,
