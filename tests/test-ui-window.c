@@ -394,6 +394,78 @@ test_test_image (void)
   ui_test_destroy_window (window);
 }
 
+/* The test image field names the test image in the input, and no other (#11): Undo bringing
+ * back the drawing a test image had replaced, drawing over one and Clear leave it empty (it
+ * named an image no longer shown); read back empty, it shows nothing new; the number typed
+ * again, or + from there, shows a test image again. */
+static void
+test_test_image_field (void)
+{
+  RlWindow *window;
+  RlDrawView *view;
+  RlCanvas *canvas;
+  RlPredictor *predictor;
+  GtkEditable *field;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (RlDataset) test = rl_dataset_load (NULL, RL_DATASET_MNIST, RL_SPLIT_TEST, &error);
+
+  if (test == NULL)
+    {
+      g_test_skip ("no MNIST test set: ./dev.sh data fetches it");
+      return;
+    }
+
+  window = ui_test_new_window ();
+  view = rl_window_get_draw_view (window);
+  canvas = rl_draw_view_get_canvas (view);
+  predictor = rl_window_get_predictor (window);
+  g_assert_true (ui_test_wait_for (test_set_ready, window, 30));
+  field = GTK_EDITABLE (ui_test_find_type (GTK_WIDGET (view), GTK_TYPE_SPIN_BUTTON));
+  g_assert_nonnull (field);
+  g_assert_cmpstr (gtk_editable_get_text (field), ==, "");   /* nothing in the input yet */
+
+  draw (window, 3, 1.0, 0, 0);
+  rl_draw_view_flush (view);
+  g_assert_true (rl_draw_view_show_test_image (view, 5));
+  g_assert_cmpstr (gtk_editable_get_text (field), ==, "5");
+
+  /* Ctrl+Z: the drawing comes back in place of the test image */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.undo", NULL));
+  rl_draw_view_flush (view);
+  g_assert_false (rl_canvas_has_image (canvas));
+  g_assert_false (rl_canvas_is_empty (canvas));
+  g_assert_cmpint (rl_predictor_get_true_label (predictor), ==, -1);
+  g_assert_cmpstr (gtk_editable_get_text (field), ==, "");
+
+  /* read back (Enter, the focus leaving) while empty: the drawing stays, not test image 0 */
+  gtk_spin_button_update (GTK_SPIN_BUTTON (field));
+  g_assert_false (rl_canvas_has_image (canvas));
+  g_assert_cmpint (rl_predictor_get_true_label (predictor), ==, -1);
+  g_assert_cmpstr (gtk_editable_get_text (field), ==, "");
+
+  /* the same number typed again shows that image again */
+  gtk_editable_set_text (field, "5");
+  gtk_spin_button_update (GTK_SPIN_BUTTON (field));
+  g_assert_true (rl_canvas_has_image (canvas));
+  g_assert_cmpint (rl_predictor_get_true_label (predictor), ==, test->labels[5]);
+  g_assert_cmpstr (gtk_editable_get_text (field), ==, "5");
+
+  /* drawn over: empty; + steps on from the last image shown */
+  draw (window, 1, 1.0, 0, 0);
+  rl_draw_view_flush (view);
+  g_assert_cmpstr (gtk_editable_get_text (field), ==, "");
+  gtk_spin_button_spin (GTK_SPIN_BUTTON (field), GTK_SPIN_STEP_FORWARD, 1);
+  g_assert_true (rl_canvas_has_image (canvas));
+  g_assert_cmpint (rl_predictor_get_true_label (predictor), ==, test->labels[6]);
+  g_assert_cmpstr (gtk_editable_get_text (field), ==, "6");
+
+  /* Clear: no test image in the input */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.clear", NULL));
+  g_assert_cmpstr (gtk_editable_get_text (field), ==, "");
+
+  ui_test_destroy_window (window);
+}
+
 static void
 test_inside (void)
 {
@@ -610,6 +682,7 @@ main (int   argc,
   ui_test_add ("/ui/window/view-shortcuts", test_view_shortcuts);
   ui_test_add ("/ui/window/draw-predicts", test_draw_predicts);
   ui_test_add ("/ui/window/test-image", test_test_image);
+  ui_test_add ("/ui/window/test-image-field", test_test_image_field);
   ui_test_add ("/ui/window/inside", test_inside);
   ui_test_add ("/ui/window/undo-clear", test_undo_clear);
   ui_test_add ("/ui/window/app-icon", test_app_icon);

@@ -65,6 +65,10 @@ static GParamSpec *properties[N_PROPS];
 
 /* ---- the hint under the canvas ------------------------------------------------------------ */
 
+static void show_image_number (RlDrawView *self);
+
+/* What the texts say of the input: the hint under the canvas, the note under the 28 x 28
+ * preview, the test image field's number. */
 static void
 update_hint (RlDrawView *self)
 {
@@ -109,6 +113,7 @@ update_hint (RlDrawView *self)
                           "Fashion-MNIST.")
                       : _("28 × 28 pixels, scaled into a 20 × 20 box and centred by the centre of "
                           "mass, like MNIST."));
+  show_image_number (self);
 }
 
 /* The note about the keyboard shows while the canvas has the focus and the window shows
@@ -264,14 +269,23 @@ predictor_updated_cb (RlPredictor *predictor,
 
 /* ---- the test set ------------------------------------------------------------------------- */
 
-/* The number in the field, once the test set is loaded (the "output" handler left it empty). */
+/* The field names the test image in the input, and no other: it is empty while the input is
+ * a drawing (one brought back by Undo too), an image file or nothing, and until the test set is
+ * loaded. Its value stays the last image's, for + and − to step from. */
+static gboolean
+image_number_shown (RlDrawView *self)
+{
+  return self->test_set != NULL && self->shown_image >= 0;
+}
+
 static void
 show_image_number (RlDrawView *self)
 {
-  g_autofree char *text = g_strdup_printf ("%d",
-                                           gtk_spin_button_get_value_as_int (self->image_spin));
+  g_autofree char *text = NULL;
 
-  gtk_editable_set_text (GTK_EDITABLE (self->image_spin), text);
+  if (image_number_shown (self))
+    text = g_strdup_printf ("%d", self->shown_image);
+  gtk_editable_set_text (GTK_EDITABLE (self->image_spin), text != NULL ? text : "");
 }
 
 static void
@@ -373,15 +387,40 @@ predictor_model_changed_cb (RlPredictor *predictor,
     predict_from_canvas (self);
 }
 
-/* Until a test set is loaded the field is empty, not "0": there is no image 0 to show. */
+/* Until a test set is loaded the field is empty, not "0": there is no image 0 to show; nor
+ * while no test image is in the input (show_image_number). */
 static gboolean
 on_image_spin_output (GtkSpinButton *spin,
                       RlDrawView    *self)
 {
-  if (self->test_set != NULL)
+  if (image_number_shown (self))
     return FALSE;
   gtk_editable_set_text (GTK_EDITABLE (spin), "");
   return TRUE;
+}
+
+/* The field read back (Enter, the focus leaving, + and −) while it is empty: nothing typed
+ * keeps the value, where GTK reads "" as 0 and would show test image 0. The number of the
+ * last image typed again shows it again, though the value does not change. */
+static int
+on_image_spin_input (GtkSpinButton *spin,
+                     double        *new_value,
+                     RlDrawView    *self)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (spin));
+  guint64 index;
+
+  if (image_number_shown (self))
+    return FALSE;
+  if (*text == '\0')
+    {
+      *new_value = gtk_spin_button_get_value (spin);
+      return TRUE;
+    }
+  if (g_ascii_string_to_unsigned (text, 10, 0, G_MAXINT, &index, NULL)
+      && (int) index == gtk_spin_button_get_value_as_int (spin))
+    rl_draw_view_show_test_image (self, (guint) index);
+  return FALSE;
 }
 
 static void
@@ -690,6 +729,7 @@ rl_draw_view_class_init (RlDrawViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RlDrawView, model_label);
   gtk_widget_class_bind_template_callback (widget_class, on_image_spin_value_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_image_spin_output);
+  gtk_widget_class_bind_template_callback (widget_class, on_image_spin_input);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "rldrawview");
