@@ -319,6 +319,86 @@ test_why_in_sight_small_screen (void)
   ui_test_destroy_window (window);
 }
 
+/* Adds each drop-down under @widget that is mapped to @found. */
+static void
+find_drop_downs (GtkWidget *widget,
+                 GPtrArray *found)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_DROP_DOWN (child) && gtk_widget_get_mapped (child))
+      g_ptr_array_add (found, child);
+    else
+      find_drop_downs (child, found);
+}
+
+/* Checks, in @widget (a drop-down's open popover), that each choice's checkmark stands apart
+ * from its text: the image after the label in a row's box. Returns: how many were checked. */
+static guint
+check_marks_apart (GtkWidget *widget,
+                   GtkWidget *popover)
+{
+  guint n = 0;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *before = gtk_widget_get_prev_sibling (child);
+
+      if (GTK_IS_IMAGE (child) && GTK_IS_LABEL (before) && gtk_widget_get_mapped (child))
+        {
+          graphene_rect_t text, mark;
+
+          get_bounds (before, popover, &text);
+          get_bounds (child, popover, &mark);
+          g_test_message ("“%s”: text ends at %.0f, its checkmark begins at %.0f",
+                          gtk_label_get_text (GTK_LABEL (before)),
+                          text.origin.x + text.size.width, mark.origin.x);
+          g_assert_cmpfloat (mark.origin.x - (text.origin.x + text.size.width), >=, 6);
+          n++;
+        }
+      n += check_marks_apart (child, popover);
+    }
+  return n;
+}
+
+static gboolean
+popover_shown (gpointer data)
+{
+  return gtk_widget_get_mapped (data) && gtk_widget_get_width (data) > 0;
+}
+
+/* A drop-down's open list puts its checkmark apart from the text it marks: GTK 4.8's rows
+ * set it against the text's last letter ("Gradient × input✓"). */
+static void
+test_drop_down_marks_apart (void)
+{
+  RlWindow *window;
+  g_autoptr (GPtrArray) drops = g_ptr_array_new ();
+
+  load_style_sheet ();
+  window = ui_test_new_window_sized (SMALL_WIDTH, SMALL_HEIGHT);
+  rl_why_view_set_active (rl_draw_view_get_why_view (rl_window_get_draw_view (window)), TRUE);
+  ui_test_spin (300);
+  find_drop_downs (GTK_WIDGET (window), drops);
+  g_assert_cmpuint (drops->len, >=, 2);   /* Why?'s method and Towards */
+  for (guint i = 0; i < drops->len; i++)
+    {
+      GtkWidget *popover = ui_test_find_type (drops->pdata[i], GTK_TYPE_POPOVER);
+
+      g_assert_nonnull (popover);
+      g_signal_emit_by_name (drops->pdata[i], "activate");
+      g_assert_true (ui_test_wait_for (popover_shown, popover, 5));
+      ui_test_spin (100);
+      g_assert_cmpuint (check_marks_apart (popover, popover), >=, 2);
+      gtk_popover_popdown (GTK_POPOVER (popover));
+      ui_test_spin (100);
+    }
+
+  rl_why_view_set_active (rl_draw_view_get_why_view (rl_window_get_draw_view (window)), FALSE);
+  ui_test_destroy_window (window);
+}
+
 /* Turning Why? on shows its legend below it and leaves the button where it was: it used to sit
  * at the column's foot and jump 100 px up under the pointer that had just pressed it. */
 static void
@@ -854,6 +934,7 @@ main (int   argc,
   ui_test_add ("/ui/layout/draw-in-sight-800x600", test_draw_in_sight_small_screen);
   ui_test_add ("/ui/layout/why-stays-put", test_why_stays_put);
   ui_test_add ("/ui/layout/why-in-sight-800x600", test_why_in_sight_small_screen);
+  ui_test_add ("/ui/layout/drop-down-marks-apart", test_drop_down_marks_apart);
   ui_test_add ("/ui/layout/wheel-scrolls-panel", test_wheel_scrolls_panel);
   ui_test_add ("/ui/layout/diagram-room", test_diagram_room);
   ui_test_add ("/ui/layout/inside-network-room", test_inside_network_room);
