@@ -424,6 +424,15 @@ test_test_image_field (void)
   g_assert_nonnull (field);
   g_assert_cmpstr (gtk_editable_get_text (field), ==, "");   /* nothing in the input yet */
 
+  /* + from there shows the first test image, not the second */
+  gtk_spin_button_spin (GTK_SPIN_BUTTON (field), GTK_SPIN_STEP_FORWARD, 1);
+  g_assert_cmpint (rl_predictor_get_true_label (predictor), ==, test->labels[0]);
+  g_assert_cmpstr (gtk_editable_get_text (field), ==, "0");
+  /* and − stops there: no image -1 */
+  gtk_spin_button_spin (GTK_SPIN_BUTTON (field), GTK_SPIN_STEP_BACKWARD, 1);
+  g_assert_cmpint (rl_predictor_get_true_label (predictor), ==, test->labels[0]);
+  g_assert_cmpstr (gtk_editable_get_text (field), ==, "0");
+
   draw (window, 3, 1.0, 0, 0);
   rl_draw_view_flush (view);
   g_assert_true (rl_draw_view_show_test_image (view, 5));

@@ -575,12 +575,12 @@ rl_draw_view_show_test_image (RlDrawView *self,
   rl_canvas_set_image (self->canvas, image, RL_MNIST_SIDE, RL_MNIST_SIDE);
   update_hint (self);
 
-  if ((guint) gtk_spin_button_get_value_as_int (self->image_spin) != index)
-    {
-      g_signal_handlers_block_by_func (self->image_spin, on_image_spin_value_changed, self);
-      gtk_spin_button_set_value (self->image_spin, index);
-      g_signal_handlers_unblock_by_func (self->image_spin, on_image_spin_value_changed, self);
-    }
+  /* an image shown: − goes back to image 0 at most (the bound was -1 until then) */
+  g_signal_handlers_block_by_func (self->image_spin, on_image_spin_value_changed, self);
+  gtk_adjustment_set_lower (gtk_spin_button_get_adjustment (self->image_spin), 0);
+  if (gtk_spin_button_get_value_as_int (self->image_spin) != (int) index)
+    gtk_spin_button_set_value (self->image_spin, index);
+  g_signal_handlers_unblock_by_func (self->image_spin, on_image_spin_value_changed, self);
 
   rl_predictor_set_image (self->predictor, image, self->test_set->labels[index]);
   return TRUE;
@@ -748,6 +748,12 @@ rl_draw_view_init (RlDrawView *self)
   self->predictor_signals = rl_predictor_signals_new (G_CALLBACK (predictor_updated_cb),
                                                       G_CALLBACK (predictor_model_changed_cb), self);
   gtk_widget_set_sensitive (GTK_WIDGET (self->image_spin), FALSE);
+  /* No test image shown yet, the field empty: + shows the first, image 0 (the value is the
+   * last image shown; rl_draw_view_show_test_image sets the lower bound to 0 for good) */
+  g_signal_handlers_block_by_func (self->image_spin, on_image_spin_value_changed, self);
+  gtk_adjustment_set_lower (gtk_spin_button_get_adjustment (self->image_spin), -1);
+  gtk_spin_button_set_value (self->image_spin, -1);
+  g_signal_handlers_unblock_by_func (self->image_spin, on_image_spin_value_changed, self);
 
   g_signal_connect (self->canvas, "changed", G_CALLBACK (canvas_changed_cb), self);
   {
