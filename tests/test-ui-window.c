@@ -554,24 +554,40 @@ test_inside (void)
   ui_test_destroy_window (window);
 }
 
-/* Ctrl+Z after Clear (or Escape, the same action) brings the drawing back. */
+static gboolean
+is_undo_button (GtkWidget     *widget,
+                gconstpointer  data)
+{
+  return GTK_IS_BUTTON (widget)
+         && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), "win.undo") == 0;
+}
+
+/* Ctrl+Z after Clear (or Escape, the same action) brings the drawing back; the undo button
+ * says so: "Restore Drawing" where "Undo Stroke" promised one stroke. */
 static void
 test_undo_clear (void)
 {
   RlWindow *window = ui_test_new_window ();
   RlCanvas *canvas = rl_draw_view_get_canvas (rl_window_get_draw_view (window));
+  GtkWidget *button = ui_test_find_widget (GTK_WIDGET (window), is_undo_button, NULL);
+  GtkLabel *label;
   Expect expect = { window, 3 };
   guint n;
 
+  g_assert_nonnull (button);
+  label = GTK_LABEL (ui_test_find_type (button, GTK_TYPE_LABEL));
   draw (window, 3, 1.0, 0.0, 0.0);
   g_assert_true (ui_test_wait_for (predicts, &expect, 10));
   n = rl_canvas_get_n_strokes (canvas);
   g_assert_cmpuint (n, >, 0);
+  g_assert_cmpstr (gtk_label_get_text (label), ==, "Undo Stroke");
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.clear", NULL));
   g_assert_true (rl_canvas_is_empty (canvas));
+  g_assert_cmpstr (gtk_label_get_text (label), ==, "Restore Drawing");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.undo", NULL));
   g_assert_cmpuint (rl_canvas_get_n_strokes (canvas), ==, n);
+  g_assert_cmpstr (gtk_label_get_text (label), ==, "Undo Stroke");
   g_assert_true (ui_test_wait_for (predicts, &expect, 10));
 
   ui_test_destroy_window (window);

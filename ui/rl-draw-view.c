@@ -24,6 +24,8 @@ struct _RlDrawView
   /* template widgets */
   GtkWidget     *root;
   RlCanvas      *canvas;
+  GtkWidget     *undo_button;
+  GtkWidget     *undo_label;
   GtkWidget     *canvas_hint;
   GtkWidget     *focus_hint;
   GtkWidget     *input_note;      /* under "What the network sees": how the input was made */
@@ -50,6 +52,7 @@ struct _RlDrawView
   int            pending_image;    /* to show once the test set of another dataset loads */
   GtkWindow     *window;           /* borrowed: the root, while rooted */
   gboolean       canvas_focused;
+  gboolean       undo_restores;    /* the undo button says "Restore Drawing" */
   gulong         focus_visible_id;
 };
 
@@ -172,6 +175,28 @@ rl_draw_view_unroot (GtkWidget *widget)
   GTK_WIDGET_CLASS (rl_draw_view_parent_class)->unroot (widget);
 }
 
+/* ---- the undo button ---------------------------------------------------------------------- */
+
+/* Undo takes the last stroke away or, with none left, brings back the whole drawing that Clear,
+ * a test image or an image file took away (rl_canvas_undo): the button says which, where
+ * "Undo Stroke" said one stroke would come back. */
+static void
+update_undo_button (RlDrawView *self)
+{
+  gboolean restore = rl_canvas_get_n_strokes (self->canvas) == 0
+                     && rl_canvas_can_undo (self->canvas);
+
+  if (restore == self->undo_restores)
+    return;   /* not again at each point of a stroke */
+  self->undo_restores = restore;
+  gtk_label_set_text_with_mnemonic (GTK_LABEL (self->undo_label),
+                                    restore ? _("_Restore Drawing") : _("Undo _Stroke"));
+  gtk_widget_set_tooltip_text (self->undo_button,
+                               restore ? _("Bring back the drawing that was cleared or replaced "
+                                           "(Ctrl+Z)")
+                                       : _("Undo the last stroke (Ctrl+Z)"));
+}
+
 /* ---- prediction from the canvas ----------------------------------------------------------- */
 
 static void
@@ -225,6 +250,7 @@ canvas_changed_cb (RlCanvas   *canvas,
       update_hint (self);
     }
 
+  update_undo_button (self);
   self->ink_dirty = TRUE;
   if (self->tick_id == 0)
     self->tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (canvas), tick_cb, self, NULL);
@@ -716,6 +742,8 @@ rl_draw_view_class_init (RlDrawViewClass *klass)
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
   gtk_widget_class_bind_template_child (widget_class, RlDrawView, root);
   gtk_widget_class_bind_template_child (widget_class, RlDrawView, canvas);
+  gtk_widget_class_bind_template_child (widget_class, RlDrawView, undo_button);
+  gtk_widget_class_bind_template_child (widget_class, RlDrawView, undo_label);
   gtk_widget_class_bind_template_child (widget_class, RlDrawView, canvas_hint);
   gtk_widget_class_bind_template_child (widget_class, RlDrawView, focus_hint);
   gtk_widget_class_bind_template_child (widget_class, RlDrawView, input_note);
