@@ -115,11 +115,12 @@ GSETTINGS_BACKEND=keyfile GSETTINGS_SCHEMA_DIR=$PWD/$BUILD/data \
   SHOT_THEN="--depth 20 --seeds 2 --experiment" SHOT_THEN_WAIT=200 \
   shot "experiment-runs" 1280x800 120 -- --view=experiment --depth 8 --seeds 3 --experiment
 
-# Why? on a drawn digit; the Models list (Ctrl+M); the help (F1); the window at its smallest.
+# Why? on a drawn digit; the Models list (Ctrl+M); the help (F1); the window at its smallest,
+# with Why? on.
 shot "why" 1280x800 5 -- --view=draw --draw-digit=4 --why
 SHOT_KEYS=ctrl+m shot "models" 1280x800 5 -- --view=draw --draw-digit=3
 SHOT_KEYS=F1 shot "help" 1280x800 5 -- --view=inside --draw-digit=5
-shot "draw-800x600" 800x600 4 -- --view=draw --draw-digit=3
+shot "draw-800x600" 800x600 5 -- --view=draw --draw-digit=3 --why
 
 # The Draw view in Simplified Chinese (#17), with the translations built in $BUILD/po; needs
 # the zh_CN.UTF-8 locale and a CJK font (fonts-noto-cjk).
