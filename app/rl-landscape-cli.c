@@ -108,6 +108,27 @@ entry_load (Entry *e, const char *path)
   return TRUE;
 }
 
+/* Weights far out (a large --range) can overflow the net's single-precision values: the
+ * loss there is NaN or infinite in the CSV, and left out of the figures. Said once a model. */
+static void
+warn_nonfinite (const Entry *e, size_t cells)
+{
+  size_t bad = 0;
+
+  for (size_t k = 0; k < cells; k++)
+    bad += !isfinite (e->loss[k]);
+  if (bad == 0)
+    return;
+  /* TRANSLATORS: %1$s a model file; %2$zu grid points (of the --grid N x N) */
+  g_printerr (ngettext ("reslab-cli: warning: %1$s: the loss is not a finite number at %2$zu"
+                        " grid point: the net's values overflow single precision there (a"
+                        " smaller --range avoids it)\n",
+                        "reslab-cli: warning: %1$s: the loss is not a finite number at %2$zu"
+                        " grid points: the net's values overflow single precision there (a"
+                        " smaller --range avoids it)\n", bad),
+              e->path, bad);
+}
+
 #define LANDSCAPE_CSV_HEADER "model,alpha,beta,loss,accuracy\n"
 #define LINE_CSV_HEADER "model,t,loss,accuracy\n"
 
@@ -131,8 +152,10 @@ write_csvs (const char *out_dir, const Entry *entries, guint n, int grid, double
           size_t k = (size_t) j * grid + i;
 
           g_string_append_printf (csv, "%s,%s,%s,%s,%s\n", entries[m].name,
-            g_ascii_formatd (a, sizeof a, "%.6g", range * (2.0 * i - (grid - 1)) / (grid - 1)),
-            g_ascii_formatd (b, sizeof b, "%.6g", range * (2.0 * j - (grid - 1)) / (grid - 1)),
+            g_ascii_formatd (a, sizeof a, "%.6g",
+                            rl_landscape_grid_coordinate (grid, range, i)),
+            g_ascii_formatd (b, sizeof b, "%.6g",
+                            rl_landscape_grid_coordinate (grid, range, j)),
             g_ascii_formatd (l, sizeof l, "%.9g", entries[m].loss[k]),
             g_ascii_formatd (c, sizeof c, "%.6g", entries[m].accuracy[k]));
         }
@@ -285,6 +308,8 @@ rl_landscape_cli_main (int argc, char **argv)
                                grid);
   if (!(isfinite (range) && range > 0.0))
     return rl_cli_usage_error ("landscape", _("--range must be a number above 0 (got %g)"), range);
+  if (!rl_landscape_check_grid (grid, range, &error))
+    return rl_cli_usage_error ("landscape", _("--range: %s"), error->message);
   if (images < 1)
     return rl_cli_usage_error ("landscape", _("--images must be at least 1 (got %d)"), images);
   if (!rl_cli_check_threads ("landscape", threads) ||
@@ -368,6 +393,7 @@ rl_landscape_cli_main (int argc, char **argv)
         }
       rl_landscape_eval (ls, 0.0, 0.0, &centre, NULL);
       e->seconds = rl_cli_seconds () - t1;
+      warn_nonfinite (e, cells);
       g_print (_("%s: loss at the trained weights %.4f; %zu points in %.1f s (%.0f images/s,"
                  " %.0f GFLOP/s forward), threads %d\n"), e->name, centre, cells, e->seconds,
                (double) cells * images / MAX (e->seconds, 1e-9),

@@ -10,6 +10,7 @@
 
 #include "rl-landscape.h"
 
+#include <float.h>
 #include <math.h>
 #include <string.h>
 #include <glib/gi18n-lib.h>
@@ -457,11 +458,21 @@ rl_landscape_eval (RlLandscape *ls, double alpha, double beta, double *loss, dou
   score (ls, loss, accuracy);
 }
 
-gboolean
-rl_landscape_grid (RlLandscape *ls, int grid, double range, double *loss, double *accuracy,
-                   GCancellable *cancellable, GError **error)
+double
+rl_landscape_grid_coordinate (int grid, double range, int i)
 {
-  g_return_val_if_fail (ls != NULL && loss != NULL, FALSE);
+  g_return_val_if_fail (grid >= 2 && i >= 0 && i < grid, 0.0);
+
+  /* the fraction first: in [-1, 1], so range times it never overflows; the same rational
+   * number (a nested grid's point) is the same correctly rounded double */
+  return range * ((2.0 * i - (grid - 1)) / (grid - 1));
+}
+
+gboolean
+rl_landscape_check_grid (int grid, double range, GError **error)
+{
+  float prev = 0.0f;
+
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   if (grid < 2 || grid > RL_LANDSCAPE_MAX_GRID)
@@ -477,13 +488,83 @@ rl_landscape_grid (RlLandscape *ls, int grid, double range, double *loss, double
                    _("range: a finite number above 0 (got %g)"), range);
       return FALSE;
     }
+  /* the parameters move by the coordinates as floats (set_point) */
+  for (int i = 0; i < grid; i++)
+    {
+      float c = (float) rl_landscape_grid_coordinate (grid, range, i);
+
+      if (!isfinite (c))
+        {
+          g_set_error (error, RL_ERROR, RL_ERROR_INVALID_ARGUMENT,
+                       _("a range of %1$g is above %2$g, the largest single-precision number,"
+                         " which the weights are moved in"), range, (double) FLT_MAX);
+          return FALSE;
+        }
+      if (i > 0 && !(c > prev))
+        {
+          g_set_error (error, RL_ERROR, RL_ERROR_INVALID_ARGUMENT,
+                       _("a range of %1$g is too small for %2$d points per axis: neighbouring"
+                         " points are the same single-precision number"), range, grid);
+          return FALSE;
+        }
+      prev = c;
+    }
+  return TRUE;
+}
+
+gboolean
+rl_landscape_check_range (const RlLandscape *ls, double range, GError **error)
+{
+  /* set_point's three float terms, each rounded: a relative error far below 1e-6 */
+  const double limit = FLT_MAX * (1.0 - 1e-6);
+  const float *w, *d1, *d2;
+
+  g_return_val_if_fail (ls != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  w = ls->w;
+  d1 = ls->dir[0];
+  d2 = ls->dir[1];
+
+  if (!(isfinite (range) && range > 0.0))
+    {
+      g_set_error (error, RL_ERROR, RL_ERROR_INVALID_ARGUMENT,
+                   _("range: a finite number above 0 (got %g)"), range);
+      return FALSE;
+    }
+  for (size_t i = 0; i < ls->n_params; i++)
+    {
+      double largest = fabs ((double) w[i])
+                       + range * (fabs ((double) d1[i]) + fabs ((double) d2[i]));
+
+      if (!(largest <= limit))
+        {
+          g_set_error (error, RL_ERROR, RL_ERROR_INVALID_ARGUMENT,
+                       _("a range of %1$g moves the weights beyond the largest"
+                         " single-precision number (%2$g): a smaller range is needed"), range,
+                       (double) FLT_MAX);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+gboolean
+rl_landscape_grid (RlLandscape *ls, int grid, double range, double *loss, double *accuracy,
+                   GCancellable *cancellable, GError **error)
+{
+  g_return_val_if_fail (ls != NULL && loss != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!rl_landscape_check_grid (grid, range, error) ||
+      !rl_landscape_check_range (ls, range, error))
+    return FALSE;
 
   for (int j = 0; j < grid; j++)
     for (int i = 0; i < grid; i++)
       {
-        /* symmetric about 0, and the middle point exactly 0 for an odd grid */
-        double alpha = range * (2.0 * i - (grid - 1)) / (grid - 1);
-        double beta = range * (2.0 * j - (grid - 1)) / (grid - 1);
+        double alpha = rl_landscape_grid_coordinate (grid, range, i);
+        double beta = rl_landscape_grid_coordinate (grid, range, j);
         size_t k = (size_t) j * grid + i;
 
         if (g_cancellable_set_error_if_cancelled (cancellable, error))

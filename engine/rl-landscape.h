@@ -119,12 +119,40 @@ void          rl_landscape_eval        (RlLandscape *ls,
                                         double      *loss,
                                         double      *accuracy);
 
-/* The grid alpha_i = -range + 2 range i / (grid - 1), beta_j likewise, i, j in [0, grid):
+/* Coordinate @i (0 .. @grid - 1) of a grid of @grid points per axis over [-@range, @range]:
+ * -range + 2 range i / (grid - 1), computed as range ((2 i - (grid - 1)) / (grid - 1)), the
+ * fraction in [-1, 1] first, so that it never overflows; symmetric about 0, the ends exactly
+ * -range and range, the middle point of an odd grid exactly 0, and a point of a coarser grid
+ * nested in a finer one (every s-th point, s dividing grid - 1) the same double in both. The
+ * one formula of every grid: rl_landscape_grid, the app's runner, the CLI's CSV. */
+double        rl_landscape_grid_coordinate (int    grid,
+                                            double range,
+                                            int    i);
+
+/* Whether @grid points per axis over [-@range, @range] make a grid the weights can be moved
+ * on: @grid from 2 to RL_LANDSCAPE_MAX_GRID, @range a finite number above 0 whose
+ * coordinates, as the floats the parameters are moved by, are finite and all distinct (at
+ * most FLT_MAX, and not so small that neighbours round to the same float).
+ * Errors: RL_ERROR_INVALID_ARGUMENT saying which. */
+gboolean      rl_landscape_check_grid  (int      grid,
+                                        double   range,
+                                        GError **error);
+
+/* Whether the parameters w + alpha d1 + beta d2 stay finite floats for every alpha, beta in
+ * [-@range, @range] with the directions set now (filter-normalised directions are as large as
+ * the weights, so a range near FLT_MAX overflows them).
+ * Errors: RL_ERROR_INVALID_ARGUMENT. */
+gboolean      rl_landscape_check_range (const RlLandscape  *ls,
+                                        double              range,
+                                        GError            **error);
+
+/* The grid alpha_i = rl_landscape_grid_coordinate (grid, range, i), beta_j likewise, i, j in
+ * [0, grid):
  * loss[j * grid + i] and accuracy[j * grid + i] (nullable) at (alpha_i, beta_j). @cancellable
  * is checked before every point.
  * loss, accuracy: (grid, grid), beta major
- * Errors: RL_ERROR_INVALID_ARGUMENT for @grid outside 2 .. RL_LANDSCAPE_MAX_GRID or @range not
- * a finite number above 0; G_IO_ERROR_CANCELLED. */
+ * Errors: RL_ERROR_INVALID_ARGUMENT for a grid rl_landscape_check_grid refuses or a range
+ * rl_landscape_check_range does; G_IO_ERROR_CANCELLED. */
 gboolean      rl_landscape_grid        (RlLandscape   *ls,
                                         int            grid,
                                         double         range,

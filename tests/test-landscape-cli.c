@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "cli-test-utils.h"
+#include "fs-test-utils.h"
 #include "rl-arch.h"
 #include "rl-model.h"
 #include "rl-safetensors.h"
@@ -37,6 +38,11 @@ test_usage_errors (void)
                                    "-1", NULL }, "--range");
   expect_usage ((const char *[]) { "landscape", "--model", "a", "--out-dir", "x", "--range",
                                    "nan", NULL }, "--range");
+  /* a grid whose points are not distinct finite floats (the weights are moved in floats) */
+  expect_usage ((const char *[]) { "landscape", "--model", "a", "--out-dir", "x", "--range",
+                                   "1e308", NULL }, "--range: a range of 1e+308 is above");
+  expect_usage ((const char *[]) { "landscape", "--model", "a", "--out-dir", "x", "--range",
+                                   "1e-300", NULL }, "--range: a range of 1e-300 is too small");
   expect_usage ((const char *[]) { "landscape", "--model", "a", "--out-dir", "x", "--images",
                                    "0", NULL }, "--images");
   expect_usage ((const char *[]) { "landscape", "--model", "a", "--out-dir", "x", "--seed", "x",
@@ -97,6 +103,24 @@ test_run_errors (void)
                                               "--data", data_dir, "--out-dir", out, NULL });
     g_assert_cmpint (r->status, ==, 1);
     g_assert_nonnull (strstr (r->err, "--images"));
+  }
+  {
+    /* weights this far out overflow the net's floats: the loss is NaN there, and said so */
+    g_autofree char *csv_path = g_build_filename (out, "landscape.csv", NULL);
+    g_autofree char *csv = NULL;
+    g_autoptr(Run) r = run ((const char *[]) { "landscape", "--model", plain8, "--grid", "3",
+                                              "--range", "1e38", "--images", "20", "--data",
+                                              data_dir, "--out-dir", out, NULL });
+
+    g_test_message ("%s", r->err);
+    g_assert_cmpint (r->status, ==, 0);
+    g_assert_nonnull (strstr (r->err, "plain-8.safetensors: the loss is not a finite number"));
+    g_assert_true (g_file_get_contents (csv_path, &csv, NULL, NULL));
+    /* the coordinates, though, are the range's */
+    g_assert_nonnull (strstr (csv, "\nplain-8,-1e+38,-1e+38,"));
+    g_assert_nonnull (strstr (csv, "\nplain-8,1e+38,1e+38,"));
+    g_assert_null (strstr (csv, "inf,"));
+    test_rm_rf (out);
   }
   g_unlink (plain8);
   g_unlink (res20);

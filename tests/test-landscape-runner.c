@@ -342,6 +342,45 @@ test_bad_input (void)
   g_assert_false (rl_runner_is_running (RL_RUNNER (runner)));
 }
 
+/* A range whose grid the float weights cannot be moved on is refused, as the engine's grid
+ * and the CLI refuse it (rl_landscape_check_grid, rl_landscape_check_range). */
+static void
+test_bad_range (void)
+{
+  g_autoptr(RlModel) plain = landscape_test_cifar_model (8, FALSE, RL_SHORTCUT_A, TRUE, 4);
+  g_autoptr(RlLandscapeRunner) runner = rl_landscape_runner_new ();
+  RlModel *models[1] = { plain };
+  RlLandscapeRunnerConfig config;
+  const double bad_ranges[] = { 1e308, 1e39, 1e-300, INFINITY, NAN, 0.0 };
+
+  rl_landscape_runner_config_init (&config);
+  config.grid = 9;
+  config.n_images = 8;
+  for (guint k = 0; k < G_N_ELEMENTS (bad_ranges); k++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      config.range = bad_ranges[k];
+      g_assert_false (rl_landscape_runner_start (runner, &config, models, NULL, 1, train_set,
+                                                 &error));
+      g_assert_error (error, RL_ERROR, RL_ERROR_INVALID_ARGUMENT);
+      g_test_message ("%g: %s", bad_ranges[k], error->message);
+      g_assert_false (rl_runner_is_running (RL_RUNNER (runner)));
+    }
+  /* weights a thousand times larger: 1e38 times their directions overflows a float */
+  for (size_t k = 0; k < rl_model_get_n_params (plain); k++)
+    rl_model_get_params (plain)[k] *= 1000.0f;
+  {
+    g_autoptr(GError) error = NULL;
+
+    config.range = 1e38;
+    g_assert_false (rl_landscape_runner_start (runner, &config, models, NULL, 1, train_set,
+                                               &error));
+    g_assert_error (error, RL_ERROR, RL_ERROR_INVALID_ARGUMENT);
+    g_assert_false (rl_runner_is_running (RL_RUNNER (runner)));
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -355,6 +394,7 @@ main (int argc, char **argv)
   g_test_add_func ("/control/landscape/cancel", test_cancel);
   g_test_add_func ("/control/landscape/fill", test_fill);
   g_test_add_func ("/control/landscape/bad-input", test_bad_input);
+  g_test_add_func ("/control/landscape/bad-range", test_bad_range);
   ret = g_test_run ();
   rl_dataset_unref (train_set);
   return ret;

@@ -10,6 +10,7 @@
  * metadata by rl_landscape_name_initial and found again by rl_landscape_load_initial.
  */
 
+#include <float.h>
 #include <math.h>
 #include <string.h>
 
@@ -337,6 +338,101 @@ test_bad_input (void)
   g_clear_error (&error);
 }
 
+/* The grid's coordinates: one formula for the engine, the runner and the CLI, that never
+ * overflows, and ranges whose grid the float weights cannot be moved on refused. */
+static void
+test_grid_range (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RlModel) res8 = landscape_test_cifar_model (8, TRUE, RL_SHORTCUT_A, TRUE, 1);
+  g_autoptr(RlLandscape) ls = NULL;
+  const double ranges[] = { 1e-30, 0.3, 0.5, 1.0, 1.7, 1e38, 1e308, DBL_MAX };
+  const double bad_ranges[] = { 1e308, DBL_MAX, 1e39, 1e-44, 1e-300, 4.9e-324 };
+  double loss[9];
+
+  for (guint r = 0; r < G_N_ELEMENTS (ranges); r++)
+    {
+      double range = ranges[r];
+
+      /* the ends exactly -range and range, the middle exactly 0, every point finite */
+      for (int grid = 2; grid <= 31; grid++)
+        {
+          g_assert_cmpfloat (rl_landscape_grid_coordinate (grid, range, 0), ==, -range);
+          g_assert_cmpfloat (rl_landscape_grid_coordinate (grid, range, grid - 1), ==, range);
+          if (grid % 2 == 1)
+            g_assert_cmpfloat (rl_landscape_grid_coordinate (grid, range, grid / 2), ==, 0.0);
+          for (int i = 0; i < grid; i++)
+            {
+              double c = rl_landscape_grid_coordinate (grid, range, i);
+
+              g_assert_true (isfinite (c));
+              g_assert_cmpfloat (c, ==, -rl_landscape_grid_coordinate (grid, range,
+                                                                      grid - 1 - i));
+            }
+        }
+      /* a coarser grid nested in a finer one (every s-th point) has the same coordinates,
+       * bit for bit: the runner's refinements reuse the points of the coarser levels */
+      for (int fine = 3; fine <= RL_LANDSCAPE_MAX_GRID; fine += 2)
+        for (int s = 2; s <= fine - 1; s++)
+          {
+            if ((fine - 1) % s != 0 || (fine > 101 && s != 2 && s != 3 && s != 5))
+              continue;
+            for (int k = 0; k <= (fine - 1) / s; k++)
+              g_assert_cmpfloat (rl_landscape_grid_coordinate (fine, range, k * s), ==,
+                                 rl_landscape_grid_coordinate ((fine - 1) / s + 1, range, k));
+          }
+    }
+
+  /* the grids the weights (floats) can be moved on, and those they cannot */
+  g_assert_true (rl_landscape_check_grid (RL_LANDSCAPE_MAX_GRID, 1.0, &error));
+  g_assert_no_error (error);
+  g_assert_true (rl_landscape_check_grid (3, 1e38, &error));
+  g_assert_no_error (error);
+  g_assert_true (rl_landscape_check_grid (31, 1e-40, &error));
+  g_assert_no_error (error);
+  g_assert_false (rl_landscape_check_grid (1, 1.0, &error));
+  g_assert_error (error, RL_ERROR, RL_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+  g_assert_false (rl_landscape_check_grid (3, INFINITY, &error));
+  g_assert_error (error, RL_ERROR, RL_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+
+  ls = rl_landscape_new (res8, train_set, 8, &error);
+  g_assert_no_error (error);
+  rl_landscape_set_random_directions (ls, 1);
+  for (guint k = 0; k < G_N_ELEMENTS (bad_ranges); k++)
+    {
+      g_assert_false (rl_landscape_check_grid (31, bad_ranges[k], &error));
+      g_assert_error (error, RL_ERROR, RL_ERROR_INVALID_ARGUMENT);
+      g_test_message ("%g: %s", bad_ranges[k], error->message);
+      g_clear_error (&error);
+      g_assert_false (rl_landscape_grid (ls, 31, bad_ranges[k], loss, NULL, NULL, &error));
+      g_assert_error (error, RL_ERROR, RL_ERROR_INVALID_ARGUMENT);
+      g_clear_error (&error);
+    }
+  /* too small for many points, not for few */
+  g_assert_true (rl_landscape_check_grid (3, 1e-44, &error));
+  g_assert_no_error (error);
+
+  /* the weights w + alpha d1 + beta d2 as floats: with weights (so directions) a thousand times
+   * larger, a range of 1e38 would overflow them */
+  g_assert_true (rl_landscape_check_range (ls, 1e30, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&ls, rl_landscape_free);
+  for (size_t k = 0; k < rl_model_get_n_params (res8); k++)
+    rl_model_get_params (res8)[k] *= 1000.0f;
+  ls = rl_landscape_new (res8, train_set, 8, &error);
+  g_assert_no_error (error);
+  rl_landscape_set_random_directions (ls, 1);
+  g_assert_false (rl_landscape_check_range (ls, 1e38, &error));
+  g_assert_error (error, RL_ERROR, RL_ERROR_INVALID_ARGUMENT);
+  g_test_message ("%s", error->message);
+  g_clear_error (&error);
+  g_assert_false (rl_landscape_grid (ls, 3, 1e38, loss, NULL, NULL, &error));
+  g_assert_error (error, RL_ERROR, RL_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+}
+
 static void
 test_initial_file (void)
 {
@@ -409,6 +505,7 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/landscape/twins-share", test_twins_share);
   g_test_add_func ("/engine/landscape/interpolate", test_interpolate);
   g_test_add_func ("/engine/landscape/bad-input", test_bad_input);
+  g_test_add_func ("/engine/landscape/grid-range", test_grid_range);
   g_test_add_func ("/engine/landscape/initial-file", test_initial_file);
   ret = g_test_run ();
   rl_dataset_unref (train_set);

@@ -124,13 +124,6 @@ job_free (gpointer data)
   g_free (job);
 }
 
-static double
-coordinate (const RlLandscapeRunnerConfig *config, guint i)
-{
-  /* as rl_landscape_grid: symmetric about 0, the middle point exactly 0 */
-  return config->range * (2.0 * i - (config->grid - 1)) / (config->grid - 1);
-}
-
 /* Whether (i, j) is on the lattice of step @s. */
 static gboolean
 on_lattice (guint i, guint j, guint s)
@@ -170,8 +163,13 @@ run (RlWorker *worker, gpointer data, GError **error)
                 loss = &msg->loss[msg->n];
                 acc = &msg->accuracy[msg->n];
                 msg->index[msg->n++] = j * g + i;
-                rl_landscape_eval (job->ls[m], coordinate (&job->config, i),
-                                   coordinate (&job->config, j), loss, acc);
+                /* the coordinates of rl_landscape_grid: a point of a coarser level is
+                 * the same point of the finer grid */
+                rl_landscape_eval (job->ls[m],
+                                   rl_landscape_grid_coordinate ((int) g, job->config.range,
+                                                                 (int) i),
+                                   rl_landscape_grid_coordinate ((int) g, job->config.range,
+                                                                 (int) j), loss, acc);
               }
             msg->level_done = j + s >= g && m + 1 == job->n_models;
             if (msg->n > 0 || msg->level_done)
@@ -345,6 +343,8 @@ rl_landscape_runner_start (RlLandscapeRunner             *self,
                    config->range);
       return FALSE;
     }
+  if (!rl_landscape_check_grid ((int) config->grid, config->range, error))
+    return FALSE;
 
   job = g_new0 (Job, 1);
   job->config = *config;
@@ -361,6 +361,11 @@ rl_landscape_runner_start (RlLandscapeRunner             *self,
           return FALSE;
         }
       rl_landscape_set_random_directions (job->ls[m], config->seed);
+      if (!rl_landscape_check_range (job->ls[m], config->range, error))
+        {
+          job_free (job);
+          return FALSE;
+        }
       if (initial != NULL && initial[m] != NULL)
         job->initial[m] = rl_model_copy (initial[m]);
     }

@@ -65,8 +65,8 @@ RlLandscapeRunner *rl_landscape_runner_new   (void);
  * @set (the evaluators are made here, so bad input fails synchronously). @initial (nullable,
  * or with NULL entries): each model's initial weights, for the line. Earlier results are
  * cleared.
- * Errors: RL_ERROR_INVALID_ARGUMENT when running or for a bad config; those of
- * rl_landscape_new. */
+ * Errors: RL_ERROR_INVALID_ARGUMENT when running or for a bad config (a grid or range that
+ * rl_landscape_check_grid or rl_landscape_check_range refuses); those of rl_landscape_new. */
 gboolean  rl_landscape_runner_start          (RlLandscapeRunner             *self,
                                               const RlLandscapeRunnerConfig *config,
                                               RlModel *const                *models,
