@@ -366,9 +366,21 @@ rl_dataset_load_idx (const char     *images_path,
 
   if (img.dims[0] != lab.dims[0])
     {
-      g_set_error (error, RL_ERROR, RL_ERROR_MISMATCH,
-                   _("%s holds %u images but %s holds %u labels"),
-                   images_path, img.dims[0], labels_path, lab.dims[0]);
+      /* two sentences, each with its own count in its own plural form */
+      g_autofree char *has_images =
+        g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%1$s holds %2$u image.",
+                                      "%1$s holds %2$u images.", img.dims[0]),
+                         images_path, img.dims[0]);
+      g_autofree char *has_labels =
+        g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                      "%1$s holds %2$u label: one for each image is needed.",
+                                      "%1$s holds %2$u labels: one for each image is needed.",
+                                      lab.dims[0]),
+                         labels_path, lab.dims[0]);
+
+      /* TRANSLATORS: two sentences one after the other (a translation may drop the space) */
+      g_set_error (error, RL_ERROR, RL_ERROR_MISMATCH, C_("sentences", "%1$s %2$s"), has_images,
+                   has_labels);
       return NULL;
     }
 

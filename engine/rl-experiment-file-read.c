@@ -157,8 +157,19 @@ get_list (GKeyFile *kf, const char *group, const char *key, gsize n, GError **er
   found = count_values (raw);
   if (found != n)
     {
-      g_set_error (error, RL_ERROR, RL_ERROR_MISMATCH,
-                   _("[%s] %s holds %zu values where %zu are announced"), group, key, found, n);
+      /* two sentences, each with its own count in its own plural form */
+      g_autofree char *has = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                           "[%1$s] %2$s holds %3$zu value.",
+                                                           "[%1$s] %2$s holds %3$zu values.",
+                                                           found),
+                                              group, key, found);
+      g_autofree char *announced = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                                 "%zu is announced.",
+                                                                 "%zu are announced.", n), n);
+
+      /* TRANSLATORS: two sentences one after the other (a translation may drop the space) */
+      g_set_error (error, RL_ERROR, RL_ERROR_MISMATCH, C_("sentences", "%1$s %2$s"), has,
+                   announced);
       return NULL;
     }
   return g_steal_pointer (&raw);

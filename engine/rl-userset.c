@@ -285,7 +285,9 @@ delete_digit (const char  *dir,
   if (index >= old->n)
     {
       g_set_error (error, RL_ERROR, image != NULL ? RL_ERROR_MISMATCH : RL_ERROR_INVALID_ARGUMENT,
-                   _("%s holds %u digits, there is no digit %u"), dir, old->n, index + 1);
+                   g_dngettext (GETTEXT_PACKAGE, "%1$s holds %2$u digit: there is no digit %3$u",
+                                "%1$s holds %2$u digits: there is no digit %3$u", old->n),
+                   dir, old->n, index + 1);
       return FALSE;
     }
   if (image != NULL)

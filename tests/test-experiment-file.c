@@ -298,6 +298,19 @@ test_bad_texts (void)
   expect_value_error ("plain", "records", "2;2;", RL_ERROR_BAD_HEADER);   /* 2 seeds of 1 */
   expect_value_error ("plain", "layers", "7", RL_ERROR_MISMATCH);
   expect_value_error ("plain seed 7", "train-error", "0.5;", RL_ERROR_MISMATCH);
+  {
+    /* each count in its own sentence, in its own plural form: never "1 values" */
+    g_autoptr(GError) error = NULL;
+    g_autofree char *text = with_value ("plain seed 7", "train-error", "0.5;");
+    g_autoptr(GBytes) bytes = g_bytes_new (text, strlen (text));
+    g_auto(RlExperimentRunInfo) info = { 0 };
+    g_autoptr(RlExperimentGroup) group = rl_experiment_file_parse (bytes, &info, &error);
+
+    g_assert_null (group);
+    g_assert_error (error, RL_ERROR, RL_ERROR_MISMATCH);
+    g_assert_true (g_str_has_prefix (error->message, "[plain seed 7] train-error holds 1 value. "));
+    g_assert_true (g_str_has_suffix (error->message, " are announced."));
+  }
   expect_value_error ("plain seed 7", "grad-norm", "1;2;3;", RL_ERROR_MISMATCH);
 
   /* NaN and inf: refused where a number must be finite, kept where a record may hold them */

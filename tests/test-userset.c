@@ -83,6 +83,7 @@ test_append_delete (void)
   /* bad arguments */
   g_assert_false (rl_userset_delete (dir, 2, NULL, &error));
   g_assert_error (error, RL_ERROR, RL_ERROR_INVALID_ARGUMENT);
+  g_assert_nonnull (strstr (error->message, "holds 2 digits: there is no digit 3"));
   g_clear_error (&error);
   g_assert_false (rl_userset_append (dir, img, 10, NULL, &error));
   g_assert_error (error, RL_ERROR, RL_ERROR_INVALID_ARGUMENT);
@@ -90,6 +91,11 @@ test_append_delete (void)
 
   /* the last one deleted: no set on disk, NOT_FOUND again */
   g_assert_true (rl_userset_delete (dir, 0, NULL, &error));
+  /* one left: its count in the singular */
+  g_assert_false (rl_userset_delete (dir, 1, NULL, &error));
+  g_assert_error (error, RL_ERROR, RL_ERROR_INVALID_ARGUMENT);
+  g_assert_nonnull (strstr (error->message, "holds 1 digit: there is no digit 2"));
+  g_clear_error (&error);
   g_assert_true (rl_userset_delete (dir, 0, &n, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (n, ==, 0);
