@@ -348,10 +348,18 @@ rl_cli_load_split (const char *dir, RlDatasetKind kind, RlSplit split)
   if (ds == NULL)
     {
       rl_cli_error ("%s", error->message);
-      rl_cli_error ("%s", kind == RL_DATASET_FASHION
+      /* How to get the files, where they are missing. A file that is there but unreadable or
+       * corrupt (the message names it and what is wrong) is not mended by fetching, except in
+       * the default MNIST folder, where fetch-mnist.sh replaces a file whose MD5 sum is not
+       * MNIST's; a folder given with --data is the user's own. */
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+        rl_cli_error ("%s", kind == RL_DATASET_FASHION
                           ? _("install Debian's dataset-fashion-mnist (./dev.sh setup does), "
                             "or pass --data DIR")
                           : _("run ./dev.sh data (or data/fetch-mnist.sh) to fetch MNIST"));
+      else if (dir == NULL && kind == RL_DATASET_MNIST)
+        rl_cli_error ("%s", _("./dev.sh data (or data/fetch-mnist.sh) checks the MNIST files"
+                              " against their MD5 sums and fetches again those that differ"));
       return NULL;
     }
   /* never empty: the IDX reader refuses a header of 0 items */

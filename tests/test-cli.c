@@ -306,6 +306,79 @@ test_missing_data (void)
   g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
 }
 
+/* An IDX file at @dir/@name: @magic, then the dimensions @dims (@n_dims, big-endian), then
+ * @payload zero bytes (fewer than the dimensions say makes it truncated). */
+static void
+write_idx (const char *dir, const char *name, guint32 magic, const guint32 *dims, guint n_dims,
+           gsize payload)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_autoptr(GByteArray) b = g_byte_array_new ();
+  g_autoptr(GError) error = NULL;
+  guint32 be = GUINT32_TO_BE (magic);
+
+  g_byte_array_append (b, (const guint8 *) &be, 4);
+  for (guint i = 0; i < n_dims; i++)
+    {
+      be = GUINT32_TO_BE (dims[i]);
+      g_byte_array_append (b, (const guint8 *) &be, 4);
+    }
+  g_byte_array_set_size (b, b->len + payload);
+  memset (b->data + b->len - payload, 0, payload);
+  g_assert_true (g_file_set_contents (path, (const char *) b->data, b->len, &error));
+  g_assert_no_error (error);
+}
+
+/* Data that is there but corrupt: the message names the file and what is wrong, each count in
+ * its own sentence ("holds 1 image.", never "1 images"), and no hint to fetch the data, which
+ * would not mend a folder of the user's; in the default MNIST folder, that fetching checks
+ * the files' MD5 sums. */
+static void
+test_corrupt_data (void)
+{
+  g_autofree char *dir = tmp_path ("corrupt-data");
+  g_autofree char *out = tmp_path ("corrupt.safetensors");
+  g_autofree char *images = g_build_filename (dir, "train-images-idx3-ubyte", NULL);
+  const guint32 one[3] = { 1, 28, 28 }, two[1] = { 2 }, one_label[1] = { 1 };
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  write_idx (dir, "train-images-idx3-ubyte", 0x803, one, 3, 28 * 28);
+  write_idx (dir, "train-labels-idx1-ubyte", 0x801, two, 1, 2);
+  write_idx (dir, "t10k-images-idx3-ubyte", 0x803, one, 3, 28 * 28);
+  write_idx (dir, "t10k-labels-idx1-ubyte", 0x801, one_label, 1, 1);
+  {
+    g_autoptr(Run) r = RUN ("train", "--data", dir, "--out", out);
+
+    assert_failure (r, images);
+    g_assert_nonnull (strstr (r->err, "train-images-idx3-ubyte holds 1 image."));
+    g_assert_nonnull (strstr (r->err, "train-labels-idx1-ubyte holds 2 labels:"));
+    g_assert_null (strstr (r->err, " 1 images"));
+    g_assert_null (strstr (r->err, "dev.sh"));
+    g_assert_null (strstr (r->err, "fetch-mnist"));
+  }
+  /* a truncated file: named, and not to be fetched either */
+  write_idx (dir, "train-images-idx3-ubyte", 0x803, one, 3, 100);
+  write_idx (dir, "train-labels-idx1-ubyte", 0x801, one_label, 1, 1);
+  {
+    g_autoptr(Run) r = RUN ("train", "--data", dir, "--out", out);
+
+    assert_failure (r, images);
+    g_assert_null (strstr (r->err, "dev.sh"));
+  }
+  /* the same files where ./dev.sh data puts MNIST: it would fetch them again */
+  {
+    g_autoptr(Run) r = run_with_env (NULL, (const char * const[]) { "train", "--out", out, NULL },
+                                     NULL, (const char * const[]) { "RESLAB_DATA_DIR", dir,
+                                                                    NULL });
+
+    assert_failure (r, images);
+    g_assert_nonnull (strstr (r->err, "./dev.sh data (or data/fetch-mnist.sh) checks the MNIST"
+                                      " files against their MD5 sums"));
+  }
+  g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
+  test_rm_rf (dir);
+}
+
 static void
 test_missing_model (void)
 {
@@ -821,6 +894,7 @@ main (int argc, char **argv)
   g_test_add_func ("/app/cli/other-bad-options", test_other_bad_options);
   g_test_add_func ("/app/cli/arch-depth-and-bytes", test_arch_depth_and_bytes);
   g_test_add_func ("/app/cli/missing-data", test_missing_data);
+  g_test_add_func ("/app/cli/corrupt-data", test_corrupt_data);
   g_test_add_func ("/app/cli/missing-model", test_missing_model);
   g_test_add_func ("/app/cli/corrupt-model", test_corrupt_model);
   g_test_add_func ("/app/cli/hostile-models", test_hostile_models);
