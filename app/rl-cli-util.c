@@ -186,7 +186,8 @@ GOptionEntry
 rl_cli_model_option (char **path)
 {
   return (GOptionEntry) { "model", 'm', 0, G_OPTION_ARG_FILENAME, path,
-                          N_("The model (.safetensors)"), "FILE" };
+                          N_("The model (.safetensors; - reads it from standard input)"),
+                          "FILE" };
 }
 
 GOptionEntry
@@ -665,11 +666,13 @@ rl_cli_seconds (void)
   return g_get_monotonic_time () / 1e6;
 }
 
+static RlModel *load_model_file (const char *path, RlSafetensors **st, GError **error);
+
 RlModel *
 rl_cli_load_mnist_model (const char *path, RlSafetensors **st)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (RlModel) model = rl_model_load (path, st, &error);
+  g_autoptr (RlModel) model = load_model_file (path, st, &error);
   int c, h, w;
 
   if (model == NULL)
@@ -681,7 +684,8 @@ rl_cli_load_mnist_model (const char *path, RlSafetensors **st)
   if (c != 1 || h != RL_MNIST_SIDE || w != RL_MNIST_SIDE || rl_model_get_n_classes (model) != 10)
     {
       rl_cli_error (_("%s: the model takes %d x %d x %d inputs and %d classes; this needs"
-                     " 1 x 28 x 28 and 10"), path, c, h, w, rl_model_get_n_classes (model));
+                     " 1 x 28 x 28 and 10"), rl_cli_input_name (path), c, h, w,
+                    rl_model_get_n_classes (model));
       if (st != NULL)
         g_clear_pointer (st, rl_safetensors_free);
       return NULL;
@@ -702,7 +706,7 @@ rl_cli_load_model (const char *path)
   RlModel *model;
 
   if (path != NULL)
-    model = rl_model_load (path, NULL, &error);
+    model = load_model_file (path, NULL, &error);
   else
     {
       g_autoptr(GBytes) bytes = rl_cli_bundled_bytes (&error);
@@ -790,13 +794,13 @@ rl_cli_read_stdin (GError **error)
   return g_byte_array_free_to_bytes (g_steal_pointer (&data));
 }
 
-RlSafetensors *
-rl_cli_read_stdin_model (GError **error)
+/* Standard input read whole as a model file's bytes, at most the largest model file. */
+static GBytes *
+read_stdin_model_bytes (GError **error)
 {
   guint64 max = rl_safetensors_get_file_max ();
   gboolean too_large;
   g_autoptr (GByteArray) data = read_stdin_at_most (max, &too_large, error);
-  g_autoptr (GBytes) bytes = NULL;
 
   if (too_large)
     {
@@ -808,8 +812,55 @@ rl_cli_read_stdin_model (GError **error)
   if (data == NULL)
     return NULL;
   /* empty: the engine says the file is too short to be a model, naming standard input */
-  bytes = g_byte_array_free_to_bytes (g_steal_pointer (&data));
-  return rl_safetensors_load_bytes (bytes, rl_cli_stdin_name (), error);
+  return g_byte_array_free_to_bytes (g_steal_pointer (&data));
+}
+
+RlSafetensors *
+rl_cli_read_stdin_model (GError **error)
+{
+  g_autoptr (GBytes) bytes = read_stdin_model_bytes (error);
+
+  return bytes != NULL ? rl_safetensors_load_bytes (bytes, rl_cli_stdin_name (), error) : NULL;
+}
+
+const char *
+rl_cli_input_name (const char *path)
+{
+  return strcmp (path, "-") == 0 ? rl_cli_stdin_name () : path;
+}
+
+/* The one reader of a --model FILE: a file, or standard input for "-", as `info -` reads it. */
+static RlModel *
+load_model_file (const char *path, RlSafetensors **st, GError **error)
+{
+  if (strcmp (path, "-") == 0)
+    {
+      g_autoptr (GBytes) bytes = read_stdin_model_bytes (error);
+
+      return bytes != NULL ? rl_model_load_bytes (bytes, rl_cli_stdin_name (), st, error) : NULL;
+    }
+  return rl_model_load (path, st, error);
+}
+
+gboolean
+rl_cli_check_model_stdin (const char          *command,
+                          const char          *model_path,
+                          const char          *other,
+                          const char * const  *others,
+                          int                  n_others)
+{
+  if (model_path == NULL || strcmp (model_path, "-") != 0)
+    return TRUE;
+  for (int i = 0; i < n_others; i++)
+    if (strcmp (others[i], "-") == 0)
+      {
+        /* TRANSLATORS: %s is IMAGE or --model, as the command's usage names it */
+        rl_cli_usage_error (command, _("--model - and %s - would both be read from standard"
+                                       " input, which is read once: give one of them as a"
+                                       " file"), other);
+        return FALSE;
+      }
+  return TRUE;
 }
 
 gboolean

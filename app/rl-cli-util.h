@@ -117,8 +117,21 @@ const char *rl_cli_stdin_name (void);
 
 /* A FILE argument of "-" for a model file (info): standard input read whole, at most the
  * largest model file (rl_safetensors_get_file_max, RL_ERROR_TOO_LARGE past it), and checked
- * as a file is, named rl_cli_stdin_name () in messages. Returns: (transfer full) (nullable) */
+ * as a file is, named rl_cli_stdin_name () in messages. Every --model FILE of "-" is read the
+ * same way (rl_cli_load_mnist_model, rl_cli_load_model). Returns: (transfer full) (nullable) */
 RlSafetensors *rl_cli_read_stdin_model (GError **error);
+
+/* An input's name in messages: @path, or rl_cli_stdin_name () for "-". */
+const char *rl_cli_input_name (const char *path);
+
+/* Standard input is read once: when @model_path (nullable) is "-" and so is one of @others
+ * (@n_others; what the usage calls them: @other, "IMAGE"), a usage error of @command
+ * (printed) and FALSE. */
+gboolean    rl_cli_check_model_stdin (const char          *command,
+                                      const char          *model_path,
+                                      const char          *other,
+                                      const char * const  *others,
+                                      int                  n_others);
 
 /* The digit of an IMAGE argument, a file or standard input for "-" (predict, explain), for a
  * model of @kind: cropped to its ink, scaled and centred as @kind's images are
@@ -139,8 +152,9 @@ gboolean   rl_cli_load_splits (const char     *dir,
                                RlDataset     **train,
                                RlDataset     **test);
 
-/* Loads a model for MNIST-shaped input (1 x 28 x 28, 10 classes); on failure prints the reason,
- * naming @path, and returns NULL (and *@st NULL). @st: (out) (optional) the file's tensors and
+/* Loads a model for MNIST-shaped input (1 x 28 x 28, 10 classes) from @path, or from standard
+ * input for "-" (as rl_cli_read_stdin_model); on failure prints the reason, naming @path
+ * (rl_cli_input_name), and returns NULL (and *@st NULL). @st: (out) (optional) the file's tensors and
  * metadata. Returns: (transfer full) (nullable) */
 RlModel   *rl_cli_load_mnist_model (const char *path, RlSafetensors **st);
 
@@ -151,8 +165,8 @@ RlModel   *rl_cli_load_mnist_model (const char *path, RlSafetensors **st);
 /* The bytes of the bundled seed net's file. Returns: (transfer full) (nullable) */
 GBytes    *rl_cli_bundled_bytes (GError **error);
 
-/* The model of a --model FILE, or the bundled seed net when @path is NULL; on failure prints
- * the reason and returns NULL. Returns: (transfer full) (nullable) */
+/* The model of a --model FILE (standard input for "-", as rl_cli_load_mnist_model reads it),
+ * or the bundled seed net when @path is NULL; on failure prints the reason and returns NULL. Returns: (transfer full) (nullable) */
 RlModel   *rl_cli_load_model (const char *path);
 
 /* The dataset a model was trained on, from its file's metadata; MNIST when it does not say. */

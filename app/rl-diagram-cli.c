@@ -29,7 +29,8 @@ rl_diagram_cli_main (int argc, char **argv)
   g_autofree char *out_path = NULL;
   gboolean expand = FALSE;
   const GOptionEntry entries[] = {
-    { "model", 'm', 0, G_OPTION_ARG_FILENAME, &model_path, N_("The model file to draw"), "FILE" },
+    { "model", 'm', 0, G_OPTION_ARG_FILENAME, &model_path,
+      N_("The model file to draw (- reads it from standard input)"), "FILE" },
     { "arch", 0, 0, G_OPTION_ARG_STRING, &arch_text,
       N_("Or an architecture: seed, resnet-N, plain-N or a description (see 'train --help')"),
       "DESC" },
@@ -66,12 +67,9 @@ rl_diagram_cli_main (int argc, char **argv)
 
   if (model_path != NULL)
     {
-      model = rl_model_load (model_path, NULL, &error);
+      model = rl_cli_load_model (model_path);
       if (model == NULL)
-        {
-          rl_cli_error ("%s", error->message);
-          return EXIT_FAILURE;
-        }
+        return EXIT_FAILURE;
     }
   else
     {

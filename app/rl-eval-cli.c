@@ -165,7 +165,8 @@ rl_eval_cli_main (int    argc,
 
   confusion = g_new0 (guint, 10 * 10);
   correct = evaluate (model, test, confusion);
-  g_print ("# %s on %s (%u images), threads %d\n", model_path, set_name, test->n,
+  g_print ("# %s on %s (%u images), threads %d\n", rl_cli_input_name (model_path), set_name,
+           test->n,
            rl_model_get_threads (model));
   rl_eval_cli_print_accuracy (correct, test->n);
 

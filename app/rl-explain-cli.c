@@ -509,6 +509,9 @@ rl_explain_cli_main (int argc, char **argv)
     return rl_cli_usage_error ("explain", "%s", _("--out PNG is required"));
   if (argc != 2)
     return rl_cli_usage_error ("explain", "%s", argc < 2 ? _("no IMAGE given") : _("one IMAGE at a time"));
+  if (!rl_cli_check_model_stdin ("explain", model_path, "IMAGE",
+                                 (const char * const *) argv + 1, 1))
+    return RL_CLI_EXIT_USAGE;
   if (method_name != NULL && !rl_explain_method_from_name (method_name, &method))
     return rl_cli_usage_error ("explain", _("--method: unknown method '%s' (known: grad, ig, occlusion)"),
                                method_name);

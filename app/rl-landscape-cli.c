@@ -77,11 +77,15 @@ entry_clear (Entry *e)
   g_free (e->accuracy);
 }
 
-/* "runs/plain-20.safetensors" -> "plain-20" */
+/* "runs/plain-20.safetensors" -> "plain-20"; "-" (standard input) -> "stdin" */
 static char *
 model_name (const char *path)
 {
-  g_autofree char *base = g_path_get_basename (path);
+  g_autofree char *base = NULL;
+
+  if (strcmp (path, "-") == 0)
+    return g_strdup ("stdin");
+  base = g_path_get_basename (path);
 
   if (g_str_has_suffix (base, ".safetensors"))
     base[strlen (base) - strlen (".safetensors")] = '\0';
@@ -101,6 +105,16 @@ entry_load (Entry *e, const char *path)
   if (e->model == NULL)
     return FALSE;
 
+  /* the initial weights are a file beside the model's: a model on standard input has none */
+  if (strcmp (path, "-") == 0)
+    {
+      if (rl_safetensors_get_metadata (e->st, "initial") != NULL)
+        g_printerr (_("reslab-cli: warning: %s: no line from the initial weights: %s\n"),
+                    rl_cli_input_name (path),
+                    _("they are looked for beside the model's file, and a model read from"
+                      " standard input has none"));
+      return TRUE;
+    }
   e->initial = rl_landscape_load_initial (path, e->st, &error);
   if (e->initial == NULL && error != NULL)
     g_printerr (_("reslab-cli: warning: %s: no line from the initial weights: %s\n"), path,
@@ -264,7 +278,8 @@ rl_landscape_cli_main (int argc, char **argv)
   double range = DEFAULT_RANGE;
   const GOptionEntry options[] = {
     { "model", 'm', 0, G_OPTION_ARG_FILENAME_ARRAY, &model_paths,
-      N_("A trained model (.safetensors); give it twice for a plain net and its residual twin"),
+      N_("A trained model (.safetensors; - reads it from standard input); give it twice for a"
+         " plain net and its residual twin"),
       "FILE" },
     { "grid", 0, 0, G_OPTION_ARG_INT, &grid, N_("Points per axis, 2..1001 (default 31)"), "N" },
     { "range", 0, 0, G_OPTION_ARG_DOUBLE, &range,
@@ -300,6 +315,9 @@ rl_landscape_cli_main (int argc, char **argv)
   if (n > MAX_MODELS)
     return rl_cli_usage_error ("landscape", _("--model: at most %1$d models (got %2$u)"),
                                MAX_MODELS, n);
+  if (n == 2 && !rl_cli_check_model_stdin ("landscape", model_paths[0], "--model",
+                                           (const char * const *) model_paths + 1, 1))
+    return RL_CLI_EXIT_USAGE;
   if (out_dir == NULL)
     return rl_cli_usage_error ("landscape", "%s", _("--out-dir DIR is required"));
   if (grid < 2 || grid > RL_LANDSCAPE_MAX_GRID)

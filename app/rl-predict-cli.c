@@ -71,6 +71,9 @@ rl_predict_cli_main (int    argc,
     return rl_cli_usage_error ("predict", _("--model FILE is required"));
   if (argc < 2)
     return rl_cli_usage_error ("predict", _("no IMAGE given"));
+  if (!rl_cli_check_model_stdin ("predict", model_path, "IMAGE", (const char * const *) argv + 1,
+                                 argc - 1))
+    return RL_CLI_EXIT_USAGE;
 
   model = rl_cli_load_mnist_model (model_path, &st);
   if (model == NULL)

@@ -256,7 +256,8 @@ rl_read_cli_main (int argc, char **argv)
   double join_overlap = RL_CLI_DOUBLE_NOT_GIVEN;
   const GOptionEntry entries[] = {
     { "model", 'm', 0, G_OPTION_ARG_FILENAME, &model_path,
-      N_("The model (.safetensors; default: the seed net bundled with the app)"), "FILE" },
+      N_("The model (.safetensors; - reads it from standard input; default: the seed net bundled"
+         " with the app)"), "FILE" },
     { "join-overlap", 0, 0, G_OPTION_ARG_DOUBLE, &join_overlap,
       N_("Join strokes into one digit when their x-ranges overlap by this share of the narrower"
          " (default 0.5)"), "F" },
@@ -306,6 +307,9 @@ rl_read_cli_main (int argc, char **argv)
     return rl_cli_usage_error ("read", "%s", _("no IMAGE given"));
   if (compose != RL_CLI_INT_NOT_GIVEN && argc > 1)
     return rl_cli_usage_error ("read", "%s", _("--compose or IMAGEs, not both"));
+  if (!rl_cli_check_model_stdin ("read", model_path, "IMAGE", (const char * const *) argv + 1,
+                                 argc - 1))
+    return RL_CLI_EXIT_USAGE;
   if (compose == RL_CLI_INT_NOT_GIVEN && (split_name != NULL || data_dir != NULL || seed_text != NULL ||
                        gap_text != NULL || keep_dir != NULL))
     return rl_cli_usage_error ("read", "%s", _("--split, --data, --seed, --gap and --keep go with --compose"));

@@ -15,6 +15,7 @@
 
 #include <gio/gio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "rl-cli-util.h"
 #include "rl-teach.h"
@@ -42,7 +43,8 @@ rl_teach_cli_main (int argc, char **argv)
   int steps, weight, replay;
   const GOptionEntry entries[] = {
     { "model", 'm', 0, G_OPTION_ARG_FILENAME, &model_path,
-      N_("The model to start from (default: the seed net bundled with the app); never changed"),
+      N_("The model to start from (- reads it from standard input; default: the seed net"
+         " bundled with the app); never changed"),
       "FILE" },
     { "mine", 0, 0, G_OPTION_ARG_FILENAME, &mine_dir,
       N_("Your digits: the IDX set in DIR (default: $RESLAB_MINE_DIR or"
@@ -150,7 +152,9 @@ rl_teach_cli_main (int argc, char **argv)
   metadata = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_hash_table_insert (metadata, g_strdup ("dataset"), g_strdup ("mnist"));
   g_hash_table_insert (metadata, g_strdup ("taught_from"),
-                       g_strdup (model_path != NULL ? model_path : RL_CLI_BUNDLED_NAME));
+                       g_strdup (model_path == NULL ? RL_CLI_BUNDLED_NAME
+                                 : strcmp (model_path, "-") == 0 ? "standard input"
+                                 : model_path));
   g_hash_table_insert (metadata, g_strdup ("taught_digits"), g_strdup_printf ("%u", mine->n));
   g_hash_table_insert (metadata, g_strdup ("taught_steps"), g_strdup_printf ("%d", steps));
   if (!rl_model_save (taught, out_path, metadata, &error))

@@ -274,6 +274,139 @@ test_explain_stdin (void)
   g_assert_cmpmem (png_file, length_file, png_piped, length_piped);
 }
 
+/* Runs reslab-cli with @args and @input on standard input. */
+static Run *
+run_piped (GBytes *input, const char * const *args)
+{
+  return run_with_input (NULL, args, input);
+}
+
+/* The same command's files, byte for byte. */
+static void
+assert_same_file (const char *a, const char *b)
+{
+  g_autofree char *ca = NULL;
+  g_autofree char *cb = NULL;
+  gsize la, lb;
+
+  g_assert_true (g_file_get_contents (a, &ca, &la, NULL));
+  g_assert_true (g_file_get_contents (b, &cb, &lb, NULL));
+  g_assert_cmpmem (ca, la, cb, lb);
+}
+
+/* --model - reads the model from standard input for every command that takes one, through
+ * one reader (rl-cli-util.c), as `info -` does: the same results as from the file. Where the
+ * command also takes an IMAGE - (predict, explain, read), or a second --model (landscape),
+ * both cannot be standard input: a usage error. */
+static void
+test_model_stdin (void)
+{
+  const char *model = fitted_model ();
+  g_autofree char *path = NULL;
+  g_autoptr(GBytes) png = digit_png (&path, NULL);
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GBytes) empty = g_bytes_new_static ("", 0);
+  g_autofree char *contents = NULL;
+  gsize length;
+
+  g_assert_true (g_file_get_contents (model, &contents, &length, NULL));
+  bytes = g_bytes_new_take (g_steal_pointer (&contents), length);
+
+  {
+    g_autoptr(Run) file = RUN ("predict", "--model", model, path);
+    g_autoptr(Run) piped = run_piped (bytes, (const char * const[]) { "predict", "--model", "-",
+                                                                     path, NULL });
+
+    g_assert_cmpint (piped->status, ==, 0);
+    g_assert_cmpstr (piped->err, ==, "");
+    g_assert_cmpstr (piped->out, ==, file->out);
+  }
+  {
+    g_autofree char *out_file = tmp_path ("model-file.png");
+    g_autofree char *out_piped = tmp_path ("model-piped.png");
+    g_autoptr(Run) file = RUN ("explain", "--model", model, "--out", out_file, path);
+    g_autoptr(Run) piped = run_piped (bytes, (const char * const[]) { "explain", "--model", "-",
+                                                                     "--out", out_piped, path,
+                                                                     NULL });
+
+    g_assert_cmpint (file->status, ==, 0);
+    g_assert_cmpint (piped->status, ==, 0);
+    assert_same_file (out_file, out_piped);
+  }
+  {
+    g_autoptr(Run) file = RUN ("eval", "--model", model, "--data", data_dir);
+    g_autoptr(Run) piped = run_piped (bytes, (const char * const[]) { "eval", "--model", "-",
+                                                                     "--data", data_dir, NULL });
+    g_autofree char *file_head = g_strdup_printf ("# %s on ", model);
+
+    g_assert_cmpint (piped->status, ==, 0);
+    g_assert_cmpstr (piped->err, ==, "");
+    /* named as standard input; below, line for line the file's */
+    g_assert_true (g_str_has_prefix (file->out, file_head));
+    g_assert_true (g_str_has_prefix (piped->out, "# standard input on "));
+    g_assert_cmpstr (strchr (piped->out, '\n'), ==, strchr (file->out, '\n'));
+  }
+  {
+    g_autoptr(Run) file = RUN ("read", "--model", model, path);
+    g_autoptr(Run) piped = run_piped (bytes, (const char * const[]) { "read", "--model", "-",
+                                                                     path, NULL });
+
+    g_assert_cmpint (piped->status, ==, 0);
+    g_assert_cmpstr (piped->out, ==, file->out);
+  }
+  {
+    g_autofree char *out_file = tmp_path ("model-file.svg");
+    g_autofree char *out_piped = tmp_path ("model-piped.svg");
+    g_autoptr(Run) file = RUN ("diagram", "--model", model, "--out", out_file);
+    g_autoptr(Run) piped = run_piped (bytes, (const char * const[]) { "diagram", "--model", "-",
+                                                                     "--out", out_piped, NULL });
+
+    g_assert_cmpint (file->status, ==, 0);
+    g_assert_cmpint (piped->status, ==, 0);
+    assert_same_file (out_file, out_piped);
+  }
+  {
+    g_autofree char *out = tmp_path ("model-landscape");
+    g_autofree char *csv_path = g_build_filename (out, "landscape.csv", NULL);
+    g_autofree char *csv = NULL;
+    g_autoptr(Run) piped = run_piped (bytes, (const char * const[]) { "landscape", "--model", "-",
+                                                                     "--grid", "3", "--images",
+                                                                     "20", "--data", data_dir,
+                                                                     "--out-dir", out, NULL });
+
+    g_assert_cmpint (piped->status, ==, 0);
+    g_assert_cmpstr (piped->err, ==, "");
+    g_assert_true (g_file_get_contents (csv_path, &csv, NULL, NULL));
+    g_assert_true (g_str_has_prefix (csv, "model,alpha,beta,loss,accuracy\nstdin,-1,-1,"));
+  }
+
+  /* nothing, or not a model, on standard input: named */
+  {
+    g_autoptr(Run) r = run_piped (empty, (const char * const[]) { "eval", "--model", "-",
+                                                                 "--data", data_dir, NULL });
+
+    g_assert_cmpint (r->status, ==, 1);
+    g_assert_nonnull (strstr (r->err, "standard input"));
+    g_assert_cmpstr (r->out, ==, "");
+  }
+  {
+    g_autoptr(Run) r = run_piped (png, (const char * const[]) { "predict", "--model", "-", path,
+                                                               NULL });
+
+    g_assert_cmpint (r->status, ==, 1);
+    g_assert_nonnull (strstr (r->err, "standard input"));
+  }
+
+  /* standard input once */
+  expect_usage ((const char *[]) { "predict", "--model", "-", path, "-", NULL },
+                "--model - and IMAGE - would both be read from standard input");
+  expect_usage ((const char *[]) { "explain", "--model", "-", "--out", "x.png", "-", NULL },
+                "--model - and IMAGE -");
+  expect_usage ((const char *[]) { "read", "--model", "-", "-", NULL }, "--model - and IMAGE -");
+  expect_usage ((const char *[]) { "landscape", "--model", "-", "--model", "-", "--out-dir", "x",
+                                   NULL }, "--model - and --model -");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -289,6 +422,7 @@ main (int argc, char **argv)
   g_test_add_func ("/app/cli/predict-bad-images", test_predict_bad_images);
   g_test_add_func ("/app/cli/predict-stdin", test_predict_stdin);
   g_test_add_func ("/app/cli/explain-stdin", test_explain_stdin);
+  g_test_add_func ("/app/cli/model-stdin", test_model_stdin);
 
   status = g_test_run ();
   test_rm_rf (tmp_dir);
