@@ -570,8 +570,12 @@ _rl_safetensors_read_header_len (const char    *what,
   if (size < 8)
     {
       g_set_error (error, RL_ERROR, RL_ERROR_TRUNCATED,
-                   _("%s: %llu bytes is too short for a safetensors file, whose header length "
-                     "alone takes 8"), what, (unsigned long long) size);
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "%1$s: %2$llu byte is too short for a safetensors file, whose"
+                                " header length alone takes 8",
+                                "%1$s: %2$llu bytes are too short for a safetensors file, whose"
+                                " header length alone takes 8", (gulong) size),
+                   what, (unsigned long long) size);
       return FALSE;
     }
   *header_len = read_u64_le (p);

@@ -263,12 +263,14 @@ test_info_stdin (void)
   g_autoptr(GBytes) model = NULL;
   g_autoptr(GBytes) empty = g_bytes_new_static ("", 0);
   g_autoptr(GBytes) text = g_bytes_new_static ("not a model\n", 12);
+  g_autoptr(GBytes) one = g_bytes_new_static ("{", 1);
   g_autoptr(Run) file = RUN ("info", seed);
   g_autoptr(Run) file_arch = RUN ("info", "--arch", seed);
   g_autoptr(Run) piped = NULL;
   g_autoptr(Run) piped_arch = NULL;
   g_autoptr(Run) piped_empty = NULL;
   g_autoptr(Run) piped_text = NULL;
+  g_autoptr(Run) piped_one = NULL;
 
   g_assert_true (g_file_get_contents (seed, &contents, &len, NULL));
   model = g_bytes_new_take (g_steal_pointer (&contents), len);
@@ -277,6 +279,7 @@ test_info_stdin (void)
                                model);
   piped_empty = run_with_input (NULL, (const char * const[]) { "info", "-", NULL }, empty);
   piped_text = run_with_input (NULL, (const char * const[]) { "info", "-", NULL }, text);
+  piped_one = run_with_input (NULL, (const char * const[]) { "info", "-", NULL }, one);
 
   g_assert_cmpint (file->status, ==, 0);
   g_assert_cmpint (piped->status, ==, 0);
@@ -289,6 +292,9 @@ test_info_stdin (void)
   assert_failure (piped_empty, "standard input");
   assert_failure (piped_text, "standard input");
   g_assert_cmpstr (piped_text->out, ==, "");
+  /* its size's count in the singular or the plural */
+  assert_failure (piped_one, "standard input: 1 byte is too short");
+  assert_failure (piped_empty, "standard input: 0 bytes are too short");
 }
 
 /* ---- Missing and broken files ------------------------------------------------------------- */
