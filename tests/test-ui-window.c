@@ -564,6 +564,98 @@ is_undo_button (GtkWidget     *widget,
 
 /* Ctrl+Z after Clear (or Escape, the same action) brings the drawing back; the undo button
  * says so: "Restore Drawing" where "Undo Stroke" promised one stroke. */
+/* A label whose text begins with @data. */
+static gboolean
+is_label_starting (GtkWidget     *widget,
+                   gconstpointer  data)
+{
+  return GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget)
+         && g_str_has_prefix (gtk_label_get_text (GTK_LABEL (widget)), data);
+}
+
+typedef struct {
+  RlWindow   *window;
+  const char *start;
+} LabelWait;
+
+static gboolean
+label_shown (gpointer data)
+{
+  LabelWait *wait = data;
+
+  return ui_test_find_widget (GTK_WIDGET (wait->window), is_label_starting, wait->start) != NULL;
+}
+
+static gboolean
+predicts_fashion (gpointer data)
+{
+  return rl_predictor_get_kind (rl_window_get_predictor (data)) == RL_DATASET_FASHION;
+}
+
+/* The Draw view's line under Test image for a Fashion model: where the test set is missing, the
+ * package that installs it; where it is damaged, what is wrong, not the install command, which
+ * changes nothing there (it said "No Fashion-MNIST test set … sudo apt install" for both). */
+static void
+test_test_set_damaged (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (RlArch) arch = rl_arch_parse ("seed", &error);
+  g_autoptr (RlModel) model = rl_model_new_mnist (arch, &error);
+  g_autoptr (GHashTable) metadata = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autofree char *dir = g_dir_make_tmp ("reslab-fashion-XXXXXX", &error);
+  g_autofree char *empty = g_build_filename (dir, "empty", NULL);
+  g_autofree char *damaged = g_build_filename (dir, "damaged", NULL);
+  g_autofree char *path = g_build_filename (dir, "fashion.safetensors", NULL);
+  const char *files[] = { "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte" };
+  LabelWait missing_said, damaged_said;
+  GtkWidget *label;
+  RlWindow *window;
+
+  g_assert_no_error (error);
+  rl_model_init_params (model, 5);
+  g_hash_table_insert (metadata, "dataset", "fashion");
+  g_assert_true (rl_model_save (model, path, metadata, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (g_mkdir (empty, 0700), ==, 0);
+  g_assert_cmpint (g_mkdir (damaged, 0700), ==, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      g_autofree char *file = g_build_filename (damaged, files[i], NULL);
+
+      g_assert_true (g_file_set_contents (file, "not an IDX file", -1, NULL));
+    }
+
+  /* missing */
+  rl_dataset_loader_clear_cache ();
+  rl_dataset_set_default_dir (RL_DATASET_FASHION, empty);
+  window = ui_test_new_window ();
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-path", "s", path));
+  g_assert_true (ui_test_wait_for (predicts_fashion, window, 30));
+  missing_said = (LabelWait) { window, "No Fashion-MNIST test set in" };
+  g_assert_true (ui_test_wait_for (label_shown, &missing_said, 30));
+  label = ui_test_find_widget (GTK_WIDGET (window), is_label_starting, missing_said.start);
+  g_test_message ("%s", gtk_label_get_text (GTK_LABEL (label)));
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (label)), "apt install"));
+  ui_test_destroy_window (window);
+
+  /* damaged */
+  rl_dataset_loader_clear_cache ();
+  rl_dataset_set_default_dir (RL_DATASET_FASHION, damaged);
+  window = ui_test_new_window ();
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-path", "s", path));
+  g_assert_true (ui_test_wait_for (predicts_fashion, window, 30));
+  damaged_said = (LabelWait) { window, "Could not load the test set: " };
+  g_assert_true (ui_test_wait_for (label_shown, &damaged_said, 30));
+  label = ui_test_find_widget (GTK_WIDGET (window), is_label_starting, damaged_said.start);
+  g_test_message ("%s", gtk_label_get_text (GTK_LABEL (label)));
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (label)), "t10k-"));
+  g_assert_null (strstr (gtk_label_get_text (GTK_LABEL (label)), "apt install"));
+  ui_test_destroy_window (window);
+
+  rl_dataset_set_default_dir (RL_DATASET_FASHION, NULL);
+  rl_dataset_loader_clear_cache ();
+}
+
 static void
 test_undo_clear (void)
 {
@@ -709,6 +801,7 @@ main (int   argc,
   ui_test_add ("/ui/window/test-image", test_test_image);
   ui_test_add ("/ui/window/test-image-field", test_test_image_field);
   ui_test_add ("/ui/window/inside", test_inside);
+  ui_test_add ("/ui/window/test-set-damaged", test_test_set_damaged);
   ui_test_add ("/ui/window/undo-clear", test_undo_clear);
   ui_test_add ("/ui/window/app-icon", test_app_icon);
   ui_test_add ("/ui/window/help", test_help);

@@ -340,7 +340,9 @@ test_set_loaded_cb (GObject      *source,
     {
       g_autofree char *dir = rl_dataset_default_dir (self->test_kind);
 
-      if (self->test_kind == RL_DATASET_FASHION)
+      /* the hint installs or fetches what is missing; a damaged file is said as it is */
+      if (self->test_kind == RL_DATASET_FASHION
+          && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
         text = g_strdup_printf (_("No Fashion-MNIST test set in %s. Install it with: "
                                 "sudo apt install dataset-fashion-mnist"), dir);
       else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
