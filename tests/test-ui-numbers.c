@@ -6,6 +6,7 @@
 #include <glib/gstdio.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "picture-test-utils.h"
 #include "ui-test-utils.h"
@@ -314,6 +315,18 @@ toast_says (RlWindow   *window,
   return revealer != NULL && gtk_revealer_get_reveal_child (GTK_REVEALER (revealer));
 }
 
+/* A picture of more pixels than the readers take (RL_IMAGE_MAX_PIXELS), each side within
+ * RL_IMAGE_MAX_SIDE, as memory that may not be read: see test_paste_image. */
+#define LARGE_WIDTH  8193
+#define LARGE_HEIGHT 8192
+#define LARGE_BYTES  ((gsize) LARGE_WIDTH * LARGE_HEIGHT * 3)
+
+static void
+unmap_large_pixels (gpointer pixels)
+{
+  munmap (pixels, LARGE_BYTES);
+}
+
 /* Paste Image (Ctrl+V): a picture on the clipboard is read by its content, as a drop: from Draw,
  * a number goes to the Number page; on the Number page, it is read there; files copied in a
  * file manager are opened; text is not a picture and changes nothing; a blank picture gets a
@@ -394,6 +407,33 @@ test_paste_image (void)
     g_assert_nonnull (strstr (said, "16385 x 1 pixels is larger than 16384"));
     gtk_window_destroy (GTK_WINDOW (dialog));
     g_assert_cmpstr (rl_number_view_get_text (view), ==, "721");
+  }
+
+  /* more pixels in all than the readers take, each side within bounds: the files' message,
+   * before the picture is encoded. Its pixels are memory that may not be read (a texture
+   * keeps the bytes it is given): encoding them would crash the test. */
+  {
+    void *pixels = mmap (NULL, LARGE_BYTES, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    g_autoptr (GBytes) bytes = NULL;
+    g_autoptr (GdkTexture) large = NULL;
+    g_autofree char *said = NULL;
+
+    g_assert_true (pixels != MAP_FAILED);
+    bytes = g_bytes_new_with_free_func (pixels, LARGE_BYTES, unmap_large_pixels, pixels);
+    large = gdk_memory_texture_new (LARGE_WIDTH, LARGE_HEIGHT, GDK_MEMORY_R8G8B8, bytes,
+                                    LARGE_WIDTH * 3);
+    gdk_clipboard_set_texture (clipboard, large);
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.paste-image", NULL));
+    g_assert_true (ui_test_wait_for (ui_test_dialog_shown, NULL, 30));
+    dialog = ui_test_find_message_dialog ();
+    said = ui_test_dialog_text (dialog);
+    g_test_message ("%s", said);
+    g_assert_true (g_str_has_prefix (said, "Could not read the pasted image\n"
+                                           "Pasted image: image of 8193 x 8192 pixels is more "
+                                           "than 67108864 pixels in all"));
+    gtk_window_destroy (GTK_WINDOW (dialog));
+    g_assert_cmpstr (rl_number_view_get_text (view), ==, "721");
+    gdk_clipboard_set_text (clipboard, "");
   }
 
   g_boxed_free (GDK_TYPE_FILE_LIST, files);

@@ -16,8 +16,11 @@
 #include "rl-error.h"
 #include "rl-image-private.h"
 
-static gboolean
-check_size (const char *what, guint64 width, guint64 height, GError **error)
+gboolean
+rl_image_check_size (const char  *what,
+                     guint64      width,
+                     guint64      height,
+                     GError     **error)
 {
   if (width == 0 || height == 0)
     {
@@ -205,7 +208,7 @@ _rl_image_load_png (const guint8 *d, gsize len, const char *what, int *width, in
   memcpy (&h, d + 20, 4);
   w = GUINT32_FROM_BE (w);
   h = GUINT32_FROM_BE (h);
-  if (!check_size (what, w, h, error))
+  if (!rl_image_check_size (what, w, h, error))
     return NULL;
 
   surface = cairo_image_surface_create_from_png_stream (png_read_cb, &reader);
@@ -323,7 +326,7 @@ _rl_image_load_pgm (const guint8 *d, gsize len, const char *what, int *width, in
           return NULL;
         }
     }
-  if (!check_size (what, header[0], header[1], error))
+  if (!rl_image_check_size (what, header[0], header[1], error))
     return NULL;
   maxval = header[2];
   if (maxval < 1 || maxval > 65535)

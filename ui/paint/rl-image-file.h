@@ -31,6 +31,15 @@ G_BEGIN_DECLS
 #define RL_IMAGE_MAX_PIXELS (8192u * 8192u)
 #define RL_IMAGE_MAX_FILE (256u * 1024 * 1024)
 
+/* The one check of a picture's size against the bounds above, which every reader makes from
+ * the header and the app makes of a pasted or dropped picture before encoding it: FALSE with
+ * RL_ERROR_BAD_IMAGE for a zero side, RL_ERROR_TOO_LARGE for a side above RL_IMAGE_MAX_SIDE or
+ * more pixels than RL_IMAGE_MAX_PIXELS; the message starts with @what. */
+gboolean  rl_image_check_size       (const char  *what,
+                                     guint64      width,
+                                     guint64      height,
+                                     GError     **error);
+
 /* Loads @path as ink: (height, width) floats in [0, 1], row stride = width; @inverted
  * (optional): set, when ink is returned, to whether it is 1 - L (dark ink, the polarity
  * above), which rl_image_level_ink() needs.
