@@ -306,6 +306,57 @@ test_canvas_role (void)
   ui_test_destroy_window (window);
 }
 
+static gboolean
+test_set_ready (gpointer data)
+{
+  return rl_draw_view_get_test_set_ready (data);
+}
+
+/* The accessible value text of @accessible, or NULL when it has none (as accessible_label). */
+static char *
+accessible_value_text (GtkAccessible *accessible)
+{
+  if (!gtk_test_accessible_has_property (accessible, GTK_ACCESSIBLE_PROPERTY_VALUE_TEXT))
+    return NULL;
+  return gtk_test_accessible_check_property (accessible, GTK_ACCESSIBLE_PROPERTY_VALUE_TEXT,
+                                             "\x01 never a value");
+}
+
+/* The Test image field is empty until a test image is shown, and again once a drawing
+ * replaces it, while its spin button's value is -1, then the last image's: an AT must read
+ * what the field shows, not that number. */
+static void
+test_image_field_value (void)
+{
+  RlWindow *window = ui_test_new_window ();
+  RlDrawView *view = rl_window_get_draw_view (window);
+  GtkAccessible *spin = GTK_ACCESSIBLE (ui_test_find_type (GTK_WIDGET (view),
+                                                           GTK_TYPE_SPIN_BUTTON));
+  g_autofree char *before = accessible_value_text (spin);
+  g_autofree char *shown = NULL;
+  g_autofree char *drawn = NULL;
+
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (spin)), ==, -1);
+  g_assert_cmpstr (before, ==, "none shown");
+  if (!ui_test_has_dataset (RL_DATASET_MNIST))
+    {
+      ui_test_destroy_window (window);
+      g_test_skip ("no MNIST test set: ./dev.sh data fetches it");
+      return;
+    }
+  g_assert_true (ui_test_wait_for (test_set_ready, view, 30));
+  g_assert_true (rl_draw_view_show_test_image (view, 3));
+  shown = accessible_value_text (spin);
+  g_assert_cmpstr (shown, ==, "3");
+
+  ui_test_add_digit (rl_draw_view_get_canvas (view), 5, 1.0, 0, 0);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (spin)), ==, "");
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (spin)), ==, 3);
+  drawn = accessible_value_text (spin);
+  g_assert_cmpstr (drawn, ==, "none shown");
+  ui_test_destroy_window (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -318,6 +369,7 @@ main (int   argc,
   ui_test_add ("/ui/a11y/names", test_names);
   ui_test_add ("/ui/a11y/canvas-role", test_canvas_role);
   ui_test_add ("/ui/a11y/mnemonics-unique", test_mnemonics_unique);
+  ui_test_add ("/ui/a11y/test-image-field-value", test_image_field_value);
 
   return ui_test_run ();
 }

@@ -304,6 +304,9 @@ image_number_shown (RlDrawView *self)
   return self->test_set != NULL && self->shown_image >= 0;
 }
 
+/* An AT reads a spin button's value, which GTK keeps as the adjustment's: -1 before any
+ * image, the last image's number after a drawing replaced it. Its text says what the field
+ * shows: the number, or that no test image is shown (aria-valuetext). */
 static void
 show_image_number (RlDrawView *self)
 {
@@ -312,6 +315,9 @@ show_image_number (RlDrawView *self)
   if (image_number_shown (self))
     text = g_strdup_printf ("%d", self->shown_image);
   gtk_editable_set_text (GTK_EDITABLE (self->image_spin), text != NULL ? text : "");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->image_spin),
+                                  GTK_ACCESSIBLE_PROPERTY_VALUE_TEXT,
+                                  text != NULL ? text : _("none shown"), -1);
 }
 
 static void
@@ -383,7 +389,7 @@ load_test_set (RlDrawView    *self,
   g_clear_pointer (&self->test_set, rl_dataset_unref);
   self->test_kind = kind;
   gtk_widget_set_sensitive (GTK_WIDGET (self->image_spin), FALSE);
-  gtk_editable_set_text (GTK_EDITABLE (self->image_spin), "");
+  show_image_number (self);
   set_data_text (self, _("Loading the test set…"));
   if (was_ready)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TEST_SET_READY]);
@@ -784,6 +790,7 @@ rl_draw_view_init (RlDrawView *self)
   gtk_adjustment_set_lower (gtk_spin_button_get_adjustment (self->image_spin), -1);
   gtk_spin_button_set_value (self->image_spin, -1);
   g_signal_handlers_unblock_by_func (self->image_spin, on_image_spin_value_changed, self);
+  show_image_number (self);
 
   g_signal_connect (self->canvas, "changed", G_CALLBACK (canvas_changed_cb), self);
   {
