@@ -234,6 +234,28 @@ test_views_laid_out_on_first_show (void)
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", animations, NULL);
 }
 
+typedef struct {
+  RlWindow  *window;
+  GtkWidget *widgets[14];   /* the Draw view, then what must be in sight in it */
+  guint      n;
+} InSight;
+
+/* For ui_test_wait_for (): the window @data (an InSight) is on screen and each of its widgets
+ * has been given a size. A fixed 100 ms was once too short for the first layout on a loaded
+ * machine. */
+static gboolean
+laid_out (gpointer data)
+{
+  InSight *in_sight = data;
+
+  if (!gtk_widget_get_mapped (GTK_WIDGET (in_sight->window)))
+    return FALSE;
+  for (guint i = 0; i < in_sight->n; i++)
+    if (!ui_test_laid_out (in_sight->widgets[i]))
+      return FALSE;
+  return TRUE;
+}
+
 /* At 800 x 600 every control of the Draw view is in sight without scrolling: the prediction,
  * the ten "This is a…" buttons and Why? (with Why? off; once on, its legend may scroll). The
  * prediction's column was 110 px taller than the window there, and Why? and the second row of
@@ -241,34 +263,37 @@ test_views_laid_out_on_first_show (void)
 static void
 test_draw_in_sight_small_screen (void)
 {
-  RlWindow *window;
+  InSight in_sight = { NULL };
   RlDrawView *draw;
-  GtkWidget *in_sight[13];
-  guint n = 0;
   int width, height;
 
   load_style_sheet ();
-  window = ui_test_new_window_sized (SMALL_WIDTH, SMALL_HEIGHT);
-  ui_test_spin (100);
-  draw = rl_window_get_draw_view (window);
+  in_sight.window = ui_test_new_window_sized (SMALL_WIDTH, SMALL_HEIGHT);
+  draw = rl_window_get_draw_view (in_sight.window);
+  in_sight.widgets[in_sight.n++] = GTK_WIDGET (draw);
+  in_sight.widgets[in_sight.n++] = GTK_WIDGET (rl_draw_view_get_canvas (draw));
+  in_sight.widgets[in_sight.n++] = GTK_WIDGET (rl_draw_view_get_prob_view (draw));
+  in_sight.widgets[in_sight.n++] = GTK_WIDGET (rl_draw_view_get_why_view (draw));
+  for (guint d = 0; d < 10; d++)
+    in_sight.widgets[in_sight.n++] =
+      rl_teach_row_get_digit_button (rl_draw_view_get_teach_row (draw), d);
+  g_assert_cmpuint (in_sight.n, ==, G_N_ELEMENTS (in_sight.widgets));
+  g_assert_true (ui_test_wait_for (laid_out, &in_sight, 30));
+
   width = gtk_widget_get_width (GTK_WIDGET (draw));
   height = gtk_widget_get_height (GTK_WIDGET (draw));
   g_test_message ("the Draw view: %d x %d", width, height);
   g_assert_cmpint (width, >, 0);
   g_assert_cmpint (height, >, 0);
 
-  in_sight[n++] = GTK_WIDGET (rl_draw_view_get_canvas (draw));
-  in_sight[n++] = GTK_WIDGET (rl_draw_view_get_prob_view (draw));
-  in_sight[n++] = GTK_WIDGET (rl_draw_view_get_why_view (draw));
-  for (guint d = 0; d < 10; d++)
-    in_sight[n++] = rl_teach_row_get_digit_button (rl_draw_view_get_teach_row (draw), d);
-  for (guint i = 0; i < n; i++)
+  /* the view itself is the first: the others within it */
+  for (guint i = 1; i < in_sight.n; i++)
     {
       graphene_rect_t b;
 
-      get_bounds (in_sight[i], GTK_WIDGET (draw), &b);
-      g_test_message ("%s %u: %.0f,%.0f %.0f x %.0f", G_OBJECT_TYPE_NAME (in_sight[i]), i,
-                      b.origin.x, b.origin.y, b.size.width, b.size.height);
+      get_bounds (in_sight.widgets[i], GTK_WIDGET (draw), &b);
+      g_test_message ("%s %u: %.0f,%.0f %.0f x %.0f", G_OBJECT_TYPE_NAME (in_sight.widgets[i]),
+                      i, b.origin.x, b.origin.y, b.size.width, b.size.height);
       g_assert_cmpfloat (b.size.width, >, 0);
       g_assert_cmpfloat (b.size.height, >, 0);
       g_assert_cmpfloat (b.origin.x, >=, 0);
@@ -277,7 +302,7 @@ test_draw_in_sight_small_screen (void)
       g_assert_cmpfloat (b.origin.y + b.size.height, <=, height);
     }
 
-  ui_test_destroy_window (window);
+  ui_test_destroy_window (in_sight.window);
 }
 
 /* A label whose text begins with @data. */
