@@ -292,6 +292,64 @@ test_model_date_whole (void)
   ui_test_destroy_window (window);
 }
 
+static gboolean
+popover_shown (gpointer data)
+{
+  return gtk_widget_get_mapped (data) && gtk_widget_get_height (data) > 0;
+}
+
+/* For ui_test_wait_for (): the widget @data is shown whole in the scrolled window it is in,
+ * not scrolled to (ui_test_in_sight does not see into a popover: it lies outside the
+ * button it pops from). */
+static gboolean
+shown_whole (gpointer data)
+{
+  GtkWidget *scroller = gtk_widget_get_ancestor (data, GTK_TYPE_SCROLLED_WINDOW);
+  graphene_rect_t b;
+
+  if (!gtk_widget_compute_bounds (data, scroller, &b))
+    return FALSE;
+  return b.origin.x >= 0 && b.origin.y >= 0
+         && b.origin.x + b.size.width <= gtk_widget_get_width (scroller)
+         && b.origin.y + b.size.height <= gtk_widget_get_height (scroller);
+}
+
+/* The Models list shows its line of a model whole, at 800 x 600 and 1280 x 800: in Chinese
+ * (a CJK font's taller lines) the list was given the height of the row with its details on
+ * one line, and the second line and the row's foot were scrolled out of sight. */
+static void
+test_models_row_whole (void)
+{
+  const int sizes[][2] = { { 800, 600 }, { 1280, 800 } };
+
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    {
+      RlWindow *window = ui_test_new_window_sized (sizes[i][0], sizes[i][1]);
+      GtkWidget *popover = GTK_WIDGET (rl_window_get_models_popover (window));
+      GtkWidget *list, *row;
+
+      g_assert_true (ui_test_wait_for (ui_test_laid_out, window, 30));
+      gtk_popover_popup (GTK_POPOVER (popover));
+      g_assert_true (ui_test_wait_for (popover_shown, popover, 30));
+      list = ui_test_find_type (popover, GTK_TYPE_LIST_BOX);
+      g_assert_nonnull (list);
+      row = gtk_widget_get_first_child (list);
+      g_assert_true (GTK_IS_LIST_BOX_ROW (row));
+      if (!ui_test_wait_for (shown_whole, row, 5))
+        {
+          graphene_rect_t b;
+
+          g_assert_true (gtk_widget_compute_bounds (row, list, &b));
+          g_test_message ("%d x %d: the row takes %.0f px, the list shows %d", sizes[i][0],
+                          sizes[i][1], b.size.height,
+                          gtk_widget_get_height (gtk_widget_get_parent (list)));
+        }
+      g_assert_true (shown_whole (row));
+      gtk_popover_popdown (GTK_POPOVER (popover));
+      ui_test_destroy_window (window);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -327,6 +385,7 @@ main (int   argc,
       g_test_add_data_func ("/ui/zh/net-error", NULL, skip_cb);
       g_test_add_data_func ("/ui/zh/number-summary", NULL, skip_cb);
       g_test_add_data_func ("/ui/zh/model-date-whole", NULL, skip_cb);
+      g_test_add_data_func ("/ui/zh/models-row-whole", NULL, skip_cb);
     }
   else
     {
@@ -336,6 +395,7 @@ main (int   argc,
       ui_test_add ("/ui/zh/net-error", test_net_error);
       ui_test_add ("/ui/zh/number-summary", test_number_summary);
       ui_test_add ("/ui/zh/model-date-whole", test_model_date_whole);
+      ui_test_add ("/ui/zh/models-row-whole", test_models_row_whole);
     }
 
   return ui_test_run ();

@@ -16,11 +16,14 @@ struct _RlModelsPopover
   GtkPopover    parent_instance;
 
   /* template widgets */
+  GtkScrolledWindow *scroller;
   GtkListBox   *list;
 
   /* owned */
   RlModelStore *store;
   char         *current;   /* "" for the bundled model, NULL for none */
+
+  guint         fit_id;    /* fit_list_height, pending */
 };
 
 G_DEFINE_FINAL_TYPE (RlModelsPopover, rl_models_popover, GTK_TYPE_POPOVER)
@@ -385,6 +388,46 @@ rl_models_popover_get_list (RlModelsPopover *self)
   return self->list;
 }
 
+/* ---- the list's height ------------------------------------------------------------------- */
+
+/* GTK 4.8's scrolled window asks its child for its height at no width in particular: the
+ * list's natural width, each row's details on one line. Where they wrap at the list's real
+ * width (in Chinese, whose font's lines are taller and longer; a long name) the scroller was
+ * too short by a line, and the row's foot was cut, to be scrolled to. So, after each
+ * allocation, the list's height at its width (up to the scroller's most) becomes the
+ * scroller's least: from an idle, since nothing may be resized while it is allocated. */
+static gboolean
+fit_list_height (gpointer data)
+{
+  RlModelsPopover *self = data;
+  int width = gtk_widget_get_width (GTK_WIDGET (self->list));
+  int height;
+
+  self->fit_id = 0;
+  if (width <= 0)
+    return G_SOURCE_REMOVE;
+  gtk_widget_measure (GTK_WIDGET (self->list), GTK_ORIENTATION_VERTICAL, width, NULL, &height,
+                      NULL, NULL);
+  height = MIN (height, gtk_scrolled_window_get_max_content_height (self->scroller));
+  if (height != gtk_scrolled_window_get_min_content_height (self->scroller))
+    gtk_scrolled_window_set_min_content_height (self->scroller, height);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+rl_models_popover_size_allocate (GtkWidget *widget,
+                                 int        width,
+                                 int        height,
+                                 int        baseline)
+{
+  RlModelsPopover *self = RL_MODELS_POPOVER (widget);
+
+  GTK_WIDGET_CLASS (rl_models_popover_parent_class)->size_allocate (widget, width, height,
+                                                                     baseline);
+  if (self->fit_id == 0)
+    self->fit_id = g_idle_add_full (G_PRIORITY_HIGH_IDLE, fit_list_height, self, NULL);
+}
+
 /* ---- GObject ------------------------------------------------------------------------------ */
 
 static void
@@ -392,6 +435,7 @@ rl_models_popover_dispose (GObject *object)
 {
   RlModelsPopover *self = RL_MODELS_POPOVER (object);
 
+  g_clear_handle_id (&self->fit_id, g_source_remove);
   if (self->list != NULL)
     gtk_list_box_bind_model (self->list, NULL, NULL, NULL, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), RL_TYPE_MODELS_POPOVER);
@@ -418,9 +462,11 @@ rl_models_popover_class_init (RlModelsPopoverClass *klass)
 
   object_class->dispose = rl_models_popover_dispose;
   object_class->finalize = rl_models_popover_finalize;
+  widget_class->size_allocate = rl_models_popover_size_allocate;
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/reslab/ResLab/ui/rl-models-popover.ui");
+  gtk_widget_class_bind_template_child (widget_class, RlModelsPopover, scroller);
   gtk_widget_class_bind_template_child (widget_class, RlModelsPopover, list);
   gtk_widget_class_bind_template_callback (widget_class, on_row_activated);
   gtk_widget_class_install_action (widget_class, "models.rename", "s", rename_activated);
