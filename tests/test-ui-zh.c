@@ -21,6 +21,7 @@
 #include "rl-draw-view.h"
 #include "rl-model-store.h"
 #include "rl-net-chooser.h"
+#include "rl-why-view.h"
 #include "rl-window.h"
 
 static const char *skip_reason;
@@ -292,6 +293,14 @@ test_model_date_whole (void)
   ui_test_destroy_window (window);
 }
 
+/* A label whose text begins with @data. */
+static gboolean
+is_label_starting (GtkWidget     *widget,
+                   gconstpointer  data)
+{
+  return GTK_IS_LABEL (widget) && g_str_has_prefix (gtk_label_get_text (GTK_LABEL (widget)), data);
+}
+
 static gboolean
 popover_shown (gpointer data)
 {
@@ -350,6 +359,35 @@ test_models_row_whole (void)
     }
 }
 
+/* At 800 x 600 with Why? on, what it says and the Model line at the foot of the prediction
+ * are read without scrolling (as /ui/layout/why-in-sight-800x600 checks in English): the
+ * Model line's second line was cut in half. */
+static void
+test_why_model_line_in_sight (void)
+{
+  RlWindow *window;
+  GtkWidget *sentence, *model;
+
+  if (!ui_test_has_bundled_model ())
+    {
+      g_test_skip ("no bundled model: nothing to explain");
+      return;
+    }
+  window = ui_test_new_window_sized (800, 600);
+  rl_why_view_set_active (rl_draw_view_get_why_view (rl_window_get_draw_view (window)), TRUE);
+  ui_test_draw_digit (window, 3);
+  g_assert_true (ui_test_wait_for (ui_test_laid_out, window, 30));
+  ui_test_spin (300);
+  sentence = ui_test_find_widget (GTK_WIDGET (window), is_label_starting, "红色像素");
+  model = ui_test_find_widget (GTK_WIDGET (window), is_label_starting, "模型：");
+  g_assert_nonnull (sentence);
+  g_assert_nonnull (model);
+  g_assert_true (ui_test_in_sight (sentence));
+  g_assert_true (ui_test_in_sight (model));
+  rl_why_view_set_active (rl_draw_view_get_why_view (rl_window_get_draw_view (window)), FALSE);
+  ui_test_destroy_window (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -386,6 +424,7 @@ main (int   argc,
       g_test_add_data_func ("/ui/zh/number-summary", NULL, skip_cb);
       g_test_add_data_func ("/ui/zh/model-date-whole", NULL, skip_cb);
       g_test_add_data_func ("/ui/zh/models-row-whole", NULL, skip_cb);
+      g_test_add_data_func ("/ui/zh/why-model-line-in-sight-800x600", NULL, skip_cb);
     }
   else
     {
@@ -396,6 +435,7 @@ main (int   argc,
       ui_test_add ("/ui/zh/number-summary", test_number_summary);
       ui_test_add ("/ui/zh/model-date-whole", test_model_date_whole);
       ui_test_add ("/ui/zh/models-row-whole", test_models_row_whole);
+      ui_test_add ("/ui/zh/why-model-line-in-sight-800x600", test_why_model_line_in_sight);
     }
 
   return ui_test_run ();
