@@ -404,6 +404,21 @@ popover_shown (gpointer data)
   return gtk_widget_get_mapped (data) && gtk_widget_get_width (data) > 0;
 }
 
+/* For ui_test_wait_for (): the window @data shows Why?'s two drop-downs (its method and
+ * Towards), laid out: one not yet given a size opens no list. A fixed 300 ms was once too
+ * short on a loaded machine. */
+static gboolean
+why_drop_downs_laid_out (gpointer data)
+{
+  g_autoptr (GPtrArray) drops = g_ptr_array_new ();
+  guint n = 0;
+
+  find_drop_downs (data, drops);
+  for (guint i = 0; i < drops->len; i++)
+    n += ui_test_laid_out (drops->pdata[i]);
+  return n >= 2;
+}
+
 /* A drop-down's open list puts its checkmark apart from the text it marks: GTK 4.8's rows
  * set it against the text's last letter ("Gradient × input✓"). */
 static void
@@ -415,7 +430,7 @@ test_drop_down_marks_apart (void)
   load_style_sheet ();
   window = ui_test_new_window_sized (SMALL_WIDTH, SMALL_HEIGHT);
   rl_why_view_set_active (rl_draw_view_get_why_view (rl_window_get_draw_view (window)), TRUE);
-  ui_test_spin (300);
+  g_assert_true (ui_test_wait_for (why_drop_downs_laid_out, window, 30));
   find_drop_downs (GTK_WIDGET (window), drops);
   g_assert_cmpuint (drops->len, >=, 2);   /* Why?'s method and Towards */
   for (guint i = 0; i < drops->len; i++)
@@ -427,7 +442,7 @@ test_drop_down_marks_apart (void)
        * get its grab and then does not show; what is measured is the same without it */
       gtk_popover_set_autohide (GTK_POPOVER (popover), FALSE);
       g_signal_emit_by_name (drops->pdata[i], "activate");
-      g_assert_true (ui_test_wait_for (popover_shown, popover, 5));
+      g_assert_true (ui_test_wait_for (popover_shown, popover, 30));
       ui_test_spin (100);
       g_assert_cmpuint (check_marks_apart (popover, popover), >=, 2);
       gtk_popover_popdown (GTK_POPOVER (popover));
