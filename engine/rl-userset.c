@@ -34,52 +34,48 @@ rl_userset_default_dir (void)
   return g_build_filename (g_get_user_data_dir (), "reslab", "mine", NULL);
 }
 
-/* A dataset of @n empty images shaped and normalised like @like. Returns: (transfer full) */
-/* A dataset of @n images shaped as @like's, their pixels and labels not set; NULL when the
- * memory cannot be had (@n comes from a user: a set of millions). */
+/* A dataset of @n images shaped and normalised like @like, its pixels and labels not set, in
+ * @images and @labels (taken). Returns: (transfer full) */
+static RlDataset *
+dataset_like_in (const RlDataset *like, uint32_t n, guint8 *images, guint8 *labels)
+{
+  RlDataset *ds = g_new0 (RlDataset, 1);
+
+  ds->ref_count = 1;
+  ds->kind = like->kind;
+  ds->n = n;
+  ds->c = like->c;
+  ds->h = like->h;
+  ds->w = like->w;
+  ds->n_classes = like->n_classes;
+  ds->mean = like->mean;
+  ds->std = like->std;
+  ds->images = images;
+  ds->labels = labels;
+  return ds;
+}
+
+/* As dataset_like (), or NULL when the memory cannot be had (@n comes from a user: a set of
+ * millions). */
 static RlDataset *
 dataset_like_try (const RlDataset *like, uint32_t n)
 {
   size_t chw = (size_t) like->c * like->h * like->w;
   g_autofree guint8 *images = g_try_malloc (chw * MAX (n, 1));
   g_autofree guint8 *labels = g_try_malloc (MAX (n, 1));
-  RlDataset *ds;
 
   if (images == NULL || labels == NULL)
     return NULL;
-  ds = g_new0 (RlDataset, 1);
-  ds->ref_count = 1;
-  ds->kind = like->kind;
-  ds->n = n;
-  ds->c = like->c;
-  ds->h = like->h;
-  ds->w = like->w;
-  ds->n_classes = like->n_classes;
-  ds->mean = like->mean;
-  ds->std = like->std;
-  ds->images = g_steal_pointer (&images);
-  ds->labels = g_steal_pointer (&labels);
-  return ds;
+  return dataset_like_in (like, n, g_steal_pointer (&images), g_steal_pointer (&labels));
 }
 
+/* A dataset of @n images shaped and normalised like @like, not set. Returns: (transfer full) */
 static RlDataset *
 dataset_like (const RlDataset *like, uint32_t n)
 {
-  RlDataset *ds = g_new0 (RlDataset, 1);
   size_t chw = (size_t) like->c * like->h * like->w;
 
-  ds->ref_count = 1;
-  ds->kind = like->kind;
-  ds->n = n;
-  ds->c = like->c;
-  ds->h = like->h;
-  ds->w = like->w;
-  ds->n_classes = like->n_classes;
-  ds->mean = like->mean;
-  ds->std = like->std;
-  ds->images = g_malloc (chw * MAX (n, 1));
-  ds->labels = g_malloc (MAX (n, 1));
-  return ds;
+  return dataset_like_in (like, n, g_malloc (chw * MAX (n, 1)), g_malloc (MAX (n, 1)));
 }
 
 static gboolean
