@@ -649,6 +649,20 @@ test_inside_network_room (void)
   ui_test_destroy_window (window);
 }
 
+/* For ui_test_wait_for (): the network diagram @data is shown in a scroller as wide as it. */
+static gboolean
+diagram_whole (gpointer data)
+{
+  GtkWidget *scroller = gtk_widget_get_ancestor (data, GTK_TYPE_SCROLLED_WINDOW);
+  GtkWidget *revealer = gtk_widget_get_ancestor (data, GTK_TYPE_REVEALER);
+  int natural;
+
+  if (revealer != NULL && !gtk_revealer_get_child_revealed (GTK_REVEALER (revealer)))
+    return FALSE;
+  gtk_widget_measure (data, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &natural, NULL, NULL);
+  return gtk_widget_get_mapped (data) && gtk_widget_get_width (scroller) >= natural;
+}
+
 /* Inside with the Network panel open, a digit drawn, at 800 x 600 and 1280 x 800: the diagram
  * whole (at 800 x 600 it was cut on the right), the maps with room for eight small maps a line
  * beside it (they had 260 px) and none of their titles or labels cut ("the 28 × 28 image the
@@ -676,7 +690,10 @@ test_inside_network_whole (void)
       rl_window_set_view (window, "inside");
       ui_test_draw_digit (window, 3);
       rl_inside_view_show_network (inside, TRUE);
-      ui_test_spin (600);   /* the panel slides in */
+      /* the panel slides in, then the view gives the diagram its room (from an idle): waited
+       * for, as a fixed 600 ms was too short on a loaded machine; without the room, the wait
+       * ends and the assertion below says by how much */
+      ui_test_wait_for (diagram_whole, diagram, 30);
       gtk_widget_measure (diagram, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &natural, NULL, NULL);
       g_test_message ("%d x %d: the diagram %d px of %d, the maps %d px with %u texts cut, "
                       "the column %s, the window %d px", widths[i], heights[i],
