@@ -10,6 +10,7 @@
 #include "rl-inside-view.h"
 #include "rl-widget-util.h"
 
+#include "rl-bin-layout.h"
 #include "rl-colormap.h"
 #include "rl-settings.h"
 
@@ -237,39 +238,18 @@ apply_crowded (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* After each allocation (RlBinLayout): the column's details give way to the maps and the
+ * diagram, or come back, when the width calls for it; applied from an idle, since a widget's
+ * visibility must not change while it is being allocated. */
 static void
-rl_inside_view_measure (GtkWidget      *widget,
-                        GtkOrientation  orientation,
-                        int             for_size,
-                        int            *minimum,
-                        int            *natural,
-                        int            *minimum_baseline,
-                        int            *natural_baseline)
-{
-  gtk_widget_measure (RL_INSIDE_VIEW (widget)->root, orientation, for_size, minimum, natural,
-                      minimum_baseline, natural_baseline);
-}
-
-static GtkSizeRequestMode
-rl_inside_view_get_request_mode (GtkWidget *widget)
-{
-  return gtk_widget_get_request_mode (RL_INSIDE_VIEW (widget)->root);
-}
-
-/* As GtkBinLayout, and then the column's details give way to the maps and the diagram, or
- * come back, when the width calls for it: applied from an idle, since a widget's visibility
- * must not change while it is being allocated. */
-static void
-rl_inside_view_size_allocate (GtkWidget *widget,
-                              int        width,
-                              int        height,
-                              int        baseline)
+allocated (GtkWidget *widget,
+           int        width,
+           int        height)
 {
   RlInsideView *self = RL_INSIDE_VIEW (widget);
   int need;
   gboolean crowded;
 
-  gtk_widget_allocate (self->root, width, height, baseline, NULL);
   crowded = network_crowded (self, width, &need);
   if (crowded != self->crowded || need != self->diagram_need)
     {
@@ -373,16 +353,13 @@ rl_inside_view_class_init (RlInsideViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RlInsideView, network_view);
   gtk_widget_class_bind_template_callback (widget_class, on_scaling_toggled);
 
-  /* no layout manager: size_allocate decides whether the column gives way to the diagram */
-  widget_class->get_request_mode = rl_inside_view_get_request_mode;
-  widget_class->measure = rl_inside_view_measure;
-  widget_class->size_allocate = rl_inside_view_size_allocate;
   gtk_widget_class_set_css_name (widget_class, "rlinsideview");
 }
 
 static void
 rl_inside_view_init (RlInsideView *self)
 {
+  gtk_widget_set_layout_manager (GTK_WIDGET (self), rl_bin_layout_new (allocated));
   gtk_widget_init_template (GTK_WIDGET (self));
   rl_view_init_accessible (GTK_WIDGET (self), _("Inside the network"));
 

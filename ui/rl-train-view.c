@@ -14,6 +14,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "rl-bin-layout.h"
 #include "rl-net-chooser.h"
 #include "rl-network-view.h"
 #include "rl-settings.h"
@@ -283,39 +284,18 @@ apply_crowded (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* After each allocation (RlBinLayout): the charts give way to the diagram, or come back, when
+ * the width calls for it; applied from an idle, since a widget's visibility must not change
+ * while it is being allocated. */
 static void
-rl_train_view_measure (GtkWidget      *widget,
-                       GtkOrientation  orientation,
-                       int             for_size,
-                       int            *minimum,
-                       int            *natural,
-                       int            *minimum_baseline,
-                       int            *natural_baseline)
-{
-  gtk_widget_measure (RL_TRAIN_VIEW (widget)->root, orientation, for_size, minimum, natural,
-                      minimum_baseline, natural_baseline);
-}
-
-static GtkSizeRequestMode
-rl_train_view_get_request_mode (GtkWidget *widget)
-{
-  return gtk_widget_get_request_mode (RL_TRAIN_VIEW (widget)->root);
-}
-
-/* As GtkBinLayout, and then the charts give way to the diagram, or come back, when the width
- * calls for it: applied from an idle, since a widget's visibility must not change while it
- * is being allocated. */
-static void
-rl_train_view_size_allocate (GtkWidget *widget,
-                             int        width,
-                             int        height,
-                             int        baseline)
+allocated (GtkWidget *widget,
+           int        width,
+           int        height)
 {
   RlTrainView *self = RL_TRAIN_VIEW (widget);
   gboolean crowded;
   int need = -1;
 
-  gtk_widget_allocate (self->root, width, height, baseline, NULL);
   crowded = diagram_crowded (self, width, &need);
   if (crowded != self->crowded || (need >= 0 && need != self->diagram_need))
     {
@@ -679,10 +659,6 @@ rl_train_view_class_init (RlTrainViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RlTrainView, charts_separator);
   gtk_widget_class_bind_template_child (widget_class, RlTrainView, charts_box);
 
-  /* no layout manager: size_allocate decides whether the charts give way to the diagram */
-  widget_class->get_request_mode = rl_train_view_get_request_mode;
-  widget_class->measure = rl_train_view_measure;
-  widget_class->size_allocate = rl_train_view_size_allocate;
   gtk_widget_class_set_css_name (widget_class, "rltrainview");
 }
 
@@ -695,6 +671,7 @@ rl_train_view_init (RlTrainView *self)
   self->last_heldout = NAN;
   self->last_test = NAN;
 
+  gtk_widget_set_layout_manager (GTK_WIDGET (self), rl_bin_layout_new (allocated));
   gtk_widget_init_template (GTK_WIDGET (self));
   rl_view_init_accessible (GTK_WIDGET (self), _("Train the network"));
   rl_view_init_spin_wheel (GTK_WIDGET (self));
