@@ -17,7 +17,9 @@
  * Messages, the options' help and the figures' text are translated; the CSVs (headers and rows)
  * and the numbers in them stay in C/English, since scripts read them.
  *
- * Exit status as reslab-cli: 0 success, 1 run-time failure, 2 usage error.
+ * Exit status as reslab-cli: 0 success, 1 run-time failure (also a loss that is not a finite
+ * number at some grid point: the files are written, those points as nan), 2 usage error (also
+ * a --range whose farthest weights single precision cannot hold: rl_landscape_check_range).
  */
 
 #include "config.h"
@@ -122,25 +124,46 @@ entry_load (Entry *e, const char *path)
   return TRUE;
 }
 
-/* Weights far out (a large --range) can overflow the net's single-precision values: the
- * loss there is NaN or infinite in the CSV, and left out of the figures. Said once a model. */
-static void
-warn_nonfinite (const Entry *e, size_t cells)
+/* The grid points whose loss is not a finite number: the net's values overflowed single
+ * precision there (a --range that rl_landscape_check_range lets through can still make the
+ * activations overflow, after a few layers each multiplying them by the range). */
+static size_t
+count_nonfinite (const Entry *e, size_t cells)
 {
   size_t bad = 0;
 
   for (size_t k = 0; k < cells; k++)
     bad += !isfinite (e->loss[k]);
-  if (bad == 0)
-    return;
-  /* TRANSLATORS: %1$s a model file; %2$zu grid points (of the --grid N x N) */
-  g_printerr (ngettext ("reslab-cli: warning: %1$s: the loss is not a finite number at %2$zu"
-                        " grid point: the net's values overflow single precision there (a"
-                        " smaller --range avoids it)\n",
-                        "reslab-cli: warning: %1$s: the loss is not a finite number at %2$zu"
-                        " grid points: the net's values overflow single precision there (a"
-                        " smaller --range avoids it)\n", bad),
-              e->path, bad);
+  return bad;
+}
+
+/* Said once a model, after the files are written. Such a run fails (exit 1) rather than
+ * warns: ReLU turns NaN into 0, so where the net overflowed at some points it can have
+ * overflowed at others without a trace, their loss finite and wrong; a script must not take
+ * the grid as measured. The files are kept, those points written as nan, to see where. */
+static void
+report_nonfinite (const Entry *e, size_t bad, size_t cells)
+{
+  /* TRANSLATORS: %1$s a model file; %2$zu grid points of %3$zu (the --grid N x N) */
+  rl_cli_error (ngettext ("%1$s: the loss is not a finite number at %2$zu grid point of %3$zu"
+                          " (written as nan): the net's values overflow single precision"
+                          " there, and the loss beside it may be wrong; a smaller --range"
+                          " avoids it",
+                          "%1$s: the loss is not a finite number at %2$zu grid points of %3$zu"
+                          " (written as nan): the net's values overflow single precision"
+                          " there, and the loss beside them may be wrong; a smaller --range"
+                          " avoids it", bad),
+                rl_cli_input_name (e->path), bad, cells);
+}
+
+/* A loss for the CSV: "nan" for any that is not finite (g_ascii_formatd writes "-nan", "inf"
+ * or "nan" as the bits fall; an overflowed loss has no sign or size to tell). */
+static const char *
+format_loss (char *buf, size_t size, double loss)
+{
+  if (!isfinite (loss))
+    return "nan";
+  return g_ascii_formatd (buf, size, "%.9g", loss);
 }
 
 #define LANDSCAPE_CSV_HEADER "model,alpha,beta,loss,accuracy\n"
@@ -170,7 +193,7 @@ write_csvs (const char *out_dir, const Entry *entries, guint n, int grid, double
                             rl_landscape_grid_coordinate (grid, range, i)),
             g_ascii_formatd (b, sizeof b, "%.6g",
                             rl_landscape_grid_coordinate (grid, range, j)),
-            g_ascii_formatd (l, sizeof l, "%.9g", entries[m].loss[k]),
+            format_loss (l, sizeof l, entries[m].loss[k]),
             g_ascii_formatd (c, sizeof c, "%.6g", entries[m].accuracy[k]));
         }
   if (!rl_cli_write_text (csv_path, csv))
@@ -185,7 +208,7 @@ write_csvs (const char *out_dir, const Entry *entries, guint n, int grid, double
       for (guint k = 0; k < LINE_POINTS; k++)
         g_string_append_printf (line, "%s,%s,%s,%s\n", entries[m].name,
                                 g_ascii_formatd (a, sizeof a, "%.6g", entries[m].line_t[k]),
-                                g_ascii_formatd (l, sizeof l, "%.9g", entries[m].line_loss[k]),
+                                format_loss (l, sizeof l, entries[m].line_loss[k]),
                                 g_ascii_formatd (c, sizeof c, "%.6g", entries[m].line_acc[k]));
     }
   if (any_line)
@@ -351,6 +374,14 @@ rl_landscape_cli_main (int argc, char **argv)
           entries[1].name = g_strdup_printf ("%s (2)", entries[0].name);
         }
     }
+  /* before the work: the farthest weights must be floats that still hold the trained ones */
+  for (guint m = 0; m < n; m++)
+    if (!rl_landscape_check_model_range (entries[m].model, seed, range, &error))
+      {
+        status = rl_cli_usage_error ("landscape", _("--range: %1$s: %2$s"),
+                                     rl_cli_input_name (model_paths[m]), error->message);
+        goto out;
+      }
   if (dataset_name == NULL)
     kind = rl_cli_model_dataset (entries[0].st);
   /* before the work: the folder can take files, and what is there is ours to replace */
@@ -411,7 +442,6 @@ rl_landscape_cli_main (int argc, char **argv)
         }
       rl_landscape_eval (ls, 0.0, 0.0, &centre, NULL);
       e->seconds = rl_cli_seconds () - t1;
-      warn_nonfinite (e, cells);
       g_print (_("%s: loss at the trained weights %.4f; %zu points in %.1f s (%.0f images/s,"
                  " %.0f GFLOP/s forward), threads %d\n"), e->name, centre, cells, e->seconds,
                (double) cells * images / MAX (e->seconds, 1e-9),
@@ -440,6 +470,20 @@ rl_landscape_cli_main (int argc, char **argv)
   if (!write_csvs (out_dir, entries, n, grid, range) ||
       !write_figures (out_dir, entries, n, grid, range, (guint) images, seed))
     goto out;
+  {
+    gboolean all_finite = TRUE;
+
+    for (guint m = 0; m < n; m++)
+      {
+        size_t bad = count_nonfinite (&entries[m], (size_t) grid * grid);
+
+        if (bad > 0)
+          report_nonfinite (&entries[m], bad, (size_t) grid * grid);
+        all_finite &= bad == 0;
+      }
+    if (!all_finite)
+      goto out;
+  }
   t_total = rl_cli_seconds () - t0;
   g_print (ngettext ("time: %.1f s in all (%.1f s computing the grid)\n",
                      "time: %.1f s in all (%.1f s computing the grids)\n", n), t_total,

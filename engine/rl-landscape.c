@@ -512,19 +512,75 @@ rl_landscape_check_grid (int grid, double range, GError **error)
   return TRUE;
 }
 
-gboolean
-rl_landscape_check_range (const RlLandscape *ls, double range, GError **error)
+/* Which bound a range meets first (largest_range). */
+typedef enum {
+  LIMIT_NONE,        /* nothing moves: every direction is zero */
+  LIMIT_OVERFLOW,    /* a weight beyond FLT_MAX */
+  LIMIT_PRECISION,   /* the trained weights lost in the rounding of the step */
+} RangeLimit;
+
+/* The largest range at which w + alpha d1 + beta d2, |alpha|, |beta| <= range, computed in
+ * float as set_point does, still holds the trained weights w, and where *which says which bound
+ * it is.
+ *
+ * Overflow: |w_i| + range (|d1_i| + |d2_i|) <= FLT_MAX for every i.
+ *
+ * Precision: set_point rounds three times (a d1_i, b d2_i, the sums), each within half an ulp,
+ * FLT_EPSILON / 2 of the value: at the farthest points the rounding error e is at most
+ * 1.5 FLT_EPSILON (|w_i| + range s_i), s_i = |d1_i| + |d2_i|. Over the weights that move
+ * (s_i > 0: biases and batch norm stay), once 1.5 FLT_EPSILON range ||s|| reaches ||w|| the
+ * error can be as large as the trained weights themselves: the point no longer depends on them,
+ * and the loss there is that of the directions alone (for a filter-normalised pair, ||s|| is
+ * about 1.8 ||w||: a range of about 3e6). */
+static double
+largest_range (const float *w, const float *d1, const float *d2, size_t n, RangeLimit *which)
 {
   /* set_point's three float terms, each rounded: a relative error far below 1e-6 */
   const double limit = FLT_MAX * (1.0 - 1e-6);
-  const float *w, *d1, *d2;
+  double ww = 0.0, ss = 0.0, overflow = INFINITY, precision;
 
-  g_return_val_if_fail (ls != NULL, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+  for (size_t i = 0; i < n; i++)
+    {
+      double s = fabs ((double) d1[i]) + fabs ((double) d2[i]);
 
-  w = ls->w;
-  d1 = ls->dir[0];
-  d2 = ls->dir[1];
+      if (s == 0.0)
+        continue;
+      ww += (double) w[i] * w[i];
+      ss += s * s;
+      overflow = MIN (overflow, (limit - fabs ((double) w[i])) / s);
+    }
+  if (ss == 0.0)
+    {
+      *which = LIMIT_NONE;
+      return INFINITY;
+    }
+  precision = sqrt (ww / ss) / (1.5 * FLT_EPSILON);
+  *which = precision < overflow ? LIMIT_PRECISION : LIMIT_OVERFLOW;
+  return MIN (precision, overflow);
+}
+
+/* @x rounded down to two significant digits, to say as the largest usable range: a number
+ * that, written as %g, is itself usable. */
+static double
+round_down_2 (double x)
+{
+  double unit, r;
+
+  if (!(isfinite (x) && x > 0.0))
+    return x;
+  unit = pow (10.0, floor (log10 (x)) - 1.0);
+  r = floor (x / unit) * unit;
+  while (r > x)
+    r -= unit;
+  return r;
+}
+
+static gboolean
+check_range_of (const float *w, const float *d1, const float *d2, size_t n, double range,
+                GError **error)
+{
+  RangeLimit which;
+  double largest;
 
   if (!(isfinite (range) && range > 0.0))
     {
@@ -532,21 +588,48 @@ rl_landscape_check_range (const RlLandscape *ls, double range, GError **error)
                    _("range: a finite number above 0 (got %g)"), range);
       return FALSE;
     }
-  for (size_t i = 0; i < ls->n_params; i++)
-    {
-      double largest = fabs ((double) w[i])
-                       + range * (fabs ((double) d1[i]) + fabs ((double) d2[i]));
+  largest = largest_range (w, d1, d2, n, &which);
+  if (range <= largest)
+    return TRUE;
+  if (which == LIMIT_OVERFLOW)
+    g_set_error (error, RL_ERROR, RL_ERROR_INVALID_ARGUMENT,
+                 _("a range of %1$g moves the weights beyond the largest single-precision"
+                   " number (%2$g): the largest usable range is %3$g"), range,
+                 (double) FLT_MAX, round_down_2 (largest));
+  else
+    g_set_error (error, RL_ERROR, RL_ERROR_INVALID_ARGUMENT,
+                 _("a range of %1$g moves the weights so far that single precision loses the"
+                   " trained weights in the rounding of the step: the largest usable range"
+                   " is %2$g"), range, round_down_2 (largest));
+  return FALSE;
+}
 
-      if (!(largest <= limit))
-        {
-          g_set_error (error, RL_ERROR, RL_ERROR_INVALID_ARGUMENT,
-                       _("a range of %1$g moves the weights beyond the largest"
-                         " single-precision number (%2$g): a smaller range is needed"), range,
-                       (double) FLT_MAX);
-          return FALSE;
-        }
-    }
-  return TRUE;
+gboolean
+rl_landscape_check_range (const RlLandscape *ls, double range, GError **error)
+{
+  g_return_val_if_fail (ls != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return check_range_of (ls->w, ls->dir[0], ls->dir[1], ls->n_params, range, error);
+}
+
+gboolean
+rl_landscape_check_model_range (const RlModel *model, uint64_t seed, double range,
+                                GError **error)
+{
+  size_t n;
+  g_autofree float *d1 = NULL;
+  g_autofree float *d2 = NULL;
+
+  g_return_val_if_fail (model != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  n = rl_model_get_n_params (model);
+  d1 = g_new (float, n);
+  d2 = g_new (float, n);
+  rl_landscape_direction (model, seed, 0, d1);
+  rl_landscape_direction (model, seed, 1, d2);
+  return check_range_of (rl_model_get_params_const (model), d1, d2, n, range, error);
 }
 
 gboolean

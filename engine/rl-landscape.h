@@ -138,13 +138,23 @@ gboolean      rl_landscape_check_grid  (int      grid,
                                         double   range,
                                         GError **error);
 
-/* Whether the parameters w + alpha d1 + beta d2 stay finite floats for every alpha, beta in
- * [-@range, @range] with the directions set now (filter-normalised directions are as large as
- * the weights, so a range near FLT_MAX overflows them).
- * Errors: RL_ERROR_INVALID_ARGUMENT. */
+/* Whether w + alpha d1 + beta d2, for every alpha, beta in [-@range, @range] with the
+ * directions set now, are weights the loss can be measured at in single precision: every one
+ * a finite float (filter-normalised directions are as large as the weights, so a range near
+ * FLT_MAX overflows them), and the trained weights w not lost in the rounding of the step (its
+ * error, about FLT_EPSILON times range times the directions, below the weights themselves:
+ * for filter-normalised directions, a range up to about 3e6).
+ * Errors: RL_ERROR_INVALID_ARGUMENT, saying the largest usable range. */
 gboolean      rl_landscape_check_range (const RlLandscape  *ls,
                                         double              range,
                                         GError            **error);
+
+/* rl_landscape_check_range for @model seen in the directions of @seed
+ * (rl_landscape_set_random_directions), without a dataset: for a check before the work. */
+gboolean      rl_landscape_check_model_range (const RlModel  *model,
+                                              uint64_t        seed,
+                                              double          range,
+                                              GError        **error);
 
 /* The grid alpha_i = rl_landscape_grid_coordinate (grid, range, i), beta_j likewise, i, j in
  * [0, grid):

@@ -105,21 +105,47 @@ test_run_errors (void)
     g_assert_nonnull (strstr (r->err, "--images"));
   }
   {
-    /* weights this far out overflow the net's floats: the loss is NaN there, and said so */
+    /* weights this far out are not the trained ones moved but the directions alone (single
+     * precision loses the trained ones in the step's rounding): refused before the work, with
+     * the largest usable range; ranges from 1e10 to 1e30 were run and gave meaningless losses */
+    const char *ranges[] = { "1e38", "1e30", "1e10", "1e7" };
+    g_autofree char *csv_path = g_build_filename (out, "landscape.csv", NULL);
+
+    for (guint k = 0; k < G_N_ELEMENTS (ranges); k++)
+      {
+        g_autoptr(Run) r = run ((const char *[]) { "landscape", "--model", plain8, "--grid", "3",
+                                                  "--range", ranges[k], "--images", "20",
+                                                  "--data", data_dir, "--out-dir", out, NULL });
+        g_autofree char *said = g_strdup_printf ("--range: %s: a range of %g moves the weights",
+                                                 plain8, g_ascii_strtod (ranges[k], NULL));
+
+        g_test_message ("%s", r->err);
+        g_assert_cmpint (r->status, ==, 2);
+        g_assert_nonnull (strstr (r->err, said));
+        g_assert_nonnull (strstr (r->err, "the largest usable range is 3e+06"));
+        g_assert_false (g_file_test (csv_path, G_FILE_TEST_EXISTS));
+      }
+  }
+  {
+    /* a usable range at which the net's own values overflow: the loss is NaN there, written
+     * as nan, said with the count, and the run fails (the loss beside may be wrong too) */
     g_autofree char *csv_path = g_build_filename (out, "landscape.csv", NULL);
     g_autofree char *csv = NULL;
     g_autoptr(Run) r = run ((const char *[]) { "landscape", "--model", plain8, "--grid", "3",
-                                              "--range", "1e38", "--images", "20", "--data",
+                                              "--range", "2e6", "--images", "20", "--data",
                                               data_dir, "--out-dir", out, NULL });
 
     g_test_message ("%s", r->err);
-    g_assert_cmpint (r->status, ==, 0);
-    g_assert_nonnull (strstr (r->err, "plain-8.safetensors: the loss is not a finite number"));
+    g_assert_cmpint (r->status, ==, 1);
+    g_assert_nonnull (strstr (r->err, "plain-8.safetensors: the loss is not a finite number at"));
+    g_assert_nonnull (strstr (r->err, " grid points of 9 (written as nan)"));
     g_assert_true (g_file_get_contents (csv_path, &csv, NULL, NULL));
-    /* the coordinates, though, are the range's */
-    g_assert_nonnull (strstr (csv, "\nplain-8,-1e+38,-1e+38,"));
-    g_assert_nonnull (strstr (csv, "\nplain-8,1e+38,1e+38,"));
+    /* the coordinates, though, are the range's; the centre is the trained weights' */
+    g_assert_nonnull (strstr (csv, "\nplain-8,-2e+06,-2e+06,nan,"));
+    g_assert_nonnull (strstr (csv, "\nplain-8,2e+06,2e+06,nan,"));
+    g_assert_null (strstr (csv, "\nplain-8,0,0,nan,"));
     g_assert_null (strstr (csv, "inf,"));
+    g_assert_null (strstr (csv, "-nan"));
     test_rm_rf (out);
   }
   g_unlink (plain8);

@@ -414,10 +414,39 @@ test_grid_range (void)
   g_assert_true (rl_landscape_check_grid (3, 1e-44, &error));
   g_assert_no_error (error);
 
-  /* the weights w + alpha d1 + beta d2 as floats: with weights (so directions) a thousand times
-   * larger, a range of 1e38 would overflow them */
-  g_assert_true (rl_landscape_check_range (ls, 1e30, &error));
+  /* the weights w + alpha d1 + beta d2 as floats: they hold the trained weights w up to a range
+   * of about 3e6 (the step's rounding, FLT_EPSILON times it, below w); beyond, the loss would
+   * be the directions' alone (1e10 to 1e30 gave meaningless losses), and is refused with the
+   * largest usable range, the same for the model without a dataset */
+  g_assert_true (rl_landscape_check_range (ls, 1e5, &error));
   g_assert_no_error (error);
+  g_assert_true (rl_landscape_check_model_range (res8, 1, 1e5, &error));
+  g_assert_no_error (error);
+  {
+    const double far[] = { 1e7, 1e10, 1e30, 1e38 };
+
+    for (guint k = 0; k < G_N_ELEMENTS (far); k++)
+      {
+        g_autofree char *said = g_strdup_printf ("a range of %g moves the weights so far", far[k]);
+
+        g_assert_false (rl_landscape_check_range (ls, far[k], &error));
+        g_assert_error (error, RL_ERROR, RL_ERROR_INVALID_ARGUMENT);
+        g_test_message ("%s", error->message);
+        g_assert_true (g_str_has_prefix (error->message, said));
+        g_assert_true (g_str_has_suffix (error->message, "the largest usable range is 3e+06"));
+        g_clear_error (&error);
+        g_assert_false (rl_landscape_check_model_range (res8, 1, far[k], &error));
+        g_assert_error (error, RL_ERROR, RL_ERROR_INVALID_ARGUMENT);
+        g_assert_true (g_str_has_suffix (error->message, "the largest usable range is 3e+06"));
+        g_clear_error (&error);
+        g_assert_false (rl_landscape_grid (ls, 3, far[k], loss, NULL, NULL, &error));
+        g_assert_error (error, RL_ERROR, RL_ERROR_INVALID_ARGUMENT);
+        g_clear_error (&error);
+      }
+    /* the largest said is itself usable */
+    g_assert_true (rl_landscape_check_range (ls, 3e6, &error));
+    g_assert_no_error (error);
+  }
   g_clear_pointer (&ls, rl_landscape_free);
   for (size_t k = 0; k < rl_model_get_n_params (res8); k++)
     rl_model_get_params (res8)[k] *= 1000.0f;
