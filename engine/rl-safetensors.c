@@ -292,6 +292,12 @@ compare_strings (gconstpointer a,
   return strcmp (*(const char *const *) a, *(const char *const *) b);
 }
 
+/* Whatever step of a save fails (the temporary file made, written, flushed, closed, renamed),
+ * one sentence naming the file the caller asked for, the same as reslab-cli's for every
+ * output it writes (rl_cli_write_error), so that both read and translate alike: the
+ * temporary file is ours, not a name the user gave. */
+#define WRITE_ERROR _("cannot write %s: %s")
+
 /* The JSON header, unpadded; checks names and metadata first (they may come from a user).
  * Tensors are laid out in the given order, back to back. */
 static char *
@@ -416,7 +422,7 @@ write_all (int           fd,
           int saved_errno = errno;
 
           g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                       _("Cannot write %s: %s"), path, g_strerror (saved_errno));
+                       WRITE_ERROR, path, g_strerror (saved_errno));
           return FALSE;
         }
       p += n;
@@ -557,8 +563,7 @@ rl_safetensors_save (const char          *path,
     {
       int saved = errno;
 
-      return set_errno_error (error, saved, _("Cannot create a temporary file to write %s: %s"),
-                              path, g_strerror (saved));
+      return set_errno_error (error, saved, WRITE_ERROR, path, g_strerror (saved));
     }
 
   ok = write_all (fd, len_bytes, sizeof len_bytes, path, error) &&
@@ -569,19 +574,19 @@ rl_safetensors_save (const char          *path,
     {
       int saved = errno;
 
-      ok = set_errno_error (error, saved, _("Cannot flush %s: %s"), path, g_strerror (saved));
+      ok = set_errno_error (error, saved, WRITE_ERROR, path, g_strerror (saved));
     }
   if (close (fd) != 0 && ok)
     {
       int saved = errno;
 
-      ok = set_errno_error (error, saved, _("Cannot close %s: %s"), path, g_strerror (saved));
+      ok = set_errno_error (error, saved, WRITE_ERROR, path, g_strerror (saved));
     }
   if (ok && g_rename (tmp_path, path) != 0)
     {
       int saved = errno;
 
-      ok = set_errno_error (error, saved, _("Cannot replace %s: %s"), path, g_strerror (saved));
+      ok = set_errno_error (error, saved, WRITE_ERROR, path, g_strerror (saved));
     }
   if (!ok)
     {

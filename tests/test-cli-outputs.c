@@ -568,6 +568,53 @@ test_keep_initial_after_training (void)
   g_assert_cmpint (g_unlink (initial), ==, 0);
 }
 
+/* The folder of --out removed while train runs, after the up-front check: the save fails as
+ * every output that cannot be written does, "cannot write PATH: REASON", naming the model's
+ * path (it said "Cannot create a temporary file to write PATH", the engine's own words). The
+ * folder goes once the first epoch is logged; 149 more epochs of 64 images leave it 2 s. */
+static void
+test_model_folder_gone (void)
+{
+  g_autofree char *sub = tmp_path ("gone");
+  g_autofree char *out = g_build_filename (sub, "m.safetensors", NULL);
+  g_autofree char *want = NULL;
+  const char *argv[] = { cli, "train", "--data", data_dir, "--limit", "64", "--epochs", "150",
+                         "--threads", "1", "--out", out, NULL };
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GDataInputStream) lines = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) err = NULL;
+  char *line;
+  gboolean logged = FALSE;
+
+  g_assert_cmpint (g_mkdir (sub, 0755), ==, 0);
+  proc = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_PIPE
+                                  | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
+  g_assert_no_error (error);
+  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (proc));
+  while (!logged && (line = g_data_input_stream_read_line (lines, NULL, NULL, &error)) != NULL)
+    {
+      logged = g_str_has_prefix (line, "epoch 1:");
+      g_free (line);
+    }
+  g_assert_no_error (error);
+  g_assert_true (logged);
+  g_assert_cmpint (g_rmdir (sub), ==, 0);
+  /* the rest of stdout, then stderr (a few lines: no pipe fills up meanwhile) */
+  while ((line = g_data_input_stream_read_line (lines, NULL, NULL, &error)) != NULL)
+    g_free (line);
+  g_assert_no_error (error);
+  err = g_input_stream_read_bytes (g_subprocess_get_stderr_pipe (proc), 65536, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_wait (proc, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (proc));
+  g_assert_cmpint (g_subprocess_get_exit_status (proc), ==, 1);
+  want = g_strdup_printf ("reslab-cli: cannot write %s: %s\n", out, g_strerror (ENOENT));
+  g_assert_cmpmem (g_bytes_get_data (err, NULL), g_bytes_get_size (err), want, strlen (want));
+  g_assert_false (g_file_test (sub, G_FILE_TEST_EXISTS));
+}
+
 /* ---- Bad input files ------------------------------------------------------------------------ */
 
 /* A device, a pipe or a file larger than any model, given as a model or an image: refused by
@@ -742,6 +789,7 @@ main (int argc, char **argv)
   g_test_add_func ("/app/cli/outputs/unwritable", test_unwritable_outputs);
   g_test_add_func ("/app/cli/outputs/dash", test_dash_out_refused);
   g_test_add_func ("/app/cli/outputs/keep-initial", test_keep_initial_after_training);
+  g_test_add_func ("/app/cli/outputs/model-folder-gone", test_model_folder_gone);
   g_test_add_func ("/app/cli/inputs/not-regular-or-huge", test_not_regular_or_huge);
   g_test_add_func ("/app/cli/stdout-full", test_stdout_full);
   g_test_add_func ("/app/cli/not-given-values", test_not_given_values);
