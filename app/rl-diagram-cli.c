@@ -90,8 +90,18 @@ rl_diagram_cli_main (int argc, char **argv)
       rl_cli_error ("%s", error->message);
       return EXIT_FAILURE;
     }
-  g_print (_("Wrote %s (%u boxes, %u shortcuts, %zu parameters)\n"), out_path,
-           rl_diagram_get_n_boxes (diagram), rl_diagram_get_n_arcs (diagram),
-           rl_diagram_get_n_params (diagram));
+  {
+    /* each count in its own plural form (a net may have 1 shortcut), then the sentence */
+    guint n_boxes = rl_diagram_get_n_boxes (diagram), n_arcs = rl_diagram_get_n_arcs (diagram);
+    size_t n_params = rl_diagram_get_n_params (diagram);
+    g_autofree char *boxes = g_strdup_printf (ngettext ("%u box", "%u boxes", n_boxes), n_boxes);
+    g_autofree char *arcs = g_strdup_printf (ngettext ("%u shortcut", "%u shortcuts", n_arcs),
+                                             n_arcs);
+    g_autofree char *params = g_strdup_printf (ngettext ("%zu parameter", "%zu parameters",
+                                                         n_params), n_params);
+
+    /* TRANSLATORS: %1$s a file; %2$s "N boxes", %3$s "N shortcuts", %4$s "N parameters" */
+    g_print (_("Wrote %1$s (%2$s, %3$s, %4$s)\n"), out_path, boxes, arcs, params);
+  }
   return EXIT_SUCCESS;
 }

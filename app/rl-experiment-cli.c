@@ -324,10 +324,18 @@ run_degradation (int argc, char **argv)
   if (!rl_cli_load_splits (data_dir, kind, &train, &test))
     return EXIT_FAILURE;
   if ((guint) subset > train->n)
-    return rl_cli_usage_error (COMMAND, _("--subset: %d training images asked for, the %s training set has %u"),
+    /* TRANSLATORS: %2$s is the dataset's name: mnist or fashion */
+    return rl_cli_usage_error (COMMAND, ngettext ("--subset: %1$d training image asked for, the"
+                                                  " %2$s training set has %3$u",
+                                                  "--subset: %1$d training images asked for, the"
+                                                  " %2$s training set has %3$u", subset),
                                subset, rl_dataset_kind_name (kind), train->n);
   if ((guint) test_subset > test->n)
-    return rl_cli_usage_error (COMMAND, _("--test-subset: %d test images asked for, the %s test set has %u"),
+    /* TRANSLATORS: %2$s is the dataset's name: mnist or fashion */
+    return rl_cli_usage_error (COMMAND, ngettext ("--test-subset: %1$d test image asked for, the"
+                                                  " %2$s test set has %3$u",
+                                                  "--test-subset: %1$d test images asked for,"
+                                                  " the %2$s test set has %3$u", test_subset),
                                test_subset, rl_dataset_kind_name (kind), test->n);
   /* before the training: the folder can take files, and what is there is ours to replace */
   {

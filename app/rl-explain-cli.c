@@ -148,7 +148,8 @@ write_confusion_png (const RlErrorReport *r, RlDatasetKind kind, const char *pat
                           CAIRO_FONT_WEIGHT_NORMAL);
   cairo_set_font_size (cr, 15);
   cairo_set_source_rgb (cr, 0, 0, 0);
-  title = g_strdup_printf (_("Test accuracy %.2f %% (%u of %u images)"),
+  title = g_strdup_printf (ngettext ("Test accuracy %1$.2f %% (%2$u of %3$u image)",
+                                     "Test accuracy %1$.2f %% (%2$u of %3$u images)", r->n),
                            100.0 * r->correct / MAX (r->n, 1u), r->correct, r->n);
   cairo_move_to (cr, left, 24);
   rl_figure_show_text (cr, title);
@@ -355,8 +356,9 @@ rl_explain_cli_write_errors (RlModel *model, const RlDataset *test, const char *
       || !write_confusion_png (r, test->kind, p_png)
       || !write_mistakes_png (r, test, mis, n_mis, p_mpng))
     return FALSE;
-  g_print (_("\nwrote %s, %s, %s and %s (%u misclassified images)\n"), p_csv, p_png, p_mcsv,
-           p_mpng, n_mis);
+  g_print (ngettext ("\nwrote %1$s, %2$s, %3$s and %4$s (%5$u misclassified image)\n",
+                     "\nwrote %1$s, %2$s, %3$s and %4$s (%5$u misclassified images)\n", n_mis),
+           p_csv, p_png, p_mcsv, p_mpng, n_mis);
   return TRUE;
 }
 

@@ -128,9 +128,23 @@ rl_teach_cli_main (int argc, char **argv)
       return EXIT_FAILURE;
     }
 
-  g_print (_("# %u of your digits from %s, %d copies each, %d MNIST images replayed, %d steps"
-             " (%.2f s)\n"), mine->n, mine_dir, weight, replay > 0 ? MIN (replay, (int) train->n) : 0,
-           steps, rep->seconds);
+  {
+    /* each count in its own plural form (--weight 1, --steps 1, a single digit), then the line */
+    int replayed = replay > 0 ? MIN (replay, (int) train->n) : 0;
+    g_autofree char *digits = g_strdup_printf (ngettext ("%u digit of yours", "%u of your digits",
+                                                         mine->n), mine->n);
+    g_autofree char *copies = g_strdup_printf (ngettext ("%d copy each", "%d copies each",
+                                                         weight), weight);
+    g_autofree char *images = g_strdup_printf (ngettext ("%d MNIST image replayed",
+                                                         "%d MNIST images replayed", replayed),
+                                               replayed);
+    g_autofree char *n_steps = g_strdup_printf (ngettext ("%d step", "%d steps", steps), steps);
+
+    /* TRANSLATORS: %1$s "N of your digits", %2$s their folder, %3$s "N copies each",
+     * %4$s "N MNIST images replayed", %5$s "N steps", %6$.2f seconds */
+    g_print (_("# %1$s from %2$s, %3$s, %4$s, %5$s (%6$.2f s)\n"), digits, mine_dir, copies,
+             images, n_steps, rep->seconds);
+  }
   for (guint i = 0; i < rep->n; i++)
     g_print (rep->after[i] == rep->labels[i]
              ? _("  %3u: a %u  read %u (%5.1f %%) before, %u (%5.1f %%) after\n")

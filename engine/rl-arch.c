@@ -370,7 +370,9 @@ rl_arch_parse_at (const char *text, RlArchPlace *place, GError **error)
           for (; text[i] != '\0'; i++)
             n_words += !is_space (text[i]) && (i == 0 || is_space (text[i - 1]));
           g_set_error (error, RL_ERROR, RL_ERROR_TOO_LARGE,
-                       _("%u layers: more than the limit of %d"), n_words, RL_ARCH_MAX_LAYERS);
+                       g_dngettext (GETTEXT_PACKAGE, "%1$u layer: more than the limit of %2$d",
+                                    "%1$u layers: more than the limit of %2$d", n_words),
+                       n_words, RL_ARCH_MAX_LAYERS);
           return NULL;
         }
       g_array_append_val (starts, i);

@@ -107,8 +107,15 @@ idx_read_exact (IdxFile    *f,
   if (got < len)
     {
       g_set_error (error, RL_ERROR, RL_ERROR_TRUNCATED,
-                   part == IDX_HEADER ? _("%s: file ends early, in the header (%zu of %zu bytes)")
-                                      : _("%s: file ends early, in the data (%zu of %zu bytes)"),
+                   part == IDX_HEADER
+                   ? g_dngettext (GETTEXT_PACKAGE,
+                                  "%1$s: file ends early, in the header (%2$zu of %3$zu byte)",
+                                  "%1$s: file ends early, in the header (%2$zu of %3$zu bytes)",
+                                  len)
+                   : g_dngettext (GETTEXT_PACKAGE,
+                                  "%1$s: file ends early, in the data (%2$zu of %3$zu byte)",
+                                  "%1$s: file ends early, in the data (%2$zu of %3$zu bytes)",
+                                  len),
                    f->path, got, len);
       return FALSE;
     }
@@ -194,7 +201,10 @@ idx_open (IdxFile    *f,
   if (f->dims[0] > IDX_MAX_COUNT)
     {
       g_set_error (error, RL_ERROR, RL_ERROR_TOO_LARGE,
-                   _("%s: header claims %u items, more than the limit of %u"),
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "%1$s: header claims %2$u item, more than the limit of %3$u",
+                                "%1$s: header claims %2$u items, more than the limit of %3$u",
+                                f->dims[0]),
                    path, f->dims[0], IDX_MAX_COUNT);
       return FALSE;
     }
@@ -250,7 +260,11 @@ idx_read_payload (IdxFile  *f,
   if (need > IDX_MAX_BYTES)
     {
       g_set_error (error, RL_ERROR, RL_ERROR_TOO_LARGE,
-                   _("%s: header announces %llu bytes of data, more than the limit of %llu"),
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "%1$s: header announces %2$llu byte of data, more than the"
+                                " limit of %3$llu",
+                                "%1$s: header announces %2$llu bytes of data, more than the"
+                                " limit of %3$llu", need),
                    f->path, (unsigned long long) need, (unsigned long long) IDX_MAX_BYTES);
       return NULL;
     }
@@ -260,14 +274,21 @@ idx_read_payload (IdxFile  *f,
       if ((guint64) f->size < header + need)
         {
           g_set_error (error, RL_ERROR, RL_ERROR_TRUNCATED,
-                       _("%s: file is %lld bytes, its header announces %llu"), f->path,
+                       g_dngettext (GETTEXT_PACKAGE,
+                                    "%1$s: file is %2$lld byte, its header announces %3$llu",
+                                    "%1$s: file is %2$lld bytes, its header announces %3$llu",
+                                    (gulong) f->size), f->path,
                        (long long) f->size, (unsigned long long) (header + need));
           return NULL;
         }
       if ((guint64) f->size > header + need)
         {
           g_set_error (error, RL_ERROR, RL_ERROR_BAD_HEADER,
-                       _("%s: file is %lld bytes, its header announces only %llu"), f->path,
+                       g_dngettext (GETTEXT_PACKAGE,
+                                    "%1$s: file is %2$lld byte, its header announces only"
+                                    " %3$llu",
+                                    "%1$s: file is %2$lld bytes, its header announces only"
+                                    " %3$llu", (gulong) f->size), f->path,
                        (long long) f->size, (unsigned long long) (header + need));
           return NULL;
         }
@@ -302,7 +323,10 @@ idx_read_payload (IdxFile  *f,
   if (n_extra != 0)
     {
       g_set_error (error, RL_ERROR, RL_ERROR_BAD_HEADER,
-                   _("%s: data continues after the %llu bytes its header announces"), f->path,
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "%1$s: data continues after the %2$llu byte its header announces",
+                                "%1$s: data continues after the %2$llu bytes its header"
+                                " announces", need), f->path,
                    (unsigned long long) need);
       return NULL;
     }

@@ -626,7 +626,10 @@ rl_experiment_file_parse (GBytes *bytes, RlExperimentRunInfo *info, GError **err
       if (n > n_seeds)
         {
           g_set_error (error, RL_ERROR, RL_ERROR_BAD_HEADER,
-                       _("[%s] records: %zu seeds, more than the %llu of the run"), tg, n,
+                       g_dngettext (GETTEXT_PACKAGE,
+                                    "[%1$s] records: %2$zu seed, more than the %3$llu of the run",
+                                    "[%1$s] records: %2$zu seeds, more than the %3$llu of the"
+                                    " run", n), tg, n,
                        (unsigned long long) n_seeds);
           return NULL;
         }
@@ -637,7 +640,9 @@ rl_experiment_file_parse (GBytes *bytes, RlExperimentRunInfo *info, GError **err
         if (records[s] > RL_EXPERIMENT_FILE_MAX_RECORDS)
           {
             g_set_error (error, RL_ERROR, RL_ERROR_TOO_LARGE,
-                         _("[%s] records: %lld records, more than %d"), tg,
+                         g_dngettext (GETTEXT_PACKAGE, "[%1$s] records: %2$lld record, more than %3$d",
+                                      "[%1$s] records: %2$lld records, more than %3$d",
+                                      (gulong) records[s]), tg,
                          (long long) records[s], RL_EXPERIMENT_FILE_MAX_RECORDS);
             return NULL;
           }

@@ -161,9 +161,14 @@ check_config (const RlExperimentConfig *cfg, const RlDataset *train, const RlDat
   if (cfg->interval < 1)
     BAD (_("interval must be at least 1 iteration (got %d)"), cfg->interval);
   if (cfg->subset > train->n)
-    BAD (_("subset: %u training images asked for, the set has %u"), cfg->subset, train->n);
+    BAD (g_dngettext (GETTEXT_PACKAGE, "subset: %1$u training image asked for, the set has %2$u",
+                      "subset: %1$u training images asked for, the set has %2$u", cfg->subset),
+         cfg->subset, train->n);
   if (cfg->test_subset > test->n)
-    BAD (_("test subset: %u test images asked for, the set has %u"), cfg->test_subset, test->n);
+    BAD (g_dngettext (GETTEXT_PACKAGE, "test subset: %1$u test image asked for, the set has %2$u",
+                      "test subset: %1$u test images asked for, the set has %2$u",
+                      cfg->test_subset),
+         cfg->test_subset, test->n);
   if (train->n == 0 || test->n == 0)
     BAD (_("the training and test sets must not be empty"));
 #undef BAD

@@ -282,7 +282,9 @@ rl_landscape_new (const RlModel *model, const RlDataset *ds, uint32_t n_images, 
   if (n_images == 0 || n_images > ds->n || n_images > G_MAXINT / 2)
     {
       g_set_error (error, RL_ERROR, RL_ERROR_INVALID_ARGUMENT,
-                   _("images: between 1 and the set's %u images (got %u)"), ds->n, n_images);
+                   g_dngettext (GETTEXT_PACKAGE, "images: between 1 and the set's %1$u image"
+                                " (got %2$u)", "images: between 1 and the set's %1$u images"
+                                " (got %2$u)", ds->n), ds->n, n_images);
       return NULL;
     }
   rl_model_get_input_shape (model, &c, &h, &w);
@@ -503,8 +505,12 @@ rl_landscape_check_grid (int grid, double range, GError **error)
       if (i > 0 && !(c > prev))
         {
           g_set_error (error, RL_ERROR, RL_ERROR_INVALID_ARGUMENT,
-                       _("a range of %1$g is too small for %2$d points per axis: neighbouring"
-                         " points are the same single-precision number"), range, grid);
+                       g_dngettext (GETTEXT_PACKAGE,
+                                    "a range of %1$g is too small for %2$d point per axis:"
+                                    " neighbouring points are the same single-precision number",
+                                    "a range of %1$g is too small for %2$d points per axis:"
+                                    " neighbouring points are the same single-precision number",
+                                    grid), range, grid);
           return FALSE;
         }
       prev = c;
@@ -673,8 +679,11 @@ rl_landscape_interpolate (RlLandscape *ls, const RlModel *initial, const double 
       rl_model_get_n_tensors (initial) != rl_model_get_n_tensors (ls->model))
     {
       g_set_error (error, RL_ERROR, RL_ERROR_MISMATCH,
-                   _("the initial weights are not of the model's net: %zu parameters, the "
-                     "model has %zu"),
+                   g_dngettext (GETTEXT_PACKAGE, "the initial weights are not of the model's"
+                                " net: %1$zu parameter, the model has %2$zu",
+                                "the initial weights are not of the model's net: %1$zu"
+                                " parameters, the model has %2$zu",
+                                rl_model_get_n_params (initial)),
                    rl_model_get_n_params (initial), ls->n_params);
       return FALSE;
     }

@@ -192,7 +192,10 @@ rl_limits_check_arch (const RlArch *arch, int c, int h, int w, GError **error)
   if (arch->n_layers > RL_ARCH_MAX_LAYERS)
     {
       g_set_error (error, RL_ERROR, RL_ERROR_TOO_LARGE,
-                   _("the network has %d layers, more than the limit of %d"),
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "the network has %1$d layer, more than the limit of %2$d",
+                                "the network has %1$d layers, more than the limit of %2$d",
+                                arch->n_layers),
                    arch->n_layers, RL_ARCH_MAX_LAYERS);
       return FALSE;
     }
@@ -202,14 +205,21 @@ rl_limits_check_arch (const RlArch *arch, int c, int h, int w, GError **error)
   if (cost.n_params > RL_LIMIT_PARAMS)
     {
       g_set_error (error, RL_ERROR, RL_ERROR_TOO_LARGE,
-                   _("the network has %zu parameters, more than the limit of %u"),
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "the network has %1$zu parameter, more than the limit of %2$u",
+                                "the network has %1$zu parameters, more than the limit of %2$u",
+                                cost.n_params),
                    cost.n_params, RL_LIMIT_PARAMS);
       return FALSE;
     }
   if (cost.activations > RL_LIMIT_ACTIVATIONS)
     {
       g_set_error (error, RL_ERROR, RL_ERROR_TOO_LARGE,
-                   _("the network needs %zu activations per image, more than the limit of %zu"),
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "the network needs %1$zu activation per image, more than the"
+                                " limit of %2$zu",
+                                "the network needs %1$zu activations per image, more than the"
+                                " limit of %2$zu", cost.activations),
                    cost.activations, RL_LIMIT_ACTIVATIONS);
       return FALSE;
     }
@@ -231,8 +241,11 @@ rl_limits_check_batch (const RlArch *arch, int c, int h, int w, int n, GError **
   if (floats > RL_LIMIT_BATCH_FLOATS)
     {
       g_set_error (error, RL_ERROR, RL_ERROR_TOO_LARGE,
-                   _("a batch of %d images needs %llu MB of activations, more than the limit "
-                     "of %zu MB"), n, (unsigned long long) (floats * sizeof (float) >> 20),
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "a batch of %1$d image needs %2$llu MB of activations, more"
+                                " than the limit of %3$zu MB",
+                                "a batch of %1$d images needs %2$llu MB of activations, more"
+                                " than the limit of %3$zu MB", n), n, (unsigned long long) (floats * sizeof (float) >> 20),
                    RL_LIMIT_BATCH_FLOATS * sizeof (float) >> 20);
       return FALSE;
     }

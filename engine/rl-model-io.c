@@ -271,9 +271,21 @@ model_from_safetensors (const RlSafetensors  *st,
     }
   if (rl_arch_cost (arch, c, h, w, &cost) && cost.n_params > file_floats (st) + LOAD_SLACK_FLOATS)
     {
-      g_set_error (error, RL_ERROR, RL_ERROR_MISSING_TENSOR,
-                   _("%s: tensors are missing: the architecture has %zu parameters, the file's "
-                     "tensors hold only %zu floats"), what, cost.n_params, file_floats (st));
+      /* two sentences, each with its own count in its own plural form */
+      g_autofree char *has =
+        g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                      "%1$s: tensors are missing: the architecture has %2$zu"
+                                      " parameter.",
+                                      "%1$s: tensors are missing: the architecture has %2$zu"
+                                      " parameters.", cost.n_params), what, cost.n_params);
+      g_autofree char *hold =
+        g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "The file's tensors hold only %zu float.",
+                                      "The file's tensors hold only %zu floats.",
+                                      file_floats (st)), file_floats (st));
+
+      /* TRANSLATORS: two sentences one after the other (a translation may drop the space) */
+      g_set_error (error, RL_ERROR, RL_ERROR_MISSING_TENSOR, C_("sentences", "%1$s %2$s"), has,
+                   hold);
       return NULL;
     }
   model = rl_model_new (arch, c, h, w, n_classes, &local_error);

@@ -357,7 +357,9 @@ parse_entry (const char     *what,
   shape = json_node_get_array (shape_node);
   if (json_array_get_length (shape) > RL_TENSOR_MAX_DIMS)
     return bad_entry (error, RL_ERROR_BAD_SHAPE, what, name,
-                      _("%u dimensions, at most %d are supported"),
+                      g_dngettext (GETTEXT_PACKAGE, "%1$u dimension, at most %2$d are supported",
+                                   "%1$u dimensions, at most %2$d are supported",
+                                   json_array_get_length (shape)),
                       json_array_get_length (shape), RL_TENSOR_MAX_DIMS);
   entry->ndim = (int) json_array_get_length (shape);
   /* the elements, then the bytes, each product checked (the bytes not from 4 at the start:
@@ -394,7 +396,11 @@ parse_entry (const char     *what,
                       (unsigned long long) entry->begin, (unsigned long long) entry->end);
   if (entry->end > buf_len)
     return bad_entry (error, RL_ERROR_BAD_OFFSETS, what, name,
-                      _("data offsets [%llu, %llu] do not fit a buffer of %llu bytes"),
+                      g_dngettext (GETTEXT_PACKAGE,
+                                   "data offsets [%1$llu, %2$llu] do not fit a buffer of %3$llu"
+                                   " byte",
+                                   "data offsets [%1$llu, %2$llu] do not fit a buffer of %3$llu"
+                                   " bytes", (gulong) buf_len),
                       (unsigned long long) entry->begin, (unsigned long long) entry->end,
                       (unsigned long long) buf_len);
   if (entry->end - entry->begin != n_bytes)
@@ -402,7 +408,11 @@ parse_entry (const char     *what,
       g_autofree char *s = rl_shape_to_string (entry->shape, entry->ndim);
 
       return bad_entry (error, RL_ERROR_BAD_SHAPE, what, name,
-                        _("shape %s needs %llu bytes of F32, its data offsets hold %llu"),
+                        g_dngettext (GETTEXT_PACKAGE,
+                                     "shape %1$s needs %2$llu byte of F32, its data offsets"
+                                     " hold %3$llu",
+                                     "shape %1$s needs %2$llu bytes of F32, its data offsets"
+                                     " hold %3$llu", (gulong) n_bytes),
                         s, (unsigned long long) n_bytes,
                         (unsigned long long) (entry->end - entry->begin));
     }
@@ -584,22 +594,35 @@ _rl_safetensors_read_header_len (const char    *what,
       /* text, a PNG, random bytes: nothing like a header's length. "A header of
        * 7526676540175443304 bytes is past the limit" told a user nothing. */
       g_set_error (error, RL_ERROR, RL_ERROR_TOO_LARGE,
-                   _("%s: not a safetensors file: it does not begin with the length of a "
-                     "header (its first 8 bytes give %llu bytes, in a file of %llu)"), what,
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "%1$s: not a safetensors file: it does not begin with the length"
+                                " of a header (its first 8 bytes give %2$llu byte, in a file of"
+                                " %3$llu)",
+                                "%1$s: not a safetensors file: it does not begin with the length"
+                                " of a header (its first 8 bytes give %2$llu bytes, in a file of"
+                                " %3$llu)", (gulong) *header_len), what,
                    (unsigned long long) *header_len, (unsigned long long) size);
       return FALSE;
     }
   if (*header_len > HEADER_MAX)
     {
       g_set_error (error, RL_ERROR, RL_ERROR_TOO_LARGE,
-                   _("%s: a header of %llu bytes is past the limit of %llu"), what,
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "%1$s: a header of %2$llu byte is past the limit of %3$llu",
+                                "%1$s: a header of %2$llu bytes is past the limit of %3$llu",
+                                (gulong) *header_len), what,
                    (unsigned long long) *header_len, (unsigned long long) HEADER_MAX);
       return FALSE;
     }
   if (*header_len > size - 8)
     {
       g_set_error (error, RL_ERROR, RL_ERROR_TRUNCATED,
-                   _("%s: a header of %llu bytes runs past the end of the file (%llu bytes)"),
+                   /* the file has 8 bytes at least: its count is always plural in English */
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "%1$s: a header of %2$llu byte runs past the end of the file"
+                                " (%3$llu bytes)",
+                                "%1$s: a header of %2$llu bytes runs past the end of the file"
+                                " (%3$llu bytes)", (gulong) *header_len),
                    what, (unsigned long long) *header_len, (unsigned long long) size);
       return FALSE;
     }
@@ -650,7 +673,9 @@ rl_safetensors_read_metadata (const char  *path,
   if (got < header_len)
     {
       g_set_error (error, RL_ERROR, RL_ERROR_TRUNCATED,
-                   _("%s: the header ends after %zu of its %llu bytes"), path, got,
+                   g_dngettext (GETTEXT_PACKAGE, "%1$s: the header ends after %2$zu of its %3$llu"
+                                " byte", "%1$s: the header ends after %2$zu of its %3$llu bytes",
+                                (gulong) header_len), path, got,
                    (unsigned long long) header_len);
       return NULL;
     }

@@ -195,7 +195,11 @@ rl_safetensors_load (const char  *path,
     {
       close (fd);
       g_set_error (error, RL_ERROR, RL_ERROR_TOO_LARGE,
-                   _("%s: a file of %llu bytes is larger than any model (at most %llu bytes)"),
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "%1$s: a file of %2$llu byte is larger than any model (at most"
+                                " %3$llu bytes)",
+                                "%1$s: a file of %2$llu bytes is larger than any model (at most"
+                                " %3$llu bytes)", (gulong) sb.st_size),
                    path, (unsigned long long) sb.st_size, (unsigned long long) FILE_MAX);
       return NULL;
     }

@@ -167,8 +167,12 @@ check_dataset (const RlModel *model, const RlDataset *ds, gboolean test, GError 
   if (ds->n_classes != (uint32_t) rl_model_get_n_classes (model))
     {
       g_set_error (error, RL_ERROR, RL_ERROR_MISMATCH,
-                   test ? _("The test set has %u classes, the model %d")
-                   : _("The training set has %u classes, the model %d"),
+                   test ? g_dngettext (GETTEXT_PACKAGE, "The test set has %1$u class, the model %2$d",
+                                       "The test set has %1$u classes, the model %2$d",
+                                       ds->n_classes)
+                   : g_dngettext (GETTEXT_PACKAGE, "The training set has %1$u class, the model %2$d",
+                                  "The training set has %1$u classes, the model %2$d",
+                                  ds->n_classes),
                    ds->n_classes, rl_model_get_n_classes (model));
       return FALSE;
     }

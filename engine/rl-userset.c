@@ -91,7 +91,9 @@ check_shape (const RlDataset *ds, const char *what, GError **error)
   if (ds->n > RL_USERSET_MAX)
     {
       g_set_error (error, RL_ERROR, RL_ERROR_TOO_LARGE,
-                   _("%s: %u digits, more than the limit of %u"), what, ds->n, RL_USERSET_MAX);
+                   g_dngettext (GETTEXT_PACKAGE, "%1$s: %2$u digit, more than the limit of %3$u",
+                                "%1$s: %2$u digits, more than the limit of %3$u", ds->n),
+                   what, ds->n, RL_USERSET_MAX);
       return FALSE;
     }
   return TRUE;
@@ -246,7 +248,9 @@ rl_userset_append (const char *dir, const float *image, uint8_t label, guint *n_
   if (old->n >= RL_USERSET_MAX)
     {
       g_set_error (error, RL_ERROR, RL_ERROR_TOO_LARGE,
-                   _("%s already holds %u digits, the most it keeps"), dir, old->n);
+                   g_dngettext (GETTEXT_PACKAGE, "%1$s already holds %2$u digit, the most it keeps",
+                                "%1$s already holds %2$u digits, the most it keeps", old->n),
+                   dir, old->n);
       return FALSE;
     }
   set = dataset_like (old, old->n + 1);
@@ -354,7 +358,9 @@ rl_dataset_concat (const RlDataset *a, guint a_repeat, const RlDataset *b, guint
   if (n > MAX_IMAGES)
     {
       g_set_error (error, RL_ERROR, RL_ERROR_TOO_LARGE,
-                   _("%llu images, more than the limit of %u"), (unsigned long long) n,
+                   g_dngettext (GETTEXT_PACKAGE, "%1$llu image, more than the limit of %2$u",
+                                "%1$llu images, more than the limit of %2$u", (gulong) n),
+                   (unsigned long long) n,
                    MAX_IMAGES);
       return NULL;
     }
@@ -367,7 +373,9 @@ rl_dataset_concat (const RlDataset *a, guint a_repeat, const RlDataset *b, guint
       g_autofree char *size = g_format_size ((guint64) n * (chw + 1));
 
       g_set_error (error, RL_ERROR, RL_ERROR_TOO_LARGE,
-                   _("%llu images (%s) do not fit in memory"), (unsigned long long) n, size);
+                   g_dngettext (GETTEXT_PACKAGE, "%1$llu image (%2$s) does not fit in memory",
+                                "%1$llu images (%2$s) do not fit in memory", (gulong) n),
+                   (unsigned long long) n, size);
       return NULL;
     }
   for (guint r = 0; r < a_repeat; r++, pos += a->n)

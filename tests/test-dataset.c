@@ -356,6 +356,19 @@ test_bad_truncated (Fixture *f, gconstpointer data)
   expect_truncated (header, f->lab_path, header, "file ends early, in the header (6 of 12 bytes)");
   expect_truncated (empty, f->lab_path, empty, "file ends early, in the header (0 of 4 bytes)");
   expect_truncated (f->img_path, labcut, labcut, "its header announces");
+  {
+    /* one image of one pixel announced, none there (a whole gzip stream), and its label: the
+     * count in the singular */
+    const uint32_t one[3] = { 1, 1, 1 };
+    const guint8 label = 3;
+    g_autoptr(GBytes) img1 = idx_bytes (0x00000803, one, 3, NULL, 0);
+    g_autoptr(GBytes) zimg1 = gzip_bytes (img1);
+    g_autoptr(GBytes) lab1 = idx_bytes (0x00000801, one, 1, &label, 1);
+    g_autofree char *path = write_file (f->dir, "one-pixel.gz", zimg1, -1);
+    g_autofree char *lab_path = write_file (f->dir, "one-label", lab1, -1);
+
+    expect_truncated (path, lab_path, path, "file ends early, in the data (0 of 1 byte)");
+  }
 }
 
 static void

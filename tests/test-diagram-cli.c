@@ -73,6 +73,7 @@ test_svg_seed (void)
 
   g_assert_cmpint (r->status, ==, 0);
   g_assert_nonnull (strstr (r->out, out));
+  g_assert_nonnull (strstr (r->out, " (14 boxes, 2 shortcuts, 41514 parameters)\n"));
   svg = read_svg (out);
   /* one titled rectangle per box, named as the state_dict names them */
   g_assert_cmpuint (count (svg, "class=\"box\""), ==, G_N_ELEMENTS (names));
@@ -85,6 +86,20 @@ test_svg_seed (void)
   g_assert_nonnull (strstr (svg, "<title>conv1 · conv 5×5\noutput 16×24×24 · 416 params</title>"));
   g_assert_nonnull (strstr (svg, "<title>rblock1.add · relu(F(x) + x)\nidentity shortcut\n"
                                  "output 16×12×12</title>"));
+}
+
+/* each count in its own plural form: a net with one residual block has "1 shortcut" */
+static void
+test_counts_singular (void)
+{
+  g_autofree char *out = tmp_path ("one-block.svg");
+  g_autoptr(Run) r = RUN ("diagram", "--arch",
+                          "c1=conv(16,k=5) relu maxpool(2) r1=res(16) gap fc=linear(10)",
+                          "--out", out);
+
+  g_assert_cmpint (r->status, ==, 0);
+  g_assert_nonnull (strstr (r->out, " (9 boxes, 1 shortcut, 5226 parameters)\n"));
+  g_assert_cmpint (g_unlink (out), ==, 0);
 }
 
 /* resnet-20's additions say which shortcut each block has; plain-20's that there is none */
@@ -241,6 +256,7 @@ main (int argc, char **argv)
 
   g_test_add_func ("/diagram-cli/svg-seed", test_svg_seed);
   g_test_add_func ("/diagram-cli/svg-twins", test_svg_twins);
+  g_test_add_func ("/diagram-cli/counts-singular", test_counts_singular);
   g_test_add_func ("/diagram-cli/svg-stages", test_svg_stages);
   g_test_add_func ("/diagram-cli/png", test_png);
   g_test_add_func ("/diagram-cli/model-file", test_model_file);
