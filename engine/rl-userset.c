@@ -9,6 +9,7 @@
 
 #include "rl-userset.h"
 #include "rl-error.h"
+#include "rl-limits.h"
 #include "rl-preprocess.h"
 #include "rl-rng.h"
 
@@ -327,6 +328,85 @@ rl_userset_delete_if (const char *dir, guint index, const float *image, uint8_t 
   return delete_digit (dir, index, image, label, n_out, error);
 }
 
+gboolean
+rl_dataset_concat_check (const RlDataset *a, guint a_repeat, const RlDataset *b, guint b_repeat,
+                         guint64 memory, GError **error)
+{
+  guint64 n, image_bytes, held;
+  gboolean limited = FALSE;   /* by a control group, not by the computer */
+
+  g_return_val_if_fail (a != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (b == NULL)
+    b_repeat = 0;
+  if (b_repeat > 0 && (a->c != b->c || a->h != b->h || a->w != b->w ||
+                       a->n_classes != b->n_classes))
+    {
+      g_set_error (error, RL_ERROR, RL_ERROR_MISMATCH,
+                   _("cannot join images of %u x %u x %u (%u classes) with %u x %u x %u"
+                     " (%u classes)"), a->c, a->h, a->w, a->n_classes, b->c, b->h, b->w,
+                   b->n_classes);
+      return FALSE;
+    }
+  n = (guint64) a->n * a_repeat + (b_repeat > 0 ? (guint64) b->n * b_repeat : 0);
+  if (n == 0)
+    {
+      g_set_error (error, RL_ERROR, RL_ERROR_INVALID_ARGUMENT, _("nothing to train on: no images"));
+      return FALSE;
+    }
+  if (n > MAX_IMAGES)
+    {
+      g_set_error (error, RL_ERROR, RL_ERROR_TOO_LARGE,
+                   g_dngettext (GETTEXT_PACKAGE, "%1$llu image, more than the limit of %2$u",
+                                "%1$llu images, more than the limit of %2$u", (gulong) n),
+                   (unsigned long long) n,
+                   MAX_IMAGES);
+      return FALSE;
+    }
+
+  /* The mix is written whole at once, beside the sets it is copied from: where memory is
+   * overcommitted the allocation succeeds and the copy is killed, so the bytes are weighed
+   * against the memory this process may use, at most three quarters of it as for a run's
+   * buffers (rl_limits_check_memory), the rest being the system's. */
+  image_bytes = (guint64) a->c * a->h * a->w + 1;
+  held = (n + a->n + (b_repeat > 0 ? b->n : 0)) * image_bytes;
+  if (memory == 0)
+    memory = rl_limits_process_memory (&limited);
+  if (memory != 0 && held > memory / 4 * 3)
+    {
+      g_autofree char *mix = g_format_size (n * image_bytes);
+      g_autofree char *all = g_format_size (held);
+      g_autofree char *have = g_format_size (memory);
+
+      if (limited)
+        g_set_error (error, RL_ERROR, RL_ERROR_TOO_LARGE,
+                     g_dngettext (GETTEXT_PACKAGE,
+                                  "%1$llu image (%2$s), with the sets it is copied from (%3$s in"
+                                  " all), is more than three quarters of the memory this process"
+                                  " may use (%4$s, its control group's limit): fewer copies of"
+                                  " your digits would fit",
+                                  "%1$llu images (%2$s), with the sets they are copied from (%3$s"
+                                  " in all), are more than three quarters of the memory this"
+                                  " process may use (%4$s, its control group's limit): fewer"
+                                  " copies of your digits would fit", (gulong) n),
+                     (unsigned long long) n, mix, all, have);
+      else
+        g_set_error (error, RL_ERROR, RL_ERROR_TOO_LARGE,
+                     g_dngettext (GETTEXT_PACKAGE,
+                                  "%1$llu image (%2$s), with the sets it is copied from (%3$s in"
+                                  " all), is more than three quarters of this computer's memory"
+                                  " (%4$s): fewer copies of your digits would fit",
+                                  "%1$llu images (%2$s), with the sets they are copied from (%3$s"
+                                  " in all), are more than three quarters of this computer's"
+                                  " memory (%4$s): fewer copies of your digits would fit",
+                                  (gulong) n),
+                     (unsigned long long) n, mix, all, have);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 RlDataset *
 rl_dataset_concat (const RlDataset *a, guint a_repeat, const RlDataset *b, guint b_repeat,
                    GError **error)
@@ -338,33 +418,11 @@ rl_dataset_concat (const RlDataset *a, guint a_repeat, const RlDataset *b, guint
   g_return_val_if_fail (a != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
+  if (!rl_dataset_concat_check (a, a_repeat, b, b_repeat, 0, error))
+    return NULL;
   if (b == NULL)
     b_repeat = 0;
-  if (b_repeat > 0 && (a->c != b->c || a->h != b->h || a->w != b->w ||
-                       a->n_classes != b->n_classes))
-    {
-      g_set_error (error, RL_ERROR, RL_ERROR_MISMATCH,
-                   _("cannot join images of %u x %u x %u (%u classes) with %u x %u x %u"
-                     " (%u classes)"), a->c, a->h, a->w, a->n_classes, b->c, b->h, b->w,
-                   b->n_classes);
-      return NULL;
-    }
   n = (guint64) a->n * a_repeat + (b_repeat > 0 ? (guint64) b->n * b_repeat : 0);
-  if (n == 0)
-    {
-      g_set_error (error, RL_ERROR, RL_ERROR_INVALID_ARGUMENT, _("nothing to train on: no images"));
-      return NULL;
-    }
-  if (n > MAX_IMAGES)
-    {
-      g_set_error (error, RL_ERROR, RL_ERROR_TOO_LARGE,
-                   g_dngettext (GETTEXT_PACKAGE, "%1$llu image, more than the limit of %2$u",
-                                "%1$llu images, more than the limit of %2$u", (gulong) n),
-                   (unsigned long long) n,
-                   MAX_IMAGES);
-      return NULL;
-    }
-
   chw = (size_t) a->c * a->h * a->w;
   /* up to MAX_IMAGES of them, 7.8 GB of MNIST: refused, not aborted on, where it cannot be had */
   ds = dataset_like_try (a, (uint32_t) n);

@@ -89,6 +89,20 @@ RlDataset *rl_dataset_concat (const RlDataset *a,
                               guint            b_repeat,
                               GError         **error);
 
+/* What rl_dataset_concat checks before it allocates: the shapes, the count, and the memory.
+ * The mix is held whole beside @a and @b, all its pages written at once; where memory is
+ * overcommitted the allocation succeeds whatever its size and the process is killed as it
+ * copies, so the three together must be at most three quarters of @memory bytes (0: the memory
+ * this process may use, rl_limits_process_memory; memory that cannot be read passes), as a
+ * run's buffers are held to (rl_limits_check_memory).
+ * Errors: those of rl_dataset_concat; RL_ERROR_TOO_LARGE naming the images and the sizes. */
+gboolean   rl_dataset_concat_check (const RlDataset *a,
+                                    guint            a_repeat,
+                                    const RlDataset *b,
+                                    guint            b_repeat,
+                                    guint64          memory,
+                                    GError         **error);
+
 /* @n images of @src drawn without replacement, in random order, by @seed (n <= src->n).
  * Returns: (transfer full) */
 RlDataset *rl_dataset_sample (const RlDataset *src,

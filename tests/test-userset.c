@@ -291,6 +291,47 @@ test_concat_out_of_memory (void)
 #endif
 }
 
+/* A mix that, beside the sets it is copied from, is more than three quarters of the memory is
+ * refused before it is allocated (#12: where memory is overcommitted, train --extra of 10,000
+ * digits at --extra-weight 990 was granted its 7.8 GB and killed while copying), with the
+ * sizes; a mix that fits passes. The memory is given, as a computer of that size has it. */
+static void
+test_concat_memory (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RlDataset) few = rl_dataset_new_subset (mini_test, 10);
+  g_autoptr(RlDataset) one = rl_dataset_new_subset (mini_test, 1);
+  const guint64 gib = (guint64) 1 << 30;
+
+  /* 10 + 10 x 200,000 images of 785 bytes: 1.6 GB, beside 10 more */
+  g_assert_true (rl_dataset_concat_check (few, 1, few, 200000, 4 * gib, &error));
+  g_assert_no_error (error);
+  g_assert_false (rl_dataset_concat_check (few, 1, few, 200000, 2000000000, &error));
+  g_assert_error (error, RL_ERROR, RL_ERROR_TOO_LARGE);
+  g_test_message ("%s", error->message);
+  {
+    g_autofree char *mix = g_format_size (2000010 * 785);
+    g_autofree char *all = g_format_size (2000030 * 785);
+    g_autofree char *have = g_format_size (2000000000);
+    g_autofree char *want = g_strdup_printf ("2000010 images (%s), with the sets they are copied"
+                                             " from (%s in all), are more than three quarters of"
+                                             " this computer's memory (%s): fewer copies of your"
+                                             " digits would fit", mix, all, have);
+
+    g_assert_cmpstr (error->message, ==, want);
+  }
+  g_clear_error (&error);
+  /* one image: said in the singular */
+  g_assert_false (rl_dataset_concat_check (few, 0, one, 1, 1000, &error));
+  g_assert_error (error, RL_ERROR, RL_ERROR_TOO_LARGE);
+  g_assert_true (g_str_has_prefix (error->message, "1 image (785 bytes), with the sets it is"
+                                                   " copied from ("));
+  g_clear_error (&error);
+  /* the other checks come first, as rl_dataset_concat makes them */
+  g_assert_false (rl_dataset_concat_check (few, 0, NULL, 0, 4 * gib, &error));
+  g_assert_error (error, RL_ERROR, RL_ERROR_INVALID_ARGUMENT);
+}
+
 /* rl_teach on the fixture with the bundled model: the original unchanged, a report of each
  * digit, bad configs refused. */
 static void
@@ -350,6 +391,7 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/userset/broken-sets", test_broken_sets);
   g_test_add_func ("/engine/userset/concat-and-sample", test_concat_and_sample);
   g_test_add_func ("/engine/userset/concat-out-of-memory", test_concat_out_of_memory);
+  g_test_add_func ("/engine/userset/concat-memory", test_concat_memory);
   g_test_add_func ("/engine/userset/teach-small", test_teach_small);
 
   status = g_test_run ();
