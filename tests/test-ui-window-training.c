@@ -3,7 +3,12 @@
  * takes a new learning rate mid-run, Stop ends the run within a batch and keeps its weights
  * (which the Errors view then evaluates), closing the window while training joins the worker,
  * each run is kept in Models (renamed, deleted and brought back, used again), and a model that
- * cannot be saved says so without losing the one in use. */
+ * cannot be saved says so without losing the one in use.
+ *
+ * The main loop is never blocked by training: with the worker held inside a training step (a
+ * step hook, rl_trainer_set_step_hook), the window still draws frames, runs its timers and
+ * shows the progress posted before. No wall-clock threshold here: how late the main loop runs
+ * while training is a figure, printed by tools/bench-stalls. */
 
 #include <math.h>
 #include <stdio.h>
@@ -65,6 +70,104 @@ errors_show (gpointer data)
                     (size_t) (p * p) * sizeof (uint32_t)) == 0;
 }
 
+/* A training step held on the worker thread until the main thread lets it go (a step hook,
+ * rl_trainer_set_step_hook). Were the step running on the main thread, or the main thread
+ * waiting for the worker, nothing would let it go: after HOLD_TIMEOUT_S the worker goes on by
+ * itself and says so. */
+#define HOLD_TIMEOUT_S 60
+
+typedef struct {
+  GMutex   mutex;
+  GCond    cond;
+  guint64  step;        /* the step to hold, 1-based */
+  gboolean held;        /* the worker is inside it */
+  gboolean released;
+  gboolean timed_out;   /* nobody released it: the main loop stood still */
+} StepGate;
+
+static void
+hold_step_cb (guint64  step,
+              gpointer data)
+{
+  StepGate *gate = data;
+  gint64 end = g_get_monotonic_time () + HOLD_TIMEOUT_S * G_USEC_PER_SEC;
+
+  if (step != gate->step)
+    return;
+  g_mutex_lock (&gate->mutex);
+  gate->held = TRUE;
+  while (!gate->released && !gate->timed_out)
+    if (!g_cond_wait_until (&gate->cond, &gate->mutex, end))
+      gate->timed_out = TRUE;
+  g_mutex_unlock (&gate->mutex);
+}
+
+static gboolean
+step_held (gpointer data)
+{
+  StepGate *gate = data;
+  gboolean held;
+
+  g_mutex_lock (&gate->mutex);
+  held = gate->held;
+  g_mutex_unlock (&gate->mutex);
+  return held;
+}
+
+static gboolean
+step_timed_out (StepGate *gate)
+{
+  gboolean timed_out;
+
+  g_mutex_lock (&gate->mutex);
+  timed_out = gate->timed_out;
+  g_mutex_unlock (&gate->mutex);
+  return timed_out;
+}
+
+static void
+release_step (StepGate *gate)
+{
+  g_mutex_lock (&gate->mutex);
+  gate->released = TRUE;
+  g_cond_broadcast (&gate->cond);
+  g_mutex_unlock (&gate->mutex);
+}
+
+/* What the main loop did while the worker was held: frames of the window, turns of a 5 ms
+ * timer, progress shown. */
+typedef struct {
+  RlWindow *window;
+  guint     frames;
+  guint     timer_runs;
+} LoopCount;
+
+static gboolean
+count_frame_cb (GtkWidget     *widget,
+                GdkFrameClock *clock,
+                gpointer       data)
+{
+  ((LoopCount *) data)->frames++;
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+count_timer_cb (gpointer data)
+{
+  ((LoopCount *) data)->timer_runs++;
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+loop_ran (gpointer data)
+{
+  LoopCount *count = data;
+  RlChart *loss = rl_train_view_get_loss_chart (rl_window_get_train_view (count->window));
+
+  return count->frames >= 3 && count->timer_runs >= 10
+         && rl_chart_get_n_points (loss, RL_TRAIN_VIEW_LOSS_BATCH) >= 1;
+}
+
 static void
 test_train (void)
 {
@@ -76,6 +179,9 @@ test_train (void)
   RlModel *model;
   size_t n_params;
   double differ = 0, timer_late, frame_gap, seconds;
+  StepGate gate = { .step = 3 };
+  LoopCount count = { 0 };
+  guint tick_id, timer_id;
 
   if (!ui_test_has_dataset (RL_DATASET_MNIST))
     {
@@ -96,11 +202,35 @@ test_train (void)
   /* 640 images, batch 64: 10 batches, then the whole test set */
   rl_train_view_set_train_images (view, 640);
   rl_train_view_set_epochs (view, 1);
+  g_mutex_init (&gate.mutex);
+  g_cond_init (&gate.cond);
+  rl_trainer_set_step_hook (rl_window_get_trainer (window), hold_step_cb, &gate);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.train", NULL));
   g_assert_true (rl_window_is_busy (window));
   g_assert_cmpstr (rl_window_get_view (window), ==, "train");
 
+  /* With the worker inside its third step, the main loop goes on: frames, a timer, the first
+   * step's progress in the loss chart. */
+  g_assert_true (ui_test_wait_for (step_held, &gate, 120));
+  count.window = window;
+  tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (window), count_frame_cb, &count, NULL);
+  timer_id = g_timeout_add (5, count_timer_cb, &count);
+  g_assert_true (ui_test_wait_for (loop_ran, &count, 30));
+  g_test_message ("while the worker was held in step %" G_GUINT64_FORMAT ": %u frames, "
+                  "%u timer runs", gate.step, count.frames, count.timer_runs);
+  gtk_widget_remove_tick_callback (GTK_WIDGET (window), tick_id);
+  g_source_remove (timer_id);
+  /* still held: nobody had to let it go by itself, it has not finished the step, and no other
+   * step ran meanwhile */
+  g_assert_false (step_timed_out (&gate));
+  g_assert_cmpuint (rl_trainer_get_batches_done (rl_window_get_trainer (window)), ==,
+                    gate.step - 1);
+  release_step (&gate);
+
   g_assert_true (ui_test_wait_for (not_busy, window, 120));
+  rl_trainer_set_step_hook (rl_window_get_trainer (window), NULL, NULL);
+  g_mutex_clear (&gate.mutex);
+  g_cond_clear (&gate.cond);
 
   g_assert_cmpuint (rl_chart_get_n_points (loss, RL_TRAIN_VIEW_LOSS_BATCH), ==, 10);
   g_assert_cmpuint (rl_chart_get_n_points (loss, RL_TRAIN_VIEW_LOSS_SMOOTHED), >=, 1);
@@ -130,12 +260,11 @@ test_train (void)
                             rl_model_item_get_name (rl_model_store_find (rl_window_get_model_store (window),
                                                                          saved))));
 
+  /* --debug-stalls measured the run (its figures are for reading: tools/bench-stalls) */
   g_assert_true (rl_window_get_stall_report (window, &timer_late, &frame_gap, &seconds));
+  g_assert_cmpfloat (seconds, >, 0);
   g_test_message ("main-loop stalls over %.1f s of training: timer %.1f ms late at most, "
                   "frames %.1f ms apart at most", seconds, timer_late, frame_gap);
-  /* The issue's target is 50 ms on an idle machine; this shared test machine gets a margin,
-   * but a main thread waiting on the worker (a batch, an evaluation) would exceed it. */
-  g_assert_cmpfloat (timer_late, <, 500);
 
   ui_test_destroy_window (window);
 

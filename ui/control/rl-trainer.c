@@ -189,6 +189,8 @@ typedef struct {
   RlDataset     *test;          /* nullable */
   RlTrainConfig  config;
   RlModel       *model;         /* the copy being trained; the worker's alone once it runs */
+  RlTrainerStepFunc step_hook;  /* for tests, nullable: rl_trainer_set_step_hook */
+  gpointer       step_hook_data;
 
   /* Shared, under the worker's lock: hyperparameters changed while running, for the worker
    * to take at its next batch; NaN when there is nothing new. */
@@ -220,6 +222,8 @@ struct _RlTrainer {
   gboolean         have_config;
   RlModelSnapshot *latest_weights;   /* owned, nullable */
   RlTrainProgress *latest_progress;  /* owned, nullable */
+  RlTrainerStepFunc step_hook;       /* for tests, handed to each run's job */
+  gpointer         step_hook_data;
 };
 
 G_DEFINE_FINAL_TYPE (RlTrainer, rl_trainer, RL_TYPE_RUNNER)
@@ -428,6 +432,16 @@ before_batch (RlTrainLoop *loop, gpointer data)
   return TRUE;
 }
 
+/* Hook: the middle of a step, the gradients computed; only a test's step hook is there. */
+static void
+after_backward (RlTrainLoop *loop, gpointer data)
+{
+  Run *r = data;
+
+  if (r->job->step_hook != NULL)
+    r->job->step_hook (r->batches_done + 1, r->job->step_hook_data);
+}
+
 /* Hook: a batch is done (and the evaluations it was due). */
 static void
 after_batch (RlTrainLoop *loop, const RlTrainStatus *st, gpointer data)
@@ -471,6 +485,7 @@ run (RlWorker *worker, gpointer data, GError **error)
 {
   static const RlTrainHooks hooks = {
     .before_batch = before_batch,
+    .after_backward = after_backward,
     .after_batch = after_batch,
   };
   Job *job = data;
@@ -586,6 +601,8 @@ rl_trainer_start (RlTrainer           *self,
   job->config = *config;
   job->model = g_steal_pointer (&model);
   rl_model_set_threads (job->model, config->threads);
+  job->step_hook = self->step_hook;
+  job->step_hook_data = self->step_hook_data;
 
   self->config = *config;
   self->have_config = TRUE;
@@ -673,6 +690,17 @@ rl_trainer_get_batches_done (RlTrainer *self)
   if ((job = rl_runner_get_job (RL_RUNNER (self))) != NULL)
     return (guint64) g_atomic_int_get (&job->batches_done);
   return self->latest_progress != NULL ? self->latest_progress->batches_done : 0;
+}
+
+void
+rl_trainer_set_step_hook (RlTrainer         *self,
+                          RlTrainerStepFunc  func,
+                          gpointer           user_data)
+{
+  g_return_if_fail (RL_IS_TRAINER (self));
+
+  self->step_hook = func;
+  self->step_hook_data = user_data;
 }
 
 /* ---- GObject ----------------------------------------------------------------------------------- */

@@ -126,4 +126,12 @@ RlTrainProgress *rl_trainer_get_latest_progress (RlTrainer *self);
  * last delivered progress. For status displays and tests. */
 guint64          rl_trainer_get_batches_done    (RlTrainer *self);
 
+/* For tests: called on the worker thread in the middle of every training step (after the
+ * backward pass, before the SGD step) of the runs started from now on, with the step's number
+ * (1-based). It may block, as a test holding the worker inside a batch does; NULL removes it. */
+typedef void (*RlTrainerStepFunc) (guint64 step, gpointer user_data);
+void             rl_trainer_set_step_hook       (RlTrainer         *self,
+                                                 RlTrainerStepFunc  func,
+                                                 gpointer           user_data);
+
 G_END_DECLS
