@@ -147,7 +147,9 @@ relu_chain (int n, gboolean named)
 }
 
 /* the duplicate-name check is linear: 40,000 named layers took 4.3 s; now more than
- * RL_ARCH_MAX_LAYERS are refused, and as many as it allows parse at once */
+ * RL_ARCH_MAX_LAYERS are refused by the count of their words, before any layer is parsed or
+ * named (the message has the count), and as many as it allows parse at once. With at most
+ * 2,048 layers, even a quadratic check would be milliseconds: the time is only reported. */
 static void
 test_many_layers (void)
 {
@@ -164,11 +166,10 @@ test_many_layers (void)
   g_assert_no_error (error);
   g_assert_cmpint (arch->n_layers, ==, RL_ARCH_MAX_LAYERS);
   assert_parse_fails (dup, RL_ERROR_BAD_ARCH);
-  assert_parse_fails (bomb, RL_ERROR_TOO_LARGE);
-  assert_parse_fails (named_bomb, RL_ERROR_TOO_LARGE);
+  assert_parse_says (bomb, RL_ERROR_TOO_LARGE, "26002 layers: more than the limit of 2048");
+  assert_parse_says (named_bomb, RL_ERROR_TOO_LARGE, "40002 layers: more than the limit of 2048");
   assert_parse_fails ("c=conv(4) c=relu fc=linear(10)", RL_ERROR_BAD_ARCH);
-  /* generous for the ASan build; the quadratic check took seconds */
-  g_assert_cmpint (g_get_monotonic_time () - t0, <, 2 * G_USEC_PER_SEC);
+  g_test_message ("%.3f s", (g_get_monotonic_time () - t0) / 1e6);
 }
 
 /* rl_arch_cost's parameter count is the model's, on every kind of layer */
