@@ -243,19 +243,40 @@ _rl_window_path_data_free (PathData *data)
 }
 
 
+/* A model file being opened: the window is held weakly, so that one closed meanwhile is
+ * finalized at its destroy (a GTK 4 window is disposed only with its last reference), and the
+ * model it asked for is dropped, neither put in use in a closed window nor remembered. */
+typedef struct {
+  GWeakRef  self;
+  char     *path;
+} OpenData;
+
+static void
+open_data_free (OpenData *data)
+{
+  g_weak_ref_clear (&data->self);
+  g_free (data->path);
+  g_free (data);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (OpenData, open_data_free)
+
 static void
 model_opened_cb (GObject      *source,
                  GAsyncResult *result,
                  gpointer      user_data)
 {
-  g_autoptr (PathData) data = user_data;
-  RlWindow *self = data->self;
+  g_autoptr (OpenData) data = user_data;
+  g_autoptr (RlWindow) self = g_weak_ref_get (&data->self);
   const char *path = data->path;
   g_autoptr (GError) error = NULL;
   RlModelFile *file = rl_model_file_load_finish (result, &error);
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
+  if (self == NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_clear_pointer (&file, rl_model_file_free);
+      return;
+    }
 
   if (file == NULL)
     {
@@ -275,8 +296,11 @@ void
 _rl_window_open_model_path (RlWindow   *self,
                             const char *path)
 {
-  rl_model_file_load_async (path, self->cancellable, model_opened_cb,
-                            _rl_window_path_data_new (self, path));
+  OpenData *data = g_new0 (OpenData, 1);
+
+  g_weak_ref_init (&data->self, self);
+  data->path = g_strdup (path);
+  rl_model_file_load_async (path, self->cancellable, model_opened_cb, data);
 }
 
 GtkFileFilter *
