@@ -441,8 +441,9 @@ test_memory_bombs (void)
       g_assert_true (g_file_get_contents ("/proc/self/statm", &statm, NULL, NULL));
       pages = g_ascii_strtoull (statm, NULL, 10);
       g_assert_cmpuint (pages, >, 0);
-      limit.rlim_cur = limit.rlim_max = (rlim_t) (pages * (unsigned long long) sysconf (_SC_PAGESIZE)
-                                                  + 128 * 1024 * 1024);
+      limit.rlim_cur = (rlim_t) (pages * (unsigned long long) sysconf (_SC_PAGESIZE)
+                                 + 128 * 1024 * 1024);
+      limit.rlim_max = limit.rlim_cur;
       g_assert_cmpint (setrlimit (RLIMIT_AS, &limit), ==, 0);
       load_memory_bombs ();
       return;
