@@ -753,6 +753,97 @@ is_start_button (GtkWidget     *widget,
          && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), "win.train") == 0;
 }
 
+/* The Train view's Diagram whole, with what a run needs in sight: the settings (Start
+ * Training, the learning rate a run lets change), the progress line and bar. */
+static void
+assert_train_diagram_whole (RlWindow   *window,
+                            int         width,
+                            const char *when)
+{
+  RlTrainView *train = rl_window_get_train_view (window);
+  GtkWidget *diagram = GTK_WIDGET (rl_train_view_get_network_view (train));
+  GtkWidget *scroller = gtk_widget_get_ancestor (diagram, GTK_TYPE_SCROLLED_WINDOW);
+  GtkWidget *chart = ui_test_find_type (GTK_WIDGET (train), RL_TYPE_CHART);
+  GtkWidget *bar = ui_test_find_type (GTK_WIDGET (train), GTK_TYPE_PROGRESS_BAR);
+  GtkWidget *line = ui_test_find_widget (GTK_WIDGET (train), is_label_starting,
+                                         rl_train_view_get_progress_text (train));
+  GtkWidget *start = ui_test_find_widget (GTK_WIDGET (train), is_start_button, NULL);
+  GtkWidget *lr_label = ui_test_find_widget (GTK_WIDGET (train), is_label_starting,
+                                             "Learning rate");
+  int natural;
+
+  /* the view lays the diagram out again from an idle: waited for (without the room, the wait
+   * ends and the assertions say by how much) */
+  ui_test_wait_for (diagram_whole, diagram, 30);
+  ui_test_spin (100);
+  gtk_widget_measure (diagram, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &natural, NULL, NULL);
+  g_test_message ("%d px wide, %s: the diagram %d px of %d, the charts %s, the window %d px",
+                  width, when, gtk_widget_get_width (scroller), natural,
+                  gtk_widget_get_mapped (chart) ? "shown" : "hidden",
+                  gtk_widget_get_width (GTK_WIDGET (window)));
+  g_assert_cmpint (gtk_widget_get_width (scroller), >=, natural);
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), <=, width);
+  g_assert_nonnull (line);
+  g_assert_true (ui_test_in_sight (line));
+  g_assert_true (ui_test_in_sight (bar));
+  g_assert_true (ui_test_in_sight (start));
+  g_assert_nonnull (lr_label);
+  g_assert_true (ui_test_in_sight (gtk_label_get_mnemonic_widget (GTK_LABEL (lr_label))));
+  /* the charts too, where there is room for all */
+  g_assert_true (gtk_widget_get_mapped (chart) == (width > SMALL_WIDTH));
+}
+
+/* The Train view with its Diagram at 800 x 600 and 1280 x 800, the seed net and resnet-20,
+ * before and during a run: the diagram whole (at 800 x 600 it got 220 of the seed net's 356 px
+ * and scrolled sideways, the boxes' right edges cut), with the settings, the progress line and
+ * bar in sight; at 800 x 600 the charts give way and the progress goes under the diagram.
+ * Hidden again, the charts come back. The run is a snapshot as the trainer posts it. */
+static void
+test_train_diagram_whole (void)
+{
+  const int widths[] = { SMALL_WIDTH, 1280 }, heights[] = { SMALL_HEIGHT, 800 };
+
+  load_style_sheet ();
+  for (guint i = 0; i < G_N_ELEMENTS (widths); i++)
+    {
+      RlWindow *window = ui_test_new_window_sized (widths[i], heights[i]);
+      RlTrainView *train = rl_window_get_train_view (window);
+      GtkWidget *diagram = GTK_WIDGET (rl_train_view_get_network_view (train));
+      g_autoptr (RlTrainProgress) progress = rl_train_progress_new (1);
+      RlLossPoint *points = (RlLossPoint *) progress->points;
+      RlTrainConfig config;
+      guint train_images;
+
+      rl_window_set_view (window, "train");
+      rl_train_view_show_network (train, TRUE);
+      assert_train_diagram_whole (window, widths[i], "the seed net");
+      rl_net_chooser_choose (rl_train_view_get_net_chooser (train), "resnet-20");
+      assert_train_diagram_whole (window, widths[i], "resnet-20");
+
+      rl_train_view_get_settings (train, &config, &train_images, NULL);
+      rl_train_view_begin_run (train, &config, train_images, "resnet-20");
+      progress->epoch = 1;
+      progress->n_epochs = config.epochs;
+      progress->batch = progress->batches_done = 146;
+      progress->n_batches = 938;
+      progress->images_seen = 146 * 64;
+      progress->images_total = config.epochs * 60000;
+      progress->loss = progress->loss_smoothed = 0.4f;
+      progress->images_per_s = 936;
+      progress->seconds_left = 118;
+      points[0] = (RlLossPoint) { progress->images_seen, 0.4f };
+      rl_train_view_add_progress (train, progress);
+      assert_train_diagram_whole (window, widths[i], "resnet-20 training");
+
+      rl_train_view_show_network (train, FALSE);
+      ui_test_spin (300);
+      g_assert_true (gtk_widget_get_mapped (ui_test_find_type (GTK_WIDGET (train),
+                                                               RL_TYPE_CHART)));
+      g_assert_false (gtk_widget_get_mapped (diagram));
+      ui_test_destroy_window (window);
+    }
+}
+
 /* Start Training in sight under the Train view's settings, whatever the net: with ResNet's
  * settings it was below the fold of the scrolled panel even at 1280 x 800. */
 static void
@@ -1032,6 +1123,7 @@ main (int   argc,
   ui_test_add ("/ui/layout/inside-network-room", test_inside_network_room);
   ui_test_add ("/ui/layout/inside-network-whole", test_inside_network_whole);
   ui_test_add ("/ui/layout/start-in-sight", test_start_in_sight);
+  ui_test_add ("/ui/layout/train-diagram-whole", test_train_diagram_whole);
   ui_test_add ("/ui/layout/experiment-note-whole", test_experiment_note_whole);
   ui_test_add ("/ui/layout/landscape-note-whole", test_landscape_note_whole);
   ui_test_add ("/ui/layout/progress-line-whole", test_progress_line_whole);

@@ -41,6 +41,7 @@ struct _RlTrainView
   GtkLabel       *status_label;
   GtkToggleButton *diagram_button;
   GtkWidget      *diagram_scroller;
+  GtkWidget      *run_box;        /* the diagram, the charts and the progress */
   GtkWidget      *charts_separator;
   GtkWidget      *charts_box;
   RlNetworkView  *network_view;
@@ -56,10 +57,11 @@ struct _RlTrainView
   gboolean        can_start;
   char           *net;            /* the name of the net of this run, for the progress line */
   RlPredictor    *predictor;      /* the model in use, drawn while the run would continue it */
-  gboolean        crowded;        /* the charts give way to the diagram (diagram_crowded) */
+  gboolean        crowded;        /* the charts give way to the diagram, the progress goes
+                                   * under it (diagram_crowded) */
   int             charts_width;   /* the charts' minimum width, measured while shown */
   guint           crowded_id;     /* an idle that applies a change of crowded, or 0 */
-  int             diagram_need;   /* the width the diagram's scroller asks for beside them */
+  int             diagram_need;   /* the width the diagram's scroller asks for, or -1 */
   RlModel        *chosen;         /* the last valid net chosen, built to be drawn (weights 0) */
 };
 

@@ -234,24 +234,27 @@ rl_train_view_get_network_view (RlTrainView *self)
   return self->network_view;
 }
 
-/* ---- the diagram beside the charts, or in their place -------------------------------------- */
+/* ---- the diagram beside the charts, or above the progress --------------------------------- */
 
-/* Width the diagram needs: a layer's box and the arrows of a residual block beside it. */
-#define DIAGRAM_ROOM 220
-
-/* Whether, at @width, the diagram shown would get less than DIAGRAM_ROOM (or its own natural
- * width, if smaller; *@need) beside the settings and the charts at their minimum widths (the
- * charts' as they were when last shown): at 800 x 600 it got 40 px and showed the first letters
- * of each layer. When it fits, its scroller asks for *@need, so that the box does not hand the
- * space to the charts instead. */
+/* Whether, at @width, the whole diagram shown would not fit beside the settings and the charts
+ * at their minimum widths (the charts' as they were when last shown); and the width its
+ * scroller then asks for (*@need). Side by side, the whole diagram, so that the box does not
+ * hand the space to the charts instead. Crowded, the charts give way and the progress goes
+ * under the diagram, which has the width beside the settings: the whole diagram, or what the
+ * settings at their minimum leave. The settings stay, since the diagram is there to show the
+ * net they choose as it is typed, and they hold Start Training and the learning rate and
+ * momentum a run lets change. (At 800 x 600 the diagram got 220 px of the seed net's 356 between
+ * the settings and the progress, its boxes cut on the right.) */
 static gboolean
 diagram_crowded (RlTrainView *self,
                  int          width,
                  int         *need)
 {
   int spacing = gtk_box_get_spacing (GTK_BOX (self->root));
-  int settings, separator, diagram, room;
+  int run_spacing = gtk_box_get_spacing (GTK_BOX (self->run_box));
+  int settings, separator, diagram, beside;
 
+  *need = -1;
   if (!gtk_widget_get_visible (self->diagram_scroller))
     return FALSE;
   if (gtk_widget_get_visible (GTK_WIDGET (self->loss_chart)))
@@ -263,23 +266,36 @@ diagram_crowded (RlTrainView *self,
                       NULL, NULL);
   gtk_widget_measure (GTK_WIDGET (self->network_view), GTK_ORIENTATION_HORIZONTAL, -1, NULL,
                       &diagram, NULL, NULL);
-  room = width - gtk_widget_get_margin_start (self->root) - gtk_widget_get_margin_end (self->root)
-         - 3 * spacing - settings - separator - self->charts_width;
-  *need = MIN (diagram, DIAGRAM_ROOM);
-  return room < *need;
+  /* the room right of the settings */
+  beside = width - gtk_widget_get_margin_start (self->root) - gtk_widget_get_margin_end (self->root)
+           - spacing - settings;
+  if (beside - 2 * run_spacing - separator - self->charts_width >= diagram)
+    {
+      *need = diagram;
+      return FALSE;
+    }
+  *need = MAX (MIN (diagram, beside), 0);
+  return TRUE;
 }
 
 static gboolean
 apply_crowded (gpointer data)
 {
   RlTrainView *self = data;
+  GtkOrientation orientation = self->crowded ? GTK_ORIENTATION_VERTICAL
+                                             : GTK_ORIENTATION_HORIZONTAL;
 
   self->crowded_id = 0;
-  /* the charts go, the progress line and bar under them stay: a run started meanwhile is
-   * seen going */
+  /* the charts go; the progress line and bar stay, under the diagram: a run started
+   * meanwhile is seen going */
   gtk_widget_set_visible (GTK_WIDGET (self->loss_chart), !self->crowded);
   gtk_widget_set_visible (gtk_widget_get_parent (GTK_WIDGET (self->accuracy_chart)),
                           !self->crowded);
+  gtk_orientable_set_orientation (GTK_ORIENTABLE (self->run_box), orientation);
+  /* between the diagram and the progress, across the other way */
+  gtk_orientable_set_orientation (GTK_ORIENTABLE (self->charts_separator),
+                                  self->crowded ? GTK_ORIENTATION_HORIZONTAL
+                                                : GTK_ORIENTATION_VERTICAL);
   gtk_widget_set_size_request (self->diagram_scroller, self->diagram_need, -1);
   return G_SOURCE_REMOVE;
 }
@@ -294,14 +310,13 @@ allocated (GtkWidget *widget,
 {
   RlTrainView *self = RL_TRAIN_VIEW (widget);
   gboolean crowded;
-  int need = -1;
+  int need;
 
   crowded = diagram_crowded (self, width, &need);
-  if (crowded != self->crowded || (need >= 0 && need != self->diagram_need))
+  if (crowded != self->crowded || need != self->diagram_need)
     {
       self->crowded = crowded;
-      if (need >= 0)
-        self->diagram_need = need;
+      self->diagram_need = need;
       if (self->crowded_id == 0)
         self->crowded_id = g_idle_add (apply_crowded, self);
     }
@@ -656,6 +671,7 @@ rl_train_view_class_init (RlTrainViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RlTrainView, diagram_scroller);
   gtk_widget_class_bind_template_child (widget_class, RlTrainView, network_view);
   gtk_widget_class_bind_template_child (widget_class, RlTrainView, settings_column);
+  gtk_widget_class_bind_template_child (widget_class, RlTrainView, run_box);
   gtk_widget_class_bind_template_child (widget_class, RlTrainView, charts_separator);
   gtk_widget_class_bind_template_child (widget_class, RlTrainView, charts_box);
 
