@@ -874,6 +874,107 @@ test_start_in_sight (void)
     }
 }
 
+/* The row @y of @scroller as drawn, scrolled to @value, left of its scroll bar: one colour,
+ * opaque, when the form fades out at that edge; the colours found go to the test's log. */
+static gboolean
+edge_faded (GtkWidget *scroller,
+            double     value,
+            int        y)
+{
+  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
+  int width = gtk_widget_get_width (scroller), height = gtk_widget_get_height (scroller);
+  g_autoptr (GdkPaintable) paintable = gtk_widget_paintable_new (scroller);
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  GskRenderNode *node;
+  cairo_surface_t *surface;
+  cairo_t *cr;
+  const guint8 *row;
+  gboolean faded = TRUE;
+
+  gtk_adjustment_set_value (adjustment, value);
+  ui_test_spin (200);
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (snapshot);
+  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
+  cr = cairo_create (surface);
+  if (node != NULL)
+    gsk_render_node_draw (node, cr);
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+  row = cairo_image_surface_get_data (surface) + y * cairo_image_surface_get_stride (surface);
+  /* the overlay scroll bar's strip on the right left out */
+  for (int x = 0; x < width - 20 && faded; x++)
+    {
+      guint32 first = ((const guint32 *) row)[0], pixel = ((const guint32 *) row)[x];
+
+      for (int shift = 0; shift < 32; shift += 8)
+        if (ABS ((int) ((pixel >> shift) & 0xff) - (int) ((first >> shift) & 0xff)) > 8)
+          {
+            g_test_message ("row %d scrolled to %.0f: %08x at x = 0, %08x at x = %d", y, value,
+                            first, pixel, x);
+            faded = FALSE;
+            break;
+          }
+      if (((pixel >> 24) & 0xff) < 240)
+        {
+          g_test_message ("row %d scrolled to %.0f: see-through (%08x) at x = %d", y, value,
+                          pixel, x);
+          faded = FALSE;
+        }
+    }
+  cairo_surface_destroy (surface);
+  g_clear_pointer (&node, gsk_render_node_unref);
+  return faded;
+}
+
+/* The Train view's scrolled settings at 800 x 600 do not end on a line sliced through at an
+ * edge where they go on: their last line was cut in half by the bottom edge ("no weight" whole,
+ * "decay." a row of dots above Start Training). They fade out there, as GNOME Shell's scrolled
+ * lists do, which still shows there is more; at the edge itself only the window's colour is
+ * left. Tried with a field across each edge: Batch size across the bottom, the net's text
+ * across the top. */
+static void
+test_train_form_fades (void)
+{
+  RlWindow *window;
+  RlTrainView *train;
+  GtkWidget *batch, *net, *scroller, *form;
+  GtkAdjustment *adjustment;
+  graphene_rect_t b;
+  double bottom_value, top_value;
+
+  load_style_sheet ();
+  window = ui_test_new_window_sized (SMALL_WIDTH, SMALL_HEIGHT);
+  train = rl_window_get_train_view (window);
+  rl_window_set_view (window, "train");
+  ui_test_spin (300);
+  batch = gtk_label_get_mnemonic_widget (GTK_LABEL (ui_test_find_widget (GTK_WIDGET (train),
+                                                                         is_label_starting,
+                                                                         "Batch size")));
+  net = ui_test_find_type (GTK_WIDGET (train), GTK_TYPE_TEXT_VIEW);
+  scroller = gtk_widget_get_ancestor (batch, GTK_TYPE_SCROLLED_WINDOW);
+  form = gtk_widget_get_first_child (gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scroller)));
+  adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
+  g_assert_cmpfloat (gtk_adjustment_get_upper (adjustment), >,
+                     gtk_adjustment_get_page_size (adjustment));
+
+  /* the middle of Batch size on the bottom edge, of the net's text on the top edge */
+  g_assert_true (gtk_widget_compute_bounds (batch, form, &b));
+  bottom_value = b.origin.y + b.size.height / 2 - gtk_adjustment_get_page_size (adjustment);
+  g_assert_true (gtk_widget_compute_bounds (net, form, &b));
+  top_value = b.origin.y + b.size.height / 2;
+  g_test_message ("the form %.0f px in %.0f, scrolled to %.0f and %.0f",
+                  gtk_adjustment_get_upper (adjustment), gtk_adjustment_get_page_size (adjustment),
+                  bottom_value, top_value);
+  g_assert_cmpfloat (bottom_value, >=, 0);
+  g_assert_cmpfloat (top_value, <=, gtk_adjustment_get_upper (adjustment)
+                                    - gtk_adjustment_get_page_size (adjustment));
+
+  g_assert_true (edge_faded (scroller, bottom_value, gtk_widget_get_height (scroller) - 1));
+  g_assert_true (edge_faded (scroller, top_value, 0));
+  ui_test_destroy_window (window);
+}
+
 /* The label of the window at 800 x 600 whose text begins with @prefix, on the Experiment
  * page's tab @page, is shown and whole (not ellipsized). */
 static void
@@ -1124,6 +1225,7 @@ main (int   argc,
   ui_test_add ("/ui/layout/inside-network-whole", test_inside_network_whole);
   ui_test_add ("/ui/layout/start-in-sight", test_start_in_sight);
   ui_test_add ("/ui/layout/train-diagram-whole", test_train_diagram_whole);
+  ui_test_add ("/ui/layout/train-form-fades", test_train_form_fades);
   ui_test_add ("/ui/layout/experiment-note-whole", test_experiment_note_whole);
   ui_test_add ("/ui/layout/landscape-note-whole", test_landscape_note_whole);
   ui_test_add ("/ui/layout/progress-line-whole", test_progress_line_whole);
