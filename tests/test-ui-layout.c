@@ -591,6 +591,27 @@ test_wheel_scrolls_panel (void)
   ui_test_destroy_window (window);
 }
 
+/* For ui_test_wait_for (): the network diagram @data is shown in a scroller as wide as it. */
+static gboolean
+diagram_whole (gpointer data)
+{
+  GtkWidget *scroller = gtk_widget_get_ancestor (data, GTK_TYPE_SCROLLED_WINDOW);
+  GtkWidget *revealer = gtk_widget_get_ancestor (data, GTK_TYPE_REVEALER);
+  int natural;
+
+  if (revealer != NULL && !gtk_revealer_get_child_revealed (GTK_REVEALER (revealer)))
+    return FALSE;
+  gtk_widget_measure (data, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &natural, NULL, NULL);
+  return gtk_widget_get_mapped (data) && gtk_widget_get_width (scroller) >= natural;
+}
+
+/* For ui_test_wait_for (): @data is mapped. */
+static gboolean
+widget_mapped (gpointer data)
+{
+  return gtk_widget_get_mapped (data);
+}
+
 /* The Train view's Diagram at 800 x 600: the diagram gets the width of a layer's box, the
  * charts giving way to it (before, it got 40 px between them and the settings and showed the
  * first letters of each layer), the window stays 800 px wide and the progress bar in sight;
@@ -614,7 +635,11 @@ test_diagram_room (void)
       ui_test_spin (200);
       g_assert_true (gtk_widget_get_mapped (chart));
       rl_train_view_show_network (train, TRUE);
-      ui_test_spin (300);
+      /* the view gives the diagram its room from an idle: waited for, as a fixed 300 ms was
+       * too short on a loaded machine (54 px); without the room, the wait ends and the
+       * assertions below say by how much */
+      ui_test_wait_for (diagram_whole, diagram, 30);
+      ui_test_spin (100);
       gtk_widget_measure (diagram, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &natural, NULL, NULL);
       g_test_message ("%d x %d: the diagram %d px of %d, the charts %s, the window %d px",
                       widths[i], heights[i], gtk_widget_get_width (scroller), natural,
@@ -628,7 +653,7 @@ test_diagram_room (void)
       g_assert_true (gtk_widget_get_mapped (ui_test_find_type (GTK_WIDGET (train), GTK_TYPE_PROGRESS_BAR)));
 
       rl_train_view_show_network (train, FALSE);
-      ui_test_spin (300);
+      ui_test_wait_for (widget_mapped, chart, 30);
       g_assert_true (gtk_widget_get_mapped (chart));
       g_assert_false (gtk_widget_get_mapped (scroller));
       ui_test_destroy_window (window);
@@ -668,20 +693,6 @@ test_inside_network_room (void)
   g_assert_cmpint (minimum.width, <=, SMALL_WIDTH);
   g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), <=, SMALL_WIDTH);
   ui_test_destroy_window (window);
-}
-
-/* For ui_test_wait_for (): the network diagram @data is shown in a scroller as wide as it. */
-static gboolean
-diagram_whole (gpointer data)
-{
-  GtkWidget *scroller = gtk_widget_get_ancestor (data, GTK_TYPE_SCROLLED_WINDOW);
-  GtkWidget *revealer = gtk_widget_get_ancestor (data, GTK_TYPE_REVEALER);
-  int natural;
-
-  if (revealer != NULL && !gtk_revealer_get_child_revealed (GTK_REVEALER (revealer)))
-    return FALSE;
-  gtk_widget_measure (data, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &natural, NULL, NULL);
-  return gtk_widget_get_mapped (data) && gtk_widget_get_width (scroller) >= natural;
 }
 
 /* Inside with the Network panel open, a digit drawn, at 800 x 600 and 1280 x 800: the diagram
@@ -836,7 +847,8 @@ test_train_diagram_whole (void)
       assert_train_diagram_whole (window, widths[i], "resnet-20 training");
 
       rl_train_view_show_network (train, FALSE);
-      ui_test_spin (300);
+      ui_test_wait_for (widget_mapped, ui_test_find_type (GTK_WIDGET (train), RL_TYPE_CHART),
+                        30);
       g_assert_true (gtk_widget_get_mapped (ui_test_find_type (GTK_WIDGET (train),
                                                                RL_TYPE_CHART)));
       g_assert_false (gtk_widget_get_mapped (diagram));
