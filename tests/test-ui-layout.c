@@ -1091,6 +1091,63 @@ test_progress_line_whole (void)
   ui_test_destroy_window (window);
 }
 
+/* The Train view at 800 x 600 in a run, the diagram hidden: the window stays 600 px high,
+ * with Start Training, the progress bar and the status under the charts in sight. With the
+ * progress line and the status on two lines each, the window grew taller than the screen and
+ * Start Training was cut at its bottom edge. */
+static void
+test_train_run_fits (void)
+{
+  RlWindow *window;
+  RlTrainView *train;
+  g_autoptr (RlTrainProgress) progress = rl_train_progress_new (1);
+  RlLossPoint *points = (RlLossPoint *) progress->points;
+  RlTrainConfig config;
+  guint train_images;
+  GtkRequisition minimum;
+  GtkWidget *status;
+
+  load_style_sheet ();
+  window = ui_test_new_window_sized (SMALL_WIDTH, SMALL_HEIGHT);
+  train = rl_window_get_train_view (window);
+  rl_window_set_view (window, "train");
+  rl_train_view_get_settings (train, &config, &train_images, NULL);
+  config.epochs = 2;
+  rl_train_view_begin_run (train, &config, train_images, "the seed net");
+  progress->epoch = 2;
+  progress->n_epochs = 2;
+  progress->batch = progress->batches_done = 146;
+  progress->n_batches = 938;
+  progress->images_seen = 1084 * 64;
+  progress->images_total = 2 * 60000;
+  progress->loss = progress->loss_smoothed = 0.1475f;
+  progress->train_acc_running = 0.944f;
+  progress->heldout_acc = 0.944f;
+  progress->epoch_test_acc = 0.9821f;
+  progress->images_per_s = 2421;
+  progress->seconds_left = 40;
+  points[0] = (RlLossPoint) { progress->images_seen, 0.1475f };
+  rl_train_view_add_progress (train, progress);
+  ui_test_spin (300);
+
+  status = ui_test_find_widget (GTK_WIDGET (train), is_label_starting, "Loss 0.1475");
+  g_assert_nonnull (status);
+  gtk_widget_get_preferred_size (GTK_WIDGET (window), &minimum, NULL);
+  g_test_message ("the window %d x %d (at least %d x %d), the view %d px high, the status %d "
+                  "lines", gtk_widget_get_width (GTK_WIDGET (window)),
+                  gtk_widget_get_height (GTK_WIDGET (window)), minimum.width, minimum.height,
+                  gtk_widget_get_height (GTK_WIDGET (train)),
+                  pango_layout_get_line_count (gtk_label_get_layout (GTK_LABEL (status))));
+  g_assert_cmpint (minimum.height, <=, SMALL_HEIGHT);
+  g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (window)), <=, SMALL_HEIGHT);
+  g_assert_true (ui_test_in_sight (ui_test_find_widget (GTK_WIDGET (train), is_start_button,
+                                                        NULL)));
+  g_assert_true (ui_test_in_sight (ui_test_find_type (GTK_WIDGET (train),
+                                                      GTK_TYPE_PROGRESS_BAR)));
+  g_assert_true (ui_test_in_sight (status));
+  ui_test_destroy_window (window);
+}
+
 static gboolean
 fetch_hint_shown (gpointer data)
 {
@@ -1241,6 +1298,7 @@ main (int   argc,
   ui_test_add ("/ui/layout/experiment-note-whole", test_experiment_note_whole);
   ui_test_add ("/ui/layout/landscape-note-whole", test_landscape_note_whole);
   ui_test_add ("/ui/layout/progress-line-whole", test_progress_line_whole);
+  ui_test_add ("/ui/layout/train-run-fits-800x600", test_train_run_fits);
   ui_test_add ("/ui/layout/fetch-command-whole", test_fetch_command_whole);
   ui_test_add ("/ui/layout/canvas-focus-keeps-layout", test_canvas_focus_keeps_layout);
   ui_test_add ("/ui/layout/prob-rows-fixed", test_prob_rows_fixed);
