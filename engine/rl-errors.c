@@ -102,6 +102,21 @@ rl_error_report_recall (const RlErrorReport *r, int k)
   return diagonal_share (r, k, (size_t) k * r->n_classes, 1);
 }
 
+char *
+rl_error_report_format_share (double share)
+{
+  double percent = 100.0 * share;
+
+  if (isnan (share))
+    return g_strdup ("–");
+  /* one decimal would round 99.95 % up to a perfect "100.0", and 0.04 % down to a "0.0" */
+  if (share < 1.0)
+    percent = MIN (percent, 99.9);
+  if (share > 0.0)
+    percent = MAX (percent, 0.1);
+  return g_strdup_printf ("%.1f", percent);
+}
+
 static int
 by_confidence (gconstpointer a, gconstpointer b, gpointer data)
 {

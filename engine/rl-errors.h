@@ -42,6 +42,11 @@ void           rl_error_report_unref   (RlErrorReport *report);
 double         rl_error_report_precision (const RlErrorReport *report, int k);
 /* Of the images that are @k, the share predicted k (NaN when there is none). */
 double         rl_error_report_recall    (const RlErrorReport *report, int k);
+/* A precision or recall @share (0 to 1) as the Errors view writes it: a percentage with one
+ * decimal, "99.7"; "100.0" and "0.0" only when exact (a share of 99.96 % is "99.9", not a
+ * perfect score that is not there), "–" for NaN (nothing to count).
+ * Returns: (transfer full) */
+char          *rl_error_report_format_share (double share);
 /* The images of cell (@true_k, @pred_k), most confident first (ties: lower index first).
  * Returns: (transfer full) (array length=n_out) indices into the set; NULL when empty. */
 uint32_t      *rl_error_report_cell      (const RlErrorReport *report, int true_k, int pred_k,

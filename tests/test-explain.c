@@ -312,6 +312,33 @@ test_error_report (void)
   }
 }
 
+/* Precision and recall as the Errors view and `eval --errors` write them: one decimal,
+ * whole and empty scores only when they are. */
+static void
+test_error_format_share (void)
+{
+  static const struct { double share; const char *text; } cases[] = {
+    { 1.0, "100.0" }, { 0.0, "0.0" }, { 0.997, "99.7" }, { 0.99, "99.0" }, { 0.5, "50.0" },
+    { 1133.0 / 1135.0, "99.8" },
+    { 0.9996, "99.9" },      /* not a "100.0" that is not there */
+    { 0.99951, "99.9" },
+    { 0.0004, "0.1" },       /* nor a "0.0" */
+    { 0.00051, "0.1" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text = rl_error_report_format_share (cases[i].share);
+
+      g_assert_cmpstr (text, ==, cases[i].text);
+    }
+  {
+    g_autofree char *text = rl_error_report_format_share (NAN);
+
+    g_assert_cmpstr (text, ==, "–");
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -329,6 +356,7 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/explain/ig-completeness", test_ig_completeness);
   g_test_add_func ("/engine/explain/background-zero", test_background_zero);
   g_test_add_func ("/engine/errors/report", test_error_report);
+  g_test_add_func ("/engine/errors/format-share", test_error_format_share);
   ret = g_test_run ();
   rl_dataset_unref (test_set);
   rl_dataset_unref (train_set);
