@@ -65,6 +65,8 @@ classes_named (RlErrorsView *self)
 /* Named classes take room: the rows' names left of the grid, the columns' slanted above it. */
 #define NAMES_LEFT 124
 #define NAMES_TOP  104
+/* The recall's column: its middle, this far right of the grid (in the 78 pixels there). */
+#define RECALL_X   38
 
 static Geometry
 matrix_geometry (RlErrorsView *self, int width, int height, int P)
@@ -94,6 +96,47 @@ draw_class_names (GtkWidget *widget, cairo_t *cr, const Geometry *g, int P)
       rl_widget_draw_text (widget, cr, name, MIN (13.0, g->cell * 0.5), 0, 0, 0, 0.75);
       cairo_restore (cr);
     }
+}
+
+/* How wide rl_widget_draw_text draws @text at @px pixels. */
+static double
+text_width (GtkWidget *widget, const char *text, double px)
+{
+  g_autoptr (PangoLayout) layout = gtk_widget_create_pango_layout (widget, text);
+  PangoFontDescription *font =
+    pango_font_description_copy (pango_context_get_font_description (pango_layout_get_context (layout)));
+  int w, h;
+
+  pango_font_description_set_absolute_size (font, px * PANGO_SCALE);
+  pango_layout_set_font_description (layout, font);
+  pango_font_description_free (font);
+  pango_layout_get_pixel_size (layout, &w, &h);
+  return w;
+}
+
+/* What the matrix writes for class @k's precision (under its column) or, with @recall, its
+ * recall (right of its row): precision where the columns are narrow (800 x 600) in whole
+ * percents, where 99.6 must not come out as a "100" that is not there (nor 0.4 as "0").
+ * Returns: (transfer full) */
+static char *
+figure_text (const RlErrorReport *r, const Geometry *g, gboolean recall, int k)
+{
+  double share = recall ? rl_error_report_recall (r, k) : rl_error_report_precision (r, k);
+
+  if (isnan (share))
+    return g_strdup ("–");
+  if (recall || g->cell >= 36)
+    return g_strdup_printf ("%.1f", 100 * share);
+  return g_strdup_printf ("%.0f", share >= 1.0 ? 100.0 : share <= 0.0 ? 0.0
+                                  : CLAMP (round (100 * share), 1, 99));
+}
+
+/* The size the figures are written at, in pixels: the precision's smaller where the columns
+ * are narrow. */
+static double
+figure_px (const Geometry *g, gboolean recall)
+{
+  return recall ? 13.0 : MIN (13.0, g->cell * 0.45);
 }
 
 static void
@@ -177,7 +220,7 @@ draw_matrix (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer 
     draw_class_names (widget, cr, &g, P);
   for (int k = 0; k < P; k++)
     {
-      double prec = rl_error_report_precision (r, k), rec = rl_error_report_recall (r, k);
+      g_autofree char *prec = NULL, *rec = NULL;
 
       if (!named)
         {
@@ -185,24 +228,17 @@ draw_matrix (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer 
           rl_widget_draw_text (widget, cr, buf, 13, g.x0 + (k + 0.5) * g.cell, g.y0 - 12, 0.5, 0.5);
           rl_widget_draw_text (widget, cr, buf, 13, g.x0 - 14, g.y0 + (k + 0.5) * g.cell, 0.5, 0.5);
         }
-      /* precision under its column; where the columns are narrow (800 x 600), in whole
-       * percents and smaller, where 99.6 must not come out as a "100" that is not there
-       * (nor 0.4 as "0") */
-      if (isnan (prec))
-        g_strlcpy (buf, "–", sizeof buf);
-      else if (g.cell >= 36)
-        g_snprintf (buf, sizeof buf, "%.1f", 100 * prec);
-      else
-        g_snprintf (buf, sizeof buf, "%.0f",
-                    prec >= 1.0 ? 100.0 : prec <= 0.0 ? 0.0 : CLAMP (round (100 * prec), 1, 99));
-      rl_widget_draw_text (widget, cr, buf, MIN (13.0, g.cell * 0.45), g.x0 + (k + 0.5) * g.cell,
+      /* precision under its column, recall right of its row: the unit in the heading, not
+       * in every value */
+      prec = figure_text (r, &g, FALSE, k);
+      rl_widget_draw_text (widget, cr, prec, figure_px (&g, FALSE), g.x0 + (k + 0.5) * g.cell,
                            g.y0 + P * g.cell + 14, 0.5, 0.5);
-      /* as the precision: the unit in the heading, not in every value */
-      g_snprintf (buf, sizeof buf, isnan (rec) ? "–" : "%.1f", 100 * rec);
-      rl_widget_draw_text (widget, cr, buf, 13, g.x0 + P * g.cell + 38, g.y0 + (k + 0.5) * g.cell,
-                           0.5, 0.5);
+      rec = figure_text (r, &g, TRUE, k);
+      rl_widget_draw_text (widget, cr, rec, figure_px (&g, TRUE), g.x0 + P * g.cell + RECALL_X,
+                           g.y0 + (k + 0.5) * g.cell, 0.5, 0.5);
     }
-  rl_widget_draw_text (widget, cr, _("recall (%)"), 11, g.x0 + P * g.cell + 38, g.y0 - 12, 0.5, 0.5);
+  rl_widget_draw_text (widget, cr, _("recall (%)"), 11, g.x0 + P * g.cell + RECALL_X, g.y0 - 12,
+                       0.5, 0.5);
   rl_widget_draw_text (widget, cr, _("predicted class →"), 11, g.x0 + P * g.cell / 2,
                        g.y0 - (named ? 92 : 32), 0.5, 0.5);
   cairo_save (cr);
@@ -595,6 +631,29 @@ rl_errors_view_open_listed (RlErrorsView *self, guint i)
   g_return_if_fail (child != NULL);
   /* the button, as a click would: "clicked" */
   g_signal_emit_by_name (gtk_flow_box_child_get_child (GTK_FLOW_BOX_CHILD (child)), "clicked");
+}
+
+char *
+rl_errors_view_get_figure (RlErrorsView *self, gboolean recall, int k, double *px, double *width,
+                           double *room)
+{
+  char *text;
+  Geometry g;
+
+  g_return_val_if_fail (RL_IS_ERRORS_VIEW (self), NULL);
+  if (self->report == NULL)
+    return NULL;
+  g_return_val_if_fail (k >= 0 && k < self->report->n_classes, NULL);
+  g = matrix_geometry (self, gtk_widget_get_width (self->matrix_area),
+                       gtk_widget_get_height (self->matrix_area), self->report->n_classes);
+  text = figure_text (self->report, &g, recall, k);
+  if (px != NULL)
+    *px = figure_px (&g, recall);
+  if (width != NULL)
+    *width = text_width (self->matrix_area, text, figure_px (&g, recall));
+  if (room != NULL)
+    *room = recall ? 2 * RECALL_X : g.cell;
+  return text;
 }
 
 /* ---- GObject ------------------------------------------------------------------------------ */

@@ -38,6 +38,16 @@ void           rl_errors_view_get_selected_cell (RlErrorsView *self,
 guint          rl_errors_view_get_n_listed  (RlErrorsView *self);
 guint          rl_errors_view_get_listed    (RlErrorsView *self,
                                              guint         i);
+/* For the tests, what the matrix writes for class @k's precision (under its column) or, with
+ * @recall, its recall (right of its row): the text; in *@px its size, in *@width how wide it is
+ * drawn and in *@room the width it has (its column's; each may be NULL). NULL before a report.
+ * Returns: (transfer full) (nullable) */
+char          *rl_errors_view_get_figure    (RlErrorsView *self,
+                                             gboolean      recall,
+                                             int           k,
+                                             double       *px,
+                                             double       *width,
+                                             double       *room);
 /* Emits "open-image" for the @i-th image listed, as a click on it does. */
 void           rl_errors_view_open_listed   (RlErrorsView *self,
                                              guint         i);
