@@ -1,6 +1,7 @@
 /* test-ui-errors.c: asking the model in the window: the Errors view's confusion matrix (the
- * same as rl_evaluate's), a cell's images, one opened in Draw, and Why? in Draw. Needs the
- * real MNIST test set and the bundled model; skips without them. */
+ * same as rl_evaluate's), its precision and recall figures, a cell's images, one opened in
+ * Draw, and Why? in Draw. Needs the real MNIST test set and the bundled model; skips without
+ * them. */
 
 #include <glib/gstdio.h>
 #include <math.h>
@@ -30,6 +31,42 @@ is_label_containing (GtkWidget     *widget,
                      gconstpointer  text)
 {
   return GTK_IS_LABEL (widget) && strstr (gtk_label_get_text (GTK_LABEL (widget)), text) != NULL;
+}
+
+/* The view's matrix has been drawn at its size (the figures are measured at it). */
+static gboolean
+matrix_laid_out (gpointer data)
+{
+  return ui_test_laid_out (ui_test_find_type (data, GTK_TYPE_DRAWING_AREA));
+}
+
+/* Precision and recall are written alike, with one decimal ("99.7", "100.0"; "–" for a class
+ * never predicted), at one size, each in its column with room to spare; returns the narrowest
+ * precision column. */
+static double
+check_figures (RlErrorsView *view)
+{
+  double narrowest = G_MAXDOUBLE, size = 0.0;
+
+  for (int k = 0; k < 10; k++)
+    for (int recall = 0; recall <= 1; recall++)
+      {
+        double px, width, room;
+        g_autofree char *text = rl_errors_view_get_figure (view, recall, k, &px, &width, &room);
+
+        g_test_message ("%s %d: \"%s\", %.1f px, %.0f of %.0f px wide",
+                        recall ? "recall" : "precision", k, text, px, width, room);
+        g_assert_nonnull (text);
+        g_assert_true (g_regex_match_simple ("^([0-9]+\\.[0-9]|–)$", text, 0, 0));
+        if (size == 0.0)
+          size = px;
+        g_assert_cmpfloat (px, ==, size);
+        /* 3 px clear of its column's edges at least, not touching the next column's */
+        g_assert_cmpfloat (width + 6, <=, room);
+        if (!recall)
+          narrowest = MIN (narrowest, room);
+      }
+  return narrowest;
 }
 
 static void
@@ -69,6 +106,10 @@ test_errors_view (void)
                               NULL, &res, &error));
   g_assert_cmpmem (r->confusion, sizeof confusion, confusion, sizeof confusion);
   g_assert_cmpuint (r->correct, ==, res.correct);
+
+  /* precision and recall, in wide columns */
+  g_assert_true (ui_test_wait_for (matrix_laid_out, view, 10));
+  g_assert_cmpfloat (check_figures (view), >=, 36.0);
 
   /* the fullest off-diagonal cell lists its images, most confident first */
   for (int t = 0; t < 10; t++)
@@ -132,6 +173,29 @@ test_errors_view (void)
     g_assert_cmpfloat (fabsf (rl_predictor_get_image (predictor)[i]
                               - test->images[first * 28 * 28 + i] / 255.0f), <, 1e-6f);
 
+  ui_test_destroy_window (window);
+}
+
+/* The figures at 800 x 600, where the columns are narrow: precision was written in whole
+ * percents there, "99" beside a recall of "99.7". */
+static void
+test_figures_narrow (void)
+{
+  RlWindow *window;
+  RlErrorsView *view;
+
+  if (!ui_test_has_dataset (RL_DATASET_MNIST))
+    {
+      g_test_skip ("no MNIST test set: ./dev.sh data fetches it");
+      return;
+    }
+  window = ui_test_new_window_sized (800, 600);
+  view = rl_window_get_errors_view (window);
+  rl_window_set_view (window, "errors");
+  g_assert_true (ui_test_wait_for (have_report, window, 60));
+  g_assert_true (ui_test_wait_for (matrix_laid_out, view, 10));
+  /* the narrow columns this is about (the wide ones: /ui/errors/matrix-cell-open) */
+  g_assert_cmpfloat (check_figures (view), <, 36.0);
   ui_test_destroy_window (window);
 }
 
@@ -311,6 +375,7 @@ main (int argc, char *argv[])
 {
   ui_test_init (&argc, &argv);
   ui_test_add ("/ui/errors/matrix-cell-open", test_errors_view);
+  ui_test_add ("/ui/errors/figures-narrow", test_figures_narrow);
   ui_test_add ("/ui/errors/fashion", test_fashion);
   ui_test_add ("/ui/errors/why", test_why);
   return ui_test_run ();
