@@ -280,8 +280,13 @@ test_fashion (void)
     g_autofree char *speaks = g_strdup_printf ("speak for “%s”", shirt);
 
     rl_window_set_view (window, "draw");
-    ui_test_draw_digit (window, 1);
+    /* before an input, it asks for one as the canvas does: clothing, not "a digit" */
+    g_assert_false (rl_predictor_has_input (rl_window_get_predictor (window)));
     rl_why_view_set_active (why, TRUE);
+    g_assert_null (ui_test_find_widget (rl_why_view_get_key (why), is_label_containing, "digit"));
+    g_assert_nonnull (ui_test_find_widget (rl_why_view_get_key (why), is_label_containing,
+                                           "Draw clothing"));
+    ui_test_draw_digit (window, 1);
     rl_why_view_set_class (why, 6);
     g_assert_nonnull (rl_why_view_get_attributions (why, NULL));
     /* the sentence, under the input with the legend */

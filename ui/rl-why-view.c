@@ -122,6 +122,12 @@ done:
                                   "the blue would make it more of one."), self->explained);
       gtk_label_set_text (GTK_LABEL (self->sentence), text);
     }
+  else if (self->predictor != NULL
+           && rl_predictor_get_kind (self->predictor) == RL_DATASET_FASHION)
+    /* as the canvas asks for them: a Fashion-MNIST model reads no digit */
+    gtk_label_set_text (GTK_LABEL (self->sentence),
+                        _("Draw clothing, a shoe or a bag, or pick a test image, to see why the "
+                          "model reads it as it does."));
   else
     gtk_label_set_text (GTK_LABEL (self->sentence),
                         _("Draw a digit, or pick a test image, to see why the model reads it "
