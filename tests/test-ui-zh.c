@@ -9,6 +9,7 @@
  * display, every test reports a skip with the reason, never a pass.
  */
 
+#include <glib/gstdio.h>
 #include <locale.h>
 #include <string.h>
 
@@ -16,6 +17,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "rl-arch.h"
 #include "rl-dataset.h"
 #include "rl-dataset-loader.h"
 #include "rl-draw-view.h"
@@ -388,6 +390,140 @@ test_why_model_line_in_sight (void)
   ui_test_destroy_window (window);
 }
 
+static gboolean
+has_css_class (GtkWidget     *widget,
+               gconstpointer  data)
+{
+  return gtk_widget_has_css_class (widget, data);
+}
+
+static gboolean
+predicts_fashion (gpointer data)
+{
+  return rl_predictor_get_kind (rl_window_get_predictor (data)) == RL_DATASET_FASHION;
+}
+
+static gboolean
+test_set_ready (gpointer data)
+{
+  return rl_draw_view_get_test_set_ready (rl_window_get_draw_view (data));
+}
+
+/* @label is in sight and given its whole text: as wide as it asks to be, never ellipsized. */
+static void
+assert_label_whole (GtkWidget *label)
+{
+  int natural;
+
+  gtk_widget_measure (label, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &natural, NULL, NULL);
+  g_test_message ("“%s”: %d px of %d", gtk_label_get_text (GTK_LABEL (label)),
+                  gtk_widget_get_width (label), natural);
+  g_assert_true (ui_test_in_sight (label));
+  g_assert_cmpint (gtk_widget_get_width (label), >=, natural);
+  g_assert_false (pango_layout_is_ellipsized (gtk_label_get_layout (GTK_LABEL (label))));
+}
+
+/* @a lies wholly above @b, in the window's coordinates. */
+static void
+assert_above (GtkWidget *a,
+              GtkWidget *b)
+{
+  GtkWidget *root = GTK_WIDGET (gtk_widget_get_root (a));
+  graphene_rect_t ba, bb;
+
+  g_assert_true (gtk_widget_compute_bounds (a, root, &ba));
+  g_assert_true (gtk_widget_compute_bounds (b, root, &bb));
+  g_assert_cmpfloat (ba.origin.y + ba.size.height, <=, bb.origin.y);
+}
+
+/* A Fashion-MNIST model in Chinese at 800 x 600 with Why? on: its class names are longer and
+ * their CJK lines taller than digits. Every name beside its bar and as the prediction is
+ * whole (as the largest text of the column too), and what Why? says, its controls and the
+ * Model line are in sight, one under another. */
+static void
+test_fashion_why (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (RlArch) arch = NULL;
+  g_autoptr (RlModel) model = NULL;
+  g_autoptr (GHashTable) metadata = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autofree char *dir = NULL;
+  g_autofree char *path = NULL;
+  RlWindow *window;
+  RlDrawView *draw;
+  RlWhyView *why;
+  GtkWidget *prob, *predicted, *sentence, *model_line, *towards;
+
+  if (!ui_test_has_dataset (RL_DATASET_FASHION))
+    {
+      g_test_skip ("no Fashion-MNIST files: ./dev.sh setup installs dataset-fashion-mnist");
+      return;
+    }
+  arch = rl_arch_parse ("seed", &error);
+  model = rl_model_new_mnist (arch, &error);
+  g_assert_no_error (error);
+  rl_model_init_params (model, 5);
+  g_hash_table_insert (metadata, "dataset", "fashion");
+  dir = g_dir_make_tmp ("reslab-zh-XXXXXX", &error);
+  g_assert_no_error (error);
+  path = g_build_filename (dir, "fashion.safetensors", NULL);
+  g_assert_true (rl_model_save (model, path, metadata, &error));
+  g_assert_no_error (error);
+
+  window = ui_test_new_window_sized (800, 600);
+  draw = rl_window_get_draw_view (window);
+  why = rl_draw_view_get_why_view (draw);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-path", "s", path));
+  g_assert_true (ui_test_wait_for (predicts_fashion, window, 30));
+  g_assert_true (ui_test_wait_for (test_set_ready, window, 60));
+  rl_why_view_set_active (why, TRUE);
+  g_assert_true (rl_draw_view_show_test_image (draw, 19));   /* a T-shirt/top */
+  g_assert_nonnull (rl_why_view_get_attributions (why, NULL));
+  g_assert_true (ui_test_wait_for (ui_test_laid_out, window, 30));
+  ui_test_spin (300);
+
+  /* the names beside the bars */
+  prob = GTK_WIDGET (rl_draw_view_get_prob_view (draw));
+  for (GtkWidget *name = ui_test_find_widget (prob, has_css_class, "class-name"); name != NULL;
+       name = gtk_widget_get_next_sibling (name))
+    if (gtk_widget_has_css_class (name, "class-name"))
+      assert_label_whole (name);
+
+  /* each name as the prediction, in the column's largest letters */
+  predicted = ui_test_find_widget (prob, has_css_class, "predicted");
+  g_assert_nonnull (predicted);
+  for (int k = 0; k < 10; k++)
+    {
+      float probs[10];
+
+      for (int i = 0; i < 10; i++)
+        probs[i] = i == k ? 0.91f : 0.01f;
+      rl_prob_view_set_probs (RL_PROB_VIEW (prob), probs, 10, RL_DATASET_FASHION, k);
+      ui_test_spin (100);
+      g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (predicted)), ==,
+                       _(rl_dataset_class_name (RL_DATASET_FASHION, (uint32_t) k)));
+      assert_label_whole (predicted);
+    }
+
+  /* what Why? says, under the input; its controls and the Model line under the bars */
+  sentence = ui_test_find_widget (rl_why_view_get_key (why), is_label_starting, "红色像素");
+  model_line = ui_test_find_widget (GTK_WIDGET (window), is_label_starting, "模型：");
+  towards = ui_test_find_widget (GTK_WIDGET (why), is_label_starting, "推向");
+  g_assert_nonnull (sentence);
+  g_assert_nonnull (model_line);
+  g_assert_nonnull (towards);
+  g_assert_true (ui_test_in_sight (sentence));
+  g_assert_true (ui_test_in_sight (towards));
+  g_assert_true (ui_test_in_sight (model_line));
+  assert_above (prob, towards);
+  assert_above (towards, model_line);
+
+  rl_why_view_set_active (why, FALSE);
+  ui_test_destroy_window (window);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -425,6 +561,7 @@ main (int   argc,
       g_test_add_data_func ("/ui/zh/model-date-whole", NULL, skip_cb);
       g_test_add_data_func ("/ui/zh/models-row-whole", NULL, skip_cb);
       g_test_add_data_func ("/ui/zh/why-model-line-in-sight-800x600", NULL, skip_cb);
+      g_test_add_data_func ("/ui/zh/fashion-why-800x600", NULL, skip_cb);
     }
   else
     {
@@ -436,6 +573,7 @@ main (int   argc,
       ui_test_add ("/ui/zh/model-date-whole", test_model_date_whole);
       ui_test_add ("/ui/zh/models-row-whole", test_models_row_whole);
       ui_test_add ("/ui/zh/why-model-line-in-sight-800x600", test_why_model_line_in_sight);
+      ui_test_add ("/ui/zh/fashion-why-800x600", test_fashion_why);
     }
 
   return ui_test_run ();
