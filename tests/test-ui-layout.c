@@ -987,6 +987,46 @@ test_train_form_fades (void)
   ui_test_destroy_window (window);
 }
 
+/* The Experiment view's scrolled column (settings, runs, caption) at 800 x 600 fades out
+ * where it goes on past an edge, as the Train view's settings do: its hint under the progress
+ * bar was cut in half by the bottom edge. Tried with the runs' placeholder across the bottom
+ * edge and the Depth drop-down across the top one. */
+static void
+test_experiment_form_fades (void)
+{
+  RlWindow *window;
+  GtkWidget *view, *runs, *depth, *scroller, *form;
+  GtkAdjustment *adjustment;
+  graphene_rect_t b;
+  double bottom_value, top_value;
+
+  load_style_sheet ();
+  window = ui_test_new_window_sized (SMALL_WIDTH, SMALL_HEIGHT);
+  view = GTK_WIDGET (rl_window_get_experiment_view (window));
+  rl_window_set_view (window, "experiment");
+  ui_test_spin (300);
+  runs = ui_test_find_widget (view, is_label_starting, "Each run appears here");
+  depth = gtk_label_get_mnemonic_widget (GTK_LABEL (ui_test_find_widget (view, is_label_starting,
+                                                                         "Depth")));
+  scroller = gtk_widget_get_ancestor (runs, GTK_TYPE_SCROLLED_WINDOW);
+  form = gtk_widget_get_first_child (gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scroller)));
+  adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
+  g_assert_cmpfloat (gtk_adjustment_get_upper (adjustment), >,
+                     gtk_adjustment_get_page_size (adjustment));
+
+  g_assert_true (gtk_widget_compute_bounds (runs, form, &b));
+  bottom_value = b.origin.y + b.size.height / 2 - gtk_adjustment_get_page_size (adjustment);
+  g_assert_true (gtk_widget_compute_bounds (depth, form, &b));
+  top_value = b.origin.y + b.size.height / 2;
+  g_test_message ("the column %.0f px in %.0f, scrolled to %.0f and %.0f",
+                  gtk_adjustment_get_upper (adjustment), gtk_adjustment_get_page_size (adjustment),
+                  bottom_value, top_value);
+  g_assert_cmpfloat (bottom_value, >=, 0);
+  g_assert_true (edge_faded (scroller, bottom_value, gtk_widget_get_height (scroller) - 1));
+  g_assert_true (edge_faded (scroller, top_value, 0));
+  ui_test_destroy_window (window);
+}
+
 /* The label of the window at 800 x 600 whose text begins with @prefix, on the Experiment
  * page's tab @page, is shown and whole (not ellipsized). */
 static void
@@ -1295,6 +1335,7 @@ main (int   argc,
   ui_test_add ("/ui/layout/start-in-sight", test_start_in_sight);
   ui_test_add ("/ui/layout/train-diagram-whole", test_train_diagram_whole);
   ui_test_add ("/ui/layout/train-form-fades", test_train_form_fades);
+  ui_test_add ("/ui/layout/experiment-form-fades", test_experiment_form_fades);
   ui_test_add ("/ui/layout/experiment-note-whole", test_experiment_note_whole);
   ui_test_add ("/ui/layout/landscape-note-whole", test_landscape_note_whole);
   ui_test_add ("/ui/layout/progress-line-whole", test_progress_line_whole);
