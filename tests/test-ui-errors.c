@@ -280,6 +280,15 @@ test_fashion (void)
     g_autofree char *speaks = g_strdup_printf ("speak for “%s”", shirt);
 
     rl_window_set_view (window, "draw");
+    /* "This is a…" and its ten digits are for models of digits: here a line says so */
+    {
+      RlTeachRow *row = rl_draw_view_get_teach_row (draw);
+
+      g_assert_false (rl_teach_row_get_for_digits (row));
+      g_assert_false (gtk_widget_is_visible (rl_teach_row_get_digit_button (row, 0)));
+      g_assert_nonnull (ui_test_find_widget (GTK_WIDGET (row), is_label_containing,
+                                             "teach models of handwritten digits"));
+    }
     /* before an input, it asks for one as the canvas does: clothing, not "a digit" */
     g_assert_false (rl_predictor_has_input (rl_window_get_predictor (window)));
     rl_why_view_set_active (why, TRUE);

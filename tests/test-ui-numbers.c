@@ -559,6 +559,9 @@ test_teach (void)
   /* no drawing: nothing to add */
   ui_test_spin (100);
   g_assert_false (gtk_widget_get_sensitive (rl_teach_row_get_digit_button (row, 3)));
+  /* a model of digits: the ten buttons are there, greyed until a drawing */
+  g_assert_true (rl_teach_row_get_for_digits (row));
+  g_assert_true (gtk_widget_is_visible (rl_teach_row_get_digit_button (row, 3)));
 
   /* a drawing, labelled: it joins the set, as the network saw it */
   teach_digit (window, 3, 1.0);

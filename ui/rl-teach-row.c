@@ -14,6 +14,8 @@ struct _RlTeachRow
 
   /* children (owned through the widget tree) */
   GtkWidget  *box;
+  GtkWidget  *heading;
+  GtkWidget  *grid;
   GtkWidget  *buttons[10];
   GtkWidget  *mine_button;
   RlMineView *mine_view;
@@ -62,6 +64,42 @@ rl_teach_row_set_can_add (RlTeachRow *self,
 
   for (guint d = 0; d < 10; d++)
     gtk_widget_set_sensitive (self->buttons[d], can_add);
+}
+
+void
+rl_teach_row_set_for_digits (RlTeachRow *self,
+                             gboolean    for_digits)
+{
+  g_return_if_fail (RL_IS_TEACH_ROW (self));
+
+  /* for other classes, the heading gives way to a line saying why there are no buttons */
+  gtk_label_set_label (GTK_LABEL (self->heading),
+                       for_digits ? _("This is a…")
+                                  : _("Your digits teach models of handwritten digits; the "
+                                      "model in use reads other things."));
+  if (for_digits)
+    {
+      gtk_widget_remove_css_class (self->heading, "dim-label");
+      gtk_widget_add_css_class (self->heading, "heading");
+    }
+  else
+    {
+      gtk_widget_remove_css_class (self->heading, "heading");
+      gtk_widget_add_css_class (self->heading, "dim-label");
+    }
+  gtk_widget_set_tooltip_text (self->heading,
+                               for_digits ? _("Say what you drew: it joins your digits, which "
+                                              "the model can then learn from")
+                                          : NULL);
+  gtk_widget_set_visible (self->grid, for_digits);
+}
+
+gboolean
+rl_teach_row_get_for_digits (RlTeachRow *self)
+{
+  g_return_val_if_fail (RL_IS_TEACH_ROW (self), FALSE);
+
+  return gtk_widget_get_visible (self->grid);
 }
 
 GtkWidget *
@@ -130,14 +168,12 @@ rl_teach_row_init (RlTeachRow *self)
   gtk_widget_set_parent (self->box, GTK_WIDGET (self));
 
   top = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  label = gtk_label_new (_("This is a…"));
+  label = self->heading = gtk_label_new (_("This is a…"));
   gtk_label_set_xalign (GTK_LABEL (label), 0);
   /* wraps rather than widen the Draw view's canvas column (the window fits 800 px) */
   gtk_label_set_wrap (GTK_LABEL (label), TRUE);
   gtk_widget_set_hexpand (label, TRUE);
   gtk_widget_add_css_class (label, "heading");
-  gtk_widget_set_tooltip_text (label, _("Say what you drew: it joins your digits, which the "
-                                        "model can then learn from"));
   gtk_box_append (GTK_BOX (top), label);
 
   self->mine_view = RL_MINE_VIEW (rl_mine_view_new ());
@@ -147,6 +183,7 @@ rl_teach_row_init (RlTeachRow *self)
   gtk_popover_set_position (GTK_POPOVER (popover), GTK_POS_TOP);
   gtk_widget_set_size_request (GTK_WIDGET (self->mine_view), 460, -1);
   self->mine_button = gtk_menu_button_new ();
+  gtk_widget_set_valign (self->mine_button, GTK_ALIGN_CENTER);
   gtk_menu_button_set_popover (GTK_MENU_BUTTON (self->mine_button), popover);
   gtk_widget_set_tooltip_text (self->mine_button, _("The digits you labelled: delete them, or "
                                                     "teach the model your handwriting"));
@@ -155,7 +192,7 @@ rl_teach_row_init (RlTeachRow *self)
   gtk_box_append (GTK_BOX (top), self->mine_button);
   gtk_box_append (GTK_BOX (self->box), top);
 
-  grid = gtk_grid_new ();
+  grid = self->grid = gtk_grid_new ();
   gtk_grid_set_column_homogeneous (GTK_GRID (grid), TRUE);
   gtk_grid_set_column_spacing (GTK_GRID (grid), 4);
   gtk_grid_set_row_spacing (GTK_GRID (grid), 4);
@@ -180,5 +217,6 @@ rl_teach_row_init (RlTeachRow *self)
   mine_changed_cb (self->mine_view, self);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _("Teach it your handwriting"), -1);
+  rl_teach_row_set_for_digits (self, TRUE);
   rl_teach_row_set_can_add (self, FALSE);
 }

@@ -22,6 +22,11 @@ GtkWidget  *rl_teach_row_new              (void);
 /* The digit buttons are on only while there is a drawing to add. */
 void        rl_teach_row_set_can_add      (RlTeachRow *self,
                                            gboolean    can_add);
+/* Whether the model in use reads digits: if not, the ten buttons give way to a line saying
+ * that your digits teach models of digits (a Fashion-MNIST model's classes are not 0-9). */
+void        rl_teach_row_set_for_digits   (RlTeachRow *self,
+                                           gboolean    for_digits);
+gboolean    rl_teach_row_get_for_digits   (RlTeachRow *self);
 /* Returns: (transfer none) */
 GtkWidget  *rl_teach_row_get_digit_button (RlTeachRow *self,
                                            guint       digit);

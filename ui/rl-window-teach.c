@@ -44,6 +44,9 @@ update_teach_state (RlWindow *self)
                     && rl_predictor_get_kind (predictor) == RL_DATASET_MNIST;
   const char *why = NULL;
 
+  /* no model yet: the buttons stay, greyed, as for a drawing yet to come */
+  rl_teach_row_set_for_digits (teach_row (self), digits
+                                                 || rl_predictor_get_model (predictor) == NULL);
   rl_teach_row_set_can_add (teach_row (self), digits && rl_predictor_has_input (predictor)
                                               && rl_predictor_get_true_label (predictor) < 0);
   if (self->busy)
