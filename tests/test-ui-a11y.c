@@ -4,7 +4,7 @@
  * ("GtkToggleButton", "RlDrawView") when it has neither. A name set in both places is read
  * twice ("Per la_yer Per layer"), so that fails too. The canvas must be an interactive
  * surface, not an image. The Models list is walked open. On every page, each Alt+letter
- * belongs to one widget. */
+ * belongs to one widget. The keyboard's focus is never lost to no widget. */
 
 #include <string.h>
 
@@ -357,6 +357,66 @@ test_image_field_value (void)
   ui_test_destroy_window (window);
 }
 
+static gboolean
+is_action_button (GtkWidget     *widget,
+                  gconstpointer  data)
+{
+  return GTK_IS_BUTTON (widget)
+         && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), data) == 0;
+}
+
+/* For ui_test_wait_for (): @data, a window, has its focus on a widget that takes keys and is
+ * in sight. */
+static gboolean
+focus_in_sight (gpointer data)
+{
+  GtkWidget *focus = gtk_root_get_focus (data);
+
+  return focus != NULL && gtk_widget_is_sensitive (focus) && ui_test_in_sight (focus);
+}
+
+/* A button that its own press makes insensitive keeps the focus in the window: on the next
+ * widget that takes it, not on none, where the next Tab starts again from the header bar.
+ * Clear's goes to Restore Drawing beside it; Undo Stroke's, once no stroke is left to undo, to
+ * the canvas. */
+static void
+test_focus_kept (void)
+{
+  RlWindow *window = ui_test_new_window_sized (1280, 800);
+  RlCanvas *canvas = rl_draw_view_get_canvas (rl_window_get_draw_view (window));
+  GtkWidget *clear = ui_test_find_widget (GTK_WIDGET (window), is_action_button, "win.clear");
+  GtkWidget *undo = ui_test_find_widget (GTK_WIDGET (window), is_action_button, "win.undo");
+  guint n;
+
+  g_assert_true (ui_test_wait_for (ui_test_laid_out, canvas, 10));
+  ui_test_add_digit (canvas, 4, 1.0, 0, 0);
+  n = rl_canvas_get_n_strokes (canvas);
+  g_assert_cmpuint (n, >, 0);
+
+  gtk_widget_grab_focus (clear);
+  g_assert_true (gtk_widget_has_focus (clear));
+  g_signal_emit_by_name (clear, "clicked");
+  g_assert_true (rl_canvas_is_empty (canvas));
+  g_assert_false (gtk_widget_get_sensitive (clear));
+  g_assert_true (ui_test_wait_for (focus_in_sight, window, 5));
+  g_assert_true (gtk_root_get_focus (GTK_ROOT (window)) == undo);
+
+  /* Restore Drawing, then each stroke undone: the last leaves nothing to undo */
+  g_signal_emit_by_name (undo, "clicked");
+  g_assert_cmpuint (rl_canvas_get_n_strokes (canvas), ==, n);
+  for (guint i = 0; i < n; i++)
+    {
+      g_assert_true (gtk_widget_has_focus (undo));
+      g_signal_emit_by_name (undo, "clicked");
+    }
+  g_assert_cmpuint (rl_canvas_get_n_strokes (canvas), ==, 0);
+  g_assert_false (gtk_widget_get_sensitive (undo));
+  g_assert_true (ui_test_wait_for (focus_in_sight, window, 5));
+  g_assert_true (gtk_root_get_focus (GTK_ROOT (window)) == GTK_WIDGET (canvas));
+
+  ui_test_destroy_window (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -370,6 +430,7 @@ main (int   argc,
   ui_test_add ("/ui/a11y/canvas-role", test_canvas_role);
   ui_test_add ("/ui/a11y/mnemonics-unique", test_mnemonics_unique);
   ui_test_add ("/ui/a11y/test-image-field-value", test_image_field_value);
+  ui_test_add ("/ui/a11y/focus-kept", test_focus_kept);
 
   return ui_test_run ();
 }

@@ -1,7 +1,8 @@
 /* rl-window-private.h: the window's instance struct and the functions its parts share.
  *
  * RlWindow is written in parts, one per concern (after GNOME Text Editor's editor-window-*.c):
- *   rl-window.c          the widget: class, template, init, dispose, the view property
+ *   rl-window.c          the widget: class, template, init, dispose, the view property;
+ *                        the focus passed on when its widget is made insensitive or hidden
  *   rl-window-actions.c  the win. actions, their key bindings and when they are enabled
  *   rl-window-model.c    the model in use: start-up choice, open, save, reset, persistence
  *   rl-window-training.c a training run: data, start, progress, the result saved
@@ -85,6 +86,10 @@ struct _RlWindow
   /* borrowed: the help window while it is open (NULLed by a weak pointer); it is destroyed
    * with the window */
   GtkWidget    *help_window;
+  /* borrowed: the widget that had the focus last (a weak pointer), and the idle that passes
+   * the focus on when that widget is made insensitive or hidden (rl-window.c) */
+  GtkWidget    *focus_last;
+  guint         focus_idle_id;
 
   /* owned: the Models list and the notification (rl-window-models.c) */
   RlModelStore *model_store;

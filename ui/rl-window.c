@@ -241,10 +241,55 @@ rl_window_set_property (GObject      *object,
     }
 }
 
+/* ---- the focus, never lost --------------------------------------------------------------- */
+
+/* GTK 4.8 drops the focus, to no widget at all, when the widget that has it is made
+ * insensitive or hidden: Clear once the drawing is gone, Train once a run starts, Stop once it
+ * ends. The next Tab then starts again from the top of the window. The focus goes on to the
+ * next widget that can take it instead, among the nearest of the lost one's containers that
+ * holds one (Clear's goes to Restore Drawing beside it, Undo Stroke's last to the canvas). */
+static gboolean
+focus_pass_on_cb (gpointer data)
+{
+  RlWindow *self = data;
+  GtkWidget *lost = self->focus_last;
+
+  self->focus_idle_id = 0;
+  if (lost == NULL || gtk_window_get_focus (GTK_WINDOW (self)) != NULL
+      || gtk_widget_get_root (lost) != GTK_ROOT (self))
+    return G_SOURCE_REMOVE;
+  for (GtkWidget *ancestor = gtk_widget_get_parent (lost);
+       ancestor != NULL && ancestor != GTK_WIDGET (self);
+       ancestor = gtk_widget_get_parent (ancestor))
+    if (gtk_widget_get_mapped (ancestor)
+        && gtk_widget_child_focus (ancestor, GTK_DIR_TAB_FORWARD))
+      break;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+focus_widget_cb (RlWindow   *self,
+                 GParamSpec *pspec,
+                 gpointer    user_data)
+{
+  GtkWidget *focus = gtk_window_get_focus (GTK_WINDOW (self));
+
+  if (focus != NULL)
+    g_set_weak_pointer (&self->focus_last, focus);
+  else if (self->focus_last != NULL && self->focus_idle_id == 0
+           && (!gtk_widget_is_sensitive (self->focus_last)
+               || !gtk_widget_get_mapped (self->focus_last)))
+    /* later: GTK drops it while it changes the widget's state */
+    self->focus_idle_id = g_idle_add (focus_pass_on_cb, self);
+}
+
 static void
 rl_window_dispose (GObject *object)
 {
   RlWindow *self = RL_WINDOW (object);
+
+  g_clear_handle_id (&self->focus_idle_id, g_source_remove);
+  g_clear_weak_pointer (&self->focus_last);
 
   _rl_window_settings_dispose (self);
   _rl_window_stall_stop (self);
@@ -421,6 +466,7 @@ rl_window_init (RlWindow *self)
   /* Start on the canvas, without a focus ring until the keyboard is used. */
   gtk_window_set_focus (GTK_WINDOW (self), GTK_WIDGET (rl_draw_view_get_canvas (self->draw_view)));
   gtk_window_set_focus_visible (GTK_WINDOW (self), FALSE);
+  g_signal_connect (self, "notify::focus-widget", G_CALLBACK (focus_widget_cb), NULL);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->menu_button),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Main menu"), -1);
   _rl_window_actions_update (self);
