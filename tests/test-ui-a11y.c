@@ -417,6 +417,50 @@ test_focus_kept (void)
   ui_test_destroy_window (window);
 }
 
+/* The Errors view's images are one Tab each: the button, which opens the image in Draw, not
+ * first the grid's cell around it, an empty stop with a focus ring of its own. */
+static void
+test_errors_images_one_tab (void)
+{
+  RlWindow *window;
+  RlErrorsView *view;
+  GtkWidget *focus = NULL;
+  guint stops = 0;
+
+  if (!ui_test_has_dataset (RL_DATASET_MNIST))
+    {
+      g_test_skip ("no MNIST test set: ./dev.sh data fetches it");
+      return;
+    }
+  window = ui_test_new_window_sized (1280, 800);
+  view = rl_window_get_errors_view (window);
+  rl_window_set_view (window, "errors");
+  g_assert_true (ui_test_wait_for (errors_listed, window, 60));
+  ui_test_spin (100);
+
+  /* from the matrix, Tab goes through the images and out */
+  g_assert_true (gtk_widget_grab_focus (ui_test_find_type (GTK_WIDGET (view),
+                                                           GTK_TYPE_DRAWING_AREA)));
+  for (guint i = 0; i < 2 * rl_errors_view_get_n_listed (view) + 2; i++)
+    {
+      gboolean in_images;
+
+      g_assert_true (gtk_widget_child_focus (GTK_WIDGET (window), GTK_DIR_TAB_FORWARD));
+      focus = gtk_root_get_focus (GTK_ROOT (window));
+      in_images = gtk_widget_get_ancestor (focus, GTK_TYPE_FLOW_BOX) != NULL;
+      if (!in_images && stops > 0)
+        break;
+      if (!in_images)
+        continue;
+      g_test_message ("stop %u: %s", stops, G_OBJECT_TYPE_NAME (focus));
+      g_assert_true (GTK_IS_BUTTON (focus));
+      stops++;
+    }
+  g_assert_cmpuint (stops, ==, rl_errors_view_get_n_listed (view));
+
+  ui_test_destroy_window (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -431,6 +475,7 @@ main (int   argc,
   ui_test_add ("/ui/a11y/mnemonics-unique", test_mnemonics_unique);
   ui_test_add ("/ui/a11y/test-image-field-value", test_image_field_value);
   ui_test_add ("/ui/a11y/focus-kept", test_focus_kept);
+  ui_test_add ("/ui/a11y/errors-images-one-tab", test_errors_images_one_tab);
 
   return ui_test_run ();
 }

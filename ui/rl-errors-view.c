@@ -339,6 +339,8 @@ image_cell (RlErrorsView *self, uint32_t index)
   g_signal_connect (button, "clicked", G_CALLBACK (image_clicked_cb), self);
   /* the grid's cell, which a screen reader announces before the button, says which image */
   gtk_flow_box_child_set_child (GTK_FLOW_BOX_CHILD (cell), button);
+  /* one Tab an image, on the button: not first on the cell, which does nothing */
+  gtk_widget_set_focusable (cell, FALSE);
   gtk_accessible_update_property (GTK_ACCESSIBLE (cell), GTK_ACCESSIBLE_PROPERTY_LABEL, alt, -1);
   return cell;
 }
