@@ -461,6 +461,109 @@ test_errors_images_one_tab (void)
   ui_test_destroy_window (window);
 }
 
+/* @widget drawn as it is now, @width x @height. Returns: (transfer full) */
+static cairo_surface_t *
+draw_widget (GtkWidget *widget,
+             int        width,
+             int        height)
+{
+  g_autoptr (GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  GskRenderNode *node;
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
+  cairo_t *cr = cairo_create (surface);
+
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+  gsk_render_node_draw (node, cr);
+  cairo_destroy (cr);
+  gsk_render_node_unref (node);
+  cairo_surface_flush (surface);
+  return surface;
+}
+
+/* The pixels that differ between @a and @b in their top three rows (the frame, away from the
+ * text), in the middle half of the width. */
+static guint
+count_frame_changes (cairo_surface_t *a,
+                     cairo_surface_t *b)
+{
+  int width = cairo_image_surface_get_width (a);
+  int stride = cairo_image_surface_get_stride (a);
+  const guint32 *pa = (const guint32 *) (gpointer) cairo_image_surface_get_data (a);
+  const guint32 *pb = (const guint32 *) (gpointer) cairo_image_surface_get_data (b);
+  guint n = 0;
+
+  for (int y = 0; y < 3; y++)
+    for (int x = width / 4; x < 3 * width / 4; x++)
+      n += pa[y * stride / 4 + x] != pb[y * stride / 4 + x];
+  return n;
+}
+
+/* The Train view's net text is a field of the form like the others: Tab moves on from it (it
+ * typed a tab into it, which made the net a custom one, and kept the focus there), and its
+ * frame shows the focus (GTK's theme draws none around a text view). */
+static void
+test_net_text_keys (void)
+{
+  RlWindow *window = ui_test_new_window_sized (1280, 800);
+  GtkWidget *text = ui_test_find_type (GTK_WIDGET (rl_window_get_train_view (window)),
+                                       GTK_TYPE_TEXT_VIEW);
+  GtkWidget *frame = gtk_widget_get_parent (text);
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (text));
+  g_autoptr (GListModel) controllers = gtk_widget_observe_controllers (text);
+  GtkEventController *keys = NULL;
+  cairo_surface_t *unfocused, *focused;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  GtkTextIter start, end;
+  gboolean handled = FALSE;
+  int width, height;
+
+  rl_window_set_view (window, "train");
+  g_assert_true (ui_test_wait_for (ui_test_laid_out, text, 10));
+  ui_test_spin (100);
+  g_assert_true (GTK_IS_SCROLLED_WINDOW (frame));
+  width = gtk_widget_get_width (frame);
+  height = gtk_widget_get_height (frame);
+  gtk_widget_grab_focus (gtk_widget_get_first_child (GTK_WIDGET (rl_window_get_train_view
+                                                                 (window))));
+  ui_test_spin (100);
+  g_assert_false (gtk_widget_has_focus (text));
+  unfocused = draw_widget (frame, width, height);
+
+  gtk_widget_grab_focus (text);
+  ui_test_spin (100);
+  g_assert_true (gtk_widget_has_focus (text));
+  focused = draw_widget (frame, width, height);
+  g_test_message ("%u pixels of the frame change with the focus",
+                  count_frame_changes (unfocused, focused));
+  g_assert_cmpuint (count_frame_changes (unfocused, focused), >, (guint) width / 4);
+  cairo_surface_destroy (unfocused);
+  cairo_surface_destroy (focused);
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  before = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr (GtkEventController) c = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_EVENT_CONTROLLER_KEY (c))
+        keys = c;
+    }
+  g_assert_nonnull (keys);
+  g_signal_emit_by_name (keys, "key-pressed", GDK_KEY_Tab, 0, 0, &handled);
+  ui_test_spin (50);
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  after = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+  g_assert_cmpstr (after, ==, before);
+  g_assert_false (gtk_widget_has_focus (text));
+  g_assert_true (focus_in_sight (window));
+
+  ui_test_destroy_window (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -476,6 +579,7 @@ main (int   argc,
   ui_test_add ("/ui/a11y/test-image-field-value", test_image_field_value);
   ui_test_add ("/ui/a11y/focus-kept", test_focus_kept);
   ui_test_add ("/ui/a11y/errors-images-one-tab", test_errors_images_one_tab);
+  ui_test_add ("/ui/a11y/net-text-keys", test_net_text_keys);
 
   return ui_test_run ();
 }
