@@ -461,6 +461,61 @@ test_errors_images_one_tab (void)
   ui_test_destroy_window (window);
 }
 
+static gboolean
+is_button_labelled (GtkWidget     *widget,
+                    gconstpointer  data)
+{
+  return GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), data) == 0;
+}
+
+typedef struct {
+  RlWindow  *window;
+  GtkWidget *column;   /* the widget whose mapping is waited for */
+  gboolean   mapped;
+} ColumnWait;
+
+/* For ui_test_wait_for (): the column is mapped or not as waited for, and the focus is on a
+ * widget in sight. */
+static gboolean
+column_settled (gpointer data)
+{
+  ColumnWait *wait = data;
+
+  return gtk_widget_get_mapped (wait->column) == wait->mapped && focus_in_sight (wait->window);
+}
+
+/* Where the Network panel does not fit beside Inside's column (800 x 600), the column with the
+ * Network button gives way to the panel and its close button: the focus follows, to the close
+ * button, and back to Network when the panel closes (it went to the header bar's first
+ * button, the view's place lost). */
+static void
+test_inside_panel_focus (void)
+{
+  RlWindow *window = ui_test_new_window_sized (800, 600);
+  GtkWidget *inside = GTK_WIDGET (rl_window_get_inside_view (window));
+  GtkWidget *network = ui_test_find_widget (inside, is_button_labelled, "_Network");
+  ColumnWait wait = { window, network, FALSE };
+  GtkWidget *close;
+
+  rl_window_set_view (window, "inside");
+  g_assert_true (ui_test_wait_for (ui_test_laid_out, network, 10));
+  ui_test_spin (100);
+  gtk_widget_grab_focus (network);
+  g_signal_emit_by_name (network, "clicked");
+  g_assert_true (ui_test_wait_for (column_settled, &wait, 10));
+  close = gtk_root_get_focus (GTK_ROOT (window));
+  g_test_message ("the focus on %s", G_OBJECT_TYPE_NAME (close));
+  g_assert_true (gtk_widget_is_ancestor (close, inside));
+  g_assert_true (GTK_IS_BUTTON (close));
+
+  g_signal_emit_by_name (close, "clicked");
+  wait.mapped = TRUE;
+  g_assert_true (ui_test_wait_for (column_settled, &wait, 10));
+  g_assert_true (gtk_root_get_focus (GTK_ROOT (window)) == network);
+
+  ui_test_destroy_window (window);
+}
+
 /* @widget drawn as it is now, @width x @height. Returns: (transfer full) */
 static cairo_surface_t *
 draw_widget (GtkWidget *widget,
@@ -580,6 +635,7 @@ main (int   argc,
   ui_test_add ("/ui/a11y/focus-kept", test_focus_kept);
   ui_test_add ("/ui/a11y/errors-images-one-tab", test_errors_images_one_tab);
   ui_test_add ("/ui/a11y/net-text-keys", test_net_text_keys);
+  ui_test_add ("/ui/a11y/inside-panel-focus", test_inside_panel_focus);
 
   return ui_test_run ();
 }

@@ -228,6 +228,10 @@ static gboolean
 apply_crowded (gpointer data)
 {
   RlInsideView *self = data;
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+  gboolean in_column = focus != NULL && gtk_widget_is_ancestor (focus, self->sidebar_scroller);
+  gboolean on_close = focus == self->network_close_button;
 
   self->crowded_id = 0;
   /* the panel's own close button stands in for the column's Network button */
@@ -235,6 +239,11 @@ apply_crowded (gpointer data)
   gtk_widget_set_visible (self->sidebar_separator, !self->crowded);
   gtk_widget_set_visible (self->network_header, self->crowded);
   gtk_widget_set_size_request (self->network_scroller, self->diagram_need, -1);
+  /* and so does the keyboard's focus: on the one in sight, not lost to the header bar */
+  if (self->crowded && in_column)
+    gtk_widget_grab_focus (self->network_close_button);
+  else if (!self->crowded && on_close)
+    gtk_widget_grab_focus (self->network_button);
   return G_SOURCE_REMOVE;
 }
 
