@@ -556,6 +556,59 @@ count_frame_changes (cairo_surface_t *a,
   return n;
 }
 
+/* The pixels that differ between @a and @b. */
+static guint
+count_changes (cairo_surface_t *a,
+               cairo_surface_t *b)
+{
+  int stride = cairo_image_surface_get_stride (a);
+  int height = cairo_image_surface_get_height (a);
+  const guint32 *pa = (const guint32 *) (gpointer) cairo_image_surface_get_data (a);
+  const guint32 *pb = (const guint32 *) (gpointer) cairo_image_surface_get_data (b);
+  guint n = 0;
+
+  for (int i = 0; i < height * stride / 4; i++)
+    n += pa[i] != pb[i];
+  return n;
+}
+
+/* Number's strip of digits, empty or not, is a Tab stop of its own (a scrolled window takes
+ * the focus itself when nothing in it can, so that the keyboard scrolls it): it shows the
+ * focus, which GTK's theme draws nowhere on a scrolled window. */
+static void
+test_number_strip_focus (void)
+{
+  RlWindow *window = ui_test_new_window_sized (1280, 800);
+  RlNumberView *view = rl_window_get_number_view (window);
+  GtkWidget *canvas = GTK_WIDGET (rl_number_view_get_canvas (view));
+  GtkWidget *strip, *around;
+  cairo_surface_t *unfocused, *focused;
+  int width, height;
+
+  rl_window_set_view (window, "number");
+  g_assert_true (ui_test_wait_for (ui_test_laid_out, canvas, 10));
+  ui_test_spin (100);
+  gtk_window_set_focus_visible (GTK_WINDOW (window), TRUE);   /* as after a key press */
+  gtk_widget_grab_focus (canvas);
+  g_assert_true (gtk_widget_child_focus (GTK_WIDGET (window), GTK_DIR_TAB_FORWARD));
+  strip = gtk_root_get_focus (GTK_ROOT (window));
+  g_assert_true (GTK_IS_SCROLLED_WINDOW (strip));
+  around = gtk_widget_get_parent (strip);   /* the focus is drawn around the strip */
+  width = gtk_widget_get_width (around);
+  height = gtk_widget_get_height (around);
+  ui_test_spin (100);
+  focused = draw_widget (around, width, height);
+  gtk_widget_grab_focus (canvas);
+  ui_test_spin (100);
+  unfocused = draw_widget (around, width, height);
+  g_test_message ("%u pixels change with the focus", count_changes (unfocused, focused));
+  g_assert_cmpuint (count_changes (unfocused, focused), >, (guint) gtk_widget_get_width (strip));
+  cairo_surface_destroy (unfocused);
+  cairo_surface_destroy (focused);
+
+  ui_test_destroy_window (window);
+}
+
 /* The Train view's net text is a field of the form like the others: Tab moves on from it (it
  * typed a tab into it, which made the net a custom one, and kept the focus there), and its
  * frame shows the focus (GTK's theme draws none around a text view). */
@@ -636,6 +689,7 @@ main (int   argc,
   ui_test_add ("/ui/a11y/errors-images-one-tab", test_errors_images_one_tab);
   ui_test_add ("/ui/a11y/net-text-keys", test_net_text_keys);
   ui_test_add ("/ui/a11y/inside-panel-focus", test_inside_panel_focus);
+  ui_test_add ("/ui/a11y/number-strip-focus", test_number_strip_focus);
 
   return ui_test_run ();
 }
