@@ -516,6 +516,44 @@ test_inside_panel_focus (void)
   ui_test_destroy_window (window);
 }
 
+/* Appends to @listed "TITLE: ACCELERATOR" for each shortcut under @widget. */
+static void
+collect_shortcuts (GtkWidget *widget,
+                   GString   *listed)
+{
+  if (GTK_IS_SHORTCUTS_SHORTCUT (widget))
+    {
+      g_autofree char *title = NULL;
+      g_autofree char *accelerator = NULL;
+
+      g_object_get (widget, "title", &title, "accelerator", &accelerator, NULL);
+      g_string_append_printf (listed, "%s: %s\n", title, accelerator);
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_shortcuts (child, listed);
+}
+
+/* The shortcuts window (Ctrl+?) lists the keys the views' own widgets take, not only the
+ * application's: the arrows that move through the Errors view's matrix, and those that move
+ * through the Inside view's network and open a layer (it listed the Inside maps' alone). */
+static void
+test_view_keys_listed (void)
+{
+  g_autoptr (GtkBuilder) builder =
+    gtk_builder_new_from_resource ("/org/reslab/ResLab/gtk/help-overlay.ui");
+  GtkWidget *overlay = GTK_WIDGET (gtk_builder_get_object (builder, "help_overlay"));
+  g_autoptr (GString) listed = g_string_new (NULL);
+
+  collect_shortcuts (overlay, listed);
+  g_test_message ("%s", listed->str);
+  g_assert_nonnull (strstr (listed->str, "Inside: move between maps: Left Right Up Down\n"));
+  g_assert_nonnull (strstr (listed->str, "Errors: move between cells: Left Right Up Down\n"));
+  g_assert_nonnull (strstr (listed->str, "Network: move between layers: Up Down\n"));
+  g_assert_nonnull (strstr (listed->str, "Network: open the layer: Return\n"));
+  gtk_window_destroy (GTK_WINDOW (overlay));
+}
+
 /* @widget drawn as it is now, @width x @height. Returns: (transfer full) */
 static cairo_surface_t *
 draw_widget (GtkWidget *widget,
@@ -690,6 +728,7 @@ main (int   argc,
   ui_test_add ("/ui/a11y/net-text-keys", test_net_text_keys);
   ui_test_add ("/ui/a11y/inside-panel-focus", test_inside_panel_focus);
   ui_test_add ("/ui/a11y/number-strip-focus", test_number_strip_focus);
+  ui_test_add ("/ui/a11y/view-keys-listed", test_view_keys_listed);
 
   return ui_test_run ();
 }
