@@ -12,6 +12,7 @@
 
 #include "rl-canvas.h"
 #include "rl-draw-view.h"
+#include "rl-inside-view.h"
 #include "rl-window.h"
 
 /* Roles an AT does not present as a thing to name: layout (in GTK 4.8 every box, grid and
@@ -516,6 +517,62 @@ test_inside_panel_focus (void)
   ui_test_destroy_window (window);
 }
 
+/* Activates the shortcut that @widget's class binds to Escape, as the key does once the
+ * widgets inside it have let it through; FALSE when there is none or it did nothing. */
+static gboolean
+press_escape_on (GtkWidget *widget)
+{
+  g_autoptr (GListModel) controllers = gtk_widget_observe_controllers (widget);
+  g_autoptr (GtkShortcutTrigger) escape = gtk_keyval_trigger_new (GDK_KEY_Escape, 0);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr (GtkEventController) c = g_list_model_get_item (controllers, i);
+
+      if (!GTK_IS_SHORTCUT_CONTROLLER (c))
+        continue;
+      for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (c)); j++)
+        {
+          g_autoptr (GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (c), j);
+
+          if (gtk_shortcut_trigger_equal (gtk_shortcut_get_trigger (shortcut), escape))
+            return gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut), 0, widget,
+                                                 gtk_shortcut_get_arguments (shortcut));
+        }
+    }
+  return FALSE;
+}
+
+/* Escape in Inside closes the Network panel, as its close button does, and the focus goes
+ * back to the Network button (at 800 x 600, where the panel stands in for the column, it
+ * went to the header bar's first button); with the panel closed, Escape does nothing there.
+ * The shortcuts window says so (/ui/a11y/view-keys-listed). */
+static void
+test_inside_escape (void)
+{
+  RlWindow *window = ui_test_new_window_sized (800, 600);
+  RlInsideView *inside = rl_window_get_inside_view (window);
+  GtkWidget *network = ui_test_find_widget (GTK_WIDGET (inside), is_button_labelled, "_Network");
+  GtkWidget *diagram = GTK_WIDGET (rl_inside_view_get_network_view (inside));
+  ColumnWait wait = { window, network, FALSE };
+
+  rl_window_set_view (window, "inside");
+  g_assert_true (ui_test_wait_for (ui_test_laid_out, network, 10));
+  g_assert_false (press_escape_on (GTK_WIDGET (inside)));
+  rl_inside_view_show_network (inside, TRUE);
+  gtk_widget_grab_focus (network);
+  g_assert_true (ui_test_wait_for (column_settled, &wait, 10));
+  g_assert_true (gtk_widget_grab_focus (diagram));
+
+  g_assert_true (press_escape_on (GTK_WIDGET (inside)));
+  wait.mapped = TRUE;
+  g_assert_true (ui_test_wait_for (column_settled, &wait, 10));
+  g_assert_false (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (network)));
+  g_assert_true (gtk_root_get_focus (GTK_ROOT (window)) == network);
+
+  ui_test_destroy_window (window);
+}
+
 /* Appends to @listed "TITLE: ACCELERATOR" for each shortcut under @widget. */
 static void
 collect_shortcuts (GtkWidget *widget,
@@ -551,6 +608,7 @@ test_view_keys_listed (void)
   g_assert_nonnull (strstr (listed->str, "Errors: move between cells: Left Right Up Down\n"));
   g_assert_nonnull (strstr (listed->str, "Network: move between layers: Up Down\n"));
   g_assert_nonnull (strstr (listed->str, "Network: open the layer: Return\n"));
+  g_assert_nonnull (strstr (listed->str, "Network: close the panel: Escape\n"));
   gtk_window_destroy (GTK_WINDOW (overlay));
 }
 
@@ -729,6 +787,7 @@ main (int   argc,
   ui_test_add ("/ui/a11y/inside-panel-focus", test_inside_panel_focus);
   ui_test_add ("/ui/a11y/number-strip-focus", test_number_strip_focus);
   ui_test_add ("/ui/a11y/view-keys-listed", test_view_keys_listed);
+  ui_test_add ("/ui/a11y/inside-escape", test_inside_escape);
 
   return ui_test_run ();
 }

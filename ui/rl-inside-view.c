@@ -39,6 +39,7 @@ struct _RlInsideView
   int            sidebar_width; /* the column's natural width, as it was when last shown */
   int            diagram_need;  /* the width the diagram's scroller asks for */
   guint          crowded_id;    /* apply_crowded, pending */
+  gboolean       focus_network; /* the focus goes to the Network button once it is back */
   guint          scroll_tick;   /* scroll_tick_cb, while the maps are not laid out */
   int            scroll_tries;
 };
@@ -242,8 +243,9 @@ apply_crowded (gpointer data)
   /* and so does the keyboard's focus: on the one in sight, not lost to the header bar */
   if (self->crowded && in_column)
     gtk_widget_grab_focus (self->network_close_button);
-  else if (!self->crowded && on_close)
+  else if (!self->crowded && (on_close || self->focus_network))
     gtk_widget_grab_focus (self->network_button);
+  self->focus_network = FALSE;
   return G_SOURCE_REMOVE;
 }
 
@@ -273,7 +275,31 @@ static void
 network_toggled_cb (GtkToggleButton *button,
                     RlInsideView    *self)
 {
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "inside.hide-network",
+                                 gtk_toggle_button_get_active (button));
   gtk_widget_queue_allocate (GTK_WIDGET (self));
+}
+
+/* Escape closes the Network panel, as its close button does (while it is open: otherwise
+ * the key goes on to the window) */
+static void
+hide_network_activated (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  RlInsideView *self = RL_INSIDE_VIEW (widget);
+  GtkRoot *root = gtk_widget_get_root (widget);
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (self->network_button), FALSE);
+  /* from the panel, the focus goes back to the button that opened it */
+  if (focus != NULL && gtk_widget_is_ancestor (focus, self->network_revealer))
+    {
+      if (gtk_widget_is_visible (self->network_button))
+        gtk_widget_grab_focus (self->network_button);
+      else
+        self->focus_network = TRUE;   /* where the column is back (apply_crowded) */
+    }
 }
 
 static void
@@ -361,6 +387,10 @@ rl_inside_view_class_init (RlInsideViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RlInsideView, network_scroller);
   gtk_widget_class_bind_template_child (widget_class, RlInsideView, network_view);
   gtk_widget_class_bind_template_callback (widget_class, on_scaling_toggled);
+  gtk_widget_class_install_action (widget_class, "inside.hide-network", NULL,
+                                   hide_network_activated);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "inside.hide-network",
+                                       NULL);
 
   gtk_widget_class_set_css_name (widget_class, "rlinsideview");
 }
@@ -378,6 +408,7 @@ rl_inside_view_init (RlInsideView *self)
                           G_BINDING_SYNC_CREATE);
   g_signal_connect (self->network_view, "layer-activated", G_CALLBACK (layer_activated_cb), self);
   g_signal_connect (self->network_button, "toggled", G_CALLBACK (network_toggled_cb), self);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "inside.hide-network", FALSE);
   g_signal_connect (self->network_close_button, "clicked", G_CALLBACK (network_close_clicked_cb),
                     self);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->legend_area),
