@@ -227,14 +227,17 @@ write_confusion_png (const RlErrorReport *r, RlDatasetKind kind, const char *pat
   rl_figure_show_text (cr, _("Recall"));
   for (int k = 0; k < P; k++)
     {
-      double rec = rl_error_report_recall (r, k), prec = rl_error_report_precision (r, k);
+      /* written as the Errors view writes them (never a 100.0 that is not there) */
+      double recall = rl_error_report_recall (r, k);
+      g_autofree char *rec = rl_error_report_format_share (recall);
+      g_autofree char *prec = rl_error_report_format_share (rl_error_report_precision (r, k));
+      g_autofree char *rec_percent = isnan (recall) ? g_strdup (rec)
+                                                    : g_strdup_printf ("%s %%", rec);
 
-      g_snprintf (buf, sizeof buf, isnan (rec) ? "-" : "%.1f %%", 100 * rec);
       cairo_move_to (cr, left + P * cell + 12, top + k * cell + cell / 2 + 5);
-      rl_figure_show_text (cr, buf);
-      g_snprintf (buf, sizeof buf, isnan (prec) ? "-" : "%.1f", 100 * prec);
+      rl_figure_show_text (cr, rec_percent);
       cairo_move_to (cr, left + k * cell + cell / 2 - 14, top + P * cell + 22);
-      rl_figure_show_text (cr, buf);
+      rl_figure_show_text (cr, prec);
     }
   cairo_move_to (cr, left, top + P * cell + 44);
   /* xgettext:no-c-format */
