@@ -98,22 +98,6 @@ draw_class_names (GtkWidget *widget, cairo_t *cr, const Geometry *g, int P)
     }
 }
 
-/* How wide rl_widget_draw_text draws @text at @px pixels. */
-static double
-text_width (GtkWidget *widget, const char *text, double px)
-{
-  g_autoptr (PangoLayout) layout = gtk_widget_create_pango_layout (widget, text);
-  PangoFontDescription *font =
-    pango_font_description_copy (pango_context_get_font_description (pango_layout_get_context (layout)));
-  int w, h;
-
-  pango_font_description_set_absolute_size (font, px * PANGO_SCALE);
-  pango_layout_set_font_description (layout, font);
-  pango_font_description_free (font);
-  pango_layout_get_pixel_size (layout, &w, &h);
-  return w;
-}
-
 /* What the matrix writes for class @k's precision (under its column) or, with @recall, its
  * recall (right of its row): both alike, one decimal (rl_error_report_format_share), as a
  * reader compares them. Returns: (transfer full) */
@@ -137,7 +121,7 @@ figure_px (GtkWidget *widget, const RlErrorReport *r, const Geometry *g)
   for (int k = 0; k < r->n_classes; k++)
     {
       g_autofree char *text = figure_text (r, FALSE, k);
-      double width = text_width (widget, text, px);
+      double width = rl_widget_text_width (widget, text, px);
 
       if (width > widest_width)
         {
@@ -149,7 +133,7 @@ figure_px (GtkWidget *widget, const RlErrorReport *r, const Geometry *g)
   while (px > 6.0 && widest_width > g->cell - 6)
     {
       px -= 0.5;
-      widest_width = text_width (widget, widest, px);
+      widest_width = rl_widget_text_width (widget, widest, px);
     }
   return px;
 }
@@ -670,7 +654,7 @@ rl_errors_view_get_figure (RlErrorsView *self, gboolean recall, int k, double *p
   if (px != NULL)
     *px = size;
   if (width != NULL)
-    *width = text_width (self->matrix_area, text, size);
+    *width = rl_widget_text_width (self->matrix_area, text, size);
   if (room != NULL)
     *room = recall ? 2 * RECALL_X : g.cell;
   return text;

@@ -104,6 +104,34 @@ rl_widget_get_color (GtkWidget *widget, GdkRGBA *color)
   G_GNUC_END_IGNORE_DEPRECATIONS
 }
 
+/* A layout of @text in @widget's font at @px pixels. */
+static PangoLayout *
+text_layout (GtkWidget  *widget,
+             const char *text,
+             double      px)
+{
+  PangoLayout *layout = gtk_widget_create_pango_layout (widget, text);
+  PangoFontDescription *font =
+    pango_font_description_copy (pango_context_get_font_description (pango_layout_get_context (layout)));
+
+  pango_font_description_set_absolute_size (font, px * PANGO_SCALE);
+  pango_layout_set_font_description (layout, font);
+  pango_font_description_free (font);
+  return layout;
+}
+
+int
+rl_widget_text_width (GtkWidget  *widget,
+                      const char *text,
+                      double      px)
+{
+  g_autoptr (PangoLayout) layout = text_layout (widget, text, px);
+  int w, h;
+
+  pango_layout_get_pixel_size (layout, &w, &h);
+  return w;
+}
+
 void
 rl_widget_draw_text (GtkWidget  *widget,
                      cairo_t    *cr,
@@ -114,14 +142,9 @@ rl_widget_draw_text (GtkWidget  *widget,
                      double      xalign,
                      double      yalign)
 {
-  g_autoptr (PangoLayout) layout = gtk_widget_create_pango_layout (widget, text);
-  PangoFontDescription *font =
-    pango_font_description_copy (pango_context_get_font_description (pango_layout_get_context (layout)));
+  g_autoptr (PangoLayout) layout = text_layout (widget, text, px);
   int w, h;
 
-  pango_font_description_set_absolute_size (font, px * PANGO_SCALE);
-  pango_layout_set_font_description (layout, font);
-  pango_font_description_free (font);
   pango_layout_get_pixel_size (layout, &w, &h);
   cairo_move_to (cr, x - xalign * w, y - yalign * h);
   pango_cairo_show_layout (cr, layout);

@@ -37,6 +37,11 @@ void     rl_widget_draw_text      (GtkWidget   *widget,
                                    double       xalign,
                                    double       yalign);
 
+/* How wide rl_widget_draw_text draws @text at @px pixels, in pixels. */
+int      rl_widget_text_width     (GtkWidget   *widget,
+                                   const char  *text,
+                                   double       px);
+
 /* Sets *@str_pointer to a copy of @new_str (either may be NULL), freeing the old one: GLib
  * 2.76's g_set_str (). Returns FALSE, changing nothing, when the two are equal; a setter then
  * need not notify or redraw. */
