@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "rl-clones.h"
+#include "rl-layers-private.h"
 
 /* No contraction into fused multiply-adds, so that every clone gives the same bits (above);
  * clang does not know GCC's optimize pragma and takes the C standard's. */
@@ -118,10 +119,7 @@ RL_CLONES (, void, rl_bn_forward_apply,
         {
           const float *rc = r + off;
           for (size_t i = 0; i < len; i++)
-            {
-              float v = (g * ((xc[i] - mu) * is) + b) + rc[i];
-              yc[i] = v > 0.0f ? v : 0.0f;
-            }
+            yc[i] = rl_relu ((g * ((xc[i] - mu) * is) + b) + rc[i]);
         }
       else if (r != NULL)
         {
@@ -131,10 +129,7 @@ RL_CLONES (, void, rl_bn_forward_apply,
         }
       else if (relu)
         for (size_t i = 0; i < len; i++)
-          {
-            float v = g * ((xc[i] - mu) * is) + b;
-            yc[i] = v > 0.0f ? v : 0.0f;
-          }
+          yc[i] = rl_relu (g * ((xc[i] - mu) * is) + b);
       else
         for (size_t i = 0; i < len; i++)
           yc[i] = g * ((xc[i] - mu) * is) + b;
@@ -157,9 +152,10 @@ backward_sums (size_t len, const float *dc, const float *mc, const float *xc, fl
         v8sf xh = (LOAD8 (xc + i + h) - mu) * is;
         v8df gd;
 
-        /* a multiply by the 0/1 mask, as the scalar code: NaNs still propagate */
+        /* a multiply by the 0/1 mask, as the scalar code (rl_relu_mask: 1 unless the output is
+         * <= 0): NaNs still propagate */
         if (masked)
-          g = g * __builtin_convertvector ((LOAD8 (mc + i + h) > 0.0f) & 1, v8sf);
+          g = g * __builtin_convertvector (~(LOAD8 (mc + i + h) <= 0.0f) & 1, v8sf);
         if (write)
           STORE8 (oc + i + h, g);
         gd = WIDEN8 (g);
@@ -176,7 +172,7 @@ backward_sums (size_t len, const float *dc, const float *mc, const float *xc, fl
       }
   for (; i < len; i++)
     {
-      float g = masked ? dc[i] * (float) (mc[i] > 0.0f) : dc[i];
+      float g = masked ? dc[i] * rl_relu_mask (mc[i]) : dc[i];
       float xh = (xc[i] - mu) * is;
 
       if (write)
@@ -239,10 +235,10 @@ RL_CLONES (, void, rl_bn_backward_apply,
           const float *restrict mc = mask + off;
           if (add)
             for (size_t i = 0; i < len; i++)
-              oc[i] += k * ((dc[i] * (float) (mc[i] > 0.0f) - mdy) - ((xc[i] - mu) * is) * mdyx);
+              oc[i] += k * ((dc[i] * rl_relu_mask (mc[i]) - mdy) - ((xc[i] - mu) * is) * mdyx);
           else
             for (size_t i = 0; i < len; i++)
-              oc[i] = k * ((dc[i] * (float) (mc[i] > 0.0f) - mdy) - ((xc[i] - mu) * is) * mdyx);
+              oc[i] = k * ((dc[i] * rl_relu_mask (mc[i]) - mdy) - ((xc[i] - mu) * is) * mdyx);
         }
       else if (add)
         for (size_t i = 0; i < len; i++)
@@ -270,7 +266,7 @@ RL_CLONES (, void, rl_bn_backward_affine,
 
       for (size_t i = 0; i < len; i++)
         {
-          float g = mc != NULL ? dc[i] * (float) (mc[i] > 0.0f) : dc[i];
+          float g = mc != NULL ? dc[i] * rl_relu_mask (mc[i]) : dc[i];
           oc[i] = add ? oc[i] + k * g : k * g;
         }
     }

@@ -581,7 +581,7 @@ rl_conv_relu_maxpool_block_size (const RlConvGeom *g, int n)
   return (size_t) g->co * MIN (RL_FUSED_ROWS, g->ho) * g->wo * n;
 }
 
-/* Sum of dy where y > 0, in rl_sum_lanes' order. */
+/* Sum of dy through the ReLU's mask (where y > 0, or NaN), in rl_sum_lanes' order. */
 RL_CLONES (static, float, sum_lanes_positive,
            (const float *restrict dy, const float *restrict y, int n),
            (dy, y, n))
@@ -592,9 +592,9 @@ RL_CLONES (static, float, sum_lanes_positive,
 
   for (; i + 16 <= n; i += 16)
     for (int j = 0; j < 16; j++)
-      lane[j] += dy[i + j] * (float) (y[i + j] > 0.0f);
+      lane[j] += dy[i + j] * rl_relu_mask (y[i + j]);
   for (; i < n; i++)
-    lane[i % 16] += dy[i] * (float) (y[i] > 0.0f);
+    lane[i % 16] += dy[i] * rl_relu_mask (y[i]);
   for (int j = 0; j < 16; j++)
     s += lane[j];
   return s;

@@ -6,8 +6,47 @@
 #pragma once
 
 #include <glib.h>
+#include <math.h>
 
 G_BEGIN_DECLS
+
+/* NaN through the ReLU and max pooling as through PyTorch's (torch.relu(nan) is nan, and
+ * max_pool2d keeps a NaN): a net whose values overflow must give a NaN loss, which the training
+ * loop stops at, not a finite, wrong one (#12, #16). Each is a form GCC vectorises without a
+ * branch; "v > 0.0f ? v : 0.0f" and "v > m ? v : m", one maxps each, turn a NaN v into 0 or m. */
+
+/* relu(v): 0 where v <= 0 (-0.0 too: the bits of "v > 0 ? v : 0" for every number), else v, so
+ * a NaN stays NaN. */
+static inline float
+rl_relu (float v)
+{
+  return v <= 0.0f ? 0.0f : v;
+}
+
+/* The ReLU's gradient mask from its output y, as PyTorch's threshold_backward (y <= 0 ? 0 :
+ * dy): 1 where y is positive or NaN, so that a NaN's position passes its gradient on (NaN, once
+ * the loss is) instead of a clean 0. */
+static inline float
+rl_relu_mask (float y)
+{
+  return (float) !(y <= 0.0f);
+}
+
+/* The running maximum @m after @v, NaN once either is, as max_pool2d's "val > maxval ||
+ * isnan (val)". */
+static inline float
+rl_max_nan (float m, float v)
+{
+  return v > m || isnan (v) ? v : m;
+}
+
+/* Whether @v is where a window's maximum @m came from: equal to it, or a NaN that made it NaN
+ * (a NaN window's gradient goes to its first NaN, not nowhere). */
+static inline gboolean
+rl_is_max (float v, float m)
+{
+  return v == m || isnan (v);
+}
 
 /* Sum of @n floats in 16 interleaved partial sums, added up at the end in a fixed order: the
  * compiler can vectorise it (a single running sum it may not reorder), and the result is the

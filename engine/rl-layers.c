@@ -46,7 +46,7 @@ RL_CLONES (, void, rl_relu_forward,
 {
   /* y may be x: no restrict here */
   for (size_t i = 0; i < len; i++)
-    y[i] = x[i] > 0.0f ? x[i] : 0.0f;
+    y[i] = rl_relu (x[i]);
 }
 
 RL_CLONES (, void, rl_relu_backward,
@@ -56,7 +56,7 @@ RL_CLONES (, void, rl_relu_backward,
   /* A multiply by the 0/1 mask, not "dx += cond ? dy : 0": adding 0.0f is not an identity for
    * -0.0f, so the compiler keeps that as a branch and a conditional store, never vector code. */
   for (size_t i = 0; i < len; i++)
-    dx[i] += dy[i] * (float) (y[i] > 0.0f);
+    dx[i] += dy[i] * rl_relu_mask (y[i]);
 }
 
 RL_CLONES (, void, rl_mask_positive,
@@ -65,7 +65,7 @@ RL_CLONES (, void, rl_mask_positive,
 {
   /* a multiply by the 0/1 mask, which vectorises, not a select */
   for (size_t i = 0; i < len; i++)
-    dy[i] *= (float) (y[i] > 0.0f);
+    dy[i] *= rl_relu_mask (y[i]);
 }
 
 RL_CLONES (, void, rl_add_relu,
@@ -73,10 +73,7 @@ RL_CLONES (, void, rl_add_relu,
            (a, b, y, len))
 {
   for (size_t i = 0; i < len; i++)
-    {
-      float v = a[i] + b[i];
-      y[i] = v > 0.0f ? v : 0.0f;
-    }
+    y[i] = rl_relu (a[i] + b[i]);
 }
 
 RL_CLONES (, void, rl_add_to,

@@ -26,14 +26,16 @@
 
 G_BEGIN_DECLS
 
-/* y = max(x, 0), elementwise over len floats; y may equal x. */
+/* y = max(x, 0), elementwise over len floats, a NaN kept as torch.relu keeps it; y may equal
+ * x. */
 void rl_relu_forward  (const float *x, float *y, size_t len);
-/* dx += dy * (y > 0). Uses the output as the mask (y > 0 exactly where x > 0). */
+/* dx += dy * !(y <= 0), PyTorch's threshold_backward. Uses the output as the mask (y > 0
+ * exactly where x > 0; a NaN passes its gradient). */
 void rl_relu_backward (const float *y, const float *dy, float *dx, size_t len);
 
-/* dy *= (y > 0), elementwise: a gradient through a ReLU whose output is y, in place. */
+/* dy *= !(y <= 0), elementwise: a gradient through a ReLU whose output is y, in place. */
 void rl_mask_positive (float *dy, const float *y, size_t len);
-/* y = max(a + b, 0): a residual block's output. */
+/* y = max(a + b, 0), NaN kept: a residual block's output. */
 void rl_add_relu      (const float *a, const float *b, float *y, size_t len);
 /* dst += src */
 void rl_add_to        (float *dst, const float *src, size_t len);

@@ -16,7 +16,8 @@
 #include "rl-layers-private.h"
 
 /* Max pooling with the batch innermost: each window position is a whole N-vector, so both
- * passes run over the batch with vector max and compare-select, no branches. */
+ * passes run over the batch with vector max and compare-select, no branches. A window with a
+ * NaN gives NaN, as PyTorch's max_pool2d (rl_max_nan), and its gradient goes to that NaN. */
 RL_CLONES (, void, rl_maxpool_forward,
            (int c, int n, int h, int w, int k, const float *x, float *y),
            (c, n, h, w, k, x, y))
@@ -37,7 +38,7 @@ RL_CLONES (, void, rl_maxpool_forward,
               {
                 const float *restrict v = x + (((size_t) ch * h + oy * k + ky) * w + ox * k + kx) * n;
                 for (int i = 0; i < n; i++)
-                  yp[i] = v[i] > yp[i] ? v[i] : yp[i];
+                  yp[i] = rl_max_nan (yp[i], v[i]);
               }
         }
 }
@@ -64,10 +65,10 @@ maxpool2_backward (const gboolean set, const gboolean relu, int c, int n, int h,
           for (int i = 0; i < n; i++)
             {
               const float m = y[o + i];
-              const float g = relu ? dy[o + i] * (float) (m > 0.0f) : dy[o + i];
-              const float h0 = x[a0 + i] == m ? 1.0f : 0.0f;
-              const float h1 = (1.0f - h0) * (x[a1 + i] == m ? 1.0f : 0.0f);
-              const float h2 = (1.0f - h0 - h1) * (x[a2 + i] == m ? 1.0f : 0.0f);
+              const float g = relu ? dy[o + i] * rl_relu_mask (m) : dy[o + i];
+              const float h0 = rl_is_max (x[a0 + i], m) ? 1.0f : 0.0f;
+              const float h1 = (1.0f - h0) * (rl_is_max (x[a1 + i], m) ? 1.0f : 0.0f);
+              const float h2 = (1.0f - h0 - h1) * (rl_is_max (x[a2 + i], m) ? 1.0f : 0.0f);
               const float h3 = 1.0f - h0 - h1 - h2;   /* the max is one of the four */
               if (set)
                 {
@@ -87,8 +88,8 @@ maxpool2_backward (const gboolean set, const gboolean relu, int c, int n, int h,
         }
 }
 
-/* Any K: dx += the gradient routed to each window's first maximum (masked by y > 0 with
- * @relu). */
+/* Any K: dx += the gradient routed to each window's first maximum, or first NaN (masked by
+ * the ReLU's rl_relu_mask with @relu). */
 static void
 maxpool_backward_any (gboolean relu, int c, int n, int h, int w, int k, const float *x,
                       const float *y, const float *dy, float *dx)
@@ -117,8 +118,8 @@ maxpool_backward_any (gboolean relu, int c, int n, int h, int w, int k, const fl
                 float *restrict d = dx + at;
                 for (int i = 0; i < n; i++)
                   {
-                    float hit = (v[i] == yp[i] && taken[i] == 0.0f) ? 1.0f : 0.0f;
-                    float gi = relu ? g[i] * (float) (yp[i] > 0.0f) : g[i];
+                    float hit = (rl_is_max (v[i], yp[i]) && taken[i] == 0.0f) ? 1.0f : 0.0f;
+                    float gi = relu ? g[i] * rl_relu_mask (yp[i]) : g[i];
                     d[i] += hit * gi;
                     taken[i] += hit;
                   }
@@ -181,11 +182,13 @@ RL_CLONES (, void, rl_relu_maxpool2_rows,
           for (int i = 0; i < n; i++)
             {
               float m = z0[i];
-              m = z1[i] > m ? z1[i] : m;
-              m = z2[i] > m ? z2[i] : m;
-              m = z3[i] > m ? z3[i] : m;
-              yp[i] = m > 0.0f ? m : 0.0f;
-              ap[i] = z0[i] == m ? 0.0f : z1[i] == m ? 1.0f : z2[i] == m ? 2.0f : 3.0f;
+              m = rl_max_nan (m, z1[i]);
+              m = rl_max_nan (m, z2[i]);
+              m = rl_max_nan (m, z3[i]);
+              yp[i] = rl_relu (m);
+              ap[i] = rl_is_max (z0[i], m) ? 0.0f
+                      : rl_is_max (z1[i], m) ? 1.0f
+                      : rl_is_max (z2[i], m) ? 2.0f : 3.0f;
             }
         }
 }
@@ -198,7 +201,7 @@ window_backward (int n, const float *restrict yp, const float *restrict ap,
 {
   for (int i = 0; i < n; i++)
     {
-      const float g = gp[i] * (float) (yp[i] > 0.0f);
+      const float g = gp[i] * rl_relu_mask (yp[i]);
       const float a = ap[i];
       d0[i] = (a == 0.0f ? 1.0f : 0.0f) * g;
       d1[i] = (a == 1.0f ? 1.0f : 0.0f) * g;
@@ -208,8 +211,8 @@ window_backward (int n, const float *restrict yp, const float *restrict ap,
 }
 
 /* dz (C, rows, W, N; channels zc apart) = the gradient of z for y = maxpool2(relu(z)), from
- * rows / 2 rows of y, arg and dy (channels yc apart): each window's dy goes to its winner when
- * y > 0. The same products as maxpool2_backward, so the same bits. */
+ * rows / 2 rows of y, arg and dy (channels yc apart): each window's dy goes to its winner
+ * through the ReLU's mask (rl_relu_mask). The same products as maxpool2_backward, so the same bits. */
 RL_CLONES (, void, rl_relu_maxpool2_backward_rows,
            (int c, int n, int rows, int w, const float *y, const float *arg, const float *dy,
             size_t yc, float *dz, size_t zc),

@@ -13,7 +13,8 @@ G_BEGIN_DECLS
 /* K x K max pooling with stride K (PyTorch's MaxPool2d(K)); partial windows are dropped.
  * x: (C, H, W, N); y: (C, H/K, W/K, N). No argmax is stored: the backward finds the winner
  * again by comparing the window with y, taking the first maximum in row-major order as
- * PyTorch's CPU kernel does, which keeps both passes branch-free over the batch. */
+ * PyTorch's CPU kernel does, which keeps both passes branch-free over the batch. A window
+ * holding a NaN gives NaN, as PyTorch's does; its gradient goes to the first NaN. */
 void rl_maxpool_forward  (int c, int n, int h, int w, int k, const float *x, float *y);
 /* dx += dy routed to each window's winner. x, dx: (C, H, W, N); y, dy: (C, H/K, W/K, N) */
 void rl_maxpool_backward (int c, int n, int h, int w, int k, const float *x, const float *y,

@@ -327,13 +327,47 @@ test_loop_diverges (void)
   g_assert_cmpuint (last.step, <=, 10);
 }
 
-/* At lr 1000 the seed net's gradients overflow before its loss does (measured: batch 3 with
- * this seed): the loop names the tensor whose gradient went non-finite. */
+/* A backward that overflows while its forward does not: before step 3, conv1 made tiny (its
+ * weights times 1e-30, no bias), conv2 and fc huge (times 1e20). The logits stay about 1e21,
+ * but the gradient reaching conv2's input is about 1e20 * 1e20 summed: infinite. The loop names
+ * the tensor whose gradient went non-finite. (A learning rate alone no longer does it: at lr 1000
+ * the loss went NaN in the same batch once ReLU and max pooling kept NaNs, #16; the gradient
+ * came first only while they dropped them.) */
+static gboolean
+overflow_gradient_before (RlTrainLoop *loop, gpointer data)
+{
+  RlModel *m = rl_train_loop_get_model (loop);
+  static const struct {
+    const char *tensor;
+    float scale;
+  } scaled[] = {
+    { "conv1.weight", 1e-30f }, { "conv1.bias", 0.0f }, { "conv2.weight", 1e20f },
+    { "fc.weight", 1e20f },
+  };
+
+  if (rl_train_loop_get_step (loop) == 2)
+    {
+      for (guint i = 0; i < G_N_ELEMENTS (scaled); i++)
+        {
+          const RlParamInfo *info = rl_model_lookup_tensor (m, scaled[i].tensor);
+          float *p = rl_model_get_params (m) + info->offset;
+
+          for (size_t j = 0; j < info->numel; j++)
+            p[j] *= scaled[i].scale;
+        }
+      /* the weights the diverged step must leave */
+      rl_model_copy_params (((Log *) data)->last_good, m);
+    }
+  return log_before (loop, data);
+}
+
 static void
 test_loop_diverges_gradient (void)
 {
-  RlTrainStatus last = diverge (1e3f, &log_hooks, "the gradient of ");
+  static const RlTrainHooks hooks = { overflow_gradient_before, log_backward, log_batch };
+  RlTrainStatus last = diverge (0.01f, &hooks, "the gradient of ");
 
+  g_assert_cmpuint (last.step, ==, 3);
   g_assert_true (isfinite (last.loss));
 }
 
