@@ -291,9 +291,10 @@ evaluate_due (RlTrainLoop *loop, RlTrainStatus *st, GCancellable *cancellable, G
 
 /* Forward, backward and the SGD step of the batch in loop->x, checked so that a divergence is
  * caught in the batch it happens: a non-finite loss or gradient takes no step, and a step that
- * makes a weight non-finite is undone (the loss can stay finite while weights go to NaN: ReLU
- * and max pooling drop NaNs). Undone from a copy of the parameter block taken before the
- * forward pass, which also moves batch norm's running statistics. The checks are one copy and
+ * makes a weight non-finite is undone (the loss, computed before the step, would show it a batch
+ * late: a NaN weight does reach the loss, ReLU and max pooling keeping NaNs as PyTorch's do).
+ * Undone from a copy of the parameter block taken before the forward pass, which also moves
+ * batch norm's running statistics. The checks are one copy and
  * two passes over the block, small next to a step. @tensor: the tensor that went non-finite,
  * for the message. */
 static StepHealth

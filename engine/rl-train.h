@@ -11,7 +11,7 @@
  * One step is: gather a batch -> forward + backward -> hooks->after_backward -> SGD step ->
  * evaluations due -> hooks->after_batch. Divergence is caught in the batch it happens: a
  * non-finite loss or gradient takes no SGD step, and a step that makes a weight non-finite is
- * undone (the loss alone would miss it: ReLU and max pooling drop NaNs). after_batch still
+ * undone (the loss, computed before the step, would show it a batch late). after_batch still
  * sees that batch (status->diverged), then the loop stops with RL_ERROR_DIVERGED, naming the
  * batch and the tensor, and is done; the model keeps the weights it had before that batch,
  * all finite.

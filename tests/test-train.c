@@ -387,8 +387,9 @@ overflow_backward (RlTrainLoop *loop, gpointer data)
     }
 }
 
-/* #12: weights can go non-finite while the loss stays finite (ReLU and max pooling drop NaNs):
- * the loop must catch it in the step that does it, name the tensor, and undo the step. */
+/* #12: an SGD step can make a weight non-finite while the loss and the gradients it was taken
+ * from are finite: the loop must catch it in the step that does it, name the tensor, and undo
+ * the step. */
 static void
 test_loop_diverges_weights (void)
 {
@@ -397,6 +398,58 @@ test_loop_diverges_weights (void)
 
   g_assert_cmpuint (last.step, ==, 3);
   g_assert_true (isfinite (last.loss));
+}
+
+/* #12, #16: a weight made NaN before step 3 (as an overflow would) stops the run there, as a
+ * NaN loss: the NaN goes through the ReLUs and max poolings (the fused conv -> relu -> maxpool,
+ * the residual blocks' relu(F(x) + x)) to the loss, as in PyTorch, rather than being dropped
+ * into a finite loss, and the step is not taken. */
+typedef struct {
+  Log log;
+  const char *tensor;
+} PoisonLog;
+
+static gboolean
+poison_before (RlTrainLoop *loop, gpointer data)
+{
+  PoisonLog *p = data;
+  RlModel *m = rl_train_loop_get_model (loop);
+
+  if (rl_train_loop_get_step (loop) == 2)
+    rl_model_get_params (m)[rl_model_lookup_tensor (m, p->tensor)->offset] = NAN;
+  return log_before (loop, &p->log);
+}
+
+static void
+test_loop_diverges_nan_weight (void)
+{
+  static const RlTrainHooks hooks = { poison_before, log_backward, log_batch };
+  static const char *const tensors[] = {
+    "conv1.weight", "rblock1.conv2.weight", "conv2.bias", "rblock2.conv1.weight",
+  };
+
+  for (guint t = 0; t < G_N_ELEMENTS (tensors); t++)
+    {
+      g_autoptr (RlModel) m = new_seed_model (5);
+      g_autoptr (GError) error = NULL;
+      RlTrainLoopConfig cfg = seed_config (1);
+      g_autoptr (RlTrainLoop) loop = NULL;
+      PoisonLog p = { { g_array_new (FALSE, FALSE, sizeof (RlTrainStatus)) }, tensors[t] };
+      RlTrainStatus last;
+
+      loop = rl_train_loop_new (m, train_set, NULL, &cfg, &error);
+      g_assert_no_error (error);
+      g_assert_false (rl_train_loop_run (loop, 0, &hooks, &p, NULL, &error));
+      g_assert_error (error, RL_ERROR, RL_ERROR_DIVERGED);
+      g_test_message ("NaN in %s: %s", tensors[t], error->message);
+      g_assert_nonnull (strstr (error->message, "the loss became NaN at epoch 1, batch 3"));
+      g_assert_cmpuint (rl_train_loop_get_diverged_at (loop), ==, 3);
+      g_assert_cmpuint (p.log.status->len, ==, 3);
+      last = g_array_index (p.log.status, RlTrainStatus, 2);
+      g_assert_true (last.diverged);
+      g_assert_true (isnan (last.loss));
+      g_array_unref (p.log.status);
+    }
 }
 
 static void
@@ -474,6 +527,7 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/train/loop-diverges", test_loop_diverges);
   g_test_add_func ("/engine/train/loop-diverges-gradient", test_loop_diverges_gradient);
   g_test_add_func ("/engine/train/loop-diverges-weights", test_loop_diverges_weights);
+  g_test_add_func ("/engine/train/loop-diverges-nan-weight", test_loop_diverges_nan_weight);
   g_test_add_func ("/engine/train/loop-bad-input", test_loop_bad_input);
 
   rc = g_test_run ();
