@@ -68,7 +68,8 @@ void rl_conv2d_backward (const RlConvGeom *g, int n, const float *x, const float
  * in row-major order, the first maximum, as PyTorch's CPU kernel), as a float: one where z
  * took four (a float, unlike a byte, keeps GCC's vectorised loops on 16-float vectors).
  * Results are those of rl_conv2d_forward, rl_relu_forward and rl_maxpool_forward in sequence,
- * bit for bit; the backward's sums go in a different order (blocks), so its last bits differ.
+ * bit for bit (but for which NaN a window holding one gives); the backward's sums go in a
+ * different order (blocks), so its last bits differ.
  * Only for stride 1 with rows long enough for the implicit GEMM (a training batch) and an even
  * Ho and Wo: rl_conv_relu_maxpool_fusable(). */
 gboolean rl_conv_relu_maxpool_fusable   (const RlConvGeom *g, int n);

@@ -159,8 +159,9 @@ RL_CLONES (, void, rl_relu_maxpool_backward,
 }
 
 /* y = maxpool2(relu(z)) and each window's winner, over @rows rows of z (C, rows, W, N) whose
- * channels are zc floats apart, into rows / 2 rows of y and arg, channels yc apart. The same
- * operations as rl_maxpool_forward then rl_relu_forward, so the same bits. */
+ * channels are zc floats apart, into rows / 2 rows of y and arg, channels yc apart. The results
+ * of rl_maxpool_forward then rl_relu_forward, the same bits (but for which NaN a NaN window
+ * gives). */
 RL_CLONES (, void, rl_relu_maxpool2_rows,
            (int c, int n, int rows, int w, const float *z, size_t zc, float *y, float *arg,
             size_t yc),
@@ -181,14 +182,20 @@ RL_CLONES (, void, rl_relu_maxpool2_rows,
 
           for (int i = 0; i < n; i++)
             {
+              /* the plain maximum, then NaN if any of the four is (rl_max_nan's result, in
+               * fewer vector operations: this runs for every training step's first layer);
+               * the winner is the first maximum, or the first NaN */
+              const gboolean n0 = isnan (z0[i]), n1 = isnan (z1[i]), n2 = isnan (z2[i]);
+              const gboolean n3 = isnan (z3[i]);
               float m = z0[i];
-              m = rl_max_nan (m, z1[i]);
-              m = rl_max_nan (m, z2[i]);
-              m = rl_max_nan (m, z3[i]);
+              m = z1[i] > m ? z1[i] : m;
+              m = z2[i] > m ? z2[i] : m;
+              m = z3[i] > m ? z3[i] : m;
+              m = (n0 | n1 | n2 | n3) ? NAN : m;
               yp[i] = rl_relu (m);
-              ap[i] = rl_is_max (z0[i], m) ? 0.0f
-                      : rl_is_max (z1[i], m) ? 1.0f
-                      : rl_is_max (z2[i], m) ? 2.0f : 3.0f;
+              ap[i] = (z0[i] == m) | n0 ? 0.0f
+                      : (z1[i] == m) | n1 ? 1.0f
+                      : (z2[i] == m) | n2 ? 2.0f : 3.0f;
             }
         }
 }
