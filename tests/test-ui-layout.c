@@ -164,6 +164,66 @@ test_prob_rows_fixed (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* For test_settle (): a tick callback that changes @widget's width at every frame. */
+static gboolean
+change_width (GtkWidget     *widget,
+              GdkFrameClock *clock,
+              gpointer       data)
+{
+  gtk_widget_set_size_request (widget, 40 + (int) (gdk_frame_clock_get_frame_counter (clock) % 2),
+                               40);
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+widen_later (gpointer data)
+{
+  gtk_widget_set_size_request (data, 123, 40);
+  return G_SOURCE_REMOVE;
+}
+
+/* For test_settle (): at the first frame, an idle that widens the box @data later, as the
+ * views give a child its room from an idle queued in their allocation. */
+static void
+widen_after_first_frame (GdkFrameClock *clock,
+                         gpointer       data)
+{
+  g_signal_handlers_disconnect_by_func (clock, widen_after_first_frame, data);
+  g_idle_add (widen_later, data);
+}
+
+/* ui_test_settle, which the tests below wait with: it does not return while the layout still
+ * changes (a width changed at every frame: it says so after its timeout), and it waits for
+ * what an idle queued at a frame does to the layout. */
+static void
+test_settle (void)
+{
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+  GtkWidget *moving = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+  guint tick;
+
+  gtk_widget_set_halign (box, GTK_ALIGN_START);
+  gtk_widget_set_size_request (box, 40, 40);
+  gtk_box_append (GTK_BOX (box), moving);
+  gtk_window_set_child (GTK_WINDOW (window), box);
+  gtk_window_set_default_size (GTK_WINDOW (window), 300, 200);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (ui_test_settle (window, 30));
+
+  tick = gtk_widget_add_tick_callback (moving, change_width, NULL, NULL);
+  g_assert_false (ui_test_settle (window, 1));
+  gtk_widget_remove_tick_callback (moving, tick);
+  g_assert_true (ui_test_settle (window, 30));
+
+  g_signal_connect (gtk_widget_get_frame_clock (window), "after-paint",
+                    G_CALLBACK (widen_after_first_frame), box);
+  g_assert_true (ui_test_settle (window, 30));
+  g_assert_cmpint (gtk_widget_get_width (box), ==, 123);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 /* Without a test set, the Draw view's test-image field is empty and insensitive, not "0". */
 static void
 test_image_field_empty_without_test_set (void)
@@ -1323,6 +1383,7 @@ main (int   argc,
 
   /* first: the dataset loader keeps a test set once one is loaded */
   ui_test_add ("/ui/layout/test-image-field-empty", test_image_field_empty_without_test_set);
+  ui_test_add ("/ui/layout/settle", test_settle);
   ui_test_add ("/ui/layout/window-fits-800x600", test_window_fits_small_screen);
   ui_test_add ("/ui/layout/draw-in-sight-800x600", test_draw_in_sight_small_screen);
   ui_test_add ("/ui/layout/why-stays-put", test_why_stays_put);

@@ -16,6 +16,8 @@
  */
 #pragma once
 
+#include <string.h>
+
 #include <glib/gstdio.h>
 #include <gtk/gtk.h>
 
@@ -222,6 +224,124 @@ ui_test_spin (int ms)
       g_main_context_iteration (NULL, FALSE);
       g_usleep (1000);
     }
+}
+
+/* For ui_test_settle (): where @widget and each widget under it are, appended to @out as five
+ * floats a widget: shown, mapped and child-visible as bits, then its bounds in its parent's
+ * coordinates (which take in the offsets that a scrolled viewport or a revealer's slide give a
+ * child; the parent's own bounds are a line of their own). */
+static inline void
+ui_test_append_layout (GtkWidget *widget,
+                       GArray    *out)
+{
+  GtkWidget *parent = gtk_widget_get_parent (widget);
+  graphene_rect_t b;
+  float row[5];
+
+  if (parent == NULL || !gtk_widget_compute_bounds (widget, parent, &b))
+    graphene_rect_init (&b, 0, 0, gtk_widget_get_width (widget), gtk_widget_get_height (widget));
+  row[0] = gtk_widget_get_visible (widget) | gtk_widget_get_mapped (widget) << 1
+           | gtk_widget_get_child_visible (widget) << 2;
+  row[1] = b.origin.x;
+  row[2] = b.origin.y;
+  row[3] = b.size.width;
+  row[4] = b.size.height;
+  g_array_append_vals (out, row, G_N_ELEMENTS (row));
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    ui_test_append_layout (child, out);
+}
+
+/* How many frames in a row must find the same layout: an allocation that queues a resize, or
+ * an idle that does, shows only in the frame after the one it ran in. */
+#define UI_TEST_SETTLE_FRAMES 3
+
+typedef struct {
+  GtkWidget *root;
+  GArray    *last;       /* the layout at the last frame, or NULL */
+  guint      n_frames;   /* frames since the wait began */
+  guint      n_same;     /* frames in a row that found the layout of the one before */
+} UiTestSettle;
+
+static inline void
+ui_test_settle_after_paint (GdkFrameClock *clock,
+                            gpointer       data)
+{
+  UiTestSettle *settle = data;
+  GArray *now = g_array_sized_new (FALSE, FALSE, sizeof (float),
+                                   settle->last != NULL ? settle->last->len : 1024);
+
+  ui_test_append_layout (settle->root, now);
+  if (settle->last != NULL && now->len == settle->last->len
+      && memcmp (now->data, settle->last->data, now->len * sizeof (float)) == 0)
+    settle->n_same++;
+  else
+    settle->n_same = 0;
+  g_clear_pointer (&settle->last, g_array_unref);
+  settle->last = now;
+  settle->n_frames++;
+}
+
+/* Iterates the main context until the layout of @root and every widget under it has settled:
+ * UI_TEST_SETTLE_FRAMES frames of @root's window in a row ("after-paint" of its frame clock,
+ * each frame asked for here) found every widget where the frame before had it (shown,
+ * mapped, its bounds), and between two frames the main context had run what was ready (the
+ * idles an allocation queues, a view that gives a child its room from one). Returns whether
+ * it settled within @timeout_s seconds (the caller asserts it). In place of a fixed spin
+ * before a test measures sizes or places: on a loaded machine a frame can come later than any
+ * fixed time, and on an idle one the wait is a few frames, not hundreds of milliseconds.
+ * What a worker thread posts, or a throttle's timer, is no layout: wait for it first
+ * (ui_test_wait_for), then settle. */
+static inline gboolean
+ui_test_settle (GtkWidget *root,
+                double     timeout_s)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) (timeout_s * G_USEC_PER_SEC);
+  UiTestSettle settle = { root, NULL, 0, 0 };
+  GdkFrameClock *clock = NULL;
+  gulong handler = 0;
+  guint seen = 0;
+  gboolean settled = FALSE;
+
+  while (g_get_monotonic_time () <= end)
+    {
+      if (clock == NULL && gtk_widget_get_mapped (root)
+          && gtk_widget_get_frame_clock (root) != NULL)
+        {
+          clock = g_object_ref (gtk_widget_get_frame_clock (root));
+          handler = g_signal_connect (clock, "after-paint",
+                                      G_CALLBACK (ui_test_settle_after_paint), &settle);
+          gdk_frame_clock_request_phase (clock, GDK_FRAME_CLOCK_PHASE_AFTER_PAINT);
+        }
+      else if (clock != NULL && settle.n_frames > seen)
+        {
+          seen = settle.n_frames;
+          if (settle.n_same + 1 >= UI_TEST_SETTLE_FRAMES)
+            {
+              settled = TRUE;
+              break;
+            }
+          /* what the frame left ready runs before the next frame is asked for: while frames
+           * come back to back (a loaded machine), the frame clock's priority would keep an
+           * idle from ever running */
+          for (guint i = 0; i < 100 && g_main_context_pending (NULL); i++)
+            g_main_context_iteration (NULL, FALSE);
+          gdk_frame_clock_request_phase (clock, GDK_FRAME_CLOCK_PHASE_AFTER_PAINT);
+        }
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+  if (!settled)
+    g_test_message ("%s: the layout had not settled after %.0f s (%u frames, the last %u the "
+                    "same)", G_OBJECT_TYPE_NAME (root), timeout_s, settle.n_frames,
+                    settle.n_same + (settle.n_frames > 0));
+  if (clock != NULL)
+    {
+      g_signal_handler_disconnect (clock, handler);
+      g_object_unref (clock);
+    }
+  g_clear_pointer (&settle.last, g_array_unref);
+  return settled;
 }
 
 /* The message dialog on screen, if any. */
