@@ -50,7 +50,7 @@ test_window_fits_small_screen (void)
 
   load_style_sheet ();
   window = ui_test_new_window_sized (SMALL_WIDTH, SMALL_HEIGHT);
-  ui_test_spin (100);
+  g_assert_true (ui_test_settle (GTK_WIDGET (window), 30));
 
   /* each view on its own, for the message when the window's size fails */
   stack = gtk_widget_get_parent (GTK_WIDGET (rl_window_get_draw_view (window)));
@@ -138,14 +138,14 @@ test_prob_rows_fixed (void)
   sure[7] = 1.0f;
   unsure[2] = 0.96f, unsure[7] = 0.03f, unsure[1] = 0.01f;
   rl_prob_view_set_probs (RL_PROB_VIEW (view), sure, 10, RL_DATASET_MNIST, -1);
-  ui_test_spin (100);
+  g_assert_true (ui_test_settle (window, 30));
   find_rows (view, &rows, &n);
   g_assert_cmpuint (n, ==, 10);
   for (guint i = 0; i < n; i++)
     get_bounds (rows.bars[i], view, &before[i]);
 
   rl_prob_view_set_probs (RL_PROB_VIEW (view), unsure, 10, RL_DATASET_MNIST, 7);
-  ui_test_spin (100);
+  g_assert_true (ui_test_settle (window, 30));
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (rows.values[2])), ==, "96.0 %");
   for (guint i = 0; i < n; i++)
     {
@@ -154,7 +154,7 @@ test_prob_rows_fixed (void)
     }
 
   rl_prob_view_clear (RL_PROB_VIEW (view), 10, RL_DATASET_MNIST);
-  ui_test_spin (100);
+  g_assert_true (ui_test_settle (window, 30));
   for (guint i = 0; i < n; i++)
     {
       get_bounds (rows.bars[i], view, &after);
@@ -275,9 +275,9 @@ test_views_laid_out_on_first_show (void)
         gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
         rl_window_set_view (window, views[first]);
         gtk_window_present (GTK_WINDOW (window));
-        ui_test_spin (200);
+        g_assert_true (ui_test_settle (GTK_WIDGET (window), 30));
         rl_window_set_view (window, views[then]);
-        ui_test_spin (200);
+        g_assert_true (ui_test_settle (GTK_WIDGET (window), 30));
 
         page = GTK_WIDGET (rl_window_get_train_view (window));
         stack = gtk_widget_get_parent (page);
@@ -393,7 +393,7 @@ test_why_in_sight_small_screen (void)
   why = rl_draw_view_get_why_view (rl_window_get_draw_view (window));
   rl_why_view_set_active (why, TRUE);
   ui_test_draw_digit (window, 3);
-  ui_test_spin (300);
+  g_assert_true (ui_test_settle (GTK_WIDGET (window), 30));
 
   sentence = ui_test_find_widget (GTK_WIDGET (window), is_label_starting, "Red pixels");
   model = ui_test_find_widget (GTK_WIDGET (window), is_label_starting, "Model: ");
@@ -406,7 +406,7 @@ test_why_in_sight_small_screen (void)
 
   /* and with a sentence of four lines (another class than the answer) */
   rl_why_view_set_class (why, 8);
-  ui_test_spin (200);
+  g_assert_true (ui_test_settle (GTK_WIDGET (window), 30));
   g_assert_true (g_str_has_prefix (gtk_label_get_text (GTK_LABEL (sentence)), "Red pixels speak"));
   g_assert_true (ui_test_in_sight (sentence));
   g_assert_true (ui_test_in_sight (model));
@@ -503,10 +503,10 @@ test_drop_down_marks_apart (void)
       gtk_popover_set_autohide (GTK_POPOVER (popover), FALSE);
       g_signal_emit_by_name (drops->pdata[i], "activate");
       g_assert_true (ui_test_wait_for (popover_shown, popover, 30));
-      ui_test_spin (100);
+      g_assert_true (ui_test_settle (popover, 30));
       g_assert_cmpuint (check_marks_apart (popover, popover), >=, 2);
       gtk_popover_popdown (GTK_POPOVER (popover));
-      ui_test_spin (100);
+      g_assert_true (ui_test_settle (GTK_WIDGET (window), 30));
     }
 
   rl_why_view_set_active (rl_draw_view_get_why_view (rl_window_get_draw_view (window)), FALSE);
@@ -542,18 +542,21 @@ test_why_stays_put (void)
   GrowWait grow;
 
   load_style_sheet ();
-  ui_test_spin (100);
+  g_assert_true (ui_test_settle (GTK_WIDGET (window), 30));
   draw = rl_window_get_draw_view (window);
   why = rl_draw_view_get_why_view (draw);
   ui_test_draw_digit (window, 3);
-  ui_test_spin (100);
+  /* measured once laid out: after a fixed 100 ms on a loaded machine the button had not been
+   * placed yet (at 0, then at 405 with the legend) */
+  g_assert_true (ui_test_settle (GTK_WIDGET (window), 30));
   get_bounds (GTK_WIDGET (why), GTK_WIDGET (draw), &off);
 
   rl_why_view_set_active (why, TRUE);
   /* the legend takes its room at the next layout, which a loaded machine can put off past a
-   * fixed 200 ms (it did, beside other test programs) */
+   * fixed 200 ms (it did, beside other test programs); then the layout settles */
   grow = (GrowWait) { GTK_WIDGET (why), GTK_WIDGET (draw), off.size.height };
   g_assert_true (ui_test_wait_for (taller_than, &grow, 10));
+  g_assert_true (ui_test_settle (GTK_WIDGET (window), 30));
   get_bounds (GTK_WIDGET (why), GTK_WIDGET (draw), &on);
   g_test_message ("Why?: off at %.0f, %.0f px high; on at %.0f, %.0f px high", off.origin.y,
                   off.size.height, on.origin.y, on.size.height);
@@ -619,7 +622,7 @@ test_wheel_scrolls_panel (void)
   gboolean handled = FALSE;
 
   rl_window_set_view (window, "train");
-  ui_test_spin (200);
+  g_assert_true (ui_test_settle (GTK_WIDGET (window), 30));
   g_assert_cmpfloat (rl_train_view_get_momentum (train), ==, momentum);
   spin = ui_test_find_widget (GTK_WIDGET (train), is_spin_at, &momentum);
   g_assert_nonnull (spin);
@@ -636,7 +639,7 @@ test_wheel_scrolls_panel (void)
   g_assert_cmpint (gtk_event_controller_get_propagation_phase (wheel), ==, GTK_PHASE_CAPTURE);
   g_signal_emit_by_name (wheel, "scroll", 0.0, 2.0, &handled);
   g_assert_true (handled);
-  ui_test_spin (50);
+  g_assert_true (ui_test_settle (GTK_WIDGET (window), 30));
   g_test_message ("the panel scrolled to %.0f px", gtk_adjustment_get_value (vadjustment));
   g_assert_cmpfloat (gtk_adjustment_get_value (vadjustment), >, 0);
   g_assert_cmpfloat (rl_train_view_get_momentum (train), ==, momentum);
@@ -692,14 +695,14 @@ test_diagram_room (void)
       int natural;
 
       rl_window_set_view (window, "train");
-      ui_test_spin (200);
+      g_assert_true (ui_test_settle (GTK_WIDGET (window), 30));
       g_assert_true (gtk_widget_get_mapped (chart));
       rl_train_view_show_network (train, TRUE);
       /* the view gives the diagram its room from an idle: waited for, as a fixed 300 ms was
        * too short on a loaded machine (54 px); without the room, the wait ends and the
        * assertions below say by how much */
       ui_test_wait_for (diagram_whole, diagram, 30);
-      ui_test_spin (100);
+      g_assert_true (ui_test_settle (GTK_WIDGET (window), 30));
       gtk_widget_measure (diagram, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &natural, NULL, NULL);
       g_test_message ("%d x %d: the diagram %d px of %d, the charts %s, the window %d px",
                       widths[i], heights[i], gtk_widget_get_width (scroller), natural,
@@ -718,6 +721,14 @@ test_diagram_room (void)
       g_assert_false (gtk_widget_get_mapped (scroller));
       ui_test_destroy_window (window);
     }
+}
+
+/* For ui_test_wait_for (): the revealer that holds @data is closing, or closed. */
+static gboolean
+panel_closed (gpointer data)
+{
+  return !gtk_revealer_get_reveal_child (GTK_REVEALER (gtk_widget_get_ancestor (data,
+                                                                               GTK_TYPE_REVEALER)));
 }
 
 static gboolean
@@ -744,7 +755,8 @@ test_inside_network_room (void)
   rl_window_set_view (window, "inside");
   ui_test_draw_digit (window, 3);
   rl_inside_view_show_network (inside, TRUE);
-  ui_test_spin (600);   /* the panel slides in */
+  /* the panel slides in, then the view gives the diagram its room (from an idle) */
+  g_assert_true (ui_test_settle (GTK_WIDGET (window), 30));
   gtk_widget_get_preferred_size (GTK_WIDGET (window), &minimum, NULL);
   g_test_message ("the diagram %d px, the window %d px (at least %d)",
                   gtk_widget_get_width (scroller), gtk_widget_get_width (GTK_WIDGET (window)),
@@ -807,7 +819,11 @@ test_inside_network_whole (void)
         gtk_widget_activate (close);
       else
         rl_inside_view_show_network (inside, FALSE);
-      ui_test_spin (600);
+      /* an activated button is clicked when its pressed look ends, 250 ms later (GTK's
+       * ACTIVATE_TIMEOUT): the panel closing waited for (the assertion below says if it does
+       * not), then the column's return from an idle */
+      ui_test_wait_for (panel_closed, scroller, 30);
+      g_assert_true (ui_test_settle (GTK_WIDGET (window), 30));
       g_assert_true (gtk_widget_get_mapped (filters));
       g_assert_false (gtk_revealer_get_reveal_child (
                         GTK_REVEALER (gtk_widget_get_ancestor (scroller, GTK_TYPE_REVEALER))));
@@ -846,7 +862,7 @@ assert_train_diagram_whole (RlWindow   *window,
   /* the view lays the diagram out again from an idle: waited for (without the room, the wait
    * ends and the assertions say by how much) */
   ui_test_wait_for (diagram_whole, diagram, 30);
-  ui_test_spin (100);
+  g_assert_true (ui_test_settle (GTK_WIDGET (window), 30));
   gtk_widget_measure (diagram, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &natural, NULL, NULL);
   g_test_message ("%d px wide, %s: the diagram %d px of %d, the charts %s, the window %d px",
                   width, when, gtk_widget_get_width (scroller), natural,
@@ -933,7 +949,7 @@ test_start_in_sight (void)
       g_assert_nonnull (start);
       rl_window_set_view (window, "train");
       rl_net_chooser_choose (rl_train_view_get_net_chooser (train), "resnet-20");
-      ui_test_spin (300);
+      g_assert_true (ui_test_settle (GTK_WIDGET (window), 30));
       g_assert_true (gtk_widget_compute_bounds (start, GTK_WIDGET (train), &bounds));
       g_test_message ("%d x %d: Start Training from %.0f to %.0f px in a view %d px high",
                       widths[i], heights[i], bounds.origin.y,
@@ -964,7 +980,7 @@ edge_faded (GtkWidget *scroller,
   gboolean faded = TRUE;
 
   gtk_adjustment_set_value (adjustment, value);
-  ui_test_spin (200);
+  g_assert_true (ui_test_settle (scroller, 30));
   gdk_paintable_snapshot (paintable, snapshot, width, height);
   node = gtk_snapshot_free_to_node (snapshot);
   surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
@@ -1019,7 +1035,7 @@ test_train_form_fades (void)
   window = ui_test_new_window_sized (SMALL_WIDTH, SMALL_HEIGHT);
   train = rl_window_get_train_view (window);
   rl_window_set_view (window, "train");
-  ui_test_spin (300);
+  g_assert_true (ui_test_settle (GTK_WIDGET (window), 30));
   batch = gtk_label_get_mnemonic_widget (GTK_LABEL (ui_test_find_widget (GTK_WIDGET (train),
                                                                          is_label_starting,
                                                                          "Batch size")));
@@ -1064,7 +1080,7 @@ test_experiment_form_fades (void)
   window = ui_test_new_window_sized (SMALL_WIDTH, SMALL_HEIGHT);
   view = GTK_WIDGET (rl_window_get_experiment_view (window));
   rl_window_set_view (window, "experiment");
-  ui_test_spin (300);
+  g_assert_true (ui_test_settle (GTK_WIDGET (window), 30));
   runs = ui_test_find_widget (view, is_label_starting, "Each run appears here");
   depth = gtk_label_get_mnemonic_widget (GTK_LABEL (ui_test_find_widget (view, is_label_starting,
                                                                          "Depth")));
@@ -1099,7 +1115,7 @@ assert_whole_at_small_size (const char *page,
   load_style_sheet ();
   window = ui_test_new_window_sized (SMALL_WIDTH, SMALL_HEIGHT);
   rl_window_show_experiment_page (window, page);
-  ui_test_spin (300);
+  g_assert_true (ui_test_settle (GTK_WIDGET (window), 30));
   label = ui_test_find_widget (GTK_WIDGET (window), is_label_starting, prefix);
   g_assert_nonnull (label);
   g_assert_true (gtk_widget_get_mapped (label));
@@ -1170,7 +1186,7 @@ test_progress_line_whole (void)
 
       progress->images_per_s = speeds[i];
       rl_train_view_add_progress (train, progress);
-      ui_test_spin (200);
+      g_assert_true (ui_test_settle (GTK_WIDGET (window), 30));
 
       line = ui_test_find_widget (GTK_WIDGET (train), is_label_starting, "Epoch 1 of 2 ·");
       g_assert_nonnull (line);
@@ -1228,7 +1244,7 @@ test_train_run_fits (void)
   progress->seconds_left = 40;
   points[0] = (RlLossPoint) { progress->images_seen, 0.1475f };
   rl_train_view_add_progress (train, progress);
-  ui_test_spin (300);
+  g_assert_true (ui_test_settle (GTK_WIDGET (window), 30));
 
   status = ui_test_find_widget (GTK_WIDGET (train), is_label_starting, "Loss 0.1475");
   g_assert_nonnull (status);
@@ -1356,7 +1372,7 @@ test_canvas_focus_keeps_layout (void)
 
       rl_window_set_view (window, "draw");
       g_assert_true (ui_test_wait_for (ui_test_laid_out, canvas, 10));
-      ui_test_spin (200);
+      g_assert_true (ui_test_settle (GTK_WIDGET (window), 30));
       g_assert_true (gtk_widget_compute_bounds (canvas, GTK_WIDGET (window), &before));
       /* the focus as a key press brings it: the window shows focus, the canvas' focus
        * controller hears "enter" (emitted here: on a display shared with other test programs
@@ -1364,7 +1380,7 @@ test_canvas_focus_keeps_layout (void)
       gtk_widget_grab_focus (canvas);
       emit_focus_enter (canvas);
       g_assert_true (ui_test_wait_for (keyboard_hint_shown, window, 10));
-      ui_test_spin (300);
+      g_assert_true (ui_test_settle (GTK_WIDGET (window), 30));
       g_assert_true (gtk_widget_compute_bounds (canvas, GTK_WIDGET (window), &focused));
       g_test_message ("%d x %d: canvas at %.0f,%.0f %.0f x %.0f, focused %.0f,%.0f %.0f x %.0f",
                       widths[i], heights[i], before.origin.x, before.origin.y, before.size.width,
