@@ -321,20 +321,21 @@ test_why (void)
   int k = -1, width;
   double pos = 0.0, neg = 0.0;
 
-  ui_test_spin (100);
+  g_assert_true (ui_test_settle (GTK_WIDGET (window), 30));
   ui_test_draw_digit (window, 4);
   g_assert_true (rl_predictor_has_input (rl_window_get_predictor (window)));
 
   /* off: nothing */
   g_assert_null (rl_why_view_get_attributions (why, NULL));
   g_assert_true (ui_test_wait_for (ui_test_laid_out, why, 10));
+  g_assert_true (ui_test_settle (GTK_WIDGET (window), 30));
   width = gtk_widget_get_width (GTK_WIDGET (why));
   g_assert_cmpint (width, >, 0);
   rl_why_view_set_active (why, TRUE);
 
   /* on: the details open below the button, and the Draw view's columns stay where they were
    * (the prediction column used to widen by the details' row and push the others aside) */
-  ui_test_spin (400);
+  g_assert_true (ui_test_settle (GTK_WIDGET (window), 30));
   g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (why)), ==, width);
 
   for (int m = RL_EXPLAIN_GRADIENT; m <= RL_EXPLAIN_OCCLUSION; m++)

@@ -95,7 +95,7 @@ test_seed (void)
   /* a click on rblock1's first convolution outlines the block's maps; on fc, the logits, far
    * down: the maps scroll there */
   ui_test_draw_digit (window, 3);
-  ui_test_spin (100);
+  g_assert_true (ui_test_settle (GTK_WIDGET (window), 30));
   g_signal_connect (network, "layer-activated", G_CALLBACK (layer_activated_cb), NULL);
   activated_layer = -1;
   rl_network_view_activate_box (network, (guint) find_box (d, "rblock1.conv1"));
@@ -113,7 +113,7 @@ test_seed (void)
   /* a ReLU's box selects the conv section it is drawn in */
   rl_network_view_activate_box (network, (guint) find_box (d, "relu6"));
   g_assert_cmpint (rl_feature_view_get_selected_section (features), ==, 3);
-  ui_test_spin (100);   /* draws, with the outline and the selected box */
+  g_assert_true (ui_test_settle (GTK_WIDGET (window), 30));   /* drawn, outline and box */
 
   /* from the keyboard: Down from the first box to rblock1's first convolution, Enter */
   {
@@ -176,6 +176,8 @@ test_resnet56 (void)
     image[i * 28 + 14] = 1.0f;   /* a "1" */
   rl_predictor_set_image (predictor, image, -1);
   g_assert_true (ui_test_wait_for (shown, network, 10));
+  /* the collapsed height measured once laid out, or "taller" below holds at once */
+  g_assert_true (ui_test_settle (GTK_WIDGET (window), 30));
 
   /* drawn anew for the new model: three collapsed stages */
   d = rl_network_view_get_diagram (network);
@@ -220,7 +222,7 @@ test_select_before_shown (void)
 
   rl_window_set_view (window, "draw");
   ui_test_draw_digit (window, 7);
-  ui_test_spin (100);
+  g_assert_true (ui_test_settle (GTK_WIDGET (window), 30));
   rl_inside_view_select_layer (inside, 8);   /* fc, at the bottom */
   g_assert_cmpint (rl_feature_view_get_selected_section (features), ==, 5);
   rl_window_set_view (window, "inside");
@@ -252,7 +254,7 @@ test_set_model (void)
   rl_network_view_set_model (view, model);
   g_clear_pointer (&model, rl_model_free);   /* the drawing keeps no reference */
   gtk_window_present (GTK_WINDOW (window));
-  ui_test_spin (200);
+  g_assert_true (ui_test_settle (window, 30));
 
   g_assert_cmpuint (rl_diagram_get_n_arcs (rl_network_view_get_diagram (view)), ==, 0);
   g_assert_cmpuint (rl_diagram_get_n_blocks (rl_network_view_get_diagram (view)), ==, 9);
