@@ -252,9 +252,10 @@ ui_test_append_layout (GtkWidget *widget,
     ui_test_append_layout (child, out);
 }
 
-/* How many frames in a row must find the same layout: an allocation that queues a resize, or
- * an idle that does, shows only in the frame after the one it ran in. */
-#define UI_TEST_SETTLE_FRAMES 3
+/* How many frames in a row must find the same layout: two, as a resize that an allocation
+ * queues, or an idle run between two frames, shows in the frame after. Each frame more is a
+ * frame's time more for every wait, on a loaded machine a fifth of a second. */
+#define UI_TEST_SETTLE_FRAMES 2
 
 typedef struct {
   GtkWidget *root;
