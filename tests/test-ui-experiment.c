@@ -611,7 +611,7 @@ test_window (void)
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.view", "s", "experiment"));
   g_assert_cmpstr (rl_window_get_view (window), ==, "experiment");
-  ui_test_spin (100);
+  g_assert_true (ui_test_settle (GTK_WIDGET (window), 30));
   settings = ui_test_find_type (GTK_WIDGET (view), GTK_TYPE_SCROLLED_WINDOW);
   g_assert_nonnull (settings);
   settings_width = gtk_widget_get_width (settings);
@@ -651,7 +651,7 @@ test_window (void)
   g_assert_true (g_str_has_prefix (rl_experiment_view_get_status (view), "Stopped in"));
   /* the run's row, its title wrapped, leaves the settings column as wide as it was (it
    * widened it by 80 px) */
-  ui_test_spin (100);
+  g_assert_true (ui_test_settle (GTK_WIDGET (window), 30));
   g_assert_cmpuint (rl_experiment_view_get_n_runs (view), ==, 1);
   g_test_message ("the settings column: %d px, then %d", settings_width,
                   gtk_widget_get_width (settings));

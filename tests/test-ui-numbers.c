@@ -114,7 +114,7 @@ test_number_long (void)
   int width;
 
   rl_window_set_view (window, "number");
-  ui_test_spin (200);
+  g_assert_true (ui_test_settle (GTK_WIDGET (window), 30));
   width = gtk_widget_get_width (GTK_WIDGET (window));
   g_assert_cmpint (width, <=, 800);
   g_assert_true (gtk_widget_compute_bounds (GTK_WIDGET (canvas), GTK_WIDGET (window), &before));
@@ -122,7 +122,9 @@ test_number_long (void)
   for (guint i = 0; i < 16; i++)
     ui_test_add_digit (canvas, (i * 7 + 1) % 10, 0.17, 0.04 + i * 0.195, 0.0);
   g_assert_true (ui_test_wait_for (reads, window, 5));
+  /* the throttle's time for a later reading, then the layout it leaves */
   ui_test_spin (2 * RL_NUMBER_VIEW_THROTTLE_MS + 200);
+  g_assert_true (ui_test_settle (GTK_WIDGET (window), 30));
 
   reading = rl_number_view_get_reading (view);
   g_assert_nonnull (reading);
