@@ -379,7 +379,7 @@ test_why_model_line_in_sight (void)
   rl_why_view_set_active (rl_draw_view_get_why_view (rl_window_get_draw_view (window)), TRUE);
   ui_test_draw_digit (window, 3);
   g_assert_true (ui_test_wait_for (ui_test_laid_out, window, 30));
-  ui_test_spin (300);
+  g_assert_true (ui_test_settle (GTK_WIDGET (window), 30));
   sentence = ui_test_find_widget (GTK_WIDGET (window), is_label_starting, "红色像素");
   model = ui_test_find_widget (GTK_WIDGET (window), is_label_starting, "模型：");
   g_assert_nonnull (sentence);
@@ -480,7 +480,7 @@ test_fashion_why (void)
   g_assert_true (rl_draw_view_show_test_image (draw, 19));   /* a T-shirt/top */
   g_assert_nonnull (rl_why_view_get_attributions (why, NULL));
   g_assert_true (ui_test_wait_for (ui_test_laid_out, window, 30));
-  ui_test_spin (300);
+  g_assert_true (ui_test_settle (GTK_WIDGET (window), 30));
 
   /* the names beside the bars */
   prob = GTK_WIDGET (rl_draw_view_get_prob_view (draw));
@@ -499,7 +499,7 @@ test_fashion_why (void)
       for (int i = 0; i < 10; i++)
         probs[i] = i == k ? 0.91f : 0.01f;
       rl_prob_view_set_probs (RL_PROB_VIEW (prob), probs, 10, RL_DATASET_FASHION, k);
-      ui_test_spin (100);
+      g_assert_true (ui_test_settle (GTK_WIDGET (window), 30));
       g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (predicted)), ==,
                        _(rl_dataset_class_name (RL_DATASET_FASHION, (uint32_t) k)));
       assert_label_whole (predicted);
