@@ -208,22 +208,11 @@ is_confidence_caption (GtkWidget     *widget,
          g_regex_match_simple ("^[0-9]+ %$", gtk_label_get_text (GTK_LABEL (widget)), 0, 0);
 }
 
-static gboolean
-predicts_fashion (gpointer data)
-{
-  return rl_predictor_get_kind (rl_window_get_predictor (data)) == RL_DATASET_FASHION;
-}
-
 /* A Fashion-MNIST model: its mistakes are said by the classes' names (the matrix's axes name
  * them too), never by class numbers. */
 static void
 test_fashion (void)
 {
-  g_autoptr (GError) error = NULL;
-  g_autoptr (RlArch) arch = NULL;
-  g_autoptr (RlModel) model = NULL;
-  g_autoptr (GHashTable) metadata = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autofree char *dir = NULL;
   g_autofree char *path = NULL;
   g_autofree char *said = NULL;
   RlWindow *window;
@@ -237,22 +226,10 @@ test_fashion (void)
       g_test_skip ("no Fashion-MNIST files: ./dev.sh setup installs dataset-fashion-mnist");
       return;
     }
-  /* an untrained seed net: many mistakes, named by their classes */
-  arch = rl_arch_parse ("seed", &error);
-  model = rl_model_new_mnist (arch, &error);
-  g_assert_no_error (error);
-  rl_model_init_params (model, 5);
-  g_hash_table_insert (metadata, "dataset", "fashion");
-  dir = g_dir_make_tmp ("reslab-errors-XXXXXX", &error);
-  g_assert_no_error (error);
-  path = g_build_filename (dir, "fashion.safetensors", NULL);
-  g_assert_true (rl_model_save (model, path, metadata, &error));
-  g_assert_no_error (error);
-
   window = ui_test_new_window_sized (1280, 760);
   view = rl_window_get_errors_view (window);
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-path", "s", path));
-  g_assert_true (ui_test_wait_for (predicts_fashion, window, 30));
+  /* an untrained seed net: many mistakes, named by their classes */
+  ui_test_open_fashion_model (window, &path);
   rl_window_set_view (window, "errors");
   g_assert_true (ui_test_wait_for (have_report, window, 60));
   r = rl_errors_view_get_report (view);
@@ -306,8 +283,7 @@ test_fashion (void)
   }
 
   ui_test_destroy_window (window);
-  g_unlink (path);
-  g_rmdir (dir);
+  ui_test_remove_fashion_model (path);
 }
 
 static void

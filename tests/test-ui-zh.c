@@ -398,12 +398,6 @@ has_css_class (GtkWidget     *widget,
 }
 
 static gboolean
-predicts_fashion (gpointer data)
-{
-  return rl_predictor_get_kind (rl_window_get_predictor (data)) == RL_DATASET_FASHION;
-}
-
-static gboolean
 test_set_ready (gpointer data)
 {
   return rl_draw_view_get_test_set_ready (rl_window_get_draw_view (data));
@@ -443,11 +437,6 @@ assert_above (GtkWidget *a,
 static void
 test_fashion_why (void)
 {
-  g_autoptr (GError) error = NULL;
-  g_autoptr (RlArch) arch = NULL;
-  g_autoptr (RlModel) model = NULL;
-  g_autoptr (GHashTable) metadata = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autofree char *dir = NULL;
   g_autofree char *path = NULL;
   RlWindow *window;
   RlDrawView *draw;
@@ -459,22 +448,10 @@ test_fashion_why (void)
       g_test_skip ("no Fashion-MNIST files: ./dev.sh setup installs dataset-fashion-mnist");
       return;
     }
-  arch = rl_arch_parse ("seed", &error);
-  model = rl_model_new_mnist (arch, &error);
-  g_assert_no_error (error);
-  rl_model_init_params (model, 5);
-  g_hash_table_insert (metadata, "dataset", "fashion");
-  dir = g_dir_make_tmp ("reslab-zh-XXXXXX", &error);
-  g_assert_no_error (error);
-  path = g_build_filename (dir, "fashion.safetensors", NULL);
-  g_assert_true (rl_model_save (model, path, metadata, &error));
-  g_assert_no_error (error);
-
   window = ui_test_new_window_sized (800, 600);
   draw = rl_window_get_draw_view (window);
   why = rl_draw_view_get_why_view (draw);
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-path", "s", path));
-  g_assert_true (ui_test_wait_for (predicts_fashion, window, 30));
+  ui_test_open_fashion_model (window, &path);
   g_assert_true (ui_test_wait_for (test_set_ready, window, 60));
   rl_why_view_set_active (why, TRUE);
   g_assert_true (rl_draw_view_show_test_image (draw, 19));   /* a T-shirt/top */
@@ -520,8 +497,7 @@ test_fashion_why (void)
 
   rl_why_view_set_active (why, FALSE);
   ui_test_destroy_window (window);
-  g_unlink (path);
-  g_rmdir (dir);
+  ui_test_remove_fashion_model (path);
 }
 
 int

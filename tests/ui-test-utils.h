@@ -23,6 +23,7 @@
 
 #include "config.h"
 #include "fs-test-utils.h"
+#include "rl-arch.h"
 #include "rl-canvas.h"
 #include "rl-dataset-loader.h"
 #include "rl-demo-digits.h"
@@ -211,6 +212,50 @@ ui_test_wait_for (gboolean (*condition) (gpointer data),
       g_usleep (1000);
     }
   return TRUE;
+}
+
+static inline gboolean
+ui_test_predicts_fashion_ (gpointer window)
+{
+  return rl_predictor_get_kind (rl_window_get_predictor (window)) == RL_DATASET_FASHION;
+}
+
+/* Opens in @window an untrained seed net (seed 5) saved as a model of Fashion-MNIST, in a new
+ * folder, and waits until the window reads with it. *@path_out is the file, in its own folder:
+ * the caller removes both. */
+static inline void
+ui_test_open_fashion_model (RlWindow  *window,
+                            char     **path_out)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (RlArch) arch = rl_arch_parse ("seed", &error);
+  g_autoptr (RlModel) model = NULL;
+  g_autoptr (GHashTable) metadata = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autofree char *dir = NULL;
+
+  g_assert_no_error (error);
+  model = rl_model_new_mnist (arch, &error);
+  g_assert_no_error (error);
+  rl_model_init_params (model, 5);
+  g_hash_table_insert (metadata, "dataset", "fashion");
+  dir = g_dir_make_tmp ("reslab-fashion-XXXXXX", &error);
+  g_assert_no_error (error);
+  *path_out = g_build_filename (dir, "fashion.safetensors", NULL);
+  g_assert_true (rl_model_save (model, *path_out, metadata, &error));
+  g_assert_no_error (error);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-path", "s",
+                                             *path_out));
+  g_assert_true (ui_test_wait_for (ui_test_predicts_fashion_, window, 30));
+}
+
+/* Removes the model ui_test_open_fashion_model saved, and its folder. */
+static inline void
+ui_test_remove_fashion_model (const char *path)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+
+  g_unlink (path);
+  g_rmdir (dir);
 }
 
 /* Lets pending idle and frame work run for about @ms milliseconds. */
