@@ -11,6 +11,7 @@
 #include "rl-errors.h"
 
 #include <math.h>
+#include <string.h>
 #include <glib/gi18n-lib.h>
 
 #include "rl-error.h"
@@ -115,6 +116,32 @@ rl_error_report_format_share (double share)
   if (share > 0.0)
     percent = MAX (percent, 0.1);
   return g_strdup_printf ("%.1f", percent);
+}
+
+char *
+rl_format_probability (double p, int decimals)
+{
+  g_autofree char *text = NULL;
+  g_autofree char *whole = NULL;
+  g_autofree char *none = NULL;
+  double step;
+
+  g_return_val_if_fail (decimals >= 0 && decimals <= 6, NULL);
+
+  if (isnan (p))
+    return g_strdup ("–");
+  p = p > 0.0 ? MIN (p, 1.0) : 0.0;   /* and never "-0.0" */
+  /* the value as printed against 100 and 0 as printed, in the same locale and by the same
+   * rounding: whatever printf does with a tie, the text says a bound, never a certainty */
+  text = g_strdup_printf ("%.*f", decimals, 100.0 * p);
+  whole = g_strdup_printf ("%.*f", decimals, 100.0);
+  none = g_strdup_printf ("%.*f", decimals, 0.0);
+  step = pow (10.0, -decimals);
+  if (p < 1.0 && strcmp (text, whole) == 0)
+    return g_strdup_printf (">%.*f", decimals, 100.0 - step);
+  if (p > 0.0 && strcmp (text, none) == 0)
+    return g_strdup_printf ("<%.*f", decimals, step);
+  return g_steal_pointer (&text);
 }
 
 static int

@@ -47,6 +47,13 @@ double         rl_error_report_recall    (const RlErrorReport *report, int k);
  * perfect score that is not there), "–" for NaN (nothing to count).
  * Returns: (transfer full) */
 char          *rl_error_report_format_share (double share);
+/* A class probability @p (0 to 1) as every view writes it, a percentage with @decimals
+ * decimals ("96.0" with 1): "100.0" and "0.0" only when exact, ">99.9" and "<0.1" when
+ * rounding would claim a certainty the model does not have (a softmax of 0.99996; with 0
+ * decimals, ">99" and "<1"), "–" for NaN. The decimal separator is the locale's; the caller's
+ * translated format string adds the percent sign.
+ * Returns: (transfer full) */
+char          *rl_format_probability (double p, int decimals);
 /* The images of cell (@true_k, @pred_k), most confident first (ties: lower index first).
  * Returns: (transfer full) (array length=n_out) indices into the set; NULL when empty. */
 uint32_t      *rl_error_report_cell      (const RlErrorReport *report, int true_k, int pred_k,

@@ -13,6 +13,7 @@
  */
 
 #include <glib.h>
+#include <locale.h>
 #include <math.h>
 #include <string.h>
 
@@ -339,6 +340,56 @@ test_error_format_share (void)
   }
 }
 
+/* A class probability as every view writes it (Draw's bars and sentence, Number, Errors, Your
+ * Digits): a softmax of 0.99996 is not a "100.0 %" certainty, nor 0.00004 a "0.0 %"
+ * impossibility. */
+static void
+test_format_probability (void)
+{
+  static const struct { double p; int decimals; const char *text; } cases[] = {
+    { 1.0, 1, "100.0" }, { 0.0, 1, "0.0" }, { 0.96, 1, "96.0" }, { 0.5, 1, "50.0" },
+    { 0.9994, 1, "99.9" }, { 0.99949, 1, "99.9" },
+    { 0.99996, 1, ">99.9" }, { 0.99951, 1, ">99.9" }, { 0.9999999, 1, ">99.9" },
+    { 0.00004, 1, "<0.1" }, { 0.00049, 1, "<0.1" }, { 1e-30, 1, "<0.1" },
+    { 0.00051, 1, "0.1" }, { 0.0006, 1, "0.1" },
+    { -1e-9, 1, "0.0" }, { 1.0000001, 1, "100.0" },     /* outside [0, 1]: the bound */
+    { 1.0, 0, "100" }, { 0.0, 0, "0" }, { 0.97, 0, "97" }, { 0.994, 0, "99" },
+    { 0.996, 0, ">99" }, { 0.004, 0, "<1" }, { 0.006, 0, "1" },
+    { 0.99996, 2, ">99.99" }, { 0.99994, 2, "99.99" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text = rl_format_probability (cases[i].p, cases[i].decimals);
+
+      g_assert_cmpstr (text, ==, cases[i].text);
+    }
+  {
+    /* what a softmax hands over: a float */
+    g_autofree char *sure = rl_format_probability (0.99996f, 1);
+    g_autofree char *unsure = rl_format_probability (0.00004f, 1);
+    g_autofree char *nan_text = rl_format_probability (NAN, 1);
+
+    g_assert_cmpstr (sure, ==, ">99.9");
+    g_assert_cmpstr (unsure, ==, "<0.1");
+    g_assert_cmpstr (nan_text, ==, "–");
+  }
+  /* the locale's decimal separator, in the number and in its bound */
+  if (setlocale (LC_NUMERIC, "de_DE.UTF-8") != NULL)
+    {
+      g_autofree char *sure = rl_format_probability (0.99996, 1);
+      g_autofree char *some = rl_format_probability (0.4253, 1);
+      g_autofree char *unsure = rl_format_probability (0.00004, 1);
+
+      setlocale (LC_NUMERIC, "C");
+      g_assert_cmpstr (sure, ==, ">99,9");
+      g_assert_cmpstr (some, ==, "42,5");
+      g_assert_cmpstr (unsure, ==, "<0,1");
+    }
+  else
+    g_test_message ("no de_DE.UTF-8 locale: the decimal comma is not checked");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -357,6 +408,7 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/explain/background-zero", test_background_zero);
   g_test_add_func ("/engine/errors/report", test_error_report);
   g_test_add_func ("/engine/errors/format-share", test_error_format_share);
+  g_test_add_func ("/engine/errors/format-probability", test_format_probability);
   ret = g_test_run ();
   rl_dataset_unref (test_set);
   rl_dataset_unref (train_set);
