@@ -199,13 +199,14 @@ test_figures_narrow (void)
   ui_test_destroy_window (window);
 }
 
-/* An image's caption of a confidence alone: "97 %" */
+/* An image's caption of a confidence alone: "97 %", or ">99 %" and "<1 %" where rounding
+ * would say 100 or 0 (rl_format_probability) */
 static gboolean
 is_confidence_caption (GtkWidget     *widget,
                        gconstpointer  data)
 {
   return GTK_IS_LABEL (widget) &&
-         g_regex_match_simple ("^[0-9]+ %$", gtk_label_get_text (GTK_LABEL (widget)), 0, 0);
+         g_regex_match_simple ("^[<>]?[0-9]+ %$", gtk_label_get_text (GTK_LABEL (widget)), 0, 0);
 }
 
 /* A Fashion-MNIST model: its mistakes are said by the classes' names (the matrix's axes name

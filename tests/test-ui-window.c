@@ -10,6 +10,7 @@
 #include "ui-test-utils.h"
 
 #include "rl-application.h"
+#include "rl-errors.h"
 #include "rl-help-window.h"
 #include "rl-window.h"
 
@@ -326,6 +327,91 @@ test_draw_predicts (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.undo", NULL));
   g_assert_cmpuint (rl_canvas_get_n_strokes (rl_draw_view_get_canvas (rl_window_get_draw_view (window))),
                     ==, 1);
+
+  ui_test_destroy_window (window);
+}
+
+/* The Draw view's value labels, one a class, in the classes' order: each is its bar's next
+ * sibling. Returns the number found. */
+static guint
+find_prob_values (GtkWidget  *widget,
+                  GtkWidget **values,
+                  guint       n)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (GTK_IS_PROGRESS_BAR (child) && n < 10)
+        values[n++] = gtk_widget_get_next_sibling (child);
+      else
+        n = find_prob_values (child, values, n);
+    }
+  return n;
+}
+
+static gboolean
+has_css_class (GtkWidget     *widget,
+               gconstpointer  data)
+{
+  return GTK_IS_LABEL (widget) && gtk_widget_has_css_class (widget, data);
+}
+
+/* Draw's probabilities claim no certainty the model does not have: a softmax of 0.99996 is
+ * ">99.9 %", not "100.0 %", in its bar's label and in the sentence above; 0.00004 is "<0.1 %";
+ * only an exact 1 or 0 is "100.0 %" or "0.0 %". Then a confidently drawn digit, through the
+ * predictor: every label is its probability as rl_format_probability writes it. */
+static void
+test_draw_probabilities (void)
+{
+  float probs[10] = { 0 };
+  GtkWidget *values[10];
+  GtkWidget *view, *sure;
+  RlWindow *window = ui_test_new_window ();
+  RlPredictor *predictor = rl_window_get_predictor (window);
+  Expect expect = { window, 1 };
+
+  view = GTK_WIDGET (rl_draw_view_get_prob_view (rl_window_get_draw_view (window)));
+  g_assert_cmpuint (find_prob_values (view, values, 0), ==, 10);
+  sure = ui_test_find_widget (view, has_css_class, "dim-label");
+  g_assert_nonnull (sure);
+
+  probs[3] = 0.99996f, probs[8] = 0.00004f, probs[5] = 0.000001f;   /* probs[0] etc.: 0 */
+  rl_prob_view_set_probs (RL_PROB_VIEW (view), probs, 10, RL_DATASET_MNIST, -1);
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (values[3])), ==, ">99.9 %");
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (values[8])), ==, "<0.1 %");
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (values[5])), ==, "<0.1 %");
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (values[0])), ==, "0.0 %");
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (sure)), ==, ">99.9 % sure");
+
+  memset (probs, 0, sizeof probs);
+  probs[3] = 1.0f;
+  rl_prob_view_set_probs (RL_PROB_VIEW (view), probs, 10, RL_DATASET_MNIST, -1);
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (values[3])), ==, "100.0 %");
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (values[8])), ==, "0.0 %");
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (sure)), ==, "100.0 % sure");
+
+  probs[3] = 0.9994f, probs[8] = 0.0006f;
+  rl_prob_view_set_probs (RL_PROB_VIEW (view), probs, 10, RL_DATASET_MNIST, -1);
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (values[3])), ==, "99.9 %");
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (values[8])), ==, "0.1 %");
+
+  if (!ui_test_has_bundled_model ())
+    {
+      ui_test_destroy_window (window);
+      g_test_skip ("no bundled model in this build (resources/models/seed.safetensors)");
+      return;
+    }
+  ui_test_draw_digit (window, 1);
+  g_assert_true (ui_test_wait_for (predicts, &expect, 10));
+  for (guint i = 0; i < 10; i++)
+    {
+      const float *p = rl_predictor_get_probs (predictor, NULL);
+      g_autofree char *number = rl_format_probability (p[i], 1);
+      g_autofree char *text = g_strdup_printf ("%s %%", number);
+
+      g_test_message ("%u: %.7f, “%s”", i, p[i], gtk_label_get_text (GTK_LABEL (values[i])));
+      g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (values[i])), ==, text);
+    }
 
   ui_test_destroy_window (window);
 }
@@ -841,6 +927,7 @@ main (int   argc,
   ui_test_add ("/ui/window/views", test_views);
   ui_test_add ("/ui/window/view-shortcuts", test_view_shortcuts);
   ui_test_add ("/ui/window/draw-predicts", test_draw_predicts);
+  ui_test_add ("/ui/window/draw-probabilities", test_draw_probabilities);
   ui_test_add ("/ui/window/test-image", test_test_image);
   ui_test_add ("/ui/window/test-image-field", test_test_image_field);
   ui_test_add ("/ui/window/inside", test_inside);

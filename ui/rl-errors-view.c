@@ -281,13 +281,16 @@ image_cell (RlErrorsView *self, uint32_t index)
 {
   const RlErrorReport *r = self->report;
   g_autoptr (GdkTexture) tex = digit_texture (self->test, index);
+  g_autofree char *percent = rl_format_probability (r->confidence[index], 0);
+  g_autofree char *percent_tip = rl_format_probability (r->confidence[index], 1);
   /* Fashion's class numbers mean nothing to a reader, and every image listed is of the cell
    * the heading names: its confidence alone (the tooltip has the names) */
   g_autofree char *text =
     self->test->kind == RL_DATASET_FASHION
-    ? g_strdup_printf (_("%.0f %%"), 100.0 * r->confidence[index])
-    : g_strdup_printf (_("%u → %u\n%.0f %%"), r->labels[index], r->predicted[index],
-                       100.0 * r->confidence[index]);
+    /* TRANSLATORS: a probability, "97 %"; ">99 %" and "<1 %" when rounding would say 100 or 0 */
+    ? g_strdup_printf (_("%s %%"), percent)
+    /* TRANSLATORS: a test image's true class → the class read, then its probability */
+    : g_strdup_printf (_("%u → %u\n%s %%"), r->labels[index], r->predicted[index], percent);
   g_autofree char *tip = NULL;
   g_autofree char *alt = g_strdup_printf (_("Test image %u"), index);
   GtkWidget *cell = gtk_flow_box_child_new ();
@@ -297,16 +300,17 @@ image_cell (RlErrorsView *self, uint32_t index)
   GtkWidget *label = gtk_label_new (text);
 
   if (self->test->kind == RL_DATASET_FASHION)
-    tip = g_strdup_printf (_("Test image %u: “%s”, read as “%s” with %.1f %% confidence. Click "
+    /* TRANSLATORS: the last %s is a probability, "97.3" or ">99.9" */
+    tip = g_strdup_printf (_("Test image %u: “%s”, read as “%s” with %s %% confidence. Click "
                              "to open it in Draw."), index,
                            _(rl_dataset_class_name (RL_DATASET_FASHION, r->labels[index])),
                            _(rl_dataset_class_name (RL_DATASET_FASHION, r->predicted[index])),
-                           100.0 * r->confidence[index]);
+                           percent_tip);
   else
-    tip = g_strdup_printf (_("Test image %u: it is a %u, the model read it as a %u with %.1f %% "
+    /* TRANSLATORS: the last %s is a probability, "97.3" or ">99.9" */
+    tip = g_strdup_printf (_("Test image %u: it is a %u, the model read it as a %u with %s %% "
                              "confidence. Click to open it in Draw."),
-                           index, r->labels[index], r->predicted[index],
-                           100.0 * r->confidence[index]);
+                           index, r->labels[index], r->predicted[index], percent_tip);
   /* GTK 4.8 gives a picture's alternative text as its description, not its name */
   gtk_accessible_update_property (GTK_ACCESSIBLE (picture), GTK_ACCESSIBLE_PROPERTY_LABEL, alt, -1);
   gtk_widget_set_size_request (picture, 56, 56);

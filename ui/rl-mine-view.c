@@ -9,6 +9,7 @@
 
 #include "rl-mine-view.h"
 
+#include "rl-errors.h"
 #include "rl-userset.h"
 #include "rl-widget-util.h"
 
@@ -258,7 +259,9 @@ reading_label (guint digit,
                float confidence,
                gboolean right)
 {
-  g_autofree char *text = g_strdup_printf (_("%u (%.0f %%)"), digit, 100 * confidence);
+  g_autofree char *percent = rl_format_probability (confidence, 0);
+  /* TRANSLATORS: a digit read and its probability, "7 (97 %)" or "7 (>99 %)" */
+  g_autofree char *text = g_strdup_printf (_("%u (%s %%)"), digit, percent);
   GtkWidget *label = gtk_label_new (text);
 
   gtk_label_set_xalign (GTK_LABEL (label), 0);

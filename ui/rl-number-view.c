@@ -16,6 +16,7 @@
 
 #include "rl-number-view.h"
 
+#include "rl-errors.h"
 #include "rl-widget-util.h"
 
 /* A digit read with less confidence than this is boxed as doubtful. */
@@ -61,12 +62,16 @@ digit_card_new (const RlReadDigit *digit,
 {
   GtkWidget *card = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
   g_autofree char *value = g_strdup_printf ("%d", digit->digit);
-  g_autofree char *sure = g_strdup_printf (_("%.0f %%"), 100 * digit->confidence);
+  g_autofree char *percent = rl_format_probability (digit->confidence, 0);
+  /* TRANSLATORS: a digit's probability, "97 %"; ">99 %" and "<1 %" when rounding would say
+   * 100 or 0 */
+  g_autofree char *sure = g_strdup_printf (_("%s %%"), percent);
   g_autofree char *name = NULL;
   GtkWidget *label;
 
-  name = g_strdup_printf (_("Digit %u as the network sees it: read as %d, %.0f percent sure"),
-                          index + 1, digit->digit, 100 * digit->confidence);
+  /* TRANSLATORS: for a screen reader; the last %s is a probability as above, "97" or ">99" */
+  name = g_strdup_printf (_("Digit %u as the network sees it: read as %d, %s percent sure"),
+                          index + 1, digit->digit, percent);
   gtk_box_append (GTK_BOX (card), rl_digit_image_new (digit->image, DIGIT_SIDE, name));
 
   label = gtk_label_new (value);
@@ -128,6 +133,7 @@ show_reading (RlNumberView *self,
   else
     {
       float lowest = 1;
+      g_autofree char *percent = NULL;
       g_autofree char *summary = NULL;
       g_autofree char *name = NULL;
 
@@ -143,17 +149,19 @@ show_reading (RlNumberView *self,
         gtk_widget_add_css_class (self->number_label, "long");
       else
         gtk_widget_remove_css_class (self->number_label, "long");
+      percent = rl_format_probability (lowest, 0);
       /* two sentences, not two forms of one: a language with a single plural form (Chinese)
        * would say "sure of it" of many digits */
       if (self->reading->n == 1)
-        summary = g_strdup_printf (_("One digit; the network is %.0f %% sure of it."),
-                                   100 * lowest);
+        /* TRANSLATORS: %s is a probability, "97" or ">99" */
+        summary = g_strdup_printf (_("One digit; the network is %s %% sure of it."), percent);
       else
+        /* TRANSLATORS: %s is a probability, "97" or ">99" */
         summary = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                                "%u digit; the least sure is read with %.0f %%.",
-                                                "%u digits; the least sure is read with %.0f %%.",
+                                                "%u digit; the least sure is read with %s %%.",
+                                                "%u digits; the least sure is read with %s %%.",
                                                 self->reading->n),
-                                   self->reading->n, 100 * lowest);
+                                   self->reading->n, percent);
       if (self->image_name != NULL)
         {
           /* TRANSLATORS: a picture's file name, then what was read in it */
@@ -215,8 +223,9 @@ boxes_draw_func (GtkDrawingArea *area,
       double y = rect.origin.y + digit->box.y * sy - 6;
       double w = digit->box.width * sx + 12;
       double h = digit->box.height * sy + 12;
-      g_autofree char *text = g_strdup_printf (_("%d · %.0f %%"), digit->digit,
-                                               100 * digit->confidence);
+      g_autofree char *percent = rl_format_probability (digit->confidence, 0);
+      /* TRANSLATORS: a digit read and its probability, "7 · 97 %" or "7 · >99 %" */
+      g_autofree char *text = g_strdup_printf (_("%d · %s %%"), digit->digit, percent);
       PangoLayout *layout = gtk_widget_create_pango_layout (GTK_WIDGET (area), text);
       int lw, lh;
       double tx;

@@ -8,6 +8,7 @@
 
 #include "rl-prob-view.h"
 
+#include "rl-errors.h"
 #include "rl-train.h"
 
 #define MAX_ROWS 10
@@ -112,6 +113,7 @@ rl_prob_view_set_probs (RlProbView    *self,
 {
   int best;
   char text[64];
+  g_autofree char *best_p = NULL;
 
   g_return_if_fail (RL_IS_PROB_VIEW (self));
   g_return_if_fail (probs != NULL && n_classes > 0);
@@ -124,9 +126,12 @@ rl_prob_view_set_probs (RlProbView    *self,
     {
       Row *row = &self->rows[i];
       double p = CLAMP (probs[i], 0.0f, 1.0f);
+      g_autofree char *percent = rl_format_probability (probs[i], 1);
 
       gtk_progress_bar_set_fraction (GTK_PROGRESS_BAR (row->bar), p);
-      g_snprintf (text, sizeof text, _("%.1f %%"), 100 * p);
+      /* TRANSLATORS: a class's probability, "96.0 %"; ">99.9 %" and "<0.1 %" when rounding
+       * would say 100 or 0 */
+      g_snprintf (text, sizeof text, _("%s %%"), percent);
       gtk_label_set_text (GTK_LABEL (row->value), text);
       if ((int) i == best)
         {
@@ -144,7 +149,10 @@ rl_prob_view_set_probs (RlProbView    *self,
 
   self->prediction = best;
   gtk_label_set_text (GTK_LABEL (self->predicted), _(rl_dataset_class_name (kind, best)));
-  g_snprintf (text, sizeof text, _("%.1f %% sure"), 100 * CLAMP (probs[best], 0.0f, 1.0f));
+  best_p = rl_format_probability (probs[best], 1);
+  /* TRANSLATORS: the predicted class's probability, "96.0 % sure"; ">99.9 % sure" when
+   * rounding would say 100 */
+  g_snprintf (text, sizeof text, _("%s %% sure"), best_p);
   gtk_label_set_text (GTK_LABEL (self->confidence), text);
 
   if (true_label >= 0)
@@ -162,8 +170,10 @@ rl_prob_view_set_probs (RlProbView    *self,
   else
     set_no_truth (self);
 
-  g_snprintf (text, sizeof text, _("Prediction: %s, %.1f percent"),
-              _(rl_dataset_class_name (kind, best)), 100 * CLAMP (probs[best], 0.0f, 1.0f));
+  /* TRANSLATORS: for a screen reader: the predicted class, then its probability as above,
+   * "96.0" or ">99.9" */
+  g_snprintf (text, sizeof text, _("Prediction: %s, %s percent"),
+              _(rl_dataset_class_name (kind, best)), best_p);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->predicted),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, text, -1);
 }
