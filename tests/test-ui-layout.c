@@ -224,7 +224,24 @@ test_settle (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
-/* Without a test set, the Draw view's test-image field is empty and insensitive, not "0". */
+static gboolean
+is_no_test_set_label (GtkWidget     *widget,
+                      gconstpointer  data)
+{
+  return GTK_IS_LABEL (widget)
+         && g_str_has_prefix (gtk_label_get_text (GTK_LABEL (widget)), "No MNIST test set in ");
+}
+
+/* For ui_test_wait_for (): the Draw view @data has the loader's answer, no test set. */
+static gboolean
+no_test_set_said (gpointer data)
+{
+  return ui_test_find_widget (data, is_no_test_set_label, NULL) != NULL;
+}
+
+/* Without a test set, the Draw view's test-image field is empty and insensitive, not "0":
+ * checked once the loader has answered, not in the state before it does, which looks the
+ * same. */
 static void
 test_image_field_empty_without_test_set (void)
 {
@@ -236,7 +253,8 @@ test_image_field_empty_without_test_set (void)
   rl_dataset_set_default_dir (RL_DATASET_MNIST, empty);
   window = g_object_ref_sink (rl_window_new (NULL));
   gtk_window_present (GTK_WINDOW (window));
-  ui_test_spin (300);
+  g_assert_true (ui_test_wait_for (no_test_set_said, rl_window_get_draw_view (window), 30));
+  g_assert_true (ui_test_settle (GTK_WIDGET (window), 30));
 
   spin = ui_test_find_type (GTK_WIDGET (rl_window_get_draw_view (window)), GTK_TYPE_SPIN_BUTTON);
   g_assert_nonnull (spin);
