@@ -160,6 +160,37 @@ errors_listed (gpointer data)
   return rl_errors_view_get_n_listed (rl_window_get_errors_view (data)) > 0;
 }
 
+/* For ui_test_wait_for (): the popover @data is on screen. */
+static gboolean
+popover_shown (gpointer data)
+{
+  return gtk_widget_get_mapped (data);
+}
+
+static gboolean
+popover_hidden (gpointer data)
+{
+  return !gtk_widget_get_mapped (data);
+}
+
+static gboolean
+window_active (gpointer data)
+{
+  return gtk_window_is_active (data);
+}
+
+/* Presents @window again if another test program's window on the shared display has made it
+ * inactive (a parallel `meson test`), and waits until it is active: in an inactive window
+ * GTK 4.8 gives no widget the focus' state (gtk_widget_has_focus, the focus ring) nor the
+ * chain of focus children that Tab moves on from. */
+static void
+make_active (GtkWindow *window)
+{
+  if (!gtk_window_is_active (window))
+    gtk_window_present (window);
+  g_assert_true (ui_test_wait_for (window_active, window, 10));
+}
+
 static void
 test_names (void)
 {
@@ -168,8 +199,9 @@ test_names (void)
   RlWindow *window = ui_test_new_window ();
   g_autoptr (GString) problems = g_string_new (NULL);
   g_autoptr (GString) path = g_string_new (NULL);
+  GtkWidget *models = GTK_WIDGET (rl_window_get_models_popover (window));
 
-  ui_test_spin (300);
+  g_assert_true (ui_test_settle (GTK_WIDGET (window), 30));
 
   /* every view is in the tree (a stack keeps its hidden pages' widgets); visit each too, so
    * that whatever a view builds when shown is there */
@@ -179,7 +211,7 @@ test_names (void)
     for (guint i = 0; i < G_N_ELEMENTS (views); i++)
       {
         rl_window_set_view (window, views[i]);
-        ui_test_spin (100);
+        g_assert_true (ui_test_settle (GTK_WIDGET (window), 30));
       }
     rl_window_set_view (window, "draw");
   }
@@ -192,8 +224,9 @@ test_names (void)
       rl_window_set_view (window, "draw");
     }
   /* the Models list open: its rows' buttons and menus (the bundled model's row) */
-  gtk_popover_popup (GTK_POPOVER (rl_window_get_models_popover (window)));
-  ui_test_spin (200);
+  gtk_popover_popup (GTK_POPOVER (models));
+  g_assert_true (ui_test_wait_for (popover_shown, models, 10));
+  g_assert_true (ui_test_settle (models, 30));
 
   mnemonic_targets = g_hash_table_new (NULL, NULL);
   collect_mnemonic_targets (GTK_WIDGET (window));
@@ -210,8 +243,8 @@ test_names (void)
    * and going on the shared display) had it look up the pointer on a surface that was gone:
    * "gdk_surface_get_device_position: assertion 'GDK_IS_SURFACE (surface)' failed" in the
    * next test, 4 runs in 8 with another UI program beside it; none once closed */
-  gtk_popover_popdown (GTK_POPOVER (rl_window_get_models_popover (window)));
-  ui_test_spin (100);
+  gtk_popover_popdown (GTK_POPOVER (models));
+  g_assert_true (ui_test_wait_for (popover_hidden, models, 10));
   ui_test_destroy_window (window);
 }
 
@@ -279,7 +312,8 @@ test_mnemonics_unique (void)
       rl_window_set_view (window, pages[i].view);
       if (pages[i].page != NULL)
         rl_window_show_experiment_page (window, pages[i].page);
-      ui_test_spin (50);
+      /* the page's frames first: a stack's transition starts at a frame */
+      g_assert_true (ui_test_settle (GTK_WIDGET (window), 30));
       g_assert_true (ui_test_wait_for (stacks_settled, window, 10));
       collect_mnemonics (GTK_WIDGET (window), page, seen, problems);
       g_test_message ("%s: %u mnemonics", page, g_hash_table_size (seen));
@@ -394,6 +428,7 @@ test_focus_kept (void)
   n = rl_canvas_get_n_strokes (canvas);
   g_assert_cmpuint (n, >, 0);
 
+  make_active (GTK_WINDOW (window));
   gtk_widget_grab_focus (clear);
   g_assert_true (gtk_widget_has_focus (clear));
   g_signal_emit_by_name (clear, "clicked");
@@ -437,9 +472,10 @@ test_errors_images_one_tab (void)
   view = rl_window_get_errors_view (window);
   rl_window_set_view (window, "errors");
   g_assert_true (ui_test_wait_for (errors_listed, window, 60));
-  ui_test_spin (100);
+  g_assert_true (ui_test_settle (GTK_WIDGET (window), 30));   /* the images' buttons mapped */
 
   /* from the matrix, Tab goes through the images and out */
+  make_active (GTK_WINDOW (window));
   g_assert_true (gtk_widget_grab_focus (ui_test_find_type (GTK_WIDGET (view),
                                                            GTK_TYPE_DRAWING_AREA)));
   for (guint i = 0; i < 2 * rl_errors_view_get_n_listed (view) + 2; i++)
@@ -500,7 +536,8 @@ test_inside_panel_focus (void)
 
   rl_window_set_view (window, "inside");
   g_assert_true (ui_test_wait_for (ui_test_laid_out, network, 10));
-  ui_test_spin (100);
+  g_assert_true (ui_test_settle (GTK_WIDGET (window), 30));
+  make_active (GTK_WINDOW (window));
   gtk_widget_grab_focus (network);
   g_signal_emit_by_name (network, "clicked");
   g_assert_true (ui_test_wait_for (column_settled, &wait, 10));
@@ -509,6 +546,7 @@ test_inside_panel_focus (void)
   g_assert_true (gtk_widget_is_ancestor (close, inside));
   g_assert_true (GTK_IS_BUTTON (close));
 
+  make_active (GTK_WINDOW (window));   /* GTK moves a hidden focus otherwise in an inactive one */
   g_signal_emit_by_name (close, "clicked");
   wait.mapped = TRUE;
   g_assert_true (ui_test_wait_for (column_settled, &wait, 10));
@@ -560,10 +598,12 @@ test_inside_escape (void)
   g_assert_true (ui_test_wait_for (ui_test_laid_out, network, 10));
   g_assert_false (press_escape_on (GTK_WIDGET (inside)));
   rl_inside_view_show_network (inside, TRUE);
+  make_active (GTK_WINDOW (window));
   gtk_widget_grab_focus (network);
   g_assert_true (ui_test_wait_for (column_settled, &wait, 10));
   g_assert_true (gtk_widget_grab_focus (diagram));
 
+  make_active (GTK_WINDOW (window));
   g_assert_true (press_escape_on (GTK_WIDGET (inside)));
   wait.mapped = TRUE;
   g_assert_true (ui_test_wait_for (column_settled, &wait, 10));
@@ -634,6 +674,49 @@ draw_widget (GtkWidget *widget,
   return surface;
 }
 
+static void
+count_activations (GObject    *window,
+                   GParamSpec *pspec,
+                   gpointer    data)
+{
+  (*(guint *) data)++;
+}
+
+/* @widget, under @window, drawn @width x @height once a frame has styled the focus as it now
+ * is, in the active window: only there does the focus widget have the focus' state flags,
+ * which the focus ring is drawn from. Another test program's window on the shared display
+ * takes the activation away (as a parallel `meson test` does): the window is then presented
+ * again, and the drawing made again. Returns: (transfer full) */
+static cairo_surface_t *
+draw_focus_styled (GtkWindow *window,
+                   GtkWidget *widget,
+                   int        width,
+                   int        height)
+{
+  guint changes = 0;
+  gulong handler = g_signal_connect (window, "notify::is-active",
+                                     G_CALLBACK (count_activations), &changes);
+
+  for (guint tries = 0; tries < 10; tries++)
+    {
+      cairo_surface_t *surface;
+      guint before;
+
+      make_active (window);
+      before = changes;
+      g_assert_true (ui_test_settle (GTK_WIDGET (window), 30));
+      surface = draw_widget (widget, width, height);
+      if (changes == before && gtk_window_is_active (window))
+        {
+          g_signal_handler_disconnect (window, handler);
+          return surface;
+        }
+      g_test_message ("the window was made inactive while the focus was drawn: again");
+      cairo_surface_destroy (surface);
+    }
+  g_assert_not_reached ();
+}
+
 /* The pixels that differ between @a and @b in their top three rows (the frame, away from the
  * text), in the middle half of the width. */
 static guint
@@ -683,26 +766,35 @@ test_number_strip_focus (void)
 
   rl_window_set_view (window, "number");
   g_assert_true (ui_test_wait_for (ui_test_laid_out, canvas, 10));
-  ui_test_spin (100);
+  g_assert_true (ui_test_settle (GTK_WIDGET (window), 30));
+  make_active (GTK_WINDOW (window));
   gtk_window_set_focus_visible (GTK_WINDOW (window), TRUE);   /* as after a key press */
   gtk_widget_grab_focus (canvas);
   g_assert_true (gtk_widget_child_focus (GTK_WIDGET (window), GTK_DIR_TAB_FORWARD));
   strip = gtk_root_get_focus (GTK_ROOT (window));
+  g_test_message ("Tab from the canvas to %s", G_OBJECT_TYPE_NAME (strip));
   g_assert_true (GTK_IS_SCROLLED_WINDOW (strip));
   around = gtk_widget_get_parent (strip);   /* the focus is drawn around the strip */
   width = gtk_widget_get_width (around);
   height = gtk_widget_get_height (around);
-  ui_test_spin (100);
-  focused = draw_widget (around, width, height);
+  focused = draw_focus_styled (GTK_WINDOW (window), around, width, height);
   gtk_widget_grab_focus (canvas);
-  ui_test_spin (100);
-  unfocused = draw_widget (around, width, height);
+  unfocused = draw_focus_styled (GTK_WINDOW (window), around, width, height);
   g_test_message ("%u pixels change with the focus", count_changes (unfocused, focused));
   g_assert_cmpuint (count_changes (unfocused, focused), >, (guint) gtk_widget_get_width (strip));
   cairo_surface_destroy (unfocused);
   cairo_surface_destroy (focused);
 
   ui_test_destroy_window (window);
+}
+
+/* For ui_test_wait_for (): the focus has left @data, the net text, for a widget in sight. */
+static gboolean
+focus_moved_on (gpointer data)
+{
+  GtkRoot *root = gtk_widget_get_root (data);
+
+  return gtk_root_get_focus (root) != data && focus_in_sight (root);
 }
 
 /* The Train view's net text is a field of the form like the others: Tab moves on from it (it
@@ -727,20 +819,19 @@ test_net_text_keys (void)
 
   rl_window_set_view (window, "train");
   g_assert_true (ui_test_wait_for (ui_test_laid_out, text, 10));
-  ui_test_spin (100);
+  g_assert_true (ui_test_settle (GTK_WIDGET (window), 30));
   g_assert_true (GTK_IS_SCROLLED_WINDOW (frame));
   width = gtk_widget_get_width (frame);
   height = gtk_widget_get_height (frame);
+  make_active (GTK_WINDOW (window));
   gtk_widget_grab_focus (gtk_widget_get_first_child (GTK_WIDGET (rl_window_get_train_view
                                                                  (window))));
-  ui_test_spin (100);
+  unfocused = draw_focus_styled (GTK_WINDOW (window), frame, width, height);
   g_assert_false (gtk_widget_has_focus (text));
-  unfocused = draw_widget (frame, width, height);
 
   gtk_widget_grab_focus (text);
-  ui_test_spin (100);
+  focused = draw_focus_styled (GTK_WINDOW (window), frame, width, height);
   g_assert_true (gtk_widget_has_focus (text));
-  focused = draw_widget (frame, width, height);
   g_test_message ("%u pixels of the frame change with the focus",
                   count_frame_changes (unfocused, focused));
   g_assert_cmpuint (count_frame_changes (unfocused, focused), >, (guint) width / 4);
@@ -758,7 +849,7 @@ test_net_text_keys (void)
     }
   g_assert_nonnull (keys);
   g_signal_emit_by_name (keys, "key-pressed", GDK_KEY_Tab, 0, 0, &handled);
-  ui_test_spin (50);
+  g_assert_true (ui_test_wait_for (focus_moved_on, text, 10));
   gtk_text_buffer_get_bounds (buffer, &start, &end);
   after = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
   g_assert_cmpstr (after, ==, before);
