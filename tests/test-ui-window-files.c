@@ -122,7 +122,7 @@ test_open_image (void)
   g_assert_true (ui_test_wait_for (image_shown, window, 30));
   g_assert_cmpstr (rl_window_get_view (window), ==, "draw");
   /* the canvas's own redraw comes a frame later: the image must outlive it */
-  ui_test_spin (200);
+  g_assert_true (ui_test_settle (GTK_WIDGET (window), 30));
   rl_draw_view_flush (rl_window_get_draw_view (window));
   g_assert_true (rl_predictor_has_input (predictor));
   g_assert_cmpmem (rl_predictor_get_image (predictor), sizeof digit, digit, sizeof digit);
@@ -370,7 +370,9 @@ test_download_data (void)
    * afterwards (it did, once finalized, and crashed a later test: "instance with invalid
    * (NULL) class pointer" from gtk_window_set_transient_for, SIGSEGV without fatal-warnings). */
   ui_test_destroy_window (window);
-  ui_test_spin (200);
+  g_assert_true (ui_test_wait_for (ui_test_window_gone, dialog, 10));
+  for (guint i = 0; i < 1000 && g_main_context_pending (NULL); i++)
+    g_main_context_iteration (NULL, FALSE);
 }
 
 /* The toplevel file chooser dialog (GtkFileChooserNative's own, without a portal), or NULL. */

@@ -35,6 +35,27 @@ not_busy (gpointer data)
 }
 
 static gboolean
+no_dialog (gpointer data)
+{
+  return ui_test_find_message_dialog () == NULL;
+}
+
+typedef struct {
+  RlWindow *window;
+  guint64   batches;
+} ProgressWait;
+
+/* For ui_test_wait_for (): a progress beyond @batches has been shown. */
+static gboolean
+progress_advanced (gpointer data)
+{
+  ProgressWait *wait = data;
+  RlTrainProgress *progress = rl_trainer_get_latest_progress (rl_window_get_trainer (wait->window));
+
+  return progress != NULL && progress->batches_done > wait->batches;
+}
+
+static gboolean
 has_progress (gpointer data)
 {
   RlTrainProgress *progress = rl_trainer_get_latest_progress (rl_window_get_trainer (data));
@@ -80,6 +101,7 @@ typedef struct {
   GMutex   mutex;
   GCond    cond;
   guint64  step;        /* the step to hold, 1-based */
+  gboolean hold_next;   /* hold the next step that begins, whichever (hold_next_step) */
   gboolean held;        /* the worker is inside it */
   gboolean released;
   gboolean timed_out;   /* nobody released it: the main loop stood still */
@@ -92,9 +114,14 @@ hold_step_cb (guint64  step,
   StepGate *gate = data;
   gint64 end = g_get_monotonic_time () + HOLD_TIMEOUT_S * G_USEC_PER_SEC;
 
-  if (step != gate->step)
-    return;
   g_mutex_lock (&gate->mutex);
+  if (gate->hold_next && !gate->held)
+    gate->step = step;
+  if (step != gate->step)
+    {
+      g_mutex_unlock (&gate->mutex);
+      return;
+    }
   gate->held = TRUE;
   while (!gate->released && !gate->timed_out)
     if (!g_cond_wait_until (&gate->cond, &gate->mutex, end))
@@ -112,6 +139,15 @@ step_held (gpointer data)
   held = gate->held;
   g_mutex_unlock (&gate->mutex);
   return held;
+}
+
+/* Has the worker hold the next step it begins (the gate's step not set). */
+static void
+hold_next_step (StepGate *gate)
+{
+  g_mutex_lock (&gate->mutex);
+  gate->hold_next = TRUE;
+  g_mutex_unlock (&gate->mutex);
 }
 
 static gboolean
@@ -362,6 +398,7 @@ test_close_while_training (void)
   RlModelStore *store;
   GtkMessageDialog *dialog;
   g_autofree char *text = NULL;
+  ProgressWait advanced;
   guint runs_before;
 
   if (!ui_test_has_dataset (RL_DATASET_MNIST))
@@ -383,8 +420,12 @@ test_close_while_training (void)
   dialog = ui_test_find_message_dialog ();
   text = ui_test_dialog_text (dialog);
   g_assert_true (g_str_has_prefix (text, "Stop training and quit?"));
+  advanced.window = window;
+  advanced.batches = rl_trainer_get_latest_progress (rl_window_get_trainer (window))->batches_done;
   gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_CANCEL);
-  ui_test_spin (100);
+  /* the question gone, and the run goes on: the main loop has turned since the answer */
+  g_assert_true (ui_test_wait_for (no_dialog, NULL, 10));
+  g_assert_true (ui_test_wait_for (progress_advanced, &advanced, 60));
   g_assert_false (ui_test_window_gone (window));
   g_assert_null (ui_test_find_message_dialog ());
   g_assert_true (rl_window_is_busy (window));
@@ -414,6 +455,54 @@ is_paused_line (gpointer data)
 {
   return g_str_has_prefix (rl_train_view_get_progress_text (rl_window_get_train_view (data)),
                            "Paused");
+}
+
+typedef struct {
+  RlWindow *window;
+  guint64   batches;   /* the batches done when the worker stopped for the pause */
+} PauseWait;
+
+/* For ui_test_wait_for (): the line says "Paused", from the progress of the step the worker
+ * finished before it stopped for the pause: the last it posts until it goes on. */
+static gboolean
+pause_shown (gpointer data)
+{
+  PauseWait *wait = data;
+  RlTrainProgress *progress = rl_trainer_get_latest_progress (rl_window_get_trainer (wait->window));
+
+  return is_paused_line (wait->window) && progress != NULL
+         && progress->batches_done == wait->batches;
+}
+
+static gboolean
+widget_mapped (gpointer data)
+{
+  return gtk_widget_get_mapped (data);
+}
+
+static gboolean
+widget_unmapped (gpointer data)
+{
+  return !gtk_widget_get_mapped (data);
+}
+
+static gboolean
+label_editing (gpointer data)
+{
+  return gtk_editable_label_get_editing (data);
+}
+
+/* For ui_test_wait_for (): the Models list @data shows first the row made anew for the
+ * renamed model (the row renamed put its old name back, and goes). */
+static gboolean
+first_row_renamed (gpointer data)
+{
+  GtkListBoxRow *row = gtk_list_box_get_row_at_index (rl_models_popover_get_list (data), 0);
+  GtkWidget *name = row != NULL ? ui_test_find_type (GTK_WIDGET (row), GTK_TYPE_EDITABLE_LABEL)
+                                : NULL;
+
+  return name != NULL
+         && g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (name)), "Renamed from its menu") == 0;
 }
 
 static guint
@@ -493,6 +582,8 @@ test_models_list (void)
   g_autofree char *accuracy = NULL;
   g_autofree char *kept = NULL;
   RlEvalResult eval;
+  StepGate gate = { .step = G_MAXUINT64 };
+  PauseWait pause;
   guint n_before;
 
   if (!ui_test_has_dataset (RL_DATASET_MNIST))
@@ -512,20 +603,34 @@ test_models_list (void)
 
   rl_train_view_set_train_images (rl_window_get_train_view (window), 60000);
   rl_train_view_set_epochs (rl_window_get_train_view (window), 1);
+  g_mutex_init (&gate.mutex);
+  g_cond_init (&gate.cond);
+  rl_trainer_set_step_hook (rl_window_get_trainer (window), hold_step_cb, &gate);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.train", NULL));
   g_assert_true (ui_test_wait_for (has_progress, window, 120));
 
-  /* Pause: the line above the progress bar and the status say so; the time left stays. */
+  /* Pause: the line above the progress bar and the status say so; the time left stays. The
+   * pause asked while the worker is held inside a step: that step is the last it finishes,
+   * and its progress the last it posts, before it stops. */
+  hold_next_step (&gate);
+  g_assert_true (ui_test_wait_for (step_held, &gate, 60));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.pause-resume", NULL));
-  g_assert_true (ui_test_wait_for (is_paused_line, window, 10));
-  ui_test_spin (700);
+  release_step (&gate);
+  pause.window = window;
+  pause.batches = gate.step;
+  g_assert_true (ui_test_wait_for (pause_shown, &pause, 30));
+  g_assert_false (step_timed_out (&gate));
   paused_line = g_strdup (rl_train_view_get_progress_text (rl_window_get_train_view (window)));
   g_test_message ("%s", paused_line);
   g_assert_true (g_str_has_prefix (paused_line, "Paused at epoch 1 of 1, batch "));
   g_assert_nonnull (strstr (paused_line, "left"));
   g_assert_true (g_str_has_prefix (rl_train_view_get_status (rl_window_get_train_view (window)),
                                    "Paused"));
-  ui_test_spin (700);
+  /* frames come and go, and what the main loop had queued runs: the worker stands still, the
+   * line with it */
+  g_assert_true (ui_test_settle (GTK_WIDGET (window), 30));
+  g_assert_cmpuint (rl_trainer_get_batches_done (rl_window_get_trainer (window)), ==,
+                    pause.batches);
   g_assert_cmpstr (rl_train_view_get_progress_text (rl_window_get_train_view (window)), ==,
                    paused_line);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.pause-resume", NULL));
@@ -533,6 +638,9 @@ test_models_list (void)
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.stop", NULL));
   g_assert_true (ui_test_wait_for (not_busy, window, 60));
+  rl_trainer_set_step_hook (rl_window_get_trainer (window), NULL, NULL);
+  g_mutex_clear (&gate.mutex);
+  g_cond_clear (&gate.cond);
   g_test_message ("%s", rl_train_view_get_status (rl_window_get_train_view (window)));
   g_assert_true (g_str_has_prefix (rl_train_view_get_progress_text (rl_window_get_train_view (window)),
                                    "Stopped at epoch 1, batch "));
@@ -655,17 +763,18 @@ test_models_list (void)
     g_assert_nonnull (name);
     g_assert_false (gtk_editable_label_get_editing (GTK_EDITABLE_LABEL (name)));
     gtk_popover_popup (GTK_POPOVER (popover));
-    ui_test_spin (200);
+    g_assert_true (ui_test_wait_for (widget_mapped, popover, 10));
+    g_assert_true (ui_test_settle (GTK_WIDGET (popover), 30));
     g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (popover), "models.rename",
                                                        target));
-    ui_test_spin (100);
-    g_assert_true (gtk_editable_label_get_editing (GTK_EDITABLE_LABEL (name)));
+    g_assert_true (ui_test_wait_for (label_editing, name, 10));
     /* a name typed and committed: the file takes it, and the row made anew for it leaves no
      * critical behind (the tests make criticals fatal) */
     gtk_editable_set_text (GTK_EDITABLE (name), "Renamed from its menu");
     gtk_editable_label_stop_editing (GTK_EDITABLE_LABEL (name), TRUE);
     g_assert_true (ui_test_wait_for (named_in_store, store, 10));
-    ui_test_spin (300);
+    g_assert_true (ui_test_wait_for (first_row_renamed, popover, 10));
+    g_assert_true (ui_test_settle (GTK_WIDGET (popover), 30));
     /* F2 on the focused row does the same (the row made anew for the new name) */
     row = gtk_list_box_get_row_at_index (rl_models_popover_get_list (popover), 0);
     name = ui_test_find_type (GTK_WIDGET (row), GTK_TYPE_EDITABLE_LABEL);
@@ -674,9 +783,10 @@ test_models_list (void)
                                                NULL));
     g_assert_true (gtk_editable_label_get_editing (GTK_EDITABLE_LABEL (name)));
     gtk_editable_label_stop_editing (GTK_EDITABLE_LABEL (name), FALSE);
-    ui_test_spin (300);
+    g_assert_false (gtk_editable_label_get_editing (GTK_EDITABLE_LABEL (name)));
+    g_assert_true (ui_test_settle (GTK_WIDGET (popover), 30));
     gtk_popover_popdown (GTK_POPOVER (popover));
-    ui_test_spin (200);
+    g_assert_true (ui_test_wait_for (widget_unmapped, popover, 10));
     /* the bundled model has no file to rename */
     if (ui_test_has_bundled_model ())
       g_assert_cmpint (g_menu_model_get_n_items (rl_models_popover_get_row_menu (

@@ -34,7 +34,7 @@ test_build_finalize (void)
   g_object_add_weak_pointer (draw_view, &draw_view);
   g_object_add_weak_pointer (inside_view, &inside_view);
 
-  ui_test_spin (200);
+  g_assert_true (ui_test_settle (GTK_WIDGET (window), 30));   /* shown, its views laid out */
   g_assert_cmpstr (rl_window_get_view (window), ==, "draw");
   g_assert_nonnull (rl_predictor_get_model (rl_window_get_predictor (window)));
   g_assert_false (rl_window_is_busy (window));
@@ -613,7 +613,7 @@ test_inside (void)
 
   rl_feature_view_set_scaling (features, RL_SCALING_PER_MAP);
   g_assert_cmpint (rl_feature_view_get_scaling (features), ==, RL_SCALING_PER_MAP);
-  ui_test_spin (100);   /* draws, in both scalings */
+  g_assert_true (ui_test_settle (GTK_WIDGET (window), 30));   /* draws, in both scalings */
 
   /* Per map too, the ten logits share one range: each is one value, which a range of its
    * own would paint full red or full blue. */
@@ -830,6 +830,23 @@ find_help_window (void)
   return NULL;
 }
 
+static gboolean
+help_shown (gpointer data)
+{
+  RlHelpWindow *help = find_help_window ();
+
+  return help != NULL && gtk_widget_get_visible (GTK_WIDGET (help));
+}
+
+/* For ui_test_wait_for (): the help window shows page @data. */
+static gboolean
+help_at_page (gpointer data)
+{
+  RlHelpWindow *help = find_help_window ();
+
+  return help != NULL && g_strcmp0 (rl_help_window_get_page (help), data) == 0;
+}
+
 /* F1's action opens the help at the page of the view in front; again, it raises the same
  * window at the page of the view now in front; it goes with the main window. */
 static void
@@ -841,7 +858,7 @@ test_help (void)
   g_assert_null (find_help_window ());
   rl_window_set_view (window, "inside");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.help", NULL));
-  ui_test_spin (50);
+  g_assert_true (ui_test_wait_for (help_shown, NULL, 10));
   help = find_help_window ();
   g_assert_nonnull (help);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (help)));
@@ -861,14 +878,14 @@ test_help (void)
           continue;
         rl_window_set_view (window, name);
         g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.help", NULL));
-        ui_test_spin (50);
+        g_assert_true (ui_test_wait_for (help_at_page, (gpointer) name, 10));
         g_assert_true (find_help_window () == help);
         g_assert_cmpstr (rl_help_window_get_page (help), ==, name);
       }
   }
 
   ui_test_destroy_window (window);
-  ui_test_spin (50);
+  g_assert_true (ui_test_wait_for (ui_test_window_gone, help, 10));
   g_assert_null (find_help_window ());
 }
 
@@ -881,6 +898,12 @@ test_app_icon (void)
 
   gtk_icon_theme_add_resource_path (theme, "/org/reslab/ResLab/icons");
   g_assert_true (gtk_icon_theme_has_icon (theme, "io.github.reslab.ResLab"));
+}
+
+static gboolean
+says_random_weights (gpointer data)
+{
+  return strstr (rl_window_get_model_description (data), "random weights") != NULL;
 }
 
 static void
@@ -900,7 +923,7 @@ test_reset_weights (void)
   g_assert_true (ui_test_wait_for (ui_test_dialog_shown, NULL, 10));
   dialog = ui_test_find_message_dialog ();
   gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_CANCEL);
-  ui_test_spin (50);
+  g_assert_true (ui_test_wait_for (ui_test_window_gone, dialog, 10));
   g_assert_cmpmem (rl_model_get_params_const (rl_predictor_get_model (predictor)),
                    n * sizeof (float), before, n * sizeof (float));
 
@@ -909,7 +932,7 @@ test_reset_weights (void)
   g_assert_true (ui_test_wait_for (ui_test_dialog_shown, NULL, 10));
   dialog = ui_test_find_message_dialog ();
   gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT);
-  ui_test_spin (50);
+  g_assert_true (ui_test_wait_for (says_random_weights, window, 10));
   g_assert_false (memcmp (rl_model_get_params_const (rl_predictor_get_model (predictor)), before,
                           n * sizeof (float)) == 0);
   g_assert_nonnull (strstr (rl_window_get_model_description (window), "random weights"));
