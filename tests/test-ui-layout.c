@@ -1033,6 +1033,38 @@ edge_faded (GtkWidget *scroller,
   return faded;
 }
 
+/* The form in @scroller, scrolled so that the middle of @bottom lies on its bottom edge, and then
+ * so that the middle of @top lies on its top edge, fades out at that edge: at the edge itself
+ * only the window's colour is left. The form must scroll, and both places must be within its
+ * reach. */
+static void
+assert_form_fades (GtkWidget *scroller,
+                   GtkWidget *bottom,
+                   GtkWidget *top)
+{
+  GtkScrolledWindow *scrolled = GTK_SCROLLED_WINDOW (scroller);
+  GtkWidget *form = gtk_widget_get_first_child (gtk_scrolled_window_get_child (scrolled));
+  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (scrolled);
+  graphene_rect_t b;
+  double bottom_value, top_value;
+
+  g_assert_cmpfloat (gtk_adjustment_get_upper (adjustment), >,
+                     gtk_adjustment_get_page_size (adjustment));
+  g_assert_true (gtk_widget_compute_bounds (bottom, form, &b));
+  bottom_value = b.origin.y + b.size.height / 2 - gtk_adjustment_get_page_size (adjustment);
+  g_assert_true (gtk_widget_compute_bounds (top, form, &b));
+  top_value = b.origin.y + b.size.height / 2;
+  g_test_message ("the form %.0f px in %.0f, scrolled to %.0f and %.0f",
+                  gtk_adjustment_get_upper (adjustment), gtk_adjustment_get_page_size (adjustment),
+                  bottom_value, top_value);
+  g_assert_cmpfloat (bottom_value, >=, 0);
+  g_assert_cmpfloat (top_value, <=, gtk_adjustment_get_upper (adjustment)
+                                    - gtk_adjustment_get_page_size (adjustment));
+
+  g_assert_true (edge_faded (scroller, bottom_value, gtk_widget_get_height (scroller) - 1));
+  g_assert_true (edge_faded (scroller, top_value, 0));
+}
+
 /* The Train view's scrolled settings at 800 x 600 do not end on a line sliced through at an
  * edge where they go on: their last line was cut in half by the bottom edge ("no weight" whole,
  * "decay." a row of dots above Start Training). They fade out there, as GNOME Shell's scrolled
@@ -1044,10 +1076,7 @@ test_train_form_fades (void)
 {
   RlWindow *window;
   RlTrainView *train;
-  GtkWidget *batch, *net, *scroller, *form;
-  GtkAdjustment *adjustment;
-  graphene_rect_t b;
-  double bottom_value, top_value;
+  GtkWidget *batch, *net;
 
   load_style_sheet ();
   window = ui_test_new_window_sized (SMALL_WIDTH, SMALL_HEIGHT);
@@ -1058,26 +1087,7 @@ test_train_form_fades (void)
                                                                          is_label_starting,
                                                                          "Batch size")));
   net = ui_test_find_type (GTK_WIDGET (train), GTK_TYPE_TEXT_VIEW);
-  scroller = gtk_widget_get_ancestor (batch, GTK_TYPE_SCROLLED_WINDOW);
-  form = gtk_widget_get_first_child (gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scroller)));
-  adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
-  g_assert_cmpfloat (gtk_adjustment_get_upper (adjustment), >,
-                     gtk_adjustment_get_page_size (adjustment));
-
-  /* the middle of Batch size on the bottom edge, of the net's text on the top edge */
-  g_assert_true (gtk_widget_compute_bounds (batch, form, &b));
-  bottom_value = b.origin.y + b.size.height / 2 - gtk_adjustment_get_page_size (adjustment);
-  g_assert_true (gtk_widget_compute_bounds (net, form, &b));
-  top_value = b.origin.y + b.size.height / 2;
-  g_test_message ("the form %.0f px in %.0f, scrolled to %.0f and %.0f",
-                  gtk_adjustment_get_upper (adjustment), gtk_adjustment_get_page_size (adjustment),
-                  bottom_value, top_value);
-  g_assert_cmpfloat (bottom_value, >=, 0);
-  g_assert_cmpfloat (top_value, <=, gtk_adjustment_get_upper (adjustment)
-                                    - gtk_adjustment_get_page_size (adjustment));
-
-  g_assert_true (edge_faded (scroller, bottom_value, gtk_widget_get_height (scroller) - 1));
-  g_assert_true (edge_faded (scroller, top_value, 0));
+  assert_form_fades (gtk_widget_get_ancestor (batch, GTK_TYPE_SCROLLED_WINDOW), batch, net);
   ui_test_destroy_window (window);
 }
 
@@ -1089,10 +1099,7 @@ static void
 test_experiment_form_fades (void)
 {
   RlWindow *window;
-  GtkWidget *view, *runs, *depth, *scroller, *form;
-  GtkAdjustment *adjustment;
-  graphene_rect_t b;
-  double bottom_value, top_value;
+  GtkWidget *view, *runs, *depth;
 
   load_style_sheet ();
   window = ui_test_new_window_sized (SMALL_WIDTH, SMALL_HEIGHT);
@@ -1102,22 +1109,7 @@ test_experiment_form_fades (void)
   runs = ui_test_find_widget (view, is_label_starting, "Each run appears here");
   depth = gtk_label_get_mnemonic_widget (GTK_LABEL (ui_test_find_widget (view, is_label_starting,
                                                                          "Depth")));
-  scroller = gtk_widget_get_ancestor (runs, GTK_TYPE_SCROLLED_WINDOW);
-  form = gtk_widget_get_first_child (gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scroller)));
-  adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
-  g_assert_cmpfloat (gtk_adjustment_get_upper (adjustment), >,
-                     gtk_adjustment_get_page_size (adjustment));
-
-  g_assert_true (gtk_widget_compute_bounds (runs, form, &b));
-  bottom_value = b.origin.y + b.size.height / 2 - gtk_adjustment_get_page_size (adjustment);
-  g_assert_true (gtk_widget_compute_bounds (depth, form, &b));
-  top_value = b.origin.y + b.size.height / 2;
-  g_test_message ("the column %.0f px in %.0f, scrolled to %.0f and %.0f",
-                  gtk_adjustment_get_upper (adjustment), gtk_adjustment_get_page_size (adjustment),
-                  bottom_value, top_value);
-  g_assert_cmpfloat (bottom_value, >=, 0);
-  g_assert_true (edge_faded (scroller, bottom_value, gtk_widget_get_height (scroller) - 1));
-  g_assert_true (edge_faded (scroller, top_value, 0));
+  assert_form_fades (gtk_widget_get_ancestor (runs, GTK_TYPE_SCROLLED_WINDOW), runs, depth);
   ui_test_destroy_window (window);
 }
 
