@@ -164,3 +164,18 @@ wait_for_dialog (void)
   g_assert_true (ui_test_wait_for (ui_test_dialog_shown, NULL, 30));
   return ui_test_find_message_dialog ();
 }
+
+/* Waits for the message dialog, logs its text, checks that the text begins with @first_line
+ * (its primary text and a newline), and closes it.
+ * Returns: (transfer full) the dialog's text, primary and secondary */
+static inline char *
+take_message (const char *first_line)
+{
+  GtkMessageDialog *dialog = wait_for_dialog ();
+  char *text = ui_test_dialog_text (dialog);
+
+  g_test_message ("%s", text);
+  g_assert_true (g_str_has_prefix (text, first_line));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  return text;
+}

@@ -75,13 +75,9 @@ test_save_fails (void)
   rl_experiment_view_set_train_images (view, 128);
   run_to_end (view);
   {
-    GtkMessageDialog *dialog = wait_for_dialog ();
-    g_autofree char *text = ui_test_dialog_text (dialog);
+    g_autofree char *text = take_message ("This experiment run could not be kept\n");
 
-    g_test_message ("%s", text);
-    g_assert_true (g_str_has_prefix (text, "This experiment run could not be kept\n"));
     g_assert_nonnull (strstr (text, dir));
-    gtk_window_destroy (GTK_WINDOW (dialog));
   }
   g_assert_cmpuint (rl_experiment_view_get_n_runs (view), ==, 1);
   g_assert_null (rl_experiment_view_get_run_path (view, 0));
@@ -121,22 +117,30 @@ first_run_menu (gpointer data)
   return ui_test_menu_find (rl_experiment_view_get_run_menu (data, 0), "win.show-landscape") >= 0;
 }
 
-/* Puts a folder where the plain twin of the run just finished is to be written: the view has
- * named the run's file (its "finished" handler ran first), and its twins are written only once
- * that file is, from a later turn of the main loop. */
+/* Where @twin of the run just finished in @view is to be written, from the runner's "finished":
+ * the view has named the run's file (its "finished" handler ran first), and its twins are
+ * written only once that file is, from a later turn of the main loop.
+ * Returns: (transfer full) */
+static char *
+last_run_twin_path (RlExperimentView *view,
+                    RlTwin            twin)
+{
+  const char *path = rl_experiment_view_get_run_path (view,
+                                                      rl_experiment_view_get_n_runs (view) - 1);
+
+  g_assert_nonnull (path);
+  return rl_experiment_file_twin_path (path, twin);
+}
+
+/* Puts a folder where the plain twin of the run just finished is to be written. */
 static void
 block_plain_twin_cb (RlExperimentRunner *runner,
                      gboolean            completed,
                      const GError       *error,
                      gpointer            user_data)
 {
-  RlExperimentView *view = user_data;
-  const char *path = rl_experiment_view_get_run_path (view,
-                                                      rl_experiment_view_get_n_runs (view) - 1);
-  g_autofree char *plain = NULL;
+  g_autofree char *plain = last_run_twin_path (user_data, RL_TWIN_PLAIN);
 
-  g_assert_nonnull (path);
-  plain = rl_experiment_file_twin_path (path, RL_TWIN_PLAIN);
   g_assert_cmpint (g_mkdir (plain, 0700), ==, 0);
 }
 
@@ -153,6 +157,17 @@ run_with_file_blocked (RlExperimentView *view,
   run_to_end (view);
   g_signal_handlers_disconnect_by_func (rl_experiment_view_get_runner (view), block, view);
   return g_strdup (rl_experiment_view_get_run_path (view, 0));
+}
+
+/* Clears @view's runs: their files go from @dir, and no message follows (within 200 ms). */
+static void
+clear_runs (RlExperimentView *view,
+            const char       *dir)
+{
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "experiment.clear", NULL));
+  wait_for_files (dir, 0);
+  ui_test_spin (200);
+  g_assert_null (ui_test_find_message_dialog ());
 }
 
 /* A twin that cannot be written for another reason than divergence (a folder in the way of its
@@ -178,15 +193,11 @@ test_twin_save_fails (void)
   plain_name = g_path_get_basename (plain);
   resnet = rl_experiment_file_twin_path (run_path, RL_TWIN_RESIDUAL);
   {
-    GtkMessageDialog *dialog = wait_for_dialog ();
-    g_autofree char *text = ui_test_dialog_text (dialog);
+    g_autofree char *text = take_message ("The trained plain-8 of run 1 could not be kept\n");
     g_autofree char *quoted = g_strdup_printf ("“%s”", plain_name);
 
-    g_test_message ("%s", text);
-    g_assert_true (g_str_has_prefix (text, "The trained plain-8 of run 1 could not be kept\n"));
     g_assert_nonnull (strstr (text, quoted));
     g_assert_nonnull (strstr (text, "The run and its curves are kept"));
-    gtk_window_destroy (GTK_WINDOW (dialog));
   }
   /* the run is kept, with the twin that could be written */
   wait_for_files (dir, 1);
@@ -213,33 +224,24 @@ test_twin_save_fails (void)
   }
 
   /* Clear: the run's files go; the folder in the way was never the run's */
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "experiment.clear", NULL));
-  wait_for_files (dir, 0);
+  clear_runs (view, dir);
   g_assert_false (g_file_test (resnet, G_FILE_TEST_EXISTS));
-  ui_test_spin (200);
-  g_assert_null (ui_test_find_message_dialog ());
   g_assert_true (g_file_test (plain, G_FILE_TEST_IS_DIR));
   g_assert_cmpint (g_rmdir (plain), ==, 0);
   destroy_view (view, window);
 }
 
 /* Puts a folder where the plain twin's initial weights of the run just finished are to be
- * written (see block_plain_twin_cb). */
+ * written. */
 static void
 block_plain_initial_cb (RlExperimentRunner *runner,
                         gboolean            completed,
                         const GError       *error,
                         gpointer            user_data)
 {
-  RlExperimentView *view = user_data;
-  const char *path = rl_experiment_view_get_run_path (view,
-                                                      rl_experiment_view_get_n_runs (view) - 1);
-  g_autofree char *plain = NULL;
-  g_autofree char *initial = NULL;
+  g_autofree char *plain = last_run_twin_path (user_data, RL_TWIN_PLAIN);
+  g_autofree char *initial = rl_landscape_initial_path (plain);
 
-  g_assert_nonnull (path);
-  plain = rl_experiment_file_twin_path (path, RL_TWIN_PLAIN);
-  initial = rl_landscape_initial_path (plain);
   g_assert_cmpint (g_mkdir (initial, 0700), ==, 0);
 }
 
@@ -269,17 +271,13 @@ test_initial_save_fails (void)
   resnet = rl_experiment_file_twin_path (run_path, RL_TWIN_RESIDUAL);
   resnet_initial = rl_landscape_initial_path (resnet);
   {
-    GtkMessageDialog *dialog = wait_for_dialog ();
-    g_autofree char *text = ui_test_dialog_text (dialog);
+    g_autofree char *text = take_message ("The initial weights of plain-8 in run 1 could not be"
+                                          " kept\n");
     g_autofree char *quoted = g_strdup_printf ("“%s”", initial_name);
 
-    g_test_message ("%s", text);
-    g_assert_true (g_str_has_prefix (text, "The initial weights of plain-8 in run 1 could not be"
-                                           " kept\n"));
     g_assert_nonnull (strstr (text, quoted));
     g_assert_nonnull (strstr (text, "no line from its initial weights"));
     g_assert_nonnull (strstr (text, "The run, its curves and its trained twins are kept"));
-    gtk_window_destroy (GTK_WINDOW (dialog));
   }
   /* both twins are kept, the plain one without initial weights */
   g_assert_true (ui_test_wait_for (first_run_menu, view, 30));
@@ -303,35 +301,27 @@ test_initial_save_fails (void)
   g_assert_null (ui_test_find_message_dialog ());
 
   /* Clear: the run's files go; the folder in the way was never the run's */
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "experiment.clear", NULL));
-  wait_for_files (dir, 0);
-  ui_test_spin (200);
+  clear_runs (view, dir);
   g_assert_false (g_file_test (plain, G_FILE_TEST_EXISTS));
   g_assert_false (g_file_test (resnet_initial, G_FILE_TEST_EXISTS));
-  g_assert_null (ui_test_find_message_dialog ());
   g_assert_true (g_file_test (plain_initial, G_FILE_TEST_IS_DIR));
   g_assert_cmpint (g_rmdir (plain_initial), ==, 0);
   destroy_view (view, window);
 }
 
 /* Puts a folder where the plain twin of the run just finished is to be written, and a file of
- * the user's where the residual twin's initial weights are (see block_plain_twin_cb). */
+ * the user's where the residual twin's initial weights are. */
 static void
 block_plain_twin_and_resnet_initial_cb (RlExperimentRunner *runner,
                                         gboolean            completed,
                                         const GError       *error,
                                         gpointer            user_data)
 {
-  RlExperimentView *view = user_data;
-  const char *path = rl_experiment_view_get_run_path (view,
-                                                      rl_experiment_view_get_n_runs (view) - 1);
-  g_autofree char *resnet = NULL;
-  g_autofree char *initial = NULL;
+  g_autofree char *resnet = last_run_twin_path (user_data, RL_TWIN_RESIDUAL);
+  g_autofree char *initial = rl_landscape_initial_path (resnet);
   g_autoptr (GError) write_error = NULL;
 
   block_plain_twin_cb (runner, completed, error, user_data);
-  resnet = rl_experiment_file_twin_path (path, RL_TWIN_RESIDUAL);
-  initial = rl_landscape_initial_path (resnet);
   g_assert_true (g_file_set_contents (initial, "mine", -1, &write_error));
   g_assert_no_error (write_error);
 }
@@ -363,13 +353,10 @@ test_twin_and_initial_save_fail (void)
   resnet_initial = rl_landscape_initial_path (resnet);
   initial_name = g_path_get_basename (resnet_initial);
   {
-    GtkMessageDialog *dialog = wait_for_dialog ();
-    g_autofree char *text = ui_test_dialog_text (dialog);
+    g_autofree char *text = take_message ("The trained plain-8 of run 1 could not be kept\n");
     g_autofree char *quoted_twin = g_strdup_printf ("“%s”", plain_name);
     g_autofree char *quoted_initial = g_strdup_printf ("“%s”", initial_name);
 
-    g_test_message ("%s", text);
-    g_assert_true (g_str_has_prefix (text, "The trained plain-8 of run 1 could not be kept\n"));
     g_assert_nonnull (strstr (text, quoted_twin));
     g_assert_nonnull (strstr (text, "landscape of plain-8 cannot be shown"));
     g_assert_nonnull (strstr (text, quoted_initial));
@@ -386,7 +373,6 @@ test_twin_and_initial_save_fail (void)
       g_assert_nonnull (strstr (in_folder, plain_name));
       g_assert_nonnull (strstr (in_folder, initial_name));
     }
-    gtk_window_destroy (GTK_WINDOW (dialog));
   }
   /* one message, not one for each */
   ui_test_spin (300);
@@ -398,11 +384,8 @@ test_twin_and_initial_save_fail (void)
   g_clear_pointer (&contents, g_free);
 
   /* Clear: the run's files go, the folder and the user's file stay */
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "experiment.clear", NULL));
-  wait_for_files (dir, 0);
-  ui_test_spin (200);
+  clear_runs (view, dir);
   g_assert_false (g_file_test (resnet, G_FILE_TEST_EXISTS));
-  g_assert_null (ui_test_find_message_dialog ());
   g_assert_true (g_file_get_contents (resnet_initial, &contents, NULL, NULL));
   g_assert_cmpstr (contents, ==, "mine");
   g_assert_cmpint (g_unlink (resnet_initial), ==, 0);
