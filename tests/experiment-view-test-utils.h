@@ -17,11 +17,8 @@
 /* Skips the test, and returns from it, without the MNIST files. */
 #define SKIP_WITHOUT_MNIST() \
   G_STMT_START { \
-    if (!ui_test_has_dataset (RL_DATASET_MNIST)) \
-      { \
-        g_test_skip ("no MNIST files: run ./dev.sh data"); \
-        return; \
-      } \
+    if (ui_test_skip_without_dataset (RL_DATASET_MNIST)) \
+      return; \
   } G_STMT_END
 
 /* ---- a view and its runs ------------------------------------------------------------------ */

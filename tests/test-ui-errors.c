@@ -184,11 +184,8 @@ test_figures_narrow (void)
   RlWindow *window;
   RlErrorsView *view;
 
-  if (!ui_test_has_dataset (RL_DATASET_MNIST))
-    {
-      g_test_skip ("no MNIST test set: ./dev.sh data fetches it");
-      return;
-    }
+  if (ui_test_skip_without_dataset (RL_DATASET_MNIST))
+    return;
   window = ui_test_new_window_sized (800, 600);
   view = rl_window_get_errors_view (window);
   rl_window_set_view (window, "errors");
@@ -222,11 +219,8 @@ test_fashion (void)
   int worst_t = -1, worst_p = -1;
   uint32_t worst = 0;
 
-  if (!ui_test_has_dataset (RL_DATASET_FASHION))
-    {
-      g_test_skip ("no Fashion-MNIST files: ./dev.sh setup installs dataset-fashion-mnist");
-      return;
-    }
+  if (ui_test_skip_without_dataset (RL_DATASET_FASHION))
+    return;
   window = ui_test_new_window_sized (1280, 760);
   view = rl_window_get_errors_view (window);
   /* an untrained seed net: many mistakes, named by their classes */

@@ -190,11 +190,8 @@ test_kept_run (void)
   char *twins[RL_N_TWINS];
   gsize length;
 
-  if (!ui_test_has_dataset (RL_DATASET_MNIST))
-    {
-      g_test_skip ("no MNIST files: run ./dev.sh data");
-      return;
-    }
+  if (ui_test_skip_without_dataset (RL_DATASET_MNIST))
+    return;
 
   window = window_with_kept_run ();
   view = rl_window_get_experiment_view (window);
@@ -439,11 +436,8 @@ test_kept_run_offered (void)
   g_autoptr (GError) error = NULL;
   gsize length;
 
-  if (!ui_test_has_dataset (RL_DATASET_MNIST))
-    {
-      g_test_skip ("no MNIST files: run ./dev.sh data");
-      return;
-    }
+  if (ui_test_skip_without_dataset (RL_DATASET_MNIST))
+    return;
 
   window = window_with_kept_run ();
   run_path = g_strdup (rl_experiment_view_get_run_path (rl_window_get_experiment_view (window),
@@ -507,11 +501,8 @@ test_kept_run_one_twin (void)
   g_autoptr (GError) error = NULL;
   g_autoptr (GVariant) target = NULL;
 
-  if (!ui_test_has_dataset (RL_DATASET_MNIST))
-    {
-      g_test_skip ("no MNIST files: run ./dev.sh data");
-      return;
-    }
+  if (ui_test_skip_without_dataset (RL_DATASET_MNIST))
+    return;
 
   window = window_with_kept_run ();
   view = rl_window_get_experiment_view (window);
@@ -614,11 +605,8 @@ test_diverged_twin (void)
   guint64 at;
   guint number;
 
-  if (!ui_test_has_dataset (RL_DATASET_MNIST))
-    {
-      g_test_skip ("no MNIST files: run ./dev.sh data");
-      return;
-    }
+  if (ui_test_skip_without_dataset (RL_DATASET_MNIST))
+    return;
 
   window = restarted_window ();
   view = rl_window_get_experiment_view (window);
@@ -708,11 +696,8 @@ test_clear_keeps_numbers (void)
   g_autofree char *second = NULL;
   guint number;
 
-  if (!ui_test_has_dataset (RL_DATASET_MNIST))
-    {
-      g_test_skip ("no MNIST files: run ./dev.sh data");
-      return;
-    }
+  if (ui_test_skip_without_dataset (RL_DATASET_MNIST))
+    return;
 
   window = window_with_kept_run ();
   view = rl_window_get_experiment_view (window);

@@ -53,11 +53,8 @@ test_after_experiment (void)
   double az, el;
   guint g;
 
-  if (!ui_test_has_dataset (RL_DATASET_MNIST))
-    {
-      g_test_skip ("no MNIST files: run ./dev.sh data");
-      return;
-    }
+  if (ui_test_skip_without_dataset (RL_DATASET_MNIST))
+    return;
 
   window = ui_test_new_window ();
   view = rl_window_get_experiment_view (window);
@@ -278,11 +275,8 @@ test_from_models_list (void)
   GMenuModel *menu;
   gsize length;
 
-  if (!ui_test_has_dataset (RL_DATASET_MNIST))
-    {
-      g_test_skip ("no MNIST files: run ./dev.sh data");
-      return;
-    }
+  if (ui_test_skip_without_dataset (RL_DATASET_MNIST))
+    return;
 
   window = ui_test_new_window ();
   store = rl_window_get_model_store (window);
@@ -468,11 +462,8 @@ test_app_trained_run (void)
   guint64 seed = 0;
   GMenuModel *menu;
 
-  if (!ui_test_has_dataset (RL_DATASET_MNIST))
-    {
-      g_test_skip ("no MNIST files: run ./dev.sh data");
-      return;
-    }
+  if (ui_test_skip_without_dataset (RL_DATASET_MNIST))
+    return;
 
   window = ui_test_new_window ();
   store = rl_window_get_model_store (window);

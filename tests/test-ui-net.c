@@ -474,11 +474,8 @@ test_train_custom (void)
   guint n_classes = 0;
   double sum = 0;
 
-  if (!ui_test_has_dataset (RL_DATASET_MNIST))
-    {
-      g_test_skip ("no MNIST files: ./dev.sh data fetches them");
-      return;
-    }
+  if (ui_test_skip_without_dataset (RL_DATASET_MNIST))
+    return;
 
   window = ui_test_new_window ();
   view = rl_window_get_train_view (window);

@@ -139,11 +139,8 @@ test_grouped_counts (void)
   RlWindow *window;
   GtkWidget *draw, *label;
 
-  if (!ui_test_has_dataset (RL_DATASET_MNIST))
-    {
-      g_test_skip ("no MNIST files: ./dev.sh data fetches them");
-      return;
-    }
+  if (ui_test_skip_without_dataset (RL_DATASET_MNIST))
+    return;
   window = g_object_ref_sink (rl_window_new (NULL));
   draw = GTK_WIDGET (rl_window_get_draw_view (window));
   gtk_window_present (GTK_WINDOW (window));
@@ -443,11 +440,8 @@ test_fashion_why (void)
   RlWhyView *why;
   GtkWidget *prob, *predicted, *sentence, *model_line, *towards;
 
-  if (!ui_test_has_dataset (RL_DATASET_FASHION))
-    {
-      g_test_skip ("no Fashion-MNIST files: ./dev.sh setup installs dataset-fashion-mnist");
-      return;
-    }
+  if (ui_test_skip_without_dataset (RL_DATASET_FASHION))
+    return;
   window = ui_test_new_window_sized (800, 600);
   draw = rl_window_get_draw_view (window);
   why = rl_draw_view_get_why_view (draw);

@@ -106,6 +106,19 @@ ui_test_has_dataset (RlDatasetKind kind)
   return missing == NULL;
 }
 
+/* Skips the test, saying how to get the files, when those of @kind are missing.
+ * Returns: TRUE when it skipped: the test returns at once. */
+static inline gboolean
+ui_test_skip_without_dataset (RlDatasetKind kind)
+{
+  if (ui_test_has_dataset (kind))
+    return FALSE;
+  g_test_skip (kind == RL_DATASET_FASHION
+               ? "no Fashion-MNIST files: ./dev.sh setup installs dataset-fashion-mnist"
+               : "no MNIST files: ./dev.sh data fetches them");
+  return TRUE;
+}
+
 /* Whether this build bundles the seed net's model (resources/models/seed.safetensors). */
 static inline gboolean
 ui_test_has_bundled_model (void)
