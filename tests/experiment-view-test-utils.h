@@ -1,9 +1,9 @@
 /* experiment-view-test-utils.h: what the tests of the Experiment view share
  * (test-ui-experiment.c, test-ui-experiment-kept.c, test-ui-experiment-save.c): the MNIST
  * check, a view in a window of its own and a run of it to the end, and the folder the view
- * keeps its runs in (made, read back, its run files listed and waited for), a message about
- * them waited for. Header-only, for the tests: static inline, so that a test program that
- * uses some of them is not warned about the others. */
+ * keeps its runs in (made, read back, its run files listed and waited for). Header-only, for
+ * the tests: static inline, so that a test program that uses some of them is not warned about
+ * the others. */
 #pragma once
 
 #include <string.h>
@@ -152,27 +152,4 @@ write_bytes (const char *path,
 
   g_assert_true (g_file_set_contents (path, contents, length, &error));
   g_assert_no_error (error);
-}
-
-/* The message dialog, once one is shown (within 30 s). */
-static inline GtkMessageDialog *
-wait_for_dialog (void)
-{
-  g_assert_true (ui_test_wait_for (ui_test_dialog_shown, NULL, 30));
-  return ui_test_find_message_dialog ();
-}
-
-/* Waits for the message dialog, logs its text, checks that the text begins with @first_line
- * (its primary text and a newline), and closes it.
- * Returns: (transfer full) the dialog's text, primary and secondary */
-static inline char *
-take_message (const char *first_line)
-{
-  GtkMessageDialog *dialog = wait_for_dialog ();
-  char *text = ui_test_dialog_text (dialog);
-
-  g_test_message ("%s", text);
-  g_assert_true (g_str_has_prefix (text, first_line));
-  gtk_window_destroy (GTK_WINDOW (dialog));
-  return text;
 }

@@ -288,7 +288,7 @@ test_bad_kept_files (void)
   view = new_keeping_view (&window, dir);
   g_assert_cmpuint (rl_experiment_view_get_n_runs (view), ==, 1);
   {
-    g_autofree char *text = take_message ("6 kept experiment runs could not be restored\n");
+    g_autofree char *text = ui_test_take_message ("6 kept experiment runs could not be restored\n");
 
     for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
       {
@@ -337,7 +337,7 @@ test_bad_kept_files (void)
   }
   view = new_keeping_view (&window, dir);
   {
-    g_autofree char *text = take_message ("A kept experiment run could not be restored\n");
+    g_autofree char *text = ui_test_take_message ("A kept experiment run could not be restored\n");
 
     g_assert_nonnull (strstr (text, bad[4].name));
     g_assert_null (strstr (text, bad[0].name));

@@ -75,7 +75,7 @@ test_save_fails (void)
   rl_experiment_view_set_train_images (view, 128);
   run_to_end (view);
   {
-    g_autofree char *text = take_message ("This experiment run could not be kept\n");
+    g_autofree char *text = ui_test_take_message ("This experiment run could not be kept\n");
 
     g_assert_nonnull (strstr (text, dir));
   }
@@ -193,7 +193,7 @@ test_twin_save_fails (void)
   plain_name = g_path_get_basename (plain);
   resnet = rl_experiment_file_twin_path (run_path, RL_TWIN_RESIDUAL);
   {
-    g_autofree char *text = take_message ("The trained plain-8 of run 1 could not be kept\n");
+    g_autofree char *text = ui_test_take_message ("The trained plain-8 of run 1 could not be kept\n");
     g_autofree char *quoted = g_strdup_printf ("“%s”", plain_name);
 
     g_assert_nonnull (strstr (text, quoted));
@@ -271,8 +271,8 @@ test_initial_save_fails (void)
   resnet = rl_experiment_file_twin_path (run_path, RL_TWIN_RESIDUAL);
   resnet_initial = rl_landscape_initial_path (resnet);
   {
-    g_autofree char *text = take_message ("The initial weights of plain-8 in run 1 could not be"
-                                          " kept\n");
+    g_autofree char *text = ui_test_take_message ("The initial weights of plain-8 in run 1 could not"
+                                                  " be kept\n");
     g_autofree char *quoted = g_strdup_printf ("“%s”", initial_name);
 
     g_assert_nonnull (strstr (text, quoted));
@@ -353,7 +353,7 @@ test_twin_and_initial_save_fail (void)
   resnet_initial = rl_landscape_initial_path (resnet);
   initial_name = g_path_get_basename (resnet_initial);
   {
-    g_autofree char *text = take_message ("The trained plain-8 of run 1 could not be kept\n");
+    g_autofree char *text = ui_test_take_message ("The trained plain-8 of run 1 could not be kept\n");
     g_autofree char *quoted_twin = g_strdup_printf ("“%s”", plain_name);
     g_autofree char *quoted_initial = g_strdup_printf ("“%s”", initial_name);
 

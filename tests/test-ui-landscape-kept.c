@@ -145,18 +145,13 @@ assert_refused (RlWindow *window, GVariant *target, const char *expected, const 
   g_autofree char *note = g_strdup (rl_landscape_view_get_note (landscape));
   guint complete = rl_landscape_runner_get_complete_grid (runner);
   const RlModel *before = rl_landscape_view_get_model (landscape, 0, NULL);
-  GtkMessageDialog *dialog;
   g_autofree char *text = NULL;
 
   show_landscape (window, target);
-  g_assert_true (ui_test_wait_for (ui_test_dialog_shown, NULL, 30));
-  dialog = ui_test_find_message_dialog ();
-  text = ui_test_dialog_text (dialog);
-  g_test_message ("%s", text);
+  text = ui_test_take_message (NULL);
   g_assert_nonnull (strstr (text, expected));
   if (also != NULL)
     g_assert_nonnull (strstr (text, also));
-  gtk_window_destroy (GTK_WINDOW (dialog));
   ui_test_spin (100);
   g_assert_null (ui_test_find_message_dialog ());
   g_assert_cmpuint (rl_landscape_view_get_n_models (landscape), ==, 2);

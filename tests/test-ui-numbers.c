@@ -194,7 +194,6 @@ test_number_picture (void)
   g_autofree char *bad = g_build_filename (dir, "notes.pgm", NULL);
   g_autofree char *text = NULL;
   const RlReading *reading;
-  GtkMessageDialog *dialog;
 
   rl_window_set_view (window, "number");
   ui_test_spin (200);
@@ -218,12 +217,7 @@ test_number_picture (void)
   /* no picture: a dialog naming it; the number stays */
   g_assert_true (g_file_set_contents (bad, "P5\n3 3\n255\nxx", -1, NULL));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-file", "s", bad));
-  g_assert_true (ui_test_wait_for (ui_test_dialog_shown, NULL, 30));
-  dialog = ui_test_find_message_dialog ();
-  text = ui_test_dialog_text (dialog);
-  g_test_message ("%s", text);
-  g_assert_true (g_str_has_prefix (text, "Could not open “notes.pgm”\n"));
-  gtk_window_destroy (GTK_WINDOW (dialog));
+  text = ui_test_take_message ("Could not open “notes.pgm”\n");
   g_assert_cmpstr (rl_number_view_get_image_name (view), ==, "number.pgm");
   g_assert_cmpstr (rl_number_view_get_text (view), ==, "721");
 
@@ -347,7 +341,6 @@ test_paste_image (void)
   g_autoptr (GBytes) white_pixels = g_bytes_new_take (g_malloc0 (64 * 64 * 3), 64 * 64 * 3);
   g_autoptr (GdkTexture) blank = NULL;
   g_autofree char *text = NULL;
-  GtkMessageDialog *dialog;
 
   /* a picture of a number, pasted in Draw */
   rl_window_set_view (window, "draw");
@@ -384,12 +377,7 @@ test_paste_image (void)
   blank = gdk_memory_texture_new (64, 64, GDK_MEMORY_R8G8B8, white_pixels, 64 * 3);
   gdk_clipboard_set_texture (clipboard, blank);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.paste-image", NULL));
-  g_assert_true (ui_test_wait_for (ui_test_dialog_shown, NULL, 30));
-  dialog = ui_test_find_message_dialog ();
-  text = ui_test_dialog_text (dialog);
-  g_test_message ("%s", text);
-  g_assert_true (g_str_has_prefix (text, "Could not read the pasted image\n"));
-  gtk_window_destroy (GTK_WINDOW (dialog));
+  text = ui_test_take_message ("Could not read the pasted image\n");
   g_assert_cmpstr (rl_number_view_get_image_name (view), ==, "number.pgm");
   g_assert_cmpstr (rl_number_view_get_text (view), ==, "721");
 
@@ -402,12 +390,8 @@ test_paste_image (void)
 
     gdk_clipboard_set_texture (clipboard, wide);
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.paste-image", NULL));
-    g_assert_true (ui_test_wait_for (ui_test_dialog_shown, NULL, 30));
-    dialog = ui_test_find_message_dialog ();
-    said = ui_test_dialog_text (dialog);
-    g_test_message ("%s", said);
+    said = ui_test_take_message (NULL);
     g_assert_nonnull (strstr (said, "16385 x 1 pixels is larger than 16384"));
-    gtk_window_destroy (GTK_WINDOW (dialog));
     g_assert_cmpstr (rl_number_view_get_text (view), ==, "721");
   }
 
@@ -426,14 +410,9 @@ test_paste_image (void)
                                     LARGE_WIDTH * 3);
     gdk_clipboard_set_texture (clipboard, large);
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.paste-image", NULL));
-    g_assert_true (ui_test_wait_for (ui_test_dialog_shown, NULL, 30));
-    dialog = ui_test_find_message_dialog ();
-    said = ui_test_dialog_text (dialog);
-    g_test_message ("%s", said);
-    g_assert_true (g_str_has_prefix (said, "Could not read the pasted image\n"
-                                           "Pasted image: image of 8193 x 8192 pixels is more "
-                                           "than 67108864 pixels in all"));
-    gtk_window_destroy (GTK_WINDOW (dialog));
+    said = ui_test_take_message ("Could not read the pasted image\n"
+                                 "Pasted image: image of 8193 x 8192 pixels is more than "
+                                 "67108864 pixels in all");
     g_assert_cmpstr (rl_number_view_get_text (view), ==, "721");
     gdk_clipboard_set_text (clipboard, "");
   }

@@ -488,6 +488,25 @@ ui_test_dialog_text (GtkMessageDialog *dialog)
   return g_strconcat (primary, "\n", secondary, NULL);
 }
 
+/* Waits (up to 30 s) for a message dialog, logs its text, checks that the text begins with
+ * @first_line (nullable: its primary text and a newline), and closes the dialog.
+ * Returns: (transfer full) the dialog's text, as ui_test_dialog_text () */
+static inline char *
+ui_test_take_message (const char *first_line)
+{
+  GtkMessageDialog *dialog;
+  char *text;
+
+  g_assert_true (ui_test_wait_for (ui_test_dialog_shown, NULL, 30));
+  dialog = ui_test_find_message_dialog ();
+  text = ui_test_dialog_text (dialog);
+  g_test_message ("%s", text);
+  if (first_line != NULL)
+    g_assert_true (g_str_has_prefix (text, first_line));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  return text;
+}
+
 /* The position in @menu (nullable) of its item that activates @action; -1 when none does. */
 static inline int
 ui_test_menu_find (GMenuModel *menu,
