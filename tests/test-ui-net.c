@@ -275,6 +275,18 @@ spin_value (RlTrainView *view,
   return v;
 }
 
+/* @view's settings are the defaults of a net with batch normalisation. */
+static void
+assert_bn_defaults (RlTrainView *view)
+{
+  RlTrainConfig config;
+
+  rl_train_view_get_settings (view, &config, NULL, NULL);
+  g_assert_cmpfloat_with_epsilon (config.lr, RL_TRAIN_BN_LR, 1e-7);
+  g_assert_cmpfloat_with_epsilon (config.momentum, RL_TRAIN_BN_MOMENTUM, 1e-7);
+  g_assert_cmpfloat_with_epsilon (config.weight_decay, RL_TRAIN_BN_WEIGHT_DECAY, 1e-9);
+}
+
 static gboolean
 is_use_defaults (GtkWidget     *widget,
                  gconstpointer  data)
@@ -293,7 +305,6 @@ test_defaults (void)
   RlTrainView *view = rl_window_get_train_view (window);
   RlNetChooser *chooser = rl_train_view_get_net_chooser (view);
   GtkWidget *use_defaults = ui_test_find_widget (GTK_WIDGET (view), is_use_defaults, NULL);
-  RlTrainConfig config;
 
   g_assert_nonnull (use_defaults);
   rl_net_chooser_choose (chooser, "seed");
@@ -302,10 +313,7 @@ test_defaults (void)
   g_assert_false (gtk_widget_get_visible (use_defaults));
 
   rl_net_chooser_choose (chooser, "resnet-20");
-  rl_train_view_get_settings (view, &config, NULL, NULL);
-  g_assert_cmpfloat_with_epsilon (config.lr, RL_TRAIN_BN_LR, 1e-7);
-  g_assert_cmpfloat_with_epsilon (config.momentum, RL_TRAIN_BN_MOMENTUM, 1e-7);
-  g_assert_cmpfloat_with_epsilon (config.weight_decay, RL_TRAIN_BN_WEIGHT_DECAY, 1e-9);
+  assert_bn_defaults (view);
 
   /* back to the seed's, then an edit that stays */
   rl_net_chooser_choose (chooser, CUSTOM);
@@ -319,10 +327,7 @@ test_defaults (void)
   g_assert_true (gtk_widget_get_visible (use_defaults));
   g_assert_true (gtk_widget_get_sensitive (use_defaults));
   g_signal_emit_by_name (use_defaults, "clicked");
-  rl_train_view_get_settings (view, &config, NULL, NULL);
-  g_assert_cmpfloat_with_epsilon (config.lr, RL_TRAIN_BN_LR, 1e-7);
-  g_assert_cmpfloat_with_epsilon (config.momentum, RL_TRAIN_BN_MOMENTUM, 1e-7);
-  g_assert_cmpfloat_with_epsilon (config.weight_decay, RL_TRAIN_BN_WEIGHT_DECAY, 1e-9);
+  assert_bn_defaults (view);
   g_assert_false (gtk_widget_get_visible (use_defaults));
   /* and they follow the family again */
   rl_net_chooser_choose (chooser, "seed");
