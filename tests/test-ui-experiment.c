@@ -241,19 +241,11 @@ test_keep_and_replace (void)
 /* ---- pause, seeds, export ----------------------------------------------------------------- */
 
 /* The first button in @root (depth first) whose action is @action. */
-static gboolean
-is_action_button (GtkWidget     *widget,
-                  gconstpointer  action)
-{
-  return GTK_IS_BUTTON (widget)
-         && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action) == 0;
-}
-
 static GtkWidget *
 find_action_button (GtkWidget  *root,
                     const char *action)
 {
-  return ui_test_find_widget (root, is_action_button, action);
+  return ui_test_find_widget (root, ui_test_is_action_button, action);
 }
 
 static guint64

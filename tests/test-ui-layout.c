@@ -383,14 +383,6 @@ test_draw_in_sight_small_screen (void)
   ui_test_destroy_window (in_sight.window);
 }
 
-/* A label whose text begins with @data. */
-static gboolean
-is_label_starting (GtkWidget     *widget,
-                   gconstpointer  data)
-{
-  return GTK_IS_LABEL (widget) && g_str_has_prefix (gtk_label_get_text (GTK_LABEL (widget)), data);
-}
-
 /* At 800 x 600 with Why? on, what it says is read without scrolling: the sentence under its
  * legend, and the Model line at the foot of the prediction. Both were in the prediction's
  * column, under the bars, Why? and Towards, and scrolled out of sight there. */
@@ -413,8 +405,8 @@ test_why_in_sight_small_screen (void)
   ui_test_draw_digit (window, 3);
   g_assert_true (ui_test_settle (GTK_WIDGET (window), 30));
 
-  sentence = ui_test_find_widget (GTK_WIDGET (window), is_label_starting, "Red pixels");
-  model = ui_test_find_widget (GTK_WIDGET (window), is_label_starting, "Model: ");
+  sentence = ui_test_find_widget (GTK_WIDGET (window), ui_test_is_label_starting, "Red pixels");
+  model = ui_test_find_widget (GTK_WIDGET (window), ui_test_is_label_starting, "Model: ");
   g_assert_nonnull (sentence);
   g_assert_nonnull (model);
   g_test_message ("the window: %d x %d", gtk_widget_get_width (GTK_WIDGET (window)),
@@ -850,14 +842,6 @@ test_inside_network_whole (void)
     }
 }
 
-static gboolean
-is_start_button (GtkWidget     *widget,
-                 gconstpointer  data)
-{
-  return GTK_IS_BUTTON (widget)
-         && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), "win.train") == 0;
-}
-
 /* The Train view's Diagram whole, with what a run needs in sight: the settings (Start
  * Training, the learning rate a run lets change), the progress line and bar. */
 static void
@@ -870,10 +854,11 @@ assert_train_diagram_whole (RlWindow   *window,
   GtkWidget *scroller = gtk_widget_get_ancestor (diagram, GTK_TYPE_SCROLLED_WINDOW);
   GtkWidget *chart = ui_test_find_type (GTK_WIDGET (train), RL_TYPE_CHART);
   GtkWidget *bar = ui_test_find_type (GTK_WIDGET (train), GTK_TYPE_PROGRESS_BAR);
-  GtkWidget *line = ui_test_find_widget (GTK_WIDGET (train), is_label_starting,
+  GtkWidget *line = ui_test_find_widget (GTK_WIDGET (train), ui_test_is_label_starting,
                                          rl_train_view_get_progress_text (train));
-  GtkWidget *start = ui_test_find_widget (GTK_WIDGET (train), is_start_button, NULL);
-  GtkWidget *lr_label = ui_test_find_widget (GTK_WIDGET (train), is_label_starting,
+  GtkWidget *start = ui_test_find_widget (GTK_WIDGET (train), ui_test_is_action_button,
+                                          "win.train");
+  GtkWidget *lr_label = ui_test_find_widget (GTK_WIDGET (train), ui_test_is_label_starting,
                                              "Learning rate");
   int natural;
 
@@ -961,7 +946,8 @@ test_start_in_sight (void)
     {
       RlWindow *window = ui_test_new_window_sized (widths[i], heights[i]);
       RlTrainView *train = rl_window_get_train_view (window);
-      GtkWidget *start = ui_test_find_widget (GTK_WIDGET (train), is_start_button, NULL);
+      GtkWidget *start = ui_test_find_widget (GTK_WIDGET (train), ui_test_is_action_button,
+                                              "win.train");
       graphene_rect_t bounds;
 
       g_assert_nonnull (start);
@@ -1084,7 +1070,7 @@ test_train_form_fades (void)
   rl_window_set_view (window, "train");
   g_assert_true (ui_test_settle (GTK_WIDGET (window), 30));
   batch = gtk_label_get_mnemonic_widget (GTK_LABEL (ui_test_find_widget (GTK_WIDGET (train),
-                                                                         is_label_starting,
+                                                                         ui_test_is_label_starting,
                                                                          "Batch size")));
   net = ui_test_find_type (GTK_WIDGET (train), GTK_TYPE_TEXT_VIEW);
   assert_form_fades (gtk_widget_get_ancestor (batch, GTK_TYPE_SCROLLED_WINDOW), batch, net);
@@ -1106,8 +1092,9 @@ test_experiment_form_fades (void)
   view = GTK_WIDGET (rl_window_get_experiment_view (window));
   rl_window_set_view (window, "experiment");
   g_assert_true (ui_test_settle (GTK_WIDGET (window), 30));
-  runs = ui_test_find_widget (view, is_label_starting, "Each run appears here");
-  depth = gtk_label_get_mnemonic_widget (GTK_LABEL (ui_test_find_widget (view, is_label_starting,
+  runs = ui_test_find_widget (view, ui_test_is_label_starting, "Each run appears here");
+  depth = gtk_label_get_mnemonic_widget (GTK_LABEL (ui_test_find_widget (view,
+                                                                         ui_test_is_label_starting,
                                                                          "Depth")));
   assert_form_fades (gtk_widget_get_ancestor (runs, GTK_TYPE_SCROLLED_WINDOW), runs, depth);
   ui_test_destroy_window (window);
@@ -1126,7 +1113,7 @@ assert_whole_at_small_size (const char *page,
   window = ui_test_new_window_sized (SMALL_WIDTH, SMALL_HEIGHT);
   rl_window_show_experiment_page (window, page);
   g_assert_true (ui_test_settle (GTK_WIDGET (window), 30));
-  label = ui_test_find_widget (GTK_WIDGET (window), is_label_starting, prefix);
+  label = ui_test_find_widget (GTK_WIDGET (window), ui_test_is_label_starting, prefix);
   g_assert_nonnull (label);
   g_assert_true (gtk_widget_get_mapped (label));
   g_test_message ("“%s…”: %d x %d px", prefix, gtk_widget_get_width (label),
@@ -1198,7 +1185,7 @@ test_progress_line_whole (void)
       rl_train_view_add_progress (train, progress);
       g_assert_true (ui_test_settle (GTK_WIDGET (window), 30));
 
-      line = ui_test_find_widget (GTK_WIDGET (train), is_label_starting, "Epoch 1 of 2 ·");
+      line = ui_test_find_widget (GTK_WIDGET (train), ui_test_is_label_starting, "Epoch 1 of 2 ·");
       g_assert_nonnull (line);
       text = gtk_label_get_text (GTK_LABEL (line));
       layout = gtk_label_get_layout (GTK_LABEL (line));
@@ -1256,7 +1243,7 @@ test_train_run_fits (void)
   rl_train_view_add_progress (train, progress);
   g_assert_true (ui_test_settle (GTK_WIDGET (window), 30));
 
-  status = ui_test_find_widget (GTK_WIDGET (train), is_label_starting, "Loss 0.1475");
+  status = ui_test_find_widget (GTK_WIDGET (train), ui_test_is_label_starting, "Loss 0.1475");
   g_assert_nonnull (status);
   gtk_widget_get_preferred_size (GTK_WIDGET (window), &minimum, NULL);
   g_test_message ("the window %d x %d (at least %d x %d), the view %d px high, the status %d "
@@ -1266,8 +1253,8 @@ test_train_run_fits (void)
                   pango_layout_get_line_count (gtk_label_get_layout (GTK_LABEL (status))));
   g_assert_cmpint (minimum.height, <=, SMALL_HEIGHT);
   g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (window)), <=, SMALL_HEIGHT);
-  g_assert_true (ui_test_in_sight (ui_test_find_widget (GTK_WIDGET (train), is_start_button,
-                                                        NULL)));
+  g_assert_true (ui_test_in_sight (ui_test_find_widget (GTK_WIDGET (train),
+                                                        ui_test_is_action_button, "win.train")));
   g_assert_true (ui_test_in_sight (ui_test_find_type (GTK_WIDGET (train),
                                                       GTK_TYPE_PROGRESS_BAR)));
   g_assert_true (ui_test_in_sight (status));
@@ -1277,7 +1264,7 @@ test_train_run_fits (void)
 static gboolean
 fetch_hint_shown (gpointer data)
 {
-  return ui_test_find_widget (data, is_label_starting, "No MNIST test set in") != NULL;
+  return ui_test_find_widget (data, ui_test_is_label_starting, "No MNIST test set in") != NULL;
 }
 
 /* The Draw view without MNIST says where it looked and the command that fetches the files.
@@ -1301,7 +1288,8 @@ test_fetch_command_whole (void)
   window = ui_test_new_window_sized (SMALL_WIDTH, SMALL_HEIGHT);
   rl_window_set_view (window, "draw");
   g_assert_true (ui_test_wait_for (fetch_hint_shown, window, 30));
-  label = ui_test_find_widget (GTK_WIDGET (window), is_label_starting, "No MNIST test set in");
+  label = ui_test_find_widget (GTK_WIDGET (window), ui_test_is_label_starting,
+                               "No MNIST test set in");
   text = gtk_label_get_text (GTK_LABEL (label));
   g_test_message ("%s", text);
   at = strstr (text, command);
@@ -1351,7 +1339,7 @@ static gboolean
 is_shown_label_starting (GtkWidget     *widget,
                          gconstpointer  data)
 {
-  return is_label_starting (widget, data) && gtk_widget_get_opacity (widget) > 0.0;
+  return ui_test_is_label_starting (widget, data) && gtk_widget_get_opacity (widget) > 0.0;
 }
 
 /* For ui_test_wait_for (): the window @data shows focus (set again at each look: the pointer

@@ -159,17 +159,10 @@ write_number_picture (const char *dir)
 }
 
 static gboolean
-is_action_button (GtkWidget     *widget,
-                  gconstpointer  action)
-{
-  return GTK_IS_BUTTON (widget)
-         && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action) == 0;
-}
-
-static gboolean
 clear_enabled (RlNumberView *view)
 {
-  GtkWidget *button = ui_test_find_widget (GTK_WIDGET (view), is_action_button, "number.clear");
+  GtkWidget *button = ui_test_find_widget (GTK_WIDGET (view), ui_test_is_action_button,
+                                           "number.clear");
 
   g_assert_nonnull (button);
   return gtk_widget_is_sensitive (button);
@@ -294,18 +287,10 @@ texture_from_pgm (const char *path)
 }
 
 static gboolean
-is_label_starting (GtkWidget     *widget,
-                   gconstpointer  prefix)
-{
-  return GTK_IS_LABEL (widget)
-         && g_str_has_prefix (gtk_label_get_text (GTK_LABEL (widget)), prefix);
-}
-
-static gboolean
 toast_says (RlWindow   *window,
             const char *prefix)
 {
-  GtkWidget *label = ui_test_find_widget (GTK_WIDGET (window), is_label_starting, prefix);
+  GtkWidget *label = ui_test_find_widget (GTK_WIDGET (window), ui_test_is_label_starting, prefix);
   GtkWidget *revealer = label != NULL ? gtk_widget_get_ancestor (label, GTK_TYPE_REVEALER) : NULL;
 
   return revealer != NULL && gtk_revealer_get_reveal_child (GTK_REVEALER (revealer));
@@ -658,7 +643,7 @@ test_teach (void)
 static gboolean
 learning_failed (gpointer data)
 {
-  return ui_test_find_widget (data, is_label_starting, "Learning needs MNIST") != NULL;
+  return ui_test_find_widget (data, ui_test_is_label_starting, "Learning needs MNIST") != NULL;
 }
 
 /* Learn without MNIST: it says what is missing, and the failed load leaves nothing behind

@@ -292,14 +292,6 @@ test_model_date_whole (void)
   ui_test_destroy_window (window);
 }
 
-/* A label whose text begins with @data. */
-static gboolean
-is_label_starting (GtkWidget     *widget,
-                   gconstpointer  data)
-{
-  return GTK_IS_LABEL (widget) && g_str_has_prefix (gtk_label_get_text (GTK_LABEL (widget)), data);
-}
-
 static gboolean
 popover_shown (gpointer data)
 {
@@ -377,8 +369,8 @@ test_why_model_line_in_sight (void)
   ui_test_draw_digit (window, 3);
   g_assert_true (ui_test_wait_for (ui_test_laid_out, window, 30));
   g_assert_true (ui_test_settle (GTK_WIDGET (window), 30));
-  sentence = ui_test_find_widget (GTK_WIDGET (window), is_label_starting, "红色像素");
-  model = ui_test_find_widget (GTK_WIDGET (window), is_label_starting, "模型：");
+  sentence = ui_test_find_widget (GTK_WIDGET (window), ui_test_is_label_starting, "红色像素");
+  model = ui_test_find_widget (GTK_WIDGET (window), ui_test_is_label_starting, "模型：");
   g_assert_nonnull (sentence);
   g_assert_nonnull (model);
   g_assert_true (ui_test_in_sight (sentence));
@@ -477,9 +469,10 @@ test_fashion_why (void)
     }
 
   /* what Why? says, under the input; its controls and the Model line under the bars */
-  sentence = ui_test_find_widget (rl_why_view_get_key (why), is_label_starting, "红色像素");
-  model_line = ui_test_find_widget (GTK_WIDGET (window), is_label_starting, "模型：");
-  towards = ui_test_find_widget (GTK_WIDGET (why), is_label_starting, "推向");
+  sentence = ui_test_find_widget (rl_why_view_get_key (why), ui_test_is_label_starting,
+                                  "红色像素");
+  model_line = ui_test_find_widget (GTK_WIDGET (window), ui_test_is_label_starting, "模型：");
+  towards = ui_test_find_widget (GTK_WIDGET (why), ui_test_is_label_starting, "推向");
   g_assert_nonnull (sentence);
   g_assert_nonnull (model_line);
   g_assert_nonnull (towards);

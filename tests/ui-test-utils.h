@@ -452,6 +452,24 @@ ui_test_is_a (GtkWidget     *widget,
   return G_TYPE_CHECK_INSTANCE_TYPE (widget, (GType) GPOINTER_TO_SIZE (data));
 }
 
+/* For ui_test_find_widget (): a label whose text begins with @prefix (a string). */
+static inline gboolean
+ui_test_is_label_starting (GtkWidget     *widget,
+                           gconstpointer  prefix)
+{
+  return GTK_IS_LABEL (widget)
+         && g_str_has_prefix (gtk_label_get_text (GTK_LABEL (widget)), prefix);
+}
+
+/* For ui_test_find_widget (): a button whose action is @action (a string, "win.train"). */
+static inline gboolean
+ui_test_is_action_button (GtkWidget     *widget,
+                          gconstpointer  action)
+{
+  return GTK_IS_BUTTON (widget)
+         && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action) == 0;
+}
+
 /* The first widget under @root (itself included) that is a @type, or NULL. */
 static inline GtkWidget *
 ui_test_find_type (GtkWidget *root,
