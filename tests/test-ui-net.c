@@ -362,16 +362,6 @@ n_arcs (RlTrainView *view)
   return rl_diagram_get_n_arcs (d);
 }
 
-static int
-find_box (const RlDiagram *d,
-          const char      *name)
-{
-  for (guint i = 0; i < rl_diagram_get_n_boxes (d); i++)
-    if (strcmp (rl_diagram_get_box (d, i)->name, name) == 0)
-      return (int) i;
-  return -1;
-}
-
 /* The Train view's diagram draws the net chosen, follows the text as it is typed (keeping the
  * last valid net while it is not), and draws the model in use while the run would continue
  * it; a click on a layer stays in Train. */
@@ -420,8 +410,8 @@ test_diagram (void)
   rl_net_chooser_set_custom_text (chooser, CUSTOM);
   g_assert_cmpuint (n_arcs (view), ==, 1);
   d = rl_network_view_get_diagram (network);
-  g_assert_cmpint (find_box (d, "c"), >, 0);
-  g_assert_cmpint (find_box (d, "fc"), >, 0);
+  g_assert_cmpint (ui_test_diagram_find_box (d, "c"), >, 0);
+  g_assert_cmpint (ui_test_diagram_find_box (d, "fc"), >, 0);
   buffer = find_editor (chooser);
   gtk_text_buffer_get_end_iter (buffer, &end);
   gtk_text_buffer_insert (buffer, &end, " relu", -1);
@@ -433,10 +423,10 @@ test_diagram (void)
   d = rl_network_view_get_diagram (network);
   g_assert_cmpuint (rl_diagram_get_n_arcs (d), ==, 2);
   g_assert_cmpuint (rl_diagram_get_n_blocks (d), ==, 3);
-  g_assert_cmpint (find_box (d, "q.shortcut"), >, 0);   /* option B's projection */
+  g_assert_cmpint (ui_test_diagram_find_box (d, "q.shortcut"), >, 0);   /* option B's projection */
 
   /* a click on a layer outlines it and stays here: Inside shows another net, the model in use */
-  rl_network_view_activate_box (network, (guint) find_box (d, "c"));
+  rl_network_view_activate_box (network, (guint) ui_test_diagram_find_box (d, "c"));
   g_assert_cmpint (rl_network_view_get_selected_layer (network), ==, 0);
   g_assert_cmpstr (rl_window_get_view (window), ==, "train");
   ui_test_spin (100);   /* draws */
@@ -445,11 +435,11 @@ test_diagram (void)
   rl_train_view_set_from_current (view, TRUE);
   d = rl_network_view_get_diagram (network);
   g_assert_cmpuint (rl_diagram_get_n_arcs (d), ==, 2);
-  g_assert_cmpint (find_box (d, "rblock1.conv1"), >, 0);
+  g_assert_cmpint (ui_test_diagram_find_box (d, "rblock1.conv1"), >, 0);
   g_assert_cmpuint (rl_diagram_get_n_params (d), ==, rl_model_get_n_params (in_use));
   rl_train_view_set_from_current (view, FALSE);
   d = rl_network_view_get_diagram (network);
-  g_assert_cmpint (find_box (d, "q.shortcut"), >, 0);
+  g_assert_cmpint (ui_test_diagram_find_box (d, "q.shortcut"), >, 0);
 
   rl_train_view_show_network (view, FALSE);
   ui_test_spin (50);

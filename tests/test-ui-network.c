@@ -11,15 +11,6 @@
 #include "rl-inside-view.h"
 #include "rl-window.h"
 
-static int
-find_box (const RlDiagram *d, const char *name)
-{
-  for (guint i = 0; i < rl_diagram_get_n_boxes (d); i++)
-    if (strcmp (rl_diagram_get_box (d, i)->name, name) == 0)
-      return (int) i;
-  return -1;
-}
-
 static gboolean
 shown (gpointer data)
 {
@@ -98,20 +89,20 @@ test_seed (void)
   g_assert_true (ui_test_settle (GTK_WIDGET (window), 30));
   g_signal_connect (network, "layer-activated", G_CALLBACK (layer_activated_cb), NULL);
   activated_layer = -1;
-  rl_network_view_activate_box (network, (guint) find_box (d, "rblock1.conv1"));
+  rl_network_view_activate_box (network, (guint) ui_test_diagram_find_box (d, "rblock1.conv1"));
   g_assert_cmpint (activated_layer, ==, 3);
   g_assert_cmpint (rl_network_view_get_selected_layer (network), ==, 3);
   g_assert_cmpint (rl_feature_view_get_selected_section (features), ==, 2);
   g_assert_cmpstr (rl_feature_view_get_section_title (features, 2), ==, "rblock1 · residual block");
 
   maps_scroller = gtk_widget_get_ancestor (GTK_WIDGET (features), GTK_TYPE_SCROLLED_WINDOW);
-  rl_network_view_activate_box (network, (guint) find_box (d, "fc"));
+  rl_network_view_activate_box (network, (guint) ui_test_diagram_find_box (d, "fc"));
   g_assert_cmpint (rl_feature_view_get_selected_section (features), ==, 5);
   g_assert_true (ui_test_wait_for (scrolled, gtk_scrolled_window_get_vadjustment (
                                      GTK_SCROLLED_WINDOW (maps_scroller)), 10));
 
   /* a ReLU's box selects the conv section it is drawn in */
-  rl_network_view_activate_box (network, (guint) find_box (d, "relu6"));
+  rl_network_view_activate_box (network, (guint) ui_test_diagram_find_box (d, "relu6"));
   g_assert_cmpint (rl_feature_view_get_selected_section (features), ==, 3);
   g_assert_true (ui_test_settle (GTK_WIDGET (window), 30));   /* drawn, outline and box */
 
@@ -187,7 +178,7 @@ test_resnet56 (void)
   height_collapsed = gtk_widget_get_height (GTK_WIDGET (network));
 
   /* a click on stage 2 opens it: its nine blocks and their arcs, and a taller widget */
-  stage2 = find_box (d, "stage 2");
+  stage2 = ui_test_diagram_find_box (d, "stage 2");
   g_assert_cmpint (stage2, >=, 0);
   rl_network_view_activate_box (network, (guint) stage2);
   g_assert_cmpuint (rl_diagram_get_n_arcs (d), ==, 9);
@@ -195,7 +186,7 @@ test_resnet56 (void)
   g_assert_true (ui_test_wait_for (taller, network, 10));
 
   /* then a block of it selects that block's maps */
-  box = find_box (d, "layer2.4.conv2");
+  box = ui_test_diagram_find_box (d, "layer2.4.conv2");
   g_assert_cmpint (box, >=, 0);
   rl_network_view_activate_box (network, (guint) box);
   g_assert_cmpint (rl_feature_view_get_selected_section (features), >, 0);
@@ -204,7 +195,7 @@ test_resnet56 (void)
                    "layer2.4"));
 
   /* and its header closes it again */
-  rl_network_view_activate_box (network, (guint) find_box (d, "stage 2"));
+  rl_network_view_activate_box (network, (guint) ui_test_diagram_find_box (d, "stage 2"));
   g_assert_cmpuint (rl_diagram_get_n_arcs (d), ==, 0);
 
   ui_test_destroy_window (window);

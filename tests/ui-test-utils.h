@@ -27,6 +27,7 @@
 #include "rl-canvas.h"
 #include "rl-dataset-loader.h"
 #include "rl-demo-digits.h"
+#include "rl-diagram.h"
 #include "rl-draw-view.h"
 #include "rl-window.h"
 
@@ -450,6 +451,17 @@ ui_test_is_a (GtkWidget     *widget,
               gconstpointer  data)
 {
   return G_TYPE_CHECK_INSTANCE_TYPE (widget, (GType) GPOINTER_TO_SIZE (data));
+}
+
+/* The index of @d's box named @name ("conv1", "rblock1"), or -1 without one. */
+static inline int
+ui_test_diagram_find_box (const RlDiagram *d,
+                          const char      *name)
+{
+  for (guint i = 0; i < rl_diagram_get_n_boxes (d); i++)
+    if (strcmp (rl_diagram_get_box (d, i)->name, name) == 0)
+      return (int) i;
+  return -1;
 }
 
 /* For ui_test_find_widget (): a label whose text begins with @prefix (a string). */
