@@ -21,12 +21,6 @@ have_report (gpointer data)
 }
 
 static gboolean
-test_set_ready (gpointer data)
-{
-  return rl_draw_view_get_test_set_ready (rl_window_get_draw_view (data));
-}
-
-static gboolean
 is_label_containing (GtkWidget     *widget,
                      gconstpointer  text)
 {
@@ -163,7 +157,7 @@ test_errors_view (void)
     }
 
   /* one opened in Draw: its label, and the model's (wrong) answer */
-  g_assert_true (ui_test_wait_for (test_set_ready, window, 30));
+  g_assert_true (ui_test_wait_for (ui_test_test_set_ready, window, 30));
   first = rl_errors_view_get_listed (view, 0);
   rl_errors_view_open_listed (view, 0);
   g_assert_cmpstr (rl_window_get_view (window), ==, "draw");
@@ -340,7 +334,7 @@ test_why (void)
 
   /* another image (a test image here; one opened from Errors or a photo alike): its answer is
    * explained again, not the 9 chosen for the drawing */
-  if (ui_test_wait_for (test_set_ready, window, 60))
+  if (ui_test_wait_for (ui_test_test_set_ready, window, 60))
     {
       g_assert_true (rl_draw_view_show_test_image (draw, 0));   /* a 7 */
       a = rl_why_view_get_attributions (why, &k);

@@ -386,12 +386,6 @@ has_css_class (GtkWidget     *widget,
   return gtk_widget_has_css_class (widget, data);
 }
 
-static gboolean
-test_set_ready (gpointer data)
-{
-  return rl_draw_view_get_test_set_ready (rl_window_get_draw_view (data));
-}
-
 /* @label is in sight and given its whole text: as wide as it asks to be, never ellipsized. */
 static void
 assert_label_whole (GtkWidget *label)
@@ -438,7 +432,7 @@ test_fashion_why (void)
   draw = rl_window_get_draw_view (window);
   why = rl_draw_view_get_why_view (draw);
   ui_test_open_fashion_model (window, &path);
-  g_assert_true (ui_test_wait_for (test_set_ready, window, 60));
+  g_assert_true (ui_test_wait_for (ui_test_test_set_ready, window, 60));
   rl_why_view_set_active (why, TRUE);
   g_assert_true (rl_draw_view_show_test_image (draw, 19));   /* a T-shirt/top */
   g_assert_nonnull (rl_why_view_get_attributions (why, NULL));

@@ -453,6 +453,14 @@ ui_test_is_a (GtkWidget     *widget,
   return G_TYPE_CHECK_INSTANCE_TYPE (widget, (GType) GPOINTER_TO_SIZE (data));
 }
 
+/* For ui_test_wait_for (): the Draw view of the window @data has loaded the test set of its
+ * model's dataset. */
+static inline gboolean
+ui_test_test_set_ready (gpointer data)
+{
+  return rl_draw_view_get_test_set_ready (rl_window_get_draw_view (data));
+}
+
 /* The index of @d's box named @name ("conv1", "rblock1"), or -1 without one. */
 static inline int
 ui_test_diagram_find_box (const RlDiagram *d,
