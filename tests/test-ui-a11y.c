@@ -341,12 +341,6 @@ test_canvas_role (void)
   ui_test_destroy_window (window);
 }
 
-static gboolean
-test_set_ready (gpointer data)
-{
-  return rl_draw_view_get_test_set_ready (data);
-}
-
 /* The accessible value text of @accessible, or NULL when it has none (as accessible_label). */
 static char *
 accessible_value_text (GtkAccessible *accessible)
@@ -373,13 +367,12 @@ test_image_field_value (void)
 
   g_assert_cmpint (gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (spin)), ==, -1);
   g_assert_cmpstr (before, ==, "none shown");
-  if (!ui_test_has_dataset (RL_DATASET_MNIST))
+  if (ui_test_skip_without_dataset (RL_DATASET_MNIST))
     {
       ui_test_destroy_window (window);
-      g_test_skip ("no MNIST test set: ./dev.sh data fetches it");
       return;
     }
-  g_assert_true (ui_test_wait_for (test_set_ready, view, 30));
+  g_assert_true (ui_test_wait_for (ui_test_test_set_ready, window, 30));
   g_assert_true (rl_draw_view_show_test_image (view, 3));
   shown = accessible_value_text (spin);
   g_assert_cmpstr (shown, ==, "3");
@@ -463,11 +456,8 @@ test_errors_images_one_tab (void)
   GtkWidget *focus = NULL;
   guint stops = 0;
 
-  if (!ui_test_has_dataset (RL_DATASET_MNIST))
-    {
-      g_test_skip ("no MNIST test set: ./dev.sh data fetches it");
-      return;
-    }
+  if (ui_test_skip_without_dataset (RL_DATASET_MNIST))
+    return;
   window = ui_test_new_window_sized (1280, 800);
   view = rl_window_get_errors_view (window);
   rl_window_set_view (window, "errors");

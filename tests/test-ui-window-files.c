@@ -103,11 +103,8 @@ test_open_image (void)
   g_autofree char *bad = g_build_filename (dir, "notes.png", NULL);
   float digit[28 * 28];
 
-  if (!ui_test_has_dataset (RL_DATASET_MNIST))
-    {
-      g_test_skip ("no MNIST files: ./dev.sh data fetches them");
-      return;
-    }
+  if (ui_test_skip_without_dataset (RL_DATASET_MNIST))
+    return;
   test = rl_dataset_load (NULL, RL_DATASET_MNIST, RL_SPLIT_TEST, &error);
   g_assert_no_error (error);
   g_assert_cmpint (test->labels[0], ==, 7);

@@ -219,11 +219,8 @@ test_train (void)
   LoopCount count = { 0 };
   guint tick_id, timer_id;
 
-  if (!ui_test_has_dataset (RL_DATASET_MNIST))
-    {
-      g_test_skip ("no MNIST files: ./dev.sh data fetches them");
-      return;
-    }
+  if (ui_test_skip_without_dataset (RL_DATASET_MNIST))
+    return;
 
   window = ui_test_new_window ();
   view = rl_window_get_train_view (window);
@@ -329,11 +326,8 @@ test_stop (void)
   RlTrainProgress *last;
   guint64 at_stop;
 
-  if (!ui_test_has_dataset (RL_DATASET_MNIST))
-    {
-      g_test_skip ("no MNIST files: ./dev.sh data fetches them");
-      return;
-    }
+  if (ui_test_skip_without_dataset (RL_DATASET_MNIST))
+    return;
 
   window = ui_test_new_window ();
   trainer = rl_window_get_trainer (window);
@@ -401,11 +395,8 @@ test_close_while_training (void)
   ProgressWait advanced;
   guint runs_before;
 
-  if (!ui_test_has_dataset (RL_DATASET_MNIST))
-    {
-      g_test_skip ("no MNIST files: ./dev.sh data fetches them");
-      return;
-    }
+  if (ui_test_skip_without_dataset (RL_DATASET_MNIST))
+    return;
 
   window = ui_test_new_window ();
   store = g_object_ref (rl_window_get_model_store (window));
@@ -586,11 +577,8 @@ test_models_list (void)
   PauseWait pause;
   guint n_before;
 
-  if (!ui_test_has_dataset (RL_DATASET_MNIST))
-    {
-      g_test_skip ("no MNIST files: ./dev.sh data fetches them");
-      return;
-    }
+  if (ui_test_skip_without_dataset (RL_DATASET_MNIST))
+    return;
 
   window = ui_test_new_window ();
   g_object_set_data (G_OBJECT (window), "test-models-button",
@@ -825,11 +813,8 @@ test_save_fails (void)
   g_autofree char *moved = g_strconcat (runs, ".away", NULL);
   g_autofree char *parent = g_path_get_dirname (runs);
 
-  if (!ui_test_has_dataset (RL_DATASET_MNIST))
-    {
-      g_test_skip ("no MNIST files: ./dev.sh data fetches them");
-      return;
-    }
+  if (ui_test_skip_without_dataset (RL_DATASET_MNIST))
+    return;
 
   /* a file where the runs folder should be: saving a run fails */
   g_mkdir_with_parents (g_get_user_data_dir (), 0700);

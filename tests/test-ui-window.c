@@ -416,12 +416,6 @@ test_draw_probabilities (void)
   ui_test_destroy_window (window);
 }
 
-static gboolean
-test_set_ready (gpointer data)
-{
-  return rl_draw_view_get_test_set_ready (rl_window_get_draw_view (data));
-}
-
 static void
 test_test_image (void)
 {
@@ -440,7 +434,7 @@ test_test_image (void)
   window = ui_test_new_window ();
   view = rl_window_get_draw_view (window);
   predictor = rl_window_get_predictor (window);
-  g_assert_true (ui_test_wait_for (test_set_ready, window, 30));
+  g_assert_true (ui_test_wait_for (ui_test_test_set_ready, window, 30));
 
   for (guint index = 0; index < 5; index++)
     {
@@ -505,7 +499,7 @@ test_test_image_field (void)
   view = rl_window_get_draw_view (window);
   canvas = rl_draw_view_get_canvas (view);
   predictor = rl_window_get_predictor (window);
-  g_assert_true (ui_test_wait_for (test_set_ready, window, 30));
+  g_assert_true (ui_test_wait_for (ui_test_test_set_ready, window, 30));
   field = GTK_EDITABLE (ui_test_find_type (GTK_WIDGET (view), GTK_TYPE_SPIN_BUTTON));
   g_assert_nonnull (field);
   g_assert_cmpstr (gtk_editable_get_text (field), ==, "");   /* nothing in the input yet */
