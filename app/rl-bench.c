@@ -24,25 +24,12 @@
 #include "rl-gemm.h"
 #include "rl-model.h"
 #include "rl-preprocess.h"
+#include "rl-stats.h"
 #include "rl-train.h"
 
 #ifndef RESLAB_SOURCE_DIR
 #define RESLAB_SOURCE_DIR "."
 #endif
-
-static int
-cmp_double (const void *a, const void *b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-  return (x > y) - (x < y);
-}
-
-static double
-median (double *v, int n)
-{
-  qsort (v, n, sizeof (double), cmp_double);
-  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
 
 typedef struct {
   gint64 t0;        /* when the timed steps began (after the warm-up step) */
@@ -421,9 +408,9 @@ rl_bench_main (int argc, char **argv)
         {
           double gflops;
 
-          net->c_med[k] = median (net->c_ips[k], runs);
-          net->t_med[k] = have_torch ? median (net->t_ips[k], runs) : -1;
-          net->r_med[k] = have_torch ? median (net->ratio[k], runs) : -1;
+          net->c_med[k] = rl_stats_median (net->c_ips[k], runs);
+          net->t_med[k] = have_torch ? rl_stats_median (net->t_ips[k], runs) : -1;
+          net->r_med[k] = have_torch ? rl_stats_median (net->ratio[k], runs) : -1;
           gflops = net->c_med[k] * flop / 1e9;
           g_print ("  %7d  %15.0f  %7.2f", tcounts[k], net->c_med[k], train->n / net->c_med[k]);
           if (have_torch)
@@ -488,7 +475,7 @@ rl_bench_main (int argc, char **argv)
     g_print (ngettext ("\nevaluation of the %u test images, %d thread: %.3f s (median of %d)\n",
                        "\nevaluation of the %u test images, %d threads: %.3f s (median of %d)\n",
                        tcounts[n_tcounts - 1]), test->n,
-             tcounts[n_tcounts - 1], median (t, MAX (runs, 5)), MAX (runs, 5));
+             tcounts[n_tcounts - 1], rl_stats_median (t, MAX (runs, 5)), MAX (runs, 5));
   }
 
   /* One drawn digit: canvas ink -> MNIST preprocessing -> normalisation -> forward with every
@@ -513,7 +500,7 @@ rl_bench_main (int argc, char **argv)
         t[r] = (g_get_monotonic_time () - t0) / 1e3;
       }
     g_print (_("one drawn digit (280x280 canvas -> preprocessing -> all activations): %.3f ms"
-               " (median of %d)\n"), median (t, REPS), REPS);
+               " (median of %d)\n"), rl_stats_median (t, REPS), REPS);
   }
 
   /* Why? in Draw (rl-explain.h), single-threaded as the app runs it on its main thread:
@@ -541,14 +528,14 @@ rl_bench_main (int argc, char **argv)
         rl_explainer_run (ex, m, RL_EXPLAIN_GRADIENT, x, blank, 7, 0, attr, NULL, NULL);
         t[r] = (g_get_monotonic_time () - t0) / 1e3;
       }
-    t_grad = median (t, REPS_GRAD);
+    t_grad = rl_stats_median (t, REPS_GRAD);
     for (int r = 0; r < REPS_IG; r++)
       {
         gint64 t0 = g_get_monotonic_time ();
         rl_explainer_run (ex, m, RL_EXPLAIN_INTEGRATED, x, blank, 7, 32, attr, NULL, NULL);
         t[r] = (g_get_monotonic_time () - t0) / 1e3;
       }
-    t_ig = median (t, REPS_IG);
+    t_ig = rl_stats_median (t, REPS_IG);
     g_print (_("why (1 thread): gradient x input %.3f ms (median of %d), integrated gradients"
                " with 32 steps %.3f ms (median of %d)\n"), t_grad, REPS_GRAD, t_ig, REPS_IG);
   }

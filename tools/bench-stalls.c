@@ -29,6 +29,7 @@
 
 #include "rl-cpu.h"
 #include "rl-dataset-loader.h"
+#include "rl-stats.h"
 #include "rl-train-view.h"
 #include "rl-window.h"
 
@@ -92,32 +93,11 @@ frame_cb (GtkWidget     *widget,
   return G_SOURCE_CONTINUE;
 }
 
-static int
-cmp_double (const void *a, const void *b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return (x > y) - (x < y);
-}
-
-/* The @q quantile (0..1, nearest rank) of @v, sorted in place; 0 when empty. */
+/* The @q quantile (0..1, nearest rank) of the doubles in @v, sorted in place; 0 when empty. */
 static double
 quantile (GArray *v, double q)
 {
-  guint i;
-
-  if (v->len == 0)
-    return 0;
-  qsort (v->data, v->len, sizeof (double), cmp_double);
-  i = (guint) (q * (v->len - 1) + 0.5);
-  return g_array_index (v, double, MIN (i, v->len - 1));
-}
-
-static double
-median (double *v, int n)
-{
-  qsort (v, (size_t) n, sizeof *v, cmp_double);
-  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+  return rl_stats_quantile ((double *) v->data, v->len, q);
 }
 
 static gboolean
@@ -332,10 +312,11 @@ main (int argc, char **argv)
       g_array_unref (s.training_late_ms);
     }
   printf ("medians over %d run(s): timer late %.1f ms (median), %.1f ms (max); frames %.1f ms "
-          "apart (median), %.1f ms (max)\n", runs, median (late_median, runs),
-          median (late_max, runs), median (gap_median, runs), median (gap_max, runs));
+          "apart (median), %.1f ms (max)\n", runs,
+          rl_stats_median (late_median, runs), rl_stats_median (late_max, runs),
+          rl_stats_median (gap_median, runs), rl_stats_median (gap_max, runs));
   printf ("while the trainer ran: timer late %.1f ms (median), %.1f ms (max)\n",
-          median (training_median, runs), median (training_max, runs));
+          rl_stats_median (training_median, runs), rl_stats_median (training_max, runs));
 
   remove_tree (tmp);
   return status;

@@ -18,6 +18,7 @@
 #include "rl-cpu.h"
 #include "rl-gemm.h"
 #include "rl-model.h"
+#include "rl-stats.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,21 +31,6 @@ cpu_seconds (void)
 
   clock_gettime (CLOCK_PROCESS_CPUTIME_ID, &ts);
   return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static int
-cmp_double (const void *a, const void *b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return (x > y) - (x < y);
-}
-
-static double
-median (double *v, int n)
-{
-  qsort (v, (size_t) n, sizeof *v, cmp_double);
-  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
 int
@@ -159,8 +145,8 @@ main (int argc, char **argv)
     {
       for (int r = 0; r < rounds; r++)
         ratio[r] = ms[r] / ms[k * rounds + r];
-      double m = median (ratio, rounds);
-      double t = median (ms + k * rounds, rounds);
+      double m = rl_stats_median (ratio, rounds);
+      double t = rl_stats_median (ms + k * rounds, rounds);
       printf ("  %-9s %8.3f ms per step, %6.0f images per CPU-second, %6.1f GFLOPS, "
               "%.3fx of %s (same rounds)\n",
               rl_gemm_kernel_name (kernels[k]), t, batch / (t / 1e3),
