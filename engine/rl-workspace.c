@@ -27,6 +27,17 @@ conv_pool_pattern (const RlModel *m, int i)
          && m->nodes[i + 2].spec.kind == RL_LAYER_MAXPOOL && m->nodes[i + 2].spec.kernel == 2;
 }
 
+/* Whether node i is a @first followed by a @second, a pair the plan runs as one step
+ * (bn -> relu, relu -> maxpool). Not from node 0: the fused ReLU + pooling backward writes the
+ * gradient of the layer before it, which a first layer does not have (bn -> relu is fused
+ * from node 1 on as well). */
+static gboolean
+pair_pattern (const RlModel *m, int i, RlLayerKind first, RlLayerKind second)
+{
+  return i >= 1 && i + 1 < m->n_nodes && m->nodes[i].spec.kind == first
+         && m->nodes[i + 1].spec.kind == second;
+}
+
 /* Every float buffer of a workspace, counted in w->bytes (rl_model_train_memory). */
 static float *
 walloc (RlWork *w, size_t n)
@@ -377,8 +388,7 @@ rl_plan_fill (const RlModel *m, int n, gboolean fused, RlNodePlan *plan)
         plan[i + 1].owner = plan[i + 2].owner = i;
         i += 2;
       }
-    else if (i >= 1 && i + 1 < m->n_nodes && nodes[i].spec.kind == RL_LAYER_BN
-             && nodes[i + 1].spec.kind == RL_LAYER_RELU)
+    else if (pair_pattern (m, i, RL_LAYER_BN, RL_LAYER_RELU))
       {
         plan[i].kind = RL_STEP_BN_RELU;
         plan[i].out = i + 1;
@@ -386,10 +396,8 @@ rl_plan_fill (const RlModel *m, int n, gboolean fused, RlNodePlan *plan)
         plan[i + 1].owner = i;
         i += 1;
       }
-    else if (i >= 1 && i + 1 < m->n_nodes && nodes[i].spec.kind == RL_LAYER_RELU
-             && nodes[i + 1].spec.kind == RL_LAYER_MAXPOOL)
+    else if (pair_pattern (m, i, RL_LAYER_RELU, RL_LAYER_MAXPOOL))
       {
-        /* not for a first ReLU, which has no input gradient to write */
         plan[i].kind = RL_STEP_INSIDE;
         plan[i].owner = i + 1;
         plan[i + 1].kind = RL_STEP_RELU_POOL;
