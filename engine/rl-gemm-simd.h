@@ -112,6 +112,25 @@ scale_c (int m, int n, float beta, float *c, size_t ldc)
     }
 }
 
+/* dst: (kc, width), k-major, panel rows >= n zero: rows r0 .. r0 + n - 1, columns k0.. of a
+ * matrix stored row by row (row stride @ld), each row read along its length and written down
+ * the panel. A's panel for op(A) = A (width RL_MR) and B's for op(B) = B^T (width RL_NR). */
+static inline void
+pack_rows_k_major (const float *src, size_t ld, int r0, int n, int k0, int kc, int width,
+                   float *dst)
+{
+  for (int j = 0; j < width; j++)
+    {
+      const float *row = src + (size_t) (r0 + j) * ld + k0;
+      if (j < n)
+        for (int k = 0; k < kc; k++)
+          dst[(size_t) k * width + j] = row[k];
+      else
+        for (int k = 0; k < kc; k++)
+          dst[(size_t) k * width + j] = 0.0f;
+    }
+}
+
 /* dst: (kc, RL_MR), k-major, rows >= m zero. op(A) rows i0.., columns k0.. */
 static void
 pack_a (bool trans_a, const float *A, size_t lda, int i0, int m, int k0, int kc, float *dst)
@@ -131,18 +150,7 @@ pack_a (bool trans_a, const float *A, size_t lda, int i0, int m, int k0, int kc,
         }
     }
   else
-    {
-      for (int i = 0; i < RL_MR; i++)
-        {
-          const float *src = A + (size_t) (i0 + i) * lda + k0;
-          if (i < m)
-            for (int k = 0; k < kc; k++)
-              dst[(size_t) k * RL_MR + i] = src[k];
-          else
-            for (int k = 0; k < kc; k++)
-              dst[(size_t) k * RL_MR + i] = 0.0f;
-        }
-    }
+    pack_rows_k_major (A, lda, i0, m, k0, kc, RL_MR, dst);
 }
 
 /* dst: (kc, RL_NR), k-major, columns >= n zero: op(B) rows k0.., columns j0.., where
@@ -150,16 +158,7 @@ pack_a (bool trans_a, const float *A, size_t lda, int i0, int m, int k0, int kc,
 static void
 pack_b_trans (const float *B, size_t ldb, int k0, int kc, int j0, int n, float *dst)
 {
-  for (int j = 0; j < RL_NR; j++)
-    {
-      const float *src = B + (size_t) (j0 + j) * ldb + k0;
-      if (j < n)
-        for (int k = 0; k < kc; k++)
-          dst[(size_t) k * RL_NR + j] = src[k];
-      else
-        for (int k = 0; k < kc; k++)
-          dst[(size_t) k * RL_NR + j] = 0.0f;
-    }
+  pack_rows_k_major (B, ldb, j0, n, k0, kc, RL_NR, dst);
 }
 
 /* dst: (kc, RL_NR), k-major, columns >= n zero: op(B) = B rows k0.., columns j0.. */
