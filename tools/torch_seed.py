@@ -175,14 +175,19 @@ def train_step(model, opt, loss_fn, x, y):
     return loss.item()
 
 
-def run_training(args):
-    train_x, train_y = load_mnist(args.data, "train")
-    test_x, test_y = load_mnist(args.data, "t10k")
+def new_run(args):
+    """The seed net initialised from args.seed, its SGD and loss, and the generator of the
+    batch order (seeded alike): what training and the bench start from, in that order."""
     torch.manual_seed(args.seed)
     model = Net()
     opt = torch.optim.SGD(model.parameters(), lr=args.lr, momentum=args.momentum)
-    loss_fn = nn.CrossEntropyLoss()
-    gen = torch.Generator().manual_seed(args.seed)
+    return model, opt, nn.CrossEntropyLoss(), torch.Generator().manual_seed(args.seed)
+
+
+def run_training(args):
+    train_x, train_y = load_mnist(args.data, "train")
+    test_x, test_y = load_mnist(args.data, "t10k")
+    model, opt, loss_fn, gen = new_run(args)
     n = train_x.size(0)
 
     print("# torch %s, threads %d, seed %d, lr %g, momentum %g, batch %d, %d train / %d test images"
@@ -216,11 +221,7 @@ def run_training(args):
 def run_bench(args):
     """Times args.bench training steps (after one warm-up step) on real MNIST batches."""
     train_x, train_y = load_mnist(args.data, "train")
-    torch.manual_seed(args.seed)
-    model = Net()
-    opt = torch.optim.SGD(model.parameters(), lr=args.lr, momentum=args.momentum)
-    loss_fn = nn.CrossEntropyLoss()
-    gen = torch.Generator().manual_seed(args.seed)
+    model, opt, loss_fn, gen = new_run(args)
     n = train_x.size(0)
     idx = torch.randperm(n, generator=gen)
     need = (args.bench + 1) * args.batch
