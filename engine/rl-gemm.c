@@ -170,19 +170,19 @@ auto_kernel (void)
 {
   const char *env = g_getenv ("RESLAB_KERNEL");
   RlGemmKernel best = best_kernel ();
+  RlGemmKernel k;
 
   if (env == NULL || *env == '\0' || g_ascii_strcasecmp (env, "auto") == 0)
     return best;
 
-  for (RlGemmKernel k = RL_GEMM_KERNEL_PORTABLE; k <= RL_GEMM_KERNEL_AVX512; k++)
-    if (g_ascii_strcasecmp (env, rl_gemm_kernel_name (k)) == 0)
-      {
-        if (rl_gemm_kernel_supported (k))
-          return k;
-        g_message ("RESLAB_KERNEL=%s is not supported on this CPU or build; using %s",
-                   env, rl_gemm_kernel_name (best));
-        return best;
-      }
+  if (rl_gemm_kernel_from_name (env, &k))
+    {
+      if (rl_gemm_kernel_supported (k))
+        return k;
+      g_message ("RESLAB_KERNEL=%s is not supported on this CPU or build; using %s",
+                 env, rl_gemm_kernel_name (best));
+      return best;
+    }
 
   g_message ("RESLAB_KERNEL=%s is not a kernel (portable, avx2, avx512); using %s",
              env, rl_gemm_kernel_name (best));
@@ -256,6 +256,20 @@ rl_gemm_kernel_name (RlGemmKernel kernel)
     case RL_GEMM_KERNEL_AVX512: return "avx512";
     default: return "unknown";
     }
+}
+
+bool
+rl_gemm_kernel_from_name (const char *name, RlGemmKernel *kernel)
+{
+  g_return_val_if_fail (name != NULL && kernel != NULL, false);
+
+  for (RlGemmKernel k = RL_GEMM_KERNEL_PORTABLE; k <= RL_GEMM_KERNEL_AVX512; k++)
+    if (g_ascii_strcasecmp (name, rl_gemm_kernel_name (k)) == 0)
+      {
+        *kernel = k;
+        return true;
+      }
+  return false;
 }
 
 void

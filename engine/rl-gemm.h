@@ -92,5 +92,10 @@ bool         rl_gemm_kernel_supported (RlGemmKernel kernel);
 bool         rl_gemm_set_kernel       (RlGemmKernel kernel);
 RlGemmKernel rl_gemm_get_kernel       (void);
 const char  *rl_gemm_kernel_name      (RlGemmKernel kernel);
+/* The kernel rl_gemm_kernel_name gives @name for (portable, avx2, avx512; in any case), in
+ * @kernel; FALSE, @kernel untouched, for any other name ("auto" too). Whether it runs here is
+ * rl_gemm_kernel_supported's to say. */
+bool         rl_gemm_kernel_from_name (const char   *name,
+                                       RlGemmKernel *kernel);
 
 G_END_DECLS

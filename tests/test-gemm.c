@@ -602,6 +602,33 @@ test_env (void)
   g_unsetenv ("RESLAB_KERNEL");
 }
 
+/* rl_gemm_kernel_from_name, the inverse of rl_gemm_kernel_name, as RESLAB_KERNEL and
+ * tools/bench-step's --kernels read a kernel's name. */
+static void
+test_from_name (void)
+{
+  RlGemmKernel k = RL_GEMM_KERNEL_AUTO;
+
+  for (size_t i = 0; i < G_N_ELEMENTS (all_kernels); i++)
+    {
+      g_autofree char *upper = g_ascii_strup (rl_gemm_kernel_name (all_kernels[i]), -1);
+
+      g_assert_true (rl_gemm_kernel_from_name (rl_gemm_kernel_name (all_kernels[i]), &k));
+      g_assert_cmpint (k, ==, all_kernels[i]);
+      k = RL_GEMM_KERNEL_AUTO;
+      /* in any case */
+      g_assert_true (rl_gemm_kernel_from_name (upper, &k));
+      g_assert_cmpint (k, ==, all_kernels[i]);
+    }
+  /* no kernel of that name, "auto" included: FALSE, the kernel left as it was */
+  k = RL_GEMM_KERNEL_AVX2;
+  g_assert_false (rl_gemm_kernel_from_name ("auto", &k));
+  g_assert_false (rl_gemm_kernel_from_name ("sse9", &k));
+  g_assert_false (rl_gemm_kernel_from_name ("", &k));
+  g_assert_false (rl_gemm_kernel_from_name ("avx", &k));
+  g_assert_cmpint (k, ==, RL_GEMM_KERNEL_AVX2);
+}
+
 /* Without any rl_gemm_set_kernel call, the first GEMM picks AUTO (honouring the variable).
  * Runs in fresh subprocesses, since the choice is made once per process. */
 static void
@@ -637,6 +664,7 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/gemm/select", test_select);
   g_test_add_func ("/engine/gemm/env", test_env);
   g_test_add_func ("/engine/gemm/env-default", test_env_default);
+  g_test_add_func ("/engine/gemm/from-name", test_from_name);
   g_test_add_func ("/engine/gemm/empty", test_empty);
   g_test_add_func ("/engine/gemm/net-shapes", test_net_shapes);
   g_test_add_func ("/engine/gemm/tails", test_tails);

@@ -77,12 +77,9 @@ main (int argc, char **argv)
   names = g_strsplit (kernel_list, ",", -1);
   for (int i = 0; names[i] != NULL; i++)
     {
-      RlGemmKernel k = RL_GEMM_KERNEL_PORTABLE;
+      RlGemmKernel k;
 
-      while (k <= RL_GEMM_KERNEL_AVX512 && g_ascii_strcasecmp (names[i],
-                                                               rl_gemm_kernel_name (k)) != 0)
-        k++;
-      if (k > RL_GEMM_KERNEL_AVX512 || !rl_gemm_kernel_supported (k))
+      if (!rl_gemm_kernel_from_name (names[i], &k) || !rl_gemm_kernel_supported (k))
         {
           fprintf (stderr, "bench-step: no such kernel on this CPU: %s\n", names[i]);
           return EXIT_FAILURE;
