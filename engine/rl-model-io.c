@@ -41,7 +41,6 @@ rl_model_save (const RlModel  *model,
 {
   g_autoptr(GHashTable) merged = NULL;
   g_autofree RlTensorView *views = NULL;
-  const float *params;
   guint n;
   int c, h, w;
 
@@ -77,6 +76,19 @@ rl_model_save (const RlModel  *model,
                        g_strdup_printf ("%d", rl_model_get_n_classes (model)));
   g_hash_table_insert (merged, g_strdup ("format"), g_strdup (FORMAT_VERSION));
 
+  views = rl_model_get_tensor_views (model, &n);
+  return rl_safetensors_save (path, views, n, merged, error);
+}
+
+RlTensorView *
+rl_model_get_tensor_views (const RlModel *model, guint *n_views)
+{
+  const float *params;
+  RlTensorView *views;
+  guint n;
+
+  g_return_val_if_fail (model != NULL && n_views != NULL, NULL);
+
   n = rl_model_get_n_tensors (model);
   params = rl_model_get_params_const (model);
   views = g_new0 (RlTensorView, MAX (n, 1));
@@ -90,8 +102,8 @@ rl_model_save (const RlModel  *model,
         views[i].shape[d] = info->shape[d];
       views[i].data = params + info->offset;
     }
-
-  return rl_safetensors_save (path, views, n, merged, error);
+  *n_views = n;
+  return views;
 }
 
 /* A positive decimal int, the whole string. */

@@ -175,6 +175,9 @@ guint       rl_model_profile_owner      (const RlModel *model, guint i, int n);
  * ("dataset", "epochs", "test_accuracy", "created" are the conventional keys). Atomic. */
 gboolean  rl_model_save        (const RlModel *model, const char *path, GHashTable *metadata,
                                 GError **error);
+/* The views rl_model_save writes: each of @model's tensors in table order (name, shape, its
+ * parameters), @n_views of them. Returns: (transfer container) */
+RlTensorView *rl_model_get_tensor_views (const RlModel *model, guint *n_views);
 /* Builds a model from a file: the arch from its "arch" metadata (the seed net when there is
  * none, as for a file saved from PyTorch), then checks every tensor's name and shape.
  * Errors: those of rl_safetensors_load, RL_ERROR_BAD_ARCH, RL_ERROR_UNKNOWN_TENSOR,

@@ -70,28 +70,6 @@ assert_same_arch (const RlModel *a, const RlModel *b)
   g_assert_cmpint (rl_model_get_n_classes (a), ==, rl_model_get_n_classes (b));
 }
 
-/* Views of @model's tensors in table order. */
-static RlTensorView *
-model_views (RlModel *model, guint *n)
-{
-  RlTensorView *views;
-  const float *params = rl_model_get_params_const (model);
-
-  *n = rl_model_get_n_tensors (model);
-  views = g_new0 (RlTensorView, *n);
-  for (guint i = 0; i < *n; i++)
-    {
-      const RlParamInfo *info = rl_model_get_tensor_info (model, i);
-
-      views[i].name = info->name;
-      views[i].ndim = info->ndim;
-      for (int d = 0; d < info->ndim; d++)
-        views[i].shape[d] = info->shape[d];
-      views[i].data = params + info->offset;
-    }
-  return views;
-}
-
 static GBytes *
 save_to_bytes (const char *dir, const RlTensorView *views, guint n, GHashTable *metadata)
 {
@@ -340,7 +318,7 @@ test_unknown_tensor (void)
   float extra[3] = { 1, 2, 3 };
   guint n;
 
-  views = model_views (model, &n);
+  views = rl_model_get_tensor_views (model, &n);
   more = g_new0 (RlTensorView, n + 1);
   memcpy (more, views, n * sizeof (RlTensorView));
   more[n] = (RlTensorView) { "fc2.weight", 1, { 3 }, extra };
@@ -361,7 +339,7 @@ test_missing_tensor (void)
   g_autofree RlTensorView *views = NULL;
   guint n, drop = 0;
 
-  views = model_views (model, &n);
+  views = rl_model_get_tensor_views (model, &n);
   for (guint i = 0; i < n; i++)
     if (strcmp (views[i].name, "rblock2.conv1.bias") == 0)
       drop = i;
@@ -384,7 +362,7 @@ crafted_file (const char *dir, const char *arch_text, RlModel *model, guint n)
   g_hash_table_insert (metadata, "input", "1,28,28");
   g_hash_table_insert (metadata, "classes", "10");
   if (model != NULL)
-    views = model_views (model, &n_all);
+    views = rl_model_get_tensor_views (model, &n_all);
   return save_to_bytes (dir, views, MIN (n, n_all), metadata);
 }
 
@@ -555,7 +533,7 @@ test_wrong_shape (void)
   guint n;
 
   /* Same number of elements, transposed: only the shape check can catch it. */
-  views = model_views (model, &n);
+  views = rl_model_get_tensor_views (model, &n);
   for (guint i = 0; i < n; i++)
     if (strcmp (views[i].name, "fc.weight") == 0)
       {
@@ -595,7 +573,7 @@ test_bad_metadata (void)
     { "classes", "12", RL_ERROR_BAD_ARCH },
   };
 
-  views = model_views (model, &n);
+  views = rl_model_get_tensor_views (model, &n);
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       g_autoptr(GBytes) bytes = NULL;
@@ -621,7 +599,7 @@ test_failed_set_leaves_model (void)
   g_autofree RlTensorView *views = NULL;
   guint n;
 
-  views = model_views (other, &n);
+  views = rl_model_get_tensor_views (other, &n);
 
   /* Missing the last tensor of the table: all others are valid. */
   {
