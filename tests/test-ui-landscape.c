@@ -19,6 +19,7 @@
  * The runs the Experiment view keeps, their twins in the tab: test-ui-landscape-kept.c. */
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ui-test-utils.h"
@@ -160,6 +161,87 @@ test_after_experiment (void)
   g_assert_true (g_str_has_prefix (rl_landscape_view_get_progress (landscape), "Stopped at grid"));
 
   ui_test_destroy_window (window);
+}
+
+/* ---- the figures' room ------------------------------------------------------------------ */
+
+/* The figure @area shows now, drawn as it is: its first column with ink (a pixel not white)
+ * in @left, and the empty columns after its last in @right; a few pixels of its edge, where a
+ * focus ring goes, are not looked at. */
+static void
+figure_ink (GtkWidget *area,
+            int       *left,
+            int       *right)
+{
+  const int edge = 4;
+  int width = gtk_widget_get_width (area), height = gtk_widget_get_height (area);
+  g_autoptr (GdkPaintable) paintable = gtk_widget_paintable_new (area);
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
+  cairo_t *cr = cairo_create (surface);
+  GskRenderNode *node;
+  const guint32 *pixels;
+  int stride;
+
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_paint (cr);
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+  gsk_render_node_draw (node, cr);
+  gsk_render_node_unref (node);
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+  pixels = (const guint32 *) (gpointer) cairo_image_surface_get_data (surface);
+  stride = cairo_image_surface_get_stride (surface) / 4;
+  *left = width;
+  *right = width;
+  for (int y = edge; y < height - edge; y++)
+    for (int x = edge; x < width - edge; x++)
+      if ((pixels[y * stride + x] & 0xffffff) != 0xffffff)
+        {
+          *left = MIN (*left, x);
+          *right = MIN (*right, width - 1 - x);
+        }
+  cairo_surface_destroy (surface);
+}
+
+/* The drawing area of @landscape's figure shown now. */
+static GtkWidget *
+figure_area (RlLandscapeView *landscape)
+{
+  GtkWidget *area = ui_test_find_type (GTK_WIDGET (landscape), GTK_TYPE_DRAWING_AREA);
+  GtkWidget *stack = gtk_widget_get_parent (area);   /* the figures' */
+
+  g_assert_true (GTK_IS_STACK (stack));
+  return gtk_stack_get_visible_child (GTK_STACK (stack));
+}
+
+/* Checks that @landscape's contours and surface use the room they have across: drawn in the
+ * middle, as much room left on either side, over at least @min_share of the width. */
+static void
+assert_figures_centred (RlWindow        *window,
+                        RlLandscapeView *landscape,
+                        double           min_share)
+{
+  const char *figures[] = { "contours", "surface" };
+
+  for (guint f = 0; f < G_N_ELEMENTS (figures); f++)
+    {
+      GtkWidget *area;
+      int left, right, width;
+
+      rl_landscape_view_show (landscape, figures[f]);
+      g_assert_true (ui_test_settle (GTK_WIDGET (window), 10));
+      area = figure_area (landscape);
+      width = gtk_widget_get_width (area);
+      figure_ink (area, &left, &right);
+      g_test_message ("%s, %d x %d: %d px empty on the left, %d on the right", figures[f],
+                      width, gtk_widget_get_height (area), left, right);
+      g_assert_cmpint (left, <, width);
+      g_assert_cmpint (abs (left - right), <=, width / 20);
+      g_assert_cmpint (width - left - right, >=, (int) (min_share * width));
+    }
 }
 
 /* ---- from the Models list ---------------------------------------------------------------- */
@@ -337,6 +419,8 @@ test_from_models_list (void)
     }
   progress = g_strdup (rl_landscape_view_get_progress (landscape));
   g_assert_true (g_str_has_prefix (progress, "Grid 9 × 9 in"));
+  /* the two panels side by side fill the figure's width */
+  assert_figures_centred (window, landscape, 0.9);
 
   /* the note says what each figure shows: the Line is not around the trained weights */
   rl_landscape_view_show (landscape, "line");
@@ -551,6 +635,45 @@ test_app_trained_run (void)
   ui_test_destroy_window (window);
 }
 
+/* One model's panel is drawn in the middle of the figure, at each of the window's sizes (it
+ * was drawn on the left, the figure laid out for two side by side, the right 45 % empty). */
+static void
+test_one_model_centred (void)
+{
+  static const int sizes[][2] = { { 1280, 800 }, { 1024, 700 }, { 800, 600 } };
+  const char *bundled[] = { "", NULL };
+  RlWindow *window;
+  RlLandscapeView *landscape;
+
+  if (!ui_test_has_dataset (RL_DATASET_MNIST) || !ui_test_has_bundled_model ())
+    {
+      g_test_skip ("no MNIST files or no bundled model: run ./dev.sh data");
+      return;
+    }
+
+  window = ui_test_new_window_sized (sizes[0][0], sizes[0][1]);
+  landscape = rl_window_get_landscape_view (window);
+  show_landscape (window, g_variant_new_strv (bundled, -1));
+  g_assert_true (ui_test_wait_for (one_model_waiting, landscape, 60));
+  rl_landscape_view_set_grid (landscape, 9);
+  rl_landscape_view_set_images (landscape, 50);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (landscape), "landscape.compute",
+                                             NULL));
+  g_assert_true (ui_test_wait_for (landscape_idle, rl_landscape_view_get_runner (landscape),
+                                   120));
+  g_assert_cmpuint (rl_landscape_runner_get_complete_grid (rl_landscape_view_get_runner
+                                                           (landscape)), ==, 9);
+
+  for (guint s = 0; s < G_N_ELEMENTS (sizes); s++)
+    {
+      gtk_window_set_default_size (GTK_WINDOW (window), sizes[s][0], sizes[s][1]);
+      g_assert_true (ui_test_settle (GTK_WIDGET (window), 10));
+      assert_figures_centred (window, landscape, 0.3);
+    }
+
+  ui_test_destroy_window (window);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -558,5 +681,6 @@ main (int argc, char **argv)
   ui_test_add ("/ui/landscape/after-experiment", test_after_experiment);
   ui_test_add ("/ui/landscape/from-models-list", test_from_models_list);
   ui_test_add ("/ui/landscape/app-trained-run", test_app_trained_run);
+  ui_test_add ("/ui/landscape/one-model-centred", test_one_model_centred);
   return ui_test_run ();
 }

@@ -313,19 +313,22 @@ draw_square_axes (cairo_t *cr, double range, double x0, double y0, double side)
 }
 
 /* Up to two panels side by side and a colour bar on the right: each panel a square of @side
- * at (x[m], y0). */
+ * at (x[m], y0). Where the height limits the squares (one panel on a wide page), the room
+ * left over is shared on either side: the panels and their bar are centred, not drawn at the
+ * left of an empty half. */
 static void
 layout_squares (double width, double height, double top, guint n, double *x, double *y0,
                 double *side, double *bar_x)
 {
   const double ml = 64, mr = 12, mb = 48, mt = 24, bar = 100;
-  double avail_w = (width - bar) / MAX (n, 1) - ml - mr;
+  double avail_w = (width - bar) / MAX (n, 1) - ml - mr, left;
 
   *side = MAX (MIN (avail_w, height - top - mt - mb), 10.0);
   *y0 = top + mt;
+  left = MAX (floor ((width - MAX (n, 1) * (ml + mr + *side) - bar) / 2), 0.0);
   for (guint m = 0; m < n; m++)
-    x[m] = m * (ml + mr + *side) + ml;
-  *bar_x = n * (ml + mr + *side) + 8;
+    x[m] = left + m * (ml + mr + *side) + ml;
+  *bar_x = left + n * (ml + mr + *side) + 8;
 }
 
 /* The page and title of a figure of one square per panel (@n of them, at most the length of
