@@ -674,6 +674,41 @@ test_one_model_centred (void)
   ui_test_destroy_window (window);
 }
 
+/* The Line figure of models without their initial weights says so in a sentence for their
+ * number ("These models" was said of one), and only when none of them has any: a pair of which
+ * one kept them waits for Compute, as the line of that one is drawn after the grid. */
+static void
+test_line_without_initial (void)
+{
+  g_autoptr (RlDataset) train = landscape_test_load_train ();
+  g_autoptr (RlModel) plain = landscape_test_cifar_model (8, FALSE, RL_SHORTCUT_A, TRUE, 21);
+  g_autoptr (RlModel) resnet = landscape_test_cifar_model (8, TRUE, RL_SHORTCUT_A, TRUE, 22);
+  g_autoptr (RlModel) resnet0 = landscape_test_cifar_model (8, TRUE, RL_SHORTCUT_A, TRUE, 23);
+  RlModel *models[] = { plain, resnet };
+  RlModel *initial[] = { NULL, resnet0 };
+  const char *names[] = { "plain-8", "resnet-8" };
+  RlWindow *window = ui_test_new_window ();
+  RlLandscapeView *landscape = rl_window_get_landscape_view (window);
+
+  rl_landscape_view_show (landscape, "line");
+  rl_landscape_view_set_models (landscape, models, NULL, names, 1, train);
+  g_assert_cmpstr (rl_landscape_view_get_placeholder (landscape), ==,
+                   "This model came without its initial weights.");
+  rl_landscape_view_set_models (landscape, models, NULL, names, 2, train);
+  g_assert_cmpstr (rl_landscape_view_get_placeholder (landscape), ==,
+                   "These models came without their initial weights.");
+  rl_landscape_view_set_models (landscape, models, initial, names, 2, train);
+  g_assert_cmpstr (rl_landscape_view_get_placeholder (landscape), ==,
+                   "Press Compute: the line from the initial to the trained weights is computed"
+                   " after the grid.");
+  /* the grid's figures wait for Compute too */
+  rl_landscape_view_show (landscape, "contours");
+  g_assert_cmpstr (rl_landscape_view_get_placeholder (landscape), ==,
+                   "Press Compute to see the loss around the trained weights.");
+
+  ui_test_destroy_window (window);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -682,5 +717,6 @@ main (int argc, char **argv)
   ui_test_add ("/ui/landscape/from-models-list", test_from_models_list);
   ui_test_add ("/ui/landscape/app-trained-run", test_app_trained_run);
   ui_test_add ("/ui/landscape/one-model-centred", test_one_model_centred);
+  ui_test_add ("/ui/landscape/line-without-initial", test_line_without_initial);
   return ui_test_run ();
 }

@@ -442,30 +442,44 @@ draw_surface (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer
                                            self->elevation);
 }
 
+/* What the Line figure says in place of its lines, or NULL when it draws them (@panels, @n
+ * from fill_panels). */
+static const char *
+line_placeholder (RlLandscapeView *self, const RlLandscapePanel *panels, guint n)
+{
+  guint with_line = 0, with_initial = 0;
+
+  for (guint m = 0; m < n; m++)
+    with_line += panels[m].n_line > 0;
+  for (guint m = 0; m < self->n_models; m++)
+    with_initial += self->initial[m] != NULL;
+  if (with_line > 0)
+    return NULL;
+  if (self->n_models > 0 && with_initial == 0)
+    /* TRANSLATORS: the Line figure, when neither model shown (or the one) has the initial
+     * weights a line starts from */
+    return ngettext ("This model came without its initial weights.",
+                     "These models came without their initial weights.", self->n_models);
+  if (self->n_models > 0 && !self->computed)
+    return _("Press Compute: the line from the initial to the trained weights is computed"
+             " after the grid.");
+  if (self->n_models > 0)
+    return _("The line from the initial to the trained weights is computed after the grid.");
+  return waiting_text (self);
+}
+
 static void
 draw_line (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer data)
 {
   RlLandscapeView *self = data;
   RlLandscapePanel panels[N_MODELS];
-  guint n = fill_panels (self, panels), with_line = 0;
+  guint n = fill_panels (self, panels);
+  const char *text = line_placeholder (self, panels, n);
 
-  for (guint m = 0; m < n; m++)
-    with_line += panels[m].n_line > 0;
-  if (with_line > 0)
+  if (text == NULL)
     rl_landscape_figure_draw_line (cr, width, height, panels, n, NULL);
-  else if (self->n_models > 0 && self->initial[0] == NULL)
-    draw_placeholder (GTK_WIDGET (area), cr, width, height,
-                      _("These models came without their initial weights."));
-  else if (self->n_models > 0 && !self->computed)
-    draw_placeholder (GTK_WIDGET (area), cr, width, height,
-                      _("Press Compute: the line from the initial to the trained weights is"
-                        " computed after the grid."));
-  else if (self->n_models > 0)
-    draw_placeholder (GTK_WIDGET (area), cr, width, height,
-                      _("The line from the initial to the trained weights is computed after"
-                        " the grid."));
   else
-    draw_placeholder (GTK_WIDGET (area), cr, width, height, waiting_text (self));
+    draw_placeholder (GTK_WIDGET (area), cr, width, height, text);
 }
 
 static void
@@ -636,6 +650,20 @@ rl_landscape_view_get_model (RlLandscapeView  *self,
   if (initial != NULL)
     *initial = self->initial[m];
   return self->models[m];
+}
+
+const char *
+rl_landscape_view_get_placeholder (RlLandscapeView *self)
+{
+  RlLandscapePanel panels[N_MODELS];
+  guint n;
+
+  g_return_val_if_fail (RL_IS_LANDSCAPE_VIEW (self), NULL);
+
+  n = fill_panels (self, panels);
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->figure_stack), "line") == 0)
+    return line_placeholder (self, panels, n);
+  return n == 0 ? waiting_text (self) : NULL;
 }
 
 RlDataset *

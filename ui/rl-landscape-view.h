@@ -75,6 +75,9 @@ const RlModel     *rl_landscape_view_get_model    (RlLandscapeView  *self,
 RlDataset         *rl_landscape_view_get_set      (RlLandscapeView  *self);
 /* The note under the controls: what the figures show, or why they failed. */
 const char        *rl_landscape_view_get_note     (RlLandscapeView *self);
+/* The sentence the figure shown draws in place of a figure (what it waits for, or why there is
+ * none), or NULL when it draws one. Returns: (transfer none) (nullable) */
+const char        *rl_landscape_view_get_placeholder (RlLandscapeView *self);
 /* "contours", "surface" or "line"; the grid's points per axis; the images. */
 const char        *rl_landscape_view_get_figure   (RlLandscapeView *self);
 guint              rl_landscape_view_get_grid     (RlLandscapeView *self);
