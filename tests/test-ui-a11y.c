@@ -13,6 +13,7 @@
 #include "rl-canvas.h"
 #include "rl-draw-view.h"
 #include "rl-inside-view.h"
+#include "rl-landscape-view.h"
 #include "rl-window.h"
 
 /* Roles an AT does not present as a thing to name: layout (in GTK 4.8 every box, grid and
@@ -639,6 +640,7 @@ test_view_keys_listed (void)
   g_assert_nonnull (strstr (listed->str, "Network: move between layers: Up Down\n"));
   g_assert_nonnull (strstr (listed->str, "Network: open the layer: Return\n"));
   g_assert_nonnull (strstr (listed->str, "Network: close the panel: Escape\n"));
+  g_assert_nonnull (strstr (listed->str, "Landscape: turn the surface: Left Right Up Down\n"));
   gtk_window_destroy (GTK_WINDOW (overlay));
 }
 
@@ -849,6 +851,48 @@ test_net_text_keys (void)
   ui_test_destroy_window (window);
 }
 
+/* The Landscape's surface, which the arrow keys turn, is a Tab stop that shows the focus
+ * (GTK's theme draws none on a drawing area; it could only be dragged). */
+static void
+test_landscape_surface_focus (void)
+{
+  RlWindow *window = ui_test_new_window_sized (1280, 800);
+  RlLandscapeView *landscape = rl_window_get_landscape_view (window);
+  GtkWidget *surface, *switcher;
+  cairo_surface_t *unfocused, *focused;
+  int width, height;
+
+  rl_window_show_experiment_page (window, "landscape");
+  rl_landscape_view_show (landscape, "surface");
+  switcher = ui_test_find_type (GTK_WIDGET (landscape), GTK_TYPE_STACK_SWITCHER);
+  surface = gtk_stack_get_visible_child (GTK_STACK (gtk_stack_switcher_get_stack
+                                                    (GTK_STACK_SWITCHER (switcher))));
+  g_assert_true (GTK_IS_DRAWING_AREA (surface));
+  g_assert_true (ui_test_wait_for (ui_test_laid_out, surface, 10));
+  g_assert_true (ui_test_settle (GTK_WIDGET (window), 30));
+  g_assert_true (gtk_widget_get_focusable (surface));
+  width = gtk_widget_get_width (surface);
+  height = gtk_widget_get_height (surface);
+  make_active (GTK_WINDOW (window));
+  gtk_window_set_focus_visible (GTK_WINDOW (window), TRUE);   /* as after a key press */
+
+  /* Tab from the figure's buttons comes to it */
+  gtk_widget_grab_focus (gtk_widget_get_last_child (switcher));
+  g_assert_true (gtk_widget_child_focus (GTK_WIDGET (window), GTK_DIR_TAB_FORWARD));
+  g_test_message ("Tab from the Line button to %s",
+                  G_OBJECT_TYPE_NAME (gtk_root_get_focus (GTK_ROOT (window))));
+  g_assert_true (gtk_root_get_focus (GTK_ROOT (window)) == surface);
+  focused = draw_focus_styled (GTK_WINDOW (window), surface, width, height);
+  gtk_widget_grab_focus (gtk_widget_get_last_child (switcher));
+  unfocused = draw_focus_styled (GTK_WINDOW (window), surface, width, height);
+  g_test_message ("%u pixels change with the focus", count_changes (unfocused, focused));
+  g_assert_cmpuint (count_changes (unfocused, focused), >, (guint) (width + height));
+  cairo_surface_destroy (unfocused);
+  cairo_surface_destroy (focused);
+
+  ui_test_destroy_window (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -869,6 +913,7 @@ main (int   argc,
   ui_test_add ("/ui/a11y/number-strip-focus", test_number_strip_focus);
   ui_test_add ("/ui/a11y/view-keys-listed", test_view_keys_listed);
   ui_test_add ("/ui/a11y/inside-escape", test_inside_escape);
+  ui_test_add ("/ui/a11y/landscape-surface-focus", test_landscape_surface_focus);
 
   return ui_test_run ();
 }

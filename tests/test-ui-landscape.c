@@ -709,6 +709,107 @@ test_line_without_initial (void)
   ui_test_destroy_window (window);
 }
 
+/* The key controller on @widget. Returns: (transfer none) */
+static GtkEventController *
+key_controller (GtkWidget *widget)
+{
+  g_autoptr (GListModel) controllers = gtk_widget_observe_controllers (widget);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr (GtkEventController) c = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_EVENT_CONTROLLER_KEY (c))
+        return c;
+    }
+  g_assert_not_reached ();
+}
+
+/* Presses @keyval on @keys; checks it was taken. */
+static void
+press (GtkEventController *keys, guint keyval)
+{
+  gboolean handled = FALSE;
+
+  g_signal_emit_by_name (keys, "key-pressed", keyval, 0, 0, &handled);
+  g_assert_true (handled);
+}
+
+/* The surface turns with the arrow keys as it does when dragged (it could only be dragged):
+ * Left and Right about the vertical, Down to look from higher, Up lower, within the bounds a
+ * drag keeps; other keys are left to the window. A drag gives it the focus, for the keys. */
+static void
+test_surface_keys (void)
+{
+  g_autoptr (RlDataset) train = landscape_test_load_train ();
+  g_autoptr (RlModel) resnet = landscape_test_cifar_model (8, TRUE, RL_SHORTCUT_A, TRUE, 31);
+  RlModel *models[] = { resnet };
+  const char *names[] = { "resnet-8" };
+  RlWindow *window = ui_test_new_window ();
+  RlLandscapeView *landscape = rl_window_get_landscape_view (window);
+  GtkWidget *area;
+  GtkEventController *keys;
+  double az0, el0, az, el;
+  gboolean handled = TRUE;
+
+  rl_window_show_experiment_page (window, "landscape");
+  rl_landscape_view_set_models (landscape, models, NULL, names, 1, train);
+  rl_landscape_view_show (landscape, "surface");
+  g_assert_true (ui_test_settle (GTK_WIDGET (window), 10));
+  area = figure_area (landscape);
+  g_assert_true (gtk_widget_get_focusable (area));
+  g_assert_true (gtk_widget_grab_focus (area));
+  keys = key_controller (area);
+  rl_landscape_view_set_angles (landscape, 30, 30);
+  rl_landscape_view_get_angles (landscape, &az0, &el0);
+
+  press (keys, GDK_KEY_Left);
+  rl_landscape_view_get_angles (landscape, &az, &el);
+  g_assert_cmpfloat (az, >, az0);
+  g_assert_cmpfloat (el, ==, el0);
+  press (keys, GDK_KEY_Right);
+  press (keys, GDK_KEY_Right);
+  rl_landscape_view_get_angles (landscape, &az, &el);
+  g_assert_cmpfloat (az, <, az0);
+  g_assert_cmpfloat (el, ==, el0);
+  press (keys, GDK_KEY_Down);
+  rl_landscape_view_get_angles (landscape, &az, &el);
+  g_assert_cmpfloat (el, >, el0);
+  press (keys, GDK_KEY_KP_Up);
+  press (keys, GDK_KEY_Up);
+  rl_landscape_view_get_angles (landscape, &az, &el);
+  g_assert_cmpfloat (el, <, el0);
+  /* held down, the elevation stops where a drag's does: seen from above, not from below */
+  for (int i = 0; i < 100; i++)
+    press (keys, GDK_KEY_Down);
+  rl_landscape_view_get_angles (landscape, &az, &el);
+  g_assert_cmpfloat (el, <, 90);
+  for (int i = 0; i < 100; i++)
+    press (keys, GDK_KEY_Up);
+  rl_landscape_view_get_angles (landscape, &az, &el);
+  g_assert_cmpfloat (el, >, 0);
+  /* a drag begun there gives it the focus, for the keys after */
+  gtk_widget_grab_focus (ui_test_find_type (GTK_WIDGET (landscape), GTK_TYPE_SPIN_BUTTON));
+  g_assert_true (gtk_root_get_focus (GTK_ROOT (window)) != area);
+  {
+    g_autoptr (GListModel) controllers = gtk_widget_observe_controllers (area);
+
+    for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+      {
+        g_autoptr (GtkEventController) c = g_list_model_get_item (controllers, i);
+
+        if (GTK_IS_GESTURE_DRAG (c))
+          g_signal_emit_by_name (c, "drag-begin", 10.0, 10.0);
+      }
+  }
+  g_assert_true (gtk_root_get_focus (GTK_ROOT (window)) == area);
+  /* a letter is not the surface's */
+  g_signal_emit_by_name (keys, "key-pressed", GDK_KEY_a, 0, 0, &handled);
+  g_assert_false (handled);
+
+  ui_test_destroy_window (window);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -718,5 +819,6 @@ main (int argc, char **argv)
   ui_test_add ("/ui/landscape/app-trained-run", test_app_trained_run);
   ui_test_add ("/ui/landscape/one-model-centred", test_one_model_centred);
   ui_test_add ("/ui/landscape/line-without-initial", test_line_without_initial);
+  ui_test_add ("/ui/landscape/surface-keys", test_surface_keys);
   return ui_test_run ();
 }

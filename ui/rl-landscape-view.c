@@ -22,6 +22,9 @@
 /* degrees of turn per pixel dragged */
 #define DRAG_AZIMUTH 0.5
 #define DRAG_ELEVATION 0.3
+/* degrees of turn per arrow key pressed */
+#define KEY_AZIMUTH 5.0
+#define KEY_ELEVATION 3.0
 #define MIN_ELEVATION 5.0
 #define MAX_ELEVATION 89.0
 
@@ -489,6 +492,8 @@ drag_begin_cb (GtkGestureDrag *gesture, double x, double y, gpointer data)
 
   self->drag_azimuth = self->azimuth;
   self->drag_elevation = self->elevation;
+  /* the arrow keys go on turning what was dragged */
+  gtk_widget_grab_focus (GTK_WIDGET (self->surface_area));
 }
 
 static void
@@ -498,6 +503,42 @@ drag_update_cb (GtkGestureDrag *gesture, double dx, double dy, gpointer data)
 
   rl_landscape_view_set_angles (self, self->drag_azimuth - DRAG_AZIMUTH * dx,
                                 self->drag_elevation + DRAG_ELEVATION * dy);
+}
+
+/* The arrow keys turn the surface as a drag the same way does: Left and Right about the
+ * vertical, Up and Down over and under it. */
+static gboolean
+key_pressed_cb (GtkEventControllerKey *controller,
+                guint                  keyval,
+                guint                  keycode,
+                GdkModifierType        state,
+                RlLandscapeView       *self)
+{
+  double azimuth = self->azimuth, elevation = self->elevation;
+
+  switch (keyval)
+    {
+    case GDK_KEY_Left:
+    case GDK_KEY_KP_Left:
+      azimuth += KEY_AZIMUTH;
+      break;
+    case GDK_KEY_Right:
+    case GDK_KEY_KP_Right:
+      azimuth -= KEY_AZIMUTH;
+      break;
+    case GDK_KEY_Up:
+    case GDK_KEY_KP_Up:
+      elevation -= KEY_ELEVATION;
+      break;
+    case GDK_KEY_Down:
+    case GDK_KEY_KP_Down:
+      elevation += KEY_ELEVATION;
+      break;
+    default:
+      return FALSE;
+    }
+  rl_landscape_view_set_angles (self, azimuth, elevation);
+  return TRUE;
 }
 
 /* ---- Public API ----------------------------------------------------------------------------- */
@@ -739,6 +780,7 @@ static void
 rl_landscape_view_init (RlLandscapeView *self)
 {
   GtkGesture *drag;
+  GtkEventController *keys;
 
   gtk_widget_init_template (GTK_WIDGET (self));
   rl_view_init_accessible (GTK_WIDGET (self), _("Loss landscape of the twins"));
@@ -761,6 +803,9 @@ rl_landscape_view_init (RlLandscapeView *self)
   g_signal_connect (drag, "drag-update", G_CALLBACK (drag_update_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self->surface_area), GTK_EVENT_CONTROLLER (drag));
   gtk_widget_set_cursor_from_name (GTK_WIDGET (self->surface_area), "grab");
+  keys = gtk_event_controller_key_new ();
+  g_signal_connect (keys, "key-pressed", G_CALLBACK (key_pressed_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self->surface_area), keys);
 
   /* 17 x 17 on 200 images: about a minute for a plain-20/resnet-20 pair on 2 busy cores */
   rl_landscape_view_set_grid (self, 17);

@@ -2,8 +2,9 @@
  * weights of the plain twin and its residual twin in two filter-normalised random directions
  * (Li et al. 2018), computed progressively by an RlLandscapeRunner (coarse grid first, then
  * refined) and drawn side by side on one colour scale, as filled contours or as a shaded
- * surface the user turns by dragging, the trained weights marked at the centre; and the loss
- * on the straight line from the initial to the trained weights.
+ * surface the user turns by dragging or with the arrow keys (a Tab stop), the trained weights
+ * marked at the centre; and the loss on the straight line from the initial to the trained
+ * weights.
  *
  * The models come from the window (rl_landscape_view_set_models, rl-window-landscape.c): the
  * twins of the experiment's last run, handed over when it ends, a kept run's twins, or models
