@@ -890,6 +890,23 @@ test_landscape_surface_focus (void)
   cairo_surface_destroy (unfocused);
   cairo_surface_destroy (focused);
 
+  /* the figures' names say the keys, and hold for one model as for two (they said "of the two
+   * models", the tab shows one as well) */
+  {
+    g_autofree char *name = accessible_label (GTK_ACCESSIBLE (surface));
+
+    g_assert_nonnull (strstr (name, "arrow keys"));
+  }
+  for (GtkWidget *area = gtk_widget_get_first_child (gtk_widget_get_parent (surface));
+       area != NULL; area = gtk_widget_get_next_sibling (area))
+    {
+      g_autofree char *name = accessible_label (GTK_ACCESSIBLE (area));
+
+      g_test_message ("%s: %s", G_OBJECT_TYPE_NAME (area), name);
+      g_assert_nonnull (name);
+      g_assert_null (strstr (name, "two"));
+    }
+
   ui_test_destroy_window (window);
 }
 
