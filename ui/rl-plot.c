@@ -8,7 +8,11 @@
 
 #include <math.h>
 
-G_DEFINE_ABSTRACT_TYPE (RlPlot, rl_plot, GTK_TYPE_WIDGET)
+typedef struct {
+  int min_width, min_height;   /* -1: the class's */
+} RlPlotPrivate;
+
+G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (RlPlot, rl_plot, GTK_TYPE_WIDGET)
 
 static void
 rl_plot_snapshot (GtkWidget   *widget,
@@ -33,17 +37,34 @@ rl_plot_measure (GtkWidget      *widget,
                  int            *natural_baseline)
 {
   const RlPlotSize *size = &RL_PLOT_GET_CLASS (widget)->size;
+  RlPlotPrivate *priv = rl_plot_get_instance_private (RL_PLOT (widget));
 
   if (orientation == GTK_ORIENTATION_HORIZONTAL)
     {
-      *minimum = size->min_width;
-      *natural = size->nat_width;
+      *minimum = priv->min_width >= 0 ? priv->min_width : size->min_width;
+      *natural = MAX (*minimum, size->nat_width);
     }
   else
     {
-      *minimum = size->min_height;
-      *natural = size->nat_height;
+      *minimum = priv->min_height >= 0 ? priv->min_height : size->min_height;
+      *natural = MAX (*minimum, size->nat_height);
     }
+}
+
+void
+rl_plot_set_min_size (RlPlot *self,
+                      int     min_width,
+                      int     min_height)
+{
+  RlPlotPrivate *priv = rl_plot_get_instance_private (self);
+
+  g_return_if_fail (RL_IS_PLOT (self));
+
+  if (priv->min_width == min_width && priv->min_height == min_height)
+    return;
+  priv->min_width = min_width;
+  priv->min_height = min_height;
+  gtk_widget_queue_resize (GTK_WIDGET (self));
 }
 
 static void
@@ -154,7 +175,11 @@ rl_plot_class_init (RlPlotClass *klass)
 static void
 rl_plot_init (RlPlot *self)
 {
+  RlPlotPrivate *priv = rl_plot_get_instance_private (self);
   GtkEventController *motion = gtk_event_controller_motion_new ();
+
+  priv->min_width = -1;
+  priv->min_height = -1;
 
   g_signal_connect (motion, "enter", G_CALLBACK (motion_cb), self);
   g_signal_connect (motion, "motion", G_CALLBACK (motion_cb), self);

@@ -37,6 +37,12 @@ struct _RlPlotClass
                      double   y);
 };
 
+/* Another minimum size for this widget than its class's (-1: the class's), where a view knows
+ * that it draws well enough smaller (the Train view's charts beside the diagram). */
+void rl_plot_set_min_size (RlPlot *self,
+                           int     min_width,
+                           int     min_height);
+
 /* One line of a hover read-out: @text (NULL: no line), after a square of @swatch (nullable:
  * none, as for the first line, which says where the pointer is). */
 typedef struct {
