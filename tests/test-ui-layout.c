@@ -843,10 +843,13 @@ test_inside_network_whole (void)
 }
 
 /* The Train view's Diagram whole, with what a run needs in sight: the settings (Start
- * Training, the learning rate a run lets change), the progress line and bar. */
+ * Training, the learning rate a run lets change), the progress line and bar; the charts shown
+ * beside it when @charts, else the diagram centred above the progress (at 960 x 720 it kept to
+ * the left, 240 px empty right of it). */
 static void
 assert_train_diagram_whole (RlWindow   *window,
                             int         width,
+                            gboolean    charts,
                             const char *when)
 {
   RlTrainView *train = rl_window_get_train_view (window);
@@ -860,6 +863,7 @@ assert_train_diagram_whole (RlWindow   *window,
                                           "win.train");
   GtkWidget *lr_label = ui_test_find_widget (GTK_WIDGET (train), ui_test_is_label_starting,
                                              "Learning rate");
+  graphene_rect_t bounds;
   int natural;
 
   /* the view lays the diagram out again from an idle: waited for (without the room, the wait
@@ -880,59 +884,82 @@ assert_train_diagram_whole (RlWindow   *window,
   g_assert_nonnull (lr_label);
   g_assert_true (ui_test_in_sight (gtk_label_get_mnemonic_widget (GTK_LABEL (lr_label))));
   /* the charts too, where there is room for all */
-  g_assert_true (gtk_widget_get_mapped (chart) == (width > SMALL_WIDTH));
+  g_assert_true (gtk_widget_get_mapped (chart) == charts);
+  g_assert_true (gtk_widget_compute_bounds (diagram, scroller, &bounds));
+  g_test_message ("the diagram from %.0f to %.0f px of its scroller's %d", bounds.origin.x,
+                  bounds.origin.x + bounds.size.width, gtk_widget_get_width (scroller));
+  if (!charts)
+    g_assert_cmpfloat (ABS (2 * bounds.origin.x + bounds.size.width
+                             - gtk_widget_get_width (scroller)), <=, 2);
 }
 
-/* The Train view with its Diagram at 800 x 600 and 1280 x 800, the seed net and resnet-20,
- * before and during a run: the diagram whole (at 800 x 600 it got 220 of the seed net's 356 px
- * and scrolled sideways, the boxes' right edges cut), with the settings, the progress line and
- * bar in sight; at 800 x 600 the charts give way and the progress goes under the diagram.
- * Hidden again, the charts come back. The run is a snapshot as the trainer posts it. */
+/* The Train view with its Diagram at @width x @height, the seed net and resnet-20, before and
+ * during a run: the diagram whole, with the settings, the progress line and bar in sight, and
+ * the charts beside it when @charts. Hidden again, the charts come back. The run is a snapshot
+ * as the trainer posts it. */
+static void
+assert_train_diagram_in_run (int      width,
+                             int      height,
+                             gboolean charts)
+{
+  RlWindow *window = ui_test_new_window_sized (width, height);
+  RlTrainView *train = rl_window_get_train_view (window);
+  GtkWidget *diagram = GTK_WIDGET (rl_train_view_get_network_view (train));
+  g_autoptr (RlTrainProgress) progress = rl_train_progress_new (1);
+  RlLossPoint *points = (RlLossPoint *) progress->points;
+  RlTrainConfig config;
+  guint train_images;
+
+  g_test_message ("%d x %d", width, height);
+  rl_window_set_view (window, "train");
+  rl_train_view_show_network (train, TRUE);
+  assert_train_diagram_whole (window, width, charts, "the seed net");
+  rl_net_chooser_choose (rl_train_view_get_net_chooser (train), "resnet-20");
+  assert_train_diagram_whole (window, width, charts, "resnet-20");
+
+  rl_train_view_get_settings (train, &config, &train_images, NULL);
+  rl_train_view_begin_run (train, &config, train_images, "resnet-20");
+  progress->epoch = 1;
+  progress->n_epochs = config.epochs;
+  progress->batch = progress->batches_done = 146;
+  progress->n_batches = 938;
+  progress->images_seen = 146 * 64;
+  progress->images_total = config.epochs * 60000;
+  progress->loss = progress->loss_smoothed = 0.4f;
+  progress->images_per_s = 936;
+  progress->seconds_left = 118;
+  points[0] = (RlLossPoint) { progress->images_seen, 0.4f };
+  rl_train_view_add_progress (train, progress);
+  assert_train_diagram_whole (window, width, charts, "resnet-20 training");
+
+  rl_train_view_show_network (train, FALSE);
+  ui_test_wait_for (widget_mapped, ui_test_find_type (GTK_WIDGET (train), RL_TYPE_CHART), 30);
+  g_assert_true (gtk_widget_get_mapped (ui_test_find_type (GTK_WIDGET (train), RL_TYPE_CHART)));
+  g_assert_false (gtk_widget_get_mapped (diagram));
+  ui_test_destroy_window (window);
+}
+
+/* The Train view with its Diagram at 800 x 600 and 1280 x 800: the diagram whole (at 800 x 600
+ * it got 220 of the seed net's 356 px and scrolled sideways, the boxes' right edges cut); at
+ * 800 x 600 the charts give way and the progress goes under the diagram. */
 static void
 test_train_diagram_whole (void)
 {
-  const int widths[] = { SMALL_WIDTH, 1280 }, heights[] = { SMALL_HEIGHT, 800 };
-
   load_style_sheet ();
-  for (guint i = 0; i < G_N_ELEMENTS (widths); i++)
-    {
-      RlWindow *window = ui_test_new_window_sized (widths[i], heights[i]);
-      RlTrainView *train = rl_window_get_train_view (window);
-      GtkWidget *diagram = GTK_WIDGET (rl_train_view_get_network_view (train));
-      g_autoptr (RlTrainProgress) progress = rl_train_progress_new (1);
-      RlLossPoint *points = (RlLossPoint *) progress->points;
-      RlTrainConfig config;
-      guint train_images;
+  assert_train_diagram_in_run (SMALL_WIDTH, SMALL_HEIGHT, FALSE);
+  assert_train_diagram_in_run (1280, 800, TRUE);
+}
 
-      rl_window_set_view (window, "train");
-      rl_train_view_show_network (train, TRUE);
-      assert_train_diagram_whole (window, widths[i], "the seed net");
-      rl_net_chooser_choose (rl_train_view_get_net_chooser (train), "resnet-20");
-      assert_train_diagram_whole (window, widths[i], "resnet-20");
-
-      rl_train_view_get_settings (train, &config, &train_images, NULL);
-      rl_train_view_begin_run (train, &config, train_images, "resnet-20");
-      progress->epoch = 1;
-      progress->n_epochs = config.epochs;
-      progress->batch = progress->batches_done = 146;
-      progress->n_batches = 938;
-      progress->images_seen = 146 * 64;
-      progress->images_total = config.epochs * 60000;
-      progress->loss = progress->loss_smoothed = 0.4f;
-      progress->images_per_s = 936;
-      progress->seconds_left = 118;
-      points[0] = (RlLossPoint) { progress->images_seen, 0.4f };
-      rl_train_view_add_progress (train, progress);
-      assert_train_diagram_whole (window, widths[i], "resnet-20 training");
-
-      rl_train_view_show_network (train, FALSE);
-      ui_test_wait_for (widget_mapped, ui_test_find_type (GTK_WIDGET (train), RL_TYPE_CHART),
-                        30);
-      g_assert_true (gtk_widget_get_mapped (ui_test_find_type (GTK_WIDGET (train),
-                                                               RL_TYPE_CHART)));
-      g_assert_false (gtk_widget_get_mapped (diagram));
-      ui_test_destroy_window (window);
-    }
+/* The Train view with its Diagram at mid sizes. At 1024 x 700 the charts, 320 px wide at
+ * least, did not fit beside the diagram: they gave way to it, and 300 px stayed empty right of
+ * it. They are beside it now, narrower. At 960 x 720, where they cannot be, the diagram is
+ * centred above the progress. */
+static void
+test_train_diagram_mid (void)
+{
+  load_style_sheet ();
+  assert_train_diagram_in_run (1024, 700, TRUE);
+  assert_train_diagram_in_run (960, 720, FALSE);
 }
 
 /* Start Training in sight under the Train view's settings, whatever the net: with ResNet's
@@ -1261,6 +1288,85 @@ test_train_run_fits (void)
   ui_test_destroy_window (window);
 }
 
+/* The Train view at 800 x 600 in a run, the diagram hidden, with a status of four lines (a
+ * longer name, a longer translation), then one of seven (a model that could not be saved, and why): the
+ * window stays 600 px high with Start Training, the progress bar and the status in sight. The
+ * view had 2 px to spare under a status of two lines: the loss chart gives some of its height
+ * now, and a status of more than four lines is cut short, whole in its tooltip. */
+static void
+test_train_long_status (void)
+{
+  const char *four = "Finished after 2 epochs. Kept as “resnet-20 on Fashion-MNIST, 2 epochs, "
+                      "learning rate 0.05” in Models, with 91.37 % on the test set. Drawing now "
+                      "uses it.";
+  const char *seven = "Finished after 2 epochs. The model could not be saved (Error opening file "
+                      "“/home/someone/.local/share/reslab/models/resnet-20 on Fashion-MNIST, "
+                      "2 epochs.safetensors”: No space left on device). It stays in use until you "
+                      "open or train another: Save Model As… keeps it. Its initial weights could "
+                      "not be kept (No space left on device), so its loss landscape will have no "
+                      "line from them.";
+  const char *statuses[] = { four, seven };
+  RlWindow *window;
+  RlTrainView *train;
+  g_autoptr (RlTrainProgress) progress = rl_train_progress_new (1);
+  RlLossPoint *points = (RlLossPoint *) progress->points;
+  RlTrainConfig config;
+  guint train_images;
+
+  load_style_sheet ();
+  window = ui_test_new_window_sized (SMALL_WIDTH, SMALL_HEIGHT);
+  train = rl_window_get_train_view (window);
+  rl_window_set_view (window, "train");
+  rl_train_view_get_settings (train, &config, &train_images, NULL);
+  config.epochs = 2;
+  rl_train_view_begin_run (train, &config, train_images, "resnet-20");
+  progress->epoch = progress->n_epochs = 2;
+  progress->batch = progress->batches_done = progress->n_batches = 938;
+  progress->images_seen = progress->images_total = 2 * 60000;
+  progress->loss = progress->loss_smoothed = 0.1475f;
+  progress->train_acc_running = 0.944f;
+  progress->heldout_acc = 0.944f;
+  progress->epoch_test_acc = 0.9137f;
+  progress->images_per_s = 2421;
+  progress->seconds_left = 0;
+  progress->is_last = TRUE;
+  points[0] = (RlLossPoint) { progress->images_seen, 0.1475f };
+  rl_train_view_add_progress (train, progress);
+
+  for (guint i = 0; i < G_N_ELEMENTS (statuses); i++)
+    {
+      GtkWidget *status;
+      PangoLayout *layout;
+      GtkRequisition minimum;
+      const char *tooltip;
+
+      rl_train_view_set_status (train, statuses[i]);
+      g_assert_true (ui_test_settle (GTK_WIDGET (window), 30));
+      status = ui_test_find_widget (GTK_WIDGET (train), is_label_starting, "Finished after 2");
+      g_assert_nonnull (status);
+      layout = gtk_label_get_layout (GTK_LABEL (status));
+      gtk_widget_get_preferred_size (GTK_WIDGET (window), &minimum, NULL);
+      g_test_message ("the window %d x %d (at least %d x %d), the status %d lines%s",
+                      gtk_widget_get_width (GTK_WIDGET (window)),
+                      gtk_widget_get_height (GTK_WIDGET (window)), minimum.width,
+                      minimum.height, pango_layout_get_line_count (layout),
+                      pango_layout_is_ellipsized (layout) ? ", cut short" : "");
+      g_assert_cmpint (minimum.height, <=, SMALL_HEIGHT);
+      g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (window)), <=, SMALL_HEIGHT);
+      g_assert_true (ui_test_in_sight (ui_test_find_widget (GTK_WIDGET (train),
+                                                            is_start_button, NULL)));
+      g_assert_true (ui_test_in_sight (ui_test_find_type (GTK_WIDGET (train),
+                                                          GTK_TYPE_PROGRESS_BAR)));
+      g_assert_true (ui_test_in_sight (status));
+      g_assert_cmpint (pango_layout_get_line_count (layout), >=, 3);
+      /* four lines whole; seven cut short, whole in the tooltip */
+      g_assert_true (pango_layout_is_ellipsized (layout) == (statuses[i] == seven));
+      tooltip = gtk_widget_get_tooltip_text (status);
+      g_assert_cmpstr (tooltip, ==, statuses[i]);
+    }
+  ui_test_destroy_window (window);
+}
+
 static gboolean
 fetch_hint_shown (gpointer data)
 {
@@ -1409,12 +1515,14 @@ main (int   argc,
   ui_test_add ("/ui/layout/inside-network-whole", test_inside_network_whole);
   ui_test_add ("/ui/layout/start-in-sight", test_start_in_sight);
   ui_test_add ("/ui/layout/train-diagram-whole", test_train_diagram_whole);
+  ui_test_add ("/ui/layout/train-diagram-mid", test_train_diagram_mid);
   ui_test_add ("/ui/layout/train-form-fades", test_train_form_fades);
   ui_test_add ("/ui/layout/experiment-form-fades", test_experiment_form_fades);
   ui_test_add ("/ui/layout/experiment-note-whole", test_experiment_note_whole);
   ui_test_add ("/ui/layout/landscape-note-whole", test_landscape_note_whole);
   ui_test_add ("/ui/layout/progress-line-whole", test_progress_line_whole);
   ui_test_add ("/ui/layout/train-run-fits-800x600", test_train_run_fits);
+  ui_test_add ("/ui/layout/train-long-status-800x600", test_train_long_status);
   ui_test_add ("/ui/layout/fetch-command-whole", test_fetch_command_whole);
   ui_test_add ("/ui/layout/canvas-focus-keeps-layout", test_canvas_focus_keeps_layout);
   ui_test_add ("/ui/layout/prob-rows-fixed", test_prob_rows_fixed);

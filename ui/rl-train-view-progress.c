@@ -239,6 +239,7 @@ rl_train_view_add_progress (RlTrainView     *self,
     g_string_append_printf (status, _(" · test set %.2f\u202f%% after epoch %d"),
                             100 * self->last_test, self->last_test_epoch);
   gtk_label_set_text (self->status_label, status->str);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->status_label), NULL);
   g_string_free (status, TRUE);
 }
 
@@ -249,6 +250,9 @@ rl_train_view_set_status (RlTrainView *self,
   g_return_if_fail (RL_IS_TRAIN_VIEW (self));
 
   gtk_label_set_text (self->status_label, text);
+  /* the window's sentences (a run's end, a model that could not be saved and why) can be
+   * longer than the label's four lines: whole in its tooltip */
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->status_label), text);
 }
 
 const char *

@@ -17,6 +17,7 @@
 #include "rl-bin-layout.h"
 #include "rl-net-chooser.h"
 #include "rl-network-view.h"
+#include "rl-plot.h"
 #include "rl-settings.h"
 #include "rl-widget-util.h"
 
@@ -240,8 +241,8 @@ rl_train_view_get_network_view (RlTrainView *self)
  * at their minimum widths (the charts' as they were when last shown); and the width its
  * scroller then asks for (*@need). Side by side, the whole diagram, so that the box does not
  * hand the space to the charts instead. Crowded, the charts give way and the progress goes
- * under the diagram, which has the width beside the settings: the whole diagram, or what the
- * settings at their minimum leave. The settings stay, since the diagram is there to show the
+ * under the diagram, which has the width beside the settings: the whole diagram (centred in
+ * it), or what the settings at their minimum leave. The settings stay, since the diagram is there to show the
  * net they choose as it is typed, and they hold Start Training and the learning rate and
  * momentum a run lets change. (At 800 x 600 the diagram got 220 px of the seed net's 356 between
  * the settings and the progress, its boxes cut on the right.) */
@@ -362,6 +363,16 @@ rl_train_view_bind_settings (RlTrainView *self,
 
 /* ---- set-up ------------------------------------------------------------------------------- */
 
+/* The charts' minimum sizes, below RlChart's 320 x 200. 260 px wide: at 1024 x 700 the charts
+ * had 269 px beside the whole diagram, and gave way to it, leaving 300 px empty right of it;
+ * their plots are still about 130 px wide (at 960 x 720, 205 px would leave them too few, and
+ * the diagram is centred above the progress instead). The loss chart 160 px high: its legend
+ * shares its title's line, so its plot keeps about the height of the accuracy chart's under a
+ * legend of two lines; at 800 x 600 a run had 2 px to spare, and a status of three lines (a
+ * longer translation) made the window taller than the screen. Both grow into what is left. */
+#define CHARTS_MIN_WIDTH      260
+#define LOSS_CHART_MIN_HEIGHT 160
+
 static void
 setup_charts (RlTrainView *self)
 {
@@ -370,6 +381,9 @@ setup_charts (RlTrainView *self)
   const GdkRGBA train = { 0.90f, 0.45f, 0.05f, 1.0f };
   const GdkRGBA heldout = { 0.18f, 0.62f, 0.30f, 1.0f };
   const GdkRGBA test = { 0.57f, 0.25f, 0.66f, 1.0f };
+
+  rl_plot_set_min_size (RL_PLOT (self->loss_chart), CHARTS_MIN_WIDTH, LOSS_CHART_MIN_HEIGHT);
+  rl_plot_set_min_size (RL_PLOT (self->accuracy_chart), CHARTS_MIN_WIDTH, -1);
 
   rl_chart_set_title (self->loss_chart, _("Training loss"));
   rl_chart_set_x_label (self->loss_chart, _("images seen"));

@@ -85,7 +85,8 @@ const char *rl_train_view_get_progress_text (RlTrainView *self);
  * why no run can start now. */
 void      rl_train_view_set_blocked       (RlTrainView *self,
                                            const char  *reason);
-/* A sentence under the progress bar ("Loading MNIST…", "Saved to …"). */
+/* A sentence under the progress bar ("Loading MNIST…", "Saved to …"): four lines at most,
+ * the whole in its tooltip. */
 void      rl_train_view_set_status        (RlTrainView *self,
                                            const char  *text);
 const char *rl_train_view_get_status      (RlTrainView *self);
