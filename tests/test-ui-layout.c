@@ -1289,10 +1289,10 @@ test_train_run_fits (void)
 }
 
 /* The Train view at 800 x 600 in a run, the diagram hidden, with a status of four lines (a
- * longer name, a longer translation), then one of seven (a model that could not be saved, and why): the
- * window stays 600 px high with Start Training, the progress bar and the status in sight. The
- * view had 2 px to spare under a status of two lines: the loss chart gives some of its height
- * now, and a status of more than four lines is cut short, whole in its tooltip. */
+ * longer name, a longer translation), then one of seven (a model that could not be saved, and
+ * why): the window stays 600 px high with Start Training, the progress bar and the status in
+ * sight. The view had 2 px to spare under a status of two lines: the loss chart gives some of
+ * its height now, and a status of more than four lines is cut short, whole in its tooltip. */
 static void
 test_train_long_status (void)
 {
@@ -1301,10 +1301,10 @@ test_train_long_status (void)
                       "uses it.";
   const char *seven = "Finished after 2 epochs. The model could not be saved (Error opening file "
                       "“/home/someone/.local/share/reslab/models/resnet-20 on Fashion-MNIST, "
-                      "2 epochs.safetensors”: No space left on device). It stays in use until you "
-                      "open or train another: Save Model As… keeps it. Its initial weights could "
-                      "not be kept (No space left on device), so its loss landscape will have no "
-                      "line from them.";
+                      "2 epochs.safetensors”: No space left on device). It stays in use until "
+                      "you open or train another: Save Model As… keeps it. Its initial weights "
+                      "could not be kept (No space left on device), so its loss landscape will "
+                      "have no line from them.";
   const char *statuses[] = { four, seven };
   RlWindow *window;
   RlTrainView *train;
