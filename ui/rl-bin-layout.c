@@ -1,14 +1,20 @@
 #define G_LOG_DOMAIN "reslab-ui"
 
 /* rl-bin-layout.c: see rl-bin-layout.h. Measures and allocates as GtkBinLayout does; the
- * request mode is GtkLayoutManager's own (from the children). */
+ * request mode is GtkLayoutManager's own (from the children). Then the crowded state, and its
+ * idle. */
 
 #include "rl-bin-layout.h"
 
 struct _RlBinLayout
 {
-  GtkLayoutManager     parent_instance;
-  RlBinLayoutAllocated allocated;
+  GtkLayoutManager   parent_instance;
+  RlBinLayoutCrowded crowded_func;
+  RlBinLayoutApply   apply;
+
+  gboolean           crowded;   /* as last found, applied or pending */
+  int                need;      /* as last found; G_MININT: to be applied again */
+  guint              apply_id;  /* apply_cb, pending */
 };
 
 G_DEFINE_FINAL_TYPE (RlBinLayout, rl_bin_layout, GTK_TYPE_LAYOUT_MANAGER)
@@ -40,6 +46,18 @@ rl_bin_layout_measure (GtkLayoutManager *manager,
     }
 }
 
+static gboolean
+apply_cb (gpointer data)
+{
+  RlBinLayout *self = data;
+  GtkWidget *widget = gtk_layout_manager_get_widget (GTK_LAYOUT_MANAGER (self));
+
+  self->apply_id = 0;
+  if (widget != NULL)
+    self->apply (widget, self->crowded, self->need);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 rl_bin_layout_allocate (GtkLayoutManager *manager,
                         GtkWidget        *widget,
@@ -48,22 +66,57 @@ rl_bin_layout_allocate (GtkLayoutManager *manager,
                         int               baseline)
 {
   RlBinLayout *self = RL_BIN_LAYOUT (manager);
+  gboolean crowded;
+  int need;
 
   for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
        child = gtk_widget_get_next_sibling (child))
     if (gtk_widget_should_layout (child))
       gtk_widget_allocate (child, width, height, baseline, NULL);
-  if (self->allocated != NULL)
-    self->allocated (widget, width, height);
+  crowded = self->crowded_func (widget, width, &need);
+  if (crowded != self->crowded || need != self->need)
+    {
+      self->crowded = crowded;
+      self->need = need;
+      if (self->apply_id == 0)
+        self->apply_id = g_idle_add (apply_cb, self);
+    }
+}
+
+/* Out of its window (on its way to being disposed, say), the widget is not told: a change
+ * pending is applied after the next allocation instead. */
+static void
+rl_bin_layout_unroot (GtkLayoutManager *manager)
+{
+  RlBinLayout *self = RL_BIN_LAYOUT (manager);
+
+  if (self->apply_id != 0)
+    {
+      g_clear_handle_id (&self->apply_id, g_source_remove);
+      self->need = G_MININT;
+    }
+}
+
+static void
+rl_bin_layout_dispose (GObject *object)
+{
+  RlBinLayout *self = RL_BIN_LAYOUT (object);
+
+  g_clear_handle_id (&self->apply_id, g_source_remove);
+
+  G_OBJECT_CLASS (rl_bin_layout_parent_class)->dispose (object);
 }
 
 static void
 rl_bin_layout_class_init (RlBinLayoutClass *klass)
 {
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkLayoutManagerClass *layout_class = GTK_LAYOUT_MANAGER_CLASS (klass);
 
+  object_class->dispose = rl_bin_layout_dispose;
   layout_class->measure = rl_bin_layout_measure;
   layout_class->allocate = rl_bin_layout_allocate;
+  layout_class->unroot = rl_bin_layout_unroot;
 }
 
 static void
@@ -72,10 +125,15 @@ rl_bin_layout_init (RlBinLayout *self)
 }
 
 GtkLayoutManager *
-rl_bin_layout_new (RlBinLayoutAllocated allocated)
+rl_bin_layout_new (RlBinLayoutCrowded crowded,
+                   RlBinLayoutApply   apply)
 {
-  RlBinLayout *self = g_object_new (RL_TYPE_BIN_LAYOUT, NULL);
+  RlBinLayout *self;
 
-  self->allocated = allocated;
+  g_return_val_if_fail (crowded != NULL && apply != NULL, NULL);
+
+  self = g_object_new (RL_TYPE_BIN_LAYOUT, NULL);
+  self->crowded_func = crowded;
+  self->apply = apply;
   return GTK_LAYOUT_MANAGER (self);
 }

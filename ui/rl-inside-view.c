@@ -35,10 +35,7 @@ struct _RlInsideView
   GtkWidget     *network_scroller;
   RlNetworkView *network_view;
 
-  gboolean       crowded;       /* the column gives way to the maps and the diagram */
   int            sidebar_width; /* the column's natural width, as it was when last shown */
-  int            diagram_need;  /* the width the diagram's scroller asks for */
-  guint          crowded_id;    /* apply_crowded, pending */
   gboolean       focus_network; /* the focus goes to the Network button once it is back */
   guint          scroll_tick;   /* scroll_tick_cb, while the maps are not laid out */
   int            scroll_tries;
@@ -199,10 +196,11 @@ layer_activated_cb (RlNetworkView *view,
  * right); and the width the diagram's scroller then asks for (*@need): the whole diagram, or
  * what is left beside the maps' minimum where even the column's absence does not make room. */
 static gboolean
-network_crowded (RlInsideView *self,
-                 int           width,
-                 int          *need)
+network_crowded (GtkWidget *widget,
+                 int        width,
+                 int       *need)
 {
+  RlInsideView *self = RL_INSIDE_VIEW (widget);
   int diagram, maps;
 
   *need = DIAGRAM_MIN;
@@ -225,50 +223,30 @@ network_crowded (RlInsideView *self,
   return TRUE;
 }
 
-static gboolean
-apply_crowded (gpointer data)
+/* The column's details give way to the maps and the diagram, or come back. (From an idle,
+ * RlBinLayout's.) */
+static void
+apply_crowded (GtkWidget *widget,
+               gboolean   crowded,
+               int        need)
 {
-  RlInsideView *self = data;
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  RlInsideView *self = RL_INSIDE_VIEW (widget);
+  GtkRoot *root = gtk_widget_get_root (widget);
   GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
   gboolean in_column = focus != NULL && gtk_widget_is_ancestor (focus, self->sidebar_scroller);
   gboolean on_close = focus == self->network_close_button;
 
-  self->crowded_id = 0;
   /* the panel's own close button stands in for the column's Network button */
-  gtk_widget_set_visible (self->sidebar_scroller, !self->crowded);
-  gtk_widget_set_visible (self->sidebar_separator, !self->crowded);
-  gtk_widget_set_visible (self->network_header, self->crowded);
-  gtk_widget_set_size_request (self->network_scroller, self->diagram_need, -1);
+  gtk_widget_set_visible (self->sidebar_scroller, !crowded);
+  gtk_widget_set_visible (self->sidebar_separator, !crowded);
+  gtk_widget_set_visible (self->network_header, crowded);
+  gtk_widget_set_size_request (self->network_scroller, need, -1);
   /* and so does the keyboard's focus: on the one in sight, not lost to the header bar */
-  if (self->crowded && in_column)
+  if (crowded && in_column)
     gtk_widget_grab_focus (self->network_close_button);
-  else if (!self->crowded && (on_close || self->focus_network))
+  else if (!crowded && (on_close || self->focus_network))
     gtk_widget_grab_focus (self->network_button);
   self->focus_network = FALSE;
-  return G_SOURCE_REMOVE;
-}
-
-/* After each allocation (RlBinLayout): the column's details give way to the maps and the
- * diagram, or come back, when the width calls for it; applied from an idle, since a widget's
- * visibility must not change while it is being allocated. */
-static void
-allocated (GtkWidget *widget,
-           int        width,
-           int        height)
-{
-  RlInsideView *self = RL_INSIDE_VIEW (widget);
-  int need;
-  gboolean crowded;
-
-  crowded = network_crowded (self, width, &need);
-  if (crowded != self->crowded || need != self->diagram_need)
-    {
-      self->crowded = crowded;
-      self->diagram_need = need;
-      if (self->crowded_id == 0)
-        self->crowded_id = g_idle_add (apply_crowded, self);
-    }
 }
 
 static void
@@ -350,7 +328,6 @@ rl_inside_view_dispose (GObject *object)
       gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->scroll_tick);
       self->scroll_tick = 0;
     }
-  g_clear_handle_id (&self->crowded_id, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (object), RL_TYPE_INSIDE_VIEW);
 
   G_OBJECT_CLASS (rl_inside_view_parent_class)->dispose (object);
@@ -398,7 +375,8 @@ rl_inside_view_class_init (RlInsideViewClass *klass)
 static void
 rl_inside_view_init (RlInsideView *self)
 {
-  gtk_widget_set_layout_manager (GTK_WIDGET (self), rl_bin_layout_new (allocated));
+  gtk_widget_set_layout_manager (GTK_WIDGET (self),
+                                 rl_bin_layout_new (network_crowded, apply_crowded));
   gtk_widget_init_template (GTK_WIDGET (self));
   rl_view_init_accessible (GTK_WIDGET (self), _("Inside the network"));
 

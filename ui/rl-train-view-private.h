@@ -57,11 +57,7 @@ struct _RlTrainView
   gboolean        can_start;
   char           *net;            /* the name of the net of this run, for the progress line */
   RlPredictor    *predictor;      /* the model in use, drawn while the run would continue it */
-  gboolean        crowded;        /* the charts give way to the diagram, the progress goes
-                                   * under it (diagram_crowded) */
   int             charts_width;   /* the charts' minimum width, measured while shown */
-  guint           crowded_id;     /* an idle that applies a change of crowded, or 0 */
-  int             diagram_need;   /* the width the diagram's scroller asks for, or -1 */
   RlModel        *chosen;         /* the last valid net chosen, built to be drawn (weights 0) */
 };
 

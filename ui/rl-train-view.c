@@ -242,15 +242,17 @@ rl_train_view_get_network_view (RlTrainView *self)
  * scroller then asks for (*@need). Side by side, the whole diagram, so that the box does not
  * hand the space to the charts instead. Crowded, the charts give way and the progress goes
  * under the diagram, which has the width beside the settings: the whole diagram (centred in
- * it), or what the settings at their minimum leave. The settings stay, since the diagram is there to show the
- * net they choose as it is typed, and they hold Start Training and the learning rate and
- * momentum a run lets change. (At 800 x 600 the diagram got 220 px of the seed net's 356 between
- * the settings and the progress, its boxes cut on the right.) */
+ * it), or what the settings at their minimum leave. The settings stay, since the diagram is
+ * there to show the net they choose as it is typed, and they hold Start Training and the
+ * learning rate and momentum a run lets change. (At 800 x 600 the diagram got 220 px of the
+ * seed net's 356 between the settings and the progress, its boxes cut on the right.) Asked by
+ * RlBinLayout after each allocation. */
 static gboolean
-diagram_crowded (RlTrainView *self,
-                 int          width,
-                 int         *need)
+diagram_crowded (GtkWidget *widget,
+                 int        width,
+                 int       *need)
 {
+  RlTrainView *self = RL_TRAIN_VIEW (widget);
   int spacing = gtk_box_get_spacing (GTK_BOX (self->root));
   int run_spacing = gtk_box_get_spacing (GTK_BOX (self->run_box));
   int settings, separator, diagram, beside;
@@ -279,48 +281,26 @@ diagram_crowded (RlTrainView *self,
   return TRUE;
 }
 
-static gboolean
-apply_crowded (gpointer data)
-{
-  RlTrainView *self = data;
-  GtkOrientation orientation = self->crowded ? GTK_ORIENTATION_VERTICAL
-                                             : GTK_ORIENTATION_HORIZONTAL;
-
-  self->crowded_id = 0;
-  /* the charts go; the progress line and bar stay, under the diagram: a run started
-   * meanwhile is seen going */
-  gtk_widget_set_visible (GTK_WIDGET (self->loss_chart), !self->crowded);
-  gtk_widget_set_visible (gtk_widget_get_parent (GTK_WIDGET (self->accuracy_chart)),
-                          !self->crowded);
-  gtk_orientable_set_orientation (GTK_ORIENTABLE (self->run_box), orientation);
-  /* between the diagram and the progress, across the other way */
-  gtk_orientable_set_orientation (GTK_ORIENTABLE (self->charts_separator),
-                                  self->crowded ? GTK_ORIENTATION_HORIZONTAL
-                                                : GTK_ORIENTATION_VERTICAL);
-  gtk_widget_set_size_request (self->diagram_scroller, self->diagram_need, -1);
-  return G_SOURCE_REMOVE;
-}
-
-/* After each allocation (RlBinLayout): the charts give way to the diagram, or come back, when
- * the width calls for it; applied from an idle, since a widget's visibility must not change
- * while it is being allocated. */
+/* The charts go, or come back; the progress line and bar stay, under the diagram where it is
+ * crowded: a run started meanwhile is seen going. (From an idle, RlBinLayout's.) */
 static void
-allocated (GtkWidget *widget,
-           int        width,
-           int        height)
+apply_crowded (GtkWidget *widget,
+               gboolean   crowded,
+               int        need)
 {
   RlTrainView *self = RL_TRAIN_VIEW (widget);
-  gboolean crowded;
-  int need;
 
-  crowded = diagram_crowded (self, width, &need);
-  if (crowded != self->crowded || need != self->diagram_need)
-    {
-      self->crowded = crowded;
-      self->diagram_need = need;
-      if (self->crowded_id == 0)
-        self->crowded_id = g_idle_add (apply_crowded, self);
-    }
+  gtk_widget_set_visible (GTK_WIDGET (self->loss_chart), !crowded);
+  gtk_widget_set_visible (gtk_widget_get_parent (GTK_WIDGET (self->accuracy_chart)),
+                          !crowded);
+  gtk_orientable_set_orientation (GTK_ORIENTABLE (self->run_box),
+                                  crowded ? GTK_ORIENTATION_VERTICAL
+                                          : GTK_ORIENTATION_HORIZONTAL);
+  /* between the diagram and the progress, across the other way */
+  gtk_orientable_set_orientation (GTK_ORIENTABLE (self->charts_separator),
+                                  crowded ? GTK_ORIENTATION_HORIZONTAL
+                                          : GTK_ORIENTATION_VERTICAL);
+  gtk_widget_set_size_request (self->diagram_scroller, need, -1);
 }
 
 static void
@@ -606,7 +586,6 @@ rl_train_view_dispose (GObject *object)
   RlTrainView *self = RL_TRAIN_VIEW (object);
 
   g_clear_object (&self->predictor);
-  g_clear_handle_id (&self->crowded_id, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (object), RL_TYPE_TRAIN_VIEW);
 
   G_OBJECT_CLASS (rl_train_view_parent_class)->dispose (object);
@@ -701,7 +680,8 @@ rl_train_view_init (RlTrainView *self)
   self->last_heldout = NAN;
   self->last_test = NAN;
 
-  gtk_widget_set_layout_manager (GTK_WIDGET (self), rl_bin_layout_new (allocated));
+  gtk_widget_set_layout_manager (GTK_WIDGET (self),
+                                 rl_bin_layout_new (diagram_crowded, apply_crowded));
   gtk_widget_init_template (GTK_WIDGET (self));
   rl_view_init_accessible (GTK_WIDGET (self), _("Train the network"));
   rl_view_init_spin_wheel (GTK_WIDGET (self));
