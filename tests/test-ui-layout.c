@@ -9,6 +9,7 @@
 
 #include "ui-test-utils.h"
 
+#include "rl-bin-layout.h"
 #include "rl-chart.h"
 #include "rl-dataset-loader.h"
 #include "rl-draw-view.h"
@@ -1495,6 +1496,93 @@ test_canvas_focus_keeps_layout (void)
     }
 }
 
+/* RlBinLayout, under the Train and Inside views' crowding: what an allocation finds is applied
+ * from an idle, on the widget in its window. A widget taken out of its window before that idle
+ * runs is not told there (a view on its way to dispose would be told with its template children
+ * gone); once it is back and laid out, it is told, though the width it finds is the same. */
+typedef struct
+{
+  int      threshold;    /* narrower than this: crowded */
+  int      allocations;
+  int      applied;
+  gboolean crowded;      /* as last applied */
+  gboolean out;          /* applied while out of its window */
+} BinProbe;
+
+static BinProbe bin_probe;
+
+static gboolean
+bin_probe_crowded (GtkWidget *widget,
+                   int        width,
+                   int       *need)
+{
+  bin_probe.allocations++;
+  *need = width / 2;
+  return width < bin_probe.threshold;
+}
+
+static void
+bin_probe_apply (GtkWidget *widget,
+                 gboolean   crowded,
+                 int        need)
+{
+  bin_probe.applied++;
+  bin_probe.crowded = crowded;
+  if (gtk_widget_get_root (widget) == NULL)
+    bin_probe.out = TRUE;
+}
+
+static gboolean
+bin_probe_allocated_since (gpointer data)
+{
+  return bin_probe.allocations > GPOINTER_TO_INT (data);
+}
+
+static gboolean
+bin_probe_applied (gpointer data)
+{
+  return bin_probe.applied >= GPOINTER_TO_INT (data);
+}
+
+static void
+test_bin_layout_unroot (void)
+{
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *host = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  int allocations;
+
+  memset (&bin_probe, 0, sizeof bin_probe);
+  bin_probe.threshold = G_MAXINT;
+  gtk_widget_set_layout_manager (host, rl_bin_layout_new (bin_probe_crowded, bin_probe_apply));
+  gtk_box_append (GTK_BOX (host), gtk_label_new ("crowded?"));
+  g_object_ref (host);
+  gtk_window_set_child (GTK_WINDOW (window), host);
+  gtk_window_set_default_size (GTK_WINDOW (window), 400, 300);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (ui_test_wait_for (bin_probe_applied, GINT_TO_POINTER (1), 10));
+  g_assert_true (bin_probe.crowded);
+
+  /* no longer crowded; out of the window as soon as that is found, before the idle */
+  bin_probe.threshold = 0;
+  allocations = bin_probe.allocations;
+  gtk_widget_queue_allocate (host);
+  g_assert_true (ui_test_wait_for (bin_probe_allocated_since, GINT_TO_POINTER (allocations), 10));
+  g_assert_cmpint (bin_probe.applied, ==, 1);
+  gtk_window_set_child (GTK_WINDOW (window), NULL);
+  ui_test_spin (200);
+  g_assert_false (bin_probe.out);
+  g_assert_cmpint (bin_probe.applied, ==, 1);
+
+  /* back, at the same width: told */
+  gtk_window_set_child (GTK_WINDOW (window), host);
+  g_assert_true (ui_test_wait_for (bin_probe_applied, GINT_TO_POINTER (2), 10));
+  g_assert_false (bin_probe.crowded);
+  g_assert_false (bin_probe.out);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_finalize_object (host);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1527,6 +1615,7 @@ main (int   argc,
   ui_test_add ("/ui/layout/canvas-focus-keeps-layout", test_canvas_focus_keeps_layout);
   ui_test_add ("/ui/layout/prob-rows-fixed", test_prob_rows_fixed);
   ui_test_add ("/ui/layout/views-laid-out-on-first-show", test_views_laid_out_on_first_show);
+  ui_test_add ("/ui/layout/bin-layout-unroot", test_bin_layout_unroot);
 
   return ui_test_run ();
 }
