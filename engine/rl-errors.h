@@ -21,7 +21,7 @@ typedef struct {
   uint32_t  correct;
   uint32_t *confusion;    /* (P, P) counts, [true * P + predicted] */
   uint8_t  *labels;       /* (N) */
-  uint8_t  *predicted;    /* (N) argmax, the first maximum */
+  uint8_t  *predicted;    /* (N) rl_argmax: the first maximum, or the first NaN */
   float    *confidence;   /* (N) softmax probability of the predicted class */
   /*< private >*/
   gint      ref_count;

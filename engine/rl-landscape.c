@@ -18,6 +18,7 @@
 #include "rl-error.h"
 #include "rl-model-private.h"
 #include "rl-rng.h"
+#include "rl-train.h"
 
 /* images per thread and forward pass */
 #define PASS_IMAGES 32
@@ -412,13 +413,11 @@ score (const RlLandscape *ls, double *loss, double *accuracy)
   for (uint32_t i = 0; i < ls->n; i++)
     {
       const float *z = ls->logits + (size_t) i * ls->n_classes;
-      double m, s = 0.0;
-      int best = 0;
+      /* torch.argmax's prediction, a NaN above every number: far out, where the logits
+       * overflow, the accuracy PyTorch would count */
+      const int best = rl_argmax (z, ls->n_classes);
+      double m = z[best], s = 0.0;
 
-      for (int k = 1; k < ls->n_classes; k++)
-        if (z[k] > z[best])
-          best = k;
-      m = z[best];
       for (int k = 0; k < ls->n_classes; k++)
         s += exp ((double) z[k] - m);
       total += m + log (s) - (double) z[ls->labels[i]];

@@ -17,7 +17,7 @@
  *
  * The loss is PyTorch's CrossEntropyLoss (mean over the subset) of rl_model_predict's logits,
  * batch norm in evaluation mode (running statistics), accumulated in double; the accuracy is
- * the fraction of argmax hits (ties to the lower class).
+ * the fraction of argmax hits (rl_argmax: ties to the lower class, a NaN above any number).
  */
 #pragma once
 

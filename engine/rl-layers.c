@@ -14,6 +14,7 @@
 
 #include "rl-gemm.h"
 #include "rl-layers-private.h"
+#include "rl-train.h"
 
 #include "rl-clones.h"
 
@@ -195,16 +196,12 @@ rl_softmax_xent (int n, int m, const float *logits, const uint8_t *labels, int d
   for (int i = 0; i < n; i++)
     {
       const float *z = logits + (size_t) i * m;
-      float mx = z[0];
-      int arg = 0;
+      /* the prediction as torch.argmax's, a NaN above every number (a NaN anywhere makes the
+       * loss and every probability NaN, whichever shift) */
+      const int arg = rl_argmax (z, m);
+      const float mx = z[arg];
       double sum = 0.0;
 
-      for (int j = 1; j < m; j++)
-        if (z[j] > mx)
-          {
-            mx = z[j];
-            arg = j;
-          }
       for (int j = 0; j < m; j++)
         sum += exp ((double) z[j] - mx);
 

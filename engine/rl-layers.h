@@ -69,7 +69,7 @@ void rl_flatten_backward (int c, int n, int hw, const float *drows, float *dx);
  * (the whole batch, when this call sees one thread's slice of it).
  * logits: (N, M); labels: (N); dlogits: (N, M) written (not accumulated), nullable;
  * probs: (N, M) nullable. Returns the *sum* of the N per-image losses (divide by denom for the
- * mean); *n_correct counts argmax hits (first maximum wins). */
+ * mean); *n_correct counts argmax hits (rl_argmax: torch.argmax's, a NaN above any number). */
 double rl_softmax_xent (int n, int m, const float *logits, const uint8_t *labels, int denom,
                         float *dlogits, float *probs, int *n_correct);
 

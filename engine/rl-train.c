@@ -60,10 +60,16 @@ rl_argmax (const float *v, int n)
 
   g_return_val_if_fail (v != NULL && n > 0, 0);
 
-  /* The first maximum, as torch.max does in practice. */
-  for (int k = 1; k < n; k++)
-    if (v[k] > v[best])
-      best = k;
+  /* torch.argmax's order: a NaN above every number, ties to the first. [1, NaN, 3] is class
+   * 1 (a comparison alone skips the NaN: 2), all NaN class 0 (torch counts that "correct" for
+   * a 0, and so does rl_evaluate, so that their accuracies agree). */
+  for (int k = 0; k < n; k++)
+    {
+      if (isnan (v[k]))
+        return k;
+      if (v[k] > v[best])
+        best = k;
+    }
   return best;
 }
 

@@ -20,7 +20,7 @@
  * twin an interval at a time, and a cancelled run resumes where it stopped, with no batch lost
  * or repeated.
  *
- * Evaluation (rl_evaluate) counts argmax hits (the first maximum, as torch.max) on the first
+ * Evaluation (rl_evaluate) counts argmax hits (rl_argmax, as torch.argmax) on the first
  * @n images of a dataset, among the first @n_head of them too (the held-out subset is the head
  * of the test set, so one pass over the test set gives both), and fills a confusion matrix as
  * a by-product.
@@ -46,7 +46,8 @@ typedef struct {
   uint32_t correct_head;  /* ... and the hits among those */
 } RlEvalResult;
 
-/* The index of the first maximum of @v[0..n-1]. */
+/* The index of the first maximum of @v[0..n-1], NaN above every number: torch.argmax's (the
+ * first NaN if there is one). */
 int      rl_argmax   (const float *v,
                       int          n);
 

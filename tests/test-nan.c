@@ -16,10 +16,13 @@
 
 #include "rl-arch.h"
 #include "rl-cpu.h"
+#include "rl-landscape.h"
 #include "rl-layers.h"
 #include "rl-model.h"
 #include "rl-rng.h"
+#include "rl-train.h"
 
+#include "mnist-test-utils.h"
 #include "model-test-utils.h"
 
 /* Runs the calling test at every SIMD level up to this machine's (or $RESLAB_ISA's): TRUE in
@@ -377,6 +380,119 @@ test_nets (void)
     check_net (nets[i]);
 }
 
+/* ---- Predictions -------------------------------------------------------------------------- */
+
+/* Rows and their torch.argmax, as PyTorch 1.13 gave it (torch.tensor (row).argmax ()): a NaN
+ * above every number, the first NaN wins, ties go to the first. */
+static const struct {
+  float v[4];
+  int   n;
+  int   torch;
+} argmax_rows[] = {
+  { { 1.0f, NAN, 3.0f, NAN }, 4, 1 },
+  { { 1.0f, 2.0f, 3.0f, NAN }, 4, 3 },
+  { { NAN, NAN, NAN }, 3, 0 },
+  { { INFINITY, NAN }, 2, 1 },
+  { { -INFINITY, NAN, INFINITY }, 3, 1 },
+  { { 1.0f, INFINITY, INFINITY }, 3, 1 },
+  { { 3.0f, 3.0f, 1.0f }, 3, 0 },
+  { { 2.0f, -INFINITY, 2.0f }, 3, 0 },
+  { { -INFINITY, -INFINITY }, 2, 0 },
+};
+
+/* rl_argmax, and the hits rl_softmax_xent counts (training's), as torch.argmax: a hit for the
+ * class torch predicts, none for any other. */
+static void
+test_argmax (void)
+{
+  for (guint r = 0; r < G_N_ELEMENTS (argmax_rows); r++)
+    {
+      const float *v = argmax_rows[r].v;
+      const int n = argmax_rows[r].n, want = argmax_rows[r].torch;
+
+      if (rl_argmax (v, n) != want)
+        g_error ("row %u: rl_argmax gave %d, torch.argmax %d", r, rl_argmax (v, n), want);
+      for (int label = 0; label < n; label++)
+        {
+          const uint8_t y = (uint8_t) label;
+          int hits = -1;
+
+          rl_softmax_xent (1, n, v, &y, 1, NULL, NULL, &hits);
+          if (hits != (label == want))
+            g_error ("row %u, label %d: rl_softmax_xent counted %d hits, torch %d", r, label,
+                     hits, label == want);
+        }
+    }
+}
+
+/* A NaN in fc.bias[K] makes logit K NaN for every image: torch.argmax predicts K everywhere,
+ * so the images labelled K are the hits, whichever class the finite logits favour. Each count
+ * of hits agrees: the evaluation's (accuracy, confusion matrix, the Errors report's
+ * predictions), training's (rl_model_forward_backward) and the loss landscape's. */
+static void
+test_evaluate (void)
+{
+  enum { K = 3, N = 100 };
+  g_autoptr (RlDataset) test = mnist_test_load (RL_SPLIT_TEST);
+  g_autoptr (RlModel) m = new_model ("seed", 1, SIDE, SIDE, CLASSES);
+  g_autoptr (RlLandscape) ls = NULL;
+  g_autoptr (GError) error = NULL;
+  const RlParamInfo *bias;
+  uint32_t confusion[CLASSES * CLASSES] = { 0 };
+  uint8_t predicted[N], labels[N];
+  float confidence[N];
+  g_autofree float *x = g_new (float, (size_t) N * SIDE * SIDE);
+  uint32_t idx[N], with_k = 0, predicted_k = 0;
+  double loss, accuracy;
+  RlEvalResult r;
+  int hits;
+
+  g_assert_cmpuint (test->n, >=, N);
+  rl_model_init_params (m, 3);
+  for (uint32_t i = 0; i < N; i++)
+    idx[i] = i;
+  rl_dataset_get_batch (test, idx, N, x, labels);
+  for (int i = 0; i < N; i++)
+    with_k += labels[i] == K;
+  g_assert_cmpuint (with_k, >, 0);
+
+  /* before: the finite logits do not all favour K (else the test would prove nothing) */
+  g_assert_true (rl_evaluate_images (m, test, N, 0, 32, NULL, predicted, confidence, NULL, &r,
+                                     &error));
+  g_assert_no_error (error);
+  for (int i = 0; i < N; i++)
+    predicted_k += predicted[i] == K;
+  g_assert_cmpuint (predicted_k, <, N);
+
+  bias = rl_model_lookup_tensor (m, "fc.bias");
+  g_assert_nonnull (bias);
+  rl_model_get_params (m)[bias->offset + K] = NAN;
+
+  g_assert_true (rl_evaluate_images (m, test, N, N / 2, 32, confusion, predicted, confidence,
+                                     NULL, &r, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (r.correct, ==, with_k);
+  for (int i = 0; i < N; i++)
+    {
+      g_assert_cmpuint (predicted[i], ==, K);
+      g_assert_true (isnan (confidence[i]));
+      g_assert_cmpuint (confusion[labels[i] * CLASSES + K], >, 0);
+    }
+  g_assert_cmpuint (confusion[K * CLASSES + K], ==, with_k);
+
+  /* training's count, one batch of all N */
+  g_assert_true (isnan (rl_model_forward_backward (m, x, labels, N, &hits)));
+  g_assert_cmpint (hits, ==, (int) with_k);
+
+  /* the landscape's, at its centre */
+  ls = rl_landscape_new (m, test, N, &error);
+  g_assert_no_error (error);
+  rl_landscape_eval (ls, 0.0, 0.0, &loss, &accuracy);
+  g_assert_true (isnan (loss));
+  g_assert_cmpfloat (accuracy, ==, (double) with_k / N);
+}
+
+
 int
 main (int argc, char **argv)
 {
@@ -386,5 +502,7 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/nan/maxpool", test_maxpool);
   g_test_add_func ("/engine/nan/conv-relu-maxpool", test_conv_relu_maxpool);
   g_test_add_func ("/engine/nan/nets", test_nets);
+  g_test_add_func ("/engine/nan/argmax", test_argmax);
+  g_test_add_func ("/engine/nan/evaluate", test_evaluate);
   return g_test_run ();
 }
