@@ -179,6 +179,12 @@ rl_inference_run (RlInference *inf, const RlModel *model, const float *image, fl
     }
 }
 
+const float *
+rl_inference_get_logits (const RlInference *inf)
+{
+  return inf->work->logits;
+}
+
 guint
 rl_inference_get_n_maps (const RlInference *inf)
 {

@@ -220,6 +220,10 @@ void                rl_inference_free    (RlInference *inf);
 /* image: (C, H, W) normalised; probs: (P) softmax output, nullable. Single-threaded. */
 void                rl_inference_run     (RlInference *inf, const RlModel *model,
                                           const float *image, float *probs);
+/* The logits of the last run given @probs: (P), for the class predicted (rl_argmax: with a NaN
+ * logit, every probability is NaN and only the logits still say which class torch.argmax
+ * takes). Returns: (transfer none) */
+const float        *rl_inference_get_logits (const RlInference *inf);
 guint               rl_inference_get_n_maps (const RlInference *inf);
 /* In network order; for a residual block: input, hidden, residual, [shortcut], output.
  * Returns: (transfer none) */

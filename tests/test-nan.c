@@ -428,7 +428,8 @@ test_argmax (void)
 /* A NaN in fc.bias[K] makes logit K NaN for every image: torch.argmax predicts K everywhere,
  * so the images labelled K are the hits, whichever class the finite logits favour. Each count
  * of hits agrees: the evaluation's (accuracy, confusion matrix, the Errors report's
- * predictions), training's (rl_model_forward_backward) and the loss landscape's. */
+ * predictions), training's (rl_model_forward_backward) and the loss landscape's; one image's
+ * inference keeps the logits that say K. */
 static void
 test_evaluate (void)
 {
@@ -436,8 +437,10 @@ test_evaluate (void)
   g_autoptr (RlDataset) test = mnist_test_load (RL_SPLIT_TEST);
   g_autoptr (RlModel) m = new_model ("seed", 1, SIDE, SIDE, CLASSES);
   g_autoptr (RlLandscape) ls = NULL;
+  g_autoptr (RlInference) inf = NULL;
   g_autoptr (GError) error = NULL;
   const RlParamInfo *bias;
+  float probs[CLASSES];
   uint32_t confusion[CLASSES * CLASSES] = { 0 };
   uint8_t predicted[N], labels[N];
   float confidence[N];
@@ -490,6 +493,14 @@ test_evaluate (void)
   rl_landscape_eval (ls, 0.0, 0.0, &loss, &accuracy);
   g_assert_true (isnan (loss));
   g_assert_cmpfloat (accuracy, ==, (double) with_k / N);
+
+  /* one image's inference, as the app's predictor and `reslab-cli predict` run it: every
+   * probability NaN, the class in the logits */
+  inf = rl_inference_new (m);
+  rl_inference_run (inf, m, x, probs);
+  for (int j = 0; j < CLASSES; j++)
+    g_assert_true (isnan (probs[j]));
+  g_assert_cmpint (rl_argmax (rl_inference_get_logits (inf), CLASSES), ==, K);
 }
 
 
