@@ -402,6 +402,45 @@ test_predict (void)
   }
 }
 
+/* The bundled model with a NaN in fc.bias[3]: every probability of a drawn 7 is NaN and logit 3
+ * is NaN, so the prediction is 3, torch.argmax's (it was 0, the first NaN probability's). */
+static void
+test_not_a_number (void)
+{
+  enum { K = 3 };
+  g_autoptr (RlPredictor) predictor = bundled_predictor ();
+  g_autoptr (RlCanvas) canvas = new_canvas ();
+  g_autofree float *ink = NULL;
+  g_autofree float *params = NULL;
+  const RlParamInfo *bias;
+  RlModel *model;
+  const float *probs;
+  guint n_classes;
+
+  if (predictor == NULL)
+    {
+      g_test_skip ("no bundled model in this build (resources/models/seed.safetensors)");
+      return;
+    }
+  draw_digit (canvas, 7, &placements[0]);
+  ink = rl_canvas_render_ink (canvas, SIDE, SIDE);
+  rl_predictor_set_ink (predictor, ink, SIDE, SIDE);
+  g_assert_cmpint (rl_predictor_get_prediction (predictor), ==, 7);
+
+  model = rl_predictor_get_model (predictor);
+  params = g_memdup2 (rl_model_get_params (model),
+                      rl_model_get_n_params (model) * sizeof (float));
+  bias = rl_model_lookup_tensor (model, "fc.bias");
+  g_assert_nonnull (bias);
+  params[bias->offset + K] = NAN;
+  g_assert_true (rl_predictor_set_params (predictor, params, rl_model_get_n_params (model)));
+  probs = rl_predictor_get_probs (predictor, &n_classes);
+  g_assert_cmpuint (n_classes, ==, 10);
+  for (guint k = 0; k < n_classes; k++)
+    g_assert_true (isnan (probs[k]));
+  g_assert_cmpint (rl_predictor_get_prediction (predictor), ==, K);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -414,6 +453,7 @@ main (int   argc,
   ui_test_add ("/ui/canvas/preprocess-centred", test_preprocess_centred);
   ui_test_add ("/ui/canvas/stroke-width", test_stroke_width);
   ui_test_add ("/ui/canvas/predict", test_predict);
+  ui_test_add ("/ui/canvas/not-a-number", test_not_a_number);
 
   return ui_test_run ();
 }

@@ -23,6 +23,7 @@ struct _RlPredictor
   RlDatasetKind  kind;
   float          image[SIDE * SIDE];   /* (28, 28) in [0, 1] */
   float          probs[MAX_CLASSES];   /* (P) */
+  int            prediction;           /* torch.argmax of the logits, -1 without a run */
   guint          n_classes;
   gboolean       has_input;
   /* where the last ink went in the image (rl_predictor_set_ink); has_map FALSE otherwise */
@@ -54,9 +55,13 @@ run (RlPredictor *self)
 
       rl_dataset_normalise_floats (NULL, self->kind, self->image, SIDE * SIDE, x);
       rl_inference_run (self->inference, self->model, x, self->probs);
+      /* from the logits: a NaN one makes every probability NaN, and the class is still its */
+      self->prediction = rl_argmax (rl_inference_get_logits (self->inference),
+                                    (int) self->n_classes);
     }
   else
     {
+      self->prediction = -1;
       for (guint i = 0; i < self->n_classes; i++)
         self->probs[i] = self->n_classes > 0 ? 1.0f / self->n_classes : 0.0f;
     }
@@ -231,7 +236,7 @@ rl_predictor_get_prediction (RlPredictor *self)
 
   if (self->model == NULL || !self->has_input)
     return -1;
-  return rl_argmax (self->probs, (int) self->n_classes);
+  return self->prediction;
 }
 
 const RlInference *
@@ -293,4 +298,5 @@ rl_predictor_init (RlPredictor *self)
 {
   self->kind = RL_DATASET_MNIST;
   self->true_label = -1;
+  self->prediction = -1;
 }

@@ -64,10 +64,12 @@ gboolean            rl_predictor_get_ink_map    (RlPredictor     *self,
 /* The 28 x 28 input, in [0, 1] (all zero without input). Returns: (transfer none) */
 const float        *rl_predictor_get_image      (RlPredictor *self);
 int                 rl_predictor_get_true_label (RlPredictor *self);
-/* Class probabilities of the last run (uniform without input). Returns: (transfer none) */
+/* Class probabilities of the last run (uniform without input; all NaN when a logit is NaN or
+ * infinite, the model's values having overflowed). Returns: (transfer none) */
 const float        *rl_predictor_get_probs      (RlPredictor *self,
                                                  guint       *n_classes);
-/* The most probable class, or -1 without input. */
+/* The class predicted, as torch.argmax of the logits (a NaN logit is the class: the first
+ * NaN, ties to the first maximum), or -1 without input. */
 int                 rl_predictor_get_prediction (RlPredictor *self);
 /* The activations of the last run; NULL without model or input. Returns: (transfer none) */
 const RlInference  *rl_predictor_get_inference  (RlPredictor *self);
