@@ -9,6 +9,7 @@
 #include "rl-dataset.h"
 #include "rl-draw-view.h"
 #include "rl-predictor.h"
+#include "rl-prob-view.h"
 #include "rl-preprocess.h"
 #include "rl-dataset-loader.h"
 #include "rl-model-file.h"
@@ -402,8 +403,27 @@ test_predict (void)
   }
 }
 
+static gboolean
+is_label (GtkWidget *widget, gconstpointer text)
+{
+  return GTK_IS_LABEL (widget) && strcmp (gtk_label_get_text (GTK_LABEL (widget)), text) == 0;
+}
+
+/* No label reads "nan" (nor "-nan"), no bar is drawn: matches nothing, to walk every widget. */
+static gboolean
+assert_no_nan_shown (GtkWidget *widget, gconstpointer data)
+{
+  if (GTK_IS_LABEL (widget))
+    g_assert_null (strstr (gtk_label_get_text (GTK_LABEL (widget)), "nan"));
+  if (GTK_IS_PROGRESS_BAR (widget))
+    g_assert_cmpfloat (gtk_progress_bar_get_fraction (GTK_PROGRESS_BAR (widget)), ==, 0.0);
+  return FALSE;
+}
+
 /* The bundled model with a NaN in fc.bias[3]: every probability of a drawn 7 is NaN and logit 3
- * is NaN, so the prediction is 3, torch.argmax's (it was 0, the first NaN probability's). */
+ * is NaN, so the prediction is 3, torch.argmax's (it was 0, the first NaN probability's), and
+ * the Draw view's prediction shows 3 with no percentage or bar, saying the probabilities are
+ * not numbers ("nan %" and "-nan %" were drawn). */
 static void
 test_not_a_number (void)
 {
@@ -414,6 +434,7 @@ test_not_a_number (void)
   g_autofree float *params = NULL;
   const RlParamInfo *bias;
   RlModel *model;
+  GtkWidget *window, *view, *predicted;
   const float *probs;
   guint n_classes;
 
@@ -439,6 +460,20 @@ test_not_a_number (void)
   for (guint k = 0; k < n_classes; k++)
     g_assert_true (isnan (probs[k]));
   g_assert_cmpint (rl_predictor_get_prediction (predictor), ==, K);
+
+  /* as the Draw view shows it */
+  window = gtk_window_new ();
+  view = rl_prob_view_new ();
+  gtk_window_set_child (GTK_WINDOW (window), view);
+  rl_prob_view_set_probs (RL_PROB_VIEW (view), probs, n_classes,
+                          rl_predictor_get_prediction (predictor), RL_DATASET_MNIST, 7);
+  g_assert_cmpint (rl_prob_view_get_prediction (RL_PROB_VIEW (view)), ==, K);
+  predicted = ui_test_find_widget (view, is_label, "3");
+  g_assert_nonnull (predicted);
+  g_assert_true (gtk_widget_has_css_class (predicted, "predicted"));
+  g_assert_nonnull (ui_test_find_widget (view, is_label, "Probabilities not numbers (NaN)"));
+  ui_test_find_widget (view, assert_no_nan_shown, NULL);
+  gtk_window_destroy (GTK_WINDOW (window));
 }
 
 int

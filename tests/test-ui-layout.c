@@ -138,14 +138,14 @@ test_prob_rows_fixed (void)
 
   sure[7] = 1.0f;
   unsure[2] = 0.96f, unsure[7] = 0.03f, unsure[1] = 0.01f;
-  rl_prob_view_set_probs (RL_PROB_VIEW (view), sure, 10, RL_DATASET_MNIST, -1);
+  rl_prob_view_set_probs (RL_PROB_VIEW (view), sure, 10, 7, RL_DATASET_MNIST, -1);
   g_assert_true (ui_test_settle (window, 30));
   find_rows (view, &rows, &n);
   g_assert_cmpuint (n, ==, 10);
   for (guint i = 0; i < n; i++)
     get_bounds (rows.bars[i], view, &before[i]);
 
-  rl_prob_view_set_probs (RL_PROB_VIEW (view), unsure, 10, RL_DATASET_MNIST, 7);
+  rl_prob_view_set_probs (RL_PROB_VIEW (view), unsure, 10, 2, RL_DATASET_MNIST, 7);
   g_assert_true (ui_test_settle (window, 30));
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (rows.values[2])), ==, "96.0 %");
   for (guint i = 0; i < n; i++)

@@ -455,7 +455,7 @@ test_fashion_why (void)
 
       for (int i = 0; i < 10; i++)
         probs[i] = i == k ? 0.91f : 0.01f;
-      rl_prob_view_set_probs (RL_PROB_VIEW (prob), probs, 10, RL_DATASET_FASHION, k);
+      rl_prob_view_set_probs (RL_PROB_VIEW (prob), probs, 10, k, RL_DATASET_FASHION, k);
       g_assert_true (ui_test_settle (GTK_WIDGET (window), 30));
       g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (predicted)), ==,
                        _(rl_dataset_class_name (RL_DATASET_FASHION, (uint32_t) k)));

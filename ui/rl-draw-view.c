@@ -285,7 +285,8 @@ predictor_updated_cb (RlPredictor *predictor,
   RlDatasetKind kind = rl_predictor_get_kind (predictor);
 
   if (rl_predictor_has_input (predictor) && n_classes > 0)
-    rl_prob_view_set_probs (self->prob_view, probs, n_classes, kind,
+    rl_prob_view_set_probs (self->prob_view, probs, n_classes,
+                            rl_predictor_get_prediction (predictor), kind,
                             rl_predictor_get_true_label (predictor));
   else
     rl_prob_view_clear (self->prob_view, n_classes > 0 ? n_classes : 10, kind);

@@ -5,6 +5,7 @@
 
 #include "config.h"
 #include <glib/gi18n-lib.h>
+#include <math.h>
 
 #include "rl-prob-view.h"
 
@@ -108,19 +109,22 @@ void
 rl_prob_view_set_probs (RlProbView    *self,
                         const float   *probs,
                         guint          n_classes,
+                        int            predicted,
                         RlDatasetKind  kind,
                         int            true_label)
 {
-  int best;
+  const int best = predicted;
+  /* a NaN logit (or an infinite one, the model's values having overflowed) makes every
+   * probability NaN: no bar or percentage to show, and the class is still torch.argmax's */
+  gboolean nan = FALSE;
   char text[64];
   g_autofree char *best_p = NULL;
 
   g_return_if_fail (RL_IS_PROB_VIEW (self));
   g_return_if_fail (probs != NULL && n_classes > 0);
+  g_return_if_fail (predicted >= 0 && (guint) predicted < MIN (n_classes, MAX_ROWS));
 
   ensure_rows (self, n_classes, kind);
-
-  best = rl_argmax (probs, (int) self->n_rows);
 
   for (guint i = 0; i < self->n_rows; i++)
     {
@@ -128,11 +132,21 @@ rl_prob_view_set_probs (RlProbView    *self,
       double p = CLAMP (probs[i], 0.0f, 1.0f);
       g_autofree char *percent = rl_format_probability (probs[i], 1);
 
-      gtk_progress_bar_set_fraction (GTK_PROGRESS_BAR (row->bar), p);
-      /* TRANSLATORS: a class's probability, "96.0 %"; ">99.9 %" and "<0.1 %" when rounding
-       * would say 100 or 0 */
-      g_snprintf (text, sizeof text, _("%s %%"), percent);
-      gtk_label_set_text (GTK_LABEL (row->value), text);
+      if (isnan (probs[i]))
+        {
+          nan = TRUE;
+          gtk_progress_bar_set_fraction (GTK_PROGRESS_BAR (row->bar), 0);
+          /* TRANSLATORS: a probability that is not a number */
+          gtk_label_set_text (GTK_LABEL (row->value), C_("probability", "NaN"));
+        }
+      else
+        {
+          gtk_progress_bar_set_fraction (GTK_PROGRESS_BAR (row->bar), p);
+          /* TRANSLATORS: a class's probability, "96.0 %"; ">99.9 %" and "<0.1 %" when
+           * rounding would say 100 or 0 */
+          g_snprintf (text, sizeof text, _("%s %%"), percent);
+          gtk_label_set_text (GTK_LABEL (row->value), text);
+        }
       if ((int) i == best)
         {
           gtk_widget_add_css_class (row->bar, "top");
@@ -150,10 +164,15 @@ rl_prob_view_set_probs (RlProbView    *self,
   self->prediction = best;
   gtk_label_set_text (GTK_LABEL (self->predicted), _(rl_dataset_class_name (kind, best)));
   best_p = rl_format_probability (probs[best], 1);
-  /* TRANSLATORS: the predicted class's probability, "96.0 % sure"; ">99.9 % sure" when
-   * rounding would say 100 */
-  g_snprintf (text, sizeof text, _("%s %% sure"), best_p);
-  gtk_label_set_text (GTK_LABEL (self->confidence), text);
+  if (nan)
+    gtk_label_set_text (GTK_LABEL (self->confidence), _("Probabilities not numbers (NaN)"));
+  else
+    {
+      /* TRANSLATORS: the predicted class's probability, "96.0 % sure"; ">99.9 % sure" when
+       * rounding would say 100 */
+      g_snprintf (text, sizeof text, _("%s %% sure"), best_p);
+      gtk_label_set_text (GTK_LABEL (self->confidence), text);
+    }
 
   if (true_label >= 0)
     {
@@ -170,10 +189,14 @@ rl_prob_view_set_probs (RlProbView    *self,
   else
     set_no_truth (self);
 
-  /* TRANSLATORS: for a screen reader: the predicted class, then its probability as above,
-   * "96.0" or ">99.9" */
-  g_snprintf (text, sizeof text, _("Prediction: %s, %s percent"),
-              _(rl_dataset_class_name (kind, best)), best_p);
+  if (nan)
+    g_snprintf (text, sizeof text, _("Prediction: %s; the probabilities are not numbers"),
+                _(rl_dataset_class_name (kind, best)));
+  else
+    /* TRANSLATORS: for a screen reader: the predicted class, then its probability as above,
+     * "96.0" or ">99.9" */
+    g_snprintf (text, sizeof text, _("Prediction: %s, %s percent"),
+                _(rl_dataset_class_name (kind, best)), best_p);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->predicted),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, text, -1);
 }
