@@ -5,7 +5,8 @@
  * An IMAGE is a PNG or PGM file of any size, or - for standard input, read as the app reads an
  * opened image (rl_cli_load_digit: cropped to its ink and made as the model's dataset made its
  * images). For each, one line "PATH: DIGIT" (and the class's name for Fashion-MNIST), then the
- * ten probabilities.
+ * ten probabilities. The class is torch.argmax of the logits: with a NaN logit (or an infinite
+ * one) every probability is "nan", and a warning on standard error says so.
  */
 
 #include "config.h"
@@ -13,6 +14,7 @@
 
 #include "rl-predict-cli.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -35,14 +37,22 @@ predict_one (RlModel *model, RlInference *inf, RlDatasetKind kind, const char *p
     return FALSE;
   rl_dataset_normalise_floats (NULL, kind, digit, G_N_ELEMENTS (digit), input);
   rl_inference_run (inf, model, input, probs);
-  best = rl_argmax (probs, 10);
+  /* from the logits: a NaN one makes every probability NaN, and the class is still its */
+  best = rl_argmax (rl_inference_get_logits (inf), 10);
   if (kind == RL_DATASET_FASHION)
     /* the class's name translated, as explain prints it; the line's form is not */
     g_print ("%s: %d (%s)\n", path, best, _(rl_dataset_class_name (kind, best)));
   else
     g_print ("%s: %d\n", path, best);
   for (int k = 0; k < 10; k++)
-    g_print ("  %d: %.4f%s", k, probs[k], k % 5 == 4 ? "\n" : "");
+    if (isnan (probs[k]))
+      g_print ("  %d: nan%s", k, k % 5 == 4 ? "\n" : "");   /* never printf's "-nan" */
+    else
+      g_print ("  %d: %.4f%s", k, probs[k], k % 5 == 4 ? "\n" : "");
+  if (isnan (probs[best]))
+    rl_cli_error (_("warning: %s: the probabilities are not numbers (NaN: the model's values"
+                    " overflowed or hold a NaN); the class is the one torch.argmax gives"),
+                  strcmp (path, "-") == 0 ? rl_cli_stdin_name () : path);
   return TRUE;
 }
 

@@ -24,6 +24,7 @@
 
 #include <gio/gio.h>
 #include <glib/gstdio.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,9 +46,23 @@ print_reading (const char *path, const RlReading *r)
     {
       const RlReadDigit *d = &r->digits[k];
 
-      g_print ("  %u: %d  %6.2f %%  at %d,%d  %d x %d\n", k + 1, d->digit,
-               100.0 * d->confidence, d->box.x, d->box.y, d->box.width, d->box.height);
+      if (isnan (d->confidence))   /* "nan", never printf's "-nan" */
+        g_print ("  %u: %d  %6s %%  at %d,%d  %d x %d\n", k + 1, d->digit, "nan",
+                 d->box.x, d->box.y, d->box.width, d->box.height);
+      else
+        g_print ("  %u: %d  %6.2f %%  at %d,%d  %d x %d\n", k + 1, d->digit,
+                 100.0 * d->confidence, d->box.x, d->box.y, d->box.width, d->box.height);
     }
+}
+
+/* A digit whose probabilities are NaN (a NaN or infinite logit): its class is torch.argmax's. */
+static gboolean
+reading_nan (const RlReading *r)
+{
+  for (guint k = 0; k < r->n; k++)
+    if (isnan (r->digits[k].confidence))
+      return TRUE;
+  return FALSE;
 }
 
 static gboolean
@@ -88,7 +103,13 @@ read_one (RlModel *model, const RlSegmentParams *params, const char *path, gbool
       return FALSE;
     }
   if (print)
-    print_reading (path, r);
+    {
+      print_reading (path, r);
+      if (reading_nan (r))
+        rl_cli_error (_("warning: %s: the probabilities are not numbers (NaN: the model's values"
+                        " overflowed or hold a NaN); the class is the one torch.argmax gives"),
+                      strcmp (path, "-") == 0 ? rl_cli_stdin_name () : path);
+    }
   if (out != NULL)
     *out = g_steal_pointer (&r);
   return TRUE;
@@ -135,7 +156,7 @@ compose_and_read (RlModel *model, const RlSegmentParams *seg, int count, const c
   RlRng rng;
   guint exact = 0, wrong_count = 0, too_many = 0, too_few = 0, wrong_digit = 0, digits = 0, digits_right = 0;
   guint by_len[RL_COMPOSE_MAX_DIGITS + 1][2] = { { 0 } };
-  guint shown = 0;
+  guint shown = 0, n_nan = 0;
   double t0 = rl_cli_seconds (), t_read = 0.0;
 
   ds = rl_cli_load_split (data_dir, RL_DATASET_MNIST, split);
@@ -197,6 +218,7 @@ compose_and_read (RlModel *model, const RlSegmentParams *seg, int count, const c
       if (!read_one (model, seg, path, FALSE, &r))
         r = NULL;
       t_read += rl_cli_seconds () - t;
+      n_nan += r != NULL && reading_nan (r);
 
       digits += n;
       by_len[n][0]++;
@@ -236,6 +258,13 @@ compose_and_read (RlModel *model, const RlSegmentParams *seg, int count, const c
                100.0 * by_len[n][1] / by_len[n][0]);
   g_print (_("  %.2f ms a number to read (load, segment, classify); %.1f s in all\n"),
            1000.0 * t_read / count, rl_cli_seconds () - t0);
+  if (n_nan > 0)
+    rl_cli_error (ngettext ("warning: %u number has a digit whose probabilities are not numbers"
+                            " (NaN: the model's values overflowed or hold a NaN); its class is"
+                            " the one torch.argmax gives",
+                            "warning: %u numbers have a digit whose probabilities are not"
+                            " numbers (NaN: the model's values overflowed or hold a NaN); their"
+                            " classes are the ones torch.argmax gives", n_nan), n_nan);
   if (keep_dir != NULL)
     g_print (_("images kept in %s\n"), keep_dir);
   else

@@ -7,10 +7,12 @@
 
 #include <cairo.h>
 #include <gio/gio.h>
+#include <math.h>
 #include <string.h>
 
 #include "cli-test-utils.h"
 #include "rl-dataset.h"
+#include "rl-model.h"
 
 static char *tmp_dir;         /* removed at the end */
 static char *data_dir;        /* tests/data/mnist-mini */
@@ -196,6 +198,107 @@ test_predict_bad_images (void)
   g_assert_nonnull (strstr (r->err, "no ink"));
   g_assert_nonnull (strstr (r->err, garbage));
   g_assert_nonnull (strstr (r->err, "3 of 4 images failed"));
+}
+
+/* A value no trained weight holds, which the file's bytes then turn into a NaN: the engine
+ * saves no NaN (a diverged run's weights are refused), but reads one, as torch writes it. */
+#define NAN_PLACEHOLDER 1234.5678f
+
+/* The bundled seed model changed by @change, saved as @name in the temporary directory, with
+ * NAN_PLACEHOLDER made NaN. */
+static char *
+write_changed_seed (const char *name, void (*change) (RlModel *m))
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *bundled = g_test_build_filename (G_TEST_DIST, "..", "resources", "models",
+                                                    "seed.safetensors", NULL);
+  g_autoptr(GHashTable) metadata = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(RlModel) m = rl_model_load (bundled, NULL, &error);
+  g_autofree char *bytes = NULL;
+  const float placeholder = NAN_PLACEHOLDER, nan = NAN;
+  char *path = tmp_path (name);
+  gsize len;
+
+  g_assert_no_error (error);
+  change (m);
+  g_hash_table_insert (metadata, "dataset", "mnist");
+  rl_model_save (m, path, metadata, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (path, &bytes, &len, &error));
+  for (gsize i = 0; i + sizeof (float) <= len; i++)
+    if (memcmp (bytes + i, &placeholder, sizeof (float)) == 0)
+      memcpy (bytes + i, &nan, sizeof (float));
+  g_assert_true (g_file_set_contents (path, bytes, (gssize) len, &error));
+  return path;
+}
+
+static void
+nan_in_bias_3 (RlModel *m)
+{
+  rl_model_get_params (m)[rl_model_lookup_tensor (m, "fc.bias")->offset + 3] = NAN_PLACEHOLDER;
+}
+
+/* finite weights whose values overflow: inf - inf in the second convolution, every logit NaN */
+static void
+convolutions_times_1e30 (RlModel *m)
+{
+  for (guint t = 0; t < rl_model_get_n_tensors (m); t++)
+    {
+      const RlParamInfo *info = rl_model_get_tensor_info (m, t);
+
+      if (g_str_has_suffix (info->name, "conv1.weight")
+          || g_str_has_suffix (info->name, "conv2.weight"))
+        for (size_t j = info->offset; j < info->offset + info->numel; j++)
+          rl_model_get_params (m)[j] *= 1e30f;
+    }
+}
+
+/* A model whose probabilities are NaN: predict and read print the class torch.argmax gives
+ * (fc.bias[3] NaN: 3, which predict's argmax of the NaN probabilities called 0; every logit
+ * NaN: 0), the probabilities as "nan" (printf wrote "-nan" for the overflow's), and warn on
+ * standard error, naming the image; read --compose warns once, with the count. */
+static void
+test_not_a_number (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RlDataset) train = rl_dataset_load (data_dir, RL_DATASET_MNIST, RL_SPLIT_TRAIN,
+                                                &error);
+  g_autofree char *bias3 = write_changed_seed ("nan-bias-3.safetensors", nan_in_bias_3);
+  g_autofree char *overflow = write_changed_seed ("overflow.safetensors",
+                                                  convolutions_times_1e30);
+  g_autofree char *digit = NULL;
+  const struct { const char *model; int digit; } cases[] = { { bias3, 3 }, { overflow, 0 } };
+
+  g_assert_no_error (error);
+  digit = write_digit (train->images + 5 * 28 * 28, 5, PNG_DARK_ON_WHITE, 2, 4, 4);
+  for (guint c = 0; c < G_N_ELEMENTS (cases); c++)
+    {
+      g_autoptr(Run) p = RUN ("predict", "--model", cases[c].model, digit);
+      g_autoptr(Run) r = RUN ("read", "--model", cases[c].model, digit);
+      g_autofree char *predicted = g_strdup_printf ("%s: %d\n  0: nan  1: nan  2: nan  3: nan"
+                                                    "  4: nan\n  5: nan  6: nan  7: nan  8: nan"
+                                                    "  9: nan\n", digit, cases[c].digit);
+      g_autofree char *read = g_strdup_printf ("%s: %d\n  1: %d     nan %%  at ", digit,
+                                               cases[c].digit, cases[c].digit);
+      g_autofree char *warned = g_strdup_printf ("warning: %s: the probabilities are not numbers",
+                                                 digit);
+
+      g_assert_cmpint (p->status, ==, 0);
+      g_assert_cmpstr (p->out, ==, predicted);
+      g_assert_nonnull (strstr (p->err, warned));
+      g_assert_cmpint (r->status, ==, 0);
+      if (!g_str_has_prefix (r->out, read))
+        g_error ("read printed: %s", r->out);
+      g_assert_nonnull (strstr (r->err, warned));
+    }
+  {
+    g_autoptr(Run) r = RUN ("read", "--model", overflow, "--compose", "3", "--data", data_dir);
+
+    g_assert_cmpint (r->status, ==, 0);
+    g_assert_nonnull (strstr (r->out, "read exactly: 0 of 3 numbers"));
+    g_assert_nonnull (strstr (r->err, "warning: 3 numbers have a digit whose probabilities are"
+                                      " not numbers"));
+  }
 }
 
 /* Training image 5 of mnist-mini as a PNG file (its path in @path) and as its bytes, for the
@@ -420,6 +523,7 @@ main (int argc, char **argv)
 
   g_test_add_func ("/app/cli/predict", test_predict);
   g_test_add_func ("/app/cli/predict-bad-images", test_predict_bad_images);
+  g_test_add_func ("/app/cli/not-a-number", test_not_a_number);
   g_test_add_func ("/app/cli/predict-stdin", test_predict_stdin);
   g_test_add_func ("/app/cli/explain-stdin", test_explain_stdin);
   g_test_add_func ("/app/cli/model-stdin", test_model_stdin);
