@@ -4,6 +4,7 @@
  * the model in use, never writing the file of the model it started from. */
 
 #include <glib/gstdio.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -719,6 +720,56 @@ test_teach_grid (void)
   g_object_unref (mine);
 }
 
+static gboolean
+shows_nan (GtkWidget *widget, gconstpointer data)
+{
+  /* printf's "nan" or "-nan", where a number was meant */
+  return GTK_IS_LABEL (widget) && strstr (gtk_label_get_text (GTK_LABEL (widget)), "nan") != NULL;
+}
+
+static gboolean
+is_label (GtkWidget *widget, gconstpointer text)
+{
+  return GTK_IS_LABEL (widget) && strcmp (gtk_label_get_text (GTK_LABEL (widget)), text) == 0;
+}
+
+/* The model in use with a NaN in fc.bias[3]: every digit's probabilities are NaN and its class
+ * the one torch.argmax gives, 3, so 3, 0 and 7 written are read "333"; the page says the
+ * probabilities are not numbers, under the number and under each digit ("nan %" was shown). */
+static void
+test_number_not_a_number (void)
+{
+  RlWindow *window = ui_test_new_window_sized (1280, 800);
+  RlNumberView *view = number_view (window);
+  RlCanvas *canvas = rl_number_view_get_canvas (view);
+  RlPredictor *predictor = rl_window_get_predictor (window);
+  RlModel *model = rl_predictor_get_model (predictor);
+  g_autofree float *params = g_memdup2 (rl_model_get_params (model),
+                                        rl_model_get_n_params (model) * sizeof (float));
+  const RlReading *reading;
+
+  params[rl_model_lookup_tensor (model, "fc.bias")->offset + 3] = NAN;
+  g_assert_true (rl_predictor_set_params (predictor, params, rl_model_get_n_params (model)));
+  rl_window_set_view (window, "number");
+  ui_test_add_digit (canvas, 3, 0.9, 0.1, 0.0);
+  ui_test_add_digit (canvas, 0, 0.8, 1.1, 0.05);
+  ui_test_add_digit (canvas, 7, 1.0, 2.1, -0.05);
+  g_assert_true (ui_test_wait_for (ui_test_number_read, view, 5));
+  ui_test_spin (2 * RL_NUMBER_VIEW_THROTTLE_MS);
+  g_assert_cmpstr (rl_number_view_get_text (view), ==, "333");
+  reading = rl_number_view_get_reading (view);
+  g_assert_cmpuint (reading->n, ==, 3);
+  for (guint i = 0; i < reading->n; i++)
+    g_assert_true (isnan (reading->digits[i].confidence));
+
+  g_assert_null (ui_test_find_widget (GTK_WIDGET (view), shows_nan, NULL));
+  g_assert_nonnull (ui_test_find_widget (GTK_WIDGET (view), is_label,
+                                         "The network’s probabilities are not numbers (NaN)."));
+  g_assert_nonnull (ui_test_find_widget (GTK_WIDGET (view), is_label, "NaN"));
+
+  ui_test_destroy_window (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -727,6 +778,7 @@ main (int   argc,
 
   ui_test_add ("/ui/numbers/number-reads", test_number_reads);
   ui_test_add ("/ui/numbers/number-long", test_number_long);
+  ui_test_add ("/ui/numbers/number-not-a-number", test_number_not_a_number);
   ui_test_add ("/ui/numbers/number-picture", test_number_picture);
   ui_test_add ("/ui/numbers/number-picture-by-content", test_number_picture_by_content);
   ui_test_add ("/ui/numbers/paste-image", test_paste_image);

@@ -55,6 +55,23 @@ G_DEFINE_FINAL_TYPE (RlNumberView, rl_number_view, GTK_TYPE_WIDGET)
 
 /* ---- showing a reading -------------------------------------------------------------------- */
 
+/* A NaN or infinite logit makes every probability of the digit NaN (its class is still the one
+ * torch.argmax gives): no percentage to show, and no reading to be sure of. */
+static gboolean
+is_doubtful (const RlReadDigit *digit)
+{
+  return isnan (digit->confidence) || digit->confidence < DOUBTFUL;
+}
+
+static gboolean
+reading_nan (const RlReading *reading)
+{
+  for (guint i = 0; i < reading->n; i++)
+    if (isnan (reading->digits[i].confidence))
+      return TRUE;
+  return FALSE;
+}
+
 /* One digit as the network saw it, with what it was read as. */
 static GtkWidget *
 digit_card_new (const RlReadDigit *digit,
@@ -62,16 +79,29 @@ digit_card_new (const RlReadDigit *digit,
 {
   GtkWidget *card = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
   g_autofree char *value = g_strdup_printf ("%d", digit->digit);
-  g_autofree char *percent = rl_format_probability (digit->confidence, 0);
-  /* TRANSLATORS: a digit's probability, "97 %"; ">99 %" and "<1 %" when rounding would say
-   * 100 or 0 */
-  g_autofree char *sure = g_strdup_printf (_("%s %%"), percent);
+  g_autofree char *sure = NULL;
   g_autofree char *name = NULL;
   GtkWidget *label;
 
-  /* TRANSLATORS: for a screen reader; the last %s is a probability as above, "97" or ">99" */
-  name = g_strdup_printf (_("Digit %u as the network sees it: read as %d, %s percent sure"),
-                          index + 1, digit->digit, percent);
+  if (isnan (digit->confidence))
+    {
+      /* TRANSLATORS: a probability that is not a number */
+      sure = g_strdup (C_("probability", "NaN"));
+      name = g_strdup_printf (_("Digit %u as the network sees it: read as %d; its probabilities"
+                                " are not numbers"), index + 1, digit->digit);
+    }
+  else
+    {
+      g_autofree char *percent = rl_format_probability (digit->confidence, 0);
+
+      /* TRANSLATORS: a digit's probability, "97 %"; ">99 %" and "<1 %" when rounding would
+       * say 100 or 0 */
+      sure = g_strdup_printf (_("%s %%"), percent);
+      /* TRANSLATORS: for a screen reader; the last %s is a probability as above, "97" or
+       * ">99" */
+      name = g_strdup_printf (_("Digit %u as the network sees it: read as %d, %s percent sure"),
+                              index + 1, digit->digit, percent);
+    }
   gtk_box_append (GTK_BOX (card), rl_digit_image_new (digit->image, DIGIT_SIDE, name));
 
   label = gtk_label_new (value);
@@ -82,7 +112,7 @@ digit_card_new (const RlReadDigit *digit,
   gtk_widget_add_css_class (label, "dim-label");
   gtk_widget_add_css_class (label, "caption");
   gtk_widget_add_css_class (label, "numeric");
-  if (digit->confidence < DOUBTFUL)
+  if (is_doubtful (digit))
     gtk_widget_add_css_class (label, "warning");
   gtk_box_append (GTK_BOX (card), label);
 
@@ -152,7 +182,9 @@ show_reading (RlNumberView *self,
       percent = rl_format_probability (lowest, 0);
       /* two sentences, not two forms of one: a language with a single plural form (Chinese)
        * would say "sure of it" of many digits */
-      if (self->reading->n == 1)
+      if (reading_nan (self->reading))
+        summary = g_strdup (_("The network’s probabilities are not numbers (NaN)."));
+      else if (self->reading->n == 1)
         /* TRANSLATORS: %s is a probability, "97" or ">99" */
         summary = g_strdup_printf (_("One digit; the network is %s %% sure of it."), percent);
       else
@@ -218,14 +250,18 @@ boxes_draw_func (GtkDrawingArea *area,
   for (guint i = 0; i < self->reading->n; i++)
     {
       const RlReadDigit *digit = &self->reading->digits[i];
-      gboolean doubtful = digit->confidence < DOUBTFUL;
+      gboolean doubtful = is_doubtful (digit);
       double x = rect.origin.x + digit->box.x * sx - 6;
       double y = rect.origin.y + digit->box.y * sy - 6;
       double w = digit->box.width * sx + 12;
       double h = digit->box.height * sy + 12;
       g_autofree char *percent = rl_format_probability (digit->confidence, 0);
-      /* TRANSLATORS: a digit read and its probability, "7 · 97 %" or "7 · >99 %" */
-      g_autofree char *text = g_strdup_printf (_("%d · %s %%"), digit->digit, percent);
+      g_autofree char *text = isnan (digit->confidence)
+                              /* TRANSLATORS: a digit read, and its probability, not a number */
+                              ? g_strdup_printf (_("%d · NaN"), digit->digit)
+                              /* TRANSLATORS: a digit read and its probability, "7 · 97 %" or
+                               * "7 · >99 %" */
+                              : g_strdup_printf (_("%d · %s %%"), digit->digit, percent);
       PangoLayout *layout = gtk_widget_create_pango_layout (GTK_WIDGET (area), text);
       int lw, lh;
       double tx;
