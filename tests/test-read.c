@@ -6,6 +6,7 @@
  * them, and the composer must keep its promise about the gap between digits.
  */
 
+#include <math.h>
 #include <string.h>
 
 #include "rl-compose.h"
@@ -142,6 +143,71 @@ test_blank_and_mismatch (void)
   g_assert_error (error, RL_ERROR, RL_ERROR_MISMATCH);
 }
 
+/* A model whose probabilities are NaN reads each digit as torch.argmax would, from the
+ * logits: the seed with a NaN in fc.bias[3] reads every digit 3 (the finite logits favour the
+ * real ones), and the seed with its convolutions scaled by 1e30 (finite weights, values that
+ * overflow: inf - inf in the second, every logit NaN) reads every digit 0. The digits are
+ * found as before, and every probability is NaN. */
+static void
+test_not_a_number (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RlReading) seed = NULL;
+  g_autofree float *ink = NULL;
+  uint8_t labels[RL_COMPOSE_MAX_DIGITS];
+  RlComposeParams cp;
+  RlRng rng;
+  int w, h, n;
+
+  rl_compose_params_init (&cp);
+  rl_rng_init (&rng, 14);
+  /* a number read right with no 3 in it: else the NaN bias would prove nothing */
+  for (int tries = 0; seed == NULL; tries++)
+    {
+      g_assert_cmpint (tries, <, 100);
+      g_clear_pointer (&ink, g_free);
+      ink = rl_compose_number (test_set, &cp, &rng, &w, &h, labels, NULL, &n);
+      seed = rl_read_number (seed_model, ink, w, h, w, NULL, &error);
+      g_assert_no_error (error);
+      if (seed->n != (guint) n || strchr (seed->text, '3') != NULL)
+        g_clear_pointer (&seed, rl_reading_free);
+    }
+  g_test_message ("read %s", seed->text);
+
+  for (int change = 0; change < 2; change++)
+    {
+      g_autoptr(RlModel) m = rl_model_copy (seed_model);
+      g_autoptr(RlReading) r = NULL;
+      float *params = rl_model_get_params (m);
+      const char expected = change == 0 ? '3' : '0';
+
+      if (change == 0)
+        params[rl_model_lookup_tensor (m, "fc.bias")->offset + 3] = NAN;
+      else
+        for (guint t = 0; t < rl_model_get_n_tensors (m); t++)
+          {
+            const RlParamInfo *info = rl_model_get_tensor_info (m, t);
+
+            if (g_str_has_suffix (info->name, "conv1.weight")
+                || g_str_has_suffix (info->name, "conv2.weight"))
+              for (size_t j = info->offset; j < info->offset + info->numel; j++)
+                params[j] *= 1e30f;
+          }
+      r = rl_read_number (m, ink, w, h, w, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (r->n, ==, seed->n);
+      for (guint k = 0; k < r->n; k++)
+        {
+          g_assert_cmpint (r->digits[k].box.x, ==, seed->digits[k].box.x);
+          g_assert_cmpint (r->digits[k].digit, ==, expected - '0');
+          g_assert_cmpint (r->text[k], ==, expected);
+          g_assert_true (isnan (r->digits[k].confidence));
+          for (int p = 0; p < 10; p++)
+            g_assert_true (isnan (r->digits[k].probs[p]));
+        }
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -164,6 +230,7 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/read/composed-numbers", test_read_composed);
   g_test_add_func ("/engine/read/compose-gap", test_compose_gap);
   g_test_add_func ("/engine/read/blank-and-mismatch", test_blank_and_mismatch);
+  g_test_add_func ("/engine/read/not-a-number", test_not_a_number);
 
   status = g_test_run ();
   rl_model_free (seed_model);
