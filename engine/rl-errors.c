@@ -150,7 +150,11 @@ by_confidence (gconstpointer a, gconstpointer b, gpointer data)
   const RlErrorReport *r = data;
   uint32_t i = *(const uint32_t *) a, j = *(const uint32_t *) b;
 
-  if (r->confidence[i] != r->confidence[j])
+  /* NaN (a NaN or infinite logit made every probability NaN) after every number: a comparison
+   * alone put it both before and after each, and the order was the sort's chance */
+  if (isnan (r->confidence[i]) != isnan (r->confidence[j]))
+    return isnan (r->confidence[i]) ? 1 : -1;
+  if (!isnan (r->confidence[i]) && r->confidence[i] != r->confidence[j])
     return r->confidence[i] > r->confidence[j] ? -1 : 1;
   return i < j ? -1 : (i > j);
 }

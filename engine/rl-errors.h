@@ -54,11 +54,12 @@ char          *rl_error_report_format_share (double share);
  * translated format string adds the percent sign.
  * Returns: (transfer full) */
 char          *rl_format_probability (double p, int decimals);
-/* The images of cell (@true_k, @pred_k), most confident first (ties: lower index first).
+/* The images of cell (@true_k, @pred_k), most confident first (ties: lower index first), those
+ * whose confidence is NaN last, by index.
  * Returns: (transfer full) (array length=n_out) indices into the set; NULL when empty. */
 uint32_t      *rl_error_report_cell      (const RlErrorReport *report, int true_k, int pred_k,
                                           guint *n_out);
-/* All misclassified images, most confident first. Returns: (transfer full) */
+/* All misclassified images, most confident first, NaN last. Returns: (transfer full) */
 uint32_t      *rl_error_report_mistakes  (const RlErrorReport *report, guint *n_out);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (RlErrorReport, rl_error_report_unref)

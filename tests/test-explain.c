@@ -315,6 +315,61 @@ test_error_report (void)
 
 /* Precision and recall as the Errors view and `eval --errors` write them: one decimal,
  * whole and empty scores only when they are. */
+/* A model whose probabilities are NaN (the seed with a NaN in fc.bias[3]: every image read as
+ * 3, torch.argmax's class) lists each cell's images, and the mistakes, by index: NaN is no
+ * confidence to order by, and compared as one it gave an order of the sort's chance. */
+static void
+test_error_report_nan (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (RlModel) m = load_seed_model ();
+  g_autoptr (RlErrorReport) r = NULL;
+  g_autofree uint32_t *mis = NULL;
+  guint n_mis = 0;
+
+  rl_model_get_params (m)[rl_model_lookup_tensor (m, "fc.bias")->offset + 3] = NAN;
+  r = rl_error_report_compute (m, test_set, 0, NULL, &error);
+  g_assert_no_error (error);
+  for (uint32_t i = 0; i < r->n; i++)
+    {
+      g_assert_cmpuint (r->predicted[i], ==, 3);
+      g_assert_true (isnan (r->confidence[i]));
+    }
+  mis = rl_error_report_mistakes (r, &n_mis);
+  g_assert_cmpuint (n_mis, ==, r->n - r->correct);
+  g_assert_cmpuint (n_mis, >, 2);
+  for (guint i = 1; i < n_mis; i++)
+    g_assert_cmpuint (mis[i - 1], <, mis[i]);
+  for (int t = 0; t < 10; t++)
+    {
+      guint n_cell;
+      g_autofree uint32_t *cell = rl_error_report_cell (r, t, 3, &n_cell);
+
+      for (guint i = 1; i < n_cell; i++)
+        g_assert_cmpuint (cell[i - 1], <, cell[i]);
+    }
+
+  /* numbers among NaNs (a model that overflows on some images only): numbers first, most
+   * confident first, then the NaNs by index */
+  for (guint i = 0; i < n_mis; i += 2)
+    r->confidence[mis[i]] = 0.25f + 0.5f * (float) i / (float) n_mis;
+  g_clear_pointer (&mis, g_free);
+  mis = rl_error_report_mistakes (r, &n_mis);
+  for (guint i = 0; i < n_mis; i++)
+    if (i < (n_mis + 1) / 2)
+      {
+        g_assert_false (isnan (r->confidence[mis[i]]));
+        if (i > 0)
+          g_assert_cmpfloat (r->confidence[mis[i - 1]], >, r->confidence[mis[i]]);
+      }
+    else
+      {
+        g_assert_true (isnan (r->confidence[mis[i]]));
+        if (i > (n_mis + 1) / 2)
+          g_assert_cmpuint (mis[i - 1], <, mis[i]);
+      }
+}
+
 static void
 test_error_format_share (void)
 {
@@ -407,6 +462,7 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/explain/ig-completeness", test_ig_completeness);
   g_test_add_func ("/engine/explain/background-zero", test_background_zero);
   g_test_add_func ("/engine/errors/report", test_error_report);
+  g_test_add_func ("/engine/errors/report-nan", test_error_report_nan);
   g_test_add_func ("/engine/errors/format-share", test_error_format_share);
   g_test_add_func ("/engine/errors/format-probability", test_format_probability);
   ret = g_test_run ();
