@@ -350,6 +350,87 @@ test_why (void)
   ui_test_destroy_window (window);
 }
 
+static gboolean
+shows_nan (GtkWidget *widget, gconstpointer data)
+{
+  /* printf's "nan" or "-nan", where a number was meant */
+  return GTK_IS_LABEL (widget) && strstr (gtk_label_get_text (GTK_LABEL (widget)), "nan") != NULL;
+}
+
+static RlErrorReport *old_report;
+
+static gboolean
+new_report (gpointer data)
+{
+  RlErrorReport *r = rl_errors_view_get_report (rl_window_get_errors_view (data));
+
+  return r != NULL && r != old_report;
+}
+
+/* The model in use with a NaN in fc.bias[3]: every test image is read as 3, torch.argmax's
+ * class, with NaN probabilities. The commonest mistake's images come in the test set's order
+ * and the view says why, and no image's caption or tooltip shows "nan %". */
+static void
+test_not_a_number (void)
+{
+  RlWindow *window;
+  RlErrorsView *view;
+  RlErrorReport *r;
+  RlPredictor *predictor;
+  RlModel *model;
+  g_autofree float *params = NULL;
+  int t, p;
+
+  if (!ui_test_has_dataset (RL_DATASET_MNIST))
+    {
+      g_test_skip ("no MNIST test set: ./dev.sh data fetches it");
+      return;
+    }
+  window = ui_test_new_window_sized (1280, 760);
+  view = rl_window_get_errors_view (window);
+  predictor = rl_window_get_predictor (window);
+  model = rl_predictor_get_model (predictor);
+  params = g_memdup2 (rl_model_get_params (model), rl_model_get_n_params (model) * sizeof (float));
+  params[rl_model_lookup_tensor (model, "fc.bias")->offset + 3] = NAN;
+  g_assert_true (rl_predictor_set_params (predictor, params, rl_model_get_n_params (model)));
+  rl_window_set_view (window, "errors");
+  g_assert_true (ui_test_wait_for (have_report, window, 60));
+  /* the report of the model as it is now (a first one may have come before the change) */
+  old_report = rl_errors_view_get_report (view);
+  rl_errors_view_refresh (view);
+  g_assert_true (ui_test_wait_for (new_report, window, 60));
+  r = rl_errors_view_get_report (view);
+  for (uint32_t i = 0; i < r->n; i++)
+    g_assert_cmpuint (r->predicted[i], ==, 3);
+
+  /* the commonest mistake, chosen: the 1s */
+  rl_errors_view_get_selected_cell (view, &t, &p);
+  g_assert_cmpint (t, ==, 1);
+  g_assert_cmpint (p, ==, 3);
+  g_assert_cmpuint (rl_errors_view_get_n_listed (view), ==, 240);
+  for (guint i = 1; i < rl_errors_view_get_n_listed (view); i++)
+    g_assert_cmpuint (rl_errors_view_get_listed (view, i - 1), <,
+                      rl_errors_view_get_listed (view, i));
+  g_assert_nonnull (ui_test_find_widget (GTK_WIDGET (view), is_label_containing,
+                                         "test images are a 1 but the model read them as a 3. "
+                                         "Their probabilities are not numbers (NaN): they come "
+                                         "in the test set’s order"));
+  g_assert_null (ui_test_find_widget (GTK_WIDGET (view), shows_nan, NULL));
+  g_assert_nonnull (ui_test_find_widget (GTK_WIDGET (view), is_label_containing, "1 → 3\nNaN"));
+
+  /* the right answers too: in order, not the least confident first */
+  rl_errors_view_select_cell (view, 3, 3);
+  for (guint i = 1; i < rl_errors_view_get_n_listed (view); i++)
+    g_assert_cmpuint (rl_errors_view_get_listed (view, i - 1), <,
+                      rl_errors_view_get_listed (view, i));
+  g_assert_nonnull (ui_test_find_widget (GTK_WIDGET (view), is_label_containing,
+                                         "test images are a 3 and were read as a 3. Their "
+                                         "probabilities are not numbers (NaN)"));
+  g_assert_null (ui_test_find_widget (GTK_WIDGET (view), shows_nan, NULL));
+
+  ui_test_destroy_window (window);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -358,5 +439,6 @@ main (int argc, char *argv[])
   ui_test_add ("/ui/errors/figures-narrow", test_figures_narrow);
   ui_test_add ("/ui/errors/fashion", test_fashion);
   ui_test_add ("/ui/errors/why", test_why);
+  ui_test_add ("/ui/errors/not-a-number", test_not_a_number);
   return ui_test_run ();
 }

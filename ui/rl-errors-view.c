@@ -285,12 +285,17 @@ image_cell (RlErrorsView *self, uint32_t index)
   g_autofree char *percent_tip = rl_format_probability (r->confidence[index], 1);
   /* Fashion's class numbers mean nothing to a reader, and every image listed is of the cell
    * the heading names: its confidence alone (the tooltip has the names) */
+  /* a NaN or infinite logit made the probabilities NaN: "nan %" is no confidence */
+  const gboolean nan = isnan (r->confidence[index]);
   g_autofree char *text =
     self->test->kind == RL_DATASET_FASHION
+    ? (nan ? g_strdup (C_("probability", "NaN"))
     /* TRANSLATORS: a probability, "97 %"; ">99 %" and "<1 %" when rounding would say 100 or 0 */
-    ? g_strdup_printf (_("%s %%"), percent)
+           : g_strdup_printf (_("%s %%"), percent))
+    : (nan ? g_strdup_printf (_("%u → %u\nNaN"), r->labels[index], r->predicted[index])
     /* TRANSLATORS: a test image's true class → the class read, then its probability */
-    : g_strdup_printf (_("%u → %u\n%s %%"), r->labels[index], r->predicted[index], percent);
+           : g_strdup_printf (_("%u → %u\n%s %%"), r->labels[index], r->predicted[index],
+                              percent));
   g_autofree char *tip = NULL;
   g_autofree char *alt = g_strdup_printf (_("Test image %u"), index);
   GtkWidget *cell = gtk_flow_box_child_new ();
@@ -299,7 +304,16 @@ image_cell (RlErrorsView *self, uint32_t index)
   GtkWidget *picture = gtk_picture_new_for_paintable (GDK_PAINTABLE (tex));
   GtkWidget *label = gtk_label_new (text);
 
-  if (self->test->kind == RL_DATASET_FASHION)
+  if (self->test->kind == RL_DATASET_FASHION && nan)
+    tip = g_strdup_printf (_("Test image %u: “%s”, read as “%s”; its probabilities are not "
+                             "numbers (NaN). Click to open it in Draw."), index,
+                           _(rl_dataset_class_name (RL_DATASET_FASHION, r->labels[index])),
+                           _(rl_dataset_class_name (RL_DATASET_FASHION, r->predicted[index])));
+  else if (nan)
+    tip = g_strdup_printf (_("Test image %u: it is a %u, the model read it as a %u; its "
+                             "probabilities are not numbers (NaN). Click to open it in Draw."),
+                           index, r->labels[index], r->predicted[index]);
+  else if (self->test->kind == RL_DATASET_FASHION)
     /* TRANSLATORS: the last %s is a probability, "97.3" or ">99.9" */
     tip = g_strdup_printf (_("Test image %u: “%s”, read as “%s” with %s %% confidence. Click "
                              "to open it in Draw."), index,
@@ -366,6 +380,52 @@ fashion_cell_text (guint n, int t, int p)
                                     "confident mistakes come first.", n), n, truth, read);
 }
 
+/* What a cell says when @n_nan of its @n images have NaN probabilities (a NaN or infinite
+ * logit; the report lists them last): all of them, a sentence of the count alone, which
+ * replaces the cell's text (its order is no confidence's); some, a sentence to add. NULL when
+ * there is none. Returns: (transfer full) (nullable) */
+static char *
+nan_cell_text (RlDatasetKind kind, guint n, guint n_nan, int t, int p)
+{
+  g_autofree char *count = NULL;
+  const char *order;
+
+  if (n_nan == 0)
+    return NULL;
+  if (n_nan < n)
+    return g_strdup_printf (ngettext ("The probabilities of %'u of them are not numbers (NaN): "
+                                      "it comes last.",
+                                      "The probabilities of %'u of them are not numbers (NaN): "
+                                      "they come last.", n_nan), n_nan);
+  if (kind == RL_DATASET_FASHION)
+    {
+      const char *truth = _(rl_dataset_class_name (RL_DATASET_FASHION, (uint32_t) t));
+      const char *read = _(rl_dataset_class_name (RL_DATASET_FASHION, (uint32_t) p));
+
+      count = t == p
+              ? g_strdup_printf (ngettext ("%'u test image of “%s” was read right.",
+                                           "%'u test images of “%s” were read right.", n),
+                                 n, truth)
+              : g_strdup_printf (ngettext ("%'u test image of “%s” was read as “%s”.",
+                                           "%'u test images of “%s” were read as “%s”.", n),
+                                 n, truth, read);
+    }
+  else
+    count = t == p
+            ? g_strdup_printf (ngettext ("%'u test image is a %d and was read as a %d.",
+                                         "%'u test images are a %d and were read as a %d.", n),
+                               n, t, p)
+            : g_strdup_printf (ngettext ("%'u test image is a %d but the model read it as a %d.",
+                                         "%'u test images are a %d but the model read them as "
+                                         "a %d.", n), n, t, p);
+  order = n > MAX_LISTED
+          ? _("Their probabilities are not numbers (NaN): they come in the test set’s order; "
+              "only the first 240 are shown.")
+          : _("Their probabilities are not numbers (NaN): they come in the test set’s order.");
+  /* TRANSLATORS: two sentences, one after the other */
+  return g_strdup_printf (_("%s %s"), count, order);
+}
+
 static void
 list_cell (RlErrorsView *self)
 {
@@ -373,24 +433,33 @@ list_cell (RlErrorsView *self)
   const int t = self->sel_true, p = self->sel_pred;
   g_autofree uint32_t *idx = NULL;
   g_autofree char *text = NULL;
-  guint n = 0;
+  g_autofree char *nan_text = NULL;
+  guint n = 0, n_nan = 0;
 
   clear_images (self);
   gtk_widget_queue_draw (self->matrix_area);
   if (r == NULL || self->test == NULL || t < 0)
     return;
   idx = rl_error_report_cell (r, t, p, &n);
-  if (t == p && n > 1)
+  for (guint i = 0; i < n; i++)
+    n_nan += isnan (r->confidence[idx[i]]);
+  if (t == p && n - n_nan > 1)
     {
-      /* right answers: the least confident are the interesting ones */
-      for (guint i = 0; i < n / 2; i++)
+      /* right answers: the least confident are the interesting ones (those with NaN
+       * probabilities, last in the list, stay last) */
+      const guint m = n - n_nan;
+
+      for (guint i = 0; i < m / 2; i++)
         {
           uint32_t tmp = idx[i];
-          idx[i] = idx[n - 1 - i];
-          idx[n - 1 - i] = tmp;
+          idx[i] = idx[m - 1 - i];
+          idx[m - 1 - i] = tmp;
         }
     }
-  if (self->test->kind == RL_DATASET_FASHION)
+  nan_text = nan_cell_text (self->test->kind, n, n_nan, t, p);
+  if (nan_text != NULL && n_nan == n)
+    text = g_steal_pointer (&nan_text);
+  else if (self->test->kind == RL_DATASET_FASHION)
     text = fashion_cell_text (n, t, p);
   else if (n == 0)
     text = g_strdup_printf (_("No test image is a %d read as a %d."), t, p);
@@ -402,6 +471,13 @@ list_cell (RlErrorsView *self)
     text = g_strdup_printf (ngettext ("%'u test image is a %d but the model read it as a %d. The most confident mistakes come first.",
                             "%'u test images are a %d but the model read them as a %d. The most confident mistakes come first.", n),
                             n, t, p);
+  if (nan_text != NULL)
+    {
+      char *sentences = g_strdup_printf (_("%s %s"), text, nan_text);
+
+      g_free (text);
+      text = sentences;
+    }
   if (self->sel_auto && t != p)
     {
       /* "The model's commonest mistake: 12 test images are a 4 but the model read them as a 9." */
