@@ -287,8 +287,11 @@ write_mistakes_png (const RlErrorReport *r, const RlDataset *test, const uint32_
 
       paint_digit (cr, pix, side, x + 8, y, scale);
       cairo_set_source_rgb (cr, 0, 0, 0);
-      g_snprintf (buf, sizeof buf, "%u \u2192 %u  %.0f%%", r->labels[idx], r->predicted[idx],
-                  100.0 * r->confidence[idx]);
+      if (isnan (r->confidence[idx]))   /* "nan%", or "-nan%", is no confidence */
+        g_snprintf (buf, sizeof buf, "%u \u2192 %u  NaN", r->labels[idx], r->predicted[idx]);
+      else
+        g_snprintf (buf, sizeof buf, "%u \u2192 %u  %.0f%%", r->labels[idx], r->predicted[idx],
+                    100.0 * r->confidence[idx]);
       cairo_move_to (cr, x + 6, y + side * scale + 13);
       rl_figure_show_text (cr, buf);
       g_snprintf (buf, sizeof buf, "#%u", idx);
@@ -432,16 +435,30 @@ write_explanation_png (const char *path, const float *digit01, const float *attr
                           CAIRO_FONT_WEIGHT_NORMAL);
   cairo_set_source_rgb (cr, 0, 0, 0);
   cairo_set_font_size (cr, 15);
-  /* one whole title per method */
-  title = g_strdup_printf (method == RL_EXPLAIN_GRADIENT
-                           /* TRANSLATORS: %1$s and %3$s are classes: a digit, or a name such
-                            * as "Shirt" */
-                           ? _("Read as %1$s (%2$.0f %%); why %3$s, by gradient \u00d7 input")
-                           : method == RL_EXPLAIN_INTEGRATED
-                           ? _("Read as %1$s (%2$.0f %%); why %3$s, by integrated gradients")
-                           : _("Read as %1$s (%2$.0f %%); why %3$s, by occlusion"),
-                           class_label (kind, predicted, predicted_buf),
-                           100.0 * probs[predicted], k_label);
+  /* one whole title per method; a NaN or infinite logit makes every probability NaN, which no
+   * "%" can say */
+  if (isnan (probs[predicted]))
+    title = g_strdup_printf (method == RL_EXPLAIN_GRADIENT
+                             /* TRANSLATORS: %1$s and %2$s are classes: a digit, or a name such
+                              * as "Shirt" */
+                             ? _("Read as %1$s (probabilities not numbers: NaN); why %2$s, by "
+                                 "gradient \u00d7 input")
+                             : method == RL_EXPLAIN_INTEGRATED
+                             ? _("Read as %1$s (probabilities not numbers: NaN); why %2$s, by "
+                                 "integrated gradients")
+                             : _("Read as %1$s (probabilities not numbers: NaN); why %2$s, by "
+                                 "occlusion"),
+                             class_label (kind, predicted, predicted_buf), k_label);
+  else
+    title = g_strdup_printf (method == RL_EXPLAIN_GRADIENT
+                             /* TRANSLATORS: %1$s and %3$s are classes: a digit, or a name such
+                              * as "Shirt" */
+                             ? _("Read as %1$s (%2$.0f %%); why %3$s, by gradient \u00d7 input")
+                             : method == RL_EXPLAIN_INTEGRATED
+                             ? _("Read as %1$s (%2$.0f %%); why %3$s, by integrated gradients")
+                             : _("Read as %1$s (%2$.0f %%); why %3$s, by occlusion"),
+                             class_label (kind, predicted, predicted_buf),
+                             100.0 * probs[predicted], k_label);
   cairo_move_to (cr, pad, 26);
   rl_figure_show_text (cr, title);
   /* legend: blue .. white .. red */
@@ -565,7 +582,15 @@ rl_explain_cli_main (int argc, char **argv)
   for (size_t j = 0; j < G_N_ELEMENTS (attr); j++)
     sum += attr[j];
 
-  if (kind == RL_DATASET_FASHION)
+  if (isnan (probs[predicted]) && kind == RL_DATASET_FASHION)
+    g_print (_("%s: read as %d (%s, probabilities not numbers: NaN); explaining class %d (%s) by"
+               " %s\n"), argv[1],
+             predicted, _(rl_dataset_class_name (kind, (uint32_t) predicted)),
+             k, _(rl_dataset_class_name (kind, (uint32_t) k)), rl_explain_method_name (method));
+  else if (isnan (probs[predicted]))
+    g_print (_("%s: read as %d (probabilities not numbers: NaN); explaining class %d by %s\n"),
+             argv[1], predicted, k, rl_explain_method_name (method));
+  else if (kind == RL_DATASET_FASHION)
     /* as `predict` prints a Fashion-MNIST class: its number, then its name */
     g_print (_("%s: read as %d (%s, %.1f %%); explaining class %d (%s) by %s\n"), argv[1],
              predicted, _(rl_dataset_class_name (kind, (uint32_t) predicted)),

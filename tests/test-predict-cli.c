@@ -256,7 +256,8 @@ convolutions_times_1e30 (RlModel *m)
 /* A model whose probabilities are NaN: predict and read print the class torch.argmax gives
  * (fc.bias[3] NaN: 3, which predict's argmax of the NaN probabilities called 0; every logit
  * NaN: 0), the probabilities as "nan" (printf wrote "-nan" for the overflow's), and warn on
- * standard error, naming the image; read --compose warns once, with the count. */
+ * standard error, naming the image; read --compose warns once, with the count; explain says
+ * the probabilities are not numbers ("nan %" before). */
 static void
 test_not_a_number (void)
 {
@@ -290,6 +291,20 @@ test_not_a_number (void)
       if (!g_str_has_prefix (r->out, read))
         g_error ("read printed: %s", r->out);
       g_assert_nonnull (strstr (r->err, warned));
+
+      /* explain: the class and, for its probability, what it is */
+      {
+        g_autofree char *png = tmp_path ("nan-explained.png");
+        g_autoptr(Run) e = RUN ("explain", "--model", cases[c].model, "--out", png, digit);
+        g_autofree char *explained = g_strdup_printf ("%s: read as %d (probabilities not "
+                                                      "numbers: NaN); explaining class %d by "
+                                                      "grad\n", digit, cases[c].digit,
+                                                      cases[c].digit);
+
+        g_assert_cmpint (e->status, ==, 0);
+        if (!g_str_has_prefix (e->out, explained))
+          g_error ("explain printed: %s", e->out);
+      }
     }
   {
     g_autoptr(Run) r = RUN ("read", "--model", overflow, "--compose", "3", "--data", data_dir);
