@@ -1343,7 +1343,8 @@ test_train_long_status (void)
 
       rl_train_view_set_status (train, statuses[i]);
       g_assert_true (ui_test_settle (GTK_WIDGET (window), 30));
-      status = ui_test_find_widget (GTK_WIDGET (train), is_label_starting, "Finished after 2");
+      status = ui_test_find_widget (GTK_WIDGET (train), ui_test_is_label_starting,
+                                    "Finished after 2");
       g_assert_nonnull (status);
       layout = gtk_label_get_layout (GTK_LABEL (status));
       gtk_widget_get_preferred_size (GTK_WIDGET (window), &minimum, NULL);
@@ -1355,7 +1356,8 @@ test_train_long_status (void)
       g_assert_cmpint (minimum.height, <=, SMALL_HEIGHT);
       g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (window)), <=, SMALL_HEIGHT);
       g_assert_true (ui_test_in_sight (ui_test_find_widget (GTK_WIDGET (train),
-                                                            is_start_button, NULL)));
+                                                            ui_test_is_action_button,
+                                                            "win.train")));
       g_assert_true (ui_test_in_sight (ui_test_find_type (GTK_WIDGET (train),
                                                           GTK_TYPE_PROGRESS_BAR)));
       g_assert_true (ui_test_in_sight (status));

@@ -376,7 +376,7 @@ test_draw_probabilities (void)
   g_assert_nonnull (sure);
 
   probs[3] = 0.99996f, probs[8] = 0.00004f, probs[5] = 0.000001f;   /* probs[0] etc.: 0 */
-  rl_prob_view_set_probs (RL_PROB_VIEW (view), probs, 10, RL_DATASET_MNIST, -1);
+  rl_prob_view_set_probs (RL_PROB_VIEW (view), probs, 10, 3, RL_DATASET_MNIST, -1);
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (values[3])), ==, ">99.9 %");
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (values[8])), ==, "<0.1 %");
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (values[5])), ==, "<0.1 %");
@@ -385,13 +385,13 @@ test_draw_probabilities (void)
 
   memset (probs, 0, sizeof probs);
   probs[3] = 1.0f;
-  rl_prob_view_set_probs (RL_PROB_VIEW (view), probs, 10, RL_DATASET_MNIST, -1);
+  rl_prob_view_set_probs (RL_PROB_VIEW (view), probs, 10, 3, RL_DATASET_MNIST, -1);
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (values[3])), ==, "100.0 %");
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (values[8])), ==, "0.0 %");
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (sure)), ==, "100.0 % sure");
 
   probs[3] = 0.9994f, probs[8] = 0.0006f;
-  rl_prob_view_set_probs (RL_PROB_VIEW (view), probs, 10, RL_DATASET_MNIST, -1);
+  rl_prob_view_set_probs (RL_PROB_VIEW (view), probs, 10, 3, RL_DATASET_MNIST, -1);
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (values[3])), ==, "99.9 %");
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (values[8])), ==, "0.1 %");
 
