@@ -679,13 +679,6 @@ diagram_whole (gpointer data)
   return gtk_widget_get_mapped (data) && gtk_widget_get_width (scroller) >= natural;
 }
 
-/* For ui_test_wait_for (): @data is mapped. */
-static gboolean
-widget_mapped (gpointer data)
-{
-  return gtk_widget_get_mapped (data);
-}
-
 /* The Train view's Diagram at 800 x 600: the diagram gets the width of a layer's box, the
  * charts giving way to it (before, it got 40 px between them and the settings and showed the
  * first letters of each layer), the window stays 800 px wide and the progress bar in sight;
@@ -727,7 +720,7 @@ test_diagram_room (void)
       g_assert_true (gtk_widget_get_mapped (ui_test_find_type (GTK_WIDGET (train), GTK_TYPE_PROGRESS_BAR)));
 
       rl_train_view_show_network (train, FALSE);
-      ui_test_wait_for (widget_mapped, chart, 30);
+      ui_test_wait_for (ui_test_mapped, chart, 30);
       g_assert_true (gtk_widget_get_mapped (chart));
       g_assert_false (gtk_widget_get_mapped (scroller));
       ui_test_destroy_window (window);
@@ -934,7 +927,7 @@ assert_train_diagram_in_run (int      width,
   assert_train_diagram_whole (window, width, charts, "resnet-20 training");
 
   rl_train_view_show_network (train, FALSE);
-  ui_test_wait_for (widget_mapped, ui_test_find_type (GTK_WIDGET (train), RL_TYPE_CHART), 30);
+  ui_test_wait_for (ui_test_mapped, ui_test_find_type (GTK_WIDGET (train), RL_TYPE_CHART), 30);
   g_assert_true (gtk_widget_get_mapped (ui_test_find_type (GTK_WIDGET (train), RL_TYPE_CHART)));
   g_assert_false (gtk_widget_get_mapped (diagram));
   ui_test_destroy_window (window);
@@ -1232,21 +1225,17 @@ test_progress_line_whole (void)
   ui_test_destroy_window (window);
 }
 
-/* The Train view at 800 x 600 in a run, the diagram hidden: the window stays 600 px high,
- * with Start Training, the progress bar and the status under the charts in sight. With the
- * progress line and the status on two lines each, the window grew taller than the screen and
- * Start Training was cut at its bottom edge. */
-static void
-test_train_run_fits (void)
+/* A window at 800 x 600 showing the Train view in a run of two epochs of @net, the diagram
+ * hidden, its charts and status given @progress: at batch 146 of 938 of the second epoch, or
+ * at its end when @finished. */
+static RlWindow *
+small_train_run (const char *net, gboolean finished, RlTrainProgress *progress)
 {
+  RlLossPoint *points = (RlLossPoint *) progress->points;
   RlWindow *window;
   RlTrainView *train;
-  g_autoptr (RlTrainProgress) progress = rl_train_progress_new (1);
-  RlLossPoint *points = (RlLossPoint *) progress->points;
   RlTrainConfig config;
   guint train_images;
-  GtkRequisition minimum;
-  GtkWidget *status;
 
   load_style_sheet ();
   window = ui_test_new_window_sized (SMALL_WIDTH, SMALL_HEIGHT);
@@ -1254,38 +1243,63 @@ test_train_run_fits (void)
   rl_window_set_view (window, "train");
   rl_train_view_get_settings (train, &config, &train_images, NULL);
   config.epochs = 2;
-  rl_train_view_begin_run (train, &config, train_images, "the seed net");
-  progress->epoch = 2;
-  progress->n_epochs = 2;
-  progress->batch = progress->batches_done = 146;
+  rl_train_view_begin_run (train, &config, train_images, net);
+  progress->epoch = progress->n_epochs = 2;
   progress->n_batches = 938;
-  progress->images_seen = 1084 * 64;
+  progress->batch = progress->batches_done = finished ? 938 : 146;
   progress->images_total = 2 * 60000;
+  progress->images_seen = finished ? progress->images_total : 1084 * 64;
   progress->loss = progress->loss_smoothed = 0.1475f;
   progress->train_acc_running = 0.944f;
   progress->heldout_acc = 0.944f;
-  progress->epoch_test_acc = 0.9821f;
+  progress->epoch_test_acc = finished ? 0.9137f : 0.9821f;
   progress->images_per_s = 2421;
-  progress->seconds_left = 40;
+  progress->seconds_left = finished ? 0 : 40;
+  progress->is_last = finished;
   points[0] = (RlLossPoint) { progress->images_seen, 0.1475f };
   rl_train_view_add_progress (train, progress);
-  g_assert_true (ui_test_settle (GTK_WIDGET (window), 30));
+  return window;
+}
 
-  status = ui_test_find_widget (GTK_WIDGET (train), ui_test_is_label_starting, "Loss 0.1475");
-  g_assert_nonnull (status);
+/* @window, at 800 x 600, asks for no more height and has no more, with Start Training, the
+ * progress bar and the run's @status in sight. */
+static void
+assert_run_in_sight (RlWindow *window, GtkWidget *status)
+{
+  GtkWidget *train = GTK_WIDGET (rl_window_get_train_view (window));
+  PangoLayout *layout = gtk_label_get_layout (GTK_LABEL (status));
+  GtkRequisition minimum;
+
   gtk_widget_get_preferred_size (GTK_WIDGET (window), &minimum, NULL);
   g_test_message ("the window %d x %d (at least %d x %d), the view %d px high, the status %d "
-                  "lines", gtk_widget_get_width (GTK_WIDGET (window)),
+                  "lines%s", gtk_widget_get_width (GTK_WIDGET (window)),
                   gtk_widget_get_height (GTK_WIDGET (window)), minimum.width, minimum.height,
-                  gtk_widget_get_height (GTK_WIDGET (train)),
-                  pango_layout_get_line_count (gtk_label_get_layout (GTK_LABEL (status))));
+                  gtk_widget_get_height (train), pango_layout_get_line_count (layout),
+                  pango_layout_is_ellipsized (layout) ? ", cut short" : "");
   g_assert_cmpint (minimum.height, <=, SMALL_HEIGHT);
   g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (window)), <=, SMALL_HEIGHT);
-  g_assert_true (ui_test_in_sight (ui_test_find_widget (GTK_WIDGET (train),
-                                                        ui_test_is_action_button, "win.train")));
-  g_assert_true (ui_test_in_sight (ui_test_find_type (GTK_WIDGET (train),
-                                                      GTK_TYPE_PROGRESS_BAR)));
+  g_assert_true (ui_test_in_sight (ui_test_find_widget (train, ui_test_is_action_button,
+                                                        "win.train")));
+  g_assert_true (ui_test_in_sight (ui_test_find_type (train, GTK_TYPE_PROGRESS_BAR)));
   g_assert_true (ui_test_in_sight (status));
+}
+
+/* The Train view at 800 x 600 in a run, the diagram hidden: the window stays 600 px high,
+ * with Start Training, the progress bar and the status under the charts in sight. With the
+ * progress line and the status on two lines each, the window grew taller than the screen and
+ * Start Training was cut at its bottom edge. */
+static void
+test_train_run_fits (void)
+{
+  g_autoptr (RlTrainProgress) progress = rl_train_progress_new (1);
+  RlWindow *window = small_train_run ("the seed net", FALSE, progress);
+  GtkWidget *status;
+
+  g_assert_true (ui_test_settle (GTK_WIDGET (window), 30));
+  status = ui_test_find_widget (GTK_WIDGET (rl_window_get_train_view (window)),
+                                ui_test_is_label_starting, "Loss 0.1475");
+  g_assert_nonnull (status);
+  assert_run_in_sight (window, status);
   ui_test_destroy_window (window);
 }
 
@@ -1307,65 +1321,26 @@ test_train_long_status (void)
                       "could not be kept (No space left on device), so its loss landscape will "
                       "have no line from them.";
   const char *statuses[] = { four, seven };
-  RlWindow *window;
-  RlTrainView *train;
   g_autoptr (RlTrainProgress) progress = rl_train_progress_new (1);
-  RlLossPoint *points = (RlLossPoint *) progress->points;
-  RlTrainConfig config;
-  guint train_images;
-
-  load_style_sheet ();
-  window = ui_test_new_window_sized (SMALL_WIDTH, SMALL_HEIGHT);
-  train = rl_window_get_train_view (window);
-  rl_window_set_view (window, "train");
-  rl_train_view_get_settings (train, &config, &train_images, NULL);
-  config.epochs = 2;
-  rl_train_view_begin_run (train, &config, train_images, "resnet-20");
-  progress->epoch = progress->n_epochs = 2;
-  progress->batch = progress->batches_done = progress->n_batches = 938;
-  progress->images_seen = progress->images_total = 2 * 60000;
-  progress->loss = progress->loss_smoothed = 0.1475f;
-  progress->train_acc_running = 0.944f;
-  progress->heldout_acc = 0.944f;
-  progress->epoch_test_acc = 0.9137f;
-  progress->images_per_s = 2421;
-  progress->seconds_left = 0;
-  progress->is_last = TRUE;
-  points[0] = (RlLossPoint) { progress->images_seen, 0.1475f };
-  rl_train_view_add_progress (train, progress);
+  RlWindow *window = small_train_run ("resnet-20", TRUE, progress);
+  RlTrainView *train = rl_window_get_train_view (window);
 
   for (guint i = 0; i < G_N_ELEMENTS (statuses); i++)
     {
       GtkWidget *status;
       PangoLayout *layout;
-      GtkRequisition minimum;
-      const char *tooltip;
 
       rl_train_view_set_status (train, statuses[i]);
       g_assert_true (ui_test_settle (GTK_WIDGET (window), 30));
       status = ui_test_find_widget (GTK_WIDGET (train), ui_test_is_label_starting,
                                     "Finished after 2");
       g_assert_nonnull (status);
+      assert_run_in_sight (window, status);
       layout = gtk_label_get_layout (GTK_LABEL (status));
-      gtk_widget_get_preferred_size (GTK_WIDGET (window), &minimum, NULL);
-      g_test_message ("the window %d x %d (at least %d x %d), the status %d lines%s",
-                      gtk_widget_get_width (GTK_WIDGET (window)),
-                      gtk_widget_get_height (GTK_WIDGET (window)), minimum.width,
-                      minimum.height, pango_layout_get_line_count (layout),
-                      pango_layout_is_ellipsized (layout) ? ", cut short" : "");
-      g_assert_cmpint (minimum.height, <=, SMALL_HEIGHT);
-      g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (window)), <=, SMALL_HEIGHT);
-      g_assert_true (ui_test_in_sight (ui_test_find_widget (GTK_WIDGET (train),
-                                                            ui_test_is_action_button,
-                                                            "win.train")));
-      g_assert_true (ui_test_in_sight (ui_test_find_type (GTK_WIDGET (train),
-                                                          GTK_TYPE_PROGRESS_BAR)));
-      g_assert_true (ui_test_in_sight (status));
       g_assert_cmpint (pango_layout_get_line_count (layout), >=, 3);
       /* four lines whole; seven cut short, whole in the tooltip */
       g_assert_true (pango_layout_is_ellipsized (layout) == (statuses[i] == seven));
-      tooltip = gtk_widget_get_tooltip_text (status);
-      g_assert_cmpstr (tooltip, ==, statuses[i]);
+      g_assert_cmpstr (gtk_widget_get_tooltip_text (status), ==, statuses[i]);
     }
   ui_test_destroy_window (window);
 }
