@@ -161,19 +161,6 @@ errors_listed (gpointer data)
   return rl_errors_view_get_n_listed (rl_window_get_errors_view (data)) > 0;
 }
 
-/* For ui_test_wait_for (): the popover @data is on screen. */
-static gboolean
-popover_shown (gpointer data)
-{
-  return gtk_widget_get_mapped (data);
-}
-
-static gboolean
-popover_hidden (gpointer data)
-{
-  return !gtk_widget_get_mapped (data);
-}
-
 static gboolean
 window_active (gpointer data)
 {
@@ -226,7 +213,7 @@ test_names (void)
     }
   /* the Models list open: its rows' buttons and menus (the bundled model's row) */
   gtk_popover_popup (GTK_POPOVER (models));
-  g_assert_true (ui_test_wait_for (popover_shown, models, 10));
+  g_assert_true (ui_test_wait_for (ui_test_mapped, models, 10));
   g_assert_true (ui_test_settle (models, 30));
 
   mnemonic_targets = g_hash_table_new (NULL, NULL);
@@ -245,7 +232,7 @@ test_names (void)
    * "gdk_surface_get_device_position: assertion 'GDK_IS_SURFACE (surface)' failed" in the
    * next test, 4 runs in 8 with another UI program beside it; none once closed */
   gtk_popover_popdown (GTK_POPOVER (models));
-  g_assert_true (ui_test_wait_for (popover_hidden, models, 10));
+  g_assert_true (ui_test_wait_for (ui_test_unmapped, models, 10));
   ui_test_destroy_window (window);
 }
 

@@ -466,18 +466,6 @@ pause_shown (gpointer data)
 }
 
 static gboolean
-widget_mapped (gpointer data)
-{
-  return gtk_widget_get_mapped (data);
-}
-
-static gboolean
-widget_unmapped (gpointer data)
-{
-  return !gtk_widget_get_mapped (data);
-}
-
-static gboolean
 label_editing (gpointer data)
 {
   return gtk_editable_label_get_editing (data);
@@ -751,7 +739,7 @@ test_models_list (void)
     g_assert_nonnull (name);
     g_assert_false (gtk_editable_label_get_editing (GTK_EDITABLE_LABEL (name)));
     gtk_popover_popup (GTK_POPOVER (popover));
-    g_assert_true (ui_test_wait_for (widget_mapped, popover, 10));
+    g_assert_true (ui_test_wait_for (ui_test_mapped, popover, 10));
     g_assert_true (ui_test_settle (GTK_WIDGET (popover), 30));
     g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (popover), "models.rename",
                                                        target));
@@ -774,7 +762,7 @@ test_models_list (void)
     g_assert_false (gtk_editable_label_get_editing (GTK_EDITABLE_LABEL (name)));
     g_assert_true (ui_test_settle (GTK_WIDGET (popover), 30));
     gtk_popover_popdown (GTK_POPOVER (popover));
-    g_assert_true (ui_test_wait_for (widget_unmapped, popover, 10));
+    g_assert_true (ui_test_wait_for (ui_test_unmapped, popover, 10));
     /* the bundled model has no file to rename */
     if (ui_test_has_bundled_model ())
       g_assert_cmpint (g_menu_model_get_n_items (rl_models_popover_get_row_menu (

@@ -236,7 +236,7 @@ test_number_summary (void)
   GtkWidget *label;
 
   rl_window_set_view (window, "number");
-  ui_test_write_307 (view);
+  ui_test_write_307 (view, "307");
   label = ui_test_find_widget (GTK_WIDGET (view), is_number_summary, "3个数字；");
   g_assert_nonnull (label);
   g_test_message ("%s", gtk_label_get_text (GTK_LABEL (label)));

@@ -136,6 +136,20 @@ ui_test_laid_out (gpointer data)
   return gtk_widget_get_width (data) > 0 && gtk_widget_get_height (data) > 0;
 }
 
+/* For ui_test_wait_for (): @data, a widget (a popover, a view's part), is on screen. */
+static inline gboolean
+ui_test_mapped (gpointer data)
+{
+  return gtk_widget_get_mapped (data);
+}
+
+/* For ui_test_wait_for (): @data, a widget, is not (or no longer) on screen. */
+static inline gboolean
+ui_test_unmapped (gpointer data)
+{
+  return !gtk_widget_get_mapped (data);
+}
+
 static inline gboolean
 ui_test_init (int    *argc,
               char ***argv)
@@ -645,9 +659,10 @@ ui_test_number_read (gpointer data)
 
 /* Writes 3, 0 and 7 side by side on @view's canvas, each a demo digit at its own size and
  * height, as strokes, and waits until the view reads them on its own (within its throttle,
- * not only when asked): "307". */
+ * not only when asked): @expected, "307" with a model that reads them right. */
 static inline void
-ui_test_write_307 (RlNumberView *view)
+ui_test_write_307 (RlNumberView *view,
+                   const char   *expected)
 {
   RlCanvas *canvas = rl_number_view_get_canvas (view);
 
@@ -656,7 +671,7 @@ ui_test_write_307 (RlNumberView *view)
   ui_test_add_digit (canvas, 7, 1.0, 2.1, -0.05);
   g_assert_true (ui_test_wait_for (ui_test_number_read, view, 5));
   ui_test_spin (2 * RL_NUMBER_VIEW_THROTTLE_MS);
-  g_assert_cmpstr (rl_number_view_get_text (view), ==, "307");
+  g_assert_cmpstr (rl_number_view_get_text (view), ==, expected);
 }
 
 /* Draws the demo digit @digit, as it is, on @window's Draw canvas, and has the Draw view
