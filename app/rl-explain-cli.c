@@ -290,8 +290,12 @@ write_mistakes_png (const RlErrorReport *r, const RlDataset *test, const uint32_
       if (isnan (r->confidence[idx]))   /* "nan%", or "-nan%", is no confidence */
         g_snprintf (buf, sizeof buf, "%u \u2192 %u  NaN", r->labels[idx], r->predicted[idx]);
       else
-        g_snprintf (buf, sizeof buf, "%u \u2192 %u  %.0f%%", r->labels[idx], r->predicted[idx],
-                    100.0 * r->confidence[idx]);
+        {
+          g_autofree char *percent = rl_format_probability (r->confidence[idx], 0);
+
+          g_snprintf (buf, sizeof buf, "%u \u2192 %u  %s%%", r->labels[idx], r->predicted[idx],
+                      percent);
+        }
       cairo_move_to (cr, x + 6, y + side * scale + 13);
       rl_figure_show_text (cr, buf);
       g_snprintf (buf, sizeof buf, "#%u", idx);
@@ -450,15 +454,18 @@ write_explanation_png (const char *path, const float *digit01, const float *attr
                                  "occlusion"),
                              class_label (kind, predicted, predicted_buf), k_label);
   else
-    title = g_strdup_printf (method == RL_EXPLAIN_GRADIENT
-                             /* TRANSLATORS: %1$s and %3$s are classes: a digit, or a name such
-                              * as "Shirt" */
-                             ? _("Read as %1$s (%2$.0f %%); why %3$s, by gradient \u00d7 input")
-                             : method == RL_EXPLAIN_INTEGRATED
-                             ? _("Read as %1$s (%2$.0f %%); why %3$s, by integrated gradients")
-                             : _("Read as %1$s (%2$.0f %%); why %3$s, by occlusion"),
-                             class_label (kind, predicted, predicted_buf),
-                             100.0 * probs[predicted], k_label);
+    {
+      g_autofree char *percent = rl_format_probability (probs[predicted], 0);
+
+      title = g_strdup_printf (method == RL_EXPLAIN_GRADIENT
+                               /* TRANSLATORS: %1$s and %3$s are classes: a digit, or a name
+                                * such as "Shirt"; %2$s a probability, "97" or ">99" */
+                               ? _("Read as %1$s (%2$s %%); why %3$s, by gradient \u00d7 input")
+                               : method == RL_EXPLAIN_INTEGRATED
+                               ? _("Read as %1$s (%2$s %%); why %3$s, by integrated gradients")
+                               : _("Read as %1$s (%2$s %%); why %3$s, by occlusion"),
+                               class_label (kind, predicted, predicted_buf), percent, k_label);
+    }
   cairo_move_to (cr, pad, 26);
   rl_figure_show_text (cr, title);
   /* legend: blue .. white .. red */
@@ -498,6 +505,7 @@ rl_explain_cli_main (int argc, char **argv)
   g_autofree char *model_path = NULL;
   g_autofree char *method_name = NULL;
   g_autofree char *out_path = NULL;
+  g_autofree char *percent = NULL;
   int k = RL_CLI_INT_NOT_GIVEN, steps = RL_EXPLAIN_IG_STEPS_DEFAULT;
   const GOptionEntry entries[] = {
     rl_cli_model_option (&model_path),
@@ -579,6 +587,7 @@ rl_explain_cli_main (int argc, char **argv)
     k = predicted;
   rl_explainer_run (ex, model, method, input, blank, k, steps, attr, logits, &zb);
   rl_softmax (10, logits, probs);
+  percent = rl_format_probability (probs[predicted], 1);
   for (size_t j = 0; j < G_N_ELEMENTS (attr); j++)
     sum += attr[j];
 
@@ -591,14 +600,15 @@ rl_explain_cli_main (int argc, char **argv)
     g_print (_("%s: read as %d (probabilities not numbers: NaN); explaining class %d by %s\n"),
              argv[1], predicted, k, rl_explain_method_name (method));
   else if (kind == RL_DATASET_FASHION)
-    /* as `predict` prints a Fashion-MNIST class: its number, then its name */
-    g_print (_("%s: read as %d (%s, %.1f %%); explaining class %d (%s) by %s\n"), argv[1],
-             predicted, _(rl_dataset_class_name (kind, (uint32_t) predicted)),
-             100.0 * probs[predicted], k, _(rl_dataset_class_name (kind, (uint32_t) k)),
-             rl_explain_method_name (method));
+    /* as `predict` prints a Fashion-MNIST class: its number, then its name; TRANSLATORS: the
+     * third %s is a probability, "96.0" or ">99.9" */
+    g_print (_("%s: read as %d (%s, %s %%); explaining class %d (%s) by %s\n"), argv[1],
+             predicted, _(rl_dataset_class_name (kind, (uint32_t) predicted)), percent, k,
+             _(rl_dataset_class_name (kind, (uint32_t) k)), rl_explain_method_name (method));
   else
-    g_print (_("%s: read as %d (%.1f %%); explaining class %d by %s\n"), argv[1], predicted,
-             100.0 * probs[predicted], k, rl_explain_method_name (method));
+    /* TRANSLATORS: the second %s is a probability, "96.0" or ">99.9" */
+    g_print (_("%s: read as %d (%s %%); explaining class %d by %s\n"), argv[1], predicted,
+             percent, k, rl_explain_method_name (method));
   if (method == RL_EXPLAIN_OCCLUSION)
     g_print (_("  mean drop in p(%d) per pixel: largest %.4f\n"), k, abs_max (attr, G_N_ELEMENTS (attr)));
   else
