@@ -694,6 +694,15 @@ test_line_without_initial (void)
   rl_landscape_view_set_models (landscape, models, NULL, names, 1, train);
   g_assert_cmpstr (rl_landscape_view_get_placeholder (landscape), ==,
                    "This model came without its initial weights.");
+  /* the note under it agrees: no line "from its initial weights" it does not have */
+  g_assert_true (g_str_has_prefix (rl_landscape_view_get_note (landscape),
+                                   "The Line figure follows the loss from a model’s initial"
+                                   " weights to its trained ones, and “plain-8” was kept"
+                                   " without them."));
+  rl_landscape_view_set_models (landscape, &resnet, &resnet0, &names[1], 1, train);
+  g_assert_true (g_str_has_prefix (rl_landscape_view_get_note (landscape),
+                                   "The loss of “resnet-8” on the straight line from its"
+                                   " initial weights"));
   rl_landscape_view_set_models (landscape, models, NULL, names, 2, train);
   g_assert_cmpstr (rl_landscape_view_get_placeholder (landscape), ==,
                    "These models came without their initial weights.");

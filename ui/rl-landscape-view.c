@@ -142,7 +142,13 @@ update_note (RlLandscapeView *self)
   else if (g_strcmp0 (gtk_stack_get_visible_child_name (self->figure_stack), "line") == 0)
     {
       /* the Line figure is not around the trained weights: it says what it is */
-      if (self->n_models == 1)
+      if (self->n_models == 1 && self->initial[0] == NULL)
+        /* TRANSLATORS: %s is the model; the figure says it came without its initial weights */
+        text = g_strdup_printf (_("The Line figure follows the loss from a model’s initial"
+                                  " weights to its trained ones, and “%s” was kept without"
+                                  " them. Contours and Surface show the loss around its"
+                                  " trained weights."), self->names[0]);
+      else if (self->n_models == 1)
         text = g_strdup_printf (_("The loss of “%s” on the straight line from its initial"
                                   " weights (t = 0) to its trained weights (t = 1), and a"
                                   " little beyond; log scale."), self->names[0]);
