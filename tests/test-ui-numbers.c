@@ -685,6 +685,12 @@ count_labels (GtkWidget  *widget,
   return n;
 }
 
+static gboolean
+is_label (GtkWidget *widget, gconstpointer text)
+{
+  return GTK_IS_LABEL (widget) && strcmp (gtk_label_get_text (GTK_LABEL (widget)), text) == 0;
+}
+
 /* Learn's grid sets the digits in two blocks of columns, each under its headings; one digit
  * fills one block, and the second block's headings stood over nothing. */
 static void
@@ -717,6 +723,24 @@ test_teach_grid (void)
       g_assert_cmpuint (count_labels (GTK_WIDGET (mine), "Digit"), ==, (n > 1 ? 2 : 1));
       g_assert_cmpuint (count_labels (GTK_WIDGET (mine), "After"), ==, (n > 1 ? 2 : 1));
     }
+  /* a reading is as sure as the model was, never "100 %" it was not, and a model whose
+   * probabilities came out NaN says so (its class is torch.argmax's), not "– %" */
+  {
+    g_autoptr (RlDataset) digits = rl_dataset_new_range (test, 0, 1);
+    uint8_t label = digits->labels[0];
+    float sure = 0.99996f, nan = NAN;
+    RlTeachReport report = {
+      .n = 1, .labels = &label, .before = &label, .after = &label,
+      .conf_before = &sure, .conf_after = &nan,
+    };
+    RlTeachResult result = { .report = &report, .mine = digits };
+    g_autofree char *before = g_strdup_printf ("%u (>99 %%)", label);
+    g_autofree char *after = g_strdup_printf ("%u (NaN)", label);
+
+    rl_mine_view_show_result (mine, &result, "summary");
+    g_assert_nonnull (ui_test_find_widget (GTK_WIDGET (mine), is_label, before));
+    g_assert_nonnull (ui_test_find_widget (GTK_WIDGET (mine), is_label, after));
+  }
   g_object_unref (mine);
 }
 
@@ -725,12 +749,6 @@ shows_nan (GtkWidget *widget, gconstpointer data)
 {
   /* printf's "nan" or "-nan", where a number was meant */
   return GTK_IS_LABEL (widget) && strstr (gtk_label_get_text (GTK_LABEL (widget)), "nan") != NULL;
-}
-
-static gboolean
-is_label (GtkWidget *widget, gconstpointer text)
-{
-  return GTK_IS_LABEL (widget) && strcmp (gtk_label_get_text (GTK_LABEL (widget)), text) == 0;
 }
 
 /* The model in use with a NaN in fc.bias[3]: every digit's probabilities are NaN and its class

@@ -9,6 +9,8 @@
 
 #include "rl-mine-view.h"
 
+#include <math.h>
+
 #include "rl-errors.h"
 #include "rl-userset.h"
 #include "rl-widget-util.h"
@@ -260,8 +262,13 @@ reading_label (guint digit,
                gboolean right)
 {
   g_autofree char *percent = rl_format_probability (confidence, 0);
-  /* TRANSLATORS: a digit read and its probability, "7 (97 %)" or "7 (>99 %)" */
-  g_autofree char *text = g_strdup_printf (_("%u (%s %%)"), digit, percent);
+  g_autofree char *text = isnan (confidence)
+                          /* TRANSLATORS: a digit read, its probabilities not numbers (a model
+                           * whose values overflowed) */
+                          ? g_strdup_printf (_("%u (NaN)"), digit)
+                          /* TRANSLATORS: a digit read and its probability, "7 (97 %)" or
+                           * "7 (>99 %)" */
+                          : g_strdup_printf (_("%u (%s %%)"), digit, percent);
   GtkWidget *label = gtk_label_new (text);
 
   gtk_label_set_xalign (GTK_LABEL (label), 0);
