@@ -359,8 +359,12 @@ rl_explain_cli_write_errors (RlModel *model, const RlDataset *test, const char *
     }
   mis = rl_error_report_mistakes (r, &n_mis);
   for (guint i = 0; i < n_mis; i++)
-    g_string_append_printf (mcsv, "%u,%u,%u,%.4f\n", mis[i], r->labels[mis[i]],
-                            r->predicted[mis[i]], r->confidence[mis[i]]);
+    if (isnan (r->confidence[mis[i]]))   /* "nan", as the CSV readers write it; never "-nan" */
+      g_string_append_printf (mcsv, "%u,%u,%u,nan\n", mis[i], r->labels[mis[i]],
+                              r->predicted[mis[i]]);
+    else
+      g_string_append_printf (mcsv, "%u,%u,%u,%.4f\n", mis[i], r->labels[mis[i]],
+                              r->predicted[mis[i]], r->confidence[mis[i]]);
 
   if (!rl_cli_write_text (p_csv, csv) || !rl_cli_write_text (p_mcsv, mcsv)
       || !write_confusion_png (r, test->kind, p_png)

@@ -306,6 +306,23 @@ test_not_a_number (void)
           g_error ("explain printed: %s", e->out);
       }
     }
+  /* eval --errors: every mistake's confidence written "nan" in mistakes.csv, not printf's
+   * "-nan" of the overflow's NaN */
+  {
+    g_autofree char *dir = tmp_path ("nan-errors");
+    g_autofree char *csv_path = g_build_filename (dir, "mistakes.csv", NULL);
+    g_autofree char *csv = NULL;
+    g_auto(GStrv) lines = NULL;
+    g_autoptr(Run) e = RUN ("eval", "--data", data_dir, "--model", overflow, "--errors", dir);
+    guint n = 0;
+
+    g_assert_cmpint (e->status, ==, 0);
+    g_assert_true (g_file_get_contents (csv_path, &csv, NULL, NULL));
+    lines = g_strsplit (csv, "\n", -1);
+    for (guint i = 1; lines[i] != NULL && lines[i][0] != '\0'; i++, n++)
+      g_assert_true (g_str_has_suffix (lines[i], ",nan"));
+    g_assert_cmpuint (n, >, 50);   /* all read as 0: mnist-mini's 100 test images */
+  }
   {
     g_autoptr(Run) r = RUN ("read", "--model", overflow, "--compose", "3", "--data", data_dir);
 
