@@ -54,7 +54,13 @@ run_with_env (const char *cwd, const char * const *args, GBytes *input, const ch
       g_string_append_printf (cmd, " %s", args[i]);
     }
   g_ptr_array_add (argv, NULL);
-  g_test_message ("$ %s", cmd->str);
+  {
+    /* the TAP log is UTF-8: a test's invalid bytes (an argument "mn\xffist") are shown as U+FFFD,
+     * or meson reports "Unknown TAP output lines" */
+    g_autofree char *shown = g_utf8_make_valid (cmd->str, -1);
+
+    g_test_message ("$ %s", shown);
+  }
 
   if (cwd != NULL)
     g_subprocess_launcher_set_cwd (launcher, cwd);
@@ -75,7 +81,11 @@ run_with_env (const char *cwd, const char * const *args, GBytes *input, const ch
   g_assert_true (g_subprocess_get_if_exited (proc));
   r->status = g_subprocess_get_exit_status (proc);
   if (r->err[0] != '\0')
-    g_test_message ("stderr: %s", r->err);
+    {
+      g_autofree char *shown = g_utf8_make_valid (r->err, -1);
+
+      g_test_message ("stderr: %s", shown);
+    }
   return r;
 }
 
