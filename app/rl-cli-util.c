@@ -829,6 +829,14 @@ rl_cli_input_name (const char *path)
   return strcmp (path, "-") == 0 ? rl_cli_stdin_name () : path;
 }
 
+void
+rl_cli_warn_not_a_number (const char *path)
+{
+  rl_cli_error (_("warning: %s: the probabilities are not numbers (NaN: the model's values"
+                  " overflowed or hold a NaN); the class is the one torch.argmax gives"),
+                rl_cli_input_name (path));
+}
+
 /* The one reader of a --model FILE: a file, or standard input for "-", as `info -` reads it. */
 static RlModel *
 load_model_file (const char *path, RlSafetensors **st, GError **error)

@@ -124,6 +124,10 @@ RlSafetensors *rl_cli_read_stdin_model (GError **error);
 /* An input's name in messages: @path, or rl_cli_stdin_name () for "-". */
 const char *rl_cli_input_name (const char *path);
 
+/* Warns on standard error that the probabilities for the input @path ("-": standard input) are
+ * NaN, and that the class printed is torch.argmax's. */
+void        rl_cli_warn_not_a_number (const char *path);
+
 /* Standard input is read once: when @model_path (nullable) is "-" and so is one of @others
  * (@n_others; what the usage calls them: @other, "IMAGE"), a usage error of @command
  * (printed) and FALSE. */

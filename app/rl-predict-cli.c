@@ -50,9 +50,7 @@ predict_one (RlModel *model, RlInference *inf, RlDatasetKind kind, const char *p
     else
       g_print ("  %d: %.4f%s", k, probs[k], k % 5 == 4 ? "\n" : "");
   if (isnan (probs[best]))
-    rl_cli_error (_("warning: %s: the probabilities are not numbers (NaN: the model's values"
-                    " overflowed or hold a NaN); the class is the one torch.argmax gives"),
-                  strcmp (path, "-") == 0 ? rl_cli_stdin_name () : path);
+    rl_cli_warn_not_a_number (path);
   return TRUE;
 }
 

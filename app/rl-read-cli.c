@@ -55,16 +55,6 @@ print_reading (const char *path, const RlReading *r)
     }
 }
 
-/* A digit whose probabilities are NaN (a NaN or infinite logit): its class is torch.argmax's. */
-static gboolean
-reading_nan (const RlReading *r)
-{
-  for (guint k = 0; k < r->n; k++)
-    if (isnan (r->digits[k].confidence))
-      return TRUE;
-  return FALSE;
-}
-
 static gboolean
 read_one (RlModel *model, const RlSegmentParams *params, const char *path, gboolean print,
           RlReading **out)
@@ -99,16 +89,14 @@ read_one (RlModel *model, const RlSegmentParams *params, const char *path, gbool
   if (r->n == 0)
     {
       rl_cli_error (_("%s: no digit found (every pixel is background)"),
-                    strcmp (path, "-") == 0 ? rl_cli_stdin_name () : path);
+                    rl_cli_input_name (path));
       return FALSE;
     }
   if (print)
     {
       print_reading (path, r);
-      if (reading_nan (r))
-        rl_cli_error (_("warning: %s: the probabilities are not numbers (NaN: the model's values"
-                        " overflowed or hold a NaN); the class is the one torch.argmax gives"),
-                      strcmp (path, "-") == 0 ? rl_cli_stdin_name () : path);
+      if (rl_reading_has_nan (r))
+        rl_cli_warn_not_a_number (path);
     }
   if (out != NULL)
     *out = g_steal_pointer (&r);
@@ -218,7 +206,7 @@ compose_and_read (RlModel *model, const RlSegmentParams *seg, int count, const c
       if (!read_one (model, seg, path, FALSE, &r))
         r = NULL;
       t_read += rl_cli_seconds () - t;
-      n_nan += r != NULL && reading_nan (r);
+      n_nan += r != NULL && rl_reading_has_nan (r);
 
       digits += n;
       by_len[n][0]++;

@@ -98,6 +98,17 @@ rl_read_number (RlModel               *model,
   return reading;
 }
 
+gboolean
+rl_reading_has_nan (const RlReading *reading)
+{
+  g_return_val_if_fail (reading != NULL, FALSE);
+
+  for (guint i = 0; i < reading->n; i++)
+    if (isnan (reading->digits[i].confidence))
+      return TRUE;
+  return FALSE;
+}
+
 void
 rl_reading_free (RlReading *reading)
 {

@@ -43,6 +43,9 @@ RlReading *rl_read_number  (RlModel               *model,
                             const RlSegmentParams *params,
                             GError               **error);
 void       rl_reading_free (RlReading *reading);
+/* Whether a digit of @reading has NaN probabilities (a NaN or infinite logit; its class is
+ * still torch.argmax's). */
+gboolean   rl_reading_has_nan (const RlReading *reading);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (RlReading, rl_reading_free)
 

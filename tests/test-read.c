@@ -173,6 +173,7 @@ test_not_a_number (void)
         g_clear_pointer (&seed, rl_reading_free);
     }
   g_test_message ("read %s", seed->text);
+  g_assert_false (rl_reading_has_nan (seed));
 
   for (int change = 0; change < 2; change++)
     {
@@ -205,6 +206,7 @@ test_not_a_number (void)
           for (int p = 0; p < 10; p++)
             g_assert_true (isnan (r->digits[k].probs[p]));
         }
+      g_assert_true (rl_reading_has_nan (r));
     }
 }
 

@@ -63,15 +63,6 @@ is_doubtful (const RlReadDigit *digit)
   return isnan (digit->confidence) || digit->confidence < DOUBTFUL;
 }
 
-static gboolean
-reading_nan (const RlReading *reading)
-{
-  for (guint i = 0; i < reading->n; i++)
-    if (isnan (reading->digits[i].confidence))
-      return TRUE;
-  return FALSE;
-}
-
 /* One digit as the network saw it, with what it was read as. */
 static GtkWidget *
 digit_card_new (const RlReadDigit *digit,
@@ -182,7 +173,7 @@ show_reading (RlNumberView *self,
       percent = rl_format_probability (lowest, 0);
       /* two sentences, not two forms of one: a language with a single plural form (Chinese)
        * would say "sure of it" of many digits */
-      if (reading_nan (self->reading))
+      if (rl_reading_has_nan (self->reading))
         summary = g_strdup (_("The network’s probabilities are not numbers (NaN)."));
       else if (self->reading->n == 1)
         /* TRANSLATORS: %s is a probability, "97" or ">99" */
