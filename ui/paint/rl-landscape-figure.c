@@ -34,6 +34,10 @@
 #define ELEVATION_DEG RL_LANDSCAPE_FIGURE_ELEVATION
 /* the height of the surface against the square's side of 2 */
 #define HEIGHT 0.9
+/* left of each square: the contours' axis labels, or only a gap for the surface, whose floor
+ * is labelled inside its square (a margin it leaves empty would push it off centre) */
+#define AXES_MARGIN 64.0
+#define GAP_MARGIN 12.0
 
 /* viridis at 9 stops (matplotlib's, perceptually uniform and readable in grey) */
 static const double viridis[9][3] = {
@@ -313,14 +317,15 @@ draw_square_axes (cairo_t *cr, double range, double x0, double y0, double side)
 }
 
 /* Up to two panels side by side and a colour bar on the right: each panel a square of @side
- * at (x[m], y0). Where the height limits the squares (one panel on a wide page), the room
- * left over is shared on either side: the panels and their bar are centred, not drawn at the
- * left of an empty half. */
+ * at (x[m], y0), with @ml on its left for the axis labels (the contours' α and β ticks; the
+ * surface labels its floor inside the square and needs only the gap on its right). Where the
+ * height limits the squares (one panel on a wide page), the room left over is shared on
+ * either side: the panels and their bar are centred, not drawn at the left of an empty half. */
 static void
-layout_squares (double width, double height, double top, guint n, double *x, double *y0,
-                double *side, double *bar_x)
+layout_squares (double width, double height, double top, guint n, double ml, double *x,
+                double *y0, double *side, double *bar_x)
 {
-  const double ml = 64, mr = 12, mb = 48, mt = 24, bar = 100;
+  const double mr = 12, mb = 48, mt = 24, bar = 100;
   double avail_w = (width - bar) / MAX (n, 1) - ml - mr, left;
 
   *side = MAX (MIN (avail_w, height - top - mt - mb), 10.0);
@@ -332,19 +337,19 @@ layout_squares (double width, double height, double top, guint n, double *x, dou
 }
 
 /* The page and title of a figure of one square per panel (@n of them, at most the length of
- * @x), with the colour bar they share: their scale, where each goes (layout_squares). FALSE
- * when there is no panel to draw. */
+ * @x), with the colour bar they share: their scale, where each goes (layout_squares, @ml on
+ * the left of each square). FALSE when there is no panel to draw. */
 static gboolean
 begin_squares (cairo_t *cr, double width, double height, const RlLandscapePanel *panels,
-               guint n, const char *title, Scale *s, double *x, double *y0, double *side,
-               double *bar_x)
+               guint n, const char *title, double ml, Scale *s, double *x, double *y0,
+               double *side, double *bar_x)
 {
   double top = rl_figure_begin (cr, width, title, FONT_SIZE, 10.0);
 
   if (n == 0)
     return FALSE;
   *s = shared_scale (panels, n);
-  layout_squares (width, height, top, n, x, y0, side, bar_x);
+  layout_squares (width, height, top, n, ml, x, y0, side, bar_x);
   return TRUE;
 }
 
@@ -357,7 +362,8 @@ rl_landscape_figure_draw_contours (cairo_t *cr, double width, double height,
 
   g_return_if_fail (cr != NULL && (panels != NULL || n == 0));
   n = MIN (n, G_N_ELEMENTS (x));
-  if (!begin_squares (cr, width, height, panels, n, title, &s, x, &y0, &side, &bar_x))
+  if (!begin_squares (cr, width, height, panels, n, title, AXES_MARGIN, &s, x, &y0, &side,
+                      &bar_x))
     return;
   /* contour levels: about 12 over the scale, at nice steps of log10 */
   step = rl_figure_nice_step (s.zmax - s.zmin, 12);
@@ -555,7 +561,8 @@ rl_landscape_figure_draw_surface_view (cairo_t *cr, double width, double height,
 
   g_return_if_fail (cr != NULL && (panels != NULL || n == 0));
   n = MIN (n, G_N_ELEMENTS (x));
-  if (!begin_squares (cr, width, height, panels, n, title, &s, x, &y0, &side, &bar_x))
+  if (!begin_squares (cr, width, height, panels, n, title, GAP_MARGIN, &s, x, &y0, &side,
+                      &bar_x))
     return;
   for (guint m = 0; m < n; m++)
     {
