@@ -394,10 +394,12 @@ show_paragraph (cairo_t *cr, double x, double y, double width, const char *text)
   return h;
 }
 
+/* @attributed: FALSE when the attributions are not numbers (rl_explainer_run): the image
+ * is shown without colours, and the legend says why. */
 static gboolean
-write_explanation_png (const char *path, const float *digit01, const float *attr, int side,
-                       RlExplainMethod method, RlDatasetKind kind, int k, int predicted,
-                       const float *probs)
+write_explanation_png (const char *path, const float *digit01, const float *attr,
+                       gboolean attributed, int side, RlExplainMethod method, RlDatasetKind kind,
+                       int k, int predicted, const float *probs)
 {
   double y;
   char k_buf[64], predicted_buf[64];
@@ -426,7 +428,7 @@ write_explanation_png (const char *path, const float *digit01, const float *attr
             cairo_set_source_rgb (cr, g, g, g);
             cairo_rectangle (cr, x0 + c * scale, y0 + r * scale, scale, scale);
             cairo_fill (cr);
-            if (panel_i == 1)
+            if (panel_i == 1 && attributed)
               {
                 rl_paint_attr_colour (attr[r * side + c], m, rgba);
                 cairo_set_source_rgba (cr, rgba[0], rgba[1], rgba[2], rgba[3]);
@@ -472,6 +474,15 @@ write_explanation_png (const char *path, const float *digit01, const float *attr
     }
   cairo_move_to (cr, pad, 26);
   rl_figure_show_text (cr, title);
+  if (!attributed)
+    {
+      cairo_set_font_size (cr, 13);
+      /* the Why? view's sentence */
+      show_paragraph (cr, pad, 40 + panel + 24, width - 2 * pad,
+                      _("No colours: what this method weighs is not a number (NaN) for this "
+                        "model, so no pixel can be said to push it either way."));
+      return finish_png (s, cr, path);
+    }
   /* legend: blue .. white .. red */
   for (int i = 0; i < 200; i++)
     {
@@ -532,6 +543,7 @@ rl_explain_cli_main (int argc, char **argv)
   float attr[RL_MNIST_SIDE * RL_MNIST_SIDE], logits[10], probs[10], blank, zb;
   double sum = 0.0;
   int predicted;
+  gboolean attributed;
 
   if (!rl_cli_parse_options ("explain", _("IMAGE"), entries, &argc, &argv,
     _("Show which pixels of IMAGE (PNG or PGM) made the"
@@ -589,7 +601,7 @@ rl_explain_cli_main (int argc, char **argv)
   predicted = rl_argmax (logits, 10);
   if (k == RL_CLI_INT_NOT_GIVEN)
     k = predicted;
-  rl_explainer_run (ex, model, method, input, blank, k, steps, attr, logits, &zb);
+  attributed = rl_explainer_run (ex, model, method, input, blank, k, steps, attr, logits, &zb);
   rl_softmax (10, logits, probs);
   percent = rl_format_probability (probs[predicted], 1);
   for (size_t j = 0; j < G_N_ELEMENTS (attr); j++)
@@ -613,13 +625,21 @@ rl_explain_cli_main (int argc, char **argv)
     /* TRANSLATORS: the second %s is a probability, "96.0" or ">99.9" */
     g_print (_("%s: read as %d (%s %%); explaining class %d by %s\n"), argv[1], predicted,
              percent, k, rl_explain_method_name (method));
-  if (method == RL_EXPLAIN_OCCLUSION)
+  if (!attributed)
+    /* NaN weights in the way: "largest nan" or "attributions sum to nan" would say nothing */
+    g_print ("  %s\n", _("No colours: what this method weighs is not a number (NaN) for this "
+                         "model, so no pixel can be said to push it either way."));
+  else if (method == RL_EXPLAIN_OCCLUSION)
     g_print (_("  mean drop in p(%d) per pixel: largest %.4f\n"), k, abs_max (attr, G_N_ELEMENTS (attr)));
+  else if (isnan (logits[k]) || isnan (zb))
+    /* a NaN bias: z_k is NaN, its gradient (which the bias does not enter) a number */
+    g_print (_("  logit z_%d is not a number (NaN), its gradient is: attributions sum to %.4f\n"),
+             k, sum);
   else
     g_print (_("  logit z_%d = %.4f, of the blank image %.4f; attributions sum to %.4f\n"), k,
              logits[k], zb, sum);
-  if (!write_explanation_png (out_path, digit, attr, RL_MNIST_SIDE, method, kind, k, predicted,
-                              probs))
+  if (!write_explanation_png (out_path, digit, attr, attributed, RL_MNIST_SIDE, method, kind, k,
+                              predicted, probs))
     return EXIT_FAILURE;
   g_print (_("wrote %s\n"), out_path);
   return EXIT_SUCCESS;

@@ -216,16 +216,17 @@ occlusion (RlExplainer *ex, const RlModel *model, const float *x, float blank, i
       attr[(size_t) c * H * W + j] = count[j] > 0 ? (float) (sum[j] / count[j]) : 0.0f;
 }
 
-void
+gboolean
 rl_explainer_run (RlExplainer *ex, const RlModel *model, RlExplainMethod method, const float *x,
                   float blank, int k, int steps, float *attr, float *logits, float *blank_score)
 {
-  const size_t chw = ex->chw;
+  size_t chw;
   float *lx;
 
-  g_return_if_fail (ex != NULL && model != NULL && x != NULL && attr != NULL);
-  g_return_if_fail (k >= 0 && k < model->n_classes);
-  g_return_if_fail ((size_t) model->in_c * model->in_h * model->in_w == chw);
+  g_return_val_if_fail (ex != NULL && model != NULL && x != NULL && attr != NULL, FALSE);
+  g_return_val_if_fail (k >= 0 && k < model->n_classes, FALSE);
+  chw = ex->chw;
+  g_return_val_if_fail ((size_t) model->in_c * model->in_h * model->in_w == chw, FALSE);
 
   lx = g_newa (float, model->n_classes);
   switch (method)
@@ -257,4 +258,8 @@ rl_explainer_run (RlExplainer *ex, const RlModel *model, RlExplainMethod method,
       forward_pass (ex, model, ex->batch, 1, ex->logits);
       *blank_score = ex->logits[k];
     }
+  for (size_t j = 0; j < chw; j++)
+    if (!isfinite (attr[j]))
+      return FALSE;
+  return TRUE;
 }

@@ -65,8 +65,12 @@ void         rl_explainer_input_grad (RlExplainer *ex, const RlModel *model, con
 /* One image's attribution to class @k (0 <= k < P) by @method; @steps: integrated gradients'
  * steps (<= 0: RL_EXPLAIN_IG_STEPS_DEFAULT), ignored by the others.
  * x: (C, H, W); attr: (C, H, W); logits: (P) of x, nullable.
- * @blank_score (nullable): z_k of the blank image, for integrated gradients' completeness. */
-void         rl_explainer_run (RlExplainer *ex, const RlModel *model, RlExplainMethod method,
+ * @blank_score (nullable): z_k of the blank image, for integrated gradients' completeness.
+ * Returns: TRUE when every attribution is a finite number. FALSE when what the method weighs
+ * is not a number (NaN or infinite weights in the way of z_k's gradient; for occlusion, a NaN
+ * p_k, as any NaN or infinite logit makes it): @attr then explains nothing and is not to be
+ * shown as colours. */
+gboolean     rl_explainer_run (RlExplainer *ex, const RlModel *model, RlExplainMethod method,
                                const float *x, float blank, int k, int steps, float *attr,
                                float *logits, float *blank_score);
 

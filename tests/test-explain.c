@@ -239,6 +239,35 @@ test_background_zero (void)
   g_assert_cmpfloat (on_ink, >, 0.0);
 }
 
+/* What the methods weigh is not a number: rl_explainer_run says so instead of handing back NaN
+ * attributions to be painted as colours. A NaN in fc.bias[3] leaves z_3's gradient a number
+ * (the bias does not enter it), but every probability NaN, which occlusion compares; a NaN
+ * in the first convolution's weights reaches the gradient too. */
+static void
+test_not_a_number (void)
+{
+  g_autoptr (RlModel) m = load_seed_model ();
+  g_autoptr (RlExplainer) ex = rl_explainer_new (m, 64);
+  const float blank = rl_explain_blank_value (test_set->mean, test_set->std);
+  float x[CHW], a[CHW];
+
+  test_image (0, x);
+  for (int method = RL_EXPLAIN_GRADIENT; method <= RL_EXPLAIN_OCCLUSION; method++)
+    g_assert_true (rl_explainer_run (ex, m, method, x, blank, 7, 8, a, NULL, NULL));
+
+  rl_model_get_params (m)[rl_model_lookup_tensor (m, "fc.bias")->offset + 3] = NAN;
+  g_assert_true (rl_explainer_run (ex, m, RL_EXPLAIN_GRADIENT, x, blank, 3, 0, a, NULL, NULL));
+  g_assert_true (rl_explainer_run (ex, m, RL_EXPLAIN_INTEGRATED, x, blank, 3, 8, a, NULL, NULL));
+  g_assert_false (rl_explainer_run (ex, m, RL_EXPLAIN_OCCLUSION, x, blank, 3, 0, a, NULL,
+                                    NULL));
+
+  rl_model_get_params (m)[rl_model_lookup_tensor (m, "fc.bias")->offset + 3] = 0.0f;
+  g_assert_true (rl_explainer_run (ex, m, RL_EXPLAIN_OCCLUSION, x, blank, 3, 0, a, NULL, NULL));
+  rl_model_get_params (m)[rl_model_lookup_tensor (m, "conv1.weight")->offset + 12] = NAN;
+  for (int method = RL_EXPLAIN_GRADIENT; method <= RL_EXPLAIN_OCCLUSION; method++)
+    g_assert_false (rl_explainer_run (ex, m, method, x, blank, 7, 8, a, NULL, NULL));
+}
+
 static void
 test_method_names (void)
 {
@@ -461,6 +490,7 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/explain/grad-batch", test_grad_batch);
   g_test_add_func ("/engine/explain/ig-completeness", test_ig_completeness);
   g_test_add_func ("/engine/explain/background-zero", test_background_zero);
+  g_test_add_func ("/engine/explain/not-a-number", test_not_a_number);
   g_test_add_func ("/engine/errors/report", test_error_report);
   g_test_add_func ("/engine/errors/report-nan", test_error_report_nan);
   g_test_add_func ("/engine/errors/format-share", test_error_format_share);

@@ -304,6 +304,29 @@ test_not_a_number (void)
         g_assert_cmpint (e->status, ==, 0);
         if (!g_str_has_prefix (e->out, explained))
           g_error ("explain printed: %s", e->out);
+        /* what stands for the attributions: no "nan" printed as a figure, and where they are
+         * not numbers, no colours (occlusion compares the NaN probabilities; the overflow
+         * makes the gradient NaN too) */
+        g_assert_null (strstr (e->out, " nan"));
+        g_assert_null (strstr (e->out, "-nan"));
+        if (c == 0)
+          g_assert_nonnull (strstr (e->out, "logit z_3 is not a number (NaN), its gradient is:"
+                                            " attributions sum to "));
+        else
+          g_assert_nonnull (strstr (e->out, "No colours: what this method weighs is not a"
+                                            " number (NaN)"));
+        g_assert_true (g_remove (png) == 0);
+        {
+          g_autoptr(Run) o = RUN ("explain", "--model", cases[c].model, "--method", "occlusion",
+                                  "--out", png, digit);
+
+          g_assert_cmpint (o->status, ==, 0);
+          g_assert_null (strstr (o->out, " nan"));
+          g_assert_nonnull (strstr (o->out, "No colours: what this method weighs is not a"
+                                            " number (NaN)"));
+          g_assert_true (g_file_test (png, G_FILE_TEST_IS_REGULAR));
+          g_assert_true (g_remove (png) == 0);
+        }
       }
     }
   /* eval --errors: every mistake's confidence written "nan" in mistakes.csv, not printf's

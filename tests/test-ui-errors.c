@@ -431,6 +431,54 @@ test_not_a_number (void)
   ui_test_destroy_window (window);
 }
 
+/* Why? with a model whose scores are NaN: no colours painted from NaN attributions, and a
+ * sentence that says why instead of "Red pixels pushed…". A NaN in fc.bias[3] leaves the
+ * gradient of z_3 a number but every probability NaN, which occlusion compares. */
+static void
+test_why_not_a_number (void)
+{
+  RlWindow *window = ui_test_new_window_sized (1280, 760);
+  RlDrawView *draw = rl_window_get_draw_view (window);
+  RlWhyView *why = rl_draw_view_get_why_view (draw);
+  RlPredictor *predictor = rl_window_get_predictor (window);
+  RlModel *model = rl_predictor_get_model (predictor);
+  GtkWidget *key = rl_why_view_get_key (why);
+  g_autofree float *params = g_memdup2 (rl_model_get_params (model),
+                                        rl_model_get_n_params (model) * sizeof (float));
+  const size_t bias3 = rl_model_lookup_tensor (model, "fc.bias")->offset + 3;
+  const float kept = params[bias3];
+
+  g_assert_true (ui_test_settle (GTK_WIDGET (window), 30));
+  ui_test_draw_digit (window, 4);
+  rl_why_view_set_active (why, TRUE);
+  rl_why_view_set_method (why, RL_EXPLAIN_OCCLUSION);
+  g_assert_nonnull (rl_why_view_get_attributions (why, NULL));
+  g_assert_nonnull (ui_test_find_widget (key, is_label_containing, "Red pixels"));
+
+  params[bias3] = NAN;
+  g_assert_true (rl_predictor_set_params (predictor, params, rl_model_get_n_params (model)));
+  g_assert_cmpint (rl_predictor_get_prediction (predictor), ==, 3);
+  g_assert_null (rl_why_view_get_attributions (why, NULL));
+  g_assert_null (ui_test_find_widget (key, is_label_containing, "Red pixels"));
+  g_assert_nonnull (ui_test_find_widget (key, is_label_containing,
+                                         "No colours: what this method weighs is not a number"
+                                         " (NaN) for this model"));
+  /* the gradient of z_3 does not go through its bias: that one still explains */
+  rl_why_view_set_method (why, RL_EXPLAIN_GRADIENT);
+  g_assert_nonnull (rl_why_view_get_attributions (why, NULL));
+  g_assert_nonnull (ui_test_find_widget (key, is_label_containing, "Red pixels"));
+
+  /* and the colours come back with a sound model */
+  rl_why_view_set_method (why, RL_EXPLAIN_OCCLUSION);
+  g_assert_null (rl_why_view_get_attributions (why, NULL));
+  params[bias3] = kept;
+  g_assert_true (rl_predictor_set_params (predictor, params, rl_model_get_n_params (model)));
+  g_assert_nonnull (rl_why_view_get_attributions (why, NULL));
+  g_assert_null (ui_test_find_widget (key, is_label_containing, "No colours"));
+
+  ui_test_destroy_window (window);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -440,5 +488,6 @@ main (int argc, char *argv[])
   ui_test_add ("/ui/errors/fashion", test_fashion);
   ui_test_add ("/ui/errors/why", test_why);
   ui_test_add ("/ui/errors/not-a-number", test_not_a_number);
+  ui_test_add ("/ui/errors/why-not-a-number", test_why_not_a_number);
   return ui_test_run ();
 }

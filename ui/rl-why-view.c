@@ -44,6 +44,7 @@ struct _RlWhyView
   float        attr[SIDE * SIDE];
   float        attr_max;
   gboolean     have_attr;
+  gboolean     not_numbers;    /* the method's scores were NaN: no attr, and a sentence why */
   int          explained;      /* the class of attr */
 };
 
@@ -76,6 +77,7 @@ compute (RlWhyView *self)
   guint sel;
 
   self->have_attr = FALSE;
+  self->not_numbers = FALSE;
   if (!rl_why_view_get_active (self) || self->predictor == NULL
       || !rl_predictor_has_input (self->predictor)
       || (model = rl_predictor_get_model (self->predictor)) == NULL)
@@ -95,8 +97,12 @@ compute (RlWhyView *self)
                                                    : (int) sel - 1;
   if (k < 0 || k >= rl_model_get_n_classes (model))
     goto done;
-  rl_explainer_run (self->explainer, model, method, input, blank, k,
-                    RL_EXPLAIN_IG_STEPS_DEFAULT, self->attr, logits, NULL);
+  if (!rl_explainer_run (self->explainer, model, method, input, blank, k,
+                         RL_EXPLAIN_IG_STEPS_DEFAULT, self->attr, logits, NULL))
+    {
+      self->not_numbers = TRUE;
+      goto done;
+    }
   self->attr_max = 0.0f;
   for (int i = 0; i < SIDE * SIDE; i++)
     self->attr_max = MAX (self->attr_max, fabsf (self->attr[i]));
@@ -122,6 +128,11 @@ done:
                                   "the blue would make it more of one."), self->explained);
       gtk_label_set_text (GTK_LABEL (self->sentence), text);
     }
+  else if (self->not_numbers)
+    /* NaN weights: colours painted from NaN attributions would say something untrue */
+    gtk_label_set_text (GTK_LABEL (self->sentence),
+                        _("No colours: what this method weighs is not a number (NaN) for this "
+                          "model, so no pixel can be said to push it either way."));
   else if (self->predictor != NULL
            && rl_predictor_get_kind (self->predictor) == RL_DATASET_FASHION)
     /* as the canvas asks for them: a Fashion-MNIST model reads no digit */
