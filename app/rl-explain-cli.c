@@ -248,6 +248,15 @@ write_confusion_png (const RlErrorReport *r, RlDatasetKind kind, const char *pat
   return finish_png (s, cr, path);
 }
 
+/* TRUE when no misclassified image has a confidence: @mis lists them most confident first
+ * and NaN last (rl_error_report_mistakes), so a NaN first means every one, and the order is
+ * the test set's, not the model's certainty. */
+static gboolean
+mistakes_in_order (const RlErrorReport *r, const uint32_t *mis, guint n_mis)
+{
+  return n_mis > 0 && isnan (r->confidence[mis[0]]);
+}
+
 static gboolean
 write_mistakes_png (const RlErrorReport *r, const RlDataset *test, const uint32_t *mis,
                     guint n_mis, const char *path)
@@ -268,7 +277,15 @@ write_mistakes_png (const RlErrorReport *r, const RlDataset *test, const uint32_
                           CAIRO_FONT_WEIGHT_NORMAL);
   cairo_set_source_rgb (cr, 0, 0, 0);
   cairo_set_font_size (cr, 14);
-  if (shown < n_mis)
+  if (mistakes_in_order (r, mis, n_mis) && shown < n_mis)
+    title = g_strdup_printf (_("The first %u of %u misclassified test images, in the test set’s "
+                               "order: their probabilities are not numbers (NaN)"), shown, n_mis);
+  else if (mistakes_in_order (r, mis, n_mis))
+    title = g_strdup_printf (ngettext ("%u misclassified test image: its probabilities are not "
+                                       "numbers (NaN)",
+                                       "%u misclassified test images, in the test set’s order: "
+                                       "their probabilities are not numbers (NaN)", n_mis), n_mis);
+  else if (shown < n_mis)
     title = g_strdup_printf (_("The %u most confident of %u misclassified test images "
                                "(true \u2192 predicted, confidence)"), shown, n_mis);
   else
@@ -373,6 +390,10 @@ rl_explain_cli_write_errors (RlModel *model, const RlDataset *test, const char *
   g_print (ngettext ("\nwrote %1$s, %2$s, %3$s and %4$s (%5$u misclassified image)\n",
                      "\nwrote %1$s, %2$s, %3$s and %4$s (%5$u misclassified images)\n", n_mis),
            p_csv, p_png, p_mcsv, p_mpng, n_mis);
+  if (mistakes_in_order (r, mis, n_mis))
+    rl_cli_error (_("warning: the probabilities are not numbers (NaN) for every misclassified"
+                    " image: %s and %s list them in the test set’s order, not the most"
+                    " confident first"), p_mcsv, p_mpng);
   return TRUE;
 }
 

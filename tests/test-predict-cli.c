@@ -345,6 +345,23 @@ test_not_a_number (void)
     for (guint i = 1; lines[i] != NULL && lines[i][0] != '\0'; i++, n++)
       g_assert_true (g_str_has_suffix (lines[i], ",nan"));
     g_assert_cmpuint (n, >, 50);   /* all read as 0: mnist-mini's 100 test images */
+    /* ...and in the test set's order, which the sheet's title and a warning say, where it said
+     * "most confident first" of images that have no confidence */
+    for (guint i = 2; i <= n; i++)
+      g_assert_cmpint (atoi (lines[i - 1]), <, atoi (lines[i]));
+    g_assert_nonnull (strstr (e->err, "warning: the probabilities are not numbers (NaN) for every"
+                                      " misclassified image: "));
+    g_assert_nonnull (strstr (e->err, "mistakes.png list them in the test set’s order"));
+  }
+  /* a sound model's mistakes come most confident first, without that warning */
+  {
+    g_autofree char *dir = tmp_path ("sound-errors");
+    g_autofree char *bundled = g_test_build_filename (G_TEST_DIST, "..", "resources", "models",
+                                                      "seed.safetensors", NULL);
+    g_autoptr(Run) e = RUN ("eval", "--data", data_dir, "--model", bundled, "--errors", dir);
+
+    g_assert_cmpint (e->status, ==, 0);
+    g_assert_null (strstr (e->err, "not numbers"));
   }
   {
     g_autoptr(Run) r = RUN ("read", "--model", overflow, "--compose", "3", "--data", data_dir);
