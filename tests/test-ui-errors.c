@@ -10,6 +10,7 @@
 #include "ui-test-utils.h"
 
 #include "rl-arch.h"
+#include "rl-square-area.h"
 #include "rl-dataset-loader.h"
 #include "rl-train.h"
 #include "rl-window.h"
@@ -302,6 +303,18 @@ test_why (void)
    * (the prediction column used to widen by the details' row and push the others aside) */
   g_assert_true (ui_test_settle (GTK_WIDGET (window), 30));
   g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (why)), ==, width);
+  /* the legend and sentence under the input take height from it in a window 760 px tall: the
+   * input stays a square in its frame (it was 522 x 456, the image drawn at its left and a
+   * framed empty strip beside it) */
+  {
+    GtkWidget *input = ui_test_find_type (GTK_WIDGET (draw), RL_TYPE_SQUARE_AREA);
+
+    g_assert_nonnull (input);
+    g_test_message ("the input: %d x %d", gtk_widget_get_width (input),
+                    gtk_widget_get_height (input));
+    g_assert_cmpint (gtk_widget_get_height (input), >, 200);
+    g_assert_cmpint (abs (gtk_widget_get_width (input) - gtk_widget_get_height (input)), <=, 1);
+  }
 
   for (int m = RL_EXPLAIN_GRADIENT; m <= RL_EXPLAIN_OCCLUSION; m++)
     {
