@@ -363,6 +363,22 @@ test_why (void)
   ui_test_destroy_window (window);
 }
 
+/* Sets element @index of @predictor's tensor @name to @value, as a worker's snapshot of the
+ * weights is published to the predictor. Returns: the value it had */
+static float
+set_param (RlPredictor *predictor, const char *name, size_t index, float value)
+{
+  RlModel *model = rl_predictor_get_model (predictor);
+  const size_t n = rl_model_get_n_params (model);
+  const size_t at = rl_model_lookup_tensor (model, name)->offset + index;
+  g_autofree float *params = g_memdup2 (rl_model_get_params (model), n * sizeof (float));
+  const float was = params[at];
+
+  params[at] = value;
+  g_assert_true (rl_predictor_set_params (predictor, params, n));
+  return was;
+}
+
 static gboolean
 shows_nan (GtkWidget *widget, gconstpointer data)
 {
@@ -390,8 +406,6 @@ test_not_a_number (void)
   RlErrorsView *view;
   RlErrorReport *r;
   RlPredictor *predictor;
-  RlModel *model;
-  g_autofree float *params = NULL;
   int t, p;
 
   if (!ui_test_has_dataset (RL_DATASET_MNIST))
@@ -402,10 +416,7 @@ test_not_a_number (void)
   window = ui_test_new_window_sized (1280, 760);
   view = rl_window_get_errors_view (window);
   predictor = rl_window_get_predictor (window);
-  model = rl_predictor_get_model (predictor);
-  params = g_memdup2 (rl_model_get_params (model), rl_model_get_n_params (model) * sizeof (float));
-  params[rl_model_lookup_tensor (model, "fc.bias")->offset + 3] = NAN;
-  g_assert_true (rl_predictor_set_params (predictor, params, rl_model_get_n_params (model)));
+  set_param (predictor, "fc.bias", 3, NAN);
   rl_window_set_view (window, "errors");
   g_assert_true (ui_test_wait_for (have_report, window, 60));
   /* the report of the model as it is now (a first one may have come before the change) */
@@ -484,7 +495,6 @@ test_some_not_a_number (void)
   RlErrorReport *r;
   RlPredictor *predictor;
   RlModel *model;
-  g_autofree float *params = NULL;
   g_autofree char *said = NULL;
   const RlParamInfo *weight;
   int t = -1, p = -1, j, features;
@@ -524,9 +534,7 @@ test_some_not_a_number (void)
   g_assert_cmpint (j, <, features);
   g_test_message ("feature %d of %d", j, features);
 
-  params = g_memdup2 (rl_model_get_params (model), rl_model_get_n_params (model) * sizeof (float));
-  params[weight->offset + 3 * features + j] = 1e38f;
-  g_assert_true (rl_predictor_set_params (predictor, params, rl_model_get_n_params (model)));
+  set_param (predictor, "fc.weight", (size_t) (3 * features + j), 1e38f);
   rl_window_set_view (window, "errors");
   g_assert_true (ui_test_wait_for (have_report, window, 60));
   old_report = rl_errors_view_get_report (view);
@@ -575,12 +583,8 @@ test_why_not_a_number (void)
   RlDrawView *draw = rl_window_get_draw_view (window);
   RlWhyView *why = rl_draw_view_get_why_view (draw);
   RlPredictor *predictor = rl_window_get_predictor (window);
-  RlModel *model = rl_predictor_get_model (predictor);
   GtkWidget *key = rl_why_view_get_key (why);
-  g_autofree float *params = g_memdup2 (rl_model_get_params (model),
-                                        rl_model_get_n_params (model) * sizeof (float));
-  const size_t bias3 = rl_model_lookup_tensor (model, "fc.bias")->offset + 3;
-  const float kept = params[bias3];
+  float kept;
 
   g_assert_true (ui_test_settle (GTK_WIDGET (window), 30));
   ui_test_draw_digit (window, 4);
@@ -589,8 +593,7 @@ test_why_not_a_number (void)
   g_assert_nonnull (rl_why_view_get_attributions (why, NULL));
   g_assert_nonnull (ui_test_find_widget (key, is_label_containing, "Red pixels"));
 
-  params[bias3] = NAN;
-  g_assert_true (rl_predictor_set_params (predictor, params, rl_model_get_n_params (model)));
+  kept = set_param (predictor, "fc.bias", 3, NAN);
   g_assert_cmpint (rl_predictor_get_prediction (predictor), ==, 3);
   g_assert_null (rl_why_view_get_attributions (why, NULL));
   g_assert_null (ui_test_find_widget (key, is_label_containing, "Red pixels"));
@@ -605,8 +608,7 @@ test_why_not_a_number (void)
   /* and the colours come back with a sound model */
   rl_why_view_set_method (why, RL_EXPLAIN_OCCLUSION);
   g_assert_null (rl_why_view_get_attributions (why, NULL));
-  params[bias3] = kept;
-  g_assert_true (rl_predictor_set_params (predictor, params, rl_model_get_n_params (model)));
+  set_param (predictor, "fc.bias", 3, kept);
   g_assert_nonnull (rl_why_view_get_attributions (why, NULL));
   g_assert_null (ui_test_find_widget (key, is_label_containing, "No colours"));
 
