@@ -125,24 +125,29 @@ get_bool (GKeyFile *kf, const char *group, const char *key, gboolean *out, GErro
 
 /* ---- Reading: lists ------------------------------------------------------------------------ */
 
-/* Values in a ';'-separated list (a trailing ';' allowed, as GKeyFile writes lists). */
+/* Values in a ';'-separated list (a trailing ';' allowed, as GKeyFile writes lists). A
+ * backslash escapes the character after it, as GKeyFile writes a ';' inside a string list's
+ * value: a layer named "f;" is written "f\;;", one value (counting that ';' made a file this
+ * parser had read and written back fail to read again). */
 static gsize
 count_values (const char *raw)
 {
   gsize n = 0;
-  const char *p = raw;
+  gboolean open = FALSE;   /* a value has begun since the last separator */
 
-  while (g_ascii_isspace (*p))
-    p++;
-  if (*p == '\0')
-    return 0;
-  for (; *p != '\0'; p++)
+  for (const char *p = raw; *p != '\0'; p++)
     if (*p == ';')
-      n++;
-  /* the last value has no ';' after it unless the list ends with one */
-  while (p > raw && g_ascii_isspace (p[-1]))
-    p--;
-  return p > raw && p[-1] == ';' ? n : n + 1;
+      {
+        n++;
+        open = FALSE;
+      }
+    else if (!g_ascii_isspace (*p))
+      {
+        open = TRUE;
+        if (*p == '\\' && p[1] != '\0')
+          p++;
+      }
+  return open ? n + 1 : n;
 }
 
 /* The raw list [group] key, when it holds exactly @n values. */

@@ -128,6 +128,14 @@ test_round_trip (void)
   g_assert_cmpuint (info.layers[RL_TWIN_PLAIN]->len, ==, 8);
   assert_round_trip (group, &info);
 
+  /* layer names that GKeyFile escapes: "f;" is written "f\;;", one value, where the count
+   * of ';' once made it two and the file read back failed (found by fuzz-experiment) */
+  g_strlcpy (g_array_index (info.layers[RL_TWIN_PLAIN], RlExperimentLayer, 7).name, "f;",
+             sizeof ((RlExperimentLayer *) NULL)->name);
+  g_strlcpy (g_array_index (info.layers[RL_TWIN_RESIDUAL], RlExperimentLayer, 0).name, "a\\;b\\",
+             sizeof ((RlExperimentLayer *) NULL)->name);
+  assert_round_trip (group, &info);
+
   /* a stopped run: fewer records of the second seed for one twin than the other */
   {
     g_autoptr(RlExperimentGroup) part = rl_experiment_group_new (&cfg, 10, "plain-8", "resnet-8");
