@@ -268,6 +268,7 @@ write_mistakes_png (const RlErrorReport *r, const RlDataset *test, const uint32_
   const int width = cols * tile_w + 16, height = rows * tile_h + 56;
   cairo_surface_t *s = cairo_image_surface_create (CAIRO_FORMAT_RGB24, width, height);
   cairo_t *cr = cairo_create (s);
+  const gboolean in_order = mistakes_in_order (r, mis, n_mis);
   g_autofree char *title = NULL;
   char buf[96];
 
@@ -277,10 +278,10 @@ write_mistakes_png (const RlErrorReport *r, const RlDataset *test, const uint32_
                           CAIRO_FONT_WEIGHT_NORMAL);
   cairo_set_source_rgb (cr, 0, 0, 0);
   cairo_set_font_size (cr, 14);
-  if (mistakes_in_order (r, mis, n_mis) && shown < n_mis)
+  if (in_order && shown < n_mis)
     title = g_strdup_printf (_("The first %u of %u misclassified test images, in the test set’s "
                                "order: their probabilities are not numbers (NaN)"), shown, n_mis);
-  else if (mistakes_in_order (r, mis, n_mis))
+  else if (in_order)
     title = g_strdup_printf (ngettext ("%u misclassified test image: its probabilities are not "
                                        "numbers (NaN)",
                                        "%u misclassified test images, in the test set’s order: "
