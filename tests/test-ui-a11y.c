@@ -631,28 +631,6 @@ test_view_keys_listed (void)
   gtk_window_destroy (GTK_WINDOW (overlay));
 }
 
-/* @widget drawn as it is now, @width x @height. Returns: (transfer full) */
-static cairo_surface_t *
-draw_widget (GtkWidget *widget,
-             int        width,
-             int        height)
-{
-  g_autoptr (GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  GtkSnapshot *snapshot = gtk_snapshot_new ();
-  GskRenderNode *node;
-  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
-  cairo_t *cr = cairo_create (surface);
-
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
-  g_assert_nonnull (node);
-  gsk_render_node_draw (node, cr);
-  cairo_destroy (cr);
-  gsk_render_node_unref (node);
-  cairo_surface_flush (surface);
-  return surface;
-}
-
 static void
 count_activations (GObject    *window,
                    GParamSpec *pspec,
@@ -684,7 +662,7 @@ draw_focus_styled (GtkWindow *window,
       make_active (window);
       before = changes;
       g_assert_true (ui_test_settle (GTK_WIDGET (window), 30));
-      surface = draw_widget (widget, width, height);
+      surface = ui_test_draw_widget (widget, width, height);
       if (changes == before && gtk_window_is_active (window))
         {
           g_signal_handler_disconnect (window, handler);

@@ -175,22 +175,19 @@ figure_ink (GtkWidget *area,
 {
   const int edge = 4;
   int width = gtk_widget_get_width (area), height = gtk_widget_get_height (area);
-  g_autoptr (GdkPaintable) paintable = gtk_widget_paintable_new (area);
-  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  cairo_surface_t *drawn = ui_test_draw_widget (area, width, height);
   cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
   cairo_t *cr = cairo_create (surface);
-  GskRenderNode *node;
   const guint32 *pixels;
   int stride;
 
+  /* on white: what the figure leaves transparent is no ink */
   cairo_set_source_rgb (cr, 1, 1, 1);
   cairo_paint (cr);
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
-  g_assert_nonnull (node);
-  gsk_render_node_draw (node, cr);
-  gsk_render_node_unref (node);
+  cairo_set_source_surface (cr, drawn, 0, 0);
+  cairo_paint (cr);
   cairo_destroy (cr);
+  cairo_surface_destroy (drawn);
   cairo_surface_flush (surface);
   pixels = (const guint32 *) (gpointer) cairo_image_surface_get_data (surface);
   stride = cairo_image_surface_get_stride (surface) / 4;

@@ -504,6 +504,29 @@ ui_test_is_action_button (GtkWidget     *widget,
          && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action) == 0;
 }
 
+/* @widget drawn as it is now, @width x @height, on a transparent surface.
+ * Returns: (transfer full) */
+static inline cairo_surface_t *
+ui_test_draw_widget (GtkWidget *widget,
+                     int        width,
+                     int        height)
+{
+  g_autoptr (GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  GskRenderNode *node;
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
+  cairo_t *cr = cairo_create (surface);
+
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+  gsk_render_node_draw (node, cr);
+  cairo_destroy (cr);
+  gsk_render_node_unref (node);
+  cairo_surface_flush (surface);
+  return surface;
+}
+
 /* The first widget under @root (itself included) that is a @type, or NULL. */
 static inline GtkWidget *
 ui_test_find_type (GtkWidget *root,
