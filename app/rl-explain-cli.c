@@ -416,7 +416,14 @@ show_paragraph (cairo_t *cr, double x, double y, double width, const char *text)
   return h;
 }
 
-/* @attributed: FALSE when the attributions are not numbers (rl_explainer_run): the image
+/* A value that is not a finite number, as the output names it: "NaN", "+inf" or "-inf". */
+static const char *
+nonfinite_name (float v)
+{
+  return isnan (v) ? "NaN" : v > 0 ? "+inf" : "-inf";
+}
+
+/* @attributed: FALSE when the attributions are not finite numbers (rl_explainer_run): the image
  * is shown without colours, and the legend says why. */
 static gboolean
 write_explanation_png (const char *path, const float *digit01, const float *attr,
@@ -501,8 +508,9 @@ write_explanation_png (const char *path, const float *digit01, const float *attr
       cairo_set_font_size (cr, 13);
       /* the Why? view's sentence */
       show_paragraph (cr, pad, 40 + panel + 24, width - 2 * pad,
-                      _("No colours: what this method weighs is not a number (NaN) for this "
-                        "model, so no pixel can be said to push it either way."));
+                      _("No colours: what this method weighs is not a finite number (NaN or "
+                        "infinite) for this model, so no pixel can be said to push it either "
+                        "way."));
       return finish_png (s, cr, path);
     }
   /* legend: blue .. white .. red */
@@ -648,15 +656,21 @@ rl_explain_cli_main (int argc, char **argv)
     g_print (_("%s: read as %d (%s %%); explaining class %d by %s\n"), argv[1], predicted,
              percent, k, rl_explain_method_name (method));
   if (!attributed)
-    /* NaN weights in the way: "largest nan" or "attributions sum to nan" would say nothing */
-    g_print ("  %s\n", _("No colours: what this method weighs is not a number (NaN) for this "
-                         "model, so no pixel can be said to push it either way."));
+    /* NaN or infinite weights in the way: "largest nan" or "attributions sum to nan" would say
+     * nothing */
+    g_print ("  %s\n", _("No colours: what this method weighs is not a finite number (NaN or "
+                         "infinite) for this model, so no pixel can be said to push it either "
+                         "way."));
   else if (method == RL_EXPLAIN_OCCLUSION)
     g_print (_("  mean drop in p(%d) per pixel: largest %.4f\n"), k, abs_max (attr, G_N_ELEMENTS (attr)));
-  else if (isnan (logits[k]) || isnan (zb))
-    /* a NaN bias: z_k is NaN, its gradient (which the bias does not enter) a number */
-    g_print (_("  logit z_%d is not a number (NaN), its gradient is: attributions sum to %.4f\n"),
-             k, sum);
+  else if (!isfinite (logits[k]))
+    /* a NaN or infinite bias: z_k is no number, its gradient (which the bias does not enter)
+     * is one */
+    g_print (_("  logit z_%d is not a finite number (%s), its gradient is: attributions sum to "
+               "%.4f\n"), k, nonfinite_name (logits[k]), sum);
+  else if (!isfinite (zb))
+    g_print (_("  logit z_%d = %.4f, of the blank image not a finite number (%s); attributions "
+               "sum to %.4f\n"), k, logits[k], nonfinite_name (zb), sum);
   else
     g_print (_("  logit z_%d = %.4f, of the blank image %.4f; attributions sum to %.4f\n"), k,
              logits[k], zb, sum);

@@ -203,9 +203,11 @@ test_predict_bad_images (void)
 /* A value no trained weight holds, which the file's bytes then turn into a NaN: the engine
  * saves no NaN (a diverged run's weights are refused), but reads one, as torch writes it. */
 #define NAN_PLACEHOLDER 1234.5678f
+/* and one made +infinity */
+#define INF_PLACEHOLDER 2345.6789f
 
 /* The bundled seed model changed by @change, saved as @name in the temporary directory, with
- * NAN_PLACEHOLDER made NaN. */
+ * NAN_PLACEHOLDER made NaN and INF_PLACEHOLDER +infinity. */
 static char *
 write_changed_seed (const char *name, void (*change) (RlModel *m))
 {
@@ -215,7 +217,8 @@ write_changed_seed (const char *name, void (*change) (RlModel *m))
   g_autoptr(GHashTable) metadata = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(RlModel) m = rl_model_load (bundled, NULL, &error);
   g_autofree char *bytes = NULL;
-  const float placeholder = NAN_PLACEHOLDER, nan = NAN;
+  const float placeholders[2] = { NAN_PLACEHOLDER, INF_PLACEHOLDER };
+  const float values[2] = { NAN, INFINITY };
   char *path = tmp_path (name);
   gsize len;
 
@@ -226,8 +229,9 @@ write_changed_seed (const char *name, void (*change) (RlModel *m))
   g_assert_no_error (error);
   g_assert_true (g_file_get_contents (path, &bytes, &len, &error));
   for (gsize i = 0; i + sizeof (float) <= len; i++)
-    if (memcmp (bytes + i, &placeholder, sizeof (float)) == 0)
-      memcpy (bytes + i, &nan, sizeof (float));
+    for (guint v = 0; v < G_N_ELEMENTS (values); v++)
+      if (memcmp (bytes + i, &placeholders[v], sizeof (float)) == 0)
+        memcpy (bytes + i, &values[v], sizeof (float));
   g_assert_true (g_file_set_contents (path, bytes, (gssize) len, &error));
   return path;
 }
@@ -236,6 +240,12 @@ static void
 nan_in_bias_3 (RlModel *m)
 {
   rl_model_get_params (m)[rl_model_lookup_tensor (m, "fc.bias")->offset + 3] = NAN_PLACEHOLDER;
+}
+
+static void
+inf_in_bias_3 (RlModel *m)
+{
+  rl_model_get_params (m)[rl_model_lookup_tensor (m, "fc.bias")->offset + 3] = INF_PLACEHOLDER;
 }
 
 /* finite weights whose values overflow: inf - inf in the second convolution, every logit NaN */
@@ -254,10 +264,11 @@ convolutions_times_1e30 (RlModel *m)
 }
 
 /* A model whose probabilities are NaN: predict and read print the class torch.argmax gives
- * (fc.bias[3] NaN: 3, which predict's argmax of the NaN probabilities called 0; every logit
- * NaN: 0), the probabilities as "nan" (printf wrote "-nan" for the overflow's), and warn on
- * standard error, naming the image; read --compose warns once, with the count; explain says
- * the probabilities are not numbers ("nan %" before). */
+ * (fc.bias[3] NaN or +inf: 3, which predict's argmax of the NaN probabilities called 0; every
+ * logit NaN: 0), the probabilities as "nan" (printf wrote "-nan" for the overflow's), and warn
+ * on standard error, naming the image; read --compose warns once, with the count; explain says
+ * the probabilities are not numbers ("nan %" before), and prints no "inf" for an infinite
+ * logit. */
 static void
 test_not_a_number (void)
 {
@@ -267,8 +278,11 @@ test_not_a_number (void)
   g_autofree char *bias3 = write_changed_seed ("nan-bias-3.safetensors", nan_in_bias_3);
   g_autofree char *overflow = write_changed_seed ("overflow.safetensors",
                                                   convolutions_times_1e30);
+  g_autofree char *inf3 = write_changed_seed ("inf-bias-3.safetensors", inf_in_bias_3);
   g_autofree char *digit = NULL;
-  const struct { const char *model; int digit; } cases[] = { { bias3, 3 }, { overflow, 0 } };
+  const struct { const char *model; int digit; } cases[] = {
+    { bias3, 3 }, { overflow, 0 }, { inf3, 3 }
+  };
 
   g_assert_no_error (error);
   digit = write_digit (train->images + 5 * 28 * 28, 5, PNG_DARK_ON_WHITE, 2, 4, 4);
@@ -309,12 +323,17 @@ test_not_a_number (void)
          * makes the gradient NaN too) */
         g_assert_null (strstr (e->out, " nan"));
         g_assert_null (strstr (e->out, "-nan"));
+        /* nor "inf" as a figure ("z_3 = inf, of the blank image inf"): "(+inf)" names it */
+        g_assert_false (g_regex_match_simple ("[ =]-?inf[^a-z]", e->out, 0, 0));
         if (c == 0)
-          g_assert_nonnull (strstr (e->out, "logit z_3 is not a number (NaN), its gradient is:"
-                                            " attributions sum to "));
+          g_assert_nonnull (strstr (e->out, "logit z_3 is not a finite number (NaN), its "
+                                            "gradient is: attributions sum to "));
+        else if (c == 2)
+          g_assert_nonnull (strstr (e->out, "logit z_3 is not a finite number (+inf), its "
+                                            "gradient is: attributions sum to "));
         else
           g_assert_nonnull (strstr (e->out, "No colours: what this method weighs is not a"
-                                            " number (NaN)"));
+                                            " finite number (NaN or infinite)"));
         g_assert_true (g_remove (png) == 0);
         {
           g_autoptr(Run) o = RUN ("explain", "--model", cases[c].model, "--method", "occlusion",
@@ -323,7 +342,7 @@ test_not_a_number (void)
           g_assert_cmpint (o->status, ==, 0);
           g_assert_null (strstr (o->out, " nan"));
           g_assert_nonnull (strstr (o->out, "No colours: what this method weighs is not a"
-                                            " number (NaN)"));
+                                            " finite number (NaN or infinite)"));
           g_assert_true (g_file_test (png, G_FILE_TEST_IS_REGULAR));
           g_assert_true (g_remove (png) == 0);
         }

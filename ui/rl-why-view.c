@@ -129,10 +129,12 @@ done:
       gtk_label_set_text (GTK_LABEL (self->sentence), text);
     }
   else if (self->not_numbers)
-    /* NaN weights: colours painted from NaN attributions would say something untrue */
+    /* NaN or overflowing weights: colours painted from such attributions would say something
+     * untrue */
     gtk_label_set_text (GTK_LABEL (self->sentence),
-                        _("No colours: what this method weighs is not a number (NaN) for this "
-                          "model, so no pixel can be said to push it either way."));
+                        _("No colours: what this method weighs is not a finite number (NaN or "
+                          "infinite) for this model, so no pixel can be said to push it either "
+                          "way."));
   else if (self->predictor != NULL
            && rl_predictor_get_kind (self->predictor) == RL_DATASET_FASHION)
     /* as the canvas asks for them: a Fashion-MNIST model reads no digit */
