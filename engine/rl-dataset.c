@@ -353,9 +353,8 @@ kind_stats (RlDatasetKind kind, float *mean, float *std)
 static RlDataset *
 dataset_new (RlDatasetKind kind, uint32_t n, uint32_t h, uint32_t w)
 {
-  RlDataset *ds = g_new0 (RlDataset, 1);
+  RlDataset *ds = g_atomic_rc_box_new0 (RlDataset);
 
-  ds->ref_count = 1;
   ds->kind = kind;
   ds->n = n;
   ds->c = 1;
@@ -552,8 +551,16 @@ rl_dataset_ref (RlDataset *ds)
 {
   g_return_val_if_fail (ds != NULL, NULL);
 
-  g_atomic_int_inc (&ds->ref_count);
-  return ds;
+  return g_atomic_rc_box_acquire (ds);
+}
+
+static void
+dataset_clear (gpointer data)
+{
+  RlDataset *ds = data;
+
+  g_free (ds->images);
+  g_free (ds->labels);
 }
 
 void
@@ -561,12 +568,7 @@ rl_dataset_unref (RlDataset *ds)
 {
   g_return_if_fail (ds != NULL);
 
-  if (g_atomic_int_dec_and_test (&ds->ref_count))
-    {
-      g_free (ds->images);
-      g_free (ds->labels);
-      g_free (ds);
-    }
+  g_atomic_rc_box_release_full (ds, dataset_clear);
 }
 
 void

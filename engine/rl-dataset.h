@@ -29,9 +29,8 @@ typedef enum {
 
 typedef struct _RlDataset RlDataset;
 
+/* Allocated as an atomic GRcBox (rl_dataset_ref, rl_dataset_unref). */
 struct _RlDataset {
-  /*< private >*/
-  gint ref_count;
   /*< public, read-only >*/
   RlDatasetKind kind;
   uint32_t n;              /* number of images */

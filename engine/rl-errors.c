@@ -39,8 +39,7 @@ rl_error_report_compute (RlModel *model, const RlDataset *ds, uint32_t n,
   if (n == 0 || n > ds->n)
     n = ds->n;
 
-  r = g_new0 (RlErrorReport, 1);
-  r->ref_count = 1;
+  r = g_atomic_rc_box_new0 (RlErrorReport);
   r->n = n;
   r->n_classes = rl_model_get_n_classes (model);
   r->confusion = g_new0 (uint32_t, (size_t) r->n_classes * r->n_classes);
@@ -60,20 +59,25 @@ RlErrorReport *
 rl_error_report_ref (RlErrorReport *r)
 {
   g_return_val_if_fail (r != NULL, NULL);
-  g_atomic_int_inc (&r->ref_count);
-  return r;
+  return g_atomic_rc_box_acquire (r);
+}
+
+static void
+error_report_clear (gpointer data)
+{
+  RlErrorReport *r = data;
+
+  g_free (r->confusion);
+  g_free (r->labels);
+  g_free (r->predicted);
+  g_free (r->confidence);
 }
 
 void
 rl_error_report_unref (RlErrorReport *r)
 {
-  if (r == NULL || !g_atomic_int_dec_and_test (&r->ref_count))
-    return;
-  g_free (r->confusion);
-  g_free (r->labels);
-  g_free (r->predicted);
-  g_free (r->confidence);
-  g_free (r);
+  if (r != NULL)
+    g_atomic_rc_box_release_full (r, error_report_clear);
 }
 
 /* Class @k's diagonal cell over the sum of its line, the P cells from @first on, @step apart:

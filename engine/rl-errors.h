@@ -14,7 +14,8 @@
 
 G_BEGIN_DECLS
 
-/* Immutable once computed; shared by reference (the app hands it from a worker to the view). */
+/* Immutable once computed; shared by reference (the app hands it from a worker to the view),
+ * as an atomic GRcBox: rl_error_report_ref, rl_error_report_unref. */
 typedef struct {
   uint32_t  n;            /* images evaluated: the first n of the set */
   int       n_classes;
@@ -23,8 +24,6 @@ typedef struct {
   uint8_t  *labels;       /* (N) */
   uint8_t  *predicted;    /* (N) rl_argmax: the first maximum, or the first NaN */
   float    *confidence;   /* (N) softmax probability of the predicted class */
-  /*< private >*/
-  gint      ref_count;
 } RlErrorReport;
 
 /* Evaluates @model on the first @n images of @ds (0: all).

@@ -40,9 +40,8 @@ rl_userset_default_dir (void)
 static RlDataset *
 dataset_like_in (const RlDataset *like, uint32_t n, guint8 *images, guint8 *labels)
 {
-  RlDataset *ds = g_new0 (RlDataset, 1);
+  RlDataset *ds = g_atomic_rc_box_new0 (RlDataset);
 
-  ds->ref_count = 1;
   ds->kind = like->kind;
   ds->n = n;
   ds->c = like->c;
