@@ -24,18 +24,6 @@ new_window (void)
   return window;
 }
 
-static GSettings *
-app_settings (void)
-{
-  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
-  g_autoptr (GSettingsSchema) schema = g_settings_schema_source_lookup (source,
-                                                                        RL_APPLICATION_ID,
-                                                                        TRUE);
-
-  g_assert_nonnull (schema);   /* GSETTINGS_SCHEMA_DIR: the build folder's data/ */
-  return g_settings_new_full (schema, NULL, NULL);
-}
-
 static void
 assert_key_is (GSettings  *settings,
                const char *key,
@@ -49,7 +37,7 @@ assert_key_is (GSettings  *settings,
 static void
 test_schema_memory_backend (void)
 {
-  g_autoptr (GSettings) settings = app_settings ();
+  g_autoptr (GSettings) settings = ui_test_app_settings ();
   g_autoptr (GSettingsBackend) backend = NULL;
 
   g_object_get (settings, "backend", &backend, NULL);
@@ -59,7 +47,7 @@ test_schema_memory_backend (void)
 static void
 test_window_restored (void)
 {
-  g_autoptr (GSettings) settings = app_settings ();
+  g_autoptr (GSettings) settings = ui_test_app_settings ();
   RlWindow *window = new_window ();
   int width, height;
 
@@ -95,7 +83,7 @@ test_window_restored (void)
 static void
 test_train_settings_restored (void)
 {
-  g_autoptr (GSettings) settings = app_settings ();
+  g_autoptr (GSettings) settings = ui_test_app_settings ();
   RlWindow *window = new_window ();
   RlTrainConfig config;
   guint images;
@@ -129,7 +117,7 @@ test_train_settings_restored (void)
 static void
 test_train_net_restored (void)
 {
-  g_autoptr (GSettings) settings = app_settings ();
+  g_autoptr (GSettings) settings = ui_test_app_settings ();
   RlWindow *window = new_window ();
   RlNetChooser *chooser = rl_train_view_get_net_chooser (rl_window_get_train_view (window));
   RlTrainConfig config;
@@ -170,7 +158,7 @@ test_train_net_restored (void)
 static void
 test_experiment_settings_restored (void)
 {
-  g_autoptr (GSettings) settings = app_settings ();
+  g_autoptr (GSettings) settings = ui_test_app_settings ();
   RlWindow *window = new_window ();
   RlExperimentView *view = rl_window_get_experiment_view (window);
   RlExperimentConfig config;
@@ -202,7 +190,7 @@ test_experiment_settings_restored (void)
 static void
 test_landscape_settings_restored (void)
 {
-  g_autoptr (GSettings) settings = app_settings ();
+  g_autoptr (GSettings) settings = ui_test_app_settings ();
   RlWindow *window = new_window ();
   RlLandscapeView *view = rl_window_get_landscape_view (window);
 
@@ -240,7 +228,7 @@ test_landscape_settings_restored (void)
 static void
 test_inside_scaling_restored (void)
 {
-  g_autoptr (GSettings) settings = app_settings ();
+  g_autoptr (GSettings) settings = ui_test_app_settings ();
   RlWindow *window;
 
   g_settings_set_string (settings, "inside-scaling", "per-map");
@@ -283,7 +271,7 @@ use_model (RlWindow   *window,
 static void
 test_model_restored (void)
 {
-  g_autoptr (GSettings) settings = app_settings ();
+  g_autoptr (GSettings) settings = ui_test_app_settings ();
   g_autofree char *path = copy_bundled_model ("chosen.safetensors");
   RlWindow *window;
 

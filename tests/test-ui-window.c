@@ -748,8 +748,6 @@ test_destroy_while_opening (void)
   g_autoptr (GHashTable) metadata = g_hash_table_new (g_str_hash, g_str_equal);
   g_autofree char *dir = g_dir_make_tmp ("reslab-opening-XXXXXX", &error);
   g_autofree char *path = g_build_filename (dir, "opened.safetensors", NULL);
-  GSettingsSchemaSource *source;
-  g_autoptr (GSettingsSchema) schema = NULL;
   g_autoptr (GSettings) settings = NULL;
   g_autofree char *remembered = NULL;
   RlWindow *window;
@@ -766,15 +764,9 @@ test_destroy_while_opening (void)
 
   /* the read ends; what it brings goes nowhere */
   ui_test_spin (500);
-  source = g_settings_schema_source_get_default ();
-  if (source != NULL)
-    schema = g_settings_schema_source_lookup (source, RL_APPLICATION_ID, TRUE);
-  if (schema != NULL)
-    {
-      settings = g_settings_new (RL_APPLICATION_ID);
-      remembered = g_settings_get_string (settings, "model");
-      g_assert_cmpstr (remembered, !=, path);
-    }
+  settings = ui_test_app_settings ();
+  remembered = g_settings_get_string (settings, "model");
+  g_assert_cmpstr (remembered, !=, path);
   g_assert_cmpint (g_unlink (path), ==, 0);
   g_assert_cmpint (g_rmdir (dir), ==, 0);
 }

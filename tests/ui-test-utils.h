@@ -42,21 +42,32 @@ ui_test_skip_no_display (gconstpointer data)
   g_test_skip ("no display: run the UI tests under xvfb-run (./dev.sh test does)");
 }
 
+/* The app's settings, in the memory backend. The tests run with the build folder's schema
+ * (GSETTINGS_SCHEMA_DIR, tests/meson.build): without it a check of what the app remembers
+ * would check nothing, so its absence fails the test.
+ * Returns: (transfer full) */
+static GSettings *
+ui_test_app_settings (void)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr (GSettingsSchema) schema = NULL;
+
+  g_assert_nonnull (source);
+  schema = g_settings_schema_source_lookup (source, RL_APPLICATION_ID, TRUE);
+  g_assert_nonnull (schema);
+  return g_settings_new_full (schema, NULL, NULL);
+}
+
 /* The memory backend keeps, for the rest of the program, what one test's window wrote (the
  * view it showed, a Train setting): each test starts from the defaults instead. */
 static void
 ui_test_reset_settings (void)
 {
-  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr (GSettings) settings = ui_test_app_settings ();
   g_autoptr (GSettingsSchema) schema = NULL;
-  g_autoptr (GSettings) settings = NULL;
   g_auto (GStrv) keys = NULL;
 
-  if (source != NULL)
-    schema = g_settings_schema_source_lookup (source, RL_APPLICATION_ID, TRUE);
-  if (schema == NULL)
-    return;
-  settings = g_settings_new_full (schema, NULL, NULL);
+  g_object_get (settings, "settings-schema", &schema, NULL);
   keys = g_settings_schema_list_keys (schema);
   for (guint i = 0; keys[i] != NULL; i++)
     g_settings_reset (settings, keys[i]);
