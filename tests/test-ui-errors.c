@@ -426,6 +426,18 @@ test_not_a_number (void)
   r = rl_errors_view_get_report (view);
   for (uint32_t i = 0; i < r->n; i++)
     g_assert_cmpuint (r->predicted[i], ==, 3);
+  /* the footer's accuracy is the one measured, the 1,010 3s of the test set, not the 99.10 % the
+   * bundled file's metadata claims */
+  g_assert_cmpuint (r->correct, ==, 1010);
+  {
+    GtkWidget *footer = ui_test_find_widget (GTK_WIDGET (window), ui_test_is_label_starting,
+                                             "Model: ");
+
+    g_assert_nonnull (footer);
+    g_test_message ("%s", gtk_label_get_text (GTK_LABEL (footer)));
+    g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (footer)),
+                              " · test accuracy 10.10\u202f%"));
+  }
 
   /* the commonest mistake, chosen: the 1s */
   rl_errors_view_get_selected_cell (view, &t, &p);

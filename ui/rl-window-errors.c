@@ -1,7 +1,8 @@
 #define G_LOG_DOMAIN "reslab-ui"
 
 /* rl-window-errors.c: the window's Errors view: fed the predictor (the model in use), refreshed
- * after each training epoch, and a click on one of its images opens that image in Draw. */
+ * after each training epoch, its test accuracy the model's, and a click on one of its images
+ * opens that image in Draw. */
 
 #include "config.h"
 #include <glib/gi18n-lib.h>
@@ -60,6 +61,26 @@ errors_finished_cb (RlTrainer    *trainer,
     rl_errors_view_refresh (self->errors_view);
 }
 
+/* The Errors view evaluates the model in use on the whole test set at every change of it: that
+ * measured figure is the accuracy the footer shows and Save Model As writes. A file's own
+ * figure (its metadata) stands only until then, so a file that claims more than its weights
+ * give (edited, or written by another tool) is shown for what they give, and its claim is not
+ * copied into the next file. A run in progress keeps the figures it measures itself
+ * (rl-window-training.c). */
+static void
+errors_report_cb (RlErrorsView *view,
+                  GParamSpec   *pspec,
+                  RlWindow     *self)
+{
+  const RlErrorReport *r = rl_errors_view_get_report (view);
+
+  (void) pspec;
+  if (r == NULL || r->n == 0 || self->busy)
+    return;
+  self->model_test_accuracy = (double) r->correct / r->n;
+  _rl_window_update_description (self);
+}
+
 void
 _rl_window_errors_init (RlWindow *self)
 {
@@ -67,6 +88,7 @@ _rl_window_errors_init (RlWindow *self)
 
   rl_errors_view_set_predictor (self->errors_view, self->predictor);
   g_signal_connect (self->errors_view, "open-image", G_CALLBACK (open_image_cb), self);
+  g_signal_connect (self->errors_view, "notify::report", G_CALLBACK (errors_report_cb), self);
   /* after the window's own handlers, which pass the weights to the predictor */
   g_signal_connect_after (self->trainer, "progress", G_CALLBACK (errors_progress_cb), self);
   g_signal_connect_after (self->trainer, "weights", G_CALLBACK (errors_weights_cb), self);
